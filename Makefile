@@ -1,0 +1,42 @@
+# The two commands of the README:
+#   make run   - set up, create the SQLite database, load the demo organisation, print the pipeline
+#   make test  - set up and run every check and test (PostgreSQL at LEADLINE_TEST_POSTGRES_URL)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export LEADLINE_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export LEADLINE_ADMIN_EMAIL ?= admin@leadline.example
+export LEADLINE_ADMIN_NAME ?= Ada Admin
+
+.PHONY: setup run test lint unit bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/leadline init
+	$(BIN)/leadline demo --if-empty
+	$(BIN)/leadline pipeline
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest --cov=leadline --cov-report=term:skip-covered
+
+unit: setup
+	$(BIN)/pytest tests/unit -q
+
+bench: setup
+	$(BIN)/python bench/bench_insert_leads.py --rows 100000 --runs 3 --postgres "$(LEADLINE_TEST_POSTGRES_URL)"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

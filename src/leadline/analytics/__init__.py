@@ -1,0 +1,1 @@
+"""Read-only analytics: every figure is computed by the database, never by loading rows."""

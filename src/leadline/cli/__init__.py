@@ -1,0 +1,1 @@
+"""The ``leadline`` command line: thin commands that call the use cases."""

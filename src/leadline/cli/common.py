@@ -1,0 +1,107 @@
+"""What every command shares: the application, the acting user, and one way to fail."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from leadline.cli.output import error_console
+from leadline.domain.errors import (
+    ConflictError,
+    LeadlineError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+
+if TYPE_CHECKING:
+    from leadline.bootstrap import Application
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Exit codes, documented in the README: scripts can tell bad input from a missing record.
+EXIT_CODES: list[tuple[type[LeadlineError], int]] = [
+    (ValidationError, 2),
+    (NotFoundError, 3),
+    (ConflictError, 4),
+    (PermissionDeniedError, 5),
+    (LeadlineError, 1),
+]
+
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON for scripts instead of a table.")
+AS_OPTION = typer.Option(
+    None, "--as", envvar="LEADLINE_USER", help="Act as this user (e-mail or id); default: the first admin."
+)
+
+
+@lru_cache(maxsize=1)
+def application() -> Application:
+    from leadline.bootstrap import build_application  # imported on use: `--help` stays fast
+
+    return build_application()
+
+
+def ready_application() -> Application:
+    app = application()
+    app.ensure_ready()
+    return app
+
+
+def actor_id(acting_as: str | None) -> int:
+    """The user a command acts for: ``--as``/``LEADLINE_USER``, else the first admin."""
+    from leadline.services.users import find_user, first_admin
+
+    context = ready_application().context
+    if acting_as:
+        return find_user(context, acting_as).id
+    admin = first_admin(context)
+    if admin is None:
+        raise NotFoundError("no admin exists yet; run `leadline init --admin-email ...`", field="user")
+    return admin.id
+
+
+def fail(message: str, code: int = 1) -> None:
+    error_console.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def handle_errors(function: F) -> F:
+    """Turn named errors into one line on stderr and a non-zero exit; never a traceback
+    (set LEADLINE_DEBUG=1 to see one for an unexpected error)."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except LeadlineError as error:
+            code = next(c for kind, c in EXIT_CODES if isinstance(error, kind))
+            fail(f"{error} [{error.code}]", code)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence of a CLI
+            if os.environ.get("LEADLINE_DEBUG"):
+                raise
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            fail(f"unexpected {type(error).__name__}: {first_line}", 1)
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_id(value: str, field: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValidationError(f"{value!r} is not a record id", field=field) from None
+    if number <= 0:
+        raise ValidationError(f"{value!r} is not a record id", field=field)
+    return number
+
+
+def is_interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()

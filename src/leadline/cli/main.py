@@ -1,0 +1,120 @@
+"""The ``leadline`` command: set up a database, load demo data, and work the records."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from leadline.cli import configuration, leads, records, users
+from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, application, fail, handle_errors, is_interactive
+from leadline.cli.output import console, print_json, print_table
+from leadline.services.setup import initialise_organisation
+
+app = typer.Typer(
+    name="leadline",
+    help="Leadline: a self-hosted lead-to-deal CRM engine. Settings come from LEADLINE_* variables.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(leads.app, name="lead")
+app.add_typer(records.account_app, name="account")
+app.add_typer(records.contact_app, name="contact")
+app.add_typer(records.opportunity_app, name="opportunity")
+app.add_typer(configuration.status_app, name="status")
+app.add_typer(configuration.source_app, name="source")
+app.add_typer(configuration.stage_app, name="stage")
+app.add_typer(configuration.field_app, name="field")
+app.add_typer(users.app, name="user")
+
+
+@app.command("init")
+@handle_errors
+def init(
+    admin_email: str = typer.Option(None, envvar="LEADLINE_ADMIN_EMAIL", help="E-mail of the first admin."),
+    admin_name: str = typer.Option(None, envvar="LEADLINE_ADMIN_NAME", help="Name of the first admin."),
+) -> None:
+    """Create or upgrade the database, seed the default configuration, create the first admin.
+
+    Safe to run again. Prompts for the admin only in a terminal, when none exists and none is given.
+
+    Example: leadline init --admin-email ada@example.com --admin-name "Ada Admin"
+    """
+    app_ = application()
+    before, after = app_.upgrade_database()
+    needs_admin = not admin_email and _no_admin()
+    if needs_admin and is_interactive():
+        admin_email = typer.prompt("E-mail of the first admin")
+        admin_name = typer.prompt("Name of the first admin", default=admin_email.split("@")[0])
+    result = initialise_organisation(app_.context, admin_name=admin_name, admin_email=admin_email)
+    database = app_.settings.resolved_database_url.split("@")[-1]
+    typer.echo(f"database {database}: schema {before or 'empty'} -> {after}")
+    for item in result.seeded:
+        typer.echo(f"created {item}")
+    if result.admin is None and _no_admin():
+        typer.echo("no admin yet: run `leadline init --admin-email you@example.com` before other commands")
+
+
+def _no_admin() -> bool:
+    from leadline.services.users import first_admin
+
+    return first_admin(application().context) is None
+
+
+@app.command("demo")
+@handle_errors
+def demo(
+    leads_count: int = typer.Option(400, "--leads", min=10, max=100_000, help="How many leads to create."),
+    seed: int = typer.Option(7, help="Random seed: the same seed gives the same organisation."),
+    if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing (successfully) if leads exist already."),
+) -> None:
+    """Load a realistic demo organisation: a sales team, leads from every source in every status,
+    accounts with contacts, and opportunities in every stage over the last 18 months.
+
+    Example: leadline demo --leads 400
+    """
+    from leadline.services.demo import load_demo
+
+    app_ = application()
+    app_.upgrade_database()
+    initialise_organisation(app_.context, admin_name="Ada Admin",
+                            admin_email=os.environ.get("LEADLINE_ADMIN_EMAIL", "admin@leadline.example"))
+    report = load_demo(app_.context, leads=leads_count, seed=seed, only_if_empty=if_empty)
+    if report is None:
+        typer.echo("demo: the database already holds leads; left as it is")
+        return
+    typer.echo(f"demo: {report}")
+
+
+@app.command("pipeline")
+@handle_errors
+def pipeline(as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
+    """Summarise the funnel: leads by status, and open pipeline by stage (amount and weighted).
+
+    Example: leadline pipeline
+    """
+    from leadline.analytics.pipeline import pipeline_summary
+
+    summary = pipeline_summary(application().context, actor_id(acting_as))
+    if as_json:
+        print_json({"leads_by_status": [{"status": s, "kind": k, "count": c} for s, k, c in summary.leads_by_status],
+                    "stages": summary.stages,
+                    "open_totals": {currency: {"amount": amount, "weighted": weighted}
+                                    for currency, (amount, weighted) in summary.open_totals().items()}})
+        return
+    print_table(f"Leads by status ({summary.lead_total})", ["status", "kind", "leads"], summary.leads_by_status)
+    print_table("Opportunities by stage", ["process", "stage", "outcome", "currency", "count", "amount", "weighted"],
+                [(s.process, s.stage, s.outcome, s.currency, s.count, s.amount, s.weighted) for s in summary.stages])
+    for currency, (amount, weighted) in sorted(summary.open_totals().items()):
+        console.print(f"Open pipeline {currency}: {amount:,.2f}  weighted {weighted:,.2f}")
+
+
+def run() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,133 @@
+"""``leadline account|contact|opportunity list|show``."""
+
+from __future__ import annotations
+
+import typer
+
+from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.output import fields_of, print_json, print_record, print_table
+from leadline.domain.queries import Page, RecordQuery
+from leadline.services import records as record_service
+from leadline.services.users import resolve_query_owners
+
+account_app = typer.Typer(help="Accounts: the organisations you sell to.", no_args_is_help=True)
+contact_app = typer.Typer(help="Contacts: people at accounts.", no_args_is_help=True)
+opportunity_app = typer.Typer(help="Opportunities: potential sales.", no_args_is_help=True)
+
+LIMIT = typer.Option(50, help="Page size, 1-500.")
+AFTER = typer.Option(None, help="Cursor: the last id of the previous page.")
+OWNER = typer.Option(None, help="Owner e-mail or id, repeatable.")
+SEARCH = typer.Option(None, help="Text in the name (and e-mail for contacts).")
+
+
+def _query(owner: list[str] | None, search: str | None, account: str | None = None) -> RecordQuery:
+    context = ready_application().context
+    return RecordQuery(owner_ids=resolve_query_owners(context, owner or []), search=search,
+                       account_id=parse_id(account, "account") if account else None)
+
+
+def _page(limit: int, after: str | None) -> Page:
+    return Page(limit=limit, after_id=parse_id(after, "after") if after else None)
+
+
+def _more(rows: list[object], limit: int) -> None:
+    if len(rows) == limit:
+        typer.echo(f"next page: --after {rows[-1].id}")  # type: ignore[attr-defined]
+
+
+@account_app.command("list")
+@handle_errors
+def account_list(owner: list[str] = OWNER, search: str = SEARCH, limit: int = LIMIT, after: str = AFTER,
+                 as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
+    """List accounts, newest first.  Example: leadline account list --search acme"""
+    rows = record_service.list_records(ready_application().context, actor_id(acting_as), "account",
+                                       _query(owner, search), _page(limit, after))
+    if as_json:
+        print_json(rows)
+        return
+    print_table("Accounts", ["id", "name", "domain", "industry", "employees", "country"],
+                [(a.id, a.name, a.domain, a.industry, a.number_of_employees, a.billing_country) for a in rows])
+    _more(rows, limit)
+
+
+@account_app.command("show")
+@handle_errors
+def account_show(account_id: str, as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
+    """Show an account with its contacts and opportunities.  Example: leadline account show 1234567890"""
+    details = record_service.get_account(ready_application().context, actor_id(acting_as),
+                                         parse_id(account_id, "account"))
+    if as_json:
+        print_json(details)
+        return
+    print_record(f"Account {details.account.id}", list(fields_of(details.account).items()))
+    print_table("Contacts", ["id", "name", "title", "email", "phone"],
+                [(c.id, c.name, c.title, c.email, c.phone) for c in details.contacts])
+    stages = record_service.stage_labels(ready_application().context)
+    print_table("Opportunities", ["id", "name", "stage", "amount", "currency", "close date", "outcome"],
+                [(o.id, o.name, stages.get(o.stage_id), o.amount, o.currency, o.close_date, o.outcome)
+                 for o in details.opportunities])
+
+
+@contact_app.command("list")
+@handle_errors
+def contact_list(owner: list[str] = OWNER, search: str = SEARCH,
+                 account: str = typer.Option(None, help="Only contacts of this account id."),
+                 limit: int = LIMIT, after: str = AFTER, as_json: bool = JSON_OPTION,
+                 acting_as: str = AS_OPTION) -> None:
+    """List contacts, newest first.  Example: leadline contact list --account 1234567890"""
+    rows = record_service.list_records(ready_application().context, actor_id(acting_as), "contact",
+                                       _query(owner, search, account), _page(limit, after))
+    if as_json:
+        print_json(rows)
+        return
+    print_table("Contacts", ["id", "name", "title", "email", "phone", "account"],
+                [(c.id, c.name, c.title, c.email, c.phone, c.account_id) for c in rows])
+    _more(rows, limit)
+
+
+@contact_app.command("show")
+@handle_errors
+def contact_show(contact_id: str, as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
+    """Show a contact.  Example: leadline contact show 1234567890"""
+    contact = record_service.get_record(ready_application().context, actor_id(acting_as), "contact",
+                                        parse_id(contact_id, "contact"))
+    if as_json:
+        print_json(contact)
+        return
+    print_record(f"Contact {contact.id}", list(fields_of(contact).items()))
+
+
+@opportunity_app.command("list")
+@handle_errors
+def opportunity_list(owner: list[str] = OWNER, search: str = SEARCH,
+                     account: str = typer.Option(None, help="Only opportunities of this account id."),
+                     limit: int = LIMIT, after: str = AFTER, as_json: bool = JSON_OPTION,
+                     acting_as: str = AS_OPTION) -> None:
+    """List opportunities, newest first.  Example: leadline opportunity list --owner rep@example.com"""
+    context = ready_application().context
+    rows = record_service.list_records(context, actor_id(acting_as), "opportunity",
+                                       _query(owner, search, account), _page(limit, after))
+    if as_json:
+        print_json(rows)
+        return
+    stages = record_service.stage_labels(context)
+    print_table("Opportunities", ["id", "name", "stage", "amount", "currency", "close date", "probability %",
+                                  "forecast", "outcome"],
+                [(o.id, o.name, stages.get(o.stage_id), o.amount, o.currency, o.close_date, o.probability,
+                  o.forecast_category, o.outcome) for o in rows])
+    _more(rows, limit)
+
+
+@opportunity_app.command("show")
+@handle_errors
+def opportunity_show(opportunity_id: str, as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
+    """Show an opportunity.  Example: leadline opportunity show 1234567890"""
+    context = ready_application().context
+    opportunity = record_service.get_record(context, actor_id(acting_as), "opportunity",
+                                            parse_id(opportunity_id, "opportunity"))
+    if as_json:
+        print_json({**fields_of(opportunity), "stage": record_service.stage_labels(context)[opportunity.stage_id]})
+        return
+    fields = list(fields_of(opportunity).items())
+    fields.insert(3, ("stage", record_service.stage_labels(context)[opportunity.stage_id]))
+    print_record(f"Opportunity {opportunity.id}", fields)

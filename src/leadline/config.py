@@ -1,0 +1,61 @@
+"""One typed settings object, read from ``LEADLINE_*`` environment variables (and a ``.env`` file).
+
+Defaults are safe for a laptop: an SQLite file under ``./var``. Outside development a real
+secret key is required; start-up refuses the default.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-insecure-change-me"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEADLINE_", env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    #: SQLAlchemy URL. Empty means the SQLite file at ``sqlite_path``.
+    database_url: str = ""
+    sqlite_path: Path = Path("var/leadline.db")
+    #: ISO 4217 code every report converts into; also the default currency of new records.
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    #: Country assumed for phone numbers written without an international prefix.
+    default_phone_region: str = Field(default="US", pattern=r"^[A-Z]{2}$")
+    secret_key: str = DEV_SECRET
+    echo_sql: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("LEADLINE_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @model_validator(mode="after")
+    def _no_default_secret_in_production(self) -> Settings:
+        if self.environment is Environment.PRODUCTION and self.secret_key == DEV_SECRET:
+            raise ValueError("LEADLINE_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,99 @@
+"""Accounts (organisations) and contacts (people you do business with)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from leadline.domain.errors import ValidationError
+
+
+@dataclass(slots=True)
+class Account:
+    id: int
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    website: str | None = None
+    domain: str | None = None
+    industry: str | None = None
+    number_of_employees: int | None = None
+    billing_street: str | None = None
+    billing_city: str | None = None
+    billing_state: str | None = None
+    billing_postal_code: str | None = None
+    billing_country: str | None = None
+    parent_id: int | None = None
+    owner_id: int | None = None
+    version: int = 1
+
+
+@dataclass(slots=True)
+class Contact:
+    id: int
+    account_id: int
+    last_name: str
+    created_at: datetime
+    updated_at: datetime
+    first_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    title: str | None = None
+    lead_source_id: int | None = None
+    owner_id: int | None = None
+    version: int = 1
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}" if self.first_name else self.last_name
+
+
+def website_domain(website: str | None) -> str | None:
+    """The bare host of a web address, for matching accounts: ``https://www.Acme.com/x`` -> ``acme.com``."""
+    if not website:
+        return None
+    text = website.strip()
+    if "://" not in text:
+        text = "http://" + text
+    try:
+        host = (urlsplit(text).hostname or "").lower().rstrip(".")
+    except ValueError:  # e.g. an unclosed "[" read as an IPv6 literal
+        return None
+    if host.startswith("www."):
+        host = host[4:]
+    return host or None
+
+
+_DOTTED_INITIALS = re.compile(r"\b\w(?:\.\w)+\b\.?")
+_LEGAL_SUFFIXES = re.compile(
+    r"\b(incorporated|inc|corporation|corp|company|co|limited|ltd|llc|llp|plc|gmbh|ag|sa|sas|srl|bv|nv|oy|ab|pty)\b\.?"
+)
+
+
+def normalise_company_name(name: str) -> str:
+    """A company name reduced for matching: case, punctuation and legal suffixes removed.
+
+    >>> normalise_company_name("ACME, Inc.")
+    'acme'
+    """
+    text = name.casefold().replace("&", " and ")
+    text = _DOTTED_INITIALS.sub(lambda match: match.group().replace(".", ""), text)  # "S.A." is "sa"
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = _LEGAL_SUFFIXES.sub(" ", text)
+    return " ".join(text.split())
+
+
+def ensure_valid_parent(
+    account_id: int | None, parent_id: int | None, parent_of: Callable[[int], int | None]
+) -> None:
+    """An account cannot be its own ancestor."""
+    current = parent_id
+    seen: set[int] = set()
+    while current is not None and current not in seen:
+        if current == account_id:
+            raise ValidationError("this parent would make the account hierarchy a loop", field="parent")
+        seen.add(current)
+        current = parent_of(current)

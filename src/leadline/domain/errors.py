@@ -1,0 +1,85 @@
+"""Named errors of the domain, each with a stable UPPER_SNAKE code.
+
+Transports map these codes to their own vocabulary (exit codes, HTTP statuses)
+in one table each; the code itself never changes once published.
+"""
+
+from __future__ import annotations
+
+
+class LeadlineError(Exception):
+    """Base of every error Leadline raises on purpose.
+
+    ``code`` is stable and documented; ``field`` names the offending input when
+    there is one, so a CLI or an API can point at it.
+    """
+
+    code = "LEADLINE_ERROR"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class ValidationError(LeadlineError):
+    """Input that breaks a rule of a single field or of the record as a whole."""
+
+    code = "VALIDATION_FAILED"
+
+
+class NotFoundError(LeadlineError):
+    """A record that does not exist (or, later, that the actor may not see)."""
+
+    code = "NOT_FOUND"
+
+
+class ConflictError(LeadlineError):
+    """A request that contradicts the current state (a duplicate key, a record in use)."""
+
+    code = "CONFLICT"
+
+
+class ConfigurationError(LeadlineError):
+    """A change to the configuration that would leave it unusable."""
+
+    code = "CONFIGURATION_INVALID"
+
+
+class StatusInUseError(ConflictError):
+    """A lead status that leads still carry cannot be deleted, only deactivated."""
+
+    code = "STATUS_IN_USE"
+
+
+class InvalidStatusError(ValidationError):
+    """A status that does not exist, is inactive, or may not be set by hand."""
+
+    code = "INVALID_STATUS"
+
+
+class LeadReadOnlyError(ConflictError):
+    """A converted lead is a historical record; its fields no longer change."""
+
+    code = "LEAD_READ_ONLY"
+
+
+class PermissionDeniedError(LeadlineError):
+    """The actor may see the record but not perform this action on it."""
+
+    code = "PERMISSION_DENIED"
+
+
+class StaleRecordError(ConflictError):
+    """Someone else changed the record since it was read (optimistic concurrency)."""
+
+    code = "STALE_RECORD"
+
+
+class LeadAlreadyConvertedError(ConflictError):
+    """A lead converts once; a further opportunity is an explicit, separate action."""
+
+    code = "LEAD_ALREADY_CONVERTED"

@@ -1,0 +1,276 @@
+"""The lead: an unqualified person at a company, who may buy or not.
+
+Rules held here: which fields a lead has and how each is validated, that a lead
+needs a last name and a company, that a converted lead is read-only, and which
+statuses may be set by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+from leadline.domain.common import clean_text, parse_decimal, parse_non_negative_int
+from leadline.domain.custom_fields import CustomValue
+from leadline.domain.errors import (
+    InvalidStatusError,
+    LeadAlreadyConvertedError,
+    LeadReadOnlyError,
+    ValidationError,
+)
+from leadline.domain.money import Money, parse_amount, parse_currency
+from leadline.domain.statuses import LeadStatus, StatusKind
+
+
+class Rating(StrEnum):
+    HOT = "hot"
+    WARM = "warm"
+    COLD = "cold"
+
+
+class ContactPointChecker(Protocol):
+    """Validates and normalises e-mail addresses and phone numbers (a port: the
+    service layer supplies an implementation backed by real libraries)."""
+
+    def normalise_email(self, value: str) -> str: ...
+
+    def normalise_phone(self, value: str, country: str | None) -> str: ...
+
+
+@dataclass(slots=True)
+class ProductInterest:
+    """One product line a lead is interested in."""
+
+    product_name: str
+    quantity: Decimal = Decimal("1")
+    estimated_unit_price: Decimal | None = None
+    product_id: int | None = None
+
+    @classmethod
+    def build(cls, product_name: object, quantity: object = "1", estimated_unit_price: object = None,
+              product_id: int | None = None, *, index: int = 0) -> ProductInterest:
+        where = f"products[{index}]"
+        name = clean_text(product_name, field=f"{where}.product", max_length=255, required=True)
+        qty = parse_decimal(quantity, field=f"{where}.quantity")
+        if qty <= 0:
+            raise ValidationError("must be greater than zero", field=f"{where}.quantity")
+        price = (
+            None if estimated_unit_price in (None, "")
+            else parse_amount(estimated_unit_price, field=f"{where}.estimated_unit_price")
+        )
+        assert name is not None
+        return cls(name, qty, price, product_id)
+
+
+@dataclass(slots=True)
+class Lead:
+    id: int
+    last_name: str
+    company: str
+    status_id: int
+    created_at: datetime
+    updated_at: datetime
+    first_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    title: str | None = None
+    industry: str | None = None
+    website: str | None = None
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    annual_revenue: Decimal | None = None
+    number_of_employees: int | None = None
+    source_id: int | None = None
+    rating: Rating | None = None
+    currency: str = "USD"
+    budget_amount: Decimal | None = None
+    purchase_timeframe: date | None = None
+    is_decision_maker: bool = False
+    description: str | None = None
+    owner_id: int | None = None
+    converted_at: datetime | None = None
+    converted_account_id: int | None = None
+    converted_contact_id: int | None = None
+    converted_opportunity_id: int | None = None
+    version: int = 1
+    products: list[ProductInterest] = field(default_factory=list)
+    custom: dict[str, CustomValue | None] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}" if self.first_name else self.last_name
+
+    @property
+    def budget(self) -> Money | None:
+        return None if self.budget_amount is None else Money(self.budget_amount, self.currency)
+
+    def is_converted(self) -> bool:
+        return self.converted_at is not None
+
+    def can_edit(self) -> bool:
+        return not self.is_converted()
+
+    def ensure_editable(self) -> None:
+        if self.is_converted():
+            raise LeadReadOnlyError(f"lead {self.id} was converted and is read-only", field="lead")
+
+    def can_set_status(self, status: LeadStatus) -> bool:
+        return self.can_edit() and status.can_be_set_by_hand()
+
+    def set_status(self, status: LeadStatus) -> None:
+        """Change status by hand. Converted statuses are reached only through conversion."""
+        self.ensure_editable()
+        if not status.is_active:
+            raise InvalidStatusError(f"status {status.label!r} is inactive", field="status")
+        if status.kind is StatusKind.CONVERTED:
+            raise InvalidStatusError(
+                f"status {status.label!r} is set only by converting the lead", field="status"
+            )
+        self.status_id = status.id
+
+    def can_convert(self) -> bool:
+        return not self.is_converted()
+
+    def mark_converted(
+        self, status: LeadStatus, at: datetime, account_id: int, contact_id: int, opportunity_id: int | None
+    ) -> None:
+        """Record the conversion: the converted status, the lineage, and from now on read-only."""
+        if self.is_converted():
+            raise LeadAlreadyConvertedError(f"lead {self.id} was already converted", field="lead")
+        if status.kind is not StatusKind.CONVERTED or not status.is_active:
+            raise InvalidStatusError(f"status {status.label!r} is not an active converted status", field="status")
+        self.status_id = status.id
+        self.converted_at = at
+        self.converted_account_id = account_id
+        self.converted_contact_id = contact_id
+        self.converted_opportunity_id = opportunity_id
+        self.updated_at = at
+
+    def apply(self, changes: Mapping[str, object]) -> dict[str, object]:
+        """Apply already-cleaned standard field changes; returns the old values of the changed fields."""
+        self.ensure_editable()
+        before = {name: getattr(self, name) for name in changes}
+        for name, value in changes.items():
+            setattr(self, name, value)
+        try:
+            ensure_complete(self.last_name, self.company)
+        except ValidationError:
+            for name, value in before.items():
+                setattr(self, name, value)
+            raise
+        return before
+
+
+def ensure_complete(last_name: str | None, company: str | None) -> None:
+    """A lead is a person at a company: both a last name and a company are required."""
+    if not last_name:
+        raise ValidationError("is required", field="last_name")
+    if not company:
+        raise ValidationError("is required", field="company")
+
+
+def _text(max_length: int) -> Callable[[object, str], object]:
+    return lambda value, name: clean_text(value, field=name, max_length=max_length)
+
+
+def _rating(value: object, name: str) -> Rating | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Rating(str(value).strip().lower())
+    except ValueError:
+        raise ValidationError(f"{value!r} is not hot, warm or cold", field=name) from None
+
+
+def _date(value: object, name: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field=name) from None
+
+
+def _bool(value: object, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "yes", "1", "y"}:
+        return True
+    if text in {"false", "no", "0", "n", ""}:
+        return False
+    raise ValidationError(f"{value!r} is not true or false", field=name)
+
+
+def _amount(value: object, name: str) -> Decimal | None:
+    return None if value in (None, "") else parse_amount(value, field=name)
+
+
+def _website(value: object, name: str) -> str | None:
+    text = clean_text(value, field=name, max_length=255)
+    if text and (" " in text or "." not in text):
+        raise ValidationError(f"{text!r} is not a web address", field=name)
+    return text
+
+
+#: The standard lead fields a user may set, each with its cleaner.
+LEAD_FIELD_CLEANERS: dict[str, Callable[[object, str], object]] = {
+    "first_name": _text(80),
+    "last_name": _text(80),
+    "company": _text(255),
+    "title": _text(128),
+    "industry": _text(80),
+    "website": _website,
+    "street": _text(500),
+    "city": _text(100),
+    "state": _text(100),
+    "postal_code": _text(20),
+    "country": _text(100),
+    "annual_revenue": _amount,
+    "number_of_employees": lambda v, n: parse_non_negative_int(v, field=n),
+    "rating": _rating,
+    "currency": lambda v, n: parse_currency(str(v), field=n),
+    "budget_amount": _amount,
+    "purchase_timeframe": _date,
+    "is_decision_maker": _bool,
+    "description": _text(32_000),
+}
+
+#: Fields that are set through their own rules, not by a plain update.
+LEAD_REFERENCE_FIELDS = ("email", "phone", "source", "status", "owner")
+
+
+def clean_lead_fields(
+    values: Mapping[str, object], checker: ContactPointChecker, *, country_hint: str | None = None
+) -> dict[str, object]:
+    """Validate and normalise the standard fields present in ``values``.
+
+    Unknown names are refused (a typo must not vanish silently). E-mail and phone
+    go through ``checker``; reference fields (source, status, owner) are left for
+    the use case, which resolves them against configuration.
+    """
+    cleaned: dict[str, object] = {}
+    for name, value in values.items():
+        if name in LEAD_FIELD_CLEANERS:
+            cleaned[name] = LEAD_FIELD_CLEANERS[name](value, name)
+        elif name == "email":
+            text = clean_text(value, field="email", max_length=254)
+            cleaned["email"] = checker.normalise_email(text) if text else None
+        elif name == "phone":
+            text = clean_text(value, field="phone", max_length=40)
+            country = str(values.get("country") or "").strip() or country_hint
+            cleaned["phone"] = checker.normalise_phone(text, country) if text else None
+        elif name not in LEAD_REFERENCE_FIELDS:
+            raise ValidationError("is not a lead field", field=name)
+    return cleaned

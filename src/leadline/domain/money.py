@@ -1,0 +1,74 @@
+"""Money: a Decimal amount with an ISO 4217 currency code. Never a float."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from leadline.domain.errors import ValidationError
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+#: Commas are accepted only as thousands separators ("1,200.50"), never as a decimal comma ("1,5").
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+#: Amounts are kept to the cent-and-a-bit: four decimal places, like most CRMs.
+AMOUNT_PLACES = Decimal("0.0001")
+#: The largest amount we store: 10^14, enough for any real deal, small enough for NUMERIC(18,4).
+MAX_AMOUNT = Decimal("100000000000000")
+
+
+def parse_currency(code: str, *, field: str = "currency") -> str:
+    """Return an upper-case three-letter currency code or raise ``ValidationError``."""
+    normalised = (code or "").strip().upper()
+    if not _CURRENCY.match(normalised):
+        raise ValidationError(f"{code!r} is not a three-letter ISO 4217 currency code", field=field)
+    return normalised
+
+
+def parse_amount(value: object, *, field: str = "amount", allow_negative: bool = False) -> Decimal:
+    """Turn text, int or Decimal into a quantised Decimal; floats are refused as imprecise.
+
+    >>> parse_amount("1200.5")
+    Decimal('1200.5000')
+    """
+    if isinstance(value, float | bool):
+        raise ValidationError("amounts must be given as text or Decimal, not float", field=field)
+    text = "" if isinstance(value, Decimal) else str(value).strip()
+    if "," in text:
+        if not _GROUPED.match(text):
+            raise ValidationError(f"{value!r} is not a number (commas only between thousands)", field=field)
+        text = text.replace(",", "")
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"{value!r} is not a number", field=field) from None
+    if not amount.is_finite():
+        raise ValidationError(f"{value!r} is not a finite number", field=field)
+    if amount < 0 and not allow_negative:
+        raise ValidationError("must not be negative", field=field)
+    # Compared before quantising (a huge number would overflow the context), with the
+    # half-unit that quantising rounds up: 99999999999999.99995 would become 10^14.
+    if abs(amount) >= MAX_AMOUNT - AMOUNT_PLACES / 2:
+        raise ValidationError("is too large", field=field)
+    return amount.quantize(AMOUNT_PLACES)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in one currency. Adding two currencies is refused, never guessed."""
+
+    amount: Decimal
+    currency: str
+
+    @classmethod
+    def of(cls, amount: object, currency: str, *, field: str = "amount") -> Money:
+        """Build validated money, e.g. ``Money.of("5000", "EUR")``."""
+        return cls(parse_amount(amount, field=field), parse_currency(currency, field=f"{field}_currency"))
+
+    def __add__(self, other: Money) -> Money:
+        if other.currency != self.currency:
+            raise ValidationError(f"cannot add {other.currency} to {self.currency}", field="currency")
+        return Money(self.amount + other.amount, self.currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount:,.2f} {self.currency}"

@@ -1,0 +1,162 @@
+"""Opportunities (potential sales), their stages and sales processes.
+
+Won or lost is an *outcome*, kept apart from probability: a 100% opportunity is
+not won until someone closes it as won.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from leadline.domain.errors import ConfigurationError, ValidationError
+from leadline.domain.money import Money
+
+
+class ForecastCategory(StrEnum):
+    """Salesforce's cumulative categories: closed within commit within best case within pipeline."""
+
+    PIPELINE = "pipeline"
+    BEST_CASE = "best_case"
+    COMMIT = "commit"
+    CLOSED = "closed"
+    OMITTED = "omitted"
+
+
+class OpportunityType(StrEnum):
+    NEW_BUSINESS = "new_business"
+    EXISTING_BUSINESS = "existing_business"
+    RENEWAL = "renewal"
+    UPSELL = "upsell"
+
+
+class Outcome(StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+class ContactRoleKind(StrEnum):
+    DECISION_MAKER = "decision_maker"
+    ECONOMIC_BUYER = "economic_buyer"
+    CHAMPION = "champion"
+    INFLUENCER = "influencer"
+    EVALUATOR = "evaluator"
+    OTHER = "other"
+
+
+@dataclass(slots=True)
+class SalesProcess:
+    id: int
+    name: str
+    is_default: bool = False
+    is_active: bool = True
+
+
+@dataclass(slots=True)
+class OpportunityStage:
+    id: int
+    process_id: int
+    label: str
+    order: int
+    probability: int
+    forecast_category: ForecastCategory
+    is_closed: bool = False
+    is_won: bool = False
+    is_active: bool = True
+
+    def __post_init__(self) -> None:
+        ensure_valid_stage(self)
+
+
+def ensure_valid_stage(stage: OpportunityStage) -> None:
+    if not 0 <= stage.probability <= 100:
+        raise ValidationError("must be between 0 and 100", field="probability")
+    if stage.is_won and not stage.is_closed:
+        raise ValidationError("a won stage must also be closed", field="is_won")
+    if stage.is_closed and stage.forecast_category not in (ForecastCategory.CLOSED, ForecastCategory.OMITTED):
+        raise ValidationError("a closed stage forecasts as closed or omitted", field="forecast_category")
+    if not stage.is_closed and stage.forecast_category is ForecastCategory.CLOSED:
+        raise ValidationError("only a closed stage forecasts as closed", field="forecast_category")
+
+
+#: Default stages of a new-business process: (label, probability, category, closed, won).
+DEFAULT_STAGES: tuple[tuple[str, int, ForecastCategory, bool, bool], ...] = (
+    ("Prospecting", 10, ForecastCategory.PIPELINE, False, False),
+    ("Qualification", 20, ForecastCategory.PIPELINE, False, False),
+    ("Needs Analysis", 30, ForecastCategory.PIPELINE, False, False),
+    ("Proposal/Quote", 50, ForecastCategory.BEST_CASE, False, False),
+    ("Negotiation", 75, ForecastCategory.COMMIT, False, False),
+    ("Order", 90, ForecastCategory.COMMIT, False, False),
+    ("Closed Won", 100, ForecastCategory.CLOSED, True, True),
+    ("Closed Lost", 0, ForecastCategory.OMITTED, True, False),
+)
+
+
+def ensure_usable_process(stages: Iterable[OpportunityStage]) -> None:
+    """A sales process needs an open stage to start in, a won stage and a lost stage."""
+    active = [s for s in stages if s.is_active]
+    if not any(not s.is_closed for s in active):
+        raise ConfigurationError("a sales process needs at least one open stage", field="stages")
+    if not any(s.is_won for s in active):
+        raise ConfigurationError("a sales process needs a closed-won stage", field="stages")
+    if not any(s.is_closed and not s.is_won for s in active):
+        raise ConfigurationError("a sales process needs a closed-lost stage", field="stages")
+
+
+def first_open_stage(stages: Iterable[OpportunityStage]) -> OpportunityStage:
+    candidates = sorted((s for s in stages if s.is_active and not s.is_closed), key=lambda s: s.order)
+    if not candidates:
+        raise ConfigurationError("the sales process has no open stage", field="stages")
+    return candidates[0]
+
+
+def parse_forecast_category(value: str) -> ForecastCategory:
+    try:
+        return ForecastCategory(str(value).strip().lower().replace(" ", "_"))
+    except ValueError:
+        allowed = ", ".join(c.value for c in ForecastCategory)
+        raise ValidationError(f"{value!r} is not a forecast category; use one of {allowed}",
+                              field="forecast_category") from None
+
+
+@dataclass(slots=True)
+class Opportunity:
+    id: int
+    account_id: int
+    name: str
+    stage_id: int
+    probability: int
+    forecast_category: ForecastCategory
+    created_at: datetime
+    updated_at: datetime
+    currency: str = "USD"
+    amount: Decimal | None = None
+    close_date: date | None = None
+    type: OpportunityType | None = None
+    lead_source_id: int | None = None
+    next_step: str | None = None
+    description: str | None = None
+    owner_id: int | None = None
+    originating_lead_id: int | None = None
+    outcome: Outcome = Outcome.OPEN
+    loss_reason: str | None = None
+    closed_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def money(self) -> Money | None:
+        return None if self.amount is None else Money(self.amount, self.currency)
+
+    def is_closed(self) -> bool:
+        return self.outcome is not Outcome.OPEN
+
+    @classmethod
+    def outcome_for(cls, stage: OpportunityStage) -> Outcome:
+        """The outcome a stage implies: open stages are open, closed stages won or lost."""
+        if not stage.is_closed:
+            return Outcome.OPEN
+        return Outcome.WON if stage.is_won else Outcome.LOST

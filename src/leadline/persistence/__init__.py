@@ -1,0 +1,1 @@
+"""Storage: the only package that imports SQLAlchemy. Rows, repositories, unit of work, migrations."""

@@ -1,0 +1,207 @@
+"""Repositories for users and configuration. They read and stage writes; they never commit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from leadline.domain.custom_fields import CustomFieldDefinition, CustomValue, RecordType
+from leadline.domain.history import FieldChange
+from leadline.domain.ids import new_id
+from leadline.domain.opportunities import OpportunityStage, SalesProcess
+from leadline.domain.sources import LeadSource
+from leadline.domain.statuses import LeadStatus
+from leadline.domain.users import User
+from leadline.persistence.mapping import copy_onto, to_domain, to_row
+from leadline.persistence.rows import (
+    CustomFieldDefinitionRow,
+    CustomFieldValueRow,
+    FieldHistoryRow,
+    LeadRow,
+    LeadSourceRow,
+    LeadStatusRow,
+    OpportunityStageRow,
+    SalesProcessRow,
+    UserRow,
+)
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, user: User, *, created_at: object, password_hash: str | None = None) -> None:
+        row = to_row(UserRow, user)
+        row.created_at = created_at  # type: ignore[assignment]
+        row.password_hash = password_hash
+        self.session.add(row)
+
+    def get(self, user_id: int) -> User | None:
+        row = self.session.get(UserRow, user_id)
+        return to_domain(User, row) if row else None
+
+    def get_many(self, user_ids: Iterable[int]) -> dict[int, User]:
+        ids = list(user_ids)
+        rows = self.session.scalars(select(UserRow).where(UserRow.id.in_(ids))) if ids else []
+        return {r.id: to_domain(User, r) for r in rows}
+
+    def get_by_email(self, email: str) -> User | None:
+        row = self.session.scalar(select(UserRow).where(func.lower(UserRow.email) == email.lower()))
+        return to_domain(User, row) if row else None
+
+    def list(self) -> list[User]:
+        rows = self.session.scalars(select(UserRow).order_by(UserRow.name))
+        return [to_domain(User, r) for r in rows]
+
+    def manager_of(self, user_id: int) -> int | None:
+        return self.session.scalar(select(UserRow.manager_id).where(UserRow.id == user_id))
+
+    def save(self, user: User) -> None:
+        row = self.session.get(UserRow, user.id)
+        assert row is not None
+        copy_onto(row, user)
+
+    def count_admins(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(UserRow).where(UserRow.role == "admin")) or 0
+
+
+class _ListRepository:
+    """Small configuration lists (statuses, sources): read whole, saved whole."""
+
+    row_class: type
+    domain_class: type
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def list(self) -> list:  # type: ignore[type-arg]
+        rows = self.session.scalars(select(self.row_class).order_by(self.row_class.order))  # type: ignore[attr-defined]
+        return [to_domain(self.domain_class, r) for r in rows]
+
+    def add(self, item: object) -> None:
+        self.session.add(to_row(self.row_class, item))
+
+    def save_all(self, items: Iterable[object]) -> None:
+        for item in items:
+            row = self.session.get(self.row_class, item.id)  # type: ignore[attr-defined]
+            copy_onto(row, item)
+
+    def delete(self, item_id: int) -> None:
+        self.session.execute(delete(self.row_class).where(self.row_class.id == item_id))  # type: ignore[attr-defined]
+
+
+class StatusRepository(_ListRepository):
+    row_class = LeadStatusRow
+    domain_class = LeadStatus
+
+    def count_leads_with(self, status_id: int) -> int:
+        query = select(func.count()).select_from(LeadRow).where(LeadRow.status_id == status_id)
+        return self.session.scalar(query) or 0
+
+
+class SourceRepository(_ListRepository):
+    row_class = LeadSourceRow
+    domain_class = LeadSource
+
+
+class StageRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def processes(self) -> list[SalesProcess]:
+        rows = self.session.scalars(select(SalesProcessRow).order_by(SalesProcessRow.name))
+        return [to_domain(SalesProcess, r) for r in rows]
+
+    def stages(self, process_id: int | None = None) -> list[OpportunityStage]:
+        query = select(OpportunityStageRow).order_by(OpportunityStageRow.process_id, OpportunityStageRow.order)
+        if process_id is not None:
+            query = query.where(OpportunityStageRow.process_id == process_id)
+        return [to_domain(OpportunityStage, r) for r in self.session.scalars(query)]
+
+    def add_process(self, process: SalesProcess) -> None:
+        self.session.add(to_row(SalesProcessRow, process))
+
+    def add_stage(self, stage: OpportunityStage) -> None:
+        self.session.add(to_row(OpportunityStageRow, stage))
+
+    def save_stages(self, stages: Iterable[OpportunityStage]) -> None:
+        for stage in stages:
+            copy_onto(self.session.get(OpportunityStageRow, stage.id), stage)
+
+
+_VALUE_COLUMN = {"text": "text_value", "picklist": "text_value", "number": "number_value",
+                 "date": "date_value", "boolean": "bool_value"}
+
+
+class CustomFieldRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def definitions(self, record_type: RecordType | None = None) -> list[CustomFieldDefinition]:
+        query = select(CustomFieldDefinitionRow).order_by(CustomFieldDefinitionRow.name)
+        if record_type is not None:
+            query = query.where(CustomFieldDefinitionRow.record_type == record_type)
+        return [
+            to_domain(CustomFieldDefinition, r, options=json.loads(r.options))
+            for r in self.session.scalars(query)
+        ]
+
+    def add(self, definition: CustomFieldDefinition) -> None:
+        row = to_row(CustomFieldDefinitionRow, definition)
+        row.options = json.dumps(definition.options)
+        self.session.add(row)
+
+    def values_for(
+        self, definitions: list[CustomFieldDefinition], record_ids: list[int]
+    ) -> dict[int, dict[str, CustomValue | None]]:
+        """Custom values of many records in one query: ``{record_id: {name: value}}``."""
+        by_id = {d.id: d for d in definitions}
+        result: dict[int, dict[str, CustomValue | None]] = {rid: {} for rid in record_ids}
+        if not by_id or not record_ids:
+            return result
+        query = select(CustomFieldValueRow).where(
+            CustomFieldValueRow.field_id.in_(by_id), CustomFieldValueRow.record_id.in_(record_ids)
+        )
+        for row in self.session.scalars(query):
+            definition = by_id[row.field_id]
+            result[row.record_id][definition.name] = getattr(row, _VALUE_COLUMN[definition.type.value])
+        return result
+
+    def set_values(
+        self, definitions: list[CustomFieldDefinition], record_id: int,
+        values: dict[str, CustomValue | None],
+    ) -> None:
+        by_name = {d.name: d for d in definitions}
+        for name, value in values.items():
+            definition = by_name[name]
+            row = self.session.get(CustomFieldValueRow, (definition.id, record_id))
+            if value is None:
+                if row is not None:
+                    self.session.delete(row)
+                continue
+            if row is None:
+                row = CustomFieldValueRow(field_id=definition.id, record_id=record_id)
+                self.session.add(row)
+            setattr(row, _VALUE_COLUMN[definition.type.value], value)
+
+
+class HistoryRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_many(self, changes: Iterable[FieldChange]) -> None:
+        for change in changes:
+            row = to_row(FieldHistoryRow, change)
+            row.id = new_id()
+            self.session.add(row)
+
+    def for_record(self, record_type: RecordType, record_id: int) -> list[FieldChange]:
+        query = (
+            select(FieldHistoryRow)
+            .where(FieldHistoryRow.record_type == record_type, FieldHistoryRow.record_id == record_id)
+            .order_by(FieldHistoryRow.changed_at, FieldHistoryRow.id)
+        )
+        return [to_domain(FieldChange, r) for r in self.session.scalars(query)]

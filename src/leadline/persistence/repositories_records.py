@@ -1,0 +1,258 @@
+"""Repositories for leads, accounts, contacts and opportunities. They never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from leadline.domain.accounts import Account, Contact
+from leadline.domain.errors import StaleRecordError
+from leadline.domain.ids import new_id
+from leadline.domain.leads import Lead, ProductInterest
+from leadline.domain.opportunities import Opportunity
+from leadline.domain.queries import LeadQuery, Page, RecordQuery
+from leadline.persistence.mapping import row_values, to_domain
+from leadline.persistence.rows import (
+    AccountRow,
+    ContactRow,
+    LeadProductInterestRow,
+    LeadRow,
+    LeadStatusChangeRow,
+    OpportunityRow,
+)
+
+D = TypeVar("D")
+
+
+def _paginate(query: Select[Any], id_column: Any, page: Page) -> Select[Any]:
+    if page.after_id is not None:
+        query = query.where(id_column < page.after_id if page.newest_first else id_column > page.after_id)
+    order = id_column.desc() if page.newest_first else id_column.asc()
+    return query.order_by(order).limit(page.limit)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+class RecordRepository(Generic[D]):
+    """Add, get, save with an optimistic version check, and bulk add: the same for every record."""
+
+    row_class: Any
+    domain_class: type[D]
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, record: D) -> None:
+        self.session.add(self.row_class(**row_values(self.row_class, record)))
+
+    def add_many(self, records: Iterable[D]) -> int:
+        """Insert many records in one batched statement (no ORM unit of work, no RETURNING)."""
+        rows = [row_values(self.row_class, r) for r in records]
+        if rows:
+            self.session.execute(insert(self.row_class.__table__), rows)
+        return len(rows)
+
+    def get(self, record_id: int) -> D | None:
+        row = self.session.get(self.row_class, record_id)
+        return to_domain(self.domain_class, row) if row else None
+
+    def get_for_update(self, record_id: int) -> D | None:
+        """Read and lock the row until commit (PostgreSQL); SQLite already serialises writers."""
+        query = select(self.row_class).where(self.row_class.id == record_id).with_for_update()
+        row = self.session.scalars(query.execution_options(populate_existing=True)).first()
+        return to_domain(self.domain_class, row) if row else None
+
+    def save(self, record: D) -> None:
+        """Write ``record`` back if nobody changed it since it was read; bumps its version."""
+        values = row_values(self.row_class, record)
+        expected = values.pop("version")
+        values.pop("id")
+        result = self.session.execute(
+            update(self.row_class.__table__)
+            .where(self.row_class.id == record.id, self.row_class.version == expected)  # type: ignore[attr-defined]
+            .values(**values, version=expected + 1)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleRecordError("the record was changed by someone else; reload and retry", field="version")
+        record.version = expected + 1  # type: ignore[attr-defined]
+        self.session.expire_all()
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(self.row_class)) or 0
+
+
+class LeadRepository(RecordRepository[Lead]):
+    row_class = LeadRow
+    domain_class = Lead
+
+    def add(self, record: Lead) -> None:
+        super().add(record)
+        self.session.flush()
+        self._insert_products(record.id, record.products)
+
+    def add_many(self, records: Iterable[Lead]) -> int:
+        leads = list(records)
+        count = super().add_many(leads)
+        products = [
+            self._product_values(lead.id, position, line)
+            for lead in leads for position, line in enumerate(lead.products)
+        ]
+        if products:
+            self.session.execute(insert(LeadProductInterestRow.__table__), products)
+        return count
+
+    def get(self, record_id: int) -> Lead | None:
+        lead = super().get(record_id)
+        if lead is not None:
+            lead.products = self.products_of([record_id])[record_id]
+        return lead
+
+    def get_for_update(self, record_id: int) -> Lead | None:
+        lead = super().get_for_update(record_id)
+        if lead is not None:
+            lead.products = self.products_of([record_id])[record_id]
+        return lead
+
+    def replace_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None:
+        self.session.execute(delete(LeadProductInterestRow).where(LeadProductInterestRow.lead_id == lead_id))
+        self._insert_products(lead_id, products)
+
+    def products_of(self, lead_ids: list[int]) -> dict[int, list[ProductInterest]]:
+        result: dict[int, list[ProductInterest]] = {lid: [] for lid in lead_ids}
+        query = (
+            select(LeadProductInterestRow)
+            .where(LeadProductInterestRow.lead_id.in_(lead_ids))
+            .order_by(LeadProductInterestRow.lead_id, LeadProductInterestRow.position)
+        )
+        for row in self.session.scalars(query):
+            result[row.lead_id].append(to_domain(ProductInterest, row))
+        return result
+
+    def list(self, query: LeadQuery, page: Page) -> list[Lead]:
+        statement = _paginate(self._filtered(query), LeadRow.id, page)
+        leads = [to_domain(Lead, r) for r in self.session.scalars(statement)]
+        products = self.products_of([lead.id for lead in leads]) if leads else {}
+        for lead in leads:
+            lead.products = products[lead.id]
+        return leads
+
+    def count_matching(self, query: LeadQuery) -> int:
+        statement = self._filtered(query).with_only_columns(func.count()).order_by(None)
+        return self.session.scalar(statement) or 0
+
+    def find_by_email(self, email: str) -> list[int]:
+        return list(self.session.scalars(select(LeadRow.id).where(LeadRow.email == email)))
+
+    def record_status_change(
+        self, lead_id: int, from_status_id: int | None, to_status_id: int, actor_id: int | None, at: datetime
+    ) -> None:
+        self.session.execute(insert(LeadStatusChangeRow.__table__).values(
+            id=new_id(), lead_id=lead_id, from_status_id=from_status_id, to_status_id=to_status_id,
+            actor_id=actor_id, changed_at=at,
+        ))
+
+    def record_status_changes(self, changes: list[dict[str, Any]]) -> None:
+        """Bulk form of ``record_status_change`` for imports and generated data."""
+        if changes:
+            self.session.execute(insert(LeadStatusChangeRow.__table__), changes)
+
+    def status_history(self, lead_id: int) -> list[tuple[int | None, int, int | None, datetime]]:
+        query = (
+            select(LeadStatusChangeRow.from_status_id, LeadStatusChangeRow.to_status_id,
+                   LeadStatusChangeRow.actor_id, LeadStatusChangeRow.changed_at)
+            .where(LeadStatusChangeRow.lead_id == lead_id)
+            .order_by(LeadStatusChangeRow.changed_at, LeadStatusChangeRow.id)
+        )
+        return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
+
+    def _filtered(self, query: LeadQuery) -> Select[Any]:
+        statement = select(LeadRow)
+        if query.status_ids:
+            statement = statement.where(LeadRow.status_id.in_(query.status_ids))
+        if query.source_ids:
+            statement = statement.where(LeadRow.source_id.in_(query.source_ids))
+        if query.owner_ids:
+            statement = statement.where(LeadRow.owner_id.in_(query.owner_ids))
+        if query.created_from:
+            statement = statement.where(LeadRow.created_at >= query.created_from)
+        if query.created_to:
+            statement = statement.where(LeadRow.created_at < query.created_to)
+        if query.converted is not None:
+            converted = LeadRow.converted_at.is_not(None)
+            statement = statement.where(converted if query.converted else ~converted)
+        if query.search:
+            pattern = _like(query.search)
+            full_name = func.lower(func.coalesce(LeadRow.first_name, "") + " " + LeadRow.last_name)
+            statement = statement.where(or_(
+                full_name.like(pattern, escape="\\"),
+                func.lower(LeadRow.email).like(pattern, escape="\\"),
+                func.lower(LeadRow.company).like(pattern, escape="\\"),
+            ))
+        return statement
+
+    def _insert_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None:
+        values = [self._product_values(lead_id, i, line) for i, line in enumerate(products)]
+        if values:
+            self.session.execute(insert(LeadProductInterestRow.__table__), values)
+
+    @staticmethod
+    def _product_values(lead_id: int, position: int, line: ProductInterest) -> dict[str, Any]:
+        return {
+            "id": new_id(), "lead_id": lead_id, "position": position, "product_id": line.product_id,
+            "product_name": line.product_name, "quantity": line.quantity,
+            "estimated_unit_price": line.estimated_unit_price,
+        }
+
+
+def _record_filters(statement: Select[Any], row: Any, query: RecordQuery, search_columns: list[Any]) -> Select[Any]:
+    if query.owner_ids:
+        statement = statement.where(row.owner_id.in_(query.owner_ids))
+    if query.account_id is not None and hasattr(row, "account_id"):
+        statement = statement.where(row.account_id == query.account_id)
+    if query.stage_ids and hasattr(row, "stage_id"):
+        statement = statement.where(row.stage_id.in_(query.stage_ids))
+    if query.search:
+        pattern = _like(query.search)
+        statement = statement.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in search_columns)))
+    return statement
+
+
+class AccountRepository(RecordRepository[Account]):
+    row_class = AccountRow
+    domain_class = Account
+
+    def list(self, query: RecordQuery, page: Page) -> list[Account]:
+        statement = _record_filters(select(AccountRow), AccountRow, query, [AccountRow.name, AccountRow.domain])
+        return [to_domain(Account, r) for r in self.session.scalars(_paginate(statement, AccountRow.id, page))]
+
+    def parent_of(self, account_id: int) -> int | None:
+        return self.session.scalar(select(AccountRow.parent_id).where(AccountRow.id == account_id))
+
+
+class ContactRepository(RecordRepository[Contact]):
+    row_class = ContactRow
+    domain_class = Contact
+
+    def list(self, query: RecordQuery, page: Page) -> list[Contact]:
+        columns = [ContactRow.last_name, ContactRow.first_name, ContactRow.email]
+        statement = _record_filters(select(ContactRow), ContactRow, query, columns)
+        return [to_domain(Contact, r) for r in self.session.scalars(_paginate(statement, ContactRow.id, page))]
+
+
+class OpportunityRepository(RecordRepository[Opportunity]):
+    row_class = OpportunityRow
+    domain_class = Opportunity
+
+    def list(self, query: RecordQuery, page: Page) -> list[Opportunity]:
+        statement = _record_filters(select(OpportunityRow), OpportunityRow, query, [OpportunityRow.name])
+        return [
+            to_domain(Opportunity, r)
+            for r in self.session.scalars(_paginate(statement, OpportunityRow.id, page))
+        ]

@@ -1,0 +1,41 @@
+"""Every row class, imported in one place so the metadata is complete for Alembic."""
+
+from leadline.persistence.base import Base
+from leadline.persistence.rows_config import (
+    ActivityLinkRow,
+    ActivityRow,
+    CustomFieldDefinitionRow,
+    CustomFieldValueRow,
+    FieldHistoryRow,
+    LeadSourceRow,
+    LeadStatusRow,
+    UserRow,
+)
+from leadline.persistence.rows_people import (
+    AccountRow,
+    ContactRow,
+    LeadProductInterestRow,
+    LeadRow,
+    LeadStatusChangeRow,
+)
+from leadline.persistence.rows_sales import (
+    ContactRoleRow,
+    LineItemRow,
+    OpportunityRow,
+    OpportunityStageChangeRow,
+    OpportunityStageRow,
+    PriceBookEntryRow,
+    PriceBookRow,
+    ProductRow,
+    SalesProcessRow,
+)
+
+metadata = Base.metadata
+
+__all__ = [
+    "AccountRow", "ActivityLinkRow", "ActivityRow", "ContactRoleRow", "ContactRow",
+    "CustomFieldDefinitionRow", "CustomFieldValueRow", "FieldHistoryRow", "LeadProductInterestRow",
+    "LeadRow", "LeadSourceRow", "LeadStatusChangeRow", "LeadStatusRow", "LineItemRow",
+    "OpportunityRow", "OpportunityStageChangeRow", "OpportunityStageRow", "PriceBookEntryRow",
+    "PriceBookRow", "ProductRow", "SalesProcessRow", "UserRow", "metadata",
+]

@@ -1,0 +1,90 @@
+"""The unit of work: one session, one transaction, one commit, owned by a use case.
+
+Repositories stage changes in the session; only ``commit()`` makes them durable, and
+leaving the ``with`` block without committing rolls everything back, so a use case
+that fails half-way leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from leadline.domain.errors import ConflictError
+from leadline.persistence.database import make_session_factory
+from leadline.persistence.queries_pipeline import PipelineQueries
+from leadline.persistence.repositories_config import (
+    CustomFieldRepository,
+    HistoryRepository,
+    SourceRepository,
+    StageRepository,
+    StatusRepository,
+    UserRepository,
+)
+from leadline.persistence.repositories_records import (
+    AccountRepository,
+    ContactRepository,
+    LeadRepository,
+    OpportunityRepository,
+)
+from leadline.persistence.repositories_sales import (
+    ActivityRepository,
+    ProductRepository,
+    StageHistoryRepository,
+)
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None) -> None:
+        self.engine = engine
+        self._factory = session_factory or make_session_factory(engine)
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = self._factory()
+        session = self.session
+        self.users = UserRepository(session)
+        self.statuses = StatusRepository(session)
+        self.sources = SourceRepository(session)
+        self.stages = StageRepository(session)
+        self.custom_fields = CustomFieldRepository(session)
+        self.history = HistoryRepository(session)
+        self.leads = LeadRepository(session)
+        self.accounts = AccountRepository(session)
+        self.contacts = ContactRepository(session)
+        self.opportunities = OpportunityRepository(session)
+        self.products = ProductRepository(session)
+        self.stage_history = StageHistoryRepository(session)
+        self.activities = ActivityRepository(session)
+        self.pipeline = PipelineQueries(session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def flush(self) -> None:
+        """Send staged writes now, turning a broken unique rule into a named ``ConflictError``."""
+        try:
+            self.session.flush()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise ConflictError(_integrity_message(error)) from None
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise ConflictError(_integrity_message(error)) from None
+
+
+def _integrity_message(error: IntegrityError) -> str:
+    text = str(error.orig).splitlines()[0] if error.orig else "integrity rule broken"
+    return f"the change conflicts with stored data ({text})"

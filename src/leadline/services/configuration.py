@@ -1,0 +1,125 @@
+"""Admin use cases over lead configuration: lead statuses and lead sources."""
+
+from __future__ import annotations
+
+from leadline.domain import statuses as status_rules
+from leadline.domain.ids import new_id
+from leadline.domain.sources import LeadSource, find_source
+from leadline.domain.statuses import LeadStatus, find_status, parse_status_kind
+from leadline.services.access import load_actor, require_admin
+from leadline.services.context import ServiceContext
+
+
+def list_statuses(ctx: ServiceContext) -> list[LeadStatus]:
+    with ctx.uow_factory() as uow:
+        return list(uow.statuses.list())
+
+
+def add_status(
+    ctx: ServiceContext, actor_id: int, label: str, kind: str, *, make_default: bool = False,
+    position: int | None = None,
+) -> LeadStatus:
+    """Add a status of a given kind, at the end of the list unless ``position`` is given."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        statuses = uow.statuses.list()
+        clean = status_rules.clean_label(label)
+        status_rules.ensure_label_free(clean, (s.label for s in statuses))
+        order = position if position is not None else max((s.order for s in statuses), default=-1) + 1
+        status = LeadStatus(new_id(), clean, order, parse_status_kind(kind))
+        if make_default:
+            status_rules.set_default([*statuses, status], status)
+            uow.statuses.save_all(statuses)
+        uow.statuses.add(status)
+        uow.commit()
+        return status
+
+
+def rename_status(ctx: ServiceContext, actor_id: int, status: str, new_label: str) -> LeadStatus:
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        statuses = uow.statuses.list()
+        chosen = find_status(statuses, status)
+        clean = status_rules.clean_label(new_label)
+        status_rules.ensure_label_free(clean, (s.label for s in statuses), exclude=chosen.label)
+        chosen.label = clean
+        uow.statuses.save_all([chosen])
+        uow.commit()
+        return chosen
+
+
+def deactivate_status(ctx: ServiceContext, actor_id: int, status: str) -> LeadStatus:
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        statuses = uow.statuses.list()
+        chosen = find_status(statuses, status)
+        status_rules.deactivate(statuses, chosen)
+        uow.statuses.save_all([chosen])
+        uow.commit()
+        return chosen
+
+
+def set_default_status(ctx: ServiceContext, actor_id: int, status: str) -> LeadStatus:
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        statuses = uow.statuses.list()
+        chosen = find_status(statuses, status)
+        status_rules.set_default(statuses, chosen)
+        uow.statuses.save_all(statuses)
+        uow.commit()
+        return chosen
+
+
+def delete_status(ctx: ServiceContext, actor_id: int, status: str) -> None:
+    """Delete a status no lead carries and that is not needed to keep the list usable."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        statuses = uow.statuses.list()
+        chosen = find_status(statuses, status)
+        status_rules.ensure_deletable(chosen, uow.statuses.count_leads_with(chosen.id))
+        status_rules.ensure_usable([s for s in statuses if s.id != chosen.id])
+        uow.statuses.delete(chosen.id)
+        uow.commit()
+
+
+def list_sources(ctx: ServiceContext) -> list[LeadSource]:
+    with ctx.uow_factory() as uow:
+        return list(uow.sources.list())
+
+
+def add_source(ctx: ServiceContext, actor_id: int, label: str) -> LeadSource:
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        sources = uow.sources.list()
+        clean = status_rules.clean_label(label)
+        status_rules.ensure_label_free(clean, (s.label for s in sources))
+        source = LeadSource(new_id(), clean, max((s.order for s in sources), default=-1) + 1)
+        uow.sources.add(source)
+        uow.commit()
+        return source
+
+
+def rename_source(ctx: ServiceContext, actor_id: int, source: str, new_label: str) -> LeadSource:
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        sources = uow.sources.list()
+        chosen = find_source(sources, source)
+        clean = status_rules.clean_label(new_label)
+        status_rules.ensure_label_free(clean, (s.label for s in sources), exclude=chosen.label)
+        chosen.label = clean
+        uow.sources.save_all([chosen])
+        uow.commit()
+        return chosen
+
+
+def set_source_active(ctx: ServiceContext, actor_id: int, source: str, active: bool) -> LeadSource:
+    """Deactivate (or reactivate) a source: old leads keep it, new ones cannot pick it."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        chosen = find_source(uow.sources.list(), source)
+        chosen.is_active = active
+        uow.sources.save_all([chosen])
+        uow.commit()
+        return chosen
+
+

@@ -1,0 +1,131 @@
+"""``convert_lead``: the one entry point by which any transport converts a lead.
+
+A qualified lead becomes a contact at an account (new, or an existing one) and, when asked,
+an opportunity. Everything happens in one transaction: a failure leaves no partial record.
+This first version creates the contact and opportunity new; issue 4 adds attaching to
+existing contacts and opportunities, previews, configurable mappings, idempotent retries,
+bulk conversion and undo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from leadline.domain.accounts import Account, Contact, website_domain
+from leadline.domain.conversion import (
+    LEAD_TO_ACCOUNT,
+    LEAD_TO_CONTACT,
+    LEAD_TO_OPPORTUNITY,
+    converted_status,
+    mapped_values,
+    opportunity_name,
+)
+from leadline.domain.custom_fields import RecordType
+from leadline.domain.errors import NotFoundError
+from leadline.domain.history import diff_fields
+from leadline.domain.ids import new_id
+from leadline.domain.leads import Lead
+from leadline.domain.opportunities import ContactRoleKind, Opportunity, Outcome, first_open_stage
+from leadline.services.access import load_actor
+from leadline.services.context import ServiceContext
+
+
+@dataclass
+class ConversionResult:
+    lead_id: int
+    account_id: int
+    contact_id: int
+    opportunity_id: int | None
+    created: list[str] = field(default_factory=list)
+    attached: list[str] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)
+
+
+def convert_lead(
+    ctx: ServiceContext, actor_id: int, lead_id: int, *, account_id: int | None = None,
+    create_opportunity: bool = True, status: str | None = None,
+) -> ConversionResult:
+    """Convert ``lead_id``. With ``account_id`` the contact joins that account, whose empty
+    fields are filled from the lead (never overwritten).
+
+    Raises ``LEAD_ALREADY_CONVERTED`` for a converted lead and ``NOT_FOUND`` for an unknown one.
+    """
+    with ctx.uow_factory() as uow:
+        actor = load_actor(uow, actor_id)
+        lead: Lead | None = uow.leads.get_for_update(lead_id)
+        if lead is None:
+            raise NotFoundError(f"there is no lead {lead_id}", field="lead")
+        statuses = uow.statuses.list()
+        target_status = converted_status(statuses, status)
+        lead.ensure_editable()
+        now = ctx.now()
+        result = ConversionResult(lead.id, 0, 0, None)
+        account = _account(uow, lead, account_id, now, result)
+        contact = Contact(id=new_id(), account_id=account.id, created_at=now, updated_at=now,
+                          owner_id=lead.owner_id, **mapped_values(lead, LEAD_TO_CONTACT))  # type: ignore[arg-type]
+        uow.contacts.add(contact)
+        result.contact_id = contact.id
+        result.created.append("contact")
+        uow.flush()
+        opportunity = _opportunity(uow, lead, contact, now, actor.id) if create_opportunity else None
+        if opportunity is not None:
+            result.opportunity_id = opportunity.id
+            result.created.append("opportunity")
+        old_status = next(s.label for s in statuses if s.id == lead.status_id)
+        old_status_id = lead.status_id
+        lead.mark_converted(target_status, now, account.id, contact.id, result.opportunity_id)
+        uow.leads.save(lead)
+        uow.leads.record_status_change(lead.id, old_status_id, target_status.id, actor.id, now)
+        uow.history.add_many(diff_fields(
+            RecordType.LEAD, lead.id,
+            {"status": old_status, "converted_at": None},
+            {"status": target_status.label, "converted_at": now}, actor_id=actor.id, at=now,
+        ))
+        uow.commit()
+        return result
+
+
+def _account(uow: Any, lead: Lead, account_id: int | None, now: Any, result: ConversionResult) -> Account:
+    values = mapped_values(lead, LEAD_TO_ACCOUNT)
+    if account_id is None:
+        account = Account(id=new_id(), created_at=now, updated_at=now, owner_id=lead.owner_id,
+                          domain=website_domain(lead.website), **values)  # type: ignore[arg-type]
+        uow.accounts.add(account)
+        result.created.append("account")
+    else:
+        found: Account | None = uow.accounts.get_for_update(account_id)
+        if found is None:
+            raise NotFoundError(f"there is no account {account_id}", field="account")
+        account = found
+        empty = {name: value for name, value in values.items()
+                 if value is not None and getattr(account, name) in (None, "")}
+        for name, value in empty.items():
+            setattr(account, name, value)
+        if "website" in empty:
+            account.domain = account.domain or website_domain(account.website)
+        if empty:
+            account.updated_at = now
+            uow.accounts.save(account)
+        result.attached.append("account")
+        result.filled.extend(f"account.{name}" for name in empty)
+    result.account_id = account.id
+    return account
+
+
+def _opportunity(uow: Any, lead: Lead, contact: Contact, now: Any, actor_id: int) -> Opportunity:
+    processes = uow.stages.processes()
+    process = next((p for p in processes if p.is_default), processes[0])
+    stage = first_open_stage(uow.stages.stages(process.id))
+    values = mapped_values(lead, LEAD_TO_OPPORTUNITY)
+    opportunity = Opportunity(
+        id=new_id(), account_id=contact.account_id, name=opportunity_name(lead), stage_id=stage.id,
+        probability=stage.probability, forecast_category=stage.forecast_category, created_at=now, updated_at=now,
+        owner_id=lead.owner_id, originating_lead_id=lead.id, outcome=Outcome.OPEN, **values,  # type: ignore[arg-type]
+    )
+    uow.opportunities.add(opportunity)
+    uow.flush()
+    uow.stage_history.record(opportunity, None, actor_id, now)
+    role = ContactRoleKind.DECISION_MAKER if lead.is_decision_maker else ContactRoleKind.OTHER
+    uow.products.add_contact_role(opportunity.id, contact.id, role, True)
+    return opportunity

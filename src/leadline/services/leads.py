@@ -1,0 +1,219 @@
+"""Lead use cases: capture, read, list, update and change status by hand.
+
+Every change is written with its field history (who, when, from what to what), and every
+status change, the first one included, lands in the lead's status history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from leadline.domain.custom_fields import CustomValue, RecordType, coerce_custom_values
+from leadline.domain.errors import NotFoundError
+from leadline.domain.history import diff_fields
+from leadline.domain.ids import new_id
+from leadline.domain.leads import Lead, ProductInterest, clean_lead_fields, ensure_complete
+from leadline.domain.queries import LeadQuery, Page
+from leadline.domain.sources import LeadSource, ensure_selectable, find_source
+from leadline.domain.statuses import LeadStatus, default_status, find_status
+from leadline.domain.users import User
+from leadline.services.access import load_actor
+from leadline.services.context import ServiceContext
+from leadline.services.users import resolve_user
+
+
+@dataclass
+class LeadDetails:
+    """A lead with its references resolved to names, as every transport shows it."""
+
+    lead: Lead
+    status: LeadStatus
+    source: LeadSource | None
+    owner: User | None
+    custom: dict[str, CustomValue | None] = field(default_factory=dict)
+
+
+def create_lead(
+    ctx: ServiceContext, actor_id: int, values: Mapping[str, object], *,
+    products: Sequence[Mapping[str, object]] = (), custom: Mapping[str, object] | None = None,
+) -> LeadDetails:
+    """Capture one lead. ``values`` holds standard fields plus ``source``, ``status`` and
+    ``owner`` by label, id or e-mail. The owner defaults to the actor, the status to the default.
+
+    Raises ``ValidationError`` naming the first bad field; nothing is written then.
+    """
+    with ctx.uow_factory() as uow:
+        actor = load_actor(uow, actor_id)
+        lead = build_lead(ctx, uow, actor, values, products)
+        definitions = uow.custom_fields.definitions(RecordType.LEAD)
+        lead.custom = coerce_custom_values(definitions, dict(custom or {}), creating=True)
+        uow.leads.add(lead)
+        uow.custom_fields.set_values(definitions, lead.id, lead.custom)
+        uow.leads.record_status_change(lead.id, None, lead.status_id, actor.id, lead.created_at)
+        uow.commit()
+        return _details(uow, lead)
+
+
+def build_lead(
+    ctx: ServiceContext, uow: Any, actor: User, values: Mapping[str, object],
+    products: Sequence[Mapping[str, object]] = (),
+) -> Lead:
+    """Validate input into a new ``Lead`` (not stored). Shared by single capture and bulk paths."""
+    cleaned = clean_lead_fields(values, ctx.contact_points, country_hint=ctx.phone_region)
+    ensure_complete(cleaned.get("last_name"), cleaned.get("company"))  # type: ignore[arg-type]
+    statuses = uow.statuses.list()
+    status = default_status(statuses)
+    if values.get("status"):
+        status = find_status(statuses, str(values["status"]))
+    source = _source(uow, values.get("source"))
+    owner = resolve_user(uow, values.get("owner")) or actor  # type: ignore[arg-type]
+    now = ctx.now()
+    lead = Lead(id=new_id(), last_name="", company="", status_id=status.id, created_at=now, updated_at=now,
+                currency=ctx.currency, owner_id=owner.id, source_id=source.id if source else None)
+    for name, value in cleaned.items():
+        setattr(lead, name, value)
+    lead.set_status(status)
+    lead.products = _products(products)
+    return lead
+
+
+def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
+    with ctx.uow_factory() as uow:
+        load_actor(uow, actor_id)
+        lead = _load(uow, lead_id)
+        return _details(uow, lead)
+
+
+def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page) -> list[LeadDetails]:
+    with ctx.uow_factory() as uow:
+        load_actor(uow, actor_id)
+        leads = uow.leads.list(query, page)
+        return _describe_many(uow, leads)
+
+
+def resolve_lead_query(
+    ctx: ServiceContext, *, statuses: Sequence[str] = (), sources: Sequence[str] = (),
+    owners: Sequence[str] = (), **rest: Any,
+) -> LeadQuery:
+    """Turn labels and e-mails from a transport into a ``LeadQuery`` of ids, refusing unknown names."""
+    with ctx.uow_factory() as uow:
+        all_statuses, all_sources = uow.statuses.list(), uow.sources.list()
+        return LeadQuery(
+            status_ids=tuple(find_status(all_statuses, s).id for s in statuses),
+            source_ids=tuple(find_source(all_sources, s).id for s in sources),
+            owner_ids=tuple(resolve_user(uow, o).id for o in owners),  # type: ignore[union-attr]
+            **rest,
+        )
+
+
+def update_lead(
+    ctx: ServiceContext, actor_id: int, lead_id: int, changes: Mapping[str, object], *,
+    products: Sequence[Mapping[str, object]] | None = None, custom: Mapping[str, object] | None = None,
+    expected_version: int | None = None,
+) -> LeadDetails:
+    """Change fields of an unconverted lead. With ``expected_version`` the update is refused
+    (``STALE_RECORD``) if someone changed the lead since it was read."""
+    with ctx.uow_factory() as uow:
+        actor = load_actor(uow, actor_id)
+        lead = _load(uow, lead_id, for_update=True)
+        lead.ensure_editable()
+        if expected_version is not None:
+            lead.version = expected_version
+        now = ctx.now()
+        cleaned = clean_lead_fields(changes, ctx.contact_points, country_hint=lead.country or ctx.phone_region)
+        if "source" in changes:
+            source = _source(uow, changes["source"])
+            cleaned["source_id"] = source.id if source else None
+        if changes.get("owner"):
+            cleaned["owner_id"] = resolve_user(uow, changes["owner"]).id  # type: ignore[arg-type, union-attr]
+        before = lead.apply(cleaned)
+        history = diff_fields(RecordType.LEAD, lead.id, before, cleaned, actor_id=actor.id, at=now)
+        old_status = lead.status_id
+        if changes.get("status"):
+            statuses = uow.statuses.list()
+            new_status = find_status(statuses, str(changes["status"]))
+            if new_status.id != old_status:
+                old_label = next(s.label for s in statuses if s.id == old_status)
+                lead.set_status(new_status)
+                history += diff_fields(RecordType.LEAD, lead.id, {"status": old_label},
+                                       {"status": new_status.label}, actor_id=actor.id, at=now)
+        if products is not None:
+            old_products = _render_products(lead.products)
+            lead.products = _products(products)
+            uow.leads.replace_products(lead.id, lead.products)
+            history += diff_fields(RecordType.LEAD, lead.id, {"products": old_products},
+                                   {"products": _render_products(lead.products)}, actor_id=actor.id, at=now)
+        if custom:
+            definitions = uow.custom_fields.definitions(RecordType.LEAD)
+            old_custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
+            new_custom = coerce_custom_values(definitions, dict(custom), creating=False)
+            uow.custom_fields.set_values(definitions, lead.id, new_custom)
+            history += diff_fields(RecordType.LEAD, lead.id, {f"custom.{k}": v for k, v in old_custom.items()},
+                                   {f"custom.{k}": v for k, v in new_custom.items()}, actor_id=actor.id, at=now)
+        if not history:
+            return _details(uow, lead)
+        lead.updated_at = now
+        uow.leads.save(lead)
+        uow.history.add_many(history)
+        if lead.status_id != old_status:
+            uow.leads.record_status_change(lead.id, old_status, lead.status_id, actor.id, now)
+        uow.commit()
+        return _details(uow, lead)
+
+
+def lead_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[Any]:
+    with ctx.uow_factory() as uow:
+        load_actor(uow, actor_id)
+        _load(uow, lead_id)
+        return list(uow.history.for_record(RecordType.LEAD, lead_id))
+
+
+def _load(uow: Any, lead_id: int, *, for_update: bool = False) -> Lead:
+    lead: Lead | None = uow.leads.get_for_update(lead_id) if for_update else uow.leads.get(lead_id)
+    if lead is None:
+        raise NotFoundError(f"there is no lead {lead_id}", field="lead")
+    return lead
+
+
+def _source(uow: Any, reference: object) -> LeadSource | None:
+    if reference in (None, ""):
+        return None
+    source = find_source(uow.sources.list(), str(reference))
+    ensure_selectable(source)
+    return source
+
+
+def _products(lines: Sequence[Mapping[str, object]]) -> list[ProductInterest]:
+    return [
+        ProductInterest.build(line.get("product"), line.get("quantity", "1"), line.get("estimated_unit_price"),
+                              index=i)
+        for i, line in enumerate(lines)
+    ]
+
+
+def _render_products(lines: Sequence[ProductInterest]) -> str | None:
+    rendered = "; ".join(
+        f"{p.product_name} x {p.quantity.normalize()}"
+        + (f" @ {p.estimated_unit_price.normalize()}" if p.estimated_unit_price is not None else "")
+        for p in lines
+    )
+    return rendered or None
+
+
+def _details(uow: Any, lead: Lead) -> LeadDetails:
+    return _describe_many(uow, [lead])[0]
+
+
+def _describe_many(uow: Any, leads: list[Lead]) -> list[LeadDetails]:
+    statuses = {s.id: s for s in uow.statuses.list()}
+    sources = {s.id: s for s in uow.sources.list()}
+    owners = uow.users.get_many({lead.owner_id for lead in leads if lead.owner_id})
+    definitions = uow.custom_fields.definitions(RecordType.LEAD)
+    custom = uow.custom_fields.values_for(definitions, [lead.id for lead in leads])
+    return [
+        LeadDetails(lead, statuses[lead.status_id], sources.get(lead.source_id),
+                    owners.get(lead.owner_id), custom.get(lead.id, {}))
+        for lead in leads
+    ]

@@ -1,0 +1,143 @@
+"""Admin use cases over sales configuration: processes, stages and custom fields."""
+
+from __future__ import annotations
+
+from leadline.domain import statuses as status_rules
+from leadline.domain.custom_fields import (
+    CustomFieldDefinition,
+    RecordType,
+    define_custom_field,
+    parse_field_type,
+)
+from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
+from leadline.domain.ids import new_id
+from leadline.domain.opportunities import (
+    OpportunityStage,
+    SalesProcess,
+    ensure_usable_process,
+    parse_forecast_category,
+)
+from leadline.services.access import load_actor, require_admin
+from leadline.services.context import ServiceContext
+
+
+def list_processes(ctx: ServiceContext) -> list[SalesProcess]:
+    with ctx.uow_factory() as uow:
+        return list(uow.stages.processes())
+
+
+def list_stages(ctx: ServiceContext, process: str | None = None) -> list[OpportunityStage]:
+    with ctx.uow_factory() as uow:
+        process_id = _find_process(uow, process).id if process else None
+        return list(uow.stages.stages(process_id))
+
+
+def _find_process(uow: object, name_or_id: str | None) -> SalesProcess:
+    processes: list[SalesProcess] = uow.stages.processes()  # type: ignore[attr-defined]
+    if not name_or_id:
+        defaults = [p for p in processes if p.is_default]
+        if defaults:
+            return defaults[0]
+        raise NotFoundError("there is no default sales process", field="process")
+    for process in processes:
+        if process.name.casefold() == str(name_or_id).casefold() or str(process.id) == str(name_or_id):
+            return process
+    raise NotFoundError(f"there is no sales process {name_or_id!r}", field="process")
+
+
+def add_process(ctx: ServiceContext, actor_id: int, name: str, *, copy_stages_from: str | None = None) -> SalesProcess:
+    """A new pipeline; its stages start as a copy of another process's (the default one)."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        clean = status_rules.clean_label(name)
+        if any(p.name.casefold() == clean.casefold() for p in uow.stages.processes()):
+            raise ConflictError(f"sales process {clean!r} already exists", field="name")
+        template = _find_process(uow, copy_stages_from)
+        process = SalesProcess(new_id(), clean)
+        uow.stages.add_process(process)
+        uow.flush()
+        for stage in uow.stages.stages(template.id):
+            uow.stages.add_stage(OpportunityStage(
+                new_id(), process.id, stage.label, stage.order, stage.probability,
+                stage.forecast_category, stage.is_closed, stage.is_won, stage.is_active,
+            ))
+        uow.commit()
+        return process
+
+
+def add_stage(
+    ctx: ServiceContext, actor_id: int, label: str, *, probability: int, forecast_category: str,
+    process: str | None = None, position: int | None = None, closed: bool = False, won: bool = False,
+) -> OpportunityStage:
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        chosen = _find_process(uow, process)
+        stages = uow.stages.stages(chosen.id)
+        clean = status_rules.clean_label(label)
+        status_rules.ensure_label_free(clean, (s.label for s in stages))
+        order = position if position is not None else max((s.order for s in stages), default=-1) + 1
+        stage = OpportunityStage(new_id(), chosen.id, clean, order, probability,
+                                 parse_forecast_category(forecast_category), closed, won)
+        uow.stages.add_stage(stage)
+        uow.commit()
+        return stage
+
+
+def update_stage(
+    ctx: ServiceContext, actor_id: int, stage: str, *, process: str | None = None,
+    label: str | None = None, probability: int | None = None, forecast_category: str | None = None,
+    active: bool | None = None,
+) -> OpportunityStage:
+    """Rename, re-weight or (de)activate a stage; the process must keep an open, a won and a lost stage."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        stages = uow.stages.stages(_find_process(uow, process).id)
+        matches: list[OpportunityStage] = [s for s in stages if s.label.casefold() == stage.casefold() or str(s.id) == stage]
+        if not matches:
+            raise NotFoundError(f"there is no stage {stage!r}", field="stage")
+        chosen = matches[0]
+        if label is not None:
+            clean = status_rules.clean_label(label)
+            status_rules.ensure_label_free(clean, (s.label for s in stages), exclude=chosen.label)
+            chosen.label = clean
+        if probability is not None:
+            chosen.probability = probability
+        if forecast_category is not None:
+            chosen.forecast_category = parse_forecast_category(forecast_category)
+        if active is not None:
+            chosen.is_active = active
+        from leadline.domain.opportunities import ensure_valid_stage
+
+        ensure_valid_stage(chosen)
+        ensure_usable_process(stages)
+        uow.stages.save_stages([chosen])
+        uow.commit()
+        return chosen
+
+
+def list_custom_fields(ctx: ServiceContext, record_type: str | None = None) -> list[CustomFieldDefinition]:
+    with ctx.uow_factory() as uow:
+        return list(uow.custom_fields.definitions(_record_type(record_type) if record_type else None))
+
+
+def add_custom_field(
+    ctx: ServiceContext, actor_id: int, record_type: str, name: str, label: str, field_type: str,
+    *, options: list[str] | None = None, required: bool = False,
+) -> CustomFieldDefinition:
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        kind = _record_type(record_type)
+        definition = define_custom_field(new_id(), kind, name, label, parse_field_type(field_type), options, required)
+        if any(d.name == definition.name for d in uow.custom_fields.definitions(kind)):
+            raise ConflictError(f"{kind.value} already has a field {definition.name!r}", field="name")
+        uow.custom_fields.add(definition)
+        uow.commit()
+        return definition
+
+
+def _record_type(value: str) -> RecordType:
+    try:
+        return RecordType(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(r.value for r in RecordType)
+        raise ValidationError(f"{value!r} is not a record type; use one of {allowed}", field="object") from None

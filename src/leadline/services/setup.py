@@ -1,0 +1,60 @@
+"""Setting up an organisation: default configuration and the first admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leadline.domain.ids import new_id
+from leadline.domain.opportunities import DEFAULT_STAGES, OpportunityStage, SalesProcess
+from leadline.domain.sources import DEFAULT_LEAD_SOURCES, LeadSource
+from leadline.domain.statuses import DEFAULT_LEAD_STATUSES, LeadStatus
+from leadline.domain.users import Role, User
+from leadline.services.context import ServiceContext
+from leadline.services.users import build_user
+
+DEFAULT_PROCESS = "New Business"
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    seeded: list[str]
+    admin: User | None
+
+
+def initialise_organisation(
+    ctx: ServiceContext, *, admin_name: str | None = None, admin_email: str | None = None,
+    admin_password_hash: str | None = None,
+) -> SetupResult:
+    """Seed default statuses, sources and the default sales process where none exist, and create
+    the first admin when asked. Safe to run again: what exists is left as it is.
+    """
+    seeded: list[str] = []
+    with ctx.uow_factory() as uow:
+        if not uow.statuses.list():
+            for order, (label, kind, is_default) in enumerate(DEFAULT_LEAD_STATUSES):
+                uow.statuses.add(LeadStatus(new_id(), label, order, kind, is_default))
+            seeded.append("lead statuses")
+        if not uow.sources.list():
+            for order, label in enumerate(DEFAULT_LEAD_SOURCES):
+                uow.sources.add(LeadSource(new_id(), label, order))
+            seeded.append("lead sources")
+        if not uow.stages.processes():
+            process = SalesProcess(new_id(), DEFAULT_PROCESS, is_default=True)
+            uow.stages.add_process(process)
+            uow.flush()
+            for order, (label, probability, category, closed, won) in enumerate(DEFAULT_STAGES):
+                uow.stages.add_stage(
+                    OpportunityStage(new_id(), process.id, label, order, probability, category, closed, won)
+                )
+            seeded.append("sales process and stages")
+        admin = None
+        if admin_email:
+            existing = uow.users.get_by_email(admin_email.strip())
+            if existing is None:
+                admin = build_user(ctx, uow, admin_name or admin_email, admin_email, Role.ADMIN, None)
+                uow.users.add(admin, created_at=ctx.now(), password_hash=admin_password_hash)
+                seeded.append("first admin")
+            else:
+                admin = existing
+        uow.commit()
+    return SetupResult(seeded, admin)

@@ -1,0 +1,80 @@
+"""Users and the role hierarchy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leadline.domain.common import clean_text
+from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
+from leadline.domain.ids import new_id
+from leadline.domain.users import Role, User, ensure_valid_manager, parse_role
+from leadline.services.access import load_actor, require_admin
+from leadline.services.context import ServiceContext
+
+
+def build_user(ctx: ServiceContext, uow: Any, name: str, email: str, role: Role, manager_id: int | None) -> User:
+    """Validate a new user against the stored ones (unique e-mail, a real manager, no loop)."""
+    clean_name = clean_text(name, field="name", max_length=120, required=True)
+    clean_email = ctx.contact_points.normalise_email(email.strip()) if email and email.strip() else None
+    if not clean_email:
+        raise ValidationError("is required", field="email")
+    if uow.users.get_by_email(clean_email):
+        raise ConflictError(f"a user with e-mail {clean_email} already exists", field="email")
+    if manager_id is not None and uow.users.get(manager_id) is None:
+        raise NotFoundError(f"there is no user {manager_id}", field="manager")
+    ensure_valid_manager(None, manager_id, uow.users.manager_of)
+    assert clean_name is not None
+    return User(new_id(), clean_name, clean_email, role, manager_id)
+
+
+def resolve_user(uow: Any, reference: str | int | None) -> User | None:
+    """A user by id or e-mail; ``None`` for no reference, ``NotFoundError`` for an unknown one."""
+    if reference is None or reference == "":
+        return None
+    text = str(reference).strip()
+    user: User | None = uow.users.get(int(text)) if text.isdigit() else uow.users.get_by_email(text)
+    if user is None:
+        raise NotFoundError(f"there is no user {reference!r}", field="owner")
+    return user
+
+
+def add_user(
+    ctx: ServiceContext, actor_id: int, *, name: str, email: str, role: str = "rep",
+    manager: str | int | None = None, password_hash: str | None = None,
+) -> User:
+    """Create a user (admins only). ``manager`` is an id or an e-mail address."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        manager_user = resolve_user(uow, manager)
+        user = build_user(ctx, uow, name, email, parse_role(role), manager_user.id if manager_user else None)
+        uow.users.add(user, created_at=ctx.now(), password_hash=password_hash)
+        uow.commit()
+        return user
+
+
+def list_users(ctx: ServiceContext, actor_id: int) -> list[User]:
+    with ctx.uow_factory() as uow:
+        load_actor(uow, actor_id)
+        users: list[User] = uow.users.list()
+        return users
+
+
+def find_user(ctx: ServiceContext, reference: str | int) -> User:
+    """Look a user up by id or e-mail, for transports that name the acting user."""
+    with ctx.uow_factory() as uow:
+        user = resolve_user(uow, reference)
+        if user is None:
+            raise NotFoundError("no user given", field="user")
+        return user
+
+
+def first_admin(ctx: ServiceContext) -> User | None:
+    with ctx.uow_factory() as uow:
+        admins = [u for u in uow.users.list() if u.role is Role.ADMIN and u.active]
+        return min(admins, key=lambda u: u.id) if admins else None
+
+
+def resolve_query_owners(ctx: ServiceContext, owners: list[str]) -> tuple[int, ...]:
+    """Owner references of a list filter (e-mails or ids) as ids; unknown ones are refused."""
+    with ctx.uow_factory() as uow:
+        return tuple(resolve_user(uow, o).id for o in owners)  # type: ignore[union-attr]

@@ -1,0 +1,131 @@
+"""Shared fixtures: real databases (SQLite and PostgreSQL), a pinned clock, a seeded organisation.
+
+Every storage test takes the ``engine`` fixture and so runs once per database. PostgreSQL is
+the server named by LEADLINE_TEST_POSTGRES_URL (the Makefile and CI point it at the local one);
+each test session works in a scratch database of its own, dropped at the end. Set
+LEADLINE_TEST_POSTGRES=off to run without PostgreSQL (the PostgreSQL cases are then deselected
+and reported, never silently passed).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from leadline.persistence.database import make_engine
+from leadline.persistence.rows import metadata
+from leadline.persistence.schema import upgrade_to_head
+from leadline.persistence.unit_of_work import SqlUnitOfWork
+from leadline.services.contact_points import LibraryContactPointChecker
+from leadline.services.context import ServiceContext
+from leadline.services.setup import initialise_organisation
+
+POSTGRES_URL = os.environ.get("LEADLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_ENABLED = os.environ.get("LEADLINE_TEST_POSTGRES", "on").lower() not in ("off", "0", "no")
+DATABASES = ["sqlite", "postgresql"] if POSTGRES_ENABLED else ["sqlite"]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    where = make_url(POSTGRES_URL).set(password="***") if POSTGRES_ENABLED else "off"
+    return f"leadline databases: {', '.join(DATABASES)} (PostgreSQL: {where})"
+
+
+class FakeClock:
+    """A clock tests move by hand: ``clock.advance(days=3)``."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file upgraded to head once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    engine.dispose()
+    with closing(sqlite3.connect(path)) as connection:  # fold the WAL into the file we copy
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def _admin_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A scratch PostgreSQL database for this session, upgraded to head, dropped afterwards."""
+    name = f"leadline_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(_admin_url(POSTGRES_URL), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} does not answer ({error}); start it or set "
+                    "LEADLINE_TEST_POSTGRES=off", pytrace=False)
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    engine.dispose()
+    yield url
+    with psycopg.connect(_admin_url(POSTGRES_URL), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=DATABASES)
+def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
+    """A database at schema head with no rows, on SQLite or PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "leadline.db"
+        shutil.copy(sqlite_template, path)
+        engine = make_engine(f"sqlite:///{path}")
+        yield engine
+        engine.dispose()
+        return
+    url = request.getfixturevalue("postgres_database")
+    engine = make_engine(url)
+    yield engine
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def ctx(engine: Engine, clock: FakeClock) -> ServiceContext:
+    return ServiceContext(
+        uow_factory=lambda: SqlUnitOfWork(engine), clock=clock, currency="USD", phone_region="US",
+        contact_points=LibraryContactPointChecker("US"),
+    )
+
+
+@pytest.fixture
+def admin_id(ctx: ServiceContext) -> int:
+    """The organisation seeded with its defaults and a first admin; returns the admin's id."""
+    result = initialise_organisation(ctx, admin_name="Ada Admin", admin_email="ada@example.com")
+    assert result.admin is not None
+    return result.admin.id

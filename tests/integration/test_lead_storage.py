@@ -1,0 +1,141 @@
+"""Leads survive a round trip through each database exactly: money, dates, enums, products,
+typed custom fields; updates are optimistic; lists filter and page."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from leadline.domain.errors import StaleRecordError
+from leadline.domain.queries import LeadQuery, Page
+from leadline.persistence.unit_of_work import SqlUnitOfWork
+from leadline.services import leads
+from leadline.services.context import ServiceContext
+from leadline.services.sales_configuration import add_custom_field
+
+FULL_LEAD = {
+    "first_name": "Grace", "last_name": "Hopper", "company": "Cobol Systems Ltd", "email": "Grace@Cobol.example",
+    "phone": "+44 20 7946 0018", "title": "VP Engineering", "industry": "Software", "website": "www.cobol.example",
+    "street": "1 Compiler Way", "city": "London", "state": "Greater London", "postal_code": "EC1A 1BB",
+    "country": "GB", "annual_revenue": "12500000.50", "number_of_employees": "240", "source": "Trade show",
+    "rating": "Hot", "budget_amount": "99999999999.9999", "currency": "gbp", "purchase_timeframe": "2026-06-30",
+    "is_decision_maker": "yes", "description": "Met at the booth.",
+}
+
+
+def test_every_lead_field_comes_back_exactly_as_stored(ctx: ServiceContext, admin_id: int) -> None:
+    created = leads.create_lead(ctx, admin_id, FULL_LEAD, products=[
+        {"product": "Compiler licence", "quantity": "12.5", "estimated_unit_price": "1999.99"},
+        {"product": "Support"},
+    ])
+    lead = leads.get_lead(ctx, admin_id, created.lead.id).lead
+    assert lead.email == "grace@cobol.example"
+    assert lead.phone == "+442079460018"
+    assert lead.budget_amount == Decimal("99999999999.9999")
+    assert lead.annual_revenue == Decimal("12500000.5000")
+    assert lead.currency == "GBP"
+    assert lead.purchase_timeframe == date(2026, 6, 30)
+    assert lead.is_decision_maker is True
+    assert lead.rating is not None and lead.rating.value == "hot"
+    assert lead.number_of_employees == 240
+    assert lead.created_at == datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    assert lead.created_at.tzinfo is not None
+    assert [(p.product_name, p.quantity, p.estimated_unit_price) for p in lead.products] == [
+        ("Compiler licence", Decimal("12.5"), Decimal("1999.99")), ("Support", Decimal("1"), None)]
+
+
+def test_custom_fields_of_every_type_are_stored_typed(ctx: ServiceContext, admin_id: int) -> None:
+    add_custom_field(ctx, admin_id, "lead", "segment", "Segment", "picklist", options=["SMB", "Enterprise"])
+    add_custom_field(ctx, admin_id, "lead", "seats", "Seats", "number")
+    add_custom_field(ctx, admin_id, "lead", "renewal", "Renewal", "date")
+    add_custom_field(ctx, admin_id, "lead", "gdpr_consent", "Consent", "boolean", required=True)
+    add_custom_field(ctx, admin_id, "lead", "notes_ref", "Ref", "text")
+    created = leads.create_lead(ctx, admin_id, {"last_name": "Liskov", "company": "CLU"}, custom={
+        "segment": "enterprise", "seats": "1500.25", "renewal": "2027-01-31", "gdpr_consent": "true",
+        "notes_ref": "ABC-1",
+    })
+    custom = leads.get_lead(ctx, admin_id, created.lead.id).custom
+    assert custom == {"segment": "Enterprise", "seats": Decimal("1500.25"), "renewal": date(2027, 1, 31),
+                      "gdpr_consent": True, "notes_ref": "ABC-1"}
+
+
+def test_a_stale_version_is_refused_and_the_lead_is_unchanged(ctx: ServiceContext, admin_id: int) -> None:
+    lead = leads.create_lead(ctx, admin_id, {"last_name": "Knuth", "company": "TAOCP"}).lead
+    leads.update_lead(ctx, admin_id, lead.id, {"title": "Author"}, expected_version=1)
+    with pytest.raises(StaleRecordError) as error:
+        leads.update_lead(ctx, admin_id, lead.id, {"title": "Professor"}, expected_version=1)
+    assert error.value.code == "STALE_RECORD"
+    stored = leads.get_lead(ctx, admin_id, lead.id).lead
+    assert (stored.title, stored.version) == ("Author", 2)
+
+
+def test_two_units_of_work_saving_the_same_version_let_exactly_one_win(ctx: ServiceContext, admin_id: int) -> None:
+    lead_id = leads.create_lead(ctx, admin_id, {"last_name": "Dijkstra", "company": "THE"}).lead.id
+    first, second = SqlUnitOfWork(ctx.uow_factory().engine), SqlUnitOfWork(ctx.uow_factory().engine)
+    with first as a:
+        copy_a = a.leads.get(lead_id)
+        copy_a.title = "A"
+        a.leads.save(copy_a)
+        a.commit()
+    with second as b:
+        copy_b = b.leads.get(lead_id)
+        copy_b.version = 1  # read before the first save landed
+        copy_b.title = "B"
+        with pytest.raises(StaleRecordError):
+            b.leads.save(copy_b)
+    assert leads.get_lead(ctx, admin_id, lead_id).lead.title == "A"
+
+
+def test_lists_filter_by_status_source_owner_text_and_dates_and_page_by_cursor(
+    ctx: ServiceContext, admin_id: int, clock
+) -> None:
+    ids = []
+    for index in range(7):
+        clock.advance(days=1)
+        source = "Trade show" if index % 2 else "Website form"
+        ids.append(leads.create_lead(ctx, admin_id, {
+            "last_name": f"Person{index}", "company": f"Firm {index}", "source": source,
+            "email": f"p{index}@firm{index}.example"}).lead.id)
+    leads.update_lead(ctx, admin_id, ids[0], {"status": "Contacted"})
+
+    def listed(page: Page = Page(), **query) -> list[int]:
+        resolved = leads.resolve_lead_query(ctx, **query)
+        return [d.lead.id for d in leads.list_leads(ctx, admin_id, resolved, page)]
+
+    assert listed() == ids[::-1]
+    assert listed(statuses=["contacted"]) == [ids[0]]
+    assert listed(sources=["Trade show"]) == [ids[5], ids[3], ids[1]]
+    assert listed(owners=["ada@example.com"]) == ids[::-1]
+    assert listed(search="FIRM 4") == [ids[4]]
+    assert listed(search="p2@") == [ids[2]]
+    assert listed(search="50%_") == []
+    # lead i arrived on 2026-03-(3+i) at 09:30
+    assert listed(created_from=datetime(2026, 3, 5, tzinfo=UTC), created_to=datetime(2026, 3, 7, tzinfo=UTC)) == [
+        ids[3], ids[2]]
+    first_page = listed(Page(limit=3))
+    second_page = listed(Page(limit=3, after_id=first_page[-1]))
+    assert first_page + second_page == ids[::-1][:6]
+    count_query = leads.resolve_lead_query(ctx, sources=["Website form"])
+    with ctx.uow_factory() as uow:
+        assert uow.leads.count_matching(count_query) == 4
+        assert uow.leads.count_matching(LeadQuery(converted=True)) == 0
+
+
+def test_bulk_add_writes_leads_and_their_products_in_one_statement(ctx: ServiceContext, admin_id: int) -> None:
+    from leadline.domain.ids import new_ids
+    from leadline.domain.leads import Lead, ProductInterest
+
+    with ctx.uow_factory() as uow:
+        status_id = uow.statuses.list()[0].id
+        now = ctx.now()
+        batch = [Lead(id=i, last_name=f"L{i}", company="Bulk", status_id=status_id, created_at=now, updated_at=now,
+                      budget_amount=Decimal("10.5"), products=[ProductInterest("P", Decimal(2))])
+                 for i in new_ids(250)]
+        assert uow.leads.add_many(batch) == 250
+        uow.commit()
+    with ctx.uow_factory() as uow:
+        assert uow.leads.count() == 250
+        sample = uow.leads.get(batch[17].id)
+        assert sample.budget_amount == Decimal("10.5") and sample.products[0].quantity == Decimal(2)

@@ -1,0 +1,126 @@
+"""Lead use cases on a real database: history, status rules, all-or-nothing writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadline.domain.errors import InvalidStatusError, LeadReadOnlyError, NotFoundError, ValidationError
+from leadline.services import configuration, conversion, leads
+from leadline.services.context import ServiceContext
+from leadline.services.sales_configuration import add_custom_field
+
+
+def test_a_new_lead_gets_the_default_status_and_its_first_status_is_recorded(
+    ctx: ServiceContext, admin_id: int
+) -> None:
+    details = leads.create_lead(ctx, admin_id, {"last_name": "Turing", "company": "Bletchley"})
+    assert details.status.label == "Open"
+    assert details.owner is not None and details.owner.id == admin_id
+    with ctx.uow_factory() as uow:
+        history = uow.leads.status_history(details.lead.id)
+    assert [(h[0], h[1]) for h in history] == [(None, details.status.id)]
+
+
+def test_an_update_records_who_changed_which_field_from_what_to_what_and_when(
+    ctx: ServiceContext, admin_id: int, clock
+) -> None:
+    lead_id = leads.create_lead(ctx, admin_id, {"last_name": "Hamilton", "company": "MIT", "title": "Engineer"}).lead.id
+    when = clock.advance(hours=5)
+    leads.update_lead(ctx, admin_id, lead_id, {"title": "Director", "status": "Contacted", "company": "MIT"})
+    changes = leads.lead_history(ctx, admin_id, lead_id)
+    assert {(c.field, c.old_value, c.new_value) for c in changes} == {
+        ("title", "Engineer", "Director"), ("status", "Open", "Contacted")}
+    assert all(c.actor_id == admin_id and c.changed_at == when for c in changes)
+    with ctx.uow_factory() as uow:
+        assert len(uow.leads.status_history(lead_id)) == 2
+
+
+def test_an_update_that_changes_nothing_writes_no_history_and_keeps_the_version(
+    ctx: ServiceContext, admin_id: int
+) -> None:
+    lead_id = leads.create_lead(ctx, admin_id, {"last_name": "Backus", "company": "IBM"}).lead.id
+    details = leads.update_lead(ctx, admin_id, lead_id, {"company": "IBM"})
+    assert details.lead.version == 1
+    assert leads.lead_history(ctx, admin_id, lead_id) == []
+
+
+def test_the_converted_status_cannot_be_set_by_hand(ctx: ServiceContext, admin_id: int) -> None:
+    lead_id = leads.create_lead(ctx, admin_id, {"last_name": "Kay", "company": "PARC"}).lead.id
+    with pytest.raises(InvalidStatusError) as error:
+        leads.update_lead(ctx, admin_id, lead_id, {"status": "Converted"})
+    assert (error.value.code, error.value.field) == ("INVALID_STATUS", "status")
+    with pytest.raises(InvalidStatusError):
+        leads.create_lead(ctx, admin_id, {"last_name": "Kay", "company": "PARC", "status": "Converted"})
+
+
+def test_a_deactivated_source_stays_on_old_leads_but_is_refused_for_new_ones(
+    ctx: ServiceContext, admin_id: int
+) -> None:
+    old = leads.create_lead(ctx, admin_id, {"last_name": "Old", "company": "Co", "source": "Online quiz"})
+    configuration.set_source_active(ctx, admin_id, "Online quiz", False)
+    assert leads.get_lead(ctx, admin_id, old.lead.id).source.label == "Online quiz"
+    with pytest.raises(ValidationError) as error:
+        leads.create_lead(ctx, admin_id, {"last_name": "New", "company": "Co", "source": "online quiz"})
+    assert error.value.field == "source"
+
+
+def test_a_lead_with_one_bad_custom_value_is_not_written_at_all(ctx: ServiceContext, admin_id: int) -> None:
+    add_custom_field(ctx, admin_id, "lead", "seats", "Seats", "number")
+    with pytest.raises(ValidationError) as error:
+        leads.create_lead(ctx, admin_id, {"last_name": "Bad", "company": "Co"}, custom={"seats": "many"})
+    assert error.value.field == "custom.seats"
+    with ctx.uow_factory() as uow:
+        assert uow.leads.count() == 0
+
+
+def test_an_update_failing_half_way_leaves_the_lead_as_it_was(ctx: ServiceContext, admin_id: int) -> None:
+    lead_id = leads.create_lead(ctx, admin_id, {"last_name": "Same", "company": "Co"}).lead.id
+    with pytest.raises(NotFoundError):
+        leads.update_lead(ctx, admin_id, lead_id, {"title": "Changed", "owner": "nobody@example.com"})
+    stored = leads.get_lead(ctx, admin_id, lead_id).lead
+    assert (stored.title, stored.version) == (None, 1)
+    assert leads.lead_history(ctx, admin_id, lead_id) == []
+
+
+def test_a_converted_lead_is_read_only_and_keeps_its_lineage(ctx: ServiceContext, admin_id: int) -> None:
+    lead_id = leads.create_lead(ctx, admin_id, {
+        "last_name": "Ritchie", "company": "Bell Labs", "website": "https://www.bell-labs.example/unix",
+        "budget_amount": "5000", "purchase_timeframe": "2026-09-01"}, products=[{"product": "C compiler"}]).lead.id
+    result = conversion.convert_lead(ctx, admin_id, lead_id)
+    assert result.created == ["account", "contact", "opportunity"]
+    details = leads.get_lead(ctx, admin_id, lead_id)
+    assert details.status.label == "Converted"
+    assert (details.lead.converted_account_id, details.lead.converted_contact_id,
+            details.lead.converted_opportunity_id) == (result.account_id, result.contact_id, result.opportunity_id)
+    with pytest.raises(LeadReadOnlyError) as error:
+        leads.update_lead(ctx, admin_id, lead_id, {"title": "CTO"})
+    assert error.value.code == "LEAD_READ_ONLY"
+    with ctx.uow_factory() as uow:
+        account = uow.accounts.get(result.account_id)
+        opportunity = uow.opportunities.get(result.opportunity_id)
+    assert (account.name, account.domain) == ("Bell Labs", "bell-labs.example")
+    assert (opportunity.amount, str(opportunity.close_date), opportunity.originating_lead_id) == (
+        5000, "2026-09-01", lead_id)
+
+
+def test_converting_a_converted_lead_is_refused_and_creates_nothing(ctx: ServiceContext, admin_id: int) -> None:
+    lead_id = leads.create_lead(ctx, admin_id, {"last_name": "Once", "company": "Only"}).lead.id
+    conversion.convert_lead(ctx, admin_id, lead_id, create_opportunity=False)
+    with pytest.raises(Exception) as error:
+        conversion.convert_lead(ctx, admin_id, lead_id)
+    assert getattr(error.value, "code", None) in ("LEAD_ALREADY_CONVERTED", "LEAD_READ_ONLY")
+    with ctx.uow_factory() as uow:
+        assert (uow.accounts.count(), uow.contacts.count(), uow.opportunities.count()) == (1, 1, 0)
+
+
+def test_converting_onto_an_existing_account_fills_only_its_empty_fields(ctx: ServiceContext, admin_id: int) -> None:
+    from leadline.services.records import create_account
+
+    account = create_account(ctx, admin_id, {"name": "Existing Name", "industry": "Retail"})
+    lead_id = leads.create_lead(ctx, admin_id, {
+        "last_name": "Filler", "company": "Lead Company", "industry": "Banking", "city": "Lyon"}).lead.id
+    result = conversion.convert_lead(ctx, admin_id, lead_id, account_id=account.id, create_opportunity=False)
+    assert result.attached == ["account"] and "account.billing_city" in result.filled
+    with ctx.uow_factory() as uow:
+        stored = uow.accounts.get(account.id)
+    assert (stored.name, stored.industry, stored.billing_city) == ("Existing Name", "Retail", "Lyon")

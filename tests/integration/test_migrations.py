@@ -1,0 +1,48 @@
+"""The migrations build exactly the schema the models describe, on both databases."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+
+from leadline.persistence.migrations_support import compare_type
+from leadline.persistence.rows import metadata
+from leadline.persistence.schema import current_revision, head_revision, upgrade_to_head
+
+
+def test_an_upgraded_database_matches_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": compare_type})
+        differences = compare_metadata(context, metadata)
+    assert differences == []
+
+
+def test_an_upgraded_database_is_at_the_head_revision(engine: Engine) -> None:
+    assert current_revision(engine) == head_revision(engine) is not None
+
+
+def test_upgrading_twice_changes_nothing(engine: Engine) -> None:
+    before = sorted(inspect(engine).get_table_names())
+    upgrade_to_head(engine)
+    assert sorted(inspect(engine).get_table_names()) == before
+    assert set(metadata.tables) <= set(before)
+
+
+def test_the_lookup_indexes_exist(engine: Engine) -> None:
+    def indexed(table: str) -> set[str]:
+        return {col for index in inspect(engine).get_indexes(table) for col in index["column_names"][:1]}
+
+    assert {"email", "company", "status_id", "owner_id", "created_at"} <= indexed("leads")
+    assert {"stage_id", "close_date", "owner_id", "account_id"} <= indexed("opportunities")
+
+
+def test_downgrading_to_base_and_back_rebuilds_the_schema(engine: Engine) -> None:
+    from alembic import command
+
+    from leadline.persistence.schema import alembic_config
+
+    command.downgrade(alembic_config(engine), "base")
+    assert not set(metadata.tables) & set(inspect(engine).get_table_names())
+    upgrade_to_head(engine)
+    assert set(metadata.tables) <= set(inspect(engine).get_table_names())

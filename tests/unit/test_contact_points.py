@@ -1,0 +1,56 @@
+"""The real contact-point checker: e-mail syntax (no network) stored lower-case, phones stored in E.164."""
+
+import pytest
+
+from leadline.domain.errors import ValidationError
+from leadline.services.contact_points import LibraryContactPointChecker
+from tests.unit.builders import raises_error
+
+
+@pytest.fixture
+def checker():
+    return LibraryContactPointChecker(default_region="US")
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("ada@example.com", "ada@example.com"), ("Ada.Lovelace@Example.COM", "ada.lovelace@example.com")],
+)
+def test_a_valid_email_is_stored_lower_case(checker, given, stored):
+    assert checker.normalise_email(given) == stored
+
+
+@pytest.mark.parametrize("given", ["ada.example.com", "ada@", "@example.com", "ada@@example.com", "ada @example.com"])
+def test_an_invalid_email_is_refused(checker, given):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="email"):
+        checker.normalise_email(given)
+
+
+@pytest.mark.parametrize("given", ["(415) 555-2671", "415.555.2671", "1 415 555 2671"])
+def test_a_national_phone_number_is_stored_in_e164_for_the_default_region(checker, given):
+    assert checker.normalise_phone(given, None) == "+14155552671"
+
+
+def test_a_phone_number_is_read_in_the_region_of_its_country(checker):
+    assert checker.normalise_phone("020 7946 0958", "gb") == "+442079460958"
+
+
+def test_a_country_that_is_not_a_two_letter_code_falls_back_to_the_default_region(checker):
+    assert checker.normalise_phone("(415) 555-2671", "United Kingdom") == "+14155552671"
+
+
+def test_a_number_with_a_plus_prefix_keeps_its_own_country(checker):
+    assert checker.normalise_phone("+44 20 7946 0958", "US") == "+442079460958"
+
+
+def test_a_number_that_is_not_valid_in_its_region_is_refused(checker):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="phone") as caught:
+        checker.normalise_phone("020 7946 0958", "US")
+
+    assert "US" in caught.value.message
+
+
+@pytest.mark.parametrize("given", ["12", "not a number", "+1 415"])
+def test_text_that_is_not_a_phone_number_is_refused(checker, given):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="phone"):
+        checker.normalise_phone(given, None)

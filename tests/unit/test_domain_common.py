@@ -1,0 +1,90 @@
+"""Small shared value rules: text, timestamps, machine names, addresses, sources and activities."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from leadline.domain.activities import Activity, ActivityKind
+from leadline.domain.common import Address, clean_text, ensure_aware_utc, parse_api_name
+from leadline.domain.errors import ValidationError
+from leadline.domain.sources import DEFAULT_LEAD_SOURCES, LeadSource, ensure_selectable, find_source
+from tests.unit.builders import NOW, raises_error
+
+
+def test_text_is_stripped_and_empty_text_is_none():
+    assert clean_text("  Paris ", field="city") == "Paris"
+    assert clean_text("   ", field="city") is None
+    assert clean_text(None, field="city") is None
+
+
+def test_required_text_must_be_present():
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="last_name"):
+        clean_text("  ", field="last_name", required=True)
+
+
+def test_tabs_and_newlines_are_kept_but_other_control_characters_are_refused():
+    assert clean_text("line one\n\tline two", field="description") == "line one\n\tline two"
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="description"):
+        clean_text("bell\x07", field="description")
+
+
+def test_an_aware_timestamp_is_converted_to_utc():
+    paris = timezone(timedelta(hours=1))
+
+    converted = ensure_aware_utc(datetime(2025, 3, 3, 10, 30, tzinfo=paris))
+
+    assert converted == NOW
+    assert converted.tzinfo is UTC
+
+
+def test_a_naive_timestamp_is_refused_not_guessed():
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="due_at"):
+        ensure_aware_utc(datetime(2025, 3, 3, 9, 30), field="due_at")
+
+
+@pytest.mark.parametrize(("given", "name"), [("seats", "seats"), (" Renewal_On ", "renewal_on"), ("a1", "a1")])
+def test_a_machine_name_is_lower_case_letters_digits_and_underscores(given, name):
+    assert parse_api_name(given) == name
+
+
+@pytest.mark.parametrize("given", ["", "9lives", "seats-bought", "x" * 64])
+def test_a_machine_name_that_breaks_the_pattern_is_refused(given):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="name"):
+        parse_api_name(given)
+
+
+def test_an_address_names_its_parts_with_the_prefix_given():
+    assert Address.build("billing_", city=" Paris ", country="FR") == Address(city="Paris", country="FR")
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="billing_postal_code"):
+        Address.build("billing_", postal_code="x" * 21)
+
+
+def test_an_address_with_no_parts_is_empty():
+    assert Address.build(street=" ").is_empty() is True
+    assert Address.build(city="Paris").is_empty() is False
+
+
+def sources():
+    return [LeadSource(id=number, label=label, order=number) for number, label in enumerate(DEFAULT_LEAD_SOURCES, 1)]
+
+
+@pytest.mark.parametrize("wanted", ["Trade show", "TRADE SHOW", 7, "7"])
+def test_a_lead_source_is_found_by_label_in_any_case_or_by_id(wanted):
+    assert find_source(sources(), wanted).label == "Trade show"
+
+
+def test_an_unknown_lead_source_is_refused():
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="source"):
+        find_source(sources(), "Carrier pigeon")
+
+
+def test_an_inactive_lead_source_is_not_offered_for_new_leads():
+    ensure_selectable(LeadSource(1, "Website form"))
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="source"):
+        ensure_selectable(LeadSource(2, "Fax", is_active=False))
+
+
+def test_only_an_uncompleted_task_is_an_open_task():
+    assert Activity(1, ActivityKind.TASK, "Call back", NOW).is_open_task() is True
+    assert Activity(2, ActivityKind.TASK, "Call back", NOW, completed_at=NOW).is_open_task() is False
+    assert Activity(3, ActivityKind.CALL, "Called", NOW).is_open_task() is False
