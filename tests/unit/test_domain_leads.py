@@ -4,11 +4,16 @@ from decimal import Decimal
 
 import pytest
 
-from leadline.domain.errors import InvalidStatusError, LeadReadOnlyError, ValidationError
+from leadline.domain.errors import (
+    InvalidStatusError,
+    LeadAlreadyConvertedError,
+    LeadReadOnlyError,
+    ValidationError,
+)
 from leadline.domain.leads import ensure_complete
 from leadline.domain.money import Money
 from leadline.domain.statuses import StatusKind
-from tests.unit.builders import make_converted_lead, make_lead, make_status, raises_error
+from tests.unit.builders import NOW, make_converted_lead, make_lead, make_status, raises_error
 
 
 def test_a_lead_is_named_by_first_and_last_name():
@@ -115,3 +120,45 @@ def test_an_inactive_status_is_refused():
     assert lead.status_id == 1
 
 
+
+
+def test_converting_a_lead_records_its_lineage_and_makes_it_read_only():
+    # given an open lead and the converted status
+    lead = make_lead(status_id=1)
+    converted = make_status(id=5, label="Converted", kind=StatusKind.CONVERTED)
+
+    # when it is marked converted
+    assert lead.can_convert() is True
+    lead.mark_converted(converted, NOW, account_id=2001, contact_id=3001, opportunity_id=None)
+
+    # then it carries the status and the records it became, and no longer changes
+    assert (lead.status_id, lead.converted_at, lead.updated_at) == (5, NOW, NOW)
+    assert (lead.converted_account_id, lead.converted_contact_id, lead.converted_opportunity_id) == (2001, 3001, None)
+    assert lead.can_convert() is False
+    with raises_error(LeadReadOnlyError, code="LEAD_READ_ONLY", field="lead"):
+        lead.apply({"title": "Countess"})
+
+
+def test_a_lead_converts_only_once():
+    lead = make_converted_lead(converted_opportunity_id=4001)
+    converted = make_status(id=5, label="Converted", kind=StatusKind.CONVERTED)
+
+    with raises_error(LeadAlreadyConvertedError, code="LEAD_ALREADY_CONVERTED", field="lead"):
+        lead.mark_converted(converted, NOW, account_id=2002, contact_id=3002, opportunity_id=4002)
+
+    assert lead.converted_opportunity_id == 4001
+
+
+@pytest.mark.parametrize(
+    "status",
+    [make_status(id=3, label="Qualified", kind=StatusKind.QUALIFIED),
+     make_status(id=6, label="Converted (old)", kind=StatusKind.CONVERTED, is_active=False)],
+    ids=["not a converted status", "an inactive converted status"],
+)
+def test_conversion_sets_only_an_active_converted_status(status):
+    lead = make_lead(status_id=1)
+
+    with raises_error(InvalidStatusError, code="INVALID_STATUS", field="status"):
+        lead.mark_converted(status, NOW, account_id=2001, contact_id=3001, opportunity_id=None)
+
+    assert (lead.status_id, lead.converted_at) == (1, None)

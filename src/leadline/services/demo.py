@@ -119,7 +119,7 @@ def _work_lead(ctx: ServiceContext, admin_id: int, lead: Lead, by_kind: dict[Sta
     created = leads.create_lead(_at(ctx, lead.created_at), actor, _lead_values(lead), products=products)
     lead_id, moment = created.lead.id, lead.created_at
     target = next(kind for kind, status in by_kind.items() if status.id == lead.status_id)
-    wants_conversion = target is StatusKind.QUALIFIED and rng.random() < 0.45
+    wants_conversion = target is StatusKind.QUALIFIED and rng.random() < 0.7
     path = {StatusKind.WORKING: [StatusKind.WORKING],
             StatusKind.QUALIFIED: [StatusKind.WORKING, StatusKind.QUALIFIED],
             StatusKind.UNQUALIFIED: [StatusKind.WORKING, StatusKind.UNQUALIFIED]}.get(target, [])
@@ -144,17 +144,18 @@ def _convert(ctx: ServiceContext, actor: int, lead_id: int, rng: random.Random, 
             "last_name": f"Colleague{rng.randint(100, 999)}", "title": rng.choice(COLLEAGUE_TITLES),
         })
         stats["contacts"] += 1
-    stages = records.stage_labels(ctx)
-    for _ in range(rng.randint(0, 2)):
-        _later_opportunity(ctx, actor, result.account_id, list(stages.values()), rng, now, moment)
+    stages = list(records.stage_labels(ctx).values())
+    for _ in range(rng.randint(1, 3)):
+        # stages taken in turn, so a demo of any size shows every stage
+        stage = stages[stats["opportunities"] % len(stages)]
+        _later_opportunity(ctx, actor, result.account_id, stage, rng, now, moment)
         stats["opportunities"] += 1
 
 
-def _later_opportunity(ctx: ServiceContext, actor: int, account_id: int, stages: list[str], rng: random.Random,
+def _later_opportunity(ctx: ServiceContext, actor: int, account_id: int, stage: str, rng: random.Random,
                        now: datetime, since: datetime) -> None:
     """A further opportunity at the account, in any stage, closed ones dated in the past."""
     opened = since + (now - since) * rng.random()
-    stage = rng.choice(stages)
     closed = stage.startswith("Closed")
     if closed:
         close_date = opened + timedelta(days=rng.randint(10, 120))

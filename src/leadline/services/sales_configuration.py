@@ -15,6 +15,7 @@ from leadline.domain.opportunities import (
     OpportunityStage,
     SalesProcess,
     ensure_usable_process,
+    ensure_valid_stage,
     parse_forecast_category,
 )
 from leadline.services.access import load_actor, require_admin
@@ -92,7 +93,9 @@ def update_stage(
     with ctx.uow_factory() as uow:
         require_admin(load_actor(uow, actor_id))
         stages = uow.stages.stages(_find_process(uow, process).id)
-        matches: list[OpportunityStage] = [s for s in stages if s.label.casefold() == stage.casefold() or str(s.id) == stage]
+        matches: list[OpportunityStage] = [
+            s for s in stages if s.label.casefold() == stage.casefold() or str(s.id) == stage
+        ]
         if not matches:
             raise NotFoundError(f"there is no stage {stage!r}", field="stage")
         chosen = matches[0]
@@ -106,8 +109,6 @@ def update_stage(
             chosen.forecast_category = parse_forecast_category(forecast_category)
         if active is not None:
             chosen.is_active = active
-        from leadline.domain.opportunities import ensure_valid_stage
-
         ensure_valid_stage(chosen)
         ensure_usable_process(stages)
         uow.stages.save_stages([chosen])
