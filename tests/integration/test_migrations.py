@@ -46,3 +46,23 @@ def test_downgrading_to_base_and_back_rebuilds_the_schema(engine: Engine) -> Non
     assert not set(metadata.tables) & set(inspect(engine).get_table_names())
     upgrade_to_head(engine)
     assert set(metadata.tables) <= set(inspect(engine).get_table_names())
+
+
+def test_field_history_written_before_audit_events_existed_is_carried_over(engine: Engine) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from leadline.persistence.schema import alembic_config
+
+    command.downgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO field_history (id, record_type, record_id, field, old_value, new_value, actor_id, changed_at)"
+            " VALUES (1, 'lead', 42, 'title', 'Engineer', 'CTO', NULL, '2026-01-02 03:04:05')"))
+    upgrade_to_head(engine)
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT action, record_type, record_id, changes FROM audit_events")).one()
+    assert (row.action, row.record_type, row.record_id) == ("update", "lead", 42)
+    import json
+
+    assert json.loads(row.changes) == {"title": ["Engineer", "CTO"]}

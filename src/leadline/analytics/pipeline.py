@@ -1,6 +1,7 @@
 """The pipeline summary: leads by status, and opportunities by stage with their weighted value.
 
-Leads never count towards pipeline money; only opportunities do.
+Leads never count towards pipeline money; only opportunities do. Each user sees the figures of
+the records they may read.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from leadline.services.access import load_actor
+from leadline.domain.custom_fields import RecordType
+from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
 
 
@@ -45,15 +47,16 @@ class PipelineSummary:
 
 def pipeline_summary(ctx: ServiceContext, actor_id: int) -> PipelineSummary:
     with ctx.uow_factory() as uow:
-        load_actor(uow, actor_id)
+        viewer = load_viewer(uow, actor_id)
         statuses = uow.statuses.list()
-        counts = uow.pipeline.leads_by_status()
+        counts = uow.pipeline.leads_by_status(viewer.readable_owner_ids(RecordType.LEAD))
         stages = {s.id: s for s in uow.stages.stages()}
         processes = {p.id: p.name for p in uow.stages.processes()}
         lines = [
             StageLine(stages[sid].label, stages[sid].order, processes[stages[sid].process_id], outcome,
                       currency, count, amount, weighted)
-            for sid, outcome, currency, count, amount, weighted in uow.pipeline.opportunities_by_stage()
+            for sid, outcome, currency, count, amount, weighted
+            in uow.pipeline.opportunities_by_stage(viewer.readable_owner_ids(RecordType.OPPORTUNITY))
         ]
         lines.sort(key=lambda line: (line.process, line.order, line.currency))
         return PipelineSummary(

@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from leadline.cli import configuration, leads, records, users
+from leadline.cli import configuration, leads, records, security, users
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, application, fail, handle_errors, is_interactive
 from leadline.cli.output import console, print_json, print_table
 from leadline.services.setup import initialise_organisation
@@ -25,7 +25,10 @@ app.add_typer(configuration.status_app, name="status")
 app.add_typer(configuration.source_app, name="source")
 app.add_typer(configuration.stage_app, name="stage")
 app.add_typer(configuration.field_app, name="field")
+users.app.command("set-password")(handle_errors(security.set_password_command))
 app.add_typer(users.app, name="user")
+app.add_typer(security.token_app, name="token")
+app.add_typer(security.sharing_app, name="sharing")
 
 
 @app.command("init")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from leadline.domain.common import Cleaner, parse_non_negative_int, text_field, website_field
 from leadline.domain.errors import ValidationError
 
 
@@ -97,3 +98,22 @@ def ensure_valid_parent(
             raise ValidationError("this parent would make the account hierarchy a loop", field="parent")
         seen.add(current)
         current = parent_of(current)
+
+
+#: The account fields a user sets directly, each with its cleaner (owner and parent are references).
+ACCOUNT_FIELD_CLEANERS: dict[str, Cleaner] = {
+    "name": text_field(255), "website": website_field, "industry": text_field(80),
+    "number_of_employees": lambda v, n: parse_non_negative_int(v, field=n),
+    "billing_street": text_field(500), "billing_city": text_field(100), "billing_state": text_field(100),
+    "billing_postal_code": text_field(20), "billing_country": text_field(100),
+}
+
+#: The contact fields a user sets directly (e-mail and phone go through the contact-point checker).
+CONTACT_FIELD_CLEANERS: dict[str, Cleaner] = {
+    "first_name": text_field(80), "last_name": text_field(80), "title": text_field(128),
+}
+
+
+def ensure_named(values: dict[str, object], field: str = "name") -> None:
+    if not values.get(field):
+        raise ValidationError("is required", field=field)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from leadline.domain.errors import ValidationError
+from leadline.domain.money import parse_amount
 
 
 def clean_text(value: object, *, field: str, max_length: int = 255, required: bool = False) -> str | None:
@@ -104,3 +106,60 @@ class Address:
 
     def is_empty(self) -> bool:
         return not any((self.street, self.city, self.state, self.postal_code, self.country))
+
+
+Cleaner = Callable[[object, str], object]
+"""A field cleaner: (raw value, field name) -> clean value, or ``ValidationError`` naming the field."""
+
+
+def clean_fields(
+    cleaners: Mapping[str, Cleaner], values: Mapping[str, object], *, ignore: tuple[str, ...] = ()
+) -> dict[str, object]:
+    """Clean each known field in ``values``; an unknown name is refused (a typo must not vanish)."""
+    cleaned: dict[str, object] = {}
+    for name, value in values.items():
+        if name in cleaners:
+            cleaned[name] = cleaners[name](value, name)
+        elif name not in ignore:
+            raise ValidationError("is not a field of this record", field=name)
+    return cleaned
+
+
+def text_field(max_length: int) -> Callable[[object, str], object]:
+    """A cleaner for optional text of at most ``max_length`` characters."""
+    return lambda value, name: clean_text(value, field=name, max_length=max_length)
+
+
+def date_field(value: object, name: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field=name) from None
+
+
+def bool_field(value: object, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "yes", "1", "y"}:
+        return True
+    if text in {"false", "no", "0", "n", ""}:
+        return False
+    raise ValidationError(f"{value!r} is not true or false", field=name)
+
+
+def amount_field(value: object, name: str) -> Decimal | None:
+    return None if value in (None, "") else parse_amount(value, field=name)
+
+
+def website_field(value: object, name: str) -> str | None:
+    text = clean_text(value, field=name, max_length=255)
+    if text and (" " in text or "." not in text):
+        raise ValidationError(f"{text!r} is not a web address", field=name)
+    return text

@@ -83,3 +83,9 @@ class LeadAlreadyConvertedError(ConflictError):
     """A lead converts once; a further opportunity is an explicit, separate action."""
 
     code = "LEAD_ALREADY_CONVERTED"
+
+
+class AuthenticationError(LeadlineError):
+    """No valid credentials: a missing, unknown, expired or revoked token, or a wrong password."""
+
+    code = "AUTHENTICATION_FAILED"

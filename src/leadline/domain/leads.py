@@ -14,7 +14,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from leadline.domain.common import clean_text, parse_decimal, parse_non_negative_int
+from leadline.domain.common import (
+    amount_field,
+    bool_field,
+    clean_text,
+    date_field,
+    parse_decimal,
+    parse_non_negative_int,
+    text_field,
+    website_field,
+)
 from leadline.domain.custom_fields import CustomValue
 from leadline.domain.errors import (
     InvalidStatusError,
@@ -176,10 +185,6 @@ def ensure_complete(last_name: str | None, company: str | None) -> None:
         raise ValidationError("is required", field="company")
 
 
-def _text(max_length: int) -> Callable[[object, str], object]:
-    return lambda value, name: clean_text(value, field=name, max_length=max_length)
-
-
 def _rating(value: object, name: str) -> Rating | None:
     if value in (None, ""):
         return None
@@ -189,62 +194,27 @@ def _rating(value: object, name: str) -> Rating | None:
         raise ValidationError(f"{value!r} is not hot, warm or cold", field=name) from None
 
 
-def _date(value: object, name: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field=name) from None
-
-
-def _bool(value: object, name: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"true", "yes", "1", "y"}:
-        return True
-    if text in {"false", "no", "0", "n", ""}:
-        return False
-    raise ValidationError(f"{value!r} is not true or false", field=name)
-
-
-def _amount(value: object, name: str) -> Decimal | None:
-    return None if value in (None, "") else parse_amount(value, field=name)
-
-
-def _website(value: object, name: str) -> str | None:
-    text = clean_text(value, field=name, max_length=255)
-    if text and (" " in text or "." not in text):
-        raise ValidationError(f"{text!r} is not a web address", field=name)
-    return text
-
-
 #: The standard lead fields a user may set, each with its cleaner.
 LEAD_FIELD_CLEANERS: dict[str, Callable[[object, str], object]] = {
-    "first_name": _text(80),
-    "last_name": _text(80),
-    "company": _text(255),
-    "title": _text(128),
-    "industry": _text(80),
-    "website": _website,
-    "street": _text(500),
-    "city": _text(100),
-    "state": _text(100),
-    "postal_code": _text(20),
-    "country": _text(100),
-    "annual_revenue": _amount,
+    "first_name": text_field(80),
+    "last_name": text_field(80),
+    "company": text_field(255),
+    "title": text_field(128),
+    "industry": text_field(80),
+    "website": website_field,
+    "street": text_field(500),
+    "city": text_field(100),
+    "state": text_field(100),
+    "postal_code": text_field(20),
+    "country": text_field(100),
+    "annual_revenue": amount_field,
     "number_of_employees": lambda v, n: parse_non_negative_int(v, field=n),
     "rating": _rating,
     "currency": lambda v, n: parse_currency(str(v), field=n),
-    "budget_amount": _amount,
-    "purchase_timeframe": _date,
-    "is_decision_maker": _bool,
-    "description": _text(32_000),
+    "budget_amount": amount_field,
+    "purchase_timeframe": date_field,
+    "is_decision_maker": bool_field,
+    "description": text_field(32_000),
 }
 
 #: Fields that are set through their own rules, not by a plain update.

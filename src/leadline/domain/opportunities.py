@@ -12,8 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from leadline.domain.common import Cleaner, amount_field, date_field, text_field
 from leadline.domain.errors import ConfigurationError, ValidationError
-from leadline.domain.money import Money
+from leadline.domain.money import Money, parse_currency
 
 
 class ForecastCategory(StrEnum):
@@ -160,3 +161,21 @@ class Opportunity:
         if not stage.is_closed:
             return Outcome.OPEN
         return Outcome.WON if stage.is_won else Outcome.LOST
+
+
+def parse_opportunity_type(value: object, name: str = "type") -> OpportunityType | None:
+    if value in (None, ""):
+        return None
+    try:
+        return OpportunityType(str(value).strip().lower().replace(" ", "_"))
+    except ValueError:
+        allowed = ", ".join(t.value for t in OpportunityType)
+        raise ValidationError(f"{value!r} is not an opportunity type; use one of {allowed}", field=name) from None
+
+
+#: The opportunity fields a user sets directly. Stage, outcome and owner have rules of their own.
+OPPORTUNITY_FIELD_CLEANERS: dict[str, Cleaner] = {
+    "name": text_field(255), "amount": amount_field, "currency": lambda v, n: parse_currency(str(v), field=n),
+    "close_date": date_field, "type": parse_opportunity_type, "next_step": text_field(255),
+    "description": text_field(32_000),
+}

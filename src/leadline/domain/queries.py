@@ -42,3 +42,5 @@ class RecordQuery:
     search: str | None = None
     account_id: int | None = None
     stage_ids: tuple[int, ...] = ()
+    #: Set by the use case from record-level security: only these owners' records (None: all).
+    visible_owner_ids: frozenset[int] | None = None

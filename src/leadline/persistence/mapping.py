@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from functools import cache
+from operator import attrgetter
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -27,10 +29,20 @@ def to_domain(cls: type[T], row: Any, **extra: Any) -> T:
     return cls(**values)
 
 
+@cache
+def _shared_reader(obj_cls: type, row_cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """The names that are both fields of ``obj_cls`` and columns of ``row_cls``, in field order,
+    and one C-level getter reading them all at once (bulk inserts call this per record)."""
+    columns = _column_names(row_cls)
+    names = tuple(name for name in _field_names(obj_cls) if name in columns)
+    getter = attrgetter(*names) if len(names) > 1 else lambda obj: tuple(getattr(obj, n) for n in names)
+    return names, getter
+
+
 def row_values(row_cls: type, obj: Any) -> dict[str, Any]:
     """The column values of ``row_cls`` taken from domain object ``obj`` (a dict for Core inserts)."""
-    columns = _column_names(row_cls)
-    return {name: getattr(obj, name) for name in _field_names(type(obj)) if name in columns}
+    names, read = _shared_reader(type(obj), row_cls)
+    return dict(zip(names, read(obj), strict=True))
 
 
 def to_row(row_cls: type[T], obj: Any) -> T:

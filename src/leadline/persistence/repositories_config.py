@@ -9,8 +9,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from leadline.domain.custom_fields import CustomFieldDefinition, CustomValue, RecordType
-from leadline.domain.history import FieldChange
-from leadline.domain.ids import new_id
 from leadline.domain.opportunities import OpportunityStage, SalesProcess
 from leadline.domain.sources import LeadSource
 from leadline.domain.statuses import LeadStatus
@@ -19,7 +17,6 @@ from leadline.persistence.mapping import copy_onto, to_domain, to_row
 from leadline.persistence.rows import (
     CustomFieldDefinitionRow,
     CustomFieldValueRow,
-    FieldHistoryRow,
     LeadRow,
     LeadSourceRow,
     LeadStatusRow,
@@ -56,6 +53,10 @@ class UserRepository:
         rows = self.session.scalars(select(UserRow).order_by(UserRow.name))
         return [to_domain(User, r) for r in rows]
 
+    def hierarchy(self) -> dict[int, int | None]:
+        """Every user's manager: the role hierarchy in one query."""
+        return {uid: manager for uid, manager in self.session.execute(select(UserRow.id, UserRow.manager_id))}
+
     def manager_of(self, user_id: int) -> int | None:
         return self.session.scalar(select(UserRow.manager_id).where(UserRow.id == user_id))
 
@@ -63,6 +64,14 @@ class UserRepository:
         row = self.session.get(UserRow, user.id)
         assert row is not None
         copy_onto(row, user)
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        row = self.session.get(UserRow, user_id)
+        assert row is not None
+        row.password_hash = password_hash
+
+    def password_hash(self, user_id: int) -> str | None:
+        return self.session.scalar(select(UserRow.password_hash).where(UserRow.id == user_id))
 
     def count_admins(self) -> int:
         return self.session.scalar(select(func.count()).select_from(UserRow).where(UserRow.role == "admin")) or 0
@@ -170,6 +179,9 @@ class CustomFieldRepository:
             result[row.record_id][definition.name] = getattr(row, _VALUE_COLUMN[definition.type.value])
         return result
 
+    def delete_values(self, record_id: int) -> None:
+        self.session.execute(delete(CustomFieldValueRow).where(CustomFieldValueRow.record_id == record_id))
+
     def set_values(
         self, definitions: list[CustomFieldDefinition], record_id: int,
         values: dict[str, CustomValue | None],
@@ -186,22 +198,3 @@ class CustomFieldRepository:
                 row = CustomFieldValueRow(field_id=definition.id, record_id=record_id)
                 self.session.add(row)
             setattr(row, _VALUE_COLUMN[definition.type.value], value)
-
-
-class HistoryRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add_many(self, changes: Iterable[FieldChange]) -> None:
-        for change in changes:
-            row = to_row(FieldHistoryRow, change)
-            row.id = new_id()
-            self.session.add(row)
-
-    def for_record(self, record_type: RecordType, record_id: int) -> list[FieldChange]:
-        query = (
-            select(FieldHistoryRow)
-            .where(FieldHistoryRow.record_type == record_type, FieldHistoryRow.record_id == record_id)
-            .order_by(FieldHistoryRow.changed_at, FieldHistoryRow.id)
-        )
-        return [to_domain(FieldChange, r) for r in self.session.scalars(query)]

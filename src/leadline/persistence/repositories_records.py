@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.errors import StaleRecordError
-from leadline.domain.ids import new_id
+from leadline.domain.ids import new_id, new_ids
 from leadline.domain.leads import Lead, ProductInterest
 from leadline.domain.opportunities import Opportunity
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
@@ -87,6 +87,9 @@ class RecordRepository(Generic[D]):
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(self.row_class)) or 0
 
+    def delete(self, record_id: int) -> None:
+        self.session.execute(delete(self.row_class.__table__).where(self.row_class.id == record_id))
+
 
 class LeadRepository(RecordRepository[Lead]):
     row_class = LeadRow
@@ -100,9 +103,10 @@ class LeadRepository(RecordRepository[Lead]):
     def add_many(self, records: Iterable[Lead]) -> int:
         leads = list(records)
         count = super().add_many(leads)
+        lines = [(lead.id, position, line) for lead in leads for position, line in enumerate(lead.products)]
         products = [
-            self._product_values(lead.id, position, line)
-            for lead in leads for position, line in enumerate(lead.products)
+            self._product_values(lead_id, position, line, product_id)
+            for product_id, (lead_id, position, line) in zip(new_ids(len(lines)), lines, strict=True)
         ]
         if products:
             self.session.execute(insert(LeadProductInterestRow.__table__), products)
@@ -135,8 +139,12 @@ class LeadRepository(RecordRepository[Lead]):
             result[row.lead_id].append(to_domain(ProductInterest, row))
         return result
 
-    def list(self, query: LeadQuery, page: Page) -> list[Lead]:
-        statement = _paginate(self._filtered(query), LeadRow.id, page)
+    def list(self, query: LeadQuery, page: Page, *, visible_owner_ids: Iterable[int] | None = None) -> list[Lead]:
+        """A page of leads matching ``query``; with ``visible_owner_ids``, only theirs (record security)."""
+        statement = self._filtered(query)
+        if visible_owner_ids is not None:
+            statement = statement.where(LeadRow.owner_id.in_(list(visible_owner_ids)))
+        statement = _paginate(statement, LeadRow.id, page)
         leads = [to_domain(Lead, r) for r in self.session.scalars(statement)]
         products = self.products_of([lead.id for lead in leads]) if leads else {}
         for lead in leads:
@@ -203,15 +211,19 @@ class LeadRepository(RecordRepository[Lead]):
             self.session.execute(insert(LeadProductInterestRow.__table__), values)
 
     @staticmethod
-    def _product_values(lead_id: int, position: int, line: ProductInterest) -> dict[str, Any]:
+    def _product_values(
+        lead_id: int, position: int, line: ProductInterest, product_id: int | None = None
+    ) -> dict[str, Any]:
         return {
-            "id": new_id(), "lead_id": lead_id, "position": position, "product_id": line.product_id,
+            "id": product_id or new_id(), "lead_id": lead_id, "position": position, "product_id": line.product_id,
             "product_name": line.product_name, "quantity": line.quantity,
             "estimated_unit_price": line.estimated_unit_price,
         }
 
 
 def _record_filters(statement: Select[Any], row: Any, query: RecordQuery, search_columns: list[Any]) -> Select[Any]:
+    if query.visible_owner_ids is not None:
+        statement = statement.where(row.owner_id.in_(list(query.visible_owner_ids)))
     if query.owner_ids:
         statement = statement.where(row.owner_id.in_(query.owner_ids))
     if query.account_id is not None and hasattr(row, "account_id"):

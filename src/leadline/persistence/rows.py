@@ -6,7 +6,6 @@ from leadline.persistence.rows_config import (
     ActivityRow,
     CustomFieldDefinitionRow,
     CustomFieldValueRow,
-    FieldHistoryRow,
     LeadSourceRow,
     LeadStatusRow,
     UserRow,
@@ -29,12 +28,14 @@ from leadline.persistence.rows_sales import (
     ProductRow,
     SalesProcessRow,
 )
+from leadline.persistence.rows_security import ApiTokenRow, AuditEventRow, IdempotencyKeyRow, SharingDefaultRow
 
 metadata = Base.metadata
 
 __all__ = [
     "AccountRow", "ActivityLinkRow", "ActivityRow", "ContactRoleRow", "ContactRow",
-    "CustomFieldDefinitionRow", "CustomFieldValueRow", "FieldHistoryRow", "LeadProductInterestRow",
+    "ApiTokenRow", "AuditEventRow", "IdempotencyKeyRow", "SharingDefaultRow",
+    "CustomFieldDefinitionRow", "CustomFieldValueRow", "LeadProductInterestRow",
     "LeadRow", "LeadSourceRow", "LeadStatusChangeRow", "LeadStatusRow", "LineItemRow",
     "OpportunityRow", "OpportunityStageChangeRow", "OpportunityStageRow", "PriceBookEntryRow",
     "PriceBookRow", "ProductRow", "SalesProcessRow", "UserRow", "metadata",

@@ -84,19 +84,6 @@ class CustomFieldValueRow(Base):
     bool_value: Mapped[bool | None] = mapped_column(Boolean)
 
 
-class FieldHistoryRow(Base):
-    __tablename__ = "field_history"
-    __table_args__ = (Index("ix_field_history_record", "record_type", "record_id", "changed_at"),)
-    id: Mapped[int] = id_column()
-    record_type: Mapped[RecordType] = mapped_column(EnumText(RecordType))
-    record_id: Mapped[int] = mapped_column(BigInteger)
-    field: Mapped[str] = mapped_column(String(80))
-    old_value: Mapped[str | None] = mapped_column(Text)
-    new_value: Mapped[str | None] = mapped_column(Text)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
-
-
 class ActivityRow(Base):
     __tablename__ = "activities"
     id: Mapped[int] = id_column()

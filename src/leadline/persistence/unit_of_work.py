@@ -18,7 +18,6 @@ from leadline.persistence.database import make_session_factory
 from leadline.persistence.queries_pipeline import PipelineQueries
 from leadline.persistence.repositories_config import (
     CustomFieldRepository,
-    HistoryRepository,
     SourceRepository,
     StageRepository,
     StatusRepository,
@@ -35,6 +34,12 @@ from leadline.persistence.repositories_sales import (
     ProductRepository,
     StageHistoryRepository,
 )
+from leadline.persistence.repositories_security import (
+    AuditRepository,
+    IdempotencyRepository,
+    SharingRepository,
+    TokenRepository,
+)
 
 
 class SqlUnitOfWork:
@@ -50,7 +55,10 @@ class SqlUnitOfWork:
         self.sources = SourceRepository(session)
         self.stages = StageRepository(session)
         self.custom_fields = CustomFieldRepository(session)
-        self.history = HistoryRepository(session)
+        self.audit = AuditRepository(session)
+        self.tokens = TokenRepository(session)
+        self.sharing = SharingRepository(session)
+        self.idempotency = IdempotencyRepository(session)
         self.leads = LeadRepository(session)
         self.accounts = AccountRepository(session)
         self.contacts = ContactRepository(session)

@@ -6,7 +6,7 @@ from leadline.domain import statuses as status_rules
 from leadline.domain.ids import new_id
 from leadline.domain.sources import LeadSource, find_source
 from leadline.domain.statuses import LeadStatus, find_status, parse_status_kind
-from leadline.services.access import load_actor, require_admin
+from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
 
 
@@ -31,6 +31,7 @@ def add_status(
             status_rules.set_default([*statuses, status], status)
             uow.statuses.save_all(statuses)
         uow.statuses.add(status)
+        audit_created(uow, "lead_status", status.id, actor_id, ctx.now(), fields_of(status))
         uow.commit()
         return status
 
@@ -42,6 +43,7 @@ def rename_status(ctx: ServiceContext, actor_id: int, status: str, new_label: st
         chosen = find_status(statuses, status)
         clean = status_rules.clean_label(new_label)
         status_rules.ensure_label_free(clean, (s.label for s in statuses), exclude=chosen.label)
+        audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), {"label": chosen.label}, {"label": clean})
         chosen.label = clean
         uow.statuses.save_all([chosen])
         uow.commit()
@@ -55,6 +57,7 @@ def deactivate_status(ctx: ServiceContext, actor_id: int, status: str) -> LeadSt
         chosen = find_status(statuses, status)
         status_rules.deactivate(statuses, chosen)
         uow.statuses.save_all([chosen])
+        audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), {"is_active": True}, {"is_active": False})
         uow.commit()
         return chosen
 
@@ -66,6 +69,7 @@ def set_default_status(ctx: ServiceContext, actor_id: int, status: str) -> LeadS
         chosen = find_status(statuses, status)
         status_rules.set_default(statuses, chosen)
         uow.statuses.save_all(statuses)
+        audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), {"is_default": False}, {"is_default": True})
         uow.commit()
         return chosen
 
@@ -79,6 +83,7 @@ def delete_status(ctx: ServiceContext, actor_id: int, status: str) -> None:
         status_rules.ensure_deletable(chosen, uow.statuses.count_leads_with(chosen.id))
         status_rules.ensure_usable([s for s in statuses if s.id != chosen.id])
         uow.statuses.delete(chosen.id)
+        uow.audit.record("delete", "lead_status", chosen.id, actor_id, ctx.now(), {"label": (chosen.label, None)})
         uow.commit()
 
 
@@ -95,6 +100,7 @@ def add_source(ctx: ServiceContext, actor_id: int, label: str) -> LeadSource:
         status_rules.ensure_label_free(clean, (s.label for s in sources))
         source = LeadSource(new_id(), clean, max((s.order for s in sources), default=-1) + 1)
         uow.sources.add(source)
+        audit_created(uow, "lead_source", source.id, actor_id, ctx.now(), fields_of(source))
         uow.commit()
         return source
 
@@ -106,6 +112,7 @@ def rename_source(ctx: ServiceContext, actor_id: int, source: str, new_label: st
         chosen = find_source(sources, source)
         clean = status_rules.clean_label(new_label)
         status_rules.ensure_label_free(clean, (s.label for s in sources), exclude=chosen.label)
+        audit_changed(uow, "lead_source", chosen.id, actor_id, ctx.now(), {"label": chosen.label}, {"label": clean})
         chosen.label = clean
         uow.sources.save_all([chosen])
         uow.commit()
@@ -117,6 +124,8 @@ def set_source_active(ctx: ServiceContext, actor_id: int, source: str, active: b
     with ctx.uow_factory() as uow:
         require_admin(load_actor(uow, actor_id))
         chosen = find_source(uow.sources.list(), source)
+        audit_changed(uow, "lead_source", chosen.id, actor_id, ctx.now(), {"is_active": chosen.is_active},
+                      {"is_active": active})
         chosen.is_active = active
         uow.sources.save_all([chosen])
         uow.commit()

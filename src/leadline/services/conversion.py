@@ -27,7 +27,8 @@ from leadline.domain.history import diff_fields
 from leadline.domain.ids import new_id
 from leadline.domain.leads import Lead
 from leadline.domain.opportunities import ContactRoleKind, Opportunity, Outcome, first_open_stage
-from leadline.services.access import load_actor
+from leadline.domain.security import Viewer
+from leadline.services.access import audit_changed, audit_created, fields_of, load_viewer
 from leadline.services.context import ServiceContext
 
 
@@ -52,23 +53,25 @@ def convert_lead(
     Raises ``LEAD_ALREADY_CONVERTED`` for a converted lead and ``NOT_FOUND`` for an unknown one.
     """
     with ctx.uow_factory() as uow:
-        actor = load_actor(uow, actor_id)
+        viewer = load_viewer(uow, actor_id)
         lead: Lead | None = uow.leads.get_for_update(lead_id)
         if lead is None:
             raise NotFoundError(f"there is no lead {lead_id}", field="lead")
+        viewer.ensure_can_edit(RecordType.LEAD, lead.id, lead.owner_id)
         statuses = uow.statuses.list()
         target_status = converted_status(statuses, status)
         lead.ensure_editable()
         now = ctx.now()
         result = ConversionResult(lead.id, 0, 0, None)
-        account = _account(uow, lead, account_id, now, result)
+        account = _account(uow, viewer, lead, account_id, now, result)
         contact = Contact(id=new_id(), account_id=account.id, created_at=now, updated_at=now,
                           owner_id=lead.owner_id, **mapped_values(lead, LEAD_TO_CONTACT))  # type: ignore[arg-type]
         uow.contacts.add(contact)
+        audit_created(uow, "contact", contact.id, viewer.id, now, fields_of(contact), action="convert")
         result.contact_id = contact.id
         result.created.append("contact")
         uow.flush()
-        opportunity = _opportunity(uow, lead, contact, now, actor.id) if create_opportunity else None
+        opportunity = _opportunity(uow, lead, contact, now, viewer.id) if create_opportunity else None
         if opportunity is not None:
             result.opportunity_id = opportunity.id
             result.created.append("opportunity")
@@ -76,27 +79,33 @@ def convert_lead(
         old_status_id = lead.status_id
         lead.mark_converted(target_status, now, account.id, contact.id, result.opportunity_id)
         uow.leads.save(lead)
-        uow.leads.record_status_change(lead.id, old_status_id, target_status.id, actor.id, now)
-        uow.history.add_many(diff_fields(
+        uow.leads.record_status_change(lead.id, old_status_id, target_status.id, viewer.id, now)
+        uow.audit.record_changes(diff_fields(
             RecordType.LEAD, lead.id,
-            {"status": old_status, "converted_at": None},
-            {"status": target_status.label, "converted_at": now}, actor_id=actor.id, at=now,
-        ))
+            {"status": old_status, "converted_at": None, "converted_account_id": None,
+             "converted_contact_id": None, "converted_opportunity_id": None},
+            {"status": target_status.label, "converted_at": now, "converted_account_id": account.id,
+             "converted_contact_id": contact.id, "converted_opportunity_id": result.opportunity_id},
+            actor_id=viewer.id, at=now,
+        ), action="convert")
         uow.commit()
         return result
 
 
-def _account(uow: Any, lead: Lead, account_id: int | None, now: Any, result: ConversionResult) -> Account:
+def _account(uow: Any, viewer: Viewer, lead: Lead, account_id: int | None, now: Any,
+             result: ConversionResult) -> Account:
     values = mapped_values(lead, LEAD_TO_ACCOUNT)
     if account_id is None:
         account = Account(id=new_id(), created_at=now, updated_at=now, owner_id=lead.owner_id,
                           domain=website_domain(lead.website), **values)  # type: ignore[arg-type]
         uow.accounts.add(account)
+        audit_created(uow, "account", account.id, viewer.id, now, fields_of(account), action="convert")
         result.created.append("account")
     else:
         found: Account | None = uow.accounts.get_for_update(account_id)
         if found is None:
             raise NotFoundError(f"there is no account {account_id}", field="account")
+        viewer.ensure_can_edit(RecordType.ACCOUNT, found.id, found.owner_id)
         account = found
         empty = {name: value for name, value in values.items()
                  if value is not None and getattr(account, name) in (None, "")}
@@ -107,6 +116,7 @@ def _account(uow: Any, lead: Lead, account_id: int | None, now: Any, result: Con
         if empty:
             account.updated_at = now
             uow.accounts.save(account)
+            audit_changed(uow, "account", account.id, viewer.id, now, {}, empty, action="convert")
         result.attached.append("account")
         result.filled.extend(f"account.{name}" for name in empty)
     result.account_id = account.id
@@ -126,6 +136,7 @@ def _opportunity(uow: Any, lead: Lead, contact: Contact, now: Any, actor_id: int
     uow.opportunities.add(opportunity)
     uow.flush()
     uow.stage_history.record(opportunity, None, actor_id, now)
+    audit_created(uow, "opportunity", opportunity.id, actor_id, now, fields_of(opportunity), action="convert")
     role = ContactRoleKind.DECISION_MAKER if lead.is_decision_maker else ContactRoleKind.OTHER
     uow.products.add_contact_role(opportunity.id, contact.id, role, True)
     return opportunity

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from leadline.domain.custom_fields import CustomValue, RecordType, coerce_custom_values
-from leadline.domain.errors import NotFoundError
-from leadline.domain.history import diff_fields
+from leadline.domain.errors import NotFoundError, StaleRecordError
+from leadline.domain.history import FieldChange, diff_fields, render_value
 from leadline.domain.ids import new_id
-from leadline.domain.leads import Lead, ProductInterest, clean_lead_fields, ensure_complete
+from leadline.domain.leads import LEAD_FIELD_CLEANERS, Lead, ProductInterest, clean_lead_fields, ensure_complete
 from leadline.domain.queries import LeadQuery, Page
+from leadline.domain.security import Viewer
 from leadline.domain.sources import LeadSource, ensure_selectable, find_source
 from leadline.domain.statuses import LeadStatus, default_status, find_status
 from leadline.domain.users import User
-from leadline.services.access import load_actor
+from leadline.services.access import audit_created, load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.users import resolve_user
 
@@ -45,19 +47,21 @@ def create_lead(
     Raises ``ValidationError`` naming the first bad field; nothing is written then.
     """
     with ctx.uow_factory() as uow:
-        actor = load_actor(uow, actor_id)
-        lead = build_lead(ctx, uow, actor, values, products)
+        viewer = load_viewer(uow, actor_id)
+        lead = build_lead(ctx, uow, viewer, values, products)
         definitions = uow.custom_fields.definitions(RecordType.LEAD)
         lead.custom = coerce_custom_values(definitions, dict(custom or {}), creating=True)
         uow.leads.add(lead)
         uow.custom_fields.set_values(definitions, lead.id, lead.custom)
-        uow.leads.record_status_change(lead.id, None, lead.status_id, actor.id, lead.created_at)
+        uow.leads.record_status_change(lead.id, None, lead.status_id, viewer.id, lead.created_at)
+        audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
+                      {**_audit_values(lead), **{f"custom.{k}": v for k, v in lead.custom.items()}})
         uow.commit()
         return _details(uow, lead)
 
 
 def build_lead(
-    ctx: ServiceContext, uow: Any, actor: User, values: Mapping[str, object],
+    ctx: ServiceContext, uow: Any, viewer: Viewer, values: Mapping[str, object],
     products: Sequence[Mapping[str, object]] = (),
 ) -> Lead:
     """Validate input into a new ``Lead`` (not stored). Shared by single capture and bulk paths."""
@@ -68,7 +72,8 @@ def build_lead(
     if values.get("status"):
         status = find_status(statuses, str(values["status"]))
     source = _source(uow, values.get("source"))
-    owner = resolve_user(uow, values.get("owner")) or actor  # type: ignore[arg-type]
+    owner = resolve_user(uow, values.get("owner")) or viewer.user  # type: ignore[arg-type]
+    viewer.ensure_can_assign(owner)
     now = ctx.now()
     lead = Lead(id=new_id(), last_name="", company="", status_id=status.id, created_at=now, updated_at=now,
                 currency=ctx.currency, owner_id=owner.id, source_id=source.id if source else None)
@@ -81,15 +86,14 @@ def build_lead(
 
 def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
     with ctx.uow_factory() as uow:
-        load_actor(uow, actor_id)
-        lead = _load(uow, lead_id)
+        lead = _load(uow, load_viewer(uow, actor_id), lead_id)
         return _details(uow, lead)
 
 
 def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page) -> list[LeadDetails]:
     with ctx.uow_factory() as uow:
-        load_actor(uow, actor_id)
-        leads = uow.leads.list(query, page)
+        viewer = load_viewer(uow, actor_id)
+        leads = uow.leads.list(query, page, visible_owner_ids=viewer.readable_owner_ids(RecordType.LEAD))
         return _describe_many(uow, leads)
 
 
@@ -113,68 +117,113 @@ def update_lead(
     products: Sequence[Mapping[str, object]] | None = None, custom: Mapping[str, object] | None = None,
     expected_version: int | None = None,
 ) -> LeadDetails:
-    """Change fields of an unconverted lead. With ``expected_version`` the update is refused
-    (``STALE_RECORD``) if someone changed the lead since it was read."""
+    """Change fields of an unconverted lead the actor may edit. With ``expected_version`` the
+    update is refused (``STALE_RECORD``) if someone changed the lead since it was read."""
     with ctx.uow_factory() as uow:
-        actor = load_actor(uow, actor_id)
-        lead = _load(uow, lead_id, for_update=True)
+        viewer = load_viewer(uow, actor_id)
+        lead = _load(uow, viewer, lead_id, for_update=True, edit=True)
         lead.ensure_editable()
         if expected_version is not None:
             lead.version = expected_version
         now = ctx.now()
-        cleaned = clean_lead_fields(changes, ctx.contact_points, country_hint=lead.country or ctx.phone_region)
-        if "source" in changes:
-            source = _source(uow, changes["source"])
-            cleaned["source_id"] = source.id if source else None
-        if changes.get("owner"):
-            cleaned["owner_id"] = resolve_user(uow, changes["owner"]).id  # type: ignore[arg-type, union-attr]
-        before = lead.apply(cleaned)
-        history = diff_fields(RecordType.LEAD, lead.id, before, cleaned, actor_id=actor.id, at=now)
         old_status = lead.status_id
-        if changes.get("status"):
-            statuses = uow.statuses.list()
-            new_status = find_status(statuses, str(changes["status"]))
-            if new_status.id != old_status:
-                old_label = next(s.label for s in statuses if s.id == old_status)
-                lead.set_status(new_status)
-                history += diff_fields(RecordType.LEAD, lead.id, {"status": old_label},
-                                       {"status": new_status.label}, actor_id=actor.id, at=now)
+        history = _apply_fields(ctx, uow, viewer, lead, changes, now)
         if products is not None:
-            old_products = _render_products(lead.products)
-            lead.products = _products(products)
-            uow.leads.replace_products(lead.id, lead.products)
-            history += diff_fields(RecordType.LEAD, lead.id, {"products": old_products},
-                                   {"products": _render_products(lead.products)}, actor_id=actor.id, at=now)
+            history += _replace_products(uow, viewer, lead, products, now)
         if custom:
-            definitions = uow.custom_fields.definitions(RecordType.LEAD)
-            old_custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
-            new_custom = coerce_custom_values(definitions, dict(custom), creating=False)
-            uow.custom_fields.set_values(definitions, lead.id, new_custom)
-            history += diff_fields(RecordType.LEAD, lead.id, {f"custom.{k}": v for k, v in old_custom.items()},
-                                   {f"custom.{k}": v for k, v in new_custom.items()}, actor_id=actor.id, at=now)
+            history += _change_custom(uow, viewer, lead, custom, now)
         if not history:
             return _details(uow, lead)
         lead.updated_at = now
         uow.leads.save(lead)
-        uow.history.add_many(history)
+        uow.audit.record_changes(history)
         if lead.status_id != old_status:
-            uow.leads.record_status_change(lead.id, old_status, lead.status_id, actor.id, now)
+            uow.leads.record_status_change(lead.id, old_status, lead.status_id, viewer.id, now)
         uow.commit()
         return _details(uow, lead)
 
 
+def _apply_fields(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, changes: Mapping[str, object],
+                  now: datetime) -> list[FieldChange]:
+    cleaned = clean_lead_fields(changes, ctx.contact_points, country_hint=lead.country or ctx.phone_region)
+    if "source" in changes:
+        source = _source(uow, changes["source"])
+        cleaned["source_id"] = source.id if source else None
+    if changes.get("owner"):
+        owner = resolve_user(uow, changes["owner"])  # type: ignore[arg-type]
+        assert owner is not None
+        viewer.ensure_can_assign(owner)
+        cleaned["owner_id"] = owner.id
+    before = lead.apply(cleaned)
+    history = diff_fields(RecordType.LEAD, lead.id, before, cleaned, actor_id=viewer.id, at=now)
+    if changes.get("status"):
+        statuses = uow.statuses.list()
+        new_status = find_status(statuses, str(changes["status"]))
+        if new_status.id != lead.status_id:
+            old_label = next(s.label for s in statuses if s.id == lead.status_id)
+            lead.set_status(new_status)
+            history += diff_fields(RecordType.LEAD, lead.id, {"status": old_label}, {"status": new_status.label},
+                                   actor_id=viewer.id, at=now)
+    return history
+
+
+def _replace_products(uow: Any, viewer: Viewer, lead: Lead, products: Sequence[Mapping[str, object]],
+                      now: datetime) -> list[FieldChange]:
+    old_products = _render_products(lead.products)
+    lead.products = _products(products)
+    uow.leads.replace_products(lead.id, lead.products)
+    return diff_fields(RecordType.LEAD, lead.id, {"products": old_products},
+                       {"products": _render_products(lead.products)}, actor_id=viewer.id, at=now)
+
+
+def _change_custom(uow: Any, viewer: Viewer, lead: Lead, custom: Mapping[str, object],
+                   now: datetime) -> list[FieldChange]:
+    definitions = uow.custom_fields.definitions(RecordType.LEAD)
+    old_custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
+    new_custom = coerce_custom_values(definitions, dict(custom), creating=False)
+    uow.custom_fields.set_values(definitions, lead.id, new_custom)
+    return diff_fields(RecordType.LEAD, lead.id, {f"custom.{k}": v for k, v in old_custom.items()},
+                       {f"custom.{k}": v for k, v in new_custom.items()}, actor_id=viewer.id, at=now)
+
+
+def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_version: int | None = None) -> None:
+    """Delete an unconverted lead the actor may edit (a converted lead is kept for its lineage)."""
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id)
+        lead = _load(uow, viewer, lead_id, for_update=True, edit=True)
+        lead.ensure_editable()
+        if expected_version is not None and expected_version != lead.version:
+            raise StaleRecordError("the lead was changed by someone else; reload and retry", field="version")
+        uow.custom_fields.delete_values(lead.id)
+        uow.leads.delete(lead.id)
+        uow.audit.record("delete", "lead", lead.id, viewer.id, ctx.now(),
+                         {k: (render_value(v), None) for k, v in _audit_values(lead).items() if v is not None})
+        uow.commit()
+
+
 def lead_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[Any]:
     with ctx.uow_factory() as uow:
-        load_actor(uow, actor_id)
-        _load(uow, lead_id)
-        return list(uow.history.for_record(RecordType.LEAD, lead_id))
+        _load(uow, load_viewer(uow, actor_id), lead_id)
+        return list(uow.audit.history(RecordType.LEAD, lead_id))
 
 
-def _load(uow: Any, lead_id: int, *, for_update: bool = False) -> Lead:
+def _load(uow: Any, viewer: Viewer, lead_id: int, *, for_update: bool = False, edit: bool = False) -> Lead:
+    """The lead if the viewer may read it (and edit it, with ``edit``); unreadable is not found."""
     lead: Lead | None = uow.leads.get_for_update(lead_id) if for_update else uow.leads.get(lead_id)
     if lead is None:
         raise NotFoundError(f"there is no lead {lead_id}", field="lead")
+    if edit:
+        viewer.ensure_can_edit(RecordType.LEAD, lead.id, lead.owner_id)
+    else:
+        viewer.ensure_can_read(RecordType.LEAD, lead.id, lead.owner_id)
     return lead
+
+
+def _audit_values(lead: Lead) -> dict[str, object]:
+    values = {name: getattr(lead, name) for name in LEAD_FIELD_CLEANERS}
+    values.update(email=lead.email, phone=lead.phone, source_id=lead.source_id, status_id=lead.status_id,
+                  owner_id=lead.owner_id, products=_render_products(lead.products))
+    return values
 
 
 def _source(uow: Any, reference: object) -> LeadSource | None:

@@ -1,80 +1,77 @@
-"""Accounts, contacts and opportunities: create, read and list.
+"""Accounts, contacts and opportunities: create, read, list, update and delete, under
+record-level security, with every write audited.
 
-Conversion (issue 4) and the opportunity lifecycle (issue 5) build on these; the rules
-for each record stay in the domain.
+Conversion (``conversion.py``) and the opportunity lifecycle (stages, closing) build on these;
+the rules for each record stay in the domain.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from typing import Any
 
-from leadline.domain.accounts import Account, Contact, ensure_valid_parent, website_domain
-from leadline.domain.common import ADDRESS_PARTS, Address, clean_text, parse_non_negative_int
-from leadline.domain.errors import NotFoundError, ValidationError
-from leadline.domain.ids import new_id
-from leadline.domain.money import parse_amount, parse_currency
-from leadline.domain.opportunities import (
-    Opportunity,
-    OpportunityStage,
-    OpportunityType,
-    first_open_stage,
+from leadline.domain.accounts import (
+    ACCOUNT_FIELD_CLEANERS,
+    CONTACT_FIELD_CLEANERS,
+    Account,
+    Contact,
+    ensure_named,
+    ensure_valid_parent,
+    website_domain,
 )
+from leadline.domain.common import clean_fields, clean_text
+from leadline.domain.custom_fields import RecordType
+from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
+from leadline.domain.history import diff_fields, render_value
+from leadline.domain.ids import new_id
+from leadline.domain.opportunities import OPPORTUNITY_FIELD_CLEANERS, Opportunity, OpportunityStage, first_open_stage
 from leadline.domain.queries import Page, RecordQuery
-from leadline.domain.sources import find_source
-from leadline.services.access import load_actor
+from leadline.domain.security import Viewer
+from leadline.domain.sources import ensure_selectable, find_source
+from leadline.services.access import audit_created, fields_of, load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.users import resolve_user
 
+REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "email", "phone")
+
 
 def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Account:
+    """A new account. ``website`` also sets the ``domain`` used to match leads to accounts."""
     with ctx.uow_factory() as uow:
-        actor = load_actor(uow, actor_id)
+        viewer = load_viewer(uow, actor_id)
+        cleaned = clean_fields(ACCOUNT_FIELD_CLEANERS, values, ignore=REFERENCES)
+        ensure_named(cleaned)
         now = ctx.now()
-        name = clean_text(values.get("name"), field="name", required=True)
-        website = clean_text(values.get("website"), field="website")
-        owner = resolve_user(uow, values.get("owner")) or actor
-        billing = Address.build("billing_", **{part: values.get(f"billing_{part}") for part in ADDRESS_PARTS})
-        account = Account(
-            id=new_id(), name=name or "", created_at=now, updated_at=now, website=website,
-            domain=website_domain(website), industry=clean_text(values.get("industry"), field="industry"),
-            number_of_employees=parse_non_negative_int(values.get("number_of_employees"), field="number_of_employees"),
-            owner_id=owner.id, parent_id=values.get("parent_id"),
-            billing_street=billing.street, billing_city=billing.city, billing_state=billing.state,
-            billing_postal_code=billing.postal_code, billing_country=billing.country,
-        )
-        if account.parent_id is not None:
-            if uow.accounts.get(account.parent_id) is None:
-                raise NotFoundError(f"there is no account {account.parent_id}", field="parent")
-            ensure_valid_parent(account.id, account.parent_id, uow.accounts.parent_of)
+        account = Account(id=new_id(), name="", created_at=now, updated_at=now, owner_id=_owner(uow, viewer, values).id)
+        for name, value in cleaned.items():
+            setattr(account, name, value)
+        account.domain = website_domain(account.website)
+        if values.get("parent_id"):
+            _set_parent(uow, viewer, account, values["parent_id"])
         uow.accounts.add(account)
+        audit_created(uow, "account", account.id, viewer.id, now, fields_of(account))
         uow.commit()
         return account
 
 
 def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Contact:
+    """A new contact at an account the actor may read."""
     with ctx.uow_factory() as uow:
-        actor = load_actor(uow, actor_id)
-        account = uow.accounts.get(int(values.get("account_id") or 0))
-        if account is None:
-            raise NotFoundError(f"there is no account {values.get('account_id')}", field="account")
+        viewer = load_viewer(uow, actor_id)
+        account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
+        cleaned = clean_fields(CONTACT_FIELD_CLEANERS, values, ignore=REFERENCES)
+        ensure_named(cleaned, "last_name")
         now = ctx.now()
-        email = clean_text(values.get("email"), field="email", max_length=254)
-        phone = clean_text(values.get("phone"), field="phone", max_length=40)
-        source = find_source(uow.sources.list(), values["lead_source"]) if values.get("lead_source") else None
-        contact = Contact(
-            id=new_id(), account_id=account.id,
-            last_name=clean_text(values.get("last_name"), field="last_name", max_length=80, required=True) or "",
-            first_name=clean_text(values.get("first_name"), field="first_name", max_length=80),
-            email=ctx.contact_points.normalise_email(email) if email else None,
-            phone=ctx.contact_points.normalise_phone(phone, account.billing_country) if phone else None,
-            title=clean_text(values.get("title"), field="title", max_length=128),
-            lead_source_id=source.id if source else None,
-            owner_id=(resolve_user(uow, values.get("owner")) or actor).id, created_at=now, updated_at=now,
-        )
+        contact = Contact(id=new_id(), account_id=account.id, last_name="", created_at=now, updated_at=now,
+                          owner_id=_owner(uow, viewer, values).id)
+        for name, value in cleaned.items():
+            setattr(contact, name, value)
+        _contact_points(ctx, uow, contact, values, account.billing_country)
         uow.contacts.add(contact)
+        audit_created(uow, "contact", contact.id, viewer.id, now, fields_of(contact))
         uow.commit()
         return contact
 
@@ -83,31 +80,70 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
     """Open an opportunity at an account. Its stage (default: the first open stage of the
     default process) sets probability and forecast category; the first stage is recorded."""
     with ctx.uow_factory() as uow:
-        actor = load_actor(uow, actor_id)
-        account = uow.accounts.get(int(values.get("account_id") or 0))
-        if account is None:
-            raise NotFoundError(f"there is no account {values.get('account_id')}", field="account")
+        viewer = load_viewer(uow, actor_id)
+        account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
+        cleaned = clean_fields(OPPORTUNITY_FIELD_CLEANERS, values, ignore=REFERENCES)
+        ensure_named(cleaned)
         stage = _stage(uow, values.get("stage"))
         now = ctx.now()
-        amount = values.get("amount")
         opportunity = Opportunity(
-            id=new_id(), account_id=account.id,
-            name=clean_text(values.get("name"), field="name", required=True) or "",
-            stage_id=stage.id, probability=stage.probability, forecast_category=stage.forecast_category,
-            created_at=now, updated_at=now,
-            currency=parse_currency(values.get("currency") or ctx.currency),
-            amount=None if amount in (None, "") else parse_amount(amount),
-            close_date=_date(values.get("close_date")),
-            type=OpportunityType(values["type"]) if values.get("type") else None,
-            owner_id=(resolve_user(uow, values.get("owner")) or actor).id,
-            outcome=Opportunity.outcome_for(stage),
+            id=new_id(), account_id=account.id, name="", stage_id=stage.id, probability=stage.probability,
+            forecast_category=stage.forecast_category, created_at=now, updated_at=now, currency=ctx.currency,
+            owner_id=_owner(uow, viewer, values).id, outcome=Opportunity.outcome_for(stage),
             closed_at=now if stage.is_closed else None,
         )
+        for name, value in cleaned.items():
+            setattr(opportunity, name, value)
+        if values.get("lead_source"):
+            opportunity.lead_source_id = _source_id(uow, values["lead_source"])
         uow.opportunities.add(opportunity)
         uow.flush()
-        uow.stage_history.record(opportunity, None, actor.id, now)
+        uow.stage_history.record(opportunity, None, viewer.id, now)
+        audit_created(uow, "opportunity", opportunity.id, viewer.id, now, fields_of(opportunity))
         uow.commit()
         return opportunity
+
+
+def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int, changes: Mapping[str, Any],
+                  *, expected_version: int | None = None) -> Any:
+    """Change fields of an account, contact or opportunity the actor may edit; only the named
+    fields change. Refused with ``STALE_RECORD`` if ``expected_version`` is no longer current."""
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id)
+        record = _editable(uow, viewer, kind, record_id, for_update=True)
+        if expected_version is not None:
+            record.version = expected_version
+        before = fields_of(record)
+        now = ctx.now()
+        _apply(ctx, uow, viewer, kind, record, changes, now)
+        history = diff_fields(RecordType(kind), record.id, before, fields_of(record), actor_id=viewer.id, at=now)
+        history = [c for c in history if c.field not in ("updated_at", "version")]
+        if not history:
+            return record
+        record.updated_at = now
+        getattr(uow, _repository(kind)).save(record)
+        uow.audit.record_changes(history)
+        if kind == "opportunity" and before["stage_id"] != record.stage_id:
+            uow.stage_history.record(record, before["stage_id"], viewer.id, now)
+        uow.commit()
+        return record
+
+
+def delete_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int, *,
+                  expected_version: int | None = None) -> None:
+    """Delete a record the actor may edit. An account with contacts or opportunities, and a
+    record a converted lead points to, are kept (``CONFLICT``)."""
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id)
+        record = _editable(uow, viewer, kind, record_id, for_update=True)
+        if expected_version is not None and expected_version != record.version:
+            raise StaleRecordError(f"the {kind} was changed by someone else; reload and retry", field="version")
+        if kind == "account":
+            _ensure_childless(uow, record.id)
+        getattr(uow, _repository(kind)).delete(record.id)
+        uow.audit.record("delete", kind, record.id, viewer.id, ctx.now(),
+                         {k: (render_value(v), None) for k, v in fields_of(record).items() if v is not None})
+        uow.commit()
 
 
 @dataclass
@@ -118,35 +154,141 @@ class AccountDetails:
 
 
 def get_account(ctx: ServiceContext, actor_id: int, account_id: int) -> AccountDetails:
+    """An account with the contacts and opportunities the actor may read."""
     with ctx.uow_factory() as uow:
-        load_actor(uow, actor_id)
-        account = uow.accounts.get(account_id)
-        if account is None:
-            raise NotFoundError(f"there is no account {account_id}", field="account")
-        scope = RecordQuery(account_id=account_id)
-        return AccountDetails(account, uow.contacts.list(scope, Page(limit=500, newest_first=False)),
-                              uow.opportunities.list(scope, Page(limit=500, newest_first=False)))
+        viewer = load_viewer(uow, actor_id)
+        account = _readable(uow, viewer, "account", account_id)
+        page = Page(limit=500, newest_first=False)
+        contacts = RecordQuery(account_id=account_id, visible_owner_ids=viewer.readable_owner_ids(RecordType.CONTACT))
+        opportunities = RecordQuery(account_id=account_id,
+                                    visible_owner_ids=viewer.readable_owner_ids(RecordType.OPPORTUNITY))
+        return AccountDetails(account, uow.contacts.list(contacts, page), uow.opportunities.list(opportunities, page))
 
 
 def get_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> Any:
-    """A contact or an opportunity by id (accounts have ``get_account``)."""
+    """An account, contact or opportunity by id, if the actor may read it."""
     with ctx.uow_factory() as uow:
-        load_actor(uow, actor_id)
-        record = getattr(uow, _repository(kind)).get(record_id)
-        if record is None:
-            raise NotFoundError(f"there is no {kind} {record_id}", field=kind)
-        return record
+        return _readable(uow, load_viewer(uow, actor_id), kind, record_id)
 
 
 def list_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQuery, page: Page) -> list[Any]:
+    """A page of the records of ``kind`` that match ``query`` and that the actor may read."""
     with ctx.uow_factory() as uow:
-        load_actor(uow, actor_id)
-        return list(getattr(uow, _repository(kind)).list(query, page))
+        viewer = load_viewer(uow, actor_id)
+        visible = dataclasses.replace(query, visible_owner_ids=viewer.readable_owner_ids(RecordType(kind)))
+        return list(getattr(uow, _repository(kind)).list(visible, page))
+
+
+def record_history(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> list[Any]:
+    """The field history of a record the actor may read, oldest first."""
+    with ctx.uow_factory() as uow:
+        _readable(uow, load_viewer(uow, actor_id), kind, record_id)
+        return list(uow.audit.history(RecordType(kind), record_id))
 
 
 def stage_labels(ctx: ServiceContext) -> dict[int, str]:
     with ctx.uow_factory() as uow:
         return {s.id: s.label for s in uow.stages.stages()}
+
+
+def _apply(ctx: ServiceContext, uow: Any, viewer: Viewer, kind: str, record: Any, changes: Mapping[str, Any],
+           now: datetime) -> None:
+    cleaners = {"account": ACCOUNT_FIELD_CLEANERS, "contact": CONTACT_FIELD_CLEANERS,
+                "opportunity": OPPORTUNITY_FIELD_CLEANERS}[kind]
+    for name, value in clean_fields(cleaners, changes, ignore=REFERENCES).items():
+        setattr(record, name, value)
+    ensure_named(fields_of(record), "last_name" if kind == "contact" else "name")
+    if changes.get("owner"):
+        record.owner_id = _owner(uow, viewer, changes).id
+    if kind == "account":
+        record.domain = website_domain(record.website)
+        if "parent_id" in changes:
+            _set_parent(uow, viewer, record, changes["parent_id"])
+    if kind == "contact":
+        _contact_points(ctx, uow, record, changes, None)
+        if changes.get("account_id"):
+            record.account_id = _readable(uow, viewer, "account", _id(changes["account_id"], "account_id")).id
+    if kind == "opportunity":
+        if "lead_source" in changes:
+            record.lead_source_id = _source_id(uow, changes["lead_source"]) if changes["lead_source"] else None
+        if changes.get("stage"):
+            _move_to_open_stage(uow, record, changes["stage"])
+
+
+def _move_to_open_stage(uow: Any, opportunity: Opportunity, reference: object) -> None:
+    """A plain update moves an open opportunity between open stages of its process; closing and
+    reopening are use cases of their own."""
+    stage = _stage(uow, reference, process_of=opportunity.stage_id)
+    if stage.is_closed or opportunity.is_closed():
+        raise ValidationError("closing or reopening an opportunity is its own action, not an update", field="stage")
+    opportunity.stage_id = stage.id
+    opportunity.probability = stage.probability
+    opportunity.forecast_category = stage.forecast_category
+
+
+def _contact_points(ctx: ServiceContext, uow: Any, contact: Contact, values: Mapping[str, Any],
+                    country: str | None) -> None:
+    if "email" in values:
+        email = clean_text(values["email"], field="email", max_length=254)
+        contact.email = ctx.contact_points.normalise_email(email) if email else None
+    if "phone" in values:
+        phone = clean_text(values["phone"], field="phone", max_length=40)
+        contact.phone = ctx.contact_points.normalise_phone(phone, country) if phone else None
+    if "lead_source" in values:
+        contact.lead_source_id = _source_id(uow, values["lead_source"]) if values["lead_source"] else None
+
+
+def _owner(uow: Any, viewer: Viewer, values: Mapping[str, Any]) -> Any:
+    owner = resolve_user(uow, values.get("owner")) or viewer.user
+    viewer.ensure_can_assign(owner)
+    return owner
+
+
+def _set_parent(uow: Any, viewer: Viewer, account: Account, reference: object) -> None:
+    if reference in (None, ""):
+        account.parent_id = None
+        return
+    parent = _readable(uow, viewer, "account", _id(reference, "parent_id"))
+    ensure_valid_parent(account.id, parent.id, uow.accounts.parent_of)
+    account.parent_id = parent.id
+
+
+def _ensure_childless(uow: Any, account_id: int) -> None:
+    from leadline.domain.errors import ConflictError
+
+    scope, page = RecordQuery(account_id=account_id), Page(limit=1)
+    if uow.contacts.list(scope, page) or uow.opportunities.list(scope, page):
+        raise ConflictError("the account still has contacts or opportunities; move or delete them first",
+                            field="account")
+
+
+def _source_id(uow: Any, reference: object) -> int:
+    source = find_source(uow.sources.list(), str(reference))
+    ensure_selectable(source)
+    return source.id
+
+
+def _id(value: object, field: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ValidationError(f"{value!r} is not a record id", field=field) from None
+
+
+def _readable(uow: Any, viewer: Viewer, kind: str, record_id: int, *, for_update: bool = False) -> Any:
+    """The record if it exists and the viewer may read it; otherwise not found (its existence is not told)."""
+    repository = getattr(uow, _repository(kind))
+    record = repository.get_for_update(record_id) if for_update else repository.get(record_id)
+    if record is None:
+        raise NotFoundError(f"there is no {kind} {record_id}", field=kind)
+    viewer.ensure_can_read(RecordType(kind), record_id, record.owner_id)
+    return record
+
+
+def _editable(uow: Any, viewer: Viewer, kind: str, record_id: int, *, for_update: bool = False) -> Any:
+    record = _readable(uow, viewer, kind, record_id, for_update=for_update)
+    viewer.ensure_can_edit(RecordType(kind), record_id, record.owner_id)
+    return record
 
 
 def _repository(kind: str) -> str:
@@ -156,25 +298,19 @@ def _repository(kind: str) -> str:
     return names[kind]
 
 
-def _stage(uow: Any, reference: object) -> OpportunityStage:
-    processes = uow.stages.processes()
-    default = next((p for p in processes if p.is_default), processes[0])
-    stages = uow.stages.stages(default.id)
+def _stage(uow: Any, reference: object, *, process_of: int | None = None) -> OpportunityStage:
+    """A stage by label (within the default process, or the process of stage ``process_of``) or id."""
+    all_stages = uow.stages.stages()
+    if process_of is not None:
+        process_id = next(s.process_id for s in all_stages if s.id == process_of)
+    else:
+        processes = uow.stages.processes()
+        process_id = next((p for p in processes if p.is_default), processes[0]).id
+    in_process = [s for s in all_stages if s.process_id == process_id and s.is_active]
     if reference in (None, ""):
-        return first_open_stage(stages)
-    for stage in uow.stages.stages():
-        if stage.label.casefold() == str(reference).casefold() or str(stage.id) == str(reference):
-            if stage.process_id == default.id or str(stage.id) == str(reference):
-                return stage  # type: ignore[no-any-return]
-    raise ValidationError(f"there is no stage {reference!r}", field="stage")
-
-
-def _date(value: object) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field="close_date") from None
+        return first_open_stage(in_process)
+    text = str(reference).strip()
+    for stage in in_process:
+        if stage.label.casefold() == text.casefold() or str(stage.id) == text:
+            return stage  # type: ignore[no-any-return]
+    raise ValidationError(f"there is no active stage {reference!r} in this sales process", field="stage")

@@ -18,7 +18,7 @@ from leadline.domain.opportunities import (
     ensure_valid_stage,
     parse_forecast_category,
 )
-from leadline.services.access import load_actor, require_admin
+from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
 
 
@@ -56,6 +56,7 @@ def add_process(ctx: ServiceContext, actor_id: int, name: str, *, copy_stages_fr
         template = _find_process(uow, copy_stages_from)
         process = SalesProcess(new_id(), clean)
         uow.stages.add_process(process)
+        audit_created(uow, "sales_process", process.id, actor_id, ctx.now(), fields_of(process))
         uow.flush()
         for stage in uow.stages.stages(template.id):
             uow.stages.add_stage(OpportunityStage(
@@ -80,6 +81,7 @@ def add_stage(
         stage = OpportunityStage(new_id(), chosen.id, clean, order, probability,
                                  parse_forecast_category(forecast_category), closed, won)
         uow.stages.add_stage(stage)
+        audit_created(uow, "opportunity_stage", stage.id, actor_id, ctx.now(), fields_of(stage))
         uow.commit()
         return stage
 
@@ -99,6 +101,7 @@ def update_stage(
         if not matches:
             raise NotFoundError(f"there is no stage {stage!r}", field="stage")
         chosen = matches[0]
+        before = fields_of(chosen)
         if label is not None:
             clean = status_rules.clean_label(label)
             status_rules.ensure_label_free(clean, (s.label for s in stages), exclude=chosen.label)
@@ -112,6 +115,7 @@ def update_stage(
         ensure_valid_stage(chosen)
         ensure_usable_process(stages)
         uow.stages.save_stages([chosen])
+        audit_changed(uow, "opportunity_stage", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
         uow.commit()
         return chosen
 
@@ -132,6 +136,7 @@ def add_custom_field(
         if any(d.name == definition.name for d in uow.custom_fields.definitions(kind)):
             raise ConflictError(f"{kind.value} already has a field {definition.name!r}", field="name")
         uow.custom_fields.add(definition)
+        audit_created(uow, "custom_field", definition.id, actor_id, ctx.now(), fields_of(definition))
         uow.commit()
         return definition
 

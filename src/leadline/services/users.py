@@ -8,7 +8,7 @@ from leadline.domain.common import clean_text
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.users import Role, User, ensure_valid_manager, parse_role
-from leadline.services.access import load_actor, require_admin
+from leadline.services.access import audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
 
 
@@ -48,6 +48,7 @@ def add_user(
         manager_user = resolve_user(uow, manager)
         user = build_user(ctx, uow, name, email, parse_role(role), manager_user.id if manager_user else None)
         uow.users.add(user, created_at=ctx.now(), password_hash=password_hash)
+        audit_created(uow, "user", user.id, actor_id, ctx.now(), fields_of(user))
         uow.commit()
         return user
 

@@ -1,0 +1,139 @@
+"""Repositories for the audit trail, API tokens, sharing defaults and idempotency keys."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from leadline.domain.custom_fields import RecordType
+from leadline.domain.history import FieldChange
+from leadline.domain.ids import new_id
+from leadline.domain.security import DEFAULT_SHARING, SharingDefault
+from leadline.persistence.rows import ApiTokenRow, AuditEventRow, IdempotencyKeyRow, SharingDefaultRow
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, action: str, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
+               changes: Mapping[str, tuple[str | None, str | None]] | None = None) -> None:
+        """One audit event; ``changes`` maps each field to its (before, after) rendered values."""
+        self.session.execute(insert(AuditEventRow.__table__).values(
+            id=new_id(), at=at, actor_id=actor_id, action=action, record_type=record_type, record_id=record_id,
+            changes=json.dumps({k: list(v) for k, v in (changes or {}).items()}),
+        ))
+
+    def record_changes(self, changes: Iterable[FieldChange], action: str = "update") -> None:
+        """Field changes as audit events: one event per record, actor and moment."""
+        def key(change: FieldChange) -> tuple[Any, ...]:
+            return change.record_type.value, change.record_id, change.actor_id, change.changed_at
+
+        for (record_type, record_id, actor_id, at), group in groupby(changes, key=key):
+            self.record(action, record_type, record_id, actor_id, at,
+                        {c.field: (c.old_value, c.new_value) for c in group})
+
+    def history(self, record_type: RecordType, record_id: int) -> list[FieldChange]:
+        """The record's field history, oldest first, expanded from its audit events."""
+        query = (
+            select(AuditEventRow)
+            .where(AuditEventRow.record_type == record_type.value, AuditEventRow.record_id == record_id)
+            .order_by(AuditEventRow.at, AuditEventRow.id)
+        )
+        return [
+            FieldChange(record_type, record_id, name, before, after, row.actor_id, row.at)
+            for row in self.session.scalars(query)
+            for name, (before, after) in json.loads(row.changes).items()
+        ]
+
+    def events(self, record_type: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        query = select(AuditEventRow).order_by(AuditEventRow.at.desc(), AuditEventRow.id.desc()).limit(limit)
+        if record_type:
+            query = query.where(AuditEventRow.record_type == record_type)
+        return [{"id": r.id, "at": r.at, "actor_id": r.actor_id, "action": r.action, "record_type": r.record_type,
+                 "record_id": r.record_id, "changes": json.loads(r.changes)} for r in self.session.scalars(query)]
+
+
+class TokenRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, token_id: int, user_id: int, name: str, token_hash: str, prefix: str, created_at: datetime,
+            expires_at: datetime | None) -> None:
+        self.session.add(ApiTokenRow(id=token_id, user_id=user_id, name=name, token_hash=token_hash, prefix=prefix,
+                                     created_at=created_at, expires_at=expires_at))
+
+    def find_by_hash(self, token_hash: str) -> ApiTokenRow | None:
+        return self.session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash))
+
+    def get(self, token_id: int) -> ApiTokenRow | None:
+        return self.session.get(ApiTokenRow, token_id)
+
+    def list_for(self, user_id: int | None) -> list[ApiTokenRow]:
+        query = select(ApiTokenRow).order_by(ApiTokenRow.created_at.desc())
+        if user_id is not None:
+            query = query.where(ApiTokenRow.user_id == user_id)
+        return list(self.session.scalars(query))
+
+    def revoke(self, token_id: int, at: datetime) -> None:
+        self.session.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(revoked_at=at))
+
+
+class SharingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def all(self) -> dict[RecordType, SharingDefault]:
+        stored = {r.record_type: r.access for r in self.session.scalars(select(SharingDefaultRow))}
+        return {kind: stored.get(kind, default) for kind, default in DEFAULT_SHARING.items()}
+
+    def set(self, record_type: RecordType, access: SharingDefault) -> None:
+        row = self.session.get(SharingDefaultRow, record_type)
+        if row is None:
+            self.session.add(SharingDefaultRow(record_type=record_type, access=access))
+        else:
+            row.access = access
+
+
+class IdempotencyRepository:
+    """Keys are reserved in a transaction of their own before the use case runs, so a retry
+    that arrives while the first request is still working finds the key and waits or refuses."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def reserve(self, actor_id: int, key: str, fingerprint: str, at: datetime) -> IdempotencyKeyRow | None:
+        """Claim ``key`` for ``actor_id``. Returns None when claimed now, else the existing record."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(IdempotencyKeyRow(id=new_id(), actor_id=actor_id, key=key, fingerprint=fingerprint,
+                                                   created_at=at))
+            return None
+        except IntegrityError:
+            return self.find(actor_id, key)
+
+    def find(self, actor_id: int, key: str) -> IdempotencyKeyRow | None:
+        query = select(IdempotencyKeyRow).where(IdempotencyKeyRow.actor_id == actor_id, IdempotencyKeyRow.key == key)
+        return self.session.scalar(query.execution_options(populate_existing=True))
+
+    def complete(self, actor_id: int, key: str, status_code: int, response: str) -> None:
+        self.session.execute(
+            update(IdempotencyKeyRow)
+            .where(IdempotencyKeyRow.actor_id == actor_id, IdempotencyKeyRow.key == key)
+            .values(status_code=status_code, response=response)
+        )
+
+    def release(self, actor_id: int, key: str) -> None:
+        """Forget a reservation whose request failed, so the client may retry it."""
+        from sqlalchemy import delete
+
+        self.session.execute(
+            delete(IdempotencyKeyRow).where(IdempotencyKeyRow.actor_id == actor_id, IdempotencyKeyRow.key == key)
+        )

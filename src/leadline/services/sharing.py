@@ -1,0 +1,34 @@
+"""Organisation-wide sharing defaults per object (admins only)."""
+
+from __future__ import annotations
+
+from leadline.domain.custom_fields import RecordType
+from leadline.domain.errors import ValidationError
+from leadline.domain.security import SharingDefault, parse_sharing_default
+from leadline.services.access import audit_changed, load_actor, require_admin
+from leadline.services.context import ServiceContext
+
+
+def get_sharing(ctx: ServiceContext) -> dict[RecordType, SharingDefault]:
+    with ctx.uow_factory() as uow:
+        return dict(uow.sharing.all())
+
+
+def set_sharing(ctx: ServiceContext, actor_id: int, record_type: str, access: str) -> dict[RecordType, SharingDefault]:
+    """Set who may see an object's records beyond their owners and managers.
+
+    Example: ``set_sharing(ctx, admin, "lead", "public_read_only")``.
+    """
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        try:
+            kind = RecordType(record_type.strip().lower())
+        except ValueError:
+            allowed = ", ".join(r.value for r in RecordType)
+            raise ValidationError(f"{record_type!r} is not an object; use one of {allowed}", field="object") from None
+        value = parse_sharing_default(access)
+        before = uow.sharing.all()[kind]
+        uow.sharing.set(kind, value)
+        audit_changed(uow, "sharing_default", None, actor_id, ctx.now(), {kind.value: before}, {kind.value: value})
+        uow.commit()
+        return dict(uow.sharing.all())
