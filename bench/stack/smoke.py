@@ -8,7 +8,6 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from run import FRAMEWORKS, HERE, OPENAPI, free_port, server_cmd, stop, wait_ready
 

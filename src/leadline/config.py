@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     #: Country assumed for phone numbers written without an international prefix.
     default_phone_region: str = Field(default="US", pattern=r"^[A-Z]{2}$")
     secret_key: str = DEV_SECRET
+    #: The HTTP server (``leadline serve``): loopback only unless told otherwise.
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=2, ge=1, le=64)
+    #: Largest request body accepted (413 beyond it).
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    #: Requests per minute per client (token or address); 0 turns rate limiting off.
+    rate_limit_per_minute: int = Field(default=6000, ge=0)
     echo_sql: bool = False
 
     @field_validator("database_url")

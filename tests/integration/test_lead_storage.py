@@ -115,7 +115,7 @@ def test_lists_filter_by_status_source_owner_text_and_dates_and_page_by_cursor(
     assert listed(created_from=datetime(2026, 3, 5, tzinfo=UTC), created_to=datetime(2026, 3, 7, tzinfo=UTC)) == [
         ids[3], ids[2]]
     first_page = listed(Page(limit=3))
-    second_page = listed(Page(limit=3, after_id=first_page[-1]))
+    second_page = listed(Page.after_id(3, first_page[-1]))
     assert first_page + second_page == ids[::-1][:6]
     count_query = leads.resolve_lead_query(ctx, sources=["Website form"])
     with ctx.uow_factory() as uow:

@@ -10,7 +10,7 @@ from tests.unit.builders import raises_error
 def test_a_page_holds_fifty_newest_first_by_default():
     page = Page()
 
-    assert (page.limit, page.after_id, page.newest_first) == (50, None, True)
+    assert (page.limit, page.after, page.descending, page.sort) == (50, None, True, "id")
 
 
 @pytest.mark.parametrize("limit", [1, MAX_PAGE_SIZE])
@@ -24,3 +24,32 @@ def test_a_page_limit_outside_one_to_five_hundred_is_refused(limit):
         Page(limit=limit)
 
     assert "between 1 and 500" in caught.value.message
+
+
+def test_a_cursor_round_trips_its_sort_value_and_id() -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    page = Page.parse(limit=10, sort="-created_at")
+    record = SimpleNamespace(id=42, created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    following = Page.parse(limit=10, sort="-created_at", cursor=page.cursor_after(record))
+    assert following.after == (record.created_at, 42)
+    assert following.descending and following.sort == "created_at"
+
+
+def test_a_cursor_of_another_order_or_garbage_is_refused_naming_the_cursor() -> None:
+    from types import SimpleNamespace
+
+    cursor = Page.parse(sort="last_name").cursor_after(SimpleNamespace(id=1, last_name="A"))
+    for bad in (cursor, "not-a-cursor", ""):
+        if not bad:
+            continue
+        with pytest.raises(ValidationError) as error:
+            Page.parse(sort="-last_name", cursor=bad)
+        assert error.value.field == "cursor"
+
+
+def test_an_unknown_sort_field_is_refused() -> None:
+    with pytest.raises(ValidationError) as error:
+        Page.parse(sort="password")
+    assert error.value.field == "sort"

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import math
 import statistics
+import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import phonenumbers
 import pytest
 from email_validator import validate_email
 
+import leadline.synthetic
 from leadline.domain.leads import Lead, Rating, clean_lead_fields
 from leadline.domain.sources import DEFAULT_LEAD_SOURCES
 from leadline.services.contact_points import LibraryContactPointChecker
@@ -246,3 +250,13 @@ def test_no_owners_means_unowned_leads_and_zero_leads_is_an_empty_list() -> None
     assert {lead.owner_id for lead in make_leads(50, owner_ids=[])} == {None}
     assert make_leads(0) == []
     assert {lead.owner_id for lead in make_leads(200)} == set(OWNER_IDS)
+
+
+def test_the_generator_uses_only_the_standard_library_and_the_domain() -> None:
+    allowed = ("leadline.domain", "leadline.synthetic")
+    for path in Path(leadline.synthetic.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for module in modules:
+                assert module.split(".")[0] in sys.stdlib_module_names or module.startswith(allowed), (path, module)

@@ -94,13 +94,9 @@ def handle_errors(function: F) -> F:
 
 
 def parse_id(value: str, field: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValidationError(f"{value!r} is not a record id", field=field) from None
-    if number <= 0:
-        raise ValidationError(f"{value!r} is not a record id", field=field)
-    return number
+    from leadline.domain.ids import parse_record_id
+
+    return parse_record_id(value, field=field)
 
 
 def is_interactive() -> bool:

@@ -183,7 +183,7 @@ def list_(
         created_from=created_from.replace(tzinfo=UTC) if created_from else None,
         created_to=created_to.replace(tzinfo=UTC) if created_to else None,
     )
-    page = Page(limit=limit, after_id=parse_id(after, "after") if after else None)
+    page = Page.after_id(limit, parse_id(after, "after") if after else None)
     rows = lead_service.list_leads(context, actor, query, page)
     if as_json:
         print_json([{"id": str(d.lead.id), "name": d.lead.name, "company": d.lead.company, "email": d.lead.email,

@@ -112,6 +112,28 @@ def pipeline(as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
         console.print(f"Open pipeline {currency}: {amount:,.2f}  weighted {weighted:,.2f}")
 
 
+@app.command("serve")
+@handle_errors
+def serve(
+    host: str = typer.Option(None, help="Address to bind; default LEADLINE_HOST (127.0.0.1)."),
+    port: int = typer.Option(None, help="Port; default LEADLINE_PORT (8000)."),
+    workers: int = typer.Option(None, help="Worker processes; default LEADLINE_WORKERS (2)."),
+) -> None:
+    """Start the HTTP API (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+
+    Example: leadline serve --port 8000 --workers 2
+    """
+    import uvicorn
+
+    app_ = application()
+    app_.ensure_ready()
+    settings = app_.settings
+    host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
+    typer.echo(f"Leadline API on http://{host}:{port}/api/v1 (docs: http://{host}:{port}/api/v1/docs)")
+    uvicorn.run("leadline.api.app:create_app_from_environment", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", access_log=False, proxy_headers=False)
+
+
 def run() -> None:
     try:
         app()

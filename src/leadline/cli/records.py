@@ -27,7 +27,7 @@ def _query(owner: list[str] | None, search: str | None, account: str | None = No
 
 
 def _page(limit: int, after: str | None) -> Page:
-    return Page(limit=limit, after_id=parse_id(after, "after") if after else None)
+    return Page.after_id(limit, parse_id(after, "after") if after else None)
 
 
 def _more(rows: list[object], limit: int) -> None:

@@ -54,3 +54,19 @@ new_ids = _generator.next_ids
 def id_created_at_ms(record_id: int) -> int:
     """The Unix time in milliseconds at which ``record_id`` was made."""
     return (record_id >> _SEQUENCE_BITS) + EPOCH_MS
+
+
+MAX_ID = (1 << 63) - 1
+
+
+def parse_record_id(value: object, *, field: str) -> int:
+    """A record id from input: a whole number from 1 to 2^63-1, else ``ValidationError``."""
+    from leadline.domain.errors import ValidationError
+
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{value!r} is not a record id", field=field) from None
+    if not 1 <= number <= MAX_ID:
+        raise ValidationError(f"{value!r} is not a record id", field=field)
+    return number

@@ -19,7 +19,6 @@ from leadline.domain.common import (
     bool_field,
     clean_text,
     date_field,
-    parse_decimal,
     parse_non_negative_int,
     text_field,
     website_field,
@@ -64,7 +63,7 @@ class ProductInterest:
               product_id: int | None = None, *, index: int = 0) -> ProductInterest:
         where = f"products[{index}]"
         name = clean_text(product_name, field=f"{where}.product", max_length=255, required=True)
-        qty = parse_decimal(quantity, field=f"{where}.quantity")
+        qty = parse_amount(quantity, field=f"{where}.quantity", allow_negative=True)
         if qty <= 0:
             raise ValidationError("must be greater than zero", field=f"{where}.quantity")
         price = (

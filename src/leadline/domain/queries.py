@@ -1,26 +1,84 @@
-"""Plain descriptions of what a user asks a list for: filters, order and a page."""
+"""Plain descriptions of what a user asks a list for: filters, an order and a page.
+
+Pages are keyset pages: the cursor holds the sort value and id of the last row seen, so a
+page never skips or repeats rows when others are inserted meanwhile, and costs the same deep
+in a list as at its start. The cursor is opaque to clients (URL-safe base64 of JSON).
+"""
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from leadline.domain.errors import ValidationError
 
 MAX_PAGE_SIZE = 500
+
+#: Sortable fields and how a cursor value of each is read back.
+SORT_FIELDS: dict[str, Any] = {
+    "id": int, "created_at": datetime.fromisoformat, "updated_at": datetime.fromisoformat,
+    "last_name": str, "company": str, "name": str, "close_date": date.fromisoformat, "amount": Decimal,
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """Keyset pagination: ids are time-ordered, so ``after_id`` is a stable cursor."""
-
     limit: int = 50
-    after_id: int | None = None
-    newest_first: bool = True
+    sort: str = "id"
+    descending: bool = True
+    #: (sort value, id) of the last row of the previous page.
+    after: tuple[Any, int] | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= MAX_PAGE_SIZE:
-            from leadline.domain.errors import ValidationError
-
             raise ValidationError(f"must be between 1 and {MAX_PAGE_SIZE}", field="limit")
+        if self.sort not in SORT_FIELDS:
+            raise ValidationError(f"cannot sort by {self.sort!r}; use one of {', '.join(SORT_FIELDS)}",
+                                  field="sort")
+
+    @classmethod
+    def parse(cls, limit: int = 50, sort: str = "-id", cursor: str | None = None,
+              allowed: tuple[str, ...] | None = None) -> Page:
+        """From a transport: ``sort`` is a field name, ``-`` in front for descending."""
+        field = sort.removeprefix("-").removeprefix("+")
+        if allowed is not None and field not in allowed:
+            raise ValidationError(f"cannot sort by {field!r}; use one of {', '.join(allowed)}", field="sort")
+        page = cls(limit=limit, sort=field, descending=sort.startswith("-"))
+        if cursor:
+            return cls(limit, page.sort, page.descending, page.decode(cursor))
+        return page
+
+    @classmethod
+    def after_id(cls, limit: int, record_id: int | None) -> Page:
+        """Newest first by id, continuing after ``record_id`` (the CLI's ``--after``)."""
+        return cls(limit=limit, after=(record_id, record_id) if record_id is not None else None)
+
+    def cursor_after(self, record: Any) -> str:
+        value = getattr(record, self.sort)
+        payload = [self.sort, self.descending, _plain(value), record.id]
+        return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+    def decode(self, cursor: str) -> tuple[Any, int]:
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            sort, descending, value, record_id = json.loads(raw)
+            if (sort, descending) != (self.sort, self.descending) or not isinstance(record_id, int):
+                raise ValueError
+            return (None if value is None else SORT_FIELDS[sort](value)), record_id
+        except (ValueError, TypeError, KeyError):
+            raise ValidationError("is not a cursor of this list and order", field="cursor") from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +89,8 @@ class LeadQuery:
     search: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None
     converted: bool | None = None
 
 
@@ -42,5 +102,9 @@ class RecordQuery:
     search: str | None = None
     account_id: int | None = None
     stage_ids: tuple[int, ...] = ()
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None
     #: Set by the use case from record-level security: only these owners' records (None: all).
     visible_owner_ids: frozenset[int] | None = None

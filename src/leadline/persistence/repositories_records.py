@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from leadline.domain.accounts import Account, Contact
@@ -15,7 +15,7 @@ from leadline.domain.ids import new_id, new_ids
 from leadline.domain.leads import Lead, ProductInterest
 from leadline.domain.opportunities import Opportunity
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
-from leadline.persistence.mapping import row_values, to_domain
+from leadline.persistence.mapping import column_values, insert_many, row_values, to_domain
 from leadline.persistence.rows import (
     AccountRow,
     ContactRow,
@@ -28,11 +28,29 @@ from leadline.persistence.rows import (
 D = TypeVar("D")
 
 
-def _paginate(query: Select[Any], id_column: Any, page: Page) -> Select[Any]:
-    if page.after_id is not None:
-        query = query.where(id_column < page.after_id if page.newest_first else id_column > page.after_id)
-    order = id_column.desc() if page.newest_first else id_column.asc()
-    return query.order_by(order).limit(page.limit)
+def _paginate(query: Select[Any], row: Any, page: Page) -> Select[Any]:
+    """Keyset pagination on (sort column, id), both in the page's direction."""
+    column = getattr(row, page.sort)
+    if page.after is not None:
+        value, last_id = page.after
+        if page.sort == "id":
+            query = query.where(row.id < last_id if page.descending else row.id > last_id)
+        else:
+            key = tuple_(column, row.id)
+            bound = tuple_(literal(value, column.type), literal(last_id, row.id.type))
+            query = query.where(key < bound if page.descending else key > bound)
+    if page.descending:
+        return query.order_by(column.desc(), row.id.desc()).limit(page.limit)
+    return query.order_by(column.asc(), row.id.asc()).limit(page.limit)
+
+
+def _time_filters(statement: Select[Any], row: Any, query: Any) -> Select[Any]:
+    for name, column, upper in (("created_from", row.created_at, False), ("created_to", row.created_at, True),
+                                ("updated_from", row.updated_at, False), ("updated_to", row.updated_at, True)):
+        bound = getattr(query, name)
+        if bound is not None:
+            statement = statement.where(column < bound if upper else column >= bound)
+    return statement
 
 
 def _like(text: str) -> str:
@@ -53,11 +71,11 @@ class RecordRepository(Generic[D]):
         self.session.add(self.row_class(**row_values(self.row_class, record)))
 
     def add_many(self, records: Iterable[D]) -> int:
-        """Insert many records in one batched statement (no ORM unit of work, no RETURNING)."""
-        rows = [row_values(self.row_class, r) for r in records]
-        if rows:
-            self.session.execute(insert(self.row_class.__table__), rows)
-        return len(rows)
+        """Insert many records with one executemany (no ORM unit of work, no RETURNING)."""
+        items = list(records)
+        if items:
+            insert_many(self.session, self.row_class.__table__, column_values(self.row_class, items))
+        return len(items)
 
     def get(self, record_id: int) -> D | None:
         row = self.session.get(self.row_class, record_id)
@@ -103,13 +121,14 @@ class LeadRepository(RecordRepository[Lead]):
     def add_many(self, records: Iterable[Lead]) -> int:
         leads = list(records)
         count = super().add_many(leads)
-        lines = [(lead.id, position, line) for lead in leads for position, line in enumerate(lead.products)]
-        products = [
-            self._product_values(lead_id, position, line, product_id)
-            for product_id, (lead_id, position, line) in zip(new_ids(len(lines)), lines, strict=True)
-        ]
-        if products:
-            self.session.execute(insert(LeadProductInterestRow.__table__), products)
+        owners = [(lead.id, position) for lead in leads for position in range(len(lead.products))]
+        lines = [line for lead in leads for line in lead.products]
+        if lines:
+            insert_many(self.session, LeadProductInterestRow.__table__, {
+                "id": new_ids(len(lines)), "lead_id": [lead_id for lead_id, _ in owners],
+                "position": [position for _, position in owners],
+                **column_values(LeadProductInterestRow, lines),
+            })
         return count
 
     def get(self, record_id: int) -> Lead | None:
@@ -144,7 +163,7 @@ class LeadRepository(RecordRepository[Lead]):
         statement = self._filtered(query)
         if visible_owner_ids is not None:
             statement = statement.where(LeadRow.owner_id.in_(list(visible_owner_ids)))
-        statement = _paginate(statement, LeadRow.id, page)
+        statement = _paginate(statement, LeadRow, page)
         leads = [to_domain(Lead, r) for r in self.session.scalars(statement)]
         products = self.products_of([lead.id for lead in leads]) if leads else {}
         for lead in leads:
@@ -188,10 +207,7 @@ class LeadRepository(RecordRepository[Lead]):
             statement = statement.where(LeadRow.source_id.in_(query.source_ids))
         if query.owner_ids:
             statement = statement.where(LeadRow.owner_id.in_(query.owner_ids))
-        if query.created_from:
-            statement = statement.where(LeadRow.created_at >= query.created_from)
-        if query.created_to:
-            statement = statement.where(LeadRow.created_at < query.created_to)
+        statement = _time_filters(statement, LeadRow, query)
         if query.converted is not None:
             converted = LeadRow.converted_at.is_not(None)
             statement = statement.where(converted if query.converted else ~converted)
@@ -211,17 +227,16 @@ class LeadRepository(RecordRepository[Lead]):
             self.session.execute(insert(LeadProductInterestRow.__table__), values)
 
     @staticmethod
-    def _product_values(
-        lead_id: int, position: int, line: ProductInterest, product_id: int | None = None
-    ) -> dict[str, Any]:
+    def _product_values(lead_id: int, position: int, line: ProductInterest) -> dict[str, Any]:
         return {
-            "id": product_id or new_id(), "lead_id": lead_id, "position": position, "product_id": line.product_id,
+            "id": new_id(), "lead_id": lead_id, "position": position, "product_id": line.product_id,
             "product_name": line.product_name, "quantity": line.quantity,
             "estimated_unit_price": line.estimated_unit_price,
         }
 
 
 def _record_filters(statement: Select[Any], row: Any, query: RecordQuery, search_columns: list[Any]) -> Select[Any]:
+    statement = _time_filters(statement, row, query)
     if query.visible_owner_ids is not None:
         statement = statement.where(row.owner_id.in_(list(query.visible_owner_ids)))
     if query.owner_ids:
@@ -242,7 +257,7 @@ class AccountRepository(RecordRepository[Account]):
 
     def list(self, query: RecordQuery, page: Page) -> list[Account]:
         statement = _record_filters(select(AccountRow), AccountRow, query, [AccountRow.name, AccountRow.domain])
-        return [to_domain(Account, r) for r in self.session.scalars(_paginate(statement, AccountRow.id, page))]
+        return [to_domain(Account, r) for r in self.session.scalars(_paginate(statement, AccountRow, page))]
 
     def parent_of(self, account_id: int) -> int | None:
         return self.session.scalar(select(AccountRow.parent_id).where(AccountRow.id == account_id))
@@ -255,7 +270,7 @@ class ContactRepository(RecordRepository[Contact]):
     def list(self, query: RecordQuery, page: Page) -> list[Contact]:
         columns = [ContactRow.last_name, ContactRow.first_name, ContactRow.email]
         statement = _record_filters(select(ContactRow), ContactRow, query, columns)
-        return [to_domain(Contact, r) for r in self.session.scalars(_paginate(statement, ContactRow.id, page))]
+        return [to_domain(Contact, r) for r in self.session.scalars(_paginate(statement, ContactRow, page))]
 
 
 class OpportunityRepository(RecordRepository[Opportunity]):
@@ -266,5 +281,5 @@ class OpportunityRepository(RecordRepository[Opportunity]):
         statement = _record_filters(select(OpportunityRow), OpportunityRow, query, [OpportunityRow.name])
         return [
             to_domain(Opportunity, r)
-            for r in self.session.scalars(_paginate(statement, OpportunityRow.id, page))
+            for r in self.session.scalars(_paginate(statement, OpportunityRow, page))
         ]

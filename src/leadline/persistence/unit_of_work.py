@@ -7,6 +7,7 @@ that fails half-way leaves nothing behind.
 
 from __future__ import annotations
 
+import threading
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -42,12 +43,23 @@ from leadline.persistence.repositories_security import (
 )
 
 
+_open = threading.local()
+
+
+class NestedUnitOfWorkError(RuntimeError):
+    """A use case opened a second unit of work inside its own: on SQLite that waits on its own
+    write lock. A programming error, raised at once instead of a 30-second stall."""
+
+
 class SqlUnitOfWork:
     def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None) -> None:
         self.engine = engine
         self._factory = session_factory or make_session_factory(engine)
 
     def __enter__(self) -> SqlUnitOfWork:
+        if getattr(_open, "depth", 0):
+            raise NestedUnitOfWorkError("a unit of work is already open in this thread")
+        _open.depth = 1
         self.session = self._factory()
         session = self.session
         self.users = UserRepository(session)
@@ -76,6 +88,7 @@ class SqlUnitOfWork:
             self.session.rollback()
         finally:
             self.session.close()
+            _open.depth = 0
 
     def flush(self) -> None:
         """Send staged writes now, turning a broken unique rule into a named ``ConflictError``."""

@@ -77,7 +77,7 @@ def authenticate_password(ctx: ServiceContext, email: str, password: str) -> int
 
 
 def create_token(ctx: ServiceContext, actor_id: int, *, name: str, user: str | int | None = None,
-                 expires_in_days: int | None = 90) -> tuple[str, TokenInfo]:
+                 expires_in_days: int | None = 90, hours: int | None = None) -> tuple[str, TokenInfo]:
     """A new API token for ``user`` (default: the actor; admins may make them for anyone).
     Returns the token text, shown this once, and its stored description."""
     label = clean_text(name, field="name", max_length=120, required=True) or ""
@@ -88,8 +88,8 @@ def create_token(ctx: ServiceContext, actor_id: int, *, name: str, user: str | i
         actor = load_actor(uow, actor_id)
         owner = _target(uow, actor, user if user is not None else actor.id)
         now = ctx.now()
-        info = TokenInfo(new_id(), owner.id, label, token[:10], now,
-                         now + timedelta(days=expires_in_days) if expires_in_days else None, None)
+        lifetime = timedelta(hours=hours) if hours else timedelta(days=expires_in_days) if expires_in_days else None
+        info = TokenInfo(new_id(), owner.id, label, token[:10], now, now + lifetime if lifetime else None, None)
         uow.tokens.add(info.id, info.user_id, info.name, token_hash(token), info.prefix, now, info.expires_at)
         audit_created(uow, "api_token", info.id, actor.id, now, {"user_id": owner.id, "name": label})
         uow.commit()

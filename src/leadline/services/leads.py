@@ -23,7 +23,7 @@ from leadline.domain.statuses import LeadStatus, default_status, find_status
 from leadline.domain.users import User
 from leadline.services.access import audit_created, load_viewer
 from leadline.services.context import ServiceContext
-from leadline.services.users import resolve_user
+from leadline.services.users import resolve_query_owners, resolve_user
 
 
 @dataclass
@@ -102,14 +102,15 @@ def resolve_lead_query(
     owners: Sequence[str] = (), **rest: Any,
 ) -> LeadQuery:
     """Turn labels and e-mails from a transport into a ``LeadQuery`` of ids, refusing unknown names."""
+    owner_ids = resolve_query_owners(ctx, list(owners))
     with ctx.uow_factory() as uow:
         all_statuses, all_sources = uow.statuses.list(), uow.sources.list()
-        return LeadQuery(
-            status_ids=tuple(find_status(all_statuses, s).id for s in statuses),
-            source_ids=tuple(find_source(all_sources, s).id for s in sources),
-            owner_ids=tuple(resolve_user(uow, o).id for o in owners),  # type: ignore[union-attr]
-            **rest,
-        )
+    return LeadQuery(
+        status_ids=tuple(find_status(all_statuses, s).id for s in statuses if s),
+        source_ids=tuple(find_source(all_sources, s).id for s in sources if s),
+        owner_ids=owner_ids,
+        **rest,
+    )
 
 
 def update_lead(

@@ -26,7 +26,7 @@ from leadline.domain.common import clean_fields, clean_text
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import diff_fields, render_value
-from leadline.domain.ids import new_id
+from leadline.domain.ids import new_id, parse_record_id
 from leadline.domain.opportunities import OPPORTUNITY_FIELD_CLEANERS, Opportunity, OpportunityStage, first_open_stage
 from leadline.domain.queries import Page, RecordQuery
 from leadline.domain.security import Viewer
@@ -158,7 +158,7 @@ def get_account(ctx: ServiceContext, actor_id: int, account_id: int) -> AccountD
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id)
         account = _readable(uow, viewer, "account", account_id)
-        page = Page(limit=500, newest_first=False)
+        page = Page(limit=500, descending=False)
         contacts = RecordQuery(account_id=account_id, visible_owner_ids=viewer.readable_owner_ids(RecordType.CONTACT))
         opportunities = RecordQuery(account_id=account_id,
                                     visible_owner_ids=viewer.readable_owner_ids(RecordType.OPPORTUNITY))
@@ -269,10 +269,7 @@ def _source_id(uow: Any, reference: object) -> int:
 
 
 def _id(value: object, field: str) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise ValidationError(f"{value!r} is not a record id", field=field) from None
+    return parse_record_id(value, field=field)
 
 
 def _readable(uow: Any, viewer: Viewer, kind: str, record_id: int, *, for_update: bool = False) -> Any:

@@ -77,5 +77,11 @@ def first_admin(ctx: ServiceContext) -> User | None:
 
 def resolve_query_owners(ctx: ServiceContext, owners: list[str]) -> tuple[int, ...]:
     """Owner references of a list filter (e-mails or ids) as ids; unknown ones are refused."""
+    return _owner_ids(ctx, owners)
+
+
+def _owner_ids(ctx: ServiceContext, owners: list[str]) -> tuple[int, ...]:
+    wanted = [o for o in owners if o and o.strip()]
     with ctx.uow_factory() as uow:
-        return tuple(resolve_user(uow, o).id for o in owners)  # type: ignore[union-attr]
+        found = [resolve_user(uow, o) for o in wanted]
+    return tuple(user.id for user in found if user is not None)

@@ -58,7 +58,7 @@ def company_count(lead_count: int) -> int:
 def make_companies(rng: random.Random, count: int) -> list[Company]:
     """``count`` companies with distinct names and distinct web domains."""
     seen: set[str] = set()
-    companies = []
+    companies: list[Company] = []
     while len(companies) < count:
         for _attempt in range(5):
             stem = _company_stem(rng)

@@ -82,7 +82,8 @@ def generate_leads(
     originals: list[tuple[Lead, Company]] = []
     for position, (lead_id, created_at) in enumerate(zip(new_ids(count), moments, strict=True)):
         if position in duplicates:
-            identity = duplicate_identity(rng, *rng.choice(originals), book)
+            original, company = rng.choice(originals)
+            identity = duplicate_identity(rng, original, company, book)
         else:
             company = rng.choice(companies)
             identity = _new_identity(rng, company, book)

@@ -1,0 +1,246 @@
+"""/api/v1 configuration and people: statuses, sources, stages, custom fields, sharing, users,
+API tokens, and signing in with a password."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Response
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from leadline.api.routes import RecordId, api_get, api_patch, api_post
+from leadline.api.schemas import present
+from leadline.services import auth, configuration, sales_configuration, sharing, users
+from leadline.services.access import fields_of
+from leadline.services.context import ServiceContext
+
+Label = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
+
+
+class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    label: Label
+    kind: Annotated[str, msgspec.Meta(description="open, working, qualified, unqualified or converted")]
+    is_default: bool = False
+    position: int | None = None
+
+
+class StatusChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    label: Label | None = None
+    is_default: bool | None = None
+    is_active: Annotated[bool | None, msgspec.Meta(description="Only false (deactivate) is accepted.")] = None
+
+
+class SourceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    label: Label
+
+
+class SourceChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    label: Label | None = None
+    is_active: bool | None = None
+
+
+class StageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    label: Label
+    probability: Annotated[int, msgspec.Meta(ge=0, le=100)]
+    forecast_category: str = "pipeline"
+    process: str | None = None
+    position: int | None = None
+    is_closed: bool = False
+    is_won: bool = False
+
+
+class StageChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    label: Label | None = None
+    probability: Annotated[int, msgspec.Meta(ge=0, le=100)] | None = None
+    forecast_category: str | None = None
+    is_active: bool | None = None
+
+
+class ProcessIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Label
+    copy_stages_from: str | None = None
+
+
+class CustomFieldIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    object: str
+    name: Annotated[str, msgspec.Meta(max_length=63)]
+    label: Label
+    type: str
+    options: list[Annotated[str, msgspec.Meta(max_length=80)]] = []
+    required: bool = False
+
+
+class SharingIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    access: Annotated[str, msgspec.Meta(description="private, public_read_only or public_read_write")]
+
+
+class UserIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(max_length=120)]
+    email: Annotated[str, msgspec.Meta(max_length=254)]
+    role: str = "rep"
+    manager: str | None = None
+    password: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+
+
+class TokenIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(max_length=120)]
+    user: str | None = None
+    expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = 90
+
+
+class PasswordLogin(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    email: Annotated[str, msgspec.Meta(max_length=254)]
+    password: Annotated[str, msgspec.Meta(max_length=1000)]
+
+
+def _plain(items: Any) -> Any:
+    if isinstance(items, list):
+        return [_plain(i) for i in items]
+    return present(fields_of(items))
+
+
+class ConfigurationController(Controller):
+    path = "/config"
+    tags = ["configuration"]
+
+    @api_get("/statuses", summary="List lead statuses")
+    def list_statuses(self, ctx: ServiceContext, actor: int) -> list[dict[str, Any]]:
+        return _plain(configuration.list_statuses(ctx))
+
+    @api_post("/statuses", summary="Add a lead status (admin)")
+    def add_status(self, ctx: ServiceContext, actor: int, data: StatusIn) -> dict[str, Any]:
+        return _plain(configuration.add_status(ctx, actor, data.label, data.kind, make_default=data.is_default,
+                                               position=data.position))
+
+    @api_patch("/statuses/{status_id:int}", summary="Rename, make default or deactivate (admin)")
+    def change_status(self, ctx: ServiceContext, actor: int, status_id: RecordId, data: StatusChange) -> dict[str, Any]:
+        key = str(status_id)
+        result = None
+        if data.label is not None:
+            result = configuration.rename_status(ctx, actor, key, data.label)
+        if data.is_default:
+            result = configuration.set_default_status(ctx, actor, key)
+        if data.is_active is False:
+            result = configuration.deactivate_status(ctx, actor, key)
+        from leadline.domain.statuses import find_status
+
+        return _plain(result or find_status(configuration.list_statuses(ctx), key))
+
+    @api_get("/sources", summary="List lead sources")
+    def list_sources(self, ctx: ServiceContext, actor: int) -> list[dict[str, Any]]:
+        return _plain(configuration.list_sources(ctx))
+
+    @api_post("/sources", summary="Add a lead source (admin)")
+    def add_source(self, ctx: ServiceContext, actor: int, data: SourceIn) -> dict[str, Any]:
+        return _plain(configuration.add_source(ctx, actor, data.label))
+
+    @api_patch("/sources/{source_id:int}", summary="Rename or (de)activate a source (admin)")
+    def change_source(self, ctx: ServiceContext, actor: int, source_id: RecordId, data: SourceChange) -> dict[str, Any]:
+        key = str(source_id)
+        if data.label is not None:
+            configuration.rename_source(ctx, actor, key, data.label)
+        if data.is_active is not None:
+            configuration.set_source_active(ctx, actor, key, data.is_active)
+        from leadline.domain.sources import find_source
+
+        return _plain(find_source(configuration.list_sources(ctx), key))
+
+    @api_get("/processes", summary="List sales processes")
+    def list_processes(self, ctx: ServiceContext, actor: int) -> list[dict[str, Any]]:
+        return _plain(sales_configuration.list_processes(ctx))
+
+    @api_post("/processes", summary="Add a sales process (admin)")
+    def add_process(self, ctx: ServiceContext, actor: int, data: ProcessIn) -> dict[str, Any]:
+        return _plain(sales_configuration.add_process(ctx, actor, data.name, copy_stages_from=data.copy_stages_from))
+
+    @api_get("/stages", summary="List opportunity stages")
+    def list_stages(self, ctx: ServiceContext, actor: int,
+                    process: Annotated[str | None, Parameter(max_length=80)] = None) -> list[dict[str, Any]]:
+        return _plain(sales_configuration.list_stages(ctx, process))
+
+    @api_post("/stages", summary="Add a stage (admin)")
+    def add_stage(self, ctx: ServiceContext, actor: int, data: StageIn) -> dict[str, Any]:
+        return _plain(sales_configuration.add_stage(
+            ctx, actor, data.label, probability=data.probability, forecast_category=data.forecast_category,
+            process=data.process, position=data.position, closed=data.is_closed, won=data.is_won))
+
+    @api_patch("/stages/{stage_id:int}", summary="Change a stage (admin)")
+    def change_stage(self, ctx: ServiceContext, actor: int, stage_id: RecordId, data: StageChange) -> dict[str, Any]:
+        stages = sales_configuration.list_stages(ctx)
+        process = next((str(s.process_id) for s in stages if s.id == stage_id), None)
+        return _plain(sales_configuration.update_stage(
+            ctx, actor, str(stage_id), process=process, label=data.label, probability=data.probability,
+            forecast_category=data.forecast_category, active=data.is_active))
+
+    @api_get("/custom-fields", summary="List custom fields")
+    def list_custom_fields(self, ctx: ServiceContext, actor: int,
+                           object: Annotated[str | None, Parameter(max_length=20)] = None) -> list[dict[str, Any]]:
+        return _plain(sales_configuration.list_custom_fields(ctx, object))
+
+    @api_post("/custom-fields", summary="Declare a custom field (admin)")
+    def add_custom_field(self, ctx: ServiceContext, actor: int, data: CustomFieldIn) -> dict[str, Any]:
+        return _plain(sales_configuration.add_custom_field(ctx, actor, data.object, data.name, data.label, data.type,
+                                                           options=data.options, required=data.required))
+
+    @api_get("/sharing", summary="Organisation-wide sharing defaults")
+    def get_sharing(self, ctx: ServiceContext, actor: int) -> dict[str, str]:
+        return {k.value: v.value for k, v in sharing.get_sharing(ctx).items()}
+
+    @api_patch("/sharing/{object_name:str}", summary="Set an object's sharing default (admin)")
+    def set_sharing(self, ctx: ServiceContext, actor: int, object_name: str, data: SharingIn) -> dict[str, str]:
+        return {k.value: v.value for k, v in sharing.set_sharing(ctx, actor, object_name, data.access).items()}
+
+
+class PeopleController(Controller):
+    path = "/"
+    tags = ["users and tokens"]
+
+    @api_get("/users", summary="List users")
+    def list_users(self, ctx: ServiceContext, actor: int) -> list[dict[str, Any]]:
+        return _plain(users.list_users(ctx, actor))
+
+    @api_post("/users", summary="Add a user (admin)")
+    def add_user(self, ctx: ServiceContext, actor: int, data: UserIn) -> dict[str, Any]:
+        password_hash = auth.hash_password(data.password) if data.password is not None else None
+        return _plain(users.add_user(ctx, actor, name=data.name, email=data.email, role=data.role,
+                                     manager=data.manager, password_hash=password_hash))
+
+    @api_get("/me", summary="The signed-in user")
+    def me(self, ctx: ServiceContext, actor: int) -> dict[str, Any]:
+        return _plain(users.find_user(ctx, actor))
+
+    @api_get("/tokens", summary="List API tokens (yours; an admin sees all)")
+    def list_tokens(self, ctx: ServiceContext, actor: int) -> list[dict[str, Any]]:
+        return _plain(auth.list_tokens(ctx, actor))
+
+    @api_post("/tokens", summary="Create an API token (shown once)")
+    def create_token(self, ctx: ServiceContext, actor: int, data: TokenIn) -> dict[str, Any]:
+        token, info = auth.create_token(ctx, actor, name=data.name, user=data.user,
+                                        expires_in_days=data.expires_in_days)
+        return {"token": token, **_plain(info)}
+
+    @api_post("/tokens/{token_id:int}/revoke", summary="Revoke an API token", status_code=204)
+    def revoke_token(self, ctx: ServiceContext, actor: int, token_id: RecordId) -> None:
+        auth.revoke_token(ctx, actor, token_id)
+
+
+@api_post("/auth/token", summary="Sign in with e-mail and password for a token (8 hours)",
+      tags=["users and tokens"])
+def sign_in(state: State, data: PasswordLogin) -> dict[str, Any]:
+    ctx: ServiceContext = state.context
+    user_id = auth.authenticate_password(ctx, data.email, data.password)
+    token, info = auth.create_token(ctx, user_id, name="password sign-in", expires_in_days=None, hours=8)
+    return {"token": token, **_plain(info)}
+
+
+@api_get("/health", summary="Liveness and database check", tags=["health"],
+     sync_to_thread=True)
+def health(state: State) -> Response[dict[str, str]]:
+    from leadline.services.health import check
+
+    ok, detail = check(state.context)
+    return Response({"status": "ok" if ok else "unavailable", "database": detail}, status_code=200 if ok else 503)
+
+

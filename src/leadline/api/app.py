@@ -1,0 +1,94 @@
+"""The ASGI application: routes under /api/v1, the OpenAPI document at /api/v1/openapi.json,
+interactive docs at /api/v1/docs (Swagger UI served from an installed package: no network)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import swagger_ui
+from litestar import Litestar, Request, Router, get
+from litestar.di import Provide
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+
+from leadline import __version__
+from leadline.api.admin import ConfigurationController, PeopleController, health, sign_in
+from leadline.api.deps import provide_actor, provide_context
+from leadline.api.leads import LeadController
+from leadline.api.problems import EXCEPTION_HANDLERS
+from leadline.api.records import AccountController, ContactController, OpportunityController
+from leadline.bootstrap import Application, build_application
+
+API = "/api/v1"
+ASSETS = f"{API}/docs-assets"
+SWAGGER_FILES = Path(swagger_ui.__file__).parent / "static"
+
+
+def _client_key(request: Request[Any, Any, Any]) -> str:
+    """Rate limits count per API token when there is one, else per address."""
+    header = request.headers.get("authorization")
+    if header:
+        return hashlib.sha256(header.encode()).hexdigest()[:32]
+    return request.client.host if request.client else "unknown"
+
+
+def create_app(application: Application | None = None) -> Litestar:
+    application = application or build_application()
+    settings = application.settings
+    api = Router(
+        path=API,
+        route_handlers=[LeadController, AccountController, ContactController, OpportunityController,
+                        ConfigurationController, PeopleController, sign_in, health, openapi_document],
+        dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
+                      "actor": Provide(provide_actor, sync_to_thread=False)},
+    )
+    middleware = []
+    if settings.rate_limit_per_minute:
+        middleware.append(RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute),
+                                          exclude=[f"{API}/health"], identifier_for_request=_client_key).middleware)
+    app = Litestar(
+        route_handlers=[api, create_static_files_router(path=ASSETS, directories=[SWAGGER_FILES],
+                                                        include_in_schema=False)],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        openapi_config=_openapi(),
+        request_max_body_size=settings.max_body_bytes,
+        middleware=middleware,
+        debug=False,
+    )
+    app.state.context = application.context
+    app.state.application = application
+    return app
+
+
+@get("/openapi.json", include_in_schema=False, sync_to_thread=False)
+def openapi_document(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The OpenAPI document at its documented address (the docs UI reads the same one)."""
+    return request.app.openapi_schema.to_schema()
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Leadline API", version=__version__, path=f"{API}/docs",
+        description="Leads, accounts, contacts and opportunities, under record-level security. "
+                    "Authenticate with `Authorization: Bearer <token>` (see `leadline token create` or "
+                    "`POST /api/v1/auth/token`). Errors are RFC 9457 problem documents with a stable `code`.",
+        components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
+        security=[{"bearer": []}],
+        render_plugins=[SwaggerRenderPlugin(
+            path="/", js_url=f"{ASSETS}/swagger-ui-bundle.js", css_url=f"{ASSETS}/swagger-ui.css",
+            favicon=f"<link rel='icon' type='image/png' href='{ASSETS}/favicon-32x32.png'>",
+            standalone_preset_js_url=f"{ASSETS}/swagger-ui-standalone-preset.js")],
+        use_handler_docstrings=True,
+    )
+
+
+def create_app_from_environment() -> Litestar:
+    """Factory for ASGI servers (``uvicorn --factory leadline.api.app:create_app_from_environment``)."""
+    application = build_application()
+    application.ensure_ready()
+    return create_app(application)

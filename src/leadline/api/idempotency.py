@@ -1,0 +1,39 @@
+"""``Idempotency-Key`` for POSTs: a retried request gets the first response and creates nothing twice.
+
+The key is reserved (per user) before the use case runs and completed with the response after
+it commits. A retry while the first is still running gets 409; the same key with a different
+request gets 422; a request that failed releases its key so it can be retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+
+from leadline.services import idempotency
+from leadline.services.context import ServiceContext
+
+
+def idempotent(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext, actor_id: int,
+               run: Callable[[], Response[Any]]) -> Response[Any]:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return run()
+    fingerprint = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + body).hexdigest()
+    replay = idempotency.begin(ctx, actor_id, key, fingerprint)
+    if replay is not None:
+        status, content = replay
+        return Response(content=json.loads(content), status_code=status,
+                        headers={"Idempotent-Replayed": "true"})
+    try:
+        response = run()
+    except Exception:  # a failed request (named error or not) frees its key for a retry
+        idempotency.abandon(ctx, actor_id, key)
+        raise
+    idempotency.finish(ctx, actor_id, key, response.status_code, msgspec.json.encode(response.content).decode())
+    return response

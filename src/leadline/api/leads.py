@@ -1,0 +1,145 @@
+"""/api/v1/leads: capture, list, read, change, delete and convert leads, and read their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response
+from litestar.params import Parameter
+
+from leadline.api.deps import ensure_matches, etag, expected_version
+from leadline.api.idempotency import idempotent
+from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
+from leadline.api.schemas import (
+    ConversionIn,
+    ConversionPublic,
+    FieldChangePublic,
+    LeadFields,
+    LeadPublic,
+    Page,
+    given,
+)
+from leadline.domain.ids import parse_record_id
+from leadline.domain.queries import Page as PageQuery
+from leadline.services import conversion
+from leadline.services import leads as lead_service
+from leadline.services.context import ServiceContext
+from leadline.services.leads import LeadDetails
+
+LEAD_SORTS = ("id", "created_at", "updated_at", "last_name", "company")
+Limit = Annotated[int, Parameter(ge=1, le=500, description="Page size.")]
+
+
+def lead_public(details: LeadDetails) -> LeadPublic:
+    lead = details.lead
+    values = {name: getattr(lead, name) for name in LeadPublic.__struct_fields__ if hasattr(lead, name)}
+    values.update(
+        id=str(lead.id), source=details.source.label if details.source else None,
+        source_id=str(lead.source_id) if lead.source_id else None, status=details.status.label,
+        status_id=str(lead.status_id), status_kind=details.status.kind.value,
+        rating=lead.rating.value if lead.rating else None,
+        owner_id=str(lead.owner_id) if lead.owner_id else None,
+        owner_email=details.owner.email if details.owner else None,
+        products=[{"product": p.product_name, "quantity": p.quantity, "estimated_unit_price": p.estimated_unit_price}
+                  for p in lead.products],
+        custom=details.custom,
+        **{f"converted_{k}_id": str(getattr(lead, f"converted_{k}_id")) if getattr(lead, f"converted_{k}_id")
+           else None for k in ("account", "contact", "opportunity")},
+    )
+    return msgspec.convert(values, LeadPublic, from_attributes=True)
+
+
+def _split(data: LeadFields) -> tuple[dict[str, Any], list[dict[str, Any]] | None, dict[str, Any] | None]:
+    """Standard fields, product lines (None: leave them) and custom values, as the use case takes them."""
+    products = data.products if isinstance(data.products, list) else None
+    custom = data.custom if isinstance(data.custom, dict) else None
+    lines = None if products is None else [msgspec.structs.asdict(p) for p in products]
+    return given(data, exclude=("products", "custom")), lines, custom
+
+
+def _with_etag(details: LeadDetails, status_code: int = 200) -> Response[LeadPublic]:
+    headers = {"ETag": etag(details.lead.version)}
+    if status_code == 201:
+        headers["Location"] = f"/api/v1/leads/{details.lead.id}"
+    return Response(lead_public(details), status_code=status_code, headers=headers)
+
+
+class LeadController(Controller):
+    path = "/leads"
+    tags = ["leads"]
+
+    @api_get("/", summary="List leads")
+    def list_leads(
+        self, ctx: ServiceContext, actor: int,
+        status: Annotated[list[str] | None, Parameter(description="Status label or id; repeatable.")] = None,
+        source: Annotated[list[str] | None, Parameter(description="Source label or id; repeatable.")] = None,
+        owner: Annotated[list[str] | None, Parameter(description="Owner e-mail or id; repeatable.")] = None,
+        q: Annotated[str | None, Parameter(max_length=200, description="Text in name, e-mail or company.")] = None,
+        created_from: datetime | None = None, created_to: datetime | None = None,
+        updated_from: datetime | None = None, updated_to: datetime | None = None,
+        sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|last_name|company)$")] = "-created_at",
+        limit: Limit = 50, cursor: Annotated[str | None, Parameter(max_length=500)] = None,
+    ) -> Page:
+        """Leads the caller may see, filtered, sorted and cursor-paginated."""
+        query = lead_service.resolve_lead_query(
+            ctx, statuses=status or [], sources=source or [], owners=owner or [], search=q,
+            created_from=created_from, created_to=created_to, updated_from=updated_from, updated_to=updated_to,
+        )
+        page = PageQuery.parse(limit, sort, cursor, allowed=LEAD_SORTS)
+        rows = lead_service.list_leads(ctx, actor, query, page)
+        next_cursor = page.cursor_after(rows[-1].lead) if len(rows) == limit else None
+        return Page(items=[lead_public(d) for d in rows], next_cursor=next_cursor)
+
+    @api_post("/", summary="Capture a lead", status_code=201)
+    def create_lead(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, data: LeadFields,
+                    body: bytes) -> Response[LeadPublic]:
+        """Capture a lead. Send ``Idempotency-Key`` to make retries safe."""
+        values, products, custom = _split(data)
+
+        def run() -> Response[LeadPublic]:
+            details = lead_service.create_lead(ctx, actor, values, products=products or [], custom=custom)
+            return _with_etag(details, 201)
+
+        return idempotent(request, body, ctx, actor, run)
+
+    @api_get("/{lead_id:int}", summary="Read a lead")
+    def get_lead(self, ctx: ServiceContext, actor: int, lead_id: RecordId) -> Response[LeadPublic]:
+        return _with_etag(lead_service.get_lead(ctx, actor, lead_id))
+
+    @api_patch("/{lead_id:int}", summary="Change a lead")
+    def update_lead(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, lead_id: RecordId,
+                    data: LeadFields) -> Response[LeadPublic]:
+        """Change the fields sent (``null`` clears one). With ``If-Match`` a stale version gets 412."""
+        values, products, custom = _split(data)
+        details = lead_service.update_lead(ctx, actor, lead_id, values, products=products, custom=custom,
+                                           expected_version=expected_version(request))
+        return _with_etag(details)
+
+    @api_delete("/{lead_id:int}", summary="Delete a lead", status_code=204)
+    def delete_lead(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, lead_id: RecordId) -> None:
+        lead_service.delete_lead(ctx, actor, lead_id, expected_version=expected_version(request))
+
+    @api_get("/{lead_id:int}/history", summary="Field history of a lead")
+    def lead_history(self, ctx: ServiceContext, actor: int, lead_id: RecordId) -> list[FieldChangePublic]:
+        return [FieldChangePublic(field=c.field, old_value=c.old_value, new_value=c.new_value,
+                                  actor_id=str(c.actor_id) if c.actor_id else None, changed_at=c.changed_at)
+                for c in lead_service.lead_history(ctx, actor, lead_id)]
+
+    @api_post("/{lead_id:int}/convert", summary="Convert a lead", status_code=201)
+    def convert_lead(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, lead_id: RecordId,
+                     data: ConversionIn, body: bytes) -> Response[ConversionPublic]:
+        """Convert into a contact at a new or existing account and, optionally, an opportunity."""
+        def run() -> Response[ConversionPublic]:
+            current = lead_service.get_lead(ctx, actor, lead_id)
+            ensure_matches(request, current.lead.version)
+            account_id = parse_record_id(data.account_id, field="account_id") if data.account_id else None
+            result = conversion.convert_lead(ctx, actor, lead_id, account_id=account_id,
+                                             create_opportunity=data.create_opportunity, status=data.status)
+            return Response(ConversionPublic(
+                lead_id=str(result.lead_id), account_id=str(result.account_id), contact_id=str(result.contact_id),
+                opportunity_id=str(result.opportunity_id) if result.opportunity_id else None,
+                created=result.created, attached=result.attached, filled=result.filled), status_code=201)
+
+        return idempotent(request, body, ctx, actor, run)

@@ -1,0 +1,204 @@
+"""/api/v1/accounts, /contacts and /opportunities: the same five verbs for each, plus history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response
+from litestar.params import Parameter
+
+from leadline.api.deps import etag, expected_version
+from leadline.api.idempotency import idempotent
+from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
+from leadline.api.schemas import (
+    AccountFields,
+    AccountPublic,
+    ContactFields,
+    ContactPublic,
+    FieldChangePublic,
+    OpportunityFields,
+    OpportunityPublic,
+    Page,
+    given,
+    present,
+)
+from leadline.domain.ids import parse_record_id
+from leadline.domain.queries import Page as PageQuery
+from leadline.domain.queries import RecordQuery
+from leadline.services import records
+from leadline.services.access import fields_of
+from leadline.services.context import ServiceContext
+from leadline.services.users import resolve_query_owners
+
+Limit = Annotated[int, Parameter(ge=1, le=500, description="Page size.")]
+Search = Annotated[str | None, Parameter(max_length=200, description="Text in the name (and contacts' e-mail).")]
+Owners = Annotated[list[str] | None, Parameter(description="Owner e-mail or id; repeatable.")]
+CursorParam = Annotated[str | None, Parameter(max_length=500)]
+SORTS = {"account": ("id", "created_at", "updated_at", "name"), "contact": ("id", "created_at", "updated_at",
+         "last_name"), "opportunity": ("id", "created_at", "updated_at", "name", "close_date", "amount")}
+
+
+def _public(kind: str, record: Any) -> Any:
+    schema = {"account": AccountPublic, "contact": ContactPublic, "opportunity": OpportunityPublic}[kind]
+    return msgspec.convert(present(fields_of(record)), schema)
+
+
+def _one(kind: str, record: Any, status_code: int = 200) -> Response[Any]:
+    headers = {"ETag": etag(record.version)}
+    if status_code == 201:
+        headers["Location"] = f"/api/v1/{kind}s/{record.id}".replace("opportunitys", "opportunities")
+    return Response(_public(kind, record), status_code=status_code, headers=headers)
+
+
+def _list(ctx: ServiceContext, actor: int, kind: str, owner: list[str] | None, q: str | None, account_id: str | None,
+          times: dict[str, datetime | None], sort: str, limit: int, cursor: str | None) -> Page:
+    query = RecordQuery(owner_ids=resolve_query_owners(ctx, owner or []), search=q,
+                        account_id=parse_record_id(account_id, field="account_id") if account_id else None, **times)
+    page = PageQuery.parse(limit, sort, cursor, allowed=SORTS[kind])
+    rows = records.list_records(ctx, actor, kind, query, page)
+    return Page(items=[_public(kind, r) for r in rows],
+                next_cursor=page.cursor_after(rows[-1]) if len(rows) == limit else None)
+
+
+def _history(ctx: ServiceContext, actor: int, kind: str, record_id: RecordId) -> list[FieldChangePublic]:
+    return [FieldChangePublic(field=c.field, old_value=c.old_value, new_value=c.new_value,
+                              actor_id=str(c.actor_id) if c.actor_id else None, changed_at=c.changed_at)
+            for c in records.record_history(ctx, actor, kind, record_id)]
+
+
+def _create(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext, actor: int, kind: str,
+            data: msgspec.Struct) -> Response[Any]:
+    creators = {"account": records.create_account, "contact": records.create_contact,
+                "opportunity": records.create_opportunity}
+    return idempotent(request, body, ctx, actor, lambda: _one(kind, creators[kind](ctx, actor, given(data)), 201))
+
+
+def _update(request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, kind: str, record_id: RecordId,
+            data: msgspec.Struct) -> Response[Any]:
+    record = records.update_record(ctx, actor, kind, record_id, given(data),
+                                   expected_version=expected_version(request))
+    return _one(kind, record)
+
+
+AccountId = Annotated[str | None, Parameter(pattern=r"^[0-9]{1,19}$", description="Only this account's records.")]
+
+
+class AccountController(Controller):
+    path = "/accounts"
+    tags = ["accounts"]
+
+    @api_get("/", summary="List accounts")
+    def list_accounts(self, ctx: ServiceContext, actor: int, owner: Owners = None, q: Search = None,
+                      created_from: datetime | None = None, created_to: datetime | None = None,
+                      updated_from: datetime | None = None, updated_to: datetime | None = None,
+                      sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|name)$")] = "-created_at",
+                      limit: Limit = 50, cursor: CursorParam = None) -> Page:
+        times = {"created_from": created_from, "created_to": created_to, "updated_from": updated_from,
+                 "updated_to": updated_to}
+        return _list(ctx, actor, "account", owner, q, None, times, sort, limit, cursor)
+
+    @api_post("/", summary="Create an account", status_code=201)
+    def create_account(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, data: AccountFields,
+                       body: bytes) -> Response[AccountPublic]:
+        return _create(request, body, ctx, actor, "account", data)
+
+    @api_get("/{record_id:int}", summary="Read an account")
+    def get_account(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> Response[AccountPublic]:
+        return _one("account", records.get_record(ctx, actor, "account", record_id))
+
+    @api_patch("/{record_id:int}", summary="Change an account")
+    def update_account(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, record_id: RecordId,
+                       data: AccountFields) -> Response[AccountPublic]:
+        return _update(request, ctx, actor, "account", record_id, data)
+
+    @api_delete("/{record_id:int}", summary="Delete an account", status_code=204)
+    def delete_account(
+        self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, record_id: RecordId
+    ) -> None:
+        records.delete_record(ctx, actor, "account", record_id, expected_version=expected_version(request))
+
+    @api_get("/{record_id:int}/history", summary="Field history of an account")
+    def account_history(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> list[FieldChangePublic]:
+        return _history(ctx, actor, "account", record_id)
+
+
+class ContactController(Controller):
+    path = "/contacts"
+    tags = ["contacts"]
+
+    @api_get("/", summary="List contacts")
+    def list_contacts(self, ctx: ServiceContext, actor: int, owner: Owners = None, q: Search = None,
+                      account_id: AccountId = None, created_from: datetime | None = None,
+                      created_to: datetime | None = None, updated_from: datetime | None = None,
+                      updated_to: datetime | None = None,
+                      sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|last_name)$")] =
+                      "-created_at", limit: Limit = 50, cursor: CursorParam = None) -> Page:
+        times = {"created_from": created_from, "created_to": created_to, "updated_from": updated_from,
+                 "updated_to": updated_to}
+        return _list(ctx, actor, "contact", owner, q, account_id, times, sort, limit, cursor)
+
+    @api_post("/", summary="Create a contact", status_code=201)
+    def create_contact(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, data: ContactFields,
+                       body: bytes) -> Response[ContactPublic]:
+        return _create(request, body, ctx, actor, "contact", data)
+
+    @api_get("/{record_id:int}", summary="Read a contact")
+    def get_contact(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> Response[ContactPublic]:
+        return _one("contact", records.get_record(ctx, actor, "contact", record_id))
+
+    @api_patch("/{record_id:int}", summary="Change a contact")
+    def update_contact(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, record_id: RecordId,
+                       data: ContactFields) -> Response[ContactPublic]:
+        return _update(request, ctx, actor, "contact", record_id, data)
+
+    @api_delete("/{record_id:int}", summary="Delete a contact", status_code=204)
+    def delete_contact(
+        self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, record_id: RecordId
+    ) -> None:
+        records.delete_record(ctx, actor, "contact", record_id, expected_version=expected_version(request))
+
+    @api_get("/{record_id:int}/history", summary="Field history of a contact")
+    def contact_history(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> list[FieldChangePublic]:
+        return _history(ctx, actor, "contact", record_id)
+
+
+class OpportunityController(Controller):
+    path = "/opportunities"
+    tags = ["opportunities"]
+
+    @api_get("/", summary="List opportunities")
+    def list_opportunities(
+        self, ctx: ServiceContext, actor: int, owner: Owners = None, q: Search = None, account_id: AccountId = None,
+        created_from: datetime | None = None, created_to: datetime | None = None,
+        updated_from: datetime | None = None, updated_to: datetime | None = None,
+        sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|name|close_date|amount)$")] =
+        "-created_at", limit: Limit = 50, cursor: CursorParam = None,
+    ) -> Page:
+        times = {"created_from": created_from, "created_to": created_to, "updated_from": updated_from,
+                 "updated_to": updated_to}
+        return _list(ctx, actor, "opportunity", owner, q, account_id, times, sort, limit, cursor)
+
+    @api_post("/", summary="Create an opportunity", status_code=201)
+    def create_opportunity(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int,
+                           data: OpportunityFields, body: bytes) -> Response[OpportunityPublic]:
+        return _create(request, body, ctx, actor, "opportunity", data)
+
+    @api_get("/{record_id:int}", summary="Read an opportunity")
+    def get_opportunity(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> Response[OpportunityPublic]:
+        return _one("opportunity", records.get_record(ctx, actor, "opportunity", record_id))
+
+    @api_patch("/{record_id:int}", summary="Change an opportunity")
+    def update_opportunity(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, record_id: RecordId,
+                           data: OpportunityFields) -> Response[OpportunityPublic]:
+        return _update(request, ctx, actor, "opportunity", record_id, data)
+
+    @api_delete("/{record_id:int}", summary="Delete an opportunity", status_code=204)
+    def delete_opportunity(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int,
+                           record_id: RecordId) -> None:
+        records.delete_record(ctx, actor, "opportunity", record_id, expected_version=expected_version(request))
+
+    @api_get("/{record_id:int}/history", summary="Field history of an opportunity")
+    def opportunity_history(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> list[FieldChangePublic]:
+        return _history(ctx, actor, "opportunity", record_id)

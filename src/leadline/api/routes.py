@@ -1,0 +1,37 @@
+"""Route decorators with what every API operation shares: sync handlers run in a worker thread,
+and every error status the API can answer is documented as a problem document."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+from litestar import delete, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+
+from leadline.api.problems import PROBLEM_JSON
+from leadline.api.schemas import Problem
+from leadline.domain.ids import MAX_ID
+
+_MEANINGS = {
+    400: "Malformed request (not JSON, or not an object).",
+    401: "No valid API token.",
+    403: "Allowed to read, not to change.",
+    404: "No such record, or one the caller may not see.",
+    409: "Conflicts with stored data (duplicate, record in use, converted lead).",
+    412: "If-Match names an older version.",
+    413: "Body larger than the configured limit.",
+    422: "A field breaks a rule; `errors` names each one.",
+    429: "Too many requests; retry later.",
+}
+PROBLEMS = {status: ResponseSpec(Problem, description=text, media_type=PROBLEM_JSON)
+            for status, text in _MEANINGS.items()}
+
+#: A record id in a path: 1 to 2^63-1 (larger numbers are refused before any lookup).
+RecordId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="A record id.")]
+
+api_get = partial(get, sync_to_thread=True, responses=PROBLEMS)
+api_post = partial(post, sync_to_thread=True, responses=PROBLEMS)
+api_patch = partial(patch, sync_to_thread=True, responses=PROBLEMS)
+api_delete = partial(delete, sync_to_thread=True, responses=PROBLEMS)

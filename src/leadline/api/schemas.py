@@ -1,0 +1,263 @@
+"""The shapes the API reads and writes (msgspec Structs, documented in the OpenAPI document).
+
+Ids are strings (they are 63-bit; JavaScript numbers are not), money is a decimal string, and
+timestamps are ISO 8601 in UTC. Input types are loose on purpose where the domain validates:
+the domain's message, naming the field, is the one a client sees.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import msgspec
+
+Text = Annotated[str, msgspec.Meta(max_length=32_000)]
+Id = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,19}$", description="A record id (decimal digits).")]
+CustomValue = str | int | bool | None
+
+
+class ProductLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    product: Annotated[str, msgspec.Meta(max_length=255)]
+    quantity: Decimal = Decimal(1)
+    estimated_unit_price: Decimal | None = None
+
+
+class ProductLineOut(msgspec.Struct, kw_only=True):
+    product: str
+    quantity: Decimal
+    estimated_unit_price: Decimal | None
+
+
+class LeadFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Fields a client may set on a lead; fields left out are left alone, ``null`` clears one.
+    ``source``, ``status`` and ``owner`` are a label, an id or (owner) an e-mail address."""
+
+    first_name: Text | None | msgspec.UnsetType = msgspec.UNSET
+    last_name: Text | None | msgspec.UnsetType = msgspec.UNSET
+    company: Text | None | msgspec.UnsetType = msgspec.UNSET
+    email: Text | None | msgspec.UnsetType = msgspec.UNSET
+    phone: Text | None | msgspec.UnsetType = msgspec.UNSET
+    title: Text | None | msgspec.UnsetType = msgspec.UNSET
+    industry: Text | None | msgspec.UnsetType = msgspec.UNSET
+    website: Text | None | msgspec.UnsetType = msgspec.UNSET
+    street: Text | None | msgspec.UnsetType = msgspec.UNSET
+    city: Text | None | msgspec.UnsetType = msgspec.UNSET
+    state: Text | None | msgspec.UnsetType = msgspec.UNSET
+    postal_code: Text | None | msgspec.UnsetType = msgspec.UNSET
+    country: Text | None | msgspec.UnsetType = msgspec.UNSET
+    annual_revenue: Decimal | None | msgspec.UnsetType = msgspec.UNSET
+    number_of_employees: int | None | msgspec.UnsetType = msgspec.UNSET
+    source: Text | None | msgspec.UnsetType = msgspec.UNSET
+    status: Text | None | msgspec.UnsetType = msgspec.UNSET
+    rating: Text | None | msgspec.UnsetType = msgspec.UNSET
+    currency: Text | None | msgspec.UnsetType = msgspec.UNSET
+    budget_amount: Decimal | None | msgspec.UnsetType = msgspec.UNSET
+    purchase_timeframe: date | None | msgspec.UnsetType = msgspec.UNSET
+    is_decision_maker: bool | None | msgspec.UnsetType = msgspec.UNSET
+    description: Text | None | msgspec.UnsetType = msgspec.UNSET
+    owner: Text | None | msgspec.UnsetType = msgspec.UNSET
+    products: list[ProductLineIn] | None | msgspec.UnsetType = msgspec.UNSET
+    custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class LeadPublic(msgspec.Struct, kw_only=True):
+    id: str
+    first_name: str | None
+    last_name: str
+    company: str
+    email: str | None
+    phone: str | None
+    title: str | None
+    industry: str | None
+    website: str | None
+    street: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+    country: str | None
+    annual_revenue: Decimal | None
+    number_of_employees: int | None
+    source: str | None
+    source_id: str | None
+    status: str
+    status_id: str
+    status_kind: str
+    rating: str | None
+    currency: str
+    budget_amount: Decimal | None
+    purchase_timeframe: date | None
+    is_decision_maker: bool
+    description: str | None
+    owner_id: str | None
+    owner_email: str | None
+    products: list[ProductLineOut]
+    custom: dict[str, Any]
+    converted_at: datetime | None
+    converted_account_id: str | None
+    converted_contact_id: str | None
+    converted_opportunity_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class AccountFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Text | None | msgspec.UnsetType = msgspec.UNSET
+    website: Text | None | msgspec.UnsetType = msgspec.UNSET
+    industry: Text | None | msgspec.UnsetType = msgspec.UNSET
+    number_of_employees: int | None | msgspec.UnsetType = msgspec.UNSET
+    billing_street: Text | None | msgspec.UnsetType = msgspec.UNSET
+    billing_city: Text | None | msgspec.UnsetType = msgspec.UNSET
+    billing_state: Text | None | msgspec.UnsetType = msgspec.UNSET
+    billing_postal_code: Text | None | msgspec.UnsetType = msgspec.UNSET
+    billing_country: Text | None | msgspec.UnsetType = msgspec.UNSET
+    parent_id: Id | None | msgspec.UnsetType = msgspec.UNSET
+    owner: Text | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class AccountPublic(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    website: str | None
+    domain: str | None
+    industry: str | None
+    number_of_employees: int | None
+    billing_street: str | None
+    billing_city: str | None
+    billing_state: str | None
+    billing_postal_code: str | None
+    billing_country: str | None
+    parent_id: str | None
+    owner_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class ContactFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    account_id: Id | None | msgspec.UnsetType = msgspec.UNSET
+    first_name: Text | None | msgspec.UnsetType = msgspec.UNSET
+    last_name: Text | None | msgspec.UnsetType = msgspec.UNSET
+    email: Text | None | msgspec.UnsetType = msgspec.UNSET
+    phone: Text | None | msgspec.UnsetType = msgspec.UNSET
+    title: Text | None | msgspec.UnsetType = msgspec.UNSET
+    lead_source: Text | None | msgspec.UnsetType = msgspec.UNSET
+    owner: Text | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class ContactPublic(msgspec.Struct, kw_only=True):
+    id: str
+    account_id: str
+    first_name: str | None
+    last_name: str
+    email: str | None
+    phone: str | None
+    title: str | None
+    lead_source_id: str | None
+    owner_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    account_id: Id | None | msgspec.UnsetType = msgspec.UNSET
+    name: Text | None | msgspec.UnsetType = msgspec.UNSET
+    amount: Decimal | None | msgspec.UnsetType = msgspec.UNSET
+    currency: Text | None | msgspec.UnsetType = msgspec.UNSET
+    close_date: date | None | msgspec.UnsetType = msgspec.UNSET
+    stage: Text | None | msgspec.UnsetType = msgspec.UNSET
+    type: Text | None | msgspec.UnsetType = msgspec.UNSET
+    lead_source: Text | None | msgspec.UnsetType = msgspec.UNSET
+    next_step: Text | None | msgspec.UnsetType = msgspec.UNSET
+    description: Text | None | msgspec.UnsetType = msgspec.UNSET
+    owner: Text | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class OpportunityPublic(msgspec.Struct, kw_only=True):
+    id: str
+    account_id: str
+    name: str
+    amount: Decimal | None
+    currency: str
+    close_date: date | None
+    stage_id: str
+    probability: int
+    forecast_category: str
+    type: str | None
+    lead_source_id: str | None
+    next_step: str | None
+    description: str | None
+    owner_id: str | None
+    originating_lead_id: str | None
+    outcome: str
+    loss_reason: str | None
+    closed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class FieldChangePublic(msgspec.Struct, kw_only=True):
+    field: str
+    old_value: str | None
+    new_value: str | None
+    actor_id: str | None
+    changed_at: datetime
+
+
+class Page(msgspec.Struct, kw_only=True):
+    """One page of a list. ``next_cursor`` is absent on the last page."""
+
+    items: list[Any]
+    next_cursor: str | None = None
+
+
+class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    account_id: Id | None = None
+    create_opportunity: bool = True
+    status: str | None = None
+
+
+class ConversionPublic(msgspec.Struct, kw_only=True):
+    lead_id: str
+    account_id: str
+    contact_id: str
+    opportunity_id: str | None
+    created: list[str]
+    attached: list[str]
+    filled: list[str]
+
+
+def given(data: msgspec.Struct, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The fields a client actually sent (``null`` included, left-out fields not)."""
+    return {name: getattr(data, name) for name in data.__struct_fields__
+            if name not in exclude and getattr(data, name) is not msgspec.UNSET}
+
+
+def present(value: Any) -> Any:
+    """Ids (fields named ``id`` or ``*_id``) become strings; everything else is left as it is."""
+    if isinstance(value, dict):
+        return {k: (str(v) if v is not None and (k == "id" or k.endswith("_id")) and isinstance(v, int)
+                    and not isinstance(v, bool) else present(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [present(v) for v in value]
+    return value
+
+
+class ProblemField(msgspec.Struct, kw_only=True):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, kw_only=True):
+    """An RFC 9457 problem document; ``code`` is stable, ``errors`` names offending fields."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[ProblemField] | msgspec.UnsetType = msgspec.UNSET

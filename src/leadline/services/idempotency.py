@@ -1,0 +1,47 @@
+"""Idempotency keys: remember the first outcome of a request so a retry neither repeats its
+effect nor gets a different answer. Transports call ``begin`` before the use case and ``finish``
+after it (or ``abandon`` when it failed)."""
+
+from __future__ import annotations
+
+from leadline.domain.errors import ConflictError, ValidationError
+from leadline.services.context import ServiceContext
+
+MAX_KEY_LENGTH = 255
+
+
+class IdempotencyKeyInUseError(ConflictError):
+    code = "IDEMPOTENCY_KEY_IN_USE"
+
+
+class IdempotencyKeyReusedError(ValidationError):
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+def begin(ctx: ServiceContext, actor_id: int, key: str, fingerprint: str) -> tuple[int, str] | None:
+    """Claim ``key``; None if claimed now. For a key already completed with the same request,
+    the stored (status, body) to replay. Refuses a key in flight or used for another request."""
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ValidationError(f"must be 1 to {MAX_KEY_LENGTH} characters", field="Idempotency-Key")
+    with ctx.uow_factory() as uow:
+        existing = uow.idempotency.reserve(actor_id, key, fingerprint, ctx.now())
+        uow.commit()
+    if existing is None:
+        return None
+    if existing.fingerprint != fingerprint:
+        raise IdempotencyKeyReusedError("this key was used for a different request", field="Idempotency-Key")
+    if existing.status_code is None:
+        raise IdempotencyKeyInUseError("a request with this key is still being processed", field="Idempotency-Key")
+    return existing.status_code, existing.response or "null"
+
+
+def finish(ctx: ServiceContext, actor_id: int, key: str, status_code: int, response: str) -> None:
+    with ctx.uow_factory() as uow:
+        uow.idempotency.complete(actor_id, key, status_code, response)
+        uow.commit()
+
+
+def abandon(ctx: ServiceContext, actor_id: int, key: str) -> None:
+    with ctx.uow_factory() as uow:
+        uow.idempotency.release(actor_id, key)
+        uow.commit()
