@@ -42,7 +42,6 @@ from leadline.persistence.repositories_security import (
     TokenRepository,
 )
 
-
 _open = threading.local()
 
 
