@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make run   - set up, create the SQLite database, load the demo organisation, print the pipeline
+#   make run   - set up, create the SQLite database, load the demo organisation, print the pipeline,
+#                then serve the API on http://127.0.0.1:8000/api/v1 and print a login token
 #   make test  - set up and run every check and test (PostgreSQL at LEADLINE_TEST_POSTGRES_URL)
 PYTHON ?= python3
 VENV ?= .venv
@@ -23,6 +24,7 @@ run: setup
 	$(BIN)/leadline init
 	$(BIN)/leadline demo --if-empty
 	$(BIN)/leadline pipeline
+	$(BIN)/leadline serve --login-token
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -118,6 +118,7 @@ def serve(
     host: str = typer.Option(None, help="Address to bind; default LEADLINE_HOST (127.0.0.1)."),
     port: int = typer.Option(None, help="Port; default LEADLINE_PORT (8000)."),
     workers: int = typer.Option(None, help="Worker processes; default LEADLINE_WORKERS (2)."),
+    login_token: bool = typer.Option(False, "--login-token", help="Print a new 1-day API token for the first admin."),
 ) -> None:
     """Start the HTTP API (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
 
@@ -130,6 +131,13 @@ def serve(
     settings = app_.settings
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
     typer.echo(f"Leadline API on http://{host}:{port}/api/v1 (docs: http://{host}:{port}/api/v1/docs)")
+    if login_token:
+        from leadline.services.auth import create_token
+
+        admin = actor_id(None)
+        token, info = create_token(app_.context, admin, name="leadline serve --login-token", expires_in_days=1)
+        typer.echo(f"log in as the first admin with this API token (valid until {info.expires_at:%Y-%m-%d %H:%M} UTC):")
+        typer.echo(f"  curl -H 'Authorization: Bearer {token}' http://{host}:{port}/api/v1/leads")
     uvicorn.run("leadline.api.app:create_app_from_environment", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", access_log=False, proxy_headers=False)
 
