@@ -1,18 +1,12 @@
 """Issue 2 benchmark: bulk-inserting generated leads through the persistence layer vs the raw driver.
 
-For each database and run, two fresh databases are upgraded to the newest schema and given
-the same configuration rows (statuses, sources, users). Then, in the same run:
-
-(a) persistence: ``SqlUnitOfWork(engine)``, ``uow.leads.add_many(batch)`` per ``--batch`` leads,
-    one ``commit()`` (one transaction);
-(b) raw: the driver's ``executemany`` of exactly the same lead and product-interest rows,
-    converted beforehand to what the database stores (on SQLite, ``ExactDecimal`` is an integer
-    of ten-thousandths and datetimes are naive-UTC text; on PostgreSQL, NUMERIC and timestamptz),
-    one transaction, with the same SQLite PRAGMAs as ``make_engine`` sets.
-
-Only insert + commit is timed; generating leads and converting rows is not. The two paths run
-in alternating order. After each run both databases must hold N leads, the same product rows,
-and identical lead rows, or the run fails. Usage::
+Per database and run, two fresh databases get the newest schema and the same configuration rows.
+(a) persistence: ``SqlUnitOfWork``, ``uow.leads.add_many(batch)`` per ``--batch`` leads, one commit;
+(b) raw: the driver's ``executemany`` of the same lead and product rows, converted beforehand to
+    what the database stores (SQLite: ``ExactDecimal`` as integer ten-thousandths, naive-UTC text
+    datetimes, the PRAGMAs of ``make_engine``; PostgreSQL: NUMERIC, timestamptz), one transaction.
+Only insert + commit is timed; the paths alternate in order; after each run both databases must
+hold N leads and identical lead and product rows. Example::
 
     .venv/bin/python bench/bench_insert_leads.py --rows 100000 --runs 3 \\
         --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -28,7 +22,8 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from contextlib import closing
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -88,7 +83,6 @@ def postgres_value(value: Any) -> Any:
 
 class SqliteTarget:
     name = "SQLite"
-    placeholder = "?"
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -114,7 +108,7 @@ class SqliteTarget:
         connection.execute("COMMIT")
 
     def fetch(self, url: str, sql: str) -> list[Row]:
-        with sqlite3.connect(make_url(url).database or "") as connection:
+        with closing(sqlite3.connect(make_url(url).database or "")) as connection:
             return [tuple(row) for row in connection.execute(sql)]
 
     def version(self) -> str:
@@ -207,17 +201,12 @@ def raw_rows(leads: list[Lead], convert: Callable[[Any], Any]) -> tuple[list[Row
     return lead_rows, product_rows
 
 
-def batched(items: list[Lead], size: int) -> Iterator[list[Lead]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 def time_persistence(engine: Engine, leads: list[Lead], batch: int) -> float:
     gc.collect()
     started = time.perf_counter()
     with SqlUnitOfWork(engine) as uow:
-        for chunk in batched(leads, batch):
-            uow.leads.add_many(chunk)
+        for start in range(0, len(leads), batch):
+            uow.leads.add_many(leads[start:start + batch])
         uow.commit()
     return time.perf_counter() - started
 
@@ -262,7 +251,6 @@ def run_once(target: Target, run: int, args: argparse.Namespace) -> tuple[float,
         else:
             raw = time_raw(target, raw_url, rows)
             persisted = time_persistence(engine, leads, args.batch)
-        engine.dispose()
         verify(target, persisted_url, raw_url, args.rows, len(rows[1]))
         return persisted, raw, len(rows[1])
     finally:
@@ -315,7 +303,7 @@ def main() -> None:
     args = parser.parse_args()
     print("\n".join(machine()))
     print(f"command: bench/bench_insert_leads.py --rows {args.rows} --runs {args.runs} --batch {args.batch}"
-          + (f" --postgres {args.postgres}" if args.postgres else ""))
+          + (f" --postgres {make_url(args.postgres).render_as_string()}" if args.postgres else ""))
     with tempfile.TemporaryDirectory(prefix="leadline-bench-") as folder:
         targets: list[Target] = [SqliteTarget(Path(folder))]
         if args.postgres:

@@ -118,7 +118,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def ctx(engine: Engine, clock: FakeClock) -> ServiceContext:
     return ServiceContext(
-        uow_factory=lambda: SqlUnitOfWork(engine), clock=clock, currency="USD", phone_region="US",
+        uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only), clock=clock, currency="USD", phone_region="US",
         contact_points=LibraryContactPointChecker("US"),
     )
 

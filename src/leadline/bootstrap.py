@@ -54,7 +54,7 @@ def build_application(settings: Settings | None = None) -> Application:
     engine = make_engine(settings.resolved_database_url, echo=settings.echo_sql)
     factory = make_session_factory(engine)
     context = ServiceContext(
-        uow_factory=lambda: SqlUnitOfWork(engine, factory),
+        uow_factory=lambda read_only=False: SqlUnitOfWork(engine, factory, read_only=read_only),
         currency=settings.currency,
         phone_region=settings.default_phone_region,
         contact_points=LibraryContactPointChecker(settings.default_phone_region),

@@ -46,7 +46,7 @@ class PipelineSummary:
 
 
 def pipeline_summary(ctx: ServiceContext, actor_id: int) -> PipelineSummary:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id)
         statuses = uow.statuses.list()
         counts = uow.pipeline.leads_by_status(viewer.readable_owner_ids(RecordType.LEAD))

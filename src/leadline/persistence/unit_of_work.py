@@ -51,15 +51,20 @@ class NestedUnitOfWorkError(RuntimeError):
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None) -> None:
+    def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None, *,
+                 read_only: bool = False) -> None:
+        """``read_only`` units of work never commit and, on SQLite, do not take the write lock."""
         self.engine = engine
         self._factory = session_factory or make_session_factory(engine)
+        self.read_only = read_only
 
     def __enter__(self) -> SqlUnitOfWork:
         if getattr(_open, "depth", 0):
             raise NestedUnitOfWorkError("a unit of work is already open in this thread")
         _open.depth = 1
         self.session = self._factory()
+        if self.read_only:
+            self.session.connection(execution_options={"leadline_read_only": True})
         session = self.session
         self.users = UserRepository(session)
         self.statuses = StatusRepository(session)
@@ -98,6 +103,8 @@ class SqlUnitOfWork:
             raise ConflictError(_integrity_message(error)) from None
 
     def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         try:
             self.session.commit()
         except IntegrityError as error:

@@ -64,7 +64,7 @@ def set_password(ctx: ServiceContext, actor_id: int, user: str | int, password: 
 def authenticate_password(ctx: ServiceContext, email: str, password: str) -> int:
     """The id of the active user with this e-mail and password, else ``AuthenticationError``.
     Takes the same time whether or not the user exists."""
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         user = uow.users.get_by_email(email.strip()) if email else None
         stored = uow.users.password_hash(user.id) if user else None
     try:
@@ -109,7 +109,7 @@ def revoke_token(ctx: ServiceContext, actor_id: int, token_id: int) -> None:
 
 def list_tokens(ctx: ServiceContext, actor_id: int) -> list[TokenInfo]:
     """The actor's tokens; an admin sees everyone's."""
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         actor = load_actor(uow, actor_id)
         rows = uow.tokens.list_for(None if actor.is_admin() else actor.id)
         return [TokenInfo(r.id, r.user_id, r.name, r.prefix, r.created_at, r.expires_at, r.revoked_at) for r in rows]
@@ -119,7 +119,7 @@ def authenticate_token(ctx: ServiceContext, token: str) -> int:
     """The id of the user a bearer token stands for, or ``AuthenticationError``."""
     if not token.startswith(TOKEN_PREFIX):
         raise AuthenticationError("the token is not a Leadline API token")
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         row = uow.tokens.find_by_hash(token_hash(token))
         if row is None or row.revoked_at is not None:
             raise AuthenticationError("the token is unknown or revoked")

@@ -11,7 +11,7 @@ from leadline.services.context import ServiceContext
 
 
 def list_statuses(ctx: ServiceContext) -> list[LeadStatus]:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         return list(uow.statuses.list())
 
 
@@ -88,7 +88,7 @@ def delete_status(ctx: ServiceContext, actor_id: int, status: str) -> None:
 
 
 def list_sources(ctx: ServiceContext) -> list[LeadSource]:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         return list(uow.sources.list())
 
 

@@ -21,8 +21,9 @@ def utc_now() -> datetime:
 
 @dataclass
 class ServiceContext:
-    #: Opens a unit of work (leadline.persistence.unit_of_work.SqlUnitOfWork in production).
-    uow_factory: Callable[[], Any]
+    #: Opens a unit of work (leadline.persistence.unit_of_work.SqlUnitOfWork in production);
+    #: ``uow_factory(read_only=True)`` for use cases that only read.
+    uow_factory: Callable[..., Any]
     clock: Callable[[], datetime] = utc_now
     currency: str = "USD"
     phone_region: str = "US"
@@ -30,3 +31,7 @@ class ServiceContext:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def reader(self) -> Any:
+        """A unit of work for a use case that only reads (no write lock on SQLite, no commit)."""
+        return self.uow_factory(read_only=True)

@@ -7,7 +7,7 @@ from leadline.services.context import ServiceContext
 
 def check(ctx: ServiceContext) -> tuple[bool, str]:
     try:
-        with ctx.uow_factory() as uow:
+        with ctx.reader() as uow:
             uow.statuses.list()
     except Exception as error:  # noqa: BLE001 - health reports, it does not raise
         return False, type(error).__name__

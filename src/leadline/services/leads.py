@@ -85,13 +85,13 @@ def build_lead(
 
 
 def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         lead = _load(uow, load_viewer(uow, actor_id), lead_id)
         return _details(uow, lead)
 
 
 def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page) -> list[LeadDetails]:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id)
         leads = uow.leads.list(query, page, visible_owner_ids=viewer.readable_owner_ids(RecordType.LEAD))
         return _describe_many(uow, leads)
@@ -103,7 +103,7 @@ def resolve_lead_query(
 ) -> LeadQuery:
     """Turn labels and e-mails from a transport into a ``LeadQuery`` of ids, refusing unknown names."""
     owner_ids = resolve_query_owners(ctx, list(owners))
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         all_statuses, all_sources = uow.statuses.list(), uow.sources.list()
     return LeadQuery(
         status_ids=tuple(find_status(all_statuses, s).id for s in statuses if s),
@@ -203,7 +203,7 @@ def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_ve
 
 
 def lead_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[Any]:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         _load(uow, load_viewer(uow, actor_id), lead_id)
         return list(uow.audit.history(RecordType.LEAD, lead_id))
 

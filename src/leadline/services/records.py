@@ -155,7 +155,7 @@ class AccountDetails:
 
 def get_account(ctx: ServiceContext, actor_id: int, account_id: int) -> AccountDetails:
     """An account with the contacts and opportunities the actor may read."""
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id)
         account = _readable(uow, viewer, "account", account_id)
         page = Page(limit=500, descending=False)
@@ -167,13 +167,13 @@ def get_account(ctx: ServiceContext, actor_id: int, account_id: int) -> AccountD
 
 def get_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> Any:
     """An account, contact or opportunity by id, if the actor may read it."""
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         return _readable(uow, load_viewer(uow, actor_id), kind, record_id)
 
 
 def list_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQuery, page: Page) -> list[Any]:
     """A page of the records of ``kind`` that match ``query`` and that the actor may read."""
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id)
         visible = dataclasses.replace(query, visible_owner_ids=viewer.readable_owner_ids(RecordType(kind)))
         return list(getattr(uow, _repository(kind)).list(visible, page))
@@ -181,13 +181,13 @@ def list_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQue
 
 def record_history(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> list[Any]:
     """The field history of a record the actor may read, oldest first."""
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         _readable(uow, load_viewer(uow, actor_id), kind, record_id)
         return list(uow.audit.history(RecordType(kind), record_id))
 
 
 def stage_labels(ctx: ServiceContext) -> dict[int, str]:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         return {s.id: s.label for s in uow.stages.stages()}
 
 

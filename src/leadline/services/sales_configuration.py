@@ -23,12 +23,12 @@ from leadline.services.context import ServiceContext
 
 
 def list_processes(ctx: ServiceContext) -> list[SalesProcess]:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         return list(uow.stages.processes())
 
 
 def list_stages(ctx: ServiceContext, process: str | None = None) -> list[OpportunityStage]:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         process_id = _find_process(uow, process).id if process else None
         return list(uow.stages.stages(process_id))
 
@@ -121,7 +121,7 @@ def update_stage(
 
 
 def list_custom_fields(ctx: ServiceContext, record_type: str | None = None) -> list[CustomFieldDefinition]:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         return list(uow.custom_fields.definitions(_record_type(record_type) if record_type else None))
 
 

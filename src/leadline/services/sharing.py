@@ -10,7 +10,7 @@ from leadline.services.context import ServiceContext
 
 
 def get_sharing(ctx: ServiceContext) -> dict[RecordType, SharingDefault]:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         return dict(uow.sharing.all())
 
 

@@ -54,7 +54,7 @@ def add_user(
 
 
 def list_users(ctx: ServiceContext, actor_id: int) -> list[User]:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         load_actor(uow, actor_id)
         users: list[User] = uow.users.list()
         return users
@@ -62,7 +62,7 @@ def list_users(ctx: ServiceContext, actor_id: int) -> list[User]:
 
 def find_user(ctx: ServiceContext, reference: str | int) -> User:
     """Look a user up by id or e-mail, for transports that name the acting user."""
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         user = resolve_user(uow, reference)
         if user is None:
             raise NotFoundError("no user given", field="user")
@@ -70,7 +70,7 @@ def find_user(ctx: ServiceContext, reference: str | int) -> User:
 
 
 def first_admin(ctx: ServiceContext) -> User | None:
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         admins = [u for u in uow.users.list() if u.role is Role.ADMIN and u.active]
         return min(admins, key=lambda u: u.id) if admins else None
 
@@ -82,6 +82,6 @@ def resolve_query_owners(ctx: ServiceContext, owners: list[str]) -> tuple[int, .
 
 def _owner_ids(ctx: ServiceContext, owners: list[str]) -> tuple[int, ...]:
     wanted = [o for o in owners if o and o.strip()]
-    with ctx.uow_factory() as uow:
+    with ctx.reader() as uow:
         found = [resolve_user(uow, o) for o in wanted]
     return tuple(user.id for user in found if user is not None)
