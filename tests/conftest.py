@@ -118,8 +118,8 @@ def clock() -> FakeClock:
 @pytest.fixture
 def ctx(engine: Engine, clock: FakeClock) -> ServiceContext:
     return ServiceContext(
-        uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only), clock=clock, currency="USD", phone_region="US",
-        contact_points=LibraryContactPointChecker("US"),
+        uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only), clock=clock,
+        currency="USD", phone_region="US", contact_points=LibraryContactPointChecker("US"),
     )
 
 

@@ -66,7 +66,8 @@ def test_two_clients_updating_with_the_same_etag_exactly_one_wins(server: tuple[
         barrier = threading.Barrier(2)
         statuses: list[int] = []
 
-        def update(title: str, lead_id: str = lead["id"]) -> None:
+        def update(title: str, lead_id: str = lead["id"], barrier: threading.Barrier = barrier,
+                   statuses: list[int] = statuses) -> None:
             with httpx.Client(headers={**headers, "If-Match": '"v1"'}, timeout=30) as client:
                 barrier.wait()
                 statuses.append(client.patch(f"{base}/leads/{lead_id}", json={"title": title}).status_code)
