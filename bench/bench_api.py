@@ -1,7 +1,7 @@
 """Issue 3 benchmark: HTTP requests per second and p50/p99 latency on loopback.
 
 Starts `uvicorn` (2 workers, as `leadline serve` does) on a fresh database holding generated
-leads, and drives it with wrk (2 threads, 8 connections) for get-lead, list-leads (page of 50),
+leads, and drives it with wrk (1 thread, 8 connections) for get-lead, list-leads (page of 50),
 create-lead, and a bare constant-JSON endpoint of the same stack (the ceiling), in one run.
 
     .venv/bin/python bench/bench_api.py [--leads 10000] [--runs 3] [--duration 10] [--postgres URL]
@@ -80,7 +80,7 @@ def lua_scripts(folder: Path, token: str, ids: list[int]) -> dict[str, Path]:
 
 
 def wrk(port: int, script: Path, path: str, duration: int) -> dict[str, float]:
-    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", "-s", str(script),
+    out = subprocess.run(["wrk", "-t1", "-c8", f"-d{duration}s", "--latency", "-s", str(script),
                           f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
                          timeout=duration + 30).stdout
     def latency(label: str) -> float:
@@ -134,7 +134,7 @@ def run_database(label: str, url: str, args: argparse.Namespace, folder: Path) -
         server.terminate()
         server.wait(timeout=15)
     ceiling = statistics.median(r["rps"] for r in results["ceiling"])
-    print(f"\n{label} ({args.leads:,} leads, {args.runs} runs of {args.duration}s, median; wrk -t2 -c8)")
+    print(f"\n{label} ({args.leads:,} leads, {args.runs} runs of {args.duration}s, median; wrk -t1 -c8)")
     print("| endpoint | req/s | p50 ms | p99 ms | of ceiling | non-2xx |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, _ in endpoints:
@@ -168,7 +168,8 @@ def main() -> None:
     args = parser.parse_args()
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
-    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores · {cpu} · Python {platform.python_version()}")
+    now = datetime.now(UTC)
+    print(f"{now:%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores · {cpu} · Python {platform.python_version()}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         run_database("SQLite", f"sqlite:///{folder / 'bench.db'}", args, folder)

@@ -47,7 +47,7 @@ class PipelineSummary:
 
 def pipeline_summary(ctx: ServiceContext, actor_id: int) -> PipelineSummary:
     with ctx.reader() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         statuses = uow.statuses.list()
         counts = uow.pipeline.leads_by_status(viewer.readable_owner_ids(RecordType.LEAD))
         stages = {s.id: s for s in uow.stages.stages()}

@@ -3,6 +3,7 @@ interactive docs at /api/v1/docs (Swagger UI served from an installed package: n
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -91,4 +92,9 @@ def create_app_from_environment() -> Litestar:
     """Factory for ASGI servers (``uvicorn --factory leadline.api.app:create_app_from_environment``)."""
     application = build_application()
     application.ensure_ready()
-    return create_app(application)
+    app = create_app(application)
+    # Objects made at start-up live as long as the process: keep them out of the collector's
+    # full passes, which otherwise show as 10-30 ms stalls in the latency tail.
+    gc.collect()
+    gc.freeze()
+    return app

@@ -31,7 +31,7 @@ PROBLEMS = {status: ResponseSpec(Problem, description=text, media_type=PROBLEM_J
 #: A record id in a path: 1 to 2^63-1 (larger numbers are refused before any lookup).
 RecordId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="A record id.")]
 
-api_get = partial(get, sync_to_thread=True, responses=PROBLEMS)
+api_get = partial(get, sync_to_thread=False, responses=PROBLEMS)
 api_post = partial(post, sync_to_thread=True, responses=PROBLEMS)
 api_patch = partial(patch, sync_to_thread=True, responses=PROBLEMS)
 api_delete = partial(delete, sync_to_thread=True, responses=PROBLEMS)

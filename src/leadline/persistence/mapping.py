@@ -26,9 +26,14 @@ def _column_names(row_cls: type) -> frozenset[str]:
 
 
 def to_domain(cls: type[T], row: Any, **extra: Any) -> T:
-    """Build domain object ``cls`` from the same-named attributes of ``row``."""
-    columns = _column_names(type(row))
-    values = {name: getattr(row, name) for name in _field_names(cls) if name in columns}
+    """Build domain object ``cls`` from the same-named attributes of ``row``: an ORM row object,
+    or a Core result row (faster: no identity map) whose keys are the column names."""
+    mapping = getattr(row, "_mapping", None)
+    if mapping is not None:
+        values = {name: mapping[name] for name in _field_names(cls) if name in mapping}
+    else:
+        columns = _column_names(type(row))
+        values = {name: getattr(row, name) for name in _field_names(cls) if name in columns}
     values.update(extra)
     return cls(**values)
 

@@ -78,13 +78,14 @@ class RecordRepository(Generic[D]):
         return len(items)
 
     def get(self, record_id: int) -> D | None:
-        row = self.session.get(self.row_class, record_id)
+        table = self.row_class.__table__
+        row = self.session.execute(select(table).where(table.c.id == record_id)).first()
         return to_domain(self.domain_class, row) if row else None
 
     def get_for_update(self, record_id: int) -> D | None:
         """Read and lock the row until commit (PostgreSQL); SQLite already serialises writers."""
-        query = select(self.row_class).where(self.row_class.id == record_id).with_for_update()
-        row = self.session.scalars(query.execution_options(populate_existing=True)).first()
+        table = self.row_class.__table__
+        row = self.session.execute(select(table).where(table.c.id == record_id).with_for_update()).first()
         return to_domain(self.domain_class, row) if row else None
 
     def save(self, record: D) -> None:
@@ -150,11 +151,11 @@ class LeadRepository(RecordRepository[Lead]):
     def products_of(self, lead_ids: list[int]) -> dict[int, list[ProductInterest]]:
         result: dict[int, list[ProductInterest]] = {lid: [] for lid in lead_ids}
         query = (
-            select(LeadProductInterestRow)
+            select(LeadProductInterestRow.__table__)
             .where(LeadProductInterestRow.lead_id.in_(lead_ids))
             .order_by(LeadProductInterestRow.lead_id, LeadProductInterestRow.position)
         )
-        for row in self.session.scalars(query):
+        for row in self.session.execute(query):
             result[row.lead_id].append(to_domain(ProductInterest, row))
         return result
 
@@ -164,7 +165,7 @@ class LeadRepository(RecordRepository[Lead]):
         if visible_owner_ids is not None:
             statement = statement.where(LeadRow.owner_id.in_(list(visible_owner_ids)))
         statement = _paginate(statement, LeadRow, page)
-        leads = [to_domain(Lead, r) for r in self.session.scalars(statement)]
+        leads = [to_domain(Lead, r) for r in self.session.execute(statement)]
         products = self.products_of([lead.id for lead in leads]) if leads else {}
         for lead in leads:
             lead.products = products[lead.id]
@@ -200,7 +201,7 @@ class LeadRepository(RecordRepository[Lead]):
         return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
 
     def _filtered(self, query: LeadQuery) -> Select[Any]:
-        statement = select(LeadRow)
+        statement = select(LeadRow.__table__)
         if query.status_ids:
             statement = statement.where(LeadRow.status_id.in_(query.status_ids))
         if query.source_ids:
@@ -256,8 +257,10 @@ class AccountRepository(RecordRepository[Account]):
     domain_class = Account
 
     def list(self, query: RecordQuery, page: Page) -> list[Account]:
-        statement = _record_filters(select(AccountRow), AccountRow, query, [AccountRow.name, AccountRow.domain])
-        return [to_domain(Account, r) for r in self.session.scalars(_paginate(statement, AccountRow, page))]
+        columns = [AccountRow.name, AccountRow.domain]
+        statement = _record_filters(select(AccountRow.__table__), AccountRow, query, columns)
+        rows = self.session.execute(_paginate(statement, AccountRow, page))
+        return [to_domain(Account, r) for r in rows]
 
     def parent_of(self, account_id: int) -> int | None:
         return self.session.scalar(select(AccountRow.parent_id).where(AccountRow.id == account_id))
@@ -269,8 +272,9 @@ class ContactRepository(RecordRepository[Contact]):
 
     def list(self, query: RecordQuery, page: Page) -> list[Contact]:
         columns = [ContactRow.last_name, ContactRow.first_name, ContactRow.email]
-        statement = _record_filters(select(ContactRow), ContactRow, query, columns)
-        return [to_domain(Contact, r) for r in self.session.scalars(_paginate(statement, ContactRow, page))]
+        statement = _record_filters(select(ContactRow.__table__), ContactRow, query, columns)
+        rows = self.session.execute(_paginate(statement, ContactRow, page))
+        return [to_domain(Contact, r) for r in rows]
 
 
 class OpportunityRepository(RecordRepository[Opportunity]):
@@ -278,8 +282,8 @@ class OpportunityRepository(RecordRepository[Opportunity]):
     domain_class = Opportunity
 
     def list(self, query: RecordQuery, page: Page) -> list[Opportunity]:
-        statement = _record_filters(select(OpportunityRow), OpportunityRow, query, [OpportunityRow.name])
+        statement = _record_filters(select(OpportunityRow.__table__), OpportunityRow, query, [OpportunityRow.name])
         return [
             to_domain(Opportunity, r)
-            for r in self.session.scalars(_paginate(statement, OpportunityRow, page))
+            for r in self.session.execute(_paginate(statement, OpportunityRow, page))
         ]

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadline.domain.errors import ConflictError
-from leadline.persistence.database import make_session_factory
+from leadline.persistence.database import make_session_factory, write_gate
 from leadline.persistence.queries_pipeline import PipelineQueries
 from leadline.persistence.repositories_config import (
     CustomFieldRepository,
@@ -62,6 +62,9 @@ class SqlUnitOfWork:
         if getattr(_open, "depth", 0):
             raise NestedUnitOfWorkError("a unit of work is already open in this thread")
         _open.depth = 1
+        self._gate = None if self.read_only else write_gate(self.engine)
+        if self._gate is not None:
+            self._gate.__enter__()
         self.session = self._factory()
         if self.read_only:
             self.session.connection(execution_options={"leadline_read_only": True})
@@ -93,6 +96,8 @@ class SqlUnitOfWork:
         finally:
             self.session.close()
             _open.depth = 0
+            if self._gate is not None:
+                self._gate.__exit__()
 
     def flush(self) -> None:
         """Send staged writes now, turning a broken unique rule into a named ``ConflictError``."""

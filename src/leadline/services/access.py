@@ -25,10 +25,17 @@ def load_actor(uow: Any, actor_id: int) -> User:
     return actor
 
 
-def load_viewer(uow: Any, actor_id: int) -> Viewer:
-    """The actor with the owners they manage and the organisation's sharing defaults."""
-    actor = load_actor(uow, actor_id)
-    return Viewer.of(actor, uow.users.hierarchy(), uow.sharing.all())
+def load_viewer(uow: Any, actor_id: int, ctx: Any = None) -> Viewer:
+    """The actor with the owners they manage and the organisation's sharing defaults (from the
+    configuration cache when ``ctx`` is given)."""
+    if ctx is None:
+        return Viewer.of(load_actor(uow, actor_id), uow.users.hierarchy(), uow.sharing.all())
+    config = ctx.config(uow)
+    actor = config.users.get(actor_id)
+    if actor is None or not actor.active:
+        raise NotFoundError(f"there is no active user {actor_id}", field="actor")
+    viewer: Viewer = ctx.cache.get(("viewer", actor_id), lambda: Viewer.of(actor, config.hierarchy, config.sharing))
+    return viewer
 
 
 def require_admin(actor: User) -> None:

@@ -59,6 +59,7 @@ def set_password(ctx: ServiceContext, actor_id: int, user: str | int, password: 
         uow.users.set_password_hash(target.id, hashed)
         audit_changed(uow, "user", target.id, actor.id, ctx.now(), {"password": None}, {"password": "(changed)"})
         uow.commit()
+        ctx.cache.invalidate()
 
 
 def authenticate_password(ctx: ServiceContext, email: str, password: str) -> int:
@@ -93,6 +94,7 @@ def create_token(ctx: ServiceContext, actor_id: int, *, name: str, user: str | i
         uow.tokens.add(info.id, info.user_id, info.name, token_hash(token), info.prefix, now, info.expires_at)
         audit_created(uow, "api_token", info.id, actor.id, now, {"user_id": owner.id, "name": label})
         uow.commit()
+        ctx.cache.invalidate()
     return token, info
 
 
@@ -105,6 +107,7 @@ def revoke_token(ctx: ServiceContext, actor_id: int, token_id: int) -> None:
         uow.tokens.revoke(token_id, ctx.now())
         audit_changed(uow, "api_token", token_id, actor.id, ctx.now(), {"revoked": False}, {"revoked": True})
         uow.commit()
+        ctx.cache.invalidate()
 
 
 def list_tokens(ctx: ServiceContext, actor_id: int) -> list[TokenInfo]:
@@ -116,19 +119,31 @@ def list_tokens(ctx: ServiceContext, actor_id: int) -> list[TokenInfo]:
 
 
 def authenticate_token(ctx: ServiceContext, token: str) -> int:
-    """The id of the user a bearer token stands for, or ``AuthenticationError``."""
+    """The id of the user a bearer token stands for, or ``AuthenticationError``.
+
+    Token look-ups are cached for ``ctx.cache.ttl`` seconds: a revocation in this process takes
+    effect at once, in other worker processes within that time."""
     if not token.startswith(TOKEN_PREFIX):
         raise AuthenticationError("the token is not a Leadline API token")
-    with ctx.reader() as uow:
-        row = uow.tokens.find_by_hash(token_hash(token))
-        if row is None or row.revoked_at is not None:
-            raise AuthenticationError("the token is unknown or revoked")
-        if row.expires_at is not None and row.expires_at <= ctx.now():
-            raise AuthenticationError("the token has expired")
-        user = uow.users.get(row.user_id)
-        if user is None or not user.active:
-            raise AuthenticationError("the token's user is inactive")
-        return int(user.id)
+    digest = token_hash(token)
+
+    def load() -> tuple[int, datetime | None, bool] | None:
+        with ctx.reader() as uow:
+            row = uow.tokens.find_by_hash(digest)
+            if row is None or row.revoked_at is not None:
+                return None
+            user = uow.users.get(row.user_id)
+            return int(row.user_id), row.expires_at, bool(user and user.active)
+
+    found = ctx.cache.get(("token", digest), load)
+    if found is None:
+        raise AuthenticationError("the token is unknown or revoked")
+    user_id, expires_at, active = found
+    if expires_at is not None and expires_at <= ctx.now():
+        raise AuthenticationError("the token has expired")
+    if not active:
+        raise AuthenticationError("the token's user is inactive")
+    return user_id
 
 
 def _target(uow: object, actor: User, reference: str | int) -> User:

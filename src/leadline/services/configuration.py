@@ -33,6 +33,7 @@ def add_status(
         uow.statuses.add(status)
         audit_created(uow, "lead_status", status.id, actor_id, ctx.now(), fields_of(status))
         uow.commit()
+        ctx.cache.invalidate()
         return status
 
 
@@ -47,6 +48,7 @@ def rename_status(ctx: ServiceContext, actor_id: int, status: str, new_label: st
         chosen.label = clean
         uow.statuses.save_all([chosen])
         uow.commit()
+        ctx.cache.invalidate()
         return chosen
 
 
@@ -59,6 +61,7 @@ def deactivate_status(ctx: ServiceContext, actor_id: int, status: str) -> LeadSt
         uow.statuses.save_all([chosen])
         audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), {"is_active": True}, {"is_active": False})
         uow.commit()
+        ctx.cache.invalidate()
         return chosen
 
 
@@ -71,6 +74,7 @@ def set_default_status(ctx: ServiceContext, actor_id: int, status: str) -> LeadS
         uow.statuses.save_all(statuses)
         audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), {"is_default": False}, {"is_default": True})
         uow.commit()
+        ctx.cache.invalidate()
         return chosen
 
 
@@ -85,6 +89,7 @@ def delete_status(ctx: ServiceContext, actor_id: int, status: str) -> None:
         uow.statuses.delete(chosen.id)
         uow.audit.record("delete", "lead_status", chosen.id, actor_id, ctx.now(), {"label": (chosen.label, None)})
         uow.commit()
+        ctx.cache.invalidate()
 
 
 def list_sources(ctx: ServiceContext) -> list[LeadSource]:
@@ -102,6 +107,7 @@ def add_source(ctx: ServiceContext, actor_id: int, label: str) -> LeadSource:
         uow.sources.add(source)
         audit_created(uow, "lead_source", source.id, actor_id, ctx.now(), fields_of(source))
         uow.commit()
+        ctx.cache.invalidate()
         return source
 
 
@@ -116,6 +122,7 @@ def rename_source(ctx: ServiceContext, actor_id: int, source: str, new_label: st
         chosen.label = clean
         uow.sources.save_all([chosen])
         uow.commit()
+        ctx.cache.invalidate()
         return chosen
 
 
@@ -129,6 +136,7 @@ def set_source_active(ctx: ServiceContext, actor_id: int, source: str, active: b
         chosen.is_active = active
         uow.sources.save_all([chosen])
         uow.commit()
+        ctx.cache.invalidate()
         return chosen
 
 

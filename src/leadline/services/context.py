@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from leadline.domain.leads import ContactPointChecker
+from leadline.services.cache import ConfigCache
 from leadline.services.contact_points import LibraryContactPointChecker
 
 
@@ -28,10 +29,45 @@ class ServiceContext:
     currency: str = "USD"
     phone_region: str = "US"
     contact_points: ContactPointChecker = field(default_factory=lambda: LibraryContactPointChecker("US"))
+    #: Configuration read on every request, cached per process (see services/cache.py).
+    cache: ConfigCache = field(default_factory=ConfigCache)
 
     def now(self) -> datetime:
         return self.clock()
 
+    def config(self, uow: Any) -> CachedConfig:
+        """The configuration as of at most ``cache.ttl`` seconds ago, read through ``uow`` when stale."""
+        return self.cache.get("config", lambda: CachedConfig.load(uow))
+
+    def fresh_config(self, uow: Any) -> CachedConfig:
+        """The configuration read now, for when the cached one lacks something a record names."""
+        self.cache.invalidate()
+        return self.config(uow)
+
     def reader(self) -> Any:
         """A unit of work for a use case that only reads (no write lock on SQLite, no commit)."""
         return self.uow_factory(read_only=True)
+
+
+@dataclass(frozen=True)
+class CachedConfig:
+    """Everything most requests need besides their records, in one snapshot."""
+
+    statuses: list[Any]
+    sources: list[Any]
+    processes: list[Any]
+    stages: list[Any]
+    custom_fields: list[Any]
+    sharing: dict[Any, Any]
+    users: dict[int, Any]
+    hierarchy: dict[int, int | None]
+
+    @classmethod
+    def load(cls, uow: Any) -> CachedConfig:
+        users = {u.id: u for u in uow.users.list()}
+        return cls(uow.statuses.list(), uow.sources.list(), uow.stages.processes(), uow.stages.stages(),
+                   uow.custom_fields.definitions(), uow.sharing.all(), users,
+                   {uid: u.manager_id for uid, u in users.items()})
+
+    def custom_fields_of(self, record_type: Any) -> list[Any]:
+        return [d for d in self.custom_fields if d.record_type == record_type]

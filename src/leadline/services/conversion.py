@@ -53,7 +53,7 @@ def convert_lead(
     Raises ``LEAD_ALREADY_CONVERTED`` for a converted lead and ``NOT_FOUND`` for an unknown one.
     """
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         lead: Lead | None = uow.leads.get_for_update(lead_id)
         if lead is None:
             raise NotFoundError(f"there is no lead {lead_id}", field="lead")

@@ -47,9 +47,9 @@ def create_lead(
     Raises ``ValidationError`` naming the first bad field; nothing is written then.
     """
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         lead = build_lead(ctx, uow, viewer, values, products)
-        definitions = uow.custom_fields.definitions(RecordType.LEAD)
+        definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
         lead.custom = coerce_custom_values(definitions, dict(custom or {}), creating=True)
         uow.leads.add(lead)
         uow.custom_fields.set_values(definitions, lead.id, lead.custom)
@@ -57,7 +57,7 @@ def create_lead(
         audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
                       {**_audit_values(lead), **{f"custom.{k}": v for k, v in lead.custom.items()}})
         uow.commit()
-        return _details(uow, lead)
+        return _details(ctx, uow, lead)
 
 
 def build_lead(
@@ -67,11 +67,11 @@ def build_lead(
     """Validate input into a new ``Lead`` (not stored). Shared by single capture and bulk paths."""
     cleaned = clean_lead_fields(values, ctx.contact_points, country_hint=ctx.phone_region)
     ensure_complete(cleaned.get("last_name"), cleaned.get("company"))  # type: ignore[arg-type]
-    statuses = uow.statuses.list()
+    statuses = ctx.config(uow).statuses
     status = default_status(statuses)
     if values.get("status"):
         status = find_status(statuses, str(values["status"]))
-    source = _source(uow, values.get("source"))
+    source = _source(ctx, uow, values.get("source"))
     owner = resolve_user(uow, values.get("owner")) or viewer.user  # type: ignore[arg-type]
     viewer.ensure_can_assign(owner)
     now = ctx.now()
@@ -86,15 +86,15 @@ def build_lead(
 
 def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
     with ctx.reader() as uow:
-        lead = _load(uow, load_viewer(uow, actor_id), lead_id)
-        return _details(uow, lead)
+        lead = _load(uow, load_viewer(uow, actor_id, ctx), lead_id)
+        return _details(ctx, uow, lead)
 
 
 def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page) -> list[LeadDetails]:
     with ctx.reader() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         leads = uow.leads.list(query, page, visible_owner_ids=viewer.readable_owner_ids(RecordType.LEAD))
-        return _describe_many(uow, leads)
+        return _describe_many(ctx, uow, leads)
 
 
 def resolve_lead_query(
@@ -104,7 +104,8 @@ def resolve_lead_query(
     """Turn labels and e-mails from a transport into a ``LeadQuery`` of ids, refusing unknown names."""
     owner_ids = resolve_query_owners(ctx, list(owners))
     with ctx.reader() as uow:
-        all_statuses, all_sources = uow.statuses.list(), uow.sources.list()
+        config = ctx.config(uow)
+        all_statuses, all_sources = config.statuses, config.sources
     return LeadQuery(
         status_ids=tuple(find_status(all_statuses, s).id for s in statuses if s),
         source_ids=tuple(find_source(all_sources, s).id for s in sources if s),
@@ -121,7 +122,7 @@ def update_lead(
     """Change fields of an unconverted lead the actor may edit. With ``expected_version`` the
     update is refused (``STALE_RECORD``) if someone changed the lead since it was read."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         lead = _load(uow, viewer, lead_id, for_update=True, edit=True)
         lead.ensure_editable()
         if expected_version is not None:
@@ -132,23 +133,23 @@ def update_lead(
         if products is not None:
             history += _replace_products(uow, viewer, lead, products, now)
         if custom:
-            history += _change_custom(uow, viewer, lead, custom, now)
+            history += _change_custom(ctx, uow, viewer, lead, custom, now)
         if not history:
-            return _details(uow, lead)
+            return _details(ctx, uow, lead)
         lead.updated_at = now
         uow.leads.save(lead)
         uow.audit.record_changes(history)
         if lead.status_id != old_status:
             uow.leads.record_status_change(lead.id, old_status, lead.status_id, viewer.id, now)
         uow.commit()
-        return _details(uow, lead)
+        return _details(ctx, uow, lead)
 
 
 def _apply_fields(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, changes: Mapping[str, object],
                   now: datetime) -> list[FieldChange]:
     cleaned = clean_lead_fields(changes, ctx.contact_points, country_hint=lead.country or ctx.phone_region)
     if "source" in changes:
-        source = _source(uow, changes["source"])
+        source = _source(ctx, uow, changes["source"])
         cleaned["source_id"] = source.id if source else None
     if changes.get("owner"):
         owner = resolve_user(uow, changes["owner"])  # type: ignore[arg-type]
@@ -158,7 +159,7 @@ def _apply_fields(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, cha
     before = lead.apply(cleaned)
     history = diff_fields(RecordType.LEAD, lead.id, before, cleaned, actor_id=viewer.id, at=now)
     if changes.get("status"):
-        statuses = uow.statuses.list()
+        statuses = ctx.config(uow).statuses
         new_status = find_status(statuses, str(changes["status"]))
         if new_status.id != lead.status_id:
             old_label = next(s.label for s in statuses if s.id == lead.status_id)
@@ -177,9 +178,9 @@ def _replace_products(uow: Any, viewer: Viewer, lead: Lead, products: Sequence[M
                        {"products": _render_products(lead.products)}, actor_id=viewer.id, at=now)
 
 
-def _change_custom(uow: Any, viewer: Viewer, lead: Lead, custom: Mapping[str, object],
+def _change_custom(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, custom: Mapping[str, object],
                    now: datetime) -> list[FieldChange]:
-    definitions = uow.custom_fields.definitions(RecordType.LEAD)
+    definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
     old_custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
     new_custom = coerce_custom_values(definitions, dict(custom), creating=False)
     uow.custom_fields.set_values(definitions, lead.id, new_custom)
@@ -190,7 +191,7 @@ def _change_custom(uow: Any, viewer: Viewer, lead: Lead, custom: Mapping[str, ob
 def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_version: int | None = None) -> None:
     """Delete an unconverted lead the actor may edit (a converted lead is kept for its lineage)."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         lead = _load(uow, viewer, lead_id, for_update=True, edit=True)
         lead.ensure_editable()
         if expected_version is not None and expected_version != lead.version:
@@ -204,7 +205,7 @@ def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_ve
 
 def lead_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[Any]:
     with ctx.reader() as uow:
-        _load(uow, load_viewer(uow, actor_id), lead_id)
+        _load(uow, load_viewer(uow, actor_id, ctx), lead_id)
         return list(uow.audit.history(RecordType.LEAD, lead_id))
 
 
@@ -227,10 +228,10 @@ def _audit_values(lead: Lead) -> dict[str, object]:
     return values
 
 
-def _source(uow: Any, reference: object) -> LeadSource | None:
+def _source(ctx: ServiceContext, uow: Any, reference: object) -> LeadSource | None:
     if reference in (None, ""):
         return None
-    source = find_source(uow.sources.list(), str(reference))
+    source = find_source(ctx.config(uow).sources, str(reference))
     ensure_selectable(source)
     return source
 
@@ -252,16 +253,21 @@ def _render_products(lines: Sequence[ProductInterest]) -> str | None:
     return rendered or None
 
 
-def _details(uow: Any, lead: Lead) -> LeadDetails:
-    return _describe_many(uow, [lead])[0]
+def _details(ctx: ServiceContext, uow: Any, lead: Lead) -> LeadDetails:
+    return _describe_many(ctx, uow, [lead])[0]
 
 
-def _describe_many(uow: Any, leads: list[Lead]) -> list[LeadDetails]:
-    statuses = {s.id: s for s in uow.statuses.list()}
-    sources = {s.id: s for s in uow.sources.list()}
-    owners = uow.users.get_many({lead.owner_id for lead in leads if lead.owner_id})
-    definitions = uow.custom_fields.definitions(RecordType.LEAD)
-    custom = uow.custom_fields.values_for(definitions, [lead.id for lead in leads])
+def _describe_many(ctx: ServiceContext, uow: Any, leads: list[Lead]) -> list[LeadDetails]:
+    config = ctx.config(uow)
+    statuses = {s.id: s for s in config.statuses}
+    if any(lead.status_id not in statuses or (lead.owner_id and lead.owner_id not in config.users)
+           or (lead.source_id and lead.source_id not in {s.id for s in config.sources}) for lead in leads):
+        config = ctx.fresh_config(uow)  # a status, source or user made by another worker a moment ago
+        statuses = {s.id: s for s in config.statuses}
+    sources = {s.id: s for s in config.sources}
+    owners: dict[Any, User] = config.users
+    definitions = config.custom_fields_of(RecordType.LEAD)
+    custom = uow.custom_fields.values_for(definitions, [lead.id for lead in leads]) if definitions else {}
     return [
         LeadDetails(lead, statuses[lead.status_id], sources.get(lead.source_id),
                     owners.get(lead.owner_id), custom.get(lead.id, {}))

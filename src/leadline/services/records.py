@@ -41,7 +41,7 @@ REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "email
 def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Account:
     """A new account. ``website`` also sets the ``domain`` used to match leads to accounts."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         cleaned = clean_fields(ACCOUNT_FIELD_CLEANERS, values, ignore=REFERENCES)
         ensure_named(cleaned)
         now = ctx.now()
@@ -60,7 +60,7 @@ def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
 def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Contact:
     """A new contact at an account the actor may read."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
         cleaned = clean_fields(CONTACT_FIELD_CLEANERS, values, ignore=REFERENCES)
         ensure_named(cleaned, "last_name")
@@ -80,7 +80,7 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
     """Open an opportunity at an account. Its stage (default: the first open stage of the
     default process) sets probability and forecast category; the first stage is recorded."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
         cleaned = clean_fields(OPPORTUNITY_FIELD_CLEANERS, values, ignore=REFERENCES)
         ensure_named(cleaned)
@@ -109,7 +109,7 @@ def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
     """Change fields of an account, contact or opportunity the actor may edit; only the named
     fields change. Refused with ``STALE_RECORD`` if ``expected_version`` is no longer current."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         record = _editable(uow, viewer, kind, record_id, for_update=True)
         if expected_version is not None:
             record.version = expected_version
@@ -134,7 +134,7 @@ def delete_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
     """Delete a record the actor may edit. An account with contacts or opportunities, and a
     record a converted lead points to, are kept (``CONFLICT``)."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         record = _editable(uow, viewer, kind, record_id, for_update=True)
         if expected_version is not None and expected_version != record.version:
             raise StaleRecordError(f"the {kind} was changed by someone else; reload and retry", field="version")
@@ -156,7 +156,7 @@ class AccountDetails:
 def get_account(ctx: ServiceContext, actor_id: int, account_id: int) -> AccountDetails:
     """An account with the contacts and opportunities the actor may read."""
     with ctx.reader() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         account = _readable(uow, viewer, "account", account_id)
         page = Page(limit=500, descending=False)
         contacts = RecordQuery(account_id=account_id, visible_owner_ids=viewer.readable_owner_ids(RecordType.CONTACT))
@@ -168,13 +168,13 @@ def get_account(ctx: ServiceContext, actor_id: int, account_id: int) -> AccountD
 def get_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> Any:
     """An account, contact or opportunity by id, if the actor may read it."""
     with ctx.reader() as uow:
-        return _readable(uow, load_viewer(uow, actor_id), kind, record_id)
+        return _readable(uow, load_viewer(uow, actor_id, ctx), kind, record_id)
 
 
 def list_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQuery, page: Page) -> list[Any]:
     """A page of the records of ``kind`` that match ``query`` and that the actor may read."""
     with ctx.reader() as uow:
-        viewer = load_viewer(uow, actor_id)
+        viewer = load_viewer(uow, actor_id, ctx)
         visible = dataclasses.replace(query, visible_owner_ids=viewer.readable_owner_ids(RecordType(kind)))
         return list(getattr(uow, _repository(kind)).list(visible, page))
 
@@ -182,7 +182,7 @@ def list_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQue
 def record_history(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> list[Any]:
     """The field history of a record the actor may read, oldest first."""
     with ctx.reader() as uow:
-        _readable(uow, load_viewer(uow, actor_id), kind, record_id)
+        _readable(uow, load_viewer(uow, actor_id, ctx), kind, record_id)
         return list(uow.audit.history(RecordType(kind), record_id))
 
 

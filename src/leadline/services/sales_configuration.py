@@ -64,6 +64,7 @@ def add_process(ctx: ServiceContext, actor_id: int, name: str, *, copy_stages_fr
                 stage.forecast_category, stage.is_closed, stage.is_won, stage.is_active,
             ))
         uow.commit()
+        ctx.cache.invalidate()
         return process
 
 
@@ -83,6 +84,7 @@ def add_stage(
         uow.stages.add_stage(stage)
         audit_created(uow, "opportunity_stage", stage.id, actor_id, ctx.now(), fields_of(stage))
         uow.commit()
+        ctx.cache.invalidate()
         return stage
 
 
@@ -117,6 +119,7 @@ def update_stage(
         uow.stages.save_stages([chosen])
         audit_changed(uow, "opportunity_stage", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
         uow.commit()
+        ctx.cache.invalidate()
         return chosen
 
 
@@ -138,6 +141,7 @@ def add_custom_field(
         uow.custom_fields.add(definition)
         audit_created(uow, "custom_field", definition.id, actor_id, ctx.now(), fields_of(definition))
         uow.commit()
+        ctx.cache.invalidate()
         return definition
 
 

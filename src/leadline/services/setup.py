@@ -57,4 +57,5 @@ def initialise_organisation(
             else:
                 admin = existing
         uow.commit()
+        ctx.cache.invalidate()
     return SetupResult(seeded, admin)

@@ -50,6 +50,7 @@ def add_user(
         uow.users.add(user, created_at=ctx.now(), password_hash=password_hash)
         audit_created(uow, "user", user.id, actor_id, ctx.now(), fields_of(user))
         uow.commit()
+        ctx.cache.invalidate()
         return user
 
 
