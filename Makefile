@@ -39,6 +39,7 @@ unit: setup
 
 bench: setup
 	$(BIN)/python bench/bench_insert_leads.py --rows 100000 --runs 3 --postgres "$(LEADLINE_TEST_POSTGRES_URL)"
+	$(BIN)/python bench/bench_api.py --leads 10000 --runs 3 --duration 10 --postgres "$(LEADLINE_TEST_POSTGRES_URL)"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

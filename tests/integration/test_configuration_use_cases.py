@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from leadline.domain.errors import (
@@ -94,3 +96,24 @@ def test_the_role_hierarchy_refuses_unknown_managers_and_duplicate_emails(ctx: S
     with pytest.raises(Exception) as error:
         users.add_user(ctx, admin_id, name="Lost", email="lost@example.com", manager="ghost@example.com")
     assert getattr(error.value, "code", "") == "NOT_FOUND"
+
+
+def test_a_configuration_change_is_seen_at_once_by_the_process_that_made_it(ctx: ServiceContext,
+                                                                             admin_id: int) -> None:
+    leads.create_lead(ctx, admin_id, {"last_name": "Before", "company": "C"})  # warms the cache
+    configuration.add_source(ctx, admin_id, "Webinar")
+    assert leads.create_lead(ctx, admin_id, {"last_name": "After", "company": "C", "source": "Webinar"}).source
+    configuration.set_source_active(ctx, admin_id, "Webinar", False)
+    with pytest.raises(ValidationError):
+        leads.create_lead(ctx, admin_id, {"last_name": "Late", "company": "C", "source": "Webinar"})
+
+
+def test_a_status_added_by_another_worker_is_found_despite_a_stale_cache(ctx: ServiceContext,
+                                                                          admin_id: int) -> None:
+    from leadline.services.cache import ConfigCache
+
+    other_worker = dataclasses.replace(ctx, cache=ConfigCache(ttl=3600))
+    lead = leads.create_lead(other_worker, admin_id, {"last_name": "Stale", "company": "C"})  # warms its cache
+    configuration.add_status(ctx, admin_id, "Nurturing", "working")  # this worker's write
+    leads.update_lead(ctx, admin_id, lead.lead.id, {"status": "Nurturing"})
+    assert leads.get_lead(other_worker, admin_id, lead.lead.id).status.label == "Nurturing"

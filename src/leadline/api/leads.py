@@ -19,6 +19,7 @@ from leadline.api.schemas import (
     LeadFields,
     LeadPublic,
     Page,
+    ProductLineOut,
     given,
 )
 from leadline.domain.ids import parse_record_id
@@ -34,21 +35,28 @@ Limit = Annotated[int, Parameter(ge=1, le=500, description="Page size.")]
 
 def lead_public(details: LeadDetails) -> LeadPublic:
     lead = details.lead
-    values = {name: getattr(lead, name) for name in LeadPublic.__struct_fields__ if hasattr(lead, name)}
-    values.update(
-        id=str(lead.id), source=details.source.label if details.source else None,
-        source_id=str(lead.source_id) if lead.source_id else None, status=details.status.label,
-        status_id=str(lead.status_id), status_kind=details.status.kind.value,
-        rating=lead.rating.value if lead.rating else None,
-        owner_id=str(lead.owner_id) if lead.owner_id else None,
+
+    def ref(value: int | None) -> str | None:
+        return str(value) if value else None
+
+    return LeadPublic(
+        id=str(lead.id), first_name=lead.first_name, last_name=lead.last_name, company=lead.company,
+        email=lead.email, phone=lead.phone, title=lead.title, industry=lead.industry, website=lead.website,
+        street=lead.street, city=lead.city, state=lead.state, postal_code=lead.postal_code, country=lead.country,
+        annual_revenue=lead.annual_revenue, number_of_employees=lead.number_of_employees,
+        source=details.source.label if details.source else None, source_id=ref(lead.source_id),
+        status=details.status.label, status_id=str(lead.status_id), status_kind=details.status.kind.value,
+        rating=lead.rating.value if lead.rating else None, currency=lead.currency,
+        budget_amount=lead.budget_amount, purchase_timeframe=lead.purchase_timeframe,
+        is_decision_maker=lead.is_decision_maker, description=lead.description, owner_id=ref(lead.owner_id),
         owner_email=details.owner.email if details.owner else None,
-        products=[{"product": p.product_name, "quantity": p.quantity, "estimated_unit_price": p.estimated_unit_price}
-                  for p in lead.products],
-        custom=details.custom,
-        **{f"converted_{k}_id": str(getattr(lead, f"converted_{k}_id")) if getattr(lead, f"converted_{k}_id")
-           else None for k in ("account", "contact", "opportunity")},
+        products=[ProductLineOut(product=p.product_name, quantity=p.quantity,
+                                 estimated_unit_price=p.estimated_unit_price) for p in lead.products],
+        custom=details.custom, converted_at=lead.converted_at, converted_account_id=ref(lead.converted_account_id),
+        converted_contact_id=ref(lead.converted_contact_id),
+        converted_opportunity_id=ref(lead.converted_opportunity_id),
+        created_at=lead.created_at, updated_at=lead.updated_at, version=lead.version,
     )
-    return msgspec.convert(values, LeadPublic, from_attributes=True)
 
 
 def _split(data: LeadFields) -> tuple[dict[str, Any], list[dict[str, Any]] | None, dict[str, Any] | None]:

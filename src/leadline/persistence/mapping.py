@@ -28,14 +28,24 @@ def _column_names(row_cls: type) -> frozenset[str]:
 def to_domain(cls: type[T], row: Any, **extra: Any) -> T:
     """Build domain object ``cls`` from the same-named attributes of ``row``: an ORM row object,
     or a Core result row (faster: no identity map) whose keys are the column names."""
-    mapping = getattr(row, "_mapping", None)
-    if mapping is not None:
-        values = {name: mapping[name] for name in _field_names(cls) if name in mapping}
+    fields = getattr(row, "_fields", None)
+    if fields is not None:
+        names, read = _row_reader(cls, fields)
+        values = dict(zip(names, read(row), strict=True))
     else:
         columns = _column_names(type(row))
         values = {name: getattr(row, name) for name in _field_names(cls) if name in columns}
     values.update(extra)
     return cls(**values)
+
+
+@cache
+def _row_reader(cls: type, row_fields: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """For Core rows with these columns: the fields of ``cls`` they hold and a getter of them all."""
+    present = set(row_fields)
+    names = tuple(name for name in _field_names(cls) if name in present)
+    getter = attrgetter(*names)
+    return names, (getter if len(names) > 1 else lambda row: (getter(row),))
 
 
 @cache

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, delete, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import Select, bindparam, delete, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from leadline.domain.accounts import Account, Contact
@@ -26,6 +27,19 @@ from leadline.persistence.rows import (
 )
 
 D = TypeVar("D")
+
+
+@cache
+def _by_id(table: Any) -> Select[Any]:
+    """One prepared statement per table: building a statement costs more than running it."""
+    return select(table).where(table.c.id == bindparam("id"))
+
+
+_PRODUCTS_OF = (
+    select(LeadProductInterestRow.__table__)
+    .where(LeadProductInterestRow.lead_id.in_(bindparam("ids", expanding=True)))
+    .order_by(LeadProductInterestRow.lead_id, LeadProductInterestRow.position)
+)
 
 
 def _paginate(query: Select[Any], row: Any, page: Page) -> Select[Any]:
@@ -78,8 +92,7 @@ class RecordRepository(Generic[D]):
         return len(items)
 
     def get(self, record_id: int) -> D | None:
-        table = self.row_class.__table__
-        row = self.session.execute(select(table).where(table.c.id == record_id)).first()
+        row = self.session.execute(_by_id(self.row_class.__table__), {"id": record_id}).first()
         return to_domain(self.domain_class, row) if row else None
 
     def get_for_update(self, record_id: int) -> D | None:
@@ -150,12 +163,7 @@ class LeadRepository(RecordRepository[Lead]):
 
     def products_of(self, lead_ids: list[int]) -> dict[int, list[ProductInterest]]:
         result: dict[int, list[ProductInterest]] = {lid: [] for lid in lead_ids}
-        query = (
-            select(LeadProductInterestRow.__table__)
-            .where(LeadProductInterestRow.lead_id.in_(lead_ids))
-            .order_by(LeadProductInterestRow.lead_id, LeadProductInterestRow.position)
-        )
-        for row in self.session.execute(query):
+        for row in self.session.execute(_PRODUCTS_OF, {"ids": lead_ids}):
             result[row.lead_id].append(to_domain(ProductInterest, row))
         return result
 
