@@ -54,9 +54,11 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _no_default_secret_in_production(self) -> Settings:
-        if self.environment is Environment.PRODUCTION and self.secret_key == DEV_SECRET:
-            raise ValueError("LEADLINE_SECRET_KEY must be set to a real secret in production")
+    def _no_default_secret_outside_development(self) -> Settings:
+        if self.environment is not Environment.DEVELOPMENT and self.secret_key == DEV_SECRET:
+            raise ValueError(f"LEADLINE_SECRET_KEY must be set to a real secret in {self.environment.value}")
+        if self.environment is not Environment.DEVELOPMENT and len(self.secret_key) < 32:
+            raise ValueError("LEADLINE_SECRET_KEY must be at least 32 characters")
         return self
 
     @property

@@ -21,6 +21,7 @@ from leadline import __version__
 from leadline.api.admin import ConfigurationController, PeopleController, health, sign_in
 from leadline.api.deps import provide_actor, provide_context
 from leadline.api.leads import LeadController
+from leadline.api.parts import PartsController
 from leadline.api.problems import EXCEPTION_HANDLERS
 from leadline.api.records import AccountController, ContactController, OpportunityController
 from leadline.bootstrap import Application, build_application
@@ -44,7 +45,8 @@ def create_app(application: Application | None = None) -> Litestar:
     api = Router(
         path=API,
         route_handlers=[LeadController, AccountController, ContactController, OpportunityController,
-                        ConfigurationController, PeopleController, sign_in, health, openapi_document],
+                        ConfigurationController, PeopleController, PartsController, sign_in, health,
+                        openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},
     )

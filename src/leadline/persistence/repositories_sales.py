@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from leadline.domain.activities import Activity, RecordRef
@@ -52,10 +52,17 @@ class ProductRepository:
         query = select(LineItemRow).where(LineItemRow.opportunity_id == opportunity_id).order_by(LineItemRow.id)
         return [to_domain(LineItem, r) for r in self.session.scalars(query)]
 
-    def add_contact_role(self, opportunity_id: int, contact_id: int, role: str, is_primary: bool) -> None:
+    def add_contact_role(self, opportunity_id: int, contact_id: int, role: str, is_primary: bool) -> int:
+        role_id = new_id()
         self.session.add(ContactRoleRow(
-            id=new_id(), opportunity_id=opportunity_id, contact_id=contact_id, role=role, is_primary=is_primary,
+            id=role_id, opportunity_id=opportunity_id, contact_id=contact_id, role=role, is_primary=is_primary,
         ))
+        return role_id
+
+    def remove_line_item(self, opportunity_id: int, item_id: int) -> bool:
+        result = self.session.execute(delete(LineItemRow).where(
+            LineItemRow.id == item_id, LineItemRow.opportunity_id == opportunity_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def contact_roles(self, opportunity_id: int) -> list[tuple[int, str, bool]]:
         query = select(ContactRoleRow).where(ContactRoleRow.opportunity_id == opportunity_id)
@@ -106,6 +113,21 @@ class ActivityRepository:
             self.session.add(ActivityLinkRow(
                 activity_id=activity.id, record_type=link.record_type, record_id=link.record_id,
             ))
+
+    def get(self, activity_id: int) -> Activity | None:
+        row = self.session.get(ActivityRow, activity_id)
+        if row is None:
+            return None
+        activity = to_domain(Activity, row)
+        links = self.session.scalars(select(ActivityLinkRow).where(ActivityLinkRow.activity_id == activity_id))
+        activity.links = [RecordRef(link.record_type, link.record_id) for link in links]
+        return activity
+
+    def save(self, activity: Activity) -> None:
+        row = self.session.get(ActivityRow, activity.id)
+        assert row is not None
+        row.completed_at = activity.completed_at
+        row.owner_id = activity.owner_id
 
     def for_record(self, record_type: RecordType, record_id: int) -> list[Activity]:
         query = (

@@ -272,6 +272,17 @@ def _id(value: object, field: str) -> int:
     return parse_record_id(value, field=field)
 
 
+def read_any(uow: Any, viewer: Viewer, kind: str, record_id: int) -> Any:
+    """A lead, account, contact or opportunity the viewer may read (else ``NOT_FOUND``)."""
+    if kind == "lead":
+        lead = uow.leads.get(record_id)
+        if lead is None:
+            raise NotFoundError(f"there is no lead {record_id}", field="lead")
+        viewer.ensure_can_read(RecordType.LEAD, record_id, lead.owner_id)
+        return lead
+    return _readable(uow, viewer, kind, record_id)
+
+
 def _readable(uow: Any, viewer: Viewer, kind: str, record_id: int, *, for_update: bool = False) -> Any:
     """The record if it exists and the viewer may read it; otherwise not found (its existence is not told)."""
     repository = getattr(uow, _repository(kind))

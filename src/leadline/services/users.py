@@ -8,7 +8,7 @@ from leadline.domain.common import clean_text
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.users import Role, User, ensure_valid_manager, parse_role
-from leadline.services.access import audit_created, fields_of, load_actor, require_admin
+from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
 
 
@@ -86,3 +86,33 @@ def _owner_ids(ctx: ServiceContext, owners: list[str]) -> tuple[int, ...]:
     with ctx.reader() as uow:
         found = [resolve_user(uow, o) for o in wanted]
     return tuple(user.id for user in found if user is not None)
+
+
+def update_user(ctx: ServiceContext, actor_id: int, user: str | int, *, name: str | None = None,
+                role: str | None = None, manager: str | int | None = None, clear_manager: bool = False,
+                active: bool | None = None) -> User:
+    """Change a user (admins): name, role, manager (no loops) or active. The last active admin
+    cannot be demoted or deactivated; a deactivated user can no longer sign in or own new records."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        target = resolve_user(uow, user)
+        assert target is not None
+        before = fields_of(target)
+        if name is not None:
+            target.name = clean_text(name, field="name", max_length=120, required=True) or target.name
+        if role is not None:
+            target.role = parse_role(role)
+        if manager not in (None, "") or clear_manager:
+            boss = None if clear_manager else resolve_user(uow, manager)
+            ensure_valid_manager(target.id, boss.id if boss else None, uow.users.manager_of)
+            target.manager_id = boss.id if boss else None
+        if active is not None:
+            target.active = active
+        others = [u for u in uow.users.list() if u.role is Role.ADMIN and u.active and u.id != target.id]
+        if not others and not (target.role is Role.ADMIN and target.active):
+            raise ConflictError("the last active admin must stay an active admin", field="role")
+        uow.users.save(target)
+        audit_changed(uow, "user", target.id, actor_id, ctx.now(), before, fields_of(target))
+        uow.commit()
+        ctx.cache.invalidate()
+        return target

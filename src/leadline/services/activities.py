@@ -1,0 +1,86 @@
+"""Activities (tasks, calls, e-mails, meetings, notes) logged against records the actor may see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from leadline.domain.activities import Activity, ActivityKind, RecordRef
+from leadline.domain.common import clean_text
+from leadline.domain.custom_fields import RecordType
+from leadline.domain.errors import NotFoundError, ValidationError
+from leadline.domain.ids import new_id
+from leadline.services.access import audit_changed, audit_created, fields_of, load_viewer
+from leadline.services.context import ServiceContext
+from leadline.services.records import read_any
+from leadline.services.users import resolve_user
+
+
+def log_activity(
+    ctx: ServiceContext, actor_id: int, *, kind: str, subject: str, links: Sequence[tuple[str, int]],
+    body: str | None = None, due_at: datetime | None = None, owner: str | int | None = None,
+) -> Activity:
+    """Log an activity on one or more records, each of which the actor must be able to read."""
+    try:
+        activity_kind = ActivityKind(kind.strip().lower())
+    except ValueError:
+        allowed = ", ".join(k.value for k in ActivityKind)
+        raise ValidationError(f"{kind!r} is not an activity kind; use one of {allowed}", field="kind") from None
+    if not links:
+        raise ValidationError("an activity belongs to at least one record", field="links")
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        refs = [RecordRef(_record_type(kind_), read_any(uow, viewer, kind_, record_id).id)
+                for kind_, record_id in links]
+        assignee = resolve_user(uow, owner) or viewer.user
+        viewer.ensure_can_assign(assignee)
+        now = ctx.now()
+        activity = Activity(
+            id=new_id(), kind=activity_kind, created_at=now, owner_id=assignee.id, due_at=due_at, links=refs,
+            subject=clean_text(subject, field="subject", max_length=255, required=True) or "",
+            body=clean_text(body, field="body", max_length=32_000),
+        )
+        uow.activities.add(activity)
+        audit_created(uow, "activity", activity.id, viewer.id, now, fields_of(activity))
+        uow.commit()
+        return activity
+
+
+def list_activities(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> list[Activity]:
+    """The activities of a record the actor may read, newest first."""
+    with ctx.reader() as uow:
+        read_any(uow, load_viewer(uow, actor_id, ctx), kind, record_id)
+        return list(uow.activities.for_record(_record_type(kind), record_id))
+
+
+def complete_activity(ctx: ServiceContext, actor_id: int, activity_id: int) -> Activity:
+    """Mark a task done (its owner, or whoever may edit one of its records)."""
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        activity: Activity | None = uow.activities.get(activity_id)
+        if activity is None or not _may_see(uow, viewer, activity):
+            raise NotFoundError(f"there is no activity {activity_id}", field="activity")
+        if activity.completed_at is None:
+            activity.completed_at = ctx.now()
+            uow.activities.save(activity)
+            audit_changed(uow, "activity", activity.id, viewer.id, ctx.now(), {"completed_at": None},
+                          {"completed_at": activity.completed_at})
+            uow.commit()
+        return activity
+
+
+def _may_see(uow: object, viewer: object, activity: Activity) -> bool:
+    for link in activity.links:
+        try:
+            read_any(uow, viewer, link.record_type.value, link.record_id)  # type: ignore[arg-type]
+            return True
+        except NotFoundError:
+            continue
+    return False
+
+
+def _record_type(kind: str) -> RecordType:
+    try:
+        return RecordType(kind)
+    except ValueError:
+        raise ValidationError(f"{kind!r} is not a record kind", field="record_type") from None

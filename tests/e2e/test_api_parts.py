@@ -1,0 +1,85 @@
+"""Activities, products, line items, contact roles and user changes through the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from leadline.services.context import ServiceContext
+from tests.e2e.api_support import Caller, add_rep, make_app, token_for
+from tests.e2e.test_api import assert_problem
+
+
+@pytest.fixture
+def client(ctx: ServiceContext, engine: Any, admin_id: int) -> Iterator[TestClient[Any]]:
+    with TestClient(make_app(ctx, engine)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def admin(client: TestClient[Any], ctx: ServiceContext, admin_id: int) -> Caller:
+    return Caller(client, token_for(ctx, admin_id, admin_id))
+
+
+def test_an_activity_is_logged_on_records_listed_per_record_and_completed(admin: Caller) -> None:
+    lead = admin("POST", "/leads", json={"last_name": "Caller", "company": "Phone Co"}).json()
+    account = admin("POST", "/accounts", json={"name": "Phone Co"}).json()
+    task = admin("POST", "/activities", json={"kind": "task", "subject": "Call back", "links": [
+        {"record_type": "lead", "record_id": lead["id"]}, {"record_type": "account", "record_id": account["id"]}]})
+    assert task.status_code == 201, task.text
+    assert [a["subject"] for a in admin("GET", f"/leads/{lead['id']}/activities").json()] == ["Call back"]
+    assert [a["id"] for a in admin("GET", f"/accounts/{account['id']}/activities").json()] == [task.json()["id"]]
+    done = admin("POST", f"/activities/{task.json()['id']}/complete")
+    assert done.status_code == 201 and done.json()["completed_at"] is not None
+    assert_problem(admin("POST", "/activities", json={"kind": "fax", "subject": "x", "links": [
+        {"record_type": "lead", "record_id": lead["id"]}]}), 422, "VALIDATION_FAILED", "kind")
+
+
+def test_an_activity_on_a_record_the_caller_cannot_see_is_refused_as_not_found(
+    client: TestClient[Any], ctx: ServiceContext, admin_id: int
+) -> None:
+    owner, peer = add_rep(ctx, admin_id, "o@example.com"), add_rep(ctx, admin_id, "p@example.com")
+    lead = Caller(client, token_for(ctx, admin_id, owner))("POST", "/leads", json={"last_name": "L", "company": "C"})
+    as_peer = Caller(client, token_for(ctx, admin_id, peer))
+    refused = as_peer("POST", "/activities", json={"kind": "note", "subject": "peek", "links": [
+        {"record_type": "lead", "record_id": lead.json()["id"]}]})
+    assert_problem(refused, 404, "NOT_FOUND")
+    assert_problem(as_peer("GET", f"/leads/{lead.json()['id']}/activities"), 404, "NOT_FOUND")
+
+
+def test_line_items_and_contact_roles_belong_to_an_opportunity(admin: Caller) -> None:
+    product = admin("POST", "/products", json={"name": "Widget", "code": "W-1"}).json()
+    account = admin("POST", "/accounts", json={"name": "Buyer"}).json()
+    contact = admin("POST", "/contacts", json={"account_id": account["id"], "last_name": "Boss"}).json()
+    deal = admin("POST", "/opportunities", json={"account_id": account["id"], "name": "Widgets"}).json()
+    item = admin("POST", f"/opportunities/{deal['id']}/line-items", json={
+        "product_id": product["id"], "quantity": "3", "unit_price": "100", "discount_percent": "10"})
+    assert item.status_code == 201, item.text
+    assert item.json()["total"] == "270.0000"
+    role = admin("POST", f"/opportunities/{deal['id']}/contact-roles", json={
+        "contact_id": contact["id"], "role": "economic buyer", "is_primary": True})
+    assert role.status_code == 201, role.text
+    assert admin("GET", f"/opportunities/{deal['id']}/contact-roles").json() == [
+        {"contact_id": contact["id"], "role": "economic_buyer", "is_primary": True}]
+    duplicate = admin("POST", f"/opportunities/{deal['id']}/contact-roles", json={
+        "contact_id": contact["id"], "role": "economic_buyer"})
+    assert_problem(duplicate, 409, "CONFLICT")
+    assert admin("DELETE", f"/opportunities/{deal['id']}/line-items/{item.json()['id']}").status_code == 204
+    assert admin("GET", f"/opportunities/{deal['id']}/line-items").json() == []
+
+
+def test_an_admin_changes_a_users_role_and_manager_but_never_removes_the_last_admin(
+    admin: Caller, ctx: ServiceContext, admin_id: int
+) -> None:
+    rep = add_rep(ctx, admin_id, "rep@example.com")
+    boss = add_rep(ctx, admin_id, "boss@example.com")
+    changed = admin("PATCH", f"/users/{rep}", json={"role": "manager", "manager": "boss@example.com"})
+    assert (changed.json()["role"], changed.json()["manager_id"]) == ("manager", str(boss))
+    loop = admin("PATCH", f"/users/{boss}", json={"manager": "rep@example.com"})
+    assert_problem(loop, 422, "VALIDATION_FAILED", "manager")
+    assert_problem(admin("PATCH", f"/users/{admin_id}", json={"active": False}), 409, "CONFLICT")
+    deactivated = admin("PATCH", f"/users/{rep}", json={"active": False})
+    assert deactivated.json()["active"] is False
