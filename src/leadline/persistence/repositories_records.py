@@ -82,7 +82,8 @@ class RecordRepository(Generic[D]):
         self.session = session
 
     def add(self, record: D) -> None:
-        self.session.add(self.row_class(**row_values(self.row_class, record)))
+        """Insert now (a Core insert: no ORM unit-of-work bookkeeping for a row we never reload)."""
+        self.session.execute(insert(self.row_class.__table__), [row_values(self.row_class, record)])
 
     def add_many(self, records: Iterable[D]) -> int:
         """Insert many records with one executemany (no ORM unit of work, no RETURNING)."""
@@ -129,7 +130,6 @@ class LeadRepository(RecordRepository[Lead]):
 
     def add(self, record: Lead) -> None:
         super().add(record)
-        self.session.flush()
         self._insert_products(record.id, record.products)
 
     def add_many(self, records: Iterable[Lead]) -> int:
