@@ -10,7 +10,7 @@ from litestar import Controller, Response
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from leadline.api.routes import RecordId, api_get, api_patch, api_post
+from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
 from leadline.api.schemas import present
 from leadline.services import auth, configuration, sales_configuration, sharing, users
 from leadline.services.access import fields_of
@@ -127,6 +127,10 @@ class ConfigurationController(Controller):
         from leadline.domain.statuses import find_status
 
         return _plain(result or find_status(configuration.list_statuses(ctx), key))
+
+    @api_delete("/statuses/{status_id:int}", summary="Delete an unused lead status (admin)", status_code=204)
+    def delete_status(self, ctx: ServiceContext, actor: int, status_id: RecordId) -> None:
+        configuration.delete_status(ctx, actor, str(status_id))
 
     @api_get("/sources", summary="List lead sources")
     def list_sources(self, ctx: ServiceContext, actor: int) -> list[dict[str, Any]]:
