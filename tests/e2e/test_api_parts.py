@@ -83,3 +83,40 @@ def test_an_admin_changes_a_users_role_and_manager_but_never_removes_the_last_ad
     assert_problem(admin("PATCH", f"/users/{admin_id}", json={"active": False}), 409, "CONFLICT")
     deactivated = admin("PATCH", f"/users/{rep}", json={"active": False})
     assert deactivated.json()["active"] is False
+
+
+def test_deleting_a_record_others_still_point_to_is_a_conflict_not_an_error(admin: Caller) -> None:
+    account = admin("POST", "/accounts", json={"name": "Held"}).json()
+    contact = admin("POST", "/contacts", json={"account_id": account["id"], "last_name": "Held"}).json()
+    deal = admin("POST", "/opportunities", json={"account_id": account["id"], "name": "Held deal"}).json()
+    admin("POST", f"/opportunities/{deal['id']}/contact-roles", json={"contact_id": contact["id"], "role": "champion"})
+    assert_problem(admin("DELETE", f"/contacts/{contact['id']}"), 409, "CONFLICT")
+    added = admin("POST", "/config/statuses", json={"label": "Parked", "kind": "working"}).json()
+    lead = admin("POST", "/leads", json={"last_name": "P", "company": "C", "status": "Parked"}).json()
+    admin("PATCH", f"/leads/{lead['id']}", json={"status": "Open"})  # Parked now only in the history
+    assert_problem(admin("DELETE", f"/config/statuses/{added['id']}"), 409, "CONFLICT")
+
+
+def test_a_conversion_with_a_stale_if_match_is_refused_and_converts_nothing(admin: Caller) -> None:
+    lead = admin("POST", "/leads", json={"last_name": "Stale", "company": "Stale Co"}).json()
+    admin("PATCH", f"/leads/{lead['id']}", json={"title": "Changed"})
+    refused = admin("POST", f"/leads/{lead['id']}/convert", json={}, headers={"If-Match": '"v1"'})
+    assert_problem(refused, 412, "STALE_RECORD")
+    assert admin("GET", f"/leads/{lead['id']}").json()["converted_at"] is None
+    twice = admin("POST", f"/leads/{lead['id']}/convert", json={"create_opportunity": False})
+    assert twice.status_code == 201
+    assert_problem(admin("POST", f"/leads/{lead['id']}/convert", json={}), 409, "LEAD_ALREADY_CONVERTED")
+
+
+def test_only_the_owner_or_an_editor_completes_a_task(client: TestClient[Any], ctx: ServiceContext,
+                                                      admin_id: int) -> None:
+    from leadline.services.sharing import set_sharing
+
+    set_sharing(ctx, admin_id, "lead", "public_read_only")
+    owner, peer = add_rep(ctx, admin_id, "own@example.com"), add_rep(ctx, admin_id, "peer@example.com")
+    as_owner, as_peer = Caller(client, token_for(ctx, admin_id, owner)), Caller(client, token_for(ctx, admin_id, peer))
+    lead = as_owner("POST", "/leads", json={"last_name": "T", "company": "C"}).json()
+    task = as_owner("POST", "/activities", json={"kind": "task", "subject": "Follow up", "links": [
+        {"record_type": "lead", "record_id": lead["id"]}]}).json()
+    assert_problem(as_peer("POST", f"/activities/{task['id']}/complete"), 403, "PERMISSION_DENIED")
+    assert as_owner("POST", f"/activities/{task['id']}/complete").status_code == 201

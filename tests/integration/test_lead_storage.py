@@ -139,3 +139,25 @@ def test_bulk_add_writes_leads_and_their_products_in_one_statement(ctx: ServiceC
         assert uow.leads.count() == 250
         sample = uow.leads.get(batch[17].id)
         assert sample.budget_amount == Decimal("10.5") and sample.products[0].quantity == Decimal(2)
+
+
+def test_a_unit_of_work_that_fails_to_open_leaves_the_thread_able_to_open_the_next(ctx: ServiceContext) -> None:
+    engine = ctx.uow_factory().engine
+
+    def broken_factory() -> None:
+        raise ConnectionError("database went away")
+
+    with pytest.raises(ConnectionError):
+        with SqlUnitOfWork(engine, broken_factory):  # type: ignore[arg-type]
+            pass
+    with SqlUnitOfWork(engine, read_only=True) as uow:
+        assert uow.leads.count() == 0
+
+
+def test_a_unit_of_work_inside_another_is_refused_at_once(ctx: ServiceContext) -> None:
+    from leadline.persistence.unit_of_work import NestedUnitOfWorkError
+
+    with ctx.reader():
+        with pytest.raises(NestedUnitOfWorkError):
+            with ctx.reader():
+                pass

@@ -116,17 +116,8 @@ class ConfigurationController(Controller):
 
     @api_patch("/statuses/{status_id:int}", summary="Rename, make default or deactivate (admin)")
     def change_status(self, ctx: ServiceContext, actor: int, status_id: RecordId, data: StatusChange) -> dict[str, Any]:
-        key = str(status_id)
-        result = None
-        if data.label is not None:
-            result = configuration.rename_status(ctx, actor, key, data.label)
-        if data.is_default:
-            result = configuration.set_default_status(ctx, actor, key)
-        if data.is_active is False:
-            result = configuration.deactivate_status(ctx, actor, key)
-        from leadline.domain.statuses import find_status
-
-        return _plain(result or find_status(configuration.list_statuses(ctx), key))
+        return _plain(configuration.change_status(ctx, actor, str(status_id), label=data.label,
+                                                  is_default=data.is_default, is_active=data.is_active))
 
     @api_delete("/statuses/{status_id:int}", summary="Delete an unused lead status (admin)", status_code=204)
     def delete_status(self, ctx: ServiceContext, actor: int, status_id: RecordId) -> None:
@@ -142,14 +133,8 @@ class ConfigurationController(Controller):
 
     @api_patch("/sources/{source_id:int}", summary="Rename or (de)activate a source (admin)")
     def change_source(self, ctx: ServiceContext, actor: int, source_id: RecordId, data: SourceChange) -> dict[str, Any]:
-        key = str(source_id)
-        if data.label is not None:
-            configuration.rename_source(ctx, actor, key, data.label)
-        if data.is_active is not None:
-            configuration.set_source_active(ctx, actor, key, data.is_active)
-        from leadline.domain.sources import find_source
-
-        return _plain(find_source(configuration.list_sources(ctx), key))
+        return _plain(configuration.change_source(ctx, actor, str(source_id), label=data.label,
+                                                  is_active=data.is_active))
 
     @api_get("/processes", summary="List sales processes")
     def list_processes(self, ctx: ServiceContext, actor: int) -> list[dict[str, Any]]:
@@ -207,9 +192,8 @@ class PeopleController(Controller):
 
     @api_post("/users", summary="Add a user (admin)")
     def add_user(self, ctx: ServiceContext, actor: int, data: UserIn) -> dict[str, Any]:
-        password_hash = auth.hash_password(data.password) if data.password is not None else None
         return _plain(users.add_user(ctx, actor, name=data.name, email=data.email, role=data.role,
-                                     manager=data.manager, password_hash=password_hash))
+                                     manager=data.manager, password=data.password))
 
     @api_get("/me", summary="The signed-in user")
     def me(self, ctx: ServiceContext, actor: int) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import State
 
-from leadline.domain.errors import AuthenticationError, StaleRecordError, ValidationError
+from leadline.domain.errors import AuthenticationError, ValidationError
 from leadline.services.auth import authenticate_token
 from leadline.services.context import ServiceContext
 
@@ -42,9 +42,3 @@ def expected_version(request: Request[Any, Any, Any]) -> int | None:
     if not text.startswith("v") or not text[1:].isdigit():
         raise ValidationError(f"{header!r} is not an ETag of this API", field="If-Match")
     return int(text[1:])
-
-
-def ensure_matches(request: Request[Any, Any, Any], version: int) -> None:
-    wanted = expected_version(request)
-    if wanted is not None and wanted != version:
-        raise StaleRecordError("the record changed since you read it (If-Match does not match)", field="If-Match")

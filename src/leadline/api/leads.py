@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, Request, Response
 from litestar.params import Parameter
 
-from leadline.api.deps import ensure_matches, etag, expected_version
+from leadline.api.deps import etag, expected_version
 from leadline.api.idempotency import idempotent
 from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
 from leadline.api.schemas import (
@@ -140,11 +140,10 @@ class LeadController(Controller):
                      data: ConversionIn, body: bytes) -> Response[ConversionPublic]:
         """Convert into a contact at a new or existing account and, optionally, an opportunity."""
         def run() -> Response[ConversionPublic]:
-            current = lead_service.get_lead(ctx, actor, lead_id)
-            ensure_matches(request, current.lead.version)
             account_id = parse_record_id(data.account_id, field="account_id") if data.account_id else None
             result = conversion.convert_lead(ctx, actor, lead_id, account_id=account_id,
-                                             create_opportunity=data.create_opportunity, status=data.status)
+                                             create_opportunity=data.create_opportunity, status=data.status,
+                                             expected_version=expected_version(request))
             return Response(ConversionPublic(
                 lead_id=str(result.lead_id), account_id=str(result.account_id), contact_id=str(result.contact_id),
                 opportunity_id=str(result.opportunity_id) if result.opportunity_id else None,

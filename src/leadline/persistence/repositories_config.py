@@ -99,7 +99,9 @@ class _ListRepository:
             copy_onto(row, item)
 
     def delete(self, item_id: int) -> None:
-        self.session.execute(delete(self.row_class).where(self.row_class.id == item_id))  # type: ignore[attr-defined]
+        from leadline.persistence.repositories_records import delete_referenced
+
+        delete_referenced(self.session, delete(self.row_class).where(self.row_class.id == item_id))  # type: ignore[attr-defined]
 
 
 class StatusRepository(_ListRepository):

@@ -8,10 +8,11 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, bindparam, delete, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadline.domain.accounts import Account, Contact
-from leadline.domain.errors import StaleRecordError
+from leadline.domain.errors import ConflictError, StaleRecordError
 from leadline.domain.ids import new_id, new_ids
 from leadline.domain.leads import Lead, ProductInterest
 from leadline.domain.opportunities import Opportunity
@@ -27,6 +28,15 @@ from leadline.persistence.rows import (
 )
 
 D = TypeVar("D")
+
+
+def delete_referenced(session: Session, statement: Any) -> None:
+    """Run a DELETE; if other rows still refer to the row, raise ``ConflictError`` (not a 500)."""
+    try:
+        with session.begin_nested():
+            session.execute(statement)
+    except IntegrityError:
+        raise ConflictError("other records still refer to this one; remove or move them first") from None
 
 
 @cache
@@ -121,7 +131,8 @@ class RecordRepository(Generic[D]):
         return self.session.scalar(select(func.count()).select_from(self.row_class)) or 0
 
     def delete(self, record_id: int) -> None:
-        self.session.execute(delete(self.row_class.__table__).where(self.row_class.id == record_id))
+        """Delete now; a record other records still point to is refused with ``CONFLICT``."""
+        delete_referenced(self.session, delete(self.row_class.__table__).where(self.row_class.id == record_id))
 
 
 class LeadRepository(RecordRepository[Lead]):

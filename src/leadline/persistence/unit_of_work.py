@@ -61,13 +61,18 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         if getattr(_open, "depth", 0):
             raise NestedUnitOfWorkError("a unit of work is already open in this thread")
-        _open.depth = 1
         self._gate = None if self.read_only else write_gate(self.engine)
         if self._gate is not None:
             self._gate.__enter__()
-        self.session = self._factory()
-        if self.read_only:
-            self.session.connection(execution_options={"leadline_read_only": True})
+        try:
+            self.session = self._factory()
+            if self.read_only:
+                self.session.connection(execution_options={"leadline_read_only": True})
+        except BaseException:
+            if self._gate is not None:
+                self._gate.__exit__()
+            raise
+        _open.depth = 1  # only once fully open: a failed start leaves the thread usable
         session = self.session
         self.users = UserRepository(session)
         self.statuses = StatusRepository(session)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from copy import copy
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +35,8 @@ def load_viewer(uow: Any, actor_id: int, ctx: Any = None) -> Viewer:
     actor = config.users.get(actor_id)
     if actor is None or not actor.active:
         raise NotFoundError(f"there is no active user {actor_id}", field="actor")
-    viewer: Viewer = ctx.cache.get(("viewer", actor_id), lambda: Viewer.of(actor, config.hierarchy, config.sharing))
+    viewer: Viewer = ctx.cache.get(("viewer", actor_id),
+                                   lambda: Viewer.of(copy(actor), config.hierarchy, dict(config.sharing)))
     return viewer
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from leadline.domain.activities import Activity, ActivityKind, RecordRef
 from leadline.domain.common import clean_text
 from leadline.domain.custom_fields import RecordType
-from leadline.domain.errors import NotFoundError, ValidationError
+from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.services.access import audit_changed, audit_created, fields_of, load_viewer
 from leadline.services.context import ServiceContext
@@ -60,6 +61,9 @@ def complete_activity(ctx: ServiceContext, actor_id: int, activity_id: int) -> A
         activity: Activity | None = uow.activities.get(activity_id)
         if activity is None or not _may_see(uow, viewer, activity):
             raise NotFoundError(f"there is no activity {activity_id}", field="activity")
+        if activity.owner_id != viewer.id and not _may_edit_a_link(uow, viewer, activity):
+            raise PermissionDeniedError("only the task's owner or someone who may edit its records can complete it",
+                                        field="activity")
         if activity.completed_at is None:
             activity.completed_at = ctx.now()
             uow.activities.save(activity)
@@ -76,6 +80,17 @@ def _may_see(uow: object, viewer: object, activity: Activity) -> bool:
             return True
         except NotFoundError:
             continue
+    return False
+
+
+def _may_edit_a_link(uow: object, viewer: Any, activity: Activity) -> bool:
+    for link in activity.links:
+        try:
+            record = read_any(uow, viewer, link.record_type.value, link.record_id)
+        except NotFoundError:
+            continue
+        if viewer.can_edit(link.record_type, record.owner_id):
+            return True
     return False
 
 

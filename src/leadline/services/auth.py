@@ -11,22 +11,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
 from leadline.domain.common import clean_text
 from leadline.domain.errors import AuthenticationError, NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.users import User
 from leadline.services.access import audit_changed, audit_created, load_actor
 from leadline.services.context import ServiceContext
+from leadline.services.passwords import hash_password, password_matches
 from leadline.services.users import resolve_user
 
 TOKEN_PREFIX = "ll_"
-MIN_PASSWORD_LENGTH = 12
 MAX_TOKEN_DAYS = 3650
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("leadline-dummy-password")
 
 
 @dataclass(frozen=True)
@@ -38,12 +33,6 @@ class TokenInfo:
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
-
-
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"must be at least {MIN_PASSWORD_LENGTH} characters", field="password")
-    return _hasher.hash(password)
 
 
 def token_hash(token: str) -> str:
@@ -68,11 +57,7 @@ def authenticate_password(ctx: ServiceContext, email: str, password: str) -> int
     with ctx.reader() as uow:
         user = uow.users.get_by_email(email.strip()) if email else None
         stored = uow.users.password_hash(user.id) if user else None
-    try:
-        _hasher.verify(stored or _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        raise AuthenticationError("wrong e-mail or password") from None
-    if user is None or stored is None or not user.active:
+    if not password_matches(stored, password) or user is None or not user.active:
         raise AuthenticationError("wrong e-mail or password")
     return int(user.id)
 
@@ -148,7 +133,8 @@ def authenticate_token(ctx: ServiceContext, token: str) -> int:
 
 def _target(uow: object, actor: User, reference: str | int) -> User:
     target = resolve_user(uow, reference)
-    assert target is not None
+    if target is None:
+        raise ValidationError("name a user by e-mail or id", field="user")
     if target.id != actor.id and not actor.is_admin():
         raise PermissionDeniedError("only an admin may manage another user's credentials", field="user")
     return target

@@ -23,6 +23,7 @@ class ConfigCache:
         self._clock = clock
         self._lock = threading.Lock()
         self._entries: dict[Any, tuple[float, Any]] = {}
+        self._generation = 0
 
     def get(self, key: Any, load: Callable[[], T]) -> T:
         """The cached value of ``key``, loaded with ``load()`` when missing or older than ``ttl``."""
@@ -31,14 +32,17 @@ class ConfigCache:
         if entry is not None and now - entry[0] < self.ttl:
             value: T = entry[1]
             return value
+        generation = self._generation
         value = load()
         with self._lock:
-            self._entries[key] = (now, value)
+            if generation == self._generation:  # not if a write cleared the cache while we loaded
+                self._entries[key] = (now, value)
         return value
 
     def invalidate(self) -> None:
         """Forget everything: called after any write to configuration, users or tokens."""
         with self._lock:
+            self._generation += 1
             self._entries.clear()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from leadline.domain import statuses as status_rules
+from leadline.domain.errors import ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.sources import LeadSource, find_source
 from leadline.domain.statuses import LeadStatus, find_status, parse_status_kind
@@ -140,3 +141,50 @@ def set_source_active(ctx: ServiceContext, actor_id: int, source: str, active: b
         return chosen
 
 
+
+
+def change_status(ctx: ServiceContext, actor_id: int, status: str, *, label: str | None = None,
+                  is_default: bool | None = None, is_active: bool | None = None) -> LeadStatus:
+    """Rename, make default and/or deactivate one status in one transaction (admins). Reactivating
+    is refused here: a deactivated status stays retired."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        statuses = uow.statuses.list()
+        chosen = find_status(statuses, status)
+        before = fields_of(chosen)
+        if label is not None:
+            clean = status_rules.clean_label(label)
+            status_rules.ensure_label_free(clean, (s.label for s in statuses), exclude=chosen.label)
+            chosen.label = clean
+        if is_default:
+            status_rules.set_default(statuses, chosen)
+        if is_active is False:
+            status_rules.deactivate(statuses, chosen)
+        elif is_active and not chosen.is_active:
+            raise ValidationError("a deactivated status cannot be reactivated; add a new one", field="is_active")
+        uow.statuses.save_all(statuses)
+        audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
+        uow.commit()
+        ctx.cache.invalidate()
+        return chosen
+
+
+def change_source(ctx: ServiceContext, actor_id: int, source: str, *, label: str | None = None,
+                  is_active: bool | None = None) -> LeadSource:
+    """Rename and/or (de)activate one source in one transaction (admins)."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        sources = uow.sources.list()
+        chosen = find_source(sources, source)
+        before = fields_of(chosen)
+        if label is not None:
+            clean = status_rules.clean_label(label)
+            status_rules.ensure_label_free(clean, (s.label for s in sources), exclude=chosen.label)
+            chosen.label = clean
+        if is_active is not None:
+            chosen.is_active = is_active
+        uow.sources.save_all([chosen])
+        audit_changed(uow, "lead_source", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
+        uow.commit()
+        ctx.cache.invalidate()
+        return chosen

@@ -22,7 +22,7 @@ from leadline.domain.conversion import (
     opportunity_name,
 )
 from leadline.domain.custom_fields import RecordType
-from leadline.domain.errors import NotFoundError
+from leadline.domain.errors import LeadAlreadyConvertedError, NotFoundError, StaleRecordError
 from leadline.domain.history import diff_fields
 from leadline.domain.ids import new_id
 from leadline.domain.leads import Lead
@@ -45,7 +45,7 @@ class ConversionResult:
 
 def convert_lead(
     ctx: ServiceContext, actor_id: int, lead_id: int, *, account_id: int | None = None,
-    create_opportunity: bool = True, status: str | None = None,
+    create_opportunity: bool = True, status: str | None = None, expected_version: int | None = None,
 ) -> ConversionResult:
     """Convert ``lead_id``. With ``account_id`` the contact joins that account, whose empty
     fields are filled from the lead (never overwritten).
@@ -60,7 +60,10 @@ def convert_lead(
         viewer.ensure_can_edit(RecordType.LEAD, lead.id, lead.owner_id)
         statuses = uow.statuses.list()
         target_status = converted_status(statuses, status)
-        lead.ensure_editable()
+        if lead.is_converted():
+            raise LeadAlreadyConvertedError(f"lead {lead.id} was already converted", field="lead")
+        if expected_version is not None and expected_version != lead.version:
+            raise StaleRecordError("the lead changed since you read it", field="If-Match")
         now = ctx.now()
         result = ConversionResult(lead.id, 0, 0, None)
         account = _account(uow, viewer, lead, account_id, now, result)

@@ -4,10 +4,14 @@ after it (or ``abandon`` when it failed)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from leadline.domain.errors import ConflictError, ValidationError
 from leadline.services.context import ServiceContext
 
 MAX_KEY_LENGTH = 255
+#: A claimed key with no response after this long belongs to a request that died; a retry may take it.
+STALE_AFTER = timedelta(minutes=2)
 
 
 class IdempotencyKeyInUseError(ConflictError):
@@ -31,7 +35,12 @@ def begin(ctx: ServiceContext, actor_id: int, key: str, fingerprint: str) -> tup
     if existing.fingerprint != fingerprint:
         raise IdempotencyKeyReusedError("this key was used for a different request", field="Idempotency-Key")
     if existing.status_code is None:
-        raise IdempotencyKeyInUseError("a request with this key is still being processed", field="Idempotency-Key")
+        if ctx.now() - existing.created_at < STALE_AFTER:
+            raise IdempotencyKeyInUseError("a request with this key is still being processed",
+                                           field="Idempotency-Key")
+        # the first attempt died after claiming the key: let this retry take it over
+        abandon(ctx, actor_id, key)
+        return begin(ctx, actor_id, key, fingerprint)
     return existing.status_code, existing.response or "null"
 
 

@@ -7,6 +7,7 @@ status change, the first one included, lands in the lead's status history.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -125,8 +126,8 @@ def update_lead(
         viewer = load_viewer(uow, actor_id, ctx)
         lead = _load(uow, viewer, lead_id, for_update=True, edit=True)
         lead.ensure_editable()
-        if expected_version is not None:
-            lead.version = expected_version
+        if expected_version is not None and expected_version != lead.version:
+            raise StaleRecordError("the lead changed since you read it; reload and retry", field="version")
         now = ctx.now()
         old_status = lead.status_id
         history = _apply_fields(ctx, uow, viewer, lead, changes, now)
@@ -268,8 +269,9 @@ def _describe_many(ctx: ServiceContext, uow: Any, leads: list[Lead]) -> list[Lea
     owners: dict[Any, User] = config.users
     definitions = config.custom_fields_of(RecordType.LEAD)
     custom = uow.custom_fields.values_for(definitions, [lead.id for lead in leads]) if definitions else {}
+    # copies: the cached configuration is shared by every request and must not be changed through these
     return [
-        LeadDetails(lead, statuses[lead.status_id], sources.get(lead.source_id),
-                    owners.get(lead.owner_id), custom.get(lead.id, {}))
+        LeadDetails(lead, copy(statuses[lead.status_id]), copy(sources.get(lead.source_id)),
+                    copy(owners.get(lead.owner_id)), custom.get(lead.id, {}))
         for lead in leads
     ]

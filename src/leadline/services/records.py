@@ -111,8 +111,8 @@ def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         record = _editable(uow, viewer, kind, record_id, for_update=True)
-        if expected_version is not None:
-            record.version = expected_version
+        if expected_version is not None and expected_version != record.version:
+            raise StaleRecordError(f"the {kind} changed since you read it; reload and retry", field="version")
         before = fields_of(record)
         now = ctx.now()
         _apply(ctx, uow, viewer, kind, record, changes, now)

@@ -10,6 +10,7 @@ from leadline.domain.ids import new_id
 from leadline.domain.users import Role, User, ensure_valid_manager, parse_role
 from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
+from leadline.services.passwords import hash_password
 
 
 def build_user(ctx: ServiceContext, uow: Any, name: str, email: str, role: Role, manager_id: int | None) -> User:
@@ -40,11 +41,13 @@ def resolve_user(uow: Any, reference: str | int | None) -> User | None:
 
 def add_user(
     ctx: ServiceContext, actor_id: int, *, name: str, email: str, role: str = "rep",
-    manager: str | int | None = None, password_hash: str | None = None,
+    manager: str | int | None = None, password: str | None = None,
 ) -> User:
-    """Create a user (admins only). ``manager`` is an id or an e-mail address."""
+    """Create a user (admins only). ``manager`` is an id or an e-mail address; a ``password``
+    is checked and hashed with argon2."""
     with ctx.uow_factory() as uow:
         require_admin(load_actor(uow, actor_id))
+        password_hash = hash_password(password) if password is not None else None
         manager_user = resolve_user(uow, manager)
         user = build_user(ctx, uow, name, email, parse_role(role), manager_user.id if manager_user else None)
         uow.users.add(user, created_at=ctx.now(), password_hash=password_hash)
@@ -96,7 +99,8 @@ def update_user(ctx: ServiceContext, actor_id: int, user: str | int, *, name: st
     with ctx.uow_factory() as uow:
         require_admin(load_actor(uow, actor_id))
         target = resolve_user(uow, user)
-        assert target is not None
+        if target is None:
+            raise ValidationError("name a user by e-mail or id", field="user")
         before = fields_of(target)
         if name is not None:
             target.name = clean_text(name, field="name", max_length=120, required=True) or target.name
