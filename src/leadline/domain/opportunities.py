@@ -179,3 +179,14 @@ OPPORTUNITY_FIELD_CLEANERS: dict[str, Cleaner] = {
     "close_date": date_field, "type": parse_opportunity_type, "next_step": text_field(255),
     "description": text_field(32_000),
 }
+
+
+def default_process(processes: Iterable[SalesProcess]) -> SalesProcess:
+    """The process new opportunities follow: the one marked default, else the first active one."""
+    active = [p for p in processes if p.is_active]
+    for process in active:
+        if process.is_default:
+            return process
+    if not active:
+        raise ConfigurationError("no active sales process is configured", field="process")
+    return active[0]

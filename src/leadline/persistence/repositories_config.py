@@ -73,8 +73,6 @@ class UserRepository:
     def password_hash(self, user_id: int) -> str | None:
         return self.session.scalar(select(UserRow.password_hash).where(UserRow.id == user_id))
 
-    def count_admins(self) -> int:
-        return self.session.scalar(select(func.count()).select_from(UserRow).where(UserRow.role == "admin")) or 0
 
 
 class _ListRepository:

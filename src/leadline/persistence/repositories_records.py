@@ -194,9 +194,6 @@ class LeadRepository(RecordRepository[Lead]):
         statement = self._filtered(query).with_only_columns(func.count()).order_by(None)
         return self.session.scalar(statement) or 0
 
-    def find_by_email(self, email: str) -> list[int]:
-        return list(self.session.scalars(select(LeadRow.id).where(LeadRow.email == email)))
-
     def record_status_change(
         self, lead_id: int, from_status_id: int | None, to_status_id: int, actor_id: int | None, at: datetime
     ) -> None:

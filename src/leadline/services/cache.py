@@ -44,10 +44,3 @@ class ConfigCache:
         with self._lock:
             self._generation += 1
             self._entries.clear()
-
-
-class NoCache(ConfigCache):
-    """Always loads: for tools that must see every change at once."""
-
-    def get(self, key: Any, load: Callable[[], T]) -> T:
-        return load()

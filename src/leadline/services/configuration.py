@@ -29,8 +29,10 @@ def add_status(
         order = position if position is not None else max((s.order for s in statuses), default=-1) + 1
         status = LeadStatus(new_id(), clean, order, parse_status_kind(kind))
         if make_default:
+            previous = [s for s in statuses if s.is_default]
             status_rules.set_default([*statuses, status], status)
             uow.statuses.save_all(statuses)
+            _audit_default_lost(ctx, uow, actor_id, previous)
         uow.statuses.add(status)
         audit_created(uow, "lead_status", status.id, actor_id, ctx.now(), fields_of(status))
         uow.commit()
@@ -71,9 +73,11 @@ def set_default_status(ctx: ServiceContext, actor_id: int, status: str) -> LeadS
         require_admin(load_actor(uow, actor_id))
         statuses = uow.statuses.list()
         chosen = find_status(statuses, status)
+        previous = [s for s in statuses if s.is_default]
         status_rules.set_default(statuses, chosen)
         uow.statuses.save_all(statuses)
         audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), {"is_default": False}, {"is_default": True})
+        _audit_default_lost(ctx, uow, actor_id, [s for s in previous if s.id != chosen.id])
         uow.commit()
         ctx.cache.invalidate()
         return chosen
@@ -157,7 +161,9 @@ def change_status(ctx: ServiceContext, actor_id: int, status: str, *, label: str
             status_rules.ensure_label_free(clean, (s.label for s in statuses), exclude=chosen.label)
             chosen.label = clean
         if is_default:
+            previous = [s for s in statuses if s.is_default and s.id != chosen.id]
             status_rules.set_default(statuses, chosen)
+            _audit_default_lost(ctx, uow, actor_id, previous)
         if is_active is False:
             status_rules.deactivate(statuses, chosen)
         elif is_active and not chosen.is_active:
@@ -188,3 +194,9 @@ def change_source(ctx: ServiceContext, actor_id: int, source: str, *, label: str
         uow.commit()
         ctx.cache.invalidate()
         return chosen
+
+
+def _audit_default_lost(ctx: ServiceContext, uow: object, actor_id: int, statuses: list[LeadStatus]) -> None:
+    """The status that stopped being the default is a change too."""
+    for status in statuses:
+        audit_changed(uow, "lead_status", status.id, actor_id, ctx.now(), {"is_default": True}, {"is_default": False})

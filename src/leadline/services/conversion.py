@@ -26,7 +26,7 @@ from leadline.domain.errors import LeadAlreadyConvertedError, NotFoundError, Sta
 from leadline.domain.history import diff_fields
 from leadline.domain.ids import new_id
 from leadline.domain.leads import Lead
-from leadline.domain.opportunities import ContactRoleKind, Opportunity, Outcome, first_open_stage
+from leadline.domain.opportunities import ContactRoleKind, Opportunity, Outcome, default_process, first_open_stage
 from leadline.domain.security import Viewer
 from leadline.services.access import audit_changed, audit_created, fields_of, load_viewer
 from leadline.services.context import ServiceContext
@@ -127,8 +127,7 @@ def _account(uow: Any, viewer: Viewer, lead: Lead, account_id: int | None, now: 
 
 
 def _opportunity(uow: Any, lead: Lead, contact: Contact, now: Any, actor_id: int) -> Opportunity:
-    processes = uow.stages.processes()
-    process = next((p for p in processes if p.is_default), processes[0])
+    process = default_process(uow.stages.processes())
     stage = first_open_stage(uow.stages.stages(process.id))
     values = mapped_values(lead, LEAD_TO_OPPORTUNITY)
     opportunity = Opportunity(

@@ -27,7 +27,13 @@ from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import diff_fields, render_value
 from leadline.domain.ids import new_id, parse_record_id
-from leadline.domain.opportunities import OPPORTUNITY_FIELD_CLEANERS, Opportunity, OpportunityStage, first_open_stage
+from leadline.domain.opportunities import (
+    OPPORTUNITY_FIELD_CLEANERS,
+    Opportunity,
+    OpportunityStage,
+    default_process,
+    first_open_stage,
+)
 from leadline.domain.queries import Page, RecordQuery
 from leadline.domain.security import Viewer
 from leadline.domain.sources import ensure_selectable, find_source
@@ -312,8 +318,7 @@ def _stage(uow: Any, reference: object, *, process_of: int | None = None) -> Opp
     if process_of is not None:
         process_id = next(s.process_id for s in all_stages if s.id == process_of)
     else:
-        processes = uow.stages.processes()
-        process_id = next((p for p in processes if p.is_default), processes[0]).id
+        process_id = default_process(uow.stages.processes()).id
     in_process = [s for s in all_stages if s.process_id == process_id and s.is_active]
     if reference in (None, ""):
         return first_open_stage(in_process)

@@ -59,10 +59,10 @@ def add_process(ctx: ServiceContext, actor_id: int, name: str, *, copy_stages_fr
         audit_created(uow, "sales_process", process.id, actor_id, ctx.now(), fields_of(process))
         uow.flush()
         for stage in uow.stages.stages(template.id):
-            uow.stages.add_stage(OpportunityStage(
-                new_id(), process.id, stage.label, stage.order, stage.probability,
-                stage.forecast_category, stage.is_closed, stage.is_won, stage.is_active,
-            ))
+            copied = OpportunityStage(new_id(), process.id, stage.label, stage.order, stage.probability,
+                                      stage.forecast_category, stage.is_closed, stage.is_won, stage.is_active)
+            uow.stages.add_stage(copied)
+            audit_created(uow, "opportunity_stage", copied.id, actor_id, ctx.now(), fields_of(copied))
         uow.commit()
         ctx.cache.invalidate()
         return process
