@@ -147,3 +147,12 @@ def coerce_custom_values(
         elif creating and definition.required:
             raise ValidationError("is required", field=f"custom.{name}")
     return result
+
+
+def parse_record_type(value: str, *, field: str = "object") -> RecordType:
+    """lead, account, contact or opportunity; anything else is a ``ValidationError`` naming ``field``."""
+    try:
+        return RecordType(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(r.value for r in RecordType)
+        raise ValidationError(f"{value!r} is not an object; use one of {allowed}", field=field) from None

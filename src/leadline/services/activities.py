@@ -8,7 +8,7 @@ from typing import Any
 
 from leadline.domain.activities import Activity, ActivityKind, RecordRef
 from leadline.domain.common import clean_text
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.custom_fields import RecordType, parse_record_type
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.services.access import audit_changed, audit_created, fields_of, load_viewer
@@ -95,7 +95,4 @@ def _may_edit_a_link(uow: object, viewer: Any, activity: Activity) -> bool:
 
 
 def _record_type(kind: str) -> RecordType:
-    try:
-        return RecordType(kind)
-    except ValueError:
-        raise ValidationError(f"{kind!r} is not a record kind", field="record_type") from None
+    return parse_record_type(kind, field="record_type")

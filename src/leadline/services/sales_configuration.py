@@ -8,8 +8,9 @@ from leadline.domain.custom_fields import (
     RecordType,
     define_custom_field,
     parse_field_type,
+    parse_record_type,
 )
-from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
+from leadline.domain.errors import ConflictError, NotFoundError
 from leadline.domain.ids import new_id
 from leadline.domain.opportunities import (
     OpportunityStage,
@@ -146,8 +147,4 @@ def add_custom_field(
 
 
 def _record_type(value: str) -> RecordType:
-    try:
-        return RecordType(value.strip().lower())
-    except ValueError:
-        allowed = ", ".join(r.value for r in RecordType)
-        raise ValidationError(f"{value!r} is not a record type; use one of {allowed}", field="object") from None
+    return parse_record_type(value)

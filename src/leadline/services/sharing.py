@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from leadline.domain.custom_fields import RecordType
-from leadline.domain.errors import ValidationError
+from leadline.domain.custom_fields import RecordType, parse_record_type
 from leadline.domain.security import SharingDefault, parse_sharing_default
 from leadline.services.access import audit_changed, load_actor, require_admin
 from leadline.services.context import ServiceContext
@@ -21,11 +20,7 @@ def set_sharing(ctx: ServiceContext, actor_id: int, record_type: str, access: st
     """
     with ctx.uow_factory() as uow:
         require_admin(load_actor(uow, actor_id))
-        try:
-            kind = RecordType(record_type.strip().lower())
-        except ValueError:
-            allowed = ", ".join(r.value for r in RecordType)
-            raise ValidationError(f"{record_type!r} is not an object; use one of {allowed}", field="object") from None
+        kind = parse_record_type(record_type)
         value = parse_sharing_default(access)
         before = uow.sharing.all()[kind]
         uow.sharing.set(kind, value)
