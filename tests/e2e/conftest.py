@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -74,3 +75,22 @@ def sqlite_cli(tmp_path: Path) -> Cli:
 def ready_cli(sqlite_cli: Cli) -> Cli:
     sqlite_cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
     return sqlite_cli
+
+
+@pytest.fixture
+def client(ctx: Any, engine: Any, admin_id: int) -> Iterator[Any]:
+    """A test client of the API app on the test's database (rate limit off)."""
+    from litestar.testing import TestClient
+
+    from tests.e2e.api_support import make_app
+
+    with TestClient(make_app(ctx, engine)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def admin(client: Any, ctx: Any, admin_id: int) -> Any:
+    """Calls the API as the first admin."""
+    from tests.e2e.api_support import Caller, token_for
+
+    return Caller(client, token_for(ctx, admin_id, admin_id))

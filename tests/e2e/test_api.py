@@ -3,7 +3,6 @@ ETags, idempotent retries, record-level security and cursor pages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,17 +13,6 @@ from leadline.services.context import ServiceContext
 from tests.e2e.api_support import Caller, add_rep, make_app, token_for
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def client(ctx: ServiceContext, engine: Any, admin_id: int) -> Iterator[TestClient[Any]]:
-    with TestClient(make_app(ctx, engine)) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def admin(client: TestClient[Any], ctx: ServiceContext, admin_id: int) -> Caller:
-    return Caller(client, token_for(ctx, admin_id, admin_id))
 
 
 def assert_problem(response: Any, status: int, code: str, field: str | None = None) -> None:

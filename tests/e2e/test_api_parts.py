@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
 
 from leadline.services.context import ServiceContext
-from tests.e2e.api_support import Caller, add_rep, make_app, token_for
+from tests.e2e.api_support import Caller, add_rep, token_for
 from tests.e2e.test_api import assert_problem
-
-
-@pytest.fixture
-def client(ctx: ServiceContext, engine: Any, admin_id: int) -> Iterator[TestClient[Any]]:
-    with TestClient(make_app(ctx, engine)) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def admin(client: TestClient[Any], ctx: ServiceContext, admin_id: int) -> Caller:
-    return Caller(client, token_for(ctx, admin_id, admin_id))
 
 
 def test_an_activity_is_logged_on_records_listed_per_record_and_completed(admin: Caller) -> None:

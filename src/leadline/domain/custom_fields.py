@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from leadline.domain.common import clean_text, parse_api_name, parse_decimal
+from leadline.domain.common import clean_text, date_field, parse_api_name, parse_decimal
 from leadline.domain.errors import ValidationError
 
 
@@ -61,14 +61,7 @@ class CustomFieldDefinition:
             case CustomFieldType.NUMBER:
                 return parse_decimal(value, field=where)
             case CustomFieldType.DATE:
-                if isinstance(value, datetime):
-                    return value.date()
-                if isinstance(value, date):
-                    return value
-                try:
-                    return date.fromisoformat(str(value).strip())
-                except ValueError:
-                    raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field=where) from None
+                return date_field(value, where)
             case CustomFieldType.BOOLEAN:
                 if isinstance(value, bool):
                     return value

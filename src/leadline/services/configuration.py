@@ -41,46 +41,18 @@ def add_status(
 
 
 def rename_status(ctx: ServiceContext, actor_id: int, status: str, new_label: str) -> LeadStatus:
-    with ctx.uow_factory() as uow:
-        require_admin(load_actor(uow, actor_id))
-        statuses = uow.statuses.list()
-        chosen = find_status(statuses, status)
-        clean = status_rules.clean_label(new_label)
-        status_rules.ensure_label_free(clean, (s.label for s in statuses), exclude=chosen.label)
-        audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), {"label": chosen.label}, {"label": clean})
-        chosen.label = clean
-        uow.statuses.save_all([chosen])
-        uow.commit()
-        ctx.cache.invalidate()
-        return chosen
+    """Rename a status; leads keep it."""
+    return change_status(ctx, actor_id, status, label=new_label)
 
 
 def deactivate_status(ctx: ServiceContext, actor_id: int, status: str) -> LeadStatus:
-    with ctx.uow_factory() as uow:
-        require_admin(load_actor(uow, actor_id))
-        statuses = uow.statuses.list()
-        chosen = find_status(statuses, status)
-        status_rules.deactivate(statuses, chosen)
-        uow.statuses.save_all([chosen])
-        audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), {"is_active": True}, {"is_active": False})
-        uow.commit()
-        ctx.cache.invalidate()
-        return chosen
+    """Stop offering a status; leads that have it keep it."""
+    return change_status(ctx, actor_id, status, is_active=False)
 
 
 def set_default_status(ctx: ServiceContext, actor_id: int, status: str) -> LeadStatus:
-    with ctx.uow_factory() as uow:
-        require_admin(load_actor(uow, actor_id))
-        statuses = uow.statuses.list()
-        chosen = find_status(statuses, status)
-        previous = [s for s in statuses if s.is_default]
-        status_rules.set_default(statuses, chosen)
-        uow.statuses.save_all(statuses)
-        audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), {"is_default": False}, {"is_default": True})
-        _audit_default_lost(ctx, uow, actor_id, [s for s in previous if s.id != chosen.id])
-        uow.commit()
-        ctx.cache.invalidate()
-        return chosen
+    """Make a status the one new leads get."""
+    return change_status(ctx, actor_id, status, is_default=True)
 
 
 def delete_status(ctx: ServiceContext, actor_id: int, status: str) -> None:
@@ -117,34 +89,13 @@ def add_source(ctx: ServiceContext, actor_id: int, label: str) -> LeadSource:
 
 
 def rename_source(ctx: ServiceContext, actor_id: int, source: str, new_label: str) -> LeadSource:
-    with ctx.uow_factory() as uow:
-        require_admin(load_actor(uow, actor_id))
-        sources = uow.sources.list()
-        chosen = find_source(sources, source)
-        clean = status_rules.clean_label(new_label)
-        status_rules.ensure_label_free(clean, (s.label for s in sources), exclude=chosen.label)
-        audit_changed(uow, "lead_source", chosen.id, actor_id, ctx.now(), {"label": chosen.label}, {"label": clean})
-        chosen.label = clean
-        uow.sources.save_all([chosen])
-        uow.commit()
-        ctx.cache.invalidate()
-        return chosen
+    """Rename a source; leads keep it."""
+    return change_source(ctx, actor_id, source, label=new_label)
 
 
 def set_source_active(ctx: ServiceContext, actor_id: int, source: str, active: bool) -> LeadSource:
     """Deactivate (or reactivate) a source: old leads keep it, new ones cannot pick it."""
-    with ctx.uow_factory() as uow:
-        require_admin(load_actor(uow, actor_id))
-        chosen = find_source(uow.sources.list(), source)
-        audit_changed(uow, "lead_source", chosen.id, actor_id, ctx.now(), {"is_active": chosen.is_active},
-                      {"is_active": active})
-        chosen.is_active = active
-        uow.sources.save_all([chosen])
-        uow.commit()
-        ctx.cache.invalidate()
-        return chosen
-
-
+    return change_source(ctx, actor_id, source, is_active=active)
 
 
 def change_status(ctx: ServiceContext, actor_id: int, status: str, *, label: str | None = None,
