@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from leadline.domain.common import clean_text
 from leadline.domain.errors import (
@@ -134,3 +135,10 @@ def deactivate(statuses: list[LeadStatus], chosen: LeadStatus) -> None:
     except ConfigurationError:
         chosen.is_active = was_active
         raise
+
+
+def relabel(item: Any, new_label: str, siblings: Iterable[Any]) -> None:
+    """Rename a configured item (status, source, stage): a clean label, unique in its list ignoring case."""
+    clean = clean_label(new_label)
+    ensure_label_free(clean, (s.label for s in siblings), exclude=item.label)
+    item.label = clean

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from leadline.domain.errors import ValidationError
+from leadline.domain.errors import ConflictError, ValidationError
 
 
 class Role(StrEnum):
@@ -58,3 +58,9 @@ def ensure_valid_manager(
             break
         seen.add(current)
         current = manager_of(current)
+
+
+def ensure_an_admin_remains(users: Iterable[User]) -> None:
+    """The organisation always keeps at least one active admin (someone must be able to fix things)."""
+    if not any(u.role is Role.ADMIN and u.active for u in users):
+        raise ConflictError("the last active admin must stay an active admin", field="role")

@@ -108,9 +108,7 @@ def change_status(ctx: ServiceContext, actor_id: int, status: str, *, label: str
         chosen = find_status(statuses, status)
         before = fields_of(chosen)
         if label is not None:
-            clean = status_rules.clean_label(label)
-            status_rules.ensure_label_free(clean, (s.label for s in statuses), exclude=chosen.label)
-            chosen.label = clean
+            status_rules.relabel(chosen, label, statuses)
         if is_default:
             previous = [s for s in statuses if s.is_default and s.id != chosen.id]
             status_rules.set_default(statuses, chosen)
@@ -135,9 +133,7 @@ def change_source(ctx: ServiceContext, actor_id: int, source: str, *, label: str
         chosen = find_source(sources, source)
         before = fields_of(chosen)
         if label is not None:
-            clean = status_rules.clean_label(label)
-            status_rules.ensure_label_free(clean, (s.label for s in sources), exclude=chosen.label)
-            chosen.label = clean
+            status_rules.relabel(chosen, label, sources)
         if is_active is not None:
             chosen.is_active = is_active
         uow.sources.save_all([chosen])

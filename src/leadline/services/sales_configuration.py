@@ -106,9 +106,7 @@ def update_stage(
         chosen = matches[0]
         before = fields_of(chosen)
         if label is not None:
-            clean = status_rules.clean_label(label)
-            status_rules.ensure_label_free(clean, (s.label for s in stages), exclude=chosen.label)
-            chosen.label = clean
+            status_rules.relabel(chosen, label, stages)
         if probability is not None:
             chosen.probability = probability
         if forecast_category is not None:

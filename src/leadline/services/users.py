@@ -7,7 +7,7 @@ from typing import Any
 from leadline.domain.common import clean_text
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
 from leadline.domain.ids import new_id
-from leadline.domain.users import Role, User, ensure_valid_manager, parse_role
+from leadline.domain.users import Role, User, ensure_an_admin_remains, ensure_valid_manager, parse_role
 from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
 from leadline.services.passwords import hash_password
@@ -112,9 +112,7 @@ def update_user(ctx: ServiceContext, actor_id: int, user: str | int, *, name: st
             target.manager_id = boss.id if boss else None
         if active is not None:
             target.active = active
-        others = [u for u in uow.users.list() if u.role is Role.ADMIN and u.active and u.id != target.id]
-        if not others and not (target.role is Role.ADMIN and target.active):
-            raise ConflictError("the last active admin must stay an active admin", field="role")
+        ensure_an_admin_remains([target, *(u for u in uow.users.list() if u.id != target.id)])
         uow.users.save(target)
         audit_changed(uow, "user", target.id, actor_id, ctx.now(), before, fields_of(target))
         uow.commit()
