@@ -75,15 +75,15 @@ def history(ctx: ServiceContext, actor: int, kind: str, record_id: int) -> None:
         records.record_history(ctx, actor, kind, record_id)
 
 
-def expect(access: Access, needed: Access, action, *args) -> None:
+def expect(access: Access, needed: Access, action, *args, **kwargs) -> None:
     if access >= needed:
-        action(*args)
+        action(*args, **kwargs)
     elif access == Access.NONE:
         with pytest.raises(NotFoundError):
-            action(*args)
+            action(*args, **kwargs)
     else:
         with pytest.raises(PermissionDeniedError):
-            action(*args)
+            action(*args, **kwargs)
 
 
 @pytest.mark.parametrize("sharing", list(SharingDefault))
@@ -101,7 +101,7 @@ def test_each_role_gets_exactly_the_access_the_model_gives(
         expect(access, Access.READ, history, ctx, actor, kind, record_id)
         expect(access, Access.EDIT, update, ctx, actor, kind, record_id)
         if kind == "lead":
-            expect(access, Access.EDIT, conversion.convert_lead, ctx, actor, record_id)
+            expect(access, Access.EDIT, conversion.convert_lead, ctx, actor, record_id, opportunity="none")
         else:
             expect(access, Access.EDIT, delete, ctx, actor, kind, record_id)
 

@@ -1,7 +1,6 @@
 """Lead conversion as data: the field mapping, the opportunity criteria, the name and the status it sets."""
 
 from dataclasses import fields
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -13,7 +12,6 @@ from leadline.domain.conversion import (
     LEAD_TO_OPPORTUNITY,
     converted_status,
     mapped_values,
-    opportunity_criteria,
     opportunity_name,
 )
 from leadline.domain.errors import ConfigurationError
@@ -49,25 +47,6 @@ def test_the_mapped_values_are_taken_from_the_lead():
 
     assert (account["name"], account["billing_city"]) == ("Analytical Engines", "London")
     assert (opportunity["amount"], opportunity["currency"]) == (Decimal("5000.0000"), "GBP")
-
-
-def test_a_lead_with_product_budget_and_timeframe_meets_every_criterion():
-    lead = make_lead(products=[ProductInterest("Widget")], budget_amount=Decimal("5000"),
-                     purchase_timeframe=date(2025, 9, 30))
-
-    results = opportunity_criteria(lead)
-
-    assert [(r.name, r.met) for r in results] == [("product_interest", True), ("budget", True), ("timeframe", True)]
-
-
-def test_a_lead_without_product_budget_or_timeframe_meets_none_and_says_why():
-    results = opportunity_criteria(make_lead(budget_amount=Decimal("0")))
-
-    assert [(r.name, r.met, r.reason) for r in results] == [
-        ("product_interest", False, "no product of interest"),
-        ("budget", False, "no budget"),
-        ("timeframe", False, "no timeframe"),
-    ]
 
 
 def test_an_opportunity_is_named_after_the_company_and_its_first_product():

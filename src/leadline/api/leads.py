@@ -142,7 +142,8 @@ class LeadController(Controller):
         def run() -> Response[ConversionPublic]:
             account_id = parse_record_id(data.account_id, field="account_id") if data.account_id else None
             result = conversion.convert_lead(ctx, actor, lead_id, account_id=account_id,
-                                             create_opportunity=data.create_opportunity, status=data.status,
+                                             opportunity="create" if data.create_opportunity else "none",
+                                             status=data.status,
                                              expected_version=expected_version(request))
             return Response(ConversionPublic(
                 lead_id=str(result.lead_id), account_id=str(result.account_id), contact_id=str(result.contact_id),

@@ -8,9 +8,13 @@ admin screen later) sees exactly what conversion copies.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
-from leadline.domain.errors import ConfigurationError
+from leadline.domain.accounts import Account, Contact, normalise_company_name, website_domain
+from leadline.domain.custom_fields import CustomFieldDefinition, CustomFieldType, RecordType
+from leadline.domain.errors import ConfigurationError, UndoRefusedError, ValidationError
 from leadline.domain.leads import Lead
 from leadline.domain.statuses import LeadStatus, StatusKind
 
@@ -37,26 +41,6 @@ def mapped_values(lead: Lead, mapping: Iterable[tuple[str, str]]) -> dict[str, o
     return {target: getattr(lead, source) for source, target in mapping}
 
 
-@dataclass(frozen=True, slots=True)
-class CriterionResult:
-    name: str
-    met: bool
-    reason: str
-
-
-def opportunity_criteria(lead: Lead) -> list[CriterionResult]:
-    """The default data-driven test of a clearly identified sale: product interest, budget and
-    timeframe all known. (Issue 4 makes the criteria configurable.)"""
-    return [
-        CriterionResult("product_interest", bool(lead.products),
-                        f"{len(lead.products)} product line(s)" if lead.products else "no product of interest"),
-        CriterionResult("budget", lead.budget_amount is not None and lead.budget_amount > 0,
-                        f"budget {lead.budget_amount} {lead.currency}" if lead.budget_amount else "no budget"),
-        CriterionResult("timeframe", lead.purchase_timeframe is not None,
-                        f"purchase by {lead.purchase_timeframe}" if lead.purchase_timeframe else "no timeframe"),
-    ]
-
-
 def opportunity_name(lead: Lead) -> str:
     """``<Company> - <first product>`` or ``<Company> - New business``."""
     what = lead.products[0].product_name if lead.products else "New business"
@@ -71,3 +55,151 @@ def converted_status(statuses: Iterable[LeadStatus], chosen: str | None = None) 
     if not candidates:
         raise ConfigurationError(f"no active converted status {chosen or ''}".strip(), field="converted_status")
     return min(candidates, key=lambda s: s.order)
+
+
+class OpportunityChoice(StrEnum):
+    CREATE = "create"   # a new opportunity (or one per product line)
+    ATTACH = "attach"   # the new contact joins an existing open opportunity of the account
+    NONE = "none"       # contact and account only
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionOptions:
+    """What the user chose for one conversion. Defaults: a new account, the account's contact
+    with the lead's e-mail if there is one (else a new contact), a new opportunity."""
+
+    account_id: int | None = None
+    contact_id: int | None = None
+    opportunity: OpportunityChoice = OpportunityChoice.CREATE
+    opportunity_id: int | None = None
+    one_per_product: bool = False
+    status: str | None = None
+    owner: str | None = None
+    override_reason: str | None = None
+    #: disqualify the lead with this reason but keep it as account and contact for nurturing
+    nurture_reason: str | None = None
+    idempotency_key: str | None = None
+    expected_version: int | None = None
+
+    def ensure_consistent(self) -> None:
+        """Refuse contradictory choices before anything is read or written."""
+        if self.opportunity is OpportunityChoice.ATTACH and self.opportunity_id is None:
+            raise ValidationError("attaching to an opportunity needs its id", field="opportunity_id")
+        if self.opportunity is not OpportunityChoice.ATTACH and self.opportunity_id is not None:
+            raise ValidationError("an opportunity id is only given with opportunity=attach", field="opportunity_id")
+        if self.nurture_reason and self.opportunity is not OpportunityChoice.NONE:
+            raise ValidationError("a lead kept for nurturing yields no opportunity; use opportunity=none",
+                                  field="opportunity")
+        if self.one_per_product and self.opportunity is not OpportunityChoice.CREATE:
+            raise ValidationError("one opportunity per product needs opportunity=create", field="one_per_product")
+
+
+@dataclass
+class ConversionResult:
+    """What one conversion did: ids, and which records it created, attached and filled."""
+
+    lead_id: int
+    account_id: int = 0
+    contact_id: int = 0
+    opportunity_id: int | None = None
+    opportunity_ids: list[int] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    attached: list[str] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    override_reason: str | None = None
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An existing record a lead may belong to, with why it matched."""
+
+    record_id: int
+    name: str
+    reasons: tuple[str, ...]
+
+
+def account_match_reasons(lead: Lead, account: Account) -> list[str]:
+    """Why ``account`` may be the lead's company: same website domain, same normalised name."""
+    reasons = []
+    domain = website_domain(lead.website)
+    if domain and domain == (account.domain or website_domain(account.website)):
+        reasons.append(f"same website domain {domain}")
+    name = normalise_company_name(lead.company)
+    if name and name == normalise_company_name(account.name):
+        reasons.append(f"same company name {name!r}")
+    return reasons
+
+
+def contact_match_reasons(lead: Lead, contact: Contact) -> list[str]:
+    """Why ``contact`` may be the lead's person: same e-mail (ignoring case), same phone."""
+    reasons = []
+    if lead.email and contact.email and lead.email.casefold() == contact.email.casefold():
+        reasons.append(f"same e-mail {contact.email}")
+    if lead.phone and contact.phone and lead.phone == contact.phone:
+        reasons.append(f"same phone {contact.phone}")
+    return reasons
+
+
+def same_email_contact(lead: Lead, contacts: Iterable[Contact]) -> Contact | None:
+    """The contact a conversion attaches to by default: same e-mail, in the target account."""
+    for contact in contacts:
+        if lead.email and contact.email and lead.email.casefold() == contact.email.casefold():
+            return contact
+    return None
+
+
+def fill_empty(target: Any, values: dict[str, object]) -> dict[str, object]:
+    """Set the fields of ``target`` that are empty from ``values`` (never overwrite); returns what
+    was filled."""
+    filled = {name: value for name, value in values.items()
+              if value not in (None, "") and getattr(target, name) in (None, "")}
+    for name, value in filled.items():
+        setattr(target, name, value)
+    return filled
+
+
+@dataclass(slots=True)
+class FieldMapping:
+    """An admin's mapping of a custom lead field to a custom field of account, contact or opportunity."""
+
+    id: int
+    source_field_id: int
+    target_field_id: int
+
+
+def ensure_mapping_compatible(source: CustomFieldDefinition, target: CustomFieldDefinition,
+                              existing: Iterable[FieldMapping]) -> None:
+    """A lead field maps to a field of a converted record whose type can hold its values: the same
+    type (a pick-list's options all present in the target), or text, which holds anything. A target
+    is filled from one lead field only."""
+    if source.record_type is not RecordType.LEAD:
+        raise ValidationError(f"{source.name} is not a lead field", field="source")
+    if target.record_type not in (RecordType.ACCOUNT, RecordType.CONTACT, RecordType.OPPORTUNITY):
+        raise ValidationError(f"{target.name} is not a field of an account, contact or opportunity", field="target")
+    if target.type is not CustomFieldType.TEXT and target.type is not source.type:
+        raise ValidationError(f"a {source.type.value} field cannot fill a {target.type.value} field", field="target")
+    if source.type is CustomFieldType.PICKLIST and target.type is CustomFieldType.PICKLIST:
+        missing = [o for o in source.options if o.casefold() not in {t.casefold() for t in target.options}]
+        if missing:
+            raise ValidationError(f"{target.record_type.value}.{target.name} lacks the options "
+                                  f"{', '.join(missing)}", field="target")
+    if any(m.target_field_id == target.id for m in existing):
+        raise ValidationError(f"{target.record_type.value}.{target.name} is already filled by another lead field",
+                              field="target")
+
+
+def mapped_custom_value(value: object, target: CustomFieldDefinition) -> object:
+    """The value a mapped lead field gives its target (text targets take the text form)."""
+    if value is None or target.type is not CustomFieldType.TEXT:
+        return value
+    return str(value)
+
+
+def ensure_undoable(blockers: list[str]) -> None:
+    """A conversion is undone only when nothing was attached to what it created since, and those
+    records were not edited; otherwise ``UNDO_REFUSED`` with every reason."""
+    if blockers:
+        raise UndoRefusedError("the conversion cannot be undone: " + "; ".join(blockers), field="lead",
+                               details=[("lead", b) for b in blockers])

@@ -16,10 +16,13 @@ class LeadlineError(Exception):
 
     code = "LEADLINE_ERROR"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None,
+                 details: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        #: further (field, message) pairs when one error has several causes
+        self.details = details or []
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
@@ -89,3 +92,29 @@ class AuthenticationError(LeadlineError):
     """No valid credentials: a missing, unknown, expired or revoked token, or a wrong password."""
 
     code = "AUTHENTICATION_FAILED"
+
+
+class StatusTransitionError(ConflictError):
+    """A status change the organisation's transition graph does not allow."""
+
+    code = "STATUS_TRANSITION_NOT_ALLOWED"
+
+
+class ReasonRequiredError(ValidationError):
+    """Disqualifying a lead (or losing a deal) needs a reason from the configured list."""
+
+    code = "REASON_REQUIRED"
+
+
+class CriteriaNotMetError(ConflictError):
+    """The lead does not meet the criteria of the step (qualification, or an opportunity at
+    conversion) and no override with a written reason was given. ``details`` lists each unmet
+    criterion with why."""
+
+    code = "CRITERIA_NOT_MET"
+
+
+class UndoRefusedError(ConflictError):
+    """A conversion cannot be undone: something was attached to what it created since."""
+
+    code = "UNDO_REFUSED"

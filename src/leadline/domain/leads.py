@@ -107,6 +107,7 @@ class Lead:
     converted_account_id: int | None = None
     converted_contact_id: int | None = None
     converted_opportunity_id: int | None = None
+    unqualified_reason_id: int | None = None
     version: int = 1
     products: list[ProductInterest] = field(default_factory=list)
     custom: dict[str, CustomValue | None] = field(default_factory=dict)
@@ -133,15 +134,20 @@ class Lead:
         return self.can_edit() and status.can_be_set_by_hand()
 
     def set_status(self, status: LeadStatus) -> None:
-        """Change status by hand. Converted statuses are reached only through conversion."""
+        """Give a new lead its first status (any status that may be set by hand). Later changes
+        go through the organisation's workflow (``domain.workflow.StatusWorkflow.move``)."""
         self.ensure_editable()
+        self.ensure_settable(status)
+        self.status_id = status.id
+
+    def ensure_settable(self, status: LeadStatus) -> None:
+        """Converted statuses are reached only through conversion; inactive ones not at all."""
         if not status.is_active:
             raise InvalidStatusError(f"status {status.label!r} is inactive", field="status")
         if status.kind is StatusKind.CONVERTED:
             raise InvalidStatusError(
                 f"status {status.label!r} is set only by converting the lead", field="status"
             )
-        self.status_id = status.id
 
     def can_convert(self) -> bool:
         return not self.is_converted()
@@ -149,16 +155,33 @@ class Lead:
     def mark_converted(
         self, status: LeadStatus, at: datetime, account_id: int, contact_id: int, opportunity_id: int | None
     ) -> None:
-        """Record the conversion: the converted status, the lineage, and from now on read-only."""
+        """Record the conversion: the status, the lineage, and from now on read-only.
+
+        The status is an active converted status, or an unqualified one when a disqualified lead
+        is kept as a contact for nurturing (then no opportunity may come of it).
+        """
         if self.is_converted():
             raise LeadAlreadyConvertedError(f"lead {self.id} was already converted", field="lead")
-        if status.kind is not StatusKind.CONVERTED or not status.is_active:
+        nurture = status.kind is StatusKind.UNQUALIFIED
+        if not status.is_active or status.kind not in (StatusKind.CONVERTED, StatusKind.UNQUALIFIED):
             raise InvalidStatusError(f"status {status.label!r} is not an active converted status", field="status")
+        if nurture and opportunity_id is not None:
+            raise InvalidStatusError("a disqualified lead kept for nurturing yields no opportunity", field="status")
         self.status_id = status.id
         self.converted_at = at
         self.converted_account_id = account_id
         self.converted_contact_id = contact_id
         self.converted_opportunity_id = opportunity_id
+        self.updated_at = at
+
+    def revert_conversion(self, previous_status_id: int, previous_reason_id: int | None, at: datetime) -> None:
+        """Undo ``mark_converted``: the lead is editable again, in the status it had before."""
+        self.status_id = previous_status_id
+        self.unqualified_reason_id = previous_reason_id
+        self.converted_at = None
+        self.converted_account_id = None
+        self.converted_contact_id = None
+        self.converted_opportunity_id = None
         self.updated_at = at
 
     def apply(self, changes: Mapping[str, object]) -> dict[str, object]:
@@ -217,7 +240,9 @@ LEAD_FIELD_CLEANERS: dict[str, Callable[[object, str], object]] = {
 }
 
 #: Fields that are set through their own rules, not by a plain update.
-LEAD_REFERENCE_FIELDS = ("email", "phone", "source", "status", "owner")
+LEAD_REFERENCE_FIELDS = (
+    "email", "phone", "source", "status", "owner", "unqualified_reason", "qualification_override_reason",
+)
 
 
 def clean_lead_fields(

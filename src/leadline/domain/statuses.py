@@ -85,6 +85,12 @@ def find_status(statuses: Iterable[LeadStatus], label_or_id: str | int) -> LeadS
     raise InvalidStatusError(f"there is no lead status {label_or_id!r}", field="status")
 
 
+def first_of_kind(statuses: Iterable[LeadStatus], kind: StatusKind) -> LeadStatus | None:
+    """The first active status of ``kind`` in list order, if any."""
+    candidates = sorted((s for s in statuses if s.kind is kind and s.is_active), key=lambda s: s.order)
+    return candidates[0] if candidates else None
+
+
 def default_status(statuses: Iterable[LeadStatus]) -> LeadStatus:
     for status in statuses:
         if status.is_default and status.is_active:

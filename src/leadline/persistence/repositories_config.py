@@ -75,7 +75,7 @@ class UserRepository:
 
 
 
-class _ListRepository:
+class ListRepository:
     """Small configuration lists (statuses, sources): read whole, saved whole."""
 
     row_class: type
@@ -102,7 +102,7 @@ class _ListRepository:
         delete_referenced(self.session, delete(self.row_class).where(self.row_class.id == item_id))  # type: ignore[attr-defined]
 
 
-class StatusRepository(_ListRepository):
+class StatusRepository(ListRepository):
     row_class = LeadStatusRow
     domain_class = LeadStatus
 
@@ -111,7 +111,7 @@ class StatusRepository(_ListRepository):
         return self.session.scalar(query) or 0
 
 
-class SourceRepository(_ListRepository):
+class SourceRepository(ListRepository):
     row_class = LeadSourceRow
     domain_class = LeadSource
 

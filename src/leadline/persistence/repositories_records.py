@@ -195,11 +195,14 @@ class LeadRepository(RecordRepository[Lead]):
         return self.session.scalar(statement) or 0
 
     def record_status_change(
-        self, lead_id: int, from_status_id: int | None, to_status_id: int, actor_id: int | None, at: datetime
+        self, lead_id: int, from_status_id: int | None, to_status_id: int, actor_id: int | None, at: datetime,
+        *, reason_id: int | None = None, note: str | None = None,
     ) -> None:
+        """One entry of the status history; ``reason_id`` for a disqualification, ``note`` for the
+        written reason of an override."""
         self.session.execute(insert(LeadStatusChangeRow.__table__).values(
             id=new_id(), lead_id=lead_id, from_status_id=from_status_id, to_status_id=to_status_id,
-            actor_id=actor_id, changed_at=at,
+            actor_id=actor_id, changed_at=at, reason_id=reason_id, note=note,
         ))
 
     def record_status_changes(self, changes: list[dict[str, Any]]) -> None:
@@ -208,6 +211,7 @@ class LeadRepository(RecordRepository[Lead]):
             self.session.execute(insert(LeadStatusChangeRow.__table__), changes)
 
     def status_history(self, lead_id: int) -> list[tuple[int | None, int, int | None, datetime]]:
+        """(from status, to status, actor, when) of every status change, oldest first."""
         query = (
             select(LeadStatusChangeRow.from_status_id, LeadStatusChangeRow.to_status_id,
                    LeadStatusChangeRow.actor_id, LeadStatusChangeRow.changed_at)
@@ -215,6 +219,13 @@ class LeadRepository(RecordRepository[Lead]):
             .order_by(LeadStatusChangeRow.changed_at, LeadStatusChangeRow.id)
         )
         return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
+
+    def status_changes(self, lead_id: int) -> list[dict[str, Any]]:
+        """Every status change with its reason and note, oldest first."""
+        row = LeadStatusChangeRow
+        query = (select(row.from_status_id, row.to_status_id, row.actor_id, row.changed_at, row.reason_id, row.note)
+                 .where(row.lead_id == lead_id).order_by(row.changed_at, row.id))
+        return [dict(r._mapping) for r in self.session.execute(query)]
 
     def _filtered(self, query: LeadQuery) -> Select[Any]:
         statement = select(LeadRow.__table__)

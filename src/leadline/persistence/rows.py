@@ -29,6 +29,13 @@ from leadline.persistence.rows_sales import (
     SalesProcessRow,
 )
 from leadline.persistence.rows_security import ApiTokenRow, AuditEventRow, IdempotencyKeyRow, SharingDefaultRow
+from leadline.persistence.rows_workflow import (
+    ConversionFieldMappingRow,
+    CriterionRow,
+    LeadConversionRow,
+    LeadStatusTransitionRow,
+    ReasonRow,
+)
 
 metadata = Base.metadata
 
@@ -39,4 +46,5 @@ __all__ = [
     "LeadRow", "LeadSourceRow", "LeadStatusChangeRow", "LeadStatusRow", "LineItemRow",
     "OpportunityRow", "OpportunityStageChangeRow", "OpportunityStageRow", "PriceBookEntryRow",
     "PriceBookRow", "ProductRow", "SalesProcessRow", "UserRow", "metadata",
+    "ConversionFieldMappingRow", "CriterionRow", "LeadConversionRow", "LeadStatusTransitionRow", "ReasonRow",
 ]

@@ -51,6 +51,7 @@ class LeadRow(Base):
     converted_opportunity_id: Mapped[int | None] = mapped_column(
         ForeignKey("opportunities.id", use_alter=True)
     )
+    unqualified_reason_id: Mapped[int | None] = mapped_column(ForeignKey("reasons.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -77,6 +78,10 @@ class LeadStatusChangeRow(Base):
     to_status_id: Mapped[int] = mapped_column(ForeignKey("lead_statuses.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    #: the unqualified reason of a disqualification
+    reason_id: Mapped[int | None] = mapped_column(ForeignKey("reasons.id"))
+    #: the written reason of an override (qualified without the criteria met)
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class AccountRow(Base):

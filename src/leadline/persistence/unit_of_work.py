@@ -8,6 +8,8 @@ that fails half-way leaves nothing behind.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -40,6 +42,13 @@ from leadline.persistence.repositories_security import (
     IdempotencyRepository,
     SharingRepository,
     TokenRepository,
+)
+from leadline.persistence.repositories_workflow import (
+    ConversionRepository,
+    CriteriaRepository,
+    FieldMappingRepository,
+    ReasonRepository,
+    TransitionRepository,
 )
 
 _open = threading.local()
@@ -91,6 +100,11 @@ class SqlUnitOfWork:
         self.stage_history = StageHistoryRepository(session)
         self.activities = ActivityRepository(session)
         self.pipeline = PipelineQueries(session)
+        self.transitions = TransitionRepository(session)
+        self.reasons = ReasonRepository(session)
+        self.criteria = CriteriaRepository(session)
+        self.field_mappings = FieldMappingRepository(session)
+        self.conversions = ConversionRepository(session)
         return self
 
     def __exit__(
@@ -109,8 +123,26 @@ class SqlUnitOfWork:
         try:
             self.session.flush()
         except IntegrityError as error:
-            self.session.rollback()
+            if not self.session.in_nested_transaction():  # a savepoint's owner rolls back only its part
+                self.session.rollback()
             raise ConflictError(_integrity_message(error)) from None
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the transaction that a failure undoes alone (bulk use cases with a result per
+        item); the unit of work still commits once, at the end."""
+        nested = self.session.begin_nested()
+        try:
+            yield
+            self.session.flush()
+        except IntegrityError as error:
+            nested.rollback()
+            raise ConflictError(_integrity_message(error)) from None
+        except BaseException:
+            if nested.is_active:
+                nested.rollback()
+            raise
+        nested.commit()
 
     def commit(self) -> None:
         if self.read_only:

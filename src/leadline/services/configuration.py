@@ -7,6 +7,7 @@ from leadline.domain.errors import ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.sources import LeadSource, find_source
 from leadline.domain.statuses import LeadStatus, find_status, parse_status_kind
+from leadline.domain.workflow import transitions_like
 from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
 
@@ -34,6 +35,8 @@ def add_status(
             uow.statuses.save_all(statuses)
             _audit_default_lost(ctx, uow, actor_id, previous)
         uow.statuses.add(status)
+        uow.flush()
+        uow.transitions.add(sorted(transitions_like(status, [*statuses, status], uow.transitions.list())))
         audit_created(uow, "lead_status", status.id, actor_id, ctx.now(), fields_of(status))
         uow.commit()
         ctx.cache.invalidate()
@@ -63,6 +66,7 @@ def delete_status(ctx: ServiceContext, actor_id: int, status: str) -> None:
         chosen = find_status(statuses, status)
         status_rules.ensure_deletable(chosen, uow.statuses.count_leads_with(chosen.id))
         status_rules.ensure_usable([s for s in statuses if s.id != chosen.id])
+        uow.transitions.remove_status(chosen.id)
         uow.statuses.delete(chosen.id)
         uow.audit.record("delete", "lead_status", chosen.id, actor_id, ctx.now(), {"label": (chosen.label, None)})
         uow.commit()

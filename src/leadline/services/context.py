@@ -61,13 +61,18 @@ class CachedConfig:
     sharing: dict[Any, Any]
     users: dict[int, Any]
     hierarchy: dict[int, int | None]
+    transitions: set[tuple[int, int]]
+    reasons: list[Any]
+    criteria: list[Any]
+    field_mappings: list[Any]
 
     @classmethod
     def load(cls, uow: Any) -> CachedConfig:
         users = {u.id: u for u in uow.users.list()}
         return cls(uow.statuses.list(), uow.sources.list(), uow.stages.processes(), uow.stages.stages(),
                    uow.custom_fields.definitions(), uow.sharing.all(), users,
-                   {uid: u.manager_id for uid, u in users.items()})
+                   {uid: u.manager_id for uid, u in users.items()}, uow.transitions.list(), uow.reasons.list(),
+                   uow.criteria.list(), uow.field_mappings.list())
 
     def custom_fields_of(self, record_type: Any) -> list[Any]:
         return [d for d in self.custom_fields if d.record_type == record_type]

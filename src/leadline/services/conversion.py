@@ -1,144 +1,247 @@
 """``convert_lead``: the one entry point by which any transport converts a lead.
 
-A qualified lead becomes a contact at an account (new, or an existing one) and, when asked,
-an opportunity. Everything happens in one transaction: a failure leaves no partial record.
-This first version creates the contact and opportunity new; issue 4 adds attaching to
-existing contacts and opportunities, previews, configurable mappings, idempotent retries,
-bulk conversion and undo.
+A qualified lead becomes a contact at an account (new, or existing) and, when a sale is clearly
+identified, one or more opportunities (new), or joins an existing open opportunity. Everything
+happens in one transaction: a failure leaves no partial record. Each conversion is stored with
+its result (a retry with the same idempotency key gets it back) and with what it changed, so it
+can be undone (services/conversion_undo.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 from leadline.domain.accounts import Account, Contact, website_domain
 from leadline.domain.conversion import (
     LEAD_TO_ACCOUNT,
     LEAD_TO_CONTACT,
-    LEAD_TO_OPPORTUNITY,
+    ConversionOptions,
+    ConversionResult,
+    OpportunityChoice,
     converted_status,
+    fill_empty,
     mapped_values,
-    opportunity_name,
+    same_email_contact,
 )
 from leadline.domain.custom_fields import RecordType
-from leadline.domain.errors import LeadAlreadyConvertedError, NotFoundError, StaleRecordError
+from leadline.domain.errors import (
+    LeadAlreadyConvertedError,
+    NotFoundError,
+    StaleRecordError,
+    ValidationError,
+)
 from leadline.domain.history import diff_fields
 from leadline.domain.ids import new_id
 from leadline.domain.leads import Lead
-from leadline.domain.opportunities import ContactRoleKind, Opportunity, Outcome, default_process, first_open_stage
+from leadline.domain.qualification import Purpose
+from leadline.domain.reasons import ReasonKind, find_reason
 from leadline.domain.security import Viewer
-from leadline.services.access import audit_changed, audit_created, fields_of, load_viewer
+from leadline.domain.statuses import LeadStatus, StatusKind, find_status, first_of_kind
+from leadline.domain.users import User
+from leadline.services.access import audit_changed, fields_of, load_viewer
 from leadline.services.context import ServiceContext
+from leadline.services.conversion_parts import Conversion, custom_mappings, make_opportunities
+from leadline.services.status_moves import evaluate_lead_in
+from leadline.services.users import resolve_user
 
 
-@dataclass
-class ConversionResult:
-    lead_id: int
-    account_id: int
-    contact_id: int
-    opportunity_id: int | None
-    created: list[str] = field(default_factory=list)
-    attached: list[str] = field(default_factory=list)
-    filled: list[str] = field(default_factory=list)
+def conversion_options(**choices: Any) -> ConversionOptions:
+    """``ConversionOptions`` from plain values, as transports give them (``opportunity`` as text)."""
+    opportunity = choices.pop("opportunity", OpportunityChoice.CREATE)
+    try:
+        choice = OpportunityChoice(str(opportunity).strip().lower())
+    except ValueError:
+        allowed = ", ".join(c.value for c in OpportunityChoice)
+        raise ValidationError(f"{opportunity!r} is not an opportunity choice; use {allowed}",
+                              field="opportunity") from None
+    return ConversionOptions(opportunity=choice, **choices)
 
 
-def convert_lead(
-    ctx: ServiceContext, actor_id: int, lead_id: int, *, account_id: int | None = None,
-    create_opportunity: bool = True, status: str | None = None, expected_version: int | None = None,
-) -> ConversionResult:
-    """Convert ``lead_id``. With ``account_id`` the contact joins that account, whose empty
-    fields are filled from the lead (never overwritten).
+def convert_lead(ctx: ServiceContext, actor_id: int, lead_id: int, options: ConversionOptions | None = None,
+                 **choices: Any) -> ConversionResult:
+    """Convert ``lead_id`` as ``options`` (or the same choices as keywords) say.
 
-    Raises ``LEAD_ALREADY_CONVERTED`` for a converted lead and ``NOT_FOUND`` for an unknown one.
+    Raises ``LEAD_ALREADY_CONVERTED`` for a converted lead, unless ``idempotency_key`` is the key
+    of its conversion, which returns the first result (``replayed``); ``CRITERIA_NOT_MET`` when a
+    new opportunity lacks its criteria and no ``override_reason`` is given; ``NOT_FOUND`` for a
+    lead, account, contact or opportunity that does not exist or that the actor may not see.
     """
+    chosen = options or conversion_options(**choices)
+    chosen.ensure_consistent()
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead: Lead | None = uow.leads.get_for_update(lead_id)
-        if lead is None:
-            raise NotFoundError(f"there is no lead {lead_id}", field="lead")
-        viewer.ensure_can_edit(RecordType.LEAD, lead.id, lead.owner_id)
-        statuses = uow.statuses.list()
-        target_status = converted_status(statuses, status)
-        if lead.is_converted():
-            raise LeadAlreadyConvertedError(f"lead {lead.id} was already converted", field="lead")
-        if expected_version is not None and expected_version != lead.version:
-            raise StaleRecordError("the lead changed since you read it", field="If-Match")
-        now = ctx.now()
-        result = ConversionResult(lead.id, 0, 0, None)
-        account = _account(uow, viewer, lead, account_id, now, result)
-        contact = Contact(id=new_id(), account_id=account.id, created_at=now, updated_at=now,
-                          owner_id=lead.owner_id, **mapped_values(lead, LEAD_TO_CONTACT))  # type: ignore[arg-type]
-        uow.contacts.add(contact)
-        audit_created(uow, "contact", contact.id, viewer.id, now, fields_of(contact), action="convert")
-        result.contact_id = contact.id
-        result.created.append("contact")
-        uow.flush()
-        opportunity = _opportunity(uow, lead, contact, now, viewer.id) if create_opportunity else None
-        if opportunity is not None:
-            result.opportunity_id = opportunity.id
-            result.created.append("opportunity")
-        old_status = next(s.label for s in statuses if s.id == lead.status_id)
-        old_status_id = lead.status_id
-        lead.mark_converted(target_status, now, account.id, contact.id, result.opportunity_id)
-        uow.leads.save(lead)
-        uow.leads.record_status_change(lead.id, old_status_id, target_status.id, viewer.id, now)
-        uow.audit.record_changes(diff_fields(
-            RecordType.LEAD, lead.id,
-            {"status": old_status, "converted_at": None, "converted_account_id": None,
-             "converted_contact_id": None, "converted_opportunity_id": None},
-            {"status": target_status.label, "converted_at": now, "converted_account_id": account.id,
-             "converted_contact_id": contact.id, "converted_opportunity_id": result.opportunity_id},
-            actor_id=viewer.id, at=now,
-        ), action="convert")
-        uow.commit()
+        result = convert_in(ctx, uow, viewer, lead_id, chosen)
+        if not result.replayed:
+            uow.commit()
         return result
 
 
-def _account(uow: Any, viewer: Viewer, lead: Lead, account_id: int | None, now: Any,
-             result: ConversionResult) -> Account:
-    values = mapped_values(lead, LEAD_TO_ACCOUNT)
+def convert_in(ctx: ServiceContext, uow: Any, viewer: Viewer, lead_id: int,
+               options: ConversionOptions) -> ConversionResult:
+    """The conversion itself, inside the caller's unit of work (bulk conversion runs it per lead)."""
+    lead: Lead | None = uow.leads.get_for_update(lead_id)
+    if lead is None:
+        raise NotFoundError(f"there is no lead {lead_id}", field="lead")
+    viewer.ensure_can_edit(RecordType.LEAD, lead.id, lead.owner_id)
+    if lead.is_converted():
+        return _replay(uow, lead, options)
+    if options.expected_version is not None and options.expected_version != lead.version:
+        raise StaleRecordError("the lead changed since you read it", field="If-Match")
+    config = ctx.config(uow)
+    target_status, nurture_reason = _target_status(config, options)
+    owner = _owner(uow, viewer, lead, options.owner)
+    definitions = config.custom_fields_of(RecordType.LEAD)
+    if definitions:
+        lead.custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
+    now = ctx.now()
+    run = Conversion(ctx, uow, viewer, lead, owner.id, now, ConversionResult(lead.id))
+    run.undo.update(previous_status_id=lead.status_id, previous_reason_id=lead.unqualified_reason_id)
+    if options.opportunity is OpportunityChoice.CREATE:
+        evaluation = evaluate_lead_in(ctx, uow, lead, Purpose.OPPORTUNITY)
+        run.result.override_reason = evaluation.ensure_met_or_overridden(options.override_reason,
+                                                                         "creating an opportunity")
+    account, contact = _account_and_contact(run, options)
+    opportunities = make_opportunities(run, account, contact, options)
+    _move_activities(run, contact, opportunities)
+    custom_mappings(run, account, contact, opportunities)
+    _finish(run, target_status, nurture_reason, options)
+    return run.result
+
+
+def _replay(uow: Any, lead: Lead, options: ConversionOptions) -> ConversionResult:
+    latest = uow.conversions.latest(lead.id)
+    if options.idempotency_key and latest and latest["idempotency_key"] == options.idempotency_key:
+        return dataclasses.replace(ConversionResult(**latest["result"]), replayed=True)
+    raise LeadAlreadyConvertedError(f"lead {lead.id} was already converted", field="lead")
+
+
+def _target_status(config: Any, options: ConversionOptions) -> tuple[LeadStatus, Any]:
+    """The converted status, or for a lead kept for nurturing an unqualified one and its reason."""
+    if not options.nurture_reason:
+        return converted_status(config.statuses, options.status), None
+    reason = find_reason(config.reasons, ReasonKind.LEAD_UNQUALIFIED, options.nurture_reason, field="nurture_reason")
+    status = find_status(config.statuses, options.status) if options.status else \
+        first_of_kind(config.statuses, StatusKind.UNQUALIFIED)
+    if status is None or status.kind is not StatusKind.UNQUALIFIED:
+        raise ValidationError("a lead kept for nurturing takes an active unqualified status", field="status")
+    return status, reason
+
+
+def _owner(uow: Any, viewer: Viewer, lead: Lead, reference: str | None) -> User:
+    """Who owns what the conversion creates: the one named, else the lead's owner, else the actor."""
+    owner: User | None = resolve_user(uow, reference) if reference else None
+    if owner is None and lead.owner_id is not None:
+        owner = uow.users.get(lead.owner_id)
+    owner = owner or viewer.user
+    if reference:
+        viewer.ensure_can_assign(owner)
+    return owner
+
+
+def _account_and_contact(run: Conversion, options: ConversionOptions) -> tuple[Account, Contact]:
+    uow, viewer = run.uow, run.viewer
+    existing_contact = None
+    if options.contact_id is not None:
+        existing_contact = _editable(uow, viewer, RecordType.CONTACT, options.contact_id)
+        if options.account_id is not None and existing_contact.account_id != options.account_id:
+            raise ValidationError("the contact belongs to another account", field="contact_id")
+    account_id = options.account_id if existing_contact is None else existing_contact.account_id
     if account_id is None:
-        account = Account(id=new_id(), created_at=now, updated_at=now, owner_id=lead.owner_id,
-                          domain=website_domain(lead.website), **values)  # type: ignore[arg-type]
+        account = Account(id=new_id(), created_at=run.now, updated_at=run.now, owner_id=run.owner_id,
+                          domain=website_domain(run.lead.website),
+                          **mapped_values(run.lead, LEAD_TO_ACCOUNT))  # type: ignore[arg-type]
         uow.accounts.add(account)
-        audit_created(uow, "account", account.id, viewer.id, now, fields_of(account), action="convert")
-        result.created.append("account")
+        run.created(RecordType.ACCOUNT, account.id, fields_of(account))
     else:
-        found: Account | None = uow.accounts.get_for_update(account_id)
-        if found is None:
-            raise NotFoundError(f"there is no account {account_id}", field="account")
-        viewer.ensure_can_edit(RecordType.ACCOUNT, found.id, found.owner_id)
-        account = found
-        empty = {name: value for name, value in values.items()
-                 if value is not None and getattr(account, name) in (None, "")}
-        for name, value in empty.items():
-            setattr(account, name, value)
-        if "website" in empty:
-            account.domain = account.domain or website_domain(account.website)
-        if empty:
-            account.updated_at = now
-            uow.accounts.save(account)
-            audit_changed(uow, "account", account.id, viewer.id, now, {}, empty, action="convert")
-        result.attached.append("account")
-        result.filled.extend(f"account.{name}" for name in empty)
-    result.account_id = account.id
-    return account
+        account = _editable(uow, viewer, RecordType.ACCOUNT, account_id)
+        filled = fill_empty(account, mapped_values(run.lead, LEAD_TO_ACCOUNT))
+        if "website" in filled and not account.domain:
+            account.domain = website_domain(account.website)
+            filled["domain"] = account.domain
+        run.attached(RecordType.ACCOUNT, account, filled, uow.accounts)
+    run.result.account_id = account.id
+    if existing_contact is None and options.account_id is not None:
+        existing_contact = same_email_contact(run.lead, uow.conversions.contacts_of(account.id))
+        if existing_contact is not None:
+            viewer.ensure_can_edit(RecordType.CONTACT, existing_contact.id, existing_contact.owner_id)
+    if existing_contact is None:
+        contact = Contact(id=new_id(), account_id=account.id, created_at=run.now, updated_at=run.now,
+                          owner_id=run.owner_id, **mapped_values(run.lead, LEAD_TO_CONTACT))  # type: ignore[arg-type]
+        uow.contacts.add(contact)
+        run.created(RecordType.CONTACT, contact.id, fields_of(contact))
+    else:
+        contact = existing_contact
+        run.attached(RecordType.CONTACT, contact, fill_empty(contact, mapped_values(run.lead, LEAD_TO_CONTACT)),
+                     uow.contacts)
+    run.result.contact_id = contact.id
+    return account, contact
 
 
-def _opportunity(uow: Any, lead: Lead, contact: Contact, now: Any, actor_id: int) -> Opportunity:
-    process = default_process(uow.stages.processes())
-    stage = first_open_stage(uow.stages.stages(process.id))
-    values = mapped_values(lead, LEAD_TO_OPPORTUNITY)
-    opportunity = Opportunity(
-        id=new_id(), account_id=contact.account_id, name=opportunity_name(lead), stage_id=stage.id,
-        probability=stage.probability, forecast_category=stage.forecast_category, created_at=now, updated_at=now,
-        owner_id=lead.owner_id, originating_lead_id=lead.id, outcome=Outcome.OPEN, **values,  # type: ignore[arg-type]
-    )
-    uow.opportunities.add(opportunity)
-    uow.flush()
-    uow.stage_history.record(opportunity, None, actor_id, now)
-    audit_created(uow, "opportunity", opportunity.id, actor_id, now, fields_of(opportunity), action="convert")
-    role = ContactRoleKind.DECISION_MAKER if lead.is_decision_maker else ContactRoleKind.OTHER
-    uow.products.add_contact_role(opportunity.id, contact.id, role, True)
-    return opportunity
+def _editable(uow: Any, viewer: Viewer, record_type: RecordType, record_id: int) -> Any:
+    repository = {RecordType.ACCOUNT: uow.accounts, RecordType.CONTACT: uow.contacts,
+                  RecordType.OPPORTUNITY: uow.opportunities}[record_type]
+    record = repository.get_for_update(record_id)
+    if record is None:
+        raise NotFoundError(f"there is no {record_type.value} {record_id}", field=f"{record_type.value}_id")
+    viewer.ensure_can_read(record_type, record.id, record.owner_id)
+    viewer.ensure_can_edit(record_type, record.id, record.owner_id)
+    return record
+
+
+def _move_activities(run: Conversion, contact: Contact, opportunities: Sequence[Any]) -> None:
+    """The lead's activities join the contact and the opportunities; its open tasks move to the new owner."""
+    activities = run.uow.activities.for_record(RecordType.LEAD, run.lead.id)
+    if not activities:
+        return
+    ids = [a.id for a in activities]
+    targets = [(RecordType.CONTACT, contact.id)] + [(RecordType.OPPORTUNITY, o.id) for o in opportunities]
+    for record_type, record_id in targets:
+        for activity_id in run.uow.conversions.link_activities(ids, record_type, record_id):
+            run.undo["links"].append([activity_id, record_type.value, record_id])
+    for activity in activities:
+        if activity.is_open_task() and activity.owner_id != run.owner_id:
+            run.undo["tasks"].append([activity.id, activity.owner_id])
+            activity.owner_id = run.owner_id
+            run.uow.activities.save(activity)
+            audit_changed(run.uow, "activity", activity.id, run.viewer.id, run.now,
+                          {"owner_id": run.undo["tasks"][-1][1]}, {"owner_id": run.owner_id}, action="convert")
+    run.result.attached.append(f"{len(activities)} activities")
+
+
+def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: ConversionOptions) -> None:
+    lead, uow, now = run.lead, run.uow, run.now
+    statuses = {s.id: s for s in run.ctx.config(uow).statuses}
+    old_status = statuses[lead.status_id].label if lead.status_id in statuses else str(lead.status_id)
+    old_status_id = lead.status_id
+    lead.mark_converted(status, now, run.result.account_id, run.result.contact_id, run.result.opportunity_id)
+    lead.unqualified_reason_id = nurture_reason.id if nurture_reason else lead.unqualified_reason_id
+    uow.leads.save(lead)
+    uow.leads.record_status_change(lead.id, old_status_id, status.id, run.viewer.id, now,
+                                   reason_id=nurture_reason.id if nurture_reason else None,
+                                   note=run.result.override_reason)
+    uow.audit.record_changes(diff_fields(
+        RecordType.LEAD, lead.id,
+        {"status": old_status, "converted_at": None, "converted_account_id": None, "converted_contact_id": None,
+         "converted_opportunity_id": None},
+        {"status": status.label, "converted_at": now, "converted_account_id": run.result.account_id,
+         "converted_contact_id": run.result.contact_id, "converted_opportunity_id": run.result.opportunity_id},
+        actor_id=run.viewer.id, at=now,
+    ), action="convert")
+    run.undo["lead_version"] = lead.version
+    uow.conversions.add(new_id(), lead.id, run.viewer.id, now, options.idempotency_key,
+                        dataclasses.asdict(run.result), run.undo)
+
+
+def lead_lineage(ctx: ServiceContext, actor_id: int, lead_id: int) -> dict[str, Any]:
+    """What a converted lead became: converted at, account, contact and every opportunity it produced."""
+    from leadline.services.leads import load_lead
+
+    with ctx.reader() as uow:
+        lead = load_lead(uow, load_viewer(uow, actor_id, ctx), lead_id)
+        produced = uow.conversions.opportunities_from_lead(lead.id)
+        if lead.converted_opportunity_id and lead.converted_opportunity_id not in produced:
+            produced.insert(0, lead.converted_opportunity_id)
+        return {"lead_id": lead.id, "converted_at": lead.converted_at, "account_id": lead.converted_account_id,
+                "contact_id": lead.converted_contact_id, "opportunity_ids": produced}

@@ -17,8 +17,9 @@ from typing import Any
 
 from leadline.domain.errors import ConflictError, NotFoundError
 from leadline.domain.leads import LEAD_FIELD_CLEANERS, Lead
+from leadline.domain.reasons import DEFAULT_REASONS, ReasonKind
 from leadline.domain.statuses import StatusKind
-from leadline.services import conversion, leads, records, users
+from leadline.services import conversion, lead_workflow, leads, records, users
 from leadline.services.context import ServiceContext
 from leadline.synthetic import generate_leads
 
@@ -125,7 +126,9 @@ def _work_lead(ctx: ServiceContext, admin_id: int, lead: Lead, by_kind: dict[Sta
             StatusKind.UNQUALIFIED: [StatusKind.WORKING, StatusKind.UNQUALIFIED]}.get(target, [])
     for kind in path:
         moment = min(moment + timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 8)), now)
-        leads.update_lead(_at(ctx, moment), actor, lead_id, {"status": by_kind[kind].label})
+        reason = rng.choice(DEFAULT_REASONS[ReasonKind.LEAD_UNQUALIFIED]) if kind is StatusKind.UNQUALIFIED else None
+        lead_workflow.change_lead_status(_at(ctx, moment), actor, lead_id, by_kind[kind].label, reason=reason,
+                                         override_reason="qualified on a discovery call")
     if wants_conversion:
         moment = min(moment + timedelta(days=rng.randint(1, 30)), now)
         _convert(_at(ctx, moment), actor, lead_id, rng, now, moment, stats)
@@ -133,7 +136,8 @@ def _work_lead(ctx: ServiceContext, admin_id: int, lead: Lead, by_kind: dict[Sta
 
 def _convert(ctx: ServiceContext, actor: int, lead_id: int, rng: random.Random, now: datetime, moment: datetime,
              stats: dict[str, int]) -> None:
-    result = conversion.convert_lead(ctx, actor, lead_id, create_opportunity=rng.random() < 0.8)
+    result = conversion.convert_lead(ctx, actor, lead_id, opportunity="create" if rng.random() < 0.8 else "none",
+                                     override_reason="sale confirmed on a discovery call")
     stats["converted"] += 1
     stats["accounts"] += 1
     stats["contacts"] += 1

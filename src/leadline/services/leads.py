@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from leadline.domain.custom_fields import CustomValue, RecordType, coerce_custom_values
-from leadline.domain.errors import NotFoundError, StaleRecordError
+from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import FieldChange, diff_fields, render_value
 from leadline.domain.ids import new_id
 from leadline.domain.leads import LEAD_FIELD_CLEANERS, Lead, ProductInterest, clean_lead_fields, ensure_complete
@@ -24,6 +24,7 @@ from leadline.domain.statuses import LeadStatus, default_status, find_status
 from leadline.domain.users import User
 from leadline.services.access import audit_created, load_viewer
 from leadline.services.context import ServiceContext
+from leadline.services.status_moves import move_status
 from leadline.services.users import resolve_query_owners, resolve_user
 
 
@@ -58,7 +59,7 @@ def create_lead(
         audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
                       {**_audit_values(lead), **{f"custom.{k}": v for k, v in lead.custom.items()}})
         uow.commit()
-        return _details(ctx, uow, lead)
+        return describe_lead(ctx, uow, lead)
 
 
 def build_lead(
@@ -87,8 +88,8 @@ def build_lead(
 
 def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
     with ctx.reader() as uow:
-        lead = _load(uow, load_viewer(uow, actor_id, ctx), lead_id)
-        return _details(ctx, uow, lead)
+        lead = load_lead(uow, load_viewer(uow, actor_id, ctx), lead_id)
+        return describe_lead(ctx, uow, lead)
 
 
 def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page) -> list[LeadDetails]:
@@ -124,26 +125,23 @@ def update_lead(
     update is refused (``STALE_RECORD``) if someone changed the lead since it was read."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = _load(uow, viewer, lead_id, for_update=True, edit=True)
+        lead = load_lead(uow, viewer, lead_id, for_update=True, edit=True)
         lead.ensure_editable()
         if expected_version is not None and expected_version != lead.version:
             raise StaleRecordError("the lead changed since you read it; reload and retry", field="version")
         now = ctx.now()
-        old_status = lead.status_id
         history = _apply_fields(ctx, uow, viewer, lead, changes, now)
         if products is not None:
             history += _replace_products(uow, viewer, lead, products, now)
         if custom:
             history += _change_custom(ctx, uow, viewer, lead, custom, now)
         if not history:
-            return _details(ctx, uow, lead)
+            return describe_lead(ctx, uow, lead)
         lead.updated_at = now
         uow.leads.save(lead)
         uow.audit.record_changes(history)
-        if lead.status_id != old_status:
-            uow.leads.record_status_change(lead.id, old_status, lead.status_id, viewer.id, now)
         uow.commit()
-        return _details(ctx, uow, lead)
+        return describe_lead(ctx, uow, lead)
 
 
 def _apply_fields(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, changes: Mapping[str, object],
@@ -160,13 +158,10 @@ def _apply_fields(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, cha
     before = lead.apply(cleaned)
     history = diff_fields(RecordType.LEAD, lead.id, before, cleaned, actor_id=viewer.id, at=now)
     if changes.get("status"):
-        statuses = ctx.config(uow).statuses
-        new_status = find_status(statuses, str(changes["status"]))
-        if new_status.id != lead.status_id:
-            old_label = next(s.label for s in statuses if s.id == lead.status_id)
-            lead.set_status(new_status)
-            history += diff_fields(RecordType.LEAD, lead.id, {"status": old_label}, {"status": new_status.label},
-                                   actor_id=viewer.id, at=now)
+        history += move_status(ctx, uow, viewer, lead, changes["status"], reason=changes.get("unqualified_reason"),
+                               override_reason=changes.get("qualification_override_reason"), now=now)
+    elif changes.get("unqualified_reason") or changes.get("qualification_override_reason"):
+        raise ValidationError("a reason or override is given only with a status change", field="status")
     return history
 
 
@@ -193,7 +188,7 @@ def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_ve
     """Delete an unconverted lead the actor may edit (a converted lead is kept for its lineage)."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = _load(uow, viewer, lead_id, for_update=True, edit=True)
+        lead = load_lead(uow, viewer, lead_id, for_update=True, edit=True)
         lead.ensure_editable()
         if expected_version is not None and expected_version != lead.version:
             raise StaleRecordError("the lead was changed by someone else; reload and retry", field="version")
@@ -206,11 +201,11 @@ def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_ve
 
 def lead_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[Any]:
     with ctx.reader() as uow:
-        _load(uow, load_viewer(uow, actor_id, ctx), lead_id)
+        load_lead(uow, load_viewer(uow, actor_id, ctx), lead_id)
         return list(uow.audit.history(RecordType.LEAD, lead_id))
 
 
-def _load(uow: Any, viewer: Viewer, lead_id: int, *, for_update: bool = False, edit: bool = False) -> Lead:
+def load_lead(uow: Any, viewer: Viewer, lead_id: int, *, for_update: bool = False, edit: bool = False) -> Lead:
     """The lead if the viewer may read it (and edit it, with ``edit``); unreadable is not found."""
     lead: Lead | None = uow.leads.get_for_update(lead_id) if for_update else uow.leads.get(lead_id)
     if lead is None:
@@ -254,7 +249,7 @@ def _render_products(lines: Sequence[ProductInterest]) -> str | None:
     return rendered or None
 
 
-def _details(ctx: ServiceContext, uow: Any, lead: Lead) -> LeadDetails:
+def describe_lead(ctx: ServiceContext, uow: Any, lead: Lead) -> LeadDetails:
     return _describe_many(ctx, uow, [lead])[0]
 
 

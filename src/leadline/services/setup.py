@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from leadline.domain.ids import new_id
 from leadline.domain.opportunities import DEFAULT_STAGES, OpportunityStage, SalesProcess
+from leadline.domain.qualification import default_criteria
+from leadline.domain.reasons import DEFAULT_REASONS, Reason
 from leadline.domain.sources import DEFAULT_LEAD_SOURCES, LeadSource
 from leadline.domain.statuses import DEFAULT_LEAD_STATUSES, LeadStatus
 from leadline.domain.users import Role, User
+from leadline.domain.workflow import default_transitions
 from leadline.services.context import ServiceContext
 from leadline.services.users import build_user
 
@@ -31,9 +34,23 @@ def initialise_organisation(
     seeded: list[str] = []
     with ctx.uow_factory() as uow:
         if not uow.statuses.list():
-            for order, (label, kind, is_default) in enumerate(DEFAULT_LEAD_STATUSES):
-                uow.statuses.add(LeadStatus(new_id(), label, order, kind, is_default))
-            seeded.append("lead statuses")
+            statuses = [LeadStatus(new_id(), label, order, kind, is_default)
+                        for order, (label, kind, is_default) in enumerate(DEFAULT_LEAD_STATUSES)]
+            for status in statuses:
+                uow.statuses.add(status)
+            uow.flush()
+            uow.transitions.add(sorted(default_transitions(statuses)))
+            seeded.append("lead statuses and their transitions")
+        existing_kinds = {r.kind for r in uow.reasons.list()}
+        for kind, labels in DEFAULT_REASONS.items():
+            if kind not in existing_kinds:
+                for order, label in enumerate(labels):
+                    uow.reasons.add(Reason(new_id(), kind, label, order))
+                seeded.append(f"{kind.value.replace('_', ' ')} reasons")
+        if not uow.criteria.list():
+            for criterion in default_criteria():
+                uow.criteria.add(criterion)
+            seeded.append("qualification (BANT) and opportunity criteria")
         if not uow.sources.list():
             for order, label in enumerate(DEFAULT_LEAD_SOURCES):
                 uow.sources.add(LeadSource(new_id(), label, order))

@@ -1,0 +1,265 @@
+"""Repositories of the lead workflow configuration and of conversions. They never commit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from leadline.domain.accounts import Account, Contact
+from leadline.domain.conversion import FieldMapping
+from leadline.domain.custom_fields import RecordType
+from leadline.domain.qualification import Condition, Criterion, Operator
+from leadline.domain.reasons import Reason
+from leadline.persistence.mapping import row_values, to_domain
+from leadline.persistence.repositories_config import ListRepository
+from leadline.persistence.rows import (
+    AccountRow,
+    ActivityLinkRow,
+    ContactRoleRow,
+    ContactRow,
+    ConversionFieldMappingRow,
+    CriterionRow,
+    CustomFieldValueRow,
+    LeadConversionRow,
+    LeadRow,
+    LeadStatusTransitionRow,
+    LineItemRow,
+    OpportunityRow,
+    OpportunityStageChangeRow,
+    PriceBookEntryRow,
+    PriceBookRow,
+    ReasonRow,
+)
+
+
+class TransitionRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def list(self) -> set[tuple[int, int]]:
+        row = LeadStatusTransitionRow
+        rows = self.session.execute(select(row.from_status_id, row.to_status_id))
+        return {(a, b) for a, b in rows}
+
+    def add(self, pairs: Iterable[tuple[int, int]]) -> None:
+        values = [{"from_status_id": a, "to_status_id": b} for a, b in pairs]
+        if values:
+            self.session.execute(insert(LeadStatusTransitionRow.__table__), values)
+
+    def remove(self, pairs: Iterable[tuple[int, int]]) -> None:
+        for a, b in pairs:
+            self.session.execute(delete(LeadStatusTransitionRow).where(
+                LeadStatusTransitionRow.from_status_id == a, LeadStatusTransitionRow.to_status_id == b))
+
+    def remove_status(self, status_id: int) -> None:
+        self.session.execute(delete(LeadStatusTransitionRow).where(or_(
+            LeadStatusTransitionRow.from_status_id == status_id, LeadStatusTransitionRow.to_status_id == status_id)))
+
+
+class ReasonRepository(ListRepository):
+    row_class = ReasonRow
+    domain_class = Reason
+
+
+class CriteriaRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def list(self) -> list[Criterion]:
+        rows = self.session.scalars(select(CriterionRow).order_by(CriterionRow.order))
+        return [to_domain(Criterion, r, conditions=_conditions(r.conditions)) for r in rows]
+
+    def add(self, criterion: Criterion) -> None:
+        self.session.execute(insert(CriterionRow.__table__), [self._values(criterion)])
+
+    def save_all(self, criteria: Iterable[Criterion]) -> None:
+        for criterion in criteria:
+            values = self._values(criterion)
+            values.pop("id")
+            self.session.execute(update(CriterionRow.__table__).where(CriterionRow.id == criterion.id).values(**values))
+
+    def delete(self, criterion_id: int) -> None:
+        self.session.execute(delete(CriterionRow).where(CriterionRow.id == criterion_id))
+
+    @staticmethod
+    def _values(criterion: Criterion) -> dict[str, Any]:
+        values = row_values(CriterionRow, criterion)
+        values["conditions"] = json.dumps(
+            [{"field": c.field, "operator": c.operator.value, "value": c.value} for c in criterion.conditions])
+        values["sort_order"] = values.pop("order")
+        return values
+
+
+def _conditions(text: str) -> tuple[Condition, ...]:
+    return tuple(Condition(c["field"], Operator(c["operator"]), c.get("value")) for c in json.loads(text))
+
+
+class FieldMappingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def list(self) -> list[FieldMapping]:
+        return [to_domain(FieldMapping, r) for r in self.session.scalars(select(ConversionFieldMappingRow))]
+
+    def add(self, mapping: FieldMapping) -> None:
+        self.session.execute(insert(ConversionFieldMappingRow.__table__), [row_values(ConversionFieldMappingRow,
+                                                                                     mapping)])
+
+    def delete(self, mapping_id: int) -> bool:
+        row = ConversionFieldMappingRow
+        result = self.session.execute(delete(row).where(row.id == mapping_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class ConversionRepository:
+    """Conversions as they happened, and the look-ups conversion, its preview and its undo need."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, conversion_id: int, lead_id: int, actor_id: int, at: datetime, idempotency_key: str | None,
+            result: dict[str, Any], undo: dict[str, Any]) -> None:
+        self.session.execute(insert(LeadConversionRow.__table__).values(
+            id=conversion_id, lead_id=lead_id, actor_id=actor_id, converted_at=at, idempotency_key=idempotency_key,
+            result=json.dumps(result, default=str), undo=json.dumps(undo, default=str)))
+
+    def latest(self, lead_id: int) -> dict[str, Any] | None:
+        """The lead's last conversion that was not undone: id, key, result and undo record."""
+        row = self.session.execute(
+            select(LeadConversionRow).where(LeadConversionRow.lead_id == lead_id, LeadConversionRow.undone_at.is_(None))
+            .order_by(LeadConversionRow.converted_at.desc(), LeadConversionRow.id.desc()).limit(1)).scalar()
+        if row is None:
+            return None
+        return {"id": row.id, "idempotency_key": row.idempotency_key, "actor_id": row.actor_id,
+                "converted_at": row.converted_at, "result": json.loads(row.result), "undo": json.loads(row.undo)}
+
+    def mark_undone(self, conversion_id: int, at: datetime, actor_id: int) -> None:
+        self.session.execute(update(LeadConversionRow).where(LeadConversionRow.id == conversion_id)
+                             .values(undone_at=at, undone_by=actor_id))
+
+    # look-ups -------------------------------------------------------------------------------
+
+    def account_candidates(self, domain: str | None, name_word: str | None, limit: int = 20) -> list[Account]:
+        """Accounts with this website domain or whose name holds this word (matched exactly later)."""
+        clauses = []
+        if domain:
+            clauses.append(AccountRow.domain == domain)
+        if name_word:
+            clauses.append(func.lower(AccountRow.name).contains(name_word.lower(), autoescape=True))
+        if not clauses:
+            return []
+        rows = self.session.execute(select(AccountRow.__table__).where(or_(*clauses))
+                                    .order_by(AccountRow.created_at).limit(limit))
+        return [to_domain(Account, r) for r in rows]
+
+    def contact_candidates(self, email: str | None, phone: str | None, limit: int = 20) -> list[Contact]:
+        clauses = []
+        if email:
+            clauses.append(func.lower(ContactRow.email) == email.lower())
+        if phone:
+            clauses.append(ContactRow.phone == phone)
+        if not clauses:
+            return []
+        rows = self.session.execute(select(ContactRow.__table__).where(or_(*clauses))
+                                    .order_by(ContactRow.created_at).limit(limit))
+        return [to_domain(Contact, r) for r in rows]
+
+    def contacts_of(self, account_id: int) -> list[Contact]:
+        rows = self.session.execute(select(ContactRow.__table__).where(ContactRow.account_id == account_id)
+                                    .order_by(ContactRow.created_at))
+        return [to_domain(Contact, r) for r in rows]
+
+    def open_opportunity_ids_of(self, account_id: int) -> list[int]:
+        return list(self.session.scalars(select(OpportunityRow.id).where(
+            OpportunityRow.account_id == account_id, OpportunityRow.outcome == "open").order_by(OpportunityRow.id)))
+
+    def opportunities_from_lead(self, lead_id: int) -> list[int]:
+        """Every opportunity a lead produced (by conversion or later), oldest first."""
+        return list(self.session.scalars(select(OpportunityRow.id).where(OpportunityRow.originating_lead_id == lead_id)
+                                         .order_by(OpportunityRow.created_at, OpportunityRow.id)))
+
+    def standard_prices(self, currency: str) -> dict[int, Decimal]:
+        """Product id -> unit price in the active standard price book, in ``currency``."""
+        rows = self.session.execute(
+            select(PriceBookEntryRow.product_id, PriceBookEntryRow.unit_price)
+            .join(PriceBookRow, PriceBookRow.id == PriceBookEntryRow.price_book_id)
+            .where(PriceBookRow.is_standard.is_(True), PriceBookRow.is_active.is_(True),
+                   PriceBookEntryRow.is_active.is_(True), PriceBookEntryRow.currency == currency))
+        return {product_id: price for product_id, price in rows}
+
+    def references(self, record_type: RecordType, record_id: int) -> dict[str, set[int]]:
+        """What points at a record, by kind, as ids: an undo removes a record only when all of it
+        was made by the conversion itself."""
+        def ids(column: Any, other: Any) -> set[int]:
+            return set(self.session.scalars(select(column).where(other == record_id)))
+
+        links = set(self.session.scalars(select(ActivityLinkRow.activity_id).where(
+            ActivityLinkRow.record_type == record_type, ActivityLinkRow.record_id == record_id)))
+        if record_type is RecordType.ACCOUNT:
+            return {
+                "contacts": ids(ContactRow.id, ContactRow.account_id),
+                "opportunities": ids(OpportunityRow.id, OpportunityRow.account_id),
+                "child accounts": ids(AccountRow.id, AccountRow.parent_id),
+                "converted leads": ids(LeadRow.id, LeadRow.converted_account_id),
+                "activities": links,
+            }
+        if record_type is RecordType.CONTACT:
+            return {
+                "contact roles": ids(ContactRoleRow.id, ContactRoleRow.contact_id),
+                "converted leads": ids(LeadRow.id, LeadRow.converted_contact_id),
+                "activities": links,
+            }
+        return {
+            "contact roles": ids(ContactRoleRow.id, ContactRoleRow.opportunity_id),
+            "line items": ids(LineItemRow.id, LineItemRow.opportunity_id),
+            "stage changes": ids(OpportunityStageChangeRow.id, OpportunityStageChangeRow.opportunity_id),
+            "converted leads": ids(LeadRow.id, LeadRow.converted_opportunity_id),
+            "activities": links,
+        }
+
+    def remove_record(self, record_type: RecordType, record_id: int) -> None:
+        """Delete a record a conversion created, with its parts (stage history, roles, line items,
+        activity links, custom values). Only called once ``references`` showed nothing else."""
+        s = self.session
+        s.execute(delete(ActivityLinkRow).where(ActivityLinkRow.record_type == record_type,
+                                                ActivityLinkRow.record_id == record_id))
+        s.execute(delete(CustomFieldValueRow).where(CustomFieldValueRow.record_id == record_id))
+        if record_type is RecordType.OPPORTUNITY:
+            s.execute(delete(OpportunityStageChangeRow).where(OpportunityStageChangeRow.opportunity_id == record_id))
+            s.execute(delete(ContactRoleRow).where(ContactRoleRow.opportunity_id == record_id))
+            s.execute(delete(LineItemRow).where(LineItemRow.opportunity_id == record_id))
+            s.execute(delete(OpportunityRow).where(OpportunityRow.id == record_id))
+        elif record_type is RecordType.CONTACT:
+            s.execute(delete(ContactRow).where(ContactRow.id == record_id))
+        else:
+            s.execute(delete(AccountRow).where(AccountRow.id == record_id))
+
+    def remove_contact_role(self, role_id: int) -> None:
+        self.session.execute(delete(ContactRoleRow).where(ContactRoleRow.id == role_id))
+
+    def link_activities(self, activity_ids: Iterable[int], record_type: RecordType, record_id: int) -> list[int]:
+        """Link activities to a record (those not linked yet); returns the ones it linked."""
+        ids = set(activity_ids)
+        if not ids:
+            return []
+        already = set(self.session.scalars(select(ActivityLinkRow.activity_id).where(
+            ActivityLinkRow.record_type == record_type, ActivityLinkRow.record_id == record_id,
+            ActivityLinkRow.activity_id.in_(ids))))
+        new = sorted(ids - already)
+        if new:
+            self.session.execute(insert(ActivityLinkRow.__table__), [
+                {"activity_id": a, "record_type": record_type, "record_id": record_id} for a in new])
+        return new
+
+    def unlink_activities(self, activity_ids: Iterable[int], record_type: RecordType, record_id: int) -> None:
+        ids = list(activity_ids)
+        if ids:
+            self.session.execute(delete(ActivityLinkRow).where(
+                ActivityLinkRow.record_type == record_type, ActivityLinkRow.record_id == record_id,
+                ActivityLinkRow.activity_id.in_(ids)))

@@ -1,0 +1,70 @@
+"""The one way a lead's status changes by hand: ``move_status``, used by the status use cases and
+by lead updates alike, so the transition graph, the unqualified reason and the qualification
+rule hold on every path."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from leadline.domain.custom_fields import RecordType
+from leadline.domain.errors import InvalidStatusError, ValidationError
+from leadline.domain.history import FieldChange, diff_fields
+from leadline.domain.leads import Lead
+from leadline.domain.qualification import Evaluation, Purpose, active_framework, evaluate
+from leadline.domain.reasons import ReasonKind, find_reason
+from leadline.domain.security import Viewer
+from leadline.domain.statuses import StatusKind, find_status
+from leadline.domain.workflow import StatusMove, StatusWorkflow
+from leadline.services.context import CachedConfig, ServiceContext
+
+
+def workflow_of(config: CachedConfig) -> StatusWorkflow:
+    return StatusWorkflow(config.statuses, config.transitions)
+
+
+def evaluate_lead_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose) -> Evaluation:
+    """``lead`` (with its custom values loaded) against the active criteria of ``purpose``."""
+    config = ctx.config(uow)
+    framework = active_framework(config.criteria, purpose)
+    if framework is None:
+        return Evaluation("none")
+    if not lead.custom:
+        definitions = config.custom_fields_of(RecordType.LEAD)
+        if definitions:
+            lead.custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
+    return evaluate(config.criteria, lead, today=ctx.now().date(), framework=framework)
+
+
+def move_status(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, status: object, *,
+                reason: object = None, override_reason: object = None, now: datetime) -> list[FieldChange]:
+    """Move ``lead`` (locked, editable by ``viewer``) to the status named ``status`` under the
+    workflow; record the status change with its reason or override, and return the field changes
+    for the audit. A move to the status the lead already has changes nothing."""
+    config = ctx.config(uow)
+    try:
+        target = find_status(config.statuses, str(status))
+    except InvalidStatusError:  # perhaps added by another worker a moment ago
+        config = ctx.fresh_config(uow)
+        target = find_status(config.statuses, str(status))
+    if target.id == lead.status_id:
+        return []
+    chosen_reason = None
+    if target.kind is StatusKind.UNQUALIFIED:
+        chosen_reason = find_reason(config.reasons, ReasonKind.LEAD_UNQUALIFIED, reason)
+    elif reason not in (None, ""):
+        raise ValidationError("a reason is given only when disqualifying a lead", field="reason")
+    qualification = evaluate_lead_in(ctx, uow, lead, Purpose.QUALIFICATION) \
+        if target.kind is StatusKind.QUALIFIED else None
+    move: StatusMove = workflow_of(config).move(
+        lead, target, reason=chosen_reason, qualification=qualification,
+        override_reason=None if override_reason is None else str(override_reason))
+    uow.leads.record_status_change(lead.id, move.from_status.id, target.id, viewer.id, now,
+                                   reason_id=move.reason.id if move.reason else None, note=move.override_reason)
+    before: dict[str, object] = {"status": move.from_status.label}
+    after: dict[str, object] = {"status": target.label}
+    if move.reason is not None:
+        before["unqualified_reason"], after["unqualified_reason"] = None, move.reason.label
+    if move.override_reason:
+        before["qualification_override"], after["qualification_override"] = None, move.override_reason
+    return diff_fields(RecordType.LEAD, lead.id, before, after, actor_id=viewer.id, at=now)
