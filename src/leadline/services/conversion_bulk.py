@@ -123,7 +123,7 @@ def preview_conversion(ctx: ServiceContext, actor_id: int, lead_id: int) -> Conv
             reasons = contact_match_reasons(lead, contact)
             if reasons and viewer.can_read(RecordType.CONTACT, contact.owner_id):
                 contacts.append((Candidate(contact.id, contact.name, tuple(reasons)), contact.account_id))
-        open_opportunities = {a.record_id: uow.conversions.open_opportunity_ids_of(a.id) for a in accounts}
+        open_opportunities = {a.record_id: uow.conversions.open_opportunity_ids_of(a.record_id) for a in accounts}
         return ConversionPreview(lead.id, accounts, contacts, open_opportunities,
                                  evaluate_lead_in(ctx, uow, lead, Purpose.OPPORTUNITY))
 
