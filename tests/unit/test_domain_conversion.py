@@ -10,15 +10,25 @@ from leadline.domain.conversion import (
     LEAD_TO_ACCOUNT,
     LEAD_TO_CONTACT,
     LEAD_TO_OPPORTUNITY,
+    ConversionOptions,
+    FieldMapping,
+    OpportunityChoice,
+    account_match_reasons,
+    contact_match_reasons,
     converted_status,
+    ensure_mapping_compatible,
+    ensure_undoable,
+    fill_empty,
     mapped_values,
     opportunity_name,
+    same_email_contact,
 )
-from leadline.domain.errors import ConfigurationError
+from leadline.domain.custom_fields import CustomFieldType, RecordType
+from leadline.domain.errors import ConfigurationError, InvalidStatusError, UndoRefusedError, ValidationError
 from leadline.domain.leads import Lead, ProductInterest
 from leadline.domain.opportunities import Opportunity
 from leadline.domain.statuses import StatusKind
-from tests.unit.builders import make_lead, make_status, make_statuses, raises_error
+from tests.unit.builders import NOW, make_definition, make_lead, make_status, make_statuses, raises_error
 
 
 def names(record_type):
@@ -77,3 +87,95 @@ def test_a_converted_status_that_is_not_an_active_converted_status_is_refused(ch
 
     with raises_error(ConfigurationError, code="CONFIGURATION_INVALID", field="converted_status"):
         converted_status(statuses, chosen)
+
+
+
+@pytest.mark.parametrize(("options", "field"), [
+    (ConversionOptions(opportunity=OpportunityChoice.ATTACH), "opportunity_id"),
+    (ConversionOptions(opportunity_id=9), "opportunity_id"),
+    (ConversionOptions(nurture_reason="No budget"), "opportunity"),
+    (ConversionOptions(opportunity=OpportunityChoice.NONE, one_per_product=True), "one_per_product"),
+])
+def test_contradictory_conversion_choices_are_refused_before_anything_happens(options, field):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field=field):
+        options.ensure_consistent()
+
+
+def test_an_account_matches_by_website_domain_or_normalised_name():
+    lead = make_lead(company="Analytical Engines Ltd.", website="https://www.engines.example/about")
+    same_domain = Account(1, "Other Name", NOW, NOW, website="engines.example", domain="engines.example")
+    same_name = Account(2, "ANALYTICAL ENGINES, LTD", NOW, NOW)
+    unrelated = Account(3, "Difference Engines", NOW, NOW, domain="difference.example")
+    assert account_match_reasons(lead, same_domain) == ["same website domain engines.example"]
+    assert account_match_reasons(lead, same_name) == ["same company name 'analytical engines'"]
+    assert account_match_reasons(lead, unrelated) == []
+
+
+def test_a_contact_matches_by_email_ignoring_case_or_by_phone():
+    lead = make_lead(email="ada@engines.example", phone="+442071234567")
+    by_email = Contact(1, 10, "Lovelace", NOW, NOW, email="ADA@engines.example")
+    by_phone = Contact(2, 10, "L", NOW, NOW, phone="+442071234567")
+    assert contact_match_reasons(lead, by_email) == ["same e-mail ADA@engines.example"]
+    assert contact_match_reasons(lead, by_phone) == ["same phone +442071234567"]
+    assert same_email_contact(lead, [by_phone, by_email]) is by_email
+    assert same_email_contact(make_lead(), [by_email]) is None
+
+
+def test_filling_sets_only_empty_fields_and_reports_them():
+    account = Account(1, "Kept", NOW, NOW, industry="", billing_city="Paris")
+    filled = fill_empty(account, {"name": "Lead Co", "industry": "Banking", "billing_city": "Lyon",
+                                  "website": None})
+    assert filled == {"industry": "Banking"}
+    assert (account.name, account.industry, account.billing_city) == ("Kept", "Banking", "Paris")
+
+
+def test_a_custom_lead_field_maps_to_a_field_of_the_same_type_or_to_text():
+    source = make_definition(id=1, name="budget_code", type=CustomFieldType.NUMBER)
+    number = make_definition(id=2, record_type=RecordType.OPPORTUNITY, name="code", type=CustomFieldType.NUMBER)
+    text = make_definition(id=3, record_type=RecordType.ACCOUNT, name="note", type=CustomFieldType.TEXT)
+    date_field = make_definition(id=4, record_type=RecordType.CONTACT, name="when", type=CustomFieldType.DATE)
+    ensure_mapping_compatible(source, number, [])
+    ensure_mapping_compatible(source, text, [])
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="target"):
+        ensure_mapping_compatible(source, date_field, [])
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="target"):
+        ensure_mapping_compatible(source, number, [FieldMapping(9, 8, number.id)])
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="source"):
+        ensure_mapping_compatible(number, text, [])
+
+
+def test_a_picklist_maps_to_a_picklist_holding_all_its_options():
+    source = make_definition(id=1, name="tier", type=CustomFieldType.PICKLIST, options=["Gold", "Silver"])
+    wide = make_definition(id=2, record_type=RecordType.ACCOUNT, name="tier", type=CustomFieldType.PICKLIST,
+                           options=["gold", "Silver", "Bronze"])
+    narrow = make_definition(id=3, record_type=RecordType.ACCOUNT, name="level", type=CustomFieldType.PICKLIST,
+                             options=["Gold"])
+    ensure_mapping_compatible(source, wide, [])
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="target") as error:
+        ensure_mapping_compatible(source, narrow, [])
+    assert "Silver" in str(error.value)
+
+
+def test_an_undo_with_blockers_is_refused_with_every_reason():
+    ensure_undoable([])
+    with raises_error(UndoRefusedError, code="UNDO_REFUSED", field="lead") as error:
+        ensure_undoable(["1 contacts added to the account 7 since", "the opportunity 8 was edited since"])
+    assert len(error.value.details) == 2
+
+
+def test_a_disqualified_lead_kept_for_nurturing_is_converted_without_an_opportunity():
+    statuses = make_statuses()
+    unqualified = next(s for s in statuses if s.kind is StatusKind.UNQUALIFIED)
+    lead = make_lead()
+    with raises_error(InvalidStatusError, code="INVALID_STATUS", field="status"):
+        lead.mark_converted(unqualified, NOW, 1, 2, 3)
+    lead.mark_converted(unqualified, NOW, 1, 2, None)
+    assert lead.is_converted() and lead.status_id == unqualified.id
+
+
+def test_reverting_a_conversion_makes_the_lead_editable_in_its_previous_status():
+    lead = make_lead(status_id=3)
+    lead.mark_converted(make_statuses()[4], NOW, 1, 2, 3)
+    lead.revert_conversion(3, None, NOW)
+    assert (lead.is_converted(), lead.status_id, lead.converted_account_id) == (False, 3, None)
+    assert lead.can_edit()

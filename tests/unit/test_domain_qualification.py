@@ -1,0 +1,112 @@
+"""Qualification and opportunity criteria as data: each criterion met or unmet with its reason."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from leadline.domain.errors import ValidationError
+from leadline.domain.leads import ProductInterest
+from leadline.domain.qualification import (
+    BANT,
+    OPPORTUNITY_FRAMEWORK,
+    Condition,
+    Criterion,
+    Operator,
+    Purpose,
+    active_framework,
+    build_condition,
+    build_criterion,
+    default_criteria,
+    evaluate,
+)
+from tests.unit.builders import make_definition, make_lead, raises_error
+
+TODAY = date(2025, 3, 3)
+
+
+def results(lead, framework=BANT):
+    return {r.name: (r.met, r.reason) for r in evaluate(default_criteria(), lead, today=TODAY,
+                                                           framework=framework).results}
+
+
+def test_bant_is_the_default_qualification_framework_and_has_four_criteria_in_order():
+    criteria = default_criteria()
+    assert active_framework(criteria, Purpose.QUALIFICATION) == BANT
+    assert active_framework(criteria, Purpose.OPPORTUNITY) == OPPORTUNITY_FRAMEWORK
+    evaluation = evaluate(criteria, make_lead(), today=TODAY, framework=BANT)
+    assert [r.name for r in evaluation.results] == ["budget", "authority", "need", "timeframe"]
+
+
+def test_an_empty_lead_meets_no_bant_criterion_and_each_says_why():
+    assert results(make_lead()) == {
+        "budget": (False, "budget_amount is not known"),
+        "authority": (False, "is_decision_maker is not yes and title is not known"),
+        "need": (False, "products is not known"),
+        "timeframe": (False, "purchase_timeframe is not known"),
+    }
+
+
+@pytest.mark.parametrize(("amount", "met"), [("999.99", False), ("1000", True), ("250000", True)])
+def test_budget_is_met_at_or_above_the_threshold(amount, met):
+    assert results(make_lead(budget_amount=Decimal(amount)))["budget"][0] is met
+
+
+@pytest.mark.parametrize(("title", "flag", "met"), [
+    ("VP Sales", False, True), ("Chief Executive", False, True), ("Head of IT", False, True),
+    ("Intern", False, False), ("Vice-principal", False, False), (None, True, True)])
+def test_authority_is_a_decision_maker_title_or_the_flag(title, flag, met):
+    assert results(make_lead(title=title, is_decision_maker=flag))["authority"][0] is met
+
+
+@pytest.mark.parametrize(("days", "met"), [(-1, False), (0, True), (180, True), (181, False)])
+def test_timeframe_is_a_purchase_from_today_to_180_days(days, met):
+    lead = make_lead(purchase_timeframe=TODAY + timedelta(days=days))
+    assert results(lead)["timeframe"][0] is met
+
+
+def test_the_opportunity_criteria_want_product_budget_and_timeframe_known():
+    lead = make_lead(products=[ProductInterest("Widget")], budget_amount=Decimal("5"),
+                     purchase_timeframe=date(2030, 1, 1))
+    assert all(met for met, _ in results(lead, OPPORTUNITY_FRAMEWORK).values())
+    assert not any(met for met, _ in results(make_lead(), OPPORTUNITY_FRAMEWORK).values())
+
+
+def test_a_custom_field_can_be_a_criterion():
+    score = make_definition(name="fit_score", type="number")
+    criterion = build_criterion(9, Purpose.QUALIFICATION, "FIT", "fit", None,
+                                [build_condition("custom.fit_score", "at_least", "70", [score])], 0)
+    lead = make_lead(custom={"fit_score": Decimal("75")})
+    evaluation = evaluate([criterion], lead, today=TODAY, framework="FIT")
+    assert evaluation.met and criterion.label == "Fit"
+    assert not evaluate([criterion], make_lead(custom={"fit_score": Decimal("5")}), today=TODAY,
+                        framework="FIT").met
+
+
+@pytest.mark.parametrize(("field", "operator", "value", "where"), [
+    ("shoe_size", "present", None, "conditions[0].field"),
+    ("budget_amount", "bigger", "1", "conditions[0].operator"),
+    ("title", "at_least", "1", "conditions[0].operator"),
+    ("budget_amount", "at_least", "lots", "conditions[0].value"),
+    ("purchase_timeframe", "within_days", "-3", "conditions[0].value"),
+    ("title", "contains_any", "", "conditions[0].value"),
+    ("custom.nothing", "present", None, "conditions[0].field"),
+])
+def test_a_condition_that_cannot_be_evaluated_is_refused_when_configured(field, operator, value, where):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field=where):
+        build_condition(field, operator, value, [])
+
+
+def test_a_criterion_needs_a_condition_and_an_api_name():
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="conditions"):
+        build_criterion(1, Purpose.QUALIFICATION, "X", "ok", None, [], 0)
+    with pytest.raises(ValidationError):
+        build_criterion(1, Purpose.QUALIFICATION, "X", "not a name!", None,
+                        [Condition("title", Operator.PRESENT)], 0)
+
+
+def test_only_the_active_criteria_of_the_framework_count():
+    inactive = Criterion(1, Purpose.QUALIFICATION, BANT, "extra", "Extra", (Condition("title", Operator.PRESENT),),
+                         9, is_active=False)
+    evaluation = evaluate([*default_criteria(), inactive], make_lead(), today=TODAY, framework=BANT)
+    assert "extra" not in [r.name for r in evaluation.results]
