@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -194,6 +196,12 @@ def mapped_custom_value(value: object, target: CustomFieldDefinition) -> object:
     """The value a mapped lead field gives its target (text targets take the text form)."""
     if value is None or target.type is not CustomFieldType.TEXT:
         return value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)
 
 

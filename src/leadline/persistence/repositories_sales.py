@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from leadline.domain.activities import Activity, RecordRef
@@ -124,10 +124,9 @@ class ActivityRepository:
         return activity
 
     def save(self, activity: Activity) -> None:
-        row = self.session.get(ActivityRow, activity.id)
-        assert row is not None
-        row.completed_at = activity.completed_at
-        row.owner_id = activity.owner_id
+        """Write completion and owner now (a Core update: a later ``expire_all`` cannot lose it)."""
+        self.session.execute(update(ActivityRow.__table__).where(ActivityRow.id == activity.id).values(
+            completed_at=activity.completed_at, owner_id=activity.owner_id))
 
     def for_record(self, record_type: RecordType, record_id: int) -> list[Activity]:
         query = (

@@ -66,11 +66,6 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *,
         result = UndoResult(lead.id)
         _unlink(uow, undo, created, result)
         _restore_filled(uow, viewer.id, now, undo, result)
-        for record_type, record_id in sorted(created, key=lambda c: _REMOVAL_ORDER[c[0]]):
-            uow.conversions.remove_record(record_type, record_id)
-            uow.audit.record("undo_convert", record_type.value, record_id, viewer.id, now, {"id": (str(record_id),
-                                                                                                   None)})
-            result.removed.append(f"{record_type.value} {record_id}")
         statuses = {s.id: s for s in ctx.config(uow).statuses}
         converted_status_id = lead.status_id
         lead.revert_conversion(undo["previous_status_id"], undo.get("previous_reason_id"), now)
@@ -81,6 +76,11 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *,
             RecordType.LEAD, lead.id, {"status": _label(statuses, converted_status_id), "converted": True},
             {"status": _label(statuses, lead.status_id), "converted": False}, actor_id=viewer.id, at=now),
             action="undo_convert")
+        for record_type, record_id in sorted(created, key=lambda c: _REMOVAL_ORDER[c[0]]):
+            uow.conversions.remove_record(record_type, record_id)
+            uow.audit.record("undo_convert", record_type.value, record_id, viewer.id, now,
+                             {"id": (str(record_id), None)})
+            result.removed.append(f"{record_type.value} {record_id}")
         uow.conversions.mark_undone(conversion["id"], now, viewer.id)
         result.status = _label(statuses, lead.status_id)
         uow.commit()
