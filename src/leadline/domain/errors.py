@@ -118,3 +118,9 @@ class UndoRefusedError(ConflictError):
     """A conversion cannot be undone: something was attached to what it created since."""
 
     code = "UNDO_REFUSED"
+
+
+class OpportunityClosedError(ConflictError):
+    """A closed (won or lost) opportunity changes stage only by being reopened."""
+
+    code = "OPPORTUNITY_CLOSED"

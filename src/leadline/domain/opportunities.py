@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from leadline.domain.common import Cleaner, amount_field, date_field, text_field
-from leadline.domain.errors import ConfigurationError, ValidationError
+from leadline.domain.errors import ConfigurationError, OpportunityClosedError, ValidationError
 from leadline.domain.money import Money, parse_currency
 
 
@@ -144,8 +144,13 @@ class Opportunity:
     owner_id: int | None = None
     originating_lead_id: int | None = None
     outcome: Outcome = Outcome.OPEN
+    #: an optional comment on the loss; the reason itself is ``loss_reason_id`` (a configured reason)
     loss_reason: str | None = None
     closed_at: datetime | None = None
+    loss_reason_id: int | None = None
+    #: set when a rep chose the probability / category instead of taking the stage's
+    probability_overridden: bool = False
+    category_overridden: bool = False
     version: int = 1
 
     @property
@@ -154,6 +159,82 @@ class Opportunity:
 
     def is_closed(self) -> bool:
         return self.outcome is not Outcome.OPEN
+
+    def ensure_open(self) -> None:
+        if self.is_closed():
+            raise OpportunityClosedError(f"opportunity {self.id} is closed {self.outcome.value}; reopen it first",
+                                         field="stage")
+
+    def move_to_stage(self, stage: OpportunityStage) -> None:
+        """Move an open opportunity to another open stage of its process. Probability and forecast
+        category follow the stage unless a rep has overridden them (the override stays)."""
+        self.ensure_open()
+        if stage.is_closed:
+            raise ValidationError(f"{stage.label!r} is a closed stage; close the opportunity as won or lost",
+                                  field="stage")
+        if not stage.is_active:
+            raise ValidationError(f"stage {stage.label!r} is inactive", field="stage")
+        self.stage_id = stage.id
+        if not self.probability_overridden:
+            self.probability = stage.probability
+        if not self.category_overridden:
+            self.forecast_category = stage.forecast_category
+
+    def override_probability(self, probability: int) -> None:
+        """A rep's own probability for an open opportunity; kept through stage moves until cleared."""
+        self.ensure_open()
+        if not 0 <= probability <= 100:
+            raise ValidationError("must be between 0 and 100", field="probability")
+        self.probability = probability
+        self.probability_overridden = True
+
+    def override_category(self, category: ForecastCategory) -> None:
+        """A rep's own forecast category for an open opportunity; closed is reached only by winning."""
+        self.ensure_open()
+        if category is ForecastCategory.CLOSED:
+            raise ValidationError("only a won opportunity forecasts as closed", field="forecast_category")
+        self.forecast_category = category
+        self.category_overridden = True
+
+    def clear_overrides(self, stage: OpportunityStage) -> None:
+        """Take probability and category from the current ``stage`` again."""
+        self.probability, self.forecast_category = stage.probability, stage.forecast_category
+        self.probability_overridden = self.category_overridden = False
+
+    def can_close_won(self) -> bool:
+        return not self.is_closed() and self.amount is not None and self.amount > 0
+
+    def close_won(self, stage: OpportunityStage, at: datetime) -> None:
+        """Win: needs a positive amount; the close date becomes the day it was won."""
+        self.ensure_open()
+        if not stage.is_won:
+            raise ValidationError(f"{stage.label!r} is not a won stage", field="stage")
+        if self.amount is None or self.amount <= 0:
+            raise ValidationError("a won opportunity needs a positive amount", field="amount")
+        self._close(stage, Outcome.WON, at)
+
+    def close_lost(self, stage: OpportunityStage, reason_id: int, at: datetime, comment: str | None = None) -> None:
+        """Lose, for a configured reason; the close date becomes the day it was lost."""
+        self.ensure_open()
+        if not stage.is_closed or stage.is_won:
+            raise ValidationError(f"{stage.label!r} is not a lost stage", field="stage")
+        self._close(stage, Outcome.LOST, at)
+        self.loss_reason_id, self.loss_reason = reason_id, comment
+
+    def _close(self, stage: OpportunityStage, outcome: Outcome, at: datetime) -> None:
+        self.stage_id, self.outcome, self.closed_at = stage.id, outcome, at
+        self.close_date = at.date()
+        self.clear_overrides(stage)
+
+    def reopen(self, stage: OpportunityStage) -> None:
+        """Back to an open stage: outcome open, no close time, no loss reason (history keeps them)."""
+        if not self.is_closed():
+            raise ValidationError("the opportunity is already open", field="stage")
+        if stage.is_closed or not stage.is_active:
+            raise ValidationError(f"{stage.label!r} is not an active open stage", field="stage")
+        self.outcome, self.closed_at, self.loss_reason_id, self.loss_reason = Outcome.OPEN, None, None, None
+        self.stage_id = stage.id
+        self.clear_overrides(stage)
 
     @classmethod
     def outcome_for(cls, stage: OpportunityStage) -> Outcome:

@@ -1,0 +1,229 @@
+"""Forecast maths: fiscal periods, Salesforce's cumulative forecast categories, weighted pipeline,
+quotas and attainment, roll-up through the role hierarchy, manager adjustments, and the accuracy
+of a past forecast. Pure functions over sums the database computed; leads never appear here.
+
+Categories are cumulative: *closed* (won in the period) is within *commit*, commit within *best
+case*, best case within *pipeline*. *Omitted* opportunities, and lost ones, count nowhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from leadline.domain.errors import ValidationError
+from leadline.domain.money import AMOUNT_PLACES
+from leadline.domain.opportunities import ForecastCategory, Outcome
+from leadline.domain.security import subordinates_of
+
+ZERO = Decimal(0)
+#: The categories a forecast shows, narrowest first (each includes the ones before it).
+CUMULATIVE = (ForecastCategory.CLOSED, ForecastCategory.COMMIT, ForecastCategory.BEST_CASE, ForecastCategory.PIPELINE)
+
+
+class PeriodKind(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A forecast period ``[start, end)``; quarters and years follow the fiscal year."""
+
+    kind: PeriodKind
+    start: date
+    end: date
+    label: str
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day < self.end
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def fiscal_year_start(year: int, fiscal_start_month: int) -> date:
+    """Fiscal year ``year`` starts on the first of ``fiscal_start_month`` of calendar year ``year``
+    (a fiscal year is named by the calendar year it starts in)."""
+    return date(year, fiscal_start_month, 1)
+
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{1,2})))?$", re.IGNORECASE)
+
+
+def parse_period(text: str, fiscal_start_month: int = 1) -> Period:
+    """``2026`` (fiscal year), ``2026-Q4`` (fiscal quarter) or ``2026-11`` (calendar month)."""
+    ensure_fiscal_start(fiscal_start_month)
+    match = _PERIOD.match(str(text).strip())
+    if not match:
+        raise ValidationError(f"{text!r} is not a period; use 2026, 2026-Q4 or 2026-11", field="period")
+    year, quarter, month = int(match[1]), match[2], match[3]
+    if month is not None:
+        if not 1 <= int(month) <= 12:
+            raise ValidationError(f"{text!r} has no month {month}", field="period")
+        start = date(year, int(month), 1)
+        return Period(PeriodKind.MONTH, start, _add_months(start, 1), f"{year}-{int(month):02d}")
+    first = fiscal_year_start(year, fiscal_start_month)
+    if quarter is None:
+        return Period(PeriodKind.YEAR, first, _add_months(first, 12), f"{year}")
+    start = _add_months(first, 3 * (int(quarter) - 1))
+    return Period(PeriodKind.QUARTER, start, _add_months(start, 3), f"{year}-Q{quarter}")
+
+
+def period_containing(day: date, kind: PeriodKind, fiscal_start_month: int = 1) -> Period:
+    """The month, fiscal quarter or fiscal year holding ``day``."""
+    if kind is PeriodKind.MONTH:
+        return parse_period(f"{day.year}-{day.month:02d}")
+    year = day.year if day.month >= fiscal_start_month else day.year - 1
+    if kind is PeriodKind.YEAR:
+        return parse_period(str(year), fiscal_start_month)
+    months_in = (day.year * 12 + day.month) - (year * 12 + fiscal_start_month)
+    return parse_period(f"{year}-Q{months_in // 3 + 1}", fiscal_start_month)
+
+
+def ensure_fiscal_start(month: int) -> None:
+    if not 1 <= month <= 12:
+        raise ValidationError("the fiscal year starts in a month from 1 to 12", field="fiscal_year_start")
+
+
+@dataclass(frozen=True, slots=True)
+class CategorySums:
+    """What the database sums for one owner in one period, in the organisation's currency."""
+
+    owner_id: int | None
+    outcome: Outcome
+    category: ForecastCategory
+    amount: Decimal
+    weighted: Decimal
+    count: int
+
+
+@dataclass
+class Forecast:
+    """One user's forecast for one period: the cumulative categories, the weighted pipeline, the
+    quota and attainment; with ``adjusted`` holding a manager's figures beside the original."""
+
+    user_id: int | None
+    period: Period
+    totals: dict[ForecastCategory, Decimal] = field(default_factory=lambda: {c: ZERO for c in CUMULATIVE})
+    weighted: Decimal = ZERO
+    open_count: int = 0
+    won_count: int = 0
+    quota: Decimal | None = None
+    adjusted: dict[ForecastCategory, Decimal] = field(default_factory=dict)
+
+    def total(self, category: ForecastCategory) -> Decimal:
+        """The figure that counts: the adjustment if a manager made one, else the computed total."""
+        return self.adjusted.get(category, self.totals[category])
+
+    @property
+    def attainment(self) -> Decimal | None:
+        """Closed (won) as a share of quota, in percent; ``None`` without a quota."""
+        if not self.quota:
+            return None
+        return (self.totals[ForecastCategory.CLOSED] * 100 / self.quota).quantize(Decimal("0.1"))
+
+
+def forecast_of(user_id: int | None, period: Period, sums: Iterable[CategorySums]) -> Forecast:
+    """Fold per-category sums into the cumulative categories. Won counts as closed; open
+    opportunities count in their category and every wider one; lost and omitted count nowhere."""
+    own = {c: ZERO for c in CUMULATIVE}
+    result = Forecast(user_id, period)
+    for row in sums:
+        if row.outcome is Outcome.WON:
+            own[ForecastCategory.CLOSED] += row.amount
+            result.won_count += row.count
+        elif row.outcome is Outcome.OPEN and row.category in own and row.category is not ForecastCategory.CLOSED:
+            own[row.category] += row.amount
+            result.weighted += row.weighted
+            result.open_count += row.count
+    running = ZERO
+    for category in CUMULATIVE:
+        running += own[category]
+        result.totals[category] = running.quantize(AMOUNT_PLACES)
+    result.weighted = result.weighted.quantize(AMOUNT_PLACES)
+    return result
+
+
+def roll_up(user_id: int, period: Period, sums: Iterable[CategorySums], manager_of: Mapping[int, int | None],
+            *, visible_owner_ids: frozenset[int] | None = None) -> Forecast:
+    """A user's forecast is their team's: their own opportunities and those of everyone below them
+    in the role hierarchy (only those ``visible_owner_ids`` holds, when given)."""
+    team = subordinates_of(user_id, manager_of) | {user_id}
+    if visible_owner_ids is not None:
+        team &= visible_owner_ids
+    return forecast_of(user_id, period, [row for row in sums if row.owner_id in team])
+
+
+def by_owner(period: Period, sums: Iterable[CategorySums]) -> dict[int | None, Forecast]:
+    """Each owner's own forecast (no roll-up): the ``--by owner`` view."""
+    grouped: dict[int | None, list[CategorySums]] = {}
+    for row in sums:
+        grouped.setdefault(row.owner_id, []).append(row)
+    return {owner: forecast_of(owner, period, rows) for owner, rows in grouped.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A manager's figure for one category of a user's forecast; the computed one is kept beside it."""
+
+    id: int
+    user_id: int
+    period_label: str
+    category: ForecastCategory
+    amount: Decimal
+    original: Decimal
+    adjusted_by: int
+    note: str | None = None
+
+
+def ensure_adjustable(category: ForecastCategory, amount: Decimal) -> None:
+    if category not in CUMULATIVE or category is ForecastCategory.CLOSED:
+        raise ValidationError("only commit, best case and pipeline can be adjusted; closed is what was won",
+                              field="category")
+    if amount < 0:
+        raise ValidationError("must not be negative", field="amount")
+
+
+def apply_adjustments(forecast: Forecast, adjustments: Iterable[Adjustment]) -> Forecast:
+    """The forecast with the latest adjustment of each category (``adjustments`` oldest first)."""
+    adjusted = dict(forecast.adjusted)
+    for adjustment in adjustments:
+        if adjustment.user_id == forecast.user_id and adjustment.period_label == forecast.period.label:
+            adjusted[adjustment.category] = adjustment.amount
+    return replace(forecast, adjusted=adjusted)
+
+
+@dataclass(frozen=True, slots=True)
+class AccuracyLine:
+    user_id: int | None
+    category: ForecastCategory
+    forecast: Decimal
+    actual: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.actual - self.forecast
+
+    @property
+    def accuracy(self) -> Decimal | None:
+        """How close the forecast came, in percent: 100 - |actual - forecast| / actual x 100 (floored at 0)."""
+        if self.actual == 0:
+            return None if self.forecast == 0 else Decimal(0)
+        miss = abs(self.difference) * 100 / self.actual
+        return max(Decimal(0), (100 - miss)).quantize(Decimal("0.1"))
+
+
+def accuracy(snapshot: Mapping[tuple[int | None, ForecastCategory], Decimal],
+             actual_won: Mapping[int | None, Decimal]) -> list[AccuracyLine]:
+    """Compare a snapshot's category totals per user with what those users actually won in the
+    period: one line per user and category."""
+    return [AccuracyLine(user, category, amount, actual_won.get(user, ZERO))
+            for (user, category), amount in sorted(snapshot.items(), key=lambda kv: (str(kv[0][0]), kv[0][1].value))]

@@ -1,0 +1,114 @@
+"""Forecast maths by hand: fiscal periods, cumulative categories, roll-up, adjustments, accuracy."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from leadline.domain.errors import ValidationError
+from leadline.domain.forecast import (
+    Adjustment,
+    CategorySums,
+    PeriodKind,
+    accuracy,
+    apply_adjustments,
+    by_owner,
+    ensure_adjustable,
+    forecast_of,
+    parse_period,
+    period_containing,
+    roll_up,
+)
+from leadline.domain.opportunities import ForecastCategory as C
+from leadline.domain.opportunities import Outcome
+
+Q4 = parse_period("2026-Q4")
+
+
+def row(owner, outcome, category, amount, probability=0, count=1):
+    amount = Decimal(amount)
+    return CategorySums(owner, outcome, category, amount, amount * probability / 100, count)
+
+
+@pytest.mark.parametrize(("text", "fiscal", "start", "end"), [
+    ("2026", 1, date(2026, 1, 1), date(2027, 1, 1)),
+    ("2026-Q4", 1, date(2026, 10, 1), date(2027, 1, 1)),
+    ("2026-Q1", 4, date(2026, 4, 1), date(2026, 7, 1)),
+    ("2026-Q4", 4, date(2027, 1, 1), date(2027, 4, 1)),
+    ("2026", 7, date(2026, 7, 1), date(2027, 7, 1)),
+    ("2026-11", 4, date(2026, 11, 1), date(2026, 12, 1)),
+    ("2026-12", 1, date(2026, 12, 1), date(2027, 1, 1)),
+])
+def test_periods_follow_the_fiscal_year_start(text, fiscal, start, end):
+    period = parse_period(text, fiscal)
+    assert (period.start, period.end) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["26-Q1", "2026-Q5", "2026-13", "next quarter", ""])
+def test_a_period_that_is_not_one_is_refused(text):
+    with pytest.raises(ValidationError):
+        parse_period(text)
+
+
+def test_the_period_holding_a_day():
+    assert period_containing(date(2027, 2, 14), PeriodKind.QUARTER, 4).label == "2026-Q4"
+    assert period_containing(date(2027, 2, 14), PeriodKind.YEAR, 4).label == "2026"
+    assert period_containing(date(2027, 2, 14), PeriodKind.MONTH, 4).label == "2027-02"
+
+
+def test_categories_are_cumulative_and_lost_or_omitted_count_nowhere():
+    sums = [
+        row(1, Outcome.WON, C.CLOSED, "100"),
+        row(1, Outcome.OPEN, C.COMMIT, "200", 80),
+        row(1, Outcome.OPEN, C.BEST_CASE, "400", 50),
+        row(1, Outcome.OPEN, C.PIPELINE, "800", 10),
+        row(1, Outcome.OPEN, C.OMITTED, "1600", 5),
+        row(1, Outcome.LOST, C.OMITTED, "3200"),
+    ]
+    forecast = forecast_of(1, Q4, sums)
+    assert forecast.totals == {C.CLOSED: 100, C.COMMIT: 300, C.BEST_CASE: 700, C.PIPELINE: 1500}
+    assert forecast.weighted == Decimal("160") + 200 + 80  # open, not omitted: 200x.8 + 400x.5 + 800x.1
+    assert (forecast.open_count, forecast.won_count) == (3, 1)
+
+
+def test_a_managers_forecast_is_the_teams_and_visibility_narrows_it():
+    manager_of = {1: None, 2: 1, 3: 2, 4: None}
+    sums = [row(1, Outcome.WON, C.CLOSED, "10"), row(2, Outcome.WON, C.CLOSED, "20"),
+            row(3, Outcome.OPEN, C.COMMIT, "40"), row(4, Outcome.WON, C.CLOSED, "80")]
+    assert roll_up(1, Q4, sums, manager_of).totals[C.COMMIT] == 70
+    assert roll_up(2, Q4, sums, manager_of).totals[C.COMMIT] == 60
+    assert roll_up(3, Q4, sums, manager_of).totals[C.CLOSED] == 0
+    assert roll_up(1, Q4, sums, manager_of, visible_owner_ids=frozenset({1, 3})).totals[C.COMMIT] == 50
+    assert {owner: f.totals[C.CLOSED] for owner, f in by_owner(Q4, sums).items()} == {1: 10, 2: 20, 3: 0, 4: 80}
+
+
+def test_attainment_is_won_over_quota():
+    forecast = forecast_of(1, Q4, [row(1, Outcome.WON, C.CLOSED, "750")])
+    assert forecast.attainment is None
+    forecast.quota = Decimal("1000")
+    assert forecast.attainment == Decimal("75.0")
+
+
+def test_the_latest_adjustment_replaces_a_category_and_the_original_stays():
+    forecast = forecast_of(1, Q4, [row(1, Outcome.OPEN, C.COMMIT, "300")])
+    adjusted = apply_adjustments(forecast, [
+        Adjustment(1, 1, "2026-Q4", C.COMMIT, Decimal("250"), Decimal("300"), 9),
+        Adjustment(2, 1, "2026-Q4", C.COMMIT, Decimal("280"), Decimal("300"), 9),
+        Adjustment(3, 1, "2026-Q3", C.COMMIT, Decimal("1"), Decimal("300"), 9),
+        Adjustment(4, 2, "2026-Q4", C.COMMIT, Decimal("2"), Decimal("300"), 9),
+    ])
+    assert (adjusted.total(C.COMMIT), adjusted.totals[C.COMMIT], adjusted.total(C.PIPELINE)) == (280, 300, 300)
+
+
+def test_closed_and_negative_figures_cannot_be_adjusted():
+    with pytest.raises(ValidationError):
+        ensure_adjustable(C.CLOSED, Decimal(1))
+    with pytest.raises(ValidationError):
+        ensure_adjustable(C.COMMIT, Decimal(-1))
+
+
+def test_accuracy_compares_a_snapshot_with_what_was_won():
+    lines = accuracy({(1, C.COMMIT): Decimal("800"), (1, C.PIPELINE): Decimal("2000"), (2, C.COMMIT): Decimal("0")},
+                     {1: Decimal("1000")})
+    assert [(line.user_id, line.category, line.difference, line.accuracy) for line in lines] == [
+        (1, C.COMMIT, 200, Decimal("80.0")), (1, C.PIPELINE, -1000, Decimal("0.0")), (2, C.COMMIT, 0, None)]
