@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from leadline.domain.ids import new_id
 from leadline.domain.opportunities import Opportunity
 from leadline.domain.products import LineItem, PriceBook, PriceBookEntry, Product
 from leadline.persistence.mapping import row_values, to_domain, to_row
+from leadline.persistence.repositories_records import insert_rows
 from leadline.persistence.rows import (
     ActivityLinkRow,
     ActivityRow,
@@ -43,21 +44,40 @@ class ProductRepository:
     def add_entry(self, entry: PriceBookEntry) -> None:
         self.session.add(to_row(PriceBookEntryRow, entry))
 
+    def standard_book_id(self) -> int | None:
+        return self.session.scalar(select(PriceBookRow.id).where(PriceBookRow.is_standard.is_(True))
+                                   .order_by(PriceBookRow.id).limit(1))
+
+    def set_entry(self, entry: PriceBookEntry) -> None:
+        """Add the entry, or change the price of the book's entry for the same product and currency."""
+        row = PriceBookEntryRow
+        result = self.session.execute(update(row).where(
+            row.price_book_id == entry.price_book_id, row.product_id == entry.product_id,
+            row.currency == entry.currency).values(unit_price=entry.unit_price, is_active=True))
+        if not result.rowcount:  # type: ignore[attr-defined]
+            self.session.execute(insert(row.__table__), [row_values(row, entry)])
+
     def add_line_items(self, items: Iterable[LineItem]) -> None:
-        rows = [row_values(LineItemRow, item) for item in items]
-        if rows:
-            self.session.execute(insert(LineItemRow.__table__), rows)
+        insert_rows(self.session, LineItemRow.__table__, [row_values(LineItemRow, item) for item in items])
 
     def line_items(self, opportunity_id: int) -> list[LineItem]:
         query = select(LineItemRow).where(LineItemRow.opportunity_id == opportunity_id).order_by(LineItemRow.id)
         return [to_domain(LineItem, r) for r in self.session.scalars(query)]
 
     def add_contact_role(self, opportunity_id: int, contact_id: int, role: str, is_primary: bool) -> int:
-        role_id = new_id()
-        self.session.add(ContactRoleRow(
-            id=role_id, opportunity_id=opportunity_id, contact_id=contact_id, role=role, is_primary=is_primary,
-        ))
-        return role_id
+        values = self.contact_role_values(opportunity_id, contact_id, role, is_primary)
+        self.session.add(ContactRoleRow(**values))
+        return int(values["id"])
+
+    @staticmethod
+    def contact_role_values(opportunity_id: int, contact_id: int, role: str, is_primary: bool) -> dict[str, Any]:
+        """The row ``add_contact_role`` adds (with a new id), for ``add_contact_roles``."""
+        return {"id": new_id(), "opportunity_id": opportunity_id, "contact_id": contact_id, "role": role,
+                "is_primary": is_primary}
+
+    def add_contact_roles(self, roles: Sequence[dict[str, Any]]) -> None:
+        """Insert many contact roles now (rows of ``contact_role_values``), with one executemany."""
+        insert_rows(self.session, ContactRoleRow.__table__, roles)
 
     def remove_line_item(self, opportunity_id: int, item_id: int) -> bool:
         result = self.session.execute(delete(LineItemRow).where(
@@ -90,8 +110,8 @@ class StageHistoryRepository:
         self.record_many([self.change_values(opportunity, from_stage_id, actor_id, at)])
 
     def record_many(self, changes: list[dict[str, Any]]) -> None:
-        if changes:
-            self.session.execute(insert(OpportunityStageChangeRow.__table__), changes)
+        """Insert many stage changes (rows of ``change_values``) with one executemany."""
+        insert_rows(self.session, OpportunityStageChangeRow.__table__, changes)
 
     def for_opportunity(self, opportunity_id: int) -> list[tuple[int | None, int, datetime]]:
         query = (
@@ -127,6 +147,14 @@ class ActivityRepository:
         """Write completion and owner now (a Core update: a later ``expire_all`` cannot lose it)."""
         self.session.execute(update(ActivityRow.__table__).where(ActivityRow.id == activity.id).values(
             completed_at=activity.completed_at, owner_id=activity.owner_id))
+
+    def linked_records(self, record_type: RecordType, record_ids: Sequence[int]) -> set[int]:
+        """Which of ``record_ids`` (of ``record_type``) have at least one activity, in one query."""
+        if not record_ids:
+            return set()
+        link = ActivityLinkRow
+        return set(self.session.scalars(select(link.record_id).distinct().where(
+            link.record_type == record_type, link.record_id.in_(list(record_ids)))))
 
     def for_record(self, record_type: RecordType, record_id: int) -> list[Activity]:
         query = (

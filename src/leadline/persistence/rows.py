@@ -10,6 +10,13 @@ from leadline.persistence.rows_config import (
     LeadStatusRow,
     UserRow,
 )
+from leadline.persistence.rows_forecast import (
+    ExchangeRateRow,
+    ForecastAdjustmentRow,
+    ForecastSnapshotRow,
+    OrgSettingRow,
+    QuotaRow,
+)
 from leadline.persistence.rows_people import (
     AccountRow,
     ContactRow,
@@ -46,5 +53,6 @@ __all__ = [
     "LeadRow", "LeadSourceRow", "LeadStatusChangeRow", "LeadStatusRow", "LineItemRow",
     "OpportunityRow", "OpportunityStageChangeRow", "OpportunityStageRow", "PriceBookEntryRow",
     "PriceBookRow", "ProductRow", "SalesProcessRow", "UserRow", "metadata",
+    "ExchangeRateRow", "ForecastAdjustmentRow", "ForecastSnapshotRow", "OrgSettingRow", "QuotaRow",
     "ConversionFieldMappingRow", "CriterionRow", "LeadConversionRow", "LeadStatusTransitionRow", "ReasonRow",
 ]

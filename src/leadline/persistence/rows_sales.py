@@ -42,7 +42,12 @@ class OpportunityStageRow(Base):
 
 class OpportunityRow(Base):
     __tablename__ = "opportunities"
-    __table_args__ = (Index("ix_opportunities_owner_close", "owner_id", "close_date"),)
+    __table_args__ = (
+        Index("ix_opportunities_owner_close", "owner_id", "close_date"),
+        # covers the forecast query: a period's opportunities summed without reading the table
+        Index("ix_opportunities_forecast", "close_date", "owner_id", "outcome", "forecast_category", "currency",
+              "amount", "probability"),
+    )
     id: Mapped[int] = id_column()
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     name: Mapped[str] = mapped_column(String(255))
@@ -60,6 +65,9 @@ class OpportunityRow(Base):
     originating_lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
     outcome: Mapped[Outcome] = mapped_column(EnumText(Outcome))
     loss_reason: Mapped[str | None] = mapped_column(String(255))
+    loss_reason_id: Mapped[int | None] = mapped_column(ForeignKey("reasons.id"))
+    probability_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    category_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

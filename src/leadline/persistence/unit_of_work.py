@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from leadline.domain.errors import ConflictError
 from leadline.persistence.database import make_session_factory, write_gate
+from leadline.persistence.queries_forecast import ForecastQueries
 from leadline.persistence.queries_pipeline import PipelineQueries
 from leadline.persistence.repositories_config import (
     CustomFieldRepository,
@@ -25,6 +26,13 @@ from leadline.persistence.repositories_config import (
     StageRepository,
     StatusRepository,
     UserRepository,
+)
+from leadline.persistence.repositories_forecast import (
+    AdjustmentRepository,
+    ExchangeRateRepository,
+    QuotaRepository,
+    SettingsRepository,
+    SnapshotRepository,
 )
 from leadline.persistence.repositories_records import (
     AccountRepository,
@@ -105,6 +113,12 @@ class SqlUnitOfWork:
         self.criteria = CriteriaRepository(session)
         self.field_mappings = FieldMappingRepository(session)
         self.conversions = ConversionRepository(session)
+        self.settings = SettingsRepository(session)
+        self.exchange_rates = ExchangeRateRepository(session)
+        self.quotas = QuotaRepository(session)
+        self.adjustments = AdjustmentRepository(session)
+        self.snapshots = SnapshotRepository(session)
+        self.forecast = ForecastQueries(session)
         return self
 
     def __exit__(

@@ -30,18 +30,18 @@ from leadline.domain.ids import new_id, parse_record_id
 from leadline.domain.opportunities import (
     OPPORTUNITY_FIELD_CLEANERS,
     Opportunity,
-    OpportunityStage,
-    default_process,
-    first_open_stage,
+    parse_forecast_category,
 )
 from leadline.domain.queries import Page, RecordQuery
 from leadline.domain.security import Viewer
 from leadline.domain.sources import ensure_selectable, find_source
 from leadline.services.access import audit_created, fields_of, load_viewer
 from leadline.services.context import ServiceContext
+from leadline.services.opportunities import find_stage, parse_percent, track_change
 from leadline.services.users import resolve_user
 
-REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "email", "phone")
+REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "email", "phone", "probability",
+              "forecast_category")
 
 
 def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Account:
@@ -90,7 +90,7 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
         account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
         cleaned = clean_fields(OPPORTUNITY_FIELD_CLEANERS, values, ignore=REFERENCES)
         ensure_named(cleaned)
-        stage = _stage(uow, values.get("stage"))
+        stage = find_stage(uow, values.get("stage"))
         now = ctx.now()
         opportunity = Opportunity(
             id=new_id(), account_id=account.id, name="", stage_id=stage.id, probability=stage.probability,
@@ -129,8 +129,8 @@ def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
         record.updated_at = now
         getattr(uow, _repository(kind)).save(record)
         uow.audit.record_changes(history)
-        if kind == "opportunity" and before["stage_id"] != record.stage_id:
-            uow.stage_history.record(record, before["stage_id"], viewer.id, now)
+        if kind == "opportunity":
+            track_change(uow, before, record, viewer.id, now)
         uow.commit()
         return record
 
@@ -215,21 +215,23 @@ def _apply(ctx: ServiceContext, uow: Any, viewer: Viewer, kind: str, record: Any
         if changes.get("account_id"):
             record.account_id = _readable(uow, viewer, "account", _id(changes["account_id"], "account_id")).id
     if kind == "opportunity":
-        if "lead_source" in changes:
-            record.lead_source_id = _source_id(uow, changes["lead_source"]) if changes["lead_source"] else None
-        if changes.get("stage"):
-            _move_to_open_stage(uow, record, changes["stage"])
+        _apply_opportunity(uow, record, changes)
 
 
-def _move_to_open_stage(uow: Any, opportunity: Opportunity, reference: object) -> None:
-    """A plain update moves an open opportunity between open stages of its process; closing and
-    reopening are use cases of their own."""
-    stage = _stage(uow, reference, process_of=opportunity.stage_id)
-    if stage.is_closed or opportunity.is_closed():
-        raise ValidationError("closing or reopening an opportunity is its own action, not an update", field="stage")
-    opportunity.stage_id = stage.id
-    opportunity.probability = stage.probability
-    opportunity.forecast_category = stage.forecast_category
+def _apply_opportunity(uow: Any, opportunity: Opportunity, changes: Mapping[str, Any]) -> None:
+    """Stage moves follow the domain's rule (overrides kept; closing and reopening are their own
+    use cases); a probability or category given is the rep's override; an opportunity with line
+    items takes its amount from them."""
+    if "lead_source" in changes:
+        opportunity.lead_source_id = _source_id(uow, changes["lead_source"]) if changes["lead_source"] else None
+    if changes.get("stage"):
+        opportunity.move_to_stage(find_stage(uow, changes["stage"], process_of=opportunity.stage_id))
+    if changes.get("probability") not in (None, ""):
+        opportunity.override_probability(parse_percent(changes["probability"]))
+    if changes.get("forecast_category"):
+        opportunity.override_category(parse_forecast_category(str(changes["forecast_category"])))
+    if "amount" in changes and uow.products.line_items(opportunity.id):
+        raise ValidationError("this opportunity's amount is the sum of its line items; change those", field="amount")
 
 
 def _contact_points(ctx: ServiceContext, uow: Any, contact: Contact, values: Mapping[str, Any],
@@ -310,20 +312,3 @@ def _repository(kind: str) -> str:
     if kind not in names:
         raise ValidationError(f"{kind!r} is not a record kind", field="kind")
     return names[kind]
-
-
-def _stage(uow: Any, reference: object, *, process_of: int | None = None) -> OpportunityStage:
-    """A stage by label (within the default process, or the process of stage ``process_of``) or id."""
-    all_stages = uow.stages.stages()
-    if process_of is not None:
-        process_id = next(s.process_id for s in all_stages if s.id == process_of)
-    else:
-        process_id = default_process(uow.stages.processes()).id
-    in_process = [s for s in all_stages if s.process_id == process_id and s.is_active]
-    if reference in (None, ""):
-        return first_open_stage(in_process)
-    text = str(reference).strip()
-    for stage in in_process:
-        if stage.label.casefold() == text.casefold() or str(stage.id) == text:
-            return stage  # type: ignore[no-any-return]
-    raise ValidationError(f"there is no active stage {reference!r} in this sales process", field="stage")
