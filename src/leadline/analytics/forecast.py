@@ -1,0 +1,165 @@
+"""The sales forecast, booked deals and pipeline hygiene: read-only reports computed in the
+database (sums per owner, outcome and category), folded by the domain's forecast maths.
+
+Only opportunities count, never leads. Amounts are converted to the organisation's currency at
+the dated rate valid on each opportunity's close date; opportunities in a currency without any
+rate are reported as unconverted rather than guessed. Each viewer sees only what they may read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from leadline.domain.custom_fields import RecordType
+from leadline.domain.errors import ValidationError
+from leadline.domain.forecast import (
+    CategorySums,
+    Forecast,
+    Period,
+    PeriodKind,
+    apply_adjustments,
+    by_owner,
+    parse_period,
+    period_containing,
+    roll_up,
+)
+from leadline.domain.security import Viewer, subordinates_of
+from leadline.services.access import load_viewer
+from leadline.services.context import ServiceContext
+from leadline.services.forecast_settings import fiscal_year_start
+from leadline.services.users import resolve_user
+
+
+@dataclass
+class ForecastReport:
+    period: Period
+    currency: str
+    forecast: Forecast
+    #: each direct report's rolled-up forecast (a manager's view of the team)
+    reports: list[Forecast] = field(default_factory=list)
+    #: each owner's own forecast, no roll-up (``--by owner``)
+    owners: list[Forecast] = field(default_factory=list)
+    #: (currency, number of opportunities) left out for want of an exchange rate
+    unconverted: list[tuple[str, int]] = field(default_factory=list)
+
+
+def forecast_for(ctx: ServiceContext, actor_id: int, period: str, *, user: str | int | None = None) -> ForecastReport:
+    """The forecast of ``user`` (default: the actor) for ``period``, rolled up through the role
+    hierarchy, with quota, attainment and any manager adjustments; the direct reports' and the
+    owners' forecasts beside it."""
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        chosen = parse_period(period, fiscal_year_start(uow))
+        root = resolve_user(uow, user).id if user not in (None, "") else viewer.id  # type: ignore[union-attr]
+        config = ctx.config(uow)
+        team = subordinates_of(root, config.hierarchy) | {root}
+        sums, unconverted = category_sums(ctx, uow, viewer, chosen, team, len(config.users))
+        adjustments = uow.adjustments.for_period(chosen.label)
+        quotas = uow.quotas.for_period(chosen.label)
+
+        def finish(forecast: Forecast) -> Forecast:
+            forecast.quota = quotas.get(forecast.user_id)  # type: ignore[arg-type]
+            return apply_adjustments(forecast, adjustments)
+
+        direct = sorted(uid for uid, manager in config.hierarchy.items() if manager == root)
+        return ForecastReport(
+            chosen, ctx.currency, finish(roll_up(root, chosen, sums, config.hierarchy)),
+            [finish(roll_up(uid, chosen, sums, config.hierarchy)) for uid in direct],
+            [finish(f) for f in sorted(by_owner(chosen, sums).values(), key=lambda f: str(f.user_id))],
+            unconverted,
+        )
+
+
+def category_sums(ctx: ServiceContext, uow: Any, viewer: Viewer, period: Period, team: Iterable[int],
+                  user_count: int) -> tuple[list[CategorySums], list[tuple[str, int]]]:
+    """The database's sums for ``team`` as the viewer may see them, converted to the org currency."""
+    members = frozenset(team)
+    visible = viewer.readable_owner_ids(RecordType.OPPORTUNITY)
+    owners = members if visible is None else members & visible
+    # no owner filter when the team is everyone and everything is visible: the cheapest plan
+    wanted = None if visible is None and len(owners) >= user_count else owners
+    rates = {(c, d): r for c, d, r in uow.exchange_rates.list()}
+    sums, unconverted = [], {}  # type: ignore[var-annotated]
+    for owner, outcome, category, currency, rate_from, count, amount, weighted in uow.forecast.category_sums(
+            period.start, period.end, wanted):
+        if currency == ctx.currency:
+            rate = Decimal(1)
+        elif rate_from is not None:
+            rate = rates[(currency, rate_from)]
+        else:
+            unconverted[currency] = unconverted.get(currency, 0) + count
+            continue
+        sums.append(CategorySums(owner, outcome, category, amount * rate, weighted * rate, count))
+    return sums, sorted(unconverted.items())
+
+
+@dataclass(frozen=True)
+class DealLine:
+    key: str
+    count: int
+    amount: Decimal
+
+
+def deals(ctx: ServiceContext, actor_id: int, period: str, *, by: str = "owner") -> tuple[Period, list[DealLine]]:
+    """Booked revenue (won opportunities) in ``period`` by owner, account, source or product, in the
+    organisation's currency, largest first."""
+    if by not in ("owner", "account", "source", "product"):
+        raise ValidationError(f"{by!r} is not owner, account, source or product", field="by")
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        chosen = parse_period(period, fiscal_year_start(uow))
+        config = ctx.config(uow)
+        rates = {(c, d): r for c, d, r in uow.exchange_rates.list()}
+        names = _key_names(config, by)
+        totals: dict[str, list[Any]] = {}
+        for key, currency, rate_from, count, amount in uow.forecast.deals(
+                chosen.start, chosen.end, by, viewer.readable_owner_ids(RecordType.OPPORTUNITY)):
+            rate = Decimal(1) if currency == ctx.currency else rates.get((currency, rate_from))
+            label = names.get(key, str(key)) if key is not None else "(none)"
+            entry = totals.setdefault(label if rate is not None else f"{label} ({currency}, no rate)", [0, Decimal(0)])
+            entry[0] += count
+            entry[1] += amount * (rate if rate is not None else 1)
+        lines = [DealLine(k, c, a.quantize(Decimal("0.01"))) for k, (c, a) in totals.items()]
+        return chosen, sorted(lines, key=lambda line: (-line.amount, line.key))
+
+
+def _key_names(config: Any, by: str) -> dict[Any, str]:
+    if by == "owner":
+        return {uid: u.name for uid, u in config.users.items()}
+    if by == "source":
+        return {s.id: s.label for s in config.sources}
+    return {}
+
+
+@dataclass
+class Hygiene:
+    overdue: list[dict[str, Any]]
+    pushed: list[dict[str, Any]]
+    stuck: list[dict[str, Any]]
+
+
+def pipeline_hygiene(ctx: ServiceContext, actor_id: int, *, stuck_days: int = 30,
+                     period_kind: str = "quarter") -> Hygiene:
+    """Open opportunities whose close date has passed; those pushed to a later period (how many
+    times); those in their stage for more than ``stuck_days`` days."""
+    kind = PeriodKind(period_kind)
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        owners = viewer.readable_owner_ids(RecordType.OPPORTUNITY)
+        fiscal = fiscal_year_start(uow)
+        now = ctx.now()
+        stages = {s.id: s.label for s in ctx.config(uow).stages}
+        overdue = [{"id": i, "name": n, "owner_id": o, "close_date": d, "amount": a, "currency": c}
+                   for i, n, o, d, a, c in uow.forecast.overdue(now.date(), owners)]
+        pushes: dict[int, int] = {}
+        for opportunity_id, before, after in uow.forecast.close_date_moves(owners):
+            if period_containing(after, kind, fiscal).start > period_containing(before, kind, fiscal).start:
+                pushes[opportunity_id] = pushes.get(opportunity_id, 0) + 1
+        stuck = [{"id": i, "name": n, "owner_id": o, "stage": stages.get(s, str(s)), "days": (now - at).days}
+                 for i, n, o, s, at in uow.forecast.stage_entered(now - timedelta(days=stuck_days), owners)]
+        pushed = [{"id": i, "pushes": p} for i, p in sorted(pushes.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return Hygiene(overdue, pushed, stuck)

@@ -1,0 +1,111 @@
+"""Forecast use cases that write: a manager's adjustment of a category total, and snapshots of
+the forecast (on demand, or on a schedule by running ``leadline forecast snapshot`` from cron or a
+systemd timer), with the accuracy of a snapshot against what actually closed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from leadline.analytics.forecast import category_sums, forecast_for
+from leadline.domain.common import clean_text
+from leadline.domain.errors import NotFoundError, PermissionDeniedError
+from leadline.domain.forecast import (
+    CUMULATIVE,
+    AccuracyLine,
+    Adjustment,
+    Period,
+    accuracy,
+    ensure_adjustable,
+    parse_period,
+    roll_up,
+)
+from leadline.domain.ids import new_id
+from leadline.domain.money import parse_amount
+from leadline.domain.opportunities import ForecastCategory, parse_forecast_category
+from leadline.domain.security import subordinates_of
+from leadline.services.access import load_viewer
+from leadline.services.context import ServiceContext
+from leadline.services.forecast_settings import fiscal_year_start
+
+
+def adjust_forecast(ctx: ServiceContext, actor_id: int, user: str | int, period: str, category: str,
+                    amount: object, *, note: str | None = None) -> Adjustment:
+    """A manager (or an admin) sets a figure for one category of a report's rolled-up forecast.
+    The computed figure is kept beside it; the latest adjustment of a category applies."""
+    chosen = parse_forecast_category(category)
+    value = parse_amount(amount, field="amount")
+    ensure_adjustable(chosen, value)
+    report = forecast_for(ctx, actor_id, period, user=user)
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        target = report.forecast.user_id
+        if not viewer.user.is_admin() and target not in subordinates_of(viewer.id, ctx.config(uow).hierarchy):
+            raise PermissionDeniedError("only the user's managers or an admin adjust a forecast", field="user")
+        adjustment = Adjustment(new_id(), target, report.period.label, chosen, value,  # type: ignore[arg-type]
+                                report.forecast.totals[chosen], viewer.id,
+                                clean_text(note, field="note", max_length=1000))
+        uow.adjustments.add(adjustment, ctx.now())
+        uow.audit.record("adjust", "forecast", target, viewer.id, ctx.now(),
+                         {f"{report.period.label}.{chosen.value}": (str(adjustment.original), str(value))})
+        uow.commit()
+        return adjustment
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    snapshot_id: int
+    period: Period
+    figures: int
+
+
+def snapshot_forecast(ctx: ServiceContext, actor_id: int, period: str) -> Snapshot:
+    """Store every user's rolled-up forecast (each category, adjustments applied) for ``period`` as
+    the actor sees it. Run it on a schedule to know later how good the forecast was."""
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        chosen = parse_period(period, fiscal_year_start(uow))
+        config = ctx.config(uow)
+        everyone = set(config.users)
+        sums, _ = category_sums(ctx, uow, viewer, chosen, everyone, len(config.users))
+        adjustments = uow.adjustments.for_period(chosen.label)
+        members = everyone if viewer.user.is_admin() else subordinates_of(viewer.id, config.hierarchy) | {viewer.id}
+        figures: list[tuple[int, ForecastCategory, Decimal, Decimal]] = []
+        for uid in sorted(members):
+            forecast = roll_up(uid, chosen, sums, config.hierarchy)
+            latest = {a.category: a.amount for a in adjustments if a.user_id == uid}
+            figures.extend((uid, c, latest.get(c, forecast.totals[c]), forecast.weighted) for c in CUMULATIVE)
+        snapshot_id = new_id()
+        count = uow.snapshots.add(snapshot_id, ctx.now(), viewer.id, chosen, figures)
+        uow.commit()
+        return Snapshot(snapshot_id, chosen, count)
+
+
+def list_snapshots(ctx: ServiceContext, period: str | None = None) -> list[dict[str, Any]]:
+    with ctx.reader() as uow:
+        label = parse_period(period, fiscal_year_start(uow)).label if period else None
+        snapshots: list[dict[str, Any]] = uow.snapshots.list(label)
+        return snapshots
+
+
+def snapshot_accuracy(ctx: ServiceContext, actor_id: int, snapshot_id: int) -> tuple[Period, list[AccuracyLine]]:
+    """A snapshot beside what each of its users' teams actually won in its period, per category."""
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        header = uow.snapshots.header(snapshot_id)
+        if header is None:
+            raise NotFoundError(f"there is no forecast snapshot {snapshot_id}", field="snapshot")
+        period = parse_period(header["period_label"], fiscal_year_start(uow))
+        period = Period(period.kind, header["period_start"], header["period_end"], header["period_label"])
+        config = ctx.config(uow)
+        sums, _ = category_sums(ctx, uow, viewer, period, set(config.users), len(config.users))
+        figures = uow.snapshots.figures(snapshot_id)
+        users = {uid for uid, _, _, _ in figures}
+        if not viewer.user.is_admin():
+            users &= subordinates_of(viewer.id, config.hierarchy) | {viewer.id}
+        won = {uid: roll_up(uid, period, sums, config.hierarchy).totals[ForecastCategory.CLOSED] for uid in users}
+        snapshot = {(uid, category): amount for uid, category, amount, _ in figures if uid in users}
+        return period, accuracy(snapshot, won)
+
+
