@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, type_coerce
+from sqlalchemy import Date, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from leadline.domain.opportunities import Outcome
@@ -30,7 +30,8 @@ def _rate_periods() -> Any:
     currency also covers every earlier date."""
     r = ExchangeRateRow
     order = {"partition_by": r.currency, "order_by": r.valid_from}
-    return select(r.currency, r.valid_from.label("rate_from"), func.lead(r.valid_from).over(**order).label("rate_to"),
+    next_from = func.lead(r.valid_from, type_=Date).over(**order)
+    return select(r.currency, r.valid_from.label("rate_from"), next_from.label("rate_to"),
                   func.row_number().over(**order).label("n")).cte("rate_periods")
 
 
@@ -115,7 +116,7 @@ class ForecastQueries:
     def close_date_moves(self, owner_ids: Iterable[int] | None = None) -> list[tuple[int, date, date]]:
         """Every later-dated close date of an open opportunity: (id, previous close date, new one)."""
         h = OpportunityStageChangeRow
-        previous = func.lag(h.close_date).over(partition_by=h.opportunity_id, order_by=(h.changed_at, h.id))
+        previous = func.lag(h.close_date, type_=Date).over(partition_by=h.opportunity_id, order_by=(h.changed_at, h.id))
         history = select(h.opportunity_id, h.close_date, previous.label("before")).subquery()
         query = (select(history.c.opportunity_id, history.c.before, history.c.close_date)
                  .join(Opp, Opp.id == history.c.opportunity_id)

@@ -1,0 +1,161 @@
+"""The forecast against a hand-computed case, on SQLite and PostgreSQL: cumulative categories,
+weighted pipeline, currencies at dated rates, quotas, the hierarchy roll-up, adjustments,
+snapshots and their accuracy, deals and pipeline hygiene. Leads never count."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from leadline.analytics.forecast import deals, forecast_for, pipeline_hygiene
+from leadline.domain.errors import PermissionDeniedError, ValidationError
+from leadline.domain.opportunities import ForecastCategory as C
+from leadline.domain.queries import Page, RecordQuery
+from leadline.services import leads, opportunities, records, users
+from leadline.services.context import ServiceContext
+from leadline.services.forecast import adjust_forecast, snapshot_accuracy, snapshot_forecast
+from leadline.services.forecast_settings import set_exchange_rate, set_fiscal_year_start, set_quota
+from leadline.services.sharing import set_sharing
+
+
+@pytest.fixture
+def team(ctx: ServiceContext, admin_id: int) -> dict[str, int]:
+    """manager <- rep_a, rep_b; an outsider reporting to nobody."""
+    manager = users.add_user(ctx, admin_id, name="Mia Manager", email="mia@example.com", role="manager").id
+    return {
+        "admin": admin_id, "manager": manager,
+        "rep_a": users.add_user(ctx, admin_id, name="Ann", email="ann@example.com", role="rep", manager=manager).id,
+        "rep_b": users.add_user(ctx, admin_id, name="Bob", email="bob@example.com", role="rep", manager=manager).id,
+        "outsider": users.add_user(ctx, admin_id, name="Oz", email="oz@example.com", role="rep").id,
+    }
+
+
+def deal(ctx: ServiceContext, owner: int, amount: str, close: str, stage: str = "Prospecting",
+         currency: str = "USD", **more: str) -> int:
+    account = records.create_account(ctx, owner, {"name": f"Acct {amount}"}).id
+    return records.create_opportunity(ctx, owner, {
+        "account_id": account, "name": f"Deal {amount}", "amount": amount, "close_date": close, "stage": stage,
+        "currency": currency, **more}).id
+
+
+@pytest.fixture
+def book(ctx: ServiceContext, team: dict[str, int]) -> dict[str, int]:
+    """Q4 2026 by hand (fiscal year = calendar year):
+    rep_a: won 1000 (Nov); commit 2000 (Negotiation 75 %); pipeline 4000 (Prospecting 10 %);
+           lost 8000; a Q1 2027 commit 16000 (out of period)
+    rep_b: best case 500 EUR (Proposal 50 %) at 1.20 from 2026-10-01 = 600 USD; won 100 GBP without a rate
+    outsider: won 3000
+    """
+    a, b = team["rep_a"], team["rep_b"]
+    won = deal(ctx, a, "1000", "2026-11-15", "Negotiation")
+    opportunities.close_opportunity(ctx, a, won, "won")  # closes "today" (the clock): move the date after
+    records.update_record(ctx, a, "opportunity", won, {"close_date": "2026-11-15"})
+    deal(ctx, a, "2000", "2026-12-01", "Negotiation")
+    deal(ctx, a, "4000", "2026-10-20")
+    lost = deal(ctx, a, "8000", "2026-12-20")
+    opportunities.close_opportunity(ctx, a, lost, "lost", reason="Price")
+    records.update_record(ctx, a, "opportunity", lost, {"close_date": "2026-12-20"})
+    deal(ctx, a, "16000", "2027-01-10", "Negotiation")
+    deal(ctx, b, "500", "2026-11-30", "Proposal/Quote", currency="EUR")
+    gbp = deal(ctx, b, "100", "2026-10-05", "Negotiation", currency="GBP")
+    opportunities.close_opportunity(ctx, b, gbp, "won")
+    records.update_record(ctx, b, "opportunity", gbp, {"close_date": "2026-10-05"})
+    outsider = deal(ctx, team["outsider"], "3000", "2026-10-01", "Negotiation")
+    opportunities.close_opportunity(ctx, team["outsider"], outsider, "won")
+    records.update_record(ctx, team["outsider"], "opportunity", outsider, {"close_date": "2026-10-01"})
+    set_exchange_rate(ctx, team["admin"], "EUR", "1.10", "2026-01-01")
+    set_exchange_rate(ctx, team["admin"], "EUR", "1.20", "2026-10-01")
+    leads.create_lead(ctx, a, {"last_name": "Never", "company": "Counted", "budget_amount": "99999"})
+    return team
+
+
+def totals(forecast) -> dict[C, Decimal]:
+    return {c: forecast.total(c) for c in (C.CLOSED, C.COMMIT, C.BEST_CASE, C.PIPELINE)}
+
+
+def test_a_reps_forecast_by_hand(ctx: ServiceContext, book: dict[str, int]) -> None:
+    report = forecast_for(ctx, book["rep_a"], "2026-Q4")
+    assert totals(report.forecast) == {C.CLOSED: 1000, C.COMMIT: 3000, C.BEST_CASE: 3000, C.PIPELINE: 7000}
+    assert report.forecast.weighted == Decimal("1900")  # 2000 x 75 % + 4000 x 10 %
+    assert report.unconverted == []
+
+
+def test_a_managers_forecast_rolls_up_the_team_in_the_org_currency(ctx: ServiceContext, book: dict[str, int]) -> None:
+    report = forecast_for(ctx, book["manager"], "2026-Q4")
+    assert totals(report.forecast) == {C.CLOSED: 1000, C.COMMIT: 3000, C.BEST_CASE: 3600, C.PIPELINE: 7600}
+    assert report.unconverted == [("GBP", 1)]
+    assert [r.user_id for r in report.reports] == sorted([book["rep_a"], book["rep_b"]])
+    admin_view = forecast_for(ctx, book["admin"], "2026-Q4", user="oz@example.com")
+    assert admin_view.forecast.totals[C.CLOSED] == 3000
+
+
+def test_a_quota_gives_attainment(ctx: ServiceContext, book: dict[str, int]) -> None:
+    set_quota(ctx, book["manager"], "ann@example.com", "2026-Q4", "4000")
+    with pytest.raises(PermissionDeniedError):
+        set_quota(ctx, book["rep_a"], "bob@example.com", "2026-Q4", "1")
+    forecast = forecast_for(ctx, book["rep_a"], "2026-Q4").forecast
+    assert (forecast.quota, forecast.attainment) == (Decimal("4000.0000"), Decimal("25.0"))
+
+
+def test_a_managers_adjustment_is_kept_beside_the_computed_figure(ctx: ServiceContext, book: dict[str, int]) -> None:
+    with pytest.raises(PermissionDeniedError):
+        adjust_forecast(ctx, book["rep_a"], "ann@example.com", "2026-Q4", "commit", "2500")
+    with pytest.raises(ValidationError):
+        adjust_forecast(ctx, book["manager"], "ann@example.com", "2026-Q4", "closed", "2500")
+    adjustment = adjust_forecast(ctx, book["manager"], "ann@example.com", "2026-Q4", "commit", "2500",
+                                 note="deal at risk")
+    assert (adjustment.original, adjustment.amount) == (Decimal("3000.0000"), Decimal("2500.0000"))
+    forecast = forecast_for(ctx, book["rep_a"], "2026-Q4").forecast
+    assert (forecast.total(C.COMMIT), forecast.totals[C.COMMIT]) == (2500, 3000)
+
+
+def test_a_rep_sees_only_what_they_may_read(ctx: ServiceContext, book: dict[str, int]) -> None:
+    set_sharing(ctx, book["admin"], "opportunity", "private")
+    peer_view = forecast_for(ctx, book["rep_b"], "2026-Q4", user="ann@example.com")
+    assert totals(peer_view.forecast) == {C.CLOSED: 0, C.COMMIT: 0, C.BEST_CASE: 0, C.PIPELINE: 0}
+    assert forecast_for(ctx, book["manager"], "2026-Q4", user="ann@example.com").forecast.totals[C.CLOSED] == 1000
+
+
+def test_the_fiscal_year_moves_the_quarters(ctx: ServiceContext, book: dict[str, int]) -> None:
+    set_fiscal_year_start(ctx, book["admin"], 11)
+    report = forecast_for(ctx, book["rep_a"], "2026-Q1")  # Nov 2026 - Jan 2027
+    assert (str(report.period.start), str(report.period.end)) == ("2026-11-01", "2027-02-01")
+    assert totals(report.forecast) == {C.CLOSED: 1000, C.COMMIT: 19000, C.BEST_CASE: 19000, C.PIPELINE: 19000}
+
+
+def test_a_snapshots_accuracy_against_what_closed(ctx: ServiceContext, book: dict[str, int], clock) -> None:
+    snapshot = snapshot_forecast(ctx, book["admin"], "2026-Q4")
+    assert snapshot.figures == 5 * 4  # five users (admin included), four categories
+    commit = next(o for o in records.list_records(ctx, book["rep_a"], "opportunity", RecordQuery(), Page(limit=100))
+                  if o.amount == 2000)
+    opportunities.close_opportunity(ctx, book["rep_a"], commit.id, "won")
+    records.update_record(ctx, book["rep_a"], "opportunity", commit.id, {"close_date": "2026-12-01"})
+    period, lines = snapshot_accuracy(ctx, book["admin"], snapshot.snapshot_id)
+    by_key = {(line.user_id, line.category): line for line in lines}
+    ann_commit = by_key[(book["rep_a"], C.COMMIT)]
+    assert (ann_commit.forecast, ann_commit.actual, ann_commit.accuracy) == (3000, 3000, Decimal("100.0"))
+    ann_closed = by_key[(book["rep_a"], C.CLOSED)]
+    assert (ann_closed.forecast, ann_closed.actual, ann_closed.accuracy) == (1000, 3000, Decimal("33.3"))
+    assert period.label == "2026-Q4"
+
+
+def test_deals_are_booked_revenue_by_owner_and_source(ctx: ServiceContext, book: dict[str, int]) -> None:
+    period, lines = deals(ctx, book["admin"], "2026-Q4", by="owner")
+    assert [(line.key, line.count, line.amount) for line in lines] == [
+        ("Oz", 1, Decimal("3000.00")), ("Ann", 1, Decimal("1000.00")), ("Bob (GBP, no rate)", 1, Decimal("100.00"))]
+    with pytest.raises(ValidationError):
+        deals(ctx, book["admin"], "2026-Q4", by="colour")
+
+
+def test_hygiene_finds_overdue_pushed_and_stuck_deals(ctx: ServiceContext, book: dict[str, int], clock) -> None:
+    late = deal(ctx, book["rep_a"], "700", "2026-02-01")
+    records.update_record(ctx, book["rep_a"], "opportunity", late, {"close_date": "2026-06-30"})  # Q1 -> Q2
+    records.update_record(ctx, book["rep_a"], "opportunity", late, {"close_date": "2026-06-15"})  # earlier
+    records.update_record(ctx, book["rep_a"], "opportunity", late, {"close_date": "2026-07-15"})  # Q2 -> Q3
+    clock.advance(days=200)
+    report = pipeline_hygiene(ctx, book["admin"], stuck_days=30)
+    assert {o["id"] for o in report.overdue} >= {late}
+    assert {"id": late, "pushes": 2} in report.pushed
+    assert late in {s["id"] for s in report.stuck} and all(s["days"] > 30 for s in report.stuck)
+
