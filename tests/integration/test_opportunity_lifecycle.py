@@ -122,3 +122,15 @@ def test_every_close_date_change_is_in_the_history(ctx: ServiceContext, admin_id
     with ctx.uow_factory(read_only=True) as uow:
         moves = uow.forecast.close_date_moves()
     assert [(str(a), str(b)) for _, a, b in moves] == [("2026-05-31", "2026-08-31")]
+
+
+def test_an_opportunity_made_closed_needs_what_closing_needs(ctx: ServiceContext, admin_id: int) -> None:
+    account = records.create_account(ctx, admin_id, {"name": "Imported"}).id
+    with pytest.raises(ReasonRequiredError):
+        records.create_opportunity(ctx, admin_id, {"account_id": account, "name": "Old loss", "stage": "Closed Lost"})
+    with pytest.raises(ValidationError) as error:
+        records.create_opportunity(ctx, admin_id, {"account_id": account, "name": "Old win", "stage": "Closed Won"})
+    assert error.value.field == "amount"
+    lost = records.create_opportunity(ctx, admin_id, {"account_id": account, "name": "Old loss",
+                                                      "stage": "Closed Lost", "loss_reason": "Timing"})
+    assert lost.outcome is Outcome.LOST and lost.loss_reason_id is not None

@@ -20,7 +20,8 @@ def test_open_pipeline_and_its_weighting_are_exact_per_currency(ctx: ServiceCont
         ("f", "Prospecting", "0.0001", "USD"),       # the smallest amount stays exact
     ]:
         records.create_opportunity(ctx, admin_id, {"account_id": account.id, "name": name, "stage": stage,
-                                                   "amount": amount, "currency": currency})
+                                                   "amount": amount, "currency": currency,
+                                                   "loss_reason": "Price" if stage == "Closed Lost" else None})
     leads.create_lead(ctx, admin_id, {"last_name": "Budget", "company": "Big", "budget_amount": "999999"})
 
     summary = pipeline_summary(ctx, admin_id)

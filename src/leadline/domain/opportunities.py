@@ -221,6 +221,14 @@ class Opportunity:
         self._close(stage, Outcome.LOST, at)
         self.loss_reason_id, self.loss_reason = reason_id, comment
 
+    def ensure_outcome_complete(self) -> None:
+        """A won opportunity has a positive amount; a lost one a reason (for records made closed,
+        as imports and demo data are)."""
+        if self.outcome is Outcome.WON and (self.amount is None or self.amount <= 0):
+            raise ValidationError("a won opportunity needs a positive amount", field="amount")
+        if self.outcome is Outcome.LOST and self.loss_reason_id is None:
+            raise ValidationError("a lost opportunity needs a reason", field="loss_reason")
+
     def _close(self, stage: OpportunityStage, outcome: Outcome, at: datetime) -> None:
         self.stage_id, self.outcome, self.closed_at = stage.id, outcome, at
         self.close_date = at.date()

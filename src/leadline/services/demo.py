@@ -169,4 +169,5 @@ def _later_opportunity(ctx: ServiceContext, actor: int, account_id: int, stage: 
         "account_id": account_id, "name": f"Expansion {rng.randint(100, 999)}", "stage": stage,
         "amount": str(Decimal(rng.randint(20, 800)) * 250), "close_date": close_date.date().isoformat(),
         "type": rng.choice(["existing_business", "upsell", "renewal"]),
+        "loss_reason": rng.choice(DEFAULT_REASONS[ReasonKind.OPPORTUNITY_LOST]) if stage == "Closed Lost" else None,
     })

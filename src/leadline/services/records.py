@@ -30,9 +30,11 @@ from leadline.domain.ids import new_id, parse_record_id
 from leadline.domain.opportunities import (
     OPPORTUNITY_FIELD_CLEANERS,
     Opportunity,
+    Outcome,
     parse_forecast_category,
 )
 from leadline.domain.queries import Page, RecordQuery
+from leadline.domain.reasons import ReasonKind, find_reason
 from leadline.domain.security import Viewer
 from leadline.domain.sources import ensure_selectable, find_source
 from leadline.services.access import audit_created, fields_of, load_viewer
@@ -41,7 +43,7 @@ from leadline.services.opportunities import find_stage, parse_percent, track_cha
 from leadline.services.users import resolve_user
 
 REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "email", "phone", "probability",
-              "forecast_category")
+              "forecast_category", "loss_reason")
 
 
 def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Account:
@@ -102,6 +104,10 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
             setattr(opportunity, name, value)
         if values.get("lead_source"):
             opportunity.lead_source_id = _source_id(uow, values["lead_source"])
+        if opportunity.outcome is Outcome.LOST:
+            opportunity.loss_reason_id = find_reason(ctx.config(uow).reasons, ReasonKind.OPPORTUNITY_LOST,
+                                                     values.get("loss_reason"), field="loss_reason").id
+        opportunity.ensure_outcome_complete()
         uow.opportunities.add(opportunity)
         uow.flush()
         uow.stage_history.record(opportunity, None, viewer.id, now)
