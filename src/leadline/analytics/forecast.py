@@ -82,18 +82,7 @@ def category_sums(ctx: ServiceContext, uow: Any, viewer: Viewer, period: Period,
     owners = members if visible is None else members & visible
     # no owner filter when the team is everyone and everything is visible: the cheapest plan
     wanted = None if visible is None and len(owners) >= user_count else owners
-    rates = {(c, d): r for c, d, r in uow.exchange_rates.list()}
-    sums, unconverted = [], {}  # type: ignore[var-annotated]
-    for owner, outcome, category, currency, rate_from, count, amount, weighted in uow.forecast.category_sums(
-            period.start, period.end, wanted):
-        if currency == ctx.currency:
-            rate = Decimal(1)
-        elif rate_from is not None:
-            rate = rates[(currency, rate_from)]
-        else:
-            unconverted[currency] = unconverted.get(currency, 0) + count
-            continue
-        sums.append(CategorySums(owner, outcome, category, amount * rate, weighted * rate, count))
+    sums, unconverted = uow.forecast.category_sums(period.start, period.end, ctx.currency, wanted)
     return sums, sorted(unconverted.items())
 
 

@@ -24,6 +24,8 @@ from leadline.api.leads import LeadController
 from leadline.api.parts import PartsController
 from leadline.api.problems import EXCEPTION_HANDLERS
 from leadline.api.records import AccountController, ContactController, OpportunityController
+from leadline.api.workflow import LeadWorkflowController
+from leadline.api.workflow_admin import WorkflowConfigurationController
 from leadline.bootstrap import Application, build_application
 
 API = "/api/v1"
@@ -44,9 +46,9 @@ def create_app(application: Application | None = None) -> Litestar:
     settings = application.settings
     api = Router(
         path=API,
-        route_handlers=[LeadController, AccountController, ContactController, OpportunityController,
-                        ConfigurationController, PeopleController, PartsController, sign_in, health,
-                        openapi_document],
+        route_handlers=[LeadController, LeadWorkflowController, AccountController, ContactController,
+                        OpportunityController, ConfigurationController, WorkflowConfigurationController,
+                        PeopleController, PartsController, sign_in, health, openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},
     )

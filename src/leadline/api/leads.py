@@ -1,4 +1,5 @@
-"""/api/v1/leads: capture, list, read, change, delete and convert leads, and read their history."""
+"""/api/v1/leads: capture, list, read, change and delete leads, and read their history (the
+workflow and conversion endpoints are in ``workflow``)."""
 
 from __future__ import annotations
 
@@ -13,18 +14,15 @@ from leadline.api.deps import etag, expected_version
 from leadline.api.idempotency import idempotent
 from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
 from leadline.api.schemas import (
-    ConversionIn,
-    ConversionPublic,
     FieldChangePublic,
     LeadFields,
     LeadPublic,
+    LeadUpdate,
     Page,
     ProductLineOut,
     given,
 )
-from leadline.domain.ids import parse_record_id
 from leadline.domain.queries import Page as PageQuery
-from leadline.services import conversion
 from leadline.services import leads as lead_service
 from leadline.services.context import ServiceContext
 from leadline.services.leads import LeadDetails
@@ -67,7 +65,7 @@ def _split(data: LeadFields) -> tuple[dict[str, Any], list[dict[str, Any]] | Non
     return given(data, exclude=("products", "custom")), lines, custom
 
 
-def _with_etag(details: LeadDetails, status_code: int = 200) -> Response[LeadPublic]:
+def lead_response(details: LeadDetails, status_code: int = 200) -> Response[LeadPublic]:
     headers = {"ETag": etag(details.lead.version)}
     if status_code == 201:
         headers["Location"] = f"/api/v1/leads/{details.lead.id}"
@@ -108,22 +106,24 @@ class LeadController(Controller):
 
         def run() -> Response[LeadPublic]:
             details = lead_service.create_lead(ctx, actor, values, products=products or [], custom=custom)
-            return _with_etag(details, 201)
+            return lead_response(details, 201)
 
         return idempotent(request, body, ctx, actor, run)
 
     @api_get("/{lead_id:int}", summary="Read a lead")
     def get_lead(self, ctx: ServiceContext, actor: int, lead_id: RecordId) -> Response[LeadPublic]:
-        return _with_etag(lead_service.get_lead(ctx, actor, lead_id))
+        return lead_response(lead_service.get_lead(ctx, actor, lead_id))
 
     @api_patch("/{lead_id:int}", summary="Change a lead")
     def update_lead(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, lead_id: RecordId,
-                    data: LeadFields) -> Response[LeadPublic]:
-        """Change the fields sent (``null`` clears one). With ``If-Match`` a stale version gets 412."""
+                    data: LeadUpdate) -> Response[LeadPublic]:
+        """Change the fields sent (``null`` clears one). With ``If-Match`` a stale version gets 412.
+        A ``status`` change follows the workflow as ``POST /leads/{id}/status`` does, with
+        ``unqualified_reason`` and ``qualification_override_reason`` in place of its reasons."""
         values, products, custom = _split(data)
         details = lead_service.update_lead(ctx, actor, lead_id, values, products=products, custom=custom,
                                            expected_version=expected_version(request))
-        return _with_etag(details)
+        return lead_response(details)
 
     @api_delete("/{lead_id:int}", summary="Delete a lead", status_code=204)
     def delete_lead(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, lead_id: RecordId) -> None:
@@ -134,20 +134,3 @@ class LeadController(Controller):
         return [FieldChangePublic(field=c.field, old_value=c.old_value, new_value=c.new_value,
                                   actor_id=str(c.actor_id) if c.actor_id else None, changed_at=c.changed_at)
                 for c in lead_service.lead_history(ctx, actor, lead_id)]
-
-    @api_post("/{lead_id:int}/convert", summary="Convert a lead", status_code=201)
-    def convert_lead(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, lead_id: RecordId,
-                     data: ConversionIn, body: bytes) -> Response[ConversionPublic]:
-        """Convert into a contact at a new or existing account and, optionally, an opportunity."""
-        def run() -> Response[ConversionPublic]:
-            account_id = parse_record_id(data.account_id, field="account_id") if data.account_id else None
-            result = conversion.convert_lead(ctx, actor, lead_id, account_id=account_id,
-                                             opportunity="create" if data.create_opportunity else "none",
-                                             status=data.status,
-                                             expected_version=expected_version(request))
-            return Response(ConversionPublic(
-                lead_id=str(result.lead_id), account_id=str(result.account_id), contact_id=str(result.contact_id),
-                opportunity_id=str(result.opportunity_id) if result.opportunity_id else None,
-                created=result.created, attached=result.attached, filled=result.filled), status_code=201)
-
-        return idempotent(request, body, ctx, actor, run)

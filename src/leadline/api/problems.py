@@ -2,6 +2,13 @@
 
 One table maps domain error codes to HTTP statuses; nothing else in the API chooses a status
 for an error. A response never carries a stack trace.
+
+422 means the request itself breaks a rule (a bad value, a missing required reason): the same
+request never succeeds. 409 means the request is sound but the stored state refuses it: a
+status move the configured workflow does not allow, a lead that does not (yet) meet its criteria
+(``CRITERIA_NOT_MET``: complete the lead, or send an override with a reason), an undo refused
+because records were used since. Errors with several causes list each in ``errors``, as
+``{field, message}`` (an unmet criterion as ``criteria.<name>``).
 """
 
 from __future__ import annotations
@@ -22,11 +29,16 @@ log = logging.getLogger("leadline.api")
 STATUS_OF_CODE: dict[str, int] = {
     "VALIDATION_FAILED": 422,
     "INVALID_STATUS": 422,
+    "REASON_REQUIRED": 422,
     "NOT_FOUND": 404,
     "CONFLICT": 409,
     "STATUS_IN_USE": 409,
     "LEAD_READ_ONLY": 409,
     "LEAD_ALREADY_CONVERTED": 409,
+    "STATUS_TRANSITION_NOT_ALLOWED": 409,
+    "CRITERIA_NOT_MET": 409,
+    "UNDO_REFUSED": 409,
+    "OPPORTUNITY_CLOSED": 409,
     "CONFIGURATION_INVALID": 409,
     "IDEMPOTENCY_KEY_IN_USE": 409,
     "IDEMPOTENCY_KEY_REUSED": 422,
@@ -61,11 +73,12 @@ def problem(status: int, code: str, detail: str, *, errors: list[dict[str, str]]
 
 def leadline_error(_: Request[Any, Any, Any], error: LeadlineError) -> Response[dict[str, Any]]:
     status = STATUS_OF_CODE.get(error.code, 400)
-    errors = [{"field": error.field, "message": error.message}] if error.field else None
-    if status == 422 and errors is None:
+    errors = [{"field": error.field, "message": error.message}] if error.field else []
+    errors += [{"field": field, "message": message} for field, message in error.details]
+    if status == 422 and not errors:
         errors = [{"field": "", "message": error.message}]
     headers = {"WWW-Authenticate": 'Bearer realm="leadline"'} if status == 401 else None
-    return problem(status, error.code, str(error), errors=errors, headers=headers)
+    return problem(status, error.code, str(error), errors=errors or None, headers=headers)
 
 
 def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:

@@ -19,10 +19,11 @@ _MEANINGS = {
     401: "No valid API token.",
     403: "Allowed to read, not to change.",
     404: "No such record, or one the caller may not see.",
-    409: "Conflicts with stored data (duplicate, record in use, converted lead).",
+    409: "Conflicts with stored data or the workflow (duplicate, record in use, converted lead, a status "
+         "move the workflow does not allow, criteria not met, an undo refused).",
     412: "If-Match names an older version.",
     413: "Body larger than the configured limit.",
-    422: "A field breaks a rule; `errors` names each one.",
+    422: "A field breaks a rule or a required reason is missing; `errors` names each one.",
     429: "Too many requests; retry later.",
 }
 PROBLEMS = {status: ResponseSpec(Problem, description=text, media_type=PROBLEM_JSON)

@@ -62,6 +62,15 @@ class LeadFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
 
 
+class LeadUpdate(LeadFields, kw_only=True, forbid_unknown_fields=True):
+    """A change to a lead: with a ``status`` change, ``unqualified_reason`` (from the configured
+    list) disqualifies it and ``qualification_override_reason`` qualifies a lead that misses its
+    criteria; either without a status change is refused."""
+
+    unqualified_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
+    qualification_override_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
+
+
 class LeadPublic(msgspec.Struct, kw_only=True):
     id: str
     first_name: str | None
@@ -213,22 +222,6 @@ class Page(msgspec.Struct, kw_only=True):
 
     items: list[Any]
     next_cursor: str | None = None
-
-
-class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    account_id: Id | None = None
-    create_opportunity: bool = True
-    status: str | None = None
-
-
-class ConversionPublic(msgspec.Struct, kw_only=True):
-    lead_id: str
-    account_id: str
-    contact_id: str
-    opportunity_id: str | None
-    created: list[str]
-    attached: list[str]
-    filled: list[str]
 
 
 def given(data: msgspec.Struct, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:

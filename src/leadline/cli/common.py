@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
+from rich.markup import escape
 
 from leadline.cli.output import error_console
 from leadline.domain.errors import (
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Exit codes, documented in the README: scripts can tell bad input from a missing record.
+#: Exit codes, documented in the README: scripts can tell bad input from a missing record. A named
+#: error takes the code of its kind: REASON_REQUIRED is bad input (2); STATUS_TRANSITION_NOT_ALLOWED,
+#: CRITERIA_NOT_MET, UNDO_REFUSED and LEAD_ALREADY_CONVERTED are conflicts with stored data (4).
 EXIT_CODES: list[tuple[type[LeadlineError], int]] = [
     (ValidationError, 2),
     (NotFoundError, 3),
@@ -32,6 +35,8 @@ EXIT_CODES: list[tuple[type[LeadlineError], int]] = [
     (PermissionDeniedError, 5),
     (LeadlineError, 1),
 ]
+#: A bulk command that ran, but left at least one of its records undone (each says why on its line).
+EXIT_INCOMPLETE = 6
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON for scripts instead of a table.")
 AS_OPTION = typer.Option(
@@ -65,8 +70,15 @@ def actor_id(acting_as: str | None) -> int:
     return admin.id
 
 
-def fail(message: str, code: int = 1) -> None:
+def exit_code_of(error: LeadlineError) -> int:
+    return next(c for kind, c in EXIT_CODES if isinstance(error, kind))
+
+
+def fail(message: str, code: int = 1, details: Sequence[tuple[str, str]] = ()) -> None:
+    """One line on stderr, then one indented line per further cause (each unmet criterion), and exit."""
     error_console.print(f"[red]error:[/red] {message}", highlight=False)
+    for field, detail in details:
+        error_console.print(f"  {field}: {detail}", highlight=False, markup=False)
     raise typer.Exit(code)
 
 
@@ -79,8 +91,7 @@ def handle_errors(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except LeadlineError as error:
-            code = next(c for kind, c in EXIT_CODES if isinstance(error, kind))
-            fail(f"{error} [{error.code}]", code)
+            fail(f"{escape(str(error))} [{error.code}]", exit_code_of(error), error.details)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as error:  # noqa: BLE001 - the last line of defence of a CLI

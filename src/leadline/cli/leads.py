@@ -58,7 +58,7 @@ def _custom(pairs: list[str] | None) -> dict[str, str]:
     return values
 
 
-def _show(details: LeadDetails, as_json: bool) -> None:
+def show_lead(details: LeadDetails, as_json: bool) -> None:
     lead = details.lead
     if as_json:
         payload = {
@@ -119,7 +119,7 @@ def add(
     details = lead_service.create_lead(
         ready_application().context, actor, _values(options), products=_products(product), custom=_custom(custom)
     )
-    _show(details, as_json)
+    show_lead(details, as_json)
 
 
 @app.command("update")
@@ -151,7 +151,7 @@ def update(
         ready_application().context, actor, parse_id(lead_id, "lead"), _values(options),
         products=_products(product) if product else None, custom=_custom(custom), expected_version=if_version,
     )
-    _show(details, as_json)
+    show_lead(details, as_json)
 
 
 @app.command("show")
@@ -159,7 +159,7 @@ def update(
 def show(lead_id: str = typer.Argument(...), as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
     """Show one lead.  Example: leadline lead show 1234567890"""
     details = lead_service.get_lead(ready_application().context, actor_id(acting_as), parse_id(lead_id, "lead"))
-    _show(details, as_json)
+    show_lead(details, as_json)
 
 
 @app.command("list")

@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from leadline.cli import configuration, leads, records, security, users
+from leadline.cli import configuration, lead_conversion, lead_workflow, leads, records, security, users, workflow
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, application, fail, handle_errors, is_interactive
 from leadline.cli.output import console, print_json, print_table
 from leadline.services.setup import initialise_organisation
@@ -17,6 +17,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+lead_workflow.register(leads.app)
+lead_conversion.register(leads.app)
 app.add_typer(leads.app, name="lead")
 app.add_typer(records.account_app, name="account")
 app.add_typer(records.contact_app, name="contact")
@@ -25,6 +27,10 @@ app.add_typer(configuration.status_app, name="status")
 app.add_typer(configuration.source_app, name="source")
 app.add_typer(configuration.stage_app, name="stage")
 app.add_typer(configuration.field_app, name="field")
+app.add_typer(workflow.workflow_app, name="workflow")
+app.add_typer(workflow.reason_app, name="reason")
+app.add_typer(workflow.criteria_app, name="criteria")
+app.add_typer(workflow.mapping_app, name="mapping")
 users.app.command("set-password")(handle_errors(security.set_password_command))
 app.add_typer(users.app, name="user")
 app.add_typer(security.token_app, name="token")

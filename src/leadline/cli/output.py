@@ -24,7 +24,7 @@ def plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return plain(fields_of(value))
     if isinstance(value, dict):
-        return {str(k): str(v) if _is_id(k, v) else plain(v) for k, v in value.items()}
+        return {str(k): _plain_field(k, v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, Enum):
@@ -36,8 +36,17 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _plain_field(key: object, value: object) -> Any:
+    if _is_id(key, value):
+        return str(value)
+    if str(key).endswith("_ids") and isinstance(value, list | tuple):
+        return [str(v) if _is_id("id", v) else plain(v) for v in value]
+    return plain(value)
+
+
 def _is_id(key: object, value: object) -> bool:
-    """Ids are 63-bit: JSON readers that use doubles (JavaScript, jq) would round them, so they go out as text."""
+    """Ids are 63-bit: JSON readers that use doubles (JavaScript, jq) would round them, so they go out as text
+    (``..._ids`` lists too)."""
     return isinstance(value, int) and not isinstance(value, bool) and (key == "id" or str(key).endswith("_id"))
 
 

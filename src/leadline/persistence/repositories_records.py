@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, bindparam, delete, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,6 +50,33 @@ _PRODUCTS_OF = (
     .where(LeadProductInterestRow.lead_id.in_(bindparam("ids", expanding=True)))
     .order_by(LeadProductInterestRow.lead_id, LeadProductInterestRow.position)
 )
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows given as dicts with the same keys, with one executemany (``insert_many``)."""
+    if rows:
+        insert_many(session, table, {key: [row[key] for row in rows] for key in rows[0]})
+
+
+def _update_many(session: Session, table: Table, ids: list[int], read_versions: list[int],
+                 columns: dict[str, list[Any]]) -> int:
+    """``UPDATE table SET <columns> WHERE id = ? AND version = ?`` for many rows with one
+    executemany; returns the rows changed. As in ``insert_many``, each column's values go through
+    that column type's own bind processor, so the driver gets what a Core update would send."""
+    connection = session.connection()
+    dialect = connection.dialect
+    statement = (update(table).where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_read"))
+                 .values({name: bindparam(f"v_{name}") for name in columns}))
+    compiled = statement.compile(dialect=dialect)
+    processed: dict[str, list[Any]] = {"b_id": ids, "b_read": read_versions}
+    for name, values in columns.items():
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        processed[f"v_{name}"] = values if process is None else list(map(process, values))
+    if dialect.positional:
+        parameters: list[Any] = list(zip(*(processed[name] for name in compiled.positiontup or ()), strict=True))
+    else:
+        parameters = [dict(zip(processed, row, strict=True)) for row in zip(*processed.values(), strict=True)]
+    return int(connection.exec_driver_sql(compiled.string, parameters).rowcount)
 
 
 def _paginate(query: Select[Any], row: Any, page: Page) -> Select[Any]:
@@ -127,6 +154,26 @@ class RecordRepository(Generic[D]):
         record.version = expected + 1  # type: ignore[attr-defined]
         self.session.expire_all()
 
+    def save_many(self, records: Sequence[D], read: Sequence[D]) -> None:
+        """``save`` for many records with one executemany, given each as it was read (``read``, in
+        the same order, version included): a row still at the version read gets the columns in
+        which the record differs from what was read (the others hold what was read) and that
+        version plus one, as does the record; otherwise ``STALE_RECORD`` (rows already written
+        stay in the transaction: run this in a savepoint to undo them)."""
+        if not records:
+            return
+        after, before = column_values(self.row_class, records), column_values(self.row_class, read)
+        if after["id"] != before["id"]:
+            raise ValueError("save_many needs each record as it was read, in the same order")
+        changed = {name: values for name, values in after.items()
+                   if name not in ("id", "version") and values != before[name]}
+        changed["version"] = [version + 1 for version in before["version"]]
+        written = _update_many(self.session, self.row_class.__table__, after["id"], before["version"], changed)
+        if written != len(records):
+            raise StaleRecordError("a record was changed by someone else; reload and retry", field="version")
+        for record, version in zip(records, changed["version"], strict=True):
+            record.version = version  # type: ignore[attr-defined]
+
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(self.row_class)) or 0
 
@@ -168,6 +215,17 @@ class LeadRepository(RecordRepository[Lead]):
             lead.products = self.products_of([record_id])[record_id]
         return lead
 
+    def get_many_for_update(self, record_ids: Sequence[int]) -> dict[int, Lead]:
+        """``get_for_update`` of many leads in one query (locked in id order): those that exist, by id."""
+        table = LeadRow.__table__
+        rows = self.session.execute(select(table).where(table.c.id.in_(list(record_ids))).order_by(table.c.id)
+                                    .with_for_update())
+        leads = {lead.id: lead for lead in (to_domain(Lead, row) for row in rows)}
+        products = self.products_of(list(leads)) if leads else {}
+        for lead in leads.values():
+            lead.products = products[lead.id]
+        return leads
+
     def replace_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None:
         self.session.execute(delete(LeadProductInterestRow).where(LeadProductInterestRow.lead_id == lead_id))
         self._insert_products(lead_id, products)
@@ -200,15 +258,22 @@ class LeadRepository(RecordRepository[Lead]):
     ) -> None:
         """One entry of the status history; ``reason_id`` for a disqualification, ``note`` for the
         written reason of an override."""
-        self.session.execute(insert(LeadStatusChangeRow.__table__).values(
-            id=new_id(), lead_id=lead_id, from_status_id=from_status_id, to_status_id=to_status_id,
-            actor_id=actor_id, changed_at=at, reason_id=reason_id, note=note,
-        ))
+        self.session.execute(insert(LeadStatusChangeRow.__table__).values(self.status_change_values(
+            lead_id, from_status_id, to_status_id, actor_id, at, reason_id=reason_id, note=note)))
+
+    @staticmethod
+    def status_change_values(
+        lead_id: int, from_status_id: int | None, to_status_id: int, actor_id: int | None, at: datetime,
+        *, reason_id: int | None = None, note: str | None = None,
+    ) -> dict[str, Any]:
+        """The row ``record_status_change`` writes (with a new id), for ``record_status_changes``."""
+        return {"id": new_id(), "lead_id": lead_id, "from_status_id": from_status_id, "to_status_id": to_status_id,
+                "actor_id": actor_id, "changed_at": at, "reason_id": reason_id, "note": note}
 
     def record_status_changes(self, changes: list[dict[str, Any]]) -> None:
-        """Bulk form of ``record_status_change`` for imports and generated data."""
-        if changes:
-            self.session.execute(insert(LeadStatusChangeRow.__table__), changes)
+        """Bulk form of ``record_status_change`` for imports, generated data and bulk conversion
+        (rows with the same keys, one executemany)."""
+        insert_rows(self.session, LeadStatusChangeRow.__table__, changes)
 
     def status_history(self, lead_id: int) -> list[tuple[int | None, int, int | None, datetime]]:
         """(from status, to status, actor, when) of every status change, oldest first."""

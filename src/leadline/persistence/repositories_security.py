@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from itertools import groupby
 from typing import Any
@@ -16,6 +16,7 @@ from leadline.domain.custom_fields import RecordType
 from leadline.domain.history import FieldChange
 from leadline.domain.ids import new_id
 from leadline.domain.security import DEFAULT_SHARING, SharingDefault
+from leadline.persistence.repositories_records import insert_rows
 from leadline.persistence.rows import ApiTokenRow, AuditEventRow, IdempotencyKeyRow, SharingDefaultRow
 
 
@@ -27,18 +28,33 @@ class AuditRepository:
                changes: Mapping[str, tuple[str | None, str | None]] | None = None) -> None:
         """One audit event; ``changes`` maps each field to its (before, after) rendered values."""
         self.session.execute(insert(AuditEventRow.__table__).values(
-            id=new_id(), at=at, actor_id=actor_id, action=action, record_type=record_type, record_id=record_id,
-            changes=json.dumps({k: list(v) for k, v in (changes or {}).items()}),
-        ))
+            self.event_values(action, record_type, record_id, actor_id, at, changes)))
+
+    @staticmethod
+    def event_values(action: str, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
+                     changes: Mapping[str, tuple[str | None, str | None]] | None = None) -> dict[str, Any]:
+        """The row ``record`` writes (with a new id), for ``record_many``; each (before, after) is a JSON list."""
+        return {"id": new_id(), "at": at, "actor_id": actor_id, "action": action, "record_type": record_type,
+                "record_id": record_id, "changes": json.dumps(dict(changes or {}))}
+
+    def record_many(self, events: Sequence[dict[str, Any]]) -> None:
+        """Insert many audit events (rows of ``event_values``) with one executemany."""
+        insert_rows(self.session, AuditEventRow.__table__, events)
 
     def record_changes(self, changes: Iterable[FieldChange], action: str = "update") -> None:
         """Field changes as audit events: one event per record, actor and moment."""
+        for event in self.change_events(changes, action):
+            self.session.execute(insert(AuditEventRow.__table__).values(event))
+
+    @classmethod
+    def change_events(cls, changes: Iterable[FieldChange], action: str = "update") -> list[dict[str, Any]]:
+        """The rows ``record_changes`` writes: one event per record, actor and moment."""
         def key(change: FieldChange) -> tuple[Any, ...]:
             return change.record_type.value, change.record_id, change.actor_id, change.changed_at
 
-        for (record_type, record_id, actor_id, at), group in groupby(changes, key=key):
-            self.record(action, record_type, record_id, actor_id, at,
-                        {c.field: (c.old_value, c.new_value) for c in group})
+        return [cls.event_values(action, record_type, record_id, actor_id, at,
+                                 {c.field: (c.old_value, c.new_value) for c in group})
+                for (record_type, record_id, actor_id, at), group in groupby(changes, key=key)]
 
     def history(self, record_type: RecordType, record_id: int) -> list[FieldChange]:
         """The record's field history, oldest first, expanded from its audit events."""

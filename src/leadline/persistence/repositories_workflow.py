@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from leadline.domain.qualification import Condition, Criterion, Operator
 from leadline.domain.reasons import Reason
 from leadline.persistence.mapping import row_values, to_domain
 from leadline.persistence.repositories_config import ListRepository
+from leadline.persistence.repositories_records import insert_rows
 from leadline.persistence.rows import (
     AccountRow,
     ActivityLinkRow,
@@ -36,6 +37,8 @@ from leadline.persistence.rows import (
     PriceBookRow,
     ReasonRow,
 )
+
+_TO_JSON = json.JSONEncoder(default=str).encode  # json.dumps(value, default=str), without a new encoder each time
 
 
 class TransitionRepository:
@@ -126,8 +129,18 @@ class ConversionRepository:
     def add(self, conversion_id: int, lead_id: int, actor_id: int, at: datetime, idempotency_key: str | None,
             result: dict[str, Any], undo: dict[str, Any]) -> None:
         self.session.execute(insert(LeadConversionRow.__table__).values(
-            id=conversion_id, lead_id=lead_id, actor_id=actor_id, converted_at=at, idempotency_key=idempotency_key,
-            result=json.dumps(result, default=str), undo=json.dumps(undo, default=str)))
+            self.conversion_values(conversion_id, lead_id, actor_id, at, idempotency_key, result, undo)))
+
+    @staticmethod
+    def conversion_values(conversion_id: int, lead_id: int, actor_id: int, at: datetime, idempotency_key: str | None,
+                          result: dict[str, Any], undo: dict[str, Any]) -> dict[str, Any]:
+        """The row ``add`` writes (result and undo as JSON, taken now), for ``add_many``."""
+        return {"id": conversion_id, "lead_id": lead_id, "actor_id": actor_id, "converted_at": at,
+                "idempotency_key": idempotency_key, "result": _TO_JSON(result), "undo": _TO_JSON(undo)}
+
+    def add_many(self, conversions: Sequence[dict[str, Any]]) -> None:
+        """Insert many conversions (rows of ``conversion_values``) with one executemany."""
+        insert_rows(self.session, LeadConversionRow.__table__, conversions)
 
     def latest(self, lead_id: int) -> dict[str, Any] | None:
         """The lead's last conversion that was not undone: id, key, result and undo record."""

@@ -231,7 +231,7 @@ def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: C
     ), action="convert")
     run.undo["lead_version"] = lead.version
     uow.conversions.add(new_id(), lead.id, run.viewer.id, now, options.idempotency_key,
-                        dataclasses.asdict(run.result), run.undo)
+                        fields_of(run.result), run.undo)  # stored as JSON at once: no deep copy needed
 
 
 def lead_lineage(ctx: ServiceContext, actor_id: int, lead_id: int) -> dict[str, Any]:

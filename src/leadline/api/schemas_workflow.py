@@ -1,0 +1,261 @@
+"""The shapes of the lead workflow: status moves, qualification, conversion (single, bulk,
+preview, undo, further opportunities) and the configuration behind them.
+
+As in ``schemas``: ids are strings, timestamps ISO 8601 in UTC, and input types stay loose where
+the use case validates, so the client sees the domain's message naming the field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from leadline.api.schemas import Id
+
+Label = Annotated[str, msgspec.Meta(max_length=255, description="A label or an id.")]
+Note = Annotated[str, msgspec.Meta(max_length=1000)]
+Name = Annotated[str, msgspec.Meta(max_length=255)]
+
+
+class StatusChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``reason`` (from the ``lead_unqualified`` list) is required for an unqualified status;
+    ``override_reason`` lets a lead that misses its criteria into a qualified status."""
+
+    status: Label
+    reason: Label | None = None
+    override_reason: Note | None = None
+
+
+class QualifyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``status`` defaults to the first qualified status."""
+
+    status: Label | None = None
+    override_reason: Note | None = None
+
+
+class CriterionResultPublic(msgspec.Struct, kw_only=True):
+    name: str
+    met: bool
+    reason: str
+
+
+class EvaluationPublic(msgspec.Struct, kw_only=True):
+    """The active framework's criteria on one lead; ``met`` when every one is."""
+
+    framework: str
+    met: bool
+    results: list[CriterionResultPublic]
+
+
+class StatusOptionsPublic(msgspec.Struct, kw_only=True):
+    current: str
+    current_kind: str
+    next: list[str]
+    qualification: EvaluationPublic
+
+
+class StatusChangePublic(msgspec.Struct, kw_only=True):
+    from_status: str | None = msgspec.field(name="from")
+    to: str | None
+    actor_id: str | None
+    at: datetime
+    reason: str | None
+    override_reason: str | None
+
+
+class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What one conversion does. Left out: a new account, the account's contact with the lead's
+    e-mail when attaching (else a new contact), a new opportunity. ``create_opportunity`` is the
+    earlier form of ``opportunity`` (false means ``none``); ``nurture_reason`` disqualifies the
+    lead but keeps it as account and contact (``opportunity`` then defaults to ``none``)."""
+
+    account_id: Id | None = None
+    contact_id: Id | None = None
+    opportunity: Literal["create", "attach", "none"] | None = None
+    opportunity_id: Id | None = None
+    one_per_product: bool = False
+    create_opportunity: bool | None = None
+    status: Label | None = None
+    owner: Label | None = None
+    override_reason: Note | None = None
+    nurture_reason: Label | None = None
+
+
+class LeadFilterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Unconverted leads the caller may see with any of these statuses, sources and owners
+    (label, id or e-mail); an empty list does not filter."""
+
+    status: list[Label] = []
+    source: list[Label] = []
+    owner: list[Label] = []
+
+
+class BulkConversionIn(ConversionIn, kw_only=True, forbid_unknown_fields=True):
+    """The leads by id, or by ``filter`` (not both), converted with the same choices."""
+
+    lead_ids: Annotated[list[Id], msgspec.Meta(max_length=10_000)] = []
+    filter: LeadFilterIn | None = None
+    all_or_nothing: bool = False
+
+
+class ConversionPublic(msgspec.Struct, kw_only=True):
+    lead_id: str
+    account_id: str
+    contact_id: str
+    opportunity_id: str | None
+    opportunity_ids: list[str]
+    created: list[str]
+    attached: list[str]
+    filled: list[str]
+    skipped: list[str]
+    override_reason: str | None
+
+
+class BulkItemPublic(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One lead of a bulk call: its ``result``, or the ``code`` and ``message`` of its error."""
+
+    lead_id: str
+    ok: bool
+    result: ConversionPublic | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+class BulkConversionPublic(msgspec.Struct, kw_only=True):
+    """``committed`` is false when an all-or-nothing call failed (then nothing was converted)."""
+
+    committed: bool
+    converted: int
+    items: list[BulkItemPublic]
+
+
+class CandidatePublic(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    reasons: list[str]
+
+
+class ContactCandidatePublic(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    account_id: str
+    reasons: list[str]
+
+
+class ConversionPreviewPublic(msgspec.Struct, kw_only=True):
+    """``open_opportunities`` maps each candidate account's id to its open opportunities' ids."""
+
+    lead_id: str
+    accounts: list[CandidatePublic]
+    contacts: list[ContactCandidatePublic]
+    open_opportunities: dict[str, list[str]]
+    opportunity_criteria: EvaluationPublic
+
+
+class UndoPublic(msgspec.Struct, kw_only=True):
+    lead_id: str
+    removed: list[str]
+    restored: list[str]
+    unlinked: int
+    status: str
+
+
+class FurtherOpportunityIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``products`` keeps only these of the lead's product lines (by name); all when left out."""
+
+    products: list[Name] | None = None
+    name: Name | None = None
+
+
+class LineagePublic(msgspec.Struct, kw_only=True):
+    lead_id: str
+    converted_at: datetime | None
+    account_id: str | None
+    contact_id: str | None
+    opportunity_ids: list[str]
+
+
+class TransitionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A move between two statuses, each by label or id."""
+
+    from_status: Label = msgspec.field(name="from")
+    to: Label
+
+
+class TransitionPublic(msgspec.Struct, kw_only=True):
+    """A move leads may make, by status label."""
+
+    from_status: str = msgspec.field(name="from")
+    to: str
+
+
+class ReasonIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    kind: Annotated[str, msgspec.Meta(max_length=40, description="lead_unqualified or opportunity_lost")]
+    label: Name
+
+
+class ReasonChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    label: Name | None = None
+    is_active: bool | None = None
+
+
+class ReasonPublic(msgspec.Struct, kw_only=True):
+    id: str
+    kind: str
+    label: str
+    order: int
+    is_active: bool
+
+
+class ConditionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``operator``: present, at_least, within_days, is_true or contains_any (comma-separated words)."""
+
+    field: Annotated[str, msgspec.Meta(max_length=100, description="A lead field, or custom.<name>.")]
+    operator: Annotated[str, msgspec.Meta(max_length=40)]
+    value: Annotated[str, msgspec.Meta(max_length=1000)] | int | float | None = None
+
+
+class CriterionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A criterion is met when any of its conditions holds."""
+
+    purpose: Annotated[str, msgspec.Meta(max_length=40, description="qualification or opportunity")]
+    framework: Name
+    name: Name
+    label: Name | None = None
+    conditions: Annotated[list[ConditionIn], msgspec.Meta(max_length=50)]
+
+
+class ConditionPublic(msgspec.Struct, kw_only=True):
+    field: str
+    operator: str
+    value: str | None
+
+
+class CriterionPublic(msgspec.Struct, kw_only=True):
+    id: str
+    purpose: str
+    framework: str
+    name: str
+    label: str
+    conditions: list[ConditionPublic]
+    order: int
+    is_active: bool
+
+
+class FrameworkIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    framework: Name
+
+
+class MappingIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A custom lead field to a custom field of compatible type: ``lead.x`` -> ``opportunity.y``."""
+
+    source: Name
+    target: Name
+
+
+class MappingPublic(msgspec.Struct, kw_only=True):
+    id: str
+    source: str
+    target: str
