@@ -375,3 +375,28 @@ def test_attaching_an_opportunity_of_another_account_is_refused(ctx: ServiceCont
         conversion.convert_lead(ctx, admin_id, new_lead(ctx, admin_id), opportunity="sideways")
 
 
+
+
+def test_a_split_opportunity_whose_line_was_skipped_does_not_take_the_whole_budget(
+        ctx: ServiceContext, admin_id: int, catalogue: None) -> None:
+    lead_id = new_lead(ctx, admin_id, products=[WIDGET, {"product": "Unobtainium"}])
+    result = conversion.convert_lead(ctx, admin_id, lead_id, one_per_product=True)
+    amounts = [records.get_record(ctx, admin_id, "opportunity", i).amount for i in result.opportunity_ids]
+    assert amounts == [3000, None] and len(result.skipped) == 1
+
+
+def test_a_peer_who_may_only_read_a_converted_lead_cannot_add_an_opportunity_to_it(
+        ctx: ServiceContext, admin_id: int) -> None:
+    from leadline.domain.errors import PermissionDeniedError
+    from leadline.services.sharing import set_sharing
+
+    set_sharing(ctx, admin_id, "lead", "public_read_only")
+    set_sharing(ctx, admin_id, "account", "public_read_only")
+    owner = users.add_user(ctx, admin_id, name="Owner", email="owner@example.com", role="rep").id
+    peer = users.add_user(ctx, admin_id, name="Peer", email="peer@example.com", role="rep").id
+    lead_id = new_lead(ctx, owner)
+    conversion.convert_lead(ctx, owner, lead_id)
+    before = counts(ctx)
+    with pytest.raises(PermissionDeniedError):
+        add_lead_opportunity(ctx, peer, lead_id)
+    assert counts(ctx) == before

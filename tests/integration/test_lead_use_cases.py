@@ -129,3 +129,16 @@ def test_converting_onto_an_existing_account_fills_only_its_empty_fields(ctx: Se
     with ctx.uow_factory() as uow:
         stored = uow.accounts.get(account.id)
     assert (stored.name, stored.industry, stored.billing_city) == ("Existing Name", "Retail", "Lyon")
+
+
+@pytest.mark.parametrize("where", ["owner", "search"])
+def test_control_characters_in_a_reference_or_search_are_refused_before_the_database(
+        ctx: ServiceContext, admin_id: int, where: str) -> None:
+    from leadline.domain.errors import ValidationError
+    from leadline.domain.queries import LeadQuery
+
+    with pytest.raises(ValidationError):
+        if where == "owner":
+            leads.create_lead(ctx, admin_id, {"last_name": "N", "company": "C", "owner": "a\x00b@example.com"})
+        else:
+            LeadQuery(search="a\x00b")

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from leadline.domain.common import clean_text
 from leadline.domain.errors import ValidationError
 
 MAX_PAGE_SIZE = 500
@@ -93,6 +94,9 @@ class LeadQuery:
     updated_to: datetime | None = None
     converted: bool | None = None
 
+    def __post_init__(self) -> None:
+        clean_text(self.search, field="q", max_length=200)  # no control characters reach the database
+
 
 @dataclass(frozen=True, slots=True)
 class RecordQuery:
@@ -108,3 +112,6 @@ class RecordQuery:
     updated_to: datetime | None = None
     #: Set by the use case from record-level security: only these owners' records (None: all).
     visible_owner_ids: frozenset[int] | None = None
+
+    def __post_init__(self) -> None:
+        clean_text(self.search, field="q", max_length=200)  # no control characters reach the database

@@ -55,7 +55,8 @@ def authenticate_password(ctx: ServiceContext, email: str, password: str) -> int
     """The id of the active user with this e-mail and password, else ``AuthenticationError``.
     Takes the same time whether or not the user exists."""
     with ctx.reader() as uow:
-        user = uow.users.get_by_email(email.strip()) if email else None
+        address = clean_text(email, field="email", max_length=254)
+        user = uow.users.get_by_email(address) if address else None
         stored = uow.users.password_hash(user.id) if user else None
     if not password_matches(stored, password) or user is None or not user.active:
         raise AuthenticationError("wrong e-mail or password")

@@ -101,8 +101,10 @@ def new_opportunity(run: Conversion, account: Account, contact: Contact, lines: 
         **values,  # type: ignore[arg-type]
     )
     items = _line_items(run, opportunity, lines)
-    if per_product or opportunity.amount is None:
-        opportunity.amount = sum((i.total for i in items), Decimal(0)) if items else opportunity.amount
+    if per_product:  # the lead's budget is for all its products: a split opportunity takes its line's total
+        opportunity.amount = sum((i.total for i in items), Decimal(0)) if items else None
+    elif opportunity.amount is None and items:
+        opportunity.amount = sum((i.total for i in items), Decimal(0))
     uow.opportunities.add(opportunity)
     uow.stage_history.record(opportunity, None, run.viewer.id, run.now)
     run.created(RecordType.OPPORTUNITY, opportunity.id, fields_of(opportunity))

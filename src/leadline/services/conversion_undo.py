@@ -194,6 +194,7 @@ def add_lead_opportunity(ctx: ServiceContext, actor_id: int, lead_id: int, *,
         lead = uow.leads.get_for_update(lead_id)
         if lead is None or not viewer.can_read(RecordType.LEAD, lead.owner_id):
             raise NotFoundError(f"there is no lead {lead_id}", field="lead")
+        viewer.ensure_can_edit(RecordType.LEAD, lead.id, lead.owner_id)
         if not lead.is_converted() or lead.converted_account_id is None:
             raise ConflictError("only a converted lead yields a further opportunity; convert it first", field="lead")
         account: Account | None = uow.accounts.get(lead.converted_account_id)

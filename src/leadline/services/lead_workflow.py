@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from leadline.domain.errors import StaleRecordError, ValidationError
+from leadline.domain.errors import ValidationError
 from leadline.domain.qualification import Evaluation, Purpose
 from leadline.domain.statuses import LeadStatus, StatusKind, find_status, first_of_kind
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
-from leadline.services.leads import LeadDetails, describe_lead, load_lead
+from leadline.services.leads import LeadDetails, describe_lead, load_editable_lead, load_lead
 from leadline.services.status_moves import evaluate_lead_in, move_status, workflow_of
 
 
@@ -39,10 +39,7 @@ def change_lead_status(ctx: ServiceContext, actor_id: int, lead_id: int, status:
     """
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = load_lead(uow, viewer, lead_id, for_update=True, edit=True)
-        lead.ensure_editable()
-        if expected_version is not None and expected_version != lead.version:
-            raise StaleRecordError("the lead changed since you read it; reload and retry", field="If-Match")
+        lead = load_editable_lead(uow, viewer, lead_id, expected_version)
         now = ctx.now()
         history = move_status(ctx, uow, viewer, lead, status, reason=reason, override_reason=override_reason, now=now)
         if history:

@@ -125,10 +125,7 @@ def update_lead(
     update is refused (``STALE_RECORD``) if someone changed the lead since it was read."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = load_lead(uow, viewer, lead_id, for_update=True, edit=True)
-        lead.ensure_editable()
-        if expected_version is not None and expected_version != lead.version:
-            raise StaleRecordError("the lead changed since you read it; reload and retry", field="version")
+        lead = load_editable_lead(uow, viewer, lead_id, expected_version)
         now = ctx.now()
         history = _apply_fields(ctx, uow, viewer, lead, changes, now)
         if products is not None:
@@ -188,10 +185,7 @@ def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_ve
     """Delete an unconverted lead the actor may edit (a converted lead is kept for its lineage)."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = load_lead(uow, viewer, lead_id, for_update=True, edit=True)
-        lead.ensure_editable()
-        if expected_version is not None and expected_version != lead.version:
-            raise StaleRecordError("the lead was changed by someone else; reload and retry", field="version")
+        lead = load_editable_lead(uow, viewer, lead_id, expected_version)
         uow.custom_fields.delete_values(lead.id)
         uow.leads.delete(lead.id)
         uow.audit.record("delete", "lead", lead.id, viewer.id, ctx.now(),
@@ -214,6 +208,16 @@ def load_lead(uow: Any, viewer: Viewer, lead_id: int, *, for_update: bool = Fals
         viewer.ensure_can_edit(RecordType.LEAD, lead.id, lead.owner_id)
     else:
         viewer.ensure_can_read(RecordType.LEAD, lead.id, lead.owner_id)
+    return lead
+
+
+def load_editable_lead(uow: Any, viewer: Viewer, lead_id: int, expected_version: int | None) -> Lead:
+    """The lead, locked, if the viewer may edit it, it is not converted and (with
+    ``expected_version``) nobody changed it since it was read (``STALE_RECORD``)."""
+    lead = load_lead(uow, viewer, lead_id, for_update=True, edit=True)
+    lead.ensure_editable()
+    if expected_version is not None and expected_version != lead.version:
+        raise StaleRecordError("the lead changed since you read it; reload and retry", field="version")
     return lead
 
 

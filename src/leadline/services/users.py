@@ -32,7 +32,7 @@ def resolve_user(uow: Any, reference: str | int | None) -> User | None:
     """A user by id or e-mail; ``None`` for no reference, ``NotFoundError`` for an unknown one."""
     if reference is None or reference == "":
         return None
-    text = str(reference).strip()
+    text = clean_text(str(reference), field="owner", max_length=254) or ""
     user: User | None = uow.users.get(int(text)) if text.isdigit() else uow.users.get_by_email(text)
     if user is None:
         raise NotFoundError(f"there is no user {reference!r}", field="owner")
