@@ -112,3 +112,23 @@ def test_accuracy_compares_a_snapshot_with_what_was_won():
                      {1: Decimal("1000")})
     assert [(line.user_id, line.category, line.difference, line.accuracy) for line in lines] == [
         (1, C.COMMIT, 200, Decimal("80.0")), (1, C.PIPELINE, -1000, Decimal("0.0")), (2, C.COMMIT, 0, None)]
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("this-quarter", "2026-Q2"), ("last-quarter", "2026-Q1"), ("next-quarter", "2026-Q3"),
+    ("this-month", "2026-11"), ("Last-Month", "2026-10"), ("next-month", "2026-12"),
+    ("this-year", "2026"), ("last-year", "2025"), ("next-year", "2027"),
+])
+def test_relative_periods_follow_today_and_the_fiscal_year(text: str, label: str) -> None:
+    # fiscal year from July: 27 November 2026 is in fiscal 2026's second quarter (Oct-Dec)
+    assert parse_period(text, 7, date(2026, 11, 27)).label == label
+
+
+def test_last_quarter_crosses_into_the_previous_fiscal_year() -> None:
+    period = parse_period("last-quarter", 7, date(2026, 8, 1))
+    assert (period.label, period.start, period.end) == ("2025-Q4", date(2026, 4, 1), date(2026, 7, 1))
+
+
+def test_relative_periods_need_a_today() -> None:
+    with pytest.raises(ValidationError):
+        parse_period("this-quarter", 1)

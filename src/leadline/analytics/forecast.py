@@ -23,14 +23,13 @@ from leadline.domain.forecast import (
     PeriodKind,
     apply_adjustments,
     by_owner,
-    parse_period,
     period_containing,
     roll_up,
 )
 from leadline.domain.security import Viewer, subordinates_of
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
-from leadline.services.forecast_settings import fiscal_year_start
+from leadline.services.forecast_settings import fiscal_year_start, period_named
 from leadline.services.users import resolve_user
 
 
@@ -53,7 +52,7 @@ def forecast_for(ctx: ServiceContext, actor_id: int, period: str, *, user: str |
     owners' forecasts beside it."""
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        chosen = parse_period(period, fiscal_year_start(uow))
+        chosen = period_named(ctx, uow, period)
         root = resolve_user(uow, user).id if user not in (None, "") else viewer.id  # type: ignore[union-attr]
         config = ctx.config(uow)
         team = subordinates_of(root, config.hierarchy) | {root}
@@ -100,7 +99,7 @@ def deals(ctx: ServiceContext, actor_id: int, period: str, *, by: str = "owner")
         raise ValidationError(f"{by!r} is not owner, account, source or product", field="by")
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        chosen = parse_period(period, fiscal_year_start(uow))
+        chosen = period_named(ctx, uow, period)
         config = ctx.config(uow)
         rates = {(c, d): r for c, d, r in uow.exchange_rates.list()}
         names = _key_names(config, by)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -58,12 +58,26 @@ def fiscal_year_start(year: int, fiscal_start_month: int) -> date:
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{1,2})))?$", re.IGNORECASE)
 
 
-def parse_period(text: str, fiscal_start_month: int = 1) -> Period:
-    """``2026`` (fiscal year), ``2026-Q4`` (fiscal quarter) or ``2026-11`` (calendar month)."""
+_RELATIVE = re.compile(r"^(this|last|next)-(month|quarter|year)$", re.IGNORECASE)
+
+
+def parse_period(text: str, fiscal_start_month: int = 1, today: date | None = None) -> Period:
+    """``2026`` (fiscal year), ``2026-Q4`` (fiscal quarter) or ``2026-11`` (calendar month); with
+    ``today`` also ``this-quarter``, ``last-month``, ``next-year`` and the like (what a scheduled
+    snapshot names, so one cron line serves every quarter)."""
     ensure_fiscal_start(fiscal_start_month)
+    relative = _RELATIVE.match(str(text).strip())
+    if relative and today is not None:
+        current = period_containing(today, PeriodKind(relative[2].lower()), fiscal_start_month)
+        step = relative[1].lower()
+        if step == "this":
+            return current
+        day = current.start - timedelta(days=1) if step == "last" else current.end
+        return period_containing(day, current.kind, fiscal_start_month)
     match = _PERIOD.match(str(text).strip())
     if not match:
-        raise ValidationError(f"{text!r} is not a period; use 2026, 2026-Q4 or 2026-11", field="period")
+        raise ValidationError(f"{text!r} is not a period; use 2026, 2026-Q4, 2026-11 or this-quarter "
+                              "(this, last or next; month, quarter or year)", field="period")
     year, quarter, month = int(match[1]), match[2], match[3]
     if month is not None:
         if not 1 <= int(month) <= 12:

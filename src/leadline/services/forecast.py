@@ -27,7 +27,7 @@ from leadline.domain.opportunities import ForecastCategory, parse_forecast_categ
 from leadline.domain.security import subordinates_of
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
-from leadline.services.forecast_settings import fiscal_year_start
+from leadline.services.forecast_settings import fiscal_year_start, period_named
 
 
 def adjust_forecast(ctx: ServiceContext, actor_id: int, user: str | int, period: str, category: str,
@@ -65,7 +65,7 @@ def snapshot_forecast(ctx: ServiceContext, actor_id: int, period: str) -> Snapsh
     the actor sees it. Run it on a schedule to know later how good the forecast was."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        chosen = parse_period(period, fiscal_year_start(uow))
+        chosen = period_named(ctx, uow, period)
         config = ctx.config(uow)
         everyone = set(config.users)
         sums, _ = category_sums(ctx, uow, viewer, chosen, everyone, len(config.users))
@@ -84,7 +84,7 @@ def snapshot_forecast(ctx: ServiceContext, actor_id: int, period: str) -> Snapsh
 
 def list_snapshots(ctx: ServiceContext, period: str | None = None) -> list[dict[str, Any]]:
     with ctx.reader() as uow:
-        label = parse_period(period, fiscal_year_start(uow)).label if period else None
+        label = period_named(ctx, uow, period).label if period else None
         snapshots: list[dict[str, Any]] = uow.snapshots.list(label)
         return snapshots
 

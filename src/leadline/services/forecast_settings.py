@@ -9,7 +9,7 @@ from typing import Any
 
 from leadline.domain.common import date_field
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
-from leadline.domain.forecast import ensure_fiscal_start, parse_period
+from leadline.domain.forecast import Period, ensure_fiscal_start, parse_period
 from leadline.domain.money import parse_amount, parse_currency
 from leadline.domain.security import subordinates_of
 from leadline.services.access import load_actor, require_admin
@@ -23,6 +23,11 @@ def fiscal_year_start(uow: Any) -> int:
     """The month (1-12) the organisation's fiscal year starts in; January unless set."""
     value = uow.settings.get(FISCAL_YEAR_START)
     return int(value) if value else 1
+
+
+def period_named(ctx: ServiceContext, uow: Any, text: str) -> Period:
+    """The period ``text`` names under the organisation's fiscal year (``this-quarter`` is today's)."""
+    return parse_period(text, fiscal_year_start(uow), ctx.now().date())
 
 
 def get_fiscal_year_start(ctx: ServiceContext) -> int:
@@ -102,7 +107,7 @@ def set_quota(ctx: ServiceContext, actor_id: int, user: str | int, period: str, 
             raise ValidationError("is required", field="user")
         if not actor.is_admin() and target.id not in _reports_of(uow, actor.id):
             raise PermissionDeniedError("only an admin or the user's manager sets a quota", field="user")
-        label = parse_period(period, fiscal_year_start(uow)).label
+        label = period_named(ctx, uow, period).label
         previous = uow.quotas.set(target.id, label, value)
         uow.audit.record("update" if previous is not None else "create", "quota", target.id, actor_id, ctx.now(),
                          {label: (None if previous is None else str(previous), str(value))})
@@ -112,3 +117,15 @@ def set_quota(ctx: ServiceContext, actor_id: int, user: str | int, period: str, 
 
 def _reports_of(uow: Any, user_id: int) -> frozenset[int]:
     return subordinates_of(user_id, uow.users.hierarchy())
+
+
+def list_quotas(ctx: ServiceContext, actor_id: int, period: str) -> tuple[Period, dict[int, Decimal]]:
+    """Quotas of ``period`` by user id: every user's for an admin, else the actor's and their reports'."""
+    with ctx.reader() as uow:
+        actor = load_actor(uow, actor_id)
+        chosen = period_named(ctx, uow, period)
+        quotas = uow.quotas.for_period(chosen.label)
+        if not actor.is_admin():
+            mine = _reports_of(uow, actor.id) | {actor.id}
+            quotas = {uid: amount for uid, amount in quotas.items() if uid in mine}
+        return chosen, quotas
