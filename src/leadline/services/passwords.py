@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -9,7 +11,12 @@ from leadline.domain.errors import ValidationError
 
 MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("leadline-dummy-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Made on first sign-in, not at import: every CLI start would otherwise pay for one hash."""
+    return _hasher.hash("leadline-dummy-password")
 
 
 def hash_password(password: str) -> str:
@@ -21,7 +28,7 @@ def hash_password(password: str) -> str:
 def password_matches(stored: str | None, password: str) -> bool:
     """Checks against a dummy hash when there is none, so a missing user takes as long as a wrong password."""
     try:
-        _hasher.verify(stored or _DUMMY_HASH, password)
+        _hasher.verify(stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     return stored is not None
