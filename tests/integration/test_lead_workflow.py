@@ -83,6 +83,30 @@ def test_qualifying_a_lead_missing_criteria_needs_an_override_which_is_kept(ctx:
     assert "qualification_override" in {c.field for c in leads.lead_history(ctx, admin_id, lead_id)}
 
 
+def test_a_lead_created_unqualified_needs_a_reason_and_one_created_qualified_its_criteria(
+        ctx: ServiceContext, admin_id: int) -> None:
+    with pytest.raises(ReasonRequiredError):
+        new_lead(ctx, admin_id, status="Unqualified")
+    with pytest.raises(CriteriaNotMetError):
+        new_lead(ctx, admin_id, status="Qualified", budget_amount="500")
+    with pytest.raises(ValidationError) as stray:
+        new_lead(ctx, admin_id, status="Open", unqualified_reason="No need")
+    assert stray.value.field == "unqualified_reason"
+    assert leads.list_leads(ctx, admin_id, leads.LeadQuery(), leads.Page(limit=10)) == []  # nothing half-written
+
+    unqualified = new_lead(ctx, admin_id, status="Unqualified", unqualified_reason="no need")
+    assert leads.get_lead(ctx, admin_id, unqualified).lead.unqualified_reason_id is not None
+    assert lead_workflow.status_history(ctx, admin_id, unqualified)[0]["reason"] == "No need"
+    overridden = new_lead(ctx, admin_id, status="Qualified", budget_amount="500",
+                          qualification_override_reason="Signed letter of intent")
+    first = lead_workflow.status_history(ctx, admin_id, overridden)[0]
+    assert (first["from"], first["to"], first["override_reason"]) == (None, "Qualified", "Signed letter of intent")
+    assert ("qualification_override", None, "Signed letter of intent") in [
+        (c.field, c.old_value, c.new_value) for c in leads.lead_history(ctx, admin_id, overridden)]
+    assert leads.get_lead(ctx, admin_id, new_lead(ctx, admin_id, status="Qualified", **READY)).status.label == (
+        "Qualified")
+
+
 def test_the_evaluation_reads_the_lead_as_stored(ctx: ServiceContext, admin_id: int, clock) -> None:
     lead_id = new_lead(ctx, admin_id, **READY)
     evaluation = lead_workflow.evaluate_lead(ctx, admin_id, lead_id)

@@ -15,6 +15,7 @@ from leadline.api.idempotency import idempotent
 from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
 from leadline.api.schemas import (
     FieldChangePublic,
+    LeadCreate,
     LeadFields,
     LeadPublic,
     LeadUpdate,
@@ -99,7 +100,7 @@ class LeadController(Controller):
         return Page(items=[lead_public(d) for d in rows], next_cursor=next_cursor)
 
     @api_post("/", summary="Capture a lead", status_code=201)
-    def create_lead(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, data: LeadFields,
+    def create_lead(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, data: LeadCreate,
                     body: bytes) -> Response[LeadPublic]:
         """Capture a lead. Send ``Idempotency-Key`` to make retries safe."""
         values, products, custom = _split(data)

@@ -62,13 +62,18 @@ class LeadFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
 
 
-class LeadUpdate(LeadFields, kw_only=True, forbid_unknown_fields=True):
-    """A change to a lead: with a ``status`` change, ``unqualified_reason`` (from the configured
-    list) disqualifies it and ``qualification_override_reason`` qualifies a lead that misses its
-    criteria; either without a status change is refused."""
+class LeadCreate(LeadFields, kw_only=True, forbid_unknown_fields=True):
+    """A new lead. Created in an unqualified status it needs ``unqualified_reason`` (from the
+    configured list); in a qualified status, its criteria met or ``qualification_override_reason``."""
 
     unqualified_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
     qualification_override_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class LeadUpdate(LeadCreate, kw_only=True, forbid_unknown_fields=True):
+    """A change to a lead: with a ``status`` change, ``unqualified_reason`` (from the configured
+    list) disqualifies it and ``qualification_override_reason`` qualifies a lead that misses its
+    criteria; either without a status change is refused."""
 
 
 class LeadPublic(msgspec.Struct, kw_only=True):

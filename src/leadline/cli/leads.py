@@ -25,7 +25,7 @@ FIELD_OPTIONS = {
     "annual_revenue": "annual_revenue", "employees": "number_of_employees", "source": "source",
     "status": "status", "rating": "rating", "budget": "budget_amount", "currency": "currency",
     "timeframe": "purchase_timeframe", "decision_maker": "is_decision_maker", "description": "description",
-    "owner": "owner",
+    "owner": "owner", "reason": "unqualified_reason", "override_reason": "qualification_override_reason",
 }
 
 
@@ -99,6 +99,8 @@ def add(
     annual_revenue: str = typer.Option(None), employees: str = typer.Option(None),
     source: str = typer.Option(None, help="A lead source label (see `leadline source list`)."),
     status: str = typer.Option(None, help="Default: the default status."),
+    reason: str = typer.Option(None, help="Why, when created in an unqualified status (see `leadline reason list`)."),
+    override_reason: str = typer.Option(None, help="Why, when created qualified without meeting the criteria."),
     rating: str = typer.Option(None, help="hot, warm or cold."),
     budget: str = typer.Option(None, help="Budget amount, e.g. 25000."),
     currency: str = typer.Option(None, help="ISO 4217 code; default: the organisation's."),

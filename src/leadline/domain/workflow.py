@@ -107,17 +107,32 @@ class StatusWorkflow:
                 f"a lead cannot move from {from_status.label!r} to {to_status.label!r}; allowed: {allowed}",
                 field="status",
             )
-        kept_override = None
-        if to_status.kind is StatusKind.UNQUALIFIED:
-            if reason is None or reason.kind is not ReasonKind.LEAD_UNQUALIFIED or not reason.is_active:
-                raise InvalidStatusError("disqualifying a lead needs an active unqualified reason", field="reason")
-            lead.unqualified_reason_id = reason.id
-        else:
-            reason = None
-            lead.unqualified_reason_id = None
-        if to_status.kind is StatusKind.QUALIFIED:
-            if qualification is None:
-                raise ValueError("a move to a qualified status needs the lead's evaluation")
-            kept_override = qualification.ensure_met_or_overridden(override_reason, "qualifying a lead")
-        lead.status_id = to_status.id
-        return StatusMove(from_status, to_status, reason, kept_override)
+        return _justified(lead, from_status, to_status, reason, qualification, override_reason)
+
+    @staticmethod
+    def enter(lead: Lead, status: LeadStatus, *, reason: Reason | None = None,
+              qualification: Evaluation | None = None, override_reason: str | None = None) -> StatusMove:
+        """Give a new lead its first status: any status settable by hand, no graph, but what the
+        status asks is asked all the same (a reason to be unqualified, criteria or an override
+        to be qualified), so a lead cannot skip qualification by being created qualified."""
+        lead.set_status(status)
+        return _justified(lead, status, status, reason, qualification, override_reason)
+
+
+def _justified(lead: Lead, from_status: LeadStatus, to_status: LeadStatus, reason: Reason | None,
+               qualification: Evaluation | None, override_reason: str | None) -> StatusMove:
+    """Put ``lead`` in ``to_status`` with what that status asks for, or raise the named error."""
+    kept_override = None
+    if to_status.kind is StatusKind.UNQUALIFIED:
+        if reason is None or reason.kind is not ReasonKind.LEAD_UNQUALIFIED or not reason.is_active:
+            raise InvalidStatusError("disqualifying a lead needs an active unqualified reason", field="reason")
+        lead.unqualified_reason_id = reason.id
+    else:
+        reason = None
+        lead.unqualified_reason_id = None
+    if to_status.kind is StatusKind.QUALIFIED:
+        if qualification is None:
+            raise ValueError("a qualified status needs the lead's evaluation")
+        kept_override = qualification.ensure_met_or_overridden(override_reason, "qualifying a lead")
+    lead.status_id = to_status.id
+    return StatusMove(from_status, to_status, reason, kept_override)

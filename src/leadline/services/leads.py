@@ -24,7 +24,7 @@ from leadline.domain.statuses import LeadStatus, default_status, find_status
 from leadline.domain.users import User
 from leadline.services.access import audit_created, load_viewer
 from leadline.services.context import ServiceContext
-from leadline.services.status_moves import move_status
+from leadline.services.status_moves import enter_first_status, move_status
 from leadline.services.users import resolve_query_owners, resolve_user
 
 
@@ -53,11 +53,17 @@ def create_lead(
         lead = build_lead(ctx, uow, viewer, values, products)
         definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
         lead.custom = coerce_custom_values(definitions, dict(custom or {}), creating=True)
+        first = enter_first_status(ctx, uow, lead, reason=values.get("unqualified_reason"),
+                                   override_reason=values.get("qualification_override_reason"))
         uow.leads.add(lead)
         uow.custom_fields.set_values(definitions, lead.id, lead.custom)
-        uow.leads.record_status_change(lead.id, None, lead.status_id, viewer.id, lead.created_at)
+        uow.leads.record_status_change(lead.id, None, lead.status_id, viewer.id, lead.created_at,
+                                       reason_id=first.reason.id if first.reason else None,
+                                       note=first.override_reason)
+        justified = {"unqualified_reason": first.reason.label if first.reason else None,
+                     "qualification_override": first.override_reason}
         audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
-                      {**_audit_values(lead), **{f"custom.{k}": v for k, v in lead.custom.items()}})
+                      {**_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
         uow.commit()
         return describe_lead(ctx, uow, lead)
 

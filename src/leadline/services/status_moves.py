@@ -68,3 +68,23 @@ def move_status(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, statu
     if move.override_reason:
         before["qualification_override"], after["qualification_override"] = None, move.override_reason
     return diff_fields(RecordType.LEAD, lead.id, before, after, actor_id=viewer.id, at=now)
+
+
+def enter_first_status(ctx: ServiceContext, uow: Any, lead: Lead, *, reason: object = None,
+                       override_reason: object = None) -> StatusMove:
+    """Justify a new lead's first status (set by ``build_lead``, custom values in place) before it
+    is stored: a reason to start unqualified, criteria met or an override to start qualified."""
+    config = ctx.config(uow)
+    status = next(s for s in config.statuses if s.id == lead.status_id)
+    chosen_reason = None
+    if status.kind is StatusKind.UNQUALIFIED:
+        chosen_reason = find_reason(config.reasons, ReasonKind.LEAD_UNQUALIFIED, reason, field="unqualified_reason")
+    elif reason not in (None, ""):
+        raise ValidationError("a reason is given only to a lead created unqualified", field="unqualified_reason")
+    qualification = evaluate_lead_in(ctx, uow, lead, Purpose.QUALIFICATION) \
+        if status.kind is StatusKind.QUALIFIED else None
+    if override_reason not in (None, "") and qualification is None:
+        raise ValidationError("an override is given only to a lead created qualified",
+                              field="qualification_override_reason")
+    return StatusWorkflow.enter(lead, status, reason=chosen_reason, qualification=qualification,
+                                override_reason=None if override_reason is None else str(override_reason))
