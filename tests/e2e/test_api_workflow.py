@@ -159,7 +159,8 @@ def test_a_new_framework_decides_qualification_once_it_is_in_use(admin: Caller) 
                                                   "name": "rich", "conditions": [{"field": "email",
                                                                                   "operator": "at_least"}]})
     assert_problem(bad, 422, "VALIDATION_FAILED", "conditions[0].operator")
-    assert admin("DELETE", "/config/criteria/Reachable/has_email").status_code == 204
+    assert_problem(admin("DELETE", "/config/criteria/Reachable/has_email"), 409, "CONFIGURATION_INVALID", "name")
+    assert admin("DELETE", "/config/criteria/Reachable/has_email", params={"allow_none": "true"}).status_code == 204
     assert_problem(admin("DELETE", "/config/criteria/Reachable/has_email"), 404, "NOT_FOUND")
 
 

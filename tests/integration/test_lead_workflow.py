@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from leadline.domain.errors import (
+    ConfigurationError,
     CriteriaNotMetError,
     NotFoundError,
     PermissionDeniedError,
@@ -180,8 +181,14 @@ def test_a_framework_of_custom_criteria_replaces_bant_when_an_admin_uses_it(ctx:
         workflow_configuration.add_criterion(ctx, admin_id, purpose="qualification", framework="FIT", name="age",
                                              conditions=[{"field": "title", "operator": "at_least", "value": "1"}])
     assert error.value.field == "conditions[0].operator"
-    workflow_configuration.remove_criterion(ctx, admin_id, "FIT", "fit")
+    with pytest.raises(ConfigurationError) as last:  # the only criterion FIT applies: every lead would pass
+        workflow_configuration.remove_criterion(ctx, admin_id, "FIT", "fit")
+    assert "last criterion" in str(last.value)
+    assert "fit" in [c.name for c in workflow_configuration.list_criteria(ctx, "qualification")]
+    workflow_configuration.remove_criterion(ctx, admin_id, "BANT", "need")  # not applied now: goes freely
+    workflow_configuration.remove_criterion(ctx, admin_id, "FIT", "fit", allow_none=True)
     assert "fit" not in [c.name for c in workflow_configuration.list_criteria(ctx, "qualification")]
+    assert lead_workflow.evaluate_lead(ctx, admin_id, lead_id).framework == "none"
 
 
 def test_a_rep_cannot_move_a_lead_they_may_not_see(ctx: ServiceContext, admin_id: int) -> None:

@@ -111,8 +111,11 @@ class WorkflowConfigurationController(Controller):
                                                  name=data.name, conditions=conditions, label=data.label))
 
     @api_delete("/criteria/{framework:str}/{name:str}", summary="Remove a criterion (admin)", status_code=204)
-    def remove_criterion(self, ctx: ServiceContext, actor: int, framework: str, name: str) -> None:
-        workflow.remove_criterion(ctx, actor, framework, name)
+    def remove_criterion(self, ctx: ServiceContext, actor: int, framework: str, name: str,
+                         allow_none: bool = False) -> None:
+        """The last criterion the active framework applies goes only with ``allow_none=true``
+        (``CONFIGURATION_INVALID`` otherwise): without criteria every lead passes."""
+        workflow.remove_criterion(ctx, actor, framework, name, allow_none=allow_none)
 
     @api_post("/criteria/use", summary="Make a framework the active one of its purpose (admin)", status_code=200)
     def use_framework(self, ctx: ServiceContext, actor: int, data: FrameworkIn) -> list[CriterionPublic]:

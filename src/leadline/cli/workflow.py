@@ -183,9 +183,16 @@ def criteria_add(
 
 @criteria_app.command("remove")
 @handle_errors
-def criteria_remove(framework: str, name: str, acting_as: str = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
-    """Remove a criterion from a framework.  Example: leadline criteria remove BANT timeframe"""
-    config.remove_criterion(_ctx(), actor_id(acting_as), framework, name)
+def criteria_remove(
+    framework: str, name: str,
+    allow_none: bool = typer.Option(False, "--allow-none", help="Even the last one applied: no criteria then."),
+    acting_as: str = AS_OPTION, as_json: bool = JSON_OPTION,
+) -> None:
+    """Remove a criterion from a framework (the last one applied only with --allow-none).
+
+    Example: leadline criteria remove BANT timeframe
+    """
+    config.remove_criterion(_ctx(), actor_id(acting_as), framework, name, allow_none=allow_none)
     _print_criteria(None, as_json)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from leadline.domain import statuses as status_rules
 from leadline.domain.conversion import FieldMapping, ensure_mapping_compatible
 from leadline.domain.custom_fields import CustomFieldDefinition, RecordType, parse_record_type
-from leadline.domain.errors import NotFoundError, ValidationError
+from leadline.domain.errors import ConfigurationError, NotFoundError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.qualification import Criterion, build_criterion, parse_conditions, parse_purpose
 from leadline.domain.reasons import Reason, find_reason, parse_reason_kind
@@ -168,10 +168,20 @@ def add_criterion(ctx: ServiceContext, actor_id: int, *, purpose: str, framework
     return criterion
 
 
-def remove_criterion(ctx: ServiceContext, actor_id: int, framework: str, name: str) -> None:
+def remove_criterion(ctx: ServiceContext, actor_id: int, framework: str, name: str, *,
+                     allow_none: bool = False) -> None:
+    """Remove a criterion. Removing the last one the active framework applies would switch the
+    check off (every lead would qualify), so it is refused unless ``allow_none`` says that is meant."""
     with ctx.uow_factory() as uow:
         require_admin(load_actor(uow, actor_id))
-        criterion = _criterion(uow.criteria.list(), framework, name)
+        criteria = uow.criteria.list()
+        criterion = _criterion(criteria, framework, name)
+        still_applied = [c for c in criteria if c.purpose is criterion.purpose and c.is_active and c != criterion]
+        if criterion.is_active and not still_applied and not allow_none:
+            raise ConfigurationError(
+                f"{criterion.name!r} is the last criterion {criterion.framework} applies for "
+                f"{criterion.purpose.value}: without it every lead passes; use another framework first, "
+                "or confirm that no criteria should apply (--allow-none, ?allow_none=true)", field="name")
         uow.criteria.delete(criterion.id)
         uow.audit.record("delete", "criterion", criterion.id, actor_id, ctx.now(),
                          {"name": (f"{criterion.framework}.{criterion.name}", None)})
