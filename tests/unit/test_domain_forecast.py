@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from leadline.domain.errors import ValidationError
 from leadline.domain.forecast import (
@@ -18,6 +20,7 @@ from leadline.domain.forecast import (
     parse_period,
     period_containing,
     roll_up,
+    roll_up_many,
 )
 from leadline.domain.opportunities import ForecastCategory as C
 from leadline.domain.opportunities import Outcome
@@ -132,3 +135,18 @@ def test_last_quarter_crosses_into_the_previous_fiscal_year() -> None:
 def test_relative_periods_need_a_today() -> None:
     with pytest.raises(ValidationError):
         parse_period("this-quarter", 1)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=40),
+       st.lists(st.tuples(st.integers(min_value=0, max_value=40), st.sampled_from([C.COMMIT, C.PIPELINE]),
+                          st.integers(min_value=1, max_value=999)), max_size=60))
+def test_rolling_up_many_users_at_once_gives_each_the_forecast_of_rolling_up_alone(parents, opportunities):
+    # user i+1 reports to an earlier user (or to nobody): any tree, any depth
+    manager_of = {i + 1: (p % (i + 1)) or None for i, p in enumerate(parents)}
+    sums = [row(owner, Outcome.OPEN, category, str(amount)) for owner, category, amount in opportunities]
+    together = roll_up_many(list(manager_of), Q4, sums, manager_of)
+    assert set(together) == set(manager_of)
+    for uid, forecast in together.items():
+        alone = roll_up(uid, Q4, sums, manager_of)
+        assert (forecast.totals, forecast.open_count, forecast.weighted) == (
+            alone.totals, alone.open_count, alone.weighted)

@@ -19,7 +19,7 @@ from leadline.domain.forecast import (
     accuracy,
     ensure_adjustable,
     parse_period,
-    roll_up,
+    roll_up_many,
 )
 from leadline.domain.ids import new_id
 from leadline.domain.money import parse_amount
@@ -72,8 +72,8 @@ def snapshot_forecast(ctx: ServiceContext, actor_id: int, period: str) -> Snapsh
         adjustments = uow.adjustments.for_period(chosen.label)
         members = everyone if viewer.user.is_admin() else subordinates_of(viewer.id, config.hierarchy) | {viewer.id}
         figures: list[tuple[int, ForecastCategory, Decimal, Decimal]] = []
-        for uid in sorted(members):
-            forecast = roll_up(uid, chosen, sums, config.hierarchy)
+        rolled = roll_up_many(sorted(members), chosen, sums, config.hierarchy)
+        for uid, forecast in rolled.items():
             latest = {a.category: a.amount for a in adjustments if a.user_id == uid}
             figures.extend((uid, c, latest.get(c, forecast.totals[c]), forecast.weighted) for c in CUMULATIVE)
         snapshot_id = new_id()
@@ -104,7 +104,8 @@ def snapshot_accuracy(ctx: ServiceContext, actor_id: int, snapshot_id: int) -> t
         users = {uid for uid, _, _, _ in figures}
         if not viewer.user.is_admin():
             users &= subordinates_of(viewer.id, config.hierarchy) | {viewer.id}
-        won = {uid: roll_up(uid, period, sums, config.hierarchy).totals[ForecastCategory.CLOSED] for uid in users}
+        won = {uid: forecast.totals[ForecastCategory.CLOSED]
+               for uid, forecast in roll_up_many(users, period, sums, config.hierarchy).items()}
         snapshot = {(uid, category): amount for uid, category, amount, _ in figures if uid in users}
         return period, accuracy(snapshot, won)
 
