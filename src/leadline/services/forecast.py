@@ -104,7 +104,7 @@ def snapshot_accuracy(ctx: ServiceContext, actor_id: int, snapshot_id: int) -> t
         users = {uid for uid, _, _, _ in figures}
         if not viewer.user.is_admin():
             users &= subordinates_of(viewer.id, config.hierarchy) | {viewer.id}
-        won = {uid: forecast.totals[ForecastCategory.CLOSED]
+        won: dict[int | None, Decimal] = {uid: forecast.totals[ForecastCategory.CLOSED]
                for uid, forecast in roll_up_many(users, period, sums, config.hierarchy).items()}
         snapshot = {(uid, category): amount for uid, category, amount, _ in figures if uid in users}
         return period, accuracy(snapshot, won)
