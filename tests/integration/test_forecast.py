@@ -4,6 +4,7 @@ snapshots and their accuracy, deals and pipeline hygiene. Leads never count."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from leadline.domain.queries import Page, RecordQuery
 from leadline.services import leads, opportunities, records, users
 from leadline.services.context import ServiceContext
 from leadline.services.forecast import adjust_forecast, snapshot_accuracy, snapshot_forecast
-from leadline.services.forecast_settings import set_exchange_rate, set_fiscal_year_start, set_quota
+from leadline.services.forecast_settings import list_exchange_rates, set_exchange_rate, set_fiscal_year_start, set_quota
 from leadline.services.sharing import set_sharing
 
 
@@ -88,6 +89,17 @@ def test_a_managers_forecast_rolls_up_the_team_in_the_org_currency(ctx: ServiceC
     assert [r.user_id for r in report.reports] == sorted([book["rep_a"], book["rep_b"]])
     admin_view = forecast_for(ctx, book["admin"], "2026-Q4", user="oz@example.com")
     assert admin_view.forecast.totals[C.CLOSED] == 3000
+
+
+def test_a_rate_of_ten_places_changing_mid_period_converts_each_deal_at_its_close_dates_rate(
+        ctx: ServiceContext, book: dict[str, int]) -> None:
+    deal(ctx, book["rep_b"], "100", "2026-11-01", "Proposal/Quote", currency="EUR")  # before the change: 1.20
+    set_exchange_rate(ctx, book["admin"], "EUR", "1.2345678901", "2026-11-15")  # the 500 EUR closes on 30 Nov
+    report = forecast_for(ctx, book["manager"], "2026-Q4")
+    # 3000 from rep A's commit, 100 x 1.20 and 500 x 1.2345678901 = 617.28394505 from rep B
+    assert report.forecast.totals[C.BEST_CASE] == Decimal("3737.2839")
+    assert [r.rate for r in list_exchange_rates(ctx) if r.valid_from == date(2026, 11, 15)] == [
+        Decimal("1.2345678901")]
 
 
 def test_a_quota_gives_attainment(ctx: ServiceContext, book: dict[str, int]) -> None:

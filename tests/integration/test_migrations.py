@@ -66,3 +66,28 @@ def test_field_history_written_before_audit_events_existed_is_carried_over(engin
     import json
 
     assert json.loads(row.changes) == {"title": ["Engineer", "CTO"]}
+
+
+def test_exchange_rates_of_four_places_keep_their_value_when_widened_to_ten(engine: Engine) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from alembic import command
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from leadline.persistence.repositories_forecast import ExchangeRateRepository
+    from leadline.persistence.schema import alembic_config
+
+    command.downgrade(alembic_config(engine), "0004")
+    stored = "61" if engine.dialect.name == "sqlite" else "0.0061"  # 0.0061 in 0004's column
+    with engine.begin() as connection:
+        connection.execute(text(f"INSERT INTO exchange_rates (id, currency, rate, valid_from)"
+                                f" VALUES (1, 'JPY', {stored}, '2026-01-01')"))
+    upgrade_to_head(engine)
+    with Session(engine) as session:
+        repository = ExchangeRateRepository(session)
+        assert repository.list() == [("JPY", date(2026, 1, 1), Decimal("0.0061"))]
+        repository.set("JPY", date(2026, 2, 1), Decimal("0.0061234567"))
+        session.commit()
+        assert repository.list()[-1][2] == Decimal("0.0061234567")

@@ -15,6 +15,9 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 AMOUNT_PLACES = Decimal("0.0001")
 #: The largest amount we store: 10^14, enough for any real deal, small enough for NUMERIC(18,4).
 MAX_AMOUNT = Decimal("100000000000000")
+#: Exchange rates keep ten decimal places (0.0061234567 JPY to EUR loses nothing).
+RATE_PLACES = Decimal("1E-10")
+MAX_RATE = Decimal("1000000000")
 
 
 def parse_currency(code: str, *, field: str = "currency") -> str:
@@ -31,6 +34,34 @@ def parse_amount(value: object, *, field: str = "amount", allow_negative: bool =
     >>> parse_amount("1200.5")
     Decimal('1200.5000')
     """
+    amount = _decimal(value, field)
+    if amount < 0 and not allow_negative:
+        raise ValidationError("must not be negative", field=field)
+    # Compared before quantising (a huge number would overflow the context), with the
+    # half-unit that quantising rounds up: 99999999999999.99995 would become 10^14.
+    if abs(amount) >= MAX_AMOUNT - AMOUNT_PLACES / 2:
+        raise ValidationError("is too large", field=field)
+    return amount.quantize(AMOUNT_PLACES)
+
+
+def parse_rate(value: object, *, field: str = "rate") -> Decimal:
+    """An exchange rate: positive, below 10^9, kept to ten decimal places.
+
+    >>> parse_rate("0.00612345678")
+    Decimal('0.0061234568')
+    """
+    rate = _decimal(value, field)
+    if rate <= 0:
+        raise ValidationError("must be greater than zero", field=field)
+    if rate >= MAX_RATE:
+        raise ValidationError("is too large", field=field)
+    quantised = rate.quantize(RATE_PLACES)
+    if quantised == 0:
+        raise ValidationError("is smaller than the ten decimal places a rate keeps", field=field)
+    return quantised
+
+
+def _decimal(value: object, field: str) -> Decimal:
     if isinstance(value, float | bool):
         raise ValidationError("amounts must be given as text or Decimal, not float", field=field)
     text = "" if isinstance(value, Decimal) else str(value).strip()
@@ -44,13 +75,7 @@ def parse_amount(value: object, *, field: str = "amount", allow_negative: bool =
         raise ValidationError(f"{value!r} is not a number", field=field) from None
     if not amount.is_finite():
         raise ValidationError(f"{value!r} is not a finite number", field=field)
-    if amount < 0 and not allow_negative:
-        raise ValidationError("must not be negative", field=field)
-    # Compared before quantising (a huge number would overflow the context), with the
-    # half-unit that quantising rounds up: 99999999999999.99995 would become 10^14.
-    if abs(amount) >= MAX_AMOUNT - AMOUNT_PLACES / 2:
-        raise ValidationError("is too large", field=field)
-    return amount.quantize(AMOUNT_PLACES)
+    return amount
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Numeric, String
 
-from leadline.persistence.types import EnumText, ExactDecimal, UtcDateTime
+from leadline.persistence.types import EnumText, ExactDecimal, ExactRate, UtcDateTime
 
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
@@ -15,6 +15,9 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
         return f"sa.String(length={obj.impl.length})"
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, ExactRate):
+        autogen_context.imports.add("from leadline.persistence.types import ExactRate")
+        return "ExactRate()"
     if type_ == "type" and isinstance(obj, ExactDecimal):
         autogen_context.imports.add("from leadline.persistence.types import ExactDecimal")
         return "ExactDecimal()"
@@ -27,7 +30,7 @@ def compare_type(context_: Any, inspected: Any, metadata_column: Any, inspected_
         dialect = context_.dialect
         expected = metadata_type.load_dialect_impl(dialect)
         if isinstance(expected, Numeric):
-            return not (isinstance(inspected_type, Numeric) and inspected_type.scale == 4)
+            return not (isinstance(inspected_type, Numeric) and inspected_type.scale == metadata_type.places)
         return type(inspected_type).__name__ not in ("BIGINT", "BigInteger", "INTEGER")
     if isinstance(metadata_type, EnumText):
         return not isinstance(inspected_type, String)

@@ -34,7 +34,7 @@ from leadline.persistence.rows import (
     OpportunityStageChangeRow,
     ProductRow,
 )
-from leadline.persistence.types import ExactDecimal
+from leadline.persistence.types import ExactDecimal, ExactRate
 
 Opp = OpportunityRow
 
@@ -66,12 +66,12 @@ def _rate_on_close_date(rates: Iterable[tuple[str, date, Decimal]], start: date,
     for code, valid_from, rate in sorted(rates):
         if code != currency:
             dated.setdefault(code, []).append((valid_from, rate))
-    whens: dict[str, Any] = {currency: literal(Decimal(1), ExactDecimal)}
+    whens: dict[str, Any] = {currency: literal(Decimal(1), ExactRate)}
     for code, steps in dated.items():
         first = max((step for step in steps if step[0] <= start), default=steps[0])
         later = [step for step in steps if start < step[0] < end]
-        whens[code] = case(*((Opp.close_date >= day, literal(rate, ExactDecimal)) for day, rate in reversed(later)),
-                           else_=literal(first[1], ExactDecimal)) if later else literal(first[1], ExactDecimal)
+        whens[code] = case(*((Opp.close_date >= day, literal(rate, ExactRate)) for day, rate in reversed(later)),
+                           else_=literal(first[1], ExactRate)) if later else literal(first[1], ExactRate)
     return case(whens, value=Opp.currency)
 
 
@@ -80,7 +80,7 @@ def _converted_sums(connection: Any, where: list[Any], rate: Any, missing: Any
     """PostgreSQL: converted in NUMERIC (exact) and grouped by owner, outcome and category only, so
     that the planner estimates the groups well and aggregates in memory. Opportunities in a
     currency without rates are counted per group, and per currency only when there are any."""
-    exact = Numeric(asdecimal=True)  # not ExactDecimal: these sums carry 8 decimal places
+    exact = Numeric(asdecimal=True)  # not ExactDecimal: these sums carry 14 decimal places
     query = select(Opp.owner_id, type_coerce(Opp.outcome, String), type_coerce(Opp.forecast_category, String),
                    func.count(), type_coerce(func.sum(Opp.amount * rate), exact),
                    type_coerce(func.sum(Opp.amount * Opp.probability * rate), exact), func.count().filter(missing))
@@ -99,7 +99,7 @@ def _converted_sums(connection: Any, where: list[Any], rate: Any, missing: Any
 
 def _sums_per_rate(connection: Any, where: list[Any], rate: Any) -> tuple[list[CategorySums], dict[str, int]]:
     """SQLite: summed per currency and rate in the database, converted and added up here in
-    Python integers (ten-thousandths times ten-thousandths: exact, never overflowing).
+    Python integers (amounts in 10^-4 times rates in 10^-10: exact, never overflowing).
 
     Grouped by ``owner_id + 0`` rather than the bare column: grouping by the owner first makes
     SQLite's sort for the GROUP BY about a third cheaper, but on the bare column SQLite skip-scans
@@ -121,8 +121,8 @@ def _sums_per_rate(connection: Any, where: list[Any], rate: Any) -> tuple[list[C
         entry[0] += count
         entry[1] += total * factor
         entry[2] += weight * factor
-    return [CategorySums(owner, _OUTCOMES[outcome], _CATEGORIES[category], Decimal(total).scaleb(-8),
-                         Decimal(weight).scaleb(-10), count)
+    return [CategorySums(owner, _OUTCOMES[outcome], _CATEGORIES[category], Decimal(total).scaleb(-14),
+                         Decimal(weight).scaleb(-16), count)
             for (owner, outcome, category), (count, total, weight) in merged.items()], unconverted
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from leadline.domain.opportunities import ForecastCategory
 from leadline.persistence.base import Base, id_column
-from leadline.persistence.types import EnumText, ExactDecimal, UtcDateTime
+from leadline.persistence.types import EnumText, ExactDecimal, ExactRate, UtcDateTime
 
 
 class OrgSettingRow(Base):
@@ -28,7 +28,7 @@ class ExchangeRateRow(Base):
     __table_args__ = (UniqueConstraint("currency", "valid_from"),)
     id: Mapped[int] = id_column()
     currency: Mapped[str] = mapped_column(String(3))
-    rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    rate: Mapped[Decimal] = mapped_column(ExactRate)
     valid_from: Mapped[date] = mapped_column(Date)
 
 

@@ -3,6 +3,7 @@
 * ``UtcDateTime``: always hands back timezone-aware UTC datetimes, refuses naive ones.
 * ``ExactDecimal``: NUMERIC(18,4) on PostgreSQL; on SQLite, whose NUMERIC is a float,
   an integer of ten-thousandths, so money stays exact and SUM() stays in the database.
+* ``ExactRate``: the same with ten decimal places, for exchange rates.
 * ``EnumText``: a ``StrEnum`` stored as its value in a plain text column.
 """
 
@@ -16,8 +17,6 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
-
-_SCALE = Decimal(10_000)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -41,27 +40,42 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
+    """Money: four decimal places, exact on both databases."""
+
     impl = Numeric(18, 4)
     cache_ok = True
+    places = 4
+    precision = 18
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(Numeric(18, 4, asdecimal=True))
+        return dialect.type_descriptor(Numeric(self.precision, self.places, asdecimal=True))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return int((Decimal(value) * _SCALE).to_integral_value())
+            return int(Decimal(value).scaleb(self.places).to_integral_value())
         return value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
+        quantum = Decimal(1).scaleb(-self.places)
         if dialect.name == "sqlite":
-            return (Decimal(int(value)) / _SCALE).quantize(Decimal("0.0001"))
-        return Decimal(value).quantize(Decimal("0.0001"))
+            return Decimal(int(value)).scaleb(-self.places).quantize(quantum)
+        return Decimal(value).quantize(quantum)
+
+
+class ExactRate(ExactDecimal):
+    """An exchange rate: ten decimal places (a rate such as JPY to EUR, 0.0061234567, loses
+    nothing; four places would be off by up to 0.8 % there). On SQLite, integers of 10^-10."""
+
+    impl = Numeric(28, 10)
+    cache_ok = True
+    places = 10
+    precision = 28
 
 
 class EnumText(TypeDecorator[StrEnum]):

@@ -10,7 +10,7 @@ from typing import Any
 from leadline.domain.common import date_field
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.forecast import Period, ensure_fiscal_start, parse_period
-from leadline.domain.money import parse_amount, parse_currency
+from leadline.domain.money import parse_amount, parse_currency, parse_rate
 from leadline.domain.security import subordinates_of
 from leadline.services.access import load_actor, require_admin
 from leadline.services.context import ServiceContext
@@ -71,9 +71,7 @@ def set_exchange_rate(ctx: ServiceContext, actor_id: int, currency: str, rate: o
     code = parse_currency(currency)
     if code == ctx.currency:
         raise ValidationError(f"{code} is the organisation's currency; its rate is 1", field="currency")
-    amount = parse_amount(rate, field="rate")
-    if amount <= 0:
-        raise ValidationError("must be greater than zero", field="rate")
+    amount = parse_rate(rate)
     start = date_field(valid_from, "valid_from")
     if start is None:
         raise ValidationError("is required", field="valid_from")
