@@ -20,7 +20,9 @@ from litestar.static_files import create_static_files_router
 from leadline import __version__
 from leadline.api.admin import ConfigurationController, PeopleController, health, sign_in
 from leadline.api.deps import provide_actor, provide_context
+from leadline.api.forecast import ForecastConfigurationController, ForecastController, SalesReportController
 from leadline.api.leads import LeadController
+from leadline.api.opportunity_sales import OpportunitySalesController
 from leadline.api.parts import PartsController
 from leadline.api.problems import EXCEPTION_HANDLERS
 from leadline.api.records import AccountController, ContactController, OpportunityController
@@ -48,7 +50,8 @@ def create_app(application: Application | None = None) -> Litestar:
         path=API,
         route_handlers=[LeadController, LeadWorkflowController, AccountController, ContactController,
                         OpportunityController, ConfigurationController, WorkflowConfigurationController,
-                        PeopleController, PartsController, sign_in, health, openapi_document],
+                        PeopleController, PartsController, OpportunitySalesController, ForecastController,
+                        SalesReportController, ForecastConfigurationController, sign_in, health, openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},
     )

@@ -6,7 +6,20 @@ import os
 
 import typer
 
-from leadline.cli import configuration, lead_conversion, lead_workflow, leads, records, security, users, workflow
+from leadline.cli import (
+    configuration,
+    forecast,
+    forecast_settings,
+    lead_conversion,
+    lead_workflow,
+    leads,
+    opportunity_parts,
+    opportunity_sales,
+    records,
+    security,
+    users,
+    workflow,
+)
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, application, fail, handle_errors, is_interactive
 from leadline.cli.output import console, print_json, print_table
 from leadline.services.setup import initialise_organisation
@@ -22,7 +35,13 @@ lead_conversion.register(leads.app)
 app.add_typer(leads.app, name="lead")
 app.add_typer(records.account_app, name="account")
 app.add_typer(records.contact_app, name="contact")
+opportunity_sales.register(records.opportunity_app)
+opportunity_parts.register(records.opportunity_app)
 app.add_typer(records.opportunity_app, name="opportunity")
+app.add_typer(opportunity_parts.product_app, name="product")
+app.add_typer(forecast.forecast_app, name="forecast")
+app.add_typer(forecast_settings.quota_app, name="quota")
+app.add_typer(forecast_settings.rate_app, name="rate")
 app.add_typer(configuration.status_app, name="status")
 app.add_typer(configuration.source_app, name="source")
 app.add_typer(configuration.stage_app, name="stage")
@@ -146,6 +165,10 @@ def serve(
         typer.echo(f"  curl -H 'Authorization: Bearer {token}' http://{host}:{port}/api/v1/leads")
     uvicorn.run("leadline.api.app:create_app_from_environment", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", access_log=False, proxy_headers=False)
+
+
+forecast.register(app)
+forecast_settings.register(app)
 
 
 def run() -> None:

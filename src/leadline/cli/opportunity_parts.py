@@ -56,8 +56,8 @@ def add_product(
     if as_json:
         print_json(_item_json(item))
         return
-    typer.echo(f"line item {item.id}: {item.quantity:,} x {item.unit_price:,.2f} less {item.discount_percent} % "
-               f"= {item.total:,.2f}")
+    typer.echo(f"line item {item.id}: {item.quantity.normalize():f} x {item.unit_price:,.2f} "
+               f"less {item.discount_percent.normalize():f} % = {item.total:,.2f}")
 
 
 def _item_json(item: LineItem) -> dict[str, object]:

@@ -1,0 +1,85 @@
+"""/api/v1/opportunities/{id}/...: selling an opportunity: stage moves, the rep's probability and
+forecast category overrides, closing as won or lost, reopening.
+
+Each handler parses, calls the one use case and renders the opportunity as ``GET
+/opportunities/{id}`` does, with its version as ``ETag``; ``If-Match`` refuses a stale change
+(412). The rules (figures following the stage, overrides kept until cleared, what closing
+needs, a closed opportunity changing only by reopening) live in the use cases.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, put
+
+from leadline.api.deps import etag, expected_version
+from leadline.api.idempotency import idempotent
+from leadline.api.routes import PROBLEMS, RecordId, api_delete, api_post
+from leadline.api.schemas import OpportunityPublic, present
+from leadline.api.schemas_forecast import CloseIn, ForecastOverrideIn, ReopenIn, StageMoveIn
+from leadline.domain.opportunities import Opportunity
+from leadline.services import opportunities
+from leadline.services.access import fields_of
+from leadline.services.context import ServiceContext
+
+AnyRequest = Request[Any, Any, Any]
+api_put = partial(put, sync_to_thread=True, responses=PROBLEMS)
+
+
+def opportunity_response(opportunity: Opportunity) -> Response[OpportunityPublic]:
+    """The opportunity as the opportunity endpoints render it, with its version as ``ETag``."""
+    public = msgspec.convert(present(fields_of(opportunity)), OpportunityPublic)
+    return Response(public, status_code=200, headers={"ETag": etag(opportunity.version)})
+
+
+class OpportunitySalesController(Controller):
+    path = "/opportunities"
+    tags = ["opportunities"]
+
+    @api_post("/{opportunity_id:int}/stage", summary="Move an opportunity to another stage", status_code=200)
+    def move_stage(self, request: AnyRequest, ctx: ServiceContext, actor: int, opportunity_id: RecordId,
+                   data: StageMoveIn, body: bytes) -> Response[OpportunityPublic]:
+        """To an open stage of its sales process: probability and forecast category follow the stage
+        unless the rep overrode them. A closed stage is VALIDATION_FAILED (close the opportunity
+        instead); a closed opportunity OPPORTUNITY_CLOSED (reopen it first)."""
+        version = expected_version(request)
+        return idempotent(request, body, ctx, actor, lambda: opportunity_response(opportunities.move_stage(
+            ctx, actor, opportunity_id, data.stage, expected_version=version)))
+
+    @api_put("/{opportunity_id:int}/forecast-override", summary="Override probability or forecast category")
+    def override_forecast(self, request: AnyRequest, ctx: ServiceContext, actor: int, opportunity_id: RecordId,
+                          data: ForecastOverrideIn) -> Response[OpportunityPublic]:
+        """The rep's own figures, kept through stage moves until cleared with ``DELETE``."""
+        return opportunity_response(opportunities.override_forecast(
+            ctx, actor, opportunity_id, probability=data.probability, category=data.forecast_category,
+            expected_version=expected_version(request)))
+
+    @api_delete("/{opportunity_id:int}/forecast-override", summary="Clear the probability and category overrides",
+                status_code=200)
+    def clear_override(self, request: AnyRequest, ctx: ServiceContext, actor: int,
+                       opportunity_id: RecordId) -> Response[OpportunityPublic]:
+        """Probability and forecast category come from the current stage again."""
+        return opportunity_response(opportunities.override_forecast(
+            ctx, actor, opportunity_id, clear=True, expected_version=expected_version(request)))
+
+    @api_post("/{opportunity_id:int}/close", summary="Close an opportunity as won or lost", status_code=200)
+    def close(self, request: AnyRequest, ctx: ServiceContext, actor: int, opportunity_id: RecordId,
+              data: CloseIn, body: bytes) -> Response[OpportunityPublic]:
+        """Won needs a positive amount (VALIDATION_FAILED naming ``amount``); lost needs a reason
+        from the list (REASON_REQUIRED without one). The close date becomes today."""
+        version = expected_version(request)
+        return idempotent(request, body, ctx, actor, lambda: opportunity_response(opportunities.close_opportunity(
+            ctx, actor, opportunity_id, data.outcome, reason=data.reason, comment=data.comment, stage=data.stage,
+            expected_version=version)))
+
+    @api_post("/{opportunity_id:int}/reopen", summary="Reopen a won or lost opportunity", status_code=200)
+    def reopen(self, request: AnyRequest, ctx: ServiceContext, actor: int, opportunity_id: RecordId,
+               data: ReopenIn, body: bytes) -> Response[OpportunityPublic]:
+        """Back to an open stage (by default the last one it was in): outcome open, no close time,
+        no loss reason; probability and category from the stage. History keeps the close."""
+        version = expected_version(request)
+        return idempotent(request, body, ctx, actor, lambda: opportunity_response(opportunities.reopen_opportunity(
+            ctx, actor, opportunity_id, stage=data.stage, expected_version=version)))
