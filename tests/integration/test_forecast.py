@@ -10,12 +10,12 @@ from decimal import Decimal
 import pytest
 
 from leadline.analytics.forecast import deals, forecast_for, pipeline_hygiene
-from leadline.domain.errors import PermissionDeniedError, ValidationError
+from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.opportunities import ForecastCategory as C
 from leadline.domain.queries import Page, RecordQuery
 from leadline.services import leads, opportunities, records, users
 from leadline.services.context import ServiceContext
-from leadline.services.forecast import adjust_forecast, snapshot_accuracy, snapshot_forecast
+from leadline.services.forecast import adjust_forecast, list_snapshots, snapshot_accuracy, snapshot_forecast
 from leadline.services.forecast_settings import list_exchange_rates, set_exchange_rate, set_fiscal_year_start, set_quota
 from leadline.services.sharing import set_sharing
 
@@ -124,9 +124,19 @@ def test_a_managers_adjustment_is_kept_beside_the_computed_figure(ctx: ServiceCo
 
 def test_a_rep_sees_only_what_they_may_read(ctx: ServiceContext, book: dict[str, int]) -> None:
     set_sharing(ctx, book["admin"], "opportunity", "private")
-    peer_view = forecast_for(ctx, book["rep_b"], "2026-Q4", user="ann@example.com")
-    assert totals(peer_view.forecast) == {C.CLOSED: 0, C.COMMIT: 0, C.BEST_CASE: 0, C.PIPELINE: 0}
-    assert forecast_for(ctx, book["manager"], "2026-Q4", user="ann@example.com").forecast.totals[C.CLOSED] == 1000
+    set_quota(ctx, book["manager"], "ann@example.com", "2026-Q4", "4000")
+    for sharing in ("private", "public_read_only"):  # a peer's quota and adjustments are never theirs to see
+        set_sharing(ctx, book["admin"], "opportunity", sharing)
+        with pytest.raises(PermissionDeniedError) as refused:
+            forecast_for(ctx, book["rep_b"], "2026-Q4", user="ann@example.com")
+        assert refused.value.field == "user"
+    with pytest.raises(PermissionDeniedError):
+        forecast_for(ctx, book["rep_a"], "2026-Q4", user="mia@example.com")  # nor their manager's
+    team_view = forecast_for(ctx, book["manager"], "2026-Q4", user="ann@example.com").forecast
+    assert (team_view.totals[C.CLOSED], team_view.quota) == (1000, Decimal("4000.0000"))
+    with pytest.raises(NotFoundError) as unknown:
+        forecast_for(ctx, book["manager"], "2026-Q4", user="99999999999999999999")
+    assert unknown.value.field == "user"
 
 
 def test_the_fiscal_year_moves_the_quarters(ctx: ServiceContext, book: dict[str, int]) -> None:
@@ -150,6 +160,22 @@ def test_a_snapshots_accuracy_against_what_closed(ctx: ServiceContext, book: dic
     ann_closed = by_key[(book["rep_a"], C.CLOSED)]
     assert (ann_closed.forecast, ann_closed.actual, ann_closed.accuracy) == (1000, 3000, Decimal("33.3"))
     assert period.label == "2026-Q4"
+
+
+def test_a_snapshot_is_listed_and_read_by_those_whose_figures_it_holds(ctx: ServiceContext,
+                                                                       book: dict[str, int]) -> None:
+    everyone = snapshot_forecast(ctx, book["admin"], "2026-Q4")
+    team = snapshot_forecast(ctx, book["manager"], "2026-Q4")
+    assert team.figures == 3 * 4  # Mia, Ann and Bob
+    listed = {s["snapshot_id"]: s["figures"] for s in list_snapshots(ctx, book["admin"], "2026-Q4")}
+    assert listed == {everyone.snapshot_id: 20, team.snapshot_id: 12}
+    assert {s["snapshot_id"]: s["figures"] for s in list_snapshots(ctx, book["rep_b"])} == {
+        everyone.snapshot_id: 4, team.snapshot_id: 4}  # only Bob's own figures count for Bob
+    assert [s["snapshot_id"] for s in list_snapshots(ctx, book["outsider"])] == [everyone.snapshot_id]
+    with pytest.raises(NotFoundError):
+        snapshot_accuracy(ctx, book["outsider"], team.snapshot_id)
+    _, lines = snapshot_accuracy(ctx, book["rep_b"], everyone.snapshot_id)
+    assert {line.user_id for line in lines} == {book["rep_b"]}
 
 
 def test_deals_are_booked_revenue_by_owner_and_source(ctx: ServiceContext, book: dict[str, int]) -> None:

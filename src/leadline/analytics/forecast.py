@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from leadline.domain.custom_fields import RecordType
-from leadline.domain.errors import ValidationError
+from leadline.domain.errors import PermissionDeniedError, ValidationError
 from leadline.domain.forecast import (
     CategorySums,
     Forecast,
@@ -49,12 +49,18 @@ class ForecastReport:
 def forecast_for(ctx: ServiceContext, actor_id: int, period: str, *, user: str | int | None = None) -> ForecastReport:
     """The forecast of ``user`` (default: the actor) for ``period``, rolled up through the role
     hierarchy, with quota, attainment and any manager adjustments; the direct reports' and the
-    owners' forecasts beside it."""
+    owners' forecasts beside it. A user sees their own forecast and those of the people below
+    them (admins everyone's): quotas and adjustments are the management's, whatever the sharing
+    of opportunities; another's is ``PERMISSION_DENIED``."""
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         chosen = period_named(ctx, uow, period)
-        root = resolve_user(uow, user).id if user not in (None, "") else viewer.id  # type: ignore[union-attr]
+        root = resolve_user(uow, user, field="user").id if user not in (None, "") else viewer.id  # type: ignore[union-attr]
         config = ctx.config(uow)
+        mine = root == viewer.id or root in subordinates_of(viewer.id, config.hierarchy)
+        if not mine and not viewer.user.is_admin():
+            raise PermissionDeniedError("you see your own forecast and those of the people who report to you",
+                                        field="user")
         team = subordinates_of(root, config.hierarchy) | {root}
         sums, unconverted = category_sums(ctx, uow, viewer, chosen, team, len(config.users))
         adjustments = uow.adjustments.for_period(chosen.label)

@@ -166,7 +166,7 @@ class ForecastController(Controller):
                   ) -> list[SnapshotSummaryPublic]:
         """Oldest first."""
         return [SnapshotSummaryPublic(id=str(s["snapshot_id"]), period=s["period_label"], taken_at=s["taken_at"],
-                                      figures=s["figures"]) for s in forecasting.list_snapshots(ctx, period)]
+                                      figures=s["figures"]) for s in forecasting.list_snapshots(ctx, actor, period)]
 
     @api_get("/snapshots/{snapshot_id:int}/accuracy", summary="A snapshot beside what actually closed")
     def accuracy(self, ctx: ServiceContext, actor: int, snapshot_id: RecordId) -> AccuracyPublic:

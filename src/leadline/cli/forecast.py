@@ -156,9 +156,12 @@ def snapshot(period: str = PERIOD, as_json: bool = JSON_OPTION, acting_as: str =
 @forecast_app.command("snapshots")
 @handle_errors
 def snapshots(period: str = typer.Option(None, help="Only snapshots of this period."),
-              as_json: bool = JSON_OPTION) -> None:
-    """List forecast snapshots, oldest first.  Example: leadline forecast snapshots --period 2026-Q4"""
-    found = forecast_service.list_snapshots(ready_application().context, period)
+              as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
+    """List the forecast snapshots holding your figures or your team's, oldest first.
+
+    Example: leadline forecast snapshots --period 2026-Q4
+    """
+    found = forecast_service.list_snapshots(ready_application().context, actor_id(acting_as), period)
     if as_json:
         print_json(found)
         return

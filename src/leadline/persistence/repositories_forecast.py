@@ -132,11 +132,15 @@ class SnapshotRepository:
                                      .where(row.snapshot_id == snapshot_id).limit(1)).first()
         return dict(found._mapping) if found else None
 
-    def list(self, period_label: str | None = None) -> list[dict[str, Any]]:
+    def list(self, period_label: str | None = None, user_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+        """Snapshots (oldest first) with how many figures each holds; with ``user_ids``, only the
+        snapshots holding figures of those users, counting only theirs."""
         row = ForecastSnapshotRow
         query = (select(row.snapshot_id, func.min(row.taken_at).label("taken_at"), row.period_label,
                         func.count().label("figures"))
                  .group_by(row.snapshot_id, row.period_label).order_by(func.min(row.taken_at)))
         if period_label:
             query = query.where(row.period_label == period_label)
+        if user_ids is not None:
+            query = query.where(row.user_id.in_(sorted(user_ids)))
         return [dict(r._mapping) for r in self.session.execute(query)]

@@ -82,11 +82,19 @@ def snapshot_forecast(ctx: ServiceContext, actor_id: int, period: str) -> Snapsh
         return Snapshot(snapshot_id, chosen, count)
 
 
-def list_snapshots(ctx: ServiceContext, period: str | None = None) -> list[dict[str, Any]]:
+def list_snapshots(ctx: ServiceContext, actor_id: int, period: str | None = None) -> list[dict[str, Any]]:
+    """The snapshots holding figures the actor may see (their own and their reports'; an admin's:
+    all), oldest first, with how many of those figures each holds."""
     with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
         label = period_named(ctx, uow, period).label if period else None
-        snapshots: list[dict[str, Any]] = uow.snapshots.list(label)
+        members = None if viewer.user.is_admin() else _team(ctx, uow, viewer.id)
+        snapshots: list[dict[str, Any]] = uow.snapshots.list(label, members)
         return snapshots
+
+
+def _team(ctx: ServiceContext, uow: Any, user_id: int) -> frozenset[int]:
+    return subordinates_of(user_id, ctx.config(uow).hierarchy) | {user_id}
 
 
 def snapshot_accuracy(ctx: ServiceContext, actor_id: int, snapshot_id: int) -> tuple[Period, list[AccuracyLine]]:
@@ -103,7 +111,9 @@ def snapshot_accuracy(ctx: ServiceContext, actor_id: int, snapshot_id: int) -> t
         figures = uow.snapshots.figures(snapshot_id)
         users = {uid for uid, _, _, _ in figures}
         if not viewer.user.is_admin():
-            users &= subordinates_of(viewer.id, config.hierarchy) | {viewer.id}
+            users &= _team(ctx, uow, viewer.id)
+            if not users:  # a snapshot of others only does not exist for this viewer
+                raise NotFoundError(f"there is no forecast snapshot {snapshot_id}", field="snapshot")
         won: dict[int | None, Decimal] = {uid: forecast.totals[ForecastCategory.CLOSED]
                for uid, forecast in roll_up_many(users, period, sums, config.hierarchy).items()}
         snapshot = {(uid, category): amount for uid, category, amount, _ in figures if uid in users}

@@ -13,6 +13,7 @@ from leadline.domain.common import clean_text
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import diff_fields
+from leadline.domain.money import parse_amount
 from leadline.domain.opportunities import (
     Opportunity,
     OpportunityStage,
@@ -83,17 +84,27 @@ def override_forecast(ctx: ServiceContext, actor_id: int, opportunity_id: int, *
 
 def close_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, outcome: str, *,
                       reason: str | None = None, comment: str | None = None, stage: str | None = None,
-                      expected_version: int | None = None) -> Opportunity:
-    """Close as ``won`` (needs a positive amount) or ``lost`` (needs a reason from the lost-reason
-    list); the close date becomes today. ``stage`` picks among several won or lost stages."""
+                      amount: object = None, expected_version: int | None = None) -> Opportunity:
+    """Close as ``won`` (needs a positive amount: the one it has, or ``amount`` given here for an
+    opportunity without line items) or ``lost`` (needs a reason from the lost-reason list); the
+    close date becomes today. ``stage`` picks among several won or lost stages."""
     chosen = str(outcome).strip().lower()
     if chosen not in ("won", "lost"):
         raise ValidationError(f"{outcome!r} is not won or lost", field="outcome")
+    final = None if amount in (None, "") else parse_amount(amount)
+    if final is not None and chosen != "won":
+        raise ValidationError("an amount is given only when winning", field="amount")
 
     def apply(uow: Any, opportunity: Opportunity) -> None:
         closing = _closing_stage(uow, opportunity, chosen == "won", stage)
         now = ctx.now()
         if chosen == "won":
+            if final is not None:
+                opportunity.ensure_open()
+                if uow.products.line_items(opportunity.id):
+                    raise ValidationError("this opportunity's amount is the sum of its line items; change those",
+                                          field="amount")
+                opportunity.amount = final
             opportunity.close_won(closing, now)
             return
         config = ctx.config(uow)

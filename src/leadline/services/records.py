@@ -227,7 +227,8 @@ def _apply(ctx: ServiceContext, uow: Any, viewer: Viewer, kind: str, record: Any
 def _apply_opportunity(uow: Any, opportunity: Opportunity, changes: Mapping[str, Any]) -> None:
     """Stage moves follow the domain's rule (overrides kept; closing and reopening are their own
     use cases); a probability or category given is the rep's override; an opportunity with line
-    items takes its amount from them."""
+    items takes its amount from them. A closed one keeps its stage, outcome and forecast figures
+    until reopened (``OPPORTUNITY_CLOSED``); its amount and close date may still be corrected."""
     if "lead_source" in changes:
         opportunity.lead_source_id = _source_id(uow, changes["lead_source"]) if changes["lead_source"] else None
     if changes.get("stage"):
@@ -238,6 +239,7 @@ def _apply_opportunity(uow: Any, opportunity: Opportunity, changes: Mapping[str,
         opportunity.override_category(parse_forecast_category(str(changes["forecast_category"])))
     if "amount" in changes and uow.products.line_items(opportunity.id):
         raise ValidationError("this opportunity's amount is the sum of its line items; change those", field="amount")
+    opportunity.ensure_outcome_complete()  # a won one keeps a positive amount through corrections
 
 
 def _contact_points(ctx: ServiceContext, uow: Any, contact: Contact, values: Mapping[str, Any],

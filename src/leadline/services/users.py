@@ -6,7 +6,7 @@ from typing import Any
 
 from leadline.domain.common import clean_text
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
-from leadline.domain.ids import new_id
+from leadline.domain.ids import MAX_ID, new_id
 from leadline.domain.users import Role, User, ensure_an_admin_remains, ensure_valid_manager, parse_role
 from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
@@ -28,14 +28,16 @@ def build_user(ctx: ServiceContext, uow: Any, name: str, email: str, role: Role,
     return User(new_id(), clean_name, clean_email, role, manager_id)
 
 
-def resolve_user(uow: Any, reference: str | int | None) -> User | None:
-    """A user by id or e-mail; ``None`` for no reference, ``NotFoundError`` for an unknown one."""
+def resolve_user(uow: Any, reference: str | int | None, *, field: str = "owner") -> User | None:
+    """A user by id or e-mail; ``None`` for no reference, ``NotFoundError`` (naming ``field``)
+    for an unknown one. Ids are ASCII digits within the id range; anything else is an e-mail."""
     if reference is None or reference == "":
         return None
-    text = clean_text(str(reference), field="owner", max_length=254) or ""
-    user: User | None = uow.users.get(int(text)) if text.isdigit() else uow.users.get_by_email(text)
+    text = clean_text(str(reference), field=field, max_length=254) or ""
+    by_id = text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+    user: User | None = uow.users.get(int(text)) if by_id else uow.users.get_by_email(text)
     if user is None:
-        raise NotFoundError(f"there is no user {reference!r}", field="owner")
+        raise NotFoundError(f"there is no user {reference!r}", field=field)
     return user
 
 
