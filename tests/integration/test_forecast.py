@@ -17,6 +17,7 @@ from leadline.services import leads, opportunities, records, users
 from leadline.services.context import ServiceContext
 from leadline.services.forecast import adjust_forecast, list_snapshots, snapshot_accuracy, snapshot_forecast
 from leadline.services.forecast_settings import list_exchange_rates, set_exchange_rate, set_fiscal_year_start, set_quota
+from leadline.services.opportunity_parts import add_line_item, create_product
 from leadline.services.sharing import set_sharing
 
 
@@ -194,6 +195,31 @@ def test_hygiene_finds_overdue_pushed_and_stuck_deals(ctx: ServiceContext, book:
     clock.advance(days=200)
     report = pipeline_hygiene(ctx, book["admin"], stuck_days=30)
     assert {o["id"] for o in report.overdue} >= {late}
-    assert {"id": late, "pushes": 2} in report.pushed
+    assert {"id": late, "name": "Deal 700", "owner_id": book["rep_a"], "pushes": 2} in report.pushed
     assert late in {s["id"] for s in report.stuck} and all(s["days"] > 30 for s in report.stuck)
+    for bad in ({"period_kind": "week"}, {"stuck_days": 0}, {"stuck_days": 10 ** 9}):
+        with pytest.raises(ValidationError) as refused:
+            pipeline_hygiene(ctx, book["admin"], **bad)  # type: ignore[arg-type]
+        assert refused.value.field == next(iter(bad))
+
+
+def test_deals_by_product_take_quantity_price_and_discount_and_by_account_keep_namesakes_apart(
+        ctx: ServiceContext, book: dict[str, int]) -> None:
+    widget = create_product(ctx, book["admin"], name="Widget").id
+    first = deal(ctx, book["rep_a"], "1", "2026-11-10", "Negotiation")
+    add_line_item(ctx, book["rep_a"], first, product_id=widget, quantity="3", unit_price="1000",
+                  discount_percent="10")
+    opportunities.close_opportunity(ctx, book["rep_a"], first, "won")
+    records.update_record(ctx, book["rep_a"], "opportunity", first, {"close_date": "2026-11-10"})
+    twin = records.create_account(ctx, book["rep_a"], {"name": "Acct 1000"}).id  # as the account of the 1000 won
+    second = records.create_opportunity(ctx, book["rep_a"], {
+        "account_id": twin, "name": "Twin", "amount": "250", "close_date": "2026-11-20", "stage": "Negotiation"}).id
+    opportunities.close_opportunity(ctx, book["rep_a"], second, "won")
+    records.update_record(ctx, book["rep_a"], "opportunity", second, {"close_date": "2026-11-20"})
+    _, by_product = deals(ctx, book["admin"], "2026-Q4", by="product")
+    assert [(line.key, line.count, line.amount) for line in by_product] == [("Widget", 1, Decimal("2700.00"))]
+    _, by_account = deals(ctx, book["rep_a"], "2026-Q4", by="account")
+    assert sorted((line.key, line.amount) for line in by_account) == [
+        ("Acct 1", Decimal("2700.00")), ("Acct 1000", Decimal("250.00")), ("Acct 1000", Decimal("1000.00"))]
+    assert len({line.key_id for line in by_account}) == 3
 

@@ -96,11 +96,13 @@ class DealLine:
     key: str
     count: int
     amount: Decimal
+    #: the owner's, account's or source's id (None for a product, or none at all)
+    key_id: int | None = None
 
 
 def deals(ctx: ServiceContext, actor_id: int, period: str, *, by: str = "owner") -> tuple[Period, list[DealLine]]:
     """Booked revenue (won opportunities) in ``period`` by owner, account, source or product, in the
-    organisation's currency, largest first."""
+    organisation's currency, largest first. Amounts in a currency without a rate stay apart, named."""
     if by not in ("owner", "account", "source", "product"):
         raise ValidationError(f"{by!r} is not owner, account, source or product", field="by")
     with ctx.reader() as uow:
@@ -109,15 +111,18 @@ def deals(ctx: ServiceContext, actor_id: int, period: str, *, by: str = "owner")
         config = ctx.config(uow)
         rates = {(c, d): r for c, d, r in uow.exchange_rates.list()}
         names = _key_names(config, by)
-        totals: dict[str, list[Any]] = {}
+        totals: dict[tuple[Any, str], list[Any]] = {}
         for key, currency, rate_from, count, amount in uow.forecast.deals(
                 chosen.start, chosen.end, by, viewer.readable_owner_ids(RecordType.OPPORTUNITY)):
+            key, label = key if isinstance(key, tuple) else (key, names.get(key, str(key)))
             rate = Decimal(1) if currency == ctx.currency else rates.get((currency, rate_from))
-            label = names.get(key, str(key)) if key is not None else "(none)"
-            entry = totals.setdefault(label if rate is not None else f"{label} ({currency}, no rate)", [0, Decimal(0)])
+            label = label if key is not None else "(none)"
+            entry = totals.setdefault((key, label if rate is not None else f"{label} ({currency}, no rate)"),
+                                      [0, Decimal(0)])
             entry[0] += count
             entry[1] += amount * (rate if rate is not None else 1)
-        lines = [DealLine(k, c, a.quantize(Decimal("0.01"))) for k, (c, a) in totals.items()]
+        lines = [DealLine(label, c, a.quantize(Decimal("0.01")), key if by != "product" else None)
+                 for (key, label), (c, a) in totals.items()]
         return chosen, sorted(lines, key=lambda line: (-line.amount, line.key))
 
 
@@ -127,6 +132,10 @@ def _key_names(config: Any, by: str) -> dict[Any, str]:
     if by == "source":
         return {s.id: s.label for s in config.sources}
     return {}
+
+
+#: Ten years: longer is no longer "stuck", and a larger number would overflow a date.
+MAX_STUCK_DAYS = 3650
 
 
 @dataclass
@@ -140,7 +149,12 @@ def pipeline_hygiene(ctx: ServiceContext, actor_id: int, *, stuck_days: int = 30
                      period_kind: str = "quarter") -> Hygiene:
     """Open opportunities whose close date has passed; those pushed to a later period (how many
     times); those in their stage for more than ``stuck_days`` days."""
-    kind = PeriodKind(period_kind)
+    kinds = {k.value: k for k in PeriodKind}
+    if str(period_kind).lower() not in kinds:
+        raise ValidationError(f"{period_kind!r} is not month, quarter or year", field="period_kind")
+    kind = kinds[str(period_kind).lower()]
+    if isinstance(stuck_days, bool) or not isinstance(stuck_days, int) or not 1 <= stuck_days <= MAX_STUCK_DAYS:
+        raise ValidationError(f"must be a whole number of days from 1 to {MAX_STUCK_DAYS}", field="stuck_days")
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         owners = viewer.readable_owner_ids(RecordType.OPPORTUNITY)
@@ -155,5 +169,7 @@ def pipeline_hygiene(ctx: ServiceContext, actor_id: int, *, stuck_days: int = 30
                 pushes[opportunity_id] = pushes.get(opportunity_id, 0) + 1
         stuck = [{"id": i, "name": n, "owner_id": o, "stage": stages.get(s, str(s)), "days": (now - at).days}
                  for i, n, o, s, at in uow.forecast.stage_entered(now - timedelta(days=stuck_days), owners)]
-        pushed = [{"id": i, "pushes": p} for i, p in sorted(pushes.items(), key=lambda kv: (-kv[1], kv[0]))]
+        named = {i: (n, o) for i, n, o in uow.forecast.names_and_owners(list(pushes))}
+        pushed = [{"id": i, "name": named.get(i, ("", None))[0], "owner_id": named.get(i, ("", None))[1], "pushes": p}
+                  for i, p in sorted(pushes.items(), key=lambda kv: (-kv[1], kv[0]))]
         return Hygiene(overdue, pushed, stuck)

@@ -161,26 +161,32 @@ class ForecastQueries:
 
     def deals(self, start: date, end: date, by: str, owner_ids: Iterable[int] | None = None) -> list[tuple[Any, ...]]:
         """Won opportunities closing in ``[start, end)`` summed by ``by`` (owner, account, source or
-        product): (key, currency, rate valid from, count, amount). By product, the amount is the
-        line items' (quantity x unit price less discount)."""
+        product): (key, currency, rate valid from, count, amount); an account's key is (id, name).
+        By product, the amount is the line items' (quantity x unit price less discount)."""
         periods = _rate_periods()
         if by == "product":
             return self._deals_by_product(periods, start, end, owner_ids)
-        column = {"owner": Opp.owner_id, "account": AccountRow.name, "source": Opp.lead_source_id}[by]
+        if by == "account":  # by id (two accounts may share a name), named in the same query
+            keys: tuple[Any, ...] = (Opp.account_id, AccountRow.name, Opp.currency, periods.c.rate_from)
+            query = select(*keys, func.count(), type_coerce(func.coalesce(func.sum(Opp.amount), 0), ExactDecimal))
+            query = query.select_from(Opp).join(AccountRow, AccountRow.id == Opp.account_id)
+            query = _won_in(_with_rate(query, periods, Opp.close_date), start, end, owner_ids).group_by(*keys)
+            return [((key, name), *rest) for key, name, *rest in self.session.execute(query)]
+        column = {"owner": Opp.owner_id, "source": Opp.lead_source_id}[by]
         keys = (column, Opp.currency, periods.c.rate_from)
         query = select(*keys, func.count(), type_coerce(func.coalesce(func.sum(Opp.amount), 0), ExactDecimal))
-        query = query.select_from(Opp).join(AccountRow, AccountRow.id == Opp.account_id) if by == "account" \
-            else query.select_from(Opp)
-        query = _won_in(_with_rate(query, periods, Opp.close_date), start, end, owner_ids).group_by(*keys)
-        return [tuple(row) for row in self.session.execute(query)]
+        query = _won_in(_with_rate(query.select_from(Opp), periods, Opp.close_date), start, end, owner_ids)
+        return [tuple(row) for row in self.session.execute(query.group_by(*keys))]
 
     def _deals_by_product(self, periods: Any, start: date, end: date,
                           owner_ids: Iterable[int] | None) -> list[tuple[Any, ...]]:
         """Summed per product as quantity x unit price, grouped by discount (few distinct values) so
-        the discount applies exactly here; on SQLite the product of two scaled integers is scaled back."""
+        the discount applies exactly here; on SQLite the product of two scaled integers is scaled back
+        (the sum is typed plainly: as ExactDecimal it would be unscaled once more on the way out)."""
         item = LineItemRow
         keys = (ProductRow.name, Opp.currency, periods.c.rate_from, item.discount_percent)
-        query = (select(*keys, func.count(func.distinct(Opp.id)), func.sum(item.quantity * item.unit_price))
+        query = (select(*keys, func.count(func.distinct(Opp.id)),
+                        type_coerce(func.sum(item.quantity * item.unit_price), Numeric(asdecimal=True)))
                  .select_from(Opp).join(item, item.opportunity_id == Opp.id)
                  .join(ProductRow, ProductRow.id == item.product_id))
         query = _won_in(_with_rate(query, periods, Opp.close_date), start, end, owner_ids).group_by(*keys)
@@ -193,6 +199,13 @@ class ForecastQueries:
             entry[0] += count
             entry[1] += net
         return [(*key, count, total) for key, (count, total) in sums.items()]
+
+    def names_and_owners(self, opportunity_ids: list[int]) -> list[tuple[int, str, int | None]]:
+        """(id, name, owner) of the given opportunities."""
+        if not opportunity_ids:
+            return []
+        query = select(Opp.id, Opp.name, Opp.owner_id).where(Opp.id.in_(opportunity_ids))
+        return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
 
     def overdue(self, today: date, owner_ids: Iterable[int] | None = None, limit: int = 500) -> list[tuple[Any, ...]]:
         """Open opportunities whose close date has passed: (id, name, owner, close date, amount, currency)."""

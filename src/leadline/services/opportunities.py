@@ -155,7 +155,7 @@ def _change(ctx: ServiceContext, actor_id: int, opportunity_id: int, expected_ve
         viewer = load_viewer(uow, actor_id, ctx)
         opportunity = editable_opportunity(uow, viewer, opportunity_id)
         if expected_version is not None and expected_version != opportunity.version:
-            raise StaleRecordError("the opportunity changed since you read it; reload and retry", field="If-Match")
+            raise StaleRecordError("the opportunity changed since you read it; reload and retry", field="version")
         before = fields_of(opportunity)
         now = ctx.now()
         apply(uow, opportunity)
