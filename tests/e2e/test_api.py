@@ -124,6 +124,25 @@ def test_a_retried_post_with_the_same_idempotency_key_creates_once(admin: Caller
     assert len(admin("GET", "/leads").json()["items"]) == 2
 
 
+def test_a_retried_post_answered_with_the_routes_own_status_is_replayed_not_held_as_in_flight(admin: Caller) -> None:
+    """Handlers that leave the status to the route (a stage move, a bulk conversion: 200) are
+    replayed like those naming theirs; the key was once stored without a status and a retry got
+    IDEMPOTENCY_KEY_IN_USE for two minutes."""
+    account = admin("POST", "/accounts", json={"name": "Retry Co"}).json()
+    deal = admin("POST", "/opportunities", json={"account_id": account["id"], "name": "Retried"}).json()
+    key, body = {"Idempotency-Key": "stage-1"}, {"stage": "Negotiation"}
+    moved = admin("POST", f"/opportunities/{deal['id']}/stage", json=body, headers=key)
+    again = admin("POST", f"/opportunities/{deal['id']}/stage", json=body, headers=key)
+    assert (moved.status_code, again.status_code, again.headers["idempotent-replayed"]) == (200, 200, "true")
+    assert again.json() == moved.json() and moved.json()["version"] == 2
+    assert admin("GET", f"/opportunities/{deal['id']}").json()["version"] == 2  # moved once
+    key, body = {"Idempotency-Key": "bulk-1"}, {"filter": {"status": ["Qualified"]}}
+    converted = admin("POST", "/leads/convert", json=body, headers=key)
+    replayed = admin("POST", "/leads/convert", json=body, headers=key)
+    assert (converted.status_code, replayed.status_code, replayed.headers["idempotent-replayed"]) == (200, 200, "true")
+    assert replayed.json() == converted.json() == {"committed": True, "converted": 0, "items": []}
+
+
 def test_a_private_lead_is_invisible_to_a_peer_and_visible_to_the_owners_manager(
     client: TestClient[Any], ctx: ServiceContext, admin_id: int
 ) -> None:

@@ -78,10 +78,45 @@ def stage_id(caller: Caller, label: str) -> str:
     return next(str(s["id"]) for s in caller("GET", "/config/stages").json() if s["label"] == label)
 
 
+def reason_id(caller: Caller, label: str) -> str:
+    reasons = caller("GET", "/config/reasons", params={"kind": "opportunity_lost"}).json()
+    return next(r["id"] for r in reasons if r["label"] == label)
+
+
+def test_a_patch_sets_the_reps_overrides_which_stage_moves_keep_and_a_closed_opportunity_refuses(
+    admin: Caller,
+) -> None:
+    deal = opportunity(admin, "1000", "2026-03-20")
+    path = f"/opportunities/{deal['id']}"
+    flags = ("probability", "forecast_category", "probability_overridden", "forecast_category_overridden")
+    assert [deal[k] for k in flags] == [10, "pipeline", False, False]
+    patched = admin("PATCH", path, json={"probability": 40, "forecast_category": "Best Case"})
+    assert patched.status_code == 200, patched.text
+    assert [patched.json()[k] for k in flags] == [40, "best_case", True, True]
+    kept = admin("POST", f"{path}/stage", json={"stage": "Negotiation"}).json()
+    assert [kept[k] for k in flags] == [40, "best_case", True, True]
+    assert admin("PATCH", path, json={"probability": 0}).json()["probability"] == 0
+    for body, field in [({"probability": 101}, "probability"), ({"probability": None}, "probability"),
+                        ({"forecast_category": "closed"}, "forecast_category"),
+                        ({"forecast_category": "hopeful"}, "forecast_category")]:
+        assert_problem(admin("PATCH", path, json=body), 422, "VALIDATION_FAILED", field)
+    create = {"account_id": deal["account_id"], "name": "Set by the stage", "probability": 5}
+    assert_problem(admin("POST", "/opportunities", json=create), 422, "VALIDATION_FAILED", "probability")
+    lost = admin("POST", f"{path}/close", json={"outcome": "lost", "reason": "competitor"}).json()
+    assert [lost[k] for k in flags] == [0, "omitted", False, False]  # closing takes the closed stage's figures
+    assert_problem(admin("PATCH", path, json={"forecast_category": "commit"}), 409, "OPPORTUNITY_CLOSED")
+    read = admin("GET", path).json()
+    assert (read["loss_reason_id"], read["outcome"], read["closed_at"][:10]) == (
+        reason_id(admin, "Competitor"), "lost", "2026-03-02")
+
+
 def test_closing_needs_a_positive_amount_to_win_a_reason_to_lose_and_only_reopening_changes_it(admin: Caller) -> None:
     deal = opportunity(admin, None, "2026-03-20", "Negotiation")
     path = f"/opportunities/{deal['id']}"
     for body, code, field in [({"outcome": "won"}, "VALIDATION_FAILED", "amount"),
+                              ({"outcome": "won", "amount": "0"}, "VALIDATION_FAILED", "amount"),
+                              ({"outcome": "won", "amount": "lots"}, "VALIDATION_FAILED", "amount"),
+                              ({"outcome": "lost", "reason": "Price", "amount": "10"}, "VALIDATION_FAILED", "amount"),
                               ({"outcome": "lost"}, "REASON_REQUIRED", "reason"),
                               ({"outcome": "lost", "reason": "Bored"}, "VALIDATION_FAILED", "reason"),
                               ({"outcome": "maybe"}, "VALIDATION_FAILED", "outcome")]:
@@ -89,22 +124,27 @@ def test_closing_needs_a_positive_amount_to_win_a_reason_to_lose_and_only_reopen
     lost = admin("POST", f"{path}/close", json={"outcome": "lost", "reason": "price", "comment": "Too dear"})
     assert lost.status_code == 200, lost.text
     assert {k: lost.json()[k] for k in ("outcome", "probability", "forecast_category", "close_date", "loss_reason",
-                                         "stage_id")} == {
+                                         "loss_reason_id", "stage_id", "amount")} == {
         "outcome": "lost", "probability": 0, "forecast_category": "omitted", "close_date": "2026-03-02",
-        "loss_reason": "Too dear", "stage_id": stage_id(admin, "Closed Lost")}
+        "loss_reason": "Too dear", "loss_reason_id": reason_id(admin, "Price"), "stage_id": stage_id(
+            admin, "Closed Lost"), "amount": None}
     for method, action, body in [("POST", "stage", {"stage": "Order"}), ("PUT", "forecast-override",
                                   {"probability": 5}), ("POST", "close", {"outcome": "lost", "reason": "Price"})]:
         assert_problem(admin(method, f"{path}/{action}", json=body), 409, "OPPORTUNITY_CLOSED")
     reopened = admin("POST", f"{path}/reopen", json={})
-    assert {k: reopened.json()[k] for k in ("outcome", "probability", "forecast_category", "closed_at")} == {
-        "outcome": "open", "probability": 75, "forecast_category": "commit", "closed_at": None}
+    assert {k: reopened.json()[k] for k in ("outcome", "probability", "forecast_category", "closed_at",
+                                             "loss_reason_id")} == {
+        "outcome": "open", "probability": 75, "forecast_category": "commit", "closed_at": None, "loss_reason_id": None}
     assert_problem(admin("POST", f"{path}/reopen", json={}), 422, "VALIDATION_FAILED", "stage")
-    admin("PATCH", path, json={"amount": "2500"})
     key = {"Idempotency-Key": "win-1"}
-    won = admin("POST", f"{path}/close", json={"outcome": "won"}, headers=key)
-    again = admin("POST", f"{path}/close", json={"outcome": "won"}, headers=key)
-    assert (won.json()["outcome"], won.json()["forecast_category"], won.json()["probability"]) == ("won", "closed", 100)
+    won = admin("POST", f"{path}/close", json={"outcome": "won", "amount": "2500"}, headers=key)
+    again = admin("POST", f"{path}/close", json={"outcome": "won", "amount": "2500"}, headers=key)
+    assert won.status_code == again.status_code == 200, again.text
+    assert (won.json()["outcome"], won.json()["forecast_category"], won.json()["probability"], won.json()["amount"]) \
+        == ("won", "closed", 100, "2500.0000")  # the final amount, set by the close itself
     assert again.json() == won.json() and again.headers["idempotent-replayed"] == "true"
+    history = {(h["field"], h["new_value"]) for h in admin("GET", f"{path}/history").json()}
+    assert {("amount", "2500"), ("outcome", "won")} <= history
     back = admin("POST", f"{path}/reopen", json={"stage": "Order"}).json()
     assert (back["outcome"], back["probability"]) == ("open", 90)
 
@@ -191,8 +231,11 @@ def test_a_reps_forecast_and_a_managers_team_roll_up_by_hand(book: Team) -> None
     assert sorted(o["user_id"] for o in team["owners"]) == sorted([book.ids["ann"], book.ids["bob"]])
     assert totals(book.admin("GET", "/forecast", params={"user": "oz@example.com"}).json()["forecast"]) == \
         by_hand(3000, 3000, 3000, 3000)
-    peer = book.bob("GET", "/forecast", params={"user": book.ids["ann"]}).json()
-    assert totals(peer["forecast"]) == by_hand(0, 0, 0, 0)  # private: bob may not read ann's deals
+    assert totals(book.mia("GET", "/forecast", params={"user": book.ids["ann"]}).json()["forecast"]) == \
+        by_hand(1000, 3000, 7000, 7000)  # a report's, as ann sees it
+    for asking, whose in (("bob", "ann"), ("ann", "mia"), ("oz", "mia")):  # a peer, a manager, a stranger
+        refused = getattr(book, asking)("GET", "/forecast", params={"user": book.ids[whose]})
+        assert_problem(refused, 403, "PERMISSION_DENIED", "user")
     assert totals(book.ann("GET", "/forecast", params={"period": "2026-Q2"}).json()["forecast"]) == \
         by_hand(0, 16000, 16000, 16000)
     assert_problem(book.ann("GET", "/forecast", params={"period": "2026-13"}), 422, "VALIDATION_FAILED", "period")
@@ -245,6 +288,15 @@ def test_an_adjustment_keeps_the_computed_figure_and_a_snapshot_is_compared_with
     assert {line["user_id"] for line in lines} == {book.ids[n] for n in ("mia", "ann", "bob")}
     assert_problem(book.mia("GET", "/forecast/snapshots/12345/accuracy"), 404, "NOT_FOUND")
 
+    team = book.mia("POST", "/forecast/snapshots", json={"period": "2026-Q1"}).json()
+    assert team["figures"] == 3 * 4  # mia, ann and bob
+    assert [(s["id"], s["figures"]) for s in book.oz("GET", "/forecast/snapshots").json()] == [
+        (snapshot.json()["id"], 4)]  # oz's own figures in the admin's; none in mia's
+    assert [s["id"] for s in book.bob("GET", "/forecast/snapshots").json()] == [snapshot.json()["id"], team["id"]]
+    assert_problem(book.oz("GET", f"/forecast/snapshots/{team['id']}/accuracy"), 404, "NOT_FOUND", "snapshot")
+    assert {line["user_id"] for line in book.oz(
+        "GET", f"/forecast/snapshots/{snapshot.json()['id']}/accuracy").json()["lines"]} == {book.ids["oz"]}
+
 
 def test_deals_are_booked_revenue_and_hygiene_finds_overdue_pushed_and_stuck_deals(book: Team, clock: Any) -> None:
     deals = book.admin("GET", "/deals", params={"period": "2026-Q1", "by": "owner"}).json()
@@ -259,9 +311,9 @@ def test_deals_are_booked_revenue_and_hygiene_finds_overdue_pushed_and_stuck_dea
     found = book.ann("GET", "/pipeline/hygiene").json()
     assert [(o["id"], o["amount"], o["close_date"]) for o in found["overdue"]] == [
         (late["id"], "700.0000", "2026-02-15")]
-    assert found["pushed"] == [{"id": pushed["id"], "pushes": 1}]
-    assert book.ann("GET", "/pipeline/hygiene", params={"period_kind": "month"}).json()["pushed"] == [
-        {"id": pushed["id"], "pushes": 2}]
+    assert found["pushed"] == [{"id": pushed["id"], "name": "Deal 800", "owner_id": book.ids["ann"], "pushes": 1}]
+    assert [(p["id"], p["pushes"]) for p in book.ann("GET", "/pipeline/hygiene", params={"period_kind": "month"})
+            .json()["pushed"]] == [(pushed["id"], 2)]
     assert found["stuck"] == []
     clock.advance(days=40)
     stuck = book.ann("GET", "/pipeline/hygiene", params={"stuck_days": 30}).json()["stuck"]

@@ -54,6 +54,9 @@ def test_line_items_and_contact_roles_belong_to_an_opportunity(admin: Caller) ->
     duplicate = admin("POST", f"/opportunities/{deal['id']}/contact-roles", json={
         "contact_id": contact["id"], "role": "economic_buyer"})
     assert_problem(duplicate, 409, "CONFLICT")
+    final = {"outcome": "won", "amount": "999"}  # the amount is the line items' sum
+    assert_problem(admin("POST", f"/opportunities/{deal['id']}/close", json=final), 422, "VALIDATION_FAILED", "amount")
+    assert admin("GET", f"/opportunities/{deal['id']}").json()["outcome"] == "open"
     assert admin("DELETE", f"/opportunities/{deal['id']}/line-items/{item.json()['id']}").status_code == 204
     assert admin("GET", f"/opportunities/{deal['id']}/line-items").json() == []
 

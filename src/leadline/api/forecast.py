@@ -10,15 +10,14 @@ and the user's managers; adjustments for the user's managers.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, put
+from litestar import Controller, Request, Response
 from litestar.params import Parameter
 
 from leadline.analytics import forecast as analytics
 from leadline.api.idempotency import idempotent
-from leadline.api.routes import PROBLEMS, RecordId, api_delete, api_get, api_post
+from leadline.api.routes import RecordId, api_delete, api_get, api_post, api_put
 from leadline.api.schemas_forecast import (
     AccuracyLinePublic,
     AccuracyPublic,
@@ -55,7 +54,6 @@ from leadline.services import forecast_settings as settings
 from leadline.services.context import ServiceContext
 
 AnyRequest = Request[Any, Any, Any]
-api_put = partial(put, sync_to_thread=True, responses=PROBLEMS)
 PeriodParam = Annotated[str, Parameter(max_length=40, description=(
     "2026 (fiscal year), 2026-Q4 (fiscal quarter), 2026-11 (month), or this|last|next-month|quarter|year."))]
 UserParam = Annotated[str | None, Parameter(max_length=254, description="A user's id or e-mail; default: you.")]
@@ -144,7 +142,7 @@ class ForecastController(Controller):
         def run() -> Response[AdjustmentPublic]:
             adjustment = forecasting.adjust_forecast(ctx, actor, user_ref(data.user) or "", data.period,
                                                      data.category, data.amount, note=data.note)
-            return Response(_adjustment(adjustment), status_code=201)
+            return Response(_adjustment(adjustment))
 
         return idempotent(request, body, ctx, actor, run)
 
@@ -156,7 +154,7 @@ class ForecastController(Controller):
         def run() -> Response[SnapshotPublic]:
             taken = forecasting.snapshot_forecast(ctx, actor, data.period)
             return Response(SnapshotPublic(id=str(taken.snapshot_id), period=period_public(taken.period),
-                                           figures=taken.figures), status_code=201)
+                                           figures=taken.figures))
 
         return idempotent(request, body, ctx, actor, run)
 
@@ -214,7 +212,8 @@ class SalesReportController(Controller):
             overdue=[OverduePublic(id=str(o["id"]), name=o["name"], owner_id=_ref(o["owner_id"]),
                                    close_date=o["close_date"], amount=o["amount"], currency=o["currency"])
                      for o in found.overdue],
-            pushed=[PushedPublic(id=str(p["id"]), pushes=p["pushes"]) for p in found.pushed],
+            pushed=[PushedPublic(id=str(p["id"]), name=p["name"], owner_id=_ref(p["owner_id"]), pushes=p["pushes"])
+                    for p in found.pushed],
             stuck=[StuckPublic(id=str(s["id"]), name=s["name"], owner_id=_ref(s["owner_id"]), stage=s["stage"],
                                days=s["days"]) for s in found.stuck])
 

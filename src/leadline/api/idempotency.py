@@ -35,5 +35,13 @@ def idempotent(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext
     except Exception:  # a failed request (named error or not) frees its key for a retry
         idempotency.abandon(ctx, actor_id, key)
         raise
-    idempotency.finish(ctx, actor_id, key, response.status_code, msgspec.json.encode(response.content).decode())
+    idempotency.finish(ctx, actor_id, key, sent_status(request, response),
+                       msgspec.json.encode(response.content).decode())
     return response
+
+
+def sent_status(request: Request[Any, Any, Any], response: Response[Any]) -> int:
+    """The status the client gets: the response's own, else the route's ``status_code`` (as
+    Litestar sends it). A ``Response`` leaves it unset (None) unless the handler names one, and
+    storing None would leave the key looking in flight, so a retry got IDEMPOTENCY_KEY_IN_USE."""
+    return response.status_code or request.route_handler.status_code

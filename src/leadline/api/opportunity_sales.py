@@ -9,30 +9,27 @@ needs, a closed opportunity changing only by reopening) live in the use cases.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-import msgspec
-from litestar import Controller, Request, Response, put
+from litestar import Controller, Request, Response
 
 from leadline.api.deps import etag, expected_version
 from leadline.api.idempotency import idempotent
-from leadline.api.routes import PROBLEMS, RecordId, api_delete, api_post
-from leadline.api.schemas import OpportunityPublic, present
+from leadline.api.records import opportunity_public
+from leadline.api.routes import RecordId, api_delete, api_post, api_put
+from leadline.api.schemas import OpportunityPublic
 from leadline.api.schemas_forecast import CloseIn, ForecastOverrideIn, ReopenIn, StageMoveIn
 from leadline.domain.opportunities import Opportunity
 from leadline.services import opportunities
-from leadline.services.access import fields_of
 from leadline.services.context import ServiceContext
 
 AnyRequest = Request[Any, Any, Any]
-api_put = partial(put, sync_to_thread=True, responses=PROBLEMS)
 
 
 def opportunity_response(opportunity: Opportunity) -> Response[OpportunityPublic]:
-    """The opportunity as the opportunity endpoints render it, with its version as ``ETag``."""
-    public = msgspec.convert(present(fields_of(opportunity)), OpportunityPublic)
-    return Response(public, status_code=200, headers={"ETag": etag(opportunity.version)})
+    """The opportunity as ``GET /opportunities/{id}`` renders it, with its version as ``ETag``
+    (the status is the route's)."""
+    return Response(opportunity_public(opportunity), headers={"ETag": etag(opportunity.version)})
 
 
 class OpportunitySalesController(Controller):
@@ -68,12 +65,14 @@ class OpportunitySalesController(Controller):
     @api_post("/{opportunity_id:int}/close", summary="Close an opportunity as won or lost", status_code=200)
     def close(self, request: AnyRequest, ctx: ServiceContext, actor: int, opportunity_id: RecordId,
               data: CloseIn, body: bytes) -> Response[OpportunityPublic]:
-        """Won needs a positive amount (VALIDATION_FAILED naming ``amount``); lost needs a reason
-        from the list (REASON_REQUIRED without one). The close date becomes today."""
+        """Won needs a positive amount: the opportunity's, or ``amount`` sent here as the final
+        one, set in the same change (refused with line items, or when losing); VALIDATION_FAILED
+        naming ``amount`` otherwise. Lost needs a reason from the list (REASON_REQUIRED without
+        one). The close date becomes today."""
         version = expected_version(request)
         return idempotent(request, body, ctx, actor, lambda: opportunity_response(opportunities.close_opportunity(
             ctx, actor, opportunity_id, data.outcome, reason=data.reason, comment=data.comment, stage=data.stage,
-            expected_version=version)))
+            amount=data.amount, expected_version=version)))
 
     @api_post("/{opportunity_id:int}/reopen", summary="Reopen a won or lost opportunity", status_code=200)
     def reopen(self, request: AnyRequest, ctx: ServiceContext, actor: int, opportunity_id: RecordId,

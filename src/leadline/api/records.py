@@ -20,11 +20,13 @@ from leadline.api.schemas import (
     FieldChangePublic,
     OpportunityFields,
     OpportunityPublic,
+    OpportunityUpdate,
     Page,
     given,
     present,
 )
 from leadline.domain.ids import parse_record_id
+from leadline.domain.opportunities import Opportunity
 from leadline.domain.queries import Page as PageQuery
 from leadline.domain.queries import RecordQuery
 from leadline.services import records
@@ -40,8 +42,18 @@ SORTS = {"account": ("id", "created_at", "updated_at", "name"), "contact": ("id"
          "last_name"), "opportunity": ("id", "created_at", "updated_at", "name", "close_date", "amount")}
 
 
+def opportunity_public(opportunity: Opportunity) -> OpportunityPublic:
+    """An opportunity as every opportunity endpoint renders it (``category_overridden`` is
+    named after the field it concerns)."""
+    fields = fields_of(opportunity)
+    fields["forecast_category_overridden"] = fields.pop("category_overridden")
+    return msgspec.convert(present(fields), OpportunityPublic)
+
+
 def _public(kind: str, record: Any) -> Any:
-    schema = {"account": AccountPublic, "contact": ContactPublic, "opportunity": OpportunityPublic}[kind]
+    if kind == "opportunity":
+        return opportunity_public(record)
+    schema = {"account": AccountPublic, "contact": ContactPublic}[kind]
     return msgspec.convert(present(fields_of(record)), schema)
 
 
@@ -191,7 +203,11 @@ class OpportunityController(Controller):
 
     @api_patch("/{record_id:int}", summary="Change an opportunity")
     def update_opportunity(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, record_id: RecordId,
-                           data: OpportunityFields) -> Response[OpportunityPublic]:
+                           data: OpportunityUpdate) -> Response[OpportunityPublic]:
+        """Change the fields sent; ``probability`` and ``forecast_category`` are your overrides of
+        the stage's figures. A closed opportunity refuses a stage, probability or category
+        (OPPORTUNITY_CLOSED: reopen it first); its other fields may still be corrected, a won one
+        keeping a positive amount."""
         return _update(request, ctx, actor, "opportunity", record_id, data)
 
     @api_delete("/{record_id:int}", summary="Delete an opportunity", status_code=204)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from litestar import delete, get, patch, post
+from litestar import delete, get, patch, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
@@ -35,4 +35,5 @@ RecordId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="A record id.")
 api_get = partial(get, sync_to_thread=False, responses=PROBLEMS)
 api_post = partial(post, sync_to_thread=True, responses=PROBLEMS)
 api_patch = partial(patch, sync_to_thread=True, responses=PROBLEMS)
+api_put = partial(put, sync_to_thread=True, responses=PROBLEMS)
 api_delete = partial(delete, sync_to_thread=True, responses=PROBLEMS)

@@ -177,6 +177,9 @@ class ContactPublic(msgspec.Struct, kw_only=True):
 
 
 class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new opportunity (its stage sets probability and forecast category; override them with a
+    ``PATCH`` or ``PUT /opportunities/{id}/forecast-override``)."""
+
     account_id: Id | None | msgspec.UnsetType = msgspec.UNSET
     name: Text | None | msgspec.UnsetType = msgspec.UNSET
     amount: Decimal | None | msgspec.UnsetType = msgspec.UNSET
@@ -190,7 +193,22 @@ class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     owner: Text | None | msgspec.UnsetType = msgspec.UNSET
 
 
+class OpportunityUpdate(OpportunityFields, kw_only=True, forbid_unknown_fields=True):
+    """A change to an opportunity: ``probability`` and ``forecast_category`` are the rep's
+    overrides, kept through stage moves; ``null`` does not clear them, ``DELETE
+    /opportunities/{id}/forecast-override`` does. A closed opportunity refuses them."""
+
+    probability: Annotated[int, msgspec.Meta(ge=0, le=100)] | msgspec.UnsetType = msgspec.UNSET
+    forecast_category: Annotated[str, msgspec.Meta(
+        max_length=40, description="pipeline, best_case, commit or omitted (closed only by winning).",
+    )] | msgspec.UnsetType = msgspec.UNSET
+
+
 class OpportunityPublic(msgspec.Struct, kw_only=True):
+    """An opportunity. ``loss_reason_id`` is the reason it was lost (from ``GET /config/reasons``),
+    ``loss_reason`` the comment beside it; ``*_overridden`` says a rep chose the figure instead of
+    taking the stage's."""
+
     id: str
     account_id: str
     name: str
@@ -200,6 +218,8 @@ class OpportunityPublic(msgspec.Struct, kw_only=True):
     stage_id: str
     probability: int
     forecast_category: str
+    probability_overridden: bool
+    forecast_category_overridden: bool
     type: str | None
     lead_source_id: str | None
     next_step: str | None
@@ -207,6 +227,7 @@ class OpportunityPublic(msgspec.Struct, kw_only=True):
     owner_id: str | None
     originating_lead_id: str | None
     outcome: str
+    loss_reason_id: str | None
     loss_reason: str | None
     closed_at: datetime | None
     created_at: datetime

@@ -32,14 +32,16 @@ class StageMoveIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class CloseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """``won`` needs a positive amount on the opportunity; ``lost`` a ``reason`` from the
-    ``opportunity_lost`` list (``comment`` is free text beside it). ``stage`` picks among several
-    won or lost stages (default: the first)."""
+    """``won`` needs a positive amount: the opportunity's, or ``amount`` here (the final amount,
+    set in the same change; not for an opportunity with line items, nor when losing). ``lost``
+    needs a ``reason`` from the ``opportunity_lost`` list (``comment`` is free text beside it).
+    ``stage`` picks among several won or lost stages (default: the first)."""
 
     outcome: Literal["won", "lost"]
     reason: Label | None = None
     comment: Annotated[str, msgspec.Meta(max_length=255)] | None = None
     stage: Label | None = None
+    amount: Amount | None = None
 
 
 class ReopenIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -201,6 +203,8 @@ class PushedPublic(msgspec.Struct, kw_only=True):
     """``pushes``: how often the close date moved to a later period."""
 
     id: str
+    name: str
+    owner_id: str | None
     pushes: int
 
 

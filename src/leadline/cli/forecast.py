@@ -214,7 +214,7 @@ def deals(
 
 
 def hygiene(
-    stuck_days: int = typer.Option(30, "--stuck-days", min=0, help="Stuck: in the same stage for more days."),
+    stuck_days: int = typer.Option(30, "--stuck-days", help="Stuck: in the same stage for more days (1 to 3650)."),
     period_kind: str = typer.Option("quarter", "--period-kind", help="Pushed: a close date moved to a later "
                                                                      "month, quarter or year."),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
@@ -235,6 +235,7 @@ def hygiene(
     print_table("Overdue: open past the close date", ["id", "name", "owner", "close date", "amount", "currency"],
                 [(o["id"], o["name"], names.get(o["owner_id"]), o["close_date"], o["amount"], o["currency"])
                  for o in found.overdue])
-    print_table(f"Pushed to a later {period_kind}", ["id", "pushes"], [(p["id"], p["pushes"]) for p in found.pushed])
+    print_table(f"Pushed to a later {period_kind}", ["id", "name", "owner", "pushes"],
+                [(p["id"], p["name"], names.get(p["owner_id"]), p["pushes"]) for p in found.pushed])
     print_table(f"Stuck: more than {stuck_days} days in a stage", ["id", "name", "owner", "stage", "days"],
                 [(s["id"], s["name"], names.get(s["owner_id"]), s["stage"], s["days"]) for s in found.stuck])

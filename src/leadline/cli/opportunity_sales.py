@@ -115,19 +115,21 @@ def close(
     reason: str = typer.Option(None, help="Why it was lost, from `leadline reason list --kind opportunity_lost`; "
                                           "needed for lost."),
     comment: str = typer.Option(None, help="A comment on the loss."),
+    amount: str = typer.Option(None, help="Won: the final amount, set in the same change (not with line items)."),
     closing_stage: str = typer.Option(None, "--stage", help="Which won or lost stage, if the process has several."),
     if_version: int = IF_VERSION, as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
 ) -> None:
     """Close an opportunity as won or lost; the close date becomes today.
 
-    Won needs a positive amount (set it first with `update --amount`, or add products; exit 2
-    otherwise). Lost needs --reason (REASON_REQUIRED, exit 2). A closed opportunity is
-    OPPORTUNITY_CLOSED (exit 4).
+    Won needs a positive amount: the one it has (its products' sum, if it has any), or --amount
+    (exit 2 otherwise). Lost needs --reason (REASON_REQUIRED, exit 2) and takes no --amount.
+    A closed opportunity is OPPORTUNITY_CLOSED (exit 4).
 
+    Example: leadline opportunity close 1234567890 won --amount 18000
     Example: leadline opportunity close 1234567890 lost --reason Price --comment "20% cheaper elsewhere"
     """
     _change(opportunity_service.close_opportunity, opportunity_id, acting_as, as_json, outcome, reason=reason,
-            comment=comment, stage=closing_stage, expected_version=if_version)
+            comment=comment, stage=closing_stage, amount=amount, expected_version=if_version)
 
 
 def reopen(
