@@ -149,6 +149,20 @@ def test_closing_needs_a_positive_amount_to_win_a_reason_to_lose_and_only_reopen
     assert (back["outcome"], back["probability"]) == ("open", 90)
 
 
+def test_an_opportunity_created_lost_needs_a_reason_from_the_list(admin: Caller) -> None:
+    account = admin("POST", "/accounts", json={"name": "History Inc"}).json()["id"]
+    body = {"account_id": account, "name": "Lost last year", "amount": "900", "close_date": "2025-06-30",
+            "stage": "Closed Lost"}
+    assert_problem(admin("POST", "/opportunities", json=body), 422, "REASON_REQUIRED", "loss_reason_id")
+    assert_problem(admin("POST", "/opportunities", json={**body, "loss_reason_id": "Bored"}), 422,
+                   "VALIDATION_FAILED", "loss_reason_id")
+    created = admin("POST", "/opportunities", json={**body, "loss_reason_id": "timing"})
+    assert created.status_code == 201, created.text
+    assert (created.json()["outcome"], created.json()["loss_reason_id"]) == ("lost", reason_id(admin, "Timing"))
+    assert_problem(admin("PATCH", f"/opportunities/{created.json()['id']}", json={"loss_reason_id": "Price"}), 422,
+                   "VALIDATION_FAILED")  # changing the reason is reopening and closing again
+
+
 def test_a_peer_cannot_see_a_private_opportunity_nor_change_one_shared_read_only(
     client: TestClient[Any], ctx: ServiceContext, admin_id: int, admin: Caller
 ) -> None:

@@ -18,7 +18,7 @@ from leadline.api.schemas import (
     ContactFields,
     ContactPublic,
     FieldChangePublic,
-    OpportunityFields,
+    OpportunityCreate,
     OpportunityPublic,
     OpportunityUpdate,
     Page,
@@ -81,10 +81,11 @@ def _history(ctx: ServiceContext, actor: int, kind: str, record_id: RecordId) ->
 
 
 def _create(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext, actor: int, kind: str,
-            data: msgspec.Struct) -> Response[Any]:
+            data: msgspec.Struct, renamed: dict[str, str] | None = None) -> Response[Any]:
     creators = {"account": records.create_account, "contact": records.create_contact,
                 "opportunity": records.create_opportunity}
-    return idempotent(request, body, ctx, actor, lambda: _one(kind, creators[kind](ctx, actor, given(data)), 201))
+    values = {(renamed or {}).get(k, k): v for k, v in given(data).items()}
+    return idempotent(request, body, ctx, actor, lambda: _one(kind, creators[kind](ctx, actor, values), 201))
 
 
 def _update(request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, kind: str, record_id: RecordId,
@@ -194,8 +195,8 @@ class OpportunityController(Controller):
 
     @api_post("/", summary="Create an opportunity", status_code=201)
     def create_opportunity(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int,
-                           data: OpportunityFields, body: bytes) -> Response[OpportunityPublic]:
-        return _create(request, body, ctx, actor, "opportunity", data)
+                           data: OpportunityCreate, body: bytes) -> Response[OpportunityPublic]:
+        return _create(request, body, ctx, actor, "opportunity", data, renamed={"loss_reason_id": "loss_reason"})
 
     @api_get("/{record_id:int}", summary="Read an opportunity")
     def get_opportunity(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> Response[OpportunityPublic]:

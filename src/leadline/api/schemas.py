@@ -193,6 +193,13 @@ class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     owner: Text | None | msgspec.UnsetType = msgspec.UNSET
 
 
+class OpportunityCreate(OpportunityFields, kw_only=True, forbid_unknown_fields=True):
+    """A new opportunity. Created in a lost stage (an import of history) it needs
+    ``loss_reason_id``: a reason of the lost list, by id or label (``GET /config/reasons``)."""
+
+    loss_reason_id: Text | None | msgspec.UnsetType = msgspec.UNSET
+
+
 class OpportunityUpdate(OpportunityFields, kw_only=True, forbid_unknown_fields=True):
     """A change to an opportunity: ``probability`` and ``forecast_category`` are the rep's
     overrides, kept through stage moves; ``null`` does not clear them, ``DELETE

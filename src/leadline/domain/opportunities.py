@@ -227,7 +227,7 @@ class Opportunity:
         if self.outcome is Outcome.WON and (self.amount is None or self.amount <= 0):
             raise ValidationError("a won opportunity needs a positive amount", field="amount")
         if self.outcome is Outcome.LOST and self.loss_reason_id is None:
-            raise ValidationError("a lost opportunity needs a reason", field="loss_reason")
+            raise ValidationError("a lost opportunity needs a reason", field="loss_reason_id")
 
     def _close(self, stage: OpportunityStage, outcome: Outcome, at: datetime) -> None:
         self.stage_id, self.outcome, self.closed_at = stage.id, outcome, at

@@ -106,7 +106,7 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
             opportunity.lead_source_id = _source_id(uow, values["lead_source"])
         if opportunity.outcome is Outcome.LOST:
             opportunity.loss_reason_id = find_reason(ctx.config(uow).reasons, ReasonKind.OPPORTUNITY_LOST,
-                                                     values.get("loss_reason"), field="loss_reason").id
+                                                     values.get("loss_reason"), field="loss_reason_id").id
         opportunity.ensure_outcome_complete()
         uow.opportunities.add(opportunity)
         uow.flush()
