@@ -32,19 +32,22 @@ from leadline.domain.errors import (
     StaleRecordError,
     ValidationError,
 )
-from leadline.domain.history import diff_fields
-from leadline.domain.ids import new_id
 from leadline.domain.leads import Lead
 from leadline.domain.qualification import Purpose
 from leadline.domain.reasons import ReasonKind, find_reason
 from leadline.domain.security import Viewer
 from leadline.domain.statuses import LeadStatus, StatusKind, find_status, first_of_kind
 from leadline.domain.users import User
-from leadline.services.access import audit_changed, fields_of, load_viewer
+from leadline.services.access import audit_changed, load_viewer
 from leadline.services.context import ServiceContext
+from leadline.services.conversion_audit import Derived, changes_between, fields_of
 from leadline.services.conversion_parts import Conversion, custom_mappings, make_opportunities
 from leadline.services.status_moves import evaluate_lead_in
 from leadline.services.users import resolve_user
+
+# worked out once per configuration
+_statuses = Derived(lambda config: {s.id: s for s in config.statuses})
+_lead_fields = Derived(lambda config: config.custom_fields_of(RecordType.LEAD))
 
 
 def conversion_options(**choices: Any) -> ConversionOptions:
@@ -92,7 +95,7 @@ def convert_in(ctx: ServiceContext, uow: Any, viewer: Viewer, lead_id: int,
     config = ctx.config(uow)
     target_status, nurture_reason = _target_status(config, options)
     owner = _owner(uow, viewer, lead, options.owner)
-    definitions = config.custom_fields_of(RecordType.LEAD)
+    definitions = _lead_fields(config)
     if definitions:
         lead.custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
     now = ctx.now()
@@ -149,11 +152,11 @@ def _account_and_contact(run: Conversion, options: ConversionOptions) -> tuple[A
             raise ValidationError("the contact belongs to another account", field="contact_id")
     account_id = options.account_id if existing_contact is None else existing_contact.account_id
     if account_id is None:
-        account = Account(id=new_id(), created_at=run.now, updated_at=run.now, owner_id=run.owner_id,
+        account = Account(id=run.new_id(), created_at=run.now, updated_at=run.now, owner_id=run.owner_id,
                           domain=website_domain(run.lead.website),
                           **mapped_values(run.lead, LEAD_TO_ACCOUNT))  # type: ignore[arg-type]
         uow.accounts.add(account)
-        run.created(RecordType.ACCOUNT, account.id, fields_of(account))
+        run.created(RecordType.ACCOUNT, account)
     else:
         account = _editable(uow, viewer, RecordType.ACCOUNT, account_id)
         filled = fill_empty(account, mapped_values(run.lead, LEAD_TO_ACCOUNT))
@@ -167,10 +170,10 @@ def _account_and_contact(run: Conversion, options: ConversionOptions) -> tuple[A
         if existing_contact is not None:
             viewer.ensure_can_edit(RecordType.CONTACT, existing_contact.id, existing_contact.owner_id)
     if existing_contact is None:
-        contact = Contact(id=new_id(), account_id=account.id, created_at=run.now, updated_at=run.now,
+        contact = Contact(id=run.new_id(), account_id=account.id, created_at=run.now, updated_at=run.now,
                           owner_id=run.owner_id, **mapped_values(run.lead, LEAD_TO_CONTACT))  # type: ignore[arg-type]
         uow.contacts.add(contact)
-        run.created(RecordType.CONTACT, contact.id, fields_of(contact))
+        run.created(RecordType.CONTACT, contact)
     else:
         contact = existing_contact
         run.attached(RecordType.CONTACT, contact, fill_empty(contact, mapped_values(run.lead, LEAD_TO_CONTACT)),
@@ -211,27 +214,26 @@ def _move_activities(run: Conversion, contact: Contact, opportunities: Sequence[
 
 
 def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: ConversionOptions) -> None:
-    lead, uow, now = run.lead, run.uow, run.now
-    statuses = {s.id: s for s in run.ctx.config(uow).statuses}
+    lead, uow, now, result = run.lead, run.uow, run.now, run.result
+    statuses = _statuses(run.ctx.config(uow))
     old_status = statuses[lead.status_id].label if lead.status_id in statuses else str(lead.status_id)
     old_status_id = lead.status_id
-    lead.mark_converted(status, now, run.result.account_id, run.result.contact_id, run.result.opportunity_id)
+    lead.mark_converted(status, now, result.account_id, result.contact_id, result.opportunity_id)
     lead.unqualified_reason_id = nurture_reason.id if nurture_reason else lead.unqualified_reason_id
     uow.leads.save(lead)
     uow.leads.record_status_change(lead.id, old_status_id, status.id, run.viewer.id, now,
                                    reason_id=nurture_reason.id if nurture_reason else None,
-                                   note=run.result.override_reason)
-    uow.audit.record_changes(diff_fields(
-        RecordType.LEAD, lead.id,
-        {"status": old_status, "converted_at": None, "converted_account_id": None, "converted_contact_id": None,
-         "converted_opportunity_id": None},
-        {"status": status.label, "converted_at": now, "converted_account_id": run.result.account_id,
-         "converted_contact_id": run.result.contact_id, "converted_opportunity_id": run.result.opportunity_id},
-        actor_id=run.viewer.id, at=now,
-    ), action="convert")
+                                   note=result.override_reason)
+    changes = changes_between({"status": old_status, "converted_at": None, "converted_account_id": None,
+                               "converted_contact_id": None, "converted_opportunity_id": None},
+                              {"status": status.label, "converted_at": now, "converted_account_id": result.account_id,
+                               "converted_contact_id": result.contact_id,
+                               "converted_opportunity_id": result.opportunity_id})
+    if changes:
+        uow.audit.record("convert", RecordType.LEAD.value, lead.id, run.viewer.id, now, changes)
     run.undo["lead_version"] = lead.version
-    uow.conversions.add(new_id(), lead.id, run.viewer.id, now, options.idempotency_key,
-                        fields_of(run.result), run.undo)  # stored as JSON at once: no deep copy needed
+    uow.conversions.add(run.new_id(), lead.id, run.viewer.id, now, options.idempotency_key,
+                        fields_of(result), run.undo)  # stored as JSON at once: no deep copy needed
 
 
 def lead_lineage(ctx: ServiceContext, actor_id: int, lead_id: int) -> dict[str, Any]:

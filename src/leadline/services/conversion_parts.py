@@ -22,12 +22,26 @@ from leadline.domain.conversion import (
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
 from leadline.domain.history import render_value
-from leadline.domain.ids import new_id
+from leadline.domain.ids import new_ids
 from leadline.domain.leads import Lead, ProductInterest
 from leadline.domain.opportunities import ContactRoleKind, Opportunity, Outcome, default_process, first_open_stage
 from leadline.domain.products import LineItem
 from leadline.domain.security import Viewer
-from leadline.services.access import audit_changed, audit_created, fields_of
+from leadline.services.access import audit_changed
+from leadline.services.conversion_audit import CreatedChanges, Derived
+
+
+def _opening(config: Any) -> Any:
+    process = default_process(config.processes)
+    return first_open_stage([s for s in config.stages if s.process_id == process.id])
+
+
+def _index(products: Any) -> tuple[dict[str, Any], dict[int, Any]]:
+    catalogue = {p.name.casefold(): p for p in products if p.is_active}
+    return catalogue, {p.id: p for p in catalogue.values()}
+
+
+_opening_stage, _catalogue = Derived(_opening), Derived(_index)
 
 
 def _empty_undo() -> dict[str, Any]:
@@ -46,12 +60,22 @@ class Conversion:
     now: datetime
     result: ConversionResult
     undo: dict[str, Any] = field(default_factory=_empty_undo)
+    ids: list[int] = field(default_factory=list)  # made together, for ``new_id``, last first
 
-    def created(self, record_type: RecordType, record_id: int, values: dict[str, object]) -> None:
-        audit_created(self.uow, record_type.value, record_id, self.viewer.id, self.now, values, action="convert")
-        self.undo["created"].append([record_type.value, record_id])
+    def new_id(self) -> int:
+        """An id for a record of this conversion: ids are made eight at a time (one call instead
+        of one per record), handed out in order."""
+        if not self.ids:
+            self.ids = new_ids(8)[::-1]
+        return self.ids.pop()
+
+    def created(self, record_type: RecordType, record: Any) -> None:
+        """A new record of the conversion: audited with every field it has."""
+        kind, record_id = record_type.value, record.id
+        self.uow.audit.record("convert", kind, record_id, self.viewer.id, self.now, CreatedChanges(record))
+        self.undo["created"].append([kind, record_id])
         self.undo["versions"][str(record_id)] = 1
-        self.result.created.append(record_type.value)
+        self.result.created.append(kind)
 
     def attached(self, record_type: RecordType, record: Any, filled: dict[str, object], repository: Any) -> None:
         """An existing record joins the conversion; ``filled`` holds the empty fields it got."""
@@ -90,12 +114,10 @@ def new_opportunity(run: Conversion, account: Account, contact: Contact, lines: 
     """A new opportunity from the lead: mapped fields, first open stage of the default process,
     line items from the product lines that are in the catalogue with a price, the contact's role."""
     uow, lead = run.uow, run.lead
-    config = run.ctx.config(uow)
-    process = default_process(config.processes)
-    stage = first_open_stage([s for s in config.stages if s.process_id == process.id])
+    stage = _opening_stage(run.ctx.config(uow))
     values = mapped_values(lead, LEAD_TO_OPPORTUNITY)
     opportunity = Opportunity(
-        id=new_id(), account_id=account.id, name=name or _name(lead, lines, per_product), stage_id=stage.id,
+        id=run.new_id(), account_id=account.id, name=name or _name(lead, lines, per_product), stage_id=stage.id,
         probability=stage.probability, forecast_category=stage.forecast_category, created_at=run.now,
         updated_at=run.now, owner_id=run.owner_id, originating_lead_id=lead.id, outcome=Outcome.OPEN,
         **values,  # type: ignore[arg-type]
@@ -107,7 +129,7 @@ def new_opportunity(run: Conversion, account: Account, contact: Contact, lines: 
         opportunity.amount = sum((i.total for i in items), Decimal(0))
     uow.opportunities.add(opportunity)
     uow.stage_history.record(opportunity, None, run.viewer.id, run.now)
-    run.created(RecordType.OPPORTUNITY, opportunity.id, fields_of(opportunity))
+    run.created(RecordType.OPPORTUNITY, opportunity)
     uow.products.add_line_items(items)
     run.undo["line_items"].extend(i.id for i in items)
     role = ContactRoleKind.DECISION_MAKER if lead.is_decision_maker else ContactRoleKind.OTHER
@@ -126,8 +148,7 @@ def _line_items(run: Conversion, opportunity: Opportunity, lines: Sequence[Produ
     else the standard price book's in the lead's currency); the rest are reported as skipped."""
     if not lines:
         return []
-    catalogue = {p.name.casefold(): p for p in run.uow.products.list() if p.is_active}
-    by_id = {p.id: p for p in catalogue.values()}
+    catalogue, by_id = _catalogue(run.uow.products.list())
     prices = run.uow.conversions.standard_prices(run.lead.currency)
     items = []
     for line in lines:
@@ -140,7 +161,7 @@ def _line_items(run: Conversion, opportunity: Opportunity, lines: Sequence[Produ
             run.result.skipped.append(
                 f"product line {line.product_name!r}: no price in the standard price book in {run.lead.currency}")
             continue
-        items.append(LineItem(new_id(), opportunity.id, product.id, line.quantity, price))
+        items.append(LineItem(run.new_id(), opportunity.id, product.id, line.quantity, price))
     return items
 
 
