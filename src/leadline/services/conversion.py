@@ -91,7 +91,7 @@ def convert_in(ctx: ServiceContext, uow: Any, viewer: Viewer, lead_id: int,
     if lead.is_converted():
         return _replay(uow, lead, options)
     if options.expected_version is not None and options.expected_version != lead.version:
-        raise StaleRecordError("the lead changed since you read it", field="If-Match")
+        raise StaleRecordError("the lead changed since you read it; reload and retry", field="version")
     config = ctx.config(uow)
     target_status, nurture_reason = _target_status(config, options)
     owner = _owner(uow, viewer, lead, options.owner)

@@ -54,7 +54,7 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *,
         if not lead.is_converted():
             raise ConflictError(f"lead {lead.id} is not converted", field="lead")
         if expected_version is not None and expected_version != lead.version:
-            raise StaleRecordError("the lead changed since you read it", field="If-Match")
+            raise StaleRecordError("the lead changed since you read it; reload and retry", field="version")
         conversion = uow.conversions.latest(lead.id)
         if conversion is None:
             raise ConflictError("this lead was converted before conversions were recorded; it cannot be undone",
