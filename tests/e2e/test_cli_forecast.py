@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.e2e.conftest import Cli
+from tests.e2e.conftest import Cli, misreported
 from tests.e2e.test_cli_workflow import init, refused
 
 TODAY = datetime.now(UTC).date()
@@ -181,11 +181,4 @@ def test_bad_input_to_the_forecast_commands_gives_one_line_naming_the_field(read
         (["opportunity", "update", "123456"], 2, "opportunity"),
         (["opportunity", "add-product", "123456", "Nothing"], 3, "product"),
     ]
-    wrong = []
-    for args, code, field in cases:
-        result = ready_cli(*args, ok=False)
-        lines = result.err.strip().splitlines()
-        if result.code != code or len(lines) != 1 or not lines[0].startswith(f"error: {field}:") \
-                or "Traceback" in result.err + result.out:
-            wrong.append((args, result.code, result.err))
-    assert wrong == []
+    assert misreported(ready_cli, cases) == []

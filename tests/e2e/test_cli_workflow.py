@@ -17,7 +17,7 @@ from leadline.domain.errors import (
     StatusTransitionError,
     UndoRefusedError,
 )
-from tests.e2e.conftest import Cli, Result
+from tests.e2e.conftest import Cli, Result, misreported
 
 SOON = (date.today() + timedelta(days=60)).isoformat()  # within BANT's 180 days, whenever the test runs
 SALE = ["--budget", "12000", "--timeframe", SOON, "--product", "Widget:3:1000"]
@@ -189,14 +189,7 @@ def test_bad_input_to_the_workflow_commands_gives_one_line_naming_the_field(read
          "conditions[0].field"),
         (["mapping", "remove", "42"], 3, "mapping"),
     ]
-    wrong = []
-    for args, code, field in cases:
-        result = ready_cli(*args, ok=False)
-        lines = result.err.strip().splitlines()
-        if result.code != code or len(lines) != 1 or not lines[0].startswith(f"error: {field}:") \
-                or "Traceback" in result.err + result.out:
-            wrong.append((args, result.code, result.err))
-    assert wrong == []
+    assert misreported(ready_cli, cases) == []
 
 
 def test_the_workflow_error_codes_exit_by_their_kind() -> None:
