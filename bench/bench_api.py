@@ -5,6 +5,7 @@ leads, and drives it with wrk (1 thread, 8 connections) for get-lead, list-leads
 create-lead, and a bare constant-JSON endpoint of the same stack (the ceiling), in one run.
 
     .venv/bin/python bench/bench_api.py [--leads 10000] [--runs 3] [--duration 10] [--postgres URL]
+        [--endpoints get-lead,list-leads,create-lead] [--skip-sqlite]
 
 Needs wrk (Debian package `wrk`). Every request goes to 127.0.0.1 and every wrk run is bounded.
 """
@@ -121,8 +122,9 @@ def free_port() -> int:
 def run_database(label: str, url: str, args: argparse.Namespace, folder: Path) -> None:
     token, ids = prepare(url, args.leads)
     scripts = lua_scripts(folder, token, ids)
-    endpoints = [("ceiling", "/api/v1/bench/ceiling"), ("get-lead", "/"), ("list-leads", "/"),
-                 ("create-lead", "/")]
+    endpoints = [(name, path) for name, path in (("ceiling", "/api/v1/bench/ceiling"), ("get-lead", "/"),
+                                                 ("list-leads", "/"), ("create-lead", "/"))
+                 if name == "ceiling" or name in args.endpoints]
     results: dict[str, list[dict[str, float]]] = {name: [] for name, _ in endpoints}
     port = free_port()
     server = serve(url, port)
@@ -165,6 +167,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--postgres", help="also run on this PostgreSQL server (a scratch database is made)")
+    parser.add_argument("--endpoints", type=lambda text: text.split(","), default=["get-lead", "list-leads",
+                        "create-lead"], help="comma-separated subset (the ceiling always runs)")
+    parser.add_argument("--skip-sqlite", action="store_true", help="only the PostgreSQL run")
     args = parser.parse_args()
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -172,7 +177,8 @@ def main() -> None:
     print(f"{now:%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores · {cpu} · Python {platform.python_version()}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        run_database("SQLite", f"sqlite:///{folder / 'bench.db'}", args, folder)
+        if not args.skip_sqlite:
+            run_database("SQLite", f"sqlite:///{folder / 'bench.db'}", args, folder)
         if args.postgres:
             url, name = scratch_postgres(args.postgres)
             try:

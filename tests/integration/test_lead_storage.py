@@ -147,9 +147,9 @@ def test_a_unit_of_work_that_fails_to_open_leaves_the_thread_able_to_open_the_ne
     def broken_factory() -> None:
         raise ConnectionError("database went away")
 
-    with pytest.raises(ConnectionError):
-        with SqlUnitOfWork(engine, broken_factory):  # type: ignore[arg-type]
-            pass
+    with pytest.raises(ConnectionError):  # the session opens on first use
+        with SqlUnitOfWork(engine, broken_factory) as broken:  # type: ignore[arg-type]
+            broken.leads.count()
     with SqlUnitOfWork(engine, read_only=True) as uow:
         assert uow.leads.count() == 0
 

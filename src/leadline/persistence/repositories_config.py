@@ -141,7 +141,7 @@ class StageRepository:
             copy_onto(self.session.get(OpportunityStageRow, stage.id), stage)
 
 
-_VALUE_COLUMN = {"text": "text_value", "picklist": "text_value", "number": "number_value",
+VALUE_COLUMN = {"text": "text_value", "picklist": "text_value", "number": "number_value",
                  "date": "date_value", "boolean": "bool_value"}
 
 
@@ -176,7 +176,7 @@ class CustomFieldRepository:
         )
         for row in self.session.scalars(query):
             definition = by_id[row.field_id]
-            result[row.record_id][definition.name] = getattr(row, _VALUE_COLUMN[definition.type.value])
+            result[row.record_id][definition.name] = getattr(row, VALUE_COLUMN[definition.type.value])
         return result
 
     def delete_values(self, record_id: int) -> None:
@@ -197,4 +197,4 @@ class CustomFieldRepository:
             if row is None:
                 row = CustomFieldValueRow(field_id=definition.id, record_id=record_id)
                 self.session.add(row)
-            setattr(row, _VALUE_COLUMN[definition.type.value], value)
+            setattr(row, VALUE_COLUMN[definition.type.value], value)

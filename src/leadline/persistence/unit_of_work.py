@@ -8,9 +8,10 @@ that fails half-way leaves nothing behind.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from leadline.domain.errors import ConflictError
 from leadline.persistence.database import make_session_factory, write_gate
 from leadline.persistence.queries_forecast import ForecastQueries
 from leadline.persistence.queries_pipeline import PipelineQueries
+from leadline.persistence.reads import RecordReads
 from leadline.persistence.repositories_config import (
     CustomFieldRepository,
     SourceRepository,
@@ -61,6 +63,20 @@ from leadline.persistence.repositories_workflow import (
 
 _open = threading.local()
 
+#: Every repository and query object a unit of work offers, by attribute name.
+_REPOSITORIES: dict[str, Callable[[Session], Any]] = {
+    "users": UserRepository, "statuses": StatusRepository, "sources": SourceRepository,
+    "stages": StageRepository, "custom_fields": CustomFieldRepository, "audit": AuditRepository,
+    "tokens": TokenRepository, "sharing": SharingRepository, "idempotency": IdempotencyRepository,
+    "leads": LeadRepository, "accounts": AccountRepository, "contacts": ContactRepository,
+    "opportunities": OpportunityRepository, "products": ProductRepository,
+    "stage_history": StageHistoryRepository, "activities": ActivityRepository, "pipeline": PipelineQueries,
+    "transitions": TransitionRepository, "reasons": ReasonRepository, "criteria": CriteriaRepository,
+    "field_mappings": FieldMappingRepository, "conversions": ConversionRepository,
+    "settings": SettingsRepository, "exchange_rates": ExchangeRateRepository, "quotas": QuotaRepository,
+    "adjustments": AdjustmentRepository, "snapshots": SnapshotRepository, "forecast": ForecastQueries,
+}
+
 
 class NestedUnitOfWorkError(RuntimeError):
     """A use case opened a second unit of work inside its own: on SQLite that waits on its own
@@ -81,53 +97,50 @@ class SqlUnitOfWork:
         self._gate = None if self.read_only else write_gate(self.engine)
         if self._gate is not None:
             self._gate.__enter__()
-        try:
-            self.session = self._factory()
-            if self.read_only:
-                self.session.connection(execution_options={"leadline_read_only": True})
-        except BaseException:
-            if self._gate is not None:
-                self._gate.__exit__()
-            raise
-        _open.depth = 1  # only once fully open: a failed start leaves the thread usable
-        session = self.session
-        self.users = UserRepository(session)
-        self.statuses = StatusRepository(session)
-        self.sources = SourceRepository(session)
-        self.stages = StageRepository(session)
-        self.custom_fields = CustomFieldRepository(session)
-        self.audit = AuditRepository(session)
-        self.tokens = TokenRepository(session)
-        self.sharing = SharingRepository(session)
-        self.idempotency = IdempotencyRepository(session)
-        self.leads = LeadRepository(session)
-        self.accounts = AccountRepository(session)
-        self.contacts = ContactRepository(session)
-        self.opportunities = OpportunityRepository(session)
-        self.products = ProductRepository(session)
-        self.stage_history = StageHistoryRepository(session)
-        self.activities = ActivityRepository(session)
-        self.pipeline = PipelineQueries(session)
-        self.transitions = TransitionRepository(session)
-        self.reasons = ReasonRepository(session)
-        self.criteria = CriteriaRepository(session)
-        self.field_mappings = FieldMappingRepository(session)
-        self.conversions = ConversionRepository(session)
-        self.settings = SettingsRepository(session)
-        self.exchange_rates = ExchangeRateRepository(session)
-        self.quotas = QuotaRepository(session)
-        self.adjustments = AdjustmentRepository(session)
-        self.snapshots = SnapshotRepository(session)
-        self.forecast = ForecastQueries(session)
+        self._session: Session | None = None
+        self._reads: RecordReads | None = None
+        _open.depth = 1
         return self
+
+    @property
+    def session(self) -> Session:
+        """The unit of work's session, opened on first use (a read served by ``reads`` alone
+        never opens one)."""
+        if self._session is None:
+            session = self._factory()
+            if self.read_only:
+                session.connection(execution_options={"leadline_read_only": True})
+            self._session = session
+        return self._session
+
+    @property
+    def reads(self) -> RecordReads:
+        """Lean single-record reads outside the session (persistence/reads.py)."""
+        if self._reads is None:
+            self._reads = RecordReads(self.engine)
+        return self._reads
+
+    def __getattr__(self, name: str) -> Any:
+        """A repository, made on first use and kept for the rest of the unit of work."""
+        repository = _REPOSITORIES.get(name)
+        if repository is None or name.startswith("_"):
+            raise AttributeError(name)
+        made = repository(self.session)
+        setattr(self, name, made)
+        return made
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            self.session.rollback()
+            if self._reads is not None:
+                self._reads.close()
+            if self._session is not None:
+                try:
+                    self._session.rollback()
+                finally:
+                    self._session.close()
         finally:
-            self.session.close()
             _open.depth = 0
             if self._gate is not None:
                 self._gate.__exit__()
