@@ -35,8 +35,9 @@ def idempotent(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext
     except Exception:  # a failed request (named error or not) frees its key for a retry
         idempotency.abandon(ctx, actor_id, key)
         raise
-    idempotency.finish(ctx, actor_id, key, sent_status(request, response),
-                       msgspec.json.encode(response.content).decode())
+    content = response.content  # a handler may hand over its body already encoded
+    encoded = content if isinstance(content, bytes) else msgspec.json.encode(content)
+    idempotency.finish(ctx, actor_id, key, sent_status(request, response), encoded.decode())
     return response
 
 

@@ -70,7 +70,9 @@ def lead_response(details: LeadDetails, status_code: int = 200) -> Response[Lead
     headers = {"ETag": etag(details.lead.version)}
     if status_code == 201:
         headers["Location"] = f"/api/v1/leads/{details.lead.id}"
-    return Response(lead_public(details), status_code=status_code, headers=headers)
+    # encoded here (msgspec, as Litestar would): a bytes body skips Litestar's per-response checks
+    return Response(msgspec.json.encode(lead_public(details)), status_code=status_code, headers=headers,
+                    media_type="application/json")
 
 
 class LeadController(Controller):

@@ -38,6 +38,9 @@ __all__ = ["AccountRepository", "ContactRepository", "LeadRepository", "Opportun
 
 
 _PRODUCT_FIELDS = tuple(f.name for f in fields(ProductInterest))
+# built once: an insert given its values as parameters, not as ``.values()`` (which makes a bound
+# parameter and a cache key per value, per call)
+_INSERT_STATUS_CHANGE = insert(LeadStatusChangeRow.__table__)
 
 
 def _products_of(lead_ids: list[int]) -> Select[Any]:
@@ -127,8 +130,8 @@ class LeadRepository(RecordRepository[Lead]):
     ) -> None:
         """One entry of the status history; ``reason_id`` for a disqualification, ``note`` for the
         written reason of an override."""
-        self.session.execute(insert(LeadStatusChangeRow.__table__).values(self.status_change_values(
-            lead_id, from_status_id, to_status_id, actor_id, at, reason_id=reason_id, note=note)))
+        self.session.execute(_INSERT_STATUS_CHANGE, self.status_change_values(
+            lead_id, from_status_id, to_status_id, actor_id, at, reason_id=reason_id, note=note))
 
     @staticmethod
     def status_change_values(

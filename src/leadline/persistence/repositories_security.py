@@ -19,6 +19,8 @@ from leadline.domain.security import DEFAULT_SHARING, SharingDefault
 from leadline.persistence.repositories_records import insert_rows
 from leadline.persistence.rows import ApiTokenRow, AuditEventRow, IdempotencyKeyRow, SharingDefaultRow
 
+_INSERT_EVENT = insert(AuditEventRow.__table__)  # built once; values go as parameters
+
 
 class AuditRepository:
     def __init__(self, session: Session) -> None:
@@ -27,8 +29,7 @@ class AuditRepository:
     def record(self, action: str, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
                changes: Mapping[str, tuple[str | None, str | None]] | None = None) -> None:
         """One audit event; ``changes`` maps each field to its (before, after) rendered values."""
-        self.session.execute(insert(AuditEventRow.__table__).values(
-            self.event_values(action, record_type, record_id, actor_id, at, changes)))
+        self.session.execute(_INSERT_EVENT, self.event_values(action, record_type, record_id, actor_id, at, changes))
 
     @staticmethod
     def event_values(action: str, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
@@ -44,7 +45,7 @@ class AuditRepository:
     def record_changes(self, changes: Iterable[FieldChange], action: str = "update") -> None:
         """Field changes as audit events: one event per record, actor and moment."""
         for event in self.change_events(changes, action):
-            self.session.execute(insert(AuditEventRow.__table__).values(event))
+            self.session.execute(_INSERT_EVENT, event)
 
     @classmethod
     def change_events(cls, changes: Iterable[FieldChange], action: str = "update") -> list[dict[str, Any]]:
