@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, insert
@@ -37,6 +37,23 @@ def to_domain(cls: type[T], row: Any, **extra: Any) -> T:
         values = {name: getattr(row, name) for name in _field_names(cls) if name in columns}
     values.update(extra)
     return cls(**values)
+
+
+def to_domain_many(cls: type[T], result: Any) -> list[T]:
+    """``to_domain`` for every row of a Core ``result``: the columns are matched to fields once,
+    values are taken by position (a Row's attribute access costs ~0.5 µs per column), and when
+    the columns are the leading fields of ``cls`` the records are built positionally."""
+    rows = result.all()
+    if not rows:
+        return []
+    keys = tuple(result.keys())
+    names, _ = _row_reader(cls, keys)
+    read = itemgetter(*(keys.index(name) for name in names))
+    if len(names) == 1:
+        return [cls(**{names[0]: row[keys.index(names[0])]}) for row in rows]
+    if names == _field_names(cls)[:len(names)]:
+        return [cls(*read(row)) for row in rows]
+    return [cls(**dict(zip(names, read(row), strict=True))) for row in rows]
 
 
 @cache

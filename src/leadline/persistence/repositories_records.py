@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, or_, select
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.ids import new_id, new_ids
@@ -15,7 +15,7 @@ from leadline.domain.leads import Lead, ProductInterest
 from leadline.domain.opportunities import Opportunity
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
 from leadline.persistence.bulk_rows import Processed, insert_rows, select_rows
-from leadline.persistence.mapping import column_values, insert_many, to_domain
+from leadline.persistence.mapping import column_values, insert_many, to_domain_many
 from leadline.persistence.repositories_base import (
     RecordRepository,
     delete_referenced,
@@ -43,11 +43,14 @@ _PRODUCT_FIELDS = tuple(f.name for f in fields(ProductInterest))
 _INSERT_STATUS_CHANGE = insert(LeadStatusChangeRow.__table__)
 
 
-def _products_of(lead_ids: list[int]) -> Select[Any]:
-    """The product lines of leads: the lead, then the fields of ``ProductInterest`` in order."""
+def _products_of() -> Select[Any]:
+    """The product lines of leads (``lead_ids``): the lead, then the fields of ``ProductInterest``."""
     row = LeadProductInterestRow
     return (select(row.lead_id, *(getattr(row, name) for name in _PRODUCT_FIELDS))
-            .where(row.lead_id.in_(lead_ids)).order_by(row.lead_id, row.position))
+            .where(row.lead_id.in_(bindparam("lead_ids", expanding=True))).order_by(row.lead_id, row.position))
+
+
+_PRODUCTS_OF = _products_of()
 
 
 class LeadRepository(RecordRepository[Lead]):
@@ -104,7 +107,7 @@ class LeadRepository(RecordRepository[Lead]):
     def products_of(self, lead_ids: list[int]) -> dict[int, list[ProductInterest]]:
         result: dict[int, list[ProductInterest]] = {lid: [] for lid in lead_ids}
         if lead_ids:
-            for lead_id, *values in select_rows(self.session, _products_of(lead_ids)):
+            for lead_id, *values in select_rows(self.session, _PRODUCTS_OF, {"lead_ids": lead_ids}):
                 result[lead_id].append(ProductInterest(*values))
         return result
 
@@ -114,7 +117,7 @@ class LeadRepository(RecordRepository[Lead]):
         if visible_owner_ids is not None:
             statement = statement.where(LeadRow.owner_id.in_(list(visible_owner_ids)))
         statement = paginate(statement, LeadRow, page)
-        leads = [to_domain(Lead, r) for r in self.session.execute(statement)]
+        leads = to_domain_many(Lead, self.session.execute(statement))
         products = self.products_of([lead.id for lead in leads]) if leads else {}
         for lead in leads:
             lead.products = products[lead.id]
@@ -208,7 +211,7 @@ class AccountRepository(RecordRepository[Account]):
         columns = [AccountRow.name, AccountRow.domain]
         statement = record_filters(select(AccountRow.__table__), AccountRow, query, columns)
         rows = self.session.execute(paginate(statement, AccountRow, page))
-        return [to_domain(Account, r) for r in rows]
+        return to_domain_many(Account, rows)
 
     def parent_of(self, account_id: int) -> int | None:
         return self.session.scalar(select(AccountRow.parent_id).where(AccountRow.id == account_id))
@@ -222,7 +225,7 @@ class ContactRepository(RecordRepository[Contact]):
         columns = [ContactRow.last_name, ContactRow.first_name, ContactRow.email]
         statement = record_filters(select(ContactRow.__table__), ContactRow, query, columns)
         rows = self.session.execute(paginate(statement, ContactRow, page))
-        return [to_domain(Contact, r) for r in rows]
+        return to_domain_many(Contact, rows)
 
 
 class OpportunityRepository(RecordRepository[Opportunity]):
@@ -231,7 +234,4 @@ class OpportunityRepository(RecordRepository[Opportunity]):
 
     def list(self, query: RecordQuery, page: Page) -> list[Opportunity]:
         statement = record_filters(select(OpportunityRow.__table__), OpportunityRow, query, [OpportunityRow.name])
-        return [
-            to_domain(Opportunity, r)
-            for r in self.session.execute(paginate(statement, OpportunityRow, page))
-        ]
+        return to_domain_many(Opportunity, self.session.execute(paginate(statement, OpportunityRow, page)))
