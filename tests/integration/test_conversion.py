@@ -1,18 +1,13 @@
 """Lead conversion on SQLite and PostgreSQL: the matrix of choices, filling only empty fields,
-custom field mappings, activities, idempotent retries, concurrency, bulk, undo, further
-opportunities and nurturing."""
+custom field mappings, activities, idempotent retries, concurrency, undo, further opportunities
+and nurturing. Bulk conversion: test_conversion_bulk.py."""
 
 from __future__ import annotations
 
-import json
-import re
 import threading
-from typing import Any
 
 import pytest
-from sqlalchemy import text
 
-from leadline.domain.conversion import ConversionOptions
 from leadline.domain.errors import (
     ConflictError,
     CriteriaNotMetError,
@@ -24,27 +19,12 @@ from leadline.domain.errors import (
 )
 from leadline.services import activities, conversion, leads, records, users
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_bulk import convert_leads, preview_conversion
+from leadline.services.conversion_bulk import preview_conversion
 from leadline.services.conversion_undo import add_lead_opportunity, undo_conversion
 from leadline.services.opportunity_parts import create_product, list_contact_roles, list_line_items
 from leadline.services.sales_configuration import add_custom_field
 from leadline.services.workflow_configuration import add_field_mapping
-
-SALE = {"budget_amount": "12000", "purchase_timeframe": "2026-06-30"}
-WIDGET = {"product": "Widget", "quantity": "3", "estimated_unit_price": "1000"}
-GADGET = {"product": "Gadget", "quantity": "2", "estimated_unit_price": "500"}
-
-
-def new_lead(ctx: ServiceContext, actor: int, *, products: list[dict[str, str]] | None = None,
-             **values: Any) -> int:
-    fields = {"first_name": "Grace", "last_name": "Hopper", "company": "Navy Computing",
-              "email": "grace@navy.example", "website": "navy.example", "city": "Arlington", **SALE, **values}
-    return leads.create_lead(ctx, actor, fields, products=[WIDGET] if products is None else products).lead.id
-
-
-def counts(ctx: ServiceContext) -> tuple[int, int, int]:
-    with ctx.uow_factory(read_only=True) as uow:
-        return uow.accounts.count(), uow.contacts.count(), uow.opportunities.count()
+from tests.integration.conversion_support import GADGET, SALE, WIDGET, counts, new_lead
 
 
 @pytest.fixture
@@ -232,30 +212,6 @@ def test_two_conversions_of_one_lead_at_once_make_one_conversion(ctx: ServiceCon
     assert counts(ctx) == (before[0] + 1, before[1] + 1, before[2] + 1)
 
 
-def test_bulk_conversion_reports_each_lead_and_skips_an_invalid_one(ctx: ServiceContext, admin_id: int) -> None:
-    good = [new_lead(ctx, admin_id, email=f"p{n}@navy.example") for n in range(3)]
-    bad = new_lead(ctx, admin_id, products=[])  # misses the opportunity criteria
-    ids = [good[0], bad, good[1], 424242, good[2]]
-    outcome = convert_leads(ctx, admin_id, ids, ConversionOptions())
-    assert outcome.committed and outcome.converted == 3
-    assert [(i.lead_id, i.ok, i.code) for i in outcome.items] == [
-        (good[0], True, None), (bad, False, "CRITERIA_NOT_MET"), (good[1], True, None), (424242, False, "NOT_FOUND"),
-        (good[2], True, None)]
-    assert counts(ctx) == (3, 3, 3)
-    assert not leads.get_lead(ctx, admin_id, bad).lead.is_converted()
-
-
-def test_an_all_or_nothing_bulk_conversion_with_an_invalid_lead_converts_none(
-        ctx: ServiceContext, admin_id: int) -> None:
-    good = [new_lead(ctx, admin_id, email=f"p{n}@navy.example") for n in range(2)]
-    bad = new_lead(ctx, admin_id, products=[])
-    outcome = convert_leads(ctx, admin_id, [good[0], bad, good[1]], ConversionOptions(), all_or_nothing=True)
-    assert not outcome.committed and outcome.converted == 0
-    assert [(i.lead_id, i.code) for i in outcome.items] == [(good[0], "ROLLED_BACK"), (bad, "CRITERIA_NOT_MET")]
-    assert counts(ctx) == (0, 0, 0)
-    assert not any(leads.get_lead(ctx, admin_id, i).lead.is_converted() for i in good)
-
-
 def test_undo_removes_what_the_conversion_made_and_restores_the_rest(ctx: ServiceContext, admin_id: int) -> None:
     account = records.create_account(ctx, admin_id, {"name": "Navy Computing"}).id
     existing_deal = records.create_opportunity(ctx, admin_id, {"account_id": account, "name": "Existing"}).id
@@ -378,8 +334,6 @@ def test_attaching_an_opportunity_of_another_account_is_refused(ctx: ServiceCont
         conversion.convert_lead(ctx, admin_id, new_lead(ctx, admin_id), opportunity="sideways")
 
 
-
-
 def test_a_split_opportunity_whose_line_was_skipped_does_not_take_the_whole_budget(
         ctx: ServiceContext, admin_id: int, catalogue: None) -> None:
     lead_id = new_lead(ctx, admin_id, products=[WIDGET, {"product": "Unobtainium"}])
@@ -403,138 +357,3 @@ def test_a_peer_who_may_only_read_a_converted_lead_cannot_add_an_opportunity_to_
     with pytest.raises(PermissionDeniedError):
         add_lead_opportunity(ctx, peer, lead_id)
     assert counts(ctx) == before
-
-
-# Bulk conversion writes in batches (services/conversion_batch.py); these prove it writes what
-# converting each lead alone writes, and that a failed batch write loses nothing.
-
-_ID = re.compile(r"\d{12,}")  # record ids are 63-bit numbers made at the time: masked to compare
-
-
-def _masked(value: Any) -> Any:
-    def mask(item: Any) -> Any:
-        if isinstance(item, dict):
-            return {mask(k): mask(v) for k, v in item.items()}
-        if isinstance(item, list):
-            return [mask(v) for v in item]
-        if isinstance(item, int) and not isinstance(item, bool) and item >= 10 ** 12:
-            return "#"
-        return _ID.sub("#", item) if isinstance(item, str) else item
-
-    return mask(json.loads(json.dumps(value, default=str)))
-
-
-def _written_for(ctx: ServiceContext, lead_id: int) -> dict[str, Any]:
-    """Everything a conversion of ``lead_id`` wrote, as stored, ids masked."""
-    from leadline.domain.custom_fields import RecordType
-
-    with ctx.uow_factory(read_only=True) as uow:
-        lead = uow.leads.get(lead_id)
-        assert lead is not None and lead.converted_opportunity_id is not None
-        deal = lead.converted_opportunity_id
-        records = {"lead": lead_id, "account": lead.converted_account_id, "contact": lead.converted_contact_id,
-                   "opportunity": deal}
-        return _masked({
-            "lead": [lead.status_id, lead.converted_at, lead.version, lead.updated_at],
-            "records": [repr(uow.accounts.get(records["account"])), repr(uow.contacts.get(records["contact"])),
-                        repr(uow.opportunities.get(deal))],
-            "audit": {kind: [tuple(row) for row in uow.session.execute(text(
-                "SELECT action, actor_id, at, changes FROM audit_events WHERE record_type = :kind AND record_id = :id"
-                " ORDER BY at, id"), {"kind": RecordType(kind).value, "id": record_id})]
-                for kind, record_id in records.items()},  # the JSON as stored
-            "status changes": uow.leads.status_changes(lead_id),
-            "stage changes": uow.stage_history.for_opportunity(deal),
-            "roles": uow.products.contact_roles(deal),
-            "line items": [repr(item) for item in uow.products.line_items(deal)],
-            "conversion": uow.conversions.latest(lead_id),
-        })
-
-
-def test_a_bulk_conversion_writes_what_converting_each_lead_alone_writes(
-        ctx: ServiceContext, admin_id: int, catalogue: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    from leadline.services import conversion_bulk
-
-    runs, run = [], conversion_bulk._convert
-
-    def recorded(*args: Any, **kwargs: Any) -> Any:
-        runs.append(kwargs)
-        return run(*args, **kwargs)
-
-    monkeypatch.setattr(conversion_bulk, "_convert", recorded)
-    users.add_user(ctx, admin_id, name="Rep", email="rep@example.com", role="rep")
-    kinds = [{"products": [WIDGET, GADGET]}, {"products": [WIDGET, {"product": "Unobtainium"}]},
-             {"owner": "rep@example.com", "company": "Ünïcode \"Quoted\" Ltd", "website": None},
-             {"products": [{"product": "Gadget", "quantity": "1"}], "rating": "hot"}]
-    given = [[new_lead(ctx, admin_id, email=f"p{n}@navy.example", **values) for n, values in enumerate(kinds)]
-             for _ in range(2)]
-    outcome = convert_leads(ctx, admin_id, given[0], ConversionOptions(), all_or_nothing=True)
-    alone = [conversion.convert_lead(ctx, admin_id, lead_id) for lead_id in given[1]]
-    assert runs == [{"batched": True}]  # written in a batch, not started again lead by lead
-    assert outcome.committed and [_masked(i.result) for i in outcome.items] == [_masked(r) for r in alone]
-    for batched, single in zip(*given, strict=True):
-        assert _written_for(ctx, batched) == _written_for(ctx, single)
-
-
-@pytest.mark.parametrize("all_or_nothing", [False, True])
-def test_a_bulk_conversion_whose_batch_cannot_be_written_converts_each_lead_alone(
-        ctx: ServiceContext, admin_id: int, monkeypatch: pytest.MonkeyPatch, all_or_nothing: bool) -> None:
-    from sqlalchemy.exc import IntegrityError
-
-    from leadline.persistence import conversion_batch
-
-    good = [new_lead(ctx, admin_id, email=f"p{n}@navy.example") for n in range(3)]
-    bad = [] if all_or_nothing else [new_lead(ctx, admin_id, products=[])]  # misses the opportunity criteria
-    write, failures = conversion_batch.ConversionBatch._write, []
-
-    def written_then_broken(batch: Any) -> None:  # the rows reach the database, then a rule breaks
-        write(batch)
-        if not failures:
-            failures.append(1)
-            raise IntegrityError("INSERT ...", {}, Exception("a rule broke"))
-
-    monkeypatch.setattr(conversion_batch.ConversionBatch, "_write", written_then_broken)
-    outcome = convert_leads(ctx, admin_id, [good[0], good[1], *bad, good[2]], ConversionOptions(),
-                            all_or_nothing=all_or_nothing)
-    assert failures and outcome.committed
-    assert [i.code for i in outcome.items] == [None, None, *(["CRITERIA_NOT_MET"] if bad else []), None]
-    assert counts(ctx) == (3, 3, 3)
-    assert all(leads.get_lead(ctx, admin_id, i).lead.is_converted() for i in good)
-
-
-def test_new_records_are_audited_alike_one_at_a_time_and_rendered_together() -> None:
-    from datetime import UTC, date, datetime, timedelta, timezone
-    from decimal import Decimal
-
-    from leadline.domain.accounts import Account
-    from leadline.domain.opportunities import ForecastCategory, Opportunity, Outcome
-    from leadline.persistence.conversion_batch import ConversionBatch
-    from leadline.services.access import audit_created, fields_of
-    from leadline.services.conversion_audit import CreatedChanges
-
-    moment = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-    records: list[Any] = [
-        Account(1, "Ünïcode \"Quoted\" \\ Ltd\n", moment, moment, number_of_employees=0),
-        Account(2, "Plain", moment.astimezone(timezone(timedelta(hours=2))), moment, website="x.example"),
-        Opportunity(3, 1, "Deal", 7, 10, ForecastCategory.PIPELINE, moment, moment, amount=Decimal("-0.00"),
-                    close_date=date(2026, 6, 30), outcome=Outcome.OPEN, probability_overridden=True),
-        Opportunity(4, 2, "Deal \u2028 two", 7, 0, ForecastCategory.PIPELINE, moment, moment, amount=Decimal("12.50")),
-    ]
-
-    class Audit:
-        def __init__(self) -> None:
-            self.recorded: list[Any] = []
-
-        def record(self, *event: Any) -> None:
-            self.recorded.append(event[-1])
-
-    class Uow:
-        audit = Audit()
-
-    for record in records:
-        audit_created(Uow, "record", record.id, None, moment, fields_of(record))
-    batch = ConversionBatch(None)  # type: ignore[arg-type]
-    for record in records:
-        assert dict(CreatedChanges(record)) == Uow.audit.recorded[len(batch.audit)]
-        batch.add_audit("convert", "record", record.id, None, moment, CreatedChanges(record))
-    batch._render()
-    assert [row[-1] for row in batch.audit] == [json.dumps(changes) for changes in Uow.audit.recorded]

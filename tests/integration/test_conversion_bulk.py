@@ -1,0 +1,265 @@
+"""Bulk conversion on SQLite and PostgreSQL: a result per lead, all or nothing, written in
+batches with what converting each lead alone writes, and leads of one company attaching to the
+same existing account, contact and opportunity as they would one after another."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from leadline.domain.conversion import ConversionOptions, OpportunityChoice
+from leadline.services import conversion, leads, records, users
+from leadline.services.context import ServiceContext
+from leadline.services.conversion_bulk import convert_leads
+from leadline.services.opportunity_parts import create_product, list_contact_roles
+from leadline.services.sales_configuration import add_custom_field
+from leadline.services.workflow_configuration import add_field_mapping
+from tests.integration.conversion_support import (
+    GADGET,
+    WIDGET,
+    counts,
+    masked,
+    new_lead,
+    recorded_runs,
+    written_for,
+)
+
+
+@pytest.fixture
+def catalogue(ctx: ServiceContext, admin_id: int) -> None:
+    create_product(ctx, admin_id, name="Widget")
+    create_product(ctx, admin_id, name="Gadget")
+
+
+def test_bulk_conversion_reports_each_lead_and_skips_an_invalid_one(ctx: ServiceContext, admin_id: int) -> None:
+    good = [new_lead(ctx, admin_id, email=f"p{n}@navy.example") for n in range(3)]
+    bad = new_lead(ctx, admin_id, products=[])  # misses the opportunity criteria
+    ids = [good[0], bad, good[1], 424242, good[2]]
+    outcome = convert_leads(ctx, admin_id, ids, ConversionOptions())
+    assert outcome.committed and outcome.converted == 3
+    assert [(i.lead_id, i.ok, i.code) for i in outcome.items] == [
+        (good[0], True, None), (bad, False, "CRITERIA_NOT_MET"), (good[1], True, None), (424242, False, "NOT_FOUND"),
+        (good[2], True, None)]
+    assert counts(ctx) == (3, 3, 3)
+    assert not leads.get_lead(ctx, admin_id, bad).lead.is_converted()
+
+
+def test_an_all_or_nothing_bulk_conversion_with_an_invalid_lead_converts_none(
+        ctx: ServiceContext, admin_id: int) -> None:
+    good = [new_lead(ctx, admin_id, email=f"p{n}@navy.example") for n in range(2)]
+    bad = new_lead(ctx, admin_id, products=[])
+    outcome = convert_leads(ctx, admin_id, [good[0], bad, good[1]], ConversionOptions(), all_or_nothing=True)
+    assert not outcome.committed and outcome.converted == 0
+    assert [(i.lead_id, i.code) for i in outcome.items] == [(good[0], "ROLLED_BACK"), (bad, "CRITERIA_NOT_MET")]
+    assert counts(ctx) == (0, 0, 0)
+    assert not any(leads.get_lead(ctx, admin_id, i).lead.is_converted() for i in good)
+
+
+
+def test_a_bulk_conversion_writes_what_converting_each_lead_alone_writes(
+        ctx: ServiceContext, admin_id: int, catalogue: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = recorded_runs(monkeypatch)
+    users.add_user(ctx, admin_id, name="Rep", email="rep@example.com", role="rep")
+    kinds = [{"products": [WIDGET, GADGET]}, {"products": [WIDGET, {"product": "Unobtainium"}]},
+             {"owner": "rep@example.com", "company": "Ünïcode \"Quoted\" Ltd", "website": None},
+             {"products": [{"product": "Gadget", "quantity": "1"}], "rating": "hot"}]
+    given = [[new_lead(ctx, admin_id, email=f"p{n}@navy.example", **values) for n, values in enumerate(kinds)]
+             for _ in range(2)]
+    outcome = convert_leads(ctx, admin_id, given[0], ConversionOptions(), all_or_nothing=True)
+    alone = [conversion.convert_lead(ctx, admin_id, lead_id) for lead_id in given[1]]
+    assert runs == [{"batched": True}]  # written in a batch, not started again lead by lead
+    assert outcome.committed and [masked(i.result) for i in outcome.items] == [masked(r) for r in alone]
+    for batched, single in zip(*given, strict=True):
+        assert written_for(ctx, batched) == written_for(ctx, single)
+
+
+@pytest.mark.parametrize("all_or_nothing", [False, True])
+def test_a_bulk_conversion_whose_batch_cannot_be_written_converts_each_lead_alone(
+        ctx: ServiceContext, admin_id: int, monkeypatch: pytest.MonkeyPatch, all_or_nothing: bool) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from leadline.persistence import conversion_batch
+
+    good = [new_lead(ctx, admin_id, email=f"p{n}@navy.example") for n in range(3)]
+    bad = [] if all_or_nothing else [new_lead(ctx, admin_id, products=[])]  # misses the opportunity criteria
+    write, failures = conversion_batch.ConversionBatch._write, []
+
+    def written_then_broken(batch: Any) -> None:  # the rows reach the database, then a rule breaks
+        write(batch)
+        if not failures:
+            failures.append(1)
+            raise IntegrityError("INSERT ...", {}, Exception("a rule broke"))
+
+    monkeypatch.setattr(conversion_batch.ConversionBatch, "_write", written_then_broken)
+    outcome = convert_leads(ctx, admin_id, [good[0], good[1], *bad, good[2]], ConversionOptions(),
+                            all_or_nothing=all_or_nothing)
+    assert failures and outcome.committed
+    assert [i.code for i in outcome.items] == [None, None, *(["CRITERIA_NOT_MET"] if bad else []), None]
+    assert counts(ctx) == (3, 3, 3)
+    assert all(leads.get_lead(ctx, admin_id, i).lead.is_converted() for i in good)
+
+
+def test_new_records_are_audited_alike_one_at_a_time_and_rendered_together() -> None:
+    from datetime import UTC, date, datetime, timedelta, timezone
+    from decimal import Decimal
+
+    from leadline.domain.accounts import Account
+    from leadline.domain.opportunities import ForecastCategory, Opportunity, Outcome
+    from leadline.persistence.conversion_batch import ConversionBatch
+    from leadline.services.access import audit_created, fields_of
+    from leadline.services.conversion_audit import CreatedChanges
+
+    moment = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    records: list[Any] = [
+        Account(1, "Ünïcode \"Quoted\" \\ Ltd\n", moment, moment, number_of_employees=0),
+        Account(2, "Plain", moment.astimezone(timezone(timedelta(hours=2))), moment, website="x.example"),
+        Opportunity(3, 1, "Deal", 7, 10, ForecastCategory.PIPELINE, moment, moment, amount=Decimal("-0.00"),
+                    close_date=date(2026, 6, 30), outcome=Outcome.OPEN, probability_overridden=True),
+        Opportunity(4, 2, "Deal \u2028 two", 7, 0, ForecastCategory.PIPELINE, moment, moment, amount=Decimal("12.50")),
+    ]
+
+    class Audit:
+        def __init__(self) -> None:
+            self.recorded: list[Any] = []
+
+        def record(self, *event: Any) -> None:
+            self.recorded.append(event[-1])
+
+    class Uow:
+        audit = Audit()
+
+    for record in records:
+        audit_created(Uow, "record", record.id, None, moment, fields_of(record))
+    batch = ConversionBatch(None)  # type: ignore[arg-type]
+    for record in records:
+        assert dict(CreatedChanges(record)) == Uow.audit.recorded[len(batch.audit)]
+        batch.add_audit("convert", "record", record.id, None, moment, CreatedChanges(record))
+    batch._render()
+    assert [row[-1] for row in batch.audit] == [json.dumps(changes) for changes in Uow.audit.recorded]
+
+
+# Leads of one company converted in one call into the same existing records: each lead must see
+# what the leads before it filled and made, exactly as converting them one after another.
+
+
+@dataclass
+class Company:
+    """An existing account with a contact and an open opportunity, and three leads of it."""
+
+    account: int
+    contact: int
+    deal: int
+    leads: list[int]
+
+
+#: how the leads of a bulk call join the company's records
+SHAPES = {
+    "account": lambda c: ConversionOptions(account_id=c.account, opportunity=OpportunityChoice.NONE),
+    "contact": lambda c: ConversionOptions(contact_id=c.contact, opportunity=OpportunityChoice.NONE),
+    "opportunity": lambda c: ConversionOptions(account_id=c.account, contact_id=c.contact,
+                                               opportunity=OpportunityChoice.ATTACH, opportunity_id=c.deal),
+    "opportunity, contact by e-mail": lambda c: ConversionOptions(account_id=c.account, opportunity_id=c.deal,
+                                                                  opportunity=OpportunityChoice.ATTACH),
+}
+
+
+def mapped_custom_fields(ctx: ServiceContext, admin_id: int) -> None:
+    add_custom_field(ctx, admin_id, "lead", "po_number", "PO", "text")
+    add_custom_field(ctx, admin_id, "account", "po_note", "PO", "text")
+    add_custom_field(ctx, admin_id, "lead", "seats", "Seats", "number")
+    add_custom_field(ctx, admin_id, "contact", "seats_note", "Seats", "text")
+    add_field_mapping(ctx, admin_id, "lead.po_number", "account.po_note")
+    add_field_mapping(ctx, admin_id, "lead.seats", "contact.seats_note")
+
+
+def company(ctx: ServiceContext, admin_id: int, *, same_email: bool = False) -> Company:
+    """The records start with empty fields: the first lead fills some, the second others (and a
+    custom value on the account), the third finds everything already filled."""
+    account = records.create_account(ctx, admin_id, {"name": "Navy Computing Inc."}).id
+    contact = records.create_contact(ctx, admin_id, {"account_id": account, "last_name": "Hopper"}).id
+    deal = records.create_opportunity(ctx, admin_id, {"account_id": account, "name": "Open deal"}).id
+    given = [({}, {"seats": "10"}),
+             ({"title": "Rear Admiral", "industry": "Defence", "phone": "+1 202 555 0100"},
+              {"po_number": "PO-1", "seats": "20"}),
+             ({"title": "Captain", "industry": "Shipping", "phone": "+1 202 555 0199"}, {"po_number": "PO-2"})]
+    ids = [new_lead(ctx, admin_id, email="grace@navy.example" if same_email else f"p{n}@navy.example",
+                    custom=custom, **values) for n, (values, custom) in enumerate(given)]
+    return Company(account, contact, deal, ids)
+
+
+@pytest.mark.parametrize("all_or_nothing", [False, True], ids=["partial", "all or nothing"])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_leads_of_one_company_join_the_same_records_in_one_call_as_one_after_another(
+        ctx: ServiceContext, admin_id: int, shape: str, all_or_nothing: bool) -> None:
+    # given the same company twice, and custom lead fields mapped to the account and the contact
+    mapped_custom_fields(ctx, admin_id)
+    in_bulk, one_by_one = (company(ctx, admin_id, same_email="e-mail" in shape) for _ in range(2))
+
+    # when one converts its leads in one bulk call and the other one lead after another
+    outcome = convert_leads(ctx, admin_id, in_bulk.leads, SHAPES[shape](in_bulk), all_or_nothing=all_or_nothing)
+    alone = [conversion.convert_lead(ctx, admin_id, i, SHAPES[shape](one_by_one)) for i in one_by_one.leads]
+
+    # then the call succeeds with the same results, and wrote the same rows byte for byte
+    assert outcome.committed and [(i.ok, i.code) for i in outcome.items] == [(True, None)] * 3
+    assert [masked(i.result) for i in outcome.items] == [masked(r) for r in alone]
+    assert [written_for(ctx, i) for i in in_bulk.leads] == [written_for(ctx, i) for i in one_by_one.leads]
+    # (and one after another means: fill only what is still empty, the second seeing the first's)
+    filled = [[f for f in r.filled if f.startswith("account.")] for r in alone]
+    assert "account.industry" in filled[1] and "account.custom.po_note" in filled[1] and filled[2] == []
+    account = records.get_record(ctx, admin_id, "account", in_bulk.account)
+    assert (account.industry, account.version) == ("Defence", 3)  # filled by the first two leads
+    if shape.startswith("opportunity"):
+        roles = list_contact_roles(ctx, admin_id, in_bulk.deal)
+        assert [r["contact_id"] for r in roles] == [outcome.items[0].result.contact_id]  # type: ignore[union-attr]
+
+
+def test_an_all_or_nothing_call_failing_on_its_last_lead_leaves_the_shared_records_as_they_were(
+        ctx: ServiceContext, admin_id: int) -> None:
+    mapped_custom_fields(ctx, admin_id)
+    given = company(ctx, admin_id)
+    conversion.convert_lead(ctx, admin_id, given.leads[2], opportunity="none")  # converted before the call
+    before = _company_records(ctx, admin_id, given)
+
+    outcome = convert_leads(ctx, admin_id, given.leads, SHAPES["opportunity"](given), all_or_nothing=True)
+
+    assert not outcome.committed
+    assert [(i.lead_id, i.code) for i in outcome.items] == [
+        (given.leads[0], "ROLLED_BACK"), (given.leads[1], "ROLLED_BACK"), (given.leads[2], "LEAD_ALREADY_CONVERTED")]
+    assert outcome.items[2].message == f"lead: lead {given.leads[2]} was already converted"
+    assert _company_records(ctx, admin_id, given) == before
+    assert not any(leads.get_lead(ctx, admin_id, i).lead.is_converted() for i in given.leads[:2])
+
+
+@pytest.mark.parametrize("all_or_nothing", [False, True], ids=["partial", "all or nothing"])
+def test_a_lead_whose_rows_break_a_stored_rule_gets_the_conflict_not_the_commit_of_the_call(
+        ctx: ServiceContext, admin_id: int, monkeypatch: pytest.MonkeyPatch, all_or_nothing: bool) -> None:
+    from leadline.persistence.repositories_sales import ProductRepository
+
+    mapped_custom_fields(ctx, admin_id)
+    given = company(ctx, admin_id)
+    before = _company_records(ctx, admin_id, given)
+    # a conversion blind to the contact roles stored: each lead adds the role the first one added
+    monkeypatch.setattr(ProductRepository, "contact_roles", lambda self, opportunity_id: [])
+
+    outcome = convert_leads(ctx, admin_id, given.leads, SHAPES["opportunity"](given), all_or_nothing=all_or_nothing)
+    monkeypatch.undo()
+
+    codes = [i.code for i in outcome.items]
+    assert codes == ([None, "CONFLICT", "CONFLICT"] if not all_or_nothing else ["ROLLED_BACK", "CONFLICT"])
+    assert all("conflicts with stored data" in (i.message or "") for i in outcome.items[1:])
+    assert outcome.committed is not all_or_nothing
+    converted = [leads.get_lead(ctx, admin_id, i).lead.is_converted() for i in given.leads]
+    assert converted == [not all_or_nothing, False, False]
+    if all_or_nothing:
+        assert _company_records(ctx, admin_id, given) == before
+    else:
+        assert len(list_contact_roles(ctx, admin_id, given.deal)) == 1
+
+
+def _company_records(ctx: ServiceContext, admin_id: int, given: Company) -> list[Any]:
+    return [json.dumps(masked(repr(records.get_record(ctx, admin_id, kind, record_id))))
+            for kind, record_id in (("account", given.account), ("contact", given.contact),
+                                    ("opportunity", given.deal))] + [list_contact_roles(ctx, admin_id, given.deal)]
