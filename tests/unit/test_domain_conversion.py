@@ -27,8 +27,17 @@ from leadline.domain.custom_fields import CustomFieldType, RecordType
 from leadline.domain.errors import ConfigurationError, InvalidStatusError, UndoRefusedError, ValidationError
 from leadline.domain.leads import Lead, ProductInterest
 from leadline.domain.opportunities import Opportunity
+from leadline.domain.reasons import Reason, ReasonKind
 from leadline.domain.statuses import StatusKind
-from tests.unit.builders import NOW, make_definition, make_lead, make_status, make_statuses, raises_error
+from tests.unit.builders import (
+    NOW,
+    make_definition,
+    make_lead,
+    make_status,
+    make_statuses,
+    raises_error,
+    status_of_kind,
+)
 
 
 def names(record_type):
@@ -163,14 +172,42 @@ def test_an_undo_with_blockers_is_refused_with_every_reason():
     assert len(error.value.details) == 2
 
 
+BAD_TIMING = Reason(7, ReasonKind.LEAD_UNQUALIFIED, "Bad timing", 1)
+
+
 def test_a_disqualified_lead_kept_for_nurturing_is_converted_without_an_opportunity():
     statuses = make_statuses()
     unqualified = next(s for s in statuses if s.kind is StatusKind.UNQUALIFIED)
     lead = make_lead()
     with raises_error(InvalidStatusError, code="INVALID_STATUS", field="status"):
-        lead.mark_converted(unqualified, NOW, 1, 2, 3)
-    lead.mark_converted(unqualified, NOW, 1, 2, None)
-    assert lead.is_converted() and lead.status_id == unqualified.id
+        lead.mark_converted(unqualified, NOW, 1, 2, 3, BAD_TIMING)
+    lead.mark_converted(unqualified, NOW, 1, 2, None, BAD_TIMING)
+    assert lead.is_converted() and (lead.status_id, lead.unqualified_reason_id) == (unqualified.id, 7)
+
+
+@pytest.mark.parametrize("reason", [None, Reason(8, ReasonKind.OPPORTUNITY_LOST, "Price", 1),
+                                    Reason(9, ReasonKind.LEAD_UNQUALIFIED, "Retired", 2, is_active=False)],
+                         ids=["no reason", "a reason of another list", "a retired reason"])
+def test_a_lead_kept_for_nurturing_needs_an_active_unqualified_reason_as_any_disqualified_lead(reason):
+    unqualified = status_of_kind(make_statuses(), StatusKind.UNQUALIFIED)
+    lead = make_lead()
+    with raises_error(InvalidStatusError, code="INVALID_STATUS", field="nurture_reason"):
+        lead.mark_converted(unqualified, NOW, 1, 2, None, reason)
+    assert not lead.is_converted() and lead.unqualified_reason_id is None
+
+
+def test_a_converted_lead_is_no_longer_unqualified_and_reverting_gives_its_reason_back():
+    # given a disqualified lead
+    statuses = make_statuses()
+    unqualified, converted = (status_of_kind(statuses, kind) for kind in (StatusKind.UNQUALIFIED,
+                                                                          StatusKind.CONVERTED))
+    lead = make_lead(status_id=unqualified.id, unqualified_reason_id=7)
+    # when it is converted after all, then reverted
+    lead.mark_converted(converted, NOW, 1, 2, 3)
+    assert (lead.status_id, lead.unqualified_reason_id) == (converted.id, None)
+    lead.revert_conversion(unqualified.id, 7, NOW)
+    # then it is disqualified for the same reason again
+    assert (lead.status_id, lead.unqualified_reason_id, lead.is_converted()) == (unqualified.id, 7, False)
 
 
 def test_reverting_a_conversion_makes_the_lead_editable_in_its_previous_status():

@@ -31,6 +31,7 @@ from leadline.domain.errors import (
     ValidationError,
 )
 from leadline.domain.money import Money, parse_amount, parse_currency
+from leadline.domain.reasons import Reason, ReasonKind
 from leadline.domain.statuses import LeadStatus, StatusKind
 
 
@@ -153,12 +154,15 @@ class Lead:
         return not self.is_converted()
 
     def mark_converted(
-        self, status: LeadStatus, at: datetime, account_id: int, contact_id: int, opportunity_id: int | None
+        self, status: LeadStatus, at: datetime, account_id: int, contact_id: int, opportunity_id: int | None,
+        reason: Reason | None = None,
     ) -> None:
         """Record the conversion: the status, the lineage, and from now on read-only.
 
         The status is an active converted status, or an unqualified one when a disqualified lead
-        is kept as a contact for nurturing (then no opportunity may come of it).
+        is kept as a contact for nurturing: then no opportunity may come of it and ``reason``,
+        an active unqualified reason, is needed, as for any move to an unqualified status. A
+        lead converted otherwise is no longer unqualified: its unqualified reason is cleared.
         """
         if self.is_converted():
             raise LeadAlreadyConvertedError(f"lead {self.id} was already converted", field="lead")
@@ -167,6 +171,10 @@ class Lead:
             raise InvalidStatusError(f"status {status.label!r} is not an active converted status", field="status")
         if nurture and opportunity_id is not None:
             raise InvalidStatusError("a disqualified lead kept for nurturing yields no opportunity", field="status")
+        if nurture and (reason is None or reason.kind is not ReasonKind.LEAD_UNQUALIFIED or not reason.is_active):
+            raise InvalidStatusError("a lead kept for nurturing needs an active unqualified reason",
+                                     field="nurture_reason")
+        self.unqualified_reason_id = reason.id if nurture and reason is not None else None
         self.status_id = status.id
         self.converted_at = at
         self.converted_account_id = account_id

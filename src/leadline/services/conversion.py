@@ -47,6 +47,7 @@ from leadline.services.users import resolve_user
 
 # worked out once per configuration
 _statuses = Derived(lambda config: {s.id: s for s in config.statuses})
+_reasons = Derived(lambda config: {r.id: r.label for r in config.reasons})
 _lead_fields = Derived(lambda config: config.custom_fields_of(RecordType.LEAD))
 
 
@@ -214,26 +215,33 @@ def _move_activities(run: Conversion, contact: Contact, opportunities: Sequence[
 
 
 def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: ConversionOptions) -> None:
+    """Mark the lead converted, with its status history and audit as ``move_status`` writes them
+    for a status change (the unqualified reason of a lead kept for nurturing, or the one a
+    converted lead no longer has), and store the conversion."""
     lead, uow, now, result = run.lead, run.uow, run.now, run.result
-    statuses = _statuses(run.ctx.config(uow))
+    config = run.ctx.config(uow)
+    statuses = _statuses(config)
     old_status = statuses[lead.status_id].label if lead.status_id in statuses else str(lead.status_id)
-    old_status_id = lead.status_id
-    lead.mark_converted(status, now, result.account_id, result.contact_id, result.opportunity_id)
-    lead.unqualified_reason_id = nurture_reason.id if nurture_reason else lead.unqualified_reason_id
+    old_status_id, old_reason_id = lead.status_id, lead.unqualified_reason_id
+    lead.mark_converted(status, now, result.account_id, result.contact_id, result.opportunity_id, nurture_reason)
     uow.leads.save(lead)
     uow.leads.record_status_change(lead.id, old_status_id, status.id, run.viewer.id, now,
-                                   reason_id=nurture_reason.id if nurture_reason else None,
-                                   note=result.override_reason)
-    changes = changes_between({"status": old_status, "converted_at": None, "converted_account_id": None,
-                               "converted_contact_id": None, "converted_opportunity_id": None},
-                              {"status": status.label, "converted_at": now, "converted_account_id": result.account_id,
-                               "converted_contact_id": result.contact_id,
-                               "converted_opportunity_id": result.opportunity_id})
+                                   reason_id=lead.unqualified_reason_id, note=result.override_reason)
+    before = {"status": old_status, "unqualified_reason": _reason_label(config, old_reason_id), "converted_at": None,
+              "converted_account_id": None, "converted_contact_id": None, "converted_opportunity_id": None}
+    after = {"status": status.label, "unqualified_reason": _reason_label(config, lead.unqualified_reason_id),
+             "converted_at": now, "converted_account_id": result.account_id, "converted_contact_id": result.contact_id,
+             "converted_opportunity_id": result.opportunity_id}
+    changes = changes_between(before, after)
     if changes:
         uow.audit.record("convert", RecordType.LEAD.value, lead.id, run.viewer.id, now, changes)
     run.undo["lead_version"] = lead.version
     uow.conversions.add(run.new_id(), lead.id, run.viewer.id, now, options.idempotency_key,
                         fields_of(result), run.undo)  # stored as JSON at once: no deep copy needed
+
+
+def _reason_label(config: Any, reason_id: int | None) -> str | None:
+    return None if reason_id is None else _reasons(config).get(reason_id, str(reason_id))
 
 
 def lead_lineage(ctx: ServiceContext, actor_id: int, lead_id: int) -> dict[str, Any]:

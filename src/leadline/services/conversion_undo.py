@@ -18,6 +18,7 @@ from leadline.domain.conversion import ConversionResult, ensure_undoable
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import diff_fields, render_value
+from leadline.domain.leads import Lead
 from leadline.domain.security import Viewer
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
@@ -66,23 +67,13 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *,
         result = UndoResult(lead.id)
         _unlink(uow, undo, created, result)
         _restore_filled(uow, viewer.id, now, undo, result)
-        statuses = {s.id: s for s in ctx.config(uow).statuses}
-        converted_status_id = lead.status_id
-        lead.revert_conversion(undo["previous_status_id"], undo.get("previous_reason_id"), now)
-        uow.leads.save(lead)
-        uow.leads.record_status_change(lead.id, converted_status_id, lead.status_id, viewer.id, now,
-                                       note="conversion undone")
-        uow.audit.record_changes(diff_fields(
-            RecordType.LEAD, lead.id, {"status": _label(statuses, converted_status_id), "converted": True},
-            {"status": _label(statuses, lead.status_id), "converted": False}, actor_id=viewer.id, at=now),
-            action="undo_convert")
+        result.status = _revert_lead(ctx, uow, viewer, lead, undo, now)
         for record_type, record_id in sorted(created, key=lambda c: _REMOVAL_ORDER[c[0]]):
             uow.conversions.remove_record(record_type, record_id)
             uow.audit.record("undo_convert", record_type.value, record_id, viewer.id, now,
                              {"id": (str(record_id), None)})
             result.removed.append(f"{record_type.value} {record_id}")
         uow.conversions.mark_undone(conversion["id"], now, viewer.id)
-        result.status = _label(statuses, lead.status_id)
         uow.commit()
         return result
 
@@ -90,8 +81,28 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *,
 _REMOVAL_ORDER = {RecordType.OPPORTUNITY: 0, RecordType.CONTACT: 1, RecordType.ACCOUNT: 2}
 
 
-def _label(statuses: dict[int, Any], status_id: int) -> str:
-    return statuses[status_id].label if status_id in statuses else str(status_id)
+def _revert_lead(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, undo: dict[str, Any], now: Any) -> str:
+    """Return the lead to the status and unqualified reason it had, recorded in its status
+    history and audit as a status change records them; returns the status's label."""
+    config = ctx.config(uow)
+    statuses = {s.id: s.label for s in config.statuses}
+    reasons = {r.id: r.label for r in config.reasons}
+    converted_status_id, converted_reason_id = lead.status_id, lead.unqualified_reason_id
+    lead.revert_conversion(undo["previous_status_id"], undo.get("previous_reason_id"), now)
+    uow.leads.save(lead)
+    uow.leads.record_status_change(lead.id, converted_status_id, lead.status_id, viewer.id, now,
+                                   reason_id=lead.unqualified_reason_id, note="conversion undone")
+    uow.audit.record_changes(diff_fields(
+        RecordType.LEAD, lead.id,
+        {"status": _label(statuses, converted_status_id), "unqualified_reason": _label(reasons, converted_reason_id),
+         "converted": True},
+        {"status": _label(statuses, lead.status_id), "unqualified_reason": _label(reasons, lead.unqualified_reason_id),
+         "converted": False}, actor_id=viewer.id, at=now), action="undo_convert")
+    return _label(statuses, lead.status_id) or ""
+
+
+def _label(labels: dict[int, str], record_id: int | None) -> str | None:
+    return None if record_id is None else labels.get(record_id, str(record_id))
 
 
 def _blockers(uow: Any, viewer: Viewer, lead_id: int, created: Sequence[tuple[RecordType, int]],
