@@ -113,7 +113,11 @@ def test_a_retried_post_with_the_same_idempotency_key_creates_once(admin: Caller
     first = admin("POST", "/leads", json=body, headers={"Idempotency-Key": "abc-1"})
     again = admin("POST", "/leads", json=body, headers={"Idempotency-Key": "abc-1"})
     assert first.status_code == again.status_code == 201
-    assert first.json()["id"] == again.json()["id"] and again.headers["idempotent-replayed"] == "true"
+    assert first.json() == again.json() and again.headers["idempotent-replayed"] == "true"
+    # the replay names the same result as the first answer did
+    assert again.headers["etag"] == first.headers["etag"] == '"v1"'
+    assert again.headers["location"] == first.headers["location"] == f"/api/v1/leads/{first.json()['id']}"
+    assert again.headers["content-type"].startswith("application/json")
     other = admin("POST", "/leads", json={**body, "company": "Else"}, headers={"Idempotency-Key": "abc-1"})
     assert_problem(other, 422, "IDEMPOTENCY_KEY_REUSED")
     failed = admin("POST", "/leads", json={"company": "No name"}, headers={"Idempotency-Key": "abc-2"})

@@ -8,7 +8,6 @@ request gets 422; a request that failed releases its key so it can be retried.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +16,9 @@ from litestar import Request, Response
 
 from leadline.services import idempotency
 from leadline.services.context import ServiceContext
+
+#: Headers of the first response that a replay repeats: they name the result.
+REPLAYED_HEADERS = ("ETag", "Location")
 
 
 def idempotent(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext, actor_id: int,
@@ -27,9 +29,8 @@ def idempotent(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext
     fingerprint = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + body).hexdigest()
     replay = idempotency.begin(ctx, actor_id, key, fingerprint)
     if replay is not None:
-        status, content = replay
-        return Response(content=json.loads(content), status_code=status,
-                        headers={"Idempotent-Replayed": "true"})
+        return Response(content=replay.body.encode(), status_code=replay.status_code, media_type="application/json",
+                        headers={**replay.headers, "Idempotent-Replayed": "true"})
     try:
         response = run()
     except Exception:  # a failed request (named error or not) frees its key for a retry
@@ -37,7 +38,8 @@ def idempotent(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext
         raise
     content = response.content  # a handler may hand over its body already encoded
     encoded = content if isinstance(content, bytes) else msgspec.json.encode(content)
-    idempotency.finish(ctx, actor_id, key, sent_status(request, response), encoded.decode())
+    kept = {name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers}
+    idempotency.finish(ctx, actor_id, key, sent_status(request, response), encoded.decode(), kept)
     return response
 
 

@@ -140,11 +140,13 @@ class IdempotencyRepository:
         query = select(IdempotencyKeyRow).where(IdempotencyKeyRow.actor_id == actor_id, IdempotencyKeyRow.key == key)
         return self.session.scalar(query.execution_options(populate_existing=True))
 
-    def complete(self, actor_id: int, key: str, status_code: int, response: str) -> None:
+    def complete(self, actor_id: int, key: str, status_code: int, response: str,
+                 headers: Mapping[str, str] | None = None) -> None:
         self.session.execute(
             update(IdempotencyKeyRow)
             .where(IdempotencyKeyRow.actor_id == actor_id, IdempotencyKeyRow.key == key)
-            .values(status_code=status_code, response=response)
+            .values(status_code=status_code, response=response,
+                    response_headers=json.dumps(dict(headers)) if headers else None)
         )
 
     def release(self, actor_id: int, key: str) -> None:

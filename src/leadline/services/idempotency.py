@@ -4,6 +4,9 @@ after it (or ``abandon`` when it failed)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from leadline.domain.errors import ConflictError, ValidationError
@@ -22,9 +25,18 @@ class IdempotencyKeyReusedError(ValidationError):
     code = "IDEMPOTENCY_KEY_REUSED"
 
 
-def begin(ctx: ServiceContext, actor_id: int, key: str, fingerprint: str) -> tuple[int, str] | None:
+@dataclass(frozen=True)
+class Replay:
+    """The first outcome of a request, for its retries."""
+
+    status_code: int
+    body: str
+    headers: dict[str, str]
+
+
+def begin(ctx: ServiceContext, actor_id: int, key: str, fingerprint: str) -> Replay | None:
     """Claim ``key``; None if claimed now. For a key already completed with the same request,
-    the stored (status, body) to replay. Refuses a key in flight or used for another request."""
+    the stored outcome to replay. Refuses a key in flight or used for another request."""
     if not key or len(key) > MAX_KEY_LENGTH:
         raise ValidationError(f"must be 1 to {MAX_KEY_LENGTH} characters", field="Idempotency-Key")
     with ctx.uow_factory() as uow:
@@ -41,12 +53,15 @@ def begin(ctx: ServiceContext, actor_id: int, key: str, fingerprint: str) -> tup
         # the first attempt died after claiming the key: let this retry take it over
         abandon(ctx, actor_id, key)
         return begin(ctx, actor_id, key, fingerprint)
-    return existing.status_code, existing.response or "null"
+    headers = json.loads(existing.response_headers) if existing.response_headers else {}
+    return Replay(existing.status_code, existing.response or "null", headers)
 
 
-def finish(ctx: ServiceContext, actor_id: int, key: str, status_code: int, response: str) -> None:
+def finish(ctx: ServiceContext, actor_id: int, key: str, status_code: int, response: str,
+           headers: Mapping[str, str] | None = None) -> None:
+    """Keep the outcome: status, body and the ``headers`` a replay repeats."""
     with ctx.uow_factory() as uow:
-        uow.idempotency.complete(actor_id, key, status_code, response)
+        uow.idempotency.complete(actor_id, key, status_code, response, headers)
         uow.commit()
 
 
