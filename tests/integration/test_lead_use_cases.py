@@ -142,3 +142,21 @@ def test_control_characters_in_a_reference_or_search_are_refused_before_the_data
             leads.create_lead(ctx, admin_id, {"last_name": "N", "company": "C", "owner": "a\x00b@example.com"})
         else:
             LeadQuery(search="a\x00b")
+
+
+@pytest.mark.parametrize("with_field", [False, True], ids=["custom value alone", "with a standard field"])
+def test_changing_a_custom_value_of_a_lead_stores_what_the_audit_records(
+        ctx: ServiceContext, admin_id: int, with_field: bool) -> None:
+    # given a lead with custom values
+    add_custom_field(ctx, admin_id, "lead", "po_number", "PO", "text")
+    add_custom_field(ctx, admin_id, "lead", "seats", "Seats", "number")
+    lead_id = leads.create_lead(ctx, admin_id, {"last_name": "M", "company": "Co"},
+                                custom={"po_number": "PO-1", "seats": "5"}).lead.id
+    # when one is changed, one removed (and perhaps a standard field changed in the same update)
+    changed = leads.update_lead(ctx, admin_id, lead_id, {"title": "CTO"} if with_field else {},
+                                custom={"po_number": "PO-2", "seats": None})
+    # then the lead holds the new values, as returned and as audited
+    stored = leads.get_lead(ctx, admin_id, lead_id)
+    assert stored.custom == changed.custom == {"po_number": "PO-2"}
+    audited = {(c.field, c.old_value, c.new_value) for c in leads.lead_history(ctx, admin_id, lead_id)}
+    assert {("custom.po_number", "PO-1", "PO-2"), ("custom.seats", "5", None)} <= audited

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from leadline.domain.custom_fields import CustomFieldDefinition, CustomValue, RecordType
@@ -143,6 +143,7 @@ class StageRepository:
 
 VALUE_COLUMN = {"text": "text_value", "picklist": "text_value", "number": "number_value",
                  "date": "date_value", "boolean": "bool_value"}
+_NO_VALUE: dict[str, None] = dict.fromkeys(sorted(set(VALUE_COLUMN.values())))  # rows inserted together share keys
 
 
 class CustomFieldRepository:
@@ -166,15 +167,15 @@ class CustomFieldRepository:
     def values_for(
         self, definitions: list[CustomFieldDefinition], record_ids: list[int]
     ) -> dict[int, dict[str, CustomValue | None]]:
-        """Custom values of many records in one query: ``{record_id: {name: value}}``."""
+        """Custom values of many records in one query: ``{record_id: {name: value}}``, as stored
+        now (a Core read: what ``set_values`` wrote in the same transaction, never an ORM copy)."""
         by_id = {d.id: d for d in definitions}
         result: dict[int, dict[str, CustomValue | None]] = {rid: {} for rid in record_ids}
         if not by_id or not record_ids:
             return result
-        query = select(CustomFieldValueRow).where(
-            CustomFieldValueRow.field_id.in_(by_id), CustomFieldValueRow.record_id.in_(record_ids)
-        )
-        for row in self.session.scalars(query):
+        table = CustomFieldValueRow.__table__
+        query = select(table).where(table.c.field_id.in_(by_id), table.c.record_id.in_(record_ids))
+        for row in self.session.execute(query):
             definition = by_id[row.field_id]
             result[row.record_id][definition.name] = getattr(row, VALUE_COLUMN[definition.type.value])
         return result
@@ -186,15 +187,29 @@ class CustomFieldRepository:
         self, definitions: list[CustomFieldDefinition], record_id: int,
         values: dict[str, CustomValue | None],
     ) -> None:
+        """Write one record's ``values`` (by field name; None removes one) now, with Core
+        statements: a read later in the transaction sees them, and no ``expire_all`` (as
+        ``RecordRepository.save`` does) can drop them, as it dropped changes staged in the session."""
         by_name = {d.name: d for d in definitions}
-        for name, value in values.items():
-            definition = by_name[name]
-            row = self.session.get(CustomFieldValueRow, (definition.id, record_id))
+        chosen = [(by_name[name], value) for name, value in values.items()]
+        if not chosen:
+            return
+        table = CustomFieldValueRow.__table__
+        mine = table.c.record_id == record_id
+        stored = set(self.session.scalars(select(table.c.field_id).where(
+            mine, table.c.field_id.in_([d.id for d, _ in chosen]))))
+        removed = [d.id for d, value in chosen if value is None and d.id in stored]
+        if removed:
+            self.session.execute(delete(table).where(mine, table.c.field_id.in_(removed)))
+        added = []
+        for definition, value in chosen:
+            column = VALUE_COLUMN[definition.type.value]
             if value is None:
-                if row is not None:
-                    self.session.delete(row)
                 continue
-            if row is None:
-                row = CustomFieldValueRow(field_id=definition.id, record_id=record_id)
-                self.session.add(row)
-            setattr(row, VALUE_COLUMN[definition.type.value], value)
+            if definition.id in stored:
+                self.session.execute(update(table).where(mine, table.c.field_id == definition.id)
+                                     .values({column: value}))
+            else:
+                added.append({**_NO_VALUE, "field_id": definition.id, "record_id": record_id, column: value})
+        if added:
+            self.session.execute(insert(table), added)

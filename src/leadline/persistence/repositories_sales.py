@@ -65,8 +65,9 @@ class ProductRepository:
         return [to_domain(LineItem, r) for r in self.session.scalars(query)]
 
     def add_contact_role(self, opportunity_id: int, contact_id: int, role: str, is_primary: bool) -> int:
+        """Insert now (a Core insert): ``contact_roles`` later in the transaction sees it."""
         values = self.contact_role_values(opportunity_id, contact_id, role, is_primary)
-        self.session.add(ContactRoleRow(**values))
+        self.session.execute(insert(ContactRoleRow.__table__), [values])
         return int(values["id"])
 
     @staticmethod

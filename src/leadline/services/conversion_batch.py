@@ -85,14 +85,14 @@ class BulkRun:
 
     def _alone(self, lead_id: int) -> BulkItem:
         """Convert one lead against the unit of work, as ``convert_lead`` would. Its writes are
-        sent before the next lead is converted (in partial mode by the savepoint): the next
-        lead of the same company then reads the account, contact, contact roles and custom
-        values this one filled or made, as it would one call later, and a write that breaks a
-        rule fails on this lead's result instead of at the commit of the whole call."""
+        sent before the next lead is converted (in partial mode by the savepoint), so the next
+        lead of the same company reads what this one filled or made in the account, contact or
+        opportunity, as it would one call later; a write that breaks a rule is this lead's
+        ``CONFLICT``, never a database error of the call or a failure of its commit."""
         try:
             if self.all_or_nothing:
-                result = convert_in(self.ctx, self.uow, self.viewer, lead_id, self._options(lead_id))
-                self.uow.flush()  # nothing to send, no round trip, when everything was written at once
+                with self.uow.conflicts_named():  # no round trip when nothing is left to send
+                    result = convert_in(self.ctx, self.uow, self.viewer, lead_id, self._options(lead_id))
             else:
                 with self.uow.savepoint():
                     result = convert_in(self.ctx, self.uow, self.viewer, lead_id, self._options(lead_id))
