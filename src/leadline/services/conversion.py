@@ -100,10 +100,10 @@ def convert_in(ctx: ServiceContext, uow: Any, viewer: Viewer, lead_id: int,
     if definitions:
         lead.custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
     now = ctx.now()
-    run = Conversion(ctx, uow, viewer, lead, owner.id, now, ConversionResult(lead.id))
+    run = Conversion(ctx, uow, viewer, lead, owner.id, now, ConversionResult(lead.id), config=config)
     run.undo.update(previous_status_id=lead.status_id, previous_reason_id=lead.unqualified_reason_id)
     if options.opportunity is OpportunityChoice.CREATE:
-        evaluation = evaluate_lead_in(ctx, uow, lead, Purpose.OPPORTUNITY)
+        evaluation = evaluate_lead_in(ctx, uow, lead, Purpose.OPPORTUNITY, config=config)
         run.result.override_reason = evaluation.ensure_met_or_overridden(options.override_reason,
                                                                          "creating an opportunity")
     account, contact = _account_and_contact(run, options)
@@ -219,7 +219,7 @@ def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: C
     for a status change (the unqualified reason of a lead kept for nurturing, or the one a
     converted lead no longer has), and store the conversion."""
     lead, uow, now, result = run.lead, run.uow, run.now, run.result
-    config = run.ctx.config(uow)
+    config = run.config
     statuses = _statuses(config)
     old_status = statuses[lead.status_id].label if lead.status_id in statuses else str(lead.status_id)
     old_status_id, old_reason_id = lead.status_id, lead.unqualified_reason_id

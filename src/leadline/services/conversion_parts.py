@@ -61,6 +61,12 @@ class Conversion:
     result: ConversionResult
     undo: dict[str, Any] = field(default_factory=_empty_undo)
     ids: list[int] = field(default_factory=list)  # made together, for ``new_id``, last first
+    #: the configuration snapshot the whole conversion works with (read once, not per step)
+    config: Any = None
+
+    def __post_init__(self) -> None:
+        if self.config is None:
+            self.config = self.ctx.config(self.uow)
 
     def new_id(self) -> int:
         """An id for a record of this conversion: ids are made eight at a time (one call instead
@@ -114,7 +120,7 @@ def new_opportunity(run: Conversion, account: Account, contact: Contact, lines: 
     """A new opportunity from the lead: mapped fields, first open stage of the default process,
     line items from the product lines that are in the catalogue with a price, the contact's role."""
     uow, lead = run.uow, run.lead
-    stage = _opening_stage(run.ctx.config(uow))
+    stage = _opening_stage(run.config)
     values = mapped_values(lead, LEAD_TO_OPPORTUNITY)
     opportunity = Opportunity(
         id=run.new_id(), account_id=account.id, name=name or _name(lead, lines, per_product), stage_id=stage.id,
@@ -187,7 +193,7 @@ def _attach_opportunity(run: Conversion, account: Account, contact: Contact, opp
 def custom_mappings(run: Conversion, account: Account, contact: Contact, opportunities: Sequence[Opportunity]) -> None:
     """Copy mapped custom lead fields to the converted records: set on those created, filled only
     where empty on those attached."""
-    config = run.ctx.config(run.uow)
+    config = run.config
     if not config.field_mappings:
         return
     definitions = {d.id: d for d in config.custom_fields}

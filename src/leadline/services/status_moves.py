@@ -23,9 +23,11 @@ def workflow_of(config: CachedConfig) -> StatusWorkflow:
     return StatusWorkflow(config.statuses, config.transitions)
 
 
-def evaluate_lead_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose) -> Evaluation:
-    """``lead`` (with its custom values loaded) against the active criteria of ``purpose``."""
-    config = ctx.config(uow)
+def evaluate_lead_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose, *,
+                     config: CachedConfig | None = None) -> Evaluation:
+    """``lead`` (with its custom values loaded) against the active criteria of ``purpose``, under
+    ``config`` (default: the current configuration)."""
+    config = config or ctx.config(uow)
     framework = active_framework(config.criteria, purpose)
     if framework is None:
         return Evaluation("none")
