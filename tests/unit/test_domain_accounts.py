@@ -1,6 +1,8 @@
 """Accounts and contacts: matching by web domain and by company name, and a parent hierarchy without loops."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leadline.domain.accounts import Contact, ensure_valid_parent, normalise_company_name, website_domain
 from leadline.domain.errors import ValidationError
@@ -86,3 +88,31 @@ def test_a_contact_is_named_by_first_and_last_name():
 
     assert contact.name == "Ada Lovelace"
     assert Contact(3002, 2001, "Babbage", NOW, NOW).name == "Babbage"
+
+
+def _domain_by_urlsplit(website: str | None) -> str | None:
+    """The reference reading: the host as urlsplit finds it (the fast path must agree)."""
+    from urllib.parse import urlsplit
+
+    if not website or not website.strip():
+        return None
+    text = website.strip()
+    text = text if "://" in text else "http://" + text
+    try:
+        host = (urlsplit(text).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return None
+    host = host[4:] if host.startswith("www.") else host
+    return host or None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(
+    st.text(max_size=40),
+    st.builds(lambda scheme, host, tail: scheme + host + tail,
+              st.sampled_from(["", "http://", "https://", "HTTPS://", "ftp://", "http:/", " https://"]),
+              st.from_regex(r"[A-Za-z0-9.\-@:\[\]_~%]{0,25}", fullmatch=True),
+              st.sampled_from(["", "/", "/x?y=1", "?q", "#f", ":8080/a", " ", "\t", "/\n"])),
+))
+def test_the_domain_is_the_host_urlsplit_reads(website):
+    assert website_domain(website) == _domain_by_urlsplit(website)

@@ -52,6 +52,9 @@ class Contact:
         return f"{self.first_name} {self.last_name}" if self.first_name else self.last_name
 
 
+_PLAIN_HOST = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(?:[/?#]|\Z)")
+
+
 def website_domain(website: str | None) -> str | None:
     """The bare host of a web address, for matching accounts: ``https://www.Acme.com/x`` -> ``acme.com``."""
     if not website:
@@ -59,10 +62,14 @@ def website_domain(website: str | None) -> str | None:
     text = website.strip()
     if "://" not in text:
         text = "http://" + text
-    try:
-        host = (urlsplit(text).hostname or "").lower().rstrip(".")
-    except ValueError:  # e.g. an unclosed "[" read as an IPv6 literal
-        return None
+    plain = _PLAIN_HOST.match(text)  # most addresses: no user, port or IPv6 literal, as urlsplit reads them
+    if plain:
+        host = plain.group(1).lower().rstrip(".")
+    else:
+        try:
+            host = (urlsplit(text).hostname or "").lower().rstrip(".")
+        except ValueError:  # e.g. an unclosed "[" read as an IPv6 literal
+            return None
     if host.startswith("www."):
         host = host[4:]
     return host or None

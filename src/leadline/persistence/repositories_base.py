@@ -76,7 +76,8 @@ class RecordRepository(Generic[D]):
 
     def add(self, record: D) -> None:
         """Insert now (a Core insert: no ORM unit-of-work bookkeeping for a row we never reload)."""
-        self.session.execute(insert(self.row_class.__table__), [row_values(self.row_class, record)])
+        # on the session's connection: a Core insert gains nothing from the ORM's execute path
+        self.session.connection().execute(insert(self.row_class.__table__), [row_values(self.row_class, record)])
 
     def add_many(self, records: Iterable[D], done: Processed | None = None) -> int:
         """Insert many records with one executemany (no ORM unit of work, no RETURNING); see

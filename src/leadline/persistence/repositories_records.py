@@ -133,7 +133,7 @@ class LeadRepository(RecordRepository[Lead]):
     ) -> None:
         """One entry of the status history; ``reason_id`` for a disqualification, ``note`` for the
         written reason of an override."""
-        self.session.execute(_INSERT_STATUS_CHANGE, self.status_change_values(
+        self.session.connection().execute(_INSERT_STATUS_CHANGE, self.status_change_values(
             lead_id, from_status_id, to_status_id, actor_id, at, reason_id=reason_id, note=note))
 
     @staticmethod
@@ -192,7 +192,7 @@ class LeadRepository(RecordRepository[Lead]):
     def _insert_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None:
         values = [self._product_values(lead_id, i, line) for i, line in enumerate(products)]
         if values:
-            self.session.execute(insert(LeadProductInterestRow.__table__), values)
+            self.session.connection().execute(insert(LeadProductInterestRow.__table__), values)
 
     @staticmethod
     def _product_values(lead_id: int, position: int, line: ProductInterest) -> dict[str, Any]:

@@ -29,7 +29,8 @@ class AuditRepository:
     def record(self, action: str, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
                changes: Mapping[str, tuple[str | None, str | None]] | None = None) -> None:
         """One audit event; ``changes`` maps each field to its (before, after) rendered values."""
-        self.session.execute(_INSERT_EVENT, self.event_values(action, record_type, record_id, actor_id, at, changes))
+        event = self.event_values(action, record_type, record_id, actor_id, at, changes)
+        self.session.connection().execute(_INSERT_EVENT, event)
 
     @staticmethod
     def event_values(action: str, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
@@ -45,7 +46,7 @@ class AuditRepository:
     def record_changes(self, changes: Iterable[FieldChange], action: str = "update") -> None:
         """Field changes as audit events: one event per record, actor and moment."""
         for event in self.change_events(changes, action):
-            self.session.execute(_INSERT_EVENT, event)
+            self.session.connection().execute(_INSERT_EVENT, event)
 
     @classmethod
     def change_events(cls, changes: Iterable[FieldChange], action: str = "update") -> list[dict[str, Any]]:
