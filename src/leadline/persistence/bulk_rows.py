@@ -172,15 +172,20 @@ def select_rows(session: Session, statement: Select[Any],
         untyped = _UNTYPED[statement] = statement.with_only_columns(*(type_coerce(c, NULLTYPE) for c in columns))
     connection = session.connection()
     result = connection.execute(untyped, parameters)
-    dialect = connection.dialect
-    processors = [column.type.dialect_impl(dialect).result_processor(dialect, described[1])
-                  for column, described in zip(columns, result.cursor.description, strict=True)]
+    processors = result_processors(connection.dialect, columns, result.cursor.description)
     rows = result.all()
     if not rows:
         return []
     values = [_processed_results(process, column) for process, column in zip(processors, zip(*rows, strict=True),
                                                                              strict=True)]
     return list(zip(*values, strict=True))
+
+
+def result_processors(dialect: Dialect, columns: Sequence[Any], description: Sequence[Any]) -> list[Processor | None]:
+    """Each selected column's result processor (None where its type has none), for the values the
+    driver returned under ``description``."""
+    return [column.type.dialect_impl(dialect).result_processor(dialect, described[1])
+            for column, described in zip(columns, description, strict=True)]
 
 
 def _processed_results(process: Processor | None, values: tuple[Any, ...]) -> Sequence[Any]:

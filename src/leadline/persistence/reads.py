@@ -18,14 +18,15 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, select
 
 from leadline.domain.leads import Lead, ProductInterest
-from leadline.persistence.bulk_rows import record_columns
+from leadline.persistence.bulk_rows import record_columns, result_processors
+from leadline.persistence.mapping import record_builder
 from leadline.persistence.repositories_config import VALUE_COLUMN
 from leadline.persistence.rows import LeadProductInterestRow, LeadRow
 from leadline.persistence.rows_config import CustomFieldValueRow
 
 _LEAD_COLUMNS = record_columns(LeadRow, Lead)[0]
 _PRODUCT_FIELDS = tuple(f.name for f in fields(ProductInterest))
-_LEAD_IS_PREFIX = _LEAD_COLUMNS == tuple(f.name for f in fields(Lead))[:len(_LEAD_COLUMNS)]
+_MAKE_LEAD = record_builder(Lead, _LEAD_COLUMNS)
 _VALUE_COLUMNS = ("text_value", "number_value", "date_value", "bool_value")
 
 
@@ -88,7 +89,7 @@ class RecordReads:
         width = len(_LEAD_COLUMNS)
         first = rows[0]
         values = first[:width]
-        lead = Lead(*values) if _LEAD_IS_PREFIX else Lead(**dict(zip(_LEAD_COLUMNS, values, strict=True)))
+        lead = _MAKE_LEAD(values)
         lead.products = [ProductInterest(*row[width:]) for row in rows if row[width] is not None]
         return lead
 
@@ -141,8 +142,5 @@ class RecordReads:
 
 def _processors(engine: Engine, columns: Sequence[Any],
                 description: Sequence[Any]) -> list[tuple[int, Callable[[Any], Any]]]:
-    dialect = engine.dialect
-    found = [(index, column.type.dialect_impl(dialect).result_processor(dialect, described[1]))
-             for index, (column, described) in enumerate(zip(columns, description, strict=True))]
-    return [(index, process) for index, process in found if process is not None]
-
+    found = result_processors(engine.dialect, columns, description)
+    return [(index, process) for index, process in enumerate(found) if process is not None]

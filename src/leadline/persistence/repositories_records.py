@@ -15,7 +15,7 @@ from leadline.domain.leads import Lead, ProductInterest
 from leadline.domain.opportunities import Opportunity
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
 from leadline.persistence.bulk_rows import Processed, insert_rows, select_rows
-from leadline.persistence.mapping import column_values, insert_many, to_domain_many
+from leadline.persistence.mapping import column_values, insert_many, record_builder, to_domain_many
 from leadline.persistence.repositories_base import (
     RecordRepository,
     delete_referenced,
@@ -91,10 +91,8 @@ class LeadRepository(RecordRepository[Lead]):
         table, names = LeadRow.__table__, self.columns()
         rows = select_rows(self.session, select(*(table.c[name] for name in names))
                            .where(table.c.id.in_(list(record_ids))).order_by(table.c.id).with_for_update())
-        if names == tuple(f.name for f in fields(Lead))[:len(names)]:  # the columns lead the fields
-            leads = {row[0]: Lead(*row) for row in rows}
-        else:
-            leads = {lead.id: lead for lead in (Lead(**dict(zip(names, row, strict=True))) for row in rows)}
+        make = record_builder(Lead, names)
+        leads = {lead.id: lead for lead in map(make, rows)}
         products = self.products_of(list(leads)) if leads else {}
         for lead in leads.values():
             lead.products = products[lead.id]

@@ -147,12 +147,8 @@ class SqlUnitOfWork:
 
     def flush(self) -> None:
         """Send staged writes now, turning a broken unique rule into a named ``ConflictError``."""
-        try:
-            self.session.flush()
-        except IntegrityError as error:
-            if not self.session.in_nested_transaction():  # a savepoint's owner rolls back only its part
-                self.session.rollback()
-            raise ConflictError(_integrity_message(error)) from None
+        with self.conflicts_named():
+            pass
 
     @contextmanager
     def conflicts_named(self) -> Iterator[None]:
@@ -164,7 +160,7 @@ class SqlUnitOfWork:
             yield
             self.session.flush()
         except IntegrityError as error:
-            if not self.session.in_nested_transaction():
+            if not self.session.in_nested_transaction():  # a savepoint's owner rolls back only its part
                 self.session.rollback()
             raise ConflictError(_integrity_message(error)) from None
 
