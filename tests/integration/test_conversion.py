@@ -21,16 +21,10 @@ from leadline.services import activities, conversion, leads, records, users
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_bulk import preview_conversion
 from leadline.services.conversion_undo import add_lead_opportunity, undo_conversion
-from leadline.services.opportunity_parts import create_product, list_contact_roles, list_line_items
+from leadline.services.opportunity_parts import list_contact_roles, list_line_items
 from leadline.services.sales_configuration import add_custom_field
 from leadline.services.workflow_configuration import add_field_mapping
 from tests.integration.conversion_support import GADGET, SALE, WIDGET, counts, new_lead
-
-
-@pytest.fixture
-def catalogue(ctx: ServiceContext, admin_id: int) -> None:
-    create_product(ctx, admin_id, name="Widget")
-    create_product(ctx, admin_id, name="Gadget")
 
 
 @pytest.mark.parametrize("account", ["new", "existing"])

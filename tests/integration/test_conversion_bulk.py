@@ -14,7 +14,7 @@ from leadline.domain.conversion import ConversionOptions, OpportunityChoice
 from leadline.services import conversion, leads, records, users
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_bulk import convert_leads
-from leadline.services.opportunity_parts import create_product, list_contact_roles
+from leadline.services.opportunity_parts import list_contact_roles
 from leadline.services.sales_configuration import add_custom_field
 from leadline.services.workflow_configuration import add_field_mapping
 from tests.integration.conversion_support import (
@@ -26,12 +26,6 @@ from tests.integration.conversion_support import (
     recorded_runs,
     written_for,
 )
-
-
-@pytest.fixture
-def catalogue(ctx: ServiceContext, admin_id: int) -> None:
-    create_product(ctx, admin_id, name="Widget")
-    create_product(ctx, admin_id, name="Gadget")
 
 
 def test_bulk_conversion_reports_each_lead_and_skips_an_invalid_one(ctx: ServiceContext, admin_id: int) -> None:
