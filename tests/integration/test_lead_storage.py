@@ -3,13 +3,18 @@ typed custom fields; updates are optimistic; lists filter and page."""
 
 from __future__ import annotations
 
+import fcntl
+import shutil
+import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from leadline.domain.errors import StaleRecordError
 from leadline.domain.queries import LeadQuery, Page
+from leadline.persistence.database import make_engine, write_gate
 from leadline.persistence.unit_of_work import SqlUnitOfWork
 from leadline.services import leads
 from leadline.services.context import ServiceContext
@@ -144,7 +149,7 @@ def test_bulk_add_writes_leads_and_their_products_in_one_statement(ctx: ServiceC
 def test_a_unit_of_work_that_fails_to_open_leaves_the_thread_able_to_open_the_next(ctx: ServiceContext) -> None:
     engine = ctx.uow_factory().engine
 
-    def broken_factory() -> None:
+    def broken_factory(**_: object) -> None:
         raise ConnectionError("database went away")
 
     with pytest.raises(ConnectionError):  # the session opens on first use
@@ -161,3 +166,71 @@ def test_a_unit_of_work_inside_another_is_refused_at_once(ctx: ServiceContext) -
         with pytest.raises(NestedUnitOfWorkError):
             with ctx.reader():
                 pass
+
+
+def _gate_is_free(path: str) -> bool:
+    """Whether another writer (another open file, as another process has) could take the gate now."""
+    with open(path, "a+b") as other:
+        try:
+            fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+        return True
+
+
+def test_an_sqlite_writer_holds_the_write_gate_only_while_its_transaction_is_open(
+        tmp_path: Path, sqlite_template: Path) -> None:
+    shutil.copy(sqlite_template, tmp_path / "gate.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'gate.db'}")
+    gate = write_gate(engine)
+    assert gate is not None
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            assert _gate_is_free(gate.path)  # checking input before the first statement holds no one up
+            uow.statuses.list()
+            assert not _gate_is_free(gate.path) and gate.held
+            uow.commit()
+            assert _gate_is_free(gate.path) and not gate.held  # committed: the next writer goes on
+            uow.statuses.list()  # a statement after the commit opens a transaction: it queues again
+            assert not _gate_is_free(gate.path)
+        assert _gate_is_free(gate.path)  # rolled back on leaving
+        with SqlUnitOfWork(engine, read_only=True) as reader:
+            reader.statuses.list()
+            assert _gate_is_free(gate.path)  # readers never take it
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_writers_in_several_threads_all_commit(tmp_path: Path, sqlite_template: Path, clock: object) -> None:
+    from leadline.services.contact_points import LibraryContactPointChecker
+    from leadline.services.setup import initialise_organisation
+
+    shutil.copy(sqlite_template, tmp_path / "threads.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'threads.db'}")
+    ctx = ServiceContext(uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only),
+                         clock=clock, currency="USD", phone_region="US",  # type: ignore[arg-type]
+                         contact_points=LibraryContactPointChecker("US"))
+    admin = initialise_organisation(ctx, admin_name="Ada Admin", admin_email="ada@example.com").admin
+    assert admin is not None
+    failures: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        try:
+            for n in range(15):
+                leads.create_lead(ctx, admin.id, {"last_name": f"W{worker}-{n}", "company": "Threads Ltd",
+                                                  "email": f"w{worker}.{n}@threads.example"})
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    workers = [threading.Thread(target=write, args=(i,)) for i in range(4)]
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        assert not failures
+        with ctx.reader() as uow:
+            assert uow.leads.count() == 60
+    finally:
+        engine.dispose()

@@ -50,21 +50,36 @@ def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # writers take the lock up front; a read-only unit of work reads a snapshot without it
-        read_only = connection.get_execution_options().get("leadline_read_only", False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        if options.get("leadline_read_only", False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        gate = options.get("leadline_gate")
+        if gate is not None:  # a unit of work's transaction: queue behind the other writers first
+            gate.acquire()
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class WriteGate:
     """One SQLite writer at a time across the threads and processes of this machine, queued on a
     lock file. SQLite alone makes a waiting writer poll with sleeps of up to 100 ms, which shows
-    as long latency tails under concurrent writes; a blocking file lock hands over at once."""
+    as long latency tails under concurrent writes; a blocking file lock hands over at once.
+
+    A unit of work takes the gate when its transaction begins (its first statement, after the
+    input is validated) and gives it back once it has committed or rolled back, so the work done
+    before and after the transaction never holds up the other writers. ``acquire`` and
+    ``release`` do nothing when the calling thread already holds, or does not hold, the gate."""
 
     def __init__(self, database: str) -> None:
         self.path = f"{database}.writelock"
         self._thread_lock = threading.Lock()
         self._file: Any = None
+        self._holder: int | None = None
 
-    def __enter__(self) -> WriteGate:
+    def acquire(self) -> None:
+        me = threading.get_ident()
+        if self._holder == me:
+            return
         self._thread_lock.acquire()
         try:
             if self._file is None:
@@ -73,21 +88,42 @@ class WriteGate:
         except BaseException:
             self._thread_lock.release()
             raise
-        return self
+        self._holder = me
 
-    def __exit__(self, *exc: object) -> None:
+    def release(self) -> None:
+        if self._holder != threading.get_ident():
+            return
+        self._holder = None
         try:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
         finally:
             self._thread_lock.release()
 
+    @property
+    def held(self) -> bool:
+        """Whether the calling thread holds the gate."""
+        return self._holder == threading.get_ident()
+
 
 _GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
+_GATED: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def write_gate(engine: Engine) -> WriteGate | None:
     """The gate of an SQLite file database (None for PostgreSQL, memory databases, or no fcntl)."""
     return _GATES.get(engine)
+
+
+def gated_engine(engine: Engine) -> Engine:
+    """``engine`` whose transactions take its write gate when they begin (itself if it has no
+    gate): what a writing unit of work binds its session to. Same pool, same connections."""
+    gate = _GATES.get(engine)
+    if gate is None:
+        return engine
+    gated = _GATED.get(engine)
+    if gated is None:
+        gated = _GATED[engine] = engine.execution_options(leadline_gate=gate)
+    return gated
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadline.domain.errors import ConflictError
-from leadline.persistence.database import make_session_factory, write_gate
+from leadline.persistence.database import gated_engine, make_session_factory, write_gate
 from leadline.persistence.queries_forecast import ForecastQueries
 from leadline.persistence.queries_pipeline import PipelineQueries
 from leadline.persistence.reads import RecordReads
@@ -94,9 +94,8 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         if getattr(_open, "depth", 0):
             raise NestedUnitOfWorkError("a unit of work is already open in this thread")
+        # on SQLite a writer queues for the gate when its transaction begins (database.py)
         self._gate = None if self.read_only else write_gate(self.engine)
-        if self._gate is not None:
-            self._gate.__enter__()
         self._session: Session | None = None
         self._reads: RecordReads | None = None
         _open.depth = 1
@@ -107,7 +106,7 @@ class SqlUnitOfWork:
         """The unit of work's session, opened on first use (a read served by ``reads`` alone
         never opens one)."""
         if self._session is None:
-            session = self._factory()
+            session = self._factory() if self._gate is None else self._factory(bind=gated_engine(self.engine))
             if self.read_only:
                 session.connection(execution_options={"leadline_read_only": True})
             self._session = session
@@ -143,7 +142,7 @@ class SqlUnitOfWork:
         finally:
             _open.depth = 0
             if self._gate is not None:
-                self._gate.__exit__()
+                self._gate.release()
 
     def flush(self) -> None:
         """Send staged writes now, turning a broken unique rule into a named ``ConflictError``."""
@@ -189,6 +188,8 @@ class SqlUnitOfWork:
         except IntegrityError as error:
             self.session.rollback()
             raise ConflictError(_integrity_message(error)) from None
+        if self._gate is not None:  # committed: the next writer need not wait for what follows
+            self._gate.release()
 
 
 def _integrity_message(error: IntegrityError) -> str:
