@@ -35,3 +35,28 @@ def test_invalidating_forgets_every_key_at_once() -> None:
     cache.invalidate()
     second = (cache.get("a", lambda: next(counter)), cache.get("b", lambda: next(counter)))
     assert first == (0, 1) and second == (2, 3)
+
+
+def test_a_private_copy_equals_the_cached_object_and_changing_it_leaves_the_cached_one_alone() -> None:
+    from dataclasses import dataclass
+
+    from leadline.domain.statuses import LeadStatus, StatusKind
+    from leadline.domain.users import Role, User
+    from leadline.services.cache import private_copy
+
+    status = LeadStatus(id=7, label="Working", order=2, kind=StatusKind.OPEN, is_default=False, is_active=True)
+    user = User(id=3, name="Rae Rep", email="rae@example.com", role=Role.REP, manager_id=1, active=True)
+    for cached in (status, user):
+        made = private_copy(cached)
+        assert made == cached and made is not cached and type(made) is type(cached)
+    made_status = private_copy(status)
+    made_status.label = "Changed"
+    assert status.label == "Working"
+
+    @dataclass
+    class Plain:  # instances with a __dict__: copied as copy.copy does
+        value: list[int]
+
+    plain = Plain([1])
+    other = private_copy(plain)
+    assert other == plain and other is not plain and other.value is plain.value

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from copy import copy
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from leadline.domain.errors import NotFoundError, PermissionDeniedError
 from leadline.domain.history import render_value
 from leadline.domain.security import Viewer
 from leadline.domain.users import User
+from leadline.services.cache import private_copy
 
 
 def load_actor(uow: Any, actor_id: int) -> User:
@@ -36,7 +36,7 @@ def load_viewer(uow: Any, actor_id: int, ctx: Any = None) -> Viewer:
     if actor is None or not actor.active:
         raise NotFoundError(f"there is no active user {actor_id}", field="actor")
     viewer: Viewer = ctx.cache.get(("viewer", actor_id),
-                                   lambda: Viewer.of(copy(actor), config.hierarchy, dict(config.sharing)))
+                                   lambda: Viewer.of(private_copy(actor), config.hierarchy, dict(config.sharing)))
     return viewer
 
 

@@ -9,12 +9,40 @@ database for the configuration on every request (docs/adr/0006-configuration-cac
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+
+def private_copy(item: T) -> T:
+    """A shallow copy of a cached configuration object (a status, a source, a user) for a caller
+    that may change it without changing what every other request sees: ``copy.copy``, made
+    directly from the slots of the slotted dataclasses these are, at a fraction of its cost."""
+    kind = type(item)
+    names = _SLOTS.get(kind)
+    if names is None:
+        names = _SLOTS[kind] = _slot_names(kind)
+    if not names:
+        return copy.copy(item)
+    made = object.__new__(kind)
+    for name in names:
+        object.__setattr__(made, name, getattr(item, name))
+    return made
+
+
+def _slot_names(kind: type) -> tuple[str, ...]:
+    """Every slot of ``kind``; empty when its instances also have a ``__dict__``."""
+    if any("__slots__" not in vars(klass) for klass in kind.__mro__[:-1]):
+        return ()
+    names = (name for klass in kind.__mro__[:-1] for name in vars(klass)["__slots__"])
+    return tuple(dict.fromkeys(n for n in names if n != "__weakref__"))
+
+
+_SLOTS: dict[type, tuple[str, ...]] = {}
 
 
 class ConfigCache:

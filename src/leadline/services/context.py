@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from leadline.domain.leads import ContactPointChecker
@@ -73,6 +74,14 @@ class CachedConfig:
                    uow.custom_fields.definitions(), uow.sharing.all(), users,
                    {uid: u.manager_id for uid, u in users.items()}, uow.transitions.list(), uow.reasons.list(),
                    uow.criteria.list(), uow.field_mappings.list())
+
+    @cached_property
+    def status_by_id(self) -> dict[int, Any]:
+        return {s.id: s for s in self.statuses}
+
+    @cached_property
+    def source_by_id(self) -> dict[int, Any]:
+        return {s.id: s for s in self.sources}
 
     def custom_fields_of(self, record_type: Any) -> list[Any]:
         return [d for d in self.custom_fields if d.record_type == record_type]

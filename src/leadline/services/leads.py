@@ -7,7 +7,6 @@ status change, the first one included, lands in the lead's status history.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +22,7 @@ from leadline.domain.sources import LeadSource, ensure_selectable, find_source
 from leadline.domain.statuses import LeadStatus, default_status, find_status
 from leadline.domain.users import User
 from leadline.services.access import audit_created, load_viewer
+from leadline.services.cache import private_copy
 from leadline.services.context import ServiceContext
 from leadline.services.status_moves import enter_first_status, move_status
 from leadline.services.users import resolve_query_owners, resolve_user
@@ -274,13 +274,12 @@ def _describe_many(ctx: ServiceContext, uow: Any, leads: list[Lead], *,
     """The leads with their references resolved; ``custom_of(lead_id, definitions)`` reads one
     lead's custom values (default: all the leads' in one query through the repository)."""
     config = ctx.config(uow)
-    statuses = {s.id: s for s in config.statuses}
-    if any(lead.status_id not in statuses or (lead.owner_id and lead.owner_id not in config.users)
-           or (lead.source_id and lead.source_id not in {s.id for s in config.sources}) for lead in leads):
+    if any(lead.status_id not in config.status_by_id or (lead.owner_id and lead.owner_id not in config.users)
+           or (lead.source_id and lead.source_id not in config.source_by_id) for lead in leads):
         config = ctx.fresh_config(uow)  # a status, source or user made by another worker a moment ago
-        statuses = {s.id: s for s in config.statuses}
-    sources = {s.id: s for s in config.sources}
-    owners: dict[Any, User] = config.users
+    statuses = config.status_by_id
+    sources: dict[Any, Any] = config.source_by_id
+    owners: dict[Any, Any] = config.users
     definitions = config.custom_fields_of(RecordType.LEAD)
     if not definitions:
         custom = {}
@@ -297,7 +296,7 @@ def _describe_many(ctx: ServiceContext, uow: Any, leads: list[Lead], *,
             return None
         made = copies.get(id(item))
         if made is None:
-            made = copies[id(item)] = copy(item)
+            made = copies[id(item)] = private_copy(item)
         return made
 
     return [
