@@ -104,6 +104,14 @@ def test_a_new_opportunity_needs_its_criteria_or_an_override(admin: Caller) -> N
     assert admin("GET", f"/leads/{lead_id}").json()["converted_at"] is None
     done = convert(admin, lead_id, override_reason="Verbal commitment")
     assert done["override_reason"] == "Verbal commitment" and done["opportunity_id"] is not None
+    # kept where an auditor looks: the lineage, the lead's audit and its status history
+    assert admin("GET", f"/leads/{lead_id}/lineage").json()["override_reason"] == "Verbal commitment"
+    assert ("opportunity_override", None, "Verbal commitment") in [
+        (c["field"], c["old_value"], c["new_value"]) for c in admin("GET", f"/leads/{lead_id}/history").json()]
+    assert admin("GET", f"/leads/{lead_id}/status-history").json()[-1]["override_reason"] == "Verbal commitment"
+    met = convert(admin, new_lead(admin))  # the criteria met: nothing overridden
+    assert met["override_reason"] is None
+    assert admin("GET", f"/leads/{met['lead_id']}/lineage").json()["override_reason"] is None
 
 
 def test_a_retried_conversion_returns_the_first_result_and_creates_nothing(

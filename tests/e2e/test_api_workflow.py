@@ -3,12 +3,15 @@ reasons, qualification by criteria (with overrides), and the admin configuration
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from litestar.testing import TestClient
 
+from leadline.services.cache import ConfigCache
+from leadline.services.configuration import delete_status
 from leadline.services.context import ServiceContext
-from tests.e2e.api_support import Caller, add_rep, token_for
+from tests.e2e.api_support import Caller, add_rep, make_app, token_for
 from tests.e2e.test_api import assert_problem
 
 #: What the default BANT criteria want (the clock is pinned at 2026-03-02).
@@ -193,3 +196,21 @@ def test_configuration_changes_are_for_admins(client: TestClient[Any], ctx: Serv
         ("POST", "/config/conversion-mappings", {"source": "lead.x", "target": "contact.y"}),
     ]:
         assert_problem(rep(method, path, json=body), 403, "PERMISSION_DENIED")
+
+
+def test_a_move_to_a_status_another_worker_just_deleted_is_a_409_that_changes_nothing(
+        ctx: ServiceContext, engine: Any, admin_id: int) -> None:
+    """The status change row is a Core insert on the session's connection; its broken foreign key
+    is a CONFLICT problem, not a 500. This worker's cache (up to a second old) still offers the status."""
+    stale = dataclasses.replace(ctx, cache=ConfigCache(clock=lambda: 0.0))
+    with TestClient(make_app(stale, engine)) as client:
+        admin = Caller(client, token_for(stale, admin_id, admin_id))
+        assert admin("POST", "/config/statuses", json={"label": "Parked", "kind": "unqualified"}).status_code == 201
+        lead = lead_in(admin, "Contacted")
+        delete_status(dataclasses.replace(ctx, cache=ConfigCache()), admin_id, "Parked")
+        refused = admin("POST", f"/leads/{lead['id']}/status", json={"status": "Parked", "reason": "No budget"})
+        assert_problem(refused, 409, "CONFLICT")
+        after = admin("GET", f"/leads/{lead['id']}")
+        assert (after.json()["status"], after.headers["etag"]) == ("Contacted", '"v2"')
+        assert [h["to"] for h in admin("GET", f"/leads/{lead['id']}/status-history").json()] == ["Open", "Contacted"]
+        assert [c["field"] for c in admin("GET", f"/leads/{lead['id']}/history").json()].count("status") == 1

@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from leadline.domain.conversion import ConversionOptions
 from leadline.domain.errors import (
     ConflictError,
     CriteriaNotMetError,
@@ -17,9 +18,9 @@ from leadline.domain.errors import (
     UndoRefusedError,
     ValidationError,
 )
-from leadline.services import activities, conversion, leads, records, users
+from leadline.services import activities, conversion, lead_workflow, leads, records, users
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_bulk import preview_conversion
+from leadline.services.conversion_bulk import convert_leads, preview_conversion
 from leadline.services.conversion_undo import add_lead_opportunity, undo_conversion
 from leadline.services.opportunity_parts import list_contact_roles, list_line_items
 from leadline.services.sales_configuration import add_custom_field
@@ -133,6 +134,38 @@ def test_an_opportunity_without_its_criteria_needs_an_override(ctx: ServiceConte
     assert counts(ctx) == before and not leads.get_lead(ctx, admin_id, lead_id).lead.is_converted()
     result = conversion.convert_lead(ctx, admin_id, lead_id, override_reason="budget agreed verbally")
     assert result.override_reason == "budget agreed verbally" and result.opportunity_id is not None
+
+
+def convert_events(ctx: ServiceContext, lead_id: int) -> list[dict[str, object]]:
+    """The changes of the lead's conversion audit events, oldest first."""
+    with ctx.uow_factory(read_only=True) as uow:
+        return [e["changes"] for e in reversed(uow.audit.events("lead", limit=1000))
+                if e["action"] == "convert" and e["record_id"] == lead_id]
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_an_opportunity_override_is_kept_in_the_conversion_its_audit_and_the_lineage(
+        ctx: ServiceContext, admin_id: int, bulk: bool) -> None:
+    overridden = new_lead(ctx, admin_id, products=[], budget_amount=None)
+    met = new_lead(ctx, admin_id, email="met@navy.example")
+    why = "budget agreed verbally"
+    if bulk:  # written by the batch, not by the single-lead path
+        outcome = convert_leads(ctx, admin_id, [overridden, met], ConversionOptions(override_reason=why))
+        results = [i.result for i in outcome.items]
+    else:
+        results = [conversion.convert_lead(ctx, admin_id, overridden, override_reason=why, idempotency_key="k1"),
+                   conversion.convert_lead(ctx, admin_id, met, override_reason=why)]
+    assert [(r.override_reason, r.opportunity_id is not None) for r in results] == [(why, True), (None, True)]
+
+    with ctx.uow_factory(read_only=True) as uow:  # the conversion record, as stored
+        assert [uow.conversions.latest(i)["result"]["override_reason"] for i in (overridden, met)] == [why, None]
+    assert convert_events(ctx, overridden)[-1]["opportunity_override"] == [None, why]
+    assert "opportunity_override" not in convert_events(ctx, met)[-1]  # criteria met: nothing overridden
+    assert [conversion.lead_lineage(ctx, admin_id, i)["override_reason"] for i in (overridden, met)] == [why, None]
+    assert lead_workflow.status_history(ctx, admin_id, overridden)[-1]["override_reason"] == why
+    if not bulk:
+        replayed = conversion.convert_lead(ctx, admin_id, overridden, idempotency_key="k1")
+        assert (replayed.replayed, replayed.override_reason) == (True, why)
 
 
 def test_custom_lead_fields_map_to_the_converted_records(ctx: ServiceContext, admin_id: int) -> None:

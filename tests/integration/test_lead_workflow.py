@@ -204,3 +204,24 @@ def test_a_rep_cannot_move_a_lead_they_may_not_see(ctx: ServiceContext, admin_id
         lead_workflow.evaluate_lead(ctx, peer, lead_id)
 
 
+
+
+def test_a_move_between_two_unqualified_statuses_audits_the_reason_the_lead_had(
+        ctx: ServiceContext, admin_id: int) -> None:
+    add_status(ctx, admin_id, "Parked", "unqualified")
+    workflow_configuration.allow_transition(ctx, admin_id, "Unqualified", "Parked")
+    lead_id = new_lead(ctx, admin_id, status="Unqualified", unqualified_reason="No budget")
+    workflow_configuration.change_reason(ctx, admin_id, "lead_unqualified", "No budget", is_active=False)
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Parked", reason="Bad timing")
+
+    reasons = {r.label: r.id for r in workflow_configuration.list_reasons(ctx, "lead_unqualified")}
+    assert leads.get_lead(ctx, admin_id, lead_id).lead.unqualified_reason_id == reasons["Bad timing"]
+    moved = lead_workflow.status_history(ctx, admin_id, lead_id)[-1]
+    assert (moved["from"], moved["to"], moved["reason"]) == ("Unqualified", "Parked", "Bad timing")
+    audited = [(c.field, c.old_value, c.new_value) for c in leads.lead_history(ctx, admin_id, lead_id)]
+    assert audited[-2:] == [("status", "Unqualified", "Parked"), ("unqualified_reason", "No budget", "Bad timing")]
+
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Open")  # leaving: the reason goes, audited
+    audited = [(c.field, c.old_value, c.new_value) for c in leads.lead_history(ctx, admin_id, lead_id)]
+    assert audited[-2:] == [("status", "Parked", "Open"), ("unqualified_reason", "Bad timing", None)]
+    assert lead_workflow.status_history(ctx, admin_id, lead_id)[-1]["reason"] is None

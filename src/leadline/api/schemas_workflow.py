@@ -170,11 +170,15 @@ class FurtherOpportunityIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=T
 
 
 class LineagePublic(msgspec.Struct, kw_only=True):
+    """What a converted lead became; ``override_reason`` is the written reason its conversion
+    created an opportunity without the opportunity criteria met (null when they were met)."""
+
     lead_id: str
     converted_at: datetime | None
     account_id: str | None
     contact_id: str | None
     opportunity_ids: list[str]
+    override_reason: str | None
 
 
 class TransitionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

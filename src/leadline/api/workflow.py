@@ -249,4 +249,5 @@ class LeadWorkflowController(Controller):
         found = conversion.lead_lineage(ctx, actor, lead_id)
         return LineagePublic(lead_id=str(found["lead_id"]), converted_at=found["converted_at"],
                              account_id=_ref(found["account_id"]), contact_id=_ref(found["contact_id"]),
-                             opportunity_ids=[str(i) for i in found["opportunity_ids"]])
+                             opportunity_ids=[str(i) for i in found["opportunity_ids"]],
+                             override_reason=found["override_reason"])

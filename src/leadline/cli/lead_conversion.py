@@ -260,7 +260,8 @@ def add_opportunity(
 
 
 def lineage(lead_id: str = LEAD_ID, as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
-    """Show what a converted lead became: when, its account, contact and every opportunity.
+    """Show what a converted lead became: when, its account, contact, every opportunity and the
+    reason an opportunity was created without its criteria met, if it was.
 
     Example: leadline lead lineage 1234567890
     """
@@ -272,4 +273,5 @@ def lineage(lead_id: str = LEAD_ID, as_json: bool = JSON_OPTION, acting_as: str 
     print_record(f"Lineage of lead {found['lead_id']}", [
         ("converted", found["converted_at"] or "not converted"), ("account", found["account_id"]),
         ("contact", found["contact_id"]), ("opportunities", ", ".join(str(i) for i in found["opportunity_ids"])),
+        ("override reason", found["override_reason"]),
     ])

@@ -3,6 +3,11 @@
 Repositories stage changes in the session; only ``commit()`` makes them durable, and
 leaving the ``with`` block without committing rolls everything back, so a use case
 that fails half-way leaves nothing behind.
+
+A broken unique or foreign-key rule is a named ``ConflictError`` (``CONFLICT``, HTTP 409)
+however it reached the database: at ``commit``, ``flush``, in a savepoint or
+``conflicts_named``, and from a statement run at once (the Core inserts repositories run on
+the session's connection, updates, deletes) that leaves the ``with`` block.
 """
 
 from __future__ import annotations
@@ -131,6 +136,8 @@ class SqlUnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        """Roll back whatever was not committed; a broken rule leaving the block, raised by a
+        statement that ran at once (no flush or commit named it), becomes its ``ConflictError``."""
         try:
             if self._reads is not None:
                 self._reads.close()
@@ -143,6 +150,8 @@ class SqlUnitOfWork:
             _open.depth = 0
             if self._gate is not None:
                 self._gate.release()
+        if isinstance(exc, IntegrityError):  # rolled back above: nothing of the use case is left
+            raise ConflictError(_integrity_message(exc)) from None
 
     def flush(self) -> None:
         """Send staged writes now, turning a broken unique rule into a named ``ConflictError``."""

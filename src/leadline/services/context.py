@@ -83,5 +83,15 @@ class CachedConfig:
     def source_by_id(self) -> dict[int, Any]:
         return {s.id: s for s in self.sources}
 
+    def reason_label(self, reason_id: int | None) -> str | None:
+        """The label of the reason ``reason_id`` (its id if it is gone), None for none."""
+        if reason_id is None:
+            return None
+        return self._reason_labels.get(reason_id, str(reason_id))
+
+    @cached_property
+    def _reason_labels(self) -> dict[int, str]:
+        return {r.id: r.label for r in self.reasons}
+
     def custom_fields_of(self, record_type: Any) -> list[Any]:
         return [d for d in self.custom_fields if d.record_type == record_type]

@@ -46,8 +46,6 @@ from leadline.services.status_moves import evaluate_lead_in
 from leadline.services.users import resolve_user
 
 # worked out once per configuration
-_statuses = Derived(lambda config: {s.id: s for s in config.statuses})
-_reasons = Derived(lambda config: {r.id: r.label for r in config.reasons})
 _lead_fields = Derived(lambda config: config.custom_fields_of(RecordType.LEAD))
 
 
@@ -217,21 +215,24 @@ def _move_activities(run: Conversion, contact: Contact, opportunities: Sequence[
 def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: ConversionOptions) -> None:
     """Mark the lead converted, with its status history and audit as ``move_status`` writes them
     for a status change (the unqualified reason of a lead kept for nurturing, or the one a
-    converted lead no longer has), and store the conversion."""
+    converted lead no longer has), and store the conversion. The written reason an opportunity
+    was created without its criteria met is kept as a qualification override is: in the status
+    history's note, in the audit (``opportunity_override``), and in the stored result."""
     lead, uow, now, result = run.lead, run.uow, run.now, run.result
     config = run.config
-    statuses = _statuses(config)
+    statuses = config.status_by_id
     old_status = statuses[lead.status_id].label if lead.status_id in statuses else str(lead.status_id)
     old_status_id, old_reason_id = lead.status_id, lead.unqualified_reason_id
     lead.mark_converted(status, now, result.account_id, result.contact_id, result.opportunity_id, nurture_reason)
     uow.leads.save(lead)
     uow.leads.record_status_change(lead.id, old_status_id, status.id, run.viewer.id, now,
                                    reason_id=lead.unqualified_reason_id, note=result.override_reason)
-    before = {"status": old_status, "unqualified_reason": _reason_label(config, old_reason_id), "converted_at": None,
-              "converted_account_id": None, "converted_contact_id": None, "converted_opportunity_id": None}
-    after = {"status": status.label, "unqualified_reason": _reason_label(config, lead.unqualified_reason_id),
+    before = {"status": old_status, "unqualified_reason": config.reason_label(old_reason_id), "converted_at": None,
+              "converted_account_id": None, "converted_contact_id": None, "converted_opportunity_id": None,
+              "opportunity_override": None}
+    after = {"status": status.label, "unqualified_reason": config.reason_label(lead.unqualified_reason_id),
              "converted_at": now, "converted_account_id": result.account_id, "converted_contact_id": result.contact_id,
-             "converted_opportunity_id": result.opportunity_id}
+             "converted_opportunity_id": result.opportunity_id, "opportunity_override": result.override_reason}
     changes = changes_between(before, after)
     if changes:
         uow.audit.record("convert", RecordType.LEAD.value, lead.id, run.viewer.id, now, changes)
@@ -240,12 +241,10 @@ def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: C
                         fields_of(result), run.undo)  # stored as JSON at once: no deep copy needed
 
 
-def _reason_label(config: Any, reason_id: int | None) -> str | None:
-    return None if reason_id is None else _reasons(config).get(reason_id, str(reason_id))
-
-
 def lead_lineage(ctx: ServiceContext, actor_id: int, lead_id: int) -> dict[str, Any]:
-    """What a converted lead became: converted at, account, contact and every opportunity it produced."""
+    """What a converted lead became: converted at, account, contact, every opportunity it produced
+    and, when its conversion created an opportunity without the criteria met, the written
+    ``override_reason`` (from the stored conversion; None for a lead converted before revision 0003)."""
     from leadline.services.leads import load_lead
 
     with ctx.reader() as uow:
@@ -253,5 +252,7 @@ def lead_lineage(ctx: ServiceContext, actor_id: int, lead_id: int) -> dict[str, 
         produced = uow.conversions.opportunities_from_lead(lead.id)
         if lead.converted_opportunity_id and lead.converted_opportunity_id not in produced:
             produced.insert(0, lead.converted_opportunity_id)
+        stored = uow.conversions.latest(lead.id) if lead.is_converted() else None
         return {"lead_id": lead.id, "converted_at": lead.converted_at, "account_id": lead.converted_account_id,
-                "contact_id": lead.converted_contact_id, "opportunity_ids": produced}
+                "contact_id": lead.converted_contact_id, "opportunity_ids": produced,
+                "override_reason": stored["result"].get("override_reason") if stored else None}

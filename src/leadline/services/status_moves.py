@@ -42,7 +42,8 @@ def move_status(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, statu
                 reason: object = None, override_reason: object = None, now: datetime) -> list[FieldChange]:
     """Move ``lead`` (locked, editable by ``viewer``) to the status named ``status`` under the
     workflow; record the status change with its reason or override, and return the field changes
-    for the audit. A move to the status the lead already has changes nothing."""
+    for the audit: the status, the unqualified reason (the one the lead had before, and the one it
+    has now) and any override. A move to the status the lead already has changes nothing."""
     config = ctx.config(uow)
     try:
         target = find_status(config.statuses, str(status))
@@ -58,15 +59,17 @@ def move_status(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, statu
         raise ValidationError("a reason is given only when disqualifying a lead", field="reason")
     qualification = evaluate_lead_in(ctx, uow, lead, Purpose.QUALIFICATION) \
         if target.kind is StatusKind.QUALIFIED else None
+    previous_reason_id = lead.unqualified_reason_id
     move: StatusMove = workflow_of(config).move(
         lead, target, reason=chosen_reason, qualification=qualification,
         override_reason=None if override_reason is None else str(override_reason))
     uow.leads.record_status_change(lead.id, move.from_status.id, target.id, viewer.id, now,
                                    reason_id=move.reason.id if move.reason else None, note=move.override_reason)
-    before: dict[str, object] = {"status": move.from_status.label}
-    after: dict[str, object] = {"status": target.label}
-    if move.reason is not None:
-        before["unqualified_reason"], after["unqualified_reason"] = None, move.reason.label
+    # the reason the lead had (one unqualified status to another, or leaving for a working one)
+    before: dict[str, object] = {"status": move.from_status.label,
+                                 "unqualified_reason": config.reason_label(previous_reason_id)}
+    after: dict[str, object] = {"status": target.label,
+                                "unqualified_reason": move.reason.label if move.reason else None}
     if move.override_reason:
         before["qualification_override"], after["qualification_override"] = None, move.override_reason
     return diff_fields(RecordType.LEAD, lead.id, before, after, actor_id=viewer.id, at=now)
