@@ -29,8 +29,8 @@ def server(cli: Cli, tmp_path: Path) -> Iterator[tuple[str, str]]:
     token = cli("token", "create", "--name", "e2e").out.strip().splitlines()[-1]
     port = free_port()
     env = {**cli.env, "LEADLINE_RATE_LIMIT_PER_MINUTE": "0"}
-    process = subprocess.Popen([str(LEADLINE), "serve", "--port", str(port), "--workers", "2"], env=env,
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    command = [str(LEADLINE), "serve", "--port", str(port), "--workers", "2", "--threads", "1"]
+    process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
         deadline = time.monotonic() + 30
@@ -80,3 +80,27 @@ def test_two_clients_updating_with_the_same_etag_exactly_one_wins(server: tuple[
         assert sorted(statuses) == [200, 412], statuses
         final = httpx.get(f"{base}/leads/{lead['id']}", headers=headers)
         assert final.headers["etag"] == '"v2"' and final.json()["title"] in ("first", "second")
+
+
+def test_the_app_runs_writes_in_as_many_threads_as_configured(tmp_path: Path) -> None:
+    import asyncio
+
+    from leadline.api.app import create_app
+    from leadline.bootstrap import build_application
+    from leadline.config import Settings
+
+    application = build_application(Settings(database_url=f"sqlite:///{tmp_path / 'threads.db'}", threads=3))
+
+    def blocking_call() -> str:  # as a synchronous handler is run
+        time.sleep(0.05)
+        return threading.current_thread().name
+
+    async def start_and_run_eight() -> set[str]:
+        app = create_app(application)
+        for hook in app.on_startup:
+            hook()  # type: ignore[call-arg]
+        loop = asyncio.get_running_loop()
+        return set(await asyncio.gather(*(loop.run_in_executor(None, blocking_call) for _ in range(8))))
+
+    names = asyncio.run(start_and_run_eight())
+    assert len(names) == 3 and all(name.startswith("leadline") for name in names)
