@@ -149,7 +149,7 @@ def test_bulk_add_writes_leads_and_their_products_in_one_statement(ctx: ServiceC
 def test_a_unit_of_work_that_fails_to_open_leaves_the_thread_able_to_open_the_next(ctx: ServiceContext) -> None:
     engine = ctx.uow_factory().engine
 
-    def broken_factory(**_: object) -> None:
+    def broken_factory() -> None:
         raise ConnectionError("database went away")
 
     with pytest.raises(ConnectionError):  # the session opens on first use

@@ -106,7 +106,6 @@ class WriteGate:
 
 
 _GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
-_GATED: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def write_gate(engine: Engine) -> WriteGate | None:
@@ -114,17 +113,10 @@ def write_gate(engine: Engine) -> WriteGate | None:
     return _GATES.get(engine)
 
 
-def gated_engine(engine: Engine) -> Engine:
-    """``engine`` whose transactions take its write gate when they begin (itself if it has no
-    gate): what a writing unit of work binds its session to. Same pool, same connections."""
-    gate = _GATES.get(engine)
-    if gate is None:
-        return engine
-    gated = _GATED.get(engine)
-    if gated is None:
-        gated = _GATED[engine] = engine.execution_options(leadline_gate=gate)
-    return gated
-
-
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    """Sessions of units of work. On an SQLite file their writing transactions take the engine's
+    write gate as they begin (the ``leadline_gate`` option the ``begin`` hook reads); the unit of
+    work gives it back (persistence/unit_of_work.py). Same pool, same connections."""
+    gate = _GATES.get(engine)
+    bind = engine if gate is None else engine.execution_options(leadline_gate=gate)
+    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)

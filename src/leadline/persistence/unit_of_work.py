@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadline.domain.errors import ConflictError
-from leadline.persistence.database import gated_engine, make_session_factory, write_gate
+from leadline.persistence.database import make_session_factory, write_gate
 from leadline.persistence.queries_forecast import ForecastQueries
 from leadline.persistence.queries_pipeline import PipelineQueries
 from leadline.persistence.reads import RecordReads
@@ -111,7 +111,7 @@ class SqlUnitOfWork:
         """The unit of work's session, opened on first use (a read served by ``reads`` alone
         never opens one)."""
         if self._session is None:
-            session = self._factory() if self._gate is None else self._factory(bind=gated_engine(self.engine))
+            session = self._factory()
             if self.read_only:
                 session.connection(execution_options={"leadline_read_only": True})
             self._session = session
