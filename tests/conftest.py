@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from leadline.persistence.database import make_engine
+from leadline.persistence.database import make_engine, write_gate
 from leadline.persistence.rows import metadata
 from leadline.persistence.schema import upgrade_to_head
 from leadline.persistence.unit_of_work import SqlUnitOfWork
@@ -99,7 +99,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
         shutil.copy(sqlite_template, path)
         engine = make_engine(f"sqlite:///{path}")
         yield engine
+        gate = write_gate(engine)
         engine.dispose()
+        assert gate is not None and not gate.held, "a unit of work left the SQLite write gate held"
         return
     url = request.getfixturevalue("postgres_database")
     engine = make_engine(url)

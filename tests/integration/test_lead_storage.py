@@ -192,12 +192,18 @@ def test_an_sqlite_writer_holds_the_write_gate_only_while_its_transaction_is_ope
             assert not _gate_is_free(gate.path) and gate.held
             uow.commit()
             assert _gate_is_free(gate.path) and not gate.held  # committed: the next writer goes on
-            uow.statuses.list()  # a statement after the commit opens a transaction: it queues again
+            uow.statuses.list()  # reading after the commit (the reply) holds no one up either
+            assert _gate_is_free(gate.path)
+        with SqlUnitOfWork(engine) as uow:  # a new unit of work queues again
+            uow.statuses.list()
             assert not _gate_is_free(gate.path)
         assert _gate_is_free(gate.path)  # rolled back on leaving
         with SqlUnitOfWork(engine, read_only=True) as reader:
             reader.statuses.list()
             assert _gate_is_free(gate.path)  # readers never take it
+            reader.session.rollback()
+            reader.statuses.list()  # a reader's next transaction, whatever it takes
+        assert _gate_is_free(gate.path) and not gate.held  # is given back when it closes
     finally:
         engine.dispose()
 

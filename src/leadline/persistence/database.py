@@ -55,8 +55,11 @@ def _tune_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
             return
         gate = options.get("leadline_gate")
-        if gate is not None:  # a unit of work's transaction: queue behind the other writers first
-            gate.acquire()
+        if gate is not None:  # a unit of work's transaction
+            if gate.finished:  # it has committed: what it still reads needs no write lock
+                connection.exec_driver_sql("BEGIN")
+                return
+            gate.acquire()  # queue behind the other writers first
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -66,15 +69,17 @@ class WriteGate:
     as long latency tails under concurrent writes; a blocking file lock hands over at once.
 
     A unit of work takes the gate when its transaction begins (its first statement, after the
-    input is validated) and gives it back once it has committed or rolled back, so the work done
-    before and after the transaction never holds up the other writers. ``acquire`` and
-    ``release`` do nothing when the calling thread already holds, or does not hold, the gate."""
+    input is validated) and gives it back when it has committed (``finish``) or when it closes,
+    so the work done before and after the transaction never holds up the other writers; what it
+    reads after its commit runs in a plain deferred transaction. ``acquire`` and ``release`` do
+    nothing when the calling thread already holds, or does not hold, the gate."""
 
     def __init__(self, database: str) -> None:
         self.path = f"{database}.writelock"
         self._thread_lock = threading.Lock()
         self._file: Any = None
         self._holder: int | None = None
+        self._finished: set[int] = set()  # threads whose unit of work has committed
 
     def acquire(self) -> None:
         me = threading.get_ident()
@@ -98,6 +103,22 @@ class WriteGate:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
         finally:
             self._thread_lock.release()
+
+    def finish(self) -> None:
+        """The calling thread's unit of work has committed: give the gate back, and begin what
+        that unit of work still runs without it."""
+        self._finished.add(threading.get_ident())
+        self.release()
+
+    def reset(self) -> None:
+        """Give the gate back if held, and forget ``finish``: the calling thread's unit of work
+        has closed (or a new one opens)."""
+        self._finished.discard(threading.get_ident())
+        self.release()
+
+    @property
+    def finished(self) -> bool:
+        return threading.get_ident() in self._finished
 
     @property
     def held(self) -> bool:

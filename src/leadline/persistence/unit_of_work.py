@@ -99,8 +99,11 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         if getattr(_open, "depth", 0):
             raise NestedUnitOfWorkError("a unit of work is already open in this thread")
-        # on SQLite a writer queues for the gate when its transaction begins (database.py)
-        self._gate = None if self.read_only else write_gate(self.engine)
+        # on SQLite a writer queues for the gate when its transaction begins (database.py); a
+        # reader never should, but whatever the thread holds is given back when this closes
+        self._gate = write_gate(self.engine)
+        if self._gate is not None:
+            self._gate.reset()
         self._session: Session | None = None
         self._reads: RecordReads | None = None
         _open.depth = 1
@@ -149,7 +152,7 @@ class SqlUnitOfWork:
         finally:
             _open.depth = 0
             if self._gate is not None:
-                self._gate.release()
+                self._gate.reset()
         if isinstance(exc, IntegrityError):  # rolled back above: nothing of the use case is left
             raise ConflictError(_integrity_message(exc)) from None
 
@@ -198,7 +201,7 @@ class SqlUnitOfWork:
             self.session.rollback()
             raise ConflictError(_integrity_message(error)) from None
         if self._gate is not None:  # committed: the next writer need not wait for what follows
-            self._gate.release()
+            self._gate.finish()
 
 
 def _integrity_message(error: IntegrityError) -> str:
