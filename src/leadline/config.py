@@ -39,8 +39,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=2, ge=1, le=64)
     #: Threads per worker that run the synchronous handlers (the writes); reads run on the event
-    #: loop. Few threads contend less for the GIL (docs/adr/0010).
-    threads: int = Field(default=2, ge=1, le=64)
+    #: loop. Few threads contend less for the GIL (docs/adr/0010); at most 8, well inside the
+    #: connection pools (a writer waiting for the SQLite gate holds a pooled connection).
+    threads: int = Field(default=2, ge=1, le=8)
     #: Largest request body accepted (413 beyond it).
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     #: Requests per minute per client (token or address); 0 turns rate limiting off.

@@ -3,6 +3,7 @@ clients racing to update one record with the same ETag get exactly one success."
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import threading
@@ -85,22 +86,92 @@ def test_two_clients_updating_with_the_same_etag_exactly_one_wins(server: tuple[
 def test_the_app_runs_writes_in_as_many_threads_as_configured(tmp_path: Path) -> None:
     import asyncio
 
+    from litestar import post
+
     from leadline.api.app import create_app
     from leadline.bootstrap import build_application
     from leadline.config import Settings
 
     application = build_application(Settings(database_url=f"sqlite:///{tmp_path / 'threads.db'}", threads=3))
 
-    def blocking_call() -> str:  # as a synchronous handler is run
+    @post("/probe", sync_to_thread=True)
+    def probe() -> str:  # a synchronous handler, as every write of the API is
         time.sleep(0.05)
         return threading.current_thread().name
 
-    async def start_and_run_eight() -> set[str]:
-        app = create_app(application)
-        for hook in app.on_startup:
-            hook()  # type: ignore[call-arg]
-        loop = asyncio.get_running_loop()
-        return set(await asyncio.gather(*(loop.run_in_executor(None, blocking_call) for _ in range(8))))
+    async def call(app: object) -> str:  # one request straight into the ASGI app
+        sent: list[dict[str, object]] = []
 
-    names = asyncio.run(start_and_run_eight())
+        async def receive() -> dict[str, object]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+                 "scheme": "http", "path": "/probe", "raw_path": b"/probe", "query_string": b"", "root_path": "",
+                 "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1), "server": ("test", 80), "state": {}}
+        await app(scope, receive, send)  # type: ignore[operator]
+        return bytes(sent[-1]["body"]).decode()  # type: ignore[arg-type]
+
+    async def eight_at_once() -> set[str]:
+        app = create_app(application)
+        app.register(probe)
+        # start-up and requests on one event loop, as uvicorn runs them
+        events: asyncio.Queue[dict[str, str]] = asyncio.Queue()
+        started = asyncio.Event()
+
+        async def lifespan_send(message: dict[str, str]) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                started.set()
+
+        await events.put({"type": "lifespan.startup"})
+        lifespan = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}},
+                                           events.get, lifespan_send))
+        await asyncio.wait_for(started.wait(), 10)
+        try:
+            return set(await asyncio.gather(*(call(app) for _ in range(8))))
+        finally:
+            await events.put({"type": "lifespan.shutdown"})
+            await asyncio.wait_for(lifespan, 10)
+
+    names = asyncio.run(eight_at_once())
     assert len(names) == 3 and all(name.startswith("leadline") for name in names)
+
+
+def test_serve_threads_reaches_the_app_factory_of_a_single_worker(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one worker uvicorn builds the app in the `leadline serve` process itself, whose
+    settings were read before the flag: the flag must still reach the factory. uvicorn's own
+    serving is left out (the other tests here serve for real); the factory runs as it would."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from leadline.api.app import create_app_from_environment
+    from leadline.bootstrap import build_application
+    from leadline.cli.main import app as cli_app
+    from leadline.config import Settings, get_settings
+
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    build_application(Settings(database_url=url)).upgrade_database()
+    monkeypatch.setenv("LEADLINE_DATABASE_URL", url)
+    monkeypatch.delenv("LEADLINE_THREADS", raising=False)
+    get_settings.cache_clear()
+    seen: list[int] = []
+
+    def run_factory_once(target: str, **options: object) -> None:
+        assert target == "leadline.api.app:create_app_from_environment" and options["workers"] == 1
+        app = create_app_from_environment()
+        seen.append(app.state.application.settings.threads)
+
+    monkeypatch.setattr(uvicorn, "run", run_factory_once)
+    try:
+        result = CliRunner().invoke(cli_app, ["serve", "--workers", "1", "--threads", "3"])
+        assert result.exit_code == 0, result.output
+        assert seen == [3]
+    finally:
+        os.environ.pop("LEADLINE_THREADS", None)  # set by the command itself
+        get_settings.cache_clear()
+        import gc
+
+        gc.unfreeze()

@@ -143,7 +143,7 @@ def serve(
     host: str = typer.Option(None, help="Address to bind; default LEADLINE_HOST (127.0.0.1)."),
     port: int = typer.Option(None, help="Port; default LEADLINE_PORT (8000)."),
     workers: int = typer.Option(None, help="Worker processes; default LEADLINE_WORKERS (2)."),
-    threads: int = typer.Option(None, min=1, max=64,
+    threads: int = typer.Option(None, min=1, max=8,
                                 help="Threads per worker for writes; default LEADLINE_THREADS (2)."),
     login_token: bool = typer.Option(False, "--login-token", help="Print a new 1-day API token for the first admin."),
 ) -> None:
@@ -153,12 +153,15 @@ def serve(
     """
     import uvicorn
 
+    from leadline.config import get_settings
+
+    if threads:  # the app factory reads its settings afresh: in this process (one worker) or a new one
+        os.environ["LEADLINE_THREADS"] = str(threads)
+        get_settings.cache_clear()
     app_ = application()
     app_.ensure_ready()
     settings = app_.settings
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
-    if threads:
-        os.environ["LEADLINE_THREADS"] = str(threads)  # the workers read their settings afresh
     typer.echo(f"Leadline API on http://{host}:{port}/api/v1 (docs: http://{host}:{port}/api/v1/docs)")
     if login_token:
         from leadline.services.auth import create_token
