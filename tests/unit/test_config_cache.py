@@ -60,3 +60,38 @@ def test_a_private_copy_equals_the_cached_object_and_changing_it_leaves_the_cach
     plain = Plain([1])
     other = private_copy(plain)
     assert other == plain and other is not plain and other.value is plain.value
+
+
+def test_a_private_copy_of_unusual_slotted_classes_is_what_copy_copy_makes() -> None:
+    import copy
+
+    from leadline.services.cache import private_copy
+
+    class Base:
+        __slots__ = ("a",)
+
+    class Derived(Base):
+        __slots__ = ("b",)
+
+    class OneString:
+        __slots__ = "value"
+
+    class WithDict:
+        __slots__ = ("a", "__dict__")
+
+    derived = Derived()
+    derived.a, derived.b = 1, [2]
+    made = private_copy(derived)
+    assert (made.a, made.b) == (1, [2]) and made is not derived and made.b is derived.b
+    one = OneString()
+    one.value = "x"
+    assert private_copy(one).value == "x"
+    with_dict = WithDict()
+    with_dict.a, with_dict.extra = 1, 2  # type: ignore[attr-defined]
+    copied = private_copy(with_dict)
+    copied.extra = 3  # type: ignore[attr-defined]
+    assert with_dict.extra == 2 and copy.copy(with_dict).extra == 2  # type: ignore[attr-defined]
+    unset = Derived()
+    unset.a = 5
+    partial = private_copy(unset)
+    assert partial.a == 5 and not hasattr(partial, "b")

@@ -21,7 +21,8 @@ T = TypeVar("T")
 def private_copy(item: T) -> T:
     """A shallow copy of a cached configuration object (a status, a source, a user) for a caller
     that may change it without changing what every other request sees: ``copy.copy``, made
-    directly from the slots of the slotted dataclasses these are, at a fraction of its cost."""
+    directly from the slots of the slotted dataclasses these are, at a fraction of its cost.
+    Anything else (a class with a ``__dict__``, a slot left unset) is copied by ``copy.copy``."""
     kind = type(item)
     names = _SLOTS.get(kind)
     if names is None:
@@ -29,17 +30,24 @@ def private_copy(item: T) -> T:
     if not names:
         return copy.copy(item)
     made = object.__new__(kind)
-    for name in names:
-        object.__setattr__(made, name, getattr(item, name))
+    try:
+        for name in names:
+            object.__setattr__(made, name, getattr(item, name))
+    except AttributeError:  # a slot without a value
+        return copy.copy(item)
     return made
 
 
 def _slot_names(kind: type) -> tuple[str, ...]:
-    """Every slot of ``kind``; empty when its instances also have a ``__dict__``."""
-    if any("__slots__" not in vars(klass) for klass in kind.__mro__[:-1]):
-        return ()
-    names = (name for klass in kind.__mro__[:-1] for name in vars(klass)["__slots__"])
-    return tuple(dict.fromkeys(n for n in names if n != "__weakref__"))
+    """Every slot of ``kind``; empty when its instances also have a ``__dict__`` (a class of its
+    line without ``__slots__``, or ``__dict__`` among them) or a ``__slots__`` is one string."""
+    names: list[str] = []
+    for klass in kind.__mro__[:-1]:
+        slots = vars(klass).get("__slots__")
+        if slots is None or isinstance(slots, str) or "__dict__" in slots:
+            return ()
+        names.extend(name for name in slots if name != "__weakref__")
+    return tuple(dict.fromkeys(names))
 
 
 _SLOTS: dict[type, tuple[str, ...]] = {}
