@@ -94,9 +94,14 @@ def test_the_app_runs_writes_in_as_many_threads_as_configured(tmp_path: Path) ->
 
     application = build_application(Settings(database_url=f"sqlite:///{tmp_path / 'threads.db'}", threads=3))
 
+    three_at_once = threading.Barrier(3)  # the first three calls wait for one another: three threads exist
+    passed = threading.Event()
+
     @post("/probe", sync_to_thread=True)
     def probe() -> str:  # a synchronous handler, as every write of the API is
-        time.sleep(0.05)
+        if not passed.is_set():
+            three_at_once.wait(timeout=10)
+            passed.set()
         return threading.current_thread().name
 
     async def call(app: object) -> str:  # one request straight into the ASGI app
