@@ -135,6 +135,20 @@ def test_new_records_are_audited_alike_one_at_a_time_and_rendered_together() -> 
     assert [row[-1] for row in batch.audit] == [json.dumps(changes) for changes in Uow.audit.recorded]
 
 
+def test_created_json_is_json_dumps_of_the_texts_each_row_has() -> None:
+    from leadline.persistence.conversion_batch import _created_json
+
+    columns: list[tuple[str, list[str | None]]] = [
+        ("name", ["Acme", None, "Ünï \"q\" \\ \n", None]),
+        ("website", [None, None, None, None]),
+        ("count", ["1", "2", "3", None]),
+    ]
+    expected = [json.dumps({name: (None, texts[row]) for name, texts in columns if texts[row] is not None})
+                for row in range(4)]
+    assert _created_json(columns) == expected
+    assert expected[3] == "{}"
+
+
 # Leads of one company converted in one call into the same existing records: each lead must see
 # what the leads before it filled and made, exactly as converting them one after another.
 
@@ -257,3 +271,28 @@ def _company_records(ctx: ServiceContext, admin_id: int, given: Company) -> list
     return [json.dumps(masked(repr(records.get_record(ctx, admin_id, kind, record_id))))
             for kind, record_id in (("account", given.account), ("contact", given.contact),
                                     ("opportunity", given.deal))] + [list_contact_roles(ctx, admin_id, given.deal)]
+
+
+def test_a_bulk_conversion_runs_with_the_collector_paused_and_restores_it(ctx: ServiceContext,
+                                                                           admin_id: int) -> None:
+    import gc
+
+    ids = [new_lead(ctx, admin_id, email=f"gc{n}@navy.example") for n in range(2)]
+    seen, clock = [], ctx.clock
+
+    def watching() -> Any:
+        seen.append(gc.isenabled())
+        return clock()
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        ctx.clock = watching
+        outcome = convert_leads(ctx, admin_id, ids, ConversionOptions())
+        assert outcome.converted == 2
+        assert seen and not any(seen)  # the clock is read during each conversion
+        assert gc.isenabled()
+    finally:
+        ctx.clock = clock
+        if not was:
+            gc.disable()

@@ -4,6 +4,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leadline.domain.errors import ValidationError
 from leadline.domain.leads import ProductInterest
@@ -14,11 +16,14 @@ from leadline.domain.qualification import (
     Criterion,
     Operator,
     Purpose,
+    active_criteria,
     active_framework,
+    all_met,
     build_condition,
     build_criterion,
     default_criteria,
     evaluate,
+    evaluate_in_order,
 )
 from tests.unit.builders import make_definition, make_lead, raises_error
 
@@ -110,3 +115,24 @@ def test_only_the_active_criteria_of_the_framework_count():
                          9, is_active=False)
     evaluation = evaluate([*default_criteria(), inactive], make_lead(), today=TODAY, framework=BANT)
     assert "extra" not in [r.name for r in evaluation.results]
+
+
+_TITLES = st.sampled_from([None, "", "VP Sales", "Intern", "Chief Executive", "Head of IT", "vice-principal"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(budget=st.one_of(st.none(), st.decimals(min_value=0, max_value=5000, places=2)), title=_TITLES,
+       flag=st.booleans(), lines=st.integers(min_value=0, max_value=2),
+       days=st.one_of(st.none(), st.integers(min_value=-30, max_value=400)))
+def test_all_met_gives_the_verdict_evaluate_gives(budget, title, flag, lines, days):
+    """``all_met`` skips the reasons; it must agree with ``evaluate`` on every framework."""
+    lead = make_lead(budget_amount=budget, title=title, is_decision_maker=flag,
+                     products=[ProductInterest("Widget", Decimal(1), None)] * lines,
+                     purchase_timeframe=None if days is None else TODAY + timedelta(days=days))
+    criteria = default_criteria()
+    for purpose in Purpose:
+        framework, chosen = active_criteria(criteria, purpose)
+        assert framework is not None
+        evaluation = evaluate(criteria, lead, today=TODAY, framework=framework)
+        assert evaluate_in_order(framework, chosen, lead, today=TODAY) == evaluation
+        assert all_met(chosen, lead, today=TODAY) is evaluation.met

@@ -7,11 +7,13 @@ admin screen later) sees exactly what conversion copies.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from leadline.domain.accounts import Account, Contact, normalise_company_name, website_domain
@@ -38,9 +40,18 @@ LEAD_TO_OPPORTUNITY: tuple[tuple[str, str], ...] = (
 )
 
 
-def mapped_values(lead: Lead, mapping: Iterable[tuple[str, str]]) -> dict[str, object]:
+def mapped_values(lead: Lead, mapping: tuple[tuple[str, str], ...]) -> dict[str, object]:
     """The target fields a conversion fills from ``lead`` under ``mapping``."""
-    return {target: getattr(lead, source) for source, target in mapping}
+    targets, read = _mapping_reader(mapping)
+    return dict(zip(targets, read(lead), strict=True))
+
+
+@cache
+def _mapping_reader(mapping: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], Callable[[Lead], tuple[Any, ...]]]:
+    """The target fields of ``mapping`` and one getter of their source fields' values, as a tuple."""
+    sources = [source for source, _ in mapping]
+    read = attrgetter(*sources)
+    return tuple(target for _, target in mapping), read if len(sources) > 1 else lambda lead: (read(lead),)
 
 
 def opportunity_name(lead: Lead) -> str:

@@ -236,13 +236,34 @@ def build_criterion(criterion_id: int, purpose: Purpose, framework: str, name: s
 def evaluate(criteria: Iterable[Criterion], lead: Lead, *, today: date, framework: str) -> Evaluation:
     """Each active criterion of ``framework`` on ``lead``, in order, met or unmet with the reason."""
     chosen = sorted((c for c in criteria if c.is_active and c.framework == framework), key=lambda c: c.order)
+    return evaluate_in_order(framework, chosen, lead, today=today)
+
+
+def evaluate_in_order(framework: str, chosen: Sequence[Criterion], lead: Lead, *, today: date) -> Evaluation:
+    """``evaluate`` with the criteria of ``framework`` already chosen and ordered (``active_criteria``)."""
     return Evaluation(framework, tuple(_evaluate_one(c, lead, today) for c in chosen))
+
+
+def all_met(chosen: Iterable[Criterion], lead: Lead, *, today: date) -> bool:
+    """Whether every criterion of ``chosen`` is met: ``evaluate_in_order(...).met`` without the
+    reasons, for a caller that needs them only when one is not (bulk conversion asks per lead)."""
+    return all(any(_holds(condition, _value_of(lead, condition.field), today) for condition in criterion.conditions)
+               for criterion in chosen)
 
 
 def active_framework(criteria: Iterable[Criterion], purpose: Purpose) -> str | None:
     """The framework whose criteria of ``purpose`` are active (the first by order if several)."""
+    return active_criteria(criteria, purpose)[0]
+
+
+def active_criteria(criteria: Iterable[Criterion], purpose: Purpose) -> tuple[str | None, tuple[Criterion, ...]]:
+    """The active framework of ``purpose`` (None if none) and its active criteria in order: what
+    ``evaluate`` applies, worked out once for a configuration rather than once per lead."""
     active = sorted((c for c in criteria if c.purpose is purpose and c.is_active), key=lambda c: c.order)
-    return active[0].framework if active else None
+    if not active:
+        return None, ()
+    framework = active[0].framework
+    return framework, tuple(c for c in active if c.framework == framework)
 
 
 def _evaluate_one(criterion: Criterion, lead: Lead, today: date) -> CriterionResult:
@@ -262,30 +283,57 @@ def _value_of(lead: Lead, name: str) -> object:
 
 
 def _check(condition: Condition, value: object, today: date) -> tuple[bool, str]:
-    name, op = condition.field, condition.operator
+    met = _holds(condition, value, today)
+    return met, _reason(condition, value, today, met)
+
+
+def _holds(condition: Condition, value: object, today: date) -> bool:
+    """Whether ``condition`` holds for ``value``: the verdict alone (``_reason`` says why)."""
+    op = condition.operator
     if op is Operator.IS_TRUE:
-        return (True, f"{name} is yes") if value is True else (False, f"{name} is not yes")
+        return value is True
     if value in (None, "", []):
-        return False, f"{name} is not known"
+        return False
     if op is Operator.PRESENT:
-        shown = f"{len(value)} line(s)" if isinstance(value, list) else str(value)
-        return True, f"{name} is {shown}"
+        return True
     if op is Operator.AT_LEAST:
-        threshold = Decimal(condition.value or "0")
-        amount = Decimal(str(value))
-        verdict = "at least" if amount >= threshold else "below"
-        return amount >= threshold, f"{name} {amount} is {verdict} {threshold}"
+        return Decimal(str(value)) >= Decimal(condition.value or "0")
     if op is Operator.WITHIN_DAYS:
         assert isinstance(value, date)
+        return today <= value <= today + timedelta(days=int(condition.value or "0"))
+    return any(_names(word, value) for word in _words(condition))
+
+
+def _reason(condition: Condition, value: object, today: date, met: bool) -> str:
+    name, op = condition.field, condition.operator
+    if op is Operator.IS_TRUE:
+        return f"{name} is yes" if met else f"{name} is not yes"
+    if value in (None, "", []):
+        return f"{name} is not known"
+    if op is Operator.PRESENT:
+        shown = f"{len(value)} line(s)" if isinstance(value, list) else str(value)
+        return f"{name} is {shown}"
+    if op is Operator.AT_LEAST:
+        threshold = Decimal(condition.value or "0")
+        return f"{name} {Decimal(str(value))} is {'at least' if met else 'below'} {threshold}"
+    if op is Operator.WITHIN_DAYS:
         limit = today + timedelta(days=int(condition.value or "0"))
-        if value < today:
-            return False, f"{name} {value} is in the past"
-        return value <= limit, f"{name} {value} is {'within' if value <= limit else 'after'} {limit}"
-    words = [w.strip() for w in (condition.value or "").split(",") if w.strip()]
-    for word in words:
-        if re.search(rf"\b{re.escape(word)}\b", str(value), re.IGNORECASE):
-            return True, f"{name} {value!r} names {word!r}"
-    return False, f"{name} {value!r} names none of {', '.join(words)}"
+        if value < today:  # type: ignore[operator]  # a date: ``_holds`` checked
+            return f"{name} {value} is in the past"
+        return f"{name} {value} is {'within' if met else 'after'} {limit}"
+    words = _words(condition)
+    named = next((word for word in words if _names(word, value)), None)
+    if named is not None:
+        return f"{name} {value!r} names {named!r}"
+    return f"{name} {value!r} names none of {', '.join(words)}"
+
+
+def _words(condition: Condition) -> list[str]:
+    return [w.strip() for w in (condition.value or "").split(",") if w.strip()]
+
+
+def _names(word: str, value: object) -> bool:
+    return re.search(rf"\b{re.escape(word)}\b", str(value), re.IGNORECASE) is not None
 
 
 def default_criteria() -> list[Criterion]:

@@ -173,7 +173,8 @@ def select_rows(session: Session, statement: Select[Any],
     connection = session.connection()
     result = connection.execute(untyped, parameters)
     processors = result_processors(connection.dialect, columns, result.cursor.description)
-    rows = result.all()
+    rows = result.cursor.fetchall()  # the driver's tuples: no Row objects
+    result.close()
     if not rows:
         return []
     values = [_processed_results(process, column) for process, column in zip(processors, zip(*rows, strict=True),

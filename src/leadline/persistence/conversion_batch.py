@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -78,6 +79,7 @@ class ConversionBatch:
         self._lists = (self.accounts, self.contacts, self.opportunities, self.line_items, self.stage_changes,
                        self.roles, self.audit, self.status_changes, self.leads, self.conversions)
         self._unrendered: list[int] = []  # audit rows whose changes are still to render
+        self._ids: list[int] = []  # made for ``_new_id``, last first
 
     def mark(self, lead: Lead) -> tuple[int, ...]:
         """``lead`` (as read) is about to be converted; returns what to ``forget`` if that fails."""
@@ -107,18 +109,25 @@ class ConversionBatch:
         self.line_items.extend(map(_LINE_ITEM[2], items))
 
     def add_stage_change(self, *args: Any) -> None:
-        self.stage_changes.append(StageHistoryRepository.change_values(*args))
+        self.stage_changes.append(StageHistoryRepository.change_values(*args, change_id=self._new_id()))
 
     def add_contact_role(self, *args: Any) -> int:
-        self.roles.append(ProductRepository.contact_role_values(*args))
-        return int(self.roles[-1]["id"])
+        role_id = self._new_id()
+        self.roles.append(ProductRepository.contact_role_values(*args, role_id=role_id))
+        return role_id
+
+    def _new_id(self) -> int:
+        """An id for a row the batch adds: taken from ids made a few hundred at a time."""
+        if not self._ids:
+            self._ids = new_ids(self.RENDER_EVERY)[::-1]
+        return self._ids.pop()
 
     def add_audit(self, action: str, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
                   changes: Mapping[str, tuple[str | None, str | None]] | None = None) -> None:
         """As ``AuditRepository.record``: each (before, after) becomes a JSON list. Changes that
         can ``render_together`` (the fields of a new record) are rendered when written, with
         the others of their kind."""
-        if hasattr(changes, "render_together"):
+        if type(changes) is not dict and hasattr(changes, "render_together"):  # a dict: no failed look-up
             self._unrendered.append(len(self.audit))
             self.audit.append((at, actor_id, action, record_type, record_id, changes))
             if len(self._unrendered) >= self.RENDER_EVERY:
@@ -143,7 +152,7 @@ class ConversionBatch:
         """Render the audit changes still waiting, those of one kind together, as JSON text."""
         audit, kinds = self.audit, {}
         waiting = [audit[index][-1] for index in self._unrendered]  # alive while ``moments`` holds ids
-        moments: dict[int, str] = {}  # the records of a conversion share its moment
+        moments: dict[int, str | None] = {}  # the records of a conversion share its moment
         for index, changes in zip(self._unrendered, waiting, strict=True):
             kinds.setdefault(changes.record_fields, []).append(index)
         for indexes in kinds.values():
@@ -198,12 +207,14 @@ def _insert_with_ids(session: Session, table: Any, names: tuple[str, ...], rows:
 
 def _created_json(columns: list[tuple[str, list[str | None]]]) -> list[str]:
     """``json.dumps({field: (None, text), ...})`` of each row of rendered ``columns`` (fields
-    without a text left out), built a column at a time."""
+    without a text left out), built a column at a time: each cell is the field's head and the
+    quoted text (``"name": [null, "text"``), the closing bracket comes with the separator."""
     parts = []
     for name, texts in columns:
-        part = f"{_quote(name)}: [null, {{}}]".format
+        head = f"{_quote(name)}: [null, "
         if None in texts:
-            parts.append([None if text is None else part(_quote(text)) for text in texts])
+            parts.append([None if text is None else head + _quote(text) for text in texts])
         else:
-            parts.append(list(map(part, map(_quote, texts))))
-    return ["{" + ", ".join(filter(None, row)) + "}" for row in zip(*parts, strict=True)]
+            parts.append(list(map(head.__add__, map(_quote, texts))))
+    rows = map("], ".join, map(partial(filter, None), zip(*parts, strict=True)))
+    return [f"{{{row}]}}" if row else "{}" for row in rows]

@@ -71,9 +71,10 @@ class ProductRepository:
         return int(values["id"])
 
     @staticmethod
-    def contact_role_values(opportunity_id: int, contact_id: int, role: str, is_primary: bool) -> dict[str, Any]:
-        """The row ``add_contact_role`` adds (with a new id), for ``add_contact_roles``."""
-        return {"id": new_id(), "opportunity_id": opportunity_id, "contact_id": contact_id, "role": role,
+    def contact_role_values(opportunity_id: int, contact_id: int, role: str, is_primary: bool,
+                            role_id: int | None = None) -> dict[str, Any]:
+        """The row ``add_contact_role`` adds (with ``role_id``, else a new id), for ``add_contact_roles``."""
+        return {"id": role_id or new_id(), "opportunity_id": opportunity_id, "contact_id": contact_id, "role": role,
                 "is_primary": is_primary}
 
     def add_contact_roles(self, roles: Sequence[dict[str, Any]]) -> None:
@@ -96,10 +97,12 @@ class StageHistoryRepository:
 
     @staticmethod
     def change_values(
-        opportunity: Opportunity, from_stage_id: int | None, actor_id: int | None, at: datetime
+        opportunity: Opportunity, from_stage_id: int | None, actor_id: int | None, at: datetime,
+        change_id: int | None = None,
     ) -> dict[str, Any]:
+        """The row ``record`` writes (with ``change_id``, else a new id), for ``record_many``."""
         return {
-            "id": new_id(), "opportunity_id": opportunity.id, "from_stage_id": from_stage_id,
+            "id": change_id or new_id(), "opportunity_id": opportunity.id, "from_stage_id": from_stage_id,
             "to_stage_id": opportunity.stage_id, "amount": opportunity.amount,
             "currency": opportunity.currency, "probability": opportunity.probability,
             "forecast_category": opportunity.forecast_category, "close_date": opportunity.close_date,

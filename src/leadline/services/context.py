@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from leadline.domain.leads import ContactPointChecker
+from leadline.domain.qualification import Criterion, Purpose, active_criteria
 from leadline.services.cache import ConfigCache
 from leadline.services.contact_points import LibraryContactPointChecker
 
@@ -92,6 +93,16 @@ class CachedConfig:
     @cached_property
     def _reason_labels(self) -> dict[int, str]:
         return {r.id: r.label for r in self.reasons}
+
+    def criteria_for(self, purpose: Purpose) -> tuple[str | None, tuple[Criterion, ...]]:
+        """``active_criteria`` of ``purpose`` in this configuration, worked out once."""
+        if purpose not in self._criteria_for:
+            self._criteria_for[purpose] = active_criteria(self.criteria, purpose)
+        return self._criteria_for[purpose]
+
+    @cached_property
+    def _criteria_for(self) -> dict[Purpose, tuple[str | None, tuple[Criterion, ...]]]:
+        return {}
 
     def custom_fields_of(self, record_type: Any) -> list[Any]:
         return [d for d in self.custom_fields if d.record_type == record_type]

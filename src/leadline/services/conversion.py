@@ -42,7 +42,7 @@ from leadline.services.access import audit_changed, load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_audit import Derived, changes_between, fields_of
 from leadline.services.conversion_parts import Conversion, custom_mappings, make_opportunities
-from leadline.services.status_moves import evaluate_lead_in
+from leadline.services.status_moves import ensure_criteria_in
 from leadline.services.users import resolve_user
 
 # worked out once per configuration
@@ -101,9 +101,8 @@ def convert_in(ctx: ServiceContext, uow: Any, viewer: Viewer, lead_id: int,
     run = Conversion(ctx, uow, viewer, lead, owner.id, now, ConversionResult(lead.id), config=config)
     run.undo.update(previous_status_id=lead.status_id, previous_reason_id=lead.unqualified_reason_id)
     if options.opportunity is OpportunityChoice.CREATE:
-        evaluation = evaluate_lead_in(ctx, uow, lead, Purpose.OPPORTUNITY, config=config)
-        run.result.override_reason = evaluation.ensure_met_or_overridden(options.override_reason,
-                                                                         "creating an opportunity")
+        run.result.override_reason = ensure_criteria_in(ctx, uow, lead, Purpose.OPPORTUNITY, options.override_reason,
+                                                        "creating an opportunity", config=config)
     account, contact = _account_and_contact(run, options)
     opportunities = make_opportunities(run, account, contact, options)
     _move_activities(run, contact, opportunities)

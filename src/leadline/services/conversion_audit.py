@@ -105,7 +105,8 @@ class CreatedChanges(Mapping[str, tuple[None, str | None]]):
         return len(self._rendered())
 
     @staticmethod
-    def render_together(items: Sequence[CreatedChanges], moments: dict[int, str]) -> list[tuple[str, list[str | None]]]:
+    def render_together(items: Sequence[CreatedChanges],
+                        moments: dict[int, str | None]) -> list[tuple[str, list[str | None]]]:
         """The rendered values of ``items`` (records of one kind), field by field: each field
         with its value's text in every item, None where the item has no value. ``moments`` keeps
         the text of each datetime by id (the caller keeps the items alive while it is used)."""
@@ -114,18 +115,23 @@ class CreatedChanges(Mapping[str, tuple[None, str | None]]):
                                         strict=True)]
 
 
-def _rendered_column(values: tuple[Any, ...], moments: dict[int, str]) -> list[str | None]:
+def _rendered_column(values: tuple[Any, ...], moments: dict[int, str | None]) -> list[str | None]:
     """``render_value`` of each value (None stays None), a column of one type at a time."""
     kinds = set(map(type, values))
     kinds.discard(type(None))
+    if not kinds:
+        return [None] * len(values)
     kind = kinds.pop() if len(kinds) == 1 else None
     if kind is str:  # text is its own rendering
         return list(values)
-    if kind is int and len(kinds) == 0 and None not in values:
-        return list(map(str, values))
-    if kind is datetime:
-        return [None if v is None else moments[id(v)] if id(v) in moments else moments.setdefault(id(v), v.isoformat())
-                for v in values]
+    if kind is int:
+        return list(map(str, values)) if None not in values else [None if v is None else str(v) for v in values]
+    if kind is datetime:  # mostly the moments of the conversions: each rendered once, by identity
+        moments[id(None)] = None
+        for key, value in dict(zip(map(id, values), values, strict=True)).items():
+            if key not in moments:
+                moments[key] = value.isoformat()
+        return list(map(moments.__getitem__, map(id, values)))
     if kind is bool or kind is date or (kind is not None and issubclass(kind, Enum)):  # few distinct values
         texts = {value: render_value(value) for value in set(values)}
         return list(map(texts.__getitem__, values))

@@ -23,6 +23,7 @@ from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import ValidationError
 from leadline.domain.qualification import Evaluation, Purpose
 from leadline.services.access import load_viewer
+from leadline.services.collector import collector_paused
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_batch import BatchWriteError, BulkConversion, BulkItem, BulkRun
 from leadline.services.leads import load_lead
@@ -49,10 +50,11 @@ def convert_leads(ctx: ServiceContext, actor_id: int, lead_ids: Sequence[int], o
     if len(ids) > MAX_BULK:
         raise ValidationError(f"at most {MAX_BULK} leads per call", field="lead_ids")
     options.ensure_consistent()
-    try:
-        return _convert(ctx, actor_id, ids, options, all_or_nothing, batched=True)
-    except BatchWriteError:  # rare (a row broke a rule): nothing was committed; start again, each lead alone
-        return _convert(ctx, actor_id, ids, options, all_or_nothing, batched=False)
+    with collector_paused():  # docs/adr/0011: a result per lead outlives the call's every young collection
+        try:
+            return _convert(ctx, actor_id, ids, options, all_or_nothing, batched=True)
+        except BatchWriteError:  # rare (a row broke a rule): nothing was committed; start again, each lead alone
+            return _convert(ctx, actor_id, ids, options, all_or_nothing, batched=False)
 
 
 def _convert(ctx: ServiceContext, actor_id: int, ids: list[int], options: ConversionOptions, all_or_nothing: bool,

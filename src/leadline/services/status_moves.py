@@ -11,7 +11,7 @@ from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import InvalidStatusError, ValidationError
 from leadline.domain.history import FieldChange, diff_fields
 from leadline.domain.leads import Lead
-from leadline.domain.qualification import Evaluation, Purpose, active_framework, evaluate
+from leadline.domain.qualification import Evaluation, Purpose, all_met, evaluate_in_order
 from leadline.domain.reasons import ReasonKind, find_reason
 from leadline.domain.security import Viewer
 from leadline.domain.statuses import StatusKind, find_status
@@ -28,14 +28,32 @@ def evaluate_lead_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose
     """``lead`` (with its custom values loaded) against the active criteria of ``purpose``, under
     ``config`` (default: the current configuration)."""
     config = config or ctx.config(uow)
-    framework = active_framework(config.criteria, purpose)
+    framework, chosen = config.criteria_for(purpose)
     if framework is None:
         return Evaluation("none")
+    _load_custom(uow, config, lead)
+    return evaluate_in_order(framework, chosen, lead, today=ctx.now().date())
+
+
+def ensure_criteria_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose, override_reason: str | None,
+                       what: str, *, config: CachedConfig | None = None) -> str | None:
+    """``evaluate_lead_in(...).ensure_met_or_overridden(override_reason, what)``, the reasons
+    worked out only when a criterion is not met (a bulk conversion asks for 10,000 leads)."""
+    config = config or ctx.config(uow)
+    framework, chosen = config.criteria_for(purpose)
+    if framework is not None:
+        _load_custom(uow, config, lead)
+        if not all_met(chosen, lead, today=ctx.now().date()):
+            return evaluate_in_order(framework, chosen, lead, today=ctx.now().date()).ensure_met_or_overridden(
+                override_reason, what)
+    return Evaluation(framework or "none").ensure_met_or_overridden(override_reason, what)  # checks the reason
+
+
+def _load_custom(uow: Any, config: CachedConfig, lead: Lead) -> None:
     if not lead.custom:
         definitions = config.custom_fields_of(RecordType.LEAD)
         if definitions:
             lead.custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
-    return evaluate(config.criteria, lead, today=ctx.now().date(), framework=framework)
 
 
 def move_status(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, status: object, *,
