@@ -66,8 +66,8 @@ def changes_between(before: Mapping[str, object], after: Mapping[str, object]) -
     differs from that in ``before``, with both."""
     get, changes = _RENDER.get, {}
     for name, value in after.items():
-        old, new = before.get(name), get(type(value), render_value)(value)
-        old = get(type(old), render_value)(old)
+        old, new = before.get(name), None if value is None else get(type(value), render_value)(value)
+        old = None if old is None else get(type(old), render_value)(old)
         if old != new:
             changes[name] = (old, new)
     return changes
@@ -125,7 +125,11 @@ def _rendered_column(values: tuple[Any, ...], moments: dict[int, str | None]) ->
     if kind is str:  # text is its own rendering
         return list(values)
     if kind is int:
-        return list(map(str, values)) if None not in values else [None if v is None else str(v) for v in values]
+        distinct = set(values)
+        if len(distinct) * 4 < len(values):  # owners, stages, versions: a few values, each rendered once
+            texts = {value: None if value is None else str(value) for value in distinct}
+            return list(map(texts.__getitem__, values))
+        return list(map(str, values)) if None not in distinct else [None if v is None else str(v) for v in values]
     if kind is datetime:  # mostly the moments of the conversions: each rendered once, by identity
         moments[id(None)] = None
         for key, value in dict(zip(map(id, values), values, strict=True)).items():
