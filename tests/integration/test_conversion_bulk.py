@@ -296,3 +296,25 @@ def test_a_bulk_conversion_runs_with_the_collector_paused_and_restores_it(ctx: S
         ctx.clock = clock
         if not was:
             gc.disable()
+
+
+@pytest.mark.parametrize("all_or_nothing", [False, True])
+def test_a_call_of_several_chunks_gives_what_one_chunk_gives(ctx: ServiceContext, admin_id: int,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            all_or_nothing: bool) -> None:
+    from leadline.services import conversion_bulk
+
+    good = [new_lead(ctx, admin_id, email=f"chunk{n}@navy.example") for n in range(4)]
+    bad = new_lead(ctx, admin_id, products=[])  # misses the opportunity criteria
+    monkeypatch.setattr(conversion_bulk, "CHUNK", 2)
+    outcome = convert_leads(ctx, admin_id, [good[0], good[1], good[2], bad, good[3]], ConversionOptions(),
+                            all_or_nothing=all_or_nothing)
+    codes = [(item.lead_id, item.code) for item in outcome.items]
+    if all_or_nothing:
+        assert not outcome.committed and counts(ctx) == (0, 0, 0)
+        assert codes == [(good[0], "ROLLED_BACK"), (good[1], "ROLLED_BACK"), (good[2], "ROLLED_BACK"),
+                         (bad, "CRITERIA_NOT_MET")]
+    else:
+        assert outcome.committed and outcome.converted == 4 and counts(ctx) == (4, 4, 4)
+        assert codes == [(good[0], None), (good[1], None), (good[2], None), (bad, "CRITERIA_NOT_MET"),
+                         (good[3], None)]

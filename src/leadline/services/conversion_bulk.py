@@ -30,7 +30,7 @@ from leadline.services.leads import load_lead
 from leadline.services.status_moves import evaluate_lead_in
 
 MAX_BULK = 10_000
-CHUNK = 500  # leads read (and locked) together by a bulk conversion
+CHUNK = 2_000  # leads read (and locked) together by a bulk conversion, their rows written together
 
 __all__ = ["CHUNK", "MAX_BULK", "BulkConversion", "BulkItem", "ConversionPreview", "convert_leads",
            "preview_conversion"]
