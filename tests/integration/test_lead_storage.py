@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from leadline.domain.errors import StaleRecordError
 from leadline.domain.queries import LeadQuery, Page
@@ -240,3 +241,30 @@ def test_sqlite_writers_in_several_threads_all_commit(tmp_path: Path, sqlite_tem
             assert uow.leads.count() == 60
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("options", [{}, {"yield_per": 2}, {"stream_results": True}])
+def test_rows_read_in_bulk_are_all_there_whatever_the_buffering(ctx: ServiceContext, admin_id: int, engine: Engine,
+                                                               options: dict[str, object]) -> None:
+    """``select_rows`` reads the driver's rows itself unless SQLAlchemy buffers some ahead
+    (``yield_per``, ``stream_results``): then none may be lost."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from leadline.persistence.bulk_rows import select_rows
+    from leadline.persistence.rows import LeadRow
+
+    made = [leads.create_lead(ctx, admin_id, {"last_name": f"Row {n}", "company": "Rows Ltd"}).lead.id
+            for n in range(5)]
+    with Session(engine.execution_options(**options)) as session:
+        rows = select_rows(session, select(LeadRow.id, LeadRow.budget_amount).where(LeadRow.id.in_(made))
+                           .order_by(LeadRow.id))
+    assert rows == [(lead_id, None) for lead_id in sorted(made)]
+
+
+def test_an_sqlite_library_too_old_for_a_bulk_read_is_refused_with_what_to_do() -> None:
+    from leadline.persistence.database import ensure_sqlite_version
+
+    ensure_sqlite_version((3, 32, 0))
+    with pytest.raises(RuntimeError, match=r"needs SQLite 3\.32\.0 or later; .* has 3\.31\.1"):
+        ensure_sqlite_version((3, 31, 1))

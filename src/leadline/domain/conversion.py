@@ -50,8 +50,10 @@ def mapped_values(lead: Lead, mapping: tuple[tuple[str, str], ...]) -> dict[str,
 def _mapping_reader(mapping: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], Callable[[Lead], tuple[Any, ...]]]:
     """The target fields of ``mapping`` and one getter of their source fields' values, as a tuple."""
     sources = [source for source, _ in mapping]
-    read = attrgetter(*sources)
-    return tuple(target for _, target in mapping), read if len(sources) > 1 else lambda lead: (read(lead),)
+    targets = tuple(target for _, target in mapping)
+    if len(sources) < 2:
+        return targets, lambda lead: tuple(getattr(lead, source) for source in sources)
+    return targets, attrgetter(*sources)
 
 
 def opportunity_name(lead: Lead) -> str:

@@ -173,8 +173,14 @@ def select_rows(session: Session, statement: Select[Any],
     connection = session.connection()
     result = connection.execute(untyped, parameters)
     processors = result_processors(connection.dialect, columns, result.cursor.description)
-    rows = result.cursor.fetchall()  # the driver's tuples: no Row objects
-    result.close()
+    options = result.context.execution_options
+    if options.get("stream_results") or options.get("yield_per") or options.get("max_row_buffer"):
+        rows: list[Any] = [tuple(row) for row in result.all()]  # SQLAlchemy buffers rows ahead: read them through it
+    else:
+        try:
+            rows = result.cursor.fetchall()  # the driver's tuples: no Row objects
+        finally:
+            result.close()
     if not rows:
         return []
     values = [_processed_results(process, column) for process, column in zip(processors, zip(*rows, strict=True),

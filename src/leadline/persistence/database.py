@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import weakref
 from pathlib import Path
@@ -25,6 +26,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        ensure_sqlite_version()
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
@@ -34,6 +36,19 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return engine
     # No pre-ping: it costs a round trip per request; connections are recycled every 30 minutes.
     return create_engine(url, echo=echo, pool_recycle=1800, pool_size=10, max_overflow=10)
+
+
+#: 3.32 raised the bound parameters of one statement from 999 to 32,766: a bulk conversion reads
+#: 2,000 leads with one IN list (services/conversion_bulk.py)
+SQLITE_MINIMUM = (3, 32, 0)
+
+
+def ensure_sqlite_version(version: tuple[int, int, int] = sqlite3.sqlite_version_info) -> None:
+    """Refuse an SQLite library older than ``SQLITE_MINIMUM``, with what to do."""
+    if version < SQLITE_MINIMUM:
+        found, needed = ".".join(map(str, version)), ".".join(map(str, SQLITE_MINIMUM))
+        raise RuntimeError(f"Leadline needs SQLite {needed} or later; this Python's sqlite3 module has {found}: "
+                           "use a Python built with a newer SQLite, or PostgreSQL (LEADLINE_DATABASE_URL)")
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -43,8 +43,9 @@ def ensure_criteria_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpo
     framework, chosen = config.criteria_for(purpose)
     if framework is not None:
         _load_custom(uow, config, lead)
-        if not all_met(chosen, lead, today=ctx.now().date()):
-            return evaluate_in_order(framework, chosen, lead, today=ctx.now().date()).ensure_met_or_overridden(
+        today = ctx.now().date()
+        if not all_met(chosen, lead, today=today):
+            return evaluate_in_order(framework, chosen, lead, today=today).ensure_met_or_overridden(
                 override_reason, what)
     return Evaluation(framework or "none").ensure_met_or_overridden(override_reason, what)  # checks the reason
 
