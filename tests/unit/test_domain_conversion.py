@@ -216,3 +216,9 @@ def test_reverting_a_conversion_makes_the_lead_editable_in_its_previous_status()
     lead.revert_conversion(3, None, NOW)
     assert (lead.is_converted(), lead.status_id, lead.converted_account_id) == (False, 3, None)
     assert lead.can_edit()
+
+
+def test_a_mapping_of_one_field_or_none_reads_just_that() -> None:
+    lead = make_lead(company="Acme", website="acme.example")
+    assert mapped_values(lead, ()) == {}
+    assert mapped_values(lead, (("company", "name"),)) == {"name": "Acme"}
