@@ -62,6 +62,7 @@ class ConversionBatch:
     """
 
     RENDER_EVERY = 300  # audit changes waiting to be rendered together (those of 100 conversions)
+    IDS_AT_ONCE = 256  # ids ``_new_id`` takes from the generator in one call
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -119,7 +120,7 @@ class ConversionBatch:
     def _new_id(self) -> int:
         """An id for a row the batch adds: taken from ids made a few hundred at a time."""
         if not self._ids:
-            self._ids = new_ids(self.RENDER_EVERY)[::-1]
+            self._ids = new_ids(self.IDS_AT_ONCE)[::-1]
         return self._ids.pop()
 
     def add_audit(self, action: str, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
