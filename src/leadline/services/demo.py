@@ -1,27 +1,32 @@
 """A realistic demo organisation, built through the same use cases every transport calls.
 
-Each record is created with the clock pinned at its moment in the last 18 months, so the
-status and stage histories look like a real team's: leads arrive, get contacted, qualify or
-not, and some convert into accounts, contacts and opportunities that move on to won or lost.
+A sales team of three levels, a product catalogue with list prices, and 18 months of leads whose
+stories (``synthetic/stories.py``) are played with the clock pinned at each moment
+(``services/demo_stories.py``): about 13 % of the leads become opportunities, most of them more
+than three months after they arrived; the opportunities move up their stages over weeks and are
+won or lost on past days, or are still open; customers bring expansion deals; calls, e-mails,
+meetings and tasks are logged on the way; every rep and manager has a quota for this quarter.
+The same seed gives the same organisation (ids aside).
 """
 
 from __future__ import annotations
 
-import dataclasses
+import math
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from leadline.domain.errors import ConflictError, NotFoundError
-from leadline.domain.leads import LEAD_FIELD_CLEANERS, Lead
-from leadline.domain.reasons import DEFAULT_REASONS, ReasonKind
+from leadline.domain.opportunities import default_process
 from leadline.domain.statuses import StatusKind
-from leadline.services import conversion, lead_workflow, leads, records, users
+from leadline.services import forecast_settings, opportunity_parts, users
 from leadline.services.context import ServiceContext
+from leadline.services.demo_stories import Player
 from leadline.synthetic import generate_leads
+from leadline.synthetic.stories import plan_stories
+from leadline.synthetic.words import PRODUCT_CATALOGUE
 
 TEAM = (  # (name, e-mail local part, role, manager's local part)
     ("Victoria Sales", "victoria", "manager", None),
@@ -35,8 +40,9 @@ TEAM = (  # (name, e-mail local part, role, manager's local part)
     ("Noor Rep", "noor", "rep", "priya"),
 )
 DOMAIN = "leadline.example"
-COLLEAGUE_TITLES = ("Procurement Manager", "IT Director", "Finance Lead", "Operations Manager", "CFO")
-COLLEAGUE_NAMES = ("Morgan", "Taylor", "Jordan", "Casey", "Riley", "Avery", "Quinn", "Rowan")
+#: A rep's quota for this quarter: their average quarter of the last year, raised by this much.
+QUOTA_STRETCH = Decimal("1.2")
+MINIMUM_QUOTA = Decimal(25_000)
 
 
 @dataclass(frozen=True)
@@ -47,10 +53,16 @@ class DemoReport:
     accounts: int
     contacts: int
     opportunities: int
+    expansions: int = 0
+    won: int = 0
+    lost: int = 0
+    activities: int = 0
+    products: int = 0
 
     def __str__(self) -> str:
         return (f"{self.users} users, {self.leads} leads ({self.converted} converted), {self.accounts} accounts, "
-                f"{self.contacts} contacts, {self.opportunities} opportunities")
+                f"{self.contacts} contacts, {self.opportunities} opportunities ({self.expansions} expansion deals; "
+                f"{self.won} won, {self.lost} lost), {self.activities} activities, {self.products} products")
 
 
 def load_demo(
@@ -68,22 +80,31 @@ def load_demo(
             raise ConflictError("the database already holds leads; load the demo into a fresh database")
         admin = min((u for u in uow.users.list() if u.is_admin()), key=lambda u: u.id, default=None)
         statuses, sources = uow.statuses.list(), uow.sources.list()
+        process = default_process(uow.stages.processes())
+        stages = sorted((s for s in uow.stages.stages(process.id) if s.is_active and not s.is_closed),
+                        key=lambda s: s.order)
     if admin is None:
         raise NotFoundError("no admin exists; run `leadline init` first", field="user")
     team = _team(ctx, admin.id)
     reps = [u for u in team if u.role.value == "rep"]
     by_kind = {kind: next(s for s in statuses if s.kind is kind and s.is_active) for kind in StatusKind}
     now = ctx.now()
-    generated = generate_leads(
+    generated = sorted(generate_leads(
         leads, seed=seed, status_ids=[by_kind[k].id for k in StatusKind], source_ids=[s.id for s in sources],
         owner_ids=[r.id for r in reps], now=now, currency=ctx.currency,
-    )
+    ), key=lambda lead: lead.created_at)
     rng = random.Random(seed)
-    stats = {"converted": 0, "accounts": 0, "contacts": 0, "opportunities": 0}
-    for lead in sorted(generated, key=lambda item: item.created_at):
-        _work_lead(ctx, admin.id, lead, by_kind, rng, now, stats)
-    return DemoReport(len(team) + 1, leads, stats["converted"], stats["accounts"], stats["contacts"],
-                      stats["opportunities"])
+    plan = plan_stories([lead.created_at for lead in generated], now, rng, open_stages=len(stages))
+    player = Player(ctx, admin.id, rng, now, {kind: status.label for kind, status in by_kind.items()},
+                    [s.label for s in stages], _catalogue(ctx, admin.id))
+    for story in plan.stories:
+        player.play_lead(generated[story.index], story)
+    for expansion in plan.expansions:
+        player.play_expansion(expansion)
+    _quotas(ctx, admin.id, team, player.won, now)
+    c = player.counts
+    return DemoReport(len(team) + 1, leads, c["converted"], c["accounts"], c["contacts"], c["opportunities"],
+                      c["expansions"], c["won"], c["lost"], c["activities"], len(player.products))
 
 
 def _team(ctx: ServiceContext, admin_id: int) -> list[Any]:
@@ -98,76 +119,35 @@ def _team(ctx: ServiceContext, admin_id: int) -> list[Any]:
     return list(created.values())
 
 
-def _at(ctx: ServiceContext, moment: datetime) -> ServiceContext:
-    """The same context with its clock pinned at ``moment``."""
-    pinned: Callable[[], datetime] = lambda: moment  # noqa: E731
-    return dataclasses.replace(ctx, clock=pinned)
+def _catalogue(ctx: ServiceContext, admin_id: int) -> dict[str, int]:
+    """The products the demo's leads ask for, each with its list price in the org's currency."""
+    existing = {p.name.casefold(): p.id for p in opportunity_parts.list_products(ctx)}
+    products = {}
+    for number, (name, price) in enumerate(PRODUCT_CATALOGUE, start=1):
+        if name.casefold() in existing:
+            products[name] = existing[name.casefold()]
+            continue
+        family = "Licences" if "licence" in name else "Services" if "service" in name or "package" in name \
+            else "Add-ons"
+        product = opportunity_parts.create_product(ctx, admin_id, name=name, code=f"LL-{number:03d}", family=family)
+        opportunity_parts.set_list_price(ctx, admin_id, product_id=product.id, currency=ctx.currency,
+                                         unit_price=price)
+        products[name] = product.id
+    return products
 
 
-def _lead_values(lead: Lead) -> dict[str, object]:
-    values: dict[str, object] = {name: getattr(lead, name) for name in LEAD_FIELD_CLEANERS}
-    values.update(email=lead.email, phone=lead.phone, source=lead.source_id, owner=lead.owner_id)
-    return {k: v for k, v in values.items() if v is not None}
-
-
-def _work_lead(ctx: ServiceContext, admin_id: int, lead: Lead, by_kind: dict[StatusKind, Any],
-               rng: random.Random, now: datetime, stats: dict[str, int]) -> None:
-    """Capture the lead, then walk it through the statuses it ends in, at plausible moments."""
-    products = [{"product": p.product_name, "quantity": str(p.quantity),
-                 "estimated_unit_price": str(p.estimated_unit_price) if p.estimated_unit_price else None}
-                for p in lead.products]
-    actor = lead.owner_id or admin_id
-    created = leads.create_lead(_at(ctx, lead.created_at), actor, _lead_values(lead), products=products)
-    lead_id, moment = created.lead.id, lead.created_at
-    target = next(kind for kind, status in by_kind.items() if status.id == lead.status_id)
-    wants_conversion = target is StatusKind.QUALIFIED and rng.random() < 0.7
-    path = {StatusKind.WORKING: [StatusKind.WORKING],
-            StatusKind.QUALIFIED: [StatusKind.WORKING, StatusKind.QUALIFIED],
-            StatusKind.UNQUALIFIED: [StatusKind.WORKING, StatusKind.UNQUALIFIED]}.get(target, [])
-    for kind in path:
-        moment = min(moment + timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 8)), now)
-        reason = rng.choice(DEFAULT_REASONS[ReasonKind.LEAD_UNQUALIFIED]) if kind is StatusKind.UNQUALIFIED else None
-        lead_workflow.change_lead_status(_at(ctx, moment), actor, lead_id, by_kind[kind].label, reason=reason,
-                                         override_reason="qualified on a discovery call")
-    if wants_conversion:
-        moment = min(moment + timedelta(days=rng.randint(1, 30)), now)
-        _convert(_at(ctx, moment), actor, lead_id, rng, now, moment, stats)
-
-
-def _convert(ctx: ServiceContext, actor: int, lead_id: int, rng: random.Random, now: datetime, moment: datetime,
-             stats: dict[str, int]) -> None:
-    result = conversion.convert_lead(ctx, actor, lead_id, opportunity="create" if rng.random() < 0.8 else "none",
-                                     override_reason="sale confirmed on a discovery call")
-    stats["converted"] += 1
-    stats["accounts"] += 1
-    stats["contacts"] += 1
-    stats["opportunities"] += 1 if result.opportunity_id else 0
-    for _ in range(rng.randint(1, 3)):
-        records.create_contact(ctx, actor, {
-            "account_id": result.account_id, "first_name": rng.choice(COLLEAGUE_NAMES),
-            "last_name": f"Colleague{rng.randint(100, 999)}", "title": rng.choice(COLLEAGUE_TITLES),
-        })
-        stats["contacts"] += 1
-    stages = list(records.stage_labels(ctx).values())
-    for _ in range(rng.randint(1, 3)):
-        # stages taken in turn, so a demo of any size shows every stage
-        stage = stages[stats["opportunities"] % len(stages)]
-        _later_opportunity(ctx, actor, result.account_id, stage, rng, now, moment)
-        stats["opportunities"] += 1
-
-
-def _later_opportunity(ctx: ServiceContext, actor: int, account_id: int, stage: str, rng: random.Random,
-                       now: datetime, since: datetime) -> None:
-    """A further opportunity at the account, in any stage, closed ones dated in the past."""
-    opened = since + (now - since) * rng.random()
-    closed = stage.startswith("Closed")
-    if closed:
-        close_date = opened + timedelta(days=rng.randint(10, 120))
-    else:
-        close_date = now + timedelta(days=rng.randint(-20, 200))
-    records.create_opportunity(_at(ctx, min(close_date, now) if closed else opened), actor, {
-        "account_id": account_id, "name": f"Expansion {rng.randint(100, 999)}", "stage": stage,
-        "amount": str(Decimal(rng.randint(20, 800)) * 250), "close_date": close_date.date().isoformat(),
-        "type": rng.choice(["existing_business", "upsell", "renewal"]),
-        "loss_reason": rng.choice(DEFAULT_REASONS[ReasonKind.OPPORTUNITY_LOST]) if stage == "Closed Lost" else None,
-    })
+def _quotas(ctx: ServiceContext, admin_id: int, team: list[Any], won: dict[int, list[tuple[datetime, Decimal]]],
+            now: datetime) -> None:
+    """This quarter's quotas: each rep's average quarter of the last year with a stretch, each
+    manager's the sum of their reports'."""
+    year_ago = now - timedelta(days=365)
+    quotas: dict[int, Decimal] = {}
+    for user in reversed(team):  # reports before their managers
+        reports = [quotas[u.id] for u in team if u.manager_id == user.id]
+        if reports:
+            quotas[user.id] = sum(reports, Decimal(0))
+        else:
+            quarter = sum((amount for at, amount in won.get(user.id, []) if at >= year_ago), Decimal(0)) / 4
+            quotas[user.id] = max(MINIMUM_QUOTA, Decimal(math.ceil(quarter * QUOTA_STRETCH / 5_000) * 5_000))
+    for user in team:
+        forecast_settings.set_quota(ctx, admin_id, user.id, "this-quarter", quotas[user.id])
