@@ -34,7 +34,7 @@ from leadline.services import (
 )
 from leadline.services.context import ServiceContext
 
-DEMO_LEADS = 120
+DEMO_LEADS = 100
 ALL = Page(limit=500)
 
 
@@ -48,7 +48,7 @@ def test_the_demo_tells_the_seeds_story_in_figures_read_back_through_the_use_cas
                   leads_are_in_every_status_with_ages_that_fit_it,
                   opportunities_come_from_conversions_and_a_minority_of_expansion_deals_with_a_source,
                   opportunities_move_through_their_stages_over_weeks_and_close_on_past_days,
-                  won_deals_are_booked_in_several_past_quarters_and_none_in_the_future,
+                  deals_close_over_several_past_quarters_and_none_is_booked_in_the_future,
                   every_opportunity_has_priced_line_items_that_make_its_amount,
                   calls_emails_meetings_and_tasks_are_logged_on_leads_and_opportunities,
                   every_rep_and_manager_has_a_quota_for_this_quarter):
@@ -139,10 +139,12 @@ def opportunities_move_through_their_stages_over_weeks_and_close_on_past_days(ct
     assert 0.15 <= len(won) / len(closed) <= 0.6
 
 
-def won_deals_are_booked_in_several_past_quarters_and_none_in_the_future(ctx: ServiceContext, admin: int) -> None:
-    won = [deal for deal in _opportunities(ctx, admin) if deal.outcome.value == "won"]
+def deals_close_over_several_past_quarters_and_none_is_booked_in_the_future(ctx: ServiceContext, admin: int) -> None:
+    closed = [deal for deal in _opportunities(ctx, admin) if deal.outcome.value != "open"]
+    assert len({period_containing(deal.close_date, PeriodKind.QUARTER) for deal in closed}) >= 3
+    won = [deal for deal in closed if deal.outcome.value == "won"]
     by_quarter = Counter(period_containing(deal.close_date, PeriodKind.QUARTER).label for deal in won)
-    assert len(by_quarter) >= 3
+    assert len(by_quarter) >= 2
     for label, count in by_quarter.items():
         _, lines = deals(ctx, admin, label)
         assert sum(line.count for line in lines) == count

@@ -179,6 +179,7 @@ class Player:
 
 
 def _lead_values(lead: Lead) -> dict[str, object]:
+    """The lead's fields as a transport gives them; its owner captures it (so no owner is named)."""
     values: dict[str, object] = {name: getattr(lead, name) for name in LEAD_FIELD_CLEANERS}
-    values.update(email=lead.email, phone=lead.phone, source=lead.source_id, owner=lead.owner_id)
+    values.update(email=lead.email, phone=lead.phone, source=lead.source_id)
     return {k: v for k, v in values.items() if v is not None}

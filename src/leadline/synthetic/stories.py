@@ -112,10 +112,14 @@ def plan_stories(created: Sequence[datetime], now: datetime, rng: random.Random,
     if open_stages < 1:
         raise ValueError("a sales process has at least one open stage")
     lags = _conversion_lags(created, now, rng)
+    wins = [number < round(WIN_RATE * len(lags)) for number in range(len(lags))]
+    rng.shuffle(wins)
+    won = dict(zip(sorted(lags), wins, strict=True))
     stories = []
     for index, moment in enumerate(created):
         if index in lags:
-            stories.append(_converted(index, moment, lags[index], now, rng, open_stages))
+            deal = plan_deal(moment + lags[index], now, rng, open_stages, won=won[index])
+            stories.append(_converted(index, moment, lags[index], rng, deal))
         else:
             stories.append(_unconverted(index, moment, now, rng))
     return DemoPlan(stories, _expansions(stories, now, rng, open_stages))
@@ -147,13 +151,12 @@ def _free_index(limit: int, taken: dict[int, timedelta], rng: random.Random) -> 
     return next((i for i in range(limit) if i not in taken), None)
 
 
-def _converted(index: int, created: datetime, lag: timedelta, now: datetime, rng: random.Random,
-               open_stages: int) -> LeadStory:
+def _converted(index: int, created: datetime, lag: timedelta, rng: random.Random, deal: DealPlan) -> LeadStory:
     converted = created + lag
     contacted = created + min(timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 8)), lag / 10)
     qualified = converted - min(timedelta(days=rng.randint(1, 21)), lag / 3)
     moves = ((contacted, StatusKind.WORKING), (qualified, StatusKind.QUALIFIED))
-    return LeadStory(index, StatusKind.CONVERTED, moves, converted, plan_deal(converted, now, rng, open_stages))
+    return LeadStory(index, StatusKind.CONVERTED, moves, converted, deal)
 
 
 def _unconverted(index: int, created: datetime, now: datetime, rng: random.Random) -> LeadStory:
@@ -171,17 +174,20 @@ def _unconverted(index: int, created: datetime, now: datetime, rng: random.Rando
     return LeadStory(index, final, tuple(moves))
 
 
-def plan_deal(opened: datetime, now: datetime, rng: random.Random, open_stages: int) -> DealPlan:
+def plan_deal(opened: datetime, now: datetime, rng: random.Random, open_stages: int, *,
+              won: bool | None = None) -> DealPlan:
     """A deal opened at the first open stage: up the stages a few weeks at a time to its end (won
-    after the last open stage, or lost at one of them), cut short by ``now``; its expected close
-    date pushed when it passes with the deal still open."""
-    won = rng.random() < WIN_RATE
+    after the last open stage, or lost at one of them after weeks of silence), cut short by
+    ``now``; its expected close date pushed when it passes with the deal still open. Won with
+    ``WIN_RATE`` unless ``won`` says."""
+    won = rng.random() < WIN_RATE if won is None else won
     last = open_stages - 1 if won else rng.choices(range(open_stages), weights=range(open_stages, 0, -1))[0]
     expected = (opened + timedelta(days=15 * open_stages + rng.randint(-10, 25))).date()
     events: list[DealEvent] = []
     moment = opened
     for stage in [*range(1, last + 1), None]:
-        moment += timedelta(days=rng.randint(7, 30), hours=rng.randint(0, 8))
+        silence = stage is None and not won
+        moment += timedelta(days=rng.randint(14, 60) if silence else rng.randint(7, 35), hours=rng.randint(0, 8))
         if moment >= now - MARGIN:
             break
         if stage is None:

@@ -1,0 +1,92 @@
+"""The demo's plan (synthetic/stories.py): the seed's figures hold for any seed and size, and
+nothing is planned after ``now``."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from leadline.domain.statuses import StatusKind
+from leadline.synthetic import generate_leads
+from leadline.synthetic.stories import (
+    EXPANSION_SOURCES,
+    LATE_AFTER,
+    DealPlan,
+    DealStep,
+    DemoPlan,
+    plan_stories,
+)
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+OPEN_STAGES = 6
+
+
+def _plan(count: int, seed: int) -> tuple[list[datetime], DemoPlan]:
+    leads = generate_leads(count, seed=seed, status_ids=[1, 2, 3, 4, 5], source_ids=list(range(8)), owner_ids=[1],
+                           now=NOW)
+    created = sorted(lead.created_at for lead in leads)
+    return created, plan_stories(created, NOW, random.Random(seed), open_stages=OPEN_STAGES)
+
+
+def _deals(plan: DemoPlan) -> list[DealPlan]:
+    return [s.deal for s in plan.stories if s.deal] + [e.deal for e in plan.expansions]
+
+
+@pytest.mark.parametrize(("count", "seed"), [(100, 0), (100, 3), (400, 7), (1000, 11)])
+def test_13_percent_of_leads_convert_and_63_percent_of_conversions_come_after_three_months(
+    count: int, seed: int
+) -> None:
+    created, plan = _plan(count, seed)
+    converted = [s for s in plan.stories if s.converted_at is not None]
+    assert len(converted) == round(0.13 * count)
+    late = [s for s in converted if s.converted_at - created[s.index] > LATE_AFTER]  # type: ignore[operator]
+    assert len(late) == round(0.63 * len(converted))
+    assert all(s.final is StatusKind.CONVERTED and s.deal is not None for s in converted)
+    assert {s.final for s in plan.stories} == set(StatusKind)
+
+
+@pytest.mark.parametrize("seed", [0, 3, 7])
+def test_every_step_is_in_order_and_before_now(seed: int) -> None:
+    created, plan = _plan(400, seed)
+    for story in plan.stories:
+        moments = [created[story.index], *(at for at, _ in story.moves)]
+        if story.converted_at is not None:
+            moments.append(story.converted_at)
+        assert moments == sorted(moments) and moments[-1] < NOW
+    for deal in _deals(plan):
+        moments = [deal.opened, *(event.at for event in deal.events)]
+        assert moments == sorted(moments) and moments[-1] < NOW
+        stages = [event.stage for event in deal.events if event.step is DealStep.STAGE]
+        assert stages == list(range(1, len(stages) + 1))  # one stage at a time, up
+        gaps = [b.at - a.at for a, b in zip(deal.events, deal.events[1:], strict=False)
+                if DealStep.PUSH not in (a.step, b.step)]
+        assert all(gap >= timedelta(days=7) for gap in gaps)
+        if deal.outcome is DealStep.WON:
+            assert stages[-1] == OPEN_STAGES - 1
+
+
+def test_expansion_deals_are_a_minority_at_customers_who_won_and_name_their_source() -> None:
+    _, plan = _plan(400, 7)
+    by_index = {s.index: s for s in plan.stories}
+    assert 0 < len(plan.expansions) <= 0.25 * len(_deals(plan))
+    assert len({e.index for e in plan.expansions}) == len(plan.expansions)
+    for expansion in plan.expansions:
+        first = by_index[expansion.index].deal
+        assert first is not None and first.outcome is DealStep.WON and first.closed_at is not None
+        assert expansion.deal.opened > first.closed_at
+        assert expansion.source in dict(EXPANSION_SOURCES)
+
+
+def test_some_deals_are_still_open_and_a_third_or_so_of_the_closed_ones_are_won() -> None:
+    _, plan = _plan(400, 7)
+    outcomes = [deal.outcome for deal in _deals(plan)]
+    closed = [o for o in outcomes if o is not None]
+    assert outcomes.count(None) >= 0.2 * len(outcomes)
+    assert 0.2 <= closed.count(DealStep.WON) / len(closed) <= 0.45
+
+
+def test_the_same_seed_plans_the_same_stories() -> None:
+    assert _plan(200, 5)[1] == _plan(200, 5)[1]
+    assert _plan(200, 5)[1] != _plan(200, 6)[1]
