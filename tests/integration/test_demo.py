@@ -106,6 +106,8 @@ def opportunities_come_from_conversions_and_a_minority_of_expansion_deals_with_a
 ) -> None:
     found = _opportunities(ctx, admin)
     converted = {lead.converted_account_id for lead in _leads(ctx, admin) if lead.converted_at}
+    accounts = records.list_records(ctx, admin, "account", RecordQuery(), ALL)
+    assert len({a.domain for a in accounts}) == len(accounts) == len(converted), "one account per company"
     expansions = [o for o in found if o.originating_lead_id is None]
     assert 0 < len(expansions) <= 0.3 * len(found)
     for deal in expansions:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from leadline.domain.leads import Lead
 from leadline.domain.statuses import StatusKind
 from leadline.synthetic import generate_leads
 from leadline.synthetic.stories import (
@@ -23,11 +24,11 @@ NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 OPEN_STAGES = 6
 
 
-def _plan(count: int, seed: int) -> tuple[list[datetime], DemoPlan]:
-    leads = generate_leads(count, seed=seed, status_ids=[1, 2, 3, 4, 5], source_ids=list(range(8)), owner_ids=[1],
-                           now=NOW)
-    created = sorted(lead.created_at for lead in leads)
-    return created, plan_stories(created, NOW, random.Random(seed), open_stages=OPEN_STAGES)
+def _plan(count: int, seed: int) -> tuple[list[Lead], DemoPlan]:
+    leads = sorted(generate_leads(count, seed=seed, status_ids=[1, 2, 3, 4, 5], source_ids=list(range(8)),
+                                  owner_ids=[1], now=NOW), key=lambda lead: lead.created_at)
+    return leads, plan_stories([lead.created_at for lead in leads], NOW, random.Random(seed),
+                               open_stages=OPEN_STAGES, companies=[lead.company for lead in leads])
 
 
 def _deals(plan: DemoPlan) -> list[DealPlan]:
@@ -35,13 +36,14 @@ def _deals(plan: DemoPlan) -> list[DealPlan]:
 
 
 @pytest.mark.parametrize(("count", "seed"), [(100, 0), (100, 3), (400, 7), (1000, 11)])
-def test_13_percent_of_leads_convert_and_63_percent_of_conversions_come_after_three_months(
+def test_13_percent_of_leads_convert_one_per_company_and_63_percent_of_them_after_three_months(
     count: int, seed: int
 ) -> None:
-    created, plan = _plan(count, seed)
+    leads, plan = _plan(count, seed)
     converted = [s for s in plan.stories if s.converted_at is not None]
     assert len(converted) == round(0.13 * count)
-    late = [s for s in converted if s.converted_at - created[s.index] > LATE_AFTER]  # type: ignore[operator]
+    assert len({leads[s.index].company for s in converted}) == len(converted)
+    late = [s for s in converted if s.converted_at - leads[s.index].created_at > LATE_AFTER]  # type: ignore[operator]
     assert len(late) == round(0.63 * len(converted))
     assert all(s.final is StatusKind.CONVERTED and s.deal is not None for s in converted)
     assert {s.final for s in plan.stories} == set(StatusKind)
@@ -49,9 +51,9 @@ def test_13_percent_of_leads_convert_and_63_percent_of_conversions_come_after_th
 
 @pytest.mark.parametrize("seed", [0, 3, 7])
 def test_every_step_is_in_order_and_before_now(seed: int) -> None:
-    created, plan = _plan(400, seed)
+    leads, plan = _plan(400, seed)
     for story in plan.stories:
-        moments = [created[story.index], *(at for at, _ in story.moves)]
+        moments = [leads[story.index].created_at, *(at for at, _ in story.moves)]
         if story.converted_at is not None:
             moments.append(story.converted_at)
         assert moments == sorted(moments) and moments[-1] < NOW

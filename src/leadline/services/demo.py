@@ -94,7 +94,8 @@ def load_demo(
         owner_ids=[r.id for r in reps], now=now, currency=ctx.currency,
     ), key=lambda lead: lead.created_at)
     rng = random.Random(seed)
-    plan = plan_stories([lead.created_at for lead in generated], now, rng, open_stages=len(stages))
+    plan = plan_stories([lead.created_at for lead in generated], now, rng, open_stages=len(stages),
+                        companies=[lead.company for lead in generated])
     player = Player(ctx, admin.id, rng, now, {kind: status.label for kind, status in by_kind.items()},
                     [s.label for s in stages], _catalogue(ctx, admin.id))
     for story in plan.stories:

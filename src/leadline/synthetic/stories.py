@@ -106,12 +106,14 @@ class DemoPlan:
     expansions: list[Expansion] = field(default_factory=list)
 
 
-def plan_stories(created: Sequence[datetime], now: datetime, rng: random.Random, *, open_stages: int) -> DemoPlan:
+def plan_stories(created: Sequence[datetime], now: datetime, rng: random.Random, *, open_stages: int,
+                 companies: Sequence[str] | None = None) -> DemoPlan:
     """The stories of leads created at ``created`` (ascending), the sales process having
-    ``open_stages`` open stages; the same for the same ``rng`` state."""
+    ``open_stages`` open stages; the same for the same ``rng`` state. With the leads'
+    ``companies``, at most one lead per company converts (a company becomes one account)."""
     if open_stages < 1:
         raise ValueError("a sales process has at least one open stage")
-    lags = _conversion_lags(created, now, rng)
+    lags = _conversion_lags(created, now, rng, companies or [str(i) for i in range(len(created))])
     wins = [number < round(WIN_RATE * len(lags)) for number in range(len(lags))]
     rng.shuffle(wins)
     won = dict(zip(sorted(lags), wins, strict=True))
@@ -125,30 +127,34 @@ def plan_stories(created: Sequence[datetime], now: datetime, rng: random.Random,
     return DemoPlan(stories, _expansions(stories, now, rng, open_stages))
 
 
-def _conversion_lags(created: Sequence[datetime], now: datetime, rng: random.Random) -> dict[int, timedelta]:
+def _conversion_lags(created: Sequence[datetime], now: datetime, rng: random.Random,
+                     companies: Sequence[str]) -> dict[int, timedelta]:
     """Which leads convert and how long after they arrived: late ones first (fewer leads are old
-    enough), each among the leads old enough for its lag."""
+    enough), each among the leads old enough for its lag, one per company."""
     wanted = round(OPPORTUNITY_RATE * len(created))
     late = round(LATE_CONVERSION_SHARE * wanted)
     lags: dict[int, timedelta] = {}
+    taken: set[str] = set()
     for number in range(wanted):
         if number < late:
             lag = LATE_AFTER + timedelta(days=1 + int(rng.triangular(0, 270, 20)), hours=rng.randint(0, 8))
         else:
             lag = timedelta(days=rng.randint(12, 89), hours=rng.randint(0, 8))
-        index = _free_index(bisect.bisect_left(created, now - lag - timedelta(days=2)), lags, rng)
+        index = _free_index(bisect.bisect_left(created, now - lag - timedelta(days=2)), companies, taken, rng)
         if index is not None:
             lags[index] = lag
+            taken.add(companies[index])
     return lags
 
 
-def _free_index(limit: int, taken: dict[int, timedelta], rng: random.Random) -> int | None:
-    """A random index below ``limit`` not yet taken (None if all are)."""
+def _free_index(limit: int, companies: Sequence[str], taken: set[str], rng: random.Random) -> int | None:
+    """A random index below ``limit`` whose company is not taken yet (None if all are)."""
     for _ in range(64 if limit else 0):
         index = rng.randrange(limit)
-        if index not in taken:
+        if companies[index] not in taken:
             return index
-    return next((i for i in range(limit) if i not in taken), None)
+    free = [i for i in range(limit) if companies[i] not in taken]
+    return rng.choice(free) if free else None
 
 
 def _converted(index: int, created: datetime, lag: timedelta, rng: random.Random, deal: DealPlan) -> LeadStory:
