@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 import pytest
 
 from tests.e2e.conftest import Cli
@@ -111,3 +114,17 @@ def test_every_command_has_help_with_an_example(ready_cli: Cli) -> None:
     for group, commands in groups.items():
         for command in commands:
             assert "Example" in ready_cli(group, command, "--help").out, f"{group} {command}"
+
+
+def test_make_run_loads_a_demo_whose_deals_closed_in_the_past_and_whose_team_has_quotas(sqlite_cli: Cli) -> None:
+    cli = sqlite_cli  # what `make run` does, on its database
+    cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
+    loaded = cli("demo", "--leads", "40", "--seed", "3", "--if-empty").out
+    today = datetime.now(UTC).date().isoformat()  # after the demo ran: its clock read no later day
+    assert "40 leads (5 converted)" in loaded and "won" in loaded and "activities" in loaded, loaded
+    closed = [d for d in cli("opportunity", "list", "--limit", "100", "--json").json() if d["outcome"] != "open"]
+    assert closed and all(d["close_date"] <= today for d in closed)
+    assert cli("deals", "--period", "next-quarter", "--json").json()["lines"] == []
+    quotas = cli("quota", "list", "--json").json()["quotas"]
+    assert len(quotas) == 9 and all(Decimal(q["amount"]) > 0 for q in quotas)
+    assert "Closed Lost" in cli("pipeline").out
