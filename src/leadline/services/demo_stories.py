@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from leadline.domain.leads import LEAD_FIELD_CLEANERS, Lead
 from leadline.domain.reasons import DEFAULT_REASONS, ReasonKind
@@ -33,6 +34,14 @@ EXPANSION_TYPE_WEIGHTS: tuple[int, ...] = (50, 30, 20)
 QUALIFIED_BECAUSE = "qualified on a discovery call"
 
 
+class Customer(NamedTuple):
+    """The account a converted lead became."""
+
+    account_id: int
+    owner_id: int
+    company: str
+
+
 @dataclass
 class Player:
     """The demo's state while its stories are played: what was made, and who won what when."""
@@ -44,8 +53,8 @@ class Player:
     statuses: dict[StatusKind, str]  # kind -> the label of its first active status
     stages: list[str]  # the default process's open stages, in order
     products: dict[str, int]  # catalogue name -> product id
-    #: lead index -> (account id, owner id, company) of the account it became
-    accounts: dict[int, tuple[int, int, str]] = field(default_factory=dict)
+    #: lead index -> the account it became
+    accounts: dict[int, Customer] = field(default_factory=dict)
     #: owner id -> (when, amount) of each deal won
     won: dict[int, list[tuple[datetime, Decimal]]] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
@@ -99,7 +108,7 @@ class Player:
         result = conversion.convert_lead(ctx, actor, lead_id, opportunity="create", override_reason=QUALIFIED_BECAUSE)
         assert result.opportunity_id is not None
         self.counts.update(converted=1, accounts=1, contacts=1, opportunities=1)
-        self.accounts[story.index] = (result.account_id, actor, lead.company)
+        self.accounts[story.index] = Customer(result.account_id, actor, lead.company)
         for number in range(1 if self.rng.random() < 0.7 else 2):
             colleague = records.create_contact(ctx, actor, {
                 "account_id": result.account_id, "first_name": self.rng.choice(COLLEAGUE_NAMES),
