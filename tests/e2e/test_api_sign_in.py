@@ -9,6 +9,9 @@ from typing import Any
 
 from litestar.testing import TestClient
 
+from leadline.api.app import create_app
+from leadline.bootstrap import Application
+from leadline.config import Settings
 from leadline.services import auth
 from leadline.services.context import ServiceContext
 from leadline.services.passwords import PasswordHashing
@@ -86,7 +89,7 @@ def test_sign_ins_waiting_on_password_hashes_never_hold_up_a_write(ctx: ServiceC
 
 
 def limited_client(ctx: ServiceContext, engine: Any, per_minute: int = 3) -> TestClient[Any]:
-    return TestClient(make_app(ctx, engine, rate_limit_per_minute=per_minute))
+    return TestClient(create_app(Application(Settings(rate_limit_per_minute=per_minute), ctx, engine)))
 
 
 def test_junk_tokens_share_their_addresss_budget_and_the_429_says_when_to_retry(
