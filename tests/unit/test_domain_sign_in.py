@@ -78,3 +78,15 @@ def test_a_sign_in_waits_for_the_longest_of_its_throttles() -> None:
 
 def test_an_account_key_is_the_trimmed_lower_cased_email_known_or_not() -> None:
     assert account_key("  Sam@Example.COM ") == "sam@example.com"
+
+
+def test_a_failure_checked_concurrently_still_counts_and_never_shortens_a_wait() -> None:
+    # given a key locked by its tenth failure, when an attempt checked just before the lock fails too
+    locked = failed(10)
+    later = locked.fail(locked.last_failure_at + timedelta(seconds=1))
+    # then it counts, and the key stays locked at least as long
+    assert later.failures == 11 and later.is_locked(later.last_failure_at)
+    assert later.blocked_until >= locked.blocked_until
+    waiting = failed(8)  # waits 16 s
+    counted = waiting.fail(waiting.last_failure_at)
+    assert counted.failures == 9 and counted.blocked_until == waiting.last_failure_at + timedelta(seconds=32)

@@ -106,14 +106,21 @@ class SignInThrottle:
 
     def fail(self, now: datetime) -> SignInThrottle:
         """The key after one more failed sign-in at ``now`` (starting afresh if its past is forgotten).
-        ``locked`` tells whether this failure locked it."""
-        failures = 1 if self.is_stale(now) else self.failures + 1
+        A failure never shortens a wait already running (one checked concurrently, before the key
+        had to wait, still counts)."""
+        stale = self.is_stale(now)
+        failures = 1 if stale else self.failures + 1
         rule = self.rule
-        if failures >= rule.lockout_after:
-            return replace(self, failures=failures, last_failure_at=now, blocked_until=now + rule.lockout, locked=True)
-        delay = rule.delay_after(failures)
-        return replace(self, failures=failures, last_failure_at=now, blocked_until=now + delay if delay else None,
-                       locked=False)
+        locked = failures >= rule.lockout_after or (self.locked and not stale)
+        delay = rule.lockout if failures >= rule.lockout_after else rule.delay_after(failures)
+        until = [moment for moment in (now + delay if delay else None, None if stale else self.blocked_until)
+                 if moment is not None]
+        return replace(self, failures=failures, last_failure_at=now, blocked_until=max(until, default=None),
+                       locked=locked)
+
+    def is_locked(self, now: datetime) -> bool:
+        """Whether the key is locked (not merely waiting) at ``now``."""
+        return self.locked and not self.can_attempt(now)
 
 
 def account_key(email: str) -> str:

@@ -43,19 +43,16 @@ def authenticate_password(ctx: ServiceContext, email: str, password: str, *, add
 
 
 def _record_failure(ctx: ServiceContext, keys: list[tuple[ThrottleKind, str]], user_id: int | None) -> None:
-    """Count one failure against each key; a key this failure locks is audited. A key that was
-    already waiting (a concurrent attempt got there first) is left as it is."""
+    """Count one failure against each key; a key this failure locks is audited."""
     now = ctx.now()
     with ctx.uow_factory() as uow:
         throttles = uow.sign_in_throttles
         throttles.purge(now)
         for kind, key in keys:
             before = throttles.lock_for_update(kind, key)
-            if not before.can_attempt(now):
-                continue
             after = before.fail(now)
             throttles.save(after)
-            if after.locked:
+            if after.is_locked(now) and not before.is_locked(now):
                 uow.audit.record("lock", "sign_in", user_id if kind is ThrottleKind.ACCOUNT else None, None, now,
                                  {kind.value: (None, key), "failures": (None, str(after.failures)),
                                   "locked_until": (None, _stamp(after))})
