@@ -62,6 +62,11 @@ class Settings(BaseSettings):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
 
+    @field_validator("rate_limit_store", mode="before")
+    @classmethod
+    def _empty_store_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @model_validator(mode="after")
     def _no_default_secret_outside_development(self) -> Settings:
         if self.environment is not Environment.DEVELOPMENT and self.secret_key == DEV_SECRET:
