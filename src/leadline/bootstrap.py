@@ -12,10 +12,12 @@ from pydantic import ValidationError as PydanticValidationError
 from leadline.config import Settings, get_settings
 from leadline.domain.errors import ConfigurationError, LeadlineError
 from leadline.persistence.database import make_engine, make_session_factory
+from leadline.persistence.rate_counters import MEMORY, RateCounters
 from leadline.persistence.schema import current_revision, head_revision, upgrade_to_head
 from leadline.persistence.unit_of_work import SqlUnitOfWork
 from leadline.services.contact_points import LibraryContactPointChecker
 from leadline.services.context import ServiceContext
+from leadline.services.passwords import PasswordHashing
 
 
 class DatabaseNotReadyError(LeadlineError):
@@ -33,6 +35,11 @@ class Application:
         before = current_revision(self.engine)  # type: ignore[arg-type]
         upgrade_to_head(self.engine)  # type: ignore[arg-type]
         return before, current_revision(self.engine)  # type: ignore[arg-type]
+
+    def rate_counters(self) -> RateCounters:
+        """The rate limiter's counters: the file ``LEADLINE_RATE_LIMIT_STORE`` names (shared by the
+        server's workers), else this process's own (docs/adr/0012)."""
+        return RateCounters(self.settings.rate_limit_store or MEMORY)
 
     def ensure_ready(self) -> None:
         """Refuse to work on a database that is missing or behind the code's schema."""
@@ -58,5 +65,6 @@ def build_application(settings: Settings | None = None) -> Application:
         currency=settings.currency,
         phone_region=settings.default_phone_region,
         contact_points=LibraryContactPointChecker(settings.default_phone_region),
+        passwords=PasswordHashing(settings.password_hashes),
     )
     return Application(settings, context, engine)

@@ -44,8 +44,13 @@ class Settings(BaseSettings):
     threads: int = Field(default=2, ge=1, le=8)
     #: Largest request body accepted (413 beyond it).
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
-    #: Requests per minute per client (token or address); 0 turns rate limiting off.
+    #: Requests per minute per client (the signed-in user, else the address); 0 turns rate limiting off.
     rate_limit_per_minute: int = Field(default=6000, ge=0)
+    #: File of the rate limiter's counters, shared by the workers of one server (docs/adr/0012);
+    #: empty: ``leadline serve`` makes a fresh one per start (a single process: a private one).
+    rate_limit_store: Path | None = None
+    #: Password hashes (argon2, for sign-ins and new passwords) run at once per worker; more wait.
+    password_hashes: int = Field(default=1, ge=1, le=8)
     echo_sql: bool = False
 
     @field_validator("database_url")
@@ -56,6 +61,11 @@ class Settings(BaseSettings):
         if value.startswith("postgresql://"):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
+
+    @field_validator("rate_limit_store", mode="before")
+    @classmethod
+    def _empty_store_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _no_default_secret_outside_development(self) -> Settings:

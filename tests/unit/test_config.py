@@ -25,3 +25,11 @@ def test_a_postgresql_url_gets_the_psycopg_driver_and_other_databases_are_refuse
     assert Settings(database_url="postgresql://u@h/db").resolved_database_url == "postgresql+psycopg://u@h/db"
     with pytest.raises(ValidationError, match="LEADLINE_DATABASE_URL"):
         Settings(database_url="mysql://u@h/db")
+
+
+def test_an_empty_rate_limit_store_means_none_and_password_hashes_are_bounded() -> None:
+    assert Settings(_env_file=None, rate_limit_store="  ").rate_limit_store is None
+    assert str(Settings(_env_file=None, rate_limit_store="/tmp/x.db").rate_limit_store) == "/tmp/x.db"
+    assert Settings(_env_file=None).password_hashes == 1
+    with pytest.raises(ValidationError, match="password_hashes"):
+        Settings(_env_file=None, password_hashes=0)

@@ -1,5 +1,5 @@
-"""/api/v1 configuration and people: statuses, sources, stages, custom fields, sharing, users,
-API tokens, and signing in with a password."""
+"""/api/v1 configuration and people: statuses, sources, stages, custom fields, sharing, users
+and API tokens (signing in with a password: api/sign_in.py)."""
 
 from __future__ import annotations
 
@@ -90,11 +90,6 @@ class TokenIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(max_length=120)]
     user: str | None = None
     expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = 90
-
-
-class PasswordLogin(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    email: Annotated[str, msgspec.Meta(max_length=254)]
-    password: Annotated[str, msgspec.Meta(max_length=1000)]
 
 
 def _plain(items: Any) -> Any:
@@ -214,15 +209,6 @@ class PeopleController(Controller):
     @api_post("/tokens/{token_id:int}/revoke", summary="Revoke an API token", status_code=204)
     def revoke_token(self, ctx: ServiceContext, actor: int, token_id: RecordId) -> None:
         auth.revoke_token(ctx, actor, token_id)
-
-
-@api_post("/auth/token", summary="Sign in with e-mail and password for a token (8 hours)",
-      tags=["users and tokens"])
-def sign_in(state: State, data: PasswordLogin) -> dict[str, Any]:
-    ctx: ServiceContext = state.context
-    user_id = auth.authenticate_password(ctx, data.email, data.password)
-    token, info = auth.create_token(ctx, user_id, name="password sign-in", expires_in_days=None, hours=8)
-    return {"token": token, **_plain(info)}
 
 
 #: Health checks have a thread of their own: never queued behind writes, never blocking the loop.

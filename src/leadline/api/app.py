@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -14,21 +13,23 @@ from typing import Any
 import swagger_ui
 from litestar import Litestar, Request, Router, get
 from litestar.di import Provide
-from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from leadline import __version__
-from leadline.api.admin import ConfigurationController, PeopleController, health, sign_in
+from leadline.api.admin import ConfigurationController, PeopleController, health
 from leadline.api.deps import provide_actor, provide_context
 from leadline.api.forecast import ForecastConfigurationController, ForecastController, SalesReportController
 from leadline.api.leads import LeadController
 from leadline.api.opportunity_sales import OpportunitySalesController
 from leadline.api.parts import PartsController
 from leadline.api.problems import EXCEPTION_HANDLERS
+from leadline.api.rate_limit import RateLimitMiddleware
 from leadline.api.records import AccountController, ContactController, OpportunityController
+from leadline.api.sign_in import SignInLockController, sign_in
 from leadline.api.workflow import LeadWorkflowController
 from leadline.api.workflow_admin import WorkflowConfigurationController
 from leadline.bootstrap import Application, build_application
@@ -36,14 +37,6 @@ from leadline.bootstrap import Application, build_application
 API = "/api/v1"
 ASSETS = f"{API}/docs-assets"
 SWAGGER_FILES = Path(swagger_ui.__file__).parent / "static"
-
-
-def _client_key(request: Request[Any, Any, Any]) -> str:
-    """Rate limits count per API token when there is one, else per address."""
-    header = request.headers.get("authorization")
-    if header:
-        return hashlib.sha256(header.encode()).hexdigest()[:32]
-    return request.client.host if request.client else "unknown"
 
 
 def create_app(application: Application | None = None) -> Litestar:
@@ -54,14 +47,16 @@ def create_app(application: Application | None = None) -> Litestar:
         route_handlers=[LeadController, LeadWorkflowController, AccountController, ContactController,
                         OpportunityController, ConfigurationController, WorkflowConfigurationController,
                         PeopleController, PartsController, OpportunitySalesController, ForecastController,
-                        SalesReportController, ForecastConfigurationController, sign_in, health, openapi_document],
+                        SalesReportController, ForecastConfigurationController, sign_in, SignInLockController, health,
+                        openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},
     )
     middleware = []
     if settings.rate_limit_per_minute:
-        middleware.append(RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute),
-                                          exclude=[f"{API}/health"], identifier_for_request=_client_key).middleware)
+        middleware.append(DefineMiddleware(RateLimitMiddleware, limit=settings.rate_limit_per_minute,
+                                           counters=application.rate_counters(), ctx=application.context,
+                                           exclude=[f"^{API}/health$"]))
     app = Litestar(
         route_handlers=[api, create_static_files_router(path=ASSETS, directories=[SWAGGER_FILES],
                                                         include_in_schema=False)],

@@ -45,6 +45,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "STALE_RECORD": 412,
     "PERMISSION_DENIED": 403,
     "AUTHENTICATION_FAILED": 401,
+    "SIGN_IN_THROTTLED": 429,
     "DATABASE_NOT_READY": 503,
 }
 
@@ -78,6 +79,9 @@ def leadline_error(_: Request[Any, Any, Any], error: LeadlineError) -> Response[
     if status == 422 and not errors:
         errors = [{"field": "", "message": error.message}]
     headers = {"WWW-Authenticate": 'Bearer realm="leadline"'} if status == 401 else None
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:  # a 429 (or 503) says when to come back
+        headers = {**(headers or {}), "Retry-After": str(retry_after)}
     return problem(status, error.code, str(error), errors=errors or None, headers=headers)
 
 

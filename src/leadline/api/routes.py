@@ -24,7 +24,7 @@ _MEANINGS = {
     412: "If-Match names an older version.",
     413: "Body larger than the configured limit.",
     422: "A field breaks a rule or a required reason is missing; `errors` names each one.",
-    429: "Too many requests; retry later.",
+    429: "Too many requests, or too many failed sign-ins; `Retry-After` says when to retry.",
 }
 PROBLEMS = {status: ResponseSpec(Problem, description=text, media_type=PROBLEM_JSON)
             for status, text in _MEANINGS.items()}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import typer
 
@@ -17,6 +20,7 @@ from leadline.cli import (
     opportunity_sales,
     records,
     security,
+    sign_in,
     users,
     workflow,
 )
@@ -54,6 +58,7 @@ users.app.command("set-password")(handle_errors(security.set_password_command))
 app.add_typer(users.app, name="user")
 app.add_typer(security.token_app, name="token")
 app.add_typer(security.sharing_app, name="sharing")
+app.add_typer(sign_in.lockout_app, name="lockout")
 
 
 @app.command("init")
@@ -171,8 +176,17 @@ def serve(
         token, info = create_token(app_.context, admin, name="leadline serve --login-token", expires_in_days=1)
         typer.echo(f"log in as the first admin with this API token (valid until {info.expires_at:%Y-%m-%d %H:%M} UTC):")
         typer.echo(f"  curl -H 'Authorization: Bearer {token}' http://{host}:{port}/api/v1/leads")
-    uvicorn.run("leadline.api.app:create_app_from_environment", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", access_log=False, proxy_headers=False)
+    counters = None
+    if settings.rate_limit_store is None:  # the workers share one rate-limit file (docs/adr/0012)
+        counters = tempfile.mkdtemp(prefix="leadline-rate-")
+        os.environ["LEADLINE_RATE_LIMIT_STORE"] = str(Path(counters) / "counters.db")
+        get_settings.cache_clear()
+    try:
+        uvicorn.run("leadline.api.app:create_app_from_environment", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning", access_log=False, proxy_headers=False)
+    finally:
+        if counters is not None:
+            shutil.rmtree(counters, ignore_errors=True)
 
 
 forecast.register(app)

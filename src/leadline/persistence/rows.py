@@ -36,6 +36,7 @@ from leadline.persistence.rows_sales import (
     SalesProcessRow,
 )
 from leadline.persistence.rows_security import ApiTokenRow, AuditEventRow, IdempotencyKeyRow, SharingDefaultRow
+from leadline.persistence.rows_sign_in import SignInThrottleRow
 from leadline.persistence.rows_workflow import (
     ConversionFieldMappingRow,
     CriterionRow,
@@ -48,7 +49,7 @@ metadata = Base.metadata
 
 __all__ = [
     "AccountRow", "ActivityLinkRow", "ActivityRow", "ContactRoleRow", "ContactRow",
-    "ApiTokenRow", "AuditEventRow", "IdempotencyKeyRow", "SharingDefaultRow",
+    "ApiTokenRow", "AuditEventRow", "IdempotencyKeyRow", "SharingDefaultRow", "SignInThrottleRow",
     "CustomFieldDefinitionRow", "CustomFieldValueRow", "LeadProductInterestRow",
     "LeadRow", "LeadSourceRow", "LeadStatusChangeRow", "LeadStatusRow", "LineItemRow",
     "OpportunityRow", "OpportunityStageChangeRow", "OpportunityStageRow", "PriceBookEntryRow",

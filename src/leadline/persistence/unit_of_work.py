@@ -58,6 +58,7 @@ from leadline.persistence.repositories_security import (
     SharingRepository,
     TokenRepository,
 )
+from leadline.persistence.repositories_sign_in import SignInThrottleRepository
 from leadline.persistence.repositories_workflow import (
     ConversionRepository,
     CriteriaRepository,
@@ -80,6 +81,7 @@ _REPOSITORIES: dict[str, Callable[[Session], Any]] = {
     "field_mappings": FieldMappingRepository, "conversions": ConversionRepository,
     "settings": SettingsRepository, "exchange_rates": ExchangeRateRepository, "quotas": QuotaRepository,
     "adjustments": AdjustmentRepository, "snapshots": SnapshotRepository, "forecast": ForecastQueries,
+    "sign_in_throttles": SignInThrottleRepository,
 }
 
 

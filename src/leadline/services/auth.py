@@ -17,7 +17,6 @@ from leadline.domain.ids import new_id
 from leadline.domain.users import User
 from leadline.services.access import audit_changed, audit_created, load_actor
 from leadline.services.context import ServiceContext
-from leadline.services.passwords import hash_password, password_matches
 from leadline.services.users import resolve_user
 
 TOKEN_PREFIX = "ll_"
@@ -41,7 +40,7 @@ def token_hash(token: str) -> str:
 
 def set_password(ctx: ServiceContext, actor_id: int, user: str | int, password: str) -> None:
     """Set a user's password: admins for anyone, others for themselves."""
-    hashed = hash_password(password)
+    hashed = ctx.passwords.hash(password)
     with ctx.uow_factory() as uow:
         actor = load_actor(uow, actor_id)
         target = _target(uow, actor, user)
@@ -49,18 +48,6 @@ def set_password(ctx: ServiceContext, actor_id: int, user: str | int, password: 
         audit_changed(uow, "user", target.id, actor.id, ctx.now(), {"password": None}, {"password": "(changed)"})
         uow.commit()
         ctx.cache.invalidate()
-
-
-def authenticate_password(ctx: ServiceContext, email: str, password: str) -> int:
-    """The id of the active user with this e-mail and password, else ``AuthenticationError``.
-    Takes the same time whether or not the user exists."""
-    with ctx.reader() as uow:
-        address = clean_text(email, field="email", max_length=254)
-        user = uow.users.get_by_email(address) if address else None
-        stored = uow.users.password_hash(user.id) if user else None
-    if not password_matches(stored, password) or user is None or not user.active:
-        raise AuthenticationError("wrong e-mail or password")
-    return int(user.id)
 
 
 def create_token(ctx: ServiceContext, actor_id: int, *, name: str, user: str | int | None = None,

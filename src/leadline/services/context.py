@@ -16,6 +16,7 @@ from leadline.domain.leads import ContactPointChecker
 from leadline.domain.qualification import Criterion, Purpose, active_criteria
 from leadline.services.cache import ConfigCache
 from leadline.services.contact_points import LibraryContactPointChecker
+from leadline.services.passwords import PasswordHashing
 
 
 def utc_now() -> datetime:
@@ -33,6 +34,8 @@ class ServiceContext:
     contact_points: ContactPointChecker = field(default_factory=lambda: LibraryContactPointChecker("US"))
     #: Configuration read on every request, cached per process (see services/cache.py).
     cache: ConfigCache = field(default_factory=ConfigCache)
+    #: Password hashing, a bounded number at a time (services/passwords.py).
+    passwords: PasswordHashing = field(default_factory=PasswordHashing)
 
     def now(self) -> datetime:
         return self.clock()

@@ -10,7 +10,6 @@ from leadline.domain.ids import MAX_ID, new_id
 from leadline.domain.users import Role, User, ensure_an_admin_remains, ensure_valid_manager, parse_role
 from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
-from leadline.services.passwords import hash_password
 
 
 def build_user(ctx: ServiceContext, uow: Any, name: str, email: str, role: Role, manager_id: int | None) -> User:
@@ -46,10 +45,10 @@ def add_user(
     manager: str | int | None = None, password: str | None = None,
 ) -> User:
     """Create a user (admins only). ``manager`` is an id or an e-mail address; a ``password``
-    is checked and hashed with argon2."""
+    is checked and hashed with argon2 (before the transaction: a hash must not hold the write lock)."""
+    password_hash = ctx.passwords.hash(password) if password is not None else None
     with ctx.uow_factory() as uow:
         require_admin(load_actor(uow, actor_id))
-        password_hash = hash_password(password) if password is not None else None
         manager_user = resolve_user(uow, manager)
         user = build_user(ctx, uow, name, email, parse_role(role), manager_user.id if manager_user else None)
         uow.users.add(user, created_at=ctx.now(), password_hash=password_hash)
