@@ -36,8 +36,9 @@ def read_custom(ctx: ServiceContext, uow: Any, record_type: RecordType, records:
 def write_custom(ctx: ServiceContext, uow: Any, record_type: RecordType, record: Any, values: object, *,
                  creating: bool) -> None:
     """Validate and store the custom values a client sent for ``record`` (``None``: none sent),
-    then set ``record.custom`` to all its values. On creation every required field must be
-    given; an empty value clears a field (refused for a required one).
+    then set ``record.custom`` to all its values as stored (read back, as ``read_custom`` reads
+    them). On creation every required field must be given; an empty value clears a field
+    (refused for a required one).
 
     Raises ``ValidationError`` naming ``custom`` (not an object) or ``custom.<name>``; the
     caller's unit of work is then rolled back, so nothing is written.
@@ -45,13 +46,11 @@ def write_custom(ctx: ServiceContext, uow: Any, record_type: RecordType, record:
     if values is not None and not isinstance(values, Mapping):
         raise ValidationError("must be an object of NAME: VALUE", field="custom")
     definitions = ctx.config(uow).custom_fields_of(record_type)
-    if record.custom is None:
-        record.custom = {} if creating else uow.custom_fields.values_for(definitions, [record.id])[record.id]
     new = coerce_custom_values(definitions, dict(values or {}), creating=creating)
     if new:
         uow.custom_fields.set_values(definitions, record.id, new)
-    merged = {**record.custom, **new}
-    record.custom = {name: value for name, value in merged.items() if value is not None}
+    if new or record.custom is None:
+        record.custom = uow.custom_fields.values_for(definitions, [record.id])[record.id] if definitions else {}
 
 
 def audit_fields(record: Any) -> dict[str, object]:
