@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from sqlalchemy import Engine, event
 
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import ValidationError
@@ -158,3 +160,27 @@ def test_a_bad_custom_filter_is_refused_naming_the_field(
 ) -> None:
     with raises_error(ValidationError, code="VALIDATION_FAILED", field=field):
         resolve_custom_filters(ctx, RecordType.ACCOUNT, pairs)
+
+
+def test_a_list_reads_the_custom_values_of_its_whole_page_in_one_statement(
+    ctx: ServiceContext, admin_id: int, account_fields: None, engine: Engine,
+) -> None:
+    def statements_of_listing() -> int:
+        seen: list[str] = []
+
+        def listener(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            records.list_records(ctx, admin_id, "account", RecordQuery(), Page(limit=100))
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return sum("custom_field_values" in statement for statement in seen)
+
+    records.create_account(ctx, admin_id, {"name": "First", "custom": {"tier": "Gold"}})
+    few = statements_of_listing()
+    for number in range(20):
+        records.create_account(ctx, admin_id, {"name": f"Account {number}", "custom": {"seats": str(number)}})
+
+    assert few == statements_of_listing() == 1
