@@ -107,7 +107,8 @@ def test_every_command_has_help_with_an_example(ready_cli: Cli) -> None:
     groups = {"lead": ["add", "update", "show", "list", "history"], "status": ["list", "add", "rename",
               "deactivate", "default", "delete"], "source": ["list", "add", "rename", "deactivate", "activate"],
               "stage": ["list", "add", "update", "processes", "add-process"], "field": ["list", "add"],
-              "user": ["add", "list"], "account": ["list", "show"], "contact": ["list", "show"],
+              "user": ["add", "list"], "account": ["list", "show", "add", "update"],
+              "contact": ["list", "show", "add", "update"],
               "opportunity": ["list", "show"]}
     for command in ["init", "demo", "pipeline"]:
         assert "Example" in ready_cli(command, "--help").out, command

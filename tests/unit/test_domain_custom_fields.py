@@ -7,9 +7,12 @@ import pytest
 
 from leadline.domain.custom_fields import (
     CustomFieldType,
+    CustomFilter,
     RecordType,
     coerce_custom_values,
+    custom_filters,
     define_custom_field,
+    parse_custom_pairs,
     parse_field_type,
 )
 from leadline.domain.errors import ValidationError
@@ -218,3 +221,30 @@ def test_an_unknown_field_type_is_refused():
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="type"):
         parse_field_type("json")
 
+
+
+def test_name_value_pairs_are_read_for_setting_and_filtering():
+    assert parse_custom_pairs(["tier=Gold", " custom.note = a=b", "empty="]) == {
+        "tier": "Gold", "note": " a=b", "empty": ""}
+
+
+@pytest.mark.parametrize(("pairs", "field"), [(["tier"], "custom"), (["=Gold"], "custom"),
+                                              (["tier=Gold", "tier=Silver"], "custom.tier")])
+def test_a_pair_without_a_name_or_given_twice_is_refused(pairs, field):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field=field):
+        parse_custom_pairs(pairs)
+
+
+def test_a_filter_value_is_read_as_its_field_type():
+    seats = make_definition(id=503, name="seats", type=CustomFieldType.NUMBER)
+
+    assert custom_filters([make_tier_field(), seats], {"tier": "gold", "seats": "12.50"}) == (
+        CustomFilter(502, CustomFieldType.PICKLIST, "Gold"), CustomFilter(503, CustomFieldType.NUMBER, Decimal("12.5")))
+
+
+@pytest.mark.parametrize(("values", "field"), [({"tier": "Platinum"}, "custom.tier"), ({"tier": " "}, "custom.tier"),
+                                               ({"nope": "x"}, "custom.nope"), ({"old": "x"}, "custom.old")])
+def test_a_filter_on_an_unknown_or_inactive_field_or_a_bad_value_is_refused(values, field):
+    definitions = [make_tier_field(required=True), make_definition(id=504, name="old", is_active=False)]
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field=field):
+        custom_filters(definitions, values)

@@ -90,10 +90,12 @@ class LeadController(Controller):
         updated_from: datetime | None = None, updated_to: datetime | None = None,
         sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|last_name|company)$")] = "-created_at",
         limit: Limit = 50, cursor: Annotated[str | None, Parameter(max_length=500)] = None,
+        custom: Annotated[list[str] | None, Parameter(
+            description="NAME=VALUE: only leads whose custom field NAME holds VALUE; repeatable.")] = None,
     ) -> Page:
         """Leads the caller may see, filtered, sorted and cursor-paginated."""
         query = lead_service.resolve_lead_query(
-            ctx, statuses=status or [], sources=source or [], owners=owner or [], search=q,
+            ctx, statuses=status or [], sources=source or [], owners=owner or [], search=q, custom=custom or [],
             created_from=created_from, created_to=created_to, updated_from=updated_from, updated_to=updated_to,
         )
         page = PageQuery.parse(limit, sort, cursor, allowed=LEAD_SORTS)

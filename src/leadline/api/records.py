@@ -25,6 +25,7 @@ from leadline.api.schemas import (
     given,
     present,
 )
+from leadline.domain.custom_fields import RecordType
 from leadline.domain.ids import parse_record_id
 from leadline.domain.opportunities import Opportunity
 from leadline.domain.queries import Page as PageQuery
@@ -32,12 +33,15 @@ from leadline.domain.queries import RecordQuery
 from leadline.services import records
 from leadline.services.access import fields_of
 from leadline.services.context import ServiceContext
+from leadline.services.custom_values import resolve_custom_filters
 from leadline.services.users import resolve_query_owners
 
 Limit = Annotated[int, Parameter(ge=1, le=500, description="Page size.")]
 Search = Annotated[str | None, Parameter(max_length=200, description="Text in the name (and contacts' e-mail).")]
 Owners = Annotated[list[str] | None, Parameter(description="Owner e-mail or id; repeatable.")]
 CursorParam = Annotated[str | None, Parameter(max_length=500)]
+Custom = Annotated[list[str] | None, Parameter(
+    description="NAME=VALUE: only records whose custom field NAME holds VALUE (text ignoring case); repeatable.")]
 SORTS = {"account": ("id", "created_at", "updated_at", "name"), "contact": ("id", "created_at", "updated_at",
          "last_name"), "opportunity": ("id", "created_at", "updated_at", "name", "close_date", "amount")}
 
@@ -65,9 +69,11 @@ def _one(kind: str, record: Any, status_code: int = 200) -> Response[Any]:
 
 
 def _list(ctx: ServiceContext, actor: int, kind: str, owner: list[str] | None, q: str | None, account_id: str | None,
-          times: dict[str, datetime | None], sort: str, limit: int, cursor: str | None) -> Page:
+          times: dict[str, datetime | None], sort: str, limit: int, cursor: str | None,
+          custom: list[str] | None = None) -> Page:
     query = RecordQuery(owner_ids=resolve_query_owners(ctx, owner or []), search=q,
-                        account_id=parse_record_id(account_id, field="account_id") if account_id else None, **times)
+                        account_id=parse_record_id(account_id, field="account_id") if account_id else None,
+                        custom=resolve_custom_filters(ctx, RecordType(kind), custom or []), **times)
     page = PageQuery.parse(limit, sort, cursor, allowed=SORTS[kind])
     rows = records.list_records(ctx, actor, kind, query, page)
     return Page(items=[_public(kind, r) for r in rows],
@@ -107,10 +113,10 @@ class AccountController(Controller):
                       created_from: datetime | None = None, created_to: datetime | None = None,
                       updated_from: datetime | None = None, updated_to: datetime | None = None,
                       sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|name)$")] = "-created_at",
-                      limit: Limit = 50, cursor: CursorParam = None) -> Page:
+                      limit: Limit = 50, cursor: CursorParam = None, custom: Custom = None) -> Page:
         times = {"created_from": created_from, "created_to": created_to, "updated_from": updated_from,
                  "updated_to": updated_to}
-        return _list(ctx, actor, "account", owner, q, None, times, sort, limit, cursor)
+        return _list(ctx, actor, "account", owner, q, None, times, sort, limit, cursor, custom)
 
     @api_post("/", summary="Create an account", status_code=201)
     def create_account(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, data: AccountFields,
@@ -147,10 +153,10 @@ class ContactController(Controller):
                       created_to: datetime | None = None, updated_from: datetime | None = None,
                       updated_to: datetime | None = None,
                       sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|last_name)$")] =
-                      "-created_at", limit: Limit = 50, cursor: CursorParam = None) -> Page:
+                      "-created_at", limit: Limit = 50, cursor: CursorParam = None, custom: Custom = None) -> Page:
         times = {"created_from": created_from, "created_to": created_to, "updated_from": updated_from,
                  "updated_to": updated_to}
-        return _list(ctx, actor, "contact", owner, q, account_id, times, sort, limit, cursor)
+        return _list(ctx, actor, "contact", owner, q, account_id, times, sort, limit, cursor, custom)
 
     @api_post("/", summary="Create a contact", status_code=201)
     def create_contact(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, data: ContactFields,
@@ -187,11 +193,11 @@ class OpportunityController(Controller):
         created_from: datetime | None = None, created_to: datetime | None = None,
         updated_from: datetime | None = None, updated_to: datetime | None = None,
         sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|name|close_date|amount)$")] =
-        "-created_at", limit: Limit = 50, cursor: CursorParam = None,
+        "-created_at", limit: Limit = 50, cursor: CursorParam = None, custom: Custom = None,
     ) -> Page:
         times = {"created_from": created_from, "created_to": created_to, "updated_from": updated_from,
                  "updated_to": updated_to}
-        return _list(ctx, actor, "opportunity", owner, q, account_id, times, sort, limit, cursor)
+        return _list(ctx, actor, "opportunity", owner, q, account_id, times, sort, limit, cursor, custom)
 
     @api_post("/", summary="Create an opportunity", status_code=201)
     def create_opportunity(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int,

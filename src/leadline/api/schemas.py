@@ -129,6 +129,7 @@ class AccountFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     billing_country: Text | None | msgspec.UnsetType = msgspec.UNSET
     parent_id: Id | None | msgspec.UnsetType = msgspec.UNSET
     owner: Text | None | msgspec.UnsetType = msgspec.UNSET
+    custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class AccountPublic(msgspec.Struct, kw_only=True):
@@ -145,6 +146,7 @@ class AccountPublic(msgspec.Struct, kw_only=True):
     billing_country: str | None
     parent_id: str | None
     owner_id: str | None
+    custom: dict[str, Any]
     created_at: datetime
     updated_at: datetime
     version: int
@@ -159,6 +161,7 @@ class ContactFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     title: Text | None | msgspec.UnsetType = msgspec.UNSET
     lead_source: Text | None | msgspec.UnsetType = msgspec.UNSET
     owner: Text | None | msgspec.UnsetType = msgspec.UNSET
+    custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class ContactPublic(msgspec.Struct, kw_only=True):
@@ -171,6 +174,7 @@ class ContactPublic(msgspec.Struct, kw_only=True):
     title: str | None
     lead_source_id: str | None
     owner_id: str | None
+    custom: dict[str, Any]
     created_at: datetime
     updated_at: datetime
     version: int
@@ -191,6 +195,7 @@ class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     next_step: Text | None | msgspec.UnsetType = msgspec.UNSET
     description: Text | None | msgspec.UnsetType = msgspec.UNSET
     owner: Text | None | msgspec.UnsetType = msgspec.UNSET
+    custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class OpportunityCreate(OpportunityFields, kw_only=True, forbid_unknown_fields=True):
@@ -237,6 +242,7 @@ class OpportunityPublic(msgspec.Struct, kw_only=True):
     loss_reason_id: str | None
     loss_reason: str | None
     closed_at: datetime | None
+    custom: dict[str, Any]
     created_at: datetime
     updated_at: datetime
     version: int

@@ -173,6 +173,7 @@ def list_(
     search: str = typer.Option(None, help="Text in name, e-mail or company."),
     created_from: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="YYYY-MM-DD (inclusive)."),
     created_to: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="YYYY-MM-DD (exclusive)."),
+    custom: list[str] = typer.Option(None, help="NAME=VALUE: only leads whose custom field holds it, repeatable."),
     limit: int = typer.Option(50, help="Page size, 1-500."),
     after: str = typer.Option(None, help="Cursor: the last id of the previous page."),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
@@ -181,7 +182,7 @@ def list_(
     context = ready_application().context
     actor = actor_id(acting_as)
     query = lead_service.resolve_lead_query(
-        context, statuses=status or [], sources=source or [], owners=owner or [], search=search,
+        context, statuses=status or [], sources=source or [], owners=owner or [], search=search, custom=custom or [],
         created_from=created_from.replace(tzinfo=UTC) if created_from else None,
         created_to=created_to.replace(tzinfo=UTC) if created_to else None,
     )

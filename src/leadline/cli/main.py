@@ -18,6 +18,7 @@ from leadline.cli import (
     leads,
     opportunity_parts,
     opportunity_sales,
+    record_edits,
     records,
     security,
     sign_in,
@@ -37,6 +38,7 @@ app = typer.Typer(
 lead_workflow.register(leads.app)
 lead_conversion.register(leads.app)
 app.add_typer(leads.app, name="lead")
+record_edits.register(records.account_app, records.contact_app)
 app.add_typer(records.account_app, name="account")
 app.add_typer(records.contact_app, name="contact")
 opportunity_sales.register(records.opportunity_app)

@@ -9,6 +9,7 @@ import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
 from leadline.cli.output import fields_of, print_json
+from leadline.domain.custom_fields import parse_custom_pairs
 from leadline.domain.errors import ValidationError
 from leadline.domain.opportunities import Opportunity
 from leadline.services import opportunities as opportunity_service
@@ -58,6 +59,7 @@ def update(
     next_step: str = typer.Option(None, help="The next step, free text."),
     description: str = typer.Option(None, help="A description."),
     owner: str = typer.Option(None, help="New owner, e-mail or id."),
+    custom: list[str] = typer.Option(None, help="NAME=VALUE for a custom field, repeatable (empty VALUE clears it)."),
     if_version: int = IF_VERSION, as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
 ) -> None:
     """Change an opportunity's fields; only those given change. Stage, probability, category and
@@ -66,7 +68,7 @@ def update(
     Example: leadline opportunity update 1234567890 --amount 18000 --close-date 2026-12-15
     """
     given = dict(name=name, amount=amount, currency=currency, close_date=close_date, next_step=next_step,
-                 description=description, owner=owner)
+                 description=description, owner=owner, custom=parse_custom_pairs(custom) if custom else None)
     changes = {field: value for field, value in given.items() if value is not None}
     if not changes:
         options = ", ".join(f"--{option.replace('_', '-')}" for option in given)

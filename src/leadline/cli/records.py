@@ -1,4 +1,5 @@
-"""``leadline account|contact|opportunity list|show``."""
+"""``leadline account|contact|opportunity list|show`` (``account|contact add|update`` are in
+``record_edits``)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
 from leadline.cli.output import fields_of, print_json, print_record, print_table
+from leadline.cli.record_edits import record_rows
+from leadline.domain.custom_fields import RecordType
 from leadline.domain.queries import Page, RecordQuery
 from leadline.services import records as record_service
+from leadline.services.custom_values import resolve_custom_filters
 from leadline.services.users import resolve_query_owners
 
 account_app = typer.Typer(help="Accounts: the organisations you sell to.", no_args_is_help=True)
@@ -18,12 +22,15 @@ LIMIT = typer.Option(50, help="Page size, 1-500.")
 AFTER = typer.Option(None, help="Cursor: the last id of the previous page.")
 OWNER = typer.Option(None, help="Owner e-mail or id, repeatable.")
 SEARCH = typer.Option(None, help="Text in the name (and e-mail for contacts).")
+CUSTOM = typer.Option(None, help="NAME=VALUE: only records whose custom field holds it, repeatable.")
 
 
-def _query(owner: list[str] | None, search: str | None, account: str | None = None) -> RecordQuery:
+def _query(kind: RecordType, owner: list[str] | None, search: str | None, account: str | None = None,
+           custom: list[str] | None = None) -> RecordQuery:
     context = ready_application().context
     return RecordQuery(owner_ids=resolve_query_owners(context, owner or []), search=search,
-                       account_id=parse_id(account, "account") if account else None)
+                       account_id=parse_id(account, "account") if account else None,
+                       custom=resolve_custom_filters(context, kind, custom or []))
 
 
 def _page(limit: int, after: str | None) -> Page:
@@ -37,11 +44,11 @@ def _more(rows: list[object], limit: int) -> None:
 
 @account_app.command("list")
 @handle_errors
-def account_list(owner: list[str] = OWNER, search: str = SEARCH, limit: int = LIMIT, after: str = AFTER,
-                 as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
-    """List accounts, newest first.  Example: leadline account list --search acme"""
+def account_list(owner: list[str] = OWNER, search: str = SEARCH, custom: list[str] = CUSTOM, limit: int = LIMIT,
+                 after: str = AFTER, as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
+    """List accounts, newest first.  Example: leadline account list --search acme --custom tier=Gold"""
     rows = record_service.list_records(ready_application().context, actor_id(acting_as), "account",
-                                       _query(owner, search), _page(limit, after))
+                                       _query(RecordType.ACCOUNT, owner, search, None, custom), _page(limit, after))
     if as_json:
         print_json(rows)
         return
@@ -59,7 +66,7 @@ def account_show(account_id: str, as_json: bool = JSON_OPTION, acting_as: str = 
     if as_json:
         print_json(details)
         return
-    print_record(f"Account {details.account.id}", list(fields_of(details.account).items()))
+    print_record(f"Account {details.account.id}", record_rows(details.account))
     print_table("Contacts", ["id", "name", "title", "email", "phone"],
                 [(c.id, c.name, c.title, c.email, c.phone) for c in details.contacts])
     stages = record_service.stage_labels(ready_application().context)
@@ -72,11 +79,11 @@ def account_show(account_id: str, as_json: bool = JSON_OPTION, acting_as: str = 
 @handle_errors
 def contact_list(owner: list[str] = OWNER, search: str = SEARCH,
                  account: str = typer.Option(None, help="Only contacts of this account id."),
-                 limit: int = LIMIT, after: str = AFTER, as_json: bool = JSON_OPTION,
+                 custom: list[str] = CUSTOM, limit: int = LIMIT, after: str = AFTER, as_json: bool = JSON_OPTION,
                  acting_as: str = AS_OPTION) -> None:
     """List contacts, newest first.  Example: leadline contact list --account 1234567890"""
     rows = record_service.list_records(ready_application().context, actor_id(acting_as), "contact",
-                                       _query(owner, search, account), _page(limit, after))
+                                       _query(RecordType.CONTACT, owner, search, account, custom), _page(limit, after))
     if as_json:
         print_json(rows)
         return
@@ -94,19 +101,20 @@ def contact_show(contact_id: str, as_json: bool = JSON_OPTION, acting_as: str = 
     if as_json:
         print_json(contact)
         return
-    print_record(f"Contact {contact.id}", list(fields_of(contact).items()))
+    print_record(f"Contact {contact.id}", record_rows(contact))
 
 
 @opportunity_app.command("list")
 @handle_errors
 def opportunity_list(owner: list[str] = OWNER, search: str = SEARCH,
                      account: str = typer.Option(None, help="Only opportunities of this account id."),
-                     limit: int = LIMIT, after: str = AFTER, as_json: bool = JSON_OPTION,
+                     custom: list[str] = CUSTOM, limit: int = LIMIT, after: str = AFTER, as_json: bool = JSON_OPTION,
                      acting_as: str = AS_OPTION) -> None:
     """List opportunities, newest first.  Example: leadline opportunity list --owner rep@example.com"""
     context = ready_application().context
     rows = record_service.list_records(context, actor_id(acting_as), "opportunity",
-                                       _query(owner, search, account), _page(limit, after))
+                                       _query(RecordType.OPPORTUNITY, owner, search, account, custom),
+                                       _page(limit, after))
     if as_json:
         print_json(rows)
         return
@@ -128,6 +136,6 @@ def opportunity_show(opportunity_id: str, as_json: bool = JSON_OPTION, acting_as
     if as_json:
         print_json({**fields_of(opportunity), "stage": record_service.stage_labels(context)[opportunity.stage_id]})
         return
-    fields = list(fields_of(opportunity).items())
+    fields = record_rows(opportunity)
     fields.insert(3, ("stage", record_service.stage_labels(context)[opportunity.stage_id]))
     print_record(f"Opportunity {opportunity.id}", fields)

@@ -9,6 +9,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from leadline.domain.common import Cleaner, parse_non_negative_int, text_field, website_field
+from leadline.domain.custom_fields import CustomValue
 from leadline.domain.errors import ValidationError
 
 
@@ -30,6 +31,8 @@ class Account:
     parent_id: int | None = None
     owner_id: int | None = None
     version: int = 1
+    #: custom field values by name, when a use case read them with the record (None: not read)
+    custom: dict[str, CustomValue | None] | None = None
 
 
 @dataclass(slots=True)
@@ -46,6 +49,8 @@ class Contact:
     lead_source_id: int | None = None
     owner_id: int | None = None
     version: int = 1
+    #: custom field values by name, when a use case read them with the record (None: not read)
+    custom: dict[str, CustomValue | None] | None = None
 
     @property
     def name(self) -> str:

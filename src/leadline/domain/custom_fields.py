@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -140,6 +141,51 @@ def coerce_custom_values(
         elif creating and definition.required:
             raise ValidationError("is required", field=f"custom.{name}")
     return result
+
+
+def parse_custom_pairs(pairs: Sequence[str], *, field: str = "custom") -> dict[str, str]:
+    """``NAME=VALUE`` texts (the CLI's ``--custom``, the API's ``custom`` list filter) as
+    ``{name: value}``. A text without ``=`` or a name given twice is a ``ValidationError``.
+
+    Example: ``parse_custom_pairs(["tier=Gold", "renewal=2027-01-31"])``.
+    """
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = str(pair).partition("=")
+        name = name.strip().removeprefix("custom.")
+        if not sep or not name:
+            raise ValidationError(f"{pair!r} is not NAME=VALUE", field=field)
+        if name in values:
+            raise ValidationError(f"{name!r} is given twice", field=f"custom.{name}")
+        values[name] = value
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class CustomFilter:
+    """A list filter: records whose custom field ``field_id`` holds ``value`` (text and pick-list
+    values compared ignoring case)."""
+
+    field_id: int
+    type: CustomFieldType
+    value: CustomValue
+
+
+def custom_filters(definitions: list[CustomFieldDefinition], values: Mapping[str, str]) -> tuple[CustomFilter, ...]:
+    """Filters of one record type's list from ``{name: value}``: each value is read as its
+    field's type with the same rules as a value being set (a pick-list value must be an option).
+    An unknown or inactive name, or an empty value, is a ``ValidationError`` naming ``custom.<name>``."""
+    by_name = {d.name: d for d in definitions if d.is_active}
+    result = []
+    for name, value in values.items():
+        definition = by_name.get(name)
+        if definition is None:
+            raise ValidationError(f"no such custom field {name!r}", field=f"custom.{name}")
+        coerced = definition.coerce(value) if value.strip() else None
+        if coerced is None:
+            raise ValidationError("give a value to filter by", field=f"custom.{name}")
+        result.append(CustomFilter(definition.id, definition.type, coerced))
+    return tuple(result)
 
 
 def parse_record_type(value: str, *, field: str = "object") -> RecordType:

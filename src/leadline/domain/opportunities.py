@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from leadline.domain.common import Cleaner, amount_field, date_field, text_field
+from leadline.domain.custom_fields import CustomValue
 from leadline.domain.errors import ConfigurationError, OpportunityClosedError, ValidationError
 from leadline.domain.money import Money, parse_currency
 
@@ -152,6 +153,8 @@ class Opportunity:
     probability_overridden: bool = False
     category_overridden: bool = False
     version: int = 1
+    #: custom field values by name, when a use case read them with the record (None: not read)
+    custom: dict[str, CustomValue | None] | None = None
 
     @property
     def money(self) -> Money | None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from leadline.domain.common import clean_text
+from leadline.domain.custom_fields import CustomFilter
 from leadline.domain.errors import ValidationError
 
 MAX_PAGE_SIZE = 500
@@ -93,6 +94,7 @@ class LeadQuery:
     updated_from: datetime | None = None
     updated_to: datetime | None = None
     converted: bool | None = None
+    custom: tuple[CustomFilter, ...] = ()
 
     def __post_init__(self) -> None:
         clean_text(self.search, field="q", max_length=200)  # no control characters reach the database
@@ -112,6 +114,7 @@ class RecordQuery:
     updated_to: datetime | None = None
     #: Set by the use case from record-level security: only these owners' records (None: all).
     visible_owner_ids: frozenset[int] | None = None
+    custom: tuple[CustomFilter, ...] = ()
 
     def __post_init__(self) -> None:
         clean_text(self.search, field="q", max_length=200)  # no control characters reach the database

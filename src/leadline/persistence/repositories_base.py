@@ -16,6 +16,7 @@ from leadline.domain.errors import ConflictError, StaleRecordError
 from leadline.domain.queries import Page, RecordQuery
 from leadline.persistence.bulk_rows import Processed, insert_records, record_columns, update_versioned
 from leadline.persistence.mapping import row_values, to_domain
+from leadline.persistence.repositories_config import custom_value_filters
 
 D = TypeVar("D")
 
@@ -170,4 +171,4 @@ def record_filters(statement: Select[Any], row: Any, query: RecordQuery, search_
     if query.search:
         pattern = like_pattern(query.search)
         statement = statement.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in search_columns)))
-    return statement
+    return custom_value_filters(statement, row, query.custom)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Select, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from leadline.domain.custom_fields import CustomFieldDefinition, CustomValue, RecordType
+from leadline.domain.custom_fields import CustomFieldDefinition, CustomFieldType, CustomFilter, CustomValue, RecordType
 from leadline.domain.opportunities import OpportunityStage, SalesProcess
 from leadline.domain.sources import LeadSource
 from leadline.domain.statuses import LeadStatus
@@ -144,6 +145,21 @@ class StageRepository:
 VALUE_COLUMN = {"text": "text_value", "picklist": "text_value", "number": "number_value",
                  "date": "date_value", "boolean": "bool_value"}
 _NO_VALUE: dict[str, None] = dict.fromkeys(sorted(set(VALUE_COLUMN.values())))  # rows inserted together share keys
+
+
+def custom_value_filters(statement: Select[Any], row: Any, filters: tuple[CustomFilter, ...]) -> Select[Any]:
+    """Keep the records of ``row`` (leads, accounts, ...) holding each filter's value: one
+    ``EXISTS`` per filter on the (record, field) key. Text and pick-list values match ignoring case."""
+    table = CustomFieldValueRow.__table__
+    for chosen in filters:
+        column = table.c[VALUE_COLUMN[chosen.type.value]]
+        if chosen.type in (CustomFieldType.TEXT, CustomFieldType.PICKLIST):
+            matches = func.lower(column) == str(chosen.value).lower()
+        else:
+            matches = column == chosen.value
+        statement = statement.where(exists().where(table.c.record_id == row.id, table.c.field_id == chosen.field_id,
+                                                   matches))
+    return statement
 
 
 class CustomFieldRepository:

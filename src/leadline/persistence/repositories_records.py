@@ -24,6 +24,7 @@ from leadline.persistence.repositories_base import (
     record_filters,
     time_filters,
 )
+from leadline.persistence.repositories_config import custom_value_filters
 from leadline.persistence.rows import (
     AccountRow,
     ContactRow,
@@ -185,7 +186,7 @@ class LeadRepository(RecordRepository[Lead]):
                 func.lower(LeadRow.email).like(pattern, escape="\\"),
                 func.lower(LeadRow.company).like(pattern, escape="\\"),
             ))
-        return statement
+        return custom_value_filters(statement, LeadRow, query.custom)
 
     def _insert_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None:
         values = [self._product_values(lead_id, i, line) for i, line in enumerate(products)]

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from leadline.domain.custom_fields import CustomValue, RecordType, coerce_custom_values
+from leadline.domain.custom_fields import (
+    CustomValue,
+    RecordType,
+    coerce_custom_values,
+    custom_filters,
+    parse_custom_pairs,
+)
 from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import FieldChange, diff_fields, render_value
 from leadline.domain.ids import new_id
@@ -113,17 +119,20 @@ def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page)
 
 def resolve_lead_query(
     ctx: ServiceContext, *, statuses: Sequence[str] = (), sources: Sequence[str] = (),
-    owners: Sequence[str] = (), **rest: Any,
+    owners: Sequence[str] = (), custom: Sequence[str] = (), **rest: Any,
 ) -> LeadQuery:
-    """Turn labels and e-mails from a transport into a ``LeadQuery`` of ids, refusing unknown names."""
+    """Turn labels and e-mails from a transport into a ``LeadQuery`` of ids, refusing unknown
+    names; ``custom`` filters are ``NAME=VALUE`` texts."""
     owner_ids = resolve_query_owners(ctx, list(owners))
     with ctx.reader() as uow:
         config = ctx.config(uow)
         all_statuses, all_sources = config.statuses, config.sources
+        filters = custom_filters(config.custom_fields_of(RecordType.LEAD), parse_custom_pairs(custom))
     return LeadQuery(
         status_ids=tuple(find_status(all_statuses, s).id for s in statuses if s),
         source_ids=tuple(find_source(all_sources, s).id for s in sources if s),
         owner_ids=owner_ids,
+        custom=filters,
         **rest,
     )
 

@@ -25,6 +25,7 @@ from leadline.domain.reasons import ReasonKind, find_reason
 from leadline.domain.security import Viewer
 from leadline.services.access import fields_of, load_viewer
 from leadline.services.context import ServiceContext
+from leadline.services.custom_values import read_custom
 
 #: The fields whose every change lands in the opportunity history.
 TRACKED = ("stage_id", "amount", "currency", "close_date", "probability", "forecast_category", "outcome")
@@ -167,6 +168,7 @@ def _change(ctx: ServiceContext, actor_id: int, opportunity_id: int, expected_ve
             uow.audit.record_changes(changes)
             track_change(uow, before, opportunity, viewer.id, now)
             uow.commit()
+        read_custom(ctx, uow, RecordType.OPPORTUNITY, [opportunity])
         return opportunity
 
 

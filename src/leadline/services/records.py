@@ -39,11 +39,12 @@ from leadline.domain.security import Viewer
 from leadline.domain.sources import ensure_selectable, find_source
 from leadline.services.access import audit_created, fields_of, load_viewer
 from leadline.services.context import ServiceContext
+from leadline.services.custom_values import audit_fields, read_custom, write_custom
 from leadline.services.opportunities import find_stage, parse_percent, track_change
 from leadline.services.users import resolve_user
 
 REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "email", "phone", "probability",
-              "forecast_category", "loss_reason")
+              "forecast_category", "loss_reason", "custom")
 
 
 def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Account:
@@ -60,7 +61,8 @@ def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
         if values.get("parent_id"):
             _set_parent(uow, viewer, account, values["parent_id"])
         uow.accounts.add(account)
-        audit_created(uow, "account", account.id, viewer.id, now, fields_of(account))
+        write_custom(ctx, uow, RecordType.ACCOUNT, account, values.get("custom"), creating=True)
+        audit_created(uow, "account", account.id, viewer.id, now, audit_fields(account))
         uow.commit()
         return account
 
@@ -79,7 +81,8 @@ def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
             setattr(contact, name, value)
         _contact_points(ctx, uow, contact, values, account.billing_country)
         uow.contacts.add(contact)
-        audit_created(uow, "contact", contact.id, viewer.id, now, fields_of(contact))
+        write_custom(ctx, uow, RecordType.CONTACT, contact, values.get("custom"), creating=True)
+        audit_created(uow, "contact", contact.id, viewer.id, now, audit_fields(contact))
         uow.commit()
         return contact
 
@@ -109,9 +112,10 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
                                                      values.get("loss_reason"), field="loss_reason_id").id
         opportunity.ensure_outcome_complete()
         uow.opportunities.add(opportunity)
+        write_custom(ctx, uow, RecordType.OPPORTUNITY, opportunity, values.get("custom"), creating=True)
         uow.flush()
         uow.stage_history.record(opportunity, None, viewer.id, now)
-        audit_created(uow, "opportunity", opportunity.id, viewer.id, now, fields_of(opportunity))
+        audit_created(uow, "opportunity", opportunity.id, viewer.id, now, audit_fields(opportunity))
         uow.commit()
         return opportunity
 
@@ -119,16 +123,21 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
 def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int, changes: Mapping[str, Any],
                   *, expected_version: int | None = None) -> Any:
     """Change fields of an account, contact or opportunity the actor may edit; only the named
-    fields change. Refused with ``STALE_RECORD`` if ``expected_version`` is no longer current."""
+    fields change; ``custom`` (``{name: value}``) changes those custom values only. Refused with
+    ``STALE_RECORD`` if ``expected_version`` is no longer current."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         record = _editable(uow, viewer, kind, record_id, for_update=True)
         if expected_version is not None and expected_version != record.version:
             raise StaleRecordError(f"the {kind} changed since you read it; reload and retry", field="version")
-        before = fields_of(record)
+        read_custom(ctx, uow, RecordType(kind), [record])
+        before = audit_fields(record)
         now = ctx.now()
         _apply(ctx, uow, viewer, kind, record, changes, now)
-        history = diff_fields(RecordType(kind), record.id, before, fields_of(record), actor_id=viewer.id, at=now)
+        if changes.get("custom") is not None:
+            write_custom(ctx, uow, RecordType(kind), record, changes["custom"], creating=False)
+        after = {**{name: None for name in before if name.startswith("custom.")}, **audit_fields(record)}
+        history = diff_fields(RecordType(kind), record.id, before, after, actor_id=viewer.id, at=now)
         history = [c for c in history if c.field not in ("updated_at", "version")]
         if not history:
             return record
@@ -153,6 +162,7 @@ def delete_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
         if kind == "account":
             _ensure_childless(uow, record.id)
         getattr(uow, _repository(kind)).delete(record.id)
+        uow.custom_fields.delete_values(record.id)
         uow.audit.record("delete", kind, record.id, viewer.id, ctx.now(),
                          {k: (render_value(v), None) for k, v in fields_of(record).items() if v is not None})
         uow.commit()
@@ -174,13 +184,20 @@ def get_account(ctx: ServiceContext, actor_id: int, account_id: int) -> AccountD
         contacts = RecordQuery(account_id=account_id, visible_owner_ids=viewer.readable_owner_ids(RecordType.CONTACT))
         opportunities = RecordQuery(account_id=account_id,
                                     visible_owner_ids=viewer.readable_owner_ids(RecordType.OPPORTUNITY))
-        return AccountDetails(account, uow.contacts.list(contacts, page), uow.opportunities.list(opportunities, page))
+        details = AccountDetails(account, uow.contacts.list(contacts, page),
+                                 uow.opportunities.list(opportunities, page))
+        read_custom(ctx, uow, RecordType.ACCOUNT, [account])
+        read_custom(ctx, uow, RecordType.CONTACT, details.contacts)
+        read_custom(ctx, uow, RecordType.OPPORTUNITY, details.opportunities)
+        return details
 
 
 def get_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> Any:
     """An account, contact or opportunity by id, if the actor may read it."""
     with ctx.reader() as uow:
-        return _readable(uow, load_viewer(uow, actor_id, ctx), kind, record_id)
+        record = _readable(uow, load_viewer(uow, actor_id, ctx), kind, record_id)
+        read_custom(ctx, uow, RecordType(kind), [record])
+        return record
 
 
 def list_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQuery, page: Page) -> list[Any]:
@@ -188,7 +205,9 @@ def list_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQue
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         visible = dataclasses.replace(query, visible_owner_ids=viewer.readable_owner_ids(RecordType(kind)))
-        return list(getattr(uow, _repository(kind)).list(visible, page))
+        rows = list(getattr(uow, _repository(kind)).list(visible, page))
+        read_custom(ctx, uow, RecordType(kind), rows)
+        return rows
 
 
 def record_history(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> list[Any]:
