@@ -162,7 +162,7 @@ def _later_opportunity(ctx: ServiceContext, actor: int, account_id: int, stage: 
     opened = since + (now - since) * rng.random()
     closed = stage.startswith("Closed")
     if closed:
-        close_date = opened + timedelta(days=rng.randint(10, 120))
+        close_date = min(opened + timedelta(days=rng.randint(10, 120)), now)  # closed: never in the future
     else:
         close_date = now + timedelta(days=rng.randint(-20, 200))
     records.create_opportunity(_at(ctx, min(close_date, now) if closed else opened), actor, {

@@ -102,6 +102,8 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
         )
         for name, value in cleaned.items():
             setattr(opportunity, name, value)
+        if opportunity.is_closed():  # the close rule: closed today, or back-dated by an admin
+            opportunity.date_close(opportunity.close_date, now.date(), may_back_date=viewer.user.is_admin())
         if values.get("lead_source"):
             opportunity.lead_source_id = _source_id(uow, values["lead_source"])
         if opportunity.outcome is Outcome.LOST:
@@ -128,6 +130,8 @@ def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
         before = fields_of(record)
         now = ctx.now()
         _apply(ctx, uow, viewer, kind, record, changes, now)
+        if kind == "opportunity":
+            record.ensure_close_date_kept(before["close_date"], now.date(), may_back_date=viewer.user.is_admin())
         history = diff_fields(RecordType(kind), record.id, before, fields_of(record), actor_id=viewer.id, at=now)
         history = [c for c in history if c.field not in ("updated_at", "version")]
         if not history:
