@@ -11,6 +11,7 @@ import pytest
 
 from leadline.analytics.forecast import deals, forecast_for, pipeline_hygiene
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from leadline.domain.forecast import AccuracyBasis
 from leadline.domain.opportunities import ForecastCategory as C
 from leadline.domain.queries import Page, RecordQuery
 from leadline.services import leads, opportunities, records, users
@@ -167,6 +168,9 @@ def test_a_snapshots_accuracy_against_what_closed(ctx: ServiceContext, book: dic
     assert (ann_commit.forecast, ann_commit.actual, ann_commit.accuracy) == (3000, 3000, Decimal("100.0"))
     ann_closed = by_key[(book["rep_a"], C.CLOSED)]
     assert (ann_closed.forecast, ann_closed.actual, ann_closed.accuracy) == (1000, 3000, Decimal("33.3"))
+    ann_pipeline = by_key[(book["rep_a"], C.PIPELINE)]  # expected: won 1000 + weighted 1900 (not all of 7000)
+    assert (ann_pipeline.basis, ann_pipeline.forecast, ann_pipeline.accuracy) == (
+        AccuracyBasis.WEIGHTED, 2900, Decimal("96.7"))
     assert period.label == "2026-Q4"
 
 

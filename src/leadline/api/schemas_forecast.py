@@ -161,10 +161,13 @@ class SnapshotSummaryPublic(msgspec.Struct, kw_only=True):
 
 class AccuracyLinePublic(msgspec.Struct, kw_only=True):
     """``accuracy`` is 100 - |actual - forecast| / actual x 100 (floored at 0), in percent;
-    null when nothing was forecast and nothing won."""
+    null when nothing was forecast and nothing won. ``forecast`` is the category's total in the
+    snapshot (``basis`` total), for the pipeline what it was expected to bring: closed plus the
+    weighted open pipeline (``basis`` weighted)."""
 
     user_id: str | None
     category: str
+    basis: str
     forecast: Decimal
     actual: Decimal
     difference: Decimal
