@@ -299,6 +299,9 @@ def test_an_adjustment_keeps_the_computed_figure_and_a_snapshot_is_compared_with
     assert {k: ann["commit"][k] for k in ("forecast", "actual", "accuracy")} == {
         "forecast": "2500.0000", "actual": "3000.0000", "accuracy": "83.3"}  # 100 - 500 / 3000
     assert (ann["closed"]["difference"], ann["closed"]["accuracy"]) == ("2000.0000", "33.3")  # 1000 of 3000
+    # the pipeline as expected, won 1000 + weighted 2500 = 3500 against 3000 won (its 7000 in all: 0 %)
+    assert (ann["pipeline"]["basis"], Decimal(ann["pipeline"]["forecast"]), ann["pipeline"]["accuracy"]) == (
+        "weighted", 3500, "83.3")
     assert {line["user_id"] for line in lines} == {book.ids[n] for n in ("mia", "ann", "bob")}
     assert_problem(book.mia("GET", "/forecast/snapshots/12345/accuracy"), 404, "NOT_FOUND")
 

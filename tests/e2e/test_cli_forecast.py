@@ -82,6 +82,9 @@ def test_a_teams_forecast_by_hand_with_quota_adjustment_snapshot_and_accuracy(cl
     sam = {line["category"]: line for line in accuracy["lines"] if line["user"] == "Sam"}
     assert (sam["commit"]["forecast"], sam["commit"]["actual"], sam["commit"]["accuracy"]) == ("2500", "3000", "83.3")
     assert (sam["closed"]["forecast"], sam["closed"]["accuracy"]) == ("1000", "33.3")
+    # the pipeline as expected: closed 1000 + 2000 x 75 % = 2500 against 3000 won
+    assert (sam["pipeline"]["basis"], sam["pipeline"]["forecast"], sam["pipeline"]["accuracy"]) == (
+        "weighted", "2500", "83.3")
     assert {line["user"] for line in accuracy["lines"]} == {"Mia", "Sam"}  # Mia's team, not Oz
     assert [s["snapshot_id"] for s in read(cli, "forecast", "snapshots", "--period", "this-quarter")] == [
         taken["snapshot_id"]]

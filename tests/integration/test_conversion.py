@@ -69,7 +69,8 @@ def test_the_conversion_matrix(ctx: ServiceContext, admin_id: int, catalogue: No
         items = list_line_items(ctx, admin_id, result.opportunity_id)
         assert sorted(str(i.total) for i in items) == ["1000.0000", "3000.0000"]
         stored = records.get_record(ctx, admin_id, "opportunity", result.opportunity_id)
-        assert (stored.amount, str(stored.close_date), stored.originating_lead_id) == (12000, "2026-06-30", lead_id)
+        # the sum of its lines, not the lead's budget of 12000
+        assert (stored.amount, str(stored.close_date), stored.originating_lead_id) == (4000, "2026-06-30", lead_id)
 
 
 def test_one_opportunity_per_product_line(ctx: ServiceContext, admin_id: int, catalogue: None) -> None:
@@ -84,7 +85,7 @@ def test_one_opportunity_per_product_line(ctx: ServiceContext, admin_id: int, ca
 def test_a_product_line_outside_the_catalogue_is_reported_not_invented(ctx: ServiceContext, admin_id: int) -> None:
     lead_id = new_lead(ctx, admin_id, products=[{"product": "Unobtainium"}])
     result = conversion.convert_lead(ctx, admin_id, lead_id)
-    assert result.skipped == ["product line 'Unobtainium': not in the product catalogue"]
+    assert result.skipped == ["product line 'Unobtainium': not in the product catalogue and no estimated price"]
     assert list_line_items(ctx, admin_id, result.opportunity_id) == []
 
 

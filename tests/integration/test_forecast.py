@@ -4,13 +4,14 @@ snapshots and their accuracy, deals and pipeline hygiene. Leads never count."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from leadline.analytics.forecast import deals, forecast_for, pipeline_hygiene
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from leadline.domain.forecast import AccuracyBasis
 from leadline.domain.opportunities import ForecastCategory as C
 from leadline.domain.queries import Page, RecordQuery
 from leadline.services import leads, opportunities, records, users
@@ -41,6 +42,18 @@ def deal(ctx: ServiceContext, owner: int, amount: str, close: str, stage: str = 
         "currency": currency, **more}).id
 
 
+def close_on(ctx: ServiceContext, actor: int, opportunity_id: int, outcome: str, day: str, **more: str) -> None:
+    """Close on ``day``: the clock is set there for the close and back after, since the close rule
+    dates a close the day it happens (never later, never earlier unless an admin back-dates it)."""
+    clock = ctx.clock
+    now = clock.now  # type: ignore[attr-defined]
+    clock.now = datetime.combine(date.fromisoformat(day), now.time(), UTC)  # type: ignore[attr-defined]
+    try:
+        opportunities.close_opportunity(ctx, actor, opportunity_id, outcome, **more)
+    finally:
+        clock.now = now  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def book(ctx: ServiceContext, team: dict[str, int]) -> dict[str, int]:
     """Q4 2026 by hand (fiscal year = calendar year):
@@ -51,21 +64,17 @@ def book(ctx: ServiceContext, team: dict[str, int]) -> dict[str, int]:
     """
     a, b = team["rep_a"], team["rep_b"]
     won = deal(ctx, a, "1000", "2026-11-15", "Negotiation")
-    opportunities.close_opportunity(ctx, a, won, "won")  # closes "today" (the clock): move the date after
-    records.update_record(ctx, a, "opportunity", won, {"close_date": "2026-11-15"})
+    close_on(ctx, a, won, "won", "2026-11-15")
     deal(ctx, a, "2000", "2026-12-01", "Negotiation")
     deal(ctx, a, "4000", "2026-10-20")
     lost = deal(ctx, a, "8000", "2026-12-20")
-    opportunities.close_opportunity(ctx, a, lost, "lost", reason="Price")
-    records.update_record(ctx, a, "opportunity", lost, {"close_date": "2026-12-20"})
+    close_on(ctx, a, lost, "lost", "2026-12-20", reason="Price")
     deal(ctx, a, "16000", "2027-01-10", "Negotiation")
     deal(ctx, b, "500", "2026-11-30", "Proposal/Quote", currency="EUR")
     gbp = deal(ctx, b, "100", "2026-10-05", "Negotiation", currency="GBP")
-    opportunities.close_opportunity(ctx, b, gbp, "won")
-    records.update_record(ctx, b, "opportunity", gbp, {"close_date": "2026-10-05"})
+    close_on(ctx, b, gbp, "won", "2026-10-05")
     outsider = deal(ctx, team["outsider"], "3000", "2026-10-01", "Negotiation")
-    opportunities.close_opportunity(ctx, team["outsider"], outsider, "won")
-    records.update_record(ctx, team["outsider"], "opportunity", outsider, {"close_date": "2026-10-01"})
+    close_on(ctx, team["outsider"], outsider, "won", "2026-10-01")
     set_exchange_rate(ctx, team["admin"], "EUR", "1.10", "2026-01-01")
     set_exchange_rate(ctx, team["admin"], "EUR", "1.20", "2026-10-01")
     leads.create_lead(ctx, a, {"last_name": "Never", "company": "Counted", "budget_amount": "99999"})
@@ -152,14 +161,16 @@ def test_a_snapshots_accuracy_against_what_closed(ctx: ServiceContext, book: dic
     assert snapshot.figures == 5 * 4  # five users (admin included), four categories
     commit = next(o for o in records.list_records(ctx, book["rep_a"], "opportunity", RecordQuery(), Page(limit=100))
                   if o.amount == 2000)
-    opportunities.close_opportunity(ctx, book["rep_a"], commit.id, "won")
-    records.update_record(ctx, book["rep_a"], "opportunity", commit.id, {"close_date": "2026-12-01"})
+    close_on(ctx, book["rep_a"], commit.id, "won", "2026-12-01")
     period, lines = snapshot_accuracy(ctx, book["admin"], snapshot.snapshot_id)
     by_key = {(line.user_id, line.category): line for line in lines}
     ann_commit = by_key[(book["rep_a"], C.COMMIT)]
     assert (ann_commit.forecast, ann_commit.actual, ann_commit.accuracy) == (3000, 3000, Decimal("100.0"))
     ann_closed = by_key[(book["rep_a"], C.CLOSED)]
     assert (ann_closed.forecast, ann_closed.actual, ann_closed.accuracy) == (1000, 3000, Decimal("33.3"))
+    ann_pipeline = by_key[(book["rep_a"], C.PIPELINE)]  # expected: won 1000 + weighted 1900 (not all of 7000)
+    assert (ann_pipeline.basis, ann_pipeline.forecast, ann_pipeline.accuracy) == (
+        AccuracyBasis.WEIGHTED, 2900, Decimal("96.7"))
     assert period.label == "2026-Q4"
 
 
@@ -209,13 +220,11 @@ def test_deals_by_product_take_quantity_price_and_discount_and_by_account_keep_n
     first = deal(ctx, book["rep_a"], "1", "2026-11-10", "Negotiation")
     add_line_item(ctx, book["rep_a"], first, product_id=widget, quantity="3", unit_price="1000",
                   discount_percent="10")
-    opportunities.close_opportunity(ctx, book["rep_a"], first, "won")
-    records.update_record(ctx, book["rep_a"], "opportunity", first, {"close_date": "2026-11-10"})
+    close_on(ctx, book["rep_a"], first, "won", "2026-11-10")
     twin = records.create_account(ctx, book["rep_a"], {"name": "Acct 1000"}).id  # as the account of the 1000 won
     second = records.create_opportunity(ctx, book["rep_a"], {
         "account_id": twin, "name": "Twin", "amount": "250", "close_date": "2026-11-20", "stage": "Negotiation"}).id
-    opportunities.close_opportunity(ctx, book["rep_a"], second, "won")
-    records.update_record(ctx, book["rep_a"], "opportunity", second, {"close_date": "2026-11-20"})
+    close_on(ctx, book["rep_a"], second, "won", "2026-11-20")
     _, by_product = deals(ctx, book["admin"], "2026-Q4", by="product")
     assert [(line.key, line.count, line.amount) for line in by_product] == [("Widget", 1, Decimal("2700.00"))]
     _, by_account = deals(ctx, book["rep_a"], "2026-Q4", by="account")

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from leadline.domain.errors import ValidationError
 from leadline.domain.forecast import (
+    AccuracyBasis,
     Adjustment,
     CategorySums,
     PeriodKind,
@@ -115,6 +116,23 @@ def test_accuracy_compares_a_snapshot_with_what_was_won():
                      {1: Decimal("1000")})
     assert [(line.user_id, line.category, line.difference, line.accuracy) for line in lines] == [
         (1, C.COMMIT, 200, Decimal("80.0")), (1, C.PIPELINE, -1000, Decimal("0.0")), (2, C.COMMIT, 0, None)]
+
+
+def test_the_pipelines_accuracy_is_its_weighted_expectation_against_what_was_won_by_hand():
+    """At the snapshot the rep had won 1,000 and had open 2,000 in commit at 75 %, 3,000 in best
+    case at 50 % and 4,000 in pipeline at 10 %: closed 1,000, commit 3,000, best case 6,000,
+    pipeline 10,000, weighted 1,500 + 1,500 + 400 = 3,400. The commit deal was won: actual 3,000.
+    The pipeline was expected to bring 1,000 + 3,400 = 4,400: a miss of 1,400 / 3,000 = 46.7 %,
+    so 53.3 % (against the whole 10,000 it was 0 % whatever happened)."""
+    snapshot = {(1, C.CLOSED): Decimal(1000), (1, C.COMMIT): Decimal(3000), (1, C.BEST_CASE): Decimal(6000),
+                (1, C.PIPELINE): Decimal(10000)}
+    lines = {line.category: line for line in accuracy(snapshot, {1: Decimal(3000)}, {1: Decimal(3400)})}
+    assert {c: (line.basis, line.forecast, line.difference, line.accuracy) for c, line in lines.items()} == {
+        C.CLOSED: (AccuracyBasis.TOTAL, 1000, 2000, Decimal("33.3")),
+        C.COMMIT: (AccuracyBasis.TOTAL, 3000, 0, Decimal("100.0")),
+        C.BEST_CASE: (AccuracyBasis.TOTAL, 6000, -3000, Decimal("0.0")),
+        C.PIPELINE: (AccuracyBasis.WEIGHTED, 4400, -1400, Decimal("53.3")),
+    }
 
 
 @pytest.mark.parametrize(("text", "label"), [

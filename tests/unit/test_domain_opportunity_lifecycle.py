@@ -1,11 +1,16 @@
 """An opportunity's life: stage moves with and without a rep's overrides, winning, losing, reopening."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
-from leadline.domain.errors import OpportunityClosedError, ValidationError
+from leadline.domain.errors import (
+    CloseDateInFutureError,
+    OpportunityClosedError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from leadline.domain.opportunities import ForecastCategory, Opportunity, Outcome
 from tests.unit.builders import NOW, make_default_stages, raises_error
 
@@ -90,3 +95,28 @@ def test_a_closed_deal_changes_stage_only_by_reopening():
         Outcome.OPEN, None, None, 20)
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="stage"):
         opportunity.reopen(STAGES["Qualification"])
+
+
+def test_the_close_rule_dates_a_close_today_refuses_the_future_and_lets_only_an_admin_back_date():
+    today, tomorrow, last_week = NOW.date(), NOW.date() + timedelta(days=1), NOW.date() - timedelta(days=7)
+    with raises_error(CloseDateInFutureError, code="CLOSE_DATE_IN_FUTURE", field="close_date"):
+        deal().close_won(STAGES["Closed Won"], NOW, close_date=tomorrow, may_back_date=True)
+    with raises_error(PermissionDeniedError, code="PERMISSION_DENIED", field="close_date"):
+        deal().close_lost(STAGES["Closed Lost"], 7, NOW, close_date=last_week)
+    assert not deal().can_date_close(tomorrow, today, may_back_date=True)
+    assert deal().can_date_close(last_week, today, may_back_date=True)
+    opportunity = deal()
+    opportunity.close_won(STAGES["Closed Won"], NOW, close_date=last_week, may_back_date=True)
+    assert (opportunity.close_date, opportunity.closed_at) == (last_week, NOW)
+
+
+def test_a_correction_never_moves_a_closed_deals_close_date_into_the_future():
+    opportunity = deal()
+    opportunity.close_won(STAGES["Closed Won"], NOW)
+    opportunity.close_date = NOW.date() + timedelta(days=90)
+    with raises_error(CloseDateInFutureError, code="CLOSE_DATE_IN_FUTURE", field="close_date"):
+        opportunity.ensure_close_date_kept(NOW.date(), NOW.date(), may_back_date=True)
+    legacy = deal(outcome=Outcome.WON, close_date=NOW.date() + timedelta(days=30))  # stored before the rule
+    with raises_error(CloseDateInFutureError, code="CLOSE_DATE_IN_FUTURE", field="close_date"):
+        legacy.ensure_close_date_kept(legacy.close_date, NOW.date(), may_back_date=False)
+    deal().ensure_close_date_kept(date(2020, 1, 1), NOW.date(), may_back_date=False)  # open: any date

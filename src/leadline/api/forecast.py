@@ -168,12 +168,14 @@ class ForecastController(Controller):
 
     @api_get("/snapshots/{snapshot_id:int}/accuracy", summary="A snapshot beside what actually closed")
     def accuracy(self, ctx: ServiceContext, actor: int, snapshot_id: RecordId) -> AccuracyPublic:
-        """Per user (you and your team; everyone for an admin) and category: the snapshot's figure,
-        what the user's team actually won in the period, the difference and the accuracy."""
+        """Per user (you and your team; everyone for an admin) and category: the snapshot's figure
+        (for the pipeline: closed plus the weighted pipeline, ``basis`` weighted), what the user's
+        team actually won in the period, the difference and the accuracy."""
         period, lines = forecasting.snapshot_accuracy(ctx, actor, snapshot_id)
         return AccuracyPublic(snapshot_id=str(snapshot_id), period=period_public(period), lines=[
-            AccuracyLinePublic(user_id=_ref(line.user_id), category=line.category.value, forecast=line.forecast,
-                               actual=line.actual, difference=line.difference, accuracy=line.accuracy)
+            AccuracyLinePublic(user_id=_ref(line.user_id), category=line.category.value, basis=line.basis.value,
+                               forecast=line.forecast, actual=line.actual, difference=line.difference,
+                               accuracy=line.accuracy)
             for line in lines])
 
     @api_get("/quotas", summary="Quotas of a period")

@@ -68,11 +68,12 @@ class OpportunitySalesController(Controller):
         """Won needs a positive amount: the opportunity's, or ``amount`` sent here as the final
         one, set in the same change (refused with line items, or when losing); VALIDATION_FAILED
         naming ``amount`` otherwise. Lost needs a reason from the list (REASON_REQUIRED without
-        one). The close date becomes today."""
+        one). The close date becomes today; an admin may back-date it with ``close_date``
+        (PERMISSION_DENIED for others); a future one is CLOSE_DATE_IN_FUTURE."""
         version = expected_version(request)
         return idempotent(request, body, ctx, actor, lambda: opportunity_response(opportunities.close_opportunity(
             ctx, actor, opportunity_id, data.outcome, reason=data.reason, comment=data.comment, stage=data.stage,
-            amount=data.amount, expected_version=version)))
+            amount=data.amount, close_date=data.close_date, expected_version=version)))
 
     @api_post("/{opportunity_id:int}/reopen", summary="Reopen a won or lost opportunity", status_code=200)
     def reopen(self, request: AnyRequest, ctx: ServiceContext, actor: int, opportunity_id: RecordId,

@@ -35,13 +35,15 @@ class CloseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``won`` needs a positive amount: the opportunity's, or ``amount`` here (the final amount,
     set in the same change; not for an opportunity with line items, nor when losing). ``lost``
     needs a ``reason`` from the ``opportunity_lost`` list (``comment`` is free text beside it).
-    ``stage`` picks among several won or lost stages (default: the first)."""
+    ``stage`` picks among several won or lost stages (default: the first). ``close_date``: an
+    admin's back-date (today or earlier; default today)."""
 
     outcome: Literal["won", "lost"]
     reason: Label | None = None
     comment: Annotated[str, msgspec.Meta(max_length=255)] | None = None
     stage: Label | None = None
     amount: Amount | None = None
+    close_date: date | None = None
 
 
 class ReopenIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -159,10 +161,13 @@ class SnapshotSummaryPublic(msgspec.Struct, kw_only=True):
 
 class AccuracyLinePublic(msgspec.Struct, kw_only=True):
     """``accuracy`` is 100 - |actual - forecast| / actual x 100 (floored at 0), in percent;
-    null when nothing was forecast and nothing won."""
+    null when nothing was forecast and nothing won. ``forecast`` is the category's total in the
+    snapshot (``basis`` total), for the pipeline what it was expected to bring: closed plus the
+    weighted open pipeline (``basis`` weighted)."""
 
     user_id: str | None
     category: str
+    basis: str
     forecast: Decimal
     actual: Decimal
     difference: Decimal

@@ -174,7 +174,9 @@ def snapshots(period: str = typer.Option(None, help="Only snapshots of this peri
 def accuracy(snapshot_id: str = typer.Argument(..., metavar="SNAPSHOT_ID"), as_json: bool = JSON_OPTION,
              acting_as: str = AS_OPTION) -> None:
     """Compare a snapshot with what each user's team actually won in its period, per category:
-    100 % is exact, 0 % a miss by the whole actual amount or more.
+    100 % is exact, 0 % a miss by the whole actual amount or more. Closed, commit and best case
+    compare their totals; the pipeline what it was expected to bring (basis "weighted": closed plus
+    each open amount x probability), since the whole pipeline is never expected to close.
 
     Example: leadline forecast accuracy 1234567890
     """
@@ -182,14 +184,15 @@ def accuracy(snapshot_id: str = typer.Argument(..., metavar="SNAPSHOT_ID"), as_j
     period, lines = forecast_service.snapshot_accuracy(app.context, actor, parse_id(snapshot_id, "snapshot"))
     names = _names(app.context, actor)
     rows = [{"user_id": line.user_id, "user": names.get(line.user_id), "category": line.category,
-             "forecast": line.forecast, "actual": line.actual, "difference": line.difference,
+             "basis": line.basis, "forecast": line.forecast, "actual": line.actual, "difference": line.difference,
              "accuracy": line.accuracy} for line in lines]
     if as_json:
         print_json({"snapshot_id": snapshot_id, "period": period, "lines": rows})
         return
-    print_table(f"Snapshot {snapshot_id} of {period.label} against what was won", ["user", "category", "forecast",
-                                                                                  "actual", "difference", "accuracy %"],
-                [(r["user"], r["category"], r["forecast"], r["actual"], r["difference"], r["accuracy"]) for r in rows])
+    print_table(f"Snapshot {snapshot_id} of {period.label} against what was won",
+                ["user", "category", "basis", "forecast", "actual", "difference", "accuracy %"],
+                [(r["user"], r["category"], r["basis"], r["forecast"], r["actual"], r["difference"], r["accuracy"])
+                 for r in rows])
 
 
 def deals(

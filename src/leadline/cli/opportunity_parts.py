@@ -76,8 +76,8 @@ def products(opportunity_id: str = OPPORTUNITY_ID, as_json: bool = JSON_OPTION, 
         return
     names = {p.id: p.name for p in parts.list_products(context)}
     print_table("Line items", ["id", "product", "quantity", "unit price", "discount %", "total"],
-                [(i.id, names.get(i.product_id, i.product_id), i.quantity, i.unit_price, i.discount_percent, i.total)
-                 for i in items])
+                [(i.id, names.get(i.product_id or 0, i.product_name), i.quantity, i.unit_price, i.discount_percent,
+                  i.total) for i in items])
 
 
 def remove_product(

@@ -119,9 +119,12 @@ def close(
     comment: str = typer.Option(None, help="A comment on the loss."),
     amount: str = typer.Option(None, help="Won: the final amount, set in the same change (not with line items)."),
     closing_stage: str = typer.Option(None, "--stage", help="Which won or lost stage, if the process has several."),
+    close_date: str = typer.Option(None, help="Admins: back-date the close, YYYY-MM-DD (today or earlier)."),
     if_version: int = IF_VERSION, as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
 ) -> None:
-    """Close an opportunity as won or lost; the close date becomes today.
+    """Close an opportunity as won or lost; the close date becomes today. An admin may back-date
+    it with --close-date (PERMISSION_DENIED, exit 5, for others); a day after today is
+    CLOSE_DATE_IN_FUTURE (exit 2), as is moving a closed opportunity's --close-date past today.
 
     Won needs a positive amount: the one it has (its products' sum, if it has any), or --amount
     (exit 2 otherwise). Lost needs --reason (REASON_REQUIRED, exit 2) and takes no --amount.
@@ -131,7 +134,7 @@ def close(
     Example: leadline opportunity close 1234567890 lost --reason Price --comment "20% cheaper elsewhere"
     """
     _change(opportunity_service.close_opportunity, opportunity_id, acting_as, as_json, outcome, reason=reason,
-            comment=comment, stage=closing_stage, amount=amount, expected_version=if_version)
+            comment=comment, stage=closing_stage, amount=amount, close_date=close_date, expected_version=if_version)
 
 
 def reopen(

@@ -124,3 +124,10 @@ class OpportunityClosedError(ConflictError):
     """A closed (won or lost) opportunity changes stage only by being reopened."""
 
     code = "OPPORTUNITY_CLOSED"
+
+
+class CloseDateInFutureError(ValidationError):
+    """A won or lost opportunity closed on a day that has come: today, or earlier when an admin
+    back-dates it. A close date after today would book revenue (or a loss) in a future period."""
+
+    code = "CLOSE_DATE_IN_FUTURE"

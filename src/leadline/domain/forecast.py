@@ -247,12 +247,24 @@ def apply_adjustments(forecast: Forecast, adjustments: Iterable[Adjustment]) -> 
     return replace(forecast, adjusted=adjusted)
 
 
+class AccuracyBasis(StrEnum):
+    """What a snapshot's line puts beside what was won: a category's total (closed, commit, best
+    case), or for the pipeline the weighted pipeline (closed plus each open amount x probability):
+    the whole pipeline is never expected to close, so compared as it is it always missed by more
+    than what was won (0 %)."""
+
+    TOTAL = "total"
+    WEIGHTED = "weighted"
+
+
 @dataclass(frozen=True, slots=True)
 class AccuracyLine:
     user_id: int | None
     category: ForecastCategory
+    #: the figure compared with ``actual``: the category's total, or the weighted pipeline
     forecast: Decimal
     actual: Decimal
+    basis: AccuracyBasis = AccuracyBasis.TOTAL
 
     @property
     def difference(self) -> Decimal:
@@ -268,8 +280,18 @@ class AccuracyLine:
 
 
 def accuracy(snapshot: Mapping[tuple[int | None, ForecastCategory], Decimal],
-             actual_won: Mapping[int | None, Decimal]) -> list[AccuracyLine]:
-    """Compare a snapshot's category totals per user with what those users actually won in the
-    period: one line per user and category."""
-    return [AccuracyLine(user, category, amount, actual_won.get(user, ZERO))
-            for (user, category), amount in sorted(snapshot.items(), key=lambda kv: (str(kv[0][0]), kv[0][1].value))]
+             actual_won: Mapping[int | None, Decimal],
+             weighted: Mapping[int | None, Decimal] | None = None) -> list[AccuracyLine]:
+    """Compare a snapshot per user with what those users actually won in the period: one line per
+    user and category. Closed, commit and best case compare their totals; the pipeline compares
+    what it was expected to bring, the snapshot's closed plus its ``weighted`` open pipeline (a
+    user without a weighted figure is compared on the pipeline total, as before)."""
+    lines = []
+    for (user, category), amount in sorted(snapshot.items(), key=lambda kv: (str(kv[0][0]), kv[0][1].value)):
+        won = actual_won.get(user, ZERO)
+        if category is ForecastCategory.PIPELINE and weighted is not None and user in weighted:
+            expected = snapshot.get((user, ForecastCategory.CLOSED), ZERO) + weighted[user]
+            lines.append(AccuracyLine(user, category, expected.quantize(AMOUNT_PLACES), won, AccuracyBasis.WEIGHTED))
+        else:
+            lines.append(AccuracyLine(user, category, amount, won))
+    return lines

@@ -14,7 +14,13 @@ from enum import StrEnum
 
 from leadline.domain.common import Cleaner, amount_field, date_field, text_field
 from leadline.domain.custom_fields import CustomValue
-from leadline.domain.errors import ConfigurationError, OpportunityClosedError, ValidationError
+from leadline.domain.errors import (
+    CloseDateInFutureError,
+    ConfigurationError,
+    OpportunityClosedError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from leadline.domain.money import Money, parse_currency
 
 
@@ -207,22 +213,54 @@ class Opportunity:
     def can_close_won(self) -> bool:
         return not self.is_closed() and self.amount is not None and self.amount > 0
 
-    def close_won(self, stage: OpportunityStage, at: datetime) -> None:
-        """Win: needs a positive amount; the close date becomes the day it was won."""
+    def close_won(self, stage: OpportunityStage, at: datetime, *, close_date: date | None = None,
+                  may_back_date: bool = False) -> None:
+        """Win: needs a positive amount; the close date follows the close rule (``date_close``)."""
         self.ensure_open()
         if not stage.is_won:
             raise ValidationError(f"{stage.label!r} is not a won stage", field="stage")
         if self.amount is None or self.amount <= 0:
             raise ValidationError("a won opportunity needs a positive amount", field="amount")
-        self._close(stage, Outcome.WON, at)
+        self._close(stage, Outcome.WON, at, close_date, may_back_date)
 
-    def close_lost(self, stage: OpportunityStage, reason_id: int, at: datetime, comment: str | None = None) -> None:
-        """Lose, for a configured reason; the close date becomes the day it was lost."""
+    def close_lost(self, stage: OpportunityStage, reason_id: int, at: datetime, comment: str | None = None, *,
+                   close_date: date | None = None, may_back_date: bool = False) -> None:
+        """Lose, for a configured reason; the close date follows the close rule (``date_close``)."""
         self.ensure_open()
         if not stage.is_closed or stage.is_won:
             raise ValidationError(f"{stage.label!r} is not a lost stage", field="stage")
-        self._close(stage, Outcome.LOST, at)
+        self._close(stage, Outcome.LOST, at, close_date, may_back_date)
         self.loss_reason_id, self.loss_reason = reason_id, comment
+
+    def can_date_close(self, requested: date | None, today: date, *, may_back_date: bool) -> bool:
+        """Whether ``date_close`` accepts ``requested`` (see there)."""
+        try:
+            closing_day(requested, self._closed_on(today), today, may_back_date=may_back_date)
+        except (ValidationError, PermissionDeniedError):
+            return False
+        return True
+
+    def date_close(self, requested: date | None, today: date, *, may_back_date: bool) -> None:
+        """The close rule, for every way a won or lost opportunity gets or changes its close date
+        (closing, creating it closed, correcting it later): the close date is the day it closed
+        (``closed_at``; today for a close happening now) unless an admin back-dates it into the past.
+        Never after ``today``: ``CLOSE_DATE_IN_FUTURE``; a back-date by a non-admin:
+        ``PERMISSION_DENIED``; no date at all is the day it closed."""
+        self.close_date = closing_day(requested, self._closed_on(today), today, may_back_date=may_back_date)
+
+    def ensure_close_date_kept(self, previous: date | None, today: date, *, may_back_date: bool) -> None:
+        """After a correction of a won or lost opportunity (its amount, its close date): a changed
+        close date goes through the close rule (``date_close``); an unchanged one may not lie after
+        ``today`` either (``CLOSE_DATE_IN_FUTURE``: correct it in the same change)."""
+        if not self.is_closed():
+            return
+        if self.close_date != previous:
+            self.date_close(self.close_date, today, may_back_date=may_back_date)
+        elif previous is not None:
+            closing_day(previous, previous, today, may_back_date=True)
+
+    def _closed_on(self, today: date) -> date:
+        return self.closed_at.date() if self.closed_at is not None else today
 
     def ensure_outcome_complete(self) -> None:
         """A won opportunity has a positive amount; a lost one a reason (for records made closed,
@@ -232,9 +270,10 @@ class Opportunity:
         if self.outcome is Outcome.LOST and self.loss_reason_id is None:
             raise ValidationError("a lost opportunity needs a reason", field="loss_reason_id")
 
-    def _close(self, stage: OpportunityStage, outcome: Outcome, at: datetime) -> None:
-        self.stage_id, self.outcome, self.closed_at = stage.id, outcome, at
-        self.close_date = at.date()
+    def _close(self, stage: OpportunityStage, outcome: Outcome, at: datetime, close_date: date | None,
+               may_back_date: bool) -> None:
+        day = closing_day(close_date, at.date(), at.date(), may_back_date=may_back_date)
+        self.stage_id, self.outcome, self.closed_at, self.close_date = stage.id, outcome, at, day
         self.clear_overrides(stage)
 
     def reopen(self, stage: OpportunityStage) -> None:
@@ -253,6 +292,22 @@ class Opportunity:
         if not stage.is_closed:
             return Outcome.OPEN
         return Outcome.WON if stage.is_won else Outcome.LOST
+
+
+def closing_day(requested: date | None, closed_on: date, today: date, *, may_back_date: bool) -> date:
+    """The close date of a won or lost opportunity: ``requested`` if the close rule allows it, else
+    the day it closed. A day after ``today`` is refused (``CLOSE_DATE_IN_FUTURE``), and only an
+    admin (``may_back_date``) dates a close another day than the one it happened on."""
+    if requested is None:
+        return closed_on
+    if requested > today:
+        raise CloseDateInFutureError(f"a won or lost opportunity cannot close in the future ({requested.isoformat()}); "
+                                     f"its close date is the day it closed ({closed_on.isoformat()}) or, "
+                                     "back-dated by an admin, an earlier day", field="close_date")
+    if requested != closed_on and not may_back_date:
+        raise PermissionDeniedError(f"only an admin back-dates a close; the close date is the day it closed "
+                                    f"({closed_on.isoformat()})", field="close_date")
+    return requested
 
 
 def parse_opportunity_type(value: object, name: str = "type") -> OpportunityType | None:

@@ -40,16 +40,22 @@ class PriceBookEntry:
 
 @dataclass(slots=True)
 class LineItem:
-    """A product on an opportunity: quantity x unit price, less a percentage discount."""
+    """A product on an opportunity: quantity x unit price, less a percentage discount. A product
+    of the catalogue has its id; a lead's product line outside the catalogue keeps its name and
+    the price the lead gave (``product_id`` None), so its money is never lost at conversion."""
 
     id: int
     opportunity_id: int
-    product_id: int
+    product_id: int | None
     quantity: Decimal
     unit_price: Decimal
     discount_percent: Decimal = Decimal(0)
+    #: the product's name when the line was made (the only name of a product outside the catalogue)
+    product_name: str | None = None
 
     def __post_init__(self) -> None:
+        if self.product_id is None and not self.product_name:
+            raise ValidationError("a line item names a product of the catalogue or its own", field="product")
         if self.quantity <= 0:
             raise ValidationError("must be greater than zero", field="quantity")
         if self.unit_price < 0:

@@ -191,12 +191,13 @@ class ForecastQueries:
         """Summed per product as quantity x unit price, grouped by discount (few distinct values) so
         the discount applies exactly here; on SQLite the product of two scaled integers is scaled back
         (the sum is typed plainly: as ExactDecimal it would be unscaled once more on the way out)."""
-        item = LineItemRow
-        keys = (ProductRow.name, Opp.currency, periods.c.rate_from, item.discount_percent)
+        item = LineItemRow  # a line outside the catalogue counts under its own product name
+        keys = (func.coalesce(ProductRow.name, item.product_name), Opp.currency, periods.c.rate_from,
+                item.discount_percent)
         query = (select(*keys, func.count(func.distinct(Opp.id)),
                         type_coerce(func.sum(item.quantity * item.unit_price), Numeric(asdecimal=True)))
                  .select_from(Opp).join(item, item.opportunity_id == Opp.id)
-                 .join(ProductRow, ProductRow.id == item.product_id))
+                 .outerjoin(ProductRow, ProductRow.id == item.product_id))
         query = _won_in(_with_rate(query, periods, Opp.close_date), start, end, owner_ids).group_by(*keys)
         sqlite = self.session.get_bind().dialect.name == "sqlite"
         sums: dict[tuple[Any, ...], list[Any]] = {}

@@ -126,7 +126,8 @@ class LineItemRow(Base):
     opportunity_id: Mapped[int] = mapped_column(
         ForeignKey("opportunities.id", ondelete="CASCADE"), index=True
     )
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    product_name: Mapped[str | None] = mapped_column(String(255))
     quantity: Mapped[Decimal] = mapped_column(ExactDecimal)
     unit_price: Mapped[Decimal] = mapped_column(ExactDecimal)
     discount_percent: Mapped[Decimal] = mapped_column(ExactDecimal)

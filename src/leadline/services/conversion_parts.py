@@ -118,7 +118,9 @@ def make_opportunities(run: Conversion, account: Account, contact: Contact,
 def new_opportunity(run: Conversion, account: Account, contact: Contact, lines: Sequence[ProductInterest], *,
                     per_product: bool, name: str | None = None) -> Opportunity:
     """A new opportunity from the lead: mapped fields, first open stage of the default process,
-    line items from the product lines that are in the catalogue with a price, the contact's role."""
+    line items from the product lines with a price, the contact's role. With line items its amount
+    is their sum (never the lead's budget, which covers all of the lead's lines); without, the budget
+    (none for a split one)."""
     uow, lead = run.uow, run.lead
     stage = _opening_stage(run.config)
     values = mapped_values(lead, LEAD_TO_OPPORTUNITY)
@@ -129,10 +131,10 @@ def new_opportunity(run: Conversion, account: Account, contact: Contact, lines: 
         **values,  # type: ignore[arg-type]
     )
     items = _line_items(run, opportunity, lines)
-    if per_product:  # the lead's budget is for all its products: a split opportunity takes its line's total
-        opportunity.amount = sum((i.total for i in items), Decimal(0)) if items else None
-    elif opportunity.amount is None and items:
+    if items:
         opportunity.amount = sum((i.total for i in items), Decimal(0))
+    elif per_product:  # the lead's budget is for all its products, never for one of them
+        opportunity.amount = None
     uow.opportunities.add(opportunity)
     uow.stage_history.record(opportunity, None, run.viewer.id, run.now)
     run.created(RecordType.OPPORTUNITY, opportunity)
@@ -150,8 +152,9 @@ def _name(lead: Lead, lines: Sequence[ProductInterest], per_product: bool) -> st
 
 
 def _line_items(run: Conversion, opportunity: Opportunity, lines: Sequence[ProductInterest]) -> list[LineItem]:
-    """Line items for the product lines found in the catalogue with a price (the lead's estimate,
-    else the standard price book's in the lead's currency); the rest are reported as skipped."""
+    """Line items for the product lines with a price: the lead's estimate, else the standard price
+    book's in the lead's currency. A line outside the catalogue keeps its own name with the lead's
+    estimate; a line with no price at all (no money to keep) is reported as skipped."""
     if not lines:
         return []
     catalogue, by_id = _catalogue(run.uow.products.list())
@@ -159,15 +162,15 @@ def _line_items(run: Conversion, opportunity: Opportunity, lines: Sequence[Produ
     items = []
     for line in lines:
         product = by_id.get(line.product_id) if line.product_id else catalogue.get(line.product_name.casefold())
-        if product is None:
-            run.result.skipped.append(f"product line {line.product_name!r}: not in the product catalogue")
-            continue
-        price = line.estimated_unit_price if line.estimated_unit_price is not None else prices.get(product.id)
+        listed = None if product is None else prices.get(product.id)
+        price = line.estimated_unit_price if line.estimated_unit_price is not None else listed
         if price is None:
-            run.result.skipped.append(
-                f"product line {line.product_name!r}: no price in the standard price book in {run.lead.currency}")
+            run.result.skipped.append(f"product line {line.product_name!r}: " + (
+                "not in the product catalogue and no estimated price" if product is None
+                else f"no price in the standard price book in {run.lead.currency}"))
             continue
-        items.append(LineItem(run.new_id(), opportunity.id, product.id, line.quantity, price))
+        items.append(LineItem(run.new_id(), opportunity.id, product.id if product else None, line.quantity, price,
+                              product_name=product.name if product else line.product_name))
     return items
 
 

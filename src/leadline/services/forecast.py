@@ -98,7 +98,8 @@ def _team(ctx: ServiceContext, uow: Any, user_id: int) -> frozenset[int]:
 
 
 def snapshot_accuracy(ctx: ServiceContext, actor_id: int, snapshot_id: int) -> tuple[Period, list[AccuracyLine]]:
-    """A snapshot beside what each of its users' teams actually won in its period, per category."""
+    """A snapshot beside what each of its users' teams actually won in its period, per category
+    (the pipeline as its weighted expectation: ``domain.forecast.accuracy``)."""
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         header = uow.snapshots.header(snapshot_id)
@@ -117,6 +118,7 @@ def snapshot_accuracy(ctx: ServiceContext, actor_id: int, snapshot_id: int) -> t
         won: dict[int | None, Decimal] = {uid: forecast.totals[ForecastCategory.CLOSED]
                for uid, forecast in roll_up_many(users, period, sums, config.hierarchy).items()}
         snapshot = {(uid, category): amount for uid, category, amount, _ in figures if uid in users}
-        return period, accuracy(snapshot, won)
+        weighted = {uid: amount for uid, _, _, amount in figures if uid in users}
+        return period, accuracy(snapshot, won, weighted)
 
 

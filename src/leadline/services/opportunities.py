@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from leadline.domain.common import clean_text
+from leadline.domain.common import clean_text, date_field
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import diff_fields
@@ -60,7 +60,7 @@ def move_stage(ctx: ServiceContext, actor_id: int, opportunity_id: int, stage: s
     """Move an open opportunity to another open stage of its process; probability and category
     follow the stage unless overridden. ``OPPORTUNITY_CLOSED`` for a closed one (reopen it)."""
     return _change(ctx, actor_id, opportunity_id, expected_version,
-                   lambda uow, o: o.move_to_stage(find_stage(uow, stage, process_of=o.stage_id)))
+                   lambda uow, o, _: o.move_to_stage(find_stage(uow, stage, process_of=o.stage_id)))
 
 
 def override_forecast(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, probability: object = None,
@@ -68,7 +68,7 @@ def override_forecast(ctx: ServiceContext, actor_id: int, opportunity_id: int, *
                       expected_version: int | None = None) -> Opportunity:
     """Set the rep's own probability and/or forecast category (kept through stage moves), or with
     ``clear`` take both from the stage again."""
-    def apply(uow: Any, opportunity: Opportunity) -> None:
+    def apply(uow: Any, opportunity: Opportunity, _: Viewer) -> None:
         if clear:
             stage = next(s for s in uow.stages.stages() if s.id == opportunity.stage_id)
             opportunity.clear_overrides(stage)
@@ -85,20 +85,24 @@ def override_forecast(ctx: ServiceContext, actor_id: int, opportunity_id: int, *
 
 def close_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, outcome: str, *,
                       reason: str | None = None, comment: str | None = None, stage: str | None = None,
-                      amount: object = None, expected_version: int | None = None) -> Opportunity:
+                      amount: object = None, close_date: object = None,
+                      expected_version: int | None = None) -> Opportunity:
     """Close as ``won`` (needs a positive amount: the one it has, or ``amount`` given here for an
     opportunity without line items) or ``lost`` (needs a reason from the lost-reason list); the
-    close date becomes today. ``stage`` picks among several won or lost stages."""
+    close date becomes today, or ``close_date`` when an admin back-dates the close (the close rule:
+    ``Opportunity.date_close``; ``CLOSE_DATE_IN_FUTURE`` after today). ``stage`` picks among several
+    won or lost stages."""
     chosen = str(outcome).strip().lower()
     if chosen not in ("won", "lost"):
         raise ValidationError(f"{outcome!r} is not won or lost", field="outcome")
     final = None if amount in (None, "") else parse_amount(amount)
+    day = date_field(close_date, "close_date")
     if final is not None and chosen != "won":
         raise ValidationError("an amount is given only when winning", field="amount")
 
-    def apply(uow: Any, opportunity: Opportunity) -> None:
+    def apply(uow: Any, opportunity: Opportunity, viewer: Viewer) -> None:
         closing = _closing_stage(uow, opportunity, chosen == "won", stage)
-        now = ctx.now()
+        now, admin = ctx.now(), viewer.user.is_admin()
         if chosen == "won":
             if final is not None:
                 opportunity.ensure_open()
@@ -106,11 +110,12 @@ def close_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, o
                     raise ValidationError("this opportunity's amount is the sum of its line items; change those",
                                           field="amount")
                 opportunity.amount = final
-            opportunity.close_won(closing, now)
+            opportunity.close_won(closing, now, close_date=day, may_back_date=admin)
             return
         config = ctx.config(uow)
         lost = find_reason(config.reasons, ReasonKind.OPPORTUNITY_LOST, reason)
-        opportunity.close_lost(closing, lost.id, now, clean_text(comment, field="comment", max_length=255))
+        opportunity.close_lost(closing, lost.id, now, clean_text(comment, field="comment", max_length=255),
+                               close_date=day, may_back_date=admin)
 
     return _change(ctx, actor_id, opportunity_id, expected_version, apply)
 
@@ -118,7 +123,7 @@ def close_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, o
 def reopen_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, stage: str | None = None,
                        expected_version: int | None = None) -> Opportunity:
     """Reopen a won or lost opportunity in ``stage`` (default: the last open stage it was in)."""
-    def apply(uow: Any, opportunity: Opportunity) -> None:
+    def apply(uow: Any, opportunity: Opportunity, _: Viewer) -> None:
         if stage:
             target = find_stage(uow, stage, process_of=opportunity.stage_id)
         else:
@@ -159,7 +164,7 @@ def _change(ctx: ServiceContext, actor_id: int, opportunity_id: int, expected_ve
             raise StaleRecordError("the opportunity changed since you read it; reload and retry", field="version")
         before = fields_of(opportunity)
         now = ctx.now()
-        apply(uow, opportunity)
+        apply(uow, opportunity, viewer)
         changes = [c for c in diff_fields(RecordType.OPPORTUNITY, opportunity.id, before, fields_of(opportunity),
                                           actor_id=viewer.id, at=now) if c.field not in ("updated_at", "version")]
         if changes:

@@ -76,7 +76,8 @@ def add_line_item(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, pr
         viewer = load_viewer(uow, actor_id, ctx)
         opportunity = editable_opportunity(uow, viewer, opportunity_id)
         opportunity.ensure_open()
-        if not any(p.id == product_id and p.is_active for p in uow.products.list()):
+        product = next((p for p in uow.products.list() if p.id == product_id and p.is_active), None)
+        if product is None:
             raise NotFoundError(f"there is no active product {product_id}", field="product_id")
         if unit_price in (None, ""):
             unit_price = uow.conversions.standard_prices(opportunity.currency).get(product_id)
@@ -86,7 +87,8 @@ def add_line_item(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, pr
         item = LineItem(new_id(), opportunity_id, product_id,
                         parse_amount(quantity, field="quantity", allow_negative=True),
                         parse_amount(unit_price, field="unit_price", allow_negative=True),
-                        parse_decimal(discount_percent, field="discount_percent", minimum=Decimal(0)))
+                        parse_decimal(discount_percent, field="discount_percent", minimum=Decimal(0)),
+                        product_name=product.name)
         uow.products.add_line_items([item])
         audit_created(uow, "line_item", item.id, viewer.id, ctx.now(), fields_of(item))
         _recompute_amount(ctx, uow, viewer, opportunity)

@@ -105,6 +105,8 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
         )
         for name, value in cleaned.items():
             setattr(opportunity, name, value)
+        if opportunity.is_closed():  # the close rule: closed today, or back-dated by an admin
+            opportunity.date_close(opportunity.close_date, now.date(), may_back_date=viewer.user.is_admin())
         if values.get("lead_source"):
             opportunity.lead_source_id = _source_id(uow, values["lead_source"])
         if opportunity.outcome is Outcome.LOST:
@@ -136,6 +138,8 @@ def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
         _apply(ctx, uow, viewer, kind, record, changes, now)
         if changes.get("custom") is not None:
             write_custom(ctx, uow, RecordType(kind), record, changes["custom"], creating=False)
+        if kind == "opportunity":
+            record.ensure_close_date_kept(before["close_date"], now.date(), may_back_date=viewer.user.is_admin())
         after = {**{name: None for name in before if name.startswith("custom.")}, **audit_fields(record)}
         history = diff_fields(RecordType(kind), record.id, before, after, actor_id=viewer.id, at=now)
         history = [c for c in history if c.field not in ("updated_at", "version")]

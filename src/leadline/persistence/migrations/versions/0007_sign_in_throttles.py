@@ -1,7 +1,7 @@
 """Sign-in throttling: the failed sign-ins of each account and client address, shared by every
 worker and kept across restarts (domain/sign_in.py).
 
-Revision ID: 0007_auth
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-06
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_auth"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
