@@ -124,3 +124,10 @@ class OpportunityClosedError(ConflictError):
     """A closed (won or lost) opportunity changes stage only by being reopened."""
 
     code = "OPPORTUNITY_CLOSED"
+
+
+class DuplicateHiddenError(ConflictError):
+    """Conversion would create an account or contact that matches one the actor may not see
+    (under private sharing); refused unless the caller confirms a separate record."""
+
+    code = "DUPLICATE_HIDDEN"
