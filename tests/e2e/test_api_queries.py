@@ -43,6 +43,10 @@ def test_an_unknown_parameter_is_named_with_what_the_endpoint_takes(admin: Calle
     assert admin("GET", "/leads", params={"limit": "5", "status": "Open"}).status_code == 200
 
 
+def test_a_preflight_request_is_not_refused_for_the_query_of_the_url_it_asks_about(admin: Caller) -> None:
+    assert admin("OPTIONS", "/leads", params={"status": "Open", "colour": "red"}).status_code < 400
+
+
 @pytest.mark.parametrize("path", ["/health", "/me"])
 def test_endpoints_without_parameters_take_none(admin: Caller, path: str) -> None:
     assert admin("GET", path).status_code == 200

@@ -31,7 +31,7 @@ def remember_query_names(app: Litestar) -> None:
 
 async def refuse_unknown_query(request: Request[Any, Any, Any]) -> None:
     """``before_request`` hook: 422 when the query string holds a parameter the route does not take."""
-    if not request.scope.get("query_string"):
+    if not request.scope.get("query_string") or request.method == "OPTIONS":  # a preflight names the real URL
         return
     handler = request.route_handler
     known = request.app.state[_NAMES].get(id(handler), frozenset())
