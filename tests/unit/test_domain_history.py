@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from leadline.domain.custom_fields import RecordType
-from leadline.domain.history import FieldChange, diff_fields, render_value
+from leadline.domain.history import FieldChange, diff_fields, render_value, with_names
 from leadline.domain.leads import Rating
 from leadline.domain.opportunities import Outcome
 from tests.unit.builders import NOW
@@ -94,3 +94,15 @@ def test_a_change_records_who_made_it_and_when():
     assert (change.record_type, change.record_id, change.actor_id, change.changed_at) == (
         RecordType.OPPORTUNITY, 4001, None, NOW,
     )
+
+
+def test_ids_of_configured_values_and_users_are_read_by_name_and_other_fields_are_left_alone():
+    changes = [FieldChange(RecordType.LEAD, 1001, field, old, new, 7, NOW) for field, old, new in (
+        ("source_id", "11", "12"), ("owner_id", None, "7"), ("stage_id", "31", "99"), ("account_id", "11", "12"),
+        ("city", "11", None))]
+    names = {"source": {"11": "Web", "12": "Trade show"}, "user": {"7": "sam@example.com"}, "stage": {"31": "Won"}}
+
+    assert [(c.field, c.old_value, c.new_value) for c in with_names(changes, names)] == [
+        ("source_id", "Web", "Trade show"), ("owner_id", None, "sam@example.com"),
+        ("stage_id", "Won", "99"),  # a stage deleted since keeps its id
+        ("account_id", "11", "12"), ("city", "11", None)]

@@ -1,9 +1,12 @@
 """List queries: a page holds from 1 to 500 records."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.queries import MAX_PAGE_SIZE, Page
+from leadline.domain.queries import MAX_PAGE_SIZE, Page, RecordQuery
 from tests.unit.builders import raises_error
 
 
@@ -53,3 +56,20 @@ def test_an_unknown_sort_field_is_refused() -> None:
     with pytest.raises(ValidationError) as error:
         Page.parse(sort="password")
     assert error.value.field == "sort"
+
+
+@pytest.mark.parametrize(("values", "field"), [
+    ({"outcomes": ("open", "maybe")}, "outcome"),
+    ({"close_from": date(2026, 7, 1), "close_to": date(2026, 6, 30)}, "close_from"),
+    ({"amount_from": Decimal("10"), "amount_to": Decimal("9.99")}, "amount_from"),
+])
+def test_an_opportunity_filter_that_cannot_match_is_refused_naming_it(values, field):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field=field):
+        RecordQuery(**values)
+
+
+def test_a_range_may_be_a_single_day_or_amount():
+    query = RecordQuery(outcomes=("won",), close_from=date(2026, 6, 30), close_to=date(2026, 6, 30),
+                        amount_from=Decimal(5), amount_to=Decimal(5))
+
+    assert query.close_from == query.close_to and query.amount_from == query.amount_to

@@ -27,6 +27,7 @@ from leadline.api.leads import LeadController
 from leadline.api.opportunity_sales import OpportunitySalesController
 from leadline.api.parts import PartsController
 from leadline.api.problems import EXCEPTION_HANDLERS
+from leadline.api.query_guard import refuse_unknown_query, remember_query_names
 from leadline.api.rate_limit import RateLimitMiddleware
 from leadline.api.records import AccountController, ContactController, OpportunityController
 from leadline.api.sign_in import SignInLockController, sign_in
@@ -51,6 +52,7 @@ def create_app(application: Application | None = None) -> Litestar:
                         openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},
+        before_request=refuse_unknown_query,
     )
     middleware = []
     if settings.rate_limit_per_minute:
@@ -67,6 +69,7 @@ def create_app(application: Application | None = None) -> Litestar:
         on_startup=[partial(_write_threads, settings.threads)],
         debug=False,
     )
+    remember_query_names(app)
     app.state.context = application.context
     app.state.application = application
     return app

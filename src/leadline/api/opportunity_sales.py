@@ -22,14 +22,15 @@ from leadline.api.schemas_forecast import CloseIn, ForecastOverrideIn, ReopenIn,
 from leadline.domain.opportunities import Opportunity
 from leadline.services import opportunities
 from leadline.services.context import ServiceContext
+from leadline.services.opportunity_queries import stage_names
 
 AnyRequest = Request[Any, Any, Any]
 
 
-def opportunity_response(opportunity: Opportunity) -> Response[OpportunityPublic]:
+def opportunity_response(ctx: ServiceContext, opportunity: Opportunity) -> Response[OpportunityPublic]:
     """The opportunity as ``GET /opportunities/{id}`` renders it, with its version as ``ETag``
     (the status is the route's)."""
-    return Response(opportunity_public(opportunity), headers={"ETag": etag(opportunity.version)})
+    return Response(opportunity_public(opportunity, stage_names(ctx)), headers={"ETag": etag(opportunity.version)})
 
 
 class OpportunitySalesController(Controller):
@@ -43,14 +44,14 @@ class OpportunitySalesController(Controller):
         unless the rep overrode them. A closed stage is VALIDATION_FAILED (close the opportunity
         instead); a closed opportunity OPPORTUNITY_CLOSED (reopen it first)."""
         version = expected_version(request)
-        return idempotent(request, body, ctx, actor, lambda: opportunity_response(opportunities.move_stage(
+        return idempotent(request, body, ctx, actor, lambda: opportunity_response(ctx, opportunities.move_stage(
             ctx, actor, opportunity_id, data.stage, expected_version=version)))
 
     @api_put("/{opportunity_id:int}/forecast-override", summary="Override probability or forecast category")
     def override_forecast(self, request: AnyRequest, ctx: ServiceContext, actor: int, opportunity_id: RecordId,
                           data: ForecastOverrideIn) -> Response[OpportunityPublic]:
         """The rep's own figures, kept through stage moves until cleared with ``DELETE``."""
-        return opportunity_response(opportunities.override_forecast(
+        return opportunity_response(ctx, opportunities.override_forecast(
             ctx, actor, opportunity_id, probability=data.probability, category=data.forecast_category,
             expected_version=expected_version(request)))
 
@@ -59,7 +60,7 @@ class OpportunitySalesController(Controller):
     def clear_override(self, request: AnyRequest, ctx: ServiceContext, actor: int,
                        opportunity_id: RecordId) -> Response[OpportunityPublic]:
         """Probability and forecast category come from the current stage again."""
-        return opportunity_response(opportunities.override_forecast(
+        return opportunity_response(ctx, opportunities.override_forecast(
             ctx, actor, opportunity_id, clear=True, expected_version=expected_version(request)))
 
     @api_post("/{opportunity_id:int}/close", summary="Close an opportunity as won or lost", status_code=200)
@@ -71,7 +72,7 @@ class OpportunitySalesController(Controller):
         one). The close date becomes today; an admin may back-date it with ``close_date``
         (PERMISSION_DENIED for others); a future one is CLOSE_DATE_IN_FUTURE."""
         version = expected_version(request)
-        return idempotent(request, body, ctx, actor, lambda: opportunity_response(opportunities.close_opportunity(
+        return idempotent(request, body, ctx, actor, lambda: opportunity_response(ctx, opportunities.close_opportunity(
             ctx, actor, opportunity_id, data.outcome, reason=data.reason, comment=data.comment, stage=data.stage,
             amount=data.amount, close_date=data.close_date, expected_version=version)))
 
@@ -81,5 +82,5 @@ class OpportunitySalesController(Controller):
         """Back to an open stage (by default the last one it was in): outcome open, no close time,
         no loss reason; probability and category from the stage. History keeps the close."""
         version = expected_version(request)
-        return idempotent(request, body, ctx, actor, lambda: opportunity_response(opportunities.reopen_opportunity(
+        return idempotent(request, body, ctx, actor, lambda: opportunity_response(ctx, opportunities.reopen_opportunity(
             ctx, actor, opportunity_id, stage=data.stage, expected_version=version)))

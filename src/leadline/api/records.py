@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -34,6 +36,7 @@ from leadline.services import records
 from leadline.services.access import fields_of
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import resolve_custom_filters
+from leadline.services.opportunity_queries import StageName, opportunity_query, stage_names
 from leadline.services.users import resolve_query_owners
 
 Limit = Annotated[int, Parameter(ge=1, le=500, description="Page size.")]
@@ -46,37 +49,47 @@ SORTS = {"account": ("id", "created_at", "updated_at", "name"), "contact": ("id"
          "last_name"), "opportunity": ("id", "created_at", "updated_at", "name", "close_date", "amount")}
 
 
-def opportunity_public(opportunity: Opportunity) -> OpportunityPublic:
+def opportunity_public(opportunity: Opportunity, names: Mapping[int, StageName]) -> OpportunityPublic:
     """An opportunity as every opportunity endpoint renders it (``category_overridden`` is
-    named after the field it concerns)."""
+    named after the field it concerns), with its stage's and process's names beside their ids."""
     fields = fields_of(opportunity)
     fields["forecast_category_overridden"] = fields.pop("category_overridden")
+    name = names.get(opportunity.stage_id)
+    if name is not None:
+        fields.update(stage=name.stage, process_id=name.process_id, process=name.process)
     return msgspec.convert(present(fields), OpportunityPublic)
 
 
-def _public(kind: str, record: Any) -> Any:
+def _public(kind: str, record: Any, names: Mapping[int, StageName]) -> Any:
     if kind == "opportunity":
-        return opportunity_public(record)
+        return opportunity_public(record, names)
     schema = {"account": AccountPublic, "contact": ContactPublic}[kind]
     return msgspec.convert(present(fields_of(record)), schema)
 
 
-def _one(kind: str, record: Any, status_code: int = 200) -> Response[Any]:
+def _names(ctx: ServiceContext, kind: str) -> Mapping[int, StageName]:
+    return stage_names(ctx) if kind == "opportunity" else {}
+
+
+def _one(ctx: ServiceContext, kind: str, record: Any, status_code: int = 200) -> Response[Any]:
     headers = {"ETag": etag(record.version)}
     if status_code == 201:
         headers["Location"] = f"/api/v1/{kind}s/{record.id}".replace("opportunitys", "opportunities")
-    return Response(_public(kind, record), status_code=status_code, headers=headers)
+    return Response(_public(kind, record, _names(ctx, kind)), status_code=status_code, headers=headers)
 
 
 def _list(ctx: ServiceContext, actor: int, kind: str, owner: list[str] | None, q: str | None, account_id: str | None,
           times: dict[str, datetime | None], sort: str, limit: int, cursor: str | None,
-          custom: list[str] | None = None) -> Page:
-    query = RecordQuery(owner_ids=resolve_query_owners(ctx, owner or []), search=q,
-                        account_id=parse_record_id(account_id, field="account_id") if account_id else None,
-                        custom=resolve_custom_filters(ctx, RecordType(kind), custom or []), **times)
+          custom: list[str] | None = None, query: RecordQuery | None = None) -> Page:
+    """A page of ``kind``; ``query`` holds the filters beyond owner, text, account, custom values and times."""
+    account = parse_record_id(account_id, field="account_id") if account_id else None
+    query = dataclasses.replace(query or RecordQuery(), owner_ids=resolve_query_owners(ctx, owner or []), search=q,
+                                account_id=account, custom=resolve_custom_filters(ctx, RecordType(kind), custom or []),
+                                **times)
     page = PageQuery.parse(limit, sort, cursor, allowed=SORTS[kind])
     rows = records.list_records(ctx, actor, kind, query, page)
-    return Page(items=[_public(kind, r) for r in rows],
+    names = _names(ctx, kind)
+    return Page(items=[_public(kind, r, names) for r in rows],
                 next_cursor=page.cursor_after(rows[-1]) if len(rows) == limit else None)
 
 
@@ -91,14 +104,14 @@ def _create(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext, a
     creators = {"account": records.create_account, "contact": records.create_contact,
                 "opportunity": records.create_opportunity}
     values = {(renamed or {}).get(k, k): v for k, v in given(data).items()}
-    return idempotent(request, body, ctx, actor, lambda: _one(kind, creators[kind](ctx, actor, values), 201))
+    return idempotent(request, body, ctx, actor, lambda: _one(ctx, kind, creators[kind](ctx, actor, values), 201))
 
 
 def _update(request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, kind: str, record_id: RecordId,
             data: msgspec.Struct) -> Response[Any]:
     record = records.update_record(ctx, actor, kind, record_id, given(data),
                                    expected_version=expected_version(request))
-    return _one(kind, record)
+    return _one(ctx, kind, record)
 
 
 AccountId = Annotated[str | None, Parameter(pattern=r"^[0-9]{1,19}$", description="Only this account's records.")]
@@ -125,7 +138,7 @@ class AccountController(Controller):
 
     @api_get("/{record_id:int}", summary="Read an account")
     def get_account(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> Response[AccountPublic]:
-        return _one("account", records.get_record(ctx, actor, "account", record_id))
+        return _one(ctx, "account", records.get_record(ctx, actor, "account", record_id))
 
     @api_patch("/{record_id:int}", summary="Change an account")
     def update_account(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, record_id: RecordId,
@@ -165,7 +178,7 @@ class ContactController(Controller):
 
     @api_get("/{record_id:int}", summary="Read a contact")
     def get_contact(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> Response[ContactPublic]:
-        return _one("contact", records.get_record(ctx, actor, "contact", record_id))
+        return _one(ctx, "contact", records.get_record(ctx, actor, "contact", record_id))
 
     @api_patch("/{record_id:int}", summary="Change a contact")
     def update_contact(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, record_id: RecordId,
@@ -192,12 +205,22 @@ class OpportunityController(Controller):
         self, ctx: ServiceContext, actor: int, owner: Owners = None, q: Search = None, account_id: AccountId = None,
         created_from: datetime | None = None, created_to: datetime | None = None,
         updated_from: datetime | None = None, updated_to: datetime | None = None,
+        stage: Annotated[list[str] | None, Parameter(description="Stage label or id; repeatable.")] = None,
+        process: Annotated[list[str] | None, Parameter(description="Sales process name or id; repeatable.")] = None,
+        outcome: Annotated[list[str] | None, Parameter(description="open, won or lost; repeatable.")] = None,
+        close_from: date | None = None, close_to: date | None = None,
+        amount_from: Annotated[str | None, Parameter(max_length=40, description="In the deal's currency.")] = None,
+        amount_to: Annotated[str | None, Parameter(max_length=40, description="In the deal's currency.")] = None,
         sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|name|close_date|amount)$")] =
         "-created_at", limit: Limit = 50, cursor: CursorParam = None, custom: Custom = None,
     ) -> Page:
+        """Opportunities the caller may see, filtered (ranges include both ends), sorted and paginated."""
         times = {"created_from": created_from, "created_to": created_to, "updated_from": updated_from,
                  "updated_to": updated_to}
-        return _list(ctx, actor, "opportunity", owner, q, account_id, times, sort, limit, cursor, custom)
+        query = opportunity_query(ctx, stages=stage or [], processes=process or [], outcomes=outcome or [],
+                                  close_from=close_from, close_to=close_to, amount_from=amount_from,
+                                  amount_to=amount_to)
+        return _list(ctx, actor, "opportunity", owner, q, account_id, times, sort, limit, cursor, custom, query)
 
     @api_post("/", summary="Create an opportunity", status_code=201)
     def create_opportunity(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int,
@@ -206,7 +229,7 @@ class OpportunityController(Controller):
 
     @api_get("/{record_id:int}", summary="Read an opportunity")
     def get_opportunity(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> Response[OpportunityPublic]:
-        return _one("opportunity", records.get_record(ctx, actor, "opportunity", record_id))
+        return _one(ctx, "opportunity", records.get_record(ctx, actor, "opportunity", record_id))
 
     @api_patch("/{record_id:int}", summary="Change an opportunity")
     def update_opportunity(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, record_id: RecordId,

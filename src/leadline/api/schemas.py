@@ -217,7 +217,8 @@ class OpportunityUpdate(OpportunityFields, kw_only=True, forbid_unknown_fields=T
 
 
 class OpportunityPublic(msgspec.Struct, kw_only=True):
-    """An opportunity. ``loss_reason_id`` is the reason it was lost (from ``GET /config/reasons``),
+    """An opportunity. ``stage`` and ``process`` name its stage and sales process (beside their
+    ids). ``loss_reason_id`` is the reason it was lost (from ``GET /config/reasons``),
     ``loss_reason`` the comment beside it; ``*_overridden`` says a rep chose the figure instead of
     taking the stage's."""
 
@@ -228,6 +229,9 @@ class OpportunityPublic(msgspec.Struct, kw_only=True):
     currency: str
     close_date: date | None
     stage_id: str
+    stage: str | None = None
+    process_id: str | None = None
+    process: str | None = None
     probability: int
     forecast_category: str
     probability_overridden: bool

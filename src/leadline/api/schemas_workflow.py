@@ -69,7 +69,9 @@ class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """What one conversion does. Left out: a new account, the account's contact with the lead's
     e-mail when attaching (else a new contact), a new opportunity. ``create_opportunity`` is the
     earlier form of ``opportunity`` (false means ``none``); ``nurture_reason`` disqualifies the
-    lead but keeps it as account and contact (``opportunity`` then defaults to ``none``)."""
+    lead but keeps it as account and contact (``opportunity`` then defaults to ``none``).
+    ``confirm_separate`` creates the account or contact although one you may not see matches
+    (otherwise DUPLICATE_HIDDEN)."""
 
     account_id: Id | None = None
     contact_id: Id | None = None
@@ -81,6 +83,7 @@ class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     owner: Label | None = None
     override_reason: Note | None = None
     nurture_reason: Label | None = None
+    confirm_separate: bool = False
 
 
 class LeadFilterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -144,14 +147,25 @@ class ContactCandidatePublic(msgspec.Struct, kw_only=True):
     reasons: list[str]
 
 
+class HiddenMatchPublic(msgspec.Struct, kw_only=True):
+    """Records of one kind (``account`` or ``contact``) that match but you may not see: no id,
+    name or owner; ``reasons`` name the lead's own values that matched."""
+
+    record_type: str
+    reasons: list[str]
+    message: str
+
+
 class ConversionPreviewPublic(msgspec.Struct, kw_only=True):
-    """``open_opportunities`` maps each candidate account's id to its open opportunities' ids."""
+    """``open_opportunities`` maps each candidate account's id to its open opportunities' ids;
+    ``hidden`` tells of matching records you may not see (converting then needs ``confirm_separate``)."""
 
     lead_id: str
     accounts: list[CandidatePublic]
     contacts: list[ContactCandidatePublic]
     open_opportunities: dict[str, list[str]]
     opportunity_criteria: EvaluationPublic
+    hidden: list[HiddenMatchPublic] = []
 
 
 class UndoPublic(msgspec.Struct, kw_only=True):

@@ -30,6 +30,7 @@ from leadline.api.schemas_workflow import (
     CriterionResultPublic,
     EvaluationPublic,
     FurtherOpportunityIn,
+    HiddenMatchPublic,
     LeadFilterIn,
     LineagePublic,
     QualifyIn,
@@ -93,7 +94,7 @@ def conversion_choices(data: ConversionIn, *, idempotency_key: str | None,
         opportunity=opportunity, opportunity_id=record_id(data.opportunity_id, "opportunity_id"),
         one_per_product=data.one_per_product, status=data.status, owner=data.owner,
         override_reason=data.override_reason, nurture_reason=data.nurture_reason,
-        idempotency_key=idempotency_key, expected_version=version)
+        idempotency_key=idempotency_key, expected_version=version, confirm_separate=data.confirm_separate)
 
 
 def _bulk_public(outcome: BulkConversion) -> BulkConversionPublic:
@@ -215,7 +216,9 @@ class LeadWorkflowController(Controller):
             contacts=[ContactCandidatePublic(id=str(c.record_id), name=c.name, account_id=str(account_id),
                                              reasons=list(c.reasons)) for c, account_id in preview.contacts],
             open_opportunities={str(a): [str(o) for o in ids] for a, ids in preview.open_opportunities.items()},
-            opportunity_criteria=evaluation_public(preview.opportunity_criteria))
+            opportunity_criteria=evaluation_public(preview.opportunity_criteria),
+            hidden=[HiddenMatchPublic(record_type=h.record_type.value, reasons=list(h.reasons), message=h.message)
+                    for h in preview.hidden])
 
     @api_post("/{lead_id:int}/undo-convert", summary="Undo a lead's conversion", status_code=200)
     def undo_convert(self, request: AnyRequest, ctx: ServiceContext, actor: int, lead_id: RecordId,

@@ -54,6 +54,9 @@ def convert(
     nurture_reason: str = typer.Option(None, help="Disqualify with this reason, keeping account and contact "
                                                   "(needs --opportunity none)."),
     idempotency_key: str = typer.Option(None, help="A retry with the same key returns the first result."),
+    confirm_separate: bool = typer.Option(False, "--confirm-separate",
+                                          help="Create the account or contact although one you may not see "
+                                               "matches (else DUPLICATE_HIDDEN; see convert-preview)."),
     if_version: int = typer.Option(None, help="One lead only: refuse if the lead is no longer at this version."),
     where_status: list[str] = typer.Option(None, help="Bulk: convert the leads with this status (repeatable)."),
     where_source: list[str] = typer.Option(None, help="Bulk: ... with this source (repeatable)."),
@@ -80,7 +83,8 @@ def convert(
                    contact_id=parse_id(contact, "contact") if contact else None, opportunity=opportunity,
                    opportunity_id=parse_id(opportunity_id, "opportunity_id") if opportunity_id else None,
                    one_per_product=one_per_product, status=status, owner=owner, override_reason=override_reason,
-                   nurture_reason=nurture_reason, idempotency_key=idempotency_key)
+                   nurture_reason=nurture_reason, idempotency_key=idempotency_key,
+                   confirm_separate=confirm_separate)
     filters = {"statuses": where_status or [], "sources": where_source or [], "owners": where_owner or []}
     ids = _lead_ids(lead_ids or [], filters)
     context, actor = ready_application().context, actor_id(acting_as)
@@ -184,7 +188,9 @@ def convert_preview(lead_id: str = LEAD_ID, as_json: bool = JSON_OPTION, acting_
     """Show the existing accounts and contacts a lead may belong to, with why; nothing is written.
 
     Accounts match by website domain or company name, contacts by e-mail or phone. Also shows the
-    accounts' open opportunities (for --opportunity attach) and the opportunity criteria.
+    accounts' open opportunities (for --opportunity attach) and the opportunity criteria. Matching
+    records you may not see are told of (only that they exist, and which of the lead's values
+    matched): converting would then be DUPLICATE_HIDDEN unless --confirm-separate.
 
     Example: leadline lead convert-preview 1234567890
     """
@@ -197,20 +203,26 @@ def convert_preview(lead_id: str = LEAD_ID, as_json: bool = JSON_OPTION, acting_
                                  for a in preview.accounts],
                     "contacts": [{"id": c.record_id, "name": c.name, "account_id": account_id, "reasons": c.reasons}
                                  for c, account_id in preview.contacts],
-                    "opportunity_criteria": evaluation_json(preview.opportunity_criteria)})
+                    "opportunity_criteria": evaluation_json(preview.opportunity_criteria),
+                    "hidden": [{"record_type": h.record_type.value, "reasons": h.reasons, "message": h.message}
+                               for h in preview.hidden]})
         return
     if preview.accounts:
         print_table("Accounts the lead may belong to (--account)", ["id", "name", "why", "open opportunities"],
                     [(a.record_id, a.name, "; ".join(a.reasons),
                       ", ".join(str(i) for i in preview.open_opportunities.get(a.record_id, [])))
                      for a in preview.accounts])
-    else:
+    hidden = {h.record_type.value: h for h in preview.hidden}
+    if not preview.accounts and "account" not in hidden:
         typer.echo("no existing account matches: converting creates one")
     if preview.contacts:
         print_table("Contacts the lead may be (--contact)", ["id", "name", "account", "why"],
                     [(c.record_id, c.name, account_id, "; ".join(c.reasons)) for c, account_id in preview.contacts])
-    else:
+    elif "contact" not in hidden:
         typer.echo("no existing contact matches")
+    for match in preview.hidden:
+        typer.echo(f"{match.message}; to convert into a separate {match.record_type.value} anyway: "
+                   "--confirm-separate")
     print_evaluation("Opportunity criteria", preview.opportunity_criteria)
 
 

@@ -3,15 +3,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
 from leadline.cli.output import fields_of, print_json, print_record, print_table
 from leadline.cli.record_edits import record_rows
+from leadline.domain.common import date_field
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.queries import Page, RecordQuery
 from leadline.services import records as record_service
 from leadline.services.custom_values import resolve_custom_filters
+from leadline.services.opportunity_queries import StageName, opportunity_query, stage_names
 from leadline.services.users import resolve_query_owners
 
 account_app = typer.Typer(help="Accounts: the organisations you sell to.", no_args_is_help=True)
@@ -104,26 +109,54 @@ def contact_show(contact_id: str, as_json: bool = JSON_OPTION, acting_as: str = 
     print_record(f"Contact {contact.id}", record_rows(contact))
 
 
+def _opportunity_json(opportunity: object, names: Mapping[int, StageName]) -> dict[str, object]:
+    """An opportunity as --json prints it: its fields, with its stage's and process's names."""
+    fields = fields_of(opportunity)
+    name = names.get(fields["stage_id"])
+    if name is not None:
+        fields.update(stage=name.stage, process_id=name.process_id, process=name.process)
+    return fields
+
+
 @opportunity_app.command("list")
 @handle_errors
 def opportunity_list(owner: list[str] = OWNER, search: str = SEARCH,
                      account: str = typer.Option(None, help="Only opportunities of this account id."),
+                     stage: list[str] = typer.Option(None, help="Stage label or id, repeatable."),
+                     process: list[str] = typer.Option(None, help="Sales process name or id, repeatable."),
+                     outcome: list[str] = typer.Option(None, help="open, won or lost, repeatable."),
+                     close_from: str = typer.Option(None, help="Closing on or after this day (YYYY-MM-DD)."),
+                     close_to: str = typer.Option(None, help="Closing on or before this day."),
+                     amount_from: str = typer.Option(None, help="Amount at least this (the deal's currency)."),
+                     amount_to: str = typer.Option(None, help="Amount at most this."),
                      custom: list[str] = CUSTOM, limit: int = LIMIT, after: str = AFTER, as_json: bool = JSON_OPTION,
                      acting_as: str = AS_OPTION) -> None:
-    """List opportunities, newest first.  Example: leadline opportunity list --owner rep@example.com"""
+    """List opportunities, newest first.
+
+    Example: leadline opportunity list --stage Negotiation --outcome open --close-from 2026-10-01 --amount-from 10000
+    """
     context = ready_application().context
-    rows = record_service.list_records(context, actor_id(acting_as), "opportunity",
-                                       _query(RecordType.OPPORTUNITY, owner, search, account, custom),
-                                       _page(limit, after))
+    query = opportunity_query(context, owners=owner or [], search=search,
+                              account_id=parse_id(account, "account") if account else None, stages=stage or [],
+                              processes=process or [], outcomes=outcome or [],
+                              close_from=date_field(close_from, "close_from"),
+                              close_to=date_field(close_to, "close_to"), amount_from=amount_from, amount_to=amount_to)
+    query = dataclasses.replace(query, custom=resolve_custom_filters(context, RecordType.OPPORTUNITY, custom or []))
+    rows = record_service.list_records(context, actor_id(acting_as), "opportunity", query, _page(limit, after))
+    names = stage_names(context)
     if as_json:
-        print_json(rows)
+        print_json([_opportunity_json(o, names) for o in rows])
         return
-    stages = record_service.stage_labels(context)
-    print_table("Opportunities", ["id", "name", "stage", "amount", "currency", "close date", "probability %",
-                                  "forecast", "outcome"],
-                [(o.id, o.name, stages.get(o.stage_id), o.amount, o.currency, o.close_date, o.probability,
-                  o.forecast_category, o.outcome) for o in rows])
+    print_table("Opportunities", ["id", "name", "stage", "process", "amount", "currency", "close date",
+                                  "probability %", "forecast", "outcome"],
+                [(o.id, o.name, _label(names, o.stage_id, "stage"), _label(names, o.stage_id, "process"), o.amount,
+                  o.currency, o.close_date, o.probability, o.forecast_category, o.outcome) for o in rows])
     _more(rows, limit)
+
+
+def _label(names: Mapping[int, StageName], stage_id: int, part: str) -> object:
+    name = names.get(stage_id)
+    return getattr(name, part) if name is not None else stage_id
 
 
 @opportunity_app.command("show")
@@ -133,9 +166,11 @@ def opportunity_show(opportunity_id: str, as_json: bool = JSON_OPTION, acting_as
     context = ready_application().context
     opportunity = record_service.get_record(context, actor_id(acting_as), "opportunity",
                                             parse_id(opportunity_id, "opportunity"))
+    names = stage_names(context)
     if as_json:
-        print_json({**fields_of(opportunity), "stage": record_service.stage_labels(context)[opportunity.stage_id]})
+        print_json(_opportunity_json(opportunity, names))
         return
     fields = record_rows(opportunity)
-    fields.insert(3, ("stage", record_service.stage_labels(context)[opportunity.stage_id]))
+    fields.insert(3, ("stage", _label(names, opportunity.stage_id, "stage")))
+    fields.insert(4, ("process", _label(names, opportunity.stage_id, "process")))
     print_record(f"Opportunity {opportunity.id}", fields)

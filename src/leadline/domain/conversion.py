@@ -95,6 +95,8 @@ class ConversionOptions:
     nurture_reason: str | None = None
     idempotency_key: str | None = None
     expected_version: int | None = None
+    #: create the account or contact although one the actor may not see matches (docs/adr/0013)
+    confirm_separate: bool = False
 
     def ensure_consistent(self) -> None:
         """Refuse contradictory choices before anything is read or written."""

@@ -131,3 +131,10 @@ class CloseDateInFutureError(ValidationError):
     back-dates it. A close date after today would book revenue (or a loss) in a future period."""
 
     code = "CLOSE_DATE_IN_FUTURE"
+
+
+class DuplicateHiddenError(ConflictError):
+    """Conversion would create an account or contact that matches one the actor may not see
+    (under private sharing); refused unless the caller confirms a separate record."""
+
+    code = "DUPLICATE_HIDDEN"

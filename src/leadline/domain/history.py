@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -53,3 +53,24 @@ def diff_fields(
         if old != new:
             changes.append(FieldChange(record_type, record_id, name, old, new, actor_id, at))
     return changes
+
+
+#: Fields whose history holds the id of a configured value or of a user, and which kind of name
+#: stands for it when the history is read (the audit keeps the id: a label may be renamed later).
+NAMED_FIELDS: dict[str, str] = {
+    "source_id": "source", "lead_source_id": "source", "status_id": "status", "stage_id": "stage",
+    "owner_id": "user", "unqualified_reason_id": "reason", "loss_reason_id": "reason",
+}
+
+
+def with_names(changes: Iterable[FieldChange], names: Mapping[str, Mapping[str, str]]) -> list[FieldChange]:
+    """``changes`` with each id of a ``NAMED_FIELDS`` field shown by its name (``names``: kind ->
+    id as text -> name); an id with no name (a value since deleted) stays as it is.
+
+    A lead's source change reads "Web" -> "Trade show", not two ids.
+    """
+    def name(kind: str | None, value: str | None) -> str | None:
+        return value if kind is None or value is None else names.get(kind, {}).get(value, value)
+
+    return [replace(c, old_value=name(NAMED_FIELDS.get(c.field), c.old_value),
+                    new_value=name(NAMED_FIELDS.get(c.field), c.new_value)) for c in changes]

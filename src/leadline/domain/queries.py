@@ -17,6 +17,7 @@ from typing import Any
 from leadline.domain.common import clean_text
 from leadline.domain.custom_fields import CustomFilter
 from leadline.domain.errors import ValidationError
+from leadline.domain.opportunities import Outcome
 
 MAX_PAGE_SIZE = 500
 
@@ -102,7 +103,8 @@ class LeadQuery:
 
 @dataclass(frozen=True, slots=True)
 class RecordQuery:
-    """Filters shared by accounts, contacts and opportunities."""
+    """Filters shared by accounts, contacts and opportunities (the stage, outcome, close date and
+    amount filters only apply to opportunities; ranges include both ends)."""
 
     owner_ids: tuple[int, ...] = ()
     search: str | None = None
@@ -115,6 +117,24 @@ class RecordQuery:
     #: Set by the use case from record-level security: only these owners' records (None: all).
     visible_owner_ids: frozenset[int] | None = None
     custom: tuple[CustomFilter, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    close_from: date | None = None
+    close_to: date | None = None
+    #: in each opportunity's own currency
+    amount_from: Decimal | None = None
+    amount_to: Decimal | None = None
 
     def __post_init__(self) -> None:
         clean_text(self.search, field="q", max_length=200)  # no control characters reach the database
+        allowed = [o.value for o in Outcome]
+        for outcome in self.outcomes:
+            if outcome not in allowed:
+                raise ValidationError(f"{outcome!r} is not an outcome; use {', '.join(allowed)}", field="outcome")
+        ensure_range(self.close_from, self.close_to, "close")
+        ensure_range(self.amount_from, self.amount_to, "amount")
+
+
+def ensure_range(low: Any, high: Any, name: str) -> None:
+    """A range's ``<name>_from`` is not after its ``<name>_to``."""
+    if low is not None and high is not None and low > high:
+        raise ValidationError(f"{name}_from ({low}) is after {name}_to ({high})", field=f"{name}_from")

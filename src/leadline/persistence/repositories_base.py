@@ -166,9 +166,24 @@ def record_filters(statement: Select[Any], row: Any, query: RecordQuery, search_
         statement = statement.where(row.owner_id.in_(query.owner_ids))
     if query.account_id is not None and hasattr(row, "account_id"):
         statement = statement.where(row.account_id == query.account_id)
-    if query.stage_ids and hasattr(row, "stage_id"):
-        statement = statement.where(row.stage_id.in_(query.stage_ids))
+    if hasattr(row, "stage_id"):
+        statement = _opportunity_filters(statement, row, query)
     if query.search:
         pattern = like_pattern(query.search)
         statement = statement.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in search_columns)))
     return custom_value_filters(statement, row, query.custom)
+
+
+def _opportunity_filters(statement: Select[Any], row: Any, query: RecordQuery) -> Select[Any]:
+    """Stage, outcome, close date and amount (ranges include both ends)."""
+    if query.stage_ids:
+        statement = statement.where(row.stage_id.in_(query.stage_ids))
+    if query.outcomes:
+        statement = statement.where(row.outcome.in_(query.outcomes))
+    for column, low, high in ((row.close_date, query.close_from, query.close_to),
+                              (row.amount, query.amount_from, query.amount_to)):
+        if low is not None:
+            statement = statement.where(column >= low)
+        if high is not None:
+            statement = statement.where(column <= high)
+    return statement

@@ -176,8 +176,10 @@ class ConversionRepository:
 
     # look-ups -------------------------------------------------------------------------------
 
-    def account_candidates(self, domain: str | None, name_word: str | None, limit: int = 20) -> list[Account]:
-        """Accounts with this website domain or whose name holds this word (matched exactly later)."""
+    def account_candidates(self, domain: str | None, name_word: str | None, limit: int = 20, *,
+                           outside: frozenset[int] | None = None) -> list[Account]:
+        """Accounts with this website domain or whose name holds this word (matched exactly later);
+        with ``outside``, only those not owned by one of these users (the ones an actor may not read)."""
         clauses = []
         if domain:
             clauses.append(AccountRow.domain == domain)
@@ -185,11 +187,13 @@ class ConversionRepository:
             clauses.append(func.lower(AccountRow.name).contains(name_word.lower(), autoescape=True))
         if not clauses:
             return []
-        rows = self.session.execute(select(AccountRow.__table__).where(or_(*clauses))
-                                    .order_by(AccountRow.created_at).limit(limit))
+        query = select(AccountRow.__table__).where(or_(*clauses), *_not_owned_by(AccountRow, outside))
+        rows = self.session.execute(query.order_by(AccountRow.created_at).limit(limit))
         return [to_domain(Account, r) for r in rows]
 
-    def contact_candidates(self, email: str | None, phone: str | None, limit: int = 20) -> list[Contact]:
+    def contact_candidates(self, email: str | None, phone: str | None, limit: int = 20, *,
+                           outside: frozenset[int] | None = None) -> list[Contact]:
+        """Contacts with this e-mail (ignoring case) or phone; ``outside`` as for accounts."""
         clauses = []
         if email:
             clauses.append(func.lower(ContactRow.email) == email.lower())
@@ -197,8 +201,8 @@ class ConversionRepository:
             clauses.append(ContactRow.phone == phone)
         if not clauses:
             return []
-        rows = self.session.execute(select(ContactRow.__table__).where(or_(*clauses))
-                                    .order_by(ContactRow.created_at).limit(limit))
+        query = select(ContactRow.__table__).where(or_(*clauses), *_not_owned_by(ContactRow, outside))
+        rows = self.session.execute(query.order_by(ContactRow.created_at).limit(limit))
         return [to_domain(Contact, r) for r in rows]
 
     def contacts_of(self, account_id: int) -> list[Contact]:
@@ -294,3 +298,10 @@ class ConversionRepository:
             self.session.execute(delete(ActivityLinkRow).where(
                 ActivityLinkRow.record_type == record_type, ActivityLinkRow.record_id == record_id,
                 ActivityLinkRow.activity_id.in_(ids)))
+
+
+def _not_owned_by(row: Any, owners: frozenset[int] | None) -> list[Any]:
+    """The clause keeping records without an owner or owned by someone not in ``owners`` (none for None)."""
+    if owners is None:
+        return []
+    return [or_(row.owner_id.is_(None), row.owner_id.not_in(owners))] if owners else []

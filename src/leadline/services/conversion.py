@@ -26,6 +26,7 @@ from leadline.domain.conversion import (
     same_email_contact,
 )
 from leadline.domain.custom_fields import RecordType
+from leadline.domain.duplicates import ensure_no_hidden_duplicate
 from leadline.domain.errors import (
     LeadAlreadyConvertedError,
     NotFoundError,
@@ -42,6 +43,7 @@ from leadline.services.access import audit_changed, load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_audit import Derived, changes_between, fields_of
 from leadline.services.conversion_parts import Conversion, custom_mappings, make_opportunities
+from leadline.services.hidden_duplicates import find_hidden_matches
 from leadline.services.status_moves import ensure_criteria_in
 from leadline.services.users import resolve_user
 
@@ -67,7 +69,8 @@ def convert_lead(ctx: ServiceContext, actor_id: int, lead_id: int, options: Conv
 
     Raises ``LEAD_ALREADY_CONVERTED`` for a converted lead, unless ``idempotency_key`` is the key
     of its conversion, which returns the first result (``replayed``); ``CRITERIA_NOT_MET`` when a
-    new opportunity lacks its criteria and no ``override_reason`` is given; ``NOT_FOUND`` for a
+    new opportunity lacks its criteria and no ``override_reason`` is given; ``DUPLICATE_HIDDEN`` when a new
+    account or contact would match one the actor may not read, unless ``confirm_separate``; ``NOT_FOUND`` for a
     lead, account, contact or opportunity that does not exist or that the actor may not see.
     """
     chosen = options or conversion_options(**choices)
@@ -150,6 +153,7 @@ def _account_and_contact(run: Conversion, options: ConversionOptions) -> tuple[A
             raise ValidationError("the contact belongs to another account", field="contact_id")
     account_id = options.account_id if existing_contact is None else existing_contact.account_id
     if account_id is None:
+        _ensure_no_hidden_duplicate(run, options, accounts=True)  # a new account comes with a new contact
         account = Account(id=run.new_id(), created_at=run.now, updated_at=run.now, owner_id=run.owner_id,
                           domain=website_domain(run.lead.website),
                           **mapped_values(run.lead, LEAD_TO_ACCOUNT))  # type: ignore[arg-type]
@@ -164,10 +168,14 @@ def _account_and_contact(run: Conversion, options: ConversionOptions) -> tuple[A
         run.attached(RecordType.ACCOUNT, account, filled, uow.accounts)
     run.result.account_id = account.id
     if existing_contact is None and options.account_id is not None:
-        existing_contact = same_email_contact(run.lead, uow.conversions.contacts_of(account.id))
+        readable = [c for c in uow.conversions.contacts_of(account.id)
+                    if viewer.can_read(RecordType.CONTACT, c.owner_id)]
+        existing_contact = same_email_contact(run.lead, readable)  # a hidden one is DUPLICATE_HIDDEN below
         if existing_contact is not None:
             viewer.ensure_can_edit(RecordType.CONTACT, existing_contact.id, existing_contact.owner_id)
     if existing_contact is None:
+        if account_id is not None:
+            _ensure_no_hidden_duplicate(run, options, accounts=False)
         contact = Contact(id=run.new_id(), account_id=account.id, created_at=run.now, updated_at=run.now,
                           owner_id=run.owner_id, **mapped_values(run.lead, LEAD_TO_CONTACT))  # type: ignore[arg-type]
         uow.contacts.add(contact)
@@ -178,6 +186,14 @@ def _account_and_contact(run: Conversion, options: ConversionOptions) -> tuple[A
                      uow.contacts)
     run.result.contact_id = contact.id
     return account, contact
+
+
+def _ensure_no_hidden_duplicate(run: Conversion, options: ConversionOptions, *, accounts: bool) -> None:
+    """``DUPLICATE_HIDDEN`` when the new contact (and account) would match records the actor may
+    not read, unless the caller confirmed separate records (then nothing is looked up)."""
+    if not options.confirm_separate:
+        ensure_no_hidden_duplicate(find_hidden_matches(run.uow, run.viewer, run.lead, accounts=accounts),
+                                   confirmed=False)
 
 
 def _editable(uow: Any, viewer: Viewer, record_type: RecordType, record_id: int) -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from leadline.domain.accounts import Account, normalise_company_name
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.leads import Lead
 
@@ -51,14 +52,17 @@ class BatchedUnitOfWork:
         self._known: dict[Any, Any] = {}  # what is the same for every lead, read once per call
         rows = self.pending
         self.leads = _Part(get_for_update=self._lead, save=rows.save_lead, record_status_change=rows.add_status_change)
-        self.accounts = _Part(add=rows.add_account)
-        self.contacts = _Part(add=rows.add_contact)
+        self._new = _NewRecords()  # the accounts and contacts collected since the last write
+        self.accounts = _Part(add=self._new.adding(rows.add_account))
+        self.contacts = _Part(add=self._new.adding(rows.add_contact))
         self.opportunities = _Part(add=rows.add_opportunity)
         self.audit = _Part(record=rows.add_audit)
         self.stage_history = _Part(record=rows.add_stage_change)
         self.products = _Part(list=self._catalogue, add_line_items=rows.add_line_items,
                               add_contact_role=rows.add_contact_role)
-        self.conversions = _Part(standard_prices=self._prices, add=rows.add_conversion)
+        self.conversions = _Part(standard_prices=self._prices, add=rows.add_conversion,
+                                 account_candidates=self._account_candidates,
+                                 contact_candidates=self._contact_candidates)
         self.activities = _Part(for_record=self._activities)
         self.custom_fields = _Part(definitions=uow.custom_fields.definitions, values_for=self._custom_values)
         self.users = _Part(get=self._user, get_by_email=uow.users.get_by_email, list=uow.users.list,
@@ -85,6 +89,7 @@ class BatchedUnitOfWork:
     def write(self) -> None:
         """Write the rows collected (``STALE_RECORD`` or ``CONFLICT`` if that fails); empties the batch."""
         self.pending.write()
+        self._new.clear()
 
     def _cached(self, key: Any, read: Callable[..., Any], *args: Any) -> Any:
         if key not in self._known:
@@ -111,8 +116,57 @@ class BatchedUnitOfWork:
             raise NotBatchedError("activities")
         return []  # only leads without activities are batched
 
+    def _account_candidates(self, domain: str | None, name_word: str | None, *args: Any, **kwargs: Any) -> Any:
+        """As the repository's, read from the database; a lead that may match an account of the
+        batch not written yet is converted alone (after the batch is written), so it finds it."""
+        if self._new.may_match(domain, name_word, None, None):
+            raise NotBatchedError("account candidates")
+        return self._uow.conversions.account_candidates(domain, name_word, *args, **kwargs)
+
+    def _contact_candidates(self, email: str | None, phone: str | None, *args: Any, **kwargs: Any) -> Any:
+        if self._new.may_match(None, None, email, phone):
+            raise NotBatchedError("contact candidates")
+        return self._uow.conversions.contact_candidates(email, phone, *args, **kwargs)
+
     def _custom_values(self, definitions: list[Any], record_ids: list[int]) -> dict[int, dict[str, Any]]:
         fields, values = self._custom
         if tuple(d.id for d in definitions) != fields or any(i not in values for i in record_ids):
             raise NotBatchedError("custom values")
         return {i: dict(values[i]) for i in record_ids}
+
+
+class _NewRecords:
+    """The accounts and contacts a batch collected, and the keys a look-up of candidates matches
+    them by (website domain, words of the normalised name, e-mail, phone), worked out only when a
+    look-up asks (an admin's conversion never does). Records of a failed lead that the batch
+    forgot stay here: such a lead is then converted alone, needlessly but with the same result."""
+
+    def __init__(self) -> None:
+        self.records: list[Any] = []
+        self.keys: set[tuple[str, str]] = set()
+        self.seen = 0
+
+    def clear(self) -> None:
+        """The batch was written: what it held is in the database now."""
+        self.records.clear()
+        self.keys.clear()
+        self.seen = 0
+
+    def adding(self, add: Callable[[Any], None]) -> Callable[[Any], None]:
+        def added(record: Any) -> None:
+            add(record)
+            self.records.append(record)
+        return added
+
+    def may_match(self, domain: str | None, name_word: str | None, email: str | None, phone: str | None) -> bool:
+        for record in self.records[self.seen:]:
+            self.keys.update(_keys(record))
+        self.seen = len(self.records)
+        asked = {("domain", domain), ("word", name_word), ("email", (email or "").lower()), ("phone", phone)}
+        return bool(self.keys & {key for key in asked if key[1]})
+
+
+def _keys(record: Any) -> list[tuple[str, str]]:
+    if isinstance(record, Account):
+        return [("domain", record.domain or ""), *(("word", w) for w in normalise_company_name(record.name).split())]
+    return [("email", (record.email or "").lower()), ("phone", record.phone or "")]

@@ -10,9 +10,9 @@ same result.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from leadline.domain.accounts import normalise_company_name, website_domain
+from leadline.domain.accounts import website_domain
 from leadline.domain.conversion import (
     Candidate,
     ConversionOptions,
@@ -20,12 +20,14 @@ from leadline.domain.conversion import (
     contact_match_reasons,
 )
 from leadline.domain.custom_fields import RecordType
+from leadline.domain.duplicates import HiddenMatch
 from leadline.domain.errors import ValidationError
 from leadline.domain.qualification import Evaluation, Purpose
 from leadline.services.access import load_viewer
 from leadline.services.collector import collector_paused
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_batch import BatchWriteError, BulkConversion, BulkItem, BulkRun
+from leadline.services.hidden_duplicates import find_hidden_matches, longest_name_word
 from leadline.services.leads import load_lead
 from leadline.services.status_moves import evaluate_lead_in
 
@@ -86,16 +88,18 @@ class ConversionPreview:
     contacts: list[tuple[Candidate, int]]  # (candidate, its account id)
     open_opportunities: dict[int, list[int]]
     opportunity_criteria: Evaluation
+    #: accounts and contacts that match but the actor may not read: only that they exist, and why
+    hidden: list[HiddenMatch] = field(default_factory=list)
 
 
 def preview_conversion(ctx: ServiceContext, actor_id: int, lead_id: int) -> ConversionPreview:
-    """Candidates for attaching, as the actor may see them; nothing is written."""
+    """Candidates for attaching, as the actor may see them, and whether matching records the
+    actor may not see exist (``hidden``: no field of theirs); nothing is written."""
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         lead = load_lead(uow, viewer, lead_id)
-        words = sorted(normalise_company_name(lead.company).split(), key=len, reverse=True)
         accounts = []
-        for account in uow.conversions.account_candidates(website_domain(lead.website), words[0] if words else None):
+        for account in uow.conversions.account_candidates(website_domain(lead.website), longest_name_word(lead)):
             reasons = account_match_reasons(lead, account)
             if reasons and viewer.can_read(RecordType.ACCOUNT, account.owner_id):
                 accounts.append(Candidate(account.id, account.name, tuple(reasons)))
@@ -106,6 +110,7 @@ def preview_conversion(ctx: ServiceContext, actor_id: int, lead_id: int) -> Conv
                 contacts.append((Candidate(contact.id, contact.name, tuple(reasons)), contact.account_id))
         open_opportunities = {a.record_id: uow.conversions.open_opportunity_ids_of(a.record_id) for a in accounts}
         return ConversionPreview(lead.id, accounts, contacts, open_opportunities,
-                                 evaluate_lead_in(ctx, uow, lead, Purpose.OPPORTUNITY))
+                                 evaluate_lead_in(ctx, uow, lead, Purpose.OPPORTUNITY),
+                                 find_hidden_matches(uow, viewer, lead))
 
 

@@ -30,6 +30,7 @@ from leadline.domain.users import User
 from leadline.services.access import audit_created, load_viewer
 from leadline.services.cache import private_copy
 from leadline.services.context import ServiceContext
+from leadline.services.named_history import named_history
 from leadline.services.status_moves import enter_first_status, move_status
 from leadline.services.users import resolve_query_owners, resolve_user
 
@@ -217,7 +218,7 @@ def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_ve
 def lead_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[Any]:
     with ctx.reader() as uow:
         load_lead(uow, load_viewer(uow, actor_id, ctx), lead_id)
-        return list(uow.audit.history(RecordType.LEAD, lead_id))
+        return named_history(ctx.config(uow), uow.audit.history(RecordType.LEAD, lead_id))
 
 
 def load_lead(uow: Any, viewer: Viewer, lead_id: int, *, for_update: bool = False, edit: bool = False) -> Lead:

@@ -40,6 +40,7 @@ from leadline.domain.sources import ensure_selectable, find_source
 from leadline.services.access import audit_created, fields_of, load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import audit_fields, read_custom, write_custom
+from leadline.services.named_history import named_history
 from leadline.services.opportunities import find_stage, parse_percent, track_change
 from leadline.services.users import resolve_user
 
@@ -218,7 +219,7 @@ def record_history(ctx: ServiceContext, actor_id: int, kind: str, record_id: int
     """The field history of a record the actor may read, oldest first."""
     with ctx.reader() as uow:
         _readable(uow, load_viewer(uow, actor_id, ctx), kind, record_id)
-        return list(uow.audit.history(RecordType(kind), record_id))
+        return named_history(ctx.config(uow), uow.audit.history(RecordType(kind), record_id))
 
 
 def stage_labels(ctx: ServiceContext) -> dict[int, str]:
