@@ -12,7 +12,8 @@ def test_init_runs_unattended_then_a_lead_is_captured_listed_shown_and_updated(c
     assert "created first admin" in first.out
     assert "schema 0001" not in first.out.split("->")[0]
     again = cli("init")
-    assert "created" not in again.out
+    assert not [line for line in again.out.splitlines() if line.startswith("created")]
+    assert "admin exists: kept ada@example.com; no admin created" in again.out
     created = cli("lead", "add", "--first-name", "Grace", "--last-name", "Hopper", "--company", "Navy",
                   "--email", "Grace@Navy.example", "--source", "Trade show", "--budget", "25000",
                   "--product", "Compiler:2:999.50", "--json").json()

@@ -1,0 +1,53 @@
+"""Day-one behaviour of the ``leadline`` command (issue 13): ``init`` says exactly what it did with
+the admin and fails unattended without one; a reader that closes the output ends a command quietly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from tests.e2e.conftest import LEADLINE, Cli
+from tests.e2e.test_cli_workflow import init, refused
+
+
+def test_init_on_an_organisation_with_an_admin_keeps_it_and_adds_no_other(cli: Cli) -> None:
+    first = cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
+    assert "created first admin: ada@example.com" in first.out
+
+    again = cli("init", "--admin-email", "other@example.com", "--admin-name", "Other")
+    assert "created first admin" not in again.out
+    assert "admin exists: kept ada@example.com; no admin created; other@example.com not added" in again.out
+    assert [u["email"] for u in cli("user", "list", "--json").json() if u["role"] == "admin"] == ["ada@example.com"]
+
+    same = cli("init", "--admin-email", "ada@example.com")
+    assert "admin exists: kept ada@example.com; no admin created\n" in same.out and "not added" not in same.out
+
+
+def test_init_without_a_terminal_or_admin_settings_fails_naming_the_option_and_the_setting(cli: Cli) -> None:
+    result = cli("init", stdin="", ok=False)
+    refused(result, 2, "admin_email", "VALIDATION_FAILED")
+    assert "--admin-email" in result.err and "LEADLINE_ADMIN_EMAIL" in result.err
+    assert "schema" in result.out  # the schema and the configuration are ready: only the admin is missing
+    init(cli)  # then naming the admin works
+    assert cli("user", "list", "--json").json()[0]["email"] == "ada@example.com"
+
+
+def test_init_with_the_admin_setting_in_the_environment_as_make_run_does(cli: Cli) -> None:
+    cli.env.update(LEADLINE_ADMIN_EMAIL="admin@leadline.example", LEADLINE_ADMIN_NAME="Ada Admin")
+    assert "created first admin: admin@leadline.example" in cli("init", stdin="").out
+    assert "admin exists: kept admin@leadline.example" in cli("init", stdin="").out
+
+
+def test_a_command_whose_output_is_closed_early_exits_quietly(cli: Cli) -> None:
+    init(cli)
+    for number in range(3):
+        cli("lead", "add", "--last-name", f"Reader {number}", "--company", "Pipes")
+    for args in (["lead", "list", "--json"], ["lead", "list"], ["status", "list"]):
+        reader, writer = os.pipe()
+        os.close(reader)  # the reader has gone before the command writes a byte (`| head` done reading)
+        try:
+            done = subprocess.run([str(LEADLINE), *args], stdout=writer, stderr=subprocess.PIPE, text=True,
+                                  env=cli.env, cwd=cli.workdir, timeout=120)
+        finally:
+            os.close(writer)
+        assert (done.returncode, done.stderr) == (1, ""), args
