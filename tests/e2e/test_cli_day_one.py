@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+from decimal import Decimal
 
 from tests.e2e.conftest import LEADLINE, Cli
+from tests.e2e.test_cli_forecast import MIA, OZ, SAM, deal, read, team
 from tests.e2e.test_cli_workflow import init, refused
 
 
@@ -51,3 +53,21 @@ def test_a_command_whose_output_is_closed_early_exits_quietly(cli: Cli) -> None:
         finally:
             os.close(writer)
         assert (done.returncode, done.stderr) == (1, ""), args
+
+
+def test_an_admins_forecast_is_the_organisations_by_the_top_of_the_hierarchy(cli: Cli) -> None:
+    init(cli)
+    team(cli)  # Mia manages Sam; Oz reports to nobody; the admin owns nothing
+    deal(cli, SAM, "2000")
+    deal(cli, OZ, "4000")
+    whole = read(cli, "forecast")
+    assert (whole["scope"], whole["forecast"]["user"]) == ("organisation", "(organisation)")
+    assert Decimal(whole["forecast"]["categories"]["pipeline"]["total"]) == 6000
+    assert [(r["user"], Decimal(r["categories"]["pipeline"]["total"])) for r in whole["reports"]] == [
+        ("Mia", 2000), ("Oz", 4000)]
+    assert sorted(o["user"] for o in whole["owners"]) == ["Oz", "Sam"]
+    table = cli("forecast").out
+    assert "of the organisation" in table and "Top of the hierarchy" in table and "6,000.00" in table
+    by_owner = cli("forecast", "--by", "owner").out
+    assert "Sam" in by_owner and "Oz" in by_owner and "2,000.00" in by_owner
+    assert read(cli, "forecast", "--as", MIA)["scope"] == "user"  # the top of her tree: her team, as before

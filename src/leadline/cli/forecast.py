@@ -62,8 +62,9 @@ def _row(forecast: Forecast, names: dict[int | None, str]) -> list[Any]:
 
 
 def _print_report(report: reports.ForecastReport, names: dict[int | None, str], by: str) -> None:
-    main = report.forecast
-    console.print(f"Forecast {report.period.label} ({_dates(report.period)}) of {names.get(main.user_id)}, "
+    main, whole = report.forecast, report.scope == "organisation"
+    whose = "the organisation" if whole else names.get(main.user_id)
+    console.print(f"Forecast {report.period.label} ({_dates(report.period)}) of {whose}, "
                   f"in {report.currency}", highlight=False)
     print_table(None, ["category", "computed", "adjusted", "counts"],
                 [(c.value.replace("_", " "), main.totals[c], main.adjusted.get(c), main.total(c)) for c in CUMULATIVE])
@@ -71,7 +72,8 @@ def _print_report(report: reports.ForecastReport, names: dict[int | None, str], 
     console.print(f"weighted pipeline {main.weighted:,.2f}; quota {quota}; {main.open_count} open, "
                   f"{main.won_count} won", highlight=False)
     if by == "team" and report.reports:
-        print_table("Direct reports (each with their team)", HEADERS, [_row(f, names) for f in report.reports])
+        print_table("Top of the hierarchy (each with their team)" if whole else "Direct reports (each with their team)",
+                    HEADERS, [_row(f, names) for f in report.reports])
     if by == "owner":
         print_table("Owners (each their own opportunities)", HEADERS, [_row(f, names) for f in report.owners])
     for currency, count in report.unconverted:
@@ -83,7 +85,8 @@ def _print_report(report: reports.ForecastReport, names: dict[int | None, str], 
 @handle_errors
 def forecast(
     context: typer.Context, period: str = PERIOD,
-    user: str = typer.Option(None, help="Whose forecast (e-mail or id); default: yours. A manager's is the team's."),
+    user: str = typer.Option(None, help="Whose forecast (e-mail or id); default: yours (an admin's: the whole "
+                                        "organisation's). A manager's is the team's."),
     by: str = typer.Option("team", help="team (direct reports, rolled up), owner (each owner's own) or category "
                                         "(the totals only)."),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
@@ -93,7 +96,8 @@ def forecast(
     Categories are cumulative: closed (won) within commit within best case within pipeline; lost
     and omitted count nowhere. Beside them: the weighted pipeline, quota and attainment, and a
     manager's adjustments next to the computed figures. Amounts are in the organisation's currency
-    at the rate valid on each close date. --json gives every breakdown.
+    at the rate valid on each close date. --json gives every breakdown. An admin sees the whole
+    organisation by default, broken down by the top of the role hierarchy (those who report to nobody).
 
     Example: leadline forecast --period 2026-Q4 --user maria@example.com --by owner
     """
@@ -107,8 +111,9 @@ def forecast(
     if not as_json:
         _print_report(report, names, by)
         return
-    print_json({"period": report.period, "currency": report.currency,
-                "forecast": forecast_json(report.forecast, names),
+    whole = report.scope == "organisation"
+    print_json({"period": report.period, "currency": report.currency, "scope": report.scope,
+                "forecast": forecast_json(report.forecast, {None: "(organisation)"} if whole else names),
                 "reports": [forecast_json(f, names) for f in report.reports],
                 "owners": [forecast_json(f, names) for f in report.owners],
                 "unconverted": [{"currency": c, "count": n} for c, n in report.unconverted]})
