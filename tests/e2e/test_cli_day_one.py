@@ -71,3 +71,15 @@ def test_an_admins_forecast_is_the_organisations_by_the_top_of_the_hierarchy(cli
     by_owner = cli("forecast", "--by", "owner").out
     assert "Sam" in by_owner and "Oz" in by_owner and "2,000.00" in by_owner
     assert read(cli, "forecast", "--as", MIA)["scope"] == "user"  # the top of her tree: her team, as before
+
+
+def test_a_lead_captured_with_a_past_timeframe_is_kept_with_a_warning_on_stderr_and_in_json(cli: Cli) -> None:
+    init(cli)
+    added = cli("lead", "add", "--last-name", "Late", "--company", "Past", "--timeframe", "2020-01-31", "--json")
+    assert added.json()["purchase_timeframe"] == "2020-01-31"
+    assert [(w["field"], w["code"]) for w in added.json()["warnings"]] == [("purchase_timeframe", "TIMEFRAME_IN_PAST")]
+    assert added.err.startswith("warning: purchase_timeframe: 2020-01-31 is in the past") and \
+        added.err.rstrip().endswith("[TIMEFRAME_IN_PAST]")
+    table = cli("lead", "update", added.json()["id"], "--timeframe", "2020-02-29")
+    assert "TIMEFRAME_IN_PAST" in table.err and "2020-02-29" in table.out
+    assert cli("lead", "add", "--last-name", "Soon", "--company", "Future", "--timeframe", "2999-01-31").err == ""

@@ -21,6 +21,7 @@ from leadline.api.schemas import (
     LeadUpdate,
     Page,
     ProductLineOut,
+    WarningPublic,
     given,
 )
 from leadline.domain.queries import Page as PageQuery
@@ -55,6 +56,7 @@ def lead_public(details: LeadDetails) -> LeadPublic:
         converted_contact_id=ref(lead.converted_contact_id),
         converted_opportunity_id=ref(lead.converted_opportunity_id),
         created_at=lead.created_at, updated_at=lead.updated_at, version=lead.version,
+        warnings=[WarningPublic(field=w.field, code=w.code, message=w.message) for w in details.warnings],
     )
 
 
