@@ -3,6 +3,10 @@ timeframe is accepted with a warning."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from leadline.services.context import ServiceContext
+from leadline.services.opportunity_parts import set_list_price
 from tests.e2e.api_support import Caller
 from tests.e2e.test_api_forecast import Team, book, by_hand, totals  # noqa: F401 - the book fixture
 
@@ -32,3 +36,31 @@ def test_a_lead_captured_with_a_past_timeframe_answers_201_with_a_warning(admin:
     assert changed.status_code == 200 and changed.json()["warnings"] == []
     assert admin("POST", "/leads", json={"last_name": "Soon", "company": "Future",
                                          "purchase_timeframe": "2026-03-02"}).json()["warnings"] == []
+
+
+def test_a_line_item_without_a_unit_price_takes_the_price_books(admin: Caller, ctx: ServiceContext,
+                                                                 admin_id: int) -> None:
+    product = admin("POST", "/products", json={"name": "Widget"}).json()
+    set_list_price(ctx, admin_id, product_id=int(product["id"]), currency="USD", unit_price="250")
+    account = admin("POST", "/accounts", json={"name": "Buyer"}).json()
+    deal = admin("POST", "/opportunities", json={"account_id": account["id"], "name": "Widgets"}).json()
+    item = admin("POST", f"/opportunities/{deal['id']}/line-items", json={"product_id": product["id"], "quantity": "2"})
+    assert item.status_code == 201, item.text
+    assert Decimal(item.json()["unit_price"]) == 250 and Decimal(item.json()["total"]) == 500
+    operation = admin("GET", "/openapi.json").json()["paths"]["/api/v1/opportunities/{opportunity_id}/line-items"]
+    schema = operation["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "unit_price" not in admin("GET", "/openapi.json").json()["components"]["schemas"][
+        schema["$ref"].split("/")[-1]].get("required", [])
+
+
+def test_the_first_answer_of_a_conversion_has_the_etag_and_location_its_replay_has(admin: Caller) -> None:
+    lead = admin("POST", "/leads", json={"last_name": "Buyer", "company": "Convert Co", "budget_amount": "100",
+                                         "purchase_timeframe": "2026-06-30", "products": [{"product": "Widget"}]})
+    key = {"Idempotency-Key": "day-one-convert"}
+    first = admin("POST", f"/leads/{lead.json()['id']}/convert", json={"override_reason": "trial"}, headers=key)
+    assert first.status_code == 201, first.text
+    assert first.headers["location"] == f"/api/v1/opportunities/{first.json()['opportunity_id']}"
+    version = admin("GET", f"/leads/{lead.json()['id']}").json()["version"]
+    assert first.headers["etag"] == f'"v{version}"'
+    again = admin("POST", f"/leads/{lead.json()['id']}/convert", json={"override_reason": "trial"}, headers=key)
+    assert (again.headers["location"], again.headers["etag"]) == (first.headers["location"], first.headers["etag"])

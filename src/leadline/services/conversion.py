@@ -224,6 +224,7 @@ def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: C
     old_status_id, old_reason_id = lead.status_id, lead.unqualified_reason_id
     lead.mark_converted(status, now, result.account_id, result.contact_id, result.opportunity_id, nurture_reason)
     uow.leads.save(lead)
+    result.lead_version = lead.version
     uow.leads.record_status_change(lead.id, old_status_id, status.id, run.viewer.id, now,
                                    reason_id=lead.unqualified_reason_id, note=result.override_reason)
     before = {"status": old_status, "unqualified_reason": config.reason_label(old_reason_id), "converted_at": None,
