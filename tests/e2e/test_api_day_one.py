@@ -64,3 +64,23 @@ def test_the_first_answer_of_a_conversion_has_the_etag_and_location_its_replay_h
     assert first.headers["etag"] == f'"v{version}"'
     again = admin("POST", f"/leads/{lead.json()['id']}/convert", json={"override_reason": "trial"}, headers=key)
     assert (again.headers["location"], again.headers["etag"]) == (first.headers["location"], first.headers["etag"])
+
+
+def test_money_comes_back_at_its_currencys_scale_first_time_and_on_replay(admin: Caller) -> None:
+    yen = admin("POST", "/leads", json={"last_name": "Sato", "company": "Tokyo", "currency": "JPY",
+                                        "budget_amount": "120000", "products": [{"product": "Widget",
+                                                                                 "estimated_unit_price": "500"}]})
+    assert (yen.json()["budget_amount"], yen.json()["products"][0]["estimated_unit_price"]) == ("120000", "500")
+    dollars = admin("POST", "/leads", json={"last_name": "Doe", "company": "Ohio", "budget_amount": "0",
+                                            "annual_revenue": "1234.5"})
+    assert (dollars.json()["budget_amount"], dollars.json()["annual_revenue"]) == ("0.00", "1234.50")
+    assert admin("GET", f"/leads/{yen.json()['id']}").json()["budget_amount"] == "120000"
+    key = {"Idempotency-Key": "scale-1"}
+    account = admin("POST", "/accounts", json={"name": "Yen Buyer"}, headers=key)
+    deal = {"account_id": account.json()["id"], "name": "Yen deal", "amount": "5000", "currency": "JPY"}
+    first = admin("POST", "/opportunities", json=deal, headers={"Idempotency-Key": "scale-2"})
+    again = admin("POST", "/opportunities", json=deal, headers={"Idempotency-Key": "scale-2"})
+    assert (first.json()["amount"], again.json()["amount"]) == ("5000", "5000")
+    forecast = admin("GET", "/forecast", params={"period": "2026-Q1"}).json()
+    assert forecast["forecast"]["categories"]["closed"] == {"computed": "0.00", "adjusted": None, "total": "0.00"}
+    assert forecast["forecast"]["weighted"] == "0.00"

@@ -83,3 +83,17 @@ def test_a_lead_captured_with_a_past_timeframe_is_kept_with_a_warning_on_stderr_
     table = cli("lead", "update", added.json()["id"], "--timeframe", "2020-02-29")
     assert "TIMEFRAME_IN_PAST" in table.err and "2020-02-29" in table.out
     assert cli("lead", "add", "--last-name", "Soon", "--company", "Future", "--timeframe", "2999-01-31").err == ""
+
+
+def test_money_shows_its_currencys_places_and_counts_speak_in_the_right_number(cli: Cli) -> None:
+    init(cli)
+    yen = read(cli, "lead", "add", "--last-name", "Sato", "--company", "Tokyo", "--currency", "JPY",
+               "--budget", "120000", "--product", "Widget:2:500")
+    assert (yen["budget_amount"], yen["products"][0]["estimated_unit_price"]) == ("120000", "500")
+    assert yen["products"][0]["quantity"] == "2"  # a quantity is not money
+    dollars = read(cli, "lead", "add", "--last-name", "Doe", "--company", "Ohio", "--budget", "0")
+    assert dollars["budget_amount"] == "0.00"
+    euros = deal(cli, "ada@example.com", "1000", "--currency", "EUR")
+    cli("opportunity", "close", euros, "won")
+    assert "left out: 1 opportunity in EUR" in cli("forecast").out
+    assert read(cli, "forecast")["forecast"]["categories"]["closed"]["total"] == "0.00"

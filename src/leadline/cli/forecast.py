@@ -12,6 +12,7 @@ import typer
 from leadline.analytics import forecast as reports
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
 from leadline.cli.output import console, fields_of, print_json, print_table
+from leadline.domain.common import counted
 from leadline.domain.errors import ValidationError
 from leadline.domain.forecast import CUMULATIVE, Forecast, Period, PeriodKind
 from leadline.services import forecast as forecast_service
@@ -77,8 +78,8 @@ def _print_report(report: reports.ForecastReport, names: dict[int | None, str], 
     if by == "owner":
         print_table("Owners (each their own opportunities)", HEADERS, [_row(f, names) for f in report.owners])
     for currency, count in report.unconverted:
-        console.print(f"left out: {count} opportunity(ies) in {currency}, which has no exchange rate "
-                      f"(`leadline rate set {currency} ...`)", highlight=False)
+        console.print(f"left out: {counted(count, 'opportunity', 'opportunities')} in {currency}, which has "
+                      f"no exchange rate (`leadline rate set {currency} ...`)", highlight=False)
 
 
 @forecast_app.callback(invoke_without_command=True)
@@ -155,7 +156,7 @@ def snapshot(period: str = PERIOD, as_json: bool = JSON_OPTION, acting_as: str =
     if as_json:
         print_json(taken)
         return
-    typer.echo(f"snapshot {taken.snapshot_id} of {taken.period.label}: {taken.figures} figures")
+    typer.echo(f"snapshot {taken.snapshot_id} of {taken.period.label}: {counted(taken.figures, 'figure')}")
 
 
 @forecast_app.command("snapshots")

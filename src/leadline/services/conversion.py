@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from leadline.domain.accounts import Account, Contact, website_domain
+from leadline.domain.common import counted
 from leadline.domain.conversion import (
     LEAD_TO_ACCOUNT,
     LEAD_TO_CONTACT,
@@ -208,7 +209,7 @@ def _move_activities(run: Conversion, contact: Contact, opportunities: Sequence[
             run.uow.activities.save(activity)
             audit_changed(run.uow, "activity", activity.id, run.viewer.id, run.now,
                           {"owner_id": run.undo["tasks"][-1][1]}, {"owner_id": run.owner_id}, action="convert")
-    run.result.attached.append(f"{len(activities)} activities")
+    run.result.attached.append(counted(len(activities), "activity", "activities"))
 
 
 def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: ConversionOptions) -> None:

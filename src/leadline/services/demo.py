@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from leadline.domain.common import counted
 from leadline.domain.errors import ConflictError, NotFoundError
 from leadline.domain.leads import LEAD_FIELD_CLEANERS, Lead
 from leadline.domain.reasons import DEFAULT_REASONS, ReasonKind
@@ -49,8 +50,9 @@ class DemoReport:
     opportunities: int
 
     def __str__(self) -> str:
-        return (f"{self.users} users, {self.leads} leads ({self.converted} converted), {self.accounts} accounts, "
-                f"{self.contacts} contacts, {self.opportunities} opportunities")
+        return (f"{counted(self.users, 'user')}, {counted(self.leads, 'lead')} ({self.converted} converted), "
+                f"{counted(self.accounts, 'account')}, {counted(self.contacts, 'contact')}, "
+                f"{counted(self.opportunities, 'opportunity', 'opportunities')}")
 
 
 def load_demo(
