@@ -39,27 +39,31 @@ def _visited(struct_class: type) -> tuple[str, ...]:
 
 def scale_money(value: Any, currency: str) -> Any:
     """``value`` (a struct, dict or list, as handlers return them) with each amount at its scale."""
-    if isinstance(value, msgspec.Struct):
-        own = getattr(value, "currency", None)
-        currency = own if isinstance(own, str) and own else currency
-        for name in _visited(type(value)):
-            setattr(value, name, _scaled(name, getattr(value, name), currency))
-    elif isinstance(value, dict):
+    kind = type(value)
+    if kind is list:
+        for item in value:
+            scale_money(item, currency)
+    elif kind is dict:
         own = value.get("currency")
         currency = own if isinstance(own, str) and own else currency
         for name, item in value.items():
             if name not in SKIPPED:
                 value[name] = _scaled(name, item, currency)
-    elif isinstance(value, list):
-        for item in value:
-            scale_money(item, currency)
+    elif isinstance(value, msgspec.Struct):
+        own = getattr(value, "currency", None)
+        currency = own if isinstance(own, str) and own else currency
+        for name in _visited(kind):
+            item = getattr(value, name)
+            if item is not None:
+                setattr(value, name, _scaled(name, item, currency))
     return value
 
 
 def _scaled(name: str, item: Any, currency: str) -> Any:
-    if isinstance(item, Decimal):
+    kind = type(item)
+    if kind is Decimal:
         return at_currency_scale(item, currency) if name in MONEY_FIELDS else item
-    if isinstance(item, msgspec.Struct | dict | list):
+    if kind is list or kind is dict or isinstance(item, msgspec.Struct):
         scale_money(item, currency)
     return item
 

@@ -113,6 +113,9 @@ MONEY_FIELDS = frozenset({
 })
 
 
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in (0, 2, 3, 4)}
+
+
 def currency_places(currency: str | None) -> int:
     """The decimal places of ``currency`` (ISO 4217 minor unit): 2 for USD, 0 for JPY, 3 for KWD;
     2 when no currency is known."""
@@ -127,9 +130,5 @@ def at_currency_scale(amount: Decimal, currency: str | None) -> Decimal:
     >>> str(at_currency_scale(Decimal("0.0000"), "USD")), str(at_currency_scale(Decimal("1000.0000"), "JPY"))
     ('0.00', '1000')
     """
-    places = currency_places(currency)
-    normal = amount.normalize()
-    exponent = normal.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places:
-        return normal
-    return amount.quantize(Decimal(1).scaleb(-places))
+    scaled = amount.quantize(_QUANTUM[currency_places(currency)])
+    return scaled if scaled == amount else amount.normalize()
