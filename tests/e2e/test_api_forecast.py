@@ -141,7 +141,7 @@ def test_closing_needs_a_positive_amount_to_win_a_reason_to_lose_and_only_reopen
     again = admin("POST", f"{path}/close", json={"outcome": "won", "amount": "2500"}, headers=key)
     assert won.status_code == again.status_code == 200, again.text
     assert (won.json()["outcome"], won.json()["forecast_category"], won.json()["probability"], won.json()["amount"]) \
-        == ("won", "closed", 100, "2500.0000")  # the final amount, set by the close itself
+        == ("won", "closed", 100, "2500.00")  # the final amount, set by the close itself
     assert again.json() == won.json() and again.headers["idempotent-replayed"] == "true"
     history = {(h["field"], h["new_value"]) for h in admin("GET", f"{path}/history").json()}
     assert {("amount", "2500"), ("outcome", "won")} <= history
@@ -229,8 +229,8 @@ def book(client: TestClient[Any], ctx: ServiceContext, admin_id: int) -> Team:
 def test_a_reps_forecast_and_a_managers_team_roll_up_by_hand(book: Team) -> None:
     mine = book.ann("GET", "/forecast", params={"period": "2026-Q1"}).json()
     assert totals(mine["forecast"]) == by_hand(1000, 3000, 7000, 7000)
-    assert mine["forecast"]["categories"]["closed"] == {"computed": "1000.0000", "adjusted": None,
-                                                        "total": "1000.0000"}
+    assert mine["forecast"]["categories"]["closed"] == {"computed": "1000.00", "adjusted": None,
+                                                        "total": "1000.00"}
     assert (Decimal(mine["forecast"]["weighted"]), mine["forecast"]["open_count"], mine["forecast"]["won_count"]) \
         == (Decimal(2500), 2, 1)  # 2000 x 75 % + 4000 x 25 %
     assert (mine["period"], mine["currency"], mine["unconverted"]) == (
@@ -260,13 +260,13 @@ def test_a_reps_forecast_and_a_managers_team_roll_up_by_hand(book: Team) -> None
 def test_a_quota_gives_attainment_and_is_set_by_a_manager(book: Team) -> None:
     quota = book.mia("PUT", "/forecast/quotas/ann@example.com/2026-Q1", json={"amount": "4000"})
     assert quota.status_code == 200, quota.text
-    assert quota.json()["quotas"] == [{"user_id": book.ids["ann"], "amount": "4000.0000"}]
+    assert quota.json()["quotas"] == [{"user_id": book.ids["ann"], "amount": "4000.00"}]
     assert_problem(book.bob("PUT", "/forecast/quotas/ann@example.com/2026-Q1", json={"amount": "1"}), 403,
                    "PERMISSION_DENIED")
     assert_problem(book.mia("PUT", "/forecast/quotas/ann@example.com/2026-Q1", json={"amount": "-1"}), 422,
                    "VALIDATION_FAILED", "amount")
     forecast = book.ann("GET", "/forecast", params={"period": "this-quarter"}).json()["forecast"]
-    assert (forecast["quota"], forecast["attainment"]) == ("4000.0000", "25.0")  # 1000 won of 4000
+    assert (forecast["quota"], forecast["attainment"]) == ("4000.00", "25.0")  # 1000 won of 4000
     assert book.ann("GET", "/forecast/quotas").json()["quotas"] == quota.json()["quotas"]
     assert book.oz("GET", "/forecast/quotas", params={"period": "2026-Q1"}).json()["quotas"] == []
 
@@ -281,15 +281,15 @@ def test_an_adjustment_keeps_the_computed_figure_and_a_snapshot_is_compared_with
     adjusted = book.mia("POST", "/forecast/adjustments", json=body)
     assert adjusted.status_code == 201, adjusted.text
     assert {k: adjusted.json()[k] for k in ("user_id", "period", "category", "amount", "original", "adjusted_by")} \
-        == {"user_id": book.ids["ann"], "period": "2026-Q1", "category": "commit", "amount": "2500.0000",
-            "original": "3000.0000", "adjusted_by": book.ids["mia"]}
+        == {"user_id": book.ids["ann"], "period": "2026-Q1", "category": "commit", "amount": "2500.00",
+            "original": "3000.00", "adjusted_by": book.ids["mia"]}
     commit = book.ann("GET", "/forecast", params={"period": "2026-Q1"}).json()["forecast"]["categories"]["commit"]
-    assert commit == {"computed": "3000.0000", "adjusted": "2500.0000", "total": "2500.0000"}
+    assert commit == {"computed": "3000.00", "adjusted": "2500.00", "total": "2500.00"}
 
     snapshot = book.admin("POST", "/forecast/snapshots", json={"period": "2026-Q1"})
     assert snapshot.status_code == 201, snapshot.text
     assert (snapshot.json()["figures"], snapshot.json()["period"]["label"]) == (5 * 4, "2026-Q1")  # 5 users
-    commit_deal = next(o for o in book.ann("GET", "/opportunities").json()["items"] if o["amount"] == "2000.0000")
+    commit_deal = next(o for o in book.ann("GET", "/opportunities").json()["items"] if o["amount"] == "2000.00")
     book.ann("POST", f"/opportunities/{commit_deal['id']}/close", json={"outcome": "won"})
     listed = book.admin("GET", "/forecast/snapshots", params={"period": "2026-Q1"}).json()
     assert [(s["id"], s["figures"]) for s in listed] == [(snapshot.json()["id"], 20)]
@@ -297,8 +297,8 @@ def test_an_adjustment_keeps_the_computed_figure_and_a_snapshot_is_compared_with
     lines = book.mia("GET", f"/forecast/snapshots/{snapshot.json()['id']}/accuracy").json()["lines"]
     ann = {line["category"]: line for line in lines if line["user_id"] == book.ids["ann"]}
     assert {k: ann["commit"][k] for k in ("forecast", "actual", "accuracy")} == {
-        "forecast": "2500.0000", "actual": "3000.0000", "accuracy": "83.3"}  # 100 - 500 / 3000
-    assert (ann["closed"]["difference"], ann["closed"]["accuracy"]) == ("2000.0000", "33.3")  # 1000 of 3000
+        "forecast": "2500.00", "actual": "3000.00", "accuracy": "83.3"}  # 100 - 500 / 3000
+    assert (ann["closed"]["difference"], ann["closed"]["accuracy"]) == ("2000.00", "33.3")  # 1000 of 3000
     # the pipeline as expected, won 1000 + weighted 2500 = 3500 against 3000 won (its 7000 in all: 0 %)
     assert (ann["pipeline"]["basis"], Decimal(ann["pipeline"]["forecast"]), ann["pipeline"]["accuracy"]) == (
         "weighted", 3500, "83.3")
@@ -327,7 +327,7 @@ def test_deals_are_booked_revenue_and_hygiene_finds_overdue_pushed_and_stuck_dea
     book.ann("PATCH", f"/opportunities/{pushed['id']}", json={"close_date": "2026-05-15"})
     found = book.ann("GET", "/pipeline/hygiene").json()
     assert [(o["id"], o["amount"], o["close_date"]) for o in found["overdue"]] == [
-        (late["id"], "700.0000", "2026-02-15")]
+        (late["id"], "700.00", "2026-02-15")]
     assert found["pushed"] == [{"id": pushed["id"], "name": "Deal 800", "owner_id": book.ids["ann"], "pushes": 1}]
     assert [(p["id"], p["pushes"]) for p in book.ann("GET", "/pipeline/hygiene", params={"period_kind": "month"})
             .json()["pushed"]] == [(pushed["id"], 2)]

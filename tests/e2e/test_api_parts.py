@@ -45,7 +45,7 @@ def test_line_items_and_contact_roles_belong_to_an_opportunity(admin: Caller) ->
     item = admin("POST", f"/opportunities/{deal['id']}/line-items", json={
         "product_id": product["id"], "quantity": "3", "unit_price": "100", "discount_percent": "10"})
     assert item.status_code == 201, item.text
-    assert item.json()["total"] == "270.0000"
+    assert item.json()["total"] == "270.00"
     role = admin("POST", f"/opportunities/{deal['id']}/contact-roles", json={
         "contact_id": contact["id"], "role": "economic buyer", "is_primary": True})
     assert role.status_code == 201, role.text

@@ -55,23 +55,24 @@ def test_a_teams_forecast_by_hand_with_quota_adjustment_snapshot_and_accuracy(cl
 
     # Mia's forecast is her team's: Sam's won 1000 and commit 2000 (75 % weighted); Oz is not in it
     mine = read(cli, "forecast", "--as", MIA)
-    assert figures(mine["forecast"]) == {"closed": "1000", "commit": "3000", "best_case": "3000", "pipeline": "3000"}
-    assert mine["forecast"]["weighted"] == "1500" and mine["period"]["start"] <= TODAY.isoformat()
-    assert [(r["user"], r["categories"]["commit"]["total"]) for r in mine["reports"]] == [("Sam", "3000")]
+    assert figures(mine["forecast"]) == {"closed": "1000.00", "commit": "3000.00", "best_case": "3000.00",
+                                         "pipeline": "3000.00"}
+    assert mine["forecast"]["weighted"] == "1500.00" and mine["period"]["start"] <= TODAY.isoformat()
+    assert [(r["user"], r["categories"]["commit"]["total"]) for r in mine["reports"]] == [("Sam", "3000.00")]
 
     refused(cli("quota", "set", SAM, "this-quarter", "1", "--as", SAM, ok=False), 5, "user", "PERMISSION_DENIED")
     cli("quota", "set", SAM, "this-quarter", "4000", "--as", MIA)
     refused(cli("forecast", "adjust", SAM, "this-quarter", "commit", "1", "--as", SAM, ok=False), 5, "user",
             "PERMISSION_DENIED")
     adjusted = read(cli, "forecast", "adjust", SAM, "this-quarter", "commit", "2500", "--note", "slipping", "--as", MIA)
-    assert (adjusted["original"], adjusted["amount"], adjusted["note"]) == ("3000", "2500", "slipping")
+    assert (adjusted["original"], adjusted["amount"], adjusted["note"]) == ("3000.00", "2500.00", "slipping")
 
     own = read(cli, "forecast", "--as", SAM)
     assert (own["forecast"]["categories"]["commit"], own["forecast"]["categories"]["pipeline"]["total"]) == (
-        {"computed": "3000", "adjusted": "2500", "total": "2500"}, "3000")  # Oz's 4000 is not Sam's to see
-    assert (own["forecast"]["quota"], own["forecast"]["attainment"]) == ("4000", "25")
+        {"computed": "3000.00", "adjusted": "2500.00", "total": "2500.00"}, "3000.00")  # Oz's 4000 is not Sam's to see
+    assert (own["forecast"]["quota"], own["forecast"]["attainment"]) == ("4000.00", "25")
     refused(cli("forecast", "--user", OZ, "--as", SAM, ok=False), 5, "user", "PERMISSION_DENIED")  # not Sam's
-    assert figures(read(cli, "forecast", "--user", SAM, "--as", MIA)["forecast"])["commit"] == "2500"  # a report's
+    assert figures(read(cli, "forecast", "--user", SAM, "--as", MIA)["forecast"])["commit"] == "2500.00"  # a report's
     table = cli("forecast", "--user", OZ, "--by", "owner").out  # the admin sees Oz's own pipeline
     assert "Oz" in table and "4,000.00" in table and "400.00" in table
 
@@ -80,11 +81,12 @@ def test_a_teams_forecast_by_hand_with_quota_adjustment_snapshot_and_accuracy(cl
     cli("opportunity", "close", commit, "won", "--as", SAM)
     accuracy = read(cli, "forecast", "accuracy", taken["snapshot_id"], "--as", MIA)
     sam = {line["category"]: line for line in accuracy["lines"] if line["user"] == "Sam"}
-    assert (sam["commit"]["forecast"], sam["commit"]["actual"], sam["commit"]["accuracy"]) == ("2500", "3000", "83.3")
-    assert (sam["closed"]["forecast"], sam["closed"]["accuracy"]) == ("1000", "33.3")
+    assert (sam["commit"]["forecast"], sam["commit"]["actual"], sam["commit"]["accuracy"]) == (
+        "2500.00", "3000.00", "83.3")
+    assert (sam["closed"]["forecast"], sam["closed"]["accuracy"]) == ("1000.00", "33.3")
     # the pipeline as expected: closed 1000 + 2000 x 75 % = 2500 against 3000 won
     assert (sam["pipeline"]["basis"], sam["pipeline"]["forecast"], sam["pipeline"]["accuracy"]) == (
-        "weighted", "2500", "83.3")
+        "weighted", "2500.00", "83.3")
     assert {line["user"] for line in accuracy["lines"]} == {"Mia", "Sam"}  # Mia's team, not Oz
     assert [s["snapshot_id"] for s in read(cli, "forecast", "snapshots", "--period", "this-quarter")] == [
         taken["snapshot_id"]]
@@ -105,9 +107,9 @@ def test_a_foreign_currency_counts_at_the_dated_rate_and_is_reported_without_one
     assert [r["rate"] for r in rates] == ["1.1", "1.2"]
 
     after = read(cli, "forecast")
-    assert after["unconverted"] == [] and after["forecast"]["categories"]["closed"]["total"] == "1200"
+    assert after["unconverted"] == [] and after["forecast"]["categories"]["closed"]["total"] == "1200.00"
     booked = read(cli, "deals", "--by", "owner")
-    assert [(line["key"], line["count"], line["amount"]) for line in booked["lines"]] == [("Ada Admin", 1, "1200")]
+    assert [(line["key"], line["count"], line["amount"]) for line in booked["lines"]] == [("Ada Admin", 1, "1200.00")]
 
 
 def test_an_opportunity_keeps_overrides_through_moves_reopens_and_sums_its_products(ready_cli: Cli) -> None:
@@ -126,12 +128,12 @@ def test_an_opportunity_keeps_overrides_through_moves_reopens_and_sums_its_produ
     cli("product", "add", "Widget", "--code", "W-1")
     cli("product", "price", "w-1", "1000")
     item = read(cli, "opportunity", "add-product", opportunity, "Widget", "--quantity", "3", "--discount", "10")
-    assert item["total"] == "2700"
+    assert item["total"] == "2700.00"
     cli("opportunity", "add-product", opportunity, "widget", "--unit-price", "50")
-    assert read(cli, "opportunity", "show", opportunity)["amount"] == "2750"
+    assert read(cli, "opportunity", "show", opportunity)["amount"] == "2750.00"
     refused(cli("opportunity", "update", opportunity, "--amount", "9", ok=False), 2, "amount", "VALIDATION_FAILED")
     cli("opportunity", "remove-product", opportunity, item["id"])
-    assert [i["total"] for i in read(cli, "opportunity", "products", opportunity)] == ["50"]
+    assert [i["total"] for i in read(cli, "opportunity", "products", opportunity)] == ["50.00"]
 
 
 def test_hygiene_lists_pushed_and_overdue_deals(ready_cli: Cli) -> None:
@@ -158,7 +160,7 @@ def test_closing_won_may_set_the_final_amount_in_the_same_command(ready_cli: Cli
     refused(cli("opportunity", "close", opportunity, "lost", "--reason", "Price", "--amount", "5", ok=False), 2,
             "amount", "VALIDATION_FAILED")
     won = read(cli, "opportunity", "close", opportunity, "won", "--amount", "18000")
-    assert (won["outcome"], won["amount"], won["close_date"]) == ("won", "18000", TODAY.isoformat())
+    assert (won["outcome"], won["amount"], won["close_date"]) == ("won", "18000.00", TODAY.isoformat())
 
 
 def test_the_fiscal_year_start_moves_quarters_and_years(ready_cli: Cli) -> None:

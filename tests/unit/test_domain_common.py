@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from leadline.domain.activities import Activity, ActivityKind
-from leadline.domain.common import Address, clean_text, ensure_aware_utc, parse_api_name
+from leadline.domain.common import Address, clean_text, counted, ensure_aware_utc, parse_api_name
 from leadline.domain.errors import ValidationError
 from leadline.domain.sources import DEFAULT_LEAD_SOURCES, LeadSource, ensure_selectable, find_source
 from tests.unit.builders import NOW, raises_error
@@ -88,3 +88,9 @@ def test_only_an_uncompleted_task_is_an_open_task():
     assert Activity(1, ActivityKind.TASK, "Call back", NOW).is_open_task() is True
     assert Activity(2, ActivityKind.TASK, "Call back", NOW, completed_at=NOW).is_open_task() is False
     assert Activity(3, ActivityKind.CALL, "Called", NOW).is_open_task() is False
+
+
+def test_a_count_names_one_thing_in_the_singular_and_others_in_the_plural():
+    assert [counted(n, "opportunity", "opportunities") for n in (0, 1, 2)] == [
+        "0 opportunities", "1 opportunity", "2 opportunities"]
+    assert (counted(1, "lead"), counted(3, "lead")) == ("1 lead", "3 leads")

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.money import MAX_AMOUNT, Money, parse_amount, parse_currency
+from leadline.domain.money import MAX_AMOUNT, Money, at_currency_scale, parse_amount, parse_currency
 from tests.unit.builders import raises_error
 
 
@@ -131,3 +131,12 @@ def test_adding_two_currencies_is_refused():
 
 def test_money_is_shown_with_two_decimals_and_thousands_separators():
     assert str(Money.of("1234567.5", "USD")) == "1,234,567.50 USD"
+
+
+@pytest.mark.parametrize(("amount", "currency", "shown"), [
+    ("0.0000", "USD", "0.00"), ("1000.0000", "JPY", "1000"), ("0.0000", "JPY", "0"), ("2.5000", "KWD", "2.500"),
+    ("12.3450", "USD", "12.345"), ("0.5000", "JPY", "0.5"), ("7", None, "7.00"), ("1E+3", "eur", "1000.00")])
+def test_money_is_shown_at_its_currencys_scale_without_losing_a_digit(amount: str, currency: str | None,
+                                                                       shown: str) -> None:
+    assert format(at_currency_scale(Decimal(amount), currency), "f") == shown
+    assert at_currency_scale(Decimal(amount), currency) == Decimal(amount)

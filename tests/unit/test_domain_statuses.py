@@ -186,7 +186,7 @@ def test_a_status_that_leads_carry_cannot_be_deleted():
     with raises_error(StatusInUseError, code="STATUS_IN_USE", field="status") as caught:
         ensure_deletable(status, leads_using_it=3)
 
-    assert "3 lead(s)" in caught.value.message
+    assert "3 leads have" in caught.value.message
     assert "Contacted" in caught.value.message
 
 
@@ -265,3 +265,9 @@ def test_only_an_active_status_that_is_not_converted_can_be_set_by_hand():
     assert make_status(kind=StatusKind.WORKING).can_be_set_by_hand() is True
     assert make_status(kind=StatusKind.CONVERTED).can_be_set_by_hand() is False
     assert make_status(kind=StatusKind.WORKING, is_active=False).can_be_set_by_hand() is False
+
+
+def test_a_status_one_lead_carries_says_so_in_the_singular():
+    with raises_error(StatusInUseError, code="STATUS_IN_USE", field="status") as caught:
+        ensure_deletable(make_status(label="Contacted"), leads_using_it=1)
+    assert "1 lead has status 'Contacted'" in caught.value.message

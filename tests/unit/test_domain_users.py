@@ -3,7 +3,14 @@
 import pytest
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.users import Role, User, ensure_valid_manager, parse_role
+from leadline.domain.users import (
+    Role,
+    User,
+    can_create_first_admin,
+    ensure_valid_manager,
+    first_admin_of,
+    parse_role,
+)
 from tests.unit.builders import raises_error
 
 
@@ -75,3 +82,13 @@ def test_a_loop_already_stored_elsewhere_does_not_hang_the_check():
 
     # then user 1 may still report to 2, and the check ends
     assert ensure_valid_manager(1, 2, manager_of) is None
+
+
+def test_setup_creates_a_first_admin_only_while_the_organisation_has_no_active_admin() -> None:
+    ada, bo = User(2, "Ada", "ada@x.example", Role.ADMIN), User(1, "Bo", "bo@x.example", Role.ADMIN, active=False)
+    rep = User(3, "Sam", "sam@x.example", Role.REP)
+    assert can_create_first_admin([bo, rep]) and first_admin_of([bo, rep]) is None
+    assert not can_create_first_admin([bo, ada, rep])
+    # the one named is kept when it is an active admin, else the first created
+    zed = User(5, "Zed", "zed@x.example", Role.ADMIN)
+    assert first_admin_of([zed, ada], "zed@x.example") is zed and first_admin_of([zed, ada], "sam@x.example") is ada

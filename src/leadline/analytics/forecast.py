@@ -23,8 +23,11 @@ from leadline.domain.forecast import (
     PeriodKind,
     apply_adjustments,
     by_owner,
+    forecast_of,
     period_containing,
     roll_up,
+    roll_up_many,
+    top_of_hierarchy,
 )
 from leadline.domain.security import Viewer, subordinates_of
 from leadline.services.access import load_viewer
@@ -44,6 +47,9 @@ class ForecastReport:
     owners: list[Forecast] = field(default_factory=list)
     #: (currency, number of opportunities) left out for want of an exchange rate
     unconverted: list[tuple[str, int]] = field(default_factory=list)
+    #: "user": ``forecast`` is one user's team; "organisation": every opportunity (``user_id`` None)
+    #: and ``reports`` the top of the hierarchy
+    scope: str = "user"
 
 
 def forecast_for(ctx: ServiceContext, actor_id: int, period: str, *, user: str | int | None = None) -> ForecastReport:
@@ -51,17 +57,20 @@ def forecast_for(ctx: ServiceContext, actor_id: int, period: str, *, user: str |
     hierarchy, with quota, attainment and any manager adjustments; the direct reports' and the
     owners' forecasts beside it. A user sees their own forecast and those of the people below
     them (admins everyone's): quotas and adjustments are the management's, whatever the sharing
-    of opportunities; another's is ``PERMISSION_DENIED``."""
+    of opportunities; another's is ``PERMISSION_DENIED``. An admin who names nobody gets the
+    organisation's forecast (``scope`` "organisation"): every opportunity, broken down by the
+    top of the hierarchy (the users who report to nobody), each with their team."""
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         chosen = period_named(ctx, uow, period)
-        root = resolve_user(uow, user, field="user").id if user not in (None, "") else viewer.id  # type: ignore[union-attr]
         config = ctx.config(uow)
+        whole = user in (None, "") and viewer.user.is_admin()
+        root = resolve_user(uow, user, field="user").id if user not in (None, "") else viewer.id  # type: ignore[union-attr]
         mine = root == viewer.id or root in subordinates_of(viewer.id, config.hierarchy)
         if not mine and not viewer.user.is_admin():
             raise PermissionDeniedError("you see your own forecast and those of the people who report to you",
                                         field="user")
-        team = subordinates_of(root, config.hierarchy) | {root}
+        team = set(config.users) if whole else subordinates_of(root, config.hierarchy) | {root}
         sums, unconverted = category_sums(ctx, uow, viewer, chosen, team, len(config.users))
         adjustments = uow.adjustments.for_period(chosen.label)
         quotas = uow.quotas.for_period(chosen.label)
@@ -70,12 +79,14 @@ def forecast_for(ctx: ServiceContext, actor_id: int, period: str, *, user: str |
             forecast.quota = quotas.get(forecast.user_id)  # type: ignore[arg-type]
             return apply_adjustments(forecast, adjustments)
 
-        direct = sorted(uid for uid, manager in config.hierarchy.items() if manager == root)
+        heads = top_of_hierarchy(config.hierarchy, sums) if whole else \
+            sorted(uid for uid, manager in config.hierarchy.items() if manager == root)
         return ForecastReport(
-            chosen, ctx.currency, finish(roll_up(root, chosen, sums, config.hierarchy)),
-            [finish(roll_up(uid, chosen, sums, config.hierarchy)) for uid in direct],
+            chosen, ctx.currency, forecast_of(None, chosen, sums) if whole else
+            finish(roll_up(root, chosen, sums, config.hierarchy)),
+            [finish(f) for f in roll_up_many(heads, chosen, sums, config.hierarchy).values()],
             [finish(f) for f in sorted(by_owner(chosen, sums).values(), key=lambda f: str(f.user_id))],
-            unconverted,
+            unconverted, "organisation" if whole else "user",
         )
 
 

@@ -24,6 +24,7 @@ from leadline.api.admin import ConfigurationController, PeopleController, health
 from leadline.api.deps import provide_actor, provide_context
 from leadline.api.forecast import ForecastConfigurationController, ForecastController, SalesReportController
 from leadline.api.leads import LeadController
+from leadline.api.money import money_hook
 from leadline.api.opportunity_sales import OpportunitySalesController
 from leadline.api.parts import PartsController
 from leadline.api.problems import EXCEPTION_HANDLERS
@@ -67,6 +68,7 @@ def create_app(application: Application | None = None) -> Litestar:
         request_max_body_size=settings.max_body_bytes,
         middleware=middleware,
         on_startup=[partial(_write_threads, settings.threads)],
+        after_request=money_hook(application.context.currency),
         debug=False,
     )
     remember_query_names(app)

@@ -104,7 +104,7 @@ def forecast_public(report: analytics.ForecastReport) -> ForecastPublic:
         forecast=user_forecast_public(report.forecast),
         reports=[user_forecast_public(f) for f in report.reports],
         owners=[user_forecast_public(f) for f in report.owners],
-        unconverted=[UnconvertedPublic(currency=c, count=n) for c, n in report.unconverted])
+        unconverted=[UnconvertedPublic(currency=c, count=n) for c, n in report.unconverted], scope=report.scope)
 
 
 def _adjustment(adjustment: Adjustment) -> AdjustmentPublic:
@@ -127,7 +127,8 @@ class ForecastController(Controller):
     @api_get("/", summary="The forecast of a period")
     def forecast(self, ctx: ServiceContext, actor: int, period: PeriodParam = "this-quarter",
                  user: UserParam = None) -> ForecastPublic:
-        """The forecast of ``user`` (default: you), rolled up through the role hierarchy: the
+        """The forecast of ``user`` (default: you; an admin's default is the whole organisation,
+        ``scope`` "organisation", broken down by the top of the hierarchy), rolled up through the role hierarchy: the
         cumulative categories with computed and adjusted figures, weighted pipeline, quota and
         attainment, the direct reports' and each owner's figures. Only the opportunities you may
         read count; leads never do; amounts without an exchange rate are listed in ``unconverted``."""

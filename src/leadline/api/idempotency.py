@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 
+from leadline.api.money import scale_money
 from leadline.services import idempotency
 from leadline.services.context import ServiceContext
 
@@ -37,7 +38,7 @@ def idempotent(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext
         idempotency.abandon(ctx, actor_id, key)
         raise
     content = response.content  # a handler may hand over its body already encoded
-    encoded = content if isinstance(content, bytes) else msgspec.json.encode(content)
+    encoded = content if isinstance(content, bytes) else msgspec.json.encode(scale_money(content, ctx.currency))
     kept = {name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers}
     idempotency.finish(ctx, actor_id, key, sent_status(request, response), encoded.decode(), kept)
     return response

@@ -12,6 +12,7 @@ from litestar.params import Parameter
 
 from leadline.api.deps import etag, expected_version
 from leadline.api.idempotency import idempotent
+from leadline.api.money import scale_money
 from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
 from leadline.api.schemas import (
     FieldChangePublic,
@@ -21,6 +22,7 @@ from leadline.api.schemas import (
     LeadUpdate,
     Page,
     ProductLineOut,
+    WarningPublic,
     given,
 )
 from leadline.domain.queries import Page as PageQuery
@@ -55,6 +57,7 @@ def lead_public(details: LeadDetails) -> LeadPublic:
         converted_contact_id=ref(lead.converted_contact_id),
         converted_opportunity_id=ref(lead.converted_opportunity_id),
         created_at=lead.created_at, updated_at=lead.updated_at, version=lead.version,
+        warnings=[WarningPublic(field=w.field, code=w.code, message=w.message) for w in details.warnings],
     )
 
 
@@ -71,7 +74,8 @@ def lead_response(details: LeadDetails, status_code: int = 200) -> Response[Lead
     if status_code == 201:
         headers["Location"] = f"/api/v1/leads/{details.lead.id}"
     # encoded here (msgspec, as Litestar would): a bytes body skips Litestar's per-response checks
-    return Response(msgspec.json.encode(lead_public(details)), status_code=status_code, headers=headers,
+    body = scale_money(lead_public(details), details.lead.currency)  # as every answer: money at its scale
+    return Response(msgspec.json.encode(body), status_code=status_code, headers=headers,
                     media_type="application/json")
 
 

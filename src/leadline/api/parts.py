@@ -41,7 +41,8 @@ class ProductIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class LineItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     product_id: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,19}$")]
     quantity: Annotated[str, msgspec.Meta(max_length=40)] = "1"
-    unit_price: Annotated[str, msgspec.Meta(max_length=40)]
+    unit_price: Annotated[str, msgspec.Meta(
+        max_length=40, description="Default: the product's list price in the opportunity's currency.")] | None = None
     discount_percent: Annotated[str, msgspec.Meta(max_length=40)] = "0"
 
 

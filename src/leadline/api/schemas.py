@@ -76,7 +76,17 @@ class LeadUpdate(LeadCreate, kw_only=True, forbid_unknown_fields=True):
     criteria; either without a status change is refused."""
 
 
+class WarningPublic(msgspec.Struct, kw_only=True):
+    """Accepted, but likely a mistake (``TIMEFRAME_IN_PAST``): shown to the user at once."""
+
+    field: str
+    code: str
+    message: str
+
+
 class LeadPublic(msgspec.Struct, kw_only=True):
+    """``warnings`` (capture and change only) lists what was accepted but looks wrong."""
+
     id: str
     first_name: str | None
     last_name: str
@@ -115,6 +125,7 @@ class LeadPublic(msgspec.Struct, kw_only=True):
     created_at: datetime
     updated_at: datetime
     version: int
+    warnings: list[WarningPublic] = msgspec.field(default_factory=list)
 
 
 class AccountFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -107,10 +107,13 @@ class UnconvertedPublic(msgspec.Struct, kw_only=True):
 
 class ForecastPublic(msgspec.Struct, kw_only=True):
     """``forecast`` is the user's team roll-up; ``reports`` each direct report's roll-up;
-    ``owners`` each owner's own figures (no roll-up). Only what the caller may read counts."""
+    ``owners`` each owner's own figures (no roll-up). Only what the caller may read counts. An admin
+    who names no user gets ``scope`` "organisation": ``forecast`` is every opportunity (``user_id``
+    null) and ``reports`` the top of the hierarchy (the users who report to nobody), each rolled up."""
 
     period: PeriodPublic
     currency: str
+    scope: Annotated[str, msgspec.Meta(description='"user" (one user\'s team) or "organisation".')] = "user"
     forecast: UserForecastPublic
     reports: list[UserForecastPublic]
     owners: list[UserForecastPublic]

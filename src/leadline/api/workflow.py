@@ -13,7 +13,7 @@ from litestar import Controller, Request, Response
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
-from leadline.api.deps import expected_version
+from leadline.api.deps import etag, expected_version
 from leadline.api.idempotency import idempotent
 from leadline.api.leads import lead_response
 from leadline.api.routes import PROBLEMS, RecordId, api_get, api_post
@@ -71,6 +71,16 @@ def conversion_public(result: ConversionResult) -> ConversionPublic:
         opportunity_id=_ref(result.opportunity_id), opportunity_ids=[str(i) for i in result.opportunity_ids],
         created=list(result.created), attached=list(result.attached), filled=list(result.filled),
         skipped=list(result.skipped), override_reason=result.override_reason)
+
+
+def conversion_headers(result: ConversionResult) -> dict[str, str]:
+    """``Location``: the opportunity the conversion made or attached, else the contact; ``ETag``:
+    the converted lead's version (what ``If-Match`` of an undo compares)."""
+    target = f"opportunities/{result.opportunity_id}" if result.opportunity_id else f"contacts/{result.contact_id}"
+    headers = {"Location": f"/api/v1/{target}"}
+    if result.lead_version is not None:
+        headers["ETag"] = etag(result.lead_version)
+    return headers
 
 
 def conversion_choices(data: ConversionIn, *, idempotency_key: str | None,
@@ -177,8 +187,9 @@ class LeadWorkflowController(Controller):
         def run() -> Response[ConversionPublic]:
             result = conversion.convert_lead(ctx, actor, lead_id, options)
             if result.replayed:
-                return Response(conversion_public(result), status_code=200, headers={"Idempotent-Replayed": "true"})
-            return Response(conversion_public(result), status_code=201)
+                return Response(conversion_public(result), status_code=200,
+                                headers={**conversion_headers(result), "Idempotent-Replayed": "true"})
+            return Response(conversion_public(result), status_code=201, headers=conversion_headers(result))
 
         return idempotent(request, body, ctx, actor, run)
 

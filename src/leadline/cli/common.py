@@ -99,8 +99,8 @@ def handle_errors(function: F) -> F:
             return function(*args, **kwargs)
         except LeadlineError as error:
             fail(f"{escape(str(error))} [{error.code}]", exit_code_of(error), error.details)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
+            raise  # a closed output is the entry point's (``leadline.cli.main.run``)
         except Exception as error:  # noqa: BLE001 - the last line of defence of a CLI
             if os.environ.get("LEADLINE_DEBUG"):
                 raise

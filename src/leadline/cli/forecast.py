@@ -12,6 +12,7 @@ import typer
 from leadline.analytics import forecast as reports
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
 from leadline.cli.output import console, fields_of, print_json, print_table
+from leadline.domain.common import counted
 from leadline.domain.errors import ValidationError
 from leadline.domain.forecast import CUMULATIVE, Forecast, Period, PeriodKind
 from leadline.services import forecast as forecast_service
@@ -62,8 +63,9 @@ def _row(forecast: Forecast, names: dict[int | None, str]) -> list[Any]:
 
 
 def _print_report(report: reports.ForecastReport, names: dict[int | None, str], by: str) -> None:
-    main = report.forecast
-    console.print(f"Forecast {report.period.label} ({_dates(report.period)}) of {names.get(main.user_id)}, "
+    main, whole = report.forecast, report.scope == "organisation"
+    whose = "the organisation" if whole else names.get(main.user_id)
+    console.print(f"Forecast {report.period.label} ({_dates(report.period)}) of {whose}, "
                   f"in {report.currency}", highlight=False)
     print_table(None, ["category", "computed", "adjusted", "counts"],
                 [(c.value.replace("_", " "), main.totals[c], main.adjusted.get(c), main.total(c)) for c in CUMULATIVE])
@@ -71,19 +73,21 @@ def _print_report(report: reports.ForecastReport, names: dict[int | None, str], 
     console.print(f"weighted pipeline {main.weighted:,.2f}; quota {quota}; {main.open_count} open, "
                   f"{main.won_count} won", highlight=False)
     if by == "team" and report.reports:
-        print_table("Direct reports (each with their team)", HEADERS, [_row(f, names) for f in report.reports])
+        print_table("Top of the hierarchy (each with their team)" if whole else "Direct reports (each with their team)",
+                    HEADERS, [_row(f, names) for f in report.reports])
     if by == "owner":
         print_table("Owners (each their own opportunities)", HEADERS, [_row(f, names) for f in report.owners])
     for currency, count in report.unconverted:
-        console.print(f"left out: {count} opportunity(ies) in {currency}, which has no exchange rate "
-                      f"(`leadline rate set {currency} ...`)", highlight=False)
+        console.print(f"left out: {counted(count, 'opportunity', 'opportunities')} in {currency}, which has "
+                      f"no exchange rate (`leadline rate set {currency} ...`)", highlight=False)
 
 
 @forecast_app.callback(invoke_without_command=True)
 @handle_errors
 def forecast(
     context: typer.Context, period: str = PERIOD,
-    user: str = typer.Option(None, help="Whose forecast (e-mail or id); default: yours. A manager's is the team's."),
+    user: str = typer.Option(None, help="Whose forecast (e-mail or id); default: yours (an admin's: the whole "
+                                        "organisation's). A manager's is the team's."),
     by: str = typer.Option("team", help="team (direct reports, rolled up), owner (each owner's own) or category "
                                         "(the totals only)."),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
@@ -93,7 +97,8 @@ def forecast(
     Categories are cumulative: closed (won) within commit within best case within pipeline; lost
     and omitted count nowhere. Beside them: the weighted pipeline, quota and attainment, and a
     manager's adjustments next to the computed figures. Amounts are in the organisation's currency
-    at the rate valid on each close date. --json gives every breakdown.
+    at the rate valid on each close date. --json gives every breakdown. An admin sees the whole
+    organisation by default, broken down by the top of the role hierarchy (those who report to nobody).
 
     Example: leadline forecast --period 2026-Q4 --user maria@example.com --by owner
     """
@@ -107,8 +112,9 @@ def forecast(
     if not as_json:
         _print_report(report, names, by)
         return
-    print_json({"period": report.period, "currency": report.currency,
-                "forecast": forecast_json(report.forecast, names),
+    whole = report.scope == "organisation"
+    print_json({"period": report.period, "currency": report.currency, "scope": report.scope,
+                "forecast": forecast_json(report.forecast, {None: "(organisation)"} if whole else names),
                 "reports": [forecast_json(f, names) for f in report.reports],
                 "owners": [forecast_json(f, names) for f in report.owners],
                 "unconverted": [{"currency": c, "count": n} for c, n in report.unconverted]})
@@ -150,7 +156,7 @@ def snapshot(period: str = PERIOD, as_json: bool = JSON_OPTION, acting_as: str =
     if as_json:
         print_json(taken)
         return
-    typer.echo(f"snapshot {taken.snapshot_id} of {taken.period.label}: {taken.figures} figures")
+    typer.echo(f"snapshot {taken.snapshot_id} of {taken.period.label}: {counted(taken.figures, 'figure')}")
 
 
 @forecast_app.command("snapshots")

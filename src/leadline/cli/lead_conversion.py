@@ -18,6 +18,7 @@ from leadline.cli.common import (
 )
 from leadline.cli.lead_workflow import evaluation_json, print_evaluation
 from leadline.cli.output import print_json, print_record, print_table
+from leadline.domain.common import counted
 from leadline.domain.conversion import ConversionResult
 from leadline.domain.errors import ValidationError
 from leadline.domain.queries import Page
@@ -181,7 +182,7 @@ def _show_bulk(ids: list[int], outcome: BulkConversion, as_json: bool) -> None:
         typer.echo("no lead you may see matches the filters: nothing to convert")
         return
     ending = "" if outcome.committed else "; all or nothing: nothing was converted"
-    typer.echo(f"{outcome.converted} of {len(ids)} leads converted, {failed} not converted{ending}")
+    typer.echo(f"{outcome.converted} of {counted(len(ids), 'lead')} converted, {failed} not converted{ending}")
 
 
 def convert_preview(lead_id: str = LEAD_ID, as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
@@ -245,7 +246,7 @@ def undo_convert(lead_id: str = LEAD_ID, as_json: bool = JSON_OPTION, acting_as:
         if items:
             typer.echo(f"{what}: {', '.join(items)}")
     if result.unlinked:
-        typer.echo(f"unlinked: {result.unlinked} activity link(s)")
+        typer.echo(f"unlinked: {counted(result.unlinked, 'activity link')}")
 
 
 def add_opportunity(

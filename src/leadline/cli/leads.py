@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
-from leadline.cli.output import fields_of, print_json, print_record, print_table
+from leadline.cli.output import error_console, fields_of, print_json, print_record, print_table
 from leadline.domain.errors import ValidationError
 from leadline.domain.queries import Page
 from leadline.services import leads as lead_service
@@ -60,13 +60,16 @@ def _custom(pairs: list[str] | None) -> dict[str, str]:
 
 def show_lead(details: LeadDetails, as_json: bool) -> None:
     lead = details.lead
+    for warning in details.warnings:  # on stderr: a script reading --json sees them in "warnings"
+        error_console.print(f"warning: {warning.field}: {warning.message} [{warning.code}]", highlight=False,
+                            markup=False)
     if as_json:
         payload = {
             **{k: v for k, v in fields_of(lead).items() if k not in ("products", "custom")},
             "id": str(lead.id), "status": details.status.label,
             "source": details.source.label if details.source else None,
             "owner": details.owner.email if details.owner else None,
-            "products": lead.products, "custom": details.custom,
+            "products": lead.products, "custom": details.custom, "warnings": details.warnings,
         }
         print_json(payload)
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from leadline.cli import (
 )
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, application, fail, handle_errors, is_interactive
 from leadline.cli.output import console, print_json, print_table
+from leadline.domain.errors import ValidationError
 from leadline.services.setup import initialise_organisation
 
 app = typer.Typer(
@@ -71,7 +73,9 @@ def init(
 ) -> None:
     """Create or upgrade the database, seed the default configuration, create the first admin.
 
-    Safe to run again. Prompts for the admin only in a terminal, when none exists and none is given.
+    Safe to run again. Prompts for the admin only in a terminal, when none exists and none is given;
+    without a terminal it then fails (exit 2) naming --admin-email / LEADLINE_ADMIN_EMAIL. Once an
+    admin exists, init keeps it and adds no other (add one with `leadline user add --role admin`).
 
     Example: leadline init --admin-email ada@example.com --admin-name "Ada Admin"
     """
@@ -85,9 +89,15 @@ def init(
     database = app_.settings.resolved_database_url.split("@")[-1]
     typer.echo(f"database {database}: schema {before or 'empty'} -> {after}")
     for item in result.seeded:
-        typer.echo(f"created {item}")
-    if result.admin is None and _no_admin():
-        typer.echo("no admin yet: run `leadline init --admin-email you@example.com` before other commands")
+        typer.echo(f"created {item}" + (f": {result.admin.email}" if item == "first admin" and result.admin else ""))
+    if result.admin is None:
+        raise ValidationError("no admin exists and there is no terminal to ask for one: pass --admin-email "
+                              "(and --admin-name) or set LEADLINE_ADMIN_EMAIL (and LEADLINE_ADMIN_NAME)",
+                              field="admin_email")
+    if not result.admin_created:
+        declined = f"; {result.admin_not_added} not added (init adds only the first admin: use " \
+                   f"`leadline user add --role admin`)" if result.admin_not_added else ""
+        typer.echo(f"admin exists: kept {result.admin.email}; no admin created{declined}")
 
 
 def _no_admin() -> bool:
@@ -195,11 +205,26 @@ forecast.register(app)
 forecast_settings.register(app)
 
 
+#: The exit code of a command whose output was closed early (``leadline lead list --json | head``),
+#: with nothing printed: Click's own for a closed pipe met inside a command (it stops writing and
+#: exits 1), and ours for one met by the last flush.
+EXIT_OUTPUT_CLOSED = 1
+
+
 def run() -> None:
+    """The ``leadline`` command. A reader that stops reading (``| head``) ends it quietly: commands
+    let ``BrokenPipeError`` through (``handle_errors``) and nothing reports it."""
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not as a warning at interpreter exit
     except KeyboardInterrupt:
         fail("interrupted", 130)
+    except BrokenPipeError:
+        # whatever is still buffered goes nowhere: Python's own last flush must not complain
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OUTPUT_CLOSED)
 
 
 if __name__ == "__main__":

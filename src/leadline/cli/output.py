@@ -14,19 +14,25 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from leadline.domain.money import MONEY_FIELDS, at_currency_scale
+
 #: Wide output when piped (Rich would default to 80 columns), one-line errors always.
 console = Console(width=None if sys.stdout.isatty() else 200)
 error_console = Console(stderr=True, soft_wrap=True)
 
 
-def plain(value: Any) -> Any:
-    """A JSON-safe form: Decimals as strings (exact), dates ISO 8601, ids as strings (63-bit)."""
+def plain(value: Any, currency: str | None = None, *, money: bool = True) -> Any:
+    """A JSON-safe form: Decimals as strings (exact), dates ISO 8601, ids as strings (63-bit).
+    Money (the fields ``MONEY_FIELDS`` names) shows its currency's places ("0.00" USD, "0" JPY): the
+    ``currency`` of the nearest object that has one, else two places; other numbers as they are."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return plain(fields_of(value))
+        return plain(fields_of(value), currency, money=money)
     if isinstance(value, dict):
-        return {str(k): _plain_field(k, v) for k, v in value.items()}
+        own = value.get("currency")
+        currency = own if isinstance(own, str) and own else currency
+        return {str(k): _plain_field(k, v, currency, money) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [plain(v, currency, money=money) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
@@ -36,12 +42,14 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _plain_field(key: object, value: object) -> Any:
+def _plain_field(key: object, value: object, currency: str | None, money: bool) -> Any:
     if _is_id(key, value):
         return str(value)
     if str(key).endswith("_ids") and isinstance(value, list | tuple):
         return [str(v) if _is_id("id", v) else plain(v) for v in value]
-    return plain(value)
+    if money and isinstance(value, Decimal) and key in MONEY_FIELDS:
+        return format(at_currency_scale(value, currency), "f")
+    return plain(value, currency, money=money and key != "custom")  # custom values: the user's numbers
 
 
 def _is_id(key: object, value: object) -> bool:

@@ -163,3 +163,10 @@ def website_field(value: object, name: str) -> str | None:
     if text and (" " in text or "." not in text):
         raise ValidationError(f"{text!r} is not a web address", field=name)
     return text
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``count`` with the noun in the right number, for every message that counts things:
+    ``counted(1, "opportunity", "opportunities")`` is "1 opportunity"; 0 and 2 take the plural
+    (``singular`` + "s" unless ``plural`` is given)."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"

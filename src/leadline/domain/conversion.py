@@ -126,6 +126,8 @@ class ConversionResult:
     skipped: list[str] = field(default_factory=list)
     override_reason: str | None = None
     replayed: bool = False
+    #: the lead's version once converted (its ETag); None in a result stored before it was kept
+    lead_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -208,6 +208,14 @@ def roll_up_many(user_ids: Iterable[int], period: Period, sums: Iterable[Categor
             for uid in user_ids}
 
 
+def top_of_hierarchy(manager_of: Mapping[int, int | None], sums: Iterable[CategorySums]) -> list[int]:
+    """The users who report to nobody and have a team or figures of their own: the breakdown of the
+    organisation's forecast (their roll-ups hold every owned opportunity exactly once)."""
+    managers = {manager for member, manager in manager_of.items() if manager is not None and manager != member}
+    owners = {row.owner_id for row in sums}
+    return sorted(uid for uid, manager in manager_of.items() if manager is None and (uid in managers or uid in owners))
+
+
 def by_owner(period: Period, sums: Iterable[CategorySums]) -> dict[int | None, Forecast]:
     """Each owner's own forecast (no roll-up): the ``--by owner`` view."""
     grouped: dict[int | None, list[CategorySums]] = {}

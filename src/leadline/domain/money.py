@@ -97,3 +97,38 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount:,.2f} {self.currency}"
+
+
+#: ISO 4217 minor units of the currencies that do not have two (every other currency has two).
+MINOR_UNITS = {
+    "BHD": 3, "BIF": 0, "CLF": 4, "CLP": 0, "DJF": 0, "GNF": 0, "IQD": 3, "ISK": 0, "JOD": 3, "JPY": 0,
+    "KMF": 0, "KRW": 0, "KWD": 3, "LYD": 3, "OMR": 3, "PYG": 0, "RWF": 0, "TND": 3, "UGX": 0, "UYI": 0,
+    "UYW": 4, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+}
+#: The names under which records and reports carry an amount of money (not a quantity, rate,
+#: probability or percentage): what transports show at the currency's scale.
+MONEY_FIELDS = frozenset({
+    "amount", "budget_amount", "annual_revenue", "estimated_unit_price", "unit_price", "list_price", "price",
+    "total", "computed", "adjusted", "weighted", "quota", "original", "forecast", "actual", "difference",
+})
+
+
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in (0, 2, 3, 4)}
+
+
+def currency_places(currency: str | None) -> int:
+    """The decimal places of ``currency`` (ISO 4217 minor unit): 2 for USD, 0 for JPY, 3 for KWD;
+    2 when no currency is known."""
+    return MINOR_UNITS.get((currency or "").upper(), 2)
+
+
+def at_currency_scale(amount: Decimal, currency: str | None) -> Decimal:
+    """``amount`` with its currency's decimal places, as transports show money: 0.0000 USD is 0.00,
+    1000.0000 JPY is 1000. Places beyond the currency's that hold digits are kept (12.3450 USD is
+    12.345): showing money never rounds it.
+
+    >>> str(at_currency_scale(Decimal("0.0000"), "USD")), str(at_currency_scale(Decimal("1000.0000"), "JPY"))
+    ('0.00', '1000')
+    """
+    scaled = amount.quantize(_QUANTUM[currency_places(currency)])
+    return scaled if scaled == amount else amount.normalize()

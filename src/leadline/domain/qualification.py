@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from leadline.domain.common import clean_text, parse_api_name
+from leadline.domain.common import clean_text, counted, parse_api_name
 from leadline.domain.custom_fields import CustomFieldDefinition, CustomFieldType
 from leadline.domain.errors import CriteriaNotMetError, ValidationError
 from leadline.domain.ids import new_id
@@ -311,7 +311,7 @@ def _reason(condition: Condition, value: object, today: date, met: bool) -> str:
     if _is_unknown(value):
         return f"{name} is not known"
     if op is Operator.PRESENT:
-        shown = f"{len(value)} line(s)" if isinstance(value, list) else str(value)
+        shown = counted(len(value), "line") if isinstance(value, list) else str(value)
         return f"{name} is {shown}"
     if op is Operator.AT_LEAST:
         threshold = Decimal(condition.value or "0")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from leadline.domain.common import clean_text
+from leadline.domain.common import clean_text, counted
 from leadline.domain.errors import (
     ConfigurationError,
     InvalidStatusError,
@@ -112,7 +112,8 @@ def ensure_usable(statuses: list[LeadStatus]) -> None:
 def ensure_deletable(status: LeadStatus, leads_using_it: int) -> None:
     if leads_using_it:
         raise StatusInUseError(
-            f"{leads_using_it} lead(s) have status {status.label!r}; deactivate it instead",
+            f"{counted(leads_using_it, 'lead')} {'has' if leads_using_it == 1 else 'have'} status "
+            f"{status.label!r}; deactivate it instead",
             field="status",
         )
 

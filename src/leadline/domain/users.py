@@ -60,6 +60,21 @@ def ensure_valid_manager(
         current = manager_of(current)
 
 
+def first_admin_of(users: Iterable[User], preferred_email: str | None = None) -> User | None:
+    """The organisation's admin as setup sees it: the active admin with ``preferred_email`` if there
+    is one, else the active admin created first (the smallest id); ``None`` when there is none."""
+    admins = [u for u in users if u.role is Role.ADMIN and u.active]
+    preferred = [u for u in admins if preferred_email and u.email == preferred_email]
+    chosen = preferred or sorted(admins, key=lambda u: u.id)
+    return chosen[0] if chosen else None
+
+
+def can_create_first_admin(users: Iterable[User]) -> bool:
+    """``leadline init`` creates an admin only while the organisation has none: a second admin is
+    added on purpose, by an admin (``leadline user add --role admin``), never by setup."""
+    return first_admin_of(users) is None
+
+
 def ensure_an_admin_remains(users: Iterable[User]) -> None:
     """The organisation always keeps at least one active admin (someone must be able to fix things)."""
     if not any(u.role is Role.ADMIN and u.active for u in users):

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from leadline.domain.accounts import Account, Contact, website_domain
+from leadline.domain.common import counted
 from leadline.domain.conversion import (
     LEAD_TO_ACCOUNT,
     LEAD_TO_CONTACT,
@@ -224,7 +225,7 @@ def _move_activities(run: Conversion, contact: Contact, opportunities: Sequence[
             run.uow.activities.save(activity)
             audit_changed(run.uow, "activity", activity.id, run.viewer.id, run.now,
                           {"owner_id": run.undo["tasks"][-1][1]}, {"owner_id": run.owner_id}, action="convert")
-    run.result.attached.append(f"{len(activities)} activities")
+    run.result.attached.append(counted(len(activities), "activity", "activities"))
 
 
 def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: ConversionOptions) -> None:
@@ -240,6 +241,7 @@ def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: C
     old_status_id, old_reason_id = lead.status_id, lead.unqualified_reason_id
     lead.mark_converted(status, now, result.account_id, result.contact_id, result.opportunity_id, nurture_reason)
     uow.leads.save(lead)
+    result.lead_version = lead.version
     uow.leads.record_status_change(lead.id, old_status_id, status.id, run.viewer.id, now,
                                    reason_id=lead.unqualified_reason_id, note=result.override_reason)
     before = {"status": old_status, "unqualified_reason": config.reason_label(old_reason_id), "converted_at": None,

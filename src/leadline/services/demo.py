@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from leadline.domain.common import counted
 from leadline.domain.errors import ConflictError, NotFoundError
 from leadline.domain.opportunities import default_process
 from leadline.domain.statuses import StatusKind
@@ -60,9 +61,11 @@ class DemoReport:
     products: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.users} users, {self.leads} leads ({self.converted} converted), {self.accounts} accounts, "
-                f"{self.contacts} contacts, {self.opportunities} opportunities ({self.expansions} expansion deals; "
-                f"{self.won} won, {self.lost} lost), {self.activities} activities, {self.products} products")
+        return (f"{counted(self.users, 'user')}, {counted(self.leads, 'lead')} ({self.converted} converted), "
+                f"{counted(self.accounts, 'account')}, {counted(self.contacts, 'contact')}, "
+                f"{counted(self.opportunities, 'opportunity', 'opportunities')} "
+                f"({counted(self.expansions, 'expansion deal')}; {self.won} won, {self.lost} lost), "
+                f"{counted(self.activities, 'activity', 'activities')}, {counted(self.products, 'product')}")
 
 
 def load_demo(

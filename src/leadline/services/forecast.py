@@ -37,7 +37,7 @@ def adjust_forecast(ctx: ServiceContext, actor_id: int, user: str | int, period:
     chosen = parse_forecast_category(category)
     value = parse_amount(amount, field="amount")
     ensure_adjustable(chosen, value)
-    report = forecast_for(ctx, actor_id, period, user=user)
+    report = forecast_for(ctx, actor_id, period, user=user if user not in (None, "") else actor_id)
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         target = report.forecast.user_id

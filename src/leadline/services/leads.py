@@ -21,6 +21,7 @@ from leadline.domain.custom_fields import (
 from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import FieldChange, diff_fields, render_value
 from leadline.domain.ids import new_id
+from leadline.domain.lead_warnings import FieldWarning, lead_warnings
 from leadline.domain.leads import LEAD_FIELD_CLEANERS, Lead, ProductInterest, clean_lead_fields, ensure_complete
 from leadline.domain.queries import LeadQuery, Page
 from leadline.domain.security import Viewer
@@ -44,6 +45,8 @@ class LeadDetails:
     source: LeadSource | None
     owner: User | None
     custom: dict[str, CustomValue | None] = field(default_factory=dict)
+    #: what the capture or change accepted but looks wrong (a purchase timeframe in the past)
+    warnings: list[FieldWarning] = field(default_factory=list)
 
 
 def create_lead(
@@ -72,7 +75,12 @@ def create_lead(
         audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
                       {**_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
         uow.commit()
-        return describe_lead(ctx, uow, lead)
+        return _warned(describe_lead(ctx, uow, lead), ctx)
+
+
+def _warned(details: LeadDetails, ctx: ServiceContext, fields: frozenset[str] | None = None) -> LeadDetails:
+    details.warnings = lead_warnings(details.lead, ctx.now().date(), fields=fields)
+    return details
 
 
 def build_lead(
@@ -160,7 +168,7 @@ def update_lead(
         uow.leads.save(lead)
         uow.audit.record_changes(history)
         uow.commit()
-        return describe_lead(ctx, uow, lead)
+        return _warned(describe_lead(ctx, uow, lead), ctx, frozenset(c.field for c in history))
 
 
 def _apply_fields(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, changes: Mapping[str, object],

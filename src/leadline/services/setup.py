@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from leadline.domain.errors import ConflictError
 from leadline.domain.ids import new_id
 from leadline.domain.opportunities import DEFAULT_STAGES, OpportunityStage, SalesProcess
 from leadline.domain.qualification import default_criteria
 from leadline.domain.reasons import DEFAULT_REASONS, Reason
 from leadline.domain.sources import DEFAULT_LEAD_SOURCES, LeadSource
 from leadline.domain.statuses import DEFAULT_LEAD_STATUSES, LeadStatus
-from leadline.domain.users import Role, User
+from leadline.domain.users import Role, User, can_create_first_admin, first_admin_of
 from leadline.domain.workflow import default_transitions
 from leadline.services.context import ServiceContext
 from leadline.services.users import build_user
@@ -21,7 +23,12 @@ DEFAULT_PROCESS = "New Business"
 @dataclass(frozen=True)
 class SetupResult:
     seeded: list[str]
+    #: the organisation's admin after the call: the one created, or the one kept (None: there is none)
     admin: User | None
+    #: True when this call created ``admin``, the first admin
+    admin_created: bool = False
+    #: the e-mail asked for but not made an admin, because the organisation has one already
+    admin_not_added: str | None = None
 
 
 def initialise_organisation(
@@ -29,7 +36,10 @@ def initialise_organisation(
     admin_password_hash: str | None = None,
 ) -> SetupResult:
     """Seed default statuses, sources and the default sales process where none exist, and create
-    the first admin when asked. Safe to run again: what exists is left as it is.
+    the first admin when asked and none exists. Safe to run again: what exists is left as it is,
+    and an organisation that has an admin keeps it: ``admin_email`` then adds nobody (the result
+    says so in ``admin_not_added``); another admin is added with ``add_user``. A user who is not an
+    admin already holding ``admin_email`` is ``CONFLICT`` (field ``admin_email``).
     """
     seeded: list[str] = []
     with ctx.uow_factory() as uow:
@@ -64,15 +74,27 @@ def initialise_organisation(
                     OpportunityStage(new_id(), process.id, label, order, probability, category, closed, won)
                 )
             seeded.append("sales process and stages")
-        admin = None
-        if admin_email:
-            existing = uow.users.get_by_email(admin_email.strip())
-            if existing is None:
-                admin = build_user(ctx, uow, admin_name or admin_email, admin_email, Role.ADMIN, None)
-                uow.users.add(admin, created_at=ctx.now(), password_hash=admin_password_hash)
-                seeded.append("first admin")
-            else:
-                admin = existing
+        admin, created, not_added = _first_admin(ctx, uow, admin_name, admin_email, admin_password_hash)
+        if created:
+            seeded.append("first admin")
         uow.commit()
         ctx.cache.invalidate()
-    return SetupResult(seeded, admin)
+    return SetupResult(seeded, admin, created, not_added)
+
+
+def _first_admin(ctx: ServiceContext, uow: Any, name: str | None, email: str | None,
+                 password_hash: str | None) -> tuple[User | None, bool, str | None]:
+    """(the admin, whether it was created now, the e-mail asked for and not added)."""
+    wanted = ctx.contact_points.normalise_email(email.strip()) if email and email.strip() else None
+    users = uow.users.list()
+    if not can_create_first_admin(users):
+        kept = first_admin_of(users, wanted)
+        return kept, False, wanted if wanted and kept and kept.email != wanted else None
+    if wanted is None:
+        return None, False, None
+    existing = uow.users.get_by_email(wanted)
+    if existing is not None:
+        raise ConflictError(f"{wanted} is a user who is not an admin: no admin created", field="admin_email")
+    admin = build_user(ctx, uow, name or wanted, wanted, Role.ADMIN, None)
+    uow.users.add(admin, created_at=ctx.now(), password_hash=password_hash)
+    return admin, True, None

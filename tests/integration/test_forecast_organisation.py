@@ -1,0 +1,42 @@
+"""An admin's forecast is the whole organisation's, broken down by the top of the role hierarchy
+(issue 13), on the hand-computed book of test_forecast."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from leadline.analytics.forecast import forecast_for
+from leadline.domain.forecast import CategorySums, top_of_hierarchy
+from leadline.domain.opportunities import ForecastCategory as C
+from leadline.domain.opportunities import Outcome
+from leadline.services.context import ServiceContext
+from leadline.services.forecast import adjust_forecast
+from tests.integration.test_forecast import book, team, totals  # noqa: F401 - the fixtures
+
+
+def test_an_admins_forecast_is_the_organisations_by_the_top_of_the_hierarchy(
+        ctx: ServiceContext, book: dict[str, int]) -> None:  # noqa: F811
+    report = forecast_for(ctx, book["admin"], "2026-Q4")
+    # rep_a: won 1000, commit 2000, pipeline 4000; rep_b: best case 600 (500 EUR), 100 GBP without a
+    # rate; the outsider: won 3000. Cumulative: 4000, 6000, 6600, 10600.
+    assert (report.scope, report.forecast.user_id) == ("organisation", None)
+    assert totals(report.forecast) == {C.CLOSED: 4000, C.COMMIT: 6000, C.BEST_CASE: 6600, C.PIPELINE: 10600}
+    assert report.forecast.weighted == Decimal("2200")  # 2000 x 75 % + 4000 x 10 % + 600 x 50 %
+    assert report.unconverted == [("GBP", 1)]
+    heads = {f.user_id: totals(f)[C.PIPELINE] for f in report.reports}
+    assert heads == {book["manager"]: 7600, book["outsider"]: 3000}  # the admin owns nothing, manages nobody
+    assert sum(heads.values()) == report.forecast.totals[C.PIPELINE]
+    assert {f.user_id for f in report.owners} == {book["rep_a"], book["rep_b"], book["outsider"]}
+
+
+def test_an_admin_naming_a_user_gets_that_users_forecast_and_adjusts_their_own_by_default(
+        ctx: ServiceContext, book: dict[str, int]) -> None:  # noqa: F811
+    named = forecast_for(ctx, book["admin"], "2026-Q4", user="mia@example.com")
+    assert (named.scope, named.forecast.user_id, totals(named.forecast)[C.PIPELINE]) == ("user", book["manager"], 7600)
+    assert forecast_for(ctx, book["manager"], "2026-Q4").scope == "user"  # a manager: their team, as before
+    assert adjust_forecast(ctx, book["admin"], "", "2026-Q4", "commit", "5").user_id == book["admin"]
+
+
+def test_the_top_of_the_hierarchy_is_who_reports_to_nobody_and_has_a_team_or_figures() -> None:
+    sums = [CategorySums(4, Outcome.OPEN, C.PIPELINE, Decimal(1), Decimal(0), 1)]
+    assert top_of_hierarchy({1: None, 2: 1, 3: None, 4: None, 5: 2}, sums) == [1, 4]
