@@ -52,6 +52,7 @@ class EvaluationPublic(msgspec.Struct, kw_only=True):
 class StatusOptionsPublic(msgspec.Struct, kw_only=True):
     current: str
     current_kind: str
+    read_only: bool  # a converted lead: nothing about it changes (a PATCH is refused as LEAD_READ_ONLY)
     next: list[str]
     qualification: EvaluationPublic
 

@@ -153,6 +153,7 @@ class LeadWorkflowController(Controller):
     def status_options(self, ctx: ServiceContext, actor: int, lead_id: RecordId) -> StatusOptionsPublic:
         options = lead_workflow.status_options(ctx, actor, lead_id)
         return StatusOptionsPublic(current=options.current.label, current_kind=options.current.kind.value,
+                                   read_only=options.read_only,
                                    next=[s.label for s in options.next_statuses],
                                    qualification=evaluation_public(options.qualification))
 

@@ -168,7 +168,8 @@ def _apply_fields(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, cha
     history = diff_fields(RecordType.LEAD, lead.id, before, cleaned, actor_id=viewer.id, at=now)
     if changes.get("status"):
         history += move_status(ctx, uow, viewer, lead, changes["status"], reason=changes.get("unqualified_reason"),
-                               override_reason=changes.get("qualification_override_reason"), now=now)
+                               override_reason=changes.get("qualification_override_reason"), now=now,
+                               unchanged_ok=True)
     elif changes.get("unqualified_reason") or changes.get("qualification_override_reason"):
         raise ValidationError("a reason or override is given only with a status change", field="status")
     return history
