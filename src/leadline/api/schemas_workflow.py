@@ -49,6 +49,13 @@ class EvaluationPublic(msgspec.Struct, kw_only=True):
     results: list[CriterionResultPublic]
 
 
+class ConversionGate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Whether converting a lead that is not qualified needs its qualification criteria met (or
+    ``qualification_override_reason``); on unless an admin turns it off."""
+
+    enabled: bool
+
+
 class StatusOptionsPublic(msgspec.Struct, kw_only=True):
     current: str
     current_kind: str
@@ -81,6 +88,8 @@ class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: Label | None = None
     owner: Label | None = None
     override_reason: Note | None = None
+    #: converts a lead that is not qualified although it misses its qualification criteria; kept
+    qualification_override_reason: Note | None = None
     nurture_reason: Label | None = None
 
 
@@ -112,6 +121,7 @@ class ConversionPublic(msgspec.Struct, kw_only=True):
     filled: list[str]
     skipped: list[str]
     override_reason: str | None
+    qualification_override_reason: str | None = None
 
 
 class BulkItemPublic(msgspec.Struct, kw_only=True, omit_defaults=True):

@@ -69,7 +69,8 @@ def conversion_public(result: ConversionResult) -> ConversionPublic:
         lead_id=str(result.lead_id), account_id=str(result.account_id), contact_id=str(result.contact_id),
         opportunity_id=_ref(result.opportunity_id), opportunity_ids=[str(i) for i in result.opportunity_ids],
         created=list(result.created), attached=list(result.attached), filled=list(result.filled),
-        skipped=list(result.skipped), override_reason=result.override_reason)
+        skipped=list(result.skipped), override_reason=result.override_reason,
+        qualification_override_reason=result.qualification_override_reason)
 
 
 def conversion_choices(data: ConversionIn, *, idempotency_key: str | None,
@@ -92,7 +93,8 @@ def conversion_choices(data: ConversionIn, *, idempotency_key: str | None,
         account_id=record_id(data.account_id, "account_id"), contact_id=record_id(data.contact_id, "contact_id"),
         opportunity=opportunity, opportunity_id=record_id(data.opportunity_id, "opportunity_id"),
         one_per_product=data.one_per_product, status=data.status, owner=data.owner,
-        override_reason=data.override_reason, nurture_reason=data.nurture_reason,
+        override_reason=data.override_reason, qualification_override_reason=data.qualification_override_reason,
+        nurture_reason=data.nurture_reason,
         idempotency_key=idempotency_key, expected_version=version)
 
 

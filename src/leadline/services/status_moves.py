@@ -36,7 +36,7 @@ def evaluate_lead_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose
 
 
 def ensure_criteria_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose, override_reason: str | None,
-                       what: str, *, config: CachedConfig | None = None) -> str | None:
+                       what: str, *, config: CachedConfig | None = None, field: str = "override_reason") -> str | None:
     """``evaluate_lead_in(...).ensure_met_or_overridden(override_reason, what)``, the reasons
     worked out only when a criterion is not met (a bulk conversion asks for 10,000 leads)."""
     config = config or ctx.config(uow)
@@ -46,8 +46,9 @@ def ensure_criteria_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpo
         today = ctx.now().date()
         if not all_met(chosen, lead, today=today):
             return evaluate_in_order(framework, chosen, lead, today=today).ensure_met_or_overridden(
-                override_reason, what)
-    return Evaluation(framework or "none").ensure_met_or_overridden(override_reason, what)  # checks the reason
+                override_reason, what, field=field)
+    return Evaluation(framework or "none").ensure_met_or_overridden(override_reason, what,  # checks the reason
+                                                                     field=field)
 
 
 def _load_custom(uow: Any, config: CachedConfig, lead: Lead) -> None:
