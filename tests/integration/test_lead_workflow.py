@@ -193,6 +193,8 @@ def test_staying_unqualified_with_a_new_reason_changes_the_reason_audited_and_no
     assert updated.lead.version == 5
     assert lead_workflow.status_history(ctx, admin_id, lead_id)[-1]["reason"] == "No need"
     assert leads.update_lead(ctx, admin_id, lead_id, {"status": "Unqualified", "title": "CTO"}).lead.version == 6
+    with pytest.raises(StatusUnchangedError):  # the status alone, as it is: refused, as `lead status` does
+        leads.update_lead(ctx, admin_id, lead_id, {"status": "Unqualified"})
 
 
 def test_only_admins_change_the_workflow(ctx: ServiceContext, admin_id: int) -> None:

@@ -101,7 +101,8 @@ def test_each_role_gets_exactly_the_access_the_model_gives(
         expect(access, Access.READ, history, ctx, actor, kind, record_id)
         expect(access, Access.EDIT, update, ctx, actor, kind, record_id)
         if kind == "lead":
-            expect(access, Access.EDIT, conversion.convert_lead, ctx, actor, record_id, opportunity="none")
+            expect(access, Access.EDIT, conversion.convert_lead, ctx, actor, record_id, opportunity="none",
+                   qualification_override_reason="a partner's referral")
         else:
             expect(access, Access.EDIT, delete, ctx, actor, kind, record_id)
 

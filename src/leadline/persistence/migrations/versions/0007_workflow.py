@@ -6,6 +6,7 @@ Revision ID: 0007_workflow
 Revises: 0006
 Create Date: 2026-12-06
 """
+import sqlite3
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -35,5 +36,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite" and sqlite3.sqlite_version_info >= (3, 35, 0):
+        # rebuilding the table (batch mode) would drop a table the stages' foreign key points at
+        op.execute("ALTER TABLE sales_processes DROP COLUMN opportunity_type")
+        return
     with op.batch_alter_table("sales_processes") as batch:
         batch.drop_column("opportunity_type")
