@@ -38,8 +38,9 @@ def find_stage(uow: Any, reference: object, *, process_of: int | None = None, pr
     process for ``opportunity_type``; else the default one (``domain.sales_processes``)."""
     all_stages = uow.stages.stages()
     processes = uow.stages.processes()
-    if process in (None, "") and process_of is not None:
-        process = next(s.process_id for s in all_stages if s.id == process_of)
+    if process in (None, "") and process_of is not None:  # its own process, even one retired since
+        current = next(s.process_id for s in all_stages if s.id == process_of)
+        return stage_in(all_stages, next(p for p in processes if p.id == current), reference)
     chosen = process_for(processes, all_stages, named=process, opportunity_type=opportunity_type, stage=reference)
     return stage_in(all_stages, chosen, reference)
 
