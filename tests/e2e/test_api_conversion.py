@@ -17,7 +17,8 @@ from tests.e2e.test_api import assert_problem
 WIDGET = {"product": "Widget", "quantity": "3", "estimated_unit_price": "1000"}
 GADGET = {"product": "Gadget", "quantity": "2", "estimated_unit_price": "500"}
 LEAD = {"first_name": "Grace", "last_name": "Hopper", "company": "Navy Computing", "email": "grace@navy.example",
-        "website": "navy.example", "budget_amount": "12000", "purchase_timeframe": "2026-06-30"}
+        "website": "navy.example", "budget_amount": "12000", "purchase_timeframe": "2026-06-30",
+        "is_decision_maker": True}  # meets BANT: an Open lead converts without a qualification override
 
 
 @pytest.fixture
@@ -102,7 +103,8 @@ def test_a_new_opportunity_needs_its_criteria_or_an_override(admin: Caller) -> N
     assert_problem(refused, 409, "CRITERIA_NOT_MET")
     assert {"criteria.product_interest", "criteria.budget"} <= {e["field"] for e in refused.json()["errors"]}
     assert admin("GET", f"/leads/{lead_id}").json()["converted_at"] is None
-    done = convert(admin, lead_id, override_reason="Verbal commitment")
+    done = convert(admin, lead_id, override_reason="Verbal commitment",
+                   qualification_override_reason="Verbal commitment")  # not qualified either
     assert done["override_reason"] == "Verbal commitment" and done["opportunity_id"] is not None
     # kept where an auditor looks: the lineage, the lead's audit and its status history
     assert admin("GET", f"/leads/{lead_id}/lineage").json()["override_reason"] == "Verbal commitment"
@@ -237,7 +239,7 @@ def test_a_rep_cannot_work_or_convert_a_private_lead_of_a_peer(
 ) -> None:
     owner, peer = add_rep(ctx, admin_id, "owner@example.com"), add_rep(ctx, admin_id, "peer@example.com")
     as_owner, as_peer = (Caller(client, token_for(ctx, admin_id, u)) for u in (owner, peer))
-    lead_id = new_lead(as_owner, [])
+    lead_id = new_lead(as_owner, [{"product": "Widget"}])
     for method, path, body in [
         ("POST", f"/leads/{lead_id}/status", {"status": "Contacted"}), ("POST", f"/leads/{lead_id}/qualify", {}),
         ("GET", f"/leads/{lead_id}/qualification", None), ("GET", f"/leads/{lead_id}/status-options", None),

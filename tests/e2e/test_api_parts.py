@@ -94,7 +94,8 @@ def test_a_conversion_with_a_stale_if_match_is_refused_and_converts_nothing(admi
     refused = admin("POST", f"/leads/{lead['id']}/convert", json={}, headers={"If-Match": '"v1"'})
     assert_problem(refused, 412, "STALE_RECORD")
     assert admin("GET", f"/leads/{lead['id']}").json()["converted_at"] is None
-    twice = admin("POST", f"/leads/{lead['id']}/convert", json={"create_opportunity": False})
+    twice = admin("POST", f"/leads/{lead['id']}/convert", json={"create_opportunity": False,
+                                                                "qualification_override_reason": "a partner"})
     assert twice.status_code == 201
     assert_problem(admin("POST", f"/leads/{lead['id']}/convert", json={}), 409, "LEAD_ALREADY_CONVERTED")
 

@@ -33,7 +33,8 @@ def deal(cli: Cli, owner: str, amount: str, *more: str) -> str:
     """An opportunity of ``amount`` owned by ``owner``, closing today, from a converted lead."""
     lead = read(cli, "lead", "add", "--last-name", f"Buyer {amount}", "--company", f"Company {amount}",
                 "--owner", owner, "--budget", amount, "--timeframe", TODAY.isoformat(), "--product", "Widget", *more)
-    return str(read(cli, "lead", "convert", lead["id"])["opportunity_id"])
+    return str(read(cli, "lead", "convert", lead["id"], "--qualification-override-reason", "a forecast test")[
+        "opportunity_id"])
 
 
 def figures(forecast: dict[str, Any]) -> dict[str, str]:
@@ -153,8 +154,8 @@ def test_hygiene_lists_pushed_and_overdue_deals(ready_cli: Cli) -> None:
 def test_closing_won_may_set_the_final_amount_in_the_same_command(ready_cli: Cli) -> None:
     cli = ready_cli
     lead = read(cli, "lead", "add", "--last-name", "Verbal", "--company", "Handshake Ltd")
-    opportunity = str(read(cli, "lead", "convert", lead["id"], "--override-reason", "agreed by phone")[
-        "opportunity_id"])
+    opportunity = str(read(cli, "lead", "convert", lead["id"], "--override-reason", "agreed by phone",
+                           "--qualification-override-reason", "agreed by phone")["opportunity_id"])
     assert read(cli, "opportunity", "show", opportunity)["amount"] is None
     refused(cli("opportunity", "close", opportunity, "won", ok=False), 2, "amount", "VALIDATION_FAILED")
     refused(cli("opportunity", "close", opportunity, "lost", "--reason", "Price", "--amount", "5", ok=False), 2,

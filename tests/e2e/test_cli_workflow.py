@@ -28,7 +28,9 @@ def add_lead(cli: Cli, *options: str) -> str:
 
 
 def navy_lead(cli: Cli, email: str = "grace@navy.example", *more: str) -> str:
-    return add_lead(cli, "--company", "Navy Computing", "--email", email, "--website", "navy.example", *SALE, *more)
+    """An Open lead that meets BANT (so it converts without a qualification override)."""
+    return add_lead(cli, "--company", "Navy Computing", "--email", email, "--website", "navy.example", *SALE,
+                    "--decision-maker", *more)
 
 
 def refused(result: Result, exit_code: int, field: str, code: str) -> list[str]:
@@ -139,7 +141,8 @@ def test_bulk_conversion_by_filter_with_an_invalid_lead_in_the_middle_in_both_mo
     statuses = {row["id"]: row["status"] for row in cli("lead", "list", "--json").json()}
     assert statuses == {good: "Converted", bad: "Open", later: "Converted", elsewhere: "Open"}
 
-    by_ids = cli("lead", "convert", bad, elsewhere, "--override-reason", "budget agreed on the phone")
+    by_ids = cli("lead", "convert", bad, elsewhere, "--override-reason", "budget agreed on the phone",
+                 "--qualification-override-reason", "budget agreed on the phone")
     assert by_ids.out.splitlines()[-1] == "2 of 2 leads converted, 0 not converted"
     nothing = cli("lead", "convert", "--where-source", "Phone call")  # none match: nothing to do, not an error
     assert nothing.out == "no lead you may see matches the filters: nothing to convert\n"

@@ -21,7 +21,8 @@ GADGET = {"product": "Gadget", "quantity": "2", "estimated_unit_price": "500"}
 def new_lead(ctx: ServiceContext, actor: int, *, products: list[dict[str, str]] | None = None,
              custom: dict[str, str] | None = None, **values: Any) -> int:
     fields = {"first_name": "Grace", "last_name": "Hopper", "company": "Navy Computing",
-              "email": "grace@navy.example", "website": "navy.example", "city": "Arlington", **SALE, **values}
+              "email": "grace@navy.example", "website": "navy.example", "city": "Arlington", "is_decision_maker": True,
+              **SALE, **values}
     return leads.create_lead(ctx, actor, fields, products=[WIDGET] if products is None else products,
                              custom=custom).lead.id
 

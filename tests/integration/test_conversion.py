@@ -133,7 +133,12 @@ def test_an_opportunity_without_its_criteria_needs_an_override(ctx: ServiceConte
         conversion.convert_lead(ctx, admin_id, lead_id)
     assert [f for f, _ in error.value.details] == ["criteria.product_interest", "criteria.budget"]
     assert counts(ctx) == before and not leads.get_lead(ctx, admin_id, lead_id).lead.is_converted()
-    result = conversion.convert_lead(ctx, admin_id, lead_id, override_reason="budget agreed verbally")
+    with pytest.raises(CriteriaNotMetError) as error:  # and, not being qualified, its qualification criteria
+        conversion.convert_lead(ctx, admin_id, lead_id, override_reason="budget agreed verbally")
+    assert (error.value.field, [f for f, _ in error.value.details]) == (
+        "qualification_override_reason", ["criteria.budget", "criteria.need"])
+    result = conversion.convert_lead(ctx, admin_id, lead_id, override_reason="budget agreed verbally",
+                                     qualification_override_reason="budget agreed verbally")
     assert result.override_reason == "budget agreed verbally" and result.opportunity_id is not None
 
 
@@ -151,11 +156,13 @@ def test_an_opportunity_override_is_kept_in_the_conversion_its_audit_and_the_lin
     met = new_lead(ctx, admin_id, email="met@navy.example")
     why = "budget agreed verbally"
     if bulk:  # written by the batch, not by the single-lead path
-        outcome = convert_leads(ctx, admin_id, [overridden, met], ConversionOptions(override_reason=why))
+        outcome = convert_leads(ctx, admin_id, [overridden, met],
+                                ConversionOptions(override_reason=why, qualification_override_reason=why))
         results = [i.result for i in outcome.items]
     else:
-        results = [conversion.convert_lead(ctx, admin_id, overridden, override_reason=why, idempotency_key="k1"),
-                   conversion.convert_lead(ctx, admin_id, met, override_reason=why)]
+        results = [conversion.convert_lead(ctx, admin_id, overridden, override_reason=why, idempotency_key="k1",
+                                           qualification_override_reason=why),
+                   conversion.convert_lead(ctx, admin_id, met, override_reason=why, qualification_override_reason=why)]
     assert [(r.override_reason, r.opportunity_id is not None) for r in results] == [(why, True), (None, True)]
 
     with ctx.uow_factory(read_only=True) as uow:  # the conversion record, as stored
@@ -178,7 +185,7 @@ def test_custom_lead_fields_map_to_the_converted_records(ctx: ServiceContext, ad
     add_field_mapping(ctx, admin_id, "lead.seats", "account.seats_note")
     with pytest.raises(ValidationError):
         add_field_mapping(ctx, admin_id, "lead.seats", "opportunity.po_number")  # target already filled
-    lead_id = leads.create_lead(ctx, admin_id, {"last_name": "M", "company": "Mapped", **SALE},
+    lead_id = leads.create_lead(ctx, admin_id, {"last_name": "M", "company": "Mapped", "title": "CEO", **SALE},
                                 products=[WIDGET], custom={"po_number": "PO-7", "seats": "40"}).lead.id
     result = conversion.convert_lead(ctx, admin_id, lead_id)
     with ctx.uow_factory(read_only=True) as uow:

@@ -91,7 +91,7 @@ def test_a_converted_lead_is_read_only_and_keeps_its_lineage(ctx: ServiceContext
     lead_id = leads.create_lead(ctx, admin_id, {
         "last_name": "Ritchie", "company": "Bell Labs", "website": "https://www.bell-labs.example/unix",
         "budget_amount": "5000", "purchase_timeframe": "2026-09-01"}, products=[{"product": "C compiler"}]).lead.id
-    result = conversion.convert_lead(ctx, admin_id, lead_id)
+    result = conversion.convert_lead(ctx, admin_id, lead_id, qualification_override_reason="met at a fair")
     assert result.created == ["account", "contact", "opportunity"]
     details = leads.get_lead(ctx, admin_id, lead_id)
     assert details.status.label == "Converted"
@@ -110,7 +110,7 @@ def test_a_converted_lead_is_read_only_and_keeps_its_lineage(ctx: ServiceContext
 
 def test_converting_a_converted_lead_is_refused_and_creates_nothing(ctx: ServiceContext, admin_id: int) -> None:
     lead_id = leads.create_lead(ctx, admin_id, {"last_name": "Once", "company": "Only"}).lead.id
-    conversion.convert_lead(ctx, admin_id, lead_id, opportunity="none")
+    conversion.convert_lead(ctx, admin_id, lead_id, opportunity="none", qualification_override_reason="a partner")
     with pytest.raises(Exception) as error:
         conversion.convert_lead(ctx, admin_id, lead_id)
     assert getattr(error.value, "code", None) == "LEAD_ALREADY_CONVERTED"
@@ -124,7 +124,8 @@ def test_converting_onto_an_existing_account_fills_only_its_empty_fields(ctx: Se
     account = create_account(ctx, admin_id, {"name": "Existing Name", "industry": "Retail"})
     lead_id = leads.create_lead(ctx, admin_id, {
         "last_name": "Filler", "company": "Lead Company", "industry": "Banking", "city": "Lyon"}).lead.id
-    result = conversion.convert_lead(ctx, admin_id, lead_id, account_id=account.id, opportunity="none")
+    result = conversion.convert_lead(ctx, admin_id, lead_id, account_id=account.id, opportunity="none",
+                                     qualification_override_reason="a partner")
     assert result.attached == ["account"] and "account.billing_city" in result.filled
     with ctx.uow_factory() as uow:
         stored = uow.accounts.get(account.id)

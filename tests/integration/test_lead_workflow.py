@@ -12,10 +12,11 @@ from leadline.domain.errors import (
     PermissionDeniedError,
     ReasonRequiredError,
     StatusTransitionError,
+    StatusUnchangedError,
     ValidationError,
 )
 from leadline.services import lead_workflow, leads, users, workflow_configuration
-from leadline.services.configuration import add_status
+from leadline.services.configuration import add_status, list_statuses
 from leadline.services.context import ServiceContext
 from leadline.services.sales_configuration import add_custom_field
 
@@ -131,7 +132,8 @@ def test_an_admin_allows_a_move_and_leads_may_then_take_it(ctx: ServiceContext, 
         workflow_configuration.allow_transition(ctx, admin_id, "Qualified", "Converted")
     restored = workflow_configuration.reset_transitions(ctx, admin_id)
     assert {(t.from_status, t.to_status) for t in restored} == {
-        ("Open", "Contacted"), ("Contacted", "Qualified"), ("Contacted", "Unqualified"), ("Unqualified", "Open")}
+        ("Open", "Contacted"), ("Contacted", "Qualified"), ("Contacted", "Unqualified"), ("Unqualified", "Open"),
+        ("Qualified", "Contacted"), ("Qualified", "Unqualified")}
 
 
 def test_a_status_an_admin_adds_behaves_like_its_kind_mates(ctx: ServiceContext, admin_id: int) -> None:
@@ -141,6 +143,58 @@ def test_a_status_an_admin_adds_behaves_like_its_kind_mates(ctx: ServiceContext,
     lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Unqualified", reason="Bad timing")
     assert ("Nurturing", "Qualified") in {(t.from_status, t.to_status)
                                           for t in workflow_configuration.list_transitions(ctx)}
+
+
+def test_a_status_an_admin_adds_is_reachable_from_its_kind_mates_and_listed_with_its_kind(
+        ctx: ServiceContext, admin_id: int) -> None:
+    add_status(ctx, admin_id, "Nurturing", "working")
+    lead_id = new_lead(ctx, admin_id)
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Contacted")
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Nurturing")
+    assert lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Contacted").status.label == "Contacted"
+    assert [s.label for s in list_statuses(ctx)] == [
+        "Open", "Contacted", "Nurturing", "Qualified", "Unqualified", "Converted"]
+
+
+def test_a_qualified_lead_is_disqualified_with_a_reason_or_sent_back_to_work(
+        ctx: ServiceContext, admin_id: int) -> None:
+    lead_id = new_lead(ctx, admin_id, **READY, title="CEO")
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Contacted")
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Qualified")
+    options = lead_workflow.status_options(ctx, admin_id, lead_id)
+    assert ([s.label for s in options.next_statuses], options.read_only) == (["Contacted", "Unqualified"], False)
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Unqualified", reason="Bad timing")
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Open")
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Contacted")
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Qualified")
+    assert lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Contacted").status.label == "Contacted"
+
+
+def test_staying_unqualified_with_a_new_reason_changes_the_reason_audited_and_nothing_else_is_refused(
+        ctx: ServiceContext, admin_id: int) -> None:
+    lead_id = new_lead(ctx, admin_id)
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Contacted")
+    with pytest.raises(StatusUnchangedError):
+        lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Contacted")
+    lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Unqualified", reason="No budget")
+    details = lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Unqualified", reason="Bad timing")
+    assert details.lead.version == 4
+    history = lead_workflow.status_history(ctx, admin_id, lead_id)
+    assert [(h["from"], h["to"], h["reason"]) for h in history[-2:]] == [
+        ("Contacted", "Unqualified", "No budget"), ("Unqualified", "Unqualified", "Bad timing")]
+    audit = [c for c in leads.lead_history(ctx, admin_id, lead_id) if c.field == "unqualified_reason"]
+    assert (audit[-1].old_value, audit[-1].new_value) == ("No budget", "Bad timing")
+    for again in ({"reason": "Bad timing"}, {}):
+        with pytest.raises(StatusUnchangedError) as error:
+            lead_workflow.change_lead_status(ctx, admin_id, lead_id, "Unqualified", **again)
+        assert "already 'Unqualified'" in str(error.value)
+    assert leads.get_lead(ctx, admin_id, lead_id).lead.version == 4
+    updated = leads.update_lead(ctx, admin_id, lead_id, {"status": "Unqualified", "unqualified_reason": "No need"})
+    assert updated.lead.version == 5
+    assert lead_workflow.status_history(ctx, admin_id, lead_id)[-1]["reason"] == "No need"
+    assert leads.update_lead(ctx, admin_id, lead_id, {"status": "Unqualified", "title": "CTO"}).lead.version == 6
+    with pytest.raises(StatusUnchangedError):  # the status alone, as it is: refused, as `lead status` does
+        leads.update_lead(ctx, admin_id, lead_id, {"status": "Unqualified"})
 
 
 def test_only_admins_change_the_workflow(ctx: ServiceContext, admin_id: int) -> None:

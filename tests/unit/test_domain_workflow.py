@@ -12,6 +12,7 @@ from leadline.domain.errors import (
     LeadReadOnlyError,
     ReasonRequiredError,
     StatusTransitionError,
+    StatusUnchangedError,
     ValidationError,
 )
 from leadline.domain.leads import ProductInterest
@@ -22,6 +23,7 @@ from leadline.domain.workflow import (
     StatusWorkflow,
     default_transitions,
     ensure_transition_valid,
+    in_graph_order,
     transitions_like,
 )
 from tests.unit.builders import make_converted_lead, make_lead, make_statuses, raises_error
@@ -54,11 +56,13 @@ def qualified_lead(**overrides):
 def test_the_default_graph_follows_the_kinds_open_working_then_qualified_or_unqualified_and_recycles():
     assert default_transitions(make_statuses()) == {
         (OPEN, CONTACTED), (CONTACTED, QUALIFIED), (CONTACTED, UNQUALIFIED), (UNQUALIFIED, OPEN),
+        (QUALIFIED, CONTACTED), (QUALIFIED, UNQUALIFIED),
     }
 
 
 @pytest.mark.parametrize(("start", "target"), [
-    (OPEN, CONTACTED), (CONTACTED, QUALIFIED), (CONTACTED, UNQUALIFIED), (UNQUALIFIED, OPEN)])
+    (OPEN, CONTACTED), (CONTACTED, QUALIFIED), (CONTACTED, UNQUALIFIED), (UNQUALIFIED, OPEN),
+    (QUALIFIED, UNQUALIFIED), (QUALIFIED, CONTACTED)])
 def test_every_move_of_the_default_graph_is_allowed(start, target):
     lead = qualified_lead(status_id=start)
     move = workflow().move(lead, status(target), reason=NO_BUDGET, qualification=qualification(lead))
@@ -66,8 +70,8 @@ def test_every_move_of_the_default_graph_is_allowed(start, target):
 
 
 @pytest.mark.parametrize(("start", "target"), [
-    (OPEN, QUALIFIED), (OPEN, UNQUALIFIED), (CONTACTED, OPEN), (QUALIFIED, OPEN), (QUALIFIED, CONTACTED),
-    (QUALIFIED, UNQUALIFIED), (UNQUALIFIED, CONTACTED), (UNQUALIFIED, QUALIFIED)])
+    (OPEN, QUALIFIED), (OPEN, UNQUALIFIED), (CONTACTED, OPEN), (QUALIFIED, OPEN),
+    (UNQUALIFIED, CONTACTED), (UNQUALIFIED, QUALIFIED)])
 def test_every_move_outside_the_graph_is_refused_and_says_where_the_lead_may_go(start, target):
     lead = qualified_lead(status_id=start)
     with raises_error(StatusTransitionError, code="STATUS_TRANSITION_NOT_ALLOWED", field="status") as error:
@@ -145,18 +149,58 @@ def test_a_blank_override_is_no_override():
         workflow().move(lead, status(QUALIFIED), qualification=qualification(lead), override_reason="   ")
 
 
-def test_a_new_status_gets_the_moves_of_its_kind_mates():
+def test_a_new_status_gets_the_moves_of_its_kind_mates_and_moves_to_and_from_them():
     statuses = make_statuses()
     nurturing = LeadStatus(6, "Nurturing", 6, StatusKind.WORKING)
     added = transitions_like(nurturing, [*statuses, nurturing], default_transitions(statuses))
-    assert added == {(OPEN, 6), (6, QUALIFIED), (6, UNQUALIFIED)}
+    assert added == {(OPEN, 6), (6, QUALIFIED), (6, UNQUALIFIED), (QUALIFIED, 6), (CONTACTED, 6), (6, CONTACTED)}
+
+
+def test_a_new_converted_status_gets_no_moves_at_all():
+    statuses = make_statuses()
+    won = LeadStatus(6, "Converted (partner)", 6, StatusKind.CONVERTED)
+    assert transitions_like(won, [*statuses, won], default_transitions(statuses)) == set()
 
 
 def test_a_new_status_of_a_kind_without_mates_gets_the_default_moves_of_its_kind():
     statuses = [s for s in make_statuses() if s.kind is not StatusKind.WORKING]
     working = LeadStatus(6, "Calling", 6, StatusKind.WORKING)
     added = transitions_like(working, [*statuses, working], default_transitions(statuses))
-    assert added == {(OPEN, 6), (6, QUALIFIED), (6, UNQUALIFIED)}
+    assert added == {(OPEN, 6), (6, QUALIFIED), (6, UNQUALIFIED), (QUALIFIED, 6)}
+
+
+def test_a_qualified_lead_that_stalls_is_disqualified_with_a_reason_or_sent_back_to_work():
+    lead = qualified_lead(status_id=QUALIFIED)
+    assert [s.label for s in workflow().next_statuses(QUALIFIED)] == ["Contacted", "Unqualified"]
+    workflow().move(lead, status(UNQUALIFIED), reason=NO_BUDGET)
+    assert (lead.status_id, lead.unqualified_reason_id) == (UNQUALIFIED, 41)
+
+
+def test_staying_unqualified_with_another_reason_changes_only_the_reason():
+    bad_timing = Reason(44, ReasonKind.LEAD_UNQUALIFIED, "Bad timing", 3)
+    lead = make_lead(status_id=UNQUALIFIED, unqualified_reason_id=41)
+    assert workflow().can_move(lead, status(UNQUALIFIED), bad_timing)
+    move = workflow().move(lead, status(UNQUALIFIED), reason=bad_timing)
+    assert (move.from_status.id, move.to_status.id, move.reason) == (UNQUALIFIED, UNQUALIFIED, bad_timing)
+    assert (lead.status_id, lead.unqualified_reason_id) == (UNQUALIFIED, 44)
+
+
+@pytest.mark.parametrize(("start", "reason"), [(UNQUALIFIED, NO_BUDGET), (UNQUALIFIED, None), (CONTACTED, None),
+                                               (QUALIFIED, None)])
+def test_moving_to_the_status_a_lead_has_without_a_new_reason_is_refused_clearly(start, reason):
+    lead = qualified_lead(status_id=start, unqualified_reason_id=41 if start == UNQUALIFIED else None)
+    assert not workflow().can_move(lead, status(start), reason)
+    with raises_error(StatusUnchangedError, code="STATUS_UNCHANGED", field="status") as error:
+        workflow().move(lead, status(start), reason=reason, qualification=qualification(lead))
+    assert "already" in str(error.value)
+    assert lead.unqualified_reason_id == (41 if start == UNQUALIFIED else None)
+
+
+def test_statuses_are_listed_in_graph_order_whatever_order_they_were_added_in():
+    statuses = make_statuses()
+    nurturing = LeadStatus(6, "Nurturing", 5, StatusKind.WORKING)
+    ordered = in_graph_order([*statuses, nurturing])
+    assert [s.label for s in ordered] == ["Open", "Contacted", "Nurturing", "Qualified", "Unqualified", "Converted"]
 
 
 def test_next_statuses_lists_the_targets_in_order_without_inactive_ones():

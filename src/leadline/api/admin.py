@@ -63,6 +63,8 @@ class StageChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class ProcessIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Label
     copy_stages_from: str | None = None
+    #: opportunities of this type (new_business, existing_business, renewal, upsell) follow it
+    opportunity_type: str | None = None
 
 
 class CustomFieldIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -139,7 +141,8 @@ class ConfigurationController(Controller):
 
     @api_post("/processes", summary="Add a sales process (admin)")
     def add_process(self, ctx: ServiceContext, actor: int, data: ProcessIn) -> dict[str, Any]:
-        return _plain(sales_configuration.add_process(ctx, actor, data.name, copy_stages_from=data.copy_stages_from))
+        return _plain(sales_configuration.add_process(ctx, actor, data.name, copy_stages_from=data.copy_stages_from,
+                                                      opportunity_type=data.opportunity_type))
 
     @api_get("/stages", summary="List opportunity stages")
     def list_stages(self, ctx: ServiceContext, actor: int,

@@ -201,6 +201,8 @@ class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     currency: Text | None | msgspec.UnsetType = msgspec.UNSET
     close_date: date | None | msgspec.UnsetType = msgspec.UNSET
     stage: Text | None | msgspec.UnsetType = msgspec.UNSET
+    #: the sales process (name or id); default: the one for ``type``, else the default process
+    process: Text | None | msgspec.UnsetType = msgspec.UNSET
     type: Text | None | msgspec.UnsetType = msgspec.UNSET
     lead_source: Text | None | msgspec.UnsetType = msgspec.UNSET
     next_step: Text | None | msgspec.UnsetType = msgspec.UNSET

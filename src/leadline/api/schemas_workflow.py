@@ -49,9 +49,17 @@ class EvaluationPublic(msgspec.Struct, kw_only=True):
     results: list[CriterionResultPublic]
 
 
+class ConversionGate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Whether converting a lead that is not qualified needs its qualification criteria met (or
+    ``qualification_override_reason``); on unless an admin turns it off."""
+
+    enabled: bool
+
+
 class StatusOptionsPublic(msgspec.Struct, kw_only=True):
     current: str
     current_kind: str
+    read_only: bool  # a converted lead: nothing about it changes (a PATCH is refused as LEAD_READ_ONLY)
     next: list[str]
     qualification: EvaluationPublic
 
@@ -82,6 +90,8 @@ class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: Label | None = None
     owner: Label | None = None
     override_reason: Note | None = None
+    #: converts a lead that is not qualified although it misses its qualification criteria; kept
+    qualification_override_reason: Note | None = None
     nurture_reason: Label | None = None
     confirm_separate: bool = False
 
@@ -114,6 +124,7 @@ class ConversionPublic(msgspec.Struct, kw_only=True):
     filled: list[str]
     skipped: list[str]
     override_reason: str | None
+    qualification_override_reason: str | None = None
 
 
 class BulkItemPublic(msgspec.Struct, kw_only=True, omit_defaults=True):

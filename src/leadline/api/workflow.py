@@ -70,7 +70,8 @@ def conversion_public(result: ConversionResult) -> ConversionPublic:
         lead_id=str(result.lead_id), account_id=str(result.account_id), contact_id=str(result.contact_id),
         opportunity_id=_ref(result.opportunity_id), opportunity_ids=[str(i) for i in result.opportunity_ids],
         created=list(result.created), attached=list(result.attached), filled=list(result.filled),
-        skipped=list(result.skipped), override_reason=result.override_reason)
+        skipped=list(result.skipped), override_reason=result.override_reason,
+        qualification_override_reason=result.qualification_override_reason)
 
 
 def conversion_headers(result: ConversionResult) -> dict[str, str]:
@@ -103,8 +104,9 @@ def conversion_choices(data: ConversionIn, *, idempotency_key: str | None,
         account_id=record_id(data.account_id, "account_id"), contact_id=record_id(data.contact_id, "contact_id"),
         opportunity=opportunity, opportunity_id=record_id(data.opportunity_id, "opportunity_id"),
         one_per_product=data.one_per_product, status=data.status, owner=data.owner,
-        override_reason=data.override_reason, nurture_reason=data.nurture_reason,
-        idempotency_key=idempotency_key, expected_version=version, confirm_separate=data.confirm_separate)
+        override_reason=data.override_reason, qualification_override_reason=data.qualification_override_reason,
+        nurture_reason=data.nurture_reason, idempotency_key=idempotency_key, expected_version=version,
+        confirm_separate=data.confirm_separate)
 
 
 def _bulk_public(outcome: BulkConversion) -> BulkConversionPublic:
@@ -164,6 +166,7 @@ class LeadWorkflowController(Controller):
     def status_options(self, ctx: ServiceContext, actor: int, lead_id: RecordId) -> StatusOptionsPublic:
         options = lead_workflow.status_options(ctx, actor, lead_id)
         return StatusOptionsPublic(current=options.current.label, current_kind=options.current.kind.value,
+                                   read_only=options.read_only,
                                    next=[s.label for s in options.next_statuses],
                                    qualification=evaluation_public(options.qualification))
 

@@ -12,9 +12,10 @@ from typing import Annotated
 from litestar import Controller
 from litestar.params import Parameter, QueryParameter
 
-from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
+from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post, api_put
 from leadline.api.schemas_workflow import (
     ConditionPublic,
+    ConversionGate,
     CriterionIn,
     CriterionPublic,
     FrameworkIn,
@@ -28,6 +29,7 @@ from leadline.api.schemas_workflow import (
 )
 from leadline.domain.qualification import Criterion
 from leadline.domain.reasons import Reason
+from leadline.services import conversion_gate
 from leadline.services import workflow_configuration as workflow
 from leadline.services.context import ServiceContext
 from leadline.services.workflow_configuration import MappingView, Transition
@@ -83,6 +85,16 @@ class WorkflowConfigurationController(Controller):
     @api_post("/status-transitions/reset", summary="Restore the default status moves (admin)", status_code=200)
     def reset_transitions(self, ctx: ServiceContext, actor: int) -> list[TransitionPublic]:
         return [_transition(t) for t in workflow.reset_transitions(ctx, actor)]
+
+    @api_get("/conversion-gate", summary="Whether converting an unqualified lead needs its criteria")
+    def conversion_gate(self, ctx: ServiceContext, actor: int) -> ConversionGate:
+        return ConversionGate(enabled=conversion_gate.get_qualification_gate(ctx))
+
+    @api_put("/conversion-gate", summary="Turn the qualification gate of conversion on or off (admin)")
+    def set_conversion_gate(self, ctx: ServiceContext, actor: int, data: ConversionGate) -> ConversionGate:
+        """``{"enabled": false}`` lets a lead that is not qualified convert without its
+        qualification criteria or an override; audited."""
+        return ConversionGate(enabled=conversion_gate.set_qualification_gate(ctx, actor, data.enabled))
 
     @api_get("/reasons", summary="List disqualification and loss reasons")
     def list_reasons(self, ctx: ServiceContext, actor: int, kind: Kind = None) -> list[ReasonPublic]:

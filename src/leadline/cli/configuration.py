@@ -153,7 +153,8 @@ def stage_add(
     label: str, probability: int = typer.Option(..., min=0, max=100),
     forecast: str = typer.Option("pipeline", help="pipeline, best_case, commit, closed or omitted."),
     process: str = typer.Option(None, help="Default: the default process."),
-    position: int = typer.Option(None), closed: bool = typer.Option(False, "--closed"),
+    position: int = typer.Option(None, help="0 is first; the stages after it move down one. Default: last."),
+    closed: bool = typer.Option(False, "--closed"),
     won: bool = typer.Option(False, "--won"), acting_as: str = AS_OPTION, as_json: bool = JSON_OPTION,
 ) -> None:
     """Add a stage.  Example: leadline stage add "Technical Validation" --probability 40 --position 3"""
@@ -184,21 +185,24 @@ def stage_processes(as_json: bool = JSON_OPTION) -> None:
     if as_json:
         print_json(processes)
         return
-    print_table("Sales processes", ["name", "default", "active"], [(p.name, p.is_default, p.is_active)
-                                                                   for p in processes])
+    print_table("Sales processes", ["name", "default", "active", "for type"],
+                [(p.name, p.is_default, p.is_active, p.opportunity_type) for p in processes])
 
 
 @stage_app.command("add-process")
 @handle_errors
 def stage_add_process(
     name: str, copy_from: str = typer.Option(None, help="Process whose stages to copy; default: the default one."),
+    for_type: str = typer.Option(None, "--for-type", help="Opportunities of this type (new_business, "
+                                 "existing_business, renewal, upsell) follow it unless they name a process."),
     acting_as: str = AS_OPTION, as_json: bool = JSON_OPTION,
 ) -> None:
     """Add a sales process (e.g. renewals), starting from a copy of another's stages.
 
-    Example: leadline stage add-process Renewals
+    Example: leadline stage add-process Renewals --for-type renewal
     """
-    sales_config.add_process(_ctx(), actor_id(acting_as), name, copy_stages_from=copy_from)
+    sales_config.add_process(_ctx(), actor_id(acting_as), name, copy_stages_from=copy_from,
+                             opportunity_type=for_type)
     _print_stages(name, as_json)
 
 

@@ -52,6 +52,10 @@ def convert(
                                           "the first unqualified one)."),
     owner: str = typer.Option(None, help="Owner (e-mail or id) of what is created; default: the lead's owner."),
     override_reason: str = typer.Option(None, help="Create the opportunity although its criteria are unmet; kept."),
+    qualification_override_reason: str = typer.Option(
+        None, help="Convert a lead that is not qualified although its qualification criteria are unmet; kept "
+                   "(needed unless the lead is qualified, kept for nurturing, or the gate is off: "
+                   "`leadline workflow conversion-gate`)."),
     nurture_reason: str = typer.Option(None, help="Disqualify with this reason, keeping account and contact "
                                                   "(needs --opportunity none)."),
     idempotency_key: str = typer.Option(None, help="A retry with the same key returns the first result."),
@@ -67,6 +71,9 @@ def convert(
 ) -> None:
     """Convert leads into a contact at an account and (unless --opportunity none) an opportunity.
 
+    A lead that is not in a qualified status needs its qualification criteria met or
+    --qualification-override-reason (CRITERIA_NOT_MET, exit 4), unless it is kept for nurturing
+    or an admin turned that gate off (`leadline workflow conversion-gate off`).
     One conversion is all or nothing, and the lead becomes read-only. Converting it again is
     LEAD_ALREADY_CONVERTED (exit 4), unless it is a retry with the same --idempotency-key.
 
@@ -84,6 +91,7 @@ def convert(
                    contact_id=parse_id(contact, "contact") if contact else None, opportunity=opportunity,
                    opportunity_id=parse_id(opportunity_id, "opportunity_id") if opportunity_id else None,
                    one_per_product=one_per_product, status=status, owner=owner, override_reason=override_reason,
+                   qualification_override_reason=qualification_override_reason,
                    nurture_reason=nurture_reason, idempotency_key=idempotency_key,
                    confirm_separate=confirm_separate)
     filters = {"statuses": where_status or [], "sources": where_source or [], "owners": where_owner or []}
@@ -148,6 +156,7 @@ def _show_result(result: ConversionResult, as_json: bool) -> None:
         ("opportunity", f"{deals} ({_how(result, 'opportunity')})" if deals else "none"),
         ("attached", ", ".join(result.attached)), ("filled", ", ".join(result.filled)),
         ("skipped", "; ".join(result.skipped)), ("override reason", result.override_reason),
+        ("qualification override", result.qualification_override_reason),
     ]
     title = f"Converted lead {result.lead_id}" + (" (a retry: the first result)" if result.replayed else "")
     print_record(title, [(name, value) for name, value in rows if value])

@@ -79,11 +79,17 @@ def status(
     options = workflow_service.status_options(context, actor, lead)
     if as_json:
         print_json({"lead_id": lead, "status": options.current.label, "kind": options.current.kind,
-                    "next_statuses": [s.label for s in options.next_statuses],
+                    "read_only": options.read_only, "next_statuses": [s.label for s in options.next_statuses],
                     "qualification": evaluation_json(options.qualification)})
         return
-    typer.echo(f"lead {lead}: {options.current.label} ({options.current.kind.value})")
-    typer.echo("may move to: " + (", ".join(s.label for s in options.next_statuses) or "nothing (read-only)"))
+    typer.echo(f"lead {lead}: {options.current.label} ({options.current.kind.value})"
+               + (", converted: read-only" if options.read_only else ""))
+    if options.read_only:
+        typer.echo("may move to: nothing (a converted lead is read-only)")
+    else:
+        typer.echo("may move to: " + (", ".join(s.label for s in options.next_statuses)
+                                      or "nothing: the workflow allows no move from here "
+                                         f"(an admin may: leadline workflow allow {options.current.label!r} STATUS)"))
     print_evaluation("Qualification", options.qualification)
 
 

@@ -22,6 +22,7 @@ IF_VERSION = typer.Option(None, "--if-version",
 
 def register(app: typer.Typer) -> None:
     """Add these commands to the ``opportunity`` group."""
+    app.command("add")(handle_errors(add))
     app.command("update")(handle_errors(update))
     app.command("stage")(handle_errors(stage))
     app.command("override")(handle_errors(override))
@@ -77,6 +78,30 @@ def update(
                                            parse_id(opportunity_id, "opportunity"), changes,
                                            expected_version=if_version)
     show_change(updated, as_json)
+
+
+def add(
+    account: str = typer.Option(..., help="The account's id."),
+    name: str = typer.Option(..., help="The opportunity's name."),
+    process: str = typer.Option(None, help="Its sales process (name or id); default: the one for --type, "
+                                           "else the default process."),
+    stage_name: str = typer.Option(None, "--stage", help="A stage of that process, by label or id; default: its "
+                                                         "first open stage."),
+    kind: str = typer.Option(None, "--type", help="new_business, existing_business, renewal or upsell."),
+    amount: str = typer.Option(None, help="The amount."), currency: str = typer.Option(None, help="ISO code."),
+    close_date: str = typer.Option(None, help="Expected close date, YYYY-MM-DD."),
+    owner: str = typer.Option(None, help="Owner, e-mail or id; default: you."),
+    as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
+) -> None:
+    """Open an opportunity at an account, in a stage of its sales process.
+
+    Example: leadline opportunity add --account 1234567890 --name "Acme renewal" --process Renewals --stage Review
+    """
+    given = dict(account_id=account, name=name, process=process, stage=stage_name, type=kind, amount=amount,
+                 currency=currency, close_date=close_date, owner=owner)
+    created = record_service.create_opportunity(ready_application().context, actor_id(acting_as),
+                                                {k: v for k, v in given.items() if v is not None})
+    show_change(created, as_json)
 
 
 def stage(

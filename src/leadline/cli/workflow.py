@@ -11,6 +11,7 @@ import typer
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
 from leadline.cli.output import print_json, print_table
 from leadline.domain.errors import ValidationError
+from leadline.services import conversion_gate as gate
 from leadline.services import workflow_configuration as config
 
 workflow_app = typer.Typer(help="The lead status workflow: which status may follow which.", no_args_is_help=True)
@@ -68,6 +69,27 @@ def workflow_reset(acting_as: str = AS_OPTION, as_json: bool = JSON_OPTION) -> N
     or unqualified, unqualified -> open.  Example: leadline workflow reset"""
     config.reset_transitions(_ctx(), actor_id(acting_as))
     _print_transitions(as_json)
+
+
+@workflow_app.command("conversion-gate")
+@handle_errors
+def workflow_conversion_gate(
+    state: str = typer.Argument(None, metavar="[on|off]", help="Turn it on or off (admins); without it, show it."),
+    acting_as: str = AS_OPTION, as_json: bool = JSON_OPTION,
+) -> None:
+    """Show, or turn on or off, the qualification gate of conversion: when on (the default),
+    converting a lead that is not in a qualified status needs its qualification criteria met or
+    --qualification-override-reason (a lead kept for nurturing needs neither).
+
+    Example: leadline workflow conversion-gate off
+    """
+    enabled = gate.get_qualification_gate(_ctx()) if state is None else \
+        gate.set_qualification_gate(_ctx(), actor_id(acting_as), state)
+    if as_json:
+        print_json({"enabled": enabled})
+        return
+    typer.echo("conversion gate: " + ("on (a lead that is not qualified needs its criteria or an override)"
+                                      if enabled else "off (any lead converts without its qualification criteria)"))
 
 
 def _print_reasons(kind: str | None, as_json: bool) -> None:

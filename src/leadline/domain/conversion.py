@@ -91,6 +91,8 @@ class ConversionOptions:
     status: str | None = None
     owner: str | None = None
     override_reason: str | None = None
+    #: convert a lead that is not in a qualified status although it misses its qualification criteria
+    qualification_override_reason: str | None = None
     #: disqualify the lead with this reason but keep it as account and contact for nurturing
     nurture_reason: str | None = None
     idempotency_key: str | None = None
@@ -109,6 +111,9 @@ class ConversionOptions:
                                   field="opportunity")
         if self.one_per_product and self.opportunity is not OpportunityChoice.CREATE:
             raise ValidationError("one opportunity per product needs opportunity=create", field="one_per_product")
+        if self.nurture_reason and self.qualification_override_reason:
+            raise ValidationError("a lead kept for nurturing is disqualified: it needs no qualification override",
+                                  field="qualification_override_reason")
 
 
 @dataclass
@@ -125,9 +130,32 @@ class ConversionResult:
     filled: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     override_reason: str | None = None
+    #: why a lead that was not qualified converted without its qualification criteria met
+    qualification_override_reason: str | None = None
     replayed: bool = False
     #: the lead's version once converted (its ETag); None in a result stored before it was kept
     lead_version: int | None = None
+
+
+#: The organisation setting (``org_settings``) of the qualification gate of conversion: "on" unless set.
+QUALIFICATION_GATE = "conversion_requires_qualification"
+
+
+def parse_switch(value: object, field: str) -> bool:
+    """``on``/``off`` (also true/false, yes/no, 1/0) as a bool; anything else names ``field``."""
+    text = str(value).strip().lower()
+    if text in ("on", "true", "yes", "1"):
+        return True
+    if text in ("off", "false", "no", "0"):
+        return False
+    raise ValidationError(f"{value!r} is neither on nor off", field=field)
+
+
+def needs_qualification(status: LeadStatus, options: ConversionOptions, *, gate_on: bool) -> bool:
+    """Whether converting a lead in ``status`` asks for its qualification criteria met (or an
+    override with a written reason): when the gate is on and the lead is not in a qualified status,
+    unless it is kept for nurturing (it is disqualified, and yields no opportunity)."""
+    return gate_on and status.kind is not StatusKind.QUALIFIED and not options.nurture_reason
 
 
 @dataclass(frozen=True, slots=True)

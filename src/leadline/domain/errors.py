@@ -100,6 +100,13 @@ class StatusTransitionError(ConflictError):
     code = "STATUS_TRANSITION_NOT_ALLOWED"
 
 
+class StatusUnchangedError(ConflictError):
+    """A move to the status the lead already has that would change nothing (an unqualified lead
+    may stay unqualified only to change its reason)."""
+
+    code = "STATUS_UNCHANGED"
+
+
 class ReasonRequiredError(ValidationError):
     """Disqualifying a lead (or losing a deal) needs a reason from the configured list."""
 

@@ -62,6 +62,8 @@ class SalesProcess:
     name: str
     is_default: bool = False
     is_active: bool = True
+    #: opportunities of this type follow this process unless they name another
+    opportunity_type: OpportunityType | None = None
 
 
 @dataclass(slots=True)

@@ -123,11 +123,12 @@ class Evaluation:
     def unmet(self) -> list[CriterionResult]:
         return [r for r in self.results if not r.met]
 
-    def ensure_met_or_overridden(self, override_reason: str | None, what: str) -> str | None:
+    def ensure_met_or_overridden(self, override_reason: str | None, what: str, *,
+                                 field: str = "override_reason") -> str | None:
         """Pass when every criterion is met (``None``: nothing was overridden), or when a written
         override reason is given (returned cleaned, to be kept with the change). Otherwise
-        ``CRITERIA_NOT_MET`` listing the unmet ones."""
-        reason = clean_text(override_reason, field="override_reason", max_length=1000)
+        ``CRITERIA_NOT_MET`` listing the unmet ones, naming ``field`` (where the override goes)."""
+        reason = clean_text(override_reason, field=field, max_length=1000)
         if self.met:
             return None
         if reason:
@@ -135,7 +136,7 @@ class Evaluation:
         raise CriteriaNotMetError(
             f"{what} needs the {self.framework} criteria met, or an override with a reason: "
             + "; ".join(f"{r.name}: {r.reason}" for r in self.unmet),
-            field="override_reason",
+            field=field,
             details=[(f"criteria.{r.name}", r.reason) for r in self.unmet],
         )
 

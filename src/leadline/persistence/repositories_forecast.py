@@ -30,6 +30,9 @@ class SettingsRepository:
     def get(self, key: str) -> str | None:
         return self.session.scalar(select(OrgSettingRow.value).where(OrgSettingRow.key == key))
 
+    def all(self) -> dict[str, str]:
+        return {key: value for key, value in self.session.execute(select(OrgSettingRow.key, OrgSettingRow.value))}
+
     def set(self, key: str, value: str) -> None:
         if self.get(key) is None:
             self.session.execute(insert(OrgSettingRow.__table__).values(key=key, value=value))

@@ -24,6 +24,7 @@ class SalesProcessRow(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    opportunity_type: Mapped[OpportunityType | None] = mapped_column(EnumText(OpportunityType))
 
 
 class OpportunityStageRow(Base):

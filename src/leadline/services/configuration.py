@@ -7,14 +7,15 @@ from leadline.domain.errors import ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.sources import LeadSource, find_source
 from leadline.domain.statuses import LeadStatus, find_status, parse_status_kind
-from leadline.domain.workflow import transitions_like
+from leadline.domain.workflow import in_graph_order, transitions_like
 from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
 
 
 def list_statuses(ctx: ServiceContext) -> list[LeadStatus]:
+    """Every status in graph order: open, working, qualified, unqualified, converted."""
     with ctx.reader() as uow:
-        return list(uow.statuses.list())
+        return in_graph_order(uow.statuses.list())
 
 
 def add_status(

@@ -70,6 +70,8 @@ class CachedConfig:
     reasons: list[Any]
     criteria: list[Any]
     field_mappings: list[Any]
+    #: the organisation's settings (``org_settings``), key -> text
+    settings: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, uow: Any) -> CachedConfig:
@@ -77,7 +79,7 @@ class CachedConfig:
         return cls(uow.statuses.list(), uow.sources.list(), uow.stages.processes(), uow.stages.stages(),
                    uow.custom_fields.definitions(), uow.sharing.all(), users,
                    {uid: u.manager_id for uid, u in users.items()}, uow.transitions.list(), uow.reasons.list(),
-                   uow.criteria.list(), uow.field_mappings.list())
+                   uow.criteria.list(), uow.field_mappings.list(), uow.settings.all())
 
     @cached_property
     def status_by_id(self) -> dict[int, Any]:

@@ -18,12 +18,15 @@ from leadline.domain.common import counted
 from leadline.domain.conversion import (
     LEAD_TO_ACCOUNT,
     LEAD_TO_CONTACT,
+    QUALIFICATION_GATE,
     ConversionOptions,
     ConversionResult,
     OpportunityChoice,
     converted_status,
     fill_empty,
     mapped_values,
+    needs_qualification,
+    parse_switch,
     same_email_contact,
 )
 from leadline.domain.custom_fields import RecordType
@@ -70,8 +73,11 @@ def convert_lead(ctx: ServiceContext, actor_id: int, lead_id: int, options: Conv
 
     Raises ``LEAD_ALREADY_CONVERTED`` for a converted lead, unless ``idempotency_key`` is the key
     of its conversion, which returns the first result (``replayed``); ``CRITERIA_NOT_MET`` when a
-    new opportunity lacks its criteria and no ``override_reason`` is given; ``DUPLICATE_HIDDEN`` when a new
-    account or contact would match one the actor may not read, unless ``confirm_separate``; ``NOT_FOUND`` for a
+    new opportunity lacks its criteria and no ``override_reason`` is given, or when a lead that is
+    not in a qualified status misses its qualification criteria and no
+    ``qualification_override_reason`` is given (unless an admin turned that gate off, or the lead
+    is kept for nurturing); ``DUPLICATE_HIDDEN`` when a new account or contact would match one the
+    actor may not read, unless ``confirm_separate``; ``NOT_FOUND`` for a
     lead, account, contact or opportunity that does not exist or that the actor may not see.
     """
     chosen = options or conversion_options(**choices)
@@ -107,12 +113,22 @@ def convert_in(ctx: ServiceContext, uow: Any, viewer: Viewer, lead_id: int,
     if options.opportunity is OpportunityChoice.CREATE:
         run.result.override_reason = ensure_criteria_in(ctx, uow, lead, Purpose.OPPORTUNITY, options.override_reason,
                                                         "creating an opportunity", config=config)
+    if needs_qualification(config.status_by_id[lead.status_id], options, gate_on=qualification_gate_on(config)):
+        run.result.qualification_override_reason = ensure_criteria_in(
+            ctx, uow, lead, Purpose.QUALIFICATION, options.qualification_override_reason,
+            "converting a lead that is not qualified", config=config, field="qualification_override_reason")
     account, contact = _account_and_contact(run, options)
     opportunities = make_opportunities(run, account, contact, options)
     _move_activities(run, contact, opportunities)
     custom_mappings(run, account, contact, opportunities)
     _finish(run, target_status, nurture_reason, options)
     return run.result
+
+
+def qualification_gate_on(config: Any) -> bool:
+    """Whether conversion asks a lead that is not qualified for its criteria: on unless an admin
+    turned it off (``set_qualification_gate``)."""
+    return bool(parse_switch(config.settings.get(QUALIFICATION_GATE, "on"), QUALIFICATION_GATE))
 
 
 def _replay(uow: Any, lead: Lead, options: ConversionOptions) -> ConversionResult:
@@ -233,7 +249,9 @@ def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: C
     for a status change (the unqualified reason of a lead kept for nurturing, or the one a
     converted lead no longer has), and store the conversion. The written reason an opportunity
     was created without its criteria met is kept as a qualification override is: in the status
-    history's note, in the audit (``opportunity_override``), and in the stored result."""
+    history's note, in the audit (``opportunity_override``), and in the stored result; so is the
+    written reason a lead that was not qualified converted without its qualification criteria
+    (``qualification_override``)."""
     lead, uow, now, result = run.lead, run.uow, run.now, run.result
     config = run.config
     statuses = config.status_by_id
@@ -242,14 +260,16 @@ def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: C
     lead.mark_converted(status, now, result.account_id, result.contact_id, result.opportunity_id, nurture_reason)
     uow.leads.save(lead)
     result.lead_version = lead.version
+    notes = dict.fromkeys(n for n in (result.override_reason, result.qualification_override_reason) if n)
     uow.leads.record_status_change(lead.id, old_status_id, status.id, run.viewer.id, now,
-                                   reason_id=lead.unqualified_reason_id, note=result.override_reason)
+                                   reason_id=lead.unqualified_reason_id, note="; ".join(notes) or None)
     before = {"status": old_status, "unqualified_reason": config.reason_label(old_reason_id), "converted_at": None,
               "converted_account_id": None, "converted_contact_id": None, "converted_opportunity_id": None,
-              "opportunity_override": None}
+              "opportunity_override": None, "qualification_override": None}
     after = {"status": status.label, "unqualified_reason": config.reason_label(lead.unqualified_reason_id),
              "converted_at": now, "converted_account_id": result.account_id, "converted_contact_id": result.contact_id,
-             "converted_opportunity_id": result.opportunity_id, "opportunity_override": result.override_reason}
+             "converted_opportunity_id": result.opportunity_id, "opportunity_override": result.override_reason,
+             "qualification_override": result.qualification_override_reason}
     changes = changes_between(before, after)
     if changes:
         uow.audit.record("convert", RecordType.LEAD.value, lead.id, run.viewer.id, now, changes)

@@ -27,12 +27,16 @@ class StatusOptions:
     current: LeadStatus
     next_statuses: list[LeadStatus]
     qualification: Evaluation
+    #: a converted lead: nothing about it changes (``lead update`` refuses it as ``lead status`` does)
+    read_only: bool = False
 
 
 def change_lead_status(ctx: ServiceContext, actor_id: int, lead_id: int, status: str, *, reason: str | None = None,
                        override_reason: str | None = None, expected_version: int | None = None) -> LeadDetails:
     """Move a lead to ``status`` by the organisation's workflow.
 
+    Naming the status the lead already has changes an unqualified lead's reason to ``reason``;
+    otherwise it is ``STATUS_UNCHANGED``: a call that changes nothing never looks like a success.
     Raises ``STATUS_TRANSITION_NOT_ALLOWED`` outside the graph, ``REASON_REQUIRED`` when
     disqualifying without a reason, ``CRITERIA_NOT_MET`` when qualifying a lead that misses
     criteria without ``override_reason``, ``LEAD_READ_ONLY`` for a converted lead.
@@ -83,7 +87,8 @@ def status_options(ctx: ServiceContext, actor_id: int, lead_id: int) -> StatusOp
         workflow = workflow_of(config)
         current = workflow.statuses[lead.status_id]
         nexts = workflow.next_statuses(lead.status_id) if lead.can_edit() else []
-        return StatusOptions(current, nexts, evaluate_lead_in(ctx, uow, lead, Purpose.QUALIFICATION))
+        return StatusOptions(current, nexts, evaluate_lead_in(ctx, uow, lead, Purpose.QUALIFICATION),
+                             read_only=not lead.can_edit())
 
 
 def status_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[dict[str, Any]]:

@@ -152,12 +152,16 @@ def update_lead(
     expected_version: int | None = None,
 ) -> LeadDetails:
     """Change fields of an unconverted lead the actor may edit. With ``expected_version`` the
-    update is refused (``STALE_RECORD``) if someone changed the lead since it was read."""
+    update is refused (``STALE_RECORD``) if someone changed the lead since it was read. The
+    status the lead already has, sent beside other changes, is left alone; sent alone it is
+    ``STATUS_UNCHANGED`` (an unqualified lead's new reason excepted), as ``lead status`` says."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         lead = load_editable_lead(uow, viewer, lead_id, expected_version)
         now = ctx.now()
-        history = _apply_fields(ctx, uow, viewer, lead, changes, now)
+        others = set(changes) - {"status", "unqualified_reason", "qualification_override_reason"}
+        history = _apply_fields(ctx, uow, viewer, lead, changes, now,
+                                unchanged_ok=bool(others) or products is not None or bool(custom))
         if products is not None:
             history += _replace_products(uow, viewer, lead, products, now)
         if custom:
@@ -172,7 +176,7 @@ def update_lead(
 
 
 def _apply_fields(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, changes: Mapping[str, object],
-                  now: datetime) -> list[FieldChange]:
+                  now: datetime, *, unchanged_ok: bool = True) -> list[FieldChange]:
     cleaned = clean_lead_fields(changes, ctx.contact_points, country_hint=lead.country or ctx.phone_region)
     if "source" in changes:
         source = _source(ctx, uow, changes["source"])
@@ -186,7 +190,8 @@ def _apply_fields(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, cha
     history = diff_fields(RecordType.LEAD, lead.id, before, cleaned, actor_id=viewer.id, at=now)
     if changes.get("status"):
         history += move_status(ctx, uow, viewer, lead, changes["status"], reason=changes.get("unqualified_reason"),
-                               override_reason=changes.get("qualification_override_reason"), now=now)
+                               override_reason=changes.get("qualification_override_reason"), now=now,
+                               unchanged_ok=unchanged_ok)
     elif changes.get("unqualified_reason") or changes.get("qualification_override_reason"):
         raise ValidationError("a reason or override is given only with a status change", field="status")
     return history

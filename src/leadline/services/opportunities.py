@@ -17,11 +17,11 @@ from leadline.domain.money import parse_amount
 from leadline.domain.opportunities import (
     Opportunity,
     OpportunityStage,
-    default_process,
-    first_open_stage,
+    OpportunityType,
     parse_forecast_category,
 )
 from leadline.domain.reasons import ReasonKind, find_reason
+from leadline.domain.sales_processes import process_for, stage_in
 from leadline.domain.security import Viewer
 from leadline.services.access import fields_of, load_viewer
 from leadline.services.context import ServiceContext
@@ -31,22 +31,19 @@ from leadline.services.custom_values import read_custom
 TRACKED = ("stage_id", "amount", "currency", "close_date", "probability", "forecast_category", "outcome")
 
 
-def find_stage(uow: Any, reference: object, *, process_of: int | None = None) -> OpportunityStage:
-    """A stage by label or id, within the default process (or the process of stage ``process_of``);
-    no reference gives the first open stage."""
+def find_stage(uow: Any, reference: object, *, process_of: int | None = None, process: object = None,
+               opportunity_type: OpportunityType | None = None) -> OpportunityStage:
+    """A stage by label or id (no reference: the first open stage) of the process an opportunity
+    follows: the ``process`` named; else the process of stage ``process_of`` (the opportunity's
+    current stage, for a move); else the stage's own when ``reference`` is a stage id; else the
+    process for ``opportunity_type``; else the default one (``domain.sales_processes``)."""
     all_stages = uow.stages.stages()
-    if process_of is not None:
-        process_id = next(s.process_id for s in all_stages if s.id == process_of)
-    else:
-        process_id = default_process(uow.stages.processes()).id
-    in_process = [s for s in all_stages if s.process_id == process_id and s.is_active]
-    if reference in (None, ""):
-        return first_open_stage(in_process)
-    text = str(reference).strip()
-    for stage in in_process:
-        if stage.label.casefold() == text.casefold() or str(stage.id) == text:
-            return stage  # type: ignore[no-any-return]
-    raise ValidationError(f"there is no active stage {reference!r} in this sales process", field="stage")
+    processes = uow.stages.processes()
+    if process in (None, "") and process_of is not None:  # its own process, even one retired since
+        current = next(s.process_id for s in all_stages if s.id == process_of)
+        return stage_in(all_stages, next(p for p in processes if p.id == current), reference)
+    chosen = process_for(processes, all_stages, named=process, opportunity_type=opportunity_type, stage=reference)
+    return stage_in(all_stages, chosen, reference)
 
 
 def track_change(uow: Any, before: dict[str, object], opportunity: Opportunity, actor_id: int, now: datetime) -> None:

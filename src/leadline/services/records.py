@@ -32,6 +32,7 @@ from leadline.domain.opportunities import (
     Opportunity,
     Outcome,
     parse_forecast_category,
+    parse_opportunity_type,
 )
 from leadline.domain.queries import Page, RecordQuery
 from leadline.domain.reasons import ReasonKind, find_reason
@@ -44,8 +45,8 @@ from leadline.services.named_history import named_history
 from leadline.services.opportunities import find_stage, parse_percent, track_change
 from leadline.services.users import resolve_user
 
-REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "email", "phone", "probability",
-              "forecast_category", "loss_reason", "custom")
+REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "process", "email", "phone",
+              "probability", "forecast_category", "loss_reason", "custom")
 
 
 def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Account:
@@ -89,14 +90,16 @@ def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
 
 
 def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Opportunity:
-    """Open an opportunity at an account. Its stage (default: the first open stage of the
-    default process) sets probability and forecast category; the first stage is recorded."""
+    """Open an opportunity at an account. Its stage (default: the first open stage) is one of the
+    process it names (``process``), else of the process for its type, else of the default
+    process; it sets probability and forecast category; the first stage is recorded."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
         cleaned = clean_fields(OPPORTUNITY_FIELD_CLEANERS, values, ignore=REFERENCES)
         ensure_named(cleaned)
-        stage = find_stage(uow, values.get("stage"))
+        stage = find_stage(uow, values.get("stage"), process=values.get("process"),
+                           opportunity_type=parse_opportunity_type(cleaned.get("type")))
         now = ctx.now()
         opportunity = Opportunity(
             id=new_id(), account_id=account.id, name="", stage_id=stage.id, probability=stage.probability,
@@ -255,8 +258,9 @@ def _apply_opportunity(uow: Any, opportunity: Opportunity, changes: Mapping[str,
     until reopened (``OPPORTUNITY_CLOSED``); its amount and close date may still be corrected."""
     if "lead_source" in changes:
         opportunity.lead_source_id = _source_id(uow, changes["lead_source"]) if changes["lead_source"] else None
-    if changes.get("stage"):
-        opportunity.move_to_stage(find_stage(uow, changes["stage"], process_of=opportunity.stage_id))
+    if changes.get("stage") or changes.get("process"):
+        opportunity.move_to_stage(find_stage(uow, changes.get("stage"), process_of=opportunity.stage_id,
+                                             process=changes.get("process")))
     if changes.get("probability") not in (None, ""):
         opportunity.override_probability(parse_percent(changes["probability"]))
     if changes.get("forecast_category"):

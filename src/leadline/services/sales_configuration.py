@@ -18,7 +18,9 @@ from leadline.domain.opportunities import (
     ensure_usable_process,
     ensure_valid_stage,
     parse_forecast_category,
+    parse_opportunity_type,
 )
+from leadline.domain.sales_processes import place_stage
 from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
 
@@ -47,15 +49,22 @@ def _find_process(uow: object, name_or_id: str | None) -> SalesProcess:
     raise NotFoundError(f"there is no sales process {name_or_id!r}", field="process")
 
 
-def add_process(ctx: ServiceContext, actor_id: int, name: str, *, copy_stages_from: str | None = None) -> SalesProcess:
-    """A new pipeline; its stages start as a copy of another process's (the default one)."""
+def add_process(ctx: ServiceContext, actor_id: int, name: str, *, copy_stages_from: str | None = None,
+                opportunity_type: str | None = None) -> SalesProcess:
+    """A new pipeline; its stages start as a copy of another process's (the default one). With
+    ``opportunity_type``, opportunities of that type follow it unless they name another process
+    (one process per type: ``CONFLICT`` otherwise)."""
     with ctx.uow_factory() as uow:
         require_admin(load_actor(uow, actor_id))
         clean = status_rules.clean_label(name)
         if any(p.name.casefold() == clean.casefold() for p in uow.stages.processes()):
             raise ConflictError(f"sales process {clean!r} already exists", field="name")
+        kind = parse_opportunity_type(opportunity_type, "opportunity_type")
+        taken = [p.name for p in uow.stages.processes() if kind is not None and p.opportunity_type is kind]
+        if taken:
+            raise ConflictError(f"{kind} opportunities already follow {taken[0]!r}", field="opportunity_type")
         template = _find_process(uow, copy_stages_from)
-        process = SalesProcess(new_id(), clean)
+        process = SalesProcess(new_id(), clean, opportunity_type=kind)
         uow.stages.add_process(process)
         audit_created(uow, "sales_process", process.id, actor_id, ctx.now(), fields_of(process))
         uow.flush()
@@ -73,17 +82,24 @@ def add_stage(
     ctx: ServiceContext, actor_id: int, label: str, *, probability: int, forecast_category: str,
     process: str | None = None, position: int | None = None, closed: bool = False, won: bool = False,
 ) -> OpportunityStage:
+    """Add a stage to a process (the default one) at ``position`` (0 is first; default: last);
+    the stages after it move down one, so positions stay 0..n-1 without a duplicate."""
     with ctx.uow_factory() as uow:
         require_admin(load_actor(uow, actor_id))
         chosen = _find_process(uow, process)
         stages = uow.stages.stages(chosen.id)
         clean = status_rules.clean_label(label)
         status_rules.ensure_label_free(clean, (s.label for s in stages))
-        order = position if position is not None else max((s.order for s in stages), default=-1) + 1
-        stage = OpportunityStage(new_id(), chosen.id, clean, order, probability,
+        stage = OpportunityStage(new_id(), chosen.id, clean, len(stages), probability,
                                  parse_forecast_category(forecast_category), closed, won)
+        before = {s.id: s.order for s in stages}
+        moved = [s for s in place_stage(stages, stage, position) if s is not stage]
         uow.stages.add_stage(stage)
+        uow.stages.save_stages(moved)
         audit_created(uow, "opportunity_stage", stage.id, actor_id, ctx.now(), fields_of(stage))
+        for other in moved:
+            audit_changed(uow, "opportunity_stage", other.id, actor_id, ctx.now(), {"order": before[other.id]},
+                          {"order": other.order})
         uow.commit()
         ctx.cache.invalidate()
         return stage

@@ -36,7 +36,7 @@ def evaluate_lead_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose
 
 
 def ensure_criteria_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose, override_reason: str | None,
-                       what: str, *, config: CachedConfig | None = None) -> str | None:
+                       what: str, *, config: CachedConfig | None = None, field: str = "override_reason") -> str | None:
     """``evaluate_lead_in(...).ensure_met_or_overridden(override_reason, what)``, the reasons
     worked out only when a criterion is not met (a bulk conversion asks for 10,000 leads)."""
     config = config or ctx.config(uow)
@@ -46,8 +46,9 @@ def ensure_criteria_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpo
         today = ctx.now().date()
         if not all_met(chosen, lead, today=today):
             return evaluate_in_order(framework, chosen, lead, today=today).ensure_met_or_overridden(
-                override_reason, what)
-    return Evaluation(framework or "none").ensure_met_or_overridden(override_reason, what)  # checks the reason
+                override_reason, what, field=field)
+    return Evaluation(framework or "none").ensure_met_or_overridden(override_reason, what,  # checks the reason
+                                                                     field=field)
 
 
 def _load_custom(uow: Any, config: CachedConfig, lead: Lead) -> None:
@@ -58,26 +59,30 @@ def _load_custom(uow: Any, config: CachedConfig, lead: Lead) -> None:
 
 
 def move_status(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, status: object, *,
-                reason: object = None, override_reason: object = None, now: datetime) -> list[FieldChange]:
+                reason: object = None, override_reason: object = None, now: datetime,
+                unchanged_ok: bool = False) -> list[FieldChange]:
     """Move ``lead`` (locked, editable by ``viewer``) to the status named ``status`` under the
     workflow; record the status change with its reason or override, and return the field changes
     for the audit: the status, the unqualified reason (the one the lead had before, and the one it
-    has now) and any override. A move to the status the lead already has changes nothing."""
+    has now) and any override. Naming the status the lead already has changes an unqualified
+    lead's reason (recorded as any move) and is ``STATUS_UNCHANGED`` otherwise, unless
+    ``unchanged_ok`` (a lead update that repeats the status without a reason), when it is nothing."""
     config = ctx.config(uow)
     try:
         target = find_status(config.statuses, str(status))
     except InvalidStatusError:  # perhaps added by another worker a moment ago
         config = ctx.fresh_config(uow)
         target = find_status(config.statuses, str(status))
-    if target.id == lead.status_id:
+    if target.id == lead.status_id and unchanged_ok and reason in (None, "") and override_reason in (None, ""):
         return []
+    staying = target.id == lead.status_id
     chosen_reason = None
-    if target.kind is StatusKind.UNQUALIFIED:
+    if target.kind is StatusKind.UNQUALIFIED and not (staying and reason in (None, "")):
         chosen_reason = find_reason(config.reasons, ReasonKind.LEAD_UNQUALIFIED, reason)
-    elif reason not in (None, ""):
+    elif reason not in (None, "") and target.kind is not StatusKind.UNQUALIFIED:
         raise ValidationError("a reason is given only when disqualifying a lead", field="reason")
     qualification = evaluate_lead_in(ctx, uow, lead, Purpose.QUALIFICATION) \
-        if target.kind is StatusKind.QUALIFIED else None
+        if target.kind is StatusKind.QUALIFIED and not staying else None
     previous_reason_id = lead.unqualified_reason_id
     move: StatusMove = workflow_of(config).move(
         lead, target, reason=chosen_reason, qualification=qualification,
