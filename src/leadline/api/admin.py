@@ -14,6 +14,7 @@ from litestar.params import Parameter
 
 from leadline.api.routes import PROBLEMS, RecordId, api_delete, api_get, api_patch, api_post
 from leadline.api.schemas import present
+from leadline.domain.errors import DatabaseUnavailableError
 from leadline.services import auth, configuration, sales_configuration, sharing, users
 from leadline.services.access import fields_of
 from leadline.services.context import ServiceContext
@@ -234,6 +235,9 @@ async def health(state: State) -> Response[dict[str, str]]:
     from leadline.services.health import check
 
     ok, detail = await asyncio.get_running_loop().run_in_executor(_HEALTH_THREAD, check, state.context)
-    return Response({"status": "ok" if ok else "unavailable", "database": detail}, status_code=200 if ok else 503)
+    if ok:
+        return Response({"status": "ok", "database": detail})
+    retry = {"Retry-After": str(DatabaseUnavailableError.retry_after_seconds)}
+    return Response({"status": "unavailable", "database": detail}, status_code=503, headers=retry)
 
 
