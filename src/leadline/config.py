@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     #: Requests per minute per client (token or address); 0 turns rate limiting off.
     rate_limit_per_minute: int = Field(default=6000, ge=0)
+    #: Seconds a client has to send a request's headers, and then its body (408 beyond).
+    header_timeout: float = Field(default=10, gt=0, le=300)
+    body_timeout: float = Field(default=20, gt=0, le=3600)
     echo_sql: bool = False
 
     @field_validator("database_url")

@@ -21,6 +21,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from leadline import __version__
+from leadline.api import http_hygiene
 from leadline.api.admin import ConfigurationController, PeopleController, health, sign_in
 from leadline.api.deps import provide_actor, provide_context
 from leadline.api.forecast import ForecastConfigurationController, ForecastController, SalesReportController
@@ -74,6 +75,7 @@ def create_app(application: Application | None = None) -> Litestar:
     )
     app.state.context = application.context
     app.state.application = application
+    http_hygiene.install(app)
     return app
 
 

@@ -170,8 +170,11 @@ def serve(
         token, info = create_token(app_.context, admin, name="leadline serve --login-token", expires_in_days=1)
         typer.echo(f"log in as the first admin with this API token (valid until {info.expires_at:%Y-%m-%d %H:%M} UTC):")
         typer.echo(f"  curl -H 'Authorization: Bearer {token}' http://{host}:{port}/api/v1/leads")
+    # the connection limits and timeouts (header size and count, slow headers and bodies) are the
+    # protocol's (api/server.py); an idle kept-alive connection closes after 5 s
     uvicorn.run("leadline.api.app:create_app_from_environment", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", access_log=False, proxy_headers=False)
+                workers=workers, log_level="warning", access_log=False, proxy_headers=False,
+                http="leadline.api.server:BoundedHttpProtocol", timeout_keep_alive=5, server_header=False)
 
 
 forecast.register(app)
