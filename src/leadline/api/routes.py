@@ -29,8 +29,11 @@ _MEANINGS = {
 PROBLEMS = {status: ResponseSpec(Problem, description=text, media_type=PROBLEM_JSON)
             for status, text in _MEANINGS.items()}
 
-#: A record id in a path: 1 to 2^63-1 (larger numbers are refused before any lookup).
-RecordId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="A record id.")]
+#: A record id in a path: 1 to 2^63-1 (larger numbers are refused before any lookup). The bounds
+#: are given to the document as they are: rendered from ``le`` they would be floats, 2^63 for the
+#: maximum (api/openapi.py).
+RecordId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="A record id.",
+                                    schema_extra={"minimum": 1, "maximum": MAX_ID})]
 
 api_get = partial(get, sync_to_thread=False, responses=PROBLEMS)
 api_post = partial(post, sync_to_thread=True, responses=PROBLEMS)

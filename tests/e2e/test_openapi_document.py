@@ -1,0 +1,56 @@
+"""The OpenAPI document is as strict as the server: ids are integers with their exact integer
+bounds, every bound of an integer is an integer, request bodies that refuse unknown fields say
+so, and the operations that need no token say that too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar.testing import TestClient
+
+from leadline.domain.ids import MAX_ID
+
+API = "/api/v1"
+
+
+def walk(node: Any) -> Any:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def test_the_document_bounds_ids_exactly_closes_bodies_and_names_the_operations_without_token(
+        client: TestClient[Any]) -> None:
+    text = client.get(f"{API}/openapi.json").text
+    document = msgspec.json.decode(text)  # exact integers, as a client reads them
+    parameter = document["paths"][f"{API}/leads/{{lead_id}}"]["get"]["parameters"][0]
+    assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": MAX_ID,
+                                   "description": "A record id."}
+    assert f'"maximum":{MAX_ID}' in text and "e+18" not in text
+    bounds = [node[key] for node in walk(document) if node.get("type") == "integer"
+              for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") if key in node]
+    assert bounds and all(isinstance(value, int) for value in bounds), bounds
+
+    schemas = document["components"]["schemas"]
+    closed = {name for name, schema in schemas.items() if schema.get("additionalProperties") is False}
+    assert {"LeadCreate", "LeadUpdate", "StatusIn", "PasswordLogin", "OpportunityCreate"} <= closed
+    assert "LeadPublic" not in closed  # answers may grow new fields
+
+    for served in (document, client.get(f"{API}/docs/openapi.json").json()):
+        public = sorted((p, m) for p, operations in served["paths"].items()
+                        for m, operation in operations.items() if operation.get("security") == [])
+        assert public == [(f"{API}/auth/token", "post"), (f"{API}/health", "get")]
+        assert served["security"] == [{"bearer": []}]
+
+
+def test_the_server_refuses_what_the_document_refuses(client: TestClient[Any], admin: Any) -> None:
+    assert admin("GET", f"/leads/{MAX_ID + 1}").status_code in (400, 404, 422)
+    assert admin("GET", f"/leads/{MAX_ID}").status_code == 404
+    refused = admin("POST", "/leads", json={"last_name": "Lovelace", "company": "Engines", "nope": 1})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "nope"
+    assert client.get(f"{API}/health").status_code == 200  # no token
