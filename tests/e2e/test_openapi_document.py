@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from litestar.testing import TestClient
 
-from leadline.domain.ids import MAX_ID
+from leadline.domain.ids import MAX_ID, RECORD_ID_PATTERN
 
 API = "/api/v1"
 
@@ -37,6 +37,8 @@ def test_the_document_bounds_ids_exactly_closes_bodies_and_names_the_operations_
     assert bounds and all(isinstance(value, int) for value in bounds), bounds
 
     schemas = document["components"]["schemas"]
+    account_id = schemas["OpportunityUpdate"]["properties"]["account_id"]  # an id in a body: digits in range
+    assert account_id["pattern"] == RECORD_ID_PATTERN  # beside oneOf [string, null]: binds the string
     closed = {name for name, schema in schemas.items() if schema.get("additionalProperties") is False}
     assert {"LeadCreate", "LeadUpdate", "StatusIn", "PasswordLogin", "OpportunityCreate"} <= closed
     assert "LeadPublic" not in closed  # answers may grow new fields
@@ -51,6 +53,10 @@ def test_the_document_bounds_ids_exactly_closes_bodies_and_names_the_operations_
 def test_the_server_refuses_what_the_document_refuses(client: TestClient[Any], admin: Any) -> None:
     assert admin("GET", f"/leads/{MAX_ID + 1}").status_code in (400, 404, 422)
     assert admin("GET", f"/leads/{MAX_ID}").status_code == 404
+    for account in ("0", str(MAX_ID + 1)):
+        body = {"name": "Deal", "account_id": account, "close_date": "2026-06-30"}
+        answer = admin("POST", "/opportunities", json=body)
+        assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "account_id", answer.text
     refused = admin("POST", "/leads", json={"last_name": "Lovelace", "company": "Engines", "nope": 1})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "nope"
     assert client.get(f"{API}/health").status_code == 200  # no token
