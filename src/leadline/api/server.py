@@ -42,6 +42,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self._header_bytes = 0
         self._header_count = 0
         self._too_large = False
+        self._reading_headers = True  # False once a request's headers are in, until the next begins
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -62,6 +63,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         super().on_message_begin()
         self._header_bytes = self._header_count = 0
         self._arm(self._header_timeout)
+        self._reading_headers = True
 
     def on_url(self, url: bytes) -> None:
         self._count(len(url), 0)
@@ -73,6 +75,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._arm(self._body_timeout)
+        self._reading_headers = False
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
@@ -98,6 +101,9 @@ class BoundedHttpProtocol(HttpToolsProtocol):
     def _timed_out(self) -> None:
         self._deadline = None
         if self.transport.is_closing():
+            return
+        if self._reading_headers and self.cycle is not None and not self.cycle.response_complete:
+            self._arm(self._header_timeout)  # a pipelined request, unread while the one before is answered
             return
         if self.cycle is not None and self.cycle.response_started:
             self.transport.close()
