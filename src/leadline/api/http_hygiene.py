@@ -29,7 +29,8 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 
 ALWAYS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY")]
-NOTHING_POLICY = b"default-src 'none'; frame-ancestors 'none'"
+NOTHING = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+NO_STORE = (b"cache-control", b"no-store")
 PAGE_POLICY = ("default-src 'none'; script-src 'self' {scripts}; style-src 'self' 'unsafe-inline'; "
                "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; "
                "form-action 'self'; frame-ancestors 'none'")
@@ -63,9 +64,9 @@ class _Answer:
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = self._headers(message)
+            headers, page = self._headers(message)
             message = {**message, "headers": headers}
-            if _value(headers, b"content-type").startswith(b"text/html"):
+            if page:
                 self.start = message  # its policy names the page's inline scripts: wait for them
                 return
             await self._send(message)
@@ -79,21 +80,30 @@ class _Answer:
         else:
             await self._send(message)
 
-    def _headers(self, message: Message) -> list[tuple[bytes, bytes]]:
-        headers = [(name.lower(), value) for name, value in message.get("headers", ())]
+    def _headers(self, message: Message) -> tuple[list[tuple[bytes, bytes]], bool]:
+        """The answer's headers with ours, and whether it is an HTML page."""
+        headers = list(message.get("headers", ()))  # ASGI header names are lower case
+        content_type = cache_control = allow = b""
+        for name, value in headers:
+            if name == b"content-type":
+                content_type = value
+            elif name == b"cache-control":
+                cache_control = value
+            elif name == b"allow":
+                allow = value
         headers += ALWAYS
-        content_type = _value(headers, b"content-type")
-        if not content_type.startswith(b"text/html"):
-            headers.append((b"content-security-policy", NOTHING_POLICY))
-        if (b"json" in content_type) and not _value(headers, b"cache-control"):
-            headers.append((b"cache-control", b"no-store"))
-        if _value(headers, b"allow"):
-            headers = [(n, v) for n, v in headers if n != b"allow"] + [(b"allow", self._allowed(headers))]
-        return headers
+        page = content_type.startswith(b"text/html")
+        if not page:
+            headers.append(NOTHING)
+        if not cache_control and b"json" in content_type:
+            headers.append(NO_STORE)
+        if allow:
+            headers = [(n, v) for n, v in headers if n != b"allow"] + [(b"allow", self._allowed(allow))]
+        return headers, page
 
-    def _allowed(self, headers: list[tuple[bytes, bytes]]) -> bytes:
+    def _allowed(self, allow: bytes) -> bytes:
         """Every method of the path (an OPTIONS answer), else those the router named (a 405)."""
-        methods = {m.strip() for m in _value(headers, b"allow").decode().split(",")}
+        methods = {m.strip() for m in allow.decode().split(",")}
         template = self.scope.get("path_template")
         if self.method == "OPTIONS" and template is not None:
             for path, handlers in self.app.route_handler_method_map.items():
@@ -115,7 +125,3 @@ class _Answer:
 
 def _digest(script: bytes) -> str:
     return base64.b64encode(hashlib.sha256(script).digest()).decode()
-
-
-def _value(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes:
-    return next((value for key, value in headers if key == name), b"")
