@@ -26,6 +26,7 @@ from schemathesis.checks import (
     unsupported_method,
 )
 
+from leadline.domain.errors import LeadlineError
 from leadline.services import conversion, leads, records
 from leadline.services.context import ServiceContext
 from tests.e2e.api_support import make_app, token_for
@@ -49,8 +50,13 @@ def test_no_operation_errors_or_breaks_its_documented_responses(
 ) -> None:
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 25
+    lead_ids = seed_leads(ctx, admin_id)
     for operation in operations:
-        check_operation(operation, bearer, seed_leads(ctx, admin_id))
+        try:
+            lead_ids = seed_leads(ctx, admin_id)
+        except LeadlineError:  # generated configuration refuses new leads (a required custom field,
+            pass               # an unqualified default status): the leads made before serve
+        check_operation(operation, bearer, lead_ids)
 
 
 def seed_leads(ctx: ServiceContext, admin_id: int) -> list[int]:

@@ -9,7 +9,11 @@ from typing import Any
 import msgspec
 from litestar.testing import TestClient
 
+from leadline.domain.custom_fields import CustomFieldType
 from leadline.domain.ids import MAX_ID, RECORD_ID_PATTERN
+from leadline.domain.reasons import ReasonKind
+from leadline.domain.security import SharingDefault
+from leadline.domain.statuses import StatusKind
 
 API = "/api/v1"
 
@@ -39,6 +43,10 @@ def test_the_document_bounds_ids_exactly_closes_bodies_and_names_the_operations_
     schemas = document["components"]["schemas"]
     account_id = schemas["OpportunityUpdate"]["properties"]["account_id"]  # an id in a body: digits in range
     assert account_id["pattern"] == RECORD_ID_PATTERN  # beside oneOf [string, null]: binds the string
+    for component, field, values in [("StatusIn", "kind", StatusKind), ("SharingIn", "access", SharingDefault),
+                                     ("CustomFieldIn", "type", CustomFieldType), ("ReasonIn", "kind", ReasonKind)]:
+        assert schemas[component]["properties"][field]["enum"] == [v.value for v in values]  # the domain's list
+    assert schemas["StageChange"]["properties"]["forecast_category"]["enum"][-1] is None  # may be null
     closed = {name for name, schema in schemas.items() if schema.get("additionalProperties") is False}
     assert {"LeadCreate", "LeadUpdate", "StatusIn", "PasswordLogin", "OpportunityCreate"} <= closed
     assert "LeadPublic" not in closed  # answers may grow new fields
@@ -57,6 +65,8 @@ def test_the_server_refuses_what_the_document_refuses(client: TestClient[Any], a
         body = {"name": "Deal", "account_id": account, "close_date": "2026-06-30"}
         answer = admin("POST", "/opportunities", json=body)
         assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "account_id", answer.text
+    wrong_kind = admin("POST", "/config/statuses", json={"label": "Odd", "kind": "odd"})
+    assert wrong_kind.status_code == 422 and wrong_kind.json()["errors"][0]["field"] == "kind"
     refused = admin("POST", "/leads", json={"last_name": "Lovelace", "company": "Engines", "nope": 1})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "nope"
     assert client.get(f"{API}/health").status_code == 200  # no token

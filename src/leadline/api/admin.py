@@ -12,9 +12,13 @@ from litestar import Controller, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from leadline.api.routes import PROBLEMS, RecordId, api_delete, api_get, api_patch, api_post
+from leadline.api.routes import PROBLEMS, RecordId, api_delete, api_get, api_patch, api_post, one_of
 from leadline.api.schemas import present
+from leadline.domain.custom_fields import CustomFieldType, RecordType
 from leadline.domain.errors import DatabaseUnavailableError
+from leadline.domain.opportunities import ForecastCategory
+from leadline.domain.security import SharingDefault
+from leadline.domain.statuses import StatusKind
 from leadline.services import auth, configuration, sales_configuration, sharing, users
 from leadline.services.access import fields_of
 from leadline.services.context import ServiceContext
@@ -24,7 +28,7 @@ Label = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
 
 class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     label: Label
-    kind: Annotated[str, msgspec.Meta(description="open, working, qualified, unqualified or converted")]
+    kind: Annotated[str, one_of(StatusKind)]
     is_default: bool = False
     position: int | None = None
 
@@ -47,7 +51,7 @@ class SourceChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class StageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     label: Label
     probability: Annotated[int, msgspec.Meta(ge=0, le=100)]
-    forecast_category: str = "pipeline"
+    forecast_category: Annotated[str, one_of(ForecastCategory)] = "pipeline"
     process: str | None = None
     position: int | None = None
     is_closed: bool = False
@@ -57,7 +61,7 @@ class StageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class StageChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     label: Label | None = None
     probability: Annotated[int, msgspec.Meta(ge=0, le=100)] | None = None
-    forecast_category: str | None = None
+    forecast_category: Annotated[str, one_of(ForecastCategory, nullable=True)] | None = None
     is_active: bool | None = None
 
 
@@ -67,16 +71,16 @@ class ProcessIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class CustomFieldIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    object: str
+    object: Annotated[str, one_of(RecordType)]
     name: Annotated[str, msgspec.Meta(max_length=63)]
     label: Label
-    type: str
+    type: Annotated[str, one_of(CustomFieldType)]
     options: list[Annotated[str, msgspec.Meta(max_length=80)]] = []
     required: bool = False
 
 
 class SharingIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    access: Annotated[str, msgspec.Meta(description="private, public_read_only or public_read_write")]
+    access: Annotated[str, one_of(SharingDefault)]
 
 
 class UserIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
