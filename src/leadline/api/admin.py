@@ -172,7 +172,8 @@ class ConfigurationController(Controller):
 
     @api_get("/custom-fields", summary="List custom fields")
     def list_custom_fields(self, ctx: ServiceContext, actor: int,
-                           object: Annotated[str | None, Parameter(max_length=20)] = None) -> list[dict[str, Any]]:
+                           object: Annotated[str | None, Parameter(max_length=20, schema_extra={"enum": [
+                               r.value for r in RecordType]})] = None) -> list[dict[str, Any]]:
         return _plain(sales_configuration.list_custom_fields(ctx, object))
 
     @api_post("/custom-fields", summary="Declare a custom field (admin)")
