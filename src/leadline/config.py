@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     rate_limit_store: Path | None = None
     #: Password hashes (argon2, for sign-ins and new passwords) run at once per worker; more wait.
     password_hashes: int = Field(default=1, ge=1, le=8)
+    #: Seconds a client has to send a request's headers, and then its body (408 beyond).
+    header_timeout: float = Field(default=10, gt=0, le=300)
+    body_timeout: float = Field(default=20, gt=0, le=3600)
     echo_sql: bool = False
 
     @field_validator("database_url")

@@ -14,8 +14,19 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
+from schemathesis.checks import (
+    allow_header_conformance,
+    content_type_conformance,
+    ignored_auth,
+    missing_required_header,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+    unsupported_method,
+)
 
+from leadline.domain.errors import LeadlineError
 from leadline.services import conversion, leads, records
 from leadline.services.context import ServiceContext
 from tests.e2e.api_support import make_app, token_for
@@ -39,8 +50,13 @@ def test_no_operation_errors_or_breaks_its_documented_responses(
 ) -> None:
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 25
+    lead_ids = seed_leads(ctx, admin_id)
     for operation in operations:
-        check_operation(operation, bearer, seed_leads(ctx, admin_id))
+        try:
+            lead_ids = seed_leads(ctx, admin_id)
+        except LeadlineError:  # generated configuration refuses new leads (a required custom field,
+            pass               # an unqualified default status): the leads made before serve
+        check_operation(operation, bearer, lead_ids)
 
 
 def seed_leads(ctx: ServiceContext, admin_id: int) -> list[int]:
@@ -80,3 +96,22 @@ def check_lead_operation(operation: Any, bearer: dict[str, str], lead_ids: list[
                                                         content_type_conformance])
 
     generated()
+
+
+def test_every_operation_answers_with_documented_statuses_headers_methods_and_auth(
+        api_schema: Any, bearer: dict[str, str]) -> None:
+    """A quick pass (two requests an operation) with the checks the run above leaves out: only
+    documented statuses and headers, a 405 for an undocumented method with an ``Allow`` that
+    lists the documented ones, and the token required exactly where the document says so."""
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=2, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def generated(case: Any) -> None:
+            case.call_and_validate(headers=bearer, checks=[
+                not_a_server_error, status_code_conformance, response_headers_conformance, unsupported_method,
+                allow_header_conformance, missing_required_header, ignored_auth])
+
+        generated()

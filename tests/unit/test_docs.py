@@ -20,7 +20,8 @@ def test_every_setting_is_in_the_readme(name: str) -> None:
 
 
 #: Codes the framework could produce in principle but this API never does (it accepts any Accept header,
-#: reads only JSON bodies it documents, and answers 503 only as DATABASE_NOT_READY).
+#: reads only JSON bodies it documents, and answers 503 only as DATABASE_NOT_READY or
+#: DATABASE_UNAVAILABLE).
 UNUSED = {"NOT_ACCEPTABLE", "UNSUPPORTED_MEDIA_TYPE", "SERVICE_UNAVAILABLE"}
 
 

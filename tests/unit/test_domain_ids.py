@@ -1,11 +1,21 @@
 """Record ids: time-ordered 63-bit integers made by the application, strictly increasing."""
 
+import re
 import threading
 import time
 
 import pytest
 
-from leadline.domain.ids import IdGenerator, id_created_at_ms, new_id, new_ids
+from leadline.domain.errors import ValidationError
+from leadline.domain.ids import (
+    MAX_ID,
+    RECORD_ID_PATTERN,
+    IdGenerator,
+    id_created_at_ms,
+    new_id,
+    new_ids,
+    parse_record_id,
+)
 
 
 def test_ids_are_strictly_increasing():
@@ -85,3 +95,17 @@ def test_ids_made_on_several_threads_are_all_different():
     every_id = [i for bucket in made for i in bucket]
     assert len(set(every_id)) == 2000
     assert all(bucket == sorted(bucket) for bucket in made)
+
+
+@pytest.mark.parametrize("text", ["1", "007", "999999999999999999", "1000000000000000000", str(MAX_ID),
+                                  "0" + str(MAX_ID), "9223372036854775799", "8999999999999999999"])
+def test_the_written_id_pattern_admits_every_id_the_parser_reads(text):
+    assert re.fullmatch(RECORD_ID_PATTERN, text) and parse_record_id(text, field="id") == int(text)
+
+
+@pytest.mark.parametrize("text", ["0", "000", str(MAX_ID + 1), "9223372036854775810", "9300000000000000000",
+                                  "9" * 19, "1" * 20, "-1", "1.0", ""])
+def test_the_written_id_pattern_refuses_what_the_parser_refuses(text):
+    assert not re.fullmatch(RECORD_ID_PATTERN, text)
+    with pytest.raises(ValidationError):
+        parse_record_id(text, field="id")

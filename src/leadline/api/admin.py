@@ -12,8 +12,13 @@ from litestar import Controller, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from leadline.api.routes import PROBLEMS, RecordId, api_delete, api_get, api_patch, api_post
+from leadline.api.routes import PROBLEMS, RecordId, api_delete, api_get, api_patch, api_post, one_of
 from leadline.api.schemas import present
+from leadline.domain.custom_fields import CustomFieldType, RecordType
+from leadline.domain.errors import DatabaseUnavailableError
+from leadline.domain.opportunities import ForecastCategory
+from leadline.domain.security import SharingDefault
+from leadline.domain.statuses import StatusKind
 from leadline.services import auth, configuration, sales_configuration, sharing, users
 from leadline.services.access import fields_of
 from leadline.services.context import ServiceContext
@@ -23,7 +28,7 @@ Label = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
 
 class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     label: Label
-    kind: Annotated[str, msgspec.Meta(description="open, working, qualified, unqualified or converted")]
+    kind: Annotated[str, one_of(StatusKind)]
     is_default: bool = False
     position: int | None = None
 
@@ -46,7 +51,7 @@ class SourceChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class StageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     label: Label
     probability: Annotated[int, msgspec.Meta(ge=0, le=100)]
-    forecast_category: str = "pipeline"
+    forecast_category: Annotated[str, one_of(ForecastCategory)] = "pipeline"
     process: str | None = None
     position: int | None = None
     is_closed: bool = False
@@ -56,7 +61,7 @@ class StageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class StageChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     label: Label | None = None
     probability: Annotated[int, msgspec.Meta(ge=0, le=100)] | None = None
-    forecast_category: str | None = None
+    forecast_category: Annotated[str, one_of(ForecastCategory, nullable=True)] | None = None
     is_active: bool | None = None
 
 
@@ -68,16 +73,16 @@ class ProcessIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class CustomFieldIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    object: str
+    object: Annotated[str, one_of(RecordType)]
     name: Annotated[str, msgspec.Meta(max_length=63)]
     label: Label
-    type: str
+    type: Annotated[str, one_of(CustomFieldType)]
     options: list[Annotated[str, msgspec.Meta(max_length=80)]] = []
     required: bool = False
 
 
 class SharingIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    access: Annotated[str, msgspec.Meta(description="private, public_read_only or public_read_write")]
+    access: Annotated[str, one_of(SharingDefault)]
 
 
 class UserIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -165,7 +170,8 @@ class ConfigurationController(Controller):
 
     @api_get("/custom-fields", summary="List custom fields")
     def list_custom_fields(self, ctx: ServiceContext, actor: int,
-                           object: Annotated[str | None, Parameter(max_length=20)] = None) -> list[dict[str, Any]]:
+                           object: Annotated[str | None, Parameter(max_length=20, schema_extra={"enum": [
+                               r.value for r in RecordType]})] = None) -> list[dict[str, Any]]:
         return _plain(sales_configuration.list_custom_fields(ctx, object))
 
     @api_post("/custom-fields", summary="Declare a custom field (admin)")
@@ -223,6 +229,9 @@ async def health(state: State) -> Response[dict[str, str]]:
     from leadline.services.health import check
 
     ok, detail = await asyncio.get_running_loop().run_in_executor(_HEALTH_THREAD, check, state.context)
-    return Response({"status": "ok" if ok else "unavailable", "database": detail}, status_code=200 if ok else 503)
+    if ok:
+        return Response({"status": "ok", "database": detail})
+    retry = {"Retry-After": str(DatabaseUnavailableError.retry_after)}
+    return Response({"status": "unavailable", "database": detail}, status_code=503, headers=retry)
 
 

@@ -15,16 +15,17 @@ from litestar import Litestar, Request, Router, get
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from leadline import __version__
+from leadline.api import http_hygiene
 from leadline.api.admin import ConfigurationController, PeopleController, health
 from leadline.api.deps import provide_actor, provide_context
 from leadline.api.forecast import ForecastConfigurationController, ForecastController, SalesReportController
 from leadline.api.leads import LeadController
 from leadline.api.money import money_hook
+from leadline.api.openapi import StrictJsonRenderPlugin, StrictSwaggerRenderPlugin, tightened_document
 from leadline.api.opportunity_sales import OpportunitySalesController
 from leadline.api.parts import PartsController
 from leadline.api.problems import EXCEPTION_HANDLERS
@@ -74,6 +75,7 @@ def create_app(application: Application | None = None) -> Litestar:
     remember_query_names(app)
     app.state.context = application.context
     app.state.application = application
+    http_hygiene.install(app)
     return app
 
 
@@ -87,7 +89,7 @@ def _write_threads(threads: int) -> None:
 @get("/openapi.json", include_in_schema=False, sync_to_thread=False)
 def openapi_document(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """The OpenAPI document at its documented address (the docs UI reads the same one)."""
-    return request.app.openapi_schema.to_schema()
+    return tightened_document(request.app)
 
 
 def _openapi() -> OpenAPIConfig:
@@ -98,10 +100,10 @@ def _openapi() -> OpenAPIConfig:
                     "`POST /api/v1/auth/token`). Errors are RFC 9457 problem documents with a stable `code`.",
         components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
         security=[{"bearer": []}],
-        render_plugins=[SwaggerRenderPlugin(
+        render_plugins=[StrictSwaggerRenderPlugin(
             path="/", js_url=f"{ASSETS}/swagger-ui-bundle.js", css_url=f"{ASSETS}/swagger-ui.css",
             favicon=f"<link rel='icon' type='image/png' href='{ASSETS}/favicon-32x32.png'>",
-            standalone_preset_js_url=f"{ASSETS}/swagger-ui-standalone-preset.js")],
+            standalone_preset_js_url=f"{ASSETS}/swagger-ui-standalone-preset.js"), StrictJsonRenderPlugin()],
         use_handler_docstrings=True,
     )
 

@@ -7,7 +7,8 @@ for an error. A response never carries a stack trace.
 request never succeeds. 409 means the request is sound but the stored state refuses it: a
 status move the configured workflow does not allow, a lead that does not (yet) meet its criteria
 (``CRITERIA_NOT_MET``: complete the lead, or send an override with a reason), an undo refused
-because records were used since. Errors with several causes list each in ``errors``, as
+because records were used since. 503 means the service cannot answer now and says when to try
+again (``Retry-After``): the database cannot be reached. Errors with several causes list each in ``errors``, as
 ``{field, message}`` (an unmet criterion as ``criteria.<name>``).
 """
 
@@ -50,6 +51,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "AUTHENTICATION_FAILED": 401,
     "SIGN_IN_THROTTLED": 429,
     "DATABASE_NOT_READY": 503,
+    "DATABASE_UNAVAILABLE": 503,
 }
 
 #: HTTP status of a framework error -> our code.
@@ -81,11 +83,11 @@ def leadline_error(_: Request[Any, Any, Any], error: LeadlineError) -> Response[
     errors += [{"field": field, "message": message} for field, message in error.details]
     if status == 422 and not errors:
         errors = [{"field": "", "message": error.message}]
-    headers = {"WWW-Authenticate": 'Bearer realm="leadline"'} if status == 401 else None
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:  # a 429 (or 503) says when to come back
-        headers = {**(headers or {}), "Retry-After": str(retry_after)}
-    return problem(status, error.code, str(error), errors=errors or None, headers=headers)
+    headers = {"WWW-Authenticate": 'Bearer realm="leadline"'} if status == 401 else {}
+    retry_after = getattr(error, "retry_after", None)  # a transient refusal (429, 503) says when to retry
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return problem(status, error.code, str(error), errors=errors or None, headers=headers or None)
 
 
 def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:

@@ -3,9 +3,11 @@ and every error status the API can answer is documented as a problem document.""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import partial
 from typing import Annotated
 
+import msgspec
 from litestar import delete, get, patch, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
@@ -29,8 +31,20 @@ _MEANINGS = {
 PROBLEMS = {status: ResponseSpec(Problem, description=text, media_type=PROBLEM_JSON)
             for status, text in _MEANINGS.items()}
 
-#: A record id in a path: 1 to 2^63-1 (larger numbers are refused before any lookup).
-RecordId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="A record id.")]
+#: A record id in a path: 1 to 2^63-1 (larger numbers are refused before any lookup). The bounds
+#: are given to the document as they are: rendered from ``le`` they would be floats, 2^63 for the
+#: maximum (api/openapi.py).
+RecordId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="A record id.",
+                                    schema_extra={"minimum": 1, "maximum": MAX_ID})]
+
+
+def one_of(values: type[StrEnum], *, nullable: bool = False) -> msgspec.Meta:
+    """A text field that takes one of a domain enumeration's values: the document lists them
+    (``enum``; with null for a field that may be null, where the document puts the list beside
+    ``oneOf``), and the use case still checks the value and names the field."""
+    listed: list[str | None] = [v.value for v in values]
+    return msgspec.Meta(extra_json_schema={"extra": {"enum": [*listed, None] if nullable else listed}})
+
 
 api_get = partial(get, sync_to_thread=False, responses=PROBLEMS)
 api_post = partial(post, sync_to_thread=True, responses=PROBLEMS)

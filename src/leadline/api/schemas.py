@@ -13,8 +13,10 @@ from typing import Annotated, Any
 
 import msgspec
 
+from leadline.domain.ids import RECORD_ID_PATTERN
+
 Text = Annotated[str, msgspec.Meta(max_length=32_000)]
-Id = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,19}$", description="A record id (decimal digits).")]
+Id = Annotated[str, msgspec.Meta(pattern=RECORD_ID_PATTERN, description="A record id (decimal digits, 1 to 2^63-1).")]
 CustomValue = str | int | bool | None
 
 

@@ -12,7 +12,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from leadline.api.routes import one_of
 from leadline.api.schemas import Id
+from leadline.domain.qualification import Operator, Purpose
+from leadline.domain.reasons import ReasonKind
 
 Label = Annotated[str, msgspec.Meta(max_length=255, description="A label or an id.")]
 Note = Annotated[str, msgspec.Meta(max_length=1000)]
@@ -221,7 +224,7 @@ class TransitionPublic(msgspec.Struct, kw_only=True):
 
 
 class ReasonIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    kind: Annotated[str, msgspec.Meta(max_length=40, description="lead_unqualified or opportunity_lost")]
+    kind: Annotated[str, one_of(ReasonKind)]
     label: Name
 
 
@@ -242,14 +245,14 @@ class ConditionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``operator``: present, at_least, within_days, is_true or contains_any (comma-separated words)."""
 
     field: Annotated[str, msgspec.Meta(max_length=100, description="A lead field, or custom.<name>.")]
-    operator: Annotated[str, msgspec.Meta(max_length=40)]
+    operator: Annotated[str, one_of(Operator)]
     value: Annotated[str, msgspec.Meta(max_length=1000)] | int | float | None = None
 
 
 class CriterionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A criterion is met when any of its conditions holds."""
 
-    purpose: Annotated[str, msgspec.Meta(max_length=40, description="qualification or opportunity")]
+    purpose: Annotated[str, one_of(Purpose)]
     framework: Name
     name: Name
     label: Name | None = None

@@ -27,16 +27,16 @@ from leadline.api.schemas_workflow import (
     TransitionIn,
     TransitionPublic,
 )
-from leadline.domain.qualification import Criterion
-from leadline.domain.reasons import Reason
+from leadline.domain.qualification import Criterion, Purpose
+from leadline.domain.reasons import Reason, ReasonKind
 from leadline.services import conversion_gate
 from leadline.services import workflow_configuration as workflow
 from leadline.services.context import ServiceContext
 from leadline.services.workflow_configuration import MappingView, Transition
 
 StatusRef = Annotated[str, Parameter(max_length=255, description="A status label or id.")]
-Kind = Annotated[str | None, Parameter(max_length=40, description="lead_unqualified or opportunity_lost")]
-PurposeFilter = Annotated[str | None, Parameter(max_length=40, description="qualification or opportunity")]
+Kind = Annotated[str | None, Parameter(max_length=40, schema_extra={"enum": [k.value for k in ReasonKind]})]
+PurposeFilter = Annotated[str | None, Parameter(max_length=40, schema_extra={"enum": [p.value for p in Purpose]})]
 
 
 def _transition(transition: Transition) -> TransitionPublic:

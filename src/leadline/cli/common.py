@@ -15,6 +15,7 @@ from rich.markup import escape
 from leadline.cli.output import error_console
 from leadline.domain.errors import (
     ConflictError,
+    DatabaseUnavailableError,
     LeadlineError,
     NotFoundError,
     PermissionDeniedError,
@@ -34,6 +35,7 @@ EXIT_CODES: list[tuple[type[LeadlineError], int]] = [
     (NotFoundError, 3),
     (ConflictError, 4),
     (PermissionDeniedError, 5),
+    (DatabaseUnavailableError, 7),
     (LeadlineError, 1),
 ]
 #: A bulk command that ran, but left at least one of its records undone (each says why on its line).
@@ -98,7 +100,7 @@ def handle_errors(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except LeadlineError as error:
-            fail(f"{escape(str(error))} [{error.code}]", exit_code_of(error), error.details)
+            fail(f"{escape(_described(error))} [{error.code}]", exit_code_of(error), error.details)
         except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
             raise  # a closed output is the entry point's (``leadline.cli.main.run``)
         except Exception as error:  # noqa: BLE001 - the last line of defence of a CLI
@@ -109,6 +111,16 @@ def handle_errors(function: F) -> F:
         return None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _described(error: LeadlineError) -> str:
+    """The error's message; for an unreachable database, with the driver's reason (the operator
+    reading a terminal needs to know which server refused, which an API client must not learn)."""
+    cause = error.__cause__
+    if isinstance(error, DatabaseUnavailableError) and cause is not None and str(cause).strip():
+        reason = str(getattr(cause, "orig", None) or cause).strip().splitlines()[0]
+        return f"{error} ({reason})"
+    return str(error)
 
 
 def parse_id(value: str, field: str) -> int:

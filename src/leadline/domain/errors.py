@@ -145,3 +145,14 @@ class DuplicateHiddenError(ConflictError):
     (under private sharing); refused unless the caller confirms a separate record."""
 
     code = "DUPLICATE_HIDDEN"
+
+
+class DatabaseUnavailableError(LeadlineError):
+    """The database cannot be reached: the connection is refused, dropped, or the server is
+    shutting down. The same request may succeed once it is back, so transports tell the caller
+    to retry (HTTP 503 with ``Retry-After``); a write cut off this way did not happen unless its
+    commit had reached the database, which a retry with the same ``Idempotency-Key`` settles."""
+
+    code = "DATABASE_UNAVAILABLE"
+    #: how long a caller should wait before trying again
+    retry_after = 5

@@ -66,6 +66,24 @@ def id_created_at_ms(record_id: int) -> int:
 MAX_ID = (1 << 63) - 1
 
 
+def _digits_up_to(bound: str) -> str:
+    """A regular expression for the strings of ``len(bound)`` digits, the first not 0, whose value
+    is at most ``bound``: ``bound`` itself, or its first digits then a smaller one, then any."""
+    alternatives = [bound]
+    for place, digit in enumerate(bound):
+        lowest = 1 if place == 0 else 0
+        if int(digit) > lowest:
+            smaller = f"[{lowest}-{int(digit) - 1}]" if int(digit) - 1 > lowest else str(lowest)
+            rest = len(bound) - place - 1
+            alternatives.append(f"{bound[:place]}{smaller}[0-9]{{{rest}}}" if rest else f"{bound[:place]}{smaller}")
+    return "|".join(alternatives)
+
+
+#: A record id written as a string (JSON bodies): the decimal digits of a number from 1 to
+#: ``MAX_ID``, as ``parse_record_id`` reads them (leading zeros allowed).
+RECORD_ID_PATTERN = rf"^0*(?:[1-9][0-9]{{0,{len(str(MAX_ID)) - 2}}}|{_digits_up_to(str(MAX_ID))})$"
+
+
 def parse_record_id(value: object, *, field: str) -> int:
     """A record id from input: a whole number from 1 to 2^63-1, else ``ValidationError``."""
     from leadline.domain.errors import ValidationError

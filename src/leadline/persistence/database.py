@@ -17,12 +17,16 @@ except ImportError:  # pragma: no cover - not POSIX
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from leadline.persistence.availability import name_unavailability
+
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine tuned for its database.
 
     SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` for every
     transaction, so two writers queue instead of failing half-way; its folder is created.
+    On both, a database that cannot be reached raises ``DatabaseUnavailableError``
+    (persistence/availability.py).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -31,11 +35,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
         _tune_sqlite(engine)
+        name_unavailability(engine)
         if fcntl is not None and parsed.database and parsed.database != ":memory:":
             _GATES[engine] = WriteGate(parsed.database)
         return engine
     # No pre-ping: it costs a round trip per request; connections are recycled every 30 minutes.
-    return create_engine(url, echo=echo, pool_recycle=1800, pool_size=10, max_overflow=10)
+    engine = create_engine(url, echo=echo, pool_recycle=1800, pool_size=10, max_overflow=10)
+    name_unavailability(engine)
+    return engine
 
 
 #: 3.32 raised the bound parameters of one statement from 999 to 32,766: a bulk conversion reads

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, select
 
 from leadline.domain.leads import Lead, ProductInterest
+from leadline.persistence.availability import unavailability
 from leadline.persistence.bulk_rows import record_columns, result_processors
 from leadline.persistence.mapping import record_builder
 from leadline.persistence.repositories_config import VALUE_COLUMN
@@ -114,6 +115,24 @@ class RecordReads:
             connection.close()
 
     def _run(self, compiled: _Compiled, record_id: int) -> list[tuple[Any, ...]]:
+        try:
+            return self._run_on_driver(compiled, record_id)
+        except Exception as error:  # the driver's own errors: name an unreachable database
+            named = unavailability(error)
+            if named is None:
+                raise
+            self._drop_connections(error)
+            raise named from error
+
+    def _drop_connections(self, error: Exception) -> None:
+        """After a lost database, invalidate this connection and the pool's older ones, as
+        SQLAlchemy does for its own statements: the first reads after the database returns
+        reconnect instead of failing on connections it dropped."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            self._engine.pool._invalidate(connection, error)  # noqa: SLF001 - SQLAlchemy's own step
+
+    def _run_on_driver(self, compiled: _Compiled, record_id: int) -> list[tuple[Any, ...]]:
         if self._connection is None:
             self._connection = self._engine.raw_connection()
             if self._engine.dialect.name == "postgresql":

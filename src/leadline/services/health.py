@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from leadline.domain.errors import LeadlineError
 from leadline.services.context import ServiceContext
 
 
@@ -10,5 +11,5 @@ def check(ctx: ServiceContext) -> tuple[bool, str]:
         with ctx.reader() as uow:
             uow.statuses.list()
     except Exception as error:  # noqa: BLE001 - health reports, it does not raise
-        return False, type(error).__name__
+        return False, error.code if isinstance(error, LeadlineError) else type(error).__name__
     return True, "ok"
