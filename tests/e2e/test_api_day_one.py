@@ -57,12 +57,13 @@ def test_the_first_answer_of_a_conversion_has_the_etag_and_location_its_replay_h
     lead = admin("POST", "/leads", json={"last_name": "Buyer", "company": "Convert Co", "budget_amount": "100",
                                          "purchase_timeframe": "2026-06-30", "products": [{"product": "Widget"}]})
     key = {"Idempotency-Key": "day-one-convert"}
-    first = admin("POST", f"/leads/{lead.json()['id']}/convert", json={"override_reason": "trial"}, headers=key)
+    body = {"override_reason": "trial", "qualification_override_reason": "trial"}
+    first = admin("POST", f"/leads/{lead.json()['id']}/convert", json=body, headers=key)
     assert first.status_code == 201, first.text
     assert first.headers["location"] == f"/api/v1/opportunities/{first.json()['opportunity_id']}"
     version = admin("GET", f"/leads/{lead.json()['id']}").json()["version"]
     assert first.headers["etag"] == f'"v{version}"'
-    again = admin("POST", f"/leads/{lead.json()['id']}/convert", json={"override_reason": "trial"}, headers=key)
+    again = admin("POST", f"/leads/{lead.json()['id']}/convert", json=body, headers=key)
     assert (again.headers["location"], again.headers["etag"]) == (first.headers["location"], first.headers["etag"])
 
 
