@@ -61,6 +61,7 @@ def test_an_opportunity_is_worth_its_lines_and_a_lead_never_counts_twice_in_the_
     products = {name: admin("POST", "/products", json={"name": name}).json()["id"]
                 for name in ("Platform", "Support Plan", "Consulting")}
     lead = admin("POST", "/leads", json={"last_name": "Buyer", "company": "Forty K", "budget_amount": "40000",
+                                         "is_decision_maker": True,
                                          "purchase_timeframe": "2026-06-30", "products": LINES}).json()["id"]
     converted = admin("POST", f"/leads/{lead}/convert", json={})
     assert converted.status_code == 201, converted.text

@@ -25,7 +25,7 @@ def test_a_close_on_the_command_line_is_never_dated_in_the_future(cli: Cli) -> N
     refused(cli("opportunity", "update", won, "--close-date", tomorrow, "--as", SAM, ok=False), 2, "close_date",
             "CLOSE_DATE_IN_FUTURE")
     corrected = read(cli, "opportunity", "update", won, "--amount", "1200", "--as", SAM)
-    assert (corrected["amount"], corrected["close_date"]) == ("1200", last_week)
+    assert (corrected["amount"], corrected["close_date"]) == ("1200.00", last_week)
 
 
 def test_a_converted_lead_is_worth_its_lines_once_even_with_a_further_opportunity(cli: Cli) -> None:
@@ -34,12 +34,13 @@ def test_a_converted_lead_is_worth_its_lines_once_even_with_a_further_opportunit
         cli("product", "add", name)
     lines = ("Platform:1:24000", "Support Plan:1:3000", "Consulting:2:4000", "Training:1:5000")  # Training: unlisted
     lead = read(cli, "lead", "add", "--last-name", "Buyer", "--company", "Forty K", "--budget", "40000",
+                "--decision-maker",
                 "--timeframe", TODAY.isoformat(), *[arg for line in lines for arg in ("--product", line)])
     converted = read(cli, "lead", "convert", lead["id"])
     first = str(converted["opportunity_id"])
-    assert (read(cli, "opportunity", "show", first)["amount"], converted["skipped"]) == ("40000", [])
+    assert (read(cli, "opportunity", "show", first)["amount"], converted["skipped"]) == ("40000.00", [])
     assert [i["product_name"] for i in read(cli, "opportunity", "products", first)][-1] == "Training"
     further = str(read(cli, "lead", "add-opportunity", lead["id"], "--product", "Support Plan")["opportunity_id"])
-    assert read(cli, "opportunity", "show", further)["amount"] == "3000"  # its line, not the 40,000 budget
+    assert read(cli, "opportunity", "show", further)["amount"] == "3000.00"  # its line, not the 40,000 budget
     pipeline = read(cli, "forecast")["forecast"]["categories"]["pipeline"]["total"]
-    assert pipeline == "43000"  # 40,000 + 3,000: the lead never counts twice
+    assert pipeline == "43000.00"  # 40,000 + 3,000: the lead never counts twice

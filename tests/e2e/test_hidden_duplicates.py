@@ -15,6 +15,8 @@ from tests.e2e.test_api import assert_problem
 from tests.e2e.test_cli_workflow import init, refused
 
 SAM, OZ = "sam@example.com", "oz@example.com"
+OVERRIDE = ("--qualification-override-reason", "met at a trade show")  # the leads are not qualified
+BODY = {"qualification_override_reason": "met at a trade show"}
 GLOBEX = ["--company", "Globex", "--website", "globex.example", "--email", "hank@globex.example"]
 
 
@@ -23,7 +25,7 @@ def test_the_command_tells_of_hidden_matches_and_converts_beside_them_only_when_
     for email in (SAM, OZ):
         cli("user", "add", "--email", email, "--name", email.split("@")[0])
     theirs = cli("lead", "add", "--last-name", "Scorpio", *GLOBEX, "--owner", OZ, "--json").json()["id"]
-    existing = cli("lead", "convert", theirs, "--opportunity", "none", "--json").json()
+    existing = cli("lead", "convert", *OVERRIDE, theirs, "--opportunity", "none", "--json").json()
     mine = [cli("lead", "add", "--last-name", "Simpson", *GLOBEX, "--as", SAM, "--json").json()["id"]
             for _ in range(2)]
 
@@ -36,17 +38,17 @@ def test_the_command_tells_of_hidden_matches_and_converts_beside_them_only_when_
     hidden = cli("lead", "convert-preview", mine[0], "--as", SAM, "--json").json()["hidden"]
     assert [h["record_type"] for h in hidden] == ["account", "contact"]
 
-    lines = refused(cli("lead", "convert", mine[0], "--opportunity", "none", "--as", SAM, ok=False), 4,
+    lines = refused(cli("lead", "convert", *OVERRIDE, mine[0], "--opportunity", "none", "--as", SAM, ok=False), 4,
                     "confirm_separate", "DUPLICATE_HIDDEN")
     assert lines[1].startswith("  account: an account with this website domain globex.example")
-    bulk = cli("lead", "convert", *mine, "--opportunity", "none", "--as", SAM, ok=False)
+    bulk = cli("lead", "convert", *OVERRIDE, *mine, "--opportunity", "none", "--as", SAM, ok=False)
     assert bulk.code == 6 and bulk.out.count("[DUPLICATE_HIDDEN]") == 2
-    converted = cli("lead", "convert", mine[0], "--opportunity", "none", "--confirm-separate", "--as", SAM,
-                    "--json").json()
+    converted = cli("lead", "convert", *OVERRIDE, mine[0], "--opportunity", "none", "--confirm-separate", "--as",
+                    SAM, "--json").json()
     assert converted["created"] == ["account", "contact"] and converted["account_id"] != existing["account_id"]
     # in bulk too (two ids make a bulk call: the second, a lead Sam may not see, fails on its own)
-    outcome = cli("lead", "convert", mine[1], theirs, "--opportunity", "none", "--confirm-separate", "--as", SAM,
-                  ok=False)
+    outcome = cli("lead", "convert", *OVERRIDE, mine[1], theirs, "--opportunity", "none", "--confirm-separate",
+                  "--as", SAM, ok=False)
     assert outcome.out.splitlines()[0].startswith(f"converted {mine[1]}")
 
 
@@ -69,15 +71,16 @@ def test_the_api_tells_of_hidden_matches_and_converts_beside_them_only_when_conf
         ("contact", ["e-mail hank@globex.example"])]
     assert account["id"] not in preview.text and "Corporation" not in preview.text and "Scorpio" not in preview.text
 
-    refusal = as_rep("POST", f"/leads/{leads[0]}/convert", json={"opportunity": "none"})
+    refusal = as_rep("POST", f"/leads/{leads[0]}/convert", json={**BODY, "opportunity": "none"})
     assert_problem(refusal, 409, "DUPLICATE_HIDDEN", "confirm_separate")
     assert [e["field"] for e in refusal.json()["errors"]] == ["confirm_separate", "account", "contact"]
     assert account["id"] not in refusal.text
-    bulk = as_rep("POST", "/leads/convert", json={"lead_ids": leads, "opportunity": "none"}).json()
+    bulk = as_rep("POST", "/leads/convert", json={**BODY, "lead_ids": leads, "opportunity": "none"}).json()
     assert [i["code"] for i in bulk["items"]] == ["DUPLICATE_HIDDEN", "DUPLICATE_HIDDEN"]
 
-    single = as_rep("POST", f"/leads/{leads[0]}/convert", json={"opportunity": "none", "confirm_separate": True})
+    single = as_rep("POST", f"/leads/{leads[0]}/convert",
+                    json={**BODY, "opportunity": "none", "confirm_separate": True})
     assert single.status_code == 201 and single.json()["account_id"] != account["id"]
-    bulk = as_rep("POST", "/leads/convert", json={"lead_ids": [leads[1]], "opportunity": "none",
+    bulk = as_rep("POST", "/leads/convert", json={**BODY, "lead_ids": [leads[1]], "opportunity": "none",
                                                   "confirm_separate": True}).json()
     assert [i["ok"] for i in bulk["items"]] == [True]

@@ -29,7 +29,8 @@ def products(ctx: ServiceContext, admin_id: int) -> dict[str, int]:
 
 
 def lead(ctx: ServiceContext, actor: int, lines: list[dict[str, str]], budget: str | None = "40000") -> int:
-    values = {"last_name": "Buyer", "company": "Forty K Ltd", "purchase_timeframe": "2026-06-30"}
+    values = {"last_name": "Buyer", "company": "Forty K Ltd", "purchase_timeframe": "2026-06-30",
+              "is_decision_maker": True}
     if budget:
         values["budget_amount"] = budget
     return leads.create_lead(ctx, actor, values, products=lines).lead.id
@@ -78,7 +79,8 @@ def test_a_line_outside_the_catalogue_keeps_its_money_under_its_own_name(
 def test_adding_and_removing_lines_keeps_the_amount_their_sum_and_no_lines_keeps_the_budget(
         ctx: ServiceContext, admin_id: int, products: dict[str, int]) -> None:
     bare = conversion.convert_lead(ctx, admin_id, lead(ctx, admin_id, [], budget="12000"),
-                                   override_reason="products told on a call").opportunity_id
+                                   override_reason="products told on a call",
+                                   qualification_override_reason="products told on a call").opportunity_id
     assert records.get_record(ctx, admin_id, "opportunity", bare).amount == 12000  # no lines: the budget
     first = add_line_item(ctx, admin_id, bare, product_id=products["Platform"], quantity="1", unit_price="24000")
     assert amount_and_lines(ctx, admin_id, bare) == (24000, 24000)

@@ -71,8 +71,9 @@ def _scaled(name: str, item: Any, currency: str) -> Any:
 def money_hook(currency: str) -> Any:
     """The ``after_request`` hook of an organisation whose currency is ``currency``."""
     async def scale(response: Response[Any]) -> Response[Any]:
-        if not isinstance(response.content, bytes | str):
-            scale_money(response.content, currency)
+        content = getattr(response, "content", None)  # a file (the docs' assets) has none
+        if content is not None and not isinstance(content, bytes | str):
+            scale_money(content, currency)
         return response
 
     return scale
