@@ -167,26 +167,36 @@ class Candidate:
     reasons: tuple[str, ...]
 
 
+def shared_domain(lead: Lead, account: Account) -> str | None:
+    """The website domain ``account`` shares with the lead, if any."""
+    domain = website_domain(lead.website)
+    return domain if domain and domain == (account.domain or website_domain(account.website)) else None
+
+
+def shared_company_name(lead: Lead, account: Account) -> str | None:
+    """The normalised company name ``account`` shares with the lead, if any."""
+    name = normalise_company_name(lead.company)
+    return name if name and name == normalise_company_name(account.name) else None
+
+
+def shares_email(lead: Lead, contact: Contact) -> bool:
+    return bool(lead.email and contact.email and lead.email.casefold() == contact.email.casefold())
+
+
+def shares_phone(lead: Lead, contact: Contact) -> bool:
+    return bool(lead.phone and contact.phone and lead.phone == contact.phone)
+
+
 def account_match_reasons(lead: Lead, account: Account) -> list[str]:
     """Why ``account`` may be the lead's company: same website domain, same normalised name."""
-    reasons = []
-    domain = website_domain(lead.website)
-    if domain and domain == (account.domain or website_domain(account.website)):
-        reasons.append(f"same website domain {domain}")
-    name = normalise_company_name(lead.company)
-    if name and name == normalise_company_name(account.name):
-        reasons.append(f"same company name {name!r}")
-    return reasons
+    domain, name = shared_domain(lead, account), shared_company_name(lead, account)
+    return ([f"same website domain {domain}"] if domain else []) + ([f"same company name {name!r}"] if name else [])
 
 
 def contact_match_reasons(lead: Lead, contact: Contact) -> list[str]:
     """Why ``contact`` may be the lead's person: same e-mail (ignoring case), same phone."""
-    reasons = []
-    if lead.email and contact.email and lead.email.casefold() == contact.email.casefold():
-        reasons.append(f"same e-mail {contact.email}")
-    if lead.phone and contact.phone and lead.phone == contact.phone:
-        reasons.append(f"same phone {contact.phone}")
-    return reasons
+    return (([f"same e-mail {contact.email}"] if shares_email(lead, contact) else [])
+            + ([f"same phone {contact.phone}"] if shares_phone(lead, contact) else []))
 
 
 def same_email_contact(lead: Lead, contacts: Iterable[Contact]) -> Contact | None:

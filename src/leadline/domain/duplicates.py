@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from leadline.domain.accounts import Account, Contact, normalise_company_name, website_domain
+from leadline.domain.accounts import Account, Contact
+from leadline.domain.conversion import shared_company_name, shared_domain, shares_email, shares_phone
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import DuplicateHiddenError
 from leadline.domain.leads import Lead
@@ -38,25 +39,16 @@ class HiddenMatch:
 
 
 def hidden_account_reasons(lead: Lead, account: Account) -> list[str]:
-    """Why a hidden ``account`` matches ``lead``, in the lead's own values."""
-    reasons = []
-    domain = website_domain(lead.website)
-    if domain and domain == (account.domain or website_domain(account.website)):
-        reasons.append(f"website domain {domain}")
-    name = normalise_company_name(lead.company)
-    if name and name == normalise_company_name(account.name):
-        reasons.append(f"company name {lead.company}")
-    return reasons
+    """Why a hidden ``account`` matches ``lead`` (the same rules as a visible match), in the lead's own values."""
+    domain = shared_domain(lead, account)
+    return (([f"website domain {domain}"] if domain else [])
+            + ([f"company name {lead.company}"] if shared_company_name(lead, account) else []))
 
 
 def hidden_contact_reasons(lead: Lead, contact: Contact) -> list[str]:
-    """Why a hidden ``contact`` matches ``lead``, in the lead's own values."""
-    reasons = []
-    if lead.email and contact.email and lead.email.casefold() == contact.email.casefold():
-        reasons.append(f"e-mail {lead.email}")
-    if lead.phone and contact.phone and lead.phone == contact.phone:
-        reasons.append(f"phone {lead.phone}")
-    return reasons
+    """Why a hidden ``contact`` matches ``lead`` (the same rules as a visible match), in the lead's own values."""
+    return (([f"e-mail {lead.email}"] if shares_email(lead, contact) else [])
+            + ([f"phone {lead.phone}"] if shares_phone(lead, contact) else []))
 
 
 def hidden_matches(lead: Lead, viewer: Viewer, accounts: Iterable[Account],
