@@ -32,7 +32,7 @@ lint: setup
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest --cov=leadline --cov-report=term:skip-covered
+	$(BIN)/pytest -n 2 --dist worksteal --cov=leadline --cov-report=term:skip-covered
 
 unit: setup
 	$(BIN)/pytest tests/unit -q
