@@ -10,6 +10,7 @@ import pytest
 
 from leadline.domain.leads import Lead
 from leadline.domain.statuses import StatusKind
+from leadline.services.demo import same_account_keys
 from leadline.synthetic import generate_leads
 from leadline.synthetic.stories import (
     EXPANSION_SOURCES,
@@ -19,6 +20,7 @@ from leadline.synthetic.stories import (
     DemoPlan,
     plan_stories,
 )
+from tests.unit.builders import make_lead
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 OPEN_STAGES = 6
@@ -92,3 +94,16 @@ def test_some_deals_are_still_open_and_a_third_or_so_of_the_closed_ones_are_won(
 def test_the_same_seed_plans_the_same_stories() -> None:
     assert _plan(200, 5)[1] == _plan(200, 5)[1]
     assert _plan(200, 5)[1] != _plan(200, 6)[1]
+
+
+def test_leads_a_conversion_would_take_for_one_company_share_one_key() -> None:
+    # given leads linked by a website domain, then by a company name spelled another way, and one apart
+    leads = [make_lead(last_name="A", company="Lucky Fox Robotics, SA", website="https://luckyfox.example"),
+             make_lead(last_name="B", company="Lucky Fox", website="http://www.luckyfox.example/about"),
+             make_lead(last_name="C", company="LUCKY FOX"),
+             make_lead(last_name="D", company="Initech", email="d@initech.example"),
+             make_lead(last_name="E", company="Initrode", email="D@Initech.example")]
+    # when the demo keys them
+    keys = same_account_keys(leads)
+    # then the first three share a key (domain, then name), the last two another (e-mail), apart from the first
+    assert keys[0] == keys[1] == keys[2] and keys[3] == keys[4] and keys[0] != keys[3]

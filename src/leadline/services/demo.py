@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from leadline.domain.accounts import normalise_company_name, website_domain
 from leadline.domain.common import counted
 from leadline.domain.errors import ConflictError, NotFoundError
+from leadline.domain.leads import Lead
 from leadline.domain.opportunities import default_process
 from leadline.domain.statuses import StatusKind
 from leadline.services import forecast_settings, opportunity_parts, users
@@ -98,7 +101,7 @@ def load_demo(
     ), key=lambda lead: lead.created_at)
     rng = random.Random(seed)
     plan = plan_stories([lead.created_at for lead in generated], now, rng, open_stages=len(stages),
-                        companies=[lead.company for lead in generated])
+                        companies=same_account_keys(generated))
     player = Player(ctx, admin.id, rng, now, {kind: status.label for kind, status in by_kind.items()},
                     [s.label for s in stages], _catalogue(ctx, admin.id))
     for story in plan.stories:
@@ -109,6 +112,28 @@ def load_demo(
     c = player.counts
     return DemoReport(len(team) + 1, leads, c["converted"], c["accounts"], c["contacts"], c["opportunities"],
                       c["expansions"], c["won"], c["lost"], c["activities"], len(player.products))
+
+
+def same_account_keys(leads: Sequence[Lead]) -> list[str]:
+    """One key per lead, shared by the leads a conversion would take for one company: those linked,
+    directly or through others, by the same website domain, normalised company name, e-mail or
+    phone (the matches the conversion preview and the hidden-duplicate check look for)."""
+    parent: dict[str, str] = {}
+
+    def root(mark: str) -> str:
+        while parent.setdefault(mark, mark) != mark:
+            mark = parent[mark]
+        return mark
+
+    firsts = []
+    for number, lead in enumerate(leads):
+        values = (("domain", website_domain(lead.website)), ("name", normalise_company_name(lead.company)),
+                  ("email", (lead.email or "").casefold()), ("phone", lead.phone))
+        marks = [f"{kind} {value}" for kind, value in values if value] or [f"lead {number}"]
+        for mark in marks[1:]:
+            parent[root(mark)] = root(marks[0])
+        firsts.append(marks[0])
+    return [root(mark) for mark in firsts]
 
 
 def _team(ctx: ServiceContext, admin_id: int) -> list[Any]:
