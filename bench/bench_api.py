@@ -27,6 +27,7 @@ import urllib.request
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -155,6 +156,21 @@ def scratch_postgres(url: str) -> tuple[str, str]:
     return make_url(url).set(database=name).render_as_string(hide_password=False), name
 
 
+def on_each_database(run: Any, args: argparse.Namespace) -> None:
+    """``run(label, url, args, folder)`` on a fresh SQLite file (unless ``--skip-sqlite``) and on a
+    scratch database of ``--postgres`` (dropped afterwards), each with a temporary folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if not args.skip_sqlite:
+            run("SQLite", f"sqlite:///{folder / 'bench.db'}", args, folder)
+        if args.postgres:
+            url, name = scratch_postgres(args.postgres)
+            try:
+                run("PostgreSQL", url, args, folder)
+            finally:
+                drop_postgres(args.postgres, name)
+
+
 def drop_postgres(url: str, name: str) -> None:
     admin = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:
@@ -175,16 +191,7 @@ def main() -> None:
                 if line.startswith("model name")), platform.processor())
     now = datetime.now(UTC)
     print(f"{now:%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores · {cpu} · Python {platform.python_version()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        if not args.skip_sqlite:
-            run_database("SQLite", f"sqlite:///{folder / 'bench.db'}", args, folder)
-        if args.postgres:
-            url, name = scratch_postgres(args.postgres)
-            try:
-                run_database("PostgreSQL", url, args, folder)
-            finally:
-                drop_postgres(args.postgres, name)
+    on_each_database(run_database, args)
 
 
 if __name__ == "__main__":

@@ -24,14 +24,13 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_api import drop_postgres, free_port, lua_scripts, prepare, scratch_postgres, serve, wrk  # noqa: E402
+from bench_api import free_port, lua_scripts, on_each_database, prepare, serve, wrk  # noqa: E402
 from leadline.bootstrap import build_application  # noqa: E402
 from leadline.config import Settings  # noqa: E402
 from leadline.services.auth import set_password  # noqa: E402
@@ -94,16 +93,7 @@ def main() -> None:
     parser.add_argument("--skip-sqlite", action="store_true", help="only the PostgreSQL run")
     args = parser.parse_args()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores · Python {platform.python_version()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        if not args.skip_sqlite:
-            run_database("SQLite", f"sqlite:///{folder / 'bench.db'}", args, folder)
-        if args.postgres:
-            url, name = scratch_postgres(args.postgres)
-            try:
-                run_database("PostgreSQL", url, args, folder)
-            finally:
-                drop_postgres(args.postgres, name)
+    on_each_database(run_database, args)
 
 
 if __name__ == "__main__":
