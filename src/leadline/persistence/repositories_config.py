@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -25,6 +25,8 @@ from leadline.persistence.rows import (
     SalesProcessRow,
     UserRow,
 )
+
+T = TypeVar("T")
 
 
 class UserRepository:
@@ -76,16 +78,16 @@ class UserRepository:
 
 
 
-class ListRepository:
+class ListRepository(Generic[T]):
     """Small configuration lists (statuses, sources): read whole, saved whole."""
 
     row_class: type
-    domain_class: type
+    domain_class: type[T]
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def list(self) -> list:  # type: ignore[type-arg]
+    def list(self) -> list[T]:
         rows = self.session.scalars(select(self.row_class).order_by(self.row_class.order))  # type: ignore[attr-defined]
         return [to_domain(self.domain_class, r) for r in rows]
 
@@ -103,7 +105,7 @@ class ListRepository:
         delete_referenced(self.session, delete(self.row_class).where(self.row_class.id == item_id))  # type: ignore[attr-defined]
 
 
-class StatusRepository(ListRepository):
+class StatusRepository(ListRepository[LeadStatus]):
     row_class = LeadStatusRow
     domain_class = LeadStatus
 
@@ -112,7 +114,7 @@ class StatusRepository(ListRepository):
         return self.session.scalar(query) or 0
 
 
-class SourceRepository(ListRepository):
+class SourceRepository(ListRepository[LeadSource]):
     row_class = LeadSourceRow
     domain_class = LeadSource
 

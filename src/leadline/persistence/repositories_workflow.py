@@ -77,7 +77,7 @@ class TransitionRepository:
             LeadStatusTransitionRow.from_status_id == status_id, LeadStatusTransitionRow.to_status_id == status_id)))
 
 
-class ReasonRepository(ListRepository):
+class ReasonRepository(ListRepository[Reason]):
     row_class = ReasonRow
     domain_class = Reason
 

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any
+from typing import Generic, TypeVar, overload
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -69,20 +69,29 @@ from leadline.persistence.repositories_workflow import (
 
 _open = threading.local()
 
-#: Every repository and query object a unit of work offers, by attribute name.
-_REPOSITORIES: dict[str, Callable[[Session], Any]] = {
-    "users": UserRepository, "statuses": StatusRepository, "sources": SourceRepository,
-    "stages": StageRepository, "custom_fields": CustomFieldRepository, "audit": AuditRepository,
-    "tokens": TokenRepository, "sharing": SharingRepository, "idempotency": IdempotencyRepository,
-    "leads": LeadRepository, "accounts": AccountRepository, "contacts": ContactRepository,
-    "opportunities": OpportunityRepository, "products": ProductRepository,
-    "stage_history": StageHistoryRepository, "activities": ActivityRepository, "pipeline": PipelineQueries,
-    "transitions": TransitionRepository, "reasons": ReasonRepository, "criteria": CriteriaRepository,
-    "field_mappings": FieldMappingRepository, "conversions": ConversionRepository,
-    "settings": SettingsRepository, "exchange_rates": ExchangeRateRepository, "quotas": QuotaRepository,
-    "adjustments": AdjustmentRepository, "snapshots": SnapshotRepository, "forecast": ForecastQueries,
-    "sign_in_throttles": SignInThrottleRepository,
-}
+T = TypeVar("T")
+
+
+class _Repository(Generic[T]):
+    """A repository of the unit of work, made on its session at first use and then kept (the
+    instance attribute it sets hides this descriptor for the rest of the unit of work)."""
+
+    def __init__(self, make: Callable[[Session], T]) -> None:
+        self._make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[T]: ...
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type) -> T: ...
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type) -> T | _Repository[T]:
+        if uow is None:
+            return self
+        made = self._make(uow.session)
+        uow.__dict__[self._name] = made
+        return made
 
 
 class NestedUnitOfWorkError(RuntimeError):
@@ -91,6 +100,38 @@ class NestedUnitOfWorkError(RuntimeError):
 
 
 class SqlUnitOfWork:
+    """The unit of work on a SQL database; honours ``leadline.services.ports.UnitOfWork``."""
+
+    leads = _Repository(LeadRepository)
+    accounts = _Repository(AccountRepository)
+    contacts = _Repository(ContactRepository)
+    opportunities = _Repository(OpportunityRepository)
+    users = _Repository(UserRepository)
+    statuses = _Repository(StatusRepository)
+    sources = _Repository(SourceRepository)
+    stages = _Repository(StageRepository)
+    custom_fields = _Repository(CustomFieldRepository)
+    transitions = _Repository(TransitionRepository)
+    reasons = _Repository(ReasonRepository)
+    criteria = _Repository(CriteriaRepository)
+    field_mappings = _Repository(FieldMappingRepository)
+    products = _Repository(ProductRepository)
+    stage_history = _Repository(StageHistoryRepository)
+    activities = _Repository(ActivityRepository)
+    conversions = _Repository(ConversionRepository)
+    audit = _Repository(AuditRepository)
+    tokens = _Repository(TokenRepository)
+    sharing = _Repository(SharingRepository)
+    idempotency = _Repository(IdempotencyRepository)
+    sign_in_throttles = _Repository(SignInThrottleRepository)
+    settings = _Repository(SettingsRepository)
+    exchange_rates = _Repository(ExchangeRateRepository)
+    quotas = _Repository(QuotaRepository)
+    adjustments = _Repository(AdjustmentRepository)
+    snapshots = _Repository(SnapshotRepository)
+    forecast = _Repository(ForecastQueries)
+    pipeline = _Repository(PipelineQueries)
+
     def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None, *,
                  read_only: bool = False) -> None:
         """``read_only`` units of work never commit and, on SQLite, do not take the write lock."""
@@ -128,15 +169,6 @@ class SqlUnitOfWork:
         if self._reads is None:
             self._reads = RecordReads(self.engine)
         return self._reads
-
-    def __getattr__(self, name: str) -> Any:
-        """A repository, made on first use and kept for the rest of the unit of work."""
-        repository = _REPOSITORIES.get(name)
-        if repository is None or name.startswith("_"):
-            raise AttributeError(name)
-        made = repository(self.session)
-        setattr(self, name, made)
-        return made
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

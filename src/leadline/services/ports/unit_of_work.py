@@ -1,0 +1,158 @@
+"""The unit of work as use cases see it: one transaction, its repositories, one commit.
+
+``with ctx.uow_factory() as uow: ... uow.commit()``: what is not committed when the block
+ends is rolled back, so a use case failing half-way leaves nothing behind. A broken unique or
+foreign-key rule is a named ``ConflictError`` wherever it surfaces (commit, flush, savepoint,
+``conflicts_named``, the end of the block). SqlUnitOfWork (persistence) is the real one; tests
+have an in-memory one (tests/fakes); mypy checks both against this Protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from leadline.domain.leads import Lead
+from leadline.services.ports.configuration import (
+    CriteriaRepository,
+    CustomFieldRepository,
+    FieldMappingRepository,
+    ReasonRepository,
+    SourceRepository,
+    StageRepository,
+    StatusRepository,
+    TransitionRepository,
+    UserRepository,
+)
+from leadline.services.ports.conversion import ConversionRepository
+from leadline.services.ports.forecast import (
+    AdjustmentRepository,
+    ExchangeRateRepository,
+    ForecastQueries,
+    PipelineQueries,
+    QuotaRepository,
+    SettingsRepository,
+    SnapshotRepository,
+)
+from leadline.services.ports.records import (
+    AccountRepository,
+    ContactRepository,
+    LeadRepository,
+    OpportunityRepository,
+)
+from leadline.services.ports.sales import ActivityRepository, ProductRepository, StageHistoryRepository
+from leadline.services.ports.security import (
+    AuditRepository,
+    IdempotencyRepository,
+    SharingRepository,
+    SignInThrottleRepository,
+    TokenRepository,
+)
+
+
+class RecordReads(Protocol):
+    """Lean single-record reads outside the transaction (what get-lead needs, nothing locked)."""
+
+    def lead(self, lead_id: int) -> Lead | None: ...
+
+    def custom_values(self, record_id: int, definitions: Sequence[Any]) -> dict[str, Any]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction and the repositories that stage its writes; nothing is kept without ``commit``."""
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
+
+    def commit(self) -> None:
+        """Make every staged write durable (``CONFLICT`` on a broken rule, then nothing is kept)."""
+        ...
+
+    def flush(self) -> None:
+        """Send staged writes now, so a broken unique rule is a named ``ConflictError`` here."""
+        ...
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A part of the transaction that a failure undoes alone; the unit of work still commits once."""
+        ...
+
+    def conflicts_named(self) -> AbstractContextManager[None]:
+        """A part whose broken rule is a named ``ConflictError``, the whole transaction then rolled back."""
+        ...
+
+    @property
+    def reads(self) -> RecordReads: ...
+
+    # records
+    @property
+    def leads(self) -> LeadRepository: ...
+    @property
+    def accounts(self) -> AccountRepository: ...
+    @property
+    def contacts(self) -> ContactRepository: ...
+    @property
+    def opportunities(self) -> OpportunityRepository: ...
+
+    # configuration
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def statuses(self) -> StatusRepository: ...
+    @property
+    def sources(self) -> SourceRepository: ...
+    @property
+    def stages(self) -> StageRepository: ...
+    @property
+    def custom_fields(self) -> CustomFieldRepository: ...
+    @property
+    def transitions(self) -> TransitionRepository: ...
+    @property
+    def reasons(self) -> ReasonRepository: ...
+    @property
+    def criteria(self) -> CriteriaRepository: ...
+    @property
+    def field_mappings(self) -> FieldMappingRepository: ...
+
+    # sales
+    @property
+    def products(self) -> ProductRepository: ...
+    @property
+    def stage_history(self) -> StageHistoryRepository: ...
+    @property
+    def activities(self) -> ActivityRepository: ...
+
+    # conversion
+    @property
+    def conversions(self) -> ConversionRepository: ...
+
+    # security
+    @property
+    def audit(self) -> AuditRepository: ...
+    @property
+    def tokens(self) -> TokenRepository: ...
+    @property
+    def sharing(self) -> SharingRepository: ...
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def sign_in_throttles(self) -> SignInThrottleRepository: ...
+
+    # forecast and pipeline
+    @property
+    def settings(self) -> SettingsRepository: ...
+    @property
+    def exchange_rates(self) -> ExchangeRateRepository: ...
+    @property
+    def quotas(self) -> QuotaRepository: ...
+    @property
+    def adjustments(self) -> AdjustmentRepository: ...
+    @property
+    def snapshots(self) -> SnapshotRepository: ...
+    @property
+    def forecast(self) -> ForecastQueries: ...
+    @property
+    def pipeline(self) -> PipelineQueries: ...
