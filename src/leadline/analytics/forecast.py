@@ -33,6 +33,7 @@ from leadline.domain.security import Viewer, subordinates_of
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.forecast_settings import fiscal_year_start, period_named
+from leadline.services.ports import UnitOfWork
 from leadline.services.users import resolve_user
 
 
@@ -90,7 +91,7 @@ def forecast_for(ctx: ServiceContext, actor_id: int, period: str, *, user: str |
         )
 
 
-def category_sums(ctx: ServiceContext, uow: Any, viewer: Viewer, period: Period, team: Iterable[int],
+def category_sums(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, period: Period, team: Iterable[int],
                   user_count: int) -> tuple[list[CategorySums], list[tuple[str, int]]]:
     """The database's sums for ``team`` as the viewer may see them, converted to the org currency."""
     members = frozenset(team)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, delete, exists, func, insert, select, update
@@ -203,7 +203,7 @@ class CustomFieldRepository:
 
     def set_values(
         self, definitions: list[CustomFieldDefinition], record_id: int,
-        values: dict[str, CustomValue | None],
+        values: Mapping[str, CustomValue | None],
     ) -> None:
         """Write one record's ``values`` (by field name; None removes one) now, with Core
         statements: a read later in the transaction sees them, and no ``expire_all`` (as

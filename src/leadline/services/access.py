@@ -17,16 +17,17 @@ from leadline.domain.history import render_value
 from leadline.domain.security import Viewer
 from leadline.domain.users import User
 from leadline.services.cache import private_copy
+from leadline.services.ports import UnitOfWork
 
 
-def load_actor(uow: Any, actor_id: int) -> User:
+def load_actor(uow: UnitOfWork, actor_id: int) -> User:
     actor: User | None = uow.users.get(actor_id)
     if actor is None or not actor.active:
         raise NotFoundError(f"there is no active user {actor_id}", field="actor")
     return actor
 
 
-def load_viewer(uow: Any, actor_id: int, ctx: Any = None) -> Viewer:
+def load_viewer(uow: UnitOfWork, actor_id: int, ctx: Any = None) -> Viewer:
     """The actor with the owners they manage and the organisation's sharing defaults (from the
     configuration cache when ``ctx`` is given)."""
     if ctx is None:
@@ -50,14 +51,14 @@ def fields_of(record: Any) -> dict[str, object]:
     return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
 
 
-def audit_created(uow: Any, record_type: str, record_id: int, actor_id: int | None, at: datetime,
+def audit_created(uow: UnitOfWork, record_type: str, record_id: int, actor_id: int | None, at: datetime,
                   values: Mapping[str, object], action: str = "create") -> None:
     """Audit a new record: every field that has a value, from nothing to it."""
     changes = {k: (None, render_value(v)) for k, v in values.items() if v is not None and k != "id"}
     uow.audit.record(action, record_type, record_id, actor_id, at, changes)
 
 
-def audit_changed(uow: Any, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
+def audit_changed(uow: UnitOfWork, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
                   before: Mapping[str, object], after: Mapping[str, object], action: str = "update") -> None:
     changes = {k: (render_value(before.get(k)), render_value(v)) for k, v in after.items()
                if render_value(before.get(k)) != render_value(v)}

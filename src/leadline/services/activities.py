@@ -13,6 +13,7 @@ from leadline.domain.errors import NotFoundError, PermissionDeniedError, Validat
 from leadline.domain.ids import new_id
 from leadline.services.access import audit_changed, audit_created, fields_of, load_viewer
 from leadline.services.context import ServiceContext
+from leadline.services.ports import UnitOfWork
 from leadline.services.records import read_any
 from leadline.services.users import resolve_user
 
@@ -73,7 +74,7 @@ def complete_activity(ctx: ServiceContext, actor_id: int, activity_id: int) -> A
         return activity
 
 
-def _may_see(uow: object, viewer: object, activity: Activity) -> bool:
+def _may_see(uow: UnitOfWork, viewer: object, activity: Activity) -> bool:
     for link in activity.links:
         try:
             read_any(uow, viewer, link.record_type.value, link.record_id)  # type: ignore[arg-type]
@@ -83,7 +84,7 @@ def _may_see(uow: object, viewer: object, activity: Activity) -> bool:
     return False
 
 
-def _may_edit_a_link(uow: object, viewer: Any, activity: Activity) -> bool:
+def _may_edit_a_link(uow: UnitOfWork, viewer: Any, activity: Activity) -> bool:
     for link in activity.links:
         try:
             record = read_any(uow, viewer, link.record_type.value, link.record_id)

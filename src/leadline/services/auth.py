@@ -17,6 +17,7 @@ from leadline.domain.ids import new_id
 from leadline.domain.users import User
 from leadline.services.access import audit_changed, audit_created, load_actor
 from leadline.services.context import ServiceContext
+from leadline.services.ports import UnitOfWork
 from leadline.services.users import resolve_user
 
 TOKEN_PREFIX = "ll_"
@@ -119,7 +120,7 @@ def authenticate_token(ctx: ServiceContext, token: str) -> int:
     return user_id
 
 
-def _target(uow: object, actor: User, reference: str | int) -> User:
+def _target(uow: UnitOfWork, actor: User, reference: str | int) -> User:
     target = resolve_user(uow, reference)
     if target is None:
         raise ValidationError("name a user by e-mail or id", field="user")

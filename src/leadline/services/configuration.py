@@ -10,6 +10,7 @@ from leadline.domain.statuses import LeadStatus, find_status, parse_status_kind
 from leadline.domain.workflow import in_graph_order, transitions_like
 from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
+from leadline.services.ports import UnitOfWork
 
 
 def list_statuses(ctx: ServiceContext) -> list[LeadStatus]:
@@ -148,7 +149,7 @@ def change_source(ctx: ServiceContext, actor_id: int, source: str, *, label: str
         return chosen
 
 
-def _audit_default_lost(ctx: ServiceContext, uow: object, actor_id: int, statuses: list[LeadStatus]) -> None:
+def _audit_default_lost(ctx: ServiceContext, uow: UnitOfWork, actor_id: int, statuses: list[LeadStatus]) -> None:
     """The status that stopped being the default is a change too."""
     for status in statuses:
         audit_changed(uow, "lead_status", status.id, actor_id, ctx.now(), {"is_default": True}, {"is_default": False})

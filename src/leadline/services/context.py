@@ -17,6 +17,7 @@ from leadline.domain.qualification import Criterion, Purpose, active_criteria
 from leadline.services.cache import ConfigCache
 from leadline.services.contact_points import LibraryContactPointChecker
 from leadline.services.passwords import PasswordHashing
+from leadline.services.ports import UnitOfWork
 
 
 def utc_now() -> datetime:
@@ -27,7 +28,7 @@ def utc_now() -> datetime:
 class ServiceContext:
     #: Opens a unit of work (leadline.persistence.unit_of_work.SqlUnitOfWork in production);
     #: ``uow_factory(read_only=True)`` for use cases that only read.
-    uow_factory: Callable[..., Any]
+    uow_factory: Callable[..., UnitOfWork]
     clock: Callable[[], datetime] = utc_now
     currency: str = "USD"
     phone_region: str = "US"
@@ -40,16 +41,16 @@ class ServiceContext:
     def now(self) -> datetime:
         return self.clock()
 
-    def config(self, uow: Any) -> CachedConfig:
+    def config(self, uow: UnitOfWork) -> CachedConfig:
         """The configuration as of at most ``cache.ttl`` seconds ago, read through ``uow`` when stale."""
         return self.cache.get("config", lambda: CachedConfig.load(uow))
 
-    def fresh_config(self, uow: Any) -> CachedConfig:
+    def fresh_config(self, uow: UnitOfWork) -> CachedConfig:
         """The configuration read now, for when the cached one lacks something a record names."""
         self.cache.invalidate()
         return self.config(uow)
 
-    def reader(self) -> Any:
+    def reader(self) -> UnitOfWork:
         """A unit of work for a use case that only reads (no write lock on SQLite, no commit)."""
         return self.uow_factory(read_only=True)
 
@@ -74,7 +75,7 @@ class CachedConfig:
     settings: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, uow: Any) -> CachedConfig:
+    def load(cls, uow: UnitOfWork) -> CachedConfig:
         users = {u.id: u for u in uow.users.list()}
         return cls(uow.statuses.list(), uow.sources.list(), uow.stages.processes(), uow.stages.stages(),
                    uow.custom_fields.definitions(), uow.sharing.all(), users,

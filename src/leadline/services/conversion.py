@@ -48,6 +48,8 @@ from leadline.services.context import ServiceContext
 from leadline.services.conversion_audit import Derived, changes_between, fields_of
 from leadline.services.conversion_parts import Conversion, custom_mappings, make_opportunities
 from leadline.services.hidden_duplicates import find_hidden_matches
+from leadline.services.ports import UnitOfWork
+from leadline.services.ports.records import RecordRepository
 from leadline.services.status_moves import ensure_criteria_in
 from leadline.services.users import resolve_user
 
@@ -90,7 +92,7 @@ def convert_lead(ctx: ServiceContext, actor_id: int, lead_id: int, options: Conv
         return result
 
 
-def convert_in(ctx: ServiceContext, uow: Any, viewer: Viewer, lead_id: int,
+def convert_in(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead_id: int,
                options: ConversionOptions) -> ConversionResult:
     """The conversion itself, inside the caller's unit of work (bulk conversion runs it per lead)."""
     lead: Lead | None = uow.leads.get_for_update(lead_id)
@@ -131,7 +133,7 @@ def qualification_gate_on(config: Any) -> bool:
     return bool(parse_switch(config.settings.get(QUALIFICATION_GATE, "on"), QUALIFICATION_GATE))
 
 
-def _replay(uow: Any, lead: Lead, options: ConversionOptions) -> ConversionResult:
+def _replay(uow: UnitOfWork, lead: Lead, options: ConversionOptions) -> ConversionResult:
     latest = uow.conversions.latest(lead.id)
     if options.idempotency_key and latest and latest["idempotency_key"] == options.idempotency_key:
         return dataclasses.replace(ConversionResult(**latest["result"]), replayed=True)
@@ -150,7 +152,7 @@ def _target_status(config: Any, options: ConversionOptions) -> tuple[LeadStatus,
     return status, reason
 
 
-def _owner(uow: Any, viewer: Viewer, lead: Lead, reference: str | None) -> User:
+def _owner(uow: UnitOfWork, viewer: Viewer, lead: Lead, reference: str | None) -> User:
     """Who owns what the conversion creates: the one named, else the lead's owner, else the actor."""
     owner: User | None = resolve_user(uow, reference) if reference else None
     if owner is None and lead.owner_id is not None:
@@ -213,10 +215,10 @@ def _ensure_no_hidden_duplicate(run: Conversion, options: ConversionOptions, *, 
                                    confirmed=False)
 
 
-def _editable(uow: Any, viewer: Viewer, record_type: RecordType, record_id: int) -> Any:
-    repository = {RecordType.ACCOUNT: uow.accounts, RecordType.CONTACT: uow.contacts,
-                  RecordType.OPPORTUNITY: uow.opportunities}[record_type]
-    record = repository.get_for_update(record_id)
+def _editable(uow: UnitOfWork, viewer: Viewer, record_type: RecordType, record_id: int) -> Any:
+    repositories: dict[RecordType, RecordRepository[Any]] = {
+        RecordType.ACCOUNT: uow.accounts, RecordType.CONTACT: uow.contacts, RecordType.OPPORTUNITY: uow.opportunities}
+    record = repositories[record_type].get_for_update(record_id)
     if record is None:
         raise NotFoundError(f"there is no {record_type.value} {record_id}", field=f"{record_type.value}_id")
     viewer.ensure_can_read(record_type, record.id, record.owner_id)

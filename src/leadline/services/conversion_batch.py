@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
 
 from leadline.domain.conversion import ConversionOptions, ConversionResult, OpportunityChoice
 from leadline.domain.custom_fields import RecordType
@@ -25,6 +24,7 @@ from leadline.domain.security import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion import convert_in
 from leadline.services.conversion_batch_uow import BatchedUnitOfWork, NotBatchedError
+from leadline.services.ports import UnitOfWork
 
 
 @dataclass
@@ -55,7 +55,7 @@ class BulkRun:
     each lead in ``items``. With ``batched`` false, or options off the common path, every lead
     is converted alone."""
 
-    def __init__(self, ctx: ServiceContext, uow: Any, viewer: Viewer, options: ConversionOptions,
+    def __init__(self, ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, options: ConversionOptions,
                  all_or_nothing: bool, *, batched: bool = True) -> None:
         self.ctx, self.uow, self.viewer, self.options = ctx, uow, viewer, options
         self.all_or_nothing = all_or_nothing

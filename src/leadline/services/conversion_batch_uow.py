@@ -12,11 +12,22 @@ converted alone, against the real unit of work.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from leadline.domain.accounts import Account, normalise_company_name
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.leads import Lead
+from leadline.services.ports import UnitOfWork
+from leadline.services.ports.configuration import (
+    CriteriaRepository,
+    FieldMappingRepository,
+    ReasonRepository,
+    SourceRepository,
+    StageRepository,
+    StatusRepository,
+    TransitionRepository,
+)
+from leadline.services.ports.security import SharingRepository
 
 
 class NotBatchedError(Exception):
@@ -40,10 +51,7 @@ class _Part:
 class BatchedUnitOfWork:
     """The unit of work of one bulk conversion, as ``convert_in`` uses it for batched leads."""
 
-    CONFIGURATION = frozenset({"statuses", "sources", "stages", "sharing", "transitions", "reasons", "criteria",
-                               "field_mappings"})
-
-    def __init__(self, uow: Any) -> None:
+    def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
         self.pending = uow.conversions.batch()  # the rows collected, written by ``write``
         self.lead: Lead | None = None  # the lead ``convert_in`` is about to read
@@ -68,9 +76,41 @@ class BatchedUnitOfWork:
         self.users = _Part(get=self._user, get_by_email=uow.users.get_by_email, list=uow.users.list,
                            hierarchy=uow.users.hierarchy)
 
-    def __getattr__(self, name: str) -> Any:
-        if name in self.CONFIGURATION:
-            return getattr(self._uow, name)
+    # configuration is read as the unit of work reads it
+    @property
+    def statuses(self) -> StatusRepository:
+        return self._uow.statuses
+
+    @property
+    def sources(self) -> SourceRepository:
+        return self._uow.sources
+
+    @property
+    def stages(self) -> StageRepository:
+        return self._uow.stages
+
+    @property
+    def sharing(self) -> SharingRepository:
+        return self._uow.sharing
+
+    @property
+    def transitions(self) -> TransitionRepository:
+        return self._uow.transitions
+
+    @property
+    def reasons(self) -> ReasonRepository:
+        return self._uow.reasons
+
+    @property
+    def criteria(self) -> CriteriaRepository:
+        return self._uow.criteria
+
+    @property
+    def field_mappings(self) -> FieldMappingRepository:
+        return self._uow.field_mappings
+
+    def __getattr__(self, name: str) -> NoReturn:
+        """Anything else (a flush, a savepoint, another repository) takes the slow path."""
         raise _not_batched(name)
 
     def prefetched(self, definitions: list[Any], custom: dict[int, dict[str, Any]]) -> None:
@@ -80,7 +120,7 @@ class BatchedUnitOfWork:
     def mark(self, lead: Lead) -> tuple[int, ...]:
         """Start converting ``lead``; what to ``forget`` if it fails."""
         self.lead, self.current = lead, lead.id
-        return self.pending.mark(lead)  # type: ignore[no-any-return]
+        return self.pending.mark(lead)
 
     def forget(self, mark: tuple[int, ...] | None = None) -> None:
         """Drop the rows collected since ``mark`` (all of them without)."""

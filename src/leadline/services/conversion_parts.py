@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.conversion import (
@@ -19,7 +19,7 @@ from leadline.domain.conversion import (
     mapped_values,
     opportunity_name,
 )
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.custom_fields import CustomValue, RecordType
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
 from leadline.domain.history import render_value
 from leadline.domain.ids import new_ids
@@ -28,7 +28,10 @@ from leadline.domain.opportunities import ContactRoleKind, Opportunity, Outcome,
 from leadline.domain.products import LineItem
 from leadline.domain.security import Viewer
 from leadline.services.access import audit_changed
+from leadline.services.context import ServiceContext
 from leadline.services.conversion_audit import CreatedChanges, Derived
+from leadline.services.ports import UnitOfWork
+from leadline.services.ports.records import RecordRepository
 
 
 def _opening(config: Any) -> Any:
@@ -52,8 +55,8 @@ def _empty_undo() -> dict[str, Any]:
 class Conversion:
     """One conversion in progress."""
 
-    ctx: Any
-    uow: Any
+    ctx: ServiceContext
+    uow: UnitOfWork
     viewer: Viewer
     lead: Lead
     owner_id: int
@@ -83,7 +86,8 @@ class Conversion:
         self.undo["versions"][str(record_id)] = 1
         self.result.created.append(kind)
 
-    def attached(self, record_type: RecordType, record: Any, filled: dict[str, object], repository: Any) -> None:
+    def attached(self, record_type: RecordType, record: Any, filled: dict[str, object],
+                 repository: RecordRepository[Any]) -> None:
         """An existing record joins the conversion; ``filled`` holds the empty fields it got."""
         self.result.attached.append(record_type.value)
         if not filled:
@@ -176,7 +180,7 @@ def _line_items(run: Conversion, opportunity: Opportunity, lines: Sequence[Produ
 
 def _attach_opportunity(run: Conversion, account: Account, contact: Contact, opportunity_id: int | None) -> Opportunity:
     uow, viewer = run.uow, run.viewer
-    opportunity: Opportunity | None = uow.opportunities.get_for_update(opportunity_id)
+    opportunity = uow.opportunities.get_for_update(opportunity_id) if opportunity_id is not None else None
     if opportunity is None or not viewer.can_read(RecordType.OPPORTUNITY, opportunity.owner_id):
         raise NotFoundError(f"there is no opportunity {opportunity_id}", field="opportunity_id")
     viewer.ensure_can_edit(RecordType.OPPORTUNITY, opportunity.id, opportunity.owner_id)
@@ -214,7 +218,7 @@ def custom_mappings(run: Conversion, account: Account, contact: Contact, opportu
             current = run.uow.custom_fields.values_for([target], [record_id])[record_id].get(target.name)
             if record_id not in created and current is not None:
                 continue
-            mapped = mapped_custom_value(value, target)
+            mapped = cast("CustomValue | None", mapped_custom_value(value, target))
             run.uow.custom_fields.set_values([target], record_id, {target.name: mapped})
             if record_id not in created:
                 run.undo["filled"].append([target.record_type.value, record_id,

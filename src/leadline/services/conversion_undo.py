@@ -23,6 +23,8 @@ from leadline.domain.security import Viewer
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_parts import Conversion, new_opportunity
+from leadline.services.ports import UnitOfWork
+from leadline.services.ports.records import RecordRepository
 
 
 @dataclass
@@ -81,7 +83,8 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *,
 _REMOVAL_ORDER = {RecordType.OPPORTUNITY: 0, RecordType.CONTACT: 1, RecordType.ACCOUNT: 2}
 
 
-def _revert_lead(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, undo: dict[str, Any], now: Any) -> str:
+def _revert_lead(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, undo: dict[str, Any],
+                 now: Any) -> str:
     """Return the lead to the status and unqualified reason it had, recorded in its status
     history and audit as a status change records them; returns the status's label."""
     config = ctx.config(uow)
@@ -105,7 +108,7 @@ def _label(labels: dict[int, str], record_id: int | None) -> str | None:
     return None if record_id is None else labels.get(record_id, str(record_id))
 
 
-def _blockers(uow: Any, viewer: Viewer, lead_id: int, created: Sequence[tuple[RecordType, int]],
+def _blockers(uow: UnitOfWork, viewer: Viewer, lead_id: int, created: Sequence[tuple[RecordType, int]],
               undo: dict[str, Any]) -> list[str]:
     """Everything that stops the undo: a created record edited, deleted, or given something since."""
     created_ids = {record_id for _, record_id in created}
@@ -143,12 +146,14 @@ def _allowed(kind: str, record_type: RecordType, record_id: int, lead_id: int, c
     return created_ids  # contacts and opportunities of a created account
 
 
-def _repository(uow: Any, record_type: RecordType) -> Any:
-    return {RecordType.ACCOUNT: uow.accounts, RecordType.CONTACT: uow.contacts,
-            RecordType.OPPORTUNITY: uow.opportunities}[record_type]
+def _repository(uow: UnitOfWork, record_type: RecordType) -> RecordRepository[Any]:
+    repositories: dict[RecordType, RecordRepository[Any]] = {
+        RecordType.ACCOUNT: uow.accounts, RecordType.CONTACT: uow.contacts, RecordType.OPPORTUNITY: uow.opportunities}
+    return repositories[record_type]
 
 
-def _unlink(uow: Any, undo: dict[str, Any], created: Sequence[tuple[RecordType, int]], result: UndoResult) -> None:
+def _unlink(uow: UnitOfWork, undo: dict[str, Any], created: Sequence[tuple[RecordType, int]],
+            result: UndoResult) -> None:
     """Remove the activity links and contact roles the conversion made on records it did not create,
     and give reassigned open tasks back."""
     created_set = set(created)
@@ -166,7 +171,7 @@ def _unlink(uow: Any, undo: dict[str, Any], created: Sequence[tuple[RecordType, 
             result.restored.append(f"task {activity_id} owner")
 
 
-def _restore_filled(uow: Any, actor_id: int, now: Any, undo: dict[str, Any], result: UndoResult) -> None:
+def _restore_filled(uow: UnitOfWork, actor_id: int, now: Any, undo: dict[str, Any], result: UndoResult) -> None:
     """Empty again the fields the conversion filled on existing records, where they still hold the
     filled value (a value changed since is someone's later work and is kept)."""
     for record_type_text, record_id, filled in undo["filled"]:

@@ -21,9 +21,10 @@ from leadline.domain.custom_fields import (
 from leadline.domain.errors import ValidationError
 from leadline.services.access import fields_of
 from leadline.services.context import ServiceContext
+from leadline.services.ports import UnitOfWork
 
 
-def read_custom(ctx: ServiceContext, uow: Any, record_type: RecordType, records: Iterable[Any]) -> None:
+def read_custom(ctx: ServiceContext, uow: UnitOfWork, record_type: RecordType, records: Iterable[Any]) -> None:
     """Set ``custom`` on each record to its stored values (``{name: value}``, set ones only),
     all of them in one query."""
     chosen = list(records)
@@ -33,7 +34,7 @@ def read_custom(ctx: ServiceContext, uow: Any, record_type: RecordType, records:
         record.custom = values.get(record.id, {})
 
 
-def write_custom(ctx: ServiceContext, uow: Any, record_type: RecordType, record: Any, values: object, *,
+def write_custom(ctx: ServiceContext, uow: UnitOfWork, record_type: RecordType, record: Any, values: object, *,
                  creating: bool) -> None:
     """Validate and store the custom values a client sent for ``record`` (``None``: none sent),
     then set ``record.custom`` to all its values as stored (read back, as ``read_custom`` reads

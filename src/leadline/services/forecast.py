@@ -28,6 +28,7 @@ from leadline.domain.security import subordinates_of
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.forecast_settings import fiscal_year_start, period_named
+from leadline.services.ports import UnitOfWork
 
 
 def adjust_forecast(ctx: ServiceContext, actor_id: int, user: str | int, period: str, category: str,
@@ -93,7 +94,7 @@ def list_snapshots(ctx: ServiceContext, actor_id: int, period: str | None = None
         return snapshots
 
 
-def _team(ctx: ServiceContext, uow: Any, user_id: int) -> frozenset[int]:
+def _team(ctx: ServiceContext, uow: UnitOfWork, user_id: int) -> frozenset[int]:
     return subordinates_of(user_id, ctx.config(uow).hierarchy) | {user_id}
 
 
@@ -117,8 +118,9 @@ def snapshot_accuracy(ctx: ServiceContext, actor_id: int, snapshot_id: int) -> t
                 raise NotFoundError(f"there is no forecast snapshot {snapshot_id}", field="snapshot")
         won: dict[int | None, Decimal] = {uid: forecast.totals[ForecastCategory.CLOSED]
                for uid, forecast in roll_up_many(users, period, sums, config.hierarchy).items()}
-        snapshot = {(uid, category): amount for uid, category, amount, _ in figures if uid in users}
-        weighted = {uid: amount for uid, _, _, amount in figures if uid in users}
+        snapshot: dict[tuple[int | None, ForecastCategory], Decimal] = {
+            (uid, category): amount for uid, category, amount, _ in figures if uid in users}
+        weighted: dict[int | None, Decimal] = {uid: amount for uid, _, _, amount in figures if uid in users}
         return period, accuracy(snapshot, won, weighted)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from leadline.domain.common import date_field
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
@@ -14,18 +13,19 @@ from leadline.domain.money import parse_amount, parse_currency, parse_rate
 from leadline.domain.security import subordinates_of
 from leadline.services.access import load_actor, require_admin
 from leadline.services.context import ServiceContext
+from leadline.services.ports import UnitOfWork
 from leadline.services.users import resolve_user
 
 FISCAL_YEAR_START = "fiscal_year_start_month"
 
 
-def fiscal_year_start(uow: Any) -> int:
+def fiscal_year_start(uow: UnitOfWork) -> int:
     """The month (1-12) the organisation's fiscal year starts in; January unless set."""
     value = uow.settings.get(FISCAL_YEAR_START)
     return int(value) if value else 1
 
 
-def period_named(ctx: ServiceContext, uow: Any, text: str) -> Period:
+def period_named(ctx: ServiceContext, uow: UnitOfWork, text: str) -> Period:
     """The period ``text`` names under the organisation's fiscal year (``this-quarter`` is today's)."""
     return parse_period(text, fiscal_year_start(uow), ctx.now().date())
 
@@ -113,7 +113,7 @@ def set_quota(ctx: ServiceContext, actor_id: int, user: str | int, period: str, 
     return value
 
 
-def _reports_of(uow: Any, user_id: int) -> frozenset[int]:
+def _reports_of(uow: UnitOfWork, user_id: int) -> frozenset[int]:
     return subordinates_of(user_id, uow.users.hierarchy())
 
 

@@ -3,13 +3,12 @@ and what may be told), for the conversion preview and for the conversion itself.
 
 from __future__ import annotations
 
-from typing import Any
-
 from leadline.domain.accounts import normalise_company_name, website_domain
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.duplicates import HiddenMatch, hidden_matches
 from leadline.domain.leads import Lead
 from leadline.domain.security import Viewer
+from leadline.services.ports import UnitOfWork
 
 HIDDEN_CANDIDATES = 50  # hidden records read per kind: enough to tell that one exists
 
@@ -20,7 +19,7 @@ def longest_name_word(lead: Lead) -> str | None:
     return words[0] if words else None
 
 
-def find_hidden_matches(uow: Any, viewer: Viewer, lead: Lead, *, accounts: bool = True) -> list[HiddenMatch]:
+def find_hidden_matches(uow: UnitOfWork, viewer: Viewer, lead: Lead, *, accounts: bool = True) -> list[HiddenMatch]:
     """The accounts (unless ``accounts`` is false) and contacts matching ``lead`` that ``viewer``
     may not read. Nothing is read for a viewer who may read every record of both kinds."""
     hidden = {kind: viewer.readable_owner_ids(kind) for kind in (RecordType.ACCOUNT, RecordType.CONTACT)}

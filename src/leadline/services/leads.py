@@ -32,6 +32,7 @@ from leadline.services.access import audit_created, load_viewer
 from leadline.services.cache import private_copy
 from leadline.services.context import ServiceContext
 from leadline.services.named_history import named_history
+from leadline.services.ports import UnitOfWork
 from leadline.services.status_moves import enter_first_status, move_status
 from leadline.services.users import resolve_query_owners, resolve_user
 
@@ -84,7 +85,7 @@ def _warned(details: LeadDetails, ctx: ServiceContext, fields: frozenset[str] | 
 
 
 def build_lead(
-    ctx: ServiceContext, uow: Any, viewer: Viewer, values: Mapping[str, object],
+    ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, object],
     products: Sequence[Mapping[str, object]] = (),
 ) -> Lead:
     """Validate input into a new ``Lead`` (not stored). Shared by single capture and bulk paths."""
@@ -175,7 +176,7 @@ def update_lead(
         return _warned(describe_lead(ctx, uow, lead), ctx, frozenset(c.field for c in history))
 
 
-def _apply_fields(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, changes: Mapping[str, object],
+def _apply_fields(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, changes: Mapping[str, object],
                   now: datetime, *, unchanged_ok: bool = True) -> list[FieldChange]:
     cleaned = clean_lead_fields(changes, ctx.contact_points, country_hint=lead.country or ctx.phone_region)
     if "source" in changes:
@@ -197,7 +198,7 @@ def _apply_fields(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, cha
     return history
 
 
-def _replace_products(uow: Any, viewer: Viewer, lead: Lead, products: Sequence[Mapping[str, object]],
+def _replace_products(uow: UnitOfWork, viewer: Viewer, lead: Lead, products: Sequence[Mapping[str, object]],
                       now: datetime) -> list[FieldChange]:
     old_products = _render_products(lead.products)
     lead.products = _products(products)
@@ -206,7 +207,7 @@ def _replace_products(uow: Any, viewer: Viewer, lead: Lead, products: Sequence[M
                        {"products": _render_products(lead.products)}, actor_id=viewer.id, at=now)
 
 
-def _change_custom(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, custom: Mapping[str, object],
+def _change_custom(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, custom: Mapping[str, object],
                    now: datetime) -> list[FieldChange]:
     definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
     old_custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
@@ -234,7 +235,7 @@ def lead_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[Any]:
         return named_history(ctx.config(uow), uow.audit.history(RecordType.LEAD, lead_id))
 
 
-def load_lead(uow: Any, viewer: Viewer, lead_id: int, *, for_update: bool = False, edit: bool = False) -> Lead:
+def load_lead(uow: UnitOfWork, viewer: Viewer, lead_id: int, *, for_update: bool = False, edit: bool = False) -> Lead:
     """The lead if the viewer may read it (and edit it, with ``edit``); unreadable is not found."""
     lead: Lead | None = uow.leads.get_for_update(lead_id) if for_update else uow.leads.get(lead_id)
     if lead is None:
@@ -246,7 +247,7 @@ def load_lead(uow: Any, viewer: Viewer, lead_id: int, *, for_update: bool = Fals
     return lead
 
 
-def load_editable_lead(uow: Any, viewer: Viewer, lead_id: int, expected_version: int | None) -> Lead:
+def load_editable_lead(uow: UnitOfWork, viewer: Viewer, lead_id: int, expected_version: int | None) -> Lead:
     """The lead, locked, if the viewer may edit it, it is not converted and (with
     ``expected_version``) nobody changed it since it was read (``STALE_RECORD``)."""
     lead = load_lead(uow, viewer, lead_id, for_update=True, edit=True)
@@ -263,7 +264,7 @@ def _audit_values(lead: Lead) -> dict[str, object]:
     return values
 
 
-def _source(ctx: ServiceContext, uow: Any, reference: object) -> LeadSource | None:
+def _source(ctx: ServiceContext, uow: UnitOfWork, reference: object) -> LeadSource | None:
     if reference in (None, ""):
         return None
     source = find_source(ctx.config(uow).sources, str(reference))
@@ -288,11 +289,11 @@ def _render_products(lines: Sequence[ProductInterest]) -> str | None:
     return rendered or None
 
 
-def describe_lead(ctx: ServiceContext, uow: Any, lead: Lead) -> LeadDetails:
+def describe_lead(ctx: ServiceContext, uow: UnitOfWork, lead: Lead) -> LeadDetails:
     return _describe_many(ctx, uow, [lead])[0]
 
 
-def _describe_many(ctx: ServiceContext, uow: Any, leads: list[Lead], *,
+def _describe_many(ctx: ServiceContext, uow: UnitOfWork, leads: list[Lead], *,
                    custom_of: Any = None) -> list[LeadDetails]:
     """The leads with their references resolved; ``custom_of(lead_id, definitions)`` reads one
     lead's custom values (default: all the leads' in one query through the repository)."""

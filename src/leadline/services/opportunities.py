@@ -7,7 +7,7 @@ pushed deals and the pipeline as of any past date can be computed.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from leadline.domain.common import clean_text, date_field
 from leadline.domain.custom_fields import RecordType
@@ -26,12 +26,13 @@ from leadline.domain.security import Viewer
 from leadline.services.access import fields_of, load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import read_custom
+from leadline.services.ports import UnitOfWork
 
 #: The fields whose every change lands in the opportunity history.
 TRACKED = ("stage_id", "amount", "currency", "close_date", "probability", "forecast_category", "outcome")
 
 
-def find_stage(uow: Any, reference: object, *, process_of: int | None = None, process: object = None,
+def find_stage(uow: UnitOfWork, reference: object, *, process_of: int | None = None, process: object = None,
                opportunity_type: OpportunityType | None = None) -> OpportunityStage:
     """A stage by label or id (no reference: the first open stage) of the process an opportunity
     follows: the ``process`` named; else the process of stage ``process_of`` (the opportunity's
@@ -46,10 +47,11 @@ def find_stage(uow: Any, reference: object, *, process_of: int | None = None, pr
     return stage_in(all_stages, chosen, reference)
 
 
-def track_change(uow: Any, before: dict[str, object], opportunity: Opportunity, actor_id: int, now: datetime) -> None:
+def track_change(uow: UnitOfWork, before: dict[str, object], opportunity: Opportunity, actor_id: int,
+                 now: datetime) -> None:
     """Record the opportunity's figures in its history when any tracked field changed."""
     if any(before[name] != getattr(opportunity, name) for name in TRACKED):
-        uow.stage_history.record(opportunity, before["stage_id"], actor_id, now)
+        uow.stage_history.record(opportunity, cast("int | None", before["stage_id"]), actor_id, now)
 
 
 def move_stage(ctx: ServiceContext, actor_id: int, opportunity_id: int, stage: str, *,
@@ -65,7 +67,7 @@ def override_forecast(ctx: ServiceContext, actor_id: int, opportunity_id: int, *
                       expected_version: int | None = None) -> Opportunity:
     """Set the rep's own probability and/or forecast category (kept through stage moves), or with
     ``clear`` take both from the stage again."""
-    def apply(uow: Any, opportunity: Opportunity, _: Viewer) -> None:
+    def apply(uow: UnitOfWork, opportunity: Opportunity, _: Viewer) -> None:
         if clear:
             stage = next(s for s in uow.stages.stages() if s.id == opportunity.stage_id)
             opportunity.clear_overrides(stage)
@@ -97,7 +99,7 @@ def close_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, o
     if final is not None and chosen != "won":
         raise ValidationError("an amount is given only when winning", field="amount")
 
-    def apply(uow: Any, opportunity: Opportunity, viewer: Viewer) -> None:
+    def apply(uow: UnitOfWork, opportunity: Opportunity, viewer: Viewer) -> None:
         closing = _closing_stage(uow, opportunity, chosen == "won", stage)
         now, admin = ctx.now(), viewer.user.is_admin()
         if chosen == "won":
@@ -120,7 +122,7 @@ def close_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, o
 def reopen_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, stage: str | None = None,
                        expected_version: int | None = None) -> Opportunity:
     """Reopen a won or lost opportunity in ``stage`` (default: the last open stage it was in)."""
-    def apply(uow: Any, opportunity: Opportunity, _: Viewer) -> None:
+    def apply(uow: UnitOfWork, opportunity: Opportunity, _: Viewer) -> None:
         if stage:
             target = find_stage(uow, stage, process_of=opportunity.stage_id)
         else:
@@ -133,7 +135,7 @@ def reopen_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, 
     return _change(ctx, actor_id, opportunity_id, expected_version, apply)
 
 
-def _closing_stage(uow: Any, opportunity: Opportunity, won: bool, reference: str | None) -> OpportunityStage:
+def _closing_stage(uow: UnitOfWork, opportunity: Opportunity, won: bool, reference: str | None) -> OpportunityStage:
     if reference:
         return find_stage(uow, reference, process_of=opportunity.stage_id)
     process_id = next(s.process_id for s in uow.stages.stages() if s.id == opportunity.stage_id)
@@ -141,7 +143,7 @@ def _closing_stage(uow: Any, opportunity: Opportunity, won: bool, reference: str
                         key=lambda s: s.order)
     if not candidates:
         raise ValidationError(f"the sales process has no active {'won' if won else 'lost'} stage", field="stage")
-    return candidates[0]  # type: ignore[no-any-return]
+    return candidates[0]
 
 
 def parse_percent(value: object) -> int:
@@ -174,7 +176,7 @@ def _change(ctx: ServiceContext, actor_id: int, opportunity_id: int, expected_ve
         return opportunity
 
 
-def editable_opportunity(uow: Any, viewer: Viewer, opportunity_id: int) -> Opportunity:
+def editable_opportunity(uow: UnitOfWork, viewer: Viewer, opportunity_id: int) -> Opportunity:
     opportunity: Opportunity | None = uow.opportunities.get_for_update(opportunity_id)
     if opportunity is None or not viewer.can_read(RecordType.OPPORTUNITY, opportunity.owner_id):
         raise NotFoundError(f"there is no opportunity {opportunity_id}", field="opportunity")

@@ -20,6 +20,7 @@ from leadline.domain.products import LineItem, PriceBook, PriceBookEntry, Produc
 from leadline.services.access import audit_changed, audit_created, fields_of, load_viewer, require_admin
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities import editable_opportunity, track_change
+from leadline.services.ports import UnitOfWork
 from leadline.services.records import read_any
 
 
@@ -59,13 +60,13 @@ def set_list_price(ctx: ServiceContext, actor_id: int, *, product_id: int, curre
         return entry
 
 
-def _standard_book(uow: Any) -> int:
+def _standard_book(uow: UnitOfWork) -> int:
     book_id = uow.products.standard_book_id()
     if book_id is None:
         book_id = new_id()
         uow.products.add_price_book(PriceBook(book_id, "Standard", is_standard=True))
         uow.flush()
-    return book_id  # type: ignore[no-any-return]
+    return book_id
 
 
 def add_line_item(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, product_id: int, quantity: object,
@@ -115,7 +116,7 @@ def remove_line_item(ctx: ServiceContext, actor_id: int, opportunity_id: int, it
         uow.commit()
 
 
-def _recompute_amount(ctx: ServiceContext, uow: Any, viewer: Any, opportunity: Any) -> None:
+def _recompute_amount(ctx: ServiceContext, uow: UnitOfWork, viewer: Any, opportunity: Any) -> None:
     """With line items, the amount is their sum (quantity x unit price less discount)."""
     items = uow.products.line_items(opportunity.id)
     if not items:

@@ -43,6 +43,8 @@ from leadline.services.context import ServiceContext
 from leadline.services.custom_values import audit_fields, read_custom, write_custom
 from leadline.services.named_history import named_history
 from leadline.services.opportunities import find_stage, parse_percent, track_change
+from leadline.services.ports import UnitOfWork
+from leadline.services.ports.records import AccountRepository, ContactRepository, OpportunityRepository
 from leadline.services.users import resolve_user
 
 REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "process", "email", "phone",
@@ -150,7 +152,7 @@ def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
         if not history:
             return record
         record.updated_at = now
-        getattr(uow, _repository(kind)).save(record)
+        _repository(uow, kind).save(record)
         uow.audit.record_changes(history)
         if kind == "opportunity":
             track_change(uow, before, record, viewer.id, now)
@@ -169,7 +171,7 @@ def delete_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
             raise StaleRecordError(f"the {kind} was changed by someone else; reload and retry", field="version")
         if kind == "account":
             _ensure_childless(uow, record.id)
-        getattr(uow, _repository(kind)).delete(record.id)
+        _repository(uow, kind).delete(record.id)
         uow.custom_fields.delete_values(record.id)
         uow.audit.record("delete", kind, record.id, viewer.id, ctx.now(),
                          {k: (render_value(v), None) for k, v in fields_of(record).items() if v is not None})
@@ -213,7 +215,7 @@ def list_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQue
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         visible = dataclasses.replace(query, visible_owner_ids=viewer.readable_owner_ids(RecordType(kind)))
-        rows = list(getattr(uow, _repository(kind)).list(visible, page))
+        rows = list(_repository(uow, kind).list(visible, page))
         read_custom(ctx, uow, RecordType(kind), rows)
         return rows
 
@@ -230,7 +232,7 @@ def stage_labels(ctx: ServiceContext) -> dict[int, str]:
         return {s.id: s.label for s in uow.stages.stages()}
 
 
-def _apply(ctx: ServiceContext, uow: Any, viewer: Viewer, kind: str, record: Any, changes: Mapping[str, Any],
+def _apply(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, kind: str, record: Any, changes: Mapping[str, Any],
            now: datetime) -> None:
     cleaners = {"account": ACCOUNT_FIELD_CLEANERS, "contact": CONTACT_FIELD_CLEANERS,
                 "opportunity": OPPORTUNITY_FIELD_CLEANERS}[kind]
@@ -251,7 +253,7 @@ def _apply(ctx: ServiceContext, uow: Any, viewer: Viewer, kind: str, record: Any
         _apply_opportunity(uow, record, changes)
 
 
-def _apply_opportunity(uow: Any, opportunity: Opportunity, changes: Mapping[str, Any]) -> None:
+def _apply_opportunity(uow: UnitOfWork, opportunity: Opportunity, changes: Mapping[str, Any]) -> None:
     """Stage moves follow the domain's rule (overrides kept; closing and reopening are their own
     use cases); a probability or category given is the rep's override; an opportunity with line
     items takes its amount from them. A closed one keeps its stage, outcome and forecast figures
@@ -270,7 +272,7 @@ def _apply_opportunity(uow: Any, opportunity: Opportunity, changes: Mapping[str,
     opportunity.ensure_outcome_complete()  # a won one keeps a positive amount through corrections
 
 
-def _contact_points(ctx: ServiceContext, uow: Any, contact: Contact, values: Mapping[str, Any],
+def _contact_points(ctx: ServiceContext, uow: UnitOfWork, contact: Contact, values: Mapping[str, Any],
                     country: str | None) -> None:
     if "email" in values:
         email = clean_text(values["email"], field="email", max_length=254)
@@ -282,13 +284,13 @@ def _contact_points(ctx: ServiceContext, uow: Any, contact: Contact, values: Map
         contact.lead_source_id = _source_id(uow, values["lead_source"]) if values["lead_source"] else None
 
 
-def _owner(uow: Any, viewer: Viewer, values: Mapping[str, Any]) -> Any:
+def _owner(uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Any:
     owner = resolve_user(uow, values.get("owner")) or viewer.user
     viewer.ensure_can_assign(owner)
     return owner
 
 
-def _set_parent(uow: Any, viewer: Viewer, account: Account, reference: object) -> None:
+def _set_parent(uow: UnitOfWork, viewer: Viewer, account: Account, reference: object) -> None:
     if reference in (None, ""):
         account.parent_id = None
         return
@@ -297,7 +299,7 @@ def _set_parent(uow: Any, viewer: Viewer, account: Account, reference: object) -
     account.parent_id = parent.id
 
 
-def _ensure_childless(uow: Any, account_id: int) -> None:
+def _ensure_childless(uow: UnitOfWork, account_id: int) -> None:
     from leadline.domain.errors import ConflictError
 
     scope, page = RecordQuery(account_id=account_id), Page(limit=1)
@@ -306,7 +308,7 @@ def _ensure_childless(uow: Any, account_id: int) -> None:
                             field="account")
 
 
-def _source_id(uow: Any, reference: object) -> int:
+def _source_id(uow: UnitOfWork, reference: object) -> int:
     source = find_source(uow.sources.list(), str(reference))
     ensure_selectable(source)
     return source.id
@@ -316,7 +318,7 @@ def _id(value: object, field: str) -> int:
     return parse_record_id(value, field=field)
 
 
-def read_any(uow: Any, viewer: Viewer, kind: str, record_id: int) -> Any:
+def read_any(uow: UnitOfWork, viewer: Viewer, kind: str, record_id: int) -> Any:
     """A lead, account, contact or opportunity the viewer may read (else ``NOT_FOUND``)."""
     if kind == "lead":
         lead = uow.leads.get(record_id)
@@ -327,9 +329,9 @@ def read_any(uow: Any, viewer: Viewer, kind: str, record_id: int) -> Any:
     return _readable(uow, viewer, kind, record_id)
 
 
-def _readable(uow: Any, viewer: Viewer, kind: str, record_id: int, *, for_update: bool = False) -> Any:
+def _readable(uow: UnitOfWork, viewer: Viewer, kind: str, record_id: int, *, for_update: bool = False) -> Any:
     """The record if it exists and the viewer may read it; otherwise not found (its existence is not told)."""
-    repository = getattr(uow, _repository(kind))
+    repository = _repository(uow, kind)
     record = repository.get_for_update(record_id) if for_update else repository.get(record_id)
     if record is None:
         raise NotFoundError(f"there is no {kind} {record_id}", field=kind)
@@ -337,14 +339,17 @@ def _readable(uow: Any, viewer: Viewer, kind: str, record_id: int, *, for_update
     return record
 
 
-def _editable(uow: Any, viewer: Viewer, kind: str, record_id: int, *, for_update: bool = False) -> Any:
+def _editable(uow: UnitOfWork, viewer: Viewer, kind: str, record_id: int, *, for_update: bool = False) -> Any:
     record = _readable(uow, viewer, kind, record_id, for_update=for_update)
     viewer.ensure_can_edit(RecordType(kind), record_id, record.owner_id)
     return record
 
 
-def _repository(kind: str) -> str:
-    names = {"account": "accounts", "contact": "contacts", "opportunity": "opportunities"}
-    if kind not in names:
-        raise ValidationError(f"{kind!r} is not a record kind", field="kind")
-    return names[kind]
+def _repository(uow: UnitOfWork, kind: str) -> AccountRepository | ContactRepository | OpportunityRepository:
+    if kind == "account":
+        return uow.accounts
+    if kind == "contact":
+        return uow.contacts
+    if kind == "opportunity":
+        return uow.opportunities
+    raise ValidationError(f"{kind!r} is not a record kind", field="kind")

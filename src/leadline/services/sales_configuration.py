@@ -23,6 +23,7 @@ from leadline.domain.opportunities import (
 from leadline.domain.sales_processes import place_stage
 from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
+from leadline.services.ports import UnitOfWork
 
 
 def list_processes(ctx: ServiceContext) -> list[SalesProcess]:
@@ -36,8 +37,8 @@ def list_stages(ctx: ServiceContext, process: str | None = None) -> list[Opportu
         return list(uow.stages.stages(process_id))
 
 
-def _find_process(uow: object, name_or_id: str | None) -> SalesProcess:
-    processes: list[SalesProcess] = uow.stages.processes()  # type: ignore[attr-defined]
+def _find_process(uow: UnitOfWork, name_or_id: str | None) -> SalesProcess:
+    processes = uow.stages.processes()
     if not name_or_id:
         defaults = [p for p in processes if p.is_default]
         if defaults:

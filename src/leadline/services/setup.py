@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from leadline.domain.errors import ConflictError
 from leadline.domain.ids import new_id
@@ -15,6 +14,7 @@ from leadline.domain.statuses import DEFAULT_LEAD_STATUSES, LeadStatus
 from leadline.domain.users import Role, User, can_create_first_admin, first_admin_of
 from leadline.domain.workflow import default_transitions
 from leadline.services.context import ServiceContext
+from leadline.services.ports import UnitOfWork
 from leadline.services.users import build_user
 
 DEFAULT_PROCESS = "New Business"
@@ -82,7 +82,7 @@ def initialise_organisation(
     return SetupResult(seeded, admin, created, not_added)
 
 
-def _first_admin(ctx: ServiceContext, uow: Any, name: str | None, email: str | None,
+def _first_admin(ctx: ServiceContext, uow: UnitOfWork, name: str | None, email: str | None,
                  password_hash: str | None) -> tuple[User | None, bool, str | None]:
     """(the admin, whether it was created now, the e-mail asked for and not added)."""
     wanted = ctx.contact_points.normalise_email(email.strip()) if email and email.strip() else None

@@ -5,7 +5,6 @@ rule hold on every path."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import InvalidStatusError, ValidationError
@@ -17,13 +16,14 @@ from leadline.domain.security import Viewer
 from leadline.domain.statuses import StatusKind, find_status
 from leadline.domain.workflow import StatusMove, StatusWorkflow
 from leadline.services.context import CachedConfig, ServiceContext
+from leadline.services.ports import UnitOfWork
 
 
 def workflow_of(config: CachedConfig) -> StatusWorkflow:
     return StatusWorkflow(config.statuses, config.transitions)
 
 
-def evaluate_lead_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose, *,
+def evaluate_lead_in(ctx: ServiceContext, uow: UnitOfWork, lead: Lead, purpose: Purpose, *,
                      config: CachedConfig | None = None) -> Evaluation:
     """``lead`` (with its custom values loaded) against the active criteria of ``purpose``, under
     ``config`` (default: the current configuration)."""
@@ -35,7 +35,7 @@ def evaluate_lead_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose
     return evaluate_in_order(framework, chosen, lead, today=ctx.now().date())
 
 
-def ensure_criteria_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpose, override_reason: str | None,
+def ensure_criteria_in(ctx: ServiceContext, uow: UnitOfWork, lead: Lead, purpose: Purpose, override_reason: str | None,
                        what: str, *, config: CachedConfig | None = None, field: str = "override_reason") -> str | None:
     """``evaluate_lead_in(...).ensure_met_or_overridden(override_reason, what)``, the reasons
     worked out only when a criterion is not met (a bulk conversion asks for 10,000 leads)."""
@@ -51,14 +51,14 @@ def ensure_criteria_in(ctx: ServiceContext, uow: Any, lead: Lead, purpose: Purpo
                                                                      field=field)
 
 
-def _load_custom(uow: Any, config: CachedConfig, lead: Lead) -> None:
+def _load_custom(uow: UnitOfWork, config: CachedConfig, lead: Lead) -> None:
     if not lead.custom:
         definitions = config.custom_fields_of(RecordType.LEAD)
         if definitions:
             lead.custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
 
 
-def move_status(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, status: object, *,
+def move_status(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, status: object, *,
                 reason: object = None, override_reason: object = None, now: datetime,
                 unchanged_ok: bool = False) -> list[FieldChange]:
     """Move ``lead`` (locked, editable by ``viewer``) to the status named ``status`` under the
@@ -99,7 +99,7 @@ def move_status(ctx: ServiceContext, uow: Any, viewer: Viewer, lead: Lead, statu
     return diff_fields(RecordType.LEAD, lead.id, before, after, actor_id=viewer.id, at=now)
 
 
-def enter_first_status(ctx: ServiceContext, uow: Any, lead: Lead, *, reason: object = None,
+def enter_first_status(ctx: ServiceContext, uow: UnitOfWork, lead: Lead, *, reason: object = None,
                        override_reason: object = None) -> StatusMove:
     """Justify a new lead's first status (set by ``build_lead``, custom values in place) before it
     is stored: a reason to start unqualified, criteria met or an override to start qualified."""

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from leadline.domain.common import clean_text
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
 from leadline.domain.ids import MAX_ID, new_id
 from leadline.domain.users import Role, User, ensure_an_admin_remains, ensure_valid_manager, parse_role
 from leadline.services.access import audit_changed, audit_created, fields_of, load_actor, require_admin
 from leadline.services.context import ServiceContext
+from leadline.services.ports import UnitOfWork
 
 
-def build_user(ctx: ServiceContext, uow: Any, name: str, email: str, role: Role, manager_id: int | None) -> User:
+def build_user(ctx: ServiceContext, uow: UnitOfWork, name: str, email: str, role: Role, manager_id: int | None) -> User:
     """Validate a new user against the stored ones (unique e-mail, a real manager, no loop)."""
     clean_name = clean_text(name, field="name", max_length=120, required=True)
     clean_email = ctx.contact_points.normalise_email(email.strip()) if email and email.strip() else None
@@ -27,7 +26,7 @@ def build_user(ctx: ServiceContext, uow: Any, name: str, email: str, role: Role,
     return User(new_id(), clean_name, clean_email, role, manager_id)
 
 
-def resolve_user(uow: Any, reference: str | int | None, *, field: str = "owner") -> User | None:
+def resolve_user(uow: UnitOfWork, reference: str | int | None, *, field: str = "owner") -> User | None:
     """A user by id or e-mail; ``None`` for no reference, ``NotFoundError`` (naming ``field``)
     for an unknown one. Ids are ASCII digits within the id range; anything else is an e-mail."""
     if reference is None or reference == "":

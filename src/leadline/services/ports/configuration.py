@@ -3,7 +3,7 @@ fields, the lead workflow (transitions, reasons, criteria) and conversion's fiel
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Protocol, TypeVar
 
 from leadline.domain.conversion import FieldMapping
@@ -81,7 +81,7 @@ class CustomFieldRepository(Protocol):
     def delete_values(self, record_id: int) -> None: ...
 
     def set_values(self, definitions: list[CustomFieldDefinition], record_id: int,
-                   values: dict[str, CustomValue | None]) -> None: ...
+                   values: Mapping[str, CustomValue | None]) -> None: ...
 
 
 class TransitionRepository(Protocol):

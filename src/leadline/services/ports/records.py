@@ -42,8 +42,6 @@ class LeadRepository(RecordRepository[Lead], Protocol):
 
     def replace_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None: ...
 
-    def list(self, query: LeadQuery, page: Page, *, visible_owner_ids: Iterable[int] | None = None) -> list[Lead]: ...
-
     def record_status_change(
         self, lead_id: int, from_status_id: int | None, to_status_id: int, actor_id: int | None, at: datetime,
         *, reason_id: int | None = None, note: str | None = None,
@@ -53,6 +51,8 @@ class LeadRepository(RecordRepository[Lead], Protocol):
         """Every status change (from_status_id, to_status_id, actor_id, changed_at, reason_id,
         note), oldest first."""
         ...
+
+    def list(self, query: LeadQuery, page: Page, *, visible_owner_ids: Iterable[int] | None = None) -> list[Lead]: ...
 
 
 class AccountRepository(RecordRepository[Account], Protocol):

@@ -16,7 +16,6 @@ from leadline.domain.products import LineItem, PriceBook, PriceBookEntry, Produc
 class ProductRepository(Protocol):
     def add(self, product: Product) -> None: ...
 
-    def list(self) -> list[Product]: ...
 
     def add_price_book(self, book: PriceBook) -> None: ...
 
@@ -35,6 +34,8 @@ class ProductRepository(Protocol):
     def contact_roles(self, opportunity_id: int) -> list[tuple[int, str, bool]]:
         """(contact id, role, primary) of each contact role of the opportunity."""
         ...
+
+    def list(self) -> list[Product]: ...
 
 
 class StageHistoryRepository(Protocol):
