@@ -3,7 +3,7 @@ idempotency keys and sign-in throttles."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -49,7 +49,7 @@ class TokenRepository(Protocol):
 
     def get(self, token_id: int) -> StoredToken | None: ...
 
-    def list_for(self, user_id: int | None) -> list[StoredToken]:
+    def list_for(self, user_id: int | None) -> Sequence[StoredToken]:
         """The tokens of ``user_id``; everyone's for None."""
         ...
 

@@ -1,0 +1,116 @@
+"""``FakeUnitOfWork``: the unit of work of the use-case tests, in memory, honouring the port.
+
+``FakeDatabase`` holds the committed tables; ``FakeUnitOfWork(database)`` works on a copy taken
+when its block opens and hands it back on ``commit``. Savepoints and ``conflicts_named`` undo
+their part when it raises; leaving the block without a commit drops everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+from leadline.domain.leads import Lead
+from leadline.services.ports import UnitOfWork
+from tests.fakes import configuration, conversion, forecast, records, sales, security
+from tests.fakes.tables import Tables, copied
+
+
+@dataclass
+class FakeDatabase:
+    """The committed state; ``commits`` counts the commits (a use case commits once)."""
+
+    tables: Tables = field(default_factory=Tables)
+    commits: int = 0
+
+
+class FakeReads:
+    """``RecordReads`` on the unit of work's copy."""
+
+    def __init__(self, tables: Tables, custom: configuration.CustomFieldRepository) -> None:
+        self._tables, self._custom = tables, custom
+
+    def lead(self, lead_id: int) -> Lead | None:
+        lead = self._tables.leads.get(lead_id)
+        return copied(lead)
+
+    def custom_values(self, record_id: int, definitions: Sequence[Any]) -> dict[str, Any]:
+        return self._custom.values_for(list(definitions), [record_id])[record_id]
+
+
+class FakeUnitOfWork:
+    """An in-memory ``UnitOfWork``: changes are seen by others after ``commit`` only."""
+
+    def __init__(self, database: FakeDatabase, *, read_only: bool = False) -> None:
+        self.database, self.read_only = database, read_only
+        self.tables = Tables()
+        t = self.tables
+        self.leads = records.LeadRepository(t)
+        self.accounts = records.AccountRepository(t)
+        self.contacts = records.ContactRepository(t)
+        self.opportunities = records.OpportunityRepository(t)
+        self.users = configuration.UserRepository(t)
+        self.statuses = configuration.StatusRepository(t)
+        self.sources = configuration.SourceRepository(t)
+        self.reasons = configuration.ReasonRepository(t)
+        self.stages = configuration.StageRepository(t)
+        self.custom_fields = configuration.CustomFieldRepository(t)
+        self.transitions = configuration.TransitionRepository(t)
+        self.criteria = configuration.CriteriaRepository(t)
+        self.field_mappings = configuration.FieldMappingRepository(t)
+        self.products = sales.ProductRepository(t)
+        self.stage_history = sales.StageHistoryRepository(t)
+        self.activities = sales.ActivityRepository(t)
+        self.conversions = conversion.ConversionRepository(t, self)
+        self.audit = security.AuditRepository(t)
+        self.tokens = security.TokenRepository(t)
+        self.sharing = security.SharingRepository(t)
+        self.idempotency = security.IdempotencyRepository(t)
+        self.sign_in_throttles = security.SignInThrottleRepository(t)
+        self.settings = forecast.SettingsRepository(t)
+        self.exchange_rates = forecast.ExchangeRateRepository(t)
+        self.quotas = forecast.QuotaRepository(t)
+        self.adjustments = forecast.AdjustmentRepository(t)
+        self.snapshots = forecast.SnapshotRepository(t)
+        self.forecast = forecast.ForecastQueries()
+        self.pipeline = forecast.PipelineQueries()
+        self.reads = FakeReads(t, self.custom_fields)
+
+    def __enter__(self) -> Self:
+        self.tables.restore(copied(self.database.tables))
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.tables.restore(Tables())  # what was not committed is gone
+
+    def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
+        self.database.tables = copied(self.tables)
+        self.database.commits += 1
+
+    def flush(self) -> None:
+        """Nothing is staged: every write is applied to the copy at once."""
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        before = copied(self.tables)
+        try:
+            yield
+        except BaseException:
+            self.tables.restore(before)
+            raise
+
+    @contextmanager
+    def conflicts_named(self) -> Iterator[None]:
+        with self.savepoint():
+            yield
+
+
+def fake_unit_of_work(database: FakeDatabase) -> UnitOfWork:
+    """mypy checks here that ``FakeUnitOfWork`` honours the port."""
+    return FakeUnitOfWork(database)
