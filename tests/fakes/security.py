@@ -12,7 +12,7 @@ from typing import Any
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.history import FieldChange
 from leadline.domain.ids import new_id
-from leadline.domain.security import SharingDefault
+from leadline.domain.security import DEFAULT_SHARING, SharingDefault
 from leadline.domain.sign_in import SignInThrottle, ThrottleKind
 from tests.fakes.tables import Tables, copied
 
@@ -87,7 +87,7 @@ class SharingRepository:
         self.tables = tables
 
     def all(self) -> dict[RecordType, SharingDefault]:
-        return dict(self.tables.sharing)
+        return {kind: self.tables.sharing.get(kind, default) for kind, default in DEFAULT_SHARING.items()}
 
     def set(self, record_type: RecordType, access: SharingDefault) -> None:
         self.tables.sharing[record_type] = access

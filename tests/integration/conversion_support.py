@@ -16,6 +16,8 @@ from leadline.services.context import ServiceContext
 SALE = {"budget_amount": "12000", "purchase_timeframe": "2026-06-30"}
 WIDGET = {"product": "Widget", "quantity": "3", "estimated_unit_price": "1000"}
 GADGET = {"product": "Gadget", "quantity": "2", "estimated_unit_price": "500"}
+#: an override's written reason
+WHY = "met the CFO at the trade show"
 
 
 def new_lead(ctx: ServiceContext, actor: int, *, products: list[dict[str, str]] | None = None,
@@ -25,6 +27,12 @@ def new_lead(ctx: ServiceContext, actor: int, *, products: list[dict[str, str]] 
               **SALE, **values}
     return leads.create_lead(ctx, actor, fields, products=[WIDGET] if products is None else products,
                              custom=custom).lead.id
+
+
+
+def undecided(ctx: ServiceContext, actor: int, n: int = 0) -> int:
+    """An Open lead that meets the opportunity criteria but not BANT's authority."""
+    return new_lead(ctx, actor, email=f"u{n}@navy.example", is_decision_maker=False)
 
 
 def counts(ctx: ServiceContext) -> tuple[int, int, int]:

@@ -1,10 +1,9 @@
-"""Lead conversion on SQLite and PostgreSQL: the matrix of choices, filling only empty fields,
-custom field mappings, activities, idempotent retries, concurrency, undo, further opportunities
-and nurturing. Bulk conversion: test_conversion_bulk.py."""
+"""Lead conversion on the in-memory fake: the matrix of choices, filling only empty fields,
+custom field mappings, activities, idempotent retries, undo, further opportunities and
+nurturing. On SQLite and PostgreSQL: two conversions at once (test_conversion_concurrency.py)
+and bulk conversion (test_conversion_bulk.py), in tests/integration."""
 
 from __future__ import annotations
-
-import threading
 
 import pytest
 
@@ -223,28 +222,6 @@ def test_a_retry_with_the_same_key_returns_the_first_result_and_creates_nothing(
     for key in ("k-2", None):
         with pytest.raises(LeadAlreadyConvertedError):
             conversion.convert_lead(ctx, admin_id, lead_id, idempotency_key=key)
-
-
-def test_two_conversions_of_one_lead_at_once_make_one_conversion(ctx: ServiceContext, admin_id: int) -> None:
-    lead_id = new_lead(ctx, admin_id)
-    before = counts(ctx)
-    start = threading.Barrier(2)
-    outcomes: list[object] = []
-
-    def convert(key: str) -> None:
-        start.wait()
-        try:
-            outcomes.append(conversion.convert_lead(ctx, admin_id, lead_id, idempotency_key=key))
-        except LeadAlreadyConvertedError as error:
-            outcomes.append(error)
-
-    threads = [threading.Thread(target=convert, args=(f"key-{n}",)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert sorted(type(o).__name__ for o in outcomes) == ["ConversionResult", "LeadAlreadyConvertedError"]
-    assert counts(ctx) == (before[0] + 1, before[1] + 1, before[2] + 1)
 
 
 def test_undo_removes_what_the_conversion_made_and_restores_the_rest(ctx: ServiceContext, admin_id: int) -> None:

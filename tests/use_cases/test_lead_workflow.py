@@ -1,4 +1,4 @@
-"""Working a lead through the organisation's workflow, on SQLite and PostgreSQL: the transition
+"""Working a lead through the organisation's workflow, on the in-memory fake: the transition
 graph, disqualification reasons, qualification criteria and overrides, and their configuration."""
 
 from __future__ import annotations

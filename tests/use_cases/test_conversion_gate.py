@@ -1,27 +1,18 @@
-"""The qualification gate of conversion, on SQLite and PostgreSQL: a lead that is not in a
+"""The qualification gate of conversion, on the in-memory fake: a lead that is not in a
 qualified status converts only with its qualification criteria met or an override with a reason
 (kept in the result, the audit and the status history), unless an admin turned the gate off; a
-lead kept for nurturing needs neither; bulk conversion follows the same rule, writing what a
-conversion alone writes."""
+lead kept for nurturing needs neither; bulk conversion follows the same rule (what it writes
+is compared with a conversion alone on both databases in tests/integration/test_conversion_gate_bulk.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from leadline.domain.conversion import ConversionOptions, OpportunityChoice
 from leadline.domain.errors import CriteriaNotMetError, PermissionDeniedError, ValidationError
 from leadline.services import conversion, lead_workflow, leads, users
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_bulk import convert_leads
 from leadline.services.conversion_gate import get_qualification_gate, set_qualification_gate
-from tests.integration.conversion_support import counts, masked, new_lead, written_for
-
-WHY = "met the CFO at the trade show"
-
-
-def undecided(ctx: ServiceContext, actor: int, n: int = 0) -> int:
-    """An Open lead that meets the opportunity criteria but not BANT's authority."""
-    return new_lead(ctx, actor, email=f"u{n}@navy.example", is_decision_maker=False)
+from tests.integration.conversion_support import WHY, counts, new_lead, undecided
 
 
 def convert_events(ctx: ServiceContext, lead_id: int) -> list[dict[str, object]]:
@@ -96,22 +87,3 @@ def test_an_admin_turns_the_gate_off_and_on_audited_and_only_an_admin_may(ctx: S
         changes = [e["changes"] for e in reversed(uow.audit.events("org_setting", limit=10))]
     assert changes == [{"conversion_requires_qualification": ["on", "off"]},
                        {"conversion_requires_qualification": ["off", "on"]}]
-
-
-@pytest.mark.parametrize("all_or_nothing", [False, True])
-def test_bulk_conversion_follows_the_gate_and_writes_what_converting_each_lead_alone_writes(
-        ctx: ServiceContext, admin_id: int, all_or_nothing: bool) -> None:
-    given = [[new_lead(ctx, admin_id, email="met@navy.example"), undecided(ctx, admin_id)] for _ in range(2)]
-    refused = convert_leads(ctx, admin_id, given[0], ConversionOptions(), all_or_nothing=all_or_nothing)
-    assert [(i.lead_id, i.code) for i in refused.items] == [
-        (given[0][0], "ROLLED_BACK" if all_or_nothing else None), (given[0][1], "CRITERIA_NOT_MET")]
-    assert not leads.get_lead(ctx, admin_id, given[0][1]).lead.is_converted()
-    options = ConversionOptions(qualification_override_reason=WHY, opportunity=OpportunityChoice.CREATE)
-    if not all_or_nothing:
-        given[0] = given[0][1:]
-    outcome = convert_leads(ctx, admin_id, given[0], options, all_or_nothing=all_or_nothing)
-    alone = [conversion.convert_lead(ctx, admin_id, lead_id, options) for lead_id in given[1][-len(given[0]):]]
-    assert outcome.committed and [masked(i.result) for i in outcome.items] == [masked(r) for r in alone]
-    assert [i.result.qualification_override_reason for i in outcome.items if i.result][-1] == WHY
-    for batched, single in zip(given[0], given[1][-len(given[0]):], strict=True):
-        assert written_for(ctx, batched) == written_for(ctx, single)
