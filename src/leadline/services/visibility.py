@@ -80,8 +80,7 @@ def without_hidden_conversion(uow: Any, viewer: Viewer, leads: Sequence[Lead]) -
         return {name: None for name, kind in CONVERTED_INTO.items()
                 if getattr(lead, name) is not None and getattr(lead, name) not in readable[kind]}
 
-    return [replace(lead, **hidden(lead)) if lead.is_converted() and hidden(lead) else lead  # type: ignore[arg-type]
-            for lead in leads]
+    return [replace(lead, **gone) if (gone := hidden(lead)) else lead for lead in leads]  # type: ignore[arg-type]
 
 
 def redacted_history(uow: Any, viewer: Viewer, changes: Sequence[FieldChange]) -> list[FieldChange]:
