@@ -130,9 +130,10 @@ class ConversionRepository:
         return [copied(c) for c in sorted(self.tables.contacts.values(), key=lambda c: c.created_at)
                 if c.account_id == account_id]
 
-    def open_opportunity_ids_of(self, account_id: int) -> list[int]:
+    def open_opportunity_ids_of(self, account_id: int, visible_owner_ids: frozenset[int] | None = None) -> list[int]:
         return sorted(o.id for o in self.tables.opportunities.values()
-                      if o.account_id == account_id and o.outcome.value == "open")
+                      if o.account_id == account_id and o.outcome.value == "open"
+                      and (visible_owner_ids is None or o.owner_id in visible_owner_ids))
 
     def opportunities_from_lead(self, lead_id: int) -> list[int]:
         chosen = [o for o in self.tables.opportunities.values() if o.originating_lead_id == lead_id]

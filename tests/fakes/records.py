@@ -56,6 +56,9 @@ class RecordRepository(Generic[R]):
     def count(self) -> int:
         return len(self.rows)
 
+    def owners_of(self, record_ids: Iterable[int]) -> dict[int, int | None]:
+        return {i: self.rows[i].owner_id for i in record_ids if i in self.rows}
+
     def _referred_to(self, record_id: int) -> bool:
         t = self.tables
         return any(c.account_id == record_id for c in t.contacts.values()) or any(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -37,3 +38,16 @@ class Activity:
 
     def is_open_task(self) -> bool:
         return self.kind is ActivityKind.TASK and self.completed_at is None
+
+
+def as_seen_by(activity: Activity, viewer_id: int, may_read: Callable[[RecordRef], bool]) -> Activity | None:
+    """The activity as a viewer sees it, or None when it does not exist for them.
+
+    A note on an account and on an opportunity the viewer may not read talks about that
+    opportunity: it is seen whole only by whoever may read every record it links. Its owner (who
+    wrote it, or must do the task) still sees it, without the links to records they may not read.
+    """
+    readable = [link for link in activity.links if may_read(link)]
+    if len(readable) == len(activity.links):
+        return activity
+    return replace(activity, links=readable) if activity.owner_id == viewer_id else None

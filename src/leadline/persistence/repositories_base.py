@@ -153,6 +153,16 @@ class RecordRepository(Generic[D]):
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(self.row_class)) or 0
 
+    def owners_of(self, record_ids: Iterable[int]) -> dict[int, int | None]:
+        """Record id -> owner id, for those of ``record_ids`` that exist (access checks of records
+        only referred to by id: activity links, lineage, history)."""
+        wanted = list(set(record_ids))
+        if not wanted:
+            return {}
+        table = self.row_class.__table__
+        rows = self.session.execute(select(table.c.id, table.c.owner_id).where(table.c.id.in_(wanted)))
+        return {record_id: owner_id for record_id, owner_id in rows}
+
     def delete(self, record_id: int) -> None:
         """Delete now; a record other records still point to is refused with ``CONFLICT``."""
         delete_referenced(self.session, delete(self.row_class.__table__).where(self.row_class.id == record_id))

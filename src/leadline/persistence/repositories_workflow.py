@@ -210,9 +210,12 @@ class ConversionRepository:
                                     .order_by(ContactRow.created_at))
         return [to_domain(Contact, r) for r in rows]
 
-    def open_opportunity_ids_of(self, account_id: int) -> list[int]:
+    def open_opportunity_ids_of(self, account_id: int, visible_owner_ids: frozenset[int] | None = None) -> list[int]:
+        """The account's open opportunities; with ``visible_owner_ids``, only those these users own."""
+        shown = [] if visible_owner_ids is None else [OpportunityRow.owner_id.in_(visible_owner_ids)]
         return list(self.session.scalars(select(OpportunityRow.id).where(
-            OpportunityRow.account_id == account_id, OpportunityRow.outcome == "open").order_by(OpportunityRow.id)))
+            OpportunityRow.account_id == account_id, OpportunityRow.outcome == "open", *shown)
+            .order_by(OpportunityRow.id)))
 
     def opportunities_from_lead(self, lead_id: int) -> list[int]:
         """Every opportunity a lead produced (by conversion or later), oldest first."""

@@ -16,6 +16,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.ports import UnitOfWork
 from leadline.services.records import read_any
 from leadline.services.users import resolve_user
+from leadline.services.visibility import visible_activities
 
 
 def log_activity(
@@ -49,18 +50,22 @@ def log_activity(
 
 
 def list_activities(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> list[Activity]:
-    """The activities of a record the actor may read, newest first."""
+    """The activities of a record the actor may read, newest first, as the actor sees them: one
+    linked to a record the actor may not read is left out, or shown to its owner without that link
+    (services/visibility.py)."""
     with ctx.reader() as uow:
-        read_any(uow, load_viewer(uow, actor_id, ctx), kind, record_id)
-        return list(uow.activities.for_record(_record_type(kind), record_id))
+        viewer = load_viewer(uow, actor_id, ctx)
+        read_any(uow, viewer, kind, record_id)
+        return visible_activities(uow, viewer, uow.activities.for_record(_record_type(kind), record_id))
 
 
 def complete_activity(ctx: ServiceContext, actor_id: int, activity_id: int) -> Activity:
-    """Mark a task done (its owner, or whoever may edit one of its records)."""
+    """Mark a task done (its owner, or whoever may edit one of its records); an activity the actor
+    may not see (``list_activities``) is not found."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         activity: Activity | None = uow.activities.get(activity_id)
-        if activity is None or not _may_see(uow, viewer, activity):
+        if activity is None or not visible_activities(uow, viewer, [activity]):
             raise NotFoundError(f"there is no activity {activity_id}", field="activity")
         if activity.owner_id != viewer.id and not _may_edit_a_link(uow, viewer, activity):
             raise PermissionDeniedError("only the task's owner or someone who may edit its records can complete it",
@@ -72,16 +77,6 @@ def complete_activity(ctx: ServiceContext, actor_id: int, activity_id: int) -> A
                           {"completed_at": activity.completed_at})
             uow.commit()
         return activity
-
-
-def _may_see(uow: UnitOfWork, viewer: object, activity: Activity) -> bool:
-    for link in activity.links:
-        try:
-            read_any(uow, viewer, link.record_type.value, link.record_id)  # type: ignore[arg-type]
-            return True
-        except NotFoundError:
-            continue
-    return False
 
 
 def _may_edit_a_link(uow: UnitOfWork, viewer: Any, activity: Activity) -> bool:

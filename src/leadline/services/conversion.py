@@ -52,6 +52,7 @@ from leadline.services.ports import UnitOfWork
 from leadline.services.ports.records import RecordRepository
 from leadline.services.status_moves import ensure_criteria_in
 from leadline.services.users import resolve_user
+from leadline.services.visibility import readable_ids, readable_or_none
 
 # worked out once per configuration
 _lead_fields = Derived(lambda config: config.custom_fields_of(RecordType.LEAD))
@@ -283,15 +284,20 @@ def _finish(run: Conversion, status: LeadStatus, nurture_reason: Any, options: C
 def lead_lineage(ctx: ServiceContext, actor_id: int, lead_id: int) -> dict[str, Any]:
     """What a converted lead became: converted at, account, contact, every opportunity it produced
     and, when its conversion created an opportunity without the criteria met, the written
-    ``override_reason`` (from the stored conversion; None for a lead converted before revision 0003)."""
+    ``override_reason`` (from the stored conversion; None for a lead converted before revision 0003).
+    A record the actor may not read is left out (its id is None, or not listed)."""
     from leadline.services.leads import load_lead
 
     with ctx.reader() as uow:
-        lead = load_lead(uow, load_viewer(uow, actor_id, ctx), lead_id)
+        viewer = load_viewer(uow, actor_id, ctx)
+        lead = load_lead(uow, viewer, lead_id)
         produced = uow.conversions.opportunities_from_lead(lead.id)
         if lead.converted_opportunity_id and lead.converted_opportunity_id not in produced:
             produced.insert(0, lead.converted_opportunity_id)
+        readable = readable_ids(uow, viewer, RecordType.OPPORTUNITY, produced)
         stored = uow.conversions.latest(lead.id) if lead.is_converted() else None
-        return {"lead_id": lead.id, "converted_at": lead.converted_at, "account_id": lead.converted_account_id,
-                "contact_id": lead.converted_contact_id, "opportunity_ids": produced,
+        return {"lead_id": lead.id, "converted_at": lead.converted_at,
+                "account_id": readable_or_none(uow, viewer, RecordType.ACCOUNT, lead.converted_account_id),
+                "contact_id": readable_or_none(uow, viewer, RecordType.CONTACT, lead.converted_contact_id),
+                "opportunity_ids": [i for i in produced if i in readable],
                 "override_reason": stored["result"].get("override_reason") if stored else None}

@@ -81,7 +81,8 @@ def _rolled_back(outcome: BulkConversion) -> BulkConversion:
 @dataclass
 class ConversionPreview:
     """What converting a lead would meet: existing accounts and contacts it may belong to (with the
-    reasons), open opportunities of those accounts, and the opportunity criteria."""
+    reasons), open opportunities of those accounts that the actor may read, and the opportunity
+    criteria."""
 
     lead_id: int
     accounts: list[Candidate]
@@ -108,7 +109,9 @@ def preview_conversion(ctx: ServiceContext, actor_id: int, lead_id: int) -> Conv
             reasons = contact_match_reasons(lead, contact)
             if reasons and viewer.can_read(RecordType.CONTACT, contact.owner_id):
                 contacts.append((Candidate(contact.id, contact.name, tuple(reasons)), contact.account_id))
-        open_opportunities = {a.record_id: uow.conversions.open_opportunity_ids_of(a.record_id) for a in accounts}
+        visible = viewer.readable_owner_ids(RecordType.OPPORTUNITY)
+        open_opportunities = {a.record_id: uow.conversions.open_opportunity_ids_of(a.record_id, visible)
+                              for a in accounts}
         return ConversionPreview(lead.id, accounts, contacts, open_opportunities,
                                  evaluate_lead_in(ctx, uow, lead, Purpose.OPPORTUNITY),
                                  find_hidden_matches(uow, viewer, lead))

@@ -35,6 +35,7 @@ from leadline.services.named_history import named_history
 from leadline.services.ports import UnitOfWork
 from leadline.services.status_moves import enter_first_status, move_status
 from leadline.services.users import resolve_query_owners, resolve_user
+from leadline.services.visibility import redacted_history, without_hidden_conversion
 
 
 @dataclass
@@ -117,14 +118,15 @@ def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
         if lead is None:
             raise NotFoundError(f"there is no lead {lead_id}", field="lead")
         viewer.ensure_can_read(RecordType.LEAD, lead.id, lead.owner_id)
-        return _describe_many(ctx, uow, [lead], custom_of=uow.reads.custom_values)[0]
+        shown = without_hidden_conversion(uow, viewer, [lead])
+        return _describe_many(ctx, uow, shown, custom_of=uow.reads.custom_values)[0]
 
 
 def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page) -> list[LeadDetails]:
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         leads = uow.leads.list(query, page, visible_owner_ids=viewer.readable_owner_ids(RecordType.LEAD))
-        return _describe_many(ctx, uow, leads)
+        return _describe_many(ctx, uow, without_hidden_conversion(uow, viewer, leads))
 
 
 def resolve_lead_query(
@@ -230,9 +232,13 @@ def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_ve
 
 
 def lead_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[Any]:
+    """The field history of a lead the actor may read; ids of records the actor may not read (what
+    it was converted into) are left out."""
     with ctx.reader() as uow:
-        load_lead(uow, load_viewer(uow, actor_id, ctx), lead_id)
-        return named_history(ctx.config(uow), uow.audit.history(RecordType.LEAD, lead_id))
+        viewer = load_viewer(uow, actor_id, ctx)
+        load_lead(uow, viewer, lead_id)
+        changes = named_history(ctx.config(uow), uow.audit.history(RecordType.LEAD, lead_id))
+        return redacted_history(uow, viewer, changes)
 
 
 def load_lead(uow: UnitOfWork, viewer: Viewer, lead_id: int, *, for_update: bool = False, edit: bool = False) -> Lead:

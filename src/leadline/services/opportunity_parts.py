@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from leadline.domain.common import clean_text, parse_decimal
+from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.money import parse_amount, parse_currency
@@ -22,6 +23,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.opportunities import editable_opportunity, track_change
 from leadline.services.ports import UnitOfWork
 from leadline.services.records import read_any
+from leadline.services.visibility import readable_ids
 
 
 def create_product(ctx: ServiceContext, actor_id: int, *, name: str, code: str | None = None,
@@ -153,8 +155,12 @@ def add_contact_role(ctx: ServiceContext, actor_id: int, opportunity_id: int, *,
 
 
 def list_contact_roles(ctx: ServiceContext, actor_id: int, opportunity_id: int) -> list[dict[str, Any]]:
+    """The contact roles of an opportunity the actor may read, of the contacts they may read."""
     with ctx.reader() as uow:
-        read_any(uow, load_viewer(uow, actor_id, ctx), "opportunity", opportunity_id)
-        return [{"contact_id": c, "role": r, "is_primary": p} for c, r, p in uow.products.contact_roles(opportunity_id)]
+        viewer = load_viewer(uow, actor_id, ctx)
+        read_any(uow, viewer, "opportunity", opportunity_id)
+        roles = uow.products.contact_roles(opportunity_id)
+        readable = readable_ids(uow, viewer, RecordType.CONTACT, [c for c, _, _ in roles])
+        return [{"contact_id": c, "role": r, "is_primary": p} for c, r, p in roles if c in readable]
 
 

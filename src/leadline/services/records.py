@@ -24,7 +24,7 @@ from leadline.domain.accounts import (
 )
 from leadline.domain.common import clean_fields, clean_text
 from leadline.domain.custom_fields import RecordType
-from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
+from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import diff_fields, render_value
 from leadline.domain.ids import new_id, parse_record_id
 from leadline.domain.opportunities import (
@@ -46,6 +46,7 @@ from leadline.services.opportunities import find_stage, parse_percent, track_cha
 from leadline.services.ports import UnitOfWork
 from leadline.services.ports.records import AccountRepository, ContactRepository, OpportunityRepository
 from leadline.services.users import resolve_user
+from leadline.services.visibility import redacted_history
 
 REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "process", "email", "phone",
               "probability", "forecast_category", "loss_reason", "custom")
@@ -170,7 +171,7 @@ def delete_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
         if expected_version is not None and expected_version != record.version:
             raise StaleRecordError(f"the {kind} was changed by someone else; reload and retry", field="version")
         if kind == "account":
-            _ensure_childless(uow, record.id)
+            _ensure_childless(uow, viewer, record.id)
         _repository(uow, kind).delete(record.id)
         uow.custom_fields.delete_values(record.id)
         uow.audit.record("delete", kind, record.id, viewer.id, ctx.now(),
@@ -221,10 +222,13 @@ def list_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQue
 
 
 def record_history(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> list[Any]:
-    """The field history of a record the actor may read, oldest first."""
+    """The field history of a record the actor may read, oldest first; ids of records the actor
+    may not read are left out (services/visibility.py)."""
     with ctx.reader() as uow:
-        _readable(uow, load_viewer(uow, actor_id, ctx), kind, record_id)
-        return named_history(ctx.config(uow), uow.audit.history(RecordType(kind), record_id))
+        viewer = load_viewer(uow, actor_id, ctx)
+        _readable(uow, viewer, kind, record_id)
+        changes = named_history(ctx.config(uow), uow.audit.history(RecordType(kind), record_id))
+        return redacted_history(uow, viewer, changes)
 
 
 def stage_labels(ctx: ServiceContext) -> dict[int, str]:
@@ -299,13 +303,26 @@ def _set_parent(uow: UnitOfWork, viewer: Viewer, account: Account, reference: ob
     account.parent_id = parent.id
 
 
-def _ensure_childless(uow: UnitOfWork, account_id: int) -> None:
-    from leadline.domain.errors import ConflictError
-
-    scope, page = RecordQuery(account_id=account_id), Page(limit=1)
-    if uow.contacts.list(scope, page) or uow.opportunities.list(scope, page):
+def _ensure_childless(uow: UnitOfWork, viewer: Viewer, account_id: int) -> None:
+    """``CONFLICT`` for an account that still has contacts or opportunities. When the actor may
+    read none of them, the refusal tells only that records they may not see remain: no id, kind
+    or count (docs/adr/0016-hidden-records-do-not-exist.md)."""
+    if _has_children(uow, account_id, viewer):
         raise ConflictError("the account still has contacts or opportunities; move or delete them first",
                             field="account")
+    if _has_children(uow, account_id, None):
+        raise ConflictError("the account still has records that are not shared with you; ask an admin to move "
+                            "or delete them first", field="account")
+
+
+def _has_children(uow: UnitOfWork, account_id: int, viewer: Viewer | None) -> bool:
+    """Whether the account has a contact or opportunity (that ``viewer`` may read, when given)."""
+    def scope(kind: RecordType) -> RecordQuery:
+        return RecordQuery(account_id=account_id, visible_owner_ids=viewer.readable_owner_ids(kind) if viewer else None)
+
+    page = Page(limit=1)
+    return bool(uow.contacts.list(scope(RecordType.CONTACT), page)
+                or uow.opportunities.list(scope(RecordType.OPPORTUNITY), page))
 
 
 def _source_id(uow: UnitOfWork, reference: object) -> int:

@@ -36,6 +36,10 @@ class RecordRepository(Protocol[R]):
 
     def count(self) -> int: ...
 
+    def owners_of(self, record_ids: Iterable[int]) -> dict[int, int | None]:
+        """Owner id by record id, for those of ``record_ids`` that exist."""
+        ...
+
 
 class LeadRepository(RecordRepository[Lead], Protocol):
     def get_many_for_update(self, record_ids: Sequence[int]) -> dict[int, Lead]: ...
