@@ -102,8 +102,8 @@ def records_named(database_url: str) -> Counter[tuple[str, str]]:
         with engine.connect() as connection:
             found: Counter[tuple[str, str]] = Counter()
             for table, column in (("leads", "last_name"), ("accounts", "name"), ("contacts", "last_name")):
-                for name, count in connection.execute(text(f"SELECT {column}, COUNT(*) FROM {table} GROUP BY {column}")):
-                    found[(table, name)] = count
+                counted = text(f"SELECT {column}, COUNT(*) FROM {table} GROUP BY {column}")
+                found.update({(table, name): count for name, count in connection.execute(counted)})
             return found
     finally:
         engine.dispose()
