@@ -27,8 +27,8 @@ CONVERT = {"override_reason": "crash test", "qualification_override_reason": "cr
 
 @dataclass
 class Keyed:
-    """One keyed POST, and the names of the records it makes: one lead or account per create,
-    one contact per converted lead (named after the lead)."""
+    """One keyed POST, and the names of the records it makes: one lead, account or activity per
+    create, one contact per converted lead (named after the lead)."""
 
     key: str
     path: str
@@ -42,7 +42,9 @@ def lead(name: str) -> dict[str, str]:
 
 
 def burst_of(client: httpx.Client) -> list[Keyed]:
-    """Creates of leads and accounts, single and bulk conversions of leads made beforehand, mixed."""
+    """Creates of leads, accounts and activities, single and bulk conversions of leads made
+    beforehand, mixed."""
+    anchor = client.post("/leads", json=lead("anchor")).json()["id"]  # what the activities are logged on
     targets = {}
     for n in range(20):
         name = f"convert-{n}"
@@ -53,6 +55,8 @@ def burst_of(client: httpx.Client) -> list[Keyed]:
     calls = [Keyed(f"lead-{n}", "/leads", lead(f"lead-{n}"), {"leads": [f"lead-{n}"]}) for n in range(30)]
     calls += [Keyed(f"account-{n}", "/accounts", {"name": f"account-{n}"}, {"accounts": [f"account-{n}"]})
               for n in range(10)]
+    calls += [Keyed(f"activity-{n}", "/activities", {"kind": "note", "subject": f"activity-{n}", "links": [
+        {"record_type": "lead", "record_id": anchor}]}, {"activities": [f"activity-{n}"]}) for n in range(10)]
     calls += [Keyed(f"k-{name}", f"/leads/{targets[name]}/convert", CONVERT, {"contacts": [name]})
               for name in names[:12]]
     calls += [Keyed(f"k-bulk-{n}", "/leads/convert", {"lead_ids": [targets[a], targets[b]], **CONVERT},
@@ -96,12 +100,13 @@ def run_burst(base: str, token: str, calls: list[Keyed], server: subprocess.Pope
 
 
 def records_named(database_url: str) -> Counter[tuple[str, str]]:
-    """How many leads, accounts and contacts bear each name."""
+    """How many leads, accounts, contacts and activities bear each name (or subject)."""
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
             found: Counter[tuple[str, str]] = Counter()
-            for table, column in (("leads", "last_name"), ("accounts", "name"), ("contacts", "last_name")):
+            for table, column in (("leads", "last_name"), ("accounts", "name"), ("contacts", "last_name"),
+                                  ("activities", "subject")):
                 counted = text(f"SELECT {column}, COUNT(*) FROM {table} GROUP BY {column}")
                 found.update({(table, name): count for name, count in connection.execute(counted)})
             return found
