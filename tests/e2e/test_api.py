@@ -130,8 +130,8 @@ def test_a_retried_post_with_the_same_idempotency_key_creates_once(admin: Caller
 
 def test_a_retried_post_answered_with_the_routes_own_status_is_replayed_not_held_as_in_flight(admin: Caller) -> None:
     """Handlers that leave the status to the route (a stage move, a bulk conversion: 200) are
-    replayed like those naming theirs; the key was once stored without a status and a retry got
-    IDEMPOTENCY_KEY_IN_USE for two minutes."""
+    replayed like those naming theirs (the key was once stored without a status); a bulk filter
+    matching nothing wrote nothing, and its answer is kept alone."""
     account = admin("POST", "/accounts", json={"name": "Retry Co"}).json()
     deal = admin("POST", "/opportunities", json={"account_id": account["id"], "name": "Retried"}).json()
     key, body = {"Idempotency-Key": "stage-1"}, {"stage": "Negotiation"}

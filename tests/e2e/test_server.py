@@ -23,30 +23,43 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def serve(cli: Cli, workdir: Path, *, threads: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """``leadline serve`` (two workers, rate limit off) on a free port of loopback, in a process
+    group of its own (so all of it can be killed at once), answering: the process and its base URL."""
+    port = free_port()
+    env = {**cli.env, "LEADLINE_RATE_LIMIT_PER_MINUTE": "0"}
+    command = [str(LEADLINE), "serve", "--port", str(port), "--workers", "2", "--threads", str(threads)]
+    log = workdir / f"serve-{port}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=env, cwd=workdir, stdout=output, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    base = f"http://127.0.0.1:{port}/api/v1"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    pytest.fail(f"the server did not answer: {log.read_text()[-2000:]}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=15)
+
+
 @pytest.fixture
 def server(cli: Cli, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """A running server on a fresh database; yields (base URL, admin token)."""
     cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada")
     token = cli("token", "create", "--name", "e2e").out.strip().splitlines()[-1]
-    port = free_port()
-    env = {**cli.env, "LEADLINE_RATE_LIMIT_PER_MINUTE": "0"}
-    command = [str(LEADLINE), "serve", "--port", str(port), "--workers", "2", "--threads", "1"]
-    process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/api/v1"
+    process, base = serve(cli, tmp_path)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"the server did not answer: {process.stdout.read(2000) if process.stdout else ''}")
         yield base, token
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        stop(process)
 
 
 def test_the_server_answers_and_serves_its_openapi_document(server: tuple[str, str]) -> None:

@@ -10,6 +10,7 @@ from itertools import groupby
 from typing import Any
 
 from leadline.domain.custom_fields import RecordType
+from leadline.domain.errors import ConflictError
 from leadline.domain.history import FieldChange
 from leadline.domain.ids import new_id
 from leadline.domain.security import DEFAULT_SHARING, SharingDefault
@@ -97,8 +98,8 @@ class SharingRepository:
 class StoredIdempotencyKey:
     fingerprint: str
     created_at: datetime
-    status_code: int | None = None
-    response: str | None = None
+    status_code: int
+    response: str
     response_headers: str | None = None
 
 
@@ -106,20 +107,15 @@ class IdempotencyRepository:
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
 
-    def reserve(self, actor_id: int, key: str, fingerprint: str, at: datetime) -> StoredIdempotencyKey | None:
-        found = self.tables.idempotency.get((actor_id, key))
-        if found is None:
-            self.tables.idempotency[actor_id, key] = StoredIdempotencyKey(fingerprint, at)
-        return copied(found)
+    def add(self, actor_id: int, key: str, fingerprint: str, at: datetime, *, status_code: int, body: str,
+            headers: Mapping[str, str]) -> None:
+        if (actor_id, key) in self.tables.idempotency:
+            raise ConflictError(f"the idempotency key {key!r} is already stored")
+        self.tables.idempotency[actor_id, key] = StoredIdempotencyKey(
+            fingerprint, at, status_code, body, json.dumps(dict(headers)) if headers else None)
 
-    def complete(self, actor_id: int, key: str, status_code: int, response: str,
-                 headers: Mapping[str, str] | None = None) -> None:
-        found = self.tables.idempotency[actor_id, key]
-        found.status_code, found.response = status_code, response
-        found.response_headers = json.dumps(dict(headers)) if headers else None
-
-    def release(self, actor_id: int, key: str) -> None:
-        self.tables.idempotency.pop((actor_id, key), None)
+    def find(self, actor_id: int, key: str) -> StoredIdempotencyKey | None:
+        return copied(self.tables.idempotency.get((actor_id, key)))
 
 
 class SignInThrottleRepository:

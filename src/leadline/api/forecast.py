@@ -140,24 +140,21 @@ class ForecastController(Controller):
         """A manager (or an admin) sets commit, best case or pipeline of a report's rolled-up
         forecast; the computed figure is kept beside it as ``original`` and the latest adjustment
         of a category applies. Others get PERMISSION_DENIED."""
-        def run() -> Response[AdjustmentPublic]:
-            adjustment = forecasting.adjust_forecast(ctx, actor, user_ref(data.user) or "", data.period,
-                                                     data.category, data.amount, note=data.note)
-            return Response(_adjustment(adjustment))
-
-        return idempotent(request, body, ctx, actor, run)
+        return idempotent(request, body, ctx, actor, lambda claim: forecasting.adjust_forecast(
+            ctx, actor, user_ref(data.user) or "", data.period, data.category, data.amount, note=data.note,
+            claim=claim), lambda adjustment: Response(_adjustment(adjustment)))
 
     @api_post("/snapshots", summary="Snapshot the forecast of a period", status_code=201)
     def snapshot(self, request: AnyRequest, ctx: ServiceContext, actor: int, data: SnapshotIn,
                  body: bytes) -> Response[SnapshotPublic]:
         """Store every user's rolled-up forecast (each category, adjustments applied) as you see it:
         an admin's covers everyone, a manager's the team. Compare it later with what closed."""
-        def run() -> Response[SnapshotPublic]:
-            taken = forecasting.snapshot_forecast(ctx, actor, data.period)
+        def render(taken: forecasting.Snapshot) -> Response[SnapshotPublic]:
             return Response(SnapshotPublic(id=str(taken.snapshot_id), period=period_public(taken.period),
                                            figures=taken.figures))
 
-        return idempotent(request, body, ctx, actor, run)
+        return idempotent(request, body, ctx, actor, lambda claim: forecasting.snapshot_forecast(
+            ctx, actor, data.period, claim=claim), render)
 
     @api_get("/snapshots", summary="List forecast snapshots")
     def snapshots(self, ctx: ServiceContext, actor: int,

@@ -112,12 +112,9 @@ class LeadController(Controller):
                     body: bytes) -> Response[LeadPublic]:
         """Capture a lead. Send ``Idempotency-Key`` to make retries safe."""
         values, products, custom = _split(data)
-
-        def run() -> Response[LeadPublic]:
-            details = lead_service.create_lead(ctx, actor, values, products=products or [], custom=custom)
-            return lead_response(details, 201)
-
-        return idempotent(request, body, ctx, actor, run)
+        return idempotent(request, body, ctx, actor, lambda claim: lead_service.create_lead(
+            ctx, actor, values, products=products or [], custom=custom, claim=claim),
+            lambda details: lead_response(details, 201))
 
     @api_get("/{lead_id:int}", summary="Read a lead")
     def get_lead(self, ctx: ServiceContext, actor: int, lead_id: RecordId) -> Response[LeadPublic]:

@@ -9,6 +9,7 @@ needs, a closed opportunity changing only by reopening) live in the use cases.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from litestar import Controller, Request, Response
@@ -22,7 +23,8 @@ from leadline.api.schemas_forecast import CloseIn, ForecastOverrideIn, ReopenIn,
 from leadline.domain.opportunities import Opportunity
 from leadline.services import opportunities
 from leadline.services.context import ServiceContext
-from leadline.services.opportunity_queries import stage_names
+from leadline.services.idempotency import IdempotencyClaim
+from leadline.services.opportunity_queries import StageName, stage_names
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -30,7 +32,18 @@ AnyRequest = Request[Any, Any, Any]
 def opportunity_response(ctx: ServiceContext, opportunity: Opportunity) -> Response[OpportunityPublic]:
     """The opportunity as ``GET /opportunities/{id}`` renders it, with its version as ``ETag``
     (the status is the route's)."""
-    return Response(opportunity_public(opportunity, stage_names(ctx)), headers={"ETag": etag(opportunity.version)})
+    return _rendered(opportunity, stage_names(ctx))
+
+
+def _rendered(opportunity: Opportunity, names: Mapping[int, StageName]) -> Response[OpportunityPublic]:
+    return Response(opportunity_public(opportunity, names), headers={"ETag": etag(opportunity.version)})
+
+
+def _idempotent_change(request: AnyRequest, body: bytes, ctx: ServiceContext, actor: int,
+                       change: Callable[[IdempotencyClaim[Opportunity] | None], Opportunity]) -> Response[Any]:
+    """``change`` with the request's ``Idempotency-Key``, rendered with the stage names read before."""
+    names = stage_names(ctx)
+    return idempotent(request, body, ctx, actor, change, lambda opportunity: _rendered(opportunity, names))
 
 
 class OpportunitySalesController(Controller):
@@ -44,8 +57,8 @@ class OpportunitySalesController(Controller):
         unless the rep overrode them. A closed stage is VALIDATION_FAILED (close the opportunity
         instead); a closed opportunity OPPORTUNITY_CLOSED (reopen it first)."""
         version = expected_version(request)
-        return idempotent(request, body, ctx, actor, lambda: opportunity_response(ctx, opportunities.move_stage(
-            ctx, actor, opportunity_id, data.stage, expected_version=version)))
+        return _idempotent_change(request, body, ctx, actor, lambda claim: opportunities.move_stage(
+            ctx, actor, opportunity_id, data.stage, expected_version=version, claim=claim))
 
     @api_put("/{opportunity_id:int}/forecast-override", summary="Override probability or forecast category")
     def override_forecast(self, request: AnyRequest, ctx: ServiceContext, actor: int, opportunity_id: RecordId,
@@ -72,9 +85,9 @@ class OpportunitySalesController(Controller):
         one). The close date becomes today; an admin may back-date it with ``close_date``
         (PERMISSION_DENIED for others); a future one is CLOSE_DATE_IN_FUTURE."""
         version = expected_version(request)
-        return idempotent(request, body, ctx, actor, lambda: opportunity_response(ctx, opportunities.close_opportunity(
+        return _idempotent_change(request, body, ctx, actor, lambda claim: opportunities.close_opportunity(
             ctx, actor, opportunity_id, data.outcome, reason=data.reason, comment=data.comment, stage=data.stage,
-            amount=data.amount, close_date=data.close_date, expected_version=version)))
+            amount=data.amount, close_date=data.close_date, expected_version=version, claim=claim))
 
     @api_post("/{opportunity_id:int}/reopen", summary="Reopen a won or lost opportunity", status_code=200)
     def reopen(self, request: AnyRequest, ctx: ServiceContext, actor: int, opportunity_id: RecordId,
@@ -82,5 +95,5 @@ class OpportunitySalesController(Controller):
         """Back to an open stage (by default the last one it was in): outcome open, no close time,
         no loss reason; probability and category from the stage. History keeps the close."""
         version = expected_version(request)
-        return idempotent(request, body, ctx, actor, lambda: opportunity_response(ctx, opportunities.reopen_opportunity(
-            ctx, actor, opportunity_id, stage=data.stage, expected_version=version)))
+        return _idempotent_change(request, body, ctx, actor, lambda claim: opportunities.reopen_opportunity(
+            ctx, actor, opportunity_id, stage=data.stage, expected_version=version, claim=claim))

@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, Request
+from litestar import Controller, Request, Response
 
+from leadline.api.idempotency import idempotent
 from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
 from leadline.api.schemas import present
 from leadline.services import activities, opportunity_parts, users
@@ -78,11 +79,13 @@ class PartsController(Controller):
     tags = ["activities and opportunity parts"]
 
     @api_post("/activities", summary="Log an activity on records you can see", status_code=201)
-    def log_activity(self, ctx: ServiceContext, actor: int, data: ActivityIn) -> dict[str, Any]:
-        activity = activities.log_activity(
+    def log_activity(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, data: ActivityIn,
+                     body: bytes) -> Response[dict[str, Any]]:
+        """Send ``Idempotency-Key`` to make retries safe."""
+        links = [(link.record_type, _int(link.record_id)) for link in data.links]
+        return idempotent(request, body, ctx, actor, lambda claim: activities.log_activity(
             ctx, actor, kind=data.kind, subject=data.subject, body=data.body, due_at=data.due_at, owner=data.owner,
-            links=[(link.record_type, _int(link.record_id)) for link in data.links])
-        return _activity(activity)
+            links=links, claim=claim), lambda activity: Response(_activity(activity), status_code=201))
 
     @api_get(["/leads/{record_id:int}/activities", "/accounts/{record_id:int}/activities",
               "/contacts/{record_id:int}/activities", "/opportunities/{record_id:int}/activities"],

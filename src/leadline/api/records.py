@@ -72,10 +72,14 @@ def _names(ctx: ServiceContext, kind: str) -> Mapping[int, StageName]:
 
 
 def _one(ctx: ServiceContext, kind: str, record: Any, status_code: int = 200) -> Response[Any]:
+    return _rendered(kind, record, _names(ctx, kind), status_code)
+
+
+def _rendered(kind: str, record: Any, names: Mapping[int, StageName], status_code: int = 200) -> Response[Any]:
     headers = {"ETag": etag(record.version)}
     if status_code == 201:
         headers["Location"] = f"/api/v1/{kind}s/{record.id}".replace("opportunitys", "opportunities")
-    return Response(_public(kind, record, _names(ctx, kind)), status_code=status_code, headers=headers)
+    return Response(_public(kind, record, names), status_code=status_code, headers=headers)
 
 
 def _list(ctx: ServiceContext, actor: int, kind: str, owner: list[str] | None, q: str | None, account_id: str | None,
@@ -104,7 +108,9 @@ def _create(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext, a
     creators = {"account": records.create_account, "contact": records.create_contact,
                 "opportunity": records.create_opportunity}
     values = {(renamed or {}).get(k, k): v for k, v in given(data).items()}
-    return idempotent(request, body, ctx, actor, lambda: _one(ctx, kind, creators[kind](ctx, actor, values), 201))
+    names = _names(ctx, kind)
+    return idempotent(request, body, ctx, actor, lambda claim: creators[kind](ctx, actor, values, claim=claim),
+                      lambda record: _rendered(kind, record, names, 201))
 
 
 def _update(request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, kind: str, record_id: RecordId,

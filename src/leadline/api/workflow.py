@@ -48,6 +48,8 @@ from leadline.services import conversion, conversion_bulk, conversion_undo, lead
 from leadline.services import leads as lead_service
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_bulk import BulkConversion
+from leadline.services.conversion_undo import UndoResult
+from leadline.services.idempotency import IdempotencyClaim
 
 AnyRequest = Request[Any, Any, Any]
 PurposeParam = Annotated[str, Parameter(pattern="^(qualification|opportunity)$",
@@ -142,9 +144,9 @@ class LeadWorkflowController(Controller):
         disqualifying without a reason REASON_REQUIRED, qualifying a lead that misses its criteria
         without ``override_reason`` CRITERIA_NOT_MET (each unmet criterion in ``errors``)."""
         version = expected_version(request)
-        return idempotent(request, body, ctx, actor, lambda: lead_response(lead_workflow.change_lead_status(
+        return idempotent(request, body, ctx, actor, lambda claim: lead_workflow.change_lead_status(
             ctx, actor, lead_id, data.status, reason=data.reason, override_reason=data.override_reason,
-            expected_version=version)))
+            expected_version=version, claim=claim), lead_response)
 
     @api_post("/{lead_id:int}/qualify", summary="Qualify a lead", status_code=200)
     def qualify(self, request: AnyRequest, ctx: ServiceContext, actor: int, lead_id: RecordId, data: QualifyIn,
@@ -152,9 +154,9 @@ class LeadWorkflowController(Controller):
         """Move to a qualified status (the first one unless ``status`` names another); the criteria
         must be met, or overridden with a written ``override_reason``, which is kept."""
         version = expected_version(request)
-        return idempotent(request, body, ctx, actor, lambda: lead_response(lead_workflow.qualify_lead(
+        return idempotent(request, body, ctx, actor, lambda claim: lead_workflow.qualify_lead(
             ctx, actor, lead_id, status=data.status, override_reason=data.override_reason,
-            expected_version=version)))
+            expected_version=version, claim=claim), lead_response)
 
     @api_get("/{lead_id:int}/qualification", summary="Evaluate a lead against its criteria")
     def qualification(self, ctx: ServiceContext, actor: int, lead_id: RecordId,
@@ -187,14 +189,14 @@ class LeadWorkflowController(Controller):
         key = request.headers.get("idempotency-key")
         options = conversion_choices(data, idempotency_key=key, version=expected_version(request))
 
-        def run() -> Response[ConversionPublic]:
-            result = conversion.convert_lead(ctx, actor, lead_id, options)
+        def render(result: ConversionResult) -> Response[ConversionPublic]:
             if result.replayed:
                 return Response(conversion_public(result), status_code=200,
                                 headers={**conversion_headers(result), "Idempotent-Replayed": "true"})
             return Response(conversion_public(result), status_code=201, headers=conversion_headers(result))
 
-        return idempotent(request, body, ctx, actor, run)
+        return idempotent(request, body, ctx, actor,
+                          lambda claim: conversion.convert_lead(ctx, actor, lead_id, options, claim=claim), render)
 
     @api_post("/convert", summary="Convert many leads", status_code=200)
     def convert_leads(self, request: AnyRequest, ctx: ServiceContext, actor: int, data: BulkConversionIn,
@@ -206,16 +208,16 @@ class LeadWorkflowController(Controller):
             raise ValidationError("give lead_ids or a filter, not both", field="filter")
         options = conversion_choices(data, idempotency_key=request.headers.get("idempotency-key"))
 
-        def run() -> Response[BulkConversionPublic]:
+        def run(claim: IdempotencyClaim[BulkConversion] | None) -> BulkConversion:
             ids = [parse_record_id(i, field="lead_ids") for i in data.lead_ids]
             if data.filter is not None:
                 ids = _filtered_leads(ctx, actor, data.filter)
                 if not ids:
-                    return Response(BulkConversionPublic(committed=True, converted=0, items=[]))
-            return Response(_bulk_public(conversion_bulk.convert_leads(
-                ctx, actor, ids, options, all_or_nothing=data.all_or_nothing)))
+                    return BulkConversion(committed=True, items=[])
+            return conversion_bulk.convert_leads(ctx, actor, ids, options, all_or_nothing=data.all_or_nothing,
+                                                 claim=claim)
 
-        return idempotent(request, body, ctx, actor, run)
+        return idempotent(request, body, ctx, actor, run, lambda outcome: Response(_bulk_public(outcome)))
 
     @api_get("/{lead_id:int}/convert-preview", summary="What converting a lead would meet")
     def convert_preview(self, ctx: ServiceContext, actor: int, lead_id: RecordId) -> ConversionPreviewPublic:
@@ -242,24 +244,24 @@ class LeadWorkflowController(Controller):
         changed on the created records since."""
         version = expected_version(request)
 
-        def run() -> Response[UndoPublic]:
-            undone = conversion_undo.undo_conversion(ctx, actor, lead_id, expected_version=version)
+        def render(undone: UndoResult) -> Response[UndoPublic]:
             return Response(UndoPublic(lead_id=str(undone.lead_id), removed=list(undone.removed),
                                        restored=list(undone.restored), unlinked=undone.unlinked, status=undone.status))
 
-        return idempotent(request, body, ctx, actor, run)
+        return idempotent(request, body, ctx, actor, lambda claim: conversion_undo.undo_conversion(
+            ctx, actor, lead_id, expected_version=version, claim=claim), render)
 
     @api_post("/{lead_id:int}/opportunities", summary="A further opportunity from a converted lead", status_code=201)
     def add_opportunity(self, request: AnyRequest, ctx: ServiceContext, actor: int, lead_id: RecordId,
                         data: FurtherOpportunityIn, body: bytes) -> Response[ConversionPublic]:
         """Copy the lead's product lines (only ``products`` when given) to a new opportunity on the
         converted account; the lead's lineage then lists it too."""
-        def run() -> Response[ConversionPublic]:
-            result = conversion_undo.add_lead_opportunity(ctx, actor, lead_id, products=data.products, name=data.name)
+        def render(result: ConversionResult) -> Response[ConversionPublic]:
             return Response(conversion_public(result), status_code=201,
                             headers={"Location": f"/api/v1/opportunities/{result.opportunity_id}"})
 
-        return idempotent(request, body, ctx, actor, run)
+        return idempotent(request, body, ctx, actor, lambda claim: conversion_undo.add_lead_opportunity(
+            ctx, actor, lead_id, products=data.products, name=data.name, claim=claim), render)
 
     @api_get("/{lead_id:int}/lineage", summary="What a converted lead became")
     def lineage(self, ctx: ServiceContext, actor: int, lead_id: RecordId) -> LineagePublic:

@@ -9,7 +9,6 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadline.domain.custom_fields import RecordType
@@ -121,39 +120,22 @@ class SharingRepository:
 
 
 class IdempotencyRepository:
-    """Keys are reserved in a transaction of their own before the use case runs, so a retry
-    that arrives while the first request is still working finds the key and waits or refuses."""
+    """Keys and the responses they replay, written in the transaction of the use case they
+    answer (services/idempotency.py), so a key is stored exactly when its records are."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def reserve(self, actor_id: int, key: str, fingerprint: str, at: datetime) -> IdempotencyKeyRow | None:
-        """Claim ``key`` for ``actor_id``. Returns None when claimed now, else the existing record."""
-        try:
-            with self.session.begin_nested():
-                self.session.add(IdempotencyKeyRow(id=new_id(), actor_id=actor_id, key=key, fingerprint=fingerprint,
-                                                   created_at=at))
-            return None
-        except IntegrityError:
-            return self.find(actor_id, key)
+    def add(self, actor_id: int, key: str, fingerprint: str, at: datetime, *, status_code: int, body: str,
+            headers: Mapping[str, str]) -> None:
+        """Keep the response for ``key``, sent now: a key another transaction holds makes this
+        one wait for it (PostgreSQL) and then breaks the unique rule, an ``IntegrityError``."""
+        self.session.add(IdempotencyKeyRow(id=new_id(), actor_id=actor_id, key=key, fingerprint=fingerprint,
+                                           status_code=status_code, response=body,
+                                           response_headers=json.dumps(dict(headers)) if headers else None,
+                                           created_at=at))
+        self.session.flush()
 
     def find(self, actor_id: int, key: str) -> IdempotencyKeyRow | None:
         query = select(IdempotencyKeyRow).where(IdempotencyKeyRow.actor_id == actor_id, IdempotencyKeyRow.key == key)
-        return self.session.scalar(query.execution_options(populate_existing=True))
-
-    def complete(self, actor_id: int, key: str, status_code: int, response: str,
-                 headers: Mapping[str, str] | None = None) -> None:
-        self.session.execute(
-            update(IdempotencyKeyRow)
-            .where(IdempotencyKeyRow.actor_id == actor_id, IdempotencyKeyRow.key == key)
-            .values(status_code=status_code, response=response,
-                    response_headers=json.dumps(dict(headers)) if headers else None)
-        )
-
-    def release(self, actor_id: int, key: str) -> None:
-        """Forget a reservation whose request failed, so the client may retry it."""
-        from sqlalchemy import delete
-
-        self.session.execute(
-            delete(IdempotencyKeyRow).where(IdempotencyKeyRow.actor_id == actor_id, IdempotencyKeyRow.key == key)
-        )
+        return self.session.scalar(query)

@@ -35,7 +35,8 @@ class SharingDefaultRow(Base):
 
 
 class IdempotencyKeyRow(Base):
-    """A POST's first outcome, replayed to retries with the same key from the same user."""
+    """A POST's first outcome, replayed to retries with the same key from the same user; written
+    in the transaction of the records it answers for (services/idempotency.py)."""
 
     __tablename__ = "idempotency_keys"
     __table_args__ = (UniqueConstraint("actor_id", "key"),)
@@ -43,8 +44,8 @@ class IdempotencyKeyRow(Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     key: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int | None] = mapped_column(Integer)
-    response: Mapped[str | None] = mapped_column(Text)
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[str] = mapped_column(Text)
     #: JSON object of the response headers a replay repeats (ETag, Location)
     response_headers: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -11,8 +11,10 @@ from leadline.domain.common import clean_text
 from leadline.domain.custom_fields import RecordType, parse_record_type
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.ids import new_id
+from leadline.services import idempotency
 from leadline.services.access import audit_changed, audit_created, fields_of, load_viewer
 from leadline.services.context import ServiceContext
+from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.ports import UnitOfWork
 from leadline.services.records import read_any
 from leadline.services.users import resolve_user
@@ -22,8 +24,10 @@ from leadline.services.visibility import visible_activities
 def log_activity(
     ctx: ServiceContext, actor_id: int, *, kind: str, subject: str, links: Sequence[tuple[str, int]],
     body: str | None = None, due_at: datetime | None = None, owner: str | int | None = None,
+    claim: IdempotencyClaim[Activity] | None = None,
 ) -> Activity:
-    """Log an activity on one or more records, each of which the actor must be able to read."""
+    """Log an activity on one or more records, each of which the actor must be able to read
+    (``claim``: the request's idempotency key, kept with the activity)."""
     try:
         activity_kind = ActivityKind(kind.strip().lower())
     except ValueError:
@@ -45,8 +49,7 @@ def log_activity(
         )
         uow.activities.add(activity)
         audit_created(uow, "activity", activity.id, viewer.id, now, fields_of(activity))
-        uow.commit()
-        return activity
+        return idempotency.commit(ctx, uow, claim, activity)
 
 
 def list_activities(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> list[Activity]:

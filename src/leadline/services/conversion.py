@@ -43,11 +43,13 @@ from leadline.domain.reasons import ReasonKind, find_reason
 from leadline.domain.security import Viewer
 from leadline.domain.statuses import LeadStatus, StatusKind, find_status, first_of_kind
 from leadline.domain.users import User
+from leadline.services import idempotency
 from leadline.services.access import audit_changed, load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_audit import Derived, changes_between, fields_of
 from leadline.services.conversion_parts import Conversion, custom_mappings, make_opportunities
 from leadline.services.hidden_duplicates import find_hidden_matches
+from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.ports import UnitOfWork
 from leadline.services.ports.records import RecordRepository
 from leadline.services.status_moves import ensure_criteria_in
@@ -70,8 +72,8 @@ def conversion_options(**choices: Any) -> ConversionOptions:
     return ConversionOptions(opportunity=choice, **choices)
 
 
-def convert_lead(ctx: ServiceContext, actor_id: int, lead_id: int, options: ConversionOptions | None = None,
-                 **choices: Any) -> ConversionResult:
+def convert_lead(ctx: ServiceContext, actor_id: int, lead_id: int, options: ConversionOptions | None = None, *,
+                 claim: IdempotencyClaim[ConversionResult] | None = None, **choices: Any) -> ConversionResult:
     """Convert ``lead_id`` as ``options`` (or the same choices as keywords) say.
 
     Raises ``LEAD_ALREADY_CONVERTED`` for a converted lead, unless ``idempotency_key`` is the key
@@ -89,7 +91,7 @@ def convert_lead(ctx: ServiceContext, actor_id: int, lead_id: int, options: Conv
         viewer = load_viewer(uow, actor_id, ctx)
         result = convert_in(ctx, uow, viewer, lead_id, chosen)
         if not result.replayed:
-            uow.commit()
+            idempotency.commit(ctx, uow, claim, result)
         return result
 
 

@@ -23,11 +23,13 @@ from leadline.domain.custom_fields import RecordType
 from leadline.domain.duplicates import HiddenMatch
 from leadline.domain.errors import ValidationError
 from leadline.domain.qualification import Evaluation, Purpose
+from leadline.services import idempotency
 from leadline.services.access import load_viewer
 from leadline.services.collector import collector_paused
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_batch import BatchWriteError, BulkConversion, BulkItem, BulkRun
 from leadline.services.hidden_duplicates import find_hidden_matches, longest_name_word
+from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.leads import load_lead
 from leadline.services.status_moves import evaluate_lead_in
 
@@ -39,7 +41,8 @@ __all__ = ["CHUNK", "MAX_BULK", "BulkConversion", "BulkItem", "ConversionPreview
 
 
 def convert_leads(ctx: ServiceContext, actor_id: int, lead_ids: Sequence[int], options: ConversionOptions, *,
-                  all_or_nothing: bool = False) -> BulkConversion:
+                  all_or_nothing: bool = False, claim: IdempotencyClaim[BulkConversion] | None = None,
+                  ) -> BulkConversion:
     """Convert many leads with the same choices, with a result per lead.
 
     Partial success by default; with ``all_or_nothing`` nothing is committed if any lead fails
@@ -54,20 +57,19 @@ def convert_leads(ctx: ServiceContext, actor_id: int, lead_ids: Sequence[int], o
     options.ensure_consistent()
     with collector_paused():  # docs/adr/0011: a result per lead outlives the call's every young collection
         try:
-            return _convert(ctx, actor_id, ids, options, all_or_nothing, batched=True)
+            return _convert(ctx, actor_id, ids, options, all_or_nothing, claim, batched=True)
         except BatchWriteError:  # rare (a row broke a rule): nothing was committed; start again, each lead alone
-            return _convert(ctx, actor_id, ids, options, all_or_nothing, batched=False)
+            return _convert(ctx, actor_id, ids, options, all_or_nothing, claim, batched=False)
 
 
 def _convert(ctx: ServiceContext, actor_id: int, ids: list[int], options: ConversionOptions, all_or_nothing: bool,
-             *, batched: bool) -> BulkConversion:
+             claim: IdempotencyClaim[BulkConversion] | None, *, batched: bool) -> BulkConversion:
     with ctx.uow_factory() as uow:
         run = BulkRun(ctx, uow, load_viewer(uow, actor_id, ctx), options, all_or_nothing, batched=batched)
         for start in range(0, len(ids), CHUNK):
             if not run.convert(ids[start:start + CHUNK]):
                 return _rolled_back(BulkConversion(committed=False, items=run.items))
-        uow.commit()
-        return BulkConversion(committed=True, items=run.items)
+        return idempotency.commit(ctx, uow, claim, BulkConversion(committed=True, items=run.items))
 
 
 def _rolled_back(outcome: BulkConversion) -> BulkConversion:

@@ -20,9 +20,11 @@ from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordErro
 from leadline.domain.history import diff_fields, render_value
 from leadline.domain.leads import Lead
 from leadline.domain.security import Viewer
+from leadline.services import idempotency
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_parts import Conversion, new_opportunity
+from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.ports import UnitOfWork
 from leadline.services.ports.records import RecordRepository
 
@@ -41,8 +43,8 @@ class UndoResult:
 _MADE_BY_CONVERSION = {"contact roles": "roles", "line items": "line_items"}
 
 
-def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *,
-                    expected_version: int | None = None) -> UndoResult:
+def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_version: int | None = None,
+                    claim: IdempotencyClaim[UndoResult] | None = None) -> UndoResult:
     """Undo the lead's last conversion (see the module's docstring).
 
     Raises ``UNDO_REFUSED`` listing what was attached or edited since; ``CONFLICT`` for a lead
@@ -76,8 +78,7 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *,
                              {"id": (str(record_id), None)})
             result.removed.append(f"{record_type.value} {record_id}")
         uow.conversions.mark_undone(conversion["id"], now, viewer.id)
-        uow.commit()
-        return result
+        return idempotency.commit(ctx, uow, claim, result)
 
 
 _REMOVAL_ORDER = {RecordType.OPPORTUNITY: 0, RecordType.CONTACT: 1, RecordType.ACCOUNT: 2}
@@ -201,7 +202,8 @@ def _restore_filled(uow: UnitOfWork, actor_id: int, now: Any, undo: dict[str, An
 
 
 def add_lead_opportunity(ctx: ServiceContext, actor_id: int, lead_id: int, *,
-                         products: Sequence[str] | None = None, name: str | None = None) -> ConversionResult:
+                         products: Sequence[str] | None = None, name: str | None = None,
+                         claim: IdempotencyClaim[ConversionResult] | None = None) -> ConversionResult:
     """A further opportunity from a converted lead (not a second conversion): the lead's product
     lines are copied to a new opportunity on the converted account, keeping only ``products`` when
     given (by product name). The lead's lineage then lists it too."""
@@ -226,8 +228,7 @@ def add_lead_opportunity(ctx: ServiceContext, actor_id: int, lead_id: int, *,
         run.result.opportunity_ids = [opportunity.id]
         uow.audit.record("further_opportunity", "lead", lead.id, viewer.id, run.now,
                          {"opportunity_id": (None, str(opportunity.id))})
-        uow.commit()
-        return run.result
+        return idempotency.commit(ctx, uow, claim, run.result)
 
 
 def _chosen_lines(lines: Sequence[Any], wanted: Sequence[str] | None) -> list[Any]:

@@ -25,14 +25,17 @@ from leadline.domain.ids import new_id
 from leadline.domain.money import parse_amount
 from leadline.domain.opportunities import ForecastCategory, parse_forecast_category
 from leadline.domain.security import subordinates_of
+from leadline.services import idempotency
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.forecast_settings import fiscal_year_start, period_named
+from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.ports import UnitOfWork
 
 
 def adjust_forecast(ctx: ServiceContext, actor_id: int, user: str | int, period: str, category: str,
-                    amount: object, *, note: str | None = None) -> Adjustment:
+                    amount: object, *, note: str | None = None,
+                    claim: IdempotencyClaim[Adjustment] | None = None) -> Adjustment:
     """A manager (or an admin) sets a figure for one category of a report's rolled-up forecast.
     The computed figure is kept beside it; the latest adjustment of a category applies."""
     chosen = parse_forecast_category(category)
@@ -50,8 +53,7 @@ def adjust_forecast(ctx: ServiceContext, actor_id: int, user: str | int, period:
         uow.adjustments.add(adjustment, ctx.now())
         uow.audit.record("adjust", "forecast", target, viewer.id, ctx.now(),
                          {f"{report.period.label}.{chosen.value}": (str(adjustment.original), str(value))})
-        uow.commit()
-        return adjustment
+        return idempotency.commit(ctx, uow, claim, adjustment)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ class Snapshot:
     figures: int
 
 
-def snapshot_forecast(ctx: ServiceContext, actor_id: int, period: str) -> Snapshot:
+def snapshot_forecast(ctx: ServiceContext, actor_id: int, period: str, *,
+                      claim: IdempotencyClaim[Snapshot] | None = None) -> Snapshot:
     """Store every user's rolled-up forecast (each category, adjustments applied) for ``period`` as
     the actor sees it. Run it on a schedule to know later how good the forecast was."""
     with ctx.uow_factory() as uow:
@@ -79,8 +82,7 @@ def snapshot_forecast(ctx: ServiceContext, actor_id: int, period: str) -> Snapsh
             figures.extend((uid, c, latest.get(c, forecast.totals[c]), forecast.weighted) for c in CUMULATIVE)
         snapshot_id = new_id()
         count = uow.snapshots.add(snapshot_id, ctx.now(), viewer.id, chosen, figures)
-        uow.commit()
-        return Snapshot(snapshot_id, chosen, count)
+        return idempotency.commit(ctx, uow, claim, Snapshot(snapshot_id, chosen, count))
 
 
 def list_snapshots(ctx: ServiceContext, actor_id: int, period: str | None = None) -> list[dict[str, Any]]:

@@ -14,8 +14,10 @@ from typing import Any
 from leadline.domain.errors import ValidationError
 from leadline.domain.qualification import Evaluation, Purpose
 from leadline.domain.statuses import LeadStatus, StatusKind, find_status, first_of_kind
+from leadline.services import idempotency
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
+from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.leads import LeadDetails, describe_lead, load_editable_lead, load_lead
 from leadline.services.status_moves import evaluate_lead_in, move_status, workflow_of
 
@@ -32,7 +34,8 @@ class StatusOptions:
 
 
 def change_lead_status(ctx: ServiceContext, actor_id: int, lead_id: int, status: str, *, reason: str | None = None,
-                       override_reason: str | None = None, expected_version: int | None = None) -> LeadDetails:
+                       override_reason: str | None = None, expected_version: int | None = None,
+                       claim: IdempotencyClaim[LeadDetails] | None = None) -> LeadDetails:
     """Move a lead to ``status`` by the organisation's workflow.
 
     Naming the status the lead already has changes an unqualified lead's reason to ``reason``;
@@ -50,12 +53,13 @@ def change_lead_status(ctx: ServiceContext, actor_id: int, lead_id: int, status:
             lead.updated_at = now
             uow.leads.save(lead)
             uow.audit.record_changes(history)
-            uow.commit()
+            return idempotency.commit(ctx, uow, claim, describe_lead(ctx, uow, lead))
         return describe_lead(ctx, uow, lead)
 
 
 def qualify_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, status: str | None = None,
-                 override_reason: str | None = None, expected_version: int | None = None) -> LeadDetails:
+                 override_reason: str | None = None, expected_version: int | None = None,
+                 claim: IdempotencyClaim[LeadDetails] | None = None) -> LeadDetails:
     """Move a lead to a qualified status (the first by order unless ``status`` names one); the
     criteria must be met or overridden with a reason."""
     with ctx.reader() as uow:
@@ -68,7 +72,7 @@ def qualify_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, status: st
     elif find_status(statuses, status).kind is not StatusKind.QUALIFIED:
         raise ValidationError(f"{status!r} is not a qualified status", field="status")
     return change_lead_status(ctx, actor_id, lead_id, status, override_reason=override_reason,
-                              expected_version=expected_version)
+                              expected_version=expected_version, claim=claim)
 
 
 def evaluate_lead(ctx: ServiceContext, actor_id: int, lead_id: int,

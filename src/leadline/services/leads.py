@@ -28,9 +28,11 @@ from leadline.domain.security import Viewer
 from leadline.domain.sources import LeadSource, ensure_selectable, find_source
 from leadline.domain.statuses import LeadStatus, default_status, find_status
 from leadline.domain.users import User
+from leadline.services import idempotency
 from leadline.services.access import audit_created, load_viewer
 from leadline.services.cache import private_copy
 from leadline.services.context import ServiceContext
+from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.named_history import named_history
 from leadline.services.ports import UnitOfWork
 from leadline.services.status_moves import enter_first_status, move_status
@@ -54,9 +56,11 @@ class LeadDetails:
 def create_lead(
     ctx: ServiceContext, actor_id: int, values: Mapping[str, object], *,
     products: Sequence[Mapping[str, object]] = (), custom: Mapping[str, object] | None = None,
+    claim: IdempotencyClaim[LeadDetails] | None = None,
 ) -> LeadDetails:
     """Capture one lead. ``values`` holds standard fields plus ``source``, ``status`` and
     ``owner`` by label, id or e-mail. The owner defaults to the actor, the status to the default.
+    ``claim``: the request's idempotency key, kept with the lead.
 
     Raises ``ValidationError`` naming the first bad field; nothing is written then.
     """
@@ -76,8 +80,7 @@ def create_lead(
                      "qualification_override": first.override_reason}
         audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
                       {**_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
-        uow.commit()
-        return _warned(describe_lead(ctx, uow, lead), ctx)
+        return idempotency.commit(ctx, uow, claim, _warned(describe_lead(ctx, uow, lead), ctx))
 
 
 def _warned(details: LeadDetails, ctx: ServiceContext, fields: frozenset[str] | None = None) -> LeadDetails:

@@ -23,9 +23,11 @@ from leadline.domain.opportunities import (
 from leadline.domain.reasons import ReasonKind, find_reason
 from leadline.domain.sales_processes import process_for, stage_in
 from leadline.domain.security import Viewer
+from leadline.services import idempotency
 from leadline.services.access import fields_of, load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import read_custom
+from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.ports import UnitOfWork
 
 #: The fields whose every change lands in the opportunity history.
@@ -55,11 +57,11 @@ def track_change(uow: UnitOfWork, before: dict[str, object], opportunity: Opport
 
 
 def move_stage(ctx: ServiceContext, actor_id: int, opportunity_id: int, stage: str, *,
-               expected_version: int | None = None) -> Opportunity:
+               expected_version: int | None = None, claim: IdempotencyClaim[Opportunity] | None = None) -> Opportunity:
     """Move an open opportunity to another open stage of its process; probability and category
     follow the stage unless overridden. ``OPPORTUNITY_CLOSED`` for a closed one (reopen it)."""
     return _change(ctx, actor_id, opportunity_id, expected_version,
-                   lambda uow, o, _: o.move_to_stage(find_stage(uow, stage, process_of=o.stage_id)))
+                   lambda uow, o, _: o.move_to_stage(find_stage(uow, stage, process_of=o.stage_id)), claim)
 
 
 def override_forecast(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, probability: object = None,
@@ -84,8 +86,8 @@ def override_forecast(ctx: ServiceContext, actor_id: int, opportunity_id: int, *
 
 def close_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, outcome: str, *,
                       reason: str | None = None, comment: str | None = None, stage: str | None = None,
-                      amount: object = None, close_date: object = None,
-                      expected_version: int | None = None) -> Opportunity:
+                      amount: object = None, close_date: object = None, expected_version: int | None = None,
+                      claim: IdempotencyClaim[Opportunity] | None = None) -> Opportunity:
     """Close as ``won`` (needs a positive amount: the one it has, or ``amount`` given here for an
     opportunity without line items) or ``lost`` (needs a reason from the lost-reason list); the
     close date becomes today, or ``close_date`` when an admin back-dates the close (the close rule:
@@ -116,11 +118,12 @@ def close_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, o
         opportunity.close_lost(closing, lost.id, now, clean_text(comment, field="comment", max_length=255),
                                close_date=day, may_back_date=admin)
 
-    return _change(ctx, actor_id, opportunity_id, expected_version, apply)
+    return _change(ctx, actor_id, opportunity_id, expected_version, apply, claim)
 
 
 def reopen_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, stage: str | None = None,
-                       expected_version: int | None = None) -> Opportunity:
+                       expected_version: int | None = None,
+                       claim: IdempotencyClaim[Opportunity] | None = None) -> Opportunity:
     """Reopen a won or lost opportunity in ``stage`` (default: the last open stage it was in)."""
     def apply(uow: UnitOfWork, opportunity: Opportunity, _: Viewer) -> None:
         if stage:
@@ -132,7 +135,7 @@ def reopen_opportunity(ctx: ServiceContext, actor_id: int, opportunity_id: int, 
             target = last_open or find_stage(uow, None, process_of=opportunity.stage_id)
         opportunity.reopen(target)
 
-    return _change(ctx, actor_id, opportunity_id, expected_version, apply)
+    return _change(ctx, actor_id, opportunity_id, expected_version, apply, claim)
 
 
 def _closing_stage(uow: UnitOfWork, opportunity: Opportunity, won: bool, reference: str | None) -> OpportunityStage:
@@ -154,8 +157,9 @@ def parse_percent(value: object) -> int:
 
 
 def _change(ctx: ServiceContext, actor_id: int, opportunity_id: int, expected_version: int | None,
-            apply: Any) -> Opportunity:
-    """Load (locked), check access and version, apply, record history and audit, commit."""
+            apply: Any, claim: IdempotencyClaim[Opportunity] | None = None) -> Opportunity:
+    """Load (locked), check access and version, apply, record history and audit, commit (with
+    ``claim``, the request's idempotency key)."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         opportunity = editable_opportunity(uow, viewer, opportunity_id)
@@ -171,8 +175,9 @@ def _change(ctx: ServiceContext, actor_id: int, opportunity_id: int, expected_ve
             uow.opportunities.save(opportunity)
             uow.audit.record_changes(changes)
             track_change(uow, before, opportunity, viewer.id, now)
-            uow.commit()
         read_custom(ctx, uow, RecordType.OPPORTUNITY, [opportunity])
+        if changes:
+            idempotency.commit(ctx, uow, claim, opportunity)
         return opportunity
 
 

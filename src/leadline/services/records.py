@@ -38,9 +38,11 @@ from leadline.domain.queries import Page, RecordQuery
 from leadline.domain.reasons import ReasonKind, find_reason
 from leadline.domain.security import Viewer
 from leadline.domain.sources import ensure_selectable, find_source
+from leadline.services import idempotency
 from leadline.services.access import audit_created, fields_of, load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import audit_fields, read_custom, write_custom
+from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.named_history import named_history
 from leadline.services.opportunities import find_stage, parse_percent, track_change
 from leadline.services.ports import UnitOfWork
@@ -52,7 +54,8 @@ REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "proce
               "probability", "forecast_category", "loss_reason", "custom")
 
 
-def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Account:
+def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any], *,
+                   claim: IdempotencyClaim[Account] | None = None) -> Account:
     """A new account. ``website`` also sets the ``domain`` used to match leads to accounts."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
@@ -68,11 +71,11 @@ def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
         uow.accounts.add(account)
         write_custom(ctx, uow, RecordType.ACCOUNT, account, values.get("custom"), creating=True)
         audit_created(uow, "account", account.id, viewer.id, now, audit_fields(account))
-        uow.commit()
-        return account
+        return idempotency.commit(ctx, uow, claim, account)
 
 
-def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Contact:
+def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any], *,
+                   claim: IdempotencyClaim[Contact] | None = None) -> Contact:
     """A new contact at an account the actor may read."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
@@ -88,11 +91,11 @@ def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
         uow.contacts.add(contact)
         write_custom(ctx, uow, RecordType.CONTACT, contact, values.get("custom"), creating=True)
         audit_created(uow, "contact", contact.id, viewer.id, now, audit_fields(contact))
-        uow.commit()
-        return contact
+        return idempotency.commit(ctx, uow, claim, contact)
 
 
-def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]) -> Opportunity:
+def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any], *,
+                       claim: IdempotencyClaim[Opportunity] | None = None) -> Opportunity:
     """Open an opportunity at an account. Its stage (default: the first open stage) is one of the
     process it names (``process``), else of the process for its type, else of the default
     process; it sets probability and forecast category; the first stage is recorded."""
@@ -125,8 +128,7 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
         uow.flush()
         uow.stage_history.record(opportunity, None, viewer.id, now)
         audit_created(uow, "opportunity", opportunity.id, viewer.id, now, audit_fields(opportunity))
-        uow.commit()
-        return opportunity
+        return idempotency.commit(ctx, uow, claim, opportunity)
 
 
 def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int, changes: Mapping[str, Any],

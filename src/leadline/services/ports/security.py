@@ -68,9 +68,9 @@ class StoredIdempotencyKey(Protocol):
     @property
     def fingerprint(self) -> str: ...
     @property
-    def status_code(self) -> int | None: ...
+    def status_code(self) -> int: ...
     @property
-    def response(self) -> str | None: ...
+    def response(self) -> str: ...
     @property
     def response_headers(self) -> str | None: ...
     @property
@@ -78,14 +78,15 @@ class StoredIdempotencyKey(Protocol):
 
 
 class IdempotencyRepository(Protocol):
-    def reserve(self, actor_id: int, key: str, fingerprint: str, at: datetime) -> StoredIdempotencyKey | None:
-        """Claim ``key`` for the actor (None) or return what already holds it."""
+    """Keys and the responses they replay, written in the transaction of the use case they answer."""
+
+    def add(self, actor_id: int, key: str, fingerprint: str, at: datetime, *, status_code: int, body: str,
+            headers: Mapping[str, str]) -> None:
+        """Keep the response for ``key``, sent now: a key another transaction holds breaks the
+        unique rule (a ``ConflictError`` once the unit of work names it)."""
         ...
 
-    def complete(self, actor_id: int, key: str, status_code: int, response: str,
-                 headers: Mapping[str, str] | None = None) -> None: ...
-
-    def release(self, actor_id: int, key: str) -> None: ...
+    def find(self, actor_id: int, key: str) -> StoredIdempotencyKey | None: ...
 
 
 class SignInThrottleRepository(Protocol):
