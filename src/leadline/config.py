@@ -13,6 +13,8 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from leadline.domain.currencies import is_iso_currency
+
 DEV_SECRET = "dev-insecure-change-me"
 
 
@@ -63,6 +65,13 @@ class Settings(BaseSettings):
             raise ValueError("LEADLINE_DATABASE_URL must be a sqlite:// or postgresql:// URL")
         if value.startswith("postgresql://"):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        if not is_iso_currency(value):
+            raise ValueError(f"{value!r} is not a current ISO 4217 currency code")
         return value
 
     @field_validator("rate_limit_store", mode="before")

@@ -33,3 +33,10 @@ def test_an_empty_rate_limit_store_means_none_and_password_hashes_are_bounded() 
     assert Settings(_env_file=None).password_hashes == 1
     with pytest.raises(ValidationError, match="password_hashes"):
         Settings(_env_file=None, password_hashes=0)
+
+
+@pytest.mark.parametrize("currency", ["ZZZ", "XXX", "HRK"])
+def test_the_organisation_currency_must_be_a_current_iso_4217_code(currency: str) -> None:
+    with pytest.raises(ValidationError, match="ISO 4217"):
+        Settings(_env_file=None, currency=currency)
+    assert Settings(_env_file=None, currency="EUR").currency == "EUR"

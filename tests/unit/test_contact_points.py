@@ -3,6 +3,7 @@
 import pytest
 
 from leadline.domain.errors import ValidationError
+from leadline.domain.leads import phone_number_of
 from leadline.services.contact_points import LibraryContactPointChecker
 from tests.unit.builders import raises_error
 
@@ -54,3 +55,21 @@ def test_a_number_that_is_not_valid_in_its_region_is_refused(checker):
 def test_text_that_is_not_a_phone_number_is_refused(checker, given):
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="phone"):
         checker.normalise_phone(given, None)
+
+
+def test_an_email_with_64_characters_before_the_at_is_accepted_and_65_refused(checker):
+    assert checker.normalise_email("a" * 64 + "@example.com") == "a" * 64 + "@example.com"
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="email") as caught:
+        checker.normalise_email("a" * 65 + "@example.com")
+    assert "before the @-sign" in str(caught.value)
+
+
+@pytest.mark.parametrize("given", ["+1 (415) 555-0100 ext 99", "(415) 555-0100 x99", "+14155550100;ext=99",
+                                   "415-555-0100 extension 99"])
+def test_a_phone_extension_is_kept_after_the_e164_number(checker, given):
+    assert checker.normalise_phone(given, None) == "+14155550100;ext=99"
+
+
+def test_a_phone_number_and_its_extension_are_matched_on_the_number():
+    assert phone_number_of("+14155550100;ext=99") == phone_number_of("+14155550100") == "+14155550100"
+    assert phone_number_of(None) is None

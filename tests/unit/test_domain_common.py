@@ -5,7 +5,15 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from leadline.domain.activities import Activity, ActivityKind
-from leadline.domain.common import Address, clean_text, counted, ensure_aware_utc, parse_api_name
+from leadline.domain.common import (
+    MAX_POSITION,
+    Address,
+    clean_text,
+    counted,
+    ensure_aware_utc,
+    parse_api_name,
+    parse_position,
+)
 from leadline.domain.errors import ValidationError
 from leadline.domain.sources import DEFAULT_LEAD_SOURCES, LeadSource, ensure_selectable, find_source
 from tests.unit.builders import NOW, raises_error
@@ -94,3 +102,14 @@ def test_a_count_names_one_thing_in_the_singular_and_others_in_the_plural():
     assert [counted(n, "opportunity", "opportunities") for n in (0, 1, 2)] == [
         "0 opportunities", "1 opportunity", "2 opportunities"]
     assert (counted(1, "lead"), counted(3, "lead")) == ("1 lead", "3 leads")
+
+
+@pytest.mark.parametrize("given", [-1, 10_001, 2**31, 2**63, "-1", "2147483648", True, "１２", "first"])
+def test_a_position_outside_0_to_10000_or_not_a_whole_number_is_refused_naming_the_field(given):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="position"):
+        parse_position(given)
+
+
+@pytest.mark.parametrize(("given", "position"), [(0, 0), ("7", 7), (" 12 ", 12), (MAX_POSITION, MAX_POSITION)])
+def test_a_position_from_0_to_10000_is_accepted(given, position):
+    assert parse_position(given) == position

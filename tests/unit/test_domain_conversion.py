@@ -22,6 +22,7 @@ from leadline.domain.conversion import (
     mapped_values,
     opportunity_name,
     same_email_contact,
+    shares_phone,
 )
 from leadline.domain.custom_fields import CustomFieldType, RecordType
 from leadline.domain.errors import ConfigurationError, InvalidStatusError, UndoRefusedError, ValidationError
@@ -222,3 +223,11 @@ def test_a_mapping_of_one_field_or_none_reads_just_that() -> None:
     lead = make_lead(company="Acme", website="acme.example")
     assert mapped_values(lead, ()) == {}
     assert mapped_values(lead, (("company", "name"),)) == {"name": "Acme"}
+
+
+def test_a_contact_matches_by_phone_whatever_the_extensions():
+    lead = make_lead(email=None, phone="+442071234567;ext=12")
+    switchboard = Contact(1, 10, "L", NOW, NOW, phone="+442071234567")
+    other_desk = Contact(2, 10, "L", NOW, NOW, phone="+442071234567;ext=40")
+    other_line = Contact(3, 10, "L", NOW, NOW, phone="+442071234568;ext=12")
+    assert [shares_phone(lead, c) for c in (switchboard, other_desk, other_line)] == [True, True, False]

@@ -2,10 +2,22 @@
 
 from decimal import Decimal
 
+import pycountry  # a dev dependency: the maintained ISO 4217 list the pinned table is checked against
 import pytest
 
+from leadline.domain.common import parse_decimal, parse_non_negative_int, parse_position
+from leadline.domain.currencies import ISO_4217_CODES, LEFT_OUT
 from leadline.domain.errors import ValidationError
-from leadline.domain.money import MAX_AMOUNT, Money, at_currency_scale, parse_amount, parse_currency
+from leadline.domain.money import (
+    MAX_AMOUNT,
+    MINOR_UNITS,
+    Money,
+    at_currency_scale,
+    currency_code,
+    parse_amount,
+    parse_currency,
+    parse_rate,
+)
 from tests.unit.builders import raises_error
 
 
@@ -140,3 +152,37 @@ def test_money_is_shown_at_its_currencys_scale_without_losing_a_digit(amount: st
                                                                        shown: str) -> None:
     assert format(at_currency_scale(Decimal(amount), currency), "f") == shown
     assert at_currency_scale(Decimal(amount), currency) == Decimal(amount)
+
+
+@pytest.mark.parametrize("given", ["ZZZ", "zzz", "HRK", "XXX", "XTS", "ABC"])
+def test_a_currency_outside_current_iso_4217_is_refused(given):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="currency"):
+        parse_currency(given)
+
+
+@pytest.mark.parametrize("given", ["ZZZ", "hrk"])
+def test_a_stored_code_outside_iso_4217_can_still_be_named_to_look_it_up_or_remove_it(given):
+    assert currency_code(given) == given.upper()
+
+
+def test_the_pinned_iso_4217_table_is_the_maintained_list_but_for_the_two_codes_left_out():
+    maintained = {currency.alpha_3 for currency in pycountry.currencies}
+    assert ISO_4217_CODES == maintained - LEFT_OUT, (
+        "update domain/currencies.py: added", sorted(maintained - LEFT_OUT - ISO_4217_CODES),
+        "withdrawn", sorted(ISO_4217_CODES - maintained))
+    assert set(MINOR_UNITS) <= ISO_4217_CODES  # every currency with unusual places can be used
+
+
+@pytest.mark.parametrize("given", ["１２", "١٢", "۱۲", "१२", "1２", "１,２００", "12\u00a0000"])
+def test_an_amount_written_in_other_than_ascii_digits_is_refused_naming_the_field(given):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="budget_amount") as caught:
+        parse_amount(given, field="budget_amount")
+    assert "digits 0-9" in str(caught.value)
+
+
+@pytest.mark.parametrize("parse", [parse_rate, lambda value, field: parse_decimal(value, field=field),
+                                   lambda value, field: parse_non_negative_int(value, field=field),
+                                   lambda value, field: parse_position(value, field=field)])
+def test_every_number_read_from_text_is_refused_in_other_than_ascii_digits(parse):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="n"):
+        parse("１２", field="n")

@@ -136,3 +136,10 @@ def test_all_met_gives_the_verdict_evaluate_gives(budget, title, flag, lines, da
         evaluation = evaluate(criteria, lead, today=TODAY, framework=framework)
         assert evaluate_in_order(framework, chosen, lead, today=TODAY) == evaluation
         assert all_met(chosen, lead, today=TODAY) is evaluation.met
+
+
+@pytest.mark.parametrize(("field_name", "operator", "value"), [("budget_amount", "at_least", "５０００"),
+                                                               ("purchase_timeframe", "within_days", "٩٠")])
+def test_a_condition_value_in_other_than_ascii_digits_is_refused(field_name, operator, value):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="conditions[0].value"):
+        build_condition(field_name, operator, value, [])

@@ -14,6 +14,7 @@ from litestar.params import Parameter
 
 from leadline.api.routes import PROBLEMS, RecordId, api_delete, api_get, api_patch, api_post, one_of
 from leadline.api.schemas import present
+from leadline.domain.common import MAX_POSITION
 from leadline.domain.custom_fields import CustomFieldType, RecordType
 from leadline.domain.errors import DatabaseUnavailableError
 from leadline.domain.opportunities import ForecastCategory
@@ -24,13 +25,14 @@ from leadline.services.access import fields_of
 from leadline.services.context import ServiceContext
 
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
+Position = Annotated[int, msgspec.Meta(ge=0, le=MAX_POSITION, description="0 is first; default: last.")]
 
 
 class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     label: Label
     kind: Annotated[str, one_of(StatusKind)]
     is_default: bool = False
-    position: int | None = None
+    position: Position | None = None
 
 
 class StatusChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -53,7 +55,7 @@ class StageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     probability: Annotated[int, msgspec.Meta(ge=0, le=100)]
     forecast_category: Annotated[str, one_of(ForecastCategory)] = "pipeline"
     process: str | None = None
-    position: int | None = None
+    position: Position | None = None
     is_closed: bool = False
     is_won: bool = False
 

@@ -1,7 +1,8 @@
 """The shapes the API reads and writes (msgspec Structs, documented in the OpenAPI document).
 
-Ids are strings (they are 63-bit; JavaScript numbers are not), money is a decimal string, and
-timestamps are ISO 8601 in UTC. Input types are loose on purpose where the domain validates:
+Ids are strings (they are 63-bit; JavaScript numbers are not), money is a decimal string (a whole
+number may be a JSON integer; a JSON fraction is refused, as it reaches the server as a binary
+float), and timestamps are ISO 8601 in UTC. Input types are loose on purpose where the domain validates:
 the domain's message, naming the field, is the one a client sees.
 """
 
@@ -18,12 +19,15 @@ from leadline.domain.ids import RECORD_ID_PATTERN
 Text = Annotated[str, msgspec.Meta(max_length=32_000)]
 Id = Annotated[str, msgspec.Meta(pattern=RECORD_ID_PATTERN, description="A record id (decimal digits, 1 to 2^63-1).")]
 CustomValue = str | int | bool | None
+DecimalIn = Annotated[str, msgspec.Meta(
+    max_length=40, description='A decimal number written with the digits 0-9, as a string ("1200.50").')] | int
+"""An amount, quantity or rate as a client sends it; the domain reads it (``parse_amount``)."""
 
 
 class ProductLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     product: Annotated[str, msgspec.Meta(max_length=255)]
-    quantity: Decimal = Decimal(1)
-    estimated_unit_price: Decimal | None = None
+    quantity: DecimalIn = "1"
+    estimated_unit_price: DecimalIn | None = None
 
 
 class ProductLineOut(msgspec.Struct, kw_only=True):
@@ -49,13 +53,13 @@ class LeadFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     state: Text | None | msgspec.UnsetType = msgspec.UNSET
     postal_code: Text | None | msgspec.UnsetType = msgspec.UNSET
     country: Text | None | msgspec.UnsetType = msgspec.UNSET
-    annual_revenue: Decimal | None | msgspec.UnsetType = msgspec.UNSET
+    annual_revenue: DecimalIn | None | msgspec.UnsetType = msgspec.UNSET
     number_of_employees: int | None | msgspec.UnsetType = msgspec.UNSET
     source: Text | None | msgspec.UnsetType = msgspec.UNSET
     status: Text | None | msgspec.UnsetType = msgspec.UNSET
     rating: Text | None | msgspec.UnsetType = msgspec.UNSET
     currency: Text | None | msgspec.UnsetType = msgspec.UNSET
-    budget_amount: Decimal | None | msgspec.UnsetType = msgspec.UNSET
+    budget_amount: DecimalIn | None | msgspec.UnsetType = msgspec.UNSET
     purchase_timeframe: date | None | msgspec.UnsetType = msgspec.UNSET
     is_decision_maker: bool | None | msgspec.UnsetType = msgspec.UNSET
     description: Text | None | msgspec.UnsetType = msgspec.UNSET
@@ -199,7 +203,7 @@ class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
 
     account_id: Id | None | msgspec.UnsetType = msgspec.UNSET
     name: Text | None | msgspec.UnsetType = msgspec.UNSET
-    amount: Decimal | None | msgspec.UnsetType = msgspec.UNSET
+    amount: DecimalIn | None | msgspec.UnsetType = msgspec.UNSET
     currency: Text | None | msgspec.UnsetType = msgspec.UNSET
     close_date: date | None | msgspec.UnsetType = msgspec.UNSET
     stage: Text | None | msgspec.UnsetType = msgspec.UNSET

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from leadline.api.schemas import DecimalIn
+
 Label = Annotated[str, msgspec.Meta(max_length=255, description="A label or an id.")]
 Note = Annotated[str, msgspec.Meta(max_length=1000)]
 PeriodText = Annotated[str, msgspec.Meta(
@@ -22,7 +24,7 @@ PeriodText = Annotated[str, msgspec.Meta(
                                "this|last|next-month|quarter|year.")]
 UserRef = Annotated[str, msgspec.Meta(max_length=254, pattern=r"\S", description="A user's id or e-mail address.")]
 Category = Annotated[str, msgspec.Meta(max_length=40, description="pipeline, best_case, commit or omitted.")]
-Amount = Annotated[Decimal, msgspec.Meta(description="A decimal amount, as a string.")]
+Amount = DecimalIn
 
 
 class StageMoveIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -27,6 +27,26 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def whole_number(minimum: int | None = None, maximum: int | None = None) -> Callable[[str | int], int]:
+    """A parser of an option's whole number (``parser=whole_number(0, 100)``), written in the
+    digits 0-9 only: ``int()`` reads "１２" as 12, which a command should refuse, not guess."""
+
+    def parse(value: str | int) -> int:
+        text = str(value).strip()
+        if not text.isascii():
+            raise typer.BadParameter(f"{value!r} is not a whole number: write it with the digits 0-9")
+        try:
+            number = int(text)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a whole number") from None
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            raise typer.BadParameter(f"{number} is not in the range {minimum if minimum is not None else ''}"
+                                     f"..{maximum if maximum is not None else ''}")
+        return number
+
+    return parse
+
 #: Exit codes, documented in the README: scripts can tell bad input from a missing record. A named
 #: error takes the code of its kind: REASON_REQUIRED is bad input (2); STATUS_TRANSITION_NOT_ALLOWED,
 #: CRITERIA_NOT_MET, UNDO_REFUSED and LEAD_ALREADY_CONVERTED are conflicts with stored data (4).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application
+from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application, whole_number
 from leadline.cli.output import fields_of, print_json, print_table
 from leadline.services import configuration as lead_config
 from leadline.services import sales_configuration as sales_config
@@ -40,7 +40,7 @@ def status_list(as_json: bool = JSON_OPTION) -> None:
 def status_add(
     label: str, kind: str = typer.Option(..., help="open, working, qualified, unqualified or converted."),
     default: bool = typer.Option(False, "--default", help="Make it the status new leads get."),
-    position: int = typer.Option(None, help="Sort position; default: last."),
+    position: int = typer.Option(None, parser=whole_number(), help="Sort position; default: last."),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
 ) -> None:
     """Add a status.  Example: leadline status add Nurturing --kind working"""
@@ -150,10 +150,11 @@ def stage_list(process: str = typer.Option(None, help="Only this process."), as_
 @stage_app.command("add")
 @handle_errors
 def stage_add(
-    label: str, probability: int = typer.Option(..., min=0, max=100),
+    label: str, probability: int = typer.Option(..., parser=whole_number(0, 100)),
     forecast: str = typer.Option("pipeline", help="pipeline, best_case, commit, closed or omitted."),
     process: str = typer.Option(None, help="Default: the default process."),
-    position: int = typer.Option(None, help="0 is first; the stages after it move down one. Default: last."),
+    position: int = typer.Option(None, parser=whole_number(),
+                                 help="0 is first; the stages after it move down one. Default: last."),
     closed: bool = typer.Option(False, "--closed"),
     won: bool = typer.Option(False, "--won"), acting_as: str = AS_OPTION, as_json: bool = JSON_OPTION,
 ) -> None:
@@ -167,7 +168,7 @@ def stage_add(
 @handle_errors
 def stage_update(
     stage: str, process: str = typer.Option(None), label: str = typer.Option(None),
-    probability: int = typer.Option(None, min=0, max=100), forecast: str = typer.Option(None),
+    probability: int = typer.Option(None, parser=whole_number(0, 100)), forecast: str = typer.Option(None),
     active: bool = typer.Option(None, "--active/--inactive"),
     acting_as: str = AS_OPTION, as_json: bool = JSON_OPTION,
 ) -> None:

@@ -10,7 +10,15 @@ from typing import Any
 import typer
 
 from leadline.analytics import forecast as reports
-from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    actor_id,
+    handle_errors,
+    parse_id,
+    ready_application,
+    whole_number,
+)
 from leadline.cli.output import console, fields_of, print_json, print_table
 from leadline.domain.common import counted
 from leadline.domain.errors import ValidationError
@@ -223,7 +231,8 @@ def deals(
 
 
 def hygiene(
-    stuck_days: int = typer.Option(30, "--stuck-days", help="Stuck: in the same stage for more days (1 to 3650)."),
+    stuck_days: int = typer.Option(30, "--stuck-days", parser=whole_number(),
+                                   help="Stuck: in the same stage for more days (1 to 3650)."),
     period_kind: str = typer.Option("quarter", "--period-kind", help="Pushed: a close date moved to a later "
                                                                      "month, quarter or year."),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,

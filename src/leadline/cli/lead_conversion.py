@@ -15,6 +15,7 @@ from leadline.cli.common import (
     handle_errors,
     parse_id,
     ready_application,
+    whole_number,
 )
 from leadline.cli.lead_workflow import evaluation_json, print_evaluation
 from leadline.cli.output import print_json, print_record, print_table
@@ -62,7 +63,8 @@ def convert(
     confirm_separate: bool = typer.Option(False, "--confirm-separate",
                                           help="Create the account or contact although one you may not see "
                                                "matches (else DUPLICATE_HIDDEN; see convert-preview)."),
-    if_version: int = typer.Option(None, help="One lead only: refuse if the lead is no longer at this version."),
+    if_version: int = typer.Option(None, parser=whole_number(),
+                                   help="One lead only: refuse if the lead is no longer at this version."),
     where_status: list[str] = typer.Option(None, help="Bulk: convert the leads with this status (repeatable)."),
     where_source: list[str] = typer.Option(None, help="Bulk: ... with this source (repeatable)."),
     where_owner: list[str] = typer.Option(None, help="Bulk: ... owned by this user, e-mail or id (repeatable)."),

@@ -7,7 +7,15 @@ from typing import Any
 
 import typer
 
-from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    actor_id,
+    handle_errors,
+    parse_id,
+    ready_application,
+    whole_number,
+)
 from leadline.cli.output import error_console, fields_of, print_json, print_record, print_table
 from leadline.domain.errors import ValidationError
 from leadline.domain.queries import Page
@@ -143,7 +151,8 @@ def update(
     description: str = typer.Option(None), owner: str = typer.Option(None),
     product: list[str] = typer.Option(None, help="Replaces all product lines: NAME[:QUANTITY[:PRICE]]."),
     custom: list[str] = typer.Option(None, help="NAME=VALUE (empty VALUE clears it)."),
-    if_version: int = typer.Option(None, help="Refuse the change if the lead is no longer at this version."),
+    if_version: int = typer.Option(None, parser=whole_number(),
+                                   help="Refuse the change if the lead is no longer at this version."),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
 ) -> None:
     """Change fields of a lead; only the options given change. Converted leads are read-only.
@@ -177,7 +186,7 @@ def list_(
     created_from: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="YYYY-MM-DD (inclusive)."),
     created_to: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="YYYY-MM-DD (exclusive)."),
     custom: list[str] = typer.Option(None, help="NAME=VALUE: only leads whose custom field holds it, repeatable."),
-    limit: int = typer.Option(50, help="Page size, 1-500."),
+    limit: int = typer.Option(50, parser=whole_number(), help="Page size, 1-500."),
     after: str = typer.Option(None, help="Cursor: the last id of the previous page."),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
 ) -> None:

@@ -26,7 +26,16 @@ from leadline.cli import (
     users,
     workflow,
 )
-from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, application, fail, handle_errors, is_interactive
+from leadline.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    actor_id,
+    application,
+    fail,
+    handle_errors,
+    is_interactive,
+    whole_number,
+)
 from leadline.cli.output import console, print_json, print_table
 from leadline.domain.errors import ValidationError
 from leadline.services.setup import initialise_organisation
@@ -109,8 +118,8 @@ def _no_admin() -> bool:
 @app.command("demo")
 @handle_errors
 def demo(
-    leads_count: int = typer.Option(400, "--leads", min=10, max=100_000, help="How many leads to create."),
-    seed: int = typer.Option(7, help="Random seed: the same seed gives the same organisation."),
+    leads_count: int = typer.Option(400, "--leads", parser=whole_number(10, 100_000), help="How many leads to create."),
+    seed: int = typer.Option(7, parser=whole_number(), help="Random seed: the same seed gives the same organisation."),
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing (successfully) if leads exist already."),
 ) -> None:
     """Load a realistic demo organisation: a sales team, 18 months of leads from every source in
@@ -159,9 +168,9 @@ def pipeline(as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
 @handle_errors
 def serve(
     host: str = typer.Option(None, help="Address to bind; default LEADLINE_HOST (127.0.0.1)."),
-    port: int = typer.Option(None, help="Port; default LEADLINE_PORT (8000)."),
-    workers: int = typer.Option(None, help="Worker processes; default LEADLINE_WORKERS (2)."),
-    threads: int = typer.Option(None, min=1, max=8,
+    port: int = typer.Option(None, parser=whole_number(), help="Port; default LEADLINE_PORT (8000)."),
+    workers: int = typer.Option(None, parser=whole_number(), help="Worker processes; default LEADLINE_WORKERS (2)."),
+    threads: int = typer.Option(None, parser=whole_number(1, 8),
                                 help="Threads per worker for writes; default LEADLINE_THREADS (2)."),
     login_token: bool = typer.Option(False, "--login-token", help="Print a new 1-day API token for the first admin."),
 ) -> None:

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, is_interactive, parse_id
+from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, is_interactive, parse_id, whole_number
 from leadline.cli.common import ready_application as app_
 from leadline.cli.output import print_json, print_table
 from leadline.domain.errors import ValidationError
@@ -20,7 +20,7 @@ sharing_app = typer.Typer(help="Organisation-wide sharing defaults per object.",
 def token_create(
     name: str = typer.Option(..., help="What the token is for, e.g. 'zapier'."),
     user: str = typer.Option(None, help="E-mail or id of the token's user; default: you."),
-    expires_days: int = typer.Option(90, help="Days until it expires."),
+    expires_days: int = typer.Option(90, parser=whole_number(), help="Days until it expires."),
     never_expires: bool = typer.Option(False, "--never-expires"),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
 ) -> None:

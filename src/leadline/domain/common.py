@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.money import parse_amount
+from leadline.domain.money import number_text, parse_amount
 
 
 def clean_text(value: object, *, field: str, max_length: int = 255, required: bool = False) -> str | None:
@@ -37,7 +37,7 @@ def parse_non_negative_int(value: object, *, field: str) -> int | None:
     if isinstance(value, bool):
         raise ValidationError("must be a whole number", field=field)
     try:
-        number = int(str(value).strip())
+        number = int(number_text(value, field=field))
     except ValueError:
         raise ValidationError(f"{value!r} is not a whole number", field=field) from None
     if number < 0:
@@ -47,11 +47,30 @@ def parse_non_negative_int(value: object, *, field: str) -> int | None:
     return number
 
 
+#: Positions of statuses and stages in their lists: 0 is first. Far more than any list holds, and
+#: inside every database's integer column (a 2^31 or 2^63 position overflowed them).
+MAX_POSITION = 10_000
+
+
+def parse_position(value: object, *, field: str = "position") -> int:
+    """A place in a configured list (statuses, stages): a whole number from 0 to ``MAX_POSITION``,
+    else ``ValidationError`` naming ``field``."""
+    if isinstance(value, bool):
+        raise ValidationError("must be a whole number", field=field)
+    try:
+        number = value if isinstance(value, int) else int(number_text(value, field=field))
+    except ValueError:
+        raise ValidationError(f"{value!r} is not a whole number", field=field) from None
+    if not 0 <= number <= MAX_POSITION:
+        raise ValidationError(f"must be between 0 and {MAX_POSITION}", field=field)
+    return number
+
+
 def parse_decimal(value: object, *, field: str, minimum: Decimal | None = None) -> Decimal:
     if isinstance(value, float | bool):
         raise ValidationError("must be given as text or Decimal", field=field)
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        number = value if isinstance(value, Decimal) else Decimal(number_text(value, field=field))
     except InvalidOperation:
         raise ValidationError(f"{value!r} is not a number", field=field) from None
     if not number.is_finite():

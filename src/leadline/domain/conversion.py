@@ -19,7 +19,7 @@ from typing import Any
 from leadline.domain.accounts import Account, Contact, normalise_company_name, website_domain
 from leadline.domain.custom_fields import CustomFieldDefinition, CustomFieldType, RecordType
 from leadline.domain.errors import ConfigurationError, UndoRefusedError, ValidationError
-from leadline.domain.leads import Lead
+from leadline.domain.leads import Lead, phone_number_of
 from leadline.domain.statuses import LeadStatus, StatusKind
 
 #: lead field -> account field
@@ -184,7 +184,7 @@ def shares_email(lead: Lead, contact: Contact) -> bool:
 
 
 def shares_phone(lead: Lead, contact: Contact) -> bool:
-    return bool(lead.phone and contact.phone and lead.phone == contact.phone)
+    return bool(lead.phone and contact.phone and phone_number_of(lead.phone) == phone_number_of(contact.phone))
 
 
 def account_match_reasons(lead: Lead, account: Account) -> list[str]:

@@ -89,7 +89,8 @@ def parse_record_id(value: object, *, field: str) -> int:
     from leadline.domain.errors import ValidationError
 
     try:
-        number = int(str(value).strip())
+        text = str(value).strip()
+        number = int(text) if text.isascii() else -1  # int() reads "１２" as 12: digits 0-9 only
     except ValueError:
         raise ValidationError(f"{value!r} is not a record id", field=field) from None
     if not 1 <= number <= MAX_ID:

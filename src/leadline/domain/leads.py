@@ -41,9 +41,24 @@ class Rating(StrEnum):
     COLD = "cold"
 
 
+#: A stored phone number is E.164 with its extension, if any, after this (RFC 3966 style).
+PHONE_EXTENSION = ";ext="
+
+
+def phone_number_of(phone: str | None) -> str | None:
+    """The number to dial without its extension: what duplicates are matched on, so
+    ``+14155550100;ext=99`` and ``+14155550100`` are the same line.
+
+    >>> phone_number_of("+14155550100;ext=99")
+    '+14155550100'
+    """
+    return phone.partition(PHONE_EXTENSION)[0] if phone else None
+
+
 class ContactPointChecker(Protocol):
     """Validates and normalises e-mail addresses and phone numbers (a port: the
-    service layer supplies an implementation backed by real libraries)."""
+    service layer supplies an implementation backed by real libraries). A phone
+    number comes back in E.164 with its extension kept: ``+14155550100;ext=99``."""
 
     def normalise_email(self, value: str) -> str: ...
 

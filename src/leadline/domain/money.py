@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from leadline.domain.currencies import is_iso_currency
 from leadline.domain.errors import ValidationError
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -21,11 +22,34 @@ MAX_RATE = Decimal("1000000000")
 
 
 def parse_currency(code: str, *, field: str = "currency") -> str:
-    """Return an upper-case three-letter currency code or raise ``ValidationError``."""
+    """The current ISO 4217 code ``code`` names, in capitals (``"eur"`` is ``"EUR"``); ``ValidationError``
+    for anything else (``"ZZZ"``, a withdrawn ``"HRK"``). What every new or changed currency goes through.
+
+    >>> parse_currency(" eur ")
+    'EUR'
+    """
+    normalised = currency_code(code, field=field)
+    if not is_iso_currency(normalised):
+        raise ValidationError(f"{code!r} is not a current ISO 4217 currency code", field=field)
+    return normalised
+
+
+def currency_code(code: str, *, field: str = "currency") -> str:
+    """Three letters in capitals, without asking ISO 4217: how stored data is named when it is looked
+    up or removed, so a code accepted before the ISO check (``"ZZZ"``) can still be cleaned away."""
     normalised = (code or "").strip().upper()
     if not _CURRENCY.match(normalised):
         raise ValidationError(f"{code!r} is not a three-letter ISO 4217 currency code", field=field)
     return normalised
+
+
+def number_text(value: object, *, field: str) -> str:
+    """``value`` as stripped text, refused unless it is written in ASCII (digits 0-9): ``Decimal`` and
+    ``int`` read full-width or Arabic-Indic digits (``"１２"`` is 12), which a CRM should not guess."""
+    text = str(value).strip()
+    if not text.isascii():
+        raise ValidationError(f"{value!r} is not a number: write it with the digits 0-9", field=field)
+    return text
 
 
 def parse_amount(value: object, *, field: str = "amount", allow_negative: bool = False) -> Decimal:
@@ -64,7 +88,7 @@ def parse_rate(value: object, *, field: str = "rate") -> Decimal:
 def _decimal(value: object, field: str) -> Decimal:
     if isinstance(value, float | bool):
         raise ValidationError("amounts must be given as text or Decimal, not float", field=field)
-    text = "" if isinstance(value, Decimal) else str(value).strip()
+    text = "" if isinstance(value, Decimal) else number_text(value, field=field)
     if "," in text:
         if not _GROUPED.match(text):
             raise ValidationError(f"{value!r} is not a number (commas only between thousands)", field=field)

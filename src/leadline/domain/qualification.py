@@ -197,6 +197,8 @@ def build_condition(field_name: str, operator: str, value: object,
 
 def _condition_value(op: Operator, value: object, where: str) -> str | None:
     text = "" if value is None else str(value).strip()
+    if op in (Operator.AT_LEAST, Operator.WITHIN_DAYS) and not text.isascii():
+        raise ValidationError(f"{text!r} is not a number: write it with the digits 0-9", field=where)
     if op in (Operator.PRESENT, Operator.IS_TRUE):
         return None
     if not text:

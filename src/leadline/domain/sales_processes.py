@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from leadline.domain.common import parse_position
 from leadline.domain.errors import ValidationError
 from leadline.domain.opportunities import (
     OpportunityStage,
@@ -74,7 +75,7 @@ def place_stage(stages: Iterable[OpportunityStage], new: OpportunityStage,
     0..n-1 so no two stages share a position. Returns the stages whose order changed (``new``
     included); ``VALIDATION_FAILED`` on ``position`` outside 0..n."""
     ordered = sorted(stages, key=lambda s: (s.order, s.label))
-    where = len(ordered) if position is None else position
+    where = len(ordered) if position is None else parse_position(position)
     if not 0 <= where <= len(ordered):
         raise ValidationError(f"must be between 0 and {len(ordered)}", field="position")
     ordered.insert(where, new)

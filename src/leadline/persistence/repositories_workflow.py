@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.conversion import FieldMapping
 from leadline.domain.custom_fields import RecordType
+from leadline.domain.leads import PHONE_EXTENSION, phone_number_of
 from leadline.domain.qualification import Condition, Criterion, Operator
 from leadline.domain.reasons import Reason
 from leadline.persistence.bulk_rows import insert_rows
@@ -197,8 +198,9 @@ class ConversionRepository:
         clauses = []
         if email:
             clauses.append(func.lower(ContactRow.email) == email.lower())
-        if phone:
-            clauses.append(ContactRow.phone == phone)
+        if phone:  # the same number, with or without an extension
+            number = phone_number_of(phone)
+            clauses.append(or_(ContactRow.phone == number, ContactRow.phone.startswith(f"{number}{PHONE_EXTENSION}")))
         if not clauses:
             return []
         query = select(ContactRow.__table__).where(or_(*clauses), *_not_owned_by(ContactRow, outside))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from leadline.domain import statuses as status_rules
+from leadline.domain.common import parse_position
 from leadline.domain.errors import ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.sources import LeadSource, find_source
@@ -29,7 +30,8 @@ def add_status(
         statuses = uow.statuses.list()
         clean = status_rules.clean_label(label)
         status_rules.ensure_label_free(clean, (s.label for s in statuses))
-        order = position if position is not None else max((s.order for s in statuses), default=-1) + 1
+        last = max((s.order for s in statuses), default=-1)
+        order = parse_position(position) if position is not None else last + 1
         status = LeadStatus(new_id(), clean, order, parse_status_kind(kind))
         if make_default:
             previous = [s for s in statuses if s.is_default]

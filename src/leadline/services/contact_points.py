@@ -1,7 +1,9 @@
 """E-mail and phone validation backed by email-validator and phonenumbers.
 
-E-mail addresses are checked for syntax only (no network look-up) and stored lower-case,
-so matching by e-mail is exact. Phone numbers are stored in E.164 (``+14155550123``).
+E-mail addresses are checked for syntax only (no network look-up), with RFC 5321's limits (at
+most 64 characters before the @), and stored lower-case, so matching by e-mail is exact. Phone
+numbers are stored in E.164 with their extension, if any, RFC 3966 style: ``+14155550123`` or
+``+14155550123;ext=99``; duplicates are matched on the number without the extension.
 """
 
 from __future__ import annotations
@@ -10,6 +12,10 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from leadline.domain.errors import ValidationError
+from leadline.domain.leads import PHONE_EXTENSION
+
+#: The stored phone number's column width.
+PHONE_MAX_LENGTH = 40
 
 
 class LibraryContactPointChecker:
@@ -18,7 +24,7 @@ class LibraryContactPointChecker:
 
     def normalise_email(self, value: str) -> str:
         try:
-            result = validate_email(value, check_deliverability=False)
+            result = validate_email(value, check_deliverability=False, strict=True)
         except EmailNotValidError as error:
             raise ValidationError(f"{value!r} is not a valid e-mail address ({error})", field="email") from None
         return str(result.normalized).lower()
@@ -31,4 +37,9 @@ class LibraryContactPointChecker:
             raise ValidationError(f"{value!r} is not a phone number", field="phone") from None
         if not phonenumbers.is_valid_number(number):
             raise ValidationError(f"{value!r} is not a valid phone number for {region}", field="phone")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        stored = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if number.extension:
+            stored += f"{PHONE_EXTENSION}{number.extension}"
+        if len(stored) > PHONE_MAX_LENGTH:
+            raise ValidationError(f"{value!r} has too long an extension", field="phone")
+        return stored

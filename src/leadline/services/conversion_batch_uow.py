@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from leadline.domain.accounts import Account, normalise_company_name
 from leadline.domain.custom_fields import RecordType
-from leadline.domain.leads import Lead
+from leadline.domain.leads import Lead, phone_number_of
 from leadline.services.ports import UnitOfWork
 from leadline.services.ports.configuration import (
     CriteriaRepository,
@@ -202,11 +202,12 @@ class _NewRecords:
         for record in self.records[self.seen:]:
             self.keys.update(_keys(record))
         self.seen = len(self.records)
-        asked = {("domain", domain), ("word", name_word), ("email", (email or "").lower()), ("phone", phone)}
+        asked = {("domain", domain), ("word", name_word), ("email", (email or "").lower()),
+                 ("phone", phone_number_of(phone))}
         return bool(self.keys & {key for key in asked if key[1]})
 
 
 def _keys(record: Any) -> list[tuple[str, str]]:
     if isinstance(record, Account):
         return [("domain", record.domain or ""), *(("word", w) for w in normalise_company_name(record.name).split())]
-    return [("email", (record.email or "").lower()), ("phone", record.phone or "")]
+    return [("email", (record.email or "").lower()), ("phone", phone_number_of(record.phone) or "")]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from leadline.domain.common import date_field
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.forecast import Period, ensure_fiscal_start, parse_period
-from leadline.domain.money import parse_amount, parse_currency, parse_rate
+from leadline.domain.money import currency_code, number_text, parse_amount, parse_currency, parse_rate
 from leadline.domain.security import subordinates_of
 from leadline.services.access import load_actor, require_admin
 from leadline.services.context import ServiceContext
@@ -38,7 +38,7 @@ def get_fiscal_year_start(ctx: ServiceContext) -> int:
 def set_fiscal_year_start(ctx: ServiceContext, actor_id: int, month: object) -> int:
     """Set the month the fiscal year starts in (admins); quarters and years follow it."""
     try:
-        chosen = int(str(month).strip())
+        chosen = int(number_text(month, field="fiscal_year_start"))
     except ValueError:
         raise ValidationError(f"{month!r} is not a month number", field="fiscal_year_start") from None
     ensure_fiscal_start(chosen)
@@ -85,7 +85,7 @@ def set_exchange_rate(ctx: ServiceContext, actor_id: int, currency: str, rate: o
 
 
 def remove_exchange_rate(ctx: ServiceContext, actor_id: int, currency: str, valid_from: object) -> None:
-    code, start = parse_currency(currency), date_field(valid_from, "valid_from")
+    code, start = currency_code(currency), date_field(valid_from, "valid_from")  # a pre-ISO-check rate too
     with ctx.uow_factory() as uow:
         require_admin(load_actor(uow, actor_id))
         if start is None or not uow.exchange_rates.delete(code, start):

@@ -13,7 +13,7 @@ from leadline.domain.common import clean_text, date_field
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import diff_fields
-from leadline.domain.money import parse_amount
+from leadline.domain.money import number_text, parse_amount
 from leadline.domain.opportunities import (
     Opportunity,
     OpportunityStage,
@@ -151,7 +151,7 @@ def _closing_stage(uow: UnitOfWork, opportunity: Opportunity, won: bool, referen
 
 def parse_percent(value: object) -> int:
     try:
-        return int(str(value).strip().rstrip("%"))
+        return int(number_text(value, field="probability").rstrip("%"))
     except ValueError:
         raise ValidationError(f"{value!r} is not a whole percentage", field="probability") from None
 
