@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -142,10 +143,15 @@ def test_a_line_worth_more_than_an_amount_can_be_is_refused_naming_the_quantity(
 
 
 def test_a_forecast_figure_beyond_what_an_amount_holds_is_refused_not_stored(admin: Caller) -> None:
+    """Two deals near 10^14 at probability 100 overflow SQLite's 64-bit SUM and PostgreSQL's
+    NUMERIC(18,4) column: the forecast still adds them up exactly, and keeping the figure is a 422."""
     for _ in range(2):
-        opportunity(admin, amount="90000000000000")
+        deal = opportunity(admin, amount="90000000000000")
+        assert admin("PUT", f"/opportunities/{deal}/forecast-override", json={"probability": 100}).status_code == 200
     adjust = {"user": "ada@example.com", "period": "2026-Q2", "category": "pipeline", "amount": "1000"}
     assert_problem(admin("POST", "/forecast/adjustments", json=adjust), 422, "VALIDATION_FAILED", "category")
     assert_problem(admin("POST", "/forecast/snapshots", json={"period": "2026-Q2"}), 422, "VALIDATION_FAILED",
                    "category")
-    assert admin("GET", "/forecast", params={"period": "2026-Q2"}).status_code == 200
+    forecast = admin("GET", "/forecast", params={"period": "2026-Q2"}).json()["forecast"]
+    assert Decimal(forecast["categories"]["pipeline"]["total"]) == Decimal("180000000000000")
+    assert Decimal(forecast["weighted"]) == Decimal("180000000000000")
