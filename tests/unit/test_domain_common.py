@@ -1,11 +1,20 @@
 """Small shared value rules: text, timestamps, machine names, addresses, sources and activities."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from leadline.domain.activities import Activity, ActivityKind
-from leadline.domain.common import Address, clean_text, counted, ensure_aware_utc, parse_api_name
+from leadline.domain.common import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    Address,
+    clean_text,
+    counted,
+    date_field,
+    ensure_aware_utc,
+    parse_api_name,
+)
 from leadline.domain.errors import ValidationError
 from leadline.domain.sources import DEFAULT_LEAD_SOURCES, LeadSource, ensure_selectable, find_source
 from tests.unit.builders import NOW, raises_error
@@ -94,3 +103,21 @@ def test_a_count_names_one_thing_in_the_singular_and_others_in_the_plural():
     assert [counted(n, "opportunity", "opportunities") for n in (0, 1, 2)] == [
         "0 opportunities", "1 opportunity", "2 opportunities"]
     assert (counted(1, "lead"), counted(3, "lead")) == ("1 lead", "3 leads")
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31"])
+def test_a_business_date_outside_the_years_1900_to_2999_is_refused_naming_the_field(day):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="close_date"):
+        date_field(day, "close_date")
+
+
+def test_the_first_and_last_days_of_the_business_years_are_dates():
+    assert date_field("1900-01-01", "close_date") == date(EARLIEST_YEAR, 1, 1)
+    assert date_field(datetime(LATEST_YEAR, 12, 31, 23, tzinfo=UTC), "close_date") == date(2999, 12, 31)
+
+
+def test_a_moment_at_the_ends_of_the_calendar_is_refused_before_it_overflows_in_utc():
+    for moment in (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+                   datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-14)))):
+        with raises_error(ValidationError, code="VALIDATION_FAILED", field="created_from"):
+            ensure_aware_utc(moment, field="created_from")

@@ -45,19 +45,19 @@ class Period:
         return self.start <= day < self.end
 
 
-def _add_months(day: date, months: int) -> date:
-    """The first of the month ``months`` after ``day``'s; clamped to the calendar's ends, so that
-    a period around a stored 9999-12-31 still has an end (a report never fails on one record)."""
-    index = day.year * 12 + day.month - 1 + months
-    if index // 12 > MAXYEAR:
+def _first_of(month_index: int) -> date:
+    """The first day of month ``year * 12 + month - 1``, clamped to the calendar's ends, so that
+    a period around a stored 9999-12-31 still has bounds (a report never fails on one record)."""
+    year = month_index // 12
+    if year > MAXYEAR:
         return date.max
-    return date(index // 12, index % 12 + 1, 1) if index // 12 >= MINYEAR else date.min
+    return date(year, month_index % 12 + 1, 1) if year >= MINYEAR else date.min
 
 
 def fiscal_year_start(year: int, fiscal_start_month: int) -> date:
     """Fiscal year ``year`` starts on the first of ``fiscal_start_month`` of calendar year ``year``
     (a fiscal year is named by the calendar year it starts in)."""
-    return _add_months(date(MINYEAR, 1, 1), (year - MINYEAR) * 12 + fiscal_start_month - 1)
+    return _first_of(year * 12 + fiscal_start_month - 1)
 
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{1,2})))?$", re.IGNORECASE)
@@ -93,15 +93,15 @@ def parse_period(text: str, fiscal_start_month: int = 1, today: date | None = No
 
 def _period_of(year: int, quarter: str | None, month: str | None, fiscal_start_month: int) -> Period:
     """The period named by its year and quarter or month (both None: the fiscal year), of any
-    year the calendar holds (its end clamped: ``_add_months``)."""
+    year the calendar holds (its bounds clamped: ``_first_of``)."""
     if month is not None:
-        start = date(year, int(month), 1)
-        return Period(PeriodKind.MONTH, start, _add_months(start, 1), f"{year}-{int(month):02d}")
-    first = fiscal_year_start(year, fiscal_start_month)
-    if quarter is None:
-        return Period(PeriodKind.YEAR, first, _add_months(first, 12), f"{year}")
-    start = _add_months(first, 3 * (int(quarter) - 1))
-    return Period(PeriodKind.QUARTER, start, _add_months(start, 3), f"{year}-Q{quarter}")
+        index, span, kind, label = year * 12 + int(month) - 1, 1, PeriodKind.MONTH, f"{year}-{int(month):02d}"
+    elif quarter is None:
+        index, span, kind, label = year * 12 + fiscal_start_month - 1, 12, PeriodKind.YEAR, f"{year}"
+    else:
+        index = year * 12 + fiscal_start_month - 1 + 3 * (int(quarter) - 1)
+        span, kind, label = 3, PeriodKind.QUARTER, f"{year}-Q{quarter}"
+    return Period(kind, _first_of(index), _first_of(index + span), label)
 
 
 def period_containing(day: date, kind: PeriodKind, fiscal_start_month: int = 1) -> Period:

@@ -40,7 +40,7 @@ def parse_amount(value: object, *, field: str = "amount", allow_negative: bool =
     return ensure_storable(amount, field=field)
 
 
-TOO_LARGE = "is more than the largest amount kept (10^14)"
+TOO_LARGE = "is too large (an amount is below 10^14)"
 
 
 def ensure_storable(amount: Decimal, *, field: str, details: list[tuple[str, str]] | None = None,
@@ -53,7 +53,7 @@ def ensure_storable(amount: Decimal, *, field: str, details: list[tuple[str, str
     >>> ensure_storable(Decimal("99999999999") * Decimal("99999999999"), field="quantity")
     Traceback (most recent call last):
     ...
-    leadline.domain.errors.ValidationError: quantity: is more than the largest amount kept (10^14)
+    leadline.domain.errors.ValidationError: quantity: is too large (an amount is below 10^14)
     """
     # Compared before quantising (a huge number would overflow the context), with the
     # half-unit that quantising rounds up: 99999999999999.99995 would become 10^14.
