@@ -1,15 +1,18 @@
 """Small shared value rules: text, timestamps, machine names, addresses, sources and activities."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from leadline.domain.activities import Activity, ActivityKind
 from leadline.domain.common import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
     MAX_POSITION,
     Address,
     clean_text,
     counted,
+    date_field,
     ensure_aware_utc,
     parse_api_name,
     parse_position,
@@ -113,3 +116,21 @@ def test_a_position_outside_0_to_10000_or_not_a_whole_number_is_refused_naming_t
 @pytest.mark.parametrize(("given", "position"), [(0, 0), ("7", 7), (" 12 ", 12), (MAX_POSITION, MAX_POSITION)])
 def test_a_position_from_0_to_10000_is_accepted(given, position):
     assert parse_position(given) == position
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31"])
+def test_a_business_date_outside_the_years_1900_to_2999_is_refused_naming_the_field(day):
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="close_date"):
+        date_field(day, "close_date")
+
+
+def test_the_first_and_last_days_of_the_business_years_are_dates():
+    assert date_field("1900-01-01", "close_date") == date(EARLIEST_YEAR, 1, 1)
+    assert date_field(datetime(LATEST_YEAR, 12, 31, 23, tzinfo=UTC), "close_date") == date(2999, 12, 31)
+
+
+def test_a_moment_at_the_ends_of_the_calendar_is_refused_before_it_overflows_in_utc():
+    for moment in (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+                   datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-14)))):
+        with raises_error(ValidationError, code="VALIDATION_FAILED", field="created_from"):
+            ensure_aware_utc(moment, field="created_from")

@@ -25,6 +25,7 @@ from leadline.domain.forecast import (
 )
 from leadline.domain.opportunities import ForecastCategory as C
 from leadline.domain.opportunities import Outcome
+from tests.unit.builders import raises_error
 
 Q4 = parse_period("2026-Q4")
 
@@ -168,3 +169,23 @@ def test_rolling_up_many_users_at_once_gives_each_the_forecast_of_rolling_up_alo
         alone = roll_up(uid, Q4, sums, manager_of)
         assert (forecast.totals, forecast.open_count, forecast.weighted) == (
             alone.totals, alone.open_count, alone.weighted)
+
+
+@pytest.mark.parametrize("text", ["9999-Q4", "0000", "9999", "1899-12", "3000-Q1"])
+def test_a_period_outside_the_business_years_is_refused_naming_the_period(text: str) -> None:
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="period"):
+        parse_period(text)
+
+
+@pytest.mark.parametrize("kind", list(PeriodKind))
+@pytest.mark.parametrize("day", [date(9999, 12, 31), date(1, 1, 1)])
+def test_the_period_of_a_stored_day_at_the_calendars_ends_still_has_bounds(kind: PeriodKind, day: date) -> None:
+    """A record stored before the date rule (9999-12-31) must not break a report that places it."""
+    for fiscal in (1, 4, 12):
+        period = period_containing(day, kind, fiscal)
+        assert period.start <= day and period.start < period.end
+
+
+def test_a_forecast_figure_beyond_an_amount_cannot_be_kept_beside_an_adjustment() -> None:
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="category"):
+        Adjustment(1, 2, "2026-Q2", C.PIPELINE, Decimal(1), Decimal("180000000000000"), 3)

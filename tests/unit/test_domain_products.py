@@ -50,3 +50,19 @@ def test_a_unit_price_must_not_be_negative():
 def test_a_discount_must_be_between_zero_and_a_hundred_percent(discount):
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="discount_percent"):
         make_line_item(discount_percent=discount)
+
+
+def test_a_line_worth_ten_to_the_fourteen_or_more_is_refused_naming_quantity_and_unit_price():
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="quantity") as caught:
+        make_line_item(quantity=Decimal("99999999999"), unit_price=Decimal("99999999999"))
+
+    assert [field for field, _ in caught.value.details] == ["unit_price"]
+
+
+def test_the_lines_of_an_opportunity_add_up_to_no_more_than_an_amount():
+    from leadline.domain.products import sum_of_lines
+
+    half = make_line_item(quantity=Decimal("1"), unit_price=Decimal("60000000000000"))
+    assert sum_of_lines([half]) == Decimal("60000000000000")
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="quantity"):
+        sum_of_lines([half, half])

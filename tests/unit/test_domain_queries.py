@@ -73,3 +73,34 @@ def test_a_range_may_be_a_single_day_or_amount():
                         amount_from=Decimal(5), amount_to=Decimal(5))
 
     assert query.close_from == query.close_to and query.amount_from == query.amount_to
+
+
+def _forged(*payload: object) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(list(payload)).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(("sort", "payload"), [
+    ("-id", ("id", True, float("inf"), 1)), ("-id", ("id", True, float("nan"), 1)),
+    ("-id", ("id", True, 2**70, 1)), ("-id", ("id", True, 1, 2**70)), ("-id", ("id", True, 1, True)),
+    ("-id", ("id", True, 1, 0)), ("-amount", ("amount", True, "NaN", 1)), ("-amount", ("amount", True, "1E+99", 1)),
+    ("-close_date", ("close_date", True, "9999-12-31", 1)),
+    ("-created_at", ("created_at", True, "0001-01-01T00:00:00+14:00", 1)),
+    ("-created_at", ("created_at", True, "2026-01-01T00:00:00", 1)), ("-name", ("name", True, "a\x00", 1)),
+])
+def test_a_forged_cursor_is_refused_before_it_reaches_the_database(sort: str, payload: tuple[object, ...]) -> None:
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="cursor"):
+        Page.parse(sort=sort, cursor=_forged(*payload))
+
+
+def test_a_time_filter_without_a_zone_or_outside_the_business_years_is_refused_naming_it() -> None:
+    from datetime import UTC, datetime
+
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="created_from"):
+        RecordQuery(created_from=datetime(2026, 1, 1))
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="updated_to"):
+        RecordQuery(updated_to=datetime(1, 1, 1, tzinfo=UTC))
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="close_to"):
+        RecordQuery(close_to=date(9999, 12, 31))

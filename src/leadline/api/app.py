@@ -23,6 +23,7 @@ from leadline.api import http_hygiene
 from leadline.api.admin import ConfigurationController, PeopleController, health
 from leadline.api.deps import provide_actor, provide_context
 from leadline.api.forecast import ForecastConfigurationController, ForecastController, SalesReportController
+from leadline.api.input_guard import GuardedRequest, refuse_control_characters
 from leadline.api.leads import LeadController
 from leadline.api.money import money_hook
 from leadline.api.openapi import StrictJsonRenderPlugin, StrictSwaggerRenderPlugin, tightened_document
@@ -63,7 +64,9 @@ def create_app(application: Application | None = None) -> Litestar:
                                            exclude=[f"^{API}/health$"]))
     app = Litestar(
         route_handlers=[api, create_static_files_router(path=ASSETS, directories=[SWAGGER_FILES],
-                                                        include_in_schema=False)],
+                                                        include_in_schema=False,
+                                                        before_request=refuse_control_characters)],
+        request_class=GuardedRequest,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=_openapi(),
         request_max_body_size=settings.max_body_bytes,

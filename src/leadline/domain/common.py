@@ -80,10 +80,33 @@ def parse_decimal(value: object, *, field: str, minimum: Decimal | None = None) 
     return number
 
 
+#: Business dates (close dates, purchase timeframes, valid-from days, due times, date filters,
+#: forecast periods, cursors) lie in the years 1900 to 2999: wide enough for any history and plan,
+#: far enough from Python's 1 and 9999 that date arithmetic (a quarter's end, a time zone) cannot overflow.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2999
+
+
+def is_business_date(day: date) -> bool:
+    return EARLIEST_YEAR <= day.year <= LATEST_YEAR
+
+
+def ensure_business_date(day: date, *, field: str) -> date:
+    """``day`` itself, or ``ValidationError`` naming ``field`` when it lies outside the years
+    ``EARLIEST_YEAR`` to ``LATEST_YEAR`` (a typo such as 0202-03-01 or 9999-12-31)."""
+    if not is_business_date(day):
+        raise ValidationError(f"{day.isoformat()} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}",
+                              field=field)
+    return day
+
+
 def ensure_aware_utc(moment: datetime, *, field: str = "timestamp") -> datetime:
-    """Every timestamp in Leadline is timezone-aware UTC; naive ones are refused, not guessed."""
+    """Every timestamp in Leadline is timezone-aware UTC; naive ones are refused, not guessed, and
+    so are moments outside the business years (``ensure_business_date``), checked before the
+    conversion to UTC that would overflow on 0001-01-01T00:00+14:00."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValidationError("must be timezone-aware", field=field)
+        raise ValidationError("must be timezone-aware (end with Z or an offset such as +02:00)", field=field)
+    ensure_business_date(moment.date(), field=field)
     return moment.astimezone(UTC)
 
 
@@ -153,13 +176,14 @@ def date_field(value: object, name: str) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return ensure_business_date(value.date(), field=name)
     if isinstance(value, date):
-        return value
+        return ensure_business_date(value, field=name)
     try:
-        return date.fromisoformat(str(value).strip())
+        day = date.fromisoformat(str(value).strip())
     except ValueError:
         raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field=name) from None
+    return ensure_business_date(day, field=name)
 
 
 def bool_field(value: object, name: str) -> bool:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from leadline.domain.common import EARLIEST_YEAR, LATEST_YEAR
 from leadline.domain.errors import ValidationError
-from leadline.domain.money import AMOUNT_PLACES
+from leadline.domain.money import AMOUNT_PLACES, TOO_LARGE, ensure_storable
 from leadline.domain.opportunities import ForecastCategory, Outcome
 from leadline.domain.security import subordinates_of
 
@@ -44,15 +45,19 @@ class Period:
         return self.start <= day < self.end
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+def _first_of(month_index: int) -> date:
+    """The first day of month ``year * 12 + month - 1``, clamped to the calendar's ends, so that
+    a period around a stored 9999-12-31 still has bounds (a report never fails on one record)."""
+    year = month_index // 12
+    if year > MAXYEAR:
+        return date.max
+    return date(year, month_index % 12 + 1, 1) if year >= MINYEAR else date.min
 
 
 def fiscal_year_start(year: int, fiscal_start_month: int) -> date:
     """Fiscal year ``year`` starts on the first of ``fiscal_start_month`` of calendar year ``year``
     (a fiscal year is named by the calendar year it starts in)."""
-    return date(year, fiscal_start_month, 1)
+    return _first_of(year * 12 + fiscal_start_month - 1)
 
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{1,2})))?$", re.IGNORECASE)
@@ -79,27 +84,36 @@ def parse_period(text: str, fiscal_start_month: int = 1, today: date | None = No
         raise ValidationError(f"{text!r} is not a period; use 2026, 2026-Q4, 2026-11 or this-quarter "
                               "(this, last or next; month, quarter or year)", field="period")
     year, quarter, month = int(match[1]), match[2], match[3]
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValidationError(f"{text!r} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}", field="period")
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValidationError(f"{text!r} has no month {month}", field="period")
+    return _period_of(year, quarter, month, fiscal_start_month)
+
+
+def _period_of(year: int, quarter: str | None, month: str | None, fiscal_start_month: int) -> Period:
+    """The period named by its year and quarter or month (both None: the fiscal year), of any
+    year the calendar holds (its bounds clamped: ``_first_of``)."""
     if month is not None:
-        if not 1 <= int(month) <= 12:
-            raise ValidationError(f"{text!r} has no month {month}", field="period")
-        start = date(year, int(month), 1)
-        return Period(PeriodKind.MONTH, start, _add_months(start, 1), f"{year}-{int(month):02d}")
-    first = fiscal_year_start(year, fiscal_start_month)
-    if quarter is None:
-        return Period(PeriodKind.YEAR, first, _add_months(first, 12), f"{year}")
-    start = _add_months(first, 3 * (int(quarter) - 1))
-    return Period(PeriodKind.QUARTER, start, _add_months(start, 3), f"{year}-Q{quarter}")
+        index, span, kind, label = year * 12 + int(month) - 1, 1, PeriodKind.MONTH, f"{year}-{int(month):02d}"
+    elif quarter is None:
+        index, span, kind, label = year * 12 + fiscal_start_month - 1, 12, PeriodKind.YEAR, f"{year}"
+    else:
+        index = year * 12 + fiscal_start_month - 1 + 3 * (int(quarter) - 1)
+        span, kind, label = 3, PeriodKind.QUARTER, f"{year}-Q{quarter}"
+    return Period(kind, _first_of(index), _first_of(index + span), label)
 
 
 def period_containing(day: date, kind: PeriodKind, fiscal_start_month: int = 1) -> Period:
     """The month, fiscal quarter or fiscal year holding ``day``."""
+    ensure_fiscal_start(fiscal_start_month)
     if kind is PeriodKind.MONTH:
-        return parse_period(f"{day.year}-{day.month:02d}")
+        return _period_of(day.year, None, str(day.month), 1)
     year = day.year if day.month >= fiscal_start_month else day.year - 1
     if kind is PeriodKind.YEAR:
-        return parse_period(str(year), fiscal_start_month)
+        return _period_of(year, None, None, fiscal_start_month)
     months_in = (day.year * 12 + day.month) - (year * 12 + fiscal_start_month)
-    return parse_period(f"{year}-Q{months_in // 3 + 1}", fiscal_start_month)
+    return _period_of(year, str(months_in // 3 + 1), None, fiscal_start_month)
 
 
 def ensure_fiscal_start(month: int) -> None:
@@ -236,6 +250,16 @@ class Adjustment:
     original: Decimal
     adjusted_by: int
     note: str | None = None
+
+    def __post_init__(self) -> None:
+        ensure_figure_kept(self.original, self.category)
+
+
+def ensure_figure_kept(figure: Decimal, category: ForecastCategory) -> None:
+    """A computed figure an adjustment or a snapshot keeps fits an amount (``ensure_storable``):
+    a team's pipeline of several near-10^14 deals is refused (naming ``category``), never cut."""
+    ensure_storable(figure, field="category", message=f"the computed {category.value} figure ({figure}) "
+                    f"{TOO_LARGE}; it cannot be kept")
 
 
 def ensure_adjustable(category: ForecastCategory, amount: Decimal) -> None:

@@ -30,7 +30,7 @@ from leadline.domain.errors import (
     LeadReadOnlyError,
     ValidationError,
 )
-from leadline.domain.money import Money, parse_amount, parse_currency
+from leadline.domain.money import TOO_LARGE, Money, ensure_storable, parse_amount, parse_currency
 from leadline.domain.reasons import Reason, ReasonKind
 from leadline.domain.statuses import LeadStatus, StatusKind
 
@@ -87,6 +87,9 @@ class ProductInterest:
             else parse_amount(estimated_unit_price, field=f"{where}.estimated_unit_price")
         )
         assert name is not None
+        if price is not None:  # the line must make a line item at conversion
+            ensure_storable(qty * price, field=f"{where}.quantity", details=[
+                (f"{where}.estimated_unit_price", f"quantity x price {TOO_LARGE}")])
         return cls(name, qty, price, product_id)
 
 

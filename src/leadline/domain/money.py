@@ -61,10 +61,28 @@ def parse_amount(value: object, *, field: str = "amount", allow_negative: bool =
     amount = _decimal(value, field)
     if amount < 0 and not allow_negative:
         raise ValidationError("must not be negative", field=field)
+    return ensure_storable(amount, field=field)
+
+
+TOO_LARGE = "is too large (an amount is below 10^14)"
+
+
+def ensure_storable(amount: Decimal, *, field: str, details: list[tuple[str, str]] | None = None,
+                    message: str = TOO_LARGE) -> Decimal:
+    """``amount`` quantised to ``AMOUNT_PLACES``, or ``ValidationError`` naming ``field`` when it
+    is not below ``MAX_AMOUNT`` (what a NUMERIC(18,4) column holds). Given text, and also amounts
+    computed from others: a line's quantity x unit price, the sum of an opportunity's lines, a
+    forecast figure an adjustment keeps beside it.
+
+    >>> ensure_storable(Decimal("99999999999") * Decimal("99999999999"), field="quantity")
+    Traceback (most recent call last):
+    ...
+    leadline.domain.errors.ValidationError: quantity: is too large (an amount is below 10^14)
+    """
     # Compared before quantising (a huge number would overflow the context), with the
     # half-unit that quantising rounds up: 99999999999999.99995 would become 10^14.
     if abs(amount) >= MAX_AMOUNT - AMOUNT_PLACES / 2:
-        raise ValidationError("is too large", field=field)
+        raise ValidationError(message, field=field, details=details)
     return amount.quantize(AMOUNT_PLACES)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.money import AMOUNT_PLACES
+from leadline.domain.money import TOO_LARGE, ensure_storable
 
 HUNDRED = Decimal(100)
 
@@ -62,8 +63,23 @@ class LineItem:
             raise ValidationError("must not be negative", field="unit_price")
         if not 0 <= self.discount_percent <= HUNDRED:
             raise ValidationError("must be between 0 and 100", field="discount_percent")
+        line_total(self.quantity, self.unit_price, self.discount_percent)
 
     @property
     def total(self) -> Decimal:
-        gross = self.quantity * self.unit_price
-        return (gross * (HUNDRED - self.discount_percent) / HUNDRED).quantize(AMOUNT_PLACES)
+        return line_total(self.quantity, self.unit_price, self.discount_percent)
+
+
+def line_total(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal = Decimal(0), *,
+               where: str = "") -> Decimal:
+    """Quantity x unit price less the discount, refused (naming ``quantity`` and ``unit_price``,
+    after ``where``) when it is more than an amount can be (``ensure_storable``)."""
+    gross = quantity * unit_price * (HUNDRED - discount_percent) / HUNDRED
+    return ensure_storable(gross, field=f"{where}quantity", details=[
+        (f"{where}unit_price", f"quantity x unit price {TOO_LARGE}")])
+
+
+def sum_of_lines(items: Iterable[LineItem], *, field: str = "quantity") -> Decimal:
+    """An opportunity's amount when it has line items: their sum, refused (naming ``field``) when
+    more than an amount can be."""
+    return ensure_storable(sum((item.total for item in items), Decimal(0)), field=field)

@@ -14,17 +14,46 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from leadline.domain.common import clean_text
+from leadline.domain.common import clean_text, ensure_aware_utc, ensure_business_date
 from leadline.domain.custom_fields import CustomFilter
 from leadline.domain.errors import ValidationError
+from leadline.domain.ids import MAX_ID
+from leadline.domain.money import parse_amount
 from leadline.domain.opportunities import Outcome
 
 MAX_PAGE_SIZE = 500
 
-#: Sortable fields and how a cursor value of each is read back.
+
+def _cursor_id(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise ValueError(value)
+    return value
+
+
+def _cursor_text(value: object) -> str:
+    if not isinstance(value, str) or len(value) > 500 or "\x00" in value:
+        raise ValueError(value)
+    return value
+
+
+def _cursor_moment(value: object) -> datetime:
+    return ensure_aware_utc(datetime.fromisoformat(_cursor_text(value)), field="cursor")
+
+
+def _cursor_day(value: object) -> date:
+    return ensure_business_date(date.fromisoformat(_cursor_text(value)), field="cursor")
+
+
+def _cursor_amount(value: object) -> Decimal:
+    return parse_amount(_cursor_text(value), field="cursor", allow_negative=True)
+
+
+#: Sortable fields and how a cursor value of each is read back: a forged cursor (a float id, an
+#: id beyond 63 bits, NaN, a date out of range) is refused as not a cursor, never sent to the database.
 SORT_FIELDS: dict[str, Any] = {
-    "id": int, "created_at": datetime.fromisoformat, "updated_at": datetime.fromisoformat,
-    "last_name": str, "company": str, "name": str, "close_date": date.fromisoformat, "amount": Decimal,
+    "id": _cursor_id, "created_at": _cursor_moment, "updated_at": _cursor_moment,
+    "last_name": _cursor_text, "company": _cursor_text, "name": _cursor_text, "close_date": _cursor_day,
+    "amount": _cursor_amount,
 }
 
 
@@ -69,10 +98,10 @@ class Page:
         try:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
             sort, descending, value, record_id = json.loads(raw)
-            if (sort, descending) != (self.sort, self.descending) or not isinstance(record_id, int):
-                raise ValueError
-            return (None if value is None else SORT_FIELDS[sort](value)), record_id
-        except (ValueError, TypeError, KeyError):
+            if (sort, descending) != (self.sort, self.descending):
+                raise ValueError(sort)
+            return (None if value is None else SORT_FIELDS[sort](value)), _cursor_id(record_id)
+        except (ValueError, TypeError, KeyError, ValidationError):
             raise ValidationError("is not a cursor of this list and order", field="cursor") from None
 
 
@@ -99,6 +128,7 @@ class LeadQuery:
 
     def __post_init__(self) -> None:
         clean_text(self.search, field="q", max_length=200)  # no control characters reach the database
+        ensure_times(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +156,10 @@ class RecordQuery:
 
     def __post_init__(self) -> None:
         clean_text(self.search, field="q", max_length=200)  # no control characters reach the database
+        ensure_times(self)
+        for name in ("close_from", "close_to"):
+            if getattr(self, name) is not None:
+                ensure_business_date(getattr(self, name), field=name)
         allowed = [o.value for o in Outcome]
         for outcome in self.outcomes:
             if outcome not in allowed:
@@ -138,3 +172,11 @@ def ensure_range(low: Any, high: Any, name: str) -> None:
     """A range's ``<name>_from`` is not after its ``<name>_to``."""
     if low is not None and high is not None and low > high:
         raise ValidationError(f"{name}_from ({low}) is after {name}_to ({high})", field=f"{name}_from")
+
+
+def ensure_times(query: LeadQuery | RecordQuery) -> None:
+    """The created and updated filters are aware moments in the business years (``ensure_aware_utc``)."""
+    for name in ("created_from", "created_to", "updated_from", "updated_to"):
+        moment = getattr(query, name)
+        if moment is not None:
+            ensure_aware_utc(moment, field=name)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from leadline.domain.activities import Activity, ActivityKind, RecordRef
-from leadline.domain.common import clean_text
+from leadline.domain.common import clean_text, ensure_aware_utc
 from leadline.domain.custom_fields import RecordType, parse_record_type
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.ids import new_id
@@ -35,6 +35,7 @@ def log_activity(
         raise ValidationError(f"{kind!r} is not an activity kind; use one of {allowed}", field="kind") from None
     if not links:
         raise ValidationError("an activity belongs to at least one record", field="links")
+    due_at = None if due_at is None else ensure_aware_utc(due_at, field="due_at")
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         refs = [RecordRef(_record_type(kind_), read_any(uow, viewer, kind_, record_id).id)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, cast
 
 from leadline.domain.accounts import Account, Contact
@@ -25,7 +24,7 @@ from leadline.domain.history import render_value
 from leadline.domain.ids import new_ids
 from leadline.domain.leads import Lead, ProductInterest
 from leadline.domain.opportunities import ContactRoleKind, Opportunity, Outcome, default_process, first_open_stage
-from leadline.domain.products import LineItem
+from leadline.domain.products import LineItem, sum_of_lines
 from leadline.domain.security import Viewer
 from leadline.services.access import audit_changed
 from leadline.services.context import ServiceContext
@@ -136,7 +135,7 @@ def new_opportunity(run: Conversion, account: Account, contact: Contact, lines: 
     )
     items = _line_items(run, opportunity, lines)
     if items:
-        opportunity.amount = sum((i.total for i in items), Decimal(0))
+        opportunity.amount = sum_of_lines(items, field="products")
     elif per_product:  # the lead's budget is for all its products, never for one of them
         opportunity.amount = None
     uow.opportunities.add(opportunity)

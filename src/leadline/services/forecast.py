@@ -18,6 +18,7 @@ from leadline.domain.forecast import (
     Period,
     accuracy,
     ensure_adjustable,
+    ensure_figure_kept,
     parse_period,
     roll_up_many,
 )
@@ -79,6 +80,9 @@ def snapshot_forecast(ctx: ServiceContext, actor_id: int, period: str, *,
         rolled = roll_up_many(sorted(members), chosen, sums, config.hierarchy)
         for uid, forecast in rolled.items():
             latest = {a.category: a.amount for a in adjustments if a.user_id == uid}
+            for category in CUMULATIVE:
+                ensure_figure_kept(forecast.totals[category], category)
+            ensure_figure_kept(forecast.weighted, ForecastCategory.PIPELINE)
             figures.extend((uid, c, latest.get(c, forecast.totals[c]), forecast.weighted) for c in CUMULATIVE)
         snapshot_id = new_id()
         count = uow.snapshots.add(snapshot_id, ctx.now(), viewer.id, chosen, figures)

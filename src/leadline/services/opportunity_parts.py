@@ -17,7 +17,7 @@ from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.money import parse_amount, parse_currency
 from leadline.domain.opportunities import ContactRoleKind
-from leadline.domain.products import LineItem, PriceBook, PriceBookEntry, Product
+from leadline.domain.products import LineItem, PriceBook, PriceBookEntry, Product, sum_of_lines
 from leadline.services.access import audit_changed, audit_created, fields_of, load_viewer, require_admin
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities import editable_opportunity, track_change
@@ -124,7 +124,7 @@ def _recompute_amount(ctx: ServiceContext, uow: UnitOfWork, viewer: Any, opportu
     if not items:
         return
     before = fields_of(opportunity)
-    opportunity.amount = sum((i.total for i in items), Decimal(0))
+    opportunity.amount = sum_of_lines(items)
     if opportunity.amount != before["amount"]:
         now = ctx.now()
         opportunity.updated_at = now
