@@ -8,26 +8,14 @@ import pytest
 from sqlalchemy import Engine
 
 from leadline.services.context import ServiceContext
+from tests import query_counts as counts
 from tests.e2e.api_support import Caller
-from tests.query_counts import (
-    CREATE_LEAD_BUDGET,
-    GET_LEAD_BUDGET,
-    LEAD_PRODUCTS,
-    add_leads,
-    add_records,
-    counted_statements,
-    lead_values,
-    lead_with_activities,
-    prepare,
-    shown,
-    statements_of,
-)
 
 
 @pytest.fixture
 def noted(ctx: ServiceContext, admin_id: int, admin: Caller) -> Caller:
     """The admin's caller, with a custom field on every record type."""
-    prepare(ctx, admin_id)
+    counts.prepare(ctx, admin_id)
     return admin
 
 
@@ -38,21 +26,22 @@ def _ok(response: object) -> object:
 
 def test_reading_a_lead_stays_within_its_budget(ctx: ServiceContext, engine: Engine, admin_id: int,
                                                 noted: Caller) -> None:
-    lead_id = add_leads(ctx, admin_id, 1)[0]
+    lead_id = counts.add_leads(ctx, admin_id, 1)[0]
     _ok(noted("GET", f"/leads/{lead_id}"))  # the caches filled
 
-    statements = statements_of(engine, lambda: _ok(noted("GET", f"/leads/{lead_id}")))
+    statements = counts.statements_of(engine, lambda: _ok(noted("GET", f"/leads/{lead_id}")))
 
-    assert len(statements) <= GET_LEAD_BUDGET, shown(statements)
+    assert len(statements) <= counts.GET_LEAD_BUDGET, counts.shown(statements)
 
 
 def test_creating_a_lead_stays_within_its_budget(engine: Engine, noted: Caller) -> None:
-    body = {**lead_values(1), "products": LEAD_PRODUCTS, "custom": {"note": "x"}}
+    body = {**counts.lead_values(1), "products": counts.LEAD_PRODUCTS, "custom": {"note": "x"}}
     _ok(noted("POST", "/leads", json=body))
 
-    statements = statements_of(engine, lambda: _ok(noted("POST", "/leads", json={**body, **lead_values(2)})))
+    second = {**body, **counts.lead_values(2)}
+    statements = counts.statements_of(engine, lambda: _ok(noted("POST", "/leads", json=second)))
 
-    assert len(statements) <= CREATE_LEAD_BUDGET, shown(statements)
+    assert len(statements) <= counts.CREATE_LEAD_BUDGET, counts.shown(statements)
 
 
 def _page_costs(engine: Engine, caller: Caller, path_of: dict[int, str]) -> tuple[list[str], list[str]]:
@@ -60,7 +49,7 @@ def _page_costs(engine: Engine, caller: Caller, path_of: dict[int, str]) -> tupl
     _ok(caller("GET", path_of[5]))  # the caches filled
     costs = []
     for size in (5, 50):
-        with counted_statements(engine) as statements:
+        with counts.counted_statements(engine) as statements:
             found = _ok(caller("GET", path_of[size]))
         items = found["items"] if isinstance(found, dict) else found
         assert len(items) == size  # type: ignore[arg-type]
@@ -70,11 +59,11 @@ def _page_costs(engine: Engine, caller: Caller, path_of: dict[int, str]) -> tupl
 
 def test_a_page_of_leads_costs_the_same_statements_for_5_rows_as_for_50(ctx: ServiceContext, engine: Engine,
                                                                          admin_id: int, noted: Caller) -> None:
-    add_leads(ctx, admin_id, 50)
+    counts.add_leads(ctx, admin_id, 50)
 
     few, many = _page_costs(engine, noted, {size: f"/leads?limit={size}" for size in (5, 50)})
 
-    assert len(many) == len(few), shown(many)
+    assert len(many) == len(few), counts.shown(many)
 
 
 @pytest.mark.parametrize(("kind", "path"), [("account", "/accounts"), ("contact", "/contacts"),
@@ -82,17 +71,17 @@ def test_a_page_of_leads_costs_the_same_statements_for_5_rows_as_for_50(ctx: Ser
 def test_a_page_of_records_costs_the_same_statements_for_5_rows_as_for_50(
     ctx: ServiceContext, engine: Engine, admin_id: int, noted: Caller, kind: str, path: str,
 ) -> None:
-    add_records(ctx, admin_id, kind, 50)
+    counts.add_records(ctx, admin_id, kind, 50)
 
     few, many = _page_costs(engine, noted, {size: f"{path}?limit={size}" for size in (5, 50)})
 
-    assert len(many) == len(few), shown(many)
+    assert len(many) == len(few), counts.shown(many)
 
 
 def test_a_records_activities_cost_the_same_statements_for_5_as_for_50(ctx: ServiceContext, engine: Engine,
                                                                         admin_id: int, noted: Caller) -> None:
-    paths = {size: f"/leads/{lead_with_activities(ctx, admin_id, size)}/activities" for size in (5, 50)}
+    paths = {size: f"/leads/{counts.lead_with_activities(ctx, admin_id, size)}/activities" for size in (5, 50)}
 
     few, many = _page_costs(engine, noted, paths)
 
-    assert len(many) == len(few), shown(many)
+    assert len(many) == len(few), counts.shown(many)
