@@ -147,6 +147,42 @@ def test_bulk_add_writes_leads_and_their_products_in_one_statement(ctx: ServiceC
         assert sample.budget_amount == Decimal("10.5") and sample.products[0].quantity == Decimal(2)
 
 
+def test_leads_added_in_bulk_store_exactly_the_rows_of_leads_added_one_by_one(ctx: ServiceContext, admin_id: int,
+                                                                             engine: Engine) -> None:
+    """The bulk insert (``bulk_rows``: each distinct value processed once per column) against the
+    plain Core insert, on equal values of different scales, missing prices and several lines."""
+    from sqlalchemy import text
+
+    from leadline.domain.ids import new_ids
+    from leadline.domain.leads import Lead, ProductInterest
+
+    lines = [[ProductInterest("P", Decimal("1"), Decimal("10.5"))],
+             [ProductInterest("P", Decimal("1.00"), Decimal("10.50")), ProductInterest("Q", Decimal("0.3333"), None)],
+             [], [ProductInterest("R", Decimal(2), Decimal("0"))]]
+    with ctx.uow_factory() as uow:
+        status_id = uow.statuses.list()[0].id
+
+    def batch(company: str) -> list[Lead]:
+        now = ctx.now()
+        return [Lead(id=i, last_name=f"L{n}", company=company, status_id=status_id, created_at=now, updated_at=now,
+                     budget_amount=Decimal("10.5") if n % 2 else Decimal("10.50"), products=list(lines[n]))
+                for n, i in enumerate(new_ids(len(lines)))]
+    with ctx.uow_factory() as uow:
+        uow.leads.add_many(batch("bulk"))
+        for lead in batch("alone"):
+            uow.leads.add(lead)
+        uow.commit()
+
+    def stored(company: str) -> list[tuple[object, ...]]:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(
+                "SELECT l.last_name, l.budget_amount, p.position, p.product_name, p.quantity, p.estimated_unit_price"
+                " FROM leads l LEFT JOIN lead_product_interests p ON p.lead_id = l.id WHERE l.company = :company"
+                " ORDER BY l.last_name, p.position"), {"company": company})]
+    assert stored("bulk") == stored("alone")
+    assert len(stored("bulk")) == 5
+
+
 def test_a_unit_of_work_that_fails_to_open_leaves_the_thread_able_to_open_the_next(ctx: ServiceContext) -> None:
     engine = ctx.uow_factory().engine
 

@@ -124,12 +124,17 @@ def insert_columns(session: Session, table: Table, columns: Mapping[str, Sequenc
         _execute(session, plan, columns, done)
 
 
+def record_values(row_class: Any, records: Sequence[Any]) -> dict[str, list[Any]]:
+    """The column values of domain records (of one class, at least one) as ``row_class`` stores
+    them, column by column: each field of the records that is a column of ``row_class``."""
+    names, _ = record_columns(row_class, type(records[0]))
+    return {name: list(map(attrgetter(name), records)) for name in names}
+
+
 def insert_records(session: Session, row_class: Any, records: Sequence[Any], done: Processed | None = None) -> None:
     """Insert domain records (of one class) as rows of ``row_class`` (``insert_columns``)."""
     if records:
-        names, _ = record_columns(row_class, type(records[0]))
-        insert_columns(session, row_class.__table__, {name: list(map(attrgetter(name), records)) for name in names},
-                       done)
+        insert_columns(session, row_class.__table__, record_values(row_class, records), done)
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]],

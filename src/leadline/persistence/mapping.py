@@ -1,16 +1,13 @@
-"""Row <-> domain object mapping by field name, shared by the repositories, and the bulk insert
-of mapped values."""
+"""Row <-> domain object mapping by field name, shared by the repositories. (Rows in bulk:
+``bulk_rows``.)"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
-
-from sqlalchemy import Table, insert
-from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -86,16 +83,6 @@ def row_values(row_cls: type, obj: Any) -> dict[str, Any]:
     return dict(zip(names, read(obj), strict=True))
 
 
-def column_values(row_cls: type, objs: Sequence[Any]) -> dict[str, list[Any]]:
-    """Bulk form of ``row_values``, column-wise: each shared name with the values of every object.
-
-    The names are those of the first object's class (a bulk path gets one class at a time).
-    Column-wise reading makes few containers, so it is cheap for the garbage collector too.
-    """
-    names, _ = _shared_reader(type(objs[0]), row_cls)
-    return {name: list(map(attrgetter(name), objs)) for name in names}
-
-
 def to_row(row_cls: type[T], obj: Any) -> T:
     return row_cls(**row_values(row_cls, obj))
 
@@ -106,29 +93,3 @@ def copy_onto(row: Any, obj: Any) -> None:
         if name != "version":
             setattr(row, name, value)
 
-
-def insert_many(session: Session, table: Table, columns: Mapping[str, Sequence[Any]]) -> None:
-    """``session.execute(insert(table), rows)`` for bulk paths, given the rows column by column.
-
-    Each column's values go through that column type's own bind processor (``ExactDecimal``,
-    ``UtcDateTime``, ...), so the driver receives exactly the parameters a Core insert would
-    send, then one executemany runs. Core prepares parameters row by row, which on SQLite cost
-    more than the driver itself (bench/RESULTS.md, issue 2). A table whose missing columns have
-    Python-side defaults takes the Core path, which applies them.
-    """
-    connection = session.connection()
-    dialect = connection.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-    if set(compiled.binds) != set(columns) or any(c.default is not None for c in table.c if c.key not in columns):
-        rows = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
-        session.execute(insert(table), rows)
-        return
-    processed: dict[str, Sequence[Any]] = {}
-    for name, values in columns.items():
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        processed[name] = values if process is None else list(map(process, values))
-    if dialect.positional:
-        parameters: list[Any] = list(zip(*(processed[name] for name in compiled.positiontup or ()), strict=True))
-    else:
-        parameters = [dict(zip(processed, row, strict=True)) for row in zip(*processed.values(), strict=True)]
-    connection.exec_driver_sql(compiled.string, parameters)

@@ -14,8 +14,8 @@ from leadline.domain.ids import new_id, new_ids
 from leadline.domain.leads import Lead, ProductInterest
 from leadline.domain.opportunities import Opportunity
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
-from leadline.persistence.bulk_rows import Processed, insert_rows, select_rows
-from leadline.persistence.mapping import column_values, insert_many, record_builder, to_domain_many
+from leadline.persistence.bulk_rows import Processed, insert_columns, insert_rows, record_values, select_rows
+from leadline.persistence.mapping import record_builder, to_domain_many
 from leadline.persistence.repositories_base import (
     RecordRepository,
     delete_referenced,
@@ -68,11 +68,11 @@ class LeadRepository(RecordRepository[Lead]):
         owners = [(lead.id, position) for lead in leads for position in range(len(lead.products))]
         lines = [line for lead in leads for line in lead.products]
         if lines:
-            insert_many(self.session, LeadProductInterestRow.__table__, {
+            insert_columns(self.session, LeadProductInterestRow.__table__, {
                 "id": new_ids(len(lines)), "lead_id": [lead_id for lead_id, _ in owners],
                 "position": [position for _, position in owners],
-                **column_values(LeadProductInterestRow, lines),
-            })
+                **record_values(LeadProductInterestRow, lines),
+            }, done)
         return count
 
     def get(self, record_id: int) -> Lead | None:

@@ -168,7 +168,14 @@ class ActivityRepository:
             .order_by(ActivityRow.created_at.desc())
         )
         activities = [to_domain(Activity, r) for r in self.session.scalars(query)]
-        for activity in activities:
-            links = self.session.scalars(select(ActivityLinkRow).where(ActivityLinkRow.activity_id == activity.id))
-            activity.links = [RecordRef(link.record_type, link.record_id) for link in links]
+        if activities:  # every activity's links in one query, not one per activity
+            link = ActivityLinkRow
+            links: dict[int, list[RecordRef]] = {activity.id: [] for activity in activities}
+            for activity_id, record_type, linked_id in self.session.execute(
+                    select(link.activity_id, link.record_type, link.record_id)
+                    .where(link.activity_id.in_(list(links)))
+                    .order_by(link.activity_id, link.record_type, link.record_id)):
+                links[activity_id].append(RecordRef(record_type, linked_id))
+            for activity in activities:
+                activity.links = links[activity.id]
         return activities
