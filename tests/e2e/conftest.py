@@ -1,13 +1,23 @@
-"""Run the installed ``leadline`` command as a user would, against a database of the test's own."""
+"""Run the ``leadline`` command as a user would, against a database of the test's own.
+
+A command runs in this process through Typer's test runner by default: the same command tree, the
+same settings from the same environment, the same exit codes and output, without paying for a new
+interpreter and its imports each time (about a second a command). What only a real process shows
+(the installed entry point, a closed output pipe, ``make run``, the server) runs the installed
+command: ``Cli(..., installed=True)`` or the ``installed_cli`` fixture.
+"""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
+import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +25,7 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
 
 from tests.conftest import DATABASES, POSTGRES_URL
 
@@ -32,18 +43,70 @@ class Result:
 
 
 class Cli:
-    def __init__(self, database_url: str, workdir: Path) -> None:
+    """``cli("lead", "list", "--json")`` runs ``leadline lead list --json`` in ``workdir`` with the
+    environment ``env`` (this process's, without its LEADLINE_ settings, plus the database URL)."""
+
+    def __init__(self, database_url: str, workdir: Path, *, installed: bool = False) -> None:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("LEADLINE_")}
         self.env.update(LEADLINE_DATABASE_URL=database_url, COLUMNS="200")
         self.workdir = workdir
+        self.installed = installed
 
     def __call__(self, *args: str, stdin: str | None = None, ok: bool = True) -> Result:
-        done = subprocess.run([str(LEADLINE), *args], capture_output=True, text=True, env=self.env,
-                              cwd=self.workdir, input=stdin, timeout=120)
-        result = Result(done.returncode, done.stdout, done.stderr)
+        run = run_installed if self.installed else run_in_process
+        result = run(args, self.env, self.workdir, stdin)
         if ok and result.code != 0:
             raise AssertionError(f"leadline {' '.join(args)} exited {result.code}: {result.err}{result.out}")
         return result
+
+
+def run_installed(args: Sequence[str], env: Mapping[str, str], workdir: Path, stdin: str | None) -> Result:
+    done = subprocess.run([str(LEADLINE), *args], capture_output=True, text=True, env=dict(env), cwd=workdir,
+                          input=stdin, timeout=120)
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def run_in_process(args: Sequence[str], env: Mapping[str, str], workdir: Path, stdin: str | None) -> Result:
+    """The command run by Typer's runner in this process, with exactly ``env`` as its environment
+    and ``workdir`` as its directory, and everything it cached forgotten afterwards (its settings,
+    its application and engine, the objects it froze out of the collector's reach). An exception
+    that escaped the command shows as the traceback the installed command would print."""
+    from leadline.cli.main import app
+
+    with _process_state(workdir):
+        done = CliRunner().invoke(app, list(args), input=stdin, env=_changes_to(env), prog_name="leadline")
+    err = done.stderr
+    if done.exception is not None and not isinstance(done.exception, SystemExit):
+        err += "".join(traceback.format_exception(done.exception))
+    return Result(done.exit_code, done.stdout, err)
+
+
+def _changes_to(env: Mapping[str, str]) -> dict[str, str | None]:
+    """What to set (a value) and unset (None) in ``os.environ`` to make it ``env``."""
+    changes: dict[str, str | None] = {k: None for k in os.environ if k not in env}
+    changes.update({k: v for k, v in env.items() if os.environ.get(k) != v})
+    return changes
+
+
+@contextmanager
+def _process_state(workdir: Path) -> Iterator[None]:
+    from leadline.cli.common import application
+    from leadline.config import get_settings
+
+    environment, directory = dict(os.environ), Path.cwd()
+    get_settings.cache_clear()
+    os.chdir(workdir)
+    try:
+        yield
+    finally:
+        os.chdir(directory)
+        if application.cache_info().currsize:
+            application().engine.dispose()  # type: ignore[attr-defined]
+        application.cache_clear()
+        get_settings.cache_clear()
+        gc.unfreeze()  # what the command froze may be collected again
+        os.environ.clear()  # a command that set a variable for its workers (serve) leaves none behind
+        os.environ.update(environment)
 
 
 def misreported(cli: Cli, cases: list[tuple[list[str], int, str]]) -> list[tuple[list[str], int, str]]:
@@ -82,6 +145,12 @@ def cli(database_url: str, tmp_path: Path) -> Cli:
 def sqlite_cli(tmp_path: Path) -> Cli:
     """For tests of the command line itself, where the database does not matter."""
     return Cli(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path)
+
+
+@pytest.fixture
+def installed_cli(tmp_path: Path) -> Cli:
+    """The installed ``leadline`` command in a process of its own, on SQLite."""
+    return Cli(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path, installed=True)
 
 
 @pytest.fixture
