@@ -12,18 +12,22 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import traceback
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+import typer
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
@@ -67,18 +71,31 @@ def run_installed(args: Sequence[str], env: Mapping[str, str], workdir: Path, st
 
 
 def run_in_process(args: Sequence[str], env: Mapping[str, str], workdir: Path, stdin: str | None) -> Result:
-    """The command run by Typer's runner in this process, with exactly ``env`` as its environment
-    and ``workdir`` as its directory, and everything it cached forgotten afterwards (its settings,
-    its application and engine, the objects it froze out of the collector's reach). An exception
-    that escaped the command shows as the traceback the installed command would print."""
+    """The command run in this process with Typer's runner's streams (``stdin`` as its input), with
+    exactly ``env`` as its environment and ``workdir`` as its directory, and everything it cached
+    forgotten afterwards (its settings, its application and engine, the objects it froze out of
+    the collector's reach). An exception that escaped the command shows as the traceback the
+    installed command would print."""
+    with _process_state(workdir), CliRunner().isolation(input=stdin, env=_changes_to(env)) as (out, err, _):
+        try:
+            leadline_command().main(args=list(args), prog_name="leadline")
+        except SystemExit as exit:
+            code, escaped = exit.code if isinstance(exit.code, int) else 1, ""
+        except Exception as error:  # noqa: BLE001 - reported as the process would report it
+            code, escaped = 1, "".join(traceback.format_exception(error))
+        else:
+            code, escaped = 0, ""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return Result(code, out.getvalue().decode(), err.getvalue().decode() + escaped)
+
+
+@cache
+def leadline_command() -> Any:
+    """The ``leadline`` command tree, built once (Typer builds it anew for each run otherwise)."""
     from leadline.cli.main import app
 
-    with _process_state(workdir):
-        done = CliRunner().invoke(app, list(args), input=stdin, env=_changes_to(env), prog_name="leadline")
-    err = done.stderr
-    if done.exception is not None and not isinstance(done.exception, SystemExit):
-        err += "".join(traceback.format_exception(done.exception))
-    return Result(done.exit_code, done.stdout, err)
+    return typer.main.get_command(app)
 
 
 def _changes_to(env: Mapping[str, str]) -> dict[str, str | None]:
@@ -153,9 +170,22 @@ def installed_cli(tmp_path: Path) -> Cli:
     return Cli(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path, installed=True)
 
 
+@pytest.fixture(scope="session")
+def ready_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file ``leadline init`` set up once: the default configuration and Ada Admin, the
+    first admin. Each ``ready_cli`` works on a copy of its own."""
+    workdir = tmp_path_factory.mktemp("ready")
+    Cli(f"sqlite:///{workdir / 'cli.db'}", workdir)(
+        "init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
+    with closing(sqlite3.connect(workdir / "cli.db")) as connection:  # fold the WAL into the file we copy
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return workdir / "cli.db"
+
+
 @pytest.fixture
-def ready_cli(sqlite_cli: Cli) -> Cli:
-    sqlite_cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
+def ready_cli(sqlite_cli: Cli, ready_database: Path) -> Cli:
+    """The command on an SQLite database ``init`` set up, as ``ready_database`` says."""
+    shutil.copy(ready_database, sqlite_cli.workdir / "cli.db")
     return sqlite_cli
 
 
