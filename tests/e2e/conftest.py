@@ -107,36 +107,30 @@ def _changes_to(env: Mapping[str, str]) -> dict[str, str | None]:
 
 @contextmanager
 def _process_state(workdir: Path) -> Iterator[None]:
-    from leadline.cli.common import application
-    from leadline.config import get_settings
-
+    """Run in ``workdir`` with nothing a command caches left over from before (another test may
+    have run one in this process too) and nothing it changed left behind."""
     environment, directory = dict(os.environ), Path.cwd()
-    get_settings.cache_clear()
+    _forget_commands_cache()
     os.chdir(workdir)
     try:
         yield
     finally:
         os.chdir(directory)
-        if application.cache_info().currsize:
-            application().engine.dispose()  # type: ignore[attr-defined]
-        application.cache_clear()
-        get_settings.cache_clear()
+        _forget_commands_cache()
         gc.unfreeze()  # what the command froze may be collected again
         os.environ.clear()  # a command that set a variable for its workers (serve) leaves none behind
         os.environ.update(environment)
 
 
-def misreported(cli: Cli, cases: list[tuple[list[str], int, str]]) -> list[tuple[list[str], int, str]]:
-    """The bad-input ``cases`` (arguments, exit code, field) that did not end with that exit code
-    and one line naming that field, or that printed a traceback: empty when every one did."""
-    wrong = []
-    for args, code, field in cases:
-        result = cli(*args, ok=False)
-        lines = result.err.strip().splitlines()
-        if result.code != code or len(lines) != 1 or not lines[0].startswith(f"error: {field}:") \
-                or "Traceback" in result.err + result.out:
-            wrong.append((args, result.code, result.err))
-    return wrong
+def _forget_commands_cache() -> None:
+    """Forget the settings and the application (its engine closed) a command cached."""
+    from leadline.cli.common import application
+    from leadline.config import get_settings
+
+    if application.cache_info().currsize:
+        application().engine.dispose()  # type: ignore[attr-defined]
+    application.cache_clear()
+    get_settings.cache_clear()
 
 
 @pytest.fixture(params=DATABASES)
