@@ -133,6 +133,19 @@ def _forget_commands_cache() -> None:
     get_settings.cache_clear()
 
 
+def misreported(cli: Cli, cases: list[tuple[list[str], int, str]]) -> list[tuple[list[str], int, str]]:
+    """The bad-input ``cases`` (arguments, exit code, field) that did not end with that exit code
+    and one line naming that field, or that printed a traceback: empty when every one did."""
+    wrong = []
+    for args, code, field in cases:
+        result = cli(*args, ok=False)
+        lines = result.err.strip().splitlines()
+        if result.code != code or len(lines) != 1 or not lines[0].startswith(f"error: {field}:") \
+                or "Traceback" in result.err + result.out:
+            wrong.append((args, result.code, result.err))
+    return wrong
+
+
 @pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
