@@ -1,20 +1,35 @@
-"""Run the installed ``leadline`` command as a user would, against a database of the test's own."""
+"""Run the ``leadline`` command as a user would, against a database of the test's own.
+
+A command runs in this process through Typer's test runner by default: the same command tree, the
+same settings from the same environment, the same exit codes and output, without paying for a new
+interpreter and its imports each time (about a second a command). What only a real process shows
+(the installed entry point, a closed output pipe, ``make run``, the server) runs the installed
+command: ``Cli(..., installed=True)`` or the ``installed_cli`` fixture.
+"""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
+import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+import typer
 from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
 
 from tests.conftest import DATABASES, POSTGRES_URL
 
@@ -32,18 +47,90 @@ class Result:
 
 
 class Cli:
-    def __init__(self, database_url: str, workdir: Path) -> None:
+    """``cli("lead", "list", "--json")`` runs ``leadline lead list --json`` in ``workdir`` with the
+    environment ``env`` (this process's, without its LEADLINE_ settings, plus the database URL)."""
+
+    def __init__(self, database_url: str, workdir: Path, *, installed: bool = False) -> None:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("LEADLINE_")}
         self.env.update(LEADLINE_DATABASE_URL=database_url, COLUMNS="200")
         self.workdir = workdir
+        self.installed = installed
 
     def __call__(self, *args: str, stdin: str | None = None, ok: bool = True) -> Result:
-        done = subprocess.run([str(LEADLINE), *args], capture_output=True, text=True, env=self.env,
-                              cwd=self.workdir, input=stdin, timeout=120)
-        result = Result(done.returncode, done.stdout, done.stderr)
+        run = run_installed if self.installed else run_in_process
+        result = run(args, self.env, self.workdir, stdin)
         if ok and result.code != 0:
             raise AssertionError(f"leadline {' '.join(args)} exited {result.code}: {result.err}{result.out}")
         return result
+
+
+def run_installed(args: Sequence[str], env: Mapping[str, str], workdir: Path, stdin: str | None) -> Result:
+    done = subprocess.run([str(LEADLINE), *args], capture_output=True, text=True, env=dict(env), cwd=workdir,
+                          input=stdin, timeout=120)
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def run_in_process(args: Sequence[str], env: Mapping[str, str], workdir: Path, stdin: str | None) -> Result:
+    """The command run in this process with Typer's runner's streams (``stdin`` as its input), with
+    exactly ``env`` as its environment and ``workdir`` as its directory, and everything it cached
+    forgotten afterwards (its settings, its application and engine, the objects it froze out of
+    the collector's reach). An exception that escaped the command shows as the traceback the
+    installed command would print."""
+    with _process_state(workdir), CliRunner().isolation(input=stdin, env=_changes_to(env)) as (out, err, _):
+        try:
+            leadline_command().main(args=list(args), prog_name="leadline")
+        except SystemExit as exit:
+            code, escaped = exit.code if isinstance(exit.code, int) else 1, ""
+        except Exception as error:  # noqa: BLE001 - reported as the process would report it
+            code, escaped = 1, "".join(traceback.format_exception(error))
+        else:
+            code, escaped = 0, ""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return Result(code, out.getvalue().decode(), err.getvalue().decode() + escaped)
+
+
+@cache
+def leadline_command() -> Any:
+    """The ``leadline`` command tree, built once (Typer builds it anew for each run otherwise)."""
+    from leadline.cli.main import app
+
+    return typer.main.get_command(app)
+
+
+def _changes_to(env: Mapping[str, str]) -> dict[str, str | None]:
+    """What to set (a value) and unset (None) in ``os.environ`` to make it ``env``."""
+    changes: dict[str, str | None] = {k: None for k in os.environ if k not in env}
+    changes.update({k: v for k, v in env.items() if os.environ.get(k) != v})
+    return changes
+
+
+@contextmanager
+def _process_state(workdir: Path) -> Iterator[None]:
+    """Run in ``workdir`` with nothing a command caches left over from before (another test may
+    have run one in this process too) and nothing it changed left behind."""
+    environment, directory = dict(os.environ), Path.cwd()
+    _forget_commands_cache()
+    os.chdir(workdir)
+    try:
+        yield
+    finally:
+        os.chdir(directory)
+        _forget_commands_cache()
+        gc.unfreeze()  # what the command froze may be collected again
+        os.environ.clear()  # a command that set a variable for its workers (serve) leaves none behind
+        os.environ.update(environment)
+
+
+def _forget_commands_cache() -> None:
+    """Forget the settings and the application (its engine closed) a command cached."""
+    from leadline.cli.common import application
+    from leadline.config import get_settings
+
+    if application.cache_info().currsize:
+        application().engine.dispose()  # type: ignore[attr-defined]
+    application.cache_clear()
+    get_settings.cache_clear()
 
 
 def misreported(cli: Cli, cases: list[tuple[list[str], int, str]]) -> list[tuple[list[str], int, str]]:
@@ -85,8 +172,27 @@ def sqlite_cli(tmp_path: Path) -> Cli:
 
 
 @pytest.fixture
-def ready_cli(sqlite_cli: Cli) -> Cli:
-    sqlite_cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
+def installed_cli(tmp_path: Path) -> Cli:
+    """The installed ``leadline`` command in a process of its own, on SQLite."""
+    return Cli(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path, installed=True)
+
+
+@pytest.fixture(scope="session")
+def ready_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file ``leadline init`` set up once: the default configuration and Ada Admin, the
+    first admin. Each ``ready_cli`` works on a copy of its own."""
+    workdir = tmp_path_factory.mktemp("ready")
+    Cli(f"sqlite:///{workdir / 'cli.db'}", workdir)(
+        "init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
+    with closing(sqlite3.connect(workdir / "cli.db")) as connection:  # fold the WAL into the file we copy
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return workdir / "cli.db"
+
+
+@pytest.fixture
+def ready_cli(sqlite_cli: Cli, ready_database: Path) -> Cli:
+    """The command on an SQLite database ``init`` set up, as ``ready_database`` says."""
+    shutil.copy(ready_database, sqlite_cli.workdir / "cli.db")
     return sqlite_cli
 
 

@@ -1,4 +1,5 @@
-"""The ``leadline`` command, run through its installed entry point."""
+"""The ``leadline`` command: most tests run it in this process (``Cli``); the entry point, its exit codes,
+its settings and what ``make run`` does run the installed command (``installed_cli``)."""
 
 from __future__ import annotations
 
@@ -65,15 +66,15 @@ def test_bad_input_gives_one_line_naming_the_field_and_a_non_zero_exit(
     assert "Traceback" not in result.err + result.out
 
 
-def test_commands_on_a_database_never_initialised_say_so(sqlite_cli: Cli) -> None:
-    result = sqlite_cli("lead", "list", ok=False)
+def test_commands_on_a_database_never_initialised_say_so(installed_cli: Cli) -> None:
+    result = installed_cli("lead", "list", ok=False)
     assert result.code == 1
     assert "run `leadline init`" in result.err and "DATABASE_NOT_READY" in result.err
 
 
-def test_a_bad_setting_names_the_variable(sqlite_cli: Cli) -> None:
-    sqlite_cli.env["LEADLINE_CURRENCY"] = "euros"
-    result = sqlite_cli("status", "list", ok=False)
+def test_a_bad_setting_names_the_variable(installed_cli: Cli) -> None:
+    installed_cli.env["LEADLINE_CURRENCY"] = "euros"
+    result = installed_cli("status", "list", ok=False)
     assert result.code != 0 and "LEADLINE_CURRENCY" in result.err
     assert "Traceback" not in result.err
 
@@ -119,8 +120,8 @@ def test_every_command_has_help_with_an_example(ready_cli: Cli) -> None:
             assert "Example" in ready_cli(group, command, "--help").out, f"{group} {command}"
 
 
-def test_make_run_loads_a_demo_whose_deals_closed_in_the_past_and_whose_team_has_quotas(sqlite_cli: Cli) -> None:
-    cli = sqlite_cli  # what `make run` does, on its database
+def test_make_run_loads_a_demo_whose_deals_closed_in_the_past_and_whose_team_has_quotas(installed_cli: Cli) -> None:
+    cli = installed_cli  # what `make run` does, on its database
     cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
     loaded = cli("demo", "--if-empty").out  # the default size and seed, as `make run` loads it
     today = datetime.now(UTC).date().isoformat()  # after the demo ran: its clock read no later day

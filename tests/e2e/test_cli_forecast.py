@@ -1,6 +1,7 @@
-"""Opportunities, deals and the forecast on the ``leadline`` command, run through its installed entry
-point: stage moves, overrides, closing and reopening, products, the forecast rolled up a team with
-quota, adjustment, snapshot and accuracy, exchange rates, deals and pipeline hygiene.
+"""Opportunities, deals and the forecast on the ``leadline`` command (run in-process, as
+tests/e2e/conftest.py says): stage moves, overrides, closing and reopening, products, the
+forecast rolled up a team with quota, adjustment, snapshot and accuracy, exchange rates, deals
+and pipeline hygiene.
 
 Every close date is today (UTC, the command's clock) or relative to it, so each figure falls in
 ``this-quarter`` whenever the tests run."""

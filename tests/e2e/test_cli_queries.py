@@ -1,4 +1,4 @@
-"""``leadline opportunity list`` filters and names, and history by name, on the installed command
+"""``leadline opportunity list`` filters and names, and history by name, on the ``leadline`` command
 and both databases."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """``leadline account|contact add|update|list|show`` and custom fields of every record type through
-the installed command, on both databases: the same use cases, so the same rules as the API."""
+the ``leadline`` command, on both databases: the same use cases, so the same rules as the API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The lead workflow and conversion on the ``leadline`` command, run through its installed entry point:
+"""The lead workflow and conversion on the ``leadline`` command (run in-process):
 status moves, qualification, conversion (one lead and in bulk), preview, undo, and the admin commands."""
 
 from __future__ import annotations

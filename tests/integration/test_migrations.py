@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from leadline.persistence.migrations_support import compare_type
 from leadline.persistence.rows import metadata
-from leadline.persistence.schema import current_revision, head_revision, upgrade_to_head
+from leadline.persistence.schema import alembic_config, current_revision, head_revision, upgrade_to_head
 
 
 def test_an_upgraded_database_matches_the_models(engine: Engine) -> None:
@@ -20,6 +21,23 @@ def test_an_upgraded_database_matches_the_models(engine: Engine) -> None:
 
 def test_an_upgraded_database_is_at_the_head_revision(engine: Engine) -> None:
     assert current_revision(engine) == head_revision(engine) is not None
+
+
+def test_the_revisions_read_without_alembic_are_alembics(engine: Engine) -> None:
+    """``current_revision`` and ``head_revision`` skip importing Alembic (a command starts faster):
+    they must answer as Alembic does, before any upgrade and after one."""
+    assert head_revision() == ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    for revision in (None, "0001", head_revision()):
+        if revision is None:
+            with engine.begin() as connection:
+                connection.exec_driver_sql("DROP TABLE alembic_version")
+        else:
+            with engine.begin() as connection:
+                MigrationContext.configure(connection).stamp(ScriptDirectory.from_config(alembic_config(engine)),
+                                                             revision)
+        with engine.connect() as connection:
+            assert current_revision(engine) == MigrationContext.configure(connection).get_current_revision() == \
+                revision
 
 
 def test_upgrading_twice_changes_nothing(engine: Engine) -> None:

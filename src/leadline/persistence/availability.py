@@ -11,9 +11,9 @@ of dead connections as usual, so the first request after the database returns re
 from __future__ import annotations
 
 import sqlite3
+import sys
 from typing import Any
 
-import psycopg
 from sqlalchemy import Engine, event
 
 from leadline.domain.errors import DatabaseUnavailableError
@@ -30,7 +30,10 @@ def is_unreachable(error: BaseException) -> bool:
     if getattr(error, "connection_invalidated", False):
         return True
     original = getattr(error, "orig", None) or error
-    if isinstance(original, psycopg.OperationalError):
+    # only a process that loaded psycopg (one on PostgreSQL) meets its errors: an SQLite command
+    # need not pay for importing it
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(original, psycopg.OperationalError):
         state = original.sqlstate
         return state is None or state.startswith("08") or state in _UNAVAILABLE_STATES
     if isinstance(original, sqlite3.OperationalError):
