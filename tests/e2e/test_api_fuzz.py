@@ -46,7 +46,8 @@ class Finding:
     request: str
 
     def __str__(self) -> str:
-        return f"{self.operation} · {self.check} · {self.status}: {self.title}\n    {self.request}\n    -> {self.answer}"
+        return (f"{self.operation} · {self.check} · {self.status}: {self.title}\n    {self.request}"
+                f"\n    -> {self.answer}")
 
 
 def fuzz_config(token: str) -> SchemathesisConfig:
@@ -83,11 +84,10 @@ def findings_of(stream: Any) -> tuple[list[Finding], list[str]]:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "issue 14 item 11, still open: the document does not describe values the domain refuses (41 operations "
-    "fail positive_data_acceptance: empty names, unknown record ids and references), and 0/1 are accepted "
-    "for booleans (negative_data_rejection on POST /config/stages, POST /config/statuses, PUT "
-    "/config/conversion-gate). No server error and no other check failed. Remove this mark when item 11 is "
-    "done."))
+    "issue 14 item 11, still open: the document does not describe values the domain refuses (about 40 "
+    "operations fail positive_data_acceptance: empty names, unknown record ids and references; Litestar drops "
+    "the constraints of a union's members, e.g. DecimalIn). Booleans are strict now (no negative_data_rejection). "
+    "Remove this mark when item 11 is done."))
 def test_schemathesis_with_every_check_finds_nothing_but_the_documented_exceptions(
         ctx: ServiceContext, engine: Any, admin_id: int) -> None:
     leads.create_lead(ctx, admin_id, {"last_name": "Seed", "company": "Seed Co"})
