@@ -84,6 +84,20 @@ def test_json_nested_deeper_than_the_decoder_follows_is_a_400(client: TestClient
         assert_problem(admin("POST", "/accounts", content=body, headers=headers), 400, "MALFORMED_REQUEST")
 
 
+@pytest.mark.parametrize(("method", "path", "body", "field"), [
+    ("POST", "/config/stages", {"label": "Triage", "position": 0, "probability": 0, "forecast_category": "pipeline",
+                                "is_won": 0}, "is_won"),
+    ("POST", "/config/statuses", {"label": "Parked", "kind": "open", "position": 0, "is_default": 1}, "is_default"),
+    ("PUT", "/config/conversion-gate", {"enabled": 0}, "enabled"),
+    ("POST", "/leads", {"last_name": "Lax", "company": "Lax Ltd", "is_decision_maker": "true"}, "is_decision_maker"),
+    ("POST", "/leads", {"last_name": "Lax", "company": "Lax Ltd", "number_of_employees": "12"}, "number_of_employees"),
+])
+def test_a_body_value_of_another_json_type_than_documented_is_refused_naming_it(
+        admin: Caller, method: str, path: str, body: dict[str, Any], field: str) -> None:
+    """0/1 are not booleans, "12" is not an integer: the body is as strict as the OpenAPI document."""
+    assert_problem(admin(method, path, json=body), 422, "VALIDATION_FAILED", field)
+
+
 def test_a_docs_asset_named_with_a_control_character_does_not_exist(client: TestClient[Any]) -> None:
     for name in ("%00", "swagger-ui.css%00", "%0a"):
         assert_problem(client.get(f"/api/v1/docs-assets/{name}"), 404, "NOT_FOUND")
