@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 export LEADLINE_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export LEADLINE_ADMIN_EMAIL ?= admin@leadline.example
 export LEADLINE_ADMIN_NAME ?= Ada Admin
+# Python may keep compiled modules: the tests start the CLI and servers as real processes too
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup run test lint unit bench clean
 
