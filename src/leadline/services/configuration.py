@@ -43,7 +43,6 @@ def add_status(
         uow.transitions.add(sorted(transitions_like(status, [*statuses, status], uow.transitions.list())))
         audit_created(uow, "lead_status", status.id, actor_id, ctx.now(), fields_of(status))
         uow.commit()
-        ctx.cache.invalidate()
         return status
 
 
@@ -74,7 +73,6 @@ def delete_status(ctx: ServiceContext, actor_id: int, status: str) -> None:
         uow.statuses.delete(chosen.id)
         uow.audit.record("delete", "lead_status", chosen.id, actor_id, ctx.now(), {"label": (chosen.label, None)})
         uow.commit()
-        ctx.cache.invalidate()
 
 
 def list_sources(ctx: ServiceContext) -> list[LeadSource]:
@@ -92,7 +90,6 @@ def add_source(ctx: ServiceContext, actor_id: int, label: str) -> LeadSource:
         uow.sources.add(source)
         audit_created(uow, "lead_source", source.id, actor_id, ctx.now(), fields_of(source))
         uow.commit()
-        ctx.cache.invalidate()
         return source
 
 
@@ -128,7 +125,6 @@ def change_status(ctx: ServiceContext, actor_id: int, status: str, *, label: str
         uow.statuses.save_all(statuses)
         audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
         uow.commit()
-        ctx.cache.invalidate()
         return chosen
 
 
@@ -147,7 +143,6 @@ def change_source(ctx: ServiceContext, actor_id: int, source: str, *, label: str
         uow.sources.save_all([chosen])
         audit_changed(uow, "lead_source", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
         uow.commit()
-        ctx.cache.invalidate()
         return chosen
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from leadline.domain.leads import ContactPointChecker
 from leadline.domain.qualification import Criterion, Purpose, active_criteria
@@ -19,9 +19,24 @@ from leadline.services.contact_points import LibraryContactPointChecker
 from leadline.services.passwords import PasswordHashing
 from leadline.services.ports import UnitOfWork
 
+T = TypeVar("T")
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class _ClearingCache:
+    """Opens units of work (with ``opens``) that clear ``cache`` when a commit of theirs wrote
+    configuration: no use case clears it by hand."""
+
+    def __init__(self, opens: Callable[..., UnitOfWork], cache: ConfigCache) -> None:
+        self.opens, self.cache = opens, cache
+
+    def __call__(self, *args: Any, **kwargs: Any) -> UnitOfWork:
+        uow = self.opens(*args, **kwargs)
+        uow.after_configuration_commit(self.cache.invalidate)
+        return uow
 
 
 @dataclass
@@ -38,12 +53,25 @@ class ServiceContext:
     #: Password hashing, a bounded number at a time (services/passwords.py).
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
 
+    def __post_init__(self) -> None:
+        opens = self.uow_factory
+        if isinstance(opens, _ClearingCache):  # dataclasses.replace: clear the new cache, not the old one
+            opens = opens.opens
+        self.uow_factory = _ClearingCache(opens, self.cache)
+
     def now(self) -> datetime:
         return self.clock()
 
+    def cached(self, uow: UnitOfWork, key: Any, load: Callable[[], T]) -> T:
+        """``cache.get(key, load)``, except while ``uow`` holds configuration it has not committed:
+        then loaded and not kept, so a change rolled back is never seen by another request."""
+        if uow.changes_configuration():
+            return load()
+        return self.cache.get(key, load)
+
     def config(self, uow: UnitOfWork) -> CachedConfig:
         """The configuration as of at most ``cache.ttl`` seconds ago, read through ``uow`` when stale."""
-        return self.cache.get("config", lambda: CachedConfig.load(uow))
+        return self.cached(uow, "config", lambda: CachedConfig.load(uow))
 
     def fresh_config(self, uow: UnitOfWork) -> CachedConfig:
         """The configuration read now, for when the cached one lacks something a record names."""

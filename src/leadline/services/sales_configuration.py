@@ -75,7 +75,6 @@ def add_process(ctx: ServiceContext, actor_id: int, name: str, *, copy_stages_fr
             uow.stages.add_stage(copied)
             audit_created(uow, "opportunity_stage", copied.id, actor_id, ctx.now(), fields_of(copied))
         uow.commit()
-        ctx.cache.invalidate()
         return process
 
 
@@ -102,7 +101,6 @@ def add_stage(
             audit_changed(uow, "opportunity_stage", other.id, actor_id, ctx.now(), {"order": before[other.id]},
                           {"order": other.order})
         uow.commit()
-        ctx.cache.invalidate()
         return stage
 
 
@@ -135,7 +133,6 @@ def update_stage(
         uow.stages.save_stages([chosen])
         audit_changed(uow, "opportunity_stage", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
         uow.commit()
-        ctx.cache.invalidate()
         return chosen
 
 
@@ -157,7 +154,6 @@ def add_custom_field(
         uow.custom_fields.add(definition)
         audit_created(uow, "custom_field", definition.id, actor_id, ctx.now(), fields_of(definition))
         uow.commit()
-        ctx.cache.invalidate()
         return definition
 
 

@@ -53,7 +53,6 @@ def add_user(
         uow.users.add(user, created_at=ctx.now(), password_hash=password_hash)
         audit_created(uow, "user", user.id, actor_id, ctx.now(), fields_of(user))
         uow.commit()
-        ctx.cache.invalidate()
         return user
 
 
@@ -116,5 +115,4 @@ def update_user(ctx: ServiceContext, actor_id: int, user: str | int, *, name: st
         uow.users.save(target)
         audit_changed(uow, "user", target.id, actor_id, ctx.now(), before, fields_of(target))
         uow.commit()
-        ctx.cache.invalidate()
         return target

@@ -50,7 +50,6 @@ def allow_transition(ctx: ServiceContext, actor_id: int, from_status: str, to_st
             uow.audit.record("allow", "lead_status_transition", None, actor_id, ctx.now(),
                              {"transition": (None, f"{a.label} -> {b.label}")})
         uow.commit()
-    ctx.cache.invalidate()
     return Transition(a.label, b.label)
 
 
@@ -66,7 +65,6 @@ def forbid_transition(ctx: ServiceContext, actor_id: int, from_status: str, to_s
         uow.audit.record("forbid", "lead_status_transition", None, actor_id, ctx.now(),
                          {"transition": (f"{a.label} -> {b.label}", None)})
         uow.commit()
-    ctx.cache.invalidate()
 
 
 def reset_transitions(ctx: ServiceContext, actor_id: int) -> list[Transition]:
@@ -79,7 +77,6 @@ def reset_transitions(ctx: ServiceContext, actor_id: int) -> list[Transition]:
         uow.audit.record("reset", "lead_status_transition", None, actor_id, ctx.now(),
                          {"transitions": (str(len(current)), "default")})
         uow.commit()
-    ctx.cache.invalidate()
     return list_transitions(ctx)
 
 
@@ -101,7 +98,6 @@ def add_reason(ctx: ServiceContext, actor_id: int, kind: str, label: str) -> Rea
         uow.reasons.add(reason)
         audit_created(uow, "reason", reason.id, actor_id, ctx.now(), fields_of(reason))
         uow.commit()
-    ctx.cache.invalidate()
     return reason
 
 
@@ -121,7 +117,6 @@ def change_reason(ctx: ServiceContext, actor_id: int, kind: str, reason: str, *,
         uow.reasons.save_all([chosen])
         audit_changed(uow, "reason", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
         uow.commit()
-    ctx.cache.invalidate()
     return chosen
 
 
@@ -164,7 +159,6 @@ def add_criterion(ctx: ServiceContext, actor_id: int, *, purpose: str, framework
         uow.criteria.add(criterion)
         audit_created(uow, "criterion", criterion.id, actor_id, ctx.now(), _criterion_values(criterion))
         uow.commit()
-    ctx.cache.invalidate()
     return criterion
 
 
@@ -186,7 +180,6 @@ def remove_criterion(ctx: ServiceContext, actor_id: int, framework: str, name: s
         uow.audit.record("delete", "criterion", criterion.id, actor_id, ctx.now(),
                          {"name": (f"{criterion.framework}.{criterion.name}", None)})
         uow.commit()
-    ctx.cache.invalidate()
 
 
 def use_framework(ctx: ServiceContext, actor_id: int, framework: str) -> list[Criterion]:
@@ -209,7 +202,6 @@ def use_framework(ctx: ServiceContext, actor_id: int, framework: str) -> list[Cr
         uow.audit.record("use_framework", "criterion", None, actor_id, ctx.now(),
                          {purpose.value: (None, chosen[0].framework)})
         uow.commit()
-    ctx.cache.invalidate()
     return chosen
 
 
@@ -255,7 +247,6 @@ def add_field_mapping(ctx: ServiceContext, actor_id: int, source: str, target: s
         audit_created(uow, "conversion_mapping", mapping.id, actor_id, ctx.now(),
                       {"source": view.source, "target": view.target})
         uow.commit()
-    ctx.cache.invalidate()
     return view
 
 
@@ -267,7 +258,6 @@ def remove_field_mapping(ctx: ServiceContext, actor_id: int, mapping_id: int) ->
         uow.audit.record("delete", "conversion_mapping", mapping_id, actor_id, ctx.now(), {"id": (str(mapping_id),
                                                                                                    None)})
         uow.commit()
-    ctx.cache.invalidate()
 
 
 def _custom_field(definitions: Sequence[CustomFieldDefinition], reference: str, where: str) -> CustomFieldDefinition:
