@@ -6,7 +6,7 @@ hour; a change rolled back is never seen and clears nothing."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -103,7 +103,7 @@ def stored(ctx: ServiceContext) -> str:
 
 def _fingerprint(config: CachedConfig) -> str:
     fields: list[Any] = [getattr(config, f.name) for f in dataclasses.fields(config)]
-    return repr([sorted(map(repr, f.items() if isinstance(f, dict) else f)) for f in fields])
+    return repr([sorted(map(repr, f.items() if isinstance(f, Mapping) else f)) for f in fields])
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ time and storage, and the CLI, the API and imports share one behaviour.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from leadline.domain.leads import ContactPointChecker
@@ -85,38 +86,42 @@ class ServiceContext:
 
 @dataclass(frozen=True)
 class CachedConfig:
-    """Everything most requests need besides their records, in one snapshot."""
+    """Everything most requests need besides their records, in one snapshot shared by every
+    request of the process: immutable all through (tuples, read-only mappings, frozen records),
+    so no caller can change what the others see."""
 
-    statuses: list[Any]
-    sources: list[Any]
-    processes: list[Any]
-    stages: list[Any]
-    custom_fields: list[Any]
-    sharing: dict[Any, Any]
-    users: dict[int, Any]
-    hierarchy: dict[int, int | None]
-    transitions: set[tuple[int, int]]
-    reasons: list[Any]
-    criteria: list[Any]
-    field_mappings: list[Any]
+    statuses: tuple[Any, ...]
+    sources: tuple[Any, ...]
+    processes: tuple[Any, ...]
+    stages: tuple[Any, ...]
+    custom_fields: tuple[Any, ...]
+    sharing: Mapping[Any, Any]
+    users: Mapping[int, Any]
+    hierarchy: Mapping[int, int | None]
+    transitions: frozenset[tuple[int, int]]
+    reasons: tuple[Any, ...]
+    criteria: tuple[Any, ...]
+    field_mappings: tuple[Any, ...]
     #: the organisation's settings (``org_settings``), key -> text
-    settings: dict[str, str] = field(default_factory=dict)
+    settings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def load(cls, uow: UnitOfWork) -> CachedConfig:
         users = {u.id: u for u in uow.users.list()}
-        return cls(uow.statuses.list(), uow.sources.list(), uow.stages.processes(), uow.stages.stages(),
-                   uow.custom_fields.definitions(), uow.sharing.all(), users,
-                   {uid: u.manager_id for uid, u in users.items()}, uow.transitions.list(), uow.reasons.list(),
-                   uow.criteria.list(), uow.field_mappings.list(), uow.settings.all())
+        return cls(tuple(uow.statuses.list()), tuple(uow.sources.list()), tuple(uow.stages.processes()),
+                   tuple(uow.stages.stages()), tuple(uow.custom_fields.definitions()),
+                   MappingProxyType(dict(uow.sharing.all())), MappingProxyType(users),
+                   MappingProxyType({uid: u.manager_id for uid, u in users.items()}),
+                   frozenset(uow.transitions.list()), tuple(uow.reasons.list()), tuple(uow.criteria.list()),
+                   tuple(uow.field_mappings.list()), MappingProxyType(dict(uow.settings.all())))
 
     @cached_property
-    def status_by_id(self) -> dict[int, Any]:
-        return {s.id: s for s in self.statuses}
+    def status_by_id(self) -> Mapping[int, Any]:
+        return MappingProxyType({s.id: s for s in self.statuses})
 
     @cached_property
-    def source_by_id(self) -> dict[int, Any]:
-        return {s.id: s for s in self.sources}
+    def source_by_id(self) -> Mapping[int, Any]:
+        return MappingProxyType({s.id: s for s in self.sources})
 
     def reason_label(self, reason_id: int | None) -> str | None:
         """The label of the reason ``reason_id`` (its id if it is gone), None for none."""
@@ -125,7 +130,7 @@ class CachedConfig:
         return self._reason_labels.get(reason_id, str(reason_id))
 
     @cached_property
-    def _reason_labels(self) -> dict[int, str]:
+    def _reason_labels(self) -> dict[int, str]:  # private: never handed out
         return {r.id: r.label for r in self.reasons}
 
     def criteria_for(self, purpose: Purpose) -> tuple[str | None, tuple[Criterion, ...]]:

@@ -30,7 +30,6 @@ from leadline.domain.statuses import LeadStatus, default_status, find_status
 from leadline.domain.users import User
 from leadline.services import idempotency
 from leadline.services.access import audit_created, load_viewer
-from leadline.services.cache import private_copy
 from leadline.services.context import ServiceContext
 from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.named_history import named_history
@@ -311,8 +310,8 @@ def _describe_many(ctx: ServiceContext, uow: UnitOfWork, leads: list[Lead], *,
            or (lead.source_id and lead.source_id not in config.source_by_id) for lead in leads):
         config = ctx.fresh_config(uow)  # a status, source or user made by another worker a moment ago
     statuses = config.status_by_id
-    sources: dict[Any, Any] = config.source_by_id
-    owners: dict[Any, Any] = config.users
+    sources: Mapping[Any, Any] = config.source_by_id
+    owners: Mapping[Any, Any] = config.users
     definitions = config.custom_fields_of(RecordType.LEAD)
     if not definitions:
         custom = {}
@@ -320,20 +319,9 @@ def _describe_many(ctx: ServiceContext, uow: UnitOfWork, leads: list[Lead], *,
         custom = {lead.id: custom_of(lead.id, definitions) for lead in leads}
     else:
         custom = uow.custom_fields.values_for(definitions, [lead.id for lead in leads])
-    # copies: the cached configuration is shared by every request and must not be changed through
-    # these; one copy per distinct status, source and owner of the call
-    copies: dict[int, Any] = {}
-
-    def own(item: Any) -> Any:
-        if item is None:
-            return None
-        made = copies.get(id(item))
-        if made is None:
-            made = copies[id(item)] = private_copy(item)
-        return made
-
+    # the cached configuration's own (immutable) status, source and owner: shared, never copied
     return [
-        LeadDetails(lead, own(statuses[lead.status_id]), own(sources.get(lead.source_id)),
-                    own(owners.get(lead.owner_id)), custom.get(lead.id, {}))
+        LeadDetails(lead, statuses[lead.status_id], sources.get(lead.source_id), owners.get(lead.owner_id),
+                    custom.get(lead.id, {}))
         for lead in leads
     ]

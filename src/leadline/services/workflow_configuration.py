@@ -8,7 +8,7 @@ change within a second.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from leadline.domain import statuses as status_rules
@@ -111,9 +111,9 @@ def change_reason(ctx: ServiceContext, actor_id: int, kind: str, reason: str, *,
         chosen = _reason(same_list, reason)
         before = fields_of(chosen)
         if label is not None:
-            status_rules.relabel(chosen, label, same_list)
+            chosen = status_rules.relabel(chosen, label, same_list)
         if is_active is not None:
-            chosen.is_active = is_active
+            chosen = replace(chosen, is_active=is_active)
         uow.reasons.save_all([chosen])
         audit_changed(uow, "reason", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
         uow.commit()
@@ -153,9 +153,9 @@ def add_criterion(ctx: ServiceContext, actor_id: int, *, purpose: str, framework
                                   field="framework")
         if any(c.name == criterion.name for c in same):
             raise ValidationError(f"{criterion.framework} already has a criterion {criterion.name!r}", field="name")
-        criterion.framework = same[0].framework if same else criterion.framework
-        criterion.is_active = any(c.is_active for c in same) or not any(
-            c.is_active and c.purpose is chosen for c in existing)
+        criterion = replace(criterion, framework=same[0].framework if same else criterion.framework,
+                            is_active=any(c.is_active for c in same) or not any(
+                                c.is_active and c.purpose is chosen for c in existing))
         uow.criteria.add(criterion)
         audit_created(uow, "criterion", criterion.id, actor_id, ctx.now(), _criterion_values(criterion))
         uow.commit()
@@ -191,18 +191,13 @@ def use_framework(ctx: ServiceContext, actor_id: int, framework: str) -> list[Cr
         if not chosen:
             raise NotFoundError(f"there is no framework {framework!r}", field="framework")
         purpose = chosen[0].purpose
-        changed = []
-        for criterion in criteria:
-            if criterion.purpose is purpose:
-                active = criterion in chosen
-                if criterion.is_active != active:
-                    criterion.is_active = active
-                    changed.append(criterion)
+        changed = [replace(c, is_active=c in chosen) for c in criteria
+                   if c.purpose is purpose and c.is_active != (c in chosen)]
         uow.criteria.save_all(changed)
         uow.audit.record("use_framework", "criterion", None, actor_id, ctx.now(),
                          {purpose.value: (None, chosen[0].framework)})
         uow.commit()
-    return chosen
+    return [replace(c, is_active=True) for c in chosen]
 
 
 def _criterion(criteria: Sequence[Criterion], framework: str, name: str) -> Criterion:
