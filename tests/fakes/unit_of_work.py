@@ -7,7 +7,7 @@ their part when it raises; leaving the block without a commit drops everything.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -17,6 +17,10 @@ from leadline.domain.leads import Lead
 from leadline.services.ports import UnitOfWork
 from tests.fakes import configuration, conversion, forecast, records, sales, security
 from tests.fakes.tables import Tables, copied
+
+#: the tables of the configuration cache (persistence/configuration_writes.py on SQL)
+CONFIGURATION_TABLES = ("users", "password_hashes", "statuses", "sources", "reasons", "processes", "stages",
+                        "custom_fields", "transitions", "criteria", "field_mappings", "tokens", "sharing", "settings")
 
 
 @dataclass
@@ -78,6 +82,14 @@ class FakeUnitOfWork:
         self.forecast = forecast.ForecastQueries()
         self.pipeline = forecast.PipelineQueries()
         self.reads = FakeReads(t, self.custom_fields)
+        self._configuration_hooks: list[Callable[[], None]] = []
+
+    def after_configuration_commit(self, hook: Callable[[], None]) -> None:
+        self._configuration_hooks.append(hook)
+
+    def changes_configuration(self) -> bool:
+        """Whether a configuration table of the copy differs from the committed one."""
+        return any(getattr(self.tables, name) != getattr(self.database.tables, name) for name in CONFIGURATION_TABLES)
 
     def __enter__(self) -> Self:
         self.tables.restore(copied(self.database.tables))
@@ -90,8 +102,12 @@ class FakeUnitOfWork:
     def commit(self) -> None:
         if self.read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
+        changed = self.changes_configuration()
         self.database.tables = copied(self.tables)
         self.database.commits += 1
+        if changed:
+            for hook in self._configuration_hooks:
+                hook()
 
     def flush(self) -> None:
         """Nothing is staged: every write is applied to the copy at once."""

@@ -3,6 +3,8 @@ first and says so (issue 13)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from leadline.domain.errors import ConflictError
 from leadline.domain.users import Role
 from leadline.services import users
@@ -38,8 +40,8 @@ def test_setup_refuses_to_make_an_existing_user_who_is_not_an_admin_the_first_ad
     users.add_user(ctx, admin_id, name="Sam", email="sam@example.com")
     with ctx.uow_factory() as uow:  # no active admin: what only a damaged database holds
         ada = uow.users.get(admin_id)
-        ada.role = Role.MANAGER
-        uow.users.save(ada)
+        assert ada is not None
+        uow.users.save(dataclasses.replace(ada, role=Role.MANAGER))
         uow.commit()
     with raises_error(ConflictError, code="CONFLICT", field="admin_email"):
         initialise_organisation(ctx, admin_email="sam@example.com")

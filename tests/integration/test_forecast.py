@@ -4,8 +4,10 @@ snapshots and their accuracy, deals and pipeline hygiene. Leads never count."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -232,3 +234,27 @@ def test_deals_by_product_take_quantity_price_and_discount_and_by_account_keep_n
         ("Acct 1", Decimal("2700.00")), ("Acct 1000", Decimal("250.00")), ("Acct 1000", Decimal("1000.00"))]
     assert len({line.key_id for line in by_account}) == 3
 
+
+
+def test_an_adjustment_reads_its_figures_and_writes_in_one_transaction_and_a_failure_leaves_nothing(
+        ctx: ServiceContext, book: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from leadline.persistence.repositories_security import AuditRepository
+
+    opened: list[bool] = []
+
+    def counted(read_only: bool = False) -> Any:
+        opened.append(read_only)
+        return ctx.uow_factory(read_only=read_only)
+
+    counting = dataclasses.replace(ctx, uow_factory=counted)
+    adjust_forecast(counting, book["manager"], "ann@example.com", "2026-Q4", "commit", "2500")
+    assert opened == [False]  # one unit of work, the one that writes
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the audit cannot be written")
+
+    monkeypatch.setattr(AuditRepository, "record", broken)
+    with pytest.raises(RuntimeError):
+        adjust_forecast(ctx, book["manager"], "ann@example.com", "2026-Q4", "commit", "1000")
+    with ctx.reader() as uow:
+        assert [a.amount for a in uow.adjustments.for_period("2026-Q4")] == [Decimal("2500.0000")]

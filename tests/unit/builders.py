@@ -6,6 +6,7 @@ so the reader sees the one fact that matters. Nothing here touches a database.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -77,6 +78,13 @@ def make_statuses() -> list[LeadStatus]:
         LeadStatus(id=number, label=label, order=number, kind=kind, is_default=is_default)
         for number, (label, kind, is_default) in enumerate(DEFAULT_LEAD_STATUSES, start=1)
     ]
+
+
+def change(items: list[Any], item: Any, **fields: Any) -> Any:
+    """Put a copy of the (immutable) ``item`` with ``fields`` changed in its place in ``items``."""
+    changed = dataclasses.replace(item, **fields)
+    items[items.index(item)] = changed
+    return changed
 
 
 def status_of_kind(statuses: list[LeadStatus], kind: StatusKind) -> LeadStatus:

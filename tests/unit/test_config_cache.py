@@ -37,61 +37,43 @@ def test_invalidating_forgets_every_key_at_once() -> None:
     assert first == (0, 1) and second == (2, 3)
 
 
-def test_a_private_copy_equals_the_cached_object_and_changing_it_leaves_the_cached_one_alone() -> None:
-    from dataclasses import dataclass
+def test_mutating_any_cached_configuration_object_raises() -> None:
+    import dataclasses
+    from datetime import UTC, datetime
 
-    from leadline.domain.statuses import LeadStatus, StatusKind
-    from leadline.domain.users import Role, User
-    from leadline.services.cache import private_copy
+    import pytest
 
-    status = LeadStatus(id=7, label="Working", order=2, kind=StatusKind.OPEN, is_default=False, is_active=True)
-    user = User(id=3, name="Rae Rep", email="rae@example.com", role=Role.REP, manager_id=1, active=True)
-    for cached in (status, user):
-        made = private_copy(cached)
-        assert made == cached and made is not cached and type(made) is type(cached)
-    made_status = private_copy(status)
-    made_status.label = "Changed"
-    assert status.label == "Working"
+    from leadline.services import sales_configuration, workflow_configuration
+    from leadline.services.setup import initialise_organisation
+    from tests.fakes.context import fake_context
 
-    @dataclass
-    class Plain:  # instances with a __dict__: copied as copy.copy does
-        value: list[int]
-
-    plain = Plain([1])
-    other = private_copy(plain)
-    assert other == plain and other is not plain and other.value is plain.value
-
-
-def test_a_private_copy_of_unusual_slotted_classes_is_what_copy_copy_makes() -> None:
-    import copy
-
-    from leadline.services.cache import private_copy
-
-    class Base:
-        __slots__ = ("a",)
-
-    class Derived(Base):
-        __slots__ = ("b",)
-
-    class OneString:
-        __slots__ = "value"
-
-    class WithDict:
-        __slots__ = ("a", "__dict__")
-
-    derived = Derived()
-    derived.a, derived.b = 1, [2]
-    made = private_copy(derived)
-    assert (made.a, made.b) == (1, [2]) and made is not derived and made.b is derived.b
-    one = OneString()
-    one.value = "x"
-    assert private_copy(one).value == "x"
-    with_dict = WithDict()
-    with_dict.a, with_dict.extra = 1, 2  # type: ignore[attr-defined]
-    copied = private_copy(with_dict)
-    copied.extra = 3  # type: ignore[attr-defined]
-    assert with_dict.extra == 2 and copy.copy(with_dict).extra == 2  # type: ignore[attr-defined]
-    unset = Derived()
-    unset.a = 5
-    partial = private_copy(unset)
-    assert partial.a == 5 and not hasattr(partial, "b")
+    ctx = fake_context(lambda: datetime(2026, 3, 2, tzinfo=UTC))
+    admin = initialise_organisation(ctx, admin_name="Ada Admin", admin_email="ada@example.com").admin
+    assert admin is not None
+    sales_configuration.add_custom_field(ctx, admin.id, "lead", "tier", "Tier", "picklist", options=["A", "B"])
+    sales_configuration.add_custom_field(ctx, admin.id, "account", "tier_note", "Tier", "text")
+    workflow_configuration.add_field_mapping(ctx, admin.id, "lead.tier", "account.tier_note")
+    with ctx.reader() as uow:
+        config = ctx.config(uow)
+    records = [*config.statuses, *config.sources, *config.processes, *config.stages, *config.custom_fields,
+               *config.users.values(), *config.reasons, *config.criteria, *config.field_mappings]
+    assert {type(r).__name__ for r in records} >= {"LeadStatus", "LeadSource", "SalesProcess", "OpportunityStage",
+                                                    "CustomFieldDefinition", "User", "Reason", "Criterion",
+                                                    "FieldMapping"}
+    for record in records:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.id = 1
+    with pytest.raises(AttributeError):
+        config.custom_fields[0].options.append("C")  # a tuple
+    for listed in (config.statuses, config.sources, config.processes, config.stages, config.custom_fields,
+                   config.reasons, config.criteria, config.field_mappings):
+        with pytest.raises(TypeError):
+            listed[0] = None  # type: ignore[index]
+    for mapping in (config.users, config.hierarchy, config.sharing, config.settings, config.status_by_id,
+                    config.source_by_id):
+        with pytest.raises(TypeError):
+            mapping[0] = None  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        config.transitions.add((1, 2))  # type: ignore[attr-defined]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.statuses = ()  # type: ignore[misc]

@@ -170,7 +170,7 @@ def test_a_required_custom_field_cannot_be_cleared_by_an_update():
 def test_a_new_definition_has_a_machine_name_and_a_label():
     definition = define_custom_field(501, RecordType.LEAD, " Seats ", " Seats bought ", CustomFieldType.NUMBER)
 
-    assert (definition.name, definition.label, definition.options) == ("seats", "Seats bought", [])
+    assert (definition.name, definition.label, definition.options) == ("seats", "Seats bought", ())
     assert definition.is_active is True
     assert definition.required is False
 
@@ -191,7 +191,7 @@ def test_a_pick_list_keeps_its_options_stripped_and_drops_blank_ones():
         502, RecordType.ACCOUNT, "tier", "Tier", CustomFieldType.PICKLIST, options=[" Gold ", "", "Silver", "  "]
     )
 
-    assert definition.options == ["Gold", "Silver"]
+    assert definition.options == ("Gold", "Silver")
 
 
 def test_a_pick_list_needs_at_least_one_option():

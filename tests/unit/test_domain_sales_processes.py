@@ -60,9 +60,10 @@ def test_a_new_stage_takes_its_position_and_the_others_stay_a_clean_sequence(pos
     new = OpportunityStage(99, NEW.id, "New", 0, 10, ForecastCategory.PIPELINE)
     before = {s.id: s.order for s in stages}
     changed = place_stage(stages, new, position)
-    ordered = sorted([*stages, new], key=lambda s: s.order)
+    placed = {s.id: s for s in [*stages, new]} | {s.id: s for s in changed}
+    ordered = sorted(placed.values(), key=lambda s: s.order)
     assert [s.label for s in ordered] == expected and [s.order for s in ordered] == [0, 1, 2, 3]
-    assert {s.id for s in changed} == {99} | {s.id for s in stages if s.order != before[s.id]}
+    assert {s.id for s in changed} == {99} | {s.id for s in ordered if s.id != 99 and s.order != before[s.id]}
 
 
 @pytest.mark.parametrize("position", [-1, 4])

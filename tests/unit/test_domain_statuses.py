@@ -21,7 +21,7 @@ from leadline.domain.statuses import (
     parse_status_kind,
     set_default,
 )
-from tests.unit.builders import make_status, make_statuses, raises_error, status_of_kind
+from tests.unit.builders import change, make_status, make_statuses, raises_error, status_of_kind
 
 
 def defaults_of(statuses):
@@ -38,7 +38,7 @@ def test_the_statuses_a_new_organisation_starts_with_are_usable():
 
 def test_a_configuration_without_a_default_is_refused():
     statuses = make_statuses()
-    statuses[0].is_default = False
+    change(statuses, statuses[0], is_default=False)
 
     with raises_error(ConfigurationError, code="CONFIGURATION_INVALID", field="is_default"):
         ensure_usable(statuses)
@@ -46,7 +46,7 @@ def test_a_configuration_without_a_default_is_refused():
 
 def test_a_configuration_with_two_defaults_is_refused():
     statuses = make_statuses()
-    statuses[1].is_default = True
+    change(statuses, statuses[1], is_default=True)
 
     with raises_error(ConfigurationError, code="CONFIGURATION_INVALID", field="is_default"):
         ensure_usable(statuses)
@@ -54,7 +54,7 @@ def test_a_configuration_with_two_defaults_is_refused():
 
 def test_an_inactive_default_does_not_count_as_the_default():
     statuses = make_statuses()
-    statuses[0].is_active = False
+    change(statuses, statuses[0], is_active=False)
 
     with raises_error(ConfigurationError, code="CONFIGURATION_INVALID", field="is_default"):
         ensure_usable(statuses)
@@ -64,8 +64,8 @@ def test_an_inactive_default_does_not_count_as_the_default():
 
 def test_a_converted_status_cannot_be_the_default():
     statuses = make_statuses()
-    statuses[0].is_default = False
-    status_of_kind(statuses, StatusKind.CONVERTED).is_default = True
+    change(statuses, statuses[0], is_default=False)
+    change(statuses, status_of_kind(statuses, StatusKind.CONVERTED), is_default=True)
 
     with raises_error(ConfigurationError, code="CONFIGURATION_INVALID", field="is_default"):
         ensure_usable(statuses)
@@ -73,7 +73,7 @@ def test_a_converted_status_cannot_be_the_default():
 
 def test_a_configuration_without_an_active_converted_status_is_refused():
     statuses = make_statuses()
-    status_of_kind(statuses, StatusKind.CONVERTED).is_active = False
+    change(statuses, status_of_kind(statuses, StatusKind.CONVERTED), is_active=False)
 
     with raises_error(ConfigurationError, code="CONFIGURATION_INVALID", field="kind"):
         ensure_usable(statuses)
@@ -90,16 +90,16 @@ def test_setting_the_default_moves_it_to_the_chosen_status():
     statuses = make_statuses()
     contacted = find_status(statuses, "Contacted")
 
-    set_default(statuses, contacted)
+    changed = set_default(statuses, contacted)
 
-    assert defaults_of(statuses) == ["Contacted"]
-    assert default_status(statuses) is contacted
+    assert defaults_of(changed) == ["Contacted"]
+    assert default_status(changed).id == contacted.id
+    assert defaults_of(statuses) == ["Open"]  # the list given is left as it was
 
 
 def test_an_inactive_status_cannot_become_the_default_and_nothing_changes():
     statuses = make_statuses()
-    contacted = find_status(statuses, "Contacted")
-    contacted.is_active = False
+    contacted = change(statuses, find_status(statuses, "Contacted"), is_active=False)
 
     with raises_error(ConfigurationError, code="CONFIGURATION_INVALID", field="is_default"):
         set_default(statuses, contacted)
@@ -125,11 +125,10 @@ def test_deactivating_an_ordinary_status_keeps_it_on_the_list_but_not_offered():
     statuses = make_statuses()
     unqualified = find_status(statuses, "Unqualified")
 
-    deactivate(statuses, unqualified)
+    changed = find_status(deactivate(statuses, unqualified), unqualified.id)
 
-    assert unqualified in statuses
-    assert unqualified.is_active is False
-    assert unqualified.can_be_set_by_hand() is False
+    assert changed.is_active is False
+    assert changed.can_be_set_by_hand() is False
 
 
 def test_deactivating_the_last_converted_status_is_refused_and_rolled_back():
@@ -149,11 +148,11 @@ def test_a_second_converted_status_lets_the_first_one_be_deactivated():
     first = find_status(statuses, "Converted")
 
     # when the first is deactivated
-    deactivate(statuses, first)
+    changed = deactivate(statuses, first)
 
     # then the list stays usable with the second
-    assert first.is_active is False
-    ensure_usable(statuses)
+    assert find_status(changed, first.id).is_active is False
+    ensure_usable(changed)
 
 
 def test_deactivating_the_default_status_is_refused_and_rolled_back():
@@ -169,8 +168,7 @@ def test_deactivating_the_default_status_is_refused_and_rolled_back():
 def test_a_refused_deactivation_restores_the_previous_state_rather_than_reactivating():
     # given a list already missing an active converted status
     statuses = make_statuses()
-    converted = status_of_kind(statuses, StatusKind.CONVERTED)
-    converted.is_active = False
+    converted = change(statuses, status_of_kind(statuses, StatusKind.CONVERTED), is_active=False)
 
     # when that inactive status is deactivated again, it is refused
     with raises_error(ConfigurationError, code="CONFIGURATION_INVALID", field="kind"):

@@ -1,6 +1,7 @@
 """The lead status workflow: the transition graph, reasons for disqualifying, and the
 qualification rule, as pure domain rules."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -205,6 +206,6 @@ def test_statuses_are_listed_in_graph_order_whatever_order_they_were_added_in():
 
 def test_next_statuses_lists_the_targets_in_order_without_inactive_ones():
     statuses = make_statuses()
-    statuses[UNQUALIFIED - 1].is_active = False
+    statuses[UNQUALIFIED - 1] = replace(statuses[UNQUALIFIED - 1], is_active=False)
     flow = StatusWorkflow(statuses, default_transitions(make_statuses()))
     assert [s.label for s in flow.next_statuses(CONTACTED)] == ["Qualified"]

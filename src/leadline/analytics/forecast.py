@@ -62,33 +62,39 @@ def forecast_for(ctx: ServiceContext, actor_id: int, period: str, *, user: str |
     organisation's forecast (``scope`` "organisation"): every opportunity, broken down by the
     top of the hierarchy (the users who report to nobody), each with their team."""
     with ctx.reader() as uow:
-        viewer = load_viewer(uow, actor_id, ctx)
-        chosen = period_named(ctx, uow, period)
-        config = ctx.config(uow)
-        whole = user in (None, "") and viewer.user.is_admin()
-        root = resolve_user(uow, user, field="user").id if user not in (None, "") else viewer.id  # type: ignore[union-attr]
-        mine = root == viewer.id or root in subordinates_of(viewer.id, config.hierarchy)
-        if not mine and not viewer.user.is_admin():
-            raise PermissionDeniedError("you see your own forecast and those of the people who report to you",
-                                        field="user")
-        team = set(config.users) if whole else subordinates_of(root, config.hierarchy) | {root}
-        sums, unconverted = category_sums(ctx, uow, viewer, chosen, team, len(config.users))
-        adjustments = uow.adjustments.for_period(chosen.label)
-        quotas = uow.quotas.for_period(chosen.label)
+        return forecast_in(ctx, uow, load_viewer(uow, actor_id, ctx), period, user=user)
 
-        def finish(forecast: Forecast) -> Forecast:
-            forecast.quota = quotas.get(forecast.user_id)  # type: ignore[arg-type]
-            return apply_adjustments(forecast, adjustments)
 
-        heads = top_of_hierarchy(config.hierarchy, sums) if whole else \
-            sorted(uid for uid, manager in config.hierarchy.items() if manager == root)
-        return ForecastReport(
-            chosen, ctx.currency, forecast_of(None, chosen, sums) if whole else
-            finish(roll_up(root, chosen, sums, config.hierarchy)),
-            [finish(f) for f in roll_up_many(heads, chosen, sums, config.hierarchy).values()],
-            [finish(f) for f in sorted(by_owner(chosen, sums).values(), key=lambda f: str(f.user_id))],
-            unconverted, "organisation" if whole else "user",
-        )
+def forecast_in(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, period: str, *,
+                user: str | int | None = None) -> ForecastReport:
+    """``forecast_for`` read through the caller's unit of work (a use case that writes from the
+    figures, such as an adjustment, reads them in its own transaction)."""
+    chosen = period_named(ctx, uow, period)
+    config = ctx.config(uow)
+    whole = user in (None, "") and viewer.user.is_admin()
+    root = resolve_user(uow, user, field="user").id if user not in (None, "") else viewer.id  # type: ignore[union-attr]
+    mine = root == viewer.id or root in subordinates_of(viewer.id, config.hierarchy)
+    if not mine and not viewer.user.is_admin():
+        raise PermissionDeniedError("you see your own forecast and those of the people who report to you",
+                                    field="user")
+    team = set(config.users) if whole else subordinates_of(root, config.hierarchy) | {root}
+    sums, unconverted = category_sums(ctx, uow, viewer, chosen, team, len(config.users))
+    adjustments = uow.adjustments.for_period(chosen.label)
+    quotas = uow.quotas.for_period(chosen.label)
+
+    def finish(forecast: Forecast) -> Forecast:
+        forecast.quota = quotas.get(forecast.user_id)  # type: ignore[arg-type]
+        return apply_adjustments(forecast, adjustments)
+
+    heads = top_of_hierarchy(config.hierarchy, sums) if whole else \
+        sorted(uid for uid, manager in config.hierarchy.items() if manager == root)
+    return ForecastReport(
+        chosen, ctx.currency, forecast_of(None, chosen, sums) if whole else
+        finish(roll_up(root, chosen, sums, config.hierarchy)),
+        [finish(f) for f in roll_up_many(heads, chosen, sums, config.hierarchy).values()],
+        [finish(f) for f in sorted(by_owner(chosen, sums).values(), key=lambda f: str(f.user_id))],
+        unconverted, "organisation" if whole else "user",
+    )
 
 
 def category_sums(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, period: Period, team: Iterable[int],

@@ -31,7 +31,6 @@ from leadline.api.schemas_workflow import (
     EvaluationPublic,
     FurtherOpportunityIn,
     HiddenMatchPublic,
-    LeadFilterIn,
     LineagePublic,
     QualifyIn,
     StatusChangeIn,
@@ -43,13 +42,12 @@ from leadline.domain.conversion import ConversionOptions, ConversionResult
 from leadline.domain.errors import ValidationError
 from leadline.domain.ids import parse_record_id
 from leadline.domain.qualification import Evaluation, Purpose
-from leadline.domain.queries import Page
 from leadline.services import conversion, conversion_bulk, conversion_undo, lead_workflow
-from leadline.services import leads as lead_service
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_bulk import BulkConversion
 from leadline.services.conversion_undo import UndoResult
 from leadline.services.idempotency import IdempotencyClaim
+from leadline.services.lead_selection import LeadFilter, convert_leads_where
 
 AnyRequest = Request[Any, Any, Any]
 PurposeParam = Annotated[str, Parameter(pattern="^(qualification|opportunity)$",
@@ -115,22 +113,6 @@ def _bulk_public(outcome: BulkConversion) -> BulkConversionPublic:
     return BulkConversionPublic(committed=outcome.committed, converted=outcome.converted, items=[
         BulkItemPublic(lead_id=str(i.lead_id), ok=i.ok, result=conversion_public(i.result) if i.result else None,
                        code=i.code, message=i.message) for i in outcome.items])
-
-
-def _filtered_leads(ctx: ServiceContext, actor: int, chosen: LeadFilterIn) -> list[int]:
-    """Ids of the unconverted leads the filter matches, oldest first; one more than a bulk call
-    takes, at most, so the use case refuses an oversized call rather than cutting it silently."""
-    query = lead_service.resolve_lead_query(ctx, statuses=chosen.status, sources=chosen.source,
-                                            owners=chosen.owner, converted=False)
-    ids: list[int] = []
-    page = Page(limit=500, sort="id", descending=False)
-    while len(ids) <= conversion_bulk.MAX_BULK:
-        rows = lead_service.list_leads(ctx, actor, query, page)
-        ids += [d.lead.id for d in rows]
-        if len(rows) < page.limit:
-            break
-        page = Page(page.limit, page.sort, page.descending, (rows[-1].lead.id, rows[-1].lead.id))
-    return ids[:conversion_bulk.MAX_BULK + 1]
 
 
 class LeadWorkflowController(Controller):
@@ -209,11 +191,11 @@ class LeadWorkflowController(Controller):
         options = conversion_choices(data, idempotency_key=request.headers.get("idempotency-key"))
 
         def run(claim: IdempotencyClaim[BulkConversion] | None) -> BulkConversion:
-            ids = [parse_record_id(i, field="lead_ids") for i in data.lead_ids]
             if data.filter is not None:
-                ids = _filtered_leads(ctx, actor, data.filter)
-                if not ids:
-                    return BulkConversion(committed=True, items=[])
+                where = LeadFilter(data.filter.status, data.filter.source, data.filter.owner)
+                return convert_leads_where(ctx, actor, where, options, all_or_nothing=data.all_or_nothing,
+                                           claim=claim).outcome
+            ids = [parse_record_id(i, field="lead_ids") for i in data.lead_ids]
             return conversion_bulk.convert_leads(ctx, actor, ids, options, all_or_nothing=data.all_or_nothing,
                                                  claim=claim)
 

@@ -3,8 +3,6 @@ one lead or many, through the one conversion use case."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
 from leadline.cli.common import (
@@ -22,11 +20,10 @@ from leadline.cli.output import print_json, print_record, print_table
 from leadline.domain.common import counted
 from leadline.domain.conversion import ConversionResult
 from leadline.domain.errors import ValidationError
-from leadline.domain.queries import Page
 from leadline.services import conversion as conversion_service
 from leadline.services import conversion_bulk, conversion_undo
-from leadline.services import leads as lead_service
-from leadline.services.conversion_bulk import MAX_BULK, BulkConversion
+from leadline.services.conversion_bulk import BulkConversion
+from leadline.services.lead_selection import LeadFilter, convert_leads_where
 
 LEAD_ID = typer.Argument(..., metavar="LEAD_ID", help="The lead's id.")
 
@@ -79,8 +76,8 @@ def convert(
     One conversion is all or nothing, and the lead becomes read-only. Converting it again is
     LEAD_ALREADY_CONVERTED (exit 4), unless it is a retry with the same --idempotency-key.
 
-    Bulk: several LEAD_IDs, or --where-status/--where-source/--where-owner filters (the filters of
-    `leadline lead list --status/--source/--owner`: list first to see the leads). Each lead is
+    Bulk: several LEAD_IDs, or --where-status/--where-source/--where-owner filters: the unconverted
+    leads you may see that `leadline lead list --status/--source/--owner` shows (the API's `filter`). Each lead is
     converted with the same choices; one line per lead, then a summary. By default each lead
     converts or fails on its own; with --all-or-nothing one failure converts none.
     Exit 6 when any lead was not converted. (One LEAD_ID prints the one conversion; --json likewise.)
@@ -106,11 +103,12 @@ def convert(
     if if_version is not None:
         raise ValidationError("--if-version is for one lead", field="if_version")
     options = conversion_service.conversion_options(**choices)
-    ids = ids or _selected(context, actor, filters)
-    if not ids:  # nothing to do is not an error: a nightly script may find no qualified lead
-        _show_bulk(ids, BulkConversion(committed=True), as_json)
-        return
-    outcome = conversion_bulk.convert_leads(context, actor, ids, options, all_or_nothing=all_or_nothing)
+    if ids:
+        outcome = conversion_bulk.convert_leads(context, actor, ids, options, all_or_nothing=all_or_nothing)
+    else:  # a filter matching nothing is not an error: a nightly script may find no qualified lead
+        where = LeadFilter(filters["statuses"], filters["sources"], filters["owners"])
+        selected = convert_leads_where(context, actor, where, options, all_or_nothing=all_or_nothing)
+        ids, outcome = selected.lead_ids, selected.outcome
     _show_bulk(ids, outcome, as_json)
     if outcome.converted < len(ids):
         raise typer.Exit(EXIT_INCOMPLETE)
@@ -125,21 +123,6 @@ def _lead_ids(values: list[str], filters: dict[str, list[str]]) -> list[int]:
         raise ValidationError("give a lead id, several, or a --where-status/--where-source/--where-owner filter",
                               field="lead_ids")
     return ids
-
-
-def _selected(context: Any, actor: int, filters: dict[str, list[str]]) -> list[int]:
-    """The ids of the leads the filters select that the actor may see, oldest first (at most one
-    more than a bulk call takes, so the use case refuses too many by name)."""
-    query = lead_service.resolve_lead_query(context, **filters)
-    ids: list[int] = []
-    after = None
-    while len(ids) <= MAX_BULK:
-        rows = lead_service.list_leads(context, actor, query, Page.after_id(500, after))
-        ids.extend(d.lead.id for d in rows)
-        if len(rows) < 500:
-            break
-        after = rows[-1].lead.id
-    return sorted(ids)[:MAX_BULK + 1]
 
 
 def _how(result: ConversionResult, record_type: str) -> str:

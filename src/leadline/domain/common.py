@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Protocol, TypeVar
 
 from leadline.domain.errors import ValidationError
 from leadline.domain.money import number_text, parse_amount
+
+
+class Identified(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+R = TypeVar("R", bound=Identified)
+
+
+def with_replaced(items: Iterable[R], new: R) -> list[R]:
+    """``items`` with the record of ``new``'s id replaced by ``new``: configuration records are
+    immutable, a change is a new record in place of the old."""
+    return [new if item.id == new.id else item for item in items]
 
 
 def clean_text(value: object, *, field: str, max_length: int = 255, required: bool = False) -> str | None:

@@ -217,7 +217,7 @@ def fill_empty(target: Any, values: dict[str, object]) -> dict[str, object]:
     return filled
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class FieldMapping:
     """An admin's mapping of a custom lead field to a custom field of account, contact or opportunity."""
 

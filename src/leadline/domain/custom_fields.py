@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -35,14 +35,14 @@ _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class CustomFieldDefinition:
     id: int
     record_type: RecordType
     name: str
     label: str
     type: CustomFieldType
-    options: list[str] = field(default_factory=list)
+    options: tuple[str, ...] = ()
     required: bool = False
     is_active: bool = True
 
@@ -115,7 +115,7 @@ def define_custom_field(
         name=parse_api_name(name),
         label=clean_text(label, field="label", max_length=80, required=True) or name,
         type=field_type,
-        options=cleaned_options,
+        options=tuple(cleaned_options),
         required=required,
     )
 

@@ -56,7 +56,7 @@ class ContactRoleKind(StrEnum):
     OTHER = "other"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class SalesProcess:
     id: int
     name: str
@@ -66,7 +66,7 @@ class SalesProcess:
     opportunity_type: OpportunityType | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class OpportunityStage:
     id: int
     process_id: int

@@ -89,7 +89,7 @@ class Condition:
         return f"{self.field} {words[self.operator]}"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Criterion:
     id: int
     purpose: Purpose

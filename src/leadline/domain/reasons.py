@@ -18,7 +18,7 @@ class ReasonKind(StrEnum):
     OPPORTUNITY_LOST = "opportunity_lost"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     id: int
     kind: ReasonKind

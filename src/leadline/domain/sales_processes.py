@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from leadline.domain.common import parse_position
 from leadline.domain.errors import ValidationError
@@ -73,15 +74,10 @@ def place_stage(stages: Iterable[OpportunityStage], new: OpportunityStage,
                 position: int | None) -> list[OpportunityStage]:
     """The process's stages with ``new`` at ``position`` (0 is first; default: last), renumbered
     0..n-1 so no two stages share a position. Returns the stages whose order changed (``new``
-    included); ``VALIDATION_FAILED`` on ``position`` outside 0..n."""
+    included, renumbered); ``VALIDATION_FAILED`` on ``position`` outside 0..n."""
     ordered = sorted(stages, key=lambda s: (s.order, s.label))
     where = len(ordered) if position is None else parse_position(position)
     if not 0 <= where <= len(ordered):
         raise ValidationError(f"must be between 0 and {len(ordered)}", field="position")
     ordered.insert(where, new)
-    changed = []
-    for order, stage in enumerate(ordered):
-        if stage.order != order or stage is new:
-            stage.order = order
-            changed.append(stage)
-    return changed
+    return [replace(stage, order=order) for order, stage in enumerate(ordered) if stage.order != order or stage is new]

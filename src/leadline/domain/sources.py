@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from leadline.domain.errors import ValidationError
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class LeadSource:
     id: int
     label: str

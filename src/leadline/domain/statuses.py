@@ -8,8 +8,8 @@ new lead gets) and at least one active converted status (what conversion sets).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -30,7 +30,7 @@ class StatusKind(StrEnum):
     CONVERTED = "converted"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class LeadStatus:
     id: int
     label: str
@@ -98,7 +98,7 @@ def default_status(statuses: Iterable[LeadStatus]) -> LeadStatus:
     raise ConfigurationError("no active default lead status is configured")
 
 
-def ensure_usable(statuses: list[LeadStatus]) -> None:
+def ensure_usable(statuses: Sequence[LeadStatus]) -> None:
     """Refuse a configuration without exactly one active default or without an active converted status."""
     defaults = [s for s in statuses if s.is_default and s.is_active]
     if len(defaults) != 1:
@@ -118,34 +118,27 @@ def ensure_deletable(status: LeadStatus, leads_using_it: int) -> None:
         )
 
 
-def set_default(statuses: list[LeadStatus], chosen: LeadStatus) -> None:
-    """Make ``chosen`` the single default, then check the whole list stays usable."""
+def set_default(statuses: Sequence[LeadStatus], chosen: LeadStatus) -> list[LeadStatus]:
+    """``statuses`` with ``chosen`` the single default, checked to stay usable (``statuses`` are
+    left as they were)."""
     if not chosen.is_active:
         raise ConfigurationError("an inactive status cannot be the default", field="is_default")
-    previous = [(status, status.is_default) for status in statuses]
-    for status in statuses:
-        status.is_default = status.id == chosen.id
-    try:
-        ensure_usable(statuses)
-    except ConfigurationError:
-        for status, was_default in previous:
-            status.is_default = was_default
-        raise
+    changed = [replace(status, is_default=status.id == chosen.id) for status in statuses]
+    ensure_usable(changed)
+    return changed
 
 
-def deactivate(statuses: list[LeadStatus], chosen: LeadStatus) -> None:
-    """Deactivate a status (leads keep it; it is no longer offered). Keeps the list usable."""
-    was_active = chosen.is_active
-    chosen.is_active = False
-    try:
-        ensure_usable(statuses)
-    except ConfigurationError:
-        chosen.is_active = was_active
-        raise
+def deactivate(statuses: Sequence[LeadStatus], chosen: LeadStatus) -> list[LeadStatus]:
+    """``statuses`` with ``chosen`` deactivated (leads keep it; it is no longer offered), checked
+    to stay usable."""
+    changed = [replace(status, is_active=False) if status.id == chosen.id else status for status in statuses]
+    ensure_usable(changed)
+    return changed
 
 
-def relabel(item: Any, new_label: str, siblings: Iterable[Any]) -> None:
-    """Rename a configured item (status, source, stage): a clean label, unique in its list ignoring case."""
+def relabel(item: Any, new_label: str, siblings: Iterable[Any]) -> Any:
+    """``item`` (a status, source, reason or stage) renamed: a clean label, unique in its list
+    ignoring case."""
     clean = clean_label(new_label)
     ensure_label_free(clean, (s.label for s in siblings), exclude=item.label)
-    item.label = clean
+    return replace(item, label=clean)

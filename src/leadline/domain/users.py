@@ -17,7 +17,7 @@ class Role(StrEnum):
     REP = "rep"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class User:
     id: int
     name: str

@@ -173,13 +173,13 @@ class CustomFieldRepository:
         if record_type is not None:
             query = query.where(CustomFieldDefinitionRow.record_type == record_type)
         return [
-            to_domain(CustomFieldDefinition, r, options=json.loads(r.options))
+            to_domain(CustomFieldDefinition, r, options=tuple(json.loads(r.options)))
             for r in self.session.scalars(query)
         ]
 
     def add(self, definition: CustomFieldDefinition) -> None:
         row = to_row(CustomFieldDefinitionRow, definition)
-        row.options = json.dumps(definition.options)
+        row.options = json.dumps(list(definition.options))
         self.session.add(row)
 
     def values_for(

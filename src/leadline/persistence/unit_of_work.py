@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadline.domain.errors import ConflictError
+from leadline.persistence.configuration_writes import forget_configuration_writes, wrote_configuration
 from leadline.persistence.database import make_session_factory, write_gate
 from leadline.persistence.queries_forecast import ForecastQueries
 from leadline.persistence.queries_pipeline import PipelineQueries
@@ -138,6 +139,18 @@ class SqlUnitOfWork:
         self.engine = engine
         self._factory = session_factory or make_session_factory(engine)
         self.read_only = read_only
+        self._configuration_hooks: list[Callable[[], None]] = []
+        self._session: Session | None = None
+        self._reads: RecordReads | None = None
+
+    def after_configuration_commit(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` after each commit that wrote configuration (persistence/configuration_writes.py);
+        never after a rollback or a failed commit."""
+        self._configuration_hooks.append(hook)
+
+    def changes_configuration(self) -> bool:
+        """Whether this unit of work has written configuration that is not committed yet."""
+        return self._session is not None and wrote_configuration(self._session)
 
     def __enter__(self) -> SqlUnitOfWork:
         if getattr(_open, "depth", 0):
@@ -147,8 +160,8 @@ class SqlUnitOfWork:
         self._gate = write_gate(self.engine)
         if self._gate is not None:
             self._gate.reset()
-        self._session: Session | None = None
-        self._reads: RecordReads | None = None
+        self._session = None
+        self._reads = None
         _open.depth = 1
         return self
 
@@ -236,6 +249,10 @@ class SqlUnitOfWork:
             raise ConflictError(_integrity_message(error)) from None
         if self._gate is not None:  # committed: the next writer need not wait for what follows
             self._gate.finish()
+        if self.changes_configuration():
+            forget_configuration_writes(self.session)
+            for hook in self._configuration_hooks:
+                hook()
 
 
 def _integrity_message(error: IntegrityError) -> str:

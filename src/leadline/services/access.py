@@ -16,7 +16,6 @@ from leadline.domain.errors import NotFoundError, PermissionDeniedError
 from leadline.domain.history import render_value
 from leadline.domain.security import Viewer
 from leadline.domain.users import User
-from leadline.services.cache import private_copy
 from leadline.services.ports import UnitOfWork
 
 
@@ -36,8 +35,8 @@ def load_viewer(uow: UnitOfWork, actor_id: int, ctx: Any = None) -> Viewer:
     actor = config.users.get(actor_id)
     if actor is None or not actor.active:
         raise NotFoundError(f"there is no active user {actor_id}", field="actor")
-    viewer: Viewer = ctx.cache.get(("viewer", actor_id),
-                                   lambda: Viewer.of(private_copy(actor), config.hierarchy, dict(config.sharing)))
+    viewer: Viewer = ctx.cached(uow, ("viewer", actor_id),
+                                lambda: Viewer.of(actor, config.hierarchy, config.sharing))
     return viewer
 
 

@@ -48,7 +48,6 @@ def set_password(ctx: ServiceContext, actor_id: int, user: str | int, password: 
         uow.users.set_password_hash(target.id, hashed)
         audit_changed(uow, "user", target.id, actor.id, ctx.now(), {"password": None}, {"password": "(changed)"})
         uow.commit()
-        ctx.cache.invalidate()
 
 
 def create_token(ctx: ServiceContext, actor_id: int, *, name: str, user: str | int | None = None,
@@ -68,7 +67,6 @@ def create_token(ctx: ServiceContext, actor_id: int, *, name: str, user: str | i
         uow.tokens.add(info.id, info.user_id, info.name, token_hash(token), info.prefix, now, info.expires_at)
         audit_created(uow, "api_token", info.id, actor.id, now, {"user_id": owner.id, "name": label})
         uow.commit()
-        ctx.cache.invalidate()
     return token, info
 
 
@@ -81,7 +79,6 @@ def revoke_token(ctx: ServiceContext, actor_id: int, token_id: int) -> None:
         uow.tokens.revoke(token_id, ctx.now())
         audit_changed(uow, "api_token", token_id, actor.id, ctx.now(), {"revoked": False}, {"revoked": True})
         uow.commit()
-        ctx.cache.invalidate()
 
 
 def list_tokens(ctx: ServiceContext, actor_id: int) -> list[TokenInfo]:

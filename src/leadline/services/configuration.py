@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from leadline.domain import statuses as status_rules
-from leadline.domain.common import parse_position
+from leadline.domain.common import parse_position, with_replaced
 from leadline.domain.errors import ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.sources import LeadSource, find_source
@@ -35,7 +37,7 @@ def add_status(
         status = LeadStatus(new_id(), clean, order, parse_status_kind(kind))
         if make_default:
             previous = [s for s in statuses if s.is_default]
-            status_rules.set_default([*statuses, status], status)
+            *statuses, status = status_rules.set_default([*statuses, status], status)
             uow.statuses.save_all(statuses)
             _audit_default_lost(ctx, uow, actor_id, previous)
         uow.statuses.add(status)
@@ -43,7 +45,6 @@ def add_status(
         uow.transitions.add(sorted(transitions_like(status, [*statuses, status], uow.transitions.list())))
         audit_created(uow, "lead_status", status.id, actor_id, ctx.now(), fields_of(status))
         uow.commit()
-        ctx.cache.invalidate()
         return status
 
 
@@ -74,7 +75,6 @@ def delete_status(ctx: ServiceContext, actor_id: int, status: str) -> None:
         uow.statuses.delete(chosen.id)
         uow.audit.record("delete", "lead_status", chosen.id, actor_id, ctx.now(), {"label": (chosen.label, None)})
         uow.commit()
-        ctx.cache.invalidate()
 
 
 def list_sources(ctx: ServiceContext) -> list[LeadSource]:
@@ -92,7 +92,6 @@ def add_source(ctx: ServiceContext, actor_id: int, label: str) -> LeadSource:
         uow.sources.add(source)
         audit_created(uow, "lead_source", source.id, actor_id, ctx.now(), fields_of(source))
         uow.commit()
-        ctx.cache.invalidate()
         return source
 
 
@@ -116,19 +115,19 @@ def change_status(ctx: ServiceContext, actor_id: int, status: str, *, label: str
         chosen = find_status(statuses, status)
         before = fields_of(chosen)
         if label is not None:
-            status_rules.relabel(chosen, label, statuses)
+            statuses = with_replaced(statuses, status_rules.relabel(chosen, label, statuses))
         if is_default:
             previous = [s for s in statuses if s.is_default and s.id != chosen.id]
-            status_rules.set_default(statuses, chosen)
+            statuses = status_rules.set_default(statuses, chosen)
             _audit_default_lost(ctx, uow, actor_id, previous)
         if is_active is False:
-            status_rules.deactivate(statuses, chosen)
+            statuses = status_rules.deactivate(statuses, chosen)
         elif is_active and not chosen.is_active:
             raise ValidationError("a deactivated status cannot be reactivated; add a new one", field="is_active")
+        chosen = find_status(statuses, chosen.id)
         uow.statuses.save_all(statuses)
         audit_changed(uow, "lead_status", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
         uow.commit()
-        ctx.cache.invalidate()
         return chosen
 
 
@@ -141,13 +140,12 @@ def change_source(ctx: ServiceContext, actor_id: int, source: str, *, label: str
         chosen = find_source(sources, source)
         before = fields_of(chosen)
         if label is not None:
-            status_rules.relabel(chosen, label, sources)
+            chosen = status_rules.relabel(chosen, label, sources)
         if is_active is not None:
-            chosen.is_active = is_active
+            chosen = replace(chosen, is_active=is_active)
         uow.sources.save_all([chosen])
         audit_changed(uow, "lead_source", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
         uow.commit()
-        ctx.cache.invalidate()
         return chosen
 
 

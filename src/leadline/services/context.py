@@ -6,11 +6,12 @@ time and storage, and the CLI, the API and imports share one behaviour.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 from leadline.domain.leads import ContactPointChecker
 from leadline.domain.qualification import Criterion, Purpose, active_criteria
@@ -19,9 +20,32 @@ from leadline.services.contact_points import LibraryContactPointChecker
 from leadline.services.passwords import PasswordHashing
 from leadline.services.ports import UnitOfWork
 
+T = TypeVar("T")
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class _ClearingCache:
+    """Opens units of work (with ``opens``) that clear ``cache`` when a commit of theirs wrote
+    configuration: no use case clears it by hand."""
+
+    def __init__(self, opens: Callable[..., UnitOfWork], cache: ConfigCache) -> None:
+        self.opens, self.cache = opens, cache
+
+    def __call__(self, *args: Any, **kwargs: Any) -> UnitOfWork:
+        uow = self.opens(*args, **kwargs)
+        uow.after_configuration_commit(self.cache.invalidate)
+        return uow
+
+
+def _holds_configuration_changes(uow: UnitOfWork) -> bool:
+    """``uow.changes_configuration()``; False for a stand-in that only reads configuration and so
+    does not offer it (the batch of a bulk conversion, services/conversion_batch_uow.py, which
+    sends any attribute it lacks down the slow path)."""
+    asks = getattr(type(uow), "changes_configuration", None)
+    return bool(asks(uow)) if asks is not None else False
 
 
 @dataclass
@@ -38,12 +62,25 @@ class ServiceContext:
     #: Password hashing, a bounded number at a time (services/passwords.py).
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
 
+    def __post_init__(self) -> None:
+        opens = self.uow_factory
+        if isinstance(opens, _ClearingCache):  # dataclasses.replace: clear the new cache, not the old one
+            opens = opens.opens
+        self.uow_factory = _ClearingCache(opens, self.cache)
+
     def now(self) -> datetime:
         return self.clock()
 
+    def cached(self, uow: UnitOfWork, key: Any, load: Callable[[], T]) -> T:
+        """``cache.get(key, load)``, except while ``uow`` holds configuration it has not committed:
+        then loaded and not kept, so a change rolled back is never seen by another request."""
+        if _holds_configuration_changes(uow):
+            return load()
+        return self.cache.get(key, load)
+
     def config(self, uow: UnitOfWork) -> CachedConfig:
         """The configuration as of at most ``cache.ttl`` seconds ago, read through ``uow`` when stale."""
-        return self.cache.get("config", lambda: CachedConfig.load(uow))
+        return self.cached(uow, "config", lambda: CachedConfig.load(uow))
 
     def fresh_config(self, uow: UnitOfWork) -> CachedConfig:
         """The configuration read now, for when the cached one lacks something a record names."""
@@ -57,38 +94,42 @@ class ServiceContext:
 
 @dataclass(frozen=True)
 class CachedConfig:
-    """Everything most requests need besides their records, in one snapshot."""
+    """Everything most requests need besides their records, in one snapshot shared by every
+    request of the process: immutable all through (tuples, read-only mappings, frozen records),
+    so no caller can change what the others see."""
 
-    statuses: list[Any]
-    sources: list[Any]
-    processes: list[Any]
-    stages: list[Any]
-    custom_fields: list[Any]
-    sharing: dict[Any, Any]
-    users: dict[int, Any]
-    hierarchy: dict[int, int | None]
-    transitions: set[tuple[int, int]]
-    reasons: list[Any]
-    criteria: list[Any]
-    field_mappings: list[Any]
+    statuses: tuple[Any, ...]
+    sources: tuple[Any, ...]
+    processes: tuple[Any, ...]
+    stages: tuple[Any, ...]
+    custom_fields: tuple[Any, ...]
+    sharing: Mapping[Any, Any]
+    users: Mapping[int, Any]
+    hierarchy: Mapping[int, int | None]
+    transitions: frozenset[tuple[int, int]]
+    reasons: tuple[Any, ...]
+    criteria: tuple[Any, ...]
+    field_mappings: tuple[Any, ...]
     #: the organisation's settings (``org_settings``), key -> text
-    settings: dict[str, str] = field(default_factory=dict)
+    settings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def load(cls, uow: UnitOfWork) -> CachedConfig:
         users = {u.id: u for u in uow.users.list()}
-        return cls(uow.statuses.list(), uow.sources.list(), uow.stages.processes(), uow.stages.stages(),
-                   uow.custom_fields.definitions(), uow.sharing.all(), users,
-                   {uid: u.manager_id for uid, u in users.items()}, uow.transitions.list(), uow.reasons.list(),
-                   uow.criteria.list(), uow.field_mappings.list(), uow.settings.all())
+        return cls(tuple(uow.statuses.list()), tuple(uow.sources.list()), tuple(uow.stages.processes()),
+                   tuple(uow.stages.stages()), tuple(uow.custom_fields.definitions()),
+                   MappingProxyType(dict(uow.sharing.all())), MappingProxyType(users),
+                   MappingProxyType({uid: u.manager_id for uid, u in users.items()}),
+                   frozenset(uow.transitions.list()), tuple(uow.reasons.list()), tuple(uow.criteria.list()),
+                   tuple(uow.field_mappings.list()), MappingProxyType(dict(uow.settings.all())))
 
     @cached_property
-    def status_by_id(self) -> dict[int, Any]:
-        return {s.id: s for s in self.statuses}
+    def status_by_id(self) -> Mapping[int, Any]:
+        return MappingProxyType({s.id: s for s in self.statuses})
 
     @cached_property
-    def source_by_id(self) -> dict[int, Any]:
-        return {s.id: s for s in self.sources}
+    def source_by_id(self) -> Mapping[int, Any]:
+        return MappingProxyType({s.id: s for s in self.sources})
 
     def reason_label(self, reason_id: int | None) -> str | None:
         """The label of the reason ``reason_id`` (its id if it is gone), None for none."""
@@ -97,7 +138,7 @@ class CachedConfig:
         return self._reason_labels.get(reason_id, str(reason_id))
 
     @cached_property
-    def _reason_labels(self) -> dict[int, str]:
+    def _reason_labels(self) -> dict[int, str]:  # private: never handed out
         return {r.id: r.label for r in self.reasons}
 
     def criteria_for(self, purpose: Purpose) -> tuple[str | None, tuple[Criterion, ...]]:

@@ -29,5 +29,4 @@ def set_qualification_gate(ctx: ServiceContext, actor_id: int, enabled: object) 
         uow.audit.record("update", "org_setting", None, actor_id, ctx.now(),
                          {QUALIFICATION_GATE: ("on" if before else "off", "on" if chosen else "off")})
         uow.commit()
-    ctx.cache.invalidate()
     return chosen

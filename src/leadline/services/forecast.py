@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from leadline.analytics.forecast import category_sums, forecast_for
+from leadline.analytics.forecast import category_sums, forecast_in
 from leadline.domain.common import clean_text
 from leadline.domain.errors import NotFoundError, PermissionDeniedError
 from leadline.domain.forecast import (
@@ -42,9 +42,9 @@ def adjust_forecast(ctx: ServiceContext, actor_id: int, user: str | int, period:
     chosen = parse_forecast_category(category)
     value = parse_amount(amount, field="amount")
     ensure_adjustable(chosen, value)
-    report = forecast_for(ctx, actor_id, period, user=user if user not in (None, "") else actor_id)
-    with ctx.uow_factory() as uow:
+    with ctx.uow_factory() as uow:  # the figure kept beside the adjustment is read in the same transaction
         viewer = load_viewer(uow, actor_id, ctx)
+        report = forecast_in(ctx, uow, viewer, period, user=user if user not in (None, "") else actor_id)
         target = report.forecast.user_id
         if not viewer.user.is_admin() and target not in subordinates_of(viewer.id, ctx.config(uow).hierarchy):
             raise PermissionDeniedError("only the user's managers or an admin adjust a forecast", field="user")

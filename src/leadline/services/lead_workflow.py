@@ -18,7 +18,7 @@ from leadline.services import idempotency
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.idempotency import IdempotencyClaim
-from leadline.services.leads import LeadDetails, describe_lead, load_editable_lead, load_lead
+from leadline.services.leads import LeadDetails, describe_lead, load_lead, load_lead_for_editing
 from leadline.services.status_moves import evaluate_lead_in, move_status, workflow_of
 
 
@@ -46,7 +46,7 @@ def change_lead_status(ctx: ServiceContext, actor_id: int, lead_id: int, status:
     """
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = load_editable_lead(uow, viewer, lead_id, expected_version)
+        lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=expected_version)
         now = ctx.now()
         history = move_status(ctx, uow, viewer, lead, status, reason=reason, override_reason=override_reason, now=now)
         if history:

@@ -18,7 +18,7 @@ from leadline.domain.custom_fields import (
     custom_filters,
     parse_custom_pairs,
 )
-from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
+from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import FieldChange, diff_fields, render_value
 from leadline.domain.ids import new_id
 from leadline.domain.lead_warnings import FieldWarning, lead_warnings
@@ -30,7 +30,6 @@ from leadline.domain.statuses import LeadStatus, default_status, find_status
 from leadline.domain.users import User
 from leadline.services import idempotency
 from leadline.services.access import audit_created, load_viewer
-from leadline.services.cache import private_copy
 from leadline.services.context import ServiceContext
 from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.named_history import named_history
@@ -163,7 +162,7 @@ def update_lead(
     ``STATUS_UNCHANGED`` (an unqualified lead's new reason excepted), as ``lead status`` says."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = load_editable_lead(uow, viewer, lead_id, expected_version)
+        lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=expected_version)
         now = ctx.now()
         others = set(changes) - {"status", "unqualified_reason", "qualification_override_reason"}
         history = _apply_fields(ctx, uow, viewer, lead, changes, now,
@@ -226,7 +225,7 @@ def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_ve
     """Delete an unconverted lead the actor may edit (a converted lead is kept for its lineage)."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = load_editable_lead(uow, viewer, lead_id, expected_version)
+        lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=expected_version)
         uow.custom_fields.delete_values(lead.id)
         uow.leads.delete(lead.id)
         uow.audit.record("delete", "lead", lead.id, viewer.id, ctx.now(),
@@ -256,14 +255,33 @@ def load_lead(uow: UnitOfWork, viewer: Viewer, lead_id: int, *, for_update: bool
     return lead
 
 
-def load_editable_lead(uow: UnitOfWork, viewer: Viewer, lead_id: int, expected_version: int | None) -> Lead:
-    """The lead, locked, if the viewer may edit it, it is not converted and (with
-    ``expected_version``) nobody changed it since it was read (``STALE_RECORD``)."""
+def load_lead_for_editing(uow: UnitOfWork, viewer: Viewer, lead_id: int, *, expected_version: int | None = None,
+                          converted: bool | None = False) -> Lead:
+    """The one guard of every use case that changes a lead: the lead read and locked until
+    commit, if the viewer may edit it (``NOT_FOUND`` when they may not even read it, else
+    ``PERMISSION_DENIED``), in the conversion state the change needs, and (with
+    ``expected_version``) unchanged since the caller read it (``STALE_RECORD``).
+
+    ``converted``: False for a change to an unconverted lead (a converted one is read-only,
+    ``LEAD_CONVERTED``); True for one that only a converted lead takes, such as undoing a
+    conversion (``CONFLICT`` otherwise); None for either (conversion, which replays a converted
+    lead's result: it checks ``ensure_current`` itself once it knows the lead is not converted).
+
+    Example: ``lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=version)``
+    """
     lead = load_lead(uow, viewer, lead_id, for_update=True, edit=True)
-    lead.ensure_editable()
+    if converted is False:
+        lead.ensure_editable()
+    elif converted and not lead.is_converted():
+        raise ConflictError(f"lead {lead.id} is not converted", field="lead")
+    ensure_current(lead, expected_version)
+    return lead
+
+
+def ensure_current(lead: Lead, expected_version: int | None) -> None:
+    """``STALE_RECORD`` when ``expected_version`` is given and the lead is no longer at it."""
     if expected_version is not None and expected_version != lead.version:
         raise StaleRecordError("the lead changed since you read it; reload and retry", field="version")
-    return lead
 
 
 def _audit_values(lead: Lead) -> dict[str, object]:
@@ -311,8 +329,8 @@ def _describe_many(ctx: ServiceContext, uow: UnitOfWork, leads: list[Lead], *,
            or (lead.source_id and lead.source_id not in config.source_by_id) for lead in leads):
         config = ctx.fresh_config(uow)  # a status, source or user made by another worker a moment ago
     statuses = config.status_by_id
-    sources: dict[Any, Any] = config.source_by_id
-    owners: dict[Any, Any] = config.users
+    sources: Mapping[Any, Any] = config.source_by_id
+    owners: Mapping[Any, Any] = config.users
     definitions = config.custom_fields_of(RecordType.LEAD)
     if not definitions:
         custom = {}
@@ -320,20 +338,9 @@ def _describe_many(ctx: ServiceContext, uow: UnitOfWork, leads: list[Lead], *,
         custom = {lead.id: custom_of(lead.id, definitions) for lead in leads}
     else:
         custom = uow.custom_fields.values_for(definitions, [lead.id for lead in leads])
-    # copies: the cached configuration is shared by every request and must not be changed through
-    # these; one copy per distinct status, source and owner of the call
-    copies: dict[int, Any] = {}
-
-    def own(item: Any) -> Any:
-        if item is None:
-            return None
-        made = copies.get(id(item))
-        if made is None:
-            made = copies[id(item)] = private_copy(item)
-        return made
-
+    # the cached configuration's own (immutable) status, source and owner: shared, never copied
     return [
-        LeadDetails(lead, own(statuses[lead.status_id]), own(sources.get(lead.source_id)),
-                    own(owners.get(lead.owner_id)), custom.get(lead.id, {}))
+        LeadDetails(lead, statuses[lead.status_id], sources.get(lead.source_id), owners.get(lead.owner_id),
+                    custom.get(lead.id, {}))
         for lead in leads
     ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from leadline.domain import statuses as status_rules
+from leadline.domain.common import with_replaced
 from leadline.domain.custom_fields import (
     CustomFieldDefinition,
     RecordType,
@@ -75,7 +78,6 @@ def add_process(ctx: ServiceContext, actor_id: int, name: str, *, copy_stages_fr
             uow.stages.add_stage(copied)
             audit_created(uow, "opportunity_stage", copied.id, actor_id, ctx.now(), fields_of(copied))
         uow.commit()
-        ctx.cache.invalidate()
         return process
 
 
@@ -94,7 +96,9 @@ def add_stage(
         stage = OpportunityStage(new_id(), chosen.id, clean, len(stages), probability,
                                  parse_forecast_category(forecast_category), closed, won)
         before = {s.id: s.order for s in stages}
-        moved = [s for s in place_stage(stages, stage, position) if s is not stage]
+        placed = place_stage(stages, stage, position)
+        stage = next(s for s in placed if s.id == stage.id)
+        moved = [s for s in placed if s.id != stage.id]
         uow.stages.add_stage(stage)
         uow.stages.save_stages(moved)
         audit_created(uow, "opportunity_stage", stage.id, actor_id, ctx.now(), fields_of(stage))
@@ -102,7 +106,6 @@ def add_stage(
             audit_changed(uow, "opportunity_stage", other.id, actor_id, ctx.now(), {"order": before[other.id]},
                           {"order": other.order})
         uow.commit()
-        ctx.cache.invalidate()
         return stage
 
 
@@ -123,19 +126,17 @@ def update_stage(
         chosen = matches[0]
         before = fields_of(chosen)
         if label is not None:
-            status_rules.relabel(chosen, label, stages)
-        if probability is not None:
-            chosen.probability = probability
-        if forecast_category is not None:
-            chosen.forecast_category = parse_forecast_category(forecast_category)
-        if active is not None:
-            chosen.is_active = active
+            chosen = status_rules.relabel(chosen, label, stages)
+        chosen = replace(
+            chosen, probability=chosen.probability if probability is None else probability,
+            forecast_category=chosen.forecast_category if forecast_category is None
+            else parse_forecast_category(forecast_category),
+            is_active=chosen.is_active if active is None else active)
         ensure_valid_stage(chosen)
-        ensure_usable_process(stages)
+        ensure_usable_process(with_replaced(stages, chosen))
         uow.stages.save_stages([chosen])
         audit_changed(uow, "opportunity_stage", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
         uow.commit()
-        ctx.cache.invalidate()
         return chosen
 
 
@@ -157,7 +158,6 @@ def add_custom_field(
         uow.custom_fields.add(definition)
         audit_created(uow, "custom_field", definition.id, actor_id, ctx.now(), fields_of(definition))
         uow.commit()
-        ctx.cache.invalidate()
         return definition
 
 

@@ -78,7 +78,6 @@ def initialise_organisation(
         if created:
             seeded.append("first admin")
         uow.commit()
-        ctx.cache.invalidate()
     return SetupResult(seeded, admin, created, not_added)
 
 

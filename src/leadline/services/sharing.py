@@ -26,5 +26,4 @@ def set_sharing(ctx: ServiceContext, actor_id: int, record_type: str, access: st
         uow.sharing.set(kind, value)
         audit_changed(uow, "sharing_default", None, actor_id, ctx.now(), {kind.value: before}, {kind.value: value})
         uow.commit()
-        ctx.cache.invalidate()
         return dict(uow.sharing.all())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from leadline.domain.common import clean_text
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
 from leadline.domain.ids import MAX_ID, new_id
@@ -53,7 +55,6 @@ def add_user(
         uow.users.add(user, created_at=ctx.now(), password_hash=password_hash)
         audit_created(uow, "user", user.id, actor_id, ctx.now(), fields_of(user))
         uow.commit()
-        ctx.cache.invalidate()
         return user
 
 
@@ -103,18 +104,17 @@ def update_user(ctx: ServiceContext, actor_id: int, user: str | int, *, name: st
             raise ValidationError("name a user by e-mail or id", field="user")
         before = fields_of(target)
         if name is not None:
-            target.name = clean_text(name, field="name", max_length=120, required=True) or target.name
+            target = replace(target, name=clean_text(name, field="name", max_length=120, required=True) or target.name)
         if role is not None:
-            target.role = parse_role(role)
+            target = replace(target, role=parse_role(role))
         if manager not in (None, "") or clear_manager:
             boss = None if clear_manager else resolve_user(uow, manager)
             ensure_valid_manager(target.id, boss.id if boss else None, uow.users.manager_of)
-            target.manager_id = boss.id if boss else None
+            target = replace(target, manager_id=boss.id if boss else None)
         if active is not None:
-            target.active = active
+            target = replace(target, active=active)
         ensure_an_admin_remains([target, *(u for u in uow.users.list() if u.id != target.id)])
         uow.users.save(target)
         audit_changed(uow, "user", target.id, actor_id, ctx.now(), before, fields_of(target))
         uow.commit()
-        ctx.cache.invalidate()
         return target

@@ -8,7 +8,7 @@ change within a second.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from leadline.domain import statuses as status_rules
@@ -50,7 +50,6 @@ def allow_transition(ctx: ServiceContext, actor_id: int, from_status: str, to_st
             uow.audit.record("allow", "lead_status_transition", None, actor_id, ctx.now(),
                              {"transition": (None, f"{a.label} -> {b.label}")})
         uow.commit()
-    ctx.cache.invalidate()
     return Transition(a.label, b.label)
 
 
@@ -66,7 +65,6 @@ def forbid_transition(ctx: ServiceContext, actor_id: int, from_status: str, to_s
         uow.audit.record("forbid", "lead_status_transition", None, actor_id, ctx.now(),
                          {"transition": (f"{a.label} -> {b.label}", None)})
         uow.commit()
-    ctx.cache.invalidate()
 
 
 def reset_transitions(ctx: ServiceContext, actor_id: int) -> list[Transition]:
@@ -79,7 +77,6 @@ def reset_transitions(ctx: ServiceContext, actor_id: int) -> list[Transition]:
         uow.audit.record("reset", "lead_status_transition", None, actor_id, ctx.now(),
                          {"transitions": (str(len(current)), "default")})
         uow.commit()
-    ctx.cache.invalidate()
     return list_transitions(ctx)
 
 
@@ -101,7 +98,6 @@ def add_reason(ctx: ServiceContext, actor_id: int, kind: str, label: str) -> Rea
         uow.reasons.add(reason)
         audit_created(uow, "reason", reason.id, actor_id, ctx.now(), fields_of(reason))
         uow.commit()
-    ctx.cache.invalidate()
     return reason
 
 
@@ -115,13 +111,12 @@ def change_reason(ctx: ServiceContext, actor_id: int, kind: str, reason: str, *,
         chosen = _reason(same_list, reason)
         before = fields_of(chosen)
         if label is not None:
-            status_rules.relabel(chosen, label, same_list)
+            chosen = status_rules.relabel(chosen, label, same_list)
         if is_active is not None:
-            chosen.is_active = is_active
+            chosen = replace(chosen, is_active=is_active)
         uow.reasons.save_all([chosen])
         audit_changed(uow, "reason", chosen.id, actor_id, ctx.now(), before, fields_of(chosen))
         uow.commit()
-    ctx.cache.invalidate()
     return chosen
 
 
@@ -158,13 +153,12 @@ def add_criterion(ctx: ServiceContext, actor_id: int, *, purpose: str, framework
                                   field="framework")
         if any(c.name == criterion.name for c in same):
             raise ValidationError(f"{criterion.framework} already has a criterion {criterion.name!r}", field="name")
-        criterion.framework = same[0].framework if same else criterion.framework
-        criterion.is_active = any(c.is_active for c in same) or not any(
-            c.is_active and c.purpose is chosen for c in existing)
+        criterion = replace(criterion, framework=same[0].framework if same else criterion.framework,
+                            is_active=any(c.is_active for c in same) or not any(
+                                c.is_active and c.purpose is chosen for c in existing))
         uow.criteria.add(criterion)
         audit_created(uow, "criterion", criterion.id, actor_id, ctx.now(), _criterion_values(criterion))
         uow.commit()
-    ctx.cache.invalidate()
     return criterion
 
 
@@ -186,7 +180,6 @@ def remove_criterion(ctx: ServiceContext, actor_id: int, framework: str, name: s
         uow.audit.record("delete", "criterion", criterion.id, actor_id, ctx.now(),
                          {"name": (f"{criterion.framework}.{criterion.name}", None)})
         uow.commit()
-    ctx.cache.invalidate()
 
 
 def use_framework(ctx: ServiceContext, actor_id: int, framework: str) -> list[Criterion]:
@@ -198,19 +191,13 @@ def use_framework(ctx: ServiceContext, actor_id: int, framework: str) -> list[Cr
         if not chosen:
             raise NotFoundError(f"there is no framework {framework!r}", field="framework")
         purpose = chosen[0].purpose
-        changed = []
-        for criterion in criteria:
-            if criterion.purpose is purpose:
-                active = criterion in chosen
-                if criterion.is_active != active:
-                    criterion.is_active = active
-                    changed.append(criterion)
+        changed = [replace(c, is_active=c in chosen) for c in criteria
+                   if c.purpose is purpose and c.is_active != (c in chosen)]
         uow.criteria.save_all(changed)
         uow.audit.record("use_framework", "criterion", None, actor_id, ctx.now(),
                          {purpose.value: (None, chosen[0].framework)})
         uow.commit()
-    ctx.cache.invalidate()
-    return chosen
+    return [replace(c, is_active=True) for c in chosen]
 
 
 def _criterion(criteria: Sequence[Criterion], framework: str, name: str) -> Criterion:
@@ -255,7 +242,6 @@ def add_field_mapping(ctx: ServiceContext, actor_id: int, source: str, target: s
         audit_created(uow, "conversion_mapping", mapping.id, actor_id, ctx.now(),
                       {"source": view.source, "target": view.target})
         uow.commit()
-    ctx.cache.invalidate()
     return view
 
 
@@ -267,7 +253,6 @@ def remove_field_mapping(ctx: ServiceContext, actor_id: int, mapping_id: int) ->
         uow.audit.record("delete", "conversion_mapping", mapping_id, actor_id, ctx.now(), {"id": (str(mapping_id),
                                                                                                    None)})
         uow.commit()
-    ctx.cache.invalidate()
 
 
 def _custom_field(definitions: Sequence[CustomFieldDefinition], reference: str, where: str) -> CustomFieldDefinition:

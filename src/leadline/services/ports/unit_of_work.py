@@ -9,7 +9,7 @@ have an in-memory one (tests/fakes); mypy checks both against this Protocol.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -70,6 +70,16 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> None:
         """Make every staged write durable (``CONFLICT`` on a broken rule, then nothing is kept)."""
+        ...
+
+    def after_configuration_commit(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` after each commit that wrote configuration (users, statuses, sources,
+        stages, custom-field definitions, workflow, tokens, sharing, settings); never after a
+        rollback. ``ServiceContext`` registers its cache's ``invalidate`` here."""
+        ...
+
+    def changes_configuration(self) -> bool:
+        """Whether configuration was written and not committed yet (reads must not be cached)."""
         ...
 
     def flush(self) -> None:

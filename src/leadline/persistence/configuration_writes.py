@@ -1,0 +1,70 @@
+"""Which sessions wrote configuration: what the per-process configuration cache holds.
+
+A session that inserts, updates or deletes a row of a configuration table (users, statuses,
+sources, processes and stages, custom-field definitions, transitions, reasons, criteria, field
+mappings, API tokens, sharing defaults, org settings) is marked; the unit of work reads the mark
+at commit and runs its after-commit hooks (the cache's ``invalidate``), never after a rollback.
+Use cases no longer clear the cache by hand, so a new configuration use case cannot forget to.
+
+Both ways a repository writes through the session are seen: ORM objects added, changed or
+deleted (at flush) and insert/update/delete statements run with ``session.execute``. A
+configuration write must not bypass the session (``session.connection().execute``): the
+integration test of every configuration use case would show the stale read.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from leadline.persistence.rows import (
+    ApiTokenRow,
+    ConversionFieldMappingRow,
+    CriterionRow,
+    CustomFieldDefinitionRow,
+    LeadSourceRow,
+    LeadStatusRow,
+    LeadStatusTransitionRow,
+    OpportunityStageRow,
+    OrgSettingRow,
+    ReasonRow,
+    SalesProcessRow,
+    SharingDefaultRow,
+    UserRow,
+)
+
+CONFIGURATION_TABLES = frozenset(row.__table__.name for row in (  # type: ignore[attr-defined]
+    UserRow, LeadStatusRow, LeadSourceRow, SalesProcessRow, OpportunityStageRow, CustomFieldDefinitionRow,
+    LeadStatusTransitionRow, ReasonRow, CriterionRow, ConversionFieldMappingRow, ApiTokenRow,
+    SharingDefaultRow, OrgSettingRow,
+))
+
+_WROTE = "leadline_wrote_configuration"
+
+
+def wrote_configuration(session: Session) -> bool:
+    """Whether ``session`` wrote a configuration row since it opened (or since ``forget``)."""
+    return bool(session.info.get(_WROTE))
+
+
+def forget_configuration_writes(session: Session) -> None:
+    """Start counting again (after a commit whose hooks ran)."""
+    session.info.pop(_WROTE, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _statement_run(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        if getattr(state.statement.table, "name", None) in CONFIGURATION_TABLES:  # type: ignore[attr-defined]
+            state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _objects_flushed(session: Session, flush_context: UOWTransaction) -> None:
+    if wrote_configuration(session):
+        return
+    touched = chain(session.new, session.dirty, session.deleted)
+    if any(type(item).__table__.name in CONFIGURATION_TABLES for item in touched):
+        session.info[_WROTE] = True
