@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from leadline.domain.conversion import ConversionOptions, OpportunityChoice
 from leadline.services import conversion, leads, records, users
@@ -26,6 +27,7 @@ from tests.integration.conversion_support import (
     recorded_runs,
     written_for,
 )
+from tests.query_counts import shown, statements_of
 
 
 def test_bulk_conversion_reports_each_lead_and_skips_an_invalid_one(ctx: ServiceContext, admin_id: int) -> None:
@@ -320,3 +322,23 @@ def test_a_call_of_several_chunks_gives_what_one_chunk_gives(ctx: ServiceContext
         assert outcome.committed and outcome.converted == 4 and counts(ctx) == (4, 4, 4)
         assert codes == [(good[0], None), (good[1], None), (good[2], None), (bad, "CRITERIA_NOT_MET"),
                          (good[3], None)]
+
+
+@pytest.mark.parametrize("all_or_nothing", [False, True], ids=["partial", "all or nothing"])
+def test_a_bulk_conversion_writes_its_leads_together_not_one_by_one(
+        ctx: ServiceContext, admin_id: int, catalogue: None, engine: Engine, all_or_nothing: bool) -> None:
+    # given leads with product lines, owned by a rep, and one bulk call already made (caches warm)
+    users.add_user(ctx, admin_id, name="Rep", email="rep@example.com", role="rep")
+    given = [new_lead(ctx, admin_id, email=f"s{n}@navy.example", products=[WIDGET, GADGET], owner="rep@example.com")
+             for n in range(52)]
+    convert_leads(ctx, admin_id, given[:1], ConversionOptions())
+
+    # when one bulk call converts one lead and another fifty
+    one = statements_of(engine, lambda: convert_leads(ctx, admin_id, given[1:2], ConversionOptions(),
+                                                      all_or_nothing=all_or_nothing))
+    fifty = statements_of(engine, lambda: convert_leads(ctx, admin_id, given[2:], ConversionOptions(),
+                                                        all_or_nothing=all_or_nothing))
+
+    # then the fifty take the statements of one: nothing falls back to a write per lead
+    assert len(fifty) == len(one), shown(fifty)
+    assert counts(ctx) == (52, 52, 52)

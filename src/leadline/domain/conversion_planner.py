@@ -121,7 +121,7 @@ class _Draft:
 
 def plan_conversion(given: ConversionInputs) -> ConversionPlan:
     """The plan of converting ``given.lead`` (see the module's docstring). Raises
-    ``VALIDATION_ERROR`` for one opportunity per product of a lead without product lines."""
+    ``VALIDATION_FAILED`` for one opportunity per product of a lead without product lines."""
     lead, options = given.lead, given.options
     draft = _Draft(given, ConversionResult(lead.id))
     draft.result.override_reason = given.override_reason
