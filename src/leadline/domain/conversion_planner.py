@@ -23,7 +23,6 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 
 from leadline.domain.accounts import Account, Contact, website_domain
@@ -40,7 +39,7 @@ from leadline.domain.conversion import (
     mapped_values,
     opportunity_name,
 )
-from leadline.domain.conversion_audit import CreatedChanges, Derived, changes_between
+from leadline.domain.conversion_audit import CreatedChanges, Derived, changes_between, copy_of
 from leadline.domain.conversion_plan import (
     ActivityLink,
     AuditEntry,
@@ -163,7 +162,7 @@ def _account(draft: _Draft) -> Account:
         draft.accounts.append(account)
         draft.create(RecordType.ACCOUNT, account)
     else:
-        account = copy.copy(joined)
+        account = copy_of(joined)
         filled = fill_empty(account, mapped_values(given.lead, LEAD_TO_ACCOUNT))
         if "website" in filled and not account.domain:
             account.domain = website_domain(account.website)
@@ -183,7 +182,7 @@ def _contact(draft: _Draft, account: Account) -> Contact:
         draft.contacts.append(contact)
         draft.create(RecordType.CONTACT, contact)
     else:
-        contact = copy.copy(joined)
+        contact = copy_of(joined)
         draft.join(RecordType.CONTACT, contact, fill_empty(contact, mapped_values(given.lead, LEAD_TO_CONTACT)))
     result.contact_id = contact.id
     return contact
@@ -287,7 +286,7 @@ def _move_activities(draft: _Draft, contact: Contact, opportunities: Sequence[Op
     for activity in activities:
         if activity.is_open_task() and activity.owner_id != given.owner_id:
             draft.tasks.append(TaskOwner(activity.id, activity.owner_id))
-            moved = copy.copy(activity)
+            moved = copy_of(activity)
             moved.owner_id = given.owner_id
             draft.moved.append(moved)
             owners = changes_between({"owner_id": activity.owner_id}, {"owner_id": given.owner_id})
@@ -334,7 +333,7 @@ def _converted_lead(draft: _Draft) -> ConvertedLead:
     read, settings, status = given.lead, given.settings, given.status
     if status is None:
         raise ValueError("a conversion needs the status it moves the lead to")
-    lead = copy.copy(read)
+    lead = copy_of(read)
     lead.mark_converted(status, given.now, result.account_id, result.contact_id, result.opportunity_id,
                         given.nurture_reason)
     lead.version = read.version + 1

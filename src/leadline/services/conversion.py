@@ -13,6 +13,7 @@ undone (services/conversion_undo.py).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from leadline.domain.conversion import ConversionOptions, ConversionResult, OpportunityChoice
@@ -82,7 +83,7 @@ def convert_in(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead_id: in
 
 
 def conversion_plan(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, options: ConversionOptions,
-                    reads: CallReads, new_id: Any, *, has_activities: bool = True) -> ConversionPlan:
+                    reads: CallReads, new_id: Callable[[], int], *, has_activities: bool = True) -> ConversionPlan:
     """The plan of converting ``lead`` (as ``convertible_lead`` returned it), nothing written yet."""
     return plan_conversion(conversion_inputs(ctx, uow, viewer, lead, options, reads, new_id,
                                              has_activities=has_activities))

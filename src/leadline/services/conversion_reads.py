@@ -162,7 +162,12 @@ def _matched(uow: UnitOfWork, viewer: Viewer, lead: Lead, options: ConversionOpt
     activities = tuple(uow.activities.for_record(RecordType.LEAD, lead.id)) if has_activities else ()
     joined = [(kind, record.id) for kind, record in ((RecordType.ACCOUNT, account), (RecordType.CONTACT, contact),
                                                      (RecordType.OPPORTUNITY, opportunity)) if record is not None]
+    if not joined and not activities:
+        return _NOTHING_MATCHED  # the common case of a bulk call: one object for all its leads
     return Matched(account, contact, opportunity, has_role, activities, _custom_values(uow, settings, lead, joined))
+
+
+_NOTHING_MATCHED = Matched()
 
 
 def _ensure_no_hidden_duplicate(uow: UnitOfWork, viewer: Viewer, lead: Lead, options: ConversionOptions, *,
