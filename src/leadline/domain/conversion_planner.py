@@ -26,20 +26,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from leadline.domain.accounts import Account, Contact, website_domain
-from leadline.domain.activities import Activity
 from leadline.domain.common import counted
 from leadline.domain.conversion import (
     LEAD_TO_ACCOUNT,
     LEAD_TO_CONTACT,
-    LEAD_TO_OPPORTUNITY,
     ConversionResult,
     OpportunityChoice,
     fill_empty,
     mapped_custom_value,
     mapped_values,
-    opportunity_name,
 )
-from leadline.domain.conversion_audit import CreatedChanges, Derived, changes_between, copy_of
+from leadline.domain.conversion_audit import changes_between, copy_of
+from leadline.domain.conversion_draft import Draft, new_opportunity
 from leadline.domain.conversion_plan import (
     ActivityLink,
     AuditEntry,
@@ -47,11 +45,8 @@ from leadline.domain.conversion_plan import (
     ConversionInputs,
     ConversionPlan,
     ConversionRecord,
-    ConversionSettings,
     ConvertedLead,
-    CreatedRecord,
     CustomFill,
-    Fill,
     FilledFields,
     StatusChange,
     TaskOwner,
@@ -60,69 +55,15 @@ from leadline.domain.conversion_plan import (
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import ValidationError
 from leadline.domain.history import render_value
-from leadline.domain.leads import Lead, ProductInterest
-from leadline.domain.opportunities import (
-    ContactRoleKind,
-    Opportunity,
-    OpportunityStage,
-    Outcome,
-    default_process,
-    first_open_stage,
-)
-from leadline.domain.products import LineItem, sum_of_lines
-
-
-def _opening(settings: ConversionSettings) -> OpportunityStage:
-    """The first open stage of the default process (``CONFIGURATION_ERROR`` without one)."""
-    process = default_process(settings.processes)
-    return first_open_stage([s for s in settings.stages if s.process_id == process.id])
-
-
-_opening_stage = Derived(_opening)  # worked out once per configuration (a bulk conversion asks 10,000 times)
-
-
-class _Draft:
-    """A plan being made: what it has decided so far, in order."""
-
-    def __init__(self, given: ConversionInputs, result: ConversionResult) -> None:
-        self.given, self.result = given, result
-        self.accounts: list[Account] = []
-        self.contacts: list[Contact] = []
-        self.opportunities: list[Opportunity] = []
-        self.line_items: list[LineItem] = []
-        self.roles: list[ContactRole] = []
-        self.fills: list[Fill] = []
-        self.links: list[ActivityLink] = []
-        self.tasks: list[TaskOwner] = []
-        self.moved: list[Activity] = []
-        self.custom: list[CustomFill] = []
-        self.audit: list[AuditEntry] = []
-        self.created: list[CreatedRecord] = []
-        self.filled: list[FilledFields] = []
-
-    def create(self, record_type: RecordType, record: Account | Contact | Opportunity) -> None:
-        """A new record: audited with every field it has."""
-        self.audit.append(AuditEntry("convert", record_type.value, record.id, CreatedChanges(record)))
-        self.created.append(CreatedRecord(record_type, record.id))
-        self.result.created.append(record_type.value)
-
-    def join(self, record_type: RecordType, record: Account | Contact, filled: dict[str, object]) -> None:
-        """An existing record joins the conversion; ``filled`` holds the empty fields it got."""
-        self.result.attached.append(record_type.value)
-        if not filled:
-            return
-        record.updated_at = self.given.now
-        self.fills.append(Fill(record_type, record, filled))
-        self.audit.append(AuditEntry("convert", record_type.value, record.id, changes_between({}, filled)))
-        self.filled.append(FilledFields(record_type, record.id, {k: render_value(v) for k, v in filled.items()}))
-        self.result.filled.extend(f"{record_type.value}.{name}" for name in filled)
+from leadline.domain.leads import ProductInterest
+from leadline.domain.opportunities import ContactRoleKind, Opportunity
 
 
 def plan_conversion(given: ConversionInputs) -> ConversionPlan:
     """The plan of converting ``given.lead`` (see the module's docstring). Raises
     ``VALIDATION_FAILED`` for one opportunity per product of a lead without product lines."""
     lead, options = given.lead, given.options
-    draft = _Draft(given, ConversionResult(lead.id))
+    draft = Draft(given, ConversionResult(lead.id))
     draft.result.override_reason = given.override_reason
     draft.result.qualification_override_reason = given.qualification_override_reason
     account = _account(draft)
@@ -139,20 +80,10 @@ def plan_conversion(given: ConversionInputs) -> ConversionPlan:
         lead_version=converted.converted.version)
     record = ConversionRecord(given.new_id(), lead.id, given.actor_id, given.now, options.idempotency_key,
                               draft.result, undo)
-    return _finished(draft, converted, record)
+    return draft.finished(converted, record)
 
 
-def _finished(draft: _Draft, lead: ConvertedLead | None, record: ConversionRecord | None) -> ConversionPlan:
-    given = draft.given
-    return ConversionPlan(
-        actor_id=given.actor_id, at=given.now, result=draft.result, accounts=tuple(draft.accounts),
-        contacts=tuple(draft.contacts), opportunities=tuple(draft.opportunities), line_items=tuple(draft.line_items),
-        contact_roles=tuple(draft.roles), fills=tuple(draft.fills), activity_links=tuple(draft.links),
-        moved_tasks=tuple(draft.moved), custom_values=tuple(draft.custom), audit=tuple(draft.audit),
-        lead=lead, record=record)
-
-
-def _account(draft: _Draft) -> Account:
+def _account(draft: Draft) -> Account:
     given, result = draft.given, draft.result
     joined = given.matched.account
     if joined is None:
@@ -172,7 +103,7 @@ def _account(draft: _Draft) -> Account:
     return account
 
 
-def _contact(draft: _Draft, account: Account) -> Contact:
+def _contact(draft: Draft, account: Account) -> Contact:
     given, result = draft.given, draft.result
     joined = given.matched.contact
     if joined is None:
@@ -188,7 +119,7 @@ def _contact(draft: _Draft, account: Account) -> Contact:
     return contact
 
 
-def _opportunities(draft: _Draft, account: Account, contact: Contact) -> list[Opportunity]:
+def _opportunities(draft: Draft, account: Account, contact: Contact) -> list[Opportunity]:
     given, result = draft.given, draft.result
     options = given.options
     if options.opportunity is OpportunityChoice.NONE:
@@ -212,65 +143,7 @@ def _opportunities(draft: _Draft, account: Account, contact: Contact) -> list[Op
     return made
 
 
-def new_opportunity(draft: _Draft, account: Account, contact: Contact, lines: Sequence[ProductInterest], *,
-                    per_product: bool, name: str | None = None) -> Opportunity:
-    """A new opportunity from the lead: mapped fields, first open stage of the default process,
-    line items from the product lines with a price, the contact's role. With line items its amount
-    is their sum (never the lead's budget, which covers all of the lead's lines); without, the budget
-    (none for a split one)."""
-    given, lead = draft.given, draft.given.lead
-    stage = _opening_stage(given.settings)
-    opportunity = Opportunity(
-        id=given.new_id(), account_id=account.id, name=name or _name(lead, lines, per_product), stage_id=stage.id,
-        probability=stage.probability, forecast_category=stage.forecast_category, created_at=given.now,
-        updated_at=given.now, owner_id=given.owner_id, originating_lead_id=lead.id, outcome=Outcome.OPEN,
-        **mapped_values(lead, LEAD_TO_OPPORTUNITY),  # type: ignore[arg-type]
-    )
-    items = _line_items(draft, opportunity, lines)
-    if items:
-        opportunity.amount = sum_of_lines(items, field="products")
-    elif per_product:  # the lead's budget is for all its products, never for one of them
-        opportunity.amount = None
-    draft.opportunities.append(opportunity)
-    draft.create(RecordType.OPPORTUNITY, opportunity)
-    draft.line_items.extend(items)
-    role = ContactRoleKind.DECISION_MAKER if lead.is_decision_maker else ContactRoleKind.OTHER
-    draft.roles.append(ContactRole(given.new_id(), opportunity.id, contact.id, role, True))
-    return opportunity
-
-
-def _name(lead: Lead, lines: Sequence[ProductInterest], per_product: bool) -> str:
-    if per_product and lines:
-        return f"{lead.company} - {lines[0].product_name}"[:255]
-    return opportunity_name(lead)
-
-
-def _line_items(draft: _Draft, opportunity: Opportunity, lines: Sequence[ProductInterest]) -> list[LineItem]:
-    """Line items for the product lines with a price: the lead's estimate, else the standard price
-    book's in the lead's currency. A line outside the catalogue keeps its own name with the lead's
-    estimate; a line with no price at all (no money to keep) is reported as skipped."""
-    if not lines:
-        return []
-    given = draft.given
-    catalogue = given.catalogue
-    assert catalogue is not None, "the catalogue is read for a lead with product lines"
-    items = []
-    for line in lines:
-        product = catalogue.by_id.get(line.product_id) if line.product_id else \
-            catalogue.by_name.get(line.product_name.casefold())
-        listed = None if product is None else catalogue.prices.get(product.id)
-        price = line.estimated_unit_price if line.estimated_unit_price is not None else listed
-        if price is None:
-            draft.result.skipped.append(f"product line {line.product_name!r}: " + (
-                "not in the product catalogue and no estimated price" if product is None
-                else f"no price in the standard price book in {given.lead.currency}"))
-            continue
-        items.append(LineItem(given.new_id(), opportunity.id, product.id if product else None, line.quantity, price,
-                              product_name=product.name if product else line.product_name))
-    return items
-
-
-def _move_activities(draft: _Draft, contact: Contact, opportunities: Sequence[Opportunity]) -> None:
+def _move_activities(draft: Draft, contact: Contact, opportunities: Sequence[Opportunity]) -> None:
     """The lead's activities join the contact and the opportunities (where not linked yet); its
     open tasks move to the new owner."""
     given = draft.given
@@ -294,7 +167,7 @@ def _move_activities(draft: _Draft, contact: Contact, opportunities: Sequence[Op
     draft.result.attached.append(counted(len(activities), "activity", "activities"))
 
 
-def _map_custom_fields(draft: _Draft, account: Account, contact: Contact,
+def _map_custom_fields(draft: Draft, account: Account, contact: Contact,
                        opportunities: Sequence[Opportunity]) -> None:
     """Copy mapped custom lead fields to the converted records: set on those created, filled only
     where empty on those joined."""
@@ -324,7 +197,7 @@ def _map_custom_fields(draft: _Draft, account: Account, contact: Contact,
                 draft.result.filled.append(f"{target.record_type.value}.custom.{target.name}")
 
 
-def _converted_lead(draft: _Draft) -> ConvertedLead:
+def _converted_lead(draft: Draft) -> ConvertedLead:
     """The lead marked converted, its status change and ``convert`` audit event. The written reason
     an opportunity was created without its criteria met, and the one a lead that was not qualified
     converted without its qualification criteria, are kept in the status change's note, in the
@@ -364,11 +237,11 @@ def plan_further_opportunity(given: ConversionInputs, account: Account, contact:
                              lines: Sequence[ProductInterest], name: str | None) -> ConversionPlan:
     """A further opportunity from a converted lead, on its converted account with its contact's
     role (not a second conversion: the lead and its stored conversion stay as they are)."""
-    draft = _Draft(given, ConversionResult(given.lead.id, account.id, contact.id))
+    draft = Draft(given, ConversionResult(given.lead.id, account.id, contact.id))
     opportunity = new_opportunity(draft, account, contact, lines, per_product=False, name=name)
     draft.result.opportunity_id, draft.result.opportunity_ids = opportunity.id, [opportunity.id]
     draft.audit.append(AuditEntry("further_opportunity", "lead", given.lead.id,
                                   {"opportunity_id": (None, str(opportunity.id))}))
-    return _finished(draft, None, None)
+    return draft.finished(None, None)
 
 
