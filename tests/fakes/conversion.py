@@ -1,109 +1,80 @@
-"""In-memory conversions, the look-ups of conversion, its preview and undo, and the rows of a
-bulk conversion (collected, then applied together by ``write``)."""
+"""In-memory conversions: the writer of conversion plans, the stored conversions, and the
+look-ups of conversion, its preview and undo."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from leadline.domain.accounts import Account, Contact
+from leadline.domain.conversion_plan import ConversionPlan, ConversionRecord
 from leadline.domain.custom_fields import RecordType
-from leadline.domain.ids import new_id
-from leadline.domain.leads import Lead
-from leadline.domain.opportunities import Opportunity
-from leadline.domain.products import LineItem
+from leadline.persistence.conversion_json import result_from_json, result_to_json, undo_from_json, undo_to_json
 from tests.fakes.tables import Tables, copied
 
 if TYPE_CHECKING:
     from tests.fakes.unit_of_work import FakeUnitOfWork
 
 
-class ConversionRows:
-    """What a bulk conversion batches: each write kept as a step until ``write`` applies them."""
-
-    def __init__(self, uow: FakeUnitOfWork) -> None:
-        self.uow = uow
-        self.steps: list[Callable[[], object]] = []
-
-    def mark(self, lead: Lead) -> tuple[int, ...]:
-        return (len(self.steps),)
-
-    def forget(self, mark: tuple[int, ...] | None = None) -> None:
-        del self.steps[mark[0] if mark else 0:]
-
-    def add_account(self, account: Account) -> None:
-        self.steps.append(lambda: self.uow.accounts.add(account))
-
-    def add_contact(self, contact: Contact) -> None:
-        self.steps.append(lambda: self.uow.contacts.add(contact))
-
-    def add_opportunity(self, opportunity: Opportunity) -> None:
-        self.steps.append(lambda: self.uow.opportunities.add(opportunity))
-
-    def add_line_items(self, items: Iterable[LineItem]) -> None:
-        chosen = list(items)
-        self.steps.append(lambda: self.uow.products.add_line_items(chosen))
-
-    def add_stage_change(self, opportunity: Opportunity, from_stage_id: int | None, actor_id: int | None,
-                         at: datetime, /) -> None:
-        taken = copied(opportunity)
-        self.steps.append(lambda: self.uow.stage_history.record(taken, from_stage_id, actor_id, at))
-
-    def add_contact_role(self, opportunity_id: int, contact_id: int, role: str, is_primary: bool, /) -> int:
-        role_id = new_id()  # known now: the undo record keeps it
-        self.steps.append(lambda: self.uow.tables.contact_roles.update(
-            {role_id: (opportunity_id, contact_id, role, is_primary)}))
-        return role_id
-
-    def add_audit(self, action: str, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
-                  changes: Mapping[str, tuple[str | None, str | None]] | None = None) -> None:
-        taken = dict(changes or {})
-        self.steps.append(lambda: self.uow.audit.record(action, record_type, record_id, actor_id, at, taken))
-
-    def add_status_change(self, lead_id: int, from_status_id: int | None, to_status_id: int, actor_id: int | None,
-                          at: datetime, *, reason_id: int | None = None, note: str | None = None) -> None:
-        self.steps.append(lambda: self.uow.leads.record_status_change(
-            lead_id, from_status_id, to_status_id, actor_id, at, reason_id=reason_id, note=note))
-
-    def save_lead(self, lead: Lead) -> None:
-        taken = copied(lead)
-        self.steps.append(lambda: self.uow.leads.save(taken))
-        lead.version += 1  # as the SQL batch moves it
-
-    def add_conversion(self, conversion_id: int, lead_id: int, actor_id: int, at: datetime,
-                       idempotency_key: str | None, result: dict[str, Any], undo: dict[str, Any], /) -> None:
-        taken = (copied(result), copied(undo))
-        self.steps.append(lambda: self.uow.conversions.add(conversion_id, lead_id, actor_id, at, idempotency_key,
-                                                           *taken))
-
-    def write(self) -> None:
-        steps, self.steps = self.steps, []
-        for step in steps:
-            step()
-
-
 class ConversionRepository:
     def __init__(self, tables: Tables, uow: FakeUnitOfWork) -> None:
         self.tables, self.uow = tables, uow
 
-    def add(self, conversion_id: int, lead_id: int, actor_id: int, at: datetime, idempotency_key: str | None,
-            result: dict[str, Any], undo: dict[str, Any]) -> None:
-        self.tables.conversions[conversion_id] = {
-            "id": conversion_id, "lead_id": lead_id, "idempotency_key": idempotency_key, "actor_id": actor_id,
-            "converted_at": at, "result": copied(result), "undo": copied(undo), "undone_at": None}
+    def write(self, plans: Sequence[ConversionPlan]) -> None:
+        """Each plan in order, through the other fake repositories (the stored conversion kept as
+        its JSON mapping, as the database keeps it)."""
+        for plan in plans:
+            self._write(plan)
 
-    def batch(self) -> ConversionRows:
-        return ConversionRows(self.uow)
+    def _write(self, plan: ConversionPlan) -> None:
+        uow, actor, at = self.uow, plan.actor_id, plan.at
+        for record in (*plan.accounts, *plan.contacts):
+            (uow.accounts if isinstance(record, Account) else uow.contacts).add(record)  # type: ignore[arg-type]
+        for opportunity in plan.opportunities:
+            uow.opportunities.add(opportunity)
+            uow.stage_history.record(opportunity, None, actor, at)
+        uow.products.add_line_items(list(plan.line_items))
+        self.tables.contact_roles.update({r.id: (r.opportunity_id, r.contact_id, r.role, r.is_primary)
+                                          for r in plan.contact_roles})
+        for fill in plan.fills:
+            if isinstance(fill.record, Account):
+                uow.accounts.save(copied(fill.record))
+            else:
+                uow.contacts.save(copied(fill.record))
+        self.tables.activity_links.update((link.activity_id, link.record_type, link.record_id)
+                                          for link in plan.activity_links)
+        for task in plan.moved_tasks:
+            uow.activities.save(copied(task))
+        for value in plan.custom_values:
+            uow.custom_fields.set_values([value.definition], value.record_id,
+                                         {value.definition.name: value.value})  # type: ignore[dict-item]
+        for entry in plan.audit:
+            uow.audit.record(entry.action, entry.record_type, entry.record_id, actor, at, dict(entry.changes))
+        if plan.lead is not None:
+            change = plan.lead.status_change
+            uow.leads.record_status_change(plan.lead.read.id, change.from_status_id, change.to_status_id, actor, at,
+                                           reason_id=change.reason_id, note=change.note)
+            saved = copied(plan.lead.converted)
+            saved.version = plan.lead.read.version
+            uow.leads.save(saved)
+        if plan.record is not None:
+            record = plan.record
+            self.tables.conversions[record.id] = {
+                "id": record.id, "lead_id": record.lead_id, "idempotency_key": record.idempotency_key,
+                "actor_id": record.actor_id, "converted_at": record.at, "result": result_to_json(record.result),
+                "undo": undo_to_json(record.undo), "undone_at": None}
 
-    def latest(self, lead_id: int) -> dict[str, Any] | None:
+    def latest(self, lead_id: int) -> ConversionRecord | None:
         found = sorted((c for c in self.tables.conversions.values()
                         if c["lead_id"] == lead_id and c["undone_at"] is None),
                        key=lambda c: (c["converted_at"], c["id"]))
         if not found:
             return None
-        return {k: copied(v) for k, v in found[-1].items() if k != "undone_at" and k != "lead_id"}
+        c = copied(found[-1])
+        return ConversionRecord(c["id"], c["lead_id"], c["actor_id"], c["converted_at"], c["idempotency_key"],
+                                result_from_json(c["result"]), undo_from_json(c["undo"]))
 
     def mark_undone(self, conversion_id: int, at: datetime, actor_id: int) -> None:
         self.tables.conversions[conversion_id]["undone_at"] = at
@@ -182,11 +153,6 @@ class ConversionRepository:
 
     def remove_contact_role(self, role_id: int) -> None:
         self.tables.contact_roles.pop(role_id, None)
-
-    def link_activities(self, activity_ids: Iterable[int], record_type: RecordType, record_id: int) -> list[int]:
-        new = sorted(a for a in set(activity_ids) if (a, record_type, record_id) not in self.tables.activity_links)
-        self.tables.activity_links.update((a, record_type, record_id) for a in new)
-        return new
 
     def unlink_activities(self, activity_ids: Iterable[int], record_type: RecordType, record_id: int) -> None:
         self.tables.activity_links.difference_update((a, record_type, record_id) for a in activity_ids)

@@ -63,6 +63,14 @@ def audit_of(uow: Any, kind: str, record_id: int | None) -> list[tuple[Any, ...]
         " ORDER BY at, id"), {"kind": RecordType(kind).value, "id": record_id})]
 
 
+def stored_conversion(uow: Any, lead_id: int) -> dict[str, Any]:
+    """The lead's latest conversion not undone, as stored (result and undo record as their JSON text)."""
+    row = uow.session.execute(text(
+        "SELECT id, idempotency_key, actor_id, converted_at, result, undo FROM lead_conversions"
+        " WHERE lead_id = :id AND undone_at IS NULL ORDER BY converted_at DESC, id DESC"), {"id": lead_id}).first()
+    return dict(row._mapping) if row else {}
+
+
 def written_for(ctx: ServiceContext, lead_id: int) -> dict[str, Any]:
     """Everything the conversion of ``lead_id`` (or its undo) wrote, as stored, ids masked: the
     lead, the records it became (created or attached, as they are now, with their custom values,
@@ -70,8 +78,8 @@ def written_for(ctx: ServiceContext, lead_id: int) -> dict[str, Any]:
     with ctx.uow_factory(read_only=True) as uow:
         lead = uow.leads.get(lead_id)
         assert lead is not None
-        conversion = uow.conversions.latest(lead_id) or {}
-        result = conversion.get("result") or {}
+        conversion = stored_conversion(uow, lead_id)
+        result = json.loads(conversion["result"]) if conversion else {}
         account, contact = result.get("account_id"), result.get("contact_id")
         deals = result.get("opportunity_ids") or []
         definitions = uow.custom_fields.definitions()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from leadline.domain.conversion import ConversionOptions, OpportunityChoice
 from leadline.services import conversion, leads, records, users
@@ -26,6 +27,7 @@ from tests.integration.conversion_support import (
     recorded_runs,
     written_for,
 )
+from tests.query_counts import shown, statements_of
 
 
 def test_bulk_conversion_reports_each_lead_and_skips_an_invalid_one(ctx: ServiceContext, admin_id: int) -> None:
@@ -75,19 +77,19 @@ def test_a_bulk_conversion_whose_batch_cannot_be_written_converts_each_lead_alon
         ctx: ServiceContext, admin_id: int, monkeypatch: pytest.MonkeyPatch, all_or_nothing: bool) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from leadline.persistence import conversion_batch
+    from leadline.persistence import conversion_writer
 
     good = [new_lead(ctx, admin_id, email=f"p{n}@navy.example") for n in range(3)]
     bad = [] if all_or_nothing else [new_lead(ctx, admin_id, products=[])]  # misses the opportunity criteria
-    write, failures = conversion_batch.ConversionBatch._write, []
+    write, failures = conversion_writer._write, []
 
-    def written_then_broken(batch: Any) -> None:  # the rows reach the database, then a rule breaks
-        write(batch)
-        if not failures:
+    def written_then_broken(session: Any, plans: Any) -> None:  # the rows reach the database, then a rule breaks
+        write(session, plans)
+        if not failures and len(plans) > 1:
             failures.append(1)
             raise IntegrityError("INSERT ...", {}, Exception("a rule broke"))
 
-    monkeypatch.setattr(conversion_batch.ConversionBatch, "_write", written_then_broken)
+    monkeypatch.setattr(conversion_writer, "_write", written_then_broken)
     outcome = convert_leads(ctx, admin_id, [good[0], good[1], *bad, good[2]], ConversionOptions(),
                             all_or_nothing=all_or_nothing)
     assert failures and outcome.committed
@@ -101,10 +103,12 @@ def test_new_records_are_audited_alike_one_at_a_time_and_rendered_together() -> 
     from decimal import Decimal
 
     from leadline.domain.accounts import Account
+    from leadline.domain.conversion import ConversionResult
+    from leadline.domain.conversion_audit import CreatedChanges
+    from leadline.domain.conversion_plan import AuditEntry, ConversionPlan
     from leadline.domain.opportunities import ForecastCategory, Opportunity, Outcome
-    from leadline.persistence.conversion_batch import ConversionBatch
+    from leadline.persistence.conversion_writer import _audit_rows
     from leadline.services.access import audit_created, fields_of
-    from leadline.services.conversion_audit import CreatedChanges
 
     moment = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     records: list[Any] = [
@@ -127,16 +131,16 @@ def test_new_records_are_audited_alike_one_at_a_time_and_rendered_together() -> 
 
     for record in records:
         audit_created(Uow, "record", record.id, None, moment, fields_of(record))
-    batch = ConversionBatch(None)  # type: ignore[arg-type]
-    for record in records:
-        assert dict(CreatedChanges(record)) == Uow.audit.recorded[len(batch.audit)]
-        batch.add_audit("convert", "record", record.id, None, moment, CreatedChanges(record))
-    batch._render()
-    assert [row[-1] for row in batch.audit] == [json.dumps(changes) for changes in Uow.audit.recorded]
+    for record, recorded in zip(records, Uow.audit.recorded, strict=True):
+        assert dict(CreatedChanges(record)) == recorded
+    plans = [ConversionPlan(actor_id=1, at=moment, result=ConversionResult(record.id),
+                            audit=(AuditEntry("convert", "record", record.id, CreatedChanges(record)),))
+             for record in records]
+    assert [row[-1] for row in _audit_rows(plans)] == [json.dumps(changes) for changes in Uow.audit.recorded]
 
 
 def test_created_json_is_json_dumps_of_the_texts_each_row_has() -> None:
-    from leadline.persistence.conversion_batch import _created_json
+    from leadline.persistence.conversion_writer import _created_json
 
     columns: list[tuple[str, list[str | None]]] = [
         ("name", ["Acme", None, "Ünï \"q\" \\ \n", None]),
@@ -318,3 +322,23 @@ def test_a_call_of_several_chunks_gives_what_one_chunk_gives(ctx: ServiceContext
         assert outcome.committed and outcome.converted == 4 and counts(ctx) == (4, 4, 4)
         assert codes == [(good[0], None), (good[1], None), (good[2], None), (bad, "CRITERIA_NOT_MET"),
                          (good[3], None)]
+
+
+@pytest.mark.parametrize("all_or_nothing", [False, True], ids=["partial", "all or nothing"])
+def test_a_bulk_conversion_writes_its_leads_together_not_one_by_one(
+        ctx: ServiceContext, admin_id: int, catalogue: None, engine: Engine, all_or_nothing: bool) -> None:
+    # given leads with product lines, owned by a rep, and one bulk call already made (caches warm)
+    users.add_user(ctx, admin_id, name="Rep", email="rep@example.com", role="rep")
+    given = [new_lead(ctx, admin_id, email=f"s{n}@navy.example", products=[WIDGET, GADGET], owner="rep@example.com")
+             for n in range(52)]
+    convert_leads(ctx, admin_id, given[:1], ConversionOptions())
+
+    # when one bulk call converts one lead and another fifty
+    one = statements_of(engine, lambda: convert_leads(ctx, admin_id, given[1:2], ConversionOptions(),
+                                                      all_or_nothing=all_or_nothing))
+    fifty = statements_of(engine, lambda: convert_leads(ctx, admin_id, given[2:], ConversionOptions(),
+                                                        all_or_nothing=all_or_nothing))
+
+    # then the fifty take the statements of one: nothing falls back to a write per lead
+    assert len(fifty) == len(one), shown(fifty)
+    assert counts(ctx) == (52, 52, 52)

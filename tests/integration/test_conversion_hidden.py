@@ -6,6 +6,7 @@ and in bulk (with the same rows either way)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -14,8 +15,7 @@ from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import DuplicateHiddenError
 from leadline.services import conversion, records, users
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_batch import BulkRun
-from leadline.services.conversion_bulk import convert_leads, preview_conversion
+from leadline.services.conversion_bulk import BulkRun, convert_leads, preview_conversion
 from leadline.services.conversion_undo import undo_conversion
 from leadline.services.sharing import set_sharing
 from tests.integration.conversion_support import counts, masked, new_lead, recorded_runs, written_for
@@ -118,18 +118,24 @@ KINDS = [GLOBEX, {"company": "Initech", "website": "initech.example", "email": "
 def test_a_reps_bulk_conversion_writes_what_converting_each_lead_alone_writes(
         ctx: ServiceContext, admin_id: int, teams: Teams, confirm_separate: bool, owner: str | None,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    runs, converted_alone = recorded_runs(monkeypatch), []
-    convert_alone = BulkRun._alone
-    monkeypatch.setattr(BulkRun, "_alone", lambda run, lead_id: converted_alone.append(lead_id) or
-                        convert_alone(run, lead_id))
+    runs, written_before = recorded_runs(monkeypatch), []
+    needs_written = BulkRun._needs_written
+
+    def recorded(run: BulkRun, lead: Any, *, has_activities: bool) -> bool:
+        needed = needs_written(run, lead, has_activities=has_activities)
+        if needed:
+            written_before.append(lead.id)
+        return needed
+
+    monkeypatch.setattr(BulkRun, "_needs_written", recorded)
     given = [[new_lead(ctx, teams.rep, **values) for values in KINDS] for _ in range(2)]
     options = ConversionOptions(confirm_separate=confirm_separate, owner=owner)
 
     outcome = convert_leads(ctx, teams.rep, given[0], options)
     assert runs == [{"batched": True}]
     # the look-ups are batched too: only the second Initech lead, which may match the account the
-    # first one made in the batch, is converted alone (none is looked up for when confirmed)
-    assert converted_alone == ([] if confirm_separate else [given[0][2]])
+    # first one made in the batch, has the plans before it written first (none is looked up for when confirmed)
+    assert written_before == ([] if confirm_separate else [given[0][2]])
     batched = [written_for(ctx, lead_id) for lead_id in given[0]]
     for item in reversed(outcome.items):  # the second round starts from the same records
         if item.ok:

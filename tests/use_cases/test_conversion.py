@@ -165,7 +165,7 @@ def test_an_opportunity_override_is_kept_in_the_conversion_its_audit_and_the_lin
     assert [(r.override_reason, r.opportunity_id is not None) for r in results] == [(why, True), (None, True)]
 
     with ctx.uow_factory(read_only=True) as uow:  # the conversion record, as stored
-        assert [uow.conversions.latest(i)["result"]["override_reason"] for i in (overridden, met)] == [why, None]
+        assert [uow.conversions.latest(i).result.override_reason for i in (overridden, met)] == [why, None]  # type: ignore[union-attr]
     assert convert_events(ctx, overridden)[-1]["opportunity_override"] == [None, why]
     assert "opportunity_override" not in convert_events(ctx, met)[-1]  # criteria met: nothing overridden
     assert [conversion.lead_lineage(ctx, admin_id, i)["override_reason"] for i in (overridden, met)] == [why, None]

@@ -40,7 +40,7 @@ def test_an_override_converts_it_and_is_kept_in_the_result_the_audit_and_the_sta
                                      idempotency_key="k")
     assert (result.qualification_override_reason, result.override_reason) == (WHY, None)
     with ctx.uow_factory(read_only=True) as uow:
-        assert uow.conversions.latest(lead_id)["result"]["qualification_override_reason"] == WHY
+        assert uow.conversions.latest(lead_id).result.qualification_override_reason == WHY  # type: ignore[union-attr]
     assert convert_events(ctx, lead_id)[-1]["qualification_override"] == [None, WHY]
     assert lead_workflow.status_history(ctx, admin_id, lead_id)[-1]["override_reason"] == WHY
     replayed = conversion.convert_lead(ctx, admin_id, lead_id, idempotency_key="k")

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.conversion import FieldMapping
+from leadline.domain.conversion_plan import ConversionPlan, ConversionRecord
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.leads import PHONE_EXTENSION, phone_number_of
 from leadline.domain.qualification import Condition, Criterion, Operator
 from leadline.domain.reasons import Reason
-from leadline.persistence.bulk_rows import insert_rows
+from leadline.persistence.conversion_json import result_from_json, undo_from_json
 from leadline.persistence.mapping import row_values, to_domain
 from leadline.persistence.repositories_config import ListRepository
 from leadline.persistence.rows import (
@@ -49,9 +50,6 @@ def json_encoder(default: Callable[[Any], Any] = json.JSONEncoder().default) -> 
         return json.JSONEncoder(default=default).encode
     encode = make(None, default, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
     return lambda value: "".join(encode(value, 0))
-
-
-_TO_JSON = json_encoder(default=str)
 
 
 class TransitionRepository:
@@ -139,37 +137,21 @@ class ConversionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, conversion_id: int, lead_id: int, actor_id: int, at: datetime, idempotency_key: str | None,
-            result: dict[str, Any], undo: dict[str, Any]) -> None:
-        self.session.execute(insert(LeadConversionRow.__table__).values(
-            self.conversion_values(conversion_id, lead_id, actor_id, at, idempotency_key, result, undo)))
+    def write(self, plans: Sequence[ConversionPlan]) -> None:
+        """Apply conversion plans, one statement per table for all of them (persistence/conversion_writer.py)."""
+        from leadline.persistence.conversion_writer import write_plans  # it builds on this module
 
-    @staticmethod
-    def conversion_values(conversion_id: int, lead_id: int, actor_id: int, at: datetime, idempotency_key: str | None,
-                          result: dict[str, Any], undo: dict[str, Any]) -> dict[str, Any]:
-        """The row ``add`` writes (result and undo as JSON, taken now), for ``add_many``."""
-        return {"id": conversion_id, "lead_id": lead_id, "actor_id": actor_id, "converted_at": at,
-                "idempotency_key": idempotency_key, "result": _TO_JSON(result), "undo": _TO_JSON(undo)}
+        write_plans(self.session, plans)
 
-    def add_many(self, conversions: Sequence[dict[str, Any]]) -> None:
-        """Insert many conversions (rows of ``conversion_values``) with one executemany."""
-        insert_rows(self.session, LeadConversionRow.__table__, conversions)
-
-    def batch(self) -> Any:
-        """A ``ConversionBatch`` on this session: the rows of many conversions, written together."""
-        from leadline.persistence.conversion_batch import ConversionBatch  # it builds on this module
-
-        return ConversionBatch(self.session)
-
-    def latest(self, lead_id: int) -> dict[str, Any] | None:
-        """The lead's last conversion that was not undone: id, key, result and undo record."""
+    def latest(self, lead_id: int) -> ConversionRecord | None:
+        """The lead's last conversion that was not undone, with its result and undo record."""
         row = self.session.execute(
             select(LeadConversionRow).where(LeadConversionRow.lead_id == lead_id, LeadConversionRow.undone_at.is_(None))
             .order_by(LeadConversionRow.converted_at.desc(), LeadConversionRow.id.desc()).limit(1)).scalar()
         if row is None:
             return None
-        return {"id": row.id, "idempotency_key": row.idempotency_key, "actor_id": row.actor_id,
-                "converted_at": row.converted_at, "result": json.loads(row.result), "undo": json.loads(row.undo)}
+        return ConversionRecord(row.id, row.lead_id, row.actor_id, row.converted_at, row.idempotency_key,
+                                result_from_json(json.loads(row.result)), undo_from_json(json.loads(row.undo)))
 
     def mark_undone(self, conversion_id: int, at: datetime, actor_id: int) -> None:
         self.session.execute(update(LeadConversionRow).where(LeadConversionRow.id == conversion_id)
@@ -282,20 +264,6 @@ class ConversionRepository:
 
     def remove_contact_role(self, role_id: int) -> None:
         self.session.execute(delete(ContactRoleRow).where(ContactRoleRow.id == role_id))
-
-    def link_activities(self, activity_ids: Iterable[int], record_type: RecordType, record_id: int) -> list[int]:
-        """Link activities to a record (those not linked yet); returns the ones it linked."""
-        ids = set(activity_ids)
-        if not ids:
-            return []
-        already = set(self.session.scalars(select(ActivityLinkRow.activity_id).where(
-            ActivityLinkRow.record_type == record_type, ActivityLinkRow.record_id == record_id,
-            ActivityLinkRow.activity_id.in_(ids))))
-        new = sorted(ids - already)
-        if new:
-            self.session.execute(insert(ActivityLinkRow.__table__), [
-                {"activity_id": a, "record_type": record_type, "record_id": record_id} for a in new])
-        return new
 
     def unlink_activities(self, activity_ids: Iterable[int], record_type: RecordType, record_id: int) -> None:
         ids = list(activity_ids)

@@ -1,43 +1,74 @@
 """Bulk conversion and the conversion preview.
 
-Bulk conversion runs ``convert_in`` for each lead in one unit of work: by default each lead as
-if in a savepoint of its own, so an invalid lead is reported and skipped while the others convert
-(one commit at the end); with ``all_or_nothing`` the first failure rolls everything back. Leads
-on the common path are read and written in batches (services/conversion_batch.py), with the
-same result.
+Bulk conversion converts each lead as ``convert_lead`` does (the same reads, the same
+``plan_conversion``) in one unit of work: by default each lead on its own, so an invalid lead is
+reported and skipped while the others convert (one commit at the end); with ``all_or_nothing``
+the first failure rolls everything back. The plans are written by the one writer
+(``uow.conversions.write``) a chunk at a time: one statement per table for the whole chunk
+(docs/adr/0020), except where a lead must see what an earlier one writes (``BulkRun``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from leadline.domain.accounts import website_domain
+from leadline.domain.accounts import normalise_company_name, website_domain
 from leadline.domain.conversion import (
     Candidate,
     ConversionOptions,
+    ConversionResult,
+    OpportunityChoice,
     account_match_reasons,
     contact_match_reasons,
 )
+from leadline.domain.conversion_plan import ConversionPlan
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.duplicates import HiddenMatch
-from leadline.domain.errors import ValidationError
+from leadline.domain.errors import LeadlineError, ValidationError
+from leadline.domain.ids import new_ids
+from leadline.domain.leads import Lead, phone_number_of
 from leadline.domain.qualification import Evaluation, Purpose
+from leadline.domain.security import Viewer
 from leadline.services import idempotency
 from leadline.services.access import load_viewer
 from leadline.services.collector import collector_paused
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_batch import BatchWriteError, BulkConversion, BulkItem, BulkRun
+from leadline.services.conversion import conversion_plan, convertible_lead
+from leadline.services.conversion_reads import CallReads, lead_fields, new_id_source
 from leadline.services.hidden_duplicates import find_hidden_matches, longest_name_word
 from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.leads import load_lead
+from leadline.services.ports import UnitOfWork
 from leadline.services.status_moves import evaluate_lead_in
 
 MAX_BULK = 10_000
 CHUNK = 2_000  # leads read (and locked) together by a bulk conversion, their rows written together
 
-__all__ = ["CHUNK", "MAX_BULK", "BulkConversion", "BulkItem", "ConversionPreview", "convert_leads",
-           "preview_conversion"]
+
+
+@dataclass
+class BulkItem:
+    lead_id: int
+    ok: bool
+    result: ConversionResult | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class BulkConversion:
+    committed: bool
+    items: list[BulkItem] = field(default_factory=list)
+
+    @property
+    def converted(self) -> int:
+        return sum(1 for item in self.items if item.ok)
+
+
+class BatchWriteError(Exception):
+    """Writing the plans of a chunk failed: the unit of work is spoilt; convert every lead alone."""
 
 
 def convert_leads(ctx: ServiceContext, actor_id: int, lead_ids: Sequence[int], options: ConversionOptions, *,
@@ -78,6 +109,113 @@ def _rolled_back(outcome: BulkConversion) -> BulkConversion:
             item.ok, item.result, item.code = False, None, "ROLLED_BACK"
             item.message = "not converted: another lead of this all-or-nothing call failed"
     return outcome
+
+
+class BulkRun:
+    """One ``convert_leads`` call in progress: ``convert`` each chunk in order, the outcome of each
+    lead in ``items``. Plans wait in ``pending`` and are written together at the chunk's end; a
+    lead that must see what earlier leads write has those written first (``_needs_written``), and
+    every plan is written at once, alone, when each lead joins the same existing records (options
+    naming an account, a contact or an opportunity) or after a failed batch write (``batched``
+    false): then a write that breaks a rule is that lead's ``CONFLICT``, as with ``convert_lead``."""
+
+    def __init__(self, ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, options: ConversionOptions,
+                 all_or_nothing: bool, *, batched: bool = True) -> None:
+        self.ctx, self.uow, self.viewer, self.options = ctx, uow, viewer, options
+        self.all_or_nothing = all_or_nothing
+        joins = options.account_id is not None or options.contact_id is not None or \
+            options.opportunity is OpportunityChoice.ATTACH
+        self.at_once = joins or not batched
+        self.reads, self.new_id = CallReads(uow), new_id_source(new_ids, 256)
+        self.items: list[BulkItem] = []
+        self.pending: list[ConversionPlan] = []
+        #: the look-ups for hidden duplicates (made unless confirmed, for an actor who may not read all)
+        self.looks_up = not options.confirm_separate and any(
+            viewer.readable_owner_ids(kind) is not None for kind in (RecordType.ACCOUNT, RecordType.CONTACT))
+        self._keys: set[tuple[str, str]] = set()  # what pending new accounts and contacts match by
+        self._moves_activities = False  # a pending plan links or moves activities
+
+    def convert(self, chunk: list[int]) -> bool:
+        """Convert ``chunk``; False as soon as an all-or-nothing call has a failure. Raises
+        ``BatchWriteError`` if the plans could not be written together."""
+        leads = self.uow.leads.get_many_for_update(chunk)
+        definitions = lead_fields(self.ctx.config(self.uow))
+        custom = self.uow.custom_fields.values_for(definitions, list(leads)) if definitions and leads else {}
+        busy = self.uow.activities.linked_records(RecordType.LEAD, list(leads))
+        for lead_id in chunk:
+            lead = leads.get(lead_id)
+            if lead is not None and definitions:
+                lead.custom = custom.get(lead_id, {})
+            item = self._convert(lead_id, lead, has_activities=lead_id in busy)
+            self.items.append(item)
+            if self.all_or_nothing and not item.ok:
+                return False
+        self.write()
+        return True
+
+    def _convert(self, lead_id: int, lead: Lead | None, *, has_activities: bool) -> BulkItem:
+        key = self.options.idempotency_key
+        options = dataclasses.replace(self.options, idempotency_key=f"{key}:{lead_id}") if key else self.options
+        try:
+            found = convertible_lead(self.uow, self.viewer, lead_id, lead, options)
+            if isinstance(found, ConversionResult):
+                return BulkItem(lead_id, True, found)
+            if self._needs_written(found, has_activities=has_activities):
+                self.write()
+            plan = conversion_plan(self.ctx, self.uow, self.viewer, found, options, self.reads, self.new_id,
+                                   has_activities=has_activities)
+        except LeadlineError as error:
+            return BulkItem(lead_id, False, code=error.code, message=str(error))
+        return self._write_alone(plan) if self.at_once else self._queue(plan)
+
+    def _needs_written(self, lead: Lead, *, has_activities: bool) -> bool:
+        """Whether the pending plans must be written before ``lead`` is read for: its look-up of
+        hidden duplicates may match a new account or contact of theirs, or it has activities and
+        they link or move some (an activity may belong to two leads)."""
+        if not self.pending:
+            return False
+        if has_activities and self._moves_activities:
+            return True
+        return self.looks_up and bool(self._keys & _lead_keys(lead))
+
+    def _queue(self, plan: ConversionPlan) -> BulkItem:
+        self.pending.append(plan)
+        self._moves_activities = self._moves_activities or bool(plan.activity_links or plan.moved_tasks)
+        if self.looks_up:
+            for account in plan.accounts:
+                self._keys.add(("domain", account.domain or ""))
+                self._keys.update(("word", w) for w in normalise_company_name(account.name).split())
+            for contact in plan.contacts:
+                self._keys.add(("email", (contact.email or "").lower()))
+                self._keys.add(("phone", phone_number_of(contact.phone) or ""))
+        return BulkItem(plan.result.lead_id, True, plan.result)
+
+    def write(self) -> None:
+        """Write the pending plans together (before a lead that must see them, and at a chunk's end)."""
+        plans, self.pending = self.pending, []
+        self._keys.clear()
+        self._moves_activities = False
+        if plans:
+            try:
+                self.uow.conversions.write(plans)
+            except LeadlineError as error:
+                raise BatchWriteError(str(error)) from error
+
+    def _write_alone(self, plan: ConversionPlan) -> BulkItem:
+        """Write one plan now: in partial mode in a savepoint, so a broken rule undoes this lead only."""
+        try:
+            with self.uow.conflicts_named() if self.all_or_nothing else self.uow.savepoint():
+                self.uow.conversions.write([plan])
+        except LeadlineError as error:
+            return BulkItem(plan.result.lead_id, False, code=error.code, message=str(error))
+        return BulkItem(plan.result.lead_id, True, plan.result)
+
+
+def _lead_keys(lead: Lead) -> set[tuple[str, str]]:
+    """What the look-ups of hidden duplicates search by, as ``BulkRun._keys`` holds it."""
+    keys = {("domain", website_domain(lead.website) or ""), ("word", longest_name_word(lead) or ""),
+            ("email", (lead.email or "").lower()), ("phone", phone_number_of(lead.phone) or "")}
+    return {key for key in keys if key[1]}
 
 
 @dataclass

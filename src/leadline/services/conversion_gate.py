@@ -10,7 +10,7 @@ from __future__ import annotations
 from leadline.domain.conversion import QUALIFICATION_GATE, parse_switch
 from leadline.services.access import load_actor, require_admin
 from leadline.services.context import ServiceContext
-from leadline.services.conversion import qualification_gate_on
+from leadline.services.conversion_reads import qualification_gate_on
 
 
 def get_qualification_gate(ctx: ServiceContext) -> bool:

@@ -14,16 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from leadline.domain.accounts import Account, Contact
-from leadline.domain.conversion import ConversionResult, ensure_undoable
+from leadline.domain.conversion import ConversionOptions, ConversionResult, ensure_undoable
+from leadline.domain.conversion_plan import ConversionInputs, Matched, UndoRecord
+from leadline.domain.conversion_planner import plan_further_opportunity
 from leadline.domain.custom_fields import RecordType
 from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import diff_fields, render_value
+from leadline.domain.ids import new_ids
 from leadline.domain.leads import Lead
 from leadline.domain.security import Viewer
 from leadline.services import idempotency
 from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_parts import Conversion, new_opportunity
+from leadline.services.conversion_reads import CallReads, conversion_settings, new_id_source
 from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.ports import UnitOfWork
 from leadline.services.ports.records import RecordRepository
@@ -36,11 +39,6 @@ class UndoResult:
     restored: list[str] = field(default_factory=list)
     unlinked: int = 0
     status: str = ""
-
-
-#: For each kind of created record: the references a conversion itself makes, by name in
-#: ``ConversionRepository.references``, and the undo-record key holding their ids.
-_MADE_BY_CONVERSION = {"contact roles": "roles", "line items": "line_items"}
 
 
 def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_version: int | None = None,
@@ -64,8 +62,8 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *, expecte
         if conversion is None:
             raise ConflictError("this lead was converted before conversions were recorded; it cannot be undone",
                                 field="lead")
-        undo = conversion["undo"]
-        created = [(RecordType(t), i) for t, i in undo["created"]]
+        undo = conversion.undo
+        created = [(c.record_type, c.record_id) for c in undo.created]
         ensure_undoable(_blockers(uow, viewer, lead.id, created, undo))
         now = ctx.now()
         result = UndoResult(lead.id)
@@ -77,14 +75,14 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *, expecte
             uow.audit.record("undo_convert", record_type.value, record_id, viewer.id, now,
                              {"id": (str(record_id), None)})
             result.removed.append(f"{record_type.value} {record_id}")
-        uow.conversions.mark_undone(conversion["id"], now, viewer.id)
+        uow.conversions.mark_undone(conversion.id, now, viewer.id)
         return idempotency.commit(ctx, uow, claim, result)
 
 
 _REMOVAL_ORDER = {RecordType.OPPORTUNITY: 0, RecordType.CONTACT: 1, RecordType.ACCOUNT: 2}
 
 
-def _revert_lead(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, undo: dict[str, Any],
+def _revert_lead(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, undo: UndoRecord,
                  now: Any) -> str:
     """Return the lead to the status and unqualified reason it had, recorded in its status
     history and audit as a status change records them; returns the status's label."""
@@ -92,7 +90,7 @@ def _revert_lead(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lea
     statuses = {s.id: s.label for s in config.statuses}
     reasons = {r.id: r.label for r in config.reasons}
     converted_status_id, converted_reason_id = lead.status_id, lead.unqualified_reason_id
-    lead.revert_conversion(undo["previous_status_id"], undo.get("previous_reason_id"), now)
+    lead.revert_conversion(undo.previous_status_id, undo.previous_reason_id, now)
     uow.leads.save(lead)
     uow.leads.record_status_change(lead.id, converted_status_id, lead.status_id, viewer.id, now,
                                    reason_id=lead.unqualified_reason_id, note="conversion undone")
@@ -110,12 +108,12 @@ def _label(labels: dict[int, str], record_id: int | None) -> str | None:
 
 
 def _blockers(uow: UnitOfWork, viewer: Viewer, lead_id: int, created: Sequence[tuple[RecordType, int]],
-              undo: dict[str, Any]) -> list[str]:
+              undo: UndoRecord) -> list[str]:
     """Everything that stops the undo: a created record edited, deleted, or given something since."""
     created_ids = {record_id for _, record_id in created}
     links: dict[tuple[RecordType, int], set[int]] = {(t, i): set() for t, i in created}
-    for activity_id, record_type, record_id in undo["links"]:
-        links.setdefault((RecordType(record_type), record_id), set()).add(activity_id)
+    for link in undo.links:
+        links.setdefault((link.record_type, link.record_id), set()).add(link.activity_id)
     blockers = []
     for record_type, record_id in created:
         record = _repository(uow, record_type).get_for_update(record_id)
@@ -124,7 +122,7 @@ def _blockers(uow: UnitOfWork, viewer: Viewer, lead_id: int, created: Sequence[t
             blockers.append(f"{what} was deleted since")
             continue
         viewer.ensure_can_edit(record_type, record.id, record.owner_id)
-        if record.version != undo["versions"].get(str(record_id), 1):
+        if record.version != undo.version_of(record_id):
             blockers.append(f"{what} was edited since")
         for kind, ids in uow.conversions.references(record_type, record_id).items():
             allowed = _allowed(kind, record_type, record_id, lead_id, created_ids, links, undo)
@@ -137,13 +135,15 @@ def _blockers(uow: UnitOfWork, viewer: Viewer, lead_id: int, created: Sequence[t
 
 
 def _allowed(kind: str, record_type: RecordType, record_id: int, lead_id: int, created_ids: set[int],
-             links: dict[tuple[RecordType, int], set[int]], undo: dict[str, Any]) -> set[int]:
+             links: dict[tuple[RecordType, int], set[int]], undo: UndoRecord) -> set[int]:
     if kind == "converted leads":
         return {lead_id}
     if kind == "activities":
         return links.get((record_type, record_id), set())
-    if kind in _MADE_BY_CONVERSION:
-        return set(undo[_MADE_BY_CONVERSION[kind]])
+    if kind == "contact roles":
+        return set(undo.roles)
+    if kind == "line items":
+        return set(undo.line_items)
     return created_ids  # contacts and opportunities of a created account
 
 
@@ -153,30 +153,29 @@ def _repository(uow: UnitOfWork, record_type: RecordType) -> RecordRepository[An
     return repositories[record_type]
 
 
-def _unlink(uow: UnitOfWork, undo: dict[str, Any], created: Sequence[tuple[RecordType, int]],
+def _unlink(uow: UnitOfWork, undo: UndoRecord, created: Sequence[tuple[RecordType, int]],
             result: UndoResult) -> None:
     """Remove the activity links and contact roles the conversion made on records it did not create,
     and give reassigned open tasks back."""
     created_set = set(created)
-    for activity_id, record_type, record_id in undo["links"]:
-        if (RecordType(record_type), record_id) not in created_set:
-            uow.conversions.unlink_activities([activity_id], RecordType(record_type), record_id)
+    for link in undo.links:
+        if (link.record_type, link.record_id) not in created_set:
+            uow.conversions.unlink_activities([link.activity_id], link.record_type, link.record_id)
         result.unlinked += 1
-    for role_id in undo["roles"]:
+    for role_id in undo.roles:
         uow.conversions.remove_contact_role(role_id)
-    for activity_id, previous_owner in undo["tasks"]:
-        activity = uow.activities.get(activity_id)
+    for task in undo.tasks:
+        activity = uow.activities.get(task.activity_id)
         if activity is not None and activity.is_open_task():
-            activity.owner_id = previous_owner
+            activity.owner_id = task.previous_owner_id
             uow.activities.save(activity)
-            result.restored.append(f"task {activity_id} owner")
+            result.restored.append(f"task {task.activity_id} owner")
 
 
-def _restore_filled(uow: UnitOfWork, actor_id: int, now: Any, undo: dict[str, Any], result: UndoResult) -> None:
+def _restore_filled(uow: UnitOfWork, actor_id: int, now: Any, undo: UndoRecord, result: UndoResult) -> None:
     """Empty again the fields the conversion filled on existing records, where they still hold the
     filled value (a value changed since is someone's later work and is kept)."""
-    for record_type_text, record_id, filled in undo["filled"]:
-        record_type = RecordType(record_type_text)
+    for record_type, record_id, filled in ((f.record_type, f.record_id, f.values) for f in undo.filled):
         standard = {k: v for k, v in filled.items() if not k.startswith("custom.")}
         custom = {k.removeprefix("custom."): v for k, v in filled.items() if k.startswith("custom.")}
         if standard:
@@ -221,14 +220,15 @@ def add_lead_opportunity(ctx: ServiceContext, actor_id: int, lead_id: int, *,
             raise ConflictError("the lead's converted account or contact no longer exists", field="lead")
         viewer.ensure_can_read(RecordType.ACCOUNT, account.id, account.owner_id)
         lines = _chosen_lines(lead.products, products)
-        run = Conversion(ctx, uow, viewer, lead, viewer.id, ctx.now(), ConversionResult(lead.id, account.id,
-                                                                                         contact.id))
-        opportunity = new_opportunity(run, account, contact, lines, per_product=False, name=name)
-        run.result.opportunity_id = opportunity.id
-        run.result.opportunity_ids = [opportunity.id]
-        uow.audit.record("further_opportunity", "lead", lead.id, viewer.id, run.now,
-                         {"opportunity_id": (None, str(opportunity.id))})
-        return idempotency.commit(ctx, uow, claim, run.result)
+        config = ctx.config(uow)
+        reads = CallReads(uow)
+        given = ConversionInputs(
+            lead, ConversionOptions(), None, None, viewer.id, viewer.id, ctx.now(), None,
+            None, Matched(), conversion_settings(config), reads.catalogue(lead.currency) if lines else None,
+            new_id_source(new_ids, 8))
+        plan = plan_further_opportunity(given, account, contact, lines, name)
+        uow.conversions.write([plan])
+        return idempotency.commit(ctx, uow, claim, plan.result)
 
 
 def _chosen_lines(lines: Sequence[Any], wanted: Sequence[str] | None) -> list[Any]:

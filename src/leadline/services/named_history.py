@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from leadline.domain.conversion_audit import Derived
 from leadline.domain.history import FieldChange, with_names
-from leadline.services.conversion_audit import Derived
 
 
 def _names(config: Any) -> dict[str, dict[str, str]]:

@@ -9,11 +9,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from leadline.domain.conversion_audit import Derived
 from leadline.domain.errors import ValidationError
 from leadline.domain.money import parse_amount
 from leadline.domain.queries import RecordQuery
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_audit import Derived
 from leadline.services.users import resolve_query_owners
 
 

