@@ -40,14 +40,6 @@ class _ClearingCache:
         return uow
 
 
-def _holds_configuration_changes(uow: UnitOfWork) -> bool:
-    """``uow.changes_configuration()``; False for a stand-in that only reads configuration and so
-    does not offer it (the batch of a bulk conversion, services/conversion_batch_uow.py, which
-    sends any attribute it lacks down the slow path)."""
-    asks = getattr(type(uow), "changes_configuration", None)
-    return bool(asks(uow)) if asks is not None else False
-
-
 @dataclass
 class ServiceContext:
     #: Opens a unit of work (leadline.persistence.unit_of_work.SqlUnitOfWork in production);
@@ -74,7 +66,7 @@ class ServiceContext:
     def cached(self, uow: UnitOfWork, key: Any, load: Callable[[], T]) -> T:
         """``cache.get(key, load)``, except while ``uow`` holds configuration it has not committed:
         then loaded and not kept, so a change rolled back is never seen by another request."""
-        if _holds_configuration_changes(uow):
+        if uow.changes_configuration():
             return load()
         return self.cache.get(key, load)
 

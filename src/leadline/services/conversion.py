@@ -20,7 +20,7 @@ from leadline.domain.conversion import ConversionOptions, ConversionResult, Oppo
 from leadline.domain.conversion_plan import ConversionPlan
 from leadline.domain.conversion_planner import plan_conversion
 from leadline.domain.custom_fields import RecordType
-from leadline.domain.errors import LeadAlreadyConvertedError, NotFoundError, StaleRecordError, ValidationError
+from leadline.domain.errors import LeadAlreadyConvertedError, NotFoundError, ValidationError
 from leadline.domain.ids import new_ids
 from leadline.domain.leads import Lead
 from leadline.domain.security import Viewer
@@ -29,6 +29,7 @@ from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_reads import CallReads, conversion_inputs, lead_fields, new_id_source
 from leadline.services.idempotency import IdempotencyClaim
+from leadline.services.leads import ensure_current
 from leadline.services.ports import UnitOfWork
 from leadline.services.visibility import readable_ids, readable_or_none
 
@@ -99,8 +100,7 @@ def convertible_lead(uow: UnitOfWork, viewer: Viewer, lead_id: int, lead: Lead |
     viewer.ensure_can_edit(RecordType.LEAD, lead.id, lead.owner_id)
     if lead.is_converted():
         return _replay(uow, lead, options)
-    if options.expected_version is not None and options.expected_version != lead.version:
-        raise StaleRecordError("the lead changed since you read it; reload and retry", field="version")
+    ensure_current(lead, options.expected_version)
     return lead
 
 

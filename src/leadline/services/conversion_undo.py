@@ -18,7 +18,7 @@ from leadline.domain.conversion import ConversionOptions, ConversionResult, ensu
 from leadline.domain.conversion_plan import ConversionInputs, Matched, UndoRecord
 from leadline.domain.conversion_planner import plan_further_opportunity
 from leadline.domain.custom_fields import RecordType
-from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
+from leadline.domain.errors import ConflictError, ValidationError
 from leadline.domain.history import diff_fields, render_value
 from leadline.domain.ids import new_ids
 from leadline.domain.leads import Lead
@@ -28,6 +28,7 @@ from leadline.services.access import load_viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion_reads import CallReads, conversion_settings, new_id_source
 from leadline.services.idempotency import IdempotencyClaim
+from leadline.services.leads import load_lead_for_editing
 from leadline.services.ports import UnitOfWork
 from leadline.services.ports.records import RecordRepository
 
@@ -50,14 +51,7 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *, expecte
     """
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = uow.leads.get_for_update(lead_id)
-        if lead is None or not viewer.can_read(RecordType.LEAD, lead.owner_id):
-            raise NotFoundError(f"there is no lead {lead_id}", field="lead")
-        viewer.ensure_can_edit(RecordType.LEAD, lead.id, lead.owner_id)
-        if not lead.is_converted():
-            raise ConflictError(f"lead {lead.id} is not converted", field="lead")
-        if expected_version is not None and expected_version != lead.version:
-            raise StaleRecordError("the lead changed since you read it; reload and retry", field="version")
+        lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=expected_version, converted=True)
         conversion = uow.conversions.latest(lead.id)
         if conversion is None:
             raise ConflictError("this lead was converted before conversions were recorded; it cannot be undone",
@@ -208,10 +202,7 @@ def add_lead_opportunity(ctx: ServiceContext, actor_id: int, lead_id: int, *,
     given (by product name). The lead's lineage then lists it too."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = uow.leads.get_for_update(lead_id)
-        if lead is None or not viewer.can_read(RecordType.LEAD, lead.owner_id):
-            raise NotFoundError(f"there is no lead {lead_id}", field="lead")
-        viewer.ensure_can_edit(RecordType.LEAD, lead.id, lead.owner_id)
+        lead = load_lead_for_editing(uow, viewer, lead_id, converted=None)
         if not lead.is_converted() or lead.converted_account_id is None:
             raise ConflictError("only a converted lead yields a further opportunity; convert it first", field="lead")
         account: Account | None = uow.accounts.get(lead.converted_account_id)
