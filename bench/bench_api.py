@@ -34,8 +34,8 @@ from sqlalchemy.engine import make_url
 
 from leadline.bootstrap import build_application
 from leadline.config import Settings
-from leadline.services.auth import create_token
-from leadline.services.setup import initialise_organisation
+from leadline.services.configuration.setup import initialise_organisation
+from leadline.services.security.auth import create_token
 from leadline.synthetic import generate_leads
 
 HERE = Path(__file__).resolve().parent

@@ -56,11 +56,11 @@ PATHS = ("convert", "get", "create")
 
 #: where each use case may live, first match wins (add a module when one moves)
 USE_CASES = {
-    "convert_leads": ("leadline.services.conversion_bulk", "leadline.services.conversion"),
-    "conversion_options": ("leadline.services.conversion", "leadline.domain.conversion"),
-    "get_lead": ("leadline.services.leads",),
-    "create_lead": ("leadline.services.leads",),
-    "MAX_BULK": ("leadline.services.conversion_bulk", "leadline.services.conversion"),
+    "convert_leads": ("leadline.services.conversion.bulk", "leadline.services.conversion.convert"),
+    "conversion_options": ("leadline.services.conversion.convert", "leadline.domain.conversion.rules"),
+    "get_lead": ("leadline.services.leads.records",),
+    "create_lead": ("leadline.services.leads.records",),
+    "MAX_BULK": ("leadline.services.conversion.bulk", "leadline.services.conversion.convert"),
 }
 
 

@@ -51,15 +51,15 @@ from sqlalchemy.engine import make_url
 from leadline.analytics.forecast import forecast_for
 from leadline.bootstrap import build_application
 from leadline.config import Settings
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.forecast import parse_period
 from leadline.domain.ids import new_ids
-from leadline.domain.opportunities import DEFAULT_STAGES, ForecastCategory, OpportunityType
-from leadline.domain.security import subordinates_of
+from leadline.domain.opportunities.opportunity import DEFAULT_STAGES, ForecastCategory, OpportunityType
+from leadline.domain.security.access import subordinates_of
 from leadline.persistence.schema import upgrade_to_head
-from leadline.services.access import load_viewer
-from leadline.services.forecast_settings import set_exchange_rate
-from leadline.services.setup import initialise_organisation
+from leadline.services.configuration.setup import initialise_organisation
+from leadline.services.forecast.settings import set_exchange_rate
+from leadline.services.security.access import load_viewer
 
 PERIOD = "2026-Q4"
 TODAY = date(2026, 11, 27)  # before it most opportunities are closed, after it most are open

@@ -38,13 +38,13 @@ from sqlalchemy.engine import make_url
 from leadline.bootstrap import build_application
 from leadline.config import Settings
 from leadline.domain.ids import new_ids
-from leadline.domain.leads import Lead
+from leadline.domain.leads.lead import Lead
 from leadline.persistence.database import make_engine
 from leadline.persistence.rows import LeadProductInterestRow, LeadRow, metadata
 from leadline.persistence.schema import upgrade_to_head
 from leadline.persistence.unit_of_work import SqlUnitOfWork
-from leadline.services.setup import initialise_organisation
-from leadline.services.users import add_user
+from leadline.services.configuration.setup import initialise_organisation
+from leadline.services.security.users import add_user
 from leadline.synthetic import generate_leads
 
 GOAL = 0.5  # persistence must reach at least half the raw driver's rate

@@ -76,7 +76,7 @@ def with_password(url: str) -> tuple[str, list[int]]:
     """The database of bench_api.prepare (1,000 leads), the admin given a password."""
     from leadline.bootstrap import build_application
     from leadline.config import Settings
-    from leadline.services.auth import set_password
+    from leadline.services.security.auth import set_password
 
     token, ids = prepare(url, 1000)
     app = build_application(Settings(database_url=url))

@@ -27,9 +27,9 @@ from leadline.persistence.database import make_engine, write_gate
 from leadline.persistence.rows import metadata
 from leadline.persistence.schema import upgrade_to_head
 from leadline.persistence.unit_of_work import SqlUnitOfWork
+from leadline.services.configuration.setup import initialise_organisation
 from leadline.services.contact_points import LibraryContactPointChecker
 from leadline.services.context import ServiceContext
-from leadline.services.setup import initialise_organisation
 
 POSTGRES_URL = os.environ.get("LEADLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 POSTGRES_ENABLED = os.environ.get("LEADLINE_TEST_POSTGRES", "on").lower() not in ("off", "0", "no")

@@ -4,7 +4,7 @@ The netbox habit (netbox-community/netbox ``utilities/testing/query_counts.py``)
 reading one lead takes more statements than its budget, or when a list page's statements grow
 with its rows (an N+1 query slipped in). Counted are the statements the driver is given: every
 statement SQLAlchemy runs on the engine (its ``before_cursor_execute`` event; an executemany is
-one statement), plus the lean reads of ``persistence/reads.py`` (docs/adr/0009), which run on a
+one statement), plus the lean reads of ``persistence/leads/reads.py`` (docs/adr/0009), which run on a
 driver connection outside SQLAlchemy's events and are counted where they run. Transaction
 control is not counted: ``COMMIT`` and ``ROLLBACK`` are driver calls, and the ``BEGIN`` SQLite is
 sent (psycopg opens PostgreSQL's transactions with the first statement), so one budget holds on
@@ -23,10 +23,11 @@ from unittest.mock import patch
 
 from sqlalchemy import Engine, event
 
-from leadline.persistence.reads import RecordReads
-from leadline.services import activities, leads, records
+from leadline.persistence.leads.reads import RecordReads
+from leadline.services import activities, records
+from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
-from leadline.services.sales_configuration import add_custom_field
+from leadline.services.leads import records as leads
 
 #: statements per call, warm (the configuration cache filled), on both databases
 GET_LEAD_BUDGET = 2  # the lead with its product lines, then its custom values

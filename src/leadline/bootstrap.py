@@ -12,12 +12,12 @@ from pydantic import ValidationError as PydanticValidationError
 from leadline.config import Settings, get_settings
 from leadline.domain.errors import ConfigurationError, LeadlineError
 from leadline.persistence.database import make_engine, make_session_factory
-from leadline.persistence.rate_counters import MEMORY, RateCounters
 from leadline.persistence.schema import current_revision, head_revision, upgrade_to_head
+from leadline.persistence.security.rate_counters import MEMORY, RateCounters
 from leadline.persistence.unit_of_work import SqlUnitOfWork
 from leadline.services.contact_points import LibraryContactPointChecker
 from leadline.services.context import ServiceContext
-from leadline.services.passwords import PasswordHashing
+from leadline.services.security.passwords import PasswordHashing
 
 
 class DatabaseNotReadyError(LeadlineError):

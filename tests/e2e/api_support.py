@@ -10,8 +10,8 @@ from litestar.testing import TestClient
 from leadline.api.app import create_app
 from leadline.bootstrap import Application
 from leadline.config import Settings
-from leadline.services import auth, users
 from leadline.services.context import ServiceContext
+from leadline.services.security import auth, users
 
 
 def make_app(ctx: ServiceContext, engine: Any, **settings: Any) -> Any:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from leadline.services import auth
 from leadline.services.context import ServiceContext
+from leadline.services.security import auth
 from tests.e2e.api_support import Caller, add_rep, make_app, token_for
 
 PROBLEM = "application/problem+json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
-from leadline.services.sales_configuration import add_custom_field
 from tests.e2e.api_support import Caller
 from tests.e2e.test_api import assert_problem
 

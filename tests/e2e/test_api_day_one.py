@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from leadline.services.context import ServiceContext
-from leadline.services.opportunity_parts import set_list_price
+from leadline.services.opportunities.parts import set_list_price
 from tests.e2e.api_support import Caller
 from tests.e2e.test_api_forecast import Team, book, by_hand, totals  # noqa: F401 - the book fixture
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from litestar.testing import TestClient
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 
-from leadline.services import users
 from leadline.services.context import ServiceContext
+from leadline.services.security import users
 from tests.e2e.api_support import Caller, make_app, token_for
 from tests.e2e.test_api import assert_problem
 

@@ -20,8 +20,9 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
-from leadline.services import leads, records
+from leadline.services import records
 from leadline.services.context import ServiceContext
+from leadline.services.leads import records as leads
 from tests.e2e.api_support import make_app, token_for
 
 SEED = 14

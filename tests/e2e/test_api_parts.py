@@ -102,7 +102,7 @@ def test_a_conversion_with_a_stale_if_match_is_refused_and_converts_nothing(admi
 
 def test_only_the_owner_or_an_editor_completes_a_task(client: TestClient[Any], ctx: ServiceContext,
                                                       admin_id: int) -> None:
-    from leadline.services.sharing import set_sharing
+    from leadline.services.security.sharing import set_sharing
 
     set_sharing(ctx, admin_id, "lead", "public_read_only")
     owner, peer = add_rep(ctx, admin_id, "own@example.com"), add_rep(ctx, admin_id, "peer@example.com")

@@ -27,8 +27,10 @@ from schemathesis.checks import (
 )
 
 from leadline.domain.errors import LeadlineError
-from leadline.services import conversion, leads, records
+from leadline.services import records
 from leadline.services.context import ServiceContext
+from leadline.services.conversion import convert as conversion
+from leadline.services.leads import records as leads
 from tests.e2e.api_support import make_app, token_for
 
 

@@ -12,9 +12,9 @@ from litestar.testing import TestClient
 from leadline.api.app import create_app
 from leadline.bootstrap import Application
 from leadline.config import Settings
-from leadline.services import auth
 from leadline.services.context import ServiceContext
-from leadline.services.passwords import PasswordHashing
+from leadline.services.security import auth
+from leadline.services.security.passwords import PasswordHashing
 from tests.e2e.api_support import add_rep, make_app, token_for
 from tests.e2e.test_api import assert_problem
 from tests.unit.test_passwords import WAIT, HeldHasher

@@ -9,7 +9,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from leadline.services.cache import ConfigCache
-from leadline.services.configuration import delete_status
+from leadline.services.configuration.statuses import delete_status
 from leadline.services.context import ServiceContext
 from tests.e2e.api_support import Caller, add_rep, make_app, token_for
 from tests.e2e.test_api import assert_problem

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from leadline.cli import lead_conversion
+from leadline.cli import conversion as lead_conversion
 from leadline.cli.main import app
-from leadline.services import conversion, lead_selection
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_bulk import BulkConversion
+from leadline.services.conversion import convert as conversion
+from leadline.services.conversion import selection as lead_selection
+from leadline.services.conversion.bulk import BulkConversion
 from tests.e2e.api_support import Caller
 from tests.integration.conversion_support import WHY, new_lead
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from leadline.persistence.database import make_engine
 from leadline.persistence.unit_of_work import SqlUnitOfWork
 from leadline.services.context import ServiceContext, utc_now
-from leadline.services.passwords import PasswordHashing
+from leadline.services.security.passwords import PasswordHashing
 from tests.conftest import FakeClock
 from tests.e2e.conftest import Cli
 from tests.integration.test_sign_in import WRONG, QuickHasher, attempt, fail_until_locked

@@ -17,9 +17,9 @@ from sqlalchemy import Engine
 from leadline.api.app import create_app
 from leadline.bootstrap import build_application
 from leadline.config import Settings
-from leadline.services import leads
-from leadline.services.auth import TOKEN_PREFIX
 from leadline.services.context import ServiceContext
+from leadline.services.leads import records as leads
+from leadline.services.security.auth import TOKEN_PREFIX
 from tests.conftest import DATABASES
 from tests.e2e.api_support import token_for
 from tests.e2e.conftest import Cli

@@ -20,8 +20,8 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from leadline.services import leads
 from leadline.services.context import ServiceContext
+from leadline.services.leads import records as leads
 from tests.e2e.conftest import LEADLINE, Cli
 from tests.e2e.test_server import free_port
 

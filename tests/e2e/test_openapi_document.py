@@ -9,11 +9,11 @@ from typing import Any
 import msgspec
 from litestar.testing import TestClient
 
-from leadline.domain.custom_fields import CustomFieldType
+from leadline.domain.configuration.custom_fields import CustomFieldType
+from leadline.domain.configuration.reasons import ReasonKind
+from leadline.domain.configuration.statuses import StatusKind
 from leadline.domain.ids import MAX_ID, RECORD_ID_PATTERN
-from leadline.domain.reasons import ReasonKind
-from leadline.domain.security import SharingDefault
-from leadline.domain.statuses import StatusKind
+from leadline.domain.security.access import SharingDefault
 
 API = "/api/v1"
 

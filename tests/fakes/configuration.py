@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Generic, TypeVar
 
-from leadline.domain.conversion import FieldMapping
-from leadline.domain.custom_fields import CustomFieldDefinition, CustomValue, RecordType
+from leadline.domain.configuration.custom_fields import CustomFieldDefinition, CustomValue, RecordType
+from leadline.domain.configuration.reasons import Reason
+from leadline.domain.configuration.sources import LeadSource
+from leadline.domain.configuration.statuses import LeadStatus
+from leadline.domain.conversion.rules import FieldMapping
 from leadline.domain.errors import ConflictError
-from leadline.domain.opportunities import OpportunityStage, SalesProcess
-from leadline.domain.qualification import Criterion
-from leadline.domain.reasons import Reason
-from leadline.domain.sources import LeadSource
-from leadline.domain.statuses import LeadStatus
-from leadline.domain.users import User
+from leadline.domain.leads.qualification import Criterion
+from leadline.domain.opportunities.opportunity import OpportunityStage, SalesProcess
+from leadline.domain.security.users import User
 from tests.fakes.tables import Tables, copied
 
 T = TypeVar("T", LeadStatus, LeadSource, Reason)

@@ -9,9 +9,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from leadline.domain.accounts import Account, Contact
-from leadline.domain.conversion_plan import ConversionPlan, ConversionRecord
-from leadline.domain.custom_fields import RecordType
-from leadline.persistence.conversion_json import result_from_json, result_to_json, undo_from_json, undo_to_json
+from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.conversion.plan import ConversionPlan, ConversionRecord
+from leadline.persistence.conversion.stored import result_from_json, result_to_json, undo_from_json, undo_to_json
 from tests.fakes.tables import Tables, copied
 
 if TYPE_CHECKING:

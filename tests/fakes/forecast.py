@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, NoReturn
 
 from leadline.domain.forecast import Adjustment
-from leadline.domain.opportunities import ForecastCategory
+from leadline.domain.opportunities.opportunity import ForecastCategory
 from tests.fakes.tables import Tables, copied
 
 

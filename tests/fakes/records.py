@@ -9,8 +9,8 @@ from typing import Any, Generic, TypeVar
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.errors import ConflictError, StaleRecordError
 from leadline.domain.ids import new_id
-from leadline.domain.leads import Lead, ProductInterest
-from leadline.domain.opportunities import Opportunity
+from leadline.domain.leads.lead import Lead, ProductInterest
+from leadline.domain.opportunities.opportunity import Opportunity
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
 from tests.fakes.tables import Tables, copied
 

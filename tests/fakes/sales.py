@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from leadline.domain.activities import Activity, RecordRef
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.ids import new_id
-from leadline.domain.opportunities import Opportunity
-from leadline.domain.products import LineItem, PriceBook, PriceBookEntry, Product
+from leadline.domain.opportunities.opportunity import Opportunity
+from leadline.domain.opportunities.products import LineItem, PriceBook, PriceBookEntry, Product
 from tests.fakes.tables import Tables, copied
 
 

@@ -9,12 +9,12 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ConflictError
 from leadline.domain.history import FieldChange
 from leadline.domain.ids import new_id
-from leadline.domain.security import DEFAULT_SHARING, SharingDefault
-from leadline.domain.sign_in import SignInThrottle, ThrottleKind
+from leadline.domain.security.access import DEFAULT_SHARING, SharingDefault
+from leadline.domain.security.sign_in import SignInThrottle, ThrottleKind
 from tests.fakes.tables import Tables, copied
 
 

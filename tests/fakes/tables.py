@@ -15,19 +15,19 @@ from typing import Any, TypeVar
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.activities import Activity
-from leadline.domain.conversion import FieldMapping
-from leadline.domain.custom_fields import CustomFieldDefinition, CustomValue, RecordType
+from leadline.domain.configuration.custom_fields import CustomFieldDefinition, CustomValue, RecordType
+from leadline.domain.configuration.reasons import Reason
+from leadline.domain.configuration.sources import LeadSource
+from leadline.domain.configuration.statuses import LeadStatus
+from leadline.domain.conversion.rules import FieldMapping
 from leadline.domain.forecast import Adjustment
-from leadline.domain.leads import Lead
-from leadline.domain.opportunities import Opportunity, OpportunityStage, SalesProcess
-from leadline.domain.products import LineItem, PriceBook, PriceBookEntry, Product
-from leadline.domain.qualification import Criterion
-from leadline.domain.reasons import Reason
-from leadline.domain.security import SharingDefault
-from leadline.domain.sign_in import SignInThrottle, ThrottleKind
-from leadline.domain.sources import LeadSource
-from leadline.domain.statuses import LeadStatus
-from leadline.domain.users import User
+from leadline.domain.leads.lead import Lead
+from leadline.domain.leads.qualification import Criterion
+from leadline.domain.opportunities.opportunity import Opportunity, OpportunityStage, SalesProcess
+from leadline.domain.opportunities.products import LineItem, PriceBook, PriceBookEntry, Product
+from leadline.domain.security.access import SharingDefault
+from leadline.domain.security.sign_in import SignInThrottle, ThrottleKind
+from leadline.domain.security.users import User
 
 T = TypeVar("T")
 

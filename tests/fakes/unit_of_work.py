@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
-from leadline.domain.leads import Lead
+from leadline.domain.leads.lead import Lead
 from leadline.services.ports import UnitOfWork
 from tests.fakes import configuration, conversion, forecast, records, sales, security
 from tests.fakes.tables import Tables, copied
 
-#: the tables of the configuration cache (persistence/configuration_writes.py on SQL)
+#: the tables of the configuration cache (persistence/configuration/writes.py on SQL)
 CONFIGURATION_TABLES = ("users", "password_hashes", "statuses", "sources", "reasons", "processes", "stages",
                         "custom_fields", "transitions", "criteria", "field_mappings", "tokens", "sharing", "settings")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from leadline.services.context import ServiceContext
-from leadline.services.opportunity_parts import create_product
+from leadline.services.opportunities.parts import create_product
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from leadline.domain.custom_fields import RecordType
-from leadline.services import leads
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.services.context import ServiceContext
+from leadline.services.leads import records as leads
 
 SALE = {"budget_amount": "12000", "purchase_timeframe": "2026-06-30"}
 WIDGET = {"product": "Widget", "quantity": "3", "estimated_unit_price": "1000"}
@@ -108,7 +108,7 @@ def written_for(ctx: ServiceContext, lead_id: int) -> dict[str, Any]:
 def recorded_runs(monkeypatch: Any) -> list[dict[str, Any]]:
     """How ``convert_leads`` ran from now on: ``{"batched": True}`` for a call written in batches,
     followed by ``{"batched": False}`` if it had to start again with each lead alone."""
-    from leadline.services import conversion_bulk
+    from leadline.services.conversion import bulk as conversion_bulk
 
     runs: list[dict[str, Any]] = []
     run = conversion_bulk._convert

@@ -13,9 +13,14 @@ from sqlalchemy import Engine, text
 from leadline.analytics.forecast import forecast_for
 from leadline.analytics.pipeline import pipeline_summary
 from leadline.domain.errors import ValidationError
-from leadline.services import configuration, forecast_settings, leads, opportunity_parts, records, sales_configuration
+from leadline.services import records
+from leadline.services.configuration import sales as sales_configuration
+from leadline.services.configuration import statuses as configuration
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_bulk import preview_conversion
+from leadline.services.conversion.bulk import preview_conversion
+from leadline.services.forecast import settings as forecast_settings
+from leadline.services.leads import records as leads
+from leadline.services.opportunities import parts as opportunity_parts
 from tests.unit.builders import raises_error
 
 

@@ -11,10 +11,12 @@ import pytest
 
 from leadline.analytics.forecast import deals, forecast_for
 from leadline.domain.errors import CloseDateInFutureError, PermissionDeniedError, ValidationError
-from leadline.domain.opportunities import ForecastCategory as C
-from leadline.domain.opportunities import Outcome
-from leadline.services import opportunities, records, users
+from leadline.domain.opportunities.opportunity import ForecastCategory as C
+from leadline.domain.opportunities.opportunity import Outcome
+from leadline.services import records
 from leadline.services.context import ServiceContext
+from leadline.services.opportunities import lifecycle as opportunities
+from leadline.services.security import users
 
 TODAY, FUTURE, PAST = date(2026, 3, 2), "2027-09-30", "2026-02-10"
 

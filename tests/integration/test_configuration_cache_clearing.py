@@ -1,5 +1,5 @@
 """The configuration cache is cleared by the unit of work that commits a configuration change
-(persistence/configuration_writes.py), not by each use case: every configuration use case's
+(persistence/configuration/writes.py), not by each use case: every configuration use case's
 change is what the next read sees, at once, although the cache would keep its entries for an
 hour; a change rolled back is never seen and clears nothing."""
 
@@ -11,20 +11,16 @@ from typing import Any
 
 import pytest
 
+from leadline.domain.configuration.statuses import LeadStatus, StatusKind
 from leadline.domain.errors import AuthenticationError
-from leadline.domain.statuses import LeadStatus, StatusKind
-from leadline.services import (
-    auth,
-    configuration,
-    conversion_gate,
-    forecast_settings,
-    sales_configuration,
-    sharing,
-    users,
-    workflow_configuration,
-)
 from leadline.services.cache import ConfigCache
+from leadline.services.configuration import lead_workflow as workflow_configuration
+from leadline.services.configuration import sales as sales_configuration
+from leadline.services.configuration import statuses as configuration
 from leadline.services.context import CachedConfig, ServiceContext
+from leadline.services.conversion import gate as conversion_gate
+from leadline.services.forecast import settings as forecast_settings
+from leadline.services.security import auth, sharing, users
 
 Change = Callable[[ServiceContext, int], object]
 
@@ -138,7 +134,7 @@ def test_a_revoked_token_is_refused_at_once(cached: ServiceContext, admin_id: in
 
 
 def test_a_use_case_that_only_writes_records_leaves_the_cache_alone(cached: ServiceContext, admin_id: int) -> None:
-    from leadline.services import leads
+    from leadline.services.leads import records as leads
 
     served(cached)
     leads.create_lead(cached, admin_id, {"last_name": "Lovelace", "company": "Engines"})

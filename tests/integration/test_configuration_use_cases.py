@@ -13,9 +13,12 @@ from leadline.domain.errors import (
     StatusInUseError,
     ValidationError,
 )
-from leadline.services import configuration, leads, sales_configuration, users
+from leadline.services.configuration import sales as sales_configuration
+from leadline.services.configuration import statuses as configuration
+from leadline.services.configuration.setup import initialise_organisation
 from leadline.services.context import ServiceContext
-from leadline.services.setup import initialise_organisation
+from leadline.services.leads import records as leads
+from leadline.services.security import users
 
 
 def test_initialising_twice_seeds_once(ctx: ServiceContext, admin_id: int) -> None:

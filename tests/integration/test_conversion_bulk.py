@@ -11,13 +11,16 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from leadline.domain.conversion import ConversionOptions, OpportunityChoice
-from leadline.services import conversion, leads, records, users
+from leadline.domain.conversion.rules import ConversionOptions, OpportunityChoice
+from leadline.services import records
+from leadline.services.configuration.lead_workflow import add_field_mapping
+from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_bulk import convert_leads
-from leadline.services.opportunity_parts import list_contact_roles
-from leadline.services.sales_configuration import add_custom_field
-from leadline.services.workflow_configuration import add_field_mapping
+from leadline.services.conversion import convert as conversion
+from leadline.services.conversion.bulk import convert_leads
+from leadline.services.leads import records as leads
+from leadline.services.opportunities.parts import list_contact_roles
+from leadline.services.security import users
 from tests.integration.conversion_support import (
     GADGET,
     WIDGET,
@@ -77,7 +80,7 @@ def test_a_bulk_conversion_whose_batch_cannot_be_written_converts_each_lead_alon
         ctx: ServiceContext, admin_id: int, monkeypatch: pytest.MonkeyPatch, all_or_nothing: bool) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from leadline.persistence import conversion_writer
+    from leadline.persistence.conversion import writer as conversion_writer
 
     good = [new_lead(ctx, admin_id, email=f"p{n}@navy.example") for n in range(3)]
     bad = [] if all_or_nothing else [new_lead(ctx, admin_id, products=[])]  # misses the opportunity criteria
@@ -103,12 +106,12 @@ def test_new_records_are_audited_alike_one_at_a_time_and_rendered_together() -> 
     from decimal import Decimal
 
     from leadline.domain.accounts import Account
-    from leadline.domain.conversion import ConversionResult
-    from leadline.domain.conversion_audit import CreatedChanges
-    from leadline.domain.conversion_plan import AuditEntry, ConversionPlan
-    from leadline.domain.opportunities import ForecastCategory, Opportunity, Outcome
-    from leadline.persistence.conversion_writer import _audit_rows
-    from leadline.services.access import audit_created, fields_of
+    from leadline.domain.conversion.audit import CreatedChanges
+    from leadline.domain.conversion.plan import AuditEntry, ConversionPlan
+    from leadline.domain.conversion.rules import ConversionResult
+    from leadline.domain.opportunities.opportunity import ForecastCategory, Opportunity, Outcome
+    from leadline.persistence.conversion.writer import _audit_rows
+    from leadline.services.security.access import audit_created, fields_of
 
     moment = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     records: list[Any] = [
@@ -140,7 +143,7 @@ def test_new_records_are_audited_alike_one_at_a_time_and_rendered_together() -> 
 
 
 def test_created_json_is_json_dumps_of_the_texts_each_row_has() -> None:
-    from leadline.persistence.conversion_writer import _created_json
+    from leadline.persistence.conversion.writer import _created_json
 
     columns: list[tuple[str, list[str | None]]] = [
         ("name", ["Acme", None, "Ünï \"q\" \\ \n", None]),
@@ -248,7 +251,7 @@ def test_an_all_or_nothing_call_failing_on_its_last_lead_leaves_the_shared_recor
 @pytest.mark.parametrize("all_or_nothing", [False, True], ids=["partial", "all or nothing"])
 def test_a_lead_whose_rows_break_a_stored_rule_gets_the_conflict_not_the_commit_of_the_call(
         ctx: ServiceContext, admin_id: int, monkeypatch: pytest.MonkeyPatch, all_or_nothing: bool) -> None:
-    from leadline.persistence.repositories_sales import ProductRepository
+    from leadline.persistence.opportunities.repositories import ProductRepository
 
     mapped_custom_fields(ctx, admin_id)
     given = company(ctx, admin_id)
@@ -306,7 +309,7 @@ def test_a_bulk_conversion_runs_with_the_collector_paused_and_restores_it(ctx: S
 def test_a_call_of_several_chunks_gives_what_one_chunk_gives(ctx: ServiceContext, admin_id: int,
                                                             monkeypatch: pytest.MonkeyPatch,
                                                             all_or_nothing: bool) -> None:
-    from leadline.services import conversion_bulk
+    from leadline.services.conversion import bulk as conversion_bulk
 
     good = [new_lead(ctx, admin_id, email=f"chunk{n}@navy.example") for n in range(4)]
     bad = new_lead(ctx, admin_id, products=[])  # misses the opportunity criteria

@@ -7,8 +7,8 @@ from __future__ import annotations
 import threading
 
 from leadline.domain.errors import LeadAlreadyConvertedError
-from leadline.services import conversion
 from leadline.services.context import ServiceContext
+from leadline.services.conversion import convert as conversion
 from tests.integration.conversion_support import counts, new_lead
 
 

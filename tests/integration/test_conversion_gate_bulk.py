@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from leadline.domain.conversion import ConversionOptions, OpportunityChoice
-from leadline.services import conversion, leads
+from leadline.domain.conversion.rules import ConversionOptions, OpportunityChoice
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_bulk import convert_leads
+from leadline.services.conversion import convert as conversion
+from leadline.services.conversion.bulk import convert_leads
+from leadline.services.leads import records as leads
 from tests.integration.conversion_support import WHY, masked, new_lead, undecided, written_for
 
 

@@ -10,14 +10,16 @@ from typing import Any
 
 import pytest
 
-from leadline.domain.conversion import ConversionOptions
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.conversion.rules import ConversionOptions
 from leadline.domain.errors import DuplicateHiddenError
-from leadline.services import conversion, records, users
+from leadline.services import records
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_bulk import BulkRun, convert_leads, preview_conversion
-from leadline.services.conversion_undo import undo_conversion
-from leadline.services.sharing import set_sharing
+from leadline.services.conversion import convert as conversion
+from leadline.services.conversion.bulk import BulkRun, convert_leads, preview_conversion
+from leadline.services.conversion.undo import undo_conversion
+from leadline.services.security import users
+from leadline.services.security.sharing import set_sharing
 from tests.integration.conversion_support import counts, masked, new_lead, recorded_runs, written_for
 
 GLOBEX = {"company": "Globex", "website": "https://globex.example", "email": "hank@globex.example"}

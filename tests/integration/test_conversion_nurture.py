@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 
-from leadline.domain.conversion import ConversionOptions, OpportunityChoice
-from leadline.services import conversion, lead_workflow, leads
+from leadline.domain.conversion.rules import ConversionOptions, OpportunityChoice
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_bulk import convert_leads
-from leadline.services.conversion_undo import undo_conversion
+from leadline.services.conversion import convert as conversion
+from leadline.services.conversion.bulk import convert_leads
+from leadline.services.conversion.undo import undo_conversion
+from leadline.services.leads import records as leads
+from leadline.services.leads import workflow as lead_workflow
 from tests.integration.conversion_support import audit_of, counts, masked, new_lead, recorded_runs, written_for
 
 NURTURE = ConversionOptions(nurture_reason="Bad timing", opportunity=OpportunityChoice.NONE)

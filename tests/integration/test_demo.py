@@ -20,19 +20,16 @@ from leadline.analytics.pipeline import pipeline_summary
 from leadline.domain.errors import ConflictError
 from leadline.domain.forecast import PeriodKind, period_containing
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
-from leadline.services import (
-    activities,
-    configuration,
-    demo,
-    forecast_settings,
-    lead_workflow,
-    leads,
-    opportunity_parts,
-    records,
-    sales_configuration,
-    users,
-)
+from leadline.services import activities, records
+from leadline.services.configuration import sales as sales_configuration
+from leadline.services.configuration import statuses as configuration
 from leadline.services.context import ServiceContext
+from leadline.services.demo import organisation as demo
+from leadline.services.forecast import settings as forecast_settings
+from leadline.services.leads import records as leads
+from leadline.services.leads import workflow as lead_workflow
+from leadline.services.opportunities import parts as opportunity_parts
+from leadline.services.security import users
 
 DEMO_LEADS = 100
 ALL = Page(limit=500)

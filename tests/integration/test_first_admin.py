@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 
 from leadline.domain.errors import ConflictError
-from leadline.domain.users import Role
-from leadline.services import users
+from leadline.domain.security.users import Role
+from leadline.services.configuration.setup import initialise_organisation
 from leadline.services.context import ServiceContext
-from leadline.services.setup import initialise_organisation
+from leadline.services.security import users
 from tests.unit.builders import raises_error
 
 

@@ -14,14 +14,17 @@ import pytest
 from leadline.analytics.forecast import deals, forecast_for, pipeline_hygiene
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.forecast import AccuracyBasis
-from leadline.domain.opportunities import ForecastCategory as C
+from leadline.domain.opportunities.opportunity import ForecastCategory as C
 from leadline.domain.queries import Page, RecordQuery
-from leadline.services import leads, opportunities, records, users
+from leadline.services import records
 from leadline.services.context import ServiceContext
-from leadline.services.forecast import adjust_forecast, list_snapshots, snapshot_accuracy, snapshot_forecast
-from leadline.services.forecast_settings import list_exchange_rates, set_exchange_rate, set_fiscal_year_start, set_quota
-from leadline.services.opportunity_parts import add_line_item, create_product
-from leadline.services.sharing import set_sharing
+from leadline.services.forecast.adjustments import adjust_forecast, list_snapshots, snapshot_accuracy, snapshot_forecast
+from leadline.services.forecast.settings import list_exchange_rates, set_exchange_rate, set_fiscal_year_start, set_quota
+from leadline.services.leads import records as leads
+from leadline.services.opportunities import lifecycle as opportunities
+from leadline.services.opportunities.parts import add_line_item, create_product
+from leadline.services.security import users
+from leadline.services.security.sharing import set_sharing
 
 
 @pytest.fixture
@@ -238,7 +241,7 @@ def test_deals_by_product_take_quantity_price_and_discount_and_by_account_keep_n
 
 def test_an_adjustment_reads_its_figures_and_writes_in_one_transaction_and_a_failure_leaves_nothing(
         ctx: ServiceContext, book: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    from leadline.persistence.repositories_security import AuditRepository
+    from leadline.persistence.security.repositories import AuditRepository
 
     opened: list[bool] = []
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from leadline.analytics.forecast import forecast_for
 from leadline.domain.forecast import CategorySums, top_of_hierarchy
-from leadline.domain.opportunities import ForecastCategory as C
-from leadline.domain.opportunities import Outcome
+from leadline.domain.opportunities.opportunity import ForecastCategory as C
+from leadline.domain.opportunities.opportunity import Outcome
 from leadline.services.context import ServiceContext
-from leadline.services.forecast import adjust_forecast
+from leadline.services.forecast.adjustments import adjust_forecast
 from tests.integration.test_forecast import book, team, totals  # noqa: F401 - the fixtures
 
 

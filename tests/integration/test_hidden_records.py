@@ -14,14 +14,17 @@ from dataclasses import dataclass
 import pytest
 
 from leadline.analytics.pipeline import pipeline_summary
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ConflictError, DuplicateHiddenError, NotFoundError
 from leadline.domain.queries import Page, RecordQuery
-from leadline.services import activities, conversion, leads, records, users
+from leadline.services import activities, records
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_bulk import preview_conversion
-from leadline.services.opportunity_parts import add_contact_role, list_contact_roles
-from leadline.services.sharing import set_sharing
+from leadline.services.conversion import convert as conversion
+from leadline.services.conversion.bulk import preview_conversion
+from leadline.services.leads import records as leads
+from leadline.services.opportunities.parts import add_contact_role, list_contact_roles
+from leadline.services.security import users
+from leadline.services.security.sharing import set_sharing
 from tests.integration.conversion_support import new_lead
 
 HANK = {"company": "Acme", "website": "acme.example", "email": "hank@acme.example"}

@@ -13,10 +13,11 @@ from sqlalchemy import Engine, func, select
 
 from leadline.domain.errors import ConflictError
 from leadline.persistence.rows import LeadRow
-from leadline.services import leads, users
 from leadline.services.context import ServiceContext
-from leadline.services.idempotency import IdempotencyClaim, StoredResponse, first_response
-from leadline.services.leads import LeadDetails
+from leadline.services.leads import records as leads
+from leadline.services.leads.records import LeadDetails
+from leadline.services.security import users
+from leadline.services.security.idempotency import IdempotencyClaim, StoredResponse, first_response
 
 
 def answer(details: LeadDetails) -> StoredResponse:

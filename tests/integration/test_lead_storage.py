@@ -17,9 +17,9 @@ from leadline.domain.errors import StaleRecordError
 from leadline.domain.queries import LeadQuery, Page
 from leadline.persistence.database import make_engine, write_gate
 from leadline.persistence.unit_of_work import SqlUnitOfWork
-from leadline.services import leads
+from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
-from leadline.services.sales_configuration import add_custom_field
+from leadline.services.leads import records as leads
 
 FULL_LEAD = {
     "first_name": "Grace", "last_name": "Hopper", "company": "Cobol Systems Ltd", "email": "Grace@Cobol.example",
@@ -131,7 +131,7 @@ def test_lists_filter_by_status_source_owner_text_and_dates_and_page_by_cursor(
 
 def test_bulk_add_writes_leads_and_their_products_in_one_statement(ctx: ServiceContext, admin_id: int) -> None:
     from leadline.domain.ids import new_ids
-    from leadline.domain.leads import Lead, ProductInterest
+    from leadline.domain.leads.lead import Lead, ProductInterest
 
     with ctx.uow_factory() as uow:
         status_id = uow.statuses.list()[0].id
@@ -154,7 +154,7 @@ def test_leads_added_in_bulk_store_exactly_the_rows_of_leads_added_one_by_one(ct
     from sqlalchemy import text
 
     from leadline.domain.ids import new_ids
-    from leadline.domain.leads import Lead, ProductInterest
+    from leadline.domain.leads.lead import Lead, ProductInterest
 
     lines = [[ProductInterest("P", Decimal("1"), Decimal("10.5"))],
              [ProductInterest("P", Decimal("1.00"), Decimal("10.50")), ProductInterest("Q", Decimal("0.3333"), None)],
@@ -246,8 +246,8 @@ def test_an_sqlite_writer_holds_the_write_gate_only_while_its_transaction_is_ope
 
 
 def test_sqlite_writers_in_several_threads_all_commit(tmp_path: Path, sqlite_template: Path, clock: object) -> None:
+    from leadline.services.configuration.setup import initialise_organisation
     from leadline.services.contact_points import LibraryContactPointChecker
-    from leadline.services.setup import initialise_organisation
 
     shutil.copy(sqlite_template, tmp_path / "threads.db")
     engine = make_engine(f"sqlite:///{tmp_path / 'threads.db'}")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from leadline.domain.errors import InvalidStatusError, LeadReadOnlyError, NotFoundError, ValidationError
-from leadline.services import configuration, conversion, leads
+from leadline.services.configuration import statuses as configuration
+from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
-from leadline.services.sales_configuration import add_custom_field
+from leadline.services.conversion import convert as conversion
+from leadline.services.leads import records as leads
 
 
 def test_a_new_lead_gets_the_default_status_and_its_first_status_is_recorded(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from leadline.domain.lead_warnings import TIMEFRAME_IN_PAST
-from leadline.services import leads
+from leadline.domain.leads.warnings import TIMEFRAME_IN_PAST
 from leadline.services.context import ServiceContext
+from leadline.services.leads import records as leads
 
 
 def test_a_lead_captured_with_a_past_timeframe_is_stored_and_warned_about(ctx: ServiceContext, admin_id: int) -> None:

@@ -11,11 +11,14 @@ import pytest
 
 from leadline.analytics.forecast import deals, forecast_for
 from leadline.analytics.pipeline import pipeline_summary
-from leadline.domain.opportunities import ForecastCategory as C
-from leadline.services import conversion, leads, opportunities, records
+from leadline.domain.opportunities.opportunity import ForecastCategory as C
+from leadline.services import records
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_undo import add_lead_opportunity
-from leadline.services.opportunity_parts import add_line_item, create_product, list_line_items, remove_line_item
+from leadline.services.conversion import convert as conversion
+from leadline.services.conversion.undo import add_lead_opportunity
+from leadline.services.leads import records as leads
+from leadline.services.opportunities import lifecycle as opportunities
+from leadline.services.opportunities.parts import add_line_item, create_product, list_line_items, remove_line_item
 
 #: the trial's lead: three product lines summing to 35,000 and a budget of 40,000
 LINES = [{"product": "Platform", "quantity": "1", "estimated_unit_price": "24000"},

@@ -7,8 +7,8 @@ from alembic import command
 from sqlalchemy import Engine, text
 
 from leadline.persistence.schema import alembic_config, upgrade_to_head
+from leadline.services.configuration.lead_workflow import list_transitions
 from leadline.services.context import ServiceContext
-from leadline.services.workflow_configuration import list_transitions
 
 
 def test_an_existing_graph_gets_the_moves_out_of_a_qualified_status(

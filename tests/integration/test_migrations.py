@@ -94,7 +94,7 @@ def test_exchange_rates_of_four_places_keep_their_value_when_widened_to_ten(engi
     from sqlalchemy import text
     from sqlalchemy.orm import Session
 
-    from leadline.persistence.repositories_forecast import ExchangeRateRepository
+    from leadline.persistence.forecast.repositories import ExchangeRateRepository
     from leadline.persistence.schema import alembic_config
 
     command.downgrade(alembic_config(engine), "0004")

@@ -8,15 +8,11 @@ from decimal import Decimal
 import pytest
 
 from leadline.domain.errors import OpportunityClosedError, ReasonRequiredError, ValidationError
-from leadline.domain.opportunities import ForecastCategory, Outcome
-from leadline.services import opportunities, records
+from leadline.domain.opportunities.opportunity import ForecastCategory, Outcome
+from leadline.services import records
 from leadline.services.context import ServiceContext
-from leadline.services.opportunity_parts import (
-    add_line_item,
-    create_product,
-    remove_line_item,
-    set_list_price,
-)
+from leadline.services.opportunities import lifecycle as opportunities
+from leadline.services.opportunities.parts import add_line_item, create_product, remove_line_item, set_list_price
 
 
 def deal(ctx: ServiceContext, actor: int, **values: object) -> int:

@@ -10,10 +10,13 @@ import pytest
 
 from leadline.domain.errors import ValidationError
 from leadline.domain.queries import Page
-from leadline.services import leads, opportunities, records, users
+from leadline.services import records
+from leadline.services.configuration.sales import add_process, add_stage, list_processes, list_stages
 from leadline.services.context import ServiceContext
-from leadline.services.opportunity_queries import opportunity_query, stage_names
-from leadline.services.sales_configuration import add_process, add_stage, list_processes, list_stages
+from leadline.services.leads import records as leads
+from leadline.services.opportunities import lifecycle as opportunities
+from leadline.services.opportunities.queries import opportunity_query, stage_names
+from leadline.services.security import users
 
 
 @dataclass

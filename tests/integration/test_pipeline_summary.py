@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from leadline.analytics.pipeline import pipeline_summary
-from leadline.services import leads, records
+from leadline.services import records
 from leadline.services.context import ServiceContext
+from leadline.services.leads import records as leads
 
 
 def test_open_pipeline_and_its_weighting_are_exact_per_currency(ctx: ServiceContext, admin_id: int) -> None:

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import Engine
 
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
-from leadline.services import activities, leads, records
+from leadline.services import activities, records
 from leadline.services.context import ServiceContext
+from leadline.services.leads import records as leads
 from tests.query_counts import (
     CREATE_LEAD_BUDGET,
     GET_LEAD_BUDGET,

@@ -1,4 +1,4 @@
-"""The rate limiter's counters (persistence/rate_counters.py) are shared by separate processes
+"""The rate limiter's counters (persistence/security/rate_counters.py) are shared by separate processes
 through one file, every hit counted exactly once, and old windows are dropped."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-from leadline.persistence.rate_counters import MEMORY, RateCounters
+from leadline.persistence.security.rate_counters import MEMORY, RateCounters
 
 HITS = 300
 

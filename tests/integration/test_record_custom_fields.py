@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ValidationError
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
-from leadline.services import leads, records
+from leadline.services import records
+from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import resolve_custom_filters
-from leadline.services.sales_configuration import add_custom_field
+from leadline.services.leads import records as leads
 from tests.unit.builders import raises_error
 
 
@@ -111,7 +112,7 @@ def test_custom_fields_of_another_record_type_are_not_accepted(ctx: ServiceConte
 
 
 def test_an_opportunity_keeps_its_custom_values_through_a_stage_move(ctx: ServiceContext, admin_id: int) -> None:
-    from leadline.services import opportunities
+    from leadline.services.opportunities import lifecycle as opportunities
 
     add_custom_field(ctx, admin_id, "opportunity", "competitor", "Competitor", "text")
     account = records.create_account(ctx, admin_id, {"name": "Globex"})

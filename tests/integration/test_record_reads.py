@@ -1,4 +1,4 @@
-"""The lean reads behind ``get_lead`` (persistence/reads.py) give exactly what the repositories
+"""The lean reads behind ``get_lead`` (persistence/leads/reads.py) give exactly what the repositories
 give, and hand their pooled connection back as they found it."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from sqlalchemy import Engine
 
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.persistence.database import make_engine
 from leadline.persistence.unit_of_work import SqlUnitOfWork
-from leadline.services import leads
+from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
-from leadline.services.sales_configuration import add_custom_field
+from leadline.services.leads import records as leads
 from leadline.synthetic import generate_leads
 
 

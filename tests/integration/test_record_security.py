@@ -13,10 +13,13 @@ import pytest
 
 from leadline.domain.errors import NotFoundError, PermissionDeniedError
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
-from leadline.domain.security import Access, SharingDefault
-from leadline.services import conversion, leads, records, users
+from leadline.domain.security.access import Access, SharingDefault
+from leadline.services import records
 from leadline.services.context import ServiceContext
-from leadline.services.sharing import set_sharing
+from leadline.services.conversion import convert as conversion
+from leadline.services.leads import records as leads
+from leadline.services.security import users
+from leadline.services.security.sharing import set_sharing
 
 ROLES = ["admin", "manager", "owner", "peer"]
 OBJECTS = ["lead", "account", "contact", "opportunity"]

@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from leadline.domain.errors import ConflictError, ValidationError
-from leadline.services import opportunities, records
+from leadline.services import records
+from leadline.services.configuration.sales import add_process, add_stage, list_processes, list_stages
 from leadline.services.context import ServiceContext
-from leadline.services.sales_configuration import add_process, add_stage, list_processes, list_stages
+from leadline.services.opportunities import lifecycle as opportunities
 
 
 def renewals(ctx: ServiceContext, admin_id: int, **options: object) -> None:

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import Engine
 
 from leadline.domain.errors import AuthenticationError, NotFoundError, PermissionDeniedError
-from leadline.domain.sign_in import SignInThrottledError, ThrottleKind
+from leadline.domain.security.sign_in import SignInThrottledError, ThrottleKind
 from leadline.persistence.database import make_engine
 from leadline.persistence.unit_of_work import SqlUnitOfWork
-from leadline.services import auth, users
 from leadline.services.context import ServiceContext
-from leadline.services.passwords import PasswordHashing
-from leadline.services.sign_in import authenticate_password, lift_sign_in_lock, list_sign_in_locks
+from leadline.services.security import auth, users
+from leadline.services.security.passwords import PasswordHashing
+from leadline.services.security.sign_in import authenticate_password, lift_sign_in_lock, list_sign_in_locks
 from tests.conftest import FakeClock
 
 RIGHT, WRONG = "correct horse battery", "wrong horse battery!"

@@ -14,10 +14,12 @@ import pytest
 from sqlalchemy import text
 
 from leadline.domain.errors import ConflictError
-from leadline.services import conversion, lead_workflow, leads
 from leadline.services.cache import ConfigCache
-from leadline.services.configuration import add_status, delete_status
+from leadline.services.configuration.statuses import add_status, delete_status
 from leadline.services.context import ServiceContext
+from leadline.services.conversion import convert as conversion
+from leadline.services.leads import records as leads
+from leadline.services.leads import workflow as lead_workflow
 from tests.integration.conversion_support import counts, new_lead
 
 

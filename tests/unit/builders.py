@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from leadline.domain.custom_fields import CustomFieldDefinition, CustomFieldType, RecordType
+from leadline.domain.configuration.custom_fields import CustomFieldDefinition, CustomFieldType, RecordType
+from leadline.domain.configuration.statuses import DEFAULT_LEAD_STATUSES, LeadStatus, StatusKind
 from leadline.domain.errors import LeadlineError, ValidationError
-from leadline.domain.leads import Lead
-from leadline.domain.opportunities import DEFAULT_STAGES, ForecastCategory, OpportunityStage
-from leadline.domain.products import LineItem
-from leadline.domain.statuses import DEFAULT_LEAD_STATUSES, LeadStatus, StatusKind
+from leadline.domain.leads.lead import Lead
+from leadline.domain.opportunities.opportunity import DEFAULT_STAGES, ForecastCategory, OpportunityStage
+from leadline.domain.opportunities.products import LineItem
 
 #: The pinned clock of every unit test.
 NOW = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)

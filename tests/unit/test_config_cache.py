@@ -43,8 +43,9 @@ def test_mutating_any_cached_configuration_object_raises() -> None:
 
     import pytest
 
-    from leadline.services import sales_configuration, workflow_configuration
-    from leadline.services.setup import initialise_organisation
+    from leadline.services.configuration import lead_workflow as workflow_configuration
+    from leadline.services.configuration import sales as sales_configuration
+    from leadline.services.configuration.setup import initialise_organisation
     from tests.fakes.context import fake_context
 
     ctx = fake_context(lambda: datetime(2026, 3, 2, tzinfo=UTC))

@@ -3,7 +3,7 @@
 import pytest
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.leads import phone_number_of
+from leadline.domain.leads.lead import phone_number_of
 from leadline.services.contact_points import LibraryContactPointChecker
 from tests.unit.builders import raises_error
 

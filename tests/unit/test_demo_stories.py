@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from leadline.domain.leads import Lead
-from leadline.domain.statuses import StatusKind
-from leadline.services.demo import same_account_keys
+from leadline.domain.configuration.statuses import StatusKind
+from leadline.domain.leads.lead import Lead
+from leadline.services.demo.organisation import same_account_keys
 from leadline.synthetic import generate_leads
 from leadline.synthetic.stories import (
     EXPANSION_SOURCES,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from leadline.domain.activities import Activity, ActivityKind, RecordRef, as_seen_by
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 
 ACCOUNT, OPPORTUNITY = RecordRef(RecordType.ACCOUNT, 1), RecordRef(RecordType.OPPORTUNITY, 2)
 OWNER, SOMEONE = 10, 20

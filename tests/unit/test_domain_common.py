@@ -17,8 +17,8 @@ from leadline.domain.common import (
     parse_api_name,
     parse_position,
 )
+from leadline.domain.configuration.sources import DEFAULT_LEAD_SOURCES, LeadSource, ensure_selectable, find_source
 from leadline.domain.errors import ValidationError
-from leadline.domain.sources import DEFAULT_LEAD_SOURCES, LeadSource, ensure_selectable, find_source
 from tests.unit.builders import NOW, raises_error
 
 

@@ -6,13 +6,13 @@ from dataclasses import replace
 
 import pytest
 
+from leadline.domain.configuration.sources import LeadSource
 from leadline.domain.errors import ConflictError, ValidationError
-from leadline.domain.sources import LeadSource
-from leadline.domain.users import Role, User, ensure_an_admin_remains
+from leadline.domain.security.users import Role, User, ensure_an_admin_remains
 
 
 def test_a_source_is_renamed_to_a_clean_label_unique_ignoring_case() -> None:
-    from leadline.domain.statuses import relabel
+    from leadline.domain.configuration.statuses import relabel
 
     web, fair = LeadSource(1, "Web"), LeadSource(2, "Trade show")
     web = relabel(web, "  Website  ", [web, fair])

@@ -6,7 +6,10 @@ from decimal import Decimal
 import pytest
 
 from leadline.domain.accounts import Account, Contact
-from leadline.domain.conversion import (
+from leadline.domain.configuration.custom_fields import CustomFieldType, RecordType
+from leadline.domain.configuration.reasons import Reason, ReasonKind
+from leadline.domain.configuration.statuses import StatusKind
+from leadline.domain.conversion.rules import (
     LEAD_TO_ACCOUNT,
     LEAD_TO_CONTACT,
     LEAD_TO_OPPORTUNITY,
@@ -24,12 +27,9 @@ from leadline.domain.conversion import (
     same_email_contact,
     shares_phone,
 )
-from leadline.domain.custom_fields import CustomFieldType, RecordType
 from leadline.domain.errors import ConfigurationError, InvalidStatusError, UndoRefusedError, ValidationError
-from leadline.domain.leads import Lead, ProductInterest
-from leadline.domain.opportunities import Opportunity
-from leadline.domain.reasons import Reason, ReasonKind
-from leadline.domain.statuses import StatusKind
+from leadline.domain.leads.lead import Lead, ProductInterest
+from leadline.domain.opportunities.opportunity import Opportunity
 from tests.unit.builders import (
     NOW,
     make_definition,

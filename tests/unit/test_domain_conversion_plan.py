@@ -12,8 +12,9 @@ import pytest
 
 from leadline.domain.accounts import Account
 from leadline.domain.activities import Activity, ActivityKind, RecordRef
-from leadline.domain.conversion import ConversionOptions, OpportunityChoice
-from leadline.domain.conversion_plan import (
+from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.configuration.statuses import StatusKind
+from leadline.domain.conversion.plan import (
     ActivityLink,
     Catalogue,
     ConversionInputs,
@@ -24,14 +25,13 @@ from leadline.domain.conversion_plan import (
     TaskOwner,
     UndoRecord,
 )
-from leadline.domain.conversion_planner import plan_conversion
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.conversion.planner import plan_conversion
+from leadline.domain.conversion.rules import ConversionOptions, OpportunityChoice
 from leadline.domain.errors import ValidationError
-from leadline.domain.leads import ProductInterest
-from leadline.domain.opportunities import ContactRoleKind, SalesProcess
-from leadline.domain.products import Product
-from leadline.domain.statuses import StatusKind
-from leadline.persistence.conversion_json import undo_from_json, undo_to_json
+from leadline.domain.leads.lead import ProductInterest
+from leadline.domain.opportunities.opportunity import ContactRoleKind, SalesProcess
+from leadline.domain.opportunities.products import Product
+from leadline.persistence.conversion.stored import undo_from_json, undo_to_json
 from tests.unit.builders import NOW, make_default_stages, make_lead, make_statuses, raises_error, status_of_kind
 
 STATUSES = make_statuses()

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from leadline.domain.custom_fields import (
+from leadline.domain.configuration.custom_fields import (
     CustomFieldType,
     CustomFilter,
     RecordType,

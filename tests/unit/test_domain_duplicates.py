@@ -2,16 +2,16 @@
 when a conversion creating a record beside it is refused."""
 
 from leadline.domain.accounts import Account, Contact
-from leadline.domain.custom_fields import RecordType
-from leadline.domain.duplicates import (
+from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.conversion.duplicates import (
     HiddenMatch,
     can_create_beside,
     ensure_no_hidden_duplicate,
     hidden_matches,
 )
 from leadline.domain.errors import DuplicateHiddenError
-from leadline.domain.security import DEFAULT_SHARING, Viewer
-from leadline.domain.users import Role, User
+from leadline.domain.security.access import DEFAULT_SHARING, Viewer
+from leadline.domain.security.users import Role, User
 from tests.unit.builders import NOW, make_lead, raises_error
 
 REP = Viewer.of(User(1, "Rep", "rep@example.com", Role.REP), {1: None, 2: None}, DEFAULT_SHARING)

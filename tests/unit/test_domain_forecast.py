@@ -23,8 +23,8 @@ from leadline.domain.forecast import (
     roll_up,
     roll_up_many,
 )
-from leadline.domain.opportunities import ForecastCategory as C
-from leadline.domain.opportunities import Outcome
+from leadline.domain.opportunities.opportunity import ForecastCategory as C
+from leadline.domain.opportunities.opportunity import Outcome
 from tests.unit.builders import raises_error
 
 Q4 = parse_period("2026-Q4")

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.history import FieldChange, diff_fields, render_value, with_names
-from leadline.domain.leads import Rating
-from leadline.domain.opportunities import Outcome
+from leadline.domain.leads.lead import Rating
+from leadline.domain.opportunities.opportunity import Outcome
 from tests.unit.builders import NOW
 
 

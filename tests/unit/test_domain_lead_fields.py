@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.leads import ProductInterest, Rating, clean_lead_fields
+from leadline.domain.leads.lead import ProductInterest, Rating, clean_lead_fields
 from tests.unit.builders import FakeContactPointChecker, raises_error
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from leadline.domain.lead_warnings import TIMEFRAME_IN_PAST, FieldWarning, is_timeframe_in_past, lead_warnings
+from leadline.domain.leads.warnings import TIMEFRAME_IN_PAST, FieldWarning, is_timeframe_in_past, lead_warnings
 from tests.unit.builders import make_lead
 
 TODAY = date(2026, 3, 2)

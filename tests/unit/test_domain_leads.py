@@ -4,15 +4,15 @@ from decimal import Decimal
 
 import pytest
 
+from leadline.domain.configuration.statuses import StatusKind
 from leadline.domain.errors import (
     InvalidStatusError,
     LeadAlreadyConvertedError,
     LeadReadOnlyError,
     ValidationError,
 )
-from leadline.domain.leads import ensure_complete
+from leadline.domain.leads.lead import ensure_complete
 from leadline.domain.money import Money
-from leadline.domain.statuses import StatusKind
 from tests.unit.builders import NOW, make_converted_lead, make_lead, make_status, raises_error
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from leadline.domain.errors import ConfigurationError, ValidationError
 from leadline.domain.money import Money
-from leadline.domain.opportunities import (
+from leadline.domain.opportunities.opportunity import (
     ForecastCategory,
     Opportunity,
     Outcome,

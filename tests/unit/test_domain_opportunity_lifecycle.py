@@ -11,7 +11,7 @@ from leadline.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from leadline.domain.opportunities import ForecastCategory, Opportunity, Outcome
+from leadline.domain.opportunities.opportunity import ForecastCategory, Opportunity, Outcome
 from tests.unit.builders import NOW, make_default_stages, raises_error
 
 STAGES = {s.label: s for s in make_default_stages()}

@@ -60,7 +60,7 @@ def test_a_line_worth_ten_to_the_fourteen_or_more_is_refused_naming_quantity_and
 
 
 def test_the_lines_of_an_opportunity_add_up_to_no_more_than_an_amount():
-    from leadline.domain.products import sum_of_lines
+    from leadline.domain.opportunities.products import sum_of_lines
 
     half = make_line_item(quantity=Decimal("1"), unit_price=Decimal("60000000000000"))
     assert sum_of_lines([half]) == Decimal("60000000000000")

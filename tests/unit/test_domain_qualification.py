@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.leads import ProductInterest
-from leadline.domain.qualification import (
+from leadline.domain.leads.lead import ProductInterest
+from leadline.domain.leads.qualification import (
     BANT,
     OPPORTUNITY_FRAMEWORK,
     Condition,

@@ -4,8 +4,8 @@ stage goes: pure rules."""
 import pytest
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.opportunities import ForecastCategory, OpportunityStage, OpportunityType, SalesProcess
-from leadline.domain.sales_processes import place_stage, process_for, stage_in
+from leadline.domain.opportunities.opportunity import ForecastCategory, OpportunityStage, OpportunityType, SalesProcess
+from leadline.domain.opportunities.sales_processes import place_stage, process_for, stage_in
 from tests.unit.builders import raises_error
 
 NEW, RENEWALS = SalesProcess(1, "New Business", is_default=True), SalesProcess(2, "Renewals")

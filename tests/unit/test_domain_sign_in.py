@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from leadline.domain.sign_in import (
+from leadline.domain.security.sign_in import (
     ACCOUNT_RULE,
     ADDRESS_RULE,
     SignInThrottle,

@@ -2,14 +2,7 @@
 
 import pytest
 
-from leadline.domain.errors import (
-    ConfigurationError,
-    ConflictError,
-    InvalidStatusError,
-    StatusInUseError,
-    ValidationError,
-)
-from leadline.domain.statuses import (
+from leadline.domain.configuration.statuses import (
     StatusKind,
     clean_label,
     deactivate,
@@ -20,6 +13,13 @@ from leadline.domain.statuses import (
     find_status,
     parse_status_kind,
     set_default,
+)
+from leadline.domain.errors import (
+    ConfigurationError,
+    ConflictError,
+    InvalidStatusError,
+    StatusInUseError,
+    ValidationError,
 )
 from tests.unit.builders import change, make_status, make_statuses, raises_error, status_of_kind
 

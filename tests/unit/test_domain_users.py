@@ -3,7 +3,7 @@
 import pytest
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.users import (
+from leadline.domain.security.users import (
     Role,
     User,
     can_create_first_admin,

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from leadline.domain.configuration.reasons import Reason, ReasonKind, find_reason
+from leadline.domain.configuration.statuses import LeadStatus, StatusKind
 from leadline.domain.errors import (
     CriteriaNotMetError,
     InvalidStatusError,
@@ -16,11 +18,9 @@ from leadline.domain.errors import (
     StatusUnchangedError,
     ValidationError,
 )
-from leadline.domain.leads import ProductInterest
-from leadline.domain.qualification import BANT, default_criteria, evaluate
-from leadline.domain.reasons import Reason, ReasonKind, find_reason
-from leadline.domain.statuses import LeadStatus, StatusKind
-from leadline.domain.workflow import (
+from leadline.domain.leads.lead import ProductInterest
+from leadline.domain.leads.qualification import BANT, default_criteria, evaluate
+from leadline.domain.leads.workflow import (
     StatusWorkflow,
     default_transitions,
     ensure_transition_valid,

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from leadline.domain.errors import ValidationError
-from leadline.services.passwords import PasswordHashing
+from leadline.services.security.passwords import PasswordHashing
 from tests.unit.builders import raises_error
 
 WAIT = 30  # seconds: only a safety net against a hang, never a timing assertion

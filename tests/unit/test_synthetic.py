@@ -17,8 +17,8 @@ import pytest
 from email_validator import validate_email
 
 import leadline.synthetic
-from leadline.domain.leads import Lead, Rating, clean_lead_fields
-from leadline.domain.sources import DEFAULT_LEAD_SOURCES
+from leadline.domain.configuration.sources import DEFAULT_LEAD_SOURCES
+from leadline.domain.leads.lead import Lead, Rating, clean_lead_fields
 from leadline.services.contact_points import LibraryContactPointChecker
 from leadline.synthetic import (
     DUPLICATE_RATE,

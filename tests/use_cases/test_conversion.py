@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from leadline.domain.conversion import ConversionOptions
+from leadline.domain.conversion.rules import ConversionOptions
 from leadline.domain.errors import (
     ConflictError,
     CriteriaNotMetError,
@@ -17,13 +17,17 @@ from leadline.domain.errors import (
     UndoRefusedError,
     ValidationError,
 )
-from leadline.services import activities, conversion, lead_workflow, leads, records, users
+from leadline.services import activities, records
+from leadline.services.configuration.lead_workflow import add_field_mapping
+from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_bulk import convert_leads, preview_conversion
-from leadline.services.conversion_undo import add_lead_opportunity, undo_conversion
-from leadline.services.opportunity_parts import list_contact_roles, list_line_items
-from leadline.services.sales_configuration import add_custom_field
-from leadline.services.workflow_configuration import add_field_mapping
+from leadline.services.conversion import convert as conversion
+from leadline.services.conversion.bulk import convert_leads, preview_conversion
+from leadline.services.conversion.undo import add_lead_opportunity, undo_conversion
+from leadline.services.leads import records as leads
+from leadline.services.leads import workflow as lead_workflow
+from leadline.services.opportunities.parts import list_contact_roles, list_line_items
+from leadline.services.security import users
 from tests.integration.conversion_support import GADGET, SALE, WIDGET, counts, new_lead
 
 
@@ -313,7 +317,7 @@ def test_a_disqualified_lead_can_be_kept_as_a_contact_for_nurturing(ctx: Service
 
 def test_the_preview_lists_matching_accounts_and_contacts_the_actor_may_see(
         ctx: ServiceContext, admin_id: int) -> None:
-    from leadline.services.sharing import set_sharing
+    from leadline.services.security.sharing import set_sharing
 
     account = records.create_account(ctx, admin_id, {"name": "NAVY COMPUTING LLC", "website": "https://navy.example"})
     records.create_contact(ctx, admin_id, {"account_id": account.id, "last_name": "H", "email": "grace@navy.example"})
@@ -357,7 +361,7 @@ def test_a_split_opportunity_whose_line_was_skipped_does_not_take_the_whole_budg
 def test_a_peer_who_may_only_read_a_converted_lead_cannot_add_an_opportunity_to_it(
         ctx: ServiceContext, admin_id: int) -> None:
     from leadline.domain.errors import PermissionDeniedError
-    from leadline.services.sharing import set_sharing
+    from leadline.services.security.sharing import set_sharing
 
     set_sharing(ctx, admin_id, "lead", "public_read_only")
     set_sharing(ctx, admin_id, "account", "public_read_only")

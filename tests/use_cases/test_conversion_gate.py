@@ -9,9 +9,12 @@ from __future__ import annotations
 import pytest
 
 from leadline.domain.errors import CriteriaNotMetError, PermissionDeniedError, ValidationError
-from leadline.services import conversion, lead_workflow, leads, users
 from leadline.services.context import ServiceContext
-from leadline.services.conversion_gate import get_qualification_gate, set_qualification_gate
+from leadline.services.conversion import convert as conversion
+from leadline.services.conversion.gate import get_qualification_gate, set_qualification_gate
+from leadline.services.leads import records as leads
+from leadline.services.leads import workflow as lead_workflow
+from leadline.services.security import users
 from tests.integration.conversion_support import WHY, counts, new_lead, undecided
 
 

@@ -12,12 +12,14 @@ from leadline.domain.errors import (
     PermissionDeniedError,
     StaleRecordError,
 )
-from leadline.domain.leads import Lead
-from leadline.services import conversion, leads, users
-from leadline.services.access import load_viewer
+from leadline.domain.leads.lead import Lead
 from leadline.services.context import ServiceContext
-from leadline.services.leads import load_lead_for_editing
-from leadline.services.sharing import set_sharing
+from leadline.services.conversion import convert as conversion
+from leadline.services.leads import records as leads
+from leadline.services.leads.records import load_lead_for_editing
+from leadline.services.security import users
+from leadline.services.security.access import load_viewer
+from leadline.services.security.sharing import set_sharing
 from tests.integration.conversion_support import WHY, new_lead
 from tests.unit.builders import raises_error
 

@@ -15,10 +15,13 @@ from leadline.domain.errors import (
     StatusUnchangedError,
     ValidationError,
 )
-from leadline.services import lead_workflow, leads, users, workflow_configuration
-from leadline.services.configuration import add_status, list_statuses
+from leadline.services.configuration import lead_workflow as workflow_configuration
+from leadline.services.configuration.sales import add_custom_field
+from leadline.services.configuration.statuses import add_status, list_statuses
 from leadline.services.context import ServiceContext
-from leadline.services.sales_configuration import add_custom_field
+from leadline.services.leads import records as leads
+from leadline.services.leads import workflow as lead_workflow
+from leadline.services.security import users
 
 READY = {"budget_amount": "20000", "is_decision_maker": "yes", "purchase_timeframe": "2026-05-01"}
 
@@ -246,7 +249,7 @@ def test_a_framework_of_custom_criteria_replaces_bant_when_an_admin_uses_it(ctx:
 
 
 def test_a_rep_cannot_move_a_lead_they_may_not_see(ctx: ServiceContext, admin_id: int) -> None:
-    from leadline.services.sharing import set_sharing
+    from leadline.services.security.sharing import set_sharing
 
     set_sharing(ctx, admin_id, "lead", "private")
     owner = users.add_user(ctx, admin_id, name="Owner", email="owner@example.com", role="rep").id

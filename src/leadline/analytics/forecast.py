@@ -14,7 +14,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import PermissionDeniedError, ValidationError
 from leadline.domain.forecast import (
     CategorySums,
@@ -29,12 +29,12 @@ from leadline.domain.forecast import (
     roll_up_many,
     top_of_hierarchy,
 )
-from leadline.domain.security import Viewer, subordinates_of
-from leadline.services.access import load_viewer
+from leadline.domain.security.access import Viewer, subordinates_of
 from leadline.services.context import ServiceContext
-from leadline.services.forecast_settings import fiscal_year_start, period_named
+from leadline.services.forecast.settings import fiscal_year_start, period_named
 from leadline.services.ports import UnitOfWork
-from leadline.services.users import resolve_user
+from leadline.services.security.access import load_viewer
+from leadline.services.security.users import resolve_user
 
 
 @dataclass

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from leadline.domain.custom_fields import RecordType
-from leadline.services.access import load_viewer
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.services.context import ServiceContext
+from leadline.services.security.access import load_viewer
 
 
 @dataclass(frozen=True)

@@ -20,22 +20,22 @@ from litestar.static_files import create_static_files_router
 
 from leadline import __version__
 from leadline.api import http_hygiene
-from leadline.api.admin import ConfigurationController, PeopleController, health
+from leadline.api.configuration.admin import ConfigurationController, PeopleController, health
+from leadline.api.configuration.lead_workflow import WorkflowConfigurationController
 from leadline.api.deps import provide_actor, provide_context
-from leadline.api.forecast import ForecastConfigurationController, ForecastController, SalesReportController
+from leadline.api.forecast.handlers import ForecastConfigurationController, ForecastController, SalesReportController
 from leadline.api.input_guard import GuardedRequest, refuse_control_characters
-from leadline.api.leads import LeadController
+from leadline.api.leads.records import LeadController
+from leadline.api.leads.workflow import LeadWorkflowController
 from leadline.api.money import money_hook
 from leadline.api.openapi import StrictJsonRenderPlugin, StrictSwaggerRenderPlugin, tightened_document
-from leadline.api.opportunity_sales import OpportunitySalesController
-from leadline.api.parts import PartsController
+from leadline.api.opportunities.parts import PartsController
+from leadline.api.opportunities.sales import OpportunitySalesController
 from leadline.api.problems import EXCEPTION_HANDLERS
 from leadline.api.query_guard import refuse_unknown_query, remember_query_names
 from leadline.api.rate_limit import RateLimitMiddleware
 from leadline.api.records import AccountController, ContactController, OpportunityController
 from leadline.api.sign_in import SignInLockController, sign_in
-from leadline.api.workflow import LeadWorkflowController
-from leadline.api.workflow_admin import WorkflowConfigurationController
 from leadline.bootstrap import Application, build_application
 
 API = "/api/v1"

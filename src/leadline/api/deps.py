@@ -12,8 +12,8 @@ from litestar import Request
 from litestar.datastructures import State
 
 from leadline.domain.errors import AuthenticationError, ValidationError
-from leadline.services.auth import authenticate_token
 from leadline.services.context import ServiceContext
+from leadline.services.security.auth import authenticate_token
 
 
 def provide_context(state: State) -> ServiceContext:

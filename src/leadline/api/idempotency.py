@@ -1,6 +1,6 @@
 """``Idempotency-Key`` for POSTs: a retried request gets the first response and creates nothing twice.
 
-The use case writes the key and the response in its own transaction (services/idempotency.py),
+The use case writes the key and the response in its own transaction (services/security/idempotency.py),
 so after a crash a retry replays the stored response or, if nothing was committed, runs once. The
 same key with a different request gets 422; a request that failed keeps nothing, so it can be
 retried; a request that loses to one with the same key running at the same moment replays it.
@@ -16,9 +16,9 @@ import msgspec
 from litestar import Request, Response
 
 from leadline.api.money import scale_money
-from leadline.services import idempotency
 from leadline.services.context import ServiceContext
-from leadline.services.idempotency import IdempotencyClaim, StoredResponse
+from leadline.services.security import idempotency
+from leadline.services.security.idempotency import IdempotencyClaim, StoredResponse
 
 #: Headers of the first response that a replay repeats: they name the result.
 REPLAYED_HEADERS = ("ETag", "Location")

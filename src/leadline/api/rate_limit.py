@@ -20,9 +20,9 @@ from litestar.middleware.base import AbstractMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadline.domain.errors import AuthenticationError
-from leadline.persistence.rate_counters import RateCounters
-from leadline.services.auth import authenticate_token
+from leadline.persistence.security.rate_counters import RateCounters
 from leadline.services.context import ServiceContext
+from leadline.services.security.auth import authenticate_token
 
 WINDOW_SECONDS = 60
 

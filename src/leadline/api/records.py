@@ -27,17 +27,17 @@ from leadline.api.schemas import (
     given,
     present,
 )
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.ids import parse_record_id
-from leadline.domain.opportunities import Opportunity
+from leadline.domain.opportunities.opportunity import Opportunity
 from leadline.domain.queries import Page as PageQuery
 from leadline.domain.queries import RecordQuery
 from leadline.services import records
-from leadline.services.access import fields_of
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import resolve_custom_filters
-from leadline.services.opportunity_queries import StageName, opportunity_query, stage_names
-from leadline.services.users import resolve_query_owners
+from leadline.services.opportunities.queries import StageName, opportunity_query, stage_names
+from leadline.services.security.access import fields_of
+from leadline.services.security.users import resolve_query_owners
 
 Limit = Annotated[int, Parameter(ge=1, le=500, description="Page size.")]
 Search = Annotated[str | None, Parameter(max_length=200, description="Text in the name (and contacts' e-mail).")]

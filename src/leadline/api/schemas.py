@@ -17,121 +17,21 @@ import msgspec
 from leadline.domain.ids import RECORD_ID_PATTERN
 
 Text = Annotated[str, msgspec.Meta(max_length=32_000)]
+
+
 Id = Annotated[str, msgspec.Meta(pattern=RECORD_ID_PATTERN, description="A record id (decimal digits, 1 to 2^63-1).")]
+
+
 CustomValue = str | int | bool | None
+
+
 DecimalIn = Annotated[str, msgspec.Meta(
     max_length=40, description='A decimal number written with the digits 0-9, as a string ("1200.50").')] | int
+
+
 """An amount, quantity or rate as a client sends it; the domain reads it (``parse_amount``)."""
 
 
-class ProductLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    product: Annotated[str, msgspec.Meta(max_length=255)]
-    quantity: DecimalIn = "1"
-    estimated_unit_price: DecimalIn | None = None
-
-
-class ProductLineOut(msgspec.Struct, kw_only=True):
-    product: str
-    quantity: Decimal
-    estimated_unit_price: Decimal | None
-
-
-class LeadFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Fields a client may set on a lead; fields left out are left alone, ``null`` clears one.
-    ``source``, ``status`` and ``owner`` are a label, an id or (owner) an e-mail address."""
-
-    first_name: Text | None | msgspec.UnsetType = msgspec.UNSET
-    last_name: Text | None | msgspec.UnsetType = msgspec.UNSET
-    company: Text | None | msgspec.UnsetType = msgspec.UNSET
-    email: Text | None | msgspec.UnsetType = msgspec.UNSET
-    phone: Text | None | msgspec.UnsetType = msgspec.UNSET
-    title: Text | None | msgspec.UnsetType = msgspec.UNSET
-    industry: Text | None | msgspec.UnsetType = msgspec.UNSET
-    website: Text | None | msgspec.UnsetType = msgspec.UNSET
-    street: Text | None | msgspec.UnsetType = msgspec.UNSET
-    city: Text | None | msgspec.UnsetType = msgspec.UNSET
-    state: Text | None | msgspec.UnsetType = msgspec.UNSET
-    postal_code: Text | None | msgspec.UnsetType = msgspec.UNSET
-    country: Text | None | msgspec.UnsetType = msgspec.UNSET
-    annual_revenue: DecimalIn | None | msgspec.UnsetType = msgspec.UNSET
-    number_of_employees: int | None | msgspec.UnsetType = msgspec.UNSET
-    source: Text | None | msgspec.UnsetType = msgspec.UNSET
-    status: Text | None | msgspec.UnsetType = msgspec.UNSET
-    rating: Text | None | msgspec.UnsetType = msgspec.UNSET
-    currency: Text | None | msgspec.UnsetType = msgspec.UNSET
-    budget_amount: DecimalIn | None | msgspec.UnsetType = msgspec.UNSET
-    purchase_timeframe: date | None | msgspec.UnsetType = msgspec.UNSET
-    is_decision_maker: bool | None | msgspec.UnsetType = msgspec.UNSET
-    description: Text | None | msgspec.UnsetType = msgspec.UNSET
-    owner: Text | None | msgspec.UnsetType = msgspec.UNSET
-    products: list[ProductLineIn] | None | msgspec.UnsetType = msgspec.UNSET
-    custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
-
-
-class LeadCreate(LeadFields, kw_only=True, forbid_unknown_fields=True):
-    """A new lead. Created in an unqualified status it needs ``unqualified_reason`` (from the
-    configured list); in a qualified status, its criteria met or ``qualification_override_reason``."""
-
-    unqualified_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
-    qualification_override_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
-
-
-class LeadUpdate(LeadCreate, kw_only=True, forbid_unknown_fields=True):
-    """A change to a lead: with a ``status`` change, ``unqualified_reason`` (from the configured
-    list) disqualifies it and ``qualification_override_reason`` qualifies a lead that misses its
-    criteria; either without a status change is refused."""
-
-
-class WarningPublic(msgspec.Struct, kw_only=True):
-    """Accepted, but likely a mistake (``TIMEFRAME_IN_PAST``): shown to the user at once."""
-
-    field: str
-    code: str
-    message: str
-
-
-class LeadPublic(msgspec.Struct, kw_only=True):
-    """``warnings`` (capture and change only) lists what was accepted but looks wrong."""
-
-    id: str
-    first_name: str | None
-    last_name: str
-    company: str
-    email: str | None
-    phone: str | None
-    title: str | None
-    industry: str | None
-    website: str | None
-    street: str | None
-    city: str | None
-    state: str | None
-    postal_code: str | None
-    country: str | None
-    annual_revenue: Decimal | None
-    number_of_employees: int | None
-    source: str | None
-    source_id: str | None
-    status: str
-    status_id: str
-    status_kind: str
-    rating: str | None
-    currency: str
-    budget_amount: Decimal | None
-    purchase_timeframe: date | None
-    is_decision_maker: bool
-    description: str | None
-    owner_id: str | None
-    owner_email: str | None
-    products: list[ProductLineOut]
-    custom: dict[str, Any]
-    converted_at: datetime | None
-    converted_account_id: str | None
-    converted_contact_id: str | None
-    converted_opportunity_id: str | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
-    warnings: list[WarningPublic] = msgspec.field(default_factory=list)
 
 
 class AccountFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -147,6 +47,8 @@ class AccountFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     parent_id: Id | None | msgspec.UnsetType = msgspec.UNSET
     owner: Text | None | msgspec.UnsetType = msgspec.UNSET
     custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
+
+
 
 
 class AccountPublic(msgspec.Struct, kw_only=True):
@@ -169,6 +71,8 @@ class AccountPublic(msgspec.Struct, kw_only=True):
     version: int
 
 
+
+
 class ContactFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     account_id: Id | None | msgspec.UnsetType = msgspec.UNSET
     first_name: Text | None | msgspec.UnsetType = msgspec.UNSET
@@ -179,6 +83,8 @@ class ContactFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lead_source: Text | None | msgspec.UnsetType = msgspec.UNSET
     owner: Text | None | msgspec.UnsetType = msgspec.UNSET
     custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
+
+
 
 
 class ContactPublic(msgspec.Struct, kw_only=True):
@@ -195,6 +101,8 @@ class ContactPublic(msgspec.Struct, kw_only=True):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
 
 
 class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -217,11 +125,15 @@ class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
 
 
+
+
 class OpportunityCreate(OpportunityFields, kw_only=True, forbid_unknown_fields=True):
     """A new opportunity. Created in a lost stage (an import of history) it needs
     ``loss_reason_id``: a reason of the lost list, by id or label (``GET /config/reasons``)."""
 
     loss_reason_id: Text | None | msgspec.UnsetType = msgspec.UNSET
+
+
 
 
 class OpportunityUpdate(OpportunityFields, kw_only=True, forbid_unknown_fields=True):
@@ -233,6 +145,8 @@ class OpportunityUpdate(OpportunityFields, kw_only=True, forbid_unknown_fields=T
     forecast_category: Annotated[str, msgspec.Meta(
         max_length=40, description="pipeline, best_case, commit or omitted (closed only by winning).",
     )] | msgspec.UnsetType = msgspec.UNSET
+
+
 
 
 class OpportunityPublic(msgspec.Struct, kw_only=True):
@@ -271,12 +185,16 @@ class OpportunityPublic(msgspec.Struct, kw_only=True):
     version: int
 
 
+
+
 class FieldChangePublic(msgspec.Struct, kw_only=True):
     field: str
     old_value: str | None
     new_value: str | None
     actor_id: str | None
     changed_at: datetime
+
+
 
 
 class Page(msgspec.Struct, kw_only=True):
@@ -286,10 +204,14 @@ class Page(msgspec.Struct, kw_only=True):
     next_cursor: str | None = None
 
 
+
+
 def given(data: msgspec.Struct, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """The fields a client actually sent (``null`` included, left-out fields not)."""
     return {name: getattr(data, name) for name in data.__struct_fields__
             if name not in exclude and getattr(data, name) is not msgspec.UNSET}
+
+
 
 
 def present(value: Any) -> Any:
@@ -302,9 +224,13 @@ def present(value: Any) -> Any:
     return value
 
 
+
+
 class ProblemField(msgspec.Struct, kw_only=True):
     field: str
     message: str
+
+
 
 
 class Problem(msgspec.Struct, kw_only=True):
@@ -316,3 +242,13 @@ class Problem(msgspec.Struct, kw_only=True):
     detail: str
     code: str
     errors: list[ProblemField] | msgspec.UnsetType = msgspec.UNSET
+
+
+
+Label = Annotated[str, msgspec.Meta(max_length=255, description="A label or an id.")]
+
+
+Note = Annotated[str, msgspec.Meta(max_length=1000)]
+
+
+Name = Annotated[str, msgspec.Meta(max_length=255)]

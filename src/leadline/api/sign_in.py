@@ -23,10 +23,10 @@ from litestar.datastructures import State
 from leadline.api.rate_limit import client_address
 from leadline.api.routes import PROBLEMS, api_get, api_post
 from leadline.api.schemas import present
-from leadline.services import auth
-from leadline.services.access import fields_of
 from leadline.services.context import ServiceContext
-from leadline.services.sign_in import authenticate_password, lift_sign_in_lock, list_sign_in_locks
+from leadline.services.security import auth
+from leadline.services.security.access import fields_of
+from leadline.services.security.sign_in import authenticate_password, lift_sign_in_lock, list_sign_in_locks
 
 #: Niceness of the sign-in threads (Linux threads each have their own).
 SIGN_IN_NICENESS = 10

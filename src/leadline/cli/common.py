@@ -88,7 +88,7 @@ def ready_application() -> Application:
 
 def actor_id(acting_as: str | None) -> int:
     """The user a command acts for: ``--as``/``LEADLINE_USER``, else the first admin."""
-    from leadline.services.users import find_user, first_admin
+    from leadline.services.security.users import find_user, first_admin
 
     context = ready_application().context
     if acting_as:

@@ -10,22 +10,8 @@ from pathlib import Path
 
 import typer
 
-from leadline.cli import (
-    configuration,
-    forecast,
-    forecast_settings,
-    lead_conversion,
-    lead_workflow,
-    leads,
-    opportunity_parts,
-    opportunity_sales,
-    record_edits,
-    records,
-    security,
-    sign_in,
-    users,
-    workflow,
-)
+from leadline.cli import conversion as lead_conversion
+from leadline.cli import record_edits, records
 from leadline.cli.common import (
     AS_OPTION,
     JSON_OPTION,
@@ -36,9 +22,19 @@ from leadline.cli.common import (
     is_interactive,
     whole_number,
 )
+from leadline.cli.configuration import admin as configuration
+from leadline.cli.configuration import lead_workflow as workflow
+from leadline.cli.forecast import reports as forecast
+from leadline.cli.forecast import settings as forecast_settings
+from leadline.cli.leads import records as leads
+from leadline.cli.leads import workflow as lead_workflow
+from leadline.cli.opportunities import parts as opportunity_parts
+from leadline.cli.opportunities import sales as opportunity_sales
 from leadline.cli.output import console, print_json, print_table
+from leadline.cli.security import sign_in, users
+from leadline.cli.security import tokens as security
 from leadline.domain.errors import ValidationError
-from leadline.services.setup import initialise_organisation
+from leadline.services.configuration.setup import initialise_organisation
 
 app = typer.Typer(
     name="leadline",
@@ -110,7 +106,7 @@ def init(
 
 
 def _no_admin() -> bool:
-    from leadline.services.users import first_admin
+    from leadline.services.security.users import first_admin
 
     return first_admin(application().context) is None
 
@@ -128,7 +124,7 @@ def demo(
 
     Example: leadline demo --leads 400
     """
-    from leadline.services.demo import load_demo
+    from leadline.services.demo.organisation import load_demo
 
     app_ = application()
     app_.upgrade_database()
@@ -191,7 +187,7 @@ def serve(
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
     typer.echo(f"Leadline API on http://{host}:{port}/api/v1 (docs: http://{host}:{port}/api/v1/docs)")
     if login_token:
-        from leadline.services.auth import create_token
+        from leadline.services.security.auth import create_token
 
         admin = actor_id(None)
         token, info = create_token(app_.context, admin, name="leadline serve --login-token", expires_in_days=1)

@@ -10,7 +10,7 @@ import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
 from leadline.cli.output import fields_of, print_json, print_record
-from leadline.domain.custom_fields import parse_custom_pairs
+from leadline.domain.configuration.custom_fields import parse_custom_pairs
 from leadline.domain.errors import ValidationError
 from leadline.services import records as record_service
 

@@ -12,12 +12,12 @@ from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors,
 from leadline.cli.output import fields_of, print_json, print_record, print_table
 from leadline.cli.record_edits import record_rows
 from leadline.domain.common import date_field
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.queries import Page, RecordQuery
 from leadline.services import records as record_service
 from leadline.services.custom_values import resolve_custom_filters
-from leadline.services.opportunity_queries import StageName, opportunity_query, stage_names
-from leadline.services.users import resolve_query_owners
+from leadline.services.opportunities.queries import StageName, opportunity_query, stage_names
+from leadline.services.security.users import resolve_query_owners
 
 account_app = typer.Typer(help="Accounts: the organisations you sell to.", no_args_is_help=True)
 contact_app = typer.Typer(help="Contacts: people at accounts.", no_args_is_help=True)

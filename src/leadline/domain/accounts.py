@@ -9,7 +9,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from leadline.domain.common import Cleaner, parse_non_negative_int, text_field, website_field
-from leadline.domain.custom_fields import CustomValue
+from leadline.domain.configuration.custom_fields import CustomValue
 from leadline.domain.errors import ValidationError
 
 

@@ -18,8 +18,8 @@ from enum import StrEnum
 from leadline.domain.common import EARLIEST_YEAR, LATEST_YEAR
 from leadline.domain.errors import ValidationError
 from leadline.domain.money import AMOUNT_PLACES, TOO_LARGE, ensure_storable
-from leadline.domain.opportunities import ForecastCategory, Outcome
-from leadline.domain.security import subordinates_of
+from leadline.domain.opportunities.opportunity import ForecastCategory, Outcome
+from leadline.domain.security.access import subordinates_of
 
 ZERO = Decimal(0)
 #: The categories a forecast shows, narrowest first (each includes the ones before it).

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 
 
 @dataclass(frozen=True, slots=True)

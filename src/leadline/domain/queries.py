@@ -15,11 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from leadline.domain.common import clean_text, ensure_aware_utc, ensure_business_date
-from leadline.domain.custom_fields import CustomFilter
+from leadline.domain.configuration.custom_fields import CustomFilter
 from leadline.domain.errors import ValidationError
 from leadline.domain.ids import MAX_ID
 from leadline.domain.money import parse_amount
-from leadline.domain.opportunities import Outcome
+from leadline.domain.opportunities.opportunity import Outcome
 
 MAX_PAGE_SIZE = 500
 

@@ -46,7 +46,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 #: 3.32 raised the bound parameters of one statement from 999 to 32,766: a bulk conversion reads
-#: 2,000 leads with one IN list (services/conversion_bulk.py)
+#: 2,000 leads with one IN list (services/conversion/bulk.py)
 SQLITE_MINIMUM = (3, 32, 0)
 
 

@@ -1,30 +1,28 @@
 """Every row class, imported in one place so the metadata is complete for Alembic."""
 
+from leadline.persistence.accounts.rows import AccountRow, ContactRow
+from leadline.persistence.activities.rows import ActivityLinkRow, ActivityRow
 from leadline.persistence.base import Base
-from leadline.persistence.rows_config import (
-    ActivityLinkRow,
-    ActivityRow,
+from leadline.persistence.configuration.rows import (
+    ConversionFieldMappingRow,
+    CriterionRow,
     CustomFieldDefinitionRow,
     CustomFieldValueRow,
     LeadSourceRow,
     LeadStatusRow,
-    UserRow,
+    LeadStatusTransitionRow,
+    ReasonRow,
 )
-from leadline.persistence.rows_forecast import (
+from leadline.persistence.conversion.rows import LeadConversionRow
+from leadline.persistence.forecast.rows import (
     ExchangeRateRow,
     ForecastAdjustmentRow,
     ForecastSnapshotRow,
     OrgSettingRow,
     QuotaRow,
 )
-from leadline.persistence.rows_people import (
-    AccountRow,
-    ContactRow,
-    LeadProductInterestRow,
-    LeadRow,
-    LeadStatusChangeRow,
-)
-from leadline.persistence.rows_sales import (
+from leadline.persistence.leads.rows import LeadProductInterestRow, LeadRow, LeadStatusChangeRow
+from leadline.persistence.opportunities.rows import (
     ContactRoleRow,
     LineItemRow,
     OpportunityRow,
@@ -35,14 +33,13 @@ from leadline.persistence.rows_sales import (
     ProductRow,
     SalesProcessRow,
 )
-from leadline.persistence.rows_security import ApiTokenRow, AuditEventRow, IdempotencyKeyRow, SharingDefaultRow
-from leadline.persistence.rows_sign_in import SignInThrottleRow
-from leadline.persistence.rows_workflow import (
-    ConversionFieldMappingRow,
-    CriterionRow,
-    LeadConversionRow,
-    LeadStatusTransitionRow,
-    ReasonRow,
+from leadline.persistence.security.rows import (
+    ApiTokenRow,
+    AuditEventRow,
+    IdempotencyKeyRow,
+    SharingDefaultRow,
+    SignInThrottleRow,
+    UserRow,
 )
 
 metadata = Base.metadata

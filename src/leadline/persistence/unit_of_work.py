@@ -23,49 +23,44 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadline.domain.errors import ConflictError
-from leadline.persistence.configuration_writes import forget_configuration_writes, wrote_configuration
-from leadline.persistence.database import make_session_factory, write_gate
-from leadline.persistence.queries_forecast import ForecastQueries
-from leadline.persistence.queries_pipeline import PipelineQueries
-from leadline.persistence.reads import RecordReads
-from leadline.persistence.repositories_config import (
+from leadline.persistence.accounts.repositories import AccountRepository, ContactRepository
+from leadline.persistence.activities.repositories import ActivityRepository
+from leadline.persistence.configuration.repositories import (
+    CriteriaRepository,
     CustomFieldRepository,
+    FieldMappingRepository,
+    ReasonRepository,
     SourceRepository,
     StageRepository,
     StatusRepository,
-    UserRepository,
+    TransitionRepository,
 )
-from leadline.persistence.repositories_forecast import (
+from leadline.persistence.configuration.writes import forget_configuration_writes, wrote_configuration
+from leadline.persistence.conversion.repositories import ConversionRepository
+from leadline.persistence.database import make_session_factory, write_gate
+from leadline.persistence.forecast.pipeline_queries import PipelineQueries
+from leadline.persistence.forecast.queries import ForecastQueries
+from leadline.persistence.forecast.repositories import (
     AdjustmentRepository,
     ExchangeRateRepository,
     QuotaRepository,
     SettingsRepository,
     SnapshotRepository,
 )
-from leadline.persistence.repositories_records import (
-    AccountRepository,
-    ContactRepository,
-    LeadRepository,
+from leadline.persistence.leads.reads import RecordReads
+from leadline.persistence.leads.repositories import LeadRepository
+from leadline.persistence.opportunities.repositories import (
     OpportunityRepository,
-)
-from leadline.persistence.repositories_sales import (
-    ActivityRepository,
     ProductRepository,
     StageHistoryRepository,
 )
-from leadline.persistence.repositories_security import (
+from leadline.persistence.security.repositories import (
     AuditRepository,
     IdempotencyRepository,
     SharingRepository,
+    SignInThrottleRepository,
     TokenRepository,
-)
-from leadline.persistence.repositories_sign_in import SignInThrottleRepository
-from leadline.persistence.repositories_workflow import (
-    ConversionRepository,
-    CriteriaRepository,
-    FieldMappingRepository,
-    ReasonRepository,
-    TransitionRepository,
+    UserRepository,
 )
 
 _open = threading.local()
@@ -144,7 +139,7 @@ class SqlUnitOfWork:
         self._reads: RecordReads | None = None
 
     def after_configuration_commit(self, hook: Callable[[], None]) -> None:
-        """Call ``hook`` after each commit that wrote configuration (persistence/configuration_writes.py);
+        """Call ``hook`` after each commit that wrote configuration (persistence/configuration/writes.py);
         never after a rollback or a failed commit."""
         self._configuration_hooks.append(hook)
 
@@ -178,7 +173,7 @@ class SqlUnitOfWork:
 
     @property
     def reads(self) -> RecordReads:
-        """Lean single-record reads outside the session (persistence/reads.py)."""
+        """Lean single-record reads outside the session (persistence/leads/reads.py)."""
         if self._reads is None:
             self._reads = RecordReads(self.engine)
         return self._reads

@@ -8,17 +8,17 @@ from typing import Any
 
 from leadline.domain.activities import Activity, ActivityKind, RecordRef
 from leadline.domain.common import clean_text, ensure_aware_utc
-from leadline.domain.custom_fields import RecordType, parse_record_type
+from leadline.domain.configuration.custom_fields import RecordType, parse_record_type
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.ids import new_id
-from leadline.services import idempotency
-from leadline.services.access import audit_changed, audit_created, fields_of, load_viewer
 from leadline.services.context import ServiceContext
-from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.ports import UnitOfWork
 from leadline.services.records import read_any
-from leadline.services.users import resolve_user
-from leadline.services.visibility import visible_activities
+from leadline.services.security import idempotency
+from leadline.services.security.access import audit_changed, audit_created, fields_of, load_viewer
+from leadline.services.security.idempotency import IdempotencyClaim
+from leadline.services.security.users import resolve_user
+from leadline.services.security.visibility import visible_activities
 
 
 def log_activity(
@@ -56,7 +56,7 @@ def log_activity(
 def list_activities(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> list[Activity]:
     """The activities of a record the actor may read, newest first, as the actor sees them: one
     linked to a record the actor may not read is left out, or shown to its owner without that link
-    (services/visibility.py)."""
+    (services/security/visibility.py)."""
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         read_any(uow, viewer, kind, record_id)

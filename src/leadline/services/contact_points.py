@@ -11,7 +11,7 @@ and most commands check no e-mail or phone.
 from __future__ import annotations
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.leads import PHONE_EXTENSION
+from leadline.domain.leads.lead import PHONE_EXTENSION
 
 #: The stored phone number's column width.
 PHONE_MAX_LENGTH = 40

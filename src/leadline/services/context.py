@@ -13,12 +13,12 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from leadline.domain.leads import ContactPointChecker
-from leadline.domain.qualification import Criterion, Purpose, active_criteria
+from leadline.domain.leads.lead import ContactPointChecker
+from leadline.domain.leads.qualification import Criterion, Purpose, active_criteria
 from leadline.services.cache import ConfigCache
 from leadline.services.contact_points import LibraryContactPointChecker
-from leadline.services.passwords import PasswordHashing
 from leadline.services.ports import UnitOfWork
+from leadline.services.security.passwords import PasswordHashing
 
 T = TypeVar("T")
 
@@ -51,7 +51,7 @@ class ServiceContext:
     contact_points: ContactPointChecker = field(default_factory=lambda: LibraryContactPointChecker("US"))
     #: Configuration read on every request, cached per process (see services/cache.py).
     cache: ConfigCache = field(default_factory=ConfigCache)
-    #: Password hashing, a bounded number at a time (services/passwords.py).
+    #: Password hashing, a bounded number at a time (services/security/passwords.py).
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
 
     def __post_init__(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from leadline.domain.custom_fields import (
+from leadline.domain.configuration.custom_fields import (
     CustomFilter,
     RecordType,
     coerce_custom_values,
@@ -19,9 +19,9 @@ from leadline.domain.custom_fields import (
     parse_custom_pairs,
 )
 from leadline.domain.errors import ValidationError
-from leadline.services.access import fields_of
 from leadline.services.context import ServiceContext
 from leadline.services.ports import UnitOfWork
+from leadline.services.security.access import fields_of
 
 
 def read_custom(ctx: ServiceContext, uow: UnitOfWork, record_type: RecordType, records: Iterable[Any]) -> None:

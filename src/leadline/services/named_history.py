@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from leadline.domain.conversion_audit import Derived
+from leadline.domain.conversion.audit import Derived
 from leadline.domain.history import FieldChange, with_names
 
 

@@ -23,11 +23,13 @@ from leadline.domain.accounts import (
     website_domain,
 )
 from leadline.domain.common import clean_fields, clean_text
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.configuration.reasons import ReasonKind, find_reason
+from leadline.domain.configuration.sources import ensure_selectable, find_source
 from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import diff_fields, render_value
 from leadline.domain.ids import new_id, parse_record_id
-from leadline.domain.opportunities import (
+from leadline.domain.opportunities.opportunity import (
     OPPORTUNITY_FIELD_CLEANERS,
     Opportunity,
     Outcome,
@@ -35,20 +37,19 @@ from leadline.domain.opportunities import (
     parse_opportunity_type,
 )
 from leadline.domain.queries import Page, RecordQuery
-from leadline.domain.reasons import ReasonKind, find_reason
-from leadline.domain.security import Viewer
-from leadline.domain.sources import ensure_selectable, find_source
-from leadline.services import idempotency
-from leadline.services.access import audit_created, fields_of, load_viewer
+from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import audit_fields, read_custom, write_custom
-from leadline.services.idempotency import IdempotencyClaim
 from leadline.services.named_history import named_history
-from leadline.services.opportunities import find_stage, parse_percent, track_change
+from leadline.services.opportunities.lifecycle import find_stage, parse_percent, track_change
 from leadline.services.ports import UnitOfWork
-from leadline.services.ports.records import AccountRepository, ContactRepository, OpportunityRepository
-from leadline.services.users import resolve_user
-from leadline.services.visibility import redacted_history
+from leadline.services.ports.accounts import AccountRepository, ContactRepository
+from leadline.services.ports.opportunities import OpportunityRepository
+from leadline.services.security import idempotency
+from leadline.services.security.access import audit_created, fields_of, load_viewer
+from leadline.services.security.idempotency import IdempotencyClaim
+from leadline.services.security.users import resolve_user
+from leadline.services.security.visibility import redacted_history
 
 REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "process", "email", "phone",
               "probability", "forecast_category", "loss_reason", "custom")
@@ -225,7 +226,7 @@ def list_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQue
 
 def record_history(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> list[Any]:
     """The field history of a record the actor may read, oldest first; ids of records the actor
-    may not read are left out (services/visibility.py)."""
+    may not read are left out (services/security/visibility.py)."""
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         _readable(uow, viewer, kind, record_id)

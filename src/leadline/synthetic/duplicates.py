@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
-from leadline.domain.leads import Lead
+from leadline.domain.leads.lead import Lead
 from leadline.synthetic.companies import Company, ContactBook
 from leadline.synthetic.words import NICKNAMES
 

@@ -26,10 +26,10 @@ from decimal import Decimal
 from itertools import accumulate
 from typing import Any
 
+from leadline.domain.configuration.sources import DEFAULT_LEAD_SOURCES
 from leadline.domain.ids import new_ids
-from leadline.domain.leads import Lead, ProductInterest, Rating
+from leadline.domain.leads.lead import Lead, ProductInterest, Rating
 from leadline.domain.money import AMOUNT_PLACES
-from leadline.domain.sources import DEFAULT_LEAD_SOURCES
 from leadline.synthetic.companies import Company, ContactBook, company_count, make_companies
 from leadline.synthetic.duplicates import duplicate_identity, duplicate_positions
 from leadline.synthetic.words import DECISION_MAKER_TITLES, FIRST_NAMES, LAST_NAMES, OTHER_TITLES, PRODUCT_CATALOGUE

@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from leadline.domain.leads import Lead, Rating
-from leadline.domain.sources import DEFAULT_LEAD_SOURCES
+from leadline.domain.configuration.sources import DEFAULT_LEAD_SOURCES
+from leadline.domain.leads.lead import Lead, Rating
 
 INTERCEPT = -2.2
 SOURCE_EFFECTS: dict[str, float] = {

@@ -1,6 +1,6 @@
 """What happens to each demo lead, planned before anything is stored (standard library only).
 
-The demo (``services/demo.py``) plays these stories through the use cases, each step with the
+The demo (``services/demo/organisation.py``) plays these stories through the use cases, each step with the
 clock pinned at its moment. The shape follows the figures the project grew from:
 
 * ``OPPORTUNITY_RATE`` of the leads become opportunities (converted with one);
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from leadline.domain.statuses import StatusKind
+from leadline.domain.configuration.statuses import StatusKind
 
 OPPORTUNITY_RATE = 0.13
 LATE_CONVERSION_SHARE = 0.63

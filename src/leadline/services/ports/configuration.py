@@ -6,36 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Protocol, TypeVar
 
-from leadline.domain.conversion import FieldMapping
-from leadline.domain.custom_fields import CustomFieldDefinition, CustomValue, RecordType
-from leadline.domain.opportunities import OpportunityStage, SalesProcess
-from leadline.domain.qualification import Criterion
-from leadline.domain.reasons import Reason
-from leadline.domain.sources import LeadSource
-from leadline.domain.statuses import LeadStatus
-from leadline.domain.users import User
+from leadline.domain.configuration.custom_fields import CustomFieldDefinition, CustomValue, RecordType
+from leadline.domain.configuration.reasons import Reason
+from leadline.domain.configuration.sources import LeadSource
+from leadline.domain.configuration.statuses import LeadStatus
+from leadline.domain.conversion.rules import FieldMapping
+from leadline.domain.leads.qualification import Criterion
+from leadline.domain.opportunities.opportunity import OpportunityStage, SalesProcess
 
 T = TypeVar("T")
 
 
-class UserRepository(Protocol):
-    def add(self, user: User, *, created_at: object, password_hash: str | None = None) -> None: ...
-
-    def get(self, user_id: int) -> User | None: ...
-
-    def get_by_email(self, email: str) -> User | None: ...
-
-    def list(self) -> list[User]: ...
-
-    def hierarchy(self) -> dict[int, int | None]: ...
-
-    def manager_of(self, user_id: int) -> int | None: ...
-
-    def save(self, user: User) -> None: ...
-
-    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
-
-    def password_hash(self, user_id: int) -> str | None: ...
 
 
 class ListRepository(Protocol[T]):
@@ -50,12 +31,20 @@ class ListRepository(Protocol[T]):
     def delete(self, item_id: int) -> None: ...
 
 
+
+
 class StatusRepository(ListRepository[LeadStatus], Protocol):
     def count_leads_with(self, status_id: int) -> int: ...
 
 
+
+
 SourceRepository = ListRepository[LeadSource]
+
+
 ReasonRepository = ListRepository[Reason]
+
+
 
 
 class StageRepository(Protocol):
@@ -68,6 +57,8 @@ class StageRepository(Protocol):
     def add_stage(self, stage: OpportunityStage) -> None: ...
 
     def save_stages(self, stages: Iterable[OpportunityStage]) -> None: ...
+
+
 
 
 class CustomFieldRepository(Protocol):
@@ -84,6 +75,8 @@ class CustomFieldRepository(Protocol):
                    values: Mapping[str, CustomValue | None]) -> None: ...
 
 
+
+
 class TransitionRepository(Protocol):
     """The allowed status moves, as (from status id, to status id) pairs."""
 
@@ -96,6 +89,8 @@ class TransitionRepository(Protocol):
     def remove_status(self, status_id: int) -> None: ...
 
 
+
+
 class CriteriaRepository(Protocol):
     def list(self) -> list[Criterion]: ...
 
@@ -104,6 +99,8 @@ class CriteriaRepository(Protocol):
     def save_all(self, criteria: Iterable[Criterion]) -> None: ...
 
     def delete(self, criterion_id: int) -> None: ...
+
+
 
 
 class FieldMappingRepository(Protocol):

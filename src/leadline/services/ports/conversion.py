@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Protocol
 
 from leadline.domain.accounts import Account, Contact
-from leadline.domain.conversion_plan import ConversionPlan, ConversionRecord
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.conversion.plan import ConversionPlan, ConversionRecord
 
 
 class ConversionRepository(Protocol):

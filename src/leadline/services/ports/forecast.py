@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from leadline.domain.forecast import Adjustment, CategorySums
-from leadline.domain.opportunities import ForecastCategory
+from leadline.domain.opportunities.opportunity import ForecastCategory
 
 
 class SettingsRepository(Protocol):

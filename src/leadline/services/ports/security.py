@@ -1,4 +1,4 @@
-"""Ports of access control and its records: the audit trail, API tokens, sharing defaults,
+"""Ports of users, access control and its records: the users, the audit trail, API tokens, sharing defaults,
 idempotency keys and sign-in throttles."""
 
 from __future__ import annotations
@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from leadline.domain.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.history import FieldChange
-from leadline.domain.security import SharingDefault
-from leadline.domain.sign_in import SignInThrottle, ThrottleKind
+from leadline.domain.security.access import SharingDefault
+from leadline.domain.security.sign_in import SignInThrottle, ThrottleKind
+from leadline.domain.security.users import User
 
 
 class AuditRepository(Protocol):
@@ -101,3 +102,23 @@ class SignInThrottleRepository(Protocol):
     def blocked(self, now: datetime) -> list[SignInThrottle]: ...
 
     def purge(self, now: datetime) -> None: ...
+
+
+class UserRepository(Protocol):
+    def add(self, user: User, *, created_at: object, password_hash: str | None = None) -> None: ...
+
+    def get(self, user_id: int) -> User | None: ...
+
+    def get_by_email(self, email: str) -> User | None: ...
+
+    def list(self) -> list[User]: ...
+
+    def hierarchy(self) -> dict[int, int | None]: ...
+
+    def manager_of(self, user_id: int) -> int | None: ...
+
+    def save(self, user: User) -> None: ...
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+
+    def password_hash(self, user_id: int) -> str | None: ...

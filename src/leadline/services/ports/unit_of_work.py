@@ -14,7 +14,9 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from leadline.domain.leads import Lead
+from leadline.domain.leads.lead import Lead
+from leadline.services.ports.accounts import AccountRepository, ContactRepository
+from leadline.services.ports.activities import ActivityRepository
 from leadline.services.ports.configuration import (
     CriteriaRepository,
     CustomFieldRepository,
@@ -24,7 +26,6 @@ from leadline.services.ports.configuration import (
     StageRepository,
     StatusRepository,
     TransitionRepository,
-    UserRepository,
 )
 from leadline.services.ports.conversion import ConversionRepository
 from leadline.services.ports.forecast import (
@@ -36,19 +37,15 @@ from leadline.services.ports.forecast import (
     SettingsRepository,
     SnapshotRepository,
 )
-from leadline.services.ports.records import (
-    AccountRepository,
-    ContactRepository,
-    LeadRepository,
-    OpportunityRepository,
-)
-from leadline.services.ports.sales import ActivityRepository, ProductRepository, StageHistoryRepository
+from leadline.services.ports.leads import LeadRepository
+from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
 from leadline.services.ports.security import (
     AuditRepository,
     IdempotencyRepository,
     SharingRepository,
     SignInThrottleRepository,
     TokenRepository,
+    UserRepository,
 )
 
 

@@ -1,5 +1,5 @@
 """Sign-in throttling: the failed sign-ins of each account and client address, shared by every
-worker and kept across restarts (domain/sign_in.py).
+worker and kept across restarts (domain/security/sign_in.py).
 
 Revision ID: 0007
 Revises: 0006

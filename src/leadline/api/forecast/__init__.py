@@ -1,0 +1,1 @@
+"""/api/v1/forecast, /deals, /pipeline/hygiene and the forecast's configuration."""

@@ -1,0 +1,1 @@
+"""/api/v1/opportunities/{id}/...: selling an opportunity and its parts."""

@@ -1,0 +1,1 @@
+"""The organisation's configuration (admins): statuses, sources, stages, fields and the lead workflow."""

@@ -1,0 +1,1 @@
+"""``leadline forecast|deals|pipeline|quota|rate|fiscal-year``."""

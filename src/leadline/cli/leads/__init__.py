@@ -1,0 +1,1 @@
+"""``leadline lead ...``: the lead record and the status workflow."""

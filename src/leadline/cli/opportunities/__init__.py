@@ -1,0 +1,1 @@
+"""``leadline opportunity ...``: selling an opportunity and its parts."""

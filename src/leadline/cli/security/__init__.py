@@ -1,0 +1,1 @@
+"""``leadline token|sharing|user|lockout ...``."""

@@ -1,0 +1,1 @@
+"""What an admin configures: lead statuses, sources, reason lists and custom fields."""

@@ -1,0 +1,1 @@
+"""Leads: the lead record, its warnings, qualification criteria and the status workflow."""

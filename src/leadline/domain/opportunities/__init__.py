@@ -1,0 +1,1 @@
+"""Opportunities: the opportunity and its stages, products and line items, sales processes."""

@@ -1,0 +1,1 @@
+"""Who may do what: users and roles, record access, sign-in throttling."""

@@ -1,0 +1,45 @@
+"""Repositories of accounts and contacts. They never commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from leadline.domain.accounts import Account, Contact
+from leadline.domain.queries import Page, RecordQuery
+from leadline.persistence.mapping import to_domain_many
+from leadline.persistence.record_repository import (
+    RecordRepository,
+    paginate,
+    record_filters,
+)
+from leadline.persistence.rows import (
+    AccountRow,
+    ContactRow,
+)
+
+
+class AccountRepository(RecordRepository[Account]):
+    row_class = AccountRow
+    domain_class = Account
+
+    def list(self, query: RecordQuery, page: Page) -> list[Account]:
+        columns = [AccountRow.name, AccountRow.domain]
+        statement = record_filters(select(AccountRow.__table__), AccountRow, query, columns)
+        rows = self.session.execute(paginate(statement, AccountRow, page))
+        return to_domain_many(Account, rows)
+
+    def parent_of(self, account_id: int) -> int | None:
+        return self.session.scalar(select(AccountRow.parent_id).where(AccountRow.id == account_id))
+
+
+
+
+class ContactRepository(RecordRepository[Contact]):
+    row_class = ContactRow
+    domain_class = Contact
+
+    def list(self, query: RecordQuery, page: Page) -> list[Contact]:
+        columns = [ContactRow.last_name, ContactRow.first_name, ContactRow.email]
+        statement = record_filters(select(ContactRow.__table__), ContactRow, query, columns)
+        rows = self.session.execute(paginate(statement, ContactRow, page))
+        return to_domain_many(Contact, rows)

@@ -1,0 +1,1 @@
+"""Storage of configuration, and the record of which sessions wrote it."""

@@ -1,0 +1,1 @@
+"""Storage of money over time and the read-only aggregate queries of the forecast and pipeline."""

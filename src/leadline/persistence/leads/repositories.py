@@ -1,0 +1,199 @@
+"""The lead repository: leads with their product interests and status changes. It never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select
+
+from leadline.domain.ids import new_id, new_ids
+from leadline.domain.leads.lead import Lead, ProductInterest
+from leadline.domain.queries import LeadQuery, Page
+from leadline.persistence.bulk_rows import Processed, insert_columns, insert_rows, record_values, select_rows
+from leadline.persistence.configuration.repositories import custom_value_filters
+from leadline.persistence.mapping import record_builder, to_domain_many
+from leadline.persistence.record_repository import (
+    RecordRepository,
+    like_pattern,
+    paginate,
+    time_filters,
+)
+from leadline.persistence.rows import (
+    LeadProductInterestRow,
+    LeadRow,
+    LeadStatusChangeRow,
+)
+
+_PRODUCT_FIELDS = tuple(f.name for f in fields(ProductInterest))
+
+
+# built once: an insert given its values as parameters, not as ``.values()`` (which makes a bound
+# parameter and a cache key per value, per call)
+_INSERT_STATUS_CHANGE = insert(LeadStatusChangeRow.__table__)
+
+
+
+
+def _products_of() -> Select[Any]:
+    """The product lines of leads (``lead_ids``): the lead, then the fields of ``ProductInterest``."""
+    row = LeadProductInterestRow
+    return (select(row.lead_id, *(getattr(row, name) for name in _PRODUCT_FIELDS))
+            .where(row.lead_id.in_(bindparam("lead_ids", expanding=True))).order_by(row.lead_id, row.position))
+
+
+
+
+_PRODUCTS_OF = _products_of()
+
+
+
+
+class LeadRepository(RecordRepository[Lead]):
+    row_class = LeadRow
+    domain_class = Lead
+
+    def add(self, record: Lead) -> None:
+        super().add(record)
+        self._insert_products(record.id, record.products)
+
+    def add_many(self, records: Iterable[Lead], done: Processed | None = None) -> int:
+        leads = list(records)
+        count = super().add_many(leads, done)
+        owners = [(lead.id, position) for lead in leads for position in range(len(lead.products))]
+        lines = [line for lead in leads for line in lead.products]
+        if lines:
+            insert_columns(self.session, LeadProductInterestRow.__table__, {
+                "id": new_ids(len(lines)), "lead_id": [lead_id for lead_id, _ in owners],
+                "position": [position for _, position in owners],
+                **record_values(LeadProductInterestRow, lines),
+            }, done)
+        return count
+
+    def get(self, record_id: int) -> Lead | None:
+        lead = super().get(record_id)
+        if lead is not None:
+            lead.products = self.products_of([record_id])[record_id]
+        return lead
+
+    def get_for_update(self, record_id: int) -> Lead | None:
+        lead = super().get_for_update(record_id)
+        if lead is not None:
+            lead.products = self.products_of([record_id])[record_id]
+        return lead
+
+    def get_many_for_update(self, record_ids: Sequence[int]) -> dict[int, Lead]:
+        """``get_for_update`` of many leads in one query (locked in id order): those that exist, by id."""
+        table, names = LeadRow.__table__, self.columns()
+        rows = select_rows(self.session, select(*(table.c[name] for name in names))
+                           .where(table.c.id.in_(list(record_ids))).order_by(table.c.id).with_for_update())
+        make = record_builder(Lead, names)
+        leads = {lead.id: lead for lead in map(make, rows)}
+        products = self.products_of(list(leads)) if leads else {}
+        for lead in leads.values():
+            lead.products = products[lead.id]
+        return leads
+
+    def replace_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None:
+        self.session.execute(delete(LeadProductInterestRow).where(LeadProductInterestRow.lead_id == lead_id))
+        self._insert_products(lead_id, products)
+
+    def products_of(self, lead_ids: list[int]) -> dict[int, list[ProductInterest]]:
+        result: dict[int, list[ProductInterest]] = {lid: [] for lid in lead_ids}
+        if lead_ids:
+            for lead_id, *values in select_rows(self.session, _PRODUCTS_OF, {"lead_ids": lead_ids}):
+                result[lead_id].append(ProductInterest(*values))
+        return result
+
+    def list(self, query: LeadQuery, page: Page, *, visible_owner_ids: Iterable[int] | None = None) -> list[Lead]:
+        """A page of leads matching ``query``; with ``visible_owner_ids``, only theirs (record security)."""
+        statement = self._filtered(query)
+        if visible_owner_ids is not None:
+            statement = statement.where(LeadRow.owner_id.in_(list(visible_owner_ids)))
+        statement = paginate(statement, LeadRow, page)
+        leads = to_domain_many(Lead, self.session.execute(statement))
+        products = self.products_of([lead.id for lead in leads]) if leads else {}
+        for lead in leads:
+            lead.products = products[lead.id]
+        return leads
+
+    def count_matching(self, query: LeadQuery) -> int:
+        statement = self._filtered(query).with_only_columns(func.count()).order_by(None)
+        return self.session.scalar(statement) or 0
+
+    def record_status_change(
+        self, lead_id: int, from_status_id: int | None, to_status_id: int, actor_id: int | None, at: datetime,
+        *, reason_id: int | None = None, note: str | None = None,
+    ) -> None:
+        """One entry of the status history; ``reason_id`` for a disqualification, ``note`` for the
+        written reason of an override."""
+        self.session.connection().execute(_INSERT_STATUS_CHANGE, self.status_change_values(
+            lead_id, from_status_id, to_status_id, actor_id, at, reason_id=reason_id, note=note))
+
+    @staticmethod
+    def status_change_values(
+        lead_id: int, from_status_id: int | None, to_status_id: int, actor_id: int | None, at: datetime,
+        *, reason_id: int | None = None, note: str | None = None,
+    ) -> dict[str, Any]:
+        """The row ``record_status_change`` writes (with a new id), for ``record_status_changes``."""
+        return {"id": new_id(), "lead_id": lead_id, "from_status_id": from_status_id, "to_status_id": to_status_id,
+                "actor_id": actor_id, "changed_at": at, "reason_id": reason_id, "note": note}
+
+    def record_status_changes(self, changes: list[dict[str, Any]]) -> None:
+        """Bulk form of ``record_status_change`` for imports, generated data and bulk conversion
+        (rows with the same keys, one executemany)."""
+        insert_rows(self.session, LeadStatusChangeRow.__table__, changes)
+
+    def status_history(self, lead_id: int) -> list[tuple[int | None, int, int | None, datetime]]:
+        """(from status, to status, actor, when) of every status change, oldest first."""
+        query = (
+            select(LeadStatusChangeRow.from_status_id, LeadStatusChangeRow.to_status_id,
+                   LeadStatusChangeRow.actor_id, LeadStatusChangeRow.changed_at)
+            .where(LeadStatusChangeRow.lead_id == lead_id)
+            .order_by(LeadStatusChangeRow.changed_at, LeadStatusChangeRow.id)
+        )
+        return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
+
+    def status_changes(self, lead_id: int) -> list[dict[str, Any]]:
+        """Every status change with its reason and note, oldest first."""
+        row = LeadStatusChangeRow
+        query = (select(row.from_status_id, row.to_status_id, row.actor_id, row.changed_at, row.reason_id, row.note)
+                 .where(row.lead_id == lead_id).order_by(row.changed_at, row.id))
+        return [dict(r._mapping) for r in self.session.execute(query)]
+
+    def _filtered(self, query: LeadQuery) -> Select[Any]:
+        statement = select(LeadRow.__table__)
+        if query.status_ids:
+            statement = statement.where(LeadRow.status_id.in_(query.status_ids))
+        if query.source_ids:
+            statement = statement.where(LeadRow.source_id.in_(query.source_ids))
+        if query.owner_ids:
+            statement = statement.where(LeadRow.owner_id.in_(query.owner_ids))
+        statement = time_filters(statement, LeadRow, query)
+        if query.converted is not None:
+            converted = LeadRow.converted_at.is_not(None)
+            statement = statement.where(converted if query.converted else ~converted)
+        if query.search:
+            pattern = like_pattern(query.search)
+            full_name = func.lower(func.coalesce(LeadRow.first_name, "") + " " + LeadRow.last_name)
+            statement = statement.where(or_(
+                full_name.like(pattern, escape="\\"),
+                func.lower(LeadRow.email).like(pattern, escape="\\"),
+                func.lower(LeadRow.company).like(pattern, escape="\\"),
+            ))
+        return custom_value_filters(statement, LeadRow, query.custom)
+
+    def _insert_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None:
+        values = [self._product_values(lead_id, i, line) for i, line in enumerate(products)]
+        if values:
+            self.session.connection().execute(insert(LeadProductInterestRow.__table__), values)
+
+    @staticmethod
+    def _product_values(lead_id: int, position: int, line: ProductInterest) -> dict[str, Any]:
+        return {
+            "id": new_id(), "lead_id": lead_id, "position": position, "product_id": line.product_id,
+            "product_name": line.product_name, "quantity": line.quantity,
+            "estimated_unit_price": line.estimated_unit_price,
+        }

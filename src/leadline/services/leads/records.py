@@ -1,0 +1,346 @@
+"""Lead use cases: capture, read, list, update and change status by hand.
+
+Every change is written with its field history (who, when, from what to what), and every
+status change, the first one included, lands in the lead's status history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from leadline.domain.configuration.custom_fields import (
+    CustomValue,
+    RecordType,
+    coerce_custom_values,
+    custom_filters,
+    parse_custom_pairs,
+)
+from leadline.domain.configuration.sources import LeadSource, ensure_selectable, find_source
+from leadline.domain.configuration.statuses import LeadStatus, default_status, find_status
+from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
+from leadline.domain.history import FieldChange, diff_fields, render_value
+from leadline.domain.ids import new_id
+from leadline.domain.leads.lead import LEAD_FIELD_CLEANERS, Lead, ProductInterest, clean_lead_fields, ensure_complete
+from leadline.domain.leads.warnings import FieldWarning, lead_warnings
+from leadline.domain.queries import LeadQuery, Page
+from leadline.domain.security.access import Viewer
+from leadline.domain.security.users import User
+from leadline.services.context import ServiceContext
+from leadline.services.leads.status_moves import enter_first_status, move_status
+from leadline.services.named_history import named_history
+from leadline.services.ports import UnitOfWork
+from leadline.services.security import idempotency
+from leadline.services.security.access import audit_created, load_viewer
+from leadline.services.security.idempotency import IdempotencyClaim
+from leadline.services.security.users import resolve_query_owners, resolve_user
+from leadline.services.security.visibility import redacted_history, without_hidden_conversion
+
+
+@dataclass
+class LeadDetails:
+    """A lead with its references resolved to names, as every transport shows it."""
+
+    lead: Lead
+    status: LeadStatus
+    source: LeadSource | None
+    owner: User | None
+    custom: dict[str, CustomValue | None] = field(default_factory=dict)
+    #: what the capture or change accepted but looks wrong (a purchase timeframe in the past)
+    warnings: list[FieldWarning] = field(default_factory=list)
+
+
+def create_lead(
+    ctx: ServiceContext, actor_id: int, values: Mapping[str, object], *,
+    products: Sequence[Mapping[str, object]] = (), custom: Mapping[str, object] | None = None,
+    claim: IdempotencyClaim[LeadDetails] | None = None,
+) -> LeadDetails:
+    """Capture one lead. ``values`` holds standard fields plus ``source``, ``status`` and
+    ``owner`` by label, id or e-mail. The owner defaults to the actor, the status to the default.
+    ``claim``: the request's idempotency key, kept with the lead.
+
+    Raises ``ValidationError`` naming the first bad field; nothing is written then.
+    """
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        lead = build_lead(ctx, uow, viewer, values, products)
+        definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
+        lead.custom = coerce_custom_values(definitions, dict(custom or {}), creating=True)
+        first = enter_first_status(ctx, uow, lead, reason=values.get("unqualified_reason"),
+                                   override_reason=values.get("qualification_override_reason"))
+        uow.leads.add(lead)
+        uow.custom_fields.set_values(definitions, lead.id, lead.custom)
+        uow.leads.record_status_change(lead.id, None, lead.status_id, viewer.id, lead.created_at,
+                                       reason_id=first.reason.id if first.reason else None,
+                                       note=first.override_reason)
+        justified = {"unqualified_reason": first.reason.label if first.reason else None,
+                     "qualification_override": first.override_reason}
+        audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
+                      {**_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
+        return idempotency.commit(ctx, uow, claim, _warned(describe_lead(ctx, uow, lead), ctx))
+
+
+def _warned(details: LeadDetails, ctx: ServiceContext, fields: frozenset[str] | None = None) -> LeadDetails:
+    details.warnings = lead_warnings(details.lead, ctx.now().date(), fields=fields)
+    return details
+
+
+def build_lead(
+    ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, object],
+    products: Sequence[Mapping[str, object]] = (),
+) -> Lead:
+    """Validate input into a new ``Lead`` (not stored). Shared by single capture and bulk paths."""
+    cleaned = clean_lead_fields(values, ctx.contact_points, country_hint=ctx.phone_region)
+    ensure_complete(cleaned.get("last_name"), cleaned.get("company"))  # type: ignore[arg-type]
+    statuses = ctx.config(uow).statuses
+    status = default_status(statuses)
+    if values.get("status"):
+        status = find_status(statuses, str(values["status"]))
+    source = _source(ctx, uow, values.get("source"))
+    owner = resolve_user(uow, values.get("owner")) or viewer.user  # type: ignore[arg-type]
+    viewer.ensure_can_assign(owner)
+    now = ctx.now()
+    lead = Lead(id=new_id(), last_name="", company="", status_id=status.id, created_at=now, updated_at=now,
+                currency=ctx.currency, owner_id=owner.id, source_id=source.id if source else None)
+    for name, value in cleaned.items():
+        setattr(lead, name, value)
+    lead.set_status(status)
+    lead.products = _products(products)
+    return lead
+
+
+def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
+    """One lead the actor may read. The hottest read of the API: the lead comes through the unit
+    of work's lean reads (one statement, no session) and the rest from the configuration cache."""
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        lead = uow.reads.lead(lead_id)
+        if lead is None:
+            raise NotFoundError(f"there is no lead {lead_id}", field="lead")
+        viewer.ensure_can_read(RecordType.LEAD, lead.id, lead.owner_id)
+        shown = without_hidden_conversion(uow, viewer, [lead])
+        return _describe_many(ctx, uow, shown, custom_of=uow.reads.custom_values)[0]
+
+
+def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page) -> list[LeadDetails]:
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        leads = uow.leads.list(query, page, visible_owner_ids=viewer.readable_owner_ids(RecordType.LEAD))
+        return _describe_many(ctx, uow, without_hidden_conversion(uow, viewer, leads))
+
+
+def resolve_lead_query(
+    ctx: ServiceContext, *, statuses: Sequence[str] = (), sources: Sequence[str] = (),
+    owners: Sequence[str] = (), custom: Sequence[str] = (), **rest: Any,
+) -> LeadQuery:
+    """Turn labels and e-mails from a transport into a ``LeadQuery`` of ids, refusing unknown
+    names; ``custom`` filters are ``NAME=VALUE`` texts."""
+    owner_ids = resolve_query_owners(ctx, list(owners))
+    with ctx.reader() as uow:
+        config = ctx.config(uow)
+        all_statuses, all_sources = config.statuses, config.sources
+        filters = custom_filters(config.custom_fields_of(RecordType.LEAD), parse_custom_pairs(custom))
+    return LeadQuery(
+        status_ids=tuple(find_status(all_statuses, s).id for s in statuses if s),
+        source_ids=tuple(find_source(all_sources, s).id for s in sources if s),
+        owner_ids=owner_ids,
+        custom=filters,
+        **rest,
+    )
+
+
+def update_lead(
+    ctx: ServiceContext, actor_id: int, lead_id: int, changes: Mapping[str, object], *,
+    products: Sequence[Mapping[str, object]] | None = None, custom: Mapping[str, object] | None = None,
+    expected_version: int | None = None,
+) -> LeadDetails:
+    """Change fields of an unconverted lead the actor may edit. With ``expected_version`` the
+    update is refused (``STALE_RECORD``) if someone changed the lead since it was read. The
+    status the lead already has, sent beside other changes, is left alone; sent alone it is
+    ``STATUS_UNCHANGED`` (an unqualified lead's new reason excepted), as ``lead status`` says."""
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=expected_version)
+        now = ctx.now()
+        others = set(changes) - {"status", "unqualified_reason", "qualification_override_reason"}
+        history = _apply_fields(ctx, uow, viewer, lead, changes, now,
+                                unchanged_ok=bool(others) or products is not None or bool(custom))
+        if products is not None:
+            history += _replace_products(uow, viewer, lead, products, now)
+        if custom:
+            history += _change_custom(ctx, uow, viewer, lead, custom, now)
+        if not history:
+            return describe_lead(ctx, uow, lead)
+        lead.updated_at = now
+        uow.leads.save(lead)
+        uow.audit.record_changes(history)
+        uow.commit()
+        return _warned(describe_lead(ctx, uow, lead), ctx, frozenset(c.field for c in history))
+
+
+def _apply_fields(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, changes: Mapping[str, object],
+                  now: datetime, *, unchanged_ok: bool = True) -> list[FieldChange]:
+    cleaned = clean_lead_fields(changes, ctx.contact_points, country_hint=lead.country or ctx.phone_region)
+    if "source" in changes:
+        source = _source(ctx, uow, changes["source"])
+        cleaned["source_id"] = source.id if source else None
+    if changes.get("owner"):
+        owner = resolve_user(uow, changes["owner"])  # type: ignore[arg-type]
+        assert owner is not None
+        viewer.ensure_can_assign(owner)
+        cleaned["owner_id"] = owner.id
+    before = lead.apply(cleaned)
+    history = diff_fields(RecordType.LEAD, lead.id, before, cleaned, actor_id=viewer.id, at=now)
+    if changes.get("status"):
+        history += move_status(ctx, uow, viewer, lead, changes["status"], reason=changes.get("unqualified_reason"),
+                               override_reason=changes.get("qualification_override_reason"), now=now,
+                               unchanged_ok=unchanged_ok)
+    elif changes.get("unqualified_reason") or changes.get("qualification_override_reason"):
+        raise ValidationError("a reason or override is given only with a status change", field="status")
+    return history
+
+
+def _replace_products(uow: UnitOfWork, viewer: Viewer, lead: Lead, products: Sequence[Mapping[str, object]],
+                      now: datetime) -> list[FieldChange]:
+    old_products = _render_products(lead.products)
+    lead.products = _products(products)
+    uow.leads.replace_products(lead.id, lead.products)
+    return diff_fields(RecordType.LEAD, lead.id, {"products": old_products},
+                       {"products": _render_products(lead.products)}, actor_id=viewer.id, at=now)
+
+
+def _change_custom(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, custom: Mapping[str, object],
+                   now: datetime) -> list[FieldChange]:
+    definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
+    old_custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
+    new_custom = coerce_custom_values(definitions, dict(custom), creating=False)
+    uow.custom_fields.set_values(definitions, lead.id, new_custom)
+    return diff_fields(RecordType.LEAD, lead.id, {f"custom.{k}": v for k, v in old_custom.items()},
+                       {f"custom.{k}": v for k, v in new_custom.items()}, actor_id=viewer.id, at=now)
+
+
+def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_version: int | None = None) -> None:
+    """Delete an unconverted lead the actor may edit (a converted lead is kept for its lineage)."""
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=expected_version)
+        uow.custom_fields.delete_values(lead.id)
+        uow.leads.delete(lead.id)
+        uow.audit.record("delete", "lead", lead.id, viewer.id, ctx.now(),
+                         {k: (render_value(v), None) for k, v in _audit_values(lead).items() if v is not None})
+        uow.commit()
+
+
+def lead_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[Any]:
+    """The field history of a lead the actor may read; ids of records the actor may not read (what
+    it was converted into) are left out."""
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        load_lead(uow, viewer, lead_id)
+        changes = named_history(ctx.config(uow), uow.audit.history(RecordType.LEAD, lead_id))
+        return redacted_history(uow, viewer, changes)
+
+
+def load_lead(uow: UnitOfWork, viewer: Viewer, lead_id: int, *, for_update: bool = False, edit: bool = False) -> Lead:
+    """The lead if the viewer may read it (and edit it, with ``edit``); unreadable is not found."""
+    lead: Lead | None = uow.leads.get_for_update(lead_id) if for_update else uow.leads.get(lead_id)
+    if lead is None:
+        raise NotFoundError(f"there is no lead {lead_id}", field="lead")
+    if edit:
+        viewer.ensure_can_edit(RecordType.LEAD, lead.id, lead.owner_id)
+    else:
+        viewer.ensure_can_read(RecordType.LEAD, lead.id, lead.owner_id)
+    return lead
+
+
+def load_lead_for_editing(uow: UnitOfWork, viewer: Viewer, lead_id: int, *, expected_version: int | None = None,
+                          converted: bool | None = False) -> Lead:
+    """The one guard of every use case that changes a lead: the lead read and locked until
+    commit, if the viewer may edit it (``NOT_FOUND`` when they may not even read it, else
+    ``PERMISSION_DENIED``), in the conversion state the change needs, and (with
+    ``expected_version``) unchanged since the caller read it (``STALE_RECORD``).
+
+    ``converted``: False for a change to an unconverted lead (a converted one is read-only,
+    ``LEAD_CONVERTED``); True for one that only a converted lead takes, such as undoing a
+    conversion (``CONFLICT`` otherwise); None for either (conversion, which replays a converted
+    lead's result: it checks ``ensure_current`` itself once it knows the lead is not converted).
+
+    Example: ``lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=version)``
+    """
+    lead = load_lead(uow, viewer, lead_id, for_update=True, edit=True)
+    if converted is False:
+        lead.ensure_editable()
+    elif converted and not lead.is_converted():
+        raise ConflictError(f"lead {lead.id} is not converted", field="lead")
+    ensure_current(lead, expected_version)
+    return lead
+
+
+def ensure_current(lead: Lead, expected_version: int | None) -> None:
+    """``STALE_RECORD`` when ``expected_version`` is given and the lead is no longer at it."""
+    if expected_version is not None and expected_version != lead.version:
+        raise StaleRecordError("the lead changed since you read it; reload and retry", field="version")
+
+
+def _audit_values(lead: Lead) -> dict[str, object]:
+    values = {name: getattr(lead, name) for name in LEAD_FIELD_CLEANERS}
+    values.update(email=lead.email, phone=lead.phone, source_id=lead.source_id, status_id=lead.status_id,
+                  owner_id=lead.owner_id, products=_render_products(lead.products))
+    return values
+
+
+def _source(ctx: ServiceContext, uow: UnitOfWork, reference: object) -> LeadSource | None:
+    if reference in (None, ""):
+        return None
+    source = find_source(ctx.config(uow).sources, str(reference))
+    ensure_selectable(source)
+    return source
+
+
+def _products(lines: Sequence[Mapping[str, object]]) -> list[ProductInterest]:
+    return [
+        ProductInterest.build(line.get("product"), line.get("quantity", "1"), line.get("estimated_unit_price"),
+                              index=i)
+        for i, line in enumerate(lines)
+    ]
+
+
+def _render_products(lines: Sequence[ProductInterest]) -> str | None:
+    rendered = "; ".join(
+        f"{p.product_name} x {p.quantity.normalize()}"
+        + (f" @ {p.estimated_unit_price.normalize()}" if p.estimated_unit_price is not None else "")
+        for p in lines
+    )
+    return rendered or None
+
+
+def describe_lead(ctx: ServiceContext, uow: UnitOfWork, lead: Lead) -> LeadDetails:
+    return _describe_many(ctx, uow, [lead])[0]
+
+
+def _describe_many(ctx: ServiceContext, uow: UnitOfWork, leads: list[Lead], *,
+                   custom_of: Any = None) -> list[LeadDetails]:
+    """The leads with their references resolved; ``custom_of(lead_id, definitions)`` reads one
+    lead's custom values (default: all the leads' in one query through the repository)."""
+    config = ctx.config(uow)
+    if any(lead.status_id not in config.status_by_id or (lead.owner_id and lead.owner_id not in config.users)
+           or (lead.source_id and lead.source_id not in config.source_by_id) for lead in leads):
+        config = ctx.fresh_config(uow)  # a status, source or user made by another worker a moment ago
+    statuses = config.status_by_id
+    sources: Mapping[Any, Any] = config.source_by_id
+    owners: Mapping[Any, Any] = config.users
+    definitions = config.custom_fields_of(RecordType.LEAD)
+    if not definitions:
+        custom = {}
+    elif custom_of is not None:
+        custom = {lead.id: custom_of(lead.id, definitions) for lead in leads}
+    else:
+        custom = uow.custom_fields.values_for(definitions, [lead.id for lead in leads])
+    # the cached configuration's own (immutable) status, source and owner: shared, never copied
+    return [
+        LeadDetails(lead, statuses[lead.status_id], sources.get(lead.source_id), owners.get(lead.owner_id),
+                    custom.get(lead.id, {}))
+        for lead in leads
+    ]

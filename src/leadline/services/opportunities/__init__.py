@@ -1,0 +1,1 @@
+"""Opportunity use cases: lifecycle, parts (products, contact roles) and list queries."""
