@@ -29,7 +29,6 @@ def new_lead(ctx: ServiceContext, actor: int, *, products: list[dict[str, str]] 
                              custom=custom).lead.id
 
 
-
 def undecided(ctx: ServiceContext, actor: int, n: int = 0) -> int:
     """An Open lead that meets the opportunity criteria but not BANT's authority."""
     return new_lead(ctx, actor, email=f"u{n}@navy.example", is_decision_maker=False)

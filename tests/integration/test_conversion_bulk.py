@@ -57,7 +57,6 @@ def test_an_all_or_nothing_bulk_conversion_with_an_invalid_lead_converts_none(
     assert not any(leads.get_lead(ctx, admin_id, i).lead.is_converted() for i in good)
 
 
-
 def test_a_bulk_conversion_writes_what_converting_each_lead_alone_writes(
         ctx: ServiceContext, admin_id: int, catalogue: None, monkeypatch: pytest.MonkeyPatch) -> None:
     runs = recorded_runs(monkeypatch)

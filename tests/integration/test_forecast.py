@@ -238,7 +238,6 @@ def test_deals_by_product_take_quantity_price_and_discount_and_by_account_keep_n
     assert len({line.key_id for line in by_account}) == 3
 
 
-
 def test_an_adjustment_reads_its_figures_and_writes_in_one_transaction_and_a_failure_leaves_nothing(
         ctx: ServiceContext, book: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     from leadline.persistence.security.repositories import AuditRepository

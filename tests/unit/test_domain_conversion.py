@@ -99,7 +99,6 @@ def test_a_converted_status_that_is_not_an_active_converted_status_is_refused(ch
         converted_status(statuses, chosen)
 
 
-
 @pytest.mark.parametrize(("options", "field"), [
     (ConversionOptions(opportunity=OpportunityChoice.ATTACH), "opportunity_id"),
     (ConversionOptions(opportunity_id=9), "opportunity_id"),

@@ -222,7 +222,6 @@ def test_an_unknown_field_type_is_refused():
         parse_field_type("json")
 
 
-
 def test_name_value_pairs_are_read_for_setting_and_filtering():
     assert parse_custom_pairs(["tier=Gold", " custom.note = a=b", "empty="]) == {
         "tier": "Gold", "note": " a=b", "empty": ""}

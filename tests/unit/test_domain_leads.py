@@ -120,8 +120,6 @@ def test_an_inactive_status_is_refused():
     assert lead.status_id == 1
 
 
-
-
 def test_converting_a_lead_records_its_lineage_and_makes_it_read_only():
     # given an open lead and the converted status
     lead = make_lead(status_id=1)

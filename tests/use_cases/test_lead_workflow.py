@@ -261,8 +261,6 @@ def test_a_rep_cannot_move_a_lead_they_may_not_see(ctx: ServiceContext, admin_id
         lead_workflow.evaluate_lead(ctx, peer, lead_id)
 
 
-
-
 def test_a_move_between_two_unqualified_statuses_audits_the_reason_the_lead_had(
         ctx: ServiceContext, admin_id: int) -> None:
     add_status(ctx, admin_id, "Parked", "unqualified")

@@ -32,8 +32,6 @@ DecimalIn = Annotated[str, msgspec.Meta(
 """An amount, quantity or rate as a client sends it; the domain reads it (``parse_amount``)."""
 
 
-
-
 class AccountFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Text | None | msgspec.UnsetType = msgspec.UNSET
     website: Text | None | msgspec.UnsetType = msgspec.UNSET
@@ -47,8 +45,6 @@ class AccountFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     parent_id: Id | None | msgspec.UnsetType = msgspec.UNSET
     owner: Text | None | msgspec.UnsetType = msgspec.UNSET
     custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
-
-
 
 
 class AccountPublic(msgspec.Struct, kw_only=True):
@@ -71,8 +67,6 @@ class AccountPublic(msgspec.Struct, kw_only=True):
     version: int
 
 
-
-
 class ContactFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     account_id: Id | None | msgspec.UnsetType = msgspec.UNSET
     first_name: Text | None | msgspec.UnsetType = msgspec.UNSET
@@ -83,8 +77,6 @@ class ContactFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lead_source: Text | None | msgspec.UnsetType = msgspec.UNSET
     owner: Text | None | msgspec.UnsetType = msgspec.UNSET
     custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
-
-
 
 
 class ContactPublic(msgspec.Struct, kw_only=True):
@@ -101,8 +93,6 @@ class ContactPublic(msgspec.Struct, kw_only=True):
     created_at: datetime
     updated_at: datetime
     version: int
-
-
 
 
 class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -125,15 +115,11 @@ class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
 
 
-
-
 class OpportunityCreate(OpportunityFields, kw_only=True, forbid_unknown_fields=True):
     """A new opportunity. Created in a lost stage (an import of history) it needs
     ``loss_reason_id``: a reason of the lost list, by id or label (``GET /config/reasons``)."""
 
     loss_reason_id: Text | None | msgspec.UnsetType = msgspec.UNSET
-
-
 
 
 class OpportunityUpdate(OpportunityFields, kw_only=True, forbid_unknown_fields=True):
@@ -145,8 +131,6 @@ class OpportunityUpdate(OpportunityFields, kw_only=True, forbid_unknown_fields=T
     forecast_category: Annotated[str, msgspec.Meta(
         max_length=40, description="pipeline, best_case, commit or omitted (closed only by winning).",
     )] | msgspec.UnsetType = msgspec.UNSET
-
-
 
 
 class OpportunityPublic(msgspec.Struct, kw_only=True):
@@ -185,16 +169,12 @@ class OpportunityPublic(msgspec.Struct, kw_only=True):
     version: int
 
 
-
-
 class FieldChangePublic(msgspec.Struct, kw_only=True):
     field: str
     old_value: str | None
     new_value: str | None
     actor_id: str | None
     changed_at: datetime
-
-
 
 
 class Page(msgspec.Struct, kw_only=True):
@@ -204,14 +184,10 @@ class Page(msgspec.Struct, kw_only=True):
     next_cursor: str | None = None
 
 
-
-
 def given(data: msgspec.Struct, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """The fields a client actually sent (``null`` included, left-out fields not)."""
     return {name: getattr(data, name) for name in data.__struct_fields__
             if name not in exclude and getattr(data, name) is not msgspec.UNSET}
-
-
 
 
 def present(value: Any) -> Any:
@@ -224,13 +200,9 @@ def present(value: Any) -> Any:
     return value
 
 
-
-
 class ProblemField(msgspec.Struct, kw_only=True):
     field: str
     message: str
-
-
 
 
 class Problem(msgspec.Struct, kw_only=True):
@@ -242,7 +214,6 @@ class Problem(msgspec.Struct, kw_only=True):
     detail: str
     code: str
     errors: list[ProblemField] | msgspec.UnsetType = msgspec.UNSET
-
 
 
 Label = Annotated[str, msgspec.Meta(max_length=255, description="A label or an id.")]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from leadline.domain.errors import ConflictError, StaleRecordError
 from leadline.domain.queries import Page, RecordQuery
 from leadline.persistence.bulk_rows import Processed, insert_records, record_columns, update_versioned
-from leadline.persistence.configuration.repositories import custom_value_filters
+from leadline.persistence.configuration.custom_values import custom_value_filters
 from leadline.persistence.mapping import row_values, to_domain
 
 D = TypeVar("D")

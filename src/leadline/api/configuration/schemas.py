@@ -20,15 +20,11 @@ class ConversionGate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     enabled: bool
 
 
-
-
 class TransitionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A move between two statuses, each by label or id."""
 
     from_status: Label = msgspec.field(name="from")
     to: Label
-
-
 
 
 class TransitionPublic(msgspec.Struct, kw_only=True):
@@ -38,20 +34,14 @@ class TransitionPublic(msgspec.Struct, kw_only=True):
     to: str
 
 
-
-
 class ReasonIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     kind: Annotated[str, one_of(ReasonKind)]
     label: Name
 
 
-
-
 class ReasonChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     label: Name | None = None
     is_active: bool | None = None
-
-
 
 
 class ReasonPublic(msgspec.Struct, kw_only=True):
@@ -62,16 +52,12 @@ class ReasonPublic(msgspec.Struct, kw_only=True):
     is_active: bool
 
 
-
-
 class ConditionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``operator``: present, at_least, within_days, is_true or contains_any (comma-separated words)."""
 
     field: Annotated[str, msgspec.Meta(max_length=100, description="A lead field, or custom.<name>.")]
     operator: Annotated[str, one_of(Operator)]
     value: Annotated[str, msgspec.Meta(max_length=1000)] | int | float | None = None
-
-
 
 
 class CriterionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -84,14 +70,10 @@ class CriterionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     conditions: Annotated[list[ConditionIn], msgspec.Meta(max_length=50)]
 
 
-
-
 class ConditionPublic(msgspec.Struct, kw_only=True):
     field: str
     operator: str
     value: str | None
-
-
 
 
 class CriterionPublic(msgspec.Struct, kw_only=True):
@@ -105,12 +87,8 @@ class CriterionPublic(msgspec.Struct, kw_only=True):
     is_active: bool
 
 
-
-
 class FrameworkIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     framework: Name
-
-
 
 
 class MappingIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -118,8 +96,6 @@ class MappingIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     source: Name
     target: Name
-
-
 
 
 class MappingPublic(msgspec.Struct, kw_only=True):

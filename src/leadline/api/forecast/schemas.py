@@ -25,8 +25,6 @@ Category = Annotated[str, msgspec.Meta(max_length=40, description="pipeline, bes
 Amount = DecimalIn
 
 
-
-
 class PeriodPublic(msgspec.Struct, kw_only=True):
     """``end`` is the first day after the period."""
 
@@ -34,8 +32,6 @@ class PeriodPublic(msgspec.Struct, kw_only=True):
     kind: str
     start: date
     end: date
-
-
 
 
 class CategoryPublic(msgspec.Struct, kw_only=True):
@@ -46,8 +42,6 @@ class CategoryPublic(msgspec.Struct, kw_only=True):
     total: Decimal
 
 
-
-
 class CategoriesPublic(msgspec.Struct, kw_only=True):
     """Cumulative: closed (won) within commit within best case within pipeline."""
 
@@ -55,8 +49,6 @@ class CategoriesPublic(msgspec.Struct, kw_only=True):
     commit: CategoryPublic
     best_case: CategoryPublic
     pipeline: CategoryPublic
-
-
 
 
 class UserForecastPublic(msgspec.Struct, kw_only=True):
@@ -71,15 +63,11 @@ class UserForecastPublic(msgspec.Struct, kw_only=True):
     attainment: Decimal | None
 
 
-
-
 class UnconvertedPublic(msgspec.Struct, kw_only=True):
     """Opportunities left out for want of an exchange rate of their currency."""
 
     currency: str
     count: int
-
-
 
 
 class ForecastPublic(msgspec.Struct, kw_only=True):
@@ -97,8 +85,6 @@ class ForecastPublic(msgspec.Struct, kw_only=True):
     unconverted: list[UnconvertedPublic]
 
 
-
-
 class AdjustmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A manager's figure for one category (commit, best_case or pipeline) of a report's forecast."""
 
@@ -107,8 +93,6 @@ class AdjustmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     category: Category
     amount: Amount
     note: Note | None = None
-
-
 
 
 class AdjustmentPublic(msgspec.Struct, kw_only=True):
@@ -124,12 +108,8 @@ class AdjustmentPublic(msgspec.Struct, kw_only=True):
     note: str | None
 
 
-
-
 class SnapshotIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     period: PeriodText
-
-
 
 
 class SnapshotPublic(msgspec.Struct, kw_only=True):
@@ -140,15 +120,11 @@ class SnapshotPublic(msgspec.Struct, kw_only=True):
     figures: int
 
 
-
-
 class SnapshotSummaryPublic(msgspec.Struct, kw_only=True):
     id: str
     period: str
     taken_at: datetime
     figures: int
-
-
 
 
 class AccuracyLinePublic(msgspec.Struct, kw_only=True):
@@ -166,14 +142,10 @@ class AccuracyLinePublic(msgspec.Struct, kw_only=True):
     accuracy: Decimal | None
 
 
-
-
 class AccuracyPublic(msgspec.Struct, kw_only=True):
     snapshot_id: str
     period: PeriodPublic
     lines: list[AccuracyLinePublic]
-
-
 
 
 class DealLinePublic(msgspec.Struct, kw_only=True):
@@ -184,15 +156,11 @@ class DealLinePublic(msgspec.Struct, kw_only=True):
     amount: Decimal
 
 
-
-
 class DealsPublic(msgspec.Struct, kw_only=True):
     period: PeriodPublic
     currency: str
     by: str
     lines: list[DealLinePublic]
-
-
 
 
 class OverduePublic(msgspec.Struct, kw_only=True):
@@ -204,8 +172,6 @@ class OverduePublic(msgspec.Struct, kw_only=True):
     currency: str
 
 
-
-
 class PushedPublic(msgspec.Struct, kw_only=True):
     """``pushes``: how often the close date moved to a later period."""
 
@@ -213,8 +179,6 @@ class PushedPublic(msgspec.Struct, kw_only=True):
     name: str
     owner_id: str | None
     pushes: int
-
-
 
 
 class StuckPublic(msgspec.Struct, kw_only=True):
@@ -225,14 +189,10 @@ class StuckPublic(msgspec.Struct, kw_only=True):
     days: int
 
 
-
-
 class HygienePublic(msgspec.Struct, kw_only=True):
     overdue: list[OverduePublic]
     pushed: list[PushedPublic]
     stuck: list[StuckPublic]
-
-
 
 
 class FiscalYearIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -241,12 +201,8 @@ class FiscalYearIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     start_month: Annotated[int, msgspec.Meta(ge=1, le=12)]
 
 
-
-
 class FiscalYearPublic(msgspec.Struct, kw_only=True):
     start_month: int
-
-
 
 
 class ExchangeRateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -255,27 +211,19 @@ class ExchangeRateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rate: Amount
 
 
-
-
 class ExchangeRatePublic(msgspec.Struct, kw_only=True):
     currency: str
     valid_from: date
     rate: Decimal
 
 
-
-
 class QuotaIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     amount: Amount
-
-
 
 
 class QuotaPublic(msgspec.Struct, kw_only=True):
     user_id: str
     amount: Decimal
-
-
 
 
 class QuotasPublic(msgspec.Struct, kw_only=True):

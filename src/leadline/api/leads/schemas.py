@@ -18,14 +18,10 @@ class ProductLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     estimated_unit_price: DecimalIn | None = None
 
 
-
-
 class ProductLineOut(msgspec.Struct, kw_only=True):
     product: str
     quantity: Decimal
     estimated_unit_price: Decimal | None
-
-
 
 
 class LeadFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -60,8 +56,6 @@ class LeadFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
 
 
-
-
 class LeadCreate(LeadFields, kw_only=True, forbid_unknown_fields=True):
     """A new lead. Created in an unqualified status it needs ``unqualified_reason`` (from the
     configured list); in a qualified status, its criteria met or ``qualification_override_reason``."""
@@ -70,14 +64,10 @@ class LeadCreate(LeadFields, kw_only=True, forbid_unknown_fields=True):
     qualification_override_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
 
 
-
-
 class LeadUpdate(LeadCreate, kw_only=True, forbid_unknown_fields=True):
     """A change to a lead: with a ``status`` change, ``unqualified_reason`` (from the configured
     list) disqualifies it and ``qualification_override_reason`` qualifies a lead that misses its
     criteria; either without a status change is refused."""
-
-
 
 
 class WarningPublic(msgspec.Struct, kw_only=True):
@@ -86,8 +76,6 @@ class WarningPublic(msgspec.Struct, kw_only=True):
     field: str
     code: str
     message: str
-
-
 
 
 class LeadPublic(msgspec.Struct, kw_only=True):
@@ -134,8 +122,6 @@ class LeadPublic(msgspec.Struct, kw_only=True):
     warnings: list[WarningPublic] = msgspec.field(default_factory=list)
 
 
-
-
 class StatusChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``reason`` (from the ``lead_unqualified`` list) is required for an unqualified status;
     ``override_reason`` lets a lead that misses its criteria into a qualified status."""
@@ -145,8 +131,6 @@ class StatusChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     override_reason: Note | None = None
 
 
-
-
 class QualifyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``status`` defaults to the first qualified status."""
 
@@ -154,14 +138,10 @@ class QualifyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     override_reason: Note | None = None
 
 
-
-
 class CriterionResultPublic(msgspec.Struct, kw_only=True):
     name: str
     met: bool
     reason: str
-
-
 
 
 class EvaluationPublic(msgspec.Struct, kw_only=True):
@@ -172,16 +152,12 @@ class EvaluationPublic(msgspec.Struct, kw_only=True):
     results: list[CriterionResultPublic]
 
 
-
-
 class StatusOptionsPublic(msgspec.Struct, kw_only=True):
     current: str
     current_kind: str
     read_only: bool  # a converted lead: nothing about it changes (a PATCH is refused as LEAD_READ_ONLY)
     next: list[str]
     qualification: EvaluationPublic
-
-
 
 
 class StatusChangePublic(msgspec.Struct, kw_only=True):
@@ -191,8 +167,6 @@ class StatusChangePublic(msgspec.Struct, kw_only=True):
     at: datetime
     reason: str | None
     override_reason: str | None
-
-
 
 
 class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -218,8 +192,6 @@ class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     confirm_separate: bool = False
 
 
-
-
 class LeadFilterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Unconverted leads the caller may see with any of these statuses, sources and owners
     (label, id or e-mail); an empty list does not filter."""
@@ -229,16 +201,12 @@ class LeadFilterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     owner: list[Label] = []
 
 
-
-
 class BulkConversionIn(ConversionIn, kw_only=True, forbid_unknown_fields=True):
     """The leads by id, or by ``filter`` (not both), converted with the same choices."""
 
     lead_ids: Annotated[list[Id], msgspec.Meta(max_length=10_000)] = []
     filter: LeadFilterIn | None = None
     all_or_nothing: bool = False
-
-
 
 
 class ConversionPublic(msgspec.Struct, kw_only=True):
@@ -255,8 +223,6 @@ class ConversionPublic(msgspec.Struct, kw_only=True):
     qualification_override_reason: str | None = None
 
 
-
-
 class BulkItemPublic(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One lead of a bulk call: its ``result``, or the ``code`` and ``message`` of its error."""
 
@@ -267,8 +233,6 @@ class BulkItemPublic(msgspec.Struct, kw_only=True, omit_defaults=True):
     message: str | None = None
 
 
-
-
 class BulkConversionPublic(msgspec.Struct, kw_only=True):
     """``committed`` is false when an all-or-nothing call failed (then nothing was converted)."""
 
@@ -277,14 +241,10 @@ class BulkConversionPublic(msgspec.Struct, kw_only=True):
     items: list[BulkItemPublic]
 
 
-
-
 class CandidatePublic(msgspec.Struct, kw_only=True):
     id: str
     name: str
     reasons: list[str]
-
-
 
 
 class ContactCandidatePublic(msgspec.Struct, kw_only=True):
@@ -294,8 +254,6 @@ class ContactCandidatePublic(msgspec.Struct, kw_only=True):
     reasons: list[str]
 
 
-
-
 class HiddenMatchPublic(msgspec.Struct, kw_only=True):
     """Records of one kind (``account`` or ``contact``) that match but you may not see: no id,
     name or owner; ``reasons`` name the lead's own values that matched."""
@@ -303,8 +261,6 @@ class HiddenMatchPublic(msgspec.Struct, kw_only=True):
     record_type: str
     reasons: list[str]
     message: str
-
-
 
 
 class ConversionPreviewPublic(msgspec.Struct, kw_only=True):
@@ -319,8 +275,6 @@ class ConversionPreviewPublic(msgspec.Struct, kw_only=True):
     hidden: list[HiddenMatchPublic] = []
 
 
-
-
 class UndoPublic(msgspec.Struct, kw_only=True):
     lead_id: str
     removed: list[str]
@@ -329,15 +283,11 @@ class UndoPublic(msgspec.Struct, kw_only=True):
     status: str
 
 
-
-
 class FurtherOpportunityIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``products`` keeps only these of the lead's product lines (by name); all when left out."""
 
     products: list[Name] | None = None
     name: Name | None = None
-
-
 
 
 class LineagePublic(msgspec.Struct, kw_only=True):

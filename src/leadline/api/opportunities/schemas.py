@@ -17,8 +17,6 @@ class StageMoveIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     stage: Label
 
 
-
-
 class CloseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``won`` needs a positive amount: the opportunity's, or ``amount`` here (the final amount,
     set in the same change; not for an opportunity with line items, nor when losing). ``lost``
@@ -34,14 +32,10 @@ class CloseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     close_date: date | None = None
 
 
-
-
 class ReopenIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``stage`` defaults to the last open stage the opportunity was in."""
 
     stage: Label | None = None
-
-
 
 
 class ForecastOverrideIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

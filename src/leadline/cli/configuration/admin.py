@@ -139,7 +139,6 @@ def _print_stages(process: str | None, as_json: bool) -> None:
                   s.is_won, s.is_active) for s in stages])
 
 
-
 @stage_app.command("list")
 @handle_errors
 def stage_list(process: str = typer.Option(None, help="Only this process."), as_json: bool = JSON_OPTION) -> None:

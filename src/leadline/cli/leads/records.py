@@ -97,7 +97,6 @@ def show_lead(details: LeadDetails, as_json: bool) -> None:
     ])
 
 
-
 @app.command("add")
 @handle_errors
 def add(

@@ -6,15 +6,12 @@ from sqlalchemy import select
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.queries import Page, RecordQuery
+from leadline.persistence.accounts.rows import AccountRow, ContactRow
 from leadline.persistence.mapping import to_domain_many
 from leadline.persistence.record_repository import (
     RecordRepository,
     paginate,
     record_filters,
-)
-from leadline.persistence.rows import (
-    AccountRow,
-    ContactRow,
 )
 
 
@@ -30,8 +27,6 @@ class AccountRepository(RecordRepository[Account]):
 
     def parent_of(self, account_id: int) -> int | None:
         return self.session.scalar(select(AccountRow.parent_id).where(AccountRow.id == account_id))
-
-
 
 
 class ContactRepository(RecordRepository[Contact]):

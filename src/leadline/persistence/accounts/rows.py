@@ -31,8 +31,6 @@ class AccountRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
-
-
 class ContactRow(Base):
     __tablename__ = "contacts"
     id: Mapped[int] = id_column()

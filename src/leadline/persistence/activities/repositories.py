@@ -9,11 +9,8 @@ from sqlalchemy.orm import Session
 
 from leadline.domain.activities import Activity, RecordRef
 from leadline.domain.configuration.custom_fields import RecordType
+from leadline.persistence.activities.rows import ActivityLinkRow, ActivityRow
 from leadline.persistence.mapping import to_domain, to_row
-from leadline.persistence.rows import (
-    ActivityLinkRow,
-    ActivityRow,
-)
 
 
 class ActivityRepository:

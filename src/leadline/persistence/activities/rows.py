@@ -31,8 +31,6 @@ class ActivityRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-
-
 class ActivityLinkRow(Base):
     __tablename__ = "activity_links"
     __table_args__ = (Index("ix_activity_links_record", "record_type", "record_id"),)

@@ -7,13 +7,11 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, delete, exists, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadline.domain.configuration.custom_fields import (
     CustomFieldDefinition,
-    CustomFieldType,
-    CustomFilter,
     CustomValue,
     RecordType,
 )
@@ -23,25 +21,23 @@ from leadline.domain.configuration.statuses import LeadStatus
 from leadline.domain.conversion.rules import FieldMapping
 from leadline.domain.leads.qualification import Condition, Criterion, Operator
 from leadline.domain.opportunities.opportunity import OpportunityStage, SalesProcess
-from leadline.persistence.mapping import copy_onto, row_values, to_domain, to_row
-from leadline.persistence.rows import (
+from leadline.persistence.configuration.custom_values import VALUE_COLUMN
+from leadline.persistence.configuration.rows import (
     ConversionFieldMappingRow,
     CriterionRow,
     CustomFieldDefinitionRow,
     CustomFieldValueRow,
-    LeadRow,
     LeadSourceRow,
     LeadStatusRow,
     LeadStatusTransitionRow,
-    OpportunityStageRow,
     ReasonRow,
-    SalesProcessRow,
 )
+from leadline.persistence.leads.rows import LeadRow
+from leadline.persistence.mapping import copy_onto, row_values, to_domain, to_row
+from leadline.persistence.opportunities.rows import OpportunityStageRow, SalesProcessRow
+from leadline.persistence.record_repository import delete_referenced
 
 T = TypeVar("T")
-
-
-
 
 
 class ListRepository(Generic[T]):
@@ -66,11 +62,7 @@ class ListRepository(Generic[T]):
             copy_onto(row, item)
 
     def delete(self, item_id: int) -> None:
-        from leadline.persistence.record_repository import delete_referenced
-
         delete_referenced(self.session, delete(self.row_class).where(self.row_class.id == item_id))  # type: ignore[attr-defined]
-
-
 
 
 class StatusRepository(ListRepository[LeadStatus]):
@@ -82,13 +74,9 @@ class StatusRepository(ListRepository[LeadStatus]):
         return self.session.scalar(query) or 0
 
 
-
-
 class SourceRepository(ListRepository[LeadSource]):
     row_class = LeadSourceRow
     domain_class = LeadSource
-
-
 
 
 class StageRepository:
@@ -116,32 +104,7 @@ class StageRepository:
             copy_onto(self.session.get(OpportunityStageRow, stage.id), stage)
 
 
-
-
-VALUE_COLUMN = {"text": "text_value", "picklist": "text_value", "number": "number_value",
-                 "date": "date_value", "boolean": "bool_value"}
-
-
 _NO_VALUE: dict[str, None] = dict.fromkeys(sorted(set(VALUE_COLUMN.values())))  # rows inserted together share keys
-
-
-
-
-def custom_value_filters(statement: Select[Any], row: Any, filters: tuple[CustomFilter, ...]) -> Select[Any]:
-    """Keep the records of ``row`` (leads, accounts, ...) holding each filter's value: one
-    ``EXISTS`` per filter on the (record, field) key. Text and pick-list values match ignoring case."""
-    table = CustomFieldValueRow.__table__
-    for chosen in filters:
-        column = table.c[VALUE_COLUMN[chosen.type.value]]
-        if chosen.type in (CustomFieldType.TEXT, CustomFieldType.PICKLIST):
-            matches = func.lower(column) == str(chosen.value).lower()
-        else:
-            matches = column == chosen.value
-        statement = statement.where(exists().where(table.c.record_id == row.id, table.c.field_id == chosen.field_id,
-                                                   matches))
-    return statement
-
-
 
 
 class CustomFieldRepository:
@@ -213,8 +176,6 @@ class CustomFieldRepository:
             self.session.execute(insert(table), added)
 
 
-
-
 class TransitionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -239,13 +200,9 @@ class TransitionRepository:
             LeadStatusTransitionRow.from_status_id == status_id, LeadStatusTransitionRow.to_status_id == status_id)))
 
 
-
-
 class ReasonRepository(ListRepository[Reason]):
     row_class = ReasonRow
     domain_class = Reason
-
-
 
 
 class CriteriaRepository:
@@ -277,12 +234,8 @@ class CriteriaRepository:
         return values
 
 
-
-
 def _conditions(text: str) -> tuple[Condition, ...]:
     return tuple(Condition(c["field"], Operator(c["operator"]), c.get("value")) for c in json.loads(text))
-
-
 
 
 class FieldMappingRepository:

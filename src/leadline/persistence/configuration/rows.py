@@ -36,16 +36,12 @@ class LeadStatusRow(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-
-
 class LeadSourceRow(Base):
     __tablename__ = "lead_sources"
     id: Mapped[int] = id_column()
     label: Mapped[str] = mapped_column(String(80), unique=True)
     order: Mapped[int] = mapped_column("sort_order", Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
 
 
 class CustomFieldDefinitionRow(Base):
@@ -59,8 +55,6 @@ class CustomFieldDefinitionRow(Base):
     options: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of pick-list labels
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
 
 
 class CustomFieldValueRow(Base):
@@ -77,16 +71,12 @@ class CustomFieldValueRow(Base):
     bool_value: Mapped[bool | None] = mapped_column(Boolean)
 
 
-
-
 class LeadStatusTransitionRow(Base):
     __tablename__ = "lead_status_transitions"
     from_status_id: Mapped[int] = mapped_column(
         ForeignKey("lead_statuses.id", ondelete="CASCADE"), primary_key=True)
     to_status_id: Mapped[int] = mapped_column(
         ForeignKey("lead_statuses.id", ondelete="CASCADE"), primary_key=True)
-
-
 
 
 class ReasonRow(Base):
@@ -97,8 +87,6 @@ class ReasonRow(Base):
     label: Mapped[str] = mapped_column(String(80))
     order: Mapped[int] = mapped_column("sort_order", Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
 
 
 class CriterionRow(Base):
@@ -112,8 +100,6 @@ class CriterionRow(Base):
     conditions: Mapped[str] = mapped_column(Text)  # JSON list of {field, operator, value}
     order: Mapped[int] = mapped_column("sort_order", Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
 
 
 class ConversionFieldMappingRow(Base):

@@ -19,21 +19,18 @@ from itertools import chain
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from leadline.persistence.rows import (
-    ApiTokenRow,
+from leadline.persistence.configuration.rows import (
     ConversionFieldMappingRow,
     CriterionRow,
     CustomFieldDefinitionRow,
     LeadSourceRow,
     LeadStatusRow,
     LeadStatusTransitionRow,
-    OpportunityStageRow,
-    OrgSettingRow,
     ReasonRow,
-    SalesProcessRow,
-    SharingDefaultRow,
-    UserRow,
 )
+from leadline.persistence.forecast.rows import OrgSettingRow
+from leadline.persistence.opportunities.rows import OpportunityStageRow, SalesProcessRow
+from leadline.persistence.security.rows import ApiTokenRow, SharingDefaultRow, UserRow
 
 CONFIGURATION_TABLES = frozenset(row.__table__.name for row in (  # type: ignore[attr-defined]
     UserRow, LeadStatusRow, LeadSourceRow, SalesProcessRow, OpportunityStageRow, CustomFieldDefinitionRow,

@@ -15,16 +15,15 @@ from leadline.domain.accounts import Account, Contact
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.conversion.plan import ConversionPlan, ConversionRecord
 from leadline.domain.leads.lead import PHONE_EXTENSION, phone_number_of
+from leadline.persistence.accounts.rows import AccountRow, ContactRow
+from leadline.persistence.activities.rows import ActivityLinkRow
+from leadline.persistence.configuration.rows import CustomFieldValueRow
+from leadline.persistence.conversion.rows import LeadConversionRow
 from leadline.persistence.conversion.stored import result_from_json, undo_from_json
+from leadline.persistence.leads.rows import LeadRow
 from leadline.persistence.mapping import to_domain
-from leadline.persistence.rows import (
-    AccountRow,
-    ActivityLinkRow,
+from leadline.persistence.opportunities.rows import (
     ContactRoleRow,
-    ContactRow,
-    CustomFieldValueRow,
-    LeadConversionRow,
-    LeadRow,
     LineItemRow,
     OpportunityRow,
     OpportunityStageChangeRow,
@@ -173,8 +172,6 @@ class ConversionRepository:
             self.session.execute(delete(ActivityLinkRow).where(
                 ActivityLinkRow.record_type == record_type, ActivityLinkRow.record_id == record_id,
                 ActivityLinkRow.activity_id.in_(ids)))
-
-
 
 
 def _not_owned_by(row: Any, owners: frozenset[int] | None) -> list[Any]:

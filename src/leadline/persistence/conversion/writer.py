@@ -28,26 +28,25 @@ from leadline.domain.ids import new_ids
 from leadline.domain.opportunities.opportunity import Opportunity
 from leadline.domain.opportunities.products import LineItem
 from leadline.persistence.accounts.repositories import AccountRepository, ContactRepository
+from leadline.persistence.accounts.rows import AccountRow, ContactRow
 from leadline.persistence.activities.repositories import ActivityRepository
+from leadline.persistence.activities.rows import ActivityLinkRow
 from leadline.persistence.bulk_rows import Processed, insert_columns, insert_rows, record_columns
 from leadline.persistence.configuration.repositories import CustomFieldRepository
+from leadline.persistence.conversion.rows import LeadConversionRow
 from leadline.persistence.conversion.stored import result_to_json, undo_to_json
 from leadline.persistence.json_columns import json_encoder
 from leadline.persistence.leads.repositories import LeadRepository
+from leadline.persistence.leads.rows import LeadStatusChangeRow
 from leadline.persistence.opportunities.repositories import StageHistoryRepository
-from leadline.persistence.record_repository import RecordRepository
-from leadline.persistence.rows import (
-    AccountRow,
-    ActivityLinkRow,
-    AuditEventRow,
+from leadline.persistence.opportunities.rows import (
     ContactRoleRow,
-    ContactRow,
-    LeadConversionRow,
-    LeadStatusChangeRow,
     LineItemRow,
     OpportunityRow,
     OpportunityStageChangeRow,
 )
+from leadline.persistence.record_repository import RecordRepository
+from leadline.persistence.security.rows import AuditEventRow
 
 _TO_JSON = json_encoder()  # json.dumps, as ``AuditRepository.event_values``
 _RECORD_JSON = json_encoder(default=str)  # a stored conversion's result and undo record

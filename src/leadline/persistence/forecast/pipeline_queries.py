@@ -10,7 +10,8 @@ from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from leadline.domain.opportunities.opportunity import Outcome
-from leadline.persistence.rows import LeadRow, OpportunityRow
+from leadline.persistence.leads.rows import LeadRow
+from leadline.persistence.opportunities.rows import OpportunityRow
 from leadline.persistence.types import ExactDecimal
 
 

@@ -27,14 +27,9 @@ from sqlalchemy.orm import Session
 
 from leadline.domain.forecast import CategorySums
 from leadline.domain.opportunities.opportunity import ForecastCategory, Outcome
-from leadline.persistence.rows import (
-    AccountRow,
-    ExchangeRateRow,
-    LineItemRow,
-    OpportunityRow,
-    OpportunityStageChangeRow,
-    ProductRow,
-)
+from leadline.persistence.accounts.rows import AccountRow
+from leadline.persistence.forecast.rows import ExchangeRateRow
+from leadline.persistence.opportunities.rows import LineItemRow, OpportunityRow, OpportunityStageChangeRow, ProductRow
 from leadline.persistence.types import ExactDecimal, ExactRate
 
 Opp = OpportunityRow

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from leadline.domain.forecast import Adjustment
 from leadline.domain.ids import new_id
 from leadline.domain.opportunities.opportunity import ForecastCategory
-from leadline.persistence.rows import (
+from leadline.persistence.forecast.rows import (
     ExchangeRateRow,
     ForecastAdjustmentRow,
     ForecastSnapshotRow,

@@ -20,10 +20,10 @@ from sqlalchemy import Engine, bindparam, select
 from leadline.domain.leads.lead import Lead, ProductInterest
 from leadline.persistence.availability import unavailability
 from leadline.persistence.bulk_rows import record_columns, result_processors
-from leadline.persistence.configuration.repositories import VALUE_COLUMN
+from leadline.persistence.configuration.custom_values import VALUE_COLUMN
 from leadline.persistence.configuration.rows import CustomFieldValueRow
+from leadline.persistence.leads.rows import LeadProductInterestRow, LeadRow
 from leadline.persistence.mapping import record_builder
-from leadline.persistence.rows import LeadProductInterestRow, LeadRow
 
 _LEAD_COLUMNS = record_columns(LeadRow, Lead)[0]
 _PRODUCT_FIELDS = tuple(f.name for f in fields(ProductInterest))

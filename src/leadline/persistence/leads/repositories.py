@@ -13,18 +13,14 @@ from leadline.domain.ids import new_id, new_ids
 from leadline.domain.leads.lead import Lead, ProductInterest
 from leadline.domain.queries import LeadQuery, Page
 from leadline.persistence.bulk_rows import Processed, insert_columns, insert_rows, record_values, select_rows
-from leadline.persistence.configuration.repositories import custom_value_filters
+from leadline.persistence.configuration.custom_values import custom_value_filters
+from leadline.persistence.leads.rows import LeadProductInterestRow, LeadRow, LeadStatusChangeRow
 from leadline.persistence.mapping import record_builder, to_domain_many
 from leadline.persistence.record_repository import (
     RecordRepository,
     like_pattern,
     paginate,
     time_filters,
-)
-from leadline.persistence.rows import (
-    LeadProductInterestRow,
-    LeadRow,
-    LeadStatusChangeRow,
 )
 
 _PRODUCT_FIELDS = tuple(f.name for f in fields(ProductInterest))
@@ -35,8 +31,6 @@ _PRODUCT_FIELDS = tuple(f.name for f in fields(ProductInterest))
 _INSERT_STATUS_CHANGE = insert(LeadStatusChangeRow.__table__)
 
 
-
-
 def _products_of() -> Select[Any]:
     """The product lines of leads (``lead_ids``): the lead, then the fields of ``ProductInterest``."""
     row = LeadProductInterestRow
@@ -44,11 +38,7 @@ def _products_of() -> Select[Any]:
             .where(row.lead_id.in_(bindparam("lead_ids", expanding=True))).order_by(row.lead_id, row.position))
 
 
-
-
 _PRODUCTS_OF = _products_of()
-
-
 
 
 class LeadRepository(RecordRepository[Lead]):

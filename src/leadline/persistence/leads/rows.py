@@ -55,8 +55,6 @@ class LeadRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
-
-
 class LeadProductInterestRow(Base):
     __tablename__ = "lead_product_interests"
     id: Mapped[int] = id_column()
@@ -66,8 +64,6 @@ class LeadProductInterestRow(Base):
     product_name: Mapped[str] = mapped_column(String(255))
     quantity: Mapped[Decimal] = mapped_column(ExactDecimal)
     estimated_unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal)
-
-
 
 
 class LeadStatusChangeRow(Base):

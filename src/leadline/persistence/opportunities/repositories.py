@@ -15,12 +15,7 @@ from leadline.domain.opportunities.products import LineItem, PriceBook, PriceBoo
 from leadline.domain.queries import Page, RecordQuery
 from leadline.persistence.bulk_rows import insert_rows
 from leadline.persistence.mapping import row_values, to_domain, to_domain_many, to_row
-from leadline.persistence.record_repository import (
-    RecordRepository,
-    paginate,
-    record_filters,
-)
-from leadline.persistence.rows import (
+from leadline.persistence.opportunities.rows import (
     ContactRoleRow,
     LineItemRow,
     OpportunityRow,
@@ -28,6 +23,11 @@ from leadline.persistence.rows import (
     PriceBookEntryRow,
     PriceBookRow,
     ProductRow,
+)
+from leadline.persistence.record_repository import (
+    RecordRepository,
+    paginate,
+    record_filters,
 )
 
 
@@ -38,8 +38,6 @@ class OpportunityRepository(RecordRepository[Opportunity]):
     def list(self, query: RecordQuery, page: Page) -> list[Opportunity]:
         statement = record_filters(select(OpportunityRow.__table__), OpportunityRow, query, [OpportunityRow.name])
         return to_domain_many(Opportunity, self.session.execute(paginate(statement, OpportunityRow, page)))
-
-
 
 
 class ProductRepository:
@@ -103,8 +101,6 @@ class ProductRepository:
     def contact_roles(self, opportunity_id: int) -> list[tuple[int, str, bool]]:
         query = select(ContactRoleRow).where(ContactRoleRow.opportunity_id == opportunity_id)
         return [(r.contact_id, r.role.value, r.is_primary) for r in self.session.scalars(query)]
-
-
 
 
 class StageHistoryRepository:

@@ -23,14 +23,14 @@ from leadline.domain.security.sign_in import RULES, SignInThrottle, ThrottleKind
 from leadline.domain.security.users import User
 from leadline.persistence.bulk_rows import insert_rows
 from leadline.persistence.mapping import copy_onto, to_domain, to_row
-from leadline.persistence.rows import (
+from leadline.persistence.security.rows import (
     ApiTokenRow,
     AuditEventRow,
     IdempotencyKeyRow,
     SharingDefaultRow,
+    SignInThrottleRow,
     UserRow,
 )
-from leadline.persistence.security.rows import SignInThrottleRow
 
 
 class UserRepository:
@@ -81,10 +81,7 @@ class UserRepository:
         return self.session.scalar(select(UserRow.password_hash).where(UserRow.id == user_id))
 
 
-
 _INSERT_EVENT = insert(AuditEventRow.__table__)  # built once; values go as parameters
-
-
 
 
 class AuditRepository:
@@ -144,8 +141,6 @@ class AuditRepository:
                  "record_id": r.record_id, "changes": json.loads(r.changes)} for r in self.session.scalars(query)]
 
 
-
-
 class TokenRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -171,8 +166,6 @@ class TokenRepository:
         self.session.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(revoked_at=at))
 
 
-
-
 class SharingRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -187,8 +180,6 @@ class SharingRepository:
             self.session.add(SharingDefaultRow(record_type=record_type, access=access))
         else:
             row.access = access
-
-
 
 
 class IdempotencyRepository:
@@ -213,11 +204,8 @@ class IdempotencyRepository:
         return self.session.scalar(query)
 
 
-
 #: Rows whose last failure is older than every rule's memory, and no longer blocked, are purged.
 _KEPT_FOR = max(rule.forget_after for rule in RULES.values())
-
-
 
 
 class SignInThrottleRepository:
@@ -268,8 +256,6 @@ class SignInThrottleRepository:
         self.session.execute(delete(SignInThrottleRow).where(
             SignInThrottleRow.last_failure_at < old,
             or_(SignInThrottleRow.blocked_until.is_(None), SignInThrottleRow.blocked_until < now)))
-
-
 
 
 def _throttle(row: SignInThrottleRow) -> SignInThrottle:

@@ -37,8 +37,6 @@ class UserRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-
-
 class ApiTokenRow(Base):
     """Only a SHA-256 of the token is kept (tokens are 256-bit random, so a slow hash adds nothing)."""
 
@@ -53,14 +51,10 @@ class ApiTokenRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-
-
 class SharingDefaultRow(Base):
     __tablename__ = "sharing_defaults"
     record_type: Mapped[RecordType] = mapped_column(EnumText(RecordType), primary_key=True)
     access: Mapped[SharingDefault] = mapped_column(EnumText(SharingDefault))
-
-
 
 
 class IdempotencyKeyRow(Base):
@@ -80,8 +74,6 @@ class IdempotencyKeyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
-
-
 class AuditEventRow(Base):
     """Every write: who, when, what action on which record, and each changed field's before and
     after (JSON ``{"field": [before, after]}``). Field history of a record is read from here."""
@@ -95,8 +87,6 @@ class AuditEventRow(Base):
     record_type: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[int | None] = mapped_column(BigInteger)
     changes: Mapped[str] = mapped_column(Text)
-
-
 
 
 class SignInThrottleRow(Base):

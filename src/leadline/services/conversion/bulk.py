@@ -47,7 +47,6 @@ MAX_BULK = 10_000
 CHUNK = 2_000  # leads read (and locked) together by a bulk conversion, their rows written together
 
 
-
 @dataclass
 class BulkItem:
     lead_id: int

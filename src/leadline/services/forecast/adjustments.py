@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from leadline.analytics.forecast import category_sums, forecast_in
 from leadline.domain.common import clean_text
 from leadline.domain.errors import NotFoundError, PermissionDeniedError
 from leadline.domain.forecast import (
@@ -27,6 +26,7 @@ from leadline.domain.money import parse_amount
 from leadline.domain.opportunities.opportunity import ForecastCategory, parse_forecast_category
 from leadline.domain.security.access import subordinates_of
 from leadline.services.context import ServiceContext
+from leadline.services.forecast.figures import category_sums, forecast_in
 from leadline.services.forecast.settings import fiscal_year_start, period_named
 from leadline.services.ports import UnitOfWork
 from leadline.services.security import idempotency

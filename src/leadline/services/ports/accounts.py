@@ -15,7 +15,5 @@ class AccountRepository(RecordRepository[Account], Protocol):
     def parent_of(self, account_id: int) -> int | None: ...
 
 
-
-
 class ContactRepository(RecordRepository[Contact], Protocol):
     def list(self, query: RecordQuery, page: Page) -> list[Contact]: ...

@@ -17,8 +17,6 @@ from leadline.domain.opportunities.opportunity import OpportunityStage, SalesPro
 T = TypeVar("T")
 
 
-
-
 class ListRepository(Protocol[T]):
     """A small configuration list (statuses, sources, reasons): read whole in its order, saved whole."""
 
@@ -31,20 +29,14 @@ class ListRepository(Protocol[T]):
     def delete(self, item_id: int) -> None: ...
 
 
-
-
 class StatusRepository(ListRepository[LeadStatus], Protocol):
     def count_leads_with(self, status_id: int) -> int: ...
-
-
 
 
 SourceRepository = ListRepository[LeadSource]
 
 
 ReasonRepository = ListRepository[Reason]
-
-
 
 
 class StageRepository(Protocol):
@@ -57,8 +49,6 @@ class StageRepository(Protocol):
     def add_stage(self, stage: OpportunityStage) -> None: ...
 
     def save_stages(self, stages: Iterable[OpportunityStage]) -> None: ...
-
-
 
 
 class CustomFieldRepository(Protocol):
@@ -75,8 +65,6 @@ class CustomFieldRepository(Protocol):
                    values: Mapping[str, CustomValue | None]) -> None: ...
 
 
-
-
 class TransitionRepository(Protocol):
     """The allowed status moves, as (from status id, to status id) pairs."""
 
@@ -89,8 +77,6 @@ class TransitionRepository(Protocol):
     def remove_status(self, status_id: int) -> None: ...
 
 
-
-
 class CriteriaRepository(Protocol):
     def list(self) -> list[Criterion]: ...
 
@@ -99,8 +85,6 @@ class CriteriaRepository(Protocol):
     def save_all(self, criteria: Iterable[Criterion]) -> None: ...
 
     def delete(self, criterion_id: int) -> None: ...
-
-
 
 
 class FieldMappingRepository(Protocol):

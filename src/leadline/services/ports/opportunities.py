@@ -17,8 +17,6 @@ class OpportunityRepository(RecordRepository[Opportunity], Protocol):
     def list(self, query: RecordQuery, page: Page) -> list[Opportunity]: ...
 
 
-
-
 class ProductRepository(Protocol):
     def add(self, product: Product) -> None: ...
 
@@ -42,8 +40,6 @@ class ProductRepository(Protocol):
         ...
 
     def list(self) -> list[Product]: ...
-
-
 
 
 class StageHistoryRepository(Protocol):

@@ -13,8 +13,6 @@ from typing import Protocol, TypeVar
 R = TypeVar("R")
 
 
-
-
 class RecordRepository(Protocol[R]):
     """What every record shares: add, read (locked for an edit), save with the optimistic
     version check (``STALE_RECORD`` when someone saved first), delete (``CONFLICT`` while other
