@@ -51,18 +51,29 @@ from sqlalchemy.engine import make_url
 from leadline.bootstrap import build_application
 from leadline.config import Settings
 from leadline.domain.ids import new_id
-from leadline.domain.leads.lead import Lead, ProductInterest
 from leadline.domain.money import AMOUNT_PLACES
-from leadline.domain.opportunities.products import PriceBook, PriceBookEntry, Product
 from leadline.persistence.rows import metadata
 from leadline.persistence.schema import upgrade_to_head
 from leadline.persistence.unit_of_work import SqlUnitOfWork
-from leadline.services.configuration.setup import initialise_organisation
-from leadline.services.conversion.bulk import MAX_BULK, convert_leads
-from leadline.services.conversion.convert import conversion_options
-from leadline.services.security.users import add_user
 from leadline.synthetic import generate_leads
 from leadline.synthetic.words import PRODUCT_CATALOGUE
+
+try:  # the layout by area
+    from leadline.domain.leads.lead import Lead, ProductInterest
+    from leadline.domain.opportunities.products import PriceBook, PriceBookEntry, Product
+    from leadline.services.configuration.setup import initialise_organisation
+    from leadline.services.conversion.bulk import MAX_BULK, convert_leads
+    from leadline.services.conversion.convert import conversion_options
+    from leadline.services.security.users import add_user
+except ImportError:  # the flat layout before it: bench_core_paths.py --baseline-src may point at one
+    from leadline.domain.products import PriceBook, PriceBookEntry, Product
+    from leadline.services.conversion_bulk import MAX_BULK, convert_leads
+    from leadline.services.setup import initialise_organisation
+    from leadline.services.users import add_user
+
+    from leadline.domain.leads import Lead, ProductInterest
+    from leadline.services.conversion import conversion_options
+
 
 GOAL = 1 / 3  # conversions per second must reach at least a third of the raw rate
 CURRENCY = "USD"

@@ -56,11 +56,15 @@ PATHS = ("convert", "get", "create")
 
 #: where each use case may live, first match wins (add a module when one moves)
 USE_CASES = {
-    "convert_leads": ("leadline.services.conversion.bulk", "leadline.services.conversion.convert"),
-    "conversion_options": ("leadline.services.conversion.convert", "leadline.domain.conversion.rules"),
-    "get_lead": ("leadline.services.leads.records",),
-    "create_lead": ("leadline.services.leads.records",),
-    "MAX_BULK": ("leadline.services.conversion.bulk", "leadline.services.conversion.convert"),
+    # the layout by area first, then the flat layout before it (a baseline checkout may have either)
+    "convert_leads": ("leadline.services.conversion.bulk", "leadline.services.conversion.convert",
+                      "leadline.services.conversion_bulk", "leadline.services.conversion"),
+    "conversion_options": ("leadline.services.conversion.convert", "leadline.domain.conversion.rules",
+                           "leadline.services.conversion", "leadline.domain.conversion"),
+    "get_lead": ("leadline.services.leads.records", "leadline.services.leads"),
+    "create_lead": ("leadline.services.leads.records", "leadline.services.leads"),
+    "MAX_BULK": ("leadline.services.conversion.bulk", "leadline.services.conversion.convert",
+                 "leadline.services.conversion_bulk", "leadline.services.conversion"),
 }
 
 
