@@ -13,9 +13,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from leadline.domain.configuration.custom_fields import (
-    RecordType,
-)
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.history import FieldChange
 from leadline.domain.ids import new_id
 from leadline.domain.security.access import DEFAULT_SHARING, SharingDefault
