@@ -22,6 +22,7 @@ from leadline import __version__
 from leadline.api import http_hygiene
 from leadline.api.configuration.admin import ConfigurationController, PeopleController, health
 from leadline.api.configuration.lead_workflow import WorkflowConfigurationController
+from leadline.api.conversion.handlers import LeadConversionController
 from leadline.api.deps import provide_actor, provide_context
 from leadline.api.forecast.handlers import ForecastConfigurationController, ForecastController, SalesReportController
 from leadline.api.input_guard import GuardedRequest, refuse_control_characters
@@ -48,10 +49,11 @@ def create_app(application: Application | None = None) -> Litestar:
     settings = application.settings
     api = Router(
         path=API,
-        route_handlers=[LeadController, LeadWorkflowController, AccountController, ContactController,
-                        OpportunityController, ConfigurationController, WorkflowConfigurationController,
-                        PeopleController, PartsController, OpportunitySalesController, ForecastController,
-                        SalesReportController, ForecastConfigurationController, sign_in, SignInLockController, health,
+        route_handlers=[LeadController, LeadWorkflowController, LeadConversionController, AccountController,
+                        ContactController, OpportunityController, ConfigurationController,
+                        WorkflowConfigurationController, PeopleController, PartsController,
+                        OpportunitySalesController, ForecastController, SalesReportController,
+                        ForecastConfigurationController, sign_in, SignInLockController, health,
                         openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},

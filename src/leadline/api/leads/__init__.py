@@ -1,1 +1,2 @@
-"""/api/v1/leads: the lead record and working it (status moves, qualification, conversion)."""
+"""/api/v1/leads: the lead record and working it (status moves, qualification); converting it is
+api/conversion/."""
