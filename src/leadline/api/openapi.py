@@ -42,6 +42,7 @@ DECIMAL = r"^\s*(?:[0-9]{1,3}(?:,[0-9]{3}){1,3}|0*[0-9]{1,14})(?:\.[0-9]+)?\s*$"
 #: A year 1900-2999, a fiscal quarter or a month of it, or a period relative to today.
 PERIOD = r"^\s*(?:(?:19|2[0-9])[0-9]{2}(?:-(?:[Qq][1-4]|0?[1-9]|1[0-2]))?|(?:this|last|next)-(?:month|quarter|year))\s*$"
 DAY = r"^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+EMAIL = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 API_NAME = r"^[a-z][a-z0-9_]{0,62}$"
 CUSTOM_FILTER = rf"^\s*(?:custom\.)?[a-z][a-z0-9_]{{0,62}}\s*=.*{NOT_BLANK}"
 
@@ -67,7 +68,7 @@ FIELD_RULES: dict[str, dict[str, Any]] = {
     "CustomFieldIn.name": {"pattern": API_NAME}, "CriterionIn.name": {"pattern": API_NAME},
     "currency": {"pattern": r"^\s*[A-Za-z]{3}\s*$", **_one_of(sorted(ISO_4217_CODES - LEFT_OUT))},
     "period": {"maxLength": 40, "pattern": PERIOD}, "valid_from": {"pattern": DAY, "format": "date"},
-    "owner": _USER, "user": _USER, "manager": _USER,
+    "owner": _USER, "user": _USER, "manager": {**_USER, "pattern": rf"^\s*$|{RECORD_ID_PATTERN}|@"},
     "account_id": _ID, "contact_id": _ID, "opportunity_id": _ID, "record_id": _ID, "product_id": _ID,
     "parent_id": _ID,
     "first_name": {"maxLength": 80}, "industry": {"maxLength": 80}, "title": {"maxLength": 128},
@@ -80,13 +81,14 @@ FIELD_RULES: dict[str, dict[str, Any]] = {
     "budget_amount": _AMOUNT, "annual_revenue": _AMOUNT, "discount_percent": _AMOUNT,
     "rate": {**_AMOUNT, "pattern": DECIMAL.replace("^", "^(?=.*[1-9])", 1)},  # above zero
     "kind": _one_of(ReasonKind), "ActivityIn.kind": _one_of(ActivityKind),
-    "UserIn.role": _one_of(Role), "UserChange.role": _one_of(Role), "website": {"maxLength": 255},
+    "UserIn.role": _one_of(Role), "UserChange.role": _one_of(Role), "UserIn.email": {**_text(254), "pattern": EMAIL},
+    "website": {"maxLength": 255, "pattern": r"^\s*(?:[^ ]*\.[^ ]*\s*)?$"},  # none, or no space and a dot
     "role": _one_of(ContactRoleKind), "category": _one_of(ForecastCategory),
     "forecast_category": _one_of(ForecastCategory), "outcome": _one_of(Outcome),
     "object_name": _one_of(RecordType), "custom": {"pattern": CUSTOM_FILTER},
 }
 #: Body properties that may be left out but not be null.
-NOT_NULL = frozenset({"currency"})
+NOT_NULL = frozenset({"currency", "is_decision_maker", "ContactFields.account_id", "ContactCreate.account_id"})
 #: A query parameter left empty takes its default.
 PARAMETER_RULES: dict[str, dict[str, Any]] = {
     "user": {**_USER, "pattern": rf"^$|{RECORD_ID_PATTERN}|@"}, "period": {"maxLength": 40, "pattern": f"^$|{PERIOD}"},
@@ -99,7 +101,7 @@ INTEGER_RULES: dict[str, dict[str, Any]] = {
 #: (method, path) of a create -> the body fields it needs (no null), in a copy of its body schema.
 CREATE_REQUIRES: dict[tuple[str, str], tuple[str, ...]] = {
     ("post", "/api/v1/accounts"): ("name",),
-    ("post", "/api/v1/contacts"): ("last_name",),
+    ("post", "/api/v1/contacts"): ("account_id", "last_name"),
     ("post", "/api/v1/leads"): ("last_name", "company"),
     ("post", "/api/v1/opportunities"): ("account_id", "name"),
 }
@@ -148,7 +150,7 @@ def _field_rules(document: dict[str, Any]) -> None:
             for name, field in schema.get("properties", {}).items():
                 rules = FIELD_RULES.get(f"{component}.{name}", FIELD_RULES.get(name, {}))
                 _constrain(field, rules, INTEGER_RULES.get(name, {}))
-                if name in NOT_NULL:
+                if name in NOT_NULL or f"{component}.{name}" in NOT_NULL:
                     _drop_null(field)
     for operation in (op for item in document.get("paths", {}).values() for op in item.values()):
         for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
