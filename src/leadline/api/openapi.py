@@ -40,7 +40,8 @@ NOT_BLANK = r"[^\s\x1c-\x1f\x85\ufeff]"
 #: fraction, below 10^14 (what a NUMERIC(18,4) column holds).
 DECIMAL = r"^\s*(?:[0-9]{1,3}(?:,[0-9]{3}){1,3}|0*[0-9]{1,14})(?:\.[0-9]+)?\s*$"
 #: A year 1900-2999, a fiscal quarter or a month of it, or a period relative to today.
-PERIOD = r"^\s*(?:(?:19|2[0-9])[0-9]{2}(?:-(?:[Qq][1-4]|0?[1-9]|1[0-2]))?|(?:this|last|next)-(?:month|quarter|year))\s*$"
+PERIOD = (r"^\s*(?:(?:19|2[0-9])[0-9]{2}(?:-(?:[Qq][1-4]|0?[1-9]|1[0-2]))?"
+          r"|(?:this|last|next)-(?:month|quarter|year))\s*$")
 DAY = r"^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 EMAIL = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 API_NAME = r"^[a-z][a-z0-9_]{0,62}$"
@@ -118,9 +119,9 @@ def tighten(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
     for name, schema in document.get("components", {}).get("schemas", {}).items():
         if name in strict and schema.get("type") == "object":
             schema["additionalProperties"] = False
-    paths = document.get("paths", {})
     _create_requirements(document)
     _field_rules(document)
+    paths = document.get("paths", {})
     for path, method in _public_operations(app):
         operation = paths.get(path, {}).get(method)
         if operation is not None:
@@ -130,7 +131,7 @@ def tighten(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
 
 def _members(schema: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     """The members of ``schema`` (or of its items) of type ``kind``, but dates and enums."""
-    members = schema.get("oneOf") or schema.get("anyOf") or [schema]
+    members = list(schema.get("oneOf") or schema.get("anyOf") or [schema])
     members += [m["items"] for m in members if m.get("type") == "array" and "items" in m]
     return [m for m in members if m.get("type") == kind and "enum" not in m and "format" not in m]
 
