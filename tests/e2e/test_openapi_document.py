@@ -4,6 +4,7 @@ so, and the operations that need no token say that too."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -70,3 +71,31 @@ def test_the_server_refuses_what_the_document_refuses(client: TestClient[Any], a
     refused = admin("POST", "/leads", json={"last_name": "Lovelace", "company": "Engines", "nope": 1})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "nope"
     assert client.get(f"{API}/health").status_code == 200  # no token
+
+
+def test_the_document_describes_what_the_domain_refuses_in_optional_fields_and_creates(
+        client: TestClient[Any], admin: Any) -> None:
+    document = client.get(f"{API}/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    update_name = schemas["AccountFields"]["properties"]["name"]["oneOf"]  # optional: a union with null
+    assert {"type": "null"} in update_name and len(update_name) == 2  # the union keeps its members
+    text = next(m for m in update_name if m.get("type") == "string")
+    assert text["minLength"] == 1 and text["maxLength"] == 255 and re.search(text["pattern"], " x ")
+    assert not re.search(text["pattern"], " \t ")  # blank: the domain refuses it
+    budget = schemas["LeadUpdate"]["properties"]["budget_amount"]["oneOf"]
+    assert {"type": "integer", "minimum": 0, "maximum": 10**14 - 1} in budget
+    amount = next(m for m in budget if m.get("type") == "string")["pattern"]
+    assert re.search(amount, "1,200.50") and re.search(amount, "") and not re.search(amount, "١٢")
+    assert "USD" in schemas["LeadUpdate"]["properties"]["currency"]["enum"]  # not null, a current code
+
+    create = document["paths"][f"{API}/accounts"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert create == {"$ref": "#/components/schemas/AccountCreate"}
+    assert schemas["AccountCreate"]["required"] == ["name"] and "oneOf" not in schemas["AccountCreate"][
+        "properties"]["name"]
+    assert "required" not in schemas["AccountFields"] or not schemas["AccountFields"]["required"]  # a change
+    assert client.get(f"{API}/openapi.json").json() == document  # tightening again changes nothing
+
+    # the server is unchanged: what the document now refuses is answered 422 naming the field
+    for field, value in (("company", " "), ("currency", "ZZZ"), ("budget_amount", "12x")):
+        answer = admin("POST", "/leads", json={"last_name": "Lovelace", "company": "Engines", field: value})
+        assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == field, answer.text

@@ -59,6 +59,7 @@ def _one_of(values: Any) -> dict[str, Any]:
 _USER = {"maxLength": 254, "pattern": rf"{RECORD_ID_PATTERN}|@"}
 _ID = {"pattern": RECORD_ID_PATTERN}
 _AMOUNT = {"minLength": 1, "maxLength": 40, "pattern": DECIMAL}
+_BLANK_OR_AMOUNT = {"maxLength": 40, "pattern": rf"^\s*$|{DECIMAL}"}  # a lead's: blank is none
 _LABEL = _text(255)
 #: property or parameter name (or Component.property) -> what the domain asks of its text: added to
 #: the string member (a list's items) of a request body's property and of a parameter.
@@ -79,7 +80,7 @@ FIELD_RULES: dict[str, dict[str, Any]] = {
     "street": {"maxLength": 500}, "billing_street": {"maxLength": 500}, "phone": {"maxLength": 40},
     "email": {"maxLength": 254}, "password": {"minLength": 12},
     "amount": _AMOUNT, "quantity": _AMOUNT, "unit_price": _AMOUNT, "estimated_unit_price": _AMOUNT,
-    "budget_amount": _AMOUNT, "annual_revenue": _AMOUNT, "discount_percent": _AMOUNT,
+    "budget_amount": _BLANK_OR_AMOUNT, "annual_revenue": _BLANK_OR_AMOUNT, "discount_percent": _AMOUNT,
     "rate": {**_AMOUNT, "pattern": DECIMAL.replace("^", "^(?=.*[1-9])", 1)},  # above zero
     "kind": _one_of(ReasonKind), "ActivityIn.kind": _one_of(ActivityKind),
     "UserIn.role": _one_of(Role), "UserChange.role": _one_of(Role), "UserIn.email": {**_text(254), "pattern": EMAIL},
