@@ -201,7 +201,7 @@ def serve(
     try:
         # the connection limits and timeouts (header size and count, slow headers and bodies) are the
         # protocol's (api/server.py); an idle kept-alive connection closes after 5 s
-        uvicorn.run("leadline.api.app:create_app_from_environment", factory=True, host=host, port=port,
+        uvicorn.run("leadline.asgi:create_app_from_environment", factory=True, host=host, port=port,
                     workers=workers, log_level="warning", access_log=False, proxy_headers=False,
                     http="leadline.api.server:BoundedHttpProtocol", timeout_keep_alive=5, server_header=False)
     finally:
