@@ -15,7 +15,8 @@ from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
-from leadline.services.security.users import add_user
+from leadline.services.security.users import add_user, find_user
+from leadline.web.leads import PAGE_SIZE
 from tests.e2e.web_support import chromium, served, sign_in
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
@@ -131,3 +132,23 @@ def test_a_rep_does_not_see_another_reps_private_lead(page: Page, site: Site) ->
     assert answer is not None and answer.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
     assert "Hidden Corp" not in page.content()
+
+
+@SQLITE_ONLY
+def test_the_list_searches_and_pages_on_by_keyset(page: Page, site: Site, ctx: ServiceContext) -> None:
+    sam = find_user(ctx, SAM).id
+    for index in range(PAGE_SIZE):
+        create_lead(ctx, sam, {"last_name": f"Zed{index:02d}", "company": "Zeta"})
+    sign_in(page, site.base, SAM, PASSWORD)
+    page.get_by_label("Sort").select_option("last_name")
+
+    expect(page.locator("tr[data-lead]").first).to_contain_text("Ames")
+    page.get_by_role("link", name="Next page").click()
+
+    expect(page.locator("tr[data-lead]")).to_have_count(2)  # 2 + 50 leads, 50 a page
+    expect(page.locator("tr[data-lead]").last).to_contain_text("Zed49")
+    page.get_by_label("Search").fill("zed07")
+    expect(page.locator("tr[data-lead]")).to_have_count(1)
+    expect(page.locator("tr[data-lead]")).to_contain_text("Zed07")
+
+
