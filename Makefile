@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make run   - set up, create the SQLite database, load the demo organisation, print the pipeline,
-#                then serve the API on http://127.0.0.1:8000/api/v1 and print a login token
+#                then serve the web application on http://127.0.0.1:8000/ (demo users sign in with the
+#                password leadline-demo) and the API on /api/v1, and print an API token
 #   make test  - set up and run every check and test (PostgreSQL at LEADLINE_TEST_POSTGRES_URL)
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,9 +13,16 @@ export LEADLINE_ADMIN_NAME ?= Ada Admin
 # Python may keep compiled modules: the tests start the CLI and servers as real processes too
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup run test lint unit bench clean
+.PHONY: setup browser run test lint unit bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) browser
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot be reached):
+# installed when missing if we are root, else a warning (the browser tests then say what is missing).
+browser:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+		|| echo "warning: /usr/bin/chromium is missing; run 'apt-get install chromium' as root for the browser tests" >&2
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +34,8 @@ run: setup
 	$(BIN)/leadline init
 	$(BIN)/leadline demo --if-empty
 	$(BIN)/leadline pipeline
+	@echo "Web application: http://127.0.0.1:8000/ - sign in to the demo as victoria@leadline.example (manager)"
+	@echo "  or sam@leadline.example (rep), password: leadline-demo"
 	$(BIN)/leadline serve --login-token
 
 lint: setup

@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Litestar, get
 
-from leadline.api.app import create_app_from_environment
+from leadline.asgi import create_app_from_environment
 
 CONSTANT = {"id": "1", "first_name": "Ada", "last_name": "Lovelace", "company": "Analytical Engines",
             "email": "ada@engines.example", "status": "Open", "source": "Trade show", "currency": "USD",

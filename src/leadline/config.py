@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     header_timeout: float = Field(default=10, gt=0, le=300)
     body_timeout: float = Field(default=20, gt=0, le=3600)
     echo_sql: bool = False
+    #: The web pages' cookies (session, CSRF) carry ``Secure``: set it when served over TLS
+    #: (behind a proxy that ends TLS too). Empty: on in production, off otherwise.
+    secure_cookies: bool | None = None
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is None:
+            return self.environment is Environment.PRODUCTION
+        return self.secure_cookies
 
     @field_validator("database_url")
     @classmethod

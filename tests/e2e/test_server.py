@@ -165,7 +165,7 @@ def test_serve_threads_reaches_the_app_factory_of_a_single_worker(
     import uvicorn
     from typer.testing import CliRunner
 
-    from leadline.api.app import create_app_from_environment
+    from leadline.asgi import create_app_from_environment
     from leadline.bootstrap import build_application
     from leadline.cli.main import app as cli_app
     from leadline.config import Settings, get_settings
@@ -178,7 +178,7 @@ def test_serve_threads_reaches_the_app_factory_of_a_single_worker(
     seen: list[int] = []
 
     def run_factory_once(target: str, **options: object) -> None:
-        assert target == "leadline.api.app:create_app_from_environment" and options["workers"] == 1
+        assert target == "leadline.asgi:create_app_from_environment" and options["workers"] == 1
         app = create_app_from_environment()
         seen.append(app.state.application.settings.threads)
 

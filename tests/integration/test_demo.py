@@ -17,7 +17,7 @@ import pytest
 
 from leadline.analytics.forecast import deals
 from leadline.analytics.pipeline import pipeline_summary
-from leadline.domain.errors import ConflictError
+from leadline.domain.errors import AuthenticationError, ConflictError
 from leadline.domain.forecast import PeriodKind, period_containing
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
 from leadline.services import activities, records
@@ -30,6 +30,7 @@ from leadline.services.leads import records as leads
 from leadline.services.leads import workflow as lead_workflow
 from leadline.services.opportunities import parts as opportunity_parts
 from leadline.services.security import users
+from leadline.services.security.sign_in import authenticate_password
 
 DEMO_LEADS = 100
 ALL = Page(limit=500)
@@ -192,3 +193,15 @@ def test_the_demo_refuses_a_database_that_holds_leads_unless_asked_to_skip(
     with pytest.raises(ConflictError):
         demo.load_demo(ctx, leads=10, seed=1)
     assert demo.load_demo(ctx, leads=10, seed=1, only_if_empty=True) is None
+
+
+def test_demo_users_sign_in_with_the_documented_password_and_no_one_else_has_it(
+    ctx: ServiceContext, admin_id: int
+) -> None:
+    demo.load_demo(ctx, leads=10, seed=1)
+
+    sam = authenticate_password(ctx, "sam@leadline.example", demo.DEMO_PASSWORD, address="test")
+
+    assert sam == users.find_user(ctx, "sam@leadline.example").id
+    with pytest.raises(AuthenticationError):  # the admin of `leadline init` is not a demo user
+        authenticate_password(ctx, "ada@example.com", demo.DEMO_PASSWORD, address="test")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from leadline.domain.errors import StaleRecordError
+from leadline.domain.errors import StaleRecordError, ValidationError
 from leadline.domain.queries import LeadQuery, Page
 from leadline.persistence.database import make_engine, write_gate
 from leadline.persistence.unit_of_work import SqlUnitOfWork
@@ -103,7 +103,7 @@ def test_lists_filter_by_status_source_owner_text_and_dates_and_page_by_cursor(
         source = "Trade show" if index % 2 else "Website form"
         ids.append(leads.create_lead(ctx, admin_id, {
             "last_name": f"Person{index}", "company": f"Firm {index}", "source": source,
-            "email": f"p{index}@firm{index}.example"}).lead.id)
+            "email": f"p{index}@firm{index}.example", "rating": ["hot", "warm", None][index % 3]}).lead.id)
     leads.update_lead(ctx, admin_id, ids[0], {"status": "Contacted"})
 
     def listed(page: Page = Page(), **query) -> list[int]:
@@ -114,6 +114,8 @@ def test_lists_filter_by_status_source_owner_text_and_dates_and_page_by_cursor(
     assert listed(statuses=["contacted"]) == [ids[0]]
     assert listed(sources=["Trade show"]) == [ids[5], ids[3], ids[1]]
     assert listed(owners=["ada@example.com"]) == ids[::-1]
+    assert listed(ratings=["hot"]) == [ids[6], ids[3], ids[0]]
+    assert listed(ratings=["COLD", "warm"]) == [ids[4], ids[1]]
     assert listed(search="FIRM 4") == [ids[4]]
     assert listed(search="p2@") == [ids[2]]
     assert listed(search="50%_") == []
@@ -127,6 +129,8 @@ def test_lists_filter_by_status_source_owner_text_and_dates_and_page_by_cursor(
     with ctx.uow_factory() as uow:
         assert uow.leads.count_matching(count_query) == 4
         assert uow.leads.count_matching(LeadQuery(converted=True)) == 0
+    with pytest.raises(ValidationError, match="not hot, warm or cold"):
+        leads.resolve_lead_query(ctx, ratings=["lukewarm"])
 
 
 def test_bulk_add_writes_leads_and_their_products_in_one_statement(ctx: ServiceContext, admin_id: int) -> None:

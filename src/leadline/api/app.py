@@ -4,7 +4,7 @@ interactive docs at /api/v1/docs (Swagger UI served from an installed package: n
 from __future__ import annotations
 
 import asyncio
-import gc
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -17,6 +17,7 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
+from litestar.types import OnAppInitHandler
 
 from leadline import __version__
 from leadline.api import http_hygiene
@@ -44,7 +45,9 @@ ASSETS = f"{API}/docs-assets"
 SWAGGER_FILES = Path(swagger_ui.__file__).parent / "static"
 
 
-def create_app(application: Application | None = None) -> Litestar:
+def create_app(application: Application | None = None, *,
+               on_app_init: Sequence[OnAppInitHandler] = ()) -> Litestar:
+    """The API; ``on_app_init`` hooks may add to it (the web pages, ``leadline.asgi``)."""
     application = application or build_application()
     settings = application.settings
     api = Router(
@@ -76,6 +79,7 @@ def create_app(application: Application | None = None) -> Litestar:
         on_startup=[partial(_write_threads, settings.threads)],
         after_request=money_hook(application.context.currency),
         debug=False,
+        on_app_init=list(on_app_init),
     )
     remember_query_names(app)
     app.state.context = application.context
@@ -111,15 +115,3 @@ def _openapi() -> OpenAPIConfig:
             standalone_preset_js_url=f"{ASSETS}/swagger-ui-standalone-preset.js"), StrictJsonRenderPlugin()],
         use_handler_docstrings=True,
     )
-
-
-def create_app_from_environment() -> Litestar:
-    """Factory for ASGI servers (``uvicorn --factory leadline.api.app:create_app_from_environment``)."""
-    application = build_application()
-    application.ensure_ready()
-    app = create_app(application)
-    # Objects made at start-up live as long as the process: keep them out of the collector's
-    # full passes, which otherwise show as 10-30 ms stalls in the latency tail.
-    gc.collect()
-    gc.freeze()
-    return app

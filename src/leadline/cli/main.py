@@ -170,7 +170,8 @@ def serve(
                                 help="Threads per worker for writes; default LEADLINE_THREADS (2)."),
     login_token: bool = typer.Option(False, "--login-token", help="Print a new 1-day API token for the first admin."),
 ) -> None:
-    """Start the HTTP API (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+    """Start the HTTP server: the web application at /, the API at /api/v1 (OpenAPI at
+    /api/v1/openapi.json, docs at /api/v1/docs).
 
     Example: leadline serve --port 8000 --workers 2
     """
@@ -186,6 +187,7 @@ def serve(
     settings = app_.settings
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
     typer.echo(f"Leadline API on http://{host}:{port}/api/v1 (docs: http://{host}:{port}/api/v1/docs)")
+    typer.echo(f"Leadline web application on http://{host}:{port}/ (sign in with a user's e-mail and password)")
     if login_token:
         from leadline.services.security.auth import create_token
 
@@ -201,7 +203,7 @@ def serve(
     try:
         # the connection limits and timeouts (header size and count, slow headers and bodies) are the
         # protocol's (api/server.py); an idle kept-alive connection closes after 5 s
-        uvicorn.run("leadline.api.app:create_app_from_environment", factory=True, host=host, port=port,
+        uvicorn.run("leadline.asgi:create_app_from_environment", factory=True, host=host, port=port,
                     workers=workers, log_level="warning", access_log=False, proxy_headers=False,
                     http="leadline.api.server:BoundedHttpProtocol", timeout_keep_alive=5, server_header=False)
     finally:

@@ -18,6 +18,7 @@ from leadline.domain.common import clean_text, ensure_aware_utc, ensure_business
 from leadline.domain.configuration.custom_fields import CustomFilter
 from leadline.domain.errors import ValidationError
 from leadline.domain.ids import MAX_ID
+from leadline.domain.leads.lead import Rating
 from leadline.domain.money import parse_amount
 from leadline.domain.opportunities.opportunity import Outcome
 
@@ -118,6 +119,7 @@ class LeadQuery:
     status_ids: tuple[int, ...] = ()
     source_ids: tuple[int, ...] = ()
     owner_ids: tuple[int, ...] = ()
+    ratings: tuple[Rating, ...] = ()
     search: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None

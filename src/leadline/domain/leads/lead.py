@@ -242,6 +242,14 @@ def _rating(value: object, name: str) -> Rating | None:
         raise ValidationError(f"{value!r} is not hot, warm or cold", field=name) from None
 
 
+def parse_rating(value: object) -> Rating:
+    """A rating named by a filter; ``ValidationError`` (field ``rating``) unless hot, warm or cold."""
+    rating = _rating(value, "rating")
+    if rating is None:
+        raise ValidationError("is required", field="rating")
+    return rating
+
+
 #: The standard lead fields a user may set, each with its cleaner.
 LEAD_FIELD_CLEANERS: dict[str, Callable[[object, str], object]] = {
     "first_name": text_field(80),

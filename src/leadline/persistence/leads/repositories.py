@@ -161,6 +161,8 @@ class LeadRepository(RecordRepository[Lead]):
             statement = statement.where(LeadRow.source_id.in_(query.source_ids))
         if query.owner_ids:
             statement = statement.where(LeadRow.owner_id.in_(query.owner_ids))
+        if query.ratings:
+            statement = statement.where(LeadRow.rating.in_(query.ratings))
         statement = time_filters(statement, LeadRow, query)
         if query.converted is not None:
             converted = LeadRow.converted_at.is_not(None)

@@ -46,6 +46,9 @@ TEAM = (  # (name, e-mail local part, role, manager's local part)
     ("Noor Rep", "noor", "rep", "priya"),
 )
 DOMAIN = "leadline.example"
+#: Every demo user's password, documented in the README: known on purpose, and only ever given to
+#: the users the demo creates (never to the admin of ``leadline init``, nor to anyone else).
+DEMO_PASSWORD = "leadline-demo"
 #: A rep's quota for this quarter: their average quarter of the last year, raised by this much.
 QUOTA_STRETCH = Decimal("1.2")
 MINIMUM_QUOTA = Decimal(25_000)
@@ -146,7 +149,8 @@ def _team(ctx: ServiceContext, admin_id: int) -> list[Any]:
             created[local] = users.find_user(ctx, email)
         except NotFoundError:
             created[local] = users.add_user(ctx, admin_id, name=name, email=email, role=role,
-                                            manager=created[manager].id if manager else None)
+                                            manager=created[manager].id if manager else None,
+                                            password=DEMO_PASSWORD)
     return list(created.values())
 
 

@@ -23,7 +23,14 @@ from leadline.domain.configuration.statuses import LeadStatus, default_status, f
 from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import FieldChange, diff_fields, render_value
 from leadline.domain.ids import new_id
-from leadline.domain.leads.lead import LEAD_FIELD_CLEANERS, Lead, ProductInterest, clean_lead_fields, ensure_complete
+from leadline.domain.leads.lead import (
+    LEAD_FIELD_CLEANERS,
+    Lead,
+    ProductInterest,
+    clean_lead_fields,
+    ensure_complete,
+    parse_rating,
+)
 from leadline.domain.leads.warnings import FieldWarning, lead_warnings
 from leadline.domain.queries import LeadQuery, Page
 from leadline.domain.security.access import Viewer
@@ -133,10 +140,10 @@ def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page)
 
 def resolve_lead_query(
     ctx: ServiceContext, *, statuses: Sequence[str] = (), sources: Sequence[str] = (),
-    owners: Sequence[str] = (), custom: Sequence[str] = (), **rest: Any,
+    owners: Sequence[str] = (), ratings: Sequence[str] = (), custom: Sequence[str] = (), **rest: Any,
 ) -> LeadQuery:
     """Turn labels and e-mails from a transport into a ``LeadQuery`` of ids, refusing unknown
-    names; ``custom`` filters are ``NAME=VALUE`` texts."""
+    names and ratings; ``custom`` filters are ``NAME=VALUE`` texts."""
     owner_ids = resolve_query_owners(ctx, list(owners))
     with ctx.reader() as uow:
         config = ctx.config(uow)
@@ -146,6 +153,7 @@ def resolve_lead_query(
         status_ids=tuple(find_status(all_statuses, s).id for s in statuses if s),
         source_ids=tuple(find_source(all_sources, s).id for s in sources if s),
         owner_ids=owner_ids,
+        ratings=tuple(parse_rating(r) for r in ratings if r),
         custom=filters,
         **rest,
     )

@@ -1,0 +1,75 @@
+"""The web pages mounted at ``/`` beside the API: templates, the vendored static files, CSRF
+protection of every form and htmx request, the session and the error pages.
+
+``web_pages(application)`` is an ``on_app_init`` hook: the API's ``create_app`` runs it, so the
+two transports share one application (its rate limit, security headers and database) without
+importing each other (``leadline.asgi`` composes them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from litestar import Request, Router, get
+from litestar.config.app import AppConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from leadline.bootstrap import Application
+from leadline.services.context import ServiceContext
+from leadline.web import session
+from leadline.web.errors import with_error_pages
+from leadline.web.leads import LeadPages
+
+HERE = Path(__file__).parent
+#: The vendored htmx (static/VENDORED.md): its file name carries its version.
+HTMX = "htmx-2.0.11.min.js"
+#: Paths the CSRF check leaves alone: the API authenticates with bearer tokens, never cookies.
+API_PATHS = "^/api/"
+
+
+def provide_context(state: State) -> ServiceContext:
+    context: ServiceContext = state.context
+    return context
+
+
+@get("/", sync_to_thread=False, include_in_schema=False)
+def home(request: Request[Any, Any, Any], ctx: ServiceContext) -> Redirect:
+    """The leads for a signed-in user, else the sign-in page."""
+    return Redirect("/leads" if session.signed_in_user(request, ctx) else "/sign-in")
+
+
+def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
+    """The hook that adds the pages to the application being built."""
+
+    def install(config: AppConfig) -> AppConfig:
+        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages],
+                       dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
+                                     "user": Provide(session.provide_user, sync_to_thread=False)},
+                       include_in_schema=False)
+        config.route_handlers.extend([pages, create_static_files_router(
+            path="/static", directories=[HERE / "static"], include_in_schema=False)])
+        config.template_config = TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine,
+                                                engine_callback=_globals)
+        settings = application.settings
+        config.csrf_config = CSRFConfig(secret=settings.secret_key, cookie_name="leadline_csrf",
+                                        cookie_secure=settings.cookies_secure, cookie_samesite="lax",
+                                        exclude=[API_PATHS])
+        config.exception_handlers = with_error_pages(config.exception_handlers, api_paths=API_PATHS)
+        return config
+
+    return install
+
+
+def _globals(engine: JinjaTemplateEngine) -> None:
+    engine.engine.globals["htmx"] = f"/static/{HTMX}"
+    # a select's options as (value, text): a label stands for itself, a user is named by e-mail
+    engine.engine.filters["pair"] = lambda value: (value, value)
+    engine.engine.filters["owner_pair"] = lambda user: (user.email, user.name)

@@ -1,0 +1,26 @@
+"""The web pages' vendored assets are the recorded ones, and every page names only this server's."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import leadline.web
+from leadline.web.app import HTMX
+
+WEB = Path(leadline.web.__file__).parent
+
+
+def test_the_vendored_htmx_is_the_version_and_checksum_recorded() -> None:
+    record = (WEB / "static" / "VENDORED.md").read_text()
+    digest = hashlib.sha256((WEB / "static" / HTMX).read_bytes()).hexdigest()
+
+    assert f"`{HTMX}` {digest}" in record
+    assert (WEB / "static" / "htmx-LICENSE.txt").read_text().startswith("Zero-Clause BSD")
+
+
+def test_no_template_loads_anything_from_another_host() -> None:
+    for template in (WEB / "templates").rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r"""(src|href|action)=["']?(https?:)?//""", text), template
