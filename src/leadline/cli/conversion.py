@@ -13,11 +13,11 @@ from leadline.cli.common import (
     JSON_OPTION,
     actor_id,
     handle_errors,
-    lazy_module,
     parse_id,
     ready_application,
     whole_number,
 )
+from leadline.cli.lazy import lazy_module
 from leadline.cli.leads.workflow import evaluation_json, print_evaluation
 from leadline.cli.output import print_json, print_record, print_table
 from leadline.domain.common import counted

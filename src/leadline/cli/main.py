@@ -21,13 +21,13 @@ from leadline.cli.common import (
     fail,
     handle_errors,
     is_interactive,
-    lazy_module,
     whole_number,
 )
 from leadline.cli.configuration import admin as configuration
 from leadline.cli.configuration import lead_workflow as workflow
 from leadline.cli.forecast import reports as forecast
 from leadline.cli.forecast import settings as forecast_settings
+from leadline.cli.lazy import lazy_module
 from leadline.cli.leads import records as leads
 from leadline.cli.leads import workflow as lead_workflow
 from leadline.cli.opportunities import parts as opportunity_parts

@@ -8,15 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from leadline.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    actor_id,
-    handle_errors,
-    lazy_module,
-    parse_id,
-    ready_application,
-)
+from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import fields_of, print_json, print_record
 from leadline.domain.configuration.custom_fields import parse_custom_pairs
 from leadline.domain.errors import ValidationError

@@ -9,15 +9,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from leadline.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    actor_id,
-    handle_errors,
-    lazy_module,
-    parse_id,
-    ready_application,
-)
+from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import fields_of, print_json, print_record, print_table
 from leadline.cli.record_edits import record_rows
 from leadline.domain.common import date_field

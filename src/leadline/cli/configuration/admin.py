@@ -6,15 +6,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from leadline.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    actor_id,
-    handle_errors,
-    lazy_module,
-    ready_application,
-    whole_number,
-)
+from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application, whole_number
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import fields_of, print_json, print_table
 
 if TYPE_CHECKING:

@@ -14,11 +14,11 @@ from leadline.cli.common import (
     JSON_OPTION,
     actor_id,
     handle_errors,
-    lazy_module,
     parse_id,
     ready_application,
     whole_number,
 )
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import console, fields_of, print_json, print_table
 from leadline.domain.common import counted
 from leadline.domain.errors import ValidationError

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, lazy_module, ready_application
+from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import print_json, print_table
 
 if TYPE_CHECKING:

@@ -12,11 +12,11 @@ from leadline.cli.common import (
     JSON_OPTION,
     actor_id,
     handle_errors,
-    lazy_module,
     parse_id,
     ready_application,
     whole_number,
 )
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import error_console, fields_of, print_json, print_record, print_table
 from leadline.domain.errors import ValidationError
 from leadline.domain.queries import Page
