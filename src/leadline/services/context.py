@@ -11,16 +11,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from leadline.domain.leads.lead import ContactPointChecker
 from leadline.domain.leads.qualification import Criterion, Purpose, active_criteria
 from leadline.services.cache import ConfigCache
 from leadline.services.contact_points import LibraryContactPointChecker
+from leadline.services.ports import UnitOfWork  # at run time: the API resolves this dataclass's annotations
 from leadline.services.security.passwords import PasswordHashing
-
-if TYPE_CHECKING:
-    from leadline.services.ports import UnitOfWork
 
 T = TypeVar("T")
 
