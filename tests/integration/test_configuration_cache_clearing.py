@@ -151,3 +151,11 @@ def test_a_configuration_change_rolled_back_is_never_served_and_clears_nothing(c
         raise RuntimeError("the use case fails after its write")
     assert served(cached) == before == stored(cached)
     assert isinstance(cached.cache, CountingCache) and cached.cache.cleared == 0
+
+
+def test_every_table_the_unit_of_work_counts_as_configuration_is_a_table_of_the_schema() -> None:
+    from leadline.persistence.configuration.writes import CONFIGURATION_TABLES
+    from leadline.persistence.rows import metadata
+
+    assert CONFIGURATION_TABLES <= set(metadata.tables)
+    assert {"users", "lead_statuses", "opportunity_stages", "org_settings"} <= CONFIGURATION_TABLES

@@ -16,3 +16,11 @@ def test_the_sql_unit_of_work_makes_each_repository_of_the_port_once_per_unit_of
         assert all(getattr(uow, name) is repository for name, repository in first.items())
     with SqlUnitOfWork(engine, read_only=True) as other:
         assert all(getattr(other, name) is not first[name] for name in first)
+
+
+def test_each_repository_of_the_sql_unit_of_work_is_the_class_its_attribute_is_typed_as(engine: Engine) -> None:
+    # the repositories are imported on first use, by name: a name must match the attribute's type
+    with SqlUnitOfWork(engine, read_only=True) as uow:
+        for name in set(port_repository_names()) - {"reads"}:  # reads: a property, not imported by name
+            typed_as = SqlUnitOfWork.__annotations__[name]
+            assert typed_as == f"_Repository[{type(getattr(uow, name)).__name__}]", name

@@ -3,6 +3,8 @@ one lead or many, through the one conversion use case."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from leadline.cli.common import (
@@ -15,16 +17,24 @@ from leadline.cli.common import (
     ready_application,
     whole_number,
 )
+from leadline.cli.lazy import lazy_module
 from leadline.cli.leads.workflow import evaluation_json, print_evaluation
 from leadline.cli.output import print_json, print_record, print_table
 from leadline.domain.common import counted
 from leadline.domain.conversion.rules import ConversionResult
 from leadline.domain.errors import ValidationError
-from leadline.services.conversion import bulk as conversion_bulk
-from leadline.services.conversion import convert as conversion_service
-from leadline.services.conversion import undo as conversion_undo
-from leadline.services.conversion.bulk import BulkConversion
-from leadline.services.conversion.selection import LeadFilter, convert_leads_where
+
+if TYPE_CHECKING:
+    from leadline.services.conversion import bulk as conversion_bulk
+    from leadline.services.conversion import convert as conversion_service
+    from leadline.services.conversion import selection as lead_selection
+    from leadline.services.conversion import undo as conversion_undo
+    from leadline.services.conversion.bulk import BulkConversion
+else:
+    conversion_bulk = lazy_module("leadline.services.conversion.bulk")
+    conversion_service = lazy_module("leadline.services.conversion.convert")
+    conversion_undo = lazy_module("leadline.services.conversion.undo")
+    lead_selection = lazy_module("leadline.services.conversion.selection")
 
 LEAD_ID = typer.Argument(..., metavar="LEAD_ID", help="The lead's id.")
 
@@ -107,8 +117,8 @@ def convert(
     if ids:
         outcome = conversion_bulk.convert_leads(context, actor, ids, options, all_or_nothing=all_or_nothing)
     else:  # a filter matching nothing is not an error: a nightly script may find no qualified lead
-        where = LeadFilter(filters["statuses"], filters["sources"], filters["owners"])
-        selected = convert_leads_where(context, actor, where, options, all_or_nothing=all_or_nothing)
+        where = lead_selection.LeadFilter(filters["statuses"], filters["sources"], filters["owners"])
+        selected = lead_selection.convert_leads_where(context, actor, where, options, all_or_nothing=all_or_nothing)
         ids, outcome = selected.lead_ids, selected.outcome
     _show_bulk(ids, outcome, as_json)
     if outcome.converted < len(ids):

@@ -7,6 +7,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -26,6 +27,7 @@ from leadline.cli.configuration import admin as configuration
 from leadline.cli.configuration import lead_workflow as workflow
 from leadline.cli.forecast import reports as forecast
 from leadline.cli.forecast import settings as forecast_settings
+from leadline.cli.lazy import lazy_module
 from leadline.cli.leads import records as leads
 from leadline.cli.leads import workflow as lead_workflow
 from leadline.cli.opportunities import parts as opportunity_parts
@@ -34,7 +36,11 @@ from leadline.cli.output import console, print_json, print_table
 from leadline.cli.security import sign_in, users
 from leadline.cli.security import tokens as security
 from leadline.domain.errors import ValidationError
-from leadline.services.configuration.setup import initialise_organisation
+
+if TYPE_CHECKING:
+    from leadline.services.configuration import setup as organisation_setup
+else:
+    organisation_setup = lazy_module("leadline.services.configuration.setup")
 
 app = typer.Typer(
     name="leadline",
@@ -90,7 +96,7 @@ def init(
     if needs_admin and is_interactive():
         admin_email = typer.prompt("E-mail of the first admin")
         admin_name = typer.prompt("Name of the first admin", default=admin_email.split("@")[0])
-    result = initialise_organisation(app_.context, admin_name=admin_name, admin_email=admin_email)
+    result = organisation_setup.initialise_organisation(app_.context, admin_name=admin_name, admin_email=admin_email)
     database = app_.settings.resolved_database_url.split("@")[-1]
     typer.echo(f"database {database}: schema {before or 'empty'} -> {after}")
     for item in result.seeded:
@@ -128,7 +134,7 @@ def demo(
 
     app_ = application()
     app_.upgrade_database()
-    initialise_organisation(app_.context, admin_name="Ada Admin",
+    organisation_setup.initialise_organisation(app_.context, admin_name="Ada Admin",
                             admin_email=os.environ.get("LEADLINE_ADMIN_EMAIL", "admin@leadline.example"))
     report = load_demo(app_.context, leads=leads_count, seed=seed, only_if_empty=if_empty)
     if report is None:

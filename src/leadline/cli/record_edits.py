@@ -4,15 +4,20 @@ audit), with ``--custom NAME=VALUE`` for custom fields."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import fields_of, print_json, print_record
 from leadline.domain.configuration.custom_fields import parse_custom_pairs
 from leadline.domain.errors import ValidationError
-from leadline.services import records as record_service
+
+if TYPE_CHECKING:
+    from leadline.services import records as record_service
+else:
+    record_service = lazy_module("leadline.services.records")
 
 CUSTOM = typer.Option(None, help="NAME=VALUE for a custom field (see `leadline field list`), repeatable; "
                                  "an empty VALUE clears it on update.")

@@ -5,19 +5,29 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import fields_of, print_json, print_record, print_table
 from leadline.cli.record_edits import record_rows
 from leadline.domain.common import date_field
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.queries import Page, RecordQuery
-from leadline.services import records as record_service
-from leadline.services.custom_values import resolve_custom_filters
-from leadline.services.opportunities.queries import StageName, opportunity_query, stage_names
-from leadline.services.security.users import resolve_query_owners
+
+if TYPE_CHECKING:
+    from leadline.services import custom_values
+    from leadline.services import records as record_service
+    from leadline.services.opportunities import queries as opportunity_queries
+    from leadline.services.opportunities.queries import StageName
+    from leadline.services.security import users as user_service
+else:
+    record_service = lazy_module("leadline.services.records")
+    custom_values = lazy_module("leadline.services.custom_values")
+    opportunity_queries = lazy_module("leadline.services.opportunities.queries")
+    user_service = lazy_module("leadline.services.security.users")
 
 account_app = typer.Typer(help="Accounts: the organisations you sell to.", no_args_is_help=True)
 contact_app = typer.Typer(help="Contacts: people at accounts.", no_args_is_help=True)
@@ -33,9 +43,9 @@ CUSTOM = typer.Option(None, help="NAME=VALUE: only records whose custom field ho
 def _query(kind: RecordType, owner: list[str] | None, search: str | None, account: str | None = None,
            custom: list[str] | None = None) -> RecordQuery:
     context = ready_application().context
-    return RecordQuery(owner_ids=resolve_query_owners(context, owner or []), search=search,
+    return RecordQuery(owner_ids=user_service.resolve_query_owners(context, owner or []), search=search,
                        account_id=parse_id(account, "account") if account else None,
-                       custom=resolve_custom_filters(context, kind, custom or []))
+                       custom=custom_values.resolve_custom_filters(context, kind, custom or []))
 
 
 def _page(limit: int, after: str | None) -> Page:
@@ -136,14 +146,15 @@ def opportunity_list(owner: list[str] = OWNER, search: str = SEARCH,
     Example: leadline opportunity list --stage Negotiation --outcome open --close-from 2026-10-01 --amount-from 10000
     """
     context = ready_application().context
-    query = opportunity_query(context, owners=owner or [], search=search,
+    query = opportunity_queries.opportunity_query(context, owners=owner or [], search=search,
                               account_id=parse_id(account, "account") if account else None, stages=stage or [],
                               processes=process or [], outcomes=outcome or [],
                               close_from=date_field(close_from, "close_from"),
                               close_to=date_field(close_to, "close_to"), amount_from=amount_from, amount_to=amount_to)
-    query = dataclasses.replace(query, custom=resolve_custom_filters(context, RecordType.OPPORTUNITY, custom or []))
+    custom_filters = custom_values.resolve_custom_filters(context, RecordType.OPPORTUNITY, custom or [])
+    query = dataclasses.replace(query, custom=custom_filters)
     rows = record_service.list_records(context, actor_id(acting_as), "opportunity", query, _page(limit, after))
-    names = stage_names(context)
+    names = opportunity_queries.stage_names(context)
     if as_json:
         print_json([_opportunity_json(o, names) for o in rows])
         return
@@ -166,7 +177,7 @@ def opportunity_show(opportunity_id: str, as_json: bool = JSON_OPTION, acting_as
     context = ready_application().context
     opportunity = record_service.get_record(context, actor_id(acting_as), "opportunity",
                                             parse_id(opportunity_id, "opportunity"))
-    names = stage_names(context)
+    names = opportunity_queries.stage_names(context)
     if as_json:
         print_json(_opportunity_json(opportunity, names))
         return

@@ -162,4 +162,12 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     work gives it back (persistence/unit_of_work.py). Same pool, same connections."""
     gate = _GATES.get(engine)
     bind = engine if gate is None else engine.execution_options(leadline_gate=gate)
-    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
+    factory = sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
+    event.listen(factory, "before_flush", _map_every_row)
+    return factory
+
+
+def _map_every_row(*_: object) -> None:
+    """A flush orders its tables by their foreign keys, and so needs every table they name: the
+    unit of work imports an area's rows only when it first uses the area (unit_of_work.py)."""
+    import leadline.persistence.rows  # noqa: F401 - mapped as a side effect

@@ -12,56 +12,59 @@ the session's connection, updates, deletes) that leaves the ``with`` block.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadline.domain.errors import ConflictError
-from leadline.persistence.accounts.repositories import AccountRepository, ContactRepository
-from leadline.persistence.activities.repositories import ActivityRepository
-from leadline.persistence.configuration.repositories import (
-    CriteriaRepository,
-    CustomFieldRepository,
-    FieldMappingRepository,
-    ReasonRepository,
-    SourceRepository,
-    StageRepository,
-    StatusRepository,
-    TransitionRepository,
-)
 from leadline.persistence.configuration.writes import forget_configuration_writes, wrote_configuration
-from leadline.persistence.conversion.repositories import ConversionRepository
 from leadline.persistence.database import make_session_factory, write_gate
-from leadline.persistence.forecast.pipeline_queries import PipelineQueries
-from leadline.persistence.forecast.queries import ForecastQueries
-from leadline.persistence.forecast.repositories import (
-    AdjustmentRepository,
-    ExchangeRateRepository,
-    QuotaRepository,
-    SettingsRepository,
-    SnapshotRepository,
-)
-from leadline.persistence.leads.reads import RecordReads
-from leadline.persistence.leads.repositories import LeadRepository
-from leadline.persistence.opportunities.repositories import (
-    OpportunityRepository,
-    ProductRepository,
-    StageHistoryRepository,
-)
-from leadline.persistence.security.repositories import (
-    AuditRepository,
-    IdempotencyRepository,
-    SharingRepository,
-    SignInThrottleRepository,
-    TokenRepository,
-    UserRepository,
-)
+
+if TYPE_CHECKING:
+    from leadline.persistence.accounts.repositories import AccountRepository, ContactRepository
+    from leadline.persistence.activities.repositories import ActivityRepository
+    from leadline.persistence.configuration.repositories import (
+        CriteriaRepository,
+        CustomFieldRepository,
+        FieldMappingRepository,
+        ReasonRepository,
+        SourceRepository,
+        StageRepository,
+        StatusRepository,
+        TransitionRepository,
+    )
+    from leadline.persistence.conversion.repositories import ConversionRepository
+    from leadline.persistence.forecast.pipeline_queries import PipelineQueries
+    from leadline.persistence.forecast.queries import ForecastQueries
+    from leadline.persistence.forecast.repositories import (
+        AdjustmentRepository,
+        ExchangeRateRepository,
+        QuotaRepository,
+        SettingsRepository,
+        SnapshotRepository,
+    )
+    from leadline.persistence.leads.reads import RecordReads
+    from leadline.persistence.leads.repositories import LeadRepository
+    from leadline.persistence.opportunities.repositories import (
+        OpportunityRepository,
+        ProductRepository,
+        StageHistoryRepository,
+    )
+    from leadline.persistence.security.repositories import (
+        AuditRepository,
+        IdempotencyRepository,
+        SharingRepository,
+        SignInThrottleRepository,
+        TokenRepository,
+        UserRepository,
+    )
 
 _open = threading.local()
 
@@ -70,10 +73,15 @@ T = TypeVar("T")
 
 class _Repository(Generic[T]):
     """A repository of the unit of work, made on its session at first use and then kept (the
-    instance attribute it sets hides this descriptor for the rest of the unit of work)."""
+    instance attribute it sets hides this descriptor for the rest of the unit of work).
 
-    def __init__(self, make: Callable[[Session], T]) -> None:
-        self._make = make
+    Its module (``leadline.persistence.<area>.repositories``) is imported then too, with its
+    rows: a command imports and maps only the areas it uses, which is most of its start-up
+    (the session maps every row before its first flush: ``database.make_session_factory``)."""
+
+    def __init__(self, area: str, name: str, module: str = "repositories") -> None:
+        self._module = f"leadline.persistence.{area}.{module}"
+        self._class = name
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
@@ -85,7 +93,8 @@ class _Repository(Generic[T]):
     def __get__(self, uow: SqlUnitOfWork | None, owner: type) -> T | _Repository[T]:
         if uow is None:
             return self
-        made = self._make(uow.session)
+        make: Callable[[Session], T] = getattr(importlib.import_module(self._module), self._class)
+        made = make(uow.session)
         uow.__dict__[self._name] = made
         return made
 
@@ -98,35 +107,35 @@ class NestedUnitOfWorkError(RuntimeError):
 class SqlUnitOfWork:
     """The unit of work on a SQL database; honours ``leadline.services.ports.UnitOfWork``."""
 
-    leads = _Repository(LeadRepository)
-    accounts = _Repository(AccountRepository)
-    contacts = _Repository(ContactRepository)
-    opportunities = _Repository(OpportunityRepository)
-    users = _Repository(UserRepository)
-    statuses = _Repository(StatusRepository)
-    sources = _Repository(SourceRepository)
-    stages = _Repository(StageRepository)
-    custom_fields = _Repository(CustomFieldRepository)
-    transitions = _Repository(TransitionRepository)
-    reasons = _Repository(ReasonRepository)
-    criteria = _Repository(CriteriaRepository)
-    field_mappings = _Repository(FieldMappingRepository)
-    products = _Repository(ProductRepository)
-    stage_history = _Repository(StageHistoryRepository)
-    activities = _Repository(ActivityRepository)
-    conversions = _Repository(ConversionRepository)
-    audit = _Repository(AuditRepository)
-    tokens = _Repository(TokenRepository)
-    sharing = _Repository(SharingRepository)
-    idempotency = _Repository(IdempotencyRepository)
-    sign_in_throttles = _Repository(SignInThrottleRepository)
-    settings = _Repository(SettingsRepository)
-    exchange_rates = _Repository(ExchangeRateRepository)
-    quotas = _Repository(QuotaRepository)
-    adjustments = _Repository(AdjustmentRepository)
-    snapshots = _Repository(SnapshotRepository)
-    forecast = _Repository(ForecastQueries)
-    pipeline = _Repository(PipelineQueries)
+    leads: _Repository[LeadRepository] = _Repository("leads", "LeadRepository")
+    accounts: _Repository[AccountRepository] = _Repository("accounts", "AccountRepository")
+    contacts: _Repository[ContactRepository] = _Repository("accounts", "ContactRepository")
+    opportunities: _Repository[OpportunityRepository] = _Repository("opportunities", "OpportunityRepository")
+    users: _Repository[UserRepository] = _Repository("security", "UserRepository")
+    statuses: _Repository[StatusRepository] = _Repository("configuration", "StatusRepository")
+    sources: _Repository[SourceRepository] = _Repository("configuration", "SourceRepository")
+    stages: _Repository[StageRepository] = _Repository("configuration", "StageRepository")
+    custom_fields: _Repository[CustomFieldRepository] = _Repository("configuration", "CustomFieldRepository")
+    transitions: _Repository[TransitionRepository] = _Repository("configuration", "TransitionRepository")
+    reasons: _Repository[ReasonRepository] = _Repository("configuration", "ReasonRepository")
+    criteria: _Repository[CriteriaRepository] = _Repository("configuration", "CriteriaRepository")
+    field_mappings: _Repository[FieldMappingRepository] = _Repository("configuration", "FieldMappingRepository")
+    products: _Repository[ProductRepository] = _Repository("opportunities", "ProductRepository")
+    stage_history: _Repository[StageHistoryRepository] = _Repository("opportunities", "StageHistoryRepository")
+    activities: _Repository[ActivityRepository] = _Repository("activities", "ActivityRepository")
+    conversions: _Repository[ConversionRepository] = _Repository("conversion", "ConversionRepository")
+    audit: _Repository[AuditRepository] = _Repository("security", "AuditRepository")
+    tokens: _Repository[TokenRepository] = _Repository("security", "TokenRepository")
+    sharing: _Repository[SharingRepository] = _Repository("security", "SharingRepository")
+    idempotency: _Repository[IdempotencyRepository] = _Repository("security", "IdempotencyRepository")
+    sign_in_throttles: _Repository[SignInThrottleRepository] = _Repository("security", "SignInThrottleRepository")
+    settings: _Repository[SettingsRepository] = _Repository("forecast", "SettingsRepository")
+    exchange_rates: _Repository[ExchangeRateRepository] = _Repository("forecast", "ExchangeRateRepository")
+    quotas: _Repository[QuotaRepository] = _Repository("forecast", "QuotaRepository")
+    adjustments: _Repository[AdjustmentRepository] = _Repository("forecast", "AdjustmentRepository")
+    snapshots: _Repository[SnapshotRepository] = _Repository("forecast", "SnapshotRepository")
+    forecast: _Repository[ForecastQueries] = _Repository("forecast", "ForecastQueries", "queries")
+    pipeline: _Repository[PipelineQueries] = _Repository("forecast", "PipelineQueries", "pipeline_queries")
 
     def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None, *,
                  read_only: bool = False) -> None:
@@ -175,6 +184,8 @@ class SqlUnitOfWork:
     def reads(self) -> RecordReads:
         """Lean single-record reads outside the session (persistence/leads/reads.py)."""
         if self._reads is None:
+            from leadline.persistence.leads.reads import RecordReads
+
             self._reads = RecordReads(self.engine)
         return self._reads
 

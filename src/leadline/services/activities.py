@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadline.domain.activities import Activity, ActivityKind, RecordRef
 from leadline.domain.common import clean_text, ensure_aware_utc
@@ -12,13 +12,15 @@ from leadline.domain.configuration.custom_fields import RecordType, parse_record
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.services.context import ServiceContext
-from leadline.services.ports import UnitOfWork
 from leadline.services.records import read_any
 from leadline.services.security import idempotency
 from leadline.services.security.access import audit_changed, audit_created, fields_of, load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
 from leadline.services.security.users import resolve_user
 from leadline.services.security.visibility import visible_activities
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def log_activity(

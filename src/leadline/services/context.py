@@ -17,7 +17,7 @@ from leadline.domain.leads.lead import ContactPointChecker
 from leadline.domain.leads.qualification import Criterion, Purpose, active_criteria
 from leadline.services.cache import ConfigCache
 from leadline.services.contact_points import LibraryContactPointChecker
-from leadline.services.ports import UnitOfWork
+from leadline.services.ports import UnitOfWork  # at run time: the API resolves this dataclass's annotations
 from leadline.services.security.passwords import PasswordHashing
 
 T = TypeVar("T")

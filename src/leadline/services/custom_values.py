@@ -9,7 +9,7 @@ These run inside the caller's unit of work; they never commit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadline.domain.configuration.custom_fields import (
     CustomFilter,
@@ -20,8 +20,10 @@ from leadline.domain.configuration.custom_fields import (
 )
 from leadline.domain.errors import ValidationError
 from leadline.services.context import ServiceContext
-from leadline.services.ports import UnitOfWork
 from leadline.services.security.access import fields_of
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def read_custom(ctx: ServiceContext, uow: UnitOfWork, record_type: RecordType, records: Iterable[Any]) -> None:

@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadline.domain.accounts import (
     ACCOUNT_FIELD_CLEANERS,
@@ -42,14 +42,16 @@ from leadline.services.context import ServiceContext
 from leadline.services.custom_values import audit_fields, read_custom, write_custom
 from leadline.services.named_history import named_history
 from leadline.services.opportunities.lifecycle import find_stage, parse_percent, track_change
-from leadline.services.ports import UnitOfWork
-from leadline.services.ports.accounts import AccountRepository, ContactRepository
-from leadline.services.ports.opportunities import OpportunityRepository
 from leadline.services.security import idempotency
 from leadline.services.security.access import audit_created, fields_of, load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
 from leadline.services.security.users import resolve_user
 from leadline.services.security.visibility import redacted_history
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
+    from leadline.services.ports.accounts import AccountRepository, ContactRepository
+    from leadline.services.ports.opportunities import OpportunityRepository
 
 REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "process", "email", "phone",
               "probability", "forecast_category", "loss_reason", "custom")

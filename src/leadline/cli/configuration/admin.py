@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application, whole_number
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import fields_of, print_json, print_table
-from leadline.services.configuration import sales as sales_config
-from leadline.services.configuration import statuses as lead_config
+
+if TYPE_CHECKING:
+    from leadline.services.configuration import sales as sales_config
+    from leadline.services.configuration import statuses as lead_config
+else:
+    sales_config = lazy_module("leadline.services.configuration.sales")
+    lead_config = lazy_module("leadline.services.configuration.statuses")
 
 status_app = typer.Typer(help="Lead statuses: label, order, kind, default, active.", no_args_is_help=True)
 source_app = typer.Typer(help="Lead sources: where leads come from.", no_args_is_help=True)

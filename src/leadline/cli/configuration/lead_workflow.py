@@ -4,15 +4,21 @@ custom field mappings of conversion."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import print_json, print_table
 from leadline.domain.errors import ValidationError
-from leadline.services.configuration import lead_workflow as config
-from leadline.services.conversion import gate
+
+if TYPE_CHECKING:
+    from leadline.services.configuration import lead_workflow as config
+    from leadline.services.conversion import gate
+else:
+    config = lazy_module("leadline.services.configuration.lead_workflow")
+    gate = lazy_module("leadline.services.conversion.gate")
 
 workflow_app = typer.Typer(help="The lead status workflow: which status may follow which.", no_args_is_help=True)
 reason_app = typer.Typer(help="Reason lists: why a lead is disqualified, why a deal is lost.", no_args_is_help=True)

@@ -5,11 +5,10 @@ revenue and pipeline hygiene. Each shows what the acting user may see."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from leadline.analytics import forecast as reports
 from leadline.cli.common import (
     AS_OPTION,
     JSON_OPTION,
@@ -19,12 +18,20 @@ from leadline.cli.common import (
     ready_application,
     whole_number,
 )
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import console, fields_of, print_json, print_table
 from leadline.domain.common import counted
 from leadline.domain.errors import ValidationError
 from leadline.domain.forecast import CUMULATIVE, Forecast, Period, PeriodKind
-from leadline.services.forecast import adjustments as forecast_service
-from leadline.services.security.users import list_users
+
+if TYPE_CHECKING:
+    from leadline.analytics import forecast as reports
+    from leadline.services.forecast import adjustments as forecast_service
+    from leadline.services.security import users as user_service
+else:
+    reports = lazy_module("leadline.analytics.forecast")
+    forecast_service = lazy_module("leadline.services.forecast.adjustments")
+    user_service = lazy_module("leadline.services.security.users")
 
 forecast_app = typer.Typer()  # its help is the callback's: the forecast itself
 
@@ -41,7 +48,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _names(context: Any, actor: int) -> dict[int | None, str]:
-    names: dict[int | None, str] = {u.id: u.name for u in list_users(context, actor)}
+    names: dict[int | None, str] = {u.id: u.name for u in user_service.list_users(context, actor)}
     names[None] = "(no owner)"
     return names
 

@@ -4,13 +4,20 @@ the forecast measures against (quotas), converts with (dated exchange rates) and
 from __future__ import annotations
 
 import calendar
+from typing import TYPE_CHECKING
 
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import print_json, print_table
-from leadline.services.forecast import settings
-from leadline.services.security.users import list_users
+
+if TYPE_CHECKING:
+    from leadline.services.forecast import settings
+    from leadline.services.security import users as user_service
+else:
+    settings = lazy_module("leadline.services.forecast.settings")
+    user_service = lazy_module("leadline.services.security.users")
 
 quota_app = typer.Typer(help="Quotas: each user's target for a period, in the organisation's currency.",
                         no_args_is_help=True)
@@ -56,7 +63,7 @@ def quota_list(
     """
     context, actor = ready_application().context, actor_id(acting_as)
     chosen, quotas = settings.list_quotas(context, actor, period)
-    users = {u.id: u for u in list_users(context, actor)}
+    users = {u.id: u for u in user_service.list_users(context, actor)}
     rows = [{"user_id": uid, "user": users[uid].email if uid in users else None, "amount": amount}
             for uid, amount in sorted(quotas.items(), key=lambda kv: users[kv[0]].name if kv[0] in users else "")]
     if as_json:

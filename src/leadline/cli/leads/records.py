@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -16,12 +16,18 @@ from leadline.cli.common import (
     ready_application,
     whole_number,
 )
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import error_console, fields_of, print_json, print_record, print_table
 from leadline.domain.errors import ValidationError
 from leadline.domain.queries import Page
-from leadline.services.leads import records as lead_service
-from leadline.services.leads.records import LeadDetails
-from leadline.services.security.users import list_users
+
+if TYPE_CHECKING:
+    from leadline.services.leads import records as lead_service
+    from leadline.services.leads.records import LeadDetails
+    from leadline.services.security import users as user_service
+else:
+    lead_service = lazy_module("leadline.services.leads.records")
+    user_service = lazy_module("leadline.services.security.users")
 
 app = typer.Typer(help="Capture and work leads.", no_args_is_help=True)
 
@@ -222,6 +228,6 @@ def history(lead_id: str = typer.Argument(...), as_json: bool = JSON_OPTION, act
     if as_json:
         print_json(changes)
         return
-    names = {u.id: u.name for u in list_users(context, actor)}
+    names = {u.id: u.name for u in user_service.list_users(context, actor)}
     print_table("Field history", ["when", "field", "from", "to", "by"],
                 [(c.changed_at, c.field, c.old_value, c.new_value, names.get(c.actor_id)) for c in changes])

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.lazy import lazy_module
 from leadline.cli.leads.records import show_lead
 from leadline.cli.output import print_json, print_table
 from leadline.domain.leads.qualification import Evaluation, parse_purpose
-from leadline.services.leads import workflow as workflow_service
-from leadline.services.leads.records import LeadDetails
-from leadline.services.security.users import list_users
+
+if TYPE_CHECKING:
+    from leadline.services.leads import workflow as workflow_service
+    from leadline.services.leads.records import LeadDetails
+    from leadline.services.security import users as user_service
+else:
+    workflow_service = lazy_module("leadline.services.leads.workflow")
+    user_service = lazy_module("leadline.services.security.users")
 
 LEAD_ID = typer.Argument(..., metavar="LEAD_ID", help="The lead's id.")
 OVERRIDE = typer.Option(None, "--override-reason",
@@ -103,7 +109,7 @@ def status_history(lead_id: str = LEAD_ID, as_json: bool = JSON_OPTION, acting_a
     if as_json:
         print_json(changes)
         return
-    names = {u.id: u.name for u in list_users(context, actor)}
+    names = {u.id: u.name for u in user_service.list_users(context, actor)}
     print_table("Status history", ["when", "from", "to", "by", "reason", "override"],
                 [(c["at"], c["from"], c["to"], names.get(c["actor_id"], c["actor_id"]), c["reason"],
                   c["override_reason"]) for c in changes])

@@ -4,13 +4,20 @@ the catalogue with its standard prices, and the contacts of a deal with their ro
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import fields_of, print_json, print_table
 from leadline.domain.errors import NotFoundError
 from leadline.domain.opportunities.products import LineItem, Product
-from leadline.services.opportunities import parts
+
+if TYPE_CHECKING:
+    from leadline.services.opportunities import parts
+else:
+    parts = lazy_module("leadline.services.opportunities.parts")
 
 product_app = typer.Typer(help="The product catalogue and its standard prices.", no_args_is_help=True)
 

@@ -3,17 +3,23 @@ sales process, through the opportunity use cases (the same rules as the API)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import fields_of, print_json
 from leadline.domain.configuration.custom_fields import parse_custom_pairs
 from leadline.domain.errors import ValidationError
 from leadline.domain.opportunities.opportunity import Opportunity
-from leadline.services import records as record_service
-from leadline.services.opportunities import lifecycle as opportunity_service
+
+if TYPE_CHECKING:
+    from leadline.services import records as record_service
+    from leadline.services.opportunities import lifecycle as opportunity_service
+else:
+    record_service = lazy_module("leadline.services.records")
+    opportunity_service = lazy_module("leadline.services.opportunities.lifecycle")
 
 OPPORTUNITY_ID = typer.Argument(..., metavar="OPPORTUNITY_ID", help="The opportunity's id.")
 IF_VERSION = typer.Option(None, "--if-version",

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application
+from leadline.cli.lazy import lazy_module
 from leadline.cli.output import print_json, print_table
-from leadline.services.security import users as user_service
+
+if TYPE_CHECKING:
+    from leadline.services.security import users as user_service
+else:
+    user_service = lazy_module("leadline.services.security.users")
 
 app = typer.Typer(help="Users and the role hierarchy.", no_args_is_help=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from leadline.domain.common import with_replaced
 from leadline.domain.configuration import statuses as status_rules
@@ -25,8 +26,10 @@ from leadline.domain.opportunities.opportunity import (
 )
 from leadline.domain.opportunities.sales_processes import place_stage
 from leadline.services.context import ServiceContext
-from leadline.services.ports import UnitOfWork
 from leadline.services.security.access import audit_changed, audit_created, fields_of, load_actor, require_admin
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def list_processes(ctx: ServiceContext) -> list[SalesProcess]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from leadline.domain.configuration.reasons import DEFAULT_REASONS, Reason
 from leadline.domain.configuration.sources import DEFAULT_LEAD_SOURCES, LeadSource
@@ -14,8 +15,10 @@ from leadline.domain.leads.workflow import default_transitions
 from leadline.domain.opportunities.opportunity import DEFAULT_STAGES, OpportunityStage, SalesProcess
 from leadline.domain.security.users import Role, User, can_create_first_admin, first_admin_of
 from leadline.services.context import ServiceContext
-from leadline.services.ports import UnitOfWork
 from leadline.services.security.users import build_user
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 DEFAULT_PROCESS = "New Business"
 

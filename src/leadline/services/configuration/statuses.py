@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from leadline.domain.common import parse_position, with_replaced
 from leadline.domain.configuration import statuses as status_rules
@@ -12,8 +13,10 @@ from leadline.domain.errors import ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.leads.workflow import in_graph_order, transitions_like
 from leadline.services.context import ServiceContext
-from leadline.services.ports import UnitOfWork
 from leadline.services.security.access import audit_changed, audit_created, fields_of, load_actor, require_admin
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def list_statuses(ctx: ServiceContext) -> list[LeadStatus]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from leadline.domain.accounts import normalise_company_name, website_domain
 from leadline.domain.configuration.custom_fields import RecordType
@@ -38,10 +39,12 @@ from leadline.services.conversion.hidden_duplicates import find_hidden_matches, 
 from leadline.services.conversion.reads import CallReads, lead_fields, new_id_source
 from leadline.services.leads.records import load_lead
 from leadline.services.leads.status_moves import evaluate_lead_in
-from leadline.services.ports import UnitOfWork
 from leadline.services.security import idempotency
 from leadline.services.security.access import load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 MAX_BULK = 10_000
 CHUNK = 2_000  # leads read (and locked) together by a bulk conversion, their rows written together

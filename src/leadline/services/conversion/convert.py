@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.conversion.plan import ConversionPlan
@@ -27,11 +27,13 @@ from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.reads import CallReads, conversion_inputs, lead_fields, new_id_source
 from leadline.services.leads.records import ensure_current
-from leadline.services.ports import UnitOfWork
 from leadline.services.security import idempotency
 from leadline.services.security.access import load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
 from leadline.services.security.visibility import readable_ids, readable_or_none
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def conversion_options(**choices: Any) -> ConversionOptions:

@@ -3,12 +3,16 @@ and what may be told), for the conversion preview and for the conversion itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from leadline.domain.accounts import normalise_company_name, website_domain
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.conversion.duplicates import HiddenMatch, hidden_matches
 from leadline.domain.leads.lead import Lead
 from leadline.domain.security.access import Viewer
-from leadline.services.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 HIDDEN_CANDIDATES = 50  # hidden records read per kind: enough to tell that one exists
 

@@ -8,7 +8,7 @@ Nothing is written here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.configuration.custom_fields import RecordType
@@ -35,9 +35,11 @@ from leadline.domain.security.users import User
 from leadline.services.context import CachedConfig, ServiceContext
 from leadline.services.conversion.hidden_duplicates import find_hidden_matches
 from leadline.services.leads.status_moves import ensure_criteria_in
-from leadline.services.ports import UnitOfWork
-from leadline.services.ports.records import RecordRepository
 from leadline.services.security.users import resolve_user
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
+    from leadline.services.ports.records import RecordRepository
 
 
 def _settings(config: CachedConfig) -> ConversionSettings:

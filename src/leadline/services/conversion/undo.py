@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.configuration.custom_fields import RecordType
@@ -26,11 +26,13 @@ from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.reads import CallReads, conversion_settings, new_id_source
 from leadline.services.leads.records import load_lead_for_editing
-from leadline.services.ports import UnitOfWork
-from leadline.services.ports.records import RecordRepository
 from leadline.services.security import idempotency
 from leadline.services.security.access import load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
+    from leadline.services.ports.records import RecordRepository
 
 
 @dataclass

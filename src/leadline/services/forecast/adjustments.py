@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadline.domain.common import clean_text
 from leadline.domain.errors import NotFoundError, PermissionDeniedError
@@ -28,10 +28,12 @@ from leadline.domain.security.access import subordinates_of
 from leadline.services.context import ServiceContext
 from leadline.services.forecast.figures import category_sums, forecast_in
 from leadline.services.forecast.settings import fiscal_year_start, period_named
-from leadline.services.ports import UnitOfWork
 from leadline.services.security import idempotency
 from leadline.services.security.access import load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def adjust_forecast(ctx: ServiceContext, actor_id: int, user: str | int, period: str, category: str,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import PermissionDeniedError
@@ -24,8 +25,10 @@ from leadline.domain.forecast import (
 from leadline.domain.security.access import Viewer, subordinates_of
 from leadline.services.context import ServiceContext
 from leadline.services.forecast.settings import period_named
-from leadline.services.ports import UnitOfWork
 from leadline.services.security.users import resolve_user
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from leadline.domain.common import date_field
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
@@ -12,9 +13,11 @@ from leadline.domain.forecast import Period, ensure_fiscal_start, parse_period
 from leadline.domain.money import currency_code, number_text, parse_amount, parse_currency, parse_rate
 from leadline.domain.security.access import subordinates_of
 from leadline.services.context import ServiceContext
-from leadline.services.ports import UnitOfWork
 from leadline.services.security.access import load_actor, require_admin
 from leadline.services.security.users import resolve_user
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 FISCAL_YEAR_START = "fiscal_year_start_month"
 

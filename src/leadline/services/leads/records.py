@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadline.domain.configuration.custom_fields import (
     CustomValue,
@@ -38,12 +38,14 @@ from leadline.domain.security.users import User
 from leadline.services.context import ServiceContext
 from leadline.services.leads.status_moves import enter_first_status, move_status
 from leadline.services.named_history import named_history
-from leadline.services.ports import UnitOfWork
 from leadline.services.security import idempotency
 from leadline.services.security.access import audit_created, load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
 from leadline.services.security.users import resolve_query_owners, resolve_user
 from leadline.services.security.visibility import redacted_history, without_hidden_conversion
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 @dataclass

@@ -5,6 +5,7 @@ rule hold on every path."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.configuration.reasons import ReasonKind, find_reason
@@ -16,7 +17,9 @@ from leadline.domain.leads.qualification import Evaluation, Purpose, all_met, ev
 from leadline.domain.leads.workflow import StatusMove, StatusWorkflow
 from leadline.domain.security.access import Viewer
 from leadline.services.context import CachedConfig, ServiceContext
-from leadline.services.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def workflow_of(config: CachedConfig) -> StatusWorkflow:

@@ -7,7 +7,7 @@ pushed deals and the pipeline as of any past date can be computed.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from leadline.domain.common import clean_text, date_field
 from leadline.domain.configuration.custom_fields import RecordType
@@ -25,10 +25,12 @@ from leadline.domain.opportunities.sales_processes import process_for, stage_in
 from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import read_custom
-from leadline.services.ports import UnitOfWork
 from leadline.services.security import idempotency
 from leadline.services.security.access import fields_of, load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 #: The fields whose every change lands in the opportunity history.
 TRACKED = ("stage_id", "amount", "currency", "close_date", "probability", "forecast_category", "outcome")

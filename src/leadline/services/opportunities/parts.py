@@ -9,7 +9,7 @@ has their sum as its amount.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadline.domain.common import clean_text, parse_decimal
 from leadline.domain.configuration.custom_fields import RecordType
@@ -20,10 +20,12 @@ from leadline.domain.opportunities.opportunity import ContactRoleKind
 from leadline.domain.opportunities.products import LineItem, PriceBook, PriceBookEntry, Product, sum_of_lines
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.lifecycle import editable_opportunity, track_change
-from leadline.services.ports import UnitOfWork
 from leadline.services.records import read_any
 from leadline.services.security.access import audit_changed, audit_created, fields_of, load_viewer, require_admin
 from leadline.services.security.visibility import readable_ids
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def create_product(ctx: ServiceContext, actor_id: int, *, name: str, code: str | None = None,

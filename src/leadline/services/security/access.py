@@ -10,13 +10,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadline.domain.errors import NotFoundError, PermissionDeniedError
 from leadline.domain.history import render_value
 from leadline.domain.security.access import Viewer
 from leadline.domain.security.users import User
-from leadline.services.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def load_actor(uow: UnitOfWork, actor_id: int) -> User:

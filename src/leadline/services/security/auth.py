@@ -10,15 +10,18 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from leadline.domain.common import clean_text
 from leadline.domain.errors import AuthenticationError, NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.security.users import User
 from leadline.services.context import ServiceContext
-from leadline.services.ports import UnitOfWork
 from leadline.services.security.access import audit_changed, audit_created, load_actor
 from leadline.services.security.users import resolve_user
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 TOKEN_PREFIX = "ll_"
 MAX_TOKEN_DAYS = 3650

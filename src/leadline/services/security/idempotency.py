@@ -17,11 +17,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from leadline.domain.errors import ValidationError
 from leadline.services.context import ServiceContext
-from leadline.services.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 MAX_KEY_LENGTH = 255
 

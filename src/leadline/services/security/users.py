@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from leadline.domain.common import clean_text
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
 from leadline.domain.ids import MAX_ID, new_id
 from leadline.domain.security.users import Role, User, ensure_an_admin_remains, ensure_valid_manager, parse_role
 from leadline.services.context import ServiceContext
-from leadline.services.ports import UnitOfWork
 from leadline.services.security.access import audit_changed, audit_created, fields_of, load_actor, require_admin
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def build_user(ctx: ServiceContext, uow: UnitOfWork, name: str, email: str, role: Role, manager_id: int | None) -> User:

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadline.domain.activities import Activity, RecordRef, as_seen_by
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.history import FieldChange
 from leadline.domain.leads.lead import Lead
 from leadline.domain.security.access import Viewer
-from leadline.services.ports import UnitOfWork
-from leadline.services.ports.records import RecordRepository
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
+    from leadline.services.ports.records import RecordRepository
 
 #: Fields whose history holds the id of another record, and that record's kind.
 REFERENCE_FIELDS: dict[str, RecordType] = {
