@@ -51,7 +51,8 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
     sam, jo = (add_user(ctx, admin_id, name=name, email=email, password=PASSWORD).id
                for name, email in (("Sam Rep", SAM), ("Jo Rep", JO)))
     open_lead = create_lead(ctx, sam, {"last_name": "Ames", "company": "Acme", "rating": "hot"}).lead.id
-    contacted = create_lead(ctx, sam, {"last_name": "Baker", "company": "Bolt", "email": "baker@bolt.example"}).lead.id
+    contacted = create_lead(ctx, sam, {"last_name": "Baker", "company": "Bolt", "email": "baker@bolt.example",
+                                     "budget_amount": "1900", "currency": "EUR"}).lead.id
     change_lead_status(ctx, sam, contacted, "Contacted")
     private = create_lead(ctx, jo, {"last_name": "Secretson", "company": "Hidden Corp"}).lead.id
     with served(ctx, engine.url.render_as_string(hide_password=False)) as base:
@@ -96,6 +97,7 @@ def test_a_lead_page_shows_its_fields_and_status(page: Page, site: Site) -> None
     expect(page.get_by_role("heading", level=1)).to_have_text("Baker")
     expect(page.locator("dd.status")).to_contain_text("Contacted (working)")
     expect(page.locator("dl.fields")).to_contain_text("baker@bolt.example")
+    expect(page.locator("dl.fields")).to_contain_text("1900.00 EUR")  # at the currency's scale, named
 
 
 @SQLITE_ONLY

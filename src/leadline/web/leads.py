@@ -4,6 +4,7 @@ security: a lead the user may not read is a 404 page, and never a row of the lis
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from litestar.params import Parameter
 from litestar.response import Template
 
 from leadline.domain.leads.lead import Rating
+from leadline.domain.money import at_currency_scale
 from leadline.domain.queries import Page
 from leadline.services.configuration.statuses import list_sources, list_statuses
 from leadline.services.context import ServiceContext
@@ -27,6 +29,8 @@ SORTABLE = tuple({key.removeprefix("-") for key in SORTS})
 #: The element htmx replaces when the filters change or the next page is asked for.
 RESULTS = "lead-results"
 Choice = Annotated[str, Parameter(max_length=254)]
+#: The lead's amounts, shown at their currency's scale.
+MONEY_FIELDS = frozenset({"annual_revenue", "budget_amount"})
 #: A lead page's fields, in order: (label, attribute of the lead).
 LEAD_FIELDS = (("E-mail", "email"), ("Phone", "phone"), ("Title", "title"), ("Company", "company"),
                ("Industry", "industry"), ("Website", "website"), ("City", "city"), ("Country", "country"),
@@ -70,8 +74,16 @@ class LeadPages(Controller):
 def lead_fields(details: LeadDetails) -> list[tuple[str, Any]]:
     """The lead's filled fields as (label, value), in the page's order."""
     lead = details.lead
-    values = [(label, getattr(lead, name)) for label, name in LEAD_FIELDS]
+    values = [(label, _shown(lead, name)) for label, name in LEAD_FIELDS]
     return [(label, value) for label, value in values if value not in (None, "")]
+
+
+def _shown(lead: Any, name: str) -> object:
+    """A field as a rep reads it: an amount at its currency's scale, with the currency."""
+    value = getattr(lead, name)
+    if name in MONEY_FIELDS and isinstance(value, Decimal):
+        return f"{at_currency_scale(value, lead.currency)} {lead.currency or ''}".strip()
+    return value
 
 
 def _given(value: str) -> list[str]:
