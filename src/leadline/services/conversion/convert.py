@@ -116,8 +116,10 @@ def _replay(uow: UnitOfWork, lead: Lead, options: ConversionOptions) -> Conversi
 def lead_lineage(ctx: ServiceContext, actor_id: int, lead_id: int) -> dict[str, Any]:
     """What a converted lead became: converted at, account, contact, every opportunity it produced
     and, when its conversion created an opportunity without the criteria met, the written
-    ``override_reason`` (from the stored conversion; None for a lead converted before revision 0003).
-    A record the actor may not read is left out (its id is None, or not listed)."""
+    ``override_reason`` (from the stored conversion; None for a lead converted before revision 0003),
+    and the kinds of record it ``created`` and ``attached`` (e.g. ``["contact", "opportunity"]`` and
+    ``["account"]``; empty without a stored conversion). A record the actor may not read is left
+    out (its id is None, or not listed)."""
     from leadline.services.leads.records import load_lead
 
     with ctx.reader() as uow:
@@ -132,4 +134,6 @@ def lead_lineage(ctx: ServiceContext, actor_id: int, lead_id: int) -> dict[str, 
                 "account_id": readable_or_none(uow, viewer, RecordType.ACCOUNT, lead.converted_account_id),
                 "contact_id": readable_or_none(uow, viewer, RecordType.CONTACT, lead.converted_contact_id),
                 "opportunity_ids": [i for i in produced if i in readable],
-                "override_reason": stored.result.override_reason if stored else None}
+                "override_reason": stored.result.override_reason if stored else None,
+                "created": list(stored.result.created) if stored else [],
+                "attached": list(stored.result.attached) if stored else []}

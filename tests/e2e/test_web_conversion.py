@@ -1,0 +1,188 @@
+"""The conversion dialog in a real headless Chromium: the preview's matches with their reasons,
+attaching to an existing account while creating the opportunity, the result page and undo (and
+why an undo is refused), the override reason a conversion without its criteria needs (shown
+inline), a match hidden by sharing told without its fields, and another rep's private lead
+(404). On SQLite; the first flow on PostgreSQL too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.engine import Engine
+
+from leadline.services.context import ServiceContext
+from leadline.services.conversion.convert import lead_lineage
+from leadline.services.leads.records import create_lead, get_lead
+from leadline.services.leads.workflow import change_lead_status
+from leadline.services.records import create_account, create_opportunity, update_record
+from leadline.services.security.sharing import set_sharing
+from leadline.services.security.users import add_user
+from tests.e2e.web_support import chromium, served, sign_in
+
+SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
+SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+#: meets BANT and the opportunity criteria on the test clock's day (2026-03-02)
+READY = {"budget_amount": "12000", "purchase_timeframe": "2026-06-30", "is_decision_maker": True}
+WIDGET = [{"product": "Widget", "quantity": "3", "estimated_unit_price": "1000"}]
+
+
+@dataclass
+class Site:
+    base: str
+    sam: int
+    ready_lead: int  # qualified, matching Sam's account Acme Inc.
+    account: int
+    deal: int  # an open opportunity of that account
+    bare_lead: int  # open, without budget, timeframe or products
+    hidden_lead: int  # matches Jo's private account by its website
+    private_lead: int  # Jo's
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
+    """Private leads, accounts, contacts and opportunities; Sam owns Acme Inc. (acme.example) with
+    an open deal, Jo a private Globex account (globex.example) and a lead of his own."""
+    for kind in ("lead", "account", "contact", "opportunity"):
+        set_sharing(ctx, admin_id, kind, "private")
+    sam, jo = (add_user(ctx, admin_id, name=name, email=email, password=PASSWORD).id
+               for name, email in (("Sam Rep", SAM), ("Jo Rep", JO)))
+    account = create_account(ctx, sam, {"name": "Acme Inc.", "website": "https://www.acme.example"}).id
+    deal = create_opportunity(ctx, sam, {"account_id": account, "name": "Acme renewal"}).id
+    create_account(ctx, jo, {"name": "Globex Hidden Holdings", "website": "globex.example", "phone": "+1 202 555 0101"})
+    ready = create_lead(ctx, sam, {"first_name": "Grace", "last_name": "Hopper", "company": "Acme",
+                                   "website": "acme.example", "email": "grace@acme.example", **READY}, products=WIDGET).lead.id
+    for status in ("Contacted", "Qualified"):
+        change_lead_status(ctx, sam, ready, status)
+    bare = create_lead(ctx, sam, {"last_name": "Baker", "company": "Bolt"}).lead.id
+    hidden = create_lead(ctx, sam, {"last_name": "Gray", "company": "Globex", "website": "globex.example",
+                                    **READY}, products=WIDGET).lead.id
+    private = create_lead(ctx, jo, {"last_name": "Secretson", "company": "Hidden Corp"}).lead.id
+    with served(ctx, engine.url.render_as_string(hide_password=False)) as base:
+        yield Site(base, sam, ready, account, deal, bare, hidden, private)
+
+
+def open_dialog(page: Page, site: Site, lead_id: int) -> None:
+    sign_in(page, site.base, SAM, PASSWORD)
+    page.goto(f"{site.base}/leads/{lead_id}")
+    page.get_by_role("link", name="Convert").click()
+    expect(page).to_have_url(f"{site.base}/leads/{lead_id}/convert")
+
+
+def linked(page: Page, kind: str) -> Any:
+    return page.locator(f"ul.linked li[data-kind={kind}]")
+
+
+def test_a_qualified_lead_converts_into_an_existing_account_and_undo_returns_it(
+        page: Page, site: Site, ctx: ServiceContext) -> None:
+    open_dialog(page, site, site.ready_lead)
+
+    match = page.locator(f"label[data-account='{site.account}']")
+    expect(match).to_contain_text("Acme Inc.")
+    expect(match).to_contain_text("same website domain acme.example")
+    expect(page.locator("ul.criteria li.missing")).to_have_count(0)
+    expect(page.locator("dl.new-opportunity")).to_contain_text("Acme - Widget")
+    expect(page.locator("dl.new-opportunity")).to_contain_text("2026-06-30")
+    expect(page.get_by_label("Open opportunity", exact=True)).to_contain_text("Acme renewal")
+    match.get_by_role("radio").check()
+    page.get_by_role("button", name="Convert").click()
+
+    expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}/conversion")
+    lineage = lead_lineage(ctx, site.sam, site.ready_lead)
+    expect(linked(page, "account")).to_contain_text("Acme Inc. attached")
+    expect(linked(page, "contact")).to_contain_text("Grace Hopper created")
+    expect(linked(page, "opportunity")).to_contain_text("Acme - Widget created")
+    hrefs = [linked(page, kind).get_by_role("link").get_attribute("href") for kind in ("account", "contact", "opportunity")]
+    assert hrefs == [f"/accounts/{site.account}", f"/contacts/{lineage['contact_id']}",
+                     f"/opportunities/{lineage['opportunity_ids'][0]}"]
+    page.get_by_role("link", name="Grace Hopper").first.click()  # back to the lead, now converted
+    expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}")
+    page.get_by_role("link", name="Its conversion").click()
+    expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}/conversion")
+
+    page.get_by_role("button", name="Undo conversion").click()
+
+    expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}?notice=conversion-undone")
+    expect(page.get_by_role("status")).to_contain_text("The conversion was undone")
+    expect(page.locator("dd.status")).to_contain_text("Qualified")
+    assert not get_lead(ctx, site.sam, site.ready_lead).lead.is_converted()
+    expect(page.get_by_role("link", name="Convert")).to_be_visible()
+
+
+@SQLITE_ONLY
+def test_an_undo_refused_says_why(page: Page, site: Site, ctx: ServiceContext) -> None:
+    open_dialog(page, site, site.ready_lead)
+    page.get_by_role("button", name="Convert").click()
+    expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}/conversion")
+    made = lead_lineage(ctx, site.sam, site.ready_lead)["opportunity_ids"][0]
+    update_record(ctx, site.sam, "opportunity", made, {"name": "Renamed since"})
+
+    page.get_by_role("button", name="Undo conversion").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(f"the opportunity {made} was edited since")
+    assert get_lead(ctx, site.sam, site.ready_lead).lead.is_converted()
+
+
+@SQLITE_ONLY
+def test_creating_an_opportunity_without_its_criteria_needs_an_override_reason(page: Page, site: Site) -> None:
+    open_dialog(page, site, site.bare_lead)
+    expect(page.locator("ul.criteria li.missing")).to_have_count(3)
+    expect(page.locator("li[data-criterion=budget]")).to_contain_text("Missing")
+
+    page.get_by_role("button", name="Convert").click()
+
+    expect(page.locator("#override_reason-error")).to_contain_text("needs the Opportunity criteria met")
+    expect(page.get_by_label("Override reason", exact=False).first).to_have_attribute("aria-invalid", "true")
+    page.locator("#override_reason").fill("The buyer signed a letter of intent")
+    page.locator("#qualification_override_reason").fill("Qualified by phone, fields to follow")
+    page.get_by_role("button", name="Convert").click()
+
+    expect(page).to_have_url(f"{site.base}/leads/{site.bare_lead}/conversion")
+    expect(page.locator("main")).to_contain_text("The buyer signed a letter of intent")
+
+
+@SQLITE_ONLY
+def test_a_match_the_rep_may_not_read_is_told_without_its_fields(page: Page, site: Site) -> None:
+    open_dialog(page, site, site.hidden_lead)
+
+    expect(page.locator("li[data-hidden=account]")).to_contain_text("website domain globex.example")
+    content = page.content()
+    assert "Hidden Holdings" not in content and "555" not in content
+    page.get_by_label("No opportunity").check()
+    page.get_by_role("button", name="Convert").click()
+    expect(page.locator("#confirm_separate-error")).to_contain_text("matching records you may not see")
+    page.get_by_label("Create separate records anyway").check()
+    page.get_by_role("button", name="Convert").click()
+
+    expect(page).to_have_url(f"{site.base}/leads/{site.hidden_lead}/conversion")
+    expect(linked(page, "account")).to_contain_text("Globex created")
+
+
+@SQLITE_ONLY
+def test_a_rep_cannot_open_the_dialog_for_another_reps_private_lead(page: Page, site: Site) -> None:
+    sign_in(page, site.base, SAM, PASSWORD)
+
+    answer = page.goto(f"{site.base}/leads/{site.private_lead}/convert")
+
+    assert answer is not None and answer.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+    assert "Hidden Corp" not in page.content()
+    for path in ("convert", "conversion"):
+        refused = page.request.get(f"{site.base}/leads/{site.private_lead}/{path}")
+        assert refused.status == 404
