@@ -67,7 +67,8 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
     deal = create_opportunity(ctx, sam, {"account_id": account, "name": "Acme renewal"}).id
     create_account(ctx, jo, {"name": "Globex Hidden Holdings", "website": "globex.example", "phone": "+1 202 555 0101"})
     ready = create_lead(ctx, sam, {"first_name": "Grace", "last_name": "Hopper", "company": "Acme",
-                                   "website": "acme.example", "email": "grace@acme.example", **READY}, products=WIDGET).lead.id
+                                   "website": "acme.example", "email": "grace@acme.example", **READY},
+                        products=WIDGET).lead.id
     for status in ("Contacted", "Qualified"):
         change_lead_status(ctx, sam, ready, status)
     bare = create_lead(ctx, sam, {"last_name": "Baker", "company": "Bolt"}).lead.id
@@ -99,6 +100,7 @@ def test_a_qualified_lead_converts_into_an_existing_account_and_undo_returns_it(
     expect(page.locator("ul.criteria li.missing")).to_have_count(0)
     expect(page.locator("dl.new-opportunity")).to_contain_text("Acme - Widget")
     expect(page.locator("dl.new-opportunity")).to_contain_text("2026-06-30")
+    expect(page.locator("dl.new-opportunity")).to_contain_text("3000.00 USD")  # 3 Widgets at 1000
     expect(page.get_by_label("Open opportunity", exact=True)).to_contain_text("Acme renewal")
     match.get_by_role("radio").check()
     page.get_by_role("button", name="Convert").click()
@@ -108,7 +110,8 @@ def test_a_qualified_lead_converts_into_an_existing_account_and_undo_returns_it(
     expect(linked(page, "account")).to_contain_text("Acme Inc. attached")
     expect(linked(page, "contact")).to_contain_text("Grace Hopper created")
     expect(linked(page, "opportunity")).to_contain_text("Acme - Widget created")
-    hrefs = [linked(page, kind).get_by_role("link").get_attribute("href") for kind in ("account", "contact", "opportunity")]
+    hrefs = [linked(page, kind).get_by_role("link").get_attribute("href")
+             for kind in ("account", "contact", "opportunity")]
     assert hrefs == [f"/accounts/{site.account}", f"/contacts/{lineage['contact_id']}",
                      f"/opportunities/{lineage['opportunity_ids'][0]}"]
     page.get_by_role("link", name="Grace Hopper").first.click()  # back to the lead, now converted

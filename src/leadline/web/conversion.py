@@ -118,7 +118,8 @@ def form_options(form: ConversionForm) -> ConversionOptions:
 def status_of(request: AnyRequest, error: LeadlineError) -> int:
     """The status the application's one error table (api/problems.py) gives ``error``."""
     handler = request.app.exception_handlers.get(LeadlineError)
-    return handler(request, error).status_code if handler else 400
+    status = handler(request, error).status_code if handler else None
+    return status or 400
 
 
 def field_errors(error: LeadlineError | None) -> dict[str, str]:

@@ -27,7 +27,6 @@ from leadline.services.conversion.gate import get_qualification_gate
 from leadline.services.leads.records import LeadDetails
 from leadline.services.records import get_record, stage_labels
 
-
 #: Where each kind of record has its page (web/records.py, issue 16 item 5).
 PAGES = {"account": "accounts", "contact": "contacts", "opportunity": "opportunities"}
 
@@ -88,7 +87,10 @@ def new_opportunity(ctx: ServiceContext, lead: Lead) -> NewOpportunity:
     product (one per product: each product), the lead's budget (with product lines: the sum of
     the priced lines), the purchase timeframe as close date, the default process's first open stage."""
     names = [opportunity_name(lead)] + [f"{lead.company} - {p.product_name}"[:255] for p in lead.products[1:]]
-    if lead.products:
+    if lead.products and all(p.estimated_unit_price is not None for p in lead.products):
+        each = [p.quantity * p.estimated_unit_price for p in lead.products if p.estimated_unit_price is not None]
+        amount = _money(sum(each, Decimal(0)), lead.currency) + (" in all" if len(each) > 1 else "")
+    elif lead.products:
         amount = "the sum of the priced product lines (estimate, else the standard price book)"
     elif lead.budget_amount is not None:
         amount = _money(lead.budget_amount, lead.currency)
