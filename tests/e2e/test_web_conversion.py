@@ -61,8 +61,8 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
     an open deal, Jo a private Globex account (globex.example) and a lead of his own."""
     for kind in ("lead", "account", "contact", "opportunity"):
         set_sharing(ctx, admin_id, kind, "private")
-    sam, jo = (add_user(ctx, admin_id, name=name, email=email, password=PASSWORD).id
-               for name, email in (("Sam Rep", SAM), ("Jo Rep", JO)))
+    sam = add_user(ctx, admin_id, name="Sam Rep", email=SAM, password=PASSWORD).id
+    jo = add_user(ctx, admin_id, name="Jo Rep", email=JO).id  # never signs in: no password to hash
     account = create_account(ctx, sam, {"name": "Acme Inc.", "website": "https://www.acme.example"}).id
     deal = create_opportunity(ctx, sam, {"account_id": account, "name": "Acme renewal"}).id
     create_account(ctx, jo, {"name": "Globex Hidden Holdings", "website": "globex.example", "phone": "+1 202 555 0101"})
@@ -129,6 +129,19 @@ def test_a_qualified_lead_converts_into_an_existing_account_and_undo_returns_it(
 
 
 @SQLITE_ONLY
+def test_the_contact_joins_an_open_opportunity_of_the_matching_account(page: Page, site: Site) -> None:
+    open_dialog(page, site, site.ready_lead)
+    page.locator(f"label[data-account='{site.account}']").get_by_role("radio").check()
+    page.get_by_label("Attach the contact to an open opportunity of the account").check()
+    page.get_by_label("Open opportunity", exact=True).select_option(str(site.deal))
+
+    page.get_by_role("button", name="Convert").click()
+
+    expect(linked(page, "opportunity")).to_contain_text("Acme renewal attached")
+    assert linked(page, "opportunity").get_by_role("link").get_attribute("href") == f"/opportunities/{site.deal}"
+
+
+@SQLITE_ONLY
 def test_an_undo_refused_says_why(page: Page, site: Site, ctx: ServiceContext) -> None:
     open_dialog(page, site, site.ready_lead)
     page.get_by_role("button", name="Convert").click()
@@ -189,3 +202,20 @@ def test_a_rep_cannot_open_the_dialog_for_another_reps_private_lead(page: Page, 
     for path in ("convert", "conversion"):
         refused = page.request.get(f"{site.base}/leads/{site.private_lead}/{path}")
         assert refused.status == 404
+    page.goto(f"{site.base}/leads/{site.bare_lead}/convert")
+    token = page.locator("input[name=_csrf_token]").first.get_attribute("value") or ""
+    for path in ("convert", "conversion/undo"):
+        posted = page.request.post(f"{site.base}/leads/{site.private_lead}/{path}",
+                                   form={"_csrf_token": token, "opportunity": "none"}, max_redirects=0)
+        assert posted.status == 404 and "Hidden Corp" not in posted.text()
+
+
+@SQLITE_ONLY
+def test_a_conversion_posted_without_the_csrf_token_is_refused(page: Page, site: Site, ctx: ServiceContext) -> None:
+    sign_in(page, site.base, SAM, PASSWORD)
+
+    refused = page.request.post(f"{site.base}/leads/{site.ready_lead}/convert", form={"opportunity": "none"},
+                                max_redirects=0)
+
+    assert refused.status == 403
+    assert not get_lead(ctx, site.sam, site.ready_lead).lead.is_converted()
