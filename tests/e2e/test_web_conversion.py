@@ -132,8 +132,11 @@ def test_a_qualified_lead_converts_into_an_existing_account_and_undo_returns_it(
 def test_the_contact_joins_an_open_opportunity_of_the_matching_account(page: Page, site: Site) -> None:
     open_dialog(page, site, site.ready_lead)
     page.locator(f"label[data-account='{site.account}']").get_by_role("radio").check()
+    deals = page.get_by_label("Open opportunity", exact=True)
+    expect(deals).to_be_disabled()  # leadline-conversion.js: only while attaching
     page.get_by_label("Attach the contact to an open opportunity of the account").check()
-    page.get_by_label("Open opportunity", exact=True).select_option(str(site.deal))
+    expect(page.get_by_label("One opportunity per product (Widget)")).to_be_disabled()
+    deals.select_option(str(site.deal))
 
     page.get_by_role("button", name="Convert").click()
 
