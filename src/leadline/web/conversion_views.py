@@ -20,12 +20,13 @@ from leadline.domain.errors import LeadlineError, NotFoundError
 from leadline.domain.leads.lead import Lead
 from leadline.domain.money import at_currency_scale
 from leadline.domain.opportunities.opportunity import default_process, first_open_stage
+from leadline.domain.queries import MAX_PAGE_SIZE, Page, RecordQuery
 from leadline.services.configuration.sales import list_processes, list_stages
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.bulk import ConversionPreview
 from leadline.services.conversion.gate import get_qualification_gate
 from leadline.services.leads.records import LeadDetails
-from leadline.services.records import get_record, stage_labels
+from leadline.services.records import get_record, list_records, stage_labels
 
 #: Where each kind of record has its page (web/records.py, issue 16 item 5).
 PAGES = {"account": "accounts", "contact": "contacts", "opportunity": "opportunities"}
@@ -70,9 +71,8 @@ def dialog_context(ctx: ServiceContext, user: int, details: LeadDetails, preview
     """The dialog's content for ``details``'s lead as ``preview`` found it."""
     lead = details.lead
     labels = stage_labels(ctx)
-    accounts = [Choice(a.record_id, a.name, a.reasons, opportunities=[
-        _opportunity(ctx, user, o, labels) for o in preview.open_opportunities.get(a.record_id, [])])
-        for a in preview.accounts]
+    accounts = [Choice(a.record_id, a.name, a.reasons, opportunities=_open_opportunities(
+        ctx, user, a.record_id, preview.open_opportunities.get(a.record_id, []), labels)) for a in preview.accounts]
     known = {a.id: a.name for a in accounts}
     contacts = [Choice(c.record_id, c.name, c.reasons, account=known.get(account_id) or _name(ctx, user, account_id))
                 for c, account_id in preview.contacts]
@@ -121,10 +121,18 @@ def result_context(ctx: ServiceContext, user: int, details: LeadDetails, lineage
             "converted_at": converted_at, "linked": linked, "override_reason": lineage["override_reason"]}
 
 
-def _opportunity(ctx: ServiceContext, user: int, opportunity_id: int, labels: dict[int, str]) -> tuple[int, str]:
-    record = get_record(ctx, user, "opportunity", opportunity_id)
-    amount = f", {_money(record.amount, record.currency)}" if record.amount is not None else ""
-    return record.id, f"{record.name} ({labels.get(record.stage_id, '')}{amount})"
+def _open_opportunities(ctx: ServiceContext, user: int, account_id: int, ids: list[int],
+                        labels: dict[int, str]) -> list[tuple[int, str]]:
+    """The preview's open opportunities of an account as (id, "name (stage, amount)"), read in one
+    page rather than one by one; any beyond that page is read alone."""
+    if not ids:
+        return []
+    page = list_records(ctx, user, "opportunity", RecordQuery(account_id=account_id, outcomes=("open",)),
+                        Page(limit=MAX_PAGE_SIZE, descending=False))
+    found = {record.id: record for record in page}
+    records = [found.get(i) or get_record(ctx, user, "opportunity", i) for i in ids]
+    return [(r.id, f"{r.name} ({labels.get(r.stage_id, '')}"
+                   + (f", {_money(r.amount, r.currency)})" if r.amount is not None else ")")) for r in records]
 
 
 def _name(ctx: ServiceContext, user: int, account_id: int) -> str | None:
