@@ -27,7 +27,8 @@ SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 #: meets BANT and the opportunity criteria on the test clock's day (2026-03-02)
 READY = {"budget_amount": "12000", "purchase_timeframe": "2026-06-30", "is_decision_maker": True}
-WIDGET = [{"product": "Widget", "quantity": "3", "estimated_unit_price": "1000"}]
+LINES = [{"product": "Widget", "quantity": "3", "estimated_unit_price": "1000"},
+         {"product": "Gadget", "quantity": "2", "estimated_unit_price": "500"}]
 
 
 @dataclass
@@ -68,12 +69,12 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
     create_account(ctx, jo, {"name": "Globex Hidden Holdings", "website": "globex.example", "phone": "+1 202 555 0101"})
     ready = create_lead(ctx, sam, {"first_name": "Grace", "last_name": "Hopper", "company": "Acme",
                                    "website": "acme.example", "email": "grace@acme.example", **READY},
-                        products=WIDGET).lead.id
+                        products=LINES).lead.id
     for status in ("Contacted", "Qualified"):
         change_lead_status(ctx, sam, ready, status)
     bare = create_lead(ctx, sam, {"last_name": "Baker", "company": "Bolt"}).lead.id
     hidden = create_lead(ctx, sam, {"last_name": "Gray", "company": "Globex", "website": "globex.example",
-                                    **READY}, products=WIDGET).lead.id
+                                    **READY}, products=LINES).lead.id
     private = create_lead(ctx, jo, {"last_name": "Secretson", "company": "Hidden Corp"}).lead.id
     with served(ctx, engine.url.render_as_string(hide_password=False)) as base:
         yield Site(base, sam, ready, account, deal, bare, hidden, private)
@@ -100,7 +101,7 @@ def test_a_qualified_lead_converts_into_an_existing_account_and_undo_returns_it(
     expect(page.locator("ul.criteria li.missing")).to_have_count(0)
     expect(page.locator("dl.new-opportunity")).to_contain_text("Acme - Widget")
     expect(page.locator("dl.new-opportunity")).to_contain_text("2026-06-30")
-    expect(page.locator("dl.new-opportunity")).to_contain_text("3000.00 USD")  # 3 Widgets at 1000
+    expect(page.locator("dl.new-opportunity")).to_contain_text("4000.00 USD in all")  # 3 at 1000, 2 at 500
     expect(page.get_by_label("Open opportunity", exact=True)).to_contain_text("Acme renewal")
     match.get_by_role("radio").check()
     page.get_by_role("button", name="Convert").click()
@@ -135,13 +136,26 @@ def test_the_contact_joins_an_open_opportunity_of_the_matching_account(page: Pag
     deals = page.get_by_label("Open opportunity", exact=True)
     expect(deals).to_be_disabled()  # leadline-conversion.js: only while attaching
     page.get_by_label("Attach the contact to an open opportunity of the account").check()
-    expect(page.get_by_label("One opportunity per product (Widget)")).to_be_disabled()
+    expect(page.get_by_label("One opportunity per product (Widget, Gadget)")).to_be_disabled()
     deals.select_option(str(site.deal))
 
     page.get_by_role("button", name="Convert").click()
 
     expect(linked(page, "opportunity")).to_contain_text("Acme renewal attached")
     assert linked(page, "opportunity").get_by_role("link").get_attribute("href") == f"/opportunities/{site.deal}"
+
+
+@SQLITE_ONLY
+def test_one_opportunity_per_product(page: Page, site: Site) -> None:
+    open_dialog(page, site, site.ready_lead)
+    expect(page.locator("dl.new-opportunity")).to_contain_text("Acme - Widget; Acme - Gadget")
+
+    page.get_by_label("One opportunity per product (Widget, Gadget)").check()
+    page.get_by_role("button", name="Convert").click()
+
+    expect(linked(page, "opportunity")).to_have_count(2)
+    expect(page.locator("ul.linked")).to_contain_text("Acme - Widget created")
+    expect(page.locator("ul.linked")).to_contain_text("Acme - Gadget created")
 
 
 @SQLITE_ONLY
