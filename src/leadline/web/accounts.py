@@ -30,6 +30,7 @@ from leadline.web.records import (
     given,
     listed,
     money,
+    shown_history,
     submit,
     text,
     version,
@@ -92,7 +93,7 @@ def account_template(ctx: ServiceContext, user: int, account_id: int, failed: Fa
     return Template("accounts/page.html", context={
         "account": account, "parent": parent, "contacts": details.contacts, "opportunities": opportunities,
         "activities": list_activities(ctx, user, "account", account_id),
-        "history": records.record_history(ctx, user, "account", account_id),
+        "history": shown_history(records.record_history(ctx, user, "account", account_id)),
         "owner_names": {u.id: u.name for u in owners}, "owners": owners, "edited": EDITED, "forms": forms,
     })
 

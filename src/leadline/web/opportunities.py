@@ -41,6 +41,7 @@ from leadline.web.records import (
     given,
     listed,
     money,
+    shown_history,
     submit,
     text,
     version,
@@ -168,7 +169,7 @@ def opportunity_template(ctx: ServiceContext, user: int, opportunity_id: int, fa
         "categories": [(c.value, c.value.replace("_", " ")) for c in ForecastCategory],
         "stage_history": stage_history(ctx, user, opportunity_id),
         "activities": list_activities(ctx, user, "opportunity", opportunity_id),
-        "history": records.record_history(ctx, user, "opportunity", opportunity_id),
+        "history": shown_history(records.record_history(ctx, user, "opportunity", opportunity_id)),
         "owner_names": {u.id: u.name for u in owners}, "owners": owners, "edited": EDITED, "forms": forms,
     })
 

@@ -9,7 +9,7 @@ redirects to the page (303), so reloading never posts twice.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -21,12 +21,15 @@ from litestar.response import Redirect, Template
 
 from leadline.domain.accounts import Account
 from leadline.domain.errors import AuthenticationError, LeadlineError, NotFoundError
+from leadline.domain.history import FieldChange
 from leadline.domain.money import at_currency_scale
 from leadline.domain.queries import Page
 from leadline.services import records
 from leadline.services.context import ServiceContext
 
 PAGE_SIZE = 50
+#: Fields of a record's history its page leaves out: they change with every change.
+BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at"})
 #: A posted form, as its controls named their values.
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Choice = Annotated[str, Parameter(max_length=254)]
@@ -147,6 +150,13 @@ def listed(request: Request[Any, Any, Any], listing: Listing, template_dir: str,
     if request.headers.get("hx-target") == listing.results:
         return Template(f"{template_dir}/results.html", context=context)
     return Template(f"{template_dir}/list.html", context={**context, **page()})
+
+
+def shown_history(changes: Iterable[FieldChange]) -> list[FieldChange]:
+    """A record's field history as its page lists it, newest first: bookkeeping (version, times
+    of creation and change) left out, each field by its name as a rep reads it."""
+    return [replace(c, field=c.field.removesuffix("_id").replace("_", " ")) for c in reversed(list(changes))
+            if c.field not in BOOKKEEPING]
 
 
 def account_or_none(ctx: ServiceContext, user: int, account_id: int | None) -> Account | None:
