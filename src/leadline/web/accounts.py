@@ -4,6 +4,7 @@ user may not read is a 404 page, and never a row."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -27,6 +28,7 @@ from leadline.web.records import (
     Search,
     account_or_none,
     changed,
+    emails,
     given,
     listed,
     money,
@@ -68,16 +70,17 @@ class AccountPages(Controller):
     def edit_account(self, ctx: ServiceContext, user: int, account_id: int, data: Form) -> Redirect | Template:
         """Change the fields the user changed; a refusal is shown next to its field."""
         current = records.get_record(ctx, user, "account", account_id)
-        changes = changed(data, edit_values(current, ctx, user))
+        changes = changed(data, edit_values(current, emails(ctx, user)))
         return submit("account", account_id, "edit", data,
                       lambda: records.update_record(ctx, user, "account", account_id, changes,
                                                     expected_version=version(data)),
                       lambda failed: account_template(ctx, user, account_id, failed))
 
 
-def edit_values(account: Account, ctx: ServiceContext, user: int) -> dict[str, str]:
-    owners = {u.id: u.email for u in list_users(ctx, user)}
-    return {**{name: text(getattr(account, name)) for name, _ in EDITED}, "owner": owners.get(account.owner_id, "")}
+def edit_values(account: Account, owner_emails: Mapping[int, str]) -> dict[str, str]:
+    """What the edit form shows: the fields, and the owner by e-mail."""
+    values = {name: text(getattr(account, name)) for name, _ in EDITED}
+    return {**values, "owner": owner_emails.get(account.owner_id or 0, "")}
 
 
 def account_template(ctx: ServiceContext, user: int, account_id: int, failed: Failed | None = None) -> Template:
@@ -89,7 +92,8 @@ def account_template(ctx: ServiceContext, user: int, account_id: int, failed: Fa
     opportunities = [{"record": o, "stage": names[o.stage_id].stage if o.stage_id in names else "",
                       "amount": money(o.amount, o.currency)} for o in details.opportunities]
     parent = account_or_none(ctx, user, account.parent_id)
-    forms = Forms.of({"edit": {**edit_values(account, ctx, user), "version": str(account.version)}}, failed)
+    edit = edit_values(account, {u.id: u.email for u in owners})
+    forms = Forms.of({"edit": {**edit, "version": str(account.version)}}, failed)
     return Template("accounts/page.html", context={
         "account": account, "parent": parent, "contacts": details.contacts, "opportunities": opportunities,
         "activities": list_activities(ctx, user, "account", account_id),

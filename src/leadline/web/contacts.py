@@ -4,6 +4,7 @@ form. A contact the user may not read is a 404 page, and never a row."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -28,6 +29,7 @@ from leadline.web.records import (
     Search,
     account_or_none,
     changed,
+    emails,
     given,
     listed,
     money,
@@ -68,16 +70,17 @@ class ContactPages(Controller):
     def edit_contact(self, ctx: ServiceContext, user: int, contact_id: int, data: Form) -> Redirect | Template:
         """Change the fields the user changed; a refusal (a bad e-mail) is shown next to its field."""
         current = records.get_record(ctx, user, "contact", contact_id)
-        changes = changed(data, edit_values(current, ctx, user))
+        changes = changed(data, edit_values(current, emails(ctx, user)))
         return submit("contact", contact_id, "edit", data,
                       lambda: records.update_record(ctx, user, "contact", contact_id, changes,
                                                     expected_version=version(data)),
                       lambda failed: contact_template(ctx, user, contact_id, failed))
 
 
-def edit_values(contact: Contact, ctx: ServiceContext, user: int) -> dict[str, str]:
-    owners = {u.id: u.email for u in list_users(ctx, user)}
-    return {**{name: text(getattr(contact, name)) for name, _ in EDITED}, "owner": owners.get(contact.owner_id, "")}
+def edit_values(contact: Contact, owner_emails: Mapping[int, str]) -> dict[str, str]:
+    """What the edit form shows: the fields, and the owner by e-mail."""
+    values = {name: text(getattr(contact, name)) for name, _ in EDITED}
+    return {**values, "owner": owner_emails.get(contact.owner_id or 0, "")}
 
 
 def contact_template(ctx: ServiceContext, user: int, contact_id: int, failed: Failed | None = None) -> Template:
@@ -89,7 +92,8 @@ def contact_template(ctx: ServiceContext, user: int, contact_id: int, failed: Fa
               "stage": names[r.opportunity.stage_id].stage if r.opportunity.stage_id in names else "",
               "amount": money(r.opportunity.amount, r.opportunity.currency)}
              for r in contact_opportunities(ctx, user, contact_id)]
-    forms = Forms.of({"edit": {**edit_values(contact, ctx, user), "version": str(contact.version)}}, failed)
+    edit = edit_values(contact, {u.id: u.email for u in owners})
+    forms = Forms.of({"edit": {**edit, "version": str(contact.version)}}, failed)
     return Template("contacts/page.html", context={
         "contact": contact, "account": account_or_none(ctx, user, contact.account_id), "roles": roles,
         "activities": list_activities(ctx, user, "contact", contact_id),

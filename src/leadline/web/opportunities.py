@@ -6,6 +6,7 @@ are web/opportunity_parts.py. An opportunity the user may not read is a 404 page
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +39,7 @@ from leadline.web.records import (
     Search,
     account_or_none,
     changed,
+    emails,
     given,
     listed,
     money,
@@ -85,7 +87,8 @@ class OpportunityPages(Controller):
                          data: Form) -> Redirect | Template:
         """Change the fields the user changed (a probability or category changed is the rep's override)."""
         current = records.get_record(ctx, user, "opportunity", opportunity_id)
-        changes = changed(data, edit_values(ctx, user, current))
+        items = list_line_items(ctx, user, opportunity_id)
+        changes = changed(data, edit_values(current, emails(ctx, user), with_amount=not items))
         return submit("opportunity", opportunity_id, "edit", data,
                       lambda: records.update_record(ctx, user, "opportunity", opportunity_id, changes,
                                                     expected_version=version(data)),
@@ -117,14 +120,12 @@ def _change_stage(ctx: ServiceContext, user: int, opportunity_id: int, data: dic
     return lifecycle.move_stage(ctx, user, opportunity_id, str(target.id), expected_version=expected)
 
 
-def edit_values(ctx: ServiceContext, user: int, opportunity: Opportunity, *, with_amount: bool = True
-                ) -> dict[str, str]:
+def edit_values(opportunity: Opportunity, owner_emails: Mapping[int, str], *, with_amount: bool) -> dict[str, str]:
     """What the edit form shows; the amount only without line items (it is their sum otherwise)."""
-    owners = {u.id: u.email for u in list_users(ctx, user)}
     values = {name: text(getattr(opportunity, name)) for name, _ in EDITED}
     values.update(type=text(opportunity.type), description=text(opportunity.description),
                   probability=str(opportunity.probability), forecast_category=opportunity.forecast_category.value,
-                  owner=owners.get(opportunity.owner_id, ""))
+                  owner=owner_emails.get(opportunity.owner_id or 0, ""))
     if with_amount:
         amount = opportunity.amount
         values["amount"] = "" if amount is None else str(at_currency_scale(amount, opportunity.currency))
@@ -148,7 +149,8 @@ def opportunity_template(ctx: ServiceContext, user: int, opportunity_id: int, fa
         for r in list_contact_roles(ctx, user, opportunity_id)]
     reasons = list_reasons(ctx, ReasonKind.OPPORTUNITY_LOST.value)
     forms = Forms.of({
-        "edit": {**edit_values(ctx, user, opportunity, with_amount=not items), "version": str(opportunity.version)},
+        "edit": {**edit_values(opportunity, {u.id: u.email for u in owners}, with_amount=not items),
+                 "version": str(opportunity.version)},
         "stage": {"stage": str(opportunity.stage_id), "reason": "", "comment": "", "amount": "",
                   "version": str(opportunity.version)},
         "line_item": {"product_id": "", "quantity": "1", "unit_price": "", "discount_percent": "0"},

@@ -26,6 +26,7 @@ from leadline.domain.money import at_currency_scale
 from leadline.domain.queries import Page
 from leadline.services import records
 from leadline.services.context import ServiceContext
+from leadline.services.security.users import list_users
 
 PAGE_SIZE = 50
 #: Fields of a record's history its page leaves out: they change with every change.
@@ -168,6 +169,11 @@ def account_or_none(ctx: ServiceContext, user: int, account_id: int | None) -> A
     except NotFoundError:
         return None
     return account
+
+
+def emails(ctx: ServiceContext, user: int) -> dict[int, str]:
+    """Each user's e-mail by id: how an owner is chosen in a form."""
+    return {u.id: u.email for u in list_users(ctx, user)}
 
 
 def given(value: str) -> list[str]:
