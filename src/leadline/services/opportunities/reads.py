@@ -47,7 +47,7 @@ def stage_history(ctx: ServiceContext, actor_id: int, opportunity_id: int) -> li
     each change of stage (changes of its other figures, recorded alongside, are left out)."""
     with ctx.reader() as uow:
         read_any(uow, load_viewer(uow, actor_id, ctx), "opportunity", opportunity_id)
-        labels = {s.id: s.label for s in uow.stages.stages()}
+        labels = {s.id: s.label for s in ctx.config(uow).stages}  # the cached configuration's
         moves = uow.stage_history.for_opportunity(opportunity_id)
     return [StageMove(labels.get(before) if before is not None else None, labels.get(after, str(after)), at)
             for before, after, at in moves if before != after]
