@@ -12,24 +12,18 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy import Engine
 
-from leadline.asgi import create_app
-from leadline.bootstrap import Application
-from leadline.config import Settings
 from leadline.services import records
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.parts import add_contact_role, add_line_item, create_product, set_list_price
-from leadline.services.security.auth import create_token
 from tests import query_counts as counts
+from tests.e2e.web_support import signed_in_client
 
 
 @pytest.fixture
 def browser_of(ctx: ServiceContext, engine: Engine, admin_id: int) -> Iterator[TestClient[Any]]:
     """The web pages in process, signed in as the admin (the session cookie of a web sign-in)."""
     counts.prepare(ctx, admin_id)
-    application = Application(Settings(rate_limit_per_minute=0), ctx, engine)
-    token, info = create_token(ctx, admin_id, name="web sign-in", expires_in_days=None, hours=1)
-    with TestClient(create_app(application)) as client:
-        client.cookies.set("leadline_session", f"{info.id}.{token}")
+    with signed_in_client(ctx, engine, admin_id) as client:
         yield client
 
 
