@@ -16,7 +16,13 @@ from litestar.response import Redirect, Template
 from leadline.domain.configuration.reasons import ReasonKind
 from leadline.domain.errors import ValidationError
 from leadline.domain.money import at_currency_scale
-from leadline.domain.opportunities.opportunity import ContactRoleKind, ForecastCategory, Opportunity, OpportunityType
+from leadline.domain.opportunities.opportunity import (
+    ContactRoleKind,
+    ForecastCategory,
+    Opportunity,
+    OpportunityStage,
+    OpportunityType,
+)
 from leadline.domain.queries import Page, RecordQuery
 from leadline.services import records
 from leadline.services.activities import list_activities
@@ -56,6 +62,10 @@ RESULTS = "opportunity-results"
 OUTCOMES = {"open": ("open",), "closed": ("won", "lost"), "won": ("won",), "lost": ("lost",)}
 #: The edit form's text controls and their labels, in order (amount, type, figures and owner apart).
 EDITED = (("name", "Name"), ("close_date", "Close date"), ("next_step", "Next step"))
+#: The choices of the page's selects that are not configuration, as (value, text).
+CHOICES = {"role_kinds": [(k.value, k.value.replace("_", " ")) for k in ContactRoleKind],
+           "types": [(t.value, t.value.replace("_", " ")) for t in OpportunityType],
+           "categories": [(c.value, c.value.replace("_", " ")) for c in ForecastCategory]}
 
 
 class OpportunityPages(Controller):
@@ -137,19 +147,12 @@ def opportunity_template(ctx: ServiceContext, user: int, opportunity_id: int, fa
     """The opportunity's page (with ``failed``, the form the use case refused, and why)."""
     opportunity: Opportunity = records.get_record(ctx, user, "opportunity", opportunity_id)
     owners = list_users(ctx, user)
-    items = list_line_items(ctx, user, opportunity_id)
     names = stage_names(ctx)
-    process_id = names[opportunity.stage_id].process_id
-    stages = sorted((s for s in list_stages(ctx) if s.process_id == process_id and s.is_active),
-                    key=lambda s: s.order)
-    account = account_or_none(ctx, user, opportunity.account_id)
-    contacts = _account_contacts(ctx, user, opportunity.account_id) if account else {}
-    roles = [{**r, "name": contacts[r["contact_id"]].name if r["contact_id"] in contacts else _contact_name(
-        ctx, user, r["contact_id"]), "role_label": r["role"].replace("_", " ")}
-        for r in list_contact_roles(ctx, user, opportunity_id)]
     reasons = list_reasons(ctx, ReasonKind.OPPORTUNITY_LOST.value)
+    account = account_or_none(ctx, user, opportunity.account_id)
+    parts = _parts(ctx, user, opportunity, account is not None)
     forms = Forms.of({
-        "edit": {**edit_values(opportunity, {u.id: u.email for u in owners}, with_amount=not items),
+        "edit": {**edit_values(opportunity, {u.id: u.email for u in owners}, with_amount=not parts["items"]),
                  "version": str(opportunity.version)},
         "stage": {"stage": str(opportunity.stage_id), "reason": "", "comment": "", "amount": "",
                   "version": str(opportunity.version)},
@@ -157,23 +160,37 @@ def opportunity_template(ctx: ServiceContext, user: int, opportunity_id: int, fa
         "role": {"contact_id": "", "role": "", "is_primary": ""},
     }, failed)
     return Template("opportunities/page.html", context={
-        "opportunity": opportunity, "account": account, "stage": names[opportunity.stage_id], "stages": stages,
-        "amount": money(opportunity.amount, opportunity.currency), "money": money,
+        "opportunity": opportunity, "account": account, "stage": names[opportunity.stage_id],
+        "stages": _process_stages(ctx, names[opportunity.stage_id].process_id),
+        "amount": money(opportunity.amount, opportunity.currency), "money": money, **parts,
         "loss_reason": next((r.label for r in reasons if r.id == opportunity.loss_reason_id), None),
-        "items": items, "items_total": money(sum((i.total for i in items), start=0) if items else None,
-                                             opportunity.currency),
-        "products": [(str(e.product.id), _priced(e.product.name, e.unit_price, opportunity.currency))
-                     for e in price_list(ctx, opportunity.currency)],
-        "roles": roles, "contact_choices": [(str(c.id), c.name) for c in contacts.values()],
-        "role_kinds": [(k.value, k.value.replace("_", " ")) for k in ContactRoleKind],
-        "reasons": [(r.label, r.label) for r in reasons if r.is_active],
-        "types": [(t.value, t.value.replace("_", " ")) for t in OpportunityType],
-        "categories": [(c.value, c.value.replace("_", " ")) for c in ForecastCategory],
+        "reasons": [(r.label, r.label) for r in reasons if r.is_active], **CHOICES,
         "stage_history": stage_history(ctx, user, opportunity_id),
         "activities": list_activities(ctx, user, "opportunity", opportunity_id),
         "history": shown_history(records.record_history(ctx, user, "opportunity", opportunity_id)),
         "owner_names": {u.id: u.name for u in owners}, "owners": owners, "edited": EDITED, "forms": forms,
     })
+
+
+def _parts(ctx: ServiceContext, user: int, opportunity: Opportunity, account_readable: bool) -> dict[str, Any]:
+    """The line items with their total and the products to add, the contact roles and the
+    contacts to add (the account's that the user may read)."""
+    items = list_line_items(ctx, user, opportunity.id)
+    total = sum((i.total for i in items), start=Decimal(0))
+    contacts = _account_contacts(ctx, user, opportunity.account_id) if account_readable else {}
+    roles = [{**r, "role_label": r["role"].replace("_", " "),
+              "name": contacts[r["contact_id"]].name if r["contact_id"] in contacts
+              else _contact_name(ctx, user, r["contact_id"])}
+             for r in list_contact_roles(ctx, user, opportunity.id)]
+    return {"items": items, "items_total": money(total if items else None, opportunity.currency),
+            "products": [(str(e.product.id), _priced(e.product.name, e.unit_price, opportunity.currency))
+                         for e in price_list(ctx, opportunity.currency)],
+            "roles": roles, "contact_choices": [(str(c.id), c.name) for c in contacts.values()]}
+
+
+def _process_stages(ctx: ServiceContext, process_id: int) -> list[OpportunityStage]:
+    """The active stages of a sales process, in order: where the stage form may move to."""
+    return sorted((s for s in list_stages(ctx) if s.process_id == process_id and s.is_active), key=lambda s: s.order)
 
 
 def _priced(name: str, price: Decimal | None, currency: str) -> str:
