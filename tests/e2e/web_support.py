@@ -10,15 +10,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
+from litestar.testing import TestClient
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy.engine import Engine
 
 from leadline.asgi import create_app
 from leadline.bootstrap import Application
 from leadline.config import Settings
 from leadline.services.context import ServiceContext
+from leadline.services.security.auth import create_token
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -59,6 +63,17 @@ def served(ctx: ServiceContext, database_url: str) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def signed_in_client(ctx: ServiceContext, engine: Engine, user_id: int) -> Iterator[TestClient[Any]]:
+    """The API and the web pages in process (no browser), with ``user_id``'s session cookie, as a
+    web sign-in sets it: for what a page sends and answers (statements, fragments, statuses)."""
+    application = Application(Settings(rate_limit_per_minute=0), ctx, engine)
+    token, info = create_token(ctx, user_id, name="web sign-in", expires_in_days=None, hours=1)
+    with TestClient(create_app(application)) as client:
+        client.cookies.set("leadline_session", f"{info.id}.{token}")
+        yield client
 
 
 def sign_in(page: Page, base: str, email: str, password: str) -> None:

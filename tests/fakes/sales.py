@@ -59,6 +59,17 @@ class ProductRepository:
         return [(contact_id, role, primary) for of, contact_id, role, primary in self.tables.contact_roles.values()
                 if of == opportunity_id]
 
+    def remove_contact_role(self, opportunity_id: int, contact_id: int, role: str) -> bool:
+        found = [key for key, (of, who, kind, _) in self.tables.contact_roles.items()
+                 if (of, who, kind) == (opportunity_id, contact_id, role)]
+        for key in found:
+            del self.tables.contact_roles[key]
+        return bool(found)
+
+    def roles_of_contact(self, contact_id: int) -> list[tuple[int, str, bool]]:
+        return sorted((of, role, primary) for of, who, role, primary in self.tables.contact_roles.values()
+                      if who == contact_id)
+
     def list(self) -> list[Product]:
         return [copied(p) for p in sorted(self.tables.products.values(), key=lambda p: p.name)]
 

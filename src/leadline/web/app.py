@@ -25,15 +25,21 @@ from litestar.template.config import TemplateConfig
 from leadline.bootstrap import Application
 from leadline.services.context import ServiceContext
 from leadline.web import session
+from leadline.web.accounts import AccountPages
+from leadline.web.contacts import ContactPages
 from leadline.web.conversion import ConversionPages
 from leadline.web.errors import with_error_pages
 from leadline.web.leads import LeadPages
+from leadline.web.opportunities import OpportunityPages
+from leadline.web.opportunity_parts import OpportunityPartPages
 
 HERE = Path(__file__).parent
 #: The vendored htmx (static/VENDORED.md): its file name carries its version.
 HTMX = "htmx-2.0.11.min.js"
 #: Paths the CSRF check leaves alone: the API authenticates with bearer tokens, never cookies.
 API_PATHS = "^/api/"
+#: The accounts, contacts and opportunities pages.
+RECORD_PAGES = [AccountPages, ContactPages, OpportunityPages, OpportunityPartPages]
 
 
 def provide_context(state: State) -> ServiceContext:
@@ -51,7 +57,7 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
     """The hook that adds the pages to the application being built."""
 
     def install(config: AppConfig) -> AppConfig:
-        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages, ConversionPages],
+        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages, ConversionPages, *RECORD_PAGES],
                        dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                                      "user": Provide(session.provide_user, sync_to_thread=False)},
                        include_in_schema=False)

@@ -102,6 +102,17 @@ class ProductRepository:
         query = select(ContactRoleRow).where(ContactRoleRow.opportunity_id == opportunity_id)
         return [(r.contact_id, r.role.value, r.is_primary) for r in self.session.scalars(query)]
 
+    def remove_contact_role(self, opportunity_id: int, contact_id: int, role: str) -> bool:
+        result = self.session.execute(delete(ContactRoleRow).where(
+            ContactRoleRow.opportunity_id == opportunity_id, ContactRoleRow.contact_id == contact_id,
+            ContactRoleRow.role == role))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def roles_of_contact(self, contact_id: int) -> list[tuple[int, str, bool]]:
+        query = (select(ContactRoleRow).where(ContactRoleRow.contact_id == contact_id)
+                 .order_by(ContactRoleRow.opportunity_id))
+        return [(r.opportunity_id, r.role.value, r.is_primary) for r in self.session.scalars(query)]
+
 
 class StageHistoryRepository:
     def __init__(self, session: Session) -> None:

@@ -138,11 +138,7 @@ def _recompute_amount(ctx: ServiceContext, uow: UnitOfWork, viewer: Any, opportu
 
 def add_contact_role(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, contact_id: int, role: str,
                      is_primary: bool = False) -> dict[str, Any]:
-    try:
-        kind = ContactRoleKind(role.strip().lower().replace(" ", "_"))
-    except ValueError:
-        allowed = ", ".join(r.value for r in ContactRoleKind)
-        raise ValidationError(f"{role!r} is not a contact role; use one of {allowed}", field="role") from None
+    kind = _role_kind(role)
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         editable_opportunity(uow, viewer, opportunity_id)
@@ -156,6 +152,14 @@ def add_contact_role(ctx: ServiceContext, actor_id: int, opportunity_id: int, *,
         return values
 
 
+def _role_kind(role: str) -> ContactRoleKind:
+    try:
+        return ContactRoleKind(role.strip().lower().replace(" ", "_"))
+    except ValueError:
+        allowed = ", ".join(r.value for r in ContactRoleKind)
+        raise ValidationError(f"{role!r} is not a contact role; use one of {allowed}", field="role") from None
+
+
 def list_contact_roles(ctx: ServiceContext, actor_id: int, opportunity_id: int) -> list[dict[str, Any]]:
     """The contact roles of an opportunity the actor may read, of the contacts they may read."""
     with ctx.reader() as uow:
@@ -166,3 +170,18 @@ def list_contact_roles(ctx: ServiceContext, actor_id: int, opportunity_id: int) 
         return [{"contact_id": c, "role": r, "is_primary": p} for c, r, p in roles if c in readable]
 
 
+def remove_contact_role(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, contact_id: int,
+                        role: str) -> None:
+    """Take a contact's role off an opportunity the actor may edit; a role the actor cannot see
+    (on a contact they may not read) is not found, as if it were not there."""
+    kind = _role_kind(role)
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        editable_opportunity(uow, viewer, opportunity_id)
+        read_any(uow, viewer, "contact", contact_id)
+        if not uow.products.remove_contact_role(opportunity_id, contact_id, kind.value):
+            raise NotFoundError("this contact has no such role on the opportunity", field="role")
+        uow.audit.record("delete", "contact_role", None, viewer.id, ctx.now(), {
+            "opportunity_id": (str(opportunity_id), None), "contact_id": (str(contact_id), None),
+            "role": (kind.value, None)})
+        uow.commit()

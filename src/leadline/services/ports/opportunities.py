@@ -39,6 +39,14 @@ class ProductRepository(Protocol):
         """(contact id, role, primary) of each contact role of the opportunity."""
         ...
 
+    def remove_contact_role(self, opportunity_id: int, contact_id: int, role: str) -> bool:
+        """Remove the contact's role on the opportunity; False when it had none such."""
+        ...
+
+    def roles_of_contact(self, contact_id: int) -> list[tuple[int, str, bool]]:
+        """(opportunity id, role, primary) of each role the contact has on an opportunity."""
+        ...
+
     def list(self) -> list[Product]: ...
 
 

@@ -1,0 +1,103 @@
+"""The contacts pages: the list (owner filter, search, keyset pages) and a contact's page with
+its account, the opportunities it has a role on, activities and field history, and its edit
+form. A contact the user may not read is a 404 page, and never a row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from leadline.domain.accounts import Contact
+from leadline.domain.queries import Page, RecordQuery
+from leadline.services import records
+from leadline.services.activities import list_activities
+from leadline.services.context import ServiceContext
+from leadline.services.opportunities.queries import stage_names
+from leadline.services.opportunities.reads import contact_opportunities
+from leadline.services.security.users import list_users, resolve_query_owners
+from leadline.web.records import (
+    PAGE_SIZE,
+    Choice,
+    Cursor,
+    Failed,
+    Form,
+    Forms,
+    Listing,
+    Search,
+    account_or_none,
+    changed,
+    emails,
+    given,
+    listed,
+    money,
+    shown_history,
+    submit,
+    text,
+    version,
+)
+
+SORTS = {"-created_at": "Newest first", "last_name": "Last name", "-updated_at": "Recently changed"}
+RESULTS = "contact-results"
+#: The edit form's controls and their labels, in order (the owner is chosen apart).
+EDITED = (("first_name", "First name"), ("last_name", "Last name"), ("title", "Title"), ("email", "E-mail"),
+          ("phone", "Phone"))
+
+
+class ContactPages(Controller):
+    path = "/contacts"
+
+    @get("/", sync_to_thread=False)
+    def contact_list(self, request: Request[Any, Any, Any], ctx: ServiceContext, user: int, owner: Choice = "",
+                     q: Search = "", sort: Choice = "-created_at", cursor: Cursor = "") -> Template:
+        """Contacts the user may read (search: name and e-mail); an htmx request gets the results alone."""
+        filters = {"owner": owner, "q": q, "sort": sort}
+        query = RecordQuery(owner_ids=resolve_query_owners(ctx, given(owner)), search=q or None)
+        page = Page.parse(PAGE_SIZE, sort, cursor or None, allowed=tuple(s.removeprefix("-") for s in SORTS))
+        rows = records.list_records(ctx, user, "contact", query, page)
+        owners = list_users(ctx, user)
+        listing = Listing("/contacts", RESULTS, filters, rows, page, not cursor)
+        return listed(request, listing, "contacts", {"owner_names": {u.id: u.name for u in owners}},
+                      lambda: {"owners": owners, "sorts": SORTS})
+
+    @get("/{contact_id:int}", sync_to_thread=False)
+    def contact_page(self, ctx: ServiceContext, user: int, contact_id: int) -> Template:
+        return contact_template(ctx, user, contact_id)
+
+    @post("/{contact_id:int}/edit", sync_to_thread=True)
+    def edit_contact(self, ctx: ServiceContext, user: int, contact_id: int, data: Form) -> Redirect | Template:
+        """Change the fields the user changed; a refusal (a bad e-mail) is shown next to its field."""
+        current = records.get_record(ctx, user, "contact", contact_id)
+        changes = changed(data, edit_values(current, emails(ctx, user)))
+        return submit("contact", contact_id, "edit", data,
+                      lambda: records.update_record(ctx, user, "contact", contact_id, changes,
+                                                    expected_version=version(data)),
+                      lambda failed: contact_template(ctx, user, contact_id, failed))
+
+
+def edit_values(contact: Contact, owner_emails: Mapping[int, str]) -> dict[str, str]:
+    """What the edit form shows: the fields, and the owner by e-mail."""
+    values = {name: text(getattr(contact, name)) for name, _ in EDITED}
+    return {**values, "owner": owner_emails.get(contact.owner_id or 0, "")}
+
+
+def contact_template(ctx: ServiceContext, user: int, contact_id: int, failed: Failed | None = None) -> Template:
+    """The contact's page (with ``failed``, its edit form refused)."""
+    contact: Contact = records.get_record(ctx, user, "contact", contact_id)
+    owners = list_users(ctx, user)
+    names = stage_names(ctx)
+    roles = [{"record": r.opportunity, "role": r.role.replace("_", " "), "is_primary": r.is_primary,
+              "stage": names[r.opportunity.stage_id].stage if r.opportunity.stage_id in names else "",
+              "amount": money(r.opportunity.amount, r.opportunity.currency)}
+             for r in contact_opportunities(ctx, user, contact_id)]
+    edit = edit_values(contact, {u.id: u.email for u in owners})
+    forms = Forms.of({"edit": {**edit, "version": str(contact.version)}}, failed)
+    return Template("contacts/page.html", context={
+        "contact": contact, "account": account_or_none(ctx, user, contact.account_id), "roles": roles,
+        "activities": list_activities(ctx, user, "contact", contact_id),
+        "history": shown_history(records.record_history(ctx, user, "contact", contact_id)),
+        "owner_names": {u.id: u.name for u in owners}, "owners": owners, "edited": EDITED, "forms": forms,
+    })
+

@@ -1,0 +1,184 @@
+"""What the account, contact and opportunity pages share: the list (filters, search, keyset
+pages; htmx replaces the results alone), forms whose refusals are shown next to their field
+with the use case's own message, and amounts at their currency's scale.
+
+A form's refusal re-renders the record's page (422) with what the user typed; a success
+redirects to the page (303), so reloading never posts twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Request
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.response import Redirect, Template
+
+from leadline.domain.accounts import Account
+from leadline.domain.errors import AuthenticationError, LeadlineError, NotFoundError
+from leadline.domain.history import FieldChange
+from leadline.domain.money import at_currency_scale
+from leadline.domain.queries import Page
+from leadline.services import records
+from leadline.services.context import ServiceContext
+from leadline.services.security.users import list_users
+
+PAGE_SIZE = 50
+#: Fields of a record's history its page leaves out: they change with every change.
+BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at"})
+#: A posted form, as its controls named their values.
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Choice = Annotated[str, Parameter(max_length=254)]
+Search = Annotated[str, Parameter(max_length=200)]
+Cursor = Annotated[str, Parameter(max_length=500)]
+#: Fields a use case names differently from the form's control.
+ALIASES = {"loss_reason_id": "reason", "loss_reason": "reason", "product": "product_id", "contact": "contact_id",
+           "owner_id": "owner"}
+
+
+def money(amount: Decimal | None, currency: str | None) -> str:
+    """An amount as a rep reads it: at its currency's scale, with the currency ("1900.00 EUR")."""
+    if amount is None:
+        return ""
+    return f"{at_currency_scale(amount, currency)} {currency or ''}".strip()
+
+
+def text(value: object) -> str:
+    """A field's value as a form control holds it."""
+    if value is None:
+        return ""
+    return str(getattr(value, "value", value))
+
+
+@dataclass
+class Failed:
+    """A form the use case refused: which form, what was typed, and why."""
+
+    form: str
+    values: Mapping[str, str]
+    error: LeadlineError
+
+
+@dataclass
+class Forms:
+    """The forms of a page: each form's values, and the refusal's messages by control ("" above the form)."""
+
+    values: dict[str, dict[str, str]]
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, values: dict[str, dict[str, str]], failed: Failed | None) -> Forms:
+        if failed is None:
+            return cls(values)
+        values[failed.form] = {**values.get(failed.form, {}), **failed.values}
+        return cls(values, {failed.form: placed(failed.error, failed.values)})
+
+
+def placed(error: LeadlineError, controls: Iterable[str]) -> dict[str, str]:
+    """The error's messages by the form control they concern; one the form has no control for
+    goes above the form (key "") with its field named."""
+    names = set(controls)
+    messages: dict[str, str] = {}
+    for name, message in [(error.field, error.message), *error.details]:
+        control = ALIASES.get(name or "", name or "")
+        if control in names:
+            messages.setdefault(control, message)
+        else:
+            shown = f"{name}: {message}" if name else message
+            messages[""] = messages[''] + ' ' + shown if "" in messages else shown
+    return messages
+
+
+def submit(kind: str, record_id: int, form: str, data: Mapping[str, str], action: Callable[[], object],
+           page: Callable[[Failed], Template], done: str | None = None) -> Redirect | Template:
+    """Run ``action`` (one use case); on success back to the record's page (or ``done``), on a
+    refusal the page again with the refusal inline (422). That the record itself is not found
+    (or not the user's to read) stays a 404 page."""
+    try:
+        action()
+    except LeadlineError as error:
+        if isinstance(error, AuthenticationError) or (isinstance(error, NotFoundError) and error.field == kind):
+            raise
+        template = page(Failed(form, data, error))
+        template.status_code = 422
+        return template
+    return Redirect(done or f"/{_plural(kind)}/{record_id}", status_code=303)
+
+
+def changed(data: Mapping[str, str], current: Mapping[str, str]) -> dict[str, str]:
+    """The fields of ``current`` the user changed in ``data``: only those go to the use case, so
+    a probability left alone is not made an override, nor an owner reassigned to themselves."""
+    return {name: data[name].strip() for name, shown in current.items()
+            if name in data and data[name].strip() != shown}
+
+
+def version(data: Mapping[str, str]) -> int | None:
+    """The version of the record the form was filled from (``STALE_RECORD`` if it changed since)."""
+    value = data.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@dataclass
+class Listing:
+    """One page of a record list: its rows, filters and the links to the first and next pages."""
+
+    path: str
+    results: str
+    filters: dict[str, str]
+    rows: list[Any]
+    page: Page
+    first_page: bool
+
+    def context(self) -> dict[str, Any]:
+        next_cursor = self.page.cursor_after(self.rows[-1]) if len(self.rows) == self.page.limit else None
+        return {
+            "rows": self.rows, "filters": self.filters, "results": self.results, "first_page": self.first_page,
+            "first_url": f"{self.path}?" + urlencode(self.filters),
+            "next_url": f"{self.path}?" + urlencode({**self.filters, "cursor": next_cursor}) if next_cursor else None,
+        }
+
+
+def listed(request: Request[Any, Any, Any], listing: Listing, template_dir: str, rows: dict[str, Any],
+           page: Callable[[], dict[str, Any]]) -> Template:
+    """The list page, or for htmx asking for the results alone just those; ``rows`` is what the
+    results need beside the listing, ``page`` what the filters need."""
+    context = {**listing.context(), **rows}
+    if request.headers.get("hx-target") == listing.results:
+        return Template(f"{template_dir}/results.html", context=context)
+    return Template(f"{template_dir}/list.html", context={**context, **page()})
+
+
+def shown_history(changes: Iterable[FieldChange]) -> list[FieldChange]:
+    """A record's field history as its page lists it, newest first: bookkeeping (version, times
+    of creation and change) left out, each field by its name as a rep reads it."""
+    return [replace(c, field=c.field.removesuffix("_id").replace("_", " ")) for c in reversed(list(changes))
+            if c.field not in BOOKKEEPING]
+
+
+def account_or_none(ctx: ServiceContext, user: int, account_id: int | None) -> Account | None:
+    """The account, if there is one and the user may read it (else it is not named)."""
+    if account_id is None:
+        return None
+    try:
+        account: Account = records.get_record(ctx, user, "account", account_id)
+    except NotFoundError:
+        return None
+    return account
+
+
+def emails(ctx: ServiceContext, user: int) -> dict[int, str]:
+    """Each user's e-mail by id: how an owner is chosen in a form."""
+    return {u.id: u.email for u in list_users(ctx, user)}
+
+
+def given(value: str) -> list[str]:
+    return [value] if value else []
+
+
+def _plural(kind: str) -> str:
+    return "opportunities" if kind == "opportunity" else f"{kind}s"
