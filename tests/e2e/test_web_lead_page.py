@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 
+from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead, get_lead, update_lead
 from leadline.services.leads.workflow import change_lead_status
@@ -51,8 +52,8 @@ def page(browser: Browser) -> Iterator[Page]:
 def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
     """Leads private to their owners: Sam owns an open and a contacted lead, Jo one of his own."""
     set_sharing(ctx, admin_id, "lead", "private")
-    sam, jo = (add_user(ctx, admin_id, name=name, email=email, password=PASSWORD).id
-               for name, email in (("Sam Rep", SAM), ("Jo Rep", JO)))
+    sam = add_user(ctx, admin_id, name="Sam Rep", email=SAM, password=PASSWORD).id
+    jo = add_user(ctx, admin_id, name="Jo Rep", email=JO).id  # never signs in: no password to hash
     open_lead = create_lead(ctx, sam, {"last_name": "Ames", "company": "Acme"}).lead.id
     contacted = create_lead(ctx, sam, {"last_name": "Baker", "company": "Bolt", "title": "Buyer"}).lead.id
     change_lead_status(ctx, sam, contacted, "Contacted")
@@ -205,3 +206,24 @@ def test_a_rep_cannot_open_the_edit_page_of_another_reps_private_lead(page: Page
     assert answer is not None and answer.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
     assert "Secretson" not in page.content()
+
+
+@SQLITE_ONLY
+def test_the_forms_take_the_organisations_custom_fields_under_their_rules(page: Page, site: Site,
+                                                                         ctx: ServiceContext, admin_id: int) -> None:
+    add_custom_field(ctx, admin_id, "lead", "tier", "Tier", "picklist", options=["Gold", "Silver"], required=True)
+    sign_in(page, site.base, SAM, PASSWORD)
+    page.goto(f"{site.base}/leads/new")
+    page.get_by_label("Last name").fill("Noether")
+    page.get_by_label("Company").fill("Algebra GmbH")
+
+    page.get_by_role("button", name="Create lead").click()
+
+    expect(page.locator("#f-custom-tier-error")).to_have_text("is required")
+    expect(page.get_by_label("Tier")).to_be_focused()
+    page.get_by_label("Tier").select_option("Silver")
+    page.get_by_role("button", name="Create lead").click()
+
+    expect(page.locator("dl.fields")).to_contain_text("Silver")
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("Tier")).to_have_value("Silver")

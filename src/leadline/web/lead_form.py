@@ -82,7 +82,7 @@ class LeadForm:
         for name, message in [(error.field, error.message), *error.details]:
             where = self._input_of(name or "")
             if where is None or isinstance(error, StaleRecordError):
-                self.problem = str(error) if self.problem is None else self.problem
+                self.problem = error.message if self.problem is None else self.problem
             else:
                 self.errors.setdefault(where, message)
         return self

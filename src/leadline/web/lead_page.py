@@ -173,7 +173,7 @@ def _move_page(ctx: ServiceContext, user: int, lead_id: int, status: str, sent: 
         if error.field in shown:
             errors[error.field] = error.message
         else:
-            problem = str(error)
+            problem = error.message
     reasons = [r for r in list_reasons(ctx, "lead_unqualified") if r.is_active] \
         if target.kind is StatusKind.UNQUALIFIED else []
     context = {"details": details, "options": options, "target": target, "sent": sent, "errors": errors,
