@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
+from leadline.services.conversion.convert import convert_lead
 from leadline.services.leads.records import create_lead, get_lead, update_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
@@ -143,6 +144,7 @@ def test_the_status_path_marks_the_status_and_moves_by_the_graph(page: Page, sit
 
     path = page.locator("ol.status-path")
     expect(path.locator("[aria-current=step]")).to_contain_text("Open")
+    expect(page.get_by_role("link", name="Convert")).to_have_attribute("href", f"/leads/{site.open_lead}/convert")
     expect(page.get_by_role("button", name="Move to Qualified")).to_have_count(0)  # not from Open
     page.get_by_role("button", name="Move to Contacted").click()
 
@@ -227,3 +229,20 @@ def test_the_forms_take_the_organisations_custom_fields_under_their_rules(page: 
     expect(page.locator("dl.fields")).to_contain_text("Silver")
     page.get_by_role("link", name="Edit").click()
     expect(page.get_by_label("Tier")).to_have_value("Silver")
+
+
+@SQLITE_ONLY
+def test_a_converted_lead_links_what_it_became_and_offers_no_change(page: Page, site: Site,
+                                                                    ctx: ServiceContext) -> None:
+    result = convert_lead(ctx, site.sam, site.contacted_lead, opportunity="none",
+                          qualification_override_reason="Signed on the spot")
+    sign_in(page, site.base, SAM, PASSWORD)
+
+    page.goto(f"{site.base}/leads/{site.contacted_lead}")
+
+    lineage = page.locator("section.lineage")
+    expect(lineage.get_by_role("link", name="Account")).to_have_attribute("href", f"/accounts/{result.account_id}")
+    expect(lineage.get_by_role("link", name="Contact")).to_have_attribute("href", f"/contacts/{result.contact_id}")
+    expect(page.get_by_role("link", name="Edit")).to_have_count(0)
+    expect(page.get_by_role("link", name="Convert")).to_have_count(0)
+    expect(page.locator(".moves")).to_have_count(0)
