@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 
+from leadline.services.activities import log_activity
 from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.convert import convert_lead
@@ -21,9 +22,14 @@ from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
 from tests.e2e.web_support import chromium, served, sign_in
+from tests.query_counts import counted_statements, shown
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+#: statements of a lead's page, warm (tests/query_counts.py): the lead as each use case reads it
+#: (the page, its status options, its activities, its history), the users, the statuses, the
+#: activities with their links and who may read them, the history
+LEAD_PAGE_BUDGET = 14
 
 
 @dataclass
@@ -246,3 +252,30 @@ def test_a_converted_lead_links_what_it_became_and_offers_no_change(page: Page, 
     expect(page.get_by_role("link", name="Edit")).to_have_count(0)
     expect(page.get_by_role("link", name="Convert")).to_have_count(0)
     expect(page.locator(".moves")).to_have_count(0)
+
+
+@SQLITE_ONLY
+def test_a_lead_page_keeps_its_budget_with_2_activities_and_changes_as_with_20(
+        page: Page, site: Site, ctx: ServiceContext, engine: Engine) -> None:
+    ctx.cache.ttl = 3600.0  # a slow machine must not count a reload of the configuration
+    url = f"{site.base}/leads/{site.open_lead}"
+
+    def add(count: int) -> None:
+        for n in range(count):
+            log_activity(ctx, site.sam, kind="note", subject=f"Note {n}", links=[("lead", site.open_lead)])
+            update_lead(ctx, site.sam, site.open_lead, {"city": f"City {n}"})
+
+    def cost() -> list[str]:
+        assert page.request.get(url).ok  # the caches filled after the writes
+        with counted_statements(engine) as statements:
+            assert page.request.get(url).ok
+        return statements
+
+    sign_in(page, site.base, SAM, PASSWORD)
+    add(2)
+    few = cost()
+    add(18)
+    many = cost()
+
+    assert len(many) == len(few), shown(many)
+    assert len(few) <= LEAD_PAGE_BUDGET, shown(few)
