@@ -33,6 +33,16 @@ def test_an_edit_clears_what_was_emptied_and_keeps_the_owner_when_none_is_chosen
     assert custom == {"tier": "Gold"} and form.version == 3
 
 
+def test_an_edit_against_the_lead_as_it_is_sends_only_what_the_user_changed() -> None:
+    sent = {"last_name": "Curie", "company": "Radium", "source": "Trade show", "owner": "old@example.com",
+            "currency": "USD", "custom.tier": "Gold", "products-0-product": "Widget", "products-0-quantity": "1"}
+    before = read_form(sent, [TIER])  # e.g. an inactive source and owner the form still shows
+
+    changes, lines, custom = update_of(read_form({**sent, "city": "Paris", "custom.tier": ""}, [TIER]), before)
+
+    assert changes == {"city": "Paris"} and lines is None and custom == {"tier": ""}
+
+
 def test_a_refusal_sits_next_to_the_input_it_names_and_keeps_what_was_typed() -> None:
     form = read_form({"email": "marie@@radium", "products-0-product": "Widget", "products-0-quantity": "-2"}, [TIER])
 

@@ -129,22 +129,29 @@ def read_form(data: Mapping[str, Any], definitions: Sequence[CustomFieldDefiniti
 def creation_of(form: LeadForm) -> tuple[dict[str, object], list[dict[str, object]], dict[str, object]]:
     """``create_lead``'s values, product lines and custom values: what was filled in."""
     values, lines, custom = update_of(form)
-    return {k: v for k, v in values.items() if v is not None}, lines, {k: v for k, v in custom.items() if v}
+    return {k: v for k, v in values.items() if v is not None}, lines or [], {k: v for k, v in custom.items() if v}
 
 
-def update_of(form: LeadForm) -> tuple[dict[str, object], list[dict[str, object]], dict[str, object]]:
-    """``update_lead``'s changes, product lines and custom values: every field of the form, an
-    empty one cleared (the owner is left as it is when none is chosen)."""
-    values: dict[str, object] = {name: form.values.get(name) or None for name in STANDARD}
-    values["is_decision_maker"] = bool(form.values.get("is_decision_maker"))
-    values.update({name: form.values.get(name) or None for name in ("source", "rating", "currency")})
-    if form.values.get("owner"):
-        values["owner"] = form.values["owner"]
-    if values["currency"] is None:
+def update_of(form: LeadForm, before: LeadForm | None = None,
+              ) -> tuple[dict[str, object], list[dict[str, object]] | None, dict[str, object]]:
+    """``update_lead``'s changes, product lines (None: left alone) and custom values: every field
+    of the form, an empty one cleared, or with ``before`` (the form of the lead as it is) only
+    those the user changed, so that a value no longer offered (an inactive source or owner) is
+    left alone rather than refused. The owner is left as it is when none is chosen."""
+    changed = {name: value for name, value in form.values.items()
+               if before is None or value != before.values.get(name, "")}
+    values: dict[str, object] = {name: changed[name] or None for name in (*STANDARD, "source", "rating", "currency")
+                                 if name in changed}
+    if "is_decision_maker" in values:
+        values["is_decision_maker"] = bool(values["is_decision_maker"])
+    if changed.get("owner"):
+        values["owner"] = changed["owner"]
+    if values.get("currency", "") is None:
         del values["currency"]
-    lines = [{"product": row["product"], "quantity": row["quantity"] or "1",
-              "estimated_unit_price": row["estimated_unit_price"] or None} for row in form.products]
-    custom = {name.removeprefix(CUSTOM): value for name, value in form.values.items() if name.startswith(CUSTOM)}
+    lines = None if before is not None and form.products == before.products else [
+        {"product": row["product"], "quantity": row["quantity"] or "1",
+         "estimated_unit_price": row["estimated_unit_price"] or None} for row in form.products]
+    custom = {name.removeprefix(CUSTOM): value for name, value in changed.items() if name.startswith(CUSTOM)}
     return values, lines, custom
 
 

@@ -95,8 +95,8 @@ class LeadPageController(Controller):
         """The changed lead's page; the form again when refused, and when someone changed the
         lead since the form was read (its version), saying so and keeping what was typed."""
         form = read_form(data, _definitions(ctx))
-        changes, products, custom = update_of(form)
         try:
+            changes, products, custom = update_of(form, form_of(lead_service.get_lead(ctx, user, lead_id)))
             lead_service.update_lead(ctx, user, lead_id, changes, products=products, custom=custom,
                                      expected_version=form.version)
         except LeadlineError as error:
@@ -187,9 +187,11 @@ def _form_page(ctx: ServiceContext, user: int, form: LeadForm, *, lead: Any, sta
     context = {
         "form": form, "lead": lead, "sections": SECTIONS, "labels": labels,
         "first_error": next((name for name in labels if name in form.errors), None),
-        "custom": [(d, custom_input(d)) for d in definitions], "sources": list_sources(ctx),
-        "ratings": [r.value for r in Rating], "currencies": sorted(ISO_4217_CODES),
-        "owners": [u for u in list_users(ctx, user) if u.active],
+        "custom": [(d, custom_input(d)) for d in definitions], "ratings": [r.value for r in Rating],
+        "currencies": sorted(ISO_4217_CODES),
+        # what may be chosen, and the lead's own value even when it no longer may
+        "sources": [s for s in list_sources(ctx) if s.is_active or s.label == form.values.get("source")],
+        "owners": [u for u in list_users(ctx, user) if u.active or u.email == form.values.get("owner")],
     }
     return Template("leads/form.html", status_code=status, context=context)
 
