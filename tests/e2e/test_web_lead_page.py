@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -30,6 +31,15 @@ SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 #: (the page, its status options, its activities, its history), the users, the statuses, the
 #: activities with their links and who may read them, the history
 LEAD_PAGE_BUDGET = 14
+
+
+#: where the run keeps screenshots of the pages it drives (issue 16), for a reviewer
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 @dataclass
@@ -86,6 +96,7 @@ def test_a_bad_email_is_refused_inline_keeping_what_was_typed_then_the_lead_is_c
     expect(email).to_be_focused()
     expect(page.get_by_label("Last name")).to_have_value("Curie")
     expect(page.get_by_role("alert")).to_contain_text("E-mail")
+    screenshot(page, "lead-form-refused")
 
     email.fill("marie@radium.example")
     page.get_by_role("button", name="Create lead").click()
@@ -113,6 +124,7 @@ def test_an_edit_is_saved_and_shows_in_the_field_history(page: Page, site: Site)
     title_change = page.locator("table.history tr", has_text="Chief Buyer")
     expect(title_change).to_contain_text("Sam Rep")
     expect(title_change).to_contain_text("Buyer")
+    screenshot(page, "lead-page")
 
 
 @SQLITE_ONLY
@@ -176,6 +188,7 @@ def test_qualifying_with_missing_criteria_needs_an_override_reason(page: Page, s
     page.get_by_role("button", name="Qualify").click()
     expect(page.locator("#f-override_reason-error")).to_contain_text("override")
     expect(page.get_by_label("Override reason")).to_be_focused()
+    screenshot(page, "lead-qualify-with-override")
 
     page.get_by_label("Override reason").fill("Board approved the budget on the call")
     page.get_by_role("button", name="Qualify").click()
