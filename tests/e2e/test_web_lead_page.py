@@ -292,3 +292,20 @@ def test_a_lead_page_keeps_its_budget_with_2_activities_and_changes_as_with_20(
 
     assert len(many) == len(few), shown(many)
     assert len(few) <= LEAD_PAGE_BUDGET, shown(few)
+
+
+@SQLITE_ONLY
+def test_a_lead_shared_read_only_offers_no_change_and_its_edit_page_is_refused(page: Page, site: Site,
+                                                                               ctx: ServiceContext,
+                                                                               admin_id: int) -> None:
+    set_sharing(ctx, admin_id, "lead", "public_read_only")
+    sign_in(page, site.base, SAM, PASSWORD)
+
+    page.goto(f"{site.base}/leads/{site.private_lead}")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Secretson")
+    expect(page.get_by_text("You may read this lead but not change it.")).to_be_visible()
+    expect(page.get_by_role("link", name="Edit")).to_have_count(0)
+    expect(page.locator(".moves")).to_have_count(0)
+    answer = page.goto(f"{site.base}/leads/{site.private_lead}/edit")
+    assert answer is not None and answer.status == 403

@@ -16,6 +16,7 @@ from leadline.domain.leads.lead import Lead
 from leadline.services.context import ServiceContext
 from leadline.services.conversion import convert as conversion
 from leadline.services.leads import records as leads
+from leadline.services.leads import workflow
 from leadline.services.leads.records import load_lead_for_editing
 from leadline.services.security import users
 from leadline.services.security.access import load_viewer
@@ -94,3 +95,12 @@ def test_the_edit_form_of_a_converted_lead_is_refused(ctx: ServiceContext, admin
     conversion.convert_lead(ctx, admin_id, lead_id, qualification_override_reason=WHY)
     with raises_error(LeadReadOnlyError, code="LEAD_READ_ONLY", field="lead"):
         leads.get_lead_for_editing(ctx, admin_id, lead_id)
+
+
+def test_the_status_options_say_whether_the_actor_may_change_the_lead(ctx: ServiceContext, admin_id: int,
+                                                                      lead_id: int) -> None:
+    set_sharing(ctx, admin_id, "lead", "public_read_only")
+    rep = users.add_user(ctx, admin_id, name="Rep", email="rep@example.com").id
+
+    assert workflow.status_options(ctx, admin_id, lead_id).may_edit
+    assert not workflow.status_options(ctx, rep, lead_id).may_edit
