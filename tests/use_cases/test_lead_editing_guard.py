@@ -16,6 +16,7 @@ from leadline.domain.leads.lead import Lead
 from leadline.services.context import ServiceContext
 from leadline.services.conversion import convert as conversion
 from leadline.services.leads import records as leads
+from leadline.services.leads import workflow
 from leadline.services.leads.records import load_lead_for_editing
 from leadline.services.security import users
 from leadline.services.security.access import load_viewer
@@ -68,3 +69,38 @@ def test_the_conversion_state_is_what_the_change_needs(ctx: ServiceContext, admi
         guard(ctx, admin_id, lead_id)  # a field change needs an unconverted one
     for state in (True, None):
         assert guard(ctx, admin_id, lead_id, converted=state).id == lead_id
+
+
+def test_the_edit_form_reads_a_lead_its_owner_may_change(ctx: ServiceContext, admin_id: int, lead_id: int) -> None:
+    details = leads.get_lead_for_editing(ctx, admin_id, lead_id)
+    assert details.lead.id == lead_id and details.lead.version == 1
+
+
+def test_the_edit_form_of_a_lead_the_actor_may_not_read_is_not_found(ctx: ServiceContext, admin_id: int,
+                                                                     lead_id: int) -> None:
+    rep = users.add_user(ctx, admin_id, name="Rep", email="rep@example.com").id
+    with raises_error(NotFoundError, code="NOT_FOUND", field="lead"):
+        leads.get_lead_for_editing(ctx, rep, lead_id)
+
+
+def test_the_edit_form_of_a_lead_the_actor_may_only_read_is_refused(ctx: ServiceContext, admin_id: int,
+                                                                    lead_id: int) -> None:
+    set_sharing(ctx, admin_id, "lead", "public_read_only")
+    rep = users.add_user(ctx, admin_id, name="Rep", email="rep@example.com").id
+    with raises_error(PermissionDeniedError, code="PERMISSION_DENIED", field="lead"):
+        leads.get_lead_for_editing(ctx, rep, lead_id)
+
+
+def test_the_edit_form_of_a_converted_lead_is_refused(ctx: ServiceContext, admin_id: int, lead_id: int) -> None:
+    conversion.convert_lead(ctx, admin_id, lead_id, qualification_override_reason=WHY)
+    with raises_error(LeadReadOnlyError, code="LEAD_READ_ONLY", field="lead"):
+        leads.get_lead_for_editing(ctx, admin_id, lead_id)
+
+
+def test_the_status_options_say_whether_the_actor_may_change_the_lead(ctx: ServiceContext, admin_id: int,
+                                                                      lead_id: int) -> None:
+    set_sharing(ctx, admin_id, "lead", "public_read_only")
+    rep = users.add_user(ctx, admin_id, name="Rep", email="rep@example.com").id
+
+    assert workflow.status_options(ctx, admin_id, lead_id).may_edit
+    assert not workflow.status_options(ctx, rep, lead_id).may_edit

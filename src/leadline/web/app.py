@@ -29,6 +29,7 @@ from leadline.web.accounts import AccountPages
 from leadline.web.contacts import ContactPages
 from leadline.web.conversion import ConversionPages
 from leadline.web.errors import with_error_pages
+from leadline.web.lead_page import LeadPageController
 from leadline.web.leads import LeadPages
 from leadline.web.opportunities import OpportunityPages
 from leadline.web.opportunity_parts import OpportunityPartPages
@@ -57,7 +58,7 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
     """The hook that adds the pages to the application being built."""
 
     def install(config: AppConfig) -> AppConfig:
-        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages, ConversionPages, *RECORD_PAGES],
+        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages, LeadPageController, ConversionPages, *RECORD_PAGES],
                        dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                                      "user": Provide(session.provide_user, sync_to_thread=False)},
                        include_in_schema=False)

@@ -1,10 +1,9 @@
-"""The leads pages: the list (filters, search, sorting, keyset pagination; htmx replaces the
-results alone) and a lead's page. Both call the API's use cases, under the same record-level
-security: a lead the user may not read is a 404 page, and never a row of the list."""
+"""The leads list (filters, search, sorting, keyset pagination; htmx replaces the results alone),
+calling the API's use cases under the same record-level security: a lead the user may not read is
+never a row of the list. A lead's own pages are ``lead_page``."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -13,12 +12,10 @@ from litestar.params import Parameter
 from litestar.response import Template
 
 from leadline.domain.leads.lead import Rating
-from leadline.domain.money import at_currency_scale
 from leadline.domain.queries import Page
 from leadline.services.configuration.statuses import list_sources, list_statuses
 from leadline.services.context import ServiceContext
 from leadline.services.leads import records as lead_service
-from leadline.services.leads.records import LeadDetails
 from leadline.services.security.users import list_users
 
 PAGE_SIZE = 50
@@ -29,14 +26,6 @@ SORTABLE = tuple({key.removeprefix("-") for key in SORTS})
 #: The element htmx replaces when the filters change or the next page is asked for.
 RESULTS = "lead-results"
 Choice = Annotated[str, Parameter(max_length=254)]
-#: The lead's amounts, shown at their currency's scale.
-MONEY_FIELDS = frozenset({"annual_revenue", "budget_amount"})
-#: A lead page's fields, in order: (label, attribute of the lead).
-LEAD_FIELDS = (("E-mail", "email"), ("Phone", "phone"), ("Title", "title"), ("Company", "company"),
-               ("Industry", "industry"), ("Website", "website"), ("City", "city"), ("Country", "country"),
-               ("Annual revenue", "annual_revenue"), ("Employees", "number_of_employees"),
-               ("Budget", "budget_amount"), ("Purchase timeframe", "purchase_timeframe"),
-               ("Description", "description"))
 
 
 class LeadPages(Controller):
@@ -64,26 +53,6 @@ class LeadPages(Controller):
         context.update(statuses=list_statuses(ctx), sources=list_sources(ctx), owners=list_users(ctx, user),
                        ratings=[r.value for r in Rating], sorts=SORTS, user=user)
         return Template("leads/list.html", context=context)
-
-    @get("/{lead_id:int}", sync_to_thread=False)
-    def lead_page(self, ctx: ServiceContext, user: int, lead_id: int) -> Template:
-        details = lead_service.get_lead(ctx, user, lead_id)
-        return Template("leads/page.html", context={"details": details, "fields": lead_fields(details)})
-
-
-def lead_fields(details: LeadDetails) -> list[tuple[str, Any]]:
-    """The lead's filled fields as (label, value), in the page's order."""
-    lead = details.lead
-    values = [(label, _shown(lead, name)) for label, name in LEAD_FIELDS]
-    return [(label, value) for label, value in values if value not in (None, "")]
-
-
-def _shown(lead: Any, name: str) -> object:
-    """A field as a rep reads it: an amount at its currency's scale, with the currency."""
-    value = getattr(lead, name)
-    if name in MONEY_FIELDS and isinstance(value, Decimal):
-        return f"{at_currency_scale(value, lead.currency)} {lead.currency or ''}".strip()
-    return value
 
 
 def _given(value: str) -> list[str]:

@@ -133,6 +133,18 @@ def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
         return _describe_many(ctx, uow, shown, custom_of=uow.reads.custom_values)[0]
 
 
+def get_lead_for_editing(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
+    """The lead an edit form starts from, under the guard its change will meet: ``NOT_FOUND``
+    when the actor may not read it, ``PERMISSION_DENIED`` when they may read but not change it,
+    ``LEAD_READ_ONLY`` once it is converted. Nothing is locked: the form's version, sent back
+    with the change, catches an edit made meanwhile (``update_lead``'s ``expected_version``)."""
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        lead = load_lead(uow, viewer, lead_id, edit=True)
+        lead.ensure_editable()
+        return describe_lead(ctx, uow, lead)
+
+
 def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page) -> list[LeadDetails]:
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.configuration.statuses import LeadStatus, StatusKind, find_status, first_of_kind
 from leadline.domain.errors import ValidationError
 from leadline.domain.leads.qualification import Evaluation, Purpose
@@ -31,6 +32,8 @@ class StatusOptions:
     qualification: Evaluation
     #: a converted lead: nothing about it changes (``lead update`` refuses it as ``lead status`` does)
     read_only: bool = False
+    #: whether the actor may change the lead (under read-only sharing they may only read it)
+    may_edit: bool = True
 
 
 def change_lead_status(ctx: ServiceContext, actor_id: int, lead_id: int, status: str, *, reason: str | None = None,
@@ -84,15 +87,18 @@ def evaluate_lead(ctx: ServiceContext, actor_id: int, lead_id: int,
 
 
 def status_options(ctx: ServiceContext, actor_id: int, lead_id: int) -> StatusOptions:
-    """The lead's status, where it may move next, and its qualification evaluation."""
+    """The lead's status, where it may move next, its qualification evaluation, and whether the
+    actor may change it at all."""
     with ctx.reader() as uow:
-        lead = load_lead(uow, load_viewer(uow, actor_id, ctx), lead_id)
+        viewer = load_viewer(uow, actor_id, ctx)
+        lead = load_lead(uow, viewer, lead_id)
         config = ctx.config(uow)
         workflow = workflow_of(config)
         current = workflow.statuses[lead.status_id]
         nexts = workflow.next_statuses(lead.status_id) if lead.can_edit() else []
         return StatusOptions(current, nexts, evaluate_lead_in(ctx, uow, lead, Purpose.QUALIFICATION),
-                             read_only=not lead.can_edit())
+                             read_only=not lead.can_edit(),
+                             may_edit=viewer.can_edit(RecordType.LEAD, lead.owner_id))
 
 
 def status_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[dict[str, Any]]:
