@@ -39,8 +39,9 @@ HERE = Path(__file__).parent
 HTMX = "htmx-2.0.11.min.js"
 #: Paths the CSRF check leaves alone: the API authenticates with bearer tokens, never cookies.
 API_PATHS = "^/api/"
-#: The accounts, contacts and opportunities pages.
-RECORD_PAGES = [AccountPages, ContactPages, OpportunityPages, OpportunityPartPages]
+#: The pages' controllers, area by area.
+PAGES = [LeadPages, LeadPageController, ConversionPages, AccountPages, ContactPages, OpportunityPages,
+         OpportunityPartPages]
 
 
 def provide_context(state: State) -> ServiceContext:
@@ -58,7 +59,7 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
     """The hook that adds the pages to the application being built."""
 
     def install(config: AppConfig) -> AppConfig:
-        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages, LeadPageController, ConversionPages, *RECORD_PAGES],
+        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, *PAGES],
                        dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                                      "user": Provide(session.provide_user, sync_to_thread=False)},
                        include_in_schema=False)
