@@ -25,6 +25,8 @@ from litestar.template.config import TemplateConfig
 from leadline.bootstrap import Application
 from leadline.services.context import ServiceContext
 from leadline.web import session
+from leadline.web import settings as settings_pages
+from leadline.web.dashboard import DashboardPages
 from leadline.web.errors import with_error_pages
 from leadline.web.leads import LeadPages
 
@@ -42,15 +44,16 @@ def provide_context(state: State) -> ServiceContext:
 
 @get("/", sync_to_thread=False, include_in_schema=False)
 def home(request: Request[Any, Any, Any], ctx: ServiceContext) -> Redirect:
-    """The leads for a signed-in user, else the sign-in page."""
-    return Redirect("/leads" if session.signed_in_user(request, ctx) else "/sign-in")
+    """The dashboard for a signed-in user, else the sign-in page."""
+    return Redirect("/dashboard" if session.signed_in_user(request, ctx) else "/sign-in")
 
 
 def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
     """The hook that adds the pages to the application being built."""
 
     def install(config: AppConfig) -> AppConfig:
-        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages],
+        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages, DashboardPages,
+                                                       *settings_pages.HANDLERS],
                        dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                                      "user": Provide(session.provide_user, sync_to_thread=False)},
                        include_in_schema=False)
@@ -70,6 +73,7 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
 
 def _globals(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["htmx"] = f"/static/{HTMX}"
+    engine.engine.globals["is_admin"] = settings_pages.is_admin
     # a select's options as (value, text): a label stands for itself, a user is named by e-mail
     engine.engine.filters["pair"] = lambda value: (value, value)
     engine.engine.filters["owner_pair"] = lambda user: (user.email, user.name)
