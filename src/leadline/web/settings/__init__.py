@@ -10,8 +10,8 @@ from litestar import Request, get
 from litestar.response import Template
 
 from leadline.services.context import ServiceContext
-from leadline.services.security.users import find_user
 from leadline.web import session
+from leadline.web.settings.forecast import ForecastSettings
 from leadline.web.settings.forms import ensure_admin
 from leadline.web.settings.people import PeopleSettings
 from leadline.web.settings.sales import SalesSettings
@@ -29,6 +29,7 @@ SECTIONS = (
     ("/settings/custom-fields", "Custom fields and field mappings",
      "Fields of your own, and which lead fields conversion carries over"),
     ("/settings/sharing", "Sharing defaults", "Who may see records beyond their owners and managers"),
+    ("/settings/forecast", "Forecast", "The fiscal year, quotas and exchange rates"),
 )
 
 
@@ -41,8 +42,12 @@ def settings_index(ctx: ServiceContext, user: int) -> Template:
 def is_admin(request: Request[Any, Any, Any]) -> bool:
     """Whether the signed-in user is an admin (the navigation shows Settings to admins only)."""
     ctx: ServiceContext = request.app.state.context
-    user = session.signed_in_user(request, ctx)
-    return user is not None and find_user(ctx, user).is_admin()
+    user_id = session.signed_in_user(request, ctx)
+    if user_id is None:
+        return False
+    with ctx.reader() as uow:  # the cached users: no statement on most pages
+        user = ctx.config(uow).users.get(user_id)
+    return bool(user and user.is_admin())
 
 
-HANDLERS = [settings_index, PeopleSettings, WorkflowSettings, SalesSettings]
+HANDLERS = [settings_index, PeopleSettings, WorkflowSettings, SalesSettings, ForecastSettings]
