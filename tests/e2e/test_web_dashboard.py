@@ -106,3 +106,18 @@ def test_an_admins_figures_count_everyone(page: Page, site: str, ctx: ServiceCon
     assert numbers(page, "leads-by-source") == {"Website form": ["2"], "Trade show": ["1"]}
     assert numbers(page, "pipeline") == {"Prospecting": ["10000.00"]}
     expect(page.locator("#pipeline td").first).to_have_text("10000.00 USD")
+
+
+@SQLITE_ONLY
+def test_the_dashboard_loads_under_300_kb_of_assets_all_from_this_server(page: Page, site: str) -> None:
+    sign_in(page, site, SAM, PASSWORD)
+    loaded: list[tuple[str, int]] = []
+    page.on("response", lambda response: loaded.append((response.url, len(response.body()))))
+
+    page.goto(f"{site}/dashboard")
+    expect(page.locator("figure[data-drawn=true]")).to_have_count(6)
+
+    assets = [(url, size) for url, size in loaded if "/static/" in url]
+    assert {url.rsplit("/", 1)[1] for url, _ in assets} >= {"chart-4.6.2.umd.min.js", "leadline-dashboard.js"}
+    assert all(url.startswith(site) for url, _ in loaded)
+    assert sum(size for _, size in assets) < 300_000

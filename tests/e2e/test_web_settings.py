@@ -107,3 +107,22 @@ def test_a_rep_gets_the_403_page_and_no_settings_link(page: Page, site: str) -> 
         answer = page.goto(f"{site}{path}")
         assert answer is not None and answer.status == 403, path
         expect(page.get_by_role("heading", level=1)).to_have_text("You may not do that")
+
+
+def test_an_admin_adds_a_user_under_a_manager_and_a_taken_email_is_refused(page: Page, site: str) -> None:
+    signed_in(page, site, ADMIN)
+    page.goto(f"{site}/settings/users")
+    form = page.locator("#add-user")
+
+    form.get_by_label("Name").fill("Kim Rep")
+    form.get_by_label("E-mail").fill("kim@example.com")
+    form.get_by_label("Reports to").select_option(label="Sam Rep")
+    form.get_by_role("button", name="Add user").click()
+
+    expect(page.locator("tr[data-user='kim@example.com']")).to_be_visible()
+    expect(page.locator("ul.hierarchy li")).to_have_text(["Ada Admin (admin)", "Sam Rep (rep)", "Kim Rep (rep)"])
+    form.get_by_label("Name").fill("Sam Again")
+    form.get_by_label("E-mail").fill(SAM)
+    form.get_by_role("button", name="Add user").click()
+    expect(page.locator("#add-user-email-error")).to_have_text(f"a user with e-mail {SAM} already exists")
+    assert page.locator("#add-user-name").input_value() == "Sam Again"
