@@ -19,8 +19,10 @@
 
   function config(kind, numbers, figure) {
     var first = numbers.series[0];
+    var whole = { beginAtZero: true, ticks: { precision: 0 } };  // counts and amounts: no 0.2 of a lead
     var base = { responsive: true, maintainAspectRatio: false, animation: false,
                  plugins: { legend: { display: false } } };
+    if (kind !== "doughnut") { base.scales = kind === "funnel" ? { x: whole } : { y: whole }; }
     if (kind === "doughnut") {
       base.plugins.legend = { display: true, position: "right" };
       return { type: "doughnut", options: base, data: { labels: numbers.labels, datasets: [
