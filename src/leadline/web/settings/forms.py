@@ -84,7 +84,9 @@ class SettingsPage:
         except (PermissionDeniedError, AuthenticationError):
             raise
         except LeadlineError as error:
-            errors = FormErrors(form, error.field, error.message, values)
+            # "conditions[2]" is the form's "conditions" field
+            field = error.field.partition("[")[0] if error.field else None
+            errors = FormErrors(form, field, error.message, values)
             return self.render(ctx, user, errors=errors, status=status_of(error))
         return Redirect(self.path, status_code=303)
 

@@ -10,6 +10,8 @@ from litestar.response import Template
 
 from leadline.domain.configuration.reasons import ReasonKind
 from leadline.domain.configuration.statuses import StatusKind
+from leadline.domain.errors import ValidationError
+from leadline.domain.leads.qualification import Operator, Purpose
 from leadline.services.configuration import lead_workflow as workflow
 from leadline.services.configuration import statuses as status_service
 from leadline.services.context import ServiceContext
@@ -36,7 +38,20 @@ def _criteria(ctx: ServiceContext, user: int) -> dict[str, Any]:
     frameworks: dict[tuple[str, str], list[Any]] = {}
     for criterion in workflow.list_criteria(ctx):
         frameworks.setdefault((criterion.purpose.value, criterion.framework), []).append(criterion)
-    return {"frameworks": frameworks}
+    return {"frameworks": frameworks, "purposes": [p.value for p in Purpose], "operators": [o.value for o in Operator]}
+
+
+def conditions(text: str) -> list[dict[str, str | None]]:
+    """One condition a line, ``FIELD:OPERATOR[:VALUE]`` (as the CLI's ``--condition``); the use
+    case checks each part."""
+    found: list[dict[str, str | None]] = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        field, _, rest = line.partition(":")
+        operator, _, value = rest.partition(":")
+        if not field.strip() or not operator.strip():
+            raise ValidationError(f"{line!r} is not FIELD:OPERATOR[:VALUE]", field="conditions")
+        found.append({"field": field.strip(), "operator": operator.strip(), "value": value.strip() or None})
+    return found
 
 
 STATUSES = SettingsPage("/settings/statuses", "settings/statuses.html", _statuses)
@@ -109,6 +124,12 @@ class WorkflowSettings(Controller):
     @get("/criteria", sync_to_thread=False)
     def criteria_page(self, ctx: ServiceContext, user: int) -> Template:
         return CRITERIA.render(ctx, user)
+
+    @post("/criteria", sync_to_thread=False)
+    def add_criterion(self, ctx: ServiceContext, user: int, data: Form) -> Response[Any]:
+        return CRITERIA.submit(ctx, user, "add-criterion", data, lambda: workflow.add_criterion(
+            ctx, user, purpose=data.get("purpose", ""), framework=data.get("framework", ""),
+            name=data.get("name", ""), label=text(data, "label"), conditions=conditions(data.get("conditions", ""))))
 
     @post("/criteria/framework", sync_to_thread=False)
     def use_framework(self, ctx: ServiceContext, user: int, data: Form) -> Response[Any]:
