@@ -15,8 +15,9 @@ from sqlalchemy.engine import Engine
 from leadline.asgi import create_app
 from leadline.bootstrap import Application
 from leadline.config import Settings
-from leadline.services.configuration.statuses import list_sources
+from leadline.services.configuration.statuses import add_status, list_sources, list_statuses
 from leadline.services.context import ServiceContext
+from leadline.services.leads.records import create_lead
 from leadline.services.security import auth
 from leadline.services.security.users import add_user
 from leadline.web.session import SESSION_COOKIE
@@ -49,8 +50,8 @@ def rep(app: Any, ctx: ServiceContext, admin_id: int) -> Iterator[TestClient[Any
     yield from client_of(app, ctx, add_user(ctx, admin_id, name="Sam Rep", email="sam@example.com").id)
 
 
-def post(client: TestClient[Any], page: str, action: str, data: dict[str, str]) -> Any:
-    """Post ``data`` to ``action`` with the CSRF token of ``page``, as its form does."""
+def post(client: TestClient[Any], action: str, data: dict[str, str]) -> Any:
+    """Post ``data`` to ``action`` with the session's CSRF token, as a form does."""
     token = CSRF.search(client.get("/dashboard").text)
     assert token is not None
     return client.post(action, data={**data, "_csrf_token": token.group(1)}, follow_redirects=False)
@@ -71,7 +72,7 @@ def test_a_rep_gets_the_403_page_for_every_settings_page_and_cannot_post(
         assert "You may not do that" in answer.text
     before = list_sources(ctx)
 
-    refused = post(rep, "/dashboard", "/settings/sources", {"label": "Podcast"})
+    refused = post(rep, "/settings/sources", {"label": "Podcast"})
 
     assert refused.status_code == 403 and "You may not do that" in refused.text
     assert list_sources(ctx) == before
@@ -97,10 +98,24 @@ REFUSALS = [  # (action, form data, the field's id, the status, what the message
 @pytest.mark.parametrize("action, data, field, status, message", REFUSALS, ids=[r[2] for r in REFUSALS])
 def test_a_refusal_is_shown_beside_its_field(admin: TestClient[Any], action: str, data: dict[str, str], field: str,
                                              status: int, message: str) -> None:
-    answer = post(admin, "/dashboard", action, data)
+    answer = post(admin, action, data)
 
     assert answer.status_code == status, answer.text[:300]
     shown = re.search(rf'id="{field}-error">([^<]*)<', answer.text)
     assert shown is not None, answer.text
     assert message.replace("'", "&#39;") in shown.group(1)
     assert f'id="{field}"' in answer.text
+
+
+def test_a_status_leads_carry_cannot_be_deleted_and_an_unused_one_can(
+        admin: TestClient[Any], ctx: ServiceContext, admin_id: int) -> None:
+    create_lead(ctx, admin_id, {"last_name": "Ames", "company": "Acme"})
+    in_use = next(s for s in list_statuses(ctx) if s.is_default)
+    spare = add_status(ctx, admin_id, "Nurturing", "working")
+
+    refused = post(admin, f"/settings/statuses/{in_use.id}/delete", {})
+    deleted = post(admin, f"/settings/statuses/{spare.id}/delete", {})
+
+    assert refused.status_code == 409 and 'role="alert"' in refused.text
+    assert deleted.status_code == 303
+    assert [s.label for s in list_statuses(ctx)].count("Nurturing") == 0

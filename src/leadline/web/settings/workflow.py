@@ -78,6 +78,11 @@ class WorkflowSettings(Controller):
             ctx, user, str(status_id), label=text(data, "label"), is_default=ticked(data, "is_default") or None,
             is_active=False if ticked(data, "deactivate") else None))
 
+    @post("/statuses/{status_id:int}/delete", sync_to_thread=False)
+    def delete_status(self, ctx: ServiceContext, user: int, status_id: int, data: Form) -> Response[Any]:
+        return STATUSES.submit(ctx, user, f"status-{status_id}", data,
+                               lambda: status_service.delete_status(ctx, user, str(status_id)))
+
     @post("/transitions", sync_to_thread=False)
     def allow_transition(self, ctx: ServiceContext, user: int, data: Form) -> Response[Any]:
         return STATUSES.submit(ctx, user, "add-transition", data, lambda: workflow.allow_transition(
