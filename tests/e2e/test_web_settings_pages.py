@@ -91,6 +91,8 @@ REFUSALS = [  # (action, form data, the field's id, the status, what the message
      "add-quota-amount", 422, "'lots' is not a number"),
     ("/settings/criteria", {"purpose": "qualification", "framework": "BANT", "name": "x", "conditions": "budget"},
      "add-criterion-conditions", 422, "is not FIELD:OPERATOR[:VALUE]"),
+    ("/settings/users/password", {"user": "ada@example.com", "password": "short1"}, "set-password-password", 422,
+     "at least"),
     ("/settings/processes", {"name": "New Business"}, "add-process-name", 409, "'New Business' already exists"),
 ]
 
@@ -105,6 +107,7 @@ def test_a_refusal_is_shown_beside_its_field(admin: TestClient[Any], action: str
     assert shown is not None, answer.text
     assert message.replace("'", "&#39;") in shown.group(1)
     assert f'id="{field}"' in answer.text
+    assert "short1" not in answer.text  # a password is never shown again
 
 
 def test_a_status_leads_carry_cannot_be_deleted_and_an_unused_one_can(

@@ -82,6 +82,12 @@ class PeopleSettings(Controller):
             ctx, user, user_id, name=text(data, "name"), role=text(data, "role"), manager=text(data, "manager"),
             clear_manager=not text(data, "manager"), active=ticked(data, "active")))
 
+    @post("/users/password", sync_to_thread=True)
+    def set_password(self, ctx: ServiceContext, user: int, data: Form) -> Response[Any]:
+        """A user's new password (hashed before the transaction: hence a worker thread)."""
+        return USERS.submit(ctx, user, "set-password", data, lambda: auth.set_password(
+            ctx, user, data.get("user", ""), data.get("password", "")))
+
     @get("/tokens", sync_to_thread=False)
     def tokens_page(self, ctx: ServiceContext, user: int) -> Template:
         return TOKENS.render(ctx, user)
