@@ -65,17 +65,18 @@ def test_an_admin_sees_every_settings_page(admin: TestClient[Any]) -> None:
 
 
 def test_a_rep_gets_the_403_page_for_every_settings_page_and_cannot_post(
-        rep: TestClient[Any], ctx: ServiceContext) -> None:
+        rep: TestClient[Any], ctx: ServiceContext, admin_id: int) -> None:
     for path in PAGES:
         answer = rep.get(path)
         assert answer.status_code == 403, path
         assert "You may not do that" in answer.text
     before = list_sources(ctx)
 
-    refused = post(rep, "/settings/sources", {"label": "Podcast"})
-
-    assert refused.status_code == 403 and "You may not do that" in refused.text
+    for action, data in (("/settings/sources", {"label": "Podcast"}), ("/settings/tokens", {"name": "mine"})):
+        refused = post(rep, action, data)
+        assert refused.status_code == 403 and "You may not do that" in refused.text, action
     assert list_sources(ctx) == before
+    assert [t.name for t in auth.list_tokens(ctx, admin_id) if t.name == "mine"] == []
     assert 'href="/settings"' not in rep.get("/dashboard").text
 
 

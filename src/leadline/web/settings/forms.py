@@ -78,7 +78,9 @@ class SettingsPage:
     def submit(self, ctx: ServiceContext, user: int, form: str, values: Mapping[str, str],
                action: Callable[[], object]) -> Response[Any]:
         """Run ``action`` (one use case); back to the page on success (303), else the page again
-        with the refusal beside its field, under the status the API gives it."""
+        with the refusal beside its field, under the status the API gives it. Only admins post
+        here (a use case anyone may call, such as creating one's own token, is no exception)."""
+        ensure_admin(ctx, user)
         try:
             action()
         except (PermissionDeniedError, AuthenticationError):

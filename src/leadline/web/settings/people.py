@@ -16,7 +16,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.security import auth
 from leadline.services.security.sharing import get_sharing, set_sharing
 from leadline.services.security.users import add_user, list_users, update_user
-from leadline.web.settings.forms import Form, FormErrors, SettingsPage, status_of, text, ticked
+from leadline.web.settings.forms import Form, FormErrors, SettingsPage, ensure_admin, status_of, text, ticked
 
 #: The sessions of the web pages are tokens too; the tokens page lists the others.
 SESSION_TOKEN_NAME = "web sign-in"
@@ -95,6 +95,7 @@ class PeopleSettings(Controller):
     @post("/tokens", sync_to_thread=False)
     def create_token(self, ctx: ServiceContext, user: int, data: Form) -> Template:
         """The new token, shown this once (it is stored only as a hash)."""
+        ensure_admin(ctx, user)
         days = data.get("expires_in_days", "")
         try:
             token, info = auth.create_token(ctx, user, name=data.get("name", ""),
