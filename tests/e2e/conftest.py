@@ -23,7 +23,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
@@ -32,6 +32,9 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from tests.conftest import DATABASES, POSTGRES_URL
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 LEADLINE = Path(sys.executable).parent / "leadline"
 
@@ -213,3 +216,21 @@ def admin(client: Any, ctx: Any, admin_id: int) -> Any:
     from tests.e2e.api_support import Caller, token_for
 
     return Caller(client, token_for(ctx, admin_id, admin_id))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """The test process's headless Chromium (tests/e2e/web_support.py), shared by every web test."""
+    from tests.e2e.web_support import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (no cookies) and its page; a step waits at most 10 s."""
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()

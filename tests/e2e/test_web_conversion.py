@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
 from leadline.services.context import ServiceContext
@@ -21,7 +21,7 @@ from leadline.services.leads.workflow import change_lead_status
 from leadline.services.records import create_account, create_opportunity, update_record
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import chromium, served, sign_in
+from tests.e2e.web_support import served, sign_in
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -41,19 +41,6 @@ class Site:
     bare_lead: int  # open, without budget, timeframe or products
     hidden_lead: int  # matches Jo's private account by its website
     private_lead: int  # Jo's
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
 from leadline.services.activities import log_activity
@@ -22,7 +22,7 @@ from leadline.services.leads.records import create_lead, get_lead, update_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import chromium, served, sign_in
+from tests.e2e.web_support import served, sign_in
 from tests.query_counts import counted_statements, shown
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
@@ -49,20 +49,6 @@ class Site:
     open_lead: int
     contacted_lead: int
     private_lead: int
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    context.set_default_timeout(5000)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture

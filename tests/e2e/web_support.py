@@ -29,17 +29,31 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync"]
 
 
+#: The one Playwright and browser of this test process, and how many fixtures hold them.
+_SHARED: dict[str, Any] = {}
+
+
 @contextmanager
 def chromium() -> Iterator[Browser]:
+    """The test process's browser, shared by every module's fixture: Playwright's sync API runs
+    one instance at a time, so a second module's session fixture must not start its own. Started
+    on first use, closed when the last fixture holding it is done."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make setup` installs it as root (apt-get install chromium)",
                     pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    if not _SHARED:
+        playwright = sync_playwright().start()
+        _SHARED.update(playwright=playwright, users=0,
+                       browser=playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS))
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED["browser"].close()
+            _SHARED["playwright"].stop()
+            _SHARED.clear()
 
 
 @contextmanager

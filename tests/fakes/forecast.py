@@ -138,3 +138,14 @@ class PipelineQueries:
         self, visible_owner_ids: Iterable[int] | None = None,
     ) -> list[tuple[int, str, str, int, Decimal, Decimal]]:
         _aggregation()
+
+    def leads_by_source(self, visible_owner_ids: Iterable[int] | None = None) -> dict[int | None, int]:
+        _aggregation()
+
+    def lead_funnel(self, qualified_status_ids: Iterable[int], visible_owner_ids: Iterable[int] | None = None,
+                    opportunity_owner_ids: Iterable[int] | None = None) -> tuple[int, int, int, int, int]:
+        _aggregation()
+
+    def outcomes_by_month(self, since: date, visible_owner_ids: Iterable[int] | None = None,
+                          ) -> list[tuple[int, int, str, int]]:
+        _aggregation()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import leadline.web
 from leadline.web.app import HTMX
+from leadline.web.dashboard import CHART_JS
 
 WEB = Path(leadline.web.__file__).parent
 
@@ -18,6 +19,14 @@ def test_the_vendored_htmx_is_the_version_and_checksum_recorded() -> None:
 
     assert f"`{HTMX}` {digest}" in record
     assert (WEB / "static" / "htmx-LICENSE.txt").read_text().startswith("Zero-Clause BSD")
+
+
+def test_the_vendored_chart_js_is_the_version_and_checksum_recorded() -> None:
+    record = (WEB / "static" / "VENDORED.md").read_text()
+    digest = hashlib.sha256((WEB / "static" / CHART_JS).read_bytes()).hexdigest()
+
+    assert f"`{CHART_JS}` {digest}" in record
+    assert (WEB / "static" / "chart-LICENSE.md").read_text().startswith("The MIT License")
 
 
 def test_no_template_loads_anything_from_another_host() -> None:

@@ -25,9 +25,11 @@ from litestar.template.config import TemplateConfig
 from leadline.bootstrap import Application
 from leadline.services.context import ServiceContext
 from leadline.web import session
+from leadline.web import settings as settings_pages
 from leadline.web.accounts import AccountPages
 from leadline.web.contacts import ContactPages
 from leadline.web.conversion import ConversionPages
+from leadline.web.dashboard import DashboardPages
 from leadline.web.errors import with_error_pages
 from leadline.web.lead_page import LeadPageController
 from leadline.web.leads import LeadPages
@@ -41,7 +43,7 @@ HTMX = "htmx-2.0.11.min.js"
 API_PATHS = "^/api/"
 #: The pages' controllers, area by area.
 PAGES = [LeadPages, LeadPageController, ConversionPages, AccountPages, ContactPages, OpportunityPages,
-         OpportunityPartPages]
+         OpportunityPartPages, DashboardPages, *settings_pages.HANDLERS]
 
 
 def provide_context(state: State) -> ServiceContext:
@@ -51,8 +53,8 @@ def provide_context(state: State) -> ServiceContext:
 
 @get("/", sync_to_thread=False, include_in_schema=False)
 def home(request: Request[Any, Any, Any], ctx: ServiceContext) -> Redirect:
-    """The leads for a signed-in user, else the sign-in page."""
-    return Redirect("/leads" if session.signed_in_user(request, ctx) else "/sign-in")
+    """The dashboard for a signed-in user, else the sign-in page."""
+    return Redirect("/dashboard" if session.signed_in_user(request, ctx) else "/sign-in")
 
 
 def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
@@ -79,6 +81,7 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
 
 def _globals(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["htmx"] = f"/static/{HTMX}"
+    engine.engine.globals["is_admin"] = settings_pages.is_admin
     # a select's options as (value, text): a label stands for itself, a user is named by e-mail
     engine.engine.filters["pair"] = lambda value: (value, value)
     engine.engine.filters["owner_pair"] = lambda user: (user.email, user.name)
