@@ -23,6 +23,8 @@ from leadline.domain.money import parse_amount
 from leadline.domain.opportunities.opportunity import Outcome
 
 MAX_PAGE_SIZE = 500
+#: The fields a list of leads sorts by (``-`` in front for descending), on every transport.
+LEAD_SORTS = ("id", "created_at", "updated_at", "last_name", "company")
 
 
 def _cursor_id(value: object) -> int:
