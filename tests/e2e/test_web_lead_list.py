@@ -140,7 +140,8 @@ def test_a_status_change_the_graph_forbids_for_one_lead_changes_none_and_says_wh
 
     result = page.get_by_role("status", name="Result")
     expect(result).to_contain_text("Nothing was changed: 1 refused (the other 1 would have been)")
-    expect(result.get_by_role("listitem")).to_contain_text("Ames STATUS_TRANSITION_NOT_ALLOWED")
+    expect(result.get_by_role("listitem")).to_contain_text("Ames: ")
+    expect(result.get_by_role("listitem")).to_contain_text("(STATUS_TRANSITION_NOT_ALLOWED)")
     expect(page.locator(f"tr[data-lead='{site.contacted_lead}'] td.status")).to_have_text("Contacted")
     assert get_lead(ctx, site.sam, site.contacted_lead).status.label == "Contacted"
 
@@ -157,3 +158,25 @@ def test_the_created_filter_keeps_the_leads_made_in_the_days_chosen(page: Page, 
     page.get_by_label("Created to").fill("2026-03-02")
     expect(rows(page)).to_have_count(1)
     expect(rows(page)).to_contain_text("Baker")
+
+
+@SQLITE_ONLY
+def test_ticked_leads_are_converted_each_as_the_criteria_allow(page: Page, site: Site, ctx: ServiceContext) -> None:
+    ready = create_lead(ctx, site.sam, {"last_name": "Carter", "company": "Crane", "budget_amount": "20000",
+                                        "is_decision_maker": "yes", "purchase_timeframe": "2026-05-01"},
+                        products=[{"product": "Widget"}]).lead.id
+    sign_in(page, site.base, SAM, PASSWORD)
+    page.get_by_role("button", name="Convert").click()
+    result = page.get_by_role("status", name="Result")
+    expect(result).to_contain_text("Nothing was changed: tick at least one lead first")
+
+    page.get_by_role("checkbox", name="Select Ames").check()
+    page.get_by_role("checkbox", name="Select Carter").check()
+    page.get_by_label("Opportunity").select_option("none")
+    page.get_by_role("button", name="Convert").click()
+
+    expect(result).to_contain_text("Converted: 1 lead changed; 1 refused")
+    expect(result.get_by_role("listitem")).to_contain_text("Ames: ")
+    expect(result.get_by_role("listitem")).to_contain_text("(CRITERIA_NOT_MET)")
+    assert get_lead(ctx, site.sam, ready).lead.is_converted()
+    assert not get_lead(ctx, site.sam, site.open_lead).lead.is_converted()

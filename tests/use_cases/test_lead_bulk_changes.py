@@ -53,7 +53,7 @@ def test_one_lead_the_actor_may_not_see_refuses_the_whole_assignment_without_say
     outcome = bulk_assign_owner(ctx, sam, [mine, theirs], "sam@example.com")
 
     assert not outcome.committed and outcome.unchanged == [mine]
-    assert outcome.refused == [LeadRefusal(theirs, "NOT_FOUND", f"lead: there is no lead {theirs}")]
+    assert outcome.refused == [LeadRefusal(theirs, "NOT_FOUND", f"there is no lead {theirs}")]
     assert owner_of(ctx, admin_id, theirs) == "jo@example.com"
 
 

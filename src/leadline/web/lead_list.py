@@ -20,7 +20,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from leadline.domain.configuration.reasons import ReasonKind
-from leadline.domain.conversion.rules import ConversionOptions
+from leadline.domain.conversion.rules import ConversionOptions, OpportunityChoice
 from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.domain.leads.lead import Rating
 from leadline.domain.saved_views import DEFAULT_SORT, LeadViewFilters, ViewList
@@ -46,6 +46,15 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 
 
 @dataclass
+class Refusal:
+    lead_id: int
+    code: str
+    message: str
+    #: the lead's name if the user may read it: a refusal never names a hidden lead
+    name: str | None = None
+
+
+@dataclass
 class Summary:
     """What a bulk action did, as the list shows it above the rows."""
 
@@ -53,8 +62,9 @@ class Summary:
     committed: bool
     changed: int
     unchanged: int = 0
-    #: (lead id, the lead's name if the user may read it, why)
-    refused: list[tuple[int, str | None, str]] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    #: why the whole action was refused (no lead ticked, no owner chosen, an unknown status)
+    error: str | None = None
 
 
 def list_values(source: Mapping[str, Any]) -> dict[str, str]:
@@ -132,32 +142,39 @@ class LeadListActions(Controller):
         if action not in BULK_ACTIONS:
             raise ValidationError(f"{action!r} is not an action of the list", field="action")
         values = list_values(data)
+        ids = [int(value) for value in _all(data.get("lead")) if value.isascii() and value.isdigit()]
+        if not ids:
+            return render_list(request, ctx, user, values, summary=Summary(action, False, 0,
+                                                                           error="tick at least one lead first"))
         try:
-            ids = [int(value) for value in _all(data.get("lead")) if value.isascii() and value.isdigit()]
             summary = BULK_ACTIONS[action](ctx, user, ids, data)
         except LeadlineError as error:
-            summary = Summary(action, False, 0, refused=[(0, None, str(error))])
-        for index, (lead_id, _, why) in enumerate(summary.refused):
-            summary.refused[index] = (lead_id, _readable_name(ctx, user, lead_id), why)
+            summary = Summary(action, False, 0, error=error.message)
+        for refusal in summary.refused:
+            refusal.name = _readable_name(ctx, user, refusal.lead_id)
         return render_list(request, ctx, user, values, summary=summary)
 
 
 def _assign(ctx: ServiceContext, user: int, ids: list[int], data: Mapping[str, Any]) -> Summary:
     done = bulk_assign_owner(ctx, user, ids, _one(data.get("new_owner")))
     return Summary("Owner assigned", done.committed, len(done.changed), len(done.unchanged),
-                   [(r.lead_id, None, f"{r.code}: {r.message}") for r in done.refused])
+                   [Refusal(r.lead_id, r.code, r.message) for r in done.refused])
 
 
 def _move(ctx: ServiceContext, user: int, ids: list[int], data: Mapping[str, Any]) -> Summary:
     done = bulk_change_status(ctx, user, ids, _one(data.get("new_status")), reason=_one(data.get("reason")) or None)
     return Summary("Status changed", done.committed, len(done.changed), len(done.unchanged),
-                   [(r.lead_id, None, f"{r.code}: {r.message}") for r in done.refused])
+                   [Refusal(r.lead_id, r.code, r.message) for r in done.refused])
 
 
 def _convert(ctx: ServiceContext, user: int, ids: list[int], data: Mapping[str, Any]) -> Summary:
-    done = convert_leads(ctx, user, ids, ConversionOptions())
+    chosen = _one(data.get("opportunity")) or OpportunityChoice.CREATE.value
+    if chosen not in (OpportunityChoice.CREATE.value, OpportunityChoice.NONE.value):
+        raise ValidationError("a list converts each lead with a new opportunity or none", field="opportunity")
+    choice = OpportunityChoice(chosen)
+    done = convert_leads(ctx, user, ids, ConversionOptions(opportunity=choice))
     return Summary("Converted", done.committed, done.converted,
-                   refused=[(i.lead_id, None, f"{i.code}: {i.message}") for i in done.items if not i.ok])
+                   refused=[Refusal(i.lead_id, i.code or "", i.message or "") for i in done.items if not i.ok])
 
 
 BULK_ACTIONS: dict[str, Callable[[ServiceContext, int, list[int], Mapping[str, Any]], Summary]] = {
@@ -165,9 +182,7 @@ BULK_ACTIONS: dict[str, Callable[[ServiceContext, int, list[int], Mapping[str, A
 
 
 def _readable_name(ctx: ServiceContext, user: int, lead_id: int) -> str | None:
-    """The lead's name if the user may read it: a refusal never names a hidden lead."""
-    if not lead_id:
-        return None
+    """The lead's name if the user may read it."""
     try:
         lead = lead_service.get_lead(ctx, user, lead_id).lead
     except LeadlineError:

@@ -90,7 +90,7 @@ def _change_each(ctx: ServiceContext, actor_id: int, lead_ids: Sequence[int],
                 lead = load_lead_for_editing(uow, viewer, lead_id)
                 history = apply_lead_changes(ctx, uow, viewer, lead, changes, now)
             except LeadlineError as error:
-                outcome.refused.append(LeadRefusal(lead_id, error.code, str(error)))
+                outcome.refused.append(LeadRefusal(lead_id, error.code, error.message))
                 continue
             if not history:
                 outcome.unchanged.append(lead_id)
