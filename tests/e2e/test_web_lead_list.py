@@ -161,6 +161,16 @@ def test_the_created_filter_keeps_the_leads_made_in_the_days_chosen(page: Page, 
 
 
 @SQLITE_ONLY
+def test_the_lists_forms_are_refused_without_the_csrf_token(page: Page, site: Site, ctx: ServiceContext) -> None:
+    sign_in(page, site.base, SAM, PASSWORD)
+
+    for path, form in (("/leads/views", {"name": "Forged", "status": "Open"}),
+                       ("/leads/bulk", {"action": "assign", "lead": str(site.open_lead), "new_owner": JO})):
+        assert page.request.post(f"{site.base}{path}", form=form, max_redirects=0).status == 403
+    assert get_lead(ctx, site.sam, site.open_lead).owner.email == SAM
+
+
+@SQLITE_ONLY
 def test_ticked_leads_are_converted_each_as_the_criteria_allow(page: Page, site: Site, ctx: ServiceContext) -> None:
     ready = create_lead(ctx, site.sam, {"last_name": "Carter", "company": "Crane", "budget_amount": "20000",
                                         "is_decision_maker": "yes", "purchase_timeframe": "2026-05-01"},

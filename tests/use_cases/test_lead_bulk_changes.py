@@ -96,7 +96,7 @@ def test_disqualifying_in_bulk_takes_the_reason_for_each_lead(
     assert with_reason.committed and with_reason.changed == chosen
 
 
-def test_the_call_itself_is_refused_for_an_unknown_owner_or_status_or_no_leads(
+def test_the_call_itself_is_refused_for_an_unknown_owner_or_status_a_stray_reason_or_no_leads(
         ctx: ServiceContext, team: tuple[int, int]) -> None:
     sam, _ = team
     lead = new_lead(ctx, sam, "Ames")
@@ -104,6 +104,8 @@ def test_the_call_itself_is_refused_for_an_unknown_owner_or_status_or_no_leads(
         bulk_assign_owner(ctx, sam, [lead], "nobody@example.com")
     with raises_error(InvalidStatusError, code="INVALID_STATUS", field="status"):
         bulk_change_status(ctx, sam, [lead], "Haunted")
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="reason"):
+        bulk_change_status(ctx, sam, [lead], "Contacted", reason="No need")
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="lead_ids"):
         bulk_change_status(ctx, sam, [], "Contacted")
 

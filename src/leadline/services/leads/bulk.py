@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from leadline.domain.configuration.statuses import find_status
+from leadline.domain.configuration.statuses import StatusKind, find_status
 from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import apply_lead_changes, load_lead_for_editing
@@ -66,8 +66,10 @@ def bulk_change_status(ctx: ServiceContext, actor_id: int, lead_ids: Sequence[in
     ``CRITERIA_NOT_MET``, a converted lead its ``LEAD_READ_ONLY``."""
     if not status:
         raise ValidationError("choose the new status", field="status")
-    with ctx.reader() as uow:
-        find_status(ctx.config(uow).statuses, status)  # an unknown status is the call's error, not each lead's
+    with ctx.reader() as uow:  # an unknown status, or a reason to go elsewhere, is the call's error, not each lead's
+        target = find_status(ctx.config(uow).statuses, status)
+    if reason and target.kind is not StatusKind.UNQUALIFIED:
+        raise ValidationError("a reason is given only when disqualifying leads", field="reason")
     changes: dict[str, object] = {"status": status}
     if reason:
         changes["unqualified_reason"] = reason
