@@ -22,6 +22,7 @@ from litestar.response import Redirect, Template
 from leadline.domain.configuration.reasons import ReasonKind
 from leadline.domain.conversion.rules import ConversionOptions, OpportunityChoice
 from leadline.domain.errors import LeadlineError, ValidationError
+from leadline.domain.ids import MAX_ID
 from leadline.domain.leads.lead import Rating
 from leadline.domain.saved_views import DEFAULT_SORT, LeadViewFilters, ViewList
 from leadline.services import saved_views
@@ -142,7 +143,8 @@ class LeadListActions(Controller):
         if action not in BULK_ACTIONS:
             raise ValidationError(f"{action!r} is not an action of the list", field="action")
         values = list_values(data)
-        ids = [int(value) for value in _all(data.get("lead")) if value.isascii() and value.isdigit()]
+        ids = [int(value) for value in _all(data.get("lead"))
+               if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID]  # others are no lead
         if not ids:
             return render_list(request, ctx, user, values, summary=Summary(action, False, 0,
                                                                            error="tick at least one lead first"))
