@@ -144,7 +144,7 @@ class LeadListActions(Controller):
             raise ValidationError(f"{action!r} is not an action of the list", field="action")
         values = list_values(data)
         ids = [int(value) for value in _all(data.get("lead"))
-               if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID]  # others are no lead
+               if value.isascii() and value.isdigit() and len(value) <= 19 and 0 < int(value) <= MAX_ID]
         if not ids:
             return render_list(request, ctx, user, values, summary=Summary(action, False, 0,
                                                                            error="tick at least one lead first"))
