@@ -213,3 +213,21 @@ def admin(client: Any, ctx: Any, admin_id: int) -> Any:
     from tests.e2e.api_support import Caller, token_for
 
     return Caller(client, token_for(ctx, admin_id, admin_id))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for every browser test of the session (Playwright's sync API allows
+    one running instance per process, so the web tests' modules share it)."""
+    from tests.e2e.web_support import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A page in a fresh browser context (its own cookies) for one test."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()

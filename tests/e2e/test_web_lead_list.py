@@ -18,7 +18,7 @@ from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
 from tests.conftest import FakeClock
-from tests.e2e.web_support import chromium, served, sign_in
+from tests.e2e.web_support import served, sign_in
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -31,19 +31,6 @@ class Site:
     jo: int
     open_lead: int
     contacted_lead: int
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
