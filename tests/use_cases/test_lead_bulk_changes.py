@@ -10,6 +10,7 @@ from leadline.domain.errors import InvalidStatusError, NotFoundError, Validation
 from leadline.services.context import ServiceContext
 from leadline.services.leads import records as leads
 from leadline.services.leads.bulk import LeadRefusal, bulk_assign_owner, bulk_change_status
+from leadline.services.leads.list_filters import list_choices
 from leadline.services.leads.workflow import change_lead_status, status_history
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
@@ -109,3 +110,12 @@ def test_the_call_itself_is_refused_for_an_unknown_owner_or_status_a_stray_reaso
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="lead_ids"):
         bulk_change_status(ctx, sam, [], "Contacted")
 
+
+
+def test_the_list_offers_statuses_in_graph_order_every_user_and_only_the_reasons_to_disqualify(
+        ctx: ServiceContext, admin_id: int, team: tuple[int, int]) -> None:
+    choices = list_choices(ctx, team[0])
+
+    assert [s.label for s in choices.statuses][:3] == ["Open", "Contacted", "Qualified"]
+    assert [u.name for u in choices.users] == ["Ada Admin", "Jo Rep", "Sam Rep"]
+    assert choices.reasons and {r.kind.value for r in choices.reasons} == {"lead_unqualified"}

@@ -19,21 +19,17 @@ from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from leadline.domain.configuration.reasons import ReasonKind
 from leadline.domain.conversion.rules import ConversionOptions, OpportunityChoice
 from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.domain.ids import MAX_ID
 from leadline.domain.leads.lead import Rating
 from leadline.domain.saved_views import DEFAULT_SORT, LeadViewFilters, ViewList
 from leadline.services import saved_views
-from leadline.services.configuration.lead_workflow import list_reasons
-from leadline.services.configuration.statuses import list_sources, list_statuses
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.bulk import convert_leads
 from leadline.services.leads import records as lead_service
 from leadline.services.leads.bulk import bulk_assign_owner, bulk_change_status
-from leadline.services.leads.list_filters import lead_page_of, lead_query_of
-from leadline.services.security.users import list_users
+from leadline.services.leads.list_filters import lead_page_of, lead_query_of, list_choices
 
 PAGE_SIZE = 50
 #: The list's sort orders, as the select shows them.
@@ -88,6 +84,7 @@ def render_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int,
     alone); a filter the list refuses is shown in place of the rows, with its parameter's name."""
     rows: list[Any] = []
     next_cursor = filter_error = None
+    choices = list_choices(ctx, user)
     try:
         filters = filters_of(values)
         page = lead_page_of(filters, PAGE_SIZE, cursor)
@@ -99,13 +96,12 @@ def render_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int,
         "leads": rows, "filters": values, "results": RESULTS, "first_page": not cursor, "filter_error": filter_error,
         "first_url": "/leads?" + urlencode(values),
         "next_url": "/leads?" + urlencode({**values, "cursor": next_cursor}) if next_cursor else None,
-        "statuses": list_statuses(ctx), "owners": list_users(ctx, user),
-        "reasons": list_reasons(ctx, ReasonKind.LEAD_UNQUALIFIED.value), "summary": None, "view_error": None,
-        **extra,
+        "statuses": choices.statuses, "owners": choices.users, "reasons": choices.reasons, "summary": None,
+        "view_error": None, **extra,
     }
     if request.headers.get("hx-target") == RESULTS:
         return Template("leads/results.html", context=context, status_code=status_code)
-    context.update(sources=list_sources(ctx), ratings=[r.value for r in Rating], sorts=SORTS,
+    context.update(sources=choices.sources, ratings=[r.value for r in Rating], sorts=SORTS,
                    views=saved_views.list_views(ctx, user, ViewList.LEADS))
     return Template("leads/list.html", context=context, status_code=status_code)
 

@@ -4,10 +4,41 @@ repository runs: the one resolver of the leads list for the pages and saved view
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from leadline.domain.configuration.reasons import Reason, ReasonKind
+from leadline.domain.configuration.sources import LeadSource
+from leadline.domain.configuration.statuses import LeadStatus
+from leadline.domain.leads.workflow import in_graph_order
 from leadline.domain.queries import LeadQuery, Page
 from leadline.domain.saved_views import LeadViewFilters
+from leadline.domain.security.users import User
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import resolve_lead_query
+from leadline.services.security.access import load_viewer
+
+
+@dataclass(frozen=True)
+class ListChoices:
+    """What a list's filters and bulk actions offer to choose from."""
+
+    #: in graph order (open, working, qualified, unqualified, converted)
+    statuses: list[LeadStatus]
+    sources: list[LeadSource]
+    #: every user, by name (as owners to filter by or to give leads to)
+    users: list[User]
+    #: the reasons to disqualify a lead, in their order
+    reasons: list[Reason]
+
+
+def list_choices(ctx: ServiceContext, actor_id: int) -> ListChoices:
+    """The statuses, sources, users and disqualification reasons, from the configuration cache
+    (no statement when it is warm): what every drawing of the leads list needs besides its rows."""
+    with ctx.reader() as uow:
+        load_viewer(uow, actor_id, ctx)
+        config = ctx.config(uow)
+        return ListChoices(in_graph_order(config.statuses), list(config.sources), list(config.users.values()),
+                           [r for r in config.reasons if r.kind is ReasonKind.LEAD_UNQUALIFIED])
 
 
 def lead_query_of(ctx: ServiceContext, filters: LeadViewFilters) -> LeadQuery:
