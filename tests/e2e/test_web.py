@@ -16,7 +16,7 @@ from leadline.services.leads.records import create_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user, find_user
-from leadline.web.leads import PAGE_SIZE
+from leadline.web.lead_list import PAGE_SIZE
 from tests.e2e.web_support import served, sign_in
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
@@ -70,7 +70,8 @@ def test_the_leads_list_filters_by_status_in_place(page: Page, site: Site) -> No
 
     expect(page.locator("tr[data-lead]")).to_have_count(1)
     expect(page.locator("tr[data-lead]")).to_contain_text("Baker")
-    expect(page).to_have_url(f"{site.base}/leads?q=&status=Contacted&source=&owner=&rating=&sort=-created_at")
+    expect(page).to_have_url(f"{site.base}/leads?q=&status=Contacted&source=&owner=&rating=&created_from="
+                             "&created_to=&sort=-created_at")
     assert page.evaluate("window.notReloaded") is True  # htmx replaced the results, not the page
 
 

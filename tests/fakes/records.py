@@ -107,6 +107,8 @@ class LeadRepository(RecordRepository[Lead]):
                            and (not query.status_ids or lead.status_id in query.status_ids)
                            and (not query.owner_ids or lead.owner_id in query.owner_ids)
                            and (not query.ratings or lead.rating in query.ratings)
+                           and (query.created_from is None or lead.created_at >= query.created_from)
+                           and (query.created_to is None or lead.created_at < query.created_to)
                            and (query.converted is None or lead.is_converted() == query.converted)), page)
 
 

@@ -25,6 +25,7 @@ from leadline.domain.leads.lead import Lead
 from leadline.domain.leads.qualification import Criterion
 from leadline.domain.opportunities.opportunity import Opportunity, OpportunityStage, SalesProcess
 from leadline.domain.opportunities.products import LineItem, PriceBook, PriceBookEntry, Product
+from leadline.domain.saved_views import SavedView
 from leadline.domain.security.access import SharingDefault
 from leadline.domain.security.sign_in import SignInThrottle, ThrottleKind
 from leadline.domain.security.users import User
@@ -79,6 +80,7 @@ class Tables:
     quotas: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     adjustments: list[Adjustment] = field(default_factory=list)
     snapshots: dict[int, tuple[dict[str, Any], list[Any]]] = field(default_factory=dict)
+    saved_views: dict[int, SavedView] = field(default_factory=dict)
 
     def restore(self, other: Tables) -> None:
         """Become ``other`` in place (repositories keep their reference to this object)."""

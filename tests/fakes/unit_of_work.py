@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports import UnitOfWork
-from tests.fakes import configuration, conversion, forecast, records, sales, security
+from tests.fakes import configuration, conversion, forecast, records, sales, saved_views, security
 from tests.fakes.tables import Tables, copied
 
 #: the tables of the configuration cache (persistence/configuration/writes.py on SQL)
@@ -74,6 +74,7 @@ class FakeUnitOfWork:
         self.sharing = security.SharingRepository(t)
         self.idempotency = security.IdempotencyRepository(t)
         self.sign_in_throttles = security.SignInThrottleRepository(t)
+        self.saved_views = saved_views.SavedViewRepository(t)
         self.settings = forecast.SettingsRepository(t)
         self.exchange_rates = forecast.ExchangeRateRepository(t)
         self.quotas = forecast.QuotaRepository(t)

@@ -23,6 +23,8 @@ from leadline.domain.money import parse_amount
 from leadline.domain.opportunities.opportunity import Outcome
 
 MAX_PAGE_SIZE = 500
+#: The fields a list of leads sorts by (``-`` in front for descending), on every transport.
+LEAD_SORTS = ("id", "created_at", "updated_at", "last_name", "company")
 
 
 def _cursor_id(value: object) -> int:
@@ -177,8 +179,11 @@ def ensure_range(low: Any, high: Any, name: str) -> None:
 
 
 def ensure_times(query: LeadQuery | RecordQuery) -> None:
-    """The created and updated filters are aware moments in the business years (``ensure_aware_utc``)."""
+    """The created and updated filters are aware moments in the business years (``ensure_aware_utc``),
+    each range's start not after its end."""
     for name in ("created_from", "created_to", "updated_from", "updated_to"):
         moment = getattr(query, name)
         if moment is not None:
             ensure_aware_utc(moment, field=name)
+    ensure_range(query.created_from, query.created_to, "created")
+    ensure_range(query.updated_from, query.updated_to, "updated")

@@ -33,6 +33,7 @@ from leadline.persistence.opportunities.rows import (
     ProductRow,
     SalesProcessRow,
 )
+from leadline.persistence.saved_views.rows import SavedViewRow
 from leadline.persistence.security.rows import (
     ApiTokenRow,
     AuditEventRow,
@@ -50,7 +51,7 @@ __all__ = [
     "CustomFieldDefinitionRow", "CustomFieldValueRow", "LeadProductInterestRow",
     "LeadRow", "LeadSourceRow", "LeadStatusChangeRow", "LeadStatusRow", "LineItemRow",
     "OpportunityRow", "OpportunityStageChangeRow", "OpportunityStageRow", "PriceBookEntryRow",
-    "PriceBookRow", "ProductRow", "SalesProcessRow", "UserRow", "metadata",
+    "PriceBookRow", "ProductRow", "SalesProcessRow", "SavedViewRow", "UserRow", "metadata",
     "ExchangeRateRow", "ForecastAdjustmentRow", "ForecastSnapshotRow", "OrgSettingRow", "QuotaRow",
     "ConversionFieldMappingRow", "CriterionRow", "LeadConversionRow", "LeadStatusTransitionRow", "ReasonRow",
 ]

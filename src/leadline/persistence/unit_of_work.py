@@ -57,6 +57,7 @@ if TYPE_CHECKING:
         ProductRepository,
         StageHistoryRepository,
     )
+    from leadline.persistence.saved_views.repositories import SavedViewRepository
     from leadline.persistence.security.repositories import (
         AuditRepository,
         IdempotencyRepository,
@@ -129,6 +130,7 @@ class SqlUnitOfWork:
     sharing: _Repository[SharingRepository] = _Repository("security", "SharingRepository")
     idempotency: _Repository[IdempotencyRepository] = _Repository("security", "IdempotencyRepository")
     sign_in_throttles: _Repository[SignInThrottleRepository] = _Repository("security", "SignInThrottleRepository")
+    saved_views: _Repository[SavedViewRepository] = _Repository("saved_views", "SavedViewRepository")
     settings: _Repository[SettingsRepository] = _Repository("forecast", "SettingsRepository")
     exchange_rates: _Repository[ExchangeRateRepository] = _Repository("forecast", "ExchangeRateRepository")
     quotas: _Repository[QuotaRepository] = _Repository("forecast", "QuotaRepository")

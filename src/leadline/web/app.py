@@ -31,6 +31,7 @@ from leadline.web.contacts import ContactPages
 from leadline.web.conversion import ConversionPages
 from leadline.web.dashboard import DashboardPages
 from leadline.web.errors import with_error_pages
+from leadline.web.lead_list import LeadListActions
 from leadline.web.lead_page import LeadPageController
 from leadline.web.leads import LeadPages
 from leadline.web.opportunities import OpportunityPages
@@ -42,7 +43,7 @@ HTMX = "htmx-2.0.11.min.js"
 #: Paths the CSRF check leaves alone: the API authenticates with bearer tokens, never cookies.
 API_PATHS = "^/api/"
 #: The pages' controllers, area by area.
-PAGES = [LeadPages, LeadPageController, ConversionPages, AccountPages, ContactPages, OpportunityPages,
+PAGES = [LeadPages, LeadListActions, LeadPageController, ConversionPages, AccountPages, ContactPages, OpportunityPages,
          OpportunityPartPages, DashboardPages, *settings_pages.HANDLERS]
 
 

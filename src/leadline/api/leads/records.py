@@ -16,12 +16,12 @@ from leadline.api.leads.schemas import LeadCreate, LeadFields, LeadPublic, LeadU
 from leadline.api.money import scale_money
 from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
 from leadline.api.schemas import FieldChangePublic, Page, given
+from leadline.domain.queries import LEAD_SORTS
 from leadline.domain.queries import Page as PageQuery
 from leadline.services.context import ServiceContext
 from leadline.services.leads import records as lead_service
 from leadline.services.leads.records import LeadDetails
 
-LEAD_SORTS = ("id", "created_at", "updated_at", "last_name", "company")
 Limit = Annotated[int, Parameter(ge=1, le=500, description="Page size.")]
 
 
@@ -80,6 +80,7 @@ class LeadController(Controller):
         status: Annotated[list[str] | None, Parameter(description="Status label or id; repeatable.")] = None,
         source: Annotated[list[str] | None, Parameter(description="Source label or id; repeatable.")] = None,
         owner: Annotated[list[str] | None, Parameter(description="Owner e-mail or id; repeatable.")] = None,
+        rating: Annotated[list[str] | None, Parameter(description="hot, warm or cold; repeatable.")] = None,
         q: Annotated[str | None, Parameter(max_length=200, description="Text in name, e-mail or company.")] = None,
         created_from: datetime | None = None, created_to: datetime | None = None,
         updated_from: datetime | None = None, updated_to: datetime | None = None,
@@ -88,9 +89,11 @@ class LeadController(Controller):
         custom: Annotated[list[str] | None, Parameter(
             description="NAME=VALUE: only leads whose custom field NAME holds VALUE; repeatable.")] = None,
     ) -> Page:
-        """Leads the caller may see, filtered, sorted and cursor-paginated."""
+        """Leads the caller may see, filtered, sorted and cursor-paginated. ``created_from`` is
+        included, ``created_to`` excluded (moments with a zone, as ``2026-03-01T00:00:00Z``)."""
         query = lead_service.resolve_lead_query(
-            ctx, statuses=status or [], sources=source or [], owners=owner or [], search=q, custom=custom or [],
+            ctx, statuses=status or [], sources=source or [], owners=owner or [], ratings=rating or [], search=q,
+            custom=custom or [],
             created_from=created_from, created_to=created_to, updated_from=updated_from, updated_to=updated_to,
         )
         page = PageQuery.parse(limit, sort, cursor, allowed=LEAD_SORTS)

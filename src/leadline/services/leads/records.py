@@ -187,7 +187,7 @@ def update_lead(
         lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=expected_version)
         now = ctx.now()
         others = set(changes) - {"status", "unqualified_reason", "qualification_override_reason"}
-        history = _apply_fields(ctx, uow, viewer, lead, changes, now,
+        history = apply_lead_changes(ctx, uow, viewer, lead, changes, now,
                                 unchanged_ok=bool(others) or products is not None or bool(custom))
         if products is not None:
             history += _replace_products(uow, viewer, lead, products, now)
@@ -202,8 +202,10 @@ def update_lead(
         return _warned(describe_lead(ctx, uow, lead), ctx, frozenset(c.field for c in history))
 
 
-def _apply_fields(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, changes: Mapping[str, object],
-                  now: datetime, *, unchanged_ok: bool = True) -> list[FieldChange]:
+def apply_lead_changes(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead,
+                       changes: Mapping[str, object], now: datetime, *, unchanged_ok: bool = True) -> list[FieldChange]:
+    """``update_lead``'s changes of fields, owner and status on ``lead`` (locked, editable by
+    ``viewer``), returning the field history to record; the caller saves the lead."""
     cleaned = clean_lead_fields(changes, ctx.contact_points, country_hint=lead.country or ctx.phone_region)
     if "source" in changes:
         source = _source(ctx, uow, changes["source"])

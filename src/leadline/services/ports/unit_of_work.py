@@ -39,6 +39,7 @@ from leadline.services.ports.forecast import (
 )
 from leadline.services.ports.leads import LeadRepository
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
+from leadline.services.ports.saved_views import SavedViewRepository
 from leadline.services.ports.security import (
     AuditRepository,
     IdempotencyRepository,
@@ -147,6 +148,10 @@ class UnitOfWork(Protocol):
     def idempotency(self) -> IdempotencyRepository: ...
     @property
     def sign_in_throttles(self) -> SignInThrottleRepository: ...
+
+    # what users keep for themselves
+    @property
+    def saved_views(self) -> SavedViewRepository: ...
 
     # forecast and pipeline
     @property

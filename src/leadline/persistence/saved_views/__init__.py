@@ -1,0 +1,1 @@
+"""Saved views: each user's named filters of a list."""
