@@ -138,3 +138,11 @@ class PipelineQueries:
         self, visible_owner_ids: Iterable[int] | None = None,
     ) -> list[tuple[int, str, str, int, Decimal, Decimal]]:
         _aggregation()
+
+    def board_sums(self, open_stage_ids: Iterable[int], closed_stage_ids: Iterable[int], closed_since: date,
+                   visible_owner_ids: Iterable[int] | None = None) -> list[tuple[int, str, int, Decimal, Decimal]]:
+        _aggregation()
+
+    def board_cards(self, open_stage_ids: Iterable[int], closed_stage_ids: Iterable[int], closed_since: date,
+                    limit: int, visible_owner_ids: Iterable[int] | None = None) -> list[Any]:
+        _aggregation()

@@ -25,7 +25,9 @@ from litestar.template.config import TemplateConfig
 from leadline.bootstrap import Application
 from leadline.services.context import ServiceContext
 from leadline.web import session
+from leadline.web.board import BoardPages
 from leadline.web.errors import with_error_pages
+from leadline.web.forecast import ForecastPages
 from leadline.web.leads import LeadPages
 
 HERE = Path(__file__).parent
@@ -50,7 +52,7 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
     """The hook that adds the pages to the application being built."""
 
     def install(config: AppConfig) -> AppConfig:
-        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages],
+        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages, BoardPages, ForecastPages],
                        dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                                      "user": Provide(session.provide_user, sync_to_thread=False)},
                        include_in_schema=False)
