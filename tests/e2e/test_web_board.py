@@ -6,6 +6,7 @@ opportunity, on the board or in its totals. On SQLite; the record-level test on 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -205,3 +206,24 @@ def test_a_rep_does_not_see_another_reps_private_opportunity(page: Page, site: S
     expect(column(manager, "Prospecting")).to_contain_text("Secret deal")
     expect_totals(manager, "Prospecting", 3, "10000.00", "1000.00")
     manager.context.close()
+
+
+@SQLITE_ONLY
+def test_without_the_script_the_move_to_form_asks_on_a_page_and_moves(browser: Browser, site: Site) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    open_board(page, site)
+    pilot = card(page, "Acme pilot")
+
+    pilot.get_by_label("Move to…").select_option(label="Closed Lost")
+    pilot.get_by_role("button", name="Move").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Close Acme pilot as lost")
+    page.get_by_role("button", name="Close it").click()
+    expect(page.locator("#reason-error")).to_contain_text("a reason is required")  # beside the field
+    page.get_by_label("Loss reason").select_option("Price")
+    page.get_by_role("button", name="Close it").click()
+
+    expect(page).to_have_url(re.compile(r"/board\?process=\d+$"))
+    expect(column(page, "Closed Lost")).to_contain_text("Acme pilot")
+    expect_totals(page, "Qualification", 0, "0.00", "0.00")
+    context.close()

@@ -144,5 +144,5 @@ class PipelineQueries:
         _aggregation()
 
     def board_cards(self, open_stage_ids: Iterable[int], closed_stage_ids: Iterable[int], closed_since: date,
-                    limit: int, visible_owner_ids: Iterable[int] | None = None) -> list[Any]:
+                    limits: tuple[int, int], visible_owner_ids: Iterable[int] | None = None) -> list[Any]:
         _aggregation()

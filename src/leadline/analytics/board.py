@@ -1,6 +1,6 @@
 """The pipeline board: one sales process's stages as columns, each with its count, amount and
 weighted amount in the organisation's currency, and the cards of the opportunities the user may
-read (the first ``limit`` of each column; the rest are counted).
+read (the first 50 of an open column, 20 of a closed one; the rest are counted).
 
 Open stages hold the open opportunities, closest close date first; closed stages (the drop
 targets that close a deal) hold those closed in the last ``CLOSED_DAYS`` days, latest first.
@@ -26,8 +26,9 @@ from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.security.access import load_viewer
 
-#: Cards shown per column; the rest are counted ("n more").
+#: Cards shown per open column and per closed column; the rest are counted ("n more").
 CARDS_PER_COLUMN = 50
+CARDS_PER_CLOSED_COLUMN = 20
 #: A closed column shows what closed within this many days.
 CLOSED_DAYS = 30
 ZERO = Decimal(0)
@@ -72,7 +73,7 @@ class Board:
 
 
 def pipeline_board(ctx: ServiceContext, actor_id: int, process: str | None = None, *,
-                   limit: int = CARDS_PER_COLUMN) -> Board:
+                   limit: int = CARDS_PER_COLUMN, closed_limit: int = CARDS_PER_CLOSED_COLUMN) -> Board:
     """The board of ``process`` (a process id or name; default: the default process) as the actor
     may see it. An unknown process is ``NOT_FOUND``."""
     with ctx.reader() as uow:
@@ -92,9 +93,10 @@ def pipeline_board(ctx: ServiceContext, actor_id: int, process: str | None = Non
         for stage_id, currency, count, amount, weighted in uow.pipeline.board_sums(open_ids, closed_ids, since,
                                                                                     visible):
             _add(columns[stage_id], currency, count, amount, weighted, rates.get(currency))
-        rows = uow.pipeline.board_cards(open_ids, closed_ids, since, limit, visible)
+        rows = uow.pipeline.board_cards(open_ids, closed_ids, since, (limit, closed_limit), visible)
         for row in sorted(rows, key=lambda r: _card_order(r, columns[r[1]].stage)):
-            columns[row[1]].cards.append(_card(row, viewer, config.users))
+            if len(columns[row[1]].cards) < limit:  # an open stage's undated deals come after its dated ones
+                columns[row[1]].cards.append(_card(row, viewer, config.users))
         places = Decimal(1).scaleb(-currency_places(ctx.currency))
         for column in columns.values():
             column.amount, column.weighted = column.amount.quantize(places), column.weighted.quantize(places)

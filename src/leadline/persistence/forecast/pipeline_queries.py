@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, type_coerce, union_all
+from sqlalchemy import func, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from leadline.domain.opportunities.opportunity import Outcome
@@ -50,46 +50,47 @@ class PipelineQueries:
 
     def board_sums(self, open_stage_ids: Iterable[int], closed_stage_ids: Iterable[int], closed_since: date,
                    visible_owner_ids: Iterable[int] | None = None) -> list[tuple[int, str, int, Decimal, Decimal]]:
-        """(stage id, currency, count, amount, weighted amount) per stage and currency. An open
-        stage holds only open opportunities (the outcome follows the stage), so the stage alone
-        picks them."""
+        """(stage id, currency, count, amount, weighted amount) per stage and currency, summed from
+        the board's covering index. An open stage holds only open opportunities (the outcome
+        follows the stage), so the stage alone picks them; the open and the closed stages are two
+        range searches (one OR of both would scan the whole index)."""
         opp = OpportunityRow
+        owners = [] if visible_owner_ids is None else [opp.owner_id.in_(list(visible_owner_ids))]
         total = type_coerce(func.coalesce(func.sum(opp.amount), 0), ExactDecimal)
         weighted = type_coerce(func.coalesce(func.sum(opp.amount * opp.probability), 0), ExactDecimal)
-        query = (select(opp.stage_id, opp.currency, func.count(), total, weighted)
-                 .where(_on_board(list(open_stage_ids), list(closed_stage_ids), closed_since))
-                 .group_by(opp.stage_id, opp.currency))
-        if visible_owner_ids is not None:
-            query = query.where(opp.owner_id.in_(list(visible_owner_ids)))
+        parts = [select(opp.stage_id, opp.currency, func.count(), total, weighted).where(*where, *owners)
+                 .group_by(opp.stage_id, opp.currency)
+                 for where in ([opp.stage_id.in_(list(open_stage_ids) or [0])],
+                               [opp.stage_id.in_(list(closed_stage_ids) or [0]), opp.close_date >= closed_since])]
+        rows = self.session.execute(union_all(*(select(*part.subquery().c) for part in parts)))
         return [(stage_id, currency, count, amount, (weight / 100).quantize(Decimal("0.0001")))
-                for stage_id, currency, count, amount, weight in self.session.execute(query)]
+                for stage_id, currency, count, amount, weight in rows]
 
     def board_cards(self, open_stage_ids: Iterable[int], closed_stage_ids: Iterable[int], closed_since: date,
-                    limit: int, visible_owner_ids: Iterable[int] | None = None) -> list[Any]:
-        """One UNION ALL of a small ordered query per stage, each reading its first ``limit`` rows
-        from the (stage, close date) index rather than sorting the stage's opportunities."""
+                    limits: tuple[int, int], visible_owner_ids: Iterable[int] | None = None) -> list[Any]:
+        """One UNION ALL of small ordered queries, each reading its first rows (``limits``: open,
+        closed) in the order of the board's index instead of sorting a whole stage: per open stage
+        those with a close date (closest first) and those without (as many more, trimmed by the
+        caller); per closed stage the latest closes."""
+        limit, closed_limit = limits
         opp = OpportunityRow
         columns = (opp.id, opp.stage_id, opp.name, opp.account_id, AccountRow.name.label("account_name"),
                    AccountRow.owner_id.label("account_owner_id"), opp.amount, opp.currency, opp.close_date,
                    opp.owner_id, opp.version)
         owners = [] if visible_owner_ids is None else [opp.owner_id.in_(list(visible_owner_ids))]
+
+        def part(*where: Any) -> Any:
+            return select(*columns).join(AccountRow, AccountRow.id == opp.account_id).where(*where, *owners)
+
         parts = []
         for stage_id in open_stage_ids:
-            parts.append(select(*columns).join(AccountRow, AccountRow.id == opp.account_id)
-                         .where(opp.stage_id == stage_id, *owners)
-                         .order_by(opp.close_date.is_(None), opp.close_date, opp.id).limit(limit))
+            parts.append(part(opp.stage_id == stage_id, opp.close_date.is_not(None))
+                         .order_by(opp.close_date, opp.id).limit(limit))
+            parts.append(part(opp.stage_id == stage_id, opp.close_date.is_(None)).order_by(opp.id).limit(limit))
         for stage_id in closed_stage_ids:
-            parts.append(select(*columns).join(AccountRow, AccountRow.id == opp.account_id)
-                         .where(opp.stage_id == stage_id, opp.close_date >= closed_since, *owners)
-                         .order_by(opp.close_date.desc(), opp.id.desc()).limit(limit))
+            parts.append(part(opp.stage_id == stage_id, opp.close_date >= closed_since)
+                         .order_by(opp.close_date.desc(), opp.id.desc()).limit(closed_limit))
         if not parts:
             return []
         # SQLite takes no ORDER BY or LIMIT in a compound member: each part is a subquery
-        wrapped = [select(*part.subquery().c) for part in parts]
-        return [tuple(row) for row in self.session.execute(union_all(*wrapped))]
-
-
-def _on_board(open_stage_ids: list[int], closed_stage_ids: list[int], closed_since: date) -> Any:
-    opp = OpportunityRow
-    return or_(opp.stage_id.in_(open_stage_ids or [0]),
-               and_(opp.stage_id.in_(closed_stage_ids or [0]), opp.close_date >= closed_since))
+        return [tuple(row) for row in self.session.execute(union_all(*(select(*p.subquery().c) for p in parts)))]

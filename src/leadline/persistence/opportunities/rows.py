@@ -43,6 +43,8 @@ class OpportunityRow(Base):
         # covers the forecast query: a period's opportunities summed without reading the table
         Index("ix_opportunities_forecast", "close_date", "owner_id", "outcome", "forecast_category", "currency",
               "amount", "probability"),
+        # covers the pipeline board: a stage's first cards by close date, its sums from the index alone
+        Index("ix_opportunities_board", "stage_id", "close_date", "owner_id", "currency", "amount", "probability"),
     )
     id: Mapped[int] = id_column()
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)

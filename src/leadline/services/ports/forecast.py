@@ -94,7 +94,7 @@ class PipelineQueries(Protocol):
         ...
 
     def board_cards(self, open_stage_ids: Iterable[int], closed_stage_ids: Iterable[int], closed_since: date,
-                    limit: int, visible_owner_ids: Iterable[int] | None = None) -> list[BoardCardRow]:
-        """Up to ``limit`` cards per stage, in one statement: an open stage's closest close dates
-        first, a closed stage's latest closes (on or after ``closed_since``) first."""
+                    limits: tuple[int, int], visible_owner_ids: Iterable[int] | None = None) -> list[BoardCardRow]:
+        """Up to ``limits`` (open, closed) cards per stage, in one statement: an open stage's closest
+        close dates first, a closed stage's latest closes (on or after ``closed_since``) first."""
         ...

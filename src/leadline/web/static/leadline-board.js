@@ -19,6 +19,10 @@
     picker.addEventListener("change", function () { picker.submit(); });
   }
 
+  function nameOf(card) {
+    return card.querySelector(".card-name").textContent;
+  }
+
   function originOf(card) {
     return { list: card.parentElement, next: card.nextElementSibling };
   }
@@ -73,7 +77,7 @@
           if (dialog.open) { dialog.close("moved"); }
           pending = null;
           replaceColumns(html, card.dataset.opportunity);
-          say("Moved " + card.dataset.name + " to " + (column ? column.dataset.label : "another stage") + ".");
+          say("Moved " + nameOf(card) + " to " + (column ? column.dataset.label : "another stage") + ".");
         });
       }
       return response.json().then(function (refusal) {
@@ -101,9 +105,9 @@
     dialogForm.elements.stage.value = stage;
     dialogForm.elements.version.value = card.dataset.version;
     document.getElementById("board-dialog-title").textContent =
-      (outcome === "won" ? "Close " + card.dataset.name + " as won" :
-        outcome === "lost" ? "Close " + card.dataset.name + " as lost" :
-          "Move " + card.dataset.name + " to " + column.dataset.label);
+      (outcome === "won" ? "Close " + nameOf(card) + " as won" :
+        outcome === "lost" ? "Close " + nameOf(card) + " as lost" :
+          "Move " + nameOf(card) + " to " + column.dataset.label);
     var shown = null;
     dialogForm.querySelectorAll("[data-asks]").forEach(function (part) {
       var asked = part.dataset.asks === refusal.field;
