@@ -15,11 +15,10 @@ Example::
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import time
 from typing import Any
-
-import logging
 
 from litestar.testing import TestClient
 from sqlalchemy import event, text

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import Engine
 
 from leadline.analytics.board import pipeline_board
 from leadline.domain.errors import NotFoundError
@@ -17,6 +18,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.forecast.settings import set_exchange_rate
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
+from tests.query_counts import shown, statements_of
 
 
 def test_columns_sum_what_the_user_may_read_at_todays_rate(ctx: ServiceContext, admin_id: int) -> None:
@@ -71,3 +73,21 @@ def test_the_board_follows_the_process_picked(ctx: ServiceContext, admin_id: int
     assert [p.name for p in board.processes] == [p.name for p in pipeline_board(ctx, admin_id, "renewals").processes]
     with pytest.raises(NotFoundError):
         pipeline_board(ctx, admin_id, "Nothing like it")
+
+
+def test_the_boards_statements_do_not_grow_with_its_cards(ctx: ServiceContext, engine: Engine,
+                                                         admin_id: int) -> None:
+    account = records.create_account(ctx, admin_id, {"name": "Acme"}).id
+
+    def add(count: int) -> None:
+        for n in range(count):
+            records.create_opportunity(ctx, admin_id, {"account_id": account, "name": f"deal {n}", "amount": "10",
+                                                       "stage": ("Prospecting", "Negotiation")[n % 2]})
+
+    add(2)
+    pipeline_board(ctx, admin_id)  # the configuration cache filled
+    few = statements_of(engine, lambda: pipeline_board(ctx, admin_id))
+    add(20)
+    many = statements_of(engine, lambda: pipeline_board(ctx, admin_id))
+
+    assert len(many) == len(few) <= 4, shown(many)

@@ -40,6 +40,8 @@ CATEGORY_LABELS = {ForecastCategory.CLOSED: "Closed", ForecastCategory.COMMIT: "
                    ForecastCategory.BEST_CASE: "Best case", ForecastCategory.PIPELINE: "Pipeline"}
 ADJUSTABLE = (ForecastCategory.COMMIT, ForecastCategory.BEST_CASE, ForecastCategory.PIPELINE)
 DRILL_PAGE = 100
+#: Owners listed before "show all": the largest pipelines first.
+OWNERS_SHOWN = 50
 Text = Annotated[str, Parameter(max_length=254)]
 
 
@@ -61,9 +63,11 @@ class ForecastPages(Controller):
 
     @get("/", sync_to_thread=False)
     def forecast(self, ctx: ServiceContext, user: int, period: Text = "this-quarter", who: Text = "",
-                 taken: Text = "") -> Template:
-        """``who``: whose team (a user id; default: you, or the organisation for an admin)."""
-        return forecast_page(ctx, user, period or "this-quarter", who, notice=_taken(taken))
+                 taken: Text = "", owners: Text = "") -> Template:
+        """``who``: whose team (a user id; default: you, or the organisation for an admin);
+        ``owners=all``: every owner, not only the largest pipelines."""
+        return forecast_page(ctx, user, period or "this-quarter", who, notice=_taken(taken),
+                             all_owners=owners == "all")
 
     @post("/adjustments", sync_to_thread=False)
     def adjust(self, ctx: ServiceContext, user: int,
@@ -108,7 +112,8 @@ class ForecastPages(Controller):
 
 
 def forecast_page(ctx: ServiceContext, user: int, period: str, who: str, *, form: AdjustmentForm | None = None,
-                  error: LeadlineError | None = None, notice: str | None = None) -> Template:
+                  error: LeadlineError | None = None, notice: str | None = None,
+                  all_owners: bool = False) -> Template:
     """The page; a refused period or user is shown next to its field, the page without figures."""
     people = list_users(ctx, user)
     me = next(u for u in people if u.id == user)
@@ -131,8 +136,11 @@ def forecast_page(ctx: ServiceContext, user: int, period: str, who: str, *, form
                         context={**context, "report": None})
     shown = report.forecast.user_id
     may_adjust = report.scope == "user" and (me.is_admin() or shown != user)
+    owners = sorted(report.owners, key=lambda f: (-f.totals[ForecastCategory.PIPELINE], str(f.user_id)))
+    shown_owners = owners if all_owners else owners[:OWNERS_SHOWN]
     return Template("forecast/page.html", status_code=status, context={
-        **context, "report": report, "adjustments": adjustments if report.scope == "user" else [],
+        **context, "report": report, "owners": shown_owners, "more_owners": len(owners) - len(shown_owners),
+        "adjustments": adjustments if report.scope == "user" else [],
         "snapshots": snapshots, "may_adjust": may_adjust, "categories": CUMULATIVE})
 
 

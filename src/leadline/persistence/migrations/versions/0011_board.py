@@ -1,6 +1,7 @@
-"""The pipeline board's index: a stage's opportunities in close-date order, with the columns its
+"""The pipeline board's indexes: a stage's opportunities in close-date order, with the columns its
 sums read (owner, currency, amount, probability), so each column's first cards are read in order
-and its totals from the index alone, without touching the table.
+and its totals from the index alone, without touching the table; once for everyone's
+opportunities (stage first), once for a team's or a rep's (owner first).
 
 Revision ID: 0011_board
 Revises: 0010
@@ -15,12 +16,16 @@ down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-COLUMNS = ["stage_id", "close_date", "owner_id", "currency", "amount", "probability"]
+INDEXES = {"ix_opportunities_board": ["stage_id", "close_date", "owner_id", "currency", "amount", "probability"],
+           "ix_opportunities_board_owner": ["owner_id", "stage_id", "close_date", "currency", "amount",
+                                            "probability"]}
 
 
 def upgrade() -> None:
-    op.create_index("ix_opportunities_board", "opportunities", COLUMNS)
+    for name, columns in INDEXES.items():
+        op.create_index(name, "opportunities", columns)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_opportunities_board", table_name="opportunities")
+    for name in INDEXES:
+        op.drop_index(name, table_name="opportunities")
