@@ -115,33 +115,38 @@ def forecast_page(ctx: ServiceContext, user: int, period: str, who: str, *, form
                   error: LeadlineError | None = None, notice: str | None = None,
                   all_owners: bool = False) -> Template:
     """The page; a refused period or user is shown next to its field, the page without figures."""
-    people = list_users(ctx, user)
-    me = next(u for u in people if u.id == user)
-    team = subordinates_of(user, {u.id: u.manager_id for u in people}) | {user}
-    choices = [u for u in people if me.is_admin() or u.id in team]
-    context: dict[str, Any] = {**_helpers(ctx.currency), "period": period, "who": who, "periods": PERIODS,
-                               "people": choices, "names": {u.id: u.name for u in people}, "is_admin": me.is_admin(),
-                               "me": user, "form": form or AdjustmentForm(user=who, period=period),
-                               "errors": {}, "notice": notice, "adjustable": ADJUSTABLE}
-    if error is not None:
-        context["errors"] = {error.field or "form": error.message}
-    status = 200 if error is None else (403 if isinstance(error, PermissionDeniedError) else 422)
+    context = _pickers(ctx, user, period, who) | {
+        "form": form or AdjustmentForm(user=who, period=period), "notice": notice, "adjustable": ADJUSTABLE,
+        "errors": {} if error is None else {error.field or "form": error.message}}
     try:
         report = forecast_for(ctx, user, period, user=who or None)
         adjustments = forecasting.list_adjustments(ctx, user, period, report.forecast.user_id or user)
         snapshots = forecasting.list_snapshots(ctx, user, period)
     except (ValidationError, PermissionDeniedError) as refused:
         context["errors"] = {refused.field or "form": refused.message}
-        return Template("forecast/page.html", status_code=422 if isinstance(refused, ValidationError) else 403,
-                        context={**context, "report": None})
-    shown = report.forecast.user_id
-    may_adjust = report.scope == "user" and (me.is_admin() or shown != user)
+        return Template("forecast/page.html", status_code=_status(refused), context={**context, "report": None})
+    mine = report.scope == "user"
     owners = sorted(report.owners, key=lambda f: (-f.totals[ForecastCategory.PIPELINE], str(f.user_id)))
-    shown_owners = owners if all_owners else owners[:OWNERS_SHOWN]
-    return Template("forecast/page.html", status_code=status, context={
-        **context, "report": report, "owners": shown_owners, "more_owners": len(owners) - len(shown_owners),
-        "adjustments": adjustments if report.scope == "user" else [],
-        "snapshots": snapshots, "may_adjust": may_adjust, "categories": CUMULATIVE})
+    shown = owners if all_owners else owners[:OWNERS_SHOWN]
+    return Template("forecast/page.html", status_code=200 if error is None else _status(error), context={
+        **context, "report": report, "owners": shown, "more_owners": len(owners) - len(shown),
+        "adjustments": adjustments if mine else [], "snapshots": snapshots, "categories": CUMULATIVE,
+        # a manager adjusts a report's forecast (an admin anyone's); the use case decides, this hides the form
+        "may_adjust": mine and (context["is_admin"] or report.forecast.user_id != user)})
+
+
+def _pickers(ctx: ServiceContext, user: int, period: str, who: str) -> dict[str, Any]:
+    """The period and whose-forecast pickers: the user and the people below them (an admin: all)."""
+    people = list_users(ctx, user)
+    me = next(u for u in people if u.id == user)
+    team = subordinates_of(user, {u.id: u.manager_id for u in people}) | {user}
+    return {**_helpers(ctx.currency), "period": period, "who": who, "periods": PERIODS, "me": user,
+            "people": [u for u in people if me.is_admin() or u.id in team], "is_admin": me.is_admin(),
+            "names": {u.id: u.name for u in people}}
+
+
+def _status(error: LeadlineError) -> int:
+    return 403 if isinstance(error, PermissionDeniedError) else 422
 
 
 def _helpers(currency: str) -> dict[str, Any]:
