@@ -213,3 +213,21 @@ def admin(client: Any, ctx: Any, admin_id: int) -> Any:
     from tests.e2e.api_support import Caller, token_for
 
     return Caller(client, token_for(ctx, admin_id, admin_id))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for every web test of the run: Playwright's sync API allows one
+    instance at a time, so a browser fixture per test module would fail the second module."""
+    from tests.e2e.web_support import chromium
+
+    with chromium() as shared:
+        yield shared
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookies) and its page for one test."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()

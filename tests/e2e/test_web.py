@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
 from leadline.services.context import ServiceContext
@@ -17,7 +17,7 @@ from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user, find_user
 from leadline.web.leads import PAGE_SIZE
-from tests.e2e.web_support import chromium, served, sign_in
+from tests.e2e.web_support import served, sign_in
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -29,19 +29,6 @@ class Site:
     open_lead: int
     contacted_lead: int
     private_lead: int
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -19,10 +20,12 @@ from leadline.services.opportunities.lifecycle import move_stage
 from leadline.services.records import create_account, create_opportunity, get_record
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user, find_user
-from tests.e2e.web_support import chromium, served, sign_in
+from tests.e2e.web_support import served, sign_in
 
 SAM, JO, MIA, PASSWORD = "sam@example.com", "jo@example.com", "mia@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+#: Where the run saves the page's screenshot (the test run's artefacts).
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 
 @dataclass
@@ -34,14 +37,9 @@ class Site:
     secret: int
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    """Wide enough for every column of the board (the shared browser is conftest's)."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     yield context.new_page()
     context.close()
@@ -104,6 +102,7 @@ def test_dragging_a_card_to_the_next_stage_moves_it_and_the_totals_follow(page: 
     expect_totals(page, "Qualification", 2, "1500.00", "300.00")  # 1000 and 500 at 20 %
     expect_totals(page, "Prospecting", 1, "0.00", "0.00")
     expect(page.get_by_role("status")).to_have_text("Moved Acme rollout to Qualification.")
+    page.screenshot(path=ARTIFACTS / "board.png", full_page=True)
     assert page.evaluate("window.notReloaded") is True  # the columns were replaced, not the page
     page.reload()
     expect(column(page, "Qualification")).to_contain_text("Acme rollout")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -18,10 +19,12 @@ from leadline.services.forecast.settings import set_quota
 from leadline.services.records import create_account, create_opportunity
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import chromium, served, sign_in
+from tests.e2e.web_support import served, sign_in
 
 ANN, BOB, MIA, PASSWORD = "ann@example.com", "bob@example.com", "mia@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+#: Where the run saves the page's screenshot (the test run's artefacts).
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 
 @dataclass
@@ -31,14 +34,9 @@ class Site:
     bob: int
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    """Wide enough for every column of the board (the shared browser is conftest's)."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     yield context.new_page()
     context.close()
@@ -123,6 +121,7 @@ def test_a_manager_adjusts_a_reports_forecast_with_a_note(page: Page, site: Site
     expect(row.locator('[data-figure="total"]')).to_have_text("3500.00 USD")
     expect(page.locator("#adjustments")).to_contain_text("Ann expects the renewal to land")
     expect(page.locator("#adjustments")).to_contain_text("Mia Manager")
+    page.screenshot(path=ARTIFACTS / "forecast.png", full_page=True)
 
 
 @SQLITE_ONLY

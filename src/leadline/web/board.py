@@ -141,8 +141,14 @@ def _status(error: LeadlineError) -> int:
 def _context(board: Board) -> dict[str, Any]:
     """The board's template helpers; each column's "Move to…" options written once, not per card."""
     stages = [column.stage for column in board.columns]
-    options = {stage.id: Markup("".join(f'<option value="{other.id}">{escape(other.label)}</option>'
-                                        for other in stages if other.id != stage.id)) for stage in stages}
+    following = {stage.id: stages[n + 1].id for n, stage in enumerate(stages[:-1])}  # selected: the next stage
+
+    def option(stage: OpportunityStage, other: OpportunityStage) -> str:
+        chosen = " selected" if following.get(stage.id) == other.id else ""
+        return f'<option value="{other.id}"{chosen}>{escape(other.label)}</option>'
+
+    options = {stage.id: Markup("".join(option(stage, other) for other in stages if other.id != stage.id))
+               for stage in stages}
     return {"board": board, "options": options,
             "money": lambda amount, currency: f"{at_currency_scale(amount, currency)} {currency}",
             "opportunities_url": lambda column: "/opportunities?" + urlencode(
