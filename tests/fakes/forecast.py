@@ -149,3 +149,11 @@ class PipelineQueries:
     def outcomes_by_month(self, since: date, visible_owner_ids: Iterable[int] | None = None,
                           ) -> list[tuple[int, int, str, int]]:
         _aggregation()
+
+    def board_sums(self, open_stage_ids: Iterable[int], closed_stage_ids: Iterable[int], closed_since: date,
+                   visible_owner_ids: Iterable[int] | None = None) -> list[tuple[int, str, int, Decimal, Decimal]]:
+        _aggregation()
+
+    def board_cards(self, open_stage_ids: Iterable[int], closed_stage_ids: Iterable[int], closed_since: date,
+                    limits: tuple[int, int], visible_owner_ids: Iterable[int] | None = None) -> list[Any]:
+        _aggregation()

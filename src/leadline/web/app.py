@@ -27,10 +27,12 @@ from leadline.services.context import ServiceContext
 from leadline.web import session
 from leadline.web import settings as settings_pages
 from leadline.web.accounts import AccountPages
+from leadline.web.board import BoardPages
 from leadline.web.contacts import ContactPages
 from leadline.web.conversion import ConversionPages
 from leadline.web.dashboard import DashboardPages
 from leadline.web.errors import with_error_pages
+from leadline.web.forecast import ForecastPages
 from leadline.web.lead_list import LeadListActions
 from leadline.web.lead_page import LeadPageController
 from leadline.web.leads import LeadPages
@@ -44,7 +46,7 @@ HTMX = "htmx-2.0.11.min.js"
 API_PATHS = "^/api/"
 #: The pages' controllers, area by area.
 PAGES = [LeadPages, LeadListActions, LeadPageController, ConversionPages, AccountPages, ContactPages, OpportunityPages,
-         OpportunityPartPages, DashboardPages, *settings_pages.HANDLERS]
+         OpportunityPartPages, DashboardPages, BoardPages, ForecastPages, *settings_pages.HANDLERS]
 
 
 def provide_context(state: State) -> ServiceContext:

@@ -43,6 +43,11 @@ class OpportunityRow(Base):
         # covers the forecast query: a period's opportunities summed without reading the table
         Index("ix_opportunities_forecast", "close_date", "owner_id", "outcome", "forecast_category", "currency",
               "amount", "probability"),
+        # cover the pipeline board: a stage's first cards by close date, its sums from the index alone;
+        # for everyone's opportunities, and for a team's (its owners first)
+        Index("ix_opportunities_board", "stage_id", "close_date", "owner_id", "currency", "amount", "probability"),
+        Index("ix_opportunities_board_owner", "owner_id", "stage_id", "close_date", "currency", "amount",
+              "probability"),
     )
     id: Mapped[int] = id_column()
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)

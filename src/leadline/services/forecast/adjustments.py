@@ -31,6 +31,7 @@ from leadline.services.forecast.settings import fiscal_year_start, period_named
 from leadline.services.security import idempotency
 from leadline.services.security.access import load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
+from leadline.services.security.users import resolve_user
 
 if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
@@ -57,6 +58,24 @@ def adjust_forecast(ctx: ServiceContext, actor_id: int, user: str | int, period:
         uow.audit.record("adjust", "forecast", target, viewer.id, ctx.now(),
                          {f"{report.period.label}.{chosen.value}": (str(adjustment.original), str(value))})
         return idempotency.commit(ctx, uow, claim, adjustment)
+
+
+def list_adjustments(ctx: ServiceContext, actor_id: int, period: str,
+                     user: str | int | None = None) -> list[Adjustment]:
+    """The adjustments (with their notes) of ``user``'s forecast for ``period``, oldest first;
+    without ``user``: those of the actor and everyone below them (an admin's: everyone's). Another's
+    outside the actor's team is ``PERMISSION_DENIED``, as their forecast is."""
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        chosen = period_named(ctx, uow, period)
+        team = None if viewer.user.is_admin() else _team(ctx, uow, viewer.id)
+        if user in (None, ""):
+            return uow.adjustments.for_period(chosen.label, team)
+        target = resolve_user(uow, user, field="user")
+        if target is None or (team is not None and target.id not in team):
+            raise PermissionDeniedError("you see your own forecast and those of the people who report to you",
+                                        field="user")
+        return uow.adjustments.for_period(chosen.label, [target.id])
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ class AdjustmentRepository(Protocol):
 
 
 Figure = tuple[int, ForecastCategory, Decimal, Decimal]
+#: (id, stage id, name, account id, account name, account owner id, amount, currency, close date,
+#: owner id, version) of an opportunity shown on the pipeline board
+BoardCardRow = tuple[int, int, str, int, str, int | None, Decimal | None, str, date | None, int | None, int]
 
 
 class SnapshotRepository(Protocol):
@@ -90,3 +93,16 @@ class PipelineQueries(Protocol):
 
     def outcomes_by_month(self, since: date, visible_owner_ids: Iterable[int] | None = None,
                           ) -> list[tuple[int, int, str, int]]: ...
+
+    def board_sums(self, open_stage_ids: Iterable[int], closed_stage_ids: Iterable[int], closed_since: date,
+                   visible_owner_ids: Iterable[int] | None = None) -> list[tuple[int, str, int, Decimal, Decimal]]:
+        """(stage id, currency, count, amount, weighted amount) of a board's columns: every
+        opportunity in the open stages, and those in the closed stages with a close date on or
+        after ``closed_since``."""
+        ...
+
+    def board_cards(self, open_stage_ids: Iterable[int], closed_stage_ids: Iterable[int], closed_since: date,
+                    limits: tuple[int, int], visible_owner_ids: Iterable[int] | None = None) -> list[BoardCardRow]:
+        """Up to ``limits`` (open, closed) cards per stage, in one statement: an open stage's closest
+        close dates first, a closed stage's latest closes (on or after ``closed_since``) first."""
+        ...

@@ -1,6 +1,6 @@
 """Saved views: each user's named filters, search and sort of a list (domain/saved_views.py).
 
-Revision ID: 0011_saved_views
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-06
 """
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_saved_views"
+revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
