@@ -85,7 +85,7 @@ def expect_totals(page: Page, stage: str, count: int, amount: str, weighted: str
 
 def open_board(page: Page, site: Site, email: str = SAM) -> None:
     sign_in(page, site.base, email, PASSWORD)
-    page.get_by_role("link", name="Board").click()
+    page.get_by_role("link", name="Board", exact=True).click()
     expect(page).to_have_url(f"{site.base}/board")
 
 

@@ -76,7 +76,7 @@ def expect_categories(page: Page, closed: str, commit: str, best_case: str, pipe
 
 def open_forecast(page: Page, site: Site, email: str) -> None:
     sign_in(page, site.base, email, PASSWORD)
-    page.get_by_role("link", name="Forecast").click()
+    page.get_by_role("link", name="Forecast", exact=True).click()
     expect(page).to_have_url(f"{site.base}/forecast")
 
 
@@ -89,12 +89,12 @@ def test_the_forecast_shows_the_categories_and_follows_a_deal_closed_won(page: P
     expect(page.locator('[data-figure="quota"]')).to_have_text("4000.00 USD")
     expect(page.locator('[data-figure="attainment"]')).to_have_text("25.0 %")
 
-    page.get_by_role("link", name="Board").click()
+    page.get_by_role("link", name="Board", exact=True).click()
     deal = page.locator("li.opportunity-card", has_text="Ann negotiation")
     deal.get_by_label("Move to…").select_option(label="Closed Won")
     deal.get_by_role("button", name="Move").click()
     expect(page.locator("section.column[data-outcome=won]")).to_contain_text("Ann negotiation")
-    page.get_by_role("link", name="Forecast").click()
+    page.get_by_role("link", name="Forecast", exact=True).click()
 
     expect_categories(page, "3000.00", "3000.00", "6000.00", "6000.00")
     expect(page.locator('[data-figure="attainment"]')).to_have_text("75.0 %")
