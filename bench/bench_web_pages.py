@@ -14,8 +14,9 @@ templates; no socket and no HTTP parsing), signed in as the admin (who sees ever
 median and p99 of each. Pages:
 
 * ``/leads`` (the first page of 50, newest first), ``/leads?status=...&source=...`` (a filter),
-  ``/leads?q=...`` (a search: a company word of a lead in the middle of the data),
-  ``/leads?status=...&q=...`` (both);
+  ``/leads?q=...`` (a search: the longest word of the company of a lead in the middle of the data),
+  ``/leads?status=...&q=...`` (both), and ``/leads?q=<that lead's e-mail>`` (a search only one
+  lead matches: every lead is read);
 * ``/leads/<id>`` (a lead's page, a random lead each time);
 * ``/board`` and ``/forecast`` when the application has them (skipped, and said so, on a 404).
 
@@ -81,13 +82,14 @@ def add_leads(url: str, count: int) -> float:
 def pages(connection: Any) -> dict[str, str]:
     """The paths to time, with a status, a source and a search word taken from the data."""
     count = connection.execute("SELECT count(*) FROM leads").fetchone()[0]
-    company, status, source = connection.execute(
-        "SELECT l.company, s.label, src.label FROM leads l JOIN lead_statuses s ON s.id = l.status_id "
+    company, email, status, source = connection.execute(
+        "SELECT l.company, l.email, s.label, src.label FROM leads l JOIN lead_statuses s ON s.id = l.status_id "
         f"JOIN lead_sources src ON src.id = l.source_id ORDER BY l.id LIMIT 1 OFFSET {count // 2}").fetchone()
     word = max(company.split(), key=len).lower()
     return {"lead list": "/leads", "lead list, filtered": "/leads?" + urlencode({"status": status, "source": source}),
             "lead list, searched": "/leads?" + urlencode({"q": word}),
             "lead list, filtered and searched": "/leads?" + urlencode({"status": status, "q": word}),
+            "lead list, searched for one lead": "/leads?" + urlencode({"q": email}),
             "lead page": "/leads/{id}", "board": "/board", "forecast": "/forecast"}
 
 

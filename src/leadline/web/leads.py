@@ -19,7 +19,7 @@ from leadline.services.configuration.statuses import list_sources, list_statuses
 from leadline.services.context import ServiceContext
 from leadline.services.leads import records as lead_service
 from leadline.services.leads.records import LeadDetails
-from leadline.services.security.users import list_users
+from leadline.services.security.users import user_choices
 
 PAGE_SIZE = 50
 #: The list's sort orders, as the select shows them.
@@ -61,7 +61,7 @@ class LeadPages(Controller):
         }
         if request.headers.get("hx-target") == RESULTS:
             return Template("leads/results.html", context=context)
-        context.update(statuses=list_statuses(ctx), sources=list_sources(ctx), owners=list_users(ctx, user),
+        context.update(statuses=list_statuses(ctx), sources=list_sources(ctx), owners=user_choices(ctx, user),
                        ratings=[r.value for r in Rating], sorts=SORTS, user=user)
         return Template("leads/list.html", context=context)
 
