@@ -100,6 +100,9 @@ def accessibility_violations(page: Page) -> list[dict[str, object]]:
     by Leadline, as it should."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=AXE)
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            pytest.fail("the page's CSP refused axe-core: open the page in a context made with "
+                        "browser.new_context(bypass_csp=True)", pytrace=False)
     violations: list[dict[str, object]] = page.evaluate(_AXE_RUN)
     return violations
 
