@@ -4,7 +4,8 @@ headless Chromium on SQLite:
 * no serious or critical accessibility violation (axe-core, tests/e2e/vendor);
 * fits a laptop (1366 px) and a tablet (768 px) without the page scrolling sideways, a
   screenshot of each left in test-artifacts/screenshots/;
-* loads at most 300 KB of assets, all from the server itself;
+* loads at most 300 KB of assets, all from the server itself, under its own CSP without an error
+  in the console (nothing refused, no script failing);
 * is sent with the security headers (a CSP without inline scripts, never framed, nosniff, a
   referrer policy);
 
@@ -18,6 +19,7 @@ open opportunity, all the signed-in rep's).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ from leadline.services.leads.records import create_lead, update_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.users import add_user
 from tests.e2e.web_support import (
+    AXE,
     VIEWPORTS,
     AssetLog,
     assert_accessible,
@@ -96,6 +99,14 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
+def strict_page(browser: Browser) -> Iterator[Page]:
+    """A fresh page under the page's own CSP, as a user's browser opens it."""
+    context = browser.new_context(viewport=VIEWPORTS["laptop"])
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
     """A rep's lead (contacted, edited, with activities) and account with a contact and an open
     opportunity, and a few more leads for the list."""
@@ -138,8 +149,11 @@ def test_a_main_page_has_no_serious_accessibility_violation(page: Page, site: Si
 @SQLITE_ONLY
 @pytest.mark.parametrize("main", MAIN_PAGES, ids=lambda main: main.name)
 def test_a_main_page_fits_a_laptop_and_a_tablet_and_loads_under_300_kb_from_the_server_alone(
-    page: Page, site: Site, main: MainPage,
+    strict_page: Page, site: Site, main: MainPage,
 ) -> None:
+    page, errors = strict_page, []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     with AssetLog(page, site.base) as assets:
         _open(page, site, main)
         page.wait_for_load_state("networkidle")
@@ -152,6 +166,8 @@ def test_a_main_page_fits_a_laptop_and_a_tablet_and_loads_under_300_kb_from_the_
     assert overflow == dict.fromkeys(VIEWPORTS, 0), f"{main.path} scrolls sideways by {overflow} px"
     assert assets.total <= 300 * 1024, f"{main.path} loads {assets.total:,} bytes: {assets.assets}"
     assert not assets.foreign, f"{main.path} asks other hosts: {assets.foreign}"
+    # a script or style the CSP refused, or a script that failed, shows as an error here
+    assert not [e for e in errors if main.status < 400 or "status of" not in e], f"{main.path}: {errors}"
 
 
 @SQLITE_ONLY
@@ -183,3 +199,11 @@ def test_no_template_holds_an_inline_script_or_event_handler() -> None:
 
     assert not offending, "the CSP refuses inline scripts; put them in web/static/leadline-<area>.js:\n" + \
         "\n".join(offending)
+
+
+def test_the_vendored_axe_core_is_the_version_and_checksum_recorded() -> None:
+    record = (AXE.parent / "VENDORED.md").read_text(encoding="utf-8")
+
+    assert f"`axe.min.js` {hashlib.sha256(AXE.read_bytes()).hexdigest()}" in record
+    assert AXE.read_text(encoding="utf-8").startswith("/*! axe v4.14.1")
+    assert (AXE.parent / "axe-LICENSE.txt").read_text(encoding="utf-8").startswith("Mozilla Public License")
