@@ -28,6 +28,7 @@ from leadline.services import activities, records
 from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
 from leadline.services.leads import records as leads
+from leadline.services.security.auth import create_token
 
 #: statements per call, warm (the configuration cache filled), on both databases
 GET_LEAD_BUDGET = 2  # the lead with its product lines, then its custom values
@@ -112,4 +113,31 @@ def lead_with_activities(ctx: ServiceContext, admin_id: int, count: int) -> int:
     lead_id = add_leads(ctx, admin_id, 1)[0]
     for n in range(count):
         activities.log_activity(ctx, admin_id, kind="call", subject=f"Call {n}", links=[("lead", lead_id)])
+    return lead_id
+
+
+# web pages: the same budgets through the pages a browser asks for (tests/e2e/test_web_query_budgets.py)
+
+
+def signed_in_cookies(ctx: ServiceContext, user_id: int) -> dict[str, str]:
+    """The session cookie of ``user_id`` signed in to the web pages (as the sign-in form sets it)."""
+    token, info = create_token(ctx, user_id, name="web budget", expires_in_days=None, hours=1)
+    return {"leadline_session": f"{info.id}.{token}"}
+
+
+def page_statements(engine: Engine, client: Any, path: str) -> list[str]:
+    """The statements of one web page asked for with ``client`` (checked to answer 200), warm:
+    the page is asked for once first so that the caches are filled."""
+    for _ in range(2):
+        with counted_statements(engine) as statements:
+            answer = client.get(path)
+        assert answer.status_code == 200, f"{path}: {answer.status_code} {answer.text[:300]}"
+    return statements
+
+
+def lead_with_history(ctx: ServiceContext, admin_id: int, count: int) -> int:
+    """A lead with ``count`` activities and ``count`` field changes in its history."""
+    lead_id = lead_with_activities(ctx, admin_id, count)
+    for n in range(count):
+        leads.update_lead(ctx, admin_id, lead_id, {"title": f"Title {n}"})
     return lead_id

@@ -63,7 +63,7 @@ def test_options_lists_every_method_of_the_path(client: TestClient[Any]) -> None
     assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD, OPTIONS, POST"
 
 
-def test_every_answer_says_nosniff_and_json_answers_are_not_stored(
+def test_every_answer_says_nosniff_and_its_referrer_policy_and_json_answers_are_not_stored(
         client: TestClient[Any], admin: Any) -> None:
     answers = [admin("GET", "/leads"), admin("POST", "/leads", json={"last_name": "X", "company": "Y"}),
                admin("GET", "/leads/1"), admin("POST", "/leads", json={"nope": 1}), admin("DELETE", "/health"),
@@ -74,6 +74,7 @@ def test_every_answer_says_nosniff_and_json_answers_are_not_stored(
     for answer in answers:
         assert answer.headers["x-content-type-options"] == "nosniff", answer.request.url
         assert answer.headers["x-frame-options"] == "DENY", answer.request.url
+        assert answer.headers["referrer-policy"] == "same-origin", answer.request.url
         if "json" in answer.headers.get("content-type", ""):
             assert answer.headers["cache-control"] == "no-store", answer.request.url
             assert answer.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"

@@ -11,11 +11,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import uvicorn
 from litestar.testing import TestClient
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Response, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy.engine import Engine
 
 from leadline.asgi import create_app
@@ -95,3 +97,97 @@ def sign_in(page: Page, base: str, email: str, password: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+# The quality bar of every main page (issue 16, item 10): tests/e2e/test_web_quality.py runs these
+# over MAIN_PAGES; a page's own tests may call them too.
+
+ROOT = Path(__file__).resolve().parents[2]
+#: axe-core, for the tests only (tests/e2e/vendor/VENDORED.md); never served by the application.
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+#: Where the test run leaves its screenshots (git-ignored).
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+#: The widths every main page must fit: a laptop and a tablet (portrait).
+VIEWPORTS = {"laptop": {"width": 1366, "height": 768}, "tablet": {"width": 768, "height": 1024}}
+#: What a page may load in assets (scripts, styles, fonts, images), in bytes as decoded.
+ASSET_BUDGET = 300 * 1024
+ASSET_TYPES = frozenset({"script", "stylesheet", "font", "image"})
+#: The impacts axe-core grades that fail a page; "minor" and "moderate" ones are reported only.
+FAILING_IMPACTS = ("serious", "critical")
+
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                      nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
+}"""
+
+
+def accessibility_violations(page: Page) -> list[dict[str, object]]:
+    """axe-core's violations on the page as it is now: id, impact, help and (up to 5) elements.
+
+    axe runs inside the page, injected as a script tag: the test's browser context must bypass
+    the page's Content-Security-Policy (``bypass_csp=True``), which refuses any script not served
+    by Leadline, as it should."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        try:
+            page.add_script_tag(path=AXE)
+        except PlaywrightError as error:  # the page's CSP refuses the injected script, as it should
+            pytest.fail(f"axe-core could not be injected ({error.message.splitlines()[0]}): open the page in "
+                        "a context made with browser.new_context(bypass_csp=True)", pytrace=False)
+    violations: list[dict[str, object]] = page.evaluate(_AXE_RUN)
+    return violations
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail, listing them, when axe-core finds a serious or critical violation on the page."""
+    failing = [v for v in accessibility_violations(page) if v["impact"] in FAILING_IMPACTS]
+    assert not failing, f"accessibility violations on {page.url}:\n" + "\n".join(
+        f"- [{v['impact']}] {v['id']}: {v['help']} at {v['nodes']}" for v in failing)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """The whole page saved as test-artifacts/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the window (0 when it fits; a table scrolling in
+    its own container does not count)."""
+    overflow: int = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    return max(overflow, 0)
+
+
+class AssetLog:
+    """What a page loads, recorded from its responses: bytes per asset, and every request's host.
+
+    ``with AssetLog(page, base) as log: page.goto(...)`` then ``log.total``, ``log.foreign``."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page, self.host = page, urlsplit(base).netloc
+        self.assets: dict[str, int] = {}
+        self.foreign: list[str] = []
+
+    def __enter__(self) -> AssetLog:
+        self.page.on("request", self._requested)
+        self.page.on("response", self._answered)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.page.remove_listener("request", self._requested)
+        self.page.remove_listener("response", self._answered)
+
+    @property
+    def total(self) -> int:
+        return sum(self.assets.values())
+
+    def _requested(self, request: Request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("data", "blob", "about") and parts.netloc != self.host:
+            self.foreign.append(request.url)
+
+    def _answered(self, response: Response) -> None:
+        if response.request.resource_type in ASSET_TYPES and response.ok:
+            self.assets[response.url] = len(response.body())

@@ -3,10 +3,12 @@
 * ``HEAD`` is ``GET`` without the body (same status and headers, ``Content-Length`` included);
 * ``OPTIONS`` lists in ``Allow`` every method of the path, ``HEAD`` with ``GET`` (the router's own
   answer lists the methods of one handler only), and so does a 405's ``Allow``;
-* every answer carries ``X-Content-Type-Options: nosniff`` and ``X-Frame-Options: DENY``, and a
-  Content-Security-Policy: an HTML page (the docs) may run its own scripts (the inline one by its
-  hash), styles and images, connect back to this server, and never be framed; anything else may
-  load nothing and be framed by nothing;
+* every answer carries ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``,
+  ``Referrer-Policy: same-origin`` (no address of a page, with its ids and search words, goes to
+  another site), and a Content-Security-Policy: an HTML page may run scripts served by this
+  server, load its styles and images, connect back to it, and never be framed; the API's docs
+  page alone may also run its own inline script (by its hash), the web pages none (their scripts
+  are files under ``web/static``); anything else may load nothing and be framed by nothing;
 * JSON answers (records, tokens, problems) carry ``Cache-Control: no-store``: they are for the
   caller alone and change with every write.
 
@@ -28,12 +30,15 @@ Message = MutableMapping[str, Any]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 
-ALWAYS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY")]
+ALWAYS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+          (b"referrer-policy", b"same-origin")]
 NOTHING = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 NO_STORE = (b"cache-control", b"no-store")
 PAGE_POLICY = ("default-src 'none'; script-src 'self' {scripts}; style-src 'self' 'unsafe-inline'; "
                "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; "
                "form-action 'self'; frame-ancestors 'none'")
+#: The pages whose inline scripts are allowed by their hashes: the API's docs (Swagger UI).
+HASHED_SCRIPTS = "/api/"
 _PARAMETER_TYPE = re.compile(r":[^}]*}")
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 
@@ -116,8 +121,10 @@ class _Answer:
     async def _send_page(self) -> None:
         assert self.start is not None
         body = b"".join(self.body)
-        hashes = " ".join(f"'sha256-{_digest(script)}'" for script in _INLINE_SCRIPT.findall(body))
-        policy = PAGE_POLICY.format(scripts=hashes).encode()
+        hashes = ""
+        if self.scope["path"].startswith(HASHED_SCRIPTS):
+            hashes = " ".join(f"'sha256-{_digest(script)}'" for script in _INLINE_SCRIPT.findall(body))
+        policy = PAGE_POLICY.format(scripts=hashes).replace(" ;", ";").encode()
         await self._send({**self.start, "headers": [*self.start["headers"], (b"content-security-policy", policy)]})
         await self._send({"type": "http.response.body", "body": b"" if self.method == "HEAD" else body,
                           "more_body": False})

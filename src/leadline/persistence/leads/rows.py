@@ -17,6 +17,11 @@ class LeadRow(Base):
     __tablename__ = "leads"
     __table_args__ = (
         Index("ix_leads_owner_status", "owner_id", "status_id"),
+        # the lists' default order (newest first) within a filter's status, source or owner: a page
+        # of 50 reads 50 entries instead of sorting every match (0013_web_list_indexes)
+        Index("ix_leads_status_created", "status_id", "created_at", "id"),
+        Index("ix_leads_source_created", "source_id", "created_at", "id"),
+        Index("ix_leads_owner_created", "owner_id", "created_at", "id"),
     )
     id: Mapped[int] = id_column()
     first_name: Mapped[str | None] = mapped_column(String(80))
@@ -34,15 +39,15 @@ class LeadRow(Base):
     country: Mapped[str | None] = mapped_column(String(100))
     annual_revenue: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     number_of_employees: Mapped[int | None] = mapped_column(Integer)
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("lead_sources.id"), index=True)
-    status_id: Mapped[int] = mapped_column(ForeignKey("lead_statuses.id"), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("lead_sources.id"))
+    status_id: Mapped[int] = mapped_column(ForeignKey("lead_statuses.id"))
     rating: Mapped[Rating | None] = mapped_column(EnumText(Rating))
     currency: Mapped[str] = mapped_column(String(3))
     budget_amount: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     purchase_timeframe: Mapped[date | None] = mapped_column(Date)
     is_decision_maker: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str | None] = mapped_column(Text)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     converted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
