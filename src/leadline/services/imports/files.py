@@ -84,13 +84,21 @@ def _decoded_sample(head: bytes, encoding: str) -> str:
 
 
 def _sniffed_delimiter(sample: str) -> str:
-    lines = sample.splitlines()
-    if len(lines) == 1 and not any(d in lines[0] for d in DELIMITERS):
-        return ","  # one column
+    """``csv.Sniffer``'s guess, checked: of it and the usual delimiters, the one that splits the
+    header into the most columns with every sampled row as wide (Sniffer alone misreads a short
+    file whose cells hold commas); "," for a file of one column."""
     try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        return ","
+        sniffed = ","
+    lines = sample.splitlines()[:50]
+
+    def fit(delimiter: str) -> tuple[bool, int, bool]:
+        rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
+        width = len(rows[0]) if rows else 0
+        return all(len(row) == width for row in rows) and width > 1, width, delimiter == sniffed
+
+    return max((sniffed, *DELIMITERS), key=fit)
 
 
 def _xlsx_rows(path: Path) -> int:
