@@ -198,7 +198,8 @@ def test_updating_a_duplicate_the_importer_may_not_change_fails_that_row_only(
     rep = add_user(ctx, admin_id, name="Rep", email="rep@example.com").id
     set_sharing(ctx, admin_id, "lead", "public_read_only")
     leads.create_lead(ctx, admin_id, {"last_name": "Boss", "company": "Acme", "email": "boss@acme.example"})
-    rows = [["LastName", "Company", "Email"], ["Boss", "Acme2", "boss@acme.example"], ["Mine", "Acme", "m@acme.example"]]
+    rows = [["LastName", "Company", "Email"], ["Boss", "Acme2", "boss@acme.example"],
+            ["Mine", "Acme", "m@acme.example"]]
     job = run(ctx, rep, write_csv(tmp_path / "u.csv", rows), on_duplicate=DuplicatePolicy.UPDATE)
     assert (job.counts.imported, job.counts.failed) == (1, 1)
     assert report(ctx, rep, job)[1][-2] == "lead"
@@ -214,7 +215,8 @@ def test_the_owner_column_assigns_by_e_mail_and_unmapped_columns_go_to_custom_fi
 ) -> None:
     rep = add_user(ctx, admin_id, name="Rep", email="rep@example.com").id
     add_custom_field(ctx, admin_id, "lead", "shoe_size", "Shoe size", "number")
-    rows = [["LastName", "Company", "owner", "Shoe Size", "Favourite colour"], ["Foot", "Acme", "REP@example.com", "44", "red"]]
+    rows = [["LastName", "Company", "owner", "Shoe Size", "Favourite colour"],
+            ["Foot", "Acme", "REP@example.com", "44", "red"]]
     job = run(ctx, admin_id, write_csv(tmp_path / "o.csv", rows))
     assert job.columns["Shoe Size"] == "custom.shoe_size" and job.ignored == ("Favourite colour",)
     lead = all_leads(ctx, admin_id)[0]
