@@ -16,7 +16,7 @@ from sqlalchemy import text
 from leadline.persistence.database import make_engine
 from tests.e2e.conftest import LEADLINE, Cli
 
-ROWS = 4000
+ROWS = 2000
 
 
 def write_leads(path: Path, count: int) -> Path:
@@ -41,13 +41,13 @@ def test_an_import_killed_with_sigkill_half_way_resumes_and_ends_with_every_row_
     cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
     path = write_leads(tmp_path / "leads.csv", ROWS)
     engine = make_engine(database_url)
-    command = [str(LEADLINE), "import", "leads", str(path), "--block-size", "5", "--on-duplicate", "create", "--json"]
+    command = [str(LEADLINE), "import", "leads", str(path), "--block-size", "10", "--on-duplicate", "create", "--json"]
     process = subprocess.Popen(command, env=cli.env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
             progress = job_progress(engine) if _has_jobs(engine) else None
-            if progress and progress[0] >= 300:
+            if progress and progress[0] >= 200:
                 break
             time.sleep(0.01)
         assert process.poll() is None, "the import ended before it could be killed: make it longer"

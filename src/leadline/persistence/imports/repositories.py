@@ -4,12 +4,13 @@ phone for the duplicate check. It never commits."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import Select, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadline.domain.errors import ConflictError
@@ -21,6 +22,24 @@ from leadline.persistence.imports.rows import ImportErrorRow, ImportJobRow, Impo
 from leadline.persistence.leads.repositories import LeadRepository
 from leadline.persistence.leads.rows import LeadRow
 from leadline.persistence.mapping import record_builder
+
+
+def _leads_matching() -> Select[Any]:
+    """Leads by e-mail or phone (``emails``, ``phones``), oldest first: built once, run per block."""
+    table = LeadRow.__table__
+    return (select(*(table.c[name] for name in LeadRepository.columns()))
+            .where(or_(table.c.email.in_(bindparam("emails", expanding=True)),
+                       table.c.phone.in_(bindparam("phones", expanding=True))))
+            .order_by(table.c.created_at, table.c.id))
+
+
+_LEADS_MATCHING = _leads_matching()
+
+
+@cache
+def _make_lead() -> Callable[[Sequence[Any]], Lead]:
+    return record_builder(Lead, LeadRepository.columns())
+
 
 _COUNTS = ("read", "imported", "updated", "skipped", "failed")
 
@@ -94,15 +113,8 @@ class ImportRepository:
     def leads_matching(self, emails: Sequence[str], phones: Sequence[str]) -> list[Lead]:
         if not emails and not phones:
             return []
-        table, names = LeadRow.__table__, LeadRepository.columns()
-        conditions = []
-        if emails:
-            conditions.append(table.c.email.in_(list(emails)))
-        if phones:
-            conditions.append(table.c.phone.in_(list(phones)))
-        rows = select_rows(self.session, select(*(table.c[name] for name in names)).where(or_(*conditions))
-                           .order_by(table.c.created_at, table.c.id))
-        return list(map(record_builder(Lead, names), rows))
+        rows = select_rows(self.session, _LEADS_MATCHING, {"emails": list(emails), "phones": list(phones)})
+        return list(map(_make_lead(), rows))
 
     def save_mapping(self, name: str, record_type: str, columns: Mapping[str, str], at: datetime) -> None:
         table = ImportMappingRow.__table__

@@ -88,7 +88,7 @@ def _sniffed_delimiter(sample: str) -> str:
     header into the most columns with every sampled row as wide (Sniffer alone misreads a short
     file whose cells hold commas); "," for a file of one column."""
     try:
-        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        sniffed = str(csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter)
     except csv.Error:
         sniffed = ","
     lines = sample.splitlines()[:50]
@@ -98,7 +98,8 @@ def _sniffed_delimiter(sample: str) -> str:
         width = len(rows[0]) if rows else 0
         return all(len(row) == width for row in rows) and width > 1, width, delimiter == sniffed
 
-    return max((sniffed, *DELIMITERS), key=fit)
+    best: str = max((sniffed, *DELIMITERS), key=fit)
+    return best
 
 
 def _xlsx_rows(path: Path) -> int:
