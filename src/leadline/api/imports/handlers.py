@@ -9,10 +9,12 @@ import csv
 import io
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, post
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.response import Stream
 
 from leadline.api.imports.schemas import ImportPublic, import_public
@@ -24,13 +26,31 @@ from leadline.services.context import ServiceContext
 from leadline.services.imports import leads as import_service
 from leadline.services.imports.files import SourceFile, inspect_file
 
+_UPLOAD_FIELDS = {
+    "file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY, description="The .csv or .xlsx file."),
+    "mapping": Schema(type=OpenAPIType.STRING, description="A built-in or saved column mapping by name."),
+    "on_duplicate": Schema(type=OpenAPIType.STRING, enum=["skip", "update", "create"]),
+    "dry_run": Schema(type=OpenAPIType.STRING, enum=["true", "false"], description="Validate; write no lead."),
+    "delimiter": Schema(type=OpenAPIType.STRING, description="CSV delimiter (default: detected)."),
+    "encoding": Schema(type=OpenAPIType.STRING, description="CSV encoding (default: detected)."),
+}
+
+
+@dataclass
+class UploadOperation(Operation):
+    """The upload's body, read by the handler itself (streamed), as the document shows it."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(required=True, content={"multipart/form-data": OpenAPIMediaType(
+            schema=Schema(type=OpenAPIType.OBJECT, properties=_UPLOAD_FIELDS, required=["file"]))})
+
 
 class ImportController(Controller):
     path = "/imports"
     tags = ["imports"]
 
     @post("/leads", status_code=202, responses=PROBLEMS, request_max_body_size=None,
-          summary="Import leads from a CSV or .xlsx file")
+          operation_class=UploadOperation, summary="Import leads from a CSV or .xlsx file")
     async def import_leads(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int) -> Response[Any]:
         """``multipart/form-data`` with the file in ``file`` and, optionally, ``mapping``,
         ``on_duplicate`` (skip|update|create), ``dry_run`` (true|false), ``delimiter``, ``encoding``.
