@@ -51,7 +51,8 @@ class ImportController(Controller):
 
     @post("/leads", status_code=202, responses=PROBLEMS, request_max_body_size=None,
           operation_class=UploadOperation, summary="Import leads from a CSV or .xlsx file")
-    async def import_leads(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int) -> Response[Any]:
+    async def import_leads(self, request: Request[Any, Any, Any], ctx: ServiceContext,
+                           actor: int) -> Response[ImportPublic]:
         """``multipart/form-data`` with the file in ``file`` and, optionally, ``mapping``,
         ``on_duplicate`` (skip|update|create), ``dry_run`` (true|false), ``delimiter``, ``encoding``.
         Answers 202 with the job at once; poll ``GET /imports/{id}`` until it is completed or
