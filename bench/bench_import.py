@@ -125,8 +125,8 @@ def phase_import(url: str, path: Path, block_size: int) -> dict[str, Any]:
     job = import_leads(application.context, admin_id, inspect_file(path), options=ImportOptions(block_size=block_size))
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     c = job.counts
-    return {"seconds": seconds, "cpu": cpu, "rows": c.read, "imported": c.imported, "skipped": c.skipped, "failed": c.failed,
-            "updated": c.updated, "adds_up": c.adds_up()}
+    return {"seconds": seconds, "cpu": cpu, "rows": c.read, "imported": c.imported, "skipped": c.skipped,
+            "failed": c.failed, "updated": c.updated, "adds_up": c.adds_up()}
 
 
 def clean_rows(url: str) -> list[tuple[Any, ...]]:
