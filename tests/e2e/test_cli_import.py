@@ -16,7 +16,7 @@ from sqlalchemy import text
 from leadline.persistence.database import make_engine
 from tests.e2e.conftest import LEADLINE, Cli
 
-ROWS = 2000
+ROWS = 1500
 
 
 def write_leads(path: Path, count: int) -> Path:
@@ -47,7 +47,7 @@ def test_an_import_killed_with_sigkill_half_way_resumes_and_ends_with_every_row_
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
             progress = job_progress(engine) if _has_jobs(engine) else None
-            if progress and progress[0] >= 200:
+            if progress and progress[0] >= 150:
                 break
             time.sleep(0.01)
         assert process.poll() is None, "the import ended before it could be killed: make it longer"
