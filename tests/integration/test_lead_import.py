@@ -255,3 +255,19 @@ def test_an_import_stopped_between_blocks_resumes_after_its_last_block_and_write
     assert again.id == job.id and again.status is JobStatus.COMPLETED
     assert (again.rows_done, again.counts.read, again.counts.imported) == (23, 23, 23)
     assert sorted(d.lead.last_name for d in all_leads(ctx, admin_id)) == sorted(f"L{i}" for i in range(23))
+
+
+def test_dates_in_the_file_s_declared_format_are_read_beside_iso_ones(
+    ctx: ServiceContext, admin_id: int, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    add_custom_field(ctx, admin_id, "lead", "met_on", "Met on", "date")
+    rows = [["LastName", "Company", "purchase_timeframe", "Met on"], ["Day", "Acme", "31/01/2027", "2026-02-01"],
+            ["Iso", "Acme", "2027-02-28", "15/01/2026"], ["Bad", "Acme", "31.01.2027", ""]]
+    job = run(ctx, admin_id, write_csv(tmp_path / "dates.csv", rows), date_format="%d/%m/%Y")
+    assert (job.counts.imported, job.counts.failed) == (2, 1)
+    found = {d.lead.last_name: d for d in all_leads(ctx, admin_id)}
+    assert found["Day"].lead.purchase_timeframe == date(2027, 1, 31)
+    assert found["Iso"].custom["met_on"] == date(2026, 1, 15)
+    assert report(ctx, admin_id, job)[1][-2:] == ["purchase_timeframe", "'31.01.2027' is not a date (YYYY-MM-DD)"]

@@ -33,6 +33,7 @@ _UPLOAD_FIELDS = {
     "dry_run": Schema(type=OpenAPIType.STRING, enum=["true", "false"], description="Validate; write no lead."),
     "delimiter": Schema(type=OpenAPIType.STRING, description="CSV delimiter (default: detected)."),
     "encoding": Schema(type=OpenAPIType.STRING, description="CSV encoding (default: detected)."),
+    "date_format": Schema(type=OpenAPIType.STRING, description="Dates besides ISO, e.g. %d/%m/%Y."),
 }
 
 
@@ -89,7 +90,7 @@ def _start(ctx: ServiceContext, actor: int, upload: Upload) -> tuple[SourceFile,
     assert upload.path is not None
     options = ImportOptions(on_duplicate=parse_policy(fields.get("on_duplicate") or "skip"),
                             dry_run=_flag(fields.get("dry_run", "")), delimiter=fields.get("delimiter") or None,
-                            encoding=fields.get("encoding") or None)
+                            encoding=fields.get("encoding") or None, date_format=fields.get("date_format") or None)
     source = inspect_file(upload.path, upload.file_name, encoding=options.encoding, delimiter=options.delimiter)
     job = import_service.start_lead_import(ctx, actor, source, mapping_name=fields.get("mapping") or None,
                                            options=options)

@@ -81,6 +81,7 @@ def leads(
     on_duplicate: str = typer.Option("skip", "--on-duplicate", help="skip | update | create"),
     delimiter: str = typer.Option(None, "--delimiter", help="CSV delimiter (default: detected)."),
     encoding: str = typer.Option(None, "--encoding", help="CSV encoding (default: detected)."),
+    date_format: str = typer.Option(None, "--date-format", help="Dates besides ISO, e.g. %d/%m/%Y."),
     block_size: int = typer.Option(1000, "--block-size", parser=whole_number(1, 50_000),
                                    help="Rows per transaction."),
     as_json: bool = JSON_OPTION,
@@ -95,7 +96,8 @@ def leads(
     actor = actor_id(acting_as)
     context = ready_application().context
     options = ImportOptions(on_duplicate=parse_policy(on_duplicate), dry_run=dry_run,
-                            delimiter=_delimiter(delimiter), encoding=encoding, block_size=block_size)
+                            delimiter=_delimiter(delimiter), encoding=encoding, block_size=block_size,
+                            date_format=date_format)
     source = import_files.inspect_file(file, encoding=encoding, delimiter=options.delimiter)
     job = import_service.start_lead_import(context, actor, source, mapping_name=mapping, options=options)
     if job.rows_done and not as_json:

@@ -48,8 +48,11 @@ class ImportOptions:
     delimiter: str | None = None
     encoding: str | None = None
     block_size: int = DEFAULT_BLOCK_SIZE
+    date_format: str | None = None  # besides ISO, e.g. "%d/%m/%Y"
 
     def __post_init__(self) -> None:
+        if self.date_format is not None and "%" not in self.date_format:
+            raise ValidationError("a date format is written with % codes, such as %d/%m/%Y", field="date_format")
         if self.delimiter is not None and len(self.delimiter) != 1:
             raise ValidationError("the delimiter is one character", field="delimiter")
         if not 1 <= self.block_size <= MAX_BLOCK_SIZE:

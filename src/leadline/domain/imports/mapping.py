@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from leadline.domain.errors import ValidationError
 
@@ -109,12 +110,38 @@ class ColumnPlan:
         return {**{self.headers[i]: name for i, name in self.fields.items()},
                 **{self.headers[i]: CUSTOM_PREFIX + name for i, name in self.custom.items()}}
 
-    def row_values(self, cells: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
-        """A row's standard and custom values, blank cells left out (a blank sets nothing)."""
+    def row_values(self, cells: Sequence[str], *, date_format: str | None = None,
+                   date_fields: frozenset[str] = frozenset()) -> tuple[dict[str, str], dict[str, str]]:
+        """A row's standard and custom values, blank cells left out (a blank sets nothing); the
+        cells of ``purchase_timeframe`` and of custom ``date_fields`` read in ``date_format`` too."""
         width = len(cells)
         values = {name: cells[i].strip() for i, name in self.fields.items() if i < width and cells[i].strip()}
         custom = {name: cells[i].strip() for i, name in self.custom.items() if i < width and cells[i].strip()}
+        if date_format:
+            if "purchase_timeframe" in values:
+                values["purchase_timeframe"] = iso_date(values["purchase_timeframe"], date_format)
+            for name in date_fields.intersection(custom):
+                custom[name] = iso_date(custom[name], date_format)
         return values, custom
+
+
+def iso_date(text: str, declared: str | None) -> str:
+    """A date cell as ISO: as it is if it already is, else read in the file's declared format
+    (``%d/%m/%Y``); a cell neither reads is left for the field's own rule to refuse.
+
+    >>> iso_date("31/01/2027", "%d/%m/%Y"), iso_date("2027-01-31", "%d/%m/%Y"), iso_date("soon", "%d/%m/%Y")
+    ('2027-01-31', '2027-01-31', 'soon')
+    """
+    if declared is None:
+        return text
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    try:
+        return datetime.strptime(text, declared).date().isoformat()
+    except ValueError:
+        return text
 
 
 def plan_columns(headers: Sequence[str], *, saved: Mapping[str, str] | None = None,

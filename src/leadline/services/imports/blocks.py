@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from leadline.domain.configuration.custom_fields import RecordType, coerce_custom_values
+from leadline.domain.configuration.custom_fields import CustomFieldType, RecordType, coerce_custom_values
 from leadline.domain.errors import LeadlineError
 from leadline.domain.history import render_value
 from leadline.domain.imports.duplicates import DuplicateCheck, DuplicateMatch
@@ -67,6 +67,7 @@ class LeadBlock:
         self.check, self.owner_of = check, owner_of
         self.policy, self.dry_run = job.options.on_duplicate, job.options.dry_run
         self.definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
+        self.date_fields = frozenset(d.name for d in self.definitions if d.type is CustomFieldType.DATE)
         self.pending = _Pending()
         self.errors: list[RowError] = []
 
@@ -93,7 +94,8 @@ class LeadBlock:
 
     def _candidate(self, row: FileRow) -> _Candidate | None:
         """The row as the create-lead use case would build it, or None with its error kept."""
-        values, custom = self.plan.row_values(row.cells)
+        values, custom = self.plan.row_values(row.cells, date_format=self.job.options.date_format,
+                                              date_fields=self.date_fields)
         try:
             lead = build_lead(self.ctx, self.uow, self.viewer, values, owner_of=self.owner_of)
             lead.custom = coerce_custom_values(self.definitions, dict(custom), creating=True)
