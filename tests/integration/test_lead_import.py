@@ -271,3 +271,13 @@ def test_dates_in_the_file_s_declared_format_are_read_beside_iso_ones(
     assert found["Day"].lead.purchase_timeframe == date(2027, 1, 31)
     assert found["Iso"].custom["met_on"] == date(2026, 1, 15)
     assert report(ctx, admin_id, job)[1][-2:] == ["purchase_timeframe", "'31.01.2027' is not a date (YYYY-MM-DD)"]
+
+
+def test_a_file_that_only_looks_like_a_workbook_is_refused_naming_the_file(tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "fake.xlsx", "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    with pytest.raises(ValidationError) as refused:
+        inspect_file(tmp_path / "fake.xlsx")
+    assert refused.value.field == "file"

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from leadline.domain.errors import ValidationError
 
@@ -46,9 +47,14 @@ def inspect_file(path: Path, name: str | None = None, *, encoding: str | None = 
     name or a file that is not text in the declared encoding (``VALIDATION_FAILED`` on ``encoding``)."""
     if encoding is not None:
         try:
-            encoding = codecs.lookup(encoding).name
+            codec = codecs.lookup(encoding)
         except LookupError:
-            raise ValidationError(f"{encoding!r} is not an encoding", field="encoding") from None
+            codec = None
+        if codec is None or not getattr(codec, "_is_text_encoding", True):
+            raise ValidationError(f"{encoding!r} is not a text encoding", field="encoding")
+        encoding = codec.name
+    if delimiter is not None and (delimiter in "\"\r\n\0" or delimiter.isalnum()):
+        raise ValidationError(f"{delimiter!r} cannot separate columns", field="delimiter")
     digest, lines, head = hashlib.sha256(), 0, b""
     utf8, holes = codecs.getincrementaldecoder("utf-8")(), False
     is_utf8 = True
@@ -79,8 +85,11 @@ def _decoded_sample(head: bytes, encoding: str) -> str:
     cut = head if len(head) < _SAMPLE else head[:head.rfind(b"\n") + 1] or head
     try:
         return cut.decode(encoding, errors="strict")
-    except UnicodeDecodeError:
-        return cut.decode(encoding, errors="ignore")
+    except UnicodeError:
+        try:
+            return cut.decode(encoding, errors="ignore")
+        except UnicodeError:
+            return ""  # reading the rows will say the file is not in this encoding
 
 
 def _sniffed_delimiter(sample: str) -> str:
@@ -102,10 +111,23 @@ def _sniffed_delimiter(sample: str) -> str:
     return best
 
 
-def _xlsx_rows(path: Path) -> int:
+def _workbook(path: Path) -> Any:
+    """The workbook in read-only streaming mode; ``VALIDATION_FAILED`` on ``file`` for a file that
+    only looks like one (a zip of something else, a damaged workbook)."""
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+        if not book.worksheets:
+            raise ValueError("no worksheet")
+    except Exception as error:  # noqa: BLE001 - openpyxl and zipfile raise many kinds for a bad file
+        raise ValidationError(f"the file is not a readable .xlsx workbook ({type(error).__name__})",
+                              field="file") from None
+    return book
+
+
+def _xlsx_rows(path: Path) -> int:
+    book = _workbook(path)
     try:
         return max((book.worksheets[0].max_row or 1) - 1, 0)
     finally:
@@ -120,19 +142,25 @@ def read_rows(source: SourceFile) -> Iterator[list[str]]:
     with source.path.open(newline="", encoding=source.encoding) as file:
         try:
             yield from csv.reader(file, delimiter=source.delimiter or ",")
-        except UnicodeDecodeError as error:
-            raise ValidationError(f"the file is not {source.encoding} text ({error.reason})",
+        except UnicodeError as error:
+            raise ValidationError(f"the file is not {source.encoding} text ({error})",
                                   field="encoding") from None
         except csv.Error as error:
             raise ValidationError(f"the file is not readable as CSV: {error}", field="file") from None
 
 
 def _xlsx(path: Path) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=True)
+    book = _workbook(path)
     try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:  # noqa: BLE001 - a damaged sheet
+                raise ValidationError(f"the workbook's first sheet is not readable ({type(error).__name__})",
+                                      field="file") from None
             yield [_cell_text(value) for value in row]
     finally:
         book.close()
