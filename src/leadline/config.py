@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     threads: int = Field(default=2, ge=1, le=8)
     #: Largest request body accepted (413 beyond it).
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    #: Largest file ``POST /api/v1/imports/leads`` takes (streamed to a temporary file; 413 beyond it).
+    import_max_bytes: int = Field(default=1_073_741_824, ge=1024)
     #: Requests per minute per client (the signed-in user, else the address); 0 turns rate limiting off.
     rate_limit_per_minute: int = Field(default=6000, ge=0)
     #: File of the rate limiter's counters, shared by the workers of one server (docs/adr/0012);

@@ -81,6 +81,23 @@ class LeadRepository(RecordRepository[Lead]):
     def get_many_for_update(self, record_ids: Sequence[int]) -> dict[int, Lead]:
         return {i: copied(self.rows[i]) for i in sorted(record_ids) if i in self.rows}
 
+    def add_many(self, records: Iterable[Lead]) -> int:
+        leads = list(records)
+        for lead in leads:
+            self.add(lead)
+        return len(leads)
+
+    @staticmethod
+    def status_change_values(
+        lead_id: int, from_status_id: int | None, to_status_id: int, actor_id: int | None, at: datetime,
+        *, reason_id: int | None = None, note: str | None = None,
+    ) -> dict[str, Any]:
+        return {"id": new_id(), "lead_id": lead_id, "from_status_id": from_status_id, "to_status_id": to_status_id,
+                "actor_id": actor_id, "changed_at": at, "reason_id": reason_id, "note": note}
+
+    def record_status_changes(self, changes: list[dict[str, Any]]) -> None:
+        self.tables.status_changes.extend(copied(changes))
+
     def replace_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None:
         self.rows[lead_id].products = copied(list(products))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import groupby
@@ -27,6 +27,15 @@ class AuditRepository:
         self.tables.audit.append({"id": new_id(), "at": at, "actor_id": actor_id, "action": action,
                                   "record_type": record_type, "record_id": record_id,
                                   "changes": json.loads(json.dumps(dict(changes or {})))})
+
+    @staticmethod
+    def event_values(action: str, record_type: str, record_id: int | None, actor_id: int | None, at: datetime,
+                     changes: Mapping[str, tuple[str | None, str | None]] | None = None) -> dict[str, Any]:
+        return {"id": new_id(), "at": at, "actor_id": actor_id, "action": action, "record_type": record_type,
+                "record_id": record_id, "changes": json.dumps(dict(changes or {}))}
+
+    def record_many(self, events: Sequence[dict[str, Any]]) -> None:
+        self.tables.audit.extend({**event, "changes": json.loads(event["changes"])} for event in events)
 
     def record_changes(self, changes: Iterable[FieldChange], action: str = "update") -> None:
         def key(change: FieldChange) -> tuple[Any, ...]:

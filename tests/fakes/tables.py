@@ -79,6 +79,9 @@ class Tables:
     exchange_rates: dict[tuple[str, date], Decimal] = field(default_factory=dict)
     quotas: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     adjustments: list[Adjustment] = field(default_factory=list)
+    import_jobs: dict[int, Any] = field(default_factory=dict)
+    import_errors: dict[int, list[Any]] = field(default_factory=dict)
+    import_mappings: dict[str, dict[str, str]] = field(default_factory=dict)
     snapshots: dict[int, tuple[dict[str, Any], list[Any]]] = field(default_factory=dict)
     saved_views: dict[int, SavedView] = field(default_factory=dict)
 

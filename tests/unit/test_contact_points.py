@@ -1,10 +1,12 @@
 """The real contact-point checker: e-mail syntax (no network) stored lower-case, phones stored in E.164."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leadline.domain.errors import ValidationError
 from leadline.domain.leads.lead import phone_number_of
-from leadline.services.contact_points import LibraryContactPointChecker
+from leadline.services.contact_points import LibraryContactPointChecker, _plain_email
 from tests.unit.builders import raises_error
 
 
@@ -73,3 +75,31 @@ def test_a_phone_extension_is_kept_after_the_e164_number(checker, given):
 def test_a_phone_number_and_its_extension_are_matched_on_the_number():
     assert phone_number_of("+14155550100;ext=99") == phone_number_of("+14155550100") == "+14155550100"
     assert phone_number_of(None) is None
+
+
+def _library_answer(value: str) -> str | None:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return str(validate_email(value, check_deliverability=False, strict=True).normalized).lower()
+    except EmailNotValidError:
+        return None
+
+
+ADDRESS_PARTS = st.text(alphabet="aZ09._+-", min_size=1, max_size=70)
+DOMAIN_LABELS = st.lists(st.text(alphabet="aZ09-", min_size=1, max_size=64), min_size=1, max_size=4)
+TOP_LEVEL = st.sampled_from(["com", "COM", "example", "test", "local", "onion", "c", "x1", "museum", "arpa"])
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(local=ADDRESS_PARTS, labels=DOMAIN_LABELS, top=TOP_LEVEL)
+def test_the_plain_address_fast_path_answers_as_email_validator_does(local: str, labels: list[str], top: str) -> None:
+    value = f"{local}@{'.'.join([*labels, top])}"
+    fast = _plain_email(value)
+    if fast is not None:  # whatever the fast path takes, the library takes, and stores the same
+        assert _library_answer(value) == fast, value
+
+
+@pytest.mark.parametrize("value", ["Ada.Lovelace+crm@Engine-Room.example.COM", "a@b.co", "x_y-z@sub.domain.org"])
+def test_plain_addresses_take_the_fast_path_with_the_library_s_result(value: str) -> None:
+    assert _plain_email(value) == _library_answer(value) == value.lower()

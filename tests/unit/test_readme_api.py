@@ -103,7 +103,8 @@ def body_fields(body: str) -> list[str]:
 
 def request_schema(operation: dict[str, Any]) -> dict[str, Any]:
     content = operation.get("requestBody", {}).get("content", {})
-    return resolved(content["application/json"]["schema"]) if "application/json" in content else {}
+    kind = next((k for k in ("application/json", "multipart/form-data") if k in content), None)  # uploads: a form
+    return resolved(content[kind]["schema"]) if kind else {}
 
 
 def fields_of(operation: dict[str, Any]) -> set[str]:

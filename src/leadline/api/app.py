@@ -26,6 +26,7 @@ from leadline.api.configuration.lead_workflow import WorkflowConfigurationContro
 from leadline.api.conversion.handlers import LeadConversionController
 from leadline.api.deps import provide_actor, provide_context
 from leadline.api.forecast.handlers import ForecastConfigurationController, ForecastController, SalesReportController
+from leadline.api.imports.handlers import ImportController
 from leadline.api.input_guard import GuardedRequest, refuse_control_characters
 from leadline.api.leads.records import LeadController
 from leadline.api.leads.workflow import LeadWorkflowController
@@ -57,7 +58,7 @@ def create_app(application: Application | None = None, *,
                         WorkflowConfigurationController, PeopleController, PartsController,
                         OpportunitySalesController, ForecastController, SalesReportController,
                         ForecastConfigurationController, sign_in, SignInLockController, health,
-                        openapi_document],
+                        ImportController, openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},
         before_request=refuse_unknown_query,

@@ -27,6 +27,7 @@ from leadline.cli.configuration import admin as configuration
 from leadline.cli.configuration import lead_workflow as workflow
 from leadline.cli.forecast import reports as forecast
 from leadline.cli.forecast import settings as forecast_settings
+from leadline.cli.imports import leads as imports
 from leadline.cli.lazy import lazy_module
 from leadline.cli.leads import records as leads
 from leadline.cli.leads import workflow as lead_workflow
@@ -74,6 +75,7 @@ app.add_typer(users.app, name="user")
 app.add_typer(security.token_app, name="token")
 app.add_typer(security.sharing_app, name="sharing")
 app.add_typer(sign_in.lockout_app, name="lockout")
+app.add_typer(imports.app, name="import")
 
 
 @app.command("init")

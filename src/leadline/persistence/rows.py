@@ -21,6 +21,7 @@ from leadline.persistence.forecast.rows import (
     OrgSettingRow,
     QuotaRow,
 )
+from leadline.persistence.imports.rows import ImportErrorRow, ImportJobRow, ImportMappingRow
 from leadline.persistence.leads.rows import LeadProductInterestRow, LeadRow, LeadStatusChangeRow
 from leadline.persistence.opportunities.rows import (
     ContactRoleRow,
@@ -52,6 +53,7 @@ __all__ = [
     "LeadRow", "LeadSourceRow", "LeadStatusChangeRow", "LeadStatusRow", "LineItemRow",
     "OpportunityRow", "OpportunityStageChangeRow", "OpportunityStageRow", "PriceBookEntryRow",
     "PriceBookRow", "ProductRow", "SalesProcessRow", "SavedViewRow", "UserRow", "metadata",
+    "ImportErrorRow", "ImportJobRow", "ImportMappingRow",
     "ExchangeRateRow", "ForecastAdjustmentRow", "ForecastSnapshotRow", "OrgSettingRow", "QuotaRow",
     "ConversionFieldMappingRow", "CriterionRow", "LeadConversionRow", "LeadStatusTransitionRow", "ReasonRow",
 ]

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         SettingsRepository,
         SnapshotRepository,
     )
+    from leadline.persistence.imports.repositories import ImportRepository
     from leadline.persistence.leads.reads import RecordReads
     from leadline.persistence.leads.repositories import LeadRepository
     from leadline.persistence.opportunities.repositories import (
@@ -125,6 +126,7 @@ class SqlUnitOfWork:
     stage_history: _Repository[StageHistoryRepository] = _Repository("opportunities", "StageHistoryRepository")
     activities: _Repository[ActivityRepository] = _Repository("activities", "ActivityRepository")
     conversions: _Repository[ConversionRepository] = _Repository("conversion", "ConversionRepository")
+    imports: _Repository[ImportRepository] = _Repository("imports", "ImportRepository")
     audit: _Repository[AuditRepository] = _Repository("security", "AuditRepository")
     tokens: _Repository[TokenRepository] = _Repository("security", "TokenRepository")
     sharing: _Repository[SharingRepository] = _Repository("security", "SharingRepository")

@@ -10,6 +10,8 @@ and most commands check no e-mail or phone.
 
 from __future__ import annotations
 
+import re
+
 from leadline.domain.errors import ValidationError
 from leadline.domain.leads.lead import PHONE_EXTENSION
 
@@ -17,11 +19,37 @@ from leadline.domain.leads.lead import PHONE_EXTENSION
 PHONE_MAX_LENGTH = 40
 
 
+#: Addresses of the plainest form (ASCII letters and digits, dots, ``_``, ``+`` and ``-`` between
+#: them, a domain of letter-digit-hyphen labels under an alphabetic top-level domain), which
+#: email-validator accepts and normalises to themselves: most addresses a bulk import sees. Each
+#: takes a regular expression instead of the library's ~0.1 ms, with the same answer
+#: (tests/unit/test_contact_points.py compares the two on generated addresses).
+_PLAIN_EMAIL = re.compile(
+    r"(?=[^@]{1,64}@)[A-Za-z0-9]+(?:[._+-][A-Za-z0-9]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+#: Domains email-validator refuses as special-use (RFC 6761), whole or as the last label.
+_SPECIAL_USE = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
+
+
+def _plain_email(value: str) -> str | None:
+    """``value`` lower-cased if it is a plain address that email-validator would accept as is."""
+    if len(value) > 254 or not _PLAIN_EMAIL.fullmatch(value):
+        return None
+    domain = value.rpartition("@")[2].lower()
+    labels = domain.split(".")
+    if len(domain) > 253 or labels[-1] in _SPECIAL_USE or any(label[2:4] == "--" for label in labels):
+        return None  # special use, or IDNA's "xn--" labels: the library's to judge
+    return value.lower()
+
+
 class LibraryContactPointChecker:
     def __init__(self, default_region: str = "US") -> None:
         self.default_region = default_region
 
     def normalise_email(self, value: str) -> str:
+        plain = _plain_email(value)
+        if plain is not None:
+            return plain
         from email_validator import EmailNotValidError, validate_email
 
         try:

@@ -6,7 +6,7 @@ status change, the first one included, lands in the lead's status history.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -87,7 +87,7 @@ def create_lead(
         justified = {"unqualified_reason": first.reason.label if first.reason else None,
                      "qualification_override": first.override_reason}
         audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
-                      {**_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
+                      {**lead_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
         return idempotency.commit(ctx, uow, claim, _warned(describe_lead(ctx, uow, lead), ctx))
 
 
@@ -98,9 +98,11 @@ def _warned(details: LeadDetails, ctx: ServiceContext, fields: frozenset[str] | 
 
 def build_lead(
     ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, object],
-    products: Sequence[Mapping[str, object]] = (),
+    products: Sequence[Mapping[str, object]] = (), *, owner_of: Callable[[Any], User | None] | None = None,
 ) -> Lead:
-    """Validate input into a new ``Lead`` (not stored). Shared by single capture and bulk paths."""
+    """Validate input into a new ``Lead`` (not stored). Shared by single capture and bulk paths;
+    ``owner_of`` resolves the ``owner`` reference (default: ``resolve_user``; an import remembers
+    each owner it looked up)."""
     cleaned = clean_lead_fields(values, ctx.contact_points, country_hint=ctx.phone_region)
     ensure_complete(cleaned.get("last_name"), cleaned.get("company"))  # type: ignore[arg-type]
     statuses = ctx.config(uow).statuses
@@ -108,7 +110,7 @@ def build_lead(
     if values.get("status"):
         status = find_status(statuses, str(values["status"]))
     source = _source(ctx, uow, values.get("source"))
-    owner = resolve_user(uow, values.get("owner")) or viewer.user  # type: ignore[arg-type]
+    owner = (owner_of or (lambda reference: resolve_user(uow, reference)))(values.get("owner")) or viewer.user
     viewer.ensure_can_assign(owner)
     now = ctx.now()
     lead = Lead(id=new_id(), last_name="", company="", status_id=status.id, created_at=now, updated_at=now,
@@ -192,7 +194,7 @@ def update_lead(
         if products is not None:
             history += _replace_products(uow, viewer, lead, products, now)
         if custom:
-            history += _change_custom(ctx, uow, viewer, lead, custom, now)
+            history += change_lead_custom(ctx, uow, viewer, lead, custom, now)
         if not history:
             return describe_lead(ctx, uow, lead)
         lead.updated_at = now
@@ -204,8 +206,8 @@ def update_lead(
 
 def apply_lead_changes(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead,
                        changes: Mapping[str, object], now: datetime, *, unchanged_ok: bool = True) -> list[FieldChange]:
-    """``update_lead``'s changes of fields, owner and status on ``lead`` (locked, editable by
-    ``viewer``), returning the field history to record; the caller saves the lead."""
+    """Apply ``changes`` (standard fields, source, owner, status) to ``lead`` (locked, editable by
+    ``viewer``) by the rules of a lead update; the field changes for the audit. Not saved."""
     cleaned = clean_lead_fields(changes, ctx.contact_points, country_hint=lead.country or ctx.phone_region)
     if "source" in changes:
         source = _source(ctx, uow, changes["source"])
@@ -235,8 +237,8 @@ def _replace_products(uow: UnitOfWork, viewer: Viewer, lead: Lead, products: Seq
                        {"products": _render_products(lead.products)}, actor_id=viewer.id, at=now)
 
 
-def _change_custom(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, custom: Mapping[str, object],
-                   now: datetime) -> list[FieldChange]:
+def change_lead_custom(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead,
+                       custom: Mapping[str, object], now: datetime) -> list[FieldChange]:
     definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
     old_custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
     new_custom = coerce_custom_values(definitions, dict(custom), creating=False)
@@ -253,7 +255,7 @@ def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_ve
         uow.custom_fields.delete_values(lead.id)
         uow.leads.delete(lead.id)
         uow.audit.record("delete", "lead", lead.id, viewer.id, ctx.now(),
-                         {k: (render_value(v), None) for k, v in _audit_values(lead).items() if v is not None})
+                         {k: (render_value(v), None) for k, v in lead_audit_values(lead).items() if v is not None})
         uow.commit()
 
 
@@ -308,7 +310,7 @@ def ensure_current(lead: Lead, expected_version: int | None) -> None:
         raise StaleRecordError("the lead changed since you read it; reload and retry", field="version")
 
 
-def _audit_values(lead: Lead) -> dict[str, object]:
+def lead_audit_values(lead: Lead) -> dict[str, object]:
     values = {name: getattr(lead, name) for name in LEAD_FIELD_CLEANERS}
     values.update(email=lead.email, phone=lead.phone, source_id=lead.source_id, status_id=lead.status_id,
                   owner_id=lead.owner_id, products=_render_products(lead.products))

@@ -14,6 +14,19 @@ from leadline.services.ports.records import RecordRepository
 class LeadRepository(RecordRepository[Lead], Protocol):
     def get_many_for_update(self, record_ids: Sequence[int]) -> dict[int, Lead]: ...
 
+    def add_many(self, records: Iterable[Lead]) -> int:
+        """Insert many new leads (with their product lines) at once; returns how many."""
+        ...
+
+    def record_status_changes(self, changes: list[dict[str, Any]]) -> None:
+        """Many entries of the status history at once (rows of ``status_change_values``)."""
+        ...
+
+    def status_change_values(
+        self, lead_id: int, from_status_id: int | None, to_status_id: int, actor_id: int | None, at: datetime,
+        *, reason_id: int | None = None, note: str | None = None,
+    ) -> dict[str, Any]: ...
+
     def replace_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None: ...
 
     def record_status_change(

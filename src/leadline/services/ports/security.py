@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.history import FieldChange
@@ -19,6 +19,14 @@ class AuditRepository(Protocol):
                changes: Mapping[str, tuple[str | None, str | None]] | None = None) -> None: ...
 
     def record_changes(self, changes: Iterable[FieldChange], action: str = "update") -> None: ...
+
+    def event_values(self, action: str, record_type: str, record_id: int | None, actor_id: int | None,
+                     at: datetime, changes: Mapping[str, tuple[str | None, str | None]] | None = None,
+                     ) -> dict[str, Any]:
+        """The event ``record`` would write, for ``record_many``."""
+        ...
+
+    def record_many(self, events: Sequence[dict[str, Any]]) -> None: ...
 
     def history(self, record_type: RecordType, record_id: int) -> list[FieldChange]: ...
 

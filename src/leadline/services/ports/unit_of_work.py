@@ -37,6 +37,7 @@ from leadline.services.ports.forecast import (
     SettingsRepository,
     SnapshotRepository,
 )
+from leadline.services.ports.imports import ImportRepository
 from leadline.services.ports.leads import LeadRepository
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
 from leadline.services.ports.saved_views import SavedViewRepository
@@ -136,6 +137,10 @@ class UnitOfWork(Protocol):
     # conversion
     @property
     def conversions(self) -> ConversionRepository: ...
+
+    # imports
+    @property
+    def imports(self) -> ImportRepository: ...
 
     # security
     @property

@@ -1,0 +1,1 @@
+"""/api/v1/imports: upload a file, then poll the job and fetch its error report."""

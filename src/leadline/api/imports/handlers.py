@@ -1,0 +1,127 @@
+"""/api/v1/imports: ``POST /imports/leads`` (a multipart upload, streamed to a temporary file; the
+job then runs in a background thread and the answer is 202 with the job), ``GET /imports/{id}``
+(poll it) and ``GET /imports/{id}/errors`` (the error report as CSV, streamed)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, post
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.response import Stream
+
+from leadline.api.imports.schemas import ImportPublic, import_public
+from leadline.api.imports.uploads import Upload, receive_upload
+from leadline.api.routes import PROBLEMS, RecordId, api_get
+from leadline.domain.errors import ValidationError
+from leadline.domain.imports.job import ImportOptions, parse_policy
+from leadline.services.context import ServiceContext
+from leadline.services.imports import leads as import_service
+from leadline.services.imports.files import SourceFile, inspect_file
+
+_UPLOAD_FIELDS = {
+    "file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY, description="The .csv or .xlsx file."),
+    "mapping": Schema(type=OpenAPIType.STRING, description="A built-in or saved column mapping by name."),
+    "on_duplicate": Schema(type=OpenAPIType.STRING, enum=["skip", "update", "create"]),
+    "dry_run": Schema(type=OpenAPIType.STRING, enum=["true", "false"], description="Validate; write no lead."),
+    "delimiter": Schema(type=OpenAPIType.STRING, description="CSV delimiter (default: detected)."),
+    "encoding": Schema(type=OpenAPIType.STRING, description="CSV encoding (default: detected)."),
+    "date_format": Schema(type=OpenAPIType.STRING, description="Dates besides ISO, e.g. %d/%m/%Y."),
+}
+
+
+@dataclass
+class UploadOperation(Operation):
+    """The upload's body, read by the handler itself (streamed), as the document shows it."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(required=True, content={"multipart/form-data": OpenAPIMediaType(
+            schema=Schema(type=OpenAPIType.OBJECT, properties=_UPLOAD_FIELDS, required=["file"]))})
+
+
+class ImportController(Controller):
+    path = "/imports"
+    tags = ["imports"]
+
+    @post("/leads", status_code=202, responses=PROBLEMS, request_max_body_size=None,
+          operation_class=UploadOperation, summary="Import leads from a CSV or .xlsx file")
+    async def import_leads(self, request: Request[Any, Any, Any], ctx: ServiceContext,
+                           actor: int) -> Response[ImportPublic]:
+        """``multipart/form-data`` with the file in ``file`` and, optionally, ``mapping``,
+        ``on_duplicate`` (skip|update|create), ``dry_run`` (true|false), ``delimiter``, ``encoding``.
+        Answers 202 with the job at once; poll ``GET /imports/{id}`` until it is completed or
+        failed. The same file sent again by the same user resumes its unfinished job."""
+        limit = request.app.state.application.settings.import_max_bytes
+        upload = await receive_upload(request.headers.get("content-type", ""), request.stream(), file_field="file",
+                                      max_bytes=limit)
+        try:
+            source, job = await asyncio.get_running_loop().run_in_executor(None, _start, ctx, actor, upload)
+        except BaseException:
+            assert upload.path is not None
+            upload.path.unlink(missing_ok=True)
+            raise
+        threading.Thread(target=_run, args=(ctx, job.id, source), name=f"import-{job.id}", daemon=True).start()
+        body = msgspec.json.encode(import_public(job))
+        return Response(body, status_code=202, media_type="application/json",
+                        headers={"Location": f"/api/v1/imports/{job.id}"})
+
+    @api_get("/{import_id:int}", summary="Show an import job")
+    def get_import(self, ctx: ServiceContext, actor: int, import_id: RecordId) -> ImportPublic:
+        return import_public(import_service.get_import(ctx, actor, import_id))
+
+    @api_get("/{import_id:int}/errors", summary="The rows an import could not take, as CSV",
+             media_type="text/csv")
+    def import_errors(self, ctx: ServiceContext, actor: int, import_id: RecordId) -> Stream:
+        rows = import_service.import_error_rows(ctx, actor, import_id)
+        first = next(rows)  # the job is the actor's, or NOT_FOUND before anything is sent
+        return Stream(_csv_lines(first, rows), media_type="text/csv; charset=utf-8",
+                      headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'})
+
+
+def _start(ctx: ServiceContext, actor: int, upload: Upload) -> tuple[SourceFile, Any]:
+    fields = upload.fields
+    assert upload.path is not None
+    options = ImportOptions(on_duplicate=parse_policy(fields.get("on_duplicate") or "skip"),
+                            dry_run=_flag(fields.get("dry_run", "")), delimiter=fields.get("delimiter") or None,
+                            encoding=fields.get("encoding") or None, date_format=fields.get("date_format") or None)
+    source = inspect_file(upload.path, upload.file_name, encoding=options.encoding, delimiter=options.delimiter)
+    job = import_service.start_lead_import(ctx, actor, source, mapping_name=fields.get("mapping") or None,
+                                           options=options)
+    return source, job
+
+
+def _flag(text: str) -> bool:
+    value = text.strip().lower()
+    if value not in ("", "true", "false", "1", "0"):
+        raise ValidationError(f"{text!r} is not true or false", field="dry_run")
+    return value in ("true", "1")
+
+
+def _run(ctx: ServiceContext, job_id: int, source: SourceFile) -> None:
+    """The job, in its own thread; its outcome (completed, or failed with the reason) is on the job."""
+    try:
+        import_service.run_lead_import(ctx, job_id, source)
+    except Exception:  # noqa: BLE001, S110 - recorded on the job by run_lead_import
+        pass
+    finally:
+        source.path.unlink(missing_ok=True)
+
+
+def _csv_lines(first: list[str], rows: Iterator[list[str]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(first)
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() > 65536:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

@@ -1,0 +1,49 @@
+"""The shape of an import job."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from leadline.domain.imports.job import ImportJob
+
+
+class ImportPublic(msgspec.Struct, kw_only=True):
+    """An import job: ``read = imported + updated + skipped + failed`` at every moment; ``rows_done``
+    counts the file's rows behind the last committed block (blank rows included)."""
+
+    id: str
+    record_type: str
+    file_name: str
+    checksum: str
+    status: str
+    dry_run: bool
+    on_duplicate: str
+    mapping: str | None
+    columns: dict[str, str]
+    ignored_columns: list[str]
+    encoding: str | None
+    delimiter: str | None
+    rows_done: int
+    read: int
+    imported: int
+    updated: int
+    skipped: int
+    failed: int
+    actor_id: str
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    message: str | None
+
+
+def import_public(job: ImportJob) -> ImportPublic:
+    c = job.counts
+    return ImportPublic(
+        id=str(job.id), record_type=job.record_type, file_name=job.file_name, checksum=job.checksum,
+        status=job.status.value, dry_run=job.options.dry_run, on_duplicate=job.options.on_duplicate.value,
+        mapping=job.mapping_name, columns=job.columns, ignored_columns=list(job.ignored),
+        encoding=job.options.encoding, delimiter=job.options.delimiter, rows_done=job.rows_done, read=c.read,
+        imported=c.imported, updated=c.updated, skipped=c.skipped, failed=c.failed, actor_id=str(job.actor_id),
+        created_at=job.created_at, updated_at=job.updated_at, finished_at=job.finished_at, message=job.message)

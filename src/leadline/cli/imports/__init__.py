@@ -1,0 +1,1 @@
+"""``leadline import ...``: bulk import from files."""

@@ -1,0 +1,137 @@
+"""The import repository: jobs, their failed rows, saved mappings, and stored leads by e-mail or
+phone for the duplicate check. It never commits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Select, bindparam, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from leadline.domain.errors import ConflictError
+from leadline.domain.ids import new_id, new_ids
+from leadline.domain.imports.job import DuplicatePolicy, ImportCounts, ImportJob, ImportOptions, JobStatus, RowError
+from leadline.domain.leads.lead import Lead
+from leadline.persistence.bulk_rows import insert_columns, select_rows
+from leadline.persistence.imports.rows import ImportErrorRow, ImportJobRow, ImportMappingRow
+from leadline.persistence.leads.repositories import LeadRepository
+from leadline.persistence.leads.rows import LeadRow
+from leadline.persistence.mapping import record_builder
+
+
+def _leads_matching() -> Select[Any]:
+    """Leads by e-mail or phone (``emails``, ``phones``), oldest first: built once, run per block."""
+    table = LeadRow.__table__
+    return (select(*(table.c[name] for name in LeadRepository.columns()))
+            .where(or_(table.c.email.in_(bindparam("emails", expanding=True)),
+                       table.c.phone.in_(bindparam("phones", expanding=True))))
+            .order_by(table.c.created_at, table.c.id))
+
+
+_LEADS_MATCHING = _leads_matching()
+
+
+@cache
+def _make_lead() -> Callable[[Sequence[Any]], Lead]:
+    return record_builder(Lead, LeadRepository.columns())
+
+
+_COUNTS = ("read", "imported", "updated", "skipped", "failed")
+
+
+def _progress(job: ImportJob) -> dict[str, Any]:
+    return {"status": job.status, "rows_done": job.rows_done, "updated_at": job.updated_at,
+            "finished_at": job.finished_at, "message": job.message,
+            **{f"{name}_count": getattr(job.counts, name) for name in _COUNTS}}
+
+
+def _row_values(job: ImportJob) -> dict[str, Any]:
+    options = asdict(job.options)
+    return {"id": job.id, "record_type": job.record_type, "file_name": job.file_name, "checksum": job.checksum,
+            "headers": json.dumps(list(job.headers)), "mapping_name": job.mapping_name,
+            "columns": json.dumps(job.columns), "ignored": json.dumps(list(job.ignored)),
+            "options": json.dumps(options), "actor_id": job.actor_id, "created_at": job.created_at,
+            **_progress(job)}
+
+
+def _job(row: Any) -> ImportJob:
+    options = json.loads(row.options)
+    options["on_duplicate"] = DuplicatePolicy(options["on_duplicate"])
+    return ImportJob(
+        id=row.id, record_type=row.record_type, file_name=row.file_name, checksum=row.checksum,
+        headers=tuple(json.loads(row.headers)), mapping_name=row.mapping_name, columns=json.loads(row.columns),
+        ignored=tuple(json.loads(row.ignored)), options=ImportOptions(**options), actor_id=row.actor_id,
+        created_at=row.created_at, updated_at=row.updated_at, status=row.status,
+        counts=ImportCounts(*(getattr(row, f"{name}_count") for name in _COUNTS)), rows_done=row.rows_done,
+        finished_at=row.finished_at, message=row.message)
+
+
+class ImportRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_job(self, job: ImportJob) -> None:
+        self.session.connection().execute(insert(ImportJobRow.__table__), [_row_values(job)])
+
+    def get_job(self, job_id: int) -> ImportJob | None:
+        row = self.session.execute(select(ImportJobRow.__table__).where(ImportJobRow.id == job_id)).first()
+        return _job(row) if row else None
+
+    def resumable_job(self, checksum: str, actor_id: int, record_type: str) -> ImportJob | None:
+        table = ImportJobRow.__table__
+        rows = self.session.execute(select(table).where(
+            table.c.checksum == checksum, table.c.actor_id == actor_id, table.c.record_type == record_type,
+            table.c.status != JobStatus.COMPLETED.value).order_by(table.c.created_at.desc(), table.c.id.desc()))
+        return next((job for job in map(_job, rows) if job.can_resume(checksum, actor_id)), None)
+
+    def save_progress(self, job: ImportJob, rows_done_before: int) -> None:
+        table = ImportJobRow.__table__
+        result = self.session.connection().execute(
+            update(table).where(table.c.id == job.id, table.c.rows_done == rows_done_before)
+            .values(**_progress(job)))
+        if result.rowcount != 1:
+            raise ConflictError(f"import {job.id} was moved on by another run", field="import")
+
+    def add_errors(self, job_id: int, errors: Sequence[RowError]) -> None:
+        if errors:
+            insert_columns(self.session, ImportErrorRow.__table__, {
+                "id": new_ids(len(errors)), "job_id": [job_id] * len(errors),
+                "row_number": [e.row for e in errors], "field": [e.field[:120] for e in errors],
+                "error": [e.error for e in errors], "cells": [json.dumps(list(e.cells)) for e in errors]})
+
+    def errors_of(self, job_id: int, *, after_row: int = 0, limit: int = 1000) -> list[RowError]:
+        t = ImportErrorRow.__table__
+        rows = self.session.execute(select(t.c.row_number, t.c.field, t.c.error, t.c.cells).where(
+            t.c.job_id == job_id, t.c.row_number > after_row).order_by(t.c.row_number).limit(limit))
+        return [RowError(row, field, error, tuple(json.loads(cells))) for row, field, error, cells in rows]
+
+    def leads_matching(self, emails: Sequence[str], phones: Sequence[str]) -> list[Lead]:
+        if not emails and not phones:
+            return []
+        rows = select_rows(self.session, _LEADS_MATCHING, {"emails": list(emails), "phones": list(phones)})
+        return list(map(_make_lead(), rows))
+
+    def save_mapping(self, name: str, record_type: str, columns: Mapping[str, str], at: datetime) -> None:
+        table = ImportMappingRow.__table__
+        stored = self.session.execute(select(table.c.id).where(table.c.name == name)).scalar()
+        if stored is None:
+            self.session.connection().execute(insert(table), [{
+                "id": new_id(), "name": name, "record_type": record_type, "columns": json.dumps(dict(columns)),
+                "created_at": at}])
+        else:
+            self.session.execute(update(table).where(table.c.id == stored).values(columns=json.dumps(dict(columns))))
+
+    def mapping(self, name: str) -> dict[str, str] | None:
+        table = ImportMappingRow.__table__
+        columns = self.session.execute(select(table.c.columns).where(table.c.name == name)).scalar()
+        return None if columns is None else dict(json.loads(columns))
+
+    def mappings(self) -> dict[str, dict[str, str]]:
+        table = ImportMappingRow.__table__
+        return {name: json.loads(columns) for name, columns in
+                self.session.execute(select(table.c.name, table.c.columns).order_by(table.c.name))}

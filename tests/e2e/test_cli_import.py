@@ -1,0 +1,105 @@
+"""``leadline import ...`` as a user runs it: a real import process killed with SIGKILL half-way
+and run again, ending with every row exactly once; the status and the error report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from leadline.persistence.database import make_engine
+from tests.e2e.conftest import LEADLINE, Cli
+
+ROWS = 1500
+
+
+def write_leads(path: Path, count: int) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["FirstName", "LastName", "Company", "Email", "Phone"])
+        for i in range(count):
+            writer.writerow([f"First{i}", f"Last{i}", f"Company {i % 97}", f"lead{i}@example.com",
+                             f"+1 415 555 {i % 10000:04d}" if i % 3 == 0 else ""])
+    return path
+
+
+def job_progress(engine: object) -> tuple[int, int] | None:
+    with engine.connect() as connection:  # type: ignore[attr-defined]
+        row = connection.execute(text("SELECT rows_done, read_count FROM import_jobs")).first()
+    return None if row is None else (row[0], row[1])
+
+
+def test_an_import_killed_with_sigkill_half_way_resumes_and_ends_with_every_row_exactly_once(
+    cli: Cli, database_url: str, tmp_path: Path
+) -> None:
+    cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
+    path = write_leads(tmp_path / "leads.csv", ROWS)
+    engine = make_engine(database_url)
+    command = [str(LEADLINE), "import", "leads", str(path), "--block-size", "10", "--on-duplicate", "create", "--json"]
+    process = subprocess.Popen(command, env=cli.env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            progress = job_progress(engine) if _has_jobs(engine) else None
+            if progress and progress[0] >= 150:
+                break
+            time.sleep(0.01)
+        assert process.poll() is None, "the import ended before it could be killed: make it longer"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    killed_at = job_progress(engine)
+    assert killed_at is not None and 0 < killed_at[0] < ROWS
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM leads")).scalar() == killed_at[1]  # block and job agree
+
+    again = subprocess.run(command, env=cli.env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    job = json.loads(again.stdout)
+    assert (job["status"], job["rows_done"], job["read"], job["imported"]) == ("completed", ROWS, ROWS, ROWS)
+    with engine.connect() as connection:
+        emails = [r[0] for r in connection.execute(text("SELECT email FROM leads"))]
+        jobs = connection.execute(text("SELECT count(*) FROM import_jobs")).scalar()
+    engine.dispose()
+    assert sorted(emails) == sorted(f"lead{i}@example.com" for i in range(ROWS))  # each row exactly once
+    assert jobs == 1  # the re-run resumed the job of the same file
+
+
+def _has_jobs(engine: object) -> bool:
+    try:
+        job_progress(engine)
+    except Exception:  # noqa: BLE001 - the table is made by `init`; the process may still be starting
+        return False
+    return True
+
+
+def test_status_and_errors_of_an_import_and_the_report_imports_again_once_fixed(cli: Cli, tmp_path: Path) -> None:
+    cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
+    path = tmp_path / "bad.csv"
+    path.write_text("LastName;Company;Email\nGood;Acme;good@acme.example\nBad;Acme;not-mail\n", encoding="utf-8")
+    result = cli("import", "leads", str(path), "--json", ok=False)
+    assert result.code == 6  # ran, but left a row undone
+    job = result.json()
+    assert (job["read"], job["imported"], job["failed"], job["delimiter"]) == (2, 1, 1, ";")  # type: ignore[index]
+    shown = cli("import", "status", job["id"], "--json").json()  # type: ignore[index]
+    assert shown["status"] == "completed"  # type: ignore[index]
+    cli("import", "errors", job["id"], "--output", str(tmp_path / "fix.csv"))  # type: ignore[index]
+    rows = list(csv.reader((tmp_path / "fix.csv").open(encoding="utf-8")))
+    assert rows[0] == ["LastName", "Company", "Email", "_row", "_field", "_error"]
+    assert rows[1][:5] == ["Bad", "Acme", "not-mail", "3", "email"]
+    rows[1][2] = "bad@acme.example"
+    with (tmp_path / "fix.csv").open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows(rows)
+    fixed = cli("import", "leads", str(tmp_path / "fix.csv"), "--json").json()
+    assert (fixed["imported"], fixed["failed"]) == (1, 0)  # type: ignore[index]
+    assert "salesforce" in cli("import", "mappings", "--json").json()  # type: ignore[operator]
+    for command in ("leads", "status", "errors", "mappings", "save-mapping"):
+        assert "Example" in cli("import", command, "--help").out, command

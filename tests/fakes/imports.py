@@ -1,0 +1,59 @@
+"""In-memory import jobs, their failed rows and saved mappings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from leadline.domain.errors import ConflictError
+from leadline.domain.imports.job import ImportJob, JobStatus, RowError
+from leadline.domain.leads.lead import Lead
+from tests.fakes.tables import Tables, copied
+
+
+class ImportRepository:
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def add_job(self, job: ImportJob) -> None:
+        self.tables.import_jobs[job.id] = copied(job)
+
+    def get_job(self, job_id: int) -> ImportJob | None:
+        job: ImportJob | None = copied(self.tables.import_jobs.get(job_id))
+        return job
+
+    def resumable_job(self, checksum: str, actor_id: int, record_type: str) -> ImportJob | None:
+        jobs = [j for j in self.tables.import_jobs.values() if j.record_type == record_type
+                and j.status is not JobStatus.COMPLETED and j.can_resume(checksum, actor_id)]
+        newest = max(jobs, key=lambda j: (j.created_at, j.id), default=None)
+        return copied(newest)
+
+    def save_progress(self, job: ImportJob, rows_done_before: int) -> None:
+        stored = self.tables.import_jobs.get(job.id)
+        if stored is None or stored.rows_done != rows_done_before:
+            raise ConflictError(f"import {job.id} was moved on by another run", field="import")
+        self.tables.import_jobs[job.id] = copied(job)
+
+    def add_errors(self, job_id: int, errors: Sequence[RowError]) -> None:
+        self.tables.import_errors.setdefault(job_id, []).extend(copied(list(errors)))
+
+    def errors_of(self, job_id: int, *, after_row: int = 0, limit: int = 1000) -> list[RowError]:
+        found = sorted((e for e in self.tables.import_errors.get(job_id, []) if e.row > after_row),
+                       key=lambda e: e.row)
+        return copied(found[:limit])
+
+    def leads_matching(self, emails: Sequence[str], phones: Sequence[str]) -> list[Lead]:
+        wanted_emails, wanted_phones = set(emails), set(phones)
+        return [copied(lead) for lead in sorted(self.tables.leads.values(), key=lambda lead: (lead.created_at, lead.id))
+                if lead.email in wanted_emails or lead.phone in wanted_phones
+]
+
+    def save_mapping(self, name: str, record_type: str, columns: Mapping[str, str], at: datetime) -> None:
+        self.tables.import_mappings[name] = dict(columns)
+
+    def mapping(self, name: str) -> dict[str, str] | None:
+        found = self.tables.import_mappings.get(name)
+        return None if found is None else dict(found)
+
+    def mappings(self) -> dict[str, dict[str, str]]:
+        return {name: dict(columns) for name, columns in sorted(self.tables.import_mappings.items())}
