@@ -84,7 +84,7 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
 
 def _globals(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["htmx"] = f"/static/{HTMX}"
-    engine.engine.globals["is_admin"] = settings_pages.is_admin
+    engine.engine.globals["shows_settings"] = settings_pages.is_admin
     # a select's options as (value, text): a label stands for itself, a user is named by e-mail
     engine.engine.filters["pair"] = lambda value: (value, value)
     engine.engine.filters["owner_pair"] = lambda user: (user.email, user.name)
