@@ -79,6 +79,9 @@ class Tables:
     quotas: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     adjustments: list[Adjustment] = field(default_factory=list)
     snapshots: dict[int, tuple[dict[str, Any], list[Any]]] = field(default_factory=dict)
+    #: lead capture (tests/fakes/capture.py): forms, attributions, quarantine, tokens, counters
+    capture: dict[str, dict[Any, Any]] = field(default_factory=lambda: {
+        "forms": {}, "attributions": {}, "quarantine": {}, "tokens": {}, "counters": {}})
 
     def restore(self, other: Tables) -> None:
         """Become ``other`` in place (repositories keep their reference to this object)."""

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         StatusRepository,
         TransitionRepository,
     )
+    from leadline.persistence.capture.repositories import CaptureRepository
     from leadline.persistence.conversion.repositories import ConversionRepository
     from leadline.persistence.forecast.pipeline_queries import PipelineQueries
     from leadline.persistence.forecast.queries import ForecastQueries
@@ -136,6 +137,7 @@ class SqlUnitOfWork:
     snapshots: _Repository[SnapshotRepository] = _Repository("forecast", "SnapshotRepository")
     forecast: _Repository[ForecastQueries] = _Repository("forecast", "ForecastQueries", "queries")
     pipeline: _Repository[PipelineQueries] = _Repository("forecast", "PipelineQueries", "pipeline_queries")
+    captures: _Repository[CaptureRepository] = _Repository("capture", "CaptureRepository")
 
     def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None, *,
                  read_only: bool = False) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Protocol, Self
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports.accounts import AccountRepository, ContactRepository
 from leadline.services.ports.activities import ActivityRepository
+from leadline.services.ports.capture import CaptureRepository
 from leadline.services.ports.configuration import (
     CriteriaRepository,
     CustomFieldRepository,
@@ -163,3 +164,7 @@ class UnitOfWork(Protocol):
     def forecast(self) -> ForecastQueries: ...
     @property
     def pipeline(self) -> PipelineQueries: ...
+
+    # lead capture
+    @property
+    def captures(self) -> CaptureRepository: ...
