@@ -134,7 +134,7 @@ class CaptureRepository:
         """Record a token as used; False when it already was (a replay)."""
         statement = _upsert(self.session)(UsedTokenRow.__table__).values(
             digest=digest, form_id=form_id, used_at=at).on_conflict_do_nothing(index_elements=["digest"])
-        return bool(self.session.execute(statement).rowcount == 1)
+        return self.session.execute(statement.returning(UsedTokenRow.__table__.c.digest)).first() is not None
 
     def forget_tokens_before(self, at: datetime) -> None:
         self.session.execute(delete(UsedTokenRow.__table__).where(UsedTokenRow.used_at < at))
