@@ -44,6 +44,9 @@ class FakeReads:
     def custom_values(self, record_id: int, definitions: Sequence[Any]) -> dict[str, Any]:
         return self._custom.values_for(list(definitions), [record_id])[record_id]
 
+    def capture(self, lead_id: int) -> Any:
+        return copied(self._tables.capture["attributions"].get(lead_id))
+
 
 class FakeUnitOfWork:
     """An in-memory ``UnitOfWork``: changes are seen by others after ``commit`` only."""

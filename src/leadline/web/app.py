@@ -33,6 +33,8 @@ HERE = Path(__file__).parent
 HTMX = "htmx-2.0.11.min.js"
 #: Paths the CSRF check leaves alone: the API authenticates with bearer tokens, never cookies.
 API_PATHS = "^/api/"
+#: The public web-to-lead endpoint: posted by other sites' pages, never with our cookies.
+PUBLIC_FORM_PATHS = "^/f/"
 
 
 def provide_context(state: State) -> ServiceContext:
@@ -61,7 +63,7 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
         settings = application.settings
         config.csrf_config = CSRFConfig(secret=settings.secret_key, cookie_name="leadline_csrf",
                                         cookie_secure=settings.cookies_secure, cookie_samesite="lax",
-                                        exclude=[API_PATHS])
+                                        exclude=[API_PATHS, PUBLIC_FORM_PATHS])
         config.exception_handlers = with_error_pages(config.exception_handlers, api_paths=API_PATHS)
         return config
 

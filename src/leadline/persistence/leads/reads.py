@@ -10,6 +10,7 @@ repositories give. The unit of work hands them out as ``uow.reads`` (docs/adr/00
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
 
+from leadline.domain.capture.attribution import Attribution
 from leadline.domain.leads.lead import Lead, ProductInterest
 from leadline.persistence.availability import unavailability
 from leadline.persistence.bulk_rows import record_columns, result_processors
@@ -57,7 +59,15 @@ def _custom_statement() -> Any:
     return select(*columns).where(table.c.record_id == bindparam("id")), columns
 
 
-_STATEMENTS = {"lead": _lead_statement, "custom": _custom_statement}
+def _capture_statement() -> Any:
+    from leadline.persistence.capture.rows import LeadCaptureRow
+
+    table = LeadCaptureRow.__table__
+    columns = tuple(table.c)
+    return select(*columns).where(table.c.lead_id == bindparam("id")), columns
+
+
+_STATEMENTS = {"lead": _lead_statement, "custom": _custom_statement, "capture": _capture_statement}
 _COMPILED: dict[tuple[str, str], _Compiled] = {}
 _LOCK = threading.Lock()
 
@@ -106,6 +116,16 @@ class RecordReads:
             if definition is not None:
                 result[definition.name] = values[_VALUE_COLUMNS.index(VALUE_COLUMN[definition.type.value])]
         return result
+
+    def capture(self, lead_id: int) -> Attribution | None:
+        """Where the lead came from (``CaptureRepository.attribution``); None for a lead typed in."""
+        compiled = _compiled(self._engine, "capture")
+        rows = self._run(compiled, lead_id)
+        if not rows:
+            return None
+        values = dict(zip((c.name for c in compiled.columns), rows[0], strict=True))
+        answers = values.pop("quiz_answers")
+        return Attribution(**values, quiz_answers=json.loads(answers) if answers else {})
 
     def close(self) -> None:
         connection, self._connection = self._connection, None

@@ -28,7 +28,7 @@ from leadline.domain.capture.spam import (
     token_digest,
 )
 from leadline.domain.capture.submission import Submission, lead_values, split_submission
-from leadline.domain.errors import ConfigurationError, NotFoundError, ValidationError
+from leadline.domain.errors import ConfigurationError, NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.security.users import first_admin_of
 from leadline.services.capture.assignment import assign_captured_lead
@@ -58,16 +58,19 @@ class SubmissionResult:
 
 
 def submit_form(ctx: ServiceContext, key: str, posted: Mapping[str, object], *, secret: str,
-                client_address: str | None, body_size: int) -> SubmissionResult:
+                client_address: str | None, body_size: int, origin: str | None = None) -> SubmissionResult:
     """Take one submission of the active form ``key`` (``NOT_FOUND`` otherwise).
 
     ``posted``: every name the submitter sent (a list for a repeated one); ``body_size``: the
-    request body's length in bytes. Raises ``ValidationError`` when the fields break a lead rule
-    or the form's (the rate counters and used token are kept even then)."""
+    request body's length in bytes; ``origin``: the site of the page that posted it from another
+    site (None for Leadline's own pages and for servers), refused unless the form allows it
+    (``PERMISSION_DENIED``, field ``origin``; nothing is recorded). Raises ``ValidationError`` when
+    the fields break a lead rule or the form's (the rate counters and used token are kept then)."""
     with ctx.uow_factory() as uow:
         form = uow.captures.form_by_key(key)
         if form is None or not form.is_active:
             raise NotFoundError("there is no such form", field="form")
+        ensure_origin_allowed(form, origin)
         now = ctx.now()
         submission = split_submission(form, posted)
         reasons = _stateful_checks(uow, form, posted, secret=secret, client_address=client_address, now=now)
@@ -100,6 +103,12 @@ def submit_form(ctx: ServiceContext, key: str, posted: Mapping[str, object], *, 
             raise
         uow.commit()
         return SubmissionResult(Outcome.CREATED, form, lead_id=lead_id)
+
+
+def ensure_origin_allowed(form: CaptureForm, origin: str | None) -> None:
+    """A page of another site may post the form only from one of its allowed origins."""
+    if origin is not None and not form.allows_origin(origin):
+        raise PermissionDeniedError(f"{origin} may not post this form", field="origin")
 
 
 def _stateful_checks(uow: UnitOfWork, form: CaptureForm, posted: Mapping[str, object], *, secret: str,

@@ -59,6 +59,8 @@ class LeadDetails:
     custom: dict[str, CustomValue | None] = field(default_factory=dict)
     #: what the capture or change accepted but looks wrong (a purchase timeframe in the past)
     warnings: list[FieldWarning] = field(default_factory=list)
+    #: where the lead came from (``domain.capture.attribution.Attribution``), read by ``get_lead`` only
+    capture: Any = None
 
 
 def create_lead(
@@ -150,7 +152,9 @@ def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
             raise NotFoundError(f"there is no lead {lead_id}", field="lead")
         viewer.ensure_can_read(RecordType.LEAD, lead.id, lead.owner_id)
         shown = without_hidden_conversion(uow, viewer, [lead])
-        return _describe_many(ctx, uow, shown, custom_of=uow.reads.custom_values)[0]
+        details = _describe_many(ctx, uow, shown, custom_of=uow.reads.custom_values)[0]
+        details.capture = uow.reads.capture(lead.id)
+        return details
 
 
 def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page) -> list[LeadDetails]:

@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from leadline.domain.capture.attribution import Attribution
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports.accounts import AccountRepository, ContactRepository
 from leadline.services.ports.activities import ActivityRepository
@@ -56,6 +57,10 @@ class RecordReads(Protocol):
     def lead(self, lead_id: int) -> Lead | None: ...
 
     def custom_values(self, record_id: int, definitions: Sequence[Any]) -> dict[str, Any]: ...
+
+    def capture(self, lead_id: int) -> Attribution | None:
+        """Where a lead came from (lead capture); None for a lead typed in."""
+        ...
 
 
 class UnitOfWork(Protocol):
