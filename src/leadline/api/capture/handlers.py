@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 
 from leadline.api.capture.schemas import (
     CallCapture,
@@ -76,11 +76,12 @@ class CaptureController(Controller):
     @api_get("/quarantine", summary="Submissions held as suspicious")
     def list_quarantine(
         self, ctx: ServiceContext, actor: int,
-        state: Annotated[str, Parameter(pattern=r"^(held|released|discarded|all)$")] = "held",
+        state_: Annotated[str, QueryParameter(name="state", pattern=r"^(held|released|discarded|all)$",
+                                         description="held (default), released, discarded or all")] = "held",
         form_id: Annotated[int | None, Parameter(ge=1)] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
     ) -> list[QuarantinePublic]:
-        return [quarantine_public(q) for q in quarantine.list_quarantine(ctx, actor, state=state, form_id=form_id,
+        return [quarantine_public(q) for q in quarantine.list_quarantine(ctx, actor, state=state_, form_id=form_id,
                                                                          limit=limit)]
 
     @api_post("/quarantine/{submission_id:int}/release", summary="Release a held submission: its lead is created")

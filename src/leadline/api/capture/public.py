@@ -78,7 +78,7 @@ def _text(value: object) -> object:
     return str(value) if isinstance(value, int | float) else msgspec.json.encode(value).decode()
 
 
-@route("/{key:str}", http_method=["POST"], sync_to_thread=True, include_in_schema=False)
+@route("/{key:str}", http_method=["POST"], sync_to_thread=True, include_in_schema=False, status_code=200)
 def submit(request: Request[Any, Any, Any], ctx: ServiceContext, key: str, body: bytes) -> Response[Any]:
     origin = _foreign_origin(request)
     browser_form = False
@@ -99,9 +99,9 @@ def _received(result: SubmissionResult, browser_form: bool, headers: dict[str, s
         if form.redirect_url:
             return Response(b"", status_code=303, headers={**headers, "Location": form.redirect_url})
         return Response(_page("Thank you", f"<p>{escape(form.thank_you_message or '')}</p>"),
-                        media_type="text/html", headers=headers)
+                        status_code=200, media_type="text/html", headers=headers)
     return Response({"status": "received", "message": form.thank_you_message, "redirect_url": form.redirect_url},
-                    headers=headers)
+                    status_code=200, headers=headers)
 
 
 def _refusal(request: Request[Any, Any, Any], error: LeadlineError, browser_form: bool,
@@ -157,5 +157,5 @@ def token(request: Request[Any, Any, Any], ctx: ServiceContext, key: str) -> Res
 
 def public_form_router() -> Router:
     """The routes under /f, with the service context as their only dependency."""
-    return Router(path="/f", route_handlers=[submit, preflight, token],
+    return Router(path="/f", route_handlers=[preflight, submit, token],
                   dependencies={"ctx": Provide(provide_context, sync_to_thread=False)}, include_in_schema=False)

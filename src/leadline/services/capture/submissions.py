@@ -30,6 +30,7 @@ from leadline.domain.capture.spam import (
 from leadline.domain.capture.submission import Submission, lead_values, split_submission
 from leadline.domain.errors import ConfigurationError, NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.ids import new_id
+from leadline.domain.leads.lead import clean_lead_fields
 from leadline.domain.security.users import first_admin_of
 from leadline.services.capture.assignment import assign_captured_lead
 from leadline.services.context import ServiceContext
@@ -73,34 +74,35 @@ def submit_form(ctx: ServiceContext, key: str, posted: Mapping[str, object], *, 
         ensure_origin_allowed(form, origin)
         now = ctx.now()
         submission = split_submission(form, posted)
-        reasons = _stateful_checks(uow, form, posted, secret=secret, client_address=client_address, now=now)
+        try:
+            values, points = lead_values(form, submission)
+            clean_lead_fields(values, ctx.contact_points, country_hint=ctx.phone_region)  # the lead's rules
+        except ValidationError:
+            _rate_checks(uow, form, client_address, now)  # a flood of bad posts counts; its token stays unused
+            uow.commit()
+            raise
+        reasons = _token_checks(uow, form, posted, secret, now) + _rate_checks(uow, form, client_address, now)
         if body_size > form.spam.max_body_bytes:
             reasons.insert(0, Reason.TOO_LARGE)
         if form.spam.honeypot and honeypot_tripped(posted, form.spam.honeypot_field):
             reasons.insert(0, Reason.HONEYPOT)
-        try:
-            values, points = lead_values(form, submission)
-            print_ = fingerprint(form.id, {**submission.fields, **submission.quiz})
-            if form.spam.duplicate_window_seconds:
-                since = now - timedelta(seconds=form.spam.duplicate_window_seconds)
-                first = uow.captures.lead_with_fingerprint(form.id, print_, since)
-                if first is not None:
-                    uow.commit()  # the counters and the used token
-                    return SubmissionResult(Outcome.DUPLICATE, form, lead_id=first)
-            if form.spam.disposable_email and is_disposable(str(values.get("email") or "")):
-                reasons.append(Reason.DISPOSABLE_EMAIL)
-            if reasons:
-                held = QuarantinedSubmission(new_id(), form.id, now, [r.value for r in reasons],
-                                             submission.as_payload(), client_address)
-                uow.captures.hold(held)
-                uow.commit()
-                return SubmissionResult(Outcome.QUARANTINED, form, quarantine_id=held.id,
-                                        reasons=tuple(held.reasons))
-            viewer = acting_admin(ctx, uow, form)
-            lead_id = create_captured_lead(ctx, uow, viewer, form, submission, values, points, print_, now)
-        except ValidationError:
-            uow.commit()  # what the spam defence counted and remembered, nothing else
-            raise
+        print_ = fingerprint(form.id, {**submission.fields, **submission.quiz})
+        if form.spam.duplicate_window_seconds:
+            since = now - timedelta(seconds=form.spam.duplicate_window_seconds)
+            first = uow.captures.lead_with_fingerprint(form.id, print_, since)
+            if first is not None:
+                uow.commit()  # the counters and the used token
+                return SubmissionResult(Outcome.DUPLICATE, form, lead_id=first)
+        if form.spam.disposable_email and is_disposable(str(values.get("email") or "")):
+            reasons.append(Reason.DISPOSABLE_EMAIL)
+        if reasons:
+            held = QuarantinedSubmission(new_id(), form.id, now, [r.value for r in reasons],
+                                         submission.as_payload(), client_address)
+            uow.captures.hold(held)
+            uow.commit()
+            return SubmissionResult(Outcome.QUARANTINED, form, quarantine_id=held.id, reasons=tuple(held.reasons))
+        viewer = acting_admin(ctx, uow, form)
+        lead_id = create_captured_lead(ctx, uow, viewer, form, submission, values, points, print_, now)
         uow.commit()
         return SubmissionResult(Outcome.CREATED, form, lead_id=lead_id)
 
@@ -111,20 +113,26 @@ def ensure_origin_allowed(form: CaptureForm, origin: str | None) -> None:
         raise PermissionDeniedError(f"{origin} may not post this form", field="origin")
 
 
-def _stateful_checks(uow: UnitOfWork, form: CaptureForm, posted: Mapping[str, object], *, secret: str,
-                     client_address: str | None, now: datetime) -> list[Reason]:
-    """The layers that need stored state: the timing token (and its replay), the rate limits."""
-    reasons: list[Reason] = []
+def _token_checks(uow: UnitOfWork, form: CaptureForm, posted: Mapping[str, object], secret: str,
+                  now: datetime) -> list[Reason]:
+    """The timing token: signed for this form, not too fresh nor too old, and used once only."""
     spam = form.spam
-    if spam.timing_token:
-        raw = posted.get(TOKEN_FIELD)
-        text = str(raw[0] if isinstance(raw, list) and raw else raw or "")
-        reason, token = check_token(secret, text, form.id, now, min_seconds=spam.min_seconds,
-                                    max_age_seconds=spam.max_token_age_seconds)
-        if reason is not None:
-            reasons.append(reason)
-        if token is not None and not uow.captures.remember_token(token_digest(text), form.id, now):
-            reasons.append(Reason.TOKEN_REPLAYED)
+    if not spam.timing_token:
+        return []
+    raw = posted.get(TOKEN_FIELD)
+    text = str(raw[0] if isinstance(raw, list) and raw else raw or "")
+    reason, token = check_token(secret, text, form.id, now, min_seconds=spam.min_seconds,
+                                max_age_seconds=spam.max_token_age_seconds)
+    reasons = [reason] if reason is not None else []
+    if token is not None and not uow.captures.remember_token(token_digest(text), form.id, now):
+        reasons.append(Reason.TOKEN_REPLAYED)
+    return reasons
+
+
+def _rate_checks(uow: UnitOfWork, form: CaptureForm, client_address: str | None, now: datetime) -> list[Reason]:
+    """One more hit of the client address and of the form in the current fixed window."""
+    spam = form.spam
+    reasons: list[Reason] = []
     window = int(now.timestamp()) // spam.window_seconds * spam.window_seconds
     if spam.per_address_limit and client_address:
         if uow.captures.count_hit(f"address:{form.id}:{client_address}", window) > spam.per_address_limit:
