@@ -10,6 +10,7 @@ import pytest
 from leadline.domain.capture.quarantine import QuarantineState
 from leadline.domain.capture.spam import issue_token
 from leadline.domain.errors import ConflictError, PermissionDeniedError, ValidationError
+from leadline.domain.queries import LeadQuery, Page
 from leadline.services.activities import list_activities
 from leadline.services.capture import channels, forms, quarantine
 from leadline.services.capture.submissions import Outcome, submit_form
@@ -18,7 +19,6 @@ from leadline.services.leads.records import get_lead, list_leads
 from leadline.services.leads.workflow import change_lead_status  # noqa: F401
 from leadline.services.records import create_account, create_contact
 from leadline.services.security.users import add_user
-from leadline.domain.queries import LeadQuery, Page
 from tests.conftest import FakeClock
 
 SECRET = "test-secret-key-of-the-capture-tests-0123456789"

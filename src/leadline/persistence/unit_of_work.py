@@ -30,6 +30,7 @@ from leadline.persistence.database import make_session_factory, write_gate
 if TYPE_CHECKING:
     from leadline.persistence.accounts.repositories import AccountRepository, ContactRepository
     from leadline.persistence.activities.repositories import ActivityRepository
+    from leadline.persistence.capture.repositories import CaptureRepository
     from leadline.persistence.configuration.repositories import (
         CriteriaRepository,
         CustomFieldRepository,
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
         StatusRepository,
         TransitionRepository,
     )
-    from leadline.persistence.capture.repositories import CaptureRepository
     from leadline.persistence.conversion.repositories import ConversionRepository
     from leadline.persistence.forecast.pipeline_queries import PipelineQueries
     from leadline.persistence.forecast.queries import ForecastQueries

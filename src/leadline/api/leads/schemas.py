@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import msgspec
 
 from leadline.api.capture.schemas import CapturePublic
-
 from leadline.api.schemas import CustomValue, DecimalIn, Label, Note, Text
 
 

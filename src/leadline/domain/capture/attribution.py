@@ -13,7 +13,6 @@ from datetime import datetime
 from enum import StrEnum
 
 from leadline.domain.capture.forms import clean_web_address
-from leadline.domain.common import clean_text
 from leadline.domain.errors import ValidationError
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")

@@ -49,7 +49,7 @@ def lead_values(form: CaptureForm, submission: Submission) -> tuple[dict[str, ob
     """The values to create the lead with, and the quiz points (None without a quiz): the
     form's required fields checked, its source and fixed company added, and the rating its quiz
     sets. Raises ``ValidationError`` naming the field or ``quiz.<key>``."""
-    values = {k: v for k, v in submission.fields.items() if isinstance(v, str) and v.strip()}
+    values: dict[str, object] = {k: v for k, v in submission.fields.items() if isinstance(v, str) and v.strip()}
     for name in form.required:
         if name not in values and not (name == "company" and form.fixed_company):
             raise ValidationError("is required", field=name)
