@@ -128,8 +128,11 @@ def _page(title: str, body: str) -> bytes:
 
 @route("/{key:str}", http_method=["OPTIONS"], sync_to_thread=False, include_in_schema=False)
 def preflight(request: Request[Any, Any, Any], ctx: ServiceContext, key: str) -> Response[Any]:
-    """Grant a cross-site post to the form's allowed origins; anything else gets 403 and no CORS."""
+    """Grant a cross-site post to the form's allowed origins; anything else gets 403 and no CORS.
+    Without an ``Origin`` it is a plain OPTIONS: the methods of the path, as everywhere."""
     origin = request.headers.get("origin")
+    if not origin:
+        return Response(b"", status_code=204, headers={"Allow": "OPTIONS, POST"})
     try:
         form = forms.public_form(ctx, key)
     except NotFoundError:
