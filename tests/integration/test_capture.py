@@ -16,7 +16,6 @@ from leadline.services.capture import channels, forms, quarantine
 from leadline.services.capture.submissions import Outcome, submit_form
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import get_lead, list_leads
-from leadline.services.leads.workflow import change_lead_status  # noqa: F401
 from leadline.services.records import create_account, create_contact
 from leadline.services.security.users import add_user
 from tests.conftest import FakeClock

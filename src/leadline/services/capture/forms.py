@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from leadline.domain.capture.forms import CaptureForm
 from leadline.domain.capture.snippet import render_snippet
@@ -18,6 +19,9 @@ from leadline.domain.ids import new_id
 from leadline.services.context import ServiceContext
 from leadline.services.security.access import audit_created, load_viewer, require_admin
 from leadline.services.security.users import resolve_user
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def add_form(ctx: ServiceContext, actor_id: int, values: Mapping[str, object]) -> CaptureForm:
@@ -93,8 +97,8 @@ def form_token(ctx: ServiceContext, key: str, *, secret: str) -> str:
     return issue_token(secret, public_form(ctx, key).id, ctx.now())
 
 
-def _form(uow: object, form_id: int) -> CaptureForm:
-    form: CaptureForm | None = uow.captures.get_form(form_id)  # type: ignore[attr-defined]
+def _form(uow: UnitOfWork, form_id: int) -> CaptureForm:
+    form = uow.captures.get_form(form_id)
     if form is None:
         raise NotFoundError(f"there is no form {form_id}", field="form")
     return form

@@ -3,6 +3,8 @@ created then, as the submission would have made it, owned as the assigner says),
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from leadline.domain.capture.quarantine import QuarantinedSubmission, QuarantineState
 from leadline.domain.capture.spam import fingerprint
 from leadline.domain.capture.submission import Submission, lead_values
@@ -10,6 +12,9 @@ from leadline.domain.errors import NotFoundError, ValidationError
 from leadline.services.capture.submissions import create_captured_lead
 from leadline.services.context import ServiceContext
 from leadline.services.security.access import audit_changed, load_viewer, require_admin
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
 
 
 def list_quarantine(ctx: ServiceContext, actor_id: int, *, state: str | None = "held", form_id: int | None = None,
@@ -60,8 +65,8 @@ def discard_submission(ctx: ServiceContext, actor_id: int, submission_id: int) -
         return held
 
 
-def _held(uow: object, submission_id: int) -> QuarantinedSubmission:
-    held: QuarantinedSubmission | None = uow.captures.held(submission_id, for_update=True)  # type: ignore[attr-defined]
+def _held(uow: UnitOfWork, submission_id: int) -> QuarantinedSubmission:
+    held = uow.captures.held(submission_id, for_update=True)
     if held is None:
         raise NotFoundError(f"there is no submission {submission_id} in quarantine", field="submission")
     return held

@@ -28,7 +28,7 @@ from leadline.domain.capture.spam import (
     token_digest,
 )
 from leadline.domain.capture.submission import Submission, lead_values, split_submission
-from leadline.domain.errors import ConfigurationError, NotFoundError, PermissionDeniedError, ValidationError
+from leadline.domain.errors import ConfigurationError, NotFoundError, PermissionDeniedError
 from leadline.domain.ids import new_id
 from leadline.domain.leads.lead import clean_lead_fields
 from leadline.domain.security.users import first_admin_of
@@ -66,22 +66,14 @@ def submit_form(ctx: ServiceContext, key: str, posted: Mapping[str, object], *, 
     request body's length in bytes; ``origin``: the site of the page that posted it from another
     site (None for Leadline's own pages and for servers), refused unless the form allows it
     (``PERMISSION_DENIED``, field ``origin``; nothing is recorded). Raises ``ValidationError`` when
-    the fields break a lead rule or the form's (the rate counters and used token are kept then)."""
+    the fields break a lead rule or the form's (the hit is counted; the token stays unused)."""
+    form, rate_reasons = _count_hit(ctx, key, origin, client_address)
     with ctx.uow_factory() as uow:
-        form = uow.captures.form_by_key(key)
-        if form is None or not form.is_active:
-            raise NotFoundError("there is no such form", field="form")
-        ensure_origin_allowed(form, origin)
         now = ctx.now()
         submission = split_submission(form, posted)
-        try:
-            values, points = lead_values(form, submission)
-            clean_lead_fields(values, ctx.contact_points, country_hint=ctx.phone_region)  # the lead's rules
-        except ValidationError:
-            _rate_checks(uow, form, client_address, now)  # a flood of bad posts counts; its token stays unused
-            uow.commit()
-            raise
-        reasons = _token_checks(uow, form, posted, secret, now) + _rate_checks(uow, form, client_address, now)
+        values, points = lead_values(form, submission)
+        clean_lead_fields(values, ctx.contact_points, country_hint=ctx.phone_region)  # the lead's rules
+        reasons = _token_checks(uow, form, posted, secret, now) + rate_reasons
         if body_size > form.spam.max_body_bytes:
             reasons.insert(0, Reason.TOO_LARGE)
         if form.spam.honeypot and honeypot_tripped(posted, form.spam.honeypot_field):
@@ -105,6 +97,22 @@ def submit_form(ctx: ServiceContext, key: str, posted: Mapping[str, object], *, 
         lead_id = create_captured_lead(ctx, uow, viewer, form, submission, values, points, print_, now)
         uow.commit()
         return SubmissionResult(Outcome.CREATED, form, lead_id=lead_id)
+
+
+def _count_hit(ctx: ServiceContext, key: str, origin: str | None,
+               client_address: str | None) -> tuple[CaptureForm, list[Reason]]:
+    """The form, once the origin may post it, and the rate limits' verdict. The hit is counted in
+    a short transaction of its own: the counters are hot rows (every post to a form increments
+    one), which must not stay locked while a lead is written; and a post refused by the lead
+    rules counts too."""
+    with ctx.uow_factory() as uow:
+        form = uow.captures.form_by_key(key)
+        if form is None or not form.is_active:
+            raise NotFoundError("there is no such form", field="form")
+        ensure_origin_allowed(form, origin)
+        reasons = _rate_checks(uow, form, client_address, ctx.now())
+        uow.commit()
+        return form, reasons
 
 
 def ensure_origin_allowed(form: CaptureForm, origin: str | None) -> None:
