@@ -20,16 +20,10 @@ from leadline.services.context import ServiceContext
 from leadline.services.leads.records import list_leads
 from leadline.services.security.users import add_user
 from tests.conftest import FakeClock
-from tests.e2e.web_support import chromium, served, sign_in
+from tests.e2e.web_support import served, sign_in
 
 ADMIN, PASSWORD = "root@example.com", "correct horse battery"
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture
