@@ -84,6 +84,9 @@ class Tables:
     import_mappings: dict[str, dict[str, str]] = field(default_factory=dict)
     snapshots: dict[int, tuple[dict[str, Any], list[Any]]] = field(default_factory=dict)
     saved_views: dict[int, SavedView] = field(default_factory=dict)
+    #: lead capture (tests/fakes/capture.py): forms, attributions, quarantine, tokens, counters
+    capture: dict[str, dict[Any, Any]] = field(default_factory=lambda: {
+        "forms": {}, "attributions": {}, "quarantine": {}, "tokens": {}, "counters": {}})
 
     def restore(self, other: Tables) -> None:
         """Become ``other`` in place (repositories keep their reference to this object)."""

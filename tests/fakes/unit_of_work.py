@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports import UnitOfWork
-from tests.fakes import configuration, conversion, forecast, imports, records, sales, saved_views, security
+from tests.fakes import capture, configuration, conversion, forecast, imports, records, sales, saved_views, security
 from tests.fakes.tables import Tables, copied
 
 #: the tables of the configuration cache (persistence/configuration/writes.py on SQL)
@@ -43,6 +43,9 @@ class FakeReads:
 
     def custom_values(self, record_id: int, definitions: Sequence[Any]) -> dict[str, Any]:
         return self._custom.values_for(list(definitions), [record_id])[record_id]
+
+    def capture(self, lead_id: int) -> Any:
+        return copied(self._tables.capture["attributions"].get(lead_id))
 
 
 class FakeUnitOfWork:
@@ -83,6 +86,7 @@ class FakeUnitOfWork:
         self.snapshots = forecast.SnapshotRepository(t)
         self.forecast = forecast.ForecastQueries()
         self.pipeline = forecast.PipelineQueries()
+        self.captures = capture.CaptureRepository(t)
         self.reads = FakeReads(t, self.custom_fields)
         self._configuration_hooks: list[Callable[[], None]] = []
 

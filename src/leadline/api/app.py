@@ -21,6 +21,8 @@ from litestar.types import OnAppInitHandler
 
 from leadline import __version__
 from leadline.api import http_hygiene
+from leadline.api.capture.handlers import CaptureController, FormController, ReferralController
+from leadline.api.capture.public import public_form_router
 from leadline.api.configuration.admin import ConfigurationController, PeopleController, health
 from leadline.api.configuration.lead_workflow import WorkflowConfigurationController
 from leadline.api.conversion.handlers import LeadConversionController
@@ -58,7 +60,8 @@ def create_app(application: Application | None = None, *,
                         WorkflowConfigurationController, PeopleController, PartsController,
                         OpportunitySalesController, ForecastController, SalesReportController,
                         ForecastConfigurationController, sign_in, SignInLockController, health,
-                        ImportController, openapi_document],
+                        ImportController, FormController, CaptureController, ReferralController,
+                        openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},
         before_request=refuse_unknown_query,
@@ -69,7 +72,7 @@ def create_app(application: Application | None = None, *,
                                            counters=application.rate_counters(), ctx=application.context,
                                            exclude=[f"^{API}/health$"]))
     app = Litestar(
-        route_handlers=[api, create_static_files_router(path=ASSETS, directories=[SWAGGER_FILES],
+        route_handlers=[api, public_form_router(), create_static_files_router(path=ASSETS, directories=[SWAGGER_FILES],
                                                         include_in_schema=False,
                                                         before_request=refuse_control_characters)],
         request_class=GuardedRequest,

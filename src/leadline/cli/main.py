@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from leadline.cli import capture as lead_capture
 from leadline.cli import conversion as lead_conversion
 from leadline.cli import record_edits, records
 from leadline.cli.common import (
@@ -76,6 +77,8 @@ app.add_typer(security.token_app, name="token")
 app.add_typer(security.sharing_app, name="sharing")
 app.add_typer(sign_in.lockout_app, name="lockout")
 app.add_typer(imports.app, name="import")
+app.add_typer(lead_capture.form_app, name="form")
+app.add_typer(lead_capture.capture_app, name="capture")
 
 
 @app.command("init")

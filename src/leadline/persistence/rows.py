@@ -3,6 +3,13 @@
 from leadline.persistence.accounts.rows import AccountRow, ContactRow
 from leadline.persistence.activities.rows import ActivityLinkRow, ActivityRow
 from leadline.persistence.base import Base
+from leadline.persistence.capture.rows import (
+    CaptureFormRow,
+    CaptureRateCounterRow,
+    LeadCaptureRow,
+    QuarantinedSubmissionRow,
+    UsedTokenRow,
+)
 from leadline.persistence.configuration.rows import (
     ConversionFieldMappingRow,
     CriterionRow,
@@ -56,4 +63,5 @@ __all__ = [
     "ImportErrorRow", "ImportJobRow", "ImportMappingRow",
     "ExchangeRateRow", "ForecastAdjustmentRow", "ForecastSnapshotRow", "OrgSettingRow", "QuotaRow",
     "ConversionFieldMappingRow", "CriterionRow", "LeadConversionRow", "LeadStatusTransitionRow", "ReasonRow",
+    "CaptureFormRow", "CaptureRateCounterRow", "LeadCaptureRow", "QuarantinedSubmissionRow", "UsedTokenRow",
 ]

@@ -30,6 +30,7 @@ from leadline.persistence.database import make_session_factory, write_gate
 if TYPE_CHECKING:
     from leadline.persistence.accounts.repositories import AccountRepository, ContactRepository
     from leadline.persistence.activities.repositories import ActivityRepository
+    from leadline.persistence.capture.repositories import CaptureRepository
     from leadline.persistence.configuration.repositories import (
         CriteriaRepository,
         CustomFieldRepository,
@@ -140,6 +141,7 @@ class SqlUnitOfWork:
     snapshots: _Repository[SnapshotRepository] = _Repository("forecast", "SnapshotRepository")
     forecast: _Repository[ForecastQueries] = _Repository("forecast", "ForecastQueries", "queries")
     pipeline: _Repository[PipelineQueries] = _Repository("forecast", "PipelineQueries", "pipeline_queries")
+    captures: _Repository[CaptureRepository] = _Repository("capture", "CaptureRepository")
 
     def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None, *,
                  read_only: bool = False) -> None:

@@ -28,6 +28,7 @@ from leadline.web import session
 from leadline.web import settings as settings_pages
 from leadline.web.accounts import AccountPages
 from leadline.web.board import BoardPages
+from leadline.web.capture import CapturePages
 from leadline.web.contacts import ContactPages
 from leadline.web.conversion import ConversionPages
 from leadline.web.dashboard import DashboardPages
@@ -46,7 +47,10 @@ HTMX = "htmx-2.0.11.min.js"
 API_PATHS = "^/api/"
 #: The pages' controllers, area by area.
 PAGES = [LeadPages, LeadListActions, LeadPageController, ConversionPages, AccountPages, ContactPages, OpportunityPages,
-         OpportunityPartPages, DashboardPages, BoardPages, ForecastPages, *settings_pages.HANDLERS]
+         OpportunityPartPages, DashboardPages, BoardPages, ForecastPages, CapturePages,
+         *settings_pages.HANDLERS]
+#: The public web-to-lead endpoint: posted by other sites' pages, never with our cookies.
+PUBLIC_FORM_PATHS = "^/f/"
 
 
 def provide_context(state: State) -> ServiceContext:
@@ -75,7 +79,7 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
         settings = application.settings
         config.csrf_config = CSRFConfig(secret=settings.secret_key, cookie_name="leadline_csrf",
                                         cookie_secure=settings.cookies_secure, cookie_samesite="lax",
-                                        exclude=[API_PATHS])
+                                        exclude=[API_PATHS, PUBLIC_FORM_PATHS])
         config.exception_handlers = with_error_pages(config.exception_handlers, api_paths=API_PATHS)
         return config
 

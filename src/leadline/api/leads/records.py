@@ -10,6 +10,7 @@ import msgspec
 from litestar import Controller, Request, Response
 from litestar.params import Parameter
 
+from leadline.api.capture.schemas import capture_public
 from leadline.api.deps import etag, expected_version
 from leadline.api.idempotency import idempotent
 from leadline.api.leads.schemas import LeadCreate, LeadFields, LeadPublic, LeadUpdate, ProductLineOut, WarningPublic
@@ -49,6 +50,7 @@ def lead_public(details: LeadDetails) -> LeadPublic:
         converted_opportunity_id=ref(lead.converted_opportunity_id),
         created_at=lead.created_at, updated_at=lead.updated_at, version=lead.version,
         warnings=[WarningPublic(field=w.field, code=w.code, message=w.message) for w in details.warnings],
+        capture=msgspec.UNSET if details.capture is None else capture_public(details.capture),
     )
 
 

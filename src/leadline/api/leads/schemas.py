@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from leadline.api.capture.schemas import CapturePublic
 from leadline.api.schemas import CustomValue, DecimalIn, Label, Note, Text
 
 
@@ -119,6 +120,8 @@ class LeadPublic(msgspec.Struct, kw_only=True):
     updated_at: datetime
     version: int
     warnings: list[WarningPublic] = msgspec.field(default_factory=list)
+    #: where the lead came from (lead capture); read a lead to see it
+    capture: CapturePublic | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class StatusChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

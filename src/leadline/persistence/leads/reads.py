@@ -10,6 +10,7 @@ repositories give. The unit of work hands them out as ``uow.reads`` (docs/adr/00
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
 
+from leadline.domain.capture.attribution import Attribution
 from leadline.domain.leads.lead import Lead, ProductInterest
 from leadline.persistence.availability import unavailability
 from leadline.persistence.bulk_rows import record_columns, result_processors
@@ -45,10 +47,15 @@ class _Compiled:
 
 
 def _lead_statement() -> Any:
-    lead, line = LeadRow.__table__, LeadProductInterestRow.__table__
-    columns = (*(lead.c[name] for name in _LEAD_COLUMNS), *(line.c[name] for name in _PRODUCT_FIELDS))
-    return (select(*columns).select_from(lead.outerjoin(line, line.c.lead_id == lead.c.id))
-            .where(lead.c.id == bindparam("id")).order_by(line.c.position)), columns
+    """The lead, its product lines (a row each) and where it came from (at most one row, joined
+    so reading a lead stays one statement: tests/e2e/test_api_query_budgets.py)."""
+    from leadline.persistence.capture.rows import LeadCaptureRow
+
+    lead, line, capture = LeadRow.__table__, LeadProductInterestRow.__table__, LeadCaptureRow.__table__
+    columns = (*(lead.c[name] for name in _LEAD_COLUMNS), *(line.c[name] for name in _PRODUCT_FIELDS),
+               *capture.c)
+    joined = lead.outerjoin(line, line.c.lead_id == lead.c.id).outerjoin(capture, capture.c.lead_id == lead.c.id)
+    return select(*columns).select_from(joined).where(lead.c.id == bindparam("id")).order_by(line.c.position), columns
 
 
 def _custom_statement() -> Any:
@@ -57,7 +64,32 @@ def _custom_statement() -> Any:
     return select(*columns).where(table.c.record_id == bindparam("id")), columns
 
 
-_STATEMENTS = {"lead": _lead_statement, "custom": _custom_statement}
+def _capture_statement() -> Any:
+    from leadline.persistence.capture.rows import LeadCaptureRow
+
+    table = LeadCaptureRow.__table__
+    columns = tuple(table.c)
+    return select(*columns).where(table.c.lead_id == bindparam("id")), columns
+
+
+def _capture_names() -> tuple[str, ...]:
+    from leadline.persistence.capture.rows import LeadCaptureRow
+
+    return tuple(c.name for c in LeadCaptureRow.__table__.c)
+
+
+_CAPTURE_NAMES = _capture_names()
+
+
+def _attribution(names: Sequence[str], values: Sequence[Any]) -> Attribution | None:
+    found = dict(zip(names, values, strict=True))
+    if found["lead_id"] is None:
+        return None
+    answers = found.pop("quiz_answers")
+    return Attribution(**found, quiz_answers=json.loads(answers) if answers else {})
+
+
+_STATEMENTS = {"lead": _lead_statement, "custom": _custom_statement, "capture": _capture_statement}
 _COMPILED: dict[tuple[str, str], _Compiled] = {}
 _LOCK = threading.Lock()
 
@@ -81,17 +113,19 @@ class RecordReads:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._connection: Any = None
+        self._captures: dict[int, Attribution | None] = {}
 
     def lead(self, lead_id: int) -> Lead | None:
         """The lead with its product lines, as ``LeadRepository.get`` reads it; None if none."""
         rows = self._run(_compiled(self._engine, "lead"), lead_id)
         if not rows:
             return None
-        width = len(_LEAD_COLUMNS)
+        width, lines = len(_LEAD_COLUMNS), len(_LEAD_COLUMNS) + len(_PRODUCT_FIELDS)
         first = rows[0]
         values = first[:width]
         lead = _MAKE_LEAD(values)
-        lead.products = [ProductInterest(*row[width:]) for row in rows if row[width] is not None]
+        lead.products = [ProductInterest(*row[width:lines]) for row in rows if row[width] is not None]
+        self._captures[lead_id] = _attribution(_CAPTURE_NAMES, first[lines:])
         return lead
 
     def custom_values(self, record_id: int, definitions: Sequence[Any]) -> dict[str, Any]:
@@ -106,6 +140,15 @@ class RecordReads:
             if definition is not None:
                 result[definition.name] = values[_VALUE_COLUMNS.index(VALUE_COLUMN[definition.type.value])]
         return result
+
+    def capture(self, lead_id: int) -> Attribution | None:
+        """Where the lead came from (``CaptureRepository.attribution``); None for a lead typed in.
+        Read with the lead by ``lead`` (no statement of its own then)."""
+        if lead_id in self._captures:
+            return self._captures[lead_id]
+        compiled = _compiled(self._engine, "capture")
+        rows = self._run(compiled, lead_id)
+        return _attribution(_CAPTURE_NAMES, rows[0]) if rows else None
 
     def close(self) -> None:
         connection, self._connection = self._connection, None

@@ -59,6 +59,8 @@ class LeadDetails:
     custom: dict[str, CustomValue | None] = field(default_factory=dict)
     #: what the capture or change accepted but looks wrong (a purchase timeframe in the past)
     warnings: list[FieldWarning] = field(default_factory=list)
+    #: where the lead came from (``domain.capture.attribution.Attribution``), read by ``get_lead`` only
+    capture: Any = None
 
 
 def create_lead(
@@ -74,21 +76,41 @@ def create_lead(
     """
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = build_lead(ctx, uow, viewer, values, products)
-        definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
-        lead.custom = coerce_custom_values(definitions, dict(custom or {}), creating=True)
-        first = enter_first_status(ctx, uow, lead, reason=values.get("unqualified_reason"),
-                                   override_reason=values.get("qualification_override_reason"))
-        uow.leads.add(lead)
-        uow.custom_fields.set_values(definitions, lead.id, lead.custom)
-        uow.leads.record_status_change(lead.id, None, lead.status_id, viewer.id, lead.created_at,
-                                       reason_id=first.reason.id if first.reason else None,
-                                       note=first.override_reason)
-        justified = {"unqualified_reason": first.reason.label if first.reason else None,
-                     "qualification_override": first.override_reason}
-        audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
-                      {**lead_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
+        lead = add_lead(ctx, uow, viewer, values, products=products, custom=custom)
         return idempotency.commit(ctx, uow, claim, _warned(describe_lead(ctx, uow, lead), ctx))
+
+
+def add_lead(
+    ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, object], *,
+    products: Sequence[Mapping[str, object]] = (), custom: Mapping[str, object] | None = None,
+    before_storing: Callable[[Lead], None] | None = None,
+) -> Lead:
+    """``create_lead``'s work inside a unit of work the caller owns and commits: the lead built,
+    checked, stored with its custom values, first status and audit. ``before_storing(lead)``
+    runs on the built lead before it is stored (capture channels assign its owner there).
+    Used by the capture channels, which write more in the same transaction."""
+    lead = build_lead(ctx, uow, viewer, values, products)
+    if before_storing is not None:
+        before_storing(lead)
+    definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
+    lead.custom = coerce_custom_values(definitions, dict(custom or {}), creating=True)
+    first = enter_first_status(ctx, uow, lead, reason=values.get("unqualified_reason"),
+                               override_reason=values.get("qualification_override_reason"))
+    uow.leads.add(lead)
+    uow.custom_fields.set_values(definitions, lead.id, lead.custom)
+    uow.leads.record_status_change(lead.id, None, lead.status_id, viewer.id, lead.created_at,
+                                   reason_id=first.reason.id if first.reason else None,
+                                   note=first.override_reason)
+    justified = {"unqualified_reason": first.reason.label if first.reason else None,
+                 "qualification_override": first.override_reason}
+    audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
+                  {**lead_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
+    return lead
+
+
+def describe_new_lead(ctx: ServiceContext, uow: UnitOfWork, lead: Lead) -> LeadDetails:
+    """The details ``create_lead`` answers with, warnings included."""
+    return _warned(describe_lead(ctx, uow, lead), ctx)
 
 
 def _warned(details: LeadDetails, ctx: ServiceContext, fields: frozenset[str] | None = None) -> LeadDetails:
@@ -132,7 +154,9 @@ def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
             raise NotFoundError(f"there is no lead {lead_id}", field="lead")
         viewer.ensure_can_read(RecordType.LEAD, lead.id, lead.owner_id)
         shown = without_hidden_conversion(uow, viewer, [lead])
-        return _describe_many(ctx, uow, shown, custom_of=uow.reads.custom_values)[0]
+        details = _describe_many(ctx, uow, shown, custom_of=uow.reads.custom_values)[0]
+        details.capture = uow.reads.capture(lead.id)
+        return details
 
 
 def get_lead_for_editing(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:

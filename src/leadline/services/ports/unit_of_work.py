@@ -14,9 +14,11 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from leadline.domain.capture.attribution import Attribution
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports.accounts import AccountRepository, ContactRepository
 from leadline.services.ports.activities import ActivityRepository
+from leadline.services.ports.capture import CaptureRepository
 from leadline.services.ports.configuration import (
     CriteriaRepository,
     CustomFieldRepository,
@@ -57,6 +59,10 @@ class RecordReads(Protocol):
     def lead(self, lead_id: int) -> Lead | None: ...
 
     def custom_values(self, record_id: int, definitions: Sequence[Any]) -> dict[str, Any]: ...
+
+    def capture(self, lead_id: int) -> Attribution | None:
+        """Where a lead came from (lead capture); None for a lead typed in."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -173,3 +179,7 @@ class UnitOfWork(Protocol):
     def forecast(self) -> ForecastQueries: ...
     @property
     def pipeline(self) -> PipelineQueries: ...
+
+    # lead capture
+    @property
+    def captures(self) -> CaptureRepository: ...

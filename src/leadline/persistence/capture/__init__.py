@@ -1,0 +1,1 @@
+"""Storage of lead capture: forms, attribution, quarantine, used tokens and rate counters."""

@@ -1,0 +1,46 @@
+"""Who owns a captured lead: the ONE call point every capture channel uses.
+
+The campaigns work brings assignment rules (``assign_new_lead(uow, lead)``); until the
+integrator plugs them in here, ``DefaultAssigner`` gives the lead to the channel's default
+owner (a form's default owner, the rep who took a call) if that user is active, else to the
+organisation's first admin. Swap ``ASSIGNER`` (or make ``assign_captured_lead`` call the rules)
+and every channel follows: web-to-lead, released quarantine, quick call capture.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from leadline.domain.errors import ConfigurationError
+from leadline.domain.leads.lead import Lead
+from leadline.domain.security.users import first_admin_of
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
+
+
+class Assigner(Protocol):
+    def assign(self, uow: UnitOfWork, lead: Lead, *, default_owner_id: int | None) -> None:
+        """Set ``lead.owner_id`` (the lead is built, not stored yet, in the caller's transaction)."""
+        ...
+
+
+class DefaultAssigner:
+    """The channel's default owner if active, else the organisation's first admin."""
+
+    def assign(self, uow: UnitOfWork, lead: Lead, *, default_owner_id: int | None) -> None:
+        users = uow.users.list()
+        chosen = next((u for u in users if u.id == default_owner_id and u.active), None) \
+            or first_admin_of(users)
+        if chosen is None:
+            raise ConfigurationError("the organisation has no active admin to own captured leads", field="owner")
+        lead.owner_id = chosen.id
+
+
+#: The assigner of every capture channel (the integrator's swap point).
+ASSIGNER: Assigner = DefaultAssigner()
+
+
+def assign_captured_lead(uow: UnitOfWork, lead: Lead, *, default_owner_id: int | None) -> None:
+    """Give a captured lead its owner through ``ASSIGNER``."""
+    ASSIGNER.assign(uow, lead, default_owner_id=default_owner_id)

@@ -1,0 +1,104 @@
+"""Web-to-lead forms: an admin defines them; anyone may be served one's timing token.
+
+Every form has a random public key (its address is ``/f/<key>``); its id stays internal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from leadline.domain.capture.forms import CaptureForm
+from leadline.domain.capture.snippet import render_snippet
+from leadline.domain.capture.spam import issue_token
+from leadline.domain.configuration.sources import ensure_selectable, find_source
+from leadline.domain.errors import NotFoundError
+from leadline.domain.ids import new_id
+from leadline.services.context import ServiceContext
+from leadline.services.security.access import audit_created, load_viewer, require_admin
+from leadline.services.security.users import resolve_user
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
+
+
+def add_form(ctx: ServiceContext, actor_id: int, values: Mapping[str, object]) -> CaptureForm:
+    """Define a form (admins only). ``values``: name, fields, required, source (label), campaign_id,
+    default_owner (e-mail or id), fixed_company, redirect_url, thank_you_message, allowed_origins,
+    questions, thresholds and spam (see ``domain.capture.forms.parse_form_definition``).
+
+    Raises ``ValidationError`` naming the bad part; ``PERMISSION_DENIED`` for a non-admin."""
+    from leadline.domain.capture.forms import parse_form_definition
+
+    definition = parse_form_definition(values)
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        require_admin(viewer.user)
+        if definition["source"]:
+            source = find_source(ctx.config(uow).sources, str(definition["source"]))
+            ensure_selectable(source)
+            definition["source"] = source.label
+        owner = resolve_user(uow, values.get("default_owner"), field="default_owner")  # type: ignore[arg-type]
+        if owner is not None:
+            viewer.ensure_can_assign(owner)
+        form = CaptureForm(id=new_id(), key=secrets.token_urlsafe(12), created_at=ctx.now(),
+                           created_by_id=viewer.id, default_owner_id=owner.id if owner else None,
+                           **definition)  # type: ignore[arg-type]
+        uow.captures.add_form(form)
+        audit_created(uow, "capture_form", form.id, viewer.id, form.created_at,
+                      {"name": form.name, "key": form.key, "fields": ",".join(form.fields)})
+        uow.commit()
+        return form
+
+
+def set_form_active(ctx: ServiceContext, actor_id: int, form_id: int, active: bool) -> CaptureForm:
+    """Switch a form off (its public address answers 404) or back on."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_viewer(uow, actor_id, ctx).user)
+        form = _form(uow, form_id)
+        form = dataclasses.replace(form, is_active=active)
+        uow.captures.save_form(form)
+        uow.commit()
+        return form
+
+
+def list_forms(ctx: ServiceContext, actor_id: int) -> list[CaptureForm]:
+    with ctx.reader() as uow:
+        require_admin(load_viewer(uow, actor_id, ctx).user)
+        return uow.captures.forms()
+
+
+def get_form(ctx: ServiceContext, actor_id: int, form_id: int) -> CaptureForm:
+    with ctx.reader() as uow:
+        require_admin(load_viewer(uow, actor_id, ctx).user)
+        return _form(uow, form_id)
+
+
+def form_snippet(ctx: ServiceContext, actor_id: int, form_id: int, *, secret: str, base_url: str) -> str:
+    """The HTML to paste into a web page: the form, posting to ``<base_url>/f/<key>``, with a
+    timing token issued now and the script that fetches a fresh one on each page view."""
+    form = get_form(ctx, actor_id, form_id)
+    return render_snippet(form, base_url=base_url, token=issue_token(secret, form.id, ctx.now()))
+
+
+def public_form(ctx: ServiceContext, key: str) -> CaptureForm:
+    """The active form with public key ``key`` (``NOT_FOUND`` otherwise), for the public endpoint."""
+    with ctx.reader() as uow:
+        form = uow.captures.form_by_key(key)
+        if form is None or not form.is_active:
+            raise NotFoundError("there is no such form", field="form")
+        return form
+
+
+def form_token(ctx: ServiceContext, key: str, *, secret: str) -> str:
+    """A fresh timing token for the active form ``key`` (what the embed script asks on page view)."""
+    return issue_token(secret, public_form(ctx, key).id, ctx.now())
+
+
+def _form(uow: UnitOfWork, form_id: int) -> CaptureForm:
+    form = uow.captures.get_form(form_id)
+    if form is None:
+        raise NotFoundError(f"there is no form {form_id}", field="form")
+    return form

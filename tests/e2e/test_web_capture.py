@@ -1,0 +1,117 @@
+"""The capture pages in a real headless Chromium: the form builder (a refusal shown beside its
+field), the form's page with its snippet and preview, a submission held and released from the
+quarantine page, and the snippet embedded in a page of another local site, posted from there."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy.engine import Engine
+
+from leadline.domain.queries import LeadQuery
+from leadline.domain.queries import Page as PageQuery
+from leadline.services.capture import forms
+from leadline.services.context import ServiceContext
+from leadline.services.leads.records import list_leads
+from leadline.services.security.users import add_user
+from tests.conftest import FakeClock
+from tests.e2e.web_support import served, sign_in
+
+ADMIN, PASSWORD = "root@example.com", "correct horse battery"
+pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def admin(ctx: ServiceContext, admin_id: int) -> int:
+    return add_user(ctx, admin_id, name="Root Admin", email=ADMIN, role="admin", password=PASSWORD).id
+
+
+@pytest.fixture
+def base(ctx: ServiceContext, admin: int, engine: Engine) -> Iterator[str]:
+    with served(ctx, engine.url.render_as_string(hide_password=False)) as base:
+        yield base
+
+
+def _leads(ctx: ServiceContext, admin: int) -> list[Any]:
+    return list_leads(ctx, admin, LeadQuery(), PageQuery.parse(50, "id", None, allowed=("id",)))
+
+
+def test_build_a_form_then_release_what_its_preview_sent(page: Page, base: str, ctx: ServiceContext,
+                                                         admin: int) -> None:
+    sign_in(page, base, ADMIN, PASSWORD)
+    page.goto(f"{base}/capture")
+    page.get_by_role("link", name="New form").click()
+    page.get_by_label("Name", exact=True).fill("Contact us")
+    page.get_by_label("Thank-you redirect address").fill("not an address")
+    page.get_by_role("button", name="Create the form").click()
+    expect(page.locator("#redirect_url-error")).to_contain_text("is not an http(s) address")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Contact us")  # what was typed is kept
+    page.get_by_label("Thank-you redirect address").fill("")
+    page.get_by_role("button", name="Create the form").click()
+    expect(page.get_by_role("heading", name="Contact us")).to_be_visible()
+    expect(page.get_by_label("Paste this into your web page")).to_contain_text('name="_lt"')
+    preview = page.get_by_label("Preview of the form")
+    preview.get_by_label("Last name").fill("Quick")
+    preview.get_by_label("Company").fill("Bolt")
+    preview.get_by_label("E-mail").fill("quick@bolt.example")
+    preview.get_by_role("button", name="Send").click()  # at once: faster than a person
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    assert _leads(ctx, admin) == []
+    page.goto(f"{base}/capture/quarantine")
+    expect(page.get_by_role("cell", name="too_fast")).to_be_visible()
+    page.get_by_role("button", name="Release the submission of Quick").click()
+    expect(page.get_by_text("Nothing here.")).to_be_visible()
+    assert [d.lead.last_name for d in _leads(ctx, admin)] == ["Quick"]
+
+
+class _Site(BaseHTTPRequestHandler):
+    page = b""
+
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(self.page)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def other_site() -> Iterator[tuple[str, type[_Site]]]:
+    handler = type("Site", (_Site,), {})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    server.shutdown()
+    thread.join(5)
+
+
+def test_the_snippet_embedded_in_another_site_makes_a_lead(page: Page, base: str, ctx: ServiceContext,
+                                                           admin: int, clock: FakeClock,
+                                                           other_site: tuple[str, type[_Site]]) -> None:
+    origin, site = other_site
+    form = forms.add_form(ctx, admin, {"name": "Embedded", "allowed_origins": [origin], "source": "Website form"})
+    snippet = forms.form_snippet(ctx, admin, form.id, secret="dev-insecure-change-me", base_url=base)
+    site.page = f"<!doctype html><html><body><h1>Acme</h1>{snippet}</body></html>".encode()
+    page.goto(f"{origin}/landing?utm_source=newsletter&utm_campaign=spring")
+    page.wait_for_function("document.querySelector('input[name=utm_source]') !== null")
+    page.wait_for_load_state("networkidle")  # the fresh token fetched from Leadline
+    clock.advance(seconds=30)
+    page.get_by_label("Last name").fill("Far")
+    page.get_by_label("Company").fill("Away")
+    page.get_by_label("E-mail").fill("far@away.example")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    [lead] = _leads(ctx, admin)
+    from leadline.services.capture.channels import lead_capture
+
+    kept = lead_capture(ctx, admin, lead.lead.id)
+    assert kept is not None and (kept.utm_source, kept.utm_campaign) == ("newsletter", "spring")
+    assert kept.landing_page == f"{origin}/landing?utm_source=newsletter&utm_campaign=spring"
