@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports import UnitOfWork
-from tests.fakes import configuration, conversion, forecast, records, sales, security
+from tests.fakes import configuration, conversion, forecast, records, reports, sales, security
 from tests.fakes.tables import Tables, copied
 
 #: the tables of the configuration cache (persistence/configuration/writes.py on SQL)
@@ -81,6 +81,8 @@ class FakeUnitOfWork:
         self.snapshots = forecast.SnapshotRepository(t)
         self.forecast = forecast.ForecastQueries()
         self.pipeline = forecast.PipelineQueries()
+        self.funnel = reports.FunnelQueries()
+        self.deal_reports = reports.DealQueries()
         self.reads = FakeReads(t, self.custom_fields)
         self._configuration_hooks: list[Callable[[], None]] = []
 

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     )
     from leadline.persistence.conversion.repositories import ConversionRepository
     from leadline.persistence.forecast.pipeline_queries import PipelineQueries
+    from leadline.persistence.reports.deals import DealQueries
+    from leadline.persistence.reports.funnel import FunnelQueries
     from leadline.persistence.forecast.queries import ForecastQueries
     from leadline.persistence.forecast.repositories import (
         AdjustmentRepository,
@@ -136,6 +138,8 @@ class SqlUnitOfWork:
     snapshots: _Repository[SnapshotRepository] = _Repository("forecast", "SnapshotRepository")
     forecast: _Repository[ForecastQueries] = _Repository("forecast", "ForecastQueries", "queries")
     pipeline: _Repository[PipelineQueries] = _Repository("forecast", "PipelineQueries", "pipeline_queries")
+    funnel: _Repository[FunnelQueries] = _Repository("reports", "FunnelQueries", "funnel")
+    deal_reports: _Repository[DealQueries] = _Repository("reports", "DealQueries", "deals")
 
     def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None, *,
                  read_only: bool = False) -> None:

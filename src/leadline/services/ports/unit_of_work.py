@@ -38,6 +38,7 @@ from leadline.services.ports.forecast import (
     SnapshotRepository,
 )
 from leadline.services.ports.leads import LeadRepository
+from leadline.services.ports.reports import DealQueries, FunnelQueries
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
 from leadline.services.ports.security import (
     AuditRepository,
@@ -163,3 +164,9 @@ class UnitOfWork(Protocol):
     def forecast(self) -> ForecastQueries: ...
     @property
     def pipeline(self) -> PipelineQueries: ...
+
+    # funnel and sales reports
+    @property
+    def funnel(self) -> FunnelQueries: ...
+    @property
+    def deal_reports(self) -> DealQueries: ...
