@@ -34,7 +34,7 @@ class Money:
 
     def convert(self, currency: str, rate_from: date | None, amount: Decimal, count: int) -> Decimal | None:
         if currency == self.currency:
-            return amount
+            return amount.quantize(Decimal("0.01"))
         rate = self.rates.get((currency, rate_from)) if rate_from is not None else None
         if rate is None:
             self.unconverted[currency] = self.unconverted.get(currency, 0) + count
