@@ -26,7 +26,8 @@ def test_the_funnel_and_conversion_time_read_back_as_computed_by_hand(
     assert counts(funnel.json()["total"]) == [8, 6, 4, 3, 2, 1]
     assert {g["label"]: counts(g) for g in funnel.json()["groups"]}["Bob"] == [1, 1, 1, 1, 1, 1]
     assert funnel.json()["total"]["steps"][1]["step_rate"] == "75.0"
-    january = admin("GET", "/reports/funnel", params={"from": "2026-01-01", "to": "2026-01-31", "team": "mia@example.com"})
+    january = admin("GET", "/reports/funnel",
+                    params={"from": "2026-01-01", "to": "2026-01-31", "team": "mia@example.com"})
     assert counts(january.json()["total"]) == [6, 5, 3, 2, 1, 0]
 
     times = admin("GET", "/reports/conversion-time").json()["total"]

@@ -50,12 +50,15 @@ def history(ctx: ServiceContext, clock: FakeClock, team: dict[str, int], catalog
     L2 Ann, Website form, Jan 5, Contacted Jan 6                          -> working
     L3 Ann, Website form, Jan 5, Contacted Jan 6, Unqualified Jan 8       -> working
     L4 Ann, Website form, Jan 5, Contacted Jan 6, Qualified Jan 10        -> qualified
-    L5 Ann, Website form, Jan 5, Contacted Jan 6, Qualified Jan 7, converted Jan 15 (10 d) without opportunity -> converted
-    L6 Ann, Website form, Jan 5, Contacted Jan 6, Qualified Jan 7, converted Feb 4 (30 d) with an opportunity  -> opportunity
-    L7 Bob, Trade show, created Feb 1, Contacted and Qualified Feb 2, converted Feb 11 (10 d), its opportunity won -> won
+    L5 Ann, Website form, Jan 5, Contacted Jan 6, Qualified Jan 7,
+       converted Jan 15 (10 d) without opportunity                          -> converted
+    L6 Ann, Website form, Jan 5, Contacted Jan 6, Qualified Jan 7,
+       converted Feb 4 (30 d) with an opportunity                           -> opportunity
+    L7 Bob, Trade show, created Feb 1, Contacted and Qualified Feb 2,
+       converted Feb 11 (10 d), its opportunity won                         -> won
     L8 Oz, no source, created Feb 1, stays Open                          -> leads
     """
-    a, b, oz, admin = team["rep_a"], team["rep_b"], team["outsider"], team["admin"]
+    a, b, oz = team["rep_a"], team["rep_b"], team["outsider"]
     ids: dict[str, int] = {}
     on(clock, "2026-01-05")
     for n in range(1, 7):

@@ -32,8 +32,8 @@ from leadline.cli.leads import records as leads
 from leadline.cli.leads import workflow as lead_workflow
 from leadline.cli.opportunities import parts as opportunity_parts
 from leadline.cli.opportunities import sales as opportunity_sales
-from leadline.cli.reports import commands as report_commands
 from leadline.cli.output import console, print_json, print_table
+from leadline.cli.reports import commands as report_commands
 from leadline.cli.security import sign_in, users
 from leadline.cli.security import tokens as security
 from leadline.domain.errors import ValidationError

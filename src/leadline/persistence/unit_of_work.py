@@ -42,8 +42,6 @@ if TYPE_CHECKING:
     )
     from leadline.persistence.conversion.repositories import ConversionRepository
     from leadline.persistence.forecast.pipeline_queries import PipelineQueries
-    from leadline.persistence.reports.deals import DealQueries
-    from leadline.persistence.reports.funnel import FunnelQueries
     from leadline.persistence.forecast.queries import ForecastQueries
     from leadline.persistence.forecast.repositories import (
         AdjustmentRepository,
@@ -59,6 +57,8 @@ if TYPE_CHECKING:
         ProductRepository,
         StageHistoryRepository,
     )
+    from leadline.persistence.reports.deals import DealQueries
+    from leadline.persistence.reports.funnel import FunnelQueries
     from leadline.persistence.security.repositories import (
         AuditRepository,
         IdempotencyRepository,

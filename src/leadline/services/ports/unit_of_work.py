@@ -38,8 +38,8 @@ from leadline.services.ports.forecast import (
     SnapshotRepository,
 )
 from leadline.services.ports.leads import LeadRepository
-from leadline.services.ports.reports import DealQueries, FunnelQueries
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
+from leadline.services.ports.reports import DealQueries, FunnelQueries
 from leadline.services.ports.security import (
     AuditRepository,
     IdempotencyRepository,
