@@ -84,7 +84,7 @@ def cohort_bounds(text: str) -> tuple[date, date]:
         year, part = cleaned.split("-")
         first = (int(part[1:]) - 1) * 3 + 1 if part.startswith("Q") else int(part)
         months = 3 if part.startswith("Q") else 1
-        if part.startswith("Q") and not 1 <= int(part[1:]) <= 4:
+        if part.startswith("Q") and not 1 <= int(part[1:]) <= 4 or not 1900 <= int(year) <= 9998:
             raise ValueError(part)
         start = date(int(year), first, 1)
     except ValueError:

@@ -25,12 +25,15 @@ By = Annotated[str | None, Parameter(pattern="^(source|owner|team|cohort|quarter
 Source = Annotated[str | None, Parameter(max_length=80, description="Only this lead source (label or id).")]
 Owner = Annotated[str | None, Parameter(max_length=254, description="Only this owner's records (e-mail or id).")]
 Team = Annotated[str | None, Parameter(max_length=254, description="Only this manager's team (e-mail or id).")]
-Cohort = Annotated[str | None, Parameter(max_length=10, description="Created in this month (2026-03) or quarter "
-                                                                    "(2026-Q1).")]
-From = Annotated[str | None, Parameter(query="from", max_length=10, description="From this date, included.")]
-To = Annotated[str | None, Parameter(query="to", max_length=10, description="To this date, included.")]
-AsOf = Annotated[str | None, Parameter(max_length=10, description="The pipeline at the end of this date; "
-                                                                  "default: today.")]
+Cohort = Annotated[str | None, Parameter(max_length=7, pattern="^[0-9]{4}-(0[1-9]|1[0-2]|[Qq][1-4])$",
+                                         description="Created in this month (2026-03) or quarter (2026-Q1).")]
+DAY = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+From = Annotated[str | None, Parameter(query="from", max_length=10,
+                                       description="From this date (YYYY-MM-DD, 1900 to 9998), included.")]
+To = Annotated[str | None, Parameter(query="to", max_length=10,
+                                     description="To this date (YYYY-MM-DD, 1900 to 9998), included.")]
+AsOf = Annotated[str | None, Parameter(max_length=10, pattern=DAY, description=(
+    "The pipeline at the end of this date (YYYY-MM-DD, 1900 to 9998); default: today."))]
 
 
 def _filters(source: str | None, owner: str | None, team: str | None, cohort: str | None) -> dict[str, object]:
