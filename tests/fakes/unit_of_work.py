@@ -15,7 +15,18 @@ from typing import Any, Self
 
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports import UnitOfWork
-from tests.fakes import capture, configuration, conversion, forecast, imports, records, sales, saved_views, security
+from tests.fakes import (
+    capture,
+    configuration,
+    conversion,
+    forecast,
+    imports,
+    records,
+    reports,
+    sales,
+    saved_views,
+    security,
+)
 from tests.fakes.tables import Tables, copied
 
 #: the tables of the configuration cache (persistence/configuration/writes.py on SQL)
@@ -87,6 +98,8 @@ class FakeUnitOfWork:
         self.forecast = forecast.ForecastQueries()
         self.pipeline = forecast.PipelineQueries()
         self.captures = capture.CaptureRepository(t)
+        self.funnel = reports.FunnelQueries()
+        self.deal_reports = reports.DealQueries()
         self.reads = FakeReads(t, self.custom_fields)
         self._configuration_hooks: list[Callable[[], None]] = []
 

@@ -40,6 +40,7 @@ from leadline.api.problems import EXCEPTION_HANDLERS
 from leadline.api.query_guard import refuse_unknown_query, remember_query_names
 from leadline.api.rate_limit import RateLimitMiddleware
 from leadline.api.records import AccountController, ContactController, OpportunityController
+from leadline.api.reports.handlers import ReportController
 from leadline.api.sign_in import SignInLockController, sign_in
 from leadline.bootstrap import Application, build_application
 
@@ -58,7 +59,7 @@ def create_app(application: Application | None = None, *,
         route_handlers=[LeadController, LeadWorkflowController, LeadConversionController, AccountController,
                         ContactController, OpportunityController, ConfigurationController,
                         WorkflowConfigurationController, PeopleController, PartsController,
-                        OpportunitySalesController, ForecastController, SalesReportController,
+                        OpportunitySalesController, ForecastController, SalesReportController, ReportController,
                         ForecastConfigurationController, sign_in, SignInLockController, health,
                         ImportController, FormController, CaptureController, ReferralController,
                         openapi_document],

@@ -35,6 +35,7 @@ from leadline.cli.leads import workflow as lead_workflow
 from leadline.cli.opportunities import parts as opportunity_parts
 from leadline.cli.opportunities import sales as opportunity_sales
 from leadline.cli.output import console, print_json, print_table
+from leadline.cli.reports import commands as report_commands
 from leadline.cli.security import sign_in, users
 from leadline.cli.security import tokens as security
 from leadline.domain.errors import ValidationError
@@ -63,6 +64,7 @@ app.add_typer(opportunity_parts.product_app, name="product")
 app.add_typer(forecast.forecast_app, name="forecast")
 app.add_typer(forecast_settings.quota_app, name="quota")
 app.add_typer(forecast_settings.rate_app, name="rate")
+app.add_typer(report_commands.report_app, name="report")
 app.add_typer(configuration.status_app, name="status")
 app.add_typer(configuration.source_app, name="source")
 app.add_typer(configuration.stage_app, name="stage")

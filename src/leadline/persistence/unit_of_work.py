@@ -59,6 +59,8 @@ if TYPE_CHECKING:
         ProductRepository,
         StageHistoryRepository,
     )
+    from leadline.persistence.reports.deals import DealQueries
+    from leadline.persistence.reports.funnel import FunnelQueries
     from leadline.persistence.saved_views.repositories import SavedViewRepository
     from leadline.persistence.security.repositories import (
         AuditRepository,
@@ -142,6 +144,8 @@ class SqlUnitOfWork:
     forecast: _Repository[ForecastQueries] = _Repository("forecast", "ForecastQueries", "queries")
     pipeline: _Repository[PipelineQueries] = _Repository("forecast", "PipelineQueries", "pipeline_queries")
     captures: _Repository[CaptureRepository] = _Repository("capture", "CaptureRepository")
+    funnel: _Repository[FunnelQueries] = _Repository("reports", "FunnelQueries", "funnel")
+    deal_reports: _Repository[DealQueries] = _Repository("reports", "DealQueries", "deals")
 
     def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None, *,
                  read_only: bool = False) -> None:

@@ -42,6 +42,7 @@ from leadline.services.ports.forecast import (
 from leadline.services.ports.imports import ImportRepository
 from leadline.services.ports.leads import LeadRepository
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
+from leadline.services.ports.reports import DealQueries, FunnelQueries
 from leadline.services.ports.saved_views import SavedViewRepository
 from leadline.services.ports.security import (
     AuditRepository,
@@ -183,3 +184,8 @@ class UnitOfWork(Protocol):
     # lead capture
     @property
     def captures(self) -> CaptureRepository: ...
+    # funnel and sales reports
+    @property
+    def funnel(self) -> FunnelQueries: ...
+    @property
+    def deal_reports(self) -> DealQueries: ...

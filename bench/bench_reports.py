@@ -1,0 +1,227 @@
+"""Issue 19 benchmark: the funnel and the pipeline as of a past date over 1,000,000 generated
+leads on PostgreSQL, warm.
+
+A scratch database at schema head gets the default configuration (``initialise_organisation``),
+40 reps under 4 managers (``add_user``), and, written with ``COPY`` (untimed): 1,000,000 leads
+created over two years, each with its first status change; about 60 % moved to Contacted, 25 %
+Qualified, 13 % converted (a conversion record and a move to Converted), each converted lead's
+opportunity with one to four stage-history rows (created, moved, closed won or lost, a pushed
+close date), then VACUUM ANALYZE. Timed, after ``--warmup`` calls, ``--runs`` times each:
+
+* ``funnel_report`` for the admin (every lead) and for a manager (their team: ~100,000 leads),
+  cut by source;
+* ``pipeline_report`` as of a past date (admin, cut by owner) and the changes between two dates.
+
+Example::
+
+    .venv/bin/python bench/bench_reports.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from leadline.analytics.funnel import funnel_report
+from leadline.analytics.pipeline_history import pipeline_report
+from leadline.domain.opportunities.opportunity import DEFAULT_STAGES
+from leadline.persistence.database import make_engine
+from leadline.persistence.schema import upgrade_to_head
+from leadline.persistence.unit_of_work import SqlUnitOfWork
+from leadline.services.configuration.setup import initialise_organisation
+from leadline.services.contact_points import LibraryContactPointChecker
+from leadline.services.context import ServiceContext
+from leadline.services.security import users
+
+START = datetime(2024, 6, 1, tzinfo=UTC)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def admin_url(url: str, database: str = "postgres") -> str:
+    return make_url(url).set(drivername="postgresql", database=database).render_as_string(hide_password=False)
+
+
+def context(url: str) -> ServiceContext:
+    engine = make_engine(url)
+    return ServiceContext(uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only),
+                          clock=lambda: NOW, currency="USD", phone_region="US",
+                          contact_points=LibraryContactPointChecker("US"))
+
+
+def seed(ctx: ServiceContext) -> tuple[int, list[int], list[int]]:
+    """The admin, the managers and the reps."""
+    admin = initialise_organisation(ctx, admin_name="Ada Admin", admin_email="ada@example.com").admin
+    assert admin is not None
+    managers = [users.add_user(ctx, admin.id, name=f"Manager {m}", email=f"m{m}@example.com", role="manager").id
+                for m in range(4)]
+    reps = [users.add_user(ctx, admin.id, name=f"Rep {r}", email=f"r{r}@example.com", role="rep",
+                           manager=managers[r % 4]).id for r in range(40)]
+    return admin.id, managers, reps
+
+
+def ids_of(connection: Any, query: str) -> dict[str, int]:
+    return {label: id_ for id_, label in connection.execute(query)}
+
+
+def load(url: str, leads: int, reps: list[int], seed_value: int) -> dict[str, int]:
+    """The generated history, written with COPY; returns the row counts."""
+    rng = random.Random(seed_value)
+    counts = dict.fromkeys(("leads", "status_changes", "conversions", "opportunities", "stage_changes"), 0)
+    with psycopg.connect(admin_url(url, make_url(url).database or "")) as connection:
+        statuses = ids_of(connection, "SELECT id, label FROM lead_statuses")
+        sources = list(ids_of(connection, "SELECT id, label FROM lead_sources").values())
+        stages = ids_of(connection, "SELECT id, label FROM opportunity_stages")
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO accounts (id, name, created_at, updated_at, version) "
+                           "SELECT g, 'Account ' || g, now(), now(), 1 FROM generate_series(1, 1000) g")
+            open_stages = [(label, p, cat.value) for label, p, cat, closed, _ in DEFAULT_STAGES if not closed]
+            lead_rows, change_rows, conversion_rows, opp_rows, history_rows = [], [], [], [], []
+            change_id = history_id = 10**12
+            for n in range(1, leads + 1):
+                created = START + timedelta(seconds=rng.randrange(int((NOW - START).total_seconds()) - 86400))
+                owner, source = rng.choice(reps), rng.choice(sources)
+                lead_id = n
+                draw = rng.random()
+                step = 0 if draw < 0.4 else 1 if draw < 0.75 else 2 if draw < 0.87 else 3
+                status = ("Open", "Contacted", "Qualified", "Converted")[step]
+                lead_rows.append((lead_id, f"Lead {n}", f"Company {n}", source, statuses[status], "USD", False,
+                                  owner, created, created, 1))
+                at = created
+                change_id += 1
+                change_rows.append((change_id, lead_id, None, statuses["Open"], at))
+                previous = statuses["Open"]
+                for label in ("Contacted", "Qualified", "Converted")[:step]:
+                    at += timedelta(days=rng.randint(1, 40))
+                    change_id += 1
+                    change_rows.append((change_id, lead_id, previous, statuses[label], at))
+                    previous = statuses[label]
+                if step == 3:
+                    conversion_rows.append((lead_id, lead_id, at, "{}", "{}"))
+                    history_id = opportunity(rng, lead_id, owner, source, at, stages, open_stages, opp_rows,
+                                             history_rows, history_id)
+                if len(lead_rows) >= 50_000 or n == leads:
+                    for table, columns, rows in (
+                        ("leads", "id, last_name, company, source_id, status_id, currency, is_decision_maker, "
+                                  "owner_id, created_at, updated_at, version", lead_rows),
+                        ("lead_status_changes", "id, lead_id, from_status_id, to_status_id, changed_at", change_rows),
+                        ("lead_conversions", "id, lead_id, converted_at, result, undo", conversion_rows),
+                        ("opportunities", "id, account_id, name, currency, amount, close_date, stage_id, probability, "
+                                          "forecast_category, lead_source_id, owner_id, originating_lead_id, outcome, "
+                                          "probability_overridden, category_overridden, closed_at, created_at, "
+                                          "updated_at, version", opp_rows),
+                        ("opportunity_stage_changes", "id, opportunity_id, from_stage_id, to_stage_id, amount, "
+                                                      "currency, probability, forecast_category, close_date, "
+                                                      "changed_at", history_rows)):
+                        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                            for row in rows:
+                                copy.write_row(row)
+                    counts["leads"] += len(lead_rows)
+                    counts["status_changes"] += len(change_rows)
+                    counts["conversions"] += len(conversion_rows)
+                    counts["opportunities"] += len(opp_rows)
+                    counts["stage_changes"] += len(history_rows)
+                    for rows in (lead_rows, change_rows, conversion_rows, opp_rows, history_rows):
+                        rows.clear()
+        connection.commit()
+    with psycopg.connect(admin_url(url, make_url(url).database or ""), autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+    return counts
+
+
+def opportunity(rng: random.Random, lead_id: int, owner: int, source: int, at: datetime, stages: dict[str, int],
+                open_stages: list[tuple[str, int, str]], opp_rows: list[Any], history_rows: list[Any],
+                history_id: int) -> int:
+    """A converted lead's opportunity and its history: created in Prospecting, moved on, perhaps
+    pushed, perhaps closed won or lost."""
+    amount = rng.randint(5, 500) * 100
+    close = (at + timedelta(days=rng.randint(20, 120))).date()
+    stage, probability, category = open_stages[0]
+    history: list[tuple[Any, ...]] = [(None, stages[stage], amount, probability, category, close, at)]
+    current, moment = stages[stage], at
+    for label, p, cat in rng.sample(open_stages[1:], rng.randint(0, 2)):
+        moment += timedelta(days=rng.randint(3, 30))
+        history.append((current, stages[label], amount, p, cat, close, moment))
+        current, probability, category = stages[label], p, cat
+    if rng.random() < 0.3:  # pushed
+        moment += timedelta(days=rng.randint(1, 10))
+        close += timedelta(days=rng.randint(15, 60))
+        history.append((current, current, amount, probability, category, close, moment))
+    outcome, closed_at = "open", None
+    fate = rng.random()
+    if fate < 0.6 and moment + timedelta(days=5) < NOW:
+        moment += timedelta(days=rng.randint(1, 5))
+        outcome = "won" if fate < 0.25 else "lost"
+        label = "Closed Won" if outcome == "won" else "Closed Lost"
+        probability, category, closed_at = (100, "closed", moment) if outcome == "won" else (0, "omitted", moment)
+        history.append((current, stages[label], amount, probability, category, moment.date(), moment))
+        current, close = stages[label], moment.date()
+    opp_rows.append((lead_id, rng.randint(1, 1000), f"Deal {lead_id}", "USD", amount, close, current, probability,
+                     category, source, owner, lead_id, outcome, False, False, closed_at, at, moment, 1))
+    for from_stage, to_stage, value, p, cat, day, changed in history:
+        history_id += 1
+        history_rows.append((history_id, lead_id, from_stage, to_stage, value, "USD", p, cat, day, changed))
+    return history_id
+
+
+def timed(call: Callable[[], Any], runs: int, warmup: int) -> dict[str, float]:
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return {"median_s": round(statistics.median(samples), 3), "min_s": round(min(samples), 3),
+            "max_s": round(max(samples), 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", default=os.environ.get("LEADLINE_TEST_POSTGRES_URL",
+                                                             "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--leads", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
+    args = parser.parse_args()
+    name = f"bench_reports_{os.getpid()}"
+    with psycopg.connect(admin_url(args.postgres), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade_to_head(make_engine(url))
+        ctx = context(url)
+        admin_id, managers, reps = seed(ctx)
+        started = time.perf_counter()
+        counts = load(url, args.leads, reps, 19)
+        loaded = round(time.perf_counter() - started, 1)
+        total = funnel_report(ctx, admin_id).total
+        results = {
+            "rows": counts, "load_s": loaded, "funnel_total": [s.count for s in total.steps],
+            "funnel_admin_by_source": timed(lambda: funnel_report(ctx, admin_id, by="source"), args.runs, args.warmup),
+            "funnel_manager_team": timed(lambda: funnel_report(ctx, managers[0], by="source"), args.runs,
+                                         args.warmup),
+            "pipeline_as_of_admin_by_owner": timed(lambda: pipeline_report(ctx, admin_id, as_of=date(2025, 12, 31),
+                                                                           by="owner"), args.runs, args.warmup),
+            "pipeline_changes_admin": timed(lambda: pipeline_report(ctx, admin_id, since=date(2025, 9, 30),
+                                                                    as_of=date(2025, 12, 31)), args.runs, args.warmup),
+        }
+        print(json.dumps(results, indent=2))
+    finally:
+        if not args.keep:
+            with psycopg.connect(admin_url(args.postgres), autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

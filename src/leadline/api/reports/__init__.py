@@ -1,0 +1,1 @@
+"""/api/v1/reports: the funnel and sales reports."""

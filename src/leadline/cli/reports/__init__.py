@@ -1,0 +1,1 @@
+"""``leadline report funnel|conversion-time|stages|velocity|pipeline``."""

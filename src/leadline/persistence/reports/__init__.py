@@ -1,0 +1,1 @@
+"""Read-only aggregate queries behind the funnel and sales reports (leadline.analytics)."""

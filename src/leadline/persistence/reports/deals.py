@@ -1,0 +1,147 @@
+"""Stages, velocity and the pipeline as of a past date, computed in the database from the
+opportunities and their recorded history (every change of stage, amount, close date, probability
+or outcome is a row of ``opportunity_stage_changes`` with the figures after it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, func, or_, select, type_coerce
+from sqlalchemy.orm import Session, aliased
+
+from leadline.domain.opportunities.opportunity import Outcome
+from leadline.domain.reports import ReportScope
+from leadline.persistence.opportunities.rows import OpportunityRow, OpportunityStageChangeRow, OpportunityStageRow
+from leadline.persistence.reports.scope import (
+    days_between,
+    dialect_of,
+    group_keys,
+    keyed,
+    rate_on,
+    rate_periods,
+    scope_conditions,
+)
+from leadline.persistence.types import ExactDecimal
+
+Opp = OpportunityRow
+History = OpportunityStageChangeRow
+
+
+def _sum(column: Any) -> Any:
+    return type_coerce(func.coalesce(func.sum(column), 0), ExactDecimal)
+
+
+def _state_at(moment: datetime, name: str) -> Any:
+    """Each opportunity's figures at ``moment``: its latest history row before it."""
+    h = History
+    latest = func.row_number().over(partition_by=h.opportunity_id, order_by=(h.changed_at.desc(), h.id.desc()))
+    ranked = (select(h.opportunity_id, h.to_stage_id, h.amount, h.currency, h.close_date, latest.label("n"))
+              .where(h.changed_at < moment).subquery(f"{name}_ranked"))
+    return (select(ranked.c.opportunity_id, ranked.c.to_stage_id.label("stage_id"), ranked.c.amount,
+                   ranked.c.currency, ranked.c.close_date).where(ranked.c.n == 1).subquery(name))
+
+
+class DealQueries:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.dialect = dialect_of(session)
+
+    def _entries(self, scope: ReportScope) -> Any:
+        """Each entry of an opportunity into a stage (a history row whose stage changed), with
+        when it left it (None while it stays)."""
+        h = History
+        left = func.lead(h.changed_at).over(partition_by=h.opportunity_id, order_by=(h.changed_at, h.id))
+        return (select(h.opportunity_id, h.to_stage_id.label("stage_id"), h.changed_at, left.label("left_at"))
+                .join(Opp, Opp.id == h.opportunity_id)
+                .where(or_(h.from_stage_id.is_(None), h.from_stage_id != h.to_stage_id),
+                       *scope_conditions(Opp, scope, self.dialect)).subquery("entries"))
+
+    def stage_reach(self, scope: ReportScope) -> list[tuple[int, int | None, bool, int]]:
+        """(process, order of the furthest open stage entered (None: none), won, opportunities)."""
+        entries, stage = self._entries(scope), OpportunityStageRow
+        furthest = func.max(case((stage.is_closed.is_(False), stage.order), else_=None)).label("furthest")
+        won = func.max(case((and_(stage.is_closed.is_(True), stage.is_won.is_(True)), 1), else_=0)).label("won")
+        per_opportunity = (select(func.max(stage.process_id).label("process_id"), furthest, won)
+                           .select_from(entries).join(stage, stage.id == entries.c.stage_id)
+                           .group_by(entries.c.opportunity_id).subquery("reach"))
+        r = per_opportunity
+        query = select(r.c.process_id, r.c.furthest, r.c.won, func.count()).group_by(r.c.process_id, r.c.furthest,
+                                                                                     r.c.won)
+        return [(p, f, bool(w), n) for p, f, w, n in self.session.execute(query)]
+
+    def stage_stays(self, scope: ReportScope) -> list[tuple[int, int, int]]:
+        """(stage, whole days spent in it, stays) of every stay that ended (the stage was left)."""
+        entries = self._entries(scope)
+        days = days_between(entries.c.changed_at, entries.c.left_at, self.dialect).label("days")
+        query = (select(entries.c.stage_id, days, func.count()).where(entries.c.left_at.is_not(None))
+                 .group_by(entries.c.stage_id, days))
+        return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
+
+    def closed(self, scope: ReportScope, by: str | None, start: datetime,
+               end: datetime) -> list[tuple[Any, str, str, Any, int, Any, int]]:
+        """Opportunities closed in ``[start, end)``: (key, outcome, currency, valid-from of the rate
+        on the close date (None: no rate), count, amount, days from created to closed) per group."""
+        periods, keys = rate_periods(), group_keys(Opp, by, self.dialect)
+        days = func.sum(days_between(Opp.created_at, Opp.closed_at, self.dialect))
+        query = (select(*keys, Opp.outcome, Opp.currency, periods.c.rate_from, func.count(), _sum(Opp.amount),
+                        type_coerce(func.coalesce(days, 0), Integer))
+                 .select_from(Opp).outerjoin(periods, rate_on(periods, Opp.currency, Opp.close_date))
+                 .where(Opp.outcome.in_([Outcome.WON, Outcome.LOST]), Opp.closed_at >= start, Opp.closed_at < end,
+                        *scope_conditions(Opp, scope, self.dialect))
+                 .group_by(*keys, Opp.outcome, Opp.currency, periods.c.rate_from))
+        return [(key, Outcome(o).value, *rest) for key, o, *rest in keyed(self.session.execute(query), keys)]
+
+    def open_counts(self, scope: ReportScope, by: str | None) -> list[tuple[Any, int]]:
+        """(key, open opportunities now) per group."""
+        keys = group_keys(Opp, by, self.dialect)
+        query = (select(*keys, func.count()).where(Opp.outcome == Outcome.OPEN,
+                                                   *scope_conditions(Opp, scope, self.dialect)).group_by(*keys))
+        return keyed(self.session.execute(query), keys)  # type: ignore[return-value]
+
+    def open_at(self, scope: ReportScope, by: str | None, moment: datetime) -> list[tuple[Any, ...]]:
+        """The pipeline just before ``moment``, rebuilt from the history: (key, stage, currency,
+        valid-from of the rate on the close date then, count, amount) per group of open ones."""
+        state, periods, stage = _state_at(moment, "state"), rate_periods(), OpportunityStageRow
+        keys = group_keys(Opp, by, self.dialect)
+        group = (*keys, state.c.stage_id, state.c.currency, periods.c.rate_from)
+        query = (select(*group, func.count(), _sum(state.c.amount)).select_from(state)
+                 .join(Opp, Opp.id == state.c.opportunity_id).join(stage, stage.id == state.c.stage_id)
+                 .outerjoin(periods, rate_on(periods, state.c.currency, state.c.close_date))
+                 .where(stage.is_closed.is_(False), *scope_conditions(Opp, scope, self.dialect)).group_by(*group))
+        return keyed(self.session.execute(query), keys)
+
+    def open_list_at(self, scope: ReportScope, moment: datetime, limit: int) -> list[tuple[Any, ...]]:
+        """The largest open opportunities just before ``moment``: (id, name, owner, stage, amount,
+        currency, close date), largest first."""
+        state, stage = _state_at(moment, "state"), OpportunityStageRow
+        query = (select(Opp.id, Opp.name, Opp.owner_id, state.c.stage_id, state.c.amount, state.c.currency,
+                        state.c.close_date).select_from(state)
+                 .join(Opp, Opp.id == state.c.opportunity_id).join(stage, stage.id == state.c.stage_id)
+                 .where(stage.is_closed.is_(False), *scope_conditions(Opp, scope, self.dialect))
+                 .order_by(state.c.amount.desc().nulls_last(), Opp.id).limit(limit))
+        return [tuple(row) for row in self.session.execute(query)]
+
+    def changes(self, scope: ReportScope, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
+        """How the pipeline changed from just before ``start`` to just before ``end``: (new, moved,
+        pushed, won, lost, currency, valid-from of the rate, count, amount at the end) per group.
+        New: not there at the start; moved: open at both, another stage; pushed: open at both, a
+        later close date; won/lost: open (or new) at the start, closed so at the end."""
+        before, after, periods = _state_at(start, "before"), _state_at(end, "after"), rate_periods()
+        s1, s2 = aliased(OpportunityStageRow), aliased(OpportunityStageRow)
+        new = before.c.opportunity_id.is_(None)
+        was_open = or_(new, s1.is_closed.is_(False))
+        both_open = and_(before.c.opportunity_id.is_not(None), s1.is_closed.is_(False), s2.is_closed.is_(False))
+        flags = [type_coerce(case((condition, 1), else_=0), Integer).label(name) for name, condition in (
+            ("new", new), ("moved", and_(both_open, before.c.stage_id != after.c.stage_id)),
+            ("pushed", and_(both_open, after.c.close_date > before.c.close_date)),
+            ("won", and_(was_open, s2.is_closed.is_(True), s2.is_won.is_(True))),
+            ("lost", and_(was_open, s2.is_closed.is_(True), s2.is_won.is_(False))))]
+        group = (*flags, after.c.currency, periods.c.rate_from)
+        query = (select(*group, func.count(), _sum(after.c.amount)).select_from(after)
+                 .join(Opp, Opp.id == after.c.opportunity_id).join(s2, s2.id == after.c.stage_id)
+                 .outerjoin(before, before.c.opportunity_id == after.c.opportunity_id)
+                 .outerjoin(s1, s1.id == before.c.stage_id)
+                 .outerjoin(periods, rate_on(periods, after.c.currency, after.c.close_date))
+                 .where(*scope_conditions(Opp, scope, self.dialect)).group_by(*group))
+        return [tuple(row) for row in self.session.execute(query)]

@@ -1,0 +1,84 @@
+"""What the report queries share: the dimension columns, the scope as SQL conditions, whole days
+between two moments and the month of a moment on either database, and the dated exchange rates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Date, Integer, and_, cast, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
+
+from leadline.domain.reports import ReportScope
+from leadline.persistence.forecast.rows import ExchangeRateRow
+from leadline.persistence.leads.rows import LeadRow
+from leadline.persistence.opportunities.rows import OpportunityRow
+
+
+def dialect_of(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def month_of(column: Any, dialect: str) -> Any:
+    """``YYYY-MM`` of a stored moment, in UTC."""
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m", column)
+    return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+
+
+def days_between(start: Any, end: Any, dialect: str) -> Any:
+    """Whole days (rounded down) from ``start`` to ``end``."""
+    if dialect == "sqlite":
+        return type_coerce(cast(func.julianday(end) - func.julianday(start), Integer), Integer)
+    return type_coerce(cast(func.floor(func.extract("epoch", end - start) / 86400), Integer), Integer)
+
+
+def dimension_columns(record: Any, dialect: str) -> dict[str, Any]:
+    """The column each dimension (``domain.reports.DIMENSIONS``' ``column``) groups and filters by,
+    for leads (``LeadRow``) or opportunities (``OpportunityRow``). A campaign: one entry here."""
+    if record is LeadRow:
+        return {"source": LeadRow.source_id, "owner": LeadRow.owner_id, "month": month_of(LeadRow.created_at, dialect)}
+    return {"source": OpportunityRow.lead_source_id, "owner": OpportunityRow.owner_id,
+            "month": month_of(OpportunityRow.created_at, dialect)}
+
+
+def scope_conditions(record: Any, scope: ReportScope, dialect: str) -> list[Any]:
+    """The scope as conditions on ``record``'s table: readable owners (record-level security, as
+    the lists apply it), the filters, the creation range."""
+    columns = dimension_columns(record, dialect)
+    where: list[Any] = []
+    if scope.readable is not None:
+        where.append(record.owner_id.in_(sorted(scope.readable)))
+    for name, keys in scope.filters:
+        where.append(columns[name].in_(sorted(keys)))
+    if scope.created_from is not None:
+        where.append(record.created_at >= scope.created_from)
+    if scope.created_to is not None:
+        where.append(record.created_at < scope.created_to)
+    return where
+
+
+def group_keys(record: Any, column: str | None, dialect: str) -> list[Any]:
+    """The grouping key as a list of one column (none when the report is not cut: see ``keyed``)."""
+    return [] if column is None else [dimension_columns(record, dialect)[column].label("key")]
+
+
+def keyed(rows: Any, keys: list[Any]) -> list[tuple[Any, ...]]:
+    """Rows with their key first (None when the report is not cut)."""
+    return [tuple(row) if keys else (None, *row) for row in rows]
+
+
+def rate_periods() -> Any:
+    """Each dated rate with the date the next one of its currency starts (the first of a currency
+    also covers every earlier date), as the forecast converts."""
+    r = ExchangeRateRow
+    order = {"partition_by": r.currency, "order_by": r.valid_from}
+    next_from = func.lead(r.valid_from, type_=Date).over(**order)
+    return select(r.currency, r.valid_from.label("rate_from"), next_from.label("rate_to"),
+                  func.row_number().over(**order).label("n")).cte("report_rate_periods")
+
+
+def rate_on(periods: Any, currency: Any, day: Any) -> Any:
+    """The join condition picking the rate of ``currency`` valid on ``day``."""
+    return and_(periods.c.currency == currency,
+                or_(periods.c.n == 1, day >= periods.c.rate_from),
+                or_(periods.c.rate_to.is_(None), day < periods.c.rate_to))

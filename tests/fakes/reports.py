@@ -1,0 +1,51 @@
+"""The funnel and sales report queries are SQL aggregations: tested on both databases
+(tests/integration/test_reports_*.py), not faked; the fakes honour the port and refuse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, NoReturn
+
+from leadline.domain.reports import ReportScope
+
+
+def _aggregation() -> NoReturn:
+    raise NotImplementedError("an SQL aggregation: use the engine fixture (SQLite and PostgreSQL)")
+
+
+class FunnelQueries:
+    def furthest_steps(self, scope: ReportScope, by: str | None,
+                       readable_opportunities: Iterable[int] | None) -> list[tuple[Any, int, int]]:
+        _aggregation()
+
+    def conversion_days(self, scope: ReportScope, by: str | None) -> list[tuple[Any, int, int]]:
+        _aggregation()
+
+    def converted_within(self, scope: ReportScope, by: str | None, now: datetime,
+                         windows: Iterable[int]) -> list[tuple[Any, int, int, int]]:
+        _aggregation()
+
+
+class DealQueries:
+    def stage_reach(self, scope: ReportScope) -> list[tuple[int, int | None, bool, int]]:
+        _aggregation()
+
+    def stage_stays(self, scope: ReportScope) -> list[tuple[int, int, int]]:
+        _aggregation()
+
+    def closed(self, scope: ReportScope, by: str | None, start: datetime,
+               end: datetime) -> list[tuple[Any, str, str, Any, int, Any, int]]:
+        _aggregation()
+
+    def open_counts(self, scope: ReportScope, by: str | None) -> list[tuple[Any, int]]:
+        _aggregation()
+
+    def open_at(self, scope: ReportScope, by: str | None, moment: datetime) -> list[tuple[Any, ...]]:
+        _aggregation()
+
+    def open_list_at(self, scope: ReportScope, moment: datetime, limit: int) -> list[tuple[Any, ...]]:
+        _aggregation()
+
+    def changes(self, scope: ReportScope, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
+        _aggregation()

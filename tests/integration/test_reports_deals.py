@@ -1,0 +1,119 @@
+"""Stages, velocity and the pipeline as of past dates against a known sequence of stage, amount
+and close-date changes, on SQLite and PostgreSQL; amounts at the dated rate of each close date;
+each viewer's report holding only the opportunities they may read."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from leadline.analytics.deals import stages_report, velocity_report
+from leadline.analytics.pipeline_history import pipeline_report
+from leadline.services import records
+from leadline.services.context import ServiceContext
+from leadline.services.forecast.settings import set_exchange_rate
+from leadline.services.opportunities import lifecycle
+from tests.conftest import FakeClock
+from tests.integration.test_reports_funnel import on, team  # noqa: F401  (the fixture)
+
+
+@pytest.fixture
+def deals(ctx: ServiceContext, clock: FakeClock, team: dict[str, int]) -> dict[str, int]:  # noqa: F811
+    """By hand (every change at 09:30 UTC; EUR is 1.20 from 2026-01-01 and 1.50 from 2026-04-01):
+    P1 Ann, 1000 USD, close 2026-03-31: Prospecting Jan 10, Negotiation Jan 20, won Feb 10 (31 days)
+    P2 Ann, 500 EUR, close 2026-02-28: Prospecting Jan 15; close date pushed to 2026-04-30 on Feb 1
+    P3 Bob, 2000 USD, close 2026-03-15: Qualification Feb 1, lost Feb 15
+    """
+    a, b, admin = team["rep_a"], team["rep_b"], team["admin"]
+    set_exchange_rate(ctx, admin, "EUR", "1.20", "2026-01-01")
+    set_exchange_rate(ctx, admin, "EUR", "1.50", "2026-04-01")
+
+    def opportunity(owner: int, name: str, amount: str, currency: str, close: str, stage: str) -> int:
+        account = records.create_account(ctx, owner, {"name": f"{name} Inc"}).id
+        return records.create_opportunity(ctx, owner, {"account_id": account, "name": name, "amount": amount,
+                                                       "currency": currency, "close_date": close,
+                                                       "stage": stage}).id
+    on(clock, "2026-01-10")
+    p1 = opportunity(a, "P1", "1000", "USD", "2026-03-31", "Prospecting")
+    on(clock, "2026-01-15")
+    p2 = opportunity(a, "P2", "500", "EUR", "2026-02-28", "Prospecting")
+    on(clock, "2026-01-20")
+    lifecycle.move_stage(ctx, a, p1, "Negotiation")
+    on(clock, "2026-02-01")
+    p3 = opportunity(b, "P3", "2000", "USD", "2026-03-15", "Qualification")
+    records.update_record(ctx, a, "opportunity", p2, {"close_date": "2026-04-30"})
+    on(clock, "2026-02-10")
+    lifecycle.close_opportunity(ctx, a, p1, "won")
+    on(clock, "2026-02-15")
+    lifecycle.close_opportunity(ctx, b, p3, "lost", reason="Price")
+    on(clock, "2026-03-02")
+    return {"P1": p1, "P2": p2, "P3": p3}
+
+
+def test_stage_to_stage_conversion_and_time_in_stage(
+        ctx: ServiceContext, team: dict[str, int], deals: dict[str, int]) -> None:  # noqa: F811
+    [process] = stages_report(ctx, team["admin"])
+
+    assert (process.opportunities, process.won) == (3, 1)
+    steps = {step.stage: step for step in process.steps}
+    assert [(s.stage, s.reached, s.to_next) for s in process.steps] == [
+        ("Prospecting", 3, Decimal("66.7")), ("Qualification", 2, Decimal("50.0")),
+        ("Needs Analysis", 1, Decimal("100.0")), ("Proposal/Quote", 1, Decimal("100.0")),
+        ("Negotiation", 1, Decimal("100.0")), ("Order", 1, Decimal("100.0"))]
+    # stays that ended: P1 10 days in Prospecting (P2 is still there), P3 14 in Qualification, P1 21 in Negotiation
+    assert (steps["Prospecting"].days.count, steps["Prospecting"].days.mean) == (1, Decimal("10.0"))
+    assert steps["Qualification"].days.median == Decimal("14.0")
+    assert steps["Negotiation"].days.mean == Decimal("21.0")
+    assert steps["Order"].days.count == 0
+
+
+def test_velocity_is_open_deals_times_win_rate_times_average_deal_over_the_cycle(
+        ctx: ServiceContext, team: dict[str, int], deals: dict[str, int]) -> None:  # noqa: F811
+    report = velocity_report(ctx, team["admin"])
+
+    v = report.total.velocity
+    assert (v.open_count, v.won_count, v.lost_count, v.win_rate) == (1, 1, 1, Decimal("50.0"))
+    assert (v.average_deal, v.cycle_days) == (Decimal("1000.00"), Decimal("31.0"))
+    assert v.per_day == Decimal("16.13")  # 1 x 50 % x 1000 / 31
+    by_owner = {g.label: g.velocity for g in velocity_report(ctx, team["admin"], by="owner").groups}
+    assert by_owner["Bob"].win_rate == Decimal("0.0") and by_owner["Ann"].open_count == 1
+    assert velocity_report(ctx, team["admin"], period=(date(2026, 2, 11), None)).total.velocity.won_count == 0
+
+
+def test_the_pipeline_as_of_a_past_date_is_rebuilt_from_the_history(
+        ctx: ServiceContext, team: dict[str, int], deals: dict[str, int]) -> None:  # noqa: F811
+    january = pipeline_report(ctx, team["admin"], as_of=date(2026, 1, 31))
+    # P1 in Negotiation; P2 in Prospecting closing Feb 28, at 1.20
+    assert [(line.stage, line.count, line.amount) for line in january.lines] == [
+        ("Prospecting", 1, Decimal("600.00")), ("Negotiation", 1, Decimal("1000.00"))]
+
+    february = pipeline_report(ctx, team["admin"], as_of=date(2026, 2, 12))
+    # P1 won (not open); P2 pushed to Apr 30, at 1.50; P3 in Qualification
+    assert [(line.stage, line.count, line.amount) for line in february.lines] == [
+        ("Prospecting", 1, Decimal("750.00")), ("Qualification", 1, Decimal("2000.00"))]
+    assert [row["name"] for row in february.largest] == ["P3", "P2"]
+    assert pipeline_report(ctx, team["admin"], as_of=date(2026, 1, 9)).lines == []
+
+
+def test_pipeline_changes_between_two_dates(
+        ctx: ServiceContext, team: dict[str, int], deals: dict[str, int]) -> None:  # noqa: F811
+    report = pipeline_report(ctx, team["admin"], since=date(2026, 1, 31), as_of=date(2026, 2, 20))
+
+    assert {c.kind: (c.count, c.amount) for c in report.changes} == {
+        "new": (1, Decimal("2000.00")), "moved": (0, Decimal(0)), "pushed": (1, Decimal("750.00")),
+        "won": (1, Decimal("1000.00")), "lost": (1, Decimal("2000.00"))}
+    moved = pipeline_report(ctx, team["admin"], since=date(2026, 1, 15), as_of=date(2026, 1, 25))
+    assert {c.kind: c.count for c in moved.changes}["moved"] == 1
+
+
+def test_each_viewer_sales_reports_hold_only_the_opportunities_they_may_read(
+        ctx: ServiceContext, team: dict[str, int], deals: dict[str, int]) -> None:  # noqa: F811
+    bob = pipeline_report(ctx, team["rep_b"], as_of=date(2026, 2, 12))
+    assert [(line.stage, line.count) for line in bob.lines] == [("Qualification", 1)]
+    assert [row["name"] for row in bob.largest] == ["P3"]
+    assert velocity_report(ctx, team["rep_b"]).total.velocity.won_count == 0
+    assert stages_report(ctx, team["outsider"]) == []
+    [ann] = stages_report(ctx, team["rep_a"])
+    assert ann.opportunities == 2

@@ -1,0 +1,166 @@
+"""The lead funnel and time to conversion against a hand-computed history, on SQLite and
+PostgreSQL: the history built with the use cases at pinned times, the reports cut by source,
+owner, team and cohort, and each viewer's report holding only the leads they may read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from leadline.analytics.funnel import conversion_time_report, funnel_report
+from leadline.domain.errors import NotFoundError, ValidationError
+from leadline.services.context import ServiceContext
+from leadline.services.conversion import convert as conversion
+from leadline.services.leads import workflow
+from leadline.services.opportunities import lifecycle
+from leadline.services.security import users
+from tests.conftest import FakeClock
+from tests.integration.conversion_support import new_lead
+from tests.unit.builders import raises_error
+
+
+@pytest.fixture
+def team(ctx: ServiceContext, admin_id: int) -> dict[str, int]:
+    """manager <- rep_a, rep_b; an outsider reporting to nobody."""
+    manager = users.add_user(ctx, admin_id, name="Mia Manager", email="mia@example.com", role="manager").id
+    return {
+        "admin": admin_id, "manager": manager,
+        "rep_a": users.add_user(ctx, admin_id, name="Ann", email="ann@example.com", role="rep", manager=manager).id,
+        "rep_b": users.add_user(ctx, admin_id, name="Bob", email="bob@example.com", role="rep", manager=manager).id,
+        "outsider": users.add_user(ctx, admin_id, name="Oz", email="oz@example.com", role="rep").id,
+    }
+
+
+def on(clock: FakeClock, day: str) -> None:
+    clock.now = datetime.fromisoformat(f"{day}T09:30:00").replace(tzinfo=UTC)
+
+
+def lead(ctx: ServiceContext, owner: int, n: int, **values: str) -> int:
+    """A lead of its own company (nothing to match another's on conversion)."""
+    return new_lead(ctx, owner, email=f"buyer@co{n}.example", company=f"Company {n}", website=f"co{n}.example",
+                    **values)
+
+
+@pytest.fixture
+def history(ctx: ServiceContext, clock: FakeClock, team: dict[str, int], catalogue: None) -> dict[str, int]:
+    """By hand (every action at 09:30 UTC; the report runs on 2026-03-02):
+    L1 Ann, Website form, created Jan 5, stays Open                       -> leads
+    L2 Ann, Website form, Jan 5, Contacted Jan 6                          -> working
+    L3 Ann, Website form, Jan 5, Contacted Jan 6, Unqualified Jan 8       -> working
+    L4 Ann, Website form, Jan 5, Contacted Jan 6, Qualified Jan 10        -> qualified
+    L5 Ann, Website form, Jan 5, Contacted Jan 6, Qualified Jan 7,
+       converted Jan 15 (10 d) without opportunity                          -> converted
+    L6 Ann, Website form, Jan 5, Contacted Jan 6, Qualified Jan 7,
+       converted Feb 4 (30 d) with an opportunity                           -> opportunity
+    L7 Bob, Trade show, created Feb 1, Contacted and Qualified Feb 2,
+       converted Feb 11 (10 d), its opportunity won                         -> won
+    L8 Oz, no source, created Feb 1, stays Open                          -> leads
+    """
+    a, b, oz = team["rep_a"], team["rep_b"], team["outsider"]
+    ids: dict[str, int] = {}
+    on(clock, "2026-01-05")
+    for n in range(1, 7):
+        ids[f"L{n}"] = lead(ctx, a, n, source="Website form")
+    on(clock, "2026-01-06")
+    for name in ("L2", "L3", "L4", "L5", "L6"):
+        workflow.change_lead_status(ctx, a, ids[name], "Contacted")
+    on(clock, "2026-01-07")
+    for name in ("L5", "L6"):
+        workflow.qualify_lead(ctx, a, ids[name], override_reason="met them")
+    on(clock, "2026-01-08")
+    workflow.change_lead_status(ctx, a, ids["L3"], "Unqualified", reason="Bad timing")
+    on(clock, "2026-01-10")
+    workflow.qualify_lead(ctx, a, ids["L4"], override_reason="met them")
+    on(clock, "2026-01-15")
+    conversion.convert_lead(ctx, a, ids["L5"], opportunity="none")
+    on(clock, "2026-02-01")
+    ids["L7"] = lead(ctx, b, 7, source="Trade show")
+    ids["L8"] = lead(ctx, oz, 8)
+    on(clock, "2026-02-02")
+    workflow.change_lead_status(ctx, b, ids["L7"], "Contacted")
+    workflow.qualify_lead(ctx, b, ids["L7"], override_reason="met them")
+    on(clock, "2026-02-04")
+    conversion.convert_lead(ctx, a, ids["L6"], override_reason="fine")
+    on(clock, "2026-02-11")
+    result = conversion.convert_lead(ctx, b, ids["L7"], override_reason="fine")
+    on(clock, "2026-02-20")
+    lifecycle.close_opportunity(ctx, b, result.opportunity_id, "won")  # type: ignore[arg-type]
+    on(clock, "2026-03-02")
+    return ids
+
+
+def counts(report_line: object) -> list[int]:
+    return [step.count for step in report_line.steps]  # type: ignore[attr-defined]
+
+
+def test_the_funnel_counts_each_lead_at_every_step_up_to_the_furthest_it_reached(
+        ctx: ServiceContext, team: dict[str, int], history: dict[str, int]) -> None:
+    report = funnel_report(ctx, team["admin"])
+
+    assert counts(report.total) == [8, 6, 4, 3, 2, 1]
+    assert [step.step_rate for step in report.total.steps] == [
+        None, Decimal("75.0"), Decimal("66.7"), Decimal("75.0"), Decimal("66.7"), Decimal("50.0")]
+    assert report.total.steps[-1].overall_rate == Decimal("12.5")
+
+
+def test_the_funnel_is_cut_by_source_owner_team_and_cohort(
+        ctx: ServiceContext, team: dict[str, int], history: dict[str, int]) -> None:
+    def cut(by: str) -> dict[str, list[int]]:
+        return {line.label: counts(line) for line in funnel_report(ctx, team["admin"], by=by).groups}
+
+    assert cut("source") == {"Website form": [6, 5, 3, 2, 1, 0], "Trade show": [1, 1, 1, 1, 1, 1],
+                             "(none)": [1, 0, 0, 0, 0, 0]}
+    assert cut("owner") == {"Ann": [6, 5, 3, 2, 1, 0], "Bob": [1, 1, 1, 1, 1, 1], "Oz": [1, 0, 0, 0, 0, 0]}
+    assert cut("team") == {"Mia Manager": [7, 6, 4, 3, 2, 1], "Oz": [1, 0, 0, 0, 0, 0]}
+    assert cut("cohort") == {"2026-01": [6, 5, 3, 2, 1, 0], "2026-02": [2, 1, 1, 1, 1, 1]}
+    assert cut("quarter") == {"2026-Q1": [8, 6, 4, 3, 2, 1]}
+
+
+def test_the_funnel_is_filtered_by_any_dimension_and_the_creation_dates(
+        ctx: ServiceContext, team: dict[str, int], history: dict[str, int]) -> None:
+    admin = team["admin"]
+    assert counts(funnel_report(ctx, admin, filters={"team": "mia@example.com"}).total) == [7, 6, 4, 3, 2, 1]
+    assert counts(funnel_report(ctx, admin, filters={"source": "Trade show"}).total) == [1, 1, 1, 1, 1, 1]
+    assert counts(funnel_report(ctx, admin, filters={"owner": "oz@example.com"}).total) == [1, 0, 0, 0, 0, 0]
+    assert counts(funnel_report(ctx, admin, filters={"cohort": "2026-02"}).total) == [2, 1, 1, 1, 1, 1]
+    assert counts(funnel_report(ctx, admin, created=(datetime(2026, 1, 5).date(), datetime(2026, 1, 5).date()),
+                                filters={"team": "mia@example.com"}).total) == [6, 5, 3, 2, 1, 0]
+
+
+def test_each_viewer_funnel_holds_only_the_leads_they_may_read(
+        ctx: ServiceContext, team: dict[str, int], history: dict[str, int]) -> None:
+    assert counts(funnel_report(ctx, team["rep_b"]).total) == [1, 1, 1, 1, 1, 1]
+    assert counts(funnel_report(ctx, team["rep_a"]).total) == [6, 5, 3, 2, 1, 0]
+    assert counts(funnel_report(ctx, team["manager"]).total) == [7, 6, 4, 3, 2, 1]
+    assert counts(funnel_report(ctx, team["outsider"], by="owner").total) == [1, 0, 0, 0, 0, 0]
+
+
+def test_time_to_conversion_and_the_shares_converted_within_each_window(
+        ctx: ServiceContext, team: dict[str, int], history: dict[str, int]) -> None:
+    report = conversion_time_report(ctx, team["admin"])
+
+    days = report.total.days
+    assert (days.count, days.mean, days.median, days.minimum, days.maximum) == (
+        3, Decimal("16.7"), Decimal("10.0"), 10, 30)
+    assert dict(days.buckets)["8-30"] == 3
+    # 30 days: only the January leads are old enough (6), of which L5 (10 d) and L6 (30 d) converted
+    assert [(w.days, w.eligible, w.converted, w.share) for w in report.total.within] == [
+        (30, 6, 2, Decimal("33.3")), (90, 0, 0, None), (180, 0, 0, None), (365, 0, 0, None)]
+    by_owner = {line.label: line for line in conversion_time_report(ctx, team["admin"], by="owner").groups}
+    assert by_owner["Bob"].days.count == 1 and by_owner["Bob"].within[0].eligible == 0
+    assert conversion_time_report(ctx, team["rep_b"]).total.days.count == 1
+
+
+def test_unknown_filters_and_dimensions_are_refused_naming_the_parameter(
+        ctx: ServiceContext, team: dict[str, int]) -> None:
+    admin = team["admin"]
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="by"):
+        funnel_report(ctx, admin, by="colour")
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="cohort"):
+        funnel_report(ctx, admin, filters={"cohort": "2026-Q5"})
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="source"):
+        funnel_report(ctx, admin, filters={"source": "Carrier pigeon"})
+    with raises_error(NotFoundError, code="NOT_FOUND", field="team"):
+        funnel_report(ctx, admin, filters={"team": "nobody@example.com"})
