@@ -106,6 +106,7 @@ class LeadRepository(RecordRepository[Lead]):
                            if (visible is None or lead.owner_id in visible)
                            and (not query.status_ids or lead.status_id in query.status_ids)
                            and (not query.owner_ids or lead.owner_id in query.owner_ids)
+                           and (not query.campaign_ids or lead.campaign_id in query.campaign_ids)
                            and (not query.ratings or lead.rating in query.ratings)
                            and (query.converted is None or lead.is_converted() == query.converted)), page)
 

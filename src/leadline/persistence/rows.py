@@ -2,7 +2,14 @@
 
 from leadline.persistence.accounts.rows import AccountRow, ContactRow
 from leadline.persistence.activities.rows import ActivityLinkRow, ActivityRow
+from leadline.persistence.assignment.rows import (
+    AssignmentGroupMemberRow,
+    AssignmentGroupRow,
+    AssignmentLogRow,
+    AssignmentRuleRow,
+)
 from leadline.persistence.base import Base
+from leadline.persistence.campaigns.rows import CampaignMemberRow, CampaignRow
 from leadline.persistence.configuration.rows import (
     ConversionFieldMappingRow,
     CriterionRow,
@@ -53,4 +60,6 @@ __all__ = [
     "PriceBookRow", "ProductRow", "SalesProcessRow", "UserRow", "metadata",
     "ExchangeRateRow", "ForecastAdjustmentRow", "ForecastSnapshotRow", "OrgSettingRow", "QuotaRow",
     "ConversionFieldMappingRow", "CriterionRow", "LeadConversionRow", "LeadStatusTransitionRow", "ReasonRow",
+    "AssignmentGroupMemberRow", "AssignmentGroupRow", "AssignmentLogRow", "AssignmentRuleRow",
+    "CampaignMemberRow", "CampaignRow",
 ]
