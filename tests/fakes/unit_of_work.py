@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports import UnitOfWork
-from tests.fakes import configuration, conversion, forecast, records, sales, security
+from tests.fakes import campaigns, configuration, conversion, forecast, records, sales, security
 from tests.fakes.tables import Tables, copied
 
 #: the tables of the configuration cache (persistence/configuration/writes.py on SQL)
@@ -68,6 +68,8 @@ class FakeUnitOfWork:
         self.products = sales.ProductRepository(t)
         self.stage_history = sales.StageHistoryRepository(t)
         self.activities = sales.ActivityRepository(t)
+        self.campaigns = campaigns.CampaignRepository(t)
+        self.assignment = campaigns.AssignmentRepository(t)
         self.conversions = conversion.ConversionRepository(t, self)
         self.audit = security.AuditRepository(t)
         self.tokens = security.TokenRepository(t)

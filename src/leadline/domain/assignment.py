@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 from leadline.domain.common import clean_text, parse_non_negative_int
 from leadline.domain.errors import ValidationError
@@ -122,7 +124,8 @@ def parse_criteria(values: Mapping[str, object], *, source_ids: Mapping[str, int
             raise ValidationError(f"{name!r} is not a custom lead field", field=f"criteria.custom.{name}")
     return Criteria(
         countries=_texts(values, "country"), states=_texts(values, "state"), industries=_texts(values, "industry"),
-        source_ids=_references(values, "source", source_ids), campaign_ids=_references(values, "campaign", campaign_ids),
+        source_ids=_references(values, "source", source_ids),
+        campaign_ids=_references(values, "campaign", campaign_ids),
         min_employees=low, max_employees=high, products=_texts(values, "product_interest"),
         custom={str(name): _texts({"v": wanted}, "v", f"criteria.custom.{name}") for name, wanted in custom.items()},
     )
@@ -304,3 +307,20 @@ def decide(rules: Sequence[AssignmentRule], lead: Lead, users: Mapping[int, User
     return AssignmentDecision(member.user_id, rule.id, group.id,
                               f"entry {rule.position} {rule.name!r} matched: group {group.name!r}",
                               candidates, tie_break, skipped)
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentLogEntry:
+    """One assignment as logged: the decision's reason and details beside who got the lead from whom."""
+
+    id: int
+    lead_id: int
+    assigned_at: datetime
+    actor_id: int | None
+    previous_owner_id: int | None
+    owner_id: int | None
+    rule_id: int | None
+    group_id: int | None
+    reason: str
+    #: candidates (``[{"user_id", "weight", "assigned", "open_leads"}]``), tie_break, skipped
+    details: dict[str, Any]

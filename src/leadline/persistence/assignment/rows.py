@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadline.domain.assignment import GroupMethod
@@ -51,7 +51,9 @@ class AssignmentLogRow(Base):
     __tablename__ = "assignment_log"
     __table_args__ = (Index("ix_assignment_log_lead", "lead_id", "assigned_at"),)
     id: Mapped[int] = id_column()
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    #: no foreign key: like the audit trail, the log outlives a deleted lead, and a capture channel
+    #: may assign a lead before adding it in the same transaction
+    lead_id: Mapped[int] = mapped_column(BigInteger)
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     previous_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

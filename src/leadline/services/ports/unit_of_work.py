@@ -17,6 +17,8 @@ from typing import Any, Protocol, Self
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports.accounts import AccountRepository, ContactRepository
 from leadline.services.ports.activities import ActivityRepository
+from leadline.services.ports.assignment import AssignmentRepository
+from leadline.services.ports.campaigns import CampaignRepository
 from leadline.services.ports.configuration import (
     CriteriaRepository,
     CustomFieldRepository,
@@ -131,6 +133,12 @@ class UnitOfWork(Protocol):
     def stage_history(self) -> StageHistoryRepository: ...
     @property
     def activities(self) -> ActivityRepository: ...
+
+    # campaigns and assignment
+    @property
+    def campaigns(self) -> CampaignRepository: ...
+    @property
+    def assignment(self) -> AssignmentRepository: ...
 
     # conversion
     @property

@@ -131,8 +131,6 @@ def _assignment_tables() -> None:
         sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_assignment_log_actor_id_users')),
         sa.ForeignKeyConstraint(['group_id'], ['assignment_groups.id'], ondelete='SET NULL',
                                 name=op.f('fk_assignment_log_group_id_assignment_groups')),
-        sa.ForeignKeyConstraint(['lead_id'], ['leads.id'], ondelete='CASCADE',
-                                name=op.f('fk_assignment_log_lead_id_leads')),
         sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_assignment_log_owner_id_users')),
         sa.ForeignKeyConstraint(['previous_owner_id'], ['users.id'],
                                 name=op.f('fk_assignment_log_previous_owner_id_users')),
