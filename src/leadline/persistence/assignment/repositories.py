@@ -86,7 +86,7 @@ class AssignmentRepository:
             statement = (select(lead.c.owner_id, func.count()).where(
                 lead.c.owner_id.in_(list(counts)), lead.c.converted_at.is_(None),
                 lead.c.status_id.in_(list(open_status_ids))).group_by(lead.c.owner_id))
-            counts.update(dict(self.session.execute(statement).tuples().all()))
+            counts.update({owner_id: count for owner_id, count in self.session.execute(statement)})
         return counts
 
     def log(self, entry: AssignmentLogEntry) -> None:

@@ -31,7 +31,8 @@ class CampaignRepository(RecordRepository[Campaign]):
     domain_class = Campaign
 
     def parents(self) -> dict[int, int | None]:
-        return dict(self.session.execute(select(CampaignRow.id, CampaignRow.parent_id)).tuples().all())
+        return {campaign_id: parent_id for campaign_id, parent_id in
+                self.session.execute(select(CampaignRow.id, CampaignRow.parent_id))}
 
     def add_member(self, member: CampaignMember) -> None:
         self.session.connection().execute(insert(_MEMBER), [row_values(CampaignMemberRow, member)])
