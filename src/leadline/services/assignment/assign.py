@@ -59,10 +59,11 @@ def assign_new_lead(uow: UnitOfWork, lead: Lead, *, now: datetime, actor_id: int
     """Give ``lead`` its owner by the rule set, in the caller's transaction (a capture channel or
     the importer calls this before or after adding the lead, then adds or saves it): sets
     ``lead.owner_id`` (left alone when nothing matches and there is no default owner), counts a
-    round-robin turn (the group's rows locked until the caller commits) and logs the reason."""
+    round-robin turn (the group's rows locked until the caller commits) and logs the reason.
+    ``rule_set``: as ``load_rule_set`` read it earlier in the transaction, for a caller assigning
+    many leads (the groups' counters are read afresh, locked, whatever it holds)."""
     rules = rule_set or load_rule_set(uow)
-    users = {u.id: u for u in uow.users.list()}
-    decision = _decide(uow, rules, lead, users)
+    decision = _decide(uow, rules, lead, rules.users)
     if decision.group_id is not None and decision.owner_id is not None:
         uow.assignment.count_assignment(decision.group_id, decision.owner_id)
     previous = lead.owner_id
@@ -176,7 +177,7 @@ def simulate_assignment(ctx: ServiceContext, actor_id: int, *, last: int = 100,
 
             owner = resolve_user(uow, default_owner, field="default_owner")
             draft = replace(draft, default_owner_id=owner.id if owner else None)
-        users = {u.id: u for u in uow.users.list()}
+        users = draft.users
         leads = list(reversed(uow.leads.list(LeadQuery(), Page(limit=last, sort="created_at"))))
         custom = uow.custom_fields.values_for(ctx.config(uow).custom_fields_of(RecordType.LEAD),
                                               [lead.id for lead in leads])

@@ -23,6 +23,7 @@ from leadline.domain.common import clean_text, parse_non_negative_int
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import NotFoundError, ValidationError
 from leadline.domain.ids import new_id
+from leadline.domain.security.users import User
 from leadline.services.context import ServiceContext
 from leadline.services.security.access import audit_created, load_viewer, require_admin
 from leadline.services.security.users import resolve_user
@@ -39,11 +40,14 @@ class RuleSet:
     rules: list[AssignmentRule]
     groups: dict[int, AssignmentGroup]
     default_owner_id: int | None
+    #: every user, active or not, by id (whom the entries may name)
+    users: dict[int, User]
 
 
 def load_rule_set(uow: UnitOfWork) -> RuleSet:
     stored = uow.settings.get(DEFAULT_OWNER_SETTING)
-    return RuleSet(uow.assignment.rules(), uow.assignment.groups(), int(stored) if stored else None)
+    return RuleSet(uow.assignment.rules(), uow.assignment.groups(), int(stored) if stored else None,
+                   {u.id: u for u in uow.users.list()})
 
 
 def list_assignment_rules(ctx: ServiceContext, actor_id: int) -> RuleSet:
