@@ -21,6 +21,12 @@ from litestar.types import OnAppInitHandler
 
 from leadline import __version__
 from leadline.api import http_hygiene
+from leadline.api.assignment import (
+    AssignmentGroupController,
+    AssignmentRuleController,
+    LeadAssignmentController,
+)
+from leadline.api.campaigns import AttributionController, CampaignController
 from leadline.api.configuration.admin import ConfigurationController, PeopleController, health
 from leadline.api.configuration.lead_workflow import WorkflowConfigurationController
 from leadline.api.conversion.handlers import LeadConversionController
@@ -52,11 +58,13 @@ def create_app(application: Application | None = None, *,
     settings = application.settings
     api = Router(
         path=API,
-        route_handlers=[LeadController, LeadWorkflowController, LeadConversionController, AccountController,
+        route_handlers=[LeadAssignmentController, LeadController, LeadWorkflowController, LeadConversionController,
+                        AccountController,
                         ContactController, OpportunityController, ConfigurationController,
                         WorkflowConfigurationController, PeopleController, PartsController,
                         OpportunitySalesController, ForecastController, SalesReportController,
-                        ForecastConfigurationController, sign_in, SignInLockController, health,
+                        ForecastConfigurationController, CampaignController, AttributionController,
+                        AssignmentRuleController, AssignmentGroupController, sign_in, SignInLockController, health,
                         openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},

@@ -25,7 +25,9 @@ from leadline.domain.errors import NotFoundError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.security.users import User
 from leadline.services.context import ServiceContext
+from leadline.services.security import idempotency
 from leadline.services.security.access import audit_created, load_viewer, require_admin
+from leadline.services.security.idempotency import IdempotencyClaim
 from leadline.services.security.users import resolve_user
 
 if TYPE_CHECKING:
@@ -92,7 +94,8 @@ def _group(groups: Mapping[int, AssignmentGroup], reference: object, field: str)
     raise ValidationError(f"there is no round-robin group {text!r}", field=field)
 
 
-def add_assignment_rule(ctx: ServiceContext, actor_id: int, values: Mapping[str, object]) -> AssignmentRule:
+def add_assignment_rule(ctx: ServiceContext, actor_id: int, values: Mapping[str, object], *,
+                        claim: IdempotencyClaim[AssignmentRule] | None = None) -> AssignmentRule:
     """A new entry, last unless ``position`` is given (entries run in position order, then age)."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
@@ -104,8 +107,7 @@ def add_assignment_rule(ctx: ServiceContext, actor_id: int, values: Mapping[str,
         audit_created(uow, "assignment_rule", rule.id, viewer.id, ctx.now(),
                       {"name": rule.name, "position": rule.position, "user_id": rule.user_id,
                        "group_id": rule.group_id})
-        uow.commit()
-        return rule
+        return idempotency.commit(ctx, uow, claim, rule)
 
 
 def delete_assignment_rule(ctx: ServiceContext, actor_id: int, rule_id: int) -> None:
@@ -119,7 +121,8 @@ def delete_assignment_rule(ctx: ServiceContext, actor_id: int, rule_id: int) -> 
 
 
 def add_assignment_group(ctx: ServiceContext, actor_id: int, name: str, members: Sequence[tuple[str, object]], *,
-                         method: str = "weighted") -> AssignmentGroup:
+                         method: str = "weighted",
+                         claim: IdempotencyClaim[AssignmentGroup] | None = None) -> AssignmentGroup:
     """A round-robin group of ``members`` (user e-mail or id, weight), in that order; weights are
     capacities (a member of weight 2 gets twice the leads of one of weight 1)."""
     with ctx.uow_factory() as uow:
@@ -138,8 +141,7 @@ def add_assignment_group(ctx: ServiceContext, actor_id: int, name: str, members:
         audit_created(uow, "assignment_group", group.id, viewer.id, ctx.now(),
                       {"name": group.name, "method": group.method.value,
                        "members": ", ".join(f"{m.user_id}x{m.weight}" for m in made)})
-        uow.commit()
-        return group
+        return idempotency.commit(ctx, uow, claim, group)
 
 
 def set_default_owner(ctx: ServiceContext, actor_id: int, owner: str | None) -> int | None:

@@ -39,11 +39,12 @@ def add_member(ctx: ServiceContext, actor_id: int, campaign_id: int, *, lead_id:
         viewer = load_viewer(uow, actor_id, ctx)
         ensure_can_manage_campaigns(viewer.user)
         campaign = load_campaign(uow, campaign_id)
+        chosen = parse_member_status(status, campaign.type)
         _ensure_readable(uow, viewer, lead_id, contact_id)
         if uow.campaigns.member(campaign.id, lead_id=lead_id, contact_id=contact_id) is not None:
             raise ConflictError("already a member of this campaign", field="lead_id" if lead_id else "contact_id")
         member = _new_member(ctx.now(), campaign, lead_id, contact_id)
-        member.set_status(parse_member_status(status, campaign.type), responded_at or ctx.now())
+        member.set_status(chosen, responded_at or ctx.now())
         member.updated_at = ctx.now()
         uow.campaigns.add_member(member)
         return idempotency.commit(ctx, uow, claim, member)
