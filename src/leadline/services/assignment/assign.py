@@ -30,7 +30,7 @@ from leadline.domain.errors import ValidationError
 from leadline.domain.history import diff_fields
 from leadline.domain.ids import new_id
 from leadline.domain.leads.lead import Lead
-from leadline.domain.queries import LeadQuery, Page
+from leadline.domain.queries import MAX_PAGE_SIZE, LeadQuery, Page
 from leadline.domain.security.users import User
 from leadline.services.assignment.rules import RuleSet, load_rule_set, rule_from_values
 from leadline.services.context import ServiceContext
@@ -130,11 +130,19 @@ def assign_leads(ctx: ServiceContext, actor_id: int, lead_ids: Sequence[int]) ->
 
 def lead_ids_matching(ctx: ServiceContext, actor_id: int, query: LeadQuery, limit: int = MAX_LEADS) -> list[int]:
     """The ids of unconverted leads the actor may read matching ``query``, newest first (``--filter``)."""
+    found: list[int] = []
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        leads = uow.leads.list(replace(query, converted=False), Page(limit=limit, sort="created_at"),
-                               visible_owner_ids=viewer.readable_owner_ids(RecordType.LEAD))
-        return [lead.id for lead in leads]
+        after = None
+        while len(found) < limit:
+            page = Page(limit=min(MAX_PAGE_SIZE, limit - len(found)), sort="created_at", after=after)
+            leads = uow.leads.list(replace(query, converted=False), page,
+                                   visible_owner_ids=viewer.readable_owner_ids(RecordType.LEAD))
+            found += [lead.id for lead in leads]
+            if len(leads) < page.limit:
+                break
+            after = (leads[-1].created_at, leads[-1].id)
+        return found
 
 
 def assignment_log(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[AssignmentLogEntry]:
@@ -163,8 +171,8 @@ def simulate_assignment(ctx: ServiceContext, actor_id: int, *, last: int = 100,
     """Who would have got each of the ``last`` leads (oldest of them first) under a draft rule set
     (``rules``: entries as ``add_assignment_rule`` takes them; None: the stored set), starting from
     the groups' stored counters and counting as it goes. Admins only; nothing is written."""
-    if not 1 <= last <= MAX_LEADS:
-        raise ValidationError(f"must be between 1 and {MAX_LEADS}", field="last")
+    if not 1 <= last <= MAX_PAGE_SIZE:
+        raise ValidationError(f"must be between 1 and {MAX_PAGE_SIZE}", field="last")
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         require_admin(viewer.user)
