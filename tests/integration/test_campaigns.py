@@ -143,3 +143,14 @@ def test_a_member_status_must_be_one_the_campaign_type_uses(ctx: ServiceContext,
     lead = leads.create_lead(ctx, admin_id, {"last_name": "Lovelace", "company": "Engines"}).lead.id
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="status"):
         members.add_member(ctx, admin_id, email, lead_id=lead, status=status)
+
+
+def test_undoing_a_conversion_removes_the_new_contacts_membership(ctx: ServiceContext, admin_id: int) -> None:
+    from leadline.services.conversion.undo import undo_conversion
+
+    spring = _campaign(ctx, admin_id, "Spring")
+    lead = new_lead(ctx, admin_id, campaign_id=str(spring))
+    conversion.convert_lead(ctx, admin_id, lead)
+    undo_conversion(ctx, admin_id, lead)
+    assert [(m.lead_id, m.contact_id) for m in members.list_members(ctx, admin_id, spring)] == [(lead, None)]
+    assert report_campaign(ctx, admin_id, spring).figures.opportunities == 0
