@@ -64,4 +64,6 @@ def test_assignment_rules_simulation_and_assigning_leads_through_the_api(admin: 
     assert [a["owner_id"] for a in assigned.json()] == reps
     assert assigned.json()[0]["reason"] == "entry 1 'Germany' matched: group 'Pair'"
     assert admin("GET", f"/leads/{leads[0]}").json()["owner_id"] == reps[0]
+    [logged] = admin("GET", f"/leads/{leads[0]}/assignments").json()
+    assert (logged["owner_id"], logged["details"]["tie_break"]) == (reps[0], "lowest position among equal shares")
     assert_problem(admin("POST", "/leads/assign", json={}), 422, "VALIDATION_FAILED", "lead_ids")

@@ -23,6 +23,7 @@ from leadline import __version__
 from leadline.api import http_hygiene
 from leadline.api.assignment import (
     AssignmentGroupController,
+    AssignmentLogController,
     AssignmentRuleController,
     LeadAssignmentController,
 )
@@ -64,7 +65,8 @@ def create_app(application: Application | None = None, *,
                         WorkflowConfigurationController, PeopleController, PartsController,
                         OpportunitySalesController, ForecastController, SalesReportController,
                         ForecastConfigurationController, CampaignController, AttributionController,
-                        AssignmentRuleController, AssignmentGroupController, sign_in, SignInLockController, health,
+                        AssignmentRuleController, AssignmentGroupController, AssignmentLogController,
+                        sign_in, SignInLockController, health,
                         openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},

@@ -16,7 +16,13 @@ from leadline.api.schemas import Id, Text
 from leadline.domain.assignment import AssignmentDecision, AssignmentGroup, AssignmentRule, Criteria
 from leadline.domain.errors import ValidationError
 from leadline.services.assignment import rules as rule_service
-from leadline.services.assignment.assign import MAX_LEADS, assign_leads, lead_ids_matching, simulate_assignment
+from leadline.services.assignment.assign import (
+    MAX_LEADS,
+    assign_leads,
+    assignment_log,
+    lead_ids_matching,
+    simulate_assignment,
+)
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import resolve_lead_query
 
@@ -213,3 +219,27 @@ class LeadAssignmentController(Controller):
             raise ValidationError("name leads, or filters that select them", field="lead_ids")
         return [decision_public(a.lead_id, a.previous_owner_id, a.owner_id, a.decision)
                 for a in assign_leads(ctx, actor, ids)] if ids else []
+
+
+class LogEntryPublic(msgspec.Struct, kw_only=True):
+    assigned_at: str
+    actor_id: str | None
+    previous_owner_id: str | None
+    owner_id: str | None
+    rule_id: str | None
+    group_id: str | None
+    reason: str
+    details: dict[str, Any]
+
+
+class AssignmentLogController(Controller):
+    path = "/leads/{lead_id:int}/assignments"
+    tags = ["assignment"]
+
+    @api_get("/", summary="A lead's assignments with their reasons")
+    def log(self, ctx: ServiceContext, actor: int, lead_id: RecordId) -> list[LogEntryPublic]:
+        """Oldest first: the entry that matched, the candidates weighed, the tie-break."""
+        return [LogEntryPublic(assigned_at=e.assigned_at.isoformat(), actor_id=_ref(e.actor_id),
+                               previous_owner_id=_ref(e.previous_owner_id), owner_id=_ref(e.owner_id),
+                               rule_id=_ref(e.rule_id), group_id=_ref(e.group_id), reason=e.reason,
+                               details=e.details) for e in assignment_log(ctx, actor, lead_id)]

@@ -34,8 +34,9 @@ from leadline.domain.queries import MAX_PAGE_SIZE, LeadQuery, Page
 from leadline.domain.security.users import User
 from leadline.services.assignment.rules import RuleSet, load_rule_set, rule_from_values
 from leadline.services.context import ServiceContext
-from leadline.services.leads.records import load_lead_for_editing
+from leadline.services.leads.records import load_lead, load_lead_for_editing
 from leadline.services.security.access import load_viewer, require_admin
+from leadline.services.security.users import resolve_user
 
 if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
@@ -117,7 +118,6 @@ def assign_leads(ctx: ServiceContext, actor_id: int, lead_ids: Sequence[int]) ->
             lead = load_lead_for_editing(uow, viewer, lead_id)
             previous = lead.owner_id
             decision = assign_new_lead(uow, lead, now=now, actor_id=viewer.id, rule_set=rules)
-            rules = replace(rules, groups=uow.assignment.groups())
             if lead.owner_id != previous:
                 lead.updated_at = now
                 uow.leads.save(lead)
@@ -147,8 +147,6 @@ def lead_ids_matching(ctx: ServiceContext, actor_id: int, query: LeadQuery, limi
 
 def assignment_log(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[AssignmentLogEntry]:
     """The assignments of a lead the actor may read, oldest first."""
-    from leadline.services.leads.records import load_lead
-
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         load_lead(uow, viewer, lead_id)
@@ -181,8 +179,6 @@ def simulate_assignment(ctx: ServiceContext, actor_id: int, *, last: int = 100,
             rule_from_values(ctx, uow, values, position=index + 1, groups=stored.groups, index=index)
             for index, values in enumerate(rules)])
         if default_owner is not None:
-            from leadline.services.security.users import resolve_user
-
             owner = resolve_user(uow, default_owner, field="default_owner")
             draft = replace(draft, default_owner_id=owner.id if owner else None)
         users = draft.users
