@@ -118,6 +118,9 @@ def parse_criteria(values: Mapping[str, object], *, source_ids: Mapping[str, int
     custom = values.get("custom") or {}
     if not isinstance(custom, Mapping):
         raise ValidationError("is {name: [values]}", field="criteria.custom")
+    for name, wanted in custom.items():
+        if not isinstance(wanted, (str, int, list, tuple)) or isinstance(wanted, bool):
+            raise ValidationError("is a text or a list of texts", field=f"criteria.custom.{name}")
     names = set(custom_names)
     for name in custom:
         if name not in names:
@@ -131,22 +134,25 @@ def parse_criteria(values: Mapping[str, object], *, source_ids: Mapping[str, int
     )
 
 
-def _listed(values: Mapping[str, object], key: str) -> list[object]:
+def _listed(values: Mapping[str, object], key: str, field: str) -> list[object]:
     value = values.get(key)
     if value in (None, ""):
         return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
+    found = list(value) if isinstance(value, (list, tuple)) else [value]
+    if any(isinstance(item, (dict, list, tuple, bool)) for item in found):
+        raise ValidationError("is a text or a list of texts", field=field)
+    return found
 
 
 def _texts(values: Mapping[str, object], key: str, field: str | None = None) -> tuple[str, ...]:
     where = field or f"criteria.{key}"
-    found = [clean_text(v, field=where, max_length=255) for v in _listed(values, key)]
+    found = [clean_text(v, field=where, max_length=255) for v in _listed(values, key, where)]
     return tuple(v for v in found if v)
 
 
 def _references(values: Mapping[str, object], key: str, ids: Mapping[str, int]) -> tuple[int, ...]:
     found = []
-    for value in _listed(values, key):
+    for value in _listed(values, key, f"criteria.{key}"):
         text = str(value).strip()
         if text.isdigit() and int(text) in ids.values():
             found.append(int(text))
@@ -155,6 +161,10 @@ def _references(values: Mapping[str, object], key: str, ids: Mapping[str, int]) 
         else:
             raise ValidationError(f"there is no {key} {text!r}", field=f"criteria.{key}")
     return tuple(found)
+
+
+#: The largest weight (capacity) of a group member: a ratio, not a count.
+MAX_WEIGHT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +189,8 @@ def ensure_valid_group(name: str | None, members: Sequence[GroupMember]) -> None
         raise ValidationError("a round-robin group needs at least one member", field="members")
     seen = set()
     for index, member in enumerate(members):
-        if member.weight < 1:
-            raise ValidationError("must be at least 1", field=f"members[{index}].weight")
+        if not 1 <= member.weight <= MAX_WEIGHT:
+            raise ValidationError(f"must be between 1 and {MAX_WEIGHT}", field=f"members[{index}].weight")
         if member.user_id in seen:
             raise ValidationError("is already a member", field=f"members[{index}].user")
         seen.add(member.user_id)

@@ -19,7 +19,7 @@ from leadline.domain.assignment import (
     parse_criteria,
     parse_group_method,
 )
-from leadline.domain.common import clean_text, parse_non_negative_int
+from leadline.domain.common import MAX_POSITION, clean_text, parse_non_negative_int
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import NotFoundError, ValidationError
 from leadline.domain.ids import new_id
@@ -81,6 +81,8 @@ def rule_from_values(ctx: ServiceContext, uow: UnitOfWork, values: Mapping[str, 
     group = None if group_ref in (None, "") else _group(groups, group_ref, f"{where}group")
     name = clean_text(values.get("name"), field=f"{where}name", max_length=120, required=True)
     given_position = parse_non_negative_int(values.get("position"), field=f"{where}position")
+    if given_position is not None and given_position > MAX_POSITION:
+        raise ValidationError(f"must be at most {MAX_POSITION}", field=f"{where}position")
     return AssignmentRule(new_id(), given_position if given_position is not None else position, name or "",
                           parsed, user.id if user else None, group.id if group else None,
                           values.get("active", True) not in (False, "false", "no", "0"))
@@ -131,7 +133,8 @@ def add_assignment_group(ctx: ServiceContext, actor_id: int, name: str, members:
         made = []
         for index, (reference, weight) in enumerate(members):
             user = resolve_user(uow, reference, field=f"members[{index}].user")
-            assert user is not None
+            if user is None:
+                raise ValidationError("is required", field=f"members[{index}].user")
             parsed = parse_non_negative_int(weight if weight not in (None, "") else 1,
                                             field=f"members[{index}].weight")
             made.append(GroupMember(user.id, parsed if parsed is not None else 1, 0, index))

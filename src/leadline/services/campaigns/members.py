@@ -13,6 +13,7 @@ from leadline.domain.campaigns.campaign import (
     ensure_can_manage_campaigns,
     parse_member_status,
 )
+from leadline.domain.common import ensure_aware_utc
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ConflictError, ValidationError
 from leadline.domain.ids import new_id
@@ -35,6 +36,8 @@ def add_member(ctx: ServiceContext, actor_id: int, campaign_id: int, *, lead_id:
     ``responded_at``). ``CONFLICT`` if it is a member already."""
     if (lead_id is None) == (contact_id is None):
         raise ValidationError("name a lead or a contact (one of them)", field="lead_id")
+    if responded_at is not None:
+        responded_at = ensure_aware_utc(responded_at, field="responded_at")
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         ensure_can_manage_campaigns(viewer.user)

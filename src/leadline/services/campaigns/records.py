@@ -22,7 +22,7 @@ from leadline.domain.campaigns.campaign import (
     parse_campaign_type,
 )
 from leadline.domain.errors import NotFoundError, StaleRecordError, ValidationError
-from leadline.domain.ids import new_id
+from leadline.domain.ids import new_id, parse_record_id
 from leadline.services.context import ServiceContext
 from leadline.services.security import idempotency
 from leadline.services.security.access import audit_changed, audit_created, fields_of, load_viewer
@@ -88,10 +88,7 @@ def _set_parent(uow: UnitOfWork, campaign: Campaign, values: Mapping[str, object
 
 
 def _campaign_id(reference: object, field: str) -> int:
-    text = str(reference).strip()
-    if not text.isdigit():
-        raise ValidationError(f"{reference!r} is not a campaign id", field=field)
-    return int(text)
+    return parse_record_id(reference, field=field)
 
 
 def load_campaign(uow: UnitOfWork, campaign_id: int, *, for_update: bool = False) -> Campaign:
