@@ -52,6 +52,9 @@ class ConversionRepository:
                                          {value.definition.name: value.value})  # type: ignore[dict-item]
         for entry in plan.audit:
             uow.audit.record(entry.action, entry.record_type, entry.record_id, actor, at, dict(entry.changes))
+        for member in plan.campaign_members:
+            if uow.campaigns.member(member.campaign_id, contact_id=member.contact_id) is None:
+                uow.campaigns.add_member(copied(member))
         if plan.lead is not None:
             change = plan.lead.status_change
             uow.leads.record_status_change(plan.lead.read.id, change.from_status_id, change.to_status_id, actor, at,

@@ -123,6 +123,7 @@ class LeadRepository(RecordRepository[Lead]):
                            if (visible is None or lead.owner_id in visible)
                            and (not query.status_ids or lead.status_id in query.status_ids)
                            and (not query.owner_ids or lead.owner_id in query.owner_ids)
+                           and (not query.campaign_ids or lead.campaign_id in query.campaign_ids)
                            and (not query.ratings or lead.rating in query.ratings)
                            and (query.created_from is None or lead.created_at >= query.created_from)
                            and (query.created_to is None or lead.created_at < query.created_to)

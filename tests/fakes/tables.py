@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.activities import Activity
+from leadline.domain.assignment import AssignmentGroup, AssignmentLogEntry, AssignmentRule
+from leadline.domain.campaigns.campaign import Campaign, CampaignMember
 from leadline.domain.configuration.custom_fields import CustomFieldDefinition, CustomValue, RecordType
 from leadline.domain.configuration.reasons import Reason
 from leadline.domain.configuration.sources import LeadSource
@@ -87,6 +89,11 @@ class Tables:
     #: lead capture (tests/fakes/capture.py): forms, attributions, quarantine, tokens, counters
     capture: dict[str, dict[Any, Any]] = field(default_factory=lambda: {
         "forms": {}, "attributions": {}, "quarantine": {}, "tokens": {}, "counters": {}})
+    campaigns: dict[int, Campaign] = field(default_factory=dict)
+    campaign_members: dict[int, CampaignMember] = field(default_factory=dict)
+    assignment_rules: dict[int, AssignmentRule] = field(default_factory=dict)
+    assignment_groups: dict[int, AssignmentGroup] = field(default_factory=dict)
+    assignment_log: list[AssignmentLogEntry] = field(default_factory=list)
 
     def restore(self, other: Tables) -> None:
         """Become ``other`` in place (repositories keep their reference to this object)."""

@@ -16,6 +16,7 @@ from typing import Any, Self
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports import UnitOfWork
 from tests.fakes import (
+    campaigns,
     capture,
     configuration,
     conversion,
@@ -82,6 +83,8 @@ class FakeUnitOfWork:
         self.products = sales.ProductRepository(t)
         self.stage_history = sales.StageHistoryRepository(t)
         self.activities = sales.ActivityRepository(t)
+        self.campaigns = campaigns.CampaignRepository(t)
+        self.assignment = campaigns.AssignmentRepository(t)
         self.conversions = conversion.ConversionRepository(t, self)
         self.imports = imports.ImportRepository(t)
         self.audit = security.AuditRepository(t)

@@ -21,6 +21,13 @@ from litestar.types import OnAppInitHandler
 
 from leadline import __version__
 from leadline.api import http_hygiene
+from leadline.api.assignment import (
+    AssignmentGroupController,
+    AssignmentLogController,
+    AssignmentRuleController,
+    LeadAssignmentController,
+)
+from leadline.api.campaigns import AttributionController, CampaignController
 from leadline.api.capture.handlers import CaptureController, FormController, ReferralController
 from leadline.api.capture.public import public_form_router
 from leadline.api.configuration.admin import ConfigurationController, PeopleController, health
@@ -56,12 +63,15 @@ def create_app(application: Application | None = None, *,
     settings = application.settings
     api = Router(
         path=API,
-        route_handlers=[LeadController, LeadWorkflowController, LeadConversionController, AccountController,
+        route_handlers=[LeadAssignmentController, LeadController, LeadWorkflowController, LeadConversionController,
+                        AccountController,
                         ContactController, OpportunityController, ConfigurationController,
                         WorkflowConfigurationController, PeopleController, PartsController,
                         OpportunitySalesController, ForecastController, SalesReportController, ReportController,
                         ForecastConfigurationController, sign_in, SignInLockController, health,
                         ImportController, FormController, CaptureController, ReferralController,
+                        CampaignController, AttributionController, AssignmentRuleController,
+                        AssignmentGroupController, AssignmentLogController,
                         openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},

@@ -159,6 +159,8 @@ class OpportunityPublic(msgspec.Struct, kw_only=True):
     description: str | None
     owner_id: str | None
     originating_lead_id: str | None
+    #: the primary campaign (the converted lead's source campaign)
+    campaign_id: str | None = None
     outcome: str
     loss_reason_id: str | None
     loss_reason: str | None

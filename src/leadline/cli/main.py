@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from leadline.cli import assignment, campaigns, record_edits, records
 from leadline.cli import capture as lead_capture
 from leadline.cli import conversion as lead_conversion
-from leadline.cli import record_edits, records
 from leadline.cli.common import (
     AS_OPTION,
     JSON_OPTION,
@@ -54,6 +54,9 @@ app = typer.Typer(
 lead_workflow.register(leads.app)
 lead_conversion.register(leads.app)
 app.add_typer(leads.app, name="lead")
+leads.app.command("assign")(assignment.assign)
+app.add_typer(campaigns.campaign_app, name="campaign")
+app.add_typer(assignment.assignment_app, name="assignment")
 record_edits.register(records.account_app, records.contact_app)
 app.add_typer(records.account_app, name="account")
 app.add_typer(records.contact_app, name="contact")

@@ -129,6 +129,7 @@ class LeadQuery:
     updated_to: datetime | None = None
     converted: bool | None = None
     custom: tuple[CustomFilter, ...] = ()
+    campaign_ids: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         clean_text(self.search, field="q", max_length=200)  # no control characters reach the database

@@ -2,7 +2,14 @@
 
 from leadline.persistence.accounts.rows import AccountRow, ContactRow
 from leadline.persistence.activities.rows import ActivityLinkRow, ActivityRow
+from leadline.persistence.assignment.rows import (
+    AssignmentGroupMemberRow,
+    AssignmentGroupRow,
+    AssignmentLogRow,
+    AssignmentRuleRow,
+)
 from leadline.persistence.base import Base
+from leadline.persistence.campaigns.rows import CampaignMemberRow, CampaignRow
 from leadline.persistence.capture.rows import (
     CaptureFormRow,
     CaptureRateCounterRow,
@@ -64,4 +71,6 @@ __all__ = [
     "ExchangeRateRow", "ForecastAdjustmentRow", "ForecastSnapshotRow", "OrgSettingRow", "QuotaRow",
     "ConversionFieldMappingRow", "CriterionRow", "LeadConversionRow", "LeadStatusTransitionRow", "ReasonRow",
     "CaptureFormRow", "CaptureRateCounterRow", "LeadCaptureRow", "QuarantinedSubmissionRow", "UsedTokenRow",
+    "AssignmentGroupMemberRow", "AssignmentGroupRow", "AssignmentLogRow", "AssignmentRuleRow",
+    "CampaignMemberRow", "CampaignRow",
 ]

@@ -30,6 +30,8 @@ from leadline.persistence.database import make_session_factory, write_gate
 if TYPE_CHECKING:
     from leadline.persistence.accounts.repositories import AccountRepository, ContactRepository
     from leadline.persistence.activities.repositories import ActivityRepository
+    from leadline.persistence.assignment.repositories import AssignmentRepository
+    from leadline.persistence.campaigns.repositories import CampaignRepository
     from leadline.persistence.capture.repositories import CaptureRepository
     from leadline.persistence.configuration.repositories import (
         CriteriaRepository,
@@ -128,6 +130,8 @@ class SqlUnitOfWork:
     products: _Repository[ProductRepository] = _Repository("opportunities", "ProductRepository")
     stage_history: _Repository[StageHistoryRepository] = _Repository("opportunities", "StageHistoryRepository")
     activities: _Repository[ActivityRepository] = _Repository("activities", "ActivityRepository")
+    campaigns: _Repository[CampaignRepository] = _Repository("campaigns", "CampaignRepository")
+    assignment: _Repository[AssignmentRepository] = _Repository("assignment", "AssignmentRepository")
     conversions: _Repository[ConversionRepository] = _Repository("conversion", "ConversionRepository")
     imports: _Repository[ImportRepository] = _Repository("imports", "ImportRepository")
     audit: _Repository[AuditRepository] = _Repository("security", "AuditRepository")

@@ -28,6 +28,7 @@ from leadline.web import session
 from leadline.web import settings as settings_pages
 from leadline.web.accounts import AccountPages
 from leadline.web.board import BoardPages
+from leadline.web.campaigns import CampaignPages
 from leadline.web.capture import CapturePages
 from leadline.web.contacts import ContactPages
 from leadline.web.conversion import ConversionPages
@@ -47,7 +48,7 @@ HTMX = "htmx-2.0.11.min.js"
 API_PATHS = "^/api/"
 #: The pages' controllers, area by area.
 PAGES = [LeadPages, LeadListActions, LeadPageController, ConversionPages, AccountPages, ContactPages, OpportunityPages,
-         OpportunityPartPages, DashboardPages, BoardPages, ForecastPages, CapturePages,
+         OpportunityPartPages, DashboardPages, BoardPages, ForecastPages, CapturePages, CampaignPages,
          *settings_pages.HANDLERS]
 #: The public web-to-lead endpoint: posted by other sites' pages, never with our cookies.
 PUBLIC_FORM_PATHS = "^/f/"

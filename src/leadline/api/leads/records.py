@@ -38,6 +38,7 @@ def lead_public(details: LeadDetails) -> LeadPublic:
         street=lead.street, city=lead.city, state=lead.state, postal_code=lead.postal_code, country=lead.country,
         annual_revenue=lead.annual_revenue, number_of_employees=lead.number_of_employees,
         source=details.source.label if details.source else None, source_id=ref(lead.source_id),
+        campaign_id=ref(lead.campaign_id),
         status=details.status.label, status_id=str(lead.status_id), status_kind=details.status.kind.value,
         rating=lead.rating.value if lead.rating else None, currency=lead.currency,
         budget_amount=lead.budget_amount, purchase_timeframe=lead.purchase_timeframe,
@@ -90,12 +91,13 @@ class LeadController(Controller):
         limit: Limit = 50, cursor: Annotated[str | None, Parameter(max_length=500)] = None,
         custom: Annotated[list[str] | None, Parameter(
             description="NAME=VALUE: only leads whose custom field NAME holds VALUE; repeatable.")] = None,
+        campaign: Annotated[list[str] | None, Parameter(description="Source campaign id; repeatable.")] = None,
     ) -> Page:
         """Leads the caller may see, filtered, sorted and cursor-paginated. ``created_from`` is
         included, ``created_to`` excluded (moments with a zone, as ``2026-03-01T00:00:00Z``)."""
         query = lead_service.resolve_lead_query(
             ctx, statuses=status or [], sources=source or [], owners=owner or [], ratings=rating or [], search=q,
-            custom=custom or [],
+            custom=custom or [], campaigns=campaign or [],
             created_from=created_from, created_to=created_to, updated_from=updated_from, updated_to=updated_to,
         )
         page = PageQuery.parse(limit, sort, cursor, allowed=LEAD_SORTS)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import msgspec
 
 from leadline.api.capture.schemas import CapturePublic
-from leadline.api.schemas import CustomValue, DecimalIn, Label, Note, Text
+from leadline.api.schemas import CustomValue, DecimalIn, Id, Label, Note, Text
 
 
 class ProductLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -44,6 +44,8 @@ class LeadFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     annual_revenue: DecimalIn | None | msgspec.UnsetType = msgspec.UNSET
     number_of_employees: int | None | msgspec.UnsetType = msgspec.UNSET
     source: Text | None | msgspec.UnsetType = msgspec.UNSET
+    #: the campaign the lead came from (its source campaign); the lead becomes its member
+    campaign_id: Id | None | msgspec.UnsetType = msgspec.UNSET
     status: Text | None | msgspec.UnsetType = msgspec.UNSET
     rating: Text | None | msgspec.UnsetType = msgspec.UNSET
     currency: Text | None | msgspec.UnsetType = msgspec.UNSET
@@ -99,6 +101,7 @@ class LeadPublic(msgspec.Struct, kw_only=True):
     number_of_employees: int | None
     source: str | None
     source_id: str | None
+    campaign_id: str | None
     status: str
     status_id: str
     status_kind: str

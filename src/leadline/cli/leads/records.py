@@ -37,6 +37,7 @@ FIELD_OPTIONS = {
     "phone": "phone", "title": "title", "industry": "industry", "website": "website", "street": "street",
     "city": "city", "state": "state", "postal_code": "postal_code", "country": "country",
     "annual_revenue": "annual_revenue", "employees": "number_of_employees", "source": "source",
+    "campaign": "campaign_id",
     "status": "status", "rating": "rating", "budget": "budget_amount", "currency": "currency",
     "timeframe": "purchase_timeframe", "decision_maker": "is_decision_maker", "description": "description",
     "owner": "owner", "reason": "unqualified_reason", "override_reason": "qualification_override_reason",
@@ -90,7 +91,7 @@ def show_lead(details: LeadDetails, as_json: bool) -> None:
     print_record(f"Lead {lead.id}", [
         ("name", lead.name), ("company", lead.company), ("title", lead.title), ("email", lead.email),
         ("phone", lead.phone), ("status", details.status.label),
-        ("source", details.source.label if details.source else None),
+        ("source", details.source.label if details.source else None), ("campaign", lead.campaign_id),
         ("owner", details.owner.name if details.owner else None), ("rating", lead.rating),
         ("budget", f"{lead.budget_amount:,.2f} {lead.currency}" if lead.budget_amount is not None else None),
         ("timeframe", lead.purchase_timeframe), ("decision maker", lead.is_decision_maker),
@@ -114,6 +115,7 @@ def add(
     postal_code: str = typer.Option(None), country: str = typer.Option(None, help="ISO code, e.g. DE."),
     annual_revenue: str = typer.Option(None), employees: str = typer.Option(None),
     source: str = typer.Option(None, help="A lead source label (see `leadline source list`)."),
+    campaign: str = typer.Option(None, help="The source campaign's id (see `leadline campaign list`)."),
     status: str = typer.Option(None, help="Default: the default status."),
     reason: str = typer.Option(None, help="Why, when created in an unqualified status (see `leadline reason list`)."),
     override_reason: str = typer.Option(None, help="Why, when created qualified without meeting the criteria."),
@@ -151,6 +153,7 @@ def update(
     postal_code: str = typer.Option(None), country: str = typer.Option(None),
     annual_revenue: str = typer.Option(None), employees: str = typer.Option(None),
     source: str = typer.Option(None), status: str = typer.Option(None), rating: str = typer.Option(None),
+    campaign: str = typer.Option(None, help="The source campaign's id; \"\" clears it."),
     budget: str = typer.Option(None), currency: str = typer.Option(None), timeframe: str = typer.Option(None),
     decision_maker: bool = typer.Option(None, "--decision-maker/--not-decision-maker"),
     description: str = typer.Option(None), owner: str = typer.Option(None),
@@ -191,6 +194,7 @@ def list_(
     created_from: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="YYYY-MM-DD (inclusive)."),
     created_to: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="YYYY-MM-DD (exclusive)."),
     custom: list[str] = typer.Option(None, help="NAME=VALUE: only leads whose custom field holds it, repeatable."),
+    campaign: list[str] = typer.Option(None, help="Source campaign id, repeatable."),
     limit: int = typer.Option(50, parser=whole_number(), help="Page size, 1-500."),
     after: str = typer.Option(None, help="Cursor: the last id of the previous page."),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
@@ -200,7 +204,7 @@ def list_(
     actor = actor_id(acting_as)
     query = lead_service.resolve_lead_query(
         context, statuses=status or [], sources=source or [], owners=owner or [], search=search, custom=custom or [],
-        created_from=created_from.replace(tzinfo=UTC) if created_from else None,
+        campaigns=campaign or [], created_from=created_from.replace(tzinfo=UTC) if created_from else None,
         created_to=created_to.replace(tzinfo=UTC) if created_to else None,
     )
     page = Page.after_id(limit, parse_id(after, "after") if after else None)

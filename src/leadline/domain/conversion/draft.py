@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.activities import Activity
+from leadline.domain.campaigns.campaign import CampaignMember
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.conversion.audit import CreatedChanges, Derived, changes_between
 from leadline.domain.conversion.plan import (
@@ -65,6 +66,7 @@ class Draft:
         self.audit: list[AuditEntry] = []
         self.created: list[CreatedRecord] = []
         self.filled: list[FilledFields] = []
+        self.members: list[CampaignMember] = []
 
     def create(self, record_type: RecordType, record: Account | Contact | Opportunity) -> None:
         """A new record: audited with every field it has."""
@@ -90,7 +92,7 @@ class Draft:
             contacts=tuple(self.contacts), opportunities=tuple(self.opportunities), line_items=tuple(self.line_items),
             contact_roles=tuple(self.roles), fills=tuple(self.fills), activity_links=tuple(self.links),
             moved_tasks=tuple(self.moved), custom_values=tuple(self.custom), audit=tuple(self.audit),
-            lead=lead, record=record)
+            lead=lead, record=record, campaign_members=tuple(self.members))
 
 
 def new_opportunity(draft: Draft, account: Account, contact: Contact, lines: Sequence[ProductInterest], *,
@@ -105,6 +107,7 @@ def new_opportunity(draft: Draft, account: Account, contact: Contact, lines: Seq
         id=given.new_id(), account_id=account.id, name=name or _name(lead, lines, per_product), stage_id=stage.id,
         probability=stage.probability, forecast_category=stage.forecast_category, created_at=given.now,
         updated_at=given.now, owner_id=given.owner_id, originating_lead_id=lead.id, outcome=Outcome.OPEN,
+        campaign_id=lead.campaign_id,
         **mapped_values(lead, LEAD_TO_OPPORTUNITY),  # type: ignore[arg-type]
     )
     items = _line_items(draft, opportunity, lines)

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.activities import Activity
+from leadline.domain.campaigns.campaign import CampaignMember
 from leadline.domain.configuration.custom_fields import CustomFieldDefinition, RecordType
 from leadline.domain.configuration.reasons import Reason
 from leadline.domain.configuration.statuses import LeadStatus
@@ -206,7 +207,7 @@ class ConversionPlan:
     """What one conversion writes, in this order: new records, their opening stages, line items
     and contact roles, fills of joined records, activity links and moved tasks, custom values,
     audit, then the lead and the stored conversion (both None for a further opportunity of a
-    converted lead)."""
+    converted lead), and the contact's membership of the lead's source campaign."""
 
     actor_id: int
     at: datetime
@@ -223,3 +224,5 @@ class ConversionPlan:
     audit: tuple[AuditEntry, ...] = ()
     lead: ConvertedLead | None = None
     record: ConversionRecord | None = None
+    #: the contact's membership of the lead's source campaign (none if the contact is a member already)
+    campaign_members: tuple[CampaignMember, ...] = ()

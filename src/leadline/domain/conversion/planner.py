@@ -18,7 +18,9 @@ Rules, in the order they apply:
   was joined;
 * the lead takes the converted status (or, kept for nurturing, the unqualified one with its
   reason), its lineage, a status change and a ``convert`` audit event; the conversion is stored
-  with its result and ``UndoRecord``.
+  with its result and ``UndoRecord``;
+* a lead with a source campaign: the contact becomes a member of it (responded when the lead
+  was captured) and the new opportunities take it as their primary campaign.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from leadline.domain.accounts import Account, Contact, website_domain
+from leadline.domain.campaigns.campaign import CampaignMember, MemberStatus
 from leadline.domain.common import counted
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.conversion.audit import changes_between, copy_of
@@ -71,6 +74,7 @@ def plan_conversion(given: ConversionInputs) -> ConversionPlan:
     opportunities = _opportunities(draft, account, contact)
     _move_activities(draft, contact, opportunities)
     _map_custom_fields(draft, account, contact, opportunities)
+    _join_source_campaign(draft, contact)
     converted = _converted_lead(draft)
     undo = UndoRecord(
         previous_status_id=lead.status_id, previous_reason_id=lead.unqualified_reason_id,
@@ -195,6 +199,18 @@ def _map_custom_fields(draft: Draft, account: Account, contact: Contact,
                 draft.filled.append(FilledFields(target.record_type, record_id,
                                                  {f"custom.{target.name}": render_value(mapped)}))
                 draft.result.filled.append(f"{target.record_type.value}.custom.{target.name}")
+
+
+def _join_source_campaign(draft: Draft, contact: Contact) -> None:
+    """The contact joins the lead's source campaign as having responded when the lead was captured
+    (the writer keeps an existing membership of a joined contact as it is); the new opportunities
+    take that campaign as their primary campaign (``new_opportunity``)."""
+    lead = draft.given.lead
+    if lead.campaign_id is not None:
+        draft.members.append(CampaignMember(
+            id=draft.given.new_id(), campaign_id=lead.campaign_id, status=MemberStatus.RESPONDED,
+            added_at=draft.given.now, updated_at=draft.given.now, contact_id=contact.id,
+            first_responded_at=lead.created_at))
 
 
 def _converted_lead(draft: Draft) -> ConvertedLead:

@@ -127,6 +127,8 @@ class Lead:
     converted_contact_id: int | None = None
     converted_opportunity_id: int | None = None
     unqualified_reason_id: int | None = None
+    #: the campaign the lead came from (its source campaign)
+    campaign_id: int | None = None
     version: int = 1
     products: list[ProductInterest] = field(default_factory=list)
     custom: dict[str, CustomValue | None] = field(default_factory=dict)
@@ -275,7 +277,7 @@ LEAD_FIELD_CLEANERS: dict[str, Callable[[object, str], object]] = {
 
 #: Fields that are set through their own rules, not by a plain update.
 LEAD_REFERENCE_FIELDS = (
-    "email", "phone", "source", "status", "owner", "unqualified_reason", "qualification_override_reason",
+    "email", "phone", "source", "campaign_id", "status", "owner", "unqualified_reason", "qualification_override_reason",
 )
 
 

@@ -160,6 +160,8 @@ class Opportunity:
     #: set when a rep chose the probability / category instead of taking the stage's
     probability_overridden: bool = False
     category_overridden: bool = False
+    #: the primary campaign: the source campaign of the lead it was converted from
+    campaign_id: int | None = None
     version: int = 1
     #: custom field values by name, when a use case read them with the record (None: not read)
     custom: dict[str, CustomValue | None] | None = None

@@ -16,10 +16,12 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadline.domain.accounts import Account, Contact
+from leadline.domain.campaigns.campaign import CampaignMember
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.conversion.audit import CreatedChanges
 from leadline.domain.conversion.plan import ConversionPlan
@@ -32,12 +34,14 @@ from leadline.persistence.accounts.rows import AccountRow, ContactRow
 from leadline.persistence.activities.repositories import ActivityRepository
 from leadline.persistence.activities.rows import ActivityLinkRow
 from leadline.persistence.bulk_rows import Processed, insert_columns, insert_rows, record_columns
+from leadline.persistence.campaigns.rows import CampaignMemberRow
 from leadline.persistence.configuration.repositories import CustomFieldRepository
 from leadline.persistence.conversion.rows import LeadConversionRow
 from leadline.persistence.conversion.stored import result_to_json, undo_to_json
 from leadline.persistence.json_columns import json_encoder
 from leadline.persistence.leads.repositories import LeadRepository
 from leadline.persistence.leads.rows import LeadStatusChangeRow
+from leadline.persistence.mapping import row_values
 from leadline.persistence.opportunities.repositories import StageHistoryRepository
 from leadline.persistence.opportunities.rows import (
     ContactRoleRow,
@@ -94,10 +98,20 @@ def _write(session: Session, plans: Sequence[ConversionPlan]) -> None:
     if converted:
         LeadRepository(session).save_rows([LeadRepository.row_of(c.converted) for c in converted],
                                           [LeadRepository.row_of(c.read) for c in converted], done)
+    _write_campaign_members(session, [m for p in plans for m in p.campaign_members])
     insert_rows(session, LeadConversionRow.__table__, [
         {"id": r.id, "lead_id": r.lead_id, "actor_id": r.actor_id, "converted_at": r.at,
          "idempotency_key": r.idempotency_key, "result": _RECORD_JSON(result_to_json(r.result)),
          "undo": _RECORD_JSON(undo_to_json(r.undo))} for p in plans if (r := p.record) is not None], done)
+
+
+def _write_campaign_members(session: Session, members: list[CampaignMember]) -> None:
+    """The contacts' memberships of their leads' source campaigns; a contact that is a member
+    already keeps its membership as it is (``ON CONFLICT DO NOTHING``, on both databases)."""
+    if members:
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(CampaignMemberRow.__table__).on_conflict_do_nothing()
+        session.connection().execute(statement, [row_values(CampaignMemberRow, m) for m in members])
 
 
 def _write_joined(session: Session, plans: Sequence[ConversionPlan]) -> None:

@@ -161,6 +161,8 @@ class LeadRepository(RecordRepository[Lead]):
             statement = statement.where(LeadRow.source_id.in_(query.source_ids))
         if query.owner_ids:
             statement = statement.where(LeadRow.owner_id.in_(query.owner_ids))
+        if query.campaign_ids:
+            statement = statement.where(LeadRow.campaign_id.in_(query.campaign_ids))
         if query.ratings:
             statement = statement.where(LeadRow.rating.in_(query.ratings))
         statement = time_filters(statement, LeadRow, query)

@@ -57,6 +57,7 @@ class LeadRow(Base):
         ForeignKey("opportunities.id", use_alter=True)
     )
     unqualified_reason_id: Mapped[int | None] = mapped_column(ForeignKey("reasons.id"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

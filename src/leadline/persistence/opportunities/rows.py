@@ -69,6 +69,7 @@ class OpportunityRow(Base):
     loss_reason_id: Mapped[int | None] = mapped_column(ForeignKey("reasons.id"))
     probability_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     category_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

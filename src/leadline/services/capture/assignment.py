@@ -1,10 +1,10 @@
 """Who owns a captured lead: the ONE call point every capture channel uses.
 
-The campaigns work brings assignment rules (``assign_new_lead(uow, lead)``); until the
-integrator plugs them in here, ``DefaultAssigner`` gives the lead to the channel's default
-owner (a form's default owner, the rep who took a call) if that user is active, else to the
-organisation's first admin. Swap ``ASSIGNER`` (or make ``assign_captured_lead`` call the rules)
-and every channel follows: web-to-lead, released quarantine, quick call capture.
+``RuleAssigner`` gives the lead to the channel's default owner (a form's default owner, the rep
+who took a call) when one is named and active; else to the assignment rules
+(``services.assignment.assign_new_lead``: the first matching entry, a round-robin turn, the
+organisation's default owner, each logged with its reason); else to the organisation's first
+admin. Every channel follows it: web-to-lead, released quarantine, quick call capture.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from leadline.domain.errors import ConfigurationError
 from leadline.domain.leads.lead import Lead
 from leadline.domain.security.users import first_admin_of
+from leadline.services.assignment.assign import assign_new_lead
 
 if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
@@ -37,8 +38,21 @@ class DefaultAssigner:
         lead.owner_id = chosen.id
 
 
-#: The assigner of every capture channel (the integrator's swap point).
-ASSIGNER: Assigner = DefaultAssigner()
+class RuleAssigner:
+    """The channel's named default owner if active, else the assignment rules, else the first admin."""
+
+    def assign(self, uow: UnitOfWork, lead: Lead, *, default_owner_id: int | None) -> None:
+        users = uow.users.list()
+        named = next((u for u in users if u.id == default_owner_id and u.active), None)
+        if named is not None:
+            lead.owner_id = named.id
+            return
+        if assign_new_lead(uow, lead, now=lead.created_at).owner_id is None:
+            DefaultAssigner().assign(uow, lead, default_owner_id=None)
+
+
+#: The assigner of every capture channel.
+ASSIGNER: Assigner = RuleAssigner()
 
 
 def assign_captured_lead(uow: UnitOfWork, lead: Lead, *, default_owner_id: int | None) -> None:

@@ -166,7 +166,10 @@ def create_captured_lead(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, f
                          submission: Submission, values: Mapping[str, object], points: int | None,
                          print_: str | None, now: datetime) -> int:
     """The lead of a form submission with its attribution, in the caller's transaction, owned as
-    the assigner says (shared by ``submit_form`` and a release from quarantine)."""
+    the assigner says (shared by ``submit_form`` and a release from quarantine). The lead joins
+    the form's campaign, if it names one."""
+    if form.campaign_id is not None:
+        values = {**values, "campaign_id": form.campaign_id}
     lead = add_lead(ctx, uow, viewer, values, before_storing=lambda built: assign_captured_lead(
         uow, built, default_owner_id=form.default_owner_id))
     attribution = Attribution(lead_id=lead.id, channel=Channel.FORM, created_at=now, form_id=form.id,

@@ -35,6 +35,8 @@ from leadline.domain.leads.warnings import FieldWarning, lead_warnings
 from leadline.domain.queries import LeadQuery, Page
 from leadline.domain.security.access import Viewer
 from leadline.domain.security.users import User
+from leadline.services.campaigns.members import join_source_campaign
+from leadline.services.campaigns.records import resolve_campaign
 from leadline.services.context import ServiceContext
 from leadline.services.leads.status_moves import enter_first_status, move_status
 from leadline.services.named_history import named_history
@@ -97,6 +99,7 @@ def add_lead(
     first = enter_first_status(ctx, uow, lead, reason=values.get("unqualified_reason"),
                                override_reason=values.get("qualification_override_reason"))
     uow.leads.add(lead)
+    _join_campaign(uow, lead)
     uow.custom_fields.set_values(definitions, lead.id, lead.custom)
     uow.leads.record_status_change(lead.id, None, lead.status_id, viewer.id, lead.created_at,
                                    reason_id=first.reason.id if first.reason else None,
@@ -132,11 +135,13 @@ def build_lead(
     if values.get("status"):
         status = find_status(statuses, str(values["status"]))
     source = _source(ctx, uow, values.get("source"))
+    campaign = resolve_campaign(uow, values.get("campaign_id"))
     owner = (owner_of or (lambda reference: resolve_user(uow, reference)))(values.get("owner")) or viewer.user
     viewer.ensure_can_assign(owner)
     now = ctx.now()
     lead = Lead(id=new_id(), last_name="", company="", status_id=status.id, created_at=now, updated_at=now,
-                currency=ctx.currency, owner_id=owner.id, source_id=source.id if source else None)
+                currency=ctx.currency, owner_id=owner.id, source_id=source.id if source else None,
+                campaign_id=campaign.id if campaign else None)
     for name, value in cleaned.items():
         setattr(lead, name, value)
     lead.set_status(status)
@@ -180,7 +185,8 @@ def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page)
 
 def resolve_lead_query(
     ctx: ServiceContext, *, statuses: Sequence[str] = (), sources: Sequence[str] = (),
-    owners: Sequence[str] = (), ratings: Sequence[str] = (), custom: Sequence[str] = (), **rest: Any,
+    owners: Sequence[str] = (), ratings: Sequence[str] = (), custom: Sequence[str] = (),
+    campaigns: Sequence[str] = (), **rest: Any,
 ) -> LeadQuery:
     """Turn labels and e-mails from a transport into a ``LeadQuery`` of ids, refusing unknown
     names and ratings; ``custom`` filters are ``NAME=VALUE`` texts."""
@@ -189,12 +195,14 @@ def resolve_lead_query(
         config = ctx.config(uow)
         all_statuses, all_sources = config.statuses, config.sources
         filters = custom_filters(config.custom_fields_of(RecordType.LEAD), parse_custom_pairs(custom))
+        campaign_ids = tuple(c.id for c in (resolve_campaign(uow, c) for c in campaigns if c) if c is not None)
     return LeadQuery(
         status_ids=tuple(find_status(all_statuses, s).id for s in statuses if s),
         source_ids=tuple(find_source(all_sources, s).id for s in sources if s),
         owner_ids=owner_ids,
         ratings=tuple(parse_rating(r) for r in ratings if r),
         custom=filters,
+        campaign_ids=campaign_ids,
         **rest,
     )
 
@@ -223,6 +231,8 @@ def update_lead(
             return describe_lead(ctx, uow, lead)
         lead.updated_at = now
         uow.leads.save(lead)
+        if "campaign_id" in changes:
+            _join_campaign(uow, lead)
         uow.audit.record_changes(history)
         uow.commit()
         return _warned(describe_lead(ctx, uow, lead), ctx, frozenset(c.field for c in history))
@@ -236,6 +246,9 @@ def apply_lead_changes(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lea
     if "source" in changes:
         source = _source(ctx, uow, changes["source"])
         cleaned["source_id"] = source.id if source else None
+    if "campaign_id" in changes:
+        campaign = resolve_campaign(uow, changes["campaign_id"])
+        cleaned["campaign_id"] = campaign.id if campaign else None
     if changes.get("owner"):
         owner = resolve_user(uow, changes["owner"])  # type: ignore[arg-type]
         assert owner is not None
@@ -336,9 +349,18 @@ def ensure_current(lead: Lead, expected_version: int | None) -> None:
 
 def lead_audit_values(lead: Lead) -> dict[str, object]:
     values = {name: getattr(lead, name) for name in LEAD_FIELD_CLEANERS}
-    values.update(email=lead.email, phone=lead.phone, source_id=lead.source_id, status_id=lead.status_id,
+    values.update(email=lead.email, phone=lead.phone, source_id=lead.source_id, campaign_id=lead.campaign_id,
+                  status_id=lead.status_id,
                   owner_id=lead.owner_id, products=_render_products(lead.products))
     return values
+
+
+def _join_campaign(uow: UnitOfWork, lead: Lead) -> None:
+    """A lead is a member of its source campaign, as having responded when it was captured."""
+    if lead.campaign_id is not None:
+        campaign = uow.campaigns.get(lead.campaign_id)
+        assert campaign is not None, "resolved in this transaction"
+        join_source_campaign(uow, campaign, lead.id, lead.created_at)
 
 
 def _source(ctx: ServiceContext, uow: UnitOfWork, reference: object) -> LeadSource | None:

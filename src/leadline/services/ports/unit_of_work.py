@@ -18,6 +18,8 @@ from leadline.domain.capture.attribution import Attribution
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports.accounts import AccountRepository, ContactRepository
 from leadline.services.ports.activities import ActivityRepository
+from leadline.services.ports.assignment import AssignmentRepository
+from leadline.services.ports.campaigns import CampaignRepository
 from leadline.services.ports.capture import CaptureRepository
 from leadline.services.ports.configuration import (
     CriteriaRepository,
@@ -140,6 +142,12 @@ class UnitOfWork(Protocol):
     def stage_history(self) -> StageHistoryRepository: ...
     @property
     def activities(self) -> ActivityRepository: ...
+
+    # campaigns and assignment
+    @property
+    def campaigns(self) -> CampaignRepository: ...
+    @property
+    def assignment(self) -> AssignmentRepository: ...
 
     # conversion
     @property

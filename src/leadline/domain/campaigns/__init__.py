@@ -1,0 +1,1 @@
+"""Campaigns: what a marketing effort cost, who it reached, and what it returned."""

@@ -1,0 +1,1 @@
+"""Assignment rules, round-robin groups and the assignment log."""

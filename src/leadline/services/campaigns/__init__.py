@@ -1,0 +1,1 @@
+"""Campaign use cases: campaigns, members, attribution."""
