@@ -79,6 +79,9 @@ class Tables:
     quotas: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     adjustments: list[Adjustment] = field(default_factory=list)
     snapshots: dict[int, tuple[dict[str, Any], list[Any]]] = field(default_factory=dict)
+    duplicate_rules: dict[str, Any] = field(default_factory=dict)
+    duplicate_groups: dict[int, Any] = field(default_factory=dict)
+    merges: dict[int, Any] = field(default_factory=dict)
 
     def restore(self, other: Tables) -> None:
         """Become ``other`` in place (repositories keep their reference to this object)."""

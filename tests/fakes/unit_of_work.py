@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from leadline.domain.leads.lead import Lead
 from leadline.services.ports import UnitOfWork
-from tests.fakes import configuration, conversion, forecast, records, sales, security
+from tests.fakes import configuration, conversion, duplicates, forecast, records, sales, security
 from tests.fakes.tables import Tables, copied
 
 #: the tables of the configuration cache (persistence/configuration/writes.py on SQL)
@@ -69,6 +69,7 @@ class FakeUnitOfWork:
         self.stage_history = sales.StageHistoryRepository(t)
         self.activities = sales.ActivityRepository(t)
         self.conversions = conversion.ConversionRepository(t, self)
+        self.duplicates = duplicates.DuplicateRepository(t)
         self.audit = security.AuditRepository(t)
         self.tokens = security.TokenRepository(t)
         self.sharing = security.SharingRepository(t)

@@ -14,6 +14,7 @@ from leadline.persistence.configuration.rows import (
     ReasonRow,
 )
 from leadline.persistence.conversion.rows import LeadConversionRow
+from leadline.persistence.duplicates.rows import DuplicateGroupRow, DuplicateRuleRow, MergeRow
 from leadline.persistence.forecast.rows import (
     ExchangeRateRow,
     ForecastAdjustmentRow,
@@ -52,5 +53,6 @@ __all__ = [
     "OpportunityRow", "OpportunityStageChangeRow", "OpportunityStageRow", "PriceBookEntryRow",
     "PriceBookRow", "ProductRow", "SalesProcessRow", "UserRow", "metadata",
     "ExchangeRateRow", "ForecastAdjustmentRow", "ForecastSnapshotRow", "OrgSettingRow", "QuotaRow",
+    "DuplicateGroupRow", "DuplicateRuleRow", "MergeRow",
     "ConversionFieldMappingRow", "CriterionRow", "LeadConversionRow", "LeadStatusTransitionRow", "ReasonRow",
 ]

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         TransitionRepository,
     )
     from leadline.persistence.conversion.repositories import ConversionRepository
+    from leadline.persistence.duplicates.repositories import DuplicateRepository
     from leadline.persistence.forecast.pipeline_queries import PipelineQueries
     from leadline.persistence.forecast.queries import ForecastQueries
     from leadline.persistence.forecast.repositories import (
@@ -124,6 +125,7 @@ class SqlUnitOfWork:
     stage_history: _Repository[StageHistoryRepository] = _Repository("opportunities", "StageHistoryRepository")
     activities: _Repository[ActivityRepository] = _Repository("activities", "ActivityRepository")
     conversions: _Repository[ConversionRepository] = _Repository("conversion", "ConversionRepository")
+    duplicates: _Repository[DuplicateRepository] = _Repository("duplicates", "DuplicateRepository")
     audit: _Repository[AuditRepository] = _Repository("security", "AuditRepository")
     tokens: _Repository[TokenRepository] = _Repository("security", "TokenRepository")
     sharing: _Repository[SharingRepository] = _Repository("security", "SharingRepository")

@@ -127,6 +127,8 @@ class Lead:
     converted_contact_id: int | None = None
     converted_opportunity_id: int | None = None
     unqualified_reason_id: int | None = None
+    #: set when merged into another lead: this one is then a tombstone pointing at it
+    merged_into_id: int | None = None
     version: int = 1
     products: list[ProductInterest] = field(default_factory=list)
     custom: dict[str, CustomValue | None] = field(default_factory=dict)
@@ -276,6 +278,7 @@ LEAD_FIELD_CLEANERS: dict[str, Callable[[object, str], object]] = {
 #: Fields that are set through their own rules, not by a plain update.
 LEAD_REFERENCE_FIELDS = (
     "email", "phone", "source", "status", "owner", "unqualified_reason", "qualification_override_reason",
+    "duplicate_override_reason",
 )
 
 

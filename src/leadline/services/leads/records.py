@@ -20,6 +20,7 @@ from leadline.domain.configuration.custom_fields import (
 )
 from leadline.domain.configuration.sources import LeadSource, ensure_selectable, find_source
 from leadline.domain.configuration.statuses import LeadStatus, default_status, find_status
+from leadline.domain.duplicates.check import DuplicateCheck
 from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import FieldChange, diff_fields, render_value
 from leadline.domain.ids import new_id
@@ -36,6 +37,7 @@ from leadline.domain.queries import LeadQuery, Page
 from leadline.domain.security.access import Viewer
 from leadline.domain.security.users import User
 from leadline.services.context import ServiceContext
+from leadline.services.duplicates.check import DuplicateReport, probe_of, screen_new_record
 from leadline.services.leads.status_moves import enter_first_status, move_status
 from leadline.services.named_history import named_history
 from leadline.services.security import idempotency
@@ -59,6 +61,8 @@ class LeadDetails:
     custom: dict[str, CustomValue | None] = field(default_factory=dict)
     #: what the capture or change accepted but looks wrong (a purchase timeframe in the past)
     warnings: list[FieldWarning] = field(default_factory=list)
+    #: on capture: the records the duplicate rules say it matches (``warn`` and overridden ``block``)
+    duplicates: DuplicateCheck | None = None
 
 
 def create_lead(
@@ -70,11 +74,18 @@ def create_lead(
     ``owner`` by label, id or e-mail. The owner defaults to the actor, the status to the default.
     ``claim``: the request's idempotency key, kept with the lead.
 
+    The duplicate rules are checked (services/duplicates/check.py): a ``block`` match refuses
+    with ``DUPLICATE_BLOCKED`` unless ``values["duplicate_override_reason"]`` is given (kept in
+    the lead's history as ``duplicate_override``); ``warn`` matches come back in ``duplicates``.
+
     Raises ``ValidationError`` naming the first bad field; nothing is written then.
     """
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         lead = build_lead(ctx, uow, viewer, values, products)
+        report = DuplicateReport()
+        overridden = screen_new_record(uow, viewer, probe_of(RecordType.LEAD, vars_of(lead)),
+                                       values.get("duplicate_override_reason"), report)
         definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
         lead.custom = coerce_custom_values(definitions, dict(custom or {}), creating=True)
         first = enter_first_status(ctx, uow, lead, reason=values.get("unqualified_reason"),
@@ -85,10 +96,18 @@ def create_lead(
                                        reason_id=first.reason.id if first.reason else None,
                                        note=first.override_reason)
         justified = {"unqualified_reason": first.reason.label if first.reason else None,
-                     "qualification_override": first.override_reason}
+                     "qualification_override": first.override_reason, "duplicate_override": overridden}
         audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
                       {**_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
-        return idempotency.commit(ctx, uow, claim, _warned(describe_lead(ctx, uow, lead), ctx))
+        details = _warned(describe_lead(ctx, uow, lead), ctx)
+        details.duplicates = report.check
+        return idempotency.commit(ctx, uow, claim, details)
+
+
+def vars_of(lead: Lead) -> dict[str, Any]:
+    """The lead's values the duplicate rules compare."""
+    return {"email": lead.email, "phone": lead.phone, "website": lead.website, "company": lead.company,
+            "first_name": lead.first_name, "last_name": lead.last_name}
 
 
 def _warned(details: LeadDetails, ctx: ServiceContext, fields: frozenset[str] | None = None) -> LeadDetails:

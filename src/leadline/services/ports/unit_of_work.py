@@ -28,6 +28,7 @@ from leadline.services.ports.configuration import (
     TransitionRepository,
 )
 from leadline.services.ports.conversion import ConversionRepository
+from leadline.services.ports.duplicates import DuplicateRepository
 from leadline.services.ports.forecast import (
     AdjustmentRepository,
     ExchangeRateRepository,
@@ -135,6 +136,10 @@ class UnitOfWork(Protocol):
     # conversion
     @property
     def conversions(self) -> ConversionRepository: ...
+
+    # duplicates and merges
+    @property
+    def duplicates(self) -> DuplicateRepository: ...
 
     # security
     @property
