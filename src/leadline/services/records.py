@@ -220,9 +220,15 @@ def get_account(ctx: ServiceContext, actor_id: int, account_id: int) -> AccountD
 
 
 def get_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> Any:
-    """An account, contact or opportunity by id, if the actor may read it."""
+    """An account, contact or opportunity by id, if the actor may read it; the id of a merged
+    account or contact answers its survivor (whose id differs)."""
     with ctx.reader() as uow:
-        record = _readable(uow, load_viewer(uow, actor_id, ctx), kind, record_id)
+        viewer = load_viewer(uow, actor_id, ctx)
+        record = _readable(uow, viewer, kind, record_id)
+        for _ in range(10):
+            if getattr(record, "merged_into_id", None) is None:
+                break
+            record = _readable(uow, viewer, kind, record.merged_into_id)
         read_custom(ctx, uow, RecordType(kind), [record])
         return record
 

@@ -139,12 +139,20 @@ def build_lead(
     return lead
 
 
+MAX_MERGE_HOPS = 10  # merges of merges a read follows to the survivor
+
+
 def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
-    """One lead the actor may read. The hottest read of the API: the lead comes through the unit
+    """One lead the actor may read; the id of a merged lead answers its survivor (whose id
+    differs). The hottest read of the API: the lead comes through the unit
     of work's lean reads (one statement, no session) and the rest from the configuration cache."""
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         lead = uow.reads.lead(lead_id)
+        for _ in range(MAX_MERGE_HOPS):  # a merged lead is a tombstone: its survivor answers
+            if lead is None or lead.merged_into_id is None:
+                break
+            lead = uow.reads.lead(lead.merged_into_id)
         if lead is None:
             raise NotFoundError(f"there is no lead {lead_id}", field="lead")
         viewer.ensure_can_read(RecordType.LEAD, lead.id, lead.owner_id)
