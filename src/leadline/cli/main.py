@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from leadline.cli import conversion as lead_conversion
-from leadline.cli import record_edits, records
+from leadline.cli import duplicates, record_edits, records
 from leadline.cli.common import (
     AS_OPTION,
     JSON_OPTION,
@@ -74,6 +74,9 @@ app.add_typer(users.app, name="user")
 app.add_typer(security.token_app, name="token")
 app.add_typer(security.sharing_app, name="sharing")
 app.add_typer(sign_in.lockout_app, name="lockout")
+app.add_typer(duplicates.duplicates_app, name="duplicates")
+app.add_typer(duplicates.merge_app, name="merge")
+app.add_typer(duplicates.export_app, name="export")
 
 
 @app.command("init")

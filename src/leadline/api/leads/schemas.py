@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from leadline.api.schemas import CustomValue, DecimalIn, Label, Note, Text
+from leadline.api.schemas import CustomValue, DecimalIn, DuplicatePublic, Label, Note, Text
 
 
 class ProductLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -61,6 +61,8 @@ class LeadCreate(LeadFields, kw_only=True, forbid_unknown_fields=True):
 
     unqualified_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
     qualification_override_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
+    #: why to capture it although a blocking duplicate rule matches (kept in the lead's history)
+    duplicate_override_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class LeadUpdate(LeadCreate, kw_only=True, forbid_unknown_fields=True):
@@ -119,6 +121,8 @@ class LeadPublic(msgspec.Struct, kw_only=True):
     updated_at: datetime
     version: int
     warnings: list[WarningPublic] = msgspec.field(default_factory=list)
+    #: capture only: what the duplicate rules found (``warn`` and overridden ``block`` matches)
+    duplicates: list[DuplicatePublic] = msgspec.field(default_factory=list)
 
 
 class StatusChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
