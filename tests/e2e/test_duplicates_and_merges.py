@@ -27,7 +27,8 @@ def test_a_blocking_rule_refuses_a_duplicate_lead_until_a_reason_is_given(admin:
     assert rule.json() == {"record_kind": "lead", "match": "email", "action": "block", "threshold": 85, "active": True}
     assert_problem(admin("POST", "/leads", json=ANN), 409, "DUPLICATE_BLOCKED", "duplicate_override_reason")
     kept = admin("POST", "/leads", json={**ANN, "duplicate_override_reason": "new office"})
-    assert kept.status_code == 201 and {d["action"] for d in kept.json()["duplicates"]} == {"block"}  # each match takes its strictest rule
+    # each match takes the strictest action of its rules
+    assert kept.status_code == 201 and {d["action"] for d in kept.json()["duplicates"]} == {"block"}
     history = admin("GET", f"/leads/{kept.json()['id']}/history").json()
     assert {"field": "duplicate_override", "new_value": "new office"}.items() <= next(
         h for h in history if h["field"] == "duplicate_override").items()

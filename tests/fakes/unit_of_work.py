@@ -20,7 +20,8 @@ from tests.fakes.tables import Tables, copied
 
 #: the tables of the configuration cache (persistence/configuration/writes.py on SQL)
 CONFIGURATION_TABLES = ("users", "password_hashes", "statuses", "sources", "reasons", "processes", "stages",
-                        "custom_fields", "transitions", "criteria", "field_mappings", "tokens", "sharing", "settings")
+                        "custom_fields", "transitions", "criteria", "field_mappings", "tokens", "sharing", "settings",
+                        "duplicate_rules")
 
 
 @dataclass

@@ -40,7 +40,8 @@ def test_leads_export_with_their_field_names_custom_fields_and_neutralised_cells
         ctx: ServiceContext, admin_id: int) -> None:
     add_custom_field(ctx, admin_id, "lead", "tier", "Tier", "text")
     leads.create_lead(ctx, admin_id, {"last_name": "=cmd|' /C calc'!A0", "company": "@Acme",
-                                      "annual_revenue": "1500.50", "email": "ann@acme.example"}, custom={"tier": "+gold"})
+                                      "annual_revenue": "1500.50", "email": "ann@acme.example"},
+                      custom={"tier": "+gold"})
     for n in range(3):
         leads.create_lead(ctx, admin_id, {"last_name": f"Lead {n}", "company": "Plain"})
 

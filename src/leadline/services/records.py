@@ -74,7 +74,7 @@ def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
         account.domain = website_domain(account.website)
         if values.get("parent_id"):
             _set_parent(uow, viewer, account, values["parent_id"])
-        overridden = screen_new_record(uow, viewer, probe_of(RecordType.ACCOUNT, fields_of(account)),
+        overridden = screen_new_record(ctx, uow, viewer, probe_of(RecordType.ACCOUNT, fields_of(account)),
                                        values.get("duplicate_override_reason"), duplicates)
         uow.accounts.add(account)
         write_custom(ctx, uow, RecordType.ACCOUNT, account, values.get("custom"), creating=True)
@@ -100,7 +100,7 @@ def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
             setattr(contact, name, value)
         _contact_points(ctx, uow, contact, values, account.billing_country)
         probe = probe_of(RecordType.CONTACT, fields_of(contact), company=account.name, company_id=account.id)
-        overridden = screen_new_record(uow, viewer, probe, values.get("duplicate_override_reason"), duplicates)
+        overridden = screen_new_record(ctx, uow, viewer, probe, values.get("duplicate_override_reason"), duplicates)
         uow.contacts.add(contact)
         write_custom(ctx, uow, RecordType.CONTACT, contact, values.get("custom"), creating=True)
         audit_created(uow, "contact", contact.id, viewer.id, now, {**audit_fields(contact),

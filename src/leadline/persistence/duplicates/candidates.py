@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.orm import Session
 
 from leadline.domain.configuration.custom_fields import RecordType
@@ -69,14 +69,17 @@ def _probes(kind: RecordType, probe: Candidate) -> Iterator[Any]:
 
 def find_candidates(session: Session, kind: RecordType, probe: Candidate, limit: int) -> list[Candidate]:
     """Records of ``kind`` (not merged away) sharing a blocking value with ``probe``: at most
-    ``limit`` per look-up, by id."""
+    ``limit`` per look-up, by id. One statement: the look-ups joined with UNION ALL, each on its
+    own index (an OR of them could make the planner scan)."""
     row, columns = _columns(kind)
+    parts: list[Select[Any]] = [select(*columns).where(condition, row.merged_into_id.is_(None))
+                                .order_by(row.id).limit(limit) for condition in _probes(kind, probe)]
+    if not parts:
+        return []
+    statement = parts[0] if len(parts) == 1 else union_all(*(part.subquery().select() for part in parts))
     found: dict[int, Candidate] = {}
-    for condition in _probes(kind, probe):
-        statement: Select[Any] = (select(*columns).where(condition, row.merged_into_id.is_(None))
-                                  .order_by(row.id).limit(limit))
-        for values in session.execute(statement):
-            found.setdefault(values[0], candidate_of(kind, values))
+    for values in session.execute(statement):
+        found.setdefault(values[0], candidate_of(kind, values))
     return list(found.values())
 
 

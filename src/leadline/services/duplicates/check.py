@@ -35,15 +35,16 @@ class DuplicateReport:
     check: DuplicateCheck | None = None
 
 
-def rules_in_force(uow: UnitOfWork) -> list[DuplicateRule]:
-    return effective_rules(uow.duplicates.stored_rules())
+def rules_in_force(ctx: ServiceContext, uow: UnitOfWork) -> list[DuplicateRule]:
+    """The rules, through the configuration cache (a stored rule is configuration: its change
+    clears the cache at commit, persistence/configuration/writes.py)."""
+    return ctx.cached(uow, "duplicate_rules", lambda: effective_rules(uow.duplicates.stored_rules()))
 
 
-def check_candidate(uow: UnitOfWork, viewer: Viewer, probe: Candidate,
-                    rules: list[DuplicateRule] | None = None) -> DuplicateCheck:
+def check_candidate(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, probe: Candidate) -> DuplicateCheck:
     """``probe`` scored against the records found by index; split by what ``viewer`` may read."""
     kind = probe.record_kind
-    active = [r for r in rules_of(rules if rules is not None else rules_in_force(uow), kind) if r.active]
+    active = [r for r in rules_of(rules_in_force(ctx, uow), kind) if r.active]
     if not active:
         return DuplicateCheck(kind)
     found = uow.duplicates.candidates(kind, probe, CANDIDATES_PER_LOOKUP)
@@ -51,12 +52,12 @@ def check_candidate(uow: UnitOfWork, viewer: Viewer, probe: Candidate,
     return split_by_access(kind, matches, lambda m: viewer.can_read(m.record_kind, m.owner_id))
 
 
-def screen_new_record(uow: UnitOfWork, viewer: Viewer, probe: Candidate, override_reason: object,
-                      report: DuplicateReport | None = None) -> str | None:
+def screen_new_record(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, probe: Candidate,
+                      override_reason: object, report: DuplicateReport | None = None) -> str | None:
     """The check of a create path: ``DUPLICATE_BLOCKED`` for a ``block`` match without an
     override reason; otherwise ``report`` gets what ``warn`` and ``block`` rules found. Returns
     the override reason to keep in the record's history when it was needed (else None)."""
-    check = check_candidate(uow, viewer, probe)
+    check = check_candidate(ctx, uow, viewer, probe)
     reason = str(override_reason).strip() if override_reason else None
     ensure_may_create(check, reason)
     if report is not None:
@@ -92,4 +93,4 @@ def find_duplicates(ctx: ServiceContext, actor_id: int, record_kind: object,
         if cleaned.get("phone"):
             cleaned["phone"] = ctx.contact_points.normalise_phone(str(cleaned["phone"]), ctx.phone_region)
         account_id = int(values["account_id"]) if kind is RecordType.CONTACT and values.get("account_id") else None
-        return check_candidate(uow, viewer, probe_of(kind, cleaned, company_id=account_id))
+        return check_candidate(ctx, uow, viewer, probe_of(kind, cleaned, company_id=account_id))

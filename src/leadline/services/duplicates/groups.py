@@ -25,7 +25,7 @@ def find_duplicate_groups(ctx: ServiceContext, actor_id: int,
     kinds = [parse_record_kind(k) for k in record_kinds] or list(DEDUPLICATED)
     with ctx.uow_factory() as uow:
         require_admin(load_viewer(uow, actor_id, ctx).user)
-        rules = rules_in_force(uow)
+        rules = rules_in_force(ctx, uow)
         found = {}
         for kind in kinds:
             groups = find_groups(rules, list(uow.duplicates.all_candidates(kind)), rapidfuzz_similarity)

@@ -12,7 +12,7 @@ def list_duplicate_rules(ctx: ServiceContext, actor_id: int) -> list[DuplicateRu
     """Every rule in force, the defaults included, by record kind."""
     with ctx.reader() as uow:
         load_viewer(uow, actor_id, ctx)
-        return rules_in_force(uow)
+        return rules_in_force(ctx, uow)
 
 
 def set_duplicate_rule(ctx: ServiceContext, actor_id: int, record_kind: object, match: object, *,
@@ -24,7 +24,7 @@ def set_duplicate_rule(ctx: ServiceContext, actor_id: int, record_kind: object, 
         require_admin(load_viewer(uow, actor_id, ctx).user)
         kind = parse_record_kind(record_kind)
         wanted = parse_match(kind, match)
-        current = next(r for r in rules_in_force(uow) if r.record_kind is kind and r.match is wanted)
+        current = next(r for r in rules_in_force(ctx, uow) if r.record_kind is kind and r.match is wanted)
         rule = changed_rule(current, action=action, threshold=threshold, active=active)
         uow.duplicates.save_rule(rule)
         uow.audit.record("update", "duplicate_rule", None, actor_id, ctx.now(),

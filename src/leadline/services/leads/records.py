@@ -84,7 +84,7 @@ def create_lead(
         viewer = load_viewer(uow, actor_id, ctx)
         lead = build_lead(ctx, uow, viewer, values, products)
         report = DuplicateReport()
-        overridden = screen_new_record(uow, viewer, probe_of(RecordType.LEAD, vars_of(lead)),
+        overridden = screen_new_record(ctx, uow, viewer, probe_of(RecordType.LEAD, vars_of(lead)),
                                        values.get("duplicate_override_reason"), report)
         definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
         lead.custom = coerce_custom_values(definitions, dict(custom or {}), creating=True)
