@@ -48,9 +48,8 @@ def test_each_default_rule_scores_with_its_reason(ctx: ServiceContext, admin_id:
 
     (match,) = found.matches
     assert match.record_id == first and match.score == 90
-    assert match.reasons == ("phone +14155550123", "website domain acme.example and company name ACME Corporation",
-                             "name Anne Smith at ACME Corporation")
-    assert set(match.rules) == {"lead:phone", "lead:domain_company", "lead:person_at_company"}
+    assert match.reasons == ("phone +14155550123", "name Anne Smith at ACME Corporation")
+    assert set(match.rules) == {"lead:phone", "lead:person_at_company"}
 
 
 def test_a_block_rule_refuses_without_an_override_and_keeps_the_reason_given(
@@ -69,7 +68,7 @@ def test_a_block_rule_refuses_without_an_override_and_keeps_the_reason_given(
 
 
 def test_an_allow_rule_says_nothing_on_creation_but_still_finds_the_match(ctx: ServiceContext, admin_id: int) -> None:
-    for match in ("email", "phone", "domain_company", "person_at_company"):
+    for match in ("email", "phone", "person_at_company"):
         set_duplicate_rule(ctx, admin_id, "lead", match, action="allow")
     first = lead(ctx, admin_id).lead.id
 
@@ -87,7 +86,7 @@ def test_rules_are_admins_to_change_and_listed_with_the_defaults(ctx: ServiceCon
 
     rules = {r.name: r for r in list_duplicate_rules(ctx, rep)}
     assert rules["account:domain_company"].threshold == 95 and rules["lead:email"].action is DuplicateAction.WARN
-    assert len(rules) == 8
+    assert len(rules) == 7
 
 
 def test_accounts_and_contacts_are_checked_on_creation_too(ctx: ServiceContext, admin_id: int) -> None:

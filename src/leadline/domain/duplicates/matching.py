@@ -61,6 +61,13 @@ class Candidate:
     first_name: str | None = None
     last_name: str | None = None
     company_id: int | None = None
+    #: the normalised company name and person's name, made once (``of``) for the many comparisons
+    company_key: str = ""
+    person: str = ""
+
+    def __post_init__(self) -> None:
+        self.company_key = normalise_company_name(self.company or "")
+        self.person = person_key(self.first_name, self.last_name)
 
     @classmethod
     def of(cls, record_kind: RecordType, record_id: int, *, owner_id: int | None = None, email: str | None = None,
@@ -70,14 +77,6 @@ class Candidate:
         """A candidate from a record's stored values (e-mail and phone already normalised)."""
         return cls(record_kind, record_id, owner_id, email.lower() if email else None, phone_number(phone),
                    domain or website_domain(website), company, first_name, last_name, company_id)
-
-    @property
-    def company_key(self) -> str:
-        return normalise_company_name(self.company or "")
-
-    @property
-    def person(self) -> str:
-        return person_key(self.first_name, self.last_name)
 
 
 @dataclass(frozen=True, slots=True)

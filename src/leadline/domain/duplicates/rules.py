@@ -35,9 +35,10 @@ class DuplicateAction(StrEnum):
 #: the kinds of record that duplicate rules apply to (and that can be merged)
 DEDUPLICATED = (RecordType.LEAD, RecordType.CONTACT, RecordType.ACCOUNT)
 
-#: which matches make sense for which kind (an account has no e-mail; a contact no website)
+#: which matches make sense for which kind: an account has no e-mail; a contact no website; and
+#: two leads of one company's website are usually two people there, not one lead twice
 MATCHES_OF: dict[RecordType, tuple[MatchKind, ...]] = {
-    RecordType.LEAD: (MatchKind.EMAIL, MatchKind.PHONE, MatchKind.DOMAIN_COMPANY, MatchKind.PERSON_AT_COMPANY),
+    RecordType.LEAD: (MatchKind.EMAIL, MatchKind.PHONE, MatchKind.PERSON_AT_COMPANY),
     RecordType.CONTACT: (MatchKind.EMAIL, MatchKind.PHONE, MatchKind.PERSON_AT_COMPANY),
     RecordType.ACCOUNT: (MatchKind.DOMAIN_COMPANY,),
 }

@@ -3,8 +3,16 @@ first use (a command that checks no duplicate does not pay for it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 
-def rapidfuzz_similarity(a: str, b: str) -> float:
+
+@cache
+def _token_sort_ratio() -> Callable[[str, str], float]:
     from rapidfuzz import fuzz
 
-    return float(fuzz.token_sort_ratio(a, b))
+    return fuzz.token_sort_ratio
+
+
+def rapidfuzz_similarity(a: str, b: str) -> float:
+    return float(_token_sort_ratio()(a, b))
