@@ -112,3 +112,6 @@ def test_the_commands_check_merge_undo_and_export(cli: Cli) -> None:
     assert out.read_text().splitlines()[0].startswith("id,first_name,last_name,company,email")
     cli("duplicates", "scan")
     assert first in cli("duplicates", "groups").out
+    acme = ("account", "add", "--name", "Acme Inc", "--website", "acme.example")
+    cli(*acme)
+    assert "duplicate: account" in cli(*acme).err
