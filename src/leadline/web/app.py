@@ -25,6 +25,7 @@ from litestar.template.config import TemplateConfig
 from leadline.bootstrap import Application
 from leadline.services.context import ServiceContext
 from leadline.web import session
+from leadline.web.duplicates import DuplicatePages
 from leadline.web.errors import with_error_pages
 from leadline.web.leads import LeadPages
 
@@ -50,7 +51,7 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
     """The hook that adds the pages to the application being built."""
 
     def install(config: AppConfig) -> AppConfig:
-        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages],
+        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, LeadPages, DuplicatePages],
                        dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                                      "user": Provide(session.provide_user, sync_to_thread=False)},
                        include_in_schema=False)
