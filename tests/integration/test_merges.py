@@ -110,3 +110,27 @@ def test_a_merge_refuses_what_does_not_fit(ctx: ServiceContext, admin_id: int) -
     merge_records(ctx, admin_id, "lead", [a, b])
     with pytest.raises(NotFoundError):  # b is a tombstone now
         merge_records(ctx, admin_id, "lead", [a, b])
+
+
+def test_merging_contacts_moves_the_lineage_of_the_lead_converted_into_one(ctx: ServiceContext, admin_id: int) -> None:
+    from leadline.services.conversion.convert import convert_lead
+
+    lead_id = lead(ctx, admin_id, email="ann@acme.example")
+    result = convert_lead(ctx, admin_id, lead_id, opportunity="none", qualification_override_reason="met at a fair")
+    keep = records.create_contact(ctx, admin_id, {"account_id": result.account_id, "last_name": "Smith",
+                                                  "first_name": "Ann"}).id
+
+    merge = merge_records(ctx, admin_id, "contact", [keep, result.contact_id], keep=keep)
+
+    assert leads.get_lead(ctx, admin_id, lead_id).lead.converted_contact_id == keep
+    undo_merge(ctx, admin_id, merge.id)
+    assert leads.get_lead(ctx, admin_id, lead_id).lead.converted_contact_id == result.contact_id
+
+
+def test_a_converted_lead_is_not_merged(ctx: ServiceContext, admin_id: int) -> None:
+    from leadline.services.conversion.convert import convert_lead
+
+    converted = lead(ctx, admin_id)
+    convert_lead(ctx, admin_id, converted, opportunity="none", qualification_override_reason="met at a fair")
+    with pytest.raises(MergeRefusedError):
+        merge_records(ctx, admin_id, "lead", [converted, lead(ctx, admin_id)])
