@@ -17,6 +17,7 @@ from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.duplicates.check import DuplicateCheck, ensure_may_create, split_by_access
 from leadline.domain.duplicates.matching import Candidate, score_candidate
 from leadline.domain.duplicates.rules import DuplicateRule, effective_rules, parse_record_kind, rules_of
+from leadline.domain.ids import parse_record_id
 from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.duplicates.similarity import rapidfuzz_similarity
@@ -92,5 +93,6 @@ def find_duplicates(ctx: ServiceContext, actor_id: int, record_kind: object,
             cleaned["email"] = ctx.contact_points.normalise_email(str(cleaned["email"]))
         if cleaned.get("phone"):
             cleaned["phone"] = ctx.contact_points.normalise_phone(str(cleaned["phone"]), ctx.phone_region)
-        account_id = int(values["account_id"]) if kind is RecordType.CONTACT and values.get("account_id") else None
+        account_id = (parse_record_id(values["account_id"], field="account_id")
+                      if kind is RecordType.CONTACT and values.get("account_id") else None)
         return check_candidate(ctx, uow, viewer, probe_of(kind, cleaned, company_id=account_id))
