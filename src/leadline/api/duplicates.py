@@ -35,6 +35,9 @@ from leadline.services.leads import records as lead_service
 from leadline.services.security.users import resolve_query_owners
 
 export_get = partial(get, sync_to_thread=True, responses=PROBLEMS)
+KIND_PATTERN = r"^(lead|contact|account)$"
+MATCH_PATTERN = r"^(email|phone|domain_company|person_at_company)$"
+Kind = Annotated[str, msgspec.Meta(pattern=KIND_PATTERN, description="lead, contact or account.")]
 
 
 class DuplicateRulePublic(msgspec.Struct, kw_only=True):
@@ -54,7 +57,7 @@ class DuplicateRuleChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tr
 class DuplicateCheckIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The values of a lead, contact (with ``account_id``) or account that may be created."""
 
-    record_kind: Text
+    record_kind: Kind
     values: dict[str, Text | None]
 
 
@@ -74,10 +77,10 @@ class MergeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``fields``: field name (``custom.<name>`` for a custom field) -> the id of the record whose
     value it keeps; the others keep the newest non-empty value. ``keep``: default the oldest."""
 
-    record_kind: Text
-    record_ids: list[Text]
-    keep: Text | None = None
-    fields: dict[str, Text] = msgspec.field(default_factory=dict)
+    record_kind: Kind
+    record_ids: Annotated[list[Annotated[str, msgspec.Meta(max_length=20)]], msgspec.Meta(max_length=10)]
+    keep: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    fields: dict[str, Annotated[str, msgspec.Meta(max_length=20)]] = msgspec.field(default_factory=dict)
 
 
 class MergePublic(msgspec.Struct, kw_only=True):
@@ -109,7 +112,9 @@ class DuplicateController(Controller):
         return [_rule(r) for r in rules.list_duplicate_rules(ctx, actor)]
 
     @api_put("/duplicate-rules/{record_kind:str}/{match:str}", summary="Change a duplicate rule (admins)")
-    def change_rule(self, ctx: ServiceContext, actor: int, record_kind: str, match: str,
+    def change_rule(self, ctx: ServiceContext, actor: int,
+                    record_kind: Annotated[str, Parameter(pattern=KIND_PATTERN)],
+                    match: Annotated[str, Parameter(pattern=MATCH_PATTERN)],
                     data: DuplicateRuleChange) -> DuplicateRulePublic:
         return _rule(rules.set_duplicate_rule(ctx, actor, record_kind, match, action=data.action,
                                               threshold=data.threshold, active=data.active))
@@ -125,7 +130,7 @@ class DuplicateController(Controller):
 
     @api_get("/duplicates/groups", summary="The duplicate groups the last scan found (admins)")
     def list_groups(self, ctx: ServiceContext, actor: int,
-                    record_kind: Annotated[str | None, Parameter(max_length=20)] = None,
+                    record_kind: Annotated[str | None, Parameter(pattern=KIND_PATTERN)] = None,
                     limit: Annotated[int, Parameter(ge=1, le=500)] = 100) -> list[DuplicateGroupPublic]:
         return [DuplicateGroupPublic(id=str(i), record_kind=g.record_kind.value,
                                      record_ids=[str(r) for r in g.record_ids], score=g.score, reasons=list(g.reasons))
