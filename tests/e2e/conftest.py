@@ -213,3 +213,13 @@ def admin(client: Any, ctx: Any, admin_id: int) -> Any:
     from tests.e2e.api_support import Caller, token_for
 
     return Caller(client, token_for(ctx, admin_id, admin_id))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for every browser test of the session (tests/e2e/test_web*.py):
+    Playwright's sync API runs one instance per thread, so two modules cannot each start one."""
+    from tests.e2e.web_support import chromium
+
+    with chromium() as browser:
+        yield browser

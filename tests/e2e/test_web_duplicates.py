@@ -12,16 +12,10 @@ from sqlalchemy.engine import Engine
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead, get_lead
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import chromium, served, sign_in
+from tests.e2e.web_support import served, sign_in
 
 BOSS, REP, PASSWORD = "boss@example.com", "rep@example.com", "correct horse battery"
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture
