@@ -149,7 +149,7 @@ class DuplicateController(Controller):
 Multi = Annotated[list[str] | None, Parameter(description="Repeatable.")]
 FormatParam = Annotated[str, Parameter(pattern=r"^(csv|xlsx)$", description="csv (default) or xlsx.")]
 
-_MEDIA = {"csv": "text/csv; charset=utf-8",
+_MEDIA = {"csv": "text/csv",  # Litestar adds "; charset=utf-8" to a text type
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
