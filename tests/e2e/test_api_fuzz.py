@@ -60,6 +60,16 @@ DOCUMENTED_EXCEPTIONS = {
         "a custom field made required (by this run's POST /config/custom-fields) is missing: custom fields are "
         "configuration, not in the document",
     ("POST /api/v1/config/statuses", _ACCEPTANCE, 422): f"the label {_EXISTS}",
+    ("GET /api/v1/leads/export", _ACCEPTANCE, 422): f"a custom field filtered on {_MISSING}",
+    ("GET /api/v1/accounts/export", _ACCEPTANCE, 422): f"a custom field filtered on {_MISSING}",
+    ("GET /api/v1/contacts/export", _ACCEPTANCE, 422): f"a custom field filtered on {_MISSING}",
+    ("GET /api/v1/opportunities/export", _ACCEPTANCE, 422): f"a custom field filtered on {_MISSING}",
+    ("PUT /api/v1/duplicate-rules/{record_kind}/{match}", _ACCEPTANCE, 422):
+        f"not every match is a rule of every record kind (an account has no e-mail): {_ACROSS}",
+    ("POST /api/v1/duplicates/check", _ACCEPTANCE, 422):
+        "a value the create paths refuse (an e-mail's or a phone number's form, a field a kind does not have)",
+    ("POST /api/v1/merges", _ACCEPTANCE, 409): f"a field chosen {_MISSING}",
+    ("POST /api/v1/merges", _ACCEPTANCE, 422): f"the same record named twice or keep not among them: {_ACROSS}",
     ("POST /api/v1/config/custom-fields", _ACCEPTANCE, 422): f"a pick-list needs options: {_ACROSS}",
     ("POST /api/v1/config/stages", _ACCEPTANCE, 422): f"a won stage must be closed: {_ACROSS}",
     ("POST /api/v1/leads/convert", _ACCEPTANCE, 422): f"lead_ids or filter: {_ACROSS}",

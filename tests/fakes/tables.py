@@ -94,6 +94,9 @@ class Tables:
     assignment_rules: dict[int, AssignmentRule] = field(default_factory=dict)
     assignment_groups: dict[int, AssignmentGroup] = field(default_factory=dict)
     assignment_log: list[AssignmentLogEntry] = field(default_factory=list)
+    duplicate_rules: dict[str, Any] = field(default_factory=dict)
+    duplicate_groups: dict[int, Any] = field(default_factory=dict)
+    merges: dict[int, Any] = field(default_factory=dict)
 
     def restore(self, other: Tables) -> None:
         """Become ``other`` in place (repositories keep their reference to this object)."""

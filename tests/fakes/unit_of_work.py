@@ -20,6 +20,7 @@ from tests.fakes import (
     capture,
     configuration,
     conversion,
+    duplicates,
     forecast,
     imports,
     records,
@@ -32,7 +33,8 @@ from tests.fakes.tables import Tables, copied
 
 #: the tables of the configuration cache (persistence/configuration/writes.py on SQL)
 CONFIGURATION_TABLES = ("users", "password_hashes", "statuses", "sources", "reasons", "processes", "stages",
-                        "custom_fields", "transitions", "criteria", "field_mappings", "tokens", "sharing", "settings")
+                        "custom_fields", "transitions", "criteria", "field_mappings", "tokens", "sharing", "settings",
+                        "duplicate_rules")
 
 
 @dataclass
@@ -87,6 +89,7 @@ class FakeUnitOfWork:
         self.assignment = campaigns.AssignmentRepository(t)
         self.conversions = conversion.ConversionRepository(t, self)
         self.imports = imports.ImportRepository(t)
+        self.duplicates = duplicates.DuplicateRepository(t)
         self.audit = security.AuditRepository(t)
         self.tokens = security.TokenRepository(t)
         self.sharing = security.SharingRepository(t)

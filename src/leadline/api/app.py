@@ -34,6 +34,7 @@ from leadline.api.configuration.admin import ConfigurationController, PeopleCont
 from leadline.api.configuration.lead_workflow import WorkflowConfigurationController
 from leadline.api.conversion.handlers import LeadConversionController
 from leadline.api.deps import provide_actor, provide_context
+from leadline.api.duplicates import DuplicateController, ExportController
 from leadline.api.forecast.handlers import ForecastConfigurationController, ForecastController, SalesReportController
 from leadline.api.imports.handlers import ImportController
 from leadline.api.input_guard import GuardedRequest, refuse_control_characters
@@ -72,6 +73,7 @@ def create_app(application: Application | None = None, *,
                         ImportController, FormController, CaptureController, ReferralController,
                         CampaignController, AttributionController, AssignmentRuleController,
                         AssignmentGroupController, AssignmentLogController,
+                        DuplicateController, ExportController,
                         openapi_document],
         dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                       "actor": Provide(provide_actor, sync_to_thread=False)},

@@ -123,11 +123,28 @@ def tighten(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
     _create_requirements(document)
     _field_rules(document)
     paths = document.get("paths", {})
+    _export_contents(paths)
     for path, method in _public_operations(app):
         operation = paths.get(path, {}).get(method)
         if operation is not None:
             operation["security"] = []
     return document
+
+
+#: what an export answers, by its ``format`` (api/duplicates.py)
+EXPORT_CONTENTS = {
+    "text/csv": {"schema": {"type": "string"}},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
+                                                                                     "format": "binary"}},
+}
+
+
+def _export_contents(paths: dict[str, Any]) -> None:
+    """An export streams CSV or .xlsx, never JSON: its answer's content types, as they are."""
+    for path, item in paths.items():
+        success = item.get("get", {}).get("responses", {}).get("200") if path.endswith("/export") else None
+        if success is not None:
+            success["content"] = dict(EXPORT_CONTENTS)
 
 
 def _members(schema: dict[str, Any], kind: str) -> list[dict[str, Any]]:

@@ -19,11 +19,13 @@ from leadline.api.schemas import (
     AccountPublic,
     ContactFields,
     ContactPublic,
+    DuplicatePublic,
     FieldChangePublic,
     OpportunityCreate,
     OpportunityPublic,
     OpportunityUpdate,
     Page,
+    duplicates_public,
     given,
     present,
 )
@@ -35,6 +37,7 @@ from leadline.domain.queries import RecordQuery
 from leadline.services import records
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import resolve_custom_filters
+from leadline.services.duplicates.check import DuplicateReport
 from leadline.services.opportunities.queries import StageName, opportunity_query, stage_names
 from leadline.services.security.access import fields_of
 from leadline.services.security.users import resolve_query_owners
@@ -75,11 +78,15 @@ def _one(ctx: ServiceContext, kind: str, record: Any, status_code: int = 200) ->
     return _rendered(kind, record, _names(ctx, kind), status_code)
 
 
-def _rendered(kind: str, record: Any, names: Mapping[int, StageName], status_code: int = 200) -> Response[Any]:
+def _rendered(kind: str, record: Any, names: Mapping[int, StageName], status_code: int = 200,
+              duplicates: list[DuplicatePublic] | None = None) -> Response[Any]:
     headers = {"ETag": etag(record.version)}
     if status_code == 201:
         headers["Location"] = f"/api/v1/{kind}s/{record.id}".replace("opportunitys", "opportunities")
-    return Response(_public(kind, record, names), status_code=status_code, headers=headers)
+    public = _public(kind, record, names)
+    if duplicates:
+        public = msgspec.structs.replace(public, duplicates=duplicates)
+    return Response(public, status_code=status_code, headers=headers)
 
 
 def _list(ctx: ServiceContext, actor: int, kind: str, owner: list[str] | None, q: str | None, account_id: str | None,
@@ -105,12 +112,17 @@ def _history(ctx: ServiceContext, actor: int, kind: str, record_id: RecordId) ->
 
 def _create(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext, actor: int, kind: str,
             data: msgspec.Struct, renamed: dict[str, str] | None = None) -> Response[Any]:
-    creators = {"account": records.create_account, "contact": records.create_contact,
-                "opportunity": records.create_opportunity}
     values = {(renamed or {}).get(k, k): v for k, v in given(data).items()}
     names = _names(ctx, kind)
-    return idempotent(request, body, ctx, actor, lambda claim: creators[kind](ctx, actor, values, claim=claim),
-                      lambda record: _rendered(kind, record, names, 201))
+    if kind == "opportunity":
+        return idempotent(request, body, ctx, actor,
+                          lambda claim: records.create_opportunity(ctx, actor, values, claim=claim),
+                          lambda record: _rendered(kind, record, names, 201))
+    creator = records.create_account if kind == "account" else records.create_contact
+    found = DuplicateReport()  # filled before the commit that renders the answer kept for retries
+    return idempotent(request, body, ctx, actor, lambda claim: creator(ctx, actor, values, claim=claim,
+                                                                        duplicates=found),
+                      lambda record: _rendered(kind, record, names, 201, duplicates_public(found.check)))
 
 
 def _update(request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, kind: str, record_id: RecordId,

@@ -45,6 +45,30 @@ class AccountFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     parent_id: Id | None | msgspec.UnsetType = msgspec.UNSET
     owner: Text | None | msgspec.UnsetType = msgspec.UNSET
     custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
+    #: on creation: why to create it although a blocking duplicate rule matches (kept in history)
+    duplicate_override_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class DuplicatePublic(msgspec.Struct, kw_only=True):
+    """A record the duplicate rules say matches. One the caller may not read has no ``id`` nor
+    ``score``: only its kind and which of the caller's own values matched (``message``)."""
+
+    record_kind: str
+    id: str | None
+    score: int | None
+    reasons: list[str]
+    action: str
+    message: str | None = None
+
+
+def duplicates_public(check: Any) -> list[DuplicatePublic]:
+    """A ``DuplicateCheck`` (domain/duplicates/check.py) as the API shows it (None: nothing checked)."""
+    if check is None:
+        return []
+    return ([DuplicatePublic(record_kind=m.record_kind.value, id=str(m.record_id), score=m.score,
+                             reasons=list(m.reasons), action=m.action.value) for m in check.matches]
+            + [DuplicatePublic(record_kind=h.record_kind.value, id=None, score=None, reasons=list(h.reasons),
+                               action=h.action.value, message=h.message) for h in check.hidden])
 
 
 class AccountPublic(msgspec.Struct, kw_only=True):
@@ -65,6 +89,8 @@ class AccountPublic(msgspec.Struct, kw_only=True):
     created_at: datetime
     updated_at: datetime
     version: int
+    #: on creation: what the duplicate rules found (``warn`` and overridden ``block`` matches)
+    duplicates: list[DuplicatePublic] = []
 
 
 class ContactFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -77,6 +103,8 @@ class ContactFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lead_source: Text | None | msgspec.UnsetType = msgspec.UNSET
     owner: Text | None | msgspec.UnsetType = msgspec.UNSET
     custom: dict[str, CustomValue] | None | msgspec.UnsetType = msgspec.UNSET
+    #: on creation: why to create it although a blocking duplicate rule matches (kept in history)
+    duplicate_override_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class ContactPublic(msgspec.Struct, kw_only=True):
@@ -93,6 +121,8 @@ class ContactPublic(msgspec.Struct, kw_only=True):
     created_at: datetime
     updated_at: datetime
     version: int
+    #: on creation: what the duplicate rules found (``warn`` and overridden ``block`` matches)
+    duplicates: list[DuplicatePublic] = []
 
 
 class OpportunityFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from leadline.cli import assignment, campaigns, record_edits, records
+from leadline.cli import assignment, campaigns, duplicates, record_edits, records
 from leadline.cli import capture as lead_capture
 from leadline.cli import conversion as lead_conversion
 from leadline.cli.common import (
@@ -84,6 +84,9 @@ app.add_typer(sign_in.lockout_app, name="lockout")
 app.add_typer(imports.app, name="import")
 app.add_typer(lead_capture.form_app, name="form")
 app.add_typer(lead_capture.capture_app, name="capture")
+app.add_typer(duplicates.duplicates_app, name="duplicates")
+app.add_typer(duplicates.merge_app, name="merge")
+app.add_typer(duplicates.export_app, name="export")
 
 
 @app.command("init")

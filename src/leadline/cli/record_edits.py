@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.duplicates import print_check
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import fields_of, print_json, print_record
 from leadline.domain.configuration.custom_fields import parse_custom_pairs
@@ -16,8 +17,10 @@ from leadline.domain.errors import ValidationError
 
 if TYPE_CHECKING:
     from leadline.services import records as record_service
+    from leadline.services.duplicates import check as duplicate_check
 else:
     record_service = lazy_module("leadline.services.records")
+    duplicate_check = lazy_module("leadline.services.duplicates.check")
 
 CUSTOM = typer.Option(None, help="NAME=VALUE for a custom field (see `leadline field list`), repeatable; "
                                  "an empty VALUE clears it on update.")
@@ -46,6 +49,10 @@ def show_record(kind: str, record: Any, as_json: bool) -> None:
         print_json(record)
         return
     print_record(f"{kind.capitalize()} {record.id}", record_rows(record))
+
+
+DUPLICATE_OVERRIDE = typer.Option(None, "--duplicate-override-reason",
+                                  help="Why, when a blocking duplicate rule matches (kept in history).")
 
 
 def _values(given: dict[str, Any], custom: list[str] | None) -> dict[str, Any]:
@@ -82,15 +89,20 @@ def account_add(
     postal_code: str = typer.Option(None, help="Billing postal code."),
     country: str = typer.Option(None, help="Billing country, e.g. DE."),
     parent: str = typer.Option(None, help="Parent account id."), owner: str = OWNER,
-    custom: list[str] = CUSTOM, as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
+    custom: list[str] = CUSTOM, duplicate_override: str = DUPLICATE_OVERRIDE, as_json: bool = JSON_OPTION,
+    acting_as: str = AS_OPTION,
 ) -> None:
     """Create an account.
 
     Example: leadline account add --name Globex --website https://globex.example --custom tier=Gold
     """
-    values = _values(_account_fields(name, website, industry, employees, street, city, state, postal_code,
-                                     country, parent, owner), custom)
-    account = record_service.create_account(ready_application().context, actor_id(acting_as), values)
+    values = _values({**_account_fields(name, website, industry, employees, street, city, state, postal_code,
+                                        country, parent, owner), "duplicate_override_reason": duplicate_override},
+                     custom)
+    found = duplicate_check.DuplicateReport()
+    account = record_service.create_account(ready_application().context, actor_id(acting_as), values,
+                                            duplicates=found)
+    print_check(found.check, to_stderr=True)
     show_record("account", account, as_json)
 
 
@@ -121,7 +133,8 @@ def contact_add(
     last_name: str = typer.Option(None, help="Required."), first_name: str = typer.Option(None),
     email: str = typer.Option(None), phone: str = typer.Option(None), title: str = typer.Option(None),
     source: str = typer.Option(None, help="A lead source label (see `leadline source list`)."),
-    owner: str = OWNER, custom: list[str] = CUSTOM, as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
+    owner: str = OWNER, custom: list[str] = CUSTOM, duplicate_override: str = DUPLICATE_OVERRIDE,
+    as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
 ) -> None:
     """Create a contact at an account.
 
@@ -129,8 +142,12 @@ def contact_add(
     --email hank@globex.example --custom language=German
     """
     values = _values({"account_id": account, "last_name": last_name, "first_name": first_name, "email": email,
-                      "phone": phone, "title": title, "lead_source": source, "owner": owner}, custom)
-    contact = record_service.create_contact(ready_application().context, actor_id(acting_as), values)
+                      "phone": phone, "title": title, "lead_source": source, "owner": owner,
+                      "duplicate_override_reason": duplicate_override}, custom)
+    found = duplicate_check.DuplicateReport()
+    contact = record_service.create_contact(ready_application().context, actor_id(acting_as), values,
+                                            duplicates=found)
+    print_check(found.check, to_stderr=True)
     show_record("contact", contact, as_json)
 
 

@@ -30,6 +30,8 @@ class Account:
     billing_country: str | None = None
     parent_id: int | None = None
     owner_id: int | None = None
+    #: set when merged into another account: this one is then a tombstone pointing at it
+    merged_into_id: int | None = None
     version: int = 1
     #: custom field values by name, when a use case read them with the record (None: not read)
     custom: dict[str, CustomValue | None] | None = None
@@ -48,6 +50,8 @@ class Contact:
     title: str | None = None
     lead_source_id: int | None = None
     owner_id: int | None = None
+    #: set when merged into another contact: this one is then a tombstone pointing at it
+    merged_into_id: int | None = None
     version: int = 1
     #: custom field values by name, when a use case read them with the record (None: not read)
     custom: dict[str, CustomValue | None] | None = None

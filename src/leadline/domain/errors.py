@@ -147,6 +147,19 @@ class DuplicateHiddenError(ConflictError):
     code = "DUPLICATE_HIDDEN"
 
 
+class DuplicateBlockedError(ConflictError):
+    """Creating the record would duplicate one a ``block`` duplicate rule protects; refused unless
+    the caller gives an override reason (kept in the record's history)."""
+
+    code = "DUPLICATE_BLOCKED"
+
+
+class MergeRefusedError(ConflictError):
+    """A merge, or the undo of one, that cannot be done as asked (each reason in ``details``)."""
+
+    code = "MERGE_REFUSED"
+
+
 class DatabaseUnavailableError(LeadlineError):
     """The database cannot be reached: the connection is refused, dropped, or the server is
     shutting down. The same request may succeed once it is back, so transports tell the caller

@@ -170,6 +170,8 @@ class RecordRepository(Generic[D]):
 
 def record_filters(statement: Select[Any], row: Any, query: RecordQuery, search_columns: list[Any]) -> Select[Any]:
     statement = time_filters(statement, row, query)
+    if hasattr(row, "merged_into_id"):  # a merged record is a tombstone, never listed
+        statement = statement.where(row.merged_into_id.is_(None))
     if query.visible_owner_ids is not None:
         statement = statement.where(row.owner_id.in_(list(query.visible_owner_ids)))
     if query.owner_ids:

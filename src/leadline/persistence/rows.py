@@ -28,6 +28,7 @@ from leadline.persistence.configuration.rows import (
     ReasonRow,
 )
 from leadline.persistence.conversion.rows import LeadConversionRow
+from leadline.persistence.duplicates.rows import DuplicateGroupRow, DuplicateRuleRow, MergeRow
 from leadline.persistence.forecast.rows import (
     ExchangeRateRow,
     ForecastAdjustmentRow,
@@ -69,6 +70,7 @@ __all__ = [
     "PriceBookRow", "ProductRow", "SalesProcessRow", "SavedViewRow", "UserRow", "metadata",
     "ImportErrorRow", "ImportJobRow", "ImportMappingRow",
     "ExchangeRateRow", "ForecastAdjustmentRow", "ForecastSnapshotRow", "OrgSettingRow", "QuotaRow",
+    "DuplicateGroupRow", "DuplicateRuleRow", "MergeRow",
     "ConversionFieldMappingRow", "CriterionRow", "LeadConversionRow", "LeadStatusTransitionRow", "ReasonRow",
     "CaptureFormRow", "CaptureRateCounterRow", "LeadCaptureRow", "QuarantinedSubmissionRow", "UsedTokenRow",
     "AssignmentGroupMemberRow", "AssignmentGroupRow", "AssignmentLogRow", "AssignmentRuleRow",

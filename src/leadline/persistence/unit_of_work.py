@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         TransitionRepository,
     )
     from leadline.persistence.conversion.repositories import ConversionRepository
+    from leadline.persistence.duplicates.repositories import DuplicateRepository
     from leadline.persistence.forecast.pipeline_queries import PipelineQueries
     from leadline.persistence.forecast.queries import ForecastQueries
     from leadline.persistence.forecast.repositories import (
@@ -134,6 +135,7 @@ class SqlUnitOfWork:
     assignment: _Repository[AssignmentRepository] = _Repository("assignment", "AssignmentRepository")
     conversions: _Repository[ConversionRepository] = _Repository("conversion", "ConversionRepository")
     imports: _Repository[ImportRepository] = _Repository("imports", "ImportRepository")
+    duplicates: _Repository[DuplicateRepository] = _Repository("duplicates", "DuplicateRepository")
     audit: _Repository[AuditRepository] = _Repository("security", "AuditRepository")
     tokens: _Repository[TokenRepository] = _Repository("security", "TokenRepository")
     sharing: _Repository[SharingRepository] = _Repository("security", "SharingRepository")

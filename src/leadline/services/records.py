@@ -40,6 +40,7 @@ from leadline.domain.queries import Page, RecordQuery
 from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import audit_fields, read_custom, write_custom
+from leadline.services.duplicates.check import DuplicateReport, probe_of, screen_new_record
 from leadline.services.named_history import named_history
 from leadline.services.opportunities.lifecycle import find_stage, parse_percent, track_change
 from leadline.services.security import idempotency
@@ -54,12 +55,14 @@ if TYPE_CHECKING:
     from leadline.services.ports.opportunities import OpportunityRepository
 
 REFERENCES = ("owner", "parent_id", "account_id", "lead_source", "stage", "process", "email", "phone",
-              "probability", "forecast_category", "loss_reason", "custom")
+              "probability", "forecast_category", "loss_reason", "custom", "duplicate_override_reason")
 
 
 def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any], *,
-                   claim: IdempotencyClaim[Account] | None = None) -> Account:
-    """A new account. ``website`` also sets the ``domain`` used to match leads to accounts."""
+                   claim: IdempotencyClaim[Account] | None = None,
+                   duplicates: DuplicateReport | None = None) -> Account:
+    """A new account. ``website`` also sets the ``domain`` used to match leads to accounts.
+    The duplicate rules are checked as for leads (``create_lead``); ``duplicates`` gets the matches."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         cleaned = clean_fields(ACCOUNT_FIELD_CLEANERS, values, ignore=REFERENCES)
@@ -71,15 +74,20 @@ def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
         account.domain = website_domain(account.website)
         if values.get("parent_id"):
             _set_parent(uow, viewer, account, values["parent_id"])
+        overridden = screen_new_record(ctx, uow, viewer, probe_of(RecordType.ACCOUNT, fields_of(account)),
+                                       values.get("duplicate_override_reason"), duplicates)
         uow.accounts.add(account)
         write_custom(ctx, uow, RecordType.ACCOUNT, account, values.get("custom"), creating=True)
-        audit_created(uow, "account", account.id, viewer.id, now, audit_fields(account))
+        audit_created(uow, "account", account.id, viewer.id, now, {**audit_fields(account),
+                                                                   "duplicate_override": overridden})
         return idempotency.commit(ctx, uow, claim, account)
 
 
 def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any], *,
-                   claim: IdempotencyClaim[Contact] | None = None) -> Contact:
-    """A new contact at an account the actor may read."""
+                   claim: IdempotencyClaim[Contact] | None = None,
+                   duplicates: DuplicateReport | None = None) -> Contact:
+    """A new contact at an account the actor may read. The duplicate rules are checked as for
+    leads (``create_lead``; contacts at the same account are at the same company)."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
@@ -91,9 +99,12 @@ def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
         for name, value in cleaned.items():
             setattr(contact, name, value)
         _contact_points(ctx, uow, contact, values, account.billing_country)
+        probe = probe_of(RecordType.CONTACT, fields_of(contact), company=account.name, company_id=account.id)
+        overridden = screen_new_record(ctx, uow, viewer, probe, values.get("duplicate_override_reason"), duplicates)
         uow.contacts.add(contact)
         write_custom(ctx, uow, RecordType.CONTACT, contact, values.get("custom"), creating=True)
-        audit_created(uow, "contact", contact.id, viewer.id, now, audit_fields(contact))
+        audit_created(uow, "contact", contact.id, viewer.id, now, {**audit_fields(contact),
+                                                                   "duplicate_override": overridden})
         return idempotency.commit(ctx, uow, claim, contact)
 
 
@@ -209,9 +220,15 @@ def get_account(ctx: ServiceContext, actor_id: int, account_id: int) -> AccountD
 
 
 def get_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> Any:
-    """An account, contact or opportunity by id, if the actor may read it."""
+    """An account, contact or opportunity by id, if the actor may read it; the id of a merged
+    account or contact answers its survivor (whose id differs)."""
     with ctx.reader() as uow:
-        record = _readable(uow, load_viewer(uow, actor_id, ctx), kind, record_id)
+        viewer = load_viewer(uow, actor_id, ctx)
+        record = _readable(uow, viewer, kind, record_id)
+        for _ in range(10):
+            if getattr(record, "merged_into_id", None) is None:
+                break
+            record = _readable(uow, viewer, kind, record.merged_into_id)
         read_custom(ctx, uow, RecordType(kind), [record])
         return record
 

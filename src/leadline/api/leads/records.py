@@ -16,7 +16,7 @@ from leadline.api.idempotency import idempotent
 from leadline.api.leads.schemas import LeadCreate, LeadFields, LeadPublic, LeadUpdate, ProductLineOut, WarningPublic
 from leadline.api.money import scale_money
 from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
-from leadline.api.schemas import FieldChangePublic, Page, given
+from leadline.api.schemas import FieldChangePublic, Page, duplicates_public, given
 from leadline.domain.queries import LEAD_SORTS
 from leadline.domain.queries import Page as PageQuery
 from leadline.services.context import ServiceContext
@@ -52,6 +52,7 @@ def lead_public(details: LeadDetails) -> LeadPublic:
         created_at=lead.created_at, updated_at=lead.updated_at, version=lead.version,
         warnings=[WarningPublic(field=w.field, code=w.code, message=w.message) for w in details.warnings],
         capture=msgspec.UNSET if details.capture is None else capture_public(details.capture),
+        duplicates=duplicates_public(details.duplicates),
     )
 
 

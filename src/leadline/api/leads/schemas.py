@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import msgspec
 
 from leadline.api.capture.schemas import CapturePublic
-from leadline.api.schemas import CustomValue, DecimalIn, Id, Label, Note, Text
+from leadline.api.schemas import CustomValue, DecimalIn, DuplicatePublic, Id, Label, Note, Text
 
 
 class ProductLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -64,6 +64,8 @@ class LeadCreate(LeadFields, kw_only=True, forbid_unknown_fields=True):
 
     unqualified_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
     qualification_override_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
+    #: why to capture it although a blocking duplicate rule matches (kept in the lead's history)
+    duplicate_override_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class LeadUpdate(LeadCreate, kw_only=True, forbid_unknown_fields=True):
@@ -125,6 +127,8 @@ class LeadPublic(msgspec.Struct, kw_only=True):
     warnings: list[WarningPublic] = msgspec.field(default_factory=list)
     #: where the lead came from (lead capture); read a lead to see it
     capture: CapturePublic | None | msgspec.UnsetType = msgspec.UNSET
+    #: capture only: what the duplicate rules found (``warn`` and overridden ``block`` matches)
+    duplicates: list[DuplicatePublic] = msgspec.field(default_factory=list)
 
 
 class StatusChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

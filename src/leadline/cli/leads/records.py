@@ -41,6 +41,7 @@ FIELD_OPTIONS = {
     "status": "status", "rating": "rating", "budget": "budget_amount", "currency": "currency",
     "timeframe": "purchase_timeframe", "decision_maker": "is_decision_maker", "description": "description",
     "owner": "owner", "reason": "unqualified_reason", "override_reason": "qualification_override_reason",
+    "duplicate_override": "duplicate_override_reason",
 }
 
 
@@ -75,6 +76,12 @@ def _custom(pairs: list[str] | None) -> dict[str, str]:
 
 def show_lead(details: LeadDetails, as_json: bool) -> None:
     lead = details.lead
+    if details.duplicates is not None:
+        for match in details.duplicates.matches:
+            error_console.print(f"duplicate: lead {match.record_id} (score {match.score}): "
+                                f"{'; '.join(match.reasons)}", highlight=False, markup=False)
+        for hidden in details.duplicates.hidden:
+            error_console.print(f"duplicate: {hidden.message}", highlight=False, markup=False)
     for warning in details.warnings:  # on stderr: a script reading --json sees them in "warnings"
         error_console.print(f"warning: {warning.field}: {warning.message} [{warning.code}]", highlight=False,
                             markup=False)
@@ -119,6 +126,8 @@ def add(
     status: str = typer.Option(None, help="Default: the default status."),
     reason: str = typer.Option(None, help="Why, when created in an unqualified status (see `leadline reason list`)."),
     override_reason: str = typer.Option(None, help="Why, when created qualified without meeting the criteria."),
+    duplicate_override: str = typer.Option(None, "--duplicate-override-reason",
+                                           help="Why, when a blocking duplicate rule matches (kept in history)."),
     rating: str = typer.Option(None, help="hot, warm or cold."),
     budget: str = typer.Option(None, help="Budget amount, e.g. 25000."),
     currency: str = typer.Option(None, help="ISO 4217 code; default: the organisation's."),

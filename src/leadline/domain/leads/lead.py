@@ -129,6 +129,8 @@ class Lead:
     unqualified_reason_id: int | None = None
     #: the campaign the lead came from (its source campaign)
     campaign_id: int | None = None
+    #: set when merged into another lead: this one is then a tombstone pointing at it
+    merged_into_id: int | None = None
     version: int = 1
     products: list[ProductInterest] = field(default_factory=list)
     custom: dict[str, CustomValue | None] = field(default_factory=dict)
@@ -278,6 +280,7 @@ LEAD_FIELD_CLEANERS: dict[str, Callable[[object, str], object]] = {
 #: Fields that are set through their own rules, not by a plain update.
 LEAD_REFERENCE_FIELDS = (
     "email", "phone", "source", "campaign_id", "status", "owner", "unqualified_reason", "qualification_override_reason",
+    "duplicate_override_reason",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadline.persistence.base import Base, id_column
@@ -26,6 +26,7 @@ class AccountRow(Base):
     billing_country: Mapped[str | None] = mapped_column(String(100))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -42,6 +43,11 @@ class ContactRow(Base):
     title: Mapped[str | None] = mapped_column(String(128))
     lead_source_id: Mapped[int | None] = mapped_column(ForeignKey("lead_sources.id"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+# the duplicate rules' name key (persistence/duplicates/candidates.py)
+Index("ix_contacts_last_name_key", func.lower(ContactRow.last_name))

@@ -24,7 +24,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 CONFIGURATION_TABLES = frozenset({
     "users", "lead_statuses", "lead_sources", "sales_processes", "opportunity_stages", "custom_field_definitions",
     "lead_status_transitions", "reasons", "criteria", "conversion_field_mappings", "api_tokens",
-    "sharing_defaults", "org_settings",
+    "sharing_defaults", "org_settings", "duplicate_rules",
 })
 
 

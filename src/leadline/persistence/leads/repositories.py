@@ -154,7 +154,7 @@ class LeadRepository(RecordRepository[Lead]):
         return [dict(r._mapping) for r in self.session.execute(query)]
 
     def _filtered(self, query: LeadQuery) -> Select[Any]:
-        statement = select(LeadRow.__table__)
+        statement = select(LeadRow.__table__).where(LeadRow.merged_into_id.is_(None))  # tombstones are not listed
         if query.status_ids:
             statement = statement.where(LeadRow.status_id.in_(query.status_ids))
         if query.source_ids:

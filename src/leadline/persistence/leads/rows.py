@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadline.domain.leads.lead import Rating
@@ -58,7 +58,13 @@ class LeadRow(Base):
     )
     unqualified_reason_id: Mapped[int | None] = mapped_column(ForeignKey("reasons.id"))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+# the duplicate rules' name keys (persistence/duplicates/candidates.py)
+Index("ix_leads_last_name_key", func.lower(LeadRow.last_name))
+Index("ix_leads_company_key", func.lower(LeadRow.company))
 
 
 class LeadProductInterestRow(Base):

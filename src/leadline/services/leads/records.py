@@ -20,6 +20,7 @@ from leadline.domain.configuration.custom_fields import (
 )
 from leadline.domain.configuration.sources import LeadSource, ensure_selectable, find_source
 from leadline.domain.configuration.statuses import LeadStatus, default_status, find_status
+from leadline.domain.duplicates.check import DuplicateCheck
 from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import FieldChange, diff_fields, render_value
 from leadline.domain.ids import new_id
@@ -38,6 +39,7 @@ from leadline.domain.security.users import User
 from leadline.services.campaigns.members import join_source_campaign
 from leadline.services.campaigns.records import resolve_campaign
 from leadline.services.context import ServiceContext
+from leadline.services.duplicates.check import DuplicateReport, probe_of, screen_new_record
 from leadline.services.leads.status_moves import enter_first_status, move_status
 from leadline.services.named_history import named_history
 from leadline.services.security import idempotency
@@ -63,6 +65,8 @@ class LeadDetails:
     warnings: list[FieldWarning] = field(default_factory=list)
     #: where the lead came from (``domain.capture.attribution.Attribution``), read by ``get_lead`` only
     capture: Any = None
+    #: on capture: the records the duplicate rules say it matches (``warn`` and overridden ``block``)
+    duplicates: DuplicateCheck | None = None
 
 
 def create_lead(
@@ -74,26 +78,45 @@ def create_lead(
     ``owner`` by label, id or e-mail. The owner defaults to the actor, the status to the default.
     ``claim``: the request's idempotency key, kept with the lead.
 
+    The duplicate rules are checked (services/duplicates/check.py): a ``block`` match refuses
+    with ``DUPLICATE_BLOCKED`` unless ``values["duplicate_override_reason"]`` is given (kept in
+    the lead's history as ``duplicate_override``); ``warn`` matches come back in ``duplicates``.
+
     Raises ``ValidationError`` naming the first bad field; nothing is written then.
     """
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        lead = add_lead(ctx, uow, viewer, values, products=products, custom=custom)
-        return idempotency.commit(ctx, uow, claim, _warned(describe_lead(ctx, uow, lead), ctx))
+        report = DuplicateReport()
+        lead = add_lead(ctx, uow, viewer, values, products=products, custom=custom, duplicates=report)
+        details = _warned(describe_lead(ctx, uow, lead), ctx)
+        details.duplicates = report.check
+        return idempotency.commit(ctx, uow, claim, details)
+
+
+def vars_of(lead: Lead) -> dict[str, Any]:
+    """The lead's values the duplicate rules compare."""
+    return {"email": lead.email, "phone": lead.phone, "website": lead.website, "company": lead.company,
+            "first_name": lead.first_name, "last_name": lead.last_name}
 
 
 def add_lead(
     ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, object], *,
     products: Sequence[Mapping[str, object]] = (), custom: Mapping[str, object] | None = None,
-    before_storing: Callable[[Lead], None] | None = None,
+    before_storing: Callable[[Lead], None] | None = None, duplicates: DuplicateReport | None = None,
 ) -> Lead:
     """``create_lead``'s work inside a unit of work the caller owns and commits: the lead built,
     checked, stored with its custom values, first status and audit. ``before_storing(lead)``
     runs on the built lead before it is stored (capture channels assign its owner there).
-    Used by the capture channels, which write more in the same transaction."""
+    ``duplicates``: screen the lead by the duplicate rules and report the matches there (a
+    ``block`` refuses unless ``values["duplicate_override_reason"]`` is given). Used by the
+    capture channels, which write more in the same transaction (and check repeats their own way)."""
     lead = build_lead(ctx, uow, viewer, values, products)
     if before_storing is not None:
         before_storing(lead)
+    overridden = None
+    if duplicates is not None:
+        overridden = screen_new_record(ctx, uow, viewer, probe_of(RecordType.LEAD, vars_of(lead)),
+                                       values.get("duplicate_override_reason"), duplicates)
     definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
     lead.custom = coerce_custom_values(definitions, dict(custom or {}), creating=True)
     first = enter_first_status(ctx, uow, lead, reason=values.get("unqualified_reason"),
@@ -105,7 +128,7 @@ def add_lead(
                                    reason_id=first.reason.id if first.reason else None,
                                    note=first.override_reason)
     justified = {"unqualified_reason": first.reason.label if first.reason else None,
-                 "qualification_override": first.override_reason}
+                 "qualification_override": first.override_reason, "duplicate_override": overridden}
     audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
                   {**lead_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
     return lead
@@ -149,12 +172,20 @@ def build_lead(
     return lead
 
 
+MAX_MERGE_HOPS = 10  # merges of merges a read follows to the survivor
+
+
 def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
-    """One lead the actor may read. The hottest read of the API: the lead comes through the unit
+    """One lead the actor may read; the id of a merged lead answers its survivor (whose id
+    differs). The hottest read of the API: the lead comes through the unit
     of work's lean reads (one statement, no session) and the rest from the configuration cache."""
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         lead = uow.reads.lead(lead_id)
+        for _ in range(MAX_MERGE_HOPS):  # a merged lead is a tombstone: its survivor answers
+            if lead is None or lead.merged_into_id is None:
+                break
+            lead = uow.reads.lead(lead.merged_into_id)
         if lead is None:
             raise NotFoundError(f"there is no lead {lead_id}", field="lead")
         viewer.ensure_can_read(RecordType.LEAD, lead.id, lead.owner_id)

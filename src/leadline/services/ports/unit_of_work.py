@@ -32,6 +32,7 @@ from leadline.services.ports.configuration import (
     TransitionRepository,
 )
 from leadline.services.ports.conversion import ConversionRepository
+from leadline.services.ports.duplicates import DuplicateRepository
 from leadline.services.ports.forecast import (
     AdjustmentRepository,
     ExchangeRateRepository,
@@ -156,6 +157,10 @@ class UnitOfWork(Protocol):
     # imports
     @property
     def imports(self) -> ImportRepository: ...
+
+    # duplicates and merges
+    @property
+    def duplicates(self) -> DuplicateRepository: ...
 
     # security
     @property

@@ -1,0 +1,1 @@
+"""Duplicate rules, checks on creation, the duplicate-group job, and merges with their undo."""

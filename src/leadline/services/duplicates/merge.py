@@ -1,0 +1,164 @@
+"""Merging two or more leads, contacts or accounts into one, and undoing a merge.
+
+One transaction: the survivor takes the chosen value of each field (domain/duplicates/merge.py:
+the caller's choice, else the newest non-empty), activities, history and the kind's related
+records move to it (persistence/duplicates/references.py), and the merged records become
+tombstones pointing at it (``merged_into_id``): never listed, and reading one answers the
+survivor (docs/adr/00NN-merge-tombstones-and-undo.md). The merge keeps the survivor's values
+before and every row it moved, so ``undo_merge`` puts all back while nothing depends on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from leadline.domain.accounts import ACCOUNT_FIELD_CLEANERS, CONTACT_FIELD_CLEANERS, website_domain
+from leadline.domain.common import clean_fields
+from leadline.domain.configuration.custom_fields import RecordType, coerce_custom_values
+from leadline.domain.duplicates.merge import MergeInput, MergeRecord, plan_merge, undo_refusals
+from leadline.domain.duplicates.rules import parse_record_kind
+from leadline.domain.errors import MergeRefusedError, NotFoundError
+from leadline.domain.history import render_value
+from leadline.domain.ids import new_id, parse_record_id
+from leadline.domain.leads.lead import LEAD_FIELD_CLEANERS
+from leadline.domain.security.access import Viewer
+from leadline.services.context import ServiceContext
+from leadline.services.security.access import audit_changed, load_viewer
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
+
+#: the fields a merge chooses a value for, per kind (owner, status and lineage stay the survivor's)
+MERGED_FIELDS: dict[RecordType, tuple[str, ...]] = {
+    RecordType.LEAD: (*(n for n in LEAD_FIELD_CLEANERS if n != "currency"), "email", "phone", "source_id"),
+    RecordType.CONTACT: (*CONTACT_FIELD_CLEANERS, "email", "phone", "lead_source_id"),
+    RecordType.ACCOUNT: tuple(ACCOUNT_FIELD_CLEANERS),
+}
+_CLEANERS = {RecordType.LEAD: LEAD_FIELD_CLEANERS, RecordType.CONTACT: CONTACT_FIELD_CLEANERS,
+             RecordType.ACCOUNT: ACCOUNT_FIELD_CLEANERS}
+
+
+def _repository(uow: UnitOfWork, kind: RecordType) -> Any:
+    return {RecordType.LEAD: uow.leads, RecordType.CONTACT: uow.contacts, RecordType.ACCOUNT: uow.accounts}[kind]
+
+
+def _editable(uow: UnitOfWork, viewer: Viewer, kind: RecordType, record_id: int) -> Any:
+    record = _repository(uow, kind).get_for_update(record_id)
+    if record is None or record.merged_into_id is not None:
+        raise NotFoundError(f"there is no {kind.value} {record_id}", field="record_ids")
+    viewer.ensure_can_edit(kind, record.id, record.owner_id)
+    if kind is RecordType.LEAD and record.is_converted():
+        raise MergeRefusedError(f"lead {record_id} is converted; its lineage stays as it is", field="record_ids")
+    return record
+
+
+def _values(ctx: ServiceContext, uow: UnitOfWork, kind: RecordType, record: Any) -> dict[str, Any]:
+    values = {name: getattr(record, name) for name in MERGED_FIELDS[kind]}
+    definitions = ctx.config(uow).custom_fields_of(kind)
+    if definitions:
+        custom = uow.custom_fields.values_for(definitions, [record.id])[record.id]
+        values.update({f"custom.{name}": value for name, value in custom.items()})
+    return values
+
+
+def merge_records(ctx: ServiceContext, actor_id: int, record_kind: object, record_ids: Sequence[object], *,
+                  keep: object = None, fields: Mapping[str, object] | None = None) -> MergeRecord:
+    """Merge ``record_ids`` (2 to 10 leads, contacts or accounts the actor may edit) into one.
+    ``keep``: the survivor (default: the oldest); ``fields``: field name (``custom.<name>`` for a
+    custom field) -> the record whose value it keeps. Refused with ``MERGE_REFUSED`` for a
+    converted lead or a choice that does not fit; ``NOT_FOUND`` for a record already merged.
+
+    Example: ``merge_records(ctx, me, "lead", [a, b], keep=a, fields={"phone": b})``
+    """
+    kind = parse_record_kind(record_kind)
+    ids = [parse_record_id(i, field="record_ids") for i in record_ids]
+    survivor_wanted = parse_record_id(keep, field="keep") if keep not in (None, "") else None
+    choices = {name: parse_record_id(v, field=f"fields.{name}") for name, v in (fields or {}).items()}
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        records = {i: _editable(uow, viewer, kind, i) for i in sorted(ids)}
+        values = {i: _values(ctx, uow, kind, r) for i, r in records.items()}
+        names = sorted({name for v in values.values() for name in v})
+        plan = plan_merge([MergeInput(i, r.updated_at, r.created_at, values[i]) for i, r in records.items()],
+                          names, keep=survivor_wanted, choices=choices)
+        survivor, now = records[plan.survivor_id], ctx.now()
+        before = values[survivor.id]
+        moved = uow.duplicates.move_references(kind.value, plan.merged_ids, survivor.id)
+        uow.duplicates.set_merged_into(kind.value, plan.merged_ids, survivor.id)
+        _write(ctx, uow, kind, survivor, plan.values)
+        audit_changed(uow, kind.value, survivor.id, viewer.id, now, before, plan.values, action="merge")
+        uow.audit.record("merge", kind.value, survivor.id, viewer.id, now,
+                         {"merged": (None, ", ".join(map(str, plan.merged_ids)))})
+        for merged in plan.merged_ids:
+            uow.audit.record("merge", kind.value, merged, viewer.id, now, {"merged_into_id": (None, str(survivor.id))})
+        merge = MergeRecord(new_id(), kind.value, survivor.id, plan.merged_ids, viewer.id, now, survivor.version,
+                            {name: render_value(value) for name, value in before.items()}, moved)
+        uow.duplicates.add_merge(merge)
+        uow.commit()
+        return merge
+
+
+def _write(ctx: ServiceContext, uow: UnitOfWork, kind: RecordType, record: Any, values: Mapping[str, Any]) -> None:
+    """Set the standard and custom ``values`` on ``record`` and save it (its version moves on)."""
+    custom = {name.removeprefix("custom."): v for name, v in values.items() if name.startswith("custom.")}
+    for name, value in values.items():
+        if not name.startswith("custom."):
+            setattr(record, name, value)
+    if kind is RecordType.ACCOUNT:
+        record.domain = website_domain(record.website)
+    definitions = ctx.config(uow).custom_fields_of(kind)
+    if definitions:
+        stored = coerce_custom_values(definitions, {d.name: custom.get(d.name) for d in definitions}, creating=False)
+        uow.custom_fields.set_values(definitions, record.id, stored)
+    record.updated_at = ctx.now()
+    _repository(uow, kind).save(record)
+
+
+def _parsed(kind: RecordType, rendered: Mapping[str, str | None]) -> dict[str, Any]:
+    """The survivor's values as a merge kept them (rendered as history renders them), typed again."""
+    cleaners = _CLEANERS[kind]
+    standard = {n: v for n, v in rendered.items() if n in cleaners and v is not None}
+    values: dict[str, Any] = {n: None for n in rendered}
+    values.update(clean_fields(cleaners, standard))
+    for name in ("email", "phone", "source_id", "lead_source_id"):
+        if name in rendered:
+            raw = rendered[name]
+            values[name] = int(raw) if raw is not None and name.endswith("_id") else raw
+    values.update({n: v for n, v in rendered.items() if n.startswith("custom.")})
+    return values
+
+
+def undo_merge(ctx: ServiceContext, actor_id: int, merge_id: object) -> MergeRecord:
+    """Undo a merge: the merged records live again with what they had, the moved rows go back,
+    the survivor takes its values from before. Refused (``MERGE_REFUSED``, each reason in
+    ``details``) once something depends on it: the survivor changed or merged since, a later
+    merge into it not undone."""
+    wanted = parse_record_id(merge_id, field="merge")
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        merge = uow.duplicates.get_merge(wanted)
+        if merge is None:
+            raise NotFoundError(f"there is no merge {wanted}", field="merge")
+        kind = RecordType(merge.record_kind)
+        survivor = _repository(uow, kind).get_for_update(merge.survivor_id)
+        if survivor is not None:
+            viewer.ensure_can_edit(kind, survivor.id, survivor.owner_id)
+        refusals = undo_refusals(merge, survivor.version if survivor else None,
+                                 survivor.merged_into_id if survivor else None, uow.duplicates.later_merges(merge))
+        if refusals:
+            raise MergeRefusedError("this merge cannot be undone", field="merge", details=refusals)
+        now = ctx.now()
+        after = _values(ctx, uow, kind, survivor)
+        uow.duplicates.restore_references(merge.moved, survivor.id)
+        uow.duplicates.set_merged_into(kind.value, merge.merged_ids, None)
+        restored = _parsed(kind, merge.survivor_before)
+        _write(ctx, uow, kind, survivor, restored)
+        audit_changed(uow, kind.value, survivor.id, viewer.id, now, after, restored, action="undo_merge")
+        for merged in merge.merged_ids:
+            uow.audit.record("undo_merge", kind.value, merged, viewer.id, now,
+                             {"merged_into_id": (str(survivor.id), None)})
+        uow.duplicates.mark_merge_undone(merge.id, now, viewer.id)
+        uow.commit()
+        merge.undone_at = now
+        return merge

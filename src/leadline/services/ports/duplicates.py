@@ -1,0 +1,59 @@
+"""The duplicates port: rules, candidate look-ups by index, duplicate groups, merges and tombstones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.duplicates.groups import DuplicateGroup
+from leadline.domain.duplicates.matching import Candidate
+from leadline.domain.duplicates.merge import MergeRecord, MovedReference
+from leadline.domain.duplicates.rules import DuplicateRule
+
+
+class DuplicateRepository(Protocol):
+    def stored_rules(self) -> list[DuplicateRule]:
+        """The rules admins changed (the domain's defaults fill in the rest)."""
+        ...
+
+    def save_rule(self, rule: DuplicateRule) -> None:
+        """Store ``rule`` in place of the stored rule of its record kind and match."""
+        ...
+
+    def candidates(self, record_kind: RecordType, probe: Candidate, limit: int) -> list[Candidate]:
+        """Live records of ``record_kind`` sharing an indexed value with ``probe`` (e-mail, phone
+        number, domain, last name, start of the company name), whoever owns them: at most
+        ``limit`` per look-up. Never a scan of the table."""
+        ...
+
+    def all_candidates(self, record_kind: RecordType) -> Iterator[Candidate]:
+        """Every live record of ``record_kind``, by id (read in batches)."""
+        ...
+
+    def replace_groups(self, record_kind: RecordType, groups: Sequence[DuplicateGroup], at: datetime) -> None: ...
+
+    def groups(self, record_kind: RecordType | None, limit: int) -> list[tuple[int, DuplicateGroup]]:
+        """Stored groups (id, group), best score first."""
+        ...
+
+    def add_merge(self, merge: MergeRecord) -> None: ...
+
+    def get_merge(self, merge_id: int) -> MergeRecord | None:
+        """The merge, locked until commit."""
+        ...
+
+    def later_merges(self, merge: MergeRecord) -> int: ...
+
+    def mark_merge_undone(self, merge_id: int, at: datetime, actor_id: int) -> None: ...
+
+    def set_merged_into(self, record_kind: str, record_ids: Sequence[int], survivor_id: int | None) -> None:
+        """Make the records tombstones pointing at ``survivor_id`` (None: live again)."""
+        ...
+
+    def move_references(self, record_kind: str, from_ids: Sequence[int], to_id: int) -> list[MovedReference]:
+        """Move activities, history and the kind's related records to ``to_id``; return each row moved."""
+        ...
+
+    def restore_references(self, moved: Sequence[MovedReference], survivor_id: int) -> None: ...

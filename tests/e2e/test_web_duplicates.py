@@ -1,0 +1,64 @@
+"""The duplicates page in a real headless Chromium (SQLite): an admin finds the groups, merges one
+keeping the record chosen, undoes the merge; a rep may not open the page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.engine import Engine
+
+from leadline.services.context import ServiceContext
+from leadline.services.leads.records import create_lead, get_lead
+from leadline.services.security.users import add_user
+from tests.e2e.web_support import served, sign_in
+
+BOSS, REP, PASSWORD = "boss@example.com", "rep@example.com", "correct horse battery"
+pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def base(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[str]:
+    add_user(ctx, admin_id, name="Boss", email=BOSS, role="admin", password=PASSWORD)
+    add_user(ctx, admin_id, name="Rep", email=REP, password=PASSWORD)
+    with served(ctx, engine.url.render_as_string(hide_password=False)) as url:
+        yield url
+
+
+def test_an_admin_merges_a_group_keeping_the_chosen_record_and_undoes_it(
+        page: Page, base: str, ctx: ServiceContext, admin_id: int) -> None:
+    first = create_lead(ctx, admin_id, {"first_name": "Ann", "last_name": "Smith", "company": "Acme",
+                                        "email": "ann@acme.example"}).lead.id
+    second = create_lead(ctx, admin_id, {"first_name": "Ann", "last_name": "Smith", "company": "Acme",
+                                         "email": "ann@acme.example", "title": "CTO"}).lead.id
+    sign_in(page, base, BOSS, PASSWORD)
+    page.goto(f"{base}/duplicates")
+    page.get_by_role("button", name="Find duplicates now").click()
+
+    group = page.locator("section[data-group]")
+    expect(group).to_have_count(1)
+    expect(group).to_contain_text("e-mail ann@acme.example")
+    group.get_by_role("radio").nth(1).check()
+    group.get_by_role("button", name="Merge these 2").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Merged")
+    expect(page.locator("section[data-group]")).to_have_count(0)
+    assert get_lead(ctx, admin_id, first).lead.id == second  # the first is now a tombstone
+    page.get_by_role("button", name="Undo the merge").click()
+    expect(page.get_by_role("status")).to_contain_text("undone")
+    expect(page.locator("section[data-group]")).to_have_count(1)
+    assert get_lead(ctx, admin_id, first).lead.id == first
+
+
+def test_a_rep_may_not_open_the_duplicates_page(page: Page, base: str) -> None:
+    sign_in(page, base, REP, PASSWORD)
+    response = page.goto(f"{base}/duplicates")
+    assert response is not None and response.status == 403

@@ -1,0 +1,101 @@
+"""The duplicates repository in memory: look-ups scan the tables (the SQL one uses indexes)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.duplicates.groups import DuplicateGroup
+from leadline.domain.duplicates.matching import Candidate
+from leadline.domain.duplicates.merge import MergeRecord, MovedReference
+from leadline.domain.duplicates.rules import DuplicateRule
+from leadline.domain.ids import new_id
+from tests.fakes.tables import Tables
+
+
+class DuplicateRepository:
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def stored_rules(self) -> list[DuplicateRule]:
+        return list(self.tables.duplicate_rules.values())
+
+    def save_rule(self, rule: DuplicateRule) -> None:
+        self.tables.duplicate_rules[rule.name] = rule
+
+    def _records(self, record_kind: RecordType) -> dict[int, Any]:
+        tables: dict[RecordType, dict[int, Any]] = {RecordType.LEAD: self.tables.leads,
+                                                    RecordType.CONTACT: self.tables.contacts,
+                                                    RecordType.ACCOUNT: self.tables.accounts}
+        return tables[record_kind]
+
+    def _candidate(self, record_kind: RecordType, r: Any) -> Candidate:
+        if record_kind is RecordType.ACCOUNT:
+            return Candidate.of(record_kind, r.id, owner_id=r.owner_id, domain=r.domain, company=r.name)
+        if record_kind is RecordType.CONTACT:
+            return Candidate.of(record_kind, r.id, owner_id=r.owner_id, email=r.email, phone=r.phone,
+                                first_name=r.first_name, last_name=r.last_name, company_id=r.account_id)
+        return Candidate.of(record_kind, r.id, owner_id=r.owner_id, email=r.email, phone=r.phone, website=r.website,
+                            company=r.company, first_name=r.first_name, last_name=r.last_name)
+
+    def candidates(self, record_kind: RecordType, probe: Candidate, limit: int) -> list[Candidate]:
+        return list(self.all_candidates(record_kind))
+
+    def all_candidates(self, record_kind: RecordType) -> Iterator[Candidate]:
+        for record in sorted(self._records(record_kind).values(), key=lambda r: r.id):
+            if record.merged_into_id is None:
+                yield self._candidate(record_kind, record)
+
+    def replace_groups(self, record_kind: RecordType, groups: Sequence[DuplicateGroup], at: datetime) -> None:
+        kept = {k: g for k, g in self.tables.duplicate_groups.items() if g.record_kind is not record_kind}
+        kept.update({new_id(): g for g in groups})
+        self.tables.duplicate_groups = kept
+
+    def groups(self, record_kind: RecordType | None, limit: int) -> list[tuple[int, DuplicateGroup]]:
+        found = [(k, g) for k, g in self.tables.duplicate_groups.items()
+                 if record_kind is None or g.record_kind is record_kind]
+        return sorted(found, key=lambda item: (-item[1].score, item[0]))[:limit]
+
+    def add_merge(self, merge: MergeRecord) -> None:
+        self.tables.merges[merge.id] = copy.deepcopy(merge)
+
+    def get_merge(self, merge_id: int) -> MergeRecord | None:
+        return copy.deepcopy(self.tables.merges.get(merge_id))
+
+    def later_merges(self, merge: MergeRecord) -> int:
+        return sum(1 for m in self.tables.merges.values() if m.record_kind == merge.record_kind and m.id != merge.id
+                   and m.survivor_id == merge.survivor_id and m.undone_at is None and m.merged_at >= merge.merged_at)
+
+    def mark_merge_undone(self, merge_id: int, at: datetime, actor_id: int) -> None:
+        self.tables.merges[merge_id].undone_at = at
+
+    def set_merged_into(self, record_kind: str, record_ids: Sequence[int], survivor_id: int | None) -> None:
+        for record_id in record_ids:
+            self._records(RecordType(record_kind))[record_id].merged_into_id = survivor_id
+
+    def move_references(self, record_kind: str, from_ids: Sequence[int], to_id: int) -> list[MovedReference]:
+        moved = []
+        for event in self.tables.audit:
+            if event["record_type"] == record_kind and event["record_id"] in from_ids:
+                moved.append(MovedReference("audit_events", "record_id", event["id"], event["record_id"]))
+                event["record_id"] = to_id
+        children: list[tuple[str, dict[int, Any]]] = []
+        if record_kind == "account":
+            children = [("contacts", self.tables.contacts), ("opportunities", self.tables.opportunities)]
+        for table, rows in children:
+            for row in rows.values():
+                if row.account_id in from_ids:
+                    moved.append(MovedReference(table, "account_id", row.id, row.account_id))
+                    row.account_id = to_id
+        return moved
+
+    def restore_references(self, moved: Sequence[MovedReference], survivor_id: int) -> None:
+        events = {e["id"]: e for e in self.tables.audit}
+        for ref in moved:
+            if ref.table == "audit_events":
+                events[ref.row_id]["record_id"] = ref.from_id
+            else:
+                setattr(getattr(self.tables, ref.table)[ref.row_id], ref.column, ref.from_id)

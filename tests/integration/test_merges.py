@@ -1,0 +1,136 @@
+"""Merging leads, contacts and accounts, on SQLite and PostgreSQL: field choices, related records
+moved to the survivor, tombstones resolving to it, and undo while nothing depends on the merge."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadline.domain.errors import MergeRefusedError, NotFoundError
+from leadline.domain.queries import LeadQuery, Page, RecordQuery
+from leadline.services import activities, records
+from leadline.services.context import ServiceContext
+from leadline.services.duplicates.merge import merge_records, undo_merge
+from leadline.services.leads import records as leads
+from leadline.services.opportunities import parts
+from tests.conftest import FakeClock
+
+
+def lead(ctx: ServiceContext, actor: int, **values: object) -> int:
+    fields = {"first_name": "Ann", "last_name": "Smith", "company": "Acme", **values}
+    return leads.create_lead(ctx, actor, fields, products=[{"product": "Widget", "quantity": "2"}]).lead.id
+
+
+def test_merged_leads_keep_the_newest_non_empty_values_unless_chosen(
+        ctx: ServiceContext, admin_id: int, clock: FakeClock) -> None:
+    old = lead(ctx, admin_id, email="ann@acme.example", title="CTO", city="Oslo")
+    clock.advance(hours=1)
+    new = lead(ctx, admin_id, email="ann@new.example", title=None, city="Bergen")
+    activities.log_activity(ctx, admin_id, kind="note", subject="met Ann", links=[("lead", new)])
+
+    merge = merge_records(ctx, admin_id, "leads", [new, old], fields={"city": old})
+
+    assert merge.survivor_id == old and merge.merged_ids == [new]
+    survivor = leads.get_lead(ctx, admin_id, old).lead
+    assert (survivor.email, survivor.title, survivor.city) == ("ann@new.example", "CTO", "Oslo")
+    assert [p.product_name for p in survivor.products] == ["Widget", "Widget"]
+    assert [a.subject for a in activities.list_activities(ctx, admin_id, "lead", old)] == ["met Ann"]
+    assert leads.get_lead(ctx, admin_id, new).lead.id == old  # the tombstone answers its survivor
+    listed = leads.list_leads(ctx, admin_id, LeadQuery(), Page(limit=10))
+    assert [d.lead.id for d in listed] == [old]
+    assert any(c.field == "merged" for c in leads.lead_history(ctx, admin_id, old))
+
+
+def test_undo_puts_everything_back(ctx: ServiceContext, admin_id: int, clock: FakeClock) -> None:
+    old = lead(ctx, admin_id, email="ann@acme.example", annual_revenue="1000.50", rating="hot")
+    clock.advance(hours=1)
+    new = lead(ctx, admin_id, email="ann@new.example", annual_revenue=None)
+    activities.log_activity(ctx, admin_id, kind="note", subject="met Ann", links=[("lead", new)])
+    before = leads.get_lead(ctx, admin_id, old).lead
+    merge = merge_records(ctx, admin_id, "lead", [old, new])
+
+    undo_merge(ctx, admin_id, merge.id)
+
+    after = leads.get_lead(ctx, admin_id, old).lead
+    assert (after.email, after.annual_revenue, after.rating) == (before.email, before.annual_revenue, before.rating)
+    assert len(after.products) == 1 and leads.get_lead(ctx, admin_id, new).lead.id == new
+    assert [a.subject for a in activities.list_activities(ctx, admin_id, "lead", new)] == ["met Ann"]
+    assert activities.list_activities(ctx, admin_id, "lead", old) == []
+    with pytest.raises(MergeRefusedError):
+        undo_merge(ctx, admin_id, merge.id)
+
+
+def test_undo_is_refused_once_the_survivor_changed(ctx: ServiceContext, admin_id: int) -> None:
+    a, b = lead(ctx, admin_id), lead(ctx, admin_id)
+    merge = merge_records(ctx, admin_id, "lead", [a, b])
+    leads.update_lead(ctx, admin_id, a, {"title": "CEO"})
+
+    with pytest.raises(MergeRefusedError) as refused:
+        undo_merge(ctx, admin_id, merge.id)
+    assert refused.value.details == [("survivor", "the surviving record was changed after the merge")]
+
+
+def test_merging_accounts_moves_contacts_opportunities_and_lineage(ctx: ServiceContext, admin_id: int) -> None:
+    keep = records.create_account(ctx, admin_id, {"name": "Acme", "website": "acme.example"}).id
+    gone = records.create_account(ctx, admin_id, {"name": "ACME Inc", "industry": "Tools"}).id
+    contact = records.create_contact(ctx, admin_id, {"account_id": gone, "last_name": "Smith"}).id
+    deal = records.create_opportunity(ctx, admin_id, {"account_id": gone, "name": "Deal"}).id
+
+    merge = merge_records(ctx, admin_id, "account", [keep, gone], keep=keep)
+
+    details = records.get_account(ctx, admin_id, keep)
+    assert [c.id for c in details.contacts] == [contact] and [o.id for o in details.opportunities] == [deal]
+    assert details.account.industry == "Tools" and details.account.domain == "acme.example"
+    assert records.get_record(ctx, admin_id, "account", gone).id == keep
+    assert [a.id for a in records.list_records(ctx, admin_id, "account", RecordQuery(), Page(limit=10))] == [keep]
+
+    undo_merge(ctx, admin_id, merge.id)
+    assert records.get_record(ctx, admin_id, "contact", contact).account_id == gone
+    assert records.get_record(ctx, admin_id, "opportunity", deal).account_id == gone
+    assert records.get_record(ctx, admin_id, "account", keep).industry is None
+
+
+def test_merging_contacts_moves_their_contact_roles(ctx: ServiceContext, admin_id: int) -> None:
+    account = records.create_account(ctx, admin_id, {"name": "Acme"}).id
+    keep = records.create_contact(ctx, admin_id, {"account_id": account, "last_name": "Smith"}).id
+    gone = records.create_contact(ctx, admin_id, {"account_id": account, "last_name": "Smith",
+                                                  "email": "ann@acme.example"}).id
+    deal = records.create_opportunity(ctx, admin_id, {"account_id": account, "name": "Deal"}).id
+    parts.add_contact_role(ctx, admin_id, deal, contact_id=gone, role="decision_maker")
+
+    merge_records(ctx, admin_id, "contact", [keep, gone], keep=keep)
+
+    assert [r["contact_id"] for r in parts.list_contact_roles(ctx, admin_id, deal)] == [keep]
+    assert records.get_record(ctx, admin_id, "contact", keep).email == "ann@acme.example"
+
+
+def test_a_merge_refuses_what_does_not_fit(ctx: ServiceContext, admin_id: int) -> None:
+    a, b = lead(ctx, admin_id), lead(ctx, admin_id)
+    with pytest.raises(MergeRefusedError):
+        merge_records(ctx, admin_id, "lead", [a, b], fields={"nonsense": a})
+    merge_records(ctx, admin_id, "lead", [a, b])
+    with pytest.raises(NotFoundError):  # b is a tombstone now
+        merge_records(ctx, admin_id, "lead", [a, b])
+
+
+def test_merging_contacts_moves_the_lineage_of_the_lead_converted_into_one(ctx: ServiceContext, admin_id: int) -> None:
+    from leadline.services.conversion.convert import convert_lead
+
+    lead_id = lead(ctx, admin_id, email="ann@acme.example")
+    result = convert_lead(ctx, admin_id, lead_id, opportunity="none", qualification_override_reason="met at a fair")
+    keep = records.create_contact(ctx, admin_id, {"account_id": result.account_id, "last_name": "Smith",
+                                                  "first_name": "Ann"}).id
+
+    merge = merge_records(ctx, admin_id, "contact", [keep, result.contact_id], keep=keep)
+
+    assert leads.get_lead(ctx, admin_id, lead_id).lead.converted_contact_id == keep
+    undo_merge(ctx, admin_id, merge.id)
+    assert leads.get_lead(ctx, admin_id, lead_id).lead.converted_contact_id == result.contact_id
+
+
+def test_a_converted_lead_is_not_merged(ctx: ServiceContext, admin_id: int) -> None:
+    from leadline.services.conversion.convert import convert_lead
+
+    converted = lead(ctx, admin_id)
+    convert_lead(ctx, admin_id, converted, opportunity="none", qualification_override_reason="met at a fair")
+    with pytest.raises(MergeRefusedError):
+        merge_records(ctx, admin_id, "lead", [converted, lead(ctx, admin_id)])
