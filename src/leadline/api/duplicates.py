@@ -4,7 +4,7 @@ services/duplicates/ and services/exports.py.
 
 Reading the id of a merged record (``GET /leads/{id}`` and the others) answers 200 with the
 survivor, whose ``id`` differs from the one asked for: a client that kept the old id keeps
-working, and sees the new one (docs/adr/00NN-merge-tombstones-and-undo.md).
+working, and sees the new one (docs/adr/0031-merge-tombstones-and-undo.md).
 """
 
 from __future__ import annotations

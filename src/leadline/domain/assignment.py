@@ -1,4 +1,4 @@
-"""Assignment rules: which rep a new lead goes to, and why (docs/adr/00NN-assignment-rules-as-data.md).
+"""Assignment rules: which rep a new lead goes to, and why (docs/adr/0033-assignment-rules-as-data.md).
 
 A rule set is data: ordered entries, each with criteria on lead fields and a target, a user or a
 round-robin group. The first active entry whose criteria all hold and whose target has an active

@@ -1,6 +1,6 @@
 """The campaign and its rules: fields, dates, money, status, and the parent tree without cycles.
 
-Types, statuses and member statuses are fixed lists (docs/adr/00NN-assignment-rules-as-data.md
+Types, statuses and member statuses are fixed lists (docs/adr/0033-assignment-rules-as-data.md
 explains why assignment is data and campaigns' vocabulary is not): reports and attribution read
 them by meaning ("did this member respond?"), which a list an admin may rename would break.
 """

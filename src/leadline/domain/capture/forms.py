@@ -27,7 +27,7 @@ DEFAULT_REQUIRED = ("last_name", "company", "email")
 
 @dataclass(frozen=True, slots=True)
 class SpamSettings:
-    """Each layer of the spam defence, switched and tuned per form (docs/adr/00NN)."""
+    """Each layer of the spam defence, switched and tuned per form (docs/adr/0032-spam-layers-and-quarantine.md)."""
 
     honeypot: bool = True
     #: the hidden field a person leaves empty and a bot fills

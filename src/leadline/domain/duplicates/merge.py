@@ -3,7 +3,7 @@
 The survivor is the record the caller keeps (default: the oldest, so links made first stay
 valid). Each field takes the value of the record the caller names for it, else the newest
 non-empty value (records ordered by their last change, newest first). The merged records stay
-as tombstones pointing at the survivor until the merge is undone (docs/adr/00NN-merge-tombstones).
+as tombstones pointing at the survivor until the merge is undone (docs/adr/0031-merge-tombstones-and-undo.md).
 """
 
 from __future__ import annotations

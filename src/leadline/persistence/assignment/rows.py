@@ -22,7 +22,7 @@ class AssignmentGroupRow(Base):
 
 class AssignmentGroupMemberRow(Base):
     """A member of a group with its weight and the round-robin counter (``assigned``), updated in
-    the transaction of each assignment with the member rows locked (docs/adr/00NN)."""
+    the transaction of each assignment with the member rows locked (docs/adr/0033-assignment-rules-as-data.md)."""
 
     __tablename__ = "assignment_group_members"
     group_id: Mapped[int] = mapped_column(ForeignKey("assignment_groups.id", ondelete="CASCADE"), primary_key=True)

@@ -4,7 +4,7 @@ One transaction: the survivor takes the chosen value of each field (domain/dupli
 the caller's choice, else the newest non-empty), activities, history and the kind's related
 records move to it (persistence/duplicates/references.py), and the merged records become
 tombstones pointing at it (``merged_into_id``): never listed, and reading one answers the
-survivor (docs/adr/00NN-merge-tombstones-and-undo.md). The merge keeps the survivor's values
+survivor (docs/adr/0031-merge-tombstones-and-undo.md). The merge keeps the survivor's values
 before and every row it moved, so ``undo_merge`` puts all back while nothing depends on it.
 """
 

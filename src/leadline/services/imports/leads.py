@@ -5,7 +5,7 @@ the unfinished job of the same file, by checksum, and carries on with it). ``run
 streams the rows and writes each block in its own unit of work together with the job's
 progress, so a process killed at any moment leaves the job at the end of its last committed
 block, and running the same file again resumes there: no row is lost and none written twice.
-(docs/adr/00NN-import-jobs-resume-by-block.md)
+(docs/adr/0030-import-jobs-resume-by-block.md)
 """
 
 from __future__ import annotations

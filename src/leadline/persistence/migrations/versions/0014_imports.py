@@ -1,5 +1,5 @@
 """Bulk import: the import job with its progress, the rows it could not import, saved mappings
-(domain/imports, docs/adr/00NN-import-jobs-resume-by-block.md).
+(domain/imports, docs/adr/0030-import-jobs-resume-by-block.md).
 
 Revision ID: 0014
 Revises: 0013
