@@ -78,6 +78,31 @@ DOCUMENTED_EXCEPTIONS = {
     ("POST /api/v1/opportunities/{opportunity_id}/close", _ACCEPTANCE, 422):
         f"an amount only when winning: {_ACROSS}",
     ("POST /api/v1/auth/locks/lift", _ACCEPTANCE, 422): f"an e-mail or an address: {_ACROSS}",
+    ("GET /api/v1/campaigns", _ACCEPTANCE, 422):
+        "a status or type filter outside the fixed lists: the parameter names are shared with other lists, "
+        "whose statuses are configuration",
+    ("POST /api/v1/campaigns", _ACCEPTANCE, 422):
+        f"the parent {_MISSING}; a sub-campaign in its parent's currency, an end after the start: {_ACROSS}",
+    ("PATCH /api/v1/campaigns/{campaign_id}", _ACCEPTANCE, 422):
+        f"the parent {_MISSING}; no cycle of parents, dates in order: {_ACROSS}",
+    ("POST /api/v1/campaigns/{campaign_id}/members", _ACCEPTANCE, 422):
+        f"exactly one of a lead and a contact, a member status of the campaign's type: {_ACROSS}",
+    ("POST /api/v1/assignment-rules", _ACCEPTANCE, 422): f"the user, group or criterion's label {_MISSING}",
+    ("POST /api/v1/assignment-rules/simulate", _ACCEPTANCE, 422): f"a user, group or label {_MISSING}",
+    ("PUT /api/v1/assignment-rules/default-owner", _ACCEPTANCE, 422): f"the user {_MISSING}",
+    ("POST /api/v1/assignment-groups", _ACCEPTANCE, 422): f"a member {_MISSING}",
+    ("POST /api/v1/leads/assign", _ACCEPTANCE, 422): f"lead_ids or a filter naming labels: {_ACROSS}",
+    ("POST /api/v1/forms", _ACCEPTANCE, 422):
+        "the form's questions, thresholds and spam settings are free-form JSON in the document, checked by "
+        f"the form's rules; the source or owner {_MISSING}",
+    ("PATCH /api/v1/forms/{form_id}", _ACCEPTANCE, 422):
+        "the form's questions, thresholds and spam settings are free-form JSON in the document, checked by "
+        f"the form's rules; the source or owner {_MISSING}",
+    ("POST /api/v1/capture/call", _ACCEPTANCE, 422):
+        "a phone number phonenumbers does not accept, or neither a last name nor a company: a rule between "
+        "fields and a numbering plan, which a JSON schema of this document does not state",
+    ("PUT /api/v1/leads/{lead_id}/referral", _ACCEPTANCE, 422):
+        f"exactly one of a contact and an account: {_ACROSS}",
     ("POST /api/v1/users", _ACCEPTANCE, 422):
         "an e-mail address email-validator refuses beyond what a pattern says (a domain label over 63 "
         "characters, an unknown top-level form); found only on a clean clone's run",

@@ -26,6 +26,8 @@ from litestar import Litestar
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 
 from leadline.domain.activities import ActivityKind
+from leadline.domain.assignment import GroupMethod
+from leadline.domain.campaigns.campaign import CampaignStatus, CampaignType
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.configuration.reasons import ReasonKind
 from leadline.domain.currencies import ISO_4217_CODES, LEFT_OUT
@@ -84,6 +86,9 @@ FIELD_RULES: dict[str, dict[str, Any]] = {
     "rate": {**_AMOUNT, "pattern": DECIMAL.replace("^", "^(?=.*[1-9])", 1)},  # above zero
     "kind": _one_of(ReasonKind), "ActivityIn.kind": _one_of(ActivityKind),
     "UserIn.role": _one_of(Role), "UserChange.role": _one_of(Role), "UserIn.email": {**_text(254), "pattern": EMAIL},
+    "CallCapture.phone": _text(40), "default_owner": {**_USER, "pattern": rf"^$|{RECORD_ID_PATTERN}|@"},
+    "CampaignFields.type": _one_of(CampaignType), "CampaignFields.status": _one_of(CampaignStatus),
+    "GroupIn.method": _one_of(GroupMethod), "DefaultOwnerIn.owner": {**_USER, "pattern": rf"^$|{RECORD_ID_PATTERN}|@"},
     "website": {"maxLength": 255, "pattern": r"^\s*(?:[^ ]*\.[^ ]*\s*)?$"},  # none, or no space and a dot
     "role": _one_of(ContactRoleKind), "category": _one_of(ForecastCategory),
     "forecast_category": _one_of(ForecastCategory), "outcome": _one_of(Outcome),

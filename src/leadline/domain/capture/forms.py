@@ -167,6 +167,13 @@ def _count(value: object, name: str) -> int:
     return number
 
 
+def _source(value: object) -> str | None:
+    """The form's lead source label: none when left out, never a blank text (a label names one)."""
+    if isinstance(value, str) and not value.strip():
+        raise ValidationError("is blank: name a lead source, or leave it out for none", field="source")
+    return clean_text(value, field="source", max_length=80)
+
+
 def parse_form_definition(values: Mapping[str, object]) -> dict[str, object]:
     """The checked parts of a form definition as ``CaptureForm`` field values (not the key,
     id or owner, which the use case resolves)."""
@@ -179,7 +186,7 @@ def parse_form_definition(values: Mapping[str, object]) -> dict[str, object]:
     return {
         "name": clean_text(values.get("name"), field="name", max_length=120, required=True),
         "fields": shown, "required": required, "fixed_company": fixed,
-        "source": clean_text(values.get("source"), field="source", max_length=80),
+        "source": _source(values.get("source")),
         "campaign_id": _optional_id(values.get("campaign_id"), "campaign_id"),
         "redirect_url": clean_web_address(values.get("redirect_url"), "redirect_url"),
         "thank_you_message": clean_text(values.get("thank_you_message"), field="thank_you_message",

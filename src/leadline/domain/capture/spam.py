@@ -1,4 +1,5 @@
-"""The pure parts of the spam defence (docs/adr/0032-spam-layers-and-quarantine.md): the signed timing token, the honeypot,
+"""The pure parts of the spam defence (docs/adr/0032-spam-layers-and-quarantine.md): the signed
+timing token, the honeypot,
 disposable e-mail domains and the fingerprint of a submission. What needs stored state (used
 tokens, rate counters, earlier submissions) is asked by the use case through its ports.
 

@@ -1,6 +1,7 @@
 """The assignment rule set as configuration: entries, round-robin groups, the default owner.
 
-Admins change it; every user may read it. Entries are data (docs/adr/0033-assignment-rules-as-data.md): a transport sends
+Admins change it; every user may read it. Entries are data
+(docs/adr/0033-assignment-rules-as-data.md): a transport sends
 ``{"name", "criteria": {...}, "user" | "group", "position", "active"}`` and ``rule_from_values``
 turns it into an ``AssignmentRule``, the same for a stored entry and a simulated draft.
 """

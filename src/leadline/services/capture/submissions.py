@@ -1,6 +1,7 @@
 """Public form submissions: the spam defence in layers, then the lead, in ONE transaction.
 
-``submit_form`` is what ``POST /f/<key>`` runs. Every layer (docs/adr/0032-spam-layers-and-quarantine.md) is switched per
+``submit_form`` is what ``POST /f/<key>`` runs. Every layer (docs/adr/0032-spam-layers-and-quarantine.md) is switched
+per
 form (``SpamSettings``). A submission any layer finds suspicious is held in quarantine with its
 reasons (never lost; ``services.capture.quarantine`` releases or discards it); one identical to
 a lead the form made within the duplicate window makes nothing and answers as a success. The
