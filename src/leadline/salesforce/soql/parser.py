@@ -17,6 +17,7 @@ words it ("unexpected token: 'x'").
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -119,6 +120,8 @@ class _Parser:
         items, count_only = self.select_items()
         name = self.name_token()
         alias = self.alias()
+        if alias is not None:
+            items = tuple(_without_alias(item, alias) for item in items)
         where = self.condition(alias) if self.accept_word("WHERE") else None
         group_by: tuple[FieldPath, ...] = ()
         having = None
@@ -190,7 +193,7 @@ class _Parser:
 
     def path(self, alias: str | None) -> FieldPath:
         first = self.advance()
-        if first.kind is not TokenKind.NAME:
+        if first.kind is not TokenKind.NAME or first.is_word("FROM"):
             raise self.error(first)
         parts = [first.text]
         while self.accept_symbol("."):
@@ -322,3 +325,16 @@ class _Parser:
             return Literal(LiteralKind.DATETIME, datetime.fromisoformat(text), token.offset)
         except ValueError:
             raise self.error(token, f"invalid date or time: '{token.text}'") from None
+
+
+def _without_alias(item: SelectItem, alias: str) -> SelectItem:
+    """``c.LastName`` of ``FROM Contact c`` is ``LastName`` (the alias is known only after FROM)."""
+    def strip(path: FieldPath) -> FieldPath:
+        if len(path.parts) > 1 and path.parts[0].lower() == alias.lower():
+            return FieldPath(path.parts[1:], path.offset)
+        return path
+    if isinstance(item, SelectField):
+        return replace(item, path=strip(item.path))
+    if isinstance(item, Aggregate) and item.field is not None:
+        return replace(item, field=strip(item.field))
+    return item
