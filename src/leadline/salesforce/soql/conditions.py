@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, true
@@ -114,11 +115,12 @@ class ConditionCompiler:
             if kind is expected:
                 if left.type is FieldType.BOOLEAN:
                     return true() if raw else false()
+                if isinstance(raw, Decimal) and _holds_integers(left.expression):
+                    return literal(int(raw) if raw == raw.to_integral_value() else float(raw))
                 return literal(raw, left.expression.type)
         described = {"datetime": "dateTime"}.get(left.type.value, left.type.value)
-        quoted = "" if kind is LiteralKind.STRING else ""
         raise self.error(INVALID_FIELD, f"value of filter criterion for field '{left.name}' must be of type "
-                         f"{described} and should not be enclosed in quotes{quoted}", value.offset)
+                         f"{described} and should not be enclosed in quotes", value.offset)
 
     def _date_range(self, left: Operand, operator: str, value: Value) -> ColumnElement[bool]:
         assert isinstance(value, DateLiteral)
@@ -139,3 +141,11 @@ class ConditionCompiler:
             "<": lambda: column < low, "<=": lambda: column < high,
             ">": lambda: column >= high, ">=": lambda: column >= low,
         }[operator]()
+
+
+def _holds_integers(expression: ColumnElement[Any]) -> bool:
+    """An integer column (or COUNT): compared with an int, as SQLite binds no Decimal."""
+    try:
+        return expression.type.python_type is int
+    except NotImplementedError:
+        return False
