@@ -68,7 +68,8 @@ def test_count_alone_is_a_count_only_query():
 
 def test_aggregates_take_aliases_and_unaliased_ones_stay_unnamed():
     text = ("SELECT StageName, COUNT(Id), SUM(Amount) total, AVG(Amount), MIN(CloseDate), MAX(CloseDate), "
-            "COUNT_DISTINCT(OwnerId) FROM Opportunity GROUP BY StageName HAVING COUNT(Id) > 1 ORDER BY SUM(Amount) DESC")
+            "COUNT_DISTINCT(OwnerId) "
+            "FROM Opportunity GROUP BY StageName HAVING COUNT(Id) > 1 ORDER BY SUM(Amount) DESC")
     query = parse_soql(text)
     functions = [(a.function, a.alias) for a in query.aggregates]
     assert functions == [(Function.COUNT, None), (Function.SUM, "total"), (Function.AVG, None),
@@ -186,4 +187,5 @@ def test_a_malformed_query_is_refused_at_its_position_in_salesforces_words(text,
 def test_the_salesforce_message_quotes_the_line_with_a_caret_and_the_row_and_column():
     error = refused("SELECT Id\nFROM Lead\nWHERE Name = = 'x'")
     assert error.position is not None and (error.position.line, error.position.column) == (3, 14)
-    assert error.salesforce_message == "\nWHERE Name = = 'x'\n             ^\nERROR at Row:3:Column:14\nunexpected token: '='"
+    assert error.salesforce_message == ("\nWHERE Name = = 'x'\n             ^\nERROR at Row:3:Column:14\n"
+                                        "unexpected token: '='")

@@ -183,10 +183,10 @@ def build_objects(field_map: Iterable[tuple[str, str, FieldType, str]] = FIELD_M
         target, relationship = REFERENCES.get((obj, name), (obj if kind is T.ID else None, None))
         fields[obj][name.lower()] = FieldDef(name, kind, build, target, relationship)
     for definition in custom_fields:
-        obj = next((o for o, kind in RECORD_TYPES.items() if kind == definition.record_type), None)
-        if obj is not None and definition.is_active:
+        owner = next((o for o, kind in RECORD_TYPES.items() if kind == definition.record_type), None)
+        if owner is not None and definition.is_active:
             made = _custom_field(definition)
-            fields[obj][made.name.lower()] = made
+            fields[owner][made.name.lower()] = made
     parents: dict[str, dict[str, ParentDef]] = {name: {} for name in TABLES}
     for (obj, field_name), (target, relationship) in REFERENCES.items():
         column = next(source for o, n, _, source in field_map if o == obj and n == field_name)

@@ -118,7 +118,8 @@ class CompiledQuery:
 def keyset_after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
     """Rows strictly after the row with sort ``values``, in the order of ``keys`` (nulls placed
     as each key says): (k1 beyond v1) or (k1 same and k2 beyond v2) or ..."""
-    clauses, same = [], []
+    clauses: list[ColumnElement[bool]] = []
+    same: list[ColumnElement[bool]] = []
     for key, value in zip(keys, values, strict=True):
         clauses.append(and_(*same, _beyond(key, value)))
         column = key.expression

@@ -141,7 +141,9 @@ def _tagged(value: Any) -> Any:
 def _untagged(value: Any) -> Any:
     if isinstance(value, dict):
         tag, text = next(iter(value.items()))
-        return {"$n": Decimal, "$t": datetime.fromisoformat, "$d": date.fromisoformat}[tag](text)
+        if tag == "$n":
+            return Decimal(text)
+        return datetime.fromisoformat(text) if tag == "$t" else date.fromisoformat(text)
     return value
 
 
