@@ -109,12 +109,19 @@ def _page(session: Any, compiled: CompiledQuery, shaper: RecordShaper, cursor: _
     first = cursor.total < 0
     query = compiled.query
     wanted = batch if query.limit is None else min(batch, query.limit)
+    # a LIMIT within one page needs no count: the page holds every row the query gives
+    counted = first and wanted < (query.limit or batch + 1)
     if first:
-        statement = compiled.page(None, wanted, offset=query.offset or 0, with_total=True)
+        statement = compiled.page(None, wanted, offset=query.offset or 0, with_total=counted)
     else:
         statement = compiled.page(cursor.keys, min(batch, cursor.total - cursor.given))
     rows = session.execute(statement).mappings().all()
-    total = (_bounded(rows[0]["_total"], compiled) if rows else 0) if first else cursor.total
+    if not first:
+        total = cursor.total
+    elif counted:
+        total = _bounded(rows[0]["_total"], compiled) if rows else 0
+    else:
+        total = len(rows)
     given = cursor.given + len(rows)
     records = [shaper.shape(row) for row in rows]
     if given >= total or not rows:
