@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Text, cast, func, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from leadline.salesforce.soql.errors import INVALID_TYPE, MALFORMED_QUERY
 from leadline.salesforce.soql.scope import Scope, Statement
@@ -36,8 +37,10 @@ def child_column(parent: _Compiler, item: Subquery, scope: Scope) -> tuple[Colum
     outputs, marks, columns = compiler.select_list(query, child_scope)
     where = compiler.filters(query, child_scope) + [relationship.foreign_key(child_scope.alias) == scope.key]
     keys = compiler.sort_keys(query)
-    rows_statement = (select(*columns).select_from(inner.from_clause(child_scope.alias)).where(*where)
-                      .order_by(*(key.ordered() for key in keys)).limit(query.limit))
+    ordered = [key.ordered() for key in keys]
+    position = func.row_number().over(order_by=ordered).label("_position")
+    rows_statement = (select(*columns, position).select_from(inner.from_clause(child_scope.alias)).where(*where)
+                      .order_by(*ordered).limit(query.limit))
     if query.offset:
         rows_statement = rows_statement.offset(query.offset)
     rows = rows_statement.correlate(scope.alias).subquery(f"t{next(parent.counter)}")
@@ -45,7 +48,10 @@ def child_column(parent: _Compiler, item: Subquery, scope: Scope) -> tuple[Colum
     for column in columns:
         pairs += [literal_column(f"'{column.name}'"), rows.c[column.name]]
     if parent.options.dialect == "postgresql":
-        gathered = func.coalesce(func.json_agg(func.json_build_object(*pairs)), literal_column("'[]'::json"))
+        # PostgreSQL aggregates in the order asked for; SQLite's json_group_array keeps the
+        # derived table's order (it has no ORDER BY inside an aggregate before 3.44)
+        objects = aggregate_order_by(func.json_build_object(*pairs), rows.c._position)
+        gathered = func.coalesce(func.json_agg(objects), literal_column("'[]'::json"))
         array: ColumnElement[Any] = cast(gathered, Text)
     else:
         array = func.json_group_array(func.json_object(*pairs), type_=Text)
