@@ -214,3 +214,18 @@ def test_each_page_is_one_statement(ctx, team, engine: Engine):
     assert result.records[0]["Contacts"]["records"][0]["Account"]["Name"] == "Acme"
     reads = [s for s in statements if "accounts" in s]
     assert len(reads) == 1, statements
+
+
+def test_a_semi_join_reads_only_ids_the_actor_may_read(ctx, team):
+    mine = records.create_account(ctx, team.rep_a, {"name": "Mine"}).id
+    hidden = records.create_account(ctx, team.rep_b, {"name": "Hidden"}).id
+    for account, name in ((mine, "In mine"), (hidden, "In hidden")):
+        records.create_contact(ctx, team.admin, {"account_id": account, "last_name": name, "owner": team.rep_a})
+    soql = "SELECT LastName FROM Contact WHERE AccountId {} (SELECT Id FROM Account WHERE Name LIKE '%i%')"
+    assert [r["LastName"] for r in query(ctx, team.rep_a, soql.format("IN")).records] == ["In mine"]
+    assert sorted(r["LastName"] for r in query(ctx, team.admin, soql.format("IN")).records) == ["In hidden",
+                                                                                                 "In mine"]
+    assert [r["LastName"] for r in query(ctx, team.admin, soql.format("NOT IN")).records] == []
+    leads_of_reps = query(ctx, team.admin, "SELECT COUNT() FROM Lead WHERE OwnerId IN (SELECT Id FROM User "
+                                           "WHERE Email LIKE 'a@%')")
+    assert leads_of_reps.total_size == 0

@@ -22,6 +22,7 @@ from leadline.salesforce.soql.syntax import (
     Not,
     Or,
     SelectField,
+    SemiJoin,
     Subquery,
 )
 
@@ -189,3 +190,9 @@ def test_the_salesforce_message_quotes_the_line_with_a_caret_and_the_row_and_col
     assert error.position is not None and (error.position.line, error.position.column) == (3, 14)
     assert error.salesforce_message == ("\nWHERE Name = = 'x'\n             ^\nERROR at Row:3:Column:14\n"
                                         "unexpected token: '='")
+
+
+def test_a_semi_join_is_a_nested_query_of_ids():
+    condition = where("AccountId NOT IN (SELECT Id FROM Account WHERE Name = 'x')")
+    assert isinstance(condition, SemiJoin) and condition.negated
+    assert condition.query.object_name == "Account" and isinstance(condition.query.where, Comparison)

@@ -25,7 +25,7 @@ from leadline.salesforce.soql.model import Catalog, FieldType
 from leadline.salesforce.soql.parser import parse_soql
 from leadline.salesforce.soql.scope import Scope, Statement
 from leadline.salesforce.soql.subqueries import child_column
-from leadline.salesforce.soql.syntax import Aggregate, FieldPath, Function, Query, SelectField, Subquery
+from leadline.salesforce.soql.syntax import Aggregate, FieldPath, Function, Query, SelectField, SemiJoin, Subquery
 
 
 def digits_only(object_name: str, text: str) -> int | None:
@@ -156,7 +156,7 @@ class _Compiler:
     def __init__(self, statement: Statement, scope: Scope, options: CompileOptions, counter: Any) -> None:
         self.statement, self.scope, self.options, self.counter = statement, scope, options, counter
         self.conditions = ConditionCompiler(self.operand, statement.error, options.today, options.zone,
-                                            options.decode_id)
+                                            options.decode_id, self.semi_join)
 
     def error(self, message: str, offset: int, code: str = MALFORMED_QUERY) -> SoqlError:
         return self.statement.error(code, message, offset)
@@ -185,6 +185,26 @@ class _Compiler:
             return func.avg(expression, type_=typed), kind if kind is FieldType.CURRENCY else FieldType.DOUBLE
         made: ColumnElement[Any] = getattr(func, item.function.value.lower())(expression, type_=expression.type)
         return made, kind
+
+    def semi_join(self, condition: SemiJoin) -> ColumnElement[bool]:
+        """``left [NOT] IN (SELECT Id FROM ...)``: the inner query with its own object's
+        visibility, as an SQL ``IN (SELECT ...)`` of the same statement."""
+        left, query = self.scope.resolve(condition.left), condition.query
+        chosen = query.select[0] if len(query.select) == 1 else None
+        if not isinstance(chosen, SelectField) or query.is_aggregate or query.order_by or query.limit is not None:
+            raise self.error("A semi join subquery selects one Id or reference field, with no aggregate, order "
+                             "or limit", condition.query.object_offset)
+        inner = Statement(self.statement.catalog, self.statement.text, self.child_counter())
+        scope = Scope(inner, inner.object(query.object_name, query.object_offset))
+        compiler = _Compiler(inner, scope, self.options, self.counter)
+        selected = scope.resolve(chosen.path)
+        if not (selected.field.type.is_id and left.field.type.is_id):
+            raise self.error("Semi join sub-selects compare Id or reference fields only", chosen.path.offset,
+                             INVALID_FIELD)
+        where = compiler.filters(query, scope) + [selected.expression.is_not(None)]
+        ids = select(selected.expression).select_from(inner.from_clause(scope.alias)).where(*where)
+        inside = left.expression.in_(ids)
+        return or_(~inside, left.expression.is_(None)) if condition.negated else inside
 
     def filters(self, query: Query, scope: Scope) -> list[ColumnElement[bool]]:
         found = []

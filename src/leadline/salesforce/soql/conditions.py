@@ -25,6 +25,7 @@ from leadline.salesforce.soql.syntax import (
     LiteralKind,
     Not,
     Or,
+    SemiJoin,
     Value,
 )
 
@@ -49,6 +50,7 @@ class ConditionCompiler:
     today: date
     zone: tzinfo
     decode_id: IdDecoder
+    semi_join: Callable[[SemiJoin], ColumnElement[bool]]
 
     def compile(self, condition: Condition) -> ColumnElement[bool]:
         if isinstance(condition, And):
@@ -59,6 +61,8 @@ class ConditionCompiler:
             return not_(self.compile(condition.item))
         if isinstance(condition, InList):
             return self._in_list(condition)
+        if isinstance(condition, SemiJoin):
+            return self.semi_join(condition)
         return self._comparison(condition)
 
     def _comparison(self, condition: Comparison) -> ColumnElement[bool]:

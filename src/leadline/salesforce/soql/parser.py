@@ -7,6 +7,7 @@ Grammar (keywords in any case)::
     items     := item {, item};  item := path [alias] | Fn( [path] ) [alias] | ( query )
     cond      := unary {AND unary} | unary {OR unary}     (mixing AND and OR needs parentheses)
     unary     := NOT unary | ( cond ) | operand op value | operand [NOT] IN ( value {, value} )
+                 | path [NOT] IN ( query )                        (a semi-join on ids)
     value     := 'text' | number | TRUE | FALSE | NULL | 2024-01-31 | 2024-01-31T10:00:00Z
                  | TODAY | LAST_N_DAYS:n | ...
     order     := operand [ASC|DESC] [NULLS FIRST|LAST]
@@ -40,6 +41,7 @@ from leadline.salesforce.soql.syntax import (
     Query,
     SelectField,
     SelectItem,
+    SemiJoin,
     Subquery,
     Value,
 )
@@ -273,6 +275,12 @@ class _Parser:
         negated = bool(self.accept_word("NOT"))
         if self.accept_word("IN"):
             self.expect_symbol("(")
+            if self.token.is_word("SELECT"):
+                if not isinstance(left, FieldPath):
+                    raise self.error(start)
+                inner = self.query(nested=True)
+                self.expect_symbol(")")
+                return SemiJoin(left, inner, negated, start.offset)
             values = [self.value()]
             while self.accept_symbol(","):
                 values.append(self.value())

@@ -109,6 +109,16 @@ class InList:
 
 
 @dataclass(frozen=True, slots=True)
+class SemiJoin:
+    """``AccountId IN (SELECT Id FROM Account WHERE ...)``: the ids another query selects."""
+
+    left: FieldPath
+    query: Query
+    negated: bool
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
 class And:
     items: tuple[Condition, ...]
 
@@ -123,7 +133,7 @@ class Not:
     item: Condition
 
 
-Condition = Comparison | InList | And | Or | Not
+Condition = Comparison | InList | SemiJoin | And | Or | Not
 
 
 @dataclass(frozen=True, slots=True)
