@@ -1,0 +1,226 @@
+"""Leadline's tables as Salesforce objects: Lead, Contact, Account, Opportunity and User.
+
+The field names come from ``FIELD_MAP``, a plain table (object, Salesforce name, type, Leadline
+column or computed expression) meant to be swapped for the Salesforce API's authoritative field
+map (salesforce/fields.py) when the two meet. A name starting with ``=`` is computed
+(``COMPUTED``): picklist labels looked up in the configuration tables, names, flags. Custom
+fields are ``<name>__c`` over ``custom_field_values`` (one LEFT JOIN each on its key).
+Visibility is the record-level security of ``Viewer.readable_owner_ids``: the same owners the
+native lists filter on (``owner_id IN (...)``), or nothing for a user who may read every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Date, FromClause, String, case, false, func, type_coerce
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Boolean
+
+from leadline.domain.configuration.custom_fields import CustomFieldDefinition, CustomFieldType, RecordType
+from leadline.domain.security.access import Viewer
+from leadline.persistence.accounts.rows import AccountRow, ContactRow
+from leadline.persistence.configuration.custom_values import VALUE_COLUMN
+from leadline.persistence.configuration.rows import CustomFieldValueRow, LeadSourceRow, LeadStatusRow
+from leadline.persistence.leads.rows import LeadRow
+from leadline.persistence.opportunities.rows import OpportunityRow, OpportunityStageRow
+from leadline.persistence.security.rows import UserRow
+from leadline.salesforce.soql.model import ChildDef, FieldDef, FieldType, Joins, ObjectDef, ParentDef
+
+T = FieldType
+S = T.STRING
+
+TABLES: dict[str, FromClause] = {
+    "Lead": LeadRow.__table__, "Contact": ContactRow.__table__, "Account": AccountRow.__table__,
+    "Opportunity": OpportunityRow.__table__, "User": UserRow.__table__,
+}
+RECORD_TYPES = {"Lead": RecordType.LEAD, "Contact": RecordType.CONTACT, "Account": RecordType.ACCOUNT,
+                "Opportunity": RecordType.OPPORTUNITY}
+
+_COMMON = (("Id", T.ID, "id"), ("OwnerId", T.REFERENCE, "owner_id"), ("CreatedDate", T.DATETIME, "created_at"),
+           ("LastModifiedDate", T.DATETIME, "updated_at"), ("SystemModstamp", T.DATETIME, "updated_at"))
+_MERGED = (("IsDeleted", T.BOOLEAN, "=is_merged"), ("MasterRecordId", T.REFERENCE, "merged_into_id"))
+_PERSON = (("FirstName", S, "first_name"), ("LastName", S, "last_name"), ("Name", S, "=person_name"),
+           ("Email", T.EMAIL, "email"), ("Phone", T.PHONE, "phone"), ("Title", S, "title"))
+
+#: (object, Salesforce field, type, Leadline column or "=computed")
+FIELD_MAP: tuple[tuple[str, str, FieldType, str], ...] = tuple(
+    (obj, *entry) for obj, entries in {
+        "Lead": _COMMON + _MERGED + _PERSON + (
+            ("Company", S, "company"), ("Industry", S, "industry"), ("Website", T.URL, "website"),
+            ("Street", T.TEXTAREA, "street"), ("City", S, "city"), ("State", S, "state"),
+            ("PostalCode", S, "postal_code"), ("Country", S, "country"), ("AnnualRevenue", T.CURRENCY,
+                                                                             "annual_revenue"),
+            ("NumberOfEmployees", T.INT, "number_of_employees"), ("LeadSource", T.PICKLIST, "=source_label"),
+            ("Status", T.PICKLIST, "=status_label"), ("Rating", T.PICKLIST, "=rating_label"),
+            ("CurrencyIsoCode", T.PICKLIST, "currency"), ("Description", T.TEXTAREA, "description"),
+            ("IsConverted", T.BOOLEAN, "=is_converted"), ("ConvertedDate", T.DATE, "=converted_date"),
+            ("ConvertedAccountId", T.REFERENCE, "converted_account_id"),
+            ("ConvertedContactId", T.REFERENCE, "converted_contact_id"),
+            ("ConvertedOpportunityId", T.REFERENCE, "converted_opportunity_id")),
+        "Contact": _COMMON + _MERGED + _PERSON + (
+            ("AccountId", T.REFERENCE, "account_id"), ("LeadSource", T.PICKLIST, "=contact_source_label")),
+        "Account": _COMMON + _MERGED + (
+            ("Name", S, "name"), ("Website", T.URL, "website"), ("Industry", S, "industry"),
+            ("NumberOfEmployees", T.INT, "number_of_employees"), ("BillingStreet", T.TEXTAREA, "billing_street"),
+            ("BillingCity", S, "billing_city"), ("BillingState", S, "billing_state"),
+            ("BillingPostalCode", S, "billing_postal_code"), ("BillingCountry", S, "billing_country"),
+            ("ParentId", T.REFERENCE, "parent_id")),
+        "Opportunity": _COMMON + (
+            ("IsDeleted", T.BOOLEAN, "=never"), ("Name", S, "name"), ("AccountId", T.REFERENCE, "account_id"),
+            ("Amount", T.CURRENCY, "amount"), ("CurrencyIsoCode", T.PICKLIST, "currency"),
+            ("CloseDate", T.DATE, "close_date"), ("StageName", T.PICKLIST, "=stage_label"),
+            ("Probability", T.PERCENT, "probability"), ("ForecastCategoryName", T.PICKLIST, "=forecast_label"),
+            ("Type", T.PICKLIST, "=type_label"), ("LeadSource", T.PICKLIST, "=contact_source_label"),
+            ("NextStep", S, "next_step"), ("Description", T.TEXTAREA, "description"),
+            ("IsClosed", T.BOOLEAN, "=is_closed"), ("IsWon", T.BOOLEAN, "=is_won")),
+        "User": (("Id", T.ID, "id"), ("Name", S, "name"), ("Email", T.EMAIL, "email"),
+                 ("Username", S, "email"), ("IsActive", T.BOOLEAN, "active"),
+                 ("ManagerId", T.REFERENCE, "manager_id"), ("CreatedDate", T.DATETIME, "created_at")),
+    }.items() for entry in entries)
+
+#: (object, reference field) -> (target object, relationship name)
+REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
+    **{(obj, "OwnerId"): ("User", "Owner") for obj in RECORD_TYPES},
+    **{(obj, "MasterRecordId"): (obj, "MasterRecord") for obj in ("Lead", "Contact", "Account")},
+    ("Lead", "ConvertedAccountId"): ("Account", "ConvertedAccount"),
+    ("Lead", "ConvertedContactId"): ("Contact", "ConvertedContact"),
+    ("Lead", "ConvertedOpportunityId"): ("Opportunity", "ConvertedOpportunity"),
+    ("Contact", "AccountId"): ("Account", "Account"), ("Opportunity", "AccountId"): ("Account", "Account"),
+    ("Account", "ParentId"): ("Account", "Parent"), ("User", "ManagerId"): ("User", "Manager"),
+}
+#: (parent object, child relationship name, child object, the child's column holding the parent id)
+CHILDREN: tuple[tuple[str, str, str, str], ...] = (
+    ("Account", "Contacts", "Contact", "account_id"), ("Account", "Opportunities", "Opportunity", "account_id"),
+    ("Account", "ChildAccounts", "Account", "parent_id"), ("User", "Leads", "Lead", "owner_id"),
+)
+
+_LABELS = {
+    "rating": {"hot": "Hot", "warm": "Warm", "cold": "Cold"},
+    "forecast_category": {"pipeline": "Pipeline", "best_case": "Best Case", "commit": "Commit",
+                          "closed": "Closed", "omitted": "Omitted"},
+    "type": {"new_business": "New Business", "existing_business": "Existing Business", "renewal": "Renewal",
+             "upsell": "Upsell"},
+}
+
+
+class utc_date(FunctionElement[Any]):  # noqa: N801 - an SQL function's name
+    """The UTC calendar day of a stored instant."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(utc_date)
+def _utc_date_sqlite(element: utc_date, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(utc_date, "postgresql")
+def _utc_date_postgresql(element: utc_date, compiler: Any, **kw: Any) -> str:
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC' AS DATE)"
+
+
+def _label_of(table: FromClause, column: str) -> Callable[[Joins], ColumnElement[Any]]:
+    def build(joins: Joins) -> ColumnElement[Any]:
+        found = joins.lookup(column, table, lambda base, other: other.c.id == base.c[column])
+        label: ColumnElement[Any] = found.c.label
+        return label
+    return build
+
+
+def _mapped(column: str) -> Callable[[Joins], ColumnElement[Any]]:
+    return lambda joins: type_coerce(case(_LABELS[column], value=joins.base.c[column]), String())
+
+
+COMPUTED: dict[str, Callable[[Joins], ColumnElement[Any]]] = {
+    "person_name": lambda j: func.coalesce(j.base.c.first_name + " ", "") + j.base.c.last_name,
+    "is_merged": lambda j: type_coerce(j.base.c.merged_into_id.is_not(None), Boolean()),
+    "never": lambda j: type_coerce(false(), Boolean()),
+    "is_converted": lambda j: type_coerce(j.base.c.converted_at.is_not(None), Boolean()),
+    "converted_date": lambda j: utc_date(j.base.c.converted_at),
+    "is_closed": lambda j: type_coerce(j.base.c.outcome != "open", Boolean()),
+    "is_won": lambda j: type_coerce(j.base.c.outcome == "won", Boolean()),
+    "status_label": _label_of(LeadStatusRow.__table__, "status_id"),
+    "source_label": _label_of(LeadSourceRow.__table__, "source_id"),
+    "contact_source_label": _label_of(LeadSourceRow.__table__, "lead_source_id"),
+    "stage_label": _label_of(OpportunityStageRow.__table__, "stage_id"),
+    "rating_label": _mapped("rating"), "forecast_label": _mapped("forecast_category"), "type_label": _mapped("type"),
+}
+
+_CUSTOM_TYPES = {CustomFieldType.TEXT: T.STRING, CustomFieldType.NUMBER: T.DOUBLE, CustomFieldType.DATE: T.DATE,
+                 CustomFieldType.BOOLEAN: T.BOOLEAN, CustomFieldType.PICKLIST: T.PICKLIST}
+
+
+def _column(name: str) -> Callable[[Joins], ColumnElement[Any]]:
+    return lambda joins: joins.base.c[name]
+
+
+def _key(name: str) -> Callable[[FromClause], ColumnElement[Any]]:
+    return lambda table: table.c[name]
+
+
+def _custom_field(definition: CustomFieldDefinition) -> FieldDef:
+    values, field_id = CustomFieldValueRow.__table__, definition.id
+    kind = _CUSTOM_TYPES[definition.type]
+
+    def build(joins: Joins) -> ColumnElement[Any]:
+        found = joins.lookup(f"custom:{field_id}", values, lambda base, other: (other.c.record_id == base.c.id)
+                             & (other.c.field_id == field_id))
+        value: ColumnElement[Any] = found.c[VALUE_COLUMN[definition.type.value]]
+        return func.coalesce(value, false()) if kind is T.BOOLEAN else value
+    return FieldDef(f"{definition.name}__c", kind, build, custom=True)
+
+
+def build_objects(field_map: Iterable[tuple[str, str, FieldType, str]] = FIELD_MAP,
+                  custom_fields: Iterable[CustomFieldDefinition] = ()) -> dict[str, ObjectDef]:
+    """The objects of ``field_map`` over Leadline's tables, with ``custom_fields`` (active ones)."""
+    fields: dict[str, dict[str, FieldDef]] = {name: {} for name in TABLES}
+    for obj, name, kind, source in field_map:
+        build = COMPUTED[source[1:]] if source.startswith("=") else _column(source)
+        target, relationship = REFERENCES.get((obj, name), (obj if kind is T.ID else None, None))
+        fields[obj][name.lower()] = FieldDef(name, kind, build, target, relationship)
+    for definition in custom_fields:
+        owner = next((o for o, kind in RECORD_TYPES.items() if kind == definition.record_type), None)
+        if owner is not None and definition.is_active:
+            made = _custom_field(definition)
+            fields[owner][made.name.lower()] = made
+    parents: dict[str, dict[str, ParentDef]] = {name: {} for name in TABLES}
+    for (obj, field_name), (target, relationship) in REFERENCES.items():
+        column = next(source for o, n, _, source in field_map if o == obj and n == field_name)
+        parents[obj][relationship.lower()] = ParentDef(relationship, target, _key(column))
+    children: dict[str, dict[str, ChildDef]] = {name: {} for name in TABLES}
+    for obj, relationship, child, column in CHILDREN:
+        children[obj][relationship.lower()] = ChildDef(relationship, child, _key(column))
+    return {name.lower(): ObjectDef(name, table, fields[name], parents[name], children[name],
+                                    deleted=_merged if "merged_into_id" in table.c else None)
+            for name, table in TABLES.items()}
+
+
+def _merged(table: FromClause) -> ColumnElement[bool]:
+    merged: ColumnElement[bool] = table.c.merged_into_id.is_not(None)
+    return merged
+
+
+class LeadlineCatalog:
+    """The ``Catalog`` of one acting user: the objects, and their visibility for ``viewer``
+    (None: every row, for trusted internal callers)."""
+
+    def __init__(self, viewer: Viewer | None, objects: Mapping[str, ObjectDef] | None = None) -> None:
+        self.viewer = viewer
+        self.objects = objects if objects is not None else build_objects()
+
+    def object(self, name: str) -> ObjectDef | None:
+        return self.objects.get(name.lower())
+
+    def visibility(self, object_name: str, table: FromClause) -> ColumnElement[bool] | None:
+        kind = RECORD_TYPES.get(object_name)
+        if kind is None or self.viewer is None:
+            return None
+        owners = self.viewer.readable_owner_ids(kind)
+        if owners is None:
+            return None
+        visible: ColumnElement[bool] = table.c.owner_id.in_(sorted(owners))
+        return visible

@@ -1,0 +1,128 @@
+"""What the compiler needs to know about objects: the ``Catalog`` protocol and its records.
+
+A catalog names each object's table, its fields (each an SQL expression built on the object's
+table alias, with its Salesforce type), its parent relationships (``Account`` from a contact: the
+target object and the foreign key) and its child relationships (``Contacts`` of an account: the
+child object and the child's foreign key), and gives each object's visibility predicate for the
+acting user. Names match case-insensitively, as in Salesforce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, FromClause
+
+
+class FieldType(StrEnum):
+    """Salesforce's field types (the ``type`` of a describe)."""
+
+    ID = "id"
+    REFERENCE = "reference"
+    STRING = "string"
+    PICKLIST = "picklist"
+    TEXTAREA = "textarea"
+    EMAIL = "email"
+    PHONE = "phone"
+    URL = "url"
+    BOOLEAN = "boolean"
+    INT = "int"
+    DOUBLE = "double"
+    CURRENCY = "currency"
+    PERCENT = "percent"
+    DATE = "date"
+    DATETIME = "datetime"
+
+    @property
+    def is_text(self) -> bool:
+        return self in _TEXT
+
+    @property
+    def is_number(self) -> bool:
+        return self in _NUMBER
+
+    @property
+    def is_id(self) -> bool:
+        return self in (FieldType.ID, FieldType.REFERENCE)
+
+
+_TEXT = frozenset({FieldType.STRING, FieldType.PICKLIST, FieldType.TEXTAREA, FieldType.EMAIL, FieldType.PHONE,
+                   FieldType.URL})
+_NUMBER = frozenset({FieldType.INT, FieldType.DOUBLE, FieldType.CURRENCY, FieldType.PERCENT})
+
+OnClause = Callable[[FromClause, FromClause], ColumnElement[bool]]
+
+
+class Joins(Protocol):
+    """The object's table alias, and lookup tables joined to it on demand (once per key), which a
+    field's expression may use: ``joins.lookup("status", statuses, lambda lead, s: s.c.id == lead.c.status_id)``."""
+
+    @property
+    def base(self) -> FromClause: ...
+
+    def lookup(self, key: str, table: FromClause, on: OnClause) -> FromClause: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDef:
+    """``reference_to``: for an id or a reference, the object whose ids it holds. ``relationship``:
+    the parent relationship a reference is the key of (``AccountId`` -> ``Account``); through it
+    a reference to a record the user may not read reads as null (docs/adr/0016)."""
+
+    name: str
+    type: FieldType
+    expression: Callable[[Joins], ColumnElement[Any]]
+    reference_to: str | None = None
+    relationship: str | None = None
+    custom: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParentDef:
+    name: str
+    target: str
+    foreign_key: Callable[[FromClause], ColumnElement[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ChildDef:
+    """``foreign_key`` is built on the child's alias: the column holding the parent's id."""
+
+    name: str
+    child: str
+    foreign_key: Callable[[FromClause], ColumnElement[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectDef:
+    """``deleted``: the predicate of rows that are deleted but kept (merged tombstones), left out
+    unless the query is a ``queryAll``."""
+
+    name: str
+    table: FromClause
+    fields: Mapping[str, FieldDef]
+    parents: Mapping[str, ParentDef] = field(default_factory=dict)
+    children: Mapping[str, ChildDef] = field(default_factory=dict)
+    deleted: Callable[[FromClause], ColumnElement[bool]] | None = None
+    key: str = "id"
+
+    def field(self, name: str) -> FieldDef | None:
+        return self.fields.get(name.lower())
+
+    def parent(self, name: str) -> ParentDef | None:
+        return self.parents.get(name.lower())
+
+    def child(self, name: str) -> ChildDef | None:
+        return self.children.get(name.lower())
+
+
+class Catalog(Protocol):
+    def object(self, name: str) -> ObjectDef | None:
+        """The object called ``name`` (any case), or None."""
+
+    def visibility(self, object_name: str, table: FromClause) -> ColumnElement[bool] | None:
+        """The rows of ``table`` (an alias of the object's table) the acting user may read, or None
+        when they may read every row."""

@@ -1,0 +1,116 @@
+"""Result rows to Salesforce records: ``attributes`` first, parent fields nested under their
+relationship (null when there is no readable parent), child subqueries as a nested query result
+(null when there are no children), ids passed through the API's id encoder."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from leadline.salesforce.soql.compiler import CompiledQuery, Output, ParentMark
+from leadline.salesforce.soql.model import FieldType
+
+IdEncoder = Callable[[str, int], str]
+
+
+def plain_id(object_name: str, record_id: int) -> str:
+    """The default id encoder: Leadline's own id as text (the API plugs in 18-character ids)."""
+    return str(record_id)
+
+
+class RecordShaper:
+    def __init__(self, compiled: CompiledQuery, dialect: Dialect, encode_id: IdEncoder, base_url: str) -> None:
+        self.compiled, self.dialect, self.encode_id, self.base_url = compiled, dialect, encode_id, base_url
+
+    def attributes(self, object_name: str, record_id: int) -> dict[str, str]:
+        encoded = self.encode_id(object_name, record_id)
+        return {"type": object_name, "url": f"{self.base_url}/sobjects/{object_name}/{encoded}"}
+
+    def shape(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        if self.compiled.aggregate:
+            record: dict[str, Any] = {"attributes": {"type": "AggregateResult"}}
+            for output in self.compiled.outputs:
+                record[output.path[0]] = self.value(output, row[output.label])
+            return record
+        return self.shape_object(self.compiled.object_name, self.compiled.outputs, self.compiled.parents, row,
+                                 lambda output, value: value)
+
+    def shape_object(self, object_name: str, outputs: Sequence[Output], parents: Sequence[ParentMark],
+                     row: Mapping[str, Any], decode: Callable[[Output, Any], Any]) -> dict[str, Any]:
+        record: dict[str, Any] = {"attributes": self.attributes(object_name, int(row["_id"]))}
+        marks = {mark.path: mark for mark in parents}
+        for output in outputs:
+            holder: dict[str, Any] | None = record
+            for depth in range(1, len(output.path)):
+                name = output.path[depth - 1]
+                if holder is not None and name not in holder:
+                    mark, parent_id = marks[output.path[:depth]], row[marks[output.path[:depth]].label]
+                    holder[name] = None if parent_id is None else {
+                        "attributes": self.attributes(mark.object_name, int(parent_id))}
+                holder = holder.get(name) if holder is not None else None
+            if holder is None:
+                continue
+            if output.child is not None:
+                holder[output.path[-1]] = self.children(output, row[output.label])
+            else:
+                holder[output.path[-1]] = self.value(output, decode(output, row[output.label]))
+        return record
+
+    def children(self, output: Output, text: str | None) -> dict[str, Any] | None:
+        plan = output.child
+        assert plan is not None
+        rows = json.loads(text, parse_float=Decimal) if text else []
+        if not rows:
+            return None
+        records = [self.shape_object(plan.object_name, plan.outputs, plan.parents, row, self.from_json)
+                   for row in rows]
+        return {"totalSize": len(records), "done": True, "records": records}
+
+    def from_json(self, output: Output, value: Any) -> Any:
+        """A value read from a child's JSON, as the column's own result processing would give it."""
+        if value is None:
+            return None
+        if isinstance(output.sql_type, TypeDecorator):
+            value = output.sql_type.process_result_value(value, self.dialect)
+        if output.type is FieldType.BOOLEAN:
+            return bool(value)
+        if output.type is FieldType.DATE and isinstance(value, str):
+            return date.fromisoformat(value[:10])
+        if output.type is FieldType.INT and not isinstance(value, int):
+            return int(value)
+        if output.type in (FieldType.DOUBLE, FieldType.PERCENT) and not isinstance(value, Decimal):
+            return Decimal(str(value))
+        return value
+
+    def value(self, output: Output, value: Any) -> Any:
+        if value is None:
+            return None
+        if output.type.is_id:
+            return self.encode_id(output.reference_to or self.compiled.object_name, int(value))
+        if isinstance(value, Enum):
+            return value.value
+        return value
+
+
+def json_value(value: Any) -> Any:
+    """A record's value as Salesforce writes it in JSON: numbers as numbers, dates as ISO days,
+    date-times as ``2024-01-31T10:00:00.000+0000``."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+    if isinstance(value, datetime):
+        moment = value.astimezone(UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: json_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_value(item) for item in value]
+    return value
