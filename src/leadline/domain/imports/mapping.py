@@ -25,7 +25,7 @@ LEAD_IMPORT_FIELDS = (
     "first_name", "last_name", "company", "email", "phone", "title", "industry", "website", "street", "city",
     "state", "postal_code", "country", "annual_revenue", "number_of_employees", "source", "status", "rating",
     "currency", "budget_amount", "purchase_timeframe", "is_decision_maker", "description", "owner",
-    "unqualified_reason", "qualification_override_reason",
+    "unqualified_reason", "qualification_override_reason", "duplicate_override_reason",
 )
 
 CUSTOM_PREFIX = "custom."

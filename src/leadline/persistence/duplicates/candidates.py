@@ -8,10 +8,10 @@ the fuzzy company rules). What is read is only what the rules compare; the rules
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from leadline.domain.configuration.custom_fields import RecordType
@@ -97,3 +97,51 @@ def all_candidates(session: Session, kind: RecordType, batch: int = 20_000) -> I
         for values in rows:
             yield candidate_of(kind, values)
         after = rows[-1][0]
+
+
+#: probes per statement of ``find_block_candidates``: its parameters stay far under every driver's limit
+PROBES_PER_STATEMENT = 2000
+
+
+def find_block_candidates(session: Session, kind: RecordType, probes: Sequence[Candidate]) -> list[Candidate]:
+    """Records of ``kind`` (not merged away) that may match any of ``probes`` (an import's block),
+    in one statement: e-mail ``IN``, phone ``IN`` (with an extension: a range per number), an
+    account's domain ``IN``, a person's lower-case last name ``IN`` (a lead's filtered on its
+    company's first letters), each part on its own index, joined with UNION ALL. Unlike
+    ``find_candidates`` there is no per-look-up limit (the rules still decide) and a lead's
+    company alone is not looked up (it would read every lead of a common company once per block).
+    A block of more than ``PROBES_PER_STATEMENT`` probes takes a statement per that many."""
+    found: dict[int, Candidate] = {}
+    for start in range(0, len(probes), PROBES_PER_STATEMENT):
+        statement = _block_statement(kind, probes[start:start + PROBES_PER_STATEMENT])
+        for values in session.execute(statement) if statement is not None else ():
+            found.setdefault(values[0], candidate_of(kind, values))
+    return [found[key] for key in sorted(found)]
+
+
+def _block_statement(kind: RecordType, probes: Sequence[Candidate]) -> Any:
+    row, columns = _columns(kind)
+    emails = sorted({p.email for p in probes if p.email})
+    phones = sorted({p.phone for p in probes if p.phone})
+    domains = sorted({p.domain for p in probes if p.domain})
+    names = sorted({p.last_name.lower() for p in probes if p.last_name})
+    conditions: list[Any] = []
+    if kind is not RecordType.ACCOUNT:
+        if emails:
+            conditions.append(row.email.in_(emails))
+        if phones:
+            conditions.append(or_(row.phone.in_(phones),
+                                  *((row.phone > number + ";") & (row.phone < number + ";f") for number in phones)))
+        if names:
+            person = func.lower(row.last_name).in_(names)
+            prefixes = sorted({prefix for p in probes if (prefix := company_prefix(p.company))})
+            if kind is RecordType.LEAD:
+                person = person & func.substr(func.lower(row.company), 1, COMPANY_PREFIX).in_(prefixes or [""])
+            conditions.append(person)
+    elif domains:
+        conditions.append(row.domain.in_(domains))
+    parts: list[Select[Any]] = [select(*columns).where(condition, row.merged_into_id.is_(None))
+                                for condition in conditions]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else union_all(*parts)

@@ -10,22 +10,30 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from leadline.domain.configuration.custom_fields import CustomFieldType, RecordType, coerce_custom_values
-from leadline.domain.errors import LeadlineError
+from leadline.domain.duplicates.check import HiddenDuplicate
+from leadline.domain.duplicates.matching import Candidate
+from leadline.domain.duplicates.rules import DuplicateAction
+from leadline.domain.errors import ConflictError, DuplicateBlockedError, LeadlineError
 from leadline.domain.history import render_value
-from leadline.domain.imports.duplicates import DuplicateCheck, DuplicateMatch
+from leadline.domain.imports.duplicates import ImportMatch
 from leadline.domain.imports.job import DuplicatePolicy, ImportCounts, ImportJob, RowError
 from leadline.domain.imports.mapping import ColumnPlan
 from leadline.domain.leads.lead import Lead
 from leadline.domain.leads.workflow import StatusMove
 from leadline.domain.security.access import Viewer
 from leadline.domain.security.users import User
+from leadline.services.assignment.assign import assign_new_lead
+from leadline.services.assignment.rules import RuleSet
 from leadline.services.context import ServiceContext
+from leadline.services.duplicates.check import probe_of
+from leadline.services.imports.duplicates import RuleDuplicates
 from leadline.services.leads.records import (
     apply_lead_changes,
     build_lead,
     change_lead_custom,
     lead_audit_values,
     load_lead_for_editing,
+    vars_of,
 )
 from leadline.services.leads.status_moves import enter_first_status
 
@@ -46,6 +54,7 @@ class _Candidate:
     custom: dict[str, str]
     lead: Lead
     first: StatusMove
+    probe: Candidate
 
 
 @dataclass
@@ -62,9 +71,10 @@ class LeadBlock:
     """Imports one block of rows into leads through ``uow`` (which the caller commits)."""
 
     def __init__(self, ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, job: ImportJob, plan: ColumnPlan,
-                 check: DuplicateCheck, owner_of: Callable[[Any], User | None]) -> None:
+                 check: RuleDuplicates, owner_of: Callable[[Any], User | None],
+                 rule_set: RuleSet | None = None) -> None:
         self.ctx, self.uow, self.viewer, self.job, self.plan = ctx, uow, viewer, job, plan
-        self.check, self.owner_of = check, owner_of
+        self.check, self.owner_of, self.rule_set = check, owner_of, rule_set
         self.policy, self.dry_run = job.options.on_duplicate, job.options.dry_run
         self.definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
         self.date_fields = frozenset(d.name for d in self.definitions if d.type is CustomFieldType.DATE)
@@ -74,14 +84,15 @@ class LeadBlock:
     def run(self, rows: Sequence[FileRow]) -> tuple[ImportCounts, list[RowError]]:
         """What became of each row (the counts add up to ``len(rows)``) and the failed rows."""
         candidates = [c for c in map(self._candidate, rows) if c is not None]
-        if self.policy is not DuplicatePolicy.CREATE:
-            self.check.prepare([c.lead for c in candidates])
+        checking = self.policy is not DuplicatePolicy.CREATE or self.check.blocks()
+        if checking:
+            self.check.prepare([c.probe for c in candidates])
         imported = updated = skipped = 0
         for candidate in candidates:
-            match = None if self.policy is DuplicatePolicy.CREATE else self.check.match(candidate.lead)
-            if match is None:
-                self._create(candidate)
-                imported += 1
+            match = self.check.match(candidate.probe) if checking else None
+            if match is None or self.policy is DuplicatePolicy.CREATE:
+                if self._create(candidate, match):
+                    imported += 1
             elif self.policy is DuplicatePolicy.SKIP:
                 skipped += 1
             elif self._update(candidate, match):
@@ -104,16 +115,28 @@ class LeadBlock:
         except LeadlineError as error:
             self._fail(row, error)
             return None
-        return _Candidate(row, values, custom, lead, first)
+        return _Candidate(row, values, custom, lead, first, _probe(lead))
 
-    def _create(self, candidate: _Candidate) -> None:
+    def _create(self, candidate: _Candidate, match: ImportMatch | None) -> bool:
+        """Create the row's lead (``create`` policy: even if it matches, unless a ``block`` rule
+        refuses it and the row gives no ``duplicate_override_reason``); False when it failed."""
         lead, first = candidate.lead, candidate.first
-        self.check.remember(lead)
+        overridden = None
+        if match is not None and match.action is DuplicateAction.BLOCK:
+            overridden = (candidate.values.get("duplicate_override_reason") or "").strip() or None
+            if overridden is None:
+                self._fail(candidate.row, DuplicateBlockedError(
+                    f"this lead duplicates {self._described(match)}, which a rule protects; give a "
+                    f"duplicate_override_reason to create it anyway", field="duplicate_override_reason"))
+                return False
+        self.check.remember(candidate.probe)
         if self.dry_run:
-            return
+            return True
+        if self.rule_set is not None and not candidate.values.get("owner"):
+            assign_new_lead(self.uow, lead, now=lead.created_at, actor_id=self.viewer.id, rule_set=self.rule_set)
         actor = self.viewer.id
         justified = {"unqualified_reason": first.reason.label if first.reason else None,
-                     "qualification_override": first.override_reason}
+                     "qualification_override": first.override_reason, "duplicate_override": overridden}
         values = {**lead_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}}
         changes = {k: (None, render_value(v)) for k, v in values.items() if v is not None and k != "id"}
         self.pending.leads.append(lead)
@@ -123,19 +146,29 @@ class LeadBlock:
             reason_id=first.reason.id if first.reason else None, note=first.override_reason))
         self.pending.events.append(self.uow.audit.event_values("create", "lead", lead.id, actor, lead.created_at,
                                                                changes))
+        return True
 
-    def _update(self, candidate: _Candidate, match: DuplicateMatch) -> bool:
+    @staticmethod
+    def _described(match: ImportMatch) -> str:
+        where = "an earlier row of the file" if match.in_file else "a stored lead"
+        return f"{where} ({'; '.join(match.reasons)})"
+
+    def _update(self, candidate: _Candidate, match: ImportMatch) -> bool:
         """Write the row onto the lead it duplicates, by the rules of a lead update; False (the
-        row failed) when the importer may not change that lead or the change breaks a rule."""
+        row failed) when the importer may not change that lead, may not even read it, or the
+        change breaks a rule."""
         try:
+            if not match.visible:
+                raise ConflictError(HiddenDuplicate(RecordType.LEAD, match.reasons, match.action).message,
+                                    field="duplicates")
             if self.dry_run:
-                self.viewer.ensure_can_edit(RecordType.LEAD, match.lead.id, match.lead.owner_id)
-                match.lead.ensure_editable()
+                if not match.in_file:
+                    load_lead_for_editing(self.uow, self.viewer, match.record_id)
                 return True
-            if match.lead.id in self.pending.ids:
+            if match.record_id in self.pending.ids:
                 self._flush()  # the lead of an earlier row of this block: stored first, then changed
             with self.uow.savepoint():
-                self.check.remember(self._change(match.lead.id, candidate))
+                self.check.remember(_probe(self._change(match.record_id, candidate)))
         except LeadlineError as error:
             self._fail(candidate.row, error)
             return False
@@ -163,3 +196,10 @@ class LeadBlock:
                 self.uow.custom_fields.set_values(self.definitions, lead.id, lead.custom)
         self.uow.leads.record_status_changes(pending.status_changes)
         self.uow.audit.record_many(pending.events)
+
+
+def _probe(lead: Lead) -> Candidate:
+    """The lead as the duplicate rules compare it (its own id, so it never matches itself)."""
+    probe = probe_of(RecordType.LEAD, vars_of(lead))
+    probe.record_id, probe.owner_id = lead.id, lead.owner_id
+    return probe

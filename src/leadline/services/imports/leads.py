@@ -27,9 +27,10 @@ from leadline.domain.imports.mapping import (
     plan_columns,
 )
 from leadline.domain.security.users import User
+from leadline.services.assignment.rules import RuleSet, load_rule_set
 from leadline.services.context import ServiceContext
 from leadline.services.imports.blocks import FileRow, LeadBlock
-from leadline.services.imports.duplicates import ExactContactDuplicates
+from leadline.services.imports.duplicates import RuleDuplicates
 from leadline.services.imports.files import SourceFile, read_rows
 from leadline.services.security.access import load_viewer
 from leadline.services.security.users import resolve_user
@@ -83,7 +84,7 @@ def run_lead_import(ctx: ServiceContext, job_id: int, source: SourceFile, *,
     if job.status is JobStatus.COMPLETED:
         return job
     plan = ColumnPlan.of(job.headers, job.columns, job.ignored)
-    check = ExactContactDuplicates(whole_file=job.options.dry_run)
+    check = RuleDuplicates(RecordType.LEAD, whole_file=job.options.dry_run)
     owners: dict[Any, User | LeadlineError | None] = {}
     try:
         for block in _blocks(source, job.rows_done, job.options.block_size):
@@ -114,13 +115,13 @@ def _blocks(source: SourceFile, rows_done: int, size: int) -> Iterator[list[File
         yield [FileRow(number, cells) if any(c.strip() for c in cells) else None for number, cells in block]
 
 
-def _import_block(ctx: ServiceContext, job: ImportJob, plan: ColumnPlan, check: ExactContactDuplicates,
+def _import_block(ctx: ServiceContext, job: ImportJob, plan: ColumnPlan, check: RuleDuplicates,
                   owners: dict[Any, User | LeadlineError | None], block: list[FileRow | None]) -> ImportJob:
     rows = [row for row in block if row is not None]
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, job.actor_id, ctx)
-        counts, errors = LeadBlock(ctx, uow, viewer, job, plan, check.bind(uow),
-                                   _owner_lookup(uow, owners)).run(rows)
+        counts, errors = LeadBlock(ctx, uow, viewer, job, plan, check.bind(ctx, uow, viewer),
+                                   _owner_lookup(uow, owners), _assignment(uow, job)).run(rows)
         before = job.rows_done
         job = replace(job)
         job.record_block(len(block), counts, ctx.now())
@@ -128,6 +129,16 @@ def _import_block(ctx: ServiceContext, job: ImportJob, plan: ColumnPlan, check: 
         uow.imports.save_progress(job, before)
         uow.commit()
     return job
+
+
+def _assignment(uow: Any, job: ImportJob) -> RuleSet | None:
+    """The assignment rules new leads without an owner column go through (as captured leads do);
+    None when there is nothing to decide (no entry, no default owner: the importer owns them) or
+    in a dry run, which writes no assignment."""
+    if job.options.dry_run:
+        return None
+    rules = load_rule_set(uow)
+    return rules if rules.rules or rules.default_owner_id is not None else None
 
 
 def _owner_lookup(uow: Any, known: dict[Any, User | LeadlineError | None]) -> Callable[[Any], User | None]:
