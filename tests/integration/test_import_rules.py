@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 
-from leadline.domain.imports.job import DuplicatePolicy, JobStatus
+from leadline.domain.errors import NotFoundError
+from leadline.domain.imports.job import DuplicatePolicy, ImportOptions, JobStatus
 from leadline.services.assignment import rules as assignment
+from leadline.services.campaigns import records as campaigns
 from leadline.services.context import ServiceContext
 from leadline.services.duplicates.rules import set_duplicate_rule
+from leadline.services.imports import leads as imports
+from leadline.services.imports.files import inspect_file
 from leadline.services.leads import records as leads
 from leadline.services.security.users import add_user
 from tests.integration.test_lead_import import all_leads, assert_adds_up, report, run, write_csv
@@ -109,3 +114,39 @@ def test_a_dry_run_assigns_nobody_and_logs_nothing(ctx: ServiceContext, admin_id
     assert job.counts.imported == 1
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM assignment_log")).scalar() == 0
+
+
+def _members(ctx: ServiceContext, campaign_id: int) -> dict[int, str]:
+    with ctx.reader() as uow:
+        return {m.lead_id: m.status.value for m in uow.campaigns.members(campaign_id) if m.lead_id}
+
+
+def test_every_imported_lead_joins_the_campaign_named_on_the_import_created_or_updated(
+    ctx: ServiceContext, admin_id: int, tmp_path: Path
+) -> None:
+    show = campaigns.create_campaign(ctx, admin_id, {"name": "Trade show 2026", "type": "trade_show"}).id
+    stored = leads.create_lead(ctx, admin_id, {"last_name": "Known", "company": "Acme", "email": "k@acme.example"}).lead
+    rows = [["LastName", "Company", "Email"], ["Badge", "Beta", "b@beta.example"],
+            ["Known", "Acme", "k@acme.example"], ["Scan", "Gamma", "s@gamma.example"], ["Bad", "", ""]]
+    job = imports.import_leads(ctx, admin_id, inspect_file(write_csv(tmp_path / "badges.csv", rows)),
+                               options=ImportOptions(on_duplicate=DuplicatePolicy.UPDATE, block_size=2),
+                               campaign="trade show 2026")
+    assert (job.counts.imported, job.counts.updated, job.counts.failed) == (2, 1, 1)
+    assert job.options.campaign_id == show
+    found = {d.lead.last_name: d.lead for d in all_leads(ctx, admin_id)}
+    members = _members(ctx, show)
+    assert set(members) == {found["Badge"].id, found["Scan"].id, stored.id}
+    assert set(members.values()) == {"responded"}
+    assert found["Badge"].campaign_id == show and found["Known"].campaign_id is None  # its source stays
+
+
+def test_a_campaign_named_by_id_is_found_and_an_unknown_one_refuses_the_import(
+    ctx: ServiceContext, admin_id: int, tmp_path: Path
+) -> None:
+    show = campaigns.create_campaign(ctx, admin_id, {"name": "Expo", "type": "trade_show"}).id
+    path = write_csv(tmp_path / "ids.csv", [["LastName", "Company"], ["A", "B"]])
+    job = imports.import_leads(ctx, admin_id, inspect_file(path), campaign=str(show))
+    assert list(_members(ctx, show)) == [all_leads(ctx, admin_id)[0].lead.id]
+    with pytest.raises(NotFoundError) as refused:
+        imports.start_lead_import(ctx, admin_id, inspect_file(path), campaign="No such show")
+    assert refused.value.field == "campaign" and job.status is JobStatus.COMPLETED

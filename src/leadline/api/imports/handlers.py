@@ -34,6 +34,7 @@ _UPLOAD_FIELDS = {
     "delimiter": Schema(type=OpenAPIType.STRING, description="CSV delimiter (default: detected)."),
     "encoding": Schema(type=OpenAPIType.STRING, description="CSV encoding (default: detected)."),
     "date_format": Schema(type=OpenAPIType.STRING, description="Dates besides ISO, e.g. %d/%m/%Y."),
+    "campaign": Schema(type=OpenAPIType.STRING, description="A campaign (name or id) every imported lead joins."),
 }
 
 
@@ -55,7 +56,8 @@ class ImportController(Controller):
     async def import_leads(self, request: Request[Any, Any, Any], ctx: ServiceContext,
                            actor: int) -> Response[ImportPublic]:
         """``multipart/form-data`` with the file in ``file`` and, optionally, ``mapping``,
-        ``on_duplicate`` (skip|update|create), ``dry_run`` (true|false), ``delimiter``, ``encoding``.
+        ``on_duplicate`` (skip|update|create), ``dry_run`` (true|false), ``delimiter``, ``encoding``,
+        ``campaign`` (a name or id: every imported lead becomes its member).
         Answers 202 with the job at once; poll ``GET /imports/{id}`` until it is completed or
         failed. The same file sent again by the same user resumes its unfinished job."""
         limit = request.app.state.application.settings.import_max_bytes
@@ -93,7 +95,7 @@ def _start(ctx: ServiceContext, actor: int, upload: Upload) -> tuple[SourceFile,
                             encoding=fields.get("encoding") or None, date_format=fields.get("date_format") or None)
     source = inspect_file(upload.path, upload.file_name, encoding=options.encoding, delimiter=options.delimiter)
     job = import_service.start_lead_import(ctx, actor, source, mapping_name=fields.get("mapping") or None,
-                                           options=options)
+                                           options=options, campaign=fields.get("campaign") or None)
     return source, job
 
 

@@ -84,12 +84,15 @@ def leads(
     date_format: str = typer.Option(None, "--date-format", help="Dates besides ISO, e.g. %d/%m/%Y."),
     block_size: int = typer.Option(1000, "--block-size", parser=whole_number(1, 50_000),
                                    help="Rows per transaction."),
+    campaign: str = typer.Option(None, "--campaign", help="Every imported lead joins this campaign (name or id)."),
     as_json: bool = JSON_OPTION,
     acting_as: str = AS_OPTION,
 ) -> None:
     """Import leads from FILE; re-running an interrupted import of the same file resumes it.
 
     Example: leadline import leads export.csv --mapping salesforce --on-duplicate update
+
+    Example: leadline import leads badges.csv --campaign "Trade show 2026"
     """
     from leadline.domain.imports.job import ImportOptions, parse_policy
 
@@ -99,7 +102,8 @@ def leads(
                             delimiter=_delimiter(delimiter), encoding=encoding, block_size=block_size,
                             date_format=date_format)
     source = import_files.inspect_file(file, encoding=encoding, delimiter=options.delimiter)
-    job = import_service.start_lead_import(context, actor, source, mapping_name=mapping, options=options)
+    job = import_service.start_lead_import(context, actor, source, mapping_name=mapping, options=options,
+                                           campaign=campaign)
     if job.rows_done and not as_json:
         console.print(f"Resuming import {job.id} after row {job.rows_done + 1}.", highlight=False)
     if as_json or not console.is_terminal:

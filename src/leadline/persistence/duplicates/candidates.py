@@ -133,7 +133,7 @@ def _block_statement(kind: RecordType, probes: Sequence[Candidate]) -> Any:
             conditions.append(or_(row.phone.in_(phones),
                                   *((row.phone > number + ";") & (row.phone < number + ";f") for number in phones)))
         if names:
-            person = func.lower(row.last_name).in_(names)
+            person: Any = func.lower(row.last_name).in_(names)
             prefixes = sorted({prefix for p in probes if (prefix := company_prefix(p.company))})
             if kind is RecordType.LEAD:
                 person = person & func.substr(func.lower(row.company), 1, COMPANY_PREFIX).in_(prefixes or [""])

@@ -24,6 +24,7 @@ from leadline.domain.security.access import Viewer
 from leadline.domain.security.users import User
 from leadline.services.assignment.assign import assign_new_lead
 from leadline.services.assignment.rules import RuleSet
+from leadline.services.campaigns.members import join_source_campaign, responded_member
 from leadline.services.context import ServiceContext
 from leadline.services.duplicates.check import probe_of
 from leadline.services.imports.duplicates import RuleDuplicates
@@ -80,6 +81,8 @@ class LeadBlock:
         self.date_fields = frozenset(d.name for d in self.definitions if d.type is CustomFieldType.DATE)
         self.pending = _Pending()
         self.errors: list[RowError] = []
+        campaign_id = job.options.campaign_id
+        self.campaign = uow.campaigns.get(campaign_id) if campaign_id is not None else None
 
     def run(self, rows: Sequence[FileRow]) -> tuple[ImportCounts, list[RowError]]:
         """What became of each row (the counts add up to ``len(rows)``) and the failed rows."""
@@ -109,6 +112,8 @@ class LeadBlock:
                                               date_fields=self.date_fields)
         try:
             lead = build_lead(self.ctx, self.uow, self.viewer, values, owner_of=self.owner_of)
+            if self.campaign is not None and lead.campaign_id is None:
+                lead.campaign_id = self.campaign.id
             lead.custom = coerce_custom_values(self.definitions, dict(custom), creating=True)
             first = enter_first_status(self.ctx, self.uow, lead, reason=values.get("unqualified_reason"),
                                        override_reason=values.get("qualification_override_reason"))
@@ -184,6 +189,8 @@ class LeadBlock:
             lead.updated_at = now
             uow.leads.save(lead)
             uow.audit.record_changes(history)
+        if self.campaign is not None:
+            join_source_campaign(uow, self.campaign, lead.id, now)
         return lead
 
     def _flush(self) -> None:
@@ -195,6 +202,8 @@ class LeadBlock:
             if lead.custom:
                 self.uow.custom_fields.set_values(self.definitions, lead.id, lead.custom)
         self.uow.leads.record_status_changes(pending.status_changes)
+        self.uow.campaigns.add_members([responded_member(lead.campaign_id, lead.id, lead.created_at)
+                                        for lead in pending.leads if lead.campaign_id is not None])
         self.uow.audit.record_many(pending.events)
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from itertools import islice
 from typing import Any
 
+from leadline.domain.campaigns.campaign import Campaign
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ConflictError, LeadlineError, NotFoundError
 from leadline.domain.ids import new_id
@@ -40,14 +41,17 @@ LEAD = "lead"
 
 
 def start_lead_import(ctx: ServiceContext, actor_id: int, source: SourceFile, *, mapping_name: str | None = None,
-                      options: ImportOptions | None = None) -> ImportJob:
+                      options: ImportOptions | None = None, campaign: str | None = None) -> ImportJob:
     """Record the import of ``source`` by ``actor_id`` (who must be an active user: creating
     leads is theirs), or return the unfinished real import of the same file by them, which
-    carries on with its own mapping and options. Refuses a file without a usable header and an
-    unknown mapping name (``NOT_FOUND``)."""
+    carries on with its own mapping and options. ``campaign`` (a name or id): every imported
+    lead becomes its member (trade-show badge scans). Refuses a file without a usable header,
+    an unknown mapping name or campaign (``NOT_FOUND``)."""
     options = options or ImportOptions()
     with ctx.uow_factory() as uow:
         load_viewer(uow, actor_id, ctx)
+        if campaign is not None and campaign.strip():
+            options = replace(options, campaign_id=find_campaign(uow, campaign).id)
         now = ctx.now()
         if not options.dry_run:
             found = uow.imports.resumable_job(source.checksum, actor_id, LEAD)
@@ -98,9 +102,10 @@ def run_lead_import(ctx: ServiceContext, job_id: int, source: SourceFile, *,
 
 
 def import_leads(ctx: ServiceContext, actor_id: int, source: SourceFile, *, mapping_name: str | None = None,
-                 options: ImportOptions | None = None, progress: Progress | None = None) -> ImportJob:
+                 options: ImportOptions | None = None, progress: Progress | None = None,
+                 campaign: str | None = None) -> ImportJob:
     """``start_lead_import`` then ``run_lead_import``: the whole import, in this thread."""
-    job = start_lead_import(ctx, actor_id, source, mapping_name=mapping_name, options=options)
+    job = start_lead_import(ctx, actor_id, source, mapping_name=mapping_name, options=options, campaign=campaign)
     return run_lead_import(ctx, job.id, source, progress=progress)
 
 
@@ -129,6 +134,17 @@ def _import_block(ctx: ServiceContext, job: ImportJob, plan: ColumnPlan, check: 
         uow.imports.save_progress(job, before)
         uow.commit()
     return job
+
+
+def find_campaign(uow: Any, reference: str) -> Campaign:
+    """The campaign named ``reference`` (its id, or its name, case aside); ``NOT_FOUND`` on ``campaign``."""
+    text = reference.strip()
+    found = uow.campaigns.get(int(text)) if text.isdigit() else None
+    if found is None:
+        found = next((c for c in uow.campaigns.list() if c.name.casefold() == text.casefold()), None)
+    if found is None:
+        raise NotFoundError(f"there is no campaign {reference!r}", field="campaign")
+    return found  # type: ignore[no-any-return]
 
 
 def _assignment(uow: Any, job: ImportJob) -> RuleSet | None:
