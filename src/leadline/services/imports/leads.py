@@ -30,9 +30,10 @@ from leadline.domain.imports.mapping import (
 from leadline.domain.security.users import User
 from leadline.services.assignment.rules import RuleSet, load_rule_set
 from leadline.services.context import ServiceContext
-from leadline.services.imports.blocks import FileRow, LeadBlock
+from leadline.services.imports.blocks import FileRow
 from leadline.services.imports.duplicates import RuleDuplicates
 from leadline.services.imports.files import SourceFile, read_rows
+from leadline.services.imports.lead_block import LeadBlock
 from leadline.services.security.access import load_viewer
 from leadline.services.security.users import resolve_user
 
