@@ -146,6 +146,9 @@ class AccountRepository(RecordRepository[Account]):
         account = self.rows.get(account_id)
         return account.parent_id if account else None
 
+    def ids_named(self, name: str) -> list[int]:
+        return sorted(a.id for a in self.rows.values() if a.name.lower() == name.lower() and a.merged_into_id is None)
+
 
 class ContactRepository(RecordRepository[Contact]):
     table = "contacts"

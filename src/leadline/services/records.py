@@ -68,11 +68,8 @@ def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
         return idempotency.commit(ctx, uow, claim, account)
 
 
-def add_account(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any], *,
-                duplicates: DuplicateReport | None = None, screen: bool = True,
-                overridden: str | None = None) -> Account:
-    """``create_account``'s work in the caller's unit of work. ``screen=False``: the caller (an
-    import) checked the duplicate rules itself; ``overridden`` is the reason it accepted."""
+def build_account(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Account:
+    """A new account from ``values`` (not stored)."""
     cleaned = clean_fields(ACCOUNT_FIELD_CLEANERS, values, ignore=REFERENCES)
     ensure_named(cleaned)
     now = ctx.now()
@@ -82,13 +79,23 @@ def add_account(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Ma
     account.domain = website_domain(account.website)
     if values.get("parent_id"):
         _set_parent(uow, viewer, account, values["parent_id"])
-    if screen:
+    return account
+
+
+def add_account(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any], *,
+                duplicates: DuplicateReport | None = None, built: Account | None = None,
+                overridden: str | None = None) -> Account:
+    """``create_account``'s work in the caller's unit of work. ``built``: the account as
+    ``build_account`` made it for a caller (an import) that checked the duplicate rules itself,
+    accepting ``overridden`` as the reason."""
+    account = built or build_account(ctx, uow, viewer, values)
+    if built is None:
         overridden = screen_new_record(ctx, uow, viewer, probe_of(RecordType.ACCOUNT, fields_of(account)),
                                        values.get("duplicate_override_reason"), duplicates)
     uow.accounts.add(account)
     write_custom(ctx, uow, RecordType.ACCOUNT, account, values.get("custom"), creating=True)
-    audit_created(uow, "account", account.id, viewer.id, now, {**audit_fields(account),
-                                                               "duplicate_override": overridden})
+    audit_created(uow, "account", account.id, viewer.id, account.created_at,
+                  {**audit_fields(account), "duplicate_override": overridden})
     return account
 
 
@@ -145,8 +152,20 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
         return idempotency.commit(ctx, uow, claim, opportunity)
 
 
-def add_opportunity(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Opportunity:
-    """``create_opportunity``'s work in the caller's unit of work."""
+def add_opportunity(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any], *,
+                    built: Opportunity | None = None) -> Opportunity:
+    """``create_opportunity``'s work in the caller's unit of work (``built``: by ``build_opportunity``)."""
+    opportunity = built or build_opportunity(ctx, uow, viewer, values)
+    uow.opportunities.add(opportunity)
+    write_custom(ctx, uow, RecordType.OPPORTUNITY, opportunity, values.get("custom"), creating=True)
+    uow.flush()
+    uow.stage_history.record(opportunity, None, viewer.id, opportunity.created_at)
+    audit_created(uow, "opportunity", opportunity.id, viewer.id, opportunity.created_at, audit_fields(opportunity))
+    return opportunity
+
+
+def build_opportunity(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Opportunity:
+    """A new opportunity from ``values`` (not stored), at an account the viewer may read."""
     account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
     cleaned = clean_fields(OPPORTUNITY_FIELD_CLEANERS, values, ignore=REFERENCES)
     ensure_named(cleaned)
@@ -169,11 +188,6 @@ def add_opportunity(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values
         opportunity.loss_reason_id = find_reason(ctx.config(uow).reasons, ReasonKind.OPPORTUNITY_LOST,
                                                  values.get("loss_reason"), field="loss_reason_id").id
     opportunity.ensure_outcome_complete()
-    uow.opportunities.add(opportunity)
-    write_custom(ctx, uow, RecordType.OPPORTUNITY, opportunity, values.get("custom"), creating=True)
-    uow.flush()
-    uow.stage_history.record(opportunity, None, viewer.id, now)
-    audit_created(uow, "opportunity", opportunity.id, viewer.id, now, audit_fields(opportunity))
     return opportunity
 
 
@@ -347,6 +361,11 @@ def _contact_points(ctx: ServiceContext, uow: UnitOfWork, contact: Contact, valu
         contact.phone = ctx.contact_points.normalise_phone(phone, country) if phone else None
     if "lead_source" in values:
         contact.lead_source_id = _source_id(uow, values["lead_source"]) if values["lead_source"] else None
+
+
+def ensure_can_change(uow: UnitOfWork, viewer: Viewer, kind: str, record_id: int) -> None:
+    """Refuse as ``update_record`` would (``NOT_FOUND``, ``PERMISSION_DENIED``) a change by ``viewer``."""
+    _editable(uow, viewer, kind, record_id)
 
 
 def _owner(uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Any:
