@@ -2,7 +2,9 @@
 mappings written out as data, per kind of record (``IMPORT_KINDS``).
 
 A header is matched by its *key* (letters and digits, case-folded), so ``First Name``,
-``first_name`` and ``FirstName`` are one header. The built-in mappings recognise the usual
+``first_name`` and ``FirstName`` are one header. A cell our export neutralised (``'=1+1``) is
+read back as it was (``domain/exports.restored``), and its ``custom.<name>`` headers name custom
+fields, so an export imports again as the same records. The built-in mappings recognise the usual
 exports (Salesforce, HubSpot, Pipedrive) and our own field names; a saved mapping, chosen by
 name, is tried first. A column no mapping knows goes to the custom field of that name, if
 one exists, and is reported as ignored otherwise.
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from leadline.domain.errors import ValidationError
+from leadline.domain.exports import restored
 
 #: What an import row may set on a lead: the create-lead input's fields, by our names.
 LEAD_IMPORT_FIELDS = (
@@ -192,8 +195,10 @@ class ColumnPlan:
         """A row's standard and custom values, blank cells left out (a blank sets nothing); the
         cells of ``standard_dates`` and of custom ``date_fields`` read in ``date_format`` too."""
         width = len(cells)
-        values = {name: cells[i].strip() for i, name in self.fields.items() if i < width and cells[i].strip()}
-        custom = {name: cells[i].strip() for i, name in self.custom.items() if i < width and cells[i].strip()}
+        values = {name: restored(cells[i].strip()) for i, name in self.fields.items()
+                  if i < width and cells[i].strip()}
+        custom = {name: restored(cells[i].strip()) for i, name in self.custom.items()
+                  if i < width and cells[i].strip()}
         if date_format:
             for name in standard_dates.intersection(values):
                 values[name] = iso_date(values[name], date_format)
@@ -230,7 +235,8 @@ def plan_columns(headers: Sequence[str], *, saved: Mapping[str, str] | None = No
     spec = IMPORT_KINDS[kind]
     known = [{header_key(h): f for h, f in mapping.items() if f in spec.fields}
              for mapping in (saved or {}, *spec.mappings.values())]
-    custom_by_key = {header_key(name): name for name in custom_fields}
+    names = list(custom_fields)
+    custom_by_key = {header_key(name): name for name in names} | {header_key(CUSTOM_PREFIX + n): n for n in names}
     fields: dict[int, str] = {}
     custom: dict[int, str] = {}
     ignored: list[str] = []
