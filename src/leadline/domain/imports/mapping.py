@@ -227,9 +227,10 @@ def iso_date(text: str, declared: str | None) -> str:
 
 
 def plan_columns(headers: Sequence[str], *, saved: Mapping[str, str] | None = None,
-                 custom_fields: Iterable[str] = (), kind: str = "lead") -> ColumnPlan:
+                 custom_fields: Iterable[str] = (), kind: str = "lead", complete: bool = True) -> ColumnPlan:
     """Map ``headers`` (the file's first row) to fields of ``kind``; refuses a file whose headers
-    name one field twice or none of the fields a record needs (nothing could be imported)."""
+    name one field twice or (``complete``) none of the fields a record needs (nothing could be
+    imported; a preview, where a person maps the columns next, passes ``complete=False``)."""
     if not any(h.strip() for h in headers):
         raise ValidationError("the file has no header row", field="file")
     spec = IMPORT_KINDS[kind]
@@ -253,7 +254,30 @@ def plan_columns(headers: Sequence[str], *, saved: Mapping[str, str] | None = No
             custom[index] = custom_by_key[key]
         else:
             ignored.append(header)
-    if not set(spec.needs_one_of).intersection(fields.values()):
+    if complete and not set(spec.needs_one_of).intersection(fields.values()):
         needed = " or the ".join(name.replace("_", " ") for name in spec.needs_one_of)
         raise ValidationError(f"no column maps to the {needed}", field="mapping")
     return ColumnPlan(tuple(headers), fields, custom, tuple(ignored))
+
+
+def chosen_columns(headers: Sequence[str], columns: Mapping[str, str], custom_fields: Iterable[str], *,
+                   kind: str = "lead") -> ColumnPlan:
+    """The plan a person chose (header -> field or ``custom.<name>``; a header left out, or
+    mapped to nothing, is ignored), checked as ``plan_columns`` checks a mapping's."""
+    spec = IMPORT_KINDS[kind]
+    allowed = {*spec.fields, *(CUSTOM_PREFIX + name for name in custom_fields)}
+    chosen = {header: target for header, target in columns.items() if target}
+    for header, target in chosen.items():
+        if header not in headers:
+            raise ValidationError(f"the file has no column {header!r}", field="columns")
+        if target not in allowed:
+            raise ValidationError(f"{target!r} is not a {kind} field an import may set", field="columns")
+    targets = list(chosen.values())
+    for target in targets:
+        if targets.count(target) > 1:
+            raise ValidationError(f"two columns map to {target}", field="mapping")
+    if not set(spec.needs_one_of).intersection(targets):
+        needed = " or the ".join(name.replace("_", " ") for name in spec.needs_one_of)
+        raise ValidationError(f"no column maps to the {needed}", field="mapping")
+    ignored = [h for h in headers if h not in chosen and h.strip() not in REPORT_COLUMNS]
+    return ColumnPlan.of(headers, chosen, ignored)

@@ -12,7 +12,7 @@ block, and running the same file again resumes there: no row is lost and none wr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from itertools import islice
 from typing import Any
@@ -22,7 +22,15 @@ from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ConflictError, LeadlineError, NotFoundError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.imports.job import ImportJob, ImportOptions, JobStatus
-from leadline.domain.imports.mapping import REPORT_COLUMNS, ColumnPlan, ensure_mapping, import_kind, plan_columns
+from leadline.domain.imports.mapping import (
+    CUSTOM_PREFIX,
+    REPORT_COLUMNS,
+    ColumnPlan,
+    chosen_columns,
+    ensure_mapping,
+    import_kind,
+    plan_columns,
+)
 from leadline.domain.security.users import User
 from leadline.services.assignment.rules import RuleSet, load_rule_set
 from leadline.services.context import ServiceContext
@@ -40,12 +48,14 @@ BLOCKS = {"account": AccountBlock, "contact": ContactBlock, "opportunity": Oppor
 
 def start_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFile, *,
                  mapping_name: str | None = None, options: ImportOptions | None = None,
-                 campaign: str | None = None) -> ImportJob:
+                 campaign: str | None = None, columns: Mapping[str, str] | None = None) -> ImportJob:
     """Record the import of ``source`` into records of ``kind`` by ``actor_id`` (who must be an
     active user: creating records is theirs), or return the unfinished real import of the same
     file by them, which carries on with its own mapping and options. ``campaign`` (a name or
     id, leads only): every imported lead becomes its member (trade-show badge scans). Refuses a
-    file without a usable header, an unknown mapping name or campaign (``NOT_FOUND``)."""
+    file without a usable header, an unknown mapping name or campaign (``NOT_FOUND``).
+    ``columns`` (header -> field or ``custom.<name>``, as a person chose them on the import
+    page) replaces the mapping; a header it leaves out is ignored."""
     options = options or ImportOptions()
     spec = import_kind(kind)
     with ctx.uow_factory() as uow:
@@ -69,7 +79,10 @@ def start_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFi
                 raise NotFoundError(f"there is no import mapping {mapping_name!r}", field="mapping")
         headers = next(read_rows(source), [])
         custom_names = [d.name for d in ctx.config(uow).custom_fields_of(RecordType(spec.name))]
-        plan = plan_columns(headers, saved=saved, custom_fields=custom_names, kind=spec.name)
+        if columns is not None:
+            plan = chosen_columns(headers, columns, custom_names, kind=spec.name)
+        else:
+            plan = plan_columns(headers, saved=saved, custom_fields=custom_names, kind=spec.name)
         job = ImportJob(
             id=new_id(), record_type=spec.name, file_name=source.name[:255], checksum=source.checksum,
             headers=tuple(headers), mapping_name=mapping_name, columns=plan.columns(), ignored=plan.ignored,
@@ -78,6 +91,27 @@ def start_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFi
         uow.imports.add_job(job)
         uow.commit()
         return job
+
+
+def file_headers(source: SourceFile) -> list[str]:
+    """The file's header row."""
+    return next(read_rows(source), [])
+
+
+def preview_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFile, *,
+                   mapping_name: str | None = None) -> tuple[ColumnPlan, list[str]]:
+    """How the file's columns would be read (the plan ``start_import`` would make) and every
+    target a column may take (the kind's fields, then ``custom.<name>``), writing nothing."""
+    spec = import_kind(kind)
+    with ctx.reader() as uow:
+        load_viewer(uow, actor_id, ctx)
+        saved = None
+        if mapping_name:
+            saved = spec.mappings.get(mapping_name) or uow.imports.mapping(mapping_name)
+        custom_names = [d.name for d in ctx.config(uow).custom_fields_of(RecordType(spec.name))]
+    headers = next(read_rows(source), [])
+    plan = plan_columns(headers, saved=saved, custom_fields=custom_names, kind=spec.name, complete=False)
+    return plan, [*spec.fields, *(CUSTOM_PREFIX + name for name in custom_names)]
 
 
 def run_import(ctx: ServiceContext, job_id: int, source: SourceFile, *,
