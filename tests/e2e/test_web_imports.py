@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 
-from leadline.domain.queries import LeadQuery, Page as ListPage
+from leadline.domain.queries import LeadQuery
+from leadline.domain.queries import Page as ListPage
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import list_leads
 from leadline.services.security.users import add_user
