@@ -150,3 +150,12 @@ def test_a_campaign_named_by_id_is_found_and_an_unknown_one_refuses_the_import(
     with pytest.raises(NotFoundError) as refused:
         imports.start_lead_import(ctx, admin_id, inspect_file(path), campaign="No such show")
     assert refused.value.field == "campaign" and job.status is JobStatus.COMPLETED
+
+
+def test_a_stored_phone_with_an_extension_matches_the_number_without_it(
+    ctx: ServiceContext, admin_id: int, tmp_path: Path
+) -> None:
+    leads.create_lead(ctx, admin_id, {"last_name": "Desk", "company": "Acme", "phone": "+1 415 555 0100 ext. 9"})
+    rows = [["LastName", "Company", "Phone"], ["Other", "Beta", "(415) 555-0100"], ["New", "Gamma", "+14155550199"]]
+    job = run(ctx, admin_id, write_csv(tmp_path / "ext.csv", rows))
+    assert (job.counts.imported, job.counts.skipped) == (1, 1)
