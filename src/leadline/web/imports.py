@@ -34,7 +34,9 @@ from leadline.services.imports import jobs
 from leadline.services.imports.files import SourceFile, inspect_file
 
 UPLOADS = Path(tempfile.gettempdir()) / "leadline-web-imports"
-MAX_UPLOAD = 1 << 30
+#: Litestar's form parser (and the CSRF check before it) holds a multipart body in memory: the page
+#: takes files up to this size; a larger one goes through the API, which streams it to disk.
+MAX_UPLOAD = 100 << 20
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
