@@ -38,9 +38,10 @@ DOCUMENTED_EXCEPTIONS = {
         "a well-formed e-mail and password of no account are refused: the document cannot say which "
         "credentials exist",
     ("POST /api/v1/activities", _ACCEPTANCE, 422): f"a link {_MISSING}",
-    ("POST /api/v1/imports/leads", _ACCEPTANCE, 422):
-        "an uploaded file whose header names no lead column (any bytes are a schema-valid file): the "
-        "document cannot describe the content of a CSV or .xlsx file",
+    **{(f"POST /api/v1/imports/{kind}", _ACCEPTANCE, 422):
+       f"an uploaded file whose header names no {kind[:-1]} column (any bytes are a schema-valid file): the "
+       "document cannot describe the content of a CSV or .xlsx file"
+       for kind in ("leads", "accounts", "contacts", "opportunities")},
     ("POST /api/v1/opportunities/{opportunity_id}/contact-roles", _ACCEPTANCE, 422): f"the contact {_MISSING}",
     ("POST /api/v1/opportunities/{opportunity_id}/line-items", _ACCEPTANCE, 422): f"the product {_MISSING}",
     ("POST /api/v1/config/conversion-mappings", _ACCEPTANCE, 422): f"the mapped field {_MISSING}",

@@ -53,3 +53,19 @@ def test_a_dry_run_upload_writes_no_lead_and_bad_uploads_are_refused(admin: Call
                     data={"on_duplicate": "merge"})
     assert_problem(refused, 422, "VALIDATION_FAILED")
     assert_problem(admin("GET", "/imports/12345"), 404, "NOT_FOUND")
+
+
+def test_accounts_and_contacts_upload_like_leads_and_a_contact_names_its_account(admin: Caller) -> None:
+    sent = admin("POST", "/imports/accounts", files={"file": ("a.csv", b"Name,Website\nAcme,acme.example\n",
+                                                              "text/csv")})
+    assert sent.status_code == 202, sent.text
+    assert wait_for(admin, sent.json()["id"])["imported"] == 1
+    body = b"LastName,Email,AccountName\nArcher,ann@acme.example,Acme\nCole,cy@x.example,Nowhere\n"
+    sent = admin("POST", "/imports/contacts", files={"file": ("c.csv", body, "text/csv")})
+    job = wait_for(admin, sent.json()["id"])
+    assert (job["record_type"], job["imported"], job["failed"]) == ("contact", 1, 1)
+    report = list(csv.reader(io.StringIO(admin("GET", f"/imports/{job['id']}/errors").text)))
+    assert report[1][-3:-1] == ["3", "account"]
+    body = b"Name,AccountName,StageName,Amount,CloseDate\nDeal,Acme,Prospecting,100,2027-01-31\n"
+    sent = admin("POST", "/imports/opportunities", files={"file": ("o.csv", body, "text/csv")})
+    assert wait_for(admin, sent.json()["id"])["imported"] == 1

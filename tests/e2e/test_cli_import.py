@@ -103,3 +103,25 @@ def test_status_and_errors_of_an_import_and_the_report_imports_again_once_fixed(
     assert "salesforce" in cli("import", "mappings", "--json").json()  # type: ignore[operator]
     for command in ("leads", "status", "errors", "mappings", "save-mapping"):
         assert "Example" in cli("import", command, "--help").out, command
+
+
+def test_accounts_then_contacts_then_opportunities_import_from_the_cli_and_leads_join_a_campaign(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
+    (tmp_path / "Account.csv").write_text("Name,Website,BillingCity\nAcme,acme.example,Leeds\n", encoding="utf-8")
+    (tmp_path / "Contact.csv").write_text("FirstName,LastName,Email,Account.Name\nAnn,Archer,ann@acme.example,Acme\n",
+                                          encoding="utf-8")
+    (tmp_path / "Opportunity.csv").write_text(
+        "Name,AccountName,StageName,Amount,CloseDate,CurrencyIsoCode\nDeal,Acme,Negotiation,900,2027-06-30,USD\n",
+        encoding="utf-8")
+    for kind, file in (("accounts", "Account.csv"), ("contacts", "Contact.csv"), ("opportunities", "Opportunity.csv")):
+        job = cli("import", kind, str(tmp_path / file), "--mapping", "salesforce", "--json").json()
+        assert (job["imported"], job["failed"]) == (1, 0), kind  # type: ignore[index]
+        assert "Example" in cli("import", kind, "--help").out
+    cli("campaign", "add", "--name", "Expo 2027", "--type", "trade_show")
+    (tmp_path / "badges.csv").write_text("LastName,Company\nBadge,Scan Co\n", encoding="utf-8")
+    job = cli("import", "leads", str(tmp_path / "badges.csv"), "--campaign", "expo 2027", "--json").json()
+    assert job["imported"] == 1  # type: ignore[index]
+    refused = cli("import", "leads", str(tmp_path / "badges.csv"), "--campaign", "Nope", ok=False)
+    assert refused.code != 0 and "no campaign 'Nope'" in refused.err + refused.out

@@ -42,6 +42,10 @@ class CampaignRepository:
     def parents(self) -> dict[int, int | None]:
         return {c.id: c.parent_id for c in self.tables.campaigns.values()}
 
+    def add_members(self, members: Sequence[CampaignMember]) -> None:
+        for member in members:
+            self.add_member(member)
+
     def add_member(self, member: CampaignMember) -> None:
         if self.member(member.campaign_id, lead_id=member.lead_id, contact_id=member.contact_id) is not None:
             raise ConflictError("the change conflicts with stored data (campaign member exists)")

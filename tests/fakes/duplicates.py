@@ -44,6 +44,9 @@ class DuplicateRepository:
     def candidates(self, record_kind: RecordType, probe: Candidate, limit: int) -> list[Candidate]:
         return list(self.all_candidates(record_kind))
 
+    def block_candidates(self, record_kind: RecordType, probes: Sequence[Candidate]) -> list[Candidate]:
+        return list(self.all_candidates(record_kind))
+
     def all_candidates(self, record_kind: RecordType) -> Iterator[Candidate]:
         for record in sorted(self._records(record_kind).values(), key=lambda r: r.id):
             if record.merged_into_id is None:

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from leadline.domain.errors import ConflictError
 from leadline.domain.imports.job import ImportJob, JobStatus, RowError
-from leadline.domain.leads.lead import Lead
 from tests.fakes.tables import Tables, copied
 
 
@@ -42,11 +41,6 @@ class ImportRepository:
                        key=lambda e: e.row)
         return copied(found[:limit])
 
-    def leads_matching(self, emails: Sequence[str], phones: Sequence[str]) -> list[Lead]:
-        wanted_emails, wanted_phones = set(emails), set(phones)
-        return [copied(lead) for lead in sorted(self.tables.leads.values(), key=lambda lead: (lead.created_at, lead.id))
-                if lead.email in wanted_emails or lead.phone in wanted_phones
-]
 
     def save_mapping(self, name: str, record_type: str, columns: Mapping[str, str], at: datetime) -> None:
         self.tables.import_mappings[name] = dict(columns)

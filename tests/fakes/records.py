@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -145,6 +146,9 @@ class AccountRepository(RecordRepository[Account]):
     def parent_of(self, account_id: int) -> int | None:
         account = self.rows.get(account_id)
         return account.parent_id if account else None
+
+    def ids_named(self, name: str) -> builtins.list[int]:
+        return sorted(a.id for a in self.rows.values() if a.name.lower() == name.lower() and a.merged_into_id is None)
 
 
 class ContactRepository(RecordRepository[Contact]):

@@ -6,9 +6,20 @@ from datetime import UTC, datetime
 
 import pytest
 
+from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.duplicates.matching import Candidate
 from leadline.domain.errors import ValidationError
+from leadline.domain.exports import restored
+from leadline.domain.imports.duplicates import CandidatePool
 from leadline.domain.imports.job import ImportCounts, ImportJob, ImportOptions, JobStatus, parse_policy
-from leadline.domain.imports.mapping import ColumnPlan, ensure_mapping, header_key, plan_columns
+from leadline.domain.imports.mapping import (
+    ColumnPlan,
+    chosen_columns,
+    ensure_mapping,
+    header_key,
+    import_kind,
+    plan_columns,
+)
 from tests.unit.builders import raises_error
 
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
@@ -66,3 +77,40 @@ def test_the_duplicate_policy_and_options_refuse_what_they_do_not_know() -> None
         parse_policy("merge")
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="block_size"):
         ImportOptions(block_size=0)
+
+
+def test_each_kind_reads_salesforce_s_headers_of_its_object() -> None:
+    assert list(plan_columns(["Name", "BillingCity", "Website"], kind="account").fields.values()) == [
+        "name", "billing_city", "website"]
+    assert list(plan_columns(["LastName", "Account.Name"], kind="contact").fields.values()) == ["last_name", "account"]
+    assert list(plan_columns(["Name", "AccountId", "StageName", "CloseDate", "CurrencyIsoCode"],
+                             kind="opportunity").fields.values()) == [
+        "name", "account", "stage", "close_date", "currency"]
+    with pytest.raises(ValidationError, match="no column maps to the name"):
+        plan_columns(["Website"], kind="account")
+    assert import_kind("opportunities").name == "opportunity" and import_kind("Contacts").name == "contact"
+
+
+def test_columns_a_person_chose_are_checked_like_a_mapping() -> None:
+    plan = chosen_columns(["Badge", "Firm", "Tier"], {"Badge": "last_name", "Firm": "", "Tier": "custom.tier"},
+                          ["tier"])
+    assert (plan.fields, plan.custom, plan.ignored) == ({0: "last_name"}, {2: "tier"}, ("Firm",))
+    with pytest.raises(ValidationError, match="two columns map to last_name"):
+        chosen_columns(["A", "B"], {"A": "last_name", "B": "last_name"}, [])
+    with pytest.raises(ValidationError, match="'converted_at' is not a lead field"):
+        chosen_columns(["A"], {"A": "converted_at"}, [])
+
+
+def test_an_exported_cell_and_custom_header_read_back_as_they_were() -> None:
+    plan = plan_columns(["last_name", "company", "custom.tier"], custom_fields=["tier"])
+    values, custom = plan.row_values(["'=cmd", "'@Acme", "'+gold"])
+    assert (values, custom) == ({"last_name": "=cmd", "company": "@Acme"}, {"tier": "+gold"})
+    assert restored("'plain") == "'plain"
+
+
+def test_the_pool_finds_candidates_sharing_a_blocking_value_once_each() -> None:
+    pool = CandidatePool()
+    ann = Candidate(RecordType.LEAD, 1, email="ann@acme.example", last_name="Archer")
+    pool.add_all([ann, Candidate(RecordType.LEAD, 2, phone="+14155550100")])
+    assert pool.near(Candidate(RecordType.LEAD, 9, email="ann@acme.example", last_name="ARCHER")) == [ann]
+    assert pool.near(Candidate(RecordType.LEAD, 9, email="bob@acme.example")) == []

@@ -26,6 +26,15 @@ def neutralised(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def restored(text: str) -> str:
+    """What ``neutralised`` made ``text`` from: an import reads an exported cell back as it was.
+
+    >>> restored("'=1+1"), restored("'plain"), restored("-2")
+    ('=1+1', "'plain", '-2')
+    """
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def cell(value: object) -> str:
     """A value as exported text: empty for nothing, numbers and dates in their plain form
     (ISO 8601), booleans as ``true``/``false``, any other text neutralised."""

@@ -64,23 +64,39 @@ def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
     """A new account. ``website`` also sets the ``domain`` used to match leads to accounts.
     The duplicate rules are checked as for leads (``create_lead``); ``duplicates`` gets the matches."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id, ctx)
-        cleaned = clean_fields(ACCOUNT_FIELD_CLEANERS, values, ignore=REFERENCES)
-        ensure_named(cleaned)
-        now = ctx.now()
-        account = Account(id=new_id(), name="", created_at=now, updated_at=now, owner_id=_owner(uow, viewer, values).id)
-        for name, value in cleaned.items():
-            setattr(account, name, value)
-        account.domain = website_domain(account.website)
-        if values.get("parent_id"):
-            _set_parent(uow, viewer, account, values["parent_id"])
+        account = add_account(ctx, uow, load_viewer(uow, actor_id, ctx), values, duplicates=duplicates)
+        return idempotency.commit(ctx, uow, claim, account)
+
+
+def build_account(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Account:
+    """A new account from ``values`` (not stored)."""
+    cleaned = clean_fields(ACCOUNT_FIELD_CLEANERS, values, ignore=REFERENCES)
+    ensure_named(cleaned)
+    now = ctx.now()
+    account = Account(id=new_id(), name="", created_at=now, updated_at=now, owner_id=_owner(uow, viewer, values).id)
+    for name, value in cleaned.items():
+        setattr(account, name, value)
+    account.domain = website_domain(account.website)
+    if values.get("parent_id"):
+        _set_parent(uow, viewer, account, values["parent_id"])
+    return account
+
+
+def add_account(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any], *,
+                duplicates: DuplicateReport | None = None, built: Account | None = None,
+                overridden: str | None = None) -> Account:
+    """``create_account``'s work in the caller's unit of work. ``built``: the account as
+    ``build_account`` made it for a caller (an import) that checked the duplicate rules itself,
+    accepting ``overridden`` as the reason."""
+    account = built or build_account(ctx, uow, viewer, values)
+    if built is None:
         overridden = screen_new_record(ctx, uow, viewer, probe_of(RecordType.ACCOUNT, fields_of(account)),
                                        values.get("duplicate_override_reason"), duplicates)
-        uow.accounts.add(account)
-        write_custom(ctx, uow, RecordType.ACCOUNT, account, values.get("custom"), creating=True)
-        audit_created(uow, "account", account.id, viewer.id, now, {**audit_fields(account),
-                                                                   "duplicate_override": overridden})
-        return idempotency.commit(ctx, uow, claim, account)
+    uow.accounts.add(account)
+    write_custom(ctx, uow, RecordType.ACCOUNT, account, values.get("custom"), creating=True)
+    audit_created(uow, "account", account.id, viewer.id, account.created_at,
+                  {**audit_fields(account), "duplicate_override": overridden})
+    return account
 
 
 def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any], *,
@@ -89,23 +105,41 @@ def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
     """A new contact at an account the actor may read. The duplicate rules are checked as for
     leads (``create_lead``; contacts at the same account are at the same company)."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id, ctx)
-        account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
-        cleaned = clean_fields(CONTACT_FIELD_CLEANERS, values, ignore=REFERENCES)
-        ensure_named(cleaned, "last_name")
-        now = ctx.now()
-        contact = Contact(id=new_id(), account_id=account.id, last_name="", created_at=now, updated_at=now,
-                          owner_id=_owner(uow, viewer, values).id)
-        for name, value in cleaned.items():
-            setattr(contact, name, value)
-        _contact_points(ctx, uow, contact, values, account.billing_country)
-        probe = probe_of(RecordType.CONTACT, fields_of(contact), company=account.name, company_id=account.id)
-        overridden = screen_new_record(ctx, uow, viewer, probe, values.get("duplicate_override_reason"), duplicates)
-        uow.contacts.add(contact)
-        write_custom(ctx, uow, RecordType.CONTACT, contact, values.get("custom"), creating=True)
-        audit_created(uow, "contact", contact.id, viewer.id, now, {**audit_fields(contact),
-                                                                   "duplicate_override": overridden})
+        contact = add_contact(ctx, uow, load_viewer(uow, actor_id, ctx), values, duplicates=duplicates)
         return idempotency.commit(ctx, uow, claim, contact)
+
+
+def build_contact(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Contact:
+    """A new contact from ``values`` (not stored), at an account the viewer may read."""
+    account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
+    cleaned = clean_fields(CONTACT_FIELD_CLEANERS, values, ignore=REFERENCES)
+    ensure_named(cleaned, "last_name")
+    now = ctx.now()
+    contact = Contact(id=new_id(), account_id=account.id, last_name="", created_at=now, updated_at=now,
+                      owner_id=_owner(uow, viewer, values).id)
+    for name, value in cleaned.items():
+        setattr(contact, name, value)
+    _contact_points(ctx, uow, contact, values, account.billing_country)
+    return contact
+
+
+def add_contact(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any], *,
+                duplicates: DuplicateReport | None = None, built: Contact | None = None,
+                overridden: str | None = None) -> Contact:
+    """``create_contact``'s work in the caller's unit of work. ``built``: the contact as
+    ``build_contact`` made it for a caller (an import) that checked the duplicate rules itself,
+    accepting ``overridden`` as the reason."""
+    contact = built or build_contact(ctx, uow, viewer, values)
+    if built is None:
+        account = uow.accounts.get(contact.account_id)
+        probe = probe_of(RecordType.CONTACT, fields_of(contact), company=account.name if account else None,
+                         company_id=contact.account_id)
+        overridden = screen_new_record(ctx, uow, viewer, probe, values.get("duplicate_override_reason"), duplicates)
+    uow.contacts.add(contact)
+    write_custom(ctx, uow, RecordType.CONTACT, contact, values.get("custom"), creating=True)
+    audit_created(uow, "contact", contact.id, viewer.id, contact.created_at,
+                  {**audit_fields(contact), "duplicate_override": overridden})
+    return contact
 
 
 def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any], *,
@@ -114,35 +148,47 @@ def create_opportunity(ctx: ServiceContext, actor_id: int, values: Mapping[str, 
     process it names (``process``), else of the process for its type, else of the default
     process; it sets probability and forecast category; the first stage is recorded."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id, ctx)
-        account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
-        cleaned = clean_fields(OPPORTUNITY_FIELD_CLEANERS, values, ignore=REFERENCES)
-        ensure_named(cleaned)
-        stage = find_stage(uow, values.get("stage"), process=values.get("process"),
-                           opportunity_type=parse_opportunity_type(cleaned.get("type")))
-        now = ctx.now()
-        opportunity = Opportunity(
-            id=new_id(), account_id=account.id, name="", stage_id=stage.id, probability=stage.probability,
-            forecast_category=stage.forecast_category, created_at=now, updated_at=now, currency=ctx.currency,
-            owner_id=_owner(uow, viewer, values).id, outcome=Opportunity.outcome_for(stage),
-            closed_at=now if stage.is_closed else None,
-        )
-        for name, value in cleaned.items():
-            setattr(opportunity, name, value)
-        if opportunity.is_closed():  # the close rule: closed today, or back-dated by an admin
-            opportunity.date_close(opportunity.close_date, now.date(), may_back_date=viewer.user.is_admin())
-        if values.get("lead_source"):
-            opportunity.lead_source_id = _source_id(uow, values["lead_source"])
-        if opportunity.outcome is Outcome.LOST:
-            opportunity.loss_reason_id = find_reason(ctx.config(uow).reasons, ReasonKind.OPPORTUNITY_LOST,
-                                                     values.get("loss_reason"), field="loss_reason_id").id
-        opportunity.ensure_outcome_complete()
-        uow.opportunities.add(opportunity)
-        write_custom(ctx, uow, RecordType.OPPORTUNITY, opportunity, values.get("custom"), creating=True)
-        uow.flush()
-        uow.stage_history.record(opportunity, None, viewer.id, now)
-        audit_created(uow, "opportunity", opportunity.id, viewer.id, now, audit_fields(opportunity))
+        opportunity = add_opportunity(ctx, uow, load_viewer(uow, actor_id, ctx), values)
         return idempotency.commit(ctx, uow, claim, opportunity)
+
+
+def add_opportunity(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any], *,
+                    built: Opportunity | None = None) -> Opportunity:
+    """``create_opportunity``'s work in the caller's unit of work (``built``: by ``build_opportunity``)."""
+    opportunity = built or build_opportunity(ctx, uow, viewer, values)
+    uow.opportunities.add(opportunity)
+    write_custom(ctx, uow, RecordType.OPPORTUNITY, opportunity, values.get("custom"), creating=True)
+    uow.flush()
+    uow.stage_history.record(opportunity, None, viewer.id, opportunity.created_at)
+    audit_created(uow, "opportunity", opportunity.id, viewer.id, opportunity.created_at, audit_fields(opportunity))
+    return opportunity
+
+
+def build_opportunity(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Opportunity:
+    """A new opportunity from ``values`` (not stored), at an account the viewer may read."""
+    account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
+    cleaned = clean_fields(OPPORTUNITY_FIELD_CLEANERS, values, ignore=REFERENCES)
+    ensure_named(cleaned)
+    stage = find_stage(uow, values.get("stage"), process=values.get("process"),
+                       opportunity_type=parse_opportunity_type(cleaned.get("type")))
+    now = ctx.now()
+    opportunity = Opportunity(
+        id=new_id(), account_id=account.id, name="", stage_id=stage.id, probability=stage.probability,
+        forecast_category=stage.forecast_category, created_at=now, updated_at=now, currency=ctx.currency,
+        owner_id=_owner(uow, viewer, values).id, outcome=Opportunity.outcome_for(stage),
+        closed_at=now if stage.is_closed else None,
+    )
+    for name, value in cleaned.items():
+        setattr(opportunity, name, value)
+    if opportunity.is_closed():  # the close rule: closed today, or back-dated by an admin
+        opportunity.date_close(opportunity.close_date, now.date(), may_back_date=viewer.user.is_admin())
+    if values.get("lead_source"):
+        opportunity.lead_source_id = _source_id(uow, values["lead_source"])
+    if opportunity.outcome is Outcome.LOST:
+        opportunity.loss_reason_id = find_reason(ctx.config(uow).reasons, ReasonKind.OPPORTUNITY_LOST,
+                                                 values.get("loss_reason"), field="loss_reason_id").id
+    opportunity.ensure_outcome_complete()
+    return opportunity
 
 
 def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int, changes: Mapping[str, Any],
@@ -151,30 +197,37 @@ def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
     fields change; ``custom`` (``{name: value}``) changes those custom values only. Refused with
     ``STALE_RECORD`` if ``expected_version`` is no longer current."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id, ctx)
-        record = _editable(uow, viewer, kind, record_id, for_update=True)
-        if expected_version is not None and expected_version != record.version:
-            raise StaleRecordError(f"the {kind} changed since you read it; reload and retry", field="version")
-        read_custom(ctx, uow, RecordType(kind), [record])
-        before = audit_fields(record)
-        now = ctx.now()
-        _apply(ctx, uow, viewer, kind, record, changes, now)
-        if changes.get("custom") is not None:
-            write_custom(ctx, uow, RecordType(kind), record, changes["custom"], creating=False)
-        if kind == "opportunity":
-            record.ensure_close_date_kept(before["close_date"], now.date(), may_back_date=viewer.user.is_admin())
-        after = {**{name: None for name in before if name.startswith("custom.")}, **audit_fields(record)}
-        history = diff_fields(RecordType(kind), record.id, before, after, actor_id=viewer.id, at=now)
-        history = [c for c in history if c.field not in ("updated_at", "version")]
-        if not history:
-            return record
-        record.updated_at = now
-        _repository(uow, kind).save(record)
-        uow.audit.record_changes(history)
-        if kind == "opportunity":
-            track_change(uow, before, record, viewer.id, now)
+        record = change_record(ctx, uow, load_viewer(uow, actor_id, ctx), kind, record_id, changes,
+                               expected_version=expected_version)
         uow.commit()
         return record
+
+
+def change_record(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, kind: str, record_id: int,
+                  changes: Mapping[str, Any], *, expected_version: int | None = None) -> Any:
+    """``update_record``'s work in the caller's unit of work (an import updating a duplicate)."""
+    record = _editable(uow, viewer, kind, record_id, for_update=True)
+    if expected_version is not None and expected_version != record.version:
+        raise StaleRecordError(f"the {kind} changed since you read it; reload and retry", field="version")
+    read_custom(ctx, uow, RecordType(kind), [record])
+    before = audit_fields(record)
+    now = ctx.now()
+    _apply(ctx, uow, viewer, kind, record, changes, now)
+    if changes.get("custom") is not None:
+        write_custom(ctx, uow, RecordType(kind), record, changes["custom"], creating=False)
+    if kind == "opportunity":
+        record.ensure_close_date_kept(before["close_date"], now.date(), may_back_date=viewer.user.is_admin())
+    after = {**{name: None for name in before if name.startswith("custom.")}, **audit_fields(record)}
+    history = diff_fields(RecordType(kind), record.id, before, after, actor_id=viewer.id, at=now)
+    history = [c for c in history if c.field not in ("updated_at", "version")]
+    if not history:
+        return record
+    record.updated_at = now
+    _repository(uow, kind).save(record)
+    uow.audit.record_changes(history)
+    if kind == "opportunity":
+        track_change(uow, before, record, viewer.id, now)
+    return record
 
 
 def delete_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int, *,
@@ -308,6 +361,11 @@ def _contact_points(ctx: ServiceContext, uow: UnitOfWork, contact: Contact, valu
         contact.phone = ctx.contact_points.normalise_phone(phone, country) if phone else None
     if "lead_source" in values:
         contact.lead_source_id = _source_id(uow, values["lead_source"]) if values["lead_source"] else None
+
+
+def ensure_can_change(uow: UnitOfWork, viewer: Viewer, kind: str, record_id: int) -> None:
+    """Refuse as ``update_record`` would (``NOT_FOUND``, ``PERMISSION_DENIED``) a change by ``viewer``."""
+    _editable(uow, viewer, kind, record_id)
 
 
 def _owner(uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Any:

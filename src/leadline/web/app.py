@@ -36,6 +36,7 @@ from leadline.web.dashboard import DashboardPages
 from leadline.web.duplicates import DuplicatePages
 from leadline.web.errors import with_error_pages
 from leadline.web.forecast import ForecastPages
+from leadline.web.imports import ImportPages
 from leadline.web.lead_list import LeadListActions
 from leadline.web.lead_page import LeadPageController
 from leadline.web.leads import LeadPages
@@ -50,6 +51,7 @@ API_PATHS = "^/api/"
 #: The pages' controllers, area by area.
 PAGES = [LeadPages, LeadListActions, LeadPageController, ConversionPages, AccountPages, ContactPages, OpportunityPages,
          OpportunityPartPages, DashboardPages, BoardPages, ForecastPages, CapturePages, CampaignPages, DuplicatePages,
+         ImportPages,
          *settings_pages.HANDLERS]
 #: The public web-to-lead endpoint: posted by other sites' pages, never with our cookies.
 PUBLIC_FORM_PATHS = "^/f/"

@@ -23,7 +23,7 @@ from leadline.api.routes import PROBLEMS, RecordId, api_get
 from leadline.domain.errors import ValidationError
 from leadline.domain.imports.job import ImportOptions, parse_policy
 from leadline.services.context import ServiceContext
-from leadline.services.imports import leads as import_service
+from leadline.services.imports import jobs as import_jobs
 from leadline.services.imports.files import SourceFile, inspect_file
 
 _UPLOAD_FIELDS = {
@@ -34,6 +34,7 @@ _UPLOAD_FIELDS = {
     "delimiter": Schema(type=OpenAPIType.STRING, description="CSV delimiter (default: detected)."),
     "encoding": Schema(type=OpenAPIType.STRING, description="CSV encoding (default: detected)."),
     "date_format": Schema(type=OpenAPIType.STRING, description="Dates besides ISO, e.g. %d/%m/%Y."),
+    "campaign": Schema(type=OpenAPIType.STRING, description="A campaign (name or id) every imported lead joins."),
 }
 
 
@@ -55,45 +56,73 @@ class ImportController(Controller):
     async def import_leads(self, request: Request[Any, Any, Any], ctx: ServiceContext,
                            actor: int) -> Response[ImportPublic]:
         """``multipart/form-data`` with the file in ``file`` and, optionally, ``mapping``,
-        ``on_duplicate`` (skip|update|create), ``dry_run`` (true|false), ``delimiter``, ``encoding``.
+        ``on_duplicate`` (skip|update|create), ``dry_run`` (true|false), ``delimiter``, ``encoding``,
+        ``campaign`` (a name or id: every imported lead becomes its member).
         Answers 202 with the job at once; poll ``GET /imports/{id}`` until it is completed or
         failed. The same file sent again by the same user resumes its unfinished job."""
-        limit = request.app.state.application.settings.import_max_bytes
-        upload = await receive_upload(request.headers.get("content-type", ""), request.stream(), file_field="file",
-                                      max_bytes=limit)
-        try:
-            source, job = await asyncio.get_running_loop().run_in_executor(None, _start, ctx, actor, upload)
-        except BaseException:
-            assert upload.path is not None
-            upload.path.unlink(missing_ok=True)
-            raise
-        threading.Thread(target=_run, args=(ctx, job.id, source), name=f"import-{job.id}", daemon=True).start()
-        body = msgspec.json.encode(import_public(job))
-        return Response(body, status_code=202, media_type="application/json",
-                        headers={"Location": f"/api/v1/imports/{job.id}"})
+        return await _upload(request, ctx, actor, "lead")
+
+    @post("/accounts", status_code=202, responses=PROBLEMS, request_max_body_size=None,
+          operation_class=UploadOperation, summary="Import accounts from a CSV or .xlsx file")
+    async def import_accounts(self, request: Request[Any, Any, Any], ctx: ServiceContext,
+                              actor: int) -> Response[ImportPublic]:
+        """As ``POST /imports/leads`` (no ``campaign``), by the create-account rules."""
+        return await _upload(request, ctx, actor, "account")
+
+    @post("/contacts", status_code=202, responses=PROBLEMS, request_max_body_size=None,
+          operation_class=UploadOperation, summary="Import contacts from a CSV or .xlsx file")
+    async def import_contacts(self, request: Request[Any, Any, Any], ctx: ServiceContext,
+                              actor: int) -> Response[ImportPublic]:
+        """As ``POST /imports/leads`` (no ``campaign``); a row names its account by id or name."""
+        return await _upload(request, ctx, actor, "contact")
+
+    @post("/opportunities", status_code=202, responses=PROBLEMS, request_max_body_size=None,
+          operation_class=UploadOperation, summary="Import opportunities from a CSV or .xlsx file")
+    async def import_opportunities(self, request: Request[Any, Any, Any], ctx: ServiceContext,
+                                   actor: int) -> Response[ImportPublic]:
+        """As ``POST /imports/leads`` (no ``campaign``); a row names its account by id or name."""
+        return await _upload(request, ctx, actor, "opportunity")
 
     @api_get("/{import_id:int}", summary="Show an import job")
     def get_import(self, ctx: ServiceContext, actor: int, import_id: RecordId) -> ImportPublic:
-        return import_public(import_service.get_import(ctx, actor, import_id))
+        return import_public(import_jobs.get_import(ctx, actor, import_id))
 
     @api_get("/{import_id:int}/errors", summary="The rows an import could not take, as CSV",
              media_type="text/csv")
     def import_errors(self, ctx: ServiceContext, actor: int, import_id: RecordId) -> Stream:
-        rows = import_service.import_error_rows(ctx, actor, import_id)
+        rows = import_jobs.import_error_rows(ctx, actor, import_id)
         first = next(rows)  # the job is the actor's, or NOT_FOUND before anything is sent
         return Stream(_csv_lines(first, rows), media_type="text/csv; charset=utf-8",
                       headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'})
 
 
-def _start(ctx: ServiceContext, actor: int, upload: Upload) -> tuple[SourceFile, Any]:
+async def _upload(request: Request[Any, Any, Any], ctx: ServiceContext, actor: int,
+                  kind: str) -> Response[ImportPublic]:
+    """Stream the upload to a temporary file, start the job, run it in its own thread: 202."""
+    limit = request.app.state.application.settings.import_max_bytes
+    upload = await receive_upload(request.headers.get("content-type", ""), request.stream(), file_field="file",
+                                  max_bytes=limit)
+    try:
+        source, job = await asyncio.get_running_loop().run_in_executor(None, _start, ctx, actor, upload, kind)
+    except BaseException:
+        assert upload.path is not None
+        upload.path.unlink(missing_ok=True)
+        raise
+    threading.Thread(target=_run, args=(ctx, job.id, source), name=f"import-{job.id}", daemon=True).start()
+    body = msgspec.json.encode(import_public(job))
+    return Response(body, status_code=202, media_type="application/json",
+                    headers={"Location": f"/api/v1/imports/{job.id}"})
+
+
+def _start(ctx: ServiceContext, actor: int, upload: Upload, kind: str) -> tuple[SourceFile, Any]:
     fields = upload.fields
     assert upload.path is not None
     options = ImportOptions(on_duplicate=parse_policy(fields.get("on_duplicate") or "skip"),
                             dry_run=_flag(fields.get("dry_run", "")), delimiter=fields.get("delimiter") or None,
                             encoding=fields.get("encoding") or None, date_format=fields.get("date_format") or None)
     source = inspect_file(upload.path, upload.file_name, encoding=options.encoding, delimiter=options.delimiter)
-    job = import_service.start_lead_import(ctx, actor, source, mapping_name=fields.get("mapping") or None,
-                                           options=options)
+    job = import_jobs.start_import(ctx, actor, kind, source, mapping_name=fields.get("mapping") or None,
+                                   options=options, campaign=fields.get("campaign") or None)
     return source, job
 
 
@@ -107,7 +136,7 @@ def _flag(text: str) -> bool:
 def _run(ctx: ServiceContext, job_id: int, source: SourceFile) -> None:
     """The job, in its own thread; its outcome (completed, or failed with the reason) is on the job."""
     try:
-        import_service.run_lead_import(ctx, job_id, source)
+        import_jobs.run_import(ctx, job_id, source)
     except Exception:  # noqa: BLE001, S110 - recorded on the job by run_lead_import
         pass
     finally:

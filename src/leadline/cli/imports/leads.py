@@ -1,8 +1,10 @@
-"""``leadline import ...``: import leads from a CSV or .xlsx file, follow the job, get its errors.
+"""``leadline import ...``: import leads, accounts, contacts or opportunities from a CSV or .xlsx
+file, follow the job, get its errors.
 
 Example::
 
     leadline import leads salesforce-export.csv --on-duplicate update
+    leadline import contacts Contact.csv --mapping salesforce
     leadline import status 1234567890
     leadline import errors 1234567890 --output fix-me.csv
 """
@@ -32,10 +34,10 @@ from leadline.domain.errors import ValidationError
 if TYPE_CHECKING:
     from leadline.domain.imports.job import ImportJob
     from leadline.services.imports import files as import_files
-    from leadline.services.imports import leads as import_service
+    from leadline.services.imports import jobs as import_jobs
 else:
     import_files = lazy_module("leadline.services.imports.files")
-    import_service = lazy_module("leadline.services.imports.leads")
+    import_jobs = lazy_module("leadline.services.imports.jobs")
 
 app = typer.Typer(help="Import records from CSV or Excel (.xlsx) files.", no_args_is_help=True)
 
@@ -72,25 +74,74 @@ def _show(job: ImportJob, as_json: bool) -> None:
                       highlight=False, markup=False)
 
 
+FILE_ARGUMENT = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="A .csv or .xlsx file.")
+MAPPING_OPTION = typer.Option(None, "--mapping", help="A saved or built-in column mapping by name.")
+DRY_RUN_OPTION = typer.Option(False, "--dry-run", help="Validate and report; write nothing.")
+ON_DUPLICATE_OPTION = typer.Option("skip", "--on-duplicate", help="skip | update | create")
+DELIMITER_OPTION = typer.Option(None, "--delimiter", help="CSV delimiter (default: detected).")
+ENCODING_OPTION = typer.Option(None, "--encoding", help="CSV encoding (default: detected).")
+DATE_FORMAT_OPTION = typer.Option(None, "--date-format", help="Dates besides ISO, e.g. %d/%m/%Y.")
+BLOCK_SIZE_OPTION = typer.Option(1000, "--block-size", parser=whole_number(1, 50_000), help="Rows per transaction.")
+
+
 @app.command("leads")
 @handle_errors
 def leads(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="A .csv or .xlsx file."),
-    mapping: str = typer.Option(None, "--mapping", help="A saved or built-in column mapping by name."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write no lead."),
-    on_duplicate: str = typer.Option("skip", "--on-duplicate", help="skip | update | create"),
-    delimiter: str = typer.Option(None, "--delimiter", help="CSV delimiter (default: detected)."),
-    encoding: str = typer.Option(None, "--encoding", help="CSV encoding (default: detected)."),
-    date_format: str = typer.Option(None, "--date-format", help="Dates besides ISO, e.g. %d/%m/%Y."),
-    block_size: int = typer.Option(1000, "--block-size", parser=whole_number(1, 50_000),
-                                   help="Rows per transaction."),
+    file: Path = FILE_ARGUMENT,
+    mapping: str = MAPPING_OPTION,
+    dry_run: bool = DRY_RUN_OPTION,
+    on_duplicate: str = ON_DUPLICATE_OPTION,
+    delimiter: str = DELIMITER_OPTION,
+    encoding: str = ENCODING_OPTION,
+    date_format: str = DATE_FORMAT_OPTION,
+    block_size: int = BLOCK_SIZE_OPTION,
+    campaign: str = typer.Option(None, "--campaign", help="Every imported lead joins this campaign (name or id)."),
     as_json: bool = JSON_OPTION,
     acting_as: str = AS_OPTION,
 ) -> None:
     """Import leads from FILE; re-running an interrupted import of the same file resumes it.
 
     Example: leadline import leads export.csv --mapping salesforce --on-duplicate update
+
+    Example: leadline import leads badges.csv --campaign "Trade show 2026"
     """
+    _import("lead", file, mapping, dry_run, on_duplicate, delimiter, encoding, date_format, block_size, as_json,
+            acting_as, campaign=campaign)
+
+
+def _record_command(kind: str, name: str, example: str) -> None:
+    """``leadline import NAME FILE``: the same options as leads, but no campaign."""
+
+    def command(
+        file: Path = FILE_ARGUMENT,
+        mapping: str = MAPPING_OPTION,
+        dry_run: bool = DRY_RUN_OPTION,
+        on_duplicate: str = ON_DUPLICATE_OPTION,
+        delimiter: str = DELIMITER_OPTION,
+        encoding: str = ENCODING_OPTION,
+        date_format: str = DATE_FORMAT_OPTION,
+        block_size: int = BLOCK_SIZE_OPTION,
+        as_json: bool = JSON_OPTION,
+        acting_as: str = AS_OPTION,
+    ) -> None:
+        _import(kind, file, mapping, dry_run, on_duplicate, delimiter, encoding, date_format, block_size, as_json,
+                acting_as)
+
+    command.__doc__ = (f"Import {name} from FILE; re-running an interrupted import of the same file resumes it.\n\n"
+                       f"    Example: {example}\n    ")
+    command.__name__ = name
+    app.command(name)(handle_errors(command))
+
+
+_record_command("account", "accounts", "leadline import accounts Account.csv --mapping salesforce")
+_record_command("contact", "contacts", "leadline import contacts Contact.csv --on-duplicate update")
+_record_command("opportunity", "opportunities",
+                "leadline import opportunities Opportunity.csv --date-format %d/%m/%Y")
+
+
+def _import(kind: str, file: Path, mapping: str | None, dry_run: bool, on_duplicate: str, delimiter: str | None,
+            encoding: str | None, date_format: str | None, block_size: int, as_json: bool, acting_as: str, *,
+            campaign: str | None = None) -> None:
     from leadline.domain.imports.job import ImportOptions, parse_policy
 
     actor = actor_id(acting_as)
@@ -99,11 +150,12 @@ def leads(
                             delimiter=_delimiter(delimiter), encoding=encoding, block_size=block_size,
                             date_format=date_format)
     source = import_files.inspect_file(file, encoding=encoding, delimiter=options.delimiter)
-    job = import_service.start_lead_import(context, actor, source, mapping_name=mapping, options=options)
+    job = import_jobs.start_import(context, actor, kind, source, mapping_name=mapping, options=options,
+                                   campaign=campaign)
     if job.rows_done and not as_json:
         console.print(f"Resuming import {job.id} after row {job.rows_done + 1}.", highlight=False)
     if as_json or not console.is_terminal:
-        job = import_service.run_lead_import(context, job.id, source)
+        job = import_jobs.run_import(context, job.id, source)
     else:
         job = _run_with_progress(context, job, source)
     _show(job, as_json)
@@ -134,7 +186,7 @@ def _run_with_progress(context: object, job: ImportJob, source: object) -> Impor
             speed = bar.tasks[0].speed
             bar.update(task, completed=min(current.rows_done, total), rate=f"{speed:,.0f}" if speed else "")
 
-        return import_service.run_lead_import(context, job.id, source, progress=moved)  # type: ignore[arg-type]
+        return import_jobs.run_import(context, job.id, source, progress=moved)  # type: ignore[arg-type]
 
 
 @app.command("status")
@@ -146,7 +198,7 @@ def status(job_id: str = typer.Argument(..., help="The import's id."), as_json: 
     Example: leadline import status 1234567890
     """
     actor = actor_id(acting_as)
-    _show(import_service.get_import(ready_application().context, actor, parse_id(job_id, "import")), as_json)
+    _show(import_jobs.get_import(ready_application().context, actor, parse_id(job_id, "import")), as_json)
 
 
 @app.command("errors")
@@ -160,7 +212,7 @@ def errors(job_id: str = typer.Argument(..., help="The import's id."),
     Example: leadline import errors 1234567890 --output fix-me.csv
     """
     actor = actor_id(acting_as)
-    rows = import_service.import_error_rows(ready_application().context, actor, parse_id(job_id, "import"))
+    rows = import_jobs.import_error_rows(ready_application().context, actor, parse_id(job_id, "import"))
     if output is None:
         csv.writer(sys.stdout).writerows(rows)
         return
@@ -170,13 +222,14 @@ def errors(job_id: str = typer.Argument(..., help="The import's id."),
 
 @app.command("mappings")
 @handle_errors
-def mappings(as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
+def mappings(kind: str = typer.Option("lead", "--kind", help="lead | account | contact | opportunity"),
+             as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
     """The column mappings an import may name: built-in (salesforce, hubspot, pipedrive, leadline) and saved.
 
-    Example: leadline import mappings --json
+    Example: leadline import mappings --kind contact --json
     """
     actor = actor_id(acting_as)
-    found = import_service.import_mappings(ready_application().context, actor)
+    found = import_jobs.import_mappings(ready_application().context, actor, kind)
     if as_json:
         print_json(found)
         return
@@ -188,6 +241,7 @@ def mappings(as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
 @handle_errors
 def save_mapping(name: str = typer.Argument(..., help="The mapping's name."),
                  column: list[str] = typer.Option(..., "--column", help="HEADER=FIELD; repeatable."),
+                 kind: str = typer.Option("lead", "--kind", help="lead | account | contact | opportunity"),
                  acting_as: str = AS_OPTION) -> None:
     """Save a column mapping by name, for `import leads --mapping NAME`.
 
@@ -200,5 +254,5 @@ def save_mapping(name: str = typer.Argument(..., help="The mapping's name."),
             raise ValidationError(f"{pair!r} is not HEADER=FIELD", field="column")
         columns[header.strip()] = field.strip()
     actor = actor_id(acting_as)
-    import_service.save_import_mapping(ready_application().context, actor, name, columns)
+    import_jobs.save_import_mapping(ready_application().context, actor, name, columns, kind=kind)
     console.print(f"Saved mapping {name!r}.", highlight=False, markup=False)

@@ -1,53 +1,86 @@
-"""The duplicate check an import asks of each row: a small interface, so that the full duplicate
-rules (issue 17, item 3: scores, fuzzy names, per-rule actions) can replace the first one.
+"""The duplicate check an import asks of each row, by the duplicate rules (domain/duplicates):
+the same rules, scores and actions as a record created one at a time, against stored records and
+against the earlier rows of the file.
 
-The first rule (``contact_keys``): two leads are the same person when they share an e-mail
-address (stored lower-case, so equal is exact) or a phone number in E.164 (without extension).
+A row's record is compared as a ``Candidate``. ``CandidatePool`` keeps the candidates a block
+may match (those the block's look-up read, and the file's own earlier rows) indexed by the same
+blocking values the look-up uses, so a row is scored only against records that share one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from leadline.domain.leads.lead import Lead, phone_number_of
+from leadline.domain.duplicates.matching import Candidate
+from leadline.domain.duplicates.rules import DuplicateAction
 
 
 @dataclass(frozen=True)
-class DuplicateMatch:
-    """The earlier lead a row matches and why (``email`` or ``phone``). ``lead`` is the stored
-    lead, or the lead an earlier row of the file creates (``in_file``)."""
+class ImportMatch:
+    """The earlier record a row matches, by the rules that apply on creation (``warn``, ``block``):
+    a stored one, or the record of an earlier row of the file (``in_file``). ``visible``: the
+    importer may read it (else only the reasons are told, docs/adr/0013)."""
 
-    lead: Lead
-    reason: str
+    record_id: int
+    owner_id: int | None
+    reasons: tuple[str, ...]
+    action: DuplicateAction
     in_file: bool = False
+    visible: bool = True
 
 
 class DuplicateCheck(Protocol):
-    """Finds, for the leads of one block, the earlier lead each duplicates, if any."""
+    """Finds, for the records of one block, the earlier record each duplicates, if any."""
 
-    def prepare(self, leads: Sequence[Lead]) -> None:
-        """Look up, at once, whatever the block's leads may match among stored records."""
+    def prepare(self, probes: Sequence[Candidate]) -> None:
+        """Look up, at once, whatever the block's records may match among stored records."""
         ...
 
-    def match(self, lead: Lead) -> DuplicateMatch | None:
-        """The lead ``lead`` duplicates: a stored one, or one of an earlier row of the file."""
+    def match(self, probe: Candidate) -> ImportMatch | None:
+        """The record ``probe`` duplicates: an earlier row's of the file first, else a stored one."""
         ...
 
-    def remember(self, lead: Lead) -> None:
-        """``lead`` is now part of the import (created or updated): later rows may match it."""
+    def remember(self, probe: Candidate) -> None:
+        """``probe`` is now part of the import (created or updated): later rows may match it."""
         ...
 
 
-def contact_keys(lead: Lead) -> list[tuple[str, str]]:
-    """What the exact rule matches a lead on: ("email", address) and ("phone", E.164 number).
-
-    """
+def blocking_keys(candidate: Candidate) -> list[tuple[str, str]]:
+    """The values a candidate is looked up by (as persistence/duplicates/candidates.py does)."""
     keys = []
-    if lead.email:
-        keys.append(("email", lead.email))
-    number = phone_number_of(lead.phone)
-    if number:
-        keys.append(("phone", number))
+    if candidate.email:
+        keys.append(("email", candidate.email))
+    if candidate.phone:
+        keys.append(("phone", candidate.phone))
+    if candidate.domain:
+        keys.append(("domain", candidate.domain))
+    if candidate.last_name:
+        keys.append(("last_name", candidate.last_name.lower()))
     return keys
+
+
+@dataclass
+class CandidatePool:
+    """Candidates indexed by their blocking values; ``near`` gives those sharing one with a probe."""
+
+    _by_key: dict[tuple[str, str], list[Candidate]] = field(default_factory=dict)
+
+    def add(self, candidate: Candidate) -> None:
+        for key in blocking_keys(candidate):
+            self._by_key.setdefault(key, []).append(candidate)
+
+    def add_all(self, candidates: Iterable[Candidate]) -> None:
+        for candidate in candidates:
+            self.add(candidate)
+
+    def near(self, probe: Candidate) -> list[Candidate]:
+        found: dict[int, Candidate] = {}
+        for key in blocking_keys(probe):
+            for candidate in self._by_key.get(key, ()):
+                found.setdefault(candidate.record_id, candidate)
+        return list(found.values())
+
+    def clear(self) -> None:
+        self._by_key.clear()

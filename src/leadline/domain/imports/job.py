@@ -49,6 +49,7 @@ class ImportOptions:
     encoding: str | None = None
     block_size: int = DEFAULT_BLOCK_SIZE
     date_format: str | None = None  # besides ISO, e.g. "%d/%m/%Y"
+    campaign_id: int | None = None  # every imported lead joins this campaign (as having responded)
 
     def __post_init__(self) -> None:
         if self.date_format is not None and "%" not in self.date_format:

@@ -1,7 +1,10 @@
-"""Which column of an import file fills which lead field: mappings written out as data.
+"""Which column of an import file fills which field of a lead, account, contact or opportunity:
+mappings written out as data, per kind of record (``IMPORT_KINDS``).
 
 A header is matched by its *key* (letters and digits, case-folded), so ``First Name``,
-``first_name`` and ``FirstName`` are one header. The built-in mappings recognise the usual
+``first_name`` and ``FirstName`` are one header. A cell our export neutralised (``'=1+1``) is
+read back as it was (``domain/exports.restored``), and its ``custom.<name>`` headers name custom
+fields, so an export imports again as the same records. The built-in mappings recognise the usual
 exports (Salesforce, HubSpot, Pipedrive) and our own field names; a saved mapping, chosen by
 name, is tried first. A column no mapping knows goes to the custom field of that name, if
 one exists, and is reported as ignored otherwise.
@@ -19,13 +22,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from leadline.domain.errors import ValidationError
+from leadline.domain.exports import restored
 
 #: What an import row may set on a lead: the create-lead input's fields, by our names.
 LEAD_IMPORT_FIELDS = (
     "first_name", "last_name", "company", "email", "phone", "title", "industry", "website", "street", "city",
     "state", "postal_code", "country", "annual_revenue", "number_of_employees", "source", "status", "rating",
     "currency", "budget_amount", "purchase_timeframe", "is_decision_maker", "description", "owner",
-    "unqualified_reason", "qualification_override_reason",
+    "unqualified_reason", "qualification_override_reason", "duplicate_override_reason",
 )
 
 CUSTOM_PREFIX = "custom."
@@ -63,21 +67,95 @@ BUILT_IN_MAPPINGS: Mapping[str, Mapping[str, str]] = {
     "leadline": LEADLINE, "salesforce": SALESFORCE, "hubspot": HUBSPOT, "pipedrive": PIPEDRIVE,
 }
 
+ACCOUNT_IMPORT_FIELDS = (
+    "name", "website", "industry", "number_of_employees", "billing_street", "billing_city", "billing_state",
+    "billing_postal_code", "billing_country", "owner", "parent_id", "duplicate_override_reason",
+)
+CONTACT_IMPORT_FIELDS = (
+    "first_name", "last_name", "title", "email", "phone", "account", "lead_source", "owner",
+    "duplicate_override_reason",
+)
+OPPORTUNITY_IMPORT_FIELDS = (
+    "name", "account", "stage", "process", "amount", "currency", "close_date", "type", "next_step",
+    "description", "lead_source", "probability", "forecast_category", "loss_reason", "owner",
+)
+#: Salesforce's report and Data Loader headers of each object (``Account.Name`` style and plain)
+SALESFORCE_ACCOUNT = {
+    "Name": "name", "Account Name": "name", "AccountName": "name", "Website": "website", "Industry": "industry",
+    "NumberOfEmployees": "number_of_employees", "Employees": "number_of_employees",
+    "BillingStreet": "billing_street", "BillingCity": "billing_city", "BillingState": "billing_state",
+    "BillingPostalCode": "billing_postal_code", "BillingCountry": "billing_country", "OwnerEmail": "owner",
+    "Account Owner Email": "owner", "ParentId": "parent_id",
+}
+SALESFORCE_CONTACT = {
+    "FirstName": "first_name", "LastName": "last_name", "Title": "title", "Email": "email", "Phone": "phone",
+    "AccountId": "account", "Account.Name": "account", "Account Name": "account", "AccountName": "account",
+    "LeadSource": "lead_source", "OwnerEmail": "owner", "Contact Owner Email": "owner",
+}
+SALESFORCE_OPPORTUNITY = {
+    "Name": "name", "Opportunity Name": "name", "OpportunityName": "name", "AccountId": "account",
+    "Account.Name": "account", "Account Name": "account", "AccountName": "account", "StageName": "stage",
+    "Stage": "stage", "Amount": "amount", "CurrencyIsoCode": "currency", "Opportunity Currency": "currency",
+    "CloseDate": "close_date", "Close Date": "close_date", "Type": "type", "NextStep": "next_step",
+    "Description": "description", "LeadSource": "lead_source", "Probability": "probability",
+    "Probability (%)": "probability", "ForecastCategoryName": "forecast_category", "OwnerEmail": "owner",
+    "Opportunity Owner Email": "owner",
+}
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What an import of one kind of record reads: its fields, the built-in mappings tried after
+    a saved one, the columns one of which a file must have, and its date fields."""
+
+    name: str
+    fields: tuple[str, ...]
+    mappings: Mapping[str, Mapping[str, str]]
+    needs_one_of: tuple[str, ...]
+    date_fields: frozenset[str] = frozenset()
+
+
+def _own(fields: Sequence[str]) -> dict[str, str]:
+    return {name: name for name in fields} | {"owner_email": "owner"}
+
+
+IMPORT_KINDS: Mapping[str, ImportKind] = {
+    "lead": ImportKind("lead", LEAD_IMPORT_FIELDS, BUILT_IN_MAPPINGS, ("last_name", "company"),
+                       frozenset({"purchase_timeframe"})),
+    "account": ImportKind("account", ACCOUNT_IMPORT_FIELDS,
+                          {"leadline": _own(ACCOUNT_IMPORT_FIELDS), "salesforce": SALESFORCE_ACCOUNT}, ("name",)),
+    "contact": ImportKind("contact", CONTACT_IMPORT_FIELDS,
+                          {"leadline": _own(CONTACT_IMPORT_FIELDS) | {"account_id": "account"},
+                           "salesforce": SALESFORCE_CONTACT}, ("last_name",)),
+    "opportunity": ImportKind("opportunity", OPPORTUNITY_IMPORT_FIELDS,
+                              {"leadline": _own(OPPORTUNITY_IMPORT_FIELDS) | {"account_id": "account"},
+                               "salesforce": SALESFORCE_OPPORTUNITY}, ("name",), frozenset({"close_date"})),
+}
+
+
+def import_kind(value: object) -> ImportKind:
+    """``lead``, ``account``, ``contact`` or ``opportunity`` (plural accepted); else ``VALIDATION_FAILED``."""
+    text = str(value or "").strip().lower()
+    text = "opportunity" if text == "opportunities" else text.removesuffix("s")
+    if text not in IMPORT_KINDS:
+        raise ValidationError(f"{value!r} is not one of lead, account, contact, opportunity", field="record_type")
+    return IMPORT_KINDS[text]
+
 
 def header_key(header: str) -> str:
     """``First Name``, ``first_name`` and ``FIRSTNAME`` are one header: ``firstname``."""
     return re.sub(r"[^0-9a-z]", "", header.casefold())
 
 
-def ensure_mapping(columns: Mapping[str, str]) -> dict[str, str]:
-    """A saved mapping's columns (header -> lead field), each field a lead import field."""
+def ensure_mapping(columns: Mapping[str, str], kind: str = "lead") -> dict[str, str]:
+    """A saved mapping's columns (header -> field), each field one an import of ``kind`` may set."""
     if not columns:
         raise ValidationError("a mapping needs at least one column", field="columns")
     for header, name in columns.items():
         if not header_key(header):
             raise ValidationError(f"{header!r} is not a column header", field="columns")
-        if name not in LEAD_IMPORT_FIELDS:
-            raise ValidationError(f"{name!r} is not a lead field an import may set", field="columns")
+        if name not in IMPORT_KINDS[kind].fields:
+            raise ValidationError(f"{name!r} is not a {kind} field an import may set", field="columns")
     return dict(columns)
 
 
@@ -111,15 +189,19 @@ class ColumnPlan:
                 **{self.headers[i]: CUSTOM_PREFIX + name for i, name in self.custom.items()}}
 
     def row_values(self, cells: Sequence[str], *, date_format: str | None = None,
-                   date_fields: frozenset[str] = frozenset()) -> tuple[dict[str, str], dict[str, str]]:
+                   date_fields: frozenset[str] = frozenset(),
+                   standard_dates: frozenset[str] = frozenset({"purchase_timeframe"}),
+                   ) -> tuple[dict[str, str], dict[str, str]]:
         """A row's standard and custom values, blank cells left out (a blank sets nothing); the
-        cells of ``purchase_timeframe`` and of custom ``date_fields`` read in ``date_format`` too."""
+        cells of ``standard_dates`` and of custom ``date_fields`` read in ``date_format`` too."""
         width = len(cells)
-        values = {name: cells[i].strip() for i, name in self.fields.items() if i < width and cells[i].strip()}
-        custom = {name: cells[i].strip() for i, name in self.custom.items() if i < width and cells[i].strip()}
+        values = {name: restored(cells[i].strip()) for i, name in self.fields.items()
+                  if i < width and cells[i].strip()}
+        custom = {name: restored(cells[i].strip()) for i, name in self.custom.items()
+                  if i < width and cells[i].strip()}
         if date_format:
-            if "purchase_timeframe" in values:
-                values["purchase_timeframe"] = iso_date(values["purchase_timeframe"], date_format)
+            for name in standard_dates.intersection(values):
+                values[name] = iso_date(values[name], date_format)
             for name in date_fields.intersection(custom):
                 custom[name] = iso_date(custom[name], date_format)
         return values, custom
@@ -145,13 +227,17 @@ def iso_date(text: str, declared: str | None) -> str:
 
 
 def plan_columns(headers: Sequence[str], *, saved: Mapping[str, str] | None = None,
-                 custom_fields: Iterable[str] = ()) -> ColumnPlan:
-    """Map ``headers`` (the file's first row) to lead fields; refuses a file whose headers name one
-    field twice or name neither the last name nor the company (nothing could be imported)."""
+                 custom_fields: Iterable[str] = (), kind: str = "lead", complete: bool = True) -> ColumnPlan:
+    """Map ``headers`` (the file's first row) to fields of ``kind``; refuses a file whose headers
+    name one field twice or (``complete``) none of the fields a record needs (nothing could be
+    imported; a preview, where a person maps the columns next, passes ``complete=False``)."""
     if not any(h.strip() for h in headers):
         raise ValidationError("the file has no header row", field="file")
-    known = [{header_key(h): f for h, f in mapping.items()} for mapping in (saved or {}, *BUILT_IN_MAPPINGS.values())]
-    custom_by_key = {header_key(name): name for name in custom_fields}
+    spec = IMPORT_KINDS[kind]
+    known = [{header_key(h): f for h, f in mapping.items() if f in spec.fields}
+             for mapping in (saved or {}, *spec.mappings.values())]
+    names = list(custom_fields)
+    custom_by_key = {header_key(name): name for name in names} | {header_key(CUSTOM_PREFIX + n): n for n in names}
     fields: dict[int, str] = {}
     custom: dict[int, str] = {}
     ignored: list[str] = []
@@ -168,6 +254,30 @@ def plan_columns(headers: Sequence[str], *, saved: Mapping[str, str] | None = No
             custom[index] = custom_by_key[key]
         else:
             ignored.append(header)
-    if "last_name" not in fields.values() and "company" not in fields.values():
-        raise ValidationError("no column maps to the last name or the company", field="mapping")
+    if complete and not set(spec.needs_one_of).intersection(fields.values()):
+        needed = " or the ".join(name.replace("_", " ") for name in spec.needs_one_of)
+        raise ValidationError(f"no column maps to the {needed}", field="mapping")
     return ColumnPlan(tuple(headers), fields, custom, tuple(ignored))
+
+
+def chosen_columns(headers: Sequence[str], columns: Mapping[str, str], custom_fields: Iterable[str], *,
+                   kind: str = "lead") -> ColumnPlan:
+    """The plan a person chose (header -> field or ``custom.<name>``; a header left out, or
+    mapped to nothing, is ignored), checked as ``plan_columns`` checks a mapping's."""
+    spec = IMPORT_KINDS[kind]
+    allowed = {*spec.fields, *(CUSTOM_PREFIX + name for name in custom_fields)}
+    chosen = {header: target for header, target in columns.items() if target}
+    for header, target in chosen.items():
+        if header not in headers:
+            raise ValidationError(f"the file has no column {header!r}", field="columns")
+        if target not in allowed:
+            raise ValidationError(f"{target!r} is not a {kind} field an import may set", field="columns")
+    targets = list(chosen.values())
+    for target in targets:
+        if targets.count(target) > 1:
+            raise ValidationError(f"two columns map to {target}", field="mapping")
+    if not set(spec.needs_one_of).intersection(targets):
+        needed = " or the ".join(name.replace("_", " ") for name in spec.needs_one_of)
+        raise ValidationError(f"no column maps to the {needed}", field="mapping")
+    ignored = [h for h in headers if h not in chosen and h.strip() not in REPORT_COLUMNS]
+    return ColumnPlan.of(headers, chosen, ignored)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import builtins
+
+from sqlalchemy import func, select
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.queries import Page, RecordQuery
@@ -27,6 +29,10 @@ class AccountRepository(RecordRepository[Account]):
 
     def parent_of(self, account_id: int) -> int | None:
         return self.session.scalar(select(AccountRow.parent_id).where(AccountRow.id == account_id))
+
+    def ids_named(self, name: str) -> builtins.list[int]:
+        return list(self.session.scalars(select(AccountRow.id).where(
+            func.lower(AccountRow.name) == name.lower(), AccountRow.merged_into_id.is_(None)).order_by(AccountRow.id)))
 
 
 class ContactRepository(RecordRepository[Contact]):

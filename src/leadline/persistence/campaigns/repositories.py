@@ -37,6 +37,10 @@ class CampaignRepository(RecordRepository[Campaign]):
     def add_member(self, member: CampaignMember) -> None:
         self.session.connection().execute(insert(_MEMBER), [row_values(CampaignMemberRow, member)])
 
+    def add_members(self, members: Sequence[CampaignMember]) -> None:
+        if members:
+            self.session.connection().execute(insert(_MEMBER), [row_values(CampaignMemberRow, m) for m in members])
+
     def member(self, campaign_id: int, *, lead_id: int | None = None,
                contact_id: int | None = None) -> CampaignMember | None:
         key = _MEMBER.c.lead_id == lead_id if lead_id is not None else _MEMBER.c.contact_id == contact_id

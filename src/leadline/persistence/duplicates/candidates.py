@@ -8,10 +8,11 @@ the fuzzy company rules). What is read is only what the rules compare; the rules
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, bindparam, func, select, text, union_all
 from sqlalchemy.orm import Session
 
 from leadline.domain.configuration.custom_fields import RecordType
@@ -97,3 +98,64 @@ def all_candidates(session: Session, kind: RecordType, batch: int = 20_000) -> I
         for values in rows:
             yield candidate_of(kind, values)
         after = rows[-1][0]
+
+
+#: probes per statement of ``find_block_candidates``: its parameters stay far under every driver's limit
+PROBES_PER_STATEMENT = 2000
+
+
+def find_block_candidates(session: Session, kind: RecordType, probes: Sequence[Candidate]) -> list[Candidate]:
+    """Records of ``kind`` (not merged away) that may match any of ``probes`` (an import's block):
+    by e-mail, phone number, an account's domain, a person's lower-case last name (a lead's
+    filtered on its company's first letters), each part on its own index, joined with UNION ALL
+    in one statement built once per kind (its lists are expanding parameters, so it is compiled
+    once); a stored phone with an extension is found by a second, plain-SQL statement of one
+    index range per number. Unlike ``find_candidates`` there is no per-look-up limit (the rules
+    still decide) and a lead's company alone is not looked up (it would read every lead of a
+    common company once per block). More than ``PROBES_PER_STATEMENT`` probes take a statement
+    per that many."""
+    found: dict[int, Candidate] = {}
+    for start in range(0, len(probes), PROBES_PER_STATEMENT):
+        chunk = probes[start:start + PROBES_PER_STATEMENT]
+        values = _block_values(chunk)
+        rows = list(session.execute(_block_statement(kind), values))
+        if kind is not RecordType.ACCOUNT and values["phones"]:
+            rows += session.execute(*_extension_statement(kind, values["phones"]))
+        for row in rows:
+            found.setdefault(row[0], candidate_of(kind, row))
+    return [found[key] for key in sorted(found)]
+
+
+def _block_values(probes: Sequence[Candidate]) -> dict[str, list[str]]:
+    return {"emails": sorted({p.email for p in probes if p.email}),
+            "phones": sorted({p.phone for p in probes if p.phone}),
+            "domains": sorted({p.domain for p in probes if p.domain}),
+            "names": sorted({p.last_name.lower() for p in probes if p.last_name}),
+            "prefixes": sorted({prefix for p in probes if (prefix := company_prefix(p.company))}) or [""]}
+
+
+@cache
+def _block_statement(kind: RecordType) -> Any:
+    row, columns = _columns(kind)
+    if kind is RecordType.ACCOUNT:
+        conditions: list[Any] = [row.domain.in_(bindparam("domains", expanding=True))]
+    else:
+        person: Any = func.lower(row.last_name).in_(bindparam("names", expanding=True))
+        if kind is RecordType.LEAD:
+            person = person & func.substr(func.lower(row.company), 1, COMPANY_PREFIX).in_(
+                bindparam("prefixes", expanding=True))
+        conditions = [row.email.in_(bindparam("emails", expanding=True)),
+                      row.phone.in_(bindparam("phones", expanding=True)), person]
+    parts = [select(*columns).where(condition, row.merged_into_id.is_(None)) for condition in conditions]
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+def _extension_statement(kind: RecordType, numbers: Sequence[str]) -> tuple[Any, dict[str, str]]:
+    """Stored phones ``<number>;ext=...`` of ``numbers``: one range a number, written as SQL text
+    (building as many expression objects costs more than the look-up)."""
+    row, columns = _columns(kind)
+    ranges = " OR ".join(f"(phone > :l{i} AND phone < :h{i})" for i in range(len(numbers)))
+    names = ", ".join(column.key for column in columns)
+    statement = text(f"SELECT {names} FROM {row.__tablename__} WHERE merged_into_id IS NULL AND ({ranges})")
+    return statement, {**{f"l{i}": n + ";" for i, n in enumerate(numbers)},
+                       **{f"h{i}": n + ";f" for i, n in enumerate(numbers)}}

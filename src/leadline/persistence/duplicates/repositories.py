@@ -46,6 +46,9 @@ class DuplicateRepository:
     def candidates(self, record_kind: RecordType, probe: Candidate, limit: int) -> list[Candidate]:
         return candidates.find_candidates(self.session, record_kind, probe, limit)
 
+    def block_candidates(self, record_kind: RecordType, probes: Sequence[Candidate]) -> list[Candidate]:
+        return candidates.find_block_candidates(self.session, record_kind, probes)
+
     def all_candidates(self, record_kind: RecordType) -> Iterator[Candidate]:
         return candidates.all_candidates(self.session, record_kind)
 

@@ -1,45 +1,21 @@
-"""The import repository: jobs, their failed rows, saved mappings, and stored leads by e-mail or
-phone for the duplicate check. It never commits."""
+"""The import repository: jobs, their failed rows and saved mappings. It never commits."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from leadline.domain.errors import ConflictError
 from leadline.domain.ids import new_id, new_ids
 from leadline.domain.imports.job import DuplicatePolicy, ImportCounts, ImportJob, ImportOptions, JobStatus, RowError
-from leadline.domain.leads.lead import Lead
-from leadline.persistence.bulk_rows import insert_columns, select_rows
+from leadline.persistence.bulk_rows import insert_columns
 from leadline.persistence.imports.rows import ImportErrorRow, ImportJobRow, ImportMappingRow
-from leadline.persistence.leads.repositories import LeadRepository
-from leadline.persistence.leads.rows import LeadRow
-from leadline.persistence.mapping import record_builder
-
-
-def _leads_matching() -> Select[Any]:
-    """Leads by e-mail or phone (``emails``, ``phones``), oldest first: built once, run per block."""
-    table = LeadRow.__table__
-    return (select(*(table.c[name] for name in LeadRepository.columns()))
-            .where(or_(table.c.email.in_(bindparam("emails", expanding=True)),
-                       table.c.phone.in_(bindparam("phones", expanding=True))))
-            .order_by(table.c.created_at, table.c.id))
-
-
-_LEADS_MATCHING = _leads_matching()
-
-
-@cache
-def _make_lead() -> Callable[[Sequence[Any]], Lead]:
-    return record_builder(Lead, LeadRepository.columns())
-
 
 _COUNTS = ("read", "imported", "updated", "skipped", "failed")
 
@@ -109,12 +85,6 @@ class ImportRepository:
         rows = self.session.execute(select(t.c.row_number, t.c.field, t.c.error, t.c.cells).where(
             t.c.job_id == job_id, t.c.row_number > after_row).order_by(t.c.row_number).limit(limit))
         return [RowError(row, field, error, tuple(json.loads(cells))) for row, field, error, cells in rows]
-
-    def leads_matching(self, emails: Sequence[str], phones: Sequence[str]) -> list[Lead]:
-        if not emails and not phones:
-            return []
-        rows = select_rows(self.session, _LEADS_MATCHING, {"emails": list(emails), "phones": list(phones)})
-        return list(map(_make_lead(), rows))
 
     def save_mapping(self, name: str, record_type: str, columns: Mapping[str, str], at: datetime) -> None:
         table = ImportMappingRow.__table__

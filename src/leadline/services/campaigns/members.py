@@ -87,9 +87,16 @@ def join_source_campaign(uow: UnitOfWork, campaign: Campaign, lead_id: int, resp
     """A lead whose source campaign is set becomes its member, as having responded at
     ``responded_at`` (when it was captured), unless it is a member already. In the caller's transaction."""
     if uow.campaigns.member(campaign.id, lead_id=lead_id) is None:
-        member = _new_member(responded_at, campaign, lead_id, None)
-        member.set_status(MemberStatus.RESPONDED, responded_at)
-        uow.campaigns.add_member(member)
+        uow.campaigns.add_member(responded_member(campaign.id, lead_id, responded_at))
+
+
+def responded_member(campaign_id: int, lead_id: int, responded_at: datetime) -> CampaignMember:
+    """A new lead's membership of its source campaign, as having responded at ``responded_at``
+    (an import writes a block's at once: its new leads are members of nothing yet)."""
+    member = CampaignMember(id=new_id(), campaign_id=campaign_id, status=MemberStatus.SENT, added_at=responded_at,
+                            updated_at=responded_at, lead_id=lead_id, contact_id=None)
+    member.set_status(MemberStatus.RESPONDED, responded_at)
+    return member
 
 
 def _new_member(at: datetime, campaign: Campaign, lead_id: int | None, contact_id: int | None) -> CampaignMember:

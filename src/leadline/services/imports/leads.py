@@ -1,220 +1,42 @@
-"""Import leads from a file: start (or resume) a job, run it block by block, read it back.
-
-``start_lead_import`` checks the importer and the file's header and records the job (or finds
-the unfinished job of the same file, by checksum, and carries on with it). ``run_lead_import``
-streams the rows and writes each block in its own unit of work together with the job's
-progress, so a process killed at any moment leaves the job at the end of its last committed
-block, and running the same file again resumes there: no row is lost and none written twice.
-(docs/adr/0030-import-jobs-resume-by-block.md)
-"""
+"""The lead import by its own names (``services/imports/jobs.py`` does the work for every kind):
+what the API, the CLI and the benchmarks of leads call."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import replace
-from itertools import islice
-from typing import Any
-
-from leadline.domain.configuration.custom_fields import RecordType
-from leadline.domain.errors import ConflictError, LeadlineError, NotFoundError
-from leadline.domain.ids import new_id
-from leadline.domain.imports.job import ImportJob, ImportOptions, JobStatus
-from leadline.domain.imports.mapping import (
-    BUILT_IN_MAPPINGS,
-    REPORT_COLUMNS,
-    ColumnPlan,
-    ensure_mapping,
-    plan_columns,
-)
-from leadline.domain.security.users import User
+from leadline.domain.imports.job import ImportJob, ImportOptions
 from leadline.services.context import ServiceContext
-from leadline.services.imports.blocks import FileRow, LeadBlock
-from leadline.services.imports.duplicates import ExactContactDuplicates
-from leadline.services.imports.files import SourceFile, read_rows
-from leadline.services.security.access import load_viewer
-from leadline.services.security.users import resolve_user
+from leadline.services.imports.files import SourceFile
+from leadline.services.imports.jobs import (
+    Progress,
+    find_campaign,
+    get_import,
+    import_error_rows,
+    import_mappings,
+    import_records,
+    run_import,
+    save_import_mapping,
+    start_import,
+)
 
-Progress = Callable[[ImportJob], None]
-LEAD = "lead"
+__all__ = ["find_campaign", "get_import", "import_error_rows", "import_leads", "import_mappings", "run_lead_import",
+           "save_import_mapping", "start_lead_import"]
 
 
 def start_lead_import(ctx: ServiceContext, actor_id: int, source: SourceFile, *, mapping_name: str | None = None,
-                      options: ImportOptions | None = None) -> ImportJob:
-    """Record the import of ``source`` by ``actor_id`` (who must be an active user: creating
-    leads is theirs), or return the unfinished real import of the same file by them, which
-    carries on with its own mapping and options. Refuses a file without a usable header and an
-    unknown mapping name (``NOT_FOUND``)."""
-    options = options or ImportOptions()
-    with ctx.uow_factory() as uow:
-        load_viewer(uow, actor_id, ctx)
-        now = ctx.now()
-        if not options.dry_run:
-            found = uow.imports.resumable_job(source.checksum, actor_id, LEAD)
-            if found is not None:
-                job = found.resumed(now)
-                uow.imports.save_progress(job, found.rows_done)
-                uow.commit()
-                return job
-        saved = None
-        if mapping_name:
-            saved = BUILT_IN_MAPPINGS.get(mapping_name) or uow.imports.mapping(mapping_name)
-            if saved is None:
-                raise NotFoundError(f"there is no import mapping {mapping_name!r}", field="mapping")
-        headers = next(read_rows(source), [])
-        custom_names = [d.name for d in ctx.config(uow).custom_fields_of(RecordType.LEAD)]
-        plan = plan_columns(headers, saved=saved, custom_fields=custom_names)
-        job = ImportJob(
-            id=new_id(), record_type=LEAD, file_name=source.name[:255], checksum=source.checksum,
-            headers=tuple(headers), mapping_name=mapping_name, columns=plan.columns(), ignored=plan.ignored,
-            options=replace(options, encoding=source.encoding, delimiter=source.delimiter), actor_id=actor_id,
-            created_at=now, updated_at=now)
-        uow.imports.add_job(job)
-        uow.commit()
-        return job
+                      options: ImportOptions | None = None, campaign: str | None = None) -> ImportJob:
+    """``start_import`` of leads."""
+    return start_import(ctx, actor_id, "lead", source, mapping_name=mapping_name, options=options, campaign=campaign)
 
 
 def run_lead_import(ctx: ServiceContext, job_id: int, source: SourceFile, *,
                     progress: Progress | None = None) -> ImportJob:
-    """Import the rows of ``source`` after the job's last committed block, a block per unit of
-    work; the job ends completed, or failed with the message of what stopped it (and re-raises)."""
-    job = _job(ctx, job_id)
-    if job.checksum != source.checksum:
-        raise ConflictError(f"import {job.id} is of another file", field="file")
-    if job.status is JobStatus.COMPLETED:
-        return job
-    plan = ColumnPlan.of(job.headers, job.columns, job.ignored)
-    check = ExactContactDuplicates(whole_file=job.options.dry_run)
-    owners: dict[Any, User | LeadlineError | None] = {}
-    try:
-        for block in _blocks(source, job.rows_done, job.options.block_size):
-            job = _import_block(ctx, job, plan, check, owners, block)
-            if progress:
-                progress(job)
-        return _finish(ctx, job)
-    except (LeadlineError, OSError) as error:
-        _fail(ctx, job, str(error))
-        raise
+    """``run_import``: the job knows its kind."""
+    return run_import(ctx, job_id, source, progress=progress)
 
 
 def import_leads(ctx: ServiceContext, actor_id: int, source: SourceFile, *, mapping_name: str | None = None,
-                 options: ImportOptions | None = None, progress: Progress | None = None) -> ImportJob:
-    """``start_lead_import`` then ``run_lead_import``: the whole import, in this thread."""
-    job = start_lead_import(ctx, actor_id, source, mapping_name=mapping_name, options=options)
-    return run_lead_import(ctx, job.id, source, progress=progress)
-
-
-def _blocks(source: SourceFile, rows_done: int, size: int) -> Iterator[list[FileRow | None]]:
-    """The file's data rows after the first ``rows_done``, ``size`` at a time; a blank row is None
-    (it takes its place in the file, and in ``rows_done``, but is no record)."""
-    rows = read_rows(source)
-    next(rows, None)  # the header
-    numbered = ((number, cells) for number, cells in enumerate(rows, start=2))
-    pending = islice(numbered, rows_done, None)
-    while block := list(islice(pending, size)):
-        yield [FileRow(number, cells) if any(c.strip() for c in cells) else None for number, cells in block]
-
-
-def _import_block(ctx: ServiceContext, job: ImportJob, plan: ColumnPlan, check: ExactContactDuplicates,
-                  owners: dict[Any, User | LeadlineError | None], block: list[FileRow | None]) -> ImportJob:
-    rows = [row for row in block if row is not None]
-    with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, job.actor_id, ctx)
-        counts, errors = LeadBlock(ctx, uow, viewer, job, plan, check.bind(uow),
-                                   _owner_lookup(uow, owners)).run(rows)
-        before = job.rows_done
-        job = replace(job)
-        job.record_block(len(block), counts, ctx.now())
-        uow.imports.add_errors(job.id, errors)
-        uow.imports.save_progress(job, before)
-        uow.commit()
-    return job
-
-
-def _owner_lookup(uow: Any, known: dict[Any, User | LeadlineError | None]) -> Callable[[Any], User | None]:
-    """``resolve_user``, remembering each reference's answer (or refusal) for the whole import."""
-    def owner_of(reference: Any) -> User | None:
-        if reference not in known:
-            try:
-                known[reference] = resolve_user(uow, reference)
-            except LeadlineError as error:
-                known[reference] = error
-        found = known[reference]
-        if isinstance(found, LeadlineError):
-            raise found
-        return found
-    return owner_of
-
-
-def _finish(ctx: ServiceContext, job: ImportJob) -> ImportJob:
-    with ctx.uow_factory() as uow:
-        before = job.rows_done
-        job = replace(job)
-        job.complete(ctx.now())
-        uow.imports.save_progress(job, before)
-        uow.commit()
-    return job
-
-
-def _fail(ctx: ServiceContext, job: ImportJob, message: str) -> None:
-    with ctx.uow_factory() as uow:
-        stored = uow.imports.get_job(job.id)
-        if stored is None or stored.status is JobStatus.COMPLETED:
-            return
-        stored.fail(message[:2000], ctx.now())
-        uow.imports.save_progress(stored, stored.rows_done)
-        uow.commit()
-
-
-def _job(ctx: ServiceContext, job_id: int) -> ImportJob:
-    with ctx.reader() as uow:
-        job = uow.imports.get_job(job_id)
-    if job is None:
-        raise NotFoundError(f"there is no import {job_id}", field="import")
-    return job
-
-
-def get_import(ctx: ServiceContext, actor_id: int, job_id: int) -> ImportJob:
-    """An import job of the actor's (an admin sees every one); anyone else's is not found."""
-    with ctx.reader() as uow:
-        viewer = load_viewer(uow, actor_id, ctx)
-        job = uow.imports.get_job(job_id)
-    if job is None or not (job.actor_id == actor_id or viewer.user.is_admin()):
-        raise NotFoundError(f"there is no import {job_id}", field="import")
-    return job
-
-
-def import_error_rows(ctx: ServiceContext, actor_id: int, job_id: int, *, page: int = 1000) -> Iterator[list[str]]:
-    """The error report of an import, row by row: the file's own columns plus ``_row`` (its row
-    number in the file), ``_field`` and ``_error``, header first. Fixed, it imports again as is
-    (the report's own columns are left out by every mapping)."""
-    job = get_import(ctx, actor_id, job_id)
-    width = len(job.headers)
-    yield [*job.headers, *REPORT_COLUMNS]
-    after = 0
-    while True:
-        with ctx.reader() as uow:
-            errors = uow.imports.errors_of(job.id, after_row=after, limit=page)
-        for error in errors:
-            cells = list(error.cells[:width]) + [""] * (width - len(error.cells))
-            yield [*cells, str(error.row), error.field, error.error]
-        if len(errors) < page:
-            return
-        after = errors[-1].row
-
-
-def save_import_mapping(ctx: ServiceContext, actor_id: int, name: str, columns: dict[str, str]) -> dict[str, str]:
-    """Save (or replace) the column mapping ``name``: header -> lead field."""
-    checked = ensure_mapping(columns)
-    with ctx.uow_factory() as uow:
-        load_viewer(uow, actor_id, ctx)
-        uow.imports.save_mapping(name.strip()[:120], LEAD, checked, ctx.now())
-        uow.commit()
-    return checked
-
-
-def import_mappings(ctx: ServiceContext, actor_id: int) -> dict[str, dict[str, str]]:
-    """Every mapping an import may name: the built-in ones, then the saved ones."""
-    with ctx.reader() as uow:
-        load_viewer(uow, actor_id, ctx)
-        saved = uow.imports.mappings()
-    return {**{name: dict(columns) for name, columns in BUILT_IN_MAPPINGS.items()}, **saved}
+                 options: ImportOptions | None = None, progress: Progress | None = None,
+                 campaign: str | None = None) -> ImportJob:
+    """``import_records`` of leads: the whole import, in this thread."""
+    return import_records(ctx, actor_id, "lead", source, mapping_name=mapping_name, options=options,
+                          progress=progress, campaign=campaign)

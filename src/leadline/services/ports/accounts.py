@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Protocol
 
 from leadline.domain.accounts import Account, Contact
@@ -13,6 +14,10 @@ class AccountRepository(RecordRepository[Account], Protocol):
     def list(self, query: RecordQuery, page: Page) -> list[Account]: ...
 
     def parent_of(self, account_id: int) -> int | None: ...
+
+    def ids_named(self, name: str) -> builtins.list[int]:
+        """Live accounts named ``name`` (case aside), by id."""
+        ...
 
 
 class ContactRepository(RecordRepository[Contact], Protocol):

@@ -26,6 +26,10 @@ class CampaignRepository(Protocol):
         """Every campaign's parent (None for a top one): the tree cycles and roll-ups are checked on."""
         ...
 
+    def add_members(self, members: Sequence[CampaignMember]) -> None:
+        """Add new memberships at once (one statement)."""
+        ...
+
     def add_member(self, member: CampaignMember) -> None:
         """``CONFLICT`` if the lead or contact is a member already."""
         ...

@@ -28,6 +28,11 @@ class DuplicateRepository(Protocol):
         ``limit`` per look-up. Never a scan of the table."""
         ...
 
+    def block_candidates(self, record_kind: RecordType, probes: Sequence[Candidate]) -> list[Candidate]:
+        """Live records of ``record_kind`` that may match any of ``probes`` (an import's block),
+        in one statement by index: e-mail, phone, domain, last name. No limit."""
+        ...
+
     def all_candidates(self, record_kind: RecordType) -> Iterator[Candidate]:
         """Every live record of ``record_kind``, by id (read in batches)."""
         ...

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Protocol
 
 from leadline.domain.imports.job import ImportJob, RowError
-from leadline.domain.leads.lead import Lead
 
 
 class ImportRepository(Protocol):
@@ -29,10 +28,6 @@ class ImportRepository(Protocol):
 
     def errors_of(self, job_id: int, *, after_row: int = 0, limit: int = 1000) -> list[RowError]:
         """Failed rows in file order, a page at a time (rows after ``after_row``)."""
-        ...
-
-    def leads_matching(self, emails: Sequence[str], phones: Sequence[str]) -> list[Lead]:
-        """Stored leads whose e-mail is one of ``emails`` or whose phone is one of ``phones``."""
         ...
 
     def save_mapping(self, name: str, record_type: str, columns: Mapping[str, str], at: datetime) -> None: ...

@@ -1,0 +1,84 @@
+"""The import page in a real headless Chromium (SQLite): a rep uploads a CSV, sees its columns
+read and changes one, runs a dry run, then the import itself; the job page polls its progress
+and counts, and the error report downloads as CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.engine import Engine
+
+from leadline.domain.queries import LeadQuery
+from leadline.domain.queries import Page as ListPage
+from leadline.services.context import ServiceContext
+from leadline.services.leads.records import list_leads
+from leadline.services.security.users import add_user
+from tests.e2e.web_support import served, sign_in
+
+REP, PASSWORD = "rep@example.com", "correct horse battery"
+pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def base(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[str]:
+    add_user(ctx, admin_id, name="Rep", email=REP, password=PASSWORD)
+    with served(ctx, engine.url.render_as_string(hide_password=False)) as url:
+        yield url
+
+
+def _upload(page: Page, base: str, path: Path) -> None:
+    page.goto(f"{base}/imports")
+    page.get_by_label("Records").select_option("lead")
+    page.get_by_label("File").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and check the columns").click()
+
+
+def test_a_rep_checks_the_columns_dry_runs_then_imports_and_downloads_the_error_report(
+        page: Page, base: str, ctx: ServiceContext, admin_id: int, tmp_path: Path) -> None:
+    path = tmp_path / "fair.csv"
+    path.write_text("Badge,Firm,Email\nAnn Archer,Acme,ann@acme.example\nBob,Globex,not-mail\n", encoding="utf-8")
+    sign_in(page, base, REP, PASSWORD)
+    _upload(page, base, path)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("fair.csv")
+    expect(page.get_by_label("Firm")).to_have_value("")  # no mapping knows these headers
+    page.get_by_label("Badge").select_option("last_name")
+    page.get_by_label("Firm").select_option("company")
+    page.get_by_label("Email").select_option("email")
+    page.get_by_label("Dry run").check()
+    page.get_by_role("button", name="Start the import").click()
+    expect(page.locator("[data-status]")).to_have_text("completed (dry run)")
+    assert list_leads(ctx, admin_id, LeadQuery(), ListPage(limit=10)) == []
+
+    _upload(page, base, path)
+    page.get_by_label("Badge").select_option("last_name")
+    page.get_by_label("Firm").select_option("company")
+    page.get_by_label("Email").select_option("email")
+    page.get_by_label("Duplicates").select_option("update")
+    page.get_by_role("button", name="Start the import").click()
+    expect(page.locator("[data-status]")).to_have_text("completed")
+    counts = page.get_by_role("table", name="Counts")
+    expect(counts).to_contain_text("2")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the error report").click()
+    report = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert report[0] == "Badge,Firm,Email,_row,_field,_error" and report[1].startswith("Bob,Globex,not-mail,3,email")
+    assert [d.lead.last_name for d in list_leads(ctx, admin_id, LeadQuery(), ListPage(limit=10))] == ["Ann Archer"]
+
+
+def test_a_mapping_without_a_name_column_is_refused_on_the_page(page: Page, base: str, tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("Shoe size\n42\n", encoding="utf-8")
+    sign_in(page, base, REP, PASSWORD)
+    _upload(page, base, path)
+    page.get_by_role("button", name="Start the import").click()
+    expect(page.get_by_role("alert")).to_contain_text("no column maps to the last name or the company")
