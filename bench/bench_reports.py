@@ -36,6 +36,7 @@ from leadline.analytics.funnel import funnel_report
 from leadline.analytics.pipeline_history import pipeline_report
 from leadline.domain.opportunities.opportunity import DEFAULT_STAGES
 from leadline.persistence.database import make_engine
+from leadline.persistence.reports import settings as report_settings
 from leadline.persistence.schema import upgrade_to_head
 from leadline.persistence.unit_of_work import SqlUnitOfWork
 from leadline.services.configuration.setup import initialise_organisation
@@ -185,6 +186,58 @@ def timed(call: Callable[[], Any], runs: int, warmup: int) -> dict[str, float]:
             "max_s": round(max(samples), 3)}
 
 
+#: The indexes migration 0018_reports adds; the "before" side of a paired run drops them.
+REPORT_INDEXES = {
+    "ix_lead_status_changes_lead_status": "CREATE INDEX ix_lead_status_changes_lead_status "
+                                          "ON lead_status_changes (lead_id, to_status_id)",
+}
+
+
+def set_indexes(url: str, present: bool) -> None:
+    with psycopg.connect(admin_url(url, make_url(url).database or ""), autocommit=True) as connection:
+        for name, ddl in REPORT_INDEXES.items():
+            connection.execute(f"DROP INDEX IF EXISTS {name}")
+            if present:
+                connection.execute(ddl)
+        connection.execute("VACUUM ANALYZE lead_status_changes")
+
+
+def reports(ctx: ServiceContext, admin_id: int, manager_id: int) -> dict[str, Callable[[], Any]]:
+    return {
+        "funnel_admin_by_source": lambda: funnel_report(ctx, admin_id, by="source"),
+        "funnel_manager_team": lambda: funnel_report(ctx, manager_id, by="source"),
+        "pipeline_as_of_admin_by_owner": lambda: pipeline_report(ctx, admin_id, as_of=date(2025, 12, 31), by="owner"),
+        "pipeline_changes_admin": lambda: pipeline_report(ctx, admin_id, since=date(2025, 9, 30),
+                                                          as_of=date(2025, 12, 31)),
+    }
+
+
+def paired(url: str, ctx: ServiceContext, admin_id: int, manager_id: int, runs: int) -> dict[str, Any]:
+    """Before (no report indexes, no per-transaction settings) and after, alternated run by run
+    (B A B A ...) so that the machine's changing load falls on both sides alike."""
+    calls = reports(ctx, admin_id, manager_id)
+    samples: dict[str, dict[str, list[float]]] = {name: {"before": [], "after": []} for name in calls}
+    cpu: dict[str, float] = {"before": 0.0, "after": 0.0}
+    for _ in range(runs):
+        for side in ("before", "after"):
+            set_indexes(url, side == "after")
+            settings = dict(report_settings.REPORT_SETTINGS)
+            if side == "before":
+                report_settings.REPORT_SETTINGS.clear()
+            try:
+                for name, call in calls.items():
+                    call()  # warm after the index change
+                    started, cpu_started = time.perf_counter(), time.process_time()
+                    call()
+                    samples[name][side].append(time.perf_counter() - started)
+                    cpu[side] += time.process_time() - cpu_started
+            finally:
+                report_settings.REPORT_SETTINGS.update(settings)
+    return {name: {side: round(statistics.median(values), 3) for side, values in sides.items()}
+            | {"samples": {side: [round(v, 3) for v in values] for side, values in sides.items()}}
+            for name, sides in samples.items()} | {"client_cpu_s": {k: round(v, 2) for k, v in cpu.items()}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", default=os.environ.get("LEADLINE_TEST_POSTGRES_URL",
@@ -193,32 +246,43 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
+    parser.add_argument("--database", help="Use (or create, load and keep) this database: re-runs skip the load.")
+    parser.add_argument("--paired", action="store_true",
+                        help="Time before/after the report indexes and settings, alternated in one run.")
     args = parser.parse_args()
-    name = f"bench_reports_{os.getpid()}"
+    name = args.database or f"bench_reports_{os.getpid()}"
+    keep = args.keep or bool(args.database)
     with psycopg.connect(admin_url(args.postgres), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
     url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade_to_head(make_engine(url))
         ctx = context(url)
-        admin_id, managers, reps = seed(ctx)
-        started = time.perf_counter()
-        counts = load(url, args.leads, reps, 19)
-        loaded = round(time.perf_counter() - started, 1)
+        loaded: float | None = None
+        counts: dict[str, int] | None = None
+        if not exists:
+            upgrade_to_head(make_engine(url))
+            admin_id, managers, reps = seed(ctx)
+            started = time.perf_counter()
+            counts = load(url, args.leads, reps, 19)
+            loaded = round(time.perf_counter() - started, 1)
+        with psycopg.connect(admin_url(url, name)) as connection:
+            admin_id = connection.execute("SELECT id FROM users WHERE email = 'ada@example.com'").fetchone()[0]
+            managers = [row[0] for row in connection.execute(
+                "SELECT id FROM users WHERE email LIKE 'm%@example.com' ORDER BY id")]
         total = funnel_report(ctx, admin_id).total
-        results = {
-            "rows": counts, "load_s": loaded, "funnel_total": [s.count for s in total.steps],
-            "funnel_admin_by_source": timed(lambda: funnel_report(ctx, admin_id, by="source"), args.runs, args.warmup),
-            "funnel_manager_team": timed(lambda: funnel_report(ctx, managers[0], by="source"), args.runs,
-                                         args.warmup),
-            "pipeline_as_of_admin_by_owner": timed(lambda: pipeline_report(ctx, admin_id, as_of=date(2025, 12, 31),
-                                                                           by="owner"), args.runs, args.warmup),
-            "pipeline_changes_admin": timed(lambda: pipeline_report(ctx, admin_id, since=date(2025, 9, 30),
-                                                                    as_of=date(2025, 12, 31)), args.runs, args.warmup),
-        }
+        results: dict[str, Any] = {"database": name, "rows": counts, "load_s": loaded,
+                                   "funnel_total": [s.count for s in total.steps], "load_average": os.getloadavg()}
+        if args.paired:
+            results["paired"] = paired(url, ctx, admin_id, managers[0], args.runs)
+        else:
+            results |= {name: timed(call, args.runs, args.warmup)
+                        for name, call in reports(ctx, admin_id, managers[0]).items()}
+        results["load_average_after"] = os.getloadavg()
         print(json.dumps(results, indent=2))
     finally:
-        if not args.keep:
+        if not keep:
             with psycopg.connect(admin_url(args.postgres), autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

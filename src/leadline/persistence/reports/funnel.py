@@ -18,6 +18,7 @@ from leadline.persistence.configuration.rows import LeadStatusRow
 from leadline.persistence.conversion.rows import LeadConversionRow
 from leadline.persistence.leads.rows import LeadRow, LeadStatusChangeRow
 from leadline.persistence.opportunities.rows import OpportunityRow
+from leadline.persistence.reports.settings import apply_report_settings
 from leadline.persistence.reports.scope import days_between, dialect_of, group_keys, keyed, scope_conditions
 
 
@@ -58,6 +59,7 @@ class FunnelQueries:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.dialect = dialect_of(session)
+        apply_report_settings(session)
 
     def furthest_steps(self, scope: ReportScope, by: str | None,
                        readable_opportunities: Iterable[int] | None) -> list[tuple[Any, int, int]]:
