@@ -33,6 +33,7 @@ from leadline.web.capture import CapturePages
 from leadline.web.contacts import ContactPages
 from leadline.web.conversion import ConversionPages
 from leadline.web.dashboard import DashboardPages
+from leadline.web.reports import ReportPages
 from leadline.web.duplicates import DuplicatePages
 from leadline.web.errors import with_error_pages
 from leadline.web.forecast import ForecastPages
@@ -49,7 +50,7 @@ HTMX = "htmx-2.0.11.min.js"
 API_PATHS = "^/api/"
 #: The pages' controllers, area by area.
 PAGES = [LeadPages, LeadListActions, LeadPageController, ConversionPages, AccountPages, ContactPages, OpportunityPages,
-         OpportunityPartPages, DashboardPages, BoardPages, ForecastPages, CapturePages, CampaignPages, DuplicatePages,
+         OpportunityPartPages, DashboardPages, ReportPages, BoardPages, ForecastPages, CapturePages, CampaignPages, DuplicatePages,
          *settings_pages.HANDLERS]
 #: The public web-to-lead endpoint: posted by other sites' pages, never with our cookies.
 PUBLIC_FORM_PATHS = "^/f/"
