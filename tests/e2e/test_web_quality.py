@@ -81,6 +81,7 @@ MAIN_PAGES = [
     MainPage("board", "/board"),
     MainPage("forecast", "/forecast"),
     MainPage("dashboard", "/dashboard"),
+    MainPage("reports", "/reports"),
     MainPage("not-found", "/leads/999999999", status=404),
 ]
 
