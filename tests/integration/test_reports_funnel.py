@@ -244,3 +244,13 @@ def test_an_unknown_campaign_is_refused_naming_the_parameter(
         funnel_report(ctx, team["admin"], filters={"campaign": "Carrier pigeon"})
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="campaign"):
         funnel_report(ctx, team["admin"], filters={"campaign": "999999"})
+
+
+def test_the_kept_status_reach_is_what_the_history_says(
+        ctx: ServiceContext, team: dict[str, int], history: dict[str, int], campaign_history: dict[str, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from leadline.persistence.reports import funnel as queries
+
+    kept = {line.label: counts(line) for line in funnel_report(ctx, team["admin"], by="owner").groups}
+    monkeypatch.setattr(queries, "FROM_HISTORY", True)
+    assert {line.label: counts(line) for line in funnel_report(ctx, team["admin"], by="owner").groups} == kept

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, aliased
 from leadline.domain.opportunities.opportunity import Outcome
 from leadline.domain.reports import ReportScope
 from leadline.persistence.opportunities.rows import OpportunityRow, OpportunityStageChangeRow, OpportunityStageRow
-from leadline.persistence.reports.settings import apply_report_settings
 from leadline.persistence.reports.scope import (
     days_between,
     dialect_of,
@@ -47,7 +46,6 @@ class DealQueries:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.dialect = dialect_of(session)
-        apply_report_settings(session)
 
     def _entries(self, scope: ReportScope) -> Any:
         """Each entry of an opportunity into a stage (a history row whose stage changed), with
