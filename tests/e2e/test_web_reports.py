@@ -15,10 +15,9 @@ from leadline.services.campaigns.records import create_campaign
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead
 from leadline.services.leads.workflow import change_lead_status
-from leadline.services.security.auth import set_password
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import served, signed_in_client, sign_in
+from tests.e2e.web_support import served, sign_in, signed_in_client
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)

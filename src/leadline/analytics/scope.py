@@ -78,7 +78,8 @@ def _campaign(uow: Any, config: CachedConfig, value: str) -> tuple[str, frozense
     """A campaign by id or by name (any case); a name several campaigns share must be an id."""
     text = value.strip()
     campaigns = uow.campaigns.list()
-    found = [c for c in campaigns if str(c.id) == text] or [c for c in campaigns if c.name.casefold() == text.casefold()]
+    found = ([c for c in campaigns if str(c.id) == text]
+             or [c for c in campaigns if c.name.casefold() == text.casefold()])
     if not found:
         raise ValidationError(f"there is no campaign {value!r} (a campaign's name or id)", field="campaign")
     if len(found) > 1:

@@ -33,7 +33,6 @@ from leadline.web.capture import CapturePages
 from leadline.web.contacts import ContactPages
 from leadline.web.conversion import ConversionPages
 from leadline.web.dashboard import DashboardPages
-from leadline.web.reports import ReportPages
 from leadline.web.duplicates import DuplicatePages
 from leadline.web.errors import with_error_pages
 from leadline.web.forecast import ForecastPages
@@ -42,6 +41,7 @@ from leadline.web.lead_page import LeadPageController
 from leadline.web.leads import LeadPages
 from leadline.web.opportunities import OpportunityPages
 from leadline.web.opportunity_parts import OpportunityPartPages
+from leadline.web.reports import ReportPages
 
 HERE = Path(__file__).parent
 #: The vendored htmx (static/VENDORED.md): its file name carries its version.
@@ -50,7 +50,8 @@ HTMX = "htmx-2.0.11.min.js"
 API_PATHS = "^/api/"
 #: The pages' controllers, area by area.
 PAGES = [LeadPages, LeadListActions, LeadPageController, ConversionPages, AccountPages, ContactPages, OpportunityPages,
-         OpportunityPartPages, DashboardPages, ReportPages, BoardPages, ForecastPages, CapturePages, CampaignPages, DuplicatePages,
+         OpportunityPartPages, DashboardPages, ReportPages, BoardPages, ForecastPages, CapturePages, CampaignPages,
+         DuplicatePages,
          *settings_pages.HANDLERS]
 #: The public web-to-lead endpoint: posted by other sites' pages, never with our cookies.
 PUBLIC_FORM_PATHS = "^/f/"

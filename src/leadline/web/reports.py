@@ -133,8 +133,7 @@ def charts(figures: Figures) -> list[Chart]:
          f"Velocity per day ({velocity.currency})"),
         [(g.label, [g.velocity.won_count, g.velocity.lost_count, _value(g.velocity.win_rate),  # type: ignore[misc]
                     _value(g.velocity.average_deal), _value(g.velocity.cycle_days), _value(g.velocity.per_day)])
-         for g in [*velocity.groups, velocity.total]] if velocity.total.velocity.won_count + velocity.total.velocity.lost_count
-        else [],
+         for g in [*velocity.groups, velocity.total]] if _closed(velocity) else [],
         note=_velocity_note(velocity)))
     pipeline = figures.pipeline
     found.append(Chart(
@@ -144,6 +143,10 @@ def charts(figures: Figures) -> list[Chart]:
         + ("" if not pipeline.unconverted else " Left out for want of an exchange rate: "
            + ", ".join(f"{code}: {n}" for code, n in pipeline.unconverted.items()))))
     return found
+
+
+def _closed(report: VelocityReport) -> int:
+    return report.total.velocity.won_count + report.total.velocity.lost_count
 
 
 def _velocity_note(report: VelocityReport) -> str:

@@ -49,7 +49,8 @@ class ReportController(Controller):
 
     @api_get("/funnel", summary="The lead funnel")
     def funnel(self, ctx: ServiceContext, actor: int, by: By = None, source: Source = None, owner: Owner = None,
-               team: Team = None, cohort: Cohort = None, campaign: Campaign = None, first: From = None, last: To = None) -> dict[str, Any]:
+               team: Team = None, cohort: Cohort = None,
+               campaign: Campaign = None, first: From = None, last: To = None) -> dict[str, Any]:
         """Leads -> working -> qualified -> converted -> opportunity -> won of the leads created
         from ``from`` to ``to``: counts, the rate of each step from the one before and from all
         leads (``step_rate``, ``overall_rate``, percent), in ``total`` and per group of ``by``."""
@@ -58,7 +59,8 @@ class ReportController(Controller):
 
     @api_get("/conversion-time", summary="Time from lead to conversion")
     def conversion_time(self, ctx: ServiceContext, actor: int, by: By = None, source: Source = None,
-                        owner: Owner = None, team: Team = None, cohort: Cohort = None, campaign: Campaign = None, first: From = None,
+                        owner: Owner = None, team: Team = None, cohort: Cohort = None,
+                        campaign: Campaign = None, first: From = None,
                         last: To = None) -> dict[str, Any]:
         """Days from creation to conversion (mean, median, range, buckets) and the share converted
         within 30, 90, 180 and 365 days of the leads old enough to have had that long."""
@@ -77,20 +79,24 @@ class ReportController(Controller):
 
     @api_get("/velocity", summary="Win rate, deal size, sales cycle and pipeline velocity")
     def velocity(self, ctx: ServiceContext, actor: int, by: By = None, source: Source = None, owner: Owner = None,
-                 team: Team = None, cohort: Cohort = None, campaign: Campaign = None, first: From = None, last: To = None) -> dict[str, Any]:
+                 team: Team = None, cohort: Cohort = None,
+                 campaign: Campaign = None, first: From = None, last: To = None) -> dict[str, Any]:
         """Of the opportunities closed from ``from`` to ``to`` (default: the last 365 days): win
         rate, average won deal, cycle days, and velocity per day with the open opportunities."""
-        return document(deals.velocity_report(ctx, actor, filters=_filters(source, owner, team, cohort, campaign), by=by,
+        return document(deals.velocity_report(ctx, actor, filters=_filters(source, owner, team, cohort, campaign),
+                                              by=by,
                                               period=(parse_day(first, "from"), parse_day(last, "to"))))
 
     @api_get("/pipeline", summary="The pipeline as of a date, and its changes")
     def pipeline(self, ctx: ServiceContext, actor: int, as_of: AsOf = None, by: By = None, source: Source = None,
-                 owner: Owner = None, team: Team = None, cohort: Cohort = None, campaign: Campaign = None, first: From = None,
+                 owner: Owner = None, team: Team = None, cohort: Cohort = None,
+                 campaign: Campaign = None, first: From = None,
                  last: To = None) -> dict[str, Any]:
         """The open pipeline per stage at the end of ``as_of`` (or ``to``; default today), rebuilt
         from the history; with ``from``, its changes since the end of that date: new, moved,
         pushed, won, lost."""
         day = parse_day(as_of, "as_of") or parse_day(last, "to")
         return document(pipeline_history.pipeline_report(
-            ctx, actor, as_of=day, since=parse_day(first, "from"), filters=_filters(source, owner, team, cohort, campaign),
+            ctx, actor, as_of=day, since=parse_day(first, "from"),
+            filters=_filters(source, owner, team, cohort, campaign),
             by=by))

@@ -84,7 +84,8 @@ def _run(make: Callable[[Any, int], Any], acting_as: str | None, as_json: bool, 
 
 @report_app.command("funnel")
 @handle_errors
-def funnel_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT, campaign: str = CAMPAIGN,
+def funnel_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT,
+                   campaign: str = CAMPAIGN,
                    first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION, as_csv: bool = CSV,
                    png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """Leads -> working -> qualified -> converted -> opportunity -> won: counts and the rate of each
@@ -92,14 +93,16 @@ def funnel_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, team:
 
     Example: leadline report funnel --by source --cohort 2026-Q1 --png funnel.png
     """
-    _run(lambda ctx, actor: funnel.funnel_report(ctx, actor, filters=_filters(source, owner, team, cohort, campaign), by=by,
+    _run(lambda ctx, actor: funnel.funnel_report(ctx, actor, filters=_filters(source, owner, team, cohort, campaign),
+                                                 by=by,
                                                  created=_dates(first, last)), acting_as, as_json, as_csv, png)
 
 
 @report_app.command("conversion-time")
 @handle_errors
 def conversion_time_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM,
-                            cohort: str = COHORT, campaign: str = CAMPAIGN, first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION,
+                            cohort: str = COHORT,
+                            campaign: str = CAMPAIGN, first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION,
                             as_csv: bool = CSV, png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """Days from lead creation to conversion, and the share converted within 30, 90, 180 and 365
     days of the leads old enough to have had that long.
@@ -113,7 +116,8 @@ def conversion_time_command(by: str = BY, source: str = SOURCE, owner: str = OWN
 
 @report_app.command("stages")
 @handle_errors
-def stages_command(source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT, campaign: str = CAMPAIGN,
+def stages_command(source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT,
+                   campaign: str = CAMPAIGN,
                    first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION, as_csv: bool = CSV,
                    png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """Per sales process: how many opportunities reached each stage, the share going on to the
@@ -127,7 +131,8 @@ def stages_command(source: str = SOURCE, owner: str = OWNER, team: str = TEAM, c
 
 @report_app.command("velocity")
 @handle_errors
-def velocity_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT, campaign: str = CAMPAIGN,
+def velocity_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT,
+                     campaign: str = CAMPAIGN,
                      first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION, as_csv: bool = CSV,
                      png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """Win rate, average won deal, sales cycle (days from created to won) of the opportunities
@@ -136,7 +141,8 @@ def velocity_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, tea
 
     Example: leadline report velocity --by owner --from 2026-01-01 --to 2026-06-30
     """
-    _run(lambda ctx, actor: deals.velocity_report(ctx, actor, filters=_filters(source, owner, team, cohort, campaign), by=by,
+    _run(lambda ctx, actor: deals.velocity_report(ctx, actor, filters=_filters(source, owner, team, cohort, campaign),
+                                                  by=by,
                                                   period=_dates(first, last)), acting_as, as_json, as_csv, png)
 
 
@@ -144,7 +150,8 @@ def velocity_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, tea
 @handle_errors
 def pipeline_command(as_of: str = typer.Option(None, "--as-of", help="The pipeline at the end of this date "
                                                                       "(YYYY-MM-DD); default: today."),
-                     by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT, campaign: str = CAMPAIGN,
+                     by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT,
+                     campaign: str = CAMPAIGN,
                      first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION, as_csv: bool = CSV,
                      png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """The open pipeline per stage as of a past date, rebuilt from the history; with --from and

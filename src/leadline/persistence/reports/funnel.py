@@ -20,7 +20,6 @@ from leadline.persistence.leads.rows import LeadRow, LeadStatusChangeRow
 from leadline.persistence.opportunities.rows import OpportunityRow
 from leadline.persistence.reports.scope import days_between, dialect_of, group_keys, keyed, scope_conditions
 
-
 #: Read each lead's furthest status step from the history (True) instead of ``leads.status_reach``
 #: (False, the default): the benchmark's "before" side, and the check that the column is right.
 FROM_HISTORY = False
