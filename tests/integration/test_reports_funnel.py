@@ -250,7 +250,10 @@ def test_the_kept_status_reach_is_what_the_history_says(
         ctx: ServiceContext, team: dict[str, int], history: dict[str, int], campaign_history: dict[str, int],
         monkeypatch: pytest.MonkeyPatch) -> None:
     from leadline.persistence.reports import funnel as queries
+    from leadline.services.conversion.undo import undo_conversion
 
+    undo_conversion(ctx, team["admin"], history["L5"])  # back to Qualified: its conversion undone
     kept = {line.label: counts(line) for line in funnel_report(ctx, team["admin"], by="owner").groups}
+    assert kept["Ann"][:4] == [9, 7, 4, 2]  # L5 still qualified, no longer converted
     monkeypatch.setattr(queries, "FROM_HISTORY", True)
     assert {line.label: counts(line) for line in funnel_report(ctx, team["admin"], by="owner").groups} == kept

@@ -16,14 +16,16 @@ down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-#: Each lead's furthest step from its whole history, as the repositories compute it.
+#: Each lead's furthest step from its whole history, as the repositories compute it: one
+#: aggregate of the history joined in (``UPDATE ... FROM``: PostgreSQL, and SQLite since 3.33),
+#: not a subquery per lead; leads that never left the open statuses keep the default 0.
 FILL = """
-UPDATE leads SET status_reach = (
-    SELECT COALESCE(MAX(CASE WHEN s.kind IN ('qualified', 'converted') THEN 2
-                             WHEN s.kind = 'open' THEN 0 ELSE 1 END), 0)
-    FROM lead_status_changes c JOIN lead_statuses s ON s.id = c.to_status_id
-    WHERE c.lead_id = leads.id)
-WHERE EXISTS (SELECT 1 FROM lead_status_changes c WHERE c.lead_id = leads.id)
+UPDATE leads SET status_reach = reach.step
+FROM (SELECT c.lead_id AS lead_id,
+             MAX(CASE WHEN s.kind IN ('qualified', 'converted') THEN 2 WHEN s.kind = 'open' THEN 0 ELSE 1 END) AS step
+      FROM lead_status_changes c JOIN lead_statuses s ON s.id = c.to_status_id
+      GROUP BY c.lead_id) AS reach
+WHERE reach.lead_id = leads.id AND reach.step <> 0
 """
 
 
