@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, case, func, literal, select, type_coerce
+from sqlalchemy import Integer, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from leadline.domain.configuration.statuses import StatusKind
@@ -65,7 +65,11 @@ class FunnelQueries:
     def furthest_steps(self, scope: ReportScope, by: str | None,
                        readable_opportunities: Iterable[int] | None) -> list[tuple[Any, int, int]]:
         """(key, furthest step index, leads) per group: won 5, opportunity 4, converted 3, then the
-        furthest status (qualified 2, working 1, open 0)."""
+        furthest status (qualified 2, working 1, open 0); a (key, step) may come in several rows.
+
+        A lead converted, or with an opportunity, has a converted status in its history, so its
+        ``status_reach`` is 2: only those leads (a quarter of them, say) are joined to the
+        conversions and opportunities; the others count by ``status_reach`` alone."""
         converted, opportunities = _conversions(), _opportunities(readable_opportunities)
         statuses = _status_steps(self.session) if FROM_HISTORY else None
         reach = LeadRow.status_reach if statuses is None else func.coalesce(statuses.c.step, 0)
@@ -73,12 +77,19 @@ class FunnelQueries:
                         (converted.c.lead_id.is_not(None), 3), else_=reach)
         furthest = type_coerce(furthest, Integer).label("furthest")
         keys = group_keys(LeadRow, by, self.dialect)
+        where = scope_conditions(LeadRow, scope, self.dialect)
         query = select(*keys, furthest, func.count()).select_from(LeadRow)
         if statuses is not None:
             query = query.outerjoin(statuses, statuses.c.lead_id == LeadRow.id)
         query = (query.outerjoin(converted, converted.c.lead_id == LeadRow.id)
-                 .outerjoin(opportunities, opportunities.c.lead_id == LeadRow.id)
-                 .where(*scope_conditions(LeadRow, scope, self.dialect)).group_by(*keys, furthest))
+                 .outerjoin(opportunities, opportunities.c.lead_id == LeadRow.id).where(*where))
+        if statuses is None:
+            below = type_coerce(LeadRow.status_reach, Integer).label("furthest")
+            unjoined = (select(*keys, below, func.count()).where(*where, LeadRow.status_reach < 2)
+                        .group_by(*keys, below))
+            query = union_all(unjoined, query.where(LeadRow.status_reach >= 2).group_by(*keys, furthest))
+        else:
+            query = query.group_by(*keys, furthest)
         return keyed(self.session.execute(query), keys)  # type: ignore[return-value]
 
     def conversion_days(self, scope: ReportScope, by: str | None) -> list[tuple[Any, int, int]]:
