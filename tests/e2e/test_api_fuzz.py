@@ -109,8 +109,8 @@ DOCUMENTED_EXCEPTIONS = {
         "characters, an unknown top-level form); found only on a clean clone's run",
     **{(f"GET /api/v1/reports/{report}", _ACCEPTANCE, status): why for report in (
         "funnel", "conversion-time", "stages", "velocity", "pipeline") for status, why in (
-        (422, f"the lead source {_MISSING}; or a date past its month's end, before 1900, or an end before the "
-              f"start: {_ACROSS}"),
+        (422, f"the lead source or the campaign {_MISSING}; or a date past its month's end, before 1900, or an "
+              f"end before the start: {_ACROSS}"),
         (404, f"the owner or the team's manager {_MISSING}"))},
     ("PUT /api/v1/config/exchange-rates/{currency}/{valid_from}", _ACCEPTANCE, 422):
         "the organisation's own currency has no rate (it is 1): which currency that is is configuration",

@@ -11,7 +11,7 @@ from tests.e2e.api_support import Caller, token_for
 from tests.e2e.test_api import assert_problem
 from tests.integration.conftest import catalogue  # noqa: F401  (fixtures)
 from tests.integration.test_reports_deals import deals  # noqa: F401
-from tests.integration.test_reports_funnel import history, team  # noqa: F401
+from tests.integration.test_reports_funnel import campaign_history, history, team  # noqa: F401
 
 
 def counts(line: dict[str, Any]) -> list[int]:
@@ -66,5 +66,22 @@ def test_malformed_parameters_are_refused_naming_them(admin: Caller) -> None:
         ("pipeline", {"as_of": "2026-02-30"}, 422, "VALIDATION_FAILED", "as_of"),
         ("stages", {"source": "Carrier pigeon"}, 422, "VALIDATION_FAILED", "source"),
         ("funnel", {"team": "nobody@example.com"}, 404, "NOT_FOUND", "team"),
+        ("velocity", {"campaign": "Carrier pigeon"}, 422, "VALIDATION_FAILED", "campaign"),
     ]:
         assert_problem(admin("GET", f"/reports/{path}", params=params), status, code, field)
+
+
+def test_every_report_is_cut_and_filtered_by_campaign(
+        admin: Caller, client: Any, ctx: ServiceContext, team: dict[str, int],  # noqa: F811
+        campaign_history: dict[str, int]) -> None:  # noqa: F811
+    funnel = admin("GET", "/reports/funnel", params={"by": "campaign"})
+    assert funnel.status_code == 200, funnel.text
+    assert {g["label"]: counts(g) for g in funnel.json()["groups"]} == {
+        "(no campaign)": [1, 0, 0, 0, 0, 0], "Expo": [1, 1, 1, 1, 0, 0], "Spring webinar": [3, 2, 1, 1, 1, 1]}
+    expo = admin("GET", "/reports/conversion-time", params={"campaign": "Expo"}).json()["total"]["days"]
+    assert (expo["count"], expo["median"]) == (1, "5.0")
+    for path in ("stages", "velocity", "pipeline"):
+        answer = admin("GET", f"/reports/{path}", params={"campaign": str(campaign_history["spring"])})
+        assert answer.status_code == 200, (path, answer.text)
+    velocity = admin("GET", "/reports/velocity", params={"by": "campaign"}).json()
+    assert [g["label"] for g in velocity["groups"]] == ["Spring webinar"]

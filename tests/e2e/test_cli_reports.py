@@ -58,3 +58,17 @@ def test_malformed_options_are_refused_naming_them(ready_cli: Cli) -> None:
     refused(cli("report", "velocity", "--from", "soon", ok=False), 2, "from", "VALIDATION_FAILED")
     refused(cli("report", "pipeline", "--as-of", "2026-13-01", ok=False), 2, "as_of", "VALIDATION_FAILED")
     refused(cli("report", "funnel", "--cohort", "2026-Q0", ok=False), 2, "cohort", "VALIDATION_FAILED")
+
+
+def test_the_funnel_by_and_for_a_campaign(ready_cli: Cli) -> None:
+    cli = ready_cli
+    expo: Any = cli("campaign", "add", "--name", "Expo", "--type", "trade_show", "--json").json()
+    cli("lead", "add", "--last-name", "Three", "--company", "Three Co", "--campaign", str(expo["id"]))
+    leads(cli)
+
+    report: Any = cli("report", "funnel", "--by", "campaign", "--json").json()
+    assert {g["label"]: counts(g) for g in report["groups"]} == {"(no campaign)": [2, 1, 0, 0, 0, 0],
+                                                                 "Expo": [1, 0, 0, 0, 0, 0]}
+    assert counts(cli("report", "funnel", "--campaign", "expo", "--json").json()["total"]) == [  # type: ignore[index]
+        1, 0, 0, 0, 0, 0]
+    refused(cli("report", "stages", "--campaign", "Nowhere", ok=False), 2, "campaign", "VALIDATION_FAILED")

@@ -82,6 +82,7 @@ MAIN_PAGES = [
     MainPage("forecast", "/forecast"),
     MainPage("dashboard", "/dashboard"),
     MainPage("imports", "/imports"),
+    MainPage("reports", "/reports"),
     MainPage("not-found", "/leads/999999999", status=404),
 ]
 

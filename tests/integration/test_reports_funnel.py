@@ -164,3 +164,96 @@ def test_unknown_filters_and_dimensions_are_refused_naming_the_parameter(
         funnel_report(ctx, admin, filters={"source": "Carrier pigeon"})
     with raises_error(NotFoundError, code="NOT_FOUND", field="team"):
         funnel_report(ctx, admin, filters={"team": "nobody@example.com"})
+
+
+@pytest.fixture
+def campaign_history(ctx: ServiceContext, clock: FakeClock, team: dict[str, int], catalogue: None) -> dict[str, int]:
+    """By hand (09:30 UTC; reports run on 2026-03-02), campaigns "Spring webinar" and "Expo":
+    C1 Ann, Spring webinar, created Jan 5, stays Open                       -> leads
+    C2 Ann, Spring webinar, Jan 5, Contacted Jan 6                          -> working
+    C3 Ann, Spring webinar, Jan 5, Contacted, Qualified Jan 6, converted
+       Jan 25 (20 d) with an opportunity, won Feb 10                        -> won
+    C4 Bob, Expo, Feb 1, Contacted, Qualified Feb 2, converted Feb 6 (5 d)
+       without opportunity                                                  -> converted
+    C5 Oz, no campaign, Feb 1, stays Open                                   -> leads
+    """
+    from leadline.services.campaigns.records import create_campaign
+
+    a, b, oz = team["rep_a"], team["rep_b"], team["outsider"]
+    on(clock, "2026-01-02")
+    spring = create_campaign(ctx, team["admin"], {"name": "Spring webinar", "type": "webinar"}).id
+    expo = create_campaign(ctx, team["admin"], {"name": "Expo", "type": "trade_show"}).id
+    ids: dict[str, int] = {"spring": spring, "expo": expo}
+    on(clock, "2026-01-05")
+    for n in (1, 2, 3):
+        ids[f"C{n}"] = lead(ctx, a, 10 + n, campaign_id=str(spring))
+    on(clock, "2026-01-06")
+    for name in ("C2", "C3"):
+        workflow.change_lead_status(ctx, a, ids[name], "Contacted")
+    workflow.qualify_lead(ctx, a, ids["C3"], override_reason="met them")
+    on(clock, "2026-01-25")
+    won = conversion.convert_lead(ctx, a, ids["C3"], override_reason="fine").opportunity_id
+    on(clock, "2026-02-01")
+    ids["C4"] = lead(ctx, b, 14, campaign_id=str(expo))
+    ids["C5"] = lead(ctx, oz, 15)
+    on(clock, "2026-02-02")
+    workflow.change_lead_status(ctx, b, ids["C4"], "Contacted")
+    workflow.qualify_lead(ctx, b, ids["C4"], override_reason="met them")
+    on(clock, "2026-02-06")
+    conversion.convert_lead(ctx, b, ids["C4"], opportunity="none")
+    on(clock, "2026-02-10")
+    lifecycle.close_opportunity(ctx, a, won, "won")  # type: ignore[arg-type]
+    on(clock, "2026-03-02")
+    return ids
+
+
+def test_every_funnel_report_is_cut_and_filtered_by_campaign(
+        ctx: ServiceContext, team: dict[str, int], campaign_history: dict[str, int]) -> None:
+    from leadline.analytics.deals import stages_report, velocity_report
+    from leadline.analytics.pipeline_history import pipeline_report
+
+    admin = team["admin"]
+    by_campaign = {line.label: counts(line) for line in funnel_report(ctx, admin, by="campaign").groups}
+    assert by_campaign == {"Spring webinar": [3, 2, 1, 1, 1, 1], "Expo": [1, 1, 1, 1, 0, 0],
+                           "(no campaign)": [1, 0, 0, 0, 0, 0]}
+    assert counts(funnel_report(ctx, admin, filters={"campaign": "expo"}).total) == [1, 1, 1, 1, 0, 0]
+    spring = str(campaign_history["spring"])
+    assert counts(funnel_report(ctx, admin, filters={"campaign": spring}).total) == [3, 2, 1, 1, 1, 1]
+    # a rep's report by campaign holds only their own leads
+    assert {line.label: counts(line) for line in funnel_report(ctx, team["rep_b"], by="campaign").groups} == {
+        "Expo": [1, 1, 1, 1, 0, 0]}
+
+    times = {line.label: line.days for line in conversion_time_report(ctx, admin, by="campaign").groups}
+    assert (times["Spring webinar"].count, times["Spring webinar"].median) == (1, Decimal("20.0"))
+    assert (times["Expo"].count, times["Expo"].median) == (1, Decimal("5.0"))
+
+    # the opportunity carries its lead's campaign: the sales reports cut and filter by it too
+    velocity = {line.label: line.velocity for line in velocity_report(ctx, admin, by="campaign").groups}
+    assert list(velocity) == ["Spring webinar"] and velocity["Spring webinar"].won_count == 1
+    assert velocity_report(ctx, admin, filters={"campaign": "Expo"}).total.velocity.won_count == 0
+    assert [p.won for p in stages_report(ctx, admin, filters={"campaign": "Spring webinar"})] == [1]
+    assert stages_report(ctx, admin, filters={"campaign": "Expo"}) == []
+    assert pipeline_report(ctx, admin, as_of=datetime(2026, 1, 31).date(), by="campaign").lines[0].group == (
+        "Spring webinar")
+    assert pipeline_report(ctx, admin, as_of=datetime(2026, 1, 31).date(), filters={"campaign": "Expo"}).lines == []
+
+
+def test_an_unknown_campaign_is_refused_naming_the_parameter(
+        ctx: ServiceContext, team: dict[str, int], campaign_history: dict[str, int]) -> None:
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="campaign"):
+        funnel_report(ctx, team["admin"], filters={"campaign": "Carrier pigeon"})
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="campaign"):
+        funnel_report(ctx, team["admin"], filters={"campaign": "999999"})
+
+
+def test_the_kept_status_reach_is_what_the_history_says(
+        ctx: ServiceContext, team: dict[str, int], history: dict[str, int], campaign_history: dict[str, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from leadline.persistence.reports import funnel as queries
+    from leadline.services.conversion.undo import undo_conversion
+
+    undo_conversion(ctx, team["admin"], history["L5"])  # back to Qualified: its conversion undone
+    kept = {line.label: counts(line) for line in funnel_report(ctx, team["admin"], by="owner").groups}
+    assert kept["Ann"][:4] == [9, 7, 4, 2]  # L5 still qualified, no longer converted
+    monkeypatch.setattr(queries, "FROM_HISTORY", True)
+    assert {line.label: counts(line) for line in funnel_report(ctx, team["admin"], by="owner").groups} == kept

@@ -57,7 +57,7 @@ def test_velocity_is_open_times_win_rate_times_average_deal_over_the_cycle() -> 
 
 
 def test_the_dimensions_are_data_and_an_unknown_one_is_refused_naming_by() -> None:
-    assert [d.name for d in DIMENSIONS] == ["source", "owner", "team", "cohort", "quarter"]
+    assert [d.name for d in DIMENSIONS] == ["source", "owner", "team", "cohort", "quarter", "campaign"]
     assert dimension_named("Team") is not None and dimension_named(None) is None
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="by"):
         dimension_named("colour")

@@ -3,8 +3,9 @@ into a ``ReportScope`` the queries apply in the database, with record-level secu
 labels of the groups a report is cut into.
 
 Filters are keyed by dimension name (``domain.reports.DIMENSIONS``): ``{"source": "Web",
-"team": "mia@example.com", "cohort": "2026-Q1"}``. A dimension's filter value is resolved by
-``_RESOLVERS`` (one entry per kind of key: a lead source, a user, a manager's team, a month).
+"team": "mia@example.com", "cohort": "2026-Q1", "campaign": "Spring webinar"}``. A dimension's
+filter value is resolved by ``_RESOLVERS`` (one entry per kind of key: a lead source, a user, a
+manager's team, a campaign, a month).
 """
 
 from __future__ import annotations
@@ -73,9 +74,22 @@ def _team(uow: Any, config: CachedConfig, value: str) -> tuple[str, frozenset[in
     return "owner", frozenset({manager.id}) | subordinates_of(manager.id, config.hierarchy)
 
 
+def _campaign(uow: Any, config: CachedConfig, value: str) -> tuple[str, frozenset[int]]:
+    """A campaign by id or by name (any case); a name several campaigns share must be an id."""
+    text = value.strip()
+    campaigns = uow.campaigns.list()
+    found = ([c for c in campaigns if str(c.id) == text]
+             or [c for c in campaigns if c.name.casefold() == text.casefold()])
+    if not found:
+        raise ValidationError(f"there is no campaign {value!r} (a campaign's name or id)", field="campaign")
+    if len(found) > 1:
+        raise ValidationError(f"{len(found)} campaigns are called {value!r}: name one by its id", field="campaign")
+    return "campaign", frozenset({found[0].id})
+
+
 #: How each dimension's filter value becomes the keys kept (cohort and quarter are a date range).
 _RESOLVERS: Mapping[str, Callable[[Any, CachedConfig, str], tuple[str, frozenset[int]]]] = {
-    "source": _source, "owner": _owner, "team": _team,
+    "source": _source, "owner": _owner, "team": _team, "campaign": _campaign,
 }
 
 
@@ -105,7 +119,8 @@ def report_scope(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, record_ty
         kept[column] = kept[column] & keys if column in kept else keys
     scope = replace(scope, filters=tuple(sorted(kept.items())))
     scope = _created_within(scope, *created)
-    return ScopeOf(scope, dimension, _labeller(config, dimension), dimension.column if dimension else None)
+    names = {c.id: c.name for c in uow.campaigns.list()} if dimension and dimension.name == "campaign" else {}
+    return ScopeOf(scope, dimension, _labeller(config, dimension, names), dimension.column if dimension else None)
 
 
 def _created_within(scope: ReportScope, first: date | None, last: date | None) -> ReportScope:
@@ -121,9 +136,12 @@ def _created_within(scope: ReportScope, first: date | None, last: date | None) -
     return scope
 
 
-def _labeller(config: CachedConfig, dimension: Dimension | None) -> Callable[[Any], str]:
+def _labeller(config: CachedConfig, dimension: Dimension | None,
+              campaigns: Mapping[int, str]) -> Callable[[Any], str]:
     if dimension is None:
         return lambda key: "all"
+    if dimension.name == "campaign":
+        return lambda key: "(no campaign)" if key is None else campaigns.get(key, str(key))
     if dimension.name == "source":
         return lambda key: "(none)" if key is None else _name(config.source_by_id.get(key), "label", key)
     if dimension.name in ("owner", "team"):

@@ -5,8 +5,8 @@ velocity. Pure: the database counts, this module divides.
 A report is cut by one dimension (``--by``) and filtered by any of them. The dimensions are data:
 ``DIMENSIONS`` names each, the column of the database it groups by, and how its keys are folded
 (``team`` groups by owner then folds owners into their manager's team; ``quarter`` groups by the
-creation month then folds months into quarters). A new dimension (the campaign a lead came from)
-is one entry here and its column in the persistence layer's ``DIMENSION_COLUMNS``.
+creation month then folds months into quarters). A new dimension is one entry here and its column
+in the persistence layer's ``dimension_columns`` (``campaign`` was added so).
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ class Dimension:
     help: str
 
 
-#: Every dimension a report is cut or filtered by (campaign: one more entry, column "campaign").
+#: Every dimension a report is cut or filtered by.
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("source", "source", "the lead source (an opportunity's own lead source)"),
     Dimension("owner", "owner", "the record's owner"),
     Dimension("team", "owner", "a manager's team: the manager and everyone below them in the role hierarchy"),
     Dimension("cohort", "month", "the month the lead (or opportunity) was created"),
     Dimension("quarter", "month", "the calendar quarter the lead (or opportunity) was created"),
+    Dimension("campaign", "campaign", "the campaign the lead came from (an opportunity's own primary campaign)"),
 )
 
 

@@ -42,6 +42,7 @@ from leadline.web.lead_page import LeadPageController
 from leadline.web.leads import LeadPages
 from leadline.web.opportunities import OpportunityPages
 from leadline.web.opportunity_parts import OpportunityPartPages
+from leadline.web.reports import ReportPages
 
 HERE = Path(__file__).parent
 #: The vendored htmx (static/VENDORED.md): its file name carries its version.
@@ -50,8 +51,8 @@ HTMX = "htmx-2.0.11.min.js"
 API_PATHS = "^/api/"
 #: The pages' controllers, area by area.
 PAGES = [LeadPages, LeadListActions, LeadPageController, ConversionPages, AccountPages, ContactPages, OpportunityPages,
-         OpportunityPartPages, DashboardPages, BoardPages, ForecastPages, CapturePages, CampaignPages, DuplicatePages,
-         ImportPages,
+         OpportunityPartPages, DashboardPages, ReportPages, BoardPages, ForecastPages, CapturePages, CampaignPages,
+         DuplicatePages, ImportPages,
          *settings_pages.HANDLERS]
 #: The public web-to-lead endpoint: posted by other sites' pages, never with our cookies.
 PUBLIC_FORM_PATHS = "^/f/"

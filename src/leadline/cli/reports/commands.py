@@ -32,11 +32,13 @@ else:
 
 report_app = typer.Typer(help="Funnel and sales reports from the recorded history.", no_args_is_help=True)
 
-BY = typer.Option(None, "--by", help="Cut by source, owner, team (a manager's team), cohort (creation month) "
-                                     "or quarter (creation quarter).")
+BY = typer.Option(None, "--by", help="Cut by source, owner, team (a manager's team), cohort (creation month), "
+                                     "quarter (creation quarter) or campaign.")
 SOURCE = typer.Option(None, "--source", help="Only this lead source (label or id).")
 OWNER = typer.Option(None, "--owner", help="Only this owner's records (e-mail or id).")
 TEAM = typer.Option(None, "--team", help="Only this manager's team: them and everyone below (e-mail or id).")
+CAMPAIGN = typer.Option(None, "--campaign", help="Only records of this campaign (name or id): a lead's campaign "
+                                                 "on capture, an opportunity's primary campaign.")
 COHORT = typer.Option(None, "--cohort", help="Only records created in this month (2026-03) or quarter (2026-Q1).")
 FROM = typer.Option(None, "--from", help="From this date (YYYY-MM-DD), included.")
 TO = typer.Option(None, "--to", help="To this date (YYYY-MM-DD), included.")
@@ -44,8 +46,9 @@ CSV = typer.Option(False, "--csv", help="Print CSV (each table under its title) 
 PNG = typer.Option(None, "--png", help="Also draw the report as a chart in this PNG file.")
 
 
-def _filters(source: str | None, owner: str | None, team: str | None, cohort: str | None) -> dict[str, object]:
-    return {"source": source, "owner": owner, "team": team, "cohort": cohort}
+def _filters(source: str | None, owner: str | None, team: str | None, cohort: str | None,
+             campaign: str | None) -> dict[str, object]:
+    return {"source": source, "owner": owner, "team": team, "cohort": cohort, "campaign": campaign}
 
 
 def _dates(first: str | None, last: str | None) -> tuple[date | None, date | None]:
@@ -82,6 +85,7 @@ def _run(make: Callable[[Any, int], Any], acting_as: str | None, as_json: bool, 
 @report_app.command("funnel")
 @handle_errors
 def funnel_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT,
+                   campaign: str = CAMPAIGN,
                    first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION, as_csv: bool = CSV,
                    png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """Leads -> working -> qualified -> converted -> opportunity -> won: counts and the rate of each
@@ -89,14 +93,16 @@ def funnel_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, team:
 
     Example: leadline report funnel --by source --cohort 2026-Q1 --png funnel.png
     """
-    _run(lambda ctx, actor: funnel.funnel_report(ctx, actor, filters=_filters(source, owner, team, cohort), by=by,
+    _run(lambda ctx, actor: funnel.funnel_report(ctx, actor, filters=_filters(source, owner, team, cohort, campaign),
+                                                 by=by,
                                                  created=_dates(first, last)), acting_as, as_json, as_csv, png)
 
 
 @report_app.command("conversion-time")
 @handle_errors
 def conversion_time_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM,
-                            cohort: str = COHORT, first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION,
+                            cohort: str = COHORT,
+                            campaign: str = CAMPAIGN, first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION,
                             as_csv: bool = CSV, png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """Days from lead creation to conversion, and the share converted within 30, 90, 180 and 365
     days of the leads old enough to have had that long.
@@ -104,13 +110,14 @@ def conversion_time_command(by: str = BY, source: str = SOURCE, owner: str = OWN
     Example: leadline report conversion-time --by owner --team mia@example.com
     """
     _run(lambda ctx, actor: funnel.conversion_time_report(
-        ctx, actor, filters=_filters(source, owner, team, cohort), by=by, created=_dates(first, last)),
+        ctx, actor, filters=_filters(source, owner, team, cohort, campaign), by=by, created=_dates(first, last)),
         acting_as, as_json, as_csv, png)
 
 
 @report_app.command("stages")
 @handle_errors
 def stages_command(source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT,
+                   campaign: str = CAMPAIGN,
                    first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION, as_csv: bool = CSV,
                    png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """Per sales process: how many opportunities reached each stage, the share going on to the
@@ -118,13 +125,14 @@ def stages_command(source: str = SOURCE, owner: str = OWNER, team: str = TEAM, c
 
     Example: leadline report stages --owner ann@example.com
     """
-    _run(lambda ctx, actor: deals.stages_report(ctx, actor, filters=_filters(source, owner, team, cohort),
+    _run(lambda ctx, actor: deals.stages_report(ctx, actor, filters=_filters(source, owner, team, cohort, campaign),
                                                 created=_dates(first, last)), acting_as, as_json, as_csv, png)
 
 
 @report_app.command("velocity")
 @handle_errors
 def velocity_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT,
+                     campaign: str = CAMPAIGN,
                      first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION, as_csv: bool = CSV,
                      png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """Win rate, average won deal, sales cycle (days from created to won) of the opportunities
@@ -133,7 +141,8 @@ def velocity_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, tea
 
     Example: leadline report velocity --by owner --from 2026-01-01 --to 2026-06-30
     """
-    _run(lambda ctx, actor: deals.velocity_report(ctx, actor, filters=_filters(source, owner, team, cohort), by=by,
+    _run(lambda ctx, actor: deals.velocity_report(ctx, actor, filters=_filters(source, owner, team, cohort, campaign),
+                                                  by=by,
                                                   period=_dates(first, last)), acting_as, as_json, as_csv, png)
 
 
@@ -142,6 +151,7 @@ def velocity_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, tea
 def pipeline_command(as_of: str = typer.Option(None, "--as-of", help="The pipeline at the end of this date "
                                                                       "(YYYY-MM-DD); default: today."),
                      by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT,
+                     campaign: str = CAMPAIGN,
                      first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION, as_csv: bool = CSV,
                      png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """The open pipeline per stage as of a past date, rebuilt from the history; with --from and
@@ -155,5 +165,5 @@ def pipeline_command(as_of: str = typer.Option(None, "--as-of", help="The pipeli
         raise ValidationError("--from needs --to", field="to")
     _run(lambda ctx, actor: pipeline_history.pipeline_report(
         ctx, actor, as_of=scope.parse_day(as_of or last, "as_of" if as_of else "to"),
-        since=scope.parse_day(first, "from"), filters=_filters(source, owner, team, cohort), by=by),
+        since=scope.parse_day(first, "from"), filters=_filters(source, owner, team, cohort, campaign), by=by),
         acting_as, as_json, as_csv, png)

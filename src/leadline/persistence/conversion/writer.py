@@ -41,6 +41,7 @@ from leadline.persistence.conversion.stored import result_to_json, undo_to_json
 from leadline.persistence.json_columns import json_encoder
 from leadline.persistence.leads.repositories import LeadRepository
 from leadline.persistence.leads.rows import LeadStatusChangeRow
+from leadline.persistence.leads.status_reach import refresh_status_reach
 from leadline.persistence.mapping import row_values
 from leadline.persistence.opportunities.repositories import StageHistoryRepository
 from leadline.persistence.opportunities.rows import (
@@ -98,6 +99,7 @@ def _write(session: Session, plans: Sequence[ConversionPlan]) -> None:
     if converted:
         LeadRepository(session).save_rows([LeadRepository.row_of(c.converted) for c in converted],
                                           [LeadRepository.row_of(c.read) for c in converted], done)
+        refresh_status_reach(session, (c.read.id for c in converted))
     _write_campaign_members(session, [m for p in plans for m in p.campaign_members])
     insert_rows(session, LeadConversionRow.__table__, [
         {"id": r.id, "lead_id": r.lead_id, "actor_id": r.actor_id, "converted_at": r.at,

@@ -15,6 +15,7 @@ from leadline.domain.queries import LeadQuery, Page
 from leadline.persistence.bulk_rows import Processed, insert_columns, insert_rows, record_values, select_rows
 from leadline.persistence.configuration.custom_values import custom_value_filters
 from leadline.persistence.leads.rows import LeadProductInterestRow, LeadRow, LeadStatusChangeRow
+from leadline.persistence.leads.status_reach import refresh_status_reach
 from leadline.persistence.mapping import record_builder, to_domain_many
 from leadline.persistence.record_repository import (
     RecordRepository,
@@ -121,6 +122,7 @@ class LeadRepository(RecordRepository[Lead]):
         written reason of an override."""
         self.session.connection().execute(_INSERT_STATUS_CHANGE, self.status_change_values(
             lead_id, from_status_id, to_status_id, actor_id, at, reason_id=reason_id, note=note))
+        refresh_status_reach(self.session, [lead_id])
 
     @staticmethod
     def status_change_values(
@@ -135,6 +137,7 @@ class LeadRepository(RecordRepository[Lead]):
         """Bulk form of ``record_status_change`` for imports, generated data and bulk conversion
         (rows with the same keys, one executemany)."""
         insert_rows(self.session, LeadStatusChangeRow.__table__, changes)
+        refresh_status_reach(self.session, (change["lead_id"] for change in changes))
 
     def status_history(self, lead_id: int) -> list[tuple[int | None, int, int | None, datetime]]:
         """(from status, to status, actor, when) of every status change, oldest first."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadline.domain.leads.lead import Rating
@@ -59,6 +59,10 @@ class LeadRow(Base):
     unqualified_reason_id: Mapped[int | None] = mapped_column(ForeignKey("reasons.id"))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: the furthest funnel step the lead's status history reached (0 open, 1 working: it left the
+    #: open statuses, 2 qualified: a qualified or converted status), kept by ``refresh_status_reach``
+    #: whenever a status change is recorded, so that the funnel never aggregates the history (ADR 0035)
+    status_reach: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

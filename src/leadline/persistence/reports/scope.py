@@ -34,11 +34,13 @@ def days_between(start: Any, end: Any, dialect: str) -> Any:
 
 def dimension_columns(record: Any, dialect: str) -> dict[str, Any]:
     """The column each dimension (``domain.reports.DIMENSIONS``' ``column``) groups and filters by,
-    for leads (``LeadRow``) or opportunities (``OpportunityRow``). A campaign: one entry here."""
+    for leads (``LeadRow``) or opportunities (``OpportunityRow``). The campaign is the record's
+    own (a lead's campaign on capture, an opportunity's primary campaign), not every membership."""
     if record is LeadRow:
-        return {"source": LeadRow.source_id, "owner": LeadRow.owner_id, "month": month_of(LeadRow.created_at, dialect)}
+        return {"source": LeadRow.source_id, "owner": LeadRow.owner_id, "month": month_of(LeadRow.created_at, dialect),
+                "campaign": LeadRow.campaign_id}
     return {"source": OpportunityRow.lead_source_id, "owner": OpportunityRow.owner_id,
-            "month": month_of(OpportunityRow.created_at, dialect)}
+            "month": month_of(OpportunityRow.created_at, dialect), "campaign": OpportunityRow.campaign_id}
 
 
 def scope_conditions(record: Any, scope: ReportScope, dialect: str) -> list[Any]:

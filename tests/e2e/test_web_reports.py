@@ -1,0 +1,128 @@
+"""The reports page: in a real headless Chromium every chart drawn from its table, a figure
+changing when the data does, a rep's page holding only what the rep may read; in process, a
+refused filter answering 400 with its message. On SQLite; record-level security on PostgreSQL too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy.engine import Engine
+
+from leadline.services import records
+from leadline.services.campaigns.records import create_campaign
+from leadline.services.context import ServiceContext
+from leadline.services.leads.records import create_lead
+from leadline.services.leads.workflow import change_lead_status
+from leadline.services.security.sharing import set_sharing
+from leadline.services.security.users import add_user
+from tests.e2e.web_support import served, sign_in, signed_in_client
+
+SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
+SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+DRAWN = """canvas => { const { width, height } = canvas;
+  const pixels = canvas.getContext("2d").getImageData(0, 0, width, height).data;
+  return width > 0 && pixels.some((value, index) => index % 4 === 3 && value > 0); }"""
+
+
+@pytest.fixture
+def people(ctx: ServiceContext, admin_id: int) -> dict[str, int]:
+    """Private records: Sam owns two Website-form leads of the Expo campaign (one contacted) and a
+    1000 USD open opportunity; Jo a Trade-show lead and a 9000 USD opportunity."""
+    for record_type in ("lead", "account", "opportunity"):
+        set_sharing(ctx, admin_id, record_type, "private")
+    sam, jo = (add_user(ctx, admin_id, name=name, email=email, password=PASSWORD).id
+               for name, email in (("Sam Rep", SAM), ("Jo Rep", JO)))
+    expo = create_campaign(ctx, admin_id, {"name": "Expo", "type": "trade_show"}).id
+    create_lead(ctx, sam, {"last_name": "Ames", "company": "Acme", "source": "Website form",
+                           "campaign_id": str(expo)})
+    contacted = create_lead(ctx, sam, {"last_name": "Baker", "company": "Bolt", "source": "Website form",
+                                       "campaign_id": str(expo)}).lead.id
+    change_lead_status(ctx, sam, contacted, "Contacted")
+    create_lead(ctx, jo, {"last_name": "Secretson", "company": "Hidden Corp", "source": "Trade show"})
+    for owner, amount in ((sam, "1000"), (jo, "9000")):
+        account = records.create_account(ctx, owner, {"name": f"Account {amount}"})
+        records.create_opportunity(ctx, owner, {"account_id": account.id, "name": f"Deal {amount}",
+                                                "stage": "Prospecting", "amount": amount, "currency": "USD"})
+    return {"admin": admin_id, "sam": sam, "jo": jo, "expo": expo}
+
+
+@pytest.fixture
+def site(ctx: ServiceContext, engine: Engine, people: dict[str, int]) -> Iterator[str]:
+    with served(ctx, engine.url.render_as_string(hide_password=False)) as base:
+        yield base
+
+
+def numbers(page: Page, chart: str) -> dict[str, list[str]]:
+    rows = page.locator(f"#{chart} table.numbers tbody tr")
+    return {(rows.nth(i).locator("th").text_content() or "").strip(): rows.nth(i).locator("td").evaluate_all(
+        "cells => cells.map(cell => cell.dataset.value)") for i in range(rows.count())}
+
+
+@SQLITE_ONLY
+def test_every_chart_is_drawn_and_a_figure_follows_the_data(
+        page: Page, site: str, ctx: ServiceContext, people: dict[str, int]) -> None:
+    sign_in(page, site, SAM, PASSWORD)
+    page.get_by_role("link", name="Reports").click()
+
+    expect(page).to_have_url(f"{site}/reports")
+    expect(page.locator("figure[data-chart][data-drawn=true]")).to_have_count(3)  # the others have no data
+    for canvas in page.locator("figure[data-drawn=true] canvas").all():
+        assert canvas.evaluate(DRAWN), canvas.evaluate("c => c.closest('figure').id")
+    assert numbers(page, "funnel")["Leads"][0] == "2"
+    assert numbers(page, "funnel")["Working"][0] == "1"
+    assert numbers(page, "pipeline-as-of") == {"Prospecting": ["1000.00", "1"]}
+
+    create_lead(ctx, people["sam"], {"last_name": "Carter", "company": "Crane", "source": "Website form"})
+    page.reload()
+
+    expect(page.locator("#funnel[data-drawn=true]")).to_have_count(1)
+    assert numbers(page, "funnel")["Leads"][0] == "3"
+
+
+@SQLITE_ONLY
+def test_the_filters_narrow_every_figure(page: Page, site: str, people: dict[str, int]) -> None:
+    sign_in(page, site, SAM, PASSWORD)
+    page.goto(f"{site}/reports")
+
+    page.get_by_label("Campaign").select_option(label="Expo")
+    page.get_by_label("Cut by").select_option("campaign")
+    page.get_by_role("button", name="Show").click()
+
+    expect(page).to_have_url(f"{site}/reports?from=&to=&source=&campaign={people['expo']}&owner=&team=&by=campaign"
+                             "&as_of=")
+    assert numbers(page, "funnel")["Leads"][0] == "2"
+    expect(page.locator("table[aria-labelledby=funnel-groups] tbody th")).to_have_text(["Expo"])
+    page.get_by_label("Pipeline as of").fill("2000-01-01")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#pipeline-as-of .empty")).to_be_visible()
+
+
+def test_a_reps_page_holds_only_what_the_rep_may_read(
+        ctx: ServiceContext, engine: Engine, people: dict[str, int]) -> None:
+    with signed_in_client(ctx, engine, people["sam"]) as client:
+        page = client.get("/reports")
+    assert page.status_code == 200
+    assert "Hidden Corp" not in page.text and "9000" not in page.text
+    with signed_in_client(ctx, engine, people["admin"]) as client:
+        page = client.get("/reports")
+    assert '<th scope="row">Prospecting</th><td data-value="10000.00">' in page.text
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("from=yesterday", "From: &#39;yesterday&#39; is not a date (YYYY-MM-DD)"),
+    ("from=2026-03-01&to=2026-01-01", "To: the end date is before the start date"),
+    ("as_of=2026-02-30", "Pipeline as of: &#39;2026-02-30&#39; is not a date"),
+    ("source=Carrier+pigeon", "Source: "),
+    ("campaign=Nowhere", "Campaign: there is no campaign &#39;Nowhere&#39;"),
+    ("owner=nobody%40example.com", "Owner: "),
+    ("by=colour", "Cut by: &#39;colour&#39; is not one of"),
+])
+def test_a_refused_filter_answers_400_with_its_message(
+        ctx: ServiceContext, engine: Engine, people: dict[str, int], query: str, message: str) -> None:
+    with signed_in_client(ctx, engine, people["sam"]) as client:
+        page = client.get(f"/reports?{query}")
+    assert page.status_code == 400
+    assert message in page.text
+    assert 'role="alert"' in page.text and "figure" not in page.text
