@@ -3,6 +3,8 @@ dependency and Salesforce's error bodies (``leadline.asgi`` composes it with the
 
 from __future__ import annotations
 
+import dataclasses
+
 from litestar import Router, get
 from litestar.config.app import AppConfig
 from litestar.datastructures import State
@@ -14,6 +16,9 @@ from leadline.salesforce.session import oauth_token, session_actor, soap_login
 from leadline.salesforce.sobjects import DataController, json_response
 from leadline.salesforce.versions import versions
 from leadline.services.context import ServiceContext
+
+#: Every path of the Salesforce-compatible API.
+SALESFORCE_PATHS = "^/services/"
 
 
 def _context(state: State) -> ServiceContext:
@@ -35,6 +40,12 @@ def salesforce_router() -> Router:
 
 
 def salesforce_api(config: AppConfig) -> AppConfig:
-    """``on_app_init`` hook: mount the Salesforce-compatible routes."""
+    """``on_app_init`` hook: mount the Salesforce-compatible routes. They authenticate with
+    session ids in a header (or a password in the body), never with cookies, so a CSRF check the
+    pages installed leaves them alone."""
     config.route_handlers = [*config.route_handlers, salesforce_router()]
+    if config.csrf_config is not None:
+        exclude = config.csrf_config.exclude
+        listed = [exclude] if isinstance(exclude, str) else list(exclude or [])
+        config.csrf_config = dataclasses.replace(config.csrf_config, exclude=[*listed, SALESFORCE_PATHS])
     return config

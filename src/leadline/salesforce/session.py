@@ -15,6 +15,7 @@ Passwords go through the same throttled use case as the native sign-in, in its t
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 import xml.etree.ElementTree as ElementTree
 from typing import Any
@@ -70,6 +71,18 @@ def _password_login(ctx: ServiceContext, username: str, secret: str, address: st
     return authenticate_password(ctx, username, secret, address=address)
 
 
+def _basic_credentials(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """``client_id`` and ``client_secret`` sent as HTTP Basic credentials (RFC 6749, 2.3.1)."""
+    scheme, _, encoded = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() != "basic":
+        return {}
+    try:
+        client_id, _, secret = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return {"client_id": client_id, "client_secret": secret}
+
+
 def _grant(ctx: ServiceContext, form: dict[str, str], address: str) -> tuple[int, bool]:
     """(user id, whether to answer a refresh token) for a token request, or ``AuthenticationError``."""
     grant = form.get("grant_type", "")
@@ -96,6 +109,7 @@ def _oauth_answer(ctx: ServiceContext, form: dict[str, str], address: str, insta
 async def oauth_token(request: Request[Any, Any, Any], state: State) -> Response[Any]:
     """OAuth 2.0 token endpoint: errors as OAuth sends them (``{"error", "error_description"}``)."""
     form = {k: str(v) for k, v in (await request.form()).items()}
+    form.update(_basic_credentials(request))
     ctx: ServiceContext = state.context
     try:
         answer = await asyncio.get_running_loop().run_in_executor(

@@ -29,10 +29,13 @@ def json_response(body: Any, status: int = 200) -> Response[bytes]:
     return Response(json.dumps(body).encode(), status_code=status, media_type="application/json")
 
 
-def _sobject(name: str) -> SObjectMap:
+def _sobject(name: str, *, writing: bool = False) -> SObjectMap:
     found = find_sobject(name)
     if found is None:
         raise SalesforceError(404, "NOT_FOUND", NOT_FOUND)
+    if writing and not found.createable:
+        raise SalesforceError(403, "INSUFFICIENT_ACCESS_OR_READONLY",
+                              f"{found.name} records cannot be created, changed or deleted through this API")
     return found
 
 
@@ -126,7 +129,7 @@ class DataController(Controller):
     @post("/sobjects/{sobject:str}", sync_to_thread=True)
     def create(self, version: str, actor: int, ctx: ServiceContext, sobject: str, body: bytes) -> Response[bytes]:
         checked_version(version)
-        words = vocabulary(ctx, _sobject(sobject))
+        words = vocabulary(ctx, _sobject(sobject, writing=True))
         with salesforce_names(words):
             values, custom = to_values(words, _body(body), creating=True)
             stored = gateway.create(ctx, actor, words.sobject.record_type, values, custom)
@@ -148,7 +151,7 @@ class DataController(Controller):
     def update(self, version: str, actor: int, ctx: ServiceContext, sobject: str, record: str,
                body: bytes) -> None:
         checked_version(version)
-        words = vocabulary(ctx, _sobject(sobject))
+        words = vocabulary(ctx, _sobject(sobject, writing=True))
         with salesforce_names(words):
             values, custom = to_values(words, _body(body), creating=False)
             gateway.update(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record, reading=False),
@@ -157,7 +160,7 @@ class DataController(Controller):
     @delete("/sobjects/{sobject:str}/{record:str}", sync_to_thread=True, status_code=204)
     def remove(self, version: str, actor: int, ctx: ServiceContext, sobject: str, record: str) -> None:
         checked_version(version)
-        sobject_map = _sobject(sobject)
+        sobject_map = _sobject(sobject, writing=True)
         gateway.delete(ctx, actor, sobject_map.record_type, _record_id(sobject_map, record, reading=False))
 
     @get("/sobjects/{sobject:str}/{field:str}/{value:str}", sync_to_thread=True)
@@ -178,7 +181,7 @@ class DataController(Controller):
         """Update the one record whose external id is ``value`` (204), else create it (201);
         several matches are 300 with their addresses."""
         checked_version(version)
-        words = vocabulary(ctx, _sobject(sobject))
+        words = vocabulary(ctx, _sobject(sobject, writing=True))
         found = _matching(ctx, actor, words, field, value) if field.lower() != "id" else []
         if len(found) > 1:
             return _several(version, words.sobject, found)

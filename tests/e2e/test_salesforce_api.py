@@ -1,0 +1,242 @@
+"""The Salesforce-compatible API driven by the real simple-salesforce client, against the served
+application (uvicorn in a thread) on SQLite and PostgreSQL. The client speaks https to
+``*.salesforce.com`` and to the instance; a requests adapter routes those to the local server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from requests.adapters import HTTPAdapter
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import (
+    SalesforceAuthenticationFailed,
+    SalesforceExpiredSession,
+    SalesforceGeneralError,
+    SalesforceMalformedRequest,
+    SalesforceMoreThanOneRecord,
+    SalesforceRefusedRequest,
+    SalesforceResourceNotFound,
+)
+from sqlalchemy.engine import Engine
+
+from leadline.domain.salesforce.ids import parse_salesforce_id
+from leadline.services.configuration.sales import add_custom_field
+from leadline.services.context import ServiceContext
+from leadline.services.conversion.convert import convert_lead
+from leadline.services.leads import records as leads
+from leadline.services.security import auth
+from tests.e2e.api_support import add_rep, token_for
+from tests.e2e.web_support import served
+
+PASSWORD = "correct horse battery"
+ADA = "ada@example.com"
+
+
+class ToLocal(HTTPAdapter):
+    """Sends every https request to the local server, keeping its path and query."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        parts = urlsplit(request.url or "")
+        request.url = self.base + parts.path + (f"?{parts.query}" if parts.query else "")
+        return super().send(request, *args, **kwargs)
+
+
+@pytest.fixture
+def base(ctx: ServiceContext, engine: Engine, admin_id: int) -> Iterator[str]:
+    auth.set_password(ctx, admin_id, admin_id, PASSWORD)
+    with served(ctx, engine.url.render_as_string(hide_password=False)) as url:
+        yield url
+
+
+def session_to(base: str) -> requests.Session:
+    session = requests.Session()
+    session.mount("https://", ToLocal(base))
+    return session
+
+
+@pytest.fixture
+def sf(base: str) -> Salesforce:
+    """Signed in as simple-salesforce does by default: the SOAP login with a security token."""
+    return Salesforce(username=ADA, password=PASSWORD, security_token="", session=session_to(base))
+
+
+def errors_of(caught: pytest.ExceptionInfo[Any]) -> list[tuple[str, list[str]]]:
+    return [(e["errorCode"], e["fields"]) for e in caught.value.content]
+
+
+def test_the_soap_login_with_a_security_token_answers_a_session_and_the_instance(
+        base: str, ctx: ServiceContext, admin_id: int) -> None:
+    security_token = token_for(ctx, admin_id, admin_id)
+    sf = Salesforce(username=ADA, password=PASSWORD, security_token=security_token, session=session_to(base))
+    assert sf.session_id.startswith("ll_") and sf.sf_instance == urlsplit(base).netloc
+    assert auth.authenticate_token(ctx, sf.session_id) == admin_id
+    with pytest.raises(SalesforceAuthenticationFailed):
+        Salesforce(username=ADA, password="wrong" * 4, security_token="", session=session_to(base))
+    other = token_for(ctx, admin_id, add_rep(ctx, admin_id, "sam@example.com"))
+    with pytest.raises(SalesforceAuthenticationFailed):
+        Salesforce(username=ADA, password=PASSWORD, security_token=other, session=session_to(base))
+
+
+def test_oauth_password_refresh_and_client_credentials_grants_issue_leadline_tokens(
+        base: str, ctx: ServiceContext, admin_id: int) -> None:
+    sf = Salesforce(username=ADA, password=PASSWORD, consumer_key="any", consumer_secret="any",
+                    session=session_to(base))
+    assert sf.Lead.describe()["name"] == "Lead"
+    http = session_to(base)
+    answer = http.post("https://login.salesforce.com/services/oauth2/token",
+                       data={"grant_type": "password", "username": ADA, "password": PASSWORD}).json()
+    assert answer["instance_url"] == base and answer["token_type"] == "Bearer"
+    refreshed = http.post("https://login.salesforce.com/services/oauth2/token",
+                          data={"grant_type": "refresh_token", "refresh_token": answer["refresh_token"]}).json()
+    assert auth.authenticate_token(ctx, refreshed["access_token"]) == admin_id
+    app = Salesforce(consumer_key="any", consumer_secret=token_for(ctx, admin_id, admin_id), domain="leadline",
+                     session=session_to(base))
+    assert app.describe()["sobjects"]
+    refused = http.post("https://login.salesforce.com/services/oauth2/token",
+                        data={"grant_type": "password", "username": ADA, "password": "nope"})
+    assert (refused.status_code, refused.json()["error"]) == (400, "invalid_grant")
+    with pytest.raises(SalesforceAuthenticationFailed):
+        Salesforce(username=ADA, password="nope", consumer_key="any", consumer_secret="any", session=session_to(base))
+
+
+def test_a_lead_is_created_read_updated_and_deleted(sf: Salesforce, ctx: ServiceContext, admin_id: int) -> None:
+    created = sf.Lead.create({"FirstName": "Ann", "LastName": "Lee", "Company": "Acme", "Email": "ann@acme.example",
+                              "LeadSource": "Website form"})
+    assert created["success"] and created["errors"] == [] and created["id"].startswith("00Q")
+    assert len(created["id"]) == 18
+    lead = sf.Lead.get(created["id"])
+    assert (lead["attributes"]["type"], lead["Id"], lead["Name"], lead["Company"], lead["LeadSource"]) == (
+        "Lead", created["id"], "Ann Lee", "Acme", "Website form")
+    assert lead["IsConverted"] is False and lead["OwnerId"].startswith("005") and lead["Status"]
+    assert lead["CreatedDate"].endswith("+0000")
+    stored = leads.get_lead(ctx, admin_id, parse_salesforce_id(created["id"]).record_id)
+    assert stored.lead.email == "ann@acme.example"  # the same record the native API sees
+    assert sf.Lead.get(created["id"][:15])["Id"] == created["id"]
+    assert sf.Lead.update(created["id"], {"Title": "CTO", "Company": "Acme Ltd"}) == 204
+    some = sf.session.get(f"{sf.base_url}sobjects/Lead/{created['id']}?fields=Title,Company",
+                          headers=sf.headers).json()
+    assert {k: v for k, v in some.items() if k != "attributes"} == {"Title": "CTO", "Company": "Acme Ltd"}
+    assert sf.Lead.delete(created["id"]) == 204
+    with pytest.raises(SalesforceResourceNotFound):
+        sf.Lead.get(created["id"])
+
+
+def test_accounts_contacts_and_opportunities_go_through_their_use_cases(sf: Salesforce) -> None:
+    account = sf.Account.create({"Name": "Acme", "Website": "https://acme.example"})["id"]
+    contact = sf.Contact.create({"LastName": "Lee", "AccountId": account, "Email": "lee@acme.example"})["id"]
+    assert sf.Contact.get(contact)["AccountId"] == account
+    opportunity = sf.Opportunity.create({"Name": "Acme deal", "AccountId": account, "Amount": 5000,
+                                         "CloseDate": "2026-06-30"})["id"]
+    read = sf.Opportunity.get(opportunity)
+    assert (read["Amount"], read["CloseDate"], read["IsClosed"], read["IsWon"]) == (5000, "2026-06-30", False, False)
+    assert read["StageName"] and read["ForecastCategoryName"] in ("Pipeline", "Omitted", "Best Case", "Commit")
+    with pytest.raises(SalesforceGeneralError) as caught:  # an account with children is kept
+        sf.Account.delete(account)
+    assert caught.value.status == 409
+    assert sf.Opportunity.delete(opportunity) == 204
+
+
+def test_custom_fields_serve_as_external_ids_for_get_and_upsert(sf: Salesforce, ctx: ServiceContext,
+                                                                 admin_id: int) -> None:
+    add_custom_field(ctx, admin_id, "lead", "erp_key", "ERP key", "text")
+    created = sf.Lead.upsert("erp_key__c/E-1", {"LastName": "Lee", "Company": "Acme"})
+    assert created == 201
+    found = sf.Lead.get_by_custom_id("erp_key__c", "E-1")
+    assert (found["LastName"], found["erp_key__c"]) == ("Lee", "E-1")
+    assert sf.Lead.upsert("erp_key__c/E-1", {"Company": "Acme Ltd"}) == 204
+    assert sf.Lead.get_by_custom_id("erp_key__c", "E-1")["Company"] == "Acme Ltd"
+    sf.Lead.create({"LastName": "Twin", "Company": "Acme", "erp_key__c": "E-1"})
+    with pytest.raises(SalesforceMoreThanOneRecord):
+        sf.Lead.get_by_custom_id("erp_key__c", "E-1")
+    with pytest.raises(SalesforceMoreThanOneRecord):
+        sf.Lead.upsert("erp_key__c/E-1", {"Company": "Either"})
+    with pytest.raises(SalesforceResourceNotFound):
+        sf.Lead.get_by_custom_id("erp_key__c", "nope")
+    with pytest.raises(SalesforceResourceNotFound):
+        sf.Lead.get_by_custom_id("Company", "Acme")  # not an external id field
+
+
+def test_describes_name_fields_types_picklists_and_custom_fields(sf: Salesforce, ctx: ServiceContext,
+                                                                  admin_id: int) -> None:
+    add_custom_field(ctx, admin_id, "lead", "region", "Region", "picklist", options=["EMEA", "APAC"])
+    names = {s["name"]: s["keyPrefix"] for s in sf.describe()["sobjects"]}
+    assert names == {"Lead": "00Q", "Contact": "003", "Account": "001", "Opportunity": "006", "User": "005"}
+    fields = {f["name"]: f for f in sf.Lead.describe()["fields"]}
+    assert fields["Status"]["type"] == "picklist" and "Open" in {p["value"] for p in fields["Status"]["picklistValues"]}
+    assert "Website form" in {p["value"] for p in fields["LeadSource"]["picklistValues"]}
+    assert (fields["region__c"]["custom"], fields["Company"]["custom"]) == (True, False)
+    assert [p["value"] for p in fields["region__c"]["picklistValues"]] == ["EMEA", "APAC"]
+    assert fields["OwnerId"]["referenceTo"] == ["User"] and fields["IsConverted"]["createable"] is False
+    stages = {f["name"]: f for f in sf.Opportunity.describe()["fields"]}["StageName"]["picklistValues"]
+    assert stages and sf.Opportunity.metadata()["objectDescribe"]["keyPrefix"] == "006"
+
+
+def test_each_error_is_salesforces_with_the_clients_own_exception(base: str, sf: Salesforce, ctx: ServiceContext,
+                                                                  admin_id: int) -> None:
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Lead.create({"FirstName": "Ann"})
+    assert errors_of(caught) == [("REQUIRED_FIELD_MISSING", ["LastName", "Company"])]
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Lead.create({"LastName": "Lee", "Company": "Acme", "Shoe_Size": 9})
+    assert errors_of(caught) == [("INVALID_FIELD", ["Shoe_Size"])]
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Contact.create({"LastName": "Lee", "AccountId": "001notanid"})
+    assert errors_of(caught) == [("MALFORMED_ID", ["AccountId"])]
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Lead.create({"LastName": "Lee", "Company": "Acme", "Email": "not an address"})
+    assert errors_of(caught) == [("FIELD_CUSTOM_VALIDATION_EXCEPTION", ["Email"])]
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Lead.create({"LastName": "Lee", "Company": "Acme", "IsConverted": True})
+    assert errors_of(caught) == [("INVALID_FIELD_FOR_INSERT_UPDATE", ["IsConverted"])]
+    with pytest.raises(SalesforceResourceNotFound):
+        sf.Lead.get("00Q000000000001AAA")
+    user = sf.User.get(sf.Lead.get(sf.Lead.create({"LastName": "L", "Company": "C"})["id"])["OwnerId"])
+    assert user["Email"] == ADA
+    with pytest.raises(SalesforceRefusedRequest):
+        sf.User.update(user["Id"], {"IsActive": False})
+    expired = Salesforce(session_id="ll_not-a-token", instance_url=base.replace("http:", "https:"),
+                         session=session_to(base))
+    with pytest.raises(SalesforceExpiredSession) as refused:
+        expired.Lead.describe()
+    assert errors_of(refused) == [("INVALID_SESSION_ID", [])]
+
+
+def test_a_converted_lead_is_409_and_another_reps_lead_does_not_exist(base: str, sf: Salesforce,
+                                                                     ctx: ServiceContext, admin_id: int) -> None:
+    lead_id = sf.Lead.create({"LastName": "Lee", "Company": "Acme"})["id"]
+    convert_lead(ctx, admin_id, parse_salesforce_id(lead_id).record_id, qualification_override_reason="test",
+                 override_reason="test")
+    converted = sf.Lead.get(lead_id)
+    assert converted["IsConverted"] is True and converted["ConvertedAccountId"].startswith("001")
+    with pytest.raises(SalesforceGeneralError) as caught:
+        sf.Lead.update(lead_id, {"Title": "CTO"})
+    assert caught.value.status == 409
+    assert errors_of(caught)[0][0] == "CANNOT_UPDATE_CONVERTED_LEAD"
+    sam = add_rep(ctx, admin_id, "sam@example.com")
+    rep = Salesforce(session_id=token_for(ctx, admin_id, sam), instance_url=base.replace("http:", "https:"),
+                     session=session_to(base))
+    with pytest.raises(SalesforceResourceNotFound):
+        rep.Lead.get(lead_id)  # record-level security: a rep sees only their own
+    mine = rep.Lead.create({"LastName": "Own", "Company": "Rep Co"})["id"]
+    assert rep.Lead.get(mine)["OwnerId"] == sf.User.get(rep.Lead.get(mine)["OwnerId"])["Id"]
+
+
+def test_versions_and_the_updated_ids_of_a_window(base: str, sf: Salesforce, clock: Any) -> None:
+    listed = requests.get(f"{base}/services/data").json()
+    assert [v["version"] for v in listed] == [f"{n}.0" for n in range(40, 63)]
+    assert listed[0]["label"] == "Summer '17" and listed[-1]["label"] == "Winter '25"
+    assert requests.get(f"{base}/services/data/v39.0/sobjects").status_code == 404
+    start = datetime.now(UTC) - timedelta(days=1)
+    first = sf.Lead.create({"LastName": "Lee", "Company": "Acme"})["id"]
+    window = sf.Lead.updated(start, datetime.now(UTC) + timedelta(days=1))
+    assert first in window["ids"]
+    assert sf.Lead.updated(start - timedelta(days=5), start)["ids"] == []
