@@ -5,7 +5,7 @@ application (uvicorn in a thread) on SQLite and PostgreSQL. The client speaks ht
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -234,9 +234,10 @@ def test_versions_and_the_updated_ids_of_a_window(base: str, sf: Salesforce, clo
     listed = requests.get(f"{base}/services/data").json()
     assert [v["version"] for v in listed] == [f"{n}.0" for n in range(40, 63)]
     assert listed[0]["label"] == "Summer '17" and listed[-1]["label"] == "Winter '25"
-    assert requests.get(f"{base}/services/data/v39.0/sobjects").status_code == 404
-    start = datetime.now(UTC) - timedelta(days=1)
+    assert requests.get(f"{base}/services/data/v39.0/sobjects", headers=sf.headers).status_code == 404
+    assert requests.get(f"{base}/services/data/v63.0/sobjects", headers=sf.headers).status_code == 404
+    start = clock() - timedelta(days=1)
     first = sf.Lead.create({"LastName": "Lee", "Company": "Acme"})["id"]
-    window = sf.Lead.updated(start, datetime.now(UTC) + timedelta(days=1))
+    window = sf.Lead.updated(start, clock() + timedelta(days=1))
     assert first in window["ids"]
     assert sf.Lead.updated(start - timedelta(days=5), start)["ids"] == []
