@@ -4,6 +4,7 @@ application (uvicorn in a thread) on SQLite and PostgreSQL. The client speaks ht
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -241,3 +242,18 @@ def test_versions_and_the_updated_ids_of_a_window(base: str, sf: Salesforce, clo
     window = sf.Lead.updated(start, clock() + timedelta(days=1))
     assert first in window["ids"]
     assert sf.Lead.updated(start - timedelta(days=5), start)["ids"] == []
+
+
+def test_convert_lead_runs_leadlines_one_conversion_use_case(sf: Salesforce) -> None:
+    lead = sf.Lead.create({"LastName": "Lee", "Company": "Convert Co"})["id"]
+    url = "actions/standard/convertLead"
+    inputs = [{"leadId": lead, "qualificationOverrideReason": "met at the fair", "overrideReason": "met at the fair"}]
+    done = sf.restful(url, method="POST", data=json.dumps({"inputs": inputs}))
+    assert done[0]["isSuccess"] is True
+    outputs = done[0]["outputValues"]
+    assert outputs["accountId"].startswith("001") and outputs["contactId"].startswith("003")
+    assert sf.Lead.get(lead)["ConvertedAccountId"] == outputs["accountId"]
+    assert sf.Contact.get(outputs["contactId"])["AccountId"] == outputs["accountId"]
+    with pytest.raises(SalesforceMalformedRequest) as caught:  # converting twice is refused
+        sf.restful(url, method="POST", data=json.dumps({"inputs": inputs}))
+    assert caught.value.content[0]["errors"][0]["statusCode"] == "CANNOT_UPDATE_CONVERTED_LEAD"

@@ -11,6 +11,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.response import Response
 
+from leadline.salesforce.actions import ActionController
 from leadline.salesforce.errors import EXCEPTION_HANDLERS
 from leadline.salesforce.session import oauth_token, session_actor, soap_login
 from leadline.salesforce.sobjects import DataController, json_response
@@ -33,7 +34,7 @@ def list_versions() -> Response[bytes]:
 
 
 def salesforce_router() -> Router:
-    return Router(path="/", route_handlers=[list_versions, DataController, oauth_token, soap_login],
+    return Router(path="/", route_handlers=[list_versions, DataController, ActionController, oauth_token, soap_login],
                   dependencies={"ctx": Provide(_context, sync_to_thread=False),
                                 "actor": Provide(session_actor, sync_to_thread=False)},
                   exception_handlers=EXCEPTION_HANDLERS)

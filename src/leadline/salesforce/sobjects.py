@@ -59,7 +59,7 @@ def _record_id(sobject: SObjectMap, text: str, *, reading: bool) -> int:
         raise MalformedIdError(f"{sobject.name} ID: id value of incorrect type: {text}", field="Id") from None
 
 
-def _body(raw: bytes) -> dict[str, Any]:
+def parse_body(raw: bytes) -> dict[str, Any]:
     try:
         body = json.loads(raw or b"{}")
     except ValueError:
@@ -131,7 +131,7 @@ class DataController(Controller):
         checked_version(version)
         words = vocabulary(ctx, _sobject(sobject, writing=True))
         with salesforce_names(words):
-            values, custom = to_values(words, _body(body), creating=True)
+            values, custom = to_values(words, parse_body(body), creating=True)
             stored = gateway.create(ctx, actor, words.sobject.record_type, values, custom)
         return json_response({"id": salesforce_id(words.sobject.name, stored.record.id), "success": True,
                               "errors": []}, 201)
@@ -153,7 +153,7 @@ class DataController(Controller):
         checked_version(version)
         words = vocabulary(ctx, _sobject(sobject, writing=True))
         with salesforce_names(words):
-            values, custom = to_values(words, _body(body), creating=False)
+            values, custom = to_values(words, parse_body(body), creating=False)
             gateway.update(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record, reading=False),
                            values, custom)
 
@@ -187,7 +187,7 @@ class DataController(Controller):
             return _several(version, words.sobject, found)
         kind = words.sobject.record_type
         with salesforce_names(words):
-            values, custom = to_values(words, _body(body), creating=not found)
+            values, custom = to_values(words, parse_body(body), creating=not found)
             if found:
                 gateway.update(ctx, actor, kind, found[0].record.id, values, custom)
                 return Response(None, status_code=204)
