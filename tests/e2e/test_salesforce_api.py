@@ -8,10 +8,13 @@ import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from litestar.testing import TestClient
 from requests.adapters import HTTPAdapter
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import (
@@ -25,6 +28,9 @@ from simple_salesforce.exceptions import (
 )
 from sqlalchemy.engine import Engine
 
+from leadline.asgi import create_app
+from leadline.bootstrap import Application
+from leadline.config import Settings
 from leadline.domain.salesforce.ids import parse_salesforce_id
 from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
@@ -257,3 +263,35 @@ def test_convert_lead_runs_leadlines_one_conversion_use_case(sf: Salesforce) -> 
     with pytest.raises(SalesforceMalformedRequest) as caught:  # converting twice is refused
         sf.restful(url, method="POST", data=json.dumps({"inputs": inputs}))
     assert caught.value.content[0]["errors"][0]["statusCode"] == "CANNOT_UPDATE_CONVERTED_LEAD"
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner,
+                                                                                 max_size=3), max_leaves=8)
+FIELD_NAMES = st.sampled_from(["LastName", "Company", "Email", "Status", "LeadSource", "OwnerId", "AccountId",
+                               "Amount", "CloseDate", "StageName", "IsConverted", "Name", "Rating", "x__c", "Id"])
+
+
+@pytest.fixture
+def in_process(ctx: ServiceContext, engine: Engine, admin_id: int) -> Iterator[TestClient[Any]]:
+    application = Application(Settings(rate_limit_per_minute=0), ctx, engine)
+    with TestClient(create_app(application)) as client:
+        client.headers["Authorization"] = f"Bearer {token_for(ctx, admin_id, admin_id)}"
+        yield client
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(method=st.sampled_from(["POST", "PATCH", "GET", "DELETE"]),
+       sobject=st.sampled_from(["Lead", "Contact", "Account", "Opportunity", "User", "Widget"]),
+       record=st.one_of(st.just(""), st.text(min_size=1, max_size=20).filter(lambda t: "/" not in t and "?" not in t),
+                        st.sampled_from(["00Q000000000001AAA", "003zzzzzzzzzzzz", "001000000000000"])),
+       body=st.one_of(st.dictionaries(FIELD_NAMES, JSON, max_size=4), JSON))
+def test_malformed_requests_never_fail_the_server(in_process: TestClient[Any], method: str, sobject: str,
+                                                  record: str, body: Any) -> None:
+    """Whatever the body, field values and ids: a Salesforce answer, never a 500 nor a problem document."""
+    path = f"/services/data/v59.0/sobjects/{sobject}/" + quote(record, safe="")
+    answer = in_process.request(method, path, content=json.dumps(body))
+    assert answer.status_code < 500, answer.text
+    if answer.status_code >= 400:
+        assert {"message", "errorCode", "fields"} <= set(answer.json()[0]), answer.text

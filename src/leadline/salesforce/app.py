@@ -4,15 +4,16 @@ dependency and Salesforce's error bodies (``leadline.asgi`` composes it with the
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-from litestar import Router, get
+from litestar import Request, Router, get
 from litestar.config.app import AppConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.response import Response
 
 from leadline.salesforce.actions import ActionController
-from leadline.salesforce.errors import EXCEPTION_HANDLERS
+from leadline.salesforce.errors import EXCEPTION_HANDLERS, on_http_error, on_unexpected
 from leadline.salesforce.session import oauth_token, session_actor, soap_login
 from leadline.salesforce.sobjects import DataController, json_response
 from leadline.salesforce.versions import versions
@@ -33,6 +34,19 @@ def list_versions() -> Response[bytes]:
     return json_response(versions())
 
 
+def _ours_under_services(handler: Any, key: Any) -> Any:
+    """The application's handler of ``key``, except on a Salesforce path, where Salesforce's
+    answers (a 404 or 405 of routing happens before any router's own handlers)."""
+    ours = EXCEPTION_HANDLERS.get(key) or (on_http_error if isinstance(key, int) else on_unexpected)
+
+    def answer(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+        if request.url.path.startswith("/services/"):
+            return ours(request, error)  # type: ignore[no-any-return]
+        return handler(request, error)  # type: ignore[no-any-return]
+
+    return answer
+
+
 def salesforce_router() -> Router:
     return Router(path="/", route_handlers=[list_versions, DataController, ActionController, oauth_token, soap_login],
                   dependencies={"ctx": Provide(_context, sync_to_thread=False),
@@ -45,6 +59,8 @@ def salesforce_api(config: AppConfig) -> AppConfig:
     session ids in a header (or a password in the body), never with cookies, so a CSRF check the
     pages installed leaves them alone."""
     config.route_handlers = [*config.route_handlers, salesforce_router()]
+    config.exception_handlers = {key: _ours_under_services(handler, key)
+                                 for key, handler in {**EXCEPTION_HANDLERS, **config.exception_handlers}.items()}
     if config.csrf_config is not None:
         exclude = config.csrf_config.exclude
         listed = [exclude] if isinstance(exclude, str) else list(exclude or [])
