@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 from requests.adapters import HTTPAdapter
-from simple_salesforce import Salesforce
+from simple_salesforce import Salesforce, SalesforceLogin
 from simple_salesforce.exceptions import (
     SalesforceAuthenticationFailed,
     SalesforceExpiredSession,
@@ -86,6 +86,8 @@ def test_the_soap_login_with_a_security_token_answers_a_session_and_the_instance
     sf = Salesforce(username=ADA, password=PASSWORD, security_token=security_token, session=session_to(base))
     assert sf.session_id.startswith("ll_") and sf.sf_instance == urlsplit(base).netloc
     assert auth.authenticate_token(ctx, sf.session_id) == admin_id
+    session_id, instance = SalesforceLogin(username=ADA, password=PASSWORD, security_token="", scratch_url=base)
+    assert auth.authenticate_token(ctx, session_id) == admin_id and instance == urlsplit(base).netloc
     with pytest.raises(SalesforceAuthenticationFailed):
         Salesforce(username=ADA, password="wrong" * 4, security_token="", session=session_to(base))
     other = token_for(ctx, admin_id, add_rep(ctx, admin_id, "sam@example.com"))
