@@ -297,3 +297,23 @@ def test_malformed_requests_never_fail_the_server(in_process: TestClient[Any], m
     assert answer.status_code < 500, answer.text
     if answer.status_code >= 400:
         assert {"message", "errorCode", "fields"} <= set(answer.json()[0]), answer.text
+
+
+def test_composite_sobjects_saves_each_record_and_answers_each_in_order(sf: Salesforce) -> None:
+    records = [{"attributes": {"type": "Lead"}, "LastName": f"Lee {n}", "Company": "Acme"} for n in range(3)]
+    records.insert(1, {"attributes": {"type": "Lead"}, "FirstName": "No last name"})
+    created = sf.restful("composite/sobjects", method="POST", data=json.dumps({"allOrNone": False,
+                                                                                "records": records}))
+    assert [r["success"] for r in created] == [True, False, True, True]
+    assert created[1]["errors"][0]["statusCode"] == "REQUIRED_FIELD_MISSING"
+    ids = [r["id"] for r in created if r["success"]]
+    changes = [{"attributes": {"type": "Lead"}, "id": i, "Title": "CTO"} for i in ids]
+    assert all(r["success"] for r in sf.restful("composite/sobjects", method="PATCH",
+                                                data=json.dumps({"records": changes})))
+    assert {sf.Lead.get(i)["Title"] for i in ids} == {"CTO"}
+    with pytest.raises(SalesforceMalformedRequest):
+        sf.restful("composite/sobjects", method="POST", data=json.dumps({"allOrNone": True, "records": records}))
+    removed = sf.restful("composite/sobjects", method="DELETE", params={"ids": ",".join([*ids, "00Q000000000001"])})
+    assert [r["success"] for r in removed] == [True, True, True, False]
+    with pytest.raises(SalesforceResourceNotFound):
+        sf.Lead.get(ids[0])

@@ -29,7 +29,7 @@ def json_response(body: Any, status: int = 200) -> Response[bytes]:
     return Response(json.dumps(body).encode(), status_code=status, media_type="application/json")
 
 
-def _sobject(name: str, *, writing: bool = False) -> SObjectMap:
+def sobject_map(name: str, *, writing: bool = False) -> SObjectMap:
     found = find_sobject(name)
     if found is None:
         raise SalesforceError(404, "NOT_FOUND", NOT_FOUND)
@@ -119,17 +119,17 @@ class DataController(Controller):
 
     @get("/sobjects/{sobject:str}", sync_to_thread=False)
     def basic_info(self, version: str, actor: int, sobject: str) -> Response[bytes]:
-        return json_response({"objectDescribe": object_summary(_sobject(sobject), checked_version(version)),
+        return json_response({"objectDescribe": object_summary(sobject_map(sobject), checked_version(version)),
                               "recentItems": []})
 
     @get("/sobjects/{sobject:str}/describe", sync_to_thread=True)
     def describe(self, version: str, actor: int, ctx: ServiceContext, sobject: str) -> Response[bytes]:
-        return json_response(describe(vocabulary(ctx, _sobject(sobject)), checked_version(version)))
+        return json_response(describe(vocabulary(ctx, sobject_map(sobject)), checked_version(version)))
 
     @post("/sobjects/{sobject:str}", sync_to_thread=True)
     def create(self, version: str, actor: int, ctx: ServiceContext, sobject: str, body: bytes) -> Response[bytes]:
         checked_version(version)
-        words = vocabulary(ctx, _sobject(sobject, writing=True))
+        words = vocabulary(ctx, sobject_map(sobject, writing=True))
         with salesforce_names(words):
             values, custom = to_values(words, parse_body(body), creating=True)
             stored = gateway.create(ctx, actor, words.sobject.record_type, values, custom)
@@ -140,7 +140,7 @@ class DataController(Controller):
     def read(self, request: Request[Any, Any, Any], version: str, actor: int, ctx: ServiceContext, sobject: str,
              record: str) -> Response[bytes]:
         checked_version(version)
-        words = vocabulary(ctx, _sobject(sobject))
+        words = vocabulary(ctx, sobject_map(sobject))
         names = [n.strip() for n in request.query_params.get("fields", "").split(",") if n.strip()]
         with salesforce_names(words):
             stored = gateway.read(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record,
@@ -151,7 +151,7 @@ class DataController(Controller):
     def update(self, version: str, actor: int, ctx: ServiceContext, sobject: str, record: str,
                body: bytes) -> None:
         checked_version(version)
-        words = vocabulary(ctx, _sobject(sobject, writing=True))
+        words = vocabulary(ctx, sobject_map(sobject, writing=True))
         with salesforce_names(words):
             values, custom = to_values(words, parse_body(body), creating=False)
             gateway.update(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record, reading=False),
@@ -160,14 +160,14 @@ class DataController(Controller):
     @delete("/sobjects/{sobject:str}/{record:str}", sync_to_thread=True, status_code=204)
     def remove(self, version: str, actor: int, ctx: ServiceContext, sobject: str, record: str) -> None:
         checked_version(version)
-        sobject_map = _sobject(sobject, writing=True)
+        sobject_map = sobject_map(sobject, writing=True)
         gateway.delete(ctx, actor, sobject_map.record_type, _record_id(sobject_map, record, reading=False))
 
     @get("/sobjects/{sobject:str}/{field:str}/{value:str}", sync_to_thread=True)
     def read_by_external_id(self, version: str, actor: int, ctx: ServiceContext, sobject: str, field: str,
                             value: str) -> Response[bytes]:
         checked_version(version)
-        words = vocabulary(ctx, _sobject(sobject))
+        words = vocabulary(ctx, sobject_map(sobject))
         found = _matching(ctx, actor, words, field, value)
         if len(found) > 1:
             return _several(version, words.sobject, found)
@@ -181,7 +181,7 @@ class DataController(Controller):
         """Update the one record whose external id is ``value`` (204), else create it (201);
         several matches are 300 with their addresses."""
         checked_version(version)
-        words = vocabulary(ctx, _sobject(sobject, writing=True))
+        words = vocabulary(ctx, sobject_map(sobject, writing=True))
         found = _matching(ctx, actor, words, field, value) if field.lower() != "id" else []
         if len(found) > 1:
             return _several(version, words.sobject, found)
@@ -203,7 +203,7 @@ class DataController(Controller):
                 end: str | None = None) -> Response[bytes]:
         """The ids of the records changed from ``start`` (included) to ``end`` (excluded)."""
         checked_version(version)
-        sobject_map = _sobject(sobject)
+        sobject_map = sobject_map(sobject)
         low, high = _moment(start, "start"), _moment(end, "end")
         found = gateway.find(ctx, actor, sobject_map.record_type, updated_from=low, updated_to=high)
         return json_response({"ids": [salesforce_id(sobject_map.name, s.record.id) for s in found],
