@@ -63,7 +63,8 @@ def _convert(ctx: ServiceContext, actor: int, given: dict[str, Any]) -> dict[str
         return _failed(error.code, error.message, error.fields)
     except LeadlineError as error:
         return _failed(status_and_code(error)[1], error.message, [f for f in (error.field,) if f])
-    outputs = {"leadId": salesforce_id("Lead", result.lead_id), "accountId": salesforce_id("Account", result.account_id),
+    outputs = {"leadId": salesforce_id("Lead", result.lead_id),
+               "accountId": salesforce_id("Account", result.account_id),
                "contactId": salesforce_id("Contact", result.contact_id),
                "opportunityId": salesforce_id("Opportunity", result.opportunity_id) if result.opportunity_id else None}
     return {"actionName": "convertLead", "errors": None, "isSuccess": True, "outputValues": outputs, "version": 1}

@@ -49,7 +49,8 @@ def _ours_under_services(handler: Any, key: Any) -> Any:
 
 
 def salesforce_router() -> Router:
-    return Router(path="/", route_handlers=[list_versions, DataController, ActionController, CompositeController, oauth_token, soap_login],
+    return Router(path="/", route_handlers=[list_versions, DataController, ActionController, CompositeController,
+                                            oauth_token, soap_login],
                   dependencies={"ctx": Provide(_context, sync_to_thread=False),
                                 "actor": Provide(session_actor, sync_to_thread=False)},
                   exception_handlers=EXCEPTION_HANDLERS)

@@ -15,7 +15,7 @@ from leadline.domain.errors import LeadlineError
 from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
 from leadline.salesforce import gateway
 from leadline.salesforce.errors import SalesforceError, status_and_code
-from leadline.salesforce.sobjects import json_response, sobject_map, parse_body, salesforce_names
+from leadline.salesforce.sobjects import json_response, parse_body, salesforce_names, sobject_map
 from leadline.salesforce.values import to_values, vocabulary
 from leadline.salesforce.versions import checked_version
 from leadline.services.context import ServiceContext

@@ -160,8 +160,8 @@ class DataController(Controller):
     @delete("/sobjects/{sobject:str}/{record:str}", sync_to_thread=True, status_code=204)
     def remove(self, version: str, actor: int, ctx: ServiceContext, sobject: str, record: str) -> None:
         checked_version(version)
-        sobject_map = sobject_map(sobject, writing=True)
-        gateway.delete(ctx, actor, sobject_map.record_type, _record_id(sobject_map, record, reading=False))
+        target = sobject_map(sobject, writing=True)
+        gateway.delete(ctx, actor, target.record_type, _record_id(target, record, reading=False))
 
     @get("/sobjects/{sobject:str}/{field:str}/{value:str}", sync_to_thread=True)
     def read_by_external_id(self, version: str, actor: int, ctx: ServiceContext, sobject: str, field: str,
@@ -203,8 +203,8 @@ class DataController(Controller):
                 end: str | None = None) -> Response[bytes]:
         """The ids of the records changed from ``start`` (included) to ``end`` (excluded)."""
         checked_version(version)
-        sobject_map = sobject_map(sobject)
+        target = sobject_map(sobject)
         low, high = _moment(start, "start"), _moment(end, "end")
-        found = gateway.find(ctx, actor, sobject_map.record_type, updated_from=low, updated_to=high)
-        return json_response({"ids": [salesforce_id(sobject_map.name, s.record.id) for s in found],
+        found = gateway.find(ctx, actor, target.record_type, updated_from=low, updated_to=high)
+        return json_response({"ids": [salesforce_id(target.name, s.record.id) for s in found],
                               "latestDateCovered": high.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")})
