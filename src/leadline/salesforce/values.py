@@ -24,8 +24,6 @@ from leadline.domain.salesforce.fields import (
 )
 from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
 from leadline.salesforce.gateway import Stored
-from leadline.services.configuration.sales import list_custom_fields, list_stages
-from leadline.services.configuration.statuses import list_sources, list_statuses
 from leadline.services.context import ServiceContext
 
 
@@ -80,19 +78,23 @@ class Vocabulary:
 
 
 def vocabulary(ctx: ServiceContext, sobject: SObjectMap) -> Vocabulary:
+    """``sobject``'s fields with its custom fields and the picklists' labels, from the configuration
+    every request shares (cached for ``cache.ttl`` seconds, as the native API reads it)."""
+    with ctx.reader() as uow:  # the cached configuration: no statement on most requests
+        config = ctx.config(uow)
     custom: tuple[SObjectField, ...] = ()
     options: dict[str, tuple[str, ...]] = {}
     if sobject.record_type in {t.value for t in RecordType}:
-        definitions = [d for d in list_custom_fields(ctx, sobject.record_type) if d.is_active]
+        definitions = [d for d in config.custom_fields_of(RecordType(sobject.record_type)) if d.is_active]
         custom = tuple(custom_field(d.name, d.label, d.type.value, required=d.required) for d in definitions)
         options = {f"{d.name}__c": d.options for d in definitions}
     labels: dict[Picklist, Mapping[int, str]] = {}
     if sobject.name in ("Lead", "Contact", "Opportunity"):
-        labels[Picklist.SOURCES] = {s.id: s.label for s in list_sources(ctx)}
+        labels[Picklist.SOURCES] = {s.id: s.label for s in config.sources}
     if sobject.name == "Lead":
-        labels[Picklist.STATUSES] = {s.id: s.label for s in list_statuses(ctx)}
+        labels[Picklist.STATUSES] = {s.id: s.label for s in config.statuses}
     if sobject.name == "Opportunity":
-        labels[Picklist.STAGES] = {s.id: s.label for s in list_stages(ctx)}
+        labels[Picklist.STAGES] = {s.id: s.label for s in config.stages}
     return Vocabulary(sobject, custom, labels, options)
 
 
