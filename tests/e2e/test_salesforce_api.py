@@ -317,3 +317,24 @@ def test_composite_sobjects_saves_each_record_and_answers_each_in_order(sf: Sale
     assert [r["success"] for r in removed] == [True, True, True, False]
     with pytest.raises(SalesforceResourceNotFound):
         sf.Lead.get(ids[0])
+
+
+def test_composite_sub_requests_name_earlier_answers_by_reference(sf: Salesforce) -> None:
+    base = f"/services/data/v{sf.sf_version}/sobjects"
+    requests_ = [
+        {"method": "POST", "url": f"{base}/Account", "referenceId": "acme", "body": {"Name": "Acme"}},
+        {"method": "POST", "url": f"{base}/Contact", "referenceId": "ann",
+         "body": {"LastName": "Lee", "AccountId": "@{acme.id}"}},
+        {"method": "GET", "url": f"{base}/Contact/@{{ann.id}}?fields=AccountId", "referenceId": "read"},
+        {"method": "POST", "url": f"{base}/Lead", "referenceId": "bad", "body": {"FirstName": "No last name"}},
+        {"method": "PATCH", "url": f"{base}/Lead/@{{bad.id}}", "referenceId": "halted", "body": {"Title": "x"}},
+    ]
+    answers = sf.restful("composite", method="POST", data=json.dumps({"allOrNone": False,
+                                                                      "compositeRequest": requests_}))
+    results = {r["referenceId"]: r for r in answers["compositeResponse"]}
+    assert [r["httpStatusCode"] for r in answers["compositeResponse"]] == [201, 201, 200, 400, 400]
+    assert results["read"]["body"]["AccountId"] == results["acme"]["body"]["id"]
+    assert results["bad"]["body"][0]["errorCode"] == "REQUIRED_FIELD_MISSING"
+    assert results["halted"]["body"][0]["errorCode"] == "PROCESSING_HALTED"
+    with pytest.raises(SalesforceMalformedRequest):
+        sf.restful("composite", method="POST", data=json.dumps({"allOrNone": True, "compositeRequest": requests_}))

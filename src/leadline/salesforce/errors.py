@@ -67,14 +67,22 @@ def error_body(status: int, code: str, message: str, fields: list[str] | None = 
     return Response(json.dumps(body).encode(), status_code=status, media_type="application/json", headers=headers)
 
 
-def on_leadline_error(_: Request[Any, Any, Any], error: LeadlineError) -> Response[bytes]:
+def error_items(error: LeadlineError | SalesforceError) -> tuple[int, list[dict[str, Any]]]:
+    """The status and the body's list of one error, as every Salesforce answer writes it."""
+    if isinstance(error, SalesforceError):
+        return error.status, [{"message": error.message, "errorCode": error.code, "fields": error.fields}]
     status, code = status_and_code(error)
     fields = getattr(error, "salesforce_fields", None) or [f for f in (error.field, *(d[0] for d in error.details))
                                                            if f]
     message = "Session expired or invalid" if code == "INVALID_SESSION_ID" else error.message
     if code == "FIELD_CUSTOM_VALIDATION_EXCEPTION" and error.field:
         message = f"{error.field}: {error.message}"
-    return error_body(status, code, message, fields)
+    return status, [{"message": message, "errorCode": code, "fields": fields}]
+
+
+def on_leadline_error(_: Request[Any, Any, Any], error: LeadlineError) -> Response[bytes]:
+    status, items = error_items(error)
+    return error_body(status, items[0]["errorCode"], items[0]["message"], items[0]["fields"])
 
 
 def on_salesforce_error(_: Request[Any, Any, Any], error: SalesforceError) -> Response[bytes]:

@@ -98,6 +98,36 @@ def _moment(text: str | None, name: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def create_record(ctx: ServiceContext, actor: int, sobject: str, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST sobjects/X``: the answer's body (201)."""
+    words = vocabulary(ctx, sobject_map(sobject, writing=True))
+    with salesforce_names(words):
+        values, custom = to_values(words, body, creating=True)
+        stored = gateway.create(ctx, actor, words.sobject.record_type, values, custom)
+    return {"id": salesforce_id(words.sobject.name, stored.record.id), "success": True, "errors": []}
+
+
+def read_record(ctx: ServiceContext, actor: int, version: str, sobject: str, record: str,
+                names: list[str]) -> dict[str, Any]:
+    words = vocabulary(ctx, sobject_map(sobject))
+    with salesforce_names(words):
+        stored = gateway.read(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record, reading=True))
+        return render(words, stored, version, names or None)
+
+
+def update_record(ctx: ServiceContext, actor: int, sobject: str, record: str, body: dict[str, Any]) -> None:
+    words = vocabulary(ctx, sobject_map(sobject, writing=True))
+    with salesforce_names(words):
+        values, custom = to_values(words, body, creating=False)
+        gateway.update(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record, reading=False),
+                       values, custom)
+
+
+def delete_record(ctx: ServiceContext, actor: int, sobject: str, record: str) -> None:
+    target = sobject_map(sobject, writing=True)
+    gateway.delete(ctx, actor, target.record_type, _record_id(target, record, reading=False))
+
+
 class DataController(Controller):
     path = "/services/data/{version:str}"
     include_in_schema = False
@@ -129,39 +159,25 @@ class DataController(Controller):
     @post("/sobjects/{sobject:str}", sync_to_thread=True)
     def create(self, version: str, actor: int, ctx: ServiceContext, sobject: str, body: bytes) -> Response[bytes]:
         checked_version(version)
-        words = vocabulary(ctx, sobject_map(sobject, writing=True))
-        with salesforce_names(words):
-            values, custom = to_values(words, parse_body(body), creating=True)
-            stored = gateway.create(ctx, actor, words.sobject.record_type, values, custom)
-        return json_response({"id": salesforce_id(words.sobject.name, stored.record.id), "success": True,
-                              "errors": []}, 201)
+        return json_response(create_record(ctx, actor, sobject, parse_body(body)), 201)
 
     @get("/sobjects/{sobject:str}/{record:str}", sync_to_thread=True)
     def read(self, request: Request[Any, Any, Any], version: str, actor: int, ctx: ServiceContext, sobject: str,
              record: str) -> Response[bytes]:
         checked_version(version)
-        words = vocabulary(ctx, sobject_map(sobject))
         names = [n.strip() for n in request.query_params.get("fields", "").split(",") if n.strip()]
-        with salesforce_names(words):
-            stored = gateway.read(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record,
-                                                                                    reading=True))
-            return json_response(render(words, stored, version, names or None))
+        return json_response(read_record(ctx, actor, version, sobject, record, names))
 
     @patch("/sobjects/{sobject:str}/{record:str}", sync_to_thread=True, status_code=204)
     def update(self, version: str, actor: int, ctx: ServiceContext, sobject: str, record: str,
                body: bytes) -> None:
         checked_version(version)
-        words = vocabulary(ctx, sobject_map(sobject, writing=True))
-        with salesforce_names(words):
-            values, custom = to_values(words, parse_body(body), creating=False)
-            gateway.update(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record, reading=False),
-                           values, custom)
+        update_record(ctx, actor, sobject, record, parse_body(body))
 
     @delete("/sobjects/{sobject:str}/{record:str}", sync_to_thread=True, status_code=204)
     def remove(self, version: str, actor: int, ctx: ServiceContext, sobject: str, record: str) -> None:
         checked_version(version)
-        target = sobject_map(sobject, writing=True)
-        gateway.delete(ctx, actor, target.record_type, _record_id(target, record, reading=False))
+        delete_record(ctx, actor, sobject, record)
 
     @get("/sobjects/{sobject:str}/{field:str}/{value:str}", sync_to_thread=True)
     def read_by_external_id(self, version: str, actor: int, ctx: ServiceContext, sobject: str, field: str,
