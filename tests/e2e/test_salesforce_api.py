@@ -201,6 +201,12 @@ def test_each_error_is_salesforces_with_the_clients_own_exception(base: str, sf:
         sf.Contact.create({"LastName": "Lee", "AccountId": "001notanid"})
     assert errors_of(caught) == [("MALFORMED_ID", ["AccountId"])]
     with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Contact.create({"LastName": "Lee", "AccountId": "001000000000001AAA"})
+    assert errors_of(caught) == [("INVALID_CROSS_REFERENCE_KEY", ["AccountId"])]
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Lead.create({"LastName": "Lee", "Company": "Acme", "OwnerId": "005000000000001AAA"})
+    assert errors_of(caught) == [("INVALID_CROSS_REFERENCE_KEY", ["OwnerId"])]
+    with pytest.raises(SalesforceMalformedRequest) as caught:
         sf.Lead.create({"LastName": "Lee", "Company": "Acme", "Email": "not an address"})
     assert errors_of(caught) == [("FIELD_CUSTOM_VALIDATION_EXCEPTION", ["Email"])]
     with pytest.raises(SalesforceMalformedRequest) as caught:

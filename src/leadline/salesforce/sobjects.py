@@ -12,8 +12,8 @@ from typing import Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
 
-from leadline.domain.errors import LeadlineError, MalformedIdError
-from leadline.domain.salesforce.fields import SObjectMap, find_sobject
+from leadline.domain.errors import LeadlineError, MalformedIdError, NotFoundError
+from leadline.domain.salesforce.fields import SObjectMap, Source, find_sobject
 from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
 from leadline.salesforce import gateway
 from leadline.salesforce.describe import describe, global_describe, object_summary
@@ -45,8 +45,13 @@ def salesforce_names(words: Vocabulary) -> Iterator[None]:
     try:
         yield
     except LeadlineError as error:
-        named = [words.name_of(f) for f in (error.field, *(d[0] for d in error.details)) if f]
-        error.salesforce_fields = [n for n in named if n]  # type: ignore[attr-defined]
+        named = [n for n in (words.name_of(f) for f in (error.field, *(d[0] for d in error.details)) if f) if n]
+        referenced = words.sobject.field(named[0]) if named else None
+        if isinstance(error, NotFoundError) and referenced is not None and referenced.name != "Id" \
+                and referenced.source is Source.REFERENCE:  # a body names a record that is not there
+            raise SalesforceError(400, "INVALID_CROSS_REFERENCE_KEY",
+                                  f"invalid cross reference id: {referenced.name}", [referenced.name]) from None
+        error.salesforce_fields = named  # type: ignore[attr-defined]
         raise
 
 
