@@ -1,4 +1,5 @@
-"""The served application: the API under /api/v1 and the web pages at / in one ASGI app.
+"""The served application: the API under /api/v1, the web pages at / and the Salesforce-compatible
+API under /services in one ASGI app.
 
 The composition of the two transports, which never import each other (the import-linter
 contracts): ``leadline serve`` runs ``create_app_from_environment`` in each worker.
@@ -12,13 +13,14 @@ from litestar import Litestar
 
 from leadline.api.app import create_app as create_api
 from leadline.bootstrap import Application, build_application
+from leadline.salesforce.app import salesforce_api
 from leadline.web.app import web_pages
 
 
 def create_app(application: Application | None = None) -> Litestar:
-    """The API with the web pages mounted beside it."""
+    """The API with the web pages and the Salesforce-compatible API mounted beside it."""
     application = application or build_application()
-    return create_api(application, on_app_init=[web_pages(application)])
+    return create_api(application, on_app_init=[web_pages(application), salesforce_api])
 
 
 def create_app_from_environment() -> Litestar:

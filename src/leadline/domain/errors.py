@@ -34,6 +34,13 @@ class ValidationError(LeadlineError):
     code = "VALIDATION_FAILED"
 
 
+class MalformedIdError(ValidationError):
+    """Text that is not a Salesforce-style record id of the expected object (the
+    Salesforce-compatible API)."""
+
+    code = "MALFORMED_ID"
+
+
 class NotFoundError(LeadlineError):
     """A record that does not exist (or, later, that the actor may not see)."""
 
