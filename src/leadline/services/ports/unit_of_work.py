@@ -47,6 +47,7 @@ from leadline.services.ports.leads import LeadRepository
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
 from leadline.services.ports.reports import DealQueries, FunnelQueries
 from leadline.services.ports.saved_views import SavedViewRepository
+from leadline.services.ports.scoring import ScoringRepository
 from leadline.services.ports.security import (
     AuditRepository,
     IdempotencyRepository,
@@ -202,3 +203,6 @@ class UnitOfWork(Protocol):
     def funnel(self) -> FunnelQueries: ...
     @property
     def deal_reports(self) -> DealQueries: ...
+    # predictive scoring
+    @property
+    def scoring(self) -> ScoringRepository: ...
