@@ -27,6 +27,7 @@ from tests.fakes import (
     reports,
     sales,
     saved_views,
+    scoring,
     security,
 )
 from tests.fakes.tables import Tables, copied
@@ -106,6 +107,7 @@ class FakeUnitOfWork:
         self.captures = capture.CaptureRepository(t)
         self.funnel = reports.FunnelQueries()
         self.deal_reports = reports.DealQueries()
+        self.scoring = scoring.ScoringRepository(t)
         self.reads = FakeReads(t, self.custom_fields)
         self._configuration_hooks: list[Callable[[], None]] = []
 

@@ -9,28 +9,39 @@ above it, the backtest decides, never the count alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from leadline.domain.scoring.frequency import FrequencyModel
 from leadline.domain.scoring.interface import FeatureRow, ScoringModel
 from leadline.domain.scoring.metrics import Evaluation, evaluate
-from leadline.scoring.boosted import BoostedModel
 
 BOOSTED_MINIMUM = 50
 TIE = 0.005
 
-Fit = Callable[..., ScoringModel]
-FITTERS: dict[str, Fit] = {"frequency": FrequencyModel.fit, "boosted": BoostedModel.fit}
-LOADERS: dict[str, Callable[[bytes], ScoringModel]] = {
-    "frequency": FrequencyModel.from_payload, "boosted": BoostedModel.from_payload}
+KINDS = ("frequency", "boosted")
+
+
+def _model_class(kind: str) -> type:
+    """The class of a model type; the boosted one (numpy, scikit-learn) is imported on first use."""
+    if kind == "frequency":
+        return FrequencyModel
+    if kind == "boosted":
+        from leadline.scoring.boosted import BoostedModel
+
+        return BoostedModel
+    raise ValueError(f"unknown model type {kind!r}")
+
+
+def fit_model(kind: str, rows: Sequence[FeatureRow], outcomes: Sequence[bool], **options: str) -> ScoringModel:
+    model: ScoringModel = _model_class(kind).fit(rows, outcomes, **options)
+    return model
 
 
 def load_model(kind: str, payload: bytes) -> ScoringModel:
     """A stored model back from its type and bytes. Raises ValueError for an unknown type."""
-    if kind not in LOADERS:
-        raise ValueError(f"unknown model type {kind!r}")
-    return LOADERS[kind](payload)
+    model: ScoringModel = _model_class(kind).from_payload(payload)
+    return model
 
 
 @dataclass
@@ -56,12 +67,12 @@ def choose_model(rows: Sequence[FeatureRow], outcomes: Sequence[bool], *, outcom
             choice.skipped[kind] = f"fewer than {BOOSTED_MINIMUM} outcomes of each kind to fit on"
             continue
         try:
-            candidate = FITTERS[kind](rows[:cut], train, outcome_word=outcome_word)
+            candidate = fit_model(kind, rows[:cut], train, outcome_word=outcome_word)
         except ValueError as error:
             choice.skipped[kind] = str(error)
             continue
         choice.backtests[kind] = evaluate(candidate.predict(rows[cut:]), test)
     best = max(choice.backtests, key=lambda k: choice.backtests[k].roc_auc + (TIE if k == "frequency" else 0))
     if best != "frequency":
-        choice.model = FITTERS[best](rows, ys, outcome_word=outcome_word)
+        choice.model = fit_model(best, rows, ys, outcome_word=outcome_word)
     return choice

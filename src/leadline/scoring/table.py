@@ -86,8 +86,16 @@ def prepare(columns: Sequence[str], records: Sequence[dict[str, str]], target: s
             continue
         table.kinds[name] = kind
         for row, value in zip(table.rows, values, strict=True):
-            row[name] = None if value == "" else (float(value) if _is_number(value) else None) if kind == "number" else value
+            row[name] = _cell(value, kind)
     return table
+
+
+def _cell(value: str, kind: str) -> FeatureValue:
+    if value == "":
+        return None
+    if kind == "number":
+        return float(value) if _is_number(value) else None
+    return value
 
 
 def _kind(name: str, values: list[str], outcomes: list[bool]) -> tuple[str, str | None]:

@@ -42,6 +42,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.duplicates.check import DuplicateReport, probe_of, screen_new_record
 from leadline.services.leads.status_moves import enter_first_status, move_status
 from leadline.services.named_history import named_history
+from leadline.services.scoring.scores import rescore_lead
 from leadline.services.security import idempotency
 from leadline.services.security.access import audit_created, load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
@@ -131,6 +132,7 @@ def add_lead(
                  "qualification_override": first.override_reason, "duplicate_override": overridden}
     audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
                   {**lead_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
+    rescore_lead(ctx, uow, lead.id)
     return lead
 
 
@@ -265,6 +267,7 @@ def update_lead(
         if "campaign_id" in changes:
             _join_campaign(uow, lead)
         uow.audit.record_changes(history)
+        rescore_lead(ctx, uow, lead.id)
         uow.commit()
         return _warned(describe_lead(ctx, uow, lead), ctx, frozenset(c.field for c in history))
 
