@@ -34,6 +34,7 @@ from leadline.domain.leads.lead import (
 )
 from leadline.domain.leads.warnings import FieldWarning, lead_warnings
 from leadline.domain.queries import LeadQuery, Page
+from leadline.domain.scoring.records import LeadScore
 from leadline.domain.security.access import Viewer
 from leadline.domain.security.users import User
 from leadline.services.campaigns.members import join_source_campaign
@@ -68,6 +69,8 @@ class LeadDetails:
     capture: Any = None
     #: on capture: the records the duplicate rules say it matches (``warn`` and overridden ``block``)
     duplicates: DuplicateCheck | None = None
+    #: the predicted chance of converting with its reasons (``get_lead`` and ``list_leads``); None unscored
+    score: LeadScore | None = None
 
 
 def create_lead(
@@ -194,6 +197,7 @@ def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
         shown = without_hidden_conversion(uow, viewer, [lead])
         details = _describe_many(ctx, uow, shown, custom_of=uow.reads.custom_values)[0]
         details.capture = uow.reads.capture(lead.id)
+        details.score = uow.scoring.lead_scores([lead.id]).get(lead.id)
         return details
 
 
@@ -213,7 +217,11 @@ def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page)
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         leads = uow.leads.list(query, page, visible_owner_ids=viewer.readable_owner_ids(RecordType.LEAD))
-        return _describe_many(ctx, uow, without_hidden_conversion(uow, viewer, leads))
+        described = _describe_many(ctx, uow, without_hidden_conversion(uow, viewer, leads))
+        scores = uow.scoring.lead_scores([d.lead.id for d in described])
+        for details in described:
+            details.score = scores.get(details.lead.id)
+        return described
 
 
 def resolve_lead_query(
