@@ -100,12 +100,14 @@ def _cell(value: str, kind: str) -> FeatureValue:
 
 def _kind(name: str, values: list[str], outcomes: list[bool]) -> tuple[str, str | None]:
     filled = [v for v in values if v != ""]
-    if len(set(filled)) <= 1:
+    if len(set(values)) <= 1:
         return "constant", "constant: one value only"
     if LEAK_NAME.search(name):
         return "leak", "leak: named like something recorded after the outcome"
     if _presence_leak(values, outcomes):
         return "leak", "leak: filled for (almost) only one outcome"
+    if len(set(filled)) <= 1:
+        return "constant", "constant: one value where filled"
     distinct = len(set(filled)) / len(filled)
     numeric = _share(filled, _is_number) >= 0.95
     if ID_NAME.search(name) and distinct >= 0.9:
