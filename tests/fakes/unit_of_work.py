@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from leadline.domain.leads.lead import Lead
+from leadline.domain.scoring.records import LeadScore
 from leadline.services.ports import UnitOfWork
 from tests.fakes import (
     campaigns,
@@ -61,6 +62,9 @@ class FakeReads:
 
     def capture(self, lead_id: int) -> Any:
         return copied(self._tables.capture["attributions"].get(lead_id))
+
+    def lead_score(self, lead_id: int) -> LeadScore | None:
+        return copied(self._tables.lead_scores.get(lead_id))
 
 
 class FakeUnitOfWork:

@@ -16,12 +16,16 @@ import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
+from threadpoolctl import threadpool_limits
 
 from leadline.domain.scoring.frequency import FrequencyModel
 from leadline.domain.scoring.interface import FeatureRow, Scored, TrainingSummary
 from leadline.scoring.encoding import Encoder
 
 KIND = "boosted"
+#: OpenMP threads of the booster: one, because a server shares its cores (the web workers, other
+#: jobs) and idle OpenMP threads spin; on a loaded two-core machine that cost ten times the CPU
+THREADS = 1
 
 
 class BoostedModel:
@@ -46,17 +50,19 @@ class BoostedModel:
         booster = HistGradientBoostingClassifier(
             categorical_features=encoder.categorical_mask() or None, max_iter=200, learning_rate=0.08,
             max_leaf_nodes=31, min_samples_leaf=40, l2_regularization=1.0, early_stopping=False, random_state=seed)
-        booster.fit(x[:cut], ys[:cut])
         method = "isotonic" if len(rows) - cut >= 1000 else "sigmoid"
         calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method=method)
-        calibrated.fit(x[cut:], ys[cut:])
+        with threadpool_limits(limits=THREADS, user_api="openmp"):
+            booster.fit(x[:cut], ys[:cut])
+            calibrated.fit(x[cut:], ys[cut:])
         return cls(encoder, calibrated, FrequencyModel.fit(rows, outcomes, outcome_word=outcome_word))
 
     def predict(self, rows: Sequence[FeatureRow]) -> list[float]:
         return [float(p) for p in self.predict_array(rows)]
 
     def predict_array(self, rows: Sequence[FeatureRow]) -> np.ndarray:
-        return self.calibrated.predict_proba(self.encoder.transform(rows))[:, 1]
+        with threadpool_limits(limits=THREADS, user_api="openmp"):
+            return self.calibrated.predict_proba(self.encoder.transform(rows))[:, 1]
 
     def score(self, row: FeatureRow, top: int = 3) -> Scored:
         evidence = self.tables.score(row, top)

@@ -128,13 +128,25 @@ class ScoringRepository:
             return {}
         s = LeadScoreRow
         out = {}
-        for row in self.session.execute(select(s).where(s.lead_id.in_(list(lead_ids)))).scalars():
-            reasons = json.loads(row.reasons)
-            out[row.lead_id] = LeadScore(row.lead_id, row.score, row.probability, row.confident, row.model_id,
-                                         row.model_version, row.scored_at,
-                                         tuple(Reason(*r) for r in reasons["up"]),
-                                         tuple(Reason(*r) for r in reasons["down"]))
+        query = select(*(s.__table__.c[name] for name in SCORE_COLUMNS)).where(s.lead_id.in_(list(lead_ids)))
+        for values in self.session.execute(query):
+            score = lead_score_of(tuple(values))
+            if score is not None:
+                out[score.lead_id] = score
         return out
+
+
+#: the stored score's columns in the order ``lead_score_of`` reads them (also joined by ``leads.reads``)
+SCORE_COLUMNS = ("lead_id", "score", "probability", "confident", "model_id", "model_version", "scored_at", "reasons")
+
+
+def lead_score_of(values: Sequence[Any]) -> LeadScore | None:
+    """A ``LeadScore`` from the values of ``SCORE_COLUMNS``; None when they are empty (an outer join)."""
+    if values[0] is None:
+        return None
+    reasons = json.loads(values[-1])
+    return LeadScore(*values[:-1], tuple(Reason(*r) for r in reasons["up"]),  # type: ignore[arg-type]
+                     tuple(Reason(*r) for r in reasons["down"]))
 
 
 def _reason(reason: Reason) -> list[object]:

@@ -197,7 +197,7 @@ def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
         shown = without_hidden_conversion(uow, viewer, [lead])
         details = _describe_many(ctx, uow, shown, custom_of=uow.reads.custom_values)[0]
         details.capture = uow.reads.capture(lead.id)
-        details.score = uow.scoring.lead_scores([lead.id]).get(lead.id)
+        details.score = uow.reads.lead_score(lead.id)
         return details
 
 
