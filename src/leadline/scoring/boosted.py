@@ -1,5 +1,9 @@
 """The gradient-boosted model: scikit-learn's histogram booster, calibrated on the latest rows.
 
+Small trees (eight leaves, a hundred rows a leaf on larger data), a slow learning rate and early
+stopping on a tenth of the fitting rows: on noisy sales data deeper trees learned the noise
+(bench/RESULTS.md, issue 19).
+
 Fitted on the earlier 80 % of the rows (in the order given: oldest first), its probabilities are
 calibrated (isotonic with a thousand or more calibration rows, else sigmoid) on the latest 20 %, so
 the calibration is learnt on rows the booster did not see. Its reasons come from a
@@ -48,8 +52,9 @@ class BoostedModel:
         if len(set(ys[:cut].tolist())) < 2 or len(set(ys[cut:].tolist())) < 2:
             raise ValueError("the boosted model needs both outcomes in its fitting and calibration rows")
         booster = HistGradientBoostingClassifier(
-            categorical_features=encoder.categorical_mask() or None, max_iter=200, learning_rate=0.08,
-            max_leaf_nodes=31, min_samples_leaf=40, l2_regularization=1.0, early_stopping=False, random_state=seed)
+            categorical_features=encoder.categorical_mask() or None, max_iter=300, learning_rate=0.05,
+            max_leaf_nodes=8, min_samples_leaf=100 if cut >= 5000 else 20, l2_regularization=1.0,
+            early_stopping=cut >= 2000, validation_fraction=0.1, n_iter_no_change=20, random_state=seed)
         method = "isotonic" if len(rows) - cut >= 1000 else "sigmoid"
         calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method=method)
         with threadpool_limits(limits=THREADS, user_api="openmp"):
