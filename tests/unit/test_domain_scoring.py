@@ -144,3 +144,10 @@ def test_measures_match_their_textbook_values() -> None:
     result = evaluate(ten, [i >= 8 for i in range(10)])
     assert result.roc_auc == 1.0 and sum(b.rows for b in result.calibration) == 10
     assert probability_to_score(0.134) == 13
+
+
+def test_a_text_where_numbers_were_learned_reads_as_unknown() -> None:
+    rows = [{"seats": float(i % 7)} for i in range(70)] + [{"seats": None}] * 10
+    model = FrequencyModel.fit(rows, [i % 2 == 0 for i in range(80)])
+    assert model.tables["seats"].value_of("lots") == "unknown"
+    assert 0 < model.predict([{"seats": "lots"}])[0] < 1

@@ -43,7 +43,10 @@ class Table:
             return UNKNOWN
         if self.edges is None:
             return str(value)
-        return band_label(self.edges, float(value))
+        try:
+            return band_label(self.edges, float(value))
+        except ValueError:  # a text where training saw numbers: not known
+            return UNKNOWN
 
 
 class FrequencyModel:
