@@ -92,6 +92,7 @@ def show_lead(details: LeadDetails, as_json: bool) -> None:
             "source": details.source.label if details.source else None,
             "owner": details.owner.email if details.owner else None,
             "products": lead.products, "custom": details.custom, "warnings": details.warnings,
+            "score": _score_json(details.score),
         }
         print_json(payload)
         return
@@ -107,8 +108,24 @@ def show_lead(details: LeadDetails, as_json: bool) -> None:
         ("products", "; ".join(f"{p.product_name} x {p.quantity.normalize()}" for p in lead.products)),
         *((f"custom.{k}", v) for k, v in details.custom.items()),
         ("created", lead.created_at), ("updated", lead.updated_at), ("version", lead.version),
-        ("converted", lead.converted_at),
+        ("converted", lead.converted_at), *_score_lines(details.score),
     ])
+
+
+def _score_lines(score: Any) -> list[tuple[str, object]]:
+    """The score, how sure, its model, and its reasons (``leadline score show`` has the same)."""
+    if score is None:
+        return []
+    sure = "" if score.confident else " (low confidence: little data)"
+    return [("score", f"{score.score}{sure}, model {score.model_version}"),
+            *(("  up", r.text) for r in score.up), *(("  down", r.text) for r in score.down)]
+
+
+def _score_json(score: Any) -> dict[str, object] | None:
+    if score is None:
+        return None
+    return {"score": score.score, "confident": score.confident, "model_version": score.model_version,
+            "up": [r.text for r in score.up], "down": [r.text for r in score.down]}
 
 
 @app.command("add")
