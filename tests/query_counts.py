@@ -32,9 +32,10 @@ from leadline.services.security.auth import create_token
 
 #: statements per call, warm (the configuration cache filled), on both databases
 GET_LEAD_BUDGET = 2  # the lead with its product lines, then its custom values
-CREATE_LEAD_BUDGET = 9  # the duplicate rules' candidates (one UNION ALL of index look-ups), lead, product
+CREATE_LEAD_BUDGET = 10  # the duplicate rules' candidates (one UNION ALL of index look-ups), lead, product
 # lines, custom values (looked up, then inserted), status change and the lead's status_reach from it
-# (ADR 0035), audit; after the commit the custom values are read back for the reply
+# (ADR 0035), audit, the lead model's look-up (its score, issue 19: one more statement with no model,
+# three more with one); after the commit the custom values are read back for the reply
 
 
 @contextmanager

@@ -55,7 +55,8 @@ DOCUMENTED_EXCEPTIONS = {
     ("POST /api/v1/forecast/adjustments", _ACCEPTANCE, 422): f"the user {_MISSING}",
     ("GET /api/v1/accounts", _ACCEPTANCE, 422): f"a custom field filtered on {_MISSING}",
     ("GET /api/v1/contacts", _ACCEPTANCE, 422): f"a custom field filtered on {_MISSING}",
-    ("GET /api/v1/leads", _ACCEPTANCE, 422): f"a custom field filtered on {_MISSING} (or refuses the value's type)",
+    ("GET /api/v1/leads", _ACCEPTANCE, 422): f"a custom field filtered on {_MISSING} (or refuses the value's type); "
+                                              f"or min_score above max_score, {_ACROSS}",
     ("GET /api/v1/opportunities", _ACCEPTANCE, 422): f"a stage or process {_MISSING}",
     ("POST /api/v1/leads", _ACCEPTANCE, 422):
         "a custom field made required (by this run's POST /config/custom-fields) is missing: custom fields are "

@@ -82,6 +82,13 @@ class LeadRepository(RecordRepository[Lead]):
     def get_many_for_update(self, record_ids: Sequence[int]) -> dict[int, Lead]:
         return {i: copied(self.rows[i]) for i in sorted(record_ids) if i in self.rows}
 
+    def _scored_within(self, lead_id: int, query: LeadQuery) -> bool:
+        if query.min_score is None and query.max_score is None:
+            return True
+        score = self.tables.lead_scores.get(lead_id)
+        return score is not None and (query.min_score or 0) <= score.score <= (
+            100 if query.max_score is None else query.max_score)
+
     def add_many(self, records: Iterable[Lead]) -> int:
         leads = list(records)
         for lead in leads:
@@ -126,6 +133,7 @@ class LeadRepository(RecordRepository[Lead]):
                            and (not query.owner_ids or lead.owner_id in query.owner_ids)
                            and (not query.campaign_ids or lead.campaign_id in query.campaign_ids)
                            and (not query.ratings or lead.rating in query.ratings)
+                           and self._scored_within(lead.id, query)
                            and (query.created_from is None or lead.created_at >= query.created_from)
                            and (query.created_to is None or lead.created_at < query.created_to)
                            and (query.converted is None or lead.is_converted() == query.converted)), page)

@@ -28,6 +28,7 @@ from leadline.domain.leads.qualification import Criterion
 from leadline.domain.opportunities.opportunity import Opportunity, OpportunityStage, SalesProcess
 from leadline.domain.opportunities.products import LineItem, PriceBook, PriceBookEntry, Product
 from leadline.domain.saved_views import SavedView
+from leadline.domain.scoring.records import LeadScore, StoredModel
 from leadline.domain.security.access import SharingDefault
 from leadline.domain.security.sign_in import SignInThrottle, ThrottleKind
 from leadline.domain.security.users import User
@@ -43,6 +44,8 @@ def copied(value: T) -> T:
 @dataclass
 class Tables:
     leads: dict[int, Lead] = field(default_factory=dict)
+    scoring_models: list[StoredModel] = field(default_factory=list)
+    lead_scores: dict[int, LeadScore] = field(default_factory=dict)
     status_changes: list[dict[str, Any]] = field(default_factory=list)
     accounts: dict[int, Account] = field(default_factory=dict)
     contacts: dict[int, Contact] = field(default_factory=dict)

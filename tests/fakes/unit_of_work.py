@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from leadline.domain.leads.lead import Lead
+from leadline.domain.scoring.records import LeadScore
 from leadline.services.ports import UnitOfWork
 from tests.fakes import (
     campaigns,
@@ -27,6 +28,7 @@ from tests.fakes import (
     reports,
     sales,
     saved_views,
+    scoring,
     security,
 )
 from tests.fakes.tables import Tables, copied
@@ -60,6 +62,9 @@ class FakeReads:
 
     def capture(self, lead_id: int) -> Any:
         return copied(self._tables.capture["attributions"].get(lead_id))
+
+    def lead_score(self, lead_id: int) -> LeadScore | None:
+        return copied(self._tables.lead_scores.get(lead_id))
 
 
 class FakeUnitOfWork:
@@ -106,6 +111,7 @@ class FakeUnitOfWork:
         self.captures = capture.CaptureRepository(t)
         self.funnel = reports.FunnelQueries()
         self.deal_reports = reports.DealQueries()
+        self.scoring = scoring.ScoringRepository(t)
         self.reads = FakeReads(t, self.custom_fields)
         self._configuration_hooks: list[Callable[[], None]] = []
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from leadline.cli import assignment, campaigns, duplicates, record_edits, records
+from leadline.cli import assignment, campaigns, duplicates, record_edits, records, scoring
 from leadline.cli import capture as lead_capture
 from leadline.cli import conversion as lead_conversion
 from leadline.cli.common import (
@@ -68,6 +68,7 @@ app.add_typer(forecast.forecast_app, name="forecast")
 app.add_typer(forecast_settings.quota_app, name="quota")
 app.add_typer(forecast_settings.rate_app, name="rate")
 app.add_typer(report_commands.report_app, name="report")
+app.add_typer(scoring.score_app, name="score")
 app.add_typer(configuration.status_app, name="status")
 app.add_typer(configuration.source_app, name="source")
 app.add_typer(configuration.stage_app, name="stage")

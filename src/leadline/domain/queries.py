@@ -130,10 +130,19 @@ class LeadQuery:
     converted: bool | None = None
     custom: tuple[CustomFilter, ...] = ()
     campaign_ids: tuple[int, ...] = ()
+    #: only leads whose stored score is within this range (both ends included); unscored leads then drop out
+    min_score: int | None = None
+    max_score: int | None = None
 
     def __post_init__(self) -> None:
         clean_text(self.search, field="q", max_length=200)  # no control characters reach the database
         ensure_times(self)
+        for name in ("min_score", "max_score"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 100:
+                raise ValidationError("must be between 0 and 100", field=name)
+        if self.min_score is not None and self.max_score is not None and self.min_score > self.max_score:
+            raise ValidationError("must not be above max_score", field="min_score")
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ from leadline.persistence.opportunities.rows import (
     SalesProcessRow,
 )
 from leadline.persistence.saved_views.rows import SavedViewRow
+from leadline.persistence.scoring.rows import LeadScoreRow, ScoringModelRow
 from leadline.persistence.security.rows import (
     ApiTokenRow,
     AuditEventRow,
@@ -74,5 +75,5 @@ __all__ = [
     "ConversionFieldMappingRow", "CriterionRow", "LeadConversionRow", "LeadStatusTransitionRow", "ReasonRow",
     "CaptureFormRow", "CaptureRateCounterRow", "LeadCaptureRow", "QuarantinedSubmissionRow", "UsedTokenRow",
     "AssignmentGroupMemberRow", "AssignmentGroupRow", "AssignmentLogRow", "AssignmentRuleRow",
-    "CampaignMemberRow", "CampaignRow",
+    "CampaignMemberRow", "CampaignRow", "LeadScoreRow", "ScoringModelRow",
 ]

@@ -13,12 +13,23 @@ from litestar.params import Parameter
 from leadline.api.capture.schemas import capture_public
 from leadline.api.deps import etag, expected_version
 from leadline.api.idempotency import idempotent
-from leadline.api.leads.schemas import LeadCreate, LeadFields, LeadPublic, LeadUpdate, ProductLineOut, WarningPublic
+from leadline.api.leads.schemas import (
+    LeadCreate,
+    LeadFields,
+    LeadPublic,
+    LeadScorePublic,
+    LeadUpdate,
+    ProductLineOut,
+    ScoreReasonPublic,
+    WarningPublic,
+)
 from leadline.api.money import scale_money
 from leadline.api.routes import RecordId, api_delete, api_get, api_patch, api_post
 from leadline.api.schemas import FieldChangePublic, Page, duplicates_public, given
 from leadline.domain.queries import LEAD_SORTS
 from leadline.domain.queries import Page as PageQuery
+from leadline.domain.scoring.interface import Reason
+from leadline.domain.scoring.records import LeadScore
 from leadline.services.context import ServiceContext
 from leadline.services.leads import records as lead_service
 from leadline.services.leads.records import LeadDetails
@@ -53,7 +64,21 @@ def lead_public(details: LeadDetails) -> LeadPublic:
         warnings=[WarningPublic(field=w.field, code=w.code, message=w.message) for w in details.warnings],
         capture=msgspec.UNSET if details.capture is None else capture_public(details.capture),
         duplicates=duplicates_public(details.duplicates),
+        score=score_public(details.score),
     )
+
+
+def score_public(score: LeadScore | None) -> LeadScorePublic | None:
+    if score is None:
+        return None
+
+    def reasons(found: tuple[Reason, ...]) -> list[ScoreReasonPublic]:
+        return [ScoreReasonPublic(feature=r.feature, value=r.value, converted=r.converted, total=r.total,
+                                  text=r.text) for r in found]
+
+    return LeadScorePublic(score=score.score, probability=round(score.probability, 4), confident=score.confident,
+                           model_version=score.model_version, scored_at=score.scored_at,
+                           up=reasons(score.up), down=reasons(score.down))
 
 
 def _split(data: LeadFields) -> tuple[dict[str, Any], list[dict[str, Any]] | None, dict[str, Any] | None]:
@@ -93,6 +118,8 @@ class LeadController(Controller):
         custom: Annotated[list[str] | None, Parameter(
             description="NAME=VALUE: only leads whose custom field NAME holds VALUE; repeatable.")] = None,
         campaign: Annotated[list[str] | None, Parameter(description="Source campaign id; repeatable.")] = None,
+        min_score: Annotated[int | None, Parameter(ge=0, le=100, description="Only scores from this (0-100).")] = None,
+        max_score: Annotated[int | None, Parameter(ge=0, le=100, description="Only scores up to this (0-100).")] = None,
     ) -> Page:
         """Leads the caller may see, filtered, sorted and cursor-paginated. ``created_from`` is
         included, ``created_to`` excluded (moments with a zone, as ``2026-03-01T00:00:00Z``)."""
@@ -100,6 +127,7 @@ class LeadController(Controller):
             ctx, statuses=status or [], sources=source or [], owners=owner or [], ratings=rating or [], search=q,
             custom=custom or [], campaigns=campaign or [],
             created_from=created_from, created_to=created_to, updated_from=updated_from, updated_to=updated_to,
+            min_score=min_score, max_score=max_score,
         )
         page = PageQuery.parse(limit, sort, cursor, allowed=LEAD_SORTS)
         rows = lead_service.list_leads(ctx, actor, query, page)

@@ -82,6 +82,29 @@ class WarningPublic(msgspec.Struct, kw_only=True):
     message: str
 
 
+class ScoreReasonPublic(msgspec.Struct, kw_only=True):
+    """One factor behind a score: ``text`` as a rep reads it, with the counts it rests on."""
+
+    feature: str
+    value: str
+    converted: int
+    total: int
+    text: str
+
+
+class LeadScorePublic(msgspec.Struct, kw_only=True):
+    """The predicted chance (0-100) that the lead converts; ``confident`` is false when the model
+    had little data; ``model_version`` names the stored model it came from."""
+
+    score: int
+    probability: float
+    confident: bool
+    model_version: str
+    scored_at: datetime
+    up: list[ScoreReasonPublic]
+    down: list[ScoreReasonPublic]
+
+
 class LeadPublic(msgspec.Struct, kw_only=True):
     """``warnings`` (capture and change only) lists what was accepted but looks wrong."""
 
@@ -129,6 +152,8 @@ class LeadPublic(msgspec.Struct, kw_only=True):
     capture: CapturePublic | None | msgspec.UnsetType = msgspec.UNSET
     #: capture only: what the duplicate rules found (``warn`` and overridden ``block`` matches)
     duplicates: list[DuplicatePublic] = msgspec.field(default_factory=list)
+    #: the predicted chance of converting with its reasons; null before scoring (``leadline score train``)
+    score: LeadScorePublic | None = None
 
 
 class StatusChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -92,6 +92,7 @@ def show_lead(details: LeadDetails, as_json: bool) -> None:
             "source": details.source.label if details.source else None,
             "owner": details.owner.email if details.owner else None,
             "products": lead.products, "custom": details.custom, "warnings": details.warnings,
+            "score": _score_json(details.score),
         }
         print_json(payload)
         return
@@ -107,8 +108,24 @@ def show_lead(details: LeadDetails, as_json: bool) -> None:
         ("products", "; ".join(f"{p.product_name} x {p.quantity.normalize()}" for p in lead.products)),
         *((f"custom.{k}", v) for k, v in details.custom.items()),
         ("created", lead.created_at), ("updated", lead.updated_at), ("version", lead.version),
-        ("converted", lead.converted_at),
+        ("converted", lead.converted_at), *_score_lines(details.score),
     ])
+
+
+def _score_lines(score: Any) -> list[tuple[str, object]]:
+    """The score, how sure, its model, and its reasons (``leadline score show`` has the same)."""
+    if score is None:
+        return []
+    sure = "" if score.confident else " (low confidence: little data)"
+    return [("score", f"{score.score}{sure}, model {score.model_version}"),
+            *(("  up", r.text) for r in score.up), *(("  down", r.text) for r in score.down)]
+
+
+def _score_json(score: Any) -> dict[str, object] | None:
+    if score is None:
+        return None
+    return {"score": score.score, "confident": score.confident, "model_version": score.model_version,
+            "up": [r.text for r in score.up], "down": [r.text for r in score.down]}
 
 
 @app.command("add")
@@ -204,6 +221,8 @@ def list_(
     created_to: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="YYYY-MM-DD (exclusive)."),
     custom: list[str] = typer.Option(None, help="NAME=VALUE: only leads whose custom field holds it, repeatable."),
     campaign: list[str] = typer.Option(None, help="Source campaign id, repeatable."),
+    min_score: int = typer.Option(None, help="Only leads scored at least this (0-100)."),
+    max_score: int = typer.Option(None, help="Only leads scored at most this (0-100)."),
     limit: int = typer.Option(50, parser=whole_number(), help="Page size, 1-500."),
     after: str = typer.Option(None, help="Cursor: the last id of the previous page."),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
@@ -214,20 +233,21 @@ def list_(
     query = lead_service.resolve_lead_query(
         context, statuses=status or [], sources=source or [], owners=owner or [], search=search, custom=custom or [],
         campaigns=campaign or [], created_from=created_from.replace(tzinfo=UTC) if created_from else None,
-        created_to=created_to.replace(tzinfo=UTC) if created_to else None,
+        created_to=created_to.replace(tzinfo=UTC) if created_to else None, min_score=min_score, max_score=max_score,
     )
     page = Page.after_id(limit, parse_id(after, "after") if after else None)
     rows = lead_service.list_leads(context, actor, query, page)
     if as_json:
         print_json([{"id": str(d.lead.id), "name": d.lead.name, "company": d.lead.company, "email": d.lead.email,
                      "status": d.status.label, "source": d.source.label if d.source else None,
-                     "owner": d.owner.email if d.owner else None, "created_at": d.lead.created_at} for d in rows])
+                     "owner": d.owner.email if d.owner else None, "created_at": d.lead.created_at,
+                     "score": d.score.score if d.score else None} for d in rows])
         return
-    headers = ["id", "name", "company", "email", "status", "source", "owner", "created"]
+    headers = ["id", "name", "company", "email", "status", "source", "owner", "created", "score"]
     print_table(f"Leads ({len(rows)} shown)", headers,
                 [(d.lead.id, d.lead.name, d.lead.company, d.lead.email, d.status.label,
                   d.source.label if d.source else None, d.owner.name if d.owner else None,
-                  d.lead.created_at) for d in rows])
+                  d.lead.created_at, d.score.score if d.score else None) for d in rows])
     if len(rows) == limit:
         typer.echo(f"next page: --after {rows[-1].lead.id}")
 

@@ -20,12 +20,14 @@ from sqlalchemy import Engine, bindparam, select
 
 from leadline.domain.capture.attribution import Attribution
 from leadline.domain.leads.lead import Lead, ProductInterest
+from leadline.domain.scoring.records import LeadScore
 from leadline.persistence.availability import unavailability
 from leadline.persistence.bulk_rows import record_columns, result_processors
 from leadline.persistence.configuration.custom_values import VALUE_COLUMN
 from leadline.persistence.configuration.rows import CustomFieldValueRow
 from leadline.persistence.leads.rows import LeadProductInterestRow, LeadRow
 from leadline.persistence.mapping import record_builder
+from leadline.persistence.scoring.repositories import SCORE_COLUMNS, lead_score_of
 
 _LEAD_COLUMNS = record_columns(LeadRow, Lead)[0]
 _PRODUCT_FIELDS = tuple(f.name for f in fields(ProductInterest))
@@ -47,14 +49,18 @@ class _Compiled:
 
 
 def _lead_statement() -> Any:
-    """The lead, its product lines (a row each) and where it came from (at most one row, joined
-    so reading a lead stays one statement: tests/e2e/test_api_query_budgets.py)."""
+    """The lead, its product lines (a row each), where it came from and its score (at most one
+    row each, joined so reading a lead stays one statement: tests/e2e/test_api_query_budgets.py)."""
     from leadline.persistence.capture.rows import LeadCaptureRow
+    from leadline.persistence.scoring.repositories import SCORE_COLUMNS
+    from leadline.persistence.scoring.rows import LeadScoreRow
 
     lead, line, capture = LeadRow.__table__, LeadProductInterestRow.__table__, LeadCaptureRow.__table__
+    score = LeadScoreRow.__table__
     columns = (*(lead.c[name] for name in _LEAD_COLUMNS), *(line.c[name] for name in _PRODUCT_FIELDS),
-               *capture.c)
-    joined = lead.outerjoin(line, line.c.lead_id == lead.c.id).outerjoin(capture, capture.c.lead_id == lead.c.id)
+               *capture.c, *(score.c[name] for name in SCORE_COLUMNS))
+    joined = (lead.outerjoin(line, line.c.lead_id == lead.c.id).outerjoin(capture, capture.c.lead_id == lead.c.id)
+              .outerjoin(score, score.c.lead_id == lead.c.id))
     return select(*columns).select_from(joined).where(lead.c.id == bindparam("id")).order_by(line.c.position), columns
 
 
@@ -89,7 +95,16 @@ def _attribution(names: Sequence[str], values: Sequence[Any]) -> Attribution | N
     return Attribution(**found, quiz_answers=json.loads(answers) if answers else {})
 
 
-_STATEMENTS = {"lead": _lead_statement, "custom": _custom_statement, "capture": _capture_statement}
+def _score_statement() -> Any:
+    from leadline.persistence.scoring.rows import LeadScoreRow
+
+    table = LeadScoreRow.__table__
+    columns = tuple(table.c[name] for name in SCORE_COLUMNS)
+    return select(*columns).where(table.c.lead_id == bindparam("id")), columns
+
+
+_STATEMENTS = {"lead": _lead_statement, "custom": _custom_statement, "capture": _capture_statement,
+               "score": _score_statement}
 _COMPILED: dict[tuple[str, str], _Compiled] = {}
 _LOCK = threading.Lock()
 
@@ -114,6 +129,7 @@ class RecordReads:
         self._engine = engine
         self._connection: Any = None
         self._captures: dict[int, Attribution | None] = {}
+        self._scores: dict[int, LeadScore | None] = {}
 
     def lead(self, lead_id: int) -> Lead | None:
         """The lead with its product lines, as ``LeadRepository.get`` reads it; None if none."""
@@ -125,7 +141,9 @@ class RecordReads:
         values = first[:width]
         lead = _MAKE_LEAD(values)
         lead.products = [ProductInterest(*row[width:lines]) for row in rows if row[width] is not None]
-        self._captures[lead_id] = _attribution(_CAPTURE_NAMES, first[lines:])
+        scored = len(first) - len(SCORE_COLUMNS)
+        self._captures[lead_id] = _attribution(_CAPTURE_NAMES, first[lines:scored])
+        self._scores[lead_id] = lead_score_of(first[scored:])
         return lead
 
     def custom_values(self, record_id: int, definitions: Sequence[Any]) -> dict[str, Any]:
@@ -149,6 +167,13 @@ class RecordReads:
         compiled = _compiled(self._engine, "capture")
         rows = self._run(compiled, lead_id)
         return _attribution(_CAPTURE_NAMES, rows[0]) if rows else None
+
+    def lead_score(self, lead_id: int) -> LeadScore | None:
+        """The lead's stored score, read with the lead by ``lead`` (else by the scoring repository's query)."""
+        if lead_id in self._scores:
+            return self._scores[lead_id]
+        rows = self._run(_compiled(self._engine, "score"), lead_id)
+        return lead_score_of(rows[0]) if rows else None
 
     def close(self) -> None:
         connection, self._connection = self._connection, None

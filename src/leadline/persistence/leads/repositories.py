@@ -168,6 +168,8 @@ class LeadRepository(RecordRepository[Lead]):
             statement = statement.where(LeadRow.campaign_id.in_(query.campaign_ids))
         if query.ratings:
             statement = statement.where(LeadRow.rating.in_(query.ratings))
+        if query.min_score is not None or query.max_score is not None:
+            statement = statement.where(LeadRow.id.in_(_scored_between(query.min_score, query.max_score)))
         statement = time_filters(statement, LeadRow, query)
         if query.converted is not None:
             converted = LeadRow.converted_at.is_not(None)
@@ -194,3 +196,15 @@ class LeadRepository(RecordRepository[Lead]):
             "product_name": line.product_name, "quantity": line.quantity,
             "estimated_unit_price": line.estimated_unit_price,
         }
+
+
+def _scored_between(low: int | None, high: int | None) -> Select[Any]:
+    """The ids of leads whose stored score is within ``low``..``high`` (ix_lead_scores_score)."""
+    from leadline.persistence.scoring.rows import LeadScoreRow
+
+    scored = select(LeadScoreRow.lead_id)
+    if low is not None:
+        scored = scored.where(LeadScoreRow.score >= low)
+    if high is not None:
+        scored = scored.where(LeadScoreRow.score <= high)
+    return scored

@@ -34,6 +34,7 @@ from leadline.domain.leads.lead import (
 )
 from leadline.domain.leads.warnings import FieldWarning, lead_warnings
 from leadline.domain.queries import LeadQuery, Page
+from leadline.domain.scoring.records import LeadScore
 from leadline.domain.security.access import Viewer
 from leadline.domain.security.users import User
 from leadline.services.campaigns.members import join_source_campaign
@@ -42,6 +43,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.duplicates.check import DuplicateReport, probe_of, screen_new_record
 from leadline.services.leads.status_moves import enter_first_status, move_status
 from leadline.services.named_history import named_history
+from leadline.services.scoring.scores import rescore_lead
 from leadline.services.security import idempotency
 from leadline.services.security.access import audit_created, load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
@@ -67,6 +69,8 @@ class LeadDetails:
     capture: Any = None
     #: on capture: the records the duplicate rules say it matches (``warn`` and overridden ``block``)
     duplicates: DuplicateCheck | None = None
+    #: the predicted chance of converting with its reasons (``get_lead`` and ``list_leads``); None unscored
+    score: LeadScore | None = None
 
 
 def create_lead(
@@ -131,6 +135,7 @@ def add_lead(
                  "qualification_override": first.override_reason, "duplicate_override": overridden}
     audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
                   {**lead_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
+    rescore_lead(ctx, uow, lead.id)
     return lead
 
 
@@ -192,6 +197,7 @@ def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
         shown = without_hidden_conversion(uow, viewer, [lead])
         details = _describe_many(ctx, uow, shown, custom_of=uow.reads.custom_values)[0]
         details.capture = uow.reads.capture(lead.id)
+        details.score = uow.reads.lead_score(lead.id)
         return details
 
 
@@ -211,7 +217,11 @@ def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page)
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         leads = uow.leads.list(query, page, visible_owner_ids=viewer.readable_owner_ids(RecordType.LEAD))
-        return _describe_many(ctx, uow, without_hidden_conversion(uow, viewer, leads))
+        described = _describe_many(ctx, uow, without_hidden_conversion(uow, viewer, leads))
+        scores = uow.scoring.lead_scores([d.lead.id for d in described])
+        for details in described:
+            details.score = scores.get(details.lead.id)
+        return described
 
 
 def resolve_lead_query(
@@ -265,6 +275,7 @@ def update_lead(
         if "campaign_id" in changes:
             _join_campaign(uow, lead)
         uow.audit.record_changes(history)
+        rescore_lead(ctx, uow, lead.id)
         uow.commit()
         return _warned(describe_lead(ctx, uow, lead), ctx, frozenset(c.field for c in history))
 

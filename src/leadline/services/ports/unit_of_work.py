@@ -16,6 +16,7 @@ from typing import Any, Protocol, Self
 
 from leadline.domain.capture.attribution import Attribution
 from leadline.domain.leads.lead import Lead
+from leadline.domain.scoring.records import LeadScore
 from leadline.services.ports.accounts import AccountRepository, ContactRepository
 from leadline.services.ports.activities import ActivityRepository
 from leadline.services.ports.assignment import AssignmentRepository
@@ -47,6 +48,7 @@ from leadline.services.ports.leads import LeadRepository
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
 from leadline.services.ports.reports import DealQueries, FunnelQueries
 from leadline.services.ports.saved_views import SavedViewRepository
+from leadline.services.ports.scoring import ScoringRepository
 from leadline.services.ports.security import (
     AuditRepository,
     IdempotencyRepository,
@@ -66,6 +68,10 @@ class RecordReads(Protocol):
 
     def capture(self, lead_id: int) -> Attribution | None:
         """Where a lead came from (lead capture); None for a lead typed in."""
+        ...
+
+    def lead_score(self, lead_id: int) -> LeadScore | None:
+        """The lead's stored score (read with the lead); None when unscored."""
         ...
 
 
@@ -202,3 +208,6 @@ class UnitOfWork(Protocol):
     def funnel(self) -> FunnelQueries: ...
     @property
     def deal_reports(self) -> DealQueries: ...
+    # predictive scoring
+    @property
+    def scoring(self) -> ScoringRepository: ...

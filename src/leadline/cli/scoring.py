@@ -1,0 +1,152 @@
+"""``leadline score train|leads|evaluate|backtest|show|models``: predictive lead scoring.
+
+Retrain nightly with cron, e.g. ``15 2 * * * leadline score train``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application
+from leadline.cli.lazy import lazy_module
+from leadline.cli.output import console, print_json, print_table
+from leadline.domain.errors import ValidationError
+
+if TYPE_CHECKING:
+    from leadline.scoring import backtest, table
+    from leadline.services.scoring import models, reads, scores
+else:
+    backtest = lazy_module("leadline.scoring.backtest")
+    table = lazy_module("leadline.scoring.table")
+    models = lazy_module("leadline.services.scoring.models")
+    reads = lazy_module("leadline.services.scoring.reads")
+    scores = lazy_module("leadline.services.scoring.scores")
+
+score_app = typer.Typer(help="Predictive lead scoring: train, score, evaluate, backtest.", no_args_is_help=True)
+
+
+@score_app.command("train")
+@handle_errors
+def train(acting_as: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Train the next lead model on the leads that have had their chance, and re-score every open lead.
+
+    Example: leadline score train
+    """
+    trained = models.train_lead_model(ready_application().context, actor_id(acting_as))
+    m = trained.model
+    if as_json:
+        print_json({"version": str(m.version), "outcomes": m.outcomes, "positives": m.positives,
+                    "backtest": m.backtest, "notes": list(m.notes), "scored": trained.scored})
+        return
+    console.print(f"model {m.version}: {m.outcomes} outcomes ({m.positives} converted); "
+                  f"{trained.scored} open leads scored")
+    for kind, auc in m.backtest.items():
+        console.print(f"  backtest {kind}: ROC AUC {auc:.3f}")
+    for note in m.notes:
+        console.print(f"  {note}")
+
+
+@score_app.command("leads")
+@handle_errors
+def score_leads(acting_as: str | None = AS_OPTION) -> None:
+    """Score every open lead again with the current model.
+
+    Example: leadline score leads
+    """
+    count = scores.score_leads(ready_application().context, actor_id(acting_as))
+    console.print(f"{count} open leads scored")
+
+
+@score_app.command("show")
+@handle_errors
+def show(lead_id: int = typer.Argument(..., help="The lead's id."), acting_as: str | None = AS_OPTION,
+         as_json: bool = JSON_OPTION) -> None:
+    """A lead's score, how sure it is, the model version, and the reasons up and down.
+
+    Example: leadline score show 123456
+    """
+    found = reads.get_lead_score(ready_application().context, actor_id(acting_as), lead_id)
+    if found is None:
+        console.print("not scored (no model trained yet, or the lead is converted)")
+        return
+    if as_json:
+        print_json({"lead_id": found.lead_id, "score": found.score, "confident": found.confident,
+                    "model_version": found.model_version, "scored_at": found.scored_at,
+                    "up": [r.text for r in found.up], "down": [r.text for r in found.down]})
+        return
+    sure = "" if found.confident else " (low confidence: little data)"
+    console.print(f"score {found.score}{sure}, model {found.model_version}", highlight=False)
+    for r in found.up:
+        console.print(f"  + {r.text}", highlight=False, markup=False)
+    for r in found.down:
+        console.print(f"  - {r.text}", highlight=False, markup=False)
+
+
+@score_app.command("models")
+@handle_errors
+def list_models(as_json: bool = JSON_OPTION) -> None:
+    """Every stored lead model, the one in use first.
+
+    Example: leadline score models
+    """
+    found = reads.list_models(ready_application().context)
+    rows = [[str(m.version), m.trained_at.isoformat(timespec="seconds"), m.outcomes, m.positives,
+             ", ".join(f"{k} {v:.3f}" for k, v in m.backtest.items())] for m in found]
+    if as_json:
+        print_json([dict(zip(["version", "trained_at", "outcomes", "positives", "backtest"], r, strict=True))
+                    for r in rows])
+        return
+    print_table("lead models", ["version", "trained at", "outcomes", "converted", "backtest ROC AUC"], rows)
+
+
+@score_app.command("evaluate")
+@handle_errors
+def evaluate(acting_as: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Backtest the lead model on the organisation's history: fitted on the earlier 75 % of outcomes,
+    measured on the latest 25 %.
+
+    Example: leadline score evaluate
+    """
+    train_rows, test_rows, e, candidates = models.evaluate_lead_model(ready_application().context,
+                                                                     actor_id(acting_as))
+    figures = {"train": train_rows, "test": test_rows, "roc_auc": e.roc_auc, "pr_auc": e.pr_auc,
+               "brier": e.brier, "calibration_error": e.calibration_error, "top_decile_lift": e.top_decile_lift,
+               "candidates": candidates}
+    if as_json:
+        print_json(figures)
+        return
+    for name, value in figures.items():
+        console.print(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}", highlight=False)
+
+
+@score_app.command("backtest")
+@handle_errors
+def backtest_file(
+    file: Path = typer.Argument(..., help="A CSV of past records with a header row."),
+    target: str = typer.Option(..., "--target", help="The column holding the outcome."),
+    time: str | None = typer.Option(None, "--time", help="A column of ISO dates: split by time (else stratified)."),
+    positive: str | None = typer.Option(None, "--positive", help="The outcome value counted as positive."),
+    png: Path | None = typer.Option(None, "--png", help="Write ROC and calibration plots into this folder."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Backtest Leadline's model, a naive-Bayes frequency model and a logistic regression on any table.
+
+    Example: leadline score backtest old-crm.csv --target converted --time created_at --positive yes
+    """
+    try:
+        columns, records = table.read_csv(file)
+        prepared = table.prepare(columns, records, target, time=time, positive=positive)
+        report = backtest.run_backtest(prepared)
+    except table.TableError as error:
+        raise ValidationError(str(error), field="file") from error
+    if as_json:
+        print(json.dumps(backtest.as_json(prepared, report), indent=2))
+    else:
+        print(backtest.render(prepared, report))
+    if png is not None:
+        for path in backtest.write_plots(report, png, file.stem):
+            console.print(f"wrote {path}", highlight=False)

@@ -1,0 +1,38 @@
+"""What is stored of scoring: a trained model and a lead's score, each naming the model version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from leadline.domain.scoring.interface import ModelVersion, Reason
+
+#: what a model scores: leads now; opportunities later (issue 19, item 3)
+LEAD = "lead"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredModel:
+    id: int
+    subject: str
+    version: ModelVersion
+    trained_at: datetime
+    outcomes: int
+    positives: int
+    #: the backtest that chose it: kind -> ROC AUC on the latest quarter, and notes
+    backtest: dict[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    payload: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class LeadScore:
+    lead_id: int
+    score: int
+    probability: float
+    confident: bool
+    model_id: int
+    model_version: str
+    scored_at: datetime
+    up: tuple[Reason, ...] = ()
+    down: tuple[Reason, ...] = ()

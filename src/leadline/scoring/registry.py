@@ -1,0 +1,78 @@
+"""Every model type by name, and the choice between them by a time-ordered backtest.
+
+``choose_model`` fits each candidate on the earlier 75 % of the rows (oldest first) and scores the
+latest 25 %; the candidate with the better ROC AUC wins (the transparent frequency model on a tie
+within ``TIE``), and is then refitted on every row. The boosted model is a candidate only with at
+least ``BOOSTED_MINIMUM`` outcomes of each kind: below that it cannot be both fitted and calibrated;
+above it, the backtest decides, never the count alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from leadline.domain.scoring.frequency import FrequencyModel
+from leadline.domain.scoring.interface import FeatureRow, ScoringModel
+from leadline.domain.scoring.metrics import Evaluation, evaluate
+
+BOOSTED_MINIMUM = 50
+TIE = 0.005
+
+KINDS = ("frequency", "boosted")
+
+
+def _model_class(kind: str) -> type:
+    """The class of a model type; the boosted one (numpy, scikit-learn) is imported on first use."""
+    if kind == "frequency":
+        return FrequencyModel
+    if kind == "boosted":
+        from leadline.scoring.boosted import BoostedModel
+
+        return BoostedModel
+    raise ValueError(f"unknown model type {kind!r}")
+
+
+def fit_model(kind: str, rows: Sequence[FeatureRow], outcomes: Sequence[bool], **options: str) -> ScoringModel:
+    model: ScoringModel = _model_class(kind).fit(rows, outcomes, **options)
+    return model
+
+
+def load_model(kind: str, payload: bytes) -> ScoringModel:
+    """A stored model back from its type and bytes. Raises ValueError for an unknown type."""
+    model: ScoringModel = _model_class(kind).from_payload(payload)
+    return model
+
+
+@dataclass
+class Choice:
+    model: ScoringModel
+    #: each candidate's backtest on the latest quarter (missing: not a candidate, with why)
+    backtests: dict[str, Evaluation] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def choose_model(rows: Sequence[FeatureRow], outcomes: Sequence[bool], *, outcome_word: str = "converted",
+                 kinds: Sequence[str] = ("frequency", "boosted")) -> Choice:
+    """The best candidate by the backtest, refitted on all ``rows`` (ordered oldest first)."""
+    ys = [bool(y) for y in outcomes]
+    cut = int(len(rows) * 0.75)
+    train, test = ys[:cut], ys[cut:]
+    choice = Choice(FrequencyModel.fit(rows, ys, outcome_word=outcome_word))
+    if len(set(train)) < 2 or len(set(test)) < 2:
+        choice.skipped["backtest"] = "too few outcomes of each kind to backtest: the frequency model is used"
+        return choice
+    for kind in kinds:
+        if kind == "boosted" and min(sum(train), len(train) - sum(train)) < BOOSTED_MINIMUM:
+            choice.skipped[kind] = f"fewer than {BOOSTED_MINIMUM} outcomes of each kind to fit on"
+            continue
+        try:
+            candidate = fit_model(kind, rows[:cut], train, outcome_word=outcome_word)
+        except ValueError as error:
+            choice.skipped[kind] = str(error)
+            continue
+        choice.backtests[kind] = evaluate(candidate.predict(rows[cut:]), test)
+    best = max(choice.backtests, key=lambda k: choice.backtests[k].roc_auc + (TIE if k == "frequency" else 0))
+    if best != "frequency":
+        choice.model = fit_model(best, rows, ys, outcome_word=outcome_word)
+    return choice

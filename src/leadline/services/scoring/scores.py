@@ -1,0 +1,108 @@
+"""Scoring leads with the stored model: in batches, and one lead again when it changes.
+
+A lead is re-scored inside the transaction that changed it (docs/adr/0035): its stored score
+then always matches its stored fields, and a rollback takes both back. Nothing happens before a
+model is trained. Loaded models are kept by their id (a stored model never changes), so a
+re-score costs the model look-up, the lead's facts and one write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.scoring.features import LeadFacts, lead_features
+from leadline.domain.scoring.interface import ScoringModel
+from leadline.domain.scoring.records import LEAD, LeadScore, StoredModel
+from leadline.scoring.registry import load_model
+from leadline.services.context import ServiceContext
+
+if TYPE_CHECKING:
+    from leadline.services.ports import UnitOfWork
+
+BATCH = 5000
+_LOADED: OrderedDict[int, ScoringModel] = OrderedDict()
+_KEEP = 4
+
+
+def loaded(uow: UnitOfWork, stored: StoredModel) -> ScoringModel:
+    """The stored model, deserialised once per process (kept by id: a stored model never changes)."""
+    model = _LOADED.get(stored.id)
+    if model is None:
+        payload = stored.payload or _payload(uow, stored)
+        model = load_model(stored.version.kind, payload)
+        _LOADED[stored.id] = model
+        while len(_LOADED) > _KEEP:
+            _LOADED.popitem(last=False)
+    return model
+
+
+def _payload(uow: UnitOfWork, stored: StoredModel) -> bytes:
+    full = uow.scoring.active_model(stored.subject)
+    assert full is not None and full.id == stored.id, "the model was replaced inside this transaction"
+    return full.payload
+
+
+def with_custom(ctx: ServiceContext, uow: UnitOfWork, facts: Sequence[LeadFacts]) -> list[LeadFacts]:
+    """The facts with each lead's custom values added (one query for all)."""
+    definitions = ctx.config(uow).custom_fields_of(RecordType.LEAD)
+    if not definitions:
+        return list(facts)
+    values = uow.custom_fields.values_for(definitions, [f.lead.id for f in facts])
+    return [dataclasses.replace(f, custom=values.get(f.lead.id, {})) for f in facts]
+
+
+def score_facts(model: ScoringModel, stored: StoredModel, facts: Sequence[LeadFacts], now: datetime) -> list[LeadScore]:
+    """Scores of open leads (converted ones are left out: their outcome is known)."""
+    open_facts = [f for f in facts if not f.lead.is_converted()]
+    rows = [lead_features(f, now) for f in open_facts]
+    probabilities = model.predict(rows)
+    out = []
+    for f, row, probability in zip(open_facts, rows, probabilities, strict=True):
+        why = model.score(row)
+        out.append(LeadScore(f.lead.id, round(probability * 100), probability, why.confident, stored.id,
+                             str(stored.version), now, why.up, why.down))
+    return out
+
+
+def rescore_lead(ctx: ServiceContext, uow: UnitOfWork, lead_id: int) -> LeadScore | None:
+    """Score one lead again inside the caller's unit of work (not committed here); None before
+    any model is trained or when the lead is converted."""
+    stored = uow.scoring.active_model(LEAD, with_payload=False)
+    if stored is None:
+        return None
+    model = loaded(uow, stored)
+    facts = with_custom(ctx, uow, [f for f, _ in uow.scoring.lead_facts([lead_id])])
+    scores = score_facts(model, stored, facts, ctx.now())
+    uow.scoring.save_scores(scores)
+    return scores[0] if scores else None
+
+
+def score_all_leads(ctx: ServiceContext, uow: UnitOfWork, stored: StoredModel, model: ScoringModel) -> int:
+    """Score every open lead with ``model`` in batches (not committed here); how many were scored."""
+    now, after, count = ctx.now(), 0, 0
+    while True:
+        batch = [f for f, _ in uow.scoring.lead_facts(after_id=after, limit=BATCH)]
+        if not batch:
+            return count
+        scores = score_facts(model, stored, with_custom(ctx, uow, batch), now)
+        uow.scoring.save_scores(scores)
+        count += len(scores)
+        after = batch[-1].lead.id
+
+
+def score_leads(ctx: ServiceContext, actor_id: int) -> int:
+    """``leadline score leads``: every open lead scored again with the current model, in one
+    transaction. Raises ``NotFoundError`` (field ``model``) before any training."""
+    from leadline.services.scoring.models import ensure_admin, require_model
+
+    with ctx.uow_factory() as uow:
+        ensure_admin(uow, actor_id, ctx)
+        stored = require_model(uow)
+        count = score_all_leads(ctx, uow, stored, loaded(uow, stored))
+        uow.commit()
+        return count

@@ -1,0 +1,39 @@
+"""The score through the API: ``score`` with its reasons and model version on ``GET /leads/{id}``
+and the list, ``min_score``/``max_score`` filters, a bad bound refused naming it (422, as the
+list's other filters); on both databases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leadline.services.context import ServiceContext
+from leadline.services.conversion.convert import convert_lead
+from leadline.services.leads.records import create_lead
+from leadline.services.scoring.models import train_lead_model
+from tests.conftest import FakeClock
+from tests.e2e.api_support import Caller, token_for
+from tests.e2e.test_api import assert_problem
+
+
+def test_a_lead_carries_its_score_and_the_list_filters_by_it(client: Any, ctx: ServiceContext, admin_id: int,
+                                                             clock: FakeClock) -> None:
+    for i in range(30):
+        lead = create_lead(ctx, admin_id, {"last_name": f"Lead {i}", "company": f"Co {i}",
+                                           "source": "Trade show" if i < 10 else "Website form"})
+        if (i < 10 and i % 5 != 0) or i in (10, 11):
+            convert_lead(ctx, admin_id, lead.lead.id, override_reason="history",
+                         qualification_override_reason="history")
+    clock.advance(days=200)
+    admin = Caller(client, token_for(ctx, admin_id, admin_id))  # a token made before the 200 days has expired
+    unscored = admin("GET", f"/leads/{create_lead(ctx, admin_id, {'last_name': 'A', 'company': 'B'}).lead.id}")
+    assert unscored.json()["score"] is None
+    fresh = create_lead(ctx, admin_id, {"last_name": "Fresh", "company": "New", "source": "Trade show"}).lead.id
+    train_lead_model(ctx, admin_id)
+    score = admin("GET", f"/leads/{fresh}").json()["score"]
+    assert score["model_version"] == "frequency@1" and score["confident"] is False
+    assert {"feature": "source", "value": "Trade show", "converted": 8, "total": 10,
+            "text": "from Trade show: 8 of 10 converted"} in score["up"]
+    high = admin("GET", "/leads", params={"min_score": score["score"]}).json()["items"]
+    assert high and all(item["score"]["score"] >= score["score"] for item in high)
+    assert str(fresh) in {item["id"] for item in high}
+    assert_problem(admin("GET", "/leads", params={"min_score": 101}), 422, "VALIDATION_FAILED", "min_score")
