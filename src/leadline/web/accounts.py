@@ -11,27 +11,26 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from leadline.domain.accounts import Account
-from leadline.domain.queries import Page, RecordQuery
+from leadline.domain.queries import RecordQuery
 from leadline.services import records
 from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.security.users import list_users, resolve_query_owners
 from leadline.web.records import (
-    PAGE_SIZE,
     Choice,
     Cursor,
     Failed,
     Form,
     Forms,
-    Listing,
+    RecordList,
     Search,
     account_or_none,
     changed,
     emails,
     given,
-    listed,
     money,
+    record_list,
     shown_history,
     submit,
     text,
@@ -39,7 +38,7 @@ from leadline.web.records import (
 )
 
 SORTS = {"-created_at": "Newest first", "name": "Name", "-updated_at": "Recently changed"}
-RESULTS = "account-results"
+LIST = RecordList("account", "/accounts", "account-results", SORTS)
 #: The edit form's controls and their labels, in order (the owner is chosen apart).
 EDITED = (("name", "Name"), ("website", "Website"), ("industry", "Industry"), ("number_of_employees", "Employees"),
           ("billing_street", "Street"), ("billing_city", "City"), ("billing_state", "State"),
@@ -55,12 +54,7 @@ class AccountPages(Controller):
         """Accounts the user may read; an htmx request gets the results alone."""
         filters = {"owner": owner, "q": q, "sort": sort}
         query = RecordQuery(owner_ids=resolve_query_owners(ctx, given(owner)), search=q or None)
-        page = Page.parse(PAGE_SIZE, sort, cursor or None, allowed=tuple(s.removeprefix("-") for s in SORTS))
-        rows = records.list_records(ctx, user, "account", query, page)
-        owners = list_users(ctx, user)
-        listing = Listing("/accounts", RESULTS, filters, rows, page, not cursor)
-        return listed(request, listing, "accounts", {"owner_names": {u.id: u.name for u in owners}},
-                      lambda: {"owners": owners, "sorts": SORTS})
+        return record_list(request, ctx, user, LIST, filters, query, cursor)
 
     @get("/{account_id:int}", sync_to_thread=False)
     def account_page(self, ctx: ServiceContext, user: int, account_id: int) -> Template:

@@ -11,7 +11,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from leadline.domain.accounts import Contact
-from leadline.domain.queries import Page, RecordQuery
+from leadline.domain.queries import RecordQuery
 from leadline.services import records
 from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
@@ -19,20 +19,19 @@ from leadline.services.opportunities.queries import stage_names
 from leadline.services.opportunities.reads import contact_opportunities
 from leadline.services.security.users import list_users, resolve_query_owners
 from leadline.web.records import (
-    PAGE_SIZE,
     Choice,
     Cursor,
     Failed,
     Form,
     Forms,
-    Listing,
+    RecordList,
     Search,
     account_or_none,
     changed,
     emails,
     given,
-    listed,
     money,
+    record_list,
     shown_history,
     submit,
     text,
@@ -40,7 +39,7 @@ from leadline.web.records import (
 )
 
 SORTS = {"-created_at": "Newest first", "last_name": "Last name", "-updated_at": "Recently changed"}
-RESULTS = "contact-results"
+LIST = RecordList("contact", "/contacts", "contact-results", SORTS)
 #: The edit form's controls and their labels, in order (the owner is chosen apart).
 EDITED = (("first_name", "First name"), ("last_name", "Last name"), ("title", "Title"), ("email", "E-mail"),
           ("phone", "Phone"))
@@ -55,12 +54,7 @@ class ContactPages(Controller):
         """Contacts the user may read (search: name and e-mail); an htmx request gets the results alone."""
         filters = {"owner": owner, "q": q, "sort": sort}
         query = RecordQuery(owner_ids=resolve_query_owners(ctx, given(owner)), search=q or None)
-        page = Page.parse(PAGE_SIZE, sort, cursor or None, allowed=tuple(s.removeprefix("-") for s in SORTS))
-        rows = records.list_records(ctx, user, "contact", query, page)
-        owners = list_users(ctx, user)
-        listing = Listing("/contacts", RESULTS, filters, rows, page, not cursor)
-        return listed(request, listing, "contacts", {"owner_names": {u.id: u.name for u in owners}},
-                      lambda: {"owners": owners, "sorts": SORTS})
+        return record_list(request, ctx, user, LIST, filters, query, cursor)
 
     @get("/{contact_id:int}", sync_to_thread=False)
     def contact_page(self, ctx: ServiceContext, user: int, contact_id: int) -> Template:

@@ -35,20 +35,19 @@ from leadline.services.opportunities.queries import opportunity_query, stage_nam
 from leadline.services.opportunities.reads import price_list, stage_history
 from leadline.services.security.users import list_users
 from leadline.web.records import (
-    PAGE_SIZE,
     Choice,
     Cursor,
     Failed,
     Form,
     Forms,
-    Listing,
+    RecordList,
     Search,
     account_or_none,
     changed,
     emails,
     given,
-    listed,
     money,
+    record_list,
     shown_history,
     submit,
     text,
@@ -57,7 +56,7 @@ from leadline.web.records import (
 
 SORTS = {"-created_at": "Newest first", "close_date": "Close date", "-amount": "Largest amount", "name": "Name",
          "-updated_at": "Recently changed"}
-RESULTS = "opportunity-results"
+LIST = RecordList("opportunity", "/opportunities", "opportunity-results", SORTS)
 #: The list's open/closed filter: its value -> the outcomes it means.
 OUTCOMES = {"open": ("open",), "closed": ("won", "lost"), "won": ("won",), "lost": ("lost",)}
 #: The edit form's text controls and their labels, in order (amount, type, figures and owner apart).
@@ -79,14 +78,9 @@ class OpportunityPages(Controller):
         filters = {"owner": owner, "stage": stage, "outcome": outcome, "q": q, "sort": sort}
         query = opportunity_query(ctx, owners=given(owner), search=q or None, stages=given(stage),
                                   outcomes=OUTCOMES.get(outcome, ()))
-        page = Page.parse(PAGE_SIZE, sort, cursor or None, allowed=tuple(s.removeprefix("-") for s in SORTS))
-        rows = records.list_records(ctx, user, "opportunity", query, page)
-        owners = list_users(ctx, user)
-        listing = Listing("/opportunities", RESULTS, filters, rows, page, not cursor)
-        shown = {"owner_names": {u.id: u.name for u in owners}, "stages": stage_names(ctx), "money": money}
-        return listed(request, listing, "opportunities", shown, lambda: {
-            "owners": owners, "sorts": SORTS, "outcomes": list(OUTCOMES),
-            "stage_labels": list(dict.fromkeys(s.label for s in list_stages(ctx)))})
+        shown = {"stages": stage_names(ctx), "money": money}
+        return record_list(request, ctx, user, LIST, filters, query, cursor, shown=shown, filtered_by=lambda: {
+            "outcomes": list(OUTCOMES), "stage_labels": list(dict.fromkeys(s.label for s in list_stages(ctx)))})
 
     @get("/{opportunity_id:int}", sync_to_thread=False)
     def opportunity_page(self, ctx: ServiceContext, user: int, opportunity_id: int) -> Template:
