@@ -17,6 +17,7 @@ from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.security.users import list_users, resolve_query_owners
+from leadline.web.record_create import Control, NewRecord, create, new_page
 from leadline.web.records import (
     Choice,
     Cursor,
@@ -56,6 +57,18 @@ class AccountPages(Controller):
         query = RecordQuery(owner_ids=resolve_query_owners(ctx, given(owner)), search=q or None)
         return record_list(request, ctx, user, LIST, filters, query, cursor)
 
+    @get("/new", sync_to_thread=False)
+    def new_account(self, ctx: ServiceContext, user: int) -> Template:
+        spec, me = new_account_form(ctx, user)
+        return new_page(spec, {"owner": me})
+
+    @post("/new", sync_to_thread=True)
+    def create_account(self, ctx: ServiceContext, user: int, data: Form) -> Redirect | Template:
+        """The new account's page, or the form again with the refusal next to its field."""
+        spec, _ = new_account_form(ctx, user)
+        return create(spec, data, lambda values: records.create_account(ctx, user, values),
+                      lambda failed: new_page(spec, {}, failed))
+
     @get("/{account_id:int}", sync_to_thread=False)
     def account_page(self, ctx: ServiceContext, user: int, account_id: int) -> Template:
         return account_template(ctx, user, account_id)
@@ -69,6 +82,15 @@ class AccountPages(Controller):
                       lambda: records.update_record(ctx, user, "account", account_id, changes,
                                                     expected_version=version(data)),
                       lambda failed: account_template(ctx, user, account_id, failed))
+
+
+def new_account_form(ctx: ServiceContext, user: int) -> tuple[NewRecord, str]:
+    """The create form of an account, and the user's e-mail (the owner it offers first)."""
+    owners = list_users(ctx, user)
+    controls = [Control(name, label, "integer" if name == "number_of_employees" else "text") for name, label in EDITED]
+    controls.append(Control("owner", "Owner", "select", [(u.email, u.name) for u in owners]))
+    spec = NewRecord("account", "New account", "Create the account", controls, ("/accounts", "Accounts"))
+    return spec, next((u.email for u in owners if u.id == user), "")
 
 
 def edit_values(account: Account, owner_emails: Mapping[int, str]) -> dict[str, str]:

@@ -18,6 +18,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.opportunities.reads import contact_opportunities
 from leadline.services.security.users import list_users, resolve_query_owners
+from leadline.web.record_create import Control, NewRecord, account_choices, create, new_page
 from leadline.web.records import (
     Choice,
     Cursor,
@@ -56,6 +57,19 @@ class ContactPages(Controller):
         query = RecordQuery(owner_ids=resolve_query_owners(ctx, given(owner)), search=q or None)
         return record_list(request, ctx, user, LIST, filters, query, cursor)
 
+    @get("/new", sync_to_thread=False)
+    def new_contact(self, ctx: ServiceContext, user: int, account: Choice = "") -> Template:
+        """The create form; ``account`` (an id) is the account it starts at (from the account's page)."""
+        spec, me = new_contact_form(ctx, user, account)
+        return new_page(spec, {"owner": me, "account_id": account})
+
+    @post("/new", sync_to_thread=True)
+    def create_contact(self, ctx: ServiceContext, user: int, data: Form) -> Redirect | Template:
+        """The new contact's page, or the form again with the refusal (a bad e-mail) next to its field."""
+        spec, _ = new_contact_form(ctx, user, data.get("account_id", ""))
+        return create(spec, data, lambda values: records.create_contact(ctx, user, values),
+                      lambda failed: new_page(spec, {}, failed))
+
     @get("/{contact_id:int}", sync_to_thread=False)
     def contact_page(self, ctx: ServiceContext, user: int, contact_id: int) -> Template:
         return contact_template(ctx, user, contact_id)
@@ -69,6 +83,19 @@ class ContactPages(Controller):
                       lambda: records.update_record(ctx, user, "contact", contact_id, changes,
                                                     expected_version=version(data)),
                       lambda failed: contact_template(ctx, user, contact_id, failed))
+
+
+def new_contact_form(ctx: ServiceContext, user: int, account: str) -> tuple[NewRecord, str]:
+    """The create form of a contact (its account chosen from those the user may read), and the
+    user's e-mail (the owner it offers first)."""
+    owners = list_users(ctx, user)
+    kinds = {"email": "email", "phone": "tel"}
+    controls = [Control("account_id", "Account", "select", account_choices(ctx, user, account), "choose an account"),
+                *(Control(name, label, kinds.get(name, "text")) for name, label in EDITED),
+                Control("owner", "Owner", "select", [(u.email, u.name) for u in owners])]
+    back = (f"/accounts/{account}", "Account") if account.isdigit() else ("/contacts", "Contacts")
+    spec = NewRecord("contact", "New contact", "Create the contact", controls, back)
+    return spec, next((u.email for u in owners if u.id == user), "")
 
 
 def edit_values(contact: Contact, owner_emails: Mapping[int, str]) -> dict[str, str]:

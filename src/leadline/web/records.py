@@ -38,7 +38,7 @@ Search = Annotated[str, Parameter(max_length=200)]
 Cursor = Annotated[str, Parameter(max_length=500)]
 #: Fields a use case names differently from the form's control.
 ALIASES = {"loss_reason_id": "reason", "loss_reason": "reason", "product": "product_id", "contact": "contact_id",
-           "owner_id": "owner"}
+           "account": "account_id", "owner_id": "owner"}
 
 
 def money(amount: Decimal | None, currency: str | None) -> str:
