@@ -104,7 +104,7 @@ def new_opportunity(draft: Draft, account: Account, contact: Contact, lines: Seq
     is their sum (never the lead's budget, which covers all of the lead's lines); without, the budget
     (none for a split one). The name, amount, close date and stage the user set
     (``ConversionOptions.new_opportunity``) take the place of those; an amount set beside line
-    items is refused (``VALIDATION_ERROR``, opportunity_amount), as is a stage that is not an open
+    items is refused (``VALIDATION_FAILED``, opportunity_amount), as is a stage that is not an open
     one of the default process."""
     given, lead = draft.given, draft.given.lead
     chosen = given.options.new_opportunity

@@ -34,7 +34,7 @@ class OpportunityFields:
     @classmethod
     def parse(cls, *, name: object = None, amount: object = None, close_date: object = None,
               stage: object = None) -> OpportunityFields:
-        """From plain values (texts as typed; empty is not given): ``VALIDATION_ERROR`` naming the
+        """From plain values (texts as typed; empty is not given): ``VALIDATION_FAILED`` naming the
         field for a name over 255 characters, an amount that is not a non-negative number, a close
         date that is not YYYY-MM-DD."""
         parsed_name = _NAME(name, NAME) if name not in (None, "") else None
@@ -64,7 +64,7 @@ def opening_stage_of(stages: Iterable[OpportunityStage], default: OpportunitySta
                      ) -> OpportunityStage:
     """The stage a converted opportunity opens in: ``chosen`` (label or id) among the open, active
     stages of the default process (``default`` is its first open stage), else ``default``.
-    ``VALIDATION_ERROR`` (opportunity_stage) for another, listing those it may be."""
+    ``VALIDATION_FAILED`` (opportunity_stage) for another, listing those it may be."""
     if chosen is None:
         return default
     allowed = sorted((s for s in stages if s.process_id == default.process_id and s.is_active and not s.is_closed),
