@@ -2,7 +2,7 @@
 PostgreSQL) each refusal is the use case's message beside its control with what was typed kept,
 nothing is written, and a post without the CSRF token is refused; in a real headless Chromium
 (SQLite) a rep makes an account, a contact at it and an opportunity at a stage of their choosing,
-with the keyboard alone."""
+with the keyboard alone. And the lead page's checklist shows a budget at its currency's scale."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from leadline.domain.queries import RecordQuery
 from leadline.services import records
 from leadline.services.configuration.sales import list_stages
 from leadline.services.context import ServiceContext
+from leadline.services.leads.records import create_lead
 from leadline.services.security.users import add_user
 from tests.e2e.web_support import served, sign_in, signed_in_client
 
@@ -180,3 +181,14 @@ def test_a_rep_creates_an_account_a_contact_and_an_opportunity_with_the_keyboard
     page.get_by_role("button", name="Create the opportunity").click()
     expect(page.locator("dd.stage")).to_have_text("Proposal/Quote")
     expect(page.locator("dd.amount")).to_have_text("4200.00 EUR")
+
+
+def test_the_lead_pages_checklist_shows_the_budget_at_its_currencys_scale(client: TestClient[Any],
+                                                                          ctx: ServiceContext, admin_id: int) -> None:
+    lead = create_lead(ctx, admin_id, {"last_name": "Ames", "company": "Acme", "budget_amount": "25000",
+                                       "currency": "EUR"}).lead.id
+
+    page = client.get(f"/leads/{lead}")
+
+    assert page.status_code == 200
+    assert "budget_amount 25000.00 is at least 1000" in page.text and "25000.0000" not in page.text
