@@ -228,6 +228,16 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
+def wide_page(browser: Browser) -> Iterator[Page]:
+    """A fresh page in a window wide enough for every column of the pipeline board."""
+    from tests.e2e.pipeline_support import WIDE
+
+    context = browser.new_context(viewport=WIDE)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context (no cookies) and its page; a step waits at most 10 s."""
     context = browser.new_context()

@@ -256,3 +256,32 @@ def test_a_rep_cannot_work_or_convert_a_private_lead_of_a_peer(
     for path in (f"/leads/{lead_id}/undo-convert", f"/leads/{lead_id}/opportunities"):
         assert_problem(as_peer("POST", path, json={}), 404, "NOT_FOUND")
     assert as_owner("POST", f"/leads/{lead_id}/undo-convert").status_code == 200
+
+
+def test_the_new_opportunitys_fields_are_set_by_the_convert_call(admin: Caller) -> None:
+    lead_id = new_lead(admin, products=[])
+
+    result = convert(admin, lead_id, opportunity_name="Navy pilot", opportunity_amount="9000.5",
+                     opportunity_close_date="2026-09-30", opportunity_stage="Needs Analysis",
+                     override_reason="A pilot is agreed", qualification_override_reason="Qualified by phone")
+
+    deal = admin("GET", f"/opportunities/{result['opportunity_id']}").json()
+    assert (deal["name"], deal["amount"], deal["close_date"], deal["stage"]) == (
+        "Navy pilot", "9000.50", "2026-09-30", "Needs Analysis")
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"opportunity_amount": "lots"}, "opportunity_amount"),
+    ({"opportunity_stage": "Closed Won"}, "opportunity_stage"),
+    ({"opportunity": "none", "opportunity_name": "Navy pilot"}, "opportunity_name"),
+    ({"opportunity_amount": "10"}, "opportunity_amount"),  # beside the priced Widget line
+])
+def test_the_new_opportunitys_fields_refused_convert_nothing(admin: Caller, body: dict[str, str], field: str) -> None:
+    lead_id = new_lead(admin, products=None if body.get("opportunity_amount") == "10" else [])
+    before = counts(admin)
+
+    response = admin("POST", f"/leads/{lead_id}/convert", json={**body, "override_reason": "A pilot is agreed",
+                                                                 "qualification_override_reason": "Qualified by phone"})
+
+    assert_problem(response, 422, "VALIDATION_FAILED", field)
+    assert counts(admin) == before

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -17,15 +16,13 @@ from sqlalchemy.engine import Engine
 
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.lifecycle import move_stage
-from leadline.services.records import create_account, create_opportunity, get_record
-from leadline.services.security.sharing import set_sharing
-from leadline.services.security.users import add_user, find_user
-from tests.e2e.web_support import served, sign_in
+from leadline.services.records import get_record
+from leadline.services.security.users import find_user
+from tests.e2e.pipeline_support import ARTIFACTS, MANAGER, PASSWORD, Deal, team_site
+from tests.e2e.web_support import sign_in
 
-SAM, JO, MIA, PASSWORD = "sam@example.com", "jo@example.com", "mia@example.com", "correct horse battery"
+SAM, JO, MIA = "sam@example.com", "jo@example.com", MANAGER[1]
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
-#: Where the run saves the page's screenshot (the test run's artefacts).
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 
 @dataclass
@@ -38,34 +35,21 @@ class Site:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """Wide enough for every column of the board (the shared browser is conftest's)."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    yield context.new_page()
-    context.close()
+def page(wide_page: Page) -> Page:
+    return wide_page
 
 
 @pytest.fixture
 def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
     """Opportunities private to their owners. Sam (reporting to Mia) has 1000 and an unpriced deal in
     Prospecting and 500 in Qualification; Jo (also Mia's) 9000 in Prospecting."""
-    set_sharing(ctx, admin_id, "opportunity", "private")
-    mia = add_user(ctx, admin_id, name="Mia Manager", email=MIA, role="manager", password=PASSWORD).id
-    sam, jo = (add_user(ctx, admin_id, name=name, email=email, manager=mia, password=PASSWORD).id
-               for name, email in (("Sam Rep", SAM), ("Jo Rep", JO)))
-    acme = create_account(ctx, sam, {"name": "Acme"}).id
-    hidden = create_account(ctx, jo, {"name": "Hidden Corp"}).id
-
-    def deal(owner: int, account: int, name: str, stage: str, amount: str | None, close: str) -> int:
-        values = {"account_id": account, "name": name, "stage": stage, "close_date": close}
-        return create_opportunity(ctx, owner, values | ({"amount": amount} if amount else {})).id
-
-    rollout = deal(sam, acme, "Acme rollout", "Prospecting", "1000", "2026-03-20")
-    unpriced = deal(sam, acme, "Acme unpriced", "Prospecting", None, "2026-03-28")
-    pilot = deal(sam, acme, "Acme pilot", "Qualification", "500", "2026-03-25")
-    secret = deal(jo, hidden, "Secret deal", "Prospecting", "9000", "2026-03-21")
-    with served(ctx, engine.url.render_as_string(hide_password=False)) as base:
-        yield Site(base, rollout, pilot, unpriced, secret)
+    deals = [Deal(SAM, "Acme", "Acme rollout", "Prospecting", "1000", "2026-03-20"),
+             Deal(SAM, "Acme", "Acme unpriced", "Prospecting", None, "2026-03-28"),
+             Deal(SAM, "Acme", "Acme pilot", "Qualification", "500", "2026-03-25"),
+             Deal(JO, "Hidden Corp", "Secret deal", "Prospecting", "9000", "2026-03-21")]
+    with team_site(ctx, admin_id, engine, (("Sam Rep", SAM), ("Jo Rep", JO)), deals) as made:
+        ids = made.deals
+        yield Site(made.base, ids["Acme rollout"], ids["Acme pilot"], ids["Acme unpriced"], ids["Secret deal"])
 
 
 def column(page: Page, stage: str) -> Locator:

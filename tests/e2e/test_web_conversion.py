@@ -86,9 +86,9 @@ def test_a_qualified_lead_converts_into_an_existing_account_and_undo_returns_it(
     expect(match).to_contain_text("Acme Inc.")
     expect(match).to_contain_text("same website domain acme.example")
     expect(page.locator("ul.criteria li.missing")).to_have_count(0)
-    expect(page.locator("dl.new-opportunity")).to_contain_text("Acme - Widget")
-    expect(page.locator("dl.new-opportunity")).to_contain_text("2026-06-30")
-    expect(page.locator("dl.new-opportunity")).to_contain_text("4000.00 USD in all")  # 3 at 1000, 2 at 500
+    expect(page.locator("div.new-opportunity")).to_contain_text("Acme - Widget")
+    expect(page.locator("div.new-opportunity")).to_contain_text("2026-06-30")
+    expect(page.locator("div.new-opportunity")).to_contain_text("4000.00 USD in all")  # 3 at 1000, 2 at 500
     expect(page.get_by_label("Open opportunity", exact=True)).to_contain_text("Acme renewal")
     match.get_by_role("radio").check()
     page.get_by_role("button", name="Convert").click()
@@ -135,7 +135,7 @@ def test_the_contact_joins_an_open_opportunity_of_the_matching_account(page: Pag
 @SQLITE_ONLY
 def test_one_opportunity_per_product(page: Page, site: Site) -> None:
     open_dialog(page, site, site.ready_lead)
-    expect(page.locator("dl.new-opportunity")).to_contain_text("Acme - Widget; Acme - Gadget")
+    expect(page.locator("div.new-opportunity")).to_contain_text("Acme - Widget; Acme - Gadget")
 
     page.get_by_label("One opportunity per product (Widget, Gadget)").check()
     page.get_by_role("button", name="Convert").click()
@@ -223,3 +223,31 @@ def test_a_conversion_posted_without_the_csrf_token_is_refused(page: Page, site:
 
     assert refused.status == 403
     assert not get_lead(ctx, site.sam, site.ready_lead).lead.is_converted()
+
+
+@SQLITE_ONLY
+def test_the_new_opportunitys_name_amount_close_date_and_stage_are_set_in_the_dialog(
+        page: Page, site: Site, ctx: ServiceContext) -> None:
+    open_dialog(page, site, site.bare_lead)
+    page.locator("#override_reason").fill("The buyer signed a letter of intent")
+    page.locator("#qualification_override_reason").fill("Qualified by phone, fields to follow")
+    page.get_by_label("Name", exact=True).fill("Bolt pilot")
+    page.get_by_label("Amount (USD)").fill("lots")
+    page.get_by_label("Close date").fill("2026-09-30")
+    page.get_by_label("Stage", exact=True).select_option("Needs Analysis")
+    page.get_by_role("button", name="Convert").click()
+
+    expect(page.locator("#opportunity_amount-error")).to_contain_text("lots")
+    expect(page.get_by_label("Amount (USD)")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Bolt pilot")  # what was typed stays
+    expect(page.get_by_label("Stage", exact=True)).to_have_value("Needs Analysis")
+    assert not get_lead(ctx, site.sam, site.bare_lead).lead.is_converted()  # all or nothing
+    page.get_by_label("Amount (USD)").fill("9000")
+    page.get_by_role("button", name="Convert").click()
+
+    expect(page).to_have_url(f"{site.base}/leads/{site.bare_lead}/conversion")
+    linked(page, "opportunity").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bolt pilot")
+    expect(page.locator("dd.amount")).to_have_text("9000.00 USD")
+    expect(page.locator("dd.stage")).to_have_text("Needs Analysis")
+    expect(page.locator("dl.fields")).to_contain_text("2026-09-30")

@@ -8,23 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
 from leadline.services.context import ServiceContext
-from leadline.services.forecast.settings import set_quota
-from leadline.services.records import create_account, create_opportunity
-from leadline.services.security.sharing import set_sharing
-from leadline.services.security.users import add_user
-from tests.e2e.web_support import served, sign_in
+from tests.e2e.pipeline_support import ARTIFACTS, MANAGER, PASSWORD, Deal, team_site
+from tests.e2e.web_support import sign_in
 
-ANN, BOB, MIA, PASSWORD = "ann@example.com", "bob@example.com", "mia@example.com", "correct horse battery"
+ANN, BOB, MIA = "ann@example.com", "bob@example.com", MANAGER[1]
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
-#: Where the run saves the page's screenshot (the test run's artefacts).
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 
 @dataclass
@@ -35,11 +29,8 @@ class Site:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """Wide enough for every column of the board (the shared browser is conftest's)."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    yield context.new_page()
-    context.close()
+def page(wide_page: Page) -> Page:
+    return wide_page
 
 
 @pytest.fixture
@@ -47,21 +38,13 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
     """2026-Q1 (today is 2026-03-02), opportunities private to their owners. Ann (Mia's): won 1000,
     2000 in Negotiation (commit), 3000 in Proposal/Quote (best case), a quota of 4000. Bob (Mia's):
     500 in Prospecting (pipeline). Mia's quota: 10000."""
-    set_sharing(ctx, admin_id, "opportunity", "private")
-    mia = add_user(ctx, admin_id, name="Mia Manager", email=MIA, role="manager", password=PASSWORD).id
-    ann, bob = (add_user(ctx, admin_id, name=name, email=email, manager=mia, password=PASSWORD).id
-                for name, email in (("Ann Rep", ANN), ("Bob Rep", BOB)))
-    set_quota(ctx, admin_id, ann, "2026-Q1", "4000")
-    set_quota(ctx, admin_id, mia, "2026-Q1", "10000")
-    for owner, name, stage, amount, close in (
-            (ann, "Ann won", "Closed Won", "1000", None), (ann, "Ann negotiation", "Negotiation", "2000", "2026-03-25"),
-            (ann, "Ann proposal", "Proposal/Quote", "3000", "2026-03-20"),
-            (bob, "Bob secret", "Prospecting", "500", "2026-03-15")):
-        account = create_account(ctx, owner, {"name": f"{name} Inc"}).id
-        values = {"account_id": account, "name": name, "stage": stage, "amount": amount}
-        create_opportunity(ctx, owner, values | ({"close_date": close} if close else {}))
-    with served(ctx, engine.url.render_as_string(hide_password=False)) as base:
-        yield Site(base, ann, bob)
+    deals = [Deal(ANN, "Ann won Inc", "Ann won", "Closed Won", "1000"),
+             Deal(ANN, "Ann negotiation Inc", "Ann negotiation", "Negotiation", "2000", "2026-03-25"),
+             Deal(ANN, "Ann proposal Inc", "Ann proposal", "Proposal/Quote", "3000", "2026-03-20"),
+             Deal(BOB, "Bob secret Inc", "Bob secret", "Prospecting", "500", "2026-03-15")]
+    quotas = ((ANN, "2026-Q1", "4000"), (MIA, "2026-Q1", "10000"))
+    with team_site(ctx, admin_id, engine, (("Ann Rep", ANN), ("Bob Rep", BOB)), deals, quotas) as made:
+        yield Site(made.base, made.users[ANN], made.users[BOB])
 
 
 def category(page: Page, name: str) -> str:

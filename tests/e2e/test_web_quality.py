@@ -31,9 +31,12 @@ from sqlalchemy.engine import Engine
 
 import leadline.web
 from leadline.services import activities, records
+from leadline.services.configuration import sales
+from leadline.services.configuration.lead_workflow import add_field_mapping
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead, update_lead
 from leadline.services.leads.workflow import change_lead_status
+from leadline.services.security.auth import set_password
 from leadline.services.security.users import add_user
 from tests.e2e.web_support import (
     AXE,
@@ -46,7 +49,7 @@ from tests.e2e.web_support import (
     sign_in,
 )
 
-REP, PASSWORD = "quality@example.com", "correct horse battery"
+REP, ADMIN, PASSWORD = "quality@example.com", "ada@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 TEMPLATES = Path(leadline.web.__file__).parent / "templates"
 #: No script element with a body (only ``<script src=...></script>``), no ``on...=`` or htmx
@@ -62,6 +65,8 @@ class MainPage:
     path: str
     signed_in: bool = True
     status: int = 200
+    #: signed in as the admin (settings pages) rather than the rep
+    admin: bool = False
 
 
 #: Every main page, checked by every test of this file. Add yours.
@@ -78,11 +83,16 @@ MAIN_PAGES = [
     MainPage("contact", "/contacts/{contact}"),
     MainPage("opportunities", "/opportunities"),
     MainPage("opportunity", "/opportunities/{opportunity}"),
+    MainPage("new-account", "/accounts/new"),
+    MainPage("new-contact", "/contacts/new?account={account}"),
+    MainPage("new-opportunity", "/opportunities/new"),
     MainPage("board", "/board"),
     MainPage("forecast", "/forecast"),
     MainPage("dashboard", "/dashboard"),
     MainPage("imports", "/imports"),
     MainPage("reports", "/reports"),
+    MainPage("settings-stages", "/settings/stages", admin=True),
+    MainPage("settings-custom-fields", "/settings/custom-fields", admin=True),
     MainPage("not-found", "/leads/999999999", status=404),
 ]
 
@@ -116,7 +126,12 @@ def strict_page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
     """A rep's lead (contacted, edited, with activities) and account with a contact and an open
-    opportunity, and a few more leads for the list."""
+    opportunity, and a few more leads for the list; a custom pick-list carried over to accounts
+    (the settings pages' forms), the admin with a password."""
+    set_password(ctx, admin_id, admin_id, PASSWORD)
+    sales.add_custom_field(ctx, admin_id, "lead", "tier", "Tier", "picklist", options=["Gold", "Silver"])
+    sales.add_custom_field(ctx, admin_id, "account", "tier_note", "Tier", "text")
+    add_field_mapping(ctx, admin_id, "lead.tier", "account.tier_note")
     rep = add_user(ctx, admin_id, name="Quinn Quality", email=REP, password=PASSWORD).id
     lead = create_lead(ctx, rep, {"first_name": "Ada", "last_name": "Ames", "company": "Acme Analytics",
                                   "email": "ada@acme.example", "rating": "hot", "budget_amount": "25000",
@@ -137,10 +152,14 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
         yield Site(base, ids)
 
 
+def _sign_in(page: Page, site: Site, main: MainPage) -> None:
+    sign_in(page, site.base, ADMIN if main.admin else REP, PASSWORD)
+    page.wait_for_url(f"{site.base}/leads")
+
+
 def _open(page: Page, site: Site, main: MainPage) -> None:
     if main.signed_in:
-        sign_in(page, site.base, REP, PASSWORD)
-        page.wait_for_url(f"{site.base}/leads")
+        _sign_in(page, site, main)
     answer = page.goto(site.url(main))
     assert answer is not None and answer.status == main.status, f"{main.path}: {answer and answer.status}"
 
@@ -181,8 +200,7 @@ def test_a_main_page_fits_a_laptop_and_a_tablet_and_loads_under_300_kb_from_the_
 @pytest.mark.parametrize("main", MAIN_PAGES, ids=lambda main: main.name)
 def test_a_main_page_is_sent_with_the_security_headers(page: Page, site: Site, main: MainPage) -> None:
     if main.signed_in:
-        sign_in(page, site.base, REP, PASSWORD)
-        page.wait_for_url(f"{site.base}/leads")
+        _sign_in(page, site, main)
 
     answer = page.request.get(site.url(main), max_redirects=0)
 

@@ -15,6 +15,8 @@ from sqlalchemy.engine import Engine
 from leadline.asgi import create_app
 from leadline.bootstrap import Application
 from leadline.config import Settings
+from leadline.services.configuration import lead_workflow as workflow
+from leadline.services.configuration import sales
 from leadline.services.configuration.statuses import add_status, list_sources, list_statuses
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead
@@ -123,3 +125,73 @@ def test_a_status_leads_carry_cannot_be_deleted_and_an_unused_one_can(
     assert refused.status_code == 409 and 'role="alert"' in refused.text
     assert deleted.status_code == 303
     assert [s.label for s in list_statuses(ctx)].count("Nurturing") == 0
+
+
+def test_an_admin_edits_a_custom_field_a_process_and_a_field_mapping(admin: TestClient[Any], ctx: ServiceContext,
+                                                                     admin_id: int) -> None:
+    tier = sales.add_custom_field(ctx, admin_id, "lead", "tier", "Tier", "picklist", options=["Gold"])
+    for record in ("account", "contact"):
+        sales.add_custom_field(ctx, admin_id, record, "tier_note", "Tier", "text")
+    mapping = workflow.add_field_mapping(ctx, admin_id, "lead.tier", "account.tier_note")
+    renewals = sales.add_process(ctx, admin_id, "Renewals")
+    page = admin.get("/settings/custom-fields").text
+    assert f'id="field-{tier.id}-label"' in page and f'id="mapping-{mapping.id}-target"' in page
+
+    answers = [
+        post(admin, f"/settings/custom-fields/{tier.id}", {"label": "Customer tier", "options": "Gold, Silver",
+                                                           "required": "on", "active": "on"}),
+        post(admin, f"/settings/field-mappings/{mapping.id}", {"source": "lead.tier", "target": "contact.tier_note"}),
+        post(admin, f"/settings/processes/{renewals.id}", {"name": "Renewal business", "default": "on",
+                                                           "active": "on"}),
+    ]
+
+    assert [a.status_code for a in answers] == [303, 303, 303]
+    [field] = sales.list_custom_fields(ctx, "lead")
+    assert (field.label, field.options, field.required, field.is_active) == ("Customer tier", ("Gold", "Silver"),
+                                                                             True, True)
+    assert [(m.source, m.target) for m in workflow.list_field_mappings(ctx)] == [("lead.tier", "contact.tier_note")]
+    assert [p.name for p in sales.list_processes(ctx) if p.is_default] == ["Renewal business"]
+
+
+EDIT_REFUSALS = [  # (what to post to: process, field or mapping; form data; the control; status; message)
+    ("process", {"name": "New Business", "active": "on"}, "default", 422, "make another one the default"),
+    ("field", {"label": "", "active": "on"}, "label", 422, "is required"),
+    ("field", {"label": "Tier", "options": "", "active": "on"}, "options", 422, "at least one option"),
+    ("mapping", {"source": "lead.tier", "target": "account.seats"}, "target", 422, "cannot fill a number field"),
+]
+
+
+@pytest.mark.parametrize("what, data, control, status, message", EDIT_REFUSALS,
+                         ids=[f"{r[0]}-{r[2]}" for r in EDIT_REFUSALS])
+def test_an_edit_refused_is_shown_beside_its_control_and_changes_nothing(
+        admin: TestClient[Any], ctx: ServiceContext, admin_id: int, what: str, data: dict[str, str], control: str,
+        status: int, message: str) -> None:
+    tier = sales.add_custom_field(ctx, admin_id, "lead", "tier", "Tier", "picklist", options=["Gold"])
+    sales.add_custom_field(ctx, admin_id, "account", "seats", "Seats", "number")
+    sales.add_custom_field(ctx, admin_id, "account", "tier_note", "Tier", "text")
+    mapping = workflow.add_field_mapping(ctx, admin_id, "lead.tier", "account.tier_note")
+    default = next(p for p in sales.list_processes(ctx) if p.is_default)
+    ids = {"process": ("processes", default.id), "field": ("custom-fields", tier.id),
+           "mapping": ("field-mappings", mapping.id)}
+    before = (sales.list_processes(ctx), sales.list_custom_fields(ctx), workflow.list_field_mappings(ctx))
+    path, record_id = ids[what]
+
+    answer = post(admin, f"/settings/{path}/{record_id}", data)
+
+    assert answer.status_code == status, answer.text[:300]
+    form = {"process": "process", "field": "field", "mapping": "mapping"}[what]
+    if control == "default":  # a checkbox: its message follows it
+        assert message in answer.text
+    else:
+        shown = re.search(rf'id="{form}-{record_id}-{control}-error">([^<]*)<', answer.text)
+        assert shown is not None and message in shown.group(1), answer.text
+    assert (sales.list_processes(ctx), sales.list_custom_fields(ctx), workflow.list_field_mappings(ctx)) == before
+
+
+def test_a_rep_cannot_post_an_edit(rep: TestClient[Any], ctx: ServiceContext, admin_id: int) -> None:
+    tier = sales.add_custom_field(ctx, admin_id, "lead", "tier", "Tier", "text")
+
+    refused = post(rep, f"/settings/custom-fields/{tier.id}", {"label": "Mine", "active": "on"})
+
+    assert refused.status_code == 403
+    assert sales.list_custom_fields(ctx) == [tier]

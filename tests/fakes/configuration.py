@@ -121,6 +121,10 @@ class StageRepository:
         for stage in stages:
             self.tables.stages[stage.id] = copied(stage)
 
+    def save_processes(self, processes: Iterable[SalesProcess]) -> None:
+        for process in processes:
+            self.tables.processes[process.id] = copied(process)
+
 
 class CustomFieldRepository:
     def __init__(self, tables: Tables) -> None:
@@ -131,6 +135,9 @@ class CustomFieldRepository:
         return [copied(d) for d in sorted(chosen, key=lambda d: d.name)]
 
     def add(self, definition: CustomFieldDefinition) -> None:
+        self.tables.custom_fields[definition.id] = copied(definition)
+
+    def save(self, definition: CustomFieldDefinition) -> None:
         self.tables.custom_fields[definition.id] = copied(definition)
 
     def values_for(self, definitions: list[CustomFieldDefinition],

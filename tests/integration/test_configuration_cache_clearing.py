@@ -79,6 +79,20 @@ CHANGES: dict[str, tuple[Change | None, Change]] = {
     "update stage": (None, lambda c, a: sales_configuration.update_stage(c, a, "Negotiation", probability=85)),
     "add custom field": (None, lambda c, a: sales_configuration.add_custom_field(c, a, "lead", "seats", "Seats",
                                                                                  "number")),
+    "update custom field": (
+        lambda c, a: sales_configuration.add_custom_field(c, a, "lead", "seats", "Seats", "number"),
+        lambda c, a: sales_configuration.update_custom_field(
+            c, a, sales_configuration.list_custom_fields(c)[0].id, label="Seat count", required=True)),
+    "update process": (lambda c, a: sales_configuration.add_process(c, a, "Renewals"),
+                       lambda c, a: sales_configuration.update_process(c, a, "Renewals", name="Renewal",
+                                                                       default=True)),
+    "update field mapping": (
+        lambda c, a: (sales_configuration.add_custom_field(c, a, "lead", "po", "PO", "text"),
+                      sales_configuration.add_custom_field(c, a, "account", "po_note", "PO", "text"),
+                      sales_configuration.add_custom_field(c, a, "contact", "po_note", "PO", "text"),
+                      workflow_configuration.add_field_mapping(c, a, "lead.po", "account.po_note")),
+        lambda c, a: workflow_configuration.update_field_mapping(
+            c, a, workflow_configuration.list_field_mappings(c)[0].id, "lead.po", "contact.po_note")),
     "set sharing": (None, lambda c, a: sharing.set_sharing(c, a, "lead", "public_read_only")),
     "qualification gate": (None, lambda c, a: conversion_gate.set_qualification_gate(c, a, False)),
     "fiscal year start": (None, lambda c, a: forecast_settings.set_fiscal_year_start(c, a, 11)),

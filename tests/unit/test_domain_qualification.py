@@ -57,6 +57,16 @@ def test_budget_is_met_at_or_above_the_threshold(amount, met):
     assert results(make_lead(budget_amount=Decimal(amount)))["budget"][0] is met
 
 
+@pytest.mark.parametrize(("amount", "currency", "shown"), [
+    ("25000.0000", "EUR", "25000.00"), ("25000.0000", "JPY", "25000"), ("12.3450", "USD", "12.345")])
+def test_a_budget_in_a_reason_is_shown_at_its_currencys_scale(amount, currency, shown):
+    lead = make_lead(budget_amount=Decimal(amount), currency=currency)
+
+    verdict = "at least" if Decimal(amount) >= 1000 else "below"
+    assert results(lead)["budget"][1] == f"budget_amount {shown} is {verdict} 1000"
+    assert results(lead, OPPORTUNITY_FRAMEWORK)["budget"][1] == f"budget_amount is {shown}"
+
+
 @pytest.mark.parametrize(("title", "flag", "met"), [
     ("VP Sales", False, True), ("Chief Executive", False, True), ("Head of IT", False, True),
     ("Intern", False, False), ("Vice-principal", False, False), (None, True, True)])

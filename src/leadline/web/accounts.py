@@ -11,27 +11,27 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from leadline.domain.accounts import Account
-from leadline.domain.queries import Page, RecordQuery
+from leadline.domain.queries import RecordQuery
 from leadline.services import records
 from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.security.users import list_users, resolve_query_owners
+from leadline.web.record_create import Control, NewRecord, create, new_page
 from leadline.web.records import (
-    PAGE_SIZE,
     Choice,
     Cursor,
     Failed,
     Form,
     Forms,
-    Listing,
+    RecordList,
     Search,
     account_or_none,
     changed,
     emails,
     given,
-    listed,
     money,
+    record_list,
     shown_history,
     submit,
     text,
@@ -39,7 +39,7 @@ from leadline.web.records import (
 )
 
 SORTS = {"-created_at": "Newest first", "name": "Name", "-updated_at": "Recently changed"}
-RESULTS = "account-results"
+LIST = RecordList("account", "/accounts", "account-results", SORTS)
 #: The edit form's controls and their labels, in order (the owner is chosen apart).
 EDITED = (("name", "Name"), ("website", "Website"), ("industry", "Industry"), ("number_of_employees", "Employees"),
           ("billing_street", "Street"), ("billing_city", "City"), ("billing_state", "State"),
@@ -55,12 +55,19 @@ class AccountPages(Controller):
         """Accounts the user may read; an htmx request gets the results alone."""
         filters = {"owner": owner, "q": q, "sort": sort}
         query = RecordQuery(owner_ids=resolve_query_owners(ctx, given(owner)), search=q or None)
-        page = Page.parse(PAGE_SIZE, sort, cursor or None, allowed=tuple(s.removeprefix("-") for s in SORTS))
-        rows = records.list_records(ctx, user, "account", query, page)
-        owners = list_users(ctx, user)
-        listing = Listing("/accounts", RESULTS, filters, rows, page, not cursor)
-        return listed(request, listing, "accounts", {"owner_names": {u.id: u.name for u in owners}},
-                      lambda: {"owners": owners, "sorts": SORTS})
+        return record_list(request, ctx, user, LIST, filters, query, cursor)
+
+    @get("/new", sync_to_thread=False)
+    def new_account(self, ctx: ServiceContext, user: int) -> Template:
+        spec, me = new_account_form(ctx, user)
+        return new_page(spec, {"owner": me})
+
+    @post("/new", sync_to_thread=True)
+    def create_account(self, ctx: ServiceContext, user: int, data: Form) -> Redirect | Template:
+        """The new account's page, or the form again with the refusal next to its field."""
+        spec, _ = new_account_form(ctx, user)
+        return create(spec, data, lambda values: records.create_account(ctx, user, values),
+                      lambda failed: new_page(spec, {}, failed))
 
     @get("/{account_id:int}", sync_to_thread=False)
     def account_page(self, ctx: ServiceContext, user: int, account_id: int) -> Template:
@@ -75,6 +82,15 @@ class AccountPages(Controller):
                       lambda: records.update_record(ctx, user, "account", account_id, changes,
                                                     expected_version=version(data)),
                       lambda failed: account_template(ctx, user, account_id, failed))
+
+
+def new_account_form(ctx: ServiceContext, user: int) -> tuple[NewRecord, str]:
+    """The create form of an account, and the user's e-mail (the owner it offers first)."""
+    owners = list_users(ctx, user)
+    controls = [Control(name, label, "integer" if name == "number_of_employees" else "text") for name, label in EDITED]
+    controls.append(Control("owner", "Owner", "select", [(u.email, u.name) for u in owners]))
+    spec = NewRecord("account", "New account", "Create the account", controls, ("/accounts", "Accounts"))
+    return spec, next((u.email for u in owners if u.id == user), "")
 
 
 def edit_values(account: Account, owner_emails: Mapping[int, str]) -> dict[str, str]:

@@ -11,28 +11,28 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from leadline.domain.accounts import Contact
-from leadline.domain.queries import Page, RecordQuery
+from leadline.domain.queries import RecordQuery
 from leadline.services import records
 from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.opportunities.reads import contact_opportunities
 from leadline.services.security.users import list_users, resolve_query_owners
+from leadline.web.record_create import Control, NewRecord, account_choices, create, new_page
 from leadline.web.records import (
-    PAGE_SIZE,
     Choice,
     Cursor,
     Failed,
     Form,
     Forms,
-    Listing,
+    RecordList,
     Search,
     account_or_none,
     changed,
     emails,
     given,
-    listed,
     money,
+    record_list,
     shown_history,
     submit,
     text,
@@ -40,7 +40,7 @@ from leadline.web.records import (
 )
 
 SORTS = {"-created_at": "Newest first", "last_name": "Last name", "-updated_at": "Recently changed"}
-RESULTS = "contact-results"
+LIST = RecordList("contact", "/contacts", "contact-results", SORTS)
 #: The edit form's controls and their labels, in order (the owner is chosen apart).
 EDITED = (("first_name", "First name"), ("last_name", "Last name"), ("title", "Title"), ("email", "E-mail"),
           ("phone", "Phone"))
@@ -55,12 +55,20 @@ class ContactPages(Controller):
         """Contacts the user may read (search: name and e-mail); an htmx request gets the results alone."""
         filters = {"owner": owner, "q": q, "sort": sort}
         query = RecordQuery(owner_ids=resolve_query_owners(ctx, given(owner)), search=q or None)
-        page = Page.parse(PAGE_SIZE, sort, cursor or None, allowed=tuple(s.removeprefix("-") for s in SORTS))
-        rows = records.list_records(ctx, user, "contact", query, page)
-        owners = list_users(ctx, user)
-        listing = Listing("/contacts", RESULTS, filters, rows, page, not cursor)
-        return listed(request, listing, "contacts", {"owner_names": {u.id: u.name for u in owners}},
-                      lambda: {"owners": owners, "sorts": SORTS})
+        return record_list(request, ctx, user, LIST, filters, query, cursor)
+
+    @get("/new", sync_to_thread=False)
+    def new_contact(self, ctx: ServiceContext, user: int, account: Choice = "") -> Template:
+        """The create form; ``account`` (an id) is the account it starts at (from the account's page)."""
+        spec, me = new_contact_form(ctx, user, account)
+        return new_page(spec, {"owner": me, "account_id": account})
+
+    @post("/new", sync_to_thread=True)
+    def create_contact(self, ctx: ServiceContext, user: int, data: Form) -> Redirect | Template:
+        """The new contact's page, or the form again with the refusal (a bad e-mail) next to its field."""
+        spec, _ = new_contact_form(ctx, user, data.get("account_id", ""))
+        return create(spec, data, lambda values: records.create_contact(ctx, user, values),
+                      lambda failed: new_page(spec, {}, failed))
 
     @get("/{contact_id:int}", sync_to_thread=False)
     def contact_page(self, ctx: ServiceContext, user: int, contact_id: int) -> Template:
@@ -75,6 +83,19 @@ class ContactPages(Controller):
                       lambda: records.update_record(ctx, user, "contact", contact_id, changes,
                                                     expected_version=version(data)),
                       lambda failed: contact_template(ctx, user, contact_id, failed))
+
+
+def new_contact_form(ctx: ServiceContext, user: int, account: str) -> tuple[NewRecord, str]:
+    """The create form of a contact (its account chosen from those the user may read), and the
+    user's e-mail (the owner it offers first)."""
+    owners = list_users(ctx, user)
+    kinds = {"email": "email", "phone": "tel"}
+    controls = [Control("account_id", "Account", "select", account_choices(ctx, user, account), "choose an account"),
+                *(Control(name, label, kinds.get(name, "text")) for name, label in EDITED),
+                Control("owner", "Owner", "select", [(u.email, u.name) for u in owners])]
+    back = (f"/accounts/{account}", "Account") if account.isdigit() else ("/contacts", "Contacts")
+    spec = NewRecord("contact", "New contact", "Create the contact", controls, back)
+    return spec, next((u.email for u in owners if u.id == user), "")
 
 
 def edit_values(contact: Contact, owner_emails: Mapping[int, str]) -> dict[str, str]:

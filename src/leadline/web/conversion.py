@@ -39,7 +39,8 @@ UNDONE_NOTICE = "conversion-undone"
 FORM_FIELD = {"account_id": "account", "contact_id": "contact", "contact": "contact", "account": "account",
               "opportunity": "opportunity", "opportunity_id": "opportunity_id", "one_per_product": "one_per_product",
               "override_reason": "override_reason", "qualification_override_reason": "qualification_override_reason",
-              "confirm_separate": "confirm_separate"}
+              "confirm_separate": "confirm_separate", **{f"opportunity_{name}": f"opportunity_{name}"
+                                                         for name in ("name", "amount", "close_date", "stage")}}
 
 
 class ConversionForm(msgspec.Struct, kw_only=True):
@@ -53,10 +54,17 @@ class ConversionForm(msgspec.Struct, kw_only=True):
     override_reason: str = ""
     qualification_override_reason: str = ""
     confirm_separate: str = ""
+    #: the new opportunity's fields as typed; empty: as the conversion works them out
+    opportunity_name: str = ""
+    opportunity_amount: str = ""
+    opportunity_close_date: str = ""
+    opportunity_stage: str = ""
     version: str = ""
     idempotency_key: str = ""
 
 
+#: The new opportunity's controls (and the use case's names for them).
+NEW_FIELDS = ("opportunity_name", "opportunity_amount", "opportunity_close_date", "opportunity_stage")
 Form = Annotated[ConversionForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
@@ -104,9 +112,12 @@ class ConversionPages(Controller):
 
 def form_options(form: ConversionForm) -> ConversionOptions:
     """The use case's options from the posted form. The opportunity select is sent whatever the
-    choice, so its id counts only when attaching; every other control is passed as it came."""
+    choice, so its id counts only when attaching, and the new opportunity's fields only when
+    creating one; every other control is passed as it came."""
     attach = form.opportunity.strip().lower() == "attach"
-    return conversion_options(
+    create = form.opportunity.strip().lower() == "create"
+    fields = {name: getattr(form, name) if create else None for name in NEW_FIELDS}
+    return conversion_options(**fields,
         account_id=_record_id(form.account, "account_id"), contact_id=_record_id(form.contact, "contact_id"),
         opportunity=form.opportunity, opportunity_id=_record_id(form.opportunity_id, "opportunity_id") if attach
         else None, one_per_product=bool(form.one_per_product), override_reason=form.override_reason or None,

@@ -4,8 +4,9 @@ what a conversion created or attached.
 
 Nothing here decides a rule: the candidates, their reasons, the hidden matches and the criteria
 are the preview's (``preview_conversion``); the opportunity's name, amount, close date and stage
-are shown as the domain's planner sets them (domain/conversion/draft.py ``new_opportunity``):
-the use case takes no other values for them, so the dialog shows them and does not ask.
+are shown as the domain's planner sets them (domain/conversion/draft.py ``new_opportunity``),
+what the conversion does with each the user leaves empty; the stages offered are the open ones
+of the default process, where a converted opportunity starts.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class NewOpportunity:
     amount: str
     close_date: str
     stage: str
+    #: the open, active stages of the default process (what the stage control offers)
+    stages: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -97,12 +100,13 @@ def new_opportunity(ctx: ServiceContext, lead: Lead) -> NewOpportunity:
     else:
         amount = "—"
     try:
-        stage = first_open_stage(s for s in list_stages(ctx) if s.process_id == default_process(
-            list_processes(ctx)).id).label
+        process = default_process(list_processes(ctx)).id
+        stages = sorted((s for s in list_stages(ctx) if s.process_id == process), key=lambda s: s.order)
+        stage = first_open_stage(stages).label
     except LeadlineError as error:  # the conversion refuses with the same message
-        stage = error.message
+        stage, stages = error.message, []
     close = lead.purchase_timeframe.isoformat() if lead.purchase_timeframe else "—"
-    return NewOpportunity(names, amount, close, stage)
+    return NewOpportunity(names, amount, close, stage, [s.label for s in stages if s.is_active and not s.is_closed])
 
 
 def result_context(ctx: ServiceContext, user: int, details: LeadDetails, lineage: dict[str, Any]) -> dict[str, Any]:

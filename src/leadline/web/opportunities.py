@@ -14,6 +14,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from leadline.domain.configuration.reasons import ReasonKind
+from leadline.domain.currencies import ISO_4217_CODES
 from leadline.domain.errors import ValidationError
 from leadline.domain.money import at_currency_scale
 from leadline.domain.opportunities.opportunity import (
@@ -27,28 +28,28 @@ from leadline.domain.queries import Page, RecordQuery
 from leadline.services import records
 from leadline.services.activities import list_activities
 from leadline.services.configuration.lead_workflow import list_reasons
-from leadline.services.configuration.sales import list_stages
+from leadline.services.configuration.sales import list_processes, list_stages
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities import lifecycle
 from leadline.services.opportunities.parts import list_contact_roles, list_line_items
 from leadline.services.opportunities.queries import opportunity_query, stage_names
 from leadline.services.opportunities.reads import price_list, stage_history
 from leadline.services.security.users import list_users
+from leadline.web.record_create import Control, NewRecord, account_choices, create, new_page
 from leadline.web.records import (
-    PAGE_SIZE,
     Choice,
     Cursor,
     Failed,
     Form,
     Forms,
-    Listing,
+    RecordList,
     Search,
     account_or_none,
     changed,
     emails,
     given,
-    listed,
     money,
+    record_list,
     shown_history,
     submit,
     text,
@@ -57,7 +58,7 @@ from leadline.web.records import (
 
 SORTS = {"-created_at": "Newest first", "close_date": "Close date", "-amount": "Largest amount", "name": "Name",
          "-updated_at": "Recently changed"}
-RESULTS = "opportunity-results"
+LIST = RecordList("opportunity", "/opportunities", "opportunity-results", SORTS)
 #: The list's open/closed filter: its value -> the outcomes it means.
 OUTCOMES = {"open": ("open",), "closed": ("won", "lost"), "won": ("won",), "lost": ("lost",)}
 #: The edit form's text controls and their labels, in order (amount, type, figures and owner apart).
@@ -79,14 +80,23 @@ class OpportunityPages(Controller):
         filters = {"owner": owner, "stage": stage, "outcome": outcome, "q": q, "sort": sort}
         query = opportunity_query(ctx, owners=given(owner), search=q or None, stages=given(stage),
                                   outcomes=OUTCOMES.get(outcome, ()))
-        page = Page.parse(PAGE_SIZE, sort, cursor or None, allowed=tuple(s.removeprefix("-") for s in SORTS))
-        rows = records.list_records(ctx, user, "opportunity", query, page)
-        owners = list_users(ctx, user)
-        listing = Listing("/opportunities", RESULTS, filters, rows, page, not cursor)
-        shown = {"owner_names": {u.id: u.name for u in owners}, "stages": stage_names(ctx), "money": money}
-        return listed(request, listing, "opportunities", shown, lambda: {
-            "owners": owners, "sorts": SORTS, "outcomes": list(OUTCOMES),
-            "stage_labels": list(dict.fromkeys(s.label for s in list_stages(ctx)))})
+        shown = {"stages": stage_names(ctx), "money": money}
+        return record_list(request, ctx, user, LIST, filters, query, cursor, shown=shown, filtered_by=lambda: {
+            "outcomes": list(OUTCOMES), "stage_labels": list(dict.fromkeys(s.label for s in list_stages(ctx)))})
+
+    @get("/new", sync_to_thread=False)
+    def new_opportunity(self, ctx: ServiceContext, user: int, account: Choice = "") -> Template:
+        """The create form; ``account`` (an id) is the account it starts at (from the account's page)."""
+        spec, me = new_opportunity_form(ctx, user, account)
+        return new_page(spec, {"owner": me, "account_id": account, "currency": ctx.currency})
+
+    @post("/new", sync_to_thread=True)
+    def create_opportunity(self, ctx: ServiceContext, user: int, data: Form) -> Redirect | Template:
+        """The new opportunity's page (at the stage chosen, else the first of its process), or the
+        form again with the refusal next to its field."""
+        spec, _ = new_opportunity_form(ctx, user, data.get("account_id", ""))
+        return create(spec, data, lambda values: records.create_opportunity(ctx, user, values),
+                      lambda failed: new_page(spec, {}, failed))
 
     @get("/{opportunity_id:int}", sync_to_thread=False)
     def opportunity_page(self, ctx: ServiceContext, user: int, opportunity_id: int) -> Template:
@@ -128,6 +138,30 @@ def _change_stage(ctx: ServiceContext, user: int, opportunity_id: int, data: dic
         return lifecycle.reopen_opportunity(ctx, user, opportunity_id, stage=str(target.id),
                                             expected_version=expected)
     return lifecycle.move_stage(ctx, user, opportunity_id, str(target.id), expected_version=expected)
+
+
+def new_opportunity_form(ctx: ServiceContext, user: int, account: str) -> tuple[NewRecord, str]:
+    """The create form of an opportunity: its account, its stage among the open stages of the
+    active processes (none chosen: the first of the process for its type, else the default
+    one), amount, currency and close date; and the user's e-mail (the owner it offers first)."""
+    owners = list_users(ctx, user)
+    processes = {p.id: p for p in list_processes(ctx) if p.is_active}
+    stages = sorted((s for s in list_stages(ctx) if s.process_id in processes and s.is_active and not s.is_closed),
+                    key=lambda s: (not processes[s.process_id].is_default, processes[s.process_id].name, s.order))
+    controls = [
+        Control("name", "Name"),
+        Control("account_id", "Account", "select", account_choices(ctx, user, account), "choose an account"),
+        Control("stage", "Stage", "select", [(str(s.id), f"{processes[s.process_id].name}: {s.label}") for s in stages],
+                "the first stage of its process"),
+        Control("amount", "Amount", "decimal"),
+        Control("currency", "Currency", "select", [(c, c) for c in sorted(ISO_4217_CODES)]),
+        Control("close_date", "Close date", "date"),
+        Control("type", "Type", "select", CHOICES["types"], "(none)"),
+        Control("owner", "Owner", "select", [(u.email, u.name) for u in owners]),
+    ]
+    back = (f"/accounts/{account}", "Account") if account.isdigit() else ("/opportunities", "Opportunities")
+    spec = NewRecord("opportunity", "New opportunity", "Create the opportunity", controls, back)
+    return spec, next((u.email for u in owners if u.id == user), "")
 
 
 def edit_values(opportunity: Opportunity, owner_emails: Mapping[int, str], *, with_amount: bool) -> dict[str, str]:

@@ -38,7 +38,7 @@ Search = Annotated[str, Parameter(max_length=200)]
 Cursor = Annotated[str, Parameter(max_length=500)]
 #: Fields a use case names differently from the form's control.
 ALIASES = {"loss_reason_id": "reason", "loss_reason": "reason", "product": "product_id", "contact": "contact_id",
-           "owner_id": "owner"}
+           "account": "account_id", "owner_id": "owner"}
 
 
 def money(amount: Decimal | None, currency: str | None) -> str:
@@ -143,14 +143,38 @@ class Listing:
         }
 
 
-def listed(request: Request[Any, Any, Any], listing: Listing, template_dir: str, rows: dict[str, Any],
-           page: Callable[[], dict[str, Any]]) -> Template:
-    """The list page, or for htmx asking for the results alone just those; ``rows`` is what the
-    results need beside the listing, ``page`` what the filters need."""
-    context = {**listing.context(), **rows}
+@dataclass(frozen=True)
+class RecordList:
+    """What a record list is: the kind it lists, where it lives (its templates are
+    ``<path>/list.html`` and ``<path>/results.html``), the element htmx replaces and its sorts."""
+
+    kind: str
+    path: str
+    results: str
+    sorts: Mapping[str, str]
+
+    @property
+    def templates(self) -> str:
+        return self.path.strip("/")
+
+
+def record_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int, spec: RecordList,
+                filters: dict[str, str], query: Any, cursor: str, *, shown: Mapping[str, Any] | None = None,
+                filtered_by: Callable[[], dict[str, Any]] | None = None) -> Template:
+    """One page of the records the user may read that ``query`` selects, sorted by
+    ``filters["sort"]``, after ``cursor``: the list page, or for htmx asking for the results alone
+    just those. ``shown`` is what the rows need beside the owners' names, ``filtered_by`` what the
+    area's own filters need beside the owners and sorts."""
+    page = Page.parse(PAGE_SIZE, filters["sort"], cursor or None,
+                      allowed=tuple(s.removeprefix("-") for s in spec.sorts))
+    rows = records.list_records(ctx, user, spec.kind, query, page)
+    owners = list_users(ctx, user)
+    listing = Listing(spec.path, spec.results, filters, rows, page, not cursor)
+    context = {**listing.context(), "owner_names": {u.id: u.name for u in owners}, **(shown or {})}
     if request.headers.get("hx-target") == listing.results:
-        return Template(f"{template_dir}/results.html", context=context)
-    return Template(f"{template_dir}/list.html", context={**context, **page()})
+        return Template(f"{spec.templates}/results.html", context=context)
+    return Template(f"{spec.templates}/list.html", context={
+        **context, "owners": owners, "sorts": spec.sorts, **(filtered_by() if filtered_by else {})})
 
 
 def shown_history(changes: Iterable[FieldChange]) -> list[FieldChange]:

@@ -3,13 +3,13 @@ opportunity and lineage."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
 
 from leadline.api.leads.schemas import EvaluationPublic
-from leadline.api.schemas import Id, Label, Name, Note
+from leadline.api.schemas import DecimalIn, Id, Label, Name, Note
 
 
 class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -33,6 +33,14 @@ class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     qualification_override_reason: Note | None = None
     nurture_reason: Label | None = None
     confirm_separate: bool = False
+    #: the new opportunity's own name, amount (in the lead's currency; not beside line items),
+    #: close date and stage (an open stage of the default process, by label or id) instead of
+    #: those worked out from the lead: only with ``opportunity=create``; a name or an amount
+    #: neither with ``one_per_product`` nor in a bulk conversion
+    opportunity_name: Name | None = None
+    opportunity_amount: DecimalIn | None = None
+    opportunity_close_date: date | None = None
+    opportunity_stage: Label | None = None
 
 
 class LeadFilterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

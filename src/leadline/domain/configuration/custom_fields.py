@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -118,6 +118,18 @@ def define_custom_field(
         options=tuple(cleaned_options),
         required=required,
     )
+
+
+def edit_custom_field(definition: CustomFieldDefinition, *, label: str | None = None,
+                      options: list[str] | None = None, required: bool | None = None,
+                      active: bool | None = None) -> CustomFieldDefinition:
+    """``definition`` with a new label, pick-list options, required flag or active flag (None:
+    unchanged), checked as a new one is. Its name and type stay: stored values depend on them."""
+    edited = define_custom_field(
+        definition.id, definition.record_type, definition.name, definition.label if label is None else label,
+        definition.type, list(definition.options) if options is None else options,
+        definition.required if required is None else required)
+    return replace(edited, is_active=definition.is_active if active is None else active)
 
 
 def coerce_custom_values(

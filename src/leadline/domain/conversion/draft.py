@@ -10,6 +10,7 @@ from leadline.domain.activities import Activity
 from leadline.domain.campaigns.campaign import CampaignMember
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.conversion.audit import CreatedChanges, Derived, changes_between
+from leadline.domain.conversion.opportunity_fields import AMOUNT, opening_stage_of
 from leadline.domain.conversion.plan import (
     ActivityLink,
     AuditEntry,
@@ -26,6 +27,7 @@ from leadline.domain.conversion.plan import (
     TaskOwner,
 )
 from leadline.domain.conversion.rules import LEAD_TO_OPPORTUNITY, ConversionResult, mapped_values, opportunity_name
+from leadline.domain.errors import ValidationError
 from leadline.domain.history import render_value
 from leadline.domain.leads.lead import Lead, ProductInterest
 from leadline.domain.opportunities.opportunity import (
@@ -100,19 +102,31 @@ def new_opportunity(draft: Draft, account: Account, contact: Contact, lines: Seq
     """A new opportunity from the lead: mapped fields, first open stage of the default process,
     line items from the product lines with a price, the contact's role. With line items its amount
     is their sum (never the lead's budget, which covers all of the lead's lines); without, the budget
-    (none for a split one)."""
+    (none for a split one). The name, amount, close date and stage the user set
+    (``ConversionOptions.new_opportunity``) take the place of those; an amount set beside line
+    items is refused (``VALIDATION_FAILED``, opportunity_amount), as is a stage that is not an open
+    one of the default process."""
     given, lead = draft.given, draft.given.lead
-    stage = opening_stage(given.settings)
+    chosen = given.options.new_opportunity
+    stage = opening_stage_of(given.settings.stages, opening_stage(given.settings), chosen.stage)
     opportunity = Opportunity(
-        id=given.new_id(), account_id=account.id, name=name or _name(lead, lines, per_product), stage_id=stage.id,
+        id=given.new_id(), account_id=account.id, name=name or chosen.name or _name(lead, lines, per_product),
+        stage_id=stage.id,
         probability=stage.probability, forecast_category=stage.forecast_category, created_at=given.now,
         updated_at=given.now, owner_id=given.owner_id, originating_lead_id=lead.id, outcome=Outcome.OPEN,
         campaign_id=lead.campaign_id,
         **mapped_values(lead, LEAD_TO_OPPORTUNITY),  # type: ignore[arg-type]
     )
+    if chosen.close_date is not None:
+        opportunity.close_date = chosen.close_date
     items = _line_items(draft, opportunity, lines)
+    if items and chosen.amount is not None:
+        raise ValidationError("the opportunity's amount is the sum of its line items (from the lead's priced "
+                              "product lines); leave the amount out", field=AMOUNT)
     if items:
         opportunity.amount = sum_of_lines(items, field="products")
+    elif chosen.amount is not None:
+        opportunity.amount = chosen.amount
     elif per_product:  # the lead's budget is for all its products, never for one of them
         opportunity.amount = None
     draft.opportunities.append(opportunity)

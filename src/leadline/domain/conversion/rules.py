@@ -19,6 +19,7 @@ from typing import Any
 from leadline.domain.accounts import Account, Contact, normalise_company_name, website_domain
 from leadline.domain.configuration.custom_fields import CustomFieldDefinition, CustomFieldType, RecordType
 from leadline.domain.configuration.statuses import LeadStatus, StatusKind
+from leadline.domain.conversion.opportunity_fields import OpportunityFields
 from leadline.domain.errors import ConfigurationError, UndoRefusedError, ValidationError
 from leadline.domain.leads.lead import Lead, phone_number_of
 
@@ -99,6 +100,8 @@ class ConversionOptions:
     expected_version: int | None = None
     #: create the account or contact although one the actor may not see matches (docs/adr/0013)
     confirm_separate: bool = False
+    #: the new opportunity's name, amount, close date and stage as the user set them (else worked out)
+    new_opportunity: OpportunityFields = OpportunityFields()
 
     def ensure_consistent(self) -> None:
         """Refuse contradictory choices before anything is read or written."""
@@ -111,6 +114,13 @@ class ConversionOptions:
                                   field="opportunity")
         if self.one_per_product and self.opportunity is not OpportunityChoice.CREATE:
             raise ValidationError("one opportunity per product needs opportunity=create", field="one_per_product")
+        fields = self.new_opportunity
+        if fields.is_given() and self.opportunity is not OpportunityChoice.CREATE:
+            raise ValidationError("the new opportunity's fields are given only with opportunity=create",
+                                  field=fields.given_field())
+        if fields.names_one_opportunity() and self.one_per_product:
+            raise ValidationError("one opportunity per product takes no single name or amount",
+                                  field=fields.given_field())
         if self.nurture_reason and self.qualification_override_reason:
             raise ValidationError("a lead kept for nurturing is disqualified: it needs no qualification override",
                                   field="qualification_override_reason")

@@ -27,6 +27,7 @@ from leadline.domain.configuration.custom_fields import CustomFieldDefinition, C
 from leadline.domain.errors import CriteriaNotMetError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.leads.lead import Lead
+from leadline.domain.money import MONEY_FIELDS, at_currency_scale
 
 
 class Purpose(StrEnum):
@@ -280,9 +281,14 @@ def _evaluate_one(criterion: Criterion, lead: Lead, today: date) -> CriterionRes
 
 
 def _value_of(lead: Lead, name: str) -> object:
+    """The lead's value of ``name``; money at its currency's scale, so a reason shows it as it is
+    written ("budget_amount 25000.00", never "25000.0000": docs/adr/0015). Equal in value."""
     if name.startswith("custom."):
         return lead.custom.get(name.removeprefix("custom."))
-    return getattr(lead, name, None)
+    value = getattr(lead, name, None)
+    if isinstance(value, Decimal) and name in MONEY_FIELDS:
+        return at_currency_scale(value, lead.currency)
+    return value
 
 
 def _check(condition: Condition, value: object, today: date) -> tuple[bool, str]:

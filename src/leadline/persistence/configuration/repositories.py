@@ -103,6 +103,10 @@ class StageRepository:
         for stage in stages:
             copy_onto(self.session.get(OpportunityStageRow, stage.id), stage)
 
+    def save_processes(self, processes: Iterable[SalesProcess]) -> None:
+        for process in processes:
+            copy_onto(self.session.get(SalesProcessRow, process.id), process)
+
 
 _NO_VALUE: dict[str, None] = dict.fromkeys(sorted(set(VALUE_COLUMN.values())))  # rows inserted together share keys
 
@@ -124,6 +128,11 @@ class CustomFieldRepository:
         row = to_row(CustomFieldDefinitionRow, definition)
         row.options = json.dumps(list(definition.options))
         self.session.add(row)
+
+    def save(self, definition: CustomFieldDefinition) -> None:
+        row = self.session.get(CustomFieldDefinitionRow, definition.id)
+        copy_onto(row, definition)
+        row.options = json.dumps(list(definition.options))
 
     def values_for(
         self, definitions: list[CustomFieldDefinition], record_ids: list[int]

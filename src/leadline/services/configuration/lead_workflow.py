@@ -245,6 +245,34 @@ def add_field_mapping(ctx: ServiceContext, actor_id: int, source: str, target: s
     return view
 
 
+def update_field_mapping(ctx: ServiceContext, actor_id: int, mapping_id: int, source: str, target: str
+                         ) -> MappingView:
+    """Point a field mapping at another source or target field, checked as a new one is
+    (``add_field_mapping``) against the other mappings (admins); ``NOT_FOUND`` for no such mapping."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        definitions = uow.custom_fields.definitions()
+        existing = uow.field_mappings.list()
+        found = next((m for m in existing if m.id == mapping_id), None)
+        if found is None:
+            raise NotFoundError(f"there is no conversion mapping {mapping_id}", field="mapping")
+        source_def = _custom_field(definitions, source, "source")
+        target_def = _custom_field(definitions, target, "target")
+        ensure_mapping_compatible(source_def, target_def, [m for m in existing if m.id != mapping_id])
+        by_id = {d.id: d for d in definitions}
+        before = _view(found, by_id)
+        mapping = FieldMapping(mapping_id, source_def.id, target_def.id)
+        uow.field_mappings.delete(mapping_id)
+        uow.flush()
+        uow.field_mappings.add(mapping)
+        view = _view(mapping, by_id)
+        audit_changed(uow, "conversion_mapping", mapping_id, actor_id, ctx.now(),
+                      {"source": before.source, "target": before.target},
+                      {"source": view.source, "target": view.target})
+        uow.commit()
+    return view
+
+
 def remove_field_mapping(ctx: ServiceContext, actor_id: int, mapping_id: int) -> None:
     with ctx.uow_factory() as uow:
         require_admin(load_actor(uow, actor_id))

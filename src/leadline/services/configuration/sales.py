@@ -11,10 +11,11 @@ from leadline.domain.configuration.custom_fields import (
     CustomFieldDefinition,
     RecordType,
     define_custom_field,
+    edit_custom_field,
     parse_field_type,
     parse_record_type,
 )
-from leadline.domain.errors import ConflictError, NotFoundError
+from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.opportunities.opportunity import (
     OpportunityStage,
@@ -162,6 +163,57 @@ def add_custom_field(
         audit_created(uow, "custom_field", definition.id, actor_id, ctx.now(), fields_of(definition))
         uow.commit()
         return definition
+
+
+def update_custom_field(ctx: ServiceContext, actor_id: int, field_id: int, *, label: str | None = None,
+                        options: list[str] | None = None, required: bool | None = None,
+                        active: bool | None = None) -> CustomFieldDefinition:
+    """Relabel a custom field, change a pick-list's options, make it required or not, or
+    (de)activate it (admins). Its name and type stay; ``NOT_FOUND`` for no such field."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        found = next((d for d in uow.custom_fields.definitions() if d.id == field_id), None)
+        if found is None:
+            raise NotFoundError(f"there is no custom field {field_id}", field="custom_field")
+        changed = edit_custom_field(found, label=label, options=options, required=required, active=active)
+        uow.custom_fields.save(changed)
+        audit_changed(uow, "custom_field", changed.id, actor_id, ctx.now(), fields_of(found), fields_of(changed))
+        uow.commit()
+        return changed
+
+
+def update_process(ctx: ServiceContext, actor_id: int, process: str, *, name: str | None = None,
+                   default: bool | None = None, active: bool | None = None) -> SalesProcess:
+    """Rename a sales process, make it the default (the one before stops being it), or
+    (de)activate it (admins). The default process stays active and there is always one:
+    ``VALIDATION_FAILED`` for un-defaulting or deactivating it (make another the default first)."""
+    with ctx.uow_factory() as uow:
+        require_admin(load_actor(uow, actor_id))
+        found = _find_process(uow, process)
+        others = [p for p in uow.stages.processes() if p.id != found.id]
+        changed = found
+        if name is not None:
+            clean = status_rules.clean_label(name)
+            if any(p.name.casefold() == clean.casefold() for p in others):
+                raise ConflictError(f"sales process {clean!r} already exists", field="name")
+            changed = replace(changed, name=clean)
+        if default is False and found.is_default:
+            raise ValidationError("a sales process must be the default: make another one the default instead",
+                                  field="default")
+        if default:
+            changed = replace(changed, is_default=True)
+        if active is not None:
+            changed = replace(changed, is_active=active)
+        if changed.is_default and not changed.is_active:
+            raise ValidationError("the default sales process stays active: make another one the default first",
+                                  field="active")
+        previous = [p for p in others if p.is_default] if changed.is_default else []
+        undone = [replace(p, is_default=False) for p in previous]
+        uow.stages.save_processes([changed, *undone])
+        for before, after in [(found, changed), *zip(previous, undone, strict=True)]:
+            audit_changed(uow, "sales_process", after.id, actor_id, ctx.now(), fields_of(before), fields_of(after))
+        uow.commit()
+        return changed
 
 
 def _record_type(value: str) -> RecordType:

@@ -88,6 +88,9 @@ def convert_leads(ctx: ServiceContext, actor_id: int, lead_ids: Sequence[int], o
     if len(ids) > MAX_BULK:
         raise ValidationError(f"at most {MAX_BULK} leads per call", field="lead_ids")
     options.ensure_consistent()
+    if options.new_opportunity.names_one_opportunity():
+        raise ValidationError("a bulk conversion makes an opportunity per lead: it takes no single name or amount",
+                              field=options.new_opportunity.given_field())
     with collector_paused():  # docs/adr/0011: a result per lead outlives the call's every young collection
         try:
             return _convert(ctx, actor_id, ids, options, all_or_nothing, claim, batched=True)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.conversion.opportunity_fields import OpportunityFields
 from leadline.domain.conversion.plan import ConversionPlan
 from leadline.domain.conversion.planner import plan_conversion
 from leadline.domain.conversion.rules import ConversionOptions, ConversionResult, OpportunityChoice
@@ -37,7 +38,11 @@ if TYPE_CHECKING:
 
 
 def conversion_options(**choices: Any) -> ConversionOptions:
-    """``ConversionOptions`` from plain values, as transports give them (``opportunity`` as text)."""
+    """``ConversionOptions`` from plain values, as transports give them (``opportunity`` as text;
+    the new opportunity's ``opportunity_name``, ``opportunity_amount``, ``opportunity_close_date``
+    and ``opportunity_stage`` as typed, None or empty when not set)."""
+    fields = OpportunityFields.parse(**{name: choices.pop(f"opportunity_{name}", None)
+                                        for name in ("name", "amount", "close_date", "stage")})
     opportunity = choices.pop("opportunity", OpportunityChoice.CREATE)
     try:
         choice = OpportunityChoice(str(opportunity).strip().lower())
@@ -45,7 +50,7 @@ def conversion_options(**choices: Any) -> ConversionOptions:
         allowed = ", ".join(c.value for c in OpportunityChoice)
         raise ValidationError(f"{opportunity!r} is not an opportunity choice; use {allowed}",
                               field="opportunity") from None
-    return ConversionOptions(opportunity=choice, **choices)
+    return ConversionOptions(opportunity=choice, new_opportunity=fields, **choices)
 
 
 def convert_lead(ctx: ServiceContext, actor_id: int, lead_id: int, options: ConversionOptions | None = None, *,

@@ -1,5 +1,7 @@
-"""Settings of the sales data: sales processes and their stages, custom fields, and the field
-mappings that carry a lead's custom fields to the records its conversion creates."""
+"""Settings of the sales data: sales processes (renamed, made the default, (de)activated) and
+their stages, custom fields (added, relabelled, their options, required and active flags
+changed), and the field mappings that carry a lead's custom fields to the records its
+conversion creates (added, pointed elsewhere, removed)."""
 
 from __future__ import annotations
 
@@ -50,6 +52,13 @@ class SalesSettings(Controller):
         return STAGES.submit(ctx, user, "add-process", data, lambda: sales.add_process(
             ctx, user, data.get("name", ""), copy_stages_from=text(data, "copy_stages_from")))
 
+    @post("/processes/{process_id:int}", sync_to_thread=False)
+    def change_process(self, ctx: ServiceContext, user: int, process_id: int, data: Form) -> Response[Any]:
+        """Rename, make the default, (de)activate: the boxes say what the process is to be."""
+        return STAGES.submit(ctx, user, f"process-{process_id}", data, lambda: sales.update_process(
+            ctx, user, str(process_id), name=text(data, "name"), default=ticked(data, "default"),
+            active=ticked(data, "active")))
+
     @post("/stages", sync_to_thread=False)
     def add_stage(self, ctx: ServiceContext, user: int, data: Form) -> Response[Any]:
         process = data.get("process", "")
@@ -76,10 +85,24 @@ class SalesSettings(Controller):
             ctx, user, data.get("record_type", ""), data.get("name", ""), data.get("label", ""),
             data.get("type", ""), options=options or None, required=ticked(data, "required")))
 
+    @post("/custom-fields/{field_id:int}", sync_to_thread=False)
+    def change_custom_field(self, ctx: ServiceContext, user: int, field_id: int, data: Form) -> Response[Any]:
+        """Relabel, change a pick-list's options, required or not, active or not."""
+        options = data.get("options")
+        return CUSTOM_FIELDS.submit(ctx, user, f"field-{field_id}", data, lambda: sales.update_custom_field(
+            ctx, user, field_id, label=data.get("label", ""),
+            options=None if options is None else [o.strip() for o in options.split(",") if o.strip()],
+            required=ticked(data, "required"), active=ticked(data, "active")))
+
     @post("/field-mappings", sync_to_thread=False)
     def add_field_mapping(self, ctx: ServiceContext, user: int, data: Form) -> Response[Any]:
         return CUSTOM_FIELDS.submit(ctx, user, "add-mapping", data, lambda: workflow.add_field_mapping(
             ctx, user, data.get("source", ""), data.get("target", "")))
+
+    @post("/field-mappings/{mapping_id:int}", sync_to_thread=False)
+    def change_field_mapping(self, ctx: ServiceContext, user: int, mapping_id: int, data: Form) -> Response[Any]:
+        return CUSTOM_FIELDS.submit(ctx, user, f"mapping-{mapping_id}", data, lambda: workflow.update_field_mapping(
+            ctx, user, mapping_id, data.get("source", ""), data.get("target", "")))
 
     @post("/field-mappings/{mapping_id:int}/remove", sync_to_thread=False)
     def remove_field_mapping(self, ctx: ServiceContext, user: int, mapping_id: int, data: Form) -> Response[Any]:
