@@ -2,7 +2,7 @@
 qualified), kept with the status history (persistence/leads/status_reach.py) and filled here from
 the history already recorded.
 
-Revision ID: 0018_reports
+Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-06
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018_reports"
+revision: str = "0018"
 down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

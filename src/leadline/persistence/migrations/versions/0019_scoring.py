@@ -1,8 +1,8 @@
 """Predictive scoring: the trained models, versioned and kept, and each lead's current score
 naming the model version it came from.
 
-Revision ID: 0018_scoring
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-06
 """
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018_scoring"
-down_revision: str | None = "0017"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
