@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     #: comma-separated, e.g. ``127.0.0.1,10.0.0.0/8``). Empty: the TCP peer is the client and the
     #: header is ignored. Rate limits, the sign-in throttle and held form submissions use it.
     trusted_proxies: str = ""
+    #: ``leadline capture prune`` deletes form submissions discarded from the quarantine this many
+    #: days ago or more; 0 keeps them.
+    capture_discarded_days: int = Field(default=90, ge=0)
     #: The web pages' cookies (session, CSRF) carry ``Secure``: set it when served over TLS
     #: (behind a proxy that ends TLS too). Empty: on in production, off otherwise.
     secure_cookies: bool | None = None

@@ -136,8 +136,8 @@ class CaptureRepository:
             digest=digest, form_id=form_id, used_at=at).on_conflict_do_nothing(index_elements=["digest"])
         return self.session.execute(statement.returning(UsedTokenRow.__table__.c.digest)).first() is not None
 
-    def forget_tokens_before(self, at: datetime) -> None:
-        self.session.execute(delete(UsedTokenRow.__table__).where(UsedTokenRow.used_at < at))
+    def forget_tokens_before(self, at: datetime) -> int:
+        return _deleted(self.session.execute(delete(UsedTokenRow.__table__).where(UsedTokenRow.used_at < at)))
 
     def count_hit(self, scope: str, window_start: int) -> int:
         """One more hit of ``scope`` in the window starting at ``window_start``; the hits so far."""
@@ -147,9 +147,14 @@ class CaptureRepository:
             index_elements=["scope", "window_start"], set_={"hits": table.c.hits + 1}).returning(table.c.hits)
         return int(self.session.execute(statement).scalar_one())
 
-    def forget_windows_before(self, window_start: int) -> None:
+    def forget_windows_before(self, window_start: int) -> int:
         table = CaptureRateCounterRow.__table__
-        self.session.execute(delete(table).where(table.c.window_start < window_start))
+        return _deleted(self.session.execute(delete(table).where(table.c.window_start < window_start)))
+
+    def forget_discarded_before(self, at: datetime) -> int:
+        t = QuarantinedSubmissionRow.__table__
+        return _deleted(self.session.execute(delete(t).where(
+            t.c.state == QuarantineState.DISCARDED, t.c.decided_at < at)))
 
     # quarantine
     def hold(self, submission: QuarantinedSubmission) -> None:
@@ -180,6 +185,10 @@ class CaptureRepository:
         if form_id is not None:
             query = query.where(t.form_id == form_id)
         return [_held(r) for r in self.session.scalars(query)]
+
+
+def _deleted(result: Any) -> int:
+    return int(result.rowcount or 0)
 
 
 def _held(row: QuarantinedSubmissionRow) -> QuarantinedSubmission:
