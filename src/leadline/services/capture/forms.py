@@ -17,6 +17,7 @@ from leadline.domain.configuration.sources import ensure_selectable, find_source
 from leadline.domain.errors import NotFoundError
 from leadline.domain.ids import new_id
 from leadline.services.context import ServiceContext
+from leadline.services.campaigns.records import resolve_campaign
 from leadline.services.security.access import audit_created, load_viewer, require_admin
 from leadline.services.security.users import resolve_user
 
@@ -40,6 +41,7 @@ def add_form(ctx: ServiceContext, actor_id: int, values: Mapping[str, object]) -
             source = find_source(ctx.config(uow).sources, str(definition["source"]))
             ensure_selectable(source)
             definition["source"] = source.label
+        resolve_campaign(uow, definition["campaign_id"])  # the lead rule: a campaign that exists
         owner = resolve_user(uow, values.get("default_owner"), field="default_owner")  # type: ignore[arg-type]
         if owner is not None:
             viewer.ensure_can_assign(owner)
