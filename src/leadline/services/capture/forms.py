@@ -55,6 +55,25 @@ def add_form(ctx: ServiceContext, actor_id: int, values: Mapping[str, object]) -
         return form
 
 
+PREVIEW_KEY = "preview"
+
+
+def preview_form(ctx: ServiceContext, actor_id: int, values: Mapping[str, object]) -> str:
+    """The embeddable HTML of a draft form (``values`` as ``add_form`` takes them), as it will look,
+    without its script, posting nowhere real: what the form builder shows while the admin edits.
+    Nothing is stored. Raises what ``add_form`` would for the same values' own rules (the lead
+    source and owner, which need the configuration, are left to ``add_form``)."""
+    from leadline.domain.capture.forms import parse_form_definition
+
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        require_admin(viewer.user)
+    definition = parse_form_definition(values)
+    form = CaptureForm(id=0, key=PREVIEW_KEY, created_at=ctx.now(), created_by_id=viewer.id,
+                       **definition)  # type: ignore[arg-type]
+    return render_snippet(form, base_url="", token=PREVIEW_KEY, embed_script=False)
+
+
 def set_form_active(ctx: ServiceContext, actor_id: int, form_id: int, active: bool) -> CaptureForm:
     """Switch a form off (its public address answers 404) or back on."""
     with ctx.uow_factory() as uow:
