@@ -63,10 +63,11 @@ class CaptureRepository:
         self._t["tokens"] = {k: v for k, v in self._t["tokens"].items() if v[1] >= at}
         return before - len(self._t["tokens"])
 
-    def count_hit(self, scope: str, window_start: int) -> int:
+    def count_hits(self, scopes: list[str] | tuple[str, ...], window_start: int) -> dict[str, int]:
         counters = self._t["counters"]
-        counters[(scope, window_start)] = counters.get((scope, window_start), 0) + 1
-        return int(counters[(scope, window_start)])
+        for scope in scopes:
+            counters[(scope, window_start)] = counters.get((scope, window_start), 0) + 1
+        return {scope: int(counters[(scope, window_start)]) for scope in scopes}
 
     def forget_windows_before(self, window_start: int) -> int:
         before = len(self._t["counters"])

@@ -139,13 +139,18 @@ class CaptureRepository:
     def forget_tokens_before(self, at: datetime) -> int:
         return _deleted(self.session.execute(delete(UsedTokenRow.__table__).where(UsedTokenRow.used_at < at)))
 
-    def count_hit(self, scope: str, window_start: int) -> int:
-        """One more hit of ``scope`` in the window starting at ``window_start``; the hits so far."""
+    def count_hits(self, scopes: Sequence[str], window_start: int) -> dict[str, int]:
+        """One more hit of each scope in the window starting at ``window_start`` (one multi-row
+        upsert); the hits so far, by scope."""
+        if not scopes:
+            return {}
         table = CaptureRateCounterRow.__table__
-        insert = _upsert(self.session)(table).values(scope=scope, window_start=window_start, hits=1)
+        insert = _upsert(self.session)(table).values(
+            [{"scope": scope, "window_start": window_start, "hits": 1} for scope in scopes])
         statement = insert.on_conflict_do_update(
-            index_elements=["scope", "window_start"], set_={"hits": table.c.hits + 1}).returning(table.c.hits)
-        return int(self.session.execute(statement).scalar_one())
+            index_elements=["scope", "window_start"], set_={"hits": table.c.hits + 1})
+        rows = self.session.execute(statement.returning(table.c.scope, table.c.hits)).all()
+        return {str(scope): int(hits) for scope, hits in rows}
 
     def forget_windows_before(self, window_start: int) -> int:
         table = CaptureRateCounterRow.__table__

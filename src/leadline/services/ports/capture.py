@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -45,8 +46,9 @@ class CaptureRepository(Protocol):
         """Forget the tokens used before ``at``; how many."""
         ...
 
-    def count_hit(self, scope: str, window_start: int) -> int:
-        """Count one hit of ``scope`` in the fixed window starting at ``window_start``; the hits so far."""
+    def count_hits(self, scopes: Sequence[str], window_start: int) -> dict[str, int]:
+        """Count one hit of each scope (distinct) in the fixed window starting at ``window_start``, in
+        one statement; the hits so far, by scope."""
         ...
 
     def forget_windows_before(self, window_start: int) -> int:
