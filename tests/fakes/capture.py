@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from leadline.domain.capture.attribution import Attribution
@@ -63,7 +64,7 @@ class CaptureRepository:
         self._t["tokens"] = {k: v for k, v in self._t["tokens"].items() if v[1] >= at}
         return before - len(self._t["tokens"])
 
-    def count_hits(self, scopes: list[str] | tuple[str, ...], window_start: int) -> dict[str, int]:
+    def count_hits(self, scopes: Sequence[str], window_start: int) -> dict[str, int]:
         counters = self._t["counters"]
         for scope in scopes:
             counters[(scope, window_start)] = counters.get((scope, window_start), 0) + 1
