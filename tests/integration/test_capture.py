@@ -260,3 +260,21 @@ def test_a_preview_shows_a_draft_without_storing_it_and_only_to_admins(ctx: Serv
     rep = add_user(ctx, admin_id, name="Rep", email="rep.preview@example.com").id
     with pytest.raises(PermissionDeniedError):
         forms.preview_form(ctx, rep, {"name": "Draft"})
+
+
+#: statements of one warm submission with every layer on and the default assignment: the two rate
+#: counters (one upsert); the used token, the repeat check, the users, the default owner setting,
+#: the assignment rules, groups and members, the assignment log, the lead, its status change, its
+#: audit and its attribution (bench/profile_capture.py lists them)
+SUBMISSION_BUDGET = 13
+
+
+def test_a_submission_keeps_to_its_statement_budget(ctx: ServiceContext, admin_id: int, clock: FakeClock,
+                                                    engine: Any) -> None:
+    from tests.query_counts import counted_statements, shown
+
+    form = _form(ctx, admin_id)
+    _post(ctx, clock, form, last_name="Warm", email="warm@acme.example")  # the caches filled
+    with counted_statements(engine) as statements:
+        assert _post(ctx, clock, form).outcome is Outcome.CREATED
+    assert len(statements) == SUBMISSION_BUDGET, shown(statements)
