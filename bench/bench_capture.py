@@ -4,12 +4,13 @@ the same stack's constant-JSON endpoint (the ceiling), in one run.
 
     .venv/bin/python bench/bench_capture.py [--duration 10] [--connections 8] [--postgres URL] [--skip-sqlite]
 
-wrk is not installed here, so the load comes from this script: ``--connections`` threads, each
-with one keep-alive connection, as fast as answers come. The driver shares the machine's cores
-with the server: the figures are a floor of what the server alone would do. Every submission has
-its own timing token (issued ten seconds earlier, so none is "too fast") and its own name and
-e-mail (so none is a repeat); the rate limits are on but set above what the run sends. Every
-answer must be 200 and every submission must be a lead at the end (none held), or the run fails.
+The load comes from this script (wrk is installed now, but a token per request is simpler here):
+``--connections`` threads, each with one keep-alive connection, as fast as answers come. The
+driver shares the machine's cores with the server: the figures are a floor of what the server
+alone would do. Every submission has its own timing token (issued ten seconds earlier, so none
+is "too fast") and its own name and e-mail (so none is a repeat); the rate limits are on but set
+above what the run sends. Every answer must be 200 and every submission must be a lead at the
+end (none held), or the run fails.
 """
 
 from __future__ import annotations

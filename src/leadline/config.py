@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from leadline.domain.client_address import Network, parse_networks
 from leadline.domain.currencies import is_iso_currency
 
 DEV_SECRET = "dev-insecure-change-me"
@@ -59,6 +60,13 @@ class Settings(BaseSettings):
     header_timeout: float = Field(default=10, gt=0, le=300)
     body_timeout: float = Field(default=20, gt=0, le=3600)
     echo_sql: bool = False
+    #: Reverse proxies whose ``X-Forwarded-For`` names the client (addresses or CIDR networks,
+    #: comma-separated, e.g. ``127.0.0.1,10.0.0.0/8``). Empty: the TCP peer is the client and the
+    #: header is ignored. Rate limits, the sign-in throttle and held form submissions use it.
+    trusted_proxies: str = ""
+    #: ``leadline capture prune`` deletes form submissions discarded from the quarantine this many
+    #: days ago or more; 0 keeps them.
+    capture_discarded_days: int = Field(default=90, ge=0)
     #: The web pages' cookies (session, CSRF) carry ``Secure``: set it when served over TLS
     #: (behind a proxy that ends TLS too). Empty: on in production, off otherwise.
     secure_cookies: bool | None = None
@@ -77,6 +85,16 @@ class Settings(BaseSettings):
         if value.startswith("postgresql://"):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        parse_networks(value)  # a ValueError names the bad entry
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[Network, ...]:
+        return parse_networks(self.trusted_proxies)
 
     @field_validator("currency")
     @classmethod

@@ -96,7 +96,7 @@ DOCUMENTED_EXCEPTIONS = {
     ("POST /api/v1/leads/assign", _ACCEPTANCE, 422): f"lead_ids or a filter naming labels: {_ACROSS}",
     ("POST /api/v1/forms", _ACCEPTANCE, 422):
         "the form's questions, thresholds and spam settings are free-form JSON in the document, checked by "
-        f"the form's rules; the source or owner {_MISSING}",
+        f"the form's rules; the source, owner or campaign {_MISSING}",
     ("PATCH /api/v1/forms/{form_id}", _ACCEPTANCE, 422):
         "the form's questions, thresholds and spam settings are free-form JSON in the document, checked by "
         f"the form's rules; the source or owner {_MISSING}",

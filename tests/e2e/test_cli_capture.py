@@ -70,3 +70,16 @@ def test_a_call_and_a_referral(cli: Cli) -> None:
     assert [r["lead_id"] for r in referred] == [call["lead_id"]]  # type: ignore[index]
     missing = cli("capture", "call", "--phone", "+14155550100", ok=False)
     assert missing.code != 0 and "last name or a company" in missing.err
+
+
+def test_prune_says_what_it_forgot_and_takes_the_retention_from_the_settings(cli: Cli, database_url: str) -> None:
+    _init(cli)
+    made = cli("form", "add", "Contact", "--json").json()
+    held = _submit(database_url, made["key"], last_name="Bot", company="Spam",
+                   email="bot@spam.example", website_url="filled")  # type: ignore[index]
+    cli("capture", "quarantine", "discard", str(held.quarantine_id))
+    assert cli("capture", "prune", "--json").json() == {"tokens": 0, "counters": 0, "discarded": 0}
+    assert cli("capture", "prune", "--discarded-days", "0").out.strip() == \
+        "pruned 0 used tokens, 0 rate counters, 0 discarded submissions"
+    refused = cli("capture", "prune", "--discarded-days", "-1", ok=False)
+    assert refused.code != 0

@@ -115,3 +115,28 @@ def test_the_snippet_embedded_in_another_site_makes_a_lead(page: Page, base: str
     kept = lead_capture(ctx, admin, lead.lead.id)
     assert kept is not None and (kept.utm_source, kept.utm_campaign) == ("newsletter", "spring")
     assert kept.landing_page == f"{origin}/landing?utm_source=newsletter&utm_campaign=spring"
+
+
+def test_the_builder_previews_the_form_as_the_admin_edits_it(page: Page, base: str, ctx: ServiceContext,
+                                                             admin: int) -> None:
+    sign_in(page, base, ADMIN, PASSWORD)
+    page.goto(f"{base}/capture/forms/new")
+    preview = page.locator("#form-preview")
+    expect(preview.get_by_label("Last name *")).to_be_visible()  # the default fields, before any edit
+    expect(preview.get_by_label("Job title")).to_have_count(0)
+    expect(preview.get_by_text("Leave this empty")).to_have_count(1)  # the honeypot, off-screen
+    page.locator("#show-title").check()
+    expect(preview.get_by_label("Job title", exact=True)).to_be_visible()
+    page.locator("#require-title").check()
+    expect(preview.get_by_label("Job title *")).to_be_visible()
+    quiz = page.get_by_label("Quiz questions (JSON, see the README)")
+    quiz.fill('[{"key": "when", "label": "When do you buy?", "kind": "single", '
+              '"options": [{"value": "now", "points": 10}, {"value": "later", "points": 1}]}]')
+    expect(preview.get_by_role("group", name="When do you buy?")).to_be_visible()
+    quiz.fill("[nope")
+    expect(preview.get_by_role("status")).to_contain_text("is not JSON")
+    quiz.fill("")
+    page.get_by_label("Honeypot field").uncheck()
+    expect(preview.get_by_label("Job title *")).to_be_visible()
+    expect(preview.get_by_text("Leave this empty")).to_have_count(0)
+    assert forms.list_forms(ctx, admin) == []  # a preview stores nothing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from leadline.domain.capture.attribution import Attribution
@@ -58,16 +59,28 @@ class CaptureRepository:
         self._t["tokens"][digest] = (form_id, at)
         return True
 
-    def forget_tokens_before(self, at: datetime) -> None:
+    def forget_tokens_before(self, at: datetime) -> int:
+        before = len(self._t["tokens"])
         self._t["tokens"] = {k: v for k, v in self._t["tokens"].items() if v[1] >= at}
+        return before - len(self._t["tokens"])
 
-    def count_hit(self, scope: str, window_start: int) -> int:
+    def count_hits(self, scopes: Sequence[str], window_start: int) -> dict[str, int]:
         counters = self._t["counters"]
-        counters[(scope, window_start)] = counters.get((scope, window_start), 0) + 1
-        return int(counters[(scope, window_start)])
+        for scope in scopes:
+            counters[(scope, window_start)] = counters.get((scope, window_start), 0) + 1
+        return {scope: int(counters[(scope, window_start)]) for scope in scopes}
 
-    def forget_windows_before(self, window_start: int) -> None:
+    def forget_windows_before(self, window_start: int) -> int:
+        before = len(self._t["counters"])
         self._t["counters"] = {k: v for k, v in self._t["counters"].items() if k[1] >= window_start}
+        return before - len(self._t["counters"])
+
+    def forget_discarded_before(self, at: datetime) -> int:
+        old = [k for k, q in self._t["quarantine"].items()
+               if q.state is QuarantineState.DISCARDED and q.decided_at is not None and q.decided_at < at]
+        for key in old:
+            del self._t["quarantine"][key]
+        return len(old)
 
     def hold(self, submission: QuarantinedSubmission) -> None:
         self._t["quarantine"][submission.id] = copied(submission)

@@ -247,3 +247,34 @@ def test_referrals_are_listed_with_what_each_became(ctx: ServiceContext, admin_i
     assert channels.lead_capture(ctx, admin_id, by_contact.id).social_profile_url == "https://www.linkedin.com/in/ames"
     with pytest.raises(ValidationError):
         channels.record_referral(ctx, admin_id, other.id, social_profile_url="not a url")
+
+
+def test_a_preview_shows_a_draft_without_storing_it_and_only_to_admins(ctx: ServiceContext, admin_id: int) -> None:
+    html = forms.preview_form(ctx, admin_id, {"name": "Draft", "fields": ["last_name", "company", "title"],
+                                              "required": ["last_name", "company"]})
+    assert 'for="ll-preview-title">Job title<' in html and "<script" not in html
+    assert forms.list_forms(ctx, admin_id) == []
+    with pytest.raises(ValidationError) as refused:
+        forms.preview_form(ctx, admin_id, {"name": "Draft", "fields": ["email"], "required": ["email"]})
+    assert refused.value.field is not None
+    rep = add_user(ctx, admin_id, name="Rep", email="rep.preview@example.com").id
+    with pytest.raises(PermissionDeniedError):
+        forms.preview_form(ctx, rep, {"name": "Draft"})
+
+
+#: statements of one warm submission with every layer on and the default assignment: the two rate
+#: counters (one upsert); the used token, the repeat check, the users, the default owner setting,
+#: the assignment rules, groups and members, the assignment log, the lead, its status change, its
+#: audit and its attribution (bench/profile_capture.py lists them)
+SUBMISSION_BUDGET = 13
+
+
+def test_a_submission_keeps_to_its_statement_budget(ctx: ServiceContext, admin_id: int, clock: FakeClock,
+                                                    engine: Any) -> None:
+    from tests.query_counts import counted_statements, shown
+
+    form = _form(ctx, admin_id)
+    _post(ctx, clock, form, last_name="Warm", email="warm@acme.example")  # the caches filled
+    with counted_statements(engine) as statements:
+        assert _post(ctx, clock, form).outcome is Outcome.CREATED
+    assert len(statements) == SUBMISSION_BUDGET, shown(statements)

@@ -45,6 +45,7 @@ from leadline.api.openapi import StrictJsonRenderPlugin, StrictSwaggerRenderPlug
 from leadline.api.opportunities.parts import PartsController
 from leadline.api.opportunities.sales import OpportunitySalesController
 from leadline.api.problems import EXCEPTION_HANDLERS
+from leadline.api.proxy_headers import TrustedProxyMiddleware
 from leadline.api.query_guard import refuse_unknown_query, remember_query_names
 from leadline.api.rate_limit import RateLimitMiddleware
 from leadline.api.records import AccountController, ContactController, OpportunityController
@@ -80,6 +81,8 @@ def create_app(application: Application | None = None, *,
         before_request=refuse_unknown_query,
     )
     middleware = []
+    if settings.trusted_proxies:  # first: every later reader of the client address sees the client
+        middleware.append(DefineMiddleware(TrustedProxyMiddleware, networks=settings.trusted_proxy_networks))
     if settings.rate_limit_per_minute:
         middleware.append(DefineMiddleware(RateLimitMiddleware, limit=settings.rate_limit_per_minute,
                                            counters=application.rate_counters(), ctx=application.context,

@@ -28,7 +28,7 @@ WINDOW_SECONDS = 60
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
-    """The peer's address (proxy headers are not trusted: ``leadline serve`` runs without them)."""
+    """The client's address: the peer's, or the one a trusted proxy forwarded (``api.proxy_headers``)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -16,8 +16,9 @@ from leadline.cli.output import fields_of, print_json, print_table
 from leadline.domain.errors import ValidationError
 
 if TYPE_CHECKING:
-    from leadline.services.capture import channels, forms, quarantine
+    from leadline.services.capture import channels, forms, maintenance, quarantine
 else:
+    maintenance = lazy_module("leadline.services.capture.maintenance")
     channels = lazy_module("leadline.services.capture.channels")
     forms = lazy_module("leadline.services.capture.forms")
     quarantine = lazy_module("leadline.services.capture.quarantine")
@@ -208,6 +209,27 @@ def discard(submission_id: str = SUBMISSION_ID, acting_as: str = AS_OPTION) -> N
     done = quarantine.discard_submission(ready_application().context, actor_id(acting_as),
                                          parse_id(submission_id, "submission"))
     typer.echo(f"discarded {done.id}")
+
+
+@capture_app.command("prune")
+@handle_errors
+def prune(discarded_days: int = typer.Option(None, "--discarded-days", min=0,
+                                             help="Delete submissions discarded more than this many days ago; "
+                                                  "0 keeps them (default: LEADLINE_CAPTURE_DISCARDED_DAYS)."),
+          as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
+    """Forget used timing tokens and ended rate windows no check needs, and old discarded submissions.
+    Safe at any time; run it daily from cron (see the README).
+
+    Example: leadline capture prune --discarded-days 30
+    """
+    app = ready_application()
+    days = app.settings.capture_discarded_days if discarded_days is None else discarded_days
+    done = maintenance.prune_capture(app.context, actor_id(acting_as), discarded_days=days)
+    if as_json:
+        print_json(fields_of(done))
+        return
+    typer.echo(f"pruned {done.tokens} used tokens, {done.counters} rate counters, "
+               f"{done.discarded} discarded submissions")
 
 
 @capture_app.command("call")

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from leadline.domain.capture.forms import FORM_FIELDS, SpamSettings
 from leadline.domain.capture.snippet import LABELS
-from leadline.domain.errors import LeadlineError
+from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.services.capture import forms, quarantine
 from leadline.services.configuration.statuses import list_sources
 from leadline.services.context import ServiceContext
@@ -66,6 +66,16 @@ class _QuizError(LeadlineError):
         super().__init__(message, field="questions")
 
 
+def _preview(ctx: ServiceContext, user: int, posted: dict[str, list[str]]) -> dict[str, Any]:
+    """The preview's HTML, or why the draft cannot be shown yet (a name is not needed to see it)."""
+    try:
+        values = _definition(posted)
+        values["name"] = values["name"] or "Preview"
+        return {"preview": forms.preview_form(ctx, user, values), "preview_error": None}
+    except (ValidationError, _QuizError) as error:
+        return {"preview": None, "preview_error": error}
+
+
 class CapturePages(Controller):
     path = "/capture"
 
@@ -76,6 +86,11 @@ class CapturePages(Controller):
     @get("/forms/new", sync_to_thread=False)
     def builder(self, ctx: ServiceContext, user: int) -> Template:
         return self._builder(ctx, user, {}, None)
+
+    @post("/forms/preview", sync_to_thread=False)
+    def preview(self, ctx: ServiceContext, user: int, body: bytes) -> Template:
+        """The builder's live preview (htmx, on every edit): the form as the snippet will show it."""
+        return Template("capture/preview.html", context=_preview(ctx, user, _posted(body)))
 
     @post("/forms", sync_to_thread=True)
     def add_form(self, request: Request[Any, Any, Any], ctx: ServiceContext, user: int, body: bytes) -> Any:
@@ -92,7 +107,10 @@ class CapturePages(Controller):
         chosen = posted.get("fields") or ["first_name", "last_name", "company", "email", "phone"]
         required = posted.get("required") or ["last_name", "company", "email"]
         defaults = SpamSettings()
+        shown = posted or {"fields": chosen, "required": required,
+                           **{f"spam_{n}": ["on"] for n, _ in SPAM_SWITCHES if getattr(defaults, n)}}
         return Template("capture/builder.html", status_code=status_code, media_type="text/html", context={
+            **_preview(ctx, user, shown),
             "posted": {k: v[0] for k, v in posted.items() if v}, "chosen": chosen, "required": required,
             "fields": [(name, LABELS[name]) for name in FORM_FIELDS], "sources": list_sources(ctx),
             "spam_numbers": [(n, label, getattr(defaults, n)) for n, label in SPAM_NUMBERS],

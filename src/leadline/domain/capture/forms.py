@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from leadline.domain.capture.quiz import Question, RatingThresholds, parse_questions
 from leadline.domain.common import clean_text
 from leadline.domain.errors import ValidationError
+from leadline.domain.ids import parse_record_id
 from leadline.domain.leads.lead import LEAD_FIELD_CLEANERS
 
 #: Lead fields a public form may show (the rest are set by the form or by people).
@@ -209,12 +210,10 @@ def _names(value: object, name: str) -> list[str] | None:
 
 
 def _optional_id(value: object, name: str) -> int | None:
+    """A record id (1 to 2^63-1: ids are large, ``domain.ids``), None when left out."""
     if value in (None, ""):
         return None
-    number = _count(value, name)
-    if number < 1:
-        raise ValidationError("must be a record id", field=name)
-    return number
+    return parse_record_id(value, field=name)
 
 
 assert set(FORM_FIELDS) - {"email", "phone"} <= set(LEAD_FIELD_CLEANERS)

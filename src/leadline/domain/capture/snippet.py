@@ -18,7 +18,8 @@ INPUT_TYPES = {"email": "email", "phone": "tel", "website": "url", "number_of_em
 EMBED_SCRIPT = "leadline-capture-embed.js"
 
 
-def render_snippet(form: CaptureForm, *, base_url: str, token: str) -> str:
+def render_snippet(form: CaptureForm, *, base_url: str, token: str, embed_script: bool = True) -> str:
+    """The form's HTML; ``embed_script=False`` leaves out the script (a preview shows the form only)."""
     base = base_url.rstrip("/")
     key = escape(form.key)
     lines = [f'<form method="post" action="{base}/f/{key}" accept-charset="utf-8" '
@@ -36,7 +37,8 @@ def render_snippet(form: CaptureForm, *, base_url: str, token: str) -> str:
     lines.append(f'  <input type="hidden" name="{TOKEN_FIELD}" value="{escape(token)}">')
     lines.append('  <p><button type="submit">Send</button></p>')
     lines.append("</form>")
-    lines.append(f'<script src="{base}/static/{EMBED_SCRIPT}" defer></script>')
+    if embed_script:
+        lines.append(f'<script src="{base}/static/{EMBED_SCRIPT}" defer></script>')
     return "\n".join(lines) + "\n"
 
 

@@ -136,20 +136,30 @@ class CaptureRepository:
             digest=digest, form_id=form_id, used_at=at).on_conflict_do_nothing(index_elements=["digest"])
         return self.session.execute(statement.returning(UsedTokenRow.__table__.c.digest)).first() is not None
 
-    def forget_tokens_before(self, at: datetime) -> None:
-        self.session.execute(delete(UsedTokenRow.__table__).where(UsedTokenRow.used_at < at))
+    def forget_tokens_before(self, at: datetime) -> int:
+        return _deleted(self.session.execute(delete(UsedTokenRow.__table__).where(UsedTokenRow.used_at < at)))
 
-    def count_hit(self, scope: str, window_start: int) -> int:
-        """One more hit of ``scope`` in the window starting at ``window_start``; the hits so far."""
+    def count_hits(self, scopes: Sequence[str], window_start: int) -> dict[str, int]:
+        """One more hit of each scope in the window starting at ``window_start`` (one multi-row
+        upsert); the hits so far, by scope."""
+        if not scopes:
+            return {}
         table = CaptureRateCounterRow.__table__
-        insert = _upsert(self.session)(table).values(scope=scope, window_start=window_start, hits=1)
+        insert = _upsert(self.session)(table).values(
+            [{"scope": scope, "window_start": window_start, "hits": 1} for scope in scopes])
         statement = insert.on_conflict_do_update(
-            index_elements=["scope", "window_start"], set_={"hits": table.c.hits + 1}).returning(table.c.hits)
-        return int(self.session.execute(statement).scalar_one())
+            index_elements=["scope", "window_start"], set_={"hits": table.c.hits + 1})
+        rows = self.session.execute(statement.returning(table.c.scope, table.c.hits)).all()
+        return {str(scope): int(hits) for scope, hits in rows}
 
-    def forget_windows_before(self, window_start: int) -> None:
+    def forget_windows_before(self, window_start: int) -> int:
         table = CaptureRateCounterRow.__table__
-        self.session.execute(delete(table).where(table.c.window_start < window_start))
+        return _deleted(self.session.execute(delete(table).where(table.c.window_start < window_start)))
+
+    def forget_discarded_before(self, at: datetime) -> int:
+        t = QuarantinedSubmissionRow.__table__
+        return _deleted(self.session.execute(delete(t).where(
+            t.c.state == QuarantineState.DISCARDED, t.c.decided_at < at)))
 
     # quarantine
     def hold(self, submission: QuarantinedSubmission) -> None:
@@ -180,6 +190,10 @@ class CaptureRepository:
         if form_id is not None:
             query = query.where(t.form_id == form_id)
         return [_held(r) for r in self.session.scalars(query)]
+
+
+def _deleted(result: Any) -> int:
+    return int(result.rowcount or 0)
 
 
 def _held(row: QuarantinedSubmissionRow) -> QuarantinedSubmission:

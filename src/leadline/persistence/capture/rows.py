@@ -21,8 +21,8 @@ class CaptureFormRow(Base):
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    #: the campaign the form's leads join; no foreign key yet (the campaigns area links it)
-    campaign_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: the campaign the form's leads join
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
     default_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     definition: Mapped[str] = mapped_column(Text)

@@ -2,7 +2,7 @@
 
 A session that inserts, updates or deletes a row of a configuration table (users, statuses,
 sources, processes and stages, custom-field definitions, transitions, reasons, criteria, field
-mappings, API tokens, sharing defaults, org settings) is marked; the unit of work reads the mark
+mappings, API tokens, sharing defaults, org settings, web-to-lead forms) is marked; the unit of work reads the mark
 at commit and runs its after-commit hooks (the cache's ``invalidate``), never after a rollback.
 Use cases no longer clear the cache by hand, so a new configuration use case cannot forget to.
 
@@ -24,7 +24,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 CONFIGURATION_TABLES = frozenset({
     "users", "lead_statuses", "lead_sources", "sales_processes", "opportunity_stages", "custom_field_definitions",
     "lead_status_transitions", "reasons", "criteria", "conversion_field_mappings", "api_tokens",
-    "sharing_defaults", "org_settings", "duplicate_rules",
+    "sharing_defaults", "org_settings", "duplicate_rules", "capture_forms",
 })
 
 

@@ -47,10 +47,11 @@ class RuleSet:
     users: dict[int, User]
 
 
-def load_rule_set(uow: UnitOfWork) -> RuleSet:
+def load_rule_set(uow: UnitOfWork, users: Sequence[User] | None = None) -> RuleSet:
+    """The rule set; ``users``: every user, when the caller has read them in this transaction."""
     stored = uow.settings.get(DEFAULT_OWNER_SETTING)
     return RuleSet(uow.assignment.rules(), uow.assignment.groups(), int(stored) if stored else None,
-                   {u.id: u for u in uow.users.list()})
+                   {u.id: u for u in (uow.users.list() if users is None else users)})
 
 
 def list_assignment_rules(ctx: ServiceContext, actor_id: int) -> RuleSet:

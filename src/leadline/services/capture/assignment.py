@@ -15,6 +15,7 @@ from leadline.domain.errors import ConfigurationError
 from leadline.domain.leads.lead import Lead
 from leadline.domain.security.users import first_admin_of
 from leadline.services.assignment.assign import assign_new_lead
+from leadline.services.assignment.rules import load_rule_set
 
 if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
@@ -42,13 +43,16 @@ class RuleAssigner:
     """The channel's named default owner if active, else the assignment rules, else the first admin."""
 
     def assign(self, uow: UnitOfWork, lead: Lead, *, default_owner_id: int | None) -> None:
-        users = uow.users.list()
+        users = uow.users.list()  # read once: the rule set and the fallback use the same
         named = next((u for u in users if u.id == default_owner_id and u.active), None)
         if named is not None:
             lead.owner_id = named.id
             return
-        if assign_new_lead(uow, lead, now=lead.created_at).owner_id is None:
-            DefaultAssigner().assign(uow, lead, default_owner_id=None)
+        if assign_new_lead(uow, lead, now=lead.created_at, rule_set=load_rule_set(uow, users)).owner_id is None:
+            admin = first_admin_of(users)
+            if admin is None:
+                raise ConfigurationError("the organisation has no active admin to own captured leads", field="owner")
+            lead.owner_id = admin.id
 
 
 #: The assigner of every capture channel.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from leadline.domain.capture.forms import CaptureForm
@@ -16,6 +17,7 @@ from leadline.domain.capture.spam import issue_token
 from leadline.domain.configuration.sources import ensure_selectable, find_source
 from leadline.domain.errors import NotFoundError
 from leadline.domain.ids import new_id
+from leadline.services.campaigns.records import resolve_campaign
 from leadline.services.context import ServiceContext
 from leadline.services.security.access import audit_created, load_viewer, require_admin
 from leadline.services.security.users import resolve_user
@@ -40,6 +42,7 @@ def add_form(ctx: ServiceContext, actor_id: int, values: Mapping[str, object]) -
             source = find_source(ctx.config(uow).sources, str(definition["source"]))
             ensure_selectable(source)
             definition["source"] = source.label
+        resolve_campaign(uow, definition["campaign_id"])  # the lead rule: a campaign that exists
         owner = resolve_user(uow, values.get("default_owner"), field="default_owner")  # type: ignore[arg-type]
         if owner is not None:
             viewer.ensure_can_assign(owner)
@@ -51,6 +54,25 @@ def add_form(ctx: ServiceContext, actor_id: int, values: Mapping[str, object]) -
                       {"name": form.name, "key": form.key, "fields": ",".join(form.fields)})
         uow.commit()
         return form
+
+
+PREVIEW_KEY = "preview"
+
+
+def preview_form(ctx: ServiceContext, actor_id: int, values: Mapping[str, object]) -> str:
+    """The embeddable HTML of a draft form (``values`` as ``add_form`` takes them), as it will look,
+    without its script, posting nowhere real: what the form builder shows while the admin edits.
+    Nothing is stored. Raises what ``add_form`` would for the same values' own rules (the lead
+    source and owner, which need the configuration, are left to ``add_form``)."""
+    from leadline.domain.capture.forms import parse_form_definition
+
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        require_admin(viewer.user)
+    definition = parse_form_definition(values)
+    form = CaptureForm(id=0, key=PREVIEW_KEY, created_at=ctx.now(), created_by_id=viewer.id,
+                       **definition)  # type: ignore[arg-type]
+    return render_snippet(form, base_url="", token=PREVIEW_KEY, embed_script=False)
 
 
 def set_form_active(ctx: ServiceContext, actor_id: int, form_id: int, active: bool) -> CaptureForm:
@@ -86,10 +108,21 @@ def form_snippet(ctx: ServiceContext, actor_id: int, form_id: int, *, secret: st
 def public_form(ctx: ServiceContext, key: str) -> CaptureForm:
     """The active form with public key ``key`` (``NOT_FOUND`` otherwise), for the public endpoint."""
     with ctx.reader() as uow:
-        form = uow.captures.form_by_key(key)
-        if form is None or not form.is_active:
-            raise NotFoundError("there is no such form", field="form")
-        return form
+        return active_form(ctx, uow, key)
+
+
+def active_form(ctx: ServiceContext, uow: UnitOfWork, key: str) -> CaptureForm:
+    """The active form ``key`` (``NOT_FOUND`` otherwise) from the per-process configuration cache:
+    every public post and token asks for its form, and forms change rarely. The active forms are
+    one entry (read whole, at most once a second per process), so unknown keys cost no query
+    and no memory. A form's change is seen at once by this process (``capture_forms`` is a
+    configuration table) and within the cache's second by the others (docs/adr/0006)."""
+    active = ctx.cached(uow, "capture_forms", lambda: MappingProxyType(
+        {form.key: form for form in uow.captures.forms() if form.is_active}))
+    form = active.get(key)
+    if form is None:
+        raise NotFoundError("there is no such form", field="form")
+    return form
 
 
 def form_token(ctx: ServiceContext, key: str, *, secret: str) -> str:

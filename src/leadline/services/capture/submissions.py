@@ -29,11 +29,12 @@ from leadline.domain.capture.spam import (
     token_digest,
 )
 from leadline.domain.capture.submission import Submission, lead_values, split_submission
-from leadline.domain.errors import ConfigurationError, NotFoundError, PermissionDeniedError
+from leadline.domain.errors import ConfigurationError, PermissionDeniedError
 from leadline.domain.ids import new_id
 from leadline.domain.leads.lead import clean_lead_fields
 from leadline.domain.security.users import first_admin_of
 from leadline.services.capture.assignment import assign_captured_lead
+from leadline.services.capture.forms import active_form
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import add_lead
 from leadline.services.security.access import load_viewer
@@ -107,9 +108,7 @@ def _count_hit(ctx: ServiceContext, key: str, origin: str | None,
     one), which must not stay locked while a lead is written; and a post refused by the lead
     rules counts too."""
     with ctx.uow_factory() as uow:
-        form = uow.captures.form_by_key(key)
-        if form is None or not form.is_active:
-            raise NotFoundError("there is no such form", field="form")
+        form = active_form(ctx, uow, key)
         ensure_origin_allowed(form, origin)
         reasons = _rate_checks(uow, form, client_address, ctx.now())
         uow.commit()
@@ -141,14 +140,14 @@ def _token_checks(uow: UnitOfWork, form: CaptureForm, posted: Mapping[str, objec
 def _rate_checks(uow: UnitOfWork, form: CaptureForm, client_address: str | None, now: datetime) -> list[Reason]:
     """One more hit of the client address and of the form in the current fixed window."""
     spam = form.spam
-    reasons: list[Reason] = []
     window = int(now.timestamp()) // spam.window_seconds * spam.window_seconds
+    limits = {}
     if spam.per_address_limit and client_address:
-        if uow.captures.count_hit(f"address:{form.id}:{client_address}", window) > spam.per_address_limit:
-            reasons.append(Reason.ADDRESS_RATE)
-    if spam.per_form_limit and uow.captures.count_hit(f"form:{form.id}", window) > spam.per_form_limit:
-        reasons.append(Reason.FORM_RATE)
-    return reasons
+        limits[f"address:{form.id}:{client_address}"] = (spam.per_address_limit, Reason.ADDRESS_RATE)
+    if spam.per_form_limit:
+        limits[f"form:{form.id}"] = (spam.per_form_limit, Reason.FORM_RATE)
+    hits = uow.captures.count_hits(list(limits), window)
+    return [reason for scope, (limit, reason) in limits.items() if hits[scope] > limit]
 
 
 def acting_admin(ctx: ServiceContext, uow: UnitOfWork, form: CaptureForm) -> Viewer:

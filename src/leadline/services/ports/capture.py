@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -41,13 +42,22 @@ class CaptureRepository(Protocol):
         """Record a timing token as used; False when it was already (a replay)."""
         ...
 
-    def forget_tokens_before(self, at: datetime) -> None: ...
-
-    def count_hit(self, scope: str, window_start: int) -> int:
-        """Count one hit of ``scope`` in the fixed window starting at ``window_start``; the hits so far."""
+    def forget_tokens_before(self, at: datetime) -> int:
+        """Forget the tokens used before ``at``; how many."""
         ...
 
-    def forget_windows_before(self, window_start: int) -> None: ...
+    def count_hits(self, scopes: Sequence[str], window_start: int) -> dict[str, int]:
+        """Count one hit of each scope (distinct) in the fixed window starting at ``window_start``, in
+        one statement; the hits so far, by scope."""
+        ...
+
+    def forget_windows_before(self, window_start: int) -> int:
+        """Forget the counters of windows starting before ``window_start``; how many."""
+        ...
+
+    def forget_discarded_before(self, at: datetime) -> int:
+        """Delete the quarantine's submissions discarded before ``at``; how many."""
+        ...
 
     def hold(self, submission: QuarantinedSubmission) -> None: ...
 
