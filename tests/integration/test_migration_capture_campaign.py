@@ -1,4 +1,4 @@
-"""Migration 0018_capture: a form's campaign becomes a foreign key, on SQLite (batch mode: the
+"""Migration 0020 (capture): a form's campaign becomes a foreign key, on SQLite (batch mode: the
 table is rebuilt) and PostgreSQL. The rows that point at the forms survive the rebuild, and a
 form naming a campaign that does not exist (what the lead rules would refuse) loses it."""
 
@@ -33,7 +33,7 @@ def test_the_forms_campaign_becomes_a_foreign_key_and_nothing_pointing_at_forms_
     assert created.outcome is Outcome.CREATED and held.outcome is Outcome.QUARANTINED
     orphan = _form(ctx, admin_id, name="Orphan")
 
-    command.downgrade(alembic_config(engine), "0017")
+    command.downgrade(alembic_config(engine), "0019")
     with engine.begin() as connection:
         connection.execute(text("UPDATE capture_forms SET campaign_id = 999 WHERE id = :id"), {"id": orphan.id})
     upgrade_to_head(engine)
@@ -47,7 +47,7 @@ def test_the_forms_campaign_becomes_a_foreign_key_and_nothing_pointing_at_forms_
     assert {"campaigns"} <= {k["referred_table"] for k in keys}
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(text("UPDATE capture_forms SET campaign_id = 999 WHERE id = :id"), {"id": form.id})
-    command.downgrade(alembic_config(engine), "0017")  # and back: still nothing lost
+    command.downgrade(alembic_config(engine), "0019")  # and back: still nothing lost
     assert _column(engine, "SELECT form_id FROM lead_captures") == [form.id]
     assert _column(engine, "SELECT id FROM capture_quarantine") == [held.quarantine_id]
     upgrade_to_head(engine)
