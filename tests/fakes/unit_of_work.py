@@ -106,6 +106,7 @@ class FakeUnitOfWork:
         self.captures = capture.CaptureRepository(t)
         self.funnel = reports.FunnelQueries()
         self.deal_reports = reports.DealQueries()
+        self.soql = reports.SoqlQueries()
         self.reads = FakeReads(t, self.custom_fields)
         self._configuration_hooks: list[Callable[[], None]] = []
 

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     )
     from leadline.persistence.reports.deals import DealQueries
     from leadline.persistence.reports.funnel import FunnelQueries
+    from leadline.persistence.salesforce.queries import SoqlQueries
     from leadline.persistence.saved_views.repositories import SavedViewRepository
     from leadline.persistence.security.repositories import (
         AuditRepository,
@@ -152,6 +153,7 @@ class SqlUnitOfWork:
     captures: _Repository[CaptureRepository] = _Repository("capture", "CaptureRepository")
     funnel: _Repository[FunnelQueries] = _Repository("reports", "FunnelQueries", "funnel")
     deal_reports: _Repository[DealQueries] = _Repository("reports", "DealQueries", "deals")
+    soql: _Repository[SoqlQueries] = _Repository("salesforce", "SoqlQueries", "queries")
 
     def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None, *,
                  read_only: bool = False) -> None:

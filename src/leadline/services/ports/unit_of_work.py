@@ -46,6 +46,7 @@ from leadline.services.ports.imports import ImportRepository
 from leadline.services.ports.leads import LeadRepository
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
 from leadline.services.ports.reports import DealQueries, FunnelQueries
+from leadline.services.ports.salesforce import SoqlQueries
 from leadline.services.ports.saved_views import SavedViewRepository
 from leadline.services.ports.security import (
     AuditRepository,
@@ -202,3 +203,6 @@ class UnitOfWork(Protocol):
     def funnel(self) -> FunnelQueries: ...
     @property
     def deal_reports(self) -> DealQueries: ...
+    # the Salesforce-compatible API's queries
+    @property
+    def soql(self) -> SoqlQueries: ...

@@ -14,15 +14,9 @@ from typing import Any
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from leadline.salesforce.soql.compiler import CompiledQuery, Output, ParentMark
-from leadline.salesforce.soql.model import FieldType
-
-IdEncoder = Callable[[str, int], str]
-
-
-def plain_id(object_name: str, record_id: int) -> str:
-    """The default id encoder: Leadline's own id as text (the API plugs in 18-character ids)."""
-    return str(record_id)
+from leadline.domain.salesforce.soql.request import IdEncoder
+from leadline.persistence.salesforce.soql.compiler import CompiledQuery, Output, ParentMark
+from leadline.persistence.salesforce.soql.model import FieldType
 
 
 class RecordShaper:

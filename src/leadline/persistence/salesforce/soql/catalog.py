@@ -26,8 +26,8 @@ from leadline.persistence.configuration.custom_values import VALUE_COLUMN
 from leadline.persistence.configuration.rows import CustomFieldValueRow, LeadSourceRow, LeadStatusRow
 from leadline.persistence.leads.rows import LeadRow
 from leadline.persistence.opportunities.rows import OpportunityRow, OpportunityStageRow
+from leadline.persistence.salesforce.soql.model import ChildDef, FieldDef, FieldType, Joins, ObjectDef, ParentDef
 from leadline.persistence.security.rows import UserRow
-from leadline.salesforce.soql.model import ChildDef, FieldDef, FieldType, Joins, ObjectDef, ParentDef
 
 T = FieldType
 S = T.STRING
