@@ -412,3 +412,27 @@ def test_a_refused_query_is_the_clients_malformed_request_with_its_position(sf: 
     with pytest.raises(SalesforceMalformedRequest) as caught:
         sf.query_more("not-a-locator")
     assert errors_of(caught)[0][0] == "INVALID_QUERY_LOCATOR"
+
+
+SOQL_WORDS = st.sampled_from(["SELECT", "Id", "Name", "Account.Name", "Owner.Email", "(SELECT Id FROM Contacts)",
+                              "COUNT()", "SUM(Amount)", "FROM", "Lead", "Account", "Opportunity", "Widget", "WHERE",
+                              "AND", "OR", "NOT", "(", ")", "=", "!=", "<", "LIKE", "IN", "'x'", "'00Q000000000001'",
+                              "NULL", "TRUE", "TODAY", "LAST_N_DAYS:3", "2024-01-01", "ORDER BY", "DESC",
+                              "NULLS LAST", "LIMIT", "OFFSET", "5", "-1", "GROUP BY", ",", "'", "\\"])
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(words=st.lists(SOQL_WORDS, max_size=12), noise=st.text(max_size=8), resource=st.sampled_from(
+    ["query", "queryAll"]))
+def test_any_query_text_is_an_answer_or_salesforces_400_never_a_failure(in_process: TestClient[Any], words: list[str],
+                                                                         noise: str, resource: str) -> None:
+    answer = in_process.get(f"/services/data/v59.0/{resource}/", params={"q": " ".join(words) + noise})
+    assert answer.status_code in (200, 400), answer.text
+    if answer.status_code == 400:
+        (error,) = answer.json()
+        assert error["errorCode"] in ("MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE",
+                                      "INVALID_QUERY_FILTER_OPERATOR")
+    locator = in_process.get(f"/services/data/v59.0/{resource}/{quote(noise, safe='') or 'x'}")
+    assert (locator.status_code, locator.json()[0]["errorCode"]) in ((400, "INVALID_QUERY_LOCATOR"),
+                                                                     (404, "NOT_FOUND"))
