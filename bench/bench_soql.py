@@ -45,8 +45,8 @@ def timed(call: Callable[[], Any]) -> tuple[float, float, Any]:
 
 def measure(ctx: Any, actor: int, calls: int) -> dict[str, dict[str, tuple[float, float]]]:
     from leadline.domain.queries import LeadQuery, Page
-    from leadline.salesforce.soql.service import run_query
     from leadline.services.leads.records import list_leads
+    from leadline.services.salesforce.query import run_query
 
     def native_page() -> int:
         return len(list_leads(ctx, actor, LeadQuery(), Page(limit=200, sort="created_at")))

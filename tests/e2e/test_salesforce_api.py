@@ -4,9 +4,11 @@ application (uvicorn in a thread) on SQLite and PostgreSQL. The client speaks ht
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -31,10 +33,13 @@ from sqlalchemy.engine import Engine
 from leadline.asgi import create_app
 from leadline.bootstrap import Application
 from leadline.config import Settings
+from leadline.domain.imports.job import ImportOptions
 from leadline.domain.salesforce.ids import parse_salesforce_id
 from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.convert import convert_lead
+from leadline.services.imports.files import inspect_file
+from leadline.services.imports.leads import import_leads
 from leadline.services.leads import records as leads
 from leadline.services.security import auth
 from tests.e2e.api_support import add_rep, token_for
@@ -344,3 +349,90 @@ def test_composite_sub_requests_name_earlier_answers_by_reference(sf: Salesforce
     assert results["halted"]["body"][0]["errorCode"] == "PROCESSING_HALTED"
     with pytest.raises(SalesforceMalformedRequest):
         sf.restful("composite", method="POST", data=json.dumps({"allOrNone": True, "compositeRequest": requests_}))
+
+
+def imported_leads(ctx: ServiceContext, actor: int, path: Path, count: int) -> None:
+    """``count`` leads through the streaming importer (one job, not ``count`` HTTP calls)."""
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["LastName", "Company", "Email"])
+        writer.writerows([f"Paged {n:05d}", f"Paged Co {n}", f"p{n}@paging.example"] for n in range(count))
+    assert import_leads(ctx, actor, inspect_file(path), options=ImportOptions()).counts.imported == count
+
+
+def test_query_and_query_all_page_over_5000_records_with_next_records_urls(sf: Salesforce, ctx: ServiceContext,
+                                                                           admin_id: int, tmp_path: Path) -> None:
+    imported_leads(ctx, admin_id, tmp_path / "leads.csv", 5_001)
+    soql = "SELECT Id, LastName, Email FROM Lead WHERE Email LIKE '%@paging.example' ORDER BY LastName"
+    first = sf.query(soql)
+    assert (first["totalSize"], first["done"], len(first["records"])) == (5_001, False, 2_000)
+    assert first["nextRecordsUrl"].startswith("/services/data/v")
+    assert "/query/" in first["nextRecordsUrl"]
+    second = sf.query_more(first["nextRecordsUrl"], identifier_is_url=True)
+    assert (second["done"], second["records"][0]["LastName"]) == (False, "Paged 02000")
+    everything = sf.query_all(soql)
+    names = [r["LastName"] for r in everything["records"]]
+    assert (everything["totalSize"], names) == (5_001, [f"Paged {n:05d}" for n in range(5_001)])
+    ids = {r["Id"] for r in everything["records"]}
+    assert len(ids) == 5_001 and all(len(i) == 18 and parse_salesforce_id(i).sobject == "Lead" for i in ids)
+    assert everything["records"][0]["attributes"]["type"] == "Lead"
+    deleted_too = sf.query_all(soql, include_deleted=True)  # queryAll, its own nextRecordsUrl
+    assert deleted_too["totalSize"] == 5_001 and len(deleted_too["records"]) == 5_001
+    assert sf.query("SELECT COUNT() FROM Lead WHERE Email LIKE '%@paging.example'")["totalSize"] == 5_001
+
+
+def test_queries_read_parent_fields_and_child_subqueries_with_salesforce_ids(sf: Salesforce) -> None:
+    account = sf.Account.create({"Name": "Acme"})["id"]
+    for name in ("Lee", "Abe"):
+        sf.Contact.create({"LastName": name, "AccountId": account, "Email": f"{name.lower()}@acme.example"})
+    contacts = sf.query(f"SELECT Id, LastName, Account.Name, Owner.Email FROM Contact WHERE AccountId = '{account}' "
+                        "ORDER BY LastName")
+    assert [(r["LastName"], r["Account"]["Name"], r["Owner"]["Email"]) for r in contacts["records"]] == [
+        ("Abe", "Acme", ADA), ("Lee", "Acme", ADA)]
+    assert contacts["records"][0]["Account"]["attributes"]["type"] == "Account"
+    accounts = sf.query(f"SELECT Id, Name, (SELECT LastName FROM Contacts ORDER BY LastName) FROM Account "
+                        f"WHERE Id = '{account[:15]}'")  # the 15-character form names the same record
+    (found,) = accounts["records"]
+    assert found["Id"] == account
+    assert [c["LastName"] for c in found["Contacts"]["records"]] == ["Abe", "Lee"]
+    assert found["Contacts"]["totalSize"] == 2
+
+
+def test_a_refused_query_is_the_clients_malformed_request_with_its_position(sf: Salesforce) -> None:
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.query("SELECT Id FROM Lead WHERE")
+    assert errors_of(caught) == [("MALFORMED_QUERY", [])]
+    assert "Row:1:Column:" in caught.value.content[0]["message"]
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.query("SELECT Id, Nope FROM Lead")
+    assert errors_of(caught)[0][0] == "INVALID_FIELD" and "Nope" in caught.value.content[0]["message"]
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.query("SELECT Id FROM Widget")
+    assert errors_of(caught)[0][0] == "INVALID_TYPE"
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.query_more("not-a-locator")
+    assert errors_of(caught)[0][0] == "INVALID_QUERY_LOCATOR"
+
+
+SOQL_WORDS = st.sampled_from(["SELECT", "Id", "Name", "Account.Name", "Owner.Email", "(SELECT Id FROM Contacts)",
+                              "COUNT()", "SUM(Amount)", "FROM", "Lead", "Account", "Opportunity", "Widget", "WHERE",
+                              "AND", "OR", "NOT", "(", ")", "=", "!=", "<", "LIKE", "IN", "'x'", "'00Q000000000001'",
+                              "NULL", "TRUE", "TODAY", "LAST_N_DAYS:3", "2024-01-01", "ORDER BY", "DESC",
+                              "NULLS LAST", "LIMIT", "OFFSET", "5", "-1", "GROUP BY", ",", "'", "\\"])
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(words=st.lists(SOQL_WORDS, max_size=12), noise=st.text(max_size=8), resource=st.sampled_from(
+    ["query", "queryAll"]))
+def test_any_query_text_is_an_answer_or_salesforces_400_never_a_failure(in_process: TestClient[Any], words: list[str],
+                                                                         noise: str, resource: str) -> None:
+    answer = in_process.get(f"/services/data/v59.0/{resource}/", params={"q": " ".join(words) + noise})
+    assert answer.status_code in (200, 400), answer.text
+    if answer.status_code == 400:
+        (error,) = answer.json()
+        assert error["errorCode"] in ("MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE",
+                                      "INVALID_QUERY_FILTER_OPERATOR")
+    locator = in_process.get(f"/services/data/v59.0/{resource}/{quote(noise, safe='') or 'x'}")
+    assert (locator.status_code, locator.json()[0]["errorCode"]) in ((400, "INVALID_QUERY_LOCATOR"),
+                                                                     (404, "NOT_FOUND"))

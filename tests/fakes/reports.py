@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from leadline.domain.reports import ReportScope
+from leadline.domain.salesforce.soql.request import SoqlPage, SoqlRequest
+from leadline.domain.security.access import Viewer
 
 
 def _aggregation() -> NoReturn:
@@ -48,4 +50,11 @@ class DealQueries:
         _aggregation()
 
     def changes(self, scope: ReportScope, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
+        _aggregation()
+
+
+class SoqlQueries:
+    """SOQL compiles to one SQL statement: tested on both databases (tests/integration/test_soql_*.py)."""
+
+    def page(self, viewer: Viewer | None, request: SoqlRequest) -> SoqlPage:
         _aggregation()

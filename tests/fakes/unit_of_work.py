@@ -112,6 +112,7 @@ class FakeUnitOfWork:
         self.funnel = reports.FunnelQueries()
         self.deal_reports = reports.DealQueries()
         self.scoring = scoring.ScoringRepository(t)
+        self.soql = reports.SoqlQueries()
         self.reads = FakeReads(t, self.custom_fields)
         self._configuration_hooks: list[Callable[[], None]] = []
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from leadline.domain.imports.job import ImportOptions
-from leadline.salesforce.soql.errors import SoqlError
-from leadline.salesforce.soql.service import INVALID_QUERY_LOCATOR, QueryResult, run_query
+from leadline.domain.salesforce.soql.errors import SoqlError
 from leadline.services.context import ServiceContext
 from leadline.services.imports.files import inspect_file
 from leadline.services.imports.leads import import_leads
+from leadline.services.salesforce.query import INVALID_QUERY_LOCATOR, QueryResult, run_query
 from leadline.services.security.users import add_user
 
 ROWS = 5_001

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from leadline.salesforce.soql.errors import INVALID_FIELD, INVALID_TYPE, SoqlError
-from leadline.salesforce.soql.service import QueryResult, run_query
+from leadline.domain.salesforce.soql.errors import INVALID_FIELD, INVALID_TYPE, SoqlError
 from leadline.services import records
 from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
 from leadline.services.duplicates.merge import merge_records
 from leadline.services.leads import records as leads
+from leadline.services.salesforce.query import QueryResult, run_query
 from leadline.services.security import users
 from leadline.services.security.sharing import set_sharing
 from tests.conftest import FakeClock

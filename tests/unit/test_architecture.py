@@ -92,3 +92,30 @@ def test_the_import_linter_contracts_in_pyproject_are_kept():
     for name in contracts:
         assert f"{name} KEPT" in report, report
     assert f"Contracts: {len(contracts)} kept, 0 broken." in report, report
+
+
+def session_reaches(path: Path) -> list[int]:
+    """Lines where a module reaches a unit of work's SQL session: ``x.session`` or ``getattr(x, "session")``."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Attribute) and node.attr == "session":
+            lines.append(node.lineno)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+              and any(isinstance(a, ast.Constant) and a.value == "session" for a in node.args)):
+            lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("layer", ["services", "analytics"])
+def test_use_cases_and_reports_never_reach_past_the_ports_into_the_session(layer):
+    # the import contracts cannot see getattr(uow, "session"): a use case reads through its ports
+    files = sorted((ROOT / "src" / "leadline" / layer).rglob("*.py"))
+    assert files
+    reaching = {str(f.relative_to(ROOT)): lines for f in files if (lines := session_reaches(f))}
+    assert reaching == {}
+
+
+def test_the_session_check_would_catch_a_getattr(tmp_path):
+    sneaky = tmp_path / "sneaky.py"
+    sneaky.write_text('def run(uow):\n    return getattr(uow, "session").execute("SELECT 1")\n', encoding="utf-8")
+    assert session_reaches(sneaky) == [2]

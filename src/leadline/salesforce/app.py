@@ -16,6 +16,7 @@ from leadline.salesforce.actions import ActionController
 from leadline.salesforce.composite import CompositeController
 from leadline.salesforce.composite_request import CompositeRequestController
 from leadline.salesforce.errors import EXCEPTION_HANDLERS, on_http_error, on_unexpected
+from leadline.salesforce.query import QueryController
 from leadline.salesforce.session import oauth_token, session_actor, soap_login
 from leadline.salesforce.sobjects import DataController, json_response
 from leadline.salesforce.versions import versions
@@ -50,8 +51,9 @@ def _ours_under_services(handler: Any, key: Any) -> Any:
 
 
 def salesforce_router() -> Router:
-    return Router(path="/", route_handlers=[list_versions, DataController, ActionController, CompositeController,
-                                            CompositeRequestController, oauth_token, soap_login],
+    return Router(path="/", route_handlers=[list_versions, DataController, QueryController, ActionController,
+                                            CompositeController, CompositeRequestController, oauth_token,
+                                            soap_login],
                   dependencies={"ctx": Provide(_context, sync_to_thread=False),
                                 "actor": Provide(session_actor, sync_to_thread=False)},
                   exception_handlers=EXCEPTION_HANDLERS)

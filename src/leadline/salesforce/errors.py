@@ -15,6 +15,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 
 from leadline.domain.errors import ConflictError, LeadlineError, ValidationError
+from leadline.domain.salesforce.soql.errors import SoqlError
 
 log = logging.getLogger("leadline.salesforce")
 
@@ -89,6 +90,11 @@ def on_salesforce_error(_: Request[Any, Any, Any], error: SalesforceError) -> Re
     return error_body(error.status, error.code, error.message, error.fields)
 
 
+def on_soql_error(_: Request[Any, Any, Any], error: SoqlError) -> Response[bytes]:
+    """A refused query: 400 with Salesforce's code and message (the caret, row and column)."""
+    return error_body(400, error.error_code, error.salesforce_message)
+
+
 def on_http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[bytes]:
     if isinstance(error, ValidationException):
         return error_body(400, "JSON_PARSER_ERROR", str(error.detail))
@@ -104,6 +110,7 @@ def on_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response
 
 
 EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
-    LeadlineError: on_leadline_error, SalesforceError: on_salesforce_error, HTTPException: on_http_error,
+    LeadlineError: on_leadline_error, SalesforceError: on_salesforce_error, SoqlError: on_soql_error,
+    HTTPException: on_http_error,
     Exception: on_unexpected,
 }

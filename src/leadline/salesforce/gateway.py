@@ -9,12 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from leadline.domain.configuration.custom_fields import RecordType
-from leadline.domain.errors import NotFoundError, PermissionDeniedError
+from leadline.domain.errors import MalformedIdError, NotFoundError, PermissionDeniedError
 from leadline.domain.queries import Page, RecordQuery
+from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
 from leadline.services import records
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import resolve_custom_filters
 from leadline.services.leads import records as leads
+from leadline.services.salesforce.query import QueryResult, run_query
 from leadline.services.security.users import list_users
 
 Values = Mapping[str, Any]
@@ -100,3 +102,18 @@ def find(ctx: ServiceContext, actor: int, kind: str, *, custom: tuple[str, Any] 
         if len(rows) < PAGE or (limit is not None and len(found) >= limit):
             return found[:limit] if limit is not None else found
         page = Page(limit=PAGE, sort="id", descending=False, after=(rows[-1].record.id, rows[-1].record.id))
+
+
+def _record_id(sobject: str, text: str) -> int | None:
+    """A record id in a query (15 or 18 characters, of ``sobject``), or None when it is none."""
+    try:
+        return parse_salesforce_id(text, expected=sobject).record_id
+    except MalformedIdError:
+        return None
+
+
+def query(ctx: ServiceContext, actor: int, soql: str | None, locator: str | None, *, include_deleted: bool,
+          base_url: str) -> QueryResult:
+    """One page of a SOQL query (or the page ``locator`` continues), ids as Salesforce's."""
+    return run_query(ctx, actor, soql, locator, include_deleted=include_deleted, encode_id=salesforce_id,
+                     decode_id=_record_id, base_url=base_url)

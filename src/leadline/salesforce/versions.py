@@ -32,4 +32,4 @@ def checked_version(text: str) -> str:
 
 def resources(version: str) -> dict[str, str]:
     base = f"/services/data/{version}"
-    return {name: f"{base}/{name}" for name in ("sobjects", "limits", "actions")}
+    return {name: f"{base}/{name}" for name in ("sobjects", "limits", "actions", "query", "queryAll")}

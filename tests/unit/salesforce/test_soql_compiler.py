@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
+from leadline.domain.salesforce.soql.errors import INVALID_FIELD, MALFORMED_QUERY, SoqlError
 from leadline.domain.security.access import DEFAULT_SHARING, Viewer
 from leadline.domain.security.users import Role, User
-from leadline.salesforce.soql.catalog import LeadlineCatalog
-from leadline.salesforce.soql.compiler import CompileOptions, compile_soql
-from leadline.salesforce.soql.errors import INVALID_FIELD, MALFORMED_QUERY, SoqlError
+from leadline.persistence.salesforce.soql.catalog import LeadlineCatalog
+from leadline.persistence.salesforce.soql.compiler import CompileOptions, compile_soql
 
 REP = Viewer.of(User(7, "Rep", "rep@example.com", Role.REP), {7: None}, DEFAULT_SHARING)
 ADMIN = Viewer.of(User(1, "Admin", "admin@example.com", Role.ADMIN), {1: None}, DEFAULT_SHARING)

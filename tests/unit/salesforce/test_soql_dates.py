@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from leadline.salesforce.soql.dates import DateRange, resolve_date_literal, utc_bounds
-from leadline.salesforce.soql.syntax import DateLiteral
+from leadline.domain.salesforce.soql.dates import DateRange, resolve_date_literal, utc_bounds
+from leadline.domain.salesforce.soql.syntax import DateLiteral
 
 THURSDAY = date(2024, 5, 9)  # in the second quarter; the week began on Sunday 5 May
 
@@ -65,13 +65,16 @@ def test_utc_bounds_are_the_users_midnights():
     assert (start, end) == (datetime(2024, 5, 9, 4, tzinfo=UTC), datetime(2024, 5, 10, 4, tzinfo=UTC))
 
 
+PARSER_PACKAGE = "leadline.domain.salesforce.soql."
+
+
 def test_the_parser_side_of_soql_imports_only_the_standard_library():
-    root = Path(__file__).resolve().parents[3] / "src" / "leadline" / "salesforce" / "soql"
+    root = Path(__file__).resolve().parents[3] / "src" / "leadline" / "domain" / "salesforce" / "soql"
     for module in ("syntax", "lexer", "parser", "dates", "errors"):
         tree = ast.parse((root / f"{module}.py").read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for name in names:
-                assert (name.split(".")[0] in sys.stdlib_module_names or name.startswith("leadline.salesforce.soql.")
+                assert (name.split(".")[0] in sys.stdlib_module_names or name.startswith(PARSER_PACKAGE)
                         and name.rsplit(".", 1)[1] in ("syntax", "lexer", "parser", "dates", "errors")), (module, name)

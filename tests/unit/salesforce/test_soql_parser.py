@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from leadline.salesforce.soql.errors import MALFORMED_QUERY, SoqlError
-from leadline.salesforce.soql.parser import parse_soql
-from leadline.salesforce.soql.syntax import (
+from leadline.domain.salesforce.soql.errors import MALFORMED_QUERY, SoqlError
+from leadline.domain.salesforce.soql.parser import parse_soql
+from leadline.domain.salesforce.soql.syntax import (
     Aggregate,
     And,
     Comparison,

@@ -47,6 +47,7 @@ from leadline.services.ports.imports import ImportRepository
 from leadline.services.ports.leads import LeadRepository
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
 from leadline.services.ports.reports import DealQueries, FunnelQueries
+from leadline.services.ports.salesforce import SoqlQueries
 from leadline.services.ports.saved_views import SavedViewRepository
 from leadline.services.ports.scoring import ScoringRepository
 from leadline.services.ports.security import (
@@ -211,3 +212,6 @@ class UnitOfWork(Protocol):
     # predictive scoring
     @property
     def scoring(self) -> ScoringRepository: ...
+    # the Salesforce-compatible API's queries
+    @property
+    def soql(self) -> SoqlQueries: ...

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -14,15 +14,9 @@ from typing import Any
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from leadline.salesforce.soql.compiler import CompiledQuery, Output, ParentMark
-from leadline.salesforce.soql.model import FieldType
-
-IdEncoder = Callable[[str, int], str]
-
-
-def plain_id(object_name: str, record_id: int) -> str:
-    """The default id encoder: Leadline's own id as text (the API plugs in 18-character ids)."""
-    return str(record_id)
+from leadline.domain.salesforce.soql.request import IdEncoder
+from leadline.persistence.salesforce.soql.compiler import CompiledQuery, Output, ParentMark
+from leadline.persistence.salesforce.soql.model import FieldType
 
 
 class RecordShaper:
@@ -97,20 +91,3 @@ class RecordShaper:
         if isinstance(value, Enum):
             return value.value
         return value
-
-
-def json_value(value: Any) -> Any:
-    """A record's value as Salesforce writes it in JSON: numbers as numbers, dates as ISO days,
-    date-times as ``2024-01-31T10:00:00.000+0000``."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
-    if isinstance(value, datetime):
-        moment = value.astimezone(UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: json_value(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [json_value(item) for item in value]
-    return value

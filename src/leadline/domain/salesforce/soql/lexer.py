@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from leadline.salesforce.soql.errors import SoqlError, malformed
+from leadline.domain.salesforce.soql.errors import SoqlError, malformed
 
 
 class TokenKind(StrEnum):

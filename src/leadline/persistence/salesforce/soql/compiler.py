@@ -19,18 +19,22 @@ from typing import Any
 from sqlalchemy import ColumnElement, Float, FromClause, Select, and_, distinct, false, func, literal, or_, select
 from sqlalchemy.types import TypeEngine
 
-from leadline.salesforce.soql.conditions import ConditionCompiler, IdDecoder, Operand
-from leadline.salesforce.soql.errors import INVALID_FIELD, MALFORMED_QUERY, SoqlError
-from leadline.salesforce.soql.model import Catalog, FieldType
-from leadline.salesforce.soql.parser import parse_soql
-from leadline.salesforce.soql.scope import Scope, Statement
-from leadline.salesforce.soql.subqueries import child_column
-from leadline.salesforce.soql.syntax import Aggregate, FieldPath, Function, Query, SelectField, SemiJoin, Subquery
-
-
-def digits_only(object_name: str, text: str) -> int | None:
-    """The default id decoder: Leadline's own numeric ids (the API plugs in Salesforce ids)."""
-    return int(text) if text.isdigit() else None
+from leadline.domain.salesforce.soql.errors import INVALID_FIELD, MALFORMED_QUERY, SoqlError
+from leadline.domain.salesforce.soql.parser import parse_soql
+from leadline.domain.salesforce.soql.request import IdDecoder, digits_only
+from leadline.domain.salesforce.soql.syntax import (
+    Aggregate,
+    FieldPath,
+    Function,
+    Query,
+    SelectField,
+    SemiJoin,
+    Subquery,
+)
+from leadline.persistence.salesforce.soql.conditions import ConditionCompiler, Operand
+from leadline.persistence.salesforce.soql.model import Catalog, FieldType
+from leadline.persistence.salesforce.soql.scope import Scope, Statement
+from leadline.persistence.salesforce.soql.subqueries import child_column
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +235,7 @@ class _Compiler:
             base = select(func.count()).select_from(self.statement.from_clause(self.scope.alias)).where(*where)
             return CompiledQuery(query, self.scope.definition.name, base, (), count_only=True)
         if query.is_aggregate:
-            from leadline.salesforce.soql.grouping import compile_grouped
+            from leadline.persistence.salesforce.soql.grouping import compile_grouped
             return compile_grouped(self, query)
         outputs, parents, columns = self.select_list(query, self.scope)
         where = self.filters(query, self.scope)

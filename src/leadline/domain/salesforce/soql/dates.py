@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from leadline.salesforce.soql.syntax import DateLiteral
+from leadline.domain.salesforce.soql.syntax import DateLiteral
 
 _UNITS = ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
 #: name -> (unit, first period relative to the current one, number of periods)

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, and_
 
-from leadline.salesforce.soql.errors import INVALID_FIELD, INVALID_TYPE, Position, SoqlError
-from leadline.salesforce.soql.model import Catalog, FieldDef, ObjectDef, OnClause
-from leadline.salesforce.soql.syntax import FieldPath
+from leadline.domain.salesforce.soql.errors import INVALID_FIELD, INVALID_TYPE, Position, SoqlError
+from leadline.domain.salesforce.soql.syntax import FieldPath
+from leadline.persistence.salesforce.soql.model import Catalog, FieldDef, ObjectDef, OnClause
 
 MAX_PARENT_DEPTH = 5
 

@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from leadline.salesforce.soql.errors import MALFORMED_QUERY
-from leadline.salesforce.soql.scope import Resolved
-from leadline.salesforce.soql.syntax import Aggregate, Query, SelectField
+from leadline.domain.salesforce.soql.errors import MALFORMED_QUERY
+from leadline.domain.salesforce.soql.syntax import Aggregate, Query, SelectField
+from leadline.persistence.salesforce.soql.scope import Resolved
 
 if TYPE_CHECKING:
-    from leadline.salesforce.soql.compiler import CompiledQuery, Output, SortKey, _Compiler
+    from leadline.persistence.salesforce.soql.compiler import CompiledQuery, Output, SortKey, _Compiler
 
 
 def compile_grouped(compiler: _Compiler, query: Query) -> CompiledQuery:
-    from leadline.salesforce.soql.compiler import CompiledQuery, Output, SortKey
+    from leadline.persistence.salesforce.soql.compiler import CompiledQuery, Output, SortKey
 
     scope = compiler.scope
     grouped: dict[str, Resolved] = {path.dotted.lower(): scope.resolve(path) for path in query.group_by}

@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Text, cast, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from leadline.salesforce.soql.errors import INVALID_TYPE, MALFORMED_QUERY
-from leadline.salesforce.soql.scope import Scope, Statement
-from leadline.salesforce.soql.syntax import Subquery
+from leadline.domain.salesforce.soql.errors import INVALID_TYPE, MALFORMED_QUERY
+from leadline.domain.salesforce.soql.syntax import Subquery
+from leadline.persistence.salesforce.soql.scope import Scope, Statement
 
 if TYPE_CHECKING:
-    from leadline.salesforce.soql.compiler import ChildPlan, _Compiler
+    from leadline.persistence.salesforce.soql.compiler import ChildPlan, _Compiler
 
 
 def child_column(parent: _Compiler, item: Subquery, scope: Scope) -> tuple[ColumnElement[Any], ChildPlan]:
-    from leadline.salesforce.soql.compiler import ChildPlan, _Compiler
+    from leadline.persistence.salesforce.soql.compiler import ChildPlan, _Compiler
 
     query, statement = item.query, parent.statement
     if query.is_aggregate or query.count_only or any(isinstance(i, Subquery) for i in query.select):

@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, true
 
-from leadline.salesforce.soql.dates import resolve_date_literal, utc_bounds
-from leadline.salesforce.soql.errors import INVALID_FIELD, INVALID_QUERY_FILTER_OPERATOR, SoqlError
-from leadline.salesforce.soql.model import FieldType
-from leadline.salesforce.soql.syntax import (
+from leadline.domain.salesforce.soql.dates import resolve_date_literal, utc_bounds
+from leadline.domain.salesforce.soql.errors import INVALID_FIELD, INVALID_QUERY_FILTER_OPERATOR, SoqlError
+from leadline.domain.salesforce.soql.request import IdDecoder
+from leadline.domain.salesforce.soql.syntax import (
     And,
     Comparison,
     Condition,
@@ -28,8 +28,7 @@ from leadline.salesforce.soql.syntax import (
     SemiJoin,
     Value,
 )
-
-IdDecoder = Callable[[str, str], int | None]
+from leadline.persistence.salesforce.soql.model import FieldType
 
 
 @dataclass(frozen=True, slots=True)

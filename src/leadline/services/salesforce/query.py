@@ -1,12 +1,13 @@
 """``run_query``: one SOQL query (or its next page) for an acting user, as Salesforce's
 ``query`` and ``queryAll`` answer it.
 
-Each page is one statement (compiler.py) in one read-only unit of work. The first page also
-counts every match (a window count in the same statement); later pages continue after the last
-row's sort keys (a keyset, so a page never repeats or skips a row that existed before the query
-began). The continuation is an opaque token holding the query, the day and zone its date literals
-were resolved in, the rows given and the last keys; the endpoint turns it into
-``nextRecordsUrl``. It grants nothing: every page is run again under the actor's visibility.
+Each page is one statement (the ``soql`` port, persistence/salesforce/queries.py) in one
+read-only unit of work. The first page also counts every match (a window count in the same
+statement); later pages continue after the last row's sort keys (a keyset, so a page never
+repeats or skips a row that existed before the query began). The continuation is an opaque
+token holding the query, the day and zone its date literals were resolved in, the rows given and
+the last keys; the endpoint turns it into ``nextRecordsUrl``. It grants nothing: every page is
+run again under the actor's visibility.
 """
 
 from __future__ import annotations
@@ -22,17 +23,22 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from leadline.salesforce.soql.catalog import LeadlineCatalog, build_objects
-from leadline.salesforce.soql.compiler import CompiledQuery, CompileOptions, compile_soql, digits_only
-from leadline.salesforce.soql.conditions import IdDecoder
-from leadline.salesforce.soql.errors import MALFORMED_QUERY, SoqlError
-from leadline.salesforce.soql.records import IdEncoder, RecordShaper, plain_id
+from leadline.domain.salesforce.soql.errors import MALFORMED_QUERY, SoqlError
+from leadline.domain.salesforce.soql.request import (
+    BATCH_SIZE,
+    IdDecoder,
+    IdEncoder,
+    SoqlRequest,
+    digits_only,
+    plain_id,
+)
 from leadline.services.security.access import load_viewer
 
 if TYPE_CHECKING:
     from leadline.services.context import ServiceContext
 
-BATCH_SIZE = 2000
+__all__ = ["BATCH_SIZE", "INVALID_QUERY_LOCATOR", "QueryResult", "run_query"]
+
 INVALID_QUERY_LOCATOR = "INVALID_QUERY_LOCATOR"
 
 
@@ -76,59 +82,15 @@ def run_query(ctx: ServiceContext, actor_id: int, soql: str | None = None, page_
         cursor = _Cursor(soql, include_deleted, ctx.clock().astimezone(_zone(zone)).date(), zone, 0, -1, ())
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        catalog = LeadlineCatalog(viewer, build_objects(custom_fields=ctx.config(uow).custom_fields))
-        session: Any = getattr(uow, "session")  # noqa: B009 - the SQL unit of work's session
-        dialect = session.get_bind().dialect
-        options = CompileOptions(cursor.today, _zone(cursor.zone), cursor.include_deleted, decode_id, dialect.name)
-        compiled = compile_soql(cursor.soql, catalog, options)
-        shaper = RecordShaper(compiled, dialect, encode_id, base_url)
-        if compiled.count_only:
-            return QueryResult(_bounded(session.scalar(compiled.base) or 0, compiled), True)
-        if compiled.aggregate:
-            return _grouped(session, compiled, shaper)
-        return _page(session, compiled, shaper, cursor, max(1, min(batch_size, BATCH_SIZE)))
-
-
-def _bounded(count: int, compiled: CompiledQuery) -> int:
-    query = compiled.query
-    count = max(0, count - (query.offset or 0))
-    return count if query.limit is None else min(count, query.limit)
-
-
-def _grouped(session: Any, compiled: CompiledQuery, shaper: RecordShaper) -> QueryResult:
-    query = compiled.query
-    size = BATCH_SIZE + 1 if query.limit is None else min(query.limit, BATCH_SIZE + 1)
-    rows = session.execute(compiled.page(None, size, offset=query.offset or 0)).mappings().all()
-    if len(rows) > BATCH_SIZE:
-        raise SoqlError(MALFORMED_QUERY, "Aggregate query does not support queryMore(), use LIMIT to restrict the "
-                        "results to a single batch", query.object_name)
-    return QueryResult(len(rows), True, [shaper.shape(row) for row in rows])
-
-
-def _page(session: Any, compiled: CompiledQuery, shaper: RecordShaper, cursor: _Cursor, batch: int) -> QueryResult:
-    first = cursor.total < 0
-    query = compiled.query
-    wanted = batch if query.limit is None else min(batch, query.limit)
-    # a LIMIT within one page needs no count: the page holds every row the query gives
-    counted = first and wanted < (query.limit or batch + 1)
-    if first:
-        statement = compiled.page(None, wanted, offset=query.offset or 0, with_total=counted)
-    else:
-        statement = compiled.page(cursor.keys, min(batch, cursor.total - cursor.given))
-    rows = session.execute(statement).mappings().all()
-    if not first:
-        total = cursor.total
-    elif counted:
-        total = _bounded(rows[0]["_total"], compiled) if rows else 0
-    else:
-        total = len(rows)
-    given = cursor.given + len(rows)
-    records = [shaper.shape(row) for row in rows]
-    if given >= total or not rows:
-        return QueryResult(total, True, records)
-    keys = tuple(rows[-1][key.label] for key in compiled.keys)
-    following = _Cursor(cursor.soql, cursor.include_deleted, cursor.today, cursor.zone, given, total, keys)
-    return QueryResult(total, False, records, _encode(following))
+        request = SoqlRequest(cursor.soql, cursor.today, _zone(cursor.zone), cursor.include_deleted,
+                              ctx.config(uow).custom_fields, cursor.keys if cursor.total >= 0 else None,
+                              cursor.given, cursor.total, batch_size, encode_id, decode_id, base_url)
+        page = uow.soql.page(viewer, request)
+    if page.last_keys is None:
+        return QueryResult(page.total_size, True, page.records)
+    following = _Cursor(cursor.soql, cursor.include_deleted, cursor.today, cursor.zone,
+                        cursor.given + len(page.records), page.total_size, page.last_keys)
+    return QueryResult(page.total_size, False, page.records, _encode(following))
 
 
 def _zone(name: str) -> tzinfo:

@@ -22,10 +22,10 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from leadline.salesforce.soql.dates import is_date_literal, parse_date_literal
-from leadline.salesforce.soql.errors import SoqlError, malformed
-from leadline.salesforce.soql.lexer import Token, TokenKind, tokenize
-from leadline.salesforce.soql.syntax import (
+from leadline.domain.salesforce.soql.dates import is_date_literal, parse_date_literal
+from leadline.domain.salesforce.soql.errors import SoqlError, malformed
+from leadline.domain.salesforce.soql.lexer import Token, TokenKind, tokenize
+from leadline.domain.salesforce.soql.syntax import (
     Aggregate,
     And,
     Comparison,

@@ -1,8 +1,8 @@
 """Leadline's tables as Salesforce objects: Lead, Contact, Account, Opportunity and User.
 
-The field names come from ``FIELD_MAP``, a plain table (object, Salesforce name, type, Leadline
-column or computed expression) meant to be swapped for the Salesforce API's authoritative field
-map (salesforce/fields.py) when the two meet. A name starting with ``=`` is computed
+The field names come from ``FIELD_MAP`` (object, Salesforce name, type, Leadline column or
+computed expression), made from the REST API's authoritative field map
+(``domain/salesforce/fields.py``) plus what only queries read (``_EXTRA``). A name starting with ``=`` is computed
 (``COMPUTED``): picklist labels looked up in the configuration tables, names, flags. Custom
 fields are ``<name>__c`` over ``custom_field_values`` (one LEFT JOIN each on its key).
 Visibility is the record-level security of ``Viewer.readable_owner_ids``: the same owners the
@@ -20,14 +20,15 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Boolean
 
 from leadline.domain.configuration.custom_fields import CustomFieldDefinition, CustomFieldType, RecordType
+from leadline.domain.salesforce.fields import ENUM_LABELS, SOBJECTS, Picklist, SObjectField, Source
 from leadline.domain.security.access import Viewer
 from leadline.persistence.accounts.rows import AccountRow, ContactRow
 from leadline.persistence.configuration.custom_values import VALUE_COLUMN
 from leadline.persistence.configuration.rows import CustomFieldValueRow, LeadSourceRow, LeadStatusRow
 from leadline.persistence.leads.rows import LeadRow
 from leadline.persistence.opportunities.rows import OpportunityRow, OpportunityStageRow
+from leadline.persistence.salesforce.soql.model import ChildDef, FieldDef, FieldType, Joins, ObjectDef, ParentDef
 from leadline.persistence.security.rows import UserRow
-from leadline.salesforce.soql.model import ChildDef, FieldDef, FieldType, Joins, ObjectDef, ParentDef
 
 T = FieldType
 S = T.STRING
@@ -39,47 +40,40 @@ TABLES: dict[str, FromClause] = {
 RECORD_TYPES = {"Lead": RecordType.LEAD, "Contact": RecordType.CONTACT, "Account": RecordType.ACCOUNT,
                 "Opportunity": RecordType.OPPORTUNITY}
 
-_COMMON = (("Id", T.ID, "id"), ("OwnerId", T.REFERENCE, "owner_id"), ("CreatedDate", T.DATETIME, "created_at"),
-           ("LastModifiedDate", T.DATETIME, "updated_at"), ("SystemModstamp", T.DATETIME, "updated_at"))
-_MERGED = (("IsDeleted", T.BOOLEAN, "=is_merged"), ("MasterRecordId", T.REFERENCE, "merged_into_id"))
-_PERSON = (("FirstName", S, "first_name"), ("LastName", S, "last_name"), ("Name", S, "=person_name"),
-           ("Email", T.EMAIL, "email"), ("Phone", T.PHONE, "phone"), ("Title", S, "title"))
+#: the derived fields of the REST field map (domain/salesforce/fields.py) as SQL expressions (COMPUTED)
+_DERIVED = {"Name": "=person_name", "IsConverted": "=is_converted", "ConvertedDate": "=converted_date",
+            "IsClosed": "=is_closed", "IsWon": "=is_won"}
+#: a configured value's id column -> its label looked up in the configuration tables
+_LOOKUPS = {"status_id": "=status_label", "source_id": "=source_label", "lead_source_id": "=contact_source_label",
+            "stage_id": "=stage_label"}
+_MERGED_INTO = ("MasterRecordId", T.REFERENCE, "merged_into_id")
+_CURRENCY = ("CurrencyIsoCode", T.PICKLIST, "currency")
+#: what SOQL reads beyond the REST field map: the merge tombstones' master and the record's currency
+_EXTRA: dict[str, tuple[tuple[str, FieldType, str], ...]] = {
+    "Lead": (_MERGED_INTO, _CURRENCY), "Contact": (_MERGED_INTO,), "Account": (_MERGED_INTO,),
+    "Opportunity": (_CURRENCY,),
+}
 
-#: (object, Salesforce field, type, Leadline column or "=computed")
+
+def _source(obj: str, field: SObjectField) -> str:
+    """Where ``field`` of ``obj`` is read: a column, or ``=name`` of a ``COMPUTED`` expression."""
+    if field.name == "IsDeleted":  # a merged record is Salesforce's deleted one (queryAll shows it)
+        return "=is_merged" if "merged_into_id" in TABLES[obj].c else "=never"
+    if field.source is Source.DERIVED:
+        # a user's dates: its stored creation instant (the REST map derives the same from the id)
+        return "created_at" if obj == "User" else _DERIVED[field.name]
+    if field.source is Source.LABEL:
+        return _LOOKUPS[field.attribute or ""]
+    if field.source is Source.ENUM:
+        return f"={field.attribute}_label"
+    return field.attribute or ""
+
+
+#: (object, Salesforce field, type, Leadline column or "=computed"): the REST API's field map
+#: (``domain.salesforce.fields.SOBJECTS``) and ``_EXTRA``
 FIELD_MAP: tuple[tuple[str, str, FieldType, str], ...] = tuple(
-    (obj, *entry) for obj, entries in {
-        "Lead": _COMMON + _MERGED + _PERSON + (
-            ("Company", S, "company"), ("Industry", S, "industry"), ("Website", T.URL, "website"),
-            ("Street", T.TEXTAREA, "street"), ("City", S, "city"), ("State", S, "state"),
-            ("PostalCode", S, "postal_code"), ("Country", S, "country"), ("AnnualRevenue", T.CURRENCY,
-                                                                             "annual_revenue"),
-            ("NumberOfEmployees", T.INT, "number_of_employees"), ("LeadSource", T.PICKLIST, "=source_label"),
-            ("Status", T.PICKLIST, "=status_label"), ("Rating", T.PICKLIST, "=rating_label"),
-            ("CurrencyIsoCode", T.PICKLIST, "currency"), ("Description", T.TEXTAREA, "description"),
-            ("IsConverted", T.BOOLEAN, "=is_converted"), ("ConvertedDate", T.DATE, "=converted_date"),
-            ("ConvertedAccountId", T.REFERENCE, "converted_account_id"),
-            ("ConvertedContactId", T.REFERENCE, "converted_contact_id"),
-            ("ConvertedOpportunityId", T.REFERENCE, "converted_opportunity_id")),
-        "Contact": _COMMON + _MERGED + _PERSON + (
-            ("AccountId", T.REFERENCE, "account_id"), ("LeadSource", T.PICKLIST, "=contact_source_label")),
-        "Account": _COMMON + _MERGED + (
-            ("Name", S, "name"), ("Website", T.URL, "website"), ("Industry", S, "industry"),
-            ("NumberOfEmployees", T.INT, "number_of_employees"), ("BillingStreet", T.TEXTAREA, "billing_street"),
-            ("BillingCity", S, "billing_city"), ("BillingState", S, "billing_state"),
-            ("BillingPostalCode", S, "billing_postal_code"), ("BillingCountry", S, "billing_country"),
-            ("ParentId", T.REFERENCE, "parent_id")),
-        "Opportunity": _COMMON + (
-            ("IsDeleted", T.BOOLEAN, "=never"), ("Name", S, "name"), ("AccountId", T.REFERENCE, "account_id"),
-            ("Amount", T.CURRENCY, "amount"), ("CurrencyIsoCode", T.PICKLIST, "currency"),
-            ("CloseDate", T.DATE, "close_date"), ("StageName", T.PICKLIST, "=stage_label"),
-            ("Probability", T.PERCENT, "probability"), ("ForecastCategoryName", T.PICKLIST, "=forecast_label"),
-            ("Type", T.PICKLIST, "=type_label"), ("LeadSource", T.PICKLIST, "=contact_source_label"),
-            ("NextStep", S, "next_step"), ("Description", T.TEXTAREA, "description"),
-            ("IsClosed", T.BOOLEAN, "=is_closed"), ("IsWon", T.BOOLEAN, "=is_won")),
-        "User": (("Id", T.ID, "id"), ("Name", S, "name"), ("Email", T.EMAIL, "email"),
-                 ("Username", S, "email"), ("IsActive", T.BOOLEAN, "active"),
-                 ("ManagerId", T.REFERENCE, "manager_id"), ("CreatedDate", T.DATETIME, "created_at")),
-    }.items() for entry in entries)
+    [(obj, f.name, T(f.type.value), _source(obj, f)) for obj in TABLES for f in SOBJECTS[obj].fields]
+    + [(obj, *extra) for obj, extras in _EXTRA.items() for extra in extras])
 
 #: (object, reference field) -> (target object, relationship name)
 REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
@@ -97,13 +91,8 @@ CHILDREN: tuple[tuple[str, str, str, str], ...] = (
     ("Account", "ChildAccounts", "Account", "parent_id"), ("User", "Leads", "Lead", "owner_id"),
 )
 
-_LABELS = {
-    "rating": {"hot": "Hot", "warm": "Warm", "cold": "Cold"},
-    "forecast_category": {"pipeline": "Pipeline", "best_case": "Best Case", "commit": "Commit",
-                          "closed": "Closed", "omitted": "Omitted"},
-    "type": {"new_business": "New Business", "existing_business": "Existing Business", "renewal": "Renewal",
-             "upsell": "Upsell"},
-}
+_LABELS = {"rating": ENUM_LABELS[Picklist.RATINGS], "forecast_category": ENUM_LABELS[Picklist.FORECAST_CATEGORIES],
+           "type": ENUM_LABELS[Picklist.OPPORTUNITY_TYPES]}
 
 
 class utc_date(FunctionElement[Any]):  # noqa: N801 - an SQL function's name
@@ -147,7 +136,8 @@ COMPUTED: dict[str, Callable[[Joins], ColumnElement[Any]]] = {
     "source_label": _label_of(LeadSourceRow.__table__, "source_id"),
     "contact_source_label": _label_of(LeadSourceRow.__table__, "lead_source_id"),
     "stage_label": _label_of(OpportunityStageRow.__table__, "stage_id"),
-    "rating_label": _mapped("rating"), "forecast_label": _mapped("forecast_category"), "type_label": _mapped("type"),
+    "rating_label": _mapped("rating"), "forecast_category_label": _mapped("forecast_category"),
+    "type_label": _mapped("type"),
 }
 
 _CUSTOM_TYPES = {CustomFieldType.TEXT: T.STRING, CustomFieldType.NUMBER: T.DOUBLE, CustomFieldType.DATE: T.DATE,
@@ -180,7 +170,7 @@ def build_objects(field_map: Iterable[tuple[str, str, FieldType, str]] = FIELD_M
     fields: dict[str, dict[str, FieldDef]] = {name: {} for name in TABLES}
     for obj, name, kind, source in field_map:
         build = COMPUTED[source[1:]] if source.startswith("=") else _column(source)
-        target, relationship = REFERENCES.get((obj, name), (obj if kind is T.ID else None, None))
+        target, relationship = REFERENCES.get((obj, name), (_reference_to(obj, name, kind), None))
         fields[obj][name.lower()] = FieldDef(name, kind, build, target, relationship)
     for definition in custom_fields:
         owner = next((o for o, kind in RECORD_TYPES.items() if kind == definition.record_type), None)
@@ -197,6 +187,13 @@ def build_objects(field_map: Iterable[tuple[str, str, FieldType, str]] = FIELD_M
     return {name.lower(): ObjectDef(name, table, fields[name], parents[name], children[name],
                                     deleted=_merged if "merged_into_id" in table.c else None)
             for name, table in TABLES.items()}
+
+
+def _reference_to(obj: str, name: str, kind: FieldType) -> str | None:
+    if kind is T.ID:
+        return obj
+    mapped = SOBJECTS[obj].field(name) if obj in SOBJECTS else None
+    return mapped.reference_to if mapped is not None and kind is T.REFERENCE else None
 
 
 def _merged(table: FromClause) -> ColumnElement[bool]:
