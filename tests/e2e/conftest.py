@@ -234,9 +234,11 @@ def client(ctx: Any, engine: Any, admin_id: int) -> Iterator[Any]:
     """A test client of the API app on the test's database (rate limit off)."""
     from litestar.testing import TestClient
 
-    from tests.e2e.api_support import make_app
+    from leadline.bootstrap import Application
+    from leadline.config import Settings
+    from tests.e2e.api_support import lent_app
 
-    with TestClient(make_app(ctx, engine)) as test_client:
+    with lent_app(Application(Settings(rate_limit_per_minute=0), ctx, engine)) as app, TestClient(app) as test_client:
         yield test_client
 
 
