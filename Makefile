@@ -3,6 +3,7 @@
 #                then serve the web application on http://127.0.0.1:8000/ (demo users sign in with the
 #                password leadline-demo) and the API on /api/v1, and print an API token
 #   make test  - set up and run every check and test (PostgreSQL at LEADLINE_TEST_POSTGRES_URL)
+#   make coverage - the same tests with line coverage measured and reported (slower: docs/adr/0035)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -13,7 +14,7 @@ export LEADLINE_ADMIN_NAME ?= Ada Admin
 # Python may keep compiled modules: the tests start the CLI and servers as real processes too
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup browser run test lint unit bench clean
+.PHONY: setup browser run test coverage lint unit bench clean
 
 setup: $(STAMP) browser
 
@@ -43,7 +44,12 @@ lint: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# Coverage is measured by `make coverage`, not by `make test`: on Python 3.11 its tracer nearly
+# doubles the CPU time of the in-process tests (docs/adr/0035).
 test: lint
+	$(BIN)/pytest -n 2 --dist worksteal
+
+coverage: setup
 	$(BIN)/pytest -n 2 --dist worksteal --cov=leadline --cov-report=term:skip-covered
 
 unit: setup

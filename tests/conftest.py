@@ -106,10 +106,16 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
     url = request.getfixturevalue("postgres_database")
     engine = make_engine(url)
     yield engine
+    truncate_every_table(engine)
+    engine.dispose()
+
+
+def truncate_every_table(engine: Engine) -> None:
+    """Empty every table of the schema (the scratch PostgreSQL database is shared by the tests of a
+    session, one after the other), leaving Alembic's version: the database is at head, with no rows."""
     tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} CASCADE"))
-    engine.dispose()
 
 
 @pytest.fixture

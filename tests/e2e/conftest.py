@@ -31,7 +31,8 @@ import typer
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-from tests.conftest import DATABASES, POSTGRES_URL
+from leadline.persistence.database import make_engine
+from tests.conftest import DATABASES, POSTGRES_URL, truncate_every_table
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -150,7 +151,29 @@ def misreported(cli: Cli, cases: list[tuple[list[str], int, str]]) -> list[tuple
 
 
 @pytest.fixture(params=DATABASES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
+    """A database of the test's own at schema head with no rows, as ``leadline init`` finds one it
+    upgraded before: SQLite, a copy of the session's migrated file; PostgreSQL, the session's
+    migrated scratch database, emptied (TRUNCATE) when the test is done, as the ``engine`` fixture
+    does. Migrating per test cost about a second of each CLI test; creating and dropping a
+    PostgreSQL database per test a few more (a DROP DATABASE waits for a checkpoint). What only a
+    database never upgraded shows (``init`` from nothing) takes ``fresh_database_url``."""
+    if request.param == "sqlite":
+        shutil.copy(sqlite_template, tmp_path / "cli.db")
+        yield f"sqlite:///{tmp_path / 'cli.db'}"
+        return
+    url = request.getfixturevalue("postgres_database")
+    yield url
+    engine = make_engine(url)
+    try:
+        truncate_every_table(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database never upgraded (no schema at all), of the test's own: for ``init`` from nothing."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'cli.db'}"
         return
@@ -165,7 +188,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def cli(database_url: str, tmp_path: Path) -> Cli:
+    """The command on a database at schema head with no rows (``database_url``)."""
     return Cli(database_url, tmp_path)
+
+
+@pytest.fixture
+def fresh_cli(fresh_database_url: str, tmp_path: Path) -> Cli:
+    """The command on a database never upgraded, on SQLite and PostgreSQL."""
+    return Cli(fresh_database_url, tmp_path)
 
 
 @pytest.fixture
@@ -204,9 +234,11 @@ def client(ctx: Any, engine: Any, admin_id: int) -> Iterator[Any]:
     """A test client of the API app on the test's database (rate limit off)."""
     from litestar.testing import TestClient
 
-    from tests.e2e.api_support import make_app
+    from leadline.bootstrap import Application
+    from leadline.config import Settings
+    from tests.e2e.api_support import lent_app
 
-    with TestClient(make_app(ctx, engine)) as test_client:
+    with lent_app(Application(Settings(rate_limit_per_minute=0), ctx, engine)) as app, TestClient(app) as test_client:
         yield test_client
 
 

@@ -109,7 +109,8 @@ def bounded_server(ready_cli: Cli, tmp_path: Path) -> Iterator[tuple[str, int]]:
             except httpx.TransportError:
                 time.sleep(0.2)
         else:
-            pytest.fail(f"the server did not answer: {process.stdout.read(2000) if process.stdout else ''}")
+            process.kill()  # first: reading the output of a server still running would wait for ever
+            pytest.fail(f"the server did not answer: {process.communicate(timeout=15)[0][-2000:]!r}")
         yield "127.0.0.1", port
     finally:
         process.terminate()

@@ -44,4 +44,6 @@ def _wait_for(base: str, process: subprocess.Popen[bytes]) -> None:
                 return
         except httpx.TransportError:
             time.sleep(0.2)
-    pytest.fail(f"the server did not answer: {process.stdout.read(2000) if process.stdout else ''}")
+    process.kill()  # first: reading the output of a server still running would wait for ever
+    output, _ = process.communicate(timeout=15)
+    pytest.fail(f"the server did not answer: {output[-2000:]!r}")

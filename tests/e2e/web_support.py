@@ -1,6 +1,6 @@
 """The web application served for a real browser: Debian's Chromium driven by Playwright (one
 browser per test session), the application in a uvicorn thread on a free port (one per test, on
-the test's own database)."""
+the test's own database; the application built once and lent to each test in turn)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from leadline.bootstrap import Application
 from leadline.config import Settings
 from leadline.services.context import ServiceContext
 from leadline.services.security.auth import create_token
+from tests.e2e.api_support import lent_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -65,20 +66,21 @@ def served(ctx: ServiceContext, database_url: str) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(application), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the web application did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with lent_app(application, create_app) as app:
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                               lifespan="on"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the web application did not start")
+            time.sleep(0.01)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(10)
 
 
 @contextmanager
@@ -87,7 +89,7 @@ def signed_in_client(ctx: ServiceContext, engine: Engine, user_id: int) -> Itera
     web sign-in sets it: for what a page sends and answers (statements, fragments, statuses)."""
     application = Application(Settings(rate_limit_per_minute=0), ctx, engine)
     token, info = create_token(ctx, user_id, name="web sign-in", expires_in_days=None, hours=1)
-    with TestClient(create_app(application)) as client:
+    with lent_app(application, create_app) as app, TestClient(app) as client:
         client.cookies.set("leadline_session", f"{info.id}.{token}")
         yield client
 
