@@ -34,7 +34,7 @@ from leadline.services.security.auth import create_token
 GET_LEAD_BUDGET = 2  # the lead with its product lines, then its custom values
 CREATE_LEAD_BUDGET = 10  # the duplicate rules' candidates (one UNION ALL of index look-ups), lead, product
 # lines, custom values (looked up, then inserted), status change and the lead's status_reach from it
-# (ADR 0035), audit, the lead model's look-up (its score, issue 19: one more statement with no model,
+# (ADR 0039), audit, the lead model's look-up (its score, issue 19: one more statement with no model,
 # three more with one); after the commit the custom values are read back for the reply
 
 

@@ -61,7 +61,7 @@ class LeadRow(Base):
     merged_into_id: Mapped[int | None] = mapped_column(BigInteger)
     #: the furthest funnel step the lead's status history reached (0 open, 1 working: it left the
     #: open statuses, 2 qualified: a qualified or converted status), kept by ``refresh_status_reach``
-    #: whenever a status change is recorded, so that the funnel never aggregates the history (ADR 0035)
+    #: whenever a status change is recorded, so that the funnel never aggregates the history (ADR 0039)
     status_reach: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -1,7 +1,7 @@
 """The furthest funnel step each lead's status history reached (``leads.status_reach``), kept with
 the history: whoever records status changes refreshes the leads they changed, recomputed from the
 whole history (so the column is right whatever order the changes came in). The funnel report
-reads the column instead of aggregating two history rows a lead (ADR 0035)."""
+reads the column instead of aggregating two history rows a lead (ADR 0039)."""
 
 from __future__ import annotations
 

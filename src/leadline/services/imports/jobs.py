@@ -7,7 +7,7 @@ the unfinished job of the same file, by checksum, and carries on with it). ``run
 streams the rows and writes each block in its own unit of work together with the job's
 progress, so a process killed at any moment leaves the job at the end of its last committed
 block, and running the same file again resumes there: no row is lost and none written twice.
-(docs/adr/0030-import-jobs-resume-by-block.md, 0035-one-importer-by-kind-on-the-create-rules.md)
+(docs/adr/0030-import-jobs-resume-by-block.md, 0037-one-importer-by-kind-on-the-create-rules.md)
 """
 
 from __future__ import annotations

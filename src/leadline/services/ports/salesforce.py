@@ -1,5 +1,5 @@
 """Port of the Salesforce-compatible API's queries: one SOQL page, compiled to one SQL statement
-with the viewer's record-level security inside it (docs/adr/0035-soql-compiled-to-one-statement.md).
+with the viewer's record-level security inside it (docs/adr/0042-soql-compiled-to-one-statement.md).
 Faked nowhere: tested on both databases (tests/integration/test_soql_*.py)."""
 
 from __future__ import annotations

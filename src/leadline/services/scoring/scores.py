@@ -1,6 +1,6 @@
 """Scoring leads with the stored model: in batches, and one lead again when it changes.
 
-A lead is re-scored inside the transaction that changed it (docs/adr/0035): its stored score
+A lead is re-scored inside the transaction that changed it (docs/adr/0040): its stored score
 then always matches its stored fields, and a rollback takes both back. Nothing happens before a
 model is trained. Loaded models are kept by their id (a stored model never changes), so a
 re-score costs the model look-up, the lead's facts and one write.

@@ -3,5 +3,5 @@
 ``compile_soql`` (compiler.py) turns the text into a statement against a ``Catalog`` (model.py),
 with record-level security inside the statement; ``LeadlineCatalog`` (catalog.py) is the catalog
 of Lead, Contact, Account, Opportunity and User; ``RecordShaper`` (records.py) turns a row into
-Salesforce's record (docs/adr/0035-soql-compiled-to-one-statement.md).
+Salesforce's record (docs/adr/0042-soql-compiled-to-one-statement.md).
 """

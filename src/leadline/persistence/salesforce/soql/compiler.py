@@ -1,4 +1,4 @@
-"""A parsed SOQL query to ONE SQLAlchemy Core statement (docs/adr/0035-soql-compiled-to-one-statement.md).
+"""A parsed SOQL query to ONE SQLAlchemy Core statement (docs/adr/0042-soql-compiled-to-one-statement.md).
 
 Parent fields are LEFT JOINs on the parent's key and its visibility predicate (a parent the user
 may not read reads as no parent); child subqueries are correlated scalar subqueries that

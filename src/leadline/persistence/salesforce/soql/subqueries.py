@@ -1,7 +1,7 @@
 """A child subquery, ``(SELECT Id, LastName FROM Contacts ORDER BY LastName)``, as one correlated
 scalar subquery giving the children as a JSON array of objects keyed by column label: the
 children's own visibility predicate and filters are inside it, so the whole answer stays one
-statement (docs/adr/0035-soql-compiled-to-one-statement.md)."""
+statement (docs/adr/0042-soql-compiled-to-one-statement.md)."""
 
 from __future__ import annotations
 
