@@ -114,6 +114,12 @@ class AssignmentRepository:
     def delete_rule(self, rule_id: int) -> bool:
         return self.tables.assignment_rules.pop(rule_id, None) is not None
 
+    def save_rule(self, rule: AssignmentRule) -> bool:
+        if rule.id not in self.tables.assignment_rules:
+            return False
+        self.tables.assignment_rules[rule.id] = rule
+        return True
+
     def groups(self) -> dict[int, AssignmentGroup]:
         return dict(self.tables.assignment_groups)
 

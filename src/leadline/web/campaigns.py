@@ -13,6 +13,7 @@ from leadline.analytics.campaigns import report_campaign
 from leadline.domain.money import at_currency_scale
 from leadline.services.campaigns import records as campaign_service
 from leadline.services.context import ServiceContext
+from leadline.web.dashboard import CHART_JS, Chart
 
 
 def _money(value: Decimal | None, currency: str) -> str:
@@ -46,7 +47,13 @@ class CampaignPages(Controller):
             ("Return on spend", "—" if report.return_on_spend is None else f"{report.return_on_spend:.2%}")]
         funnel = [("Members", f.members), ("Leads", f.leads), ("Converted", f.converted_leads),
                   ("Opportunities", f.opportunities), ("Won", f.won_opportunities)]
-        widest = max((n for _, n in funnel), default=0) or 1
+        spend = [(label, value) for label, value in (
+            ("Budget", f.budget), ("Actual cost", f.actual_cost), ("Won revenue", f.won_revenue)) if value is not None]
+        charts = [Chart("campaign-funnel", "From members to won deals", "funnel", ("Step", "Count"),
+                        [(label, [n]) for label, n in funnel] if any(n for _, n in funnel) else []),
+                  Chart("campaign-spend", f"Spend and return ({currency})", "bar", ("Figure", "Amount"),
+                        [(label, [at_currency_scale(value, currency)]) for label, value in spend]
+                        if any(value for _, value in spend) else [], money=True)]
         return Template("campaigns/page.html", context={
             "campaign": campaign, "figures": figures, "counted": len(report.campaign_ids),
-            "funnel": [(label, n, round(100 * n / widest)) for label, n in funnel]})
+            "charts": charts, "currency": currency, "chart_js": f"/static/{CHART_JS}"})

@@ -62,6 +62,12 @@ class AssignmentRepository:
         result = self.session.execute(delete(_RULE).where(_RULE.c.id == rule_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def save_rule(self, rule: AssignmentRule) -> bool:
+        result = self.session.execute(update(_RULE).where(_RULE.c.id == rule.id).values(
+            position=rule.position, name=rule.name, criteria=criteria_to_json(rule.criteria),
+            user_id=rule.user_id, group_id=rule.group_id, is_active=rule.is_active))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def groups(self) -> dict[int, AssignmentGroup]:
         return self._groups(None, lock=False)
 

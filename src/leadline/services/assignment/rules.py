@@ -9,7 +9,7 @@ turns it into an ``AssignmentRule``, the same for a stored entry and a simulated
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from leadline.domain.assignment import (
@@ -122,6 +122,54 @@ def delete_assignment_rule(ctx: ServiceContext, actor_id: int, rule_id: int) -> 
             raise NotFoundError(f"there is no assignment rule {rule_id}", field="rule")
         uow.audit.record("delete", "assignment_rule", rule_id, viewer.id, ctx.now(), {})
         uow.commit()
+
+
+def update_assignment_rule(ctx: ServiceContext, actor_id: int, rule_id: int,
+                           values: Mapping[str, object]) -> AssignmentRule:
+    """An entry replaced by ``values`` (as ``add_assignment_rule`` takes them), keeping its id and,
+    unless ``position`` is given, its place."""
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        require_admin(viewer.user)
+        current = _rule(uow, rule_id)
+        made = rule_from_values(ctx, uow, values, position=current.position, groups=uow.assignment.groups())
+        rule = replace(made, id=current.id)
+        uow.assignment.save_rule(rule)
+        uow.audit.record("update", "assignment_rule", rule.id, viewer.id, ctx.now(),
+                         {"name": (current.name, rule.name),
+                          "position": (str(current.position), str(rule.position))})
+        uow.commit()
+        return rule
+
+
+def move_assignment_rule(ctx: ServiceContext, actor_id: int, rule_id: int, direction: str) -> list[AssignmentRule]:
+    """The entry one place ``up`` or ``down`` (the entries renumbered 1, 2, 3... in their new order)."""
+    if direction not in ("up", "down"):
+        raise ValidationError("is up or down", field="direction")
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        require_admin(viewer.user)
+        rules = uow.assignment.rules()
+        current = _rule(uow, rule_id, rules)
+        index = rules.index(current)
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(rules):
+            rules[index], rules[other] = rules[other], rules[index]
+        renumbered = [replace(rule, position=number) for number, rule in enumerate(rules, start=1)]
+        for before, after in zip(rules, renumbered, strict=True):
+            if before.position != after.position:
+                uow.assignment.save_rule(after)
+                uow.audit.record("update", "assignment_rule", after.id, viewer.id, ctx.now(),
+                                 {"position": (str(before.position), str(after.position))})
+        uow.commit()
+        return renumbered
+
+
+def _rule(uow: UnitOfWork, rule_id: int, rules: Sequence[AssignmentRule] | None = None) -> AssignmentRule:
+    for rule in uow.assignment.rules() if rules is None else rules:
+        if rule.id == rule_id:
+            return rule
+    raise NotFoundError(f"there is no assignment rule {rule_id}", field="rule")
 
 
 def add_assignment_group(ctx: ServiceContext, actor_id: int, name: str, members: Sequence[tuple[str, object]], *,

@@ -19,6 +19,10 @@ class AssignmentRepository(Protocol):
         """Whether there was such an entry."""
         ...
 
+    def save_rule(self, rule: AssignmentRule) -> bool:
+        """Store a changed entry (same id); whether there was such an entry."""
+        ...
+
     def groups(self) -> dict[int, AssignmentGroup]:
         """Every group with its members and their counters, as stored now (not locked)."""
         ...

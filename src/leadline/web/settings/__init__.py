@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from leadline.services.context import ServiceContext
 from leadline.web import session
+from leadline.web.settings.assignment import AssignmentSettings
 from leadline.web.settings.forecast import ForecastSettings
 from leadline.web.settings.forms import ensure_admin
 from leadline.web.settings.people import PeopleSettings
@@ -30,6 +31,7 @@ SECTIONS = (
      "Fields of your own, and which lead fields conversion carries over"),
     ("/settings/sharing", "Sharing defaults", "Who may see records beyond their owners and managers"),
     ("/settings/forecast", "Forecast", "The fiscal year, quotas and exchange rates"),
+    ("/settings/assignment", "Assignment rules", "Who gets a new lead, and a simulation over the last leads"),
 )
 
 
@@ -50,4 +52,4 @@ def is_admin(request: Request[Any, Any, Any]) -> bool:
     return bool(user and user.is_admin())
 
 
-HANDLERS = [settings_index, PeopleSettings, WorkflowSettings, SalesSettings, ForecastSettings]
+HANDLERS = [settings_index, PeopleSettings, WorkflowSettings, SalesSettings, ForecastSettings, AssignmentSettings]
