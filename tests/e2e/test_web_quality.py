@@ -93,6 +93,7 @@ MAIN_PAGES = [
     MainPage("reports", "/reports"),
     MainPage("settings-stages", "/settings/stages", admin=True),
     MainPage("settings-custom-fields", "/settings/custom-fields", admin=True),
+    MainPage("settings-assignment", "/settings/assignment", admin=True),
     MainPage("not-found", "/leads/999999999", status=404),
 ]
 
