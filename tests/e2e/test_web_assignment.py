@@ -5,8 +5,11 @@ report as charts beside their tables. On SQLite."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 
 from leadline.services.assignment.rules import list_assignment_rules
@@ -15,14 +18,28 @@ from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead, get_lead
 from leadline.services.security.auth import set_password
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import served, sign_in
+from tests.e2e.web_support import assert_accessible, served, sign_in
 
 ADMIN, PASSWORD = "ada@example.com", "correct horse battery"
 
 
+@contextmanager
+def _axe_page(browser: Browser, base: str) -> Iterator[Page]:
+    """The admin signed in on a page that lets axe-core in (``page`` keeps the CSP: the charts
+    are drawn under it)."""
+    context = browser.new_context(bypass_csp=True)
+    context.set_default_timeout(10_000)
+    try:
+        checked = context.new_page()
+        sign_in(checked, base, ADMIN, PASSWORD)
+        yield checked
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_an_admin_adds_a_rule_and_a_group_and_the_simulation_shows_who_would_get_each_lead(
-        page: Page, ctx: ServiceContext, admin_id: int, engine: Engine) -> None:
+        page: Page, browser: Browser, ctx: ServiceContext, admin_id: int, engine: Engine) -> None:
     set_password(ctx, admin_id, admin_id, PASSWORD)
     add_user(ctx, admin_id, name="Rob Rep", email="rob@example.com", role="rep")
     add_user(ctx, admin_id, name="Rita Rep", email="rita@example.com", role="rep")
@@ -70,12 +87,18 @@ def test_an_admin_adds_a_rule_and_a_group_and_the_simulation_shows_who_would_get
         expect(page.locator("table.assignment-rules tbody tr").first).to_have_attribute("data-rule", "Germany desk")
 
         page.get_by_label("Last leads").fill("10")
-        page.get_by_role("button", name="Simulate").click()
+        page.get_by_label("Last leads").press("Enter")  # the keyboard alone runs it
         rows = page.locator("table.simulation tbody tr")
         expect(rows).to_have_count(2)
         expect(page.locator(f"tr[data-lead='{german}'] td.owner")).to_have_text("Rob Rep")
         expect(page.locator(f"tr[data-lead='{german}']")).to_contain_text("Germany desk")
         expect(rows.filter(has_text="Martin").locator("td.owner")).to_have_text("Rita Rep")
+        with _axe_page(browser, base) as checked:  # the page with its rules, groups and a simulation
+            checked.goto(f"{base}/settings/assignment")
+            checked.get_by_label("Last leads").fill("10")
+            checked.get_by_role("button", name="Simulate").click()
+            expect(checked.locator("table.simulation tbody tr")).to_have_count(2)
+            assert_accessible(checked)
 
         page.get_by_role("button", name="Remove Catch all").click()
         expect(page.locator("tr[data-rule='Catch all']")).to_have_count(0)
@@ -97,7 +120,7 @@ def test_a_rep_cannot_open_the_assignment_rules_page(
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_the_campaign_page_draws_its_report_as_charts_beside_their_tables(
-        page: Page, ctx: ServiceContext, admin_id: int, engine: Engine) -> None:
+        page: Page, browser: Browser, ctx: ServiceContext, admin_id: int, engine: Engine) -> None:
     set_password(ctx, admin_id, admin_id, PASSWORD)
     spring = create_campaign(ctx, admin_id, {"name": "Spring", "type": "webinar", "actual_cost_amount": "900"}).id
     for n in range(3):
@@ -112,3 +135,7 @@ def test_the_campaign_page_draws_its_report_as_charts_beside_their_tables(
         spend = page.locator("#campaign-spend")
         expect(spend).to_have_attribute("data-drawn", "true")
         expect(spend.locator("table.numbers tr:has-text('Actual cost') td")).to_have_attribute("data-value", "900.00")
+        with _axe_page(browser, base) as checked:
+            checked.goto(f"{base}/campaigns/{spring}")
+            expect(checked.locator("#campaign-funnel")).to_have_attribute("data-drawn", "true")
+            assert_accessible(checked)
