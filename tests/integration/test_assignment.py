@@ -8,9 +8,12 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from statistics import mean
 
+import pytest
 from sqlalchemy import Engine, text
 
+from leadline.domain.assignment import AssignmentRule
 from leadline.domain.configuration.statuses import default_status
+from leadline.domain.errors import NotFoundError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.leads.lead import Lead
 from leadline.persistence.unit_of_work import SqlUnitOfWork
@@ -109,3 +112,47 @@ def test_a_simulation_writes_nothing(ctx: ServiceContext, admin_id: int, engine:
     seen = simulate_assignment(ctx, admin_id, last=6, rules=[{"name": "Pair", "criteria": {}, "group": "Pair"}])
     assert Counter(s.owner_id for s in seen).most_common() and len({s.owner_id for s in seen}) == 2
     assert state() == before
+
+
+def test_an_entry_is_changed_in_place_and_moved_up_and_down(ctx: ServiceContext, admin_id: int) -> None:
+    reps = _reps(ctx, admin_id)
+    first = assignment.add_assignment_rule(ctx, admin_id, {"name": "Germany", "criteria": {"country": ["DE"]},
+                                                           "user": EMAILS[0]})
+    second = assignment.add_assignment_rule(ctx, admin_id, {"name": "Rest", "criteria": {}, "user": EMAILS[1]})
+    changed = assignment.update_assignment_rule(ctx, admin_id, first.id, {
+        "name": "DACH", "criteria": {"country": ["DE", "AT", "CH"]}, "user": EMAILS[2], "active": False})
+    assert (changed.id, changed.position) == (first.id, first.position)
+    stored = load_rule_set_of(ctx)
+    assert [(r.id, r.name, r.user_id, r.is_active) for r in stored] == [
+        (first.id, "DACH", reps[2], False), (second.id, "Rest", reps[1], True)]
+    assert stored[0].criteria.countries == ("DE", "AT", "CH")
+    assignment.move_assignment_rule(ctx, admin_id, second.id, "up")
+    assert [(r.id, r.position) for r in load_rule_set_of(ctx)] == [(second.id, 1), (first.id, 2)]
+    assignment.move_assignment_rule(ctx, admin_id, second.id, "up")  # already first: stays
+    assignment.move_assignment_rule(ctx, admin_id, second.id, "down")
+    assert [r.id for r in load_rule_set_of(ctx)] == [first.id, second.id]
+
+
+def test_a_bad_change_of_an_entry_changes_nothing(ctx: ServiceContext, admin_id: int) -> None:
+    _reps(ctx, admin_id)
+    rule = assignment.add_assignment_rule(ctx, admin_id, {"name": "Germany", "criteria": {"country": ["DE"]},
+                                                          "user": EMAILS[0]})
+    with pytest.raises(ValidationError) as refused:
+        assignment.update_assignment_rule(ctx, admin_id, rule.id, {"name": "X", "criteria": {"source": ["Nope"]},
+                                                                   "user": EMAILS[1]})
+    assert refused.value.field == "criteria.source"
+    with pytest.raises(NotFoundError):
+        assignment.update_assignment_rule(ctx, admin_id, 1, {"name": "X", "user": EMAILS[1]})
+    with pytest.raises(ValidationError):
+        assignment.move_assignment_rule(ctx, admin_id, rule.id, "sideways")
+    assert [(r.name, r.criteria.countries) for r in load_rule_set_of(ctx)] == [("Germany", ("DE",))]
+
+
+def load_rule_set_of(ctx: ServiceContext) -> list[AssignmentRule]:
+    return assignment.list_assignment_rules(ctx, first_admin_id(ctx)).rules
+
+
+def first_admin_id(ctx: ServiceContext) -> int:
+    admin = users.first_admin(ctx)
+    assert admin is not None
+    return admin.id
