@@ -74,7 +74,9 @@ def test_a_rep_gets_the_403_page_for_every_settings_page_and_cannot_post(
         assert "You may not do that" in answer.text
     before = list_sources(ctx)
 
-    for action, data in (("/settings/sources", {"label": "Podcast"}), ("/settings/tokens", {"name": "mine"})):
+    for action, data in (("/settings/sources", {"label": "Podcast"}), ("/settings/tokens", {"name": "mine"}),
+                         ("/settings/assignment/rules", {"name": "Mine", "user": "ada@example.com"}),
+                         ("/settings/assignment/simulate", {"last": "10"})):
         refused = post(rep, action, data)
         assert refused.status_code == 403 and "You may not do that" in refused.text, action
     assert list_sources(ctx) == before
@@ -97,6 +99,13 @@ REFUSALS = [  # (action, form data, the field's id, the status, what the message
     ("/settings/users/password", {"user": "ada@example.com", "password": "short1"}, "set-password-password", 422,
      "at least"),
     ("/settings/processes", {"name": "New Business"}, "add-process-name", 409, "'New Business' already exists"),
+    ("/settings/assignment/rules", {"name": "Nobody", "user": "", "group": ""}, "add-rule-user", 422,
+     "a user or to a round-robin group"),
+    ("/settings/assignment/rules", {"name": "Size", "user": "ada@example.com", "min_employees": "50",
+                                    "max_employees": "10"}, "add-rule-max_employees", 422, "must not be below min"),
+    ("/settings/assignment/groups", {"name": "Team", "members": "ada@example.com lots"}, "add-group-members", 422,
+     ""),
+    ("/settings/assignment/simulate", {"last": "0"}, "simulate-last", 422, "must be between 1"),
 ]
 
 
