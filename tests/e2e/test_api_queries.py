@@ -38,8 +38,8 @@ def test_an_unknown_parameter_is_named_with_what_the_endpoint_takes(admin: Calle
     assert_problem(response, 422, "VALIDATION_FAILED", "stage")
     body = response.json()
     assert [e["field"] for e in body["errors"]] == ["stage", "colour"]
-    assert ("this endpoint takes: campaign, created_from, created_to, cursor, custom, limit, owner, q, rating, sort, "
-            "source, status, updated_from, updated_to") in body["detail"]
+    assert ("this endpoint takes: campaign, created_from, created_to, cursor, custom, limit, max_score, min_score, "
+            "owner, q, rating, sort, source, status, updated_from, updated_to") in body["detail"]
     assert admin("GET", "/leads", params={"limit": "5", "status": "Open"}).status_code == 200
 
 
