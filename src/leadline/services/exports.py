@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,13 +115,17 @@ def _pages_of_records(ctx: ServiceContext, actor_id: int, kind: str, query: Reco
 
 def csv_chunks(table: ExportTable, rows_per_chunk: int = 500) -> Iterator[str]:
     """The table as CSV text (RFC 4180, ``\\r\\n`` line ends), a chunk of rows at a time."""
+    return csv_lines(table.header, ([cell(v) for v in row] for row in table.rows), rows_per_chunk)
+
+
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[str]], rows_per_chunk: int = 500) -> Iterator[str]:
+    """Rows of text as CSV, a chunk of rows at a time, written as given (an import's error report
+    keeps each value as the file had it, so that it can be fixed and imported again)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(table.header)
-    count = 0
-    for row in table.rows:
-        writer.writerow([cell(v) for v in row])
-        count += 1
+    writer.writerow(header)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(row)
         if count % rows_per_chunk == 0:
             yield buffer.getvalue()
             buffer.seek(0)

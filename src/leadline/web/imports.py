@@ -9,12 +9,9 @@ use cases (services/imports/jobs.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import uuid4
@@ -30,6 +27,7 @@ from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.domain.imports.job import ImportJob, ImportOptions, JobStatus, parse_policy
 from leadline.domain.imports.mapping import IMPORT_KINDS
 from leadline.services.context import ServiceContext
+from leadline.services.exports import csv_lines
 from leadline.services.imports import jobs
 from leadline.services.imports.files import SourceFile, inspect_file
 
@@ -137,7 +135,7 @@ class ImportPages(Controller):
     def errors(self, ctx: ServiceContext, user: int, job_id: int) -> Stream:
         rows = jobs.import_error_rows(ctx, user, job_id)
         first = next(rows)
-        return Stream(_csv_lines(first, rows), media_type="text/csv; charset=utf-8",
+        return Stream(csv_lines(first, rows), media_type="text/csv; charset=utf-8",
                       headers={"Content-Disposition": f'attachment; filename="import-{job_id}-errors.csv"'})
 
 
@@ -146,16 +144,3 @@ def _shown(job: ImportJob) -> dict[str, Any]:
             "running": job.status is JobStatus.RUNNING, "dry_run": job.options.dry_run,
             "on_duplicate": job.options.on_duplicate.value, "counts": job.counts, "rows_done": job.rows_done,
             "message": job.message, "ignored": ", ".join(job.ignored)}
-
-
-def _csv_lines(first: list[str], rows: Iterator[list[str]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(first)
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() > 65536:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()

@@ -5,10 +5,7 @@ job then runs in a background thread and the answer is 202 with the job), ``GET 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +20,7 @@ from leadline.api.routes import PROBLEMS, RecordId, api_get
 from leadline.domain.errors import ValidationError
 from leadline.domain.imports.job import ImportOptions, parse_policy
 from leadline.services.context import ServiceContext
+from leadline.services.exports import csv_lines
 from leadline.services.imports import jobs as import_jobs
 from leadline.services.imports.files import SourceFile, inspect_file
 
@@ -92,7 +90,7 @@ class ImportController(Controller):
     def import_errors(self, ctx: ServiceContext, actor: int, import_id: RecordId) -> Stream:
         rows = import_jobs.import_error_rows(ctx, actor, import_id)
         first = next(rows)  # the job is the actor's, or NOT_FOUND before anything is sent
-        return Stream(_csv_lines(first, rows), media_type="text/csv; charset=utf-8",
+        return Stream(csv_lines(first, rows), media_type="text/csv; charset=utf-8",
                       headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'})
 
 
@@ -141,16 +139,3 @@ def _run(ctx: ServiceContext, job_id: int, source: SourceFile) -> None:
         pass
     finally:
         source.path.unlink(missing_ok=True)
-
-
-def _csv_lines(first: list[str], rows: Iterator[list[str]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(first)
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() > 65536:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
