@@ -56,7 +56,8 @@ def search_text(dialect: str = "postgresql") -> ColumnElement[Any]:
 #: PostgreSQL only (pg_trgm); SQLite has the FTS5 table instead. Alembic cannot compare it
 #: (``migrations_support.include_object``): the test named in ``info`` checks it.
 SEARCH_INDEX = Index("ix_leads_search", search_text().label("search_text"), postgresql_using="gin",
-                     postgresql_ops={"search_text": "gin_trgm_ops"}, info={"compared_by": "tests/integration/test_lead_search.py"})
+                     postgresql_ops={"search_text": "gin_trgm_ops"},
+                     info={"compared_by": "tests/integration/test_lead_search.py"})
 SEARCH_INDEX.ddl_if(dialect="postgresql")
 
 
