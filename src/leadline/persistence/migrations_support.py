@@ -37,17 +37,6 @@ def compare_type(context_: Any, inspected: Any, metadata_column: Any, inspected_
     return None
 
 
-#: SQLite's lead search table and the shadow tables FTS5 makes for it (migration 0021_search):
-#: kept by triggers, outside the models
-SEARCH_TABLES = ("lead_search", "lead_search_data", "lead_search_idx", "lead_search_docsize",
-                 "lead_search_config", "lead_search_content")
-
-
-def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """Leave SQLite's lead search tables out of the comparison with the models."""
-    return not (type_ == "table" and name in SEARCH_TABLES)
-
-
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Leave out of the comparison an object of the models marked ``info["compared_by"]``: Alembic
     cannot compare it (the PostgreSQL-only trigram index of lead search: its reflected expression
