@@ -7,14 +7,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from leadline.persistence.migrations_support import compare_type
+from leadline.persistence.migrations_support import compare_type, include_object
 from leadline.persistence.rows import metadata
 from leadline.persistence.schema import alembic_config, current_revision, head_revision, upgrade_to_head
 
 
 def test_an_upgraded_database_matches_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": compare_type})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": compare_type, "include_object": include_object})
         differences = compare_metadata(context, metadata)
     assert differences == []
 

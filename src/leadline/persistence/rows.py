@@ -38,6 +38,7 @@ from leadline.persistence.forecast.rows import (
 )
 from leadline.persistence.imports.rows import ImportErrorRow, ImportJobRow, ImportMappingRow
 from leadline.persistence.leads.rows import LeadProductInterestRow, LeadRow, LeadStatusChangeRow
+from leadline.persistence.leads.search import SEARCH_INDEX
 from leadline.persistence.opportunities.rows import (
     ContactRoleRow,
     LineItemRow,
@@ -75,5 +76,5 @@ __all__ = [
     "ConversionFieldMappingRow", "CriterionRow", "LeadConversionRow", "LeadStatusTransitionRow", "ReasonRow",
     "CaptureFormRow", "CaptureRateCounterRow", "LeadCaptureRow", "QuarantinedSubmissionRow", "UsedTokenRow",
     "AssignmentGroupMemberRow", "AssignmentGroupRow", "AssignmentLogRow", "AssignmentRuleRow",
-    "CampaignMemberRow", "CampaignRow", "LeadScoreRow", "ScoringModelRow",
+    "CampaignMemberRow", "CampaignRow", "LeadScoreRow", "ScoringModelRow", "SEARCH_INDEX",
 ]

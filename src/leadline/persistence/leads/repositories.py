@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Select, bindparam, delete, func, insert, select
 
 from leadline.domain.ids import new_id, new_ids
 from leadline.domain.leads.lead import Lead, ProductInterest
@@ -15,11 +15,11 @@ from leadline.domain.queries import LeadQuery, Page
 from leadline.persistence.bulk_rows import Processed, insert_columns, insert_rows, record_values, select_rows
 from leadline.persistence.configuration.custom_values import custom_value_filters
 from leadline.persistence.leads.rows import LeadProductInterestRow, LeadRow, LeadStatusChangeRow
+from leadline.persistence.leads.search import search_condition
 from leadline.persistence.leads.status_reach import refresh_status_reach
 from leadline.persistence.mapping import record_builder, to_domain_many
 from leadline.persistence.record_repository import (
     RecordRepository,
-    like_pattern,
     paginate,
     time_filters,
 )
@@ -174,14 +174,8 @@ class LeadRepository(RecordRepository[Lead]):
         if query.converted is not None:
             converted = LeadRow.converted_at.is_not(None)
             statement = statement.where(converted if query.converted else ~converted)
-        if query.search:
-            pattern = like_pattern(query.search)
-            full_name = func.lower(func.coalesce(LeadRow.first_name, "") + " " + LeadRow.last_name)
-            statement = statement.where(or_(
-                full_name.like(pattern, escape="\\"),
-                func.lower(LeadRow.email).like(pattern, escape="\\"),
-                func.lower(LeadRow.company).like(pattern, escape="\\"),
-            ))
+        if query.search:  # name, e-mail or company contains it, ignoring case (ADR 0044)
+            statement = statement.where(search_condition(self.session, query.search))
         return custom_value_filters(statement, LeadRow, query.custom)
 
     def _insert_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from leadline.persistence.migrations_support import compare_type, render_item
+from leadline.persistence.migrations_support import compare_type, include_object, render_item
 from leadline.persistence.rows import metadata
 
 
@@ -23,6 +23,7 @@ def run_migrations() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             render_item=render_item,
             compare_type=compare_type,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
