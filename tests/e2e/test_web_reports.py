@@ -68,6 +68,7 @@ def test_every_chart_is_drawn_and_a_figure_follows_the_data(
 
     expect(page).to_have_url(f"{site}/reports")
     expect(page.locator("figure[data-chart][data-drawn=true]")).to_have_count(3)  # the others have no data
+    expect(page.locator("td.number", has_text="1000.00 USD")).to_have_count(1)  # money at its currency's scale
     for canvas in page.locator("figure[data-drawn=true] canvas").all():
         assert canvas.evaluate(DRAWN), canvas.evaluate("c => c.closest('figure').id")
     assert numbers(page, "funnel")["Leads"][0] == "2"

@@ -23,6 +23,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from leadline.bootstrap import Application
+from leadline.domain.money import at_currency_scale
 from leadline.services.context import ServiceContext
 from leadline.web import session
 from leadline.web import settings as settings_pages
@@ -97,3 +98,5 @@ def _globals(engine: JinjaTemplateEngine) -> None:
     # a select's options as (value, text): a label stands for itself, a user is named by e-mail
     engine.engine.filters["pair"] = lambda value: (value, value)
     engine.engine.filters["owner_pair"] = lambda user: (user.email, user.name)
+    # an amount at its currency's scale, with its code (docs/adr/0015)
+    engine.engine.filters["money"] = lambda amount, currency: f"{at_currency_scale(amount, currency)} {currency}"
