@@ -45,7 +45,7 @@ from urllib.parse import urlencode
 from litestar.testing import TestClient
 
 from bench_forecast import Scratch, load, machine, raw_connect  # bench/ is the script's folder
-from leadline.asgi import create_app
+from leadline.asgi import create_app, freeze_start_up_objects
 from leadline.bootstrap import build_application
 from leadline.config import Settings
 from leadline.services.security.auth import create_token
@@ -93,7 +93,7 @@ def pages(connection: Any) -> dict[str, str]:
             "lead page": "/leads/{id}", "board": "/board", "forecast": "/forecast"}
 
 
-def measure(url: str, requests: int, warmup: int, budget_ms: float = 120_000) -> dict[str, Any]:
+def measure(url: str, requests: int, warmup: int, budget_ms: float = 120_000, *, freeze: bool = True) -> dict[str, Any]:
     with closing(raw_connect(url)) as connection:
         paths = pages(connection)
         admin = connection.execute("SELECT id FROM users WHERE email = 'admin@leadline-bench.com'").fetchone()[0]
@@ -102,7 +102,10 @@ def measure(url: str, requests: int, warmup: int, budget_ms: float = 120_000) ->
     token, info = create_token(application.context, admin, name="bench", expires_in_days=None, hours=8)
     rng = random.Random(16)
     results: dict[str, Any] = {"load average before": os.getloadavg()}
-    with TestClient(create_app(application)) as client:
+    served = create_app(application)
+    if freeze:  # as `leadline serve` does once started
+        freeze_start_up_objects()
+    with TestClient(served) as client:
         client.cookies.set("leadline_session", f"{info.id}.{token}")
         timed: dict[str, list[float]] = {}
         for name, path in paths.items():
@@ -163,6 +166,8 @@ def main() -> None:
                         help="stop timing a page once its timed requests took this long in all")
     parser.add_argument("--keep", action="store_true", help="keep the database and print its URL")
     parser.add_argument("--measure", metavar="URL", help="measure an existing database only")
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="skip the served app's gc.freeze after start-up (for comparison)")
     args = parser.parse_args()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request otherwise
     print("\n".join(machine()))
@@ -170,7 +175,8 @@ def main() -> None:
     print("timing: in process, Litestar TestClient (the ASGI application; no socket, no HTTP server)")
     if args.measure:
         report("given database", {"users": 0, "accounts": 0, "opportunities": 0, "load_seconds": 0}, 0,
-               measure(args.measure, args.requests, args.warmup, args.page_seconds * 1000))
+               measure(args.measure, args.requests, args.warmup, args.page_seconds * 1000,
+                       freeze=not args.no_freeze))
         return
     kinds = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
     folder = Path(tempfile.mkdtemp(prefix="leadline-web-")) if args.keep and "sqlite" in kinds else None
@@ -185,7 +191,8 @@ def main() -> None:
                         "SELECT count(*) FROM opportunities WHERE outcome = 'open'").fetchone()[0]
                 print(f"{kind}: {loaded['open']:,} open opportunities loaded in {loaded['load_seconds']} s", flush=True)
                 lead_seconds = add_leads(url, args.leads)
-                report(kind, loaded, lead_seconds, measure(url, args.requests, args.warmup, args.page_seconds * 1000))
+                report(kind, loaded, lead_seconds, measure(url, args.requests, args.warmup, args.page_seconds * 1000,
+                                                               freeze=not args.no_freeze))
             finally:
                 if args.keep:
                     print(f"kept: {url}")

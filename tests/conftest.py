@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import psycopg
@@ -23,10 +24,12 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from leadline.persistence.configuration.writes import configuration_version
 from leadline.persistence.database import make_engine, write_gate
 from leadline.persistence.rows import metadata
 from leadline.persistence.schema import upgrade_to_head
 from leadline.persistence.unit_of_work import SqlUnitOfWork
+from leadline.services.cache import ConfigCache
 from leadline.services.configuration.setup import initialise_organisation
 from leadline.services.contact_points import LibraryContactPointChecker
 from leadline.services.context import ServiceContext
@@ -116,6 +119,8 @@ def truncate_every_table(engine: Engine) -> None:
     tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+        # the one row migration 0022 seeds, as a database just migrated has it
+        connection.execute(text("INSERT INTO configuration_version (id, version) VALUES (1, 0)"))
 
 
 @pytest.fixture
@@ -128,6 +133,7 @@ def ctx(engine: Engine, clock: FakeClock) -> ServiceContext:
     return ServiceContext(
         uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only), clock=clock,
         currency="USD", phone_region="US", contact_points=LibraryContactPointChecker("US"),
+        cache=ConfigCache(version=partial(configuration_version, engine)),  # as bootstrap builds it
     )
 
 

@@ -28,8 +28,13 @@ def create_app_from_environment() -> Litestar:
     application = build_application()
     application.ensure_ready()
     app = create_app(application)
-    # Objects made at start-up live as long as the process: keep them out of the collector's
-    # full passes, which otherwise show as 10-30 ms stalls in the latency tail.
+    freeze_start_up_objects()
+    return app
+
+
+def freeze_start_up_objects() -> None:
+    """Keep the objects made at start-up, which live as long as the process, out of the garbage
+    collector's full passes: over a few hundred thousand of them each pass otherwise shows as a
+    stall of tens of milliseconds in the latency tail (bench/RESULTS.md, issue 16)."""
     gc.collect()
     gc.freeze()
-    return app

@@ -6,15 +6,18 @@ Transports (CLI now, API later) call ``build_context`` once and hand the context
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from pydantic import ValidationError as PydanticValidationError
 
 from leadline.config import Settings, get_settings
 from leadline.domain.errors import ConfigurationError, LeadlineError
+from leadline.persistence.configuration.writes import configuration_version
 from leadline.persistence.database import make_engine, make_session_factory
 from leadline.persistence.schema import current_revision, head_revision, upgrade_to_head
 from leadline.persistence.security.rate_counters import MEMORY, RateCounters
 from leadline.persistence.unit_of_work import SqlUnitOfWork
+from leadline.services.cache import ConfigCache
 from leadline.services.contact_points import LibraryContactPointChecker
 from leadline.services.context import ServiceContext
 from leadline.services.security.passwords import PasswordHashing
@@ -66,5 +69,6 @@ def build_application(settings: Settings | None = None) -> Application:
         phone_region=settings.default_phone_region,
         contact_points=LibraryContactPointChecker(settings.default_phone_region),
         passwords=PasswordHashing(settings.password_hashes),
+        cache=ConfigCache(version=partial(configuration_version, engine)),
     )
     return Application(settings, context, engine)

@@ -78,3 +78,57 @@ def test_mutating_any_cached_configuration_object_raises() -> None:
         config.transitions.add((1, 2))  # type: ignore[attr-defined]
     with pytest.raises(dataclasses.FrozenInstanceError):
         config.statuses = ()  # type: ignore[misc]
+
+
+class StoredVersion:
+    """Stands for the database's configuration version row, counting how often it is read."""
+
+    def __init__(self) -> None:
+        self.number: int | None = 7
+        self.reads = 0
+
+    def __call__(self) -> int | None:
+        self.reads += 1
+        return self.number
+
+
+def test_past_its_second_the_cache_keeps_its_values_while_the_stored_version_has_not_moved() -> None:
+    ticker, stored, loads = Ticker(), StoredVersion(), []
+    cache = ConfigCache(ttl=1.0, clock=ticker, version=stored)
+
+    def load() -> int:
+        loads.append(ticker.now)
+        return len(loads)
+
+    assert cache.get("k", load) == 1
+    for _ in range(5):  # five seconds, one look at the version each, no reload
+        ticker.now += 1.5
+        assert cache.get("k", load) == 1
+    assert (loads, stored.reads) == ([100.0], 6)
+    ticker.now += 0.5  # within the second of the last look: not even the version is read
+    assert cache.get("k", load) == 1 and stored.reads == 6
+    stored.number = 8  # another worker committed a configuration change
+    ticker.now += 1.0
+    assert cache.get("k", load) == 2
+    assert loads == [100.0, ticker.now]
+
+
+def test_an_unknown_stored_version_reloads_every_second_as_without_one() -> None:
+    ticker, stored, loads = Ticker(), StoredVersion(), []
+    stored.number = None
+    cache = ConfigCache(ttl=1.0, clock=ticker, version=stored)
+    assert cache.get("k", lambda: loads.append(1) or len(loads)) == 1
+    ticker.now += 1.0
+    assert cache.get("k", lambda: loads.append(1) or len(loads)) == 2
+
+
+def test_invalidating_reads_the_version_again_before_the_next_load() -> None:
+    ticker, stored = Ticker(), StoredVersion()
+    cache, counter = ConfigCache(ttl=60, clock=ticker, version=stored), iter(range(100))
+    assert cache.get("a", lambda: next(counter)) == 0
+    stored.number = 9  # this worker's own commit moved it, then cleared the cache
+    cache.invalidate()
+    assert cache.get("a", lambda: next(counter)) == 1
+    ticker.now += 61  # the new number was seen at the reload: nothing is loaded twice
+    assert cache.get("a", lambda: next(counter)) == 1
+    assert stored.reads == 3

@@ -24,7 +24,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadline.domain.errors import ConflictError
-from leadline.persistence.configuration.writes import forget_configuration_writes, wrote_configuration
+from leadline.persistence.configuration.writes import (
+    count_configuration_write,
+    forget_configuration_writes,
+    wrote_configuration,
+)
 from leadline.persistence.database import make_session_factory, write_gate
 
 if TYPE_CHECKING:
@@ -269,6 +273,9 @@ class SqlUnitOfWork:
         if self.read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         try:
+            self.session.flush()  # so that every configuration write is seen before it is counted
+            if self.changes_configuration():
+                count_configuration_write(self.session)
             self.session.commit()
         except IntegrityError as error:
             self.session.rollback()

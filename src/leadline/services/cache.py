@@ -6,11 +6,14 @@ What it holds is immutable (frozen records, tuples, read-only mappings): every r
 and none can change it. Writes committed in this process clear it at once (the unit of work runs the cache's
 ``invalidate`` after a commit that wrote configuration); other worker processes see a change after at
 most ``ttl`` seconds (one second by default). That bound is the price of not asking the
-database for the configuration on every request (docs/adr/0006-configuration-cache.md).
+database for the configuration on every request (docs/adr/0006-configuration-cache.md). Once the
+second is up, a cache given the stored configuration version asks for that one number and keeps
+what it holds unless it moved (ADR 0045).
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -20,25 +23,33 @@ T = TypeVar("T")
 
 
 class ConfigCache:
-    def __init__(self, ttl: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+    """``version``, when given, reads the stored configuration version (one short query): once
+    ``ttl`` seconds have passed since the last look, the cache asks it and keeps what it holds when
+    the number has not moved. Without it, or when it answers None (unknown), everything is
+    forgotten every ``ttl`` seconds."""
+
+    def __init__(self, ttl: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                 version: Callable[[], int | None] | None = None) -> None:
         self.ttl = ttl
         self._clock = clock
+        self._version = version
         self._lock = threading.Lock()
-        self._entries: dict[Any, tuple[float, Any]] = {}
+        self._entries: dict[Any, Any] = {}
         self._generation = 0
+        self._checked_at = -math.inf
+        self._seen: int | None = None
 
     def get(self, key: Any, load: Callable[[], T]) -> T:
-        """The cached value of ``key``, loaded with ``load()`` when missing or older than ``ttl``."""
-        now = self._clock()
-        entry = self._entries.get(key)
-        if entry is not None and now - entry[0] < self.ttl:
-            value: T = entry[1]
+        """The cached value of ``key``, loaded with ``load()`` when missing or possibly stale."""
+        self._revalidate()
+        if key in self._entries:
+            value: T = self._entries[key]
             return value
         generation = self._generation
         value = load()
         with self._lock:
             if generation == self._generation:  # not if a write cleared the cache while we loaded
-                self._entries[key] = (now, value)
+                self._entries[key] = value
         return value
 
     def invalidate(self) -> None:
@@ -46,3 +57,16 @@ class ConfigCache:
         with self._lock:
             self._generation += 1
             self._entries.clear()
+            self._checked_at = -math.inf  # and read the version again before the next load
+
+    def _revalidate(self) -> None:
+        now = self._clock()
+        if now - self._checked_at < self.ttl:
+            return
+        # read before anything is loaded, so what is kept is never older than the number seen
+        seen = self._version() if self._version is not None else None
+        with self._lock:
+            if seen is None or seen != self._seen:
+                self._generation += 1
+                self._entries.clear()
+            self._seen, self._checked_at = seen, now

@@ -16,7 +16,7 @@ from leadline.services import records
 from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.queries import stage_names
-from leadline.services.security.users import list_users, resolve_query_owners
+from leadline.services.security.users import resolve_query_owners, user_choices
 from leadline.web.record_create import Control, NewRecord, create, new_page
 from leadline.web.records import (
     Choice,
@@ -86,7 +86,7 @@ class AccountPages(Controller):
 
 def new_account_form(ctx: ServiceContext, user: int) -> tuple[NewRecord, str]:
     """The create form of an account, and the user's e-mail (the owner it offers first)."""
-    owners = list_users(ctx, user)
+    owners = user_choices(ctx, user)
     controls = [Control(name, label, "integer" if name == "number_of_employees" else "text") for name, label in EDITED]
     controls.append(Control("owner", "Owner", "select", [(u.email, u.name) for u in owners]))
     spec = NewRecord("account", "New account", "Create the account", controls, ("/accounts", "Accounts"))
@@ -103,7 +103,7 @@ def account_template(ctx: ServiceContext, user: int, account_id: int, failed: Fa
     """The account's page (with ``failed``, its edit form refused)."""
     details = records.get_account(ctx, user, account_id)
     account = details.account
-    owners = list_users(ctx, user)
+    owners = user_choices(ctx, user)
     names = stage_names(ctx)
     opportunities = [{"record": o, "stage": names[o.stage_id].stage if o.stage_id in names else "",
                       "amount": money(o.amount, o.currency)} for o in details.opportunities]

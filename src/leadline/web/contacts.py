@@ -17,7 +17,7 @@ from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.opportunities.reads import contact_opportunities
-from leadline.services.security.users import list_users, resolve_query_owners
+from leadline.services.security.users import resolve_query_owners, user_choices
 from leadline.web.record_create import Control, NewRecord, account_choices, create, new_page
 from leadline.web.records import (
     Choice,
@@ -88,7 +88,7 @@ class ContactPages(Controller):
 def new_contact_form(ctx: ServiceContext, user: int, account: str) -> tuple[NewRecord, str]:
     """The create form of a contact (its account chosen from those the user may read), and the
     user's e-mail (the owner it offers first)."""
-    owners = list_users(ctx, user)
+    owners = user_choices(ctx, user)
     kinds = {"email": "email", "phone": "tel"}
     controls = [Control("account_id", "Account", "select", account_choices(ctx, user, account), "choose an account"),
                 *(Control(name, label, kinds.get(name, "text")) for name, label in EDITED),
@@ -107,7 +107,7 @@ def edit_values(contact: Contact, owner_emails: Mapping[int, str]) -> dict[str, 
 def contact_template(ctx: ServiceContext, user: int, contact_id: int, failed: Failed | None = None) -> Template:
     """The contact's page (with ``failed``, its edit form refused)."""
     contact: Contact = records.get_record(ctx, user, "contact", contact_id)
-    owners = list_users(ctx, user)
+    owners = user_choices(ctx, user)
     names = stage_names(ctx)
     roles = [{"record": r.opportunity, "role": r.role.replace("_", " "), "is_primary": r.is_primary,
               "stage": names[r.opportunity.stage_id].stage if r.opportunity.stage_id in names else "",

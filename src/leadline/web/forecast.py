@@ -31,7 +31,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.forecast import adjustments as forecasting
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.records import list_records
-from leadline.services.security.users import list_users
+from leadline.services.security.users import user_choices
 
 #: The periods the picker proposes; any other the use cases accept may be typed.
 PERIODS = ("this-quarter", "last-quarter", "next-quarter", "this-month", "last-month", "next-month",
@@ -101,7 +101,7 @@ class ForecastPages(Controller):
                             close_to=report.period.end - timedelta(days=1))
         page = Page.parse(DRILL_PAGE, "close_date", cursor or None, allowed=("close_date",))
         rows = list_records(ctx, user, "opportunity", query, page)
-        names = {u.id: u.name for u in list_users(ctx, user)}
+        names = {u.id: u.name for u in user_choices(ctx, user)}
         following = page.cursor_after(rows[-1]) if len(rows) == DRILL_PAGE else None
         return Template("forecast/opportunities.html", context={
             **_helpers(report.currency), "report": report, "own": own, "owner": owner,
@@ -137,7 +137,7 @@ def forecast_page(ctx: ServiceContext, user: int, period: str, who: str, *, form
 
 def _pickers(ctx: ServiceContext, user: int, period: str, who: str) -> dict[str, Any]:
     """The period and whose-forecast pickers: the user and the people below them (an admin: all)."""
-    people = list_users(ctx, user)
+    people = user_choices(ctx, user)
     me = next(u for u in people if u.id == user)
     team = subordinates_of(user, {u.id: u.manager_id for u in people}) | {user}
     return {**_helpers(ctx.currency), "period": period, "who": who, "periods": PERIODS, "me": user,

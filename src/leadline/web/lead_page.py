@@ -32,7 +32,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.conversion.convert import lead_lineage
 from leadline.services.leads import records as lead_service
 from leadline.services.leads import workflow as lead_workflow
-from leadline.services.security.users import list_users
+from leadline.services.security.users import user_choices
 from leadline.web.lead_form import (
     SECTIONS,
     LeadForm,
@@ -66,7 +66,7 @@ class LeadPageController(Controller):
 
     @get("/new", sync_to_thread=False)
     def new_lead(self, ctx: ServiceContext, user: int) -> Template:
-        owner = next((u.email for u in list_users(ctx, user) if u.id == user), "")
+        owner = next((u.email for u in user_choices(ctx, user) if u.id == user), "")
         return _form_page(ctx, user, blank_form(ctx.currency, owner), lead=None)
 
     @post("/new", sync_to_thread=True)
@@ -148,7 +148,7 @@ def _lead_page(ctx: ServiceContext, user: int, lead_id: int, *, activity: dict[s
                activity_error: LeadlineError | None = None, status_code: int = 200) -> Template:
     details = lead_service.get_lead(ctx, user, lead_id)
     options = lead_workflow.status_options(ctx, user, lead_id)
-    names = {u.id: u.name for u in list_users(ctx, user)}
+    names = {u.id: u.name for u in user_choices(ctx, user)}
     lineage = lead_lineage(ctx, user, lead_id) if details.lead.is_converted() else None
     context = {
         "details": details, "fields": lead_fields(details), "options": options,
@@ -191,7 +191,7 @@ def _form_page(ctx: ServiceContext, user: int, form: LeadForm, *, lead: Any, sta
         "currencies": sorted(ISO_4217_CODES),
         # what may be chosen, and the lead's own value even when it no longer may
         "sources": [s for s in list_sources(ctx) if s.is_active or s.label == form.values.get("source")],
-        "owners": [u for u in list_users(ctx, user) if u.active or u.email == form.values.get("owner")],
+        "owners": [u for u in user_choices(ctx, user) if u.active or u.email == form.values.get("owner")],
     }
     return Template("leads/form.html", status_code=status, context=context)
 

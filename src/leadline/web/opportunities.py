@@ -34,7 +34,7 @@ from leadline.services.opportunities import lifecycle
 from leadline.services.opportunities.parts import list_contact_roles, list_line_items
 from leadline.services.opportunities.queries import opportunity_query, stage_names
 from leadline.services.opportunities.reads import price_list, stage_history
-from leadline.services.security.users import list_users
+from leadline.services.security.users import user_choices
 from leadline.web.record_create import Control, NewRecord, account_choices, create, new_page
 from leadline.web.records import (
     Choice,
@@ -144,7 +144,7 @@ def new_opportunity_form(ctx: ServiceContext, user: int, account: str) -> tuple[
     """The create form of an opportunity: its account, its stage among the open stages of the
     active processes (none chosen: the first of the process for its type, else the default
     one), amount, currency and close date; and the user's e-mail (the owner it offers first)."""
-    owners = list_users(ctx, user)
+    owners = user_choices(ctx, user)
     processes = {p.id: p for p in list_processes(ctx) if p.is_active}
     stages = sorted((s for s in list_stages(ctx) if s.process_id in processes and s.is_active and not s.is_closed),
                     key=lambda s: (not processes[s.process_id].is_default, processes[s.process_id].name, s.order))
@@ -180,7 +180,7 @@ def opportunity_template(ctx: ServiceContext, user: int, opportunity_id: int, fa
                          ) -> Template:
     """The opportunity's page (with ``failed``, the form the use case refused, and why)."""
     opportunity: Opportunity = records.get_record(ctx, user, "opportunity", opportunity_id)
-    owners = list_users(ctx, user)
+    owners = user_choices(ctx, user)
     names = stage_names(ctx)
     reasons = list_reasons(ctx, ReasonKind.OPPORTUNITY_LOST.value)
     account = account_or_none(ctx, user, opportunity.account_id)

@@ -26,7 +26,7 @@ from leadline.domain.money import at_currency_scale
 from leadline.domain.queries import Page
 from leadline.services import records
 from leadline.services.context import ServiceContext
-from leadline.services.security.users import list_users
+from leadline.services.security.users import user_choices
 
 PAGE_SIZE = 50
 #: Fields of a record's history its page leaves out: they change with every change.
@@ -168,7 +168,7 @@ def record_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int,
     page = Page.parse(PAGE_SIZE, filters["sort"], cursor or None,
                       allowed=tuple(s.removeprefix("-") for s in spec.sorts))
     rows = records.list_records(ctx, user, spec.kind, query, page)
-    owners = list_users(ctx, user)
+    owners = user_choices(ctx, user)
     listing = Listing(spec.path, spec.results, filters, rows, page, not cursor)
     context = {**listing.context(), "owner_names": {u.id: u.name for u in owners}, **(shown or {})}
     if request.headers.get("hx-target") == listing.results:
@@ -197,7 +197,7 @@ def account_or_none(ctx: ServiceContext, user: int, account_id: int | None) -> A
 
 def emails(ctx: ServiceContext, user: int) -> dict[int, str]:
     """Each user's e-mail by id: how an owner is chosen in a form."""
-    return {u.id: u.email for u in list_users(ctx, user)}
+    return {u.id: u.email for u in user_choices(ctx, user)}
 
 
 def given(value: str) -> list[str]:

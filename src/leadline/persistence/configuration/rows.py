@@ -109,3 +109,12 @@ class ConversionFieldMappingRow(Base):
         ForeignKey("custom_field_definitions.id", ondelete="CASCADE"), index=True)
     target_field_id: Mapped[int] = mapped_column(
         ForeignKey("custom_field_definitions.id", ondelete="CASCADE"), unique=True)
+
+
+class ConfigurationVersionRow(Base):
+    """One row counting the commits that wrote configuration (persistence/configuration/writes.py):
+    a worker's cache, once its second is up, reads this number and reloads only when it moved."""
+
+    __tablename__ = "configuration_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

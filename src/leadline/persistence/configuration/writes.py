@@ -6,6 +6,10 @@ mappings, API tokens, sharing defaults, org settings, web-to-lead forms) is mark
 at commit and runs its after-commit hooks (the cache's ``invalidate``), never after a rollback.
 Use cases no longer clear the cache by hand, so a new configuration use case cannot forget to.
 
+Each such commit also adds one to the ``configuration_version`` row in its own transaction
+(``count_configuration_write``), so another worker process, once its cache's second is up, asks
+for that number (``configuration_version``) and reloads only when it moved (ADR 0045).
+
 Both ways a repository writes through the session are seen: ORM objects added, changed or
 deleted (at flush) and insert/update/delete statements run with ``session.execute``. A
 configuration write must not bypass the session (``session.connection().execute``): the
@@ -16,8 +20,11 @@ from __future__ import annotations
 
 from itertools import chain
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from leadline.persistence.configuration.rows import ConfigurationVersionRow
 
 #: The tables of configuration, by name: importing their rows here would map four areas in every
 #: command, which the unit of work otherwise imports only on use (a test checks each name is a table).
@@ -55,3 +62,20 @@ def _objects_flushed(session: Session, flush_context: UOWTransaction) -> None:
     touched = chain(session.new, session.dirty, session.deleted)
     if any(type(item).__table__.name in CONFIGURATION_TABLES for item in touched):
         session.info[_WROTE] = True
+
+
+def count_configuration_write(session: Session) -> None:
+    """Add one to the stored configuration version, in ``session``'s transaction (before its commit)."""
+    session.execute(update(ConfigurationVersionRow).where(ConfigurationVersionRow.id == 1)
+                    .values(version=ConfigurationVersionRow.version + 1))
+
+
+def configuration_version(engine: Engine) -> int | None:
+    """The stored configuration version (one short read of one row); None when it cannot be read
+    (a database not migrated yet, or not answering: the load that follows says what is wrong)."""
+    try:
+        with engine.connect() as connection:
+            found = connection.scalar(select(ConfigurationVersionRow.version).where(ConfigurationVersionRow.id == 1))
+    except DBAPIError:
+        return None
+    return None if found is None else int(found)
