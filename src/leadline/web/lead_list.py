@@ -89,7 +89,7 @@ def render_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int,
         filters = filters_of(values)
         page = lead_page_of(filters, PAGE_SIZE, cursor)
         rows = lead_service.list_leads(ctx, user, lead_query_of(ctx, filters), page)
-        next_cursor = page.cursor_after(rows[-1].lead) if len(rows) == PAGE_SIZE else None
+        next_cursor = lead_service.lead_cursor(page, rows[-1]) if len(rows) == PAGE_SIZE else None
     except LeadlineError as error:
         filter_error = error
     context: dict[str, Any] = {

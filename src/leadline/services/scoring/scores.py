@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -72,14 +72,28 @@ def score_facts(model: ScoringModel, stored: StoredModel, facts: Sequence[LeadFa
 def rescore_lead(ctx: ServiceContext, uow: UnitOfWork, lead_id: int) -> LeadScore | None:
     """Score one lead again inside the caller's unit of work (not committed here); None before
     any model is trained or when the lead is converted."""
+    scores = rescore_leads(ctx, uow, [lead_id])
+    return scores[0] if scores else None
+
+
+def rescore_leads(ctx: ServiceContext, uow: UnitOfWork, lead_ids: Iterable[int]) -> list[LeadScore]:
+    """Score these leads again inside the caller's unit of work (not committed here), in batches
+    of ``BATCH``: one model look-up for all, then per batch one read of their facts and one write.
+    Every path that changes leads calls it before its commit (docs/adr/0040); converted and merged
+    leads are left as they are. Nothing happens (one statement) before a model is trained."""
+    ids = list(dict.fromkeys(lead_ids))
+    if not ids:
+        return []
     stored = uow.scoring.active_model(LEAD, with_payload=False)
     if stored is None:
-        return None
-    model = loaded(uow, stored)
-    facts = with_custom(ctx, uow, [f for f, _ in uow.scoring.lead_facts([lead_id])])
-    scores = score_facts(model, stored, facts, ctx.now())
-    uow.scoring.save_scores(scores)
-    return scores[0] if scores else None
+        return []
+    model, now, out = loaded(uow, stored), ctx.now(), []
+    for start in range(0, len(ids), BATCH):
+        facts = with_custom(ctx, uow, [f for f, _ in uow.scoring.lead_facts(ids[start:start + BATCH])])
+        scores = score_facts(model, stored, facts, now)
+        uow.scoring.save_scores(scores)
+        out += scores
+    return out
 
 
 def score_all_leads(ctx: ServiceContext, uow: UnitOfWork, stored: StoredModel, model: ScoringModel) -> int:
