@@ -58,13 +58,12 @@ def with_custom(ctx: ServiceContext, uow: UnitOfWork, facts: Sequence[LeadFacts]
 
 def score_facts(model: ScoringModel, stored: StoredModel, facts: Sequence[LeadFacts], now: datetime) -> list[LeadScore]:
     """Scores of open leads (converted ones are left out: their outcome is known)."""
-    open_facts = [f for f in facts if not f.lead.is_converted()]
-    rows = [lead_features(f, now) for f in open_facts]
-    probabilities = model.predict(rows)
     out = []
-    for f, row, probability in zip(open_facts, rows, probabilities, strict=True):
-        why = model.score(row)
-        out.append(LeadScore(f.lead.id, round(probability * 100), probability, why.confident, stored.id,
+    for f in facts:
+        if f.lead.is_converted():
+            continue
+        why = model.score(lead_features(f, now))  # its probability is ``predict``'s: not computed twice
+        out.append(LeadScore(f.lead.id, why.score, why.probability, why.confident, stored.id,
                              str(stored.version), now, why.up, why.down))
     return out
 
