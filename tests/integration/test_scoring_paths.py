@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from leadline.domain.ids import new_id
-from leadline.domain.queries import LeadQuery, Page
 from leadline.domain.imports.job import DuplicatePolicy, ImportOptions
+from leadline.domain.queries import LeadQuery, Page
 from leadline.domain.scoring.frequency import FrequencyModel
 from leadline.domain.scoring.interface import FeatureRow, ModelVersion
 from leadline.domain.scoring.records import LEAD, LeadScore, StoredModel

@@ -96,7 +96,8 @@ def render_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int,
     context: dict[str, Any] = {
         "leads": rows, "filters": values, "results": RESULTS, "first_page": not cursor, "filter_error": filter_error,
         "first_url": "/leads?" + urlencode(values),
-        "score_sort_url": "/leads?" + urlencode({**values, "sort": "score" if values["sort"] == "-score" else "-score"}),
+        "score_sort_url": "/leads?" + urlencode({**values, "sort": "score" if values["sort"] == "-score"
+                                                 else "-score"}),
         "next_url": "/leads?" + urlencode({**values, "cursor": next_cursor}) if next_cursor else None,
         "statuses": choices.statuses, "owners": choices.users, "reasons": choices.reasons, "summary": None,
         "view_error": None, **extra,

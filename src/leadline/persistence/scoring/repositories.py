@@ -25,9 +25,6 @@ from leadline.persistence.leads.rows import LeadRow
 from leadline.persistence.mapping import to_domain_many
 from leadline.persistence.scoring.rows import LeadScoreRow, ScoringModelRow
 
-_LEAD_COLUMNS = [c for c in LeadRow.__table__.c]
-
-
 # Built once (a re-score runs on every change of a lead: building its statements cost more than
 # running them, bench/RESULTS.md issue 19) and run on the session's connection.
 def _facts() -> Select[Any]:
@@ -44,13 +41,13 @@ def _facts() -> Select[Any]:
 _IDS = bindparam("ids", expanding=True)
 _FACTS_OF = _facts().where(LeadRow.__table__.c.id.in_(_IDS))
 _FACTS_AFTER = _facts().where(LeadRow.__table__.c.id > bindparam("after")).order_by(LeadRow.__table__.c.id)
-_ACTIVITY_OF = (select(ActivityLinkRow.__table__.c.record_id, func.count(), func.max(ActivityRow.__table__.c.created_at))
-                .join(ActivityRow.__table__, ActivityRow.__table__.c.id == ActivityLinkRow.__table__.c.activity_id)
-                .where(ActivityLinkRow.__table__.c.record_type == RecordType.LEAD,
-                       ActivityLinkRow.__table__.c.record_id.in_(_IDS))
-                .group_by(ActivityLinkRow.__table__.c.record_id))
-_QUIZZES_OF = (select(LeadCaptureRow.__table__.c.lead_id, LeadCaptureRow.__table__.c.quiz_answers)
-               .where(LeadCaptureRow.__table__.c.lead_id.in_(_IDS), LeadCaptureRow.__table__.c.quiz_answers.is_not(None)))
+_LINK, _ACTIVITY, _CAPTURE = ActivityLinkRow.__table__, ActivityRow.__table__, LeadCaptureRow.__table__
+_ACTIVITY_OF = (select(_LINK.c.record_id, func.count(), func.max(_ACTIVITY.c.created_at))
+                .join(_ACTIVITY, _ACTIVITY.c.id == _LINK.c.activity_id)
+                .where(_LINK.c.record_type == RecordType.LEAD, _LINK.c.record_id.in_(_IDS))
+                .group_by(_LINK.c.record_id))
+_QUIZZES_OF = (select(_CAPTURE.c.lead_id, _CAPTURE.c.quiz_answers)
+               .where(_CAPTURE.c.lead_id.in_(_IDS), _CAPTURE.c.quiz_answers.is_not(None)))
 
 
 def _models_statement(with_payload: bool, limit: int | None) -> Select[Any]:

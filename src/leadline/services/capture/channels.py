@@ -19,8 +19,8 @@ from leadline.domain.leads.lead import Lead
 from leadline.services.capture.assignment import assign_captured_lead
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import LeadDetails, add_lead, describe_new_lead, load_lead
-from leadline.services.scoring.scores import rescore_lead
 from leadline.services.records import read_any
+from leadline.services.scoring.scores import rescore_lead
 from leadline.services.security.access import audit_changed, audit_created, fields_of, load_viewer
 from leadline.services.security.users import resolve_user
 

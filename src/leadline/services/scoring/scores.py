@@ -20,10 +20,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.errors import ValidationError
 from leadline.domain.scoring.features import LeadFacts, lead_features
 from leadline.domain.scoring.interface import ScoringModel
 from leadline.domain.scoring.records import LEAD, LeadScore, StoredModel
-from leadline.domain.errors import ValidationError
 from leadline.scoring.registry import StaleModelError, load_model
 from leadline.services.context import ServiceContext
 
@@ -88,7 +88,7 @@ def with_custom(ctx: ServiceContext, uow: UnitOfWork, facts: Sequence[LeadFacts]
 
 def score_facts(loaded: LoadedModel, facts: Sequence[LeadFacts], now: datetime) -> list[LeadScore]:
     """Scores of open leads (converted ones are left out: their outcome is known)."""
-    model, out = loaded.model, []
+    model, out = loaded.model, list[LeadScore]()
     if model is None:
         return out
     for f in facts:
@@ -118,7 +118,7 @@ def rescore_leads(ctx: ServiceContext, uow: UnitOfWork, lead_ids: Iterable[int])
     stored = uow.scoring.active_model(LEAD, with_payload=False)
     if stored is None:
         return []
-    model, now, out = loaded(uow, stored), ctx.now(), []
+    model, now, out = loaded(uow, stored), ctx.now(), list[LeadScore]()
     if model.model is None:
         return out
     for start in range(0, len(ids), BATCH):
