@@ -134,10 +134,12 @@ def explain(engine: Engine, statement: str, parameters: Any) -> str:
     return "\n".join("      " + (str(r[-1]) if sqlite else str(r[0])) for r in rows)
 
 
-def run(kind: str, url: str, leads: int, scored: float) -> None:
+def run(kind: str, url: str, leads: int, scored: float, *, loaded: bool = False) -> None:
     print(f"{kind}: {leads:,} leads", flush=True)
     engine = make_engine(url)
-    ctx = load(engine, leads, scored)
+    ctx = ServiceContext(uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only),
+                         clock=lambda: datetime.now(UTC), currency="USD", phone_region="US",
+                         contact_points=LibraryContactPointChecker("US")) if loaded else load(engine, leads, scored)
     wanted = cases(ctx)
     with ctx.reader() as uow:
         for name, (query, page) in wanted.items():
@@ -160,8 +162,12 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--leads", type=int, default=1_000_000)
     parser.add_argument("--scored", type=float, default=0.6)
+    parser.add_argument("--measure", metavar="URL", help="Measure a database this script loaded before.")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}; nproc {os.cpu_count()}")
+    if args.measure:
+        run(make_url(args.measure).get_backend_name(), args.measure, args.leads, args.scored, loaded=True)
+        return
     with tempfile.TemporaryDirectory() as folder:
         for kind in ("sqlite", "postgresql") if args.database == "both" else (args.database,):
             run(kind, scratch(kind, args.postgres, folder), args.leads, args.scored)
