@@ -110,7 +110,8 @@ def test_lead_list_sorts_by_score_with_a_floor_and_pages_by_cursor(cli: Cli, dat
     engine = make_engine(database_url)
     clock = FakeClock(datetime.now(UTC))
     ctx = ServiceContext(uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only),
-                         clock=clock, currency="USD", phone_region="US", contact_points=LibraryContactPointChecker("US"))
+                         clock=clock, currency="USD", phone_region="US",
+                         contact_points=LibraryContactPointChecker("US"))
     store_model(ctx, clock)
     with ctx.uow_factory() as uow:
         rescore_leads(ctx, uow, [int(ids[name]) for name in ("Trade", "Web", "Plain")])

@@ -18,13 +18,13 @@ from leadline.persistence.leads.rows import LeadProductInterestRow, LeadRow, Lea
 from leadline.persistence.leads.score_order import page_by_score
 from leadline.persistence.leads.search import search_condition
 from leadline.persistence.leads.status_reach import refresh_status_reach
-from leadline.persistence.scoring.rows import LeadScoreRow
 from leadline.persistence.mapping import record_builder, to_domain_many
 from leadline.persistence.record_repository import (
     RecordRepository,
     paginate,
     time_filters,
 )
+from leadline.persistence.scoring.rows import LeadScoreRow
 
 _PRODUCT_FIELDS = tuple(f.name for f in fields(ProductInterest))
 

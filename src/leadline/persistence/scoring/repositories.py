@@ -25,6 +25,7 @@ from leadline.persistence.leads.rows import LeadRow
 from leadline.persistence.mapping import to_domain_many
 from leadline.persistence.scoring.rows import LeadScoreRow, ScoringModelRow
 
+
 # Built once (a re-score runs on every change of a lead: building its statements cost more than
 # running them, bench/RESULTS.md issue 19) and run on the session's connection.
 def _facts() -> Select[Any]:
