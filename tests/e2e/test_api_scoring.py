@@ -37,3 +37,31 @@ def test_a_lead_carries_its_score_and_the_list_filters_by_it(client: Any, ctx: S
     assert high and all(item["score"]["score"] >= score["score"] for item in high)
     assert str(fresh) in {item["id"] for item in high}
     assert_problem(admin("GET", "/leads", params={"min_score": 101}), 422, "VALIDATION_FAILED", "min_score")
+
+
+def test_the_list_sorts_by_score_page_by_page_with_unscored_leads_last(
+        client: Any, ctx: ServiceContext, admin_id: int, clock: FakeClock) -> None:
+    from leadline.services.scoring.scores import rescore_leads
+    from tests.integration.test_scoring_paths import lead, store_model
+
+    unscored = lead(ctx, admin_id, "Unscored")
+    made = [lead(ctx, admin_id, name, source) for name, source in
+            (("Trade", "Trade show"), ("Web", "Website form"), ("Plain", ""), ("Trade2", "Trade show"))]
+    store_model(ctx, clock)
+    with ctx.uow_factory() as uow:
+        scores = {s.lead_id: s.score for s in rescore_leads(ctx, uow, made)}
+        uow.commit()
+    admin = Caller(client, token_for(ctx, admin_id, admin_id))
+    seen, cursor = [], None
+    while True:
+        page = admin("GET", "/leads", params={"sort": "-score", "limit": 2, **({"cursor": cursor} if cursor else {})})
+        assert page.status_code == 200
+        seen += [(int(item["id"]), item["score"]["score"] if item["score"] else None) for item in page.json()["items"]]
+        cursor = page.json()["next_cursor"]
+        if not cursor:
+            break
+    expected = sorted(made, key=lambda i: (scores[i], i), reverse=True) + [unscored]
+    assert seen == [(i, scores.get(i)) for i in expected]
+    floor = admin("GET", "/leads", params={"sort": "score", "min_score": scores[made[2]]}).json()["items"]
+    assert [int(item["id"]) for item in floor] == sorted((i for i in made if scores[i] >= scores[made[2]]),
+                                                         key=lambda i: (scores[i], i))

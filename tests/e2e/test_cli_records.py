@@ -90,3 +90,40 @@ def test_bad_account_and_contact_input_is_refused_as_the_api_refuses_it(sqlite_c
     ]
     assert misreported(cli, cases) == []
     assert [a["name"] for a in _json(cli, "account", "list")] == ["Globex"]
+
+
+def test_lead_list_sorts_by_score_with_a_floor_and_pages_by_cursor(cli: Cli, database_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from leadline.persistence.database import make_engine
+    from leadline.persistence.unit_of_work import SqlUnitOfWork
+    from leadline.services.contact_points import LibraryContactPointChecker
+    from leadline.services.context import ServiceContext
+    from leadline.services.scoring.scores import rescore_leads
+    from tests.conftest import FakeClock
+    from tests.integration.test_scoring_paths import store_model
+
+    cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
+    ids = {name: cli("lead", "add", "--last-name", name, "--company", f"{name} Co", *source, "--json").json()["id"]
+           for name, source in (("Trade", ["--source", "Trade show"]), ("Web", ["--source", "Website form"]),
+                                ("Plain", []), ("Unscored", []))}
+    engine = make_engine(database_url)
+    clock = FakeClock(datetime.now(UTC))
+    ctx = ServiceContext(uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only),
+                         clock=clock, currency="USD", phone_region="US",
+                         contact_points=LibraryContactPointChecker("US"))
+    store_model(ctx, clock)
+    with ctx.uow_factory() as uow:
+        rescore_leads(ctx, uow, [int(ids[name]) for name in ("Trade", "Web", "Plain")])
+        uow.commit()
+    engine.dispose()
+    listed = cli("lead", "list", "--sort=-score", "--json").json()
+    assert [row["name"] for row in listed] == ["Trade", "Plain", "Web", "Unscored"]
+    floor = cli("lead", "list", "--sort=-score", "--min-score", str(listed[1]["score"]), "--json").json()
+    assert [row["name"] for row in floor] == ["Trade", "Plain"]
+    first = cli("lead", "list", "--sort=score", "--limit", "2")
+    cursor = first.out.split("--cursor ")[1].split()[0]
+    rest = cli("lead", "list", "--sort=score", "--limit", "2", "--cursor", cursor, "--json").json()
+    assert [row["name"] for row in rest] == ["Trade", "Unscored"]
+    refused = cli("lead", "list", "--sort=score", "--after", ids["Trade"], ok=False)
+    assert refused.code != 0 and "--after" in refused.err + refused.out

@@ -13,7 +13,7 @@ import typer
 
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application
 from leadline.cli.lazy import lazy_module
-from leadline.cli.output import console, print_json, print_table
+from leadline.cli.output import console, error_console, print_json, print_table
 from leadline.domain.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -57,8 +57,10 @@ def score_leads(acting_as: str | None = AS_OPTION) -> None:
 
     Example: leadline score leads
     """
-    count = scores.score_leads(ready_application().context, actor_id(acting_as))
-    console.print(f"{count} open leads scored")
+    done = scores.score_leads(ready_application().context, actor_id(acting_as))
+    console.print(f"{done.count} open leads scored with {done.version}")
+    if done.problem:
+        error_console.print(f"warning: {done.problem}")
 
 
 @score_app.command("show")

@@ -23,8 +23,9 @@ from leadline.domain.money import parse_amount
 from leadline.domain.opportunities.opportunity import Outcome
 
 MAX_PAGE_SIZE = 500
-#: The fields a list of leads sorts by (``-`` in front for descending), on every transport.
-LEAD_SORTS = ("id", "created_at", "updated_at", "last_name", "company")
+#: The fields a list of leads sorts by (``-`` in front for descending), on every transport. ``score``
+#: is the stored score (issue 19): unscored leads come after the scored ones in both directions.
+LEAD_SORTS = ("id", "created_at", "updated_at", "last_name", "company", "score")
 
 
 def _cursor_id(value: object) -> int:
@@ -51,12 +52,18 @@ def _cursor_amount(value: object) -> Decimal:
     return parse_amount(_cursor_text(value), field="cursor", allow_negative=True)
 
 
+def _cursor_score(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValueError(value)
+    return value
+
+
 #: Sortable fields and how a cursor value of each is read back: a forged cursor (a float id, an
 #: id beyond 63 bits, NaN, a date out of range) is refused as not a cursor, never sent to the database.
 SORT_FIELDS: dict[str, Any] = {
     "id": _cursor_id, "created_at": _cursor_moment, "updated_at": _cursor_moment,
     "last_name": _cursor_text, "company": _cursor_text, "name": _cursor_text, "close_date": _cursor_day,
-    "amount": _cursor_amount,
+    "amount": _cursor_amount, "score": _cursor_score,
 }
 
 
@@ -93,8 +100,12 @@ class Page:
         return cls(limit=limit, after=(record_id, record_id) if record_id is not None else None)
 
     def cursor_after(self, record: Any) -> str:
-        value = getattr(record, self.sort)
-        payload = [self.sort, self.descending, _plain(value), record.id]
+        return self.cursor_of(getattr(record, self.sort), record.id)
+
+    def cursor_of(self, value: Any, record_id: int) -> str:
+        """The cursor after the row whose sort value is ``value`` (None: a row without one, such
+        as an unscored lead) and id ``record_id``."""
+        payload = [self.sort, self.descending, _plain(value), record_id]
         return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 
     def decode(self, cursor: str) -> tuple[Any, int]:

@@ -49,8 +49,9 @@ def clean_view_name(value: object) -> str:
 @dataclass(frozen=True, slots=True)
 class LeadViewFilters:
     """What the leads list is asked for, as a user names it: statuses, sources and owners by
-    label or e-mail, ratings, the days of creation (both included), the search and the sort.
-    Refuses (``ValidationError`` naming the parameter) a bad rating, day, range, search or sort."""
+    label or e-mail, ratings, the days of creation (both included), the search, the lowest score
+    (0-100: unscored leads then drop out) and the sort. Refuses (``ValidationError`` naming the
+    parameter) a bad rating, day, range, search, score or sort."""
 
     statuses: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
@@ -60,6 +61,7 @@ class LeadViewFilters:
     created_to: date | None = None
     search: str | None = None
     sort: str = DEFAULT_SORT
+    min_score: int | None = None
 
     def __post_init__(self) -> None:
         for name, values in (("status", self.statuses), ("source", self.sources), ("owner", self.owners)):
@@ -75,16 +77,19 @@ class LeadViewFilters:
         clean_text(self.search, field="q", max_length=200)
         if self.sort.removeprefix("-") not in LEAD_SORTS:
             raise ValidationError(f"cannot sort by {self.sort!r}; use one of {', '.join(LEAD_SORTS)}", field="sort")
+        if self.min_score is not None and (isinstance(self.min_score, bool) or not 0 <= self.min_score <= 100):
+            raise ValidationError("must be a whole number from 0 to 100", field="min_score")
 
     @classmethod
     def parse(cls, *, status: Iterable[str] = (), source: Iterable[str] = (), owner: Iterable[str] = (),
               rating: Iterable[str] = (), created_from: object = None, created_to: object = None,
-              q: object = None, sort: object = None) -> LeadViewFilters:
+              q: object = None, sort: object = None, min_score: object = None) -> LeadViewFilters:
         """From a transport's texts, by the names the API and the pages take; blanks mean "any"."""
         return cls(statuses=_given(status), sources=_given(source), owners=_given(owner), ratings=_given(rating),
                    created_from=date_field(created_from, "created_from"),
                    created_to=date_field(created_to, "created_to"),
-                   search=clean_text(q, field="q", max_length=200), sort=str(sort or DEFAULT_SORT))
+                   search=clean_text(q, field="q", max_length=200), sort=str(sort or DEFAULT_SORT),
+                   min_score=score_field(min_score))
 
     def created_bounds(self) -> tuple[datetime | None, datetime | None]:
         """The days of creation as the query's moments (UTC): from the first day's start up to,
@@ -103,6 +108,8 @@ class LeadViewFilters:
                                                              ("created_to", self.created_to)) if day]
         if self.search:
             pairs.append(("q", self.search))
+        if self.min_score is not None:
+            pairs.append(("min_score", str(self.min_score)))
         return [*pairs, ("sort", self.sort)]
 
     def as_data(self) -> dict[str, object]:
@@ -124,7 +131,7 @@ class LeadViewFilters:
                    ratings=texts("ratings"), created_from=date_field(data.get("created_from"), "created_from"),
                    created_to=date_field(data.get("created_to"), "created_to"),
                    search=clean_text(data.get("search"), field="q", max_length=200),
-                   sort=str(data.get("sort") or DEFAULT_SORT))
+                   sort=str(data.get("sort") or DEFAULT_SORT), min_score=score_field(data.get("min_score")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +148,16 @@ class SavedView:
     def is_named(self, name: str) -> bool:
         """Whether ``name`` is this view's name, whatever the letter case."""
         return self.name.casefold() == name.casefold()
+
+
+def score_field(value: object) -> int | None:
+    """A score (0-100) from a transport's text or a stored number; blank means "any"."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or len(text) > 3 or int(text) > 100:
+        raise ValidationError(f"{text!r} is not a score; use a whole number from 0 to 100", field="min_score")
+    return int(text)
 
 
 def _given(values: Iterable[str]) -> tuple[str, ...]:

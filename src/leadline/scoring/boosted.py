@@ -9,14 +9,23 @@ calibrated (isotonic with a thousand or more calibration rows, else sigmoid) on 
 the calibration is learnt on rows the booster did not see. Its reasons come from a
 smoothed-frequency model fitted on the same rows: the counts a rep can check ("from Trade show: 35
 of 50 converted"); the booster decides the probability, the tables explain the evidence.
+
+**Stored form.** A pickle is only read back faithfully by the scikit-learn that wrote it, so the
+payload starts with a header naming the scikit-learn and numpy versions and holding the frequency
+tables (as JSON), then the pickle. ``from_payload`` compares the scikit-learn versions before
+unpickling anything: on a mismatch (or a payload without the header, stored before it existed) it raises
+``StaleModelError``, which carries the frequency tables, so the caller can score with those and
+tell to retrain.
 """
 
 from __future__ import annotations
 
+import json
 import pickle
 from collections.abc import Sequence
 
 import numpy as np
+import sklearn
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
@@ -25,8 +34,16 @@ from threadpoolctl import threadpool_limits
 from leadline.domain.scoring.frequency import FrequencyModel
 from leadline.domain.scoring.interface import FeatureRow, Scored, TrainingSummary
 from leadline.scoring.encoding import Encoder
+from leadline.scoring.registry import StaleModelError
 
 KIND = "boosted"
+#: how a payload with its versions starts (a bare pickle starts with b"\x80")
+MAGIC = b"leadline-boosted/1\n"
+
+
+def runtime_versions() -> dict[str, str]:
+    """The versions a pickled booster depends on, as this process has them."""
+    return {"scikit-learn": sklearn.__version__, "numpy": np.__version__}
 #: OpenMP threads of the booster: one, because a server shares its cores (the web workers, other
 #: jobs) and idle OpenMP threads spin; on a loaded two-core machine that cost ten times the CPU
 THREADS = 1
@@ -74,12 +91,28 @@ class BoostedModel:
         return Scored(float(self.predict_array([row])[0]), evidence.confident, evidence.up, evidence.down)
 
     def to_payload(self) -> bytes:
-        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        header = json.dumps({"versions": runtime_versions(), "tables": json.loads(self.tables.to_payload())})
+        encoded = header.encode()
+        return MAGIC + len(encoded).to_bytes(8, "big") + encoded + pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def from_payload(cls, payload: bytes) -> BoostedModel:
-        """Only for payloads this application stored itself (pickle runs code from its input)."""
-        model = pickle.loads(payload)  # noqa: S301 - our own stored model
+        """Only for payloads this application stored itself (pickle runs code from its input).
+        Raises ``StaleModelError`` (with the frequency tables) when the versions differ."""
+        if not payload.startswith(MAGIC):
+            raise StaleModelError("this boosted model was stored without its scikit-learn version, so it is not "
+                                  "loaded; run 'leadline score train' to store a fresh one", None)
+        start = len(MAGIC) + 8
+        end = start + int.from_bytes(payload[len(MAGIC):start], "big")
+        header = json.loads(payload[start:end])
+        stored, here = header["versions"], runtime_versions()
+        if stored.get("scikit-learn") != here["scikit-learn"]:  # numpy is recorded, its pickles last longer
+            differ = f"scikit-learn {stored.get('scikit-learn')} (this installation: {here['scikit-learn']})"
+            tables = FrequencyModel.from_payload(json.dumps(header["tables"]).encode())
+            raise StaleModelError(f"this boosted model was stored by {differ}, so it is not loaded and its "
+                                  f"frequency tables score instead; run 'leadline score train' to store a fresh one",
+                                  tables)
+        model = pickle.loads(payload[end:])  # noqa: S301 - our own stored model
         if not isinstance(model, cls):
             raise ValueError("the payload is not a boosted model")
         return model

@@ -22,6 +22,16 @@ TIE = 0.005
 KINDS = ("frequency", "boosted")
 
 
+class StaleModelError(ValueError):
+    """A stored model this process must not load as it is: a boosted model written by another
+    scikit-learn, or stored before its version was recorded (``scoring.boosted``). ``tables`` is
+    its frequency model to score with meanwhile (None: there is none)."""
+
+    def __init__(self, message: str, tables: FrequencyModel | None) -> None:
+        super().__init__(message)
+        self.tables = tables
+
+
 def _model_class(kind: str) -> type:
     """The class of a model type; the boosted one (numpy, scikit-learn) is imported on first use."""
     if kind == "frequency":
@@ -39,7 +49,8 @@ def fit_model(kind: str, rows: Sequence[FeatureRow], outcomes: Sequence[bool], *
 
 
 def load_model(kind: str, payload: bytes) -> ScoringModel:
-    """A stored model back from its type and bytes. Raises ValueError for an unknown type."""
+    """A stored model back from its type and bytes. Raises ValueError for an unknown type and
+    ``StaleModelError`` for a model this installation must not load as it is."""
     model: ScoringModel = _model_class(kind).from_payload(payload)
     return model
 

@@ -34,9 +34,9 @@ from leadline.services.leads.list_filters import lead_page_of, lead_query_of, li
 PAGE_SIZE = 50
 #: The list's sort orders, as the select shows them.
 SORTS = {"-created_at": "Newest first", "created_at": "Oldest first", "-updated_at": "Recently changed",
-         "last_name": "Last name", "company": "Company"}
+         "last_name": "Last name", "company": "Company", "-score": "Highest score", "score": "Lowest score"}
 #: The list's query parameters, in the filter form's order.
-FILTER_NAMES = ("q", "status", "source", "owner", "rating", "created_from", "created_to", "sort")
+FILTER_NAMES = ("q", "status", "source", "owner", "rating", "min_score", "created_from", "created_to", "sort")
 #: The element htmx replaces when the filters change or the next page is asked for.
 RESULTS = "lead-results"
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -75,7 +75,8 @@ def filters_of(values: Mapping[str, str]) -> LeadViewFilters:
     """The list's filters (``ValidationError`` naming a bad parameter): one value each on the page."""
     return LeadViewFilters.parse(status=[values["status"]], source=[values["source"]], owner=[values["owner"]],
                                  rating=[values["rating"]], created_from=values["created_from"],
-                                 created_to=values["created_to"], q=values["q"], sort=values["sort"])
+                                 created_to=values["created_to"], q=values["q"], sort=values["sort"],
+                                 min_score=values["min_score"])
 
 
 def render_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int, values: dict[str, str],
@@ -89,12 +90,14 @@ def render_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int,
         filters = filters_of(values)
         page = lead_page_of(filters, PAGE_SIZE, cursor)
         rows = lead_service.list_leads(ctx, user, lead_query_of(ctx, filters), page)
-        next_cursor = page.cursor_after(rows[-1].lead) if len(rows) == PAGE_SIZE else None
+        next_cursor = lead_service.lead_cursor(page, rows[-1]) if len(rows) == PAGE_SIZE else None
     except LeadlineError as error:
         filter_error = error
     context: dict[str, Any] = {
         "leads": rows, "filters": values, "results": RESULTS, "first_page": not cursor, "filter_error": filter_error,
         "first_url": "/leads?" + urlencode(values),
+        "score_sort_url": "/leads?" + urlencode({**values, "sort": "score" if values["sort"] == "-score"
+                                                 else "-score"}),
         "next_url": "/leads?" + urlencode({**values, "cursor": next_cursor}) if next_cursor else None,
         "statuses": choices.statuses, "owners": choices.users, "reasons": choices.reasons, "summary": None,
         "view_error": None, **extra,

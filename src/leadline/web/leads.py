@@ -22,12 +22,13 @@ class LeadPages(Controller):
     @get("/", sync_to_thread=False)
     def lead_list(self, request: Request[Any, Any, Any], ctx: ServiceContext, user: int,
                   status: Choice = "", source: Choice = "", owner: Choice = "", rating: Choice = "",
-                  created_from: Choice = "", created_to: Choice = "",
+                  created_from: Choice = "", created_to: Choice = "", min_score: Choice = "",
                   q: Annotated[str, Parameter(max_length=200)] = "", sort: Choice = "-created_at",
                   cursor: Annotated[str, Parameter(max_length=500)] = "") -> Template:
         """Leads the user may see; an htmx request gets the results alone (``lead_list.render_list``)."""
         values = list_values({"status": status, "source": source, "owner": owner, "rating": rating,
-                              "created_from": created_from, "created_to": created_to, "q": q, "sort": sort})
+                              "created_from": created_from, "created_to": created_to, "q": q, "sort": sort,
+                              "min_score": min_score})
         return render_list(request, ctx, user, values, cursor)
 
 

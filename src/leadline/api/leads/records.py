@@ -113,7 +113,8 @@ class LeadController(Controller):
         q: Annotated[str | None, Parameter(max_length=200, description="Text in name, e-mail or company.")] = None,
         created_from: datetime | None = None, created_to: datetime | None = None,
         updated_from: datetime | None = None, updated_to: datetime | None = None,
-        sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|last_name|company)$")] = "-created_at",
+        sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|last_name|company|score)$", description=(
+            "A field, '-' in front for descending; 'score': the stored score, unscored leads last."))] = "-created_at",
         limit: Limit = 50, cursor: Annotated[str | None, Parameter(max_length=500)] = None,
         custom: Annotated[list[str] | None, Parameter(
             description="NAME=VALUE: only leads whose custom field NAME holds VALUE; repeatable.")] = None,
@@ -131,7 +132,7 @@ class LeadController(Controller):
         )
         page = PageQuery.parse(limit, sort, cursor, allowed=LEAD_SORTS)
         rows = lead_service.list_leads(ctx, actor, query, page)
-        next_cursor = page.cursor_after(rows[-1].lead) if len(rows) == limit else None
+        next_cursor = lead_service.lead_cursor(page, rows[-1]) if len(rows) == limit else None
         return Page(items=[lead_public(d) for d in rows], next_cursor=next_cursor)
 
     @api_post("/", summary="Capture a lead", status_code=201)

@@ -19,7 +19,7 @@ from leadline.cli.common import (
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import error_console, fields_of, print_json, print_record, print_table
 from leadline.domain.errors import ValidationError
-from leadline.domain.queries import Page
+from leadline.domain.queries import LEAD_SORTS, Page
 
 if TYPE_CHECKING:
     from leadline.services.leads import records as lead_service
@@ -224,10 +224,14 @@ def list_(
     min_score: int = typer.Option(None, help="Only leads scored at least this (0-100)."),
     max_score: int = typer.Option(None, help="Only leads scored at most this (0-100)."),
     limit: int = typer.Option(50, parser=whole_number(), help="Page size, 1-500."),
-    after: str = typer.Option(None, help="Cursor: the last id of the previous page."),
+    sort: str = typer.Option("-id", help="Order: id, created_at, updated_at, last_name, company or score; "
+                                         "'-' in front for descending. By score, unscored leads come last."),
+    after: str = typer.Option(None, help="Newest-first order only: the last id of the previous page."),
+    cursor: str = typer.Option(None, help="Any other order: the cursor the previous page printed."),
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
 ) -> None:
-    """List leads, newest first.  Example: leadline lead list --status Open --source "Trade show" --limit 20"""
+    """List leads, newest first unless --sort says otherwise.
+    Example: leadline lead list --status Open --sort=-score --min-score 40 --limit 20"""
     context = ready_application().context
     actor = actor_id(acting_as)
     query = lead_service.resolve_lead_query(
@@ -235,7 +239,11 @@ def list_(
         campaigns=campaign or [], created_from=created_from.replace(tzinfo=UTC) if created_from else None,
         created_to=created_to.replace(tzinfo=UTC) if created_to else None, min_score=min_score, max_score=max_score,
     )
-    page = Page.after_id(limit, parse_id(after, "after") if after else None)
+    by_id = sort == "-id" and not cursor
+    if after and not by_id:
+        raise ValidationError("--after follows the newest-first order; give --cursor with --sort", field="after")
+    page = (Page.after_id(limit, parse_id(after, "after") if after else None) if by_id
+            else Page.parse(limit, sort, cursor, allowed=LEAD_SORTS))
     rows = lead_service.list_leads(context, actor, query, page)
     if as_json:
         print_json([{"id": str(d.lead.id), "name": d.lead.name, "company": d.lead.company, "email": d.lead.email,
@@ -249,7 +257,8 @@ def list_(
                   d.source.label if d.source else None, d.owner.name if d.owner else None,
                   d.lead.created_at, d.score.score if d.score else None) for d in rows])
     if len(rows) == limit:
-        typer.echo(f"next page: --after {rows[-1].lead.id}")
+        typer.echo(f"next page: --after {rows[-1].lead.id}" if by_id
+                   else f"next page: --sort={sort} --cursor {lead_service.lead_cursor(page, rows[-1])}")
 
 
 @app.command("history")

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Select, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from leadline.domain.configuration.custom_fields import RecordType
@@ -25,7 +25,43 @@ from leadline.persistence.leads.rows import LeadRow
 from leadline.persistence.mapping import to_domain_many
 from leadline.persistence.scoring.rows import LeadScoreRow, ScoringModelRow
 
-_LEAD_COLUMNS = [c for c in LeadRow.__table__.c]
+
+# Built once (a re-score runs on every change of a lead: building its statements cost more than
+# running them, bench/RESULTS.md issue 19) and run on the session's connection.
+def _facts() -> Select[Any]:
+    status = LeadStatusRow.__table__
+    lead, source, campaign = LeadRow.__table__, LeadSourceRow.__table__, CampaignRow.__table__
+    return (select(*lead.c, source.c.label.label("source_label"), campaign.c.name.label("campaign_name"),
+                   status.c.kind.label("status_kind"))
+            .join(status, status.c.id == lead.c.status_id)
+            .outerjoin(source, source.c.id == lead.c.source_id)
+            .outerjoin(campaign, campaign.c.id == lead.c.campaign_id)
+            .where(lead.c.merged_into_id.is_(None)))
+
+
+_IDS = bindparam("ids", expanding=True)
+_FACTS_OF = _facts().where(LeadRow.__table__.c.id.in_(_IDS))
+_FACTS_AFTER = _facts().where(LeadRow.__table__.c.id > bindparam("after")).order_by(LeadRow.__table__.c.id)
+_LINK, _ACTIVITY, _CAPTURE = ActivityLinkRow.__table__, ActivityRow.__table__, LeadCaptureRow.__table__
+_ACTIVITY_OF = (select(_LINK.c.record_id, func.count(), func.max(_ACTIVITY.c.created_at))
+                .join(_ACTIVITY, _ACTIVITY.c.id == _LINK.c.activity_id)
+                .where(_LINK.c.record_type == RecordType.LEAD, _LINK.c.record_id.in_(_IDS))
+                .group_by(_LINK.c.record_id))
+_QUIZZES_OF = (select(_CAPTURE.c.lead_id, _CAPTURE.c.quiz_answers)
+               .where(_CAPTURE.c.lead_id.in_(_IDS), _CAPTURE.c.quiz_answers.is_not(None)))
+
+
+def _models_statement(with_payload: bool, limit: int | None) -> Select[Any]:
+    r = ScoringModelRow.__table__.c
+    columns = [r.id, r.subject, r.kind, r.number, r.trained_at, r.outcomes, r.positives, r.summary]
+    return (select(*columns, r.payload if with_payload else func.length(r.payload))
+            .where(r.subject == bindparam("subject")).order_by(r.trained_at.desc(), r.id.desc()).limit(limit))
+
+
+#: the stored models of a subject, newest first: (with the payload?, how many) -> statement
+_MODELS = {(payload, limit): _models_statement(payload, limit) for payload in (True, False) for limit in (1, None)}
+_DELETE_SCORES = delete(LeadScoreRow.__table__).where(LeadScoreRow.__table__.c.lead_id.in_(_IDS))
+_INSERT_SCORE = insert(LeadScoreRow.__table__)
 
 
 class ScoringRepository:
@@ -51,12 +87,8 @@ class ScoringRepository:
         return self._models(subject, limit=None, with_payload=False)
 
     def _models(self, subject: str, *, limit: int | None, with_payload: bool) -> list[StoredModel]:
-        r = ScoringModelRow
-        columns = [r.id, r.subject, r.kind, r.number, r.trained_at, r.outcomes, r.positives, r.summary]
-        query = select(*columns, r.payload if with_payload else func.length(r.payload)).where(r.subject == subject)
-        query = query.order_by(r.trained_at.desc(), r.id.desc()).limit(limit)
         out = []
-        for row in self.session.execute(query):
+        for row in self.session.connection().execute(_MODELS[with_payload, limit], {"subject": subject}):
             summary = json.loads(row.summary)
             payload = row[-1] if with_payload else b""
             out.append(StoredModel(row.id, row.subject, ModelVersion(row.kind, row.number), row.trained_at,
@@ -66,18 +98,12 @@ class ScoringRepository:
 
     def lead_facts(self, lead_ids: Sequence[int] | None = None, *, after_id: int = 0,
                    limit: int | None = None) -> list[tuple[LeadFacts, bool]]:
-        status = LeadStatusRow
-        query = (select(*_LEAD_COLUMNS, LeadSourceRow.label.label("source_label"),
-                        CampaignRow.name.label("campaign_name"), status.kind.label("status_kind"))
-                 .join(status, status.id == LeadRow.status_id)
-                 .outerjoin(LeadSourceRow, LeadSourceRow.id == LeadRow.source_id)
-                 .outerjoin(CampaignRow, CampaignRow.id == LeadRow.campaign_id)
-                 .where(LeadRow.merged_into_id.is_(None)))
+        self.session.flush()  # what the ORM holds (an activity just logged) is counted
+        connection = self.session.connection()
         if lead_ids is not None:
-            query = query.where(LeadRow.id.in_(list(lead_ids)))
+            result = connection.execute(_FACTS_OF, {"ids": list(lead_ids)})
         else:
-            query = query.where(LeadRow.id > after_id).order_by(LeadRow.id).limit(limit)
-        result = self.session.execute(query)
+            result = connection.execute(_FACTS_AFTER.limit(limit), {"after": after_id})
         rows = result.all()
         if not rows:
             return []
@@ -94,17 +120,12 @@ class ScoringRepository:
         return out
 
     def _activity(self, ids: list[int]) -> dict[int, tuple[int, Any]]:
-        link = ActivityLinkRow
-        query = (select(link.record_id, func.count(), func.max(ActivityRow.created_at))
-                 .join(ActivityRow, ActivityRow.id == link.activity_id)
-                 .where(link.record_type == RecordType.LEAD, link.record_id.in_(ids)).group_by(link.record_id))
-        return {row[0]: (int(row[1]), row[2]) for row in self.session.execute(query)}
+        rows = self.session.connection().execute(_ACTIVITY_OF, {"ids": ids})
+        return {row[0]: (int(row[1]), row[2]) for row in rows}
 
     def _quizzes(self, ids: list[int]) -> dict[int, dict[str, object]]:
-        c = LeadCaptureRow
-        query = select(c.lead_id, c.quiz_answers).where(c.lead_id.in_(ids), c.quiz_answers.is_not(None))
         out: dict[int, dict[str, object]] = {}
-        for lead_id, answers in self.session.execute(query):
+        for lead_id, answers in self.session.connection().execute(_QUIZZES_OF, {"ids": ids}):
             try:
                 loaded = json.loads(answers)
             except ValueError:
@@ -120,8 +141,9 @@ class ScoringRepository:
                   for s in scores]
         if not values:
             return
-        self.session.execute(delete(LeadScoreRow).where(LeadScoreRow.lead_id.in_([v["lead_id"] for v in values])))
-        self.session.execute(insert(LeadScoreRow), values)
+        connection = self.session.connection()
+        connection.execute(_DELETE_SCORES, {"ids": [v["lead_id"] for v in values]})
+        connection.execute(_INSERT_SCORE, values)
 
     def lead_scores(self, lead_ids: Sequence[int]) -> dict[int, LeadScore]:
         if not lead_ids:

@@ -35,6 +35,7 @@ from leadline.domain.security.users import User
 from leadline.services.assignment.rules import RuleSet, load_rule_set, rule_from_values
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import load_lead, load_lead_for_editing
+from leadline.services.scoring.scores import rescore_leads
 from leadline.services.security.access import load_viewer, require_admin
 from leadline.services.security.users import resolve_user
 
@@ -124,6 +125,7 @@ def assign_leads(ctx: ServiceContext, actor_id: int, lead_ids: Sequence[int]) ->
                 uow.audit.record_changes(diff_fields(RecordType.LEAD, lead.id, {"owner_id": previous},
                                                      {"owner_id": lead.owner_id}, actor_id=viewer.id, at=now))
             done.append(AssignedLead(lead.id, previous, lead.owner_id, decision))
+        rescore_leads(ctx, uow, [d.lead_id for d in done if d.owner_id != d.previous_owner_id])
         uow.commit()
         return done
 

@@ -20,6 +20,7 @@ from leadline.services.capture.assignment import assign_captured_lead
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import LeadDetails, add_lead, describe_new_lead, load_lead
 from leadline.services.records import read_any
+from leadline.services.scoring.scores import rescore_lead
 from leadline.services.security.access import audit_changed, audit_created, fields_of, load_viewer
 from leadline.services.security.users import resolve_user
 
@@ -60,7 +61,7 @@ def capture_call(ctx: ServiceContext, actor_id: int, values: Mapping[str, object
             viewer.ensure_can_assign(owner)
         refs = _referrers(uow, viewer, referred_by_contact, referred_by_account)
         lead = add_lead(ctx, uow, viewer, lead_input, before_storing=lambda built: assign_captured_lead(
-            uow, built, default_owner_id=owner.id if owner else viewer.id))
+            uow, built, default_owner_id=owner.id if owner else viewer.id), rescore=False)
         now = ctx.now()
         activity = Activity(id=new_id(), kind=ActivityKind.CALL, created_at=now, completed_at=now,
                             owner_id=viewer.id, links=[RecordRef(RecordType.LEAD, lead.id)],
@@ -71,6 +72,7 @@ def capture_call(ctx: ServiceContext, actor_id: int, values: Mapping[str, object
         uow.captures.add_attribution(Attribution(
             lead_id=lead.id, channel=Channel.CALL, created_at=now, social_profile_url=social,
             referred_by_contact_id=refs[0], referred_by_account_id=refs[1]))
+        rescore_lead(ctx, uow, lead.id)  # with the call logged on it
         details = describe_new_lead(ctx, uow, lead)
         uow.commit()
         return CapturedCall(details, activity)

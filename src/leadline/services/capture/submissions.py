@@ -37,6 +37,7 @@ from leadline.services.capture.assignment import assign_captured_lead
 from leadline.services.capture.forms import active_form
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import add_lead
+from leadline.services.scoring.scores import rescore_lead
 from leadline.services.security.access import load_viewer
 
 if TYPE_CHECKING:
@@ -171,9 +172,10 @@ def create_captured_lead(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, f
     if form.campaign_id is not None:
         values = {**values, "campaign_id": form.campaign_id}
     lead = add_lead(ctx, uow, viewer, values, before_storing=lambda built: assign_captured_lead(
-        uow, built, default_owner_id=form.default_owner_id))
+        uow, built, default_owner_id=form.default_owner_id), rescore=False)
     attribution = Attribution(lead_id=lead.id, channel=Channel.FORM, created_at=now, form_id=form.id,
                               quiz_answers=dict(submission.quiz), quiz_points=points, fingerprint=print_,
                               **submission.attribution)  # type: ignore[arg-type]
     uow.captures.add_attribution(attribution)
+    rescore_lead(ctx, uow, lead.id)  # with its quiz answers
     return lead.id

@@ -26,6 +26,7 @@ from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.reads import CallReads, conversion_settings, new_id_source
 from leadline.services.leads.records import load_lead_for_editing
+from leadline.services.scoring.scores import rescore_lead
 from leadline.services.security import idempotency
 from leadline.services.security.access import load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
@@ -90,6 +91,7 @@ def _revert_lead(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lea
     uow.leads.save(lead)
     uow.leads.record_status_change(lead.id, converted_status_id, lead.status_id, viewer.id, now,
                                    reason_id=lead.unqualified_reason_id, note="conversion undone")
+    rescore_lead(ctx, uow, lead.id)  # open again: its score follows its fields again
     uow.audit.record_changes(diff_fields(
         RecordType.LEAD, lead.id,
         {"status": _label(statuses, converted_status_id), "unqualified_reason": _label(reasons, converted_reason_id),

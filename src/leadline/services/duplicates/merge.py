@@ -24,6 +24,7 @@ from leadline.domain.ids import new_id, parse_record_id
 from leadline.domain.leads.lead import LEAD_FIELD_CLEANERS
 from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
+from leadline.services.scoring.scores import rescore_lead, rescore_leads
 from leadline.services.security.access import audit_changed, load_viewer
 
 if TYPE_CHECKING:
@@ -95,6 +96,8 @@ def merge_records(ctx: ServiceContext, actor_id: int, record_kind: object, recor
         merge = MergeRecord(new_id(), kind.value, survivor.id, plan.merged_ids, viewer.id, now, survivor.version,
                             {name: render_value(value) for name, value in before.items()}, moved)
         uow.duplicates.add_merge(merge)
+        if kind is RecordType.LEAD:
+            rescore_lead(ctx, uow, survivor.id)  # the survivor's fields, activities and answers changed
         uow.commit()
         return merge
 
@@ -159,6 +162,8 @@ def undo_merge(ctx: ServiceContext, actor_id: int, merge_id: object) -> MergeRec
             uow.audit.record("undo_merge", kind.value, merged, viewer.id, now,
                              {"merged_into_id": (str(survivor.id), None)})
         uow.duplicates.mark_merge_undone(merge.id, now, viewer.id)
+        if kind is RecordType.LEAD:  # the survivor as it was, and the merged leads listed again
+            rescore_leads(ctx, uow, [survivor.id, *merge.merged_ids])
         uow.commit()
         merge.undone_at = now
         return merge

@@ -1,19 +1,21 @@
 """The lead import's block (``ImportBlock``): rows built by the create-lead rules (``build_lead``,
 custom values, ``enter_first_status``), ownerless new leads given to the assignment rules, every
 imported lead a member of the import's campaign, and the block's new leads, status entries,
-campaign memberships and audit events written with one executemany each at the end.
+campaign memberships and audit events written with one executemany each at the end; then every
+lead the block created or changed is re-scored in the block's transaction (one model look-up,
+one batch: ``services.scoring.scores.rescore_leads``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from leadline.domain.configuration.custom_fields import RecordType, coerce_custom_values
 from leadline.domain.duplicates.matching import Candidate
 from leadline.domain.history import render_value
-from leadline.domain.imports.job import ImportJob
+from leadline.domain.imports.job import ImportCounts, ImportJob, RowError
 from leadline.domain.imports.mapping import ColumnPlan
 from leadline.domain.leads.lead import Lead
 from leadline.domain.security.access import Viewer
@@ -34,6 +36,7 @@ from leadline.services.leads.records import (
     vars_of,
 )
 from leadline.services.leads.status_moves import enter_first_status
+from leadline.services.scoring.scores import rescore_leads
 
 if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
@@ -58,8 +61,15 @@ class LeadBlock(ImportBlock):
         super().__init__(ctx, uow, viewer, job, plan, check)
         self.owner_of, self.rule_set = owner_of, rule_set
         self.pending = _Pending()
+        #: the leads this block created or changed, to re-score at its end
+        self.touched: list[int] = []
         campaign_id = job.options.campaign_id
         self.campaign = uow.campaigns.get(campaign_id) if campaign_id is not None else None
+
+    def run(self, rows: Sequence[FileRow]) -> tuple[ImportCounts, list[RowError]]:
+        done = super().run(rows)
+        rescore_leads(self.ctx, self.uow, self.touched)
+        return done
 
     def build(self, row: FileRow, values: dict[str, str], custom: dict[str, str]) -> RowRecord:
         lead = build_lead(self.ctx, self.uow, self.viewer, values, owner_of=self.owner_of)
@@ -106,6 +116,7 @@ class LeadBlock(ImportBlock):
             uow.audit.record_changes(history)
         if self.campaign is not None:
             join_source_campaign(uow, self.campaign, lead.id, now)
+        self.touched.append(lead.id)
         return lead_probe(lead)
 
     def flush(self) -> None:
@@ -113,6 +124,7 @@ class LeadBlock(ImportBlock):
         if not pending.leads:
             return
         self.uow.leads.add_many(pending.leads)
+        self.touched += [lead.id for lead in pending.leads]
         for lead in pending.leads:
             if lead.custom:
                 self.uow.custom_fields.set_values(self.definitions, lead.id, lead.custom)

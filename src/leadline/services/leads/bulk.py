@@ -4,7 +4,8 @@ Each lead goes through what ``update_lead`` does to one lead (the same guard,
 ``load_lead_for_editing``: record-level security, a converted lead is read-only; the same
 ``apply_lead_changes``: the status graph, reasons, criteria and field history), in one unit of
 work. All or nothing: when any lead is refused, nothing is committed and every refusal is
-reported with its code and message; else every change is committed at once. (Bulk conversion
+reported with its code and message; else every change is committed at once, the changed leads
+re-scored in the same transaction, in one batch. (Bulk conversion
 is ``services/conversion/bulk.py``.)
 """
 
@@ -17,6 +18,7 @@ from leadline.domain.configuration.statuses import StatusKind, find_status
 from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import apply_lead_changes, load_lead_for_editing
+from leadline.services.scoring.scores import rescore_leads
 from leadline.services.security.access import load_viewer
 from leadline.services.security.users import resolve_user
 
@@ -102,6 +104,7 @@ def _change_each(ctx: ServiceContext, actor_id: int, lead_ids: Sequence[int],
             uow.audit.record_changes(history)
             outcome.changed.append(lead_id)
         if not outcome.refused:
+            rescore_leads(ctx, uow, outcome.changed)
             uow.commit()
             outcome.committed = True
     return outcome

@@ -47,7 +47,7 @@ def lead_query_of(ctx: ServiceContext, filters: LeadViewFilters) -> LeadQuery:
     created_from, created_to = filters.created_bounds()
     return resolve_lead_query(ctx, statuses=filters.statuses, sources=filters.sources, owners=filters.owners,
                               ratings=filters.ratings, search=filters.search, created_from=created_from,
-                              created_to=created_to)
+                              created_to=created_to, min_score=filters.min_score)
 
 
 def lead_page_of(filters: LeadViewFilters, limit: int, cursor: str | None = None) -> Page:

@@ -107,13 +107,16 @@ def add_lead(
     ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, object], *,
     products: Sequence[Mapping[str, object]] = (), custom: Mapping[str, object] | None = None,
     before_storing: Callable[[Lead], None] | None = None, duplicates: DuplicateReport | None = None,
+    rescore: bool = True,
 ) -> Lead:
     """``create_lead``'s work inside a unit of work the caller owns and commits: the lead built,
     checked, stored with its custom values, first status and audit. ``before_storing(lead)``
     runs on the built lead before it is stored (capture channels assign its owner there).
     ``duplicates``: screen the lead by the duplicate rules and report the matches there (a
     ``block`` refuses unless ``values["duplicate_override_reason"]`` is given). Used by the
-    capture channels, which write more in the same transaction (and check repeats their own way)."""
+    capture channels, which write more in the same transaction (and check repeats their own way):
+    they pass ``rescore=False`` and re-score the lead once what they add (quiz answers, the call)
+    is written."""
     lead = build_lead(ctx, uow, viewer, values, products)
     if before_storing is not None:
         before_storing(lead)
@@ -135,7 +138,8 @@ def add_lead(
                  "qualification_override": first.override_reason, "duplicate_override": overridden}
     audit_created(uow, "lead", lead.id, viewer.id, lead.created_at,
                   {**lead_audit_values(lead), **justified, **{f"custom.{k}": v for k, v in lead.custom.items()}})
-    rescore_lead(ctx, uow, lead.id)
+    if rescore:
+        rescore_lead(ctx, uow, lead.id)
     return lead
 
 
@@ -222,6 +226,14 @@ def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page)
         for details in described:
             details.score = scores.get(details.lead.id)
         return described
+
+
+def lead_cursor(page: Page, last: LeadDetails) -> str:
+    """The cursor after ``last`` in ``page``'s order: by its stored score (None when unscored) when
+    the list is sorted by score, else by the lead's own field."""
+    if page.sort == "score":
+        return page.cursor_of(last.score.score if last.score else None, last.lead.id)
+    return page.cursor_after(last.lead)
 
 
 def resolve_lead_query(

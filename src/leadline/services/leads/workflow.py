@@ -18,6 +18,7 @@ from leadline.domain.leads.qualification import Evaluation, Purpose
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import LeadDetails, describe_lead, load_lead, load_lead_for_editing
 from leadline.services.leads.status_moves import evaluate_lead_in, move_status, workflow_of
+from leadline.services.scoring.scores import rescore_lead
 from leadline.services.security import idempotency
 from leadline.services.security.access import load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
@@ -56,6 +57,7 @@ def change_lead_status(ctx: ServiceContext, actor_id: int, lead_id: int, status:
             lead.updated_at = now
             uow.leads.save(lead)
             uow.audit.record_changes(history)
+            rescore_lead(ctx, uow, lead.id)
             return idempotency.commit(ctx, uow, claim, describe_lead(ctx, uow, lead))
         return describe_lead(ctx, uow, lead)
 

@@ -19,7 +19,7 @@ from leadline.domain.scoring.metrics import Evaluation, evaluate
 from leadline.domain.scoring.records import LEAD, StoredModel
 from leadline.scoring.registry import choose_model
 from leadline.services.context import ServiceContext
-from leadline.services.scoring.scores import BATCH, score_all_leads, with_custom
+from leadline.services.scoring.scores import BATCH, LoadedModel, score_all_leads, with_custom
 from leadline.services.security.access import load_viewer
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def train_lead_model(ctx: ServiceContext, actor_id: int) -> Trained:
                              ctx.now(), len(ys), sum(ys), {k: e.roc_auc for k, e in choice.backtests.items()},
                              tuple(f"{k}: {why}" for k, why in choice.skipped.items()), choice.model.to_payload())
         uow.scoring.add_model(stored)
-        scored = score_all_leads(ctx, uow, stored, choice.model)
+        scored = score_all_leads(ctx, uow, LoadedModel.fresh(choice.model, stored))
         uow.commit()
         return Trained(stored, scored)
 
