@@ -183,7 +183,9 @@ def test_describes_name_fields_types_picklists_and_custom_fields(sf: Salesforce,
                                                                   admin_id: int) -> None:
     add_custom_field(ctx, admin_id, "lead", "region", "Region", "picklist", options=["EMEA", "APAC"])
     names = {s["name"]: s["keyPrefix"] for s in sf.describe()["sobjects"]}
-    assert names == {"Lead": "00Q", "Contact": "003", "Account": "001", "Opportunity": "006", "User": "005"}
+    assert names == {"Lead": "00Q", "Contact": "003", "Account": "001", "Opportunity": "006", "User": "005",
+                     "OpportunityLineItem": "00k", "OpportunityContactRole": "00K", "Product2": "01t", "Task": "00T",
+                     "Event": "00U", "Campaign": "701"}
     fields = {f["name"]: f for f in sf.Lead.describe()["fields"]}
     assert fields["Status"]["type"] == "picklist" and "Open" in {p["value"] for p in fields["Status"]["picklistValues"]}
     assert "Website form" in {p["value"] for p in fields["LeadSource"]["picklistValues"]}

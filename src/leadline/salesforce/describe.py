@@ -26,7 +26,8 @@ def object_summary(sobject: SObjectMap, version: str) -> dict[str, Any]:
     writable = sobject.createable
     return {"name": sobject.name, "label": sobject.label, "labelPlural": sobject.label_plural,
             "keyPrefix": KEY_PREFIXES[sobject.name], "custom": False, "customSetting": False,
-            "createable": writable, "updateable": writable, "deletable": writable, "queryable": True,
+            "createable": writable, "updateable": writable and sobject.updateable,
+            "deletable": writable and sobject.deletable, "queryable": True,
             "retrieveable": True, "searchable": True, "layoutable": False, "triggerable": False,
             "activateable": False, "mergeable": False, "replicateable": True, "undeletable": False,
             "urls": {"sobject": base, "describe": f"{base}/describe", "rowTemplate": f"{base}/{{ID}}"}}

@@ -15,10 +15,11 @@ from litestar.datastructures import State
 from leadline.domain.errors import LeadlineError, MalformedIdError, NotFoundError
 from leadline.domain.salesforce.fields import SObjectMap, Source, find_sobject
 from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
-from leadline.salesforce import gateway
+from leadline.salesforce import gateway, gateway_parts
 from leadline.salesforce.describe import describe, global_describe, object_summary
 from leadline.salesforce.errors import SalesforceError
-from leadline.salesforce.values import Vocabulary, render, to_values, vocabulary
+from leadline.salesforce.gateway_parts import PART_KINDS
+from leadline.salesforce.values import Vocabulary, json_value, render, to_values, vocabulary
 from leadline.salesforce.versions import checked_version, resources
 from leadline.services.context import ServiceContext
 
@@ -29,13 +30,16 @@ def json_response(body: Any, status: int = 200) -> Response[bytes]:
     return Response(json.dumps(body).encode(), status_code=status, media_type="application/json")
 
 
-def sobject_map(name: str, *, writing: bool = False) -> SObjectMap:
+def sobject_map(name: str, *, writing: bool = False, verb: str = "created") -> SObjectMap:
+    """The object called ``name``; ``writing``: one that may be ``verb`` (created, changed, deleted)
+    through this API, else 403."""
     found = find_sobject(name)
     if found is None:
         raise SalesforceError(404, "NOT_FOUND", NOT_FOUND)
-    if writing and not found.createable:
+    allowed = {"created": found.createable, "changed": found.updateable, "deleted": found.deletable}[verb]
+    if writing and not (found.createable and allowed):
         raise SalesforceError(403, "INSUFFICIENT_ACCESS_OR_READONLY",
-                              f"{found.name} records cannot be created, changed or deleted through this API")
+                              f"{found.name} records cannot be {verb} through this API")
     return found
 
 
@@ -115,13 +119,21 @@ def create_record(ctx: ServiceContext, actor: int, sobject: str, body: dict[str,
 def read_record(ctx: ServiceContext, actor: int, version: str, sobject: str, record: str,
                 names: list[str]) -> dict[str, Any]:
     words = vocabulary(ctx, sobject_map(sobject))
+    if words.sobject.record_type in PART_KINDS:
+        for name in names:
+            words.field(name)  # an unknown name is INVALID_FIELD, as for the other objects
+        with salesforce_names(words):
+            found = gateway_parts.read(ctx, actor, words.sobject.record_type,
+                                       _record_id(words.sobject, record, reading=True), names or None,
+                                       f"/services/data/{version}")
+        return dict(json_value(found))
     with salesforce_names(words):
         stored = gateway.read(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record, reading=True))
         return render(words, stored, version, names or None)
 
 
 def update_record(ctx: ServiceContext, actor: int, sobject: str, record: str, body: dict[str, Any]) -> None:
-    words = vocabulary(ctx, sobject_map(sobject, writing=True))
+    words = vocabulary(ctx, sobject_map(sobject, writing=True, verb="changed"))
     with salesforce_names(words):
         values, custom = to_values(words, body, creating=False)
         gateway.update(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record, reading=False),
@@ -129,7 +141,7 @@ def update_record(ctx: ServiceContext, actor: int, sobject: str, record: str, bo
 
 
 def delete_record(ctx: ServiceContext, actor: int, sobject: str, record: str) -> None:
-    target = sobject_map(sobject, writing=True)
+    target = sobject_map(sobject, writing=True, verb="deleted")
     gateway.delete(ctx, actor, target.record_type, _record_id(target, record, reading=False))
 
 
