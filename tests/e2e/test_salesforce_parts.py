@@ -4,6 +4,8 @@ its Leadline use case and read (REST and SOQL) under record-level security."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import (
@@ -16,6 +18,7 @@ from leadline.domain.salesforce.ids import parse_salesforce_id
 from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.parts import list_contact_roles, list_line_items, set_list_price
+from leadline.services.records import delete_record
 from tests.e2e import test_salesforce_api as shared
 from tests.e2e.api_support import add_rep, token_for
 
@@ -148,3 +151,24 @@ def test_a_rep_sees_no_part_of_another_reps_deal(base: str, sf: Salesforce, ctx:
     assert rep.Product2.get(product)["Name"] == "Widget"  # the catalogue is everyone's
     with pytest.raises(SalesforceRefusedRequest):  # products are the admins'
         rep.Product2.create({"Name": "Gadget"})
+
+
+def test_deleted_answers_the_records_deleted_in_the_window_that_the_caller_could_read(
+        base: str, sf: Salesforce, ctx: ServiceContext, admin_id: int) -> None:
+    now = ctx.now()
+    gone = sf.Lead.create({"LastName": "Gone", "Company": "Acme"})["id"]
+    kept = sf.Lead.create({"LastName": "Kept", "Company": "Acme"})["id"]
+    account = sf.Account.create({"Name": "Native"})["id"]
+    assert sf.Lead.delete(gone) == 204
+    delete_record(ctx, admin_id, "account", _leadline(account))  # the native use case keeps it too
+    window = sf.Lead.deleted(now - timedelta(days=1), now + timedelta(days=1))
+    assert [r["id"] for r in window["deletedRecords"]] == [gone] and kept not in str(window)
+    assert window["deletedRecords"][0]["deletedDate"].endswith("+0000")
+    assert window["earliestDateAvailable"] == window["deletedRecords"][0]["deletedDate"]
+    assert [r["id"] for r in sf.Account.deleted(now - timedelta(days=1), now + timedelta(days=1))
+            ["deletedRecords"]] == [account]
+    assert sf.Lead.deleted(now + timedelta(days=1), now + timedelta(days=2))["deletedRecords"] == []
+    rep = _rep(base, ctx, admin_id)  # a rep could not read the admin's lead: its deletion is not theirs
+    assert rep.Lead.deleted(now - timedelta(days=1), now + timedelta(days=1))["deletedRecords"] == []
+    with pytest.raises(SalesforceMalformedRequest):  # the window must end after it starts
+        sf.Lead.deleted(now, now - timedelta(days=1))

@@ -96,6 +96,7 @@ class FakeUnitOfWork:
         self.imports = imports.ImportRepository(t)
         self.duplicates = duplicates.DuplicateRepository(t)
         self.audit = security.AuditRepository(t)
+        self.deletions = security.DeletionRepository(t)
         self.tokens = security.TokenRepository(t)
         self.sharing = security.SharingRepository(t)
         self.idempotency = security.IdempotencyRepository(t)

@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from leadline.persistence.salesforce.queries import SoqlQueries
     from leadline.persistence.saved_views.repositories import SavedViewRepository
     from leadline.persistence.scoring.repositories import ScoringRepository
+    from leadline.persistence.security.deletions import DeletionRepository
     from leadline.persistence.security.repositories import (
         AuditRepository,
         IdempotencyRepository,
@@ -139,6 +140,7 @@ class SqlUnitOfWork:
     imports: _Repository[ImportRepository] = _Repository("imports", "ImportRepository")
     duplicates: _Repository[DuplicateRepository] = _Repository("duplicates", "DuplicateRepository")
     audit: _Repository[AuditRepository] = _Repository("security", "AuditRepository")
+    deletions: _Repository[DeletionRepository] = _Repository("security", "DeletionRepository", "deletions")
     tokens: _Repository[TokenRepository] = _Repository("security", "TokenRepository")
     sharing: _Repository[SharingRepository] = _Repository("security", "SharingRepository")
     idempotency: _Repository[IdempotencyRepository] = _Repository("security", "IdempotencyRepository")

@@ -17,6 +17,7 @@ from leadline.services import records
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import resolve_custom_filters
 from leadline.services.leads import records as leads
+from leadline.services.salesforce.deleted import DeletedWindow, deleted_records
 from leadline.services.salesforce.query import QueryResult, run_query
 from leadline.services.security.users import list_users
 
@@ -116,6 +117,11 @@ def find(ctx: ServiceContext, actor: int, kind: str, *, custom: tuple[str, Any] 
         if len(rows) < PAGE or (limit is not None and len(found) >= limit):
             return found[:limit] if limit is not None else found
         page = Page(limit=PAGE, sort="id", descending=False, after=(rows[-1].record.id, rows[-1].record.id))
+
+
+def deleted(ctx: ServiceContext, actor: int, kind: str, start: datetime, end: datetime) -> DeletedWindow:
+    """The records of ``kind`` deleted in ``[start, end)`` that the actor could read."""
+    return deleted_records(ctx, actor, kind, start, end)
 
 
 def _record_id(sobject: str, text: str) -> int | None:

@@ -19,7 +19,7 @@ from leadline.salesforce import gateway, gateway_parts
 from leadline.salesforce.describe import describe, global_describe, object_summary
 from leadline.salesforce.errors import SalesforceError
 from leadline.salesforce.gateway_parts import PART_KINDS
-from leadline.salesforce.values import Vocabulary, json_value, render, to_values, vocabulary
+from leadline.salesforce.values import Vocabulary, json_value, render, salesforce_time, to_values, vocabulary
 from leadline.salesforce.versions import checked_version, resources
 from leadline.services.context import ServiceContext
 
@@ -241,3 +241,19 @@ class DataController(Controller):
         found = gateway.find(ctx, actor, target.record_type, updated_from=low, updated_to=high)
         return json_response({"ids": [salesforce_id(target.name, s.record.id) for s in found],
                               "latestDateCovered": high.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")})
+
+    @get("/sobjects/{sobject:str}/deleted", sync_to_thread=True)
+    def deleted(self, version: str, actor: int, ctx: ServiceContext, sobject: str, start: str | None = None,
+                end: str | None = None) -> Response[bytes]:
+        """The ids and moments of the records deleted from ``start`` (included) to ``end`` (excluded)."""
+        checked_version(version)
+        target = sobject_map(sobject)
+        if target.name == "OpportunityContactRole":
+            raise SalesforceError(400, "INVALID_OPERATION", "deletions of contact roles are not kept")
+        window = gateway.deleted(ctx, actor, target.record_type, _moment(start, "start"), _moment(end, "end"))
+        covered = salesforce_time(window.latest_covered)
+        return json_response({
+            "deletedRecords": [{"id": salesforce_id(target.name, d.record_id), "deletedDate": salesforce_time(
+                d.deleted_at)} for d in window.deletions],
+            "earliestDateAvailable": salesforce_time(window.earliest) if window.earliest else covered,
+            "latestDateCovered": covered})

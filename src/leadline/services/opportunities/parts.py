@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from leadline.domain.common import clean_text, parse_decimal
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
+from leadline.domain.history import Deletion
 from leadline.domain.ids import new_id
 from leadline.domain.money import parse_amount, parse_currency
 from leadline.domain.opportunities.opportunity import ContactRoleKind
@@ -114,6 +115,7 @@ def remove_line_item(ctx: ServiceContext, actor_id: int, opportunity_id: int, it
         opportunity.ensure_open()
         if not uow.products.remove_line_item(opportunity_id, item_id):
             raise NotFoundError(f"there is no line item {item_id} on this opportunity", field="line_item")
+        uow.deletions.add(Deletion("line_item", item_id, opportunity.owner_id, ctx.now()))
         uow.audit.record("delete", "line_item", item_id, viewer.id, ctx.now(), {"opportunity_id": (
             str(opportunity_id), None)})
         _recompute_amount(ctx, uow, viewer, opportunity)

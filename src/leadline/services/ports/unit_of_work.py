@@ -52,6 +52,7 @@ from leadline.services.ports.saved_views import SavedViewRepository
 from leadline.services.ports.scoring import ScoringRepository
 from leadline.services.ports.security import (
     AuditRepository,
+    DeletionRepository,
     IdempotencyRepository,
     SharingRepository,
     SignInThrottleRepository,
@@ -172,6 +173,8 @@ class UnitOfWork(Protocol):
     # security
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def deletions(self) -> DeletionRepository: ...
     @property
     def tokens(self) -> TokenRepository: ...
     @property
