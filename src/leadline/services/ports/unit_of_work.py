@@ -99,6 +99,13 @@ class UnitOfWork(Protocol):
         """Whether configuration was written and not committed yet (reads must not be cached)."""
         ...
 
+    def joining(self) -> Callable[..., UnitOfWork]:
+        """A factory of units of work that join this one's transaction (``uow_factory`` of a
+        ``ServiceContext`` for use cases run together): their ``commit`` sends their writes (a
+        broken rule is its ``ConflictError``), their readers see them, and only this unit's
+        ``commit`` keeps them, all or none (``services/all_or_none.py``)."""
+        ...
+
     def flush(self) -> None:
         """Send staged writes now, so a broken unique rule is a named ``ConflictError`` here."""
         ...
