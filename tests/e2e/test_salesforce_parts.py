@@ -172,3 +172,12 @@ def test_deleted_answers_the_records_deleted_in_the_window_that_the_caller_could
     assert rep.Lead.deleted(now - timedelta(days=1), now + timedelta(days=1))["deletedRecords"] == []
     with pytest.raises(SalesforceMalformedRequest):  # the window must end after it starts
         sf.Lead.deleted(now, now - timedelta(days=1))
+
+
+def test_limits_count_the_days_api_requests_down(sf: Salesforce) -> None:
+    first = sf.limits()["DailyApiRequests"]
+    sf.Lead.describe()
+    sf.query("SELECT COUNT() FROM Lead")
+    then = sf.limits()["DailyApiRequests"]
+    assert first["Max"] == then["Max"] > 0
+    assert first["Remaining"] - then["Remaining"] == 3  # describe, query and this limits call

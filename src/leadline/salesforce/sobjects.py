@@ -19,6 +19,7 @@ from leadline.salesforce import gateway, gateway_parts
 from leadline.salesforce.describe import describe, global_describe, object_summary
 from leadline.salesforce.errors import SalesforceError
 from leadline.salesforce.gateway_parts import PART_KINDS
+from leadline.salesforce.limits import daily_api_requests
 from leadline.salesforce.values import Vocabulary, json_value, render, salesforce_time, to_values, vocabulary
 from leadline.salesforce.versions import checked_version, resources
 from leadline.services.context import ServiceContext
@@ -154,11 +155,9 @@ class DataController(Controller):
         return json_response(resources(checked_version(version)))
 
     @get("/limits", sync_to_thread=False)
-    def limits(self, version: str, actor: int, state: State) -> Response[bytes]:
+    def limits(self, request: Request[Any, Any, Any], version: str, actor: int, state: State) -> Response[bytes]:
         checked_version(version)
-        per_minute = state.application.settings.rate_limit_per_minute
-        daily = per_minute * 24 * 60 if per_minute else 0
-        return json_response({"DailyApiRequests": {"Max": daily, "Remaining": daily}})
+        return json_response({"DailyApiRequests": daily_api_requests(request, state)})
 
     @get("/sobjects", sync_to_thread=False)
     def global_describe(self, version: str, actor: int) -> Response[bytes]:
