@@ -181,3 +181,16 @@ def test_limits_count_the_days_api_requests_down(sf: Salesforce) -> None:
     then = sf.limits()["DailyApiRequests"]
     assert first["Max"] == then["Max"] > 0
     assert first["Remaining"] - then["Remaining"] == 3  # describe, query and this limits call
+
+
+def test_updated_lists_the_parts_changed_in_the_window(sf: Salesforce, ctx: ServiceContext) -> None:
+    now = ctx.now()
+    campaign = sf.Campaign.create({"Name": "Autumn", "Type": "Email"})["id"]
+    _, contact, _ = _deal(sf)
+    task = sf.Task.create({"Subject": "Write", "WhoId": contact})["id"]
+    window = (now - timedelta(days=1), now + timedelta(days=1))
+    assert sf.Campaign.updated(*window)["ids"] == [campaign]
+    assert sf.Task.updated(*window)["ids"] == [task] and sf.Event.updated(*window)["ids"] == []
+    assert sf.Campaign.updated(now + timedelta(days=1), now + timedelta(days=2))["ids"] == []
+    with pytest.raises(SalesforceMalformedRequest):  # a product keeps no time of change
+        sf.Product2.updated(*window)

@@ -164,3 +164,22 @@ def delete(ctx: ServiceContext, actor: int, kind: str, record_id: int) -> None:
     by_label = {label: key for key, label in ENUM_LABELS[Picklist.CONTACT_ROLES].items()}
     remove_contact_role(ctx, actor, opportunity, contact_id=parse_salesforce_id(record["ContactId"]).record_id,
                         role=by_label[record["Role"]])
+
+
+def changed_between(ctx: ServiceContext, actor: int, kind: str, start: datetime, end: datetime) -> list[int] | None:
+    """The ids of the parts of ``kind`` changed in ``[start, end)`` the actor may read, by SOQL on
+    their last change (``SystemModstamp``) or, for activities, their creation; None for a kind
+    that keeps no such time (line items, contact roles, products)."""
+    sobject = PART_KINDS[kind]
+    stamp = next((n for n in ("SystemModstamp", "CreatedDate") if sobject.field(n)), None)
+    if stamp is None:
+        return None
+    low, high = (m.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") for m in (start, end))
+    result = run_query(ctx, actor, f"SELECT Id FROM {sobject.name} WHERE {stamp} >= {low} AND {stamp} < {high}",
+                       encode_id=lambda name, record_id: str(record_id), decode_id=_decode)
+    found = [int(r["Id"]) for r in result.records]
+    while result.next_token is not None:
+        result = run_query(ctx, actor, None, result.next_token, encode_id=lambda name, record_id: str(record_id),
+                           decode_id=_decode)
+        found += [int(r["Id"]) for r in result.records]
+    return found

@@ -237,8 +237,14 @@ class DataController(Controller):
         checked_version(version)
         target = sobject_map(sobject)
         low, high = _moment(start, "start"), _moment(end, "end")
-        found = gateway.find(ctx, actor, target.record_type, updated_from=low, updated_to=high)
-        return json_response({"ids": [salesforce_id(target.name, s.record.id) for s in found],
+        if target.record_type in PART_KINDS:
+            changed = gateway_parts.changed_between(ctx, actor, target.record_type, low, high)
+            if changed is None:
+                raise SalesforceError(400, "INVALID_OPERATION", f"{target.name} records keep no time of change")
+        else:
+            changed = [s.record.id for s in gateway.find(ctx, actor, target.record_type, updated_from=low,
+                                                          updated_to=high)]
+        return json_response({"ids": [salesforce_id(target.name, i) for i in changed],
                               "latestDateCovered": high.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")})
 
     @get("/sobjects/{sobject:str}/deleted", sync_to_thread=True)
