@@ -67,8 +67,14 @@ def test_products_and_line_items_go_through_their_use_cases_and_set_the_amount(
     with pytest.raises(SalesforceMalformedRequest) as caught:  # the domain refuses a quantity of zero
         sf.OpportunityLineItem.create({"OpportunityId": opportunity, "Product2Id": product, "Quantity": 0})
     assert caught.value.content[0]["fields"] == ["Quantity"]
-    with pytest.raises(SalesforceRefusedRequest):
-        sf.OpportunityLineItem.update(item, {"Quantity": 4})
+    assert sf.OpportunityLineItem.update(item, {"Quantity": 4, "UnitPrice": 90}) == 204
+    assert (sf.OpportunityLineItem.get(item)["Quantity"], sf.Opportunity.get(opportunity)["Amount"]) == (4, 324)
+    with pytest.raises(SalesforceMalformedRequest):  # the domain refuses a negative price
+        sf.OpportunityLineItem.update(item, {"UnitPrice": -1})
+    with pytest.raises(SalesforceMalformedRequest):  # the product of a line is not changed
+        sf.OpportunityLineItem.update(item, {"Product2Id": product})
+    assert sf.Product2.update(product, {"Family": "Tools", "IsActive": False}) == 204
+    assert (sf.Product2.get(product)["Family"], sf.Product2.get(product)["IsActive"]) == ("Tools", False)
     assert sf.OpportunityLineItem.delete(item) == 204
     assert list_line_items(ctx, admin_id, _leadline(opportunity)) == []
     with pytest.raises(SalesforceResourceNotFound):

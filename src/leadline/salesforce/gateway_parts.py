@@ -23,9 +23,11 @@ from leadline.services.context import ServiceContext
 from leadline.services.opportunities.parts import (
     add_contact_role,
     add_line_item,
+    change_line_item,
     create_product,
     remove_contact_role,
     remove_line_item,
+    update_product,
 )
 from leadline.services.salesforce.query import run_query
 
@@ -145,6 +147,11 @@ def _decode(sobject: str, text: str) -> int | None:
 def update(ctx: ServiceContext, actor: int, kind: str, record_id: int, values: Values) -> None:
     if kind == "campaign":
         update_campaign(ctx, actor, record_id, values)
+    elif kind == "product":
+        update_product(ctx, actor, record_id, values)
+    elif kind == "line_item":
+        opportunity = parse_salesforce_id(read(ctx, actor, kind, record_id, ["OpportunityId"])["OpportunityId"])
+        change_line_item(ctx, actor, opportunity.record_id, record_id, values)
     elif kind == "task" and set(values) == {"status"} and _completing(values):
         complete_activity(ctx, actor, record_id)
     elif kind == "task":

@@ -45,7 +45,7 @@ LINE_ITEM = SObjectMap("OpportunityLineItem", "Opportunity Product", "Opportunit
     SObjectField("UnitPrice", FieldType.CURRENCY, "Sales Price", "unit_price", write_as="unit_price"),
     SObjectField("Discount", FieldType.PERCENT, "Discount", "discount_percent", write_as="discount_percent"),
     _deleted(),
-), updateable=False)
+))
 
 CONTACT_ROLE = SObjectMap("OpportunityContactRole", "Opportunity Contact Role", "Opportunity Contact Role",
                           "contact_role", (
@@ -64,9 +64,9 @@ PRODUCT = SObjectMap("Product2", "Product", "Products", "product", (
     text_field("Name", "Product Name", "name", 255, required=True),
     text_field("ProductCode", "Product Code", "code", 80),
     text_field("Family", "Product Family", "family", 80),
-    SObjectField("IsActive", FieldType.BOOLEAN, "Active", "is_active"),
+    SObjectField("IsActive", FieldType.BOOLEAN, "Active", "is_active", write_as="is_active"),
     _deleted(),
-), updateable=False, deletable=False)
+), deletable=False)
 
 
 def _activity(name: str, label: str, plural: str, kind: str, when: tuple[SObjectField, ...],
