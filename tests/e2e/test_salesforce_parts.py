@@ -104,6 +104,8 @@ def test_tasks_and_events_are_activities_linked_by_who_and_what(sf: Salesforce, 
     _, contact, opportunity = _deal(sf)
     task = sf.Task.create({"Subject": "Call back", "WhoId": contact, "WhatId": opportunity,
                            "ActivityDate": "2026-07-01", "TaskSubtype": "Call"})["id"]
+    statuses = {f["name"]: f for f in sf.Task.describe()["fields"]}["Status"]["picklistValues"]
+    assert [p["value"] for p in statuses] == ["Not Started", "Completed"]
     read = sf.Task.get(task)
     assert (read["Subject"], read["ActivityDate"], read["Status"], read["IsClosed"], read["TaskSubtype"]) == (
         "Call back", "2026-07-01", "Not Started", False, "Call")

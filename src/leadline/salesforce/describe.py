@@ -43,7 +43,7 @@ def _picklist(vocabulary: Vocabulary, field: SObjectField) -> list[dict[str, Any
         return []
     if field.custom:
         labels = list(vocabulary.options.get(field.name, ()))
-    elif field.source is Source.ENUM and field.picklist:
+    elif field.picklist in ENUM_LABELS:  # a domain enumeration's labels (a Task's Status is derived)
         labels = list(ENUM_LABELS[field.picklist].values())
     else:
         labels = list(vocabulary.labels.get(field.picklist, {}).values()) if field.picklist else []
