@@ -20,6 +20,9 @@ class ProductRepository:
     def add(self, product: Product) -> None:
         self.tables.products[product.id] = copied(product)
 
+    def save(self, product: Product) -> None:
+        self.tables.products[product.id] = copied(product)
+
     def add_price_book(self, book: PriceBook) -> None:
         self.tables.price_books[book.id] = copied(book)
 

@@ -11,11 +11,29 @@ from typing import Any
 
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ConflictError
-from leadline.domain.history import FieldChange
+from leadline.domain.history import Deletion, FieldChange
 from leadline.domain.ids import new_id
 from leadline.domain.security.access import DEFAULT_SHARING, SharingDefault
 from leadline.domain.security.sign_in import SignInThrottle, ThrottleKind
 from tests.fakes.tables import Tables, copied
+
+
+class DeletionRepository:
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def add(self, deletion: Deletion) -> None:
+        self.tables.deletions.append(deletion)
+
+    def between(self, record_type: str, start: datetime, end: datetime,
+                owner_ids: Iterable[int] | None) -> list[Deletion]:
+        owners = None if owner_ids is None else set(owner_ids)
+        return sorted((d for d in self.tables.deletions if d.record_type == record_type
+                       and start <= d.deleted_at < end and (owners is None or d.owner_id in owners)),
+                      key=lambda d: (d.deleted_at, d.record_id))
+
+    def earliest(self, record_type: str) -> datetime | None:
+        return min((d.deleted_at for d in self.tables.deletions if d.record_type == record_type), default=None)
 
 
 class AuditRepository:

@@ -23,6 +23,7 @@ from leadline.domain.configuration.sources import LeadSource
 from leadline.domain.configuration.statuses import LeadStatus
 from leadline.domain.conversion.rules import FieldMapping
 from leadline.domain.forecast import Adjustment
+from leadline.domain.history import Deletion
 from leadline.domain.leads.lead import Lead
 from leadline.domain.leads.qualification import Criterion
 from leadline.domain.opportunities.opportunity import Opportunity, OpportunityStage, SalesProcess
@@ -76,6 +77,7 @@ class Tables:
     activity_links: set[tuple[int, RecordType, int]] = field(default_factory=set)
     conversions: dict[int, dict[str, Any]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    deletions: list[Deletion] = field(default_factory=list)
     tokens: dict[int, Any] = field(default_factory=dict)
     sharing: dict[RecordType, SharingDefault] = field(default_factory=dict)
     idempotency: dict[tuple[int, str], Any] = field(default_factory=dict)

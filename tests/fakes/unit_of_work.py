@@ -96,6 +96,7 @@ class FakeUnitOfWork:
         self.imports = imports.ImportRepository(t)
         self.duplicates = duplicates.DuplicateRepository(t)
         self.audit = security.AuditRepository(t)
+        self.deletions = security.DeletionRepository(t)
         self.tokens = security.TokenRepository(t)
         self.sharing = security.SharingRepository(t)
         self.idempotency = security.IdempotencyRepository(t)
@@ -118,6 +119,10 @@ class FakeUnitOfWork:
 
     def after_configuration_commit(self, hook: Callable[[], None]) -> None:
         self._configuration_hooks.append(hook)
+
+    def joining(self) -> Callable[..., FakeUnitOfWork]:
+        """Units of work on this one's copy: entering keeps the copy, commit keeps nothing yet."""
+        return lambda read_only=False: _JoinedFakeUnitOfWork(self)
 
     def changes_configuration(self) -> bool:
         """Whether a configuration table of the copy differs from the committed one."""
@@ -162,3 +167,20 @@ class FakeUnitOfWork:
 def fake_unit_of_work(database: FakeDatabase) -> UnitOfWork:
     """mypy checks here that ``FakeUnitOfWork`` honours the port."""
     return FakeUnitOfWork(database)
+
+
+class _JoinedFakeUnitOfWork(FakeUnitOfWork):
+    """A use case's unit of work inside another's (``FakeUnitOfWork.joining``): the outer one's copy."""
+
+    def __init__(self, outer: FakeUnitOfWork) -> None:
+        self.__dict__.update(outer.__dict__)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        """The outer unit of work drops or keeps the copy."""
+
+    def commit(self) -> None:
+        """Kept by the outer unit of work's commit."""

@@ -22,6 +22,17 @@ class FieldChange:
     changed_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """A record deleted outright (Leadline keeps no recycle bin): what it was, whose, and when.
+    Written in the deleting transaction; read by Salesforce's ``sobjects/X/deleted/`` (ADR 0045)."""
+
+    record_type: str
+    record_id: int
+    owner_id: int | None
+    deleted_at: datetime
+
+
 def render_value(value: object) -> str | None:
     """How a value is written into history: stable, human-readable text."""
     if value is None:

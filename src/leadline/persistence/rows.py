@@ -55,6 +55,7 @@ from leadline.persistence.scoring.rows import LeadScoreRow, ScoringModelRow
 from leadline.persistence.security.rows import (
     ApiTokenRow,
     AuditEventRow,
+    DeletedRecordRow,
     IdempotencyKeyRow,
     SharingDefaultRow,
     SignInThrottleRow,
@@ -65,7 +66,7 @@ metadata = Base.metadata
 
 __all__ = [
     "AccountRow", "ActivityLinkRow", "ActivityRow", "ContactRoleRow", "ContactRow",
-    "ApiTokenRow", "AuditEventRow", "IdempotencyKeyRow", "SharingDefaultRow", "SignInThrottleRow",
+    "ApiTokenRow", "AuditEventRow", "DeletedRecordRow", "IdempotencyKeyRow", "SharingDefaultRow", "SignInThrottleRow",
     "CustomFieldDefinitionRow", "CustomFieldValueRow", "LeadProductInterestRow",
     "LeadRow", "LeadSourceRow", "LeadStatusChangeRow", "LeadStatusRow", "LineItemRow",
     "OpportunityRow", "OpportunityStageChangeRow", "OpportunityStageRow", "PriceBookEntryRow",

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from leadline.persistence.salesforce.queries import SoqlQueries
     from leadline.persistence.saved_views.repositories import SavedViewRepository
     from leadline.persistence.scoring.repositories import ScoringRepository
+    from leadline.persistence.security.deletions import DeletionRepository
     from leadline.persistence.security.repositories import (
         AuditRepository,
         IdempotencyRepository,
@@ -143,6 +144,7 @@ class SqlUnitOfWork:
     imports: _Repository[ImportRepository] = _Repository("imports", "ImportRepository")
     duplicates: _Repository[DuplicateRepository] = _Repository("duplicates", "DuplicateRepository")
     audit: _Repository[AuditRepository] = _Repository("security", "AuditRepository")
+    deletions: _Repository[DeletionRepository] = _Repository("security", "DeletionRepository", "deletions")
     tokens: _Repository[TokenRepository] = _Repository("security", "TokenRepository")
     sharing: _Repository[SharingRepository] = _Repository("security", "SharingRepository")
     idempotency: _Repository[IdempotencyRepository] = _Repository("security", "IdempotencyRepository")
@@ -286,6 +288,65 @@ class SqlUnitOfWork:
             forget_configuration_writes(self.session)
             for hook in self._configuration_hooks:
                 hook()
+
+
+    def joining(self) -> Callable[..., SqlUnitOfWork]:
+        """Units of work in this one's transaction and session (``UnitOfWork.joining``)."""
+        return lambda read_only=False: _JoinedUnitOfWork(self)
+
+
+class _JoinedUnitOfWork(SqlUnitOfWork):
+    """A use case's unit of work inside another's transaction: the outer session, no write gate of
+    its own, ``commit`` a flush; the outer unit of work commits or rolls back everything."""
+
+    def __init__(self, outer: SqlUnitOfWork) -> None:
+        super().__init__(outer.engine, outer._factory)
+        self._outer = outer
+        self._configuration_hooks = outer._configuration_hooks
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self._gate = None
+        self._session = self._outer.session
+        self._reads = None
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Nothing to give back: the outer unit of work owns the session."""
+        if isinstance(exc, IntegrityError):
+            raise ConflictError(_integrity_message(exc)) from None
+
+    @property
+    def reads(self) -> Any:
+        """The record reads through the shared session, so they see the writes not committed yet."""
+        return _SessionReads(self)
+
+    def commit(self) -> None:
+        self.flush()
+
+
+class _SessionReads:
+    """``RecordReads`` answered by the repositories on a joined unit of work's session."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self.uow = uow
+
+    def lead(self, lead_id: int) -> Any:
+        return self.uow.leads.get(lead_id)
+
+    def custom_values(self, record_id: int, definitions: Any) -> dict[str, Any]:
+        values: dict[str, Any] = self.uow.custom_fields.values_for(list(definitions), [record_id]).get(record_id, {})
+        return values
+
+    def capture(self, lead_id: int) -> Any:
+        return self.uow.captures.attribution(lead_id)
+
+    def lead_score(self, lead_id: int) -> Any:
+        return self.uow.scoring.lead_scores([lead_id]).get(lead_id)
+
+    def close(self) -> None:
+        """Nothing of its own to close."""
 
 
 def _integrity_message(error: IntegrityError) -> str:

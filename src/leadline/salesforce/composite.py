@@ -1,12 +1,13 @@
 """``/services/data/vNN.N/composite/sobjects``: up to 200 records in one request, each through
-its own use case and transaction, each answered as ``{"id","success","errors"}`` in order.
+its own use case, each answered as ``{"id","success","errors"}`` in order.
 
-``allOrNone: true`` is refused (400 ``INVALID_INPUT``): Leadline's use cases commit one record
-each, so a later failure could not undo the records before it, and claiming otherwise would be
-false (docs/salesforce-conformance.md)."""
+``allOrNone: false``: each record its own transaction. ``allOrNone: true``: the use cases run
+in ONE transaction (``services/all_or_none.py``); the first failure rolls every record back, and
+each record is answered ``ALL_OR_NONE_OPERATION_ROLLED_BACK`` but the failed one, with its error."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, Request, delete, patch, post
@@ -18,15 +19,44 @@ from leadline.salesforce.errors import SalesforceError, status_and_code
 from leadline.salesforce.sobjects import json_response, parse_body, salesforce_names, sobject_map
 from leadline.salesforce.values import to_values, vocabulary
 from leadline.salesforce.versions import checked_version
+from leadline.services.all_or_none import run_all_or_none
 from leadline.services.context import ServiceContext
 
 MAX_RECORDS = 200
 
 
+ROLLED_BACK = {"success": False, "errors": [{
+    "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK", "fields": [],
+    "message": "Record rolled back because not all records were valid and the request was using AllOrNone header"}]}
+Outcome = dict[str, Any]
+
+
+class _RolledBackError(Exception):
+    """A record failed under allOrNone: every record is rolled back."""
+
+
+def _each(ctx: ServiceContext, items: list[Any], save: Callable[[ServiceContext, Any], Outcome],
+          all_or_none: bool) -> list[Outcome]:
+    """Each item's outcome; with ``all_or_none`` all in one transaction, rolled back at the first failure."""
+    if not all_or_none:
+        return [save(ctx, item) for item in items]
+    outcomes: list[Outcome] = []
+
+    def step(item: Any) -> Callable[[ServiceContext], None]:
+        def run(joined: ServiceContext) -> None:
+            outcomes.append(save(joined, item))
+            if not outcomes[-1]["success"]:
+                raise _RolledBackError
+        return run
+
+    try:
+        run_all_or_none(ctx, [step(item) for item in items])
+    except _RolledBackError:
+        return [o if not o["success"] else ROLLED_BACK for o in outcomes] + [ROLLED_BACK] * (len(items) - len(outcomes))
+    return outcomes
+
+
 def _records(body: dict[str, Any]) -> list[dict[str, Any]]:
-    if body.get("allOrNone") is True:
-        raise SalesforceError(400, "INVALID_INPUT", "allOrNone=true is not supported: each record is saved in its "
-                                                    "own transaction; send allOrNone=false", ["allOrNone"])
     records = body.get("records")
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise SalesforceError(400, "JSON_PARSER_ERROR", "records must be a list of objects", ["records"])
@@ -89,18 +119,22 @@ class CompositeController(Controller):
     @post("/", sync_to_thread=True, status_code=200)
     def create_many(self, version: str, actor: int, ctx: ServiceContext, body: bytes) -> Any:
         checked_version(version)
-        return json_response([_save(ctx, actor, r, creating=True) for r in _records(parse_body(body))])
+        given = parse_body(body)
+        return json_response(_each(ctx, _records(given), lambda c, r: _save(c, actor, r, creating=True),
+                                   given.get("allOrNone") is True))
 
     @patch("/", sync_to_thread=True, status_code=200)
     def update_many(self, version: str, actor: int, ctx: ServiceContext, body: bytes) -> Any:
         checked_version(version)
-        return json_response([_save(ctx, actor, r, creating=False) for r in _records(parse_body(body))])
+        given = parse_body(body)
+        return json_response(_each(ctx, _records(given), lambda c, r: _save(c, actor, r, creating=False),
+                                   given.get("allOrNone") is True))
 
     @delete("/", sync_to_thread=True, status_code=200)
     def delete_many(self, request: Request[Any, Any, Any], version: str, actor: int, ctx: ServiceContext) -> Any:
         checked_version(version)
         ids = [i for i in request.query_params.get("ids", "").split(",") if i]
-        _records({"allOrNone": request.query_params.get("allOrNone", "").lower() == "true", "records": []})
         if not ids or len(ids) > MAX_RECORDS:
             raise SalesforceError(400, "INVALID_INPUT", f"ids: 1 to {MAX_RECORDS} ids, separated by commas", ["ids"])
-        return json_response([_remove(ctx, actor, i) for i in ids])
+        all_or_none = request.query_params.get("allOrNone", "").lower() == "true"
+        return json_response(_each(ctx, ids, lambda c, i: _remove(c, actor, i), all_or_none))

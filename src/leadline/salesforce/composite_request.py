@@ -3,8 +3,9 @@ update, delete) run in order, a later one naming an earlier one's answer as ``@{
 in its URL or body. Each answers ``{"body","httpHeaders","httpStatusCode","referenceId"}``.
 
 With ``allOrNone: false`` each sub-request is its own use case call; one that names the answer
-of a failed one is ``PROCESSING_HALTED``. ``allOrNone: true`` is refused (400): the use cases
-commit one record each, so a later failure could not undo the earlier ones."""
+of a failed one is ``PROCESSING_HALTED``. With ``allOrNone: true`` they run in ONE transaction
+(``services/all_or_none.py``): the first failure rolls them all back, and every other
+sub-request answers 400 ``PROCESSING_HALTED``."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from leadline.salesforce.sobjects import (
     update_record,
 )
 from leadline.salesforce.versions import checked_version
+from leadline.services.all_or_none import run_all_or_none
 from leadline.services.context import ServiceContext
 
 MAX_SUBREQUESTS = 25
@@ -79,6 +81,34 @@ def _subrequest(ctx: ServiceContext, actor: int, sub: dict[str, Any], answers: d
     return {"body": answer, "httpHeaders": {}, "httpStatusCode": status, "referenceId": reference}
 
 
+HALTED = [{"errorCode": "PROCESSING_HALTED",
+           "message": "The transaction was rolled back since another operation in the same transaction failed."}]
+
+
+class _RolledBackError(Exception):
+    """A sub-request failed under allOrNone: every sub-request is rolled back."""
+
+
+def _all_or_none(ctx: ServiceContext, actor: int, subs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    answers: dict[str, Any] = {}
+    done: list[dict[str, Any]] = []
+
+    def step(sub: dict[str, Any]) -> Any:
+        def run(joined: ServiceContext) -> None:
+            done.append(_subrequest(joined, actor, sub, answers))
+            if done[-1]["httpStatusCode"] >= 400:
+                raise _RolledBackError
+        return run
+
+    try:
+        run_all_or_none(ctx, [step(s) for s in subs])
+    except _RolledBackError:
+        halted = [{**d, "body": HALTED, "httpStatusCode": 400} for d in done[:-1]] + [done[-1]]
+        return halted + [{"body": HALTED, "httpHeaders": {}, "httpStatusCode": 400,
+                          "referenceId": str(s.get("referenceId") or "")} for s in subs[len(done):]]
+    return done
+
+
 class CompositeRequestController(Controller):
     path = "/services/data/{version:str}/composite"
     include_in_schema = False
@@ -87,9 +117,6 @@ class CompositeRequestController(Controller):
     def composite(self, version: str, actor: int, ctx: ServiceContext, body: bytes) -> Any:
         checked_version(version)
         given = parse_body(body)
-        if given.get("allOrNone") is True:
-            raise SalesforceError(400, "INVALID_INPUT", "allOrNone=true is not supported: each sub-request is "
-                                                        "saved in its own transaction", ["allOrNone"])
         subs = given.get("compositeRequest")
         if not isinstance(subs, list) or not subs or not all(isinstance(s, dict) for s in subs):
             raise SalesforceError(400, "JSON_PARSER_ERROR", "compositeRequest must be a non-empty list of objects",
@@ -97,5 +124,7 @@ class CompositeRequestController(Controller):
         if len(subs) > MAX_SUBREQUESTS:
             raise SalesforceError(400, "INVALID_INPUT", f"at most {MAX_SUBREQUESTS} sub-requests",
                                   ["compositeRequest"])
+        if given.get("allOrNone") is True:
+            return json_response({"compositeResponse": _all_or_none(ctx, actor, subs)})
         answers: dict[str, Any] = {}
         return json_response({"compositeResponse": [_subrequest(ctx, actor, s, answers) for s in subs]})

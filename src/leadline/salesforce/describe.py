@@ -26,7 +26,8 @@ def object_summary(sobject: SObjectMap, version: str) -> dict[str, Any]:
     writable = sobject.createable
     return {"name": sobject.name, "label": sobject.label, "labelPlural": sobject.label_plural,
             "keyPrefix": KEY_PREFIXES[sobject.name], "custom": False, "customSetting": False,
-            "createable": writable, "updateable": writable, "deletable": writable, "queryable": True,
+            "createable": writable, "updateable": writable and sobject.updateable,
+            "deletable": writable and sobject.deletable, "queryable": True,
             "retrieveable": True, "searchable": True, "layoutable": False, "triggerable": False,
             "activateable": False, "mergeable": False, "replicateable": True, "undeletable": False,
             "urls": {"sobject": base, "describe": f"{base}/describe", "rowTemplate": f"{base}/{{ID}}"}}
@@ -42,7 +43,7 @@ def _picklist(vocabulary: Vocabulary, field: SObjectField) -> list[dict[str, Any
         return []
     if field.custom:
         labels = list(vocabulary.options.get(field.name, ()))
-    elif field.source is Source.ENUM and field.picklist:
+    elif field.picklist in ENUM_LABELS:  # a domain enumeration's labels (a Task's Status is derived)
         labels = list(ENUM_LABELS[field.picklist].values())
     else:
         labels = list(vocabulary.labels.get(field.picklist, {}).values()) if field.picklist else []

@@ -12,10 +12,12 @@ from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import MalformedIdError, NotFoundError, PermissionDeniedError
 from leadline.domain.queries import Page, RecordQuery
 from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
+from leadline.salesforce import gateway_parts
 from leadline.services import records
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import resolve_custom_filters
 from leadline.services.leads import records as leads
+from leadline.services.salesforce.deleted import DeletedWindow, deleted_records
 from leadline.services.salesforce.query import QueryResult, run_query
 from leadline.services.security.users import list_users
 
@@ -35,12 +37,21 @@ def _lead(details: leads.LeadDetails) -> Stored:
     return Stored(details.lead, details.custom)
 
 
+@dataclass(frozen=True)
+class Made:
+    """A part made by its use case (``gateway_parts``): its id."""
+
+    id: int
+
+
 def _other(record: Any) -> Stored:
     return Stored(record, dict(record.custom or {}))
 
 
 def create(ctx: ServiceContext, actor: int, kind: str, values: Values, custom: Values | None) -> Stored:
     """A new record of ``kind`` (lead, account, contact, opportunity) through its create use case."""
+    if kind in gateway_parts.PART_KINDS:
+        return Stored(Made(gateway_parts.create(ctx, actor, kind, values)), {})
     if kind == "lead":
         return _lead(leads.create_lead(ctx, actor, values, custom=dict(custom) if custom else None))
     with_custom = {**values, "custom": dict(custom)} if custom else values
@@ -63,7 +74,9 @@ def read(ctx: ServiceContext, actor: int, kind: str, record_id: int) -> Stored:
 
 
 def update(ctx: ServiceContext, actor: int, kind: str, record_id: int, values: Values, custom: Values | None) -> None:
-    if kind == "lead":
+    if kind in gateway_parts.PART_KINDS:
+        gateway_parts.update(ctx, actor, kind, record_id, values)
+    elif kind == "lead":
         leads.update_lead(ctx, actor, record_id, values, products=None, custom=dict(custom) if custom else None)
     elif kind == "user":
         raise PermissionDeniedError("users cannot be changed through this API")
@@ -72,7 +85,9 @@ def update(ctx: ServiceContext, actor: int, kind: str, record_id: int, values: V
 
 
 def delete(ctx: ServiceContext, actor: int, kind: str, record_id: int) -> None:
-    if kind == "lead":
+    if kind in gateway_parts.PART_KINDS:
+        gateway_parts.delete(ctx, actor, kind, record_id)
+    elif kind == "lead":
         leads.delete_lead(ctx, actor, record_id)
     elif kind == "user":
         raise PermissionDeniedError("users cannot be deleted through this API")
@@ -102,6 +117,11 @@ def find(ctx: ServiceContext, actor: int, kind: str, *, custom: tuple[str, Any] 
         if len(rows) < PAGE or (limit is not None and len(found) >= limit):
             return found[:limit] if limit is not None else found
         page = Page(limit=PAGE, sort="id", descending=False, after=(rows[-1].record.id, rows[-1].record.id))
+
+
+def deleted(ctx: ServiceContext, actor: int, kind: str, start: datetime, end: datetime) -> DeletedWindow:
+    """The records of ``kind`` deleted in ``[start, end)`` that the actor could read."""
+    return deleted_records(ctx, actor, kind, start, end)
 
 
 def _record_id(sobject: str, text: str) -> int | None:

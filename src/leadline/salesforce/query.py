@@ -8,14 +8,13 @@ Salesforce's 400 list (``MALFORMED_QUERY`` with its row and column, ``INVALID_FI
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from litestar import Controller, Response, get
 
 from leadline.salesforce import gateway
 from leadline.salesforce.sobjects import json_response
+from leadline.salesforce.values import json_value
 from leadline.salesforce.versions import checked_version
 from leadline.services.context import ServiceContext
 
@@ -31,23 +30,6 @@ def answer(ctx: ServiceContext, actor: int, version: str, resource: str, *, soql
         body["nextRecordsUrl"] = f"{base}/{resource}/{result.next_token}"
     body["records"] = json_value(result.records)
     return body
-
-
-def json_value(value: Any) -> Any:
-    """A record's value as Salesforce writes it in JSON: numbers as numbers, dates as ISO days,
-    date-times as ``2024-01-31T10:00:00.000+0000``."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
-    if isinstance(value, datetime):
-        moment = value.astimezone(UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: json_value(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [json_value(item) for item in value]
-    return value
 
 
 class QueryController(Controller):

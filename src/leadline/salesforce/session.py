@@ -27,6 +27,7 @@ from litestar.datastructures import State
 from leadline.domain.errors import AuthenticationError, LeadlineError
 from leadline.domain.salesforce.ids import salesforce_id, to_18
 from leadline.salesforce.errors import SalesforceError
+from leadline.salesforce.limits import count_request
 from leadline.services.context import ServiceContext
 from leadline.services.security import auth
 from leadline.services.security.sign_in import authenticate_password
@@ -43,7 +44,9 @@ def session_actor(request: Request[Any, Any, Any], state: State) -> int:
     if scheme.lower() not in ("bearer", "oauth") or not token.strip():
         raise SalesforceError(401, "INVALID_SESSION_ID", "Session expired or invalid")
     ctx: ServiceContext = state.context
-    return auth.authenticate_token(ctx, token.strip())
+    actor = auth.authenticate_token(ctx, token.strip())
+    count_request(request, state, ctx)
+    return actor
 
 
 def instance_url(request: Request[Any, Any, Any]) -> str:

@@ -15,10 +15,12 @@ from litestar.datastructures import State
 from leadline.domain.errors import LeadlineError, MalformedIdError, NotFoundError
 from leadline.domain.salesforce.fields import SObjectMap, Source, find_sobject
 from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
-from leadline.salesforce import gateway
+from leadline.salesforce import gateway, gateway_parts
 from leadline.salesforce.describe import describe, global_describe, object_summary
 from leadline.salesforce.errors import SalesforceError
-from leadline.salesforce.values import Vocabulary, render, to_values, vocabulary
+from leadline.salesforce.gateway_parts import PART_KINDS
+from leadline.salesforce.limits import daily_api_requests
+from leadline.salesforce.values import Vocabulary, json_value, render, salesforce_time, to_values, vocabulary
 from leadline.salesforce.versions import checked_version, resources
 from leadline.services.context import ServiceContext
 
@@ -29,13 +31,16 @@ def json_response(body: Any, status: int = 200) -> Response[bytes]:
     return Response(json.dumps(body).encode(), status_code=status, media_type="application/json")
 
 
-def sobject_map(name: str, *, writing: bool = False) -> SObjectMap:
+def sobject_map(name: str, *, writing: bool = False, verb: str = "created") -> SObjectMap:
+    """The object called ``name``; ``writing``: one that may be ``verb`` (created, changed, deleted)
+    through this API, else 403."""
     found = find_sobject(name)
     if found is None:
         raise SalesforceError(404, "NOT_FOUND", NOT_FOUND)
-    if writing and not found.createable:
+    allowed = {"created": found.createable, "changed": found.updateable, "deleted": found.deletable}[verb]
+    if writing and not (found.createable and allowed):
         raise SalesforceError(403, "INSUFFICIENT_ACCESS_OR_READONLY",
-                              f"{found.name} records cannot be created, changed or deleted through this API")
+                              f"{found.name} records cannot be {verb} through this API")
     return found
 
 
@@ -115,13 +120,21 @@ def create_record(ctx: ServiceContext, actor: int, sobject: str, body: dict[str,
 def read_record(ctx: ServiceContext, actor: int, version: str, sobject: str, record: str,
                 names: list[str]) -> dict[str, Any]:
     words = vocabulary(ctx, sobject_map(sobject))
+    if words.sobject.record_type in PART_KINDS:
+        for name in names:
+            words.field(name)  # an unknown name is INVALID_FIELD, as for the other objects
+        with salesforce_names(words):
+            found = gateway_parts.read(ctx, actor, words.sobject.record_type,
+                                       _record_id(words.sobject, record, reading=True), names or None,
+                                       f"/services/data/{version}")
+        return dict(json_value(found))
     with salesforce_names(words):
         stored = gateway.read(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record, reading=True))
         return render(words, stored, version, names or None)
 
 
 def update_record(ctx: ServiceContext, actor: int, sobject: str, record: str, body: dict[str, Any]) -> None:
-    words = vocabulary(ctx, sobject_map(sobject, writing=True))
+    words = vocabulary(ctx, sobject_map(sobject, writing=True, verb="changed"))
     with salesforce_names(words):
         values, custom = to_values(words, body, creating=False)
         gateway.update(ctx, actor, words.sobject.record_type, _record_id(words.sobject, record, reading=False),
@@ -129,7 +142,7 @@ def update_record(ctx: ServiceContext, actor: int, sobject: str, record: str, bo
 
 
 def delete_record(ctx: ServiceContext, actor: int, sobject: str, record: str) -> None:
-    target = sobject_map(sobject, writing=True)
+    target = sobject_map(sobject, writing=True, verb="deleted")
     gateway.delete(ctx, actor, target.record_type, _record_id(target, record, reading=False))
 
 
@@ -142,11 +155,9 @@ class DataController(Controller):
         return json_response(resources(checked_version(version)))
 
     @get("/limits", sync_to_thread=False)
-    def limits(self, version: str, actor: int, state: State) -> Response[bytes]:
+    def limits(self, request: Request[Any, Any, Any], version: str, actor: int, state: State) -> Response[bytes]:
         checked_version(version)
-        per_minute = state.application.settings.rate_limit_per_minute
-        daily = per_minute * 24 * 60 if per_minute else 0
-        return json_response({"DailyApiRequests": {"Max": daily, "Remaining": daily}})
+        return json_response({"DailyApiRequests": daily_api_requests(request, state)})
 
     @get("/sobjects", sync_to_thread=False)
     def global_describe(self, version: str, actor: int) -> Response[bytes]:
@@ -226,6 +237,28 @@ class DataController(Controller):
         checked_version(version)
         target = sobject_map(sobject)
         low, high = _moment(start, "start"), _moment(end, "end")
-        found = gateway.find(ctx, actor, target.record_type, updated_from=low, updated_to=high)
-        return json_response({"ids": [salesforce_id(target.name, s.record.id) for s in found],
+        if target.record_type in PART_KINDS:
+            changed = gateway_parts.changed_between(ctx, actor, target.record_type, low, high)
+            if changed is None:
+                raise SalesforceError(400, "INVALID_OPERATION", f"{target.name} records keep no time of change")
+        else:
+            changed = [s.record.id for s in gateway.find(ctx, actor, target.record_type, updated_from=low,
+                                                          updated_to=high)]
+        return json_response({"ids": [salesforce_id(target.name, i) for i in changed],
                               "latestDateCovered": high.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")})
+
+    @get("/sobjects/{sobject:str}/deleted", sync_to_thread=True)
+    def deleted(self, version: str, actor: int, ctx: ServiceContext, sobject: str, start: str | None = None,
+                end: str | None = None) -> Response[bytes]:
+        """The ids and moments of the records deleted from ``start`` (included) to ``end`` (excluded)."""
+        checked_version(version)
+        target = sobject_map(sobject)
+        if target.name == "OpportunityContactRole":
+            raise SalesforceError(400, "INVALID_OPERATION", "deletions of contact roles are not kept")
+        window = gateway.deleted(ctx, actor, target.record_type, _moment(start, "start"), _moment(end, "end"))
+        covered = salesforce_time(window.latest_covered)
+        return json_response({
+            "deletedRecords": [{"id": salesforce_id(target.name, d.record_id), "deletedDate": salesforce_time(
+                d.deleted_at)} for d in window.deletions],
+            "earliestDateAvailable": salesforce_time(window.earliest) if window.earliest else covered,
+            "latestDateCovered": covered})

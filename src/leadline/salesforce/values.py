@@ -23,6 +23,7 @@ from leadline.domain.salesforce.fields import (
     leadline_custom_name,
 )
 from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
+from leadline.domain.salesforce.parts import LINKS
 from leadline.salesforce.gateway import Stored
 from leadline.services.context import ServiceContext
 
@@ -113,6 +114,23 @@ def _plain(value: Any, kind: FieldType) -> Any:
     return getattr(value, "value", value)
 
 
+def json_value(value: Any) -> Any:
+    """A record's value as Salesforce writes it in JSON: numbers as numbers, dates as ISO days,
+    date-times as ``2024-01-31T10:00:00.000+0000``."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+    if isinstance(value, datetime):
+        moment = value.astimezone(UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: json_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_value(item) for item in value]
+    return value
+
+
 def read_value(vocabulary: Vocabulary, field: SObjectField, stored: Stored) -> Any:
     """The value of ``field`` of a stored record, as Salesforce writes it."""
     record = stored.record
@@ -193,6 +211,8 @@ def to_values(vocabulary: Vocabulary, body: Mapping[str, Any], *, creating: bool
 def _written(field: SObjectField, value: Any) -> Any:
     if value is None or value == "":
         return None
+    if field.attribute == LINKS:  # an activity's WhoId/WhatId: a record of one of several objects
+        return str(value)
     if field.source is Source.REFERENCE:
         return str(parse_salesforce_id(str(value), expected=field.reference_to, field=field.name).record_id)
     if field.source is Source.ENUM and field.picklist:

@@ -27,7 +27,7 @@ from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.configuration.reasons import ReasonKind, find_reason
 from leadline.domain.configuration.sources import ensure_selectable, find_source
 from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
-from leadline.domain.history import diff_fields, render_value
+from leadline.domain.history import Deletion, diff_fields, render_value
 from leadline.domain.ids import new_id, parse_record_id
 from leadline.domain.opportunities.opportunity import (
     OPPORTUNITY_FIELD_CLEANERS,
@@ -243,6 +243,7 @@ def delete_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
             _ensure_childless(uow, viewer, record.id)
         _repository(uow, kind).delete(record.id)
         uow.custom_fields.delete_values(record.id)
+        uow.deletions.add(Deletion(kind, record.id, record.owner_id, ctx.now()))
         uow.audit.record("delete", kind, record.id, viewer.id, ctx.now(),
                          {k: (render_value(v), None) for k, v in fields_of(record).items() if v is not None})
         uow.commit()

@@ -22,131 +22,40 @@ The query compiler finds a field with ``find_field(sobject, name)`` and an objec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+from leadline.domain.salesforce.parts import PARTS
+from leadline.domain.salesforce.schema import (
+    ENUM_LABELS,
+    FieldType,
+    Picklist,
+    SObjectField,
+    SObjectMap,
+    Source,
+    full_name_field,
+    id_field,
+    reference_field,
+    system_fields,
+    text_field,
+)
 
-
-class FieldType(StrEnum):
-    ID = "id"
-    STRING = "string"
-    TEXTAREA = "textarea"
-    EMAIL = "email"
-    PHONE = "phone"
-    URL = "url"
-    PICKLIST = "picklist"
-    BOOLEAN = "boolean"
-    INT = "int"
-    DOUBLE = "double"
-    CURRENCY = "currency"
-    PERCENT = "percent"
-    DATE = "date"
-    DATETIME = "datetime"
-    REFERENCE = "reference"
-
-
-class Source(StrEnum):
-    COLUMN = "column"
-    REFERENCE = "reference"
-    LABEL = "label"
-    ENUM = "enum"
-    DERIVED = "derived"
-
-
-class Picklist(StrEnum):
-    STATUSES = "statuses"
-    SOURCES = "sources"
-    STAGES = "stages"
-    RATINGS = "ratings"
-    FORECAST_CATEGORIES = "forecast_categories"
-    OPPORTUNITY_TYPES = "opportunity_types"
-
-
-#: Salesforce's labels of the domain enumerations' values (the configured picklists are read live).
-ENUM_LABELS: dict[Picklist, dict[str, str]] = {
-    Picklist.RATINGS: {"hot": "Hot", "warm": "Warm", "cold": "Cold"},
-    Picklist.FORECAST_CATEGORIES: {"omitted": "Omitted", "pipeline": "Pipeline", "best_case": "Best Case",
-                                   "commit": "Commit", "closed": "Closed"},
-    Picklist.OPPORTUNITY_TYPES: {"new_business": "New Business", "existing_business": "Existing Business",
-                                 "renewal": "Renewal", "upsell": "Upsell"},
-}
-
-
-@dataclass(frozen=True)
-class SObjectField:
-    name: str
-    type: FieldType
-    label: str
-    attribute: str | None
-    source: Source = Source.COLUMN
-    write_as: str | None = None
-    required: bool = False
-    reference_to: str | None = None
-    picklist: Picklist | None = None
-    expression: str | None = None
-    length: int = 0
-    custom: bool = False
-
-
-@dataclass(frozen=True)
-class SObjectMap:
-    name: str
-    label: str
-    label_plural: str
-    record_type: str
-    fields: tuple[SObjectField, ...]
-    createable: bool = True
-
-    def field(self, name: str) -> SObjectField | None:
-        lowered = name.lower()
-        return next((f for f in self.fields if f.name.lower() == lowered), None)
-
-
-def _text(name: str, label: str, attribute: str, length: int, *, kind: FieldType = FieldType.STRING,
-          required: bool = False, writable: bool = True) -> SObjectField:
-    return SObjectField(name, kind, label, attribute, write_as=attribute if writable else None, required=required,
-                        length=length)
-
-
-def _ref(name: str, label: str, attribute: str, to: str, write_as: str | None = None,
-         required: bool = False) -> SObjectField:
-    return SObjectField(name, FieldType.REFERENCE, label, attribute, Source.REFERENCE, write_as=write_as,
-                        required=required, reference_to=to, length=18)
-
-
-def _system() -> tuple[SObjectField, ...]:
-    return (
-        _ref("OwnerId", "Owner ID", "owner_id", "User", "owner"),
-        SObjectField("IsDeleted", FieldType.BOOLEAN, "Deleted", None, Source.DERIVED, expression="false"),
-        SObjectField("CreatedDate", FieldType.DATETIME, "Created Date", "created_at"),
-        SObjectField("LastModifiedDate", FieldType.DATETIME, "Last Modified Date", "updated_at"),
-        SObjectField("SystemModstamp", FieldType.DATETIME, "System Modstamp", "updated_at"),
-    )
-
-
-def _id(sobject: str) -> SObjectField:
-    return SObjectField("Id", FieldType.ID, f"{sobject} ID", "id", Source.REFERENCE, reference_to=sobject, length=18)
-
-
-def _full_name() -> SObjectField:
-    return SObjectField("Name", FieldType.STRING, "Full Name", None, Source.DERIVED,
-                        expression="first_name || ' ' || last_name", length=121)
-
+__all__ = ["CUSTOM_SUFFIX", "CUSTOM_TYPES", "ENUM_LABELS", "SOBJECTS", "FieldType", "Picklist", "SObjectField",
+           "SObjectMap", "Source", "custom_field", "custom_field_name", "find_field", "find_sobject",
+           "leadline_custom_name"]
 
 LEAD = SObjectMap("Lead", "Lead", "Leads", "lead", (
-    _id("Lead"), _full_name(),
-    _text("FirstName", "First Name", "first_name", 40),
-    _text("LastName", "Last Name", "last_name", 80, required=True),
-    _text("Company", "Company", "company", 255, required=True),
-    _text("Title", "Title", "title", 128),
-    _text("Email", "Email", "email", 80, kind=FieldType.EMAIL),
-    _text("Phone", "Phone", "phone", 40, kind=FieldType.PHONE),
-    _text("Website", "Website", "website", 255, kind=FieldType.URL),
-    _text("Industry", "Industry", "industry", 255),
-    _text("Street", "Street", "street", 255, kind=FieldType.TEXTAREA),
-    _text("City", "City", "city", 40),
-    _text("State", "State/Province", "state", 80),
-    _text("PostalCode", "Zip/Postal Code", "postal_code", 20),
-    _text("Country", "Country", "country", 80),
+    id_field("Lead"), full_name_field(),
+    text_field("FirstName", "First Name", "first_name", 40),
+    text_field("LastName", "Last Name", "last_name", 80, required=True),
+    text_field("Company", "Company", "company", 255, required=True),
+    text_field("Title", "Title", "title", 128),
+    text_field("Email", "Email", "email", 80, kind=FieldType.EMAIL),
+    text_field("Phone", "Phone", "phone", 40, kind=FieldType.PHONE),
+    text_field("Website", "Website", "website", 255, kind=FieldType.URL),
+    text_field("Industry", "Industry", "industry", 255),
+    text_field("Street", "Street", "street", 255, kind=FieldType.TEXTAREA),
+    text_field("City", "City", "city", 40),
+    text_field("State", "State/Province", "state", 80),
+    text_field("PostalCode", "Zip/Postal Code", "postal_code", 20),
+    text_field("Country", "Country", "country", 80),
     SObjectField("AnnualRevenue", FieldType.CURRENCY, "Annual Revenue", "annual_revenue", write_as="annual_revenue"),
     SObjectField("NumberOfEmployees", FieldType.INT, "Employees", "number_of_employees",
                  write_as="number_of_employees"),
@@ -156,51 +65,51 @@ LEAD = SObjectMap("Lead", "Lead", "Leads", "lead", (
                  picklist=Picklist.STATUSES),
     SObjectField("Rating", FieldType.PICKLIST, "Rating", "rating", Source.ENUM, write_as="rating",
                  picklist=Picklist.RATINGS),
-    _text("Description", "Description", "description", 32000, kind=FieldType.TEXTAREA),
+    text_field("Description", "Description", "description", 32000, kind=FieldType.TEXTAREA),
     SObjectField("IsConverted", FieldType.BOOLEAN, "Converted", "converted_at", Source.DERIVED,
                  expression="converted_at IS NOT NULL"),
     SObjectField("ConvertedDate", FieldType.DATE, "Converted Date", "converted_at", Source.DERIVED,
                  expression="date(converted_at)"),
-    _ref("ConvertedAccountId", "Converted Account ID", "converted_account_id", "Account"),
-    _ref("ConvertedContactId", "Converted Contact ID", "converted_contact_id", "Contact"),
-    _ref("ConvertedOpportunityId", "Converted Opportunity ID", "converted_opportunity_id", "Opportunity"),
-    _ref("CampaignId", "Campaign ID", "campaign_id", "Campaign"),
-    *_system(),
+    reference_field("ConvertedAccountId", "Converted Account ID", "converted_account_id", "Account"),
+    reference_field("ConvertedContactId", "Converted Contact ID", "converted_contact_id", "Contact"),
+    reference_field("ConvertedOpportunityId", "Converted Opportunity ID", "converted_opportunity_id", "Opportunity"),
+    reference_field("CampaignId", "Campaign ID", "campaign_id", "Campaign"),
+    *system_fields(),
 ))
 
 CONTACT = SObjectMap("Contact", "Contact", "Contacts", "contact", (
-    _id("Contact"), _full_name(),
-    _ref("AccountId", "Account ID", "account_id", "Account", "account_id", required=True),
-    _text("FirstName", "First Name", "first_name", 40),
-    _text("LastName", "Last Name", "last_name", 80, required=True),
-    _text("Title", "Title", "title", 128),
-    _text("Email", "Email", "email", 80, kind=FieldType.EMAIL),
-    _text("Phone", "Business Phone", "phone", 40, kind=FieldType.PHONE),
+    id_field("Contact"), full_name_field(),
+    reference_field("AccountId", "Account ID", "account_id", "Account", "account_id", required=True),
+    text_field("FirstName", "First Name", "first_name", 40),
+    text_field("LastName", "Last Name", "last_name", 80, required=True),
+    text_field("Title", "Title", "title", 128),
+    text_field("Email", "Email", "email", 80, kind=FieldType.EMAIL),
+    text_field("Phone", "Business Phone", "phone", 40, kind=FieldType.PHONE),
     SObjectField("LeadSource", FieldType.PICKLIST, "Lead Source", "lead_source_id", Source.LABEL,
                  picklist=Picklist.SOURCES),
-    *_system(),
+    *system_fields(),
 ))
 
 ACCOUNT = SObjectMap("Account", "Account", "Accounts", "account", (
-    _id("Account"),
-    _text("Name", "Account Name", "name", 255, required=True),
-    _text("Website", "Website", "website", 255, kind=FieldType.URL),
-    _text("Industry", "Industry", "industry", 255),
+    id_field("Account"),
+    text_field("Name", "Account Name", "name", 255, required=True),
+    text_field("Website", "Website", "website", 255, kind=FieldType.URL),
+    text_field("Industry", "Industry", "industry", 255),
     SObjectField("NumberOfEmployees", FieldType.INT, "Employees", "number_of_employees",
                  write_as="number_of_employees"),
-    _text("BillingStreet", "Billing Street", "billing_street", 255, kind=FieldType.TEXTAREA),
-    _text("BillingCity", "Billing City", "billing_city", 40),
-    _text("BillingState", "Billing State/Province", "billing_state", 80),
-    _text("BillingPostalCode", "Billing Zip/Postal Code", "billing_postal_code", 20),
-    _text("BillingCountry", "Billing Country", "billing_country", 80),
-    _ref("ParentId", "Parent Account ID", "parent_id", "Account", "parent_id"),
-    *_system(),
+    text_field("BillingStreet", "Billing Street", "billing_street", 255, kind=FieldType.TEXTAREA),
+    text_field("BillingCity", "Billing City", "billing_city", 40),
+    text_field("BillingState", "Billing State/Province", "billing_state", 80),
+    text_field("BillingPostalCode", "Billing Zip/Postal Code", "billing_postal_code", 20),
+    text_field("BillingCountry", "Billing Country", "billing_country", 80),
+    reference_field("ParentId", "Parent Account ID", "parent_id", "Account", "parent_id"),
+    *system_fields(),
 ))
 
 OPPORTUNITY = SObjectMap("Opportunity", "Opportunity", "Opportunities", "opportunity", (
-    _id("Opportunity"),
-    _ref("AccountId", "Account ID", "account_id", "Account", "account_id", required=True),
-    _text("Name", "Name", "name", 120, required=True),
+    id_field("Opportunity"),
+    reference_field("AccountId", "Account ID", "account_id", "Account", "account_id", required=True),
+    text_field("Name", "Name", "name", 120, required=True),
     SObjectField("StageName", FieldType.PICKLIST, "Stage", "stage_id", Source.LABEL, write_as="stage",
                  picklist=Picklist.STAGES),
     SObjectField("Amount", FieldType.CURRENCY, "Amount", "amount", write_as="amount"),
@@ -212,21 +121,21 @@ OPPORTUNITY = SObjectMap("Opportunity", "Opportunity", "Opportunities", "opportu
                  picklist=Picklist.OPPORTUNITY_TYPES),
     SObjectField("LeadSource", FieldType.PICKLIST, "Lead Source", "lead_source_id", Source.LABEL,
                  write_as="lead_source", picklist=Picklist.SOURCES),
-    _text("NextStep", "Next Step", "next_step", 255),
-    _text("Description", "Description", "description", 32000, kind=FieldType.TEXTAREA),
+    text_field("NextStep", "Next Step", "next_step", 255),
+    text_field("Description", "Description", "description", 32000, kind=FieldType.TEXTAREA),
     SObjectField("IsClosed", FieldType.BOOLEAN, "Closed", "outcome", Source.DERIVED, expression="outcome != 'open'"),
     SObjectField("IsWon", FieldType.BOOLEAN, "Won", "outcome", Source.DERIVED, expression="outcome = 'won'"),
-    _ref("CampaignId", "Campaign ID", "campaign_id", "Campaign"),
-    *_system(),
+    reference_field("CampaignId", "Campaign ID", "campaign_id", "Campaign"),
+    *system_fields(),
 ))
 
 USER = SObjectMap("User", "User", "Users", "user", (
-    _id("User"),
-    _text("Name", "Full Name", "name", 121, writable=False),
-    _text("Email", "Email", "email", 128, kind=FieldType.EMAIL, writable=False),
-    _text("Username", "Username", "email", 80, writable=False),
+    id_field("User"),
+    text_field("Name", "Full Name", "name", 121, writable=False),
+    text_field("Email", "Email", "email", 128, kind=FieldType.EMAIL, writable=False),
+    text_field("Username", "Username", "email", 80, writable=False),
     SObjectField("IsActive", FieldType.BOOLEAN, "Active", "active"),
-    _ref("ManagerId", "Manager ID", "manager_id", "User"),
+    reference_field("ManagerId", "Manager ID", "manager_id", "User"),
     SObjectField("IsDeleted", FieldType.BOOLEAN, "Deleted", None, Source.DERIVED, expression="false"),
     *(SObjectField(name, FieldType.DATETIME, label, "id", Source.DERIVED,
                    expression="the moment in the id (domain/ids.py id_created_at_ms)")
@@ -234,8 +143,9 @@ USER = SObjectMap("User", "User", "Users", "user", (
                           ("SystemModstamp", "System Modstamp"))),
 ), createable=False)
 
-#: Every mapped object, by its Salesforce name.
-SOBJECTS: dict[str, SObjectMap] = {m.name: m for m in (LEAD, CONTACT, ACCOUNT, OPPORTUNITY, USER)}
+#: Every mapped object, by its Salesforce name (the parts of an opportunity, products, activities
+#: and campaigns in ``parts.py``).
+SOBJECTS: dict[str, SObjectMap] = {m.name: m for m in (LEAD, CONTACT, ACCOUNT, OPPORTUNITY, USER, *PARTS)}
 
 CUSTOM_SUFFIX = "__c"
 #: Leadline's custom field types as Salesforce's.

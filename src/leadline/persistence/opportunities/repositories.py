@@ -47,6 +47,9 @@ class ProductRepository:
     def add(self, product: Product) -> None:
         self.session.add(to_row(ProductRow, product))
 
+    def save(self, product: Product) -> None:
+        self.session.merge(to_row(ProductRow, product))
+
     def list(self) -> list[Product]:
         return [to_domain(Product, r) for r in self.session.scalars(select(ProductRow).order_by(ProductRow.name))]
 

@@ -89,6 +89,18 @@ class AuditEventRow(Base):
     changes: Mapped[str] = mapped_column(Text)
 
 
+class DeletedRecordRow(Base):
+    """A record deleted outright, kept for Salesforce's ``deleted/`` (docs/adr/0045): its type,
+    id, owner (whose records a reader may see) and moment, written in the deleting transaction."""
+
+    __tablename__ = "deleted_records"
+    __table_args__ = (Index("ix_deleted_records_window", "record_type", "deleted_at"),)
+    record_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(BigInteger)
+    deleted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class SignInThrottleRow(Base):
     __tablename__ = "sign_in_throttles"
     kind: Mapped[ThrottleKind] = mapped_column(EnumText(ThrottleKind), primary_key=True)

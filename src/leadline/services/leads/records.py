@@ -22,7 +22,7 @@ from leadline.domain.configuration.sources import LeadSource, ensure_selectable,
 from leadline.domain.configuration.statuses import LeadStatus, default_status, find_status
 from leadline.domain.duplicates.check import DuplicateCheck
 from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
-from leadline.domain.history import FieldChange, diff_fields, render_value
+from leadline.domain.history import Deletion, FieldChange, diff_fields, render_value
 from leadline.domain.ids import new_id
 from leadline.domain.leads.lead import (
     LEAD_FIELD_CLEANERS,
@@ -345,6 +345,7 @@ def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_ve
         lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=expected_version)
         uow.custom_fields.delete_values(lead.id)
         uow.leads.delete(lead.id)
+        uow.deletions.add(Deletion("lead", lead.id, lead.owner_id, ctx.now()))
         uow.audit.record("delete", "lead", lead.id, viewer.id, ctx.now(),
                          {k: (render_value(v), None) for k, v in lead_audit_values(lead).items() if v is not None})
         uow.commit()

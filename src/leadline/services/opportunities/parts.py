@@ -8,12 +8,15 @@ has their sum as its amount.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from leadline.domain.common import clean_text, parse_decimal
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ConflictError, NotFoundError, ValidationError
+from leadline.domain.history import Deletion
 from leadline.domain.ids import new_id
 from leadline.domain.money import parse_amount, parse_currency
 from leadline.domain.opportunities.opportunity import ContactRoleKind
@@ -39,6 +42,32 @@ def create_product(ctx: ServiceContext, actor_id: int, *, name: str, code: str |
                           clean_text(family, field="family", max_length=80))
         uow.products.add(product)
         audit_created(uow, "product", product.id, viewer.id, ctx.now(), fields_of(product))
+        uow.commit()
+        return product
+
+
+def update_product(ctx: ServiceContext, actor_id: int, product_id: int, changes: Mapping[str, object]) -> Product:
+    """Change a product's ``name``, ``code``, ``family`` or ``is_active`` (admins); another key is
+    refused by its name. A product taken out (``is_active`` false) stays on the lines that have it."""
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        require_admin(viewer.user)
+        product = next((p for p in uow.products.list() if p.id == product_id), None)
+        if product is None:
+            raise NotFoundError(f"there is no product {product_id}", field="product_id")
+        before = fields_of(product)
+        for name, value in changes.items():
+            if name not in ("name", "code", "family", "is_active"):
+                raise ValidationError("is not a product field", field=name)
+            if name == "is_active":
+                if not isinstance(value, bool):
+                    raise ValidationError("must be true or false", field=name)
+                product.is_active = value
+            else:
+                setattr(product, name, clean_text(value, field=name, max_length=255 if name == "name" else 80,
+                                                  required=name == "name"))
+        uow.products.save(product)
+        audit_changed(uow, "product", product.id, viewer.id, ctx.now(), before, fields_of(product))
         uow.commit()
         return product
 
@@ -101,6 +130,35 @@ def add_line_item(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, pr
         return item
 
 
+def change_line_item(ctx: ServiceContext, actor_id: int, opportunity_id: int, item_id: int,
+                     changes: Mapping[str, object]) -> LineItem:
+    """Change a line item's ``quantity``, ``unit_price`` or ``discount_percent`` on an open
+    opportunity the actor may edit; the opportunity's amount becomes the lines' new sum."""
+    with ctx.uow_factory() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        opportunity = editable_opportunity(uow, viewer, opportunity_id)
+        opportunity.ensure_open()
+        item = next((i for i in uow.products.line_items(opportunity_id) if i.id == item_id), None)
+        if item is None:
+            raise NotFoundError(f"there is no line item {item_id} on this opportunity", field="line_item")
+        unknown = sorted(set(changes) - {"quantity", "unit_price", "discount_percent"})
+        if unknown:
+            raise ValidationError("cannot be changed on a line item", field=unknown[0])
+        before = fields_of(item)
+        changed = replace(
+            item, quantity=parse_amount(changes.get("quantity", item.quantity), field="quantity", allow_negative=True),
+            unit_price=parse_amount(changes.get("unit_price", item.unit_price), field="unit_price",
+                                    allow_negative=True),
+            discount_percent=parse_decimal(changes.get("discount_percent", item.discount_percent) or "0",
+                                           field="discount_percent", minimum=Decimal(0)))
+        uow.products.remove_line_item(opportunity_id, item_id)
+        uow.products.add_line_items([changed])
+        audit_changed(uow, "line_item", item.id, viewer.id, ctx.now(), before, fields_of(changed))
+        _recompute_amount(ctx, uow, viewer, opportunity)
+        uow.commit()
+        return changed
+
+
 def list_line_items(ctx: ServiceContext, actor_id: int, opportunity_id: int) -> list[LineItem]:
     with ctx.reader() as uow:
         read_any(uow, load_viewer(uow, actor_id, ctx), "opportunity", opportunity_id)
@@ -114,6 +172,7 @@ def remove_line_item(ctx: ServiceContext, actor_id: int, opportunity_id: int, it
         opportunity.ensure_open()
         if not uow.products.remove_line_item(opportunity_id, item_id):
             raise NotFoundError(f"there is no line item {item_id} on this opportunity", field="line_item")
+        uow.deletions.add(Deletion("line_item", item_id, opportunity.owner_id, ctx.now()))
         uow.audit.record("delete", "line_item", item_id, viewer.id, ctx.now(), {"opportunity_id": (
             str(opportunity_id), None)})
         _recompute_amount(ctx, uow, viewer, opportunity)

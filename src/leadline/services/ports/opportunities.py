@@ -20,6 +20,10 @@ class OpportunityRepository(RecordRepository[Opportunity], Protocol):
 class ProductRepository(Protocol):
     def add(self, product: Product) -> None: ...
 
+    def save(self, product: Product) -> None:
+        """Store the changed fields of a product already added."""
+        ...
+
 
     def add_price_book(self, book: PriceBook) -> None: ...
 

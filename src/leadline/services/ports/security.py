@@ -8,10 +8,24 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from leadline.domain.configuration.custom_fields import RecordType
-from leadline.domain.history import FieldChange
+from leadline.domain.history import Deletion, FieldChange
 from leadline.domain.security.access import SharingDefault
 from leadline.domain.security.sign_in import SignInThrottle, ThrottleKind
 from leadline.domain.security.users import User
+
+
+class DeletionRepository(Protocol):
+    """Records deleted outright (``Deletion``), written by the deleting use case (docs/adr/0045)."""
+
+    def add(self, deletion: Deletion) -> None: ...
+
+    def between(self, record_type: str, start: datetime, end: datetime,
+                owner_ids: Iterable[int] | None) -> list[Deletion]:
+        """Deletions of ``record_type`` in ``[start, end)``, oldest first, of records owned by
+        ``owner_ids`` (None: any owner)."""
+        ...
+
+    def earliest(self, record_type: str) -> datetime | None: ...
 
 
 class AuditRepository(Protocol):

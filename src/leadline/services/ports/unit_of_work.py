@@ -52,6 +52,7 @@ from leadline.services.ports.saved_views import SavedViewRepository
 from leadline.services.ports.scoring import ScoringRepository
 from leadline.services.ports.security import (
     AuditRepository,
+    DeletionRepository,
     IdempotencyRepository,
     SharingRepository,
     SignInThrottleRepository,
@@ -96,6 +97,13 @@ class UnitOfWork(Protocol):
 
     def changes_configuration(self) -> bool:
         """Whether configuration was written and not committed yet (reads must not be cached)."""
+        ...
+
+    def joining(self) -> Callable[..., UnitOfWork]:
+        """A factory of units of work that join this one's transaction (``uow_factory`` of a
+        ``ServiceContext`` for use cases run together): their ``commit`` sends their writes (a
+        broken rule is its ``ConflictError``), their readers see them, and only this unit's
+        ``commit`` keeps them, all or none (``services/all_or_none.py``)."""
         ...
 
     def flush(self) -> None:
@@ -172,6 +180,8 @@ class UnitOfWork(Protocol):
     # security
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def deletions(self) -> DeletionRepository: ...
     @property
     def tokens(self) -> TokenRepository: ...
     @property

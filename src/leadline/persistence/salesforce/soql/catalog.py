@@ -1,4 +1,5 @@
-"""Leadline's tables as Salesforce objects: Lead, Contact, Account, Opportunity and User.
+"""Leadline's tables as Salesforce objects: Lead, Contact, Account, Opportunity and User, and the
+parts of ``catalog_parts.py`` (line items, contact roles, products, tasks, events, campaigns).
 
 The field names come from ``FIELD_MAP`` (object, Salesforce name, type, Leadline column or
 computed expression), made from the REST API's authoritative field map
@@ -20,14 +21,21 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Boolean
 
 from leadline.domain.configuration.custom_fields import CustomFieldDefinition, CustomFieldType, RecordType
-from leadline.domain.salesforce.fields import ENUM_LABELS, SOBJECTS, Picklist, SObjectField, Source
+from leadline.domain.salesforce.fields import ENUM_LABELS, SOBJECTS, FieldType, Picklist, SObjectField, Source
+from leadline.domain.salesforce.parts import LINKS
 from leadline.domain.security.access import Viewer
 from leadline.persistence.accounts.rows import AccountRow, ContactRow
 from leadline.persistence.configuration.custom_values import VALUE_COLUMN
 from leadline.persistence.configuration.rows import CustomFieldValueRow, LeadSourceRow, LeadStatusRow
 from leadline.persistence.leads.rows import LeadRow
 from leadline.persistence.opportunities.rows import OpportunityRow, OpportunityStageRow
-from leadline.persistence.salesforce.soql.model import ChildDef, FieldDef, FieldType, Joins, ObjectDef, ParentDef
+from leadline.persistence.salesforce.soql.catalog_parts import (
+    ACTIVITY_KINDS,
+    PART_TABLES,
+    PART_VISIBILITY,
+    activity_scope,
+)
+from leadline.persistence.salesforce.soql.model import ChildDef, FieldDef, Joins, ObjectDef, ParentDef
 from leadline.persistence.security.rows import UserRow
 
 T = FieldType
@@ -35,14 +43,16 @@ S = T.STRING
 
 TABLES: dict[str, FromClause] = {
     "Lead": LeadRow.__table__, "Contact": ContactRow.__table__, "Account": AccountRow.__table__,
-    "Opportunity": OpportunityRow.__table__, "User": UserRow.__table__,
+    "Opportunity": OpportunityRow.__table__, "User": UserRow.__table__, **PART_TABLES,
 }
 RECORD_TYPES = {"Lead": RecordType.LEAD, "Contact": RecordType.CONTACT, "Account": RecordType.ACCOUNT,
                 "Opportunity": RecordType.OPPORTUNITY}
 
 #: the derived fields of the REST field map (domain/salesforce/fields.py) as SQL expressions (COMPUTED)
 _DERIVED = {"Name": "=person_name", "IsConverted": "=is_converted", "ConvertedDate": "=converted_date",
-            "IsClosed": "=is_closed", "IsWon": "=is_won"}
+            "IsClosed": "=is_closed", "IsWon": "=is_won", "ActivityDate": "=due_date", "IsActive": "=is_active"}
+#: a derived field whose name means something else on another object
+_DERIVED_OF = {("Task", "IsClosed"): "=is_completed", ("Task", "Status"): "=task_status"}
 #: a configured value's id column -> its label looked up in the configuration tables
 _LOOKUPS = {"status_id": "=status_label", "source_id": "=source_label", "lead_source_id": "=contact_source_label",
             "stage_id": "=stage_label"}
@@ -61,18 +71,19 @@ def _source(obj: str, field: SObjectField) -> str:
         return "=is_merged" if "merged_into_id" in TABLES[obj].c else "=never"
     if field.source is Source.DERIVED:
         # a user's dates: its stored creation instant (the REST map derives the same from the id)
-        return "created_at" if obj == "User" else _DERIVED[field.name]
+        return "created_at" if obj == "User" else _DERIVED_OF.get((obj, field.name)) or _DERIVED[field.name]
     if field.source is Source.LABEL:
         return _LOOKUPS[field.attribute or ""]
     if field.source is Source.ENUM:
-        return f"={field.attribute}_label"
+        return f"=enum:{field.picklist}:{field.attribute}"
     return field.attribute or ""
 
 
 #: (object, Salesforce field, type, Leadline column or "=computed"): the REST API's field map
 #: (``domain.salesforce.fields.SOBJECTS``) and ``_EXTRA``
 FIELD_MAP: tuple[tuple[str, str, FieldType, str], ...] = tuple(
-    [(obj, f.name, T(f.type.value), _source(obj, f)) for obj in TABLES for f in SOBJECTS[obj].fields]
+    [(obj, f.name, f.type, _source(obj, f)) for obj in TABLES for f in SOBJECTS[obj].fields
+     if f.attribute != LINKS]
     + [(obj, *extra) for obj, extras in _EXTRA.items() for extra in extras])
 
 #: (object, reference field) -> (target object, relationship name)
@@ -84,15 +95,23 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("Lead", "ConvertedOpportunityId"): ("Opportunity", "ConvertedOpportunity"),
     ("Contact", "AccountId"): ("Account", "Account"), ("Opportunity", "AccountId"): ("Account", "Account"),
     ("Account", "ParentId"): ("Account", "Parent"), ("User", "ManagerId"): ("User", "Manager"),
+    **{(obj, "OwnerId"): ("User", "Owner") for obj in ("Task", "Event", "Campaign")},
+    **{(obj, "OpportunityId"): ("Opportunity", "Opportunity")
+       for obj in ("OpportunityLineItem", "OpportunityContactRole")},
+    ("OpportunityLineItem", "Product2Id"): ("Product2", "Product2"),
+    ("OpportunityContactRole", "ContactId"): ("Contact", "Contact"),
+    ("Campaign", "ParentId"): ("Campaign", "Parent"),
+    ("Lead", "CampaignId"): ("Campaign", "Campaign"), ("Opportunity", "CampaignId"): ("Campaign", "Campaign"),
 }
 #: (parent object, child relationship name, child object, the child's column holding the parent id)
 CHILDREN: tuple[tuple[str, str, str, str], ...] = (
     ("Account", "Contacts", "Contact", "account_id"), ("Account", "Opportunities", "Opportunity", "account_id"),
     ("Account", "ChildAccounts", "Account", "parent_id"), ("User", "Leads", "Lead", "owner_id"),
+    ("Opportunity", "OpportunityLineItems", "OpportunityLineItem", "opportunity_id"),
+    ("Opportunity", "OpportunityContactRoles", "OpportunityContactRole", "opportunity_id"),
+    ("Campaign", "ChildCampaigns", "Campaign", "parent_id"),
 )
 
-_LABELS = {"rating": ENUM_LABELS[Picklist.RATINGS], "forecast_category": ENUM_LABELS[Picklist.FORECAST_CATEGORIES],
-           "type": ENUM_LABELS[Picklist.OPPORTUNITY_TYPES]}
 
 
 class utc_date(FunctionElement[Any]):  # noqa: N801 - an SQL function's name
@@ -120,8 +139,17 @@ def _label_of(table: FromClause, column: str) -> Callable[[Joins], ColumnElement
     return build
 
 
-def _mapped(column: str) -> Callable[[Joins], ColumnElement[Any]]:
-    return lambda joins: type_coerce(case(_LABELS[column], value=joins.base.c[column]), String())
+def _mapped(picklist: Picklist, column: str) -> Callable[[Joins], ColumnElement[Any]]:
+    """A domain enumeration's label (``ENUM_LABELS``) of ``column``'s value."""
+    return lambda joins: type_coerce(case(ENUM_LABELS[picklist], value=joins.base.c[column]), String())
+
+
+def _computed(source: str) -> Callable[[Joins], ColumnElement[Any]]:
+    """The expression of ``=name`` (``COMPUTED``) or ``=enum:<picklist>:<column>``."""
+    if source.startswith("=enum:"):
+        picklist, column = source.removeprefix("=enum:").split(":")
+        return _mapped(Picklist(picklist), column)
+    return COMPUTED[source[1:]]
 
 
 COMPUTED: dict[str, Callable[[Joins], ColumnElement[Any]]] = {
@@ -136,8 +164,12 @@ COMPUTED: dict[str, Callable[[Joins], ColumnElement[Any]]] = {
     "source_label": _label_of(LeadSourceRow.__table__, "source_id"),
     "contact_source_label": _label_of(LeadSourceRow.__table__, "lead_source_id"),
     "stage_label": _label_of(OpportunityStageRow.__table__, "stage_id"),
-    "rating_label": _mapped("rating"), "forecast_category_label": _mapped("forecast_category"),
-    "type_label": _mapped("type"),
+    "due_date": lambda j: utc_date(j.base.c.due_at),
+    "is_active": lambda j: type_coerce(j.base.c.status == "active", Boolean()),
+    "is_completed": lambda j: type_coerce(j.base.c.completed_at.is_not(None), Boolean()),
+    "task_status": lambda j: type_coerce(case((j.base.c.completed_at.is_(None),
+                                               ENUM_LABELS[Picklist.TASK_STATUSES]["open"]),
+                                              else_=ENUM_LABELS[Picklist.TASK_STATUSES]["completed"]), String()),
 }
 
 _CUSTOM_TYPES = {CustomFieldType.TEXT: T.STRING, CustomFieldType.NUMBER: T.DOUBLE, CustomFieldType.DATE: T.DATE,
@@ -169,7 +201,7 @@ def build_objects(field_map: Iterable[tuple[str, str, FieldType, str]] = FIELD_M
     """The objects of ``field_map`` over Leadline's tables, with ``custom_fields`` (active ones)."""
     fields: dict[str, dict[str, FieldDef]] = {name: {} for name in TABLES}
     for obj, name, kind, source in field_map:
-        build = COMPUTED[source[1:]] if source.startswith("=") else _column(source)
+        build = _computed(source) if source.startswith("=") else _column(source)
         target, relationship = REFERENCES.get((obj, name), (_reference_to(obj, name, kind), None))
         fields[obj][name.lower()] = FieldDef(name, kind, build, target, relationship)
     for definition in custom_fields:
@@ -213,6 +245,10 @@ class LeadlineCatalog:
         return self.objects.get(name.lower())
 
     def visibility(self, object_name: str, table: FromClause) -> ColumnElement[bool] | None:
+        if object_name in ACTIVITY_KINDS:  # the kind of activity applies to every caller
+            return activity_scope(object_name, self.viewer, table)
+        if object_name in PART_VISIBILITY:
+            return None if self.viewer is None else PART_VISIBILITY[object_name](self.viewer, table)
         kind = RECORD_TYPES.get(object_name)
         if kind is None or self.viewer is None:
             return None

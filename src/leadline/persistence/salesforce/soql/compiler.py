@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Float, FromClause, Select, and_, distinct, false, func, literal, or_, select
 from sqlalchemy.types import TypeEngine
 
+from leadline.domain.salesforce.fields import FieldType
 from leadline.domain.salesforce.soql.errors import INVALID_FIELD, MALFORMED_QUERY, SoqlError
 from leadline.domain.salesforce.soql.parser import parse_soql
 from leadline.domain.salesforce.soql.request import IdDecoder, digits_only
@@ -32,7 +33,7 @@ from leadline.domain.salesforce.soql.syntax import (
     Subquery,
 )
 from leadline.persistence.salesforce.soql.conditions import ConditionCompiler, Operand
-from leadline.persistence.salesforce.soql.model import Catalog, FieldType
+from leadline.persistence.salesforce.soql.model import Catalog
 from leadline.persistence.salesforce.soql.scope import Scope, Statement
 from leadline.persistence.salesforce.soql.subqueries import child_column
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, true
 
+from leadline.domain.salesforce.fields import FieldType
 from leadline.domain.salesforce.soql.dates import resolve_date_literal, utc_bounds
 from leadline.domain.salesforce.soql.errors import INVALID_FIELD, INVALID_QUERY_FILTER_OPERATOR, SoqlError
 from leadline.domain.salesforce.soql.request import IdDecoder
@@ -28,7 +29,6 @@ from leadline.domain.salesforce.soql.syntax import (
     SemiJoin,
     Value,
 )
-from leadline.persistence.salesforce.soql.model import FieldType
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,8 @@
 """What the compiler needs to know about objects: the ``Catalog`` protocol and its records.
 
+Field types are the domain's ``FieldType`` (``domain/salesforce/fields.py``), the same the REST
+describe answers.
+
 A catalog names each object's table, its fields (each an SQL expression built on the object's
 table alias, with its Salesforce type), its parent relationships (``Account`` from a contact: the
 target object and the foreign key) and its child relationships (``Contacts`` of an account: the
@@ -11,47 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, FromClause
 
-
-class FieldType(StrEnum):
-    """Salesforce's field types (the ``type`` of a describe)."""
-
-    ID = "id"
-    REFERENCE = "reference"
-    STRING = "string"
-    PICKLIST = "picklist"
-    TEXTAREA = "textarea"
-    EMAIL = "email"
-    PHONE = "phone"
-    URL = "url"
-    BOOLEAN = "boolean"
-    INT = "int"
-    DOUBLE = "double"
-    CURRENCY = "currency"
-    PERCENT = "percent"
-    DATE = "date"
-    DATETIME = "datetime"
-
-    @property
-    def is_text(self) -> bool:
-        return self in _TEXT
-
-    @property
-    def is_number(self) -> bool:
-        return self in _NUMBER
-
-    @property
-    def is_id(self) -> bool:
-        return self in (FieldType.ID, FieldType.REFERENCE)
-
-
-_TEXT = frozenset({FieldType.STRING, FieldType.PICKLIST, FieldType.TEXTAREA, FieldType.EMAIL, FieldType.PHONE,
-                   FieldType.URL})
-_NUMBER = frozenset({FieldType.INT, FieldType.DOUBLE, FieldType.CURRENCY, FieldType.PERCENT})
+from leadline.domain.salesforce.fields import FieldType
 
 OnClause = Callable[[FromClause, FromClause], ColumnElement[bool]]
 

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from leadline.domain.salesforce.fields import FieldType
 from leadline.domain.salesforce.soql.request import IdEncoder
 from leadline.persistence.salesforce.soql.compiler import CompiledQuery, Output, ParentMark
-from leadline.persistence.salesforce.soql.model import FieldType
 
 
 class RecordShaper:
