@@ -25,7 +25,7 @@ class FieldChange:
 @dataclass(frozen=True, slots=True)
 class Deletion:
     """A record deleted outright (Leadline keeps no recycle bin): what it was, whose, and when.
-    Written in the deleting transaction; read by Salesforce's ``sobjects/X/deleted/`` (ADR 0045)."""
+    Written in the deleting transaction; read by Salesforce's ``sobjects/X/deleted/`` (ADR 0047)."""
 
     record_type: str
     record_id: int

@@ -1,4 +1,4 @@
-"""Records deleted outright, kept for Salesforce's ``sobjects/X/deleted/`` (docs/adr/0045)."""
+"""Records deleted outright, kept for Salesforce's ``sobjects/X/deleted/`` (docs/adr/0047)."""
 
 from __future__ import annotations
 

@@ -90,7 +90,7 @@ class AuditEventRow(Base):
 
 
 class DeletedRecordRow(Base):
-    """A record deleted outright, kept for Salesforce's ``deleted/`` (docs/adr/0045): its type,
+    """A record deleted outright, kept for Salesforce's ``deleted/`` (docs/adr/0047): its type,
     id, owner (whose records a reader may see) and moment, written in the deleting transaction."""
 
     __tablename__ = "deleted_records"

@@ -15,7 +15,7 @@ from leadline.domain.security.users import User
 
 
 class DeletionRepository(Protocol):
-    """Records deleted outright (``Deletion``), written by the deleting use case (docs/adr/0045)."""
+    """Records deleted outright (``Deletion``), written by the deleting use case (docs/adr/0047)."""
 
     def add(self, deletion: Deletion) -> None: ...
 

@@ -1,5 +1,5 @@
 """Which records were deleted in a window, as Salesforce's ``sobjects/X/deleted/`` answers it,
-from the deletions the deleting use cases keep (docs/adr/0045)."""
+from the deletions the deleting use cases keep (docs/adr/0047)."""
 
 from __future__ import annotations
 

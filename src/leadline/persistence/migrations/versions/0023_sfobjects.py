@@ -1,8 +1,8 @@
-"""Deleted records kept for Salesforce's ``sobjects/X/deleted/`` (docs/adr/0045): type, id,
+"""Deleted records kept for Salesforce's ``sobjects/X/deleted/`` (docs/adr/0047): type, id,
 owner and moment, written by the deleting use case in its transaction.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-07
 """
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0022"
-down_revision: str | None = "0021"
+revision: str = "0023"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
