@@ -16,6 +16,7 @@ from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
 from tests.conftest import FakeClock
 from tests.e2e.api_support import Caller, token_for
+from tests.e2e.test_api import assert_problem
 from tests.e2e.web_support import served, sign_in
 from tests.integration.opportunity_scoring_support import closed_history, open_deal
 
@@ -53,3 +54,6 @@ def test_the_api_gives_an_opportunity_its_score(client: Any, ctx: ServiceContext
     assert {"feature": "stage", "value": "Negotiation", "won": 8, "total": 10,
             "text": "in stage Negotiation: 8 of 10 won"} in found["score"]["up"]
 
+    listed = admin("GET", "/opportunities", params={"min_score": found["score"]["score"]}).json()["items"]
+    assert [item["id"] for item in listed] == [str(deal)]
+    assert_problem(admin("GET", "/opportunities", params={"max_score": 101}), 422, "VALIDATION_FAILED", "max_score")

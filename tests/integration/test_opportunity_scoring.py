@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from leadline.domain.queries import Page, RecordQuery
 from leadline.services import records
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities import lifecycle
@@ -87,3 +88,17 @@ def test_training_refuses_too_little_history_and_non_admins(ctx: ServiceContext,
         scoring.train_opportunity_model(ctx, rep.id)
     with pytest.raises(NotFoundError):
         scoring.score_opportunities(ctx, admin_id)
+
+
+def test_the_list_filters_by_the_stored_score(ctx: ServiceContext, admin_id: int, clock: FakeClock) -> None:
+    account = _history(ctx, admin_id, clock)
+    scoring.train_opportunity_model(ctx, admin_id)
+    late, early = _deal(ctx, admin_id, account, "Late", "Negotiation"), _deal(ctx, admin_id, account, "Early")
+    cut = reads.get_opportunity_score(ctx, admin_id, late).score  # type: ignore[union-attr]
+    page = Page(limit=100)
+    high = records.list_records(ctx, admin_id, "opportunity", RecordQuery(min_score=cut), page)
+    low = records.list_records(ctx, admin_id, "opportunity", RecordQuery(max_score=cut - 1), page)
+    assert [o.id for o in high] == [late] and [o.id for o in low] == [early]  # closed ones have no score
+    with pytest.raises(ValidationError) as refused:
+        RecordQuery(min_score=101)
+    assert refused.value.field == "min_score"

@@ -247,6 +247,10 @@ class OpportunityController(Controller):
         close_from: date | None = None, close_to: date | None = None,
         amount_from: Annotated[str | None, Parameter(max_length=40, description="In the deal's currency.")] = None,
         amount_to: Annotated[str | None, Parameter(max_length=40, description="In the deal's currency.")] = None,
+        min_score: Annotated[int | None, Parameter(
+            ge=0, le=100, description="Only predicted-win scores from this (0-100).")] = None,
+        max_score: Annotated[int | None, Parameter(
+            ge=0, le=100, description="Only predicted-win scores up to this (0-100).")] = None,
         sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|name|close_date|amount)$")] =
         "-created_at", limit: Limit = 50, cursor: CursorParam = None, custom: Custom = None,
     ) -> Page:
@@ -255,7 +259,7 @@ class OpportunityController(Controller):
                  "updated_to": updated_to}
         query = opportunity_query(ctx, stages=stage or [], processes=process or [], outcomes=outcome or [],
                                   close_from=close_from, close_to=close_to, amount_from=amount_from,
-                                  amount_to=amount_to)
+                                  amount_to=amount_to, min_score=min_score, max_score=max_score)
         return _list(ctx, actor, "opportunity", owner, q, account_id, times, sort, limit, cursor, custom, query)
 
     @api_post("/", summary="Create an opportunity", status_code=201)

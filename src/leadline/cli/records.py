@@ -142,6 +142,8 @@ def opportunity_list(owner: list[str] = OWNER, search: str = SEARCH,
                      close_to: str = typer.Option(None, help="Closing on or before this day."),
                      amount_from: str = typer.Option(None, help="Amount at least this (the deal's currency)."),
                      amount_to: str = typer.Option(None, help="Amount at most this."),
+                     min_score: int = typer.Option(None, help="Predicted-win score at least this (0-100)."),
+                     max_score: int = typer.Option(None, help="Predicted-win score at most this (0-100)."),
                      custom: list[str] = CUSTOM, limit: int = LIMIT, after: str = AFTER, as_json: bool = JSON_OPTION,
                      acting_as: str = AS_OPTION) -> None:
     """List opportunities, newest first.
@@ -153,7 +155,8 @@ def opportunity_list(owner: list[str] = OWNER, search: str = SEARCH,
                               account_id=parse_id(account, "account") if account else None, stages=stage or [],
                               processes=process or [], outcomes=outcome or [],
                               close_from=date_field(close_from, "close_from"),
-                              close_to=date_field(close_to, "close_to"), amount_from=amount_from, amount_to=amount_to)
+                              close_to=date_field(close_to, "close_to"), amount_from=amount_from, amount_to=amount_to,
+                              min_score=min_score, max_score=max_score)
     custom_filters = custom_values.resolve_custom_filters(context, RecordType.OPPORTUNITY, custom or [])
     query = dataclasses.replace(query, custom=custom_filters)
     rows = record_service.list_records(context, actor_id(acting_as), "opportunity", query, _page(limit, after))
