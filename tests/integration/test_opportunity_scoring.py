@@ -5,9 +5,12 @@ rep reads only the scores of opportunities the rep may read."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from leadline.domain.opportunities.opportunity import ForecastCategory
 from leadline.domain.queries import Page, RecordQuery
 from leadline.services import records
 from leadline.services.context import ServiceContext
@@ -102,3 +105,26 @@ def test_the_list_filters_by_the_stored_score(ctx: ServiceContext, admin_id: int
     with pytest.raises(ValidationError) as refused:
         RecordQuery(min_score=101)
     assert refused.value.field == "min_score"
+
+
+def test_the_forecast_predicts_won_plus_open_amounts_times_their_chances(
+        ctx: ServiceContext, admin_id: int, clock: FakeClock) -> None:
+    """Over the year: what was won, plus 1000 x each open deal's stored chance; a rep's figure holds
+    only what the rep may read."""
+    account = _history(ctx, admin_id, clock)
+    set_sharing(ctx, admin_id, "opportunity", "private")
+    set_sharing(ctx, admin_id, "account", "public_read_write")
+    rep = add_user(ctx, admin_id, name="Rep A", email="a@example.com")
+    unscored = _deal(ctx, admin_id, account, "Before any model")
+    scoring.train_opportunity_model(ctx, admin_id)
+    mine = _deal(ctx, rep.id, account, "Mine", "Negotiation")
+    chances = {o: reads.get_opportunity_score(ctx, admin_id, o).probability for o in (unscored, mine)}  # type: ignore[union-attr]
+    report, predicted = reads.predicted_forecast(ctx, admin_id, "2026")
+    won = report.forecast.totals[ForecastCategory.CLOSED]
+    assert won == Decimal(10 * 1000)  # the ten won deals of the history
+    expected = sum(Decimal(1000) * Decimal(str(round(p, 4))) for p in chances.values())
+    assert predicted.amount == won + expected.quantize(Decimal("0.01"))
+    assert (predicted.scored, predicted.unscored) == (2, 0)  # training scored the older one too
+    _, own = reads.predicted_forecast(ctx, rep.id, "2026")
+    assert own.won == 0 and own.amount == (Decimal(1000) * Decimal(str(round(chances[mine], 4)))).quantize(
+        Decimal("0.01"))

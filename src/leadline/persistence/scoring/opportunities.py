@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select
@@ -91,6 +92,19 @@ class OpportunityScoringRepository:
         for owner, at, outcome in self.session.execute(query):
             closings[owner].append((at, outcome is Outcome.WON))
         return {owner: OwnerRecord.of(found) for owner, found in closings.items()}
+
+    def open_in_period(self, start: date, end: date, owner_ids: Sequence[int] | None
+                       ) -> list[tuple[int, str, Decimal, date, float | None]]:
+        """Open opportunities with an amount closing in ``[start, end)`` (of ``owner_ids`` when
+        given): id, currency, amount, close date and the stored predicted chance (None: unscored)."""
+        o, s = OpportunityRow, OpportunityScoreRow
+        query = (select(o.id, o.currency, o.amount, o.close_date, s.probability)
+                 .outerjoin(s, s.opportunity_id == o.id)
+                 .where(o.outcome == Outcome.OPEN, o.close_date >= start, o.close_date < end,
+                        o.amount.is_not(None)))
+        if owner_ids is not None:
+            query = query.where(o.owner_id.in_(list(owner_ids)))
+        return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
 
     def save_scores(self, scores: Iterable[OpportunityScore]) -> None:
         """Replace the stored score of each opportunity named."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol
 
 from leadline.domain.scoring.opportunity import OpportunityFacts, OpportunityScore, OwnerRecord
@@ -19,6 +20,12 @@ class OpportunityScoringRepository(Protocol):
 
     def owner_records(self, owner_ids: Sequence[int] | None = None) -> dict[int, OwnerRecord]:
         """Every owner's closings (when, and whether won), by owner id; only ``owner_ids``' when given."""
+        ...
+
+    def open_in_period(self, start: date, end: date, owner_ids: Sequence[int] | None
+                       ) -> list[tuple[int, str, Decimal, date, float | None]]:
+        """Open opportunities with an amount closing in ``[start, end)`` (of ``owner_ids`` when
+        given): id, currency, amount, close date and the stored predicted chance (None: unscored)."""
         ...
 
     def save_scores(self, scores: Iterable[OpportunityScore]) -> None:

@@ -1,15 +1,15 @@
 """Reading opportunity scores, under the opportunity's own read guard, and the forecast's
-"predicted" figure: what the open opportunities are worth by their predicted chances."""
+"predicted" figure: what the period's opportunities are worth by their predicted chances."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.opportunities.opportunity import ForecastCategory
 from leadline.domain.scoring.opportunity import OpportunityScore
+from leadline.domain.scoring.predicted import Predicted, predicted_figure
 from leadline.domain.scoring.records import OPPORTUNITY, StoredModel
 from leadline.services.context import ServiceContext
+from leadline.services.forecast.figures import ForecastReport, forecast_in
 from leadline.services.records import read_any
 from leadline.services.security.access import load_viewer
 from leadline.services.security.visibility import readable_ids
@@ -37,24 +37,18 @@ def list_opportunity_models(ctx: ServiceContext) -> list[StoredModel]:
         return uow.scoring.models(OPPORTUNITY)
 
 
-@dataclass(frozen=True, slots=True)
-class Predicted:
-    """The forecast's predicted figure: won amount plus each scored open opportunity's amount times
-    its predicted chance. ``unscored`` open opportunities (no model, or not scored yet) count at
-    nothing and are named so a reader knows the figure is partial."""
-
-    amount: Decimal
-    won: Decimal
-    open_expected: Decimal
-    scored: int
-    unscored: int
-
-
-def predicted(won: Decimal, open_amounts: dict[int, Decimal], scores: dict[int, OpportunityScore]) -> Predicted:
-    """>>> predicted(Decimal(100), {1: Decimal(1000), 2: Decimal(50)}, {})
-    Predicted(amount=Decimal('100'), won=Decimal('100'), open_expected=Decimal('0'), scored=0, unscored=2)
-    """
-    expected = sum((amount * Decimal(str(round(scores[of].probability, 4)))
-                    for of, amount in open_amounts.items() if of in scores), start=Decimal(0))
-    scored = sum(1 for of in open_amounts if of in scores)
-    return Predicted(won + expected, won, expected, scored, len(open_amounts) - scored)
+def predicted_forecast(ctx: ServiceContext, actor_id: int, period: str, *, user: str | int | None = None
+                       ) -> tuple[ForecastReport, Predicted]:
+    """The forecast of ``period`` (as ``analytics.forecast.forecast_for``: the same team, the same
+    record-level security) with its "predicted" figure beside the reps' commit: what was won plus
+    each open opportunity's amount times its predicted chance (``domain.scoring.predicted``)."""
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        report = forecast_in(ctx, uow, viewer, period, user=user)
+        visible = viewer.readable_owner_ids(RecordType.OPPORTUNITY)
+        owners = None if report.scope == "organisation" and visible is None else \
+            sorted({f.user_id for f in report.owners if f.user_id is not None})
+        deals = uow.opportunity_scoring.open_in_period(report.period.start, report.period.end, owners)
+        rates = uow.exchange_rates.list()
+    won = report.forecast.totals[ForecastCategory.CLOSED]
+    return report, predicted_figure(won, deals, rates, report.currency)
