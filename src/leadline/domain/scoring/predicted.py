@@ -38,15 +38,16 @@ def predicted_figure(won: Decimal, deals: Iterable[OpenDeal], rates: Iterable[tu
     (Decimal('350.00'), 1, 1)
     """
     steps: dict[str, list[tuple[date, Decimal]]] = {}
-    for code, valid_from, rate in sorted(rates):
-        steps.setdefault(code, []).append((valid_from, rate))
-    expected, scored, unscored, unconverted = Decimal(0), 0, 0, 0
+    for code, valid_from, step in sorted(rates):
+        steps.setdefault(code, []).append((valid_from, step))
+    expected: Decimal = Decimal(0)
+    scored = unscored = unconverted = 0
     for _, code, amount, close_date, probability in deals:
         if probability is None:
             unscored += 1
             continue
         rate = Decimal(1) if code == currency else _rate_on(steps.get(code, []), close_date)
-        if rate is None:
+        if rate is None:  # no rate for this currency: left out, counted
             unconverted += 1
             continue
         expected += amount * rate * Decimal(str(round(probability, 4)))
