@@ -15,9 +15,16 @@ Data: ``leadline.synthetic.scoring_table`` (its true conversion mechanism is in 
 5. learning from few outcomes: models fitted on only the first 20, 50, 200 rows *with an outcome
    that the first rows hold* (each window's leads, five windows), ROC AUC on the same test rows.
 
+With ``--kind opportunities`` (or ``all``) the same measures for opportunity scoring, on
+``leadline.synthetic.opportunity_table`` (closed opportunities with a documented true win
+mechanism, docs/scoring.md): training, batch scoring, one opportunity re-scored through the real
+path (``rescore_opportunity``: its facts, history, activity and owner's record read, scored,
+written, committed), and the time-ordered backtest against both baselines and the truth.
+
 Example::
 
     .venv/bin/python bench/bench_scoring.py --rows 100000
+    .venv/bin/python bench/bench_scoring.py --kind opportunities --rows 100000
 """
 
 from __future__ import annotations
@@ -39,10 +46,13 @@ from leadline.domain.scoring.metrics import evaluate, roc_auc
 from leadline.scoring.baselines import LogisticBaseline, NaiveBayesBaseline
 from leadline.scoring.boosted import BoostedModel
 from leadline.scoring.registry import choose_model
+from leadline.synthetic.opportunity_table import opportunity_rows
 from leadline.synthetic.scoring_table import scoring_rows
 
 FEATURES = ("source", "campaign", "seniority", "industry", "country", "employees", "email_domain", "budget",
             "timeframe_days", "activities", "days_since_activity")
+OPPORTUNITY_FEATURES = ("stage", "type", "age_days", "days_in_stage", "amount", "close_date_pushes", "activities",
+                        "days_since_activity", "source", "campaign", "owner_win_rate")
 
 
 def timed(label: str, work: Callable[[], Any]) -> Any:
@@ -63,19 +73,31 @@ def table(count: int, seed: int) -> tuple[list[dict[str, Any]], list[bool], list
     return rows, outcomes, truth
 
 
-def training_and_scoring(rows: list[dict[str, Any]], ys: list[bool]) -> None:
-    print(f"1. training on {len(rows):,} rows ({sum(ys):,} converted, {sum(ys) / len(ys):.1%})")
-    frequency, _ = timed("frequency model fit", lambda: FrequencyModel.fit(rows, ys))
+def opportunity_table(count: int, seed: int) -> tuple[list[dict[str, Any]], list[bool], list[float]]:
+    rows, outcomes, truth = [], [], []
+    for r in opportunity_rows(count, seed=seed):
+        rows.append({k: (None if r[k] == "" else float(r[k]) if isinstance(r[k], int | float) else r[k])
+                     for k in OPPORTUNITY_FEATURES})
+        outcomes.append(r["won"] == "yes")
+        truth.append(float(r["true_probability"]))
+    return rows, outcomes, truth
+
+
+def training_and_scoring(rows: list[dict[str, Any]], ys: list[bool], word: str = "converted") -> None:
+    print(f"1. training on {len(rows):,} rows ({sum(ys):,} {word}, {sum(ys) / len(ys):.1%})")
+    frequency, _ = timed("frequency model fit", lambda: FrequencyModel.fit(rows, ys, outcome_word=word))
     boosted, _ = timed("boosted model fit (booster + isotonic calibration)", lambda: BoostedModel.fit(rows, ys))
-    choice, _ = timed("full choice (both on 75 %, backtest, refit winner)", lambda: choose_model(rows, ys))
+    choice, _ = timed("full choice (both on 75 %, backtest, refit winner)",
+                      lambda: choose_model(rows, ys, outcome_word=word))
     print(f"  chosen: {choice.model.kind}; backtest ROC AUC "
           + ", ".join(f"{k} {e.roc_auc:.3f}" for k, e in choice.backtests.items()))
     print(f"2. batch scoring {len(rows):,} rows")
     for name, model in (("frequency", frequency), ("boosted", boosted)):
         _, wall = timed(f"{name} predict", lambda m=model: m.predict(rows))
         print(f"    {len(rows) / wall:,.0f} rows/s")
-    _, wall = timed("frequency score with reasons, 10,000 rows", lambda: [frequency.score(r) for r in rows[:10000]])
-    print(f"    {10000 / wall:,.0f} rows/s")
+    some = rows[:10000]
+    _, wall = timed(f"frequency score with reasons, {len(some):,} rows", lambda: [frequency.score(r) for r in some])
+    print(f"    {len(some) / wall:,.0f} rows/s")
 
 
 def one_lead_rescore(runs: int = 200, *, profile: bool = False) -> None:
@@ -138,11 +160,65 @@ def one_lead_rescore(runs: int = 200, *, profile: bool = False) -> None:
         engine.dispose()
 
 
-def backtest(rows: list[dict[str, Any]], ys: list[bool], truth: list[float]) -> None:
+def one_opportunity_rescore(runs: int = 200) -> None:
+    from leadline.domain.ids import new_id
+    from leadline.domain.scoring.interface import ModelVersion
+    from leadline.domain.scoring.opportunity import opportunity_features
+    from leadline.domain.scoring.records import OPPORTUNITY, StoredModel
+    from leadline.persistence.database import make_engine
+    from leadline.persistence.schema import upgrade_to_head
+    from leadline.persistence.unit_of_work import SqlUnitOfWork
+    from leadline.services import records
+    from leadline.services.configuration.setup import initialise_organisation
+    from leadline.services.contact_points import LibraryContactPointChecker
+    from leadline.services.context import ServiceContext
+    from leadline.services.opportunities.lifecycle import move_stage
+    from leadline.services.scoring.opportunities import rescore_opportunity, stages_of
+
+    print(f"3. one opportunity re-scored ({runs} runs; SQLite file, its own unit of work and commit)")
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/bench.db")
+        upgrade_to_head(engine)
+        ctx = ServiceContext(uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only),
+                             clock=lambda: datetime.now(UTC), currency="USD", phone_region="US",
+                             contact_points=LibraryContactPointChecker("US"))
+        admin = initialise_organisation(ctx, admin_name="Ada", admin_email="ada@example.com").admin
+        assert admin is not None
+        rng = random.Random(1)
+        account = records.create_account(ctx, admin.id, {"name": "Acme"}).id
+        ids = [records.create_opportunity(ctx, admin.id, {
+            "account_id": account, "name": f"Deal {i}", "amount": str(rng.randint(1, 90) * 1000),
+            "close_date": "2027-06-30", "lead_source": rng.choice(["Trade show", "Website form", "Phone call"]),
+        }).id for i in range(60)]
+        for deal in ids[::3]:
+            move_stage(ctx, admin.id, deal, "Negotiation")
+        with ctx.uow_factory() as uow:
+            facts = uow.opportunity_scoring.opportunity_facts(ctx.now(), ids)
+            rows = [opportunity_features(f, stages_of(ctx, uow), ctx.now()) for f in facts]
+            model = FrequencyModel.fit(rows, [i % 3 == 0 for i in range(60)], outcome_word="won")
+            uow.scoring.add_model(StoredModel(new_id(), OPPORTUNITY, ModelVersion("frequency", 1), ctx.now(), 60, 20,
+                                              {}, (), model.to_payload()))
+            uow.commit()
+        times, cpu = [], time.process_time()
+        for i in range(runs):
+            start = time.perf_counter()
+            with ctx.uow_factory() as uow:
+                rescore_opportunity(ctx, uow, ids[i % len(ids)])
+                uow.commit()
+            times.append((time.perf_counter() - start) * 1000)
+        cpu = (time.process_time() - cpu) * 1000 / runs
+        times.sort()
+        print(f"  wall: median {statistics.median(times):.2f} ms, p95 {times[int(len(times) * 0.95)]:.2f} ms, "
+              f"max {times[-1]:.2f} ms (the first loads the model); CPU {cpu:.2f} ms per re-score")
+        engine.dispose()
+
+
+def backtest(rows: list[dict[str, Any]], ys: list[bool], truth: list[float], word: str = "converted") -> None:
     cut = int(len(rows) * 0.75)
     test_rows, test_ys = rows[cut:], ys[cut:]
     print(f"4. time-ordered backtest: train {cut:,}, test {len(test_rows):,}")
-    choice, _ = timed("Leadline choice on the training rows", lambda: choose_model(rows[:cut], ys[:cut]))
+    choice, _ = timed("Leadline choice on the training rows",
+                      lambda: choose_model(rows[:cut], ys[:cut], outcome_word=word))
     candidates: dict[str, Callable[[list[dict[str, Any]]], list[float]]] = {
         f"Leadline ({choice.model.kind})": choice.model.predict,
         "naive Bayes (Odoo-style)": NaiveBayesBaseline(rows[:cut], ys[:cut]).predict,
@@ -178,7 +254,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--skip-db", action="store_true", help="Leave out the one-lead re-score (3).")
+    parser.add_argument("--skip-db", action="store_true", help="Leave out the one-record re-score (3).")
+    parser.add_argument("--kind", choices=("leads", "opportunities", "all"), default="leads")
     parser.add_argument("--only-rescore", action="store_true", help="Only the one-lead re-score (3).")
     parser.add_argument("--runs", type=int, default=200, help="Re-scores timed in (3).")
     parser.add_argument("--profile", action="store_true", help="With --only-rescore: cProfile's top functions.")
@@ -188,12 +265,21 @@ def main() -> None:
         one_lead_rescore(args.runs, profile=args.profile)
         print(f"load average after: {os.getloadavg()}")
         return
-    rows, ys, truth = table(args.rows, args.seed)
-    training_and_scoring(rows, ys)
-    if not args.skip_db:
-        one_lead_rescore()
-    backtest(rows, ys, truth)
-    few_outcomes(rows, ys, truth)
+    if args.kind in ("leads", "all"):
+        print("== leads")
+        rows, ys, truth = table(args.rows, args.seed)
+        training_and_scoring(rows, ys)
+        if not args.skip_db:
+            one_lead_rescore()
+        backtest(rows, ys, truth)
+        few_outcomes(rows, ys, truth)
+    if args.kind in ("opportunities", "all"):
+        print("== opportunities")
+        rows, ys, truth = opportunity_table(args.rows, args.seed)
+        training_and_scoring(rows, ys, "won")
+        if not args.skip_db:
+            one_opportunity_rescore()
+        backtest(rows, ys, truth, "won")
     print(f"load average after: {os.getloadavg()}")
 
 

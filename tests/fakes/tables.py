@@ -29,6 +29,7 @@ from leadline.domain.leads.qualification import Criterion
 from leadline.domain.opportunities.opportunity import Opportunity, OpportunityStage, SalesProcess
 from leadline.domain.opportunities.products import LineItem, PriceBook, PriceBookEntry, Product
 from leadline.domain.saved_views import SavedView
+from leadline.domain.scoring.opportunity import OpportunityScore
 from leadline.domain.scoring.records import LeadScore, StoredModel
 from leadline.domain.security.access import SharingDefault
 from leadline.domain.security.sign_in import SignInThrottle, ThrottleKind
@@ -47,6 +48,7 @@ class Tables:
     leads: dict[int, Lead] = field(default_factory=dict)
     scoring_models: list[StoredModel] = field(default_factory=list)
     lead_scores: dict[int, LeadScore] = field(default_factory=dict)
+    opportunity_scores: dict[int, OpportunityScore] = field(default_factory=dict)
     status_changes: list[dict[str, Any]] = field(default_factory=list)
     accounts: dict[int, Account] = field(default_factory=dict)
     contacts: dict[int, Contact] = field(default_factory=dict)

@@ -24,6 +24,7 @@ from tests.fakes import (
     duplicates,
     forecast,
     imports,
+    opportunity_scoring,
     records,
     reports,
     sales,
@@ -113,6 +114,7 @@ class FakeUnitOfWork:
         self.funnel = reports.FunnelQueries()
         self.deal_reports = reports.DealQueries()
         self.scoring = scoring.ScoringRepository(t)
+        self.opportunity_scoring = opportunity_scoring.OpportunityScoringRepository(t)
         self.soql = reports.SoqlQueries()
         self.reads = FakeReads(t, self.custom_fields)
         self._configuration_hooks: list[Callable[[], None]] = []

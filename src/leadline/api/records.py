@@ -23,6 +23,8 @@ from leadline.api.schemas import (
     FieldChangePublic,
     OpportunityCreate,
     OpportunityPublic,
+    OpportunityScorePublic,
+    OpportunityScoreReasonPublic,
     OpportunityUpdate,
     Page,
     duplicates_public,
@@ -34,11 +36,14 @@ from leadline.domain.ids import parse_record_id
 from leadline.domain.opportunities.opportunity import Opportunity
 from leadline.domain.queries import Page as PageQuery
 from leadline.domain.queries import RecordQuery
+from leadline.domain.scoring.interface import Reason
+from leadline.domain.scoring.opportunity import OpportunityScore
 from leadline.services import records
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import resolve_custom_filters
 from leadline.services.duplicates.check import DuplicateReport
 from leadline.services.opportunities.queries import StageName, opportunity_query, stage_names
+from leadline.services.scoring.opportunity_reads import get_opportunity_score
 from leadline.services.security.access import fields_of
 from leadline.services.security.users import resolve_query_owners
 
@@ -61,6 +66,19 @@ def opportunity_public(opportunity: Opportunity, names: Mapping[int, StageName])
     if name is not None:
         fields.update(stage=name.stage, process_id=name.process_id, process=name.process)
     return msgspec.convert(present(fields), OpportunityPublic)
+
+
+def opportunity_score_public(score: OpportunityScore | None) -> OpportunityScorePublic | None:
+    if score is None:
+        return None
+
+    def reasons(found: tuple[Reason, ...]) -> list[OpportunityScoreReasonPublic]:
+        return [OpportunityScoreReasonPublic(feature=r.feature, value=r.value, won=r.converted, total=r.total,
+                                             text=r.text) for r in found]
+
+    return OpportunityScorePublic(score=score.score, probability=round(score.probability, 4),
+                                  confident=score.confident, model_version=score.model_version,
+                                  scored_at=score.scored_at, up=reasons(score.up), down=reasons(score.down))
 
 
 def _public(kind: str, record: Any, names: Mapping[int, StageName]) -> Any:
@@ -229,6 +247,10 @@ class OpportunityController(Controller):
         close_from: date | None = None, close_to: date | None = None,
         amount_from: Annotated[str | None, Parameter(max_length=40, description="In the deal's currency.")] = None,
         amount_to: Annotated[str | None, Parameter(max_length=40, description="In the deal's currency.")] = None,
+        min_score: Annotated[int | None, Parameter(
+            ge=0, le=100, description="Only predicted-win scores from this (0-100).")] = None,
+        max_score: Annotated[int | None, Parameter(
+            ge=0, le=100, description="Only predicted-win scores up to this (0-100).")] = None,
         sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|name|close_date|amount)$")] =
         "-created_at", limit: Limit = 50, cursor: CursorParam = None, custom: Custom = None,
     ) -> Page:
@@ -237,7 +259,7 @@ class OpportunityController(Controller):
                  "updated_to": updated_to}
         query = opportunity_query(ctx, stages=stage or [], processes=process or [], outcomes=outcome or [],
                                   close_from=close_from, close_to=close_to, amount_from=amount_from,
-                                  amount_to=amount_to)
+                                  amount_to=amount_to, min_score=min_score, max_score=max_score)
         return _list(ctx, actor, "opportunity", owner, q, account_id, times, sort, limit, cursor, custom, query)
 
     @api_post("/", summary="Create an opportunity", status_code=201)
@@ -247,7 +269,10 @@ class OpportunityController(Controller):
 
     @api_get("/{record_id:int}", summary="Read an opportunity")
     def get_opportunity(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> Response[OpportunityPublic]:
-        return _one(ctx, "opportunity", records.get_record(ctx, actor, "opportunity", record_id))
+        record = records.get_record(ctx, actor, "opportunity", record_id)
+        score = opportunity_score_public(get_opportunity_score(ctx, actor, record.id))
+        public = msgspec.structs.replace(opportunity_public(record, stage_names(ctx)), score=score)
+        return Response(public, headers={"ETag": etag(record.version)})
 
     @api_patch("/{record_id:int}", summary="Change an opportunity")
     def update_opportunity(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int, record_id: RecordId,

@@ -163,6 +163,31 @@ class OpportunityUpdate(OpportunityFields, kw_only=True, forbid_unknown_fields=T
     )] | msgspec.UnsetType = msgspec.UNSET
 
 
+class OpportunityScoreReasonPublic(msgspec.Struct, kw_only=True):
+    """One factor behind an opportunity's score: ``text`` as a rep reads it ("in stage
+    Negotiation: 35 of 50 won"), with the counts it rests on."""
+
+    feature: str
+    value: str
+    won: int
+    total: int
+    text: str
+
+
+class OpportunityScorePublic(msgspec.Struct, kw_only=True):
+    """The predicted chance (0-100) that the open opportunity is won, learned from the closed ones;
+    offered beside the stage's ``probability``, never replacing it. ``confident`` is false when the
+    model had little data; ``model_version`` names the stored model it came from."""
+
+    score: int
+    probability: float
+    confident: bool
+    model_version: str
+    scored_at: datetime
+    up: list[OpportunityScoreReasonPublic]
+    down: list[OpportunityScoreReasonPublic]
+
+
 class OpportunityPublic(msgspec.Struct, kw_only=True):
     """An opportunity. ``stage`` and ``process`` name its stage and sales process (beside their
     ids). ``loss_reason_id`` is the reason it was lost (from ``GET /config/reasons``),
@@ -199,6 +224,9 @@ class OpportunityPublic(msgspec.Struct, kw_only=True):
     created_at: datetime
     updated_at: datetime
     version: int
+    #: the predicted chance of winning with its reasons (``GET /opportunities/{id}``); null when
+    #: unscored: no opportunity model yet (``leadline score train``), or closed
+    score: OpportunityScorePublic | None = None
 
 
 class FieldChangePublic(msgspec.Struct, kw_only=True):

@@ -16,18 +16,21 @@ from leadline.cli.record_edits import record_rows
 from leadline.domain.common import date_field
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.queries import Page, RecordQuery
+from leadline.domain.scoring.opportunity import OpportunityScore
 
 if TYPE_CHECKING:
     from leadline.services import custom_values
     from leadline.services import records as record_service
     from leadline.services.opportunities import queries as opportunity_queries
     from leadline.services.opportunities.queries import StageName
+    from leadline.services.scoring import opportunity_reads
     from leadline.services.security import users as user_service
 else:
     record_service = lazy_module("leadline.services.records")
     custom_values = lazy_module("leadline.services.custom_values")
     opportunity_queries = lazy_module("leadline.services.opportunities.queries")
     user_service = lazy_module("leadline.services.security.users")
+    opportunity_reads = lazy_module("leadline.services.scoring.opportunity_reads")
 
 account_app = typer.Typer(help="Accounts: the organisations you sell to.", no_args_is_help=True)
 contact_app = typer.Typer(help="Contacts: people at accounts.", no_args_is_help=True)
@@ -54,7 +57,7 @@ def _page(limit: int, after: str | None) -> Page:
 
 def _more(rows: list[object], limit: int) -> None:
     if len(rows) == limit:
-        typer.echo(f"next page: --after {rows[-1].id}")  # type: ignore[attr-defined]
+        typer.echo(f"next page: --after {rows[-1].id}")
 
 
 @account_app.command("list")
@@ -139,6 +142,8 @@ def opportunity_list(owner: list[str] = OWNER, search: str = SEARCH,
                      close_to: str = typer.Option(None, help="Closing on or before this day."),
                      amount_from: str = typer.Option(None, help="Amount at least this (the deal's currency)."),
                      amount_to: str = typer.Option(None, help="Amount at most this."),
+                     min_score: int = typer.Option(None, help="Predicted-win score at least this (0-100)."),
+                     max_score: int = typer.Option(None, help="Predicted-win score at most this (0-100)."),
                      custom: list[str] = CUSTOM, limit: int = LIMIT, after: str = AFTER, as_json: bool = JSON_OPTION,
                      acting_as: str = AS_OPTION) -> None:
     """List opportunities, newest first.
@@ -150,18 +155,21 @@ def opportunity_list(owner: list[str] = OWNER, search: str = SEARCH,
                               account_id=parse_id(account, "account") if account else None, stages=stage or [],
                               processes=process or [], outcomes=outcome or [],
                               close_from=date_field(close_from, "close_from"),
-                              close_to=date_field(close_to, "close_to"), amount_from=amount_from, amount_to=amount_to)
+                              close_to=date_field(close_to, "close_to"), amount_from=amount_from, amount_to=amount_to,
+                              min_score=min_score, max_score=max_score)
     custom_filters = custom_values.resolve_custom_filters(context, RecordType.OPPORTUNITY, custom or [])
     query = dataclasses.replace(query, custom=custom_filters)
     rows = record_service.list_records(context, actor_id(acting_as), "opportunity", query, _page(limit, after))
     names = opportunity_queries.stage_names(context)
+    scores = opportunity_reads.opportunity_scores(context, actor_id(acting_as), [o.id for o in rows])
     if as_json:
-        print_json([_opportunity_json(o, names) for o in rows])
+        print_json([{**_opportunity_json(o, names), "score": _score_json(scores.get(o.id))} for o in rows])
         return
     print_table("Opportunities", ["id", "name", "stage", "process", "amount", "currency", "close date",
-                                  "probability %", "forecast", "outcome"],
+                                  "probability %", "score", "forecast", "outcome"],
                 [(o.id, o.name, _label(names, o.stage_id, "stage"), _label(names, o.stage_id, "process"), o.amount,
-                  o.currency, o.close_date, o.probability, o.forecast_category, o.outcome) for o in rows])
+                  o.currency, o.close_date, o.probability, s.score if (s := scores.get(o.id)) else None,
+                  o.forecast_category, o.outcome) for o in rows])
     _more(rows, limit)
 
 
@@ -178,10 +186,28 @@ def opportunity_show(opportunity_id: str, as_json: bool = JSON_OPTION, acting_as
     opportunity = record_service.get_record(context, actor_id(acting_as), "opportunity",
                                             parse_id(opportunity_id, "opportunity"))
     names = opportunity_queries.stage_names(context)
+    score = opportunity_reads.get_opportunity_score(context, actor_id(acting_as), opportunity.id)
     if as_json:
-        print_json(_opportunity_json(opportunity, names))
+        print_json({**_opportunity_json(opportunity, names), "score": _score_json(score)})
         return
     fields = record_rows(opportunity)
     fields.insert(3, ("stage", _label(names, opportunity.stage_id, "stage")))
     fields.insert(4, ("process", _label(names, opportunity.stage_id, "process")))
-    print_record(f"Opportunity {opportunity.id}", fields)
+    print_record(f"Opportunity {opportunity.id}", fields + _score_lines(score))
+
+
+def _score_lines(score: OpportunityScore | None) -> list[tuple[str, object]]:
+    """The predicted chance of winning (beside the stage's probability), how sure, its model, its reasons."""
+    if score is None:
+        return [("predicted win %", "not scored (no opportunity model yet, or closed)")]
+    sure = "" if score.confident else " (low confidence: little data)"
+    return [("predicted win %", f"{score.score}{sure}, model {score.model_version}"),
+            *(("  up", r.text) for r in score.up), *(("  down", r.text) for r in score.down)]
+
+
+def _score_json(score: OpportunityScore | None) -> dict[str, object] | None:
+    if score is None:
+        return None
+    return {"score": score.score, "probability": round(score.probability, 4),
+            "confident": score.confident, "model_version": score.model_version,
+            "up": [r.text for r in score.up], "down": [r.text for r in score.down]}

@@ -18,36 +18,62 @@ from leadline.domain.errors import ValidationError
 
 if TYPE_CHECKING:
     from leadline.scoring import backtest, table
-    from leadline.services.scoring import models, reads, scores
+    from leadline.services.scoring import models, opportunities, reads, scores
 else:
+    opportunities = lazy_module("leadline.services.scoring.opportunities")
     backtest = lazy_module("leadline.scoring.backtest")
     table = lazy_module("leadline.scoring.table")
     models = lazy_module("leadline.services.scoring.models")
     reads = lazy_module("leadline.services.scoring.reads")
     scores = lazy_module("leadline.services.scoring.scores")
 
-score_app = typer.Typer(help="Predictive lead scoring: train, score, evaluate, backtest.", no_args_is_help=True)
+score_app = typer.Typer(help="Predictive lead and opportunity scoring: train, score, evaluate, backtest.",
+                        no_args_is_help=True)
+KINDS = ("all", "leads", "opportunities")
+KIND_OPTION = typer.Option("all", "--kind", help="leads, opportunities, or all (both).")
+
+
+def _kinds(kind: str) -> tuple[str, ...]:
+    if kind not in KINDS:
+        raise ValidationError(f"{kind!r} is not a kind of scoring; use one of {', '.join(KINDS)}", field="kind")
+    return ("leads", "opportunities") if kind == "all" else (kind,)
 
 
 @score_app.command("train")
 @handle_errors
-def train(acting_as: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
-    """Train the next lead model on the leads that have had their chance, and re-score every open lead.
+def train(kind: str = KIND_OPTION, acting_as: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Train the next lead model (on the leads that have had their chance) and the next opportunity
+    model (on the closed opportunities), and re-score every open lead and opportunity. With both
+    kinds, one without enough outcomes is skipped with the reason; alone, it is refused.
 
-    Example: leadline score train
+    Example: leadline score train --kind opportunities
     """
-    trained = models.train_lead_model(ready_application().context, actor_id(acting_as))
-    m = trained.model
+    kinds, context, actor = _kinds(kind), ready_application().context, actor_id(acting_as)
+    results: dict[str, object] = {}
+    for chosen in kinds:
+        trainer = models.train_lead_model if chosen == "leads" else opportunities.train_opportunity_model
+        try:
+            trained = trainer(context, actor)
+        except ValidationError as error:
+            if len(kinds) == 1 or error.field != "outcomes":
+                raise
+            results[chosen] = {"skipped": str(error)}
+            if not as_json:
+                console.print(f"{chosen}: skipped: {error}", highlight=False)
+            continue
+        m = trained.model
+        results[chosen] = {"version": str(m.version), "outcomes": m.outcomes, "positives": m.positives,
+                           "backtest": m.backtest, "notes": list(m.notes), "scored": trained.scored}
+        if not as_json:
+            word = "converted" if chosen == "leads" else "won"
+            console.print(f"{chosen} model {m.version}: {m.outcomes} outcomes ({m.positives} {word}); "
+                          f"{trained.scored} open {chosen} scored", highlight=False)
+            for candidate, auc in m.backtest.items():
+                console.print(f"  backtest {candidate}: ROC AUC {auc:.3f}", highlight=False)
+            for note in m.notes:
+                console.print(f"  {note}", highlight=False)
     if as_json:
-        print_json({"version": str(m.version), "outcomes": m.outcomes, "positives": m.positives,
-                    "backtest": m.backtest, "notes": list(m.notes), "scored": trained.scored})
-        return
-    console.print(f"model {m.version}: {m.outcomes} outcomes ({m.positives} converted); "
-                  f"{trained.scored} open leads scored")
-    for kind, auc in m.backtest.items():
-        console.print(f"  backtest {kind}: ROC AUC {auc:.3f}")
-    for note in m.notes:
-        console.print(f"  {note}")
+        print_json(results if len(kinds) > 1 else results[kinds[0]])
 
 
 @score_app.command("leads")
@@ -61,6 +87,17 @@ def score_leads(acting_as: str | None = AS_OPTION) -> None:
     console.print(f"{done.count} open leads scored with {done.version}")
     if done.problem:
         error_console.print(f"warning: {done.problem}")
+
+
+@score_app.command("opportunities")
+@handle_errors
+def score_opportunities(acting_as: str | None = AS_OPTION) -> None:
+    """Score every open opportunity again with the current opportunity model.
+
+    Example: leadline score opportunities
+    """
+    count = opportunities.score_opportunities(ready_application().context, actor_id(acting_as))
+    console.print(f"{count} open opportunities scored")
 
 
 @score_app.command("show")
@@ -107,22 +144,58 @@ def list_models(as_json: bool = JSON_OPTION) -> None:
 
 @score_app.command("evaluate")
 @handle_errors
-def evaluate(acting_as: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
-    """Backtest the lead model on the organisation's history: fitted on the earlier 75 % of outcomes,
-    measured on the latest 25 %.
+def evaluate(kind: str = KIND_OPTION, acting_as: str | None = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Backtest the models on the organisation's history: fitted on the earlier 75 % of outcomes,
+    measured on the latest 25 %. Opportunities (closed ones, by close) are reported for Leadline's
+    model, the naive-Bayes frequency baseline and a logistic regression in the same run.
 
-    Example: leadline score evaluate
+    Example: leadline score evaluate --kind opportunities
     """
-    train_rows, test_rows, e, candidates = models.evaluate_lead_model(ready_application().context,
-                                                                     actor_id(acting_as))
+    kinds, context, actor = _kinds(kind), ready_application().context, actor_id(acting_as)
+    results: dict[str, object] = {}
+    for chosen in kinds:
+        try:
+            results[chosen] = (_evaluate_leads(context, actor, as_json) if chosen == "leads"
+                               else _evaluate_opportunities(context, actor, as_json))
+        except ValidationError as error:
+            if len(kinds) == 1 or error.field != "outcomes":
+                raise
+            results[chosen] = {"skipped": str(error)}
+            if not as_json:
+                console.print(f"{chosen}: skipped: {error}", highlight=False)
+    if as_json:
+        print_json(results if len(kinds) > 1 else results[kinds[0]])
+
+
+def _evaluate_leads(context: object, actor: int, as_json: bool) -> dict[str, object]:
+    train_rows, test_rows, e, candidates = models.evaluate_lead_model(context, actor)  # type: ignore[arg-type]
     figures = {"train": train_rows, "test": test_rows, "roc_auc": e.roc_auc, "pr_auc": e.pr_auc,
                "brier": e.brier, "calibration_error": e.calibration_error, "top_decile_lift": e.top_decile_lift,
                "candidates": candidates}
     if as_json:
-        print_json(figures)
-        return
+        return figures
+    console.print("leads:")
     for name, value in figures.items():
-        console.print(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}", highlight=False)
+        console.print(f"  {name}: {value:.3f}" if isinstance(value, float) else f"  {name}: {value}",
+                      highlight=False)
+    return figures
+
+
+def _evaluate_opportunities(context: object, actor: int, as_json: bool) -> dict[str, object]:
+    report = opportunities.evaluate_opportunity_model(context, actor)  # type: ignore[arg-type]
+    prepared = table.Table([], report.test_outcomes, None, "won", {})
+    found = {**backtest.as_json(prepared, report), "rows": report.train_rows + report.test_rows}
+    found.pop("features", None)
+    if not as_json:
+        console.print("opportunities:")
+        console.print(f"  train {report.train_rows}, test {report.test_rows}; split: {report.split}", highlight=False)
+        for name, e in report.results.items():
+            console.print(f"  {name}: ROC AUC {e.roc_auc:.3f}, PR AUC {e.pr_auc:.3f}, Brier {e.brier:.4f}, "
+                          f"calibration error {e.calibration_error:.3f}, lift@10% {e.top_decile_lift:.2f}",
+                          highlight=False)
+        for note in report.notes:
+            console.print(f"  note: {note}", highlight=False)
+    return found
 
 
 @score_app.command("backtest")

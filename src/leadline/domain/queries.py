@@ -178,6 +178,9 @@ class RecordQuery:
     #: in each opportunity's own currency
     amount_from: Decimal | None = None
     amount_to: Decimal | None = None
+    #: only opportunities whose stored predicted-win score is within this range (both ends); unscored drop out
+    min_score: int | None = None
+    max_score: int | None = None
 
     def __post_init__(self) -> None:
         clean_text(self.search, field="q", max_length=200)  # no control characters reach the database
@@ -191,6 +194,12 @@ class RecordQuery:
                 raise ValidationError(f"{outcome!r} is not an outcome; use {', '.join(allowed)}", field="outcome")
         ensure_range(self.close_from, self.close_to, "close")
         ensure_range(self.amount_from, self.amount_to, "amount")
+        for name in ("min_score", "max_score"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 100:
+                raise ValidationError("must be between 0 and 100", field=name)
+        if self.min_score is not None and self.max_score is not None and self.min_score > self.max_score:
+            raise ValidationError("must not be above max_score", field="min_score")
 
 
 def ensure_range(low: Any, high: Any, name: str) -> None:

@@ -198,4 +198,18 @@ def _opportunity_filters(statement: Select[Any], row: Any, query: RecordQuery) -
             statement = statement.where(column >= low)
         if high is not None:
             statement = statement.where(column <= high)
+    if query.min_score is not None or query.max_score is not None:
+        statement = statement.where(row.id.in_(_scored_between(query.min_score, query.max_score)))
     return statement
+
+
+def _scored_between(low: int | None, high: int | None) -> Select[Any]:
+    """The ids of opportunities whose stored score is within ``low``..``high`` (ix_opportunity_scores_score)."""
+    from leadline.persistence.scoring.opportunity_rows import OpportunityScoreRow
+
+    scored = select(OpportunityScoreRow.opportunity_id)
+    if low is not None:
+        scored = scored.where(OpportunityScoreRow.score >= low)
+    if high is not None:
+        scored = scored.where(OpportunityScoreRow.score <= high)
+    return scored

@@ -51,6 +51,7 @@ from leadline.persistence.opportunities.rows import (
     SalesProcessRow,
 )
 from leadline.persistence.saved_views.rows import SavedViewRow
+from leadline.persistence.scoring.opportunity_rows import OpportunityScoreRow
 from leadline.persistence.scoring.rows import LeadScoreRow, ScoringModelRow
 from leadline.persistence.security.rows import (
     ApiTokenRow,
@@ -78,4 +79,5 @@ __all__ = [
     "CaptureFormRow", "CaptureRateCounterRow", "LeadCaptureRow", "QuarantinedSubmissionRow", "UsedTokenRow",
     "AssignmentGroupMemberRow", "AssignmentGroupRow", "AssignmentLogRow", "AssignmentRuleRow",
     "CampaignMemberRow", "CampaignRow", "LeadScoreRow", "ScoringModelRow", "SEARCH_INDEX",
+    "OpportunityScoreRow",
 ]

@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from leadline.persistence.reports.funnel import FunnelQueries
     from leadline.persistence.salesforce.queries import SoqlQueries
     from leadline.persistence.saved_views.repositories import SavedViewRepository
+    from leadline.persistence.scoring.opportunities import OpportunityScoringRepository
     from leadline.persistence.scoring.repositories import ScoringRepository
     from leadline.persistence.security.deletions import DeletionRepository
     from leadline.persistence.security.repositories import (
@@ -161,6 +162,8 @@ class SqlUnitOfWork:
     funnel: _Repository[FunnelQueries] = _Repository("reports", "FunnelQueries", "funnel")
     deal_reports: _Repository[DealQueries] = _Repository("reports", "DealQueries", "deals")
     scoring: _Repository[ScoringRepository] = _Repository("scoring", "ScoringRepository")
+    opportunity_scoring: _Repository[OpportunityScoringRepository] = _Repository(
+        "scoring", "OpportunityScoringRepository", "opportunities")
     soql: _Repository[SoqlQueries] = _Repository("salesforce", "SoqlQueries", "queries")
 
     def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None, *,

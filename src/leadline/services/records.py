@@ -43,6 +43,7 @@ from leadline.services.custom_values import audit_fields, read_custom, write_cus
 from leadline.services.duplicates.check import DuplicateReport, probe_of, screen_new_record
 from leadline.services.named_history import named_history
 from leadline.services.opportunities.lifecycle import find_stage, parse_percent, track_change
+from leadline.services.scoring.opportunities import rescore_opportunity
 from leadline.services.security import idempotency
 from leadline.services.security.access import audit_created, fields_of, load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
@@ -160,6 +161,7 @@ def add_opportunity(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values
     write_custom(ctx, uow, RecordType.OPPORTUNITY, opportunity, values.get("custom"), creating=True)
     uow.flush()
     uow.stage_history.record(opportunity, None, viewer.id, opportunity.created_at)
+    rescore_opportunity(ctx, uow, opportunity.id)
     audit_created(uow, "opportunity", opportunity.id, viewer.id, opportunity.created_at, audit_fields(opportunity))
     return opportunity
 
@@ -227,6 +229,7 @@ def change_record(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, kind: st
     uow.audit.record_changes(history)
     if kind == "opportunity":
         track_change(uow, before, record, viewer.id, now)
+        rescore_opportunity(ctx, uow, record.id)
     return record
 
 

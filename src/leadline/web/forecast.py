@@ -31,6 +31,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.forecast import adjustments as forecasting
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.records import list_records
+from leadline.services.scoring.opportunity_reads import predicted_forecast
 from leadline.services.security.users import user_choices
 
 #: The periods the picker proposes; any other the use cases accept may be typed.
@@ -119,7 +120,7 @@ def forecast_page(ctx: ServiceContext, user: int, period: str, who: str, *, form
         "form": form or AdjustmentForm(user=who, period=period), "notice": notice, "adjustable": ADJUSTABLE,
         "errors": {} if error is None else {error.field or "form": error.message}}
     try:
-        report = forecast_for(ctx, user, period, user=who or None)
+        report, predicted = predicted_forecast(ctx, user, period, user=who or None)
         adjustments = forecasting.list_adjustments(ctx, user, period, report.forecast.user_id or user)
         snapshots = forecasting.list_snapshots(ctx, user, period)
     except (ValidationError, PermissionDeniedError) as refused:
@@ -129,7 +130,7 @@ def forecast_page(ctx: ServiceContext, user: int, period: str, who: str, *, form
     owners = sorted(report.owners, key=lambda f: (-f.totals[ForecastCategory.PIPELINE], str(f.user_id)))
     shown = owners if all_owners else owners[:OWNERS_SHOWN]
     return Template("forecast/page.html", status_code=200 if error is None else _status(error), context={
-        **context, "report": report, "owners": shown, "more_owners": len(owners) - len(shown),
+        **context, "report": report, "predicted": predicted, "owners": shown, "more_owners": len(owners) - len(shown),
         "adjustments": adjustments if mine else [], "snapshots": snapshots, "categories": CUMULATIVE,
         # a manager adjusts a report's forecast (an admin anyone's); the use case decides, this hides the form
         "may_adjust": mine and (context["is_admin"] or report.forecast.user_id != user)})

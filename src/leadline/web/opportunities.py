@@ -34,6 +34,7 @@ from leadline.services.opportunities import lifecycle
 from leadline.services.opportunities.parts import list_contact_roles, list_line_items
 from leadline.services.opportunities.queries import opportunity_query, stage_names
 from leadline.services.opportunities.reads import price_list, stage_history
+from leadline.services.scoring.opportunity_reads import get_opportunity_score
 from leadline.services.security.users import user_choices
 from leadline.web.record_create import Control, NewRecord, account_choices, create, new_page
 from leadline.web.records import (
@@ -203,6 +204,7 @@ def opportunity_template(ctx: ServiceContext, user: int, opportunity_id: int, fa
         "activities": list_activities(ctx, user, "opportunity", opportunity_id),
         "history": shown_history(records.record_history(ctx, user, "opportunity", opportunity_id)),
         "owner_names": {u.id: u.name for u in owners}, "owners": owners, "edited": EDITED, "forms": forms,
+        "score": get_opportunity_score(ctx, user, opportunity_id),
     })
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, Response
 from litestar.params import Parameter
 
@@ -33,6 +34,7 @@ from leadline.api.forecast.schemas import (
     HygienePublic,
     OverduePublic,
     PeriodPublic,
+    PredictedPublic,
     PushedPublic,
     QuotaIn,
     QuotaPublic,
@@ -52,6 +54,8 @@ from leadline.domain.opportunities.opportunity import ForecastCategory
 from leadline.services.context import ServiceContext
 from leadline.services.forecast import adjustments as forecasting
 from leadline.services.forecast import settings
+from leadline.services.scoring.opportunity_reads import predicted_forecast
+from leadline.services.security.access import fields_of
 
 AnyRequest = Request[Any, Any, Any]
 PeriodParam = Annotated[str, Parameter(max_length=40, description=(
@@ -132,7 +136,8 @@ class ForecastController(Controller):
         cumulative categories with computed and adjusted figures, weighted pipeline, quota and
         attainment, the direct reports' and each owner's figures. Only the opportunities you may
         read count; leads never do; amounts without an exchange rate are listed in ``unconverted``."""
-        return forecast_public(analytics.forecast_for(ctx, actor, period, user=user_ref(user)))
+        report, predicted = predicted_forecast(ctx, actor, period, user=user_ref(user))
+        return msgspec.structs.replace(forecast_public(report), predicted=PredictedPublic(**fields_of(predicted)))
 
     @api_post("/adjustments", summary="Adjust a category of a report's forecast", status_code=201)
     def adjust(self, request: AnyRequest, ctx: ServiceContext, actor: int, data: AdjustmentIn,

@@ -70,6 +70,20 @@ class UnconvertedPublic(msgspec.Struct, kw_only=True):
     count: int
 
 
+class PredictedPublic(msgspec.Struct, kw_only=True):
+    """The opportunity model's figure beside the reps' commit (never replacing it): ``won`` plus
+    ``open_expected`` (each open opportunity's amount x its predicted chance of winning, in the
+    organisation's currency); ``unscored`` open ones count at nothing, ``unconverted`` ones (no
+    exchange rate) are left out."""
+
+    amount: Decimal
+    won: Decimal
+    open_expected: Decimal
+    scored: int
+    unscored: int
+    unconverted: int
+
+
 class ForecastPublic(msgspec.Struct, kw_only=True):
     """``forecast`` is the user's team roll-up; ``reports`` each direct report's roll-up;
     ``owners`` each owner's own figures (no roll-up). Only what the caller may read counts. An admin
@@ -83,6 +97,8 @@ class ForecastPublic(msgspec.Struct, kw_only=True):
     reports: list[UserForecastPublic]
     owners: list[UserForecastPublic]
     unconverted: list[UnconvertedPublic]
+    #: ``GET /forecast`` only: the predicted figure (docs/scoring.md)
+    predicted: PredictedPublic | None = None
 
 
 class AdjustmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

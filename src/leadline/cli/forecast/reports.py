@@ -23,15 +23,18 @@ from leadline.cli.output import console, fields_of, print_json, print_table
 from leadline.domain.common import counted
 from leadline.domain.errors import ValidationError
 from leadline.domain.forecast import CUMULATIVE, Forecast, Period, PeriodKind
+from leadline.domain.opportunities.opportunity import ForecastCategory
 
 if TYPE_CHECKING:
     from leadline.analytics import forecast as reports
     from leadline.services.forecast import adjustments as forecast_service
+    from leadline.services.scoring import opportunity_reads
     from leadline.services.security import users as user_service
 else:
     reports = lazy_module("leadline.analytics.forecast")
     forecast_service = lazy_module("leadline.services.forecast.adjustments")
     user_service = lazy_module("leadline.services.security.users")
+    opportunity_reads = lazy_module("leadline.services.scoring.opportunity_reads")
 
 forecast_app = typer.Typer()  # its help is the callback's: the forecast itself
 
@@ -122,17 +125,28 @@ def forecast(
     if by not in BREAKDOWNS:
         raise ValidationError(f"{by!r} is not team, owner or category", field="by")
     app, actor = ready_application(), actor_id(acting_as)
-    report = reports.forecast_for(app.context, actor, period, user=user)
+    report, predicted = opportunity_reads.predicted_forecast(app.context, actor, period, user=user)
     names = _names(app.context, actor)
     if not as_json:
         _print_report(report, names, by)
+        _print_predicted(predicted, report.forecast)
         return
     whole = report.scope == "organisation"
     print_json({"period": report.period, "currency": report.currency, "scope": report.scope,
                 "forecast": forecast_json(report.forecast, {None: "(organisation)"} if whole else names),
                 "reports": [forecast_json(f, names) for f in report.reports],
                 "owners": [forecast_json(f, names) for f in report.owners],
-                "unconverted": [{"currency": c, "count": n} for c, n in report.unconverted]})
+                "unconverted": [{"currency": c, "count": n} for c, n in report.unconverted],
+                "predicted": fields_of(predicted)})
+
+
+def _print_predicted(predicted: Any, main: Forecast) -> None:
+    """The model's figure beside the reps' commit (never replacing it)."""
+    commit = main.total(ForecastCategory.COMMIT)
+    console.print(f"predicted (won + open amounts x predicted chance of winning) {predicted.amount:,.2f} "
+                  f"beside the reps' commit {commit:,.2f}; {predicted.scored} open scored"
+                  + (f", {predicted.unscored} unscored (`leadline score train`)" if predicted.unscored else ""),
+                  highlight=False)
 
 
 @forecast_app.command("adjust")

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from leadline.domain.scoring.interface import ModelVersion, Reason
 
-#: what a model scores: leads now; opportunities later (issue 19, item 3)
+#: what a model scores: a lead (converts or not) or an opportunity (won or lost; issue 19, item 3)
 LEAD = "lead"
+OPPORTUNITY = "opportunity"
 
 
 @dataclass(frozen=True, slots=True)

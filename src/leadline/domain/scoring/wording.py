@@ -18,11 +18,21 @@ _PHRASES = {
     "completeness": "record filled {v}",
     "activities": "{v} activities",
     "days_since_activity": "last activity {v} days ago",
+    # opportunities (domain/scoring/opportunity.py)
+    "stage": "in stage {v}",
+    "type": "type {v}",
+    "age_days": "open {v} days",
+    "days_in_stage": "{v} days in its stage",
+    "amount": "amount {v}",
+    "close_date_pushes": "close date pushed later: {v} times",
+    "owner_win_rate": "owner's past win rate {v}",
 }
 _NOT_GIVEN = {
     "email_domain": "no e-mail address",
     "days_since_activity": "no activity yet",
     "title_seniority": "no title",
+    "owner_win_rate": "owner has closed no deal yet",
+    "amount": "no amount",
 }
 
 

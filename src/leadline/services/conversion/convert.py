@@ -28,6 +28,7 @@ from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.reads import CallReads, conversion_inputs, lead_fields, new_id_source
 from leadline.services.leads.records import ensure_current
+from leadline.services.scoring.opportunities import rescore_opportunity
 from leadline.services.security import idempotency
 from leadline.services.security.access import load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
@@ -87,6 +88,8 @@ def convert_in(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead_id: in
         lead.custom = uow.custom_fields.values_for(definitions, [lead.id])[lead.id]
     plan = conversion_plan(ctx, uow, viewer, lead, options, CallReads(uow), new_id_source(new_ids, 8))
     uow.conversions.write([plan])
+    if plan.result.opportunity_id is not None:  # a new opportunity is scored in the converting transaction
+        rescore_opportunity(ctx, uow, plan.result.opportunity_id)
     return plan.result
 
 

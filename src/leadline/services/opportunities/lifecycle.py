@@ -25,6 +25,7 @@ from leadline.domain.opportunities.sales_processes import process_for, stage_in
 from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.custom_values import read_custom
+from leadline.services.scoring.opportunities import rescore_opportunity
 from leadline.services.security import idempotency
 from leadline.services.security.access import fields_of, load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
@@ -177,6 +178,7 @@ def _change(ctx: ServiceContext, actor_id: int, opportunity_id: int, expected_ve
             uow.opportunities.save(opportunity)
             uow.audit.record_changes(changes)
             track_change(uow, before, opportunity, viewer.id, now)
+            rescore_opportunity(ctx, uow, opportunity.id)
         read_custom(ctx, uow, RecordType.OPPORTUNITY, [opportunity])
         if changes:
             idempotency.commit(ctx, uow, claim, opportunity)

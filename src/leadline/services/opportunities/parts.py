@@ -24,6 +24,7 @@ from leadline.domain.opportunities.products import LineItem, PriceBook, PriceBoo
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.lifecycle import editable_opportunity, track_change
 from leadline.services.records import read_any
+from leadline.services.scoring.opportunities import rescore_opportunity
 from leadline.services.security.access import audit_changed, audit_created, fields_of, load_viewer, require_admin
 from leadline.services.security.visibility import readable_ids
 
@@ -193,6 +194,7 @@ def _recompute_amount(ctx: ServiceContext, uow: UnitOfWork, viewer: Any, opportu
         audit_changed(uow, "opportunity", opportunity.id, viewer.id, now, {"amount": before["amount"]},
                       {"amount": opportunity.amount})
         track_change(uow, before, opportunity, viewer.id, now)
+        rescore_opportunity(ctx, uow, opportunity.id)
 
 
 def add_contact_role(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, contact_id: int, role: str,

@@ -44,7 +44,8 @@ def stage_names(ctx: ServiceContext) -> Mapping[int, StageName]:
 def opportunity_query(ctx: ServiceContext, *, owners: Iterable[str] = (), search: str | None = None,
                       account_id: int | None = None, stages: Iterable[str] = (), processes: Iterable[str] = (),
                       outcomes: Iterable[str] = (), close_from: date | None = None, close_to: date | None = None,
-                      amount_from: object = None, amount_to: object = None) -> RecordQuery:
+                      amount_from: object = None, amount_to: object = None, min_score: int | None = None,
+                      max_score: int | None = None) -> RecordQuery:
     """A list query of opportunities from references as users give them: stages by label or id
     (a label names that stage in every process), processes by name or id, outcomes by name,
     amounts as text. Unknown references are refused naming the field; a stage outside the
@@ -59,7 +60,8 @@ def opportunity_query(ctx: ServiceContext, *, owners: Iterable[str] = (), search
     return RecordQuery(owner_ids=resolve_query_owners(ctx, list(owners)), search=search, account_id=account_id,
                        stage_ids=stage_ids, outcomes=tuple(o.strip().lower() for o in outcomes),
                        close_from=close_from, close_to=close_to,
-                       amount_from=amount(amount_from, "amount_from"), amount_to=amount(amount_to, "amount_to"))
+                       amount_from=amount(amount_from, "amount_from"), amount_to=amount(amount_to, "amount_to"),
+                       min_score=min_score, max_score=max_score)
 
 
 def _stage_ids(config: Any, stages: list[str], processes: list[str]) -> tuple[int, ...]:

@@ -46,6 +46,7 @@ from leadline.services.ports.forecast import (
 from leadline.services.ports.imports import ImportRepository
 from leadline.services.ports.leads import LeadRepository
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
+from leadline.services.ports.opportunity_scoring import OpportunityScoringRepository
 from leadline.services.ports.reports import DealQueries, FunnelQueries
 from leadline.services.ports.salesforce import SoqlQueries
 from leadline.services.ports.saved_views import SavedViewRepository
@@ -222,6 +223,8 @@ class UnitOfWork(Protocol):
     # predictive scoring
     @property
     def scoring(self) -> ScoringRepository: ...
+    @property
+    def opportunity_scoring(self) -> OpportunityScoringRepository: ...
     # the Salesforce-compatible API's queries
     @property
     def soql(self) -> SoqlQueries: ...

@@ -1,0 +1,170 @@
+"""Opportunity scoring: the chance an open opportunity is won, beside (never instead of) its
+stage's probability. The same machinery as leads (``scoring.registry.choose_model``, the stored
+versioned models, ``loaded``); its own features (``domain.scoring.opportunity``) and subject.
+
+``train_opportunity_model`` reads every opportunity, keeps the closed ones (won: positive, lost:
+negative), orders them by their close (oldest first: the backtest trains on the past), lets the
+backtest choose the model, stores it as the next version of its kind, and re-scores every open
+opportunity, all in one transaction. A changed opportunity is re-scored in the transaction that
+changed it (``rescore_opportunity``, docs/adr/0040); a closed one loses its score.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from leadline.domain.errors import NotFoundError, ValidationError
+from leadline.domain.ids import new_id
+from leadline.domain.opportunities.opportunity import OpportunityStage
+from leadline.domain.scoring.interface import FeatureRow, ModelVersion, ScoringModel
+from leadline.domain.scoring.opportunity import (
+    WON_WORD,
+    OpportunityFacts,
+    OpportunityScore,
+    OwnerRecord,
+    opportunity_features,
+    opportunity_outcome,
+)
+from leadline.domain.scoring.records import OPPORTUNITY, StoredModel
+from leadline.scoring.registry import choose_model
+from leadline.services.context import ServiceContext
+from leadline.services.scoring.models import MINIMUM_OUTCOMES, Trained, ensure_admin
+from leadline.services.scoring.scores import BATCH, loaded
+
+if TYPE_CHECKING:
+    from leadline.scoring.backtest import Backtest
+    from leadline.services.ports import UnitOfWork
+
+
+def stages_of(ctx: ServiceContext, uow: UnitOfWork) -> dict[int, OpportunityStage]:
+    return {s.id: s for s in ctx.config(uow).stages}
+
+
+def _with_owners(facts: Sequence[OpportunityFacts], owners: Mapping[int, OwnerRecord]) -> list[OpportunityFacts]:
+    return [dataclasses.replace(f, owner=owners.get(f.opportunity.owner_id or 0, OwnerRecord())) for f in facts]
+
+
+def opportunity_training_set(ctx: ServiceContext, uow: UnitOfWork
+                             ) -> tuple[list[FeatureRow], list[bool], list[datetime]]:
+    """The feature rows, outcomes and close times of every closed opportunity, oldest close first."""
+    now, after, stages = ctx.now(), 0, stages_of(ctx, uow)
+    owners = uow.opportunity_scoring.owner_records()
+    found: list[tuple[datetime, FeatureRow, bool]] = []
+    while batch := uow.opportunity_scoring.opportunity_facts(now, after_id=after, limit=BATCH):
+        after = batch[-1].opportunity.id
+        for facts in _with_owners(batch, owners):
+            outcome = opportunity_outcome(facts, stages)
+            if outcome is not None and facts.opportunity.closed_at is not None:
+                found.append((facts.opportunity.closed_at, opportunity_features(facts, stages, now), outcome))
+    found.sort(key=lambda item: item[0])
+    return [row for _, row, _ in found], [y for _, _, y in found], [at for at, _, _ in found]
+
+
+def _ensure_outcomes(ys: Sequence[bool]) -> None:
+    if len(ys) < MINIMUM_OUTCOMES or len(set(ys)) < 2:
+        raise ValidationError(f"opportunity scoring needs at least {MINIMUM_OUTCOMES} closed opportunities, both "
+                              f"won and lost; there are {len(ys)} ({sum(ys)} won)", field="outcomes")
+
+
+def train_opportunity_model(ctx: ServiceContext, actor_id: int) -> Trained:
+    """Train, store and apply the next opportunity model. ``VALIDATION_ERROR`` (field ``outcomes``)
+    with fewer than ``MINIMUM_OUTCOMES`` closed opportunities or only one kind of outcome."""
+    with ctx.uow_factory() as uow:
+        ensure_admin(uow, actor_id, ctx)
+        rows, ys, _ = opportunity_training_set(ctx, uow)
+        _ensure_outcomes(ys)
+        choice = choose_model(rows, ys, outcome_word=WON_WORD)
+        kind = choice.model.kind
+        stored = StoredModel(new_id(), OPPORTUNITY,
+                             ModelVersion(kind, uow.scoring.latest_number(OPPORTUNITY, kind) + 1), ctx.now(),
+                             len(ys), sum(ys), {k: e.roc_auc for k, e in choice.backtests.items()},
+                             tuple(f"{k}: {why}" for k, why in choice.skipped.items()), choice.model.to_payload())
+        uow.scoring.add_model(stored)
+        scored = score_all_opportunities(ctx, uow, stored, choice.model)
+        uow.commit()
+        return Trained(stored, scored)
+
+
+def evaluate_opportunity_model(ctx: ServiceContext, actor_id: int) -> Backtest:
+    """``leadline score evaluate``: Leadline's choice of model, the naive-Bayes frequency baseline
+    and a logistic regression, fitted on the earlier 75 % of the closed opportunities (by close)
+    and measured on the latest 25 %, in one run."""
+    from leadline.scoring.backtest import run_backtest
+    from leadline.scoring.table import Table, TableError
+
+    with ctx.reader() as uow:
+        ensure_admin(uow, actor_id, ctx)
+        rows, ys, times = opportunity_training_set(ctx, uow)
+    _ensure_outcomes(ys)
+    kinds = {name: "number" if isinstance(v, float) else "category"
+             for row in rows for name, v in row.items() if v is not None}
+    try:
+        return run_backtest(Table(list(rows), ys, times, WON_WORD, kinds), outcome_word=WON_WORD)  # type: ignore[arg-type]
+    except TableError as error:
+        raise ValidationError(f"evaluation needs more closed opportunities of each kind: {error}",
+                              field="outcomes") from error
+
+
+def score_facts(model: ScoringModel, stored: StoredModel, facts: Sequence[OpportunityFacts],
+                stages: Mapping[int, OpportunityStage], now: datetime) -> list[OpportunityScore]:
+    """Scores of the open opportunities among ``facts`` (closed ones are left out: their outcome is known)."""
+    open_facts = [f for f in facts if not f.opportunity.is_closed()]
+    rows = [opportunity_features(f, stages, now) for f in open_facts]
+    out = []
+    for f, row, probability in zip(open_facts, rows, model.predict(rows), strict=True):
+        why = model.score(row)
+        out.append(OpportunityScore(f.opportunity.id, round(probability * 100), probability, why.confident,
+                                    stored.id, str(stored.version), now, why.up, why.down))
+    return out
+
+
+def score_all_opportunities(ctx: ServiceContext, uow: UnitOfWork, stored: StoredModel, model: ScoringModel) -> int:
+    """Score every open opportunity with ``model`` in batches (not committed here); how many."""
+    now, after, count = ctx.now(), 0, 0
+    stages, owners = stages_of(ctx, uow), uow.opportunity_scoring.owner_records()
+    while batch := uow.opportunity_scoring.opportunity_facts(now, after_id=after, limit=BATCH):
+        after = batch[-1].opportunity.id
+        scores = score_facts(model, stored, _with_owners(batch, owners), stages, now)
+        uow.opportunity_scoring.save_scores(scores)
+        count += len(scores)
+    return count
+
+
+def rescore_opportunity(ctx: ServiceContext, uow: UnitOfWork, opportunity_id: int) -> OpportunityScore | None:
+    """Score one opportunity again inside the caller's unit of work (not committed here): after a
+    stage move, an amount or close date changed, a close or a reopening. None before any model is
+    trained, or when it is closed (its score is then removed)."""
+    stored = uow.scoring.active_model(OPPORTUNITY, with_payload=False)
+    if stored is None:
+        return None
+    facts = uow.opportunity_scoring.opportunity_facts(ctx.now(), [opportunity_id])
+    if not facts or facts[0].opportunity.is_closed():
+        uow.opportunity_scoring.delete_scores([opportunity_id])
+        return None
+    owner = facts[0].opportunity.owner_id
+    owners = uow.opportunity_scoring.owner_records([owner]) if owner is not None else {}
+    scores = score_facts(loaded(uow, stored), stored, _with_owners(facts, owners), stages_of(ctx, uow), ctx.now())
+    uow.opportunity_scoring.save_scores(scores)
+    return scores[0] if scores else None
+
+
+def score_opportunities(ctx: ServiceContext, actor_id: int) -> int:
+    """``leadline score opportunities``: every open opportunity scored again with the current
+    model, in one transaction. ``NOT_FOUND`` (field ``model``) before any training."""
+    with ctx.uow_factory() as uow:
+        ensure_admin(uow, actor_id, ctx)
+        stored = require_opportunity_model(uow)
+        count = score_all_opportunities(ctx, uow, stored, loaded(uow, stored))
+        uow.commit()
+        return count
+
+
+def require_opportunity_model(uow: UnitOfWork) -> StoredModel:
+    stored = uow.scoring.active_model(OPPORTUNITY, with_payload=False)
+    if stored is None:
+        raise NotFoundError("no opportunity model is trained yet: run 'leadline score train --kind opportunities'",
+                            field="model")
+    return stored
