@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from leadline.domain.errors import NotFoundError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.opportunities.opportunity import OpportunityStage
-from leadline.domain.scoring.interface import FeatureRow, ModelVersion, ScoringModel
+from leadline.domain.scoring.interface import FeatureRow, ModelVersion
 from leadline.domain.scoring.opportunity import (
     WON_WORD,
     OpportunityFacts,
@@ -32,7 +32,7 @@ from leadline.domain.scoring.records import OPPORTUNITY, StoredModel
 from leadline.scoring.registry import choose_model
 from leadline.services.context import ServiceContext
 from leadline.services.scoring.models import MINIMUM_OUTCOMES, Trained, ensure_admin
-from leadline.services.scoring.scores import BATCH, loaded
+from leadline.services.scoring.scores import BATCH, LoadedModel, loaded
 
 if TYPE_CHECKING:
     from leadline.scoring.backtest import Backtest
@@ -83,7 +83,7 @@ def train_opportunity_model(ctx: ServiceContext, actor_id: int) -> Trained:
                              len(ys), sum(ys), {k: e.roc_auc for k, e in choice.backtests.items()},
                              tuple(f"{k}: {why}" for k, why in choice.skipped.items()), choice.model.to_payload())
         uow.scoring.add_model(stored)
-        scored = score_all_opportunities(ctx, uow, stored, choice.model)
+        scored = score_all_opportunities(ctx, uow, LoadedModel.fresh(choice.model, stored))
         uow.commit()
         return Trained(stored, scored)
 
@@ -108,26 +108,30 @@ def evaluate_opportunity_model(ctx: ServiceContext, actor_id: int) -> Backtest:
                               field="outcomes") from error
 
 
-def score_facts(model: ScoringModel, stored: StoredModel, facts: Sequence[OpportunityFacts],
+def score_facts(loaded: LoadedModel, facts: Sequence[OpportunityFacts],
                 stages: Mapping[int, OpportunityStage], now: datetime) -> list[OpportunityScore]:
-    """Scores of the open opportunities among ``facts`` (closed ones are left out: their outcome is known)."""
+    """Scores of the open opportunities among ``facts`` (closed ones are left out: their outcome is
+    known), naming the loaded model's version; none when it cannot score at all."""
+    model, stored = loaded.model, loaded.stored
+    if model is None:
+        return []
     open_facts = [f for f in facts if not f.opportunity.is_closed()]
     rows = [opportunity_features(f, stages, now) for f in open_facts]
     out = []
     for f, row, probability in zip(open_facts, rows, model.predict(rows), strict=True):
         why = model.score(row)
         out.append(OpportunityScore(f.opportunity.id, round(probability * 100), probability, why.confident,
-                                    stored.id, str(stored.version), now, why.up, why.down))
+                                    stored.id, loaded.version, now, why.up, why.down))
     return out
 
 
-def score_all_opportunities(ctx: ServiceContext, uow: UnitOfWork, stored: StoredModel, model: ScoringModel) -> int:
+def score_all_opportunities(ctx: ServiceContext, uow: UnitOfWork, model: LoadedModel) -> int:
     """Score every open opportunity with ``model`` in batches (not committed here); how many."""
     now, after, count = ctx.now(), 0, 0
     stages, owners = stages_of(ctx, uow), uow.opportunity_scoring.owner_records()
     while batch := uow.opportunity_scoring.opportunity_facts(now, after_id=after, limit=BATCH):
         after = batch[-1].opportunity.id
-        scores = score_facts(model, stored, _with_owners(batch, owners), stages, now)
+        scores = score_facts(model, _with_owners(batch, owners), stages, now)
         uow.opportunity_scoring.save_scores(scores)
         count += len(scores)
     return count
@@ -146,7 +150,7 @@ def rescore_opportunity(ctx: ServiceContext, uow: UnitOfWork, opportunity_id: in
         return None
     owner = facts[0].opportunity.owner_id
     owners = uow.opportunity_scoring.owner_records([owner]) if owner is not None else {}
-    scores = score_facts(loaded(uow, stored), stored, _with_owners(facts, owners), stages_of(ctx, uow), ctx.now())
+    scores = score_facts(loaded(uow, stored), _with_owners(facts, owners), stages_of(ctx, uow), ctx.now())
     uow.opportunity_scoring.save_scores(scores)
     return scores[0] if scores else None
 
@@ -157,7 +161,7 @@ def score_opportunities(ctx: ServiceContext, actor_id: int) -> int:
     with ctx.uow_factory() as uow:
         ensure_admin(uow, actor_id, ctx)
         stored = require_opportunity_model(uow)
-        count = score_all_opportunities(ctx, uow, stored, loaded(uow, stored))
+        count = score_all_opportunities(ctx, uow, loaded(uow, stored))
         uow.commit()
         return count
 
