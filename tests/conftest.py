@@ -118,17 +118,26 @@ def truncate_every_table(engine: Engine) -> None:
         connection.execute(text(f"TRUNCATE {tables} CASCADE"))
 
 
+#: Where the ``clock`` fixture starts.
+START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
+    return FakeClock(START)
 
 
-@pytest.fixture
-def ctx(engine: Engine, clock: FakeClock) -> ServiceContext:
+def service_context(engine: Engine, clock: FakeClock) -> ServiceContext:
+    """The ``ctx`` fixture's context on ``engine``, for a fixture of a wider scope that needs one."""
     return ServiceContext(
         uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only), clock=clock,
         currency="USD", phone_region="US", contact_points=LibraryContactPointChecker("US"),
     )
+
+
+@pytest.fixture
+def ctx(engine: Engine, clock: FakeClock) -> ServiceContext:
+    return service_context(engine, clock)
 
 
 @pytest.fixture
