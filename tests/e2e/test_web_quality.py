@@ -25,8 +25,9 @@ import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -107,6 +108,8 @@ MAIN_PAGES = [
 class Site:
     base: str
     records: dict[str, int]
+    #: The cookies a sign-in through the form left, by e-mail (``_sign_in``).
+    sessions: dict[str, list[Any]] = field(default_factory=dict)
 
     def url(self, main: MainPage) -> str:
         return self.base + main.path.format(**self.records)
@@ -177,8 +180,16 @@ def make_site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Si
 
 
 def _sign_in(page: Page, site: Site, main: MainPage) -> None:
-    sign_in(page, site.base, ADMIN if main.admin else REP, PASSWORD)
+    """Signed in as the page's user: through the sign-in form the first time, then with the
+    session's cookies that sign-in left (the form, a password hash and the leads list it lands on
+    were each test's cost; the sign-in itself is tests/e2e/test_web.py's)."""
+    email = ADMIN if main.admin else REP
+    if email in site.sessions:
+        page.context.add_cookies(site.sessions[email])
+        return
+    sign_in(page, site.base, email, PASSWORD)
     page.wait_for_url(f"{site.base}/leads")
+    site.sessions[email] = page.context.cookies()
 
 
 def _open(page: Page, site: Site, main: MainPage) -> None:
