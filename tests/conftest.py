@@ -123,18 +123,27 @@ def truncate_every_table(engine: Engine) -> None:
         connection.execute(text("INSERT INTO configuration_version (id, version) VALUES (1, 0)"))
 
 
+#: Where the ``clock`` fixture starts.
+START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
+    return FakeClock(START)
 
 
-@pytest.fixture
-def ctx(engine: Engine, clock: FakeClock) -> ServiceContext:
+def service_context(engine: Engine, clock: FakeClock) -> ServiceContext:
+    """The ``ctx`` fixture's context on ``engine``, for a fixture of a wider scope that needs one."""
     return ServiceContext(
         uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only), clock=clock,
         currency="USD", phone_region="US", contact_points=LibraryContactPointChecker("US"),
         cache=ConfigCache(version=partial(configuration_version, engine)),  # as bootstrap builds it
     )
+
+
+@pytest.fixture
+def ctx(engine: Engine, clock: FakeClock) -> ServiceContext:
+    return service_context(engine, clock)
 
 
 @pytest.fixture

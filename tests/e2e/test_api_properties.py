@@ -8,6 +8,7 @@ then reach the use cases past the lookup (status moves, conversion, undo, ...)."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,20 +27,23 @@ from schemathesis.checks import (
     unsupported_method,
 )
 
+from leadline.bootstrap import Application
+from leadline.config import Settings
 from leadline.domain.errors import LeadlineError
 from leadline.services import records
 from leadline.services.context import ServiceContext
 from leadline.services.conversion import convert as conversion
 from leadline.services.leads import records as leads
-from tests.e2e.api_support import make_app, token_for
+from tests.e2e.api_support import lent_app, token_for
 
 
 @pytest.fixture
-def api_schema(ctx: ServiceContext, engine: Any, admin_id: int) -> Any:
+def api_schema(ctx: ServiceContext, engine: Any, admin_id: int) -> Iterator[Any]:
     # a few real records, so generated ids sometimes hit and paths past the lookup get exercised
     leads.create_lead(ctx, admin_id, {"last_name": "Seed", "company": "Seed Co"})
     records.create_account(ctx, admin_id, {"name": "Seed Co"})
-    return schemathesis.openapi.from_asgi("/api/v1/openapi.json", make_app(ctx, engine))
+    with lent_app(Application(Settings(rate_limit_per_minute=0), ctx, engine)) as app:
+        yield schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
 
 
 @pytest.fixture

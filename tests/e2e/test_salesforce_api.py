@@ -42,7 +42,7 @@ from leadline.services.imports.files import inspect_file
 from leadline.services.imports.leads import import_leads
 from leadline.services.leads import records as leads
 from leadline.services.security import auth
-from tests.e2e.api_support import add_rep, token_for
+from tests.e2e.api_support import add_rep, lent_app, token_for
 from tests.e2e.web_support import served
 
 PASSWORD = "correct horse battery"
@@ -290,7 +290,7 @@ FIELD_NAMES = st.sampled_from(["LastName", "Company", "Email", "Status", "LeadSo
 @pytest.fixture
 def in_process(ctx: ServiceContext, engine: Engine, admin_id: int) -> Iterator[TestClient[Any]]:
     application = Application(Settings(rate_limit_per_minute=0), ctx, engine)
-    with TestClient(create_app(application)) as client:
+    with lent_app(application, create_app) as app, TestClient(app) as client:
         client.headers["Authorization"] = f"Bearer {token_for(ctx, admin_id, admin_id)}"
         yield client
 

@@ -14,30 +14,37 @@ and no template of the application holds an inline script or an inline event han
 A new page joins by a line in ``MAIN_PAGES``: its name (the screenshots' name) and its path,
 where ``{lead}``, ``{account}``, ``{contact}`` and ``{opportunity}`` stand for the records the
 ``site`` fixture makes (a lead with activities and history, and an account with a contact and an
-open opportunity, all the signed-in rep's).
+open opportunity, all the signed-in rep's). The site is made once for the module (its tests only
+read pages and sign in): a test that changes data makes a site of its own (``make_site``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy.engine import Engine
 
 import leadline.web
+from leadline.persistence.database import make_engine, write_gate
 from leadline.services import activities, records
 from leadline.services.configuration import sales
 from leadline.services.configuration.lead_workflow import add_field_mapping
+from leadline.services.configuration.setup import initialise_organisation
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead, update_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.auth import set_password
 from leadline.services.security.users import add_user
+from tests.conftest import START, FakeClock, service_context
 from tests.e2e.web_support import (
     AXE,
     VIEWPORTS,
@@ -50,7 +57,6 @@ from tests.e2e.web_support import (
 )
 
 REP, ADMIN, PASSWORD = "quality@example.com", "ada@example.com", "correct horse battery"
-SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 TEMPLATES = Path(leadline.web.__file__).parent / "templates"
 #: No script element with a body (only ``<script src=...></script>``), no ``on...=`` or htmx
 #: ``hx-on`` attribute (htmx evaluates those: the CSP refuses eval), no ``javascript:`` address.
@@ -102,6 +108,8 @@ MAIN_PAGES = [
 class Site:
     base: str
     records: dict[str, int]
+    #: The cookies a sign-in through the form left, by e-mail (``_sign_in``).
+    sessions: dict[str, list[Any]] = field(default_factory=dict)
 
     def url(self, main: MainPage) -> str:
         return self.base + main.path.format(**self.records)
@@ -124,11 +132,29 @@ def strict_page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-@pytest.fixture
-def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
+@pytest.fixture(scope="module")
+def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The module's site, served from an SQLite database of its own (a copy of the migrated
+    template, as the ``engine`` fixture makes), built once: making it (a dozen use cases, the
+    server started) was repeated by each of the module's ~70 tests, which only read it."""
+    path = tmp_path_factory.mktemp("quality") / "leadline.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    ctx = service_context(engine, FakeClock(START))
+    organisation = initialise_organisation(ctx, admin_name="Ada Admin", admin_email=ADMIN)
+    assert organisation.admin is not None
+    with make_site(ctx, organisation.admin.id, engine) as made:
+        yield made
+    gate = write_gate(engine)
+    engine.dispose()
+    assert gate is not None and not gate.held, "a unit of work left the SQLite write gate held"
+
+
+@contextmanager
+def make_site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
     """A rep's lead (contacted, edited, with activities) and account with a contact and an open
     opportunity, and a few more leads for the list; a custom pick-list carried over to accounts
-    (the settings pages' forms), the admin with a password."""
+    (the settings pages' forms), the admin with a password; served until the block ends."""
     set_password(ctx, admin_id, admin_id, PASSWORD)
     sales.add_custom_field(ctx, admin_id, "lead", "tier", "Tier", "picklist", options=["Gold", "Silver"])
     sales.add_custom_field(ctx, admin_id, "account", "tier_note", "Tier", "text")
@@ -154,8 +180,16 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
 
 
 def _sign_in(page: Page, site: Site, main: MainPage) -> None:
-    sign_in(page, site.base, ADMIN if main.admin else REP, PASSWORD)
+    """Signed in as the page's user: through the sign-in form the first time, then with the
+    session's cookies that sign-in left (the form, a password hash and the leads list it lands on
+    were each test's cost; the sign-in itself is tests/e2e/test_web.py's)."""
+    email = ADMIN if main.admin else REP
+    if email in site.sessions:
+        page.context.add_cookies(site.sessions[email])
+        return
+    sign_in(page, site.base, email, PASSWORD)
     page.wait_for_url(f"{site.base}/leads")
+    site.sessions[email] = page.context.cookies()
 
 
 def _open(page: Page, site: Site, main: MainPage) -> None:
@@ -165,7 +199,6 @@ def _open(page: Page, site: Site, main: MainPage) -> None:
     assert answer is not None and answer.status == main.status, f"{main.path}: {answer and answer.status}"
 
 
-@SQLITE_ONLY
 @pytest.mark.parametrize("main", MAIN_PAGES, ids=lambda main: main.name)
 def test_a_main_page_has_no_serious_accessibility_violation(page: Page, site: Site, main: MainPage) -> None:
     _open(page, site, main)
@@ -173,7 +206,6 @@ def test_a_main_page_has_no_serious_accessibility_violation(page: Page, site: Si
     assert_accessible(page)
 
 
-@SQLITE_ONLY
 @pytest.mark.parametrize("main", MAIN_PAGES, ids=lambda main: main.name)
 def test_a_main_page_fits_a_laptop_and_a_tablet_and_loads_under_300_kb_from_the_server_alone(
     strict_page: Page, site: Site, main: MainPage,
@@ -197,7 +229,6 @@ def test_a_main_page_fits_a_laptop_and_a_tablet_and_loads_under_300_kb_from_the_
     assert not [e for e in errors if main.status < 400 or "status of" not in e], f"{main.path}: {errors}"
 
 
-@SQLITE_ONLY
 @pytest.mark.parametrize("main", MAIN_PAGES, ids=lambda main: main.name)
 def test_a_main_page_is_sent_with_the_security_headers(page: Page, site: Site, main: MainPage) -> None:
     if main.signed_in:

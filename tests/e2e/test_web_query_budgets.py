@@ -18,6 +18,7 @@ from leadline.config import Settings
 from leadline.services.context import ServiceContext
 from leadline.services.security.users import add_user
 from tests import query_counts as counts
+from tests.e2e.api_support import lent_app
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def browser_client(ctx: ServiceContext, engine: Engine, admin_id: int) -> Iterat
     counts.prepare(ctx, admin_id)
     application = Application(Settings(database_url=engine.url.render_as_string(hide_password=False),
                                        rate_limit_per_minute=0), ctx, engine=None)
-    with TestClient(create_app(application)) as client:
+    with lent_app(application, create_app) as app, TestClient(app) as client:
         client.cookies.update(counts.signed_in_cookies(ctx, admin_id))
         yield client
 

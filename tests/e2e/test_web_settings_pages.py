@@ -24,15 +24,18 @@ from leadline.services.security import auth
 from leadline.services.security.users import add_user
 from leadline.web.session import SESSION_COOKIE
 from leadline.web.settings import SECTIONS
+from tests.e2e.api_support import lent_app
 
 PAGES = ["/settings", *(path for path, _, _ in SECTIONS)]
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def app(ctx: ServiceContext, engine: Engine) -> Any:
+def app(ctx: ServiceContext, engine: Engine) -> Iterator[Any]:
     url = engine.url.render_as_string(hide_password=False)
-    return create_app(Application(Settings(database_url=url, rate_limit_per_minute=0), ctx, engine=None))
+    with lent_app(Application(Settings(database_url=url, rate_limit_per_minute=0), ctx, engine=None),
+                  create_app) as app:
+        yield app
 
 
 def client_of(app: Any, ctx: ServiceContext, user_id: int) -> Iterator[TestClient[Any]]:
