@@ -50,6 +50,7 @@ from leadline.persistence.opportunities.rows import (
     ProductRow,
     SalesProcessRow,
 )
+from leadline.persistence.salesforce.bulk_rows import BulkJobRow, BulkOutcomeRow
 from leadline.persistence.saved_views.rows import SavedViewRow
 from leadline.persistence.scoring.rows import LeadScoreRow, ScoringModelRow
 from leadline.persistence.security.rows import (
@@ -77,4 +78,5 @@ __all__ = [
     "CaptureFormRow", "CaptureRateCounterRow", "LeadCaptureRow", "QuarantinedSubmissionRow", "UsedTokenRow",
     "AssignmentGroupMemberRow", "AssignmentGroupRow", "AssignmentLogRow", "AssignmentRuleRow",
     "CampaignMemberRow", "CampaignRow", "LeadScoreRow", "ScoringModelRow", "SEARCH_INDEX",
+    "BulkJobRow", "BulkOutcomeRow",
 ]

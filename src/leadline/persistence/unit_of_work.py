@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     )
     from leadline.persistence.reports.deals import DealQueries
     from leadline.persistence.reports.funnel import FunnelQueries
+    from leadline.persistence.salesforce.bulk import BulkJobRepository
     from leadline.persistence.salesforce.queries import SoqlQueries
     from leadline.persistence.saved_views.repositories import SavedViewRepository
     from leadline.persistence.scoring.repositories import ScoringRepository
@@ -156,6 +157,7 @@ class SqlUnitOfWork:
     deal_reports: _Repository[DealQueries] = _Repository("reports", "DealQueries", "deals")
     scoring: _Repository[ScoringRepository] = _Repository("scoring", "ScoringRepository")
     soql: _Repository[SoqlQueries] = _Repository("salesforce", "SoqlQueries", "queries")
+    salesforce_bulk: _Repository[BulkJobRepository] = _Repository("salesforce", "BulkJobRepository", "bulk")
 
     def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None, *,
                  read_only: bool = False) -> None:

@@ -48,6 +48,7 @@ from leadline.services.ports.leads import LeadRepository
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
 from leadline.services.ports.reports import DealQueries, FunnelQueries
 from leadline.services.ports.salesforce import SoqlQueries
+from leadline.services.ports.salesforce_bulk import BulkJobRepository
 from leadline.services.ports.saved_views import SavedViewRepository
 from leadline.services.ports.scoring import ScoringRepository
 from leadline.services.ports.security import (
@@ -215,3 +216,5 @@ class UnitOfWork(Protocol):
     # the Salesforce-compatible API's queries
     @property
     def soql(self) -> SoqlQueries: ...
+    @property
+    def salesforce_bulk(self) -> BulkJobRepository: ...
