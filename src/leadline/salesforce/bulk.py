@@ -135,11 +135,11 @@ def _row_error(text: str) -> tuple[str, str]:
     code, _, message = text.partition(CODE_SEPARATOR)
     if not message:
         return "FIELD_CUSTOM_VALIDATION_EXCEPTION", text
-    if code in SALESFORCE_CODES:
-        return SALESFORCE_CODES[code][1], message
     if message == "is required":
         return "REQUIRED_FIELD_MISSING", message
-    return ROW_CODES.get(code, code), message
+    if code in ROW_CODES:
+        return ROW_CODES[code], message
+    return SALESFORCE_CODES[code][1] if code in SALESFORCE_CODES else code, message
 
 
 def results_csv(headers: list[str], rows: Iterator[bulk_jobs.RowResult], which: str,
