@@ -113,6 +113,7 @@ class FakeUnitOfWork:
         self.deal_reports = reports.DealQueries()
         self.scoring = scoring.ScoringRepository(t)
         self.soql = reports.SoqlQueries()
+        self.salesforce_bulk = reports.BulkJobs()
         self.reads = FakeReads(t, self.custom_fields)
         self._configuration_hooks: list[Callable[[], None]] = []
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from litestar import Controller, Response, delete, get, patch, post
 
-from leadline.domain.salesforce.bulk import BulkState, job_request
 from leadline.domain.errors import MalformedIdError
+from leadline.domain.salesforce.bulk import BulkState, job_request
 from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
 from leadline.domain.salesforce.soql.parser import parse_soql
 from leadline.domain.salesforce.soql.syntax import SelectField

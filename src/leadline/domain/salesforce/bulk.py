@@ -133,7 +133,8 @@ def job_request(body: Mapping[str, object], *, query: bool) -> dict[str, str | N
         raise ValidationError("InvalidJob : object is required", field="object")
     if operation == "upsert" and (not isinstance(external, str) or not external):
         raise ValidationError("InvalidJob : externalIdFieldName is required for upsert", field="externalIdFieldName")
-    checked["object"], checked["externalIdFieldName"] = sobject, external if operation == "upsert" else None
+    checked["object"] = sobject
+    checked["externalIdFieldName"] = str(external) if operation == "upsert" else None
     return checked
 
 

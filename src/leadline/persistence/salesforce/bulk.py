@@ -4,9 +4,9 @@ of an upsert's external ids. It never commits."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from leadline.domain.ids import new_id
@@ -15,6 +15,11 @@ from leadline.persistence.configuration.rows import CustomFieldValueRow
 from leadline.persistence.imports.rows import ImportErrorRow, ImportJobRow
 from leadline.persistence.salesforce.bulk_rows import BulkJobRow, BulkOutcomeRow
 
+JOBS = cast(Table, BulkJobRow.__table__)
+OUTCOMES = cast(Table, BulkOutcomeRow.__table__)
+IMPORT_ERRORS = cast(Table, ImportErrorRow.__table__)
+IMPORT_JOBS = cast(Table, ImportJobRow.__table__)
+VALUES = cast(Table, CustomFieldValueRow.__table__)
 Outcome = tuple[int, int, bool]  # (row of the file, record id, created)
 _FIELDS = ("kind", "sobject", "operation", "state", "actor_id", "external_id_field", "column_delimiter",
            "line_ending", "api_version", "query", "data_path", "import_job_id", "error_message",
@@ -34,20 +39,20 @@ class BulkJobRepository:
         self.session = session
 
     def add(self, job: BulkJob) -> None:
-        self.session.connection().execute(insert(BulkJobRow.__table__), [_values(job)])
+        self.session.connection().execute(insert(JOBS), [_values(job)])
 
     def get(self, job_id: int) -> BulkJob | None:
-        row = self.session.execute(select(BulkJobRow.__table__).where(BulkJobRow.id == job_id)).first()
+        row = self.session.execute(select(JOBS).where(BulkJobRow.id == job_id)).first()
         return _job(row) if row else None
 
     def save(self, job: BulkJob) -> None:
         values = _values(job)
         del values["id"]
-        self.session.connection().execute(update(BulkJobRow.__table__).where(BulkJobRow.id == job.id), values)
+        self.session.connection().execute(update(JOBS).where(BulkJobRow.id == job.id), values)
 
     def jobs(self, kind: str, actor_id: int | None, limit: int = 1000) -> list[BulkJob]:
         """Newest first; ``actor_id`` None: everyone's."""
-        query = select(BulkJobRow.__table__).where(BulkJobRow.kind == kind)
+        query = select(JOBS).where(BulkJobRow.kind == kind)
         if actor_id is not None:
             query = query.where(BulkJobRow.actor_id == actor_id)
         rows = self.session.execute(query.order_by(BulkJobRow.id.desc()).limit(limit)).all()
@@ -56,17 +61,17 @@ class BulkJobRepository:
     def delete(self, job: BulkJob) -> None:
         """The job, its outcomes and its import job with the import's failed rows."""
         connection = self.session.connection()
-        connection.execute(delete(BulkOutcomeRow.__table__).where(BulkOutcomeRow.job_id == job.id))
-        connection.execute(delete(BulkJobRow.__table__).where(BulkJobRow.id == job.id))
+        connection.execute(delete(OUTCOMES).where(BulkOutcomeRow.job_id == job.id))
+        connection.execute(delete(JOBS).where(BulkJobRow.id == job.id))
         if job.import_job_id is not None:
-            connection.execute(delete(ImportErrorRow.__table__).where(ImportErrorRow.job_id == job.import_job_id))
-            connection.execute(delete(ImportJobRow.__table__).where(ImportJobRow.id == job.import_job_id))
+            connection.execute(delete(IMPORT_ERRORS).where(ImportErrorRow.job_id == job.import_job_id))
+            connection.execute(delete(IMPORT_JOBS).where(ImportJobRow.id == job.import_job_id))
 
     def add_outcomes(self, job_id: int, outcomes: Sequence[Outcome]) -> None:
         if not outcomes:
             return
         text = ";".join(f"{row}:{record}:{int(created)}" for row, record, created in outcomes)
-        self.session.connection().execute(insert(BulkOutcomeRow.__table__), [
+        self.session.connection().execute(insert(OUTCOMES), [
             {"id": new_id(), "job_id": job_id, "first_row": outcomes[0][0], "outcomes": text}])
 
     def outcomes(self, job_id: int, *, after_row: int = 0, blocks: int = 20) -> list[Outcome]:
@@ -90,7 +95,7 @@ class BulkJobRepository:
         found: dict[str, list[int]] = {}
         if not wanted:
             return found
-        table = CustomFieldValueRow.__table__
+        table = VALUES
         if number:
             numbers = {}
             for key in wanted:

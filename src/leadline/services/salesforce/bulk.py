@@ -70,7 +70,7 @@ def create_ingest_job(ctx: ServiceContext, actor_id: int, request: Mapping[str, 
     """An ``Open`` job for ``request`` (``job_request``'s checked fields) of the actor's."""
     sobject = _sobject(request["object"] or "")
     now = ctx.now()
-    job = BulkJob(new_id(), "ingest", sobject.name, BulkOperation(request["operation"]), actor_id, now, now,
+    job = BulkJob(new_id(), "ingest", sobject.name, BulkOperation(request["operation"] or ""), actor_id, now, now,
                   external_id_field=request.get("externalIdFieldName"),
                   column_delimiter=request["columnDelimiter"] or "COMMA", line_ending=request["lineEnding"] or "LF",
                   api_version=version)
@@ -85,7 +85,7 @@ def create_query_job(ctx: ServiceContext, actor_id: int, request: Mapping[str, s
                      total: int, sobject: str) -> BulkJob:
     """A query job whose query was checked and counted (``total`` records): ``JobComplete``."""
     now = ctx.now()
-    job = BulkJob(new_id(), "query", sobject, BulkOperation(request["operation"]), actor_id, now, now,
+    job = BulkJob(new_id(), "query", sobject, BulkOperation(request["operation"] or ""), actor_id, now, now,
                   state=BulkState.JOB_COMPLETE, column_delimiter=request["columnDelimiter"] or "COMMA",
                   line_ending=request["lineEnding"] or "LF", api_version=version, query=request["query"],
                   records_processed=total)

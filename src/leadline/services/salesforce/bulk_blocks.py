@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from leadline.domain.duplicates.matching import Candidate
 from leadline.domain.errors import LeadlineError
 from leadline.domain.imports.job import ImportCounts, RowError
 from leadline.domain.salesforce.bulk import ID_TARGET
@@ -45,7 +44,7 @@ class BulkRows(Base):
         super().store(candidate, overridden)
         self.outcomes.append((candidate.row.number, candidate.record.id, True))
 
-    def change(self, record_id: int, candidate: RowRecord) -> Candidate | None:
+    def change(self, record_id: int, candidate: RowRecord) -> Any:
         probe = super().change(record_id, candidate)
         self.outcomes.append((candidate.row.number, record_id, False))
         return probe
