@@ -62,11 +62,14 @@ def phase_native(url: str, path: Path) -> dict[str, Any]:
 
 
 def phase_bulk(url: str, path: Path) -> dict[str, Any]:
+    import logging
+
     from litestar.testing import TestClient
 
     from leadline.asgi import create_app
     from leadline.services.security.auth import create_token
 
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     application, admin_id = organisation(url)
     token, _ = create_token(application.context, admin_id, name="bench")
     headers = {"Authorization": f"Bearer {token}"}

@@ -162,6 +162,10 @@ def test_a_job_moves_through_its_states_and_refuses_what_its_state_forbids(sf: S
     assert listed["done"] is True and job["id"] in [j["id"] for j in listed["records"]]
     assert call(sf, "DELETE", f"ingest/{job['id']}").status_code == 204
     assert call(sf, "GET", f"ingest/{job['id']}").status_code == 404
+    large = call(sf, "POST", "ingest", {"object": "Lead", "operation": "insert"}).json()
+    body = b"LastName,Company,Description\n" + b"A,B,%s\n" % (b"x" * 12_000_000)  # beyond the 10 MB of a request
+    assert call(sf, "PUT", f"ingest/{large['id']}/batches", data=body).status_code == 201
+    assert call(sf, "PATCH", f"ingest/{large['id']}", {"state": "Aborted"}).json()["state"] == "Aborted"
 
 
 def test_a_header_naming_an_unknown_field_fails_the_job_with_salesforces_message(sf: Salesforce) -> None:

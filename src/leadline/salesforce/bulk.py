@@ -219,7 +219,7 @@ class BulkIngestController(Controller):
         if path:
             Path(path).unlink(missing_ok=True)
 
-    @put("/{job:str}/batches", status_code=201)
+    @put("/{job:str}/batches", status_code=201, request_max_body_size=None)  # bounded below, by the setting
     async def upload(self, request: Request[Any, Any, Any], state: State, version: str, actor: int,
                      ctx: ServiceContext, job: str) -> Response[None]:
         """The CSV body, streamed to a file (never held whole), then kept as the job's data."""
