@@ -13,9 +13,10 @@ from leadline.domain.salesforce.ids import salesforce_id
 from leadline.services.context import ServiceContext
 from leadline.services.imports.duplicates import RuleDuplicates
 from leadline.services.imports.files import inspect_file
-from leadline.services.imports.jobs import _blocks
+from leadline.services.imports.jobs import file_blocks
 from leadline.services.records import create_account
 from leadline.services.salesforce import bulk
+from leadline.services.salesforce.bulk_results import job_results
 from leadline.services.salesforce.query import run_query
 
 
@@ -38,7 +39,7 @@ def test_a_job_stopped_after_a_block_resumes_after_it_writing_each_row_once(
         imported = uow.imports.get_job(job.import_job_id or 0)
         assert imported is not None
         columns = bulk._columns(ctx, uow, job, list(imported.headers))
-    first = next(_blocks(inspect_file(Path(job.data_path or "")), 0, imported.options.block_size))
+    first = next(file_blocks(inspect_file(Path(job.data_path or "")), 0, imported.options.block_size))
     bulk._run_block(ctx, job, imported, columns, RuleDuplicates(RecordType.LEAD), {}, first)  # then the process died
     assert bulk.get_bulk_job(ctx, admin_id, job_id).records_processed == 1_000
     done = bulk.run_ingest_job(ctx, job_id)  # started again (a poll of the job does this)
@@ -47,7 +48,7 @@ def test_a_job_stopped_after_a_block_resumes_after_it_writing_each_row_once(
     found = run_query(ctx, admin_id, soql)
     assert found.total_size == 2_500  # no row of the first block written twice
     assert [r["LastName"] for r in found.records[:2]] == ["Resumed 2499", "Resumed 2498"]
-    _, results = bulk.job_results(ctx, admin_id, job_id, "successful")
+    _, results = job_results(ctx, admin_id, job_id, "successful")
     assert [r.row for r in results] == list(range(2, 2_502))
 
 
@@ -58,6 +59,6 @@ def test_a_contact_job_names_each_account_by_its_salesforce_id(ctx: ServiceConte
     job_id = closed_job(ctx, admin_id, tmp_path / "contacts.csv", "Contact", rows)
     done = bulk.run_ingest_job(ctx, job_id)
     assert (done.records_processed, done.records_failed) == (2, 1)
-    _, results = bulk.job_results(ctx, admin_id, job_id, "successful")
+    _, results = job_results(ctx, admin_id, job_id, "successful")
     made = list(results)
     assert [r.cells for r in made] == [["Lee", salesforce_id("Account", account.id)]] and made[0].created

@@ -39,6 +39,7 @@ from leadline.salesforce.versions import checked_version
 from leadline.services.context import ServiceContext
 from leadline.services.salesforce import bulk as bulk_jobs
 from leadline.services.salesforce.bulk_blocks import CODE_SEPARATOR
+from leadline.services.salesforce.bulk_results import RowResult, job_results
 
 NOT_FOUND = "The requested resource does not exist"
 #: Where uploaded job data is kept until its job is deleted.
@@ -142,7 +143,7 @@ def _row_error(text: str) -> tuple[str, str]:
     return SALESFORCE_CODES[code][1] if code in SALESFORCE_CODES else code, message
 
 
-def results_csv(headers: list[str], rows: Iterator[bulk_jobs.RowResult], which: str,
+def results_csv(headers: list[str], rows: Iterator[RowResult], which: str,
                 sobject: str) -> Iterator[bytes]:
     """The results as Salesforce writes them: CSV, every cell quoted, LF line endings."""
     buffer = io.StringIO()
@@ -253,7 +254,7 @@ class BulkIngestController(Controller):
             raise SalesforceError(404, "NOT_FOUND", NOT_FOUND)
         with job_errors():
             found = bulk_jobs.get_bulk_job(ctx, actor, job_id_of(job))
-            headers, rows = bulk_jobs.job_results(ctx, actor, found.id, which)
+            headers, rows = job_results(ctx, actor, found.id, which)
         return Stream(results_csv(headers, rows, which, found.sobject), media_type="text/csv")
 
 

@@ -9,15 +9,15 @@ last committed block; ``run_ingest_job`` run again carries on there.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leadline.domain.configuration.custom_fields import CustomFieldType, RecordType
 from leadline.domain.errors import ConflictError, LeadlineError, MalformedIdError, NotFoundError, ValidationError
 from leadline.domain.ids import new_id
-from leadline.domain.imports.job import DuplicatePolicy, ImportJob, ImportOptions, RowError
+from leadline.domain.imports.job import DuplicatePolicy, ImportJob, ImportOptions
 from leadline.domain.salesforce.bulk import (
     FINAL,
     BulkColumns,
@@ -32,7 +32,7 @@ from leadline.domain.security.users import User
 from leadline.services.context import ServiceContext
 from leadline.services.imports.duplicates import RuleDuplicates
 from leadline.services.imports.files import inspect_file, read_rows
-from leadline.services.imports.jobs import _assignment, _blocks, _owner_lookup
+from leadline.services.imports.jobs import assignment_rules, file_blocks, owner_lookup
 from leadline.services.salesforce.bulk_blocks import BULK_BLOCKS, BulkLeadBlock, BulkRows, Target
 from leadline.services.security.access import load_viewer
 
@@ -45,18 +45,6 @@ class DuplicateExternalIdError(ConflictError):
     """An upsert row whose external id several records hold (Salesforce's DUPLICATE_EXTERNAL_ID)."""
 
     code = "DUPLICATE_EXTERNAL_ID"
-
-
-@dataclass(frozen=True)
-class RowResult:
-    """One row of a job's results: its number in the file, its cells, the record it wrote (or the
-    id it named) and whether it created it; or, for a failure, the error's code, field and message."""
-
-    row: int
-    cells: list[str]
-    record_id: int | None = None
-    created: bool = False
-    error: RowError | None = None
 
 
 def _sobject(name: str) -> SObjectMap:
@@ -200,7 +188,7 @@ def run_ingest_job(ctx: ServiceContext, job_id: int) -> BulkJob:
     check = RuleDuplicates(RecordType(imported.record_type))
     owners: dict[Any, User | LeadlineError | None] = {}
     try:
-        for block in _blocks(source, imported.rows_done, imported.options.block_size):
+        for block in file_blocks(source, imported.rows_done, imported.options.block_size):
             job, imported = _run_block(ctx, job, imported, columns, check, owners, block)
             if job.state is BulkState.ABORTED:
                 return _end(ctx, job, imported, BulkState.FAILED, "aborted")
@@ -228,8 +216,8 @@ def _run_block(ctx: ServiceContext, job: BulkJob, imported: ImportJob, columns: 
         check.bind(ctx, uow, viewer)
         importer: BulkRows
         if imported.record_type == "lead":
-            importer = BulkLeadBlock(ctx, uow, viewer, imported, columns.plan, check, _owner_lookup(uow, owners),
-                                     _assignment(uow, imported))
+            importer = BulkLeadBlock(ctx, uow, viewer, imported, columns.plan, check, owner_lookup(uow, owners),
+                                     assignment_rules(uow, imported))
         else:
             importer = BULK_BLOCKS[imported.record_type](ctx, uow, viewer, imported, columns.plan, check)
         targets = _targets(ctx, uow, job, columns, rows)
@@ -321,62 +309,3 @@ def delete_bulk_job(ctx: ServiceContext, actor_id: int, job_id: int, kind: str =
         uow.salesforce_bulk.delete(job)
         uow.commit()
     return job.data_path
-
-
-def job_results(ctx: ServiceContext, actor_id: int, job_id: int, which: str) -> tuple[list[str], Iterator[RowResult]]:
-    """The file's header and, lazily, the rows of ``successful``, ``failed`` or ``unprocessed``
-    results in file order, each page read in its own read-only unit of work."""
-    job = get_bulk_job(ctx, actor_id, job_id)
-    with ctx.reader() as uow:
-        imported = uow.imports.get_job(job.import_job_id) if job.import_job_id is not None else None
-    if job.data_path is None or not Path(job.data_path).exists():
-        return [], iter(())
-    source = inspect_file(Path(job.data_path), encoding="utf-8", delimiter=job.delimiter)
-    rows = read_rows(source)
-    headers = next(rows, [])
-    numbered = ((number, cells) for number, cells in enumerate(rows, start=2))
-    if which == "unprocessed":
-        done = imported.rows_done if imported is not None else 0
-        unprocessed = job.state is not BulkState.JOB_COMPLETE
-        return headers, (RowResult(n, c) for n, c in numbered if unprocessed and n - 1 > done)
-    if imported is None:
-        return headers, iter(())
-    if which == "failed":
-        return headers, _failed(ctx, imported.id, numbered)
-    return headers, _successful(ctx, job.id, numbered)
-
-
-def _successful(ctx: ServiceContext, job_id: int, numbered: Iterator[tuple[int, list[str]]]) -> Iterator[RowResult]:
-    after = 0
-    while True:
-        with ctx.reader() as uow:
-            page = uow.salesforce_bulk.outcomes(job_id, after_row=after)
-        if not page:
-            return
-        wanted = {row: (record, created) for row, record, created in page}
-        last = page[-1][0]
-        for number, cells in numbered:
-            if number in wanted:
-                record, created = wanted[number]
-                yield RowResult(number, cells, record, created)
-            if number >= last:
-                break
-        after = last
-
-
-def _failed(ctx: ServiceContext, import_id: int, numbered: Iterator[tuple[int, list[str]]]) -> Iterator[RowResult]:
-    after = 0
-    while True:
-        with ctx.reader() as uow:
-            page = uow.imports.errors_of(import_id, after_row=after, limit=1000)
-        if not page:
-            return
-        wanted = {error.row: error for error in page}
-        last = page[-1].row
-        for number, cells in numbered:
-            if number in wanted:
-                yield RowResult(number, cells, error=wanted[number])
-            if number >= last:
-                break
-        after = last
-
