@@ -58,3 +58,31 @@ class SoqlQueries:
 
     def page(self, viewer: Viewer | None, request: SoqlRequest) -> SoqlPage:
         _aggregation()
+
+
+class BulkJobs:
+    """Bulk API 2.0 jobs are stored and run on both databases (tests/e2e/test_salesforce_bulk.py)."""
+
+    def add(self, job: Any) -> None:
+        _aggregation()
+
+    def get(self, job_id: int) -> Any:
+        _aggregation()
+
+    def save(self, job: Any) -> None:
+        _aggregation()
+
+    def jobs(self, kind: str, actor_id: int | None, limit: int = 1000) -> list[Any]:
+        _aggregation()
+
+    def delete(self, job: Any) -> None:
+        _aggregation()
+
+    def add_outcomes(self, job_id: int, outcomes: Any) -> None:
+        _aggregation()
+
+    def outcomes(self, job_id: int, *, after_row: int = 0, blocks: int = 20) -> list[tuple[int, int, bool]]:
+        _aggregation()
+
+    def records_with_value(self, field_id: int, values: Iterable[str], *, number: bool) -> dict[str, list[int]]:
+        _aggregation()

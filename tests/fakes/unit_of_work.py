@@ -116,6 +116,7 @@ class FakeUnitOfWork:
         self.scoring = scoring.ScoringRepository(t)
         self.opportunity_scoring = opportunity_scoring.OpportunityScoringRepository(t)
         self.soql = reports.SoqlQueries()
+        self.salesforce_bulk = reports.BulkJobs()
         self.reads = FakeReads(t, self.custom_fields)
         self._configuration_hooks: list[Callable[[], None]] = []
 

@@ -50,6 +50,7 @@ from leadline.persistence.opportunities.rows import (
     ProductRow,
     SalesProcessRow,
 )
+from leadline.persistence.salesforce.bulk_rows import BulkJobRow, BulkOutcomeRow
 from leadline.persistence.saved_views.rows import SavedViewRow
 from leadline.persistence.scoring.opportunity_rows import OpportunityScoreRow
 from leadline.persistence.scoring.rows import LeadScoreRow, ScoringModelRow
@@ -80,4 +81,5 @@ __all__ = [
     "AssignmentGroupMemberRow", "AssignmentGroupRow", "AssignmentLogRow", "AssignmentRuleRow",
     "CampaignMemberRow", "CampaignRow", "LeadScoreRow", "ScoringModelRow", "SEARCH_INDEX",
     "OpportunityScoreRow",
+    "BulkJobRow", "BulkOutcomeRow",
 ]

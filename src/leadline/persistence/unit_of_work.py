@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     )
     from leadline.persistence.reports.deals import DealQueries
     from leadline.persistence.reports.funnel import FunnelQueries
+    from leadline.persistence.salesforce.bulk import BulkJobRepository
     from leadline.persistence.salesforce.queries import SoqlQueries
     from leadline.persistence.saved_views.repositories import SavedViewRepository
     from leadline.persistence.scoring.opportunities import OpportunityScoringRepository
@@ -165,6 +166,7 @@ class SqlUnitOfWork:
     opportunity_scoring: _Repository[OpportunityScoringRepository] = _Repository(
         "scoring", "OpportunityScoringRepository", "opportunities")
     soql: _Repository[SoqlQueries] = _Repository("salesforce", "SoqlQueries", "queries")
+    salesforce_bulk: _Repository[BulkJobRepository] = _Repository("salesforce", "BulkJobRepository", "bulk")
 
     def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None, *,
                  read_only: bool = False) -> None:

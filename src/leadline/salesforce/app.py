@@ -13,6 +13,8 @@ from litestar.di import Provide
 from litestar.response import Response
 
 from leadline.salesforce.actions import ActionController
+from leadline.salesforce.bulk import BulkIngestController
+from leadline.salesforce.bulk_query import BulkQueryController
 from leadline.salesforce.composite import CompositeController
 from leadline.salesforce.composite_request import CompositeRequestController
 from leadline.salesforce.errors import EXCEPTION_HANDLERS, on_http_error, on_unexpected
@@ -53,7 +55,7 @@ def _ours_under_services(handler: Any, key: Any) -> Any:
 def salesforce_router() -> Router:
     return Router(path="/", route_handlers=[list_versions, DataController, QueryController, ActionController,
                                             CompositeController, CompositeRequestController, oauth_token,
-                                            soap_login],
+                                            soap_login, BulkIngestController, BulkQueryController],
                   dependencies={"ctx": Provide(_context, sync_to_thread=False),
                                 "actor": Provide(session_actor, sync_to_thread=False)},
                   exception_handlers=EXCEPTION_HANDLERS)

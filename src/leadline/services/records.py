@@ -238,18 +238,23 @@ def delete_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
     """Delete a record the actor may edit. An account with contacts or opportunities, and a
     record a converted lead points to, are kept (``CONFLICT``)."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id, ctx)
-        record = _editable(uow, viewer, kind, record_id, for_update=True)
-        if expected_version is not None and expected_version != record.version:
-            raise StaleRecordError(f"the {kind} was changed by someone else; reload and retry", field="version")
-        if kind == "account":
-            _ensure_childless(uow, viewer, record.id)
-        _repository(uow, kind).delete(record.id)
-        uow.custom_fields.delete_values(record.id)
-        uow.deletions.add(Deletion(kind, record.id, record.owner_id, ctx.now()))
-        uow.audit.record("delete", kind, record.id, viewer.id, ctx.now(),
-                         {k: (render_value(v), None) for k, v in fields_of(record).items() if v is not None})
+        remove_record(ctx, uow, load_viewer(uow, actor_id, ctx), kind, record_id, expected_version=expected_version)
         uow.commit()
+
+
+def remove_record(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, kind: str, record_id: int, *,
+                  expected_version: int | None = None) -> None:
+    """``delete_record``'s work in the caller's unit of work (a bulk job's block)."""
+    record = _editable(uow, viewer, kind, record_id, for_update=True)
+    if expected_version is not None and expected_version != record.version:
+        raise StaleRecordError(f"the {kind} was changed by someone else; reload and retry", field="version")
+    if kind == "account":
+        _ensure_childless(uow, viewer, record.id)
+    _repository(uow, kind).delete(record.id)
+    uow.custom_fields.delete_values(record.id)
+    uow.deletions.add(Deletion(kind, record.id, record.owner_id, ctx.now()))
+    uow.audit.record("delete", kind, record.id, viewer.id, ctx.now(),
+                     {k: (render_value(v), None) for k, v in fields_of(record).items() if v is not None})
 
 
 @dataclass

@@ -30,6 +30,7 @@ KEY_PREFIXES: dict[str, str] = {
     "Task": "00T",
     "Event": "00U",
     "Campaign": "701",
+    "Job": "750",  # a Bulk API 2.0 job (not a record: no describe, no verbs)
 }
 OBJECT_OF_PREFIX: dict[str, str] = {prefix: name for name, prefix in KEY_PREFIXES.items()}
 

@@ -127,7 +127,7 @@ def run_import(ctx: ServiceContext, job_id: int, source: SourceFile, *,
     check = RuleDuplicates(RecordType(job.record_type), whole_file=job.options.dry_run)
     owners: dict[Any, User | LeadlineError | None] = {}
     try:
-        for block in _blocks(source, job.rows_done, job.options.block_size):
+        for block in file_blocks(source, job.rows_done, job.options.block_size):
             job = _import_block(ctx, job, plan, check, owners, block)
             if progress:
                 progress(job)
@@ -145,7 +145,7 @@ def import_records(ctx: ServiceContext, actor_id: int, kind: str, source: Source
     return run_import(ctx, job.id, source, progress=progress)
 
 
-def _blocks(source: SourceFile, rows_done: int, size: int) -> Iterator[list[FileRow | None]]:
+def file_blocks(source: SourceFile, rows_done: int, size: int) -> Iterator[list[FileRow | None]]:
     """The file's data rows after the first ``rows_done``, ``size`` at a time; a blank row is None
     (it takes its place in the file, and in ``rows_done``, but is no record)."""
     rows = read_rows(source)
@@ -164,8 +164,8 @@ def _import_block(ctx: ServiceContext, job: ImportJob, plan: ColumnPlan, check: 
         check.bind(ctx, uow, viewer)
         importer: ImportBlock
         if job.record_type == "lead":
-            importer = LeadBlock(ctx, uow, viewer, job, plan, check, _owner_lookup(uow, owners),
-                                 _assignment(uow, job))
+            importer = LeadBlock(ctx, uow, viewer, job, plan, check, owner_lookup(uow, owners),
+                                 assignment_rules(uow, job))
         else:
             importer = BLOCKS[job.record_type](ctx, uow, viewer, job, plan, check)
         counts, errors = importer.run(rows)
@@ -189,7 +189,7 @@ def find_campaign(uow: Any, reference: str) -> Campaign:
     return found  # type: ignore[no-any-return]
 
 
-def _assignment(uow: Any, job: ImportJob) -> RuleSet | None:
+def assignment_rules(uow: Any, job: ImportJob) -> RuleSet | None:
     """The assignment rules new leads without an owner column go through (as captured leads do);
     None when there is nothing to decide (no entry, no default owner: the importer owns them) or
     in a dry run, which writes no assignment."""
@@ -199,7 +199,7 @@ def _assignment(uow: Any, job: ImportJob) -> RuleSet | None:
     return rules if rules.rules or rules.default_owner_id is not None else None
 
 
-def _owner_lookup(uow: Any, known: dict[Any, User | LeadlineError | None]) -> Callable[[Any], User | None]:
+def owner_lookup(uow: Any, known: dict[Any, User | LeadlineError | None]) -> Callable[[Any], User | None]:
     """``resolve_user``, remembering each reference's answer (or refusal) for the whole import."""
     def owner_of(reference: Any) -> User | None:
         if reference not in known:

@@ -341,14 +341,19 @@ def change_lead_custom(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lea
 def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_version: int | None = None) -> None:
     """Delete an unconverted lead the actor may edit (a converted lead is kept for its lineage)."""
     with ctx.uow_factory() as uow:
-        viewer = load_viewer(uow, actor_id, ctx)
-        lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=expected_version)
-        uow.custom_fields.delete_values(lead.id)
-        uow.leads.delete(lead.id)
-        uow.deletions.add(Deletion("lead", lead.id, lead.owner_id, ctx.now()))
-        uow.audit.record("delete", "lead", lead.id, viewer.id, ctx.now(),
-                         {k: (render_value(v), None) for k, v in lead_audit_values(lead).items() if v is not None})
+        remove_lead(ctx, uow, load_viewer(uow, actor_id, ctx), lead_id, expected_version=expected_version)
         uow.commit()
+
+
+def remove_lead(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead_id: int, *,
+                expected_version: int | None = None) -> None:
+    """``delete_lead``'s work in the caller's unit of work (a bulk job's block)."""
+    lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=expected_version)
+    uow.custom_fields.delete_values(lead.id)
+    uow.leads.delete(lead.id)
+    uow.deletions.add(Deletion("lead", lead.id, lead.owner_id, ctx.now()))
+    uow.audit.record("delete", "lead", lead.id, viewer.id, ctx.now(),
+                     {k: (render_value(v), None) for k, v in lead_audit_values(lead).items() if v is not None})
 
 
 def lead_history(ctx: ServiceContext, actor_id: int, lead_id: int) -> list[Any]:

@@ -49,6 +49,7 @@ from leadline.services.ports.opportunities import OpportunityRepository, Product
 from leadline.services.ports.opportunity_scoring import OpportunityScoringRepository
 from leadline.services.ports.reports import DealQueries, FunnelQueries
 from leadline.services.ports.salesforce import SoqlQueries
+from leadline.services.ports.salesforce_bulk import BulkJobRepository
 from leadline.services.ports.saved_views import SavedViewRepository
 from leadline.services.ports.scoring import ScoringRepository
 from leadline.services.ports.security import (
@@ -228,3 +229,5 @@ class UnitOfWork(Protocol):
     # the Salesforce-compatible API's queries
     @property
     def soql(self) -> SoqlQueries: ...
+    @property
+    def salesforce_bulk(self) -> BulkJobRepository: ...
