@@ -28,6 +28,7 @@ from leadline.services.conversion.bulk import ConversionPreview
 from leadline.services.conversion.gate import get_qualification_gate
 from leadline.services.leads.records import LeadDetails
 from leadline.services.records import get_record, list_records, stage_labels
+from leadline.web.lead_view import checklist
 
 #: Where each kind of record has its page (web/records.py, issue 16 item 5).
 PAGES = {"account": "accounts", "contact": "contacts", "opportunity": "opportunities"}
@@ -81,6 +82,7 @@ def dialog_context(ctx: ServiceContext, user: int, details: LeadDetails, preview
                 for c, account_id in preview.contacts]
     return {"lead": lead, "status": details.status, "accounts": accounts, "contacts": contacts,
             "hidden": preview.hidden, "criteria": preview.opportunity_criteria,
+            "checklist": checklist(preview.opportunity_criteria, lead, {}),
             "asks_qualification": details.status.kind is not StatusKind.QUALIFIED and get_qualification_gate(ctx),
             "new_opportunity": new_opportunity(ctx, lead), "products": lead.products}
 

@@ -25,8 +25,10 @@ from leadline.domain.history import FieldChange
 from leadline.domain.money import at_currency_scale
 from leadline.domain.queries import Page
 from leadline.services import records
+from leadline.services.configuration.sales import list_custom_fields
 from leadline.services.context import ServiceContext
 from leadline.services.security.users import list_users
+from leadline.web.values import custom_booleans, history_booleans, history_text
 
 PAGE_SIZE = 50
 #: Fields of a record's history its page leaves out: they change with every change.
@@ -177,11 +179,21 @@ def record_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int,
         **context, "owners": owners, "sorts": spec.sorts, **(filtered_by() if filtered_by else {})})
 
 
-def shown_history(changes: Iterable[FieldChange]) -> list[FieldChange]:
+def shown_history(changes: Iterable[FieldChange],
+                  custom: Callable[[], frozenset[str]] = frozenset) -> list[FieldChange]:
     """A record's field history as its page lists it, newest first: bookkeeping (version, times
-    of creation and change) left out, each field by its name as a rep reads it."""
-    return [replace(c, field=c.field.removesuffix("_id").replace("_", " ")) for c in reversed(list(changes))
-            if c.field not in BOOKKEEPING]
+    of creation and change) left out, each field by its name as a rep reads it, a yes/no value
+    as yes or no (``custom``: the record type's yes/no custom fields, read only if needed)."""
+    kept = [c for c in reversed(list(changes)) if c.field not in BOOKKEEPING]
+    booleans = history_booleans(kept, custom)
+    return [replace(c, field=c.field.removeprefix("custom.").removesuffix("_id").replace("_", " "),
+                    old_value=history_text(c.field, c.old_value, booleans),
+                    new_value=history_text(c.field, c.new_value, booleans)) for c in kept]
+
+
+def record_booleans(ctx: ServiceContext, kind: str) -> Callable[[], frozenset[str]]:
+    """The yes/no custom fields of ``kind``, read when called (``shown_history``'s ``custom``)."""
+    return lambda: custom_booleans(list_custom_fields(ctx, kind))
 
 
 def account_or_none(ctx: ServiceContext, user: int, account_id: int | None) -> Account | None:
