@@ -64,6 +64,7 @@ def numbers(page: Page, chart: str) -> dict[str, list[str]]:
 def test_every_chart_is_drawn_and_a_figure_follows_the_data(
         page: Page, site: str, ctx: ServiceContext, people: dict[str, int]) -> None:
     sign_in(page, site, SAM, PASSWORD)
+    page.get_by_text("More", exact=True).click()  # Reports is under the navigation's "More"
     page.get_by_role("link", name="Reports").click()
 
     expect(page).to_have_url(f"{site}/reports")
