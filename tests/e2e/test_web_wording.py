@@ -74,3 +74,16 @@ def test_the_reports_page_counts_one_opportunity_in_the_singular(
 
     assert "1 opportunity, 0 won" in page
     assert not re.search(r"\b1 (opportunities|days|leads|rows)\b", page)
+
+
+def test_an_opportunitys_and_a_contacts_history_name_their_account_not_its_id(
+        client: TestClient[Any], ctx: ServiceContext, admin_id: int) -> None:
+    account = records.create_account(ctx, admin_id, {"name": "Bolt"}).id
+    deal = records.create_opportunity(ctx, admin_id, {"account_id": account, "name": "Pilot"}).id
+    contact = records.create_contact(ctx, admin_id, {"account_id": account, "last_name": "Bea"}).id
+
+    for page in (f"/opportunities/{deal}", f"/contacts/{contact}"):
+        rows = history(client.get(page).text)
+
+        assert [row[1:4] for row in rows if row[1] == "account"] == [["account", "—", "Bolt"]], page
+        assert str(account) not in client.get(page).text.split("Field history")[1], page
