@@ -214,3 +214,39 @@ def test_every_command_has_help_with_an_example(sqlite_cli: Cli) -> None:
     assert {("lead", "convert"), ("workflow", "allow"), ("criteria", "add"), ("mapping", "remove")} <= dict(tree).keys()
     assert [path for path, command in tree if "Example" not in (command.help or "")] == []
     assert "Example: leadline lead convert --where-status Qualified" in sqlite_cli("lead", "convert", "--help").out
+
+
+def test_convert_takes_the_new_opportunitys_name_amount_close_date_and_stage_as_the_dialog_and_api_do(
+        ready_cli: Cli) -> None:
+    cli = ready_cli
+    lead = add_lead(cli, "--company", "Navy Computing", "--budget", "12000", "--timeframe", SOON,
+                    "--product", "Widget", "--decision-maker")  # a product line without a price
+    fields = ["--opportunity-name", "Navy pilot", "--opportunity-amount", "18000",
+              "--opportunity-close-date", "2031-09-30", "--opportunity-stage", "Needs Analysis"]
+
+    refused(cli("lead", "convert", lead, "--opportunity-close-date", "2031-13-01", ok=False), 2,
+            "opportunity_close_date", "VALIDATION_FAILED")
+    refused(cli("lead", "convert", lead, "--opportunity-amount", "-5", ok=False), 2,
+            "opportunity_amount", "VALIDATION_FAILED")
+    refused(cli("lead", "convert", lead, "--opportunity-stage", "Closed Won", ok=False), 2,
+            "opportunity_stage", "VALIDATION_FAILED")
+    refused(cli("lead", "convert", lead, "--one-per-product", "--opportunity-name", "One", ok=False), 2,
+            "opportunity_name", "VALIDATION_FAILED")
+    refused(cli("lead", "convert", lead, "--opportunity", "none", "--opportunity-stage", "Needs Analysis",
+                ok=False), 2, "opportunity_stage", "VALIDATION_FAILED")
+    assert cli("lead", "show", lead, "--json").json()["status"] != "Converted"  # nothing written by a refusal
+
+    result = cli("lead", "convert", lead, *fields, "--json").json()
+
+    opportunity = cli("opportunity", "show", result["opportunity_id"], "--json").json()
+    assert (opportunity["name"], opportunity["amount"], opportunity["close_date"], opportunity["stage"]) == (
+        "Navy pilot", "18000.00", "2031-09-30", "Needs Analysis")
+
+
+def test_convert_refuses_an_amount_beside_the_leads_priced_product_lines(ready_cli: Cli) -> None:
+    lead = navy_lead(ready_cli)  # Widget: 3 at 1000
+
+    refused(ready_cli("lead", "convert", lead, "--opportunity-amount", "5000", ok=False), 2,
+            "opportunity_amount", "VALIDATION_FAILED")
+    stage = ready_cli("lead", "convert", lead, "--opportunity-stage", "Needs Analysis", "--json").json()
+    assert ready_cli("opportunity", "show", stage["opportunity_id"], "--json").json()["amount"] == "3000.00"

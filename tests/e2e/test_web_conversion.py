@@ -20,7 +20,7 @@ from leadline.services.leads.records import create_lead, get_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.records import create_account, create_opportunity, update_record
 from leadline.services.security.sharing import set_sharing
-from leadline.services.security.users import add_user
+from leadline.services.security.users import add_user, list_users
 from tests.e2e.web_support import served, sign_in
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
@@ -251,3 +251,51 @@ def test_the_new_opportunitys_name_amount_close_date_and_stage_are_set_in_the_di
     expect(page.locator("dd.amount")).to_have_text("9000.00 USD")
     expect(page.locator("dd.stage")).to_have_text("Needs Analysis")
     expect(page.locator("dl.fields")).to_contain_text("2026-09-30")
+
+
+@SQLITE_ONLY
+def test_any_readable_account_is_found_by_the_search_and_attached(page: Page, site: Site, ctx: ServiceContext) -> None:
+    jo = next(u for u in list_users(ctx, site.sam) if u.email == JO).id
+    initech = {n: create_account(ctx, site.sam, {"name": f"Initech {n:02d}"}).id for n in range(1, 26)}
+    create_account(ctx, jo, {"name": "Initech Private"})  # Jo's, private: never found by Sam
+    open_dialog(page, site, site.ready_lead)
+    results = page.locator("#account-results")
+
+    page.get_by_label("Or find another account").fill("initech")
+    expect(results.locator("label.found")).to_have_count(20)  # a page, by name
+    expect(results.locator("label.found").first).to_contain_text("Initech 01")
+    results.get_by_role("button", name="More accounts").click()
+    expect(results.locator("label.found")).to_have_count(25)  # the next page after the first, nothing twice
+    expect(results).not_to_contain_text("Initech Private")
+    expect(results.get_by_role("button", name="More accounts")).to_have_count(0)
+    page.get_by_label("Or find another account").press("Enter")  # searches again; never converts
+    expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}/convert")
+    page.get_by_label("Or find another account").fill("INITECH 23")
+    expect(results.locator("label.found")).to_have_count(1)
+    results.get_by_role("radio").check()
+
+    page.get_by_role("button", name="Convert").click()
+
+    expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}/conversion")
+    expect(linked(page, "account")).to_contain_text("Initech 23 attached")
+    assert lead_lineage(ctx, site.sam, site.ready_lead)["account_id"] == initech[23]
+
+
+@SQLITE_ONLY
+def test_a_search_that_drops_the_chosen_account_falls_back_to_a_new_one_and_a_refusal_keeps_the_choice(
+        page: Page, site: Site, ctx: ServiceContext) -> None:
+    found = create_account(ctx, site.sam, {"name": "Umbrella Labs"}).id
+    open_dialog(page, site, site.bare_lead)  # misses its criteria: converting is refused without a reason
+    search = page.get_by_label("Or find another account")
+    search.fill("umbrella")
+    page.locator(f"#account-results label[data-account='{found}']").get_by_role("radio").check()
+    search.fill("nothing like it")
+    expect(page.locator("#account-results")).to_contain_text("No account you may see matches")
+    expect(page.get_by_label("A new account: Bolt")).to_be_checked()
+
+    search.fill("umbrella")
+    page.locator(f"#account-results label[data-account='{found}']").get_by_role("radio").check()
+    page.get_by_role("button", name="Convert").click()
+
+    expect(page.locator("#override_reason-error, #qualification_override_reason-error").first).to_be_visible()
+    expect(page.locator(f"#account-results label[data-account='{found}']").get_by_role("radio")).to_be_checked()

@@ -191,4 +191,5 @@ def test_the_lead_pages_checklist_shows_the_budget_at_its_currencys_scale(client
     page = client.get(f"/leads/{lead}")
 
     assert page.status_code == 200
-    assert "budget_amount 25000.00 is at least 1000" in page.text and "25000.0000" not in page.text
+    assert "Budget 25000.00 EUR is at least 1000" in page.text and "25000.0000" not in page.text
+    assert "budget_amount" not in page.text  # the field by its label

@@ -64,6 +64,7 @@ def numbers(page: Page, chart: str) -> dict[str, list[str]]:
 def test_every_chart_is_drawn_and_a_figure_follows_the_data(
         page: Page, site: str, ctx: ServiceContext, people: dict[str, int]) -> None:
     sign_in(page, site, SAM, PASSWORD)
+    page.get_by_text("More", exact=True).click()  # Reports is under the navigation's "More"
     page.get_by_role("link", name="Reports").click()
 
     expect(page).to_have_url(f"{site}/reports")
@@ -127,3 +128,33 @@ def test_a_refused_filter_answers_400_with_its_message(
     assert page.status_code == 400
     assert message in page.text
     assert 'role="alert"' in page.text and "figure" not in page.text
+
+
+#: Each filter's label and control boxes, and the filters' column count.
+FILTER_BOXES = """() => [...document.querySelectorAll(".report-filters .field")].map(field => {
+  const label = field.querySelector("label").getBoundingClientRect();
+  const control = field.querySelector("input, select").getBoundingClientRect();
+  return {top: label.top, left: label.left, labelBottom: label.bottom, controlTop: control.top,
+          controlLeft: control.left, controlWidth: control.width};
+})"""
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("width", [768, 1366])
+def test_the_filters_are_a_grid_each_label_above_its_control(page: Page, site: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, site, SAM, PASSWORD)
+    page.goto(f"{site}/reports")
+
+    fields = page.evaluate(FILTER_BOXES)
+
+    assert len(fields) == 8
+    for field in fields:  # a label sits above its control, left-aligned with it
+        assert field["labelBottom"] <= field["controlTop"] + 1 and abs(field["left"] - field["controlLeft"]) <= 1
+    rows = sorted({round(f["top"]) for f in fields})
+    columns = sorted({round(f["left"]) for f in fields})
+    assert len(rows) * len(columns) >= len(fields) and len(columns) >= 3, (rows, columns)  # a grid, not a jumble
+    for top in rows[:-1]:  # every row but the last is full
+        assert len([f for f in fields if round(f["top"]) == top]) == len(columns)
+    widths = {round(f["controlWidth"]) for f in fields}
+    assert max(widths) - min(widths) <= 1  # the controls as wide as their column

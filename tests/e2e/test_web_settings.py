@@ -35,6 +35,7 @@ def signed_in(page: Page, base: str, email: str) -> None:
 
 def test_an_admin_adds_a_status_and_a_move_to_it(page: Page, site: str, ctx: ServiceContext) -> None:
     signed_in(page, site, ADMIN)
+    page.get_by_text("More", exact=True).click()  # Settings is under the navigation's "More"
     page.get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Lead statuses").click()
 

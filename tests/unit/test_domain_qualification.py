@@ -11,6 +11,7 @@ from leadline.domain.errors import ValidationError
 from leadline.domain.leads.lead import ProductInterest
 from leadline.domain.leads.qualification import (
     BANT,
+    DECISION_MAKER_WORDS,
     OPPORTUNITY_FRAMEWORK,
     Condition,
     Criterion,
@@ -65,6 +66,32 @@ def test_a_budget_in_a_reason_is_shown_at_its_currencys_scale(amount, currency, 
     verdict = "at least" if Decimal(amount) >= 1000 else "below"
     assert results(lead)["budget"][1] == f"budget_amount {shown} is {verdict} 1000"
     assert results(lead, OPPORTUNITY_FRAMEWORK)["budget"][1] == f"budget_amount is {shown}"
+
+
+def test_a_reason_explained_names_each_field_and_shows_each_value_as_the_reader_is_told():
+    lead = make_lead(budget_amount=Decimal("25000"), currency="EUR", title="Head of Sales", products=[])
+    bant = {r.name: r for r in evaluate(default_criteria(), lead, today=TODAY, framework=BANT).results}
+
+    def name(field):
+        return field.replace("_", " ").upper()
+
+    def show(field, value):
+        return f"<{value}>"
+
+    assert bant["budget"].explain(name, show) == "BUDGET AMOUNT <25000.00> is at least 1000"
+    assert bant["authority"].explain(name, show) == "TITLE <Head of Sales> names 'head'"
+    assert bant["need"].explain(name, show) == "PRODUCTS is not known"
+    assert bant["budget"].label == "Budget at or above 1,000"
+    # the reason itself keeps the API's wording
+    assert bant["budget"].reason == "budget_amount 25000.00 is at least 1000"
+
+
+def test_an_unmet_criterion_explained_gives_every_condition_tried():
+    lead = make_lead(title="Intern")
+    authority = evaluate(default_criteria(), lead, today=TODAY, framework=BANT).results[1]
+
+    assert authority.explain(str.title, lambda field, value: repr(value)) == \
+        f"Is_Decision_Maker is not yes and Title 'Intern' names none of {DECISION_MAKER_WORDS}"
 
 
 @pytest.mark.parametrize(("title", "flag", "met"), [

@@ -57,6 +57,16 @@ def convert(
                                                    "or none."),
     opportunity_id: str = typer.Option(None, help="The open opportunity of the account to attach to."),
     one_per_product: bool = typer.Option(False, "--one-per-product", help="One opportunity per product line."),
+    opportunity_name: str = typer.Option(None, help="The new opportunity's name; default: the company and first "
+                                                    "product (not with --one-per-product, nor in bulk)."),
+    opportunity_amount: str = typer.Option(None, help="The new opportunity's amount in the lead's currency; default: "
+                                                      "the priced product lines' sum, else the budget (not beside "
+                                                      "priced lines, --one-per-product, nor in bulk)."),
+    opportunity_close_date: str = typer.Option(None, metavar="YYYY-MM-DD",
+                                               help="The new opportunity's close date; default: the purchase "
+                                                    "timeframe."),
+    opportunity_stage: str = typer.Option(None, help="The new opportunity's stage (label or id): an open stage of "
+                                                     "the default process; default: its first."),
     status: str = typer.Option(None, help="Converted status to set; default: the first (with --nurture-reason: "
                                           "the first unqualified one)."),
     owner: str = typer.Option(None, help="Owner (e-mail or id) of what is created; default: the lead's owner."),
@@ -93,14 +103,23 @@ def convert(
     converts or fails on its own; with --all-or-nothing one failure converts none.
     Exit 6 when any lead was not converted. (One LEAD_ID prints the one conversion; --json likewise.)
 
+    The new opportunity's --opportunity-name, --opportunity-amount, --opportunity-close-date and
+    --opportunity-stage are those of the web dialog and the API (with --opportunity create);
+    each left out is worked out as before.
+
     Example: leadline lead convert 1234567890 --account 2345678901 --opportunity none
+
+    Example: leadline lead convert 1234567890 --opportunity-amount 18000 --opportunity-close-date 2026-09-30
+    --opportunity-stage "Needs Analysis"
 
     Example: leadline lead convert --where-status Qualified --where-owner sam@example.com --all-or-nothing
     """
     choices = dict(account_id=parse_id(account, "account") if account else None,
                    contact_id=parse_id(contact, "contact") if contact else None, opportunity=opportunity,
                    opportunity_id=parse_id(opportunity_id, "opportunity_id") if opportunity_id else None,
-                   one_per_product=one_per_product, status=status, owner=owner, override_reason=override_reason,
+                   one_per_product=one_per_product, opportunity_name=opportunity_name,
+                   opportunity_amount=opportunity_amount, opportunity_close_date=opportunity_close_date,
+                   opportunity_stage=opportunity_stage, status=status, owner=owner, override_reason=override_reason,
                    qualification_override_reason=qualification_override_reason,
                    nurture_reason=nurture_reason, idempotency_key=idempotency_key,
                    confirm_separate=confirm_separate)

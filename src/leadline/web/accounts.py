@@ -31,8 +31,8 @@ from leadline.web.records import (
     emails,
     given,
     money,
+    page_history,
     record_list,
-    shown_history,
     submit,
     text,
     version,
@@ -113,7 +113,7 @@ def account_template(ctx: ServiceContext, user: int, account_id: int, failed: Fa
     return Template("accounts/page.html", context={
         "account": account, "parent": parent, "contacts": details.contacts, "opportunities": opportunities,
         "activities": list_activities(ctx, user, "account", account_id),
-        "history": shown_history(records.record_history(ctx, user, "account", account_id)),
+        "history": page_history(ctx, user, "account", account_id),
         "owner_names": {u.id: u.name for u in owners}, "owners": owners, "edited": EDITED, "forms": forms,
     })
 

@@ -23,6 +23,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from leadline.bootstrap import Application
+from leadline.domain.common import counted
 from leadline.domain.money import at_currency_scale
 from leadline.services.context import ServiceContext
 from leadline.web import session
@@ -44,6 +45,7 @@ from leadline.web.leads import LeadPages
 from leadline.web.opportunities import OpportunityPages
 from leadline.web.opportunity_parts import OpportunityPartPages
 from leadline.web.reports import ReportPages
+from leadline.web.values import yes_no
 
 HERE = Path(__file__).parent
 #: The vendored htmx (static/VENDORED.md): its file name carries its version.
@@ -99,4 +101,8 @@ def _globals(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["pair"] = lambda value: (value, value)
     engine.engine.filters["owner_pair"] = lambda user: (user.email, user.name)
     # an amount at its currency's scale, with its code (docs/adr/0015)
+    # a count with its noun in the right number: {{ n | counted("opportunity", "opportunities") }}
+    engine.engine.filters["counted"] = counted
+    # a yes/no value, the same on a record's fields and in its history (web/values.py)
+    engine.engine.filters["yes_no"] = yes_no
     engine.engine.filters["money"] = lambda amount, currency: f"{at_currency_scale(amount, currency)} {currency}"

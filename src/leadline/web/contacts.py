@@ -32,8 +32,8 @@ from leadline.web.records import (
     emails,
     given,
     money,
+    page_history,
     record_list,
-    shown_history,
     submit,
     text,
     version,
@@ -118,7 +118,7 @@ def contact_template(ctx: ServiceContext, user: int, contact_id: int, failed: Fa
     return Template("contacts/page.html", context={
         "contact": contact, "account": account_or_none(ctx, user, contact.account_id), "roles": roles,
         "activities": list_activities(ctx, user, "contact", contact_id),
-        "history": shown_history(records.record_history(ctx, user, "contact", contact_id)),
+        "history": page_history(ctx, user, "contact", contact_id),
         "owner_names": {u.id: u.name for u in owners}, "owners": owners, "edited": EDITED, "forms": forms,
     })
 

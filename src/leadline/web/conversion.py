@@ -31,6 +31,7 @@ from leadline.services.conversion.convert import conversion_options, convert_lea
 from leadline.services.conversion.undo import undo_conversion
 from leadline.services.leads.records import LeadDetails, get_lead
 from leadline.web import conversion_views as views
+from leadline.web.records import Choice, Cursor, Search
 
 AnyRequest = Request[Any, Any, Any]
 #: The notice the lead page shows after an undo (templates/notice.html).
@@ -79,6 +80,16 @@ class ConversionPages(Controller):
             return Redirect(f"/leads/{lead_id}/conversion", status_code=303)
         form = ConversionForm(version=str(details.lead.version), idempotency_key=secrets.token_urlsafe(18))
         return _dialog(ctx, user, details, form)
+
+    @get("/{lead_id:int}/convert/accounts", sync_to_thread=False)
+    def accounts(self, ctx: ServiceContext, user: int, lead_id: int, q: Search = "", cursor: Cursor = "",
+                 chosen: Choice = "") -> Template:
+        """The dialog's account search (htmx): the accounts the user may read whose name, website
+        or domain holds ``q``, by name, a keyset page at a time, each a choice of the form's
+        ``account``; 404 for a lead the user may not read."""
+        get_lead(ctx, user, lead_id)
+        return Template("conversion/accounts.html",
+                        context=views.account_search(ctx, user, lead_id, q, cursor or None, chosen))
 
     @post("/{lead_id:int}/convert", sync_to_thread=True)
     def convert(self, request: AnyRequest, ctx: ServiceContext, user: int, lead_id: int, data: Form) -> Response[Any]:
@@ -148,7 +159,8 @@ def _dialog(ctx: ServiceContext, user: int, details: LeadDetails, form: Conversi
             error: LeadlineError | None = None, status: int = 200) -> Template:
     preview = preview_conversion(ctx, user, details.lead.id)
     context = views.dialog_context(ctx, user, details, preview)
-    context.update(form=form, errors=field_errors(error))
+    context.update(form=form, errors=field_errors(error),
+                   searched=views.chosen_account(ctx, user, form.account, context["accounts"]))
     return Template("conversion/dialog.html", status_code=status, context=context)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from leadline.domain.configuration.statuses import StatusKind
 from leadline.domain.conversion.rules import opportunity_name
@@ -28,8 +29,11 @@ from leadline.services.conversion.bulk import ConversionPreview
 from leadline.services.conversion.gate import get_qualification_gate
 from leadline.services.leads.records import LeadDetails
 from leadline.services.records import get_record, list_records, stage_labels
+from leadline.web.lead_view import checklist
 
 #: Where each kind of record has its page (web/records.py, issue 16 item 5).
+#: How many accounts the dialog's search shows at a time.
+SEARCH_PAGE = 20
 PAGES = {"account": "accounts", "contact": "contacts", "opportunity": "opportunities"}
 
 
@@ -81,8 +85,33 @@ def dialog_context(ctx: ServiceContext, user: int, details: LeadDetails, preview
                 for c, account_id in preview.contacts]
     return {"lead": lead, "status": details.status, "accounts": accounts, "contacts": contacts,
             "hidden": preview.hidden, "criteria": preview.opportunity_criteria,
+            "checklist": checklist(preview.opportunity_criteria, lead, {}),
             "asks_qualification": details.status.kind is not StatusKind.QUALIFIED and get_qualification_gate(ctx),
             "new_opportunity": new_opportunity(ctx, lead), "products": lead.products}
+
+
+def account_search(ctx: ServiceContext, user: int, lead_id: int, text: str, cursor: str | None,
+                   chosen: str = "") -> dict[str, Any]:
+    """A page of the accounts the user may read matching ``text``, by name (keyset: ``cursor``
+    continues after the last one shown), with the address of the next page if there may be one.
+    No text, no search: the dialog's matches are above it."""
+    query = text.strip()
+    if not query:
+        return {"rows": [], "q": "", "next_url": None, "chosen": chosen, "more": bool(cursor)}
+    page = Page.parse(SEARCH_PAGE, "name", cursor)
+    rows = list_records(ctx, user, "account", RecordQuery(search=query), page)
+    after = page.cursor_after(rows[-1]) if len(rows) == SEARCH_PAGE else None
+    next_url = f"/leads/{lead_id}/convert/accounts?" + urlencode({"q": query, "cursor": after, "chosen": chosen}) \
+        if after else None
+    return {"rows": rows, "q": query, "next_url": next_url, "chosen": chosen, "more": bool(cursor)}
+
+
+def chosen_account(ctx: ServiceContext, user: int, form_account: str, matches: list[Choice]) -> Any:
+    """The account the posted form chose when it is none of the matches (found by the search),
+    so that a dialog shown again keeps it chosen; None when it is a match, new, or not readable."""
+    if not form_account.strip().isdigit() or int(form_account) in {m.id for m in matches}:
+        return None
+    return _readable(ctx, user, "account", int(form_account))
 
 
 def new_opportunity(ctx: ServiceContext, lead: Lead) -> NewOpportunity:

@@ -44,7 +44,7 @@ from leadline.web.lead_form import (
     read_form,
     update_of,
 )
-from leadline.web.lead_view import history_rows, lead_fields, status_path
+from leadline.web.lead_view import checklist, history_rows, lead_fields, status_path
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 StatusName = Annotated[str, Parameter(max_length=254)]
@@ -150,13 +150,15 @@ def _lead_page(ctx: ServiceContext, user: int, lead_id: int, *, activity: dict[s
     options = lead_workflow.status_options(ctx, user, lead_id)
     names = {u.id: u.name for u in user_choices(ctx, user)}
     lineage = lead_lineage(ctx, user, lead_id) if details.lead.is_converted() else None
+    custom_labels = _custom_labels(ctx, details, options)
     context = {
         "details": details, "fields": lead_fields(details), "options": options,
         "path": status_path(list_statuses(ctx), options), "activities": list_activities(ctx, user, "lead", lead_id),
-        "history": history_rows(lead_service.lead_history(ctx, user, lead_id), names), "names": names,
-        "lineage": lineage, "kinds": LOGGED_KINDS, "activity": activity or {"kind": "call"},
+        "history": history_rows(lead_service.lead_history(ctx, user, lead_id), names, lambda: _definitions(ctx)),
+        "names": names, "lineage": lineage, "kinds": LOGGED_KINDS, "activity": activity or {"kind": "call"},
         "activity_error": activity_error, "needs_choice": (StatusKind.QUALIFIED, StatusKind.UNQUALIFIED),
-        "custom_labels": {d.name: d.label for d in _definitions(ctx)} if details.custom else {},
+        "custom_labels": custom_labels,
+        "checklist": checklist(options.qualification, details.lead, custom_labels),
     }
     return Template("leads/page.html", status_code=status_code, context=context)
 
@@ -177,7 +179,8 @@ def _move_page(ctx: ServiceContext, user: int, lead_id: int, status: str, sent: 
     reasons = [r for r in list_reasons(ctx, "lead_unqualified") if r.is_active] \
         if target.kind is StatusKind.UNQUALIFIED else []
     context = {"details": details, "options": options, "target": target, "sent": sent, "errors": errors,
-               "problem": problem, "reasons": reasons, "criteria": target.kind is StatusKind.QUALIFIED}
+               "problem": problem, "reasons": reasons, "criteria": target.kind is StatusKind.QUALIFIED,
+               "checklist": checklist(options.qualification, details.lead, _custom_labels(ctx, details, options))}
     return Template("leads/move.html", status_code=status_code, context=context)
 
 
@@ -194,6 +197,15 @@ def _form_page(ctx: ServiceContext, user: int, form: LeadForm, *, lead: Any, sta
         "owners": [u for u in user_choices(ctx, user) if u.active or u.email == form.values.get("owner")],
     }
     return Template("leads/form.html", status_code=status, context=context)
+
+
+def _custom_labels(ctx: ServiceContext, details: lead_service.LeadDetails,
+                   options: lead_workflow.StatusOptions) -> dict[str, str]:
+    """The lead's custom fields' labels, read when the page shows a custom field (its values or
+    a criterion over one)."""
+    asks = details.custom or any(c.condition.field.startswith("custom.")
+                                 for r in options.qualification.results for c in r.checks)
+    return {d.name: d.label for d in _definitions(ctx)} if asks else {}
 
 
 def _definitions(ctx: ServiceContext) -> list[Any]:

@@ -3,18 +3,24 @@ rep reads them, the status path, and the field history with names."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from leadline.domain.common import counted
+from leadline.domain.configuration.custom_fields import CustomFieldDefinition
 from leadline.domain.configuration.statuses import LeadStatus
 from leadline.domain.history import FieldChange
+from leadline.domain.leads.lead import Lead
+from leadline.domain.leads.qualification import Evaluation
 from leadline.domain.money import at_currency_scale
 from leadline.services.leads.records import LeadDetails
 from leadline.services.leads.workflow import StatusOptions
 from leadline.web.lead_form import SECTIONS
+from leadline.web.values import custom_booleans, history_booleans, history_text, yes_no
 
 #: The lead's amounts, shown at their currency's scale.
 MONEY_FIELDS = frozenset({"annual_revenue", "budget_amount"})
@@ -54,6 +60,45 @@ class HistoryRow:
     new: str | None
 
 
+@dataclass(frozen=True)
+class ChecklistRow:
+    """One criterion of the checklist: its label, met or not, and why in a rep's words."""
+
+    name: str
+    label: str
+    met: bool
+    why: str
+
+
+def checklist(evaluation: Evaluation, lead: Lead, custom_labels: Mapping[str, str]) -> list[ChecklistRow]:
+    """The qualification checklist as the lead's page words it: each field by its label, each
+    value as the fields panel shows it ("Budget 25000.00 EUR is at least 1000", not
+    "budget_amount 25000.00 is at least 1000")."""
+    def name(field: str) -> str:
+        return field_label(field, custom_labels)
+
+    def show(field: str, value: object) -> str:
+        if isinstance(value, bool):
+            return yes_no(value)
+        if isinstance(value, Decimal) and field in MONEY_FIELDS:
+            return f"{at_currency_scale(value, lead.currency)} {lead.currency or ''}".strip()
+        if isinstance(value, list):
+            return counted(len(value), "product line")
+        if isinstance(value, date):
+            return value.isoformat()
+        return f"“{value}”" if isinstance(value, str) else str(value)
+
+    return [ChecklistRow(r.name, r.label or r.name.replace("_", " ").capitalize(), r.met, r.explain(name, show))
+            for r in evaluation.results]
+
+
+def field_label(field: str, custom_labels: Mapping[str, str]) -> str:
+    """A lead field as its form labels it (``budget_amount``: "Budget"; ``custom.tier``: its label)."""
+    if field.startswith("custom."):
+        return custom_labels.get(field.removeprefix("custom."), field.removeprefix("custom."))
+    return HISTORY_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
 def lead_fields(details: LeadDetails) -> list[tuple[str, Any]]:
     """The lead's filled fields as (label, value), in the page's order."""
     lead = details.lead
@@ -69,11 +114,20 @@ def status_path(statuses: Sequence[LeadStatus], options: StatusOptions) -> list[
             for s in statuses if s.is_active or s.id == options.current.id]
 
 
-def history_rows(changes: Sequence[FieldChange], names: Mapping[int, str]) -> list[HistoryRow]:
-    """The field history, newest first, each change with who made it by name."""
+def history_rows(changes: Sequence[FieldChange], names: Mapping[int, str],
+                 custom: Callable[[], Sequence[CustomFieldDefinition]] = tuple) -> list[HistoryRow]:
+    """The field history, newest first, each change with who made it by name, each field by its
+    label (``custom``: the lead's custom field definitions, read only when a change needs them)
+    and each value as the fields panel writes it (yes/no)."""
+    definitions = cache(custom)  # read at most once, and only if asked
+    booleans = history_booleans(changes, lambda: custom_booleans(definitions()))
+    labels = {f"custom.{d.name}": d.label for d in definitions()} if any(
+        c.field.startswith("custom.") for c in changes) else {}
     return [HistoryRow(c.changed_at, names.get(c.actor_id, "—") if c.actor_id else "—",
-                       HISTORY_LABELS.get(c.field, c.field.removeprefix("custom.")), c.old_value, c.new_value)
+                       HISTORY_LABELS.get(c.field) or labels.get(c.field) or c.field.removeprefix("custom."),
+                       history_text(c.field, c.old_value, booleans), history_text(c.field, c.new_value, booleans))
             for c in reversed(changes)]
+
 
 
 def _shown(lead: Any, name: str) -> object:

@@ -50,8 +50,8 @@ from leadline.web.records import (
     emails,
     given,
     money,
+    page_history,
     record_list,
-    shown_history,
     submit,
     text,
     version,
@@ -202,7 +202,7 @@ def opportunity_template(ctx: ServiceContext, user: int, opportunity_id: int, fa
         "reasons": [(r.label, r.label) for r in reasons if r.is_active], **CHOICES,
         "stage_history": stage_history(ctx, user, opportunity_id),
         "activities": list_activities(ctx, user, "opportunity", opportunity_id),
-        "history": shown_history(records.record_history(ctx, user, "opportunity", opportunity_id)),
+        "history": page_history(ctx, user, "opportunity", opportunity_id),
         "owner_names": {u.id: u.name for u in owners}, "owners": owners, "edited": EDITED, "forms": forms,
         "score": get_opportunity_score(ctx, user, opportunity_id),
     })

@@ -25,8 +25,10 @@ from leadline.domain.history import FieldChange
 from leadline.domain.money import at_currency_scale
 from leadline.domain.queries import Page
 from leadline.services import records
+from leadline.services.configuration.sales import list_custom_fields
 from leadline.services.context import ServiceContext
 from leadline.services.security.users import user_choices
+from leadline.web.values import custom_booleans, history_booleans, history_text
 
 PAGE_SIZE = 50
 #: Fields of a record's history its page leaves out: they change with every change.
@@ -177,11 +179,53 @@ def record_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int,
         **context, "owners": owners, "sorts": spec.sorts, **(filtered_by() if filtered_by else {})})
 
 
-def shown_history(changes: Iterable[FieldChange]) -> list[FieldChange]:
+def page_history(ctx: ServiceContext, user: int, kind: str, record_id: int) -> list[FieldChange]:
+    """A record's field history as its page lists it (``shown_history``), each account or contact
+    it names by its name rather than its id (a record the user may not read is never in it:
+    ``record_history`` leaves it out)."""
+    changes = records.record_history(ctx, user, kind, record_id)
+    return shown_history(changes, lambda: custom_booleans(list_custom_fields(ctx, kind)),
+                         _record_names(ctx, user, changes))
+
+
+def shown_history(changes: Iterable[FieldChange], custom: Callable[[], frozenset[str]] = frozenset,
+                  names: Mapping[tuple[str, str], str] | None = None) -> list[FieldChange]:
     """A record's field history as its page lists it, newest first: bookkeeping (version, times
-    of creation and change) left out, each field by its name as a rep reads it."""
-    return [replace(c, field=c.field.removesuffix("_id").replace("_", " ")) for c in reversed(list(changes))
-            if c.field not in BOOKKEEPING]
+    of creation and change) left out, each field by its name as a rep reads it, a yes/no value
+    as yes or no (``custom``: the record type's yes/no custom fields, read only if needed), a
+    record's id by its name when ``names`` has it ((field, id) -> name)."""
+    kept = [c for c in reversed(list(changes)) if c.field not in BOOKKEEPING]
+    booleans = history_booleans(kept, custom)
+    known = names or {}
+
+    def shown(field: str, text: str | None) -> str | None:
+        return known.get((field, text or ""), history_text(field, text, booleans))
+
+    return [replace(c, field=c.field.removeprefix("custom.").removesuffix("_id").replace("_", " "),
+                    old_value=shown(c.field, c.old_value), new_value=shown(c.field, c.new_value)) for c in kept]
+
+
+#: History fields holding another record's id, and that record's kind.
+RECORD_FIELDS = {"account_id": "account", "parent_id": "account", "contact_id": "contact"}
+
+
+def _record_names(ctx: ServiceContext, user: int, changes: Iterable[FieldChange]) -> dict[tuple[str, str], str]:
+    """(field, id as text) -> the record's name, for each record the history names by id."""
+    wanted = {(c.field, value) for c in changes if c.field in RECORD_FIELDS
+              for value in (c.old_value, c.new_value) if value and value.isdigit()}
+    names = {}
+    for field_name, value in wanted:
+        record = _readable_record(ctx, user, RECORD_FIELDS[field_name], int(value))
+        if record is not None:
+            names[(field_name, value)] = record.name
+    return names
+
+
+def _readable_record(ctx: ServiceContext, user: int, kind: str, record_id: int) -> Any:
+    try:
+        return records.get_record(ctx, user, kind, record_id)
+    except NotFoundError:
+        return None
 
 
 def account_or_none(ctx: ServiceContext, user: int, account_id: int | None) -> Account | None:

@@ -25,6 +25,7 @@ from leadline.analytics.deals import ProcessStages, VelocityReport, stages_repor
 from leadline.analytics.funnel import ConversionTimeReport, FunnelReport, conversion_time_report, funnel_report
 from leadline.analytics.pipeline_history import PipelineReport, pipeline_report
 from leadline.analytics.scope import parse_day
+from leadline.domain.common import counted
 from leadline.domain.errors import NotFoundError, ValidationError
 from leadline.domain.reports import DIMENSIONS
 from leadline.services.campaigns.records import list_campaigns
@@ -97,6 +98,11 @@ def _value(value: Any) -> int | Decimal | str:
     return "" if value is None else value
 
 
+def _days(value: Any) -> str:
+    """A number of days as a sentence says it: "1 day", "0 days", "2.5 days"."""
+    return f"{value} {'day' if value == 1 else 'days'}"
+
+
 def charts(figures: Figures) -> list[Chart]:
     """The page's charts, in its order: funnel, conversion time (shares and days), each sales
     process's stages, won and lost by the chosen cut, the pipeline as of the chosen date."""
@@ -108,21 +114,22 @@ def charts(figures: Figures) -> list[Chart]:
               if total.steps and total.steps[0].count else []),  # type: ignore[list-item]
         Chart("conversion-within", "Share of leads converted within", "bar",
               ("Within", "Converted (%)", "Leads old enough", "Converted"),
-              [(f"{w.days} days", [_value(w.share), w.eligible, w.converted]) for w in conversion.within]
+              [(counted(w.days, "day"), [_value(w.share), w.eligible, w.converted]) for w in conversion.within]
               if any(w.eligible for w in conversion.within) else [],  # type: ignore[list-item]
               note="Of the leads created at least that long ago."),
         Chart("conversion-days", "Days from lead to conversion", "bar", ("Days", "Converted leads"),
               [(label, [n]) for label, n in conversion.days.buckets] if conversion.days.count else [],
               note=None if not conversion.days.count else
-              f"Median {conversion.days.median} days, mean {conversion.days.mean} days, "
-              f"of {conversion.days.count} converted leads."),
+              f"Median {_days(conversion.days.median)}, mean {_days(conversion.days.mean)}, "
+              f"of {counted(conversion.days.count, 'converted lead')}."),
     ]
     for number, process in enumerate(figures.stages, start=1):
         found.append(Chart(
             f"stages-{number}", f"Stages: {process.process}", "bar",
             ("Stage", "Reached", "On to the next (%)", "Median days in stage"),
             [(s.stage, [s.reached, _value(s.to_next), _value(s.days.median)]) for s in process.steps],  # type: ignore[misc]
-            note=f"{process.opportunities} opportunities, {process.won} won; the last stage's next is won."))
+            note=f"{counted(process.opportunities, 'opportunity', 'opportunities')}, {process.won} won; "
+                 "the last stage's next is won."))
     if not figures.stages:
         found.append(Chart("stages-1", "Stages", "bar", ("Stage", "Reached"), []))
     velocity = figures.velocity

@@ -16,7 +16,7 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -103,10 +103,38 @@ class Criterion:
 
 
 @dataclass(frozen=True, slots=True)
+class Check:
+    """One condition tried on one lead: the value it saw (money at its currency's scale) and
+    the verdict, kept so that a page may word the reason with its own names (``explain``)."""
+
+    condition: Condition
+    value: object
+    met: bool
+    today: date
+
+
+#: How a reason names a field and shows a value: (field, value) -> text.
+Namer = Callable[[str], str]
+Shower = Callable[[str, object], str]
+
+
+@dataclass(frozen=True, slots=True)
 class CriterionResult:
     name: str
     met: bool
     reason: str
+    label: str = ""
+    #: the conditions tried, in order, up to the first met one (the reason's parts)
+    checks: tuple[Check, ...] = ()
+
+    def explain(self, name: Namer, show: Shower) -> str:
+        """``reason`` worded for a reader: each field by ``name`` (a label), each value by
+        ``show`` (an amount with its currency, yes/no). "budget_amount 25000.00 is at least
+        1000" becomes, say, "Budget 25000.00 EUR is at least 1000"."""
+        if not self.checks:
+            return self.reason
+        worded = [_reason(c.condition, c.value, c.today, c.met, name=name, show=show) for c in self.checks]
+        return worded[-1] if self.met else " and ".join(worded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,13 +299,16 @@ def active_criteria(criteria: Iterable[Criterion], purpose: Purpose) -> tuple[st
 
 
 def _evaluate_one(criterion: Criterion, lead: Lead, today: date) -> CriterionResult:
-    failures = []
+    failures: list[str] = []
+    checks: list[Check] = []
     for condition in criterion.conditions:
-        met, why = _check(condition, _value_of(lead, condition.field), today)
+        value = _value_of(lead, condition.field)
+        met, why = _check(condition, value, today)
+        checks.append(Check(condition, value, met, today))
         if met:
-            return CriterionResult(criterion.name, True, why)
+            return CriterionResult(criterion.name, True, why, criterion.label, tuple(checks))
         failures.append(why)
-    return CriterionResult(criterion.name, False, " and ".join(failures))
+    return CriterionResult(criterion.name, False, " and ".join(failures), criterion.label, tuple(checks))
 
 
 def _value_of(lead: Lead, name: str) -> object:
@@ -313,28 +344,41 @@ def _holds(condition: Condition, value: object, today: date) -> bool:
     return any(_names(word, value) for word in _words(condition))
 
 
-def _reason(condition: Condition, value: object, today: date, met: bool) -> str:
-    name, op = condition.field, condition.operator
+def _reason(condition: Condition, value: object, today: date, met: bool, *,
+            name: Namer | None = None, show: Shower | None = None) -> str:
+    """Why ``condition`` holds or not, with the field's API name and the value as the API writes
+    it, or worded by ``name`` and ``show`` when given (``CriterionResult.explain``)."""
+    op, field_name = condition.operator, condition.field
+    who = name(field_name) if name else field_name
     if op is Operator.IS_TRUE:
-        return f"{name} is yes" if met else f"{name} is not yes"
+        return f"{who} is yes" if met else f"{who} is not yes"
     if _is_unknown(value):
-        return f"{name} is not known"
+        return f"{who} is not known"
+    shown = show(field_name, value) if show else _as_written(op, value)
     if op is Operator.PRESENT:
-        shown = counted(len(value), "line") if isinstance(value, list) else str(value)
-        return f"{name} is {shown}"
+        return f"{who} is {shown}"
     if op is Operator.AT_LEAST:
         threshold = Decimal(condition.value or "0")
-        return f"{name} {Decimal(str(value))} is {'at least' if met else 'below'} {threshold}"
+        return f"{who} {shown} is {'at least' if met else 'below'} {threshold}"
     if op is Operator.WITHIN_DAYS:
         limit = today + timedelta(days=int(condition.value or "0"))
         if value < today:  # type: ignore[operator]  # a date: ``_holds`` checked
-            return f"{name} {value} is in the past"
-        return f"{name} {value} is {'within' if met else 'after'} {limit}"
+            return f"{who} {shown} is in the past"
+        return f"{who} {shown} is {'within' if met else 'after'} {limit}"
     words = _words(condition)
     named = next((word for word in words if _names(word, value)), None)
     if named is not None:
-        return f"{name} {value!r} names {named!r}"
-    return f"{name} {value!r} names none of {', '.join(words)}"
+        return f"{who} {shown} names {named!r}"
+    return f"{who} {shown} names none of {', '.join(words)}"
+
+
+def _as_written(op: Operator, value: object) -> str:
+    """A value as the API's reasons write it: lines counted, a number as given, text quoted."""
+    if isinstance(value, list):
+        return counted(len(value), "line")
+    if op is Operator.AT_LEAST:
+        return str(Decimal(str(value)))
+    return repr(value) if op is Operator.CONTAINS_ANY else str(value)
 
 
 def _is_unknown(value: object) -> bool:

@@ -18,4 +18,12 @@
     radio.addEventListener("change", update);
   });
   update();
+  // A new account search replaces the found accounts: if the chosen one went with them, the
+  // choice shown falls back to "a new account", which is what the form would send.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id !== "account-results") { return; }
+    if (!form.querySelector("input[name=account]:checked")) {
+      form.querySelector("input[name=account][value='']").checked = true;
+    }
+  });
 })();
