@@ -7,9 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from leadline.domain.opportunities.opportunity import Outcome
 from leadline.domain.scoring.opportunity import OpportunityFacts, OpportunityScore, OwnerRecord, StageChange
+from leadline.domain.scoring.predicted import OpenDeals
 from tests.fakes.tables import Tables
 
 
@@ -37,13 +39,20 @@ class OpportunityScoringRepository:
                 closings[o.owner_id].append((o.closed_at, o.outcome is Outcome.WON))
         return {owner: OwnerRecord.of(found) for owner, found in closings.items()}
 
-    def open_in_period(self, start: date, end: date, owner_ids: Sequence[int] | None
-                       ) -> list[tuple[int, str, Decimal, date, float | None]]:
-        return [(o.id, o.currency, o.amount, o.close_date,
-                 s.probability if (s := self.t.opportunity_scores.get(o.id)) else None)
-                for o in self.t.opportunities.values()
-                if not o.is_closed() and o.amount is not None and o.close_date and start <= o.close_date < end
-                and (owner_ids is None or o.owner_id in owner_ids)]
+    def open_in_period(self, start: date, end: date, owner_ids: Sequence[int] | None) -> list[OpenDeals]:
+        groups: dict[tuple[str, date], list[Any]] = {}
+        for o in self.t.opportunities.values():
+            if o.is_closed() or o.amount is None or not o.close_date or not start <= o.close_date < end \
+                    or (owner_ids is not None and o.owner_id not in owner_ids):
+                continue
+            group = groups.setdefault((o.currency, o.close_date), [0, 0, Decimal(0)])
+            score = self.t.opportunity_scores.get(o.id)
+            if score is None:
+                group[1] += 1
+            else:
+                group[0] += 1
+                group[2] += o.amount * Decimal(repr(score.probability))
+        return [(code, day, n, m, total) for (code, day), (n, m, total) in groups.items()]
 
     def save_scores(self, scores: Iterable[OpportunityScore]) -> None:
         for score in scores:

@@ -122,9 +122,9 @@ def test_the_forecast_predicts_won_plus_open_amounts_times_their_chances(
     report, predicted = reads.predicted_forecast(ctx, admin_id, "2026")
     won = report.forecast.totals[ForecastCategory.CLOSED]
     assert won == Decimal(10 * 1000)  # the ten won deals of the history
-    expected = sum(Decimal(1000) * Decimal(str(round(p, 4))) for p in chances.values())
+    expected = sum(Decimal(1000) * Decimal(repr(p)) for p in chances.values())  # summed in the database
     assert predicted.amount == won + expected.quantize(Decimal("0.01"))
     assert (predicted.scored, predicted.unscored) == (2, 0)  # training scored the older one too
     _, own = reads.predicted_forecast(ctx, rep.id, "2026")
-    assert own.won == 0 and own.amount == (Decimal(1000) * Decimal(str(round(chances[mine], 4)))).quantize(
+    assert own.won == 0 and own.amount == (Decimal(1000) * Decimal(repr(chances[mine]))).quantize(
         Decimal("0.01"))

@@ -5,7 +5,8 @@ opportunity model's predicted chances rather than by the reps' categories.
 amount in the organisation's currency at the rate valid on its close date (the forecast's own
 rule: the latest rate on or before the close date, else the currency's first rate). An open
 opportunity without a stored score (no model yet, or not scored) adds nothing and is counted in
-``unscored``; one in a currency without any rate is counted in ``unconverted``.
+``unscored``; one in a currency without any rate is counted in ``unconverted``. The database sums
+amount x chance per currency and close date, so the page costs the same for any number of deals.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-OpenDeal = tuple[int, str, Decimal, date, float | None]
+#: The period's open opportunities of one currency closing on one day: (currency, close date,
+#: how many are scored, how many are not, the sum of amount x predicted chance over the scored).
+OpenDeals = tuple[str, date, int, int, Decimal]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +31,13 @@ class Predicted:
     unconverted: int = 0
 
 
-def predicted_figure(won: Decimal, deals: Iterable[OpenDeal], rates: Iterable[tuple[str, date, Decimal]],
+def predicted_figure(won: Decimal, groups: Iterable[OpenDeals], rates: Iterable[tuple[str, date, Decimal]],
                      currency: str) -> Predicted:
-    """The figure of a period from its ``won`` total and open ``deals``.
+    """The figure of a period from its ``won`` total and its open deals, summed per currency and
+    close date (each day's sum converted at that day's rate).
 
-    >>> found = predicted_figure(Decimal(100), [(1, "USD", Decimal(1000), date(2026, 5, 1), 0.25),
-    ...                                            (2, "USD", Decimal(50), date(2026, 5, 2), None)], [], "USD")
+    >>> found = predicted_figure(Decimal(100), [("USD", date(2026, 5, 1), 1, 0, Decimal(250)),
+    ...                                         ("USD", date(2026, 5, 2), 0, 1, Decimal(0))], [], "USD")
     >>> found.amount, found.scored, found.unscored
     (Decimal('350.00'), 1, 1)
     """
@@ -42,16 +46,16 @@ def predicted_figure(won: Decimal, deals: Iterable[OpenDeal], rates: Iterable[tu
         steps.setdefault(code, []).append((valid_from, step))
     expected: Decimal = Decimal(0)
     scored = unscored = unconverted = 0
-    for _, code, amount, close_date, probability in deals:
-        if probability is None:
-            unscored += 1
+    for code, close_date, scored_here, unscored_here, expected_here in groups:
+        unscored += unscored_here
+        if not scored_here:
             continue
         rate = Decimal(1) if code == currency else _rate_on(steps.get(code, []), close_date)
         if rate is None:  # no rate for this currency: left out, counted
-            unconverted += 1
+            unconverted += scored_here
             continue
-        expected += amount * rate * Decimal(str(round(probability, 4)))
-        scored += 1
+        expected += expected_here * rate
+        scored += scored_here
     expected = expected.quantize(Decimal("0.01"))
     return Predicted(won + expected, won, expected, scored, unscored, unconverted)
 

@@ -11,13 +11,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select
+from sqlalchemy import Float, delete, func, insert, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.opportunities.opportunity import Opportunity, Outcome
 from leadline.domain.scoring.interface import Reason
 from leadline.domain.scoring.opportunity import OpportunityFacts, OpportunityScore, OwnerRecord, StageChange
+from leadline.domain.scoring.predicted import OpenDeals
 from leadline.persistence.activities.rows import ActivityLinkRow, ActivityRow
 from leadline.persistence.campaigns.rows import CampaignRow
 from leadline.persistence.configuration.rows import LeadSourceRow
@@ -25,7 +26,7 @@ from leadline.persistence.mapping import to_domain_many
 from leadline.persistence.opportunities.rows import OpportunityRow, OpportunityStageChangeRow
 from leadline.persistence.scoring.opportunity_rows import OpportunityScoreRow
 from leadline.persistence.scoring.repositories import _reason, _Rows
-from leadline.persistence.types import UtcDateTime
+from leadline.persistence.types import ExactDecimal, UtcDateTime
 
 _COLUMNS = [c for c in OpportunityRow.__table__.c]
 #: the stored score's columns in the order ``opportunity_score_of`` reads them
@@ -93,18 +94,24 @@ class OpportunityScoringRepository:
             closings[owner].append((at, outcome is Outcome.WON))
         return {owner: OwnerRecord.of(found) for owner, found in closings.items()}
 
-    def open_in_period(self, start: date, end: date, owner_ids: Sequence[int] | None
-                       ) -> list[tuple[int, str, Decimal, date, float | None]]:
-        """Open opportunities with an amount closing in ``[start, end)`` (of ``owner_ids`` when
-        given): id, currency, amount, close date and the stored predicted chance (None: unscored)."""
+    def open_in_period(self, start: date, end: date, owner_ids: Sequence[int] | None) -> list[OpenDeals]:
+        """The open opportunities with an amount closing in ``[start, end)`` (of ``owner_ids`` when
+        given), summed in the database per currency and close date: a few hundred rows at most,
+        however many opportunities (``domain.scoring.predicted.OpenDeals``)."""
         o, s = OpportunityRow, OpportunityScoreRow
-        query = (select(o.id, o.currency, o.amount, o.close_date, s.probability)
+        scored = func.count(s.probability)
+        expected = type_coerce(func.sum(type_coerce(o.amount, Float) * s.probability), Float)
+        query = (select(o.currency, o.close_date, scored, func.count() - scored, expected)
                  .outerjoin(s, s.opportunity_id == o.id)
                  .where(o.outcome == Outcome.OPEN, o.close_date >= start, o.close_date < end,
-                        o.amount.is_not(None)))
+                        o.amount.is_not(None))
+                 .group_by(o.currency, o.close_date))
         if owner_ids is not None:
             query = query.where(o.owner_id.in_(list(owner_ids)))
-        return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
+        # SQLite keeps money as integers of 10^-4 (persistence/types.py ExactDecimal)
+        places = -ExactDecimal.places if self.session.get_bind().dialect.name == "sqlite" else 0
+        return [(code, day, int(n), int(m), Decimal(repr(total or 0.0)).scaleb(places))
+                for code, day, n, m, total in self.session.execute(query)]
 
     def save_scores(self, scores: Iterable[OpportunityScore]) -> None:
         """Replace the stored score of each opportunity named."""

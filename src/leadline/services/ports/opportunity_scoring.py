@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Protocol
 
 from leadline.domain.scoring.opportunity import OpportunityFacts, OpportunityScore, OwnerRecord
+from leadline.domain.scoring.predicted import OpenDeals
 
 
 class OpportunityScoringRepository(Protocol):
@@ -22,10 +22,9 @@ class OpportunityScoringRepository(Protocol):
         """Every owner's closings (when, and whether won), by owner id; only ``owner_ids``' when given."""
         ...
 
-    def open_in_period(self, start: date, end: date, owner_ids: Sequence[int] | None
-                       ) -> list[tuple[int, str, Decimal, date, float | None]]:
-        """Open opportunities with an amount closing in ``[start, end)`` (of ``owner_ids`` when
-        given): id, currency, amount, close date and the stored predicted chance (None: unscored)."""
+    def open_in_period(self, start: date, end: date, owner_ids: Sequence[int] | None) -> list[OpenDeals]:
+        """The open opportunities with an amount closing in ``[start, end)`` (of ``owner_ids`` when
+        given), summed per currency and close date (``domain.scoring.predicted.OpenDeals``)."""
         ...
 
     def save_scores(self, scores: Iterable[OpportunityScore]) -> None:
