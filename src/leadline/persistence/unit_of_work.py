@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         SettingsRepository,
         SnapshotRepository,
     )
+    from leadline.persistence.exports import ExportReads
     from leadline.persistence.imports.repositories import ImportRepository
     from leadline.persistence.leads.reads import RecordReads
     from leadline.persistence.leads.repositories import LeadRepository
@@ -208,6 +209,14 @@ class SqlUnitOfWork:
 
             self._reads = RecordReads(self.engine)
         return self._reads
+
+    @property
+    def exports(self) -> ExportReads:
+        """The read made for export (persistence/exports.py): filters built on this session, the
+        statement run on a connection of its own, so the stream outlives this unit of work."""
+        from leadline.persistence.exports import ExportReads
+
+        return ExportReads(self.session, self.engine)
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -100,7 +100,7 @@ class LeadRepository(RecordRepository[Lead]):
 
     def list(self, query: LeadQuery, page: Page, *, visible_owner_ids: Iterable[int] | None = None) -> list[Lead]:
         """A page of leads matching ``query``; with ``visible_owner_ids``, only theirs (record security)."""
-        statement = self._filtered(query)
+        statement = self.matching(query)
         if visible_owner_ids is not None:
             statement = statement.where(LeadRow.owner_id.in_(list(visible_owner_ids)))
         statement = paginate(statement, LeadRow, page)
@@ -111,7 +111,7 @@ class LeadRepository(RecordRepository[Lead]):
         return leads
 
     def count_matching(self, query: LeadQuery) -> int:
-        statement = self._filtered(query).with_only_columns(func.count()).order_by(None)
+        statement = self.matching(query).with_only_columns(func.count()).order_by(None)
         return self.session.scalar(statement) or 0
 
     def record_status_change(
@@ -156,7 +156,9 @@ class LeadRepository(RecordRepository[Lead]):
                  .where(row.lead_id == lead_id).order_by(row.changed_at, row.id))
         return [dict(r._mapping) for r in self.session.execute(query)]
 
-    def _filtered(self, query: LeadQuery) -> Select[Any]:
+    def matching(self, query: LeadQuery) -> Select[Any]:
+        """The leads a list of ``query`` holds (not tombstones), every column, unordered and unpaged
+        (the list pages it; the export streams it: persistence/exports.py)."""
         statement = select(LeadRow.__table__).where(LeadRow.merged_into_id.is_(None))  # tombstones are not listed
         if query.status_ids:
             statement = statement.where(LeadRow.status_id.in_(query.status_ids))

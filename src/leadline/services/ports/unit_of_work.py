@@ -43,6 +43,7 @@ from leadline.services.ports.forecast import (
     SettingsRepository,
     SnapshotRepository,
 )
+from leadline.services.ports.exports import ExportReads
 from leadline.services.ports.imports import ImportRepository
 from leadline.services.ports.leads import LeadRepository
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
@@ -112,6 +113,11 @@ class UnitOfWork(Protocol):
 
     @property
     def reads(self) -> RecordReads: ...
+
+    @property
+    def exports(self) -> ExportReads:
+        """The read made for export: one streamed statement, on a connection of its own."""
+        ...
 
     # records
     @property
