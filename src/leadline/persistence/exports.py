@@ -19,13 +19,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import BigInteger, Date, DateTime, Engine, Numeric, Select, String, type_coerce
 from sqlalchemy.orm import Session
 
 from leadline.domain.configuration.custom_fields import CustomFieldDefinition, RecordType
 from leadline.domain.queries import LeadQuery, RecordQuery
 from leadline.persistence.configuration.custom_values import VALUE_COLUMN
 from leadline.persistence.configuration.rows import CustomFieldValueRow
+from leadline.persistence.types import EnumText, ExactDecimal, UtcDateTime
 
 #: rows fetched from the cursor at a time (and handed to the consumer as one batch)
 BATCH = 2_000
@@ -53,11 +54,10 @@ class ExportReads:
         self.session = session
         self.engine = engine
 
-    def column_types(self, kind: RecordType, columns: Sequence[str]) -> list[str]:
-        """The stored type of each of ``columns``, as the export formats it: ``text``, ``integer``,
-        ``decimal``, ``date``, ``datetime``, ``boolean`` or ``enum``."""
-        table = _row_class(kind).__table__
-        return [_kind_of(table.c[name].type) for name in columns]
+    def column_types(self, kind: RecordType, columns: Sequence[str],
+                     custom: Sequence[CustomFieldDefinition]) -> list[str]:
+        """How each value of a row comes (``columns``, then ``custom``): see the port."""
+        return [kind_ for _, kind_ in self._reads(kind, columns, custom)]
 
     def rows(self, kind: RecordType, query: LeadQuery | RecordQuery, columns: Sequence[str],
              custom: Sequence[CustomFieldDefinition], visible_owner_ids: Iterable[int] | None,
@@ -84,14 +84,45 @@ class ExportReads:
             visible = None if visible_owner_ids is None else tuple(visible_owner_ids)
             statement = _record_repository(kind, self.session).matching(replace(query, visible_owner_ids=visible))
         table = row.__table__
-        values = CustomFieldValueRow.__table__
-        selected = [table.c[name] for name in columns]
-        for definition in custom:
-            joined = values.alias(f"custom_{len(selected)}")
+        aliases = [_custom_alias(index) for index in range(len(custom))]
+        for joined, definition in zip(aliases, custom, strict=True):
             statement = statement.outerjoin(joined, (joined.c.record_id == table.c.id)
                                             & (joined.c.field_id == definition.id))
-            selected.append(joined.c[VALUE_COLUMN[definition.type.value]])
+        selected = [expression for expression, _ in self._reads(kind, columns, custom, aliases)]
         return statement.with_only_columns(*selected).order_by(table.c.id)
+
+    def _reads(self, kind: RecordType, columns: Sequence[str], custom: Sequence[CustomFieldDefinition],
+               aliases: Sequence[Any] | None = None) -> list[tuple[Any, str]]:
+        """What to select for each value of a row, and how the value then comes (``_read``)."""
+        table = _row_class(kind).__table__
+        dialect = self.engine.dialect.name
+        joined = aliases if aliases is not None else [_custom_alias(index) for index in range(len(custom))]
+        read = [_read(table.c[name], dialect) for name in columns]
+        return read + [_read(alias.c[VALUE_COLUMN[d.type.value]], dialect)
+                       for alias, d in zip(joined, custom, strict=True)]
+
+
+def _custom_alias(index: int) -> Any:
+    return CustomFieldValueRow.__table__.alias(f"custom_{index}")
+
+
+def _read(column: Any, dialect: str) -> tuple[Any, str]:
+    """How the export reads ``column`` and what its values then are. Where the stored form is
+    already what the export writes, the column type's conversion is skipped (it is most of a
+    row's cost): an enum as its text; on SQLite a money amount as its integer of 10^-places
+    (``scaled:4``), a UTC time as its stored text (``utc_text``), a date as ISO text (``iso_text``)."""
+    column_type = column.type
+    if isinstance(column_type, EnumText):
+        return type_coerce(column, String), "text"
+    if isinstance(column_type, ExactDecimal):
+        if dialect == "sqlite":
+            return type_coerce(column, BigInteger), f"scaled:{column_type.places}"
+        return type_coerce(column, Numeric(column_type.precision, column_type.places, asdecimal=True)), "decimal"
+    if dialect == "sqlite" and isinstance(column_type, UtcDateTime):
+        return type_coerce(column, String), "utc_text"
+    if dialect == "sqlite" and isinstance(column_type, Date) and not isinstance(column_type, DateTime):
+        return type_coerce(column, String), "iso_text"
+    return column, _kind_of(column_type)
 
 
 def _record_repository(kind: RecordType, session: Session) -> Any:
@@ -114,11 +145,9 @@ def _streamed(engine: Engine, statement: Select[Any], batch: int) -> Iterator[Se
 
 
 def _kind_of(column_type: Any) -> str:
-    from sqlalchemy import Boolean, Date, DateTime, Enum, Integer, Numeric, String
+    from sqlalchemy import Boolean, Enum, Integer
 
-    from leadline.persistence.types import EnumText, ExactDecimal, UtcDateTime
-
-    checks = ((EnumText, "enum"), (ExactDecimal, "decimal"), (UtcDateTime, "datetime"), (Boolean, "boolean"),
-              (DateTime, "datetime"), (Date, "date"), (Integer, "integer"), (Numeric, "decimal"), (Enum, "enum"),
+    checks = ((ExactDecimal, "decimal"), (UtcDateTime, "datetime"), (Boolean, "boolean"),
+              (DateTime, "datetime"), (Date, "date"), (Integer, "integer"), (Numeric, "decimal"), (Enum, "text"),
               (String, "text"))
     return next((name for cls, name in checks if isinstance(column_type, cls)), "other")

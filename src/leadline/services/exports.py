@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -26,7 +28,7 @@ from typing import Any
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.configuration.custom_fields import CustomFieldDefinition, RecordType
 from leadline.domain.errors import ValidationError
-from leadline.domain.exports import cell, neutralised, typed_cell
+from leadline.domain.exports import FORMULA_STARTS, cell, neutralised, typed_cell
 from leadline.domain.opportunities.opportunity import Opportunity
 from leadline.domain.queries import LeadQuery, RecordQuery
 from leadline.services.context import ServiceContext
@@ -43,7 +45,6 @@ _DOMAIN: dict[RecordType, type] = {RecordType.ACCOUNT: Account, RecordType.CONTA
                                    RecordType.OPPORTUNITY: Opportunity}
 #: the exported reference columns and the stored id each one names
 _REFERENCES = {"source": "source_id", "status": "status_id", "owner": "owner_id"}
-_CUSTOM_TYPES = {"text": "text", "picklist": "text", "number": "decimal", "date": "date", "boolean": "boolean"}
 
 Row = Sequence[Any]
 
@@ -86,63 +87,50 @@ def export_table(ctx: ServiceContext, actor_id: int, kind: str, query: LeadQuery
         visible = load_viewer(uow, actor_id, ctx).readable_owner_ids(record_type)
         custom: list[CustomFieldDefinition] = list(config.custom_fields_of(record_type))
         columns = [_REFERENCES.get(name, name) for name in names]
-        types = uow.exports.column_types(record_type, columns) + [_CUSTOM_TYPES[d.type.value] for d in custom]
+        types = uow.exports.column_types(record_type, columns, custom)
         batches = uow.exports.rows(record_type, query, columns, custom, visible)
     labels = _labels(ctx, config, names)
-    text = [labels[n].text if n in labels else _TEXT.get(t, cell) for n, t in zip(names, types, strict=False)]
-    text += [_TEXT[t] for t in types[len(names):]]
-    values = [labels[n].value if n in labels else None for n in names] + [None] * len(custom)
+    text: list[Any] = [labels[n][1] if n in labels else _as_text(t) for n, t in zip(names, types, strict=False)]
+    text += [_as_text(t) for t in types[len(names):]]
+    values: list[Any] = [labels[n][0] if n in labels else _as_value(t) for n, t in zip(names, types, strict=False)]
+    values += [_as_value(t) for t in types[len(names):]]
     return ExportTable([*names, *(f"custom.{d.name}" for d in custom)], batches,
                        _converter(text), _converter(values))
 
 
 class _Labels(dict[int, str]):
     """The label of each id (a status, a source, a user's e-mail), from the configuration read
-    at the start; an id made since then (a user added meanwhile) reads the configuration again."""
+    at the start; an id made since then (a user added meanwhile) reads the configuration again
+    (``shown``: the label as a CSV cell, neutralised)."""
 
-    def __init__(self, read: Callable[[Any], Mapping[int, str]], ctx: ServiceContext, config: Any) -> None:
-        super().__init__(read(config))
-        self._read, self._ctx = read, ctx
+    def __init__(self, read: Callable[[Any], Mapping[int, str]], ctx: ServiceContext, config: Any,
+                 shown: Callable[[str], str] | None = None) -> None:
+        self._read, self._ctx, self._shown = read, ctx, shown
+        super().__init__(self._labels(config))
+
+    def _labels(self, config: Any) -> dict[int, str]:
+        found = self._read(config)
+        return {key: self._shown(label) for key, label in found.items()} if self._shown else dict(found)
 
     def __missing__(self, key: int) -> str:
         with self._ctx.reader() as uow:
-            self.update(self._read(self._ctx.fresh_config(uow)))
+            self.update(self._labels(self._ctx.fresh_config(uow)))
         return self.setdefault(key, "")  # a user deleted meanwhile: empty, read once
 
 
-@dataclass(frozen=True)
-class _Reference:
-    text: Callable[[Any], object]
-    value: Callable[[Any], object]
-
-
-def _labels(ctx: ServiceContext, config: Any, names: Sequence[str]) -> dict[str, _Reference]:
+def _labels(ctx: ServiceContext, config: Any, names: Sequence[str]) -> dict[str, tuple[_Labels, _Labels]]:
+    """For each reference column: its labels as values and as CSV cells."""
     readers: dict[str, Callable[[Any], Mapping[int, str]]] = {
         "owner": lambda c: {user_id: user.email for user_id, user in c.users.items()},
         "status": lambda c: {i: s.label for i, s in c.status_by_id.items()},
         "source": lambda c: {i: s.label for i, s in c.source_by_id.items()},
     }
-    found = {}
-    for name in names:
-        if name in readers:
-            plain = _Labels(readers[name], ctx, config)
-            shown: dict[int, str] = {}
-
-            def text(key: int, plain: _Labels = plain, shown: dict[int, str] = shown) -> str:
-                if key not in shown:
-                    shown[key] = neutralised(plain[key])
-                return shown[key]
-
-            found[name] = _Reference(text, plain.__getitem__)
-    return found
+    return {name: (_Labels(readers[name], ctx, config), _Labels(readers[name], ctx, config, neutralised))
+            for name in names if name in readers}
 
 
 def _decimal(value: Any) -> str:
     return format(value.normalize(), "f")
-
-
-def _enum(value: Any) -> str:
-    return neutralised(str(value.value))
 
 
 def _iso(value: Any) -> str:
@@ -153,26 +141,81 @@ def _boolean(value: Any) -> str:
     return "true" if value else "false"
 
 
-#: the CSV formatter of each stored type: ``domain.exports.cell`` split by type (an integer
-#: goes as it is: the CSV writer writes ``str(int)``, as ``cell`` would)
+def _utc_text(value: str) -> str:
+    """A UTC time stored as text (``2026-12-07 00:09:00.000000``) as ``datetime.isoformat`` of it
+    writes it (``2026-12-07T00:09:00+00:00``, the microseconds only when not zero)."""
+    if len(value) == 26 and value[10] == " ":
+        fraction = value[19:]
+        return f"{value[:10]}T{value[11:19]}{'' if fraction == '.000000' else fraction}+00:00"
+    return _utc_value(value).isoformat()
+
+
+def _utc_value(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _scaled_text(places: int) -> Callable[[int], str]:
+    """An integer of 10^-places as the plain decimal ``cell`` writes (no trailing zeros)."""
+    unit = 10 ** places
+
+    def text(value: int) -> str:
+        whole, part = divmod(abs(value), unit)
+        sign = "-" if value < 0 else ""
+        return f"{sign}{whole}" if not part else f"{sign}{whole}.{part:0{places}d}".rstrip("0")
+
+    return text
+
+
+#: the CSV formatter of each kind of stored value: ``domain.exports.cell`` split by type (None:
+#: written as it is; an integer is, as the CSV writer writes ``str(int)`` as ``cell`` does)
 _TEXT: dict[str, Callable[[Any], object] | None] = {
     "text": neutralised, "integer": None, "decimal": _decimal, "date": _iso, "datetime": _iso,
-    "boolean": _boolean, "enum": _enum, "other": cell}
+    "boolean": _boolean, "other": cell, "utc_text": _utc_text, "iso_text": None}
+#: the typed value (.xlsx) of each kind read as stored
+_VALUE: dict[str, Callable[[Any], object]] = {"utc_text": _utc_value, "iso_text": date.fromisoformat}
 
 
-def _converter(formatters: Sequence[Callable[[Any], object] | None]) -> Callable[[Row], list[object]]:
-    """A row with each non-empty value through its column's formatter (None: kept as it is)."""
-    fixes = [(index, formatter) for index, formatter in enumerate(formatters) if formatter is not None]
+def _as_text(kind: str) -> Callable[[Any], object] | None:
+    if kind.startswith("scaled:"):
+        return _scaled_text(int(kind.partition(":")[2]))
+    return _TEXT.get(kind, cell)
 
-    def convert(row: Row) -> list[object]:
-        out = list(row)
-        for index, formatter in fixes:
-            value = out[index]
-            if value is not None:
-                out[index] = formatter(value)
-        return out
 
-    return convert
+def _as_value(kind: str) -> Callable[[Any], object] | None:
+    if kind.startswith("scaled:"):
+        places = -int(kind.partition(":")[2])
+        return lambda value: Decimal(value).scaleb(places)
+    return _VALUE.get(kind)
+
+
+_FIRST = "".join(FORMULA_STARTS)
+assert all(len(start) == 1 for start in FORMULA_STARTS)  # a formula is told by its first character
+
+
+def _converter(formatters: Sequence[Any]) -> Callable[[Row], list[object]]:
+    """A function turning a row into a list, each value not None through its column's formatter:
+    None keeps it, ``neutralised`` and a mapping (labels) are written inline, anything else is
+    called. The function is generated once per export (as ``collections.namedtuple`` does) so
+    that a million rows of 27 columns cost no loop and no call per cell: it is the export's hot
+    path; tests/integration/test_export_reads.py holds it to the plain path, row by row."""
+    names: dict[str, Any] = {"FIRST": _FIRST}
+    cells = []
+    for index, formatter in enumerate(formatters):
+        value = f"c{index}"
+        if formatter is None:
+            cells.append(value)
+        elif formatter is neutralised:
+            cells.append(f"(\"'\" + {value} if {value} and {value}[0] in FIRST else {value})")
+        elif isinstance(formatter, Mapping):
+            names[f"f{index}"] = formatter
+            cells.append(f"(None if {value} is None else f{index}[{value}])")
+        else:
+            names[f"f{index}"] = formatter
+            cells.append(f"(None if {value} is None else f{index}({value}))")
+    unpacked = "".join(f"c{index}, " for index in range(len(formatters)))
+    source = f"def convert(row):\n    {unpacked}= row\n    return [{', '.join(cells)}]\n"
+    exec(source, names)  # noqa: S102 - the source is made above from column positions only
+    return names["convert"]  # type: ignore[no-any-return]
 
 
 def csv_chunks(table: ExportTable, rows_per_chunk: int = 2_000) -> Iterator[str]:
