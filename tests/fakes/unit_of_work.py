@@ -119,6 +119,12 @@ class FakeUnitOfWork:
     def after_configuration_commit(self, hook: Callable[[], None]) -> None:
         self._configuration_hooks.append(hook)
 
+    @property
+    def exports(self) -> Any:
+        """The export's streamed statement is SQL through and through: it is tested on both
+        databases (tests/integration/test_export_reads.py), never on the fakes."""
+        raise NotImplementedError("exports run on a SQL database only")
+
     def changes_configuration(self) -> bool:
         """Whether a configuration table of the copy differs from the committed one."""
         return any(getattr(self.tables, name) != getattr(self.database.tables, name) for name in CONFIGURATION_TABLES)

@@ -5,7 +5,6 @@ value) writes, and a rep's export holds exactly the records the rep may read."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 from typing import Any
 
@@ -19,7 +18,7 @@ from leadline.services import records
 from leadline.services.configuration.sales import add_custom_field
 from leadline.services.configuration.statuses import add_source
 from leadline.services.context import ServiceContext
-from leadline.services.exports import LEAD_COLUMNS, _DOMAIN, _LEFT_OUT, csv_chunks, export_table
+from leadline.services.exports import LEAD_COLUMNS, csv_chunks, export_table, exported_fields
 from leadline.services.leads import records as leads
 from leadline.services.security import users
 from leadline.services.security.sharing import set_sharing
@@ -46,7 +45,7 @@ def plain_leads(ctx: ServiceContext, actor: int, query: LeadQuery) -> list[list[
 def plain_records(ctx: ServiceContext, actor: int, kind: str) -> list[list[str]]:
     config = _config(ctx)
     custom = [d.name for d in config.custom_fields_of(RecordType(kind))]
-    names = [f.name for f in dataclasses.fields(_DOMAIN[RecordType(kind)]) if f.name not in _LEFT_OUT]
+    names = exported_fields(RecordType(kind))[:-1]  # the owner is last, by e-mail
     out = [[*names, "owner", *(f"custom.{n}" for n in custom)]]
     page = Page(limit=MAX_PAGE_SIZE, sort="id", descending=False)
     for record in records.list_records(ctx, actor, kind, RecordQuery(), page):

@@ -139,9 +139,7 @@ def _streamed(engine: Engine, statement: Select[Any], batch: int) -> Iterator[Se
     with engine.connect().execution_options(leadline_read_only=True, stream_results=True,
                                             yield_per=batch) as connection:
         with connection.begin():
-            result = connection.execute(statement)
-            for part in result.partitions():
-                yield part
+            yield from connection.execute(statement).partitions()
 
 
 def _kind_of(column_type: Any) -> str:

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     )
     from leadline.persistence.conversion.repositories import ConversionRepository
     from leadline.persistence.duplicates.repositories import DuplicateRepository
+    from leadline.persistence.exports import ExportReads
     from leadline.persistence.forecast.pipeline_queries import PipelineQueries
     from leadline.persistence.forecast.queries import ForecastQueries
     from leadline.persistence.forecast.repositories import (
@@ -54,7 +55,6 @@ if TYPE_CHECKING:
         SettingsRepository,
         SnapshotRepository,
     )
-    from leadline.persistence.exports import ExportReads
     from leadline.persistence.imports.repositories import ImportRepository
     from leadline.persistence.leads.reads import RecordReads
     from leadline.persistence.leads.repositories import LeadRepository

@@ -17,10 +17,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from datetime import UTC, date, datetime
-from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -72,16 +72,20 @@ def parse_format(value: object) -> str:
     return text
 
 
+def exported_fields(record_type: RecordType) -> list[str]:
+    """The header of an export of ``record_type`` before its ``custom.<name>`` columns."""
+    if record_type is RecordType.LEAD:
+        return list(LEAD_COLUMNS)
+    return [f.name for f in dataclasses.fields(_DOMAIN[record_type]) if f.name not in _LEFT_OUT] + ["owner"]
+
+
 def export_table(ctx: ServiceContext, actor_id: int, kind: str, query: LeadQuery | RecordQuery) -> ExportTable:
     """The records of ``kind`` (``lead``, ``account``, ``contact``, ``opportunity``) matching
     ``query`` that the actor may read, oldest first, as a header and a stream of rows. The
     statement runs when the first row is asked for and ends with the last one.
     Example: ``export_table(ctx, me, "lead", LeadQuery(status_ids=(open_id,)))``"""
     record_type = RecordType(kind)
-    if record_type is RecordType.LEAD:
-        names: list[str] = list(LEAD_COLUMNS)
-    else:
-        names = [f.name for f in dataclasses.fields(_DOMAIN[record_type]) if f.name not in _LEFT_OUT] + ["owner"]
+    names = exported_fields(record_type)
     with ctx.reader() as uow:
         config = ctx.fresh_config(uow)  # one configuration read for the whole export
         visible = load_viewer(uow, actor_id, ctx).readable_owner_ids(record_type)

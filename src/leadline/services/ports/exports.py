@@ -12,9 +12,12 @@ from leadline.domain.queries import LeadQuery, RecordQuery
 class ExportReads(Protocol):
     """One streamed statement per export: rows as plain tuples, a batch at a time."""
 
-    def column_types(self, kind: RecordType, columns: Sequence[str]) -> list[str]:
-        """The stored type of each column: text, integer, decimal, date, datetime, boolean, enum
-        (or other)."""
+    def column_types(self, kind: RecordType, columns: Sequence[str],
+                     custom: Sequence[CustomFieldDefinition]) -> list[str]:
+        """How each value of a row (``columns`` then ``custom``) comes: ``text``, ``integer``,
+        ``decimal`` (a Decimal), ``date``, ``datetime`` (aware UTC), ``boolean``, ``other``, or
+        as stored where that is what an export writes: ``scaled:N`` (an integer of 10^-N),
+        ``utc_text`` (a UTC time as ``YYYY-MM-DD HH:MM:SS[.ffffff]``), ``iso_text`` (a date)."""
         ...
 
     def rows(self, kind: RecordType, query: LeadQuery | RecordQuery, columns: Sequence[str],

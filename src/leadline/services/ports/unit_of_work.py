@@ -34,6 +34,7 @@ from leadline.services.ports.configuration import (
 )
 from leadline.services.ports.conversion import ConversionRepository
 from leadline.services.ports.duplicates import DuplicateRepository
+from leadline.services.ports.exports import ExportReads
 from leadline.services.ports.forecast import (
     AdjustmentRepository,
     ExchangeRateRepository,
@@ -43,7 +44,6 @@ from leadline.services.ports.forecast import (
     SettingsRepository,
     SnapshotRepository,
 )
-from leadline.services.ports.exports import ExportReads
 from leadline.services.ports.imports import ImportRepository
 from leadline.services.ports.leads import LeadRepository
 from leadline.services.ports.opportunities import OpportunityRepository, ProductRepository, StageHistoryRepository
