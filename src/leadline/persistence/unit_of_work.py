@@ -167,6 +167,7 @@ class SqlUnitOfWork:
         self._configuration_hooks: list[Callable[[], None]] = []
         self._session: Session | None = None
         self._reads: RecordReads | None = None
+        self._exports: ExportReads | None = None
 
     def after_configuration_commit(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` after each commit that wrote configuration (persistence/configuration/writes.py);
@@ -187,6 +188,7 @@ class SqlUnitOfWork:
             self._gate.reset()
         self._session = None
         self._reads = None
+        self._exports = None
         _open.depth = 1
         return self
 
@@ -214,9 +216,11 @@ class SqlUnitOfWork:
     def exports(self) -> ExportReads:
         """The read made for export (persistence/exports.py): filters built on this session, the
         statement run on a connection of its own, so the stream outlives this unit of work."""
-        from leadline.persistence.exports import ExportReads
+        if self._exports is None:
+            from leadline.persistence.exports import ExportReads
 
-        return ExportReads(self.session, self.engine)
+            self._exports = ExportReads(self.session, self.engine)
+        return self._exports
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
