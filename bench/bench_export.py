@@ -14,7 +14,8 @@ file write are all inside), ``--runs`` times; reported are the median wall time,
 CPU time (user + system) and its peak memory (``ru_maxrss`` from ``os.wait4``), with the load
 average before and after. The exported file must hold exactly ``--rows`` data rows and every
 formula-like cell must start with an apostrophe, or the script stops. ``--xlsx-rows N`` also
-times an .xlsx export of the first N leads' worth (a separate smaller database). Example::
+times an .xlsx export of the first N leads' worth (a separate smaller database). ``--baseline
+/work/main/src`` times another checkout's code too, run by run, on the same database. Example::
 
     .venv/bin/python bench/bench_export.py --rows 1000000 \\
         --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -102,10 +103,15 @@ def load(url: str, rows: int) -> float:
     return time.perf_counter() - started
 
 
-def export_once(url: str, output: Path, file_format: str) -> dict[str, float]:
+def export_once(url: str, output: Path, file_format: str, source: str | None = None) -> dict[str, float]:
+    """One export by the CLI; with ``source`` (a checkout's ``src``), that checkout's code runs it."""
     env = {**os.environ, "LEADLINE_DATABASE_URL": url}
+    command = [LEADLINE]
+    if source:
+        env["PYTHONPATH"] = source
+        command = [sys.executable, "-c", "from leadline.cli.main import run; run()"]
     started = time.perf_counter()
-    child = subprocess.Popen([LEADLINE, "export", "leads", "--output", str(output), "--format", file_format],
+    child = subprocess.Popen([*command, "export", "leads", "--output", str(output), "--format", file_format],
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
@@ -145,28 +151,35 @@ def check_xlsx(path: Path, rows: int) -> None:
         raise SystemExit(f"{path.name}: {count} data rows, expected {rows}")
 
 
-def bench(name: str, url: str, rows: int, runs: int, file_format: str, folder: Path, *, loaded: bool = False) -> None:
+def bench(name: str, url: str, rows: int, runs: int, file_format: str, folder: Path, *, loaded: bool = False,
+          baseline: str | None = None) -> None:
+    """``runs`` timed exports of the database at ``url``; with ``baseline`` (another checkout's
+    ``src``) each run times that code first, then this one, on the same database."""
     if not loaded:
         seconds = load(url, rows)
         print(f"{name}: {rows:,} leads loaded in {seconds:.1f} s (untimed)", flush=True)
-    results = []
+    codes = [("baseline", baseline), ("this", None)] if baseline else [("this", None)]
+    results: dict[str, list[dict[str, float]]] = {label: [] for label, _ in codes}
     for run in range(runs):
-        output = folder / f"export-{name}-{run}.{file_format}"
-        before = load_average()
-        result = export_once(url, output, file_format)
-        after = load_average()
-        (check_csv if file_format == "csv" else check_xlsx)(output, rows)
-        size = output.stat().st_size / 1e6
-        output.unlink()
-        results.append(result)
-        print(f"  {name} {file_format} run {run + 1}: wall {result['wall']:.1f} s, cpu {result['cpu']:.1f} s, "
-              f"peak {result['rss_mb']:.0f} MB, file {size:.0f} MB, load {before} -> {after}; "
-              f"{rows:,} rows and formula cells checked", flush=True)
-    wall = statistics.median(r["wall"] for r in results)
-    cpu = statistics.median(r["cpu"] for r in results)
-    peak = max(r["rss_mb"] for r in results)
-    print(f"RESULT {name} {file_format} {rows:,} leads: median wall {wall:.1f} s ({rows / wall:,.0f} rows/s), "
-          f"median cpu {cpu:.1f} s ({rows / cpu:,.0f} rows/s), peak memory {peak:.0f} MB", flush=True)
+        for label, source in codes:
+            output = folder / f"export-{name}-{run}.{file_format}"
+            before = load_average()
+            result = export_once(url, output, file_format, source)
+            after = load_average()
+            (check_csv if file_format == "csv" else check_xlsx)(output, rows)
+            size = output.stat().st_size / 1e6
+            output.unlink()
+            results[label].append(result)
+            print(f"  {name} {file_format} {label} run {run + 1}: wall {result['wall']:.1f} s, "
+                  f"cpu {result['cpu']:.1f} s, peak {result['rss_mb']:.0f} MB, file {size:.0f} MB, "
+                  f"load {before} -> {after}; {rows:,} rows and formula cells checked", flush=True)
+    for label, timed in results.items():
+        wall = statistics.median(r["wall"] for r in timed)
+        cpu = statistics.median(r["cpu"] for r in timed)
+        peak = max(r["rss_mb"] for r in timed)
+        print(f"RESULT {name} {file_format} {label} {rows:,} leads: median wall {wall:.1f} s "
+              f"({rows / wall:,.0f} rows/s), median cpu {cpu:.1f} s ({rows / cpu:,.0f} rows/s), "
+              f"peak memory {peak:.0f} MB", flush=True)
 
 
 def main() -> None:
@@ -176,6 +189,8 @@ def main() -> None:
     parser.add_argument("--xlsx-rows", type=int, default=0, help="also time .xlsx at this size (0: no)")
     parser.add_argument("--postgres", help="a PostgreSQL URL: also run on a scratch database there")
     parser.add_argument("--only-postgres", action="store_true", help="skip SQLite")
+    parser.add_argument("--baseline", help="another checkout's src folder (e.g. /work/main/src): each run "
+                        "times its export first, then this checkout's, on the same database")
     parser.add_argument("--database-url", help="time the CSV export of this database, already loaded by this "
                         "script with --rows leads (and analysed), instead of loading new ones")
     args = parser.parse_args()
@@ -185,17 +200,17 @@ def main() -> None:
         folder = Path(name)
         if args.database_url:
             bench(make_url(args.database_url).get_backend_name(), args.database_url, args.rows, args.runs, "csv",
-                  folder, loaded=True)
+                  folder, loaded=True, baseline=args.baseline)
             return
         sizes = [("csv", args.rows)] + ([("xlsx", args.xlsx_rows)] if args.xlsx_rows else [])
         for file_format, rows in sizes:
             if not args.only_postgres:
                 bench("sqlite", f"sqlite:///{folder / f'bench-{file_format}.db'}", rows, args.runs, file_format,
-                      folder)
+                      folder, baseline=args.baseline)
             if args.postgres:
                 url = create_postgres(args.postgres, file_format)
                 try:
-                    bench("postgresql", url, rows, args.runs, file_format, folder)
+                    bench("postgresql", url, rows, args.runs, file_format, folder, baseline=args.baseline)
                 finally:
                     drop_postgres(args.postgres, url)
 

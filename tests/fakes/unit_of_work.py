@@ -126,6 +126,11 @@ class FakeUnitOfWork:
     def joining(self) -> Callable[..., FakeUnitOfWork]:
         """Units of work on this one's copy: entering keeps the copy, commit keeps nothing yet."""
         return lambda read_only=False: _JoinedFakeUnitOfWork(self)
+    @property
+    def exports(self) -> Any:
+        """The export's streamed statement is SQL through and through: it is tested on both
+        databases (tests/integration/test_export_reads.py), never on the fakes."""
+        raise NotImplementedError("exports run on a SQL database only")
 
     def changes_configuration(self) -> bool:
         """Whether a configuration table of the copy differs from the committed one."""

@@ -71,9 +71,17 @@ class RecordRepository(Generic[D]):
 
     row_class: Any
     domain_class: type[D]
+    #: the columns a list's ``search`` looks in (accounts, contacts, opportunities)
+    searched: tuple[str, ...] = ()
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def matching(self, query: Any) -> Select[Any]:
+        """The records a list of ``query`` holds, every column, unordered and unpaged (the lists
+        page it; the export streams it: persistence/exports.py)."""
+        row = self.row_class
+        return record_filters(select(row.__table__), row, query, [getattr(row, name) for name in self.searched])
 
     def add(self, record: D) -> None:
         """Insert now (a Core insert: no ORM unit-of-work bookkeeping for a row we never reload)."""

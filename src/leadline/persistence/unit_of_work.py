@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     )
     from leadline.persistence.conversion.repositories import ConversionRepository
     from leadline.persistence.duplicates.repositories import DuplicateRepository
+    from leadline.persistence.exports import ExportReads
     from leadline.persistence.forecast.pipeline_queries import PipelineQueries
     from leadline.persistence.forecast.queries import ForecastQueries
     from leadline.persistence.forecast.repositories import (
@@ -177,6 +178,7 @@ class SqlUnitOfWork:
         self._configuration_hooks: list[Callable[[], None]] = []
         self._session: Session | None = None
         self._reads: RecordReads | None = None
+        self._exports: ExportReads | None = None
 
     def after_configuration_commit(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` after each commit that wrote configuration (persistence/configuration/writes.py);
@@ -197,6 +199,7 @@ class SqlUnitOfWork:
             self._gate.reset()
         self._session = None
         self._reads = None
+        self._exports = None
         _open.depth = 1
         return self
 
@@ -219,6 +222,16 @@ class SqlUnitOfWork:
 
             self._reads = RecordReads(self.engine)
         return self._reads
+
+    @property
+    def exports(self) -> ExportReads:
+        """The read made for export (persistence/exports.py): filters built on this session, the
+        statement run on a connection of its own, so the stream outlives this unit of work."""
+        if self._exports is None:
+            from leadline.persistence.exports import ExportReads
+
+            self._exports = ExportReads(self.session, self.engine)
+        return self._exports
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -1,12 +1,15 @@
 """Export of a filtered list of leads, accounts, contacts or opportunities to CSV or .xlsx,
-streamed: the rows are read a page at a time (keyset, by id), each page in its own short read,
-so memory stays flat whatever the list's size and no transaction is held open while a client
-downloads. Only records the actor may read are exported; merged records (tombstones) never.
+streamed: one statement per export (``uow.exports``, docs/adr/0050), its rows plain tuples read a
+batch at a time from the database's cursor, so memory stays flat whatever the list's size. The
+labels (a lead's status and source, every record's owner) come from one configuration read and
+are mapped by id; only records the actor may read are exported (the statement's ``owner_id IN``,
+as on the lists); merged records (tombstones) never.
 
 The header holds the record's field names (``first_name``, ``company``, ``source``...) and
 ``custom.<name>`` for each custom field, the names the import recognises; a reference is
-exported by name (a lead's ``status`` and ``source`` labels, the ``owner``'s e-mail). Cells go
-through ``domain/exports.py`` (no formula survives).
+exported by name (a lead's ``status`` and ``source`` labels, the ``owner``'s e-mail). Cells are
+written as ``domain/exports.py`` says (no formula survives): for CSV each column gets the one
+formatter its stored type needs (``cell`` split by type), for .xlsx ``typed_cell``.
 """
 
 from __future__ import annotations
@@ -14,20 +17,22 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from leadline.domain.accounts import Account, Contact
-from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.configuration.custom_fields import CustomFieldDefinition, RecordType
 from leadline.domain.errors import ValidationError
-from leadline.domain.exports import cell, typed_cell
+from leadline.domain.exports import FORMULA_STARTS, cell, neutralised, typed_cell
 from leadline.domain.opportunities.opportunity import Opportunity
-from leadline.domain.queries import MAX_PAGE_SIZE, LeadQuery, Page, RecordQuery
+from leadline.domain.queries import LeadQuery, RecordQuery
 from leadline.services.context import ServiceContext
-from leadline.services.leads.records import LeadDetails, list_leads
-from leadline.services.records import list_records
+from leadline.services.security.access import load_viewer
 
 FORMATS = ("csv", "xlsx")
 
@@ -38,14 +43,26 @@ LEAD_COLUMNS = ("id", "first_name", "last_name", "company", "email", "phone", "t
 _LEFT_OUT = {"custom", "version", "merged_into_id", "owner_id"}
 _DOMAIN: dict[RecordType, type] = {RecordType.ACCOUNT: Account, RecordType.CONTACT: Contact,
                                    RecordType.OPPORTUNITY: Opportunity}
+#: the exported reference columns and the stored id each one names
+_REFERENCES = {"source": "source_id", "status": "status_id", "owner": "owner_id"}
+
+Row = Sequence[Any]
 
 
 @dataclass
 class ExportTable:
-    """A header and its rows, the rows read as they are consumed (a generator)."""
+    """A header and its stored rows, read a batch at a time as they are consumed; ``as_text``
+    turns a stored row into CSV cells, ``as_values`` into typed values with references named."""
 
     header: list[str]
-    rows: Iterator[list[object]]
+    batches: Iterator[Sequence[Row]]
+    as_text: Callable[[Row], list[object]]
+    as_values: Callable[[Row], list[object]]
+
+    @property
+    def rows(self) -> Iterator[list[object]]:
+        """The rows as typed values (references named), one at a time."""
+        return (self.as_values(row) for batch in self.batches for row in batch)
 
 
 def parse_format(value: object) -> str:
@@ -55,81 +72,177 @@ def parse_format(value: object) -> str:
     return text
 
 
-def _custom_names(ctx: ServiceContext, kind: RecordType) -> list[str]:
-    with ctx.reader() as uow:
-        return [d.name for d in ctx.config(uow).custom_fields_of(kind)]
-
-
-def _owners(ctx: ServiceContext) -> dict[int, str]:
-    with ctx.reader() as uow:
-        return {user_id: user.email for user_id, user in ctx.config(uow).users.items()}
+def exported_fields(record_type: RecordType) -> list[str]:
+    """The header of an export of ``record_type`` before its ``custom.<name>`` columns."""
+    if record_type is RecordType.LEAD:
+        return list(LEAD_COLUMNS)
+    return [f.name for f in dataclasses.fields(_DOMAIN[record_type]) if f.name not in _LEFT_OUT] + ["owner"]
 
 
 def export_table(ctx: ServiceContext, actor_id: int, kind: str, query: LeadQuery | RecordQuery) -> ExportTable:
     """The records of ``kind`` (``lead``, ``account``, ``contact``, ``opportunity``) matching
-    ``query`` that the actor may read, oldest first, as a header and a generator of rows.
+    ``query`` that the actor may read, oldest first, as a header and a stream of rows. The
+    statement runs when the first row is asked for and ends with the last one.
     Example: ``export_table(ctx, me, "lead", LeadQuery(status_ids=(open_id,)))``"""
     record_type = RecordType(kind)
-    custom = _custom_names(ctx, record_type)
-    owners = _owners(ctx)
-    if record_type is RecordType.LEAD:
-        assert isinstance(query, LeadQuery)
-        return ExportTable([*LEAD_COLUMNS, *(f"custom.{n}" for n in custom)],
-                           (_lead_row(d, custom, owners) for d in _pages_of_leads(ctx, actor_id, query)))
-    assert isinstance(query, RecordQuery)
-    names = [f.name for f in dataclasses.fields(_DOMAIN[record_type]) if f.name not in _LEFT_OUT]
-    header = [*names, "owner", *(f"custom.{n}" for n in custom)]
-    return ExportTable(header, ([*(getattr(r, n) for n in names), owners.get(r.owner_id),
-                                 *((r.custom or {}).get(n) for n in custom)]
-                                for r in _pages_of_records(ctx, actor_id, kind, query)))
+    names = exported_fields(record_type)
+    with ctx.reader() as uow:
+        config = ctx.fresh_config(uow)  # one configuration read for the whole export
+        visible = load_viewer(uow, actor_id, ctx).readable_owner_ids(record_type)
+        custom: list[CustomFieldDefinition] = list(config.custom_fields_of(record_type))
+        columns = [_REFERENCES.get(name, name) for name in names]
+        types = uow.exports.column_types(record_type, columns, custom)
+        batches = uow.exports.rows(record_type, query, columns, custom, visible)
+    labels = _labels(ctx, config, names)
+    text: list[Any] = [labels[n][1] if n in labels else _as_text(t) for n, t in zip(names, types, strict=False)]
+    text += [_as_text(t) for t in types[len(names):]]
+    values: list[Any] = [labels[n][0] if n in labels else _as_value(t) for n, t in zip(names, types, strict=False)]
+    values += [_as_value(t) for t in types[len(names):]]
+    return ExportTable([*names, *(f"custom.{d.name}" for d in custom)], batches,
+                       _converter(text), _converter(values))
 
 
-def _lead_row(details: LeadDetails, custom: Sequence[str], owners: dict[int, str]) -> list[object]:
-    lead = details.lead
-    refs = {"source": details.source.label if details.source else None, "status": details.status.label,
-            "owner": owners.get(lead.owner_id) if lead.owner_id else None}
-    return [refs[n] if n in refs else getattr(lead, n) for n in LEAD_COLUMNS] + [details.custom.get(n) for n in custom]
+class _Labels(dict[int, str]):
+    """The label of each id (a status, a source, a user's e-mail), from the configuration read
+    at the start; an id made since then (a user added meanwhile) reads the configuration again
+    (``shown``: the label as a CSV cell, neutralised)."""
+
+    def __init__(self, read: Callable[[Any], Mapping[int, str]], ctx: ServiceContext, config: Any,
+                 shown: Callable[[str], str] | None = None) -> None:
+        self._read, self._ctx, self._shown = read, ctx, shown
+        super().__init__(self._labels(config))
+
+    def _labels(self, config: Any) -> dict[int, str]:
+        found = self._read(config)
+        return {key: self._shown(label) for key, label in found.items()} if self._shown else dict(found)
+
+    def __missing__(self, key: int) -> str:
+        with self._ctx.reader() as uow:
+            self.update(self._labels(self._ctx.fresh_config(uow)))
+        return self.setdefault(key, "")  # a user deleted meanwhile: empty, read once
 
 
-def _pages_of_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery) -> Iterator[LeadDetails]:
-    after: int | None = None
-    while True:
-        page = Page(limit=MAX_PAGE_SIZE, sort="id", descending=False, after=(after, after) if after else None)
-        batch = list_leads(ctx, actor_id, query, page)
-        yield from batch
-        if len(batch) < MAX_PAGE_SIZE:
-            return
-        after = batch[-1].lead.id
+def _labels(ctx: ServiceContext, config: Any, names: Sequence[str]) -> dict[str, tuple[_Labels, _Labels]]:
+    """For each reference column: its labels as values and as CSV cells."""
+    readers: dict[str, Callable[[Any], Mapping[int, str]]] = {
+        "owner": lambda c: {user_id: user.email for user_id, user in c.users.items()},
+        "status": lambda c: {i: s.label for i, s in c.status_by_id.items()},
+        "source": lambda c: {i: s.label for i, s in c.source_by_id.items()},
+    }
+    return {name: (_Labels(readers[name], ctx, config), _Labels(readers[name], ctx, config, neutralised))
+            for name in names if name in readers}
 
 
-def _pages_of_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQuery) -> Iterator[Any]:
-    after: int | None = None
-    while True:
-        page = Page(limit=MAX_PAGE_SIZE, sort="id", descending=False, after=(after, after) if after else None)
-        batch = list_records(ctx, actor_id, kind, query, page)
-        yield from batch
-        if len(batch) < MAX_PAGE_SIZE:
-            return
-        after = batch[-1].id
+def _decimal(value: Any) -> str:
+    return format(value.normalize(), "f")
 
 
-def csv_chunks(table: ExportTable, rows_per_chunk: int = 500) -> Iterator[str]:
+def _iso(value: Any) -> str:
+    return value.isoformat()  # type: ignore[no-any-return]
+
+
+def _boolean(value: Any) -> str:
+    return "true" if value else "false"
+
+
+def _utc_text(value: str) -> str:
+    """A UTC time stored as text (``2026-12-07 00:09:00.000000``) as ``datetime.isoformat`` of it
+    writes it (``2026-12-07T00:09:00+00:00``, the microseconds only when not zero)."""
+    if len(value) == 26 and value[10] == " ":
+        fraction = value[19:]
+        return f"{value[:10]}T{value[11:19]}{'' if fraction == '.000000' else fraction}+00:00"
+    return _utc_value(value).isoformat()
+
+
+def _utc_value(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _scaled_text(places: int) -> Callable[[int], str]:
+    """An integer of 10^-places as the plain decimal ``cell`` writes (no trailing zeros)."""
+    unit = 10 ** places
+
+    def text(value: int) -> str:
+        whole, part = divmod(abs(value), unit)
+        sign = "-" if value < 0 else ""
+        return f"{sign}{whole}" if not part else f"{sign}{whole}.{part:0{places}d}".rstrip("0")
+
+    return text
+
+
+#: the CSV formatter of each kind of stored value: ``domain.exports.cell`` split by type (None:
+#: written as it is; an integer is, as the CSV writer writes ``str(int)`` as ``cell`` does)
+_TEXT: dict[str, Callable[[Any], object] | None] = {
+    "text": neutralised, "integer": None, "decimal": _decimal, "date": _iso, "datetime": _iso,
+    "boolean": _boolean, "other": cell, "utc_text": _utc_text, "iso_text": None}
+#: the typed value (.xlsx) of each kind read as stored
+_VALUE: dict[str, Callable[[Any], object]] = {"utc_text": _utc_value, "iso_text": date.fromisoformat}
+
+
+def _as_text(kind: str) -> Callable[[Any], object] | None:
+    if kind.startswith("scaled:"):
+        return _scaled_text(int(kind.partition(":")[2]))
+    return _TEXT.get(kind, cell)
+
+
+def _as_value(kind: str) -> Callable[[Any], object] | None:
+    if kind.startswith("scaled:"):
+        places = -int(kind.partition(":")[2])
+        return lambda value: Decimal(value).scaleb(places)
+    return _VALUE.get(kind)
+
+
+_FIRST = "".join(FORMULA_STARTS)
+assert all(len(start) == 1 for start in FORMULA_STARTS)  # a formula is told by its first character
+
+
+def _converter(formatters: Sequence[Any]) -> Callable[[Row], list[object]]:
+    """A function turning a row into a list, each value not None through its column's formatter:
+    None keeps it, ``neutralised`` and a mapping (labels) are written inline, anything else is
+    called. The function is generated once per export (as ``collections.namedtuple`` does) so
+    that a million rows of 27 columns cost no loop and no call per cell: it is the export's hot
+    path; tests/integration/test_export_reads.py holds it to the plain path, row by row."""
+    names: dict[str, Any] = {"FIRST": _FIRST}
+    cells = []
+    for index, formatter in enumerate(formatters):
+        value = f"c{index}"
+        if formatter is None:
+            cells.append(value)
+        elif formatter is neutralised:
+            cells.append(f"(\"'\" + {value} if {value} and {value}[0] in FIRST else {value})")
+        elif isinstance(formatter, Mapping):
+            names[f"f{index}"] = formatter
+            cells.append(f"(None if {value} is None else f{index}[{value}])")
+        else:
+            names[f"f{index}"] = formatter
+            cells.append(f"(None if {value} is None else f{index}({value}))")
+    unpacked = "".join(f"c{index}, " for index in range(len(formatters)))
+    source = f"def convert(row):\n    {unpacked}= row\n    return [{', '.join(cells)}]\n"
+    exec(source, names)  # noqa: S102 - the source is made above from column positions only
+    return names["convert"]  # type: ignore[no-any-return]
+
+
+def csv_chunks(table: ExportTable, rows_per_chunk: int = 2_000) -> Iterator[str]:
     """The table as CSV text (RFC 4180, ``\\r\\n`` line ends), a chunk of rows at a time."""
-    return csv_lines(table.header, ([cell(v) for v in row] for row in table.rows), rows_per_chunk)
+    rows = chain.from_iterable(map(table.as_text, batch) for batch in table.batches)
+    return csv_lines(table.header, rows, rows_per_chunk)
 
 
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[str]], rows_per_chunk: int = 500) -> Iterator[str]:
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]], rows_per_chunk: int = 500) -> Iterator[str]:
     """Rows of text as CSV, a chunk of rows at a time, written as given (an import's error report
     keeps each value as the file had it, so that it can be fixed and imported again)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow(row)
-        if count % rows_per_chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+    rows = iter(rows)
+    while True:
+        written = buffer.tell()
+        writer.writerows(islice(rows, rows_per_chunk))
+        if buffer.tell() == written:  # nothing left (a row is never written as nothing: \r\n at least)
+            break
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
     yield buffer.getvalue()
 
 

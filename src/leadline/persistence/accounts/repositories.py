@@ -13,18 +13,16 @@ from leadline.persistence.mapping import to_domain_many
 from leadline.persistence.record_repository import (
     RecordRepository,
     paginate,
-    record_filters,
 )
 
 
 class AccountRepository(RecordRepository[Account]):
     row_class = AccountRow
     domain_class = Account
+    searched = ("name", "domain")
 
     def list(self, query: RecordQuery, page: Page) -> list[Account]:
-        columns = [AccountRow.name, AccountRow.domain]
-        statement = record_filters(select(AccountRow.__table__), AccountRow, query, columns)
-        rows = self.session.execute(paginate(statement, AccountRow, page))
+        rows = self.session.execute(paginate(self.matching(query), AccountRow, page))
         return to_domain_many(Account, rows)
 
     def parent_of(self, account_id: int) -> int | None:
@@ -38,9 +36,8 @@ class AccountRepository(RecordRepository[Account]):
 class ContactRepository(RecordRepository[Contact]):
     row_class = ContactRow
     domain_class = Contact
+    searched = ("last_name", "first_name", "email")
 
     def list(self, query: RecordQuery, page: Page) -> list[Contact]:
-        columns = [ContactRow.last_name, ContactRow.first_name, ContactRow.email]
-        statement = record_filters(select(ContactRow.__table__), ContactRow, query, columns)
-        rows = self.session.execute(paginate(statement, ContactRow, page))
+        rows = self.session.execute(paginate(self.matching(query), ContactRow, page))
         return to_domain_many(Contact, rows)

@@ -104,7 +104,7 @@ class LeadRepository(RecordRepository[Lead]):
         """A page of leads matching ``query``; with ``visible_owner_ids``, only theirs (record security).
         Sorted by ``score``: the scored leads by their stored score, then the unscored (``score_order``)."""
         by_score = page.sort == "score"
-        statement = self._filtered(query, score_range=not by_score)
+        statement = self.matching(query, score_range=not by_score)
         if visible_owner_ids is not None:
             statement = statement.where(LeadRow.owner_id.in_(list(visible_owner_ids)))
         found = (page_by_score(self.session, statement, query, page) if by_score
@@ -116,7 +116,7 @@ class LeadRepository(RecordRepository[Lead]):
         return leads
 
     def count_matching(self, query: LeadQuery) -> int:
-        statement = self._filtered(query).with_only_columns(func.count()).order_by(None)
+        statement = self.matching(query).with_only_columns(func.count()).order_by(None)
         return self.session.scalar(statement) or 0
 
     def record_status_change(
@@ -161,7 +161,10 @@ class LeadRepository(RecordRepository[Lead]):
                  .where(row.lead_id == lead_id).order_by(row.changed_at, row.id))
         return [dict(r._mapping) for r in self.session.execute(query)]
 
-    def _filtered(self, query: LeadQuery, *, score_range: bool = True) -> Select[Any]:
+    def matching(self, query: LeadQuery, *, score_range: bool = True) -> Select[Any]:
+        """The leads a list of ``query`` holds (not tombstones), every column, unordered and unpaged
+        (the list pages it; the export streams it: persistence/exports.py). ``score_range`` False
+        leaves the score floor and ceiling to the caller (the score-ordered page applies them)."""
         statement = select(LeadRow.__table__).where(LeadRow.merged_into_id.is_(None))  # tombstones are not listed
         if query.status_ids:
             statement = statement.where(LeadRow.status_id.in_(query.status_ids))

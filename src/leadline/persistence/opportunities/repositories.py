@@ -27,17 +27,16 @@ from leadline.persistence.opportunities.rows import (
 from leadline.persistence.record_repository import (
     RecordRepository,
     paginate,
-    record_filters,
 )
 
 
 class OpportunityRepository(RecordRepository[Opportunity]):
     row_class = OpportunityRow
     domain_class = Opportunity
+    searched = ("name",)
 
     def list(self, query: RecordQuery, page: Page) -> list[Opportunity]:
-        statement = record_filters(select(OpportunityRow.__table__), OpportunityRow, query, [OpportunityRow.name])
-        return to_domain_many(Opportunity, self.session.execute(paginate(statement, OpportunityRow, page)))
+        return to_domain_many(Opportunity, self.session.execute(paginate(self.matching(query), OpportunityRow, page)))
 
 
 class ProductRepository:

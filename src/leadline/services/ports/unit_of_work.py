@@ -34,6 +34,7 @@ from leadline.services.ports.configuration import (
 )
 from leadline.services.ports.conversion import ConversionRepository
 from leadline.services.ports.duplicates import DuplicateRepository
+from leadline.services.ports.exports import ExportReads
 from leadline.services.ports.forecast import (
     AdjustmentRepository,
     ExchangeRateRepository,
@@ -122,6 +123,11 @@ class UnitOfWork(Protocol):
 
     @property
     def reads(self) -> RecordReads: ...
+
+    @property
+    def exports(self) -> ExportReads:
+        """The read made for export: one streamed statement, on a connection of its own."""
+        ...
 
     # records
     @property
