@@ -178,8 +178,25 @@ def test_deleted_answers_the_records_deleted_in_the_window_that_the_caller_could
     assert sf.Lead.deleted(now + timedelta(days=1), now + timedelta(days=2))["deletedRecords"] == []
     rep = _rep(base, ctx, admin_id)  # a rep could not read the admin's lead: its deletion is not theirs
     assert rep.Lead.deleted(now - timedelta(days=1), now + timedelta(days=1))["deletedRecords"] == []
+    own = rep.Lead.create({"LastName": "Mine", "Company": "Acme"})["id"]
+    assert rep.Lead.delete(own) == 204  # but the deletion of a lead the rep could read is
+    assert [r["id"] for r in rep.Lead.deleted(now - timedelta(days=1), now + timedelta(days=1))
+            ["deletedRecords"]] == [own]
     with pytest.raises(SalesforceMalformedRequest):  # the window must end after it starts
         sf.Lead.deleted(now, now - timedelta(days=1))
+
+
+def test_an_opportunitys_line_items_deleted_with_it_are_listed_as_deleted(sf: Salesforce,
+                                                                          ctx: ServiceContext) -> None:
+    now = ctx.now()
+    _, _, opportunity = _deal(sf)
+    product = sf.Product2.create({"Name": "Widget"})["id"]
+    item = sf.OpportunityLineItem.create({"OpportunityId": opportunity, "Product2Id": product, "Quantity": 1,
+                                          "UnitPrice": 50})["id"]
+    assert sf.Opportunity.delete(opportunity) == 204
+    window = (now - timedelta(days=1), now + timedelta(days=1))
+    assert [r["id"] for r in sf.OpportunityLineItem.deleted(*window)["deletedRecords"]] == [item]
+    assert [r["id"] for r in sf.Opportunity.deleted(*window)["deletedRecords"]] == [opportunity]
 
 
 def test_limits_count_the_days_api_requests_down(sf: Salesforce) -> None:

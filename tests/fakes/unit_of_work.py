@@ -132,6 +132,10 @@ class FakeUnitOfWork:
         databases (tests/integration/test_export_reads.py), never on the fakes."""
         raise NotImplementedError("exports run on a SQL database only")
 
+    def configuration_version(self) -> int | None:
+        """Unknown: the fake's contexts forget their cache every second, as without a stored version."""
+        return None
+
     def changes_configuration(self) -> bool:
         """Whether a configuration table of the copy differs from the committed one."""
         return any(getattr(self.tables, name) != getattr(self.database.tables, name) for name in CONFIGURATION_TABLES)

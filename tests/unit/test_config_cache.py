@@ -132,3 +132,15 @@ def test_invalidating_reads_the_version_again_before_the_next_load() -> None:
     ticker.now += 61  # the new number was seen at the reload: nothing is loaded twice
     assert cache.get("a", lambda: next(counter)) == 1
     assert stored.reads == 3
+
+
+def test_a_reader_given_with_the_load_is_asked_instead_of_the_caches_own() -> None:
+    ticker, own, theirs = Ticker(), StoredVersion(), StoredVersion()
+    cache = ConfigCache(ttl=1.0, clock=ticker, version=own)
+    assert cache.get("k", lambda: 1, theirs) == 1
+    ticker.now += 2
+    theirs.number = 8  # the loading transaction sees a newer number than a connection of its own would
+    assert cache.get("k", lambda: 2, theirs) == 2
+    assert (own.reads, theirs.reads) == (0, 2)
+    plain = ConfigCache(ttl=1.0, clock=ticker)  # without a stored version the cache stays time-bound
+    assert plain.get("k", lambda: 1, theirs) == 1 and theirs.reads == 2

@@ -27,6 +27,7 @@ from leadline.domain.errors import ConflictError
 from leadline.persistence.configuration.writes import (
     count_configuration_write,
     forget_configuration_writes,
+    stored_configuration_version,
     wrote_configuration,
 )
 from leadline.persistence.database import make_session_factory, write_gate
@@ -188,6 +189,11 @@ class SqlUnitOfWork:
     def changes_configuration(self) -> bool:
         """Whether this unit of work has written configuration that is not committed yet."""
         return self._session is not None and wrote_configuration(self._session)
+
+    def configuration_version(self) -> int | None:
+        """The stored configuration version, read in this unit of work's own transaction: what it
+        then loads of the configuration is of the same moment (ADR 0045)."""
+        return stored_configuration_version(self.session)
 
     def __enter__(self) -> SqlUnitOfWork:
         if getattr(_open, "depth", 0):

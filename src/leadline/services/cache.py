@@ -39,9 +39,11 @@ class ConfigCache:
         self._checked_at = -math.inf
         self._seen: int | None = None
 
-    def get(self, key: Any, load: Callable[[], T]) -> T:
-        """The cached value of ``key``, loaded with ``load()`` when missing or possibly stale."""
-        self._revalidate()
+    def get(self, key: Any, load: Callable[[], T], version: Callable[[], int | None] | None = None) -> T:
+        """The cached value of ``key``, loaded with ``load()`` when missing or possibly stale;
+        ``version``, when given, reads the stored version in place of the cache's own reader (in
+        the transaction ``load`` reads in, so that both see the same moment)."""
+        self._revalidate(version)
         if key in self._entries:
             value: T = self._entries[key]
             return value
@@ -59,12 +61,13 @@ class ConfigCache:
             self._entries.clear()
             self._checked_at = -math.inf  # and read the version again before the next load
 
-    def _revalidate(self) -> None:
+    def _revalidate(self, version: Callable[[], int | None] | None) -> None:
         now = self._clock()
         if now - self._checked_at < self.ttl:
             return
         # read before anything is loaded, so what is kept is never older than the number seen
-        seen = self._version() if self._version is not None else None
+        version = version if version is not None and self._version is not None else self._version
+        seen = version() if version is not None else None
         with self._lock:
             if seen is None or seen != self._seen:
                 self._generation += 1

@@ -68,7 +68,7 @@ class ServiceContext:
         then loaded and not kept, so a change rolled back is never seen by another request."""
         if uow.changes_configuration():
             return load()
-        return self.cache.get(key, load)
+        return self.cache.get(key, load, uow.configuration_version)
 
     def config(self, uow: UnitOfWork) -> CachedConfig:
         """The configuration as of at most ``cache.ttl`` seconds ago, read through ``uow`` when stale."""

@@ -250,6 +250,9 @@ def remove_record(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, kind: st
         raise StaleRecordError(f"the {kind} was changed by someone else; reload and retry", field="version")
     if kind == "account":
         _ensure_childless(uow, viewer, record.id)
+    if kind == "opportunity":  # its line items go with it (the database's cascade): kept as deleted too
+        for item in uow.products.line_items(record.id):
+            uow.deletions.add(Deletion("line_item", item.id, record.owner_id, ctx.now()))
     _repository(uow, kind).delete(record.id)
     uow.custom_fields.delete_values(record.id)
     uow.deletions.add(Deletion(kind, record.id, record.owner_id, ctx.now()))

@@ -70,11 +70,18 @@ def count_configuration_write(session: Session) -> None:
                     .values(version=ConfigurationVersionRow.version + 1))
 
 
+def stored_configuration_version(session: Session) -> int | None:
+    """The stored configuration version as ``session``'s transaction sees it."""
+    found = session.scalar(select(ConfigurationVersionRow.version).where(ConfigurationVersionRow.id == 1))
+    return None if found is None else int(found)
+
+
 def configuration_version(engine: Engine) -> int | None:
-    """The stored configuration version (one short read of one row); None when it cannot be read
-    (a database not migrated yet, or not answering: the load that follows says what is wrong)."""
+    """The stored configuration version, read on a connection of its own in a read-only transaction
+    (on SQLite a plain BEGIN: it never waits for, nor holds up, a writer); None when it cannot be
+    read (a database not migrated yet, or not answering: the load that follows says what is wrong)."""
     try:
-        with engine.connect() as connection:
+        with engine.connect().execution_options(leadline_read_only=True) as connection:
             found = connection.scalar(select(ConfigurationVersionRow.version).where(ConfigurationVersionRow.id == 1))
     except DBAPIError:
         return None

@@ -102,6 +102,10 @@ class UnitOfWork(Protocol):
         """Whether configuration was written and not committed yet (reads must not be cached)."""
         ...
 
+    def configuration_version(self) -> int | None:
+        """The stored configuration version as this unit of work sees it (ADR 0045); None: unknown."""
+        ...
+
     def joining(self) -> Callable[..., UnitOfWork]:
         """A factory of units of work that join this one's transaction (``uow_factory`` of a
         ``ServiceContext`` for use cases run together): their ``commit`` sends their writes (a

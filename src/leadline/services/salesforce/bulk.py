@@ -193,9 +193,22 @@ def run_ingest_job(ctx: ServiceContext, job_id: int) -> BulkJob:
             if job.state is BulkState.ABORTED:
                 return _end(ctx, job, imported, BulkState.FAILED, "aborted")
         return _end(ctx, job, imported, BulkState.JOB_COMPLETE, None)
+    except ConflictError:
+        ahead = _progress_of(ctx, imported)
+        if ahead is not None and ahead > imported.rows_done:  # another runner (another worker) is ahead: it
+            return job                                         # carries on; this one stops without a verdict
+        _end(ctx, job, imported, BulkState.FAILED, "the job's progress could not be saved")
+        raise
     except (LeadlineError, OSError) as error:
         _end(ctx, job, imported, BulkState.FAILED, str(error)[:2000])
         raise
+
+
+def _progress_of(ctx: ServiceContext, imported: ImportJob) -> int | None:
+    """The rows of ``imported`` done as stored now (None: the job is gone)."""
+    with ctx.reader() as uow:
+        current = uow.imports.get_job(imported.id)
+        return None if current is None else current.rows_done
 
 
 def _require(job: BulkJob | None, job_id: int) -> BulkJob:

@@ -22,6 +22,7 @@ from leadline.services.imports.blocks import FileRow, ImportBlock, RowRecord
 from leadline.services.imports.lead_block import LeadBlock
 from leadline.services.imports.record_blocks import AccountBlock, ContactBlock, OpportunityBlock
 from leadline.services.leads.records import remove_lead
+from leadline.services.scoring.scores import rescore_leads
 
 if TYPE_CHECKING:
     Base = ImportBlock
@@ -99,7 +100,12 @@ class BulkRows(Base):
 
 
 class BulkLeadBlock(BulkRows, LeadBlock):
-    pass
+    def run_bulk(self, rows: Sequence[FileRow], targets: Mapping[int, Target], *,
+                 deleting: bool) -> tuple[ImportCounts, list[RowError]]:
+        done = super().run_bulk(rows, targets, deleting=deleting)
+        if not deleting:  # the leads it changed; those it created were re-scored by the importer's loop
+            rescore_leads(self.ctx, self.uow, [target for target in targets.values() if isinstance(target, int)])
+        return done
 
 
 class BulkAccountBlock(BulkRows, AccountBlock):
