@@ -126,6 +126,7 @@ class FakeUnitOfWork:
     def joining(self) -> Callable[..., FakeUnitOfWork]:
         """Units of work on this one's copy: entering keeps the copy, commit keeps nothing yet."""
         return lambda read_only=False: _JoinedFakeUnitOfWork(self)
+
     @property
     def exports(self) -> Any:
         """The export's streamed statement is SQL through and through: it is tested on both

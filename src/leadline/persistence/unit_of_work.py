@@ -313,7 +313,6 @@ class SqlUnitOfWork:
             for hook in self._configuration_hooks:
                 hook()
 
-
     def joining(self) -> Callable[..., SqlUnitOfWork]:
         """Units of work in this one's transaction and session (``UnitOfWork.joining``)."""
         return lambda read_only=False: _JoinedUnitOfWork(self)

@@ -100,9 +100,9 @@ def _globals(engine: JinjaTemplateEngine) -> None:
     # a select's options as (value, text): a label stands for itself, a user is named by e-mail
     engine.engine.filters["pair"] = lambda value: (value, value)
     engine.engine.filters["owner_pair"] = lambda user: (user.email, user.name)
-    # an amount at its currency's scale, with its code (docs/adr/0015)
     # a count with its noun in the right number: {{ n | counted("opportunity", "opportunities") }}
     engine.engine.filters["counted"] = counted
     # a yes/no value, the same on a record's fields and in its history (web/values.py)
     engine.engine.filters["yes_no"] = yes_no
+    # an amount at its currency's scale, with its code (docs/adr/0015)
     engine.engine.filters["money"] = lambda amount, currency: f"{at_currency_scale(amount, currency)} {currency}"
