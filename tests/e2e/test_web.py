@@ -70,7 +70,7 @@ def test_the_leads_list_filters_by_status_in_place(page: Page, site: Site) -> No
 
     expect(page.locator("tr[data-lead]")).to_have_count(1)
     expect(page.locator("tr[data-lead]")).to_contain_text("Baker")
-    expect(page).to_have_url(f"{site.base}/leads?q=&status=Contacted&source=&owner=&rating=&created_from="
+    expect(page).to_have_url(f"{site.base}/leads?q=&status=Contacted&source=&owner=&rating=&min_score=&created_from="
                              "&created_to=&sort=-created_at")
     assert page.evaluate("window.notReloaded") is True  # htmx replaced the results, not the page
 

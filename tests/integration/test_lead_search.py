@@ -83,7 +83,7 @@ def test_postgresql_answers_a_search_from_the_trigram_index(engine: Engine) -> N
     if engine.dialect.name != "postgresql":
         pytest.skip("the trigram index is PostgreSQL's; SQLite reads the leads")
     with Session(engine) as session:
-        statement = LeadRepository(session)._filtered(LeadQuery(search="Hopper"))
+        statement = LeadRepository(session).matching(LeadQuery(search="Hopper"))
         sql = str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
         session.execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(session.scalars(text("EXPLAIN " + sql.replace("%", "%%"))))
