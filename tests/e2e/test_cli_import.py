@@ -30,7 +30,9 @@ def write_leads(path: Path, count: int) -> Path:
 
 
 def job_progress(engine: object) -> tuple[int, int] | None:
-    with engine.connect() as connection:  # type: ignore[attr-defined]
+    # read-only (on SQLite a plain BEGIN): a poll must never queue for the importer's write lock,
+    # or it may see nothing until the import has ended
+    with engine.connect().execution_options(leadline_read_only=True) as connection:  # type: ignore[attr-defined]
         row = connection.execute(text("SELECT rows_done, read_count FROM import_jobs")).first()
     return None if row is None else (row[0], row[1])
 
