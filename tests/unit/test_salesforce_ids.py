@@ -73,7 +73,8 @@ def test_the_15_character_form_is_case_sensitive() -> None:
 
 
 @pytest.mark.parametrize("text", ["", "00Q", "00Q00000000000", "00Q000000000001AA", "00Q00000000000!AAA",
-                                  "00Q000000000001AA9", "zzz000000000001AAA", "  "])
+                                  "00Q000000000001AA9", "zzz000000000001AAA", "  ",
+                                  "003zzzzzzzzzzzz"])  # past a 64-bit record id
 def test_a_malformed_id_is_refused(text: str) -> None:
     with raises_error(MalformedIdError, code="MALFORMED_ID", field="Id"):
         parse_salesforce_id(text)

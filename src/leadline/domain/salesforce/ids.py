@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from leadline.domain.errors import MalformedIdError
+from leadline.domain.ids import MAX_ID
 
 #: Salesforce's standard key prefixes (the same in every org).
 KEY_PREFIXES: dict[str, str] = {
@@ -91,6 +92,8 @@ def parse_salesforce_id(text: str, *, expected: str | None = None, field: str = 
     number = 0
     for char in value[3:]:
         number = number * 62 + _VALUE[char]
+    if number > MAX_ID:  # twelve digits reach past any id Leadline stores (a 64-bit integer)
+        raise MalformedIdError(f"malformed id {text!r}", field=field)
     return SalesforceId(sobject, number)
 
 
