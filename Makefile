@@ -3,7 +3,7 @@
 #                then serve the web application on http://127.0.0.1:8000/ (demo users sign in with the
 #                password leadline-demo) and the API on /api/v1, and print an API token
 #   make test  - set up and run every check and test (PostgreSQL at LEADLINE_TEST_POSTGRES_URL)
-#   make coverage - the same tests with line coverage measured and reported (slower: docs/adr/0035)
+#   make coverage - the same tests with line coverage measured and reported (slower: docs/adr/0043)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -45,7 +45,7 @@ lint: setup
 	$(BIN)/mypy
 
 # Coverage is measured by `make coverage`, not by `make test`: on Python 3.11 its tracer nearly
-# doubles the CPU time of the in-process tests (docs/adr/0035).
+# doubles the CPU time of the in-process tests (docs/adr/0043).
 test: lint
 	$(BIN)/pytest -n 2 --dist worksteal
 

@@ -1,66 +1,75 @@
-"""Issue 17 benchmark: the duplicate-group job (``find_duplicate_groups``) over generated leads.
+"""Issue 17 benchmark: the duplicate-group job (``leadline duplicates scan --kind lead``) over
+generated leads.
 
-A fresh SQLite database (or PostgreSQL with ``--postgres URL``) gets the newest schema, the
-default configuration and ``--rows`` leads from ``leadline.synthetic`` (which makes about 3 %
-duplicates: the same person again with a changed e-mail case, phone or company spelling). Only
-the job is timed, as a user runs it (``leadline duplicates scan --kind lead``): read every live
-lead in batches, compare within blocks, store the groups. Reported: seconds, leads per second,
-groups found, and the process's peak memory. Example::
+A scratch database (a temporary SQLite file, or with ``--postgres URL`` a scratch PostgreSQL
+database, dropped afterwards) gets the newest schema, the default configuration and ``--rows``
+leads from ``leadline.synthetic`` (about 3 % of them the same person again with a changed e-mail
+case, phone or company spelling), loaded as ``bench_export.py`` loads them (batches of 50,000,
+then ``ANALYZE``; untimed). Timed, ``--runs`` times: the real command as a user runs it, as a
+child process (interpreter start, reading every live lead in batches, comparing within blocks,
+storing the groups). Reported per run: wall time, the child's CPU time (user + system) and peak
+memory (``os.wait4``), the groups found and the load average before and after; then medians.
+``--database-url`` times a database this script (or ``bench_export.py``) loaded before;
+``--baseline /work/main/src`` times another checkout's code too, run by run. Example::
 
-    .venv/bin/python bench/bench_duplicates.py --rows 100000
+    .venv/bin/python bench/bench_duplicates.py --rows 1000000 --runs 2
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
-import resource
+import statistics
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from leadline.bootstrap import build_application
-from leadline.config import Settings
-from leadline.persistence.schema import upgrade_to_head
-from leadline.persistence.unit_of_work import SqlUnitOfWork
-from leadline.services.configuration.setup import initialise_organisation
-from leadline.services.duplicates.groups import find_duplicate_groups
-from leadline.synthetic import generate_leads
+from bench_export import create_postgres, drop_postgres, load, load_average, run_cli
+
+SCAN = ["duplicates", "scan", "--kind", "lead"]
+
+
+def bench(url: str, rows: int, runs: int, baseline: str | None) -> None:
+    codes = [("baseline", baseline), ("this", None)] if baseline else [("this", None)]
+    results: dict[str, list[dict[str, float]]] = {label: [] for label, _ in codes}
+    for run in range(runs):
+        for label, source in codes:
+            before = load_average()
+            result = run_cli(url, SCAN, source)
+            after = load_average()
+            results[label].append(result)
+            print(f"  {label} run {run + 1}: wall {result['wall']:.1f} s, cpu {result['cpu']:.1f} s, "
+                  f"peak {result['rss_mb']:.0f} MB, {result['output'].strip()}, load {before} -> {after}",
+                  flush=True)
+    for label, timed in results.items():
+        wall = statistics.median(r["wall"] for r in timed)
+        cpu = statistics.median(r["cpu"] for r in timed)
+        print(f"RESULT {url.split(':')[0]} {label} {rows:,} leads: median wall {wall:.1f} s "
+              f"({rows / wall:,.0f} leads/s), median cpu {cpu:.1f} s ({rows / cpu:,.0f} leads/s), "
+              f"peak memory {max(r['rss_mb'] for r in timed):.0f} MB", flush=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--postgres", help="a PostgreSQL URL to use instead of a temporary SQLite file")
+    parser.add_argument("--database-url", help="time this database, already loaded with --rows leads")
+    parser.add_argument("--baseline", help="another checkout's src folder: each run times its job first")
     args = parser.parse_args()
+    print(f"Python {platform.python_version()}, load {load_average()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+          flush=True)
+    if args.database_url:
+        bench(args.database_url, args.rows, args.runs, args.baseline)
+        return
     with tempfile.TemporaryDirectory() as folder:
-        url = args.postgres or f"sqlite:///{Path(folder) / 'bench.db'}"
-        app = build_application(Settings(database_url=url))
-        upgrade_to_head(app.engine)  # type: ignore[arg-type]
-        admin = initialise_organisation(app.context, admin_name="Bench Admin",
-                                        admin_email="admin@leadline-bench.com").admin
-        assert admin is not None
-        with SqlUnitOfWork(app.engine) as uow:  # type: ignore[arg-type]
-            statuses = [s.id for s in uow.statuses.list()]
-            sources = [s.id for s in uow.sources.list()]
-        leads = generate_leads(args.rows, seed=1, status_ids=statuses, source_ids=sources, owner_ids=[admin.id],
-                               now=datetime.now(UTC).replace(microsecond=0))
-        started = time.perf_counter()
-        with SqlUnitOfWork(app.engine) as uow:  # type: ignore[arg-type]
-            for start in range(0, len(leads), 5_000):
-                uow.leads.add_many(leads[start:start + 5_000])
-            uow.commit()
-        loaded = time.perf_counter() - started
-        del leads
-        started = time.perf_counter()
-        found = find_duplicate_groups(app.context, admin.id, ["lead"])
-        seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{platform.python_version()} {url.split(':')[0]}: {args.rows} leads loaded in {loaded:.1f} s; "
-              f"duplicate-group job {seconds:.1f} s ({args.rows / seconds:,.0f} leads/s), "
-              f"{sum(found.values())} groups; peak memory {peak:.0f} MB")
-        app.engine.dispose()  # type: ignore[union-attr]
+        url = create_postgres(args.postgres, "duplicates") if args.postgres else f"sqlite:///{Path(folder) / 'b.db'}"
+        try:
+            print(f"{args.rows:,} leads loaded in {load(url, args.rows):.1f} s (untimed)", flush=True)
+            bench(url, args.rows, args.runs, args.baseline)
+        finally:
+            if args.postgres:
+                drop_postgres(args.postgres, url)
 
 
 if __name__ == "__main__":

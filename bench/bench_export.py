@@ -15,7 +15,8 @@ CPU time (user + system) and its peak memory (``ru_maxrss`` from ``os.wait4``), 
 average before and after. The exported file must hold exactly ``--rows`` data rows and every
 formula-like cell must start with an apostrophe, or the script stops. ``--xlsx-rows N`` also
 times an .xlsx export of the first N leads' worth (a separate smaller database). ``--baseline
-/work/main/src`` times another checkout's code too, run by run, on the same database. Example::
+/work/main/src`` times another checkout's code too, run by run, on the same database, and each run's
+two CSV files must hold the same bytes. Example::
 
     .venv/bin/python bench/bench_export.py --rows 1000000 \\
         --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import filecmp
 import os
 import platform
 import statistics
@@ -103,23 +105,29 @@ def load(url: str, rows: int) -> float:
     return time.perf_counter() - started
 
 
-def export_once(url: str, output: Path, file_format: str, source: str | None = None) -> dict[str, float]:
+def export_once(url: str, output: Path, file_format: str, source: str | None = None) -> dict[str, Any]:
     """One export by the CLI; with ``source`` (a checkout's ``src``), that checkout's code runs it."""
+    return run_cli(url, ["export", "leads", "--output", str(output), "--format", file_format], source)
+
+
+def run_cli(url: str, arguments: list[str], source: str | None = None) -> dict[str, Any]:
+    """One ``leadline ARGUMENTS`` as a child process on the database at ``url``: its wall time, CPU
+    time (user + system) and peak memory; with ``source`` (a checkout's ``src``) that code runs it."""
     env = {**os.environ, "LEADLINE_DATABASE_URL": url}
     command = [LEADLINE]
     if source:
         env["PYTHONPATH"] = source
         command = [sys.executable, "-c", "from leadline.cli.main import run; run()"]
     started = time.perf_counter()
-    child = subprocess.Popen([*command, "export", "leads", "--output", str(output), "--format", file_format],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen([*command, *arguments], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     out = (child.stdout.read() if child.stdout else b"") + (child.stderr.read() if child.stderr else b"")
     if child.returncode != 0:
-        raise SystemExit(f"export failed ({child.returncode}): {out.decode(errors='replace')}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+        raise SystemExit(f"leadline {arguments[0]} failed ({child.returncode}): {out.decode(errors='replace')}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "output": out.decode(errors="replace")}
 
 
 def check_csv(path: Path, rows: int) -> None:
@@ -151,6 +159,23 @@ def check_xlsx(path: Path, rows: int) -> None:
         raise SystemExit(f"{path.name}: {count} data rows, expected {rows}")
 
 
+def _same_as_baseline(output: Path, label: str, file_format: str) -> str:
+    """A CSV of this checkout's code must hold the same bytes as the baseline's of the same run
+    (kept until then); every file is deleted once checked."""
+    baseline = output.with_name(output.name.replace("-this.", "-baseline."))
+    if label == "baseline":
+        return ""
+    try:
+        if file_format == "csv" and baseline.exists():
+            if not filecmp.cmp(baseline, output, shallow=False):
+                raise SystemExit(f"{output.name}: not the same bytes as the baseline's export")
+            return ", same bytes as the baseline's"
+        return ""
+    finally:
+        output.unlink()
+        baseline.unlink(missing_ok=True)
+
+
 def bench(name: str, url: str, rows: int, runs: int, file_format: str, folder: Path, *, loaded: bool = False,
           baseline: str | None = None) -> None:
     """``runs`` timed exports of the database at ``url``; with ``baseline`` (another checkout's
@@ -162,17 +187,17 @@ def bench(name: str, url: str, rows: int, runs: int, file_format: str, folder: P
     results: dict[str, list[dict[str, float]]] = {label: [] for label, _ in codes}
     for run in range(runs):
         for label, source in codes:
-            output = folder / f"export-{name}-{run}.{file_format}"
+            output = folder / f"export-{name}-{run}-{label}.{file_format}"
             before = load_average()
             result = export_once(url, output, file_format, source)
             after = load_average()
             (check_csv if file_format == "csv" else check_xlsx)(output, rows)
             size = output.stat().st_size / 1e6
-            output.unlink()
+            same = _same_as_baseline(output, label, file_format)
             results[label].append(result)
             print(f"  {name} {file_format} {label} run {run + 1}: wall {result['wall']:.1f} s, "
                   f"cpu {result['cpu']:.1f} s, peak {result['rss_mb']:.0f} MB, file {size:.0f} MB, "
-                  f"load {before} -> {after}; {rows:,} rows and formula cells checked", flush=True)
+                  f"load {before} -> {after}; {rows:,} rows and formula cells checked{same}", flush=True)
     for label, timed in results.items():
         wall = statistics.median(r["wall"] for r in timed)
         cpu = statistics.median(r["cpu"] for r in timed)

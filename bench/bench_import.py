@@ -18,16 +18,24 @@ load than about the code. Example::
 
     .venv/bin/python bench/bench_import.py --rows 100000 \\
         --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Paired runs, this checkout against another's code in the same run (alternating who goes first,
+medians of ``--repeat``)::
+
+    git archive main src | tar -x -C /tmp/base
+    .venv/bin/python bench/bench_import.py --rows 20000 --repeat 3 --baseline /tmp/base/src
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -115,18 +123,34 @@ def organisation(url: str) -> Any:
     return application, admin.id
 
 
-def phase_import(url: str, path: Path, block_size: int) -> dict[str, Any]:
+def phase_import(url: str, path: Path, block_size: int, inline: bool = False) -> dict[str, Any]:
     from leadline.domain.imports.job import ImportOptions
+
+    if inline:  # rows checked in the block, never ahead in a worker (services/imports/ahead.py)
+        from leadline.services.imports import ahead
+
+        ahead.WORKER_FROM_ROWS = sys.maxsize
     from leadline.services.imports.files import inspect_file
     from leadline.services.imports.leads import import_leads
 
     application, admin_id = organisation(url)
-    started, cpu = time.perf_counter(), time.process_time()
+    # the start-up's objects kept out of the collector's full passes, as the CLI and the API server
+    # keep them (cli/common.py, asgi.py): without it the import's CPU counted ~20 % more than theirs
+    gc.freeze()
+    started, cpu, worker = time.perf_counter(), time.process_time(), children_cpu()
     job = import_leads(application.context, admin_id, inspect_file(path), options=ImportOptions(block_size=block_size))
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    seconds, cpu, worker = time.perf_counter() - started, time.process_time() - cpu, children_cpu() - worker
     c = job.counts
-    return {"seconds": seconds, "cpu": cpu, "rows": c.read, "imported": c.imported, "skipped": c.skipped,
+    return {"seconds": seconds, "cpu": cpu, "worker_cpu": worker,
+            "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, "rows": c.read,
+ "imported": c.imported, "skipped": c.skipped,
             "failed": c.failed, "updated": c.updated, "adds_up": c.adds_up()}
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children (the import's worker, once it is shut down)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def clean_rows(url: str) -> list[tuple[Any, ...]]:
@@ -170,6 +194,9 @@ def phase_raw(url: str, source_url: str) -> dict[str, Any]:
         cursor = raw.cursor()
         if url.startswith("sqlite"):
             marks = ", ".join("?" for _ in RAW_COLUMNS)
+            # the connection is in autocommit mode (make_engine leaves transactions to SQLAlchemy's
+            # "begin"): without BEGIN each row would be a transaction of its own
+            cursor.execute("BEGIN IMMEDIATE")
             cursor.executemany(f"INSERT INTO leads ({', '.join(RAW_COLUMNS)}) VALUES ({marks})", prepared)
         else:
             with cursor.copy(f"COPY leads ({', '.join(RAW_COLUMNS)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
@@ -186,19 +213,71 @@ def phase_raw(url: str, source_url: str) -> dict[str, Any]:
 
 def child(args: argparse.Namespace) -> None:
     if args.phase == "import":
-        result = phase_import(args.url, Path(args.file), args.block_size)
+        result = phase_import(args.url, Path(args.file), args.block_size, args.inline)
     else:
         result = phase_raw(args.url, args.source)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 
-def run_child(*arguments: str) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, __file__, *arguments], capture_output=True, text=True, check=False)
+def run_child(*arguments: str, source: str | None = None) -> dict[str, Any]:
+    """A phase in a process of its own; ``source``: the ``src`` folder to import leadline from
+    instead of this checkout's (a baseline of the paired runs)."""
+    env = dict(os.environ)
+    if source:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))
+    done = subprocess.run([sys.executable, __file__, *arguments], capture_output=True, text=True, check=False,
+                          env=env)
     if done.returncode:
         raise SystemExit(done.stderr)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def import_once(kind: str, args: argparse.Namespace, workdir: Path, path: Path, source: str | None,
+                inline: bool = False) -> dict[str, Any]:
+    """One import of the file into a fresh database (dropped after)."""
+    url = fresh_database(kind, args.postgres, workdir)
+    try:
+        return run_child("--phase", "import", "--url", url, "--file", str(path), "--block-size",
+                         str(args.block_size), *(["--inline"] if inline else []), source=source)
+    finally:
+        drop_database(url)
+
+
+def raw_once(kind: str, args: argparse.Namespace, workdir: Path, path: Path) -> dict[str, Any]:
+    """The raw driver's write of the clean rows an import of the file stores."""
+    imported_url, raw_url = fresh_database(kind, args.postgres, workdir), fresh_database(kind, args.postgres, workdir)
+    try:
+        run_child("--phase", "import", "--url", imported_url, "--file", str(path), "--block-size",
+                  str(args.block_size))
+        return run_child("--phase", "raw", "--url", raw_url, "--source", imported_url)
+    finally:
+        drop_database(imported_url)
+        drop_database(raw_url)
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure's median over the runs (the counts of the first)."""
+    middle = dict(runs[0])
+    for key in ("seconds", "cpu", "peak_mb", "worker_cpu", "worker_peak_mb"):
+        if key in middle:
+            middle[key] = statistics.median(run[key] for run in runs)
+    return middle
+
+
+def report(kind: str, label: str, imported: dict[str, Any], raw: dict[str, Any], rows: int) -> None:
+    rate, raw_rate = imported["rows"] / imported["seconds"], raw["rows"] / raw["seconds"]
+    print(f"{kind} {label}: import {imported['rows']:,} rows in {imported['seconds']:.1f} s "
+          f"(CPU {imported['cpu']:.1f} s + worker {imported.get('worker_cpu', 0):.1f} s; {rate:,.0f} rows/s; "
+          f"imported {imported['imported']:,}, skipped {imported['skipped']:,}, failed {imported['failed']:,}, "
+          f"adds up: {imported['adds_up']}), peak {imported['peak_mb']:.0f} MB "
+          f"(worker {imported.get('worker_peak_mb', 0):.0f} MB) | raw "
+          f"{'executemany' if kind == 'sqlite' else 'COPY'} {raw['rows']:,} rows in {raw['seconds']:.2f} s "
+          f"(CPU {raw['cpu']:.2f} s; {raw_rate:,.0f} rows/s), peak {raw['peak_mb']:.0f} MB | "
+          f"import/raw {rate / raw_rate:.3f}; goals: < {GOALS['seconds']:.0f} s per 1M rows -> "
+          f"{imported['seconds'] * 1e6 / rows:.0f} s scaled, >= {GOALS['raw_share']:.2f} of raw, "
+          f"< {GOALS['peak_mb']:.0f} MB", flush=True)
 
 
 def main() -> None:
@@ -207,6 +286,12 @@ def main() -> None:
     parser.add_argument("--block-size", type=int, default=1000)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--postgres", default=os.environ.get("LEADLINE_TEST_POSTGRES_URL"))
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each import (medians are reported)")
+    parser.add_argument("--baseline", help="a src folder to import leadline from for paired runs beside this "
+                        "checkout's, e.g. from: git archive main src | tar -x -C /tmp/base")
+    parser.add_argument("--inline-too", action="store_true",
+                        help="also run this checkout with every row checked in its block (no worker process)")
+    parser.add_argument("--inline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--phase", choices=["import", "raw"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -220,27 +305,25 @@ def main() -> None:
         path = workdir / "leads.csv"
         kinds = write_file(path, args.rows)
         print(f"file: {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB, {kinds}", flush=True)
+        print(f"load average before: {os.getloadavg()}", flush=True)
+        sources: dict[str, tuple[str | None, bool]] = {"this checkout": (None, False)}
+        if args.inline_too:
+            sources["this checkout, rows checked in the block"] = (None, True)
+        if args.baseline:
+            sources["baseline"] = (args.baseline, False)
         for kind in args.databases.split(","):
-            imported_url = fresh_database(kind, args.postgres, workdir)
-            raw_url = fresh_database(kind, args.postgres, workdir)
-            try:
-                imported = run_child("--phase", "import", "--url", imported_url, "--file", str(path),
-                                     "--block-size", str(args.block_size))
-                raw = run_child("--phase", "raw", "--url", raw_url, "--source", imported_url)
-            finally:
-                drop_database(imported_url)
-                drop_database(raw_url)
-            rate, raw_rate = imported["rows"] / imported["seconds"], raw["rows"] / raw["seconds"]
-            print(f"{kind}: import {imported['rows']:,} rows in {imported['seconds']:.1f} s "
-                  f"(CPU {imported['cpu']:.1f} s; {rate:,.0f} rows/s; "
-                  f"imported {imported['imported']:,}, skipped {imported['skipped']:,}, failed {imported['failed']:,}, "
-                  f"adds up: {imported['adds_up']}), peak {imported['peak_mb']:.0f} MB | raw "
-                  f"{'executemany' if kind == 'sqlite' else 'COPY'} {raw['rows']:,} rows in {raw['seconds']:.2f} s "
-                  f"(CPU {raw['cpu']:.2f} s; "
-                  f"{raw_rate:,.0f} rows/s), peak {raw['peak_mb']:.0f} MB | import/raw {rate / raw_rate:.3f}; "
-                  f"goals: < {GOALS['seconds']:.0f} s per 1M rows -> {imported['seconds'] * 1e6 / args.rows:.0f} s "
-                  f"scaled, >= {GOALS['raw_share']:.2f} of raw, < {GOALS['peak_mb']:.0f} MB", flush=True)
-
+            runs: dict[str, list[dict[str, Any]]] = {label: [] for label in sources}
+            raws = [raw_once(kind, args, workdir, path)]  # once: the reference, not what is compared
+            for attempt in range(args.repeat):
+                order = list(sources) if attempt % 2 == 0 else list(reversed(sources))  # alternate who goes first
+                for label in order:
+                    runs[label].append(import_once(kind, args, workdir, path, *sources[label]))
+                    last = runs[label][-1]
+                    print(f"  {kind} {label} #{attempt + 1}: {last['seconds']:.1f} s wall, {last['cpu']:.1f} + "
+                          f"{last.get('worker_cpu', 0):.1f} s CPU, load {os.getloadavg()[0]:.1f}", flush=True)
+            for label in sources:
+                report(kind, f"{label} (median of {args.repeat})", median_of(runs[label]), median_of(raws), args.rows)
+        print(f"load average after: {os.getloadavg()}", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -12,9 +12,13 @@ close date), then VACUUM ANALYZE. Timed, after ``--warmup`` calls, ``--runs`` ti
   cut by source;
 * ``pipeline_report`` as of a past date (admin, cut by owner) and the changes between two dates.
 
+Each report prints its wall time and the CPU it took in the database's backends (``server_cpu_s``)
+and in this process (``client_cpu_s``): on a shared machine the CPU is the steadier figure.
+
 Example::
 
     .venv/bin/python bench/bench_reports.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/bench_reports.py --database reports_1m --no-upgrade --runs 1   # as it is
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import make_url
 
+from leadline.analytics.deals import velocity_report
 from leadline.analytics.funnel import funnel_report
 from leadline.analytics.pipeline_history import pipeline_report
 from leadline.domain.opportunities.opportunity import DEFAULT_STAGES
@@ -174,16 +179,38 @@ def opportunity(rng: random.Random, lead_id: int, owner: int, source: int, at: d
     return history_id
 
 
-def timed(call: Callable[[], Any], runs: int, warmup: int) -> dict[str, float]:
+def server_cpu(url: str) -> float:
+    """CPU seconds (user + system, from ``/proc``: same host) of the database's other backends, the
+    report's included; parallel workers, which end with their statement, are not counted."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    with psycopg.connect(admin_url(url, make_url(url).database or ""), autocommit=True) as connection:
+        pids = [row[0] for row in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def timed(call: Callable[[], Any], runs: int, warmup: int, url: str) -> dict[str, float]:
     for _ in range(warmup):
         call()
-    samples = []
+    samples, server, client = [], [], []
     for _ in range(runs):
+        server_started, client_started = server_cpu(url), time.process_time()
         started = time.perf_counter()
         call()
         samples.append(time.perf_counter() - started)
+        client.append(time.process_time() - client_started)
+        server.append(server_cpu(url) - server_started)
     return {"median_s": round(statistics.median(samples), 3), "min_s": round(min(samples), 3),
-            "max_s": round(max(samples), 3)}
+            "max_s": round(max(samples), 3), "server_cpu_s": round(statistics.median(server), 3),
+            "client_cpu_s": round(statistics.median(client), 3)}
 
 
 #: Indexes a paired run adds on its "after" side and drops on its "before" side. Empty: the
@@ -209,6 +236,9 @@ def reports(ctx: ServiceContext, admin_id: int, manager_id: int) -> dict[str, Ca
         "pipeline_as_of_admin_by_owner": lambda: pipeline_report(ctx, admin_id, as_of=date(2025, 12, 31), by="owner"),
         "pipeline_changes_admin": lambda: pipeline_report(ctx, admin_id, since=date(2025, 9, 30),
                                                           as_of=date(2025, 12, 31)),
+        # the opportunities open at the period's end rebuilt from the history (issue 19, reportsfix)
+        "velocity_admin_by_owner_2025": lambda: velocity_report(ctx, admin_id, by="owner",
+                                                                period=(date(2025, 1, 1), date(2025, 12, 31))),
     }
 
 
@@ -248,6 +278,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
     parser.add_argument("--database", help="Use (or create, load and keep) this database: re-runs skip the load.")
+    parser.add_argument("--no-upgrade", action="store_true",
+                        help="Time a kept database as it is (to time an older checkout's code against it).")
     parser.add_argument("--paired", action="store_true",
                         help="Time before/after (history aggregate / leads.status_reach), alternated in one run.")
     args = parser.parse_args()
@@ -262,7 +294,9 @@ def main() -> None:
         ctx = context(url)
         loaded: float | None = None
         counts: dict[str, int] | None = None
-        if exists:  # a kept database: bring it to head (0018 fills leads.status_reach), timed
+        if exists and args.no_upgrade:
+            migrated = None
+        elif exists:  # a kept database: bring it to head (0018 fills leads.status_reach), timed
             started = time.perf_counter()
             upgrade_to_head(make_engine(url))
             migrated = round(time.perf_counter() - started, 1)
@@ -283,7 +317,7 @@ def main() -> None:
         if args.paired:
             results["paired"] = paired(url, ctx, admin_id, managers[0], args.runs)
         else:
-            results |= {name: timed(call, args.runs, args.warmup)
+            results |= {name: timed(call, args.runs, args.warmup, url)
                         for name, call in reports(ctx, admin_id, managers[0]).items()}
         results["load_average_after"] = os.getloadavg()
         print(json.dumps(results, indent=2))

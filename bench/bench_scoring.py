@@ -4,8 +4,9 @@ accuracy against the generated data's known truth).
 Data: ``leadline.synthetic.scoring_table`` (its true conversion mechanism is in docs/scoring.md),
 ``--rows`` leads, oldest first. Measured, wall and CPU time:
 
-1. training on all rows: the frequency model, the boosted model, and the full choice
-   (``choose_model``: both fitted on 75 %, backtested on 25 %, the winner refitted on 100 %);
+1. training on all rows: the frequency model, the boosted and additive models (each given the
+   frequency tables, as ``choose_model`` gives them), and the full choice (``choose_model``: all
+   three fitted on 75 %, backtested on 25 %, the winner refitted on 100 %);
 2. batch scoring: probabilities for every row, rows per second, for each model;
 3. one lead re-scored through the real path (``rescore_lead`` in its own unit of work and commit,
    SQLite file, a stored frequency model, 60 stored leads): median and 95th percentile;
@@ -43,6 +44,7 @@ from typing import Any
 
 from leadline.domain.scoring.frequency import FrequencyModel
 from leadline.domain.scoring.metrics import evaluate, roc_auc
+from leadline.scoring.additive import AdditiveModel
 from leadline.scoring.baselines import LogisticBaseline, NaiveBayesBaseline
 from leadline.scoring.boosted import BoostedModel
 from leadline.scoring.registry import choose_model
@@ -86,13 +88,15 @@ def opportunity_table(count: int, seed: int) -> tuple[list[dict[str, Any]], list
 def training_and_scoring(rows: list[dict[str, Any]], ys: list[bool], word: str = "converted") -> None:
     print(f"1. training on {len(rows):,} rows ({sum(ys):,} {word}, {sum(ys) / len(ys):.1%})")
     frequency, _ = timed("frequency model fit", lambda: FrequencyModel.fit(rows, ys, outcome_word=word))
-    boosted, _ = timed("boosted model fit (booster + isotonic calibration)", lambda: BoostedModel.fit(rows, ys))
-    choice, _ = timed("full choice (both on 75 %, backtest, refit winner)",
+    boosted, _ = timed("boosted model fit (booster + isotonic calibration; the tables given)",
+                       lambda: BoostedModel.fit(rows, ys, tables=frequency))
+    additive, _ = timed("additive model fit (the tables given)", lambda: AdditiveModel.fit(rows, ys, tables=frequency))
+    choice, _ = timed("full choice (all three on 75 %, backtest, refit winner)",
                       lambda: choose_model(rows, ys, outcome_word=word))
     print(f"  chosen: {choice.model.kind}; backtest ROC AUC "
           + ", ".join(f"{k} {e.roc_auc:.3f}" for k, e in choice.backtests.items()))
     print(f"2. batch scoring {len(rows):,} rows")
-    for name, model in (("frequency", frequency), ("boosted", boosted)):
+    for name, model in (("frequency", frequency), ("boosted", boosted), ("additive", additive)):
         _, wall = timed(f"{name} predict", lambda m=model: m.predict(rows))
         print(f"    {len(rows) / wall:,.0f} rows/s")
     some = rows[:10000]
@@ -100,29 +104,36 @@ def training_and_scoring(rows: list[dict[str, Any]], ys: list[bool], word: str =
     print(f"    {len(some) / wall:,.0f} rows/s")
 
 
-def one_lead_rescore(runs: int = 200, *, profile: bool = False) -> None:
-    from leadline.domain.ids import new_id
-    from leadline.domain.scoring.features import lead_features
-    from leadline.domain.scoring.interface import ModelVersion
-    from leadline.domain.scoring.records import LEAD, StoredModel
+def sqlite_organisation(folder: str) -> tuple[Any, Any, Any]:
+    """A fresh SQLite file in ``folder``, migrated, with an organisation: (engine, context, admin)."""
     from leadline.persistence.database import make_engine
     from leadline.persistence.schema import upgrade_to_head
     from leadline.persistence.unit_of_work import SqlUnitOfWork
     from leadline.services.configuration.setup import initialise_organisation
     from leadline.services.contact_points import LibraryContactPointChecker
     from leadline.services.context import ServiceContext
+
+    engine = make_engine(f"sqlite:///{folder}/bench.db")
+    upgrade_to_head(engine)
+    ctx = ServiceContext(uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only),
+                         clock=lambda: datetime.now(UTC), currency="USD", phone_region="US",
+                         contact_points=LibraryContactPointChecker("US"))
+    admin = initialise_organisation(ctx, admin_name="Ada", admin_email="ada@example.com").admin
+    assert admin is not None
+    return engine, ctx, admin
+
+
+def one_lead_rescore(runs: int = 200, *, profile: bool = False) -> None:
+    from leadline.domain.ids import new_id
+    from leadline.domain.scoring.features import lead_features
+    from leadline.domain.scoring.interface import ModelVersion
+    from leadline.domain.scoring.records import LEAD, StoredModel
     from leadline.services.leads.records import create_lead
     from leadline.services.scoring.scores import rescore_lead
 
     print(f"3. one lead re-scored ({runs} runs; SQLite file, its own unit of work and commit)")
     with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(f"sqlite:///{folder}/bench.db")
-        upgrade_to_head(engine)
-        ctx = ServiceContext(uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only),
-                             clock=lambda: datetime.now(UTC), currency="USD", phone_region="US",
-                             contact_points=LibraryContactPointChecker("US"))
-        admin = initialise_organisation(ctx, admin_name="Ada", admin_email="ada@example.com").admin
-        assert admin is not None
+        engine, ctx, admin = sqlite_organisation(folder)
         rng = random.Random(1)
         ids = [create_lead(ctx, admin.id, {
             "last_name": f"L{i}", "company": f"C{i}", "title": rng.choice(["CEO", "Analyst"]),
@@ -165,25 +176,13 @@ def one_opportunity_rescore(runs: int = 200) -> None:
     from leadline.domain.scoring.interface import ModelVersion
     from leadline.domain.scoring.opportunity import opportunity_features
     from leadline.domain.scoring.records import OPPORTUNITY, StoredModel
-    from leadline.persistence.database import make_engine
-    from leadline.persistence.schema import upgrade_to_head
-    from leadline.persistence.unit_of_work import SqlUnitOfWork
     from leadline.services import records
-    from leadline.services.configuration.setup import initialise_organisation
-    from leadline.services.contact_points import LibraryContactPointChecker
-    from leadline.services.context import ServiceContext
     from leadline.services.opportunities.lifecycle import move_stage
     from leadline.services.scoring.opportunities import rescore_opportunity, stages_of
 
     print(f"3. one opportunity re-scored ({runs} runs; SQLite file, its own unit of work and commit)")
     with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(f"sqlite:///{folder}/bench.db")
-        upgrade_to_head(engine)
-        ctx = ServiceContext(uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only),
-                             clock=lambda: datetime.now(UTC), currency="USD", phone_region="US",
-                             contact_points=LibraryContactPointChecker("US"))
-        admin = initialise_organisation(ctx, admin_name="Ada", admin_email="ada@example.com").admin
-        assert admin is not None
+        engine, ctx, admin = sqlite_organisation(folder)
         rng = random.Random(1)
         account = records.create_account(ctx, admin.id, {"name": "Acme"}).id
         ids = [records.create_opportunity(ctx, admin.id, {

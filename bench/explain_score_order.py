@@ -18,9 +18,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -41,15 +42,15 @@ from leadline.services.context import ServiceContext
 NAME = "scorepaths_explain"
 
 
-def scratch(kind: str, postgres: str, folder: str) -> str:
+def scratch(kind: str, postgres: str, folder: str, name: str = NAME) -> str:
     if kind == "sqlite":
         return f"sqlite:///{folder}/explain.db"
     url = make_url(postgres)
     with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
                          autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{NAME}"')
-        admin.execute(f'CREATE DATABASE "{NAME}"')
-    return url.set(database=NAME).render_as_string(hide_password=False)
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def load(engine: Engine, leads: int, scored: float) -> ServiceContext:
@@ -156,23 +157,25 @@ def run(kind: str, url: str, leads: int, scored: float, *, loaded: bool = False)
     engine.dispose()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def main_for(run: Callable[..., None], records: str, name: str = NAME) -> None:
+    """The command line of a score-order EXPLAIN script: ``run(kind, url, count, scored, loaded=)``
+    over ``--<records>`` generated records, on a scratch database of each kind or a loaded one."""
+    parser = argparse.ArgumentParser(description=(sys.modules["__main__"].__doc__ or "").split("\n")[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--leads", type=int, default=1_000_000)
+    parser.add_argument(f"--{records}", dest="count", type=int, default=1_000_000)
     parser.add_argument("--scored", type=float, default=0.6)
     parser.add_argument("--measure", metavar="URL", help="Measure a database this script loaded before.")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}; nproc {os.cpu_count()}")
     if args.measure:
-        run(make_url(args.measure).get_backend_name(), args.measure, args.leads, args.scored, loaded=True)
+        run(make_url(args.measure).get_backend_name(), args.measure, args.count, args.scored, loaded=True)
         return
     with tempfile.TemporaryDirectory() as folder:
         for kind in ("sqlite", "postgresql") if args.database == "both" else (args.database,):
-            run(kind, scratch(kind, args.postgres, folder), args.leads, args.scored)
+            run(kind, scratch(kind, args.postgres, folder, name), args.count, args.scored)
     print(f"load average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":
-    main()
+    main_for(run, "leads")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
@@ -33,6 +34,7 @@ from leadline.services.cache import ConfigCache
 from leadline.services.configuration.setup import initialise_organisation
 from leadline.services.contact_points import LibraryContactPointChecker
 from leadline.services.context import ServiceContext
+from leadline.services.security.passwords import PasswordHashing
 
 POSTGRES_URL = os.environ.get("LEADLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 POSTGRES_ENABLED = os.environ.get("LEADLINE_TEST_POSTGRES", "on").lower() not in ("off", "0", "no")
@@ -132,12 +134,20 @@ def clock() -> FakeClock:
     return FakeClock(START)
 
 
+#: argon2 at its lowest cost, for the tests' contexts: the same hashing and checks (a hash names
+#: its own parameters), at about 1 ms of CPU a hash and check instead of 0.4 s with the defaults,
+#: which every sign-in and password of the tests paid. The defaults' own tests:
+#: tests/unit/test_passwords.py; a server or an installed command still hashes with them.
+QUICK_ARGON2 = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 def service_context(engine: Engine, clock: FakeClock) -> ServiceContext:
     """The ``ctx`` fixture's context on ``engine``, for a fixture of a wider scope that needs one."""
     return ServiceContext(
         uow_factory=lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only), clock=clock,
         currency="USD", phone_region="US", contact_points=LibraryContactPointChecker("US"),
         cache=ConfigCache(version=partial(configuration_version, engine)),  # as bootstrap builds it
+        passwords=PasswordHashing(hasher=QUICK_ARGON2),
     )
 
 

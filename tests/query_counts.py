@@ -31,11 +31,18 @@ from leadline.services.leads import records as leads
 from leadline.services.security.auth import create_token
 
 #: statements per call, warm (the configuration cache filled), on both databases
-GET_LEAD_BUDGET = 2  # the lead with its product lines, then its custom values
+GET_LEAD_BUDGET = 3  # the lead with its product lines, then its custom values; an open lead with no
+# score also asks whether a lead model exists (its score note says why it has none)
 CREATE_LEAD_BUDGET = 10  # the duplicate rules' candidates (one UNION ALL of index look-ups), lead, product
 # lines, custom values (looked up, then inserted), status change and the lead's status_reach from it
 # (ADR 0039), audit, the lead model's look-up (its score, issue 19: one more statement with no model,
 # three more with one); after the commit the custom values are read back for the reply
+
+
+#: the configuration cache's look at the stored version, sent at most once a second whatever the path
+#: (services/cache.py): a slow, loaded test run crosses that second at any statement, so it is not
+#: part of any path's budget
+PERIODIC_VERSION_CHECK = "SELECT configuration_version.version"
 
 
 @contextmanager
@@ -44,7 +51,7 @@ def counted_statements(engine: Engine) -> Iterator[list[str]]:
     statements: list[str] = []
 
     def seen(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if not statement.startswith("BEGIN"):
+        if not statement.startswith(("BEGIN", PERIODIC_VERSION_CHECK)):
             statements.append(statement)
 
     run_on_driver = RecordReads._run_on_driver  # noqa: SLF001 - where the lean reads meet the driver

@@ -31,14 +31,14 @@ def lent_app(application: Application, build: Callable[[Application], Any] = cre
     now on ``application``'s context and settings: building one registers ~500 handlers (half a
     second of CPU), which every API and web test paid. A built application reads its context and
     settings from ``app.state`` on each request; what it read while being built (the currency of
-    its money hook, the CSRF secret, the body limit, the threads) is the key it is kept under. A
+    its money hook, the CSRF secret, the body limits, the threads) is the key it is kept under. A
     rate-limited one is always built anew (its middleware holds its counters)."""
     settings = application.settings
     if settings.rate_limit_per_minute:
         yield build(application)
         return
     key = (build, application.context.currency, settings.secret_key, settings.cookies_secure,
-           settings.max_body_bytes, settings.threads)
+           settings.max_body_bytes, settings.import_max_bytes, settings.threads)
     idle = _IDLE_APPS.setdefault(key, [])
     app = idle.pop() if idle else build(application)
     app.state.context, app.state.application = application.context, application

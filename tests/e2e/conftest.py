@@ -32,7 +32,8 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from leadline.persistence.database import make_engine
-from tests.conftest import DATABASES, POSTGRES_URL, truncate_every_table
+from leadline.services.context import ServiceContext
+from tests.conftest import DATABASES, POSTGRES_URL, START, FakeClock, truncate_every_table
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -151,16 +152,24 @@ def misreported(cli: Cli, cases: list[tuple[list[str], int, str]]) -> list[tuple
 
 
 @pytest.fixture(params=DATABASES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database of the test's own at schema head with no rows, as ``leadline init`` finds one it
     upgraded before: SQLite, a copy of the session's migrated file; PostgreSQL, the session's
     migrated scratch database, emptied (TRUNCATE) when the test is done, as the ``engine`` fixture
     does. Migrating per test cost about a second of each CLI test; creating and dropping a
     PostgreSQL database per test a few more (a DROP DATABASE waits for a checkpoint). What only a
     database never upgraded shows (``init`` from nothing) takes ``fresh_database_url``."""
-    if request.param == "sqlite":
-        shutil.copy(sqlite_template, tmp_path / "cli.db")
-        yield f"sqlite:///{tmp_path / 'cli.db'}"
+    with database_at_head(request, request.param, tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def database_at_head(request: pytest.FixtureRequest, kind: str, workdir: Path) -> Iterator[str]:
+    """``database_url``'s database, for a fixture of any scope: a copy of the migrated SQLite file
+    in ``workdir``, or the session's PostgreSQL database, emptied when the block ends."""
+    if kind == "sqlite":
+        shutil.copy(request.getfixturevalue("sqlite_template"), workdir / "cli.db")
+        yield f"sqlite:///{workdir / 'cli.db'}"
         return
     url = request.getfixturevalue("postgres_database")
     yield url
@@ -196,6 +205,16 @@ def cli(database_url: str, tmp_path: Path) -> Cli:
 def fresh_cli(fresh_database_url: str, tmp_path: Path) -> Cli:
     """The command on a database never upgraded, on SQLite and PostgreSQL."""
     return Cli(fresh_database_url, tmp_path)
+
+
+@pytest.fixture
+def command_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The command's clock, pinned and moved by hand (the command runs in this process): for
+    deals closed days after they were opened, as the general reading needs
+    (``tests.integration.opportunity_scoring_support.lives_that_teach``)."""
+    pinned = FakeClock(START)
+    monkeypatch.setattr(ServiceContext, "now", lambda self: pinned())
+    return pinned
 
 
 @pytest.fixture
@@ -263,16 +282,18 @@ def browser() -> Iterator[Browser]:
 def wide_page(browser: Browser) -> Iterator[Page]:
     """A fresh page in a window wide enough for every column of the pipeline board."""
     from tests.e2e.pipeline_support import WIDE
+    from tests.e2e.web_support import new_context
 
-    context = browser.new_context(viewport=WIDE)
+    context = new_context(browser, viewport=WIDE)
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context (no cookies) and its page; a step waits at most 10 s."""
-    context = browser.new_context()
-    context.set_default_timeout(10_000)
+    """A fresh browser context (no cookies) and its page (tests/e2e/web_support.py: ``new_context``)."""
+    from tests.e2e.web_support import new_context
+
+    context = new_context(browser)
     yield context.new_page()
     context.close()

@@ -29,6 +29,8 @@ def test_everything_but_health_needs_a_valid_token(client: TestClient[Any], ctx:
                                                    admin_id: int) -> None:
     assert client.get("/api/v1/health").json() == {"status": "ok", "database": "ok"}
     assert_problem(client.get("/api/v1/leads"), 401, "AUTHENTICATION_FAILED")
+    for records in ("leads", "accounts", "contacts", "opportunities"):  # refused before its filters are read
+        assert_problem(client.get(f"/api/v1/{records}?created_from=not-a-date"), 401, "AUTHENTICATION_FAILED")
     assert_problem(client.get("/api/v1/leads", headers={"Authorization": "Bearer ll_nope"}), 401,
                    "AUTHENTICATION_FAILED")
     token, info = auth.create_token(ctx, admin_id, name="short")

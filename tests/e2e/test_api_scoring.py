@@ -13,24 +13,31 @@ from leadline.services.scoring.models import train_lead_model
 from tests.conftest import FakeClock
 from tests.e2e.api_support import Caller, token_for
 from tests.e2e.test_api import assert_problem
+from tests.integration.opportunity_scoring_support import close_in_turn, lives_that_teach
 
 
 def test_a_lead_carries_its_score_and_the_list_filters_by_it(client: Any, ctx: ServiceContext, admin_id: int,
                                                              clock: FakeClock) -> None:
-    for i in range(30):
-        lead = create_lead(ctx, admin_id, {"last_name": f"Lead {i}", "company": f"Co {i}",
-                                           "source": "Trade show" if i < 10 else "Website form"})
-        if (i < 10 and i % 5 != 0) or i in (10, 11):
-            convert_lead(ctx, admin_id, lead.lead.id, override_reason="history",
-                         qualification_override_reason="history")
+    # given 30 leads decided days after they arrived, each after its drawn reading age (so each
+    # teaches): from trade shows 8 of 10 converted with an opportunity, from web forms 2 of 20
+    made = [create_lead(ctx, admin_id, {"last_name": f"Lead {i}", "company": f"Co {i}",
+                                        "source": "Trade show" if i < 10 else "Website form"}).lead.id
+            for i in range(30)]
+    won = {lead for i, lead in enumerate(made) if (i < 10 and i % 5 != 0) or i in (10, 11)}
+    close_in_turn(clock, lives_that_teach(made, "lead"), lambda lead: convert_lead(
+        ctx, admin_id, lead, override_reason="history", qualification_override_reason="history",
+        opportunity="create" if lead in won else "none"))
     clock.advance(days=200)
     admin = Caller(client, token_for(ctx, admin_id, admin_id))  # a token made before the 200 days has expired
     unscored = admin("GET", f"/leads/{create_lead(ctx, admin_id, {'last_name': 'A', 'company': 'B'}).lead.id}")
     assert unscored.json()["score"] is None
+    assert unscored.json()["score_note"].startswith("no lead model yet: an admin's 'leadline score train'")
     fresh = create_lead(ctx, admin_id, {"last_name": "Fresh", "company": "New", "source": "Trade show"}).lead.id
     train_lead_model(ctx, admin_id)
     score = admin("GET", f"/leads/{fresh}").json()["score"]
     assert score["model_version"] == "frequency@1" and score["confident"] is False
+    assert "score_note" not in admin("GET", f"/leads/{fresh}").json()  # scored: nothing to explain
+    assert "score_note" not in admin("GET", "/leads").json()["items"][0]  # the list carries none
     assert {"feature": "source", "value": "Trade show", "converted": 8, "total": 10,
             "text": "from Trade show: 8 of 10 converted"} in score["up"]
     high = admin("GET", "/leads", params={"min_score": score["score"]}).json()["items"]

@@ -64,6 +64,8 @@ def test_merge_and_undo_over_http_with_the_merged_id_answering_the_survivor(admi
     assert admin("GET", f"/leads/{b}").json()["id"] == a
     assert admin("GET", f"/leads/{a}").json()["title"] == "CTO"
     assert [i["id"] for i in admin("GET", "/leads").json()["items"]] == [a]
+    assert_problem(admin("DELETE", f"/leads/{b}"), 409, "RECORD_MERGED", "lead")  # deleted already, by the merge
+    assert admin("GET", f"/leads/{a}").status_code == 200
     undone = admin("POST", f"/merges/{merged.json()['id']}/undo")
     assert undone.status_code == 200 and undone.json()["undone_at"] is not None
     assert admin("GET", f"/leads/{b}").json()["id"] == b
@@ -110,7 +112,7 @@ def test_the_commands_check_merge_undo_and_export(cli: Cli) -> None:
     out = cli.workdir / "leads.csv"
     assert "exported 2 lead rows" in cli("export", "leads", "--output", str(out)).out
     assert out.read_text().splitlines()[0].startswith("id,first_name,last_name,company,email")
-    cli("duplicates", "scan")
+    assert "lead: 1 group\n" in cli("duplicates", "scan").out
     assert first in cli("duplicates", "groups").out
     acme = ("account", "add", "--name", "Acme Inc", "--website", "acme.example")
     cli(*acme)

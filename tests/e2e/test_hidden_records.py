@@ -124,3 +124,19 @@ def test_lineage_lead_history_and_contact_roles_show_only_readable_records(mixed
         mixed.assert_untold(response)
     whole = mixed.admin("GET", f"/leads/{lead}/lineage").json()
     assert (whole["contact_id"], whole["opportunity_ids"]) == made[:1] + ([made[1]],)
+
+
+def test_an_opportunity_never_names_the_lead_it_came_from_to_a_rep_who_may_not_read_it(mixed: Mixed) -> None:
+    for kind, access in (("lead", "private"), ("opportunity", "public_read_write")):
+        assert mixed.admin("PATCH", f"/config/sharing/{kind}", json={"access": access}).status_code == 200
+    lead = mixed.other("POST", "/leads", json={"last_name": "Bolt", "company": "Bolt", "email": "bo@bolt.example"})
+    deal = mixed.other("POST", f"/leads/{lead.json()['id']}/convert", json=OVERRIDES).json()["opportunity_id"]
+
+    answers = [mixed.rep("GET", f"/opportunities/{deal}"), mixed.rep("GET", "/opportunities?limit=200"),
+               mixed.rep("PATCH", f"/opportunities/{deal}", json={"next_step": "call"})]
+
+    for response in answers:
+        assert response.status_code == 200, response.text
+        assert lead.json()["id"] not in response.text, response.text
+    assert answers[0].json()["originating_lead_id"] is None
+    assert mixed.other("GET", f"/opportunities/{deal}").json()["originating_lead_id"] == lead.json()["id"]

@@ -14,7 +14,7 @@ from simple_salesforce.exceptions import (
     SalesforceResourceNotFound,
 )
 
-from leadline.domain.salesforce.ids import parse_salesforce_id
+from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
 from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.parts import list_contact_roles, list_line_items, set_list_price
@@ -126,6 +126,35 @@ def test_tasks_and_events_are_activities_linked_by_who_and_what(sf: Salesforce, 
         sf.Task.delete(task)
 
 
+def test_an_activitys_who_and_what_are_read_back_by_get_describe_and_soql(
+        base: str, sf: Salesforce, ctx: ServiceContext, admin_id: int) -> None:
+    _, contact, opportunity = _deal(sf)
+    lead = sf.Lead.create({"LastName": "Prospect", "Company": "Acme"})["id"]
+    task = sf.Task.create({"Subject": "Call back", "WhoId": contact, "WhatId": opportunity})["id"]
+    event = sf.Event.create({"Subject": "Demo", "WhoId": lead, "ActivityDateTime": "2026-07-02T09:30:00.000+0000"})
+    read = sf.Task.get(task)
+    assert (read["WhoId"], read["WhatId"]) == (contact, opportunity)
+    assert (sf.Event.get(event["id"])["WhoId"], sf.Event.get(event["id"])["WhatId"]) == (lead, None)
+    fields = {f["name"]: f for f in sf.Task.describe()["fields"]}
+    assert (fields["WhoId"]["referenceTo"], fields["WhatId"]["referenceTo"]) == (["Contact", "Lead"],
+                                                                                 ["Account", "Opportunity"])
+    assert fields["WhoId"]["polymorphicForeignKey"] is True and fields["OwnerId"]["polymorphicForeignKey"] is False
+    found = sf.query(f"SELECT Id, WhoId, WhatId FROM Task WHERE WhoId = '{contact}'")["records"]
+    assert [(r["Id"], r["WhoId"], r["WhatId"]) for r in found] == [(task, contact, opportunity)]
+    assert sf.query(f"SELECT Id FROM Task WHERE WhoId = '{lead}'")["totalSize"] == 0
+    assert [r["Id"] for r in sf.query(f"SELECT Id FROM Task WHERE WhoId != '{lead}'")["records"]] == [task]
+    with pytest.raises(SalesforceMalformedRequest):  # polymorphic: compared with ids, not a semi join
+        sf.query("SELECT Id FROM Task WHERE WhoId IN (SELECT Id FROM Contact)")
+    assert [r["WhoId"] for r in sf.query(f"SELECT WhoId FROM Event WHERE WhoId IN ('{lead}', '{contact}')")
+            ["records"]] == [lead]
+    sam = add_rep(ctx, admin_id, "sam@example.com")  # the rep owns a task on the admin's private lead
+    given = sf.Task.create({"Subject": "Yours", "WhoId": lead, "OwnerId": salesforce_id("User", sam)})["id"]
+    rep = Salesforce(session_id=token_for(ctx, admin_id, sam), instance_url=base.replace("http:", "https:"),
+                     session=session_to(base))
+    assert rep.Task.get(given)["WhoId"] is None  # a link to a record the rep may not read reads as null
+    assert [r["WhoId"] for r in rep.query("SELECT WhoId FROM Task")["records"]] == [None]
+
+
 def test_campaigns_are_created_changed_and_queried(sf: Salesforce) -> None:
     campaign = sf.Campaign.create({"Name": "Spring webinar", "Type": "Webinar", "BudgetedCost": 1500,
                                    "StartDate": "2026-03-01"})["id"]
@@ -197,6 +226,28 @@ def test_an_opportunitys_line_items_deleted_with_it_are_listed_as_deleted(sf: Sa
     window = (now - timedelta(days=1), now + timedelta(days=1))
     assert [r["id"] for r in sf.OpportunityLineItem.deleted(*window)["deletedRecords"]] == [item]
     assert [r["id"] for r in sf.Opportunity.deleted(*window)["deletedRecords"]] == [opportunity]
+
+
+def test_contact_roles_removed_or_deleted_with_their_opportunity_are_listed_as_deleted(
+        base: str, sf: Salesforce, ctx: ServiceContext, admin_id: int) -> None:
+    now = ctx.now()
+    window = (now - timedelta(days=1), now + timedelta(days=1))
+    account, contact, opportunity = _deal(sf)
+    removed = sf.OpportunityContactRole.create({"OpportunityId": opportunity, "ContactId": contact,
+                                                "Role": "Champion"})["id"]
+    kept = sf.OpportunityContactRole.create({"OpportunityId": opportunity, "ContactId": contact,
+                                             "Role": "Decision Maker"})["id"]
+    assert sf.OpportunityContactRole.delete(removed) == 204
+    assert [r["id"] for r in sf.OpportunityContactRole.deleted(*window)["deletedRecords"]] == [removed]
+    other = sf.Opportunity.create({"Name": "Second deal", "AccountId": account, "CloseDate": "2026-06-30"})["id"]
+    cascaded = sf.OpportunityContactRole.create({"OpportunityId": other, "ContactId": contact,
+                                                 "Role": "Champion"})["id"]
+    assert sf.Opportunity.delete(other) == 204  # its roles go with it (the cascade), kept as deleted
+    listed = sf.OpportunityContactRole.deleted(*window)
+    assert sorted(r["id"] for r in listed["deletedRecords"]) == sorted([removed, cascaded]) and kept not in str(listed)
+    assert listed["earliestDateAvailable"] == listed["deletedRecords"][0]["deletedDate"]
+    rep = _rep(base, ctx, admin_id)  # the rep could not read the admin's deals: nor learn of their roles' removal
+    assert rep.OpportunityContactRole.deleted(*window)["deletedRecords"] == []
 
 
 def test_limits_count_the_days_api_requests_down(sf: Salesforce) -> None:

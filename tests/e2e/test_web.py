@@ -17,7 +17,7 @@ from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user, find_user
 from leadline.web.lead_list import PAGE_SIZE
-from tests.e2e.web_support import served, sign_in
+from tests.e2e.web_support import served, settled, sign_in
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -85,7 +85,7 @@ def test_a_lead_page_shows_its_fields_and_status(page: Page, site: Site) -> None
     expect(page.get_by_role("heading", level=1)).to_have_text("Baker")
     expect(page.locator("dd.status")).to_contain_text("Contacted (working)")
     expect(page.locator("dl.fields")).to_contain_text("baker@bolt.example")
-    expect(page.locator("dl.fields")).to_contain_text("1900.00 EUR")  # at the currency's scale, named
+    expect(page.locator("dl.fields")).to_contain_text("1,900.00 EUR")  # at the currency's scale, named
 
 
 @SQLITE_ONLY
@@ -133,10 +133,12 @@ def test_the_list_searches_and_pages_on_by_keyset(page: Page, site: Site, ctx: S
     page.get_by_label("Sort").select_option("last_name")
 
     expect(page.locator("tr[data-lead]").first).to_contain_text("Ames")
+    settled(page)  # the link just swapped in is wired up once htmx has settled it
     page.get_by_role("link", name="Next page").click()
 
     expect(page.locator("tr[data-lead]")).to_have_count(2)  # 2 + 50 leads, 50 a page
     expect(page.locator("tr[data-lead]").last).to_contain_text("Zed49")
+    settled(page)
     page.get_by_label("Search").fill("zed07")
     expect(page.locator("tr[data-lead]")).to_have_count(1)
     expect(page.locator("tr[data-lead]")).to_contain_text("Zed07")

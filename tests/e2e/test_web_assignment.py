@@ -18,7 +18,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead, get_lead
 from leadline.services.security.auth import set_password
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import assert_accessible, served, sign_in
+from tests.e2e.web_support import assert_accessible, follow, landing, new_context, served, sign_in
 
 ADMIN, PASSWORD = "ada@example.com", "correct horse battery"
 
@@ -27,8 +27,7 @@ ADMIN, PASSWORD = "ada@example.com", "correct horse battery"
 def _axe_page(browser: Browser, base: str) -> Iterator[Page]:
     """The admin signed in on a page that lets axe-core in (``page`` keeps the CSP: the charts
     are drawn under it)."""
-    context = browser.new_context(bypass_csp=True)
-    context.set_default_timeout(10_000)
+    context = new_context(browser, bypass_csp=True)
     try:
         checked = context.new_page()
         sign_in(checked, base, ADMIN, PASSWORD)
@@ -48,14 +47,14 @@ def test_an_admin_adds_a_rule_and_a_group_and_the_simulation_shows_who_would_get
     with served(ctx, engine.url.render_as_string(hide_password=False)) as base:
         sign_in(page, base, ADMIN, PASSWORD)
         page.goto(f"{base}/settings")
-        page.get_by_role("link", name="Assignment rules").click()
+        follow(page, page.get_by_role("link", name="Assignment rules"))
         expect(page.get_by_role("heading", name="Assignment rules", level=1)).to_be_visible()
 
         form = page.locator("#add-rule")
         form.get_by_label("Name").fill("Germany desk")
         form.get_by_label("Countries (comma-separated)").fill("DE, AT")
         form.get_by_label("Assign to user").select_option("rob@example.com")
-        form.get_by_role("button", name="Add entry").click()
+        follow(page, form.get_by_role("button", name="Add entry"))
         expect(page.locator("tr[data-rule='Germany desk']")).to_contain_text("Country: DE, AT")
         expect(page.locator("tr[data-rule='Germany desk']")).to_contain_text("Rob Rep")
 
@@ -64,30 +63,31 @@ def test_an_admin_adds_a_rule_and_a_group_and_the_simulation_shows_who_would_get
         form.get_by_label("Name").fill("Nowhere")
         form.get_by_label("Sources (comma-separated)").fill("Carrier pigeon")
         form.get_by_label("Assign to user").select_option("rita@example.com")
-        form.get_by_role("button", name="Add entry").click()
+        follow(page, form.get_by_role("button", name="Add entry"))
         expect(page.locator("#add-rule-source-error")).to_be_visible()
         expect(page.locator("#add-rule-source")).to_have_attribute("aria-invalid", "true")
 
         group = page.locator("#add-group")
         group.get_by_label("Group name").fill("Everyone else")
         group.get_by_label("Members: one a line, e-mail then weight").fill("rita@example.com 2\nrob@example.com 1")
-        group.get_by_role("button", name="Add group").click()
+        follow(page, group.get_by_role("button", name="Add group"))
         expect(page.get_by_role("row", name="Everyone else")).to_contain_text("weight 2")
 
         form = page.locator("#add-rule")
         form.get_by_label("Name").fill("Catch all")
         form.get_by_label("Or to round-robin group").select_option("Everyone else")
-        form.get_by_role("button", name="Add entry").click()
+        follow(page, form.get_by_role("button", name="Add entry"))
         expect(page.locator("tr[data-rule='Catch all']")).to_contain_text("Every lead")
 
         # the catch-all first: then it takes every lead; back down, Germany wins again
-        page.get_by_role("button", name="Move Catch all up").click()
+        follow(page, page.get_by_role("button", name="Move Catch all up"))
         expect(page.locator("table.assignment-rules tbody tr").first).to_have_attribute("data-rule", "Catch all")
-        page.get_by_role("button", name="Move Catch all down").click()
+        follow(page, page.get_by_role("button", name="Move Catch all down"))
         expect(page.locator("table.assignment-rules tbody tr").first).to_have_attribute("data-rule", "Germany desk")
 
         page.get_by_label("Last leads").fill("10")
-        page.get_by_label("Last leads").press("Enter")  # the keyboard alone runs it
+        with landing(page):
+            page.get_by_label("Last leads").press("Enter")  # the keyboard alone runs it
         rows = page.locator("table.simulation tbody tr")
         expect(rows).to_have_count(2)
         expect(page.locator(f"tr[data-lead='{german}'] td.owner")).to_have_text("Rob Rep")
@@ -96,7 +96,7 @@ def test_an_admin_adds_a_rule_and_a_group_and_the_simulation_shows_who_would_get
         with _axe_page(browser, base) as checked:  # the page with its rules, groups and a simulation
             checked.goto(f"{base}/settings/assignment")
             checked.get_by_label("Last leads").fill("10")
-            checked.get_by_role("button", name="Simulate").click()
+            follow(checked, checked.get_by_role("button", name="Simulate"))
             expect(checked.locator("table.simulation tbody tr")).to_have_count(2)
             assert_accessible(checked)
 

@@ -18,8 +18,8 @@ from leadline.services.context import ServiceContext
 from leadline.services.opportunities.lifecycle import move_stage
 from leadline.services.records import get_record
 from leadline.services.security.users import find_user
-from tests.e2e.pipeline_support import ARTIFACTS, MANAGER, PASSWORD, Deal, team_site
-from tests.e2e.web_support import sign_in
+from tests.e2e.pipeline_support import ARTIFACTS, MANAGER, PASSWORD, WIDE, Deal, team_site
+from tests.e2e.web_support import follow, new_context, sign_in
 
 SAM, JO, MIA = "sam@example.com", "jo@example.com", MANAGER[1]
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -69,21 +69,21 @@ def expect_totals(page: Page, stage: str, count: int, amount: str, weighted: str
 
 def open_board(page: Page, site: Site, email: str = SAM) -> None:
     sign_in(page, site.base, email, PASSWORD)
-    page.get_by_role("link", name="Board", exact=True).click()
+    follow(page, page.get_by_role("link", name="Board", exact=True))  # its script there: a drop is heard
     expect(page).to_have_url(f"{site.base}/board")
 
 
 @SQLITE_ONLY
 def test_dragging_a_card_to_the_next_stage_moves_it_and_the_totals_follow(page: Page, site: Site) -> None:
     open_board(page, site)
-    expect_totals(page, "Prospecting", 2, "1000.00", "100.00")
+    expect_totals(page, "Prospecting", 2, "1,000.00", "100.00")
     expect_totals(page, "Qualification", 1, "500.00", "100.00")
     page.evaluate("window.notReloaded = true")
 
     card(page, "Acme rollout").drag_to(column(page, "Qualification"))
 
     expect(column(page, "Qualification").locator("li.opportunity-card")).to_have_count(2)
-    expect_totals(page, "Qualification", 2, "1500.00", "300.00")  # 1000 and 500 at 20 %
+    expect_totals(page, "Qualification", 2, "1,500.00", "300.00")  # 1000 and 500 at 20 %
     expect_totals(page, "Prospecting", 1, "0.00", "0.00")
     expect(page.get_by_role("status")).to_have_text("Moved Acme rollout to Qualification.")
     page.screenshot(path=ARTIFACTS / "board.png", full_page=True)
@@ -182,29 +182,29 @@ def test_a_rep_does_not_see_another_reps_private_opportunity(page: Page, site: S
 
     expect(page.locator("#board")).not_to_contain_text("Secret deal")
     expect(page.locator("#board")).not_to_contain_text("Hidden Corp")
-    expect_totals(page, "Prospecting", 2, "1000.00", "100.00")
+    expect_totals(page, "Prospecting", 2, "1,000.00", "100.00")
 
-    manager = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    manager = new_context(browser, viewport=WIDE).new_page()
     open_board(manager, site, MIA)
     expect(column(manager, "Prospecting")).to_contain_text("Secret deal")
-    expect_totals(manager, "Prospecting", 3, "10000.00", "1000.00")
+    expect_totals(manager, "Prospecting", 3, "10,000.00", "1,000.00")
     manager.context.close()
 
 
 @SQLITE_ONLY
 def test_without_the_script_the_move_to_form_asks_on_a_page_and_moves(browser: Browser, site: Site) -> None:
-    context = browser.new_context(java_script_enabled=False)
+    context = new_context(browser, java_script_enabled=False)
     page = context.new_page()
     open_board(page, site)
     pilot = card(page, "Acme pilot")
 
     pilot.get_by_label("Move to…").select_option(label="Closed Lost")
-    pilot.get_by_role("button", name="Move").click()
+    follow(page, pilot.get_by_role("button", name="Move"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Close Acme pilot as lost")
-    page.get_by_role("button", name="Close it").click()
+    follow(page, page.get_by_role("button", name="Close it"))
     expect(page.locator("#reason-error")).to_contain_text("a reason is required")  # beside the field
     page.get_by_label("Loss reason").select_option("Price")
-    page.get_by_role("button", name="Close it").click()
+    follow(page, page.get_by_role("button", name="Close it"))
 
     expect(page).to_have_url(re.compile(r"/board\?process=\d+$"))
     expect(column(page, "Closed Lost")).to_contain_text("Acme pilot")

@@ -13,7 +13,7 @@ from leadline.services.campaigns.records import create_campaign
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import chromium, served, sign_in
+from tests.e2e.web_support import chromium, follow, new_context, served, sign_in
 
 MARIA, PASSWORD = "maria@example.com", "correct horse battery"
 
@@ -33,12 +33,12 @@ def test_the_campaign_list_leads_to_a_campaign_page_with_its_report(
     for n, campaign in enumerate((spring, spring, child)):
         create_lead(ctx, maria, {"last_name": f"Lead {n}", "company": "Acme", "campaign_id": str(campaign)})
     with served(ctx, engine.url.render_as_string(hide_password=False)) as base:
-        context = browser.new_context()
+        context = new_context(browser)
         page: Page = context.new_page()
         sign_in(page, base, MARIA, PASSWORD)
         page.goto(f"{base}/campaigns")
         expect(page.get_by_role("link", name="Spring EU")).to_be_visible()
-        page.get_by_role("link", name="Spring", exact=True).click()
+        follow(page, page.get_by_role("link", name="Spring", exact=True))
         expect(page.get_by_role("heading", name="Spring")).to_be_visible()
         report = page.locator("dl.report")
         expect(page.get_by_role("heading", name="Report (with 1 sub-campaigns)")).to_be_visible()

@@ -1,8 +1,8 @@
 """The conversion dialog in a real headless Chromium: the preview's matches with their reasons,
 attaching to an existing account while creating the opportunity, the result page and undo (and
 why an undo is refused), the override reason a conversion without its criteria needs (shown
-inline), a match hidden by sharing told without its fields, and another rep's private lead
-(404). On SQLite; the first flow on PostgreSQL too."""
+inline), a match hidden by sharing told without its fields, the reason a blocking duplicate
+rule asks for, and another rep's private lead (404). On SQLite; the first flow on PostgreSQL too."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ from sqlalchemy.engine import Engine
 
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.convert import lead_lineage
+from leadline.services.duplicates.rules import set_duplicate_rule
 from leadline.services.leads.records import create_lead, get_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.records import create_account, create_opportunity, update_record
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user, list_users
-from tests.e2e.web_support import served, sign_in
+from tests.e2e.web_support import follow, served, settled, sign_in
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -70,7 +71,7 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
 def open_dialog(page: Page, site: Site, lead_id: int) -> None:
     sign_in(page, site.base, SAM, PASSWORD)
     page.goto(f"{site.base}/leads/{lead_id}")
-    page.get_by_role("link", name="Convert").click()
+    follow(page, page.get_by_role("link", name="Convert"))  # its scripts there: the search answers
     expect(page).to_have_url(f"{site.base}/leads/{lead_id}/convert")
 
 
@@ -88,10 +89,10 @@ def test_a_qualified_lead_converts_into_an_existing_account_and_undo_returns_it(
     expect(page.locator("ul.criteria li.missing")).to_have_count(0)
     expect(page.locator("div.new-opportunity")).to_contain_text("Acme - Widget")
     expect(page.locator("div.new-opportunity")).to_contain_text("2026-06-30")
-    expect(page.locator("div.new-opportunity")).to_contain_text("4000.00 USD in all")  # 3 at 1000, 2 at 500
+    expect(page.locator("div.new-opportunity")).to_contain_text("4,000.00 USD in all")  # 3 at 1000, 2 at 500
     expect(page.get_by_label("Open opportunity", exact=True)).to_contain_text("Acme renewal")
     match.get_by_role("radio").check()
-    page.get_by_role("button", name="Convert").click()
+    follow(page, page.get_by_role("button", name="Convert"))
 
     expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}/conversion")
     lineage = lead_lineage(ctx, site.sam, site.ready_lead)
@@ -102,9 +103,9 @@ def test_a_qualified_lead_converts_into_an_existing_account_and_undo_returns_it(
              for kind in ("account", "contact", "opportunity")]
     assert hrefs == [f"/accounts/{site.account}", f"/contacts/{lineage['contact_id']}",
                      f"/opportunities/{lineage['opportunity_ids'][0]}"]
-    page.get_by_role("link", name="Grace Hopper").first.click()  # back to the lead, now converted
+    follow(page, page.get_by_role("link", name="Grace Hopper").first)  # back to the lead, now converted
     expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}")
-    page.get_by_role("link", name="Its conversion").click()
+    follow(page, page.get_by_role("link", name="Its conversion"))
     expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}/conversion")
 
     page.get_by_role("button", name="Undo conversion").click()
@@ -148,7 +149,7 @@ def test_one_opportunity_per_product(page: Page, site: Site) -> None:
 @SQLITE_ONLY
 def test_an_undo_refused_says_why(page: Page, site: Site, ctx: ServiceContext) -> None:
     open_dialog(page, site, site.ready_lead)
-    page.get_by_role("button", name="Convert").click()
+    follow(page, page.get_by_role("button", name="Convert"))
     expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}/conversion")
     made = lead_lineage(ctx, site.sam, site.ready_lead)["opportunity_ids"][0]
     update_record(ctx, site.sam, "opportunity", made, {"name": "Renamed since"})
@@ -165,7 +166,7 @@ def test_creating_an_opportunity_without_its_criteria_needs_an_override_reason(p
     expect(page.locator("ul.criteria li.missing")).to_have_count(3)
     expect(page.locator("li[data-criterion=budget]")).to_contain_text("Missing")
 
-    page.get_by_role("button", name="Convert").click()
+    follow(page, page.get_by_role("button", name="Convert"))
 
     expect(page.locator("#override_reason-error")).to_contain_text("needs the Opportunity criteria met")
     expect(page.get_by_label("Override reason", exact=False).first).to_have_attribute("aria-invalid", "true")
@@ -183,9 +184,10 @@ def test_a_match_the_rep_may_not_read_is_told_without_its_fields(page: Page, sit
 
     expect(page.locator("li[data-hidden=account]")).to_contain_text("website domain globex.example")
     content = page.content()
-    assert "Hidden Holdings" not in content and "555" not in content
+    assert "Hidden Holdings" not in content
+    assert not any(phone in content for phone in ("5550101", "555 0101", "555-0101"))  # nor its phone
     page.get_by_label("No opportunity").check()
-    page.get_by_role("button", name="Convert").click()
+    follow(page, page.get_by_role("button", name="Convert"))
     expect(page.locator("#confirm_separate-error")).to_contain_text("matching records you may not see")
     page.get_by_label("Create separate records anyway").check()
     page.get_by_role("button", name="Convert").click()
@@ -235,7 +237,7 @@ def test_the_new_opportunitys_name_amount_close_date_and_stage_are_set_in_the_di
     page.get_by_label("Amount (USD)").fill("lots")
     page.get_by_label("Close date").fill("2026-09-30")
     page.get_by_label("Stage", exact=True).select_option("Needs Analysis")
-    page.get_by_role("button", name="Convert").click()
+    follow(page, page.get_by_role("button", name="Convert"))
 
     expect(page.locator("#opportunity_amount-error")).to_contain_text("lots")
     expect(page.get_by_label("Amount (USD)")).to_have_attribute("aria-invalid", "true")
@@ -243,12 +245,12 @@ def test_the_new_opportunitys_name_amount_close_date_and_stage_are_set_in_the_di
     expect(page.get_by_label("Stage", exact=True)).to_have_value("Needs Analysis")
     assert not get_lead(ctx, site.sam, site.bare_lead).lead.is_converted()  # all or nothing
     page.get_by_label("Amount (USD)").fill("9000")
-    page.get_by_role("button", name="Convert").click()
+    follow(page, page.get_by_role("button", name="Convert"))
 
     expect(page).to_have_url(f"{site.base}/leads/{site.bare_lead}/conversion")
-    linked(page, "opportunity").get_by_role("link").click()
+    follow(page, linked(page, "opportunity").get_by_role("link"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Bolt pilot")
-    expect(page.locator("dd.amount")).to_have_text("9000.00 USD")
+    expect(page.locator("dd.amount")).to_have_text("9,000.00 USD")
     expect(page.locator("dd.stage")).to_have_text("Needs Analysis")
     expect(page.locator("dl.fields")).to_contain_text("2026-09-30")
 
@@ -264,17 +266,21 @@ def test_any_readable_account_is_found_by_the_search_and_attached(page: Page, si
     page.get_by_label("Or find another account").fill("initech")
     expect(results.locator("label.found")).to_have_count(20)  # a page, by name
     expect(results.locator("label.found").first).to_contain_text("Initech 01")
+    settled(page)  # the button just swapped in is wired up once htmx has settled it
     results.get_by_role("button", name="More accounts").click()
     expect(results.locator("label.found")).to_have_count(25)  # the next page after the first, nothing twice
     expect(results).not_to_contain_text("Initech Private")
     expect(results.get_by_role("button", name="More accounts")).to_have_count(0)
     page.get_by_label("Or find another account").press("Enter")  # searches again; never converts
+    expect(results.locator("label.found")).to_have_count(20)  # the first page again: the search answered
+    settled(page)
     expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}/convert")
     page.get_by_label("Or find another account").fill("INITECH 23")
     expect(results.locator("label.found")).to_have_count(1)
+    settled(page)  # no older search's answer still on its way to replace this one
     results.get_by_role("radio").check()
 
-    page.get_by_role("button", name="Convert").click()
+    follow(page, page.get_by_role("button", name="Convert"))
 
     expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}/conversion")
     expect(linked(page, "account")).to_contain_text("Initech 23 attached")
@@ -287,15 +293,37 @@ def test_a_search_that_drops_the_chosen_account_falls_back_to_a_new_one_and_a_re
     found = create_account(ctx, site.sam, {"name": "Umbrella Labs"}).id
     open_dialog(page, site, site.bare_lead)  # misses its criteria: converting is refused without a reason
     search = page.get_by_label("Or find another account")
+    chosen = page.locator(f"#account-results label[data-account='{found}']").get_by_role("radio")
     search.fill("umbrella")
-    page.locator(f"#account-results label[data-account='{found}']").get_by_role("radio").check()
+    expect(chosen).to_be_visible()
+    settled(page)
+    chosen.check()
     search.fill("nothing like it")
     expect(page.locator("#account-results")).to_contain_text("No account you may see matches")
     expect(page.get_by_label("A new account: Bolt")).to_be_checked()
 
     search.fill("umbrella")
-    page.locator(f"#account-results label[data-account='{found}']").get_by_role("radio").check()
-    page.get_by_role("button", name="Convert").click()
+    expect(chosen).to_be_visible()
+    settled(page)
+    chosen.check()
+    follow(page, page.get_by_role("button", name="Convert"))
 
     expect(page.locator("#override_reason-error, #qualification_override_reason-error").first).to_be_visible()
     expect(page.locator(f"#account-results label[data-account='{found}']").get_by_role("radio")).to_be_checked()
+
+
+@SQLITE_ONLY
+def test_a_blocking_duplicate_rule_asks_for_a_reason_in_the_dialog(
+        page: Page, site: Site, ctx: ServiceContext, admin_id: int) -> None:
+    set_duplicate_rule(ctx, admin_id, "account", "domain_company", action="block")
+    open_dialog(page, site, site.ready_lead)
+    expect(page.locator("#duplicate_override_reason")).to_have_count(0)  # asked for only once refused
+
+    follow(page, page.get_by_role("button", name="Convert"))  # a new account, though Acme Inc. is protected
+
+    expect(page.locator("#duplicate_override_reason-error")).to_contain_text("duplicates existing records")
+    page.locator("#duplicate_override_reason").fill("Acme's other branch, billed apart")
+    page.get_by_role("button", name="Convert").click()
+
+    expect(page).to_have_url(f"{site.base}/leads/{site.ready_lead}/conversion")
+    expect(linked(page, "account")).to_contain_text("Acme created")

@@ -92,7 +92,7 @@ def test_an_admins_figures_count_everyone(page: Page, site: str, ctx: ServiceCon
     expect(page.locator("figure[data-drawn=true]")).to_have_count(6)
     assert numbers(page, "leads-by-source") == {"Website form": ["2"], "Trade show": ["1"]}
     assert numbers(page, "pipeline") == {"Prospecting": ["10000.00"]}
-    expect(page.locator("#pipeline td").first).to_have_text("10000.00 USD")
+    expect(page.locator("#pipeline td").first).to_have_text("10,000.00 USD")
 
 
 @SQLITE_ONLY

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead, get_lead
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import served, sign_in
+from tests.e2e.web_support import follow, new_context, served, sign_in
 
 BOSS, REP, PASSWORD = "boss@example.com", "rep@example.com", "correct horse battery"
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
+    context = new_context(browser)
     yield context.new_page()
     context.close()
 
@@ -41,13 +41,13 @@ def test_an_admin_merges_a_group_keeping_the_chosen_record_and_undoes_it(
                                          "email": "ann@acme.example", "title": "CTO"}).lead.id
     sign_in(page, base, BOSS, PASSWORD)
     page.goto(f"{base}/duplicates")
-    page.get_by_role("button", name="Find duplicates now").click()
+    follow(page, page.get_by_role("button", name="Find duplicates now"))
 
     group = page.locator("section[data-group]")
     expect(group).to_have_count(1)
     expect(group).to_contain_text("e-mail ann@acme.example")
     group.get_by_role("radio").nth(1).check()
-    group.get_by_role("button", name="Merge these 2").click()
+    follow(page, group.get_by_role("button", name="Merge these 2"))
 
     expect(page.get_by_role("status")).to_contain_text("Merged")
     expect(page.locator("section[data-group]")).to_have_count(0)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from leadline.services.context import ServiceContext
 from tests.e2e.pipeline_support import ARTIFACTS, MANAGER, PASSWORD, Deal, team_site
-from tests.e2e.web_support import sign_in
+from tests.e2e.web_support import follow, sign_in
 
 ANN, BOB, MIA = "ann@example.com", "bob@example.com", MANAGER[1]
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -47,10 +47,6 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
         yield Site(made.base, made.users[ANN], made.users[BOB])
 
 
-def category(page: Page, name: str) -> str:
-    return page.locator(f'#categories tr[data-category="{name}"] [data-figure="total"]').inner_text()
-
-
 def expect_categories(page: Page, closed: str, commit: str, best_case: str, pipeline: str) -> None:
     for name, amount in (("closed", closed), ("commit", commit), ("best_case", best_case), ("pipeline", pipeline)):
         expect(page.locator(f'#categories tr[data-category="{name}"] [data-figure="total"]')).to_have_text(
@@ -59,7 +55,7 @@ def expect_categories(page: Page, closed: str, commit: str, best_case: str, pipe
 
 def open_forecast(page: Page, site: Site, email: str) -> None:
     sign_in(page, site.base, email, PASSWORD)
-    page.get_by_role("link", name="Forecast", exact=True).click()
+    follow(page, page.get_by_role("link", name="Forecast", exact=True))
     expect(page).to_have_url(f"{site.base}/forecast")
 
 
@@ -68,18 +64,18 @@ def test_the_forecast_shows_the_categories_and_follows_a_deal_closed_won(page: P
     open_forecast(page, site, ANN)
 
     expect(page.get_by_role("heading", level=2).first).to_contain_text("Ann Rep’s team, 2026-Q1")
-    expect_categories(page, "1000.00", "3000.00", "6000.00", "6000.00")
-    expect(page.locator('[data-figure="quota"]')).to_have_text("4000.00 USD")
+    expect_categories(page, "1,000.00", "3,000.00", "6,000.00", "6,000.00")
+    expect(page.locator('[data-figure="quota"]')).to_have_text("4,000.00 USD")
     expect(page.locator('[data-figure="attainment"]')).to_have_text("25.0 %")
 
-    page.get_by_role("link", name="Board", exact=True).click()
+    follow(page, page.get_by_role("link", name="Board", exact=True))
     deal = page.locator("li.opportunity-card", has_text="Ann negotiation")
     deal.get_by_label("Move to…").select_option(label="Closed Won")
     deal.get_by_role("button", name="Move").click()
     expect(page.locator("section.column[data-outcome=won]")).to_contain_text("Ann negotiation")
     page.get_by_role("link", name="Forecast", exact=True).click()
 
-    expect_categories(page, "3000.00", "3000.00", "6000.00", "6000.00")
+    expect_categories(page, "3,000.00", "3,000.00", "6,000.00", "6,000.00")
     expect(page.locator('[data-figure="attainment"]')).to_have_text("75.0 %")
 
 
@@ -87,12 +83,12 @@ def test_the_forecast_shows_the_categories_and_follows_a_deal_closed_won(page: P
 def test_a_manager_adjusts_a_reports_forecast_with_a_note(page: Page, site: Site) -> None:
     open_forecast(page, site, MIA)
     page.get_by_label("Whose forecast").select_option(label="Ann Rep")
-    page.get_by_role("button", name="Show").click()
+    follow(page, page.get_by_role("button", name="Show"))
     form = page.get_by_role("form", name="Adjust this forecast")
 
     form.get_by_label("Category").select_option(label="Commit")
     form.get_by_label("Amount").fill("-1")
-    form.get_by_role("button", name="Adjust").click()
+    follow(page, form.get_by_role("button", name="Adjust"))
     expect(page.locator("#amount-error")).to_have_text("must not be negative")  # beside the field, kept filled
 
     form.get_by_label("Amount").fill("3500")
@@ -100,8 +96,8 @@ def test_a_manager_adjusts_a_reports_forecast_with_a_note(page: Page, site: Site
     form.get_by_role("button", name="Adjust").click()
 
     row = page.locator('#categories tr[data-category="commit"]')
-    expect(row).to_contain_text("3000.00 USD")  # computed, kept beside the adjustment
-    expect(row.locator('[data-figure="total"]')).to_have_text("3500.00 USD")
+    expect(row).to_contain_text("3,000.00 USD")  # computed, kept beside the adjustment
+    expect(row.locator('[data-figure="total"]')).to_have_text("3,500.00 USD")
     expect(page.locator("#adjustments")).to_contain_text("Ann expects the renewal to land")
     expect(page.locator("#adjustments")).to_contain_text("Mia Manager")
     page.screenshot(path=ARTIFACTS / "forecast.png", full_page=True)
@@ -118,14 +114,14 @@ def test_a_rep_gets_no_adjustment_form_for_their_own_forecast(page: Page, site: 
 @SQLITE_ONLY
 def test_the_roll_up_drills_down_to_a_reports_team_and_an_owners_opportunities(page: Page, site: Site) -> None:
     open_forecast(page, site, MIA)
-    expect_categories(page, "1000.00", "3000.00", "6000.00", "6500.00")  # Ann's and Bob's
+    expect_categories(page, "1,000.00", "3,000.00", "6,000.00", "6,500.00")  # Ann's and Bob's
     expect(page.locator('[data-figure="attainment"]')).to_have_text("10.0 %")
 
-    page.locator("#teams").get_by_role("link", name="Bob Rep").click()
+    follow(page, page.locator("#teams").get_by_role("link", name="Bob Rep"))
     expect(page.get_by_role("heading", level=2).first).to_contain_text("Bob Rep’s team")
     expect_categories(page, "0.00", "0.00", "0.00", "500.00")
     page.get_by_label("Whose forecast").select_option("")
-    page.get_by_role("button", name="Show").click()
+    follow(page, page.get_by_role("button", name="Show"))
 
     page.locator("#owners").get_by_role("link", name="Ann Rep").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ann Rep’s opportunities, 2026-Q1")
@@ -162,7 +158,7 @@ def test_a_period_the_use_case_refuses_is_told_beside_the_picker(page: Page, sit
 def test_a_rep_does_not_count_or_see_another_reps_private_opportunity(page: Page, site: Site) -> None:
     open_forecast(page, site, ANN)
 
-    expect_categories(page, "1000.00", "3000.00", "6000.00", "6000.00")  # not Bob's 500
+    expect_categories(page, "1,000.00", "3,000.00", "6,000.00", "6,000.00")  # not Bob's 500
     expect(page.locator("main")).not_to_contain_text("Bob")
 
     answer = page.goto(f"{site.base}/forecast/opportunities?owner={site.bob}&period=2026-Q1")

@@ -1,6 +1,6 @@
 """The import page in a real headless Chromium (SQLite): a rep uploads a CSV, sees its columns
 read and changes one, runs a dry run, then the import itself; the job page polls its progress
-and counts, and the error report downloads as CSV."""
+and counts, and the error report downloads in the file's own format."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from leadline.domain.queries import Page as ListPage
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import list_leads
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import served, sign_in
+from tests.e2e.web_support import follow, new_context, served, sign_in
 
 REP, PASSWORD = "rep@example.com", "correct horse battery"
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(accept_downloads=True)
+    context = new_context(browser, accept_downloads=True)
     yield context.new_page()
     context.close()
 
@@ -40,7 +40,7 @@ def _upload(page: Page, base: str, path: Path) -> None:
     page.goto(f"{base}/imports")
     page.get_by_label("Records").select_option("lead")
     page.get_by_label("File").set_input_files(str(path))
-    page.get_by_role("button", name="Upload and check the columns").click()
+    follow(page, page.get_by_role("button", name="Upload and check the columns"))
 
 
 def test_a_rep_checks_the_columns_dry_runs_then_imports_and_downloads_the_error_report(
@@ -82,3 +82,46 @@ def test_a_mapping_without_a_name_column_is_refused_on_the_page(page: Page, base
     _upload(page, base, path)
     page.get_by_role("button", name="Start the import").click()
     expect(page.get_by_role("alert")).to_contain_text("no column maps to the last name or the company")
+
+
+def test_an_xlsx_file_s_error_report_downloads_as_an_xlsx(
+        page: Page, base: str, ctx: ServiceContext, admin_id: int, tmp_path: Path) -> None:
+    from openpyxl import Workbook, load_workbook
+
+    book = Workbook()
+    book.active.append(["LastName", "Company", "Email"])
+    book.active.append(["Archer", "Acme", "ann@acme.example"])
+    book.active.append(["Bell", "Acme", "not-mail"])
+    book.save(tmp_path / "fair.xlsx")
+    sign_in(page, base, REP, PASSWORD)
+    _upload(page, base, tmp_path / "fair.xlsx")
+    expect(page.get_by_label("Email")).to_have_value("email")  # Salesforce's headers, read as such
+    page.get_by_role("button", name="Start the import").click()
+    expect(page.locator("[data-status]")).to_have_text("completed")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the error report").click()
+    assert download.value.suggested_filename.endswith("-errors.xlsx")
+    with Path(download.value.path()).open("rb") as file:  # saved without the .xlsx ending openpyxl wants
+        rows = [list(r) for r in load_workbook(file).worksheets[0].iter_rows(values_only=True)]
+    assert rows[0] == ["LastName", "Company", "Email", "_row", "_field", "_error"]
+    assert rows[1][:5] == ["Bell", "Acme", "not-mail", 3, "email"]
+
+
+def test_an_opportunity_import_is_named_in_the_plural_and_asks_nothing_about_duplicates(
+        page: Page, base: str, ctx: ServiceContext, admin_id: int, tmp_path: Path) -> None:
+    """Opportunities have no duplicate rules: every valid row is a new one, so no policy is offered."""
+    path = tmp_path / "deals.csv"
+    path.write_text("Name,Account.Name\nRail deal,Nowhere Ltd\n", encoding="utf-8")
+    sign_in(page, base, REP, PASSWORD)
+    page.goto(f"{base}/imports")
+    expect(page.get_by_label("Records").locator("option")).to_have_text(
+        ["Leads", "Accounts", "Contacts", "Opportunities"])
+    page.get_by_label("Records").select_option("opportunity")
+    page.get_by_label("File").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and check the columns").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import opportunities from deals.csv")
+    expect(page.get_by_label("Duplicates")).to_have_count(0)
+    page.get_by_role("button", name="Start the import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import of opportunities from deals.csv")
+    expect(page.locator("[data-status]")).to_have_text("completed")
+    expect(page.locator("#import-progress")).not_to_contain_text("on duplicate")

@@ -18,7 +18,7 @@ from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
 from tests.conftest import FakeClock
-from tests.e2e.web_support import served, sign_in
+from tests.e2e.web_support import follow, new_context, screenshot, served, settled, sign_in
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -56,8 +56,9 @@ def rows(page: Page) -> object:
 
 
 def save_view(page: Page, name: str) -> None:
+    settled(page)  # the form holds the filters of the list last swapped in
     page.get_by_label("Save these filters as").fill(name)
-    page.get_by_role("button", name="Save view").click()
+    follow(page, page.get_by_role("button", name="Save view"))
 
 
 @SQLITE_ONLY
@@ -71,7 +72,7 @@ def test_a_saved_view_is_reopened_with_its_filters_and_can_be_deleted(page: Page
     expect(page).to_have_url(f"{site.base}/leads?status=Contacted&sort=-created_at")
     page.goto(f"{site.base}/leads")
     expect(rows(page)).to_have_count(2)
-    page.get_by_role("link", name="Being worked").click()
+    follow(page, page.get_by_role("link", name="Being worked"))
     expect(rows(page)).to_have_count(1)
     expect(rows(page)).to_contain_text("Baker")
     expect(page.get_by_label("Status")).to_have_value("Contacted")
@@ -92,7 +93,7 @@ def test_another_user_neither_sees_nor_opens_a_saved_view(page: Page, site: Site
     expect(link).to_be_visible()
     view_url = f"{site.base}{link.get_attribute('href')}"
 
-    other = browser.new_context().new_page()
+    other = new_context(browser).new_page()
     sign_in(other, site.base, JO, PASSWORD)
     expect(other.get_by_role("navigation", name="Saved views")).to_contain_text("No saved views yet")
     answer = other.goto(view_url)
@@ -163,7 +164,7 @@ def test_ticked_leads_are_converted_each_as_the_criteria_allow(page: Page, site:
                                         "is_decision_maker": "yes", "purchase_timeframe": "2026-05-01"},
                         products=[{"product": "Widget"}]).lead.id
     sign_in(page, site.base, SAM, PASSWORD)
-    page.get_by_role("button", name="Convert").click()
+    follow(page, page.get_by_role("button", name="Convert"))
     result = page.get_by_role("status", name="Result")
     expect(result).to_contain_text("Nothing was changed: tick at least one lead first")
 
@@ -177,3 +178,31 @@ def test_ticked_leads_are_converted_each_as_the_criteria_allow(page: Page, site:
     expect(result.get_by_role("listitem")).to_contain_text("(CRITERIA_NOT_MET)")
     assert get_lead(ctx, site.sam, ready).lead.is_converted()
     assert not get_lead(ctx, site.sam, site.open_lead).lead.is_converted()
+
+
+#: Each of the lead list's filters: its label's box and its control's.
+LEAD_FILTER_BOXES = """() => [...document.querySelectorAll("form.lead-filters > label")].map(label => {
+  const box = label.getBoundingClientRect();
+  const control = label.querySelector("input, select").getBoundingClientRect();
+  return {top: box.top, left: box.left, right: box.right, controlLeft: control.left, controlWidth: control.width};
+})"""
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("width", [768, 900])
+def test_the_filter_bar_is_a_tidy_grid_at_a_tablets_width(page: Page, site: Site, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 1024})
+    sign_in(page, site.base, SAM, PASSWORD)
+    page.goto(f"{site.base}/leads")
+    fields = page.evaluate(LEAD_FILTER_BOXES)
+    assert len(fields) == 9
+    rows = sorted({round(f["top"]) for f in fields})
+    columns = sorted({round(f["left"]) for f in fields})
+    assert len(columns) >= 3 and len(rows) * len(columns) >= len(fields), (rows, columns)  # a grid
+    for top in rows[:-1]:  # every row but the last is full
+        assert len([f for f in fields if round(f["top"]) == top]) == len(columns), (top, fields)
+    widths = {round(f["controlWidth"]) for f in fields}
+    assert max(widths) - min(widths) <= 1, widths  # every control as wide as its column
+    assert all(abs(f["left"] - f["controlLeft"]) <= 1 for f in fields)  # each under its label, aligned
+    assert max(f["right"] for f in fields) <= width  # nothing runs off the side
+    screenshot(page, f"lead-filters-{width}")

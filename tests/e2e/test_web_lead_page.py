@@ -22,7 +22,7 @@ from leadline.services.leads.records import create_lead, get_lead, update_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import served, sign_in
+from tests.e2e.web_support import follow, served, sign_in
 from tests.query_counts import counted_statements, shown
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
@@ -68,12 +68,12 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
 def test_a_bad_email_is_refused_inline_keeping_what_was_typed_then_the_lead_is_created(page: Page,
                                                                                         site: Site) -> None:
     sign_in(page, site.base, SAM, PASSWORD)
-    page.get_by_role("link", name="New lead").click()
+    follow(page, page.get_by_role("link", name="New lead"))
     page.get_by_label("Last name").fill("Curie")
     page.get_by_label("Company").fill("Radium Ltd")
     page.get_by_label("E-mail").fill("marie@@radium")
 
-    page.get_by_role("button", name="Create lead").click()
+    follow(page, page.get_by_role("button", name="Create lead"))
 
     email = page.get_by_label("E-mail")
     expect(page.locator("#f-email-error")).to_be_visible()
@@ -97,7 +97,7 @@ def test_a_bad_email_is_refused_inline_keeping_what_was_typed_then_the_lead_is_c
 def test_an_edit_is_saved_and_shows_in_the_field_history(page: Page, site: Site) -> None:
     sign_in(page, site.base, SAM, PASSWORD)
     page.goto(f"{site.base}/leads/{site.contacted_lead}")
-    page.get_by_role("link", name="Edit").click()
+    follow(page, page.get_by_role("link", name="Edit"))
 
     page.get_by_label("Title").fill("Chief Buyer")
     page.get_by_label("Budget").fill("5000")
@@ -106,7 +106,7 @@ def test_an_edit_is_saved_and_shows_in_the_field_history(page: Page, site: Site)
 
     expect(page).to_have_url(f"{site.base}/leads/{site.contacted_lead}")
     expect(page.locator("dl.fields")).to_contain_text("Chief Buyer")
-    expect(page.locator("dl.fields")).to_contain_text("5000.00 EUR")
+    expect(page.locator("dl.fields")).to_contain_text("5,000.00 EUR")
     title_change = page.locator("table.history tr", has_text="Chief Buyer")
     expect(title_change).to_contain_text("Sam Rep")
     expect(title_change).to_contain_text("Buyer")
@@ -150,12 +150,12 @@ def test_the_status_path_marks_the_status_and_moves_by_the_graph(page: Page, sit
     expect(path.locator("[aria-current=step]")).to_contain_text("Open")
     expect(page.get_by_role("link", name="Convert")).to_have_attribute("href", f"/leads/{site.open_lead}/convert")
     expect(page.get_by_role("button", name="Move to Qualified")).to_have_count(0)  # not from Open
-    page.get_by_role("button", name="Move to Contacted").click()
+    follow(page, page.get_by_role("button", name="Move to Contacted"))
 
     expect(path.locator("[aria-current=step]")).to_contain_text("Contacted")
     expect(page.locator("dd.status")).to_contain_text("Contacted")
-    page.get_by_role("link", name="Move to Unqualified…").click()
-    page.get_by_role("button", name="Move to Unqualified").click()
+    follow(page, page.get_by_role("link", name="Move to Unqualified…"))
+    follow(page, page.get_by_role("button", name="Move to Unqualified"))
     expect(page.locator("#f-reason-error")).to_be_visible()  # a reason is required
     page.get_by_label("Why is the lead unqualified?").select_option(index=1)
     page.get_by_role("button", name="Move to Unqualified").click()
@@ -167,11 +167,11 @@ def test_qualifying_with_missing_criteria_needs_an_override_reason(page: Page, s
     sign_in(page, site.base, SAM, PASSWORD)
     page.goto(f"{site.base}/leads/{site.contacted_lead}")
 
-    page.get_by_role("link", name="Move to Qualified…").click()
+    follow(page, page.get_by_role("link", name="Move to Qualified…"))
 
     checklist = page.locator("ul.checklist")
     expect(checklist.locator("li.missing", has_text="budget")).to_contain_text("missing")
-    page.get_by_role("button", name="Qualify").click()
+    follow(page, page.get_by_role("button", name="Qualify"))
     expect(page.locator("#f-override_reason-error")).to_contain_text("override")
     expect(page.get_by_label("Override reason")).to_be_focused()
     screenshot(page, "lead-qualify-with-override")
@@ -189,13 +189,13 @@ def test_an_activity_is_logged_and_listed(page: Page, site: Site) -> None:
     sign_in(page, site.base, SAM, PASSWORD)
     page.goto(f"{site.base}/leads/{site.open_lead}")
 
-    page.get_by_role("button", name="Log activity").click()
+    follow(page, page.get_by_role("button", name="Log activity"))
     expect(page.locator("#f-subject-error")).to_have_text("is required")
 
     page.get_by_label("Kind").select_option("task")
     page.get_by_label("Subject").fill("Send the price list")
     page.get_by_label("Due (tasks, UTC)").fill("2026-03-09T10:00")
-    page.get_by_role("button", name="Log activity").click()
+    follow(page, page.get_by_role("button", name="Log activity"))
 
     activity = page.locator("ul.activities li", has_text="Send the price list")
     expect(activity).to_contain_text("task")
@@ -224,12 +224,12 @@ def test_the_forms_take_the_organisations_custom_fields_under_their_rules(page: 
     page.get_by_label("Last name").fill("Noether")
     page.get_by_label("Company").fill("Algebra GmbH")
 
-    page.get_by_role("button", name="Create lead").click()
+    follow(page, page.get_by_role("button", name="Create lead"))
 
     expect(page.locator("#f-custom-tier-error")).to_have_text("is required")
     expect(page.get_by_label("Tier")).to_be_focused()
     page.get_by_label("Tier").select_option("Silver")
-    page.get_by_role("button", name="Create lead").click()
+    follow(page, page.get_by_role("button", name="Create lead"))
 
     expect(page.locator("dl.fields")).to_contain_text("Silver")
     page.get_by_role("link", name="Edit").click()

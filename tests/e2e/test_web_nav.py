@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from leadline.services.context import ServiceContext
 from leadline.services.security.auth import set_password
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import assert_accessible, screenshot, served, sign_in
+from tests.e2e.web_support import assert_accessible, landing, new_context, screenshot, served, sign_in
 
 ADMIN, REP, PASSWORD = "ada@example.com", "rita@example.com", "correct horse battery"
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -39,8 +39,7 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[str]:
 @pytest.fixture
 def axe_page(browser: Browser) -> Iterator[Page]:
     """A page whose context lets axe-core be injected past the CSP."""
-    context = browser.new_context(bypass_csp=True)
-    context.set_default_timeout(10_000)
+    context = new_context(browser, bypass_csp=True)
     yield context.new_page()
     context.close()
 
@@ -93,7 +92,8 @@ def test_more_opens_and_closes_with_the_keyboard_and_shows_its_focus(axe_page: P
     for _ in range(8):  # Board, Forecast, Reports, Campaigns, Capture, Duplicates, Import, Settings
         page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Settings")).to_be_focused()
-    page.keyboard.press("Enter")
+    with landing(page):
+        page.keyboard.press("Enter")
 
     expect(page).to_have_url(f"{site}/settings")
     expect(page.locator("nav a[href='/settings']")).to_have_attribute("aria-current", "page")

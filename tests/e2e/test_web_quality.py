@@ -51,6 +51,7 @@ from tests.e2e.web_support import (
     AssetLog,
     assert_accessible,
     horizontal_overflow,
+    new_context,
     screenshot,
     served,
     sign_in,
@@ -119,7 +120,7 @@ class Site:
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh page; the context bypasses the page's CSP so that axe-core may be injected (the
     headers test reads the CSP itself)."""
-    context = browser.new_context(bypass_csp=True, viewport=VIEWPORTS["laptop"])
+    context = new_context(browser, bypass_csp=True, viewport=VIEWPORTS["laptop"])
     yield context.new_page()
     context.close()
 
@@ -127,7 +128,7 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def strict_page(browser: Browser) -> Iterator[Page]:
     """A fresh page under the page's own CSP, as a user's browser opens it."""
-    context = browser.new_context(viewport=VIEWPORTS["laptop"])
+    context = new_context(browser, viewport=VIEWPORTS["laptop"])
     yield context.new_page()
     context.close()
 

@@ -1,7 +1,7 @@
 """Query-count budgets of the web pages, on SQLite and PostgreSQL (tests/query_counts.py): a page
 costs the same statements whatever the number of rows or entries it shows (no N+1 query), from
 the leads list of 5 rows to that of 50, from a lead page with one activity and change to one with
-twenty."""
+twenty, and from a lead whose history names one campaign to one naming six."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from sqlalchemy import Engine
 from leadline.asgi import create_app
 from leadline.bootstrap import Application
 from leadline.config import Settings
+from leadline.services.campaigns.records import create_campaign
 from leadline.services.context import ServiceContext
+from leadline.services.leads.records import update_lead
 from leadline.services.security.users import add_user
 from tests import query_counts as counts
 from tests.e2e.api_support import lent_app
@@ -55,4 +57,23 @@ def test_a_lead_page_costs_the_same_statements_with_1_entry_as_with_20(
     few = counts.page_statements(engine, browser_client, f"/leads/{one}")
     many = counts.page_statements(engine, browser_client, f"/leads/{twenty}")
 
+    assert len(many) == len(few), counts.shown(many)
+
+
+def test_a_lead_page_costs_the_same_whether_its_history_names_one_campaign_or_six(
+    ctx: ServiceContext, engine: Engine, admin_id: int, browser_client: TestClient[Any],
+) -> None:
+    def moved(count: int) -> int:
+        lead = counts.add_leads(ctx, admin_id, 1)[0]
+        for n in range(count):
+            campaign = create_campaign(ctx, admin_id, {"name": f"Campaign {n} of {count}", "type": "webinar"}).id
+            update_lead(ctx, admin_id, lead, {"campaign_id": str(campaign)})
+        return lead
+
+    one, six = moved(1), moved(6)
+
+    few = counts.page_statements(engine, browser_client, f"/leads/{one}")
+    many = counts.page_statements(engine, browser_client, f"/leads/{six}")
+
+    assert "Campaign 5 of 6" in browser_client.get(f"/leads/{six}").text
     assert len(many) == len(few), counts.shown(many)

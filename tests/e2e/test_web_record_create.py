@@ -22,7 +22,7 @@ from leadline.services.configuration.sales import list_stages
 from leadline.services.context import ServiceContext
 from leadline.services.leads.records import create_lead
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import served, sign_in, signed_in_client
+from tests.e2e.web_support import follow, landing, served, sign_in, signed_in_client
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 REP, PASSWORD = "rita@example.com", "correct horse battery"
@@ -154,25 +154,27 @@ def test_a_rep_creates_an_account_a_contact_and_an_opportunity_with_the_keyboard
     sign_in(page, site, REP, PASSWORD)
     page.goto(f"{site}/accounts")
     page.get_by_role("link", name="New account").focus()
-    page.keyboard.press("Enter")
+    with landing(page):
+        page.keyboard.press("Enter")
     page.get_by_label("Name").focus()
     page.keyboard.type("Bolt Industries")
-    page.keyboard.press("Enter")  # submits the form
+    with landing(page):
+        page.keyboard.press("Enter")  # submits the form
     expect(page.get_by_role("heading", level=1)).to_have_text("Bolt Industries")
 
-    page.get_by_role("link", name="New contact").click()
+    follow(page, page.get_by_role("link", name="New contact"))
     expect(page.get_by_label("Account")).to_have_value(re.compile(r"^\d+$"))  # the account it came from
     page.get_by_label("Last name").fill("Bolt")
     page.get_by_label("E-mail").fill("bea at bolt")
-    page.get_by_role("button", name="Create the contact").click()
+    follow(page, page.get_by_role("button", name="Create the contact"))
     expect(page.locator("#new-email-error")).to_contain_text("is not a valid e-mail address")
     expect(page.get_by_label("E-mail")).to_have_value("bea at bolt")
     page.get_by_label("E-mail").fill("bea@bolt.example")
-    page.get_by_role("button", name="Create the contact").click()
+    follow(page, page.get_by_role("button", name="Create the contact"))
     expect(page.locator("dl.fields")).to_contain_text("bea@bolt.example")
 
-    page.get_by_role("link", name="Bolt Industries").click()
-    page.get_by_role("link", name="New opportunity").click()
+    follow(page, page.get_by_role("link", name="Bolt Industries"))
+    follow(page, page.get_by_role("link", name="New opportunity"))
     page.get_by_label("Name").fill("Bolt pilot")
     page.get_by_label("Stage").select_option(label="New Business: Proposal/Quote")
     page.get_by_label("Amount").fill("4200")
@@ -180,7 +182,7 @@ def test_a_rep_creates_an_account_a_contact_and_an_opportunity_with_the_keyboard
     page.get_by_label("Close date").fill("2031-03-31")
     page.get_by_role("button", name="Create the opportunity").click()
     expect(page.locator("dd.stage")).to_have_text("Proposal/Quote")
-    expect(page.locator("dd.amount")).to_have_text("4200.00 EUR")
+    expect(page.locator("dd.amount")).to_have_text("4,200.00 EUR")
 
 
 def test_the_lead_pages_checklist_shows_the_budget_at_its_currencys_scale(client: TestClient[Any],
@@ -191,5 +193,5 @@ def test_the_lead_pages_checklist_shows_the_budget_at_its_currencys_scale(client
     page = client.get(f"/leads/{lead}")
 
     assert page.status_code == 200
-    assert "Budget 25000.00 EUR is at least 1000" in page.text and "25000.0000" not in page.text
+    assert "Budget 25,000.00 EUR is at least 1000" in page.text and "25000.0000" not in page.text
     assert "budget_amount" not in page.text  # the field by its label

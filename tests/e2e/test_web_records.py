@@ -17,7 +17,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.opportunities.parts import create_product, set_list_price
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import served, sign_in
+from tests.e2e.web_support import follow, served, sign_in
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -58,15 +58,15 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[Site]:
 @SQLITE_ONLY
 def test_an_account_shows_its_contacts_and_opportunities(page: Page, site: Site) -> None:
     sign_in(page, site.base, SAM, PASSWORD)
-    page.get_by_role("link", name="Accounts").click()
+    follow(page, page.get_by_role("link", name="Accounts"))
 
-    page.get_by_role("link", name="Acme").click()
+    follow(page, page.get_by_role("link", name="Acme", exact=True))
 
     expect(page).to_have_url(f"{site.base}/accounts/{site.account}")
     expect(page.locator("table.contacts")).to_contain_text("Cara Contact")
     row = page.locator(f"tr[data-opportunity='{site.deal}']")
     expect(row).to_contain_text("Prospecting")
-    expect(row).to_contain_text("5000.00 USD")  # at the currency's scale
+    expect(row).to_contain_text("5,000.00 USD")  # at the currency's scale
     expect(page.locator("table.opportunities")).not_to_contain_text("Acme secret")
 
 
@@ -76,7 +76,7 @@ def test_a_contact_with_a_bad_email_is_refused_next_to_the_field(page: Page, sit
     page.goto(f"{site.base}/contacts/{site.contact}")
 
     page.get_by_label("E-mail").fill("cara at acme")
-    page.get_by_role("button", name="Save the contact").click()
+    follow(page, page.get_by_role("button", name="Save the contact"))
 
     expect(page.locator("#edit-email-error")).to_contain_text("is not a valid e-mail address")
     expect(page.get_by_label("E-mail")).to_have_value("cara at acme")  # what was typed stays
@@ -90,17 +90,17 @@ def test_a_contact_with_a_bad_email_is_refused_next_to_the_field(page: Page, sit
 def test_a_line_item_added_then_removed_changes_the_amount(page: Page, site: Site) -> None:
     sign_in(page, site.base, SAM, PASSWORD)
     page.goto(f"{site.base}/opportunities/{site.deal}")
-    expect(page.locator("dd.amount")).to_have_text("5000.00 USD")
+    expect(page.locator("dd.amount")).to_have_text("5,000.00 USD")
 
     page.get_by_label("Product", exact=True).select_option(label="Widget (100.00 USD)")
     page.get_by_label("Quantity").fill("3")
-    page.get_by_role("button", name="Add the product").click()
+    follow(page, page.get_by_role("button", name="Add the product"))
 
     expect(page.locator("dd.amount")).to_have_text("300.00 USD")
     expect(page.locator(".items-total")).to_have_text("300.00 USD")
     page.get_by_label("Quantity").fill("0")
     page.get_by_label("Product", exact=True).select_option(label="Widget (100.00 USD)")
-    page.get_by_role("button", name="Add the product").click()
+    follow(page, page.get_by_role("button", name="Add the product"))
     expect(page.locator("#line_item-quantity-error")).to_contain_text("greater than zero")
 
     page.get_by_role("button", name="Remove Widget").click()
@@ -117,11 +117,11 @@ def test_a_contact_role_is_added_and_shown_on_the_contact(page: Page, site: Site
     page.get_by_label("Contact", exact=True).select_option(label="Cara Contact")
     page.get_by_label("Role", exact=True).select_option("decision_maker")
     page.get_by_label("Primary contact").check()
-    page.get_by_role("button", name="Add the contact role").click()
+    follow(page, page.get_by_role("button", name="Add the contact role"))
 
     expect(page.locator("table.roles")).to_contain_text("decision maker")
     expect(page.locator("table.roles")).to_contain_text("primary")
-    page.get_by_role("link", name="Cara Contact").click()
+    follow(page, page.get_by_role("link", name="Cara Contact"))
     expect(page.locator(f"tr[data-opportunity='{site.deal}']")).to_contain_text("decision maker (primary)")
     page.go_back()
     page.get_by_role("button", name="Remove Cara Contact as decision maker").click()
@@ -135,7 +135,7 @@ def test_closing_lost_without_a_reason_asks_for_one(page: Page, site: Site) -> N
 
     expect(page.get_by_label("Loss reason")).to_be_hidden()  # asked for only when closing lost
     page.get_by_label("Stage", exact=True).select_option(label="Closed Lost (lost)")
-    page.get_by_role("button", name="Change the stage").click()
+    follow(page, page.get_by_role("button", name="Change the stage"))
 
     expect(page.locator("#stage-reason-error")).to_contain_text("a reason is required")
     expect(page.locator("dd.stage")).to_have_text("Prospecting")

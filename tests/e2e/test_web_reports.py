@@ -4,6 +4,7 @@ refused filter answering 400 with its message. On SQLite; record-level security 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +18,7 @@ from leadline.services.leads.records import create_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import served, sign_in, signed_in_client
+from tests.e2e.web_support import follow, served, sign_in, signed_in_client
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -65,11 +66,11 @@ def test_every_chart_is_drawn_and_a_figure_follows_the_data(
         page: Page, site: str, ctx: ServiceContext, people: dict[str, int]) -> None:
     sign_in(page, site, SAM, PASSWORD)
     page.get_by_text("More", exact=True).click()  # Reports is under the navigation's "More"
-    page.get_by_role("link", name="Reports").click()
+    follow(page, page.get_by_role("link", name="Reports"))
 
     expect(page).to_have_url(f"{site}/reports")
     expect(page.locator("figure[data-chart][data-drawn=true]")).to_have_count(3)  # the others have no data
-    expect(page.locator("td.number", has_text="1000.00 USD")).to_have_count(1)  # money at its currency's scale
+    expect(page.locator("td.number", has_text="1,000.00 USD")).to_have_count(1)  # money at its currency's scale
     for canvas in page.locator("figure[data-drawn=true] canvas").all():
         assert canvas.evaluate(DRAWN), canvas.evaluate("c => c.closest('figure').id")
     assert numbers(page, "funnel")["Leads"][0] == "2"
@@ -90,14 +91,14 @@ def test_the_filters_narrow_every_figure(page: Page, site: str, people: dict[str
 
     page.get_by_label("Campaign").select_option(label="Expo")
     page.get_by_label("Cut by").select_option("campaign")
-    page.get_by_role("button", name="Show").click()
+    follow(page, page.get_by_role("button", name="Show"))
 
     expect(page).to_have_url(f"{site}/reports?from=&to=&source=&campaign={people['expo']}&owner=&team=&by=campaign"
                              "&as_of=")
-    assert numbers(page, "funnel")["Leads"][0] == "2"
     expect(page.locator("table[aria-labelledby=funnel-groups] tbody th")).to_have_text(["Expo"])
+    assert numbers(page, "funnel")["Leads"][0] == "2"
     page.get_by_label("Pipeline as of").fill("2000-01-01")
-    page.get_by_role("button", name="Show").click()
+    follow(page, page.get_by_role("button", name="Show"))
     expect(page.locator("#pipeline-as-of .empty")).to_be_visible()
 
 
@@ -116,6 +117,11 @@ def test_a_reps_page_holds_only_what_the_rep_may_read(
     ("from=yesterday", "From: &#39;yesterday&#39; is not a date (YYYY-MM-DD)"),
     ("from=2026-03-01&to=2026-01-01", "To: the end date is before the start date"),
     ("as_of=2026-02-30", "Pipeline as of: &#39;2026-02-30&#39; is not a date"),
+    ("from=20260301", "From: &#39;20260301&#39; is not a date (YYYY-MM-DD)"),
+    ("to=2026-3-31", "To: &#39;2026-3-31&#39; is not a date (YYYY-MM-DD"),
+    ("as_of=2026-W09-7", "Pipeline as of: &#39;2026-W09-7&#39; is not a date (YYYY-MM-DD"),
+    ("as_of=2998-01-01", "Pipeline as of: 2998-01-01 is after today"),
+    ("to=9999-12-31", "To: 9999-12-31 is outside the years 1900 to 2999"),
     ("source=Carrier+pigeon", "Source: "),
     ("campaign=Nowhere", "Campaign: there is no campaign &#39;Nowhere&#39;"),
     ("owner=nobody%40example.com", "Owner: "),
@@ -128,6 +134,47 @@ def test_a_refused_filter_answers_400_with_its_message(
     assert page.status_code == 400
     assert message in page.text
     assert 'role="alert"' in page.text and "figure" not in page.text
+
+
+def test_a_period_ending_later_shows_the_pipeline_and_open_deals_of_today(
+        ctx: ServiceContext, engine: Engine, people: dict[str, int]) -> None:
+    today = ctx.now().date().isoformat()
+    with signed_in_client(ctx, engine, people["sam"]) as client:
+        page = client.get("/reports?to=2998-12-31")
+    assert page.status_code == 200, page.text
+    assert f"Open pipeline as of {today}" in page.text
+    assert f"1 open at the end of {today}" in page.text
+
+
+def test_a_rep_choosing_a_colleague_as_owner_is_told_so_not_shown_zeros(
+        ctx: ServiceContext, engine: Engine, people: dict[str, int]) -> None:
+    with signed_in_client(ctx, engine, people["sam"]) as client:
+        page = client.get(f"/reports?owner={JO}")
+    assert page.status_code == 403
+    assert f"Owner: you may not read {JO}&#39;s records" in page.text and "figure" not in page.text
+
+
+def test_the_owner_and_team_choices_hold_only_whom_the_user_may_report_on(
+        ctx: ServiceContext, engine: Engine, people: dict[str, int]) -> None:
+    with signed_in_client(ctx, engine, people["sam"]) as sam, signed_in_client(ctx, engine, people["admin"]) as ada:
+        reps_page, admins_page = sam.get("/reports").text, ada.get("/reports").text
+    owners = re.compile(r'<select id="owner".*?</select>', re.S)
+    teams = re.compile(r'<select id="team".*?</select>', re.S)
+    # a rep on private records: himself only, and no team (nobody reports to anyone here)
+    assert "Sam Rep" in owners.search(reps_page).group() and "Jo Rep" not in owners.search(reps_page).group()
+    assert "’s team" not in teams.search(reps_page).group()
+    # an admin: every owner
+    assert {"Sam Rep", "Jo Rep"} <= set(re.findall(r">([^<]+)</option>", owners.search(admins_page).group()))
+
+
+
+def test_an_owner_whose_leads_are_shared_but_deals_private_is_not_offered(
+        ctx: ServiceContext, engine: Engine, people: dict[str, int]) -> None:
+    set_sharing(ctx, people["admin"], "lead", "public_read_only")  # leads shared, opportunities still private
+    with signed_in_client(ctx, engine, people["sam"]) as sam:
+        reps_page = sam.get("/reports").text
+    owners = re.search(r'<select id="owner".*?</select>', reps_page, re.S)
+    assert owners is not None and "Sam Rep" in owners.group() and "Jo Rep" not in owners.group()
 
 
 #: Each filter's label and control boxes, and the filters' column count.

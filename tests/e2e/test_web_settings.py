@@ -4,6 +4,7 @@ gets the 403 page. On SQLite."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +15,7 @@ from leadline.services.configuration.lead_workflow import list_transitions
 from leadline.services.context import ServiceContext
 from leadline.services.security.auth import authenticate_token, set_password
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import served, sign_in
+from tests.e2e.web_support import follow, served, sign_in
 
 ADMIN, SAM, PASSWORD = "ada@example.com", "sam@example.com", "correct horse battery"
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -36,13 +37,13 @@ def signed_in(page: Page, base: str, email: str) -> None:
 def test_an_admin_adds_a_status_and_a_move_to_it(page: Page, site: str, ctx: ServiceContext) -> None:
     signed_in(page, site, ADMIN)
     page.get_by_text("More", exact=True).click()  # Settings is under the navigation's "More"
-    page.get_by_role("link", name="Settings").click()
-    page.get_by_role("link", name="Lead statuses").click()
+    follow(page, page.get_by_role("link", name="Settings"))
+    follow(page, page.get_by_role("link", name="Lead statuses"))
 
     form = page.locator("#add-status")
     form.get_by_label("Label").fill("Nurturing")
     form.get_by_label("Kind").select_option("working")
-    form.get_by_role("button", name="Add status").click()
+    follow(page, form.get_by_role("button", name="Add status"))
     expect(page.locator("tr[data-status=Nurturing]")).to_contain_text("working")
     moves = page.locator("#add-transition")
     moves.get_by_label("From").select_option("Contacted")
@@ -74,10 +75,11 @@ def test_an_api_token_is_shown_once(page: Page, site: str, ctx: ServiceContext, 
     page.goto(f"{site}/settings/tokens")
 
     page.get_by_label("Token name").fill("reporting script")
-    page.get_by_role("button", name="Create token").click()
+    follow(page, page.get_by_role("button", name="Create token"))
 
+    expect(page.get_by_label("Your new token")).to_have_value(re.compile(r"^ll_"))
     token = page.get_by_label("Your new token").input_value()
-    assert token.startswith("ll_") and authenticate_token(ctx, token) == admin_id
+    assert authenticate_token(ctx, token) == admin_id
     expect(page.locator("tr[data-token='reporting script']")).to_contain_text("active")
     page.goto(f"{site}/settings/tokens")  # the page again: the token is not shown any more
     expect(page.get_by_label("Your new token")).to_have_count(0)
@@ -105,7 +107,7 @@ def test_an_admin_adds_a_user_under_a_manager_and_a_taken_email_is_refused(page:
     form.get_by_label("Name").fill("Kim Rep")
     form.get_by_label("E-mail").fill("kim@example.com")
     form.get_by_label("Reports to").select_option(label="Sam Rep")
-    form.get_by_role("button", name="Add user").click()
+    follow(page, form.get_by_role("button", name="Add user"))
 
     expect(page.locator("tr[data-user='kim@example.com']")).to_be_visible()
     expect(page.locator("ul.hierarchy li")).to_have_text(["Ada Admin (admin)", "Sam Rep (rep)", "Kim Rep (rep)"])
@@ -113,4 +115,4 @@ def test_an_admin_adds_a_user_under_a_manager_and_a_taken_email_is_refused(page:
     form.get_by_label("E-mail").fill(SAM)
     form.get_by_role("button", name="Add user").click()
     expect(page.locator("#add-user-email-error")).to_have_text(f"a user with e-mail {SAM} already exists")
-    assert page.locator("#add-user-name").input_value() == "Sam Again"
+    expect(page.locator("#add-user-name")).to_have_value("Sam Again")

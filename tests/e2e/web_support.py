@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 from litestar.testing import TestClient
-from playwright.sync_api import Browser, Page, Request, Response, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, Response, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy.engine import Engine
 
@@ -32,6 +32,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync"]
 
 
+#: How long a browser step (an action, a navigation) or a waiting assertion may take before it
+#: fails: long enough for a loaded CI box (two cores, two test processes each driving its browser
+#: and serving the application). Under a load average of 20 with the pages' CPU slowed 4 times,
+#: steps of 10 s ran out (a sign-in page's load, a click's navigation); none of 20 s did.
+STEP_TIMEOUT_MS = 20_000
+
 #: The one Playwright and browser of this test process, and how many fixtures hold them.
 _SHARED: dict[str, Any] = {}
 
@@ -45,6 +51,7 @@ def chromium() -> Iterator[Browser]:
         pytest.fail(f"{CHROMIUM} is missing: `make setup` installs it as root (apt-get install chromium)",
                     pytrace=False)
     if not _SHARED:
+        expect.set_options(timeout=STEP_TIMEOUT_MS)
         playwright = sync_playwright().start()
         _SHARED.update(playwright=playwright, users=0,
                        browser=playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS))
@@ -57,6 +64,45 @@ def chromium() -> Iterator[Browser]:
             _SHARED["browser"].close()
             _SHARED["playwright"].stop()
             _SHARED.clear()
+
+
+def new_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A fresh browser context (no cookies) with ``options``, whose steps wait ``STEP_TIMEOUT_MS``:
+    every browser test makes its contexts here."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    return context
+
+
+#: The page has loaded (its deferred scripts, htmx among them, have run: a control they drive works)
+#: and htmx is idle: no request in flight, no swap or settle under way (htmx marks the elements
+#: concerned with these classes; content swapped in is wired up only when it has settled).
+_SETTLED = """() => document.readyState === "complete"
+  && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling")"""
+
+
+def settled(page: Page) -> None:
+    """Wait until the page has loaded and htmx is idle: before acting on a page just reached or on
+    content just swapped in, and before a click that a pending swap could move. A request htmx
+    has yet to send (a trigger's delay) is not seen: wait for its answer with ``expect`` first."""
+    page.wait_for_function(_SETTLED)
+
+
+@contextmanager
+def landing(page: Page) -> Iterator[None]:
+    """Wait, after the block, for the page a step in it led to (``page.keyboard.press("Enter")``
+    on a link), loaded and settled: see ``follow``."""
+    with page.expect_navigation(wait_until="load"):
+        yield
+    settled(page)
+
+
+def follow(page: Page, target: Locator) -> None:
+    """Click ``target`` (a link, or a form's button) and wait for the page it leads to, loaded and
+    settled: the next step then acts on that page with its scripts run (a click waits only for
+    the navigation it starts to commit, and ``expect(page).to_have_url`` no longer)."""
+    with landing(page):
+        target.click()
 
 
 @contextmanager
@@ -84,10 +130,11 @@ def served(ctx: ServiceContext, database_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def signed_in_client(ctx: ServiceContext, engine: Engine, user_id: int) -> Iterator[TestClient[Any]]:
+def signed_in_client(ctx: ServiceContext, engine: Engine, user_id: int, **settings: Any) -> Iterator[TestClient[Any]]:
     """The API and the web pages in process (no browser), with ``user_id``'s session cookie, as a
-    web sign-in sets it: for what a page sends and answers (statements, fragments, statuses)."""
-    application = Application(Settings(rate_limit_per_minute=0), ctx, engine)
+    web sign-in sets it: for what a page sends and answers (statements, fragments, statuses);
+    ``settings``: other settings than the defaults (``import_max_bytes=...``)."""
+    application = Application(Settings(rate_limit_per_minute=0, **settings), ctx, engine)
     token, info = create_token(ctx, user_id, name="web sign-in", expires_in_days=None, hours=1)
     with lent_app(application, create_app) as app, TestClient(app) as client:
         client.cookies.set("leadline_session", f"{info.id}.{token}")
@@ -98,7 +145,9 @@ def sign_in(page: Page, base: str, email: str, password: str) -> None:
     page.goto(f"{base}/sign-in")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # Wait for the page the form leads to to load: its deferred scripts (htmx) run before "load",
+    # and a filter changed before htmx is there changes nothing (a CI run failed on just that).
+    follow(page, page.get_by_role("button", name="Sign in"))
 
 
 # The quality bar of every main page (issue 16, item 10): tests/e2e/test_web_quality.py runs these

@@ -11,6 +11,7 @@ from leadline.domain.campaigns.attribution import Touch
 from leadline.domain.campaigns.campaign import Campaign, CampaignMember, CampaignStatus, CampaignType
 from leadline.domain.campaigns.report import CampaignFigures
 from leadline.domain.errors import ConflictError, StaleRecordError
+from leadline.domain.history import NamedRecord
 from leadline.domain.opportunities.opportunity import Outcome
 from tests.fakes.tables import Tables, copied
 
@@ -38,6 +39,10 @@ class CampaignRepository:
             raise StaleRecordError("the record was changed by someone else; reload and retry", field="version")
         campaign.version += 1
         self.tables.campaigns[campaign.id] = copied(campaign)
+
+    def names_of(self, campaign_ids: Iterable[int]) -> dict[int, NamedRecord]:
+        return {i: NamedRecord(i, c.name, c.owner_id) for i in set(campaign_ids)
+                if (c := self.tables.campaigns.get(i)) is not None}
 
     def parents(self) -> dict[int, int | None]:
         return {c.id: c.parent_id for c in self.tables.campaigns.values()}

@@ -10,7 +10,7 @@ from typing import Any
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.duplicates.groups import DuplicateGroup
 from leadline.domain.duplicates.matching import Candidate
-from leadline.domain.duplicates.merge import MergeRecord, MovedReference
+from leadline.domain.duplicates.merge import MergeRecord, MovedReference, RemovedRole
 from leadline.domain.duplicates.rules import DuplicateRule
 from leadline.domain.ids import new_id
 from tests.fakes.tables import Tables
@@ -47,6 +47,9 @@ class DuplicateRepository:
     def block_candidates(self, record_kind: RecordType, probes: Sequence[Candidate]) -> list[Candidate]:
         return list(self.all_candidates(record_kind))
 
+    def refresh_statistics(self, record_kind: RecordType) -> None:
+        """Memory has no planner."""
+
     def all_candidates(self, record_kind: RecordType) -> Iterator[Candidate]:
         for record in sorted(self._records(record_kind).values(), key=lambda r: r.id):
             if record.merged_into_id is None:
@@ -75,9 +78,13 @@ class DuplicateRepository:
     def mark_merge_undone(self, merge_id: int, at: datetime, actor_id: int) -> None:
         self.tables.merges[merge_id].undone_at = at
 
-    def set_merged_into(self, record_kind: str, record_ids: Sequence[int], survivor_id: int | None) -> None:
+    def set_merged_into(self, record_kind: str, record_ids: Sequence[int], survivor_id: int | None,
+                        changed_at: datetime | None = None) -> None:
         for record_id in record_ids:
-            self._records(RecordType(record_kind))[record_id].merged_into_id = survivor_id
+            record = self._records(RecordType(record_kind))[record_id]
+            record.merged_into_id = survivor_id
+            if changed_at is not None:
+                record.updated_at = changed_at
 
     def move_references(self, record_kind: str, from_ids: Sequence[int], to_id: int) -> list[MovedReference]:
         moved = []
@@ -94,6 +101,23 @@ class DuplicateRepository:
                     moved.append(MovedReference(table, "account_id", row.id, row.account_id))
                     row.account_id = to_id
         return moved
+
+    def remove_duplicate_roles(self, contact_ids: Sequence[int], survivor_id: int) -> list[RemovedRole]:
+        """The roles of merged contacts that the survivor has too (the fake moves no others)."""
+        roles = self.tables.contact_roles
+        kept = {(o, r) for o, c, r, _ in roles.values() if c == survivor_id}
+        removed = [RemovedRole(row_id, opportunity_id, contact_id, role, primary)
+                   for row_id, (opportunity_id, contact_id, role, primary) in sorted(roles.items())
+                   if contact_id in contact_ids and (opportunity_id, role) in kept]
+        for role in removed:
+            del self.tables.contact_roles[role.row_id]
+        return removed
+
+    def restore_roles(self, roles: Sequence[RemovedRole]) -> list[int]:
+        restored = [r for r in roles if r.opportunity_id in self.tables.opportunities]
+        for r in restored:
+            self.tables.contact_roles[r.row_id] = (r.opportunity_id, r.contact_id, r.role, r.is_primary)
+        return [r.row_id for r in restored]
 
     def restore_references(self, moved: Sequence[MovedReference], survivor_id: int) -> None:
         events = {e["id"]: e for e in self.tables.audit}

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from leadline.domain.errors import ConflictError
+from leadline.domain.imports.duplicates import RowMatch
 from leadline.domain.imports.job import ImportJob, JobStatus, RowError
 from tests.fakes.tables import Tables, copied
 
@@ -20,6 +21,10 @@ class ImportRepository:
     def get_job(self, job_id: int) -> ImportJob | None:
         job: ImportJob | None = copied(self.tables.import_jobs.get(job_id))
         return job
+
+    def recent_jobs(self, actor_id: int | None, limit: int) -> list[ImportJob]:
+        jobs = [j for j in self.tables.import_jobs.values() if actor_id is None or j.actor_id == actor_id]
+        return [copied(j) for j in sorted(jobs, key=lambda j: (j.created_at, j.id), reverse=True)[:limit]]
 
     def resumable_job(self, checksum: str, actor_id: int, record_type: str) -> ImportJob | None:
         jobs = [j for j in self.tables.import_jobs.values() if j.record_type == record_type
@@ -39,6 +44,15 @@ class ImportRepository:
     def errors_of(self, job_id: int, *, after_row: int = 0, limit: int = 1000) -> list[RowError]:
         found = sorted((e for e in self.tables.import_errors.get(job_id, []) if e.row > after_row),
                        key=lambda e: e.row)
+        rows = sorted({e.row for e in found})[:limit]
+        return copied([e for e in found if rows and e.row <= rows[-1]])
+
+    def add_matches(self, job_id: int, matches: Sequence[RowMatch]) -> None:
+        self.tables.import_matches.setdefault(job_id, []).extend(copied(list(matches)))
+
+    def matches_of(self, job_id: int, *, after_row: int = 0, limit: int = 1000) -> list[RowMatch]:
+        found = sorted((m for m in self.tables.import_matches.get(job_id, []) if m.row > after_row),
+                       key=lambda m: m.row)
         return copied(found[:limit])
 
 

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.errors import ConflictError, StaleRecordError
+from leadline.domain.history import NamedRecord
 from leadline.domain.ids import new_id
 from leadline.domain.leads.lead import Lead, ProductInterest
 from leadline.domain.opportunities.opportunity import Opportunity
@@ -39,6 +40,9 @@ class RecordRepository(Generic[R]):
     def get(self, record_id: int) -> R | None:
         return copied(self.rows.get(record_id))
 
+    def get_many(self, record_ids: Iterable[int]) -> dict[int, R]:
+        return {i: copied(self.rows[i]) for i in set(record_ids) if i in self.rows}
+
     def get_for_update(self, record_id: int) -> R | None:
         return self.get(record_id)
 
@@ -59,6 +63,10 @@ class RecordRepository(Generic[R]):
 
     def owners_of(self, record_ids: Iterable[int]) -> dict[int, int | None]:
         return {i: self.rows[i].owner_id for i in record_ids if i in self.rows}
+
+    def names_of(self, record_ids: Iterable[int]) -> dict[int, NamedRecord]:
+        return {i: NamedRecord(i, r.name, r.owner_id, getattr(r, "merged_into_id", None))
+                for i in set(record_ids) if (r := self.rows.get(i)) is not None}
 
     def _referred_to(self, record_id: int) -> bool:
         t = self.tables
@@ -103,7 +111,7 @@ class LeadRepository(RecordRepository[Lead]):
         return {"id": new_id(), "lead_id": lead_id, "from_status_id": from_status_id, "to_status_id": to_status_id,
                 "actor_id": actor_id, "changed_at": at, "reason_id": reason_id, "note": note}
 
-    def record_status_changes(self, changes: list[dict[str, Any]]) -> None:
+    def record_status_changes(self, changes: list[dict[str, Any]], *, first: bool = False) -> None:
         self.tables.status_changes.extend(copied(changes))
 
     def replace_products(self, lead_id: int, products: Sequence[ProductInterest]) -> None:

@@ -40,7 +40,7 @@ class DealQueries:
                end: datetime) -> list[tuple[Any, str, str, Any, int, Any, int]]:
         _aggregation()
 
-    def open_counts(self, scope: ReportScope, by: str | None) -> list[tuple[Any, int]]:
+    def open_counts_at(self, scope: ReportScope, by: str | None, moment: datetime) -> list[tuple[Any, int]]:
         _aggregation()
 
     def open_at(self, scope: ReportScope, by: str | None, moment: datetime) -> list[tuple[Any, ...]]:
@@ -84,5 +84,6 @@ class BulkJobs:
     def outcomes(self, job_id: int, *, after_row: int = 0, blocks: int = 20) -> list[tuple[int, int, bool]]:
         _aggregation()
 
-    def records_with_value(self, field_id: int, values: Iterable[str], *, number: bool) -> dict[str, list[int]]:
+    def records_with_value(self, field_id: int, values: Iterable[str], *, number: bool, record_type: Any,
+                           readable_owner_ids: Iterable[int] | None) -> dict[str, list[int]]:
         _aggregation()

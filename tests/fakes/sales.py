@@ -62,12 +62,16 @@ class ProductRepository:
         return [(contact_id, role, primary) for of, contact_id, role, primary in self.tables.contact_roles.values()
                 if of == opportunity_id]
 
-    def remove_contact_role(self, opportunity_id: int, contact_id: int, role: str) -> bool:
+    def contact_role_contacts(self, opportunity_id: int) -> list[tuple[int, int]]:
+        return sorted((key, contact) for key, (of, contact, _, _) in self.tables.contact_roles.items()
+                      if of == opportunity_id)
+
+    def remove_contact_role(self, opportunity_id: int, contact_id: int, role: str) -> int | None:
         found = [key for key, (of, who, kind, _) in self.tables.contact_roles.items()
                  if (of, who, kind) == (opportunity_id, contact_id, role)]
         for key in found:
             del self.tables.contact_roles[key]
-        return bool(found)
+        return found[0] if found else None
 
     def roles_of_contact(self, contact_id: int) -> list[tuple[int, str, bool]]:
         return sorted((of, role, primary) for of, who, role, primary in self.tables.contact_roles.values()

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import groupby
+from types import MappingProxyType
 from typing import Any
 
 from leadline.domain.configuration.custom_fields import RecordType
@@ -14,7 +15,9 @@ from leadline.domain.errors import ConflictError
 from leadline.domain.history import Deletion, FieldChange
 from leadline.domain.ids import new_id
 from leadline.domain.security.access import DEFAULT_SHARING, SharingDefault
+from leadline.domain.security.rights import Action, ObjectRights
 from leadline.domain.security.sign_in import SignInThrottle, ThrottleKind
+from leadline.domain.security.users import Role
 from tests.fakes.tables import Tables, copied
 
 
@@ -25,15 +28,26 @@ class DeletionRepository:
     def add(self, deletion: Deletion) -> None:
         self.tables.deletions.append(deletion)
 
-    def between(self, record_type: str, start: datetime, end: datetime,
-                owner_ids: Iterable[int] | None) -> list[Deletion]:
-        owners = None if owner_ids is None else set(owner_ids)
-        return sorted((d for d in self.tables.deletions if d.record_type == record_type
-                       and start <= d.deleted_at < end and (owners is None or d.owner_id in owners)),
-                      key=lambda d: (d.deleted_at, d.record_id))
+    def remove(self, record_type: str, record_ids: Iterable[int]) -> None:
+        ids = set(record_ids)
+        self.tables.deletions[:] = [d for d in self.tables.deletions
+                                    if d.record_type != record_type or d.record_id not in ids]
 
-    def earliest(self, record_type: str) -> datetime | None:
-        return min((d.deleted_at for d in self.tables.deletions if d.record_type == record_type), default=None)
+    def _owned(self, record_type: str, owner_ids: Iterable[int] | None,
+               contact_owner_ids: Iterable[int] | None) -> list[Deletion]:
+        owners = None if owner_ids is None else set(owner_ids)
+        contacts = None if contact_owner_ids is None else set(contact_owner_ids)
+        return [d for d in self.tables.deletions if d.record_type == record_type
+                and (owners is None or d.owner_id in owners) and (contacts is None or d.contact_owner_id in contacts)]
+
+    def between(self, record_type: str, start: datetime, end: datetime, owner_ids: Iterable[int] | None,
+                contact_owner_ids: Iterable[int] | None = None) -> list[Deletion]:
+        return sorted((d for d in self._owned(record_type, owner_ids, contact_owner_ids)
+                       if start <= d.deleted_at < end), key=lambda d: (d.deleted_at, d.record_id))
+
+    def earliest(self, record_type: str, owner_ids: Iterable[int] | None = None,
+                 contact_owner_ids: Iterable[int] | None = None) -> datetime | None:
+        return min((d.deleted_at for d in self._owned(record_type, owner_ids, contact_owner_ids)), default=None)
 
 
 class AuditRepository:
@@ -119,6 +133,17 @@ class SharingRepository:
 
     def set(self, record_type: RecordType, access: SharingDefault) -> None:
         self.tables.sharing[record_type] = access
+
+
+class ObjectRightsRepository:
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def all(self) -> ObjectRights:
+        return ObjectRights(MappingProxyType(dict(self.tables.rights)))
+
+    def set(self, role: Role, action: Action, record_type: RecordType, granted: bool) -> None:
+        self.tables.rights[(role, action, record_type)] = granted
 
 
 @dataclass

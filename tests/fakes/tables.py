@@ -32,8 +32,9 @@ from leadline.domain.saved_views import SavedView
 from leadline.domain.scoring.opportunity import OpportunityScore
 from leadline.domain.scoring.records import LeadScore, StoredModel
 from leadline.domain.security.access import SharingDefault
+from leadline.domain.security.rights import Action
 from leadline.domain.security.sign_in import SignInThrottle, ThrottleKind
-from leadline.domain.security.users import User
+from leadline.domain.security.users import Role, User
 
 T = TypeVar("T")
 
@@ -82,6 +83,7 @@ class Tables:
     deletions: list[Deletion] = field(default_factory=list)
     tokens: dict[int, Any] = field(default_factory=dict)
     sharing: dict[RecordType, SharingDefault] = field(default_factory=dict)
+    rights: dict[tuple[Role, Action, RecordType], bool] = field(default_factory=dict)
     idempotency: dict[tuple[int, str], Any] = field(default_factory=dict)
     throttles: dict[tuple[ThrottleKind, str], SignInThrottle] = field(default_factory=dict)
     settings: dict[str, str] = field(default_factory=dict)
@@ -90,6 +92,7 @@ class Tables:
     adjustments: list[Adjustment] = field(default_factory=list)
     import_jobs: dict[int, Any] = field(default_factory=dict)
     import_errors: dict[int, list[Any]] = field(default_factory=dict)
+    import_matches: dict[int, list[Any]] = field(default_factory=dict)
     import_mappings: dict[str, dict[str, str]] = field(default_factory=dict)
     snapshots: dict[int, tuple[dict[str, Any], list[Any]]] = field(default_factory=dict)
     saved_views: dict[int, SavedView] = field(default_factory=dict)

@@ -36,8 +36,8 @@ from tests.fakes.tables import Tables, copied
 
 #: the tables of the configuration cache (persistence/configuration/writes.py on SQL)
 CONFIGURATION_TABLES = ("users", "password_hashes", "statuses", "sources", "reasons", "processes", "stages",
-                        "custom_fields", "transitions", "criteria", "field_mappings", "tokens", "sharing", "settings",
-                        "duplicate_rules")
+                        "custom_fields", "transitions", "criteria", "field_mappings", "tokens", "sharing", "rights",
+                        "settings", "duplicate_rules")
 
 
 @dataclass
@@ -100,6 +100,7 @@ class FakeUnitOfWork:
         self.deletions = security.DeletionRepository(t)
         self.tokens = security.TokenRepository(t)
         self.sharing = security.SharingRepository(t)
+        self.rights = security.ObjectRightsRepository(t)
         self.idempotency = security.IdempotencyRepository(t)
         self.sign_in_throttles = security.SignInThrottleRepository(t)
         self.saved_views = saved_views.SavedViewRepository(t)
@@ -122,6 +123,9 @@ class FakeUnitOfWork:
 
     def after_configuration_commit(self, hook: Callable[[], None]) -> None:
         self._configuration_hooks.append(hook)
+
+    def bulk_load(self) -> None:
+        """Nothing to choose: the fake stores rows one way."""
 
     def joining(self) -> Callable[..., FakeUnitOfWork]:
         """Units of work on this one's copy: entering keeps the copy, commit keeps nothing yet."""

@@ -13,6 +13,7 @@ import pytest
 
 from leadline.domain.configuration.statuses import LeadStatus, StatusKind
 from leadline.domain.errors import AuthenticationError
+from leadline.domain.security.rights import ObjectRights
 from leadline.services.cache import ConfigCache
 from leadline.services.configuration import lead_workflow as workflow_configuration
 from leadline.services.configuration import sales as sales_configuration
@@ -20,7 +21,7 @@ from leadline.services.configuration import statuses as configuration
 from leadline.services.context import CachedConfig, ServiceContext
 from leadline.services.conversion import gate as conversion_gate
 from leadline.services.forecast import settings as forecast_settings
-from leadline.services.security import auth, sharing, users
+from leadline.services.security import auth, rights, sharing, users
 
 Change = Callable[[ServiceContext, int], object]
 
@@ -94,6 +95,8 @@ CHANGES: dict[str, tuple[Change | None, Change]] = {
         lambda c, a: workflow_configuration.update_field_mapping(
             c, a, workflow_configuration.list_field_mappings(c)[0].id, "lead.po", "contact.po_note")),
     "set sharing": (None, lambda c, a: sharing.set_sharing(c, a, "lead", "public_read_only")),
+    "revoke a right": (None, lambda c, a: rights.set_object_right(c, a, "rep", "delete", "account", False)),
+    "set a role's rights": (None, lambda c, a: rights.set_role_rights(c, a, "manager", [("create", "lead")])),
     "qualification gate": (None, lambda c, a: conversion_gate.set_qualification_gate(c, a, False)),
     "fiscal year start": (None, lambda c, a: forecast_settings.set_fiscal_year_start(c, a, 11)),
 }
@@ -113,6 +116,7 @@ def stored(ctx: ServiceContext) -> str:
 
 def _fingerprint(config: CachedConfig) -> str:
     fields: list[Any] = [getattr(config, f.name) for f in dataclasses.fields(config)]
+    fields = [f.stored if isinstance(f, ObjectRights) else f for f in fields]
     return repr([sorted(map(repr, f.items() if isinstance(f, Mapping) else f)) for f in fields])
 
 

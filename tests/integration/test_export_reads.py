@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.exports import LEAD_COLUMNS, csv_chunks, export_table, exported_fields
 from leadline.services.leads import records as leads
 from leadline.services.security import users
+from leadline.services.security.access import load_viewer
 from leadline.services.security.sharing import set_sharing
 
 
@@ -36,7 +38,8 @@ def plain_leads(ctx: ServiceContext, actor: int, query: LeadQuery) -> list[list[
     users_by_id = config.users
     for details in leads.list_leads(ctx, actor, query, Page(limit=MAX_PAGE_SIZE, sort="id", descending=False)):
         refs = {"status": details.status.label, "source": details.source.label if details.source else None,
-                "owner": users_by_id[details.lead.owner_id].email if details.lead.owner_id else None}
+                "owner": users_by_id[details.lead.owner_id].email if details.lead.owner_id else None,
+                "unqualified_reason": config.reason_label(details.lead.unqualified_reason_id)}
         values = [refs[n] if n in refs else getattr(details.lead, n) for n in LEAD_COLUMNS]
         out.append([cell(v) for v in [*values, *(details.custom.get(n) for n in names)]])
     return out
@@ -48,11 +51,30 @@ def plain_records(ctx: ServiceContext, actor: int, kind: str) -> list[list[str]]
     names = exported_fields(RecordType(kind))[:-1]  # the owner is last, by e-mail
     out = [[*names, "owner", *(f"custom.{n}" for n in custom)]]
     page = Page(limit=MAX_PAGE_SIZE, sort="id", descending=False)
+    viewer = _viewer(ctx, actor)
+    accounts = {a.id: a for a in records.list_records(ctx, admin_of(ctx), "account", RecordQuery(), page)}
+    labels = {"lead_source": lambda r: config.source_by_id[r.lead_source_id].label if r.lead_source_id else None,
+              "stage": lambda r: next(s.label for s in config.stages if s.id == r.stage_id),
+              "process": lambda r: next(p.name for p in config.processes if p.id == r.process_id),
+              "loss_reason": lambda r: config.reason_label(r.loss_reason_id),
+              "loss_comment": lambda r: r.loss_reason,
+              "account": lambda r: accounts[r.account_id].name if viewer.can_read(
+                  RecordType.ACCOUNT, accounts[r.account_id].owner_id) else None}
     for record in records.list_records(ctx, actor, kind, RecordQuery(), page):
         owner = config.users[record.owner_id].email if record.owner_id else None
-        values = [*(getattr(record, n) for n in names), owner, *((record.custom or {}).get(n) for n in custom)]
+        values = [*(labels[n](record) if n in labels else getattr(record, n) for n in names), owner,
+                  *((record.custom or {}).get(n) for n in custom)]
         out.append([cell(v) for v in values])
     return out
+
+
+def _viewer(ctx: ServiceContext, actor: int) -> Any:
+    with ctx.reader() as uow:
+        return load_viewer(uow, actor, ctx)
+
+
+def admin_of(ctx: ServiceContext) -> int:
+    return next(u.id for u in _config(ctx).users.values() if u.is_admin())
 
 
 def _config(ctx: ServiceContext) -> Any:
@@ -133,3 +155,48 @@ def test_a_reference_label_a_spreadsheet_would_run_is_neutralised(
         ctx: ServiceContext, admin_id: int, seeded: dict[str, Any]) -> None:
     rows = exported(ctx, admin_id, "lead", LeadQuery(owner_ids=(seeded["other"],)))
     assert [r[LEAD_COLUMNS.index("source")] for r in rows[1:]] == ["Customer referral", "'=Trade show"]
+
+
+def test_whole_zero_and_negative_amounts_and_times_with_microseconds_are_written_as_the_plain_path_writes(
+        ctx: ServiceContext, admin_id: int, clock: Any) -> None:
+    add_custom_field(ctx, admin_id, "lead", "seats", "Seats", "number")
+    add_custom_field(ctx, admin_id, "opportunity", "risk", "Risk", "number")
+    clock.now = datetime(2026, 3, 2, 9, 30, 0, 120_000, tzinfo=UTC)  # written .120000, as isoformat does
+    leads.create_lead(ctx, admin_id, {"last_name": "Whole", "company": "Acme", "annual_revenue": "100",
+                                      "budget_amount": "0", "purchase_timeframe": "2027-01-09"},
+                      custom={"seats": "-0.5"})
+    clock.now = datetime(2026, 3, 2, 9, 30, 1, tzinfo=UTC)  # a time on the second: no fraction at all
+    leads.create_lead(ctx, admin_id, {"last_name": "Big", "company": "Acme", "annual_revenue": "2000000.0001"},
+                      custom={"seats": "1000"})
+    account = records.create_account(ctx, admin_id, {"name": "Acme"})
+    records.create_opportunity(ctx, admin_id, {"name": "Deal", "account_id": account.id, "amount": "2000000",
+                                               "close_date": "2027-02-28", "custom": {"risk": "-12.30"}})
+
+    lead_rows = exported(ctx, admin_id, "lead", LeadQuery())
+    opportunity_rows = exported(ctx, admin_id, "opportunity", RecordQuery())
+
+    assert lead_rows == plain_leads(ctx, admin_id, LeadQuery())
+    assert opportunity_rows == plain_records(ctx, admin_id, "opportunity")
+    header = lead_rows[0]
+    written = [{n: row[header.index(n)] for n in ("annual_revenue", "budget_amount", "custom.seats", "created_at")}
+               for row in lead_rows[1:]]
+    assert [w["annual_revenue"] for w in written] == ["100", "2000000.0001"]
+    assert [w["budget_amount"] for w in written] == ["0", ""]
+    assert [w["custom.seats"] for w in written] == ["-0.5", "1000"]
+    assert [w["created_at"] for w in written] == ["2026-03-02T09:30:00.120000+00:00", "2026-03-02T09:30:01+00:00"]
+    assert opportunity_rows[1][opportunity_rows[0].index("amount")] == "2000000"
+    assert opportunity_rows[1][opportunity_rows[0].index("custom.risk")] == "-12.3"
+
+
+def test_a_contact_s_account_the_reader_may_not_read_is_exported_without_its_name(
+        ctx: ServiceContext, admin_id: int) -> None:
+    set_sharing(ctx, admin_id, "account", "private")
+    set_sharing(ctx, admin_id, "contact", "private")
+    rep = users.add_user(ctx, admin_id, name="Rep", email="rep@example.com").id
+    account = records.create_account(ctx, admin_id, {"name": "Secret Holdings"})
+    records.create_contact(ctx, admin_id, {"last_name": "Visible", "account_id": account.id,
+                                           "owner": "rep@example.com"})
+    header, row = exported(ctx, rep, "contact", RecordQuery())
+    assert row[header.index("account")] == "" and "Secret Holdings" not in row
+    header, row = exported(ctx, admin_id, "contact", RecordQuery())
+    assert row[header.index("account")] == "Secret Holdings"

@@ -11,6 +11,7 @@ from leadline.domain.opportunities.opportunity import ForecastCategory as C
 from leadline.domain.opportunities.opportunity import Outcome
 from leadline.services.context import ServiceContext
 from leadline.services.forecast.adjustments import adjust_forecast
+from leadline.services.forecast.settings import set_quota
 from tests.integration.test_forecast import book, team, totals  # noqa: F401 - the fixtures
 
 
@@ -40,3 +41,26 @@ def test_an_admin_naming_a_user_gets_that_users_forecast_and_adjusts_their_own_b
 def test_the_top_of_the_hierarchy_is_who_reports_to_nobody_and_has_a_team_or_figures() -> None:
     sums = [CategorySums(4, Outcome.OPEN, C.PIPELINE, Decimal(1), Decimal(0), 1)]
     assert top_of_hierarchy({1: None, 2: 1, 3: None, 4: None, 5: 2}, sums) == [1, 4]
+
+
+def test_each_owners_line_carries_its_own_quota_and_adjustments_only(
+        ctx: ServiceContext, book: dict[str, int]) -> None:  # noqa: F811
+    """By hand: rep_a's commit (won 1000 + commit 2000 = 3000) adjusted twice, the latest (2500)
+    applying; a 1000 best case adjustment on the manager's team; quotas on rep_a and the outsider."""
+    adjust_forecast(ctx, book["manager"], "ann@example.com", "2026-Q4", "commit", "2800")
+    adjust_forecast(ctx, book["manager"], "ann@example.com", "2026-Q4", "commit", "2500")
+    adjust_forecast(ctx, book["admin"], "mia@example.com", "2026-Q4", "best_case", "1000")
+    set_quota(ctx, book["admin"], "ann@example.com", "2026-Q4", "4000")
+    set_quota(ctx, book["admin"], "oz@example.com", "2026-Q4", "6000")
+    report = forecast_for(ctx, book["admin"], "2026-Q4")
+    owners = {f.user_id: f for f in report.owners}
+    ann, bob, oz = owners[book["rep_a"]], owners[book["rep_b"]], owners[book["outsider"]]
+    assert (ann.total(C.COMMIT), ann.totals[C.COMMIT], ann.adjusted) == (2500, 3000, {C.COMMIT: Decimal("2500")})
+    assert (ann.quota, ann.attainment, ann.weighted) == (4000, Decimal("25.0"), Decimal("1900"))
+    assert (bob.adjusted, bob.quota, totals(bob)) == ({}, None, {C.CLOSED: 0, C.COMMIT: 0, C.BEST_CASE: 600,
+                                                                C.PIPELINE: 600})
+    assert (oz.adjusted, oz.quota, oz.attainment) == ({}, 6000, Decimal("50.0"))
+    heads = {f.user_id: f for f in report.reports}
+    assert (heads[book["manager"]].total(C.BEST_CASE), heads[book["manager"]].totals[C.BEST_CASE]) == (1000, 3600)
+    assert (heads[book["outsider"]].adjusted, heads[book["outsider"]].quota) == ({}, 6000)
+    assert report.forecast.adjusted == {} and report.forecast.totals[C.COMMIT] == 6000

@@ -21,7 +21,9 @@ from leadline.services import activities, records
 from leadline.services.context import ServiceContext
 from leadline.services.conversion import convert as conversion
 from leadline.services.conversion.bulk import preview_conversion
+from leadline.services.exports import export_table
 from leadline.services.leads import records as leads
+from leadline.services.opportunities import lifecycle
 from leadline.services.opportunities.parts import add_contact_role, list_contact_roles
 from leadline.services.security import users
 from leadline.services.security.sharing import set_sharing
@@ -191,3 +193,51 @@ def test_reports_count_no_opportunity_the_rep_may_not_read(ctx: ServiceContext, 
         return sum(line.count for line in pipeline_summary(ctx, actor).stages)
 
     assert (counted(mixed.rep), counted(mixed.other), counted(admin_id)) == (1, 1, 2)
+
+
+def test_an_opportunitys_history_leaves_out_the_lead_it_came_from_when_the_rep_may_not_read_it(
+        ctx: ServiceContext, admin_id: int, mixed: Mixed) -> None:
+    set_sharing(ctx, admin_id, "lead", "private")
+    set_sharing(ctx, admin_id, "opportunity", "public_read_only")
+    lead_id = new_lead(ctx, mixed.other, company="Bolt", email="bo@bolt.example")
+    deal = conversion.convert_lead(ctx, mixed.other, lead_id, qualification_override_reason="met at a fair",
+                                   override_reason="known buyer").opportunity_id
+    assert deal is not None
+
+    def origins(actor: int) -> list[str | None]:
+        return [c.new_value for c in records.record_history(ctx, actor, "opportunity", deal)
+                if c.field == "originating_lead_id"]
+
+    assert origins(admin_id) == [str(lead_id)]
+    assert origins(mixed.rep) == []
+
+
+def test_an_opportunity_leaves_out_the_lead_it_came_from_on_every_answer_when_the_rep_may_not_read_it(
+        ctx: ServiceContext, admin_id: int, mixed: Mixed) -> None:
+    set_sharing(ctx, admin_id, "lead", "private")
+    set_sharing(ctx, admin_id, "opportunity", "public_read_write")
+    lead_id = new_lead(ctx, mixed.other, company="Bolt", email="bo@bolt.example")
+    converted = conversion.convert_lead(ctx, mixed.other, lead_id, qualification_override_reason="met at a fair",
+                                        override_reason="known buyer")
+    deal, account = converted.opportunity_id, converted.account_id
+    assert deal is not None and account is not None
+    everywhere = RecordQuery(account_id=account)
+
+    def answers(actor: int) -> list[int | None]:
+        listed = records.list_records(ctx, actor, "opportunity", everywhere, Page())
+        return [records.get_record(ctx, actor, "opportunity", deal).originating_lead_id,
+                *[o.originating_lead_id for o in listed if o.id == deal],
+                *[o.originating_lead_id for o in records.get_account(ctx, actor, account).opportunities]]
+
+    assert answers(mixed.rep) == [None, None, None]
+    assert answers(mixed.other) == answers(admin_id) == [lead_id] * 3
+    # the write paths answer the same, and what is stored keeps the lead
+    assert records.update_record(ctx, mixed.rep, "opportunity", deal, {"next_step": "call"}).originating_lead_id is None
+    assert lifecycle.move_stage(ctx, mixed.rep, deal, "Negotiation").originating_lead_id is None
+    assert lifecycle.close_opportunity(ctx, mixed.rep, deal, "won").originating_lead_id is None
+    assert lifecycle.reopen_opportunity(ctx, mixed.rep, deal).originating_lead_id is None
+    assert records.get_record(ctx, admin_id, "opportunity", deal).originating_lead_id == lead_id
+    # nor does an export of it say which lead it came from (no one's: an id another database cannot read)
+    table = export_table(ctx, mixed.rep, "opportunity", everywhere)
+    rows = [table.as_text(row) for batch in table.batches for row in batch]
+    assert "originating_lead_id" not in table.header and len(rows) == 1 and str(lead_id) not in rows[0]

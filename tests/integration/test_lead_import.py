@@ -4,17 +4,21 @@ usual exports, .xlsx, counts, dry runs, the duplicate policy, resuming a stopped
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from leadline.domain.history import render_value
 from leadline.domain.imports.job import DuplicatePolicy, ImportJob, ImportOptions, JobStatus
 from leadline.domain.queries import LeadQuery, Page
 from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
+from leadline.services.imports import ahead, jobs
 from leadline.services.imports import leads as imports
 from leadline.services.imports.files import inspect_file
 from leadline.services.leads import records as leads
@@ -70,8 +74,27 @@ BAD_ROWS = [
 ]
 
 
+@pytest.fixture(params=["inline", "worker"])
+def checked_ahead(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Rows checked in the block (as small files are), or ahead in the worker process (as large
+    files are: services/imports/ahead.py): every test using this runs both ways, and the worker
+    is really used when asked for."""
+    chosen: list[object] = []
+
+    def recorded(*args: Any, **kwargs: Any) -> object:
+        chosen.append(ahead.rows_ahead(*args, **kwargs))
+        return chosen[-1]
+
+    if request.param == "worker":
+        monkeypatch.setattr(ahead, "WORKER_FROM_ROWS", 0)
+    monkeypatch.setattr(jobs, "rows_ahead", recorded)
+    yield request.param
+    expected = ahead.RowsInWorker if request.param == "worker" else ahead.RowsInline
+    assert chosen and all(isinstance(c, expected) for c in chosen)
+
+
 def test_every_kind_of_bad_row_is_in_the_error_report_with_its_row_field_and_the_api_s_message(
-    ctx: ServiceContext, admin_id: int, tmp_path: Path
+    ctx: ServiceContext, admin_id: int, tmp_path: Path, checked_ahead: str
 ) -> None:
     job = run(ctx, admin_id, write_csv(tmp_path / "bad.csv", BAD_ROWS), block_size=4)
     assert job.status is JobStatus.COMPLETED
@@ -84,17 +107,40 @@ def test_every_kind_of_bad_row_is_in_the_error_report_with_its_row_field_and_the
         [*BAD_ROWS[3], "4", "email",
          "'not-an-email' is not a valid e-mail address (An email address must have an @-sign.)"],
         [*BAD_ROWS[4], "5", "phone", "'12' is not a valid phone number for US"],
-        [*BAD_ROWS[5], "6", "status", "there is no lead status 'Nonsense'"],
+        [*BAD_ROWS[5], "6", "status",
+         "there is no lead status 'Nonsense' (one of: Open, Contacted, Qualified, Unqualified, Converted)"],
         [*BAD_ROWS[6], "7", "rating", "'Scorching' is not hot, warm or cold"],
         [*BAD_ROWS[7], "8", "number_of_employees", "must not be negative"],
         [*BAD_ROWS[8], "9", "annual_revenue", "'lots' is not a number"],
         [*BAD_ROWS[9], "10", "owner", "there is no user 'ghost@example.com'"],
-        [*BAD_ROWS[10], "11", "source", "there is no lead source 'Carrier pigeon'"],
+        [*BAD_ROWS[10], "11", "source", "there is no lead source 'Carrier pigeon' (one of: Web ad click-through, "
+         "Website form, Online quiz, Social media, Phone call, Customer referral, Trade show, Other)"],
     ]
     # the same rules as the API: the use case refuses the same row with the same message
     with pytest.raises(ValidationError) as refused:
         leads.create_lead(ctx, admin_id, {"last_name": "Bad", "company": "Acme", "rating": "Scorching"})
     assert (refused.value.field, refused.value.message) == ("rating", "'Scorching' is not hot, warm or cold")
+
+
+def test_a_row_with_a_value_beyond_the_header_fails_and_trailing_blank_cells_are_nothing(
+    ctx: ServiceContext, admin_id: int, tmp_path: Path, checked_ahead: str
+) -> None:
+    """An unquoted comma shifts every later cell one column right: the row fails, nothing guessed."""
+    rows = [["LastName", "Company", "Email", "Description"],
+            ["Ames", "Acme", "ann@acme.example", "ok", "", ""],
+            ["Brown", "Brown", " Inc", "bob@brown.example", "shifted"]]
+    job = run(ctx, admin_id, write_csv(tmp_path / "wide.csv", rows))
+    assert (job.counts.read, job.counts.imported, job.counts.failed) == (2, 1, 1)
+    assert report(ctx, admin_id, job)[1] == [
+        "Brown", "Brown", " Inc", "bob@brown.example", "3", "row",
+        "the row has 'shifted' in column 5 but the header has 4 columns: is a delimiter inside a value that is "
+        "not quoted?", "shifted"]
+    assert [d.lead.email for d in all_leads(ctx, admin_id)] == ["ann@acme.example"]
+    # the report imported unfixed fails on that row again, and its report still has every cell
+    again = run(ctx, admin_id, write_csv(tmp_path / "again.csv", report(ctx, admin_id, job)))
+    assert (again.counts.read, again.counts.failed) == (1, 1)
+    assert report(ctx, admin_id, again)[1][:4] == ["Brown", "Brown", " Inc", "bob@brown.example"]
+    assert report(ctx, admin_id, again)[1][-1] == "shifted"
 
 
 def test_the_error_report_fixed_imports_again_and_every_row_is_then_in(
@@ -149,7 +195,7 @@ def test_an_xlsx_file_is_read_with_numbers_and_dates_as_a_csv_export_would_hold_
 
 
 def test_a_dry_run_reports_what_would_happen_and_writes_no_lead(
-    ctx: ServiceContext, admin_id: int, tmp_path: Path
+    ctx: ServiceContext, admin_id: int, tmp_path: Path, checked_ahead: str
 ) -> None:
     leads.create_lead(ctx, admin_id, {"last_name": "Old", "company": "Acme", "email": "old@acme.example"})
     rows = [["LastName", "Company", "Email"], ["New", "Acme", "new@acme.example"], ["Old", "Acme", "old@acme.example"],
@@ -167,7 +213,7 @@ def test_a_dry_run_reports_what_would_happen_and_writes_no_lead(
 
 @pytest.mark.parametrize("policy", list(DuplicatePolicy))
 def test_duplicates_in_the_file_and_in_the_database_follow_the_policy(
-    ctx: ServiceContext, admin_id: int, tmp_path: Path, policy: DuplicatePolicy
+    ctx: ServiceContext, admin_id: int, tmp_path: Path, policy: DuplicatePolicy, checked_ahead: str
 ) -> None:
     stored = leads.create_lead(ctx, admin_id, {"last_name": "Stored", "company": "Acme", "email": "s@acme.example",
                                                "title": "Old title"}).lead
@@ -190,6 +236,35 @@ def test_duplicates_in_the_file_and_in_the_database_follow_the_policy(
         assert found["Third"].title == "CTO" and found["Third"].phone == "+14155550100"
     else:
         assert job.counts.imported == 5 and len(all_leads(ctx, admin_id)) == 6  # every row a lead, and the stored one
+
+
+def test_each_imported_lead_s_audit_event_holds_what_the_plain_rendering_of_the_stored_lead_gives(
+    ctx: ServiceContext, admin_id: int, tmp_path: Path, checked_ahead: str
+) -> None:
+    # given rows with every kind of standard field, an owner and a custom value
+    add_user(ctx, admin_id, name="Rep", email="rep@example.com")
+    add_custom_field(ctx, admin_id, "lead", "shoe_size", "Shoe size", "number")
+    rows = [[*SALESFORCE, "owner", "Shoe size"],
+            ["Ada", "Lovelace", "Analytical", "Ada@Engine.example", "+1 415 555 0100", "Website form", "Open", "Hot",
+             "Computing", "1000.50", "12", "1 Loom St", "London", "", "N1", "GB", "engine.example", "Countess",
+             "Notes, with a comma", "rep@example.com", "44"],
+            ["", "Hopper", "Cobol", "", "020 7946 0018", "", "", "", "", "", "", "", "", "", "", "GB", "", "", "", "",
+             ""]]
+
+    # when they are imported (the standard fields' audit text made ahead in the worker, or in the block)
+    job = run(ctx, admin_id, write_csv(tmp_path / "audit.csv", rows))
+    assert job.counts.imported == 2
+
+    # then each lead's creation event lists, in order, what create-lead's audit lists of the stored lead
+    for details in all_leads(ctx, admin_id):
+        lead = details.lead
+        expected = {**leads.lead_audit_values(lead), "unqualified_reason": None, "qualification_override": None,
+                    "duplicate_override": None, **{f"custom.{k}": v for k, v in details.custom.items()}}
+        with ctx.reader() as uow:
+            history = uow.audit.history(RecordType.LEAD, lead.id)
+        assert [(c.field, c.old_value, c.new_value) for c in history] == [
+            (name, None, render_value(value)) for name, value in expected.items() if value is not None]
+    assert {d.lead.email for d in all_leads(ctx, admin_id)} == {"ada@engine.example", None}
 
 
 def test_updating_a_duplicate_the_importer_may_not_change_fails_that_row_only(
@@ -236,7 +311,7 @@ def test_a_saved_mapping_names_the_columns_of_an_unusual_file(
 
 
 def test_an_import_stopped_between_blocks_resumes_after_its_last_block_and_writes_each_row_once(
-    ctx: ServiceContext, admin_id: int, tmp_path: Path
+    ctx: ServiceContext, admin_id: int, tmp_path: Path, checked_ahead: str
 ) -> None:
     rows = [["LastName", "Company", "Email"], *([f"L{i}", "Acme", f"l{i}@acme.example"] for i in range(23))]
     path = write_csv(tmp_path / "big.csv", rows)
@@ -257,6 +332,35 @@ def test_an_import_stopped_between_blocks_resumes_after_its_last_block_and_write
     assert sorted(d.lead.last_name for d in all_leads(ctx, admin_id)) == sorted(f"L{i}" for i in range(23))
 
 
+def test_each_block_runs_with_the_collector_paused_and_the_import_leaves_it_on(
+    ctx: ServiceContext, admin_id: int, tmp_path: Path
+) -> None:
+    import gc
+
+    # given a file of three blocks, and a clock that notes whether the collector runs when read
+    rows = [["LastName", "Company"], *([f"G{i}", "Acme"] for i in range(5))]
+    seen, clock = [], ctx.clock
+
+    def watching() -> Any:
+        seen.append(gc.isenabled())
+        return clock()
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        ctx.clock = watching
+        # when it is imported
+        job = run(ctx, admin_id, write_csv(tmp_path / "gc.csv", rows), block_size=2)
+        # then every lead was built with the collector paused (docs/adr/0072), and it is on again
+        assert job.counts.imported == 5
+        assert seen.count(False) >= 5
+        assert gc.isenabled()
+    finally:
+        ctx.clock = clock
+        if not was:
+            gc.disable()
+
+
 def test_dates_in_the_file_s_declared_format_are_read_beside_iso_ones(
     ctx: ServiceContext, admin_id: int, tmp_path: Path
 ) -> None:
@@ -264,13 +368,17 @@ def test_dates_in_the_file_s_declared_format_are_read_beside_iso_ones(
 
     add_custom_field(ctx, admin_id, "lead", "met_on", "Met on", "date")
     rows = [["LastName", "Company", "purchase_timeframe", "Met on"], ["Day", "Acme", "31/01/2027", "2026-02-01"],
-            ["Iso", "Acme", "2027-02-28", "15/01/2026"], ["Bad", "Acme", "31.01.2027", ""]]
+            ["Iso", "Acme", "2027-02-28", "15/01/2026"], ["Bad", "Acme", "31.01.2027", ""],
+            ["Worse", "Acme", "", "31/02/2026"]]
     job = run(ctx, admin_id, write_csv(tmp_path / "dates.csv", rows), date_format="%d/%m/%Y")
-    assert (job.counts.imported, job.counts.failed) == (2, 1)
+    assert (job.counts.imported, job.counts.failed) == (2, 2)
     found = {d.lead.last_name: d for d in all_leads(ctx, admin_id)}
     assert found["Day"].lead.purchase_timeframe == date(2027, 1, 31)
     assert found["Iso"].custom["met_on"] == date(2026, 1, 15)
-    assert report(ctx, admin_id, job)[1][-2:] == ["purchase_timeframe", "'31.01.2027' is not a date (YYYY-MM-DD)"]
+    # the refusal names the file's declared format beside ISO
+    assert [line[-2:] for line in report(ctx, admin_id, job)[1:]] == [
+        ["purchase_timeframe", "'31.01.2027' is not a date (YYYY-MM-DD or %d/%m/%Y)"],
+        ["custom.met_on", "'31/02/2026' is not a date (YYYY-MM-DD or %d/%m/%Y)"]]
 
 
 def test_a_file_that_only_looks_like_a_workbook_is_refused_naming_the_file(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ rep reads only the scores of opportunities the rep may read."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,8 @@ import pytest
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.opportunities.opportunity import ForecastCategory
 from leadline.domain.queries import Page, RecordQuery
-from leadline.services import records
+from leadline.domain.scoring.reading import reading_age
+from leadline.services import activities, records
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities import lifecycle
 from leadline.services.scoring import opportunities as scoring
@@ -128,3 +130,33 @@ def test_the_forecast_predicts_won_plus_open_amounts_times_their_chances(
     _, own = reads.predicted_forecast(ctx, rep.id, "2026")
     assert own.won == 0 and own.amount == (Decimal(1000) * Decimal(repr(chances[mine]))).quantize(
         Decimal("0.01"))
+
+
+def test_a_closed_opportunity_teaches_with_what_was_known_at_its_reading_moment(
+        ctx: ServiceContext, admin_id: int, clock: FakeClock) -> None:
+    # given a deal opened on day 0, moved to Negotiation on day 8 with a call, won on day 10
+    account = records.create_account(ctx, admin_id, {"name": "Acme"}).id
+    deal = _deal(ctx, admin_id, account, "Halfway")
+    clock.advance(days=1)
+    activities.log_activity(ctx, admin_id, kind="call", subject="Intro", links=[("opportunity", deal)])
+    clock.advance(days=7)
+    lifecycle.move_stage(ctx, admin_id, deal, "Negotiation")
+    activities.log_activity(ctx, admin_id, kind="meeting", subject="Terms", links=[("opportunity", deal)])
+    clock.advance(days=2)
+    lifecycle.close_opportunity(ctx, admin_id, deal, "won")
+    # when the training set is read
+    with ctx.reader() as uow:
+        found = scoring.opportunity_training_set(ctx, uow)
+    # then as on the day drawn for its id (the mean: half its 10-day life), if before its close:
+    # from day 8 in Negotiation with the call and the meeting, before in Prospecting; never as won
+    age = reading_age("opportunity", deal, timedelta(days=5))
+    if age >= timedelta(days=10):
+        assert (found.outcomes, found.decided) == ([], 1)
+        return
+    day = age.days
+    stage, logged, since = ("Negotiation", 2.0, float(day - 8)) if day >= 8 else (
+        ("Prospecting", 1.0, float(day - 1)) if day >= 1 else ("Prospecting", 0.0, None))
+    assert found.outcomes == [True]
+    row = found.rows[0]
+    assert (row["stage"], row["age_days"], row["activities"], row["days_since_activity"]) == (
+        stage, float(day), logged, since)

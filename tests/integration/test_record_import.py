@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from leadline.domain.errors import ValidationError
 from leadline.domain.imports.job import DuplicatePolicy, ImportJob, ImportOptions, JobStatus
 from leadline.domain.queries import Page, RecordQuery
 from leadline.services import records
@@ -16,6 +17,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.imports import jobs
 from leadline.services.imports.files import inspect_file
 from tests.integration.test_lead_import import assert_adds_up, report, write_csv
+from tests.unit.builders import raises_error
 
 
 def run(ctx: ServiceContext, actor: int, kind: str, path: Path, **options: object) -> ImportJob:
@@ -64,13 +66,15 @@ def test_contacts_link_to_their_account_by_name_or_id_and_fail_on_an_unknown_or_
             ["Bob", "Baker", "bob@acme.example", "", str(acme), ""],
             ["Cy", "Cole", "", "", "Nowhere Ltd", ""],
             ["Di", "Dent", "", "", "Twin", ""],
-            ["Ann", "Archer", "ANN@acme.example", "", "Acme", "CEO"]]  # row 2 again: updated
+            ["Ann", "Archer", "ANN@acme.example", "", "Acme", "CEO"],  # row 2 again: updated
+            ["Eve", "Eden", "", "", "", ""]]
     job = run(ctx, admin_id, "contact", write_csv(tmp_path / "contacts.csv", rows),
               on_duplicate=DuplicatePolicy.UPDATE)
     assert_adds_up(job)
-    assert (job.counts.imported, job.counts.updated, job.counts.failed) == (2, 1, 2)
+    assert (job.counts.imported, job.counts.updated, job.counts.failed) == (2, 1, 3)
     errors = report(ctx, admin_id, job)[1:]
-    assert [(line[-3], line[-2]) for line in errors] == [("4", "account"), ("5", "account")]
+    assert [(line[-3], line[-2]) for line in errors] == [("4", "account"), ("5", "account"), ("7", "account")]
+    assert errors[2][-1] == "is required: the account's name or id"
     assert "there is no account named 'Nowhere Ltd'" in errors[0][-1] and "2 accounts" in errors[1][-1]
     contacts = {c.first_name: c for c in stored(ctx, admin_id, "contact")}
     assert {c.account_id for c in contacts.values()} == {acme}
@@ -88,12 +92,16 @@ def test_opportunities_import_with_stage_amount_close_date_and_currency_and_a_ba
             ["Bad amount", "Acme", "", "a lot", "", ""],
             ["Bad currency", "Acme", "", "10", "", "XXY"],
             ["Bad date", "Acme", "", "", "someday", ""],
-            ["No account", "", "", "", "", ""]]
+            ["No account", "", "", "", "", ""],
+            ["Lost", "Acme", "Closed Lost", "", "", ""]]
     job = run(ctx, admin_id, "opportunity", write_csv(tmp_path / "opps.csv", rows), date_format="%d/%m/%Y")
     assert_adds_up(job)
-    assert (job.counts.imported, job.counts.failed) == (2, 5)
-    assert [line[-2] for line in report(ctx, admin_id, job)[1:]] == ["stage", "amount", "currency", "close_date",
-                                                                    "account_id"]
+    assert (job.counts.imported, job.counts.failed) == (2, 6)
+    errors = report(ctx, admin_id, job)[1:]
+    # the report names the file's columns (account, loss_reason), not the record's ids
+    assert [line[-2] for line in errors] == ["stage", "amount", "currency", "close_date", "account", "loss_reason"]
+    assert errors[4][-1] == "is required: the account's name or id"
+    assert errors[3][-1] == "'someday' is not a date (YYYY-MM-DD or %d/%m/%Y)"  # the file's format named too
     deal = {o.name: o for o in stored(ctx, admin_id, "opportunity")}["Rail deal"]
     assert (deal.amount, deal.currency, deal.close_date.isoformat(), deal.probability) == (
         Decimal("12500.50"), "EUR", "2027-03-31", 50)
@@ -126,3 +134,13 @@ def test_a_dry_run_of_contacts_writes_nothing_and_a_campaign_is_for_leads_only(
     assert (job.counts.imported, job.counts.failed) == (1, 1) and stored(ctx, admin_id, "contact") == []
     with pytest.raises(Exception, match="only leads"):
         jobs.start_import(ctx, admin_id, "contact", inspect_file(path), campaign="Expo")
+
+
+@pytest.mark.parametrize("kind", ["contact", "opportunity"])
+def test_a_contact_or_opportunity_created_without_an_account_is_refused_as_an_import_row_is(
+        ctx: ServiceContext, admin_id: int, kind: str) -> None:
+    create = records.create_contact if kind == "contact" else records.create_opportunity
+    for missing in ({}, {"account_id": None}, {"account_id": " "}):
+        with raises_error(ValidationError, code="VALIDATION_FAILED", field="account_id") as caught:
+            create(ctx, admin_id, {"name": "Deal", "last_name": "Lee", **missing})
+        assert caught.value.message == "is required: the account's name or id"  # the import's words

@@ -117,3 +117,49 @@ def test_each_viewer_sales_reports_hold_only_the_opportunities_they_may_read(
     assert stages_report(ctx, team["outsider"]) == []
     [ann] = stages_report(ctx, team["rep_a"])
     assert ann.opportunities == 2
+
+
+def test_of_two_changes_at_the_same_moment_the_later_recorded_one_is_the_state(
+        ctx: ServiceContext, team: dict[str, int], deals: dict[str, int]) -> None:  # noqa: F811
+    # given P2 moved twice at 2026-03-02 09:30 (the clock pinned): one moment, two history rows
+    lifecycle.move_stage(ctx, team["rep_a"], deals["P2"], "Qualification")
+    lifecycle.move_stage(ctx, team["rep_a"], deals["P2"], "Needs Analysis")
+
+    # when the pipeline is rebuilt as of that day (PostgreSQL: DISTINCT ON; SQLite: row numbers)
+    report = pipeline_report(ctx, team["admin"], since=date(2026, 3, 1), as_of=date(2026, 3, 2))
+
+    # then the later row (the higher id) holds: P2 in Needs Analysis, moved once from Prospecting
+    assert [(line.stage, line.count) for line in report.lines] == [("Needs Analysis", 1)]
+    assert {c.kind: c.count for c in report.changes}["moved"] == 1
+
+
+def test_velocity_of_a_past_period_counts_the_deals_open_at_its_end_not_now(
+        ctx: ServiceContext, team: dict[str, int], deals: dict[str, int]) -> None:  # noqa: F811
+    # at the end of Feb 12: P1 won, P2 and P3 open (P3 was lost on Feb 15; only P2 is open now)
+    february = velocity_report(ctx, team["admin"], period=(date(2026, 2, 1), date(2026, 2, 12)))
+    v = february.total.velocity
+    assert (v.open_count, v.won_count, v.lost_count, february.open_as_of) == (2, 1, 0, date(2026, 2, 12))
+    assert v.per_day == Decimal("64.52")  # 2 x 100 % x 1000 / 31
+    by_owner = {g.label: g.velocity.open_count
+                for g in velocity_report(ctx, team["admin"], by="owner",
+                                         period=(date(2026, 2, 1), date(2026, 2, 12))).groups}
+    assert by_owner == {"Ann": 1, "Bob": 1}
+    # at the end of January: P1 and P2 open, nothing closed
+    january = velocity_report(ctx, team["admin"], period=(date(2026, 1, 1), date(2026, 1, 31))).total.velocity
+    assert (january.open_count, january.won_count) == (2, 0)
+    # a period ending later than today: the deals open today, said so
+    later = velocity_report(ctx, team["admin"], period=(date(2026, 1, 1), date(2026, 6, 30)))
+    assert (later.total.velocity.open_count, later.open_as_of) == (1, date(2026, 3, 2))
+
+
+def test_the_pipeline_as_of_a_day_to_come_is_refused_and_a_period_ending_later_read_today(
+        ctx: ServiceContext, team: dict[str, int], deals: dict[str, int]) -> None:  # noqa: F811
+    from leadline.domain.errors import ValidationError
+    from tests.unit.builders import raises_error
+
+    assert pipeline_report(ctx, team["admin"], as_of=date(2026, 3, 2)).open_count == 1  # today: known
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="as_of"):
+        pipeline_report(ctx, team["admin"], as_of=date(2026, 3, 3))
+    # a period ending later (``to``) is the pipeline so far, as on every transport (ADR 0065)
+    later = pipeline_report(ctx, team["admin"], since=date(2026, 3, 1), to=date(2026, 4, 1))
+    assert (later.as_of, later.open_count) == (date(2026, 3, 2), 1)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from leadline.analytics.funnel import conversion_time_report, funnel_report
 from leadline.domain.errors import NotFoundError, ValidationError
@@ -257,3 +258,58 @@ def test_the_kept_status_reach_is_what_the_history_says(
     assert kept["Ann"][:4] == [9, 7, 4, 2]  # L5 still qualified, no longer converted
     monkeypatch.setattr(queries, "FROM_HISTORY", True)
     assert {line.label: counts(line) for line in funnel_report(ctx, team["admin"], by="owner").groups} == kept
+
+
+def test_where_postgresql_would_not_hash_the_id_sets_the_funnel_joins_aggregates_to_the_same_counts(
+        engine: Engine, ctx: ServiceContext, team: dict[str, int], history: dict[str, int],
+        campaign_history: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from leadline.persistence.reports import funnel as queries
+
+    # given the funnel with its id sets hashed, for the admin and for a rep (their opportunities only)
+    viewers = (team["admin"], team["rep_a"])
+    hashed = [{line.label: counts(line) for line in funnel_report(ctx, viewer, by="owner").groups}
+              for viewer in viewers]
+    joined: list[str] = []
+    plain = queries.FunnelQueries._furthest_joined
+    monkeypatch.setattr(queries.FunnelQueries, "_furthest_joined",
+                        lambda self, *args: joined.append(self.dialect) or plain(self, *args))
+
+    # when PostgreSQL reckons the sets too big to hash
+    monkeypatch.setattr(queries, "HASHED_ID_BYTES", 10**15)
+    found = [{line.label: counts(line) for line in funnel_report(ctx, viewer, by="owner").groups}
+             for viewer in viewers]
+
+    # then it joins the aggregates instead (SQLite has no such limit) and counts the same
+    assert joined == (["postgresql"] * 2 if engine.dialect.name == "postgresql" else [])
+    assert found == hashed
+
+
+def test_a_merged_lead_counts_once_as_its_survivor_with_the_survivors_own_history(
+        ctx: ServiceContext, clock: FakeClock, team: dict[str, int], history: dict[str, int]) -> None:
+    from leadline.services.duplicates.merge import merge_records
+
+    # given two duplicates created on Jan 5 and contacted (working), Oz's from a trade show and
+    # Ann's, merged on Mar 2 into Ann's L4 (qualified) and L1 (open), the survivors kept
+    on(clock, "2026-01-05")
+    oz_copy = lead(ctx, team["outsider"], 21, source="Trade show")
+    ann_copy = lead(ctx, team["rep_a"], 22, source="Website form")
+    on(clock, "2026-01-06")
+    workflow.change_lead_status(ctx, team["outsider"], oz_copy, "Contacted")
+    workflow.change_lead_status(ctx, team["rep_a"], ann_copy, "Contacted")
+    on(clock, "2026-03-02")
+    merge_records(ctx, team["admin"], "lead", [history["L4"], oz_copy], keep=history["L4"])
+    merge_records(ctx, team["admin"], "lead", [history["L1"], ann_copy], keep=history["L1"])
+
+    # then the funnel counts neither tombstone: each person once, at their survivor's own step
+    # (L1 stays at "leads": its merged copy's contact does not raise it)
+    admin = team["admin"]
+    assert counts(funnel_report(ctx, admin).total) == [8, 6, 4, 3, 2, 1]
+    assert {line.label: counts(line) for line in funnel_report(ctx, admin, by="source").groups}["Trade show"] == [
+        1, 1, 1, 1, 1, 1]
+    assert {line.label: counts(line) for line in funnel_report(ctx, admin, by="owner").groups}["Oz"] == [
+        1, 0, 0, 0, 0, 0]
+    # Oz's report no longer holds the lead merged into Ann's: it is Ann's now
+    assert counts(funnel_report(ctx, team["outsider"]).total) == [1, 0, 0, 0, 0, 0]
+    # and the tombstones are not leads that had 30 days and did not convert
+    within = conversion_time_report(ctx, admin).total.within[0]
+    assert (within.eligible, within.converted) == (6, 2)

@@ -9,25 +9,19 @@ import pytest
 from leadline.domain.errors import PermissionDeniedError, ValidationError
 from leadline.domain.queries import LeadQuery, Page
 from leadline.services.context import ServiceContext
-from leadline.services.conversion.convert import convert_lead
 from leadline.services.leads import records as leads
 from leadline.services.scoring import models, reads
 from leadline.services.security.users import add_user
 from tests.conftest import FakeClock
+from tests.integration.lead_scoring_support import decided_leads
 
 
 def _history(ctx: ServiceContext, admin_id: int, clock: FakeClock) -> list[int]:
-    """30 leads: trade-show leads convert 8 of 10, web-form leads 2 of 20; then 200 days pass."""
-    made = []
-    for i in range(30):
-        source = "Trade show" if i < 10 else "Website form"
-        lead = leads.create_lead(ctx, admin_id, {"last_name": f"Lead {i}", "company": f"Company {i}",
-                                                 "source": source, "email": f"p{i}@company{i}.example"})
-        made.append(lead.lead.id)
-        if (i < 10 and i % 5 != 0) or i in (10, 11):
-            convert_lead(ctx, admin_id, lead.lead.id, override_reason="history for the test",
-                         qualification_override_reason="history for the test")
-    clock.advance(days=200)
+    """``decided_leads``, then an open lead from each source."""
+    made = decided_leads(ctx, admin_id, clock)
+    for source in ("Trade show", "Website form"):
+        made.append(leads.create_lead(ctx, admin_id, {"last_name": source, "company": f"{source} Co",
+                                                      "source": source}).lead.id)
     return made
 
 

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadline.domain.accounts import Contact, ensure_valid_parent, normalise_company_name, website_domain
+from leadline.domain.accounts import (
+    Contact,
+    ensure_account_given,
+    ensure_valid_parent,
+    normalise_company_name,
+    website_domain,
+)
 from leadline.domain.errors import ValidationError
 from tests.unit.builders import NOW, raises_error
 
@@ -116,3 +122,11 @@ def _domain_by_urlsplit(website: str | None) -> str | None:
 ))
 def test_the_domain_is_the_host_urlsplit_reads(website):
     assert website_domain(website) == _domain_by_urlsplit(website)
+
+
+def test_a_contact_or_opportunity_needs_its_account_given():
+    for missing in (None, "", "  "):
+        with raises_error(ValidationError, code="VALIDATION_FAILED", field="account_id"):
+            ensure_account_given(missing)
+    ensure_account_given(7)
+    ensure_account_given("7")

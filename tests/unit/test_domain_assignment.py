@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 from leadline.domain.assignment import (
     AssignmentGroup,
@@ -43,3 +44,13 @@ def test_no_entry_and_no_default_owner_keeps_the_owner() -> None:
     decision = decide(rules, make_lead(country="DE"), USERS, {}, None)
     assert (decision.owner_id, decision.rule_id) == (None, None)
     assert decide(rules, make_lead(country="DE"), USERS, {}, 2).owner_id == 2
+
+
+def test_a_whole_custom_number_matches_the_number_as_a_rule_writes_it() -> None:
+    # given a lead whose custom number holds a whole hundred (a Decimal, as custom values are read)
+    lead = make_lead()
+    lead.custom = {"seats": Decimal("100.00")}
+
+    # then a rule naming 100 matches it: the number is compared as written, not as 1E+2
+    assert Criteria(custom={"seats": ("100",)}).matches(lead)
+    assert Criteria(custom={"seats": ("10",)}).mismatches(lead) == ["custom.seats"]

@@ -11,10 +11,11 @@ from leadline.domain.conversion.duplicates import (
 )
 from leadline.domain.errors import DuplicateHiddenError
 from leadline.domain.security.access import DEFAULT_SHARING, Viewer
+from leadline.domain.security.rights import ALL_GRANTED
 from leadline.domain.security.users import Role, User
 from tests.unit.builders import NOW, make_lead, raises_error
 
-REP = Viewer.of(User(1, "Rep", "rep@example.com", Role.REP), {1: None, 2: None}, DEFAULT_SHARING)
+REP = Viewer.of(User(1, "Rep", "rep@example.com", Role.REP), {1: None, 2: None}, DEFAULT_SHARING, ALL_GRANTED)
 
 
 def account(owner_id, **values):

@@ -1,4 +1,4 @@
-"""An opportunity's features for scoring, read as of its last open moment, against hand-computed
+"""An opportunity's features for scoring, read as of a moment of its open life, against hand-computed
 values; the training rule; the frequency model's tables and reasons on opportunity features."""
 
 from __future__ import annotations
@@ -63,16 +63,35 @@ def test_an_open_opportunity_is_read_as_of_now() -> None:
     }
 
 
-def test_a_closed_opportunity_is_read_as_it_stood_before_it_closed() -> None:
-    closed = HISTORY + (StageChange(day(70), 3, Decimal(5000), date(2026, 3, 12)),)
-    owner = OwnerRecord.of([(day(10), True), (day(70), True)])  # its own closing (day 70) is not counted
-    facts = OpportunityFacts(deal(WON, outcome=Outcome.WON, closed=70), closed, owner=owner)
-    row = opportunity_features(facts, STAGES, NOW)
-    assert (row["stage"], row["age_days"], row["days_in_stage"], row["amount"]) == ("Negotiation", 70.0, 30.0, 5000.0)
-    assert row["close_date_pushes"] == 2.0  # the close moving the date to the close day is left out
-    assert row["owner_win_rate"] == round(2 / 3, 2)  # 1 of 1 before day 70: (1 + 1) / (1 + 2)
-    assert row["days_since_activity"] is None
+def test_a_closed_opportunity_is_read_as_it_stood_at_its_reading_moment() -> None:
+    # given a deal won on day 100: Prospecting from day 0, Negotiation from day 60 (its last open stage)
+    closed = (StageChange(day(0), 1, Decimal(1000), date(2026, 3, 31)),
+              StageChange(day(20), 1, Decimal(1000), date(2026, 4, 30)),   # pushed once
+              StageChange(day(60), 2, Decimal(5000), date(2026, 4, 30)),
+              StageChange(day(100), 3, Decimal(5000), date(2026, 4, 11)))
+    owner = OwnerRecord.of([(day(10), True), (day(49), False), (day(70), True)])
+    facts = OpportunityFacts(deal(WON, outcome=Outcome.WON, closed=100), closed, owner=owner,
+                             activity_times=(day(5), day(45), day(80)))
+    # when read for training at day 50
+    row = opportunity_features(facts, STAGES, day(50))
+    # then as on day 50: in Prospecting (not the last stage it reached), with what was known then
+    assert (row["stage"], row["age_days"], row["days_in_stage"], row["amount"]) == ("Prospecting", 50.0, 50.0, 1000.0)
+    assert row["close_date_pushes"] == 1.0
+    assert row["activities"] == 2.0 and row["days_since_activity"] == 5.0  # day 80's is later
+    assert row["owner_win_rate"] == 0.5  # 1 of 2 closed before day 50: (1 + 1) / (2 + 2)
     assert opportunity_outcome(facts, STAGES) is True
+
+
+def test_the_stage_a_deal_died_in_no_longer_tells_the_outcome() -> None:
+    # given deals all won from the last open stage (Negotiation) and lost in the first (Prospecting)
+    won = [(StageChange(day(0), 1), StageChange(day(30), 2), StageChange(day(40), 3))] * 6
+    lost = [(StageChange(day(0), 1), StageChange(day(40), 4))] * 6
+    closings = [(deal(WON, outcome=Outcome.WON, closed=40), h) for h in won]
+    closings += [(deal(LOST, outcome=Outcome.LOST, closed=40), h) for h in lost]
+    # when read for training on day 20
+    stages_read = {opportunity_features(OpportunityFacts(o, h), STAGES, day(20))["stage"] for o, h in closings}
+    # then every deal is read in Prospecting: where each stood, not where it ended
+    assert stages_read == {"Prospecting"}
 
 
 def test_only_closed_opportunities_with_an_open_past_teach() -> None:

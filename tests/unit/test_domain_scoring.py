@@ -10,10 +10,11 @@ from decimal import Decimal
 import pytest
 
 from leadline.domain.leads.lead import Lead
-from leadline.domain.scoring.features import LeadFacts, lead_features, outcome_of
+from leadline.domain.scoring.features import LeadFacts, decided_at, lead_features, outcome_of, training_moments
 from leadline.domain.scoring.frequency import PRIOR_WEIGHT, FrequencyModel, band_label
 from leadline.domain.scoring.interface import ModelVersion, probability_to_score
 from leadline.domain.scoring.metrics import average_precision, brier, evaluate, roc_auc, top_decile_lift
+from leadline.domain.scoring.reading import reading_age
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -146,8 +147,54 @@ def test_measures_match_their_textbook_values() -> None:
     assert probability_to_score(0.134) == 13
 
 
+def test_a_model_giving_every_row_one_score_has_a_lift_of_one_whatever_the_order() -> None:
+    # given 20 rows of which 2 positive, all scored alike: the top tenth is any 2 rows
+    positives_first = [True, True] + [False] * 18
+    # when the lift is measured, the rows' order (which put the positives on top) does not count
+    assert top_decile_lift([0.3] * 20, positives_first) == 1.0
+    assert top_decile_lift([0.3] * 20, positives_first[::-1]) == 1.0
+    # and rows tied at the edge count by their share: one sure row above, three tied for one place
+    assert top_decile_lift([0.9, 0.5, 0.5, 0.5, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1] * 1 + [0.0] * 10,
+                           [True, True, False, False] + [False] * 16) == pytest.approx(
+        ((1 + 1 * 1 / 3) / 2) / (2 / 20))
+
+
 def test_a_text_where_numbers_were_learned_reads_as_unknown() -> None:
     rows = [{"seats": float(i % 7)} for i in range(70)] + [{"seats": None}] * 10
     model = FrequencyModel.fit(rows, [i % 2 == 0 for i in range(80)])
     assert model.tables["seats"].value_of("lots") == "unknown"
     assert 0 < model.predict([{"seats": "lots"}])[0] < 1
+
+
+def test_a_count_with_few_values_keeps_each_value_its_own_band() -> None:
+    # given activities 0, 1 or 2, where two activities (and only two) mark the leads that convert
+    rows = [{"activities": float(i % 5 // 2)} for i in range(100)]  # 0, 0, 1, 1, 2: two in five have none
+    outcomes = [i % 5 == 4 for i in range(100)]
+    # when fitted
+    model = FrequencyModel.fit(rows, outcomes)
+    # then 2 is not lumped with 1 (the quintiles of 0, 0, 1, 1, 2 cut only at 1)
+    assert model.tables["activities"].counts == {"under 1": (0, 40), "1 to 2": (0, 40), "2 or more": (20, 20)}
+    assert roc_auc(model.predict(rows), outcomes) == 1.0
+
+
+def test_a_lead_that_taught_the_model_is_read_at_its_reading_moment_while_still_open() -> None:
+    created = NOW - timedelta(days=700)
+    converted = lead(id=1, created_at=created, converted_at=created + timedelta(days=40), converted_opportunity_id=9)
+    unqualified = lead(id=2, created_at=created, updated_at=created + timedelta(days=20))
+    matured = lead(id=3, created_at=created)
+    assert decided_at(converted, unqualified=False, now=NOW) == created + timedelta(days=40)
+    assert decided_at(unqualified, unqualified=True, now=NOW) == created + timedelta(days=20)
+    assert decided_at(matured, unqualified=False, now=NOW) == created + timedelta(days=180)
+    assert decided_at(lead(created_at=NOW - timedelta(days=3)), unqualified=False, now=NOW) == NOW  # never later
+    # read each at the age drawn for its id, of mean half the median life (40 days): the one
+    # disqualified on day 20 teaches only if read before then, each by the same rule
+    leads = [(converted, False), (unqualified, True), (matured, False)]
+    moments = training_moments(leads, now=NOW)
+    for (one, _), life, moment in zip(leads, (40, 20, 180), moments, strict=True):
+        age = reading_age("lead", one.id, timedelta(days=20))
+        assert moment == (created + age if age < timedelta(days=life) else None)
+    # then, read on day 21, the call of day 0 counts, the meeting the day before conversion not yet
+    converted_at = created + timedelta(days=21, hours=3)
+    facts = LeadFacts(converted, activity_times=(created, created + timedelta(days=39)))
+    row = lead_features(facts, converted_at)
+    assert (row["activities"], row["days_since_activity"]) == (1.0, 21.0)  # not 700 days since the meeting

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import warnings
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from leadline.cli.main import app
 from leadline.scoring.backtest import run_backtest, split_rows
+from leadline.scoring.baselines import LogisticBaseline
 from leadline.scoring.registry import choose_model, load_model
 from leadline.scoring.table import TableError, prepare
 from leadline.synthetic.scoring_table import scoring_rows
@@ -81,11 +83,11 @@ def test_the_boosted_model_is_chosen_only_by_the_backtest_and_stores_and_loads()
     features = [{k: r[k] for k in ("source", "seniority", "activities", "budget") if r[k] != ""} for r in rows]
     outcomes = [r["converted"] == "yes" for r in rows]
     choice = choose_model(features, outcomes)
-    assert set(choice.backtests) == {"frequency", "boosted"}
+    assert set(choice.backtests) == {"frequency", "boosted", "additive"}
     winner = max(choice.backtests, key=lambda k: choice.backtests[k].roc_auc + (0.005 if k == "frequency" else 0))
     assert choice.model.kind == winner
     few = choose_model(features[:60], outcomes[:60])
-    assert "boosted" in few.skipped and few.model.kind == "frequency"
+    assert {"boosted", "additive"} <= set(few.skipped) and few.model.kind == "frequency"
     boosted = load_model("boosted", load_model("boosted", _boosted_payload(features, outcomes)).to_payload())
     assert 0 <= boosted.predict(features[:1])[0] <= 1
     assert boosted.score(features[0]).up or boosted.score(features[0]).down
@@ -114,4 +116,77 @@ def test_score_backtest_reads_a_csv_and_names_what_it_left_out(tmp_path: Path) -
     assert all(0.5 < m["roc_auc"] <= 1 for m in report["models"].values())
     assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == ["old-crm-calibration.png", "old-crm-roc.png"]
     refused = CliRunner().invoke(app, ["score", "backtest", str(path), "--target", "nope"])
-    assert refused.exit_code != 0 and "no column 'nope'" in refused.output
+    assert refused.exit_code == 2 and "error: target: there is no column 'nope'" in refused.output
+    # each refusal names the option to change
+    for options, field in [(["--target", "converted", "--time", "nope"], "time"),
+                           (["--target", "converted", "--positive", "maybe"], "positive"),
+                           (["--target", "converted", "--time", "converted"], "time")]:
+        refused = CliRunner().invoke(app, ["score", "backtest", str(path), *options])
+        assert refused.exit_code == 2 and f"error: {field}: " in refused.output, (options, refused.output)
+
+
+def test_the_logistic_baseline_fits_a_category_never_given_without_a_warning() -> None:
+    # given rows whose "campaign" is never given (a new organisation's opportunities)
+    rows = [{"stage": "Negotiation" if i % 3 else "Prospecting", "campaign": None, "amount": float(i)}
+            for i in range(40)]
+    outcomes = [i % 3 != 0 for i in range(40)]
+    # when the baseline fits and predicts with every warning an error (it printed sklearn's
+    # "Skipping features without any observed values" under `leadline score evaluate`)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        baseline = LogisticBaseline(rows, outcomes)
+        predicted = baseline.predict(rows[:3])
+    # then it predicts, the empty column kept
+    assert len(predicted) == 3 and all(0.0 <= p <= 1.0 for p in predicted)
+
+
+def crm_export(count: int = 120) -> tuple[list[str], list[dict[str, str]]]:
+    """An export as a CRM writes one: names and contact points beside the fields worth learning."""
+    rng = random.Random(5)
+    first, last = [f"First{i}" for i in range(30)], [f"Last{i}" for i in range(40)]
+    out = []
+    for i in range(count):
+        converted = rng.random() < 0.3
+        out.append({
+            "first_name": rng.choice(first), "last_name": rng.choice(last), "company": f"Firm {i % 30}",
+            "phone": f"+1555{i:06d}", "website": f"https://firm{i % 30}.example", "city": rng.choice(["Oslo", "Rome"]),
+            "source": rng.choice(["Web", "Event"]), "created_at": f"2025-{1 + i // 12:02d}-{1 + i % 12 * 2:02d}",
+            "outcome": "won" if converted else "lost",
+        })
+    return list(out[0]), out
+
+
+def test_names_and_contact_points_are_excluded_as_identifiers_and_named() -> None:
+    columns, rows = crm_export()
+    table = prepare(columns, rows, "outcome", positive="won")
+    names = {"first_name", "last_name", "company", "phone", "website"}
+    assert names <= set(table.excluded) and all(table.excluded[n].startswith("identifier") for n in names)
+    assert table.kinds["city"] == "category" and table.kinds["source"] == "category"  # a few values each: kept
+    assert all("first_name" not in row and "company" not in row for row in table.rows)
+
+
+def test_rows_too_recent_to_have_had_their_chance_are_named_or_left_out() -> None:
+    columns, rows = crm_export()  # created 2025-01 to 2025-10; the latest 2025-10-23
+    named = prepare(columns, rows, "outcome", time="created_at", positive="won")
+    young = sum(r["outcome"] == "lost" and r["created_at"] > "2025-04-26" for r in rows)
+    assert len(named.rows) == 120 and young > 0
+    assert any(n.startswith(f"{young} rows without the positive outcome are younger than 180 days")
+               for n in named.notes)
+    left = prepare(columns, rows, "outcome", time="created_at", positive="won", min_age_days=180)
+    assert len(left.rows) == sum(r["created_at"] <= "2025-04-26" for r in rows)
+    assert left.notes == [f"left out {120 - len(left.rows)} rows with created_at within 180 days of the latest "
+                          f"(2025-10-23): too recent to have had their chance"]
+    with pytest.raises(TableError) as error:
+        prepare(columns, rows, "outcome", positive="won", min_age_days=180)
+    assert error.value.field == "min_age"
+
+
+def test_a_leadline_model_giving_every_row_one_probability_says_so() -> None:
+    # given a table whose only feature has the same outcome rate (one in three) in each of its values
+    columns = ["colour", "created", "outcome"]
+    rows = [{"colour": "red" if i % 6 < 3 else "blue", "created": f"2025-01-{1 + i // 5:02d}T{i % 5:02d}:00",
+             "outcome": "yes" if i % 3 == 0 else "no"} for i in range(120)]
+    report = run_backtest(prepare(columns, rows, "outcome", time="created"))
+    leadline = next(p for name, p in report.probabilities.items() if name.startswith("Leadline"))
+    assert len(set(leadline)) == 1
+    assert any(n.startswith("Leadline's model found no feature") for n in report.notes)

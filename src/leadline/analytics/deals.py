@@ -108,6 +108,8 @@ class VelocityReport:
     total: VelocityGroup
     groups: list[VelocityGroup]
     unconverted: dict[str, int] = field(default_factory=dict)
+    #: the day whose end the open figures are as of: ``end``, or today while ``end`` is to come
+    open_as_of: date | None = None
 
 
 def period_of(ctx: ServiceContext, first: date | None, last: date | None) -> tuple[date, date]:
@@ -123,14 +125,16 @@ def velocity_report(ctx: ServiceContext, actor_id: int, *, filters: Mapping[str,
                     by: str | None = None, period: Dates = (None, None)) -> VelocityReport:
     """Of the opportunities closed in ``period`` (default: the last 365 days): win rate (won of
     won and lost), average won deal, sales cycle (mean days from created to closed won); with
-    the opportunities open now, pipeline velocity = open x win rate x average deal / cycle, per day."""
+    the opportunities open at the end of the period (rebuilt from the history, as the pipeline
+    as of that date is; today's end while the period's end is to come), pipeline velocity =
+    open x win rate x average deal / cycle, per day."""
     first, last = period_of(ctx, *period)
+    end = start_of_day(last + timedelta(days=1))
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         chosen = report_scope(ctx, uow, viewer, RecordType.OPPORTUNITY, filters or {}, by)
-        closed = uow.deal_reports.closed(chosen.scope, chosen.column, start_of_day(first),
-                                         start_of_day(last + timedelta(days=1)))
-        open_counts = uow.deal_reports.open_counts(chosen.scope, chosen.column)
+        closed = uow.deal_reports.closed(chosen.scope, chosen.column, start_of_day(first), end)
+        open_counts = uow.deal_reports.open_counts_at(chosen.scope, chosen.column, end)
         money, config = Money(ctx, uow.exchange_rates.list()), ctx.config(uow)
     sums: dict[Any, list[Any]] = {}
 
@@ -153,7 +157,7 @@ def velocity_report(ctx: ServiceContext, actor_id: int, *, filters: Mapping[str,
     total = VelocityGroup(None, "all", groups.pop(_TOTAL, Velocity(0, 0, 0, Decimal(0), None)))
     lines = sorted((VelocityGroup(k, chosen.label(k), v) for k, v in groups.items()), key=lambda g: g.label)
     return VelocityReport(first, last, ctx.currency, chosen.dimension.name if chosen.dimension else None, total,
-                          lines, money.unconverted)
+                          lines, money.unconverted, min(last, ctx.now().date()))
 
 
 _TOTAL = object()

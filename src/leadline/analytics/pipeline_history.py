@@ -19,7 +19,7 @@ from leadline.analytics.deals import Money
 from leadline.analytics.scope import group_key, report_scope
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ValidationError
-from leadline.domain.reports import start_of_day
+from leadline.domain.reports import pipeline_day, start_of_day
 from leadline.services.context import ServiceContext
 from leadline.services.security.access import load_viewer
 
@@ -66,10 +66,13 @@ class PipelineReport:
 
 
 def pipeline_report(ctx: ServiceContext, actor_id: int, *, as_of: date | None = None, since: date | None = None,
-                    filters: Mapping[str, object] | None = None, by: str | None = None) -> PipelineReport:
-    """The open pipeline at the end of ``as_of`` (default: today) per stage (and group of ``by``);
-    with ``since``, what changed from the end of ``since`` to the end of ``as_of``."""
-    day = as_of or ctx.now().date()
+                    filters: Mapping[str, object] | None = None, by: str | None = None,
+                    to: date | None = None) -> PipelineReport:
+    """The open pipeline at the end of ``as_of``, or of the period ending ``to`` (default: today),
+    per stage (and group of ``by``); with ``since``, what changed from the end of ``since`` to
+    then. An ``as_of`` after today is ``VALIDATION_FAILED`` naming ``as_of``; a ``to`` after today
+    is today (``domain.reports.pipeline_day``)."""
+    day = pipeline_day(as_of, to, ctx.now().date())
     if since is not None and since > day:
         raise ValidationError("the start date is after the end date", field="from")
     moment = start_of_day(day + timedelta(days=1))

@@ -83,7 +83,7 @@ def _conversion_time(report: ConversionTimeReport) -> list[ReportTable]:
 
 def _stages(process: ProcessStages) -> ReportTable:
     return ReportTable(f"{process.process}: {process.opportunities} opportunities, {process.won} won",
-                       ["stage", "reached", "to next %", "stays", "median days", "mean days"],
+                       ["stage", "reached", "to next %", "left (timed)", "median days", "mean days"],
                        [[s.stage, s.reached, s.to_next, s.days.count, s.days.median, s.days.mean]
                         for s in process.steps])
 
@@ -92,7 +92,8 @@ def _velocity(report: VelocityReport) -> list[ReportTable]:
     rows = [[g.label, g.velocity.open_count, g.velocity.won_count, g.velocity.lost_count, g.velocity.win_rate,
              g.velocity.average_deal, g.velocity.cycle_days, g.velocity.per_day]
             for g in [*report.groups, report.total]]
-    return [ReportTable(f"Velocity, closed {report.start} to {report.end}, in {report.currency}",
+    return [ReportTable(f"Velocity, closed {report.start} to {report.end}, open at the end of {report.open_as_of}, "
+                        f"in {report.currency}",
                         ["group", "open", "won", "lost", "win rate %", "average deal", "cycle days", "per day"],
                         rows)]
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.configuration.sources import find_source
-from leadline.domain.errors import ValidationError
+from leadline.domain.errors import PermissionDeniedError, ValidationError
 from leadline.domain.reports import (
     DIMENSIONS,
     Dimension,
@@ -25,10 +25,12 @@ from leadline.domain.reports import (
     cohort_bounds,
     dimension_named,
     quarter_of,
+    report_day,
     start_of_day,
 )
 from leadline.domain.security.access import Viewer, subordinates_of
 from leadline.services.context import CachedConfig, ServiceContext
+from leadline.services.security.access import load_viewer
 from leadline.services.security.users import resolve_user
 
 if TYPE_CHECKING:
@@ -47,15 +49,10 @@ class ScopeOf:
 
 
 def parse_day(value: object, field: str) -> date | None:
-    """A date (``2026-03-31``) or None; ``VALIDATION_FAILED`` naming ``field`` otherwise."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field=field) from None
+    """A date written ``YYYY-MM-DD`` (``2026-03-31``) or None; ``VALIDATION_FAILED`` naming
+    ``field`` otherwise (``20260331`` too), and for a day outside the years 1900 to 2999
+    (``9999-12-31`` would overflow the end of its day): ``domain.reports.report_day``."""
+    return report_day(value, field)
 
 
 def _source(uow: Any, config: CachedConfig, value: str) -> tuple[str, frozenset[int]]:
@@ -100,7 +97,8 @@ def report_scope(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, record_ty
     limited by ``filters`` (dimension name -> value) and to those ``created`` within the dates
     given (both included), cut by ``by``. A filter on an unknown
     dimension, an unknown source or user, or a malformed cohort is a ``VALIDATION_FAILED`` or
-    ``NOT_FOUND`` naming the parameter."""
+    ``NOT_FOUND`` naming the parameter; an owner or team none of whose records the viewer may
+    read is ``PERMISSION_DENIED``."""
     config = ctx.config(uow)
     dimension = dimension_named(by)
     known = {d.name for d in DIMENSIONS}
@@ -116,11 +114,23 @@ def report_scope(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, record_ty
             scope = replace(scope, created_from=start_of_day(start), created_to=start_of_day(end))
             continue
         column, keys = _RESOLVERS[name](uow, config, str(value))
+        _ensure_some_readable(scope.readable, name, str(value), keys)
         kept[column] = kept[column] & keys if column in kept else keys
     scope = replace(scope, filters=tuple(sorted(kept.items())))
     scope = _created_within(scope, *created)
     names = {c.id: c.name for c in uow.campaigns.list()} if dimension and dimension.name == "campaign" else {}
     return ScopeOf(scope, dimension, _labeller(config, dimension, names), dimension.column if dimension else None)
+
+
+def _ensure_some_readable(readable: frozenset[int] | None, name: str, value: str, owners: frozenset[int]) -> None:
+    """``PERMISSION_DENIED`` naming ``owner`` or ``team`` when the viewer may read the records of
+    none of the ``owners`` that filter names (a rep asking for a colleague's report), rather than
+    a report of zeros that reads as if the colleague had done nothing."""
+    if name not in ("owner", "team") or readable is None or owners & readable:
+        return
+    whose = f"{value}'s records" if name == "owner" else f"the records of anyone in {value}'s team"
+    raise PermissionDeniedError(f"you may not read {whose}: a report holds only the records you may read",
+                                field=name)
 
 
 def _created_within(scope: ReportScope, first: date | None, last: date | None) -> ReportScope:
@@ -164,3 +174,31 @@ def group_key(config: CachedConfig, dimension: Dimension | None, key: Any) -> An
     if dimension.name == "quarter" and key is not None:
         return quarter_of(str(key))
     return key
+
+
+@dataclass(frozen=True)
+class ReportChoices:
+    """Whom a viewer's report may be filtered by: the owners whose leads and opportunities they
+    may read, and the managers (someone reports to them) of a team holding some of those owners."""
+
+    owners: list[Any]
+    teams: list[Any]
+
+
+def report_choices(ctx: ServiceContext, actor_id: int) -> ReportChoices:
+    """The ``owner`` and ``team`` choices of ``actor_id``'s reports page, by name: none that
+    ``report_scope`` would refuse as ``PERMISSION_DENIED``."""
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        config = ctx.config(uow)
+    # the page runs lead and opportunity reports alike: an owner is offered only if both answer
+    lead_owners, deal_owners = (viewer.readable_owner_ids(kind) for kind in (RecordType.LEAD, RecordType.OPPORTUNITY))
+    readable = deal_owners if lead_owners is None else lead_owners if deal_owners is None \
+        else set(lead_owners) & set(deal_owners)
+    users = sorted(config.users.values(), key=lambda u: u.name.casefold())
+    owners = [u for u in users if readable is None or u.id in readable]
+    managers = {manager for manager in config.hierarchy.values() if manager is not None}
+    teams = [u for u in users if u.id in managers
+             and (readable is None or ({u.id} | subordinates_of(u.id, config.hierarchy)) & readable)]
+    return ReportChoices(owners, teams)
+

@@ -136,7 +136,7 @@ def tighten(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
     return document
 
 
-#: what an export answers, by its ``format`` (api/duplicates.py)
+#: what an export answers, by its ``format`` (api/duplicates.py), and an import's error report
 EXPORT_CONTENTS = {
     "text/csv": {"schema": {"type": "string"}},
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
@@ -145,9 +145,11 @@ EXPORT_CONTENTS = {
 
 
 def _export_contents(paths: dict[str, Any]) -> None:
-    """An export streams CSV or .xlsx, never JSON: its answer's content types, as they are."""
+    """An export (and an import's error report) streams CSV or .xlsx, never JSON: its answer's
+    content types, as they are."""
     for path, item in paths.items():
-        success = item.get("get", {}).get("responses", {}).get("200") if path.endswith("/export") else None
+        streamed = path.endswith("/export") or ("/imports/" in path and path.endswith("/errors"))
+        success = item.get("get", {}).get("responses", {}).get("200") if streamed else None
         if success is not None:
             success["content"] = dict(EXPORT_CONTENTS)
 

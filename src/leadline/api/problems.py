@@ -1,7 +1,7 @@
 """Every error as ``application/problem+json`` (RFC 9457) with a stable UPPER_SNAKE code.
 
-One table maps domain error codes to HTTP statuses; nothing else in the API chooses a status
-for an error. A response never carries a stack trace.
+One table (``leadline/http_status.py``, shared with the web pages) maps domain error codes to
+HTTP statuses; nothing else in the API chooses a status for an error. A response never carries a stack trace.
 
 422 means the request itself breaks a rule (a bad value, a missing required reason): the same
 request never succeeds. 409 means the request is sound but the stored state refuses it: a
@@ -22,38 +22,10 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from leadline.domain.errors import LeadlineError
+from leadline.http_status import status_of
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("leadline.api")
-
-#: Domain error code -> HTTP status. Codes absent here are 400.
-STATUS_OF_CODE: dict[str, int] = {
-    "VALIDATION_FAILED": 422,
-    "INVALID_STATUS": 422,
-    "REASON_REQUIRED": 422,
-    "CLOSE_DATE_IN_FUTURE": 422,
-    "NOT_FOUND": 404,
-    "CONFLICT": 409,
-    "STATUS_IN_USE": 409,
-    "LEAD_READ_ONLY": 409,
-    "LEAD_ALREADY_CONVERTED": 409,
-    "STATUS_TRANSITION_NOT_ALLOWED": 409,
-    "STATUS_UNCHANGED": 409,
-    "CRITERIA_NOT_MET": 409,
-    "DUPLICATE_HIDDEN": 409,
-    "DUPLICATE_BLOCKED": 409,
-    "MERGE_REFUSED": 409,
-    "UNDO_REFUSED": 409,
-    "OPPORTUNITY_CLOSED": 409,
-    "CONFIGURATION_INVALID": 409,
-    "IDEMPOTENCY_KEY_REUSED": 422,
-    "STALE_RECORD": 412,
-    "PERMISSION_DENIED": 403,
-    "AUTHENTICATION_FAILED": 401,
-    "SIGN_IN_THROTTLED": 429,
-    "DATABASE_NOT_READY": 503,
-    "DATABASE_UNAVAILABLE": 503,
-}
 
 #: HTTP status of a framework error -> our code.
 CODE_OF_STATUS: dict[int, str] = {
@@ -79,7 +51,7 @@ def problem(status: int, code: str, detail: str, *, errors: list[dict[str, str]]
 
 
 def leadline_error(_: Request[Any, Any, Any], error: LeadlineError) -> Response[dict[str, Any]]:
-    status = STATUS_OF_CODE.get(error.code, 400)
+    status = status_of(error)
     errors = [{"field": error.field, "message": error.message}] if error.field else []
     errors += [{"field": field, "message": message} for field, message in error.details]
     if status == 422 and not errors:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response
+from litestar.di import Provide
 from litestar.params import Parameter
 
 from leadline.api.deps import etag, expected_version
@@ -34,8 +35,8 @@ from leadline.api.schemas import (
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.ids import parse_record_id
 from leadline.domain.opportunities.opportunity import Opportunity
+from leadline.domain.queries import OPPORTUNITY_SORTS, RecordQuery
 from leadline.domain.queries import Page as PageQuery
-from leadline.domain.queries import RecordQuery
 from leadline.domain.scoring.interface import Reason
 from leadline.domain.scoring.opportunity import OpportunityScore
 from leadline.services import records
@@ -43,7 +44,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.custom_values import resolve_custom_filters
 from leadline.services.duplicates.check import DuplicateReport
 from leadline.services.opportunities.queries import StageName, opportunity_query, stage_names
-from leadline.services.scoring.opportunity_reads import get_opportunity_score
+from leadline.services.scoring.opportunity_reads import get_opportunity_score_or_reason, list_scored_opportunities
 from leadline.services.security.access import fields_of
 from leadline.services.security.users import resolve_query_owners
 
@@ -53,8 +54,19 @@ Owners = Annotated[list[str] | None, Parameter(description="Owner e-mail or id; 
 CursorParam = Annotated[str | None, Parameter(max_length=500)]
 Custom = Annotated[list[str] | None, Parameter(
     description="NAME=VALUE: only records whose custom field NAME holds VALUE (text ignoring case); repeatable.")]
+#: The lists' filters on when a record was created and last changed (``times``), by name.
+Times = dict[str, datetime | None]
 SORTS = {"account": ("id", "created_at", "updated_at", "name"), "contact": ("id", "created_at", "updated_at",
-         "last_name"), "opportunity": ("id", "created_at", "updated_at", "name", "close_date", "amount")}
+         "last_name"), "opportunity": OPPORTUNITY_SORTS}
+
+
+def provide_times(actor: int, created_from: datetime | None = None, created_to: datetime | None = None,
+                  updated_from: datetime | None = None, updated_to: datetime | None = None) -> Times:
+    """The ``times`` every record list takes: created and last changed from and to (both ends
+    included), as ``RecordQuery`` names them. It depends on ``actor`` so that a request without a
+    valid token is refused (401) before its filters are read, as on every other endpoint."""
+    return {"created_from": created_from, "created_to": created_to, "updated_from": updated_from,
+            "updated_to": updated_to}
 
 
 def opportunity_public(opportunity: Opportunity, names: Mapping[int, StageName]) -> OpportunityPublic:
@@ -108,24 +120,26 @@ def _rendered(kind: str, record: Any, names: Mapping[int, StageName], status_cod
 
 
 def _list(ctx: ServiceContext, actor: int, kind: str, owner: list[str] | None, q: str | None, account_id: str | None,
-          times: dict[str, datetime | None], sort: str, limit: int, cursor: str | None,
-          custom: list[str] | None = None, query: RecordQuery | None = None) -> Page:
-    """A page of ``kind``; ``query`` holds the filters beyond owner, text, account, custom values and times."""
-    account = parse_record_id(account_id, field="account_id") if account_id else None
-    query = dataclasses.replace(query or RecordQuery(), owner_ids=resolve_query_owners(ctx, owner or []), search=q,
-                                account_id=account, custom=resolve_custom_filters(ctx, RecordType(kind), custom or []),
-                                **times)
+          times: Times, sort: str, limit: int, cursor: str | None,
+          custom: list[str] | None = None) -> Page:
+    """A page of accounts or contacts."""
+    query = _list_query(ctx, kind, RecordQuery(), owner, q, account_id, times, custom)
     page = PageQuery.parse(limit, sort, cursor, allowed=SORTS[kind])
     rows = records.list_records(ctx, actor, kind, query, page)
-    names = _names(ctx, kind)
-    return Page(items=[_public(kind, r, names) for r in rows],
+    return Page(items=[_public(kind, r, {}) for r in rows],
                 next_cursor=page.cursor_after(rows[-1]) if len(rows) == limit else None)
 
 
+def _list_query(ctx: ServiceContext, kind: str, query: RecordQuery, owner: list[str] | None, q: str | None,
+                account_id: str | None, times: Times, custom: list[str] | None) -> RecordQuery:
+    """``query`` (the filters of ``kind`` alone) with the owner, text, account, custom value and time filters."""
+    account = parse_record_id(account_id, field="account_id") if account_id else None
+    return dataclasses.replace(query, owner_ids=resolve_query_owners(ctx, owner or []), search=q, account_id=account,
+                               custom=resolve_custom_filters(ctx, RecordType(kind), custom or []), **times)
+
+
 def _history(ctx: ServiceContext, actor: int, kind: str, record_id: RecordId) -> list[FieldChangePublic]:
-    return [FieldChangePublic(field=c.field, old_value=c.old_value, new_value=c.new_value,
-                              actor_id=str(c.actor_id) if c.actor_id else None, changed_at=c.changed_at)
-            for c in records.record_history(ctx, actor, kind, record_id)]
+    return [FieldChangePublic.of(c) for c in records.record_history(ctx, actor, kind, record_id)]
 
 
 def _create(request: Request[Any, Any, Any], body: bytes, ctx: ServiceContext, actor: int, kind: str,
@@ -156,15 +170,12 @@ AccountId = Annotated[str | None, Parameter(pattern=r"^[0-9]{1,19}$", descriptio
 class AccountController(Controller):
     path = "/accounts"
     tags = ["accounts"]
+    dependencies = {"times": Provide(provide_times, sync_to_thread=False)}
 
     @api_get("/", summary="List accounts")
-    def list_accounts(self, ctx: ServiceContext, actor: int, owner: Owners = None, q: Search = None,
-                      created_from: datetime | None = None, created_to: datetime | None = None,
-                      updated_from: datetime | None = None, updated_to: datetime | None = None,
+    def list_accounts(self, ctx: ServiceContext, actor: int, times: Times, owner: Owners = None, q: Search = None,
                       sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|name)$")] = "-created_at",
                       limit: Limit = 50, cursor: CursorParam = None, custom: Custom = None) -> Page:
-        times = {"created_from": created_from, "created_to": created_to, "updated_from": updated_from,
-                 "updated_to": updated_to}
         return _list(ctx, actor, "account", owner, q, None, times, sort, limit, cursor, custom)
 
     @api_post("/", summary="Create an account", status_code=201)
@@ -195,16 +206,13 @@ class AccountController(Controller):
 class ContactController(Controller):
     path = "/contacts"
     tags = ["contacts"]
+    dependencies = {"times": Provide(provide_times, sync_to_thread=False)}
 
     @api_get("/", summary="List contacts")
-    def list_contacts(self, ctx: ServiceContext, actor: int, owner: Owners = None, q: Search = None,
-                      account_id: AccountId = None, created_from: datetime | None = None,
-                      created_to: datetime | None = None, updated_from: datetime | None = None,
-                      updated_to: datetime | None = None,
+    def list_contacts(self, ctx: ServiceContext, actor: int, times: Times, owner: Owners = None, q: Search = None,
+                      account_id: AccountId = None,
                       sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|last_name)$")] =
                       "-created_at", limit: Limit = 50, cursor: CursorParam = None, custom: Custom = None) -> Page:
-        times = {"created_from": created_from, "created_to": created_to, "updated_from": updated_from,
-                 "updated_to": updated_to}
         return _list(ctx, actor, "contact", owner, q, account_id, times, sort, limit, cursor, custom)
 
     @api_post("/", summary="Create a contact", status_code=201)
@@ -235,12 +243,12 @@ class ContactController(Controller):
 class OpportunityController(Controller):
     path = "/opportunities"
     tags = ["opportunities"]
+    dependencies = {"times": Provide(provide_times, sync_to_thread=False)}
 
     @api_get("/", summary="List opportunities")
     def list_opportunities(
-        self, ctx: ServiceContext, actor: int, owner: Owners = None, q: Search = None, account_id: AccountId = None,
-        created_from: datetime | None = None, created_to: datetime | None = None,
-        updated_from: datetime | None = None, updated_to: datetime | None = None,
+        self, ctx: ServiceContext, actor: int, times: Times, owner: Owners = None, q: Search = None,
+        account_id: AccountId = None,
         stage: Annotated[list[str] | None, Parameter(description="Stage label or id; repeatable.")] = None,
         process: Annotated[list[str] | None, Parameter(description="Sales process name or id; repeatable.")] = None,
         outcome: Annotated[list[str] | None, Parameter(description="open, won or lost; repeatable.")] = None,
@@ -251,16 +259,23 @@ class OpportunityController(Controller):
             ge=0, le=100, description="Only predicted-win scores from this (0-100).")] = None,
         max_score: Annotated[int | None, Parameter(
             ge=0, le=100, description="Only predicted-win scores up to this (0-100).")] = None,
-        sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|name|close_date|amount)$")] =
+        sort: Annotated[str, Parameter(pattern=r"^-?(id|created_at|updated_at|name|close_date|amount|score)$",
+                                       description=("A field, '-' in front for descending; 'score': the stored "
+                                                    "predicted-win score, unscored opportunities last."))] =
         "-created_at", limit: Limit = 50, cursor: CursorParam = None, custom: Custom = None,
     ) -> Page:
-        """Opportunities the caller may see, filtered (ranges include both ends), sorted and paginated."""
-        times = {"created_from": created_from, "created_to": created_to, "updated_from": updated_from,
-                 "updated_to": updated_to}
-        query = opportunity_query(ctx, stages=stage or [], processes=process or [], outcomes=outcome or [],
-                                  close_from=close_from, close_to=close_to, amount_from=amount_from,
-                                  amount_to=amount_to, min_score=min_score, max_score=max_score)
-        return _list(ctx, actor, "opportunity", owner, q, account_id, times, sort, limit, cursor, custom, query)
+        """Opportunities the caller may see, filtered (ranges include both ends), sorted and
+        paginated, each with its stored predicted-win ``score`` (null when unscored)."""
+        query = _list_query(ctx, "opportunity", opportunity_query(
+            ctx, stages=stage or [], processes=process or [], outcomes=outcome or [], close_from=close_from,
+            close_to=close_to, amount_from=amount_from, amount_to=amount_to, min_score=min_score,
+            max_score=max_score), owner, q, account_id, times, custom)
+        page = PageQuery.parse(limit, sort, cursor, allowed=OPPORTUNITY_SORTS)
+        found = list_scored_opportunities(ctx, actor, query, page)
+        names = stage_names(ctx)
+        return Page(items=[msgspec.structs.replace(opportunity_public(o, names),
+                                                   score=opportunity_score_public(found.scores.get(o.id)))
+                           for o in found.rows], next_cursor=found.next_cursor(page))
 
     @api_post("/", summary="Create an opportunity", status_code=201)
     def create_opportunity(self, request: Request[Any, Any, Any], ctx: ServiceContext, actor: int,
@@ -270,8 +285,10 @@ class OpportunityController(Controller):
     @api_get("/{record_id:int}", summary="Read an opportunity")
     def get_opportunity(self, ctx: ServiceContext, actor: int, record_id: RecordId) -> Response[OpportunityPublic]:
         record = records.get_record(ctx, actor, "opportunity", record_id)
-        score = opportunity_score_public(get_opportunity_score(ctx, actor, record.id))
-        public = msgspec.structs.replace(opportunity_public(record, stage_names(ctx)), score=score)
+        score, note = get_opportunity_score_or_reason(ctx, actor, record.id)
+        public = msgspec.structs.replace(opportunity_public(record, stage_names(ctx)),
+                                         score=opportunity_score_public(score),
+                                         score_note=msgspec.UNSET if note is None else note)
         return Response(public, headers={"ETag": etag(record.version)})
 
     @api_patch("/{record_id:int}", summary="Change an opportunity")

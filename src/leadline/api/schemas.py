@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from leadline.domain.history import FieldChange
 from leadline.domain.ids import RECORD_ID_PATTERN
 
 Text = Annotated[str, msgspec.Meta(max_length=32_000)]
@@ -227,6 +228,9 @@ class OpportunityPublic(msgspec.Struct, kw_only=True):
     #: the predicted chance of winning with its reasons (``GET /opportunities/{id}``); null when
     #: unscored: no opportunity model yet (``leadline score train``), or closed
     score: OpportunityScorePublic | None = None
+    #: ``GET /opportunities/{id}`` of an unscored one: why it has no score (closed; no model yet,
+    #: and what training needs; not scored since)
+    score_note: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class FieldChangePublic(msgspec.Struct, kw_only=True):
@@ -235,6 +239,12 @@ class FieldChangePublic(msgspec.Struct, kw_only=True):
     new_value: str | None
     actor_id: str | None
     changed_at: datetime
+
+    @classmethod
+    def of(cls, change: FieldChange) -> FieldChangePublic:
+        """A change of any record's history as the API writes it (ids as text, the moment in UTC)."""
+        return cls(field=change.field, old_value=change.old_value, new_value=change.new_value,
+                   actor_id=str(change.actor_id) if change.actor_id else None, changed_at=change.changed_at)
 
 
 class Page(msgspec.Struct, kw_only=True):

@@ -13,6 +13,7 @@ import typer
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import fields_of, print_json, print_table
+from leadline.cli.record_edits import DUPLICATE_OVERRIDE
 from leadline.domain.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -247,14 +248,16 @@ def capture_call(
     referred_by_contact: str = typer.Option(None, "--referred-by-contact", help="The contact who referred them."),
     referred_by_account: str = typer.Option(None, "--referred-by-account", help="The account that referred them."),
     social_url: str = typer.Option(None, "--social-url", help="Their social media profile address."),
+    duplicate_override: str = DUPLICATE_OVERRIDE,
     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION,
 ) -> None:
-    """Capture a lead from a phone call you took; the call is logged on the lead.
+    """Capture a lead from a phone call you took; the call is logged on the lead. A blocking
+    duplicate rule refuses it (exit 4) unless --duplicate-override-reason says why.
 
     Example: leadline capture call --phone "+1 415 555 0100" --company Acme --notes "Wants a demo"
     """
     values = {"phone": phone, "last_name": last_name, "company": company, "first_name": first_name,
-              "email": email, "source": source, "owner": owner}
+              "email": email, "source": source, "owner": owner, "duplicate_override_reason": duplicate_override}
     captured = channels.capture_call(
         ready_application().context, actor_id(acting_as), values, subject=subject, notes=notes,
         referred_by_contact=parse_id(referred_by_contact, "referred_by_contact") if referred_by_contact else None,

@@ -21,6 +21,7 @@ from leadline.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from leadline.domain.queries import Page
 
 if TYPE_CHECKING:
     from leadline.bootstrap import Application
@@ -147,6 +148,22 @@ def parse_id(value: str, field: str) -> int:
     from leadline.domain.ids import parse_record_id
 
     return parse_record_id(value, field=field)
+
+
+def list_page(limit: int, sort: str, after: str | None, cursor: str | None, allowed: tuple[str, ...]) -> Page:
+    """The page a ``list`` command asks for: newest first by id after ``--after`` (the default
+    order), else ``--sort`` (a field of ``allowed``, ``-`` in front for descending) after the
+    ``--cursor`` the previous page printed. ``--after`` with another order is refused."""
+    if sort == "-id" and not cursor:
+        return Page.after_id(limit, parse_id(after, "after") if after else None)
+    if after:
+        raise ValidationError("--after follows the newest-first order; give --cursor with --sort", field="after")
+    return Page.parse(limit, sort, cursor, allowed=allowed)
+
+
+def next_page_hint(sort: str, last_id: int, cursor: Callable[[], str]) -> str:
+    """The options that list the page after one ending at ``last_id`` (``cursor``: the cursor after it)."""
+    return f"next page: --after {last_id}" if sort == "-id" else f"next page: --sort={sort} --cursor {cursor()}"
 
 
 def is_interactive() -> bool:

@@ -81,6 +81,9 @@ def convert(
     confirm_separate: bool = typer.Option(False, "--confirm-separate",
                                           help="Create the account or contact although one you may not see "
                                                "matches (else DUPLICATE_HIDDEN; see convert-preview)."),
+    duplicate_override_reason: str = typer.Option(
+        None, help="Create the account or contact although a blocking duplicate rule matches (else "
+                   "DUPLICATE_BLOCKED); kept in the lead's history."),
     if_version: int = typer.Option(None, parser=whole_number(),
                                    help="One lead only: refuse if the lead is no longer at this version."),
     where_status: list[str] = typer.Option(None, help="Bulk: convert the leads with this status (repeatable)."),
@@ -122,7 +125,7 @@ def convert(
                    opportunity_stage=opportunity_stage, status=status, owner=owner, override_reason=override_reason,
                    qualification_override_reason=qualification_override_reason,
                    nurture_reason=nurture_reason, idempotency_key=idempotency_key,
-                   confirm_separate=confirm_separate)
+                   confirm_separate=confirm_separate, duplicate_override_reason=duplicate_override_reason)
     filters = {"statuses": where_status or [], "sources": where_source or [], "owners": where_owner or []}
     ids = _lead_ids(lead_ids or [], filters)
     context, actor = ready_application().context, actor_id(acting_as)

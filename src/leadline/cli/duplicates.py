@@ -13,6 +13,7 @@ import typer
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import error_console, print_json, print_table
+from leadline.domain.common import counted
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ValidationError
 from leadline.domain.queries import RecordQuery
@@ -116,7 +117,7 @@ def scan(kind: list[str] = typer.Option(None, help="lead, contact or account, re
     """
     found = duplicate_groups.find_duplicate_groups(ready_application().context, actor_id(acting_as), kind or [])
     for record_kind, count in found.items():
-        typer.echo(f"{record_kind.value}: {count} groups")
+        typer.echo(f"{record_kind.value}: {counted(count, 'group')}")
 
 
 @duplicates_app.command("groups")

@@ -36,7 +36,7 @@ from leadline.cli.opportunities import parts as opportunity_parts
 from leadline.cli.opportunities import sales as opportunity_sales
 from leadline.cli.output import console, print_json, print_table
 from leadline.cli.reports import commands as report_commands
-from leadline.cli.security import sign_in, users
+from leadline.cli.security import rights, sign_in, users
 from leadline.cli.security import tokens as security
 from leadline.domain.errors import ValidationError
 
@@ -81,6 +81,7 @@ users.app.command("set-password")(handle_errors(security.set_password_command))
 app.add_typer(users.app, name="user")
 app.add_typer(security.token_app, name="token")
 app.add_typer(security.sharing_app, name="sharing")
+app.add_typer(rights.role_app, name="role")
 app.add_typer(sign_in.lockout_app, name="lockout")
 app.add_typer(imports.app, name="import")
 app.add_typer(lead_capture.form_app, name="form")

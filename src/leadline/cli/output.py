@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from leadline.domain.common import moment_text
 from leadline.domain.money import MONEY_FIELDS, at_currency_scale
 
 #: Wide output when piped (Rich would default to 80 columns), one-line errors always.
@@ -76,8 +77,8 @@ def cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, Enum):
         return str(value.value)
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime):  # as the web pages write a moment: in UTC, saying so
+        return moment_text(value)
     return str(value)
 
 

@@ -9,13 +9,22 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, parse_id, ready_application
+from leadline.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    actor_id,
+    handle_errors,
+    list_page,
+    next_page_hint,
+    parse_id,
+    ready_application,
+)
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import fields_of, print_json, print_record, print_table
 from leadline.cli.record_edits import record_rows
 from leadline.domain.common import date_field
 from leadline.domain.configuration.custom_fields import RecordType
-from leadline.domain.queries import Page, RecordQuery
+from leadline.domain.queries import OPPORTUNITY_SORTS, Page, RecordQuery
 from leadline.domain.scoring.opportunity import OpportunityScore
 
 if TYPE_CHECKING:
@@ -144,11 +153,18 @@ def opportunity_list(owner: list[str] = OWNER, search: str = SEARCH,
                      amount_to: str = typer.Option(None, help="Amount at most this."),
                      min_score: int = typer.Option(None, help="Predicted-win score at least this (0-100)."),
                      max_score: int = typer.Option(None, help="Predicted-win score at most this (0-100)."),
-                     custom: list[str] = CUSTOM, limit: int = LIMIT, after: str = AFTER, as_json: bool = JSON_OPTION,
-                     acting_as: str = AS_OPTION) -> None:
-    """List opportunities, newest first.
+                     custom: list[str] = CUSTOM, limit: int = LIMIT,
+                     sort: str = typer.Option("-id", help=(
+                         "Order: id, created_at, updated_at, name, close_date, amount or score (the predicted-win "
+                         "score); '-' in front for descending. By score, unscored opportunities come last.")),
+                     after: str = typer.Option(None, help="Newest-first order only: the last id of the previous page."),
+                     cursor: str = typer.Option(None, help="Any other order: the cursor the previous page printed."),
+                     as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
+    """List opportunities, newest first unless --sort says otherwise.
 
     Example: leadline opportunity list --stage Negotiation --outcome open --close-from 2026-10-01 --amount-from 10000
+
+    Example: leadline opportunity list --outcome open --sort=-score --min-score 60
     """
     context = ready_application().context
     query = opportunity_queries.opportunity_query(context, owners=owner or [], search=search,
@@ -159,9 +175,10 @@ def opportunity_list(owner: list[str] = OWNER, search: str = SEARCH,
                               min_score=min_score, max_score=max_score)
     custom_filters = custom_values.resolve_custom_filters(context, RecordType.OPPORTUNITY, custom or [])
     query = dataclasses.replace(query, custom=custom_filters)
-    rows = record_service.list_records(context, actor_id(acting_as), "opportunity", query, _page(limit, after))
+    page = list_page(limit, sort, after, cursor, OPPORTUNITY_SORTS)
+    found = opportunity_reads.list_scored_opportunities(context, actor_id(acting_as), query, page)
+    rows, scores = found.rows, found.scores
     names = opportunity_queries.stage_names(context)
-    scores = opportunity_reads.opportunity_scores(context, actor_id(acting_as), [o.id for o in rows])
     if as_json:
         print_json([{**_opportunity_json(o, names), "score": _score_json(scores.get(o.id))} for o in rows])
         return
@@ -170,7 +187,8 @@ def opportunity_list(owner: list[str] = OWNER, search: str = SEARCH,
                 [(o.id, o.name, _label(names, o.stage_id, "stage"), _label(names, o.stage_id, "process"), o.amount,
                   o.currency, o.close_date, o.probability, s.score if (s := scores.get(o.id)) else None,
                   o.forecast_category, o.outcome) for o in rows])
-    _more(rows, limit)
+    if len(rows) == limit:
+        typer.echo(next_page_hint(sort, rows[-1].id, lambda: str(found.next_cursor(page))))
 
 
 def _label(names: Mapping[int, StageName], stage_id: int, part: str) -> object:
@@ -186,20 +204,22 @@ def opportunity_show(opportunity_id: str, as_json: bool = JSON_OPTION, acting_as
     opportunity = record_service.get_record(context, actor_id(acting_as), "opportunity",
                                             parse_id(opportunity_id, "opportunity"))
     names = opportunity_queries.stage_names(context)
-    score = opportunity_reads.get_opportunity_score(context, actor_id(acting_as), opportunity.id)
+    score, note = opportunity_reads.get_opportunity_score_or_reason(context, actor_id(acting_as), opportunity.id)
     if as_json:
-        print_json({**_opportunity_json(opportunity, names), "score": _score_json(score)})
+        print_json({**_opportunity_json(opportunity, names), "score": _score_json(score),
+                    **({"score_note": note} if note else {})})
         return
     fields = record_rows(opportunity)
     fields.insert(3, ("stage", _label(names, opportunity.stage_id, "stage")))
     fields.insert(4, ("process", _label(names, opportunity.stage_id, "process")))
-    print_record(f"Opportunity {opportunity.id}", fields + _score_lines(score))
+    print_record(f"Opportunity {opportunity.id}", fields + _score_lines(score, note))
 
 
-def _score_lines(score: OpportunityScore | None) -> list[tuple[str, object]]:
-    """The predicted chance of winning (beside the stage's probability), how sure, its model, its reasons."""
+def _score_lines(score: OpportunityScore | None, note: str | None) -> list[tuple[str, object]]:
+    """The predicted chance of winning (beside the stage's probability), how sure, its model, its
+    reasons; or why it has none."""
     if score is None:
-        return [("predicted win %", "not scored (no opportunity model yet, or closed)")]
+        return [("predicted win %", f"not scored: {note}")]
     sure = "" if score.confident else " (low confidence: little data)"
     return [("predicted win %", f"{score.score}{sure}, model {score.model_version}"),
             *(("  up", r.text) for r in score.up), *(("  down", r.text) for r in score.down)]

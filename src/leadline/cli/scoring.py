@@ -19,6 +19,7 @@ from leadline.domain.errors import ValidationError
 if TYPE_CHECKING:
     from leadline.scoring import backtest, table
     from leadline.services.scoring import models, opportunities, reads, scores
+    from leadline.services.scoring import opportunity_reads as opportunities_reads
 else:
     opportunities = lazy_module("leadline.services.scoring.opportunities")
     backtest = lazy_module("leadline.scoring.backtest")
@@ -26,6 +27,7 @@ else:
     models = lazy_module("leadline.services.scoring.models")
     reads = lazy_module("leadline.services.scoring.reads")
     scores = lazy_module("leadline.services.scoring.scores")
+    opportunities_reads = lazy_module("leadline.services.scoring.opportunity_reads")
 
 score_app = typer.Typer(help="Predictive lead and opportunity scoring: train, score, evaluate, backtest.",
                         no_args_is_help=True)
@@ -83,10 +85,7 @@ def score_leads(acting_as: str | None = AS_OPTION) -> None:
 
     Example: leadline score leads
     """
-    done = scores.score_leads(ready_application().context, actor_id(acting_as))
-    console.print(f"{done.count} open leads scored with {done.version}")
-    if done.problem:
-        error_console.print(f"warning: {done.problem}")
+    _print_rescored("leads", scores.score_leads(ready_application().context, actor_id(acting_as)))
 
 
 @score_app.command("opportunities")
@@ -96,8 +95,14 @@ def score_opportunities(acting_as: str | None = AS_OPTION) -> None:
 
     Example: leadline score opportunities
     """
-    count = opportunities.score_opportunities(ready_application().context, actor_id(acting_as))
-    console.print(f"{count} open opportunities scored")
+    _print_rescored("opportunities", opportunities.score_opportunities(ready_application().context,
+                                                                      actor_id(acting_as)))
+
+
+def _print_rescored(kind: str, done: scores.Rescored) -> None:
+    console.print(f"{done.count} open {kind} scored with {done.version}", highlight=False)
+    if done.problem:
+        error_console.print(f"warning: {done.problem}")
 
 
 @score_app.command("show")
@@ -108,9 +113,12 @@ def show(lead_id: int = typer.Argument(..., help="The lead's id."), acting_as: s
 
     Example: leadline score show 123456
     """
-    found = reads.get_lead_score(ready_application().context, actor_id(acting_as), lead_id)
+    found, why = reads.get_lead_score_or_reason(ready_application().context, actor_id(acting_as), lead_id)
     if found is None:
-        console.print("not scored (no model trained yet, or the lead is converted)")
+        if as_json:
+            print_json({"lead_id": lead_id, "score": None, "score_note": why})
+        else:
+            console.print(f"not scored: {why}", highlight=False)
         return
     if as_json:
         print_json({"lead_id": found.lead_id, "score": found.score, "confident": found.confident,
@@ -127,19 +135,26 @@ def show(lead_id: int = typer.Argument(..., help="The lead's id."), acting_as: s
 
 @score_app.command("models")
 @handle_errors
-def list_models(as_json: bool = JSON_OPTION) -> None:
-    """Every stored lead model, the one in use first.
+def list_models(kind: str = KIND_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Every stored lead and opportunity model, the one in use first.
 
-    Example: leadline score models
+    Example: leadline score models --kind opportunities
     """
-    found = reads.list_models(ready_application().context)
-    rows = [[str(m.version), m.trained_at.isoformat(timespec="seconds"), m.outcomes, m.positives,
-             ", ".join(f"{k} {v:.3f}" for k, v in m.backtest.items())] for m in found]
+    kinds, context = _kinds(kind), ready_application().context
+    results: dict[str, object] = {}
+    for chosen in kinds:
+        found = (reads.list_models(context) if chosen == "leads"
+                 else opportunities_reads.list_opportunity_models(context))
+        rows = [[str(m.version), m.trained_at.isoformat(timespec="seconds"), m.outcomes, m.positives,
+                 ", ".join(f"{k} {v:.3f}" for k, v in m.backtest.items())] for m in found]
+        results[chosen] = [dict(zip(["version", "trained_at", "outcomes", "positives", "backtest"], r, strict=True))
+                           for r in rows]
+        if not as_json:
+            word = "converted" if chosen == "leads" else "won"
+            title = "lead models" if chosen == "leads" else "opportunity models"
+            print_table(title, ["version", "trained at", "outcomes", word, "backtest ROC AUC"], rows)
     if as_json:
-        print_json([dict(zip(["version", "trained_at", "outcomes", "positives", "backtest"], r, strict=True))
-                    for r in rows])
-        return
-    print_table("lead models", ["version", "trained at", "outcomes", "converted", "backtest ROC AUC"], rows)
+        print_json(results if len(kinds) > 1 else results[kinds[0]])
 
 
 @score_app.command("evaluate")
@@ -168,26 +183,21 @@ def evaluate(kind: str = KIND_OPTION, acting_as: str | None = AS_OPTION, as_json
 
 
 def _evaluate_leads(context: object, actor: int, as_json: bool) -> dict[str, object]:
-    train_rows, test_rows, e, candidates = models.evaluate_lead_model(context, actor)  # type: ignore[arg-type]
-    figures = {"train": train_rows, "test": test_rows, "roc_auc": e.roc_auc, "pr_auc": e.pr_auc,
-               "brier": e.brier, "calibration_error": e.calibration_error, "top_decile_lift": e.top_decile_lift,
-               "candidates": candidates}
-    if as_json:
-        return figures
-    console.print("leads:")
-    for name, value in figures.items():
-        console.print(f"  {name}: {value:.3f}" if isinstance(value, float) else f"  {name}: {value}",
-                      highlight=False)
-    return figures
+    return _evaluated("leads", models.evaluate_lead_model(context, actor), "converted", as_json)  # type: ignore[arg-type]
 
 
 def _evaluate_opportunities(context: object, actor: int, as_json: bool) -> dict[str, object]:
     report = opportunities.evaluate_opportunity_model(context, actor)  # type: ignore[arg-type]
-    prepared = table.Table([], report.test_outcomes, None, "won", {})
+    return _evaluated("opportunities", report, "won", as_json)
+
+
+def _evaluated(kind: str, report: backtest.Backtest, word: str, as_json: bool) -> dict[str, object]:
+    """The backtest of one kind: Leadline's model beside both baselines, as JSON or lines."""
+    prepared = table.Table([], report.test_outcomes, None, word, {})
     found = {**backtest.as_json(prepared, report), "rows": report.train_rows + report.test_rows}
     found.pop("features", None)
     if not as_json:
-        console.print("opportunities:")
+        console.print(f"{kind}:")
         console.print(f"  train {report.train_rows}, test {report.test_rows}; split: {report.split}", highlight=False)
         for name, e in report.results.items():
             console.print(f"  {name}: ROC AUC {e.roc_auc:.3f}, PR AUC {e.pr_auc:.3f}, Brier {e.brier:.4f}, "
@@ -206,22 +216,31 @@ def backtest_file(
     time: str | None = typer.Option(None, "--time", help="A column of ISO dates: split by time (else stratified)."),
     positive: str | None = typer.Option(None, "--positive", help="The outcome value counted as positive."),
     png: Path | None = typer.Option(None, "--png", help="Write ROC and calibration plots into this folder."),
+    min_age: int | None = typer.Option(None, "--min-age", help="Leave out the rows within DAYS of the latest time "
+                                       "(with --time): too recent to have had their chance.", metavar="DAYS"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Backtest Leadline's model, a naive-Bayes frequency model and a logistic regression on any table.
+
+    Columns naming a person, company or contact point, ids, leaks and dates are excluded and named.
+    With --time, --min-age 180 leaves out the rows too recent to have had their chance.
 
     Example: leadline score backtest old-crm.csv --target converted --time created_at --positive yes
     """
     try:
         columns, records = table.read_csv(file)
-        prepared = table.prepare(columns, records, target, time=time, positive=positive)
+        prepared = table.prepare(columns, records, target, time=time, positive=positive,
+                                 min_age_days=min_age)
         report = backtest.run_backtest(prepared)
     except table.TableError as error:
-        raise ValidationError(str(error), field="file") from error
+        raise ValidationError(str(error), field=error.field) from error
+    try:
+        plots = [] if png is None else backtest.write_plots(report, png, file.stem)
+    except OSError as error:
+        raise ValidationError(f"cannot write plots into {png}: {error.strerror or error}", field="png") from None
     if as_json:
         print(json.dumps(backtest.as_json(prepared, report), indent=2))
     else:
         print(backtest.render(prepared, report))
-    if png is not None:
-        for path in backtest.write_plots(report, png, file.stem):
-            console.print(f"wrote {path}", highlight=False)
+    for path in plots:
+        console.print(f"wrote {path}", highlight=False)

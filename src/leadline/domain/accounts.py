@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from leadline.domain.common import Cleaner, parse_non_negative_int, text_field, website_field
+from leadline.domain.common import Cleaner, parse_non_negative_int, person_name, text_field, website_field
 from leadline.domain.configuration.custom_fields import CustomValue
 from leadline.domain.errors import ValidationError
 
@@ -58,7 +58,7 @@ class Contact:
 
     @property
     def name(self) -> str:
-        return f"{self.first_name} {self.last_name}" if self.first_name else self.last_name
+        return person_name(self.first_name, self.last_name)
 
 
 _PLAIN_HOST = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(?:[/?#]|\Z)")
@@ -133,3 +133,15 @@ CONTACT_FIELD_CLEANERS: dict[str, Cleaner] = {
 def ensure_named(values: dict[str, object], field: str = "name") -> None:
     if not values.get(field):
         raise ValidationError("is required", field=field)
+
+
+#: what every path that creates a contact or an opportunity says when no account is given
+ACCOUNT_REQUIRED = "is required: the account's name or id"
+
+
+def ensure_account_given(account: object, field: str = "account_id") -> None:
+    """A contact and an opportunity belong to an account: ``VALIDATION_FAILED`` (``ACCOUNT_REQUIRED``)
+    when none is given, on every path that creates one (the API, the web forms, the CLI, imports,
+    the Salesforce-compatible API), before the account is looked up."""
+    if account is None or (isinstance(account, str) and not account.strip()):
+        raise ValidationError(ACCOUNT_REQUIRED, field=field)

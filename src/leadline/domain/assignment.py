@@ -89,7 +89,7 @@ def _text(value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return str(value.normalize())
+        return format(value.normalize(), "f")  # 100, not 1E+2
     return str(value)
 
 

@@ -27,6 +27,12 @@ def with_replaced(items: Iterable[R], new: R) -> list[R]:
     return [new if item.id == new.id else item for item in items]
 
 
+def person_name(first_name: str | None, last_name: str) -> str:
+    """A person's name as every page writes it (a lead's, a contact's): "Ada Lovelace", or the
+    last name alone when there is no first name."""
+    return f"{first_name} {last_name}" if first_name else last_name
+
+
 def clean_text(value: object, *, field: str, max_length: int = 255, required: bool = False) -> str | None:
     """Strip a text value; empty becomes None. Refuses over-long text and a missing required value."""
     if value is None:
@@ -229,3 +235,12 @@ def counted(count: int, singular: str, plural: str | None = None) -> str:
     ``counted(1, "opportunity", "opportunities")`` is "1 opportunity"; 0 and 2 take the plural
     (``singular`` + "s" unless ``plural`` is given)."""
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def moment_text(moment: datetime) -> str:
+    """A moment as the web pages (the ``moment`` filter, the history's values) and the CLI's tables
+    write it: to the minute, in UTC, saying so ("2026-02-08 10:30 UTC"). Leadline keeps no time
+    zone per user: a time that did not name its zone would read as the reader's own."""
+    if moment.tzinfo is None:  # stored moments are UTC; a naive one is never the server's local time
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"

@@ -167,6 +167,13 @@ class MergeRefusedError(ConflictError):
     code = "MERGE_REFUSED"
 
 
+class RecordMergedError(ConflictError):
+    """A change that would delete a record a merge already merged away (deleted): its message
+    names the survivor; the merge's undo brings the record back."""
+
+    code = "RECORD_MERGED"
+
+
 class DatabaseUnavailableError(LeadlineError):
     """The database cannot be reached: the connection is refused, dropped, or the server is
     shutting down. The same request may succeed once it is back, so transports tell the caller

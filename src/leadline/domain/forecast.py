@@ -162,22 +162,25 @@ class Forecast:
 def forecast_of(user_id: int | None, period: Period, sums: Iterable[CategorySums]) -> Forecast:
     """Fold per-category sums into the cumulative categories. Won counts as closed; open
     opportunities count in their category and every wider one; lost and omitted count nowhere."""
-    own = {c: ZERO for c in CUMULATIVE}
-    result = Forecast(user_id, period)
+    own = dict.fromkeys(CUMULATIVE, ZERO)
+    weighted, open_count, won_count = ZERO, 0, 0
     for row in sums:
         if row.outcome is Outcome.WON:
             own[ForecastCategory.CLOSED] += row.amount
-            result.won_count += row.count
-        elif row.outcome is Outcome.OPEN and row.category in own and row.category is not ForecastCategory.CLOSED:
+            won_count += row.count
+        elif row.outcome is Outcome.OPEN and row.category in _OPEN_CATEGORIES:
             own[row.category] += row.amount
-            result.weighted += row.weighted
-            result.open_count += row.count
-    running = ZERO
+            weighted += row.weighted
+            open_count += row.count
+    totals, running = {}, ZERO
     for category in CUMULATIVE:
         running += own[category]
-        result.totals[category] = running.quantize(AMOUNT_PLACES)
-    result.weighted = result.weighted.quantize(AMOUNT_PLACES)
-    return result
+        totals[category] = running.quantize(AMOUNT_PLACES)
+    return Forecast(user_id, period, totals, weighted.quantize(AMOUNT_PLACES), open_count, won_count)
+
+
+#: The categories an open opportunity counts in (closed is what was won).
+_OPEN_CATEGORIES = frozenset(CUMULATIVE) - {ForecastCategory.CLOSED}
 
 
 def roll_up(user_id: int, period: Period, sums: Iterable[CategorySums], manager_of: Mapping[int, int | None],

@@ -25,12 +25,26 @@ class FieldChange:
 @dataclass(frozen=True, slots=True)
 class Deletion:
     """A record deleted outright (Leadline keeps no recycle bin): what it was, whose, and when.
-    Written in the deleting transaction; read by Salesforce's ``sobjects/X/deleted/`` (ADR 0047)."""
+    Written in the deleting transaction; read by Salesforce's ``sobjects/X/deleted/`` (ADR 0047).
+    ``contact_owner_id``: a contact role's contact's owner (its readers must read the contact too,
+    docs/adr/0058-contact-roles-read-with-both-parents.md); None for any other kind."""
 
     record_type: str
     record_id: int
     owner_id: int | None
     deleted_at: datetime
+    contact_owner_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NamedRecord:
+    """A record a history names by id, as its page names it: its name, its owner (who may read
+    it) and, once merged into another, that survivor's id."""
+
+    id: int
+    name: str
+    owner_id: int | None
+    merged_into_id: int | None = None
 
 
 def render_value(value: object) -> str | None:

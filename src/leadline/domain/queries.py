@@ -26,6 +26,9 @@ MAX_PAGE_SIZE = 500
 #: The fields a list of leads sorts by (``-`` in front for descending), on every transport. ``score``
 #: is the stored score (issue 19): unscored leads come after the scored ones in both directions.
 LEAD_SORTS = ("id", "created_at", "updated_at", "last_name", "company", "score")
+#: The fields a list of opportunities sorts by; ``score`` is the stored predicted-win score (ADR
+#: 0048), never the stage's probability: unscored opportunities (closed, or no model) come last.
+OPPORTUNITY_SORTS = ("id", "created_at", "updated_at", "name", "close_date", "amount", "score")
 
 
 def _cursor_id(value: object) -> int:
@@ -99,8 +102,10 @@ class Page:
         """Newest first by id, continuing after ``record_id`` (the CLI's ``--after``)."""
         return cls(limit=limit, after=(record_id, record_id) if record_id is not None else None)
 
-    def cursor_after(self, record: Any) -> str:
-        return self.cursor_of(getattr(record, self.sort), record.id)
+    def cursor_after(self, record: Any, *, score: int | None = None) -> str:
+        """The cursor after ``record``; sorted by ``score``, after its stored ``score`` (None:
+        unscored), which lives beside the record, not in it."""
+        return self.cursor_of(score if self.sort == "score" else getattr(record, self.sort), record.id)
 
     def cursor_of(self, value: Any, record_id: int) -> str:
         """The cursor after the row whose sort value is ``value`` (None: a row without one, such

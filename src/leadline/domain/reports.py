@@ -11,12 +11,14 @@ in the persistence layer's ``dimension_columns`` (``campaign`` was added so).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
+from leadline.domain.common import EARLIEST_YEAR, LATEST_YEAR, date_field
 from leadline.domain.errors import ValidationError
 
 
@@ -68,6 +70,50 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
+#: A report's date as its inputs accept it: ``YYYY-MM-DD`` and nothing else (not the ISO basic
+#: ``20260301`` nor a week date ``2026-W09-7``, which ``date.fromisoformat`` would take), in the
+#: business years (``domain.common``). ``DAY_RULE`` says it to users (CLI and API help).
+#: The transports state the same pattern (the API's parameters, anchored), never a copy of it.
+DAY_PATTERN = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_DAY = re.compile(DAY_PATTERN, re.ASCII)
+DAY_RULE = f"YYYY-MM-DD, {EARLIEST_YEAR} to {LATEST_YEAR}"
+
+
+def report_day(value: object, field: str) -> date | None:
+    """The date ``value`` names (``2026-03-31``), None for none; ``VALIDATION_FAILED`` naming
+    ``field`` for anything but ``YYYY-MM-DD`` (``20260331``, ``2026-3-31``, ``31/03/2026``), for
+    a day that does not exist, and for one outside the business years (``DAY_RULE``)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return date_field(value, field)
+    text = str(value).strip()
+    if not _DAY.fullmatch(text):
+        raise ValidationError(f"{text!r} is not a date (YYYY-MM-DD)", field=field)
+    return date_field(text, field)
+
+
+def ensure_known_day(day: date, today: date, field: str) -> date:
+    """``day`` itself, or ``VALIDATION_FAILED`` naming ``field`` when it is after ``today``: the
+    pipeline as of a day to come is not known yet (a forecast is another report), and answering
+    with today's figures under a future date would mislead."""
+    if day > today:
+        raise ValidationError(f"{day.isoformat()} is after today ({today.isoformat()}): a report as of a day "
+                              "to come is not known yet", field=field)
+    return day
+
+
+def pipeline_day(as_of: date | None, period_end: date | None, today: date) -> date:
+    """The day at whose end a pipeline report is read, the same on every transport: ``as_of``,
+    a pipeline date the user chose, refused naming ``as_of`` when after today
+    (``ensure_known_day``); else the end of the period (``to``), today at the latest: a period
+    that ends later (this quarter) shows the pipeline so far, as velocity counts its open deals;
+    else today."""
+    if as_of is not None:
+        return ensure_known_day(as_of, today, "as_of")
+    return today if period_end is None else min(period_end, today)
+
+
 def month_key(day: date | datetime) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -78,14 +124,23 @@ def quarter_of(month: str) -> str:
     return f"{year}-Q{(int(number) - 1) // 3 + 1}"
 
 
+#: A cohort as its inputs accept it (the API's parameter states the same pattern, anchored).
+COHORT_PATTERN = "[0-9]{4}-(0[1-9]|1[0-2]|[Qq][1-4])"
+_COHORT = re.compile(COHORT_PATTERN, re.ASCII)
+
+
 def cohort_bounds(text: str) -> tuple[date, date]:
-    """The first day of a cohort month (``2026-03``) or quarter (``2026-Q1``) and of the next one."""
-    cleaned = str(text).strip().upper()
+    """The first day of a cohort month (``2026-03``) or quarter (``2026-Q1``) and of the next one;
+    written so and nothing else (not ``2026-3`` nor ``202603``), as the API's pattern says."""
+    cleaned = str(text).strip()
     try:
+        if not _COHORT.fullmatch(cleaned):
+            raise ValueError(cleaned)
+        cleaned = cleaned.upper()
         year, part = cleaned.split("-")
         first = (int(part[1:]) - 1) * 3 + 1 if part.startswith("Q") else int(part)
         months = 3 if part.startswith("Q") else 1
-        if part.startswith("Q") and not 1 <= int(part[1:]) <= 4 or not 1900 <= int(year) <= 9998:
+        if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
             raise ValueError(part)
         start = date(int(year), first, 1)
     except ValueError:
@@ -199,10 +254,12 @@ class Velocity:
 
     @property
     def per_day(self) -> Decimal | None:
-        """Pipeline velocity: open opportunities x win rate x average deal / cycle length, per day."""
-        if not self.cycle_days or self.average_deal is None or self.win_rate is None:
+        """Pipeline velocity: open opportunities x win rate x average deal / cycle length, per day,
+        from the exact rate and average (won / closed x won amount / won = won amount / closed),
+        not from the rounded figures shown beside it."""
+        if not self.cycle_days or not self.won_count:
             return None
-        value = Decimal(self.open_count) * self.win_rate / 100 * self.average_deal / self.cycle_days
+        value = Decimal(self.open_count) * self.won_amount / (self.won_count + self.lost_count) / self.cycle_days
         return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 

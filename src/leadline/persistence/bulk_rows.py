@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Select, Table, bindparam, insert, type_coerce, update
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NULLTYPE
 
@@ -94,10 +95,15 @@ def _processed(processor: tuple[Processor, Any] | None, values: Sequence[Any], d
     return list(map(known.__getitem__, values))
 
 
-def _execute(session: Session, plan: _Statement, columns: Mapping[str, Sequence[Any]], done: Processed | None) -> Any:
+def _driver_values(plan: _Statement, columns: Mapping[str, Sequence[Any]], done: Processed | None) -> list[Any]:
+    """Each parameter's values (in ``plan.names`` order) as the driver receives them."""
     memo: Processed = {} if done is None else done
-    values = [_processed(processor, columns[name], memo) for name, processor in zip(plan.names, plan.processors,
-                                                                                      strict=True)]
+    return [_processed(processor, columns[name], memo) for name, processor in zip(plan.names, plan.processors,
+                                                                                  strict=True)]
+
+
+def _execute(session: Session, plan: _Statement, columns: Mapping[str, Sequence[Any]], done: Processed | None) -> Any:
+    values = _driver_values(plan, columns, done)
     if plan.positional:
         parameters: list[Any] = list(zip(*values, strict=True))
     else:
@@ -108,11 +114,14 @@ def _execute(session: Session, plan: _Statement, columns: Mapping[str, Sequence[
 def insert_columns(session: Session, table: Table, columns: Mapping[str, Sequence[Any]],
                    done: Processed | None = None) -> None:
     """``INSERT INTO table (columns) VALUES ...`` with one executemany, given the values column by
-    column (equal lengths). Statements of one batch may share ``done``. A table with Python-side
-    defaults for columns not given takes the Core path, which applies them."""
+    column (equal lengths). Statements of one batch may share ``done`` (those of a bulk load,
+    ``BULK_LOAD``, share one by default: ``BULK_PROCESSED``). A table with Python-side defaults
+    for columns not given takes the Core path, which applies them."""
     names = tuple(columns)
     if not names or not len(columns[names[0]]):
         return
+    if done is None and session.info.get(BULK_LOAD):
+        done = session.info.setdefault(BULK_PROCESSED, {})
     plan = None
     if not any(c.default is not None for c in table.c if c.key not in names):
         plan = _plan(session.get_bind().dialect, ("insert", table, names), lambda: insert(table), table,
@@ -120,8 +129,52 @@ def insert_columns(session: Session, table: Table, columns: Mapping[str, Sequenc
     if plan is None:
         session.execute(insert(table), [dict(zip(names, row, strict=True))
                                         for row in zip(*columns.values(), strict=True)])
+    elif copies(session, len(columns[names[0]])):
+        _copy(session, table, plan, columns, done)
     else:
         _execute(session, plan, columns, done)
+
+
+#: ``Session.info`` key: the unit of work loads in bulk (``SqlUnitOfWork.bulk_load``)
+BULK_LOAD = "leadline_bulk_load"
+#: ``Session.info`` key: the values a bulk load's inserts processed (``Processed``), shared by all
+#: of them: a timestamp written in three tables (an imported lead's ``created_at``, its status
+#: entry's ``changed_at``, its audit event's ``at``) goes through its bind processor once
+BULK_PROCESSED = "leadline_bulk_processed"
+#: rows from which ``insert_columns`` of a bulk load writes with COPY on PostgreSQL (psycopg 3)
+COPY_FROM_ROWS = 50
+
+
+def copies(session: Session, rows: int) -> bool:
+    """Whether ``insert_columns`` writes ``rows`` rows with COPY: in a bulk load on PostgreSQL
+    through psycopg 3, from ``COPY_FROM_ROWS`` rows."""
+    if rows < COPY_FROM_ROWS or not session.info.get(BULK_LOAD):
+        return False
+    dialect = session.get_bind().dialect
+    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+
+
+def _copy(session: Session, table: Table, plan: _Statement, columns: Mapping[str, Sequence[Any]],
+          done: Processed | None) -> None:
+    """The rows with one ``COPY table (columns) FROM STDIN`` in the session's transaction: the
+    same values as the INSERT's parameters (each column's bind processor), written as text rows
+    the server parses as it would the parameters. A broken constraint raises SQLAlchemy's
+    ``IntegrityError``, as the INSERT would."""
+    import psycopg
+
+    values = _driver_values(plan, columns, done)
+    quote = session.get_bind().dialect.identifier_preparer
+    names = ", ".join(quote.format_column(table.c[name]) for name in plan.names)
+    sql = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
+    cursor = session.connection().connection.cursor()
+    try:
+        with cursor.copy(sql) as copy:
+            for row in zip(*values, strict=True):
+                copy.write_row(row)
+    except psycopg.Error as error:
+        raise DBAPIError.instance(sql, None, error, psycopg.Error) from None
+    finally:
+        cursor.close()
 
 
 def record_values(row_class: Any, records: Sequence[Any]) -> dict[str, list[Any]]:

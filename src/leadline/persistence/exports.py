@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, DateTime, Engine, Numeric, Select, String, type_coerce
+from sqlalchemy import BigInteger, Date, DateTime, Engine, Numeric, Select, String, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from leadline.domain.configuration.custom_fields import CustomFieldDefinition, RecordType
@@ -61,16 +61,18 @@ class ExportReads:
 
     def rows(self, kind: RecordType, query: LeadQuery | RecordQuery, columns: Sequence[str],
              custom: Sequence[CustomFieldDefinition], visible_owner_ids: Iterable[int] | None,
-             batch: int = BATCH) -> Iterator[Sequence[Sequence[Any]]]:
+             batch: int = BATCH, *,
+             readable_accounts: Iterable[int] | None = None) -> Iterator[Sequence[Sequence[Any]]]:
         """The records of ``kind`` matching ``query`` (and, when ``visible_owner_ids`` is not None,
         owned by one of them), oldest id first, in batches of tuples: ``columns`` then the value of
         each of ``custom`` (None where a record has none). The statement is built now, run when the
         first batch is asked for."""
-        statement = self._statement(kind, query, columns, custom, visible_owner_ids)
+        statement = self._statement(kind, query, columns, custom, visible_owner_ids, readable_accounts)
         return _streamed(self.engine, statement, batch)
 
     def _statement(self, kind: RecordType, query: LeadQuery | RecordQuery, columns: Sequence[str],
-                   custom: Sequence[CustomFieldDefinition], visible_owner_ids: Iterable[int] | None) -> Select[Any]:
+                   custom: Sequence[CustomFieldDefinition], visible_owner_ids: Iterable[int] | None,
+                   readable_accounts: Iterable[int] | None = None) -> Select[Any]:
         row = _row_class(kind)
         if kind is RecordType.LEAD:
             from leadline.persistence.leads.repositories import LeadRepository
@@ -88,18 +90,35 @@ class ExportReads:
         for joined, definition in zip(aliases, custom, strict=True):
             statement = statement.outerjoin(joined, (joined.c.record_id == table.c.id)
                                             & (joined.c.field_id == definition.id))
-        selected = [expression for expression, _ in self._reads(kind, columns, custom, aliases)]
+        accounts = None if readable_accounts is None else tuple(readable_accounts)
+        selected = [expression for expression, _ in self._reads(kind, columns, custom, aliases, accounts)]
         return statement.with_only_columns(*selected).order_by(table.c.id)
 
     def _reads(self, kind: RecordType, columns: Sequence[str], custom: Sequence[CustomFieldDefinition],
-               aliases: Sequence[Any] | None = None) -> list[tuple[Any, str]]:
+               aliases: Sequence[Any] | None = None,
+               readable_accounts: tuple[int, ...] | None = None) -> list[tuple[Any, str]]:
         """What to select for each value of a row, and how the value then comes (``_read``)."""
         table = _row_class(kind).__table__
         dialect = self.engine.dialect.name
         joined = aliases if aliases is not None else [_custom_alias(index) for index in range(len(custom))]
-        read = [_read(table.c[name], dialect) for name in columns]
+        read = [_read(_column(table, name, readable_accounts), dialect) for name in columns]
         return read + [_read(alias.c[VALUE_COLUMN[d.type.value]], dialect)
                        for alias, d in zip(joined, custom, strict=True)]
+
+
+def _column(table: Any, name: str, readable_accounts: tuple[int, ...] | None = None) -> Any:
+    """The column ``name`` of ``table``, or ``account.name``: the name of the record's account
+    (a contact's, an opportunity's), read by its primary key in the same statement; None for an
+    account whose owner is not one of ``readable_accounts`` (its name is not the reader's)."""
+    if name != "account.name":
+        return table.c[name]
+    from leadline.persistence.accounts.rows import AccountRow
+
+    accounts = AccountRow.__table__
+    found = select(accounts.c.name).where(accounts.c.id == table.c.account_id)
+    if readable_accounts is not None:
+        found = found.where(accounts.c.owner_id.in_(readable_accounts))
+    return found.scalar_subquery()
 
 
 def _custom_alias(index: int) -> Any:
@@ -114,15 +133,43 @@ def _read(column: Any, dialect: str) -> tuple[Any, str]:
     column_type = column.type
     if isinstance(column_type, EnumText):
         return type_coerce(column, String), "text"
+    if dialect == "postgresql":
+        return _read_postgresql(column)
     if isinstance(column_type, ExactDecimal):
         if dialect == "sqlite":
             return type_coerce(column, BigInteger), f"scaled:{column_type.places}"
         return type_coerce(column, Numeric(column_type.precision, column_type.places, asdecimal=True)), "decimal"
     if dialect == "sqlite" and isinstance(column_type, UtcDateTime):
         return type_coerce(column, String), "utc_text"
-    if dialect == "sqlite" and isinstance(column_type, Date) and not isinstance(column_type, DateTime):
+    if dialect == "sqlite" and _is_date(column_type):
         return type_coerce(column, String), "iso_text"
     return column, _kind_of(column_type)
+
+
+def _read_postgresql(column: Any) -> tuple[Any, str]:
+    """On PostgreSQL the server writes amounts, times and dates as text in the form the export
+    writes, so the client builds no ``Decimal``, ``datetime`` or ``date`` only to format it again:
+    an amount without its trailing zeros (``trim_scale``, PostgreSQL 13+: ``1500.5000`` is
+    ``1500.5``, ``100.0000`` is ``100``, as ``Decimal.normalize`` gives; ``number_text``), a time
+    as ``datetime.isoformat`` writes it in UTC (the microseconds only when not zero; ``iso_time``),
+    a date as ISO text (``iso_text``). ``to_char`` depends on neither the session's ``DateStyle``
+    nor its ``TimeZone``."""
+    column_type = column.type
+    if isinstance(column_type, ExactDecimal):
+        return type_coerce(func.trim_scale(column), String), "number_text"
+    if isinstance(column_type, UtcDateTime):
+        utc = func.timezone("UTC", column)
+        on_the_second = func.date_trunc("second", column) == column
+        iso = case((on_the_second, func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')),
+                   else_=func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'))
+        return type_coerce(iso, String), "iso_time"
+    if _is_date(column_type):
+        return type_coerce(func.to_char(column, "YYYY-MM-DD"), String), "iso_text"
+    return column, _kind_of(column_type)
+
+
+def _is_date(column_type: Any) -> bool:
+    return isinstance(column_type, Date) and not isinstance(column_type, DateTime)
 
 
 def _record_repository(kind: RecordType, session: Session) -> Any:

@@ -93,3 +93,26 @@ def copy_onto(row: Any, obj: Any) -> None:
         if name != "version":
             setattr(row, name, value)
 
+
+
+class FetchedRows:
+    """Rows already fetched (from one statement, or two run one after the other, with the same
+    columns) as ``to_domain_many`` reads a result: ``all()`` and ``keys()``."""
+
+    def __init__(self, keys: list[str], rows: list[Any]) -> None:
+        self._keys, self._rows = keys, rows
+
+    @classmethod
+    def of(cls, result: Any) -> FetchedRows:
+        """Fetch every row of a Core ``result``."""
+        return cls(list(result.keys()), list(result.all()))
+
+    def then(self, result: Any) -> FetchedRows:
+        """These rows followed by every row of ``result`` (a statement of the same columns)."""
+        return FetchedRows(list(result.keys()), [*self._rows, *result.all()])
+
+    def all(self) -> list[Any]:
+        return self._rows
+
+    def keys(self) -> list[str]:
+        return self._keys

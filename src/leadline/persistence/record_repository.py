@@ -8,15 +8,18 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, bindparam, delete, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import Select, bindparam, delete, func, insert, literal, null, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from leadline.domain.common import person_name
 from leadline.domain.errors import ConflictError, StaleRecordError
+from leadline.domain.history import NamedRecord
 from leadline.domain.queries import Page, RecordQuery
 from leadline.persistence.bulk_rows import Processed, insert_records, record_columns, update_versioned
 from leadline.persistence.configuration.custom_values import custom_value_filters
-from leadline.persistence.mapping import row_values, to_domain
+from leadline.persistence.mapping import row_values, to_domain, to_domain_many
+from leadline.persistence.scoring.score_order import OPPORTUNITIES
 
 D = TypeVar("D")
 
@@ -73,6 +76,8 @@ class RecordRepository(Generic[D]):
     domain_class: type[D]
     #: the columns a list's ``search`` looks in (accounts, contacts, opportunities)
     searched: tuple[str, ...] = ()
+    #: the columns a record's name is made of: its ``name``, or a person's first and last names
+    named_by: tuple[str, ...] = ("name",)
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -108,6 +113,15 @@ class RecordRepository(Generic[D]):
     def get(self, record_id: int) -> D | None:
         row = self.session.execute(by_id(self.row_class.__table__), {"id": record_id}).first()
         return to_domain(self.domain_class, row) if row else None
+
+    def get_many(self, record_ids: Iterable[int]) -> dict[int, D]:
+        """Record id -> record, for those of ``record_ids`` that exist, in one statement."""
+        wanted = list(set(record_ids))
+        if not wanted:
+            return {}
+        table = self.row_class.__table__
+        rows = self.session.execute(select(table).where(table.c.id.in_(wanted)))
+        return {record.id: record for record in to_domain_many(self.domain_class, rows)}  # type: ignore[attr-defined]
 
     def get_for_update(self, record_id: int) -> D | None:
         """Read and lock the row until commit (PostgreSQL); SQLite already serialises writers."""
@@ -171,6 +185,19 @@ class RecordRepository(Generic[D]):
         rows = self.session.execute(select(table.c.id, table.c.owner_id).where(table.c.id.in_(wanted)))
         return {record_id: owner_id for record_id, owner_id in rows}
 
+    def names_of(self, record_ids: Iterable[int]) -> dict[int, NamedRecord]:
+        """Record id -> its name, owner and survivor (if merged), for those of ``record_ids`` that
+        exist, in one statement (a history naming the records it refers to)."""
+        wanted = list(set(record_ids))
+        if not wanted:
+            return {}
+        table = self.row_class.__table__
+        merged = table.c.merged_into_id if "merged_into_id" in table.c else null()
+        names = [table.c[name] for name in self.named_by]
+        rows = self.session.execute(select(table.c.id, table.c.owner_id, merged, *names).where(table.c.id.in_(wanted)))
+        return {row[0]: NamedRecord(row[0], str(row[3]) if len(names) == 1 else person_name(row[3], row[4]),
+                                    row[1], row[2]) for row in rows}
+
     def delete(self, record_id: int) -> None:
         """Delete now; a record other records still point to is refused with ``CONFLICT``."""
         delete_referenced(self.session, delete(self.row_class.__table__).where(self.row_class.id == record_id))
@@ -207,17 +234,6 @@ def _opportunity_filters(statement: Select[Any], row: Any, query: RecordQuery) -
         if high is not None:
             statement = statement.where(column <= high)
     if query.min_score is not None or query.max_score is not None:
-        statement = statement.where(row.id.in_(_scored_between(query.min_score, query.max_score)))
+        statement = statement.where(OPPORTUNITIES.between(query.min_score, query.max_score))
     return statement
 
-
-def _scored_between(low: int | None, high: int | None) -> Select[Any]:
-    """The ids of opportunities whose stored score is within ``low``..``high`` (ix_opportunity_scores_score)."""
-    from leadline.persistence.scoring.opportunity_rows import OpportunityScoreRow
-
-    scored = select(OpportunityScoreRow.opportunity_id)
-    if low is not None:
-        scored = scored.where(OpportunityScoreRow.score >= low)
-    if high is not None:
-        scored = scored.where(OpportunityScoreRow.score <= high)
-    return scored

@@ -59,6 +59,7 @@ from leadline.persistence.security.rows import (
     AuditEventRow,
     DeletedRecordRow,
     IdempotencyKeyRow,
+    ObjectRightRow,
     SharingDefaultRow,
     SignInThrottleRow,
     UserRow,
@@ -68,7 +69,8 @@ metadata = Base.metadata
 
 __all__ = [
     "AccountRow", "ActivityLinkRow", "ActivityRow", "ContactRoleRow", "ContactRow",
-    "ApiTokenRow", "AuditEventRow", "DeletedRecordRow", "IdempotencyKeyRow", "SharingDefaultRow", "SignInThrottleRow",
+    "ApiTokenRow", "AuditEventRow", "DeletedRecordRow", "IdempotencyKeyRow", "ObjectRightRow", "SharingDefaultRow",
+    "SignInThrottleRow",
     "CustomFieldDefinitionRow", "CustomFieldValueRow", "LeadProductInterestRow",
     "LeadRow", "LeadSourceRow", "LeadStatusChangeRow", "LeadStatusRow", "LineItemRow",
     "OpportunityRow", "OpportunityStageChangeRow", "OpportunityStageRow", "PriceBookEntryRow",

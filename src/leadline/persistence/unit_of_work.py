@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadline.domain.errors import ConflictError
+from leadline.persistence.bulk_rows import BULK_LOAD
 from leadline.persistence.configuration.writes import (
     count_configuration_write,
     forget_configuration_writes,
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
     from leadline.persistence.security.repositories import (
         AuditRepository,
         IdempotencyRepository,
+        ObjectRightsRepository,
         SharingRepository,
         SignInThrottleRepository,
         TokenRepository,
@@ -151,6 +153,7 @@ class SqlUnitOfWork:
     deletions: _Repository[DeletionRepository] = _Repository("security", "DeletionRepository", "deletions")
     tokens: _Repository[TokenRepository] = _Repository("security", "TokenRepository")
     sharing: _Repository[SharingRepository] = _Repository("security", "SharingRepository")
+    rights: _Repository[ObjectRightsRepository] = _Repository("security", "ObjectRightsRepository")
     idempotency: _Repository[IdempotencyRepository] = _Repository("security", "IdempotencyRepository")
     sign_in_throttles: _Repository[SignInThrottleRepository] = _Repository("security", "SignInThrottleRepository")
     saved_views: _Repository[SavedViewRepository] = _Repository("saved_views", "SavedViewRepository")
@@ -185,6 +188,11 @@ class SqlUnitOfWork:
         """Call ``hook`` after each commit that wrote configuration (persistence/configuration/writes.py);
         never after a rollback or a failed commit."""
         self._configuration_hooks.append(hook)
+
+    def bulk_load(self) -> None:
+        """Write this unit of work's inserts of many rows with the database's loader (COPY on
+        PostgreSQL, ``bulk_rows.copies``): a large import's blocks. Same rows, same transaction."""
+        self.session.info[BULK_LOAD] = True
 
     def changes_configuration(self) -> bool:
         """Whether this unit of work has written configuration that is not committed yet."""

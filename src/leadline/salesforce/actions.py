@@ -3,9 +3,12 @@ clients, mapped to Leadline's one conversion use case (``convert_lead``), one ca
 
 Inputs: ``leadId`` (required), ``convertedStatus``, ``accountId``, ``contactId``, ``opportunityId``
 (attach to it), ``doNotCreateOpportunity``, ``ownerId``; Leadline's own: ``overrideReason`` and
-``qualificationOverrideReason`` (why to convert although criteria are not met). Any other input is
-refused naming it. Each input answers ``isSuccess`` and ``outputValues`` (the ids), or ``errors``;
-the response is 400 when any input failed."""
+``qualificationOverrideReason`` (why to convert although criteria are not met) and
+``duplicateOverrideReason`` (why to make the account or contact a ``block`` duplicate rule
+refuses; Salesforce's ``Sforce-Duplicate-Rule-Header: allowSave=true`` lifts no block, as there:
+docs/adr/0066-undo-deletions-and-convertlead-duplicate-reason.md). Any other input is refused
+naming it. Each input answers ``isSuccess`` and ``outputValues`` (the ids), or ``errors`` naming
+the input to fill; the response is 400 when any input failed."""
 
 from __future__ import annotations
 
@@ -27,8 +30,11 @@ INPUTS: dict[str, tuple[str, str | None]] = {
     "contactId": ("contact_id", "Contact"), "opportunityId": ("opportunity_id", "Opportunity"),
     "ownerId": ("owner", "User"), "doNotCreateOpportunity": ("opportunity", None),
     "overrideReason": ("override_reason", None), "qualificationOverrideReason": ("qualification_override_reason", None),
+    "duplicateOverrideReason": ("duplicate_override_reason", None),
     "sendNotificationEmail": ("", None), "overwriteLeadSource": ("", None),
 }
+#: a refusal's field (a conversion choice) -> the input that gives it
+INPUT_OF: dict[str, str] = {choice: name for name, (choice, _) in INPUTS.items() if choice}
 
 
 def _choices(given: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +68,8 @@ def _convert(ctx: ServiceContext, actor: int, given: dict[str, Any]) -> dict[str
     except SalesforceError as error:
         return _failed(error.code, error.message, error.fields)
     except LeadlineError as error:
-        return _failed(status_and_code(error)[1], error.message, [f for f in (error.field,) if f])
+        return _failed(status_and_code(error)[1], error.message,
+                       [INPUT_OF.get(f, f) for f in (error.field,) if f])
     outputs = {"leadId": salesforce_id("Lead", result.lead_id),
                "accountId": salesforce_id("Account", result.account_id),
                "contactId": salesforce_id("Contact", result.contact_id),

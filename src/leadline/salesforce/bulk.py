@@ -46,7 +46,8 @@ NOT_FOUND = "The requested resource does not exist"
 DATA_DIR = Path(tempfile.gettempdir()) / "leadline-bulk"
 #: Leadline codes a bulk row's failure shows as Salesforce's, besides the API's own table.
 ROW_CODES = {"NOT_FOUND": "INVALID_CROSS_REFERENCE_KEY", "VALIDATION_FAILED": "FIELD_CUSTOM_VALIDATION_EXCEPTION",
-             "CONFLICT": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "DUPLICATE_EXTERNAL_ID": "DUPLICATE_EXTERNAL_ID"}
+             "CONFLICT": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "DUPLICATE_EXTERNAL_ID": "DUPLICATE_EXTERNAL_ID",
+             "DUPLICATE_VALUE": "DUPLICATE_VALUE"}
 
 _running: set[int] = set()
 _lock = threading.Lock()

@@ -14,6 +14,7 @@ from leadline.domain.salesforce.fields import (
     Source,
 )
 from leadline.domain.salesforce.ids import KEY_PREFIXES
+from leadline.domain.salesforce.parts import LINK_OBJECTS, LINKS
 from leadline.salesforce.values import Vocabulary
 
 SOAP_TYPES = {FieldType.ID: "tns:ID", FieldType.REFERENCE: "tns:ID", FieldType.BOOLEAN: "xsd:boolean",
@@ -67,7 +68,9 @@ def describe_field(vocabulary: Vocabulary, field: SObjectField) -> dict[str, Any
                                             "SystemModstamp", "IsDeleted"),
         "externalId": _external(field), "idLookup": field.type is FieldType.ID or _external(field),
         "unique": field.type is FieldType.ID, "filterable": True, "sortable": field.type is not FieldType.TEXTAREA,
-        "referenceTo": [field.reference_to] if field.type is FieldType.REFERENCE and field.reference_to else [],
+        "referenceTo": list(LINK_OBJECTS[field.name]) if field.attribute == LINKS
+        else [field.reference_to] if field.type is FieldType.REFERENCE and field.reference_to else [],
+        "polymorphicForeignKey": field.attribute == LINKS,
         "relationshipName": field.name[:-2] if field.type is FieldType.REFERENCE and field.name.endswith("Id")
         else None,
         "picklistValues": _picklist(vocabulary, field),

@@ -15,7 +15,7 @@ from typing import Any
 from leadline.domain.errors import MalformedIdError, NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.salesforce.fields import ENUM_LABELS, Picklist
 from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
-from leadline.domain.salesforce.parts import LINKS, PARTS
+from leadline.domain.salesforce.parts import PARTS
 from leadline.domain.salesforce.schema import SObjectMap
 from leadline.services.activities import complete_activity, log_activity
 from leadline.services.campaigns.records import create_campaign, update_campaign
@@ -129,7 +129,7 @@ def read(ctx: ServiceContext, actor: int, kind: str, record_id: int, names: list
          base_url: str = BASE_URL) -> dict[str, Any]:
     """The record as ``GET sobjects/X/{id}`` answers it, read by SOQL with the caller's security."""
     sobject = PART_KINDS[kind]
-    fields = names or [f.name for f in sobject.fields if f.attribute != LINKS]
+    fields = names or [f.name for f in sobject.fields]
     soql = f"SELECT {', '.join(fields)} FROM {sobject.name} WHERE Id = '{salesforce_id(sobject.name, record_id)}'"
     found = run_query(ctx, actor, soql, encode_id=salesforce_id, decode_id=_decode, base_url=base_url)
     if not found.records:

@@ -253,8 +253,6 @@ class DataController(Controller):
         """The ids and moments of the records deleted from ``start`` (included) to ``end`` (excluded)."""
         checked_version(version)
         target = sobject_map(sobject)
-        if target.name == "OpportunityContactRole":
-            raise SalesforceError(400, "INVALID_OPERATION", "deletions of contact roles are not kept")
         window = gateway.deleted(ctx, actor, target.record_type, _moment(start, "start"), _moment(end, "end"))
         covered = salesforce_time(window.latest_covered)
         return json_response({

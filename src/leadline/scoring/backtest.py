@@ -56,6 +56,10 @@ def run_backtest(table: Table, *, seed: int = 0, outcome_word: str = "converted"
         probabilities = model.predict(test_rows)
         report.probabilities[name] = probabilities
         report.results[name] = evaluate(probabilities, test_ys)
+    if len(set(report.probabilities[f"Leadline ({choice.model.kind})"])) == 1:
+        report.notes.append(f"Leadline's model found no feature that tells the training rows' outcomes apart "
+                            f"better than chance: it gives every row the same probability "
+                            f"({report.probabilities[f'Leadline ({choice.model.kind})'][0]:.3f})")
     return report
 
 
@@ -85,7 +89,7 @@ def render(table: Table, report: Backtest) -> str:
     used = [f"{n} ({k})" for n, k in table.kinds.items() if k in ("number", "category")]
     lines.append("features: " + (", ".join(used) or "none"))
     lines += ["excluded:"] + [f"  {name}: {why}" for name, why in table.excluded.items()] if table.excluded else []
-    lines += [f"note: {n}" for n in report.notes]
+    lines += [f"note: {n}" for n in [*table.notes, *report.notes]]
     lines.append("")
     lines.append(f"{'model':40} {'ROC AUC':>8} {'PR AUC':>8} {'Brier':>8} {'cal.err':>8} {'lift@10%':>9}")
     for name, e in report.results.items():
@@ -103,7 +107,7 @@ def as_json(table: Table, report: Backtest) -> dict[str, object]:
         "rows": len(table.rows), "train_rows": report.train_rows, "test_rows": report.test_rows,
         "positive": table.positive, "split": report.split, "chosen": report.chosen,
         "features": {n: k for n, k in table.kinds.items() if k in ("number", "category")},
-        "excluded": dict(table.excluded), "notes": report.notes,
+        "excluded": dict(table.excluded), "notes": [*table.notes, *report.notes],
         "models": {name: {"roc_auc": e.roc_auc, "pr_auc": e.pr_auc, "brier": e.brier,
                           "calibration_error": e.calibration_error, "top_decile_lift": e.top_decile_lift,
                           "calibration": [[b.low, b.high, b.rows, b.mean_predicted, b.observed_rate]

@@ -56,7 +56,8 @@ class LogisticBaseline:
         transformer = ColumnTransformer([
             ("numbers", make_pipeline(SimpleImputer(strategy="median", add_indicator=True,
                                                     keep_empty_features=True), StandardScaler()), numeric),
-            ("categories", make_pipeline(SimpleImputer(strategy="constant", fill_value=-1.0),
+            ("categories", make_pipeline(SimpleImputer(strategy="constant", fill_value=-1.0,
+                                                       keep_empty_features=True),
                                          OneHotEncoder(handle_unknown="ignore")), categorical),
         ])
         self.pipeline: Pipeline = make_pipeline(transformer, LogisticRegression(max_iter=1000, C=1.0))

@@ -6,7 +6,7 @@ What it holds is immutable (frozen records, tuples, read-only mappings): every r
 and none can change it. Writes committed in this process clear it at once (the unit of work runs the cache's
 ``invalidate`` after a commit that wrote configuration); other worker processes see a change after at
 most ``ttl`` seconds (one second by default). That bound is the price of not asking the
-database for the configuration on every request (docs/adr/0006-configuration-cache.md). Once the
+database for the configuration on every request (docs/adr/0006-configuration-cache-and-sqlite-writes.md). Once the
 second is up, a cache given the stored configuration version asks for that one number and keeps
 what it holds unless it moved (ADR 0045).
 """

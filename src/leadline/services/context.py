@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from leadline.domain.leads.lead import ContactPointChecker
 from leadline.domain.leads.qualification import Criterion, Purpose, active_criteria
+from leadline.domain.security.rights import ALL_GRANTED, ObjectRights
 from leadline.services.cache import ConfigCache
 from leadline.services.contact_points import LibraryContactPointChecker
 from leadline.services.ports import UnitOfWork  # at run time: the API resolves this dataclass's annotations
@@ -104,6 +105,8 @@ class CachedConfig:
     field_mappings: tuple[Any, ...]
     #: the organisation's settings (``org_settings``), key -> text
     settings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: what each role may create, edit and delete
+    rights: ObjectRights = ALL_GRANTED
 
     @classmethod
     def load(cls, uow: UnitOfWork) -> CachedConfig:
@@ -113,7 +116,8 @@ class CachedConfig:
                    MappingProxyType(dict(uow.sharing.all())), MappingProxyType(users),
                    MappingProxyType({uid: u.manager_id for uid, u in users.items()}),
                    frozenset(uow.transitions.list()), tuple(uow.reasons.list()), tuple(uow.criteria.list()),
-                   tuple(uow.field_mappings.list()), MappingProxyType(dict(uow.settings.all())))
+                   tuple(uow.field_mappings.list()), MappingProxyType(dict(uow.settings.all())),
+                   uow.rights.all())
 
     @cached_property
     def status_by_id(self) -> Mapping[int, Any]:

@@ -7,7 +7,10 @@ as on the lists); merged records (tombstones) never.
 
 The header holds the record's field names (``first_name``, ``company``, ``source``...) and
 ``custom.<name>`` for each custom field, the names the import recognises; a reference is
-exported by name (a lead's ``status`` and ``source`` labels, the ``owner``'s e-mail). Cells are
+exported by name (a lead's ``status``, ``unqualified_reason`` and ``source`` labels, the ``owner``'s
+e-mail; a contact's or opportunity's ``account`` name, ``lead_source``, ``stage``, ``process`` and ``loss_reason``, a
+loss's comment then being ``loss_comment``), so that the file
+imports again, into this database or another, as the same records. Cells are
 written as ``domain/exports.py`` says (no formula survives): for CSV each column gets the one
 formatter its stored type needs (``cell`` split by type), for .xlsx ``typed_cell``.
 """
@@ -28,7 +31,7 @@ from typing import Any
 from leadline.domain.accounts import Account, Contact
 from leadline.domain.configuration.custom_fields import CustomFieldDefinition, RecordType
 from leadline.domain.errors import ValidationError
-from leadline.domain.exports import FORMULA_STARTS, cell, neutralised, typed_cell
+from leadline.domain.exports import ESCAPE, FORMULA_STARTS, cell, neutralised, typed_cell
 from leadline.domain.opportunities.opportunity import Opportunity
 from leadline.domain.queries import LeadQuery, RecordQuery
 from leadline.services.context import ServiceContext
@@ -38,13 +41,24 @@ FORMATS = ("csv", "xlsx")
 
 LEAD_COLUMNS = ("id", "first_name", "last_name", "company", "email", "phone", "title", "industry", "website",
                 "street", "city", "state", "postal_code", "country", "annual_revenue", "number_of_employees",
-                "source", "status", "rating", "currency", "budget_amount", "purchase_timeframe", "is_decision_maker",
-                "description", "owner", "created_at", "updated_at")
-_LEFT_OUT = {"custom", "version", "merged_into_id", "owner_id"}
+                "source", "status", "unqualified_reason", "rating", "currency", "budget_amount", "purchase_timeframe",
+                "is_decision_maker", "description", "owner", "created_at", "updated_at")
+#: not exported: the lead an opportunity came from is an id its reader may not be allowed to read
+#: (visibility.without_hidden_origin) and means nothing in another database, as its import knows
+_LEFT_OUT = {"custom", "version", "merged_into_id", "owner_id", "originating_lead_id"}
 _DOMAIN: dict[RecordType, type] = {RecordType.ACCOUNT: Account, RecordType.CONTACT: Contact,
                                    RecordType.OPPORTUNITY: Opportunity}
-#: the exported reference columns and the stored id each one names
-_REFERENCES = {"source": "source_id", "status": "status_id", "owner": "owner_id"}
+#: a stored reference of an account, contact or opportunity and the column exporting it by name,
+#: the name its import reads (an id means nothing in another database, and the import ignores it)
+_NAMED = {"account_id": "account", "lead_source_id": "lead_source", "stage_id": "stage", "process_id": "process",
+          "loss_reason_id": "loss_reason", "loss_reason": "loss_comment"}  # a loss's reason by label, then its comment
+#: the column of an account's name, read with the contact or opportunity (persistence/exports.py)
+ACCOUNT_NAME = "account.name"
+#: the exported reference columns and the stored column each one reads
+_REFERENCES = {"source": "source_id", "status": "status_id", "unqualified_reason": "unqualified_reason_id",
+               "owner": "owner_id", "lead_source": "lead_source_id",
+               "stage": "stage_id", "process": "process_id", "account": ACCOUNT_NAME,
+               "loss_reason": "loss_reason_id", "loss_comment": "loss_reason"}
 
 Row = Sequence[Any]
 
@@ -76,7 +90,8 @@ def exported_fields(record_type: RecordType) -> list[str]:
     """The header of an export of ``record_type`` before its ``custom.<name>`` columns."""
     if record_type is RecordType.LEAD:
         return list(LEAD_COLUMNS)
-    return [f.name for f in dataclasses.fields(_DOMAIN[record_type]) if f.name not in _LEFT_OUT] + ["owner"]
+    return [_NAMED.get(f.name, f.name) for f in dataclasses.fields(_DOMAIN[record_type])
+            if f.name not in _LEFT_OUT] + ["owner"]
 
 
 def export_table(ctx: ServiceContext, actor_id: int, kind: str, query: LeadQuery | RecordQuery) -> ExportTable:
@@ -88,11 +103,13 @@ def export_table(ctx: ServiceContext, actor_id: int, kind: str, query: LeadQuery
     names = exported_fields(record_type)
     with ctx.reader() as uow:
         config = ctx.fresh_config(uow)  # one configuration read for the whole export
-        visible = load_viewer(uow, actor_id, ctx).readable_owner_ids(record_type)
+        viewer = load_viewer(uow, actor_id, ctx)
+        visible = viewer.readable_owner_ids(record_type)
         custom: list[CustomFieldDefinition] = list(config.custom_fields_of(record_type))
         columns = [_REFERENCES.get(name, name) for name in names]
         types = uow.exports.column_types(record_type, columns, custom)
-        batches = uow.exports.rows(record_type, query, columns, custom, visible)
+        batches = uow.exports.rows(record_type, query, columns, custom, visible,
+                                   readable_accounts=viewer.readable_owner_ids(RecordType.ACCOUNT))
     labels = _labels(ctx, config, names)
     text: list[Any] = [labels[n][1] if n in labels else _as_text(t) for n, t in zip(names, types, strict=False)]
     text += [_as_text(t) for t in types[len(names):]]
@@ -128,6 +145,11 @@ def _labels(ctx: ServiceContext, config: Any, names: Sequence[str]) -> dict[str,
         "owner": lambda c: {user_id: user.email for user_id, user in c.users.items()},
         "status": lambda c: {i: s.label for i, s in c.status_by_id.items()},
         "source": lambda c: {i: s.label for i, s in c.source_by_id.items()},
+        "lead_source": lambda c: {i: s.label for i, s in c.source_by_id.items()},
+        "stage": lambda c: {s.id: s.label for s in c.stages},
+        "process": lambda c: {p.id: p.name for p in c.processes},
+        "loss_reason": lambda c: {r.id: r.label for r in c.reasons},
+        "unqualified_reason": lambda c: {r.id: r.label for r in c.reasons},
     }
     return {name: (_Labels(readers[name], ctx, config), _Labels(readers[name], ctx, config, neutralised))
             for name in names if name in readers}
@@ -174,9 +196,11 @@ def _scaled_text(places: int) -> Callable[[int], str]:
 #: written as it is; an integer is, as the CSV writer writes ``str(int)`` as ``cell`` does)
 _TEXT: dict[str, Callable[[Any], object] | None] = {
     "text": neutralised, "integer": None, "decimal": _decimal, "date": _iso, "datetime": _iso,
-    "boolean": _boolean, "other": cell, "utc_text": _utc_text, "iso_text": None}
-#: the typed value (.xlsx) of each kind read as stored
-_VALUE: dict[str, Callable[[Any], object]] = {"utc_text": _utc_value, "iso_text": date.fromisoformat}
+    "boolean": _boolean, "other": cell, "utc_text": _utc_text, "iso_text": None, "iso_time": None,
+    "number_text": None}
+#: the typed value (.xlsx) of each kind read as text
+_VALUE: dict[str, Callable[[Any], object]] = {"utc_text": _utc_value, "iso_text": date.fromisoformat,
+                                              "iso_time": datetime.fromisoformat, "number_text": Decimal}
 
 
 def _as_text(kind: str) -> Callable[[Any], object] | None:
@@ -192,8 +216,8 @@ def _as_value(kind: str) -> Callable[[Any], object] | None:
     return _VALUE.get(kind)
 
 
-_FIRST = "".join(FORMULA_STARTS)
-assert all(len(start) == 1 for start in FORMULA_STARTS)  # a formula is told by its first character
+_FIRST = "".join((*FORMULA_STARTS, ESCAPE))  # what ``neutralised`` puts an apostrophe before
+assert all(len(start) == 1 for start in (*FORMULA_STARTS, ESCAPE))  # told by the first character
 
 
 def _converter(formatters: Sequence[Any]) -> Callable[[Row], list[object]]:

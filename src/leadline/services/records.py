@@ -18,6 +18,7 @@ from leadline.domain.accounts import (
     CONTACT_FIELD_CLEANERS,
     Account,
     Contact,
+    ensure_account_given,
     ensure_named,
     ensure_valid_parent,
     website_domain,
@@ -26,6 +27,7 @@ from leadline.domain.common import clean_fields, clean_text
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.configuration.reasons import ReasonKind, find_reason
 from leadline.domain.configuration.sources import ensure_selectable, find_source
+from leadline.domain.duplicates.merge import ensure_not_merged_away
 from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import Deletion, diff_fields, render_value
 from leadline.domain.ids import new_id, parse_record_id
@@ -48,7 +50,7 @@ from leadline.services.security import idempotency
 from leadline.services.security.access import audit_created, fields_of, load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
 from leadline.services.security.users import resolve_user
-from leadline.services.security.visibility import redacted_history
+from leadline.services.security.visibility import redacted_history, survivor_shown, without_hidden_origin
 
 if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
@@ -70,7 +72,8 @@ def create_account(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
 
 
 def build_account(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Account:
-    """A new account from ``values`` (not stored)."""
+    """A new account from ``values`` (not stored), if the viewer's role may create accounts."""
+    viewer.ensure_can_create(RecordType.ACCOUNT)
     cleaned = clean_fields(ACCOUNT_FIELD_CLEANERS, values, ignore=REFERENCES)
     ensure_named(cleaned)
     now = ctx.now()
@@ -111,7 +114,10 @@ def create_contact(ctx: ServiceContext, actor_id: int, values: Mapping[str, Any]
 
 
 def build_contact(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Contact:
-    """A new contact from ``values`` (not stored), at an account the viewer may read."""
+    """A new contact from ``values`` (not stored), at an account the viewer may read, if their
+    role may create contacts."""
+    viewer.ensure_can_create(RecordType.CONTACT)
+    ensure_account_given(values.get("account_id"))
     account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
     cleaned = clean_fields(CONTACT_FIELD_CLEANERS, values, ignore=REFERENCES)
     ensure_named(cleaned, "last_name")
@@ -167,9 +173,12 @@ def add_opportunity(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values
 
 
 def build_opportunity(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, Any]) -> Opportunity:
-    """A new opportunity from ``values`` (not stored), at an account the viewer may read."""
+    """A new opportunity from ``values`` (not stored), at an account the viewer may read, if their
+    role may create opportunities."""
+    viewer.ensure_can_create(RecordType.OPPORTUNITY)
+    ensure_account_given(values.get("account_id"))
     account = _readable(uow, viewer, "account", _id(values.get("account_id"), "account_id"))
-    cleaned = clean_fields(OPPORTUNITY_FIELD_CLEANERS, values, ignore=REFERENCES)
+    cleaned = clean_fields(OPPORTUNITY_FIELD_CLEANERS, values, ignore=(*REFERENCES, "loss_comment"))
     ensure_named(cleaned)
     stage = find_stage(uow, values.get("stage"), process=values.get("process"),
                        opportunity_type=parse_opportunity_type(cleaned.get("type")))
@@ -189,6 +198,8 @@ def build_opportunity(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, valu
     if opportunity.outcome is Outcome.LOST:
         opportunity.loss_reason_id = find_reason(ctx.config(uow).reasons, ReasonKind.OPPORTUNITY_LOST,
                                                  values.get("loss_reason"), field="loss_reason_id").id
+        # the loss's comment, as closing it lost takes it (an export writes it as ``loss_comment``)
+        opportunity.loss_reason = clean_text(values.get("loss_comment"), field="loss_comment", max_length=255)
     opportunity.ensure_outcome_complete()
     return opportunity
 
@@ -199,10 +210,11 @@ def update_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
     fields change; ``custom`` (``{name: value}``) changes those custom values only. Refused with
     ``STALE_RECORD`` if ``expected_version`` is no longer current."""
     with ctx.uow_factory() as uow:
-        record = change_record(ctx, uow, load_viewer(uow, actor_id, ctx), kind, record_id, changes,
-                               expected_version=expected_version)
+        viewer = load_viewer(uow, actor_id, ctx)
+        record = change_record(ctx, uow, viewer, kind, record_id, changes, expected_version=expected_version)
+        shown = as_seen_by(uow, viewer, kind, [record])[0]
         uow.commit()
-        return record
+        return shown
 
 
 def change_record(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, kind: str, record_id: int,
@@ -235,8 +247,8 @@ def change_record(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, kind: st
 
 def delete_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int, *,
                   expected_version: int | None = None) -> None:
-    """Delete a record the actor may edit. An account with contacts or opportunities, and a
-    record a converted lead points to, are kept (``CONFLICT``)."""
+    """Delete a record the actor may edit, if their role may delete its kind. An account with
+    contacts or opportunities, and a record a converted lead points to, are kept (``CONFLICT``)."""
     with ctx.uow_factory() as uow:
         remove_record(ctx, uow, load_viewer(uow, actor_id, ctx), kind, record_id, expected_version=expected_version)
         uow.commit()
@@ -245,14 +257,22 @@ def delete_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int,
 def remove_record(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, kind: str, record_id: int, *,
                   expected_version: int | None = None) -> None:
     """``delete_record``'s work in the caller's unit of work (a bulk job's block)."""
-    record = _editable(uow, viewer, kind, record_id, for_update=True)
+    record = _readable(uow, viewer, kind, record_id, for_update=True)
+    viewer.ensure_can_delete(RecordType(kind), record_id, record.owner_id)
+    merged_into = getattr(record, "merged_into_id", None)
+    ensure_not_merged_away(kind, record.id, merged_into, field=kind,
+                           survivor_shown=survivor_shown(uow, viewer, RecordType(kind), merged_into))
     if expected_version is not None and expected_version != record.version:
         raise StaleRecordError(f"the {kind} was changed by someone else; reload and retry", field="version")
     if kind == "account":
         _ensure_childless(uow, viewer, record.id)
-    if kind == "opportunity":  # its line items go with it (the database's cascade): kept as deleted too
+    if kind == "opportunity":  # its line items and contact roles go with it (the database's cascade): kept too
         for item in uow.products.line_items(record.id):
             uow.deletions.add(Deletion("line_item", item.id, record.owner_id, ctx.now()))
+        roles = uow.products.contact_role_contacts(record.id)
+        contact_owners = uow.contacts.owners_of(contact for _, contact in roles)
+        for role_id, contact in roles:
+            uow.deletions.add(Deletion("contact_role", role_id, record.owner_id, ctx.now(), contact_owners[contact]))
     _repository(uow, kind).delete(record.id)
     uow.custom_fields.delete_values(record.id)
     uow.deletions.add(Deletion(kind, record.id, record.owner_id, ctx.now()))
@@ -277,7 +297,7 @@ def get_account(ctx: ServiceContext, actor_id: int, account_id: int) -> AccountD
         opportunities = RecordQuery(account_id=account_id,
                                     visible_owner_ids=viewer.readable_owner_ids(RecordType.OPPORTUNITY))
         details = AccountDetails(account, uow.contacts.list(contacts, page),
-                                 uow.opportunities.list(opportunities, page))
+                                 without_hidden_origin(uow, viewer, uow.opportunities.list(opportunities, page)))
         read_custom(ctx, uow, RecordType.ACCOUNT, [account])
         read_custom(ctx, uow, RecordType.CONTACT, details.contacts)
         read_custom(ctx, uow, RecordType.OPPORTUNITY, details.opportunities)
@@ -295,17 +315,29 @@ def get_record(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) ->
                 break
             record = _readable(uow, viewer, kind, record.merged_into_id)
         read_custom(ctx, uow, RecordType(kind), [record])
-        return record
+        return as_seen_by(uow, viewer, kind, [record])[0]
 
 
 def list_records(ctx: ServiceContext, actor_id: int, kind: str, query: RecordQuery, page: Page) -> list[Any]:
     """A page of the records of ``kind`` that match ``query`` and that the actor may read."""
     with ctx.reader() as uow:
-        viewer = load_viewer(uow, actor_id, ctx)
-        visible = dataclasses.replace(query, visible_owner_ids=viewer.readable_owner_ids(RecordType(kind)))
-        rows = list(_repository(uow, kind).list(visible, page))
-        read_custom(ctx, uow, RecordType(kind), rows)
-        return rows
+        return list_records_in(ctx, uow, actor_id, kind, query, page)
+
+
+def list_records_in(ctx: ServiceContext, uow: UnitOfWork, actor_id: int, kind: str, query: RecordQuery,
+                    page: Page) -> list[Any]:
+    """``list_records`` inside the caller's reading unit of work (which reads more beside the page)."""
+    viewer = load_viewer(uow, actor_id, ctx)
+    visible = dataclasses.replace(query, visible_owner_ids=viewer.readable_owner_ids(RecordType(kind)))
+    rows = list(_repository(uow, kind).list(visible, page))
+    read_custom(ctx, uow, RecordType(kind), rows)
+    return as_seen_by(uow, viewer, kind, rows)
+
+
+def as_seen_by(uow: UnitOfWork, viewer: Viewer, kind: str, records: list[Any]) -> list[Any]:
+    """``records`` of ``kind`` as ``viewer`` may see them: an opportunity's originating lead is
+    left out when the viewer may not read that lead (services/security/visibility.py)."""
+    return without_hidden_origin(uow, viewer, records) if kind == "opportunity" else records
 
 
 def record_history(ctx: ServiceContext, actor_id: int, kind: str, record_id: int) -> list[Any]:

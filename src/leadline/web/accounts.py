@@ -4,38 +4,30 @@ user may not read is a 404 page, and never a row."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from leadline.domain.accounts import Account
-from leadline.domain.queries import RecordQuery
 from leadline.services import records
-from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.queries import stage_names
-from leadline.services.security.users import resolve_query_owners, user_choices
+from leadline.services.security.users import user_choices
 from leadline.web.record_create import Control, NewRecord, create, new_page
 from leadline.web.records import (
     Choice,
     Cursor,
     Failed,
     Form,
-    Forms,
     RecordList,
     Search,
     account_or_none,
-    changed,
+    edit_record,
     emails,
-    given,
+    form_values,
     money,
-    page_history,
-    record_list,
-    submit,
-    text,
-    version,
+    owner_search_list,
+    record_page,
 )
 
 SORTS = {"-created_at": "Newest first", "name": "Name", "-updated_at": "Recently changed"}
@@ -53,9 +45,7 @@ class AccountPages(Controller):
     def account_list(self, request: Request[Any, Any, Any], ctx: ServiceContext, user: int, owner: Choice = "",
                      q: Search = "", sort: Choice = "-created_at", cursor: Cursor = "") -> Template:
         """Accounts the user may read; an htmx request gets the results alone."""
-        filters = {"owner": owner, "q": q, "sort": sort}
-        query = RecordQuery(owner_ids=resolve_query_owners(ctx, given(owner)), search=q or None)
-        return record_list(request, ctx, user, LIST, filters, query, cursor)
+        return owner_search_list(request, ctx, user, LIST, owner, q, sort, cursor)
 
     @get("/new", sync_to_thread=False)
     def new_account(self, ctx: ServiceContext, user: int) -> Template:
@@ -76,12 +66,8 @@ class AccountPages(Controller):
     @post("/{account_id:int}/edit", sync_to_thread=True)
     def edit_account(self, ctx: ServiceContext, user: int, account_id: int, data: Form) -> Redirect | Template:
         """Change the fields the user changed; a refusal is shown next to its field."""
-        current = records.get_record(ctx, user, "account", account_id)
-        changes = changed(data, edit_values(current, emails(ctx, user)))
-        return submit("account", account_id, "edit", data,
-                      lambda: records.update_record(ctx, user, "account", account_id, changes,
-                                                    expected_version=version(data)),
-                      lambda failed: account_template(ctx, user, account_id, failed))
+        return edit_record(ctx, user, "account", account_id, data, lambda a: form_values(a, EDITED, emails(ctx, user)),
+                           lambda failed: account_template(ctx, user, account_id, failed))
 
 
 def new_account_form(ctx: ServiceContext, user: int) -> tuple[NewRecord, str]:
@@ -93,27 +79,13 @@ def new_account_form(ctx: ServiceContext, user: int) -> tuple[NewRecord, str]:
     return spec, next((u.email for u in owners if u.id == user), "")
 
 
-def edit_values(account: Account, owner_emails: Mapping[int, str]) -> dict[str, str]:
-    """What the edit form shows: the fields, and the owner by e-mail."""
-    values = {name: text(getattr(account, name)) for name, _ in EDITED}
-    return {**values, "owner": owner_emails.get(account.owner_id or 0, "")}
-
-
 def account_template(ctx: ServiceContext, user: int, account_id: int, failed: Failed | None = None) -> Template:
     """The account's page (with ``failed``, its edit form refused)."""
     details = records.get_account(ctx, user, account_id)
     account = details.account
-    owners = user_choices(ctx, user)
     names = stage_names(ctx)
     opportunities = [{"record": o, "stage": names[o.stage_id].stage if o.stage_id in names else "",
                       "amount": money(o.amount, o.currency)} for o in details.opportunities]
-    parent = account_or_none(ctx, user, account.parent_id)
-    edit = edit_values(account, {u.id: u.email for u in owners})
-    forms = Forms.of({"edit": {**edit, "version": str(account.version)}}, failed)
-    return Template("accounts/page.html", context={
-        "account": account, "parent": parent, "contacts": details.contacts, "opportunities": opportunities,
-        "activities": list_activities(ctx, user, "account", account_id),
-        "history": page_history(ctx, user, "account", account_id),
-        "owner_names": {u.id: u.name for u in owners}, "owners": owners, "edited": EDITED, "forms": forms,
-    })
-
+    return record_page(ctx, user, "account", account, EDITED, failed, {
+        "parent": account_or_none(ctx, user, account.parent_id), "contacts": details.contacts,
+        "opportunities": opportunities})

@@ -23,8 +23,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from leadline.bootstrap import Application
-from leadline.domain.common import counted
-from leadline.domain.money import at_currency_scale
+from leadline.domain.common import counted, moment_text
 from leadline.services.context import ServiceContext
 from leadline.web import session
 from leadline.web import settings as settings_pages
@@ -38,14 +37,15 @@ from leadline.web.dashboard import DashboardPages
 from leadline.web.duplicates import DuplicatePages
 from leadline.web.errors import with_error_pages
 from leadline.web.forecast import ForecastPages
-from leadline.web.imports import ImportPages
+from leadline.web.imports import ImportPages, ImportUploadPage
 from leadline.web.lead_list import LeadListActions
 from leadline.web.lead_page import LeadPageController
 from leadline.web.leads import LeadPages
 from leadline.web.opportunities import OpportunityPages
 from leadline.web.opportunity_parts import OpportunityPartPages
+from leadline.web.record_create import plural
 from leadline.web.reports import ReportPages
-from leadline.web.values import yes_no
+from leadline.web.values import choice_text, money_text, number_text, percent_text, yes_no
 
 HERE = Path(__file__).parent
 #: The vendored htmx (static/VENDORED.md): its file name carries its version.
@@ -76,7 +76,10 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
     """The hook that adds the pages to the application being built."""
 
     def install(config: AppConfig) -> AppConfig:
-        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, *PAGES],
+        settings = application.settings
+        # the import page's upload takes files as large as the API's import (LEADLINE_IMPORT_MAX_BYTES)
+        uploads = Router(path="/", route_handlers=[ImportUploadPage], request_max_body_size=settings.import_max_bytes)
+        pages = Router(path="/", route_handlers=[home, *session.HANDLERS, *PAGES, uploads],
                        dependencies={"ctx": Provide(provide_context, sync_to_thread=False),
                                      "user": Provide(session.provide_user, sync_to_thread=False)},
                        include_in_schema=False)
@@ -84,7 +87,6 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
             path="/static", directories=[HERE / "static"], include_in_schema=False)])
         config.template_config = TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine,
                                                 engine_callback=_globals)
-        settings = application.settings
         config.csrf_config = CSRFConfig(secret=settings.secret_key, cookie_name="leadline_csrf",
                                         cookie_secure=settings.cookies_secure, cookie_samesite="lax",
                                         exclude=[API_PATHS, PUBLIC_FORM_PATHS])
@@ -97,12 +99,23 @@ def web_pages(application: Application) -> Callable[[AppConfig], AppConfig]:
 def _globals(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["htmx"] = f"/static/{HTMX}"
     engine.engine.globals["shows_settings"] = settings_pages.is_admin
+    engine.engine.globals["may"] = settings_pages.may
     # a select's options as (value, text): a label stands for itself, a user is named by e-mail
     engine.engine.filters["pair"] = lambda value: (value, value)
     engine.engine.filters["owner_pair"] = lambda user: (user.email, user.name)
     # a count with its noun in the right number: {{ n | counted("opportunity", "opportunities") }}
     engine.engine.filters["counted"] = counted
+    # a kind of record named in the plural: "opportunity" reads "opportunities"
+    engine.engine.filters["plural"] = plural
     # a yes/no value, the same on a record's fields and in its history (web/values.py)
     engine.engine.filters["yes_no"] = yes_no
     # an amount at its currency's scale, with its code (docs/adr/0015)
-    engine.engine.filters["money"] = lambda amount, currency: f"{at_currency_scale(amount, currency)} {currency}"
+    engine.engine.filters["money"] = money_text
+    # a quantity, never in exponent notation
+    engine.engine.filters["number"] = number_text
+    # a percentage: "40 %", the same on the record pages, the lists, the forecast and the history
+    engine.engine.filters["percent"] = percent_text
+    # a moment to the minute with its zone, "2026-02-08 10:30 UTC": every time a page shows (ADR 0069)
+    engine.engine.filters["moment"] = moment_text
+    # one of a field's fixed choices: "best_case" reads "best case", here and in the history
+    engine.engine.filters["choice"] = lambda value: choice_text(str(getattr(value, "value", value)))

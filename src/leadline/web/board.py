@@ -32,13 +32,14 @@ from leadline.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from leadline.domain.money import at_currency_scale
 from leadline.domain.opportunities.opportunity import Opportunity, OpportunityStage
+from leadline.http_status import status_of
 from leadline.services.configuration.lead_workflow import list_reasons
 from leadline.services.configuration.sales import list_stages
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities import lifecycle
 from leadline.services.records import get_record
+from leadline.web.values import money_text
 
 #: The inputs the board's dialog asks for when a move needs them (the use case names the field).
 ASKED = ("reason", "amount")
@@ -83,7 +84,7 @@ class BoardPages(Controller):
             if scripted:
                 return Response({"message": error.message, "field": error.field,
                                  "asks": error.field in ASKED, "code": error.code},
-                                status_code=_status(error))
+                                status_code=status_of(error))
             return _move_page(ctx, user, data, error)
         if scripted:
             board = pipeline_board(ctx, user, data.process or str(target.process_id))
@@ -119,7 +120,7 @@ def _move_page(ctx: ServiceContext, user: int, data: MoveForm, error: LeadlineEr
     opportunity = get_record(ctx, user, "opportunity", _number(data.opportunity, "opportunity"))
     stage = _stage(ctx, data.stage)
     errors = {} if error is None else {error.field if error.field in ASKED else "form": error.message}
-    return Template("board/move.html", status_code=200 if error is None else _status(error), context={
+    return Template("board/move.html", status_code=200 if error is None else status_of(error), context={
         "opportunity": opportunity, "stage": stage, "form": data, "errors": errors,
         "lost_reasons": list_reasons(ctx, "opportunity_lost")})
 
@@ -128,14 +129,6 @@ def _number(text: str, field: str) -> int:
     if not text.strip().isdigit():
         raise ValidationError("is required", field=field)
     return int(text)
-
-
-def _status(error: LeadlineError) -> int:
-    if isinstance(error, NotFoundError):
-        return 404
-    if isinstance(error, PermissionDeniedError):
-        return 403
-    return 409 if isinstance(error, ConflictError) else 422
 
 
 def _context(board: Board) -> dict[str, Any]:
@@ -150,6 +143,6 @@ def _context(board: Board) -> dict[str, Any]:
     options = {stage.id: Markup("".join(option(stage, other) for other in stages if other.id != stage.id))
                for stage in stages}
     return {"board": board, "options": options,
-            "money": lambda amount, currency: f"{at_currency_scale(amount, currency)} {currency}",
+            "money": money_text,
             "opportunities_url": lambda column: "/opportunities?" + urlencode(
                 {"process": board.process.name, "stage": column.stage.label})}

@@ -14,10 +14,11 @@ from leadline.domain.money import at_currency_scale
 from leadline.services.campaigns import records as campaign_service
 from leadline.services.context import ServiceContext
 from leadline.web.dashboard import CHART_JS, Chart
+from leadline.web.values import money_text
 
 
 def _money(value: Decimal | None, currency: str) -> str:
-    return "—" if value is None else f"{at_currency_scale(value, currency)} {currency}"
+    return "—" if value is None else money_text(value, currency)
 
 
 class CampaignPages(Controller):

@@ -4,40 +4,34 @@ form. A contact the user may not read is a 404 page, and never a row."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from leadline.domain.accounts import Contact
-from leadline.domain.queries import RecordQuery
 from leadline.services import records
-from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.opportunities.reads import contact_opportunities
-from leadline.services.security.users import resolve_query_owners, user_choices
+from leadline.services.security.users import user_choices
 from leadline.web.record_create import Control, NewRecord, account_choices, create, new_page
 from leadline.web.records import (
     Choice,
     Cursor,
     Failed,
     Form,
-    Forms,
     RecordList,
     Search,
     account_or_none,
-    changed,
+    edit_record,
     emails,
-    given,
+    form_values,
     money,
-    page_history,
-    record_list,
-    submit,
-    text,
-    version,
+    owner_search_list,
+    record_page,
 )
+from leadline.web.values import choice_text
 
 SORTS = {"-created_at": "Newest first", "last_name": "Last name", "-updated_at": "Recently changed"}
 LIST = RecordList("contact", "/contacts", "contact-results", SORTS)
@@ -53,9 +47,7 @@ class ContactPages(Controller):
     def contact_list(self, request: Request[Any, Any, Any], ctx: ServiceContext, user: int, owner: Choice = "",
                      q: Search = "", sort: Choice = "-created_at", cursor: Cursor = "") -> Template:
         """Contacts the user may read (search: name and e-mail); an htmx request gets the results alone."""
-        filters = {"owner": owner, "q": q, "sort": sort}
-        query = RecordQuery(owner_ids=resolve_query_owners(ctx, given(owner)), search=q or None)
-        return record_list(request, ctx, user, LIST, filters, query, cursor)
+        return owner_search_list(request, ctx, user, LIST, owner, q, sort, cursor)
 
     @get("/new", sync_to_thread=False)
     def new_contact(self, ctx: ServiceContext, user: int, account: Choice = "") -> Template:
@@ -77,12 +69,8 @@ class ContactPages(Controller):
     @post("/{contact_id:int}/edit", sync_to_thread=True)
     def edit_contact(self, ctx: ServiceContext, user: int, contact_id: int, data: Form) -> Redirect | Template:
         """Change the fields the user changed; a refusal (a bad e-mail) is shown next to its field."""
-        current = records.get_record(ctx, user, "contact", contact_id)
-        changes = changed(data, edit_values(current, emails(ctx, user)))
-        return submit("contact", contact_id, "edit", data,
-                      lambda: records.update_record(ctx, user, "contact", contact_id, changes,
-                                                    expected_version=version(data)),
-                      lambda failed: contact_template(ctx, user, contact_id, failed))
+        return edit_record(ctx, user, "contact", contact_id, data, lambda c: form_values(c, EDITED, emails(ctx, user)),
+                           lambda failed: contact_template(ctx, user, contact_id, failed))
 
 
 def new_contact_form(ctx: ServiceContext, user: int, account: str) -> tuple[NewRecord, str]:
@@ -98,27 +86,13 @@ def new_contact_form(ctx: ServiceContext, user: int, account: str) -> tuple[NewR
     return spec, next((u.email for u in owners if u.id == user), "")
 
 
-def edit_values(contact: Contact, owner_emails: Mapping[int, str]) -> dict[str, str]:
-    """What the edit form shows: the fields, and the owner by e-mail."""
-    values = {name: text(getattr(contact, name)) for name, _ in EDITED}
-    return {**values, "owner": owner_emails.get(contact.owner_id or 0, "")}
-
-
 def contact_template(ctx: ServiceContext, user: int, contact_id: int, failed: Failed | None = None) -> Template:
     """The contact's page (with ``failed``, its edit form refused)."""
     contact: Contact = records.get_record(ctx, user, "contact", contact_id)
-    owners = user_choices(ctx, user)
     names = stage_names(ctx)
-    roles = [{"record": r.opportunity, "role": r.role.replace("_", " "), "is_primary": r.is_primary,
+    roles = [{"record": r.opportunity, "role": choice_text(r.role), "is_primary": r.is_primary,
               "stage": names[r.opportunity.stage_id].stage if r.opportunity.stage_id in names else "",
               "amount": money(r.opportunity.amount, r.opportunity.currency)}
              for r in contact_opportunities(ctx, user, contact_id)]
-    edit = edit_values(contact, {u.id: u.email for u in owners})
-    forms = Forms.of({"edit": {**edit, "version": str(contact.version)}}, failed)
-    return Template("contacts/page.html", context={
-        "contact": contact, "account": account_or_none(ctx, user, contact.account_id), "roles": roles,
-        "activities": list_activities(ctx, user, "contact", contact_id),
-        "history": page_history(ctx, user, "contact", contact_id),
-        "owner_names": {u.id: u.name for u in owners}, "owners": owners, "edited": EDITED, "forms": forms,
-    })
-
+    return record_page(ctx, user, "contact", contact, EDITED, failed, {
+        "account": account_or_none(ctx, user, contact.account_id), "roles": roles})

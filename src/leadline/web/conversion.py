@@ -25,6 +25,7 @@ from litestar.response import Redirect, Template
 from leadline.domain.conversion.rules import ConversionOptions
 from leadline.domain.errors import LeadlineError, NotFoundError
 from leadline.domain.ids import parse_record_id
+from leadline.http_status import status_of
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.bulk import preview_conversion
 from leadline.services.conversion.convert import conversion_options, convert_lead, lead_lineage
@@ -40,7 +41,8 @@ UNDONE_NOTICE = "conversion-undone"
 FORM_FIELD = {"account_id": "account", "contact_id": "contact", "contact": "contact", "account": "account",
               "opportunity": "opportunity", "opportunity_id": "opportunity_id", "one_per_product": "one_per_product",
               "override_reason": "override_reason", "qualification_override_reason": "qualification_override_reason",
-              "confirm_separate": "confirm_separate", **{f"opportunity_{name}": f"opportunity_{name}"
+              "confirm_separate": "confirm_separate", "duplicate_override_reason": "duplicate_override_reason",
+              **{f"opportunity_{name}": f"opportunity_{name}"
                                                          for name in ("name", "amount", "close_date", "stage")}}
 
 
@@ -55,6 +57,7 @@ class ConversionForm(msgspec.Struct, kw_only=True):
     override_reason: str = ""
     qualification_override_reason: str = ""
     confirm_separate: str = ""
+    duplicate_override_reason: str = ""
     #: the new opportunity's fields as typed; empty: as the conversion works them out
     opportunity_name: str = ""
     opportunity_amount: str = ""
@@ -101,7 +104,7 @@ class ConversionPages(Controller):
             if details.lead.is_converted() and error.code == "LEAD_ALREADY_CONVERTED":
                 return Redirect(f"/leads/{lead_id}/conversion", status_code=303)
             form = msgspec.structs.replace(data, version=str(details.lead.version))
-            return _dialog(ctx, user, details, form, error=error, status=status_of(request, error))
+            return _dialog(ctx, user, details, form, error=error, status=status_of(error))
         return Redirect(f"/leads/{lead_id}/conversion", status_code=303)
 
     @get("/{lead_id:int}/conversion", sync_to_thread=False)
@@ -117,7 +120,7 @@ class ConversionPages(Controller):
         except LeadlineError as error:
             if isinstance(error, NotFoundError) and error.field == "lead":
                 raise
-            return _result(ctx, user, lead_id, error=error, status=status_of(request, error))
+            return _result(ctx, user, lead_id, error=error, status=status_of(error))
         return Redirect(f"/leads/{lead_id}?notice={UNDONE_NOTICE}", status_code=303)
 
 
@@ -133,15 +136,9 @@ def form_options(form: ConversionForm) -> ConversionOptions:
         opportunity=form.opportunity, opportunity_id=_record_id(form.opportunity_id, "opportunity_id") if attach
         else None, one_per_product=bool(form.one_per_product), override_reason=form.override_reason or None,
         qualification_override_reason=form.qualification_override_reason or None,
-        confirm_separate=bool(form.confirm_separate), idempotency_key=form.idempotency_key or None,
+        confirm_separate=bool(form.confirm_separate),
+        duplicate_override_reason=form.duplicate_override_reason or None, idempotency_key=form.idempotency_key or None,
         expected_version=int(form.version) if form.version.isdigit() else None)
-
-
-def status_of(request: AnyRequest, error: LeadlineError) -> int:
-    """The status the application's one error table (api/problems.py) gives ``error``."""
-    handler = request.app.exception_handlers.get(LeadlineError)
-    status = handler(request, error).status_code if handler else None
-    return status or 400
 
 
 def field_errors(error: LeadlineError | None) -> dict[str, str]:

@@ -20,7 +20,6 @@ from leadline.domain.configuration.statuses import StatusKind
 from leadline.domain.conversion.rules import opportunity_name
 from leadline.domain.errors import LeadlineError, NotFoundError
 from leadline.domain.leads.lead import Lead
-from leadline.domain.money import at_currency_scale
 from leadline.domain.opportunities.opportunity import default_process, first_open_stage
 from leadline.domain.queries import MAX_PAGE_SIZE, Page, RecordQuery
 from leadline.services.configuration.sales import list_processes, list_stages
@@ -30,6 +29,7 @@ from leadline.services.conversion.gate import get_qualification_gate
 from leadline.services.leads.records import LeadDetails
 from leadline.services.records import get_record, list_records, stage_labels
 from leadline.web.lead_view import checklist
+from leadline.web.values import money_text
 
 #: Where each kind of record has its page (web/records.py, issue 16 item 5).
 #: How many accounts the dialog's search shows at a time.
@@ -183,4 +183,4 @@ def _readable(ctx: ServiceContext, user: int, kind: str, record_id: int | None) 
 
 
 def _money(amount: Decimal, currency: str | None) -> str:
-    return f"{at_currency_scale(amount, currency)} {currency or ''}".strip()
+    return money_text(amount, currency)

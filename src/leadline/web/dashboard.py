@@ -18,6 +18,7 @@ from litestar.response import Template
 
 from leadline.analytics.dashboard import Bar, Dashboard, dashboard
 from leadline.services.context import ServiceContext
+from leadline.web.values import money_text
 
 #: The vendored Chart.js (static/VENDORED.md): its file name carries its version.
 CHART_JS = "chart-4.6.2.umd.min.js"
@@ -35,6 +36,12 @@ class Chart:
     money: bool = False
     note: str | None = None
     quota: Decimal | None = None
+    #: the columns of ``rows`` holding amounts (every one when ``money``), in ``currency`` (else the page's)
+    money_columns: tuple[int, ...] = ()
+    currency: str = ""
+
+    def is_money(self, column: int) -> bool:
+        return self.money or column in self.money_columns
 
 
 class DashboardPages(Controller):
@@ -54,7 +61,7 @@ def charts(figures: Dashboard) -> list[Chart]:
     missing = ", ".join(f"{code}: {count}" for code, count in figures.unconverted)
     quota_note = f"No quota set for {forecast.period}"
     if forecast.quota is not None:
-        quota_note = f"Quota {forecast.quota} {currency}"
+        quota_note = f"Quota {money_text(forecast.quota, currency)}"
         if forecast.attainment is not None:
             quota_note += f", attainment {forecast.attainment}%"
     return [

@@ -23,16 +23,17 @@ from litestar.response import Redirect, Response, Template
 from leadline.analytics.forecast import forecast_for
 from leadline.domain.errors import LeadlineError, PermissionDeniedError, ValidationError
 from leadline.domain.forecast import CUMULATIVE
-from leadline.domain.money import at_currency_scale
 from leadline.domain.opportunities.opportunity import ForecastCategory
 from leadline.domain.queries import Page, RecordQuery
 from leadline.domain.security.access import subordinates_of
+from leadline.http_status import status_of
 from leadline.services.context import ServiceContext
 from leadline.services.forecast import adjustments as forecasting
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.records import list_records
 from leadline.services.scoring.opportunity_reads import predicted_forecast
 from leadline.services.security.users import user_choices
+from leadline.web.values import money_text
 
 #: The periods the picker proposes; any other the use cases accept may be typed.
 PERIODS = ("this-quarter", "last-quarter", "next-quarter", "this-month", "last-month", "next-month",
@@ -125,11 +126,11 @@ def forecast_page(ctx: ServiceContext, user: int, period: str, who: str, *, form
         snapshots = forecasting.list_snapshots(ctx, user, period)
     except (ValidationError, PermissionDeniedError) as refused:
         context["errors"] = {refused.field or "form": refused.message}
-        return Template("forecast/page.html", status_code=_status(refused), context={**context, "report": None})
+        return Template("forecast/page.html", status_code=status_of(refused), context={**context, "report": None})
     mine = report.scope == "user"
     owners = sorted(report.owners, key=lambda f: (-f.totals[ForecastCategory.PIPELINE], str(f.user_id)))
     shown = owners if all_owners else owners[:OWNERS_SHOWN]
-    return Template("forecast/page.html", status_code=200 if error is None else _status(error), context={
+    return Template("forecast/page.html", status_code=200 if error is None else status_of(error), context={
         **context, "report": report, "predicted": predicted, "owners": shown, "more_owners": len(owners) - len(shown),
         "adjustments": adjustments if mine else [], "snapshots": snapshots, "categories": CUMULATIVE,
         # a manager adjusts a report's forecast (an admin anyone's); the use case decides, this hides the form
@@ -146,13 +147,9 @@ def _pickers(ctx: ServiceContext, user: int, period: str, who: str) -> dict[str,
             "names": {u.id: u.name for u in people}}
 
 
-def _status(error: LeadlineError) -> int:
-    return 403 if isinstance(error, PermissionDeniedError) else 422
-
-
 def _helpers(currency: str) -> dict[str, Any]:
-    return {"money": lambda amount: "—" if amount is None else f"{at_currency_scale(amount, currency)} {currency}",
-            "amount": lambda amount, code: "" if amount is None else f"{at_currency_scale(amount, code)} {code}",
+    return {"money": lambda amount: "—" if amount is None else money_text(amount, currency),
+            "amount": money_text,
             "category_labels": CATEGORY_LABELS,
             "link": lambda path, **values: path + "?" + urlencode({k: v for k, v in values.items() if v is not None})}
 

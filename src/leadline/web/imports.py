@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 import tempfile
 import threading
+import time
+from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import uuid4
@@ -27,14 +30,20 @@ from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.domain.imports.job import ImportJob, ImportOptions, JobStatus, parse_policy
 from leadline.domain.imports.mapping import IMPORT_KINDS
 from leadline.services.context import ServiceContext
-from leadline.services.exports import csv_lines
-from leadline.services.imports import jobs
+from leadline.services.imports import jobs, listing, reports
 from leadline.services.imports.files import SourceFile, inspect_file
+from leadline.services.imports.matches import import_matches
+from leadline.web import session
 
 UPLOADS = Path(tempfile.gettempdir()) / "leadline-web-imports"
-#: Litestar's form parser (and the CSRF check before it) holds a multipart body in memory: the page
-#: takes files up to this size; a larger one goes through the API, which streams it to disk.
-MAX_UPLOAD = 100 << 20
+#: an upload never started (the mapping page left) is deleted by the next upload after this long
+ABANDONED_AFTER_SECONDS = 24 * 3600
+#: the ending an upload's name takes when its import is started: pruning leaves it to its job
+STARTED = ".started"
+#: a start of an upload that is not (or no longer) kept
+GONE = "the upload is not kept any more (one not started within a day is deleted): upload the file again"
+#: how many of the newest import jobs the page lists (the user's own; an admin's, everyone's)
+RECENT_SHOWN = 20
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -46,20 +55,45 @@ class UploadForm(msgspec.Struct, kw_only=True):
 
 def _page(ctx: ServiceContext, user: int, *, error: str | None = None, status_code: int = 200) -> Template:
     return Template("imports/page.html", status_code=status_code,
-                    context={"kinds": list(IMPORT_KINDS), "mappings": jobs.import_mappings(ctx, user), "error": error})
+                    context={"kinds": list(IMPORT_KINDS), "mappings": jobs.import_mappings(ctx, user), "error": error,
+                             "recent": listing.list_imports(ctx, user, limit=RECENT_SHOWN)})
 
 
 def _upload_path(user: int, token: str) -> Path:
     if not _TOKEN.match(token):
-        raise ValidationError("the upload is not known; upload the file again", field="file")
+        raise ValidationError(GONE, field="file")
     return UPLOADS / f"{user}-{token}"
 
 
-def _source(user: int, token: str, name: str) -> SourceFile:
+def _claim(user: int, token: str) -> Path:
+    """The upload ``token`` renamed as started (``STARTED``), where pruning never takes it from its
+    job; ``VALIDATION_FAILED`` on ``file`` (``GONE``) if it is not there, pruned or never kept. The
+    rename is atomic: either the pruning deleted the file first, or it finds it gone and passes."""
     path = _upload_path(user, token)
-    if not path.exists():
-        raise ValidationError("the upload is not known; upload the file again", field="file")
-    return inspect_file(path, name[:255] or "upload")
+    started = path.with_name(path.name + STARTED)
+    try:
+        path.rename(started)
+    except FileNotFoundError:
+        raise ValidationError(GONE, field="file") from None
+    return started
+
+
+def _unclaim(started: Path) -> None:
+    """An upload claimed but not started (its options refused) back as kept: the form may come again."""
+    started.rename(started.with_name(started.name.removesuffix(STARTED)))
+
+
+def _prune_abandoned(now: float) -> None:
+    """Delete the uploads never started and kept longer than ``ABANDONED_AFTER_SECONDS``: files
+    whose mapping page was left (a started job deletes its own when it ends, however old)."""
+    for path in UPLOADS.iterdir():
+        if path.name.endswith(STARTED):
+            continue
+        try:
+            if now - path.stat().st_mtime > ABANDONED_AFTER_SECONDS:
+                path.unlink()
+        except FileNotFoundError:
+            pass  # started (renamed) or taken by another upload's pruning meanwhile
 
 
 def _run(ctx: ServiceContext, job_id: int, source: SourceFile) -> None:
@@ -78,11 +112,87 @@ class ImportPages(Controller):
     def imports_page(self, ctx: ServiceContext, user: int) -> Template:
         return _page(ctx, user)
 
-    @post("/upload", sync_to_thread=True, request_max_body_size=MAX_UPLOAD)
+    @post("/start", sync_to_thread=True)
+    def start(self, ctx: ServiceContext, user: int,
+              data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response[Any]:
+        fields = {key: str(value) for key, value in data.items()}
+        kind = fields.get("kind", "lead")
+        try:
+            claimed = _claim(user, fields.get("token", ""))
+        except LeadlineError as error:
+            return _page(ctx, user, error=str(error), status_code=422)
+        try:
+            source = inspect_file(claimed, fields.get("file_name", "")[:255] or "upload")
+            headers = jobs.file_headers(source)
+            columns = {header: fields.get(f"column_{index}", "") for index, header in enumerate(headers)}
+            options = ImportOptions(on_duplicate=parse_policy(fields.get("on_duplicate") or "skip"),
+                                    dry_run=fields.get("dry_run") == "on",
+                                    date_format=fields.get("date_format") or None)
+            job = jobs.start_import(ctx, user, kind, source, options=options, columns=columns,
+                                    campaign=fields.get("campaign") or None)
+            if fields.get("save_as", "").strip():
+                jobs.save_import_mapping(ctx, user, fields["save_as"], {
+                    h: t for h, t in columns.items() if t and not t.startswith("custom.")}, kind=kind)
+        except LeadlineError as error:
+            _unclaim(claimed)
+            return _page(ctx, user, error=str(error), status_code=422)
+        except Exception:
+            _unclaim(claimed)  # kept as an upload not started: pruned in a day unless started again
+            raise
+        threading.Thread(target=_run, args=(ctx, job.id, source), name=f"web-import-{job.id}", daemon=True).start()
+        return Redirect(f"/imports/{job.id}", status_code=303)
+
+    @get("/{job_id:int}", sync_to_thread=True)
+    def job_page(self, ctx: ServiceContext, user: int, job_id: int) -> Template:
+        return Template("imports/job.html", context={"job": _shown(jobs.get_import(ctx, user, job_id), ctx.now())})
+
+    @get("/{job_id:int}/progress", sync_to_thread=True)
+    def progress(self, ctx: ServiceContext, user: int, job_id: int) -> Template:
+        return Template("imports/progress.html",
+                        context={"job": _shown(jobs.get_import(ctx, user, job_id), ctx.now())})
+
+    @get("/{job_id:int}/errors", sync_to_thread=True)
+    def errors(self, ctx: ServiceContext, user: int, job_id: int, each: bool = False) -> Stream:
+        """The error report in the format of the file imported (.xlsx, or CSV as the file was);
+        ``each``: every error on its own line (row, field, value, message)."""
+        shape, chunks = (reports.error_list if each else reports.error_report)(ctx, user, job_id)
+        return Stream(chunks, media_type=shape.media_type, headers=shape.download_headers(job_id))
+
+    @get("/{job_id:int}/matches", sync_to_thread=True)
+    def matches(self, ctx: ServiceContext, user: int, job_id: int) -> Stream:
+        """The skipped and updated rows with the record each matched, as CSV."""
+        lines = import_matches(ctx, user, job_id)
+        header = next(lines)  # NOT_FOUND before a byte
+        shape = reports.ReportShape("csv")
+        return Stream(reports.csv_bytes(chain([header], lines), shape), media_type=shape.media_type,
+                      headers={"Content-Disposition": f'attachment; filename="import-{job_id}-matches.csv"'})
+
+
+def _shown(job: ImportJob, now: datetime) -> dict[str, Any]:
+    return {"id": job.id, "kind": job.record_type, "file_name": job.file_name, "status": job.state(now),
+            "running": job.state(now) == JobStatus.RUNNING.value, "resume": job.resume_hint(now),
+            "dry_run": job.options.dry_run,
+            "on_duplicate": job.options.on_duplicate.value, "counts": job.counts, "rows_done": job.rows_done,
+            "message": job.message, "ignored": ", ".join(job.ignored)}
+
+
+class ImportUploadPage(Controller):
+    """The upload of the import page, apart: its body limit is ``LEADLINE_IMPORT_MAX_BYTES`` (the
+    API's), set on the router that mounts it (``web/app.py``), where the other pages keep the small
+    ``LEADLINE_MAX_BODY_BYTES``. The file is never held whole: the CSRF check reads the form
+    before the handler, and Litestar's multipart parser writes a file part into a temporary file
+    that moves to disk beyond 1 MiB (docs/adr/0070-web-import-upload-spooled-to-disk.md). That
+    parse runs before the handler's dependencies, so ``session.signed_in_first`` checks the
+    session ahead of it: no one's body is read before they are known."""
+
+    path = "/imports"
+
+    @post("/upload", sync_to_thread=True, middleware=[session.signed_in_first])
     def upload(self, ctx: ServiceContext, user: int,
                data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)]) -> Template:
         """Keep the file, then show how its columns would be read, with the options."""
         UPLOADS.mkdir(parents=True, exist_ok=True)
+        _prune_abandoned(time.time())
         token = uuid4().hex
         path = _upload_path(user, token)
         with path.open("wb") as out:
@@ -100,47 +210,3 @@ class ImportPages(Controller):
             "token": token, "kind": kind, "file_name": source.name, "rows": source.estimated_rows,
             "columns": [(index, header, chosen.get(header, "")) for index, header in enumerate(plan.headers)],
             "targets": targets})
-
-    @post("/start", sync_to_thread=True)
-    def start(self, ctx: ServiceContext, user: int,
-              data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response[Any]:
-        fields = {key: str(value) for key, value in data.items()}
-        kind = fields.get("kind", "lead")
-        try:
-            source = _source(user, fields.get("token", ""), fields.get("file_name", ""))
-            headers = jobs.file_headers(source)
-            columns = {header: fields.get(f"column_{index}", "") for index, header in enumerate(headers)}
-            options = ImportOptions(on_duplicate=parse_policy(fields.get("on_duplicate") or "skip"),
-                                    dry_run=fields.get("dry_run") == "on",
-                                    date_format=fields.get("date_format") or None)
-            job = jobs.start_import(ctx, user, kind, source, options=options, columns=columns,
-                                    campaign=fields.get("campaign") or None)
-            if fields.get("save_as", "").strip():
-                jobs.save_import_mapping(ctx, user, fields["save_as"], {
-                    h: t for h, t in columns.items() if t and not t.startswith("custom.")}, kind=kind)
-        except LeadlineError as error:
-            return _page(ctx, user, error=str(error), status_code=422)
-        threading.Thread(target=_run, args=(ctx, job.id, source), name=f"web-import-{job.id}", daemon=True).start()
-        return Redirect(f"/imports/{job.id}", status_code=303)
-
-    @get("/{job_id:int}", sync_to_thread=True)
-    def job_page(self, ctx: ServiceContext, user: int, job_id: int) -> Template:
-        return Template("imports/job.html", context={"job": _shown(jobs.get_import(ctx, user, job_id))})
-
-    @get("/{job_id:int}/progress", sync_to_thread=True)
-    def progress(self, ctx: ServiceContext, user: int, job_id: int) -> Template:
-        return Template("imports/progress.html", context={"job": _shown(jobs.get_import(ctx, user, job_id))})
-
-    @get("/{job_id:int}/errors.csv", sync_to_thread=True)
-    def errors(self, ctx: ServiceContext, user: int, job_id: int) -> Stream:
-        rows = jobs.import_error_rows(ctx, user, job_id)
-        first = next(rows)
-        return Stream(csv_lines(first, rows), media_type="text/csv; charset=utf-8",
-                      headers={"Content-Disposition": f'attachment; filename="import-{job_id}-errors.csv"'})
-
-
-def _shown(job: ImportJob) -> dict[str, Any]:
-    return {"id": job.id, "kind": job.record_type, "file_name": job.file_name, "status": job.status.value,
-            "running": job.status is JobStatus.RUNNING, "dry_run": job.options.dry_run,
-            "on_duplicate": job.options.on_duplicate.value, "counts": job.counts, "rows_done": job.rows_done,
-            "message": job.message, "ignored": ", ".join(job.ignored)}

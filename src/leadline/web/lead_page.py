@@ -45,6 +45,7 @@ from leadline.web.lead_form import (
     update_of,
 )
 from leadline.web.lead_view import checklist, history_rows, lead_fields, status_path
+from leadline.web.record_history import history_names
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 StatusName = Annotated[str, Parameter(max_length=254)]
@@ -151,10 +152,12 @@ def _lead_page(ctx: ServiceContext, user: int, lead_id: int, *, activity: dict[s
     names = {u.id: u.name for u in user_choices(ctx, user)}
     lineage = lead_lineage(ctx, user, lead_id) if details.lead.is_converted() else None
     custom_labels = _custom_labels(ctx, details, options)
+    history = lead_service.lead_history(ctx, user, lead_id)
     context = {
         "details": details, "fields": lead_fields(details), "options": options,
         "path": status_path(list_statuses(ctx), options), "activities": list_activities(ctx, user, "lead", lead_id),
-        "history": history_rows(lead_service.lead_history(ctx, user, lead_id), names, lambda: _definitions(ctx)),
+        "history": history_rows(history, names, lambda: _definitions(ctx), details.lead.currency,
+                                history_names(ctx, user, history)),
         "names": names, "lineage": lineage, "kinds": LOGGED_KINDS, "activity": activity or {"kind": "call"},
         "activity_error": activity_error, "needs_choice": (StatusKind.QUALIFIED, StatusKind.UNQUALIFIED),
         "custom_labels": custom_labels,

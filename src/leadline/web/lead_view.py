@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -16,11 +16,11 @@ from leadline.domain.configuration.statuses import LeadStatus
 from leadline.domain.history import FieldChange
 from leadline.domain.leads.lead import Lead
 from leadline.domain.leads.qualification import Evaluation
-from leadline.domain.money import at_currency_scale
 from leadline.services.leads.records import LeadDetails
 from leadline.services.leads.workflow import StatusOptions
 from leadline.web.lead_form import SECTIONS
-from leadline.web.values import custom_booleans, history_booleans, history_text, yes_no
+from leadline.web.record_history import HistoryRow
+from leadline.web.values import custom_booleans, history_booleans, history_values, money_text, yes_no
 
 #: The lead's amounts, shown at their currency's scale.
 MONEY_FIELDS = frozenset({"annual_revenue", "budget_amount"})
@@ -37,8 +37,10 @@ HISTORY_LABELS = {
     "status": "Status", "status_id": "Status", "source_id": "Source", "owner_id": "Owner", "rating": "Rating",
     "currency": "Currency", "products": "Products", "unqualified_reason": "Unqualified reason",
     "unqualified_reason_id": "Unqualified reason", "qualification_override": "Qualification override",
+    "opportunity_override": "Opportunity override",
     "converted_at": "Converted", "converted_account_id": "Converted to account",
     "converted_contact_id": "Converted to contact", "converted_opportunity_id": "Converted to opportunity",
+    "campaign_id": "Campaign",
 }
 
 
@@ -49,15 +51,6 @@ class Step:
     status: LeadStatus
     current: bool
     allowed: bool
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    at: datetime
-    who: str
-    field: str
-    old: str | None
-    new: str | None
 
 
 @dataclass(frozen=True)
@@ -81,7 +74,7 @@ def checklist(evaluation: Evaluation, lead: Lead, custom_labels: Mapping[str, st
         if isinstance(value, bool):
             return yes_no(value)
         if isinstance(value, Decimal) and field in MONEY_FIELDS:
-            return f"{at_currency_scale(value, lead.currency)} {lead.currency or ''}".strip()
+            return money_text(value, lead.currency)
         if isinstance(value, list):
             return counted(len(value), "product line")
         if isinstance(value, date):
@@ -115,24 +108,27 @@ def status_path(statuses: Sequence[LeadStatus], options: StatusOptions) -> list[
 
 
 def history_rows(changes: Sequence[FieldChange], names: Mapping[int, str],
-                 custom: Callable[[], Sequence[CustomFieldDefinition]] = tuple) -> list[HistoryRow]:
+                 custom: Callable[[], Sequence[CustomFieldDefinition]] = tuple,
+                 currency: str | None = None, values: Mapping[tuple[str, str], str] | None = None) -> list[HistoryRow]:
     """The field history, newest first, each change with who made it by name, each field by its
     label (``custom``: the lead's custom field definitions, read only when a change needs them)
-    and each value as the fields panel writes it (yes/no)."""
+    and each value as every record page writes it (``values.history_values``: yes/no; an amount
+    as money, in the currency then in force, else the lead's ``currency``; ``values``: (field,
+    value) -> name, an owner or a record by its name)."""
     definitions = cache(custom)  # read at most once, and only if asked
     booleans = history_booleans(changes, lambda: custom_booleans(definitions()))
     labels = {f"custom.{d.name}": d.label for d in definitions()} if any(
         c.field.startswith("custom.") for c in changes) else {}
+    shown = history_values(changes, values or {}, booleans, currency)
     return [HistoryRow(c.changed_at, names.get(c.actor_id, "—") if c.actor_id else "—",
                        HISTORY_LABELS.get(c.field) or labels.get(c.field) or c.field.removeprefix("custom."),
-                       history_text(c.field, c.old_value, booleans), history_text(c.field, c.new_value, booleans))
+                       shown(c, c.old_value, False), shown(c, c.new_value, True))
             for c in reversed(changes)]
-
 
 
 def _shown(lead: Any, name: str) -> object:
     """A field as a rep reads it: an amount at its currency's scale, with the currency."""
     value = getattr(lead, name)
     if name in MONEY_FIELDS and isinstance(value, Decimal):
-        return f"{at_currency_scale(value, lead.currency)} {lead.currency or ''}".strip()
+        return money_text(value, lead.currency)
     return value

@@ -25,6 +25,7 @@ from leadline.domain.opportunities.opportunity import (
     OpportunityType,
 )
 from leadline.domain.queries import Page, RecordQuery
+from leadline.domain.saved_views import score_field
 from leadline.services import records
 from leadline.services.activities import list_activities
 from leadline.services.configuration.lead_workflow import list_reasons
@@ -34,9 +35,10 @@ from leadline.services.opportunities import lifecycle
 from leadline.services.opportunities.parts import list_contact_roles, list_line_items
 from leadline.services.opportunities.queries import opportunity_query, stage_names
 from leadline.services.opportunities.reads import price_list, stage_history
-from leadline.services.scoring.opportunity_reads import get_opportunity_score
+from leadline.services.scoring.opportunity_reads import get_opportunity_score_or_reason, list_scored_opportunities
 from leadline.services.security.users import user_choices
 from leadline.web.record_create import Control, NewRecord, account_choices, create, new_page
+from leadline.web.record_history import page_history
 from leadline.web.records import (
     Choice,
     Cursor,
@@ -46,28 +48,29 @@ from leadline.web.records import (
     RecordList,
     Search,
     account_or_none,
-    changed,
+    edit_record,
     emails,
+    form_values,
     given,
     money,
-    page_history,
     record_list,
     submit,
     text,
     version,
 )
+from leadline.web.values import choice_text
 
 SORTS = {"-created_at": "Newest first", "close_date": "Close date", "-amount": "Largest amount", "name": "Name",
-         "-updated_at": "Recently changed"}
+         "-updated_at": "Recently changed", "-score": "Highest score", "score": "Lowest score"}
 LIST = RecordList("opportunity", "/opportunities", "opportunity-results", SORTS)
 #: The list's open/closed filter: its value -> the outcomes it means.
 OUTCOMES = {"open": ("open",), "closed": ("won", "lost"), "won": ("won",), "lost": ("lost",)}
 #: The edit form's text controls and their labels, in order (amount, type, figures and owner apart).
 EDITED = (("name", "Name"), ("close_date", "Close date"), ("next_step", "Next step"))
 #: The choices of the page's selects that are not configuration, as (value, text).
-CHOICES = {"role_kinds": [(k.value, k.value.replace("_", " ")) for k in ContactRoleKind],
-           "types": [(t.value, t.value.replace("_", " ")) for t in OpportunityType],
-           "categories": [(c.value, c.value.replace("_", " ")) for c in ForecastCategory]}
+CHOICES = {"role_kinds": [(k.value, choice_text(k.value)) for k in ContactRoleKind],
+           "types": [(t.value, choice_text(t.value)) for t in OpportunityType],
+           "categories": [(c.value, choice_text(c.value)) for c in ForecastCategory]}
 
 
 class OpportunityPages(Controller):
@@ -75,15 +78,17 @@ class OpportunityPages(Controller):
 
     @get("/", sync_to_thread=False)
     def opportunity_list(self, request: Request[Any, Any, Any], ctx: ServiceContext, user: int, owner: Choice = "",
-                         stage: Choice = "", outcome: Choice = "", q: Search = "", sort: Choice = "-created_at",
-                         cursor: Cursor = "") -> Template:
-        """Opportunities the user may read; an htmx request gets the results alone."""
-        filters = {"owner": owner, "stage": stage, "outcome": outcome, "q": q, "sort": sort}
+                         stage: Choice = "", outcome: Choice = "", q: Search = "", min_score: Choice = "",
+                         sort: Choice = "-created_at", cursor: Cursor = "") -> Template:
+        """Opportunities the user may read, each with its predicted-win score beside the stage's
+        probability; an htmx request gets the results alone."""
+        filters = {"owner": owner, "stage": stage, "outcome": outcome, "q": q, "min_score": min_score, "sort": sort}
         query = opportunity_query(ctx, owners=given(owner), search=q or None, stages=given(stage),
-                                  outcomes=OUTCOMES.get(outcome, ()))
+                                  outcomes=OUTCOMES.get(outcome, ()), min_score=score_field(min_score))
         shown = {"stages": stage_names(ctx), "money": money}
         return record_list(request, ctx, user, LIST, filters, query, cursor, shown=shown, filtered_by=lambda: {
-            "outcomes": list(OUTCOMES), "stage_labels": list(dict.fromkeys(s.label for s in list_stages(ctx)))})
+            "outcomes": list(OUTCOMES), "stage_labels": list(dict.fromkeys(s.label for s in list_stages(ctx)))},
+            scored=lambda page: list_scored_opportunities(ctx, user, query, page))
 
     @get("/new", sync_to_thread=False)
     def new_opportunity(self, ctx: ServiceContext, user: int, account: Choice = "") -> Template:
@@ -107,13 +112,12 @@ class OpportunityPages(Controller):
     def edit_opportunity(self, ctx: ServiceContext, user: int, opportunity_id: int,
                          data: Form) -> Redirect | Template:
         """Change the fields the user changed (a probability or category changed is the rep's override)."""
-        current = records.get_record(ctx, user, "opportunity", opportunity_id)
-        items = list_line_items(ctx, user, opportunity_id)
-        changes = changed(data, edit_values(current, emails(ctx, user), with_amount=not items))
-        return submit("opportunity", opportunity_id, "edit", data,
-                      lambda: records.update_record(ctx, user, "opportunity", opportunity_id, changes,
-                                                    expected_version=version(data)),
-                      lambda failed: opportunity_template(ctx, user, opportunity_id, failed))
+        def shown(current: Opportunity) -> dict[str, str]:
+            items = list_line_items(ctx, user, opportunity_id)
+            return edit_values(current, emails(ctx, user), with_amount=not items)
+
+        return edit_record(ctx, user, "opportunity", opportunity_id, data, shown,
+                           lambda failed: opportunity_template(ctx, user, opportunity_id, failed))
 
     @post("/{opportunity_id:int}/stage", sync_to_thread=True)
     def change_stage(self, ctx: ServiceContext, user: int, opportunity_id: int, data: Form) -> Redirect | Template:
@@ -167,10 +171,9 @@ def new_opportunity_form(ctx: ServiceContext, user: int, account: str) -> tuple[
 
 def edit_values(opportunity: Opportunity, owner_emails: Mapping[int, str], *, with_amount: bool) -> dict[str, str]:
     """What the edit form shows; the amount only without line items (it is their sum otherwise)."""
-    values = {name: text(getattr(opportunity, name)) for name, _ in EDITED}
+    values = form_values(opportunity, EDITED, owner_emails)
     values.update(type=text(opportunity.type), description=text(opportunity.description),
-                  probability=str(opportunity.probability), forecast_category=opportunity.forecast_category.value,
-                  owner=owner_emails.get(opportunity.owner_id or 0, ""))
+                  probability=str(opportunity.probability), forecast_category=opportunity.forecast_category.value)
     if with_amount:
         amount = opportunity.amount
         values["amount"] = "" if amount is None else str(at_currency_scale(amount, opportunity.currency))
@@ -194,6 +197,7 @@ def opportunity_template(ctx: ServiceContext, user: int, opportunity_id: int, fa
         "line_item": {"product_id": "", "quantity": "1", "unit_price": "", "discount_percent": "0"},
         "role": {"contact_id": "", "role": "", "is_primary": ""},
     }, failed)
+    score, score_note = get_opportunity_score_or_reason(ctx, user, opportunity_id)
     return Template("opportunities/page.html", context={
         "opportunity": opportunity, "account": account, "stage": names[opportunity.stage_id],
         "stages": _process_stages(ctx, names[opportunity.stage_id].process_id),
@@ -202,9 +206,10 @@ def opportunity_template(ctx: ServiceContext, user: int, opportunity_id: int, fa
         "reasons": [(r.label, r.label) for r in reasons if r.is_active], **CHOICES,
         "stage_history": stage_history(ctx, user, opportunity_id),
         "activities": list_activities(ctx, user, "opportunity", opportunity_id),
-        "history": page_history(ctx, user, "opportunity", opportunity_id),
+        "history": page_history(ctx, user, "opportunity", opportunity_id, {u.id: u.name for u in owners},
+                                opportunity.currency),
         "owner_names": {u.id: u.name for u in owners}, "owners": owners, "edited": EDITED, "forms": forms,
-        "score": get_opportunity_score(ctx, user, opportunity_id),
+        "score": score, "score_note": score_note,
     })
 
 
@@ -214,7 +219,7 @@ def _parts(ctx: ServiceContext, user: int, opportunity: Opportunity, account_rea
     items = list_line_items(ctx, user, opportunity.id)
     total = sum((i.total for i in items), start=Decimal(0))
     contacts = _account_contacts(ctx, user, opportunity.account_id) if account_readable else {}
-    roles = [{**r, "role_label": r["role"].replace("_", " "),
+    roles = [{**r, "role_label": choice_text(r["role"]),
               "name": contacts[r["contact_id"]].name if r["contact_id"] in contacts
               else _contact_name(ctx, user, r["contact_id"])}
              for r in list_contact_roles(ctx, user, opportunity.id)]

@@ -18,6 +18,7 @@ from litestar.response import Redirect, Template
 from leadline.domain.accounts import Account
 from leadline.domain.errors import AuthenticationError, DuplicateBlockedError, LeadlineError
 from leadline.domain.queries import Page, RecordQuery
+from leadline.http_status import status_of
 from leadline.services import records
 from leadline.services.context import ServiceContext
 from leadline.web.records import Failed, Forms, account_or_none, placed
@@ -73,7 +74,8 @@ def values_of(data: Mapping[str, str], controls: Sequence[Control]) -> dict[str,
 
 
 def new_page(spec: NewRecord, values: dict[str, str], failed: Failed | None = None) -> Template:
-    """The create form (with ``failed``, refused: 422, the refusal beside its control). The
+    """The create form (with ``failed``, refused: the refusal's status, ``leadline/http_status.py``,
+    and the refusal beside its control). The
     duplicate override reason is asked for only once a ``block`` rule refused the record."""
     controls = list(spec.controls)
     if failed is not None and (isinstance(failed.error, DuplicateBlockedError) or failed.values.get(OVERRIDE)):
@@ -83,7 +85,7 @@ def new_page(spec: NewRecord, values: dict[str, str], failed: Failed | None = No
         forms.errors["new"] = placed(failed.error, [c.name for c in controls])
     template = Template("records/new.html", context={"spec": spec, "controls": controls, "forms": forms})
     if failed is not None:
-        template.status_code = 422
+        template.status_code = status_of(failed.error)
     return template
 
 

@@ -9,7 +9,7 @@ redirects to the page (303), so reloading never posts twice.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -21,18 +21,17 @@ from litestar.response import Redirect, Template
 
 from leadline.domain.accounts import Account
 from leadline.domain.errors import AuthenticationError, LeadlineError, NotFoundError
-from leadline.domain.history import FieldChange
-from leadline.domain.money import at_currency_scale
-from leadline.domain.queries import Page
+from leadline.domain.queries import Page, RecordQuery
+from leadline.http_status import status_of
 from leadline.services import records
-from leadline.services.configuration.sales import list_custom_fields
+from leadline.services.activities import list_activities
 from leadline.services.context import ServiceContext
-from leadline.services.security.users import user_choices
-from leadline.web.values import custom_booleans, history_booleans, history_text
+from leadline.services.scoring.opportunity_reads import ScoredOpportunities
+from leadline.services.security.users import resolve_query_owners, user_choices
+from leadline.web.record_history import page_history
+from leadline.web.values import money_text
 
 PAGE_SIZE = 50
-#: Fields of a record's history its page leaves out: they change with every change.
-BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at"})
 #: A posted form, as its controls named their values.
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Choice = Annotated[str, Parameter(max_length=254)]
@@ -44,10 +43,8 @@ ALIASES = {"loss_reason_id": "reason", "loss_reason": "reason", "product": "prod
 
 
 def money(amount: Decimal | None, currency: str | None) -> str:
-    """An amount as a rep reads it: at its currency's scale, with the currency ("1900.00 EUR")."""
-    if amount is None:
-        return ""
-    return f"{at_currency_scale(amount, currency)} {currency or ''}".strip()
+    """An amount as a rep reads it: ``values.money_text`` ("1,900.00 EUR")."""
+    return money_text(amount, currency)
 
 
 def text(value: object) -> str:
@@ -99,7 +96,8 @@ def placed(error: LeadlineError, controls: Iterable[str]) -> dict[str, str]:
 def submit(kind: str, record_id: int, form: str, data: Mapping[str, str], action: Callable[[], object],
            page: Callable[[Failed], Template], done: str | None = None) -> Redirect | Template:
     """Run ``action`` (one use case); on success back to the record's page (or ``done``), on a
-    refusal the page again with the refusal inline (422). That the record itself is not found
+    refusal the page again with the refusal inline (its status as the API's,
+    ``leadline/http_status.py``). That the record itself is not found
     (or not the user's to read) stays a 404 page."""
     try:
         action()
@@ -107,7 +105,7 @@ def submit(kind: str, record_id: int, form: str, data: Mapping[str, str], action
         if isinstance(error, AuthenticationError) or (isinstance(error, NotFoundError) and error.field == kind):
             raise
         template = page(Failed(form, data, error))
-        template.status_code = 422
+        template.status_code = status_of(error)
         return template
     return Redirect(done or f"/{_plural(kind)}/{record_id}", status_code=303)
 
@@ -136,8 +134,13 @@ class Listing:
     page: Page
     first_page: bool
 
+    #: the cursor of the next page (None: this page is the last); by default after the last row's own field
+    next_cursor: str | None = None
+
     def context(self) -> dict[str, Any]:
-        next_cursor = self.page.cursor_after(self.rows[-1]) if len(self.rows) == self.page.limit else None
+        next_cursor = self.next_cursor
+        if next_cursor is None and self.page.sort != "score" and len(self.rows) == self.page.limit:
+            next_cursor = self.page.cursor_after(self.rows[-1])
         return {
             "rows": self.rows, "filters": self.filters, "results": self.results, "first_page": self.first_page,
             "first_url": f"{self.path}?" + urlencode(self.filters),
@@ -162,70 +165,73 @@ class RecordList:
 
 def record_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int, spec: RecordList,
                 filters: dict[str, str], query: Any, cursor: str, *, shown: Mapping[str, Any] | None = None,
-                filtered_by: Callable[[], dict[str, Any]] | None = None) -> Template:
+                filtered_by: Callable[[], dict[str, Any]] | None = None,
+                scored: Callable[[Page], ScoredOpportunities] | None = None) -> Template:
     """One page of the records the user may read that ``query`` selects, sorted by
     ``filters["sort"]``, after ``cursor``: the list page, or for htmx asking for the results alone
     just those. ``shown`` is what the rows need beside the owners' names, ``filtered_by`` what the
-    area's own filters need beside the owners and sorts."""
+    area's own filters need beside the owners and sorts; ``scored`` lists the page with each
+    row's stored score (``scores`` by id in the templates), which a score order pages by."""
     page = Page.parse(PAGE_SIZE, filters["sort"], cursor or None,
                       allowed=tuple(s.removeprefix("-") for s in spec.sorts))
-    rows = records.list_records(ctx, user, spec.kind, query, page)
+    if scored is not None:
+        found = scored(page)
+        rows, scores, next_cursor = found.rows, found.scores, found.next_cursor(page)
+    else:
+        rows, scores, next_cursor = records.list_records(ctx, user, spec.kind, query, page), {}, None
     owners = user_choices(ctx, user)
-    listing = Listing(spec.path, spec.results, filters, rows, page, not cursor)
-    context = {**listing.context(), "owner_names": {u.id: u.name for u in owners}, **(shown or {})}
+    listing = Listing(spec.path, spec.results, filters, rows, page, not cursor, next_cursor)
+    context = {**listing.context(), "owner_names": {u.id: u.name for u in owners}, "scores": scores,
+               "score_sort_url": f"{spec.path}?" + urlencode(
+                   {**filters, "sort": "score" if filters["sort"] == "-score" else "-score"}), **(shown or {})}
     if request.headers.get("hx-target") == listing.results:
         return Template(f"{spec.templates}/results.html", context=context)
     return Template(f"{spec.templates}/list.html", context={
         **context, "owners": owners, "sorts": spec.sorts, **(filtered_by() if filtered_by else {})})
 
 
-def page_history(ctx: ServiceContext, user: int, kind: str, record_id: int) -> list[FieldChange]:
-    """A record's field history as its page lists it (``shown_history``), each account or contact
-    it names by its name rather than its id (a record the user may not read is never in it:
-    ``record_history`` leaves it out)."""
-    changes = records.record_history(ctx, user, kind, record_id)
-    return shown_history(changes, lambda: custom_booleans(list_custom_fields(ctx, kind)),
-                         _record_names(ctx, user, changes))
+def owner_search_list(request: Request[Any, Any, Any], ctx: ServiceContext, user: int, spec: RecordList,
+                      owner: str, q: str, sort: str, cursor: str) -> Template:
+    """A record list filtered by owner and text alone (accounts, contacts): ``record_list``."""
+    filters = {"owner": owner, "q": q, "sort": sort}
+    query = RecordQuery(owner_ids=resolve_query_owners(ctx, given(owner)), search=q or None)
+    return record_list(request, ctx, user, spec, filters, query, cursor)
 
 
-def shown_history(changes: Iterable[FieldChange], custom: Callable[[], frozenset[str]] = frozenset,
-                  names: Mapping[tuple[str, str], str] | None = None) -> list[FieldChange]:
-    """A record's field history as its page lists it, newest first: bookkeeping (version, times
-    of creation and change) left out, each field by its name as a rep reads it, a yes/no value
-    as yes or no (``custom``: the record type's yes/no custom fields, read only if needed), a
-    record's id by its name when ``names`` has it ((field, id) -> name)."""
-    kept = [c for c in reversed(list(changes)) if c.field not in BOOKKEEPING]
-    booleans = history_booleans(kept, custom)
-    known = names or {}
-
-    def shown(field: str, text: str | None) -> str | None:
-        return known.get((field, text or ""), history_text(field, text, booleans))
-
-    return [replace(c, field=c.field.removeprefix("custom.").removesuffix("_id").replace("_", " "),
-                    old_value=shown(c.field, c.old_value), new_value=shown(c.field, c.new_value)) for c in kept]
+def form_values(record: Any, edited: Iterable[tuple[str, str]], owner_emails: Mapping[int, str]) -> dict[str, str]:
+    """What a record's edit form shows: its ``edited`` fields ((name, label)) as form controls
+    hold them, and the owner by e-mail."""
+    values = {name: text(getattr(record, name)) for name, _ in edited}
+    return {**values, "owner": owner_emails.get(record.owner_id or 0, "")}
 
 
-#: History fields holding another record's id, and that record's kind.
-RECORD_FIELDS = {"account_id": "account", "parent_id": "account", "contact_id": "contact"}
+def edit_record(ctx: ServiceContext, user: int, kind: str, record_id: int, data: Mapping[str, str],
+                shown: Callable[[Any], Mapping[str, str]], page: Callable[[Failed], Template]) -> Redirect | Template:
+    """A record's edit form posted: only the fields the user changed from what the form showed
+    (``shown``: the form's values for the record as it is now) go to ``update_record``, at the
+    version the form was filled from; on success the record's page, on a refusal ``page`` with
+    it next to its field (``submit``)."""
+    current = records.get_record(ctx, user, kind, record_id)
+    changes = changed(data, shown(current))
+    return submit(kind, record_id, "edit", data,
+                  lambda: records.update_record(ctx, user, kind, record_id, changes, expected_version=version(data)),
+                  page)
 
 
-def _record_names(ctx: ServiceContext, user: int, changes: Iterable[FieldChange]) -> dict[tuple[str, str], str]:
-    """(field, id as text) -> the record's name, for each record the history names by id."""
-    wanted = {(c.field, value) for c in changes if c.field in RECORD_FIELDS
-              for value in (c.old_value, c.new_value) if value and value.isdigit()}
-    names = {}
-    for field_name, value in wanted:
-        record = _readable_record(ctx, user, RECORD_FIELDS[field_name], int(value))
-        if record is not None:
-            names[(field_name, value)] = record.name
-    return names
-
-
-def _readable_record(ctx: ServiceContext, user: int, kind: str, record_id: int) -> Any:
-    try:
-        return records.get_record(ctx, user, kind, record_id)
-    except NotFoundError:
-        return None
+def record_page(ctx: ServiceContext, user: int, kind: str, record: Any, edited: Iterable[tuple[str, str]],
+                failed: Failed | None, shown: Mapping[str, Any]) -> Template:
+    """An account's or a contact's page (``<kind>s/page.html``): ``shown``, its own parts, and
+    what both show beside them: its activities and field history, the owners by name (and to
+    choose from), and its edit form (the ``edited`` fields and the owner, at the record's
+    version; with ``failed``, what the user typed and why it was refused)."""
+    owners = user_choices(ctx, user)
+    people = {u.id: u.name for u in owners}
+    edit = form_values(record, edited, {u.id: u.email for u in owners})
+    return Template(f"{_plural(kind)}/page.html", context={
+        kind: record, **shown, "activities": list_activities(ctx, user, kind, record.id),
+        "history": page_history(ctx, user, kind, record.id, people), "owners": owners,
+        "owner_names": people, "edited": edited,
+        "forms": Forms.of({"edit": {**edit, "version": str(record.version)}}, failed)})
 
 
 def account_or_none(ctx: ServiceContext, user: int, account_id: int | None) -> Account | None:

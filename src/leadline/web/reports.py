@@ -24,14 +24,15 @@ from litestar.response import Template
 from leadline.analytics.deals import ProcessStages, VelocityReport, stages_report, velocity_report
 from leadline.analytics.funnel import ConversionTimeReport, FunnelReport, conversion_time_report, funnel_report
 from leadline.analytics.pipeline_history import PipelineReport, pipeline_report
-from leadline.analytics.scope import parse_day
+from leadline.analytics.scope import parse_day, report_choices
 from leadline.domain.common import counted
-from leadline.domain.errors import NotFoundError, ValidationError
+from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.reports import DIMENSIONS
 from leadline.services.campaigns.records import list_campaigns
 from leadline.services.context import ServiceContext
 from leadline.services.leads.list_filters import list_choices
 from leadline.web.dashboard import CHART_JS, Chart
+from leadline.web.values import money_text
 
 Text = Annotated[str, Parameter(max_length=255)]
 #: The dimensions the page cuts its group tables and the velocity chart by.
@@ -58,20 +59,22 @@ class ReportPages(Controller):
                      source: Text = "", campaign: Text = "", owner: Text = "", team: Text = "",
                      as_of: Annotated[str, Parameter(max_length=10)] = "", by: Text = "owner") -> Template:
         """``from``/``to``: leads (and opportunities) created then, opportunities closed then for
-        velocity; ``as_of``: the day of the pipeline (default: ``to``, or today)."""
+        velocity; ``as_of``: the day of the pipeline, today at the latest (default: ``to``, or
+        today; a ``to`` to come: today)."""
         chosen = {"from": first, "to": last, "source": source, "campaign": campaign, "owner": owner, "team": team,
                   "as_of": as_of, "by": by or "owner"}
-        choices = list_choices(ctx, user)
+        choices, whom = list_choices(ctx, user), report_choices(ctx, user)
         context: dict[str, Any] = {
-            "chosen": chosen, "cuts": CUTS, "sources": choices.sources, "users": choices.users,
+            "chosen": chosen, "cuts": CUTS, "sources": choices.sources, "owners": whom.owners, "teams": whom.teams,
             "campaigns": list_campaigns(ctx, user), "chart_js": f"/static/{CHART_JS}", "charts": [],
             "tables": {}, "error": None, "error_field": None}
         try:
             figures = report_figures(ctx, user, chosen)
-        except (ValidationError, NotFoundError) as refused:
+        except (ValidationError, NotFoundError, PermissionDeniedError) as refused:
             context.update(error=f"{_FIELD_NAMES.get(refused.field or '', refused.field or 'filter')}: "
                                  f"{refused.message}", error_field=refused.field)
-            return Template("reports/page.html", status_code=400, context=context)
+            status = 403 if isinstance(refused, PermissionDeniedError) else 400
+            return Template("reports/page.html", status_code=status, context=context)
         context.update(charts=charts(figures), figures=figures, currency=figures.pipeline.currency)
         return Template("reports/page.html", context=context)
 
@@ -83,7 +86,6 @@ _FIELD_NAMES = {"from": "From", "to": "To", "as_of": "Pipeline as of", "source":
 def report_figures(ctx: ServiceContext, user: int, chosen: dict[str, str]) -> Figures:
     """Every report of the page under the chosen filters (the parameters as typed)."""
     created = (parse_day(chosen["from"], "from"), parse_day(chosen["to"], "to"))
-    as_of = parse_day(chosen["as_of"], "as_of") or created[1]
     filters = {name: chosen[name] for name in ("source", "campaign", "owner", "team")}
     by = chosen["by"]
     return Figures(
@@ -91,7 +93,7 @@ def report_figures(ctx: ServiceContext, user: int, chosen: dict[str, str]) -> Fi
         conversion_time_report(ctx, user, filters=filters, created=created),
         stages_report(ctx, user, filters=filters, created=created),
         velocity_report(ctx, user, filters=filters, by=by, period=created),
-        pipeline_report(ctx, user, as_of=as_of, filters=filters))
+        pipeline_report(ctx, user, as_of=parse_day(chosen["as_of"], "as_of"), to=created[1], filters=filters))
 
 
 def _value(value: Any) -> int | Decimal | str:
@@ -141,12 +143,13 @@ def charts(figures: Figures) -> list[Chart]:
         [(g.label, [g.velocity.won_count, g.velocity.lost_count, _value(g.velocity.win_rate),  # type: ignore[misc]
                     _value(g.velocity.average_deal), _value(g.velocity.cycle_days), _value(g.velocity.per_day)])
          for g in [*velocity.groups, velocity.total]] if _closed(velocity) else [],
-        note=_velocity_note(velocity)))
+        money_columns=(3, 5), currency=velocity.currency, note=_velocity_note(velocity)))
     pipeline = figures.pipeline
     found.append(Chart(
         "pipeline-as-of", f"Open pipeline as of {pipeline.as_of.isoformat()} ({pipeline.currency})", "bar",
         ("Stage", "Amount", "Opportunities"), [(line.stage, [line.amount, line.count]) for line in pipeline.lines],
-        money=False, note=f"{pipeline.open_count} open, {pipeline.open_amount} {pipeline.currency} in all."
+        money_columns=(0,), currency=pipeline.currency,
+        note=f"{pipeline.open_count} open, {money_text(pipeline.open_amount, pipeline.currency)} in all."
         + ("" if not pipeline.unconverted else " Left out for want of an exchange rate: "
            + ", ".join(f"{code}: {n}" for code, n in pipeline.unconverted.items()))))
     return found
@@ -158,10 +161,11 @@ def _closed(report: VelocityReport) -> int:
 
 def _velocity_note(report: VelocityReport) -> str:
     total = report.total.velocity
-    per_day = "—" if total.per_day is None else f"{total.per_day} {report.currency}"
+    per_day = "—" if total.per_day is None else money_text(total.per_day, report.currency)
+    average = "—" if total.average_deal is None else money_text(total.average_deal, report.currency)
     return (f"All: win rate {_shown(total.win_rate, ' %')}, average won deal "
-            f"{_shown(total.average_deal, ' ' + report.currency)}, cycle {_shown(total.cycle_days, ' days')}, "
-            f"{total.open_count} open now: pipeline velocity {per_day} per day.")
+            f"{average}, cycle {_shown(total.cycle_days, ' days')}, "
+            f"{total.open_count} open at the end of {report.open_as_of}: pipeline velocity {per_day} per day.")
 
 
 def _shown(value: Decimal | None, unit: str) -> str:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio.to_thread
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie, State
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from leadline.domain.errors import AuthenticationError, LeadlineError
 from leadline.services.context import ServiceContext
@@ -75,6 +77,24 @@ def sign_out(request: Request[Any, Any, Any], ctx: ServiceContext, state: State,
     cookie = Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax",
                     secure=_secure(state))
     return Redirect("/sign-in", status_code=303, cookies=[cookie])
+
+
+def signed_in_first(app: ASGIApp) -> ASGIApp:
+    """A handler's middleware that refuses a request without a live session before a byte of its
+    body is read: the sign-in page (by the error pages), as ``provide_user`` would answer later.
+
+    For a route that takes a large body (the import upload): the CSRF check runs before the
+    handler's dependencies and parses a multipart body whole to find its token, so without this
+    anyone could make the server spool a body of the route's limit to disk (ADR 0070). A handler's
+    middleware runs outside the CSRF check, which is kept."""
+
+    async def guard(scope: Scope, receive: Receive, send: Send) -> None:
+        request: Request[Any, Any, Any] = Request(scope)
+        # the token's look-up may read the database (it is cached): off the event loop
+        await anyio.to_thread.run_sync(provide_user, request, request.app.state.context)
+        await app(scope, receive, send)
+
+    return guard
 
 
 HANDLERS = [sign_in_page, sign_in, sign_out]

@@ -9,12 +9,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from leadline.domain.salesforce.soql.errors import INVALID_FIELD, MALFORMED_QUERY, SoqlError
 from leadline.domain.security.access import DEFAULT_SHARING, Viewer
+from leadline.domain.security.rights import ALL_GRANTED
 from leadline.domain.security.users import Role, User
 from leadline.persistence.salesforce.soql.catalog import LeadlineCatalog
 from leadline.persistence.salesforce.soql.compiler import CompileOptions, compile_soql
 
-REP = Viewer.of(User(7, "Rep", "rep@example.com", Role.REP), {7: None}, DEFAULT_SHARING)
-ADMIN = Viewer.of(User(1, "Admin", "admin@example.com", Role.ADMIN), {1: None}, DEFAULT_SHARING)
+REP = Viewer.of(User(7, "Rep", "rep@example.com", Role.REP), {7: None}, DEFAULT_SHARING, ALL_GRANTED)
+ADMIN = Viewer.of(User(1, "Admin", "admin@example.com", Role.ADMIN), {1: None}, DEFAULT_SHARING, ALL_GRANTED)
 
 
 def sql(text: str, viewer: Viewer = REP, dialect: str = "sqlite") -> str:
@@ -66,9 +67,23 @@ def test_a_query_all_keeps_merged_tombstones():
     ("SELECT Id FROM Lead WHERE Id = 'abc'", "INVALID_QUERY_FILTER_OPERATOR", 32, "invalid ID field: abc"),
     ("SELECT Id FROM Contact WHERE Account.Parent.Parent.Parent.Parent.Parent.Name = 'x'", INVALID_FIELD, 30,
      "SOQL statements cannot query relationships more than 5 levels away from the root entity object."),
+    ("SELECT Who.Email FROM Task", INVALID_FIELD, 8, "No such column 'Email' on entity 'Name'."),
+    ("SELECT Id FROM Event WHERE What.Account.Name = 'x'", INVALID_FIELD, 28,
+     "No such column 'Account' on entity 'Name'."),
+    ("SELECT Who.Name FROM Lead", INVALID_FIELD, 8, "Didn't understand relationship 'Who' in field path."),
 ])
 def test_what_the_objects_do_not_have_is_refused_at_its_position(text, code, column, message):
     with pytest.raises(SoqlError) as caught:
         sql(text)
     assert caught.value.error_code == code and caught.value.message.startswith(message)
     assert caught.value.position is not None and caught.value.position.column == column
+
+
+def test_who_and_what_read_the_first_link_the_viewer_may_read_in_the_same_statement():
+    text = sql("SELECT Who.Name, What.Type FROM Task WHERE Who.Type = 'Lead'")
+    # Who's id (the related record's address), Who.Name, Who.Type in the WHERE; What's id and What.Type
+    assert text.count("FROM activity_links AS whoid_link") == 3
+    assert text.count("FROM activity_links AS whatid_link") == 2
+    assert text.count("whoid_link.record_id IN (SELECT leads.id FROM leads WHERE leads.owner_id IN") == 3
+    assert "FROM leads AS lead_named WHERE lead_named.id = whoid_link.record_id" in text
+    assert "owner_id IN" not in sql("SELECT Who.Name FROM Task", ADMIN).split("WHERE t0.kind IN")[0]

@@ -108,6 +108,7 @@ class CallCapture(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     notes: str | None = None
     referred_by_contact_id: int | None = None
     referred_by_account_id: int | None = None
+    duplicate_override_reason: str | None = None
     social_profile_url: str | None = None
 
 

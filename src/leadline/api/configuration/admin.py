@@ -20,14 +20,20 @@ from leadline.domain.configuration.statuses import StatusKind
 from leadline.domain.errors import DatabaseUnavailableError
 from leadline.domain.opportunities.opportunity import ForecastCategory
 from leadline.domain.security.access import SharingDefault
+from leadline.domain.security.rights import RIGHTS_OBJECTS, Action
+from leadline.domain.security.users import Role
 from leadline.services.configuration import sales as sales_configuration
 from leadline.services.configuration import statuses as configuration
 from leadline.services.context import ServiceContext
-from leadline.services.security import auth, sharing, users
+from leadline.services.security import auth, rights, sharing, users
 from leadline.services.security.access import fields_of
 
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
 Position = Annotated[int, msgspec.Meta(ge=0, le=MAX_POSITION, description="0 is first; default: last.")]
+
+
+#: the roles the object-rights endpoint takes: an admin's rights are every right, never changed
+CHANGEABLE_ROLES = [r.value for r in Role if r is not Role.ADMIN]
 
 
 class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -87,6 +93,10 @@ class CustomFieldIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class SharingIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     access: Annotated[str, one_of(SharingDefault)]
+
+
+class RightIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    granted: bool
 
 
 class UserIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -190,6 +200,21 @@ class ConfigurationController(Controller):
     @api_patch("/sharing/{object_name:str}", summary="Set an object's sharing default (admin)")
     def set_sharing(self, ctx: ServiceContext, actor: int, object_name: str, data: SharingIn) -> dict[str, str]:
         return {k.value: v.value for k, v in sharing.set_sharing(ctx, actor, object_name, data.access).items()}
+
+    @api_get("/object-rights", summary="What each role may create, edit and delete")
+    def get_object_rights(self, ctx: ServiceContext, actor: int) -> dict[str, dict[str, dict[str, bool]]]:
+        return rights.get_object_rights(ctx).as_table()
+
+    @api_patch("/object-rights/{role:str}/{object_name:str}/{action:str}",
+               summary="Grant or revoke a role's right to create, edit or delete an object's records (admin)")
+    def set_object_right(
+            self, ctx: ServiceContext, actor: int, data: RightIn,
+            role: Annotated[str, Parameter(description="A role whose rights an admin may change (an admin's "
+                                           "are all, always)", schema_extra={"enum": CHANGEABLE_ROLES})],
+            object_name: Annotated[str, Parameter(schema_extra={"enum": [o.value for o in RIGHTS_OBJECTS]})],
+            action: Annotated[str, Parameter(schema_extra={"enum": [a.value for a in Action]})],
+    ) -> dict[str, dict[str, dict[str, bool]]]:
+        return rights.set_object_right(ctx, actor, role, action, object_name, data.granted).as_table()
 
 
 class PeopleController(Controller):

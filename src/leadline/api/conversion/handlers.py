@@ -92,7 +92,8 @@ def conversion_choices(data: ConversionIn, *, idempotency_key: str | None,
         one_per_product=data.one_per_product, status=data.status, owner=data.owner,
         override_reason=data.override_reason, qualification_override_reason=data.qualification_override_reason,
         nurture_reason=data.nurture_reason, idempotency_key=idempotency_key, expected_version=version,
-        confirm_separate=data.confirm_separate, opportunity_name=data.opportunity_name,
+        confirm_separate=data.confirm_separate, duplicate_override_reason=data.duplicate_override_reason,
+        opportunity_name=data.opportunity_name,
         opportunity_amount=data.opportunity_amount, opportunity_close_date=data.opportunity_close_date,
         opportunity_stage=data.opportunity_stage)
 

@@ -18,7 +18,8 @@ class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     earlier form of ``opportunity`` (false means ``none``); ``nurture_reason`` disqualifies the
     lead but keeps it as account and contact (``opportunity`` then defaults to ``none``).
     ``confirm_separate`` creates the account or contact although one you may not see matches
-    (otherwise DUPLICATE_HIDDEN)."""
+    (otherwise DUPLICATE_HIDDEN). ``duplicate_override_reason`` creates them although a ``block``
+    duplicate rule matches (otherwise DUPLICATE_BLOCKED); it is kept in the lead's history."""
 
     account_id: Id | None = None
     contact_id: Id | None = None
@@ -33,6 +34,7 @@ class ConversionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     qualification_override_reason: Note | None = None
     nurture_reason: Label | None = None
     confirm_separate: bool = False
+    duplicate_override_reason: Note | None = None
     #: the new opportunity's own name, amount (in the lead's currency; not beside line items),
     #: close date and stage (an open stage of the default process, by label or id) instead of
     #: those worked out from the lead: only with ``opportunity=create``; a name or an amount

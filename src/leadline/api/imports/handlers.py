@@ -1,28 +1,38 @@
 """/api/v1/imports: ``POST /imports/leads`` (a multipart upload, streamed to a temporary file; the
-job then runs in a background thread and the answer is 202 with the job), ``GET /imports/{id}``
-(poll it) and ``GET /imports/{id}/errors`` (the error report as CSV, streamed)."""
+job then runs in a background thread and the answer is 202 with the job), ``GET /imports`` (the
+newest jobs), ``GET /imports/{id}`` (poll it), ``GET /imports/{id}/errors`` (the error report in the
+file's own format, streamed) and ``GET /imports/{id}/matches`` (the skipped and updated rows with the
+record each matched)."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 from dataclasses import dataclass
-from typing import Any
+from itertools import chain
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.params import Parameter
 from litestar.response import Stream
 
-from leadline.api.imports.schemas import ImportPublic, import_public
+from leadline.api.imports.schemas import ImportListed, ImportPublic, import_listed, import_public
 from leadline.api.imports.uploads import Upload, receive_upload
 from leadline.api.routes import PROBLEMS, RecordId, api_get
 from leadline.domain.errors import ValidationError
 from leadline.domain.imports.job import ImportOptions, parse_policy
 from leadline.services.context import ServiceContext
-from leadline.services.exports import csv_lines
 from leadline.services.imports import jobs as import_jobs
+from leadline.services.imports import listing as import_listing
+from leadline.services.imports import matches as import_match_list
+from leadline.services.imports import reports as import_reports
 from leadline.services.imports.files import SourceFile, inspect_file
+
+ReportFormatParam = Annotated[str | None, Parameter(pattern=r"^(csv|xlsx)$",
+                                                   description="csv or xlsx (default: the imported file's).")]
+ListLimit = Annotated[int, Parameter(ge=1, le=200, description="How many, newest first.")]
 
 _UPLOAD_FIELDS = {
     "file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY, description="The .csv or .xlsx file."),
@@ -81,17 +91,39 @@ class ImportController(Controller):
         """As ``POST /imports/leads`` (no ``campaign``); a row names its account by id or name."""
         return await _upload(request, ctx, actor, "opportunity")
 
+    @api_get("/", summary="List import jobs, newest first")
+    def list_imports(self, ctx: ServiceContext, actor: int, limit: ListLimit = 50) -> list[ImportListed]:
+        """The newest import jobs: the caller's own (an admin's: everyone's), each with ``actor``
+        (who ran it). An ``interrupted`` or failed one says in ``resume`` how to carry on: the same
+        file sent again by the same user resumes after its last committed row."""
+        return [import_listed(item) for item in import_listing.list_imports(ctx, actor, limit=limit)]
+
     @api_get("/{import_id:int}", summary="Show an import job")
     def get_import(self, ctx: ServiceContext, actor: int, import_id: RecordId) -> ImportPublic:
-        return import_public(import_jobs.get_import(ctx, actor, import_id))
+        return import_public(import_jobs.get_import(ctx, actor, import_id), ctx.now())
 
-    @api_get("/{import_id:int}/errors", summary="The rows an import could not take, as CSV",
-             media_type="text/csv")
-    def import_errors(self, ctx: ServiceContext, actor: int, import_id: RecordId) -> Stream:
-        rows = import_jobs.import_error_rows(ctx, actor, import_id)
-        first = next(rows)  # the job is the actor's, or NOT_FOUND before anything is sent
-        return Stream(csv_lines(first, rows), media_type="text/csv; charset=utf-8",
-                      headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'})
+    @api_get("/{import_id:int}/errors", summary="The rows an import could not take, in the file's format")
+    def import_errors(self, ctx: ServiceContext, actor: int, import_id: RecordId,
+                      format: ReportFormatParam = None, each: bool = False) -> Stream:  # noqa: A002
+        """The error report in the format of the file imported (.xlsx, or CSV in its delimiter
+        and encoding) unless ``format`` asks for ``csv`` or ``xlsx``: the file's columns plus
+        ``_row``, ``_field`` and ``_error``, a line per failed row; fixed, it imports again as it
+        is. ``each=true``: every error on its own line (``row``, ``field``, ``value``, ``message``)."""
+        report = import_reports.error_list if each else import_reports.error_report
+        shape, chunks = report(ctx, actor, import_id, format)  # NOT_FOUND before a byte
+        return Stream(chunks, media_type=shape.media_type, headers=shape.download_headers(import_id))
+
+
+    @api_get("/{import_id:int}/matches", summary="The rows an import skipped or updated, with the records matched")
+    def import_matches(self, ctx: ServiceContext, actor: int, import_id: RecordId) -> Stream:
+        """A CSV, a line per skipped or updated row: ``row``, ``outcome``, ``record_id``
+        (empty for a record the importer may not read), ``matched`` (``stored``, or ``this
+        import``: as an earlier row left it), ``rules`` and ``score``."""
+        lines = import_match_list.import_matches(ctx, actor, import_id)
+        header = next(lines)  # NOT_FOUND before a byte
+        shape = import_reports.ReportShape("csv")
+        return Stream(import_reports.csv_bytes(chain([header], lines), shape), media_type=shape.media_type,
+                      headers={"Content-Disposition": f'attachment; filename="import-{import_id}-matches.csv"'})
 
 
 async def _upload(request: Request[Any, Any, Any], ctx: ServiceContext, actor: int,
@@ -107,7 +139,7 @@ async def _upload(request: Request[Any, Any, Any], ctx: ServiceContext, actor: i
         upload.path.unlink(missing_ok=True)
         raise
     threading.Thread(target=_run, args=(ctx, job.id, source), name=f"import-{job.id}", daemon=True).start()
-    body = msgspec.json.encode(import_public(job))
+    body = msgspec.json.encode(import_public(job, ctx.now()))
     return Response(body, status_code=202, media_type="application/json",
                     headers={"Location": f"/api/v1/imports/{job.id}"})
 

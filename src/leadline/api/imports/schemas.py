@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
 from leadline.domain.imports.job import ImportJob
+from leadline.services.imports.listing import ImportListing
 
 
 class ImportPublic(msgspec.Struct, kw_only=True):
-    """An import job: ``read = imported + updated + skipped + failed`` at every moment; ``rows_done``
-    counts the file's rows behind the last committed block (blank rows included)."""
+    """An import job: ``status`` is running, completed, failed or ``interrupted`` (running, but
+    its process is gone: nothing committed for five minutes); ``resume`` says how to carry on one
+    that stopped short (send the same file again), else null. ``read = imported + updated +
+    skipped + failed`` at every moment; ``rows_done`` counts the file's rows behind the last
+    committed block (blank rows included)."""
 
     id: str
     record_type: str
@@ -36,13 +41,29 @@ class ImportPublic(msgspec.Struct, kw_only=True):
     updated_at: datetime
     finished_at: datetime | None
     message: str | None
+    resume: str | None
 
 
-def import_public(job: ImportJob) -> ImportPublic:
+class ImportListed(ImportPublic, kw_only=True):
+    """An import job in the list, with the name of who ran it."""
+
+    actor: str
+
+
+def import_public(job: ImportJob, now: datetime) -> ImportPublic:
+    return ImportPublic(**_fields(job, now))
+
+
+def import_listed(item: ImportListing) -> ImportListed:
+    return ImportListed(**_fields(item.job, item.now), actor=item.actor_name)
+
+
+def _fields(job: ImportJob, now: datetime) -> dict[str, Any]:
     c = job.counts
-    return ImportPublic(
+    return dict(
         id=str(job.id), record_type=job.record_type, file_name=job.file_name, checksum=job.checksum,
-        status=job.status.value, dry_run=job.options.dry_run, on_duplicate=job.options.on_duplicate.value,
+        status=job.state(now), resume=job.resume_hint(now), dry_run=job.options.dry_run,
+        on_duplicate=job.options.on_duplicate.value,
         mapping=job.mapping_name, columns=job.columns, ignored_columns=list(job.ignored),
         encoding=job.options.encoding, delimiter=job.options.delimiter, rows_done=job.rows_done, read=c.read,
         imported=c.imported, updated=c.updated, skipped=c.skipped, failed=c.failed, actor_id=str(job.actor_id),

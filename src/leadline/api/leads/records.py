@@ -65,6 +65,7 @@ def lead_public(details: LeadDetails) -> LeadPublic:
         capture=msgspec.UNSET if details.capture is None else capture_public(details.capture),
         duplicates=duplicates_public(details.duplicates),
         score=score_public(details.score),
+        score_note=msgspec.UNSET if details.score_note is None else details.score_note,
     )
 
 
@@ -165,6 +166,4 @@ class LeadController(Controller):
 
     @api_get("/{lead_id:int}/history", summary="Field history of a lead")
     def lead_history(self, ctx: ServiceContext, actor: int, lead_id: RecordId) -> list[FieldChangePublic]:
-        return [FieldChangePublic(field=c.field, old_value=c.old_value, new_value=c.new_value,
-                                  actor_id=str(c.actor_id) if c.actor_id else None, changed_at=c.changed_at)
-                for c in lead_service.lead_history(ctx, actor, lead_id)]
+        return [FieldChangePublic.of(c) for c in lead_service.lead_history(ctx, actor, lead_id)]

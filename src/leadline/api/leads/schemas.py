@@ -154,6 +154,9 @@ class LeadPublic(msgspec.Struct, kw_only=True):
     duplicates: list[DuplicatePublic] = msgspec.field(default_factory=list)
     #: the predicted chance of converting with its reasons; null before scoring (``leadline score train``)
     score: LeadScorePublic | None = None
+    #: ``GET /leads/{id}`` of an unscored lead: why it has no score (converted; no model yet, and
+    #: what training needs; not scored since)
+    score_note: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class StatusChangeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

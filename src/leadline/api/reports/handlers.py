@@ -18,6 +18,7 @@ from leadline.analytics import deals, funnel, pipeline_history
 from leadline.analytics.presentation import document
 from leadline.analytics.scope import parse_day
 from leadline.api.routes import api_get
+from leadline.domain.reports import COHORT_PATTERN, DAY_PATTERN, DAY_RULE
 from leadline.services.context import ServiceContext
 
 By = Annotated[str | None, Parameter(pattern="^(source|owner|team|cohort|quarter|campaign)$", description=(
@@ -27,15 +28,18 @@ Campaign = Annotated[str | None, Parameter(max_length=255, description="Only thi
 Source = Annotated[str | None, Parameter(max_length=80, description="Only this lead source (label or id).")]
 Owner = Annotated[str | None, Parameter(max_length=254, description="Only this owner's records (e-mail or id).")]
 Team = Annotated[str | None, Parameter(max_length=254, description="Only this manager's team (e-mail or id).")]
-Cohort = Annotated[str | None, Parameter(max_length=7, pattern="^[0-9]{4}-(0[1-9]|1[0-2]|[Qq][1-4])$",
+# the patterns and the years are the domain's rules (``domain.reports``), stated, not copied. No
+# pattern on ``from``/``to``: Litestar would name the Python argument (``first``) in its refusal;
+# the domain refuses them naming ``from``/``to``
+DAY = f"^{DAY_PATTERN}$"
+Cohort = Annotated[str | None, Parameter(max_length=7, pattern=f"^{COHORT_PATTERN}$",
                                          description="Created in this month (2026-03) or quarter (2026-Q1).")]
-DAY = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 From = Annotated[str | None, Parameter(query="from", max_length=10,
-                                       description="From this date (YYYY-MM-DD, 1900 to 9998), included.")]
+                                       description=f"From this date ({DAY_RULE}), included.")]
 To = Annotated[str | None, Parameter(query="to", max_length=10,
-                                     description="To this date (YYYY-MM-DD, 1900 to 9998), included.")]
+                                     description=f"To this date ({DAY_RULE}), included.")]
 AsOf = Annotated[str | None, Parameter(max_length=10, pattern=DAY, description=(
-    "The pipeline at the end of this date (YYYY-MM-DD, 1900 to 9998); default: today."))]
+    f"The pipeline at the end of this date ({DAY_RULE}; today at the latest); default: today."))]
 
 
 def _filters(source: str | None, owner: str | None, team: str | None, cohort: str | None,
@@ -82,7 +86,8 @@ class ReportController(Controller):
                  team: Team = None, cohort: Cohort = None,
                  campaign: Campaign = None, first: From = None, last: To = None) -> dict[str, Any]:
         """Of the opportunities closed from ``from`` to ``to`` (default: the last 365 days): win
-        rate, average won deal, cycle days, and velocity per day with the open opportunities."""
+        rate, average won deal, cycle days, and velocity per day with the opportunities open at the
+        end of ``to`` (rebuilt from the history; ``open_as_of`` names that day)."""
         return document(deals.velocity_report(ctx, actor, filters=_filters(source, owner, team, cohort, campaign),
                                               by=by,
                                               period=(parse_day(first, "from"), parse_day(last, "to"))))
@@ -94,9 +99,9 @@ class ReportController(Controller):
                  last: To = None) -> dict[str, Any]:
         """The open pipeline per stage at the end of ``as_of`` (or ``to``; default today), rebuilt
         from the history; with ``from``, its changes since the end of that date: new, moved,
-        pushed, won, lost."""
-        day = parse_day(as_of, "as_of") or parse_day(last, "to")
+        pushed, won, lost. An ``as_of`` after today is 422 ``VALIDATION_FAILED`` naming it; a
+        ``to`` after today (a period that ends later) is read as today, as the web page does."""
         return document(pipeline_history.pipeline_report(
-            ctx, actor, as_of=day, since=parse_day(first, "from"),
+            ctx, actor, as_of=parse_day(as_of, "as_of"), to=parse_day(last, "to"), since=parse_day(first, "from"),
             filters=_filters(source, owner, team, cohort, campaign),
             by=by))

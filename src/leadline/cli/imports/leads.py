@@ -5,6 +5,7 @@ Example::
 
     leadline import leads salesforce-export.csv --on-duplicate update
     leadline import contacts Contact.csv --mapping salesforce
+    leadline import list
     leadline import status 1234567890
     leadline import errors 1234567890 --output fix-me.csv
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,7 @@ import typer
 
 from leadline.cli.common import (
     AS_OPTION,
+    EXIT_INCOMPLETE,
     JSON_OPTION,
     actor_id,
     handle_errors,
@@ -29,25 +32,33 @@ from leadline.cli.common import (
 )
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import console, print_json, print_record, print_table
+from leadline.domain.common import counted
 from leadline.domain.errors import ValidationError
 
 if TYPE_CHECKING:
     from leadline.domain.imports.job import ImportJob
     from leadline.services.imports import files as import_files
     from leadline.services.imports import jobs as import_jobs
+    from leadline.services.imports import listing as import_listing
+    from leadline.services.imports import matches as import_matches
+    from leadline.services.imports import reports as import_reports
 else:
     import_files = lazy_module("leadline.services.imports.files")
     import_jobs = lazy_module("leadline.services.imports.jobs")
+    import_matches = lazy_module("leadline.services.imports.matches")
+    import_listing = lazy_module("leadline.services.imports.listing")
+    import_reports = lazy_module("leadline.services.imports.reports")
 
 app = typer.Typer(help="Import records from CSV or Excel (.xlsx) files.", no_args_is_help=True)
 
 
-def job_fields(job: ImportJob) -> dict[str, object]:
-    """The job as the CLI and the API show it."""
+def job_fields(job: ImportJob, now: datetime) -> dict[str, object]:
+    """The job as the CLI and the API show it (``interrupted``: running, but its process is gone)."""
     counts = job.counts
     return {
         "id": str(job.id), "record_type": job.record_type, "file_name": job.file_name, "checksum": job.checksum,
-        "status": job.status.value, "dry_run": job.options.dry_run, "on_duplicate": job.options.on_duplicate.value,
+        "status": job.state(now), "resume": job.resume_hint(now), "dry_run": job.options.dry_run,
+        "on_duplicate": job.options.on_duplicate.value,
         "mapping": job.mapping_name, "columns": job.columns, "ignored_columns": list(job.ignored),
         "encoding": job.options.encoding, "delimiter": job.options.delimiter, "rows_done": job.rows_done,
         "read": counts.read, "imported": counts.imported, "updated": counts.updated, "skipped": counts.skipped,
@@ -58,19 +69,20 @@ def job_fields(job: ImportJob) -> dict[str, object]:
 
 
 def _show(job: ImportJob, as_json: bool) -> None:
+    now = ready_application().context.now()
     if as_json:
-        print_json(job_fields(job))
+        print_json(job_fields(job, now))
         return
     c = job.counts
     print_record(f"Import {job.id}", [
-        ("file", job.file_name), ("status", job.status.value + (" (dry run)" if job.options.dry_run else "")),
+        ("file", job.file_name), ("status", job.state(now) + (" (dry run)" if job.options.dry_run else "")),
         ("read", c.read), ("imported", c.imported), ("updated", c.updated), ("skipped", c.skipped),
         ("failed", c.failed), ("rows done", job.rows_done), ("on duplicate", job.options.on_duplicate.value),
         ("ignored columns", ", ".join(job.ignored) or None), ("message", job.message),
-        ("started", job.created_at), ("finished", job.finished_at),
+        ("started", job.created_at), ("finished", job.finished_at), ("to resume", job.resume_hint(now)),
     ])
     if c.failed:
-        console.print(f"{c.failed} rows failed: `leadline import errors {job.id} --output FILE` lists them.",
+        console.print(f"{counted(c.failed, 'row')} failed: `leadline import errors {job.id} --output FILE` lists them.",
                       highlight=False, markup=False)
 
 
@@ -160,7 +172,7 @@ def _import(kind: str, file: Path, mapping: str | None, dry_run: bool, on_duplic
         job = _run_with_progress(context, job, source)
     _show(job, as_json)
     if job.counts.failed:
-        raise typer.Exit(6)
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 def _delimiter(value: str | None) -> str | None:
@@ -201,23 +213,78 @@ def status(job_id: str = typer.Argument(..., help="The import's id."), as_json: 
     _show(import_jobs.get_import(ready_application().context, actor, parse_id(job_id, "import")), as_json)
 
 
+@app.command("list")
+@handle_errors
+def list_jobs(limit: int = typer.Option(50, "--limit", parser=whole_number(1, 200), help="How many, newest first."),
+              as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
+    """The newest imports, newest first: your own (an admin sees everyone's), with who ran each,
+    when, the file, the counts and the status. An `interrupted` one (running, but its process is
+    gone) or a failed one says how to resume it: import the same file again.
+
+    Example: leadline import list --limit 10
+    """
+    actor = actor_id(acting_as)
+    context = ready_application().context
+    found = import_listing.list_imports(context, actor, limit=limit)
+    if as_json:
+        print_json([{**job_fields(item.job, context.now()), "actor": item.actor_name} for item in found])
+        return
+    print_table("Imports", ["id", "started", "by", "kind", "file", "status", "read", "imported", "updated",
+                            "skipped", "failed"],
+                [[str(i.job.id), i.job.created_at, i.actor_name, i.job.record_type,
+                  i.job.file_name, i.state + (" (dry run)" if i.job.options.dry_run else ""), i.job.counts.read,
+                  i.job.counts.imported, i.job.counts.updated, i.job.counts.skipped, i.job.counts.failed]
+                 for i in found])
+    for item in found:
+        if item.resume_hint:
+            console.print(f"Import {item.job.id} ({item.state}): {item.resume_hint}.", highlight=False,
+                          markup=False)
+    if any(item.job.counts.failed for item in found):
+        console.print("`leadline import errors ID --output FILE` gives an import's failed rows.", highlight=False,
+                      markup=False)
+
+
 @app.command("errors")
 @handle_errors
 def errors(job_id: str = typer.Argument(..., help="The import's id."),
-           output: Path = typer.Option(None, "--output", "-o", help="Write the CSV here (default: stdout)."),
+           output: Path = typer.Option(None, "--output", "-o",
+                                       help="Write the report here (default: CSV on stdout)."),
+           each: bool = typer.Option(False, "--each",
+                                     help="Every error, a line each: row, field, value, message (not re-importable)."),
            acting_as: str = AS_OPTION) -> None:
-    """The rows an import could not take, as CSV: the file's columns plus _row, _field, _error.
-    Fix them and import the file again.
+    """The rows an import could not take, a line per row: the file's columns plus _row, _field,
+    _error (a row refused on several fields names each). With --output, in the imported file's
+    format (.xlsx, or CSV in its delimiter and encoding), or the one the output's name ends with
+    (.csv, .xlsx). Fix them and import the file again. With --each: every error on its own line.
 
-    Example: leadline import errors 1234567890 --output fix-me.csv
+    Example: leadline import errors 1234567890 --output fix-me.xlsx
     """
     actor = actor_id(acting_as)
-    rows = import_jobs.import_error_rows(ready_application().context, actor, parse_id(job_id, "import"))
+    job = parse_id(job_id, "import")
+    ctx = ready_application().context
     if output is None:
+        rows = import_reports.listed(import_jobs.import_error_list(ctx, actor, job)) if each else \
+            import_reports.shown(import_jobs.import_error_rows(ctx, actor, job))
         csv.writer(sys.stdout).writerows(rows)
         return
-    with output.open("w", newline="", encoding="utf-8") as file:
-        csv.writer(file).writerows(rows)
+    wanted = output.suffix.lower().lstrip(".")
+    report = import_reports.error_list if each else import_reports.error_report
+    _, chunks = report(ctx, actor, job, wanted if wanted in ("csv", "xlsx") else None)
+    with output.open("wb") as file:
+        file.writelines(chunks)
+
+
+@app.command("matches")
+@handle_errors
+def matches(job_id: str = typer.Argument(..., help="The import's id."), acting_as: str = AS_OPTION) -> None:
+    """The rows an import skipped or updated as duplicates, and the record each matched: row,
+    outcome, record_id, matched (stored, or this import: as an earlier row left it), rules, score; CSV on stdout.
+
+    Example: leadline import matches 1234567890 > matched.csv
+    """
+    actor = actor_id(acting_as)
+    rows = import_matches.import_matches(ready_application().context, actor, parse_id(job_id, "import"))
+    csv.writer(sys.stdout).writerows(rows)
 
 
 @app.command("mappings")

@@ -12,6 +12,8 @@ from leadline.cli.common import (
     JSON_OPTION,
     actor_id,
     handle_errors,
+    list_page,
+    next_page_hint,
     parse_id,
     ready_application,
     whole_number,
@@ -19,7 +21,7 @@ from leadline.cli.common import (
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import error_console, fields_of, print_json, print_record, print_table
 from leadline.domain.errors import ValidationError
-from leadline.domain.queries import LEAD_SORTS, Page
+from leadline.domain.queries import LEAD_SORTS
 
 if TYPE_CHECKING:
     from leadline.services.leads import records as lead_service
@@ -93,6 +95,7 @@ def show_lead(details: LeadDetails, as_json: bool) -> None:
             "owner": details.owner.email if details.owner else None,
             "products": lead.products, "custom": details.custom, "warnings": details.warnings,
             "score": _score_json(details.score),
+            **({"score_note": details.score_note} if details.score_note else {}),
         }
         print_json(payload)
         return
@@ -105,17 +108,18 @@ def show_lead(details: LeadDetails, as_json: bool) -> None:
         ("timeframe", lead.purchase_timeframe), ("decision maker", lead.is_decision_maker),
         ("industry", lead.industry), ("website", lead.website),
         ("address", ", ".join(p for p in (lead.street, lead.city, lead.state, lead.postal_code, lead.country) if p)),
-        ("products", "; ".join(f"{p.product_name} x {p.quantity.normalize()}" for p in lead.products)),
+        ("products", "; ".join(f"{p.product_name} x {p.quantity.normalize():f}" for p in lead.products)),
         *((f"custom.{k}", v) for k, v in details.custom.items()),
         ("created", lead.created_at), ("updated", lead.updated_at), ("version", lead.version),
-        ("converted", lead.converted_at), *_score_lines(details.score),
+        ("converted", lead.converted_at), *_score_lines(details.score, details.score_note),
     ])
 
 
-def _score_lines(score: Any) -> list[tuple[str, object]]:
-    """The score, how sure, its model, and its reasons (``leadline score show`` has the same)."""
+def _score_lines(score: Any, note: str | None = None) -> list[tuple[str, object]]:
+    """The score, how sure, its model, and its reasons (``leadline score show`` has the same); or
+    why it has none."""
     if score is None:
-        return []
+        return [("score", f"not scored: {note}")] if note else []
     sure = "" if score.confident else " (low confidence: little data)"
     return [("score", f"{score.score}{sure}, model {score.model_version}"),
             *(("  up", r.text) for r in score.up), *(("  down", r.text) for r in score.down)]
@@ -239,11 +243,7 @@ def list_(
         campaigns=campaign or [], created_from=created_from.replace(tzinfo=UTC) if created_from else None,
         created_to=created_to.replace(tzinfo=UTC) if created_to else None, min_score=min_score, max_score=max_score,
     )
-    by_id = sort == "-id" and not cursor
-    if after and not by_id:
-        raise ValidationError("--after follows the newest-first order; give --cursor with --sort", field="after")
-    page = (Page.after_id(limit, parse_id(after, "after") if after else None) if by_id
-            else Page.parse(limit, sort, cursor, allowed=LEAD_SORTS))
+    page = list_page(limit, sort, after, cursor, LEAD_SORTS)
     rows = lead_service.list_leads(context, actor, query, page)
     if as_json:
         print_json([{"id": str(d.lead.id), "name": d.lead.name, "company": d.lead.company, "email": d.lead.email,
@@ -257,8 +257,7 @@ def list_(
                   d.source.label if d.source else None, d.owner.name if d.owner else None,
                   d.lead.created_at, d.score.score if d.score else None) for d in rows])
     if len(rows) == limit:
-        typer.echo(f"next page: --after {rows[-1].lead.id}" if by_id
-                   else f"next page: --sort={sort} --cursor {lead_service.lead_cursor(page, rows[-1])}")
+        typer.echo(next_page_hint(sort, rows[-1].lead.id, lambda: lead_service.lead_cursor(page, rows[-1])))
 
 
 @app.command("history")

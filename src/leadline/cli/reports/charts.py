@@ -44,7 +44,7 @@ def _bars(report: Any) -> tuple[str, list[str], list[float]]:
                 [float(g.velocity.per_day or 0) for g in groups])
     if isinstance(report, PipelineReport):
         sums: dict[str, float] = {}
-        for line in report.lines:
+        for line in sorted(report.lines, key=lambda line: line.order):  # by --by, the stages come group by group
             sums[line.stage] = sums.get(line.stage, 0.0) + float(line.amount)
         return f"Pipeline as of {report.as_of} ({report.currency})", list(sums), list(sums.values())
     steps = [(f"{p.process}: {s.stage}", s.reached) for p in report for s in p.steps]

@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors,
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import cell, console, print_table
 from leadline.domain.errors import ValidationError
+from leadline.domain.reports import DAY_RULE
 
 if TYPE_CHECKING:
     from leadline.analytics import deals, funnel, pipeline_history, presentation, scope
@@ -40,8 +42,8 @@ TEAM = typer.Option(None, "--team", help="Only this manager's team: them and eve
 CAMPAIGN = typer.Option(None, "--campaign", help="Only records of this campaign (name or id): a lead's campaign "
                                                  "on capture, an opportunity's primary campaign.")
 COHORT = typer.Option(None, "--cohort", help="Only records created in this month (2026-03) or quarter (2026-Q1).")
-FROM = typer.Option(None, "--from", help="From this date (YYYY-MM-DD), included.")
-TO = typer.Option(None, "--to", help="To this date (YYYY-MM-DD), included.")
+FROM = typer.Option(None, "--from", help=f"From this date ({DAY_RULE}), included.")
+TO = typer.Option(None, "--to", help=f"To this date ({DAY_RULE}), included.")
 CSV = typer.Option(False, "--csv", help="Print CSV (each table under its title) instead of tables.")
 PNG = typer.Option(None, "--png", help="Also draw the report as a chart in this PNG file.")
 
@@ -59,21 +61,33 @@ def _show(report: Any, as_json: bool, as_csv: bool, png: Path | None) -> None:
     if as_json and as_csv:
         raise ValidationError("choose --json or --csv", field="csv")
     if png is not None:
-        charts.draw(report, png)
+        try:
+            charts.draw(report, png)
+        except OSError as error:
+            raise ValidationError(f"cannot write {png}: {error.strerror or error}", field="png") from None
     if as_json:
         print(json.dumps(presentation.document(report), indent=2, ensure_ascii=False))
     elif as_csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         for number, table in enumerate(presentation.tables_of(report)):
             writer.writerows(([], [table.title]) if number else ([table.title],))
-            writer.writerows([table.headers, *([cell(v) for v in row] for row in table.rows)])
+            writer.writerows([table.headers, *([_figure(v, grouped=False) for v in row] for row in table.rows)])
     else:
         for table in presentation.tables_of(report):
-            print_table(table.title, table.headers, table.rows)
+            print_table(table.title, table.headers, [[_figure(v, grouped=True) for v in row] for row in table.rows])
         for currency, count in getattr(report, "unconverted", {}).items():
             console.print(f"left out: {count} in {currency}, which has no exchange rate", highlight=False)
     if png is not None:
         console.print(f"chart written to {png}", highlight=False)
+
+
+def _figure(value: Any, *, grouped: bool) -> str:
+    """A report's figure at the places the report computed it to (a rate 66.7, money 1200.00; the
+    JSON's figures), thousands grouped in tables, never in CSV (a spreadsheet reads 1200.00 as a
+    number, "1,200.00" as text)."""
+    if isinstance(value, Decimal):
+        return f"{value:,}" if grouped else str(value)
+    return cell(value)
 
 
 def _run(make: Callable[[Any, int], Any], acting_as: str | None, as_json: bool, as_csv: bool,
@@ -121,7 +135,8 @@ def stages_command(source: str = SOURCE, owner: str = OWNER, team: str = TEAM, c
                    first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION, as_csv: bool = CSV,
                    png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """Per sales process: how many opportunities reached each stage, the share going on to the
-    next, and the median and mean days in it, of those created in --from/--to (default: all).
+    next, and the median and mean days in it over those that left it ("left (timed)"; one still
+    in a stage has no duration yet), of those created in --from/--to (default: all).
 
     Example: leadline report stages --owner ann@example.com
     """
@@ -136,8 +151,9 @@ def velocity_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, tea
                      first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION, as_csv: bool = CSV,
                      png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """Win rate, average won deal, sales cycle (days from created to won) of the opportunities
-    closed from --from to --to (default: the last 365 days), and pipeline velocity: open
-    opportunities x win rate x average deal / cycle, per day.
+    closed from --from to --to (default: the last 365 days), and pipeline velocity: the
+    opportunities open at the end of --to (rebuilt from the history) x win rate x average deal /
+    cycle, per day.
 
     Example: leadline report velocity --by owner --from 2026-01-01 --to 2026-06-30
     """
@@ -149,13 +165,15 @@ def velocity_command(by: str = BY, source: str = SOURCE, owner: str = OWNER, tea
 @report_app.command("pipeline")
 @handle_errors
 def pipeline_command(as_of: str = typer.Option(None, "--as-of", help="The pipeline at the end of this date "
-                                                                      "(YYYY-MM-DD); default: today."),
+                                                                      "(YYYY-MM-DD, today at the latest); "
+                                                                      "default: today."),
                      by: str = BY, source: str = SOURCE, owner: str = OWNER, team: str = TEAM, cohort: str = COHORT,
                      campaign: str = CAMPAIGN,
                      first: str = FROM, last: str = TO, as_json: bool = JSON_OPTION, as_csv: bool = CSV,
                      png: Path = PNG, acting_as: str = AS_OPTION) -> None:
-    """The open pipeline per stage as of a past date, rebuilt from the history; with --from and
-    --to, what changed between the ends of those dates: new, moved, pushed, won, lost.
+    """The open pipeline per stage as of a past date (today at the latest; a date to come is
+    refused), rebuilt from the history; with --from and --to, what changed between the ends of
+    those dates: new, moved, pushed, won, lost (a --to after today: up to today).
 
     Example: leadline report pipeline --from 2026-03-31 --to 2026-06-30 --by owner
     """
@@ -164,6 +182,6 @@ def pipeline_command(as_of: str = typer.Option(None, "--as-of", help="The pipeli
     if first and not last:
         raise ValidationError("--from needs --to", field="to")
     _run(lambda ctx, actor: pipeline_history.pipeline_report(
-        ctx, actor, as_of=scope.parse_day(as_of or last, "as_of" if as_of else "to"),
+        ctx, actor, as_of=scope.parse_day(as_of, "as_of"), to=scope.parse_day(last, "to"),
         since=scope.parse_day(first, "from"), filters=_filters(source, owner, team, cohort, campaign), by=by),
         acting_as, as_json, as_csv, png)

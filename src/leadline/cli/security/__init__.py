@@ -1,1 +1,1 @@
-"""``leadline token|sharing|user|lockout ...``."""
+"""``leadline token|sharing|role|user|lockout ...``."""

@@ -37,6 +37,8 @@ class Reason(StrEnum):
     FORM_RATE = "form_rate"
     TOO_LARGE = "too_large"
     DISPOSABLE_EMAIL = "disposable_email"
+    #: not spam: a duplicate rule set to ``block`` matched a stored record (a person releases it)
+    DUPLICATE_BLOCKED = "duplicate_blocked"
 
 
 @dataclass(frozen=True, slots=True)

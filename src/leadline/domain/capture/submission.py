@@ -10,6 +10,7 @@ from leadline.domain.capture.attribution import ATTRIBUTION_FIELDS, attribution_
 from leadline.domain.capture.forms import CaptureForm, clean_web_address
 from leadline.domain.capture.quiz import QuestionKind, score_answers
 from leadline.domain.errors import ValidationError
+from leadline.domain.leads.lead import NOT_GIVEN
 
 
 @dataclass(slots=True)
@@ -75,8 +76,6 @@ def _one(value: object) -> object:
     return value
 
 
-#: what stands in for a call lead's missing last name or company
-NOT_GIVEN = "[not provided]"
 
 
 def call_lead_values(values: Mapping[str, object]) -> dict[str, object]:

@@ -31,10 +31,12 @@ DEFAULT_LEAD_SOURCES: tuple[str, ...] = (
 
 def find_source(sources: Iterable[LeadSource], label_or_id: str | int) -> LeadSource:
     text = str(label_or_id).strip()
+    sources = list(sources)
     for source in sources:
         if source.label.casefold() == text.casefold() or str(source.id) == text:
             return source
-    raise ValidationError(f"there is no lead source {label_or_id!r}", field="source")
+    active = ", ".join(s.label for s in sources if s.is_active)
+    raise ValidationError(f"there is no lead source {label_or_id!r} (one of: {active})", field="source")
 
 
 def ensure_selectable(source: LeadSource) -> None:

@@ -77,12 +77,15 @@ def ensure_label_free(label: str, existing: Iterable[str], *, exclude: str | Non
 
 
 def find_status(statuses: Iterable[LeadStatus], label_or_id: str | int) -> LeadStatus:
-    """The status named by label (any case) or id; ``InvalidStatusError`` if there is none."""
+    """The status named by label (any case) or id; ``InvalidStatusError`` if there is none,
+    naming the labels there are."""
     text = str(label_or_id).strip()
+    statuses = list(statuses)
     for status in statuses:
         if status.label.casefold() == text.casefold() or str(status.id) == text:
             return status
-    raise InvalidStatusError(f"there is no lead status {label_or_id!r}", field="status")
+    raise InvalidStatusError(f"there is no lead status {label_or_id!r} (one of: "
+                             f"{', '.join(s.label for s in statuses)})", field="status")
 
 
 def first_of_kind(statuses: Iterable[LeadStatus], kind: StatusKind) -> LeadStatus | None:

@@ -82,6 +82,8 @@ class ConversionInputs:
     settings: ConversionSettings
     catalogue: Catalogue | None  # read only when opportunities with product lines are made
     new_id: Callable[[], int]
+    #: the reason a new account or contact was made although a ``block`` duplicate rule matched
+    duplicate_override_reason: str | None = None
 
 # ------------------------------------------------------------------------------------ plan
 
@@ -226,3 +228,9 @@ class ConversionPlan:
     record: ConversionRecord | None = None
     #: the contact's membership of the lead's source campaign (none if the contact is a member already)
     campaign_members: tuple[CampaignMember, ...] = ()
+
+    def created_kinds(self) -> tuple[RecordType, ...]:
+        """The kinds of record the plan creates (the actor's role needs the right to create each)."""
+        made = ((RecordType.ACCOUNT, self.accounts), (RecordType.CONTACT, self.contacts),
+                (RecordType.OPPORTUNITY, self.opportunities))
+        return tuple(kind for kind, records in made if records)

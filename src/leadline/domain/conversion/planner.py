@@ -217,7 +217,9 @@ def _converted_lead(draft: Draft) -> ConvertedLead:
     """The lead marked converted, its status change and ``convert`` audit event. The written reason
     an opportunity was created without its criteria met, and the one a lead that was not qualified
     converted without its qualification criteria, are kept in the status change's note, in the
-    audit (``opportunity_override``, ``qualification_override``) and in the stored result."""
+    audit (``opportunity_override``, ``qualification_override``) and in the stored result. The
+    reason a new account or contact overrode a ``block`` duplicate rule is kept in the audit
+    (``duplicate_override``)."""
     given, result = draft.given, draft.result
     read, settings, status = given.lead, given.settings, given.status
     if status is None:
@@ -232,13 +234,14 @@ def _converted_lead(draft: Draft) -> ConvertedLead:
     before = {"status": _label(settings.status_labels, read.status_id),
               "unqualified_reason": _label(settings.reason_labels, read.unqualified_reason_id), "converted_at": None,
               "converted_account_id": None, "converted_contact_id": None, "converted_opportunity_id": None,
-              "opportunity_override": None, "qualification_override": None}
+              "opportunity_override": None, "qualification_override": None, "duplicate_override": None}
     after = {"status": status.label,
              "unqualified_reason": _label(settings.reason_labels, lead.unqualified_reason_id),
              "converted_at": given.now, "converted_account_id": result.account_id,
              "converted_contact_id": result.contact_id, "converted_opportunity_id": result.opportunity_id,
              "opportunity_override": result.override_reason,
-             "qualification_override": result.qualification_override_reason}
+             "qualification_override": result.qualification_override_reason,
+             "duplicate_override": given.duplicate_override_reason}
     changes = changes_between(before, after)
     if changes:
         draft.audit.append(AuditEntry("convert", RecordType.LEAD.value, lead.id, changes))

@@ -100,6 +100,8 @@ class ConversionOptions:
     expected_version: int | None = None
     #: create the account or contact although one the actor may not see matches (docs/adr/0013)
     confirm_separate: bool = False
+    #: create the account or contact although a ``block`` duplicate rule matches (kept in history)
+    duplicate_override_reason: str | None = None
     #: the new opportunity's name, amount, close date and stage as the user set them (else worked out)
     new_opportunity: OpportunityFields = OpportunityFields()
 

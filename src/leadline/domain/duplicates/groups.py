@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.duplicates.matching import Candidate, Similarity, difflib_similarity, score_pair
@@ -71,6 +72,13 @@ class _Groups:
         self.reasons[ra].update(dict.fromkeys(reasons))
         self.scores[ra] = max(self.scores[ra], score)
 
+    def found(self, kind: RecordType) -> list[DuplicateGroup]:
+        members_of: dict[int, list[int]] = defaultdict(list)
+        for item in list(self.parent):
+            members_of[self.root(item)].append(item)
+        return sorted((DuplicateGroup(kind, tuple(sorted(ids)), self.scores[root], tuple(self.reasons[root]))
+                       for root, ids in members_of.items() if len(ids) > 1), key=lambda g: g.record_ids)
+
 
 def find_groups(rules: Sequence[DuplicateRule], candidates: Sequence[Candidate],
                 similar: Similarity = difflib_similarity) -> list[DuplicateGroup]:
@@ -98,8 +106,40 @@ def find_groups(rules: Sequence[DuplicateRule], candidates: Sequence[Candidate],
                     if match is not None:
                         groups.join(candidates[first].record_id, candidates[second].record_id, match.score,
                                     match.reasons)
-    members_of: dict[int, list[int]] = defaultdict(list)
-    for item in list(groups.parent):
-        members_of[groups.root(item)].append(item)
-    return sorted((DuplicateGroup(kind, tuple(sorted(ids)), groups.scores[root], tuple(groups.reasons[root]))
-                   for root, ids in members_of.items() if len(ids) > 1), key=lambda g: g.record_ids)
+    return groups.found(kind)
+
+
+class GroupFinder:
+    """Duplicate groups built one block at a time, for a caller that gathers the blocks itself
+    (the group job reads them back from temporary files, so it never holds every record).
+
+    ``compare_block`` compares a block's records as ``find_groups`` does: by id, in windows of
+    ``MAX_BLOCK``, the lower id as the new record. A pair that shares two blocks is compared in
+    each, with the same result (``find_groups`` remembers every compared pair instead; that set
+    was the largest part of its memory), so the same blocks give the same groups, scores and
+    reasons. Only the ids that matched are remembered, with their groups' reasons and scores.
+    """
+
+    def __init__(self, rules: Sequence[DuplicateRule], kind: RecordType,
+                 similar: Similarity = difflib_similarity) -> None:
+        self.kind = kind
+        self.active = [r for r in rules if r.active and r.record_kind is kind]
+        #: the match kinds of the active rules, in ``MatchKind``'s order: the blocks to gather
+        self.matches = tuple(m for m in MatchKind if any(r.match is m for r in self.active))
+        self._similar = similar
+        self._groups = _Groups()
+
+    def compare_block(self, members: Sequence[Candidate]) -> None:
+        """Compare the records of one block (records of ``kind`` sharing one blocking key)."""
+        ordered = sorted(members, key=attrgetter("record_id"))
+        for start in range(0, len(ordered), MAX_BLOCK):
+            window = ordered[start:start + MAX_BLOCK]
+            for i, first in enumerate(window):
+                for second in window[i + 1:]:
+                    match = score_pair(self.active, first, second, self._similar)
+                    if match is not None:
+                        self._groups.join(first.record_id, second.record_id, match.score, match.reasons)
+
+    def groups(self) -> list[DuplicateGroup]:
+        """The groups of the blocks compared so far, lowest id first."""
+        return self._groups.found(self.kind)

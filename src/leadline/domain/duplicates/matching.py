@@ -24,10 +24,13 @@ from dataclasses import dataclass
 from leadline.domain.accounts import normalise_company_name, website_domain
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.duplicates.rules import BASE_SCORE, DuplicateAction, DuplicateRule, MatchKind
-from leadline.domain.leads.lead import PHONE_EXTENSION
+from leadline.domain.leads.lead import NOT_GIVEN, PHONE_EXTENSION
 
 #: how alike two texts are, from 0 (nothing shared) to 100 (the same)
 Similarity = Callable[[str, str], float]
+#: a ``Candidate`` without its kind, as ``Candidate.packed`` gives it
+PackedCandidate = tuple[int, int | None, str | None, str | None, str | None, str | None, str | None, str | None,
+                        int | None, str, str]
 
 _STRICTNESS = {DuplicateAction.ALLOW: 0, DuplicateAction.WARN: 1, DuplicateAction.BLOCK: 2}
 
@@ -74,9 +77,27 @@ class Candidate:
            phone: str | None = None, website: str | None = None, domain: str | None = None,
            company: str | None = None, first_name: str | None = None, last_name: str | None = None,
            company_id: int | None = None) -> Candidate:
-        """A candidate from a record's stored values (e-mail and phone already normalised)."""
+        """A candidate from a record's stored values (e-mail and phone already normalised); a call
+        lead's ``[not provided]`` last name or company is no value (two callers who gave no company
+        are not at the same one)."""
         return cls(record_kind, record_id, owner_id, email.lower() if email else None, phone_number(phone),
-                   domain or website_domain(website), company, first_name, last_name, company_id)
+                   domain or website_domain(website), _given(company), first_name, _given(last_name), company_id)
+
+    def packed(self) -> PackedCandidate:
+        """Every value but the kind, as a tuple of plain values (``marshal`` can write it);
+        ``unpacked`` makes the same candidate again without normalising anything twice."""
+        return (self.record_id, self.owner_id, self.email, self.phone, self.domain, self.company, self.first_name,
+                self.last_name, self.company_id, self.company_key, self.person)
+
+    @classmethod
+    def unpacked(cls, record_kind: RecordType, values: PackedCandidate) -> Candidate:
+        """The candidate ``packed`` gave ``values`` for."""
+        candidate = object.__new__(cls)
+        candidate.record_kind = record_kind
+        (candidate.record_id, candidate.owner_id, candidate.email, candidate.phone, candidate.domain,
+         candidate.company, candidate.first_name, candidate.last_name, candidate.company_id, candidate.company_key,
+         candidate.person) = values
+        return candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,3 +185,8 @@ def score_candidate(rules: Sequence[DuplicateRule], new: Candidate, existing: It
 
 def strictest(actions: Iterable[DuplicateAction]) -> DuplicateAction:
     return max(actions, key=_STRICTNESS.__getitem__, default=DuplicateAction.ALLOW)
+
+
+def _given(value: str | None) -> str | None:
+    """``value``, or None for the placeholder of a value a caller did not give."""
+    return None if value == NOT_GIVEN else value

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from leadline.domain.errors import MergeRefusedError, ValidationError
+from leadline.domain.errors import MergeRefusedError, RecordMergedError, ValidationError
 
 #: how many records one merge may join
 MAX_MERGED = 10
@@ -37,6 +37,18 @@ class MovedReference:
     column: str
     row_id: int
     from_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedRole:
+    """A contact role a contact merge removed from a merged contact because the survivor already
+    had the same role on the opportunity (undo puts it back, with its id)."""
+
+    row_id: int
+    opportunity_id: int
+    contact_id: int
+    role: str
+    is_primary: bool
 
 
 @dataclass(slots=True)
@@ -101,14 +113,19 @@ class MergeRecord:
     survivor_before: dict[str, str | None]
     moved: list[MovedReference]
     undone_at: datetime | None = None
+    #: contact roles removed from the merged contacts (the survivor had the same ones)
+    removed_roles: list[RemovedRole] = field(default_factory=list)
 
 
 def undo_refusals(merge: MergeRecord, survivor_version: int | None, survivor_merged_into: int | None,
-                  later_merges: int) -> list[tuple[str, str]]:
-    """Why ``merge`` may not be undone (empty: it may): something depends on it."""
+                  later_merges: int, missing: Sequence[int] = ()) -> list[tuple[str, str]]:
+    """Why ``merge`` may not be undone (empty: it may): something depends on it, or one of the
+    records it merged away (``missing``) no longer exists."""
     reasons = []
     if merge.undone_at is not None:
         reasons.append(("merge", "the merge was already undone"))
+    reasons += [("record_ids", f"the {merge.record_kind} {record_id} it merged away no longer exists")
+                for record_id in missing]
     if survivor_version is None:
         reasons.append(("survivor", "the surviving record no longer exists"))
     elif survivor_version != merge.survivor_version:
@@ -118,3 +135,24 @@ def undo_refusals(merge: MergeRecord, survivor_version: int | None, survivor_mer
     if later_merges:
         reasons.append(("survivor", "a later merge into the same record must be undone first"))
     return reasons
+
+
+def merged_away_reason(kind: str, record_id: int, merged_into_id: int | None, *,
+                       survivor_shown: bool) -> str | None:
+    """What stops a change that would delete a record because it is a merge's tombstone (None:
+    it is not one). A merged-away record is deleted already (Salesforce's ``deleted/`` lists it,
+    docs/adr/0066) and comes back only with the undo of its merge: deleting it again, or undoing
+    the conversion that made it, waits for that undo. The survivor is named only when
+    ``survivor_shown`` (the reader may read it): else "another lead"."""
+    if merged_into_id is None:
+        return None
+    survivor = f"{kind} {merged_into_id}" if survivor_shown else f"another {kind}"
+    return f"the {kind} {record_id} was merged into {survivor}; undo that merge first"
+
+
+def ensure_not_merged_away(kind: str, record_id: int, merged_into_id: int | None, *, field: str,
+                           survivor_shown: bool) -> None:
+    """``RECORD_MERGED`` when ``merged_away_reason`` gives a reason: a tombstone is not deleted twice."""
+    reason = merged_away_reason(kind, record_id, merged_into_id, survivor_shown=survivor_shown)
+    if reason is not None:
+        raise RecordMergedError(f"{reason} (a merged record is deleted already)", field=field)

@@ -9,12 +9,14 @@ blocking values the look-up uses, so a row is scored only against records that s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from leadline.domain.duplicates.matching import Candidate
-from leadline.domain.duplicates.rules import DuplicateAction
+from leadline.domain.duplicates.rules import DuplicateAction, MatchKind
+
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,34 @@ class ImportMatch:
     action: DuplicateAction
     in_file: bool = False
     visible: bool = True
+    score: int = 0
+    rules: tuple[str, ...] = ()  # the names of the rules that matched ("lead:phone")
+
+    def may_overwrite(self) -> bool:
+        """Whether an update may replace the record's values (else it only fills its empty ones):
+        only a match by the exact e-mail rule says the row is the same person (ADR 0073); a phone,
+        a website domain or a similar name is shared by colleagues, switchboards and namesakes."""
+        return any(rule.rpartition(":")[2] == MatchKind.EMAIL.value for rule in self.rules)
+
+
+def empty_fields_only(values: Mapping[str, V], stored: Mapping[str, object]) -> dict[str, V]:
+    """Those of ``values`` whose field ``stored`` holds empty (None, "", or an empty custom value):
+    what an update by a weaker match than the exact e-mail may write (``may_overwrite``, ADR 0073).
+    A field the record does not have is left out."""
+    return {name: value for name, value in values.items() if name in stored and stored[name] in (None, "")}
+
+
+@dataclass(frozen=True)
+class RowMatch:
+    """A row of the file that was skipped or updated (``outcome``), and the record it matched:
+    a stored one, or an earlier row's (``in_file``), by ``rules`` with ``score``."""
+
+    row: int
+    record_id: int
+    rules: tuple[str, ...]
+    score: int
+    outcome: str
+    in_file: bool = False
 
 
 class DuplicateCheck(Protocol):

@@ -8,14 +8,21 @@ The counts always add up: ``read = imported + updated + skipped + failed``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from leadline.domain.errors import ConflictError, ValidationError
+from leadline.domain.security.rights import Action
 
 #: Rows validated and written per transaction unless the caller asks otherwise.
 DEFAULT_BLOCK_SIZE = 1000
 MAX_BLOCK_SIZE = 50_000
+#: A running job whose progress has not moved for this long is taken for interrupted (its process
+#: died: killed, a server restarted). Every committed block moves ``updated_at``; a block of the
+#: largest size takes well under a minute, so a live job is never this quiet
+#: (docs/adr/0075-interrupted-import-jobs-by-their-heartbeat.md).
+INTERRUPTED_AFTER = timedelta(minutes=5)
+INTERRUPTED = "interrupted"
 
 
 class DuplicatePolicy(StrEnum):
@@ -50,6 +57,9 @@ class ImportOptions:
     block_size: int = DEFAULT_BLOCK_SIZE
     date_format: str | None = None  # besides ISO, e.g. "%d/%m/%Y"
     campaign_id: int | None = None  # every imported lead joins this campaign (as having responded)
+    #: field -> a file's value (as ``header_key`` reads it) -> the label read instead: the
+    #: standard values of the usual exports (``domain/imports/values.py``), fixed at the start
+    value_map: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.date_format is not None and "%" not in self.date_format:
@@ -58,6 +68,13 @@ class ImportOptions:
             raise ValidationError("the delimiter is one character", field="delimiter")
         if not 1 <= self.block_size <= MAX_BLOCK_SIZE:
             raise ValidationError(f"a block holds 1 to {MAX_BLOCK_SIZE} rows", field="block_size")
+
+    def rights_needed(self) -> tuple[Action, ...]:
+        """The object rights the importer needs on the kind imported: create, and edit too when a
+        duplicate updates the record it matches (a dry run needs what the real run would)."""
+        if self.on_duplicate is DuplicatePolicy.UPDATE:
+            return (Action.CREATE, Action.EDIT)
+        return (Action.CREATE,)
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,25 @@ class ImportJob:
         """A stopped real import of the same file by the same user carries on where it stopped."""
         return (self.checksum == checksum and self.actor_id == actor_id and not self.options.dry_run
                 and self.status is not JobStatus.COMPLETED)
+
+    def is_interrupted(self, now: datetime) -> bool:
+        """Whether the job says running but its process is gone: no block committed for
+        ``INTERRUPTED_AFTER``. Its rows up to ``rows_done`` are in; the rest wait for a resume."""
+        return self.status is JobStatus.RUNNING and now - self.updated_at > INTERRUPTED_AFTER
+
+    def state(self, now: datetime) -> str:
+        """The status as shown: ``interrupted`` for a running job whose process is gone."""
+        return INTERRUPTED if self.is_interrupted(now) else self.status.value
+
+    def resume_hint(self, now: datetime) -> str | None:
+        """How to carry on a job that stopped short (interrupted or failed), or None. A real import
+        resumes when its importer imports the same file again (same kind); a dry run starts over."""
+        if self.status is JobStatus.COMPLETED or not (self.is_interrupted(now) or self.status is JobStatus.FAILED):
+            return None
+        if self.options.dry_run:
+            return f"run the dry run of {self.file_name} again: a dry run starts over"
+        return (f"import {self.file_name} again as {self.record_type} records (same user): "
+                f"it resumes after row {self.rows_done + 1}")
 
     def record_block(self, rows: int, counts: ImportCounts, at: datetime) -> None:
         """Move past a block of ``rows`` rows of the file, with what became of them."""

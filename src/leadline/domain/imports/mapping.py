@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from leadline.domain.errors import ValidationError
@@ -77,7 +77,7 @@ CONTACT_IMPORT_FIELDS = (
 )
 OPPORTUNITY_IMPORT_FIELDS = (
     "name", "account", "stage", "process", "amount", "currency", "close_date", "type", "next_step",
-    "description", "lead_source", "probability", "forecast_category", "loss_reason", "owner",
+    "description", "lead_source", "probability", "forecast_category", "loss_reason", "loss_comment", "owner",
 )
 #: Salesforce's report and Data Loader headers of each object (``Account.Name`` style and plain)
 SALESFORCE_ACCOUNT = {
@@ -167,10 +167,15 @@ class ColumnPlan:
     fields: dict[int, str]
     custom: dict[int, str]
     ignored: tuple[str, ...]
+    #: field -> the file's value (as ``header_key`` reads it) -> the label read instead
+    #: (``domain/imports/values.py``)
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, headers: Sequence[str], columns: Mapping[str, str], ignored: Sequence[str] = ()) -> ColumnPlan:
-        """The plan ``columns()`` describes, for the same headers (a resumed job reads its file so)."""
+    def of(cls, headers: Sequence[str], columns: Mapping[str, str], ignored: Sequence[str] = (),
+           values: Mapping[str, Mapping[str, str]] | None = None) -> ColumnPlan:
+        """The plan ``columns()`` describes, for the same headers (a resumed job reads its file
+        so), reading the values of a field through ``values`` (field -> value key -> label)."""
         fields: dict[int, str] = {}
         custom: dict[int, str] = {}
         for index, header in enumerate(headers):
@@ -181,30 +186,63 @@ class ColumnPlan:
                 custom[index] = target.removeprefix(CUSTOM_PREFIX)
             else:
                 fields[index] = target
-        return cls(tuple(headers), fields, custom, tuple(ignored))
+        return cls(tuple(headers), fields, custom, tuple(ignored), dict(values or {}))
 
     def columns(self) -> dict[str, str]:
         """Header -> lead field, or ``custom.<name>`` for a custom field: what the job records."""
         return {**{self.headers[i]: name for i, name in self.fields.items()},
                 **{self.headers[i]: CUSTOM_PREFIX + name for i, name in self.custom.items()}}
 
+    def column_of(self, field: str) -> int | None:
+        """The position of the column read into ``field`` (a standard field, or ``custom.<name>``);
+        None when no column is (a refusal of the row as a whole, or of a value no cell gave)."""
+        if field.startswith(CUSTOM_PREFIX):
+            name = field.removeprefix(CUSTOM_PREFIX)
+            return next((i for i, custom in self.custom.items() if custom == name), None)
+        return next((i for i, standard in self.fields.items() if standard == field), None)
+
     def row_values(self, cells: Sequence[str], *, date_format: str | None = None,
                    date_fields: frozenset[str] = frozenset(),
                    standard_dates: frozenset[str] = frozenset({"purchase_timeframe"}),
                    ) -> tuple[dict[str, str], dict[str, str]]:
         """A row's standard and custom values, blank cells left out (a blank sets nothing); the
-        cells of ``standard_dates`` and of custom ``date_fields`` read in ``date_format`` too."""
+        cells of ``standard_dates`` and of custom ``date_fields`` read in ``date_format`` too.
+        ``VALIDATION_FAILED`` on ``row`` for a row with a value beyond the header's last column
+        (a delimiter inside an unquoted cell shifts every cell after it): nothing is guessed. Blank
+        cells beyond it (a spreadsheet's trailing delimiters) are nothing.
+        """
         width = len(cells)
+        if width > len(self.headers) and any(cell.strip() for cell in cells[len(self.headers):]):
+            raise self._too_wide(cells)
         values = {name: restored(cells[i].strip()) for i, name in self.fields.items()
                   if i < width and cells[i].strip()}
         custom = {name: restored(cells[i].strip()) for i, name in self.custom.items()
                   if i < width and cells[i].strip()}
+        for name in self.values.keys() & values.keys():
+            values[name] = self.values[name].get(header_key(values[name]), values[name])
         if date_format:
             for name in standard_dates.intersection(values):
-                values[name] = iso_date(values[name], date_format)
+                values[name] = _declared_date(values[name], date_format, name)
             for name in date_fields.intersection(custom):
-                custom[name] = iso_date(custom[name], date_format)
+                custom[name] = _declared_date(custom[name], date_format, CUSTOM_PREFIX + name)
         return values, custom
+
+    def _too_wide(self, cells: Sequence[str]) -> ValidationError:
+        width = len(self.headers)
+        column = next(i for i in range(width, len(cells)) if cells[i].strip())
+        return ValidationError(f"the row has {cells[column].strip()!r} in column {column + 1} but the header has "
+                               f"{width} columns: is a delimiter inside a value that is not quoted?", field="row")
+
+
+def _declared_date(text: str, declared: str, field: str) -> str:
+    """``iso_date``, or ``VALIDATION_FAILED`` on ``field`` naming both formats a cell may be in
+    (the field's own rule would name ISO only, though the file declared another)."""
+    found = iso_date(text, declared)
+    try:
+        date.fromisoformat(found)
+    except ValueError:
+        raise ValidationError(f"{text!r} is not a date (YYYY-MM-DD or {declared})", field=field) from None
+    return found
 
 
 def iso_date(text: str, declared: str | None) -> str:

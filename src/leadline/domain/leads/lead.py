@@ -20,6 +20,7 @@ from leadline.domain.common import (
     clean_text,
     date_field,
     parse_non_negative_int,
+    person_name,
     text_field,
     website_field,
 )
@@ -43,6 +44,10 @@ class Rating(StrEnum):
 
 #: A stored phone number is E.164 with its extension, if any, after this (RFC 3966 style).
 PHONE_EXTENSION = ";ext="
+
+#: what stands in for a phone-call lead's missing last name or company (domain/capture/submission.py);
+#: no value to compare, so the duplicate rules take it as empty (domain/duplicates/matching.py)
+NOT_GIVEN = "[not provided]"
 
 
 def phone_number_of(phone: str | None) -> str | None:
@@ -137,7 +142,7 @@ class Lead:
 
     @property
     def name(self) -> str:
-        return f"{self.first_name} {self.last_name}" if self.first_name else self.last_name
+        return person_name(self.first_name, self.last_name)
 
     @property
     def budget(self) -> Money | None:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from leadline.domain.errors import ConflictError, ValidationError
+from leadline.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from leadline.domain.imports.mapping import IMPORT_KINDS, ColumnPlan
 from leadline.domain.salesforce.fields import ENUM_LABELS, SObjectField, SObjectMap, Source
 from leadline.domain.salesforce.ids import parse_salesforce_id
+from leadline.domain.security.users import User
 
 
 class BulkState(StrEnum):
@@ -35,15 +36,23 @@ class BulkOperation(StrEnum):
     UPDATE = "update"
     UPSERT = "upsert"
     DELETE = "delete"
+    #: Salesforce's delete that skips the recycle bin; Leadline keeps none, so it deletes as
+    #: ``delete`` does (the deletion is kept for ``deleted/`` alike), but only for an admin
+    HARD_DELETE = "hardDelete"
     QUERY = "query"
     QUERY_ALL = "queryAll"
+
+    @property
+    def is_delete(self) -> bool:
+        return self in (BulkOperation.DELETE, BulkOperation.HARD_DELETE)
 
 
 #: Salesforce's column delimiter names and the character each stands for.
 DELIMITERS: Mapping[str, str] = {"COMMA": ",", "SEMICOLON": ";", "TAB": "\t", "PIPE": "|", "CARET": "^",
                                  "BACKQUOTE": "`"}
 LINE_ENDINGS = ("LF", "CRLF")
-INGEST_OPERATIONS = (BulkOperation.INSERT, BulkOperation.UPDATE, BulkOperation.UPSERT, BulkOperation.DELETE)
+INGEST_OPERATIONS = (BulkOperation.INSERT, BulkOperation.UPDATE, BulkOperation.UPSERT, BulkOperation.DELETE,
+                     BulkOperation.HARD_DELETE)
 #: The column of a CSV row that holds the record's id (update, delete).
 ID_COLUMN = "Id"
 #: Where the importer's column plan puts a row's Salesforce id (not a field any kind imports).
@@ -103,8 +112,21 @@ class BulkJob:
             self.error_message = message
 
 
+def can_run_operation(user: User, operation: BulkOperation) -> bool:
+    """``hardDelete`` needs Salesforce's "Bulk API Hard Delete" permission, which only a system
+    administrator may have: in Leadline, an admin. Every other operation is open to every user
+    (each row then meets the record-level security of its use case)."""
+    return operation is not BulkOperation.HARD_DELETE or user.is_admin()
+
+
+def ensure_can_run_operation(user: User, operation: BulkOperation) -> None:
+    if not can_run_operation(user, operation):
+        raise PermissionDeniedError("InvalidJob : hardDelete needs the Bulk API Hard Delete permission (an admin's)",
+                                    field="operation")
+
+
 def job_request(body: Mapping[str, object], *, query: bool) -> dict[str, str | None]:
-    """The fields of a create-job body, checked: ``operation`` (insert, update, upsert, delete; or
+    """The fields of a create-job body, checked: ``operation`` (insert, update, upsert, delete, hardDelete; or
     query, queryAll), ``object`` and ``externalIdFieldName`` (upsert), ``contentType`` CSV,
     ``columnDelimiter`` and ``lineEnding``. Refuses the rest naming the field."""
     operation = str(body.get("operation") or "")
@@ -226,13 +248,13 @@ def bulk_columns(sobject: SObjectMap, custom: Sequence[SObjectField], headers: S
             raise ValidationError(f"InvalidBatch : Field name not found : {field_.name}", field=field_.name)
     elif operation is BulkOperation.UPSERT and id_index is None:
         raise ValidationError("InvalidBatch : Field name not found : Id", field=ID_COLUMN)
-    plan = SalesforcePlan(tuple(headers), fields, extra, (), frozenset(references), enums)
+    plan = SalesforcePlan(tuple(headers), fields, extra, (), references=frozenset(references), enums=enums)
     return BulkColumns(plan, id_index, external_index, external_name)
 
 
 def _check_shape(operation: BulkOperation, headers: Sequence[str], id_index: int | None) -> None:
-    if operation is BulkOperation.DELETE and [h.strip().lower() for h in headers] != ["id"]:
-        raise ValidationError("InvalidBatch : The 'delete' batch must contain only 'Id'", field=ID_COLUMN)
+    if operation.is_delete and [h.strip().lower() for h in headers] != ["id"]:
+        raise ValidationError(f"InvalidBatch : The '{operation.value}' batch must contain only 'Id'", field=ID_COLUMN)
     if operation is BulkOperation.UPDATE and id_index is None:
         raise ValidationError("InvalidBatch : Field name not found : Id", field=ID_COLUMN)
     if operation is BulkOperation.INSERT and id_index is not None:

@@ -4,8 +4,8 @@ contact roles, products, activities (Task: tasks, calls, e-mails; Event: meeting
 Each is read and written through Leadline's use cases of that part (``services/opportunities/parts.py``,
 ``services/activities.py``, ``services/campaigns/records.py``); ``updateable``/``deletable`` say
 which verbs Leadline has a use case for. ``WhoId``/``WhatId`` of an activity are its links (a lead
-or contact; an account or opportunity), given on create; they are not columns, so SOQL does not
-read them (``persistence/salesforce/soql/catalog.py`` leaves out ``attribute="links"``).
+or contact; an account or opportunity), given on create: not columns but polymorphic references
+(``LINK_OBJECTS``), which SOQL reads from the links (``persistence/salesforce/soql/catalog_parts.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from leadline.domain.salesforce.schema import (
 
 #: the attribute of the fields that are an activity's links (not a column)
 LINKS = "links"
+#: the objects each link field of an activity may hold the id of (a polymorphic reference)
+LINK_OBJECTS: dict[str, tuple[str, ...]] = {"WhoId": ("Contact", "Lead"), "WhatId": ("Account", "Opportunity")}
 
 
 def _deleted() -> SObjectField:

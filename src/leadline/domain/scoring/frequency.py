@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress
 
 from leadline.domain.scoring.interface import FeatureRow, FeatureValue, Reason, Scored, TrainingSummary
 from leadline.domain.scoring.wording import UNKNOWN, phrase
@@ -72,10 +76,13 @@ class FrequencyModel:
         if not rows or len(rows) != len(outcomes):
             raise ValueError("need as many outcomes as rows, and at least one")
         ys = [bool(y) for y in outcomes]
-        tables = {name: table for name in _feature_names(rows)
-                  if (table := _table(name, rows, ys)) is not None}
+        tables, cells = {}, {}
+        for name in _feature_names(rows):
+            fitted = _table(name, [row.get(name) for row in rows], ys)
+            if fitted is not None:
+                tables[name], cells[name] = fitted
         model = cls(tables, sum(ys), len(ys), 0.0, 1.0, outcome_word)
-        raw = model._leave_one_out_raw(rows, ys)
+        raw = model._leave_one_out_raw(cells, ys)
         model.a, model.b = fit_platt(raw, ys)
         return model
 
@@ -134,16 +141,17 @@ class FrequencyModel:
                   for name, t in data["tables"].items()}
         return cls(tables, data["positives"], data["outcomes"], data["a"], data["b"], data["outcome_word"])
 
-    def _leave_one_out_raw(self, rows: Sequence[FeatureRow], ys: list[bool]) -> list[float]:
+    def _leave_one_out_raw(self, cells: dict[str, list[str]], ys: list[bool]) -> list[float]:
+        """Each training row's raw score with its own outcome taken out of the tables, from the
+        rows' values as each table reads them (``cells``), one column at a time."""
         p0s = ((self.positives + 1 - 1) / (self.outcomes + 1), (self.positives + 1) / (self.outcomes + 1))
-        loo = {name: {v: (_effect(k, n - 1, p0s[0]), _effect(k - 1, n - 1, p0s[1]))
-                      for v, (k, n) in t.counts.items()} for name, t in self.tables.items()}
-        out = []
-        for row, y in zip(rows, ys, strict=True):
-            total = 0.0
-            for name, table in self.tables.items():
-                total += loo[name][table.value_of(row.get(name))][y]
-            out.append(total)
+        out = [0.0] * len(ys)
+        for name, table in self.tables.items():
+            loo = {}
+            for v, (k, n) in table.counts.items():
+                loo[v, False] = _effect(k, n - 1, p0s[0])
+                loo[v, True] = _effect(k - 1, n - 1, p0s[1])
+            out = list(map(operator.add, out, map(loo.__getitem__, zip(cells[name], ys, strict=True))))
         return out
 
 
@@ -154,11 +162,18 @@ def fit_platt(raw: Sequence[float], ys: Sequence[bool], iterations: int = 25) ->
     at 0 or above."""
     a, b = 0.0, 1.0
     ridge = B_PRIOR
+    targets = [1.0 if y else 0.0 for y in ys]
+    exp = math.exp
     for _ in range(iterations):
         ga = gb = haa = hab = hbb = 0.0
-        for x, y in zip(raw, ys, strict=True):
-            p = _sigmoid(a + b * x)
-            r = p - (1.0 if y else 0.0)
+        for x, t in zip(raw, targets, strict=True):  # _sigmoid inlined: this loop runs over every training row
+            z = a + b * x
+            if z >= 0:
+                p = 1 / (1 + exp(-z))
+            else:
+                e = exp(z)
+                p = e / (1 + e)
+            r = p - t
             w = p * (1 - p)
             ga += r
             gb += r * x
@@ -185,12 +200,18 @@ def band_label(edges: Sequence[float], x: float) -> str:
     >>> band_label((3.0, 7.0), 5.0)
     '3 to 7'
     """
-    i = bisect_right(edges, x)
-    if i == 0:
-        return f"under {edges[0]:g}"
-    if i == len(edges):
-        return f"{edges[-1]:g} or more"
-    return f"{edges[i - 1]:g} to {edges[i]:g}"
+    return band_labels(tuple(edges))[bisect_right(edges, x)]
+
+
+@lru_cache(maxsize=256)
+def band_labels(edges: tuple[float, ...]) -> tuple[str, ...]:
+    """Every band's label among ``edges``, by ``bisect_right(edges, x)``.
+
+    >>> band_labels((3.0, 7.0))
+    ('under 3', '3 to 7', '7 or more')
+    """
+    inner = tuple(f"{low:g} to {high:g}" for low, high in zip(edges, edges[1:], strict=False))
+    return (f"under {edges[0]:g}", *inner, f"{edges[-1]:g} or more")
 
 
 def _feature_names(rows: Sequence[FeatureRow]) -> list[str]:
@@ -201,28 +222,32 @@ def _feature_names(rows: Sequence[FeatureRow]) -> list[str]:
     return list(names)
 
 
-def _table(name: str, rows: Sequence[FeatureRow], ys: list[bool]) -> Table | None:
-    values = [row.get(name) for row in rows]
+def _table(name: str, values: list[FeatureValue], ys: list[bool]) -> tuple[Table, list[str]] | None:
+    """One feature's table and each row's value as the table reads it (``Table.value_of``), or
+    None when the feature is left out (one value only, or an id-like category)."""
     present = [v for v in values if v is not None and v != ""]
     numeric = bool(present) and all(isinstance(v, int | float) for v in present)
-    edges = None
     if numeric:
         numbers = [float(v) for v in present if v is not None]
-        edges = _quantile_edges(numbers) or (min(numbers),)
-    table = Table({}, edges)
-    counts: dict[str, list[int]] = {}
-    for value, y in zip(values, ys, strict=True):
-        cell = counts.setdefault(table.value_of(value), [0, 0])
-        cell[0] += y
-        cell[1] += 1
-    if len(counts) < 2 or (not numeric and len(counts) > max(20, len(rows) // 2)):
+        edges: tuple[float, ...] | None = _quantile_edges(numbers) or (min(numbers),)
+        labels, cut = band_labels(edges), edges
+        cells = [UNKNOWN if v is None or v == "" else labels[bisect_right(cut, v)] for v in values]  # type: ignore[arg-type]
+    else:
+        edges = None
+        cells = [UNKNOWN if v is None or v == "" else str(v) for v in values]
+    rows = Counter(cells)
+    if len(rows) < 2 or (not numeric and len(rows) > max(20, len(values) // 2)):
         return None
-    return Table({v: (c[0], c[1]) for v, c in counts.items()}, edges)
+    positives = Counter(compress(cells, ys))
+    return Table({v: (positives.get(v, 0), n) for v, n in rows.items()}, edges), cells
 
 
 def _quantile_edges(values: list[float]) -> tuple[float, ...]:
-    if len(set(values)) < 2:
+    distinct = sorted(set(values))
+    if len(distinct) < 2:
         return ()
+    if len(distinct) <= BANDS:  # a few values (a count of activities): each its own band
+        return tuple(distinct[1:])
     ordered = sorted(values)
     cuts = {float(f"{ordered[len(ordered) * i // BANDS]:.3g}") for i in range(1, BANDS)}
     return tuple(sorted(c for c in cuts if c > ordered[0]))

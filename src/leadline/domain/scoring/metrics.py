@@ -98,10 +98,20 @@ def calibration_table(probabilities: Sequence[float], outcomes: Sequence[bool], 
 
 
 def top_decile_lift(probabilities: Sequence[float], outcomes: Sequence[bool]) -> float:
-    """The positive rate among the top-scored tenth over the overall rate (1.0 = no better than chance)."""
+    """The positive rate among the top-scored tenth over the overall rate (1.0 = no better than chance).
+
+    Rows tied at the tenth's edge count by their share, as a random order among them would on
+    average: a model giving every row one score has a lift of exactly 1.0, whatever the rows' order.
+
+    >>> top_decile_lift([0.5] * 10, [True] + [False] * 9)
+    1.0
+    """
     overall = sum(outcomes) / len(outcomes)
     if overall == 0:
         return 0.0
     count = max(1, len(outcomes) // 10)
-    top = sorted(range(len(probabilities)), key=lambda i: -probabilities[i])[:count]
-    return sum(outcomes[i] for i in top) / count / overall
+    edge = sorted(probabilities, reverse=True)[count - 1]
+    above = [y for p, y in zip(probabilities, outcomes, strict=True) if p > edge]
+    tied = [y for p, y in zip(probabilities, outcomes, strict=True) if p == edge]
+    found = sum(above) + (count - len(above)) * sum(tied) / len(tied)
+    return found / count / overall

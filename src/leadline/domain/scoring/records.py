@@ -10,6 +10,8 @@ from leadline.domain.scoring.interface import ModelVersion, Reason
 #: what a model scores: a lead (converts or not) or an opportunity (won or lost; issue 19, item 3)
 LEAD = "lead"
 OPPORTUNITY = "opportunity"
+#: the fewest outcomes (of both kinds) a model of either subject is trained on
+MINIMUM_OUTCOMES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +29,11 @@ class StoredModel:
 
 
 @dataclass(frozen=True, slots=True)
-class LeadScore:
-    lead_id: int
+class StoredScore:
+    """A record's stored score (a lead's, or an open opportunity's), naming the model version it
+    came from. ``record_id`` is the lead's or the opportunity's id; the subclasses name it."""
+
+    record_id: int
     score: int
     probability: float
     confident: bool
@@ -37,3 +42,13 @@ class LeadScore:
     scored_at: datetime
     up: tuple[Reason, ...] = ()
     down: tuple[Reason, ...] = ()
+
+
+class LeadScore(StoredScore):
+    """A lead's stored score."""
+
+    __slots__ = ()
+
+    @property
+    def lead_id(self) -> int:
+        return self.record_id

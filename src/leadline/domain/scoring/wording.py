@@ -55,3 +55,25 @@ def phrase(feature: str, value: str) -> str:
 
 def _label(feature: str) -> str:
     return feature.split(".", 1)[-1].replace("_", " ")
+
+
+#: the outcomes each kind of model learns from (a record's ``kind`` in ``domain.scoring.records``)
+_OUTCOMES = {"lead": ("leads", "converted", "the lead is converted"),
+             "opportunity": ("opportunities", "won", "the opportunity is closed")}
+
+
+def unscored_reason(kind: str, *, decided: bool, has_model: bool, minimum: int) -> str:
+    """Why a record of ``kind`` (``"lead"`` or ``"opportunity"``) has no score, in a rep's words
+    (read after "not scored: "): its outcome is known (``decided``), no model of its kind is
+    trained yet (and what training needs), or it was not scored since the model was.
+
+    >>> unscored_reason("opportunity", decided=True, has_model=True, minimum=20)
+    'the opportunity is closed: its outcome is known'
+    """
+    plural, word, closed = _OUTCOMES[kind]
+    if decided:
+        return f"{closed}: its outcome is known"
+    if not has_model:
+        return (f"no {kind} model yet: an admin's 'leadline score train' learns one once at least {minimum} "
+                f"{plural} have an outcome, {word} and not")
+    return f"not since the model was trained: an admin's 'leadline score {plural}' scores every open one"

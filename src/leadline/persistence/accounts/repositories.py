@@ -37,6 +37,7 @@ class ContactRepository(RecordRepository[Contact]):
     row_class = ContactRow
     domain_class = Contact
     searched = ("last_name", "first_name", "email")
+    named_by = ("first_name", "last_name")
 
     def list(self, query: RecordQuery, page: Page) -> list[Contact]:
         rows = self.session.execute(paginate(self.matching(query), ContactRow, page))

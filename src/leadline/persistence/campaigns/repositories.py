@@ -52,7 +52,14 @@ class CampaignRepository(RecordRepository[Campaign]):
         self.session.execute(update(_MEMBER).where(_MEMBER.c.id == member.id).values(**values))
 
     def members(self, campaign_id: int, limit: int = 500) -> list[CampaignMember]:
-        statement = (select(_MEMBER).where(_MEMBER.c.campaign_id == campaign_id)
+        """The campaign's members, leaving out those of merged records (the tombstone keeps a
+        membership its survivor has too; docs/adr/0063-merge-moves-campaign-memberships.md)."""
+        lead, contact = LeadRow.__table__, ContactRow.__table__
+        statement = (select(_MEMBER)
+                     .outerjoin(lead, lead.c.id == _MEMBER.c.lead_id)
+                     .outerjoin(contact, contact.c.id == _MEMBER.c.contact_id)
+                     .where(_MEMBER.c.campaign_id == campaign_id, lead.c.merged_into_id.is_(None),
+                            contact.c.merged_into_id.is_(None))
                      .order_by(_MEMBER.c.added_at, _MEMBER.c.id).limit(limit))
         return to_domain_many(CampaignMember, self.session.execute(statement))
 
@@ -73,11 +80,12 @@ class CampaignRepository(RecordRepository[Campaign]):
         members = 0
         for table, column in ((lead, _MEMBER.c.lead_id), (contact, _MEMBER.c.contact_id)):
             counted = (select(func.count()).select_from(_MEMBER.join(table, table.c.id == column))
-                       .where(_MEMBER.c.campaign_id.in_(ids)))
+                       .where(_MEMBER.c.campaign_id.in_(ids), table.c.merged_into_id.is_(None)))
             owners = lead_owner_ids if table is lead else contact_owner_ids
             members += self.session.scalar(_visible(counted, table.c.owner_id, owners)) or 0
-        leads = _visible(select(func.count(), func.count(lead.c.converted_at)).where(lead.c.campaign_id.in_(ids)),
-                         lead.c.owner_id, lead_owner_ids)
+        leads = _visible(select(func.count(), func.count(lead.c.converted_at))
+                         .where(lead.c.campaign_id.in_(ids), lead.c.merged_into_id.is_(None)),
+                         lead.c.owner_id, lead_owner_ids)  # a merged lead is counted in its survivor
         lead_count, converted = self.session.execute(leads).one()
         won = opportunity.c.outcome == Outcome.WON
         opportunities = _visible(

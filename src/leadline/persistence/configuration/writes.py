@@ -2,8 +2,9 @@
 
 A session that inserts, updates or deletes a row of a configuration table (users, statuses,
 sources, processes and stages, custom-field definitions, transitions, reasons, criteria, field
-mappings, API tokens, sharing defaults, org settings, web-to-lead forms) is marked; the unit of work reads the mark
-at commit and runs its after-commit hooks (the cache's ``invalidate``), never after a rollback.
+mappings, API tokens, sharing defaults, object rights, org settings, web-to-lead forms) is marked;
+the unit of work reads the mark at commit and runs its after-commit hooks (the cache's
+``invalidate``), never after a rollback.
 Use cases no longer clear the cache by hand, so a new configuration use case cannot forget to.
 
 Each such commit also adds one to the ``configuration_version`` row in its own transaction
@@ -31,7 +32,7 @@ from leadline.persistence.configuration.rows import ConfigurationVersionRow
 CONFIGURATION_TABLES = frozenset({
     "users", "lead_statuses", "lead_sources", "sales_processes", "opportunity_stages", "custom_field_definitions",
     "lead_status_transitions", "reasons", "criteria", "conversion_field_mappings", "api_tokens",
-    "sharing_defaults", "org_settings", "duplicate_rules", "capture_forms",
+    "sharing_defaults", "object_rights", "org_settings", "duplicate_rules", "capture_forms",
 })
 
 

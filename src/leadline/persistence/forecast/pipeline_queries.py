@@ -16,6 +16,7 @@ from leadline.domain.opportunities.opportunity import Outcome
 from leadline.persistence.accounts.rows import AccountRow
 from leadline.persistence.leads.rows import LeadRow
 from leadline.persistence.opportunities.rows import OpportunityRow
+from leadline.persistence.reports.scope import live_conditions
 from leadline.persistence.types import ExactDecimal
 
 
@@ -24,7 +25,8 @@ class PipelineQueries:
         self.session = session
 
     def leads_by_status(self, visible_owner_ids: Iterable[int] | None = None) -> dict[int, int]:
-        query = select(LeadRow.status_id, func.count()).group_by(LeadRow.status_id)
+        """Live lead count per status id (tombstones left out, as in the reports)."""
+        query = select(LeadRow.status_id, func.count()).where(*live_conditions(LeadRow)).group_by(LeadRow.status_id)
         if visible_owner_ids is not None:
             query = query.where(LeadRow.owner_id.in_(list(visible_owner_ids)))
         return {status_id: count for status_id, count in self.session.execute(query)}
@@ -51,8 +53,8 @@ class PipelineQueries:
         ]
 
     def leads_by_source(self, visible_owner_ids: Iterable[int] | None = None) -> dict[int | None, int]:
-        """Lead count per source id (None: no source)."""
-        query = select(LeadRow.source_id, func.count()).group_by(LeadRow.source_id)
+        """Live lead count per source id (None: no source; tombstones left out, as in the reports)."""
+        query = select(LeadRow.source_id, func.count()).where(*live_conditions(LeadRow)).group_by(LeadRow.source_id)
         if visible_owner_ids is not None:
             query = query.where(LeadRow.owner_id.in_(list(visible_owner_ids)))
         return {source_id: count for source_id, count in self.session.execute(query)}
@@ -60,9 +62,9 @@ class PipelineQueries:
     def lead_funnel(self, qualified_status_ids: Iterable[int], visible_owner_ids: Iterable[int] | None = None,
                     opportunity_owner_ids: Iterable[int] | None = None) -> tuple[int, int, int, int, int]:
         """(leads, qualified, converted, with an opportunity, whose opportunity was won) in one
-        statement. A lead counts as qualified when its status is one of ``qualified_status_ids`` or
-        it was converted; its opportunity counts only when its owner is in ``opportunity_owner_ids``
-        (None: any)."""
+        statement, over live leads (tombstones left out, as in the reports). A lead counts as
+        qualified when its status is one of ``qualified_status_ids`` or it was converted; its
+        opportunity counts only when its owner is in ``opportunity_owner_ids`` (None: any)."""
         joined = OpportunityRow.id == LeadRow.converted_opportunity_id
         if opportunity_owner_ids is not None:
             joined = and_(joined, OpportunityRow.owner_id.in_(list(opportunity_owner_ids)))
@@ -76,7 +78,7 @@ class PipelineQueries:
             counted(LeadRow.converted_at.is_not(None)),
             counted(OpportunityRow.id.is_not(None)),
             counted(OpportunityRow.outcome == Outcome.WON.value),
-        ).select_from(LeadRow).outerjoin(OpportunityRow, joined)
+        ).select_from(LeadRow).outerjoin(OpportunityRow, joined).where(*live_conditions(LeadRow))
         if visible_owner_ids is not None:
             query = query.where(LeadRow.owner_id.in_(list(visible_owner_ids)))
         leads, qualified, converted, with_opportunity, won = self.session.execute(query).one()

@@ -105,21 +105,23 @@ def _sums_per_rate(connection: Any, where: list[Any], rate: Any) -> tuple[list[C
     SQLite's integers have 64 bits: a SUM past them fails, a product past them (amount x
     probability) becomes an inexact float. Then the sums are taken again in two halves of each
     amount, which never overflow, so that a few records near 10^14 never break the forecast."""
-    rows = _exact_rows(connection, _per_rate_query(where, rate, 1))
+    rows = _exact_rows(connection, _per_rate_query(where, rate, 1), sums=2)
     if rows is not None:
         return _merged_sums(rows, 1)
     return _merged_sums(connection.execute(_per_rate_query(where, rate, _SPLIT)).all(), _SPLIT)
 
 
-def _exact_rows(connection: Any, query: Any) -> list[Any] | None:
-    """The rows of ``query``; None when one of its sums overflowed SQLite's 64-bit integers."""
+def _exact_rows(connection: Any, query: Any, sums: int) -> list[Any] | None:
+    """The rows of ``query``; None when one of its sums overflowed SQLite's 64-bit integers (a SUM
+    fails; a product past them becomes a float). Only the last ``sums`` columns are looked at for a
+    float: the group's keys and its count never hold one, and that look is over every value read."""
     try:
         rows = connection.execute(query).all()
     except OperationalError as error:
         if "integer overflow" not in str(error):
             raise
         return None
-    return None if any(isinstance(value, float) for row in rows for value in row) else rows
+    return None if any(isinstance(value, float) for row in rows for value in row[-sums:]) else rows
 
 
 _SPLIT = 10**8  # amounts in 10^-4 are below 10^18: each half below 10^10, its sums far below 2^63

@@ -8,14 +8,15 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from leadline.domain.errors import ConflictError
 from leadline.domain.ids import new_id, new_ids
+from leadline.domain.imports.duplicates import RowMatch
 from leadline.domain.imports.job import DuplicatePolicy, ImportCounts, ImportJob, ImportOptions, JobStatus, RowError
 from leadline.persistence.bulk_rows import insert_columns
-from leadline.persistence.imports.rows import ImportErrorRow, ImportJobRow, ImportMappingRow
+from leadline.persistence.imports.rows import ImportErrorRow, ImportJobRow, ImportMappingRow, ImportMatchRow
 
 _COUNTS = ("read", "imported", "updated", "skipped", "failed")
 
@@ -58,6 +59,14 @@ class ImportRepository:
         row = self.session.execute(select(ImportJobRow.__table__).where(ImportJobRow.id == job_id)).first()
         return _job(row) if row else None
 
+    def recent_jobs(self, actor_id: int | None, limit: int) -> list[ImportJob]:
+        """The newest ``limit`` jobs, newest first: of ``actor_id``, or everyone's when None."""
+        table = ImportJobRow.__table__
+        query = select(table).order_by(table.c.created_at.desc(), table.c.id.desc()).limit(limit)
+        if actor_id is not None:
+            query = query.where(table.c.actor_id == actor_id)
+        return [_job(row) for row in self.session.execute(query)]
+
     def resumable_job(self, checksum: str, actor_id: int, record_type: str) -> ImportJob | None:
         table = ImportJobRow.__table__
         rows = self.session.execute(select(table).where(
@@ -82,9 +91,30 @@ class ImportRepository:
 
     def errors_of(self, job_id: int, *, after_row: int = 0, limit: int = 1000) -> list[RowError]:
         t = ImportErrorRow.__table__
+        after = (t.c.job_id == job_id, t.c.row_number > after_row)
+        numbers = select(t.c.row_number).where(*after).distinct().order_by(t.c.row_number).limit(limit).subquery()
+        last = self.session.execute(select(func.max(numbers.c.row_number))).scalar()
+        if last is None:
+            return []
         rows = self.session.execute(select(t.c.row_number, t.c.field, t.c.error, t.c.cells).where(
-            t.c.job_id == job_id, t.c.row_number > after_row).order_by(t.c.row_number).limit(limit))
+            *after, t.c.row_number <= last).order_by(t.c.row_number, t.c.id))
         return [RowError(row, field, error, tuple(json.loads(cells))) for row, field, error, cells in rows]
+
+    def add_matches(self, job_id: int, matches: Sequence[RowMatch]) -> None:
+        if matches:
+            insert_columns(self.session, ImportMatchRow.__table__, {
+                "id": new_ids(len(matches)), "job_id": [job_id] * len(matches),
+                "row_number": [m.row for m in matches], "record_id": [m.record_id for m in matches],
+                "rules": [",".join(m.rules)[:255] for m in matches], "score": [m.score for m in matches],
+                "outcome": [m.outcome for m in matches], "in_file": [m.in_file for m in matches]})
+
+    def matches_of(self, job_id: int, *, after_row: int = 0, limit: int = 1000) -> list[RowMatch]:
+        t = ImportMatchRow.__table__
+        rows = self.session.execute(select(t.c.row_number, t.c.record_id, t.c.rules, t.c.score, t.c.outcome,
+                                           t.c.in_file).where(t.c.job_id == job_id, t.c.row_number > after_row)
+                                    .order_by(t.c.row_number).limit(limit))
+        return [RowMatch(row, record_id, tuple(rules.split(",")) if rules else (), score, outcome, bool(in_file))
+                for row, record_id, rules, score, outcome, in_file in rows]
 
     def save_mapping(self, name: str, record_type: str, columns: Mapping[str, str], at: datetime) -> None:
         table = ImportMappingRow.__table__

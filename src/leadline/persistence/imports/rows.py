@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadline.domain.imports.job import JobStatus
@@ -51,6 +51,21 @@ class ImportErrorRow(Base):
     field: Mapped[str] = mapped_column(String(120))
     error: Mapped[str] = mapped_column(Text)
     cells: Mapped[str] = mapped_column(Text)  # JSON list, as read
+
+
+class ImportMatchRow(Base):
+    """A row of the file that was skipped or updated: the existing record it matched and by what."""
+
+    __tablename__ = "import_matches"
+    __table_args__ = (Index("ix_import_matches_job_row", "job_id", "row_number"),)
+    id: Mapped[int] = id_column()
+    job_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("import_jobs.id"))
+    row_number: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[int] = mapped_column(BigInteger)
+    rules: Mapped[str] = mapped_column(String(255))  # the rules' names, comma-separated
+    score: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(20))
+    in_file: Mapped[bool] = mapped_column(Boolean)
 
 
 class ImportMappingRow(Base):

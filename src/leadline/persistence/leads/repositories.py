@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, exists, func, insert, select
+from sqlalchemy import Select, bindparam, delete, func, insert, select
 
 from leadline.domain.ids import new_id, new_ids
 from leadline.domain.leads.lead import Lead, ProductInterest
@@ -15,16 +15,15 @@ from leadline.domain.queries import LeadQuery, Page
 from leadline.persistence.bulk_rows import Processed, insert_columns, insert_rows, record_values, select_rows
 from leadline.persistence.configuration.custom_values import custom_value_filters
 from leadline.persistence.leads.rows import LeadProductInterestRow, LeadRow, LeadStatusChangeRow
-from leadline.persistence.leads.score_order import page_by_score
 from leadline.persistence.leads.search import search_condition
-from leadline.persistence.leads.status_reach import refresh_status_reach
+from leadline.persistence.leads.status_reach import refresh_first_status_reach, refresh_status_reach
 from leadline.persistence.mapping import record_builder, to_domain_many
 from leadline.persistence.record_repository import (
     RecordRepository,
     paginate,
     time_filters,
 )
-from leadline.persistence.scoring.rows import LeadScoreRow
+from leadline.persistence.scoring.score_order import LEADS, page_by_score
 
 _PRODUCT_FIELDS = tuple(f.name for f in fields(ProductInterest))
 
@@ -47,14 +46,21 @@ _PRODUCTS_OF = _products_of()
 class LeadRepository(RecordRepository[Lead]):
     row_class = LeadRow
     domain_class = Lead
+    named_by = ("first_name", "last_name")
 
     def add(self, record: Lead) -> None:
         super().add(record)
         self._insert_products(record.id, record.products)
 
     def add_many(self, records: Iterable[Lead], done: Processed | None = None) -> int:
+        """``RecordRepository.add_many`` with the leads' ``status_reach`` given (0: no history yet;
+        ``record_status_changes`` sets it), so the insert takes ``bulk_rows``' prebuilt statement
+        instead of Core's per-row defaults (a third of an import block's write time)."""
         leads = list(records)
-        count = super().add_many(leads, done)
+        count = len(leads)
+        if leads:
+            insert_columns(self.session, LeadRow.__table__,
+                           {**record_values(LeadRow, leads), "status_reach": [0] * count}, done)
         owners = [(lead.id, position) for lead in leads for position in range(len(lead.products))]
         lines = [line for lead in leads for line in lead.products]
         if lines:
@@ -102,12 +108,13 @@ class LeadRepository(RecordRepository[Lead]):
 
     def list(self, query: LeadQuery, page: Page, *, visible_owner_ids: Iterable[int] | None = None) -> list[Lead]:
         """A page of leads matching ``query``; with ``visible_owner_ids``, only theirs (record security).
-        Sorted by ``score``: the scored leads by their stored score, then the unscored (``score_order``)."""
+        Sorted by ``score``: the scored leads by their stored score, then the unscored
+        (``scoring.score_order``)."""
         by_score = page.sort == "score"
         statement = self.matching(query, score_range=not by_score)
         if visible_owner_ids is not None:
             statement = statement.where(LeadRow.owner_id.in_(list(visible_owner_ids)))
-        found = (page_by_score(self.session, statement, query, page) if by_score
+        found = (page_by_score(self.session, statement, LEADS, page, query.min_score, query.max_score) if by_score
                  else self.session.execute(paginate(statement, LeadRow, page)))
         leads = to_domain_many(Lead, found)
         products = self.products_of([lead.id for lead in leads]) if leads else {}
@@ -138,11 +145,16 @@ class LeadRepository(RecordRepository[Lead]):
         return {"id": new_id(), "lead_id": lead_id, "from_status_id": from_status_id, "to_status_id": to_status_id,
                 "actor_id": actor_id, "changed_at": at, "reason_id": reason_id, "note": note}
 
-    def record_status_changes(self, changes: list[dict[str, Any]]) -> None:
+    def record_status_changes(self, changes: list[dict[str, Any]], *, first: bool = False) -> None:
         """Bulk form of ``record_status_change`` for imports, generated data and bulk conversion
-        (rows with the same keys, one executemany)."""
+        (rows with the same keys, one executemany). ``first``: these are the first entries of
+        leads added in this transaction, which have no other history (an import's block): only
+        the leads whose first status is not an open one have their ``status_reach`` rewritten."""
         insert_rows(self.session, LeadStatusChangeRow.__table__, changes)
-        refresh_status_reach(self.session, (change["lead_id"] for change in changes))
+        if first:
+            refresh_first_status_reach(self.session, ((c["lead_id"], c["to_status_id"]) for c in changes))
+        else:
+            refresh_status_reach(self.session, (change["lead_id"] for change in changes))
 
     def status_history(self, lead_id: int) -> list[tuple[int | None, int, int | None, datetime]]:
         """(from status, to status, actor, when) of every status change, oldest first."""
@@ -177,7 +189,7 @@ class LeadRepository(RecordRepository[Lead]):
         if query.ratings:
             statement = statement.where(LeadRow.rating.in_(query.ratings))
         if score_range and (query.min_score is not None or query.max_score is not None):
-            statement = statement.where(_scored_between(query.min_score, query.max_score))
+            statement = statement.where(LEADS.between(query.min_score, query.max_score))
         statement = time_filters(statement, LeadRow, query)
         if query.converted is not None:
             converted = LeadRow.converted_at.is_not(None)
@@ -199,15 +211,3 @@ class LeadRepository(RecordRepository[Lead]):
             "estimated_unit_price": line.estimated_unit_price,
         }
 
-
-def _scored_between(low: int | None, high: int | None) -> Any:
-    """The lead's stored score is within ``low``..``high``: a correlated EXISTS (a look-up by the
-    score's key per lead), so a list in another order walks its own index and stops at the page's
-    end; ``IN (the ids of every such score)`` made SQLite gather and sort every match (1.7 s at
-    1,000,000 leads, bench/RESULTS.md issue 19)."""
-    scored = exists().where(LeadScoreRow.lead_id == LeadRow.id)
-    if low is not None:
-        scored = scored.where(LeadScoreRow.score >= low)
-    if high is not None:
-        scored = scored.where(LeadScoreRow.score <= high)
-    return scored

@@ -40,3 +40,12 @@ def refresh_status_reach(session: Session, lead_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), BLOCK):
         session.connection().execute(update(leads).where(leads.c.id.in_(ids[start:start + BLOCK]))
                                      .values(status_reach=reach_from_history(leads.c.id)))
+
+
+def refresh_first_status_reach(session: Session, first_changes: Iterable[tuple[int, int]]) -> None:
+    """``refresh_status_reach`` of leads added in this transaction with their first status entry,
+    (lead id, status id) each, and no other history: a lead entering an open status keeps the
+    column's default (0, what its history gives), so only the others are written (an import
+    of new leads rewrites no row)."""
+    opened = set(session.scalars(select(LeadStatusRow.id).where(LeadStatusRow.kind == StatusKind.OPEN)))
+    refresh_status_reach(session, (lead_id for lead_id, status_id in first_changes if status_id not in opened))

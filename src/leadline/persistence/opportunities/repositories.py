@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ from leadline.persistence.record_repository import (
     RecordRepository,
     paginate,
 )
+from leadline.persistence.scoring.score_order import OPPORTUNITIES, page_by_score
 
 
 class OpportunityRepository(RecordRepository[Opportunity]):
@@ -36,6 +38,13 @@ class OpportunityRepository(RecordRepository[Opportunity]):
     searched = ("name",)
 
     def list(self, query: RecordQuery, page: Page) -> list[Opportunity]:
+        """A page of the opportunities matching ``query``. Sorted by ``score``: the scored ones by
+        their stored predicted-win score, then the unscored (``scoring.score_order``), the score
+        range applied to the joined scores."""
+        if page.sort == "score":
+            statement = self.matching(dataclasses.replace(query, min_score=None, max_score=None))
+            found = page_by_score(self.session, statement, OPPORTUNITIES, page, query.min_score, query.max_score)
+            return to_domain_many(Opportunity, found)
         return to_domain_many(Opportunity, self.session.execute(paginate(self.matching(query), OpportunityRow, page)))
 
 
@@ -104,11 +113,17 @@ class ProductRepository:
         query = select(ContactRoleRow).where(ContactRoleRow.opportunity_id == opportunity_id)
         return [(r.contact_id, r.role.value, r.is_primary) for r in self.session.scalars(query)]
 
-    def remove_contact_role(self, opportunity_id: int, contact_id: int, role: str) -> bool:
-        result = self.session.execute(delete(ContactRoleRow).where(
+    def contact_role_contacts(self, opportunity_id: int) -> list[tuple[int, int]]:
+        rows = self.session.execute(select(ContactRoleRow.id, ContactRoleRow.contact_id).where(
+            ContactRoleRow.opportunity_id == opportunity_id).order_by(ContactRoleRow.id))
+        return [(role_id, contact_id) for role_id, contact_id in rows]
+
+    def remove_contact_role(self, opportunity_id: int, contact_id: int, role: str) -> int | None:
+        """Remove the role; its id, or None when there was none."""
+        removed: int | None = self.session.execute(delete(ContactRoleRow).where(
             ContactRoleRow.opportunity_id == opportunity_id, ContactRoleRow.contact_id == contact_id,
-            ContactRoleRow.role == role))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+            ContactRoleRow.role == role).returning(ContactRoleRow.id)).scalar()
+        return removed
 
     def roles_of_contact(self, contact_id: int) -> list[tuple[int, str, bool]]:
         query = (select(ContactRoleRow).where(ContactRoleRow.contact_id == contact_id)

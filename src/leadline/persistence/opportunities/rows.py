@@ -40,14 +40,17 @@ class OpportunityRow(Base):
     __tablename__ = "opportunities"
     __table_args__ = (
         Index("ix_opportunities_owner_close", "owner_id", "close_date"),
-        # covers the forecast query: a period's opportunities summed without reading the table
+        # covers the forecast queries: a period's opportunities summed without reading the table, and
+        # (with the id, to join each to its stored score) the "predicted" figure's open ones
         Index("ix_opportunities_forecast", "close_date", "owner_id", "outcome", "forecast_category", "currency",
-              "amount", "probability"),
+              "amount", "probability", "id"),
         # cover the pipeline board: a stage's first cards by close date, its sums from the index alone;
         # for everyone's opportunities, and for a team's (its owners first)
         Index("ix_opportunities_board", "stage_id", "close_date", "owner_id", "currency", "amount", "probability"),
         Index("ix_opportunities_board_owner", "owner_id", "stage_id", "close_date", "currency", "amount",
               "probability"),
+        # the lists' default order (newest first), walked with a score floor too (ADR 0048's list)
+        Index("ix_opportunities_created_at", "created_at", "id"),
     )
     id: Mapped[int] = id_column()
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -80,7 +83,9 @@ class OpportunityStageChangeRow(Base):
     """Every stage change with the figures at that moment: pipeline as of any past date."""
 
     __tablename__ = "opportunity_stage_changes"
-    __table_args__ = (Index("ix_opportunity_stage_changes_opp", "opportunity_id", "changed_at"),)
+    #: the history in the order the pipeline-as-of reports read it, with the figures they keep
+    __table_args__ = (Index("ix_opportunity_stage_changes_state", "opportunity_id", "changed_at", "id",
+                            "to_stage_id", "close_date", "currency", "amount"),)
     id: Mapped[int] = id_column()
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
     from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity_stages.id"))

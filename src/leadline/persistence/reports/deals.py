@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, and_, case, func, or_, select, type_coerce
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session, aliased
 
 from leadline.domain.opportunities.opportunity import Outcome
@@ -32,14 +33,21 @@ def _sum(column: Any) -> Any:
     return type_coerce(func.coalesce(func.sum(column), 0), ExactDecimal)
 
 
-def _state_at(moment: datetime, name: str) -> Any:
-    """Each opportunity's figures at ``moment``: its latest history row before it."""
+def _state_at(moment: datetime, name: str, dialect: str) -> Any:
+    """Each opportunity's figures at ``moment``: its latest history row before it. PostgreSQL
+    keeps each opportunity's first row of a backward read of ``ix_opportunity_stage_changes_state``
+    (``DISTINCT ON``: a third of the CPU of numbering the rows, bench/RESULTS.md, issue 19);
+    SQLite numbers them."""
     h = History
-    latest = func.row_number().over(partition_by=h.opportunity_id, order_by=(h.changed_at.desc(), h.id.desc()))
-    ranked = (select(h.opportunity_id, h.to_stage_id, h.amount, h.currency, h.close_date, latest.label("n"))
-              .where(h.changed_at < moment).subquery(f"{name}_ranked"))
-    return (select(ranked.c.opportunity_id, ranked.c.to_stage_id.label("stage_id"), ranked.c.amount,
-                   ranked.c.currency, ranked.c.close_date).where(ranked.c.n == 1).subquery(name))
+    figures = (h.opportunity_id, h.to_stage_id.label("stage_id"), h.amount, h.currency, h.close_date)
+    latest_first = (h.opportunity_id.desc(), h.changed_at.desc(), h.id.desc())
+    if dialect == "postgresql":
+        return (select(*figures).where(h.changed_at < moment).ext(distinct_on(h.opportunity_id))
+                .order_by(*latest_first).subquery(name))
+    latest = func.row_number().over(partition_by=h.opportunity_id, order_by=latest_first[1:])
+    ranked = select(*figures, latest.label("n")).where(h.changed_at < moment).subquery(f"{name}_ranked")
+    return (select(ranked.c.opportunity_id, ranked.c.stage_id, ranked.c.amount, ranked.c.currency,
+                   ranked.c.close_date).where(ranked.c.n == 1).subquery(name))
 
 
 class DealQueries:
@@ -92,33 +100,39 @@ class DealQueries:
                  .group_by(*keys, Opp.outcome, Opp.currency, periods.c.rate_from))
         return [(key, Outcome(o).value, *rest) for key, o, *rest in keyed(self.session.execute(query), keys)]
 
-    def open_counts(self, scope: ReportScope, by: str | None) -> list[tuple[Any, int]]:
-        """(key, open opportunities now) per group."""
+    def _open_just_before(self, scope: ReportScope, moment: datetime) -> tuple[Any, Any]:
+        """The one rebuild of the pipeline just before ``moment`` from the history, shared by the
+        pipeline as of a date, its open list and velocity's open count: each opportunity's state
+        then, and a statement (to give its columns) over those in scope whose stage then was open
+        (a moment after now: those open now)."""
+        state, stage = _state_at(moment, "state", self.dialect), OpportunityStageRow
+        return state, (select(state.c.opportunity_id).select_from(state)
+                       .join(Opp, Opp.id == state.c.opportunity_id).join(stage, stage.id == state.c.stage_id)
+                       .where(stage.is_closed.is_(False), *scope_conditions(Opp, scope, self.dialect)))
+
+    def open_counts_at(self, scope: ReportScope, by: str | None, moment: datetime) -> list[tuple[Any, int]]:
+        """(key, opportunities open just before ``moment``) per group, as ``open_at`` counts them."""
         keys = group_keys(Opp, by, self.dialect)
-        query = (select(*keys, func.count()).where(Opp.outcome == Outcome.OPEN,
-                                                   *scope_conditions(Opp, scope, self.dialect)).group_by(*keys))
+        _, open_ones = self._open_just_before(scope, moment)
+        query = open_ones.with_only_columns(*keys, func.count()).group_by(*keys)
         return keyed(self.session.execute(query), keys)  # type: ignore[return-value]
 
     def open_at(self, scope: ReportScope, by: str | None, moment: datetime) -> list[tuple[Any, ...]]:
         """The pipeline just before ``moment``, rebuilt from the history: (key, stage, currency,
         valid-from of the rate on the close date then, count, amount) per group of open ones."""
-        state, periods, stage = _state_at(moment, "state"), rate_periods(), OpportunityStageRow
-        keys = group_keys(Opp, by, self.dialect)
+        periods, keys = rate_periods(), group_keys(Opp, by, self.dialect)
+        state, open_ones = self._open_just_before(scope, moment)
         group = (*keys, state.c.stage_id, state.c.currency, periods.c.rate_from)
-        query = (select(*group, func.count(), _sum(state.c.amount)).select_from(state)
-                 .join(Opp, Opp.id == state.c.opportunity_id).join(stage, stage.id == state.c.stage_id)
-                 .outerjoin(periods, rate_on(periods, state.c.currency, state.c.close_date))
-                 .where(stage.is_closed.is_(False), *scope_conditions(Opp, scope, self.dialect)).group_by(*group))
+        query = (open_ones.with_only_columns(*group, func.count(), _sum(state.c.amount))
+                 .outerjoin(periods, rate_on(periods, state.c.currency, state.c.close_date)).group_by(*group))
         return keyed(self.session.execute(query), keys)
 
     def open_list_at(self, scope: ReportScope, moment: datetime, limit: int) -> list[tuple[Any, ...]]:
         """The largest open opportunities just before ``moment``: (id, name, owner, stage, amount,
         currency, close date), largest first."""
-        state, stage = _state_at(moment, "state"), OpportunityStageRow
-        query = (select(Opp.id, Opp.name, Opp.owner_id, state.c.stage_id, state.c.amount, state.c.currency,
-                        state.c.close_date).select_from(state)
-                 .join(Opp, Opp.id == state.c.opportunity_id).join(stage, stage.id == state.c.stage_id)
-                 .where(stage.is_closed.is_(False), *scope_conditions(Opp, scope, self.dialect))
+        state, open_ones = self._open_just_before(scope, moment)
+        query = (open_ones.with_only_columns(Opp.id, Opp.name, Opp.owner_id, state.c.stage_id, state.c.amount,
+                                             state.c.currency, state.c.close_date)
                  .order_by(state.c.amount.desc().nulls_last(), Opp.id).limit(limit))
         return [tuple(row) for row in self.session.execute(query)]
 
@@ -127,7 +141,8 @@ class DealQueries:
         pushed, won, lost, currency, valid-from of the rate, count, amount at the end) per group.
         New: not there at the start; moved: open at both, another stage; pushed: open at both, a
         later close date; won/lost: open (or new) at the start, closed so at the end."""
-        before, after, periods = _state_at(start, "before"), _state_at(end, "after"), rate_periods()
+        before, after = _state_at(start, "before", self.dialect), _state_at(end, "after", self.dialect)
+        periods = rate_periods()
         s1, s2 = aliased(OpportunityStageRow), aliased(OpportunityStageRow)
         new = before.c.opportunity_id.is_(None)
         was_open = or_(new, s1.is_closed.is_(False))

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, case, func, literal, select, type_coerce, union_all
+from sqlalchemy import Integer, case, func, literal, select, text, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from leadline.domain.configuration.statuses import StatusKind
@@ -57,6 +57,33 @@ def _opportunities(readable: Iterable[int] | None) -> Any:
     return query.group_by(o.originating_lead_id).subquery("lead_opportunities")
 
 
+def _reached_sets(readable: Iterable[int] | None) -> tuple[Any, Any, Any]:
+    """The ids of the leads with a won opportunity, with any opportunity (both among those the
+    viewer may read), and with a conversion not undone."""
+    o, c = OpportunityRow, LeadConversionRow
+    mine = [o.originating_lead_id.is_not(None)] + ([] if readable is None else [o.owner_id.in_(sorted(readable))])
+    return (select(o.originating_lead_id).where(*mine, o.outcome == Outcome.WON),
+            select(o.originating_lead_id).where(*mine), select(c.lead_id).where(c.undone_at.is_(None)))
+
+
+#: The bytes PostgreSQL reckons each id of a hashed set takes (an 8-byte id and a tuple header:
+#: ``subplan_is_hashable``); it hashes a set only while its rows times this fit in ``work_mem`` x
+#: ``hash_mem_multiplier`` (8 MB by default: about 260,000 ids).
+HASHED_ID_BYTES = 32
+
+
+def _sets_hashed(session: Session) -> bool:
+    """Whether PostgreSQL will hash the funnel's id sets: the tables they come from, at the size
+    the planner last counted (or, never counted, a row per 32 bytes of table), fit in its hash
+    memory. Otherwise it would read a set again for each lead looked up (time in leads x set), so
+    the caller joins aggregates instead."""
+    rows = "CASE WHEN reltuples >= 0 THEN reltuples ELSE pg_relation_size(oid) / 32.0 END"  # -1: never counted
+    fits = text(f"SELECT coalesce(max({rows}), 0) * :per_id <= pg_size_bytes(current_setting('work_mem'))"
+                " * current_setting('hash_mem_multiplier')::float8 FROM pg_class"
+                " WHERE oid IN ('lead_conversions'::regclass, 'opportunities'::regclass)")
+    return bool(session.execute(fits, {"per_id": HASHED_ID_BYTES}).scalar())
+
+
 class FunnelQueries:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -67,11 +94,31 @@ class FunnelQueries:
         """(key, furthest step index, leads) per group: won 5, opportunity 4, converted 3, then the
         furthest status (qualified 2, working 1, open 0); a (key, step) may come in several rows.
 
-        A lead converted, or with an opportunity, has a converted status in its history, so its
-        ``status_reach`` is 2: only those leads (a quarter of them, say) are joined to the
-        conversions and opportunities; the others count by ``status_reach`` alone."""
+        One scan of the leads: a lead converted, or with an opportunity, has a converted status in
+        its history, so its ``status_reach`` is 2, and only those leads (a quarter of them, say) are
+        looked up in the won, opportunity and conversion sets, hashed once each (bench/RESULTS.md,
+        issue 19). Where PostgreSQL would not hash them (``_sets_hashed``), the leads are joined to
+        per-lead aggregates instead."""
+        if FROM_HISTORY:
+            return self._furthest_joined(scope, by, readable_opportunities, _status_steps(self.session))
+        if self.dialect == "postgresql" and not _sets_hashed(self.session):
+            return self._furthest_joined(scope, by, readable_opportunities, None)
+        won, opportunity, converted = _reached_sets(readable_opportunities)
+        furthest = case((LeadRow.status_reach < 2, type_coerce(LeadRow.status_reach, Integer)),
+                        (LeadRow.id.in_(won), 5), (LeadRow.id.in_(opportunity), 4), (LeadRow.id.in_(converted), 3),
+                        else_=2)
+        furthest = type_coerce(furthest, Integer).label("furthest")
+        keys = group_keys(LeadRow, by, self.dialect)
+        query = (select(*keys, furthest, func.count())
+                 .where(*scope_conditions(LeadRow, scope, self.dialect)).group_by(*keys, furthest))
+        return keyed(self.session.execute(query), keys)  # type: ignore[return-value]
+
+    def _furthest_joined(self, scope: ReportScope, by: str | None, readable_opportunities: Iterable[int] | None,
+                         statuses: Any) -> list[tuple[Any, int, int]]:
+        """``furthest_steps`` by joining the leads to their conversion and opportunity aggregates,
+        with their furthest status from ``statuses`` (the history aggregate) or, if None, from
+        ``status_reach`` (and then only the leads whose ``status_reach`` is 2 are joined: ADR 0039)."""
         converted, opportunities = _conversions(), _opportunities(readable_opportunities)
-        statuses = _status_steps(self.session) if FROM_HISTORY else None
         reach = LeadRow.status_reach if statuses is None else func.coalesce(statuses.c.step, 0)
         furthest = case((opportunities.c.won == 1, 5), (opportunities.c.lead_id.is_not(None), 4),
                         (converted.c.lead_id.is_not(None), 3), else_=reach)
@@ -83,7 +130,7 @@ class FunnelQueries:
             query = query.outerjoin(statuses, statuses.c.lead_id == LeadRow.id)
         query = (query.outerjoin(converted, converted.c.lead_id == LeadRow.id)
                  .outerjoin(opportunities, opportunities.c.lead_id == LeadRow.id).where(*where))
-        if statuses is None:
+        if statuses is None:  # only the leads whose status reached 2 can be converted: join those alone
             below = type_coerce(LeadRow.status_reach, Integer).label("furthest")
             unjoined = (select(*keys, below, func.count()).where(*where, LeadRow.status_reach < 2)
                         .group_by(*keys, below))

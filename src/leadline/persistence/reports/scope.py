@@ -43,11 +43,19 @@ def dimension_columns(record: Any, dialect: str) -> dict[str, Any]:
             "month": month_of(OpportunityRow.created_at, dialect), "campaign": OpportunityRow.campaign_id}
 
 
+def live_conditions(record: Any) -> list[Any]:
+    """Live records only: a merged lead (a tombstone) counts once, as its survivor, in the reports
+    and the home dashboard alike (ADR 0065), as the lists show it. None for a record that is never
+    merged (an opportunity)."""
+    return [record.merged_into_id.is_(None)] if hasattr(record, "merged_into_id") else []
+
+
 def scope_conditions(record: Any, scope: ReportScope, dialect: str) -> list[Any]:
-    """The scope as conditions on ``record``'s table: readable owners (record-level security, as
-    the lists apply it), the filters, the creation range."""
+    """The scope as conditions on ``record``'s table: live records only (``live_conditions``),
+    readable owners (record-level security, as the lists apply it), the filters, the creation
+    range."""
     columns = dimension_columns(record, dialect)
-    where: list[Any] = []
+    where = live_conditions(record)
     if scope.readable is not None:
         where.append(record.owner_id.in_(sorted(scope.readable)))
     for name, keys in scope.filters:

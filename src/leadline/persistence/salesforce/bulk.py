@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, null, select, update
 from sqlalchemy.orm import Session
 
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.ids import new_id
 from leadline.domain.salesforce.bulk import BulkJob
 from leadline.persistence.configuration.rows import CustomFieldValueRow
 from leadline.persistence.imports.rows import ImportErrorRow, ImportJobRow
 from leadline.persistence.salesforce.bulk_rows import BulkJobRow, BulkOutcomeRow
+from leadline.persistence.salesforce.soql.catalog_parts import RECORD_TABLES
 
 JOBS = cast(Table, BulkJobRow.__table__)
 OUTCOMES = cast(Table, BulkOutcomeRow.__table__)
@@ -88,14 +90,20 @@ class BulkJobRepository:
                 found.append((int(row), int(record), created == "1"))
         return sorted(found)
 
-    def records_with_value(self, field_id: int, values: Iterable[str], *, number: bool) -> dict[str, list[int]]:
-        """The records whose custom field ``field_id`` holds each value (text ignoring case, as
-        Salesforce's external ids; a number by its value), keyed by the value as given lowered."""
+    def records_with_value(self, field_id: int, values: Iterable[str], *, number: bool, record_type: RecordType,
+                           readable_owner_ids: Iterable[int] | None) -> dict[str, list[int]]:
+        """The records of ``record_type`` whose custom field ``field_id`` holds each value (text
+        ignoring case, as Salesforce's external ids; a number by its value), keyed by the value as
+        given lowered. Only the records a list would show the user: owned by ``readable_owner_ids``
+        (None: any owner), merged tombstones left out; the others are not matched at all.
+
+        Two statements: the values, then the records they name by primary key (a join let
+        PostgreSQL scan the whole record table per block: bench/RESULTS.md, branch sfbulk)."""
         wanted = {value.strip().lower(): value for value in values if value.strip()}
-        found: dict[str, list[int]] = {}
         if not wanted:
-            return found
+            return {}
         table = VALUES
+        matches: list[tuple[int, str]] = []
         if number:
             numbers = {}
             for key in wanted:
@@ -106,11 +114,27 @@ class BulkJobRepository:
             query = select(table.c.record_id, table.c.number_value).where(
                 table.c.field_id == field_id, table.c.number_value.in_(list(numbers.values())))
             by_number = {value: key for key, value in numbers.items()}
-            for record_id, value in self.session.execute(query):
-                found.setdefault(by_number.get(float(value), ""), []).append(record_id)
-            return found
-        query = select(table.c.record_id, func.lower(table.c.text_value)).where(
-            table.c.field_id == field_id, func.lower(table.c.text_value).in_(list(wanted)))
-        for record_id, value in self.session.execute(query):
-            found.setdefault(value, []).append(record_id)
+            matches = [(record_id, by_number.get(float(value), "")) for record_id, value in self.session.execute(query)]
+        else:
+            query = select(table.c.record_id, func.lower(table.c.text_value)).where(
+                table.c.field_id == field_id, func.lower(table.c.text_value).in_(list(wanted)))
+            matches = [(record_id, value) for record_id, value in self.session.execute(query)]
+        shown = self._shown(record_type, {record_id for record_id, _ in matches}, readable_owner_ids)
+        found: dict[str, list[int]] = {}
+        for record_id, value in matches:
+            if record_id in shown:
+                found.setdefault(value, []).append(record_id)
         return found
+
+    def _shown(self, record_type: RecordType, ids: set[int], owner_ids: Iterable[int] | None) -> set[int]:
+        """Those of ``ids`` that are live records of ``record_type`` owned by ``owner_ids`` (None:
+        any). Read by primary key alone and filtered here: with the owners in the statement,
+        PostgreSQL may walk every record of an owner testing each against the id list."""
+        if not ids:
+            return set()
+        records = RECORD_TABLES[record_type]
+        merged = records.c.merged_into_id if "merged_into_id" in records.c else null()
+        query = select(records.c.id, records.c.owner_id, merged).where(records.c.id.in_(sorted(ids)))
+        owners = None if owner_ids is None else set(owner_ids)
+        return {record_id for record_id, owner_id, merged_into in self.session.execute(query)
+                if merged_into is None and (owners is None or owner_id in owners)}

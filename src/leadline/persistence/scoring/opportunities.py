@@ -22,10 +22,10 @@ from leadline.domain.scoring.predicted import OpenDeals
 from leadline.persistence.activities.rows import ActivityLinkRow, ActivityRow
 from leadline.persistence.campaigns.rows import CampaignRow
 from leadline.persistence.configuration.rows import LeadSourceRow
-from leadline.persistence.mapping import to_domain_many
+from leadline.persistence.mapping import FetchedRows, to_domain_many
 from leadline.persistence.opportunities.rows import OpportunityRow, OpportunityStageChangeRow
 from leadline.persistence.scoring.opportunity_rows import OpportunityScoreRow
-from leadline.persistence.scoring.repositories import _reason, _Rows
+from leadline.persistence.scoring.repositories import _reason
 from leadline.persistence.types import ExactDecimal, UtcDateTime
 
 _COLUMNS = [c for c in OpportunityRow.__table__.c]
@@ -51,14 +51,14 @@ class OpportunityScoringRepository:
         rows = result.all()
         if not rows:
             return []
-        opportunities = to_domain_many(Opportunity, _Rows(list(result.keys()), rows))
+        opportunities = to_domain_many(Opportunity, FetchedRows(list(result.keys()), rows))
         ids = [o.id for o in opportunities]
         history, activity = self._history(ids), self._activity(ids, now)
         out = []
         for o, row in zip(opportunities, rows, strict=True):
-            count, last = activity.get(o.id, (0, None))
+            times = tuple(activity.get(o.id, ()))
             out.append(OpportunityFacts(o, tuple(history.get(o.id, ())), row.source_label, row.campaign_name,
-                                        count, last))
+                                        len(times), times[-1] if times else None, activity_times=times))
         return out
 
     def _history(self, ids: list[int]) -> dict[int, list[StageChange]]:
@@ -70,17 +70,21 @@ class OpportunityScoringRepository:
             out[of].append(StageChange(at, stage, amount, close_date))
         return out
 
-    def _activity(self, ids: list[int], now: datetime) -> dict[int, tuple[int, Any]]:
-        """Each opportunity's activities logged up to its moment (its close, else ``now``)."""
+    def _activity(self, ids: list[int], now: datetime) -> dict[int, list[datetime]]:
+        """Each opportunity's activity times up to its close (else ``now``), oldest first: a closed
+        one's features count them up to its reading moment (``domain.scoring.opportunity``)."""
         link, o = ActivityLinkRow, OpportunityRow
         moment = func.coalesce(o.closed_at, literal(now, UtcDateTime()))
-        query = (select(link.record_id, func.count(), func.max(ActivityRow.created_at))
+        query = (select(link.record_id, ActivityRow.created_at)
                  .join(ActivityRow, ActivityRow.id == link.activity_id)
                  .join(o, o.id == link.record_id)
                  .where(link.record_type == RecordType.OPPORTUNITY, link.record_id.in_(ids),
                         ActivityRow.created_at <= moment)
-                 .group_by(link.record_id))
-        return {row[0]: (int(row[1]), row[2]) for row in self.session.execute(query)}
+                 .order_by(link.record_id, ActivityRow.created_at))
+        out: dict[int, list[datetime]] = defaultdict(list)
+        for record_id, at in self.session.execute(query):
+            out[record_id].append(at)
+        return out
 
     def owner_records(self, owner_ids: Sequence[int] | None = None) -> dict[int, OwnerRecord]:
         """Every owner's closings (when, and whether won); only those of ``owner_ids`` when given."""

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadline.persistence.base import Base
-from leadline.persistence.types import UtcDateTime
+from leadline.persistence.scoring.rows import ScoreColumns
 
 
-class OpportunityScoreRow(Base):
+class OpportunityScoreRow(ScoreColumns, Base):
     __tablename__ = "opportunity_scores"
-    __table_args__ = (Index("ix_opportunity_scores_score", "score", "opportunity_id"),)
+    __table_args__ = (
+        Index("ix_opportunity_scores_score", "score", "opportunity_id"),
+        # the forecast's "predicted" figure: each open opportunity's chance read from the index alone
+        Index("ix_opportunity_scores_probability", "opportunity_id", "probability"),
+    )
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"),
                                                 primary_key=True)
-    score: Mapped[int] = mapped_column(Integer)
-    probability: Mapped[float] = mapped_column(Float)
-    confident: Mapped[bool] = mapped_column(Boolean)
-    model_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("scoring_models.id", ondelete="CASCADE"),
-                                          index=True)
-    model_version: Mapped[str] = mapped_column(String(48))
-    scored_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    #: JSON: {"up": [[feature, value, won, total, effect, text], ...], "down": [...]}
-    reasons: Mapped[str] = mapped_column(Text)

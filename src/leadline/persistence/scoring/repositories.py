@@ -22,7 +22,7 @@ from leadline.persistence.campaigns.rows import CampaignRow
 from leadline.persistence.capture.rows import LeadCaptureRow
 from leadline.persistence.configuration.rows import LeadSourceRow, LeadStatusRow
 from leadline.persistence.leads.rows import LeadRow
-from leadline.persistence.mapping import to_domain_many
+from leadline.persistence.mapping import FetchedRows, to_domain_many
 from leadline.persistence.scoring.rows import LeadScoreRow, ScoringModelRow
 
 
@@ -43,10 +43,10 @@ _IDS = bindparam("ids", expanding=True)
 _FACTS_OF = _facts().where(LeadRow.__table__.c.id.in_(_IDS))
 _FACTS_AFTER = _facts().where(LeadRow.__table__.c.id > bindparam("after")).order_by(LeadRow.__table__.c.id)
 _LINK, _ACTIVITY, _CAPTURE = ActivityLinkRow.__table__, ActivityRow.__table__, LeadCaptureRow.__table__
-_ACTIVITY_OF = (select(_LINK.c.record_id, func.count(), func.max(_ACTIVITY.c.created_at))
+_ACTIVITY_OF = (select(_LINK.c.record_id, _ACTIVITY.c.created_at)
                 .join(_ACTIVITY, _ACTIVITY.c.id == _LINK.c.activity_id)
                 .where(_LINK.c.record_type == RecordType.LEAD, _LINK.c.record_id.in_(_IDS))
-                .group_by(_LINK.c.record_id))
+                .order_by(_LINK.c.record_id, _ACTIVITY.c.created_at))
 _QUIZZES_OF = (select(_CAPTURE.c.lead_id, _CAPTURE.c.quiz_answers)
                .where(_CAPTURE.c.lead_id.in_(_IDS), _CAPTURE.c.quiz_answers.is_not(None)))
 
@@ -108,20 +108,25 @@ class ScoringRepository:
         if not rows:
             return []
         keys = list(result.keys())
-        leads = to_domain_many(Lead, _Rows(keys, rows))
+        leads = to_domain_many(Lead, FetchedRows(keys, rows))
         ids = [lead.id for lead in leads]
         activity = self._activity(ids)
         quizzes = self._quizzes(ids)
         out = []
         for lead, row in zip(leads, rows, strict=True):
-            count, last = activity.get(lead.id, (0, None))
-            facts = LeadFacts(lead, row.source_label, row.campaign_name, count, last, quizzes.get(lead.id, {}))
+            times = tuple(activity.get(lead.id, ()))
+            facts = LeadFacts(lead, row.source_label, row.campaign_name, len(times), times[-1] if times else None,
+                              quizzes.get(lead.id, {}), activity_times=times)
             out.append((facts, row.status_kind is StatusKind.UNQUALIFIED))
         return out
 
-    def _activity(self, ids: list[int]) -> dict[int, tuple[int, Any]]:
-        rows = self.session.connection().execute(_ACTIVITY_OF, {"ids": ids})
-        return {row[0]: (int(row[1]), row[2]) for row in rows}
+    def _activity(self, ids: list[int]) -> dict[int, list[Any]]:
+        """Each lead's activity times, oldest first (a lead that teaches is read as of a moment of
+        its open life: ``domain.scoring.features.training_moments``)."""
+        out: dict[int, list[Any]] = {}
+        for lead_id, at in self.session.connection().execute(_ACTIVITY_OF, {"ids": ids}):
+            out.setdefault(lead_id, []).append(at)
+        return out
 
     def _quizzes(self, ids: list[int]) -> dict[int, dict[str, object]]:
         out: dict[int, dict[str, object]] = {}
@@ -174,15 +179,3 @@ def lead_score_of(values: Sequence[Any]) -> LeadScore | None:
 def _reason(reason: Reason) -> list[object]:
     return [reason.feature, reason.value, reason.converted, reason.total, reason.effect, reason.text]
 
-
-class _Rows:
-    """A fetched result as ``to_domain_many`` reads it."""
-
-    def __init__(self, keys: list[str], rows: list[Any]) -> None:
-        self._keys, self._rows = keys, rows
-
-    def all(self) -> list[Any]:
-        return self._rows
-
-    def keys(self) -> list[str]:
-        return self._keys

@@ -26,10 +26,10 @@ class ScoringModelRow(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class LeadScoreRow(Base):
-    __tablename__ = "lead_scores"
-    __table_args__ = (Index("ix_lead_scores_score", "score", "lead_id"),)
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
+class ScoreColumns:
+    """The columns every stored score has (``LeadScoreRow``, ``OpportunityScoreRow``): the score,
+    how sure it is, the model version it names, and its reasons."""
+
     score: Mapped[int] = mapped_column(Integer)
     probability: Mapped[float] = mapped_column(Float)
     confident: Mapped[bool] = mapped_column(Boolean)
@@ -37,5 +37,11 @@ class LeadScoreRow(Base):
                                           index=True)
     model_version: Mapped[str] = mapped_column(String(48))
     scored_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    #: JSON: {"up": [[feature, value, converted, total, effect, text], ...], "down": [...]}
+    #: JSON: {"up": [[feature, value, positives, total, effect, text], ...], "down": [...]}
     reasons: Mapped[str] = mapped_column(Text)
+
+
+class LeadScoreRow(ScoreColumns, Base):
+    __tablename__ = "lead_scores"
+    __table_args__ = (Index("ix_lead_scores_score", "score", "lead_id"),)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)

@@ -1,4 +1,4 @@
-"""Repositories of users, the audit trail, API tokens, sharing defaults, idempotency keys and
+"""Repositories of users, the audit trail, API tokens, sharing defaults, object rights, idempotency keys and
 sign-in throttles. They never commit."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
@@ -17,14 +18,17 @@ from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.history import FieldChange
 from leadline.domain.ids import new_id
 from leadline.domain.security.access import DEFAULT_SHARING, SharingDefault
+from leadline.domain.security.rights import Action, ObjectRights
 from leadline.domain.security.sign_in import RULES, SignInThrottle, ThrottleKind
-from leadline.domain.security.users import User
+from leadline.domain.security.users import Role, User
 from leadline.persistence.bulk_rows import insert_rows
+from leadline.persistence.json_columns import json_encoder
 from leadline.persistence.mapping import copy_onto, to_domain, to_row
 from leadline.persistence.security.rows import (
     ApiTokenRow,
     AuditEventRow,
     IdempotencyKeyRow,
+    ObjectRightRow,
     SharingDefaultRow,
     SignInThrottleRow,
     UserRow,
@@ -80,6 +84,7 @@ class UserRepository:
 
 
 _INSERT_EVENT = insert(AuditEventRow.__table__)  # built once; values go as parameters
+_CHANGES_JSON = json_encoder()  # json.dumps of an event's changes, its C encoder made once
 
 
 class AuditRepository:
@@ -97,7 +102,7 @@ class AuditRepository:
                      changes: Mapping[str, tuple[str | None, str | None]] | None = None) -> dict[str, Any]:
         """The row ``record`` writes (with a new id), for ``record_many``; each (before, after) is a JSON list."""
         return {"id": new_id(), "at": at, "actor_id": actor_id, "action": action, "record_type": record_type,
-                "record_id": record_id, "changes": json.dumps(dict(changes or {}))}
+                "record_id": record_id, "changes": _CHANGES_JSON(dict(changes or {}))}
 
     def record_many(self, events: Sequence[dict[str, Any]]) -> None:
         """Insert many audit events (rows of ``event_values``) with one executemany."""
@@ -178,6 +183,23 @@ class SharingRepository:
             self.session.add(SharingDefaultRow(record_type=record_type, access=access))
         else:
             row.access = access
+
+
+class ObjectRightsRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def all(self) -> ObjectRights:
+        """The rights as stored (what has no row is granted)."""
+        rows = self.session.scalars(select(ObjectRightRow))
+        return ObjectRights(MappingProxyType({(r.role, r.action, r.record_type): r.granted for r in rows}))
+
+    def set(self, role: Role, action: Action, record_type: RecordType, granted: bool) -> None:
+        row = self.session.get(ObjectRightRow, (role, record_type, action))
+        if row is None:
+            self.session.add(ObjectRightRow(role=role, record_type=record_type, action=action, granted=granted))
+        else:
+            row.granted = granted
 
 
 class IdempotencyRepository:

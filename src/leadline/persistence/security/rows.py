@@ -1,4 +1,4 @@
-"""Rows of users, access control and the audit trail: users, API tokens, sharing defaults,
+"""Rows of users, access control and the audit trail: users, API tokens, sharing defaults, object rights,
 idempotency keys, audit events, and the failed sign-ins of each account and client address."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.security.access import SharingDefault
+from leadline.domain.security.rights import Action
 from leadline.domain.security.sign_in import ThrottleKind
 from leadline.domain.security.users import Role
 from leadline.persistence.base import Base, id_column
@@ -57,6 +58,16 @@ class SharingDefaultRow(Base):
     access: Mapped[SharingDefault] = mapped_column(EnumText(SharingDefault))
 
 
+class ObjectRightRow(Base):
+    """One object right an admin set for a role (granted or not); a right with no row is granted."""
+
+    __tablename__ = "object_rights"
+    role: Mapped[Role] = mapped_column(EnumText(Role), primary_key=True)
+    record_type: Mapped[RecordType] = mapped_column(EnumText(RecordType), primary_key=True)
+    action: Mapped[Action] = mapped_column(EnumText(Action), primary_key=True)
+    granted: Mapped[bool] = mapped_column(Boolean)
+
+
 class IdempotencyKeyRow(Base):
     """A POST's first outcome, replayed to retries with the same key from the same user; written
     in the transaction of the records it answers for (services/security/idempotency.py)."""
@@ -91,7 +102,8 @@ class AuditEventRow(Base):
 
 class DeletedRecordRow(Base):
     """A record deleted outright, kept for Salesforce's ``deleted/`` (docs/adr/0047): its type,
-    id, owner (whose records a reader may see) and moment, written in the deleting transaction."""
+    id, owner (whose records a reader may see) and moment, written in the deleting transaction;
+    for a contact role, its contact's owner too (``contact_owner_id``: its readers must read both)."""
 
     __tablename__ = "deleted_records"
     __table_args__ = (Index("ix_deleted_records_window", "record_type", "deleted_at"),)
@@ -99,6 +111,7 @@ class DeletedRecordRow(Base):
     record_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     owner_id: Mapped[int | None] = mapped_column(BigInteger)
     deleted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    contact_owner_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class SignInThrottleRow(Base):

@@ -18,6 +18,7 @@ from leadline.domain.ids import new_id
 from leadline.domain.leads.lead import Lead
 from leadline.services.capture.assignment import assign_captured_lead
 from leadline.services.context import ServiceContext
+from leadline.services.duplicates.check import DuplicateReport
 from leadline.services.leads.records import LeadDetails, add_lead, describe_new_lead, load_lead
 from leadline.services.records import read_any
 from leadline.services.scoring.scores import rescore_lead
@@ -50,7 +51,10 @@ def capture_call(ctx: ServiceContext, actor_id: int, values: Mapping[str, object
                  social_profile_url: str | None = None) -> CapturedCall:
     """A lead from a phone call the actor took, with the call logged on it, in one transaction.
     Needs a phone and a last name or a company (``call_lead_values``); the lead's owner is the
-    ``owner`` named in ``values``, else as the assigner says with the actor as the default."""
+    ``owner`` named in ``values``, else as the assigner says with the actor as the default. The
+    duplicate rules apply as on every create path: ``DUPLICATE_BLOCKED`` for a ``block`` match
+    unless ``values["duplicate_override_reason"]`` is given (kept in the lead's history); the
+    ``warn`` and ``block`` matches are in the answer's ``lead.duplicates``."""
     lead_input = call_lead_values(values)
     owner_ref = lead_input.pop("owner", None)
     social = clean_web_address(social_profile_url, "social_profile_url")
@@ -60,8 +64,9 @@ def capture_call(ctx: ServiceContext, actor_id: int, values: Mapping[str, object
         if owner is not None:
             viewer.ensure_can_assign(owner)
         refs = _referrers(uow, viewer, referred_by_contact, referred_by_account)
+        report = DuplicateReport()
         lead = add_lead(ctx, uow, viewer, lead_input, before_storing=lambda built: assign_captured_lead(
-            uow, built, default_owner_id=owner.id if owner else viewer.id), rescore=False)
+            uow, built, default_owner_id=owner.id if owner else viewer.id), rescore=False, duplicates=report)
         now = ctx.now()
         activity = Activity(id=new_id(), kind=ActivityKind.CALL, created_at=now, completed_at=now,
                             owner_id=viewer.id, links=[RecordRef(RecordType.LEAD, lead.id)],
@@ -74,6 +79,7 @@ def capture_call(ctx: ServiceContext, actor_id: int, values: Mapping[str, object
             referred_by_contact_id=refs[0], referred_by_account_id=refs[1]))
         rescore_lead(ctx, uow, lead.id)  # with the call logged on it
         details = describe_new_lead(ctx, uow, lead)
+        details.duplicates = report.check
         uow.commit()
         return CapturedCall(details, activity)
 

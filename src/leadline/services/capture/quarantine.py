@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from leadline.domain.capture.quarantine import QuarantinedSubmission, QuarantineState
-from leadline.domain.capture.spam import fingerprint
+from leadline.domain.capture.spam import Reason, fingerprint
 from leadline.domain.capture.submission import Submission, lead_values
 from leadline.domain.errors import NotFoundError, ValidationError
 from leadline.services.capture.submissions import create_captured_lead
@@ -28,7 +28,8 @@ def list_quarantine(ctx: ServiceContext, actor_id: int, *, state: str | None = "
 
 def release_submission(ctx: ServiceContext, actor_id: int, submission_id: int) -> QuarantinedSubmission:
     """Create the lead of a held submission (``CONFLICT`` if already decided; the lead rules
-    still apply: ``VALIDATION_FAILED`` leaves it held)."""
+    still apply: ``VALIDATION_FAILED`` leaves it held). A submission held for a blocking duplicate
+    rule is released as that rule's override: the lead's history keeps ``duplicate_override``."""
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         require_admin(viewer.user)
@@ -41,7 +42,11 @@ def release_submission(ctx: ServiceContext, actor_id: int, submission_id: int) -
         values, points = lead_values(form, submission)
         now = ctx.now()
         print_ = fingerprint(form.id, {**submission.fields, **submission.quiz})
-        lead_id = create_captured_lead(ctx, uow, viewer, form, submission, values, points, print_, now)
+        overridden = None  # a release overrides the block rule that held the submission: the lead's history says so
+        if Reason.DUPLICATE_BLOCKED.value in held.reasons:
+            overridden = f"released from quarantine (submission {held.id}) by {viewer.user.name}"
+        lead_id = create_captured_lead(ctx, uow, viewer, form, submission, values, points, print_, now,
+                                       override_reason=overridden)
         held.release(lead_id, viewer.id, now)
         uow.captures.save_held(held)
         audit_changed(uow, "capture_submission", held.id, viewer.id, now, {"state": "held", "lead_id": None},

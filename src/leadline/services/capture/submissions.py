@@ -3,7 +3,9 @@
 ``submit_form`` is what ``POST /f/<key>`` runs. Every layer (docs/adr/0032-spam-layers-and-quarantine.md) is switched
 per
 form (``SpamSettings``). A submission any layer finds suspicious is held in quarantine with its
-reasons (never lost; ``services.capture.quarantine`` releases or discards it); one identical to
+reasons (never lost; ``services.capture.quarantine`` releases or discards it), and so is one a
+``block`` duplicate rule refuses (the submitter can give no override reason; the person who
+releases it decides); one identical to
 a lead the form made within the duplicate window makes nothing and answers as a success. The
 submitter gets the same answer in all three cases, so a bot learns nothing.
 """
@@ -29,6 +31,7 @@ from leadline.domain.capture.spam import (
     token_digest,
 )
 from leadline.domain.capture.submission import Submission, lead_values, split_submission
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ConfigurationError, PermissionDeniedError
 from leadline.domain.ids import new_id
 from leadline.domain.leads.lead import clean_lead_fields
@@ -36,6 +39,7 @@ from leadline.domain.security.users import first_admin_of
 from leadline.services.capture.assignment import assign_captured_lead
 from leadline.services.capture.forms import active_form
 from leadline.services.context import ServiceContext
+from leadline.services.duplicates.check import check_candidate, probe_of
 from leadline.services.leads.records import add_lead
 from leadline.services.scoring.scores import rescore_lead
 from leadline.services.security.access import load_viewer
@@ -75,7 +79,7 @@ def submit_form(ctx: ServiceContext, key: str, posted: Mapping[str, object], *, 
         now = ctx.now()
         submission = split_submission(form, posted)
         values, points = lead_values(form, submission)
-        clean_lead_fields(values, ctx.contact_points, country_hint=ctx.phone_region)  # the lead's rules
+        cleaned = clean_lead_fields(values, ctx.contact_points, country_hint=ctx.phone_region)  # the lead's rules
         reasons = _token_checks(uow, form, posted, secret, now) + rate_reasons
         if body_size > form.spam.max_body_bytes:
             reasons.insert(0, Reason.TOO_LARGE)
@@ -90,13 +94,15 @@ def submit_form(ctx: ServiceContext, key: str, posted: Mapping[str, object], *, 
                 return SubmissionResult(Outcome.DUPLICATE, form, lead_id=first)
         if form.spam.disposable_email and is_disposable(str(values.get("email") or "")):
             reasons.append(Reason.DISPOSABLE_EMAIL)
-        if reasons:
+        viewer = acting_admin(ctx, uow, form) if not reasons else None
+        if viewer is not None and check_candidate(ctx, uow, viewer, probe_of(RecordType.LEAD, cleaned)).is_blocked():
+            reasons.append(Reason.DUPLICATE_BLOCKED)
+        if reasons or viewer is None:
             held = QuarantinedSubmission(new_id(), form.id, now, [r.value for r in reasons],
                                          submission.as_payload(), client_address)
             uow.captures.hold(held)
             uow.commit()
             return SubmissionResult(Outcome.QUARANTINED, form, quarantine_id=held.id, reasons=tuple(held.reasons))
-        viewer = acting_admin(ctx, uow, form)
         lead_id = create_captured_lead(ctx, uow, viewer, form, submission, values, points, print_, now)
         uow.commit()
         return SubmissionResult(Outcome.CREATED, form, lead_id=lead_id)
@@ -165,14 +171,15 @@ def acting_admin(ctx: ServiceContext, uow: UnitOfWork, form: CaptureForm) -> Vie
 
 def create_captured_lead(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, form: CaptureForm,
                          submission: Submission, values: Mapping[str, object], points: int | None,
-                         print_: str | None, now: datetime) -> int:
+                         print_: str | None, now: datetime, *, override_reason: str | None = None) -> int:
     """The lead of a form submission with its attribution, in the caller's transaction, owned as
     the assigner says (shared by ``submit_form`` and a release from quarantine). The lead joins
-    the form's campaign, if it names one."""
+    the form's campaign, if it names one. ``override_reason``: why a blocking duplicate rule was
+    overridden (a release), kept in the lead's history."""
     if form.campaign_id is not None:
         values = {**values, "campaign_id": form.campaign_id}
     lead = add_lead(ctx, uow, viewer, values, before_storing=lambda built: assign_captured_lead(
-        uow, built, default_owner_id=form.default_owner_id), rescore=False)
+        uow, built, default_owner_id=form.default_owner_id), rescore=False, override_reason=override_reason)
     attribution = Attribution(lead_id=lead.id, channel=Channel.FORM, created_at=now, form_id=form.id,
                               quiz_answers=dict(submission.quiz), quiz_points=points, fingerprint=print_,
                               **submission.attribution)  # type: ignore[arg-type]

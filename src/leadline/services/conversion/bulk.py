@@ -27,6 +27,7 @@ from leadline.domain.conversion.rules import (
     account_match_reasons,
     contact_match_reasons,
 )
+from leadline.domain.duplicates.rules import DuplicateAction
 from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.domain.ids import new_ids
 from leadline.domain.leads.lead import Lead, phone_number_of
@@ -37,6 +38,7 @@ from leadline.services.context import ServiceContext
 from leadline.services.conversion.convert import conversion_plan, convertible_lead
 from leadline.services.conversion.hidden_duplicates import find_hidden_matches, longest_name_word
 from leadline.services.conversion.reads import CallReads, lead_fields, new_id_source
+from leadline.services.duplicates.check import rules_in_force
 from leadline.services.leads.records import load_lead
 from leadline.services.leads.status_moves import evaluate_lead_in
 from leadline.services.security import idempotency
@@ -137,6 +139,11 @@ class BulkRun:
         #: the look-ups for hidden duplicates (made unless confirmed, for an actor who may not read all)
         self.looks_up = not options.confirm_separate and any(
             viewer.readable_owner_ids(kind) is not None for kind in (RecordType.ACCOUNT, RecordType.CONTACT))
+        #: a ``block`` rule on accounts or contacts screens each new one (duplicate_rules.py) against
+        #: the stored records, so a pending plan's new records must be written before a lead they may match
+        self.screens = any(rule.active and rule.action is DuplicateAction.BLOCK and
+                           rule.record_kind in (RecordType.ACCOUNT, RecordType.CONTACT)
+                           for rule in rules_in_force(ctx, uow))
         self._keys: set[tuple[str, str]] = set()  # what pending new accounts and contacts match by
         self._moves_activities = False  # a pending plan links or moves activities
 
@@ -176,23 +183,26 @@ class BulkRun:
     def _needs_written(self, lead: Lead, *, has_activities: bool) -> bool:
         """Whether the pending plans must be written before ``lead`` is read for: its look-up of
         hidden duplicates may match a new account or contact of theirs, or it has activities and
-        they link or move some (an activity may belong to two leads)."""
+        they link or move some (an activity may belong to two leads); or a ``block`` rule screens
+        its new account and contact against the stored ones, which may match a new one of theirs."""
         if not self.pending:
             return False
         if has_activities and self._moves_activities:
             return True
-        return self.looks_up and bool(self._keys & _lead_keys(lead))
+        return (self.looks_up or self.screens) and bool(self._keys & _lead_keys(lead))
 
     def _queue(self, plan: ConversionPlan) -> BulkItem:
         self.pending.append(plan)
         self._moves_activities = self._moves_activities or bool(plan.activity_links or plan.moved_tasks)
-        if self.looks_up:
+        if self.looks_up or self.screens:
             for account in plan.accounts:
                 self._keys.add(("domain", account.domain or ""))
                 self._keys.update(("word", w) for w in normalise_company_name(account.name).split())
             for contact in plan.contacts:
                 self._keys.add(("email", (contact.email or "").lower()))
                 self._keys.add(("phone", phone_number_of(contact.phone) or ""))
+                if self.screens:  # the duplicate rules also look a contact up by its last name
+                    self._keys.add(("last", (contact.last_name or "").casefold()))
         return BulkItem(plan.result.lead_id, True, plan.result)
 
     def write(self) -> None:
@@ -217,9 +227,11 @@ class BulkRun:
 
 
 def _lead_keys(lead: Lead) -> set[tuple[str, str]]:
-    """What the look-ups of hidden duplicates search by, as ``BulkRun._keys`` holds it."""
+    """What the look-ups of hidden duplicates and of the duplicate rules search by, as
+    ``BulkRun._keys`` holds it (the last name only matters while a ``block`` rule screens)."""
     keys = {("domain", website_domain(lead.website) or ""), ("word", longest_name_word(lead) or ""),
-            ("email", (lead.email or "").lower()), ("phone", phone_number_of(lead.phone) or "")}
+            ("email", (lead.email or "").lower()), ("phone", phone_number_of(lead.phone) or ""),
+            ("last", (lead.last_name or "").casefold())}
     return {key for key in keys if key[1]}
 
 

@@ -95,9 +95,19 @@ def convert_in(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead_id: in
 
 def conversion_plan(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead: Lead, options: ConversionOptions,
                     reads: CallReads, new_id: Callable[[], int], *, has_activities: bool = True) -> ConversionPlan:
-    """The plan of converting ``lead`` (as ``convertible_lead`` returned it), nothing written yet."""
-    return plan_conversion(conversion_inputs(ctx, uow, viewer, lead, options, reads, new_id,
+    """The plan of converting ``lead`` (as ``convertible_lead`` returned it), nothing written yet;
+    ``PERMISSION_DENIED`` when the actor's role may not create a kind of record it creates."""
+    plan = plan_conversion(conversion_inputs(ctx, uow, viewer, lead, options, reads, new_id,
                                              has_activities=has_activities))
+    ensure_may_create_kinds(viewer, plan)
+    return plan
+
+
+def ensure_may_create_kinds(viewer: Viewer, plan: ConversionPlan) -> None:
+    """The guard of every conversion: the actor's role may create each kind of record ``plan``
+    creates (``reps may not create opportunities``)."""
+    for kind in plan.created_kinds():
+        viewer.ensure_can_create(kind)
 
 
 def convertible_lead(uow: UnitOfWork, viewer: Viewer, lead_id: int, lead: Lead | None,

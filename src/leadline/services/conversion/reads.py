@@ -1,7 +1,8 @@
 """What a conversion plan is made from (``ConversionInputs``), read and checked in the caller's
 unit of work: the lead's target status and new owner, the criteria and the qualification gate,
 the records it joins (locked, editable by the actor) and its activities. Refusals come in this
-order: status, owner, criteria, gate, joined records, hidden duplicates, the opportunity joined.
+order: status, owner, criteria, gate, joined records, hidden duplicates, the opportunity joined,
+the duplicate rules (services/conversion/duplicate_rules.py).
 Nothing is written here.
 """
 
@@ -33,6 +34,7 @@ from leadline.domain.opportunities.opportunity import Opportunity
 from leadline.domain.security.access import Viewer
 from leadline.domain.security.users import User
 from leadline.services.context import CachedConfig, ServiceContext
+from leadline.services.conversion.duplicate_rules import screen_conversion
 from leadline.services.conversion.hidden_duplicates import find_hidden_matches
 from leadline.services.leads.status_moves import ensure_criteria_in
 from leadline.services.security.users import resolve_user
@@ -104,10 +106,11 @@ def conversion_inputs(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead
             "converting a lead that is not qualified", config=config, field="qualification_override_reason")
     settings = conversion_settings(config)
     matched = _matched(uow, viewer, lead, options, settings, has_activities=has_activities)
+    duplicate_override = screen_conversion(ctx, uow, viewer, lead, matched, options)
     catalogue = reads.catalogue(lead.currency) \
         if options.opportunity is OpportunityChoice.CREATE and lead.products else None
     return ConversionInputs(lead, options, status, nurture_reason, owner.id, viewer.id, ctx.now(), override,
-                            qualification_override, matched, settings, catalogue, new_id)
+                            qualification_override, matched, settings, catalogue, new_id, duplicate_override)
 
 
 def _target_status(config: Any, options: ConversionOptions) -> tuple[LeadStatus, Reason | None]:

@@ -4,13 +4,15 @@ Undo removes what the conversion created when nothing has been attached to it si
 not edited (otherwise it is refused, with every reason), removes the links it made, restores the
 fields it filled on existing records (those still holding the filled value), gives open tasks back
 to their previous owner and returns the lead to the status it had. The audit keeps both the
-conversion and its undo.
+conversion and its undo. As it deletes what the conversion created, it needs the delete right on
+each kind it removes (docs/adr/0068), as deleting that record would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from leadline.domain.accounts import Account, Contact
@@ -18,18 +20,21 @@ from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.conversion.plan import ConversionInputs, Matched, UndoRecord
 from leadline.domain.conversion.planner import plan_further_opportunity
 from leadline.domain.conversion.rules import ConversionOptions, ConversionResult, ensure_undoable
+from leadline.domain.duplicates.merge import merged_away_reason
 from leadline.domain.errors import ConflictError, ValidationError
-from leadline.domain.history import diff_fields, render_value
+from leadline.domain.history import Deletion, diff_fields, render_value
 from leadline.domain.ids import new_ids
 from leadline.domain.leads.lead import Lead
 from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
+from leadline.services.conversion.convert import ensure_may_create_kinds
 from leadline.services.conversion.reads import CallReads, conversion_settings, new_id_source
 from leadline.services.leads.records import load_lead_for_editing
 from leadline.services.scoring.scores import rescore_lead
 from leadline.services.security import idempotency
 from leadline.services.security.access import load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
+from leadline.services.security.visibility import survivor_shown
 
 if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
@@ -60,11 +65,13 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *, expecte
             raise ConflictError("this lead was converted before conversions were recorded; it cannot be undone",
                                 field="lead")
         undo = conversion.undo
-        created = [(c.record_type, c.record_id) for c in undo.created]
+        created = {(c.record_type, c.record_id): _repository(uow, c.record_type).get_for_update(c.record_id)
+                   for c in undo.created}
         ensure_undoable(_blockers(uow, viewer, lead.id, created, undo))
         now = ctx.now()
+        deletions = _deletions(uow, created, undo, conversion.result, now)
         result = UndoResult(lead.id)
-        _unlink(uow, undo, created, result)
+        _unlink(uow, undo, list(created), result)
         _restore_filled(uow, viewer.id, now, undo, result)
         result.status = _revert_lead(ctx, uow, viewer, lead, undo, now)
         for record_type, record_id in sorted(created, key=lambda c: _REMOVAL_ORDER[c[0]]):
@@ -72,6 +79,8 @@ def undo_conversion(ctx: ServiceContext, actor_id: int, lead_id: int, *, expecte
             uow.audit.record("undo_convert", record_type.value, record_id, viewer.id, now,
                              {"id": (str(record_id), None)})
             result.removed.append(f"{record_type.value} {record_id}")
+        for deletion in deletions:
+            uow.deletions.add(deletion)
         uow.conversions.mark_undone(conversion.id, now, viewer.id)
         return idempotency.commit(ctx, uow, claim, result)
 
@@ -105,7 +114,33 @@ def _label(labels: dict[int, str], record_id: int | None) -> str | None:
     return None if record_id is None else labels.get(record_id, str(record_id))
 
 
-def _blockers(uow: UnitOfWork, viewer: Viewer, lead_id: int, created: Sequence[tuple[RecordType, int]],
+def _deletions(uow: UnitOfWork, created: Mapping[tuple[RecordType, int], Any], undo: UndoRecord,
+               conversion: ConversionResult, now: datetime) -> list[Deletion]:
+    """What the undo deletes, kept for Salesforce's ``deleted/`` as any deletion is (docs/adr/0047):
+    each created record with its owner, and the contact roles and line items the conversion made
+    that still exist (one removed since was kept then), a role with its opportunity's owner and
+    its contact's (docs/adr/0058), a line item with its opportunity's. Read before anything goes."""
+    deletions = [Deletion(record_type.value, record.id, record.owner_id, now)
+                 for (record_type, _), record in created.items()]
+    roles, items = set(undo.roles), set(undo.line_items)
+    if not roles and not items:
+        return deletions
+    # the parts are on the conversion's opportunities: those it made, or the one it attached to
+    opportunity_ids = sorted({*conversion.opportunity_ids, *filter(None, [conversion.opportunity_id])})
+    opportunity_owners = uow.opportunities.owners_of(opportunity_ids)
+    for opportunity_id in opportunity_ids:
+        owner = opportunity_owners.get(opportunity_id)
+        made = [(role_id, contact) for role_id, contact in uow.products.contact_role_contacts(opportunity_id)
+                if role_id in roles]
+        contact_owners = uow.contacts.owners_of(contact for _, contact in made)
+        deletions += [Deletion("contact_role", role_id, owner, now, contact_owners.get(contact))
+                      for role_id, contact in made]
+        deletions += [Deletion("line_item", item.id, owner, now)
+                      for item in uow.products.line_items(opportunity_id) if item.id in items]
+    return deletions
+
+
+def _blockers(uow: UnitOfWork, viewer: Viewer, lead_id: int, created: Mapping[tuple[RecordType, int], Any],
               undo: UndoRecord) -> list[str]:
     """Everything that stops the undo: a created record edited, deleted, or given something since."""
     created_ids = {record_id for _, record_id in created}
@@ -113,13 +148,17 @@ def _blockers(uow: UnitOfWork, viewer: Viewer, lead_id: int, created: Sequence[t
     for link in undo.links:
         links.setdefault((link.record_type, link.record_id), set()).add(link.activity_id)
     blockers = []
-    for record_type, record_id in created:
-        record = _repository(uow, record_type).get_for_update(record_id)
+    for (record_type, record_id), record in created.items():
         what = f"the {record_type.value} {record_id}"
         if record is None:
             blockers.append(f"{what} was deleted since")
             continue
-        viewer.ensure_can_edit(record_type, record.id, record.owner_id)
+        viewer.ensure_can_delete(record_type, record.id, record.owner_id)  # the undo deletes it
+        merged_into = getattr(record, "merged_into_id", None)
+        merged_away = merged_away_reason(record_type.value, record.id, merged_into,
+                                         survivor_shown=survivor_shown(uow, viewer, record_type, merged_into))
+        if merged_away is not None:
+            blockers.append(merged_away)
         if record.version != undo.version_of(record_id):
             blockers.append(f"{what} was edited since")
         for kind, ids in uow.conversions.references(record_type, record_id).items():
@@ -222,6 +261,7 @@ def add_lead_opportunity(ctx: ServiceContext, actor_id: int, lead_id: int, *,
             None, Matched(), conversion_settings(config), reads.catalogue(lead.currency) if lines else None,
             new_id_source(new_ids, 8))
         plan = plan_further_opportunity(given, account, contact, lines, name)
+        ensure_may_create_kinds(viewer, plan)
         uow.conversions.write([plan])
         return idempotency.commit(ctx, uow, claim, plan.result)
 

@@ -1,8 +1,10 @@
 """The duplicate-group job: every live lead, contact and account compared by blocking keys
 (domain/duplicates/groups.py), the groups stored with their reasons in place of the last run's.
 
-Records are read in batches by id; the comparison runs in memory over the reduced candidates
-(a few hundred bytes each), so a million records is minutes (bench/bench_duplicates.py).
+Records are read in batches by id and gathered into their blocks through temporary files
+(services/duplicates/blocks.py); each block is compared as it comes back, and only the ids that
+matched stay in memory, so a million records is minutes and a few hundred megabytes at most
+(bench/bench_duplicates.py, docs/adr/0059-duplicate-job-streams-its-blocks.md).
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from leadline.domain.configuration.custom_fields import RecordType
-from leadline.domain.duplicates.groups import DuplicateGroup, find_groups
+from leadline.domain.duplicates.groups import DuplicateGroup, GroupFinder
 from leadline.domain.duplicates.rules import DEDUPLICATED, parse_record_kind
 from leadline.services.context import ServiceContext
+from leadline.services.duplicates.blocks import gathered_blocks
 from leadline.services.duplicates.check import rules_in_force
 from leadline.services.duplicates.similarity import rapidfuzz_similarity
 from leadline.services.security.access import load_viewer, require_admin
@@ -28,7 +31,10 @@ def find_duplicate_groups(ctx: ServiceContext, actor_id: int,
         rules = rules_in_force(ctx, uow)
         found = {}
         for kind in kinds:
-            groups = find_groups(rules, list(uow.duplicates.all_candidates(kind)), rapidfuzz_similarity)
+            finder = GroupFinder(rules, kind, rapidfuzz_similarity)
+            for block in gathered_blocks(kind, uow.duplicates.all_candidates(kind), finder.matches):
+                finder.compare_block(block)
+            groups = finder.groups()
             uow.duplicates.replace_groups(kind, groups, ctx.now())
             found[kind] = len(groups)
         uow.commit()

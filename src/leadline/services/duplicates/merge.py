@@ -11,18 +11,20 @@ before and every row it moved, so ``undo_merge`` puts all back while nothing dep
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from leadline.domain.accounts import ACCOUNT_FIELD_CLEANERS, CONTACT_FIELD_CLEANERS, website_domain
 from leadline.domain.common import clean_fields
 from leadline.domain.configuration.custom_fields import RecordType, coerce_custom_values
-from leadline.domain.duplicates.merge import MergeInput, MergeRecord, plan_merge, undo_refusals
+from leadline.domain.duplicates.merge import MergeInput, MergeRecord, RemovedRole, plan_merge, undo_refusals
 from leadline.domain.duplicates.rules import parse_record_kind
 from leadline.domain.errors import MergeRefusedError, NotFoundError
-from leadline.domain.history import render_value
+from leadline.domain.history import Deletion, render_value
 from leadline.domain.ids import new_id, parse_record_id
 from leadline.domain.leads.lead import LEAD_FIELD_CLEANERS
 from leadline.domain.security.access import Viewer
+from leadline.domain.security.rights import Action
 from leadline.services.context import ServiceContext
 from leadline.services.scoring.scores import rescore_lead, rescore_leads
 from leadline.services.security.access import audit_changed, load_viewer
@@ -68,7 +70,9 @@ def merge_records(ctx: ServiceContext, actor_id: int, record_kind: object, recor
     """Merge ``record_ids`` (2 to 10 leads, contacts or accounts the actor may edit) into one.
     ``keep``: the survivor (default: the oldest); ``fields``: field name (``custom.<name>`` for a
     custom field) -> the record whose value it keeps. Refused with ``MERGE_REFUSED`` for a
-    converted lead or a choice that does not fit; ``NOT_FOUND`` for a record already merged.
+    converted lead or a choice that does not fit; ``NOT_FOUND`` for a record already merged;
+    ``PERMISSION_DENIED`` unless the actor's role may edit and delete records of the kind (a
+    merge changes the survivor and deletes the others).
 
     Example: ``merge_records(ctx, me, "lead", [a, b], keep=a, fields={"phone": b})``
     """
@@ -78,6 +82,7 @@ def merge_records(ctx: ServiceContext, actor_id: int, record_kind: object, recor
     choices = {name: parse_record_id(v, field=f"fields.{name}") for name, v in (fields or {}).items()}
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
+        viewer.ensure_may(Action.DELETE, kind)
         records = {i: _editable(uow, viewer, kind, i) for i in sorted(ids)}
         values = {i: _values(ctx, uow, kind, r) for i, r in records.items()}
         names = sorted({name for v in values.values() for name in v})
@@ -86,6 +91,7 @@ def merge_records(ctx: ServiceContext, actor_id: int, record_kind: object, recor
         survivor, now = records[plan.survivor_id], ctx.now()
         before = values[survivor.id]
         moved = uow.duplicates.move_references(kind.value, plan.merged_ids, survivor.id)
+        removed = _remove_duplicate_roles(uow, kind, records, plan.merged_ids, survivor.id, now)
         uow.duplicates.set_merged_into(kind.value, plan.merged_ids, survivor.id)
         _write(ctx, uow, kind, survivor, plan.values)
         audit_changed(uow, kind.value, survivor.id, viewer.id, now, before, plan.values, action="merge")
@@ -93,13 +99,31 @@ def merge_records(ctx: ServiceContext, actor_id: int, record_kind: object, recor
                          {"merged": (None, ", ".join(map(str, plan.merged_ids)))})
         for merged in plan.merged_ids:
             uow.audit.record("merge", kind.value, merged, viewer.id, now, {"merged_into_id": (None, str(survivor.id))})
+            # merged away is deleted for Salesforce's deleted/, as a Salesforce merge deletes (docs/adr/0066)
+            uow.deletions.add(Deletion(kind.value, merged, records[merged].owner_id, now))
         merge = MergeRecord(new_id(), kind.value, survivor.id, plan.merged_ids, viewer.id, now, survivor.version,
-                            {name: render_value(value) for name, value in before.items()}, moved)
+                            {name: render_value(value) for name, value in before.items()}, moved,
+                            removed_roles=removed)
         uow.duplicates.add_merge(merge)
         if kind is RecordType.LEAD:
             rescore_lead(ctx, uow, survivor.id)  # the survivor's fields, activities and answers changed
         uow.commit()
         return merge
+
+
+def _remove_duplicate_roles(uow: UnitOfWork, kind: RecordType, records: Mapping[int, Any], merged_ids: Sequence[int],
+                            survivor_id: int, now: datetime) -> list[RemovedRole]:
+    """A contact merge removes the roles the survivor already had (the same role on the same
+    opportunity), so no role is left on a contact reported deleted; each is kept for ``deleted/``
+    with its opportunity's owner and its contact's (docs/adr/0058), and the undo puts it back."""
+    if kind is not RecordType.CONTACT:
+        return []
+    removed = uow.duplicates.remove_duplicate_roles(merged_ids, survivor_id)
+    owners = uow.opportunities.owners_of(sorted({r.opportunity_id for r in removed})) if removed else {}
+    for role in removed:
+        uow.deletions.add(Deletion("contact_role", role.row_id, owners.get(role.opportunity_id), now,
+                                   records[role.contact_id].owner_id))
+    return removed
 
 
 def _write(ctx: ServiceContext, uow: UnitOfWork, kind: RecordType, record: Any, values: Mapping[str, Any]) -> None:
@@ -116,6 +140,19 @@ def _write(ctx: ServiceContext, uow: UnitOfWork, kind: RecordType, record: Any, 
         uow.custom_fields.set_values(definitions, record.id, stored)
     record.updated_at = ctx.now()
     _repository(uow, kind).save(record)
+
+
+def _revive(uow: UnitOfWork, kind: RecordType, record_ids: Sequence[int], removed_roles: Sequence[RemovedRole],
+            now: datetime) -> None:
+    """The records a merge deleted live again: their deletions are forgotten, and each is changed
+    now, so that a replication that learnt of their deletion (``deleted/``) finds them again among
+    the records changed since (``updated/``) (docs/adr/0066). Their versions stay: the merge did
+    not change their values, so an edit, or the undo of the conversion that made one, read
+    before the merge still applies (docs/adr/0074)."""
+    uow.duplicates.set_merged_into(kind.value, record_ids, None, changed_at=now)
+    uow.deletions.remove(kind.value, record_ids)
+    if removed_roles:  # the roles the merge removed, back on their contacts, and no longer deleted
+        uow.deletions.remove("contact_role", uow.duplicates.restore_roles(removed_roles))
 
 
 def _parsed(kind: RecordType, rendered: Mapping[str, str | None]) -> dict[str, Any]:
@@ -147,14 +184,17 @@ def undo_merge(ctx: ServiceContext, actor_id: int, merge_id: object) -> MergeRec
         survivor = _repository(uow, kind).get_for_update(merge.survivor_id)
         if survivor is not None:
             viewer.ensure_can_edit(kind, survivor.id, survivor.owner_id)
+        repository = _repository(uow, kind)
+        missing = [i for i in merge.merged_ids if repository.get_for_update(i) is None]
         refusals = undo_refusals(merge, survivor.version if survivor else None,
-                                 survivor.merged_into_id if survivor else None, uow.duplicates.later_merges(merge))
+                                 survivor.merged_into_id if survivor else None, uow.duplicates.later_merges(merge),
+                                 missing)
         if refusals:
             raise MergeRefusedError("this merge cannot be undone", field="merge", details=refusals)
         now = ctx.now()
         after = _values(ctx, uow, kind, survivor)
         uow.duplicates.restore_references(merge.moved, survivor.id)
-        uow.duplicates.set_merged_into(kind.value, merge.merged_ids, None)
+        _revive(uow, kind, merge.merged_ids, merge.removed_roles, now)
         restored = _parsed(kind, merge.survivor_before)
         _write(ctx, uow, kind, survivor, restored)
         audit_changed(uow, kind.value, survivor.id, viewer.id, now, after, restored, action="undo_merge")

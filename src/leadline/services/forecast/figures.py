@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import PermissionDeniedError
 from leadline.domain.forecast import (
+    Adjustment,
     CategorySums,
     Forecast,
     Period,
@@ -61,12 +62,16 @@ def forecast_in(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, period: st
                                     field="user")
     team = set(config.users) if whole else subordinates_of(root, config.hierarchy) | {root}
     sums, unconverted = category_sums(ctx, uow, viewer, chosen, team, len(config.users))
-    adjustments = uow.adjustments.for_period(chosen.label)
+    adjustments_of: dict[int, list[Adjustment]] = {}
+    for adjustment in uow.adjustments.for_period(chosen.label):  # oldest first, kept so per user
+        adjustments_of.setdefault(adjustment.user_id, []).append(adjustment)
     quotas = uow.quotas.for_period(chosen.label)
 
     def finish(forecast: Forecast) -> Forecast:
+        """Quota and adjustments on a forecast just computed (a thousand owners: most have none)."""
         forecast.quota = quotas.get(forecast.user_id)  # type: ignore[arg-type]
-        return apply_adjustments(forecast, adjustments)
+        own = adjustments_of.get(forecast.user_id)  # type: ignore[arg-type]
+        return apply_adjustments(forecast, own) if own else forecast
 
     heads = top_of_hierarchy(config.hierarchy, sums) if whole else \
         sorted(uid for uid, manager in config.hierarchy.items() if manager == root)

@@ -11,20 +11,21 @@ writes a block's new leads with one executemany each; ``services/imports/records
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from leadline.domain.configuration.custom_fields import CustomFieldType, RecordType
+from leadline.domain.configuration.custom_fields import CustomFieldDefinition, CustomFieldType, RecordType
 from leadline.domain.duplicates.check import HiddenDuplicate
 from leadline.domain.duplicates.matching import Candidate
 from leadline.domain.duplicates.rules import DuplicateAction
 from leadline.domain.errors import ConflictError, DuplicateBlockedError, LeadlineError
-from leadline.domain.imports.duplicates import ImportMatch
+from leadline.domain.imports.duplicates import ImportMatch, RowMatch
 from leadline.domain.imports.job import DuplicatePolicy, ImportCounts, ImportJob, RowError
 from leadline.domain.imports.mapping import IMPORT_KINDS, ColumnPlan
 from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
+from leadline.services.imports.ahead import CheckedRow
 from leadline.services.imports.duplicates import RuleDuplicates
 
 if TYPE_CHECKING:
@@ -51,6 +52,11 @@ class RowRecord:
     extra: Any = None
 
 
+def date_custom_fields(definitions: Iterable[CustomFieldDefinition]) -> frozenset[str]:
+    """The custom fields whose cells are read as dates (in the file's declared format)."""
+    return frozenset(d.name for d in definitions if d.type is CustomFieldType.DATE)
+
+
 class ImportBlock:
     """Imports one block of rows of ``kind`` through ``uow`` (which the caller commits)."""
 
@@ -61,13 +67,18 @@ class ImportBlock:
         self.ctx, self.uow, self.viewer, self.job, self.plan, self.check = ctx, uow, viewer, job, plan, check
         self.policy, self.dry_run = job.options.on_duplicate, job.options.dry_run
         self.definitions = ctx.config(uow).custom_fields_of(self.kind)
-        self.date_fields = frozenset(d.name for d in self.definitions if d.type is CustomFieldType.DATE)
+        self.date_fields = date_custom_fields(self.definitions)
         self.standard_dates = IMPORT_KINDS[self.kind.value].date_fields
         self.errors: list[RowError] = []
+        #: the skipped and updated rows with the record each matched (the job's list of matches)
+        self.matches: list[RowMatch] = []
 
-    def run(self, rows: Sequence[FileRow]) -> tuple[ImportCounts, list[RowError]]:
-        """What became of each row (the counts add up to ``len(rows)``) and the failed rows."""
-        candidates = [c for c in map(self._candidate, rows) if c is not None]
+    def run(self, rows: Sequence[FileRow], ahead: Sequence[CheckedRow] | None = None,
+            ) -> tuple[ImportCounts, list[RowError]]:
+        """What became of each row (the counts add up to ``len(rows)``) and the failed rows;
+        ``ahead``: each row as checked ahead in a worker (services/imports/ahead.py), if it was."""
+        checked: Sequence[CheckedRow | None] = [None] * len(rows) if ahead is None else ahead
+        candidates = [c for c in map(self._candidate, rows, checked) if c is not None]
         checking = self.policy is not DuplicatePolicy.CREATE or self.check.blocks()
         if checking:
             self.check.prepare([c.probe for c in candidates if c.probe is not None])
@@ -79,23 +90,65 @@ class ImportBlock:
                     imported += 1
             elif self.policy is DuplicatePolicy.SKIP:
                 skipped += 1
+                self._matched(candidate, match, "skipped")
             elif self._update(candidate, match):
                 updated += 1
+                self._matched(candidate, match, "updated")
         self.flush()
-        return ImportCounts(len(rows), imported, updated, skipped, len(self.errors)), self.errors
+        failed = len({error.row for error in self.errors})  # a row is failed once, whatever its errors
+        return ImportCounts(len(rows), imported, updated, skipped, failed), self.errors
+
+    def _matched(self, candidate: RowRecord, match: ImportMatch, outcome: str) -> None:
+        """Keep which record the row matched (id 0: one the importer may not read, by its rules)."""
+        self.matches.append(RowMatch(candidate.row.number, match.record_id, match.rules, match.score, outcome,
+                                     match.in_file))
 
     def _fail(self, row: FileRow, error: LeadlineError) -> None:
-        self.errors.append(RowError(row.number, error.field or "row", error.message, tuple(row.cells)))
+        field = self.column_of(error.field) if error.field else "row"
+        self.errors.append(RowError(row.number, field, error.message, tuple(row.cells)))
 
-    def _candidate(self, row: FileRow) -> RowRecord | None:
-        """The row built by its kind's rules, or None with its error kept."""
-        values, custom = self.plan.row_values(row.cells, date_format=self.job.options.date_format,
-                                              date_fields=self.date_fields, standard_dates=self.standard_dates)
+    def column_of(self, field: str) -> str:
+        """The import field a refusal of the record's ``field`` is about (the report names it)."""
+        return field
+
+    def _candidate(self, row: FileRow, ahead: CheckedRow | None) -> RowRecord | None:
+        """The row built by its kind's rules, or None with its errors kept (``_fail_each``)."""
         try:
-            return self.build(row, values, custom)
+            return self._built(row, row.cells, ahead)
         except LeadlineError as error:
-            self._fail(row, error)
+            self._fail_each(row, error)
             return None
+
+    def _built(self, row: FileRow, cells: Sequence[str], ahead: CheckedRow | None) -> RowRecord:
+        if ahead is None:
+            values, custom = self.plan.row_values(cells, date_format=self.job.options.date_format,
+                                                  date_fields=self.date_fields, standard_dates=self.standard_dates)
+        else:
+            values, custom = ahead.values, ahead.custom
+        return self.build(row, values, custom, ahead)
+
+    def _fail_each(self, row: FileRow, error: LeadlineError) -> None:
+        """Keep every field's refusal of a failed row, not only the first (a row with a bad status,
+        source and owner is fixed in one round): the refused field's cell is blanked and the row
+        built again, here, until it builds, a refusal is of no one cell (``row``) or a field is
+        refused again (a required cell blanked: the rules after it cannot be asked). The rules
+        stop at their first refusal, so a valid row costs nothing more (nor in the worker)."""
+        cells, refused = list(row.cells), set()
+        while True:
+            self._fail(row, error)
+            header = self.column_of(error.field) if error.field else None  # account_id: the account column
+            refused.add(header)
+            column = self.plan.column_of(header) if header else None
+            if column is None or column >= len(cells):
+                return
+            cells[column] = ""
+            try:
+                self._built(row, cells, None)
+                return
+            except LeadlineError as again:
+                if (self.column_of(again.field) if again.field else None) in refused:
+                    return
+                error = again
 
     def _create(self, candidate: RowRecord, match: ImportMatch | None) -> bool:
         """Create the row's record (``create`` policy: even if it matches, unless a ``block`` rule
@@ -137,7 +190,7 @@ class ImportBlock:
                 return True
             self.before_change(match.record_id)
             with self.uow.savepoint():
-                self._remember(self.change(match.record_id, candidate))
+                self._remember(self.change(match.record_id, candidate, overwrite=match.may_overwrite()))
         except LeadlineError as error:
             self._fail(candidate.row, error)
             return False
@@ -149,8 +202,10 @@ class ImportBlock:
 
     # what each kind says
 
-    def build(self, row: FileRow, values: dict[str, str], custom: dict[str, str]) -> RowRecord:
-        """The row's record by the kind's create rules (not stored); raises the rule's error."""
+    def build(self, row: FileRow, values: dict[str, str], custom: dict[str, str],
+              ahead: CheckedRow | None = None) -> RowRecord:
+        """The row's record by the kind's create rules (not stored); raises the rule's error.
+        ``ahead``: what was checked of the row in a worker (a kind that checks none ignores it)."""
         raise NotImplementedError
 
     def store(self, candidate: RowRecord, overridden: str | None) -> None:
@@ -164,8 +219,10 @@ class ImportBlock:
     def before_change(self, record_id: int) -> None:
         """Called before a stored record is changed (a record stored at ``flush`` is written first)."""
 
-    def change(self, record_id: int, candidate: RowRecord) -> Candidate | None:
-        """Write the row onto the record by the update rules; what the rules now compare."""
+    def change(self, record_id: int, candidate: RowRecord, *, overwrite: bool = True) -> Candidate | None:
+        """Write the row onto the record by the update rules; what the rules now compare.
+        ``overwrite`` False (a match weaker than the exact e-mail, ADR 0073): only the record's
+        empty fields are filled, none of its values replaced."""
         raise NotImplementedError
 
     def flush(self) -> None:

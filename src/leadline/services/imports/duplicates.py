@@ -81,6 +81,7 @@ class RuleDuplicates:
         readable = [m for m in found if in_file or viewer.can_read(m.record_kind, m.owner_id)]
         if readable:
             best = readable[0]
-            return ImportMatch(best.record_id, best.owner_id, best.reasons, best.action, in_file)
+            return ImportMatch(best.record_id, best.owner_id, best.reasons, best.action, in_file,
+                               score=best.score, rules=best.rules)
         reasons = tuple(dict.fromkeys(reason for m in found for reason in m.reasons))
         return ImportMatch(0, None, reasons, strictest(m.action for m in found), in_file, visible=False)

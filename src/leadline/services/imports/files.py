@@ -13,6 +13,7 @@ import codecs
 import csv
 import hashlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -111,27 +112,31 @@ def _sniffed_delimiter(sample: str) -> str:
     return best
 
 
-def _workbook(path: Path) -> Any:
-    """The workbook in read-only streaming mode; ``VALIDATION_FAILED`` on ``file`` for a file that
-    only looks like one (a zip of something else, a damaged workbook)."""
+@contextmanager
+def _workbook(path: Path) -> Iterator[Any]:
+    """The workbook in read-only streaming mode, closed (with its file) at the end;
+    ``VALIDATION_FAILED`` on ``file`` for a file that only looks like one (a zip of something
+    else, a damaged workbook). openpyxl is given the open file, not its path: it refuses a path
+    not ending in .xlsx, and an upload is kept in a temporary file of no such name."""
     from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-        if not book.worksheets:
-            raise ValueError("no worksheet")
-    except Exception as error:  # noqa: BLE001 - openpyxl and zipfile raise many kinds for a bad file
-        raise ValidationError(f"the file is not a readable .xlsx workbook ({type(error).__name__})",
-                              field="file") from None
-    return book
+    with path.open("rb") as handle:
+        try:
+            book = load_workbook(handle, read_only=True, data_only=True)
+            if not book.worksheets:
+                raise ValueError("no worksheet")
+        except Exception as error:  # noqa: BLE001 - openpyxl and zipfile raise many kinds for a bad file
+            raise ValidationError(f"the file is not a readable .xlsx workbook ({type(error).__name__})",
+                                  field="file") from None
+        try:
+            yield book
+        finally:
+            book.close()
 
 
 def _xlsx_rows(path: Path) -> int:
-    book = _workbook(path)
-    try:
+    with _workbook(path) as book:
         return max((book.worksheets[0].max_row or 1) - 1, 0)
-    finally:
-        book.close()
 
 
 def read_rows(source: SourceFile) -> Iterator[list[str]]:
@@ -150,8 +155,7 @@ def read_rows(source: SourceFile) -> Iterator[list[str]]:
 
 
 def _xlsx(path: Path) -> Iterator[list[str]]:
-    book = _workbook(path)
-    try:
+    with _workbook(path) as book:
         rows = book.worksheets[0].iter_rows(values_only=True)
         while True:
             try:
@@ -162,8 +166,6 @@ def _xlsx(path: Path) -> Iterator[list[str]]:
                 raise ValidationError(f"the workbook's first sheet is not readable ({type(error).__name__})",
                                       field="file") from None
             yield [_cell_text(value) for value in row]
-    finally:
-        book.close()
 
 
 def _cell_text(value: object) -> str:

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
-from itertools import islice
+from itertools import groupby, islice
 from typing import Any
 
 from leadline.domain.campaigns.campaign import Campaign
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ConflictError, LeadlineError, NotFoundError, ValidationError
 from leadline.domain.ids import new_id
-from leadline.domain.imports.job import ImportJob, ImportOptions, JobStatus
+from leadline.domain.imports.job import ImportJob, ImportOptions, JobStatus, RowError
 from leadline.domain.imports.mapping import (
     CUSTOM_PREFIX,
+    IMPORT_KINDS,
     REPORT_COLUMNS,
     ColumnPlan,
     chosen_columns,
@@ -31,10 +32,13 @@ from leadline.domain.imports.mapping import (
     import_kind,
     plan_columns,
 )
+from leadline.domain.imports.values import standard_values
 from leadline.domain.security.users import User
 from leadline.services.assignment.rules import RuleSet, load_rule_set
+from leadline.services.collector import collector_paused
 from leadline.services.context import ServiceContext
-from leadline.services.imports.blocks import FileRow, ImportBlock
+from leadline.services.imports.ahead import CheckedRow, RowReading, rows_ahead
+from leadline.services.imports.blocks import FileRow, ImportBlock, date_custom_fields
 from leadline.services.imports.duplicates import RuleDuplicates
 from leadline.services.imports.files import SourceFile, read_rows
 from leadline.services.imports.lead_block import LeadBlock
@@ -55,11 +59,15 @@ def start_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFi
     id, leads only): every imported lead becomes its member (trade-show badge scans). Refuses a
     file without a usable header, an unknown mapping name or campaign (``NOT_FOUND``).
     ``columns`` (header -> field or ``custom.<name>``, as a person chose them on the import
-    page) replaces the mapping; a header it leaves out is ignored."""
+    page) replaces the mapping; a header it leaves out is ignored. ``PERMISSION_DENIED`` (a dry
+    run too) when the importer's role may not create records of ``kind``, or edit them with
+    ``on_duplicate=update``."""
     options = options or ImportOptions()
     spec = import_kind(kind)
     with ctx.uow_factory() as uow:
-        load_viewer(uow, actor_id, ctx)
+        viewer = load_viewer(uow, actor_id, ctx)
+        for action in options.rights_needed():
+            viewer.ensure_may(action, RecordType(spec.name))
         if campaign is not None and campaign.strip() and spec.name != "lead":
             raise ValidationError("only leads join a campaign on import", field="campaign")
         if campaign is not None and campaign.strip():
@@ -83,6 +91,10 @@ def start_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFi
             plan = chosen_columns(headers, columns, custom_names, kind=spec.name)
         else:
             plan = plan_columns(headers, saved=saved, custom_fields=custom_names, kind=spec.name)
+        config = ctx.config(uow)
+        labels = {"status": [s.label for s in config.status_by_id.values()],
+                  "source": [s.label for s in config.source_by_id.values()]}
+        options = replace(options, value_map=standard_values(spec.name, labels))
         job = ImportJob(
             id=new_id(), record_type=spec.name, file_name=source.name[:255], checksum=source.checksum,
             headers=tuple(headers), mapping_name=mapping_name, columns=plan.columns(), ignored=plan.ignored,
@@ -123,18 +135,29 @@ def run_import(ctx: ServiceContext, job_id: int, source: SourceFile, *,
         raise ConflictError(f"import {job.id} is of another file", field="file")
     if job.status is JobStatus.COMPLETED:
         return job
-    plan = ColumnPlan.of(job.headers, job.columns, job.ignored)
+    plan = ColumnPlan.of(job.headers, job.columns, job.ignored, job.options.value_map)
     check = RuleDuplicates(RecordType(job.record_type), whole_file=job.options.dry_run)
     owners: dict[Any, User | LeadlineError | None] = {}
+    ahead = rows_ahead(job.record_type, source.estimated_rows - job.rows_done, _reading(ctx, job, plan))
     try:
-        for block in file_blocks(source, job.rows_done, job.options.block_size):
-            job = _import_block(ctx, job, plan, check, owners, block)
+        for block, checked in ahead.blocks(file_blocks(source, job.rows_done, job.options.block_size)):
+            job = _import_block(ctx, job, plan, check, owners, block, checked)
             if progress:
                 progress(job)
         return _finish(ctx, job)
     except (LeadlineError, OSError) as error:
         _fail(ctx, job, str(error))
         raise
+    finally:
+        ahead.close()
+
+
+def _reading(ctx: ServiceContext, job: ImportJob, plan: ColumnPlan) -> RowReading:
+    """What checking a lead row ahead needs (its dates as ``ImportBlock`` reads them)."""
+    with ctx.reader() as uow:
+        definitions = ctx.config(uow).custom_fields_of(RecordType(job.record_type))
+    return RowReading(plan, job.options.date_format, date_custom_fields(definitions),
+                      IMPORT_KINDS[job.record_type].date_fields, ctx.contact_points, ctx.phone_region)
 
 
 def import_records(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFile, *,
@@ -157,9 +180,11 @@ def file_blocks(source: SourceFile, rows_done: int, size: int) -> Iterator[list[
 
 
 def _import_block(ctx: ServiceContext, job: ImportJob, plan: ColumnPlan, check: RuleDuplicates,
-                  owners: dict[Any, User | LeadlineError | None], block: list[FileRow | None]) -> ImportJob:
+                  owners: dict[Any, User | LeadlineError | None], block: list[FileRow | None],
+                  checked: list[CheckedRow] | None = None) -> ImportJob:
     rows = [row for row in block if row is not None]
-    with ctx.uow_factory() as uow:
+    # the block's rows, records, probes and pending writes live until its commit: docs/adr/0072
+    with collector_paused(), ctx.uow_factory() as uow:
         viewer = load_viewer(uow, job.actor_id, ctx)
         check.bind(ctx, uow, viewer)
         importer: ImportBlock
@@ -168,14 +193,23 @@ def _import_block(ctx: ServiceContext, job: ImportJob, plan: ColumnPlan, check: 
                                  assignment_rules(uow, job))
         else:
             importer = BLOCKS[job.record_type](ctx, uow, viewer, job, plan, check)
-        counts, errors = importer.run(rows)
+        counts, errors = importer.run(rows, checked)
         before = job.rows_done
         job = replace(job)
         job.record_block(len(block), counts, ctx.now())
         uow.imports.add_errors(job.id, errors)
+        uow.imports.add_matches(job.id, importer.matches)
         uow.imports.save_progress(job, before)
+        if not job.options.dry_run and _doubled(before, job.rows_done):
+            uow.duplicates.refresh_statistics(RecordType(job.record_type))
         uow.commit()
     return job
+
+
+def _doubled(before: int, after: int) -> bool:
+    """Whether this block took the job's rows past another doubling of a thousand (1,000, 2,000,
+    4,000...): the import's table has grown enough for its planner statistics to be re-read."""
+    return (after // 1000).bit_length() > (before // 1000).bit_length()
 
 
 def find_campaign(uow: Any, reference: str) -> Campaign:
@@ -253,20 +287,51 @@ def get_import(ctx: ServiceContext, actor_id: int, job_id: int) -> ImportJob:
 
 
 def import_error_rows(ctx: ServiceContext, actor_id: int, job_id: int, *, page: int = 1000) -> Iterator[list[str]]:
-    """The error report of an import, row by row: the file's own columns plus ``_row`` (its row
-    number in the file), ``_field`` and ``_error``, header first. Fixed, it imports again as is
-    (the report's own columns are left out by every mapping)."""
+    """The error report of an import, a line per failed row: the file's own columns plus ``_row``
+    (its row number in the file), ``_field`` and ``_error``, header first. A row refused on several
+    fields says each: ``_field`` "email; status", ``_error`` "email: ...; status: ..." (one refusal:
+    its field and message alone). Fixed, it imports again as is (the report's own columns are left
+    out by every mapping). A file that was itself a report loses its old ``_row``, ``_field`` and
+    ``_error`` columns: each row says only what is wrong now.
+
+    A row with more cells than the header keeps them, after ``_error`` (columns without a header:
+    the header is written before any row is read): nothing of the row is lost when the report is
+    fixed, and a report imported unfixed fails again on that row as too wide."""
     job = get_import(ctx, actor_id, job_id)
     width = len(job.headers)
-    yield [*job.headers, *REPORT_COLUMNS]
+    kept = [i for i, header in enumerate(job.headers) if header.strip() not in REPORT_COLUMNS]
+    yield [*(job.headers[i] for i in kept), *REPORT_COLUMNS]
+    for errors in _failed_rows(ctx, job.id, page):
+        cells = list(errors[0].cells[:width]) + [""] * (width - len(errors[0].cells))
+        fields, message = "; ".join(e.field for e in errors), errors[0].error
+        if len(errors) > 1:
+            message = "; ".join(f"{e.field}: {e.error}" for e in errors)
+        yield [*(cells[i] for i in kept), str(errors[0].row), fields, message, *errors[0].cells[width:]]
+
+
+def import_error_list(ctx: ServiceContext, actor_id: int, job_id: int, *, page: int = 1000) -> Iterator[list[str]]:
+    """Every error of an import, a line each (a row refused on three fields has three): ``row``,
+    ``field``, ``value`` (the row's cell of that field's column, "" when none holds it) and
+    ``message``, header first. ``NOT_FOUND`` for an import that is not the actor's."""
+    job = get_import(ctx, actor_id, job_id)
+    plan = ColumnPlan.of(job.headers, job.columns, job.ignored)
+    yield ["row", "field", "value", "message"]
+    for errors in _failed_rows(ctx, job.id, page):
+        for error in errors:
+            column = plan.column_of(error.field)
+            value = error.cells[column] if column is not None and column < len(error.cells) else ""
+            yield [str(error.row), error.field, value, error.error]
+
+
+def _failed_rows(ctx: ServiceContext, job_id: int, page: int) -> Iterator[list[RowError]]:
+    """The errors of each failed row, row by row in file order, read a page of rows at a time."""
     after = 0
     while True:
         with ctx.reader() as uow:
-            errors = uow.imports.errors_of(job.id, after_row=after, limit=page)
-        for error in errors:
-            cells = list(error.cells[:width]) + [""] * (width - len(error.cells))
-            yield [*cells, str(error.row), error.field, error.error]
-        if len(errors) < page:
+            errors = uow.imports.errors_of(job_id, after_row=after, limit=page)
+        for _, of_row in groupby(errors, key=lambda error: error.row):
+            yield list(of_row)
+        if not errors or len({e.row for e in errors}) < page:
             return
         after = errors[-1].row
 

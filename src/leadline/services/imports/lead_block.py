@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from leadline.domain.configuration.custom_fields import RecordType, coerce_custom_values
 from leadline.domain.duplicates.matching import Candidate
 from leadline.domain.history import render_value
+from leadline.domain.imports.duplicates import empty_fields_only
 from leadline.domain.imports.job import ImportCounts, ImportJob, RowError
 from leadline.domain.imports.mapping import ColumnPlan
 from leadline.domain.leads.lead import Lead
@@ -25,6 +26,7 @@ from leadline.services.assignment.rules import RuleSet
 from leadline.services.campaigns.members import join_source_campaign, responded_member
 from leadline.services.context import ServiceContext
 from leadline.services.duplicates.check import probe_of
+from leadline.services.imports.ahead import CheckedRow
 from leadline.services.imports.blocks import FileRow, ImportBlock, RowRecord
 from leadline.services.imports.duplicates import RuleDuplicates
 from leadline.services.leads.records import (
@@ -59,6 +61,7 @@ class LeadBlock(ImportBlock):
                  check: RuleDuplicates, owner_of: Callable[[Any], User | None],
                  rule_set: RuleSet | None = None) -> None:
         super().__init__(ctx, uow, viewer, job, plan, check)
+        uow.bulk_load()  # the block's new leads, status entries, members and events by COPY on PostgreSQL
         self.owner_of, self.rule_set = owner_of, rule_set
         self.pending = _Pending()
         #: the leads this block created or changed, to re-score at its end
@@ -66,13 +69,16 @@ class LeadBlock(ImportBlock):
         campaign_id = job.options.campaign_id
         self.campaign = uow.campaigns.get(campaign_id) if campaign_id is not None else None
 
-    def run(self, rows: Sequence[FileRow]) -> tuple[ImportCounts, list[RowError]]:
-        done = super().run(rows)
+    def run(self, rows: Sequence[FileRow], ahead: Sequence[CheckedRow] | None = None,
+            ) -> tuple[ImportCounts, list[RowError]]:
+        done = super().run(rows, ahead)
         rescore_leads(self.ctx, self.uow, self.touched)
         return done
 
-    def build(self, row: FileRow, values: dict[str, str], custom: dict[str, str]) -> RowRecord:
-        lead = build_lead(self.ctx, self.uow, self.viewer, values, owner_of=self.owner_of)
+    def build(self, row: FileRow, values: dict[str, str], custom: dict[str, str],
+              ahead: CheckedRow | None = None) -> RowRecord:
+        lead = build_lead(self.ctx, self.uow, self.viewer, values, owner_of=self.owner_of,
+                          cleaned=ahead.cleaned_or_raise() if ahead is not None else None)
         if self.campaign is not None and lead.campaign_id is None:
             lead.campaign_id = self.campaign.id
         lead.custom = coerce_custom_values(self.definitions, dict(custom), creating=True)
@@ -104,12 +110,16 @@ class LeadBlock(ImportBlock):
         if record_id in self.pending.ids:
             self.flush()  # the lead of an earlier row of this block: stored first, then changed
 
-    def change(self, record_id: int, candidate: RowRecord) -> Candidate:
+    def change(self, record_id: int, candidate: RowRecord, *, overwrite: bool = True) -> Candidate:
         uow, viewer, now = self.uow, self.viewer, self.ctx.now()
         lead = load_lead_for_editing(uow, viewer, record_id)
-        history = apply_lead_changes(self.ctx, uow, viewer, lead, candidate.values, now)
-        if candidate.custom:
-            history += change_lead_custom(self.ctx, uow, viewer, lead, candidate.custom, now)
+        values, custom = candidate.values, candidate.custom
+        if not overwrite:
+            values = empty_fields_of(lead, values)
+            custom = empty_fields_only(custom, {k: lead.custom.get(k) for k in custom})
+        history = apply_lead_changes(self.ctx, uow, viewer, lead, values, now)
+        if custom:
+            history += change_lead_custom(self.ctx, uow, viewer, lead, custom, now)
         if history:
             lead.updated_at = now
             uow.leads.save(lead)
@@ -128,10 +138,22 @@ class LeadBlock(ImportBlock):
         for lead in pending.leads:
             if lead.custom:
                 self.uow.custom_fields.set_values(self.definitions, lead.id, lead.custom)
-        self.uow.leads.record_status_changes(pending.status_changes)
+        self.uow.leads.record_status_changes(pending.status_changes, first=True)
         self.uow.campaigns.add_members([responded_member(lead.campaign_id, lead.id, lead.created_at)
                                         for lead in pending.leads if lead.campaign_id is not None])
         self.uow.audit.record_many(pending.events)
+
+
+#: a lead import's reference fields, by the lead's attribute that holds them
+_HELD_IN = {"source": "source_id", "owner": "owner_id", "status": "status_id", "campaign_id": "campaign_id"}
+
+
+def empty_fields_of(lead: Lead, values: dict[str, str]) -> dict[str, str]:
+    """The row's values of the fields ``lead`` leaves empty: what an update by a weaker match
+    than the exact e-mail may write (ADR 0073). A status always has a value (so it stays, with
+    the reasons that would justify a move), as does an owner."""
+    held = {name: getattr(lead, _HELD_IN.get(name, name)) for name in values if hasattr(lead, _HELD_IN.get(name, name))}
+    return empty_fields_only(values, held)
 
 
 def lead_probe(lead: Lead) -> Candidate:

@@ -16,18 +16,24 @@ from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.duplicates.matching import Candidate
 from leadline.domain.errors import ValidationError
 from leadline.domain.ids import new_id
+from leadline.domain.imports.duplicates import empty_fields_only
 from leadline.services import records
 from leadline.services.duplicates.check import probe_of
+from leadline.services.imports.ahead import CheckedRow
 from leadline.services.imports.blocks import FileRow, ImportBlock, RowRecord
 from leadline.services.security.access import fields_of
+
+#: a refused field of a record -> the import column it comes from, where their names differ
+_COLUMNS = {"account_id": "account", "loss_reason_id": "loss_reason"}
 
 
 class RecordBlock(ImportBlock):
     """The block of an account, contact or opportunity import (``kind`` set by the subclass)."""
 
-    def build(self, row: FileRow, values: dict[str, str], custom: dict[str, str]) -> RowRecord:
+    def build(self, row: FileRow, values: dict[str, str], custom: dict[str, str],
+              ahead: CheckedRow | None = None) -> RowRecord:
         given: dict[str, Any] = {name: value for name, value in values.items() if name != "account"}
-        if "account" in values:
+        if "account" in values:  # one missing is refused by the create rules (ensure_account_given)
             given["account_id"] = self._account_id(values["account"])
         given["custom"] = dict(custom)
         kind, uow, viewer = self.kind, self.uow, self.viewer
@@ -39,6 +45,10 @@ class RecordBlock(ImportBlock):
             record = records.build_opportunity(self.ctx, uow, viewer, given)
         return RowRecord(row, given, custom, record, self._probe(record))
 
+    def column_of(self, field: str) -> str:
+        """``account_id`` is the ``account`` column, ``loss_reason_id`` the ``loss_reason`` one."""
+        return _COLUMNS.get(field, field)
+
     def _account_id(self, reference: str) -> int:
         if reference.isdigit():
             return int(reference)
@@ -49,6 +59,10 @@ class RecordBlock(ImportBlock):
         if not found:
             raise ValidationError(f"there is no account named {reference!r}", field="account")
         return found[0]
+
+    def _stored(self, record_id: int) -> Any:
+        """The stored account or contact, or None (``change_record`` then refuses the change)."""
+        return (self.uow.accounts if self.kind is RecordType.ACCOUNT else self.uow.contacts).get(record_id)
 
     def _probe(self, record: Any) -> Candidate | None:
         """What the duplicate rules compare (its own id, so it never matches itself)."""
@@ -76,11 +90,17 @@ class RecordBlock(ImportBlock):
     def ensure_editable(self, record_id: int) -> None:
         records.ensure_can_change(self.uow, self.viewer, self.kind.value, record_id)
 
-    def change(self, record_id: int, candidate: RowRecord) -> Candidate | None:
+    def change(self, record_id: int, candidate: RowRecord, *, overwrite: bool = True) -> Candidate | None:
         changes = {name: value for name, value in candidate.values.items()
                    if name not in ("duplicate_override_reason", "custom")}
-        if candidate.custom:
-            changes["custom"] = candidate.custom  # type: ignore[assignment]
+        custom = candidate.custom
+        record = None if overwrite else self._stored(record_id)
+        if record is not None:  # a weaker match than the exact e-mail fills the record's empty fields only
+            changes = empty_fields_only(changes, fields_of(record))
+            held: dict[str, Any] = record.custom or {}  # None: not read with the record (ADR 0073)
+            custom = empty_fields_only(custom, {k: held.get(k) for k in custom})
+        if custom:
+            changes["custom"] = custom  # type: ignore[assignment]
         return self._probe(records.change_record(self.ctx, self.uow, self.viewer, self.kind.value, record_id,
                                                  changes))
 

@@ -21,6 +21,7 @@ from leadline.domain.configuration.custom_fields import (
 from leadline.domain.configuration.sources import LeadSource, ensure_selectable, find_source
 from leadline.domain.configuration.statuses import LeadStatus, default_status, find_status
 from leadline.domain.duplicates.check import DuplicateCheck
+from leadline.domain.duplicates.merge import ensure_not_merged_away
 from leadline.domain.errors import ConflictError, NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import Deletion, FieldChange, diff_fields, render_value
 from leadline.domain.ids import new_id
@@ -43,12 +44,12 @@ from leadline.services.context import ServiceContext
 from leadline.services.duplicates.check import DuplicateReport, probe_of, screen_new_record
 from leadline.services.leads.status_moves import enter_first_status, move_status
 from leadline.services.named_history import named_history
-from leadline.services.scoring.scores import rescore_lead
+from leadline.services.scoring.scores import lead_unscored_reason, rescore_lead
 from leadline.services.security import idempotency
 from leadline.services.security.access import audit_created, load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
 from leadline.services.security.users import resolve_query_owners, resolve_user
-from leadline.services.security.visibility import redacted_history, without_hidden_conversion
+from leadline.services.security.visibility import redacted_history, survivor_shown, without_hidden_conversion
 
 if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
@@ -71,6 +72,8 @@ class LeadDetails:
     duplicates: DuplicateCheck | None = None
     #: the predicted chance of converting with its reasons (``get_lead`` and ``list_leads``); None unscored
     score: LeadScore | None = None
+    #: why the lead has no score (``get_lead`` only; None when scored or not read)
+    score_note: str | None = None
 
 
 def create_lead(
@@ -107,7 +110,7 @@ def add_lead(
     ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, object], *,
     products: Sequence[Mapping[str, object]] = (), custom: Mapping[str, object] | None = None,
     before_storing: Callable[[Lead], None] | None = None, duplicates: DuplicateReport | None = None,
-    rescore: bool = True,
+    rescore: bool = True, override_reason: str | None = None,
 ) -> Lead:
     """``create_lead``'s work inside a unit of work the caller owns and commits: the lead built,
     checked, stored with its custom values, first status and audit. ``before_storing(lead)``
@@ -116,11 +119,12 @@ def add_lead(
     ``block`` refuses unless ``values["duplicate_override_reason"]`` is given). Used by the
     capture channels, which write more in the same transaction (and check repeats their own way):
     they pass ``rescore=False`` and re-score the lead once what they add (quiz answers, the call)
-    is written."""
+    is written. ``override_reason``: a duplicate rule overridden before (a release from
+    quarantine), kept in the lead's history as ``duplicate_override``."""
     lead = build_lead(ctx, uow, viewer, values, products)
     if before_storing is not None:
         before_storing(lead)
-    overridden = None
+    overridden = override_reason
     if duplicates is not None:
         overridden = screen_new_record(ctx, uow, viewer, probe_of(RecordType.LEAD, vars_of(lead)),
                                        values.get("duplicate_override_reason"), duplicates)
@@ -156,11 +160,16 @@ def _warned(details: LeadDetails, ctx: ServiceContext, fields: frozenset[str] | 
 def build_lead(
     ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, values: Mapping[str, object],
     products: Sequence[Mapping[str, object]] = (), *, owner_of: Callable[[Any], User | None] | None = None,
+    cleaned: Mapping[str, object] | None = None,
 ) -> Lead:
     """Validate input into a new ``Lead`` (not stored). Shared by single capture and bulk paths;
     ``owner_of`` resolves the ``owner`` reference (default: ``resolve_user``; an import remembers
-    each owner it looked up)."""
-    cleaned = clean_lead_fields(values, ctx.contact_points, country_hint=ctx.phone_region)
+    each owner it looked up); ``cleaned``: what ``clean_lead_fields`` answered for ``values``
+    already (an import checks rows ahead in a worker: services/imports/ahead.py). Refused with
+    ``PERMISSION_DENIED`` when the viewer's role may not create leads."""
+    viewer.ensure_can_create(RecordType.LEAD)
+    if cleaned is None:
+        cleaned = clean_lead_fields(values, ctx.contact_points, country_hint=ctx.phone_region)
     ensure_complete(cleaned.get("last_name"), cleaned.get("company"))  # type: ignore[arg-type]
     statuses = ctx.config(uow).statuses
     status = default_status(statuses)
@@ -202,6 +211,8 @@ def get_lead(ctx: ServiceContext, actor_id: int, lead_id: int) -> LeadDetails:
         details = _describe_many(ctx, uow, shown, custom_of=uow.reads.custom_values)[0]
         details.capture = uow.reads.capture(lead.id)
         details.score = uow.reads.lead_score(lead.id)
+        if details.score is None:
+            details.score_note = lead_unscored_reason(uow, details.lead)
         return details
 
 
@@ -231,9 +242,7 @@ def list_leads(ctx: ServiceContext, actor_id: int, query: LeadQuery, page: Page)
 def lead_cursor(page: Page, last: LeadDetails) -> str:
     """The cursor after ``last`` in ``page``'s order: by its stored score (None when unscored) when
     the list is sorted by score, else by the lead's own field."""
-    if page.sort == "score":
-        return page.cursor_of(last.score.score if last.score else None, last.lead.id)
-    return page.cursor_after(last.lead)
+    return page.cursor_after(last.lead, score=last.score.score if last.score else None)
 
 
 def resolve_lead_query(
@@ -339,7 +348,8 @@ def change_lead_custom(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lea
 
 
 def delete_lead(ctx: ServiceContext, actor_id: int, lead_id: int, *, expected_version: int | None = None) -> None:
-    """Delete an unconverted lead the actor may edit (a converted lead is kept for its lineage)."""
+    """Delete an unconverted lead the actor may edit, if their role may delete leads (a converted
+    lead is kept for its lineage)."""
     with ctx.uow_factory() as uow:
         remove_lead(ctx, uow, load_viewer(uow, actor_id, ctx), lead_id, expected_version=expected_version)
         uow.commit()
@@ -349,6 +359,9 @@ def remove_lead(ctx: ServiceContext, uow: UnitOfWork, viewer: Viewer, lead_id: i
                 expected_version: int | None = None) -> None:
     """``delete_lead``'s work in the caller's unit of work (a bulk job's block)."""
     lead = load_lead_for_editing(uow, viewer, lead_id, expected_version=expected_version)
+    viewer.ensure_can_delete(RecordType.LEAD, lead.id, lead.owner_id)
+    ensure_not_merged_away("lead", lead.id, lead.merged_into_id, field="lead",
+                           survivor_shown=survivor_shown(uow, viewer, RecordType.LEAD, lead.merged_into_id))
     uow.custom_fields.delete_values(lead.id)
     uow.leads.delete(lead.id)
     uow.deletions.add(Deletion("lead", lead.id, lead.owner_id, ctx.now()))
@@ -441,8 +454,8 @@ def _products(lines: Sequence[Mapping[str, object]]) -> list[ProductInterest]:
 
 def _render_products(lines: Sequence[ProductInterest]) -> str | None:
     rendered = "; ".join(
-        f"{p.product_name} x {p.quantity.normalize()}"
-        + (f" @ {p.estimated_unit_price.normalize()}" if p.estimated_unit_price is not None else "")
+        f"{p.product_name} x {p.quantity.normalize():f}"
+        + (f" @ {p.estimated_unit_price.normalize():f}" if p.estimated_unit_price is not None else "")
         for p in lines
     )
     return rendered or None

@@ -107,7 +107,7 @@ def enter_first_status(ctx: ServiceContext, uow: UnitOfWork, lead: Lead, *, reas
     """Justify a new lead's first status (set by ``build_lead``, custom values in place) before it
     is stored: a reason to start unqualified, criteria met or an override to start qualified."""
     config = ctx.config(uow)
-    status = next(s for s in config.statuses if s.id == lead.status_id)
+    status = config.status_by_id[lead.status_id]
     chosen_reason = None
     if status.kind is StatusKind.UNQUALIFIED:
         chosen_reason = find_reason(config.reasons, ReasonKind.LEAD_UNQUALIFIED, reason, field="unqualified_reason")

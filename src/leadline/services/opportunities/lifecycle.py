@@ -29,6 +29,7 @@ from leadline.services.scoring.opportunities import rescore_opportunity
 from leadline.services.security import idempotency
 from leadline.services.security.access import fields_of, load_viewer
 from leadline.services.security.idempotency import IdempotencyClaim
+from leadline.services.security.visibility import without_hidden_origin
 
 if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
@@ -180,9 +181,10 @@ def _change(ctx: ServiceContext, actor_id: int, opportunity_id: int, expected_ve
             track_change(uow, before, opportunity, viewer.id, now)
             rescore_opportunity(ctx, uow, opportunity.id)
         read_custom(ctx, uow, RecordType.OPPORTUNITY, [opportunity])
+        shown = without_hidden_origin(uow, viewer, [opportunity])[0]
         if changes:
-            idempotency.commit(ctx, uow, claim, opportunity)
-        return opportunity
+            idempotency.commit(ctx, uow, claim, shown)
+        return shown
 
 
 def editable_opportunity(uow: UnitOfWork, viewer: Viewer, opportunity_id: int) -> Opportunity:

@@ -234,15 +234,19 @@ def list_contact_roles(ctx: ServiceContext, actor_id: int, opportunity_id: int) 
 def remove_contact_role(ctx: ServiceContext, actor_id: int, opportunity_id: int, *, contact_id: int,
                         role: str) -> None:
     """Take a contact's role off an opportunity the actor may edit; a role the actor cannot see
-    (on a contact they may not read) is not found, as if it were not there."""
+    (on a contact they may not read) is not found, as if it were not there. The removal is kept
+    (``deleted_records``, with the opportunity's owner and the contact's, whose readers both it
+    needs) for Salesforce's ``deleted/``."""
     kind = _role_kind(role)
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
-        editable_opportunity(uow, viewer, opportunity_id)
-        read_any(uow, viewer, "contact", contact_id)
-        if not uow.products.remove_contact_role(opportunity_id, contact_id, kind.value):
+        opportunity = editable_opportunity(uow, viewer, opportunity_id)
+        contact = read_any(uow, viewer, "contact", contact_id)
+        role_id = uow.products.remove_contact_role(opportunity_id, contact_id, kind.value)
+        if role_id is None:
             raise NotFoundError("this contact has no such role on the opportunity", field="role")
-        uow.audit.record("delete", "contact_role", None, viewer.id, ctx.now(), {
+        uow.deletions.add(Deletion("contact_role", role_id, opportunity.owner_id, ctx.now(), contact.owner_id))
+        uow.audit.record("delete", "contact_role", role_id, viewer.id, ctx.now(), {
             "opportunity_id": (str(opportunity_id), None), "contact_id": (str(contact_id), None),
             "role": (kind.value, None)})
         uow.commit()

@@ -13,7 +13,6 @@ from leadline.domain.opportunities.products import Product
 from leadline.services.context import ServiceContext
 from leadline.services.records import read_any
 from leadline.services.security.access import load_viewer
-from leadline.services.security.visibility import readable_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +59,8 @@ def contact_opportunities(ctx: ServiceContext, actor_id: int, contact_id: int) -
         viewer = load_viewer(uow, actor_id, ctx)
         read_any(uow, viewer, "contact", contact_id)
         roles = uow.products.roles_of_contact(contact_id)
-        readable = readable_ids(uow, viewer, RecordType.OPPORTUNITY, {of for of, _, _ in roles})
-        opportunities = {of: uow.opportunities.get(of) for of in readable}
+        opportunities = {of: o for of, o in uow.opportunities.get_many(of for of, _, _ in roles).items()
+                         if viewer.can_read(RecordType.OPPORTUNITY, o.owner_id)}  # one read, not one per role
     return [ContactRoleOn(opportunity, role, primary) for of, role, primary in roles
             if (opportunity := opportunities.get(of)) is not None]
 

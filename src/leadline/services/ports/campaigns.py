@@ -9,6 +9,7 @@ from typing import Protocol
 from leadline.domain.campaigns.attribution import Touch
 from leadline.domain.campaigns.campaign import Campaign, CampaignMember, CampaignStatus, CampaignType
 from leadline.domain.campaigns.report import CampaignFigures
+from leadline.domain.history import NamedRecord
 
 
 class CampaignRepository(Protocol):
@@ -20,6 +21,10 @@ class CampaignRepository(Protocol):
 
     def save(self, campaign: Campaign) -> None:
         """Write back if still at the version read (``STALE_RECORD`` otherwise); bumps the version."""
+        ...
+
+    def names_of(self, campaign_ids: Iterable[int]) -> dict[int, NamedRecord]:
+        """Name and owner by campaign id, for those of ``campaign_ids`` that exist, in one read."""
         ...
 
     def parents(self) -> dict[int, int | None]:

@@ -9,7 +9,7 @@ from typing import Protocol
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.duplicates.groups import DuplicateGroup
 from leadline.domain.duplicates.matching import Candidate
-from leadline.domain.duplicates.merge import MergeRecord, MovedReference
+from leadline.domain.duplicates.merge import MergeRecord, MovedReference, RemovedRole
 from leadline.domain.duplicates.rules import DuplicateRule
 
 
@@ -33,6 +33,11 @@ class DuplicateRepository(Protocol):
         in one statement by index: e-mail, phone, domain, last name. No limit."""
         ...
 
+    def refresh_statistics(self, record_kind: RecordType) -> None:
+        """Have the database re-count the records of ``record_kind`` for its planner, so that the
+        look-ups keep to their indexes while an import grows the table (ANALYZE on PostgreSQL)."""
+        ...
+
     def all_candidates(self, record_kind: RecordType) -> Iterator[Candidate]:
         """Every live record of ``record_kind``, by id (read in batches)."""
         ...
@@ -53,8 +58,10 @@ class DuplicateRepository(Protocol):
 
     def mark_merge_undone(self, merge_id: int, at: datetime, actor_id: int) -> None: ...
 
-    def set_merged_into(self, record_kind: str, record_ids: Sequence[int], survivor_id: int | None) -> None:
-        """Make the records tombstones pointing at ``survivor_id`` (None: live again)."""
+    def set_merged_into(self, record_kind: str, record_ids: Sequence[int], survivor_id: int | None,
+                        changed_at: datetime | None = None) -> None:
+        """Make the records tombstones pointing at ``survivor_id`` (None: live again); with
+        ``changed_at``, their last change moves to it (their version stays: their values do not change)."""
         ...
 
     def move_references(self, record_kind: str, from_ids: Sequence[int], to_id: int) -> list[MovedReference]:
@@ -62,3 +69,13 @@ class DuplicateRepository(Protocol):
         ...
 
     def restore_references(self, moved: Sequence[MovedReference], survivor_id: int) -> None: ...
+
+    def remove_duplicate_roles(self, contact_ids: Sequence[int], survivor_id: int) -> list[RemovedRole]:
+        """Delete the contact roles still on ``contact_ids`` after ``move_references`` (those the
+        survivor already had); return each as it was."""
+        ...
+
+    def restore_roles(self, roles: Sequence[RemovedRole]) -> list[int]:
+        """Insert ``roles`` again, with their ids, where their opportunity still exists (one deleted
+        since took its roles with it); return the ids restored."""
+        ...

@@ -18,8 +18,9 @@ class LeadRepository(RecordRepository[Lead], Protocol):
         """Insert many new leads (with their product lines) at once; returns how many."""
         ...
 
-    def record_status_changes(self, changes: list[dict[str, Any]]) -> None:
-        """Many entries of the status history at once (rows of ``status_change_values``)."""
+    def record_status_changes(self, changes: list[dict[str, Any]], *, first: bool = False) -> None:
+        """Many entries of the status history at once (rows of ``status_change_values``);
+        ``first``: the first entries of leads added in this unit of work (no other history)."""
         ...
 
     def status_change_values(

@@ -43,8 +43,12 @@ class ProductRepository(Protocol):
         """(contact id, role, primary) of each contact role of the opportunity."""
         ...
 
-    def remove_contact_role(self, opportunity_id: int, contact_id: int, role: str) -> bool:
-        """Remove the contact's role on the opportunity; False when it had none such."""
+    def contact_role_contacts(self, opportunity_id: int) -> list[tuple[int, int]]:
+        """(role id, contact id) of each of the opportunity's contact roles, by role id."""
+        ...
+
+    def remove_contact_role(self, opportunity_id: int, contact_id: int, role: str) -> int | None:
+        """Remove the contact's role on the opportunity: its id, or None when it had none such."""
         ...
 
     def roles_of_contact(self, contact_id: int) -> list[tuple[int, str, bool]]:

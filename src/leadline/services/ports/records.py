@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
+from leadline.domain.history import NamedRecord
+
 R = TypeVar("R")
 
 
@@ -22,6 +24,10 @@ class RecordRepository(Protocol[R]):
 
     def get(self, record_id: int) -> R | None: ...
 
+    def get_many(self, record_ids: Iterable[int]) -> dict[int, R]:
+        """Record by id, for those of ``record_ids`` that exist, in one read."""
+        ...
+
     def get_for_update(self, record_id: int) -> R | None: ...
 
     def save(self, record: R) -> None: ...
@@ -32,4 +38,9 @@ class RecordRepository(Protocol[R]):
 
     def owners_of(self, record_ids: Iterable[int]) -> dict[int, int | None]:
         """Owner id by record id, for those of ``record_ids`` that exist."""
+        ...
+
+    def names_of(self, record_ids: Iterable[int]) -> dict[int, NamedRecord]:
+        """Name, owner and survivor (if merged) by record id, for those of ``record_ids`` that
+        exist, in one read."""
         ...

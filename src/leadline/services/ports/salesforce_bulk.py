@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.salesforce.bulk import BulkJob
 
 Outcome = tuple[int, int, bool]  # (row of the file, record id, created)
@@ -32,6 +33,8 @@ class BulkJobRepository(Protocol):
 
     def outcomes(self, job_id: int, *, after_row: int = 0, blocks: int = 20) -> list[Outcome]: ...
 
-    def records_with_value(self, field_id: int, values: Iterable[str], *, number: bool) -> dict[str, list[int]]:
-        """Record ids by external-id value (lowered) for the custom field ``field_id``."""
+    def records_with_value(self, field_id: int, values: Iterable[str], *, number: bool, record_type: RecordType,
+                           readable_owner_ids: Iterable[int] | None) -> dict[str, list[int]]:
+        """Record ids by external-id value (lowered) for the custom field ``field_id``, of the
+        records of ``record_type`` owned by ``readable_owner_ids`` (None: any) that lists show."""
         ...

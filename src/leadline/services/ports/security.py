@@ -10,8 +10,9 @@ from typing import Any, Protocol
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.history import Deletion, FieldChange
 from leadline.domain.security.access import SharingDefault
+from leadline.domain.security.rights import Action, ObjectRights
 from leadline.domain.security.sign_in import SignInThrottle, ThrottleKind
-from leadline.domain.security.users import User
+from leadline.domain.security.users import Role, User
 
 
 class DeletionRepository(Protocol):
@@ -19,13 +20,21 @@ class DeletionRepository(Protocol):
 
     def add(self, deletion: Deletion) -> None: ...
 
-    def between(self, record_type: str, start: datetime, end: datetime,
-                owner_ids: Iterable[int] | None) -> list[Deletion]:
-        """Deletions of ``record_type`` in ``[start, end)``, oldest first, of records owned by
-        ``owner_ids`` (None: any owner)."""
+    def remove(self, record_type: str, record_ids: Iterable[int]) -> None:
+        """Forget the deletions of records that live again (an undone merge's, docs/adr/0066)."""
         ...
 
-    def earliest(self, record_type: str) -> datetime | None: ...
+    def between(self, record_type: str, start: datetime, end: datetime, owner_ids: Iterable[int] | None,
+                contact_owner_ids: Iterable[int] | None = None) -> list[Deletion]:
+        """Deletions of ``record_type`` in ``[start, end)``, oldest first, of records owned by
+        ``owner_ids`` (None: any owner) and, when ``contact_owner_ids`` is given, whose
+        ``contact_owner_id`` is one of them (a null one is none of them)."""
+        ...
+
+    def earliest(self, record_type: str, owner_ids: Iterable[int] | None = None,
+                 contact_owner_ids: Iterable[int] | None = None) -> datetime | None:
+        """The oldest moment among the deletions ``between`` answers for these owners, or None."""
+        ...
 
 
 class AuditRepository(Protocol):
@@ -83,6 +92,12 @@ class SharingRepository(Protocol):
     def all(self) -> dict[RecordType, SharingDefault]: ...
 
     def set(self, record_type: RecordType, access: SharingDefault) -> None: ...
+
+
+class ObjectRightsRepository(Protocol):
+    def all(self) -> ObjectRights: ...
+
+    def set(self, role: Role, action: Action, record_type: RecordType, granted: bool) -> None: ...
 
 
 class StoredIdempotencyKey(Protocol):

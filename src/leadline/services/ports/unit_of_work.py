@@ -57,6 +57,7 @@ from leadline.services.ports.security import (
     AuditRepository,
     DeletionRepository,
     IdempotencyRepository,
+    ObjectRightsRepository,
     SharingRepository,
     SignInThrottleRepository,
     TokenRepository,
@@ -100,6 +101,11 @@ class UnitOfWork(Protocol):
 
     def changes_configuration(self) -> bool:
         """Whether configuration was written and not committed yet (reads must not be cached)."""
+        ...
+
+    def bulk_load(self) -> None:
+        """Write this unit of work's inserts of many rows with the database's bulk loader (COPY on
+        PostgreSQL): the same rows in the same transaction, for a large import's blocks."""
         ...
 
     def configuration_version(self) -> int | None:
@@ -198,6 +204,8 @@ class UnitOfWork(Protocol):
     def tokens(self) -> TokenRepository: ...
     @property
     def sharing(self) -> SharingRepository: ...
+    @property
+    def rights(self) -> ObjectRightsRepository: ...
     @property
     def idempotency(self) -> IdempotencyRepository: ...
     @property

@@ -14,10 +14,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from leadline.domain.configuration.custom_fields import CustomFieldType, RecordType
-from leadline.domain.errors import ConflictError, LeadlineError, MalformedIdError, NotFoundError, ValidationError
+from leadline.domain.configuration.custom_fields import RecordType
+from leadline.domain.errors import ConflictError, LeadlineError, NotFoundError, ValidationError
 from leadline.domain.ids import new_id
 from leadline.domain.imports.job import DuplicatePolicy, ImportJob, ImportOptions
+from leadline.domain.imports.mapping import IMPORT_KINDS
 from leadline.domain.salesforce.bulk import (
     FINAL,
     BulkColumns,
@@ -25,15 +26,16 @@ from leadline.domain.salesforce.bulk import (
     BulkOperation,
     BulkState,
     bulk_columns,
+    ensure_can_run_operation,
 )
 from leadline.domain.salesforce.fields import SObjectField, SObjectMap, custom_field, find_sobject
-from leadline.domain.salesforce.ids import parse_salesforce_id
 from leadline.domain.security.users import User
 from leadline.services.context import ServiceContext
 from leadline.services.imports.duplicates import RuleDuplicates
 from leadline.services.imports.files import inspect_file, read_rows
 from leadline.services.imports.jobs import assignment_rules, file_blocks, owner_lookup
-from leadline.services.salesforce.bulk_blocks import BULK_BLOCKS, BulkLeadBlock, BulkRows, Target
+from leadline.services.salesforce.bulk_blocks import BULK_BLOCKS, BulkLeadBlock, BulkRows
+from leadline.services.salesforce.bulk_targets import active_custom_fields, row_targets
 from leadline.services.security.access import load_viewer
 
 if TYPE_CHECKING:
@@ -41,16 +43,16 @@ if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
 
 
-class DuplicateExternalIdError(ConflictError):
-    """An upsert row whose external id several records hold (Salesforce's DUPLICATE_EXTERNAL_ID)."""
-
-    code = "DUPLICATE_EXTERNAL_ID"
-
-
 def _sobject(name: str) -> SObjectMap:
+    """The object of an ingest job: one the streaming importer imports (``IMPORT_KINDS``); the
+    objects around the records (contact roles, line items, activities...) are the REST API's."""
     found = find_sobject(name)
     if found is None or not found.createable:
         raise ValidationError(f"InvalidJob : Unable to find object: {name}", field="object")
+    if found.record_type not in IMPORT_KINDS:
+        raise ValidationError(f"InvalidJob : Bulk API 2.0 ingest jobs take Lead, Contact, Account and Opportunity "
+                              f"records, not {found.name}: use sobjects/{found.name} or composite/sobjects",
+                              field="object")
     return found
 
 
@@ -63,7 +65,7 @@ def create_ingest_job(ctx: ServiceContext, actor_id: int, request: Mapping[str, 
                   column_delimiter=request["columnDelimiter"] or "COMMA", line_ending=request["lineEnding"] or "LF",
                   api_version=version)
     with ctx.uow_factory() as uow:
-        load_viewer(uow, actor_id, ctx)
+        ensure_can_run_operation(load_viewer(uow, actor_id, ctx).user, job.operation)
         uow.salesforce_bulk.add(job)
         uow.commit()
     return job
@@ -159,14 +161,10 @@ def _start_import(ctx: ServiceContext, uow: UnitOfWork, job: BulkJob) -> ImportJ
     return imported
 
 
-def _custom(ctx: ServiceContext, uow: UnitOfWork, sobject: SObjectMap) -> list[Any]:
-    return [d for d in ctx.config(uow).custom_fields_of(RecordType(sobject.record_type)) if d.is_active]
-
-
 def _columns(ctx: ServiceContext, uow: UnitOfWork, job: BulkJob, headers: list[str]) -> BulkColumns:
     sobject = _sobject(job.sobject)
     custom: list[SObjectField] = [custom_field(d.name, d.label, d.type.value, required=d.required)
-                                  for d in _custom(ctx, uow, sobject)]
+                                  for d in active_custom_fields(ctx, uow, sobject)]
     return bulk_columns(sobject, custom, headers, job.operation, job.external_id_field)
 
 
@@ -226,6 +224,7 @@ def _run_block(ctx: ServiceContext, job: BulkJob, imported: ImportJob, columns: 
         if stored is None or stored.state is BulkState.ABORTED:
             return replace(job, state=BulkState.ABORTED), imported
         viewer = load_viewer(uow, job.actor_id, ctx)
+        ensure_can_run_operation(viewer.user, job.operation)  # still, when the job runs: the role may have changed
         check.bind(ctx, uow, viewer)
         importer: BulkRows
         if imported.record_type == "lead":
@@ -233,8 +232,8 @@ def _run_block(ctx: ServiceContext, job: BulkJob, imported: ImportJob, columns: 
                                      assignment_rules(uow, imported))
         else:
             importer = BULK_BLOCKS[imported.record_type](ctx, uow, viewer, imported, columns.plan, check)
-        targets = _targets(ctx, uow, job, columns, rows)
-        counts, errors = importer.run_bulk(rows, targets, deleting=job.operation is BulkOperation.DELETE)
+        targets = row_targets(ctx, uow, viewer, job, columns, rows)
+        counts, errors = importer.run_bulk(rows, targets, deleting=job.operation.is_delete)
         before = imported.rows_done
         imported = replace(imported)
         imported.record_block(len(block), counts, ctx.now())
@@ -246,51 +245,6 @@ def _run_block(ctx: ServiceContext, job: BulkJob, imported: ImportJob, columns: 
         uow.salesforce_bulk.save(job)
         uow.commit()
     return job, imported
-
-
-def _targets(ctx: ServiceContext, uow: UnitOfWork, job: BulkJob, columns: BulkColumns,
-             rows: list[FileRow]) -> dict[int, Target]:
-    """Per row: the record an update, delete or upsert changes (by ``Id`` or the external id),
-    None to create, or the error that fails the row."""
-    if job.operation is BulkOperation.INSERT:
-        return {}
-    sobject = _sobject(job.sobject)
-    if columns.external_index is None:
-        index = columns.id_index if columns.id_index is not None else 0
-
-        def by_id(row: FileRow) -> Target:
-            text = row.cells[index].strip() if index < len(row.cells) else ""
-            if not text and job.operation is BulkOperation.UPSERT:
-                return None
-            try:
-                return parse_salesforce_id(text, expected=sobject.name).record_id
-            except MalformedIdError:
-                return MalformedIdError(f"{sobject.name} ID: id value of incorrect type: {text}", field="Id")
-        return {row.number: by_id(row) for row in rows}
-    return _by_external_id(ctx, uow, sobject, columns, rows)
-
-
-def _by_external_id(ctx: ServiceContext, uow: UnitOfWork, sobject: SObjectMap, columns: BulkColumns,
-                    rows: list[FileRow]) -> dict[int, Target]:
-    index = columns.external_index
-    assert index is not None
-    definition = next(d for d in _custom(ctx, uow, sobject) if d.name == columns.external_name)
-    cells = {row.number: (row.cells[index].strip() if index < len(row.cells) else "") for row in rows}
-    found = uow.salesforce_bulk.records_with_value(definition.id, cells.values(),
-                                                   number=definition.type is CustomFieldType.NUMBER)
-    targets: dict[int, Target] = {}
-    for number, value in cells.items():
-        matches = found.get(value.lower(), [])
-        if not value:
-            targets[number] = ValidationError(f"Required fields are missing: [{definition.name}__c]",
-                                              field=definition.name)
-        elif len(matches) > 1:
-            targets[number] = DuplicateExternalIdError(
-                f"{definition.name}__c: more than one record found for external id field: {value}",
-                field=definition.name)
-        else:
-            targets[number] = matches[0] if matches else None
-    return targets
 
 
 def _end(ctx: ServiceContext, job: BulkJob, imported: ImportJob, state: BulkState, message: str | None) -> BulkJob:

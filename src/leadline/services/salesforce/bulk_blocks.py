@@ -45,10 +45,14 @@ class BulkRows(Base):
         super().store(candidate, overridden)
         self.outcomes.append((candidate.row.number, candidate.record.id, True))
 
-    def change(self, record_id: int, candidate: RowRecord) -> Any:
-        probe = super().change(record_id, candidate)
+    def change(self, record_id: int, candidate: RowRecord, *, overwrite: bool = True) -> Any:
+        probe = super().change(record_id, candidate, overwrite=overwrite)
         self.outcomes.append((candidate.row.number, record_id, False))
         return probe
+
+    def _fail_each(self, row: FileRow, error: LeadlineError) -> None:
+        """A bulk row's result has one error, as Salesforce's has: the first refusal."""
+        self._fail(row, error)
 
     def _fail(self, row: FileRow, error: LeadlineError) -> None:
         self.errors.append(RowError(row.number, error.field or "", f"{error.code}{CODE_SEPARATOR}{error.message}",
@@ -73,10 +77,10 @@ class BulkRows(Base):
             self.errors
 
     def _change(self, row: FileRow, record_id: int) -> int:
-        values, custom = self.plan.row_values(row.cells, date_format=self.job.options.date_format,
-                                              date_fields=self.date_fields, standard_dates=self.standard_dates)
-        values.pop(ID_TARGET, None)
         try:
+            values, custom = self.plan.row_values(row.cells, date_format=self.job.options.date_format,
+                                                  date_fields=self.date_fields, standard_dates=self.standard_dates)
+            values.pop(ID_TARGET, None)
             self.before_change(record_id)
             with self.uow.savepoint():
                 self.change(record_id, RowRecord(row, values, custom, None, None))

@@ -14,16 +14,20 @@ from leadline.services.context import ServiceContext
 from leadline.services.security.access import load_viewer
 
 #: each kind whose deletions are kept, and the kind of record whose readers see them: a line item
-#: is read with its opportunity (its deletion keeps the opportunity's owner)
+#: and a contact role are read with their opportunity (their deletion keeps the opportunity's owner)
 READ_WITH: dict[str, RecordType] = {"lead": RecordType.LEAD, "contact": RecordType.CONTACT,
                                     "account": RecordType.ACCOUNT, "opportunity": RecordType.OPPORTUNITY,
-                                    "line_item": RecordType.OPPORTUNITY}
+                                    "line_item": RecordType.OPPORTUNITY, "contact_role": RecordType.OPPORTUNITY}
+#: the kinds read with a contact too (their deletion keeps the contact's owner): a contact role is
+#: shown only to whoever may read its opportunity and its contact, on every path
+#: (docs/adr/0058-contact-roles-read-with-both-parents.md)
+ALSO_READ_WITH_CONTACT = frozenset({"contact_role"})
 
 
 @dataclass(frozen=True, slots=True)
 class DeletedWindow:
-    """``earliest``: the oldest deletion kept of that kind (None: none yet); ``latest_covered``:
-    the end of the window, or now when the window ends later."""
+    """``earliest``: the oldest deletion kept of that kind that the actor could read (None: none);
+    ``latest_covered``: the end of the window, or now when the window ends later."""
 
     deletions: list[Deletion]
     earliest: datetime | None
@@ -32,7 +36,8 @@ class DeletedWindow:
 
 def deleted_records(ctx: ServiceContext, actor_id: int, kind: str, start: datetime, end: datetime) -> DeletedWindow:
     """The deletions of ``kind`` records from ``start`` (included) to ``end`` (excluded), oldest
-    first, of records the actor could read (their owner's). ``VALIDATION_FAILED`` when ``end`` is
+    first, of records the actor could read (their owner's; a contact role's, its opportunity's and
+    its contact's): of others, not even the moment is told. ``VALIDATION_FAILED`` when ``end`` is
     not after ``start``; a kind Leadline never deletes (a product, a campaign, an activity, a user)
     has none.
 
@@ -47,4 +52,6 @@ def deleted_records(ctx: ServiceContext, actor_id: int, kind: str, start: dateti
     with ctx.reader() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         owners = viewer.readable_owner_ids(READ_WITH[kind])
-        return DeletedWindow(uow.deletions.between(kind, start, end, owners), uow.deletions.earliest(kind), latest)
+        contact_owners = viewer.readable_owner_ids(RecordType.CONTACT) if kind in ALSO_READ_WITH_CONTACT else None
+        return DeletedWindow(uow.deletions.between(kind, start, end, owners, contact_owners),
+                             uow.deletions.earliest(kind, owners, contact_owners), latest)

@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING
 
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ValidationError
+from leadline.domain.leads.lead import Lead
 from leadline.domain.scoring.features import LeadFacts, lead_features
 from leadline.domain.scoring.interface import ScoringModel
-from leadline.domain.scoring.records import LEAD, LeadScore, StoredModel
+from leadline.domain.scoring.records import LEAD, MINIMUM_OUTCOMES, LeadScore, StoredModel
+from leadline.domain.scoring.wording import unscored_reason
 from leadline.scoring.registry import StaleModelError, load_model
 from leadline.services.context import ServiceContext
 
@@ -143,14 +145,16 @@ def score_all_leads(ctx: ServiceContext, uow: UnitOfWork, model: LoadedModel) ->
 
 
 @dataclasses.dataclass(frozen=True)
-class ScoredLeads:
+class Rescored:
+    """What scoring every open record again did (``score leads``, ``score opportunities``)."""
+
     count: int
     #: the version the scores name, and why the model is not used as stored (None when it is)
     version: str
     problem: str | None = None
 
 
-def score_leads(ctx: ServiceContext, actor_id: int) -> ScoredLeads:
+def score_leads(ctx: ServiceContext, actor_id: int) -> Rescored:
     """``leadline score leads``: every open lead scored again with the current model, in one
     transaction. Raises ``NotFoundError`` (field ``model``) before any training, and
     ``VALIDATION_FAILED`` (field ``model``) for a model that cannot be loaded at all."""
@@ -163,4 +167,12 @@ def score_leads(ctx: ServiceContext, actor_id: int) -> ScoredLeads:
             raise ValidationError(model.problem or "the model cannot be loaded", field="model")
         count = score_all_leads(ctx, uow, model)
         uow.commit()
-        return ScoredLeads(count, model.version, model.problem)
+        return Rescored(count, model.version, model.problem)
+
+
+def lead_unscored_reason(uow: UnitOfWork, lead: Lead) -> str:
+    """Why ``lead`` has no stored score, in a rep's words (``domain.scoring.wording.unscored_reason``)."""
+    decided = lead.is_converted()  # its outcome is known: no need to ask whether a model exists
+    return unscored_reason(LEAD, decided=decided,
+                           has_model=not decided and uow.scoring.active_model(LEAD, with_payload=False) is not None,
+                           minimum=MINIMUM_OUTCOMES)

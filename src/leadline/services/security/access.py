@@ -1,7 +1,7 @@
 """Who may do what, applied in every use case (never in a transport).
 
-``load_viewer`` gives the acting user with their place in the role hierarchy and the sharing
-defaults, from which the domain's ``Viewer`` answers every access question. Configuration and
+``load_viewer`` gives the acting user with their place in the role hierarchy, the sharing
+defaults and the object rights, from which the domain's ``Viewer`` answers every access question. Configuration and
 user management are for admins.
 """
 
@@ -32,13 +32,13 @@ def load_viewer(uow: UnitOfWork, actor_id: int, ctx: Any = None) -> Viewer:
     """The actor with the owners they manage and the organisation's sharing defaults (from the
     configuration cache when ``ctx`` is given)."""
     if ctx is None:
-        return Viewer.of(load_actor(uow, actor_id), uow.users.hierarchy(), uow.sharing.all())
+        return Viewer.of(load_actor(uow, actor_id), uow.users.hierarchy(), uow.sharing.all(), uow.rights.all())
     config = ctx.config(uow)
     actor = config.users.get(actor_id)
     if actor is None or not actor.active:
         raise NotFoundError(f"there is no active user {actor_id}", field="actor")
     viewer: Viewer = ctx.cached(uow, ("viewer", actor_id),
-                                lambda: Viewer.of(actor, config.hierarchy, config.sharing))
+                                lambda: Viewer.of(actor, config.hierarchy, config.sharing, config.rights))
     return viewer
 
 

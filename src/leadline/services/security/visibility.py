@@ -18,6 +18,7 @@ from leadline.domain.activities import Activity, RecordRef, as_seen_by
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.history import FieldChange
 from leadline.domain.leads.lead import Lead
+from leadline.domain.opportunities.opportunity import Opportunity
 from leadline.domain.security.access import Viewer
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 REFERENCE_FIELDS: dict[str, RecordType] = {
     "account_id": RecordType.ACCOUNT, "parent_id": RecordType.ACCOUNT, "contact_id": RecordType.CONTACT,
     "converted_account_id": RecordType.ACCOUNT, "converted_contact_id": RecordType.CONTACT,
-    "converted_opportunity_id": RecordType.OPPORTUNITY,
+    "converted_opportunity_id": RecordType.OPPORTUNITY, "originating_lead_id": RecordType.LEAD,
 }
 
 
@@ -37,8 +38,14 @@ def readable_ids(uow: UnitOfWork, viewer: Viewer, record_type: RecordType, recor
     record of the kind (nothing is looked up), else those that exist and are readable (one query)."""
     if viewer.readable_owner_ids(record_type) is None:
         return frozenset(record_ids)
-    owners = _repository(uow, record_type).owners_of(record_ids)
+    owners = repository_of(uow, record_type).owners_of(record_ids)
     return frozenset(i for i, owner in owners.items() if viewer.can_read(record_type, owner))
+
+
+def survivor_shown(uow: UnitOfWork, viewer: Viewer, record_type: RecordType, merged_into_id: int | None) -> bool:
+    """Whether a refusal about a merged-away record may name the record it was merged into:
+    only when ``viewer`` may read that survivor (no query when it is not merged)."""
+    return merged_into_id is not None and merged_into_id in readable_ids(uow, viewer, record_type, [merged_into_id])
 
 
 def readable_refs(uow: UnitOfWork, viewer: Viewer, refs: Iterable[RecordRef]) -> frozenset[RecordRef]:
@@ -84,6 +91,18 @@ def without_hidden_conversion(uow: UnitOfWork, viewer: Viewer, leads: Sequence[L
     return [replace(lead, **gone) if (gone := hidden(lead)) else lead for lead in leads]  # type: ignore[arg-type]
 
 
+def without_hidden_origin(uow: UnitOfWork, viewer: Viewer, opportunities: Sequence[Opportunity]) -> list[Opportunity]:
+    """``opportunities`` with the id of the lead each came from left out (None) where ``viewer``
+    may not read that lead, as ``without_hidden_conversion`` does for the lead's side; copies, so
+    nothing read for writing changes. One query at most, none when the viewer reads every lead."""
+    origins = [o.originating_lead_id for o in opportunities if o.originating_lead_id is not None]
+    if not origins:
+        return list(opportunities)
+    readable = readable_ids(uow, viewer, RecordType.LEAD, origins)
+    return [o if o.originating_lead_id is None or o.originating_lead_id in readable
+            else replace(o, originating_lead_id=None) for o in opportunities]
+
+
 def redacted_history(uow: UnitOfWork, viewer: Viewer, changes: Sequence[FieldChange]) -> list[FieldChange]:
     """``changes`` with each id of a record ``viewer`` may not read (``REFERENCE_FIELDS``) shown as
     empty; a change left from nothing to nothing is dropped."""
@@ -108,7 +127,7 @@ def _ids(*values: str | None) -> list[int]:
     return [int(value) for value in values if value is not None and value.isdigit()]
 
 
-def _repository(uow: UnitOfWork, record_type: RecordType) -> RecordRepository[Any]:
+def repository_of(uow: UnitOfWork, record_type: RecordType) -> RecordRepository[Any]:
     if record_type is RecordType.LEAD:
         return uow.leads
     if record_type is RecordType.ACCOUNT:

@@ -10,6 +10,7 @@ from litestar import Request, get
 from litestar.response import Template
 
 from leadline.services.context import ServiceContext
+from leadline.services.security.rights import role_may
 from leadline.web import session
 from leadline.web.settings.assignment import AssignmentSettings
 from leadline.web.settings.forecast import ForecastSettings
@@ -30,6 +31,7 @@ SECTIONS = (
     ("/settings/custom-fields", "Custom fields and field mappings",
      "Fields of your own, and which lead fields conversion carries over"),
     ("/settings/sharing", "Sharing defaults", "Who may see records beyond their owners and managers"),
+    ("/settings/rights", "Object rights", "What each role may create, edit and delete"),
     ("/settings/forecast", "Forecast", "The fiscal year, quotas and exchange rates"),
     ("/settings/assignment", "Assignment rules", "Who gets a new lead, and a simulation over the last leads"),
 )
@@ -50,6 +52,14 @@ def is_admin(request: Request[Any, Any, Any]) -> bool:
     with ctx.reader() as uow:  # the cached users: no statement on most pages
         user = ctx.config(uow).users.get(user_id)
     return bool(user and user.is_admin())
+
+
+def may(request: Request[Any, Any, Any], action: str, record_type: str) -> bool:
+    """Whether the signed-in user's role may ``action`` records of ``record_type``: pages hide a
+    "New ..." link or an edit form the use case would refuse (``may(request, "create", "lead")``)."""
+    ctx: ServiceContext = request.app.state.context
+    user_id = session.signed_in_user(request, ctx)
+    return user_id is not None and role_may(ctx, user_id, action, record_type)
 
 
 HANDLERS = [settings_index, PeopleSettings, WorkflowSettings, SalesSettings, ForecastSettings, AssignmentSettings]

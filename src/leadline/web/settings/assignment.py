@@ -14,12 +14,13 @@ from litestar.response import Template
 
 from leadline.domain.assignment import AssignmentRule
 from leadline.domain.errors import ValidationError
+from leadline.http_status import status_of
 from leadline.services.assignment import rules as rule_service
 from leadline.services.assignment.assign import simulate_assignment
 from leadline.services.campaigns.records import list_campaigns
 from leadline.services.configuration.statuses import list_sources
 from leadline.services.context import ServiceContext
-from leadline.web.settings.forms import Form, FormErrors, SettingsPage, ensure_admin, status_of, ticked
+from leadline.web.settings.forms import Form, FormErrors, SettingsPage, ensure_admin, ticked
 
 #: the criteria the entry forms show: (form field, label); lists are comma-separated
 LIST_CRITERIA = (("country", "Countries"), ("state", "States"), ("source", "Sources"), ("campaign", "Campaigns"),

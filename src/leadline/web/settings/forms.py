@@ -21,11 +21,10 @@ from litestar.response import Redirect, Template
 
 from leadline.domain.errors import (
     AuthenticationError,
-    ConflictError,
     LeadlineError,
-    NotFoundError,
     PermissionDeniedError,
 )
+from leadline.http_status import status_of
 from leadline.services.context import ServiceContext
 from leadline.services.security.access import require_admin
 from leadline.services.security.users import find_user
@@ -96,14 +95,6 @@ class SettingsPage:
 def ensure_admin(ctx: ServiceContext, user: int) -> None:
     """``PERMISSION_DENIED`` (the 403 page) unless ``user`` is an admin: the use cases' own rule."""
     require_admin(find_user(ctx, user))
-
-
-def status_of(error: LeadlineError) -> int:
-    if isinstance(error, ConflictError):
-        return 409
-    if isinstance(error, NotFoundError):
-        return 404
-    return 422
 
 
 def text(values: Mapping[str, str], name: str) -> str | None:

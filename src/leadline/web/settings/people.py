@@ -1,5 +1,6 @@
-"""Settings of people: users and the role hierarchy, the user's own API tokens, and the sharing
-defaults (who may read and change records beyond their owners and managers)."""
+"""Settings of people: users and the role hierarchy, the user's own API tokens, the sharing
+defaults (who may read and change records beyond their owners and managers) and the object
+rights (what each role may create, edit and delete)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from litestar.response import Template
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import LeadlineError, PermissionDeniedError
 from leadline.domain.security.access import SharingDefault
+from leadline.domain.security.rights import OBJECT_PLURALS, RIGHTS_OBJECTS, ROLE_PLURALS, Action
 from leadline.domain.security.users import Role, User
+from leadline.http_status import status_of
 from leadline.services.context import ServiceContext
 from leadline.services.security import auth
+from leadline.services.security.rights import get_object_rights, set_role_rights
 from leadline.services.security.sharing import get_sharing, set_sharing
 from leadline.services.security.users import add_user, list_users, update_user
-from leadline.web.settings.forms import Form, FormErrors, SettingsPage, ensure_admin, status_of, text, ticked
+from leadline.web.settings.forms import Form, FormErrors, SettingsPage, ensure_admin, text, ticked
 
 #: The sessions of the web pages are tokens too; the tokens page lists the others.
 SESSION_TOKEN_NAME = "web sign-in"
@@ -58,9 +62,16 @@ def _sharing(ctx: ServiceContext, user: int) -> dict[str, Any]:
             "record_types": [t.value for t in RecordType], "accesses": [a.value for a in SharingDefault]}
 
 
+def _rights(ctx: ServiceContext, user: int) -> dict[str, Any]:
+    return {"rights": get_object_rights(ctx), "roles": [r for r in Role if r is not Role.ADMIN],
+            "objects": RIGHTS_OBJECTS, "actions": list(Action), "roles_plural": ROLE_PLURALS,
+            "objects_plural": OBJECT_PLURALS}
+
+
 USERS = SettingsPage("/settings/users", "settings/users.html", _users)
 TOKENS = SettingsPage("/settings/tokens", "settings/tokens.html", _tokens)
 SHARING = SettingsPage("/settings/sharing", "settings/sharing.html", _sharing)
+RIGHTS = SettingsPage("/settings/rights", "settings/rights.html", _rights)
 
 
 class PeopleSettings(Controller):
@@ -120,3 +131,14 @@ class PeopleSettings(Controller):
         record_type = data.get("record_type", "")
         return SHARING.submit(ctx, user, f"sharing-{record_type}", data,
                               lambda: set_sharing(ctx, user, record_type, data.get("access", "")))
+
+    @get("/rights", sync_to_thread=False)
+    def rights_page(self, ctx: ServiceContext, user: int) -> Template:
+        return RIGHTS.render(ctx, user)
+
+    @post("/rights", sync_to_thread=False)
+    def set_rights(self, ctx: ServiceContext, user: int, data: Form) -> Response[Any]:
+        """A role's grid: a ticked box ``<action>.<object>`` is a right held, a blank one is not."""
+        role = data.get("role", "")
+        held = [(action, kind) for action, dot, kind in (name.partition(".") for name in data) if dot]
+        return RIGHTS.submit(ctx, user, f"rights-{role}", data, lambda: set_role_rights(ctx, user, role, held))

@@ -13,6 +13,7 @@ native lists filter on (``owner_id IN (...)``), or nothing for a user who may re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, FromClause, String, case, false, func, type_coerce
@@ -22,7 +23,7 @@ from sqlalchemy.types import Boolean
 
 from leadline.domain.configuration.custom_fields import CustomFieldDefinition, CustomFieldType, RecordType
 from leadline.domain.salesforce.fields import ENUM_LABELS, SOBJECTS, FieldType, Picklist, SObjectField, Source
-from leadline.domain.salesforce.parts import LINKS
+from leadline.domain.salesforce.parts import LINK_OBJECTS, LINKS
 from leadline.domain.security.access import Viewer
 from leadline.persistence.accounts.rows import AccountRow, ContactRow
 from leadline.persistence.configuration.custom_values import VALUE_COLUMN
@@ -34,8 +35,10 @@ from leadline.persistence.salesforce.soql.catalog_parts import (
     PART_TABLES,
     PART_VISIBILITY,
     activity_scope,
+    link_reference,
+    link_relationships,
 )
-from leadline.persistence.salesforce.soql.model import ChildDef, FieldDef, Joins, ObjectDef, ParentDef
+from leadline.persistence.salesforce.soql.model import POLYMORPHIC, ChildDef, FieldDef, Joins, ObjectDef, ParentDef
 from leadline.persistence.security.rows import UserRow
 
 T = FieldType
@@ -67,6 +70,8 @@ _EXTRA: dict[str, tuple[tuple[str, FieldType, str], ...]] = {
 
 def _source(obj: str, field: SObjectField) -> str:
     """Where ``field`` of ``obj`` is read: a column, or ``=name`` of a ``COMPUTED`` expression."""
+    if field.attribute == LINKS:  # an activity's WhoId/WhatId: read from its links
+        return f"=link:{field.name}"
     if field.name == "IsDeleted":  # a merged record is Salesforce's deleted one (queryAll shows it)
         return "=is_merged" if "merged_into_id" in TABLES[obj].c else "=never"
     if field.source is Source.DERIVED:
@@ -82,8 +87,7 @@ def _source(obj: str, field: SObjectField) -> str:
 #: (object, Salesforce field, type, Leadline column or "=computed"): the REST API's field map
 #: (``domain.salesforce.fields.SOBJECTS``) and ``_EXTRA``
 FIELD_MAP: tuple[tuple[str, str, FieldType, str], ...] = tuple(
-    [(obj, f.name, f.type, _source(obj, f)) for obj in TABLES for f in SOBJECTS[obj].fields
-     if f.attribute != LINKS]
+    [(obj, f.name, f.type, _source(obj, f)) for obj in TABLES for f in SOBJECTS[obj].fields]
     + [(obj, *extra) for obj, extras in _EXTRA.items() for extra in extras])
 
 #: (object, reference field) -> (target object, relationship name)
@@ -146,6 +150,8 @@ def _mapped(picklist: Picklist, column: str) -> Callable[[Joins], ColumnElement[
 
 def _computed(source: str) -> Callable[[Joins], ColumnElement[Any]]:
     """The expression of ``=name`` (``COMPUTED``) or ``=enum:<picklist>:<column>``."""
+    if source.startswith("=link:"):
+        return link_reference(source.removeprefix("=link:"), None)
     if source.startswith("=enum:"):
         picklist, column = source.removeprefix("=enum:").split(":")
         return _mapped(Picklist(picklist), column)
@@ -217,13 +223,16 @@ def build_objects(field_map: Iterable[tuple[str, str, FieldType, str]] = FIELD_M
     for obj, relationship, child, column in CHILDREN:
         children[obj][relationship.lower()] = ChildDef(relationship, child, _key(column))
     return {name.lower(): ObjectDef(name, table, fields[name], parents[name], children[name],
-                                    deleted=_merged if "merged_into_id" in table.c else None)
+                                    deleted=_merged if "merged_into_id" in table.c else None,
+                                    polymorphic=link_relationships(None) if name in ACTIVITY_KINDS else {})
             for name, table in TABLES.items()}
 
 
 def _reference_to(obj: str, name: str, kind: FieldType) -> str | None:
     if kind is T.ID:
         return obj
+    if obj in ACTIVITY_KINDS and name in LINK_OBJECTS:
+        return POLYMORPHIC.join(LINK_OBJECTS[name])
     mapped = SOBJECTS[obj].field(name) if obj in SOBJECTS else None
     return mapped.reference_to if mapped is not None and kind is T.REFERENCE else None
 
@@ -242,7 +251,15 @@ class LeadlineCatalog:
         self.objects = objects if objects is not None else build_objects()
 
     def object(self, name: str) -> ObjectDef | None:
-        return self.objects.get(name.lower())
+        """The object; an activity's links (``WhoId``, ``Who.Name``...) read as the viewer may see
+        them (``link_reference``)."""
+        found = self.objects.get(name.lower())
+        if found is None or self.viewer is None or found.name not in ACTIVITY_KINDS:
+            return found
+        fields = dict(found.fields)
+        for link in LINK_OBJECTS:
+            fields[link.lower()] = replace(fields[link.lower()], expression=link_reference(link, self.viewer))
+        return replace(found, fields=fields, polymorphic=link_relationships(self.viewer))
 
     def visibility(self, object_name: str, table: FromClause) -> ColumnElement[bool] | None:
         if object_name in ACTIVITY_KINDS:  # the kind of activity applies to every caller

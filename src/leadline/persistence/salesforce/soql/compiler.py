@@ -33,7 +33,7 @@ from leadline.domain.salesforce.soql.syntax import (
     Subquery,
 )
 from leadline.persistence.salesforce.soql.conditions import ConditionCompiler, Operand
-from leadline.persistence.salesforce.soql.model import Catalog
+from leadline.persistence.salesforce.soql.model import NAME_OBJECT, Catalog, polymorphic_targets
 from leadline.persistence.salesforce.soql.scope import Scope, Statement
 from leadline.persistence.salesforce.soql.subqueries import child_column
 
@@ -65,11 +65,13 @@ class Output:
 
 @dataclass(frozen=True, slots=True)
 class ParentMark:
-    """The hidden id column of a parent reached by ``path``: null means no (readable) parent."""
+    """The hidden id column of a parent reached by ``path``: null means no (readable) parent.
+    ``polymorphic``: the column is a polymorphic reference (``"Contact:42"``) to a ``Name``."""
 
     label: str
     path: tuple[str, ...]
     object_name: str
+    polymorphic: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +205,9 @@ class _Compiler:
         scope = Scope(inner, inner.object(query.object_name, query.object_offset))
         compiler = _Compiler(inner, scope, self.options, self.counter)
         selected = scope.resolve(chosen.path)
+        if polymorphic_targets(left.field.reference_to) is not None:
+            raise self.error(f"{left.field.name} is polymorphic: compare it with ids, not a semi join",
+                             condition.left.offset, INVALID_FIELD)
         if not (selected.field.type.is_id and left.field.type.is_id):
             raise self.error("Semi join sub-selects compare Id or reference fields only", chosen.path.offset,
                              INVALID_FIELD)
@@ -266,7 +271,9 @@ class _Compiler:
                 walked = resolved.relationships[:depth]
                 if walked not in marks:
                     parent = scope.resolve(FieldPath(item.path.parts[:depth] + ("Id",), item.path.offset))
-                    marks[walked] = ParentMark(f"_p{len(marks)}", walked, parent.scope.definition.name)
+                    polymorphic = polymorphic_targets(parent.field.reference_to) is not None
+                    marks[walked] = ParentMark(f"_p{len(marks)}", walked, NAME_OBJECT if polymorphic
+                                               else parent.scope.definition.name, polymorphic)
                     columns.append(parent.expression.label(marks[walked].label))
             path = resolved.relationships + (resolved.field.name,)
             outputs.append(Output(label, path, resolved.field.type, resolved.expression.type,

@@ -10,7 +10,7 @@ from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, true
+from sqlalchemy import ColumnElement, String, and_, false, func, literal, not_, or_, true
 
 from leadline.domain.salesforce.fields import FieldType
 from leadline.domain.salesforce.soql.dates import resolve_date_literal, utc_bounds
@@ -29,6 +29,7 @@ from leadline.domain.salesforce.soql.syntax import (
     SemiJoin,
     Value,
 )
+from leadline.persistence.salesforce.soql.model import polymorphic_targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,12 @@ class ConditionCompiler:
     def _value(self, left: Operand, value: Literal) -> Any:
         """The literal as a bound value of the field's type, or INVALID_FIELD at the value."""
         kind, raw = value.kind, value.value
+        targets = polymorphic_targets(left.reference_to)
+        if targets is not None and kind is LiteralKind.STRING:  # WhoId = '00Q...': "Lead:<id>"
+            typed = next((f"{t}:{d}" for t in targets if (d := self.decode_id(t, str(raw))) is not None), None)
+            if typed is None:
+                raise self.error(INVALID_QUERY_FILTER_OPERATOR, f"invalid ID field: {raw}", value.offset)
+            return literal(typed, String())
         if left.type.is_id and kind is LiteralKind.STRING:
             decoded = self.decode_id(left.reference_to or "", str(raw))
             if decoded is None:

@@ -21,6 +21,22 @@ from sqlalchemy import ColumnElement, FromClause
 from leadline.domain.salesforce.fields import FieldType
 
 OnClause = Callable[[FromClause, FromClause], ColumnElement[bool]]
+#: separates the objects of a polymorphic reference's ``reference_to`` (``"Contact|Lead"``: an
+#: activity's ``WhoId``), whose SQL value is then ``"<Object>:<id>"``
+POLYMORPHIC = "|"
+
+
+def polymorphic_targets(reference_to: str | None) -> tuple[str, ...] | None:
+    """The objects a polymorphic reference may hold the id of; None for a reference to one object."""
+    if reference_to is None or POLYMORPHIC not in reference_to:
+        return None
+    return tuple(reference_to.split(POLYMORPHIC))
+
+
+def typed_reference(value: str) -> tuple[str, int]:
+    """``"Lead:42"`` (a polymorphic reference's value) -> ``("Lead", 42)``."""
+    name, _, number = value.partition(":")
+    return name, int(number)
 
 
 class Joins(Protocol):
@@ -63,10 +79,28 @@ class ChildDef:
     foreign_key: Callable[[FromClause], ColumnElement[Any]]
 
 
+#: the object Salesforce reads a polymorphic relationship as (``Who.Name``): named in the
+#: ``attributes`` of the related record, whose ``url`` is the actual object's
+NAME_OBJECT = "Name"
+
+
+@dataclass(frozen=True, slots=True)
+class PolymorphicDef:
+    """A polymorphic relationship (an activity's ``Who``, ``What``): Salesforce's ``Name`` object of
+    whichever record the reference holds. Only its ``fields`` (``Id``, ``Name``, ``Type``) are read
+    through it, each an expression on the object's own alias; it leads to no further relationship."""
+
+    name: str
+    fields: Mapping[str, FieldDef]
+
+    def field(self, name: str) -> FieldDef | None:
+        return self.fields.get(name.lower())
+
+
 @dataclass(frozen=True, slots=True)
 class ObjectDef:
     """``deleted``: the predicate of rows that are deleted but kept (merged tombstones), left out
-    unless the query is a ``queryAll``."""
+    unless the query is a ``queryAll``. ``polymorphic``: the polymorphic relationships, by name."""
 
     name: str
     table: FromClause
@@ -75,12 +109,16 @@ class ObjectDef:
     children: Mapping[str, ChildDef] = field(default_factory=dict)
     deleted: Callable[[FromClause], ColumnElement[bool]] | None = None
     key: str = "id"
+    polymorphic: Mapping[str, PolymorphicDef] = field(default_factory=dict)
 
     def field(self, name: str) -> FieldDef | None:
         return self.fields.get(name.lower())
 
     def parent(self, name: str) -> ParentDef | None:
         return self.parents.get(name.lower())
+
+    def polymorphic_parent(self, name: str) -> PolymorphicDef | None:
+        return self.polymorphic.get(name.lower())
 
     def child(self, name: str) -> ChildDef | None:
         return self.children.get(name.lower())

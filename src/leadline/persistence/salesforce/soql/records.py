@@ -17,15 +17,24 @@ from sqlalchemy.types import TypeDecorator
 from leadline.domain.salesforce.fields import FieldType
 from leadline.domain.salesforce.soql.request import IdEncoder
 from leadline.persistence.salesforce.soql.compiler import CompiledQuery, Output, ParentMark
+from leadline.persistence.salesforce.soql.model import polymorphic_targets, typed_reference
 
 
 class RecordShaper:
     def __init__(self, compiled: CompiledQuery, dialect: Dialect, encode_id: IdEncoder, base_url: str) -> None:
         self.compiled, self.dialect, self.encode_id, self.base_url = compiled, dialect, encode_id, base_url
 
-    def attributes(self, object_name: str, record_id: int) -> dict[str, str]:
+    def attributes(self, object_name: str, record_id: int, shown_as: str | None = None) -> dict[str, str]:
+        """``shown_as``: the type named instead of ``object_name`` (a polymorphic parent is a ``Name``)."""
         encoded = self.encode_id(object_name, record_id)
-        return {"type": object_name, "url": f"{self.base_url}/sobjects/{object_name}/{encoded}"}
+        return {"type": shown_as or object_name, "url": f"{self.base_url}/sobjects/{object_name}/{encoded}"}
+
+    def parent(self, mark: ParentMark, parent_id: Any) -> dict[str, Any] | None:
+        if parent_id is None:
+            return None
+        if mark.polymorphic:
+            return {"attributes": self.attributes(*typed_reference(str(parent_id)), shown_as=mark.object_name)}
+        return {"attributes": self.attributes(mark.object_name, int(parent_id))}
 
     def shape(self, row: Mapping[str, Any]) -> dict[str, Any]:
         if self.compiled.aggregate:
@@ -45,9 +54,8 @@ class RecordShaper:
             for depth in range(1, len(output.path)):
                 name = output.path[depth - 1]
                 if holder is not None and name not in holder:
-                    mark, parent_id = marks[output.path[:depth]], row[marks[output.path[:depth]].label]
-                    holder[name] = None if parent_id is None else {
-                        "attributes": self.attributes(mark.object_name, int(parent_id))}
+                    mark = marks[output.path[:depth]]
+                    holder[name] = self.parent(mark, row[mark.label])
                 holder = holder.get(name) if holder is not None else None
             if holder is None:
                 continue
@@ -86,6 +94,8 @@ class RecordShaper:
     def value(self, output: Output, value: Any) -> Any:
         if value is None:
             return None
+        if output.type.is_id and polymorphic_targets(output.reference_to) is not None:
+            return self.encode_id(*typed_reference(str(value)))
         if output.type.is_id:
             return self.encode_id(output.reference_to or self.compiled.object_name, int(value))
         if isinstance(value, Enum):

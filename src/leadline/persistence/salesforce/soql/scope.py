@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, FromClause, and_
 
 from leadline.domain.salesforce.soql.errors import INVALID_FIELD, INVALID_TYPE, Position, SoqlError
 from leadline.domain.salesforce.soql.syntax import FieldPath
-from leadline.persistence.salesforce.soql.model import Catalog, FieldDef, ObjectDef, OnClause
+from leadline.persistence.salesforce.soql.model import NAME_OBJECT, Catalog, FieldDef, ObjectDef, OnClause
 
 MAX_PARENT_DEPTH = 5
 
@@ -101,8 +101,15 @@ class Scope:
 
     def resolve(self, path: FieldPath) -> Resolved:
         """The expression of ``path`` here, or INVALID_FIELD at the path."""
-        scope, walked = self, []
-        for part in path.parts[:-1]:
+        scope: Scope = self
+        walked: list[str] = []
+        for index, part in enumerate(path.parts[:-1]):
+            polymorphic = scope.definition.polymorphic_parent(part)
+            if polymorphic is not None:  # Who.Name: Salesforce's Name object, a last step without a join
+                field = polymorphic.field(path.parts[index + 1])
+                if field is None or index != len(path.parts) - 2:
+                    raise self.no_column(path.parts[index + 1], NAME_OBJECT, path.offset)
+                return Resolved(field.expression(scope), field, scope, (*walked, polymorphic.name))
             relationship, parent = scope.definition.parent(part), scope.parent(part, path.offset)
             if parent is None or relationship is None:
                 raise self.statement.error(
@@ -113,11 +120,14 @@ class Scope:
             scope = parent
         field = scope.definition.field(path.parts[-1])
         if field is None:
-            raise self.statement.error(
-                INVALID_FIELD, f"No such column '{path.parts[-1]}' on entity '{scope.definition.name}'. If you are "
-                "attempting to use a custom field, be sure to append the '__c' after the custom field name. Please "
-                "reference your WSDL or the describe call for the appropriate names.", path.offset)
+            raise self.no_column(path.parts[-1], scope.definition.name, path.offset)
         return Resolved(scope.expression_of(field, path.offset), field, scope, tuple(walked))
+
+    def no_column(self, name: str, object_name: str, offset: int) -> SoqlError:
+        return self.statement.error(
+            INVALID_FIELD, f"No such column '{name}' on entity '{object_name}'. If you are attempting to use a "
+            "custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or "
+            "the describe call for the appropriate names.", offset)
 
     def expression_of(self, field: FieldDef, offset: int) -> ColumnElement[Any]:
         """A reference through a relationship to an object with sharing reads the joined
