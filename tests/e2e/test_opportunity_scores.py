@@ -40,7 +40,7 @@ def test_the_opportunity_page_shows_the_predicted_chance_and_its_reasons(
         page.goto(f"{base}/opportunities/{deal}")
         panel = page.locator("section.opportunity-score")
         expect(panel.get_by_role("heading", level=2)).to_contain_text("Predicted chance of winning")
-        expect(panel).to_contain_text("beside the stage's 75%")
+        expect(panel).to_contain_text("beside the stage's 75 %")
         expect(panel.get_by_role("listitem").filter(has_text="in stage Negotiation: 8 of 10 won")).to_be_visible()
         expect(panel).to_contain_text("model frequency@1")
 
@@ -60,8 +60,9 @@ def test_the_api_gives_an_opportunity_its_score(client: Any, ctx: ServiceContext
     predicted = admin("GET", "/forecast", params={"period": "2026"}).json()["predicted"]
     expected = round(1000 * found["score"]["probability"], 2)
     assert (predicted["scored"], predicted["unscored"], float(predicted["won"])) == (1, 0, 10000.0)
-    # the figure sums the stored chance; the API shows it to four places (at most 0.05 on 1000)
-    assert abs(float(predicted["open_expected"]) - expected) <= 0.05
+    # the figure sums the stored chance; the API shows it to four places (at most 0.05 on 1000,
+    # which a half-way chance such as 0.66435 reaches: the slack is only the float's own error)
+    assert abs(float(predicted["open_expected"]) - expected) <= 0.05 + 1e-9
     listed = admin("GET", "/opportunities", params={"min_score": found["score"]["score"]}).json()["items"]
     assert [item["id"] for item in listed] == [str(deal)]
     assert_problem(admin("GET", "/opportunities", params={"max_score": 101}), 422, "VALIDATION_FAILED", "max_score")
