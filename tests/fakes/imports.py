@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from leadline.domain.errors import ConflictError
 from leadline.domain.imports.duplicates import RowMatch
 from leadline.domain.imports.job import ImportJob, JobStatus, RowError
+from leadline.domain.imports.mapping import SavedMapping
 from tests.fakes.tables import Tables, copied
 
 
@@ -56,12 +57,12 @@ class ImportRepository:
         return copied(found[:limit])
 
 
-    def save_mapping(self, name: str, record_type: str, columns: Mapping[str, str], at: datetime) -> None:
-        self.tables.import_mappings[name] = dict(columns)
+    def save_mapping(self, mapping: SavedMapping, at: datetime) -> None:
+        self.tables.import_mappings[mapping.name] = copied(mapping)
 
-    def mapping(self, name: str) -> dict[str, str] | None:
-        found = self.tables.import_mappings.get(name)
-        return None if found is None else dict(found)
+    def mapping(self, name: str) -> SavedMapping | None:
+        found: SavedMapping | None = copied(self.tables.import_mappings.get(name))
+        return found
 
-    def mappings(self) -> dict[str, dict[str, str]]:
-        return {name: dict(columns) for name, columns in sorted(self.tables.import_mappings.items())}
+    def mappings(self) -> list[SavedMapping]:
+        return [copied(m) for _, m in sorted(self.tables.import_mappings.items())]

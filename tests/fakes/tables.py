@@ -24,6 +24,7 @@ from leadline.domain.configuration.statuses import LeadStatus
 from leadline.domain.conversion.rules import FieldMapping
 from leadline.domain.forecast import Adjustment
 from leadline.domain.history import Deletion
+from leadline.domain.imports.mapping import SavedMapping
 from leadline.domain.leads.lead import Lead
 from leadline.domain.leads.qualification import Criterion
 from leadline.domain.opportunities.opportunity import Opportunity, OpportunityStage, SalesProcess
@@ -93,7 +94,7 @@ class Tables:
     import_jobs: dict[int, Any] = field(default_factory=dict)
     import_errors: dict[int, list[Any]] = field(default_factory=dict)
     import_matches: dict[int, list[Any]] = field(default_factory=dict)
-    import_mappings: dict[str, dict[str, str]] = field(default_factory=dict)
+    import_mappings: dict[str, SavedMapping] = field(default_factory=dict)
     snapshots: dict[int, tuple[dict[str, Any], list[Any]]] = field(default_factory=dict)
     saved_views: dict[int, SavedView] = field(default_factory=dict)
     #: lead capture (tests/fakes/capture.py): forms, attributions, quarantine, tokens, counters

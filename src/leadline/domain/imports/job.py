@@ -60,6 +60,9 @@ class ImportOptions:
     #: field -> a file's value (as ``header_key`` reads it) -> the label read instead: the
     #: standard values of the usual exports (``domain/imports/values.py``), fixed at the start
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: the value mappings of the team's own (a saved mapping's, or chosen on the import page),
+    #: as written (field -> the file's value -> label): inside ``value_map``, and what the job shows
+    team_values: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.date_format is not None and "%" not in self.date_format:

@@ -51,7 +51,12 @@ HUBSPOT = {
     "Industry": "industry", "Annual Revenue": "annual_revenue", "Number of Employees": "number_of_employees",
     "Street Address": "street", "City": "city", "State/Region": "state", "Postal Code": "postal_code",
     "Country/Region": "country", "Website URL": "website", "Contact owner email": "owner",
+    "hs_lead_status": "status", "Lifecycle Stage": "status",
 }
+#: Built-in headers read only when no other column of the file gives their field: HubSpot's
+#: ``Lifecycle Stage`` is the status of a file without a ``Lead Status`` column, and ignored
+#: (listed so) beside one (docs/adr/XXXX-value-mappings-saved-with-a-column-mapping.md)
+FALLBACK_HEADERS = frozenset({"lifecyclestage"})
 PIPEDRIVE = {
     "Person - First name": "first_name", "Person - Last name": "last_name", "Organization - Name": "company",
     "Person - Email": "email", "Person - Phone": "phone", "Person - Job title": "title",
@@ -160,6 +165,18 @@ def ensure_mapping(columns: Mapping[str, str], kind: str = "lead") -> dict[str, 
 
 
 @dataclass(frozen=True)
+class SavedMapping:
+    """A column mapping a team saved, chosen by name at import: header -> field of
+    ``record_type``, and its value mappings (field -> the file's value -> the label read
+    instead; ``domain/imports/values.py``), applied after the standard ones."""
+
+    name: str
+    record_type: str
+    columns: dict[str, str]
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ColumnPlan:
     """Where each column of the file goes, by position: a lead field, a custom field, or nowhere."""
 
@@ -220,6 +237,10 @@ class ColumnPlan:
                   if i < width and cells[i].strip()}
         for name in self.values.keys() & values.keys():
             values[name] = self.values[name].get(header_key(values[name]), values[name])
+        for name in custom:
+            table = self.values.get(CUSTOM_PREFIX + name)
+            if table:
+                custom[name] = table.get(header_key(custom[name]), custom[name])
         if date_format:
             for name in standard_dates.intersection(values):
                 values[name] = _declared_date(values[name], date_format, name)
@@ -279,12 +300,15 @@ def plan_columns(headers: Sequence[str], *, saved: Mapping[str, str] | None = No
     fields: dict[int, str] = {}
     custom: dict[int, str] = {}
     ignored: list[str] = []
+    fallbacks: list[tuple[int, str]] = []
     for index, header in enumerate(headers):
         key = header_key(header)
         name = next((m[key] for m in known if key in m), None)
         if header.strip() in REPORT_COLUMNS:
             continue
-        if name is not None:
+        if name is not None and key in FALLBACK_HEADERS and key not in known[0]:
+            fallbacks.append((index, name))
+        elif name is not None:
             if name in fields.values():
                 raise ValidationError(f"two columns map to {name}: {header!r} and another", field="mapping")
             fields[index] = name
@@ -292,6 +316,11 @@ def plan_columns(headers: Sequence[str], *, saved: Mapping[str, str] | None = No
             custom[index] = custom_by_key[key]
         else:
             ignored.append(header)
+    for index, name in fallbacks:
+        if name in fields.values():
+            ignored.append(headers[index])
+        else:
+            fields[index] = name
     if complete and not set(spec.needs_one_of).intersection(fields.values()):
         needed = " or the ".join(name.replace("_", " ") for name in spec.needs_one_of)
         raise ValidationError(f"no column maps to the {needed}", field="mapping")

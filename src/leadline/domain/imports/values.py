@@ -17,8 +17,10 @@ are (``header_key``: case, spaces and punctuation aside), so ``IN_PROGRESS`` is 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from leadline.domain.imports.mapping import header_key
+from leadline.domain.errors import ValidationError
+from leadline.domain.imports.mapping import CUSTOM_PREFIX, header_key
 
 _SALESFORCE_STATUS = {"Open - Not Contacted": "Open", "Working - Contacted": "Contacted",
                       # a converted Salesforce lead was qualified; Leadline converts it anew
@@ -26,6 +28,13 @@ _SALESFORCE_STATUS = {"Open - Not Contacted": "Open", "Working - Contacted": "Co
 _HUBSPOT_STATUS = {"NEW": "Open", "OPEN": "Open", "IN_PROGRESS": "Contacted", "ATTEMPTED_TO_CONTACT": "Contacted",
                    "CONNECTED": "Contacted", "OPEN_DEAL": "Qualified", "UNQUALIFIED": "Unqualified",
                    "BAD_TIMING": "Unqualified"}
+#: HubSpot's lifecycle stages (``Lifecycle Stage``), read into the status when no ``Lead Status``
+#: column is (docs/adr/XXXX-value-mappings-saved-with-a-column-mapping.md): a stage sales has not
+#: worked yet is Open; one sales accepted, or that became a deal or a customer, was qualified
+#: (as Salesforce's ``Closed - Converted``; Leadline converts it anew)
+_HUBSPOT_LIFECYCLE = {"subscriber": "Open", "lead": "Open", "marketingqualifiedlead": "Open", "other": "Open",
+                      "salesqualifiedlead": "Qualified", "opportunity": "Qualified", "customer": "Qualified",
+                      "evangelist": "Qualified"}
 _SALESFORCE_SOURCE = {"Web": "Website form", "Phone Inquiry": "Phone call", "Partner Referral": "Customer referral",
                       "Purchased List": "Other", "Other": "Other"}
 _HUBSPOT_SOURCE = {"ORGANIC_SEARCH": "Website form", "DIRECT_TRAFFIC": "Website form",
@@ -36,7 +45,8 @@ _HUBSPOT_SOURCE = {"ORGANIC_SEARCH": "Website form", "DIRECT_TRAFFIC": "Website 
 #: kind -> field -> the file's value (as ``header_key`` reads it) -> Leadline's default label
 STANDARD_VALUES: Mapping[str, Mapping[str, Mapping[str, str]]] = {
     "lead": {
-        "status": {header_key(k): v for k, v in {**_SALESFORCE_STATUS, **_HUBSPOT_STATUS}.items()},
+        "status": {header_key(k): v for k, v in {**_SALESFORCE_STATUS, **_HUBSPOT_STATUS,
+                                                                 **_HUBSPOT_LIFECYCLE}.items()},
         "source": {header_key(k): v for k, v in {**_SALESFORCE_SOURCE, **_HUBSPOT_SOURCE}.items()},
     },
 }
@@ -55,3 +65,82 @@ def standard_values(kind: str, labels: Mapping[str, Iterable[str]]) -> dict[str,
 def value_key(text: str) -> str:
     """A file's value as a value mapping looks it up."""
     return header_key(text)
+
+
+#: Rating labels a value mapping may name (a lead's rating is read case aside)
+RATING_LABELS = ("Hot", "Warm", "Cold")
+#: the longest text a free-text field's value mapping may name (a lead's or account's industry)
+TEXT_TARGET_LENGTH = 80
+
+
+@dataclass(frozen=True)
+class ValueField:
+    """A field of an import whose file values a saved mapping may read as other values: its
+    name (``custom.<name>`` for a custom pick-list) and the labels allowed (None: any text up to
+    ``TEXT_TARGET_LENGTH``, as a free-text field such as ``industry`` takes)."""
+
+    name: str
+    labels: tuple[str, ...] | None
+
+    def target(self, value: object) -> str:
+        """``value`` as this field stores it: the allowed label it names (case aside, in the label's
+        own spelling), or the text itself for a free-text field; else ``VALIDATION_FAILED`` on
+        ``values.<name>`` naming the labels allowed."""
+        text = str(value or "").strip()
+        where = f"values.{self.name}"
+        if self.labels is None:
+            if not text or len(text) > TEXT_TARGET_LENGTH:
+                raise ValidationError(f"{value!r} is not a value of 1 to {TEXT_TARGET_LENGTH} characters", field=where)
+            return text
+        found = next((label for label in self.labels if label.casefold() == text.casefold()), None)
+        if found is None:
+            raise ValidationError(f"{value!r} is not a label of {self.name} (one of: {', '.join(self.labels)})",
+                                  field=where)
+        return found
+
+
+def ensure_value_maps(maps: Mapping[str, Mapping[str, str]], fields: Mapping[str, ValueField],
+                      kind: str = "lead") -> dict[str, dict[str, str]]:
+    """A saved mapping's value mappings (field -> the file's value -> the value read instead), each
+    field one of ``fields`` (the pick-lists of ``kind``) and each target one of its labels, in
+    the label's spelling; a field mapped to nothing is left out. ``VALIDATION_FAILED`` naming
+    ``values`` (an unknown field) or ``values.<field>`` (a blank file value, a target that is no
+    label: the labels allowed are named).
+
+    >>> fields = {"rating": ValueField("rating", RATING_LABELS)}
+    >>> ensure_value_maps({"rating": {"A": "hot"}}, fields)
+    {'rating': {'A': 'Hot'}}
+    """
+    checked: dict[str, dict[str, str]] = {}
+    for name, table in maps.items():
+        spec = fields.get(name)
+        if spec is None:
+            raise ValidationError(f"{name!r} is not a pick-list field of a {kind} (one of: {', '.join(fields)})",
+                                  field="values")
+        found: dict[str, str] = {}
+        for value, label in table.items():
+            if not value_key(value):
+                raise ValidationError(f"{value!r} is not a value of the file", field=f"values.{name}")
+            found[value.strip()] = spec.target(label)
+        if found:
+            checked[name] = found
+    return checked
+
+
+def with_saved_values(standard: Mapping[str, Mapping[str, str]],
+                      saved: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """The value map an import reads through (field -> value key -> label): the standard values,
+    then a saved mapping's own, which win for the same value.
+
+    >>> with_saved_values({"status": {"new": "Open"}}, {"status": {"NEW": "Contacted"}})
+    {'status': {'new': 'Contacted'}}
+    """
+    merged = {name: dict(table) for name, table in standard.items()}
+    for name, table in saved.items():
+        merged.setdefault(name, {}).update({value_key(value): label for value, label in table.items()})
+    return merged
+
+
+def is_custom(field: str) -> bool:
+    """Whether a value mapping's field is a custom pick-list (``custom.<name>``)."""
+    return field.startswith(CUSTOM_PREFIX)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -15,6 +15,7 @@ from leadline.domain.errors import ConflictError
 from leadline.domain.ids import new_id, new_ids
 from leadline.domain.imports.duplicates import RowMatch
 from leadline.domain.imports.job import DuplicatePolicy, ImportCounts, ImportJob, ImportOptions, JobStatus, RowError
+from leadline.domain.imports.mapping import SavedMapping
 from leadline.persistence.bulk_rows import insert_columns
 from leadline.persistence.imports.rows import ImportErrorRow, ImportJobRow, ImportMappingRow, ImportMatchRow
 
@@ -116,22 +117,31 @@ class ImportRepository:
         return [RowMatch(row, record_id, tuple(rules.split(",")) if rules else (), score, outcome, bool(in_file))
                 for row, record_id, rules, score, outcome, in_file in rows]
 
-    def save_mapping(self, name: str, record_type: str, columns: Mapping[str, str], at: datetime) -> None:
+    def save_mapping(self, mapping: SavedMapping, at: datetime) -> None:
         table = ImportMappingRow.__table__
-        stored = self.session.execute(select(table.c.id).where(table.c.name == name)).scalar()
+        values = {"record_type": mapping.record_type, "columns": json.dumps(dict(mapping.columns)),
+                  "value_maps": json.dumps(mapping.values) if mapping.values else None}
+        stored = self.session.execute(select(table.c.id).where(table.c.name == mapping.name)).scalar()
         if stored is None:
             self.session.connection().execute(insert(table), [{
-                "id": new_id(), "name": name, "record_type": record_type, "columns": json.dumps(dict(columns)),
-                "created_at": at}])
+                "id": new_id(), "name": mapping.name, "created_at": at, **values}])
         else:
-            self.session.execute(update(table).where(table.c.id == stored).values(columns=json.dumps(dict(columns))))
+            self.session.execute(update(table).where(table.c.id == stored).values(**values))
 
-    def mapping(self, name: str) -> dict[str, str] | None:
+    def mapping(self, name: str) -> SavedMapping | None:
         table = ImportMappingRow.__table__
-        columns = self.session.execute(select(table.c.columns).where(table.c.name == name)).scalar()
-        return None if columns is None else dict(json.loads(columns))
+        row = self.session.execute(select(*_MAPPING_COLUMNS).where(table.c.name == name)).first()
+        return None if row is None else _saved(row)
 
-    def mappings(self) -> dict[str, dict[str, str]]:
+    def mappings(self) -> list[SavedMapping]:
         table = ImportMappingRow.__table__
-        return {name: json.loads(columns) for name, columns in
-                self.session.execute(select(table.c.name, table.c.columns).order_by(table.c.name))}
+        return [_saved(row) for row in self.session.execute(select(*_MAPPING_COLUMNS).order_by(table.c.name))]
+
+
+_MAPPING_COLUMNS = (ImportMappingRow.__table__.c.name, ImportMappingRow.__table__.c.record_type,
+                    ImportMappingRow.__table__.c.columns, ImportMappingRow.__table__.c.value_maps)
+
+
+def _saved(row: Any) -> SavedMapping:
+    return SavedMapping(row.name, row.record_type, dict(json.loads(row.columns)),
+                        json.loads(row.value_maps) if row.value_maps else {})

@@ -76,4 +76,6 @@ class ImportMappingRow(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     record_type: Mapped[str] = mapped_column(String(20))
     columns: Mapped[str] = mapped_column(Text)  # JSON object: header -> field
+    #: JSON object: field -> the file's value -> the label read instead; null: none
+    value_maps: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

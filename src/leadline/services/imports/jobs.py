@@ -28,11 +28,9 @@ from leadline.domain.imports.mapping import (
     REPORT_COLUMNS,
     ColumnPlan,
     chosen_columns,
-    ensure_mapping,
     import_kind,
     plan_columns,
 )
-from leadline.domain.imports.values import standard_values
 from leadline.domain.security.users import User
 from leadline.services.assignment.rules import RuleSet, load_rule_set
 from leadline.services.collector import collector_paused
@@ -42,6 +40,7 @@ from leadline.services.imports.blocks import FileRow, ImportBlock, date_custom_f
 from leadline.services.imports.duplicates import RuleDuplicates
 from leadline.services.imports.files import SourceFile, read_rows
 from leadline.services.imports.lead_block import LeadBlock
+from leadline.services.imports.mappings import checked_values, find_mapping, import_value_map
 from leadline.services.imports.record_blocks import AccountBlock, ContactBlock, OpportunityBlock
 from leadline.services.security.access import load_viewer
 from leadline.services.security.users import resolve_user
@@ -52,14 +51,18 @@ BLOCKS = {"account": AccountBlock, "contact": ContactBlock, "opportunity": Oppor
 
 def start_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFile, *,
                  mapping_name: str | None = None, options: ImportOptions | None = None,
-                 campaign: str | None = None, columns: Mapping[str, str] | None = None) -> ImportJob:
+                 campaign: str | None = None, columns: Mapping[str, str] | None = None,
+                 values: Mapping[str, Mapping[str, str]] | None = None) -> ImportJob:
     """Record the import of ``source`` into records of ``kind`` by ``actor_id`` (who must be an
     active user: creating records is theirs), or return the unfinished real import of the same
     file by them, which carries on with its own mapping and options. ``campaign`` (a name or
     id, leads only): every imported lead becomes its member (trade-show badge scans). Refuses a
     file without a usable header, an unknown mapping name or campaign (``NOT_FOUND``).
     ``columns`` (header -> field or ``custom.<name>``, as a person chose them on the import
-    page) replaces the mapping; a header it leaves out is ignored. ``PERMISSION_DENIED`` (a dry
+    page) replaces the mapping; a header it leaves out is ignored. A pick-list value is read
+    through the standard values, then the saved mapping's value mappings, or ``values`` (field ->
+    the file's value -> label, as chosen on the import page; checked as a saved mapping's), which
+    win (docs/adr/XXXX-value-mappings-saved-with-a-column-mapping.md). ``PERMISSION_DENIED`` (a dry
     run too) when the importer's role may not create records of ``kind``, or edit them with
     ``on_duplicate=update``."""
     options = options or ImportOptions()
@@ -80,21 +83,16 @@ def start_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFi
                 uow.imports.save_progress(job, found.rows_done)
                 uow.commit()
                 return job
-        saved = None
-        if mapping_name:
-            saved = spec.mappings.get(mapping_name) or uow.imports.mapping(mapping_name)
-            if saved is None:
-                raise NotFoundError(f"there is no import mapping {mapping_name!r}", field="mapping")
+        saved = find_mapping(uow, spec.name, mapping_name) if mapping_name else None
         headers = next(read_rows(source), [])
         custom_names = [d.name for d in ctx.config(uow).custom_fields_of(RecordType(spec.name))]
         if columns is not None:
             plan = chosen_columns(headers, columns, custom_names, kind=spec.name)
         else:
-            plan = plan_columns(headers, saved=saved, custom_fields=custom_names, kind=spec.name)
-        config = ctx.config(uow)
-        labels = {"status": [s.label for s in config.status_by_id.values()],
-                  "source": [s.label for s in config.source_by_id.values()]}
-        options = replace(options, value_map=standard_values(spec.name, labels))
+            plan = plan_columns(headers, saved=saved.columns if saved else None, custom_fields=custom_names,
+                                kind=spec.name)
+        own = checked_values(ctx, uow, spec.name, values) if values is not None else saved.values if saved else {}
+        options = replace(options, value_map=import_value_map(ctx, uow, spec.name, own), team_values=own)
         job = ImportJob(
             id=new_id(), record_type=spec.name, file_name=source.name[:255], checksum=source.checksum,
             headers=tuple(headers), mapping_name=mapping_name, columns=plan.columns(), ignored=plan.ignored,
@@ -117,12 +115,11 @@ def preview_import(ctx: ServiceContext, actor_id: int, kind: str, source: Source
     spec = import_kind(kind)
     with ctx.reader() as uow:
         load_viewer(uow, actor_id, ctx)
-        saved = None
-        if mapping_name:
-            saved = spec.mappings.get(mapping_name) or uow.imports.mapping(mapping_name)
+        saved = find_mapping(uow, spec.name, mapping_name) if mapping_name else None
         custom_names = [d.name for d in ctx.config(uow).custom_fields_of(RecordType(spec.name))]
     headers = next(read_rows(source), [])
-    plan = plan_columns(headers, saved=saved, custom_fields=custom_names, kind=spec.name, complete=False)
+    plan = plan_columns(headers, saved=saved.columns if saved else None, custom_fields=custom_names,
+                        kind=spec.name, complete=False)
     return plan, [*spec.fields, *(CUSTOM_PREFIX + name for name in custom_names)]
 
 
@@ -334,24 +331,3 @@ def _failed_rows(ctx: ServiceContext, job_id: int, page: int) -> Iterator[list[R
         if not errors or len({e.row for e in errors}) < page:
             return
         after = errors[-1].row
-
-
-def save_import_mapping(ctx: ServiceContext, actor_id: int, name: str, columns: dict[str, str], *,
-                        kind: str = "lead") -> dict[str, str]:
-    """Save (or replace) the column mapping ``name``: header -> field of ``kind``."""
-    spec = import_kind(kind)
-    checked = ensure_mapping(columns, spec.name)
-    with ctx.uow_factory() as uow:
-        load_viewer(uow, actor_id, ctx)
-        uow.imports.save_mapping(name.strip()[:120], spec.name, checked, ctx.now())
-        uow.commit()
-    return checked
-
-
-def import_mappings(ctx: ServiceContext, actor_id: int, kind: str = "lead") -> dict[str, dict[str, str]]:
-    """Every mapping an import of ``kind`` may name: the built-in ones, then the saved ones."""
-    spec = import_kind(kind)
-    with ctx.reader() as uow:
-        load_viewer(uow, actor_id, ctx)
-        saved = uow.imports.mappings()
-    return {**{name: dict(columns) for name, columns in spec.mappings.items()}, **saved}

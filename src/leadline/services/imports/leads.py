@@ -11,12 +11,11 @@ from leadline.services.imports.jobs import (
     find_campaign,
     get_import,
     import_error_rows,
-    import_mappings,
     import_records,
     run_import,
-    save_import_mapping,
     start_import,
 )
+from leadline.services.imports.mappings import import_mappings, save_import_mapping
 
 __all__ = ["find_campaign", "get_import", "import_error_rows", "import_leads", "import_mappings", "run_lead_import",
            "save_import_mapping", "start_lead_import"]

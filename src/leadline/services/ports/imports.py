@@ -3,12 +3,13 @@ leads a block's rows may duplicate."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
 from leadline.domain.imports.duplicates import RowMatch
 from leadline.domain.imports.job import ImportJob, RowError
+from leadline.domain.imports.mapping import SavedMapping
 
 
 class ImportRepository(Protocol):
@@ -43,8 +44,12 @@ class ImportRepository(Protocol):
         """Skipped and updated rows with the record each matched, in file order, a page at a time."""
         ...
 
-    def save_mapping(self, name: str, record_type: str, columns: Mapping[str, str], at: datetime) -> None: ...
+    def save_mapping(self, mapping: SavedMapping, at: datetime) -> None:
+        """Save ``mapping`` by its name, replacing the one of that name (its kind, columns and values)."""
+        ...
 
-    def mapping(self, name: str) -> dict[str, str] | None: ...
+    def mapping(self, name: str) -> SavedMapping | None: ...
 
-    def mappings(self) -> dict[str, dict[str, str]]: ...
+    def mappings(self) -> list[SavedMapping]:
+        """Every saved mapping, by name."""
+        ...
