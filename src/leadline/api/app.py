@@ -37,6 +37,7 @@ from leadline.api.deps import provide_actor, provide_context
 from leadline.api.duplicates import DuplicateController, ExportController
 from leadline.api.forecast.handlers import ForecastConfigurationController, ForecastController, SalesReportController
 from leadline.api.imports.handlers import ImportController
+from leadline.api.imports.mappings import ImportMappingController
 from leadline.api.input_guard import GuardedRequest, refuse_control_characters
 from leadline.api.leads.records import LeadController
 from leadline.api.leads.workflow import LeadWorkflowController
@@ -71,7 +72,8 @@ def create_app(application: Application | None = None, *,
                         WorkflowConfigurationController, PeopleController, PartsController,
                         OpportunitySalesController, ForecastController, SalesReportController, ReportController,
                         ForecastConfigurationController, sign_in, SignInLockController, health,
-                        ImportController, FormController, CaptureController, ReferralController,
+                        ImportController, ImportMappingController, FormController, CaptureController,
+                        ReferralController,
                         CampaignController, AttributionController, AssignmentRuleController,
                         AssignmentGroupController, AssignmentLogController,
                         DuplicateController, ExportController,

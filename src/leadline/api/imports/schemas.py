@@ -28,6 +28,9 @@ class ImportPublic(msgspec.Struct, kw_only=True):
     mapping: str | None
     columns: dict[str, str]
     ignored_columns: list[str]
+    #: the team's value mappings the job reads through (a saved mapping's, or chosen on the import
+    #: page): field -> the file's value -> label, after the standard ones
+    value_mappings: dict[str, dict[str, str]]
     encoding: str | None
     delimiter: str | None
     rows_done: int
@@ -65,6 +68,7 @@ def _fields(job: ImportJob, now: datetime) -> dict[str, Any]:
         status=job.state(now), resume=job.resume_hint(now), dry_run=job.options.dry_run,
         on_duplicate=job.options.on_duplicate.value,
         mapping=job.mapping_name, columns=job.columns, ignored_columns=list(job.ignored),
+        value_mappings=job.options.team_values,
         encoding=job.options.encoding, delimiter=job.options.delimiter, rows_done=job.rows_done, read=c.read,
         imported=c.imported, updated=c.updated, skipped=c.skipped, failed=c.failed, actor_id=str(job.actor_id),
         created_at=job.created_at, updated_at=job.updated_at, finished_at=job.finished_at, message=job.message)

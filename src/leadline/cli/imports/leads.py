@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from leadline.services.imports import files as import_files
     from leadline.services.imports import jobs as import_jobs
     from leadline.services.imports import listing as import_listing
+    from leadline.services.imports import mappings as import_mappings_service
     from leadline.services.imports import matches as import_matches
     from leadline.services.imports import reports as import_reports
 else:
@@ -47,6 +48,7 @@ else:
     import_jobs = lazy_module("leadline.services.imports.jobs")
     import_matches = lazy_module("leadline.services.imports.matches")
     import_listing = lazy_module("leadline.services.imports.listing")
+    import_mappings_service = lazy_module("leadline.services.imports.mappings")
     import_reports = lazy_module("leadline.services.imports.reports")
 
 app = typer.Typer(help="Import records from CSV or Excel (.xlsx) files.", no_args_is_help=True)
@@ -60,6 +62,7 @@ def job_fields(job: ImportJob, now: datetime) -> dict[str, object]:
         "status": job.state(now), "resume": job.resume_hint(now), "dry_run": job.options.dry_run,
         "on_duplicate": job.options.on_duplicate.value,
         "mapping": job.mapping_name, "columns": job.columns, "ignored_columns": list(job.ignored),
+        "value_mappings": job.options.team_values,
         "encoding": job.options.encoding, "delimiter": job.options.delimiter, "rows_done": job.rows_done,
         "read": counts.read, "imported": counts.imported, "updated": counts.updated, "skipped": counts.skipped,
         "failed": counts.failed, "actor_id": str(job.actor_id), "created_at": job.created_at.isoformat(),
@@ -78,7 +81,8 @@ def _show(job: ImportJob, as_json: bool) -> None:
         ("file", job.file_name), ("status", job.state(now) + (" (dry run)" if job.options.dry_run else "")),
         ("read", c.read), ("imported", c.imported), ("updated", c.updated), ("skipped", c.skipped),
         ("failed", c.failed), ("rows done", job.rows_done), ("on duplicate", job.options.on_duplicate.value),
-        ("ignored columns", ", ".join(job.ignored) or None), ("message", job.message),
+        ("ignored columns", ", ".join(job.ignored) or None),
+        ("values read as", shown_values(job.options.team_values) or None), ("message", job.message),
         ("started", job.created_at), ("finished", job.finished_at), ("to resume", job.resume_hint(now)),
     ])
     if c.failed:
@@ -291,35 +295,82 @@ def matches(job_id: str = typer.Argument(..., help="The import's id."), acting_a
 @handle_errors
 def mappings(kind: str = typer.Option("lead", "--kind", help="lead | account | contact | opportunity"),
              as_json: bool = JSON_OPTION, acting_as: str = AS_OPTION) -> None:
-    """The column mappings an import may name: built-in (salesforce, hubspot, pipedrive, leadline) and saved.
+    """The column mappings an import may name: built-in (salesforce, hubspot, pipedrive, leadline) and
+    saved, each saved one with its value mappings (FIELD: FILE VALUE -> LABEL).
 
     Example: leadline import mappings --kind contact --json
     """
     actor = actor_id(acting_as)
-    found = import_jobs.import_mappings(ready_application().context, actor, kind)
+    found = import_mappings_service.import_mappings(ready_application().context, actor, kind)
     if as_json:
-        print_json(found)
+        print_json({name: {"record_type": m.record_type, "columns": m.columns, "values": m.values}
+                    for name, m in found.items()})
         return
-    print_table("Import mappings", ["name", "columns"],
-                [[name, ", ".join(f"{h} -> {f}" for h, f in columns.items())] for name, columns in found.items()])
+    print_table("Import mappings", ["name", "columns", "values"],
+                [[name, ", ".join(f"{h} -> {f}" for h, f in m.columns.items()), shown_values(m.values)]
+                 for name, m in found.items()])
+
+
+def shown_values(values: dict[str, dict[str, str]]) -> str:
+    """Value mappings as one line: ``status: Hot prospect -> Qualified; rating: A -> Hot``."""
+    return "; ".join(f"{field}: " + ", ".join(f"{value} -> {label}" for value, label in table.items())
+                     for field, table in values.items())
+
+
+def _pairs(pairs: list[str], what: str, option: str) -> dict[str, str]:
+    """``LEFT=RIGHT`` pairs (split at the last ``=``: a file's value may hold one); else ``VALIDATION_FAILED``."""
+    found: dict[str, str] = {}
+    for pair in pairs:
+        left, sep, right = pair.rpartition("=")
+        if not sep or not left.strip():
+            raise ValidationError(f"{pair!r} is not {what}", field=option)
+        found[left.strip()] = right.strip()
+    return found
 
 
 @app.command("save-mapping")
 @handle_errors
 def save_mapping(name: str = typer.Argument(..., help="The mapping's name."),
                  column: list[str] = typer.Option(..., "--column", help="HEADER=FIELD; repeatable."),
+                 value: list[str] = typer.Option(None, "--value",
+                                                 help="FIELD:FILE VALUE=LABEL; repeatable (none: keep those saved)."),
                  kind: str = typer.Option("lead", "--kind", help="lead | account | contact | opportunity"),
                  acting_as: str = AS_OPTION) -> None:
-    """Save a column mapping by name, for `import leads --mapping NAME`.
+    """Save a column mapping by name, for `import leads --mapping NAME`, with its value mappings:
+    a pick-list value of the file read as one of the field's labels (after the standard ones).
 
     Example: leadline import save-mapping fair --column "Badge name=last_name" --column "Firm=company"
+    --value "status:Hot prospect=Qualified"
     """
-    columns = {}
-    for pair in column:
-        header, sep, field = pair.rpartition("=")
-        if not sep or not header.strip():
-            raise ValidationError(f"{pair!r} is not HEADER=FIELD", field="column")
-        columns[header.strip()] = field.strip()
+    values: dict[str, dict[str, str]] | None = None
+    if value:
+        values = {}
+        for item in value:
+            field, sep, pair = item.partition(":")
+            if not sep or not field.strip():
+                raise ValidationError(f"{item!r} is not FIELD:FILE VALUE=LABEL", field="value")
+            values.setdefault(field.strip(), {}).update(_pairs([pair], "FIELD:FILE VALUE=LABEL", "value"))
     actor = actor_id(acting_as)
-    import_jobs.save_import_mapping(ready_application().context, actor, name, columns, kind=kind)
+    import_mappings_service.save_import_mapping(ready_application().context, actor, name,
+                                                _pairs(column, "HEADER=FIELD", "column"), kind=kind, values=values)
     console.print(f"Saved mapping {name!r}.", highlight=False, markup=False)
+
+
+@app.command("map-values")
+@handle_errors
+def map_values(name: str = typer.Argument(..., help="A saved mapping's name."),
+               field: str = typer.Argument(..., help="A pick-list field: status, source, rating, industry, "
+                                                     "lead_source or custom.NAME."),
+               pairs: list[str] = typer.Argument(None, help="FILE VALUE=LABEL; none: remove the field's."),
+               acting_as: str = AS_OPTION) -> None:
+    """Set the value mappings of one field of a saved mapping: each value of the file read as
+    that label on import (after the standard ones, which it overrides). The label must be one of
+    the field's (named in the error otherwise).
+
+    Example: leadline import map-values fair status "Hot prospect=Qualified" "Cold call=Contacted"
+    """
+    actor = actor_id(acting_as)
+    saved = import_mappings_service.set_mapping_values(ready_application().context, actor, name, field,
+                                                       _pairs(pairs or [], "FILE VALUE=LABEL", "values"))
+    console.print(f"Saved mapping {saved.name!r}: {shown_values(saved.values) or 'no value mappings'}.",
+                  highlight=False, markup=False)

@@ -138,6 +138,11 @@ def import_mappings(ctx: ServiceContext, actor_id: int, kind: str = "lead") -> d
     return {**built_in, **{mapping.name: mapping for mapping in saved}}
 
 
+def built_in_names(kind: str) -> frozenset[str]:
+    """The names of the built-in mappings of ``kind``."""
+    return frozenset(import_kind(kind).mappings)
+
+
 def get_import_mapping(ctx: ServiceContext, actor_id: int, name: str, kind: str = "lead") -> SavedMapping:
     """The mapping ``name`` (built-in, of ``kind``, or saved); ``NOT_FOUND`` for neither."""
     spec = import_kind(kind)
