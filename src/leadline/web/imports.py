@@ -29,8 +29,9 @@ from litestar.response import Redirect, Stream, Template
 from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.domain.imports.job import ImportJob, ImportOptions, JobStatus, parse_policy
 from leadline.domain.imports.mapping import IMPORT_KINDS
+from leadline.domain.imports.values import described_values
 from leadline.services.context import ServiceContext
-from leadline.services.imports import jobs, listing, reports
+from leadline.services.imports import jobs, listing, mappings, reports
 from leadline.services.imports.files import SourceFile, inspect_file
 from leadline.services.imports.matches import import_matches
 from leadline.web import session
@@ -55,7 +56,8 @@ class UploadForm(msgspec.Struct, kw_only=True):
 
 def _page(ctx: ServiceContext, user: int, *, error: str | None = None, status_code: int = 200) -> Template:
     return Template("imports/page.html", status_code=status_code,
-                    context={"kinds": list(IMPORT_KINDS), "mappings": jobs.import_mappings(ctx, user), "error": error,
+                    context={"kinds": list(IMPORT_KINDS), "mappings": mappings.import_mappings(ctx, user),
+                             "error": error,
                              "recent": listing.list_imports(ctx, user, limit=RECENT_SHOWN)})
 
 
@@ -128,11 +130,13 @@ class ImportPages(Controller):
             options = ImportOptions(on_duplicate=parse_policy(fields.get("on_duplicate") or "skip"),
                                     dry_run=fields.get("dry_run") == "on",
                                     date_format=fields.get("date_format") or None)
+            values = _chosen_values(fields)
             job = jobs.start_import(ctx, user, kind, source, options=options, columns=columns,
-                                    campaign=fields.get("campaign") or None)
+                                    campaign=fields.get("campaign") or None, values=values)
             if fields.get("save_as", "").strip():
-                jobs.save_import_mapping(ctx, user, fields["save_as"], {
-                    h: t for h, t in columns.items() if t and not t.startswith("custom.")}, kind=kind)
+                mappings.save_import_mapping(ctx, user, fields["save_as"], {
+                    h: t for h, t in columns.items() if t and not t.startswith("custom.")}, kind=kind,
+                    values=values)
         except LeadlineError as error:
             _unclaim(claimed)
             return _page(ctx, user, error=str(error), status_code=422)
@@ -168,12 +172,22 @@ class ImportPages(Controller):
                       headers={"Content-Disposition": f'attachment; filename="import-{job_id}-matches.csv"'})
 
 
+def _chosen_values(fields: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The value mappings of the mapping page's editor: ``value_field_N``, ``value_from_N`` (the
+    file's value) and ``value_to_N`` (the label chosen; blank: read as it is)."""
+    prefix = "value_field_"
+    return mappings.chosen_values([
+        (fields[key], fields.get(f"value_from_{key.removeprefix(prefix)}", ""),
+         fields.get(f"value_to_{key.removeprefix(prefix)}", "")) for key in fields if key.startswith(prefix)])
+
+
 def _shown(job: ImportJob, now: datetime) -> dict[str, Any]:
     return {"id": job.id, "kind": job.record_type, "file_name": job.file_name, "status": job.state(now),
             "running": job.state(now) == JobStatus.RUNNING.value, "resume": job.resume_hint(now),
             "dry_run": job.options.dry_run,
             "on_duplicate": job.options.on_duplicate.value, "counts": job.counts, "rows_done": job.rows_done,
-            "message": job.message, "ignored": ", ".join(job.ignored)}
+            "message": job.message, "ignored": ", ".join(job.ignored),
+            "values": described_values(job.options.team_values)}
 
 
 class ImportUploadPage(Controller):
@@ -202,6 +216,8 @@ class ImportUploadPage(Controller):
             kind = IMPORT_KINDS[data.kind].name if data.kind in IMPORT_KINDS else "lead"
             source = inspect_file(path, data.file.filename or "upload")
             plan, targets = jobs.preview_import(ctx, user, kind, source, mapping_name=data.mapping or None)
+            saved = mappings.get_import_mapping(ctx, user, data.mapping, kind).values if data.mapping else {}
+            choices = mappings.value_choices(ctx, user, kind, source, plan, saved=saved)
         except LeadlineError as error:
             path.unlink(missing_ok=True)
             return _page(ctx, user, error=str(error), status_code=422)
@@ -209,4 +225,4 @@ class ImportUploadPage(Controller):
         return Template("imports/mapping.html", context={
             "token": token, "kind": kind, "file_name": source.name, "rows": source.estimated_rows,
             "columns": [(index, header, chosen.get(header, "")) for index, header in enumerate(plan.headers)],
-            "targets": targets})
+            "targets": targets, "choices": choices})

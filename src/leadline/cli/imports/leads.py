@@ -34,6 +34,7 @@ from leadline.cli.lazy import lazy_module
 from leadline.cli.output import console, print_json, print_record, print_table
 from leadline.domain.common import counted
 from leadline.domain.errors import ValidationError
+from leadline.domain.imports.values import described_values
 
 if TYPE_CHECKING:
     from leadline.domain.imports.job import ImportJob
@@ -82,7 +83,7 @@ def _show(job: ImportJob, as_json: bool) -> None:
         ("read", c.read), ("imported", c.imported), ("updated", c.updated), ("skipped", c.skipped),
         ("failed", c.failed), ("rows done", job.rows_done), ("on duplicate", job.options.on_duplicate.value),
         ("ignored columns", ", ".join(job.ignored) or None),
-        ("values read as", shown_values(job.options.team_values) or None), ("message", job.message),
+        ("values read as", described_values(job.options.team_values) or None), ("message", job.message),
         ("started", job.created_at), ("finished", job.finished_at), ("to resume", job.resume_hint(now)),
     ])
     if c.failed:
@@ -307,14 +308,8 @@ def mappings(kind: str = typer.Option("lead", "--kind", help="lead | account | c
                     for name, m in found.items()})
         return
     print_table("Import mappings", ["name", "columns", "values"],
-                [[name, ", ".join(f"{h} -> {f}" for h, f in m.columns.items()), shown_values(m.values)]
+                [[name, ", ".join(f"{h} -> {f}" for h, f in m.columns.items()), described_values(m.values)]
                  for name, m in found.items()])
-
-
-def shown_values(values: dict[str, dict[str, str]]) -> str:
-    """Value mappings as one line: ``status: Hot prospect -> Qualified; rating: A -> Hot``."""
-    return "; ".join(f"{field}: " + ", ".join(f"{value} -> {label}" for value, label in table.items())
-                     for field, table in values.items())
 
 
 def _pairs(pairs: list[str], what: str, option: str) -> dict[str, str]:
@@ -372,5 +367,5 @@ def map_values(name: str = typer.Argument(..., help="A saved mapping's name."),
     actor = actor_id(acting_as)
     saved = import_mappings_service.set_mapping_values(ready_application().context, actor, name, field,
                                                        _pairs(pairs or [], "FILE VALUE=LABEL", "values"))
-    console.print(f"Saved mapping {saved.name!r}: {shown_values(saved.values) or 'no value mappings'}.",
+    console.print(f"Saved mapping {saved.name!r}: {described_values(saved.values) or 'no value mappings'}.",
                   highlight=False, markup=False)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.imports.mapping import CUSTOM_PREFIX, header_key
+from leadline.domain.imports.mapping import header_key
 
 _SALESFORCE_STATUS = {"Open - Not Contacted": "Open", "Working - Contacted": "Contacted",
                       # a converted Salesforce lead was qualified; Leadline converts it anew
@@ -141,6 +141,11 @@ def with_saved_values(standard: Mapping[str, Mapping[str, str]],
     return merged
 
 
-def is_custom(field: str) -> bool:
-    """Whether a value mapping's field is a custom pick-list (``custom.<name>``)."""
-    return field.startswith(CUSTOM_PREFIX)
+def described_values(values: Mapping[str, Mapping[str, str]]) -> str:
+    """Value mappings as one line, as the CLI and the job page show them.
+
+    >>> described_values({"status": {"Hot prospect": "Qualified"}, "rating": {"A": "Hot", "B": "Warm"}})
+    'status: Hot prospect -> Qualified; rating: A -> Hot, B -> Warm'
+    """
+    return "; ".join(f"{field}: " + ", ".join(f"{value} -> {label}" for value, label in table.items())
+                     for field, table in values.items())
