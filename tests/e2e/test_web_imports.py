@@ -125,3 +125,37 @@ def test_an_opportunity_import_is_named_in_the_plural_and_asks_nothing_about_dup
     expect(page.get_by_role("heading", level=1)).to_have_text("Import of opportunities from deals.csv")
     expect(page.locator("[data-status]")).to_have_text("completed")
     expect(page.locator("#import-progress")).not_to_contain_text("on duplicate")
+
+
+def test_a_rep_maps_the_file_s_values_that_are_no_labels_and_saves_them_with_the_mapping(
+        page: Page, base: str, ctx: ServiceContext, admin_id: int, tmp_path: Path) -> None:
+    path = tmp_path / "fair.csv"
+    path.write_text("LastName,Company,Status,LeadSource\nAmes,A Co,Hot prospect,Web\nBose,B Co,open,Fair\n"
+                    "Cole,C Co,HOT PROSPECT,Fair\n", encoding="utf-8")
+    sign_in(page, base, REP, PASSWORD)
+    _upload(page, base, path)
+    editor = page.get_by_role("table", name="Value mapping")
+    # each distinct value that is no label, once: "open" is the label Open, the two spellings of
+    # "Hot prospect" one value; Salesforce's "Web" comes with its standard label chosen
+    expect(editor.locator("tbody tr")).to_have_count(3)
+    expect(page.get_by_label("Web", exact=True)).to_have_value("Website form")
+    expect(page.get_by_label("Hot prospect")).to_have_value("")
+    expect(page.get_by_label("Hot prospect").locator("option")).to_contain_text(["Open", "Contacted"])
+    page.get_by_label("Hot prospect").select_option("Contacted")
+    page.get_by_label("Fair", exact=True).select_option("Trade show")
+    page.get_by_label("Save this mapping as").fill("fair")
+    follow(page, page.get_by_role("button", name="Start the import"))
+    expect(page.locator("[data-status]")).to_have_text("completed")
+    expect(page.locator("[data-values]")).to_contain_text("status: Hot prospect -> Contacted")
+    found = {d.lead.last_name: (d.status.label, d.source.label if d.source else None)
+             for d in list_leads(ctx, admin_id, LeadQuery(), ListPage(limit=10))}
+    assert found == {"Ames": ("Contacted", "Website form"), "Bose": ("Open", "Trade show"),
+                     "Cole": ("Contacted", "Trade show")}
+
+    page.goto(f"{base}/imports")  # the saved mapping offers its values again
+    page.get_by_label("Records").select_option("lead")
+    page.get_by_label("Column mapping").select_option("fair")
+    page.get_by_label("File").set_input_files(str(path))
+    follow(page, page.get_by_role("button", name="Upload and check the columns"))
+    expect(page.get_by_label("Hot prospect")).to_have_value("Contacted")
+    expect(page.get_by_label("Fair", exact=True)).to_have_value("Trade show")

@@ -187,7 +187,7 @@ def _shown(job: ImportJob, now: datetime) -> dict[str, Any]:
             "dry_run": job.options.dry_run,
             "on_duplicate": job.options.on_duplicate.value, "counts": job.counts, "rows_done": job.rows_done,
             "message": job.message, "ignored": ", ".join(job.ignored),
-            "values": described_values(job.options.team_values)}
+            "value_mappings": described_values(job.options.team_values)}
 
 
 class ImportUploadPage(Controller):
