@@ -17,7 +17,8 @@ def test_a_team_saves_value_mappings_with_its_column_mapping_and_the_import_read
         "--column", "Stage=status", "--column", "Grade=rating", "--value", "rating:A=hot")
     refused = cli("import", "map-values", "fair", "status", "Hot prospect=Warm", ok=False)
     assert refused.code != 0
-    assert "'Warm' is not a label of status (one of: Open, Contacted, Qualified, Unqualified)" in refused.err + refused.out
+    said = refused.err + refused.out
+    assert "'Warm' is not a label of status (one of: Open, Contacted, Qualified, Unqualified)" in said
     shown = cli("import", "map-values", "fair", "status", "Hot prospect=contacted", "Cold=open")
     assert "status: Hot prospect -> Contacted, Cold -> Open" in shown.out and "rating: A -> Hot" in shown.out
     listed = cli("import", "mappings", "--json").json()
