@@ -1,6 +1,6 @@
 """/api/v1/import-mappings: the column mappings an import may name (``mapping`` of an upload),
 built-in and saved, and saving one with its value mappings (field -> the file's value -> the
-label read instead; docs/adr/XXXX-value-mappings-saved-with-a-column-mapping.md)."""
+label read instead; docs/adr/0076-value-mappings-saved-with-a-column-mapping.md)."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ HUBSPOT = {
 }
 #: Built-in headers read only when no other column of the file gives their field: HubSpot's
 #: ``Lifecycle Stage`` is the status of a file without a ``Lead Status`` column, and ignored
-#: (listed so) beside one (docs/adr/XXXX-value-mappings-saved-with-a-column-mapping.md)
+#: (listed so) beside one (docs/adr/0076-value-mappings-saved-with-a-column-mapping.md)
 FALLBACK_HEADERS = frozenset({"lifecyclestage"})
 PIPEDRIVE = {
     "Person - First name": "first_name", "Person - Last name": "last_name", "Organization - Name": "company",

@@ -29,7 +29,7 @@ _HUBSPOT_STATUS = {"NEW": "Open", "OPEN": "Open", "IN_PROGRESS": "Contacted", "A
                    "CONNECTED": "Contacted", "OPEN_DEAL": "Qualified", "UNQUALIFIED": "Unqualified",
                    "BAD_TIMING": "Unqualified"}
 #: HubSpot's lifecycle stages (``Lifecycle Stage``), read into the status when no ``Lead Status``
-#: column is (docs/adr/XXXX-value-mappings-saved-with-a-column-mapping.md): a stage sales has not
+#: column is (docs/adr/0076-value-mappings-saved-with-a-column-mapping.md): a stage sales has not
 #: worked yet is Open; one sales accepted, or that became a deal or a customer, was qualified
 #: (as Salesforce's ``Closed - Converted``; Leadline converts it anew)
 _HUBSPOT_LIFECYCLE = {"subscriber": "Open", "lead": "Open", "marketingqualifiedlead": "Open", "other": "Open",

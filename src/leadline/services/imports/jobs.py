@@ -62,7 +62,7 @@ def start_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFi
     page) replaces the mapping; a header it leaves out is ignored. A pick-list value is read
     through the standard values, then the saved mapping's value mappings, or ``values`` (field ->
     the file's value -> label, as chosen on the import page; checked as a saved mapping's), which
-    win (docs/adr/XXXX-value-mappings-saved-with-a-column-mapping.md). ``PERMISSION_DENIED`` (a dry
+    win (docs/adr/0076-value-mappings-saved-with-a-column-mapping.md). ``PERMISSION_DENIED`` (a dry
     run too) when the importer's role may not create records of ``kind``, or edit them with
     ``on_duplicate=update``."""
     options = options or ImportOptions()
