@@ -20,7 +20,7 @@ from leadline.domain.duplicates.check import HiddenDuplicate
 from leadline.domain.duplicates.matching import Candidate
 from leadline.domain.duplicates.rules import DuplicateAction
 from leadline.domain.errors import ConflictError, DuplicateBlockedError, LeadlineError
-from leadline.domain.imports.duplicates import ImportMatch, RowMatch
+from leadline.domain.imports.duplicates import ImportMatch, RowMatch, empty_fields_only
 from leadline.domain.imports.job import DuplicatePolicy, ImportCounts, ImportJob, RowError
 from leadline.domain.imports.mapping import IMPORT_KINDS, ColumnPlan
 from leadline.domain.security.access import Viewer
@@ -195,6 +195,15 @@ class ImportBlock:
             self._fail(candidate.row, error)
             return False
         return True
+
+    def empty_custom_only(self, record_id: int, custom: dict[str, str]) -> dict[str, str]:
+        """Those of a row's custom values whose field the stored record ``record_id`` holds empty:
+        what an update by a weaker match than the exact e-mail may write of them (ADR 0073). Read
+        as stored now, so a record an earlier row of the block wrote counts with its values."""
+        if not custom:
+            return {}
+        held = self.uow.custom_fields.values_for(self.definitions, [record_id])[record_id]
+        return empty_fields_only(custom, {name: held.get(name) for name in custom})
 
     def _remember(self, probe: Candidate | None) -> None:
         if probe is not None:
