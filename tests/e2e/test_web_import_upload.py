@@ -148,12 +148,12 @@ def test_an_upload_from_no_one_signed_in_is_sent_to_sign_in_before_its_body_is_r
     assert status == 403 and asked > 1
 
 
-def _uploaded(client: TestClient[Any]) -> tuple[str, str]:
+def _uploaded(client: TestClient[Any], size: int = 1_000) -> tuple[str, str]:
     """An upload kept for its mapping page: the CSRF token and the upload's token."""
     csrf = CSRF.search(client.get("/imports").text)
     assert csrf is not None
     taken = client.post("/imports/upload", data={"_csrf_token": csrf.group(1), "kind": "lead"},
-                        files={"file": ("fair.csv", _csv(1_000), "text/csv")})
+                        files={"file": ("fair.csv", _csv(size), "text/csv")})
     token = re.search(r'name="token" value="([0-9a-f]+)"', taken.text)
     assert token is not None
     return csrf.group(1), token.group(1)
@@ -177,6 +177,39 @@ def test_an_upload_started_late_is_not_deleted_by_the_next_upload_before_its_job
     assert started.status_code == 200 and started.url.path.startswith("/imports/")  # the job's page
     _uploaded(client)  # prunes the uploads never started and older than a day
     assert len(ran) == 1 and ran[0].exists()
+
+
+def _started(client: TestClient[Any], uploads: Path, size: int) -> Path:
+    """An upload of ``size`` bytes started as an import: the file its job reads, named with the job."""
+    csrf, token = _uploaded(client, size)
+    started = client.post("/imports/start", data={"_csrf_token": csrf, "token": token, "kind": "lead",
+                                                  "file_name": "fair.csv", "column_0": "last_name"})
+    job_id = started.url.path.rsplit("/", 1)[1]
+    assert started.status_code == 200 and job_id.isdigit()
+    (kept,) = uploads.glob(f"*-{job_id}{import_pages.STARTED}")
+    return kept
+
+
+@SQLITE_ONLY
+def test_a_started_upload_is_kept_while_its_job_runs_and_deleted_a_day_after_its_start_once_its_process_died(
+        client: TestClient[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Any) -> None:
+    """A job whose process died (``interrupted``, ADR 0075) resumes from the same file uploaded
+    again, never from its kept copy: so the copy goes a day after its start, as an abandoned
+    upload does; while the job's heartbeat moves, however old the copy, it stays."""
+    uploads = tmp_path / "uploads"
+    monkeypatch.setattr(import_pages, "UPLOADS", uploads)
+    monkeypatch.setattr(import_pages, "_run", lambda ctx, job_id, source: None)  # a process dead at once
+    old, young = _started(client, uploads, 1_000), _started(client, uploads, 2_000)
+    orphan = uploads / f"1-{'a' * 32}{import_pages.STARTED}"  # claimed; its process died before the job
+    orphan.write_bytes(b"x")
+    a_day_ago = time.time() - import_pages.ABANDONED_AFTER_SECONDS - 60
+    for path in (old, orphan):
+        os.utime(path, (a_day_ago, a_day_ago))
+    _uploaded(client)
+    assert old.exists() and young.exists() and not orphan.exists()  # both jobs' heartbeats are fresh
+    clock.advance(minutes=6)
+    _uploaded(client)
+    assert not old.exists() and young.exists()  # both interrupted; only the one started a day ago goes
 
 
 @SQLITE_ONLY

@@ -13,7 +13,7 @@ from leadline.domain.imports.job import ImportJob, ImportOptions, JobStatus
 from leadline.services.context import ServiceContext
 from leadline.services.imports import leads as imports
 from leadline.services.imports.files import inspect_file
-from leadline.services.imports.listing import list_imports
+from leadline.services.imports.listing import list_imports, running_imports
 from leadline.services.security.users import add_user
 from tests.conftest import FakeClock
 
@@ -75,3 +75,14 @@ def test_a_running_job_that_stopped_moving_shows_interrupted_with_how_to_resume_
     assert again.id == job.id and again.counts.imported == 12
     [listed] = list_imports(ctx, admin_id)
     assert (listed.state, listed.resume_hint) == ("completed", None)
+
+
+def test_only_a_job_whose_heartbeat_moves_counts_as_running_for_the_pruning_of_its_upload(
+    ctx: ServiceContext, admin_id: int, clock: FakeClock, tmp_path: Path
+) -> None:
+    done = imports.import_leads(ctx, admin_id, inspect_file(leads_file(tmp_path / "done.csv", 2)))
+    killed = killed_after_first_block(ctx, admin_id, leads_file(tmp_path / "killed.csv", 12))
+    assert running_imports(ctx, [done.id, killed.id, 12345]) == {killed.id}  # its last block is fresh
+    clock.advance(minutes=6)
+    assert running_imports(ctx, [done.id, killed.id]) == set()  # interrupted
+    assert running_imports(ctx, []) == set()

@@ -103,7 +103,7 @@ def test_every_kind_of_bad_row_is_in_the_error_report_with_its_row_field_and_the
     assert job.ignored == ("Shoe size",)
     assert report(ctx, admin_id, job) == [
         [*BAD_ROWS[0], "_row", "_field", "_error"],
-        [*BAD_ROWS[2], "3", "last_name", "is required"],
+        [*BAD_ROWS[2], "3", "last_name; company", "last_name: is required; company: is required"],  # both blank
         [*BAD_ROWS[3], "4", "email",
          "'not-an-email' is not a valid e-mail address (An email address must have an @-sign.)"],
         [*BAD_ROWS[4], "5", "phone", "'12' is not a valid phone number for US"],

@@ -9,10 +9,12 @@ use cases (services/imports/jobs.py)."""
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
@@ -37,15 +39,18 @@ from leadline.services.imports.matches import import_matches
 from leadline.web import session
 
 UPLOADS = Path(tempfile.gettempdir()) / "leadline-web-imports"
-#: an upload never started (the mapping page left) is deleted by the next upload after this long
+#: an upload never started (the mapping page left) is deleted by the next upload after this long;
+#: a started one, this long after its start unless its job is running (its process died)
 ABANDONED_AFTER_SECONDS = 24 * 3600
-#: the ending an upload's name takes when its import is started: pruning leaves it to its job
+#: the ending an upload's name takes when its import is started: pruning leaves it to a running job
 STARTED = ".started"
 #: a start of an upload that is not (or no longer) kept
 GONE = "the upload is not kept any more (one not started within a day is deleted): upload the file again"
 #: how many of the newest import jobs the page lists (the user's own; an admin's, everyone's)
 RECENT_SHOWN = 20
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+#: a started upload's name once its job is recorded: ``{user}-{token}-{job}.started``
+_OWNED = re.compile(r"^\d+-[0-9a-f]{32}-(\d+)" + re.escape(STARTED) + "$")
 
 
 class UploadForm(msgspec.Struct, kw_only=True):
@@ -70,14 +75,24 @@ def _upload_path(user: int, token: str) -> Path:
 def _claim(user: int, token: str) -> Path:
     """The upload ``token`` renamed as started (``STARTED``), where pruning never takes it from its
     job; ``VALIDATION_FAILED`` on ``file`` (``GONE``) if it is not there, pruned or never kept. The
-    rename is atomic: either the pruning deleted the file first, or it finds it gone and passes."""
+    rename is atomic: either the pruning deleted the file first, or it finds it gone and passes.
+    Its time is set to now first, so a started upload's age counts from its start."""
     path = _upload_path(user, token)
     started = path.with_name(path.name + STARTED)
     try:
+        os.utime(path)
         path.rename(started)
     except FileNotFoundError:
         raise ValidationError(GONE, field="file") from None
     return started
+
+
+def _owned(source: SourceFile, job_id: int) -> SourceFile:
+    """The started upload named with the job that reads it (``_OWNED``), so pruning can ask
+    whether that job still runs."""
+    owned = source.path.with_name(f"{source.path.name.removesuffix(STARTED)}-{job_id}{STARTED}")
+    source.path.rename(owned)
+    return replace(source, path=owned)
 
 
 def _unclaim(started: Path) -> None:
@@ -85,17 +100,24 @@ def _unclaim(started: Path) -> None:
     started.rename(started.with_name(started.name.removesuffix(STARTED)))
 
 
-def _prune_abandoned(now: float) -> None:
-    """Delete the uploads never started and kept longer than ``ABANDONED_AFTER_SECONDS``: files
-    whose mapping page was left (a started job deletes its own when it ends, however old)."""
+def _prune(ctx: ServiceContext, now: float) -> None:
+    """Delete the uploads older than ``ABANDONED_AFTER_SECONDS`` that no running job reads: those
+    never started (their mapping page was left), and started ones whose job ended, stopped
+    (``interrupted``: its process died, ADR 0075) or was never recorded. A job ending deletes its
+    own; a resume never reads this copy: the same file uploaded again resumes the job (ADR 0030),
+    and an interrupted job stays resumable for ever, so it cannot keep its copy that long."""
+    old: list[tuple[Path, int | None]] = []
     for path in UPLOADS.iterdir():
-        if path.name.endswith(STARTED):
-            continue
         try:
             if now - path.stat().st_mtime > ABANDONED_AFTER_SECONDS:
-                path.unlink()
+                owned = _OWNED.match(path.name)
+                old.append((path, int(owned.group(1)) if owned else None))
         except FileNotFoundError:
             pass  # started (renamed) or taken by another upload's pruning meanwhile
+    running = listing.running_imports(ctx, [job_id for _, job_id in old if job_id is not None])
+    for path, job_id in old:
+        if job_id not in running:
+            path.unlink(missing_ok=True)
 
 
 def _run(ctx: ServiceContext, job_id: int, source: SourceFile) -> None:
@@ -143,6 +165,7 @@ class ImportPages(Controller):
         except Exception:
             _unclaim(claimed)  # kept as an upload not started: pruned in a day unless started again
             raise
+        source = _owned(source, job.id)
         threading.Thread(target=_run, args=(ctx, job.id, source), name=f"web-import-{job.id}", daemon=True).start()
         return Redirect(f"/imports/{job.id}", status_code=303)
 
@@ -206,7 +229,7 @@ class ImportUploadPage(Controller):
                data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)]) -> Template:
         """Keep the file, then show how its columns would be read, with the options."""
         UPLOADS.mkdir(parents=True, exist_ok=True)
-        _prune_abandoned(time.time())
+        _prune(ctx, time.time())
         token = uuid4().hex
         path = _upload_path(user, token)
         with path.open("wb") as out:

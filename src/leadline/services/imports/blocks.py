@@ -20,9 +20,10 @@ from leadline.domain.duplicates.check import HiddenDuplicate
 from leadline.domain.duplicates.matching import Candidate
 from leadline.domain.duplicates.rules import DuplicateAction
 from leadline.domain.errors import ConflictError, DuplicateBlockedError, LeadlineError
-from leadline.domain.imports.duplicates import ImportMatch, RowMatch
+from leadline.domain.imports.duplicates import ImportMatch, RowMatch, empty_fields_only
 from leadline.domain.imports.job import DuplicatePolicy, ImportCounts, ImportJob, RowError
 from leadline.domain.imports.mapping import IMPORT_KINDS, ColumnPlan
+from leadline.domain.imports.stand_ins import stand_in
 from leadline.domain.security.access import Viewer
 from leadline.services.context import ServiceContext
 from leadline.services.imports.ahead import CheckedRow
@@ -129,26 +130,37 @@ class ImportBlock:
 
     def _fail_each(self, row: FileRow, error: LeadlineError) -> None:
         """Keep every field's refusal of a failed row, not only the first (a row with a bad status,
-        source and owner is fixed in one round): the refused field's cell is blanked and the row
-        built again, here, until it builds, a refusal is of no one cell (``row``) or a field is
-        refused again (a required cell blanked: the rules after it cannot be asked). The rules
-        stop at their first refusal, so a valid row costs nothing more (nor in the worker)."""
-        cells, refused = list(row.cells), set()
+        source and owner is fixed in one round): the refused cell is changed and the row built
+        again, here, until it builds. A bad value is blanked; a blank cell a field requires gets
+        a stand-in its rules take (domain/imports/stand_ins.py), so the rules after it are asked
+        too, and is reported once, as required. It stops at a refusal of no one cell (``row``), of
+        a field with no stand-in (a contact's account), or of a stand-in. The rules stop at their
+        first refusal, so a valid row costs nothing more (nor in the worker)."""
+        cells, reported, stood_in = list(row.cells), set(), set()
         while True:
-            self._fail(row, error)
             header = self.column_of(error.field) if error.field else None  # account_id: the account column
-            refused.add(header)
+            if header not in reported:
+                self._fail(row, error)
+                reported.add(header)
             column = self.plan.column_of(header) if header else None
-            if column is None or column >= len(cells):
+            if column is None or column >= len(cells) or column in stood_in:
                 return
-            cells[column] = ""
+            if cells[column].strip():
+                cells[column] = ""
+            elif (value := self.stand_in(header or "")) is not None:
+                cells[column] = value
+                stood_in.add(column)
+            else:
+                return
             try:
                 self._built(row, cells, None)
                 return
             except LeadlineError as again:
-                if (self.column_of(again.field) if again.field else None) in refused:
-                    return
                 error = again
+
+    def stand_in(self, field: str) -> str | None:
+        """What stands in the blank cell of required ``field`` while the row's other cells are checked."""
+        return stand_in(field, custom={d.name: d for d in self.definitions}, date_fields=self.standard_dates)
 
     def _create(self, candidate: RowRecord, match: ImportMatch | None) -> bool:
         """Create the row's record (``create`` policy: even if it matches, unless a ``block`` rule
@@ -195,6 +207,15 @@ class ImportBlock:
             self._fail(candidate.row, error)
             return False
         return True
+
+    def empty_custom_only(self, record_id: int, custom: dict[str, str]) -> dict[str, str]:
+        """Those of a row's custom values whose field the stored record ``record_id`` holds empty:
+        what an update by a weaker match than the exact e-mail may write of them (ADR 0073). Read
+        as stored now, so a record an earlier row of the block wrote counts with its values."""
+        if not custom:
+            return {}
+        held = self.uow.custom_fields.values_for(self.definitions, [record_id])[record_id]
+        return empty_fields_only(custom, {name: held.get(name) for name in custom})
 
     def _remember(self, probe: Candidate | None) -> None:
         if probe is not None:

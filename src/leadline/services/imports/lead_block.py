@@ -116,7 +116,7 @@ class LeadBlock(ImportBlock):
         values, custom = candidate.values, candidate.custom
         if not overwrite:
             values = empty_fields_of(lead, values)
-            custom = empty_fields_only(custom, {k: lead.custom.get(k) for k in custom})
+            custom = self.empty_custom_only(lead.id, custom)
         history = apply_lead_changes(self.ctx, uow, viewer, lead, values, now)
         if custom:
             history += change_lead_custom(self.ctx, uow, viewer, lead, custom, now)

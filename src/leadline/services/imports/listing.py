@@ -4,11 +4,12 @@ job whose process is gone shows ``interrupted``) and how to carry on one that st
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.imports.job import ImportJob
+from leadline.domain.imports.job import ImportJob, JobStatus
 from leadline.services.context import ServiceContext
 from leadline.services.security.access import load_viewer
 
@@ -40,3 +41,17 @@ def list_imports(ctx: ServiceContext, actor_id: int, *, limit: int = 50) -> list
     now = ctx.now()
     return [ImportListing(job, users[job.actor_id].name if job.actor_id in users else str(job.actor_id),
                           job.state(now), job.resume_hint(now), now) for job in found]
+
+
+def running_imports(ctx: ServiceContext, job_ids: Iterable[int]) -> set[int]:
+    """Those of ``job_ids`` whose job runs now: ``running`` with a heartbeat younger than
+    ``INTERRUPTED_AFTER`` (ADR 0075). A job that ended, is interrupted or is not recorded is not.
+    Housekeeping for the web page's pruning of uploads (a started upload is its running job's):
+    it tells nothing of the jobs, so it takes no actor."""
+    wanted = set(job_ids)
+    if not wanted:
+        return set()
+    with ctx.reader() as uow:
+        found = [uow.imports.get_job(job_id) for job_id in wanted]
+    now = ctx.now()
+    return {job.id for job in found if job is not None and job.state(now) == JobStatus.RUNNING.value}

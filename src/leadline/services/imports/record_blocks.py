@@ -97,8 +97,7 @@ class RecordBlock(ImportBlock):
         record = None if overwrite else self._stored(record_id)
         if record is not None:  # a weaker match than the exact e-mail fills the record's empty fields only
             changes = empty_fields_only(changes, fields_of(record))
-            held: dict[str, Any] = record.custom or {}  # None: not read with the record (ADR 0073)
-            custom = empty_fields_only(custom, {k: held.get(k) for k in custom})
+            custom = self.empty_custom_only(record_id, custom)
         if custom:
             changes["custom"] = custom  # type: ignore[assignment]
         return self._probe(records.change_record(self.ctx, self.uow, self.viewer, self.kind.value, record_id,
