@@ -29,6 +29,7 @@ from litestar.response import Redirect, Stream, Template
 from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.domain.imports.job import ImportJob, ImportOptions, JobStatus, parse_policy
 from leadline.domain.imports.mapping import IMPORT_KINDS
+from leadline.http_status import status_of
 from leadline.services.context import ServiceContext
 from leadline.services.imports import jobs, listing, reports
 from leadline.services.imports.files import SourceFile, inspect_file
@@ -120,7 +121,7 @@ class ImportPages(Controller):
         try:
             claimed = _claim(user, fields.get("token", ""))
         except LeadlineError as error:
-            return _page(ctx, user, error=str(error), status_code=422)
+            return _page(ctx, user, error=str(error), status_code=status_of(error))
         try:
             source = inspect_file(claimed, fields.get("file_name", "")[:255] or "upload")
             headers = jobs.file_headers(source)
@@ -135,7 +136,7 @@ class ImportPages(Controller):
                     h: t for h, t in columns.items() if t and not t.startswith("custom.")}, kind=kind)
         except LeadlineError as error:
             _unclaim(claimed)
-            return _page(ctx, user, error=str(error), status_code=422)
+            return _page(ctx, user, error=str(error), status_code=status_of(error))
         except Exception:
             _unclaim(claimed)  # kept as an upload not started: pruned in a day unless started again
             raise
@@ -204,7 +205,7 @@ class ImportUploadPage(Controller):
             plan, targets = jobs.preview_import(ctx, user, kind, source, mapping_name=data.mapping or None)
         except LeadlineError as error:
             path.unlink(missing_ok=True)
-            return _page(ctx, user, error=str(error), status_code=422)
+            return _page(ctx, user, error=str(error), status_code=status_of(error))
         chosen = plan.columns()
         return Template("imports/mapping.html", context={
             "token": token, "kind": kind, "file_name": source.name, "rows": source.estimated_rows,
