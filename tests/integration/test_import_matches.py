@@ -1,15 +1,20 @@
-"""Which record each skipped or updated row of an import matched, and what an update by a weak
-match may write (ADR 0073), on SQLite and PostgreSQL."""
+"""Which record each skipped or updated row of an import matched (and its download, the API's and
+the web page's), and what an update by a weak match may write (ADR 0073), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
+from leadline.domain.errors import NotFoundError
 from leadline.domain.imports.job import DuplicatePolicy
 from leadline.services.context import ServiceContext
 from leadline.services.imports.matches import import_matches
+from leadline.services.imports.reports import match_report
 from leadline.services.leads import records as leads
 from tests.integration.test_lead_import import all_leads, assert_adds_up, run, write_csv
+from tests.unit.builders import raises_error
 
 HEADER = ["FirstName", "LastName", "Company", "Email", "Phone", "Title"]
 
@@ -64,3 +69,19 @@ def test_skipped_rows_are_listed_with_the_record_or_the_earlier_row_they_matched
     assert [line[:5] for line in import_matches(ctx, admin_id, job.id, page=1)][1:] == [
         ["2", "skipped", str(stored.id), "stored", "lead:email"],
         ["4", "skipped", str(first.id), "this import", "lead:email"]]
+
+
+def test_the_matches_download_is_the_listed_lines_as_csv_and_refuses_an_unknown_import_before_a_byte(
+    ctx: ServiceContext, admin_id: int, tmp_path: Path
+) -> None:
+    leads.create_lead(ctx, admin_id, {"last_name": "Stored", "company": "Acme", "email": "s@acme.example"})
+    job = run(ctx, admin_id, write_csv(tmp_path / "d.csv", [HEADER, ["", "Again", "Acme", "s@acme.example", "", ""]]))
+
+    shape, chunks = match_report(ctx, admin_id, job.id)
+
+    assert shape.download_headers(job.id) == {"Content-Type": "text/csv; charset=utf-8", "Content-Disposition":
+                                              f'attachment; filename="import-{job.id}-matches.csv"'}
+    assert list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8")))) == list(
+        import_matches(ctx, admin_id, job.id))
+    with raises_error(NotFoundError, code="NOT_FOUND", field="import"):
+        match_report(ctx, admin_id, job.id + 1)  # not a generator: it raises at the call, not at the first byte

@@ -14,7 +14,6 @@ import tempfile
 import threading
 import time
 from datetime import datetime
-from itertools import chain
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import uuid4
@@ -33,7 +32,6 @@ from leadline.http_status import status_of
 from leadline.services.context import ServiceContext
 from leadline.services.imports import jobs, listing, reports
 from leadline.services.imports.files import SourceFile, inspect_file
-from leadline.services.imports.matches import import_matches
 from leadline.web import session
 
 UPLOADS = Path(tempfile.gettempdir()) / "leadline-web-imports"
@@ -162,11 +160,8 @@ class ImportPages(Controller):
     @get("/{job_id:int}/matches", sync_to_thread=True)
     def matches(self, ctx: ServiceContext, user: int, job_id: int) -> Stream:
         """The skipped and updated rows with the record each matched, as CSV."""
-        lines = import_matches(ctx, user, job_id)
-        header = next(lines)  # NOT_FOUND before a byte
-        shape = reports.ReportShape("csv")
-        return Stream(reports.csv_bytes(chain([header], lines), shape), media_type=shape.media_type,
-                      headers={"Content-Disposition": f'attachment; filename="import-{job_id}-matches.csv"'})
+        shape, chunks = reports.match_report(ctx, user, job_id)  # NOT_FOUND before a byte
+        return Stream(chunks, media_type=shape.media_type, headers=shape.download_headers(job_id))
 
 
 def _shown(job: ImportJob, now: datetime) -> dict[str, Any]:
