@@ -20,7 +20,15 @@ from leadline.services.context import ServiceContext
 from leadline.services.leads.records import list_leads
 from leadline.services.security.users import add_user
 from tests.conftest import FakeClock
-from tests.e2e.web_support import follow, horizontal_overflow, screenshot, served, settled, sign_in
+from tests.e2e.web_support import (
+    assert_accessible,
+    follow,
+    horizontal_overflow,
+    screenshot,
+    served,
+    settled,
+    sign_in,
+)
 
 ADMIN, PASSWORD = "root@example.com", "correct horse battery"
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -162,8 +170,9 @@ _CHANGE = """([selector, value]) => {
 
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)], ids=["laptop", "phone"])
-def test_the_create_button_stays_put_while_the_preview_changes(page: Page, base: str, width: int,
+def test_the_create_button_stays_put_while_the_preview_changes(axe_page: Page, base: str, width: int,
                                                               height: int) -> None:
+    page = axe_page
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, base, ADMIN, PASSWORD)
     page.goto(f"{base}/capture/forms/new")
@@ -191,3 +200,4 @@ def test_the_create_button_stays_put_while_the_preview_changes(page: Page, base:
     settled(page)
     assert button.bounding_box() == before
     assert horizontal_overflow(page) == 0
+    assert_accessible(page)

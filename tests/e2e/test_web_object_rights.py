@@ -14,7 +14,7 @@ from leadline.domain.security.users import Role
 from leadline.services.context import ServiceContext
 from leadline.services.security.rights import get_object_rights
 from tests.e2e.test_web_settings import ADMIN, PASSWORD, SAM, site  # noqa: F401 (site is a fixture)
-from tests.e2e.web_support import follow, horizontal_overflow, screenshot, settled, sign_in
+from tests.e2e.web_support import assert_accessible, follow, horizontal_overflow, screenshot, settled, sign_in
 
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
@@ -51,7 +51,8 @@ def test_an_admin_unticks_a_right_in_the_grid_and_the_rep_no_longer_sees_the_lin
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)], ids=["laptop", "phone"])
 def test_the_rights_grid_fits_the_window_with_each_box_under_its_action(
-        page: Page, site: str, width: int, height: int) -> None:  # noqa: F811 (the imported fixture)
+        axe_page: Page, site: str, width: int, height: int) -> None:  # noqa: F811 (the imported fixture)
+    page = axe_page
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, site, ADMIN, PASSWORD)
     page.goto(f"{site}/settings/rights")
@@ -59,6 +60,7 @@ def test_the_rights_grid_fits_the_window_with_each_box_under_its_action(
     screenshot(page, f"settings-rights-{width}")
 
     assert horizontal_overflow(page) == 0
+    assert_accessible(page)
     grid = page.get_by_role("table", name="Rep rights")
     for column, action in enumerate(("Create", "Edit", "Delete"), start=2):
         header = grid.get_by_role("columnheader", name=action).bounding_box()
