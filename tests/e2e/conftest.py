@@ -290,6 +290,17 @@ def wide_page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
+def axe_page(browser: Browser) -> Iterator[Page]:
+    """As ``page``, in a context that lets axe-core be injected past the CSP
+    (``web_support.assert_accessible``)."""
+    from tests.e2e.web_support import new_context
+
+    context = new_context(browser, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context (no cookies) and its page (tests/e2e/web_support.py: ``new_context``)."""
     from tests.e2e.web_support import new_context

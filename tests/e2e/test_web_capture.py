@@ -20,7 +20,15 @@ from leadline.services.context import ServiceContext
 from leadline.services.leads.records import list_leads
 from leadline.services.security.users import add_user
 from tests.conftest import FakeClock
-from tests.e2e.web_support import follow, served, settled, sign_in
+from tests.e2e.web_support import (
+    assert_accessible,
+    follow,
+    horizontal_overflow,
+    screenshot,
+    served,
+    settled,
+    sign_in,
+)
 
 ADMIN, PASSWORD = "root@example.com", "correct horse battery"
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -150,3 +158,46 @@ def test_the_builder_previews_the_form_as_the_admin_edits_it(page: Page, base: s
     expect(preview.get_by_label("Job title *")).to_be_visible()
     expect(preview.get_by_text("Leave this empty")).to_have_count(0)
     assert forms.list_forms(ctx, admin) == []  # a preview stores nothing
+
+
+#: A change of the draft made where the page does not scroll to it (Playwright's ``check`` and
+#: ``fill`` scroll their control into view): the preview alone may move anything.
+_CHANGE = """([selector, value]) => {
+  const control = document.querySelector(selector);
+  if (control.type === "checkbox") control.checked = value === "on"; else control.value = value;
+  control.dispatchEvent(new Event("change", {bubbles: true}));
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)], ids=["laptop", "phone"])
+def test_the_create_button_stays_put_while_the_preview_changes(axe_page: Page, base: str, width: int,
+                                                              height: int) -> None:
+    page = axe_page
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in(page, base, ADMIN, PASSWORD)
+    page.goto(f"{base}/capture/forms/new")
+    settled(page)
+    preview, button = page.locator("#form-preview"), page.get_by_role("button", name="Create the form")
+    # the page scrolled to its end, the button under the pointer: a page that grew or shrank there
+    # would move it (the scroll is clamped to the page's new height)
+    page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
+    before = button.bounding_box()
+    assert before is not None and 0 <= before["y"] and before["y"] + before["height"] <= height
+    screenshot(page, f"capture-builder-{width}")
+
+    page.evaluate(_CHANGE, ["#show-title", "on"])  # a field added
+    expect(preview.get_by_label("Job title", exact=True)).to_be_visible()
+    settled(page)
+    assert button.bounding_box() == before
+    page.evaluate(_CHANGE, ["#questions", '[{"key": "when", "label": "When do you buy?", "kind": "single", '
+                            '"options": [{"value": "now"}, {"value": "soon"}, {"value": "later"}]}]'])
+    expect(preview.get_by_role("group", name="When do you buy?")).to_be_visible()
+    settled(page)
+    assert button.bounding_box() == before
+    screenshot(page, f"capture-builder-{width}-grown")
+    page.evaluate(_CHANGE, ["#redirect_url", "not an address"])  # the preview shrinks to a message
+    expect(preview.get_by_role("status")).to_contain_text("is not an http(s) address")
+    settled(page)
+    assert button.bounding_box() == before
+    assert horizontal_overflow(page) == 0
+    assert_accessible(page)

@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
 from leadline.services.context import ServiceContext
 from leadline.services.security.auth import set_password
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import assert_accessible, landing, new_context, screenshot, served, sign_in
+from tests.e2e.web_support import assert_accessible, landing, screenshot, served, sign_in
 
 ADMIN, REP, PASSWORD = "ada@example.com", "rita@example.com", "correct horse battery"
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -34,14 +34,6 @@ def site(ctx: ServiceContext, admin_id: int, engine: Engine) -> Iterator[str]:
     add_user(ctx, admin_id, name="Rita Rep", email=REP, password=PASSWORD)
     with served(ctx, engine.url.render_as_string(hide_password=False)) as base:
         yield base
-
-
-@pytest.fixture
-def axe_page(browser: Browser) -> Iterator[Page]:
-    """A page whose context lets axe-core be injected past the CSP."""
-    context = new_context(browser, bypass_csp=True)
-    yield context.new_page()
-    context.close()
 
 
 def more(page: Page):  # noqa: ANN201 - a Locator

@@ -1,6 +1,7 @@
 """The reports page: in a real headless Chromium every chart drawn from its table, a figure
 changing when the data does, a rep's page holding only what the rep may read; in process, a
-refused filter answering 400 with its message. On SQLite; record-level security on PostgreSQL too."""
+refused filter answering in the API's status (leadline/http_status.py) with its message. On
+SQLite; record-level security on PostgreSQL too."""
 
 from __future__ import annotations
 
@@ -113,25 +114,25 @@ def test_a_reps_page_holds_only_what_the_rep_may_read(
     assert '<th scope="row">Prospecting</th><td data-value="10000.00">' in page.text
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("from=yesterday", "From: &#39;yesterday&#39; is not a date (YYYY-MM-DD)"),
-    ("from=2026-03-01&to=2026-01-01", "To: the end date is before the start date"),
-    ("as_of=2026-02-30", "Pipeline as of: &#39;2026-02-30&#39; is not a date"),
-    ("from=20260301", "From: &#39;20260301&#39; is not a date (YYYY-MM-DD)"),
-    ("to=2026-3-31", "To: &#39;2026-3-31&#39; is not a date (YYYY-MM-DD"),
-    ("as_of=2026-W09-7", "Pipeline as of: &#39;2026-W09-7&#39; is not a date (YYYY-MM-DD"),
-    ("as_of=2998-01-01", "Pipeline as of: 2998-01-01 is after today"),
-    ("to=9999-12-31", "To: 9999-12-31 is outside the years 1900 to 2999"),
-    ("source=Carrier+pigeon", "Source: "),
-    ("campaign=Nowhere", "Campaign: there is no campaign &#39;Nowhere&#39;"),
-    ("owner=nobody%40example.com", "Owner: "),
-    ("by=colour", "Cut by: &#39;colour&#39; is not one of"),
+@pytest.mark.parametrize(("query", "message", "status"), [
+    ("from=yesterday", "From: &#39;yesterday&#39; is not a date (YYYY-MM-DD)", 422),
+    ("from=2026-03-01&to=2026-01-01", "To: the end date is before the start date", 422),
+    ("as_of=2026-02-30", "Pipeline as of: &#39;2026-02-30&#39; is not a date", 422),
+    ("from=20260301", "From: &#39;20260301&#39; is not a date (YYYY-MM-DD)", 422),
+    ("to=2026-3-31", "To: &#39;2026-3-31&#39; is not a date (YYYY-MM-DD", 422),
+    ("as_of=2026-W09-7", "Pipeline as of: &#39;2026-W09-7&#39; is not a date (YYYY-MM-DD", 422),
+    ("as_of=2998-01-01", "Pipeline as of: 2998-01-01 is after today", 422),
+    ("to=9999-12-31", "To: 9999-12-31 is outside the years 1900 to 2999", 422),
+    ("source=Carrier+pigeon", "Source: ", 422),
+    ("campaign=Nowhere", "Campaign: there is no campaign &#39;Nowhere&#39;", 422),
+    ("owner=nobody%40example.com", "Owner: ", 404),
+    ("by=colour", "Cut by: &#39;colour&#39; is not one of", 422),
 ])
-def test_a_refused_filter_answers_400_with_its_message(
-        ctx: ServiceContext, engine: Engine, people: dict[str, int], query: str, message: str) -> None:
+def test_a_refused_filter_answers_in_the_apis_status_with_its_message(
+        ctx: ServiceContext, engine: Engine, people: dict[str, int], query: str, message: str, status: int) -> None:
     with signed_in_client(ctx, engine, people["sam"]) as client:
         page = client.get(f"/reports?{query}")
-    assert page.status_code == 400
+    assert page.status_code == status  # 422 VALIDATION_FAILED; no such user, 404 NOT_FOUND
     assert message in page.text
     assert 'role="alert"' in page.text and "figure" not in page.text
 

@@ -1,19 +1,24 @@
-"""Which record each skipped or updated row of an import matched, and what an update by a weak
-match may write (ADR 0073), on SQLite and PostgreSQL."""
+"""Which record each skipped or updated row of an import matched (and its download, the API's and
+the web page's), and what an update by a weak match may write (ADR 0073), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
+from leadline.domain.errors import NotFoundError
 from leadline.domain.imports.job import DuplicatePolicy
 from leadline.services import records
 from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
 from leadline.services.imports.matches import import_matches
+from leadline.services.imports.reports import match_report
 from leadline.services.leads import records as leads
 from tests.integration.test_lead_import import all_leads, assert_adds_up, run, write_csv
 from tests.integration.test_record_import import run as run_records
 from tests.integration.test_record_import import stored as stored_records
+from tests.unit.builders import raises_error
 
 HEADER = ["FirstName", "LastName", "Company", "Email", "Phone", "Title"]
 
@@ -136,3 +141,17 @@ def test_opportunities_have_no_duplicate_rules_so_an_update_import_creates_each_
                       on_duplicate=DuplicatePolicy.UPDATE)
     assert (job.counts.imported, job.counts.updated) == (2, 0)
     assert sorted(o.custom["tier"] for o in stored_records(ctx, admin_id, "opportunity")) == ["Gold", "Tin"]
+def test_the_matches_download_is_the_listed_lines_as_csv_and_refuses_an_unknown_import_before_a_byte(
+    ctx: ServiceContext, admin_id: int, tmp_path: Path
+) -> None:
+    leads.create_lead(ctx, admin_id, {"last_name": "Stored", "company": "Acme", "email": "s@acme.example"})
+    job = run(ctx, admin_id, write_csv(tmp_path / "d.csv", [HEADER, ["", "Again", "Acme", "s@acme.example", "", ""]]))
+
+    shape, chunks = match_report(ctx, admin_id, job.id)
+
+    assert shape.download_headers(job.id) == {"Content-Type": "text/csv; charset=utf-8", "Content-Disposition":
+                                              f'attachment; filename="import-{job.id}-matches.csv"'}
+    assert list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8")))) == list(
+        import_matches(ctx, admin_id, job.id))
+    with raises_error(NotFoundError, code="NOT_FOUND", field="import"):
+        match_report(ctx, admin_id, job.id + 1)  # not a generator: it raises at the call, not at the first byte

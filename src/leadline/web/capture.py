@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from leadline.domain.capture.forms import FORM_FIELDS, SpamSettings
 from leadline.domain.capture.snippet import LABELS
 from leadline.domain.errors import LeadlineError, ValidationError
+from leadline.http_status import status_of
 from leadline.services.capture import forms, quarantine
 from leadline.services.configuration.statuses import list_sources
 from leadline.services.context import ServiceContext
@@ -98,7 +99,7 @@ class CapturePages(Controller):
         try:
             form = forms.add_form(ctx, user, _definition(posted))
         except LeadlineError as error:
-            return self._builder(ctx, user, posted, error, status_code=422)
+            return self._builder(ctx, user, posted, error, status_code=status_of(error))
         return Redirect(f"/capture/forms/{form.id}", status_code=303)
 
     def _builder(self, ctx: ServiceContext, user: int, posted: dict[str, list[str]], error: LeadlineError | None,

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from leadline.domain.duplicates.groups import DuplicateGroup
 from leadline.domain.errors import LeadlineError
+from leadline.http_status import status_of
 from leadline.services import records
 from leadline.services.context import ServiceContext
 from leadline.services.duplicates import groups as group_service
@@ -73,7 +74,7 @@ class DuplicatePages(Controller):
             done = merge_service.merge_records(ctx, user, data.record_kind, data.record_ids.split(),
                                                keep=data.keep or None)
         except LeadlineError as error:
-            return _page(ctx, user, error=str(error), status_code=409)
+            return _page(ctx, user, error=str(error), status_code=status_of(error))
         group_service.find_duplicate_groups(ctx, user, [data.record_kind])
         return Redirect(f"/duplicates?merged={done.id}", status_code=303)
 
@@ -82,6 +83,6 @@ class DuplicatePages(Controller):
         try:
             done = merge_service.undo_merge(ctx, user, merge_id)
         except LeadlineError as error:
-            return _page(ctx, user, error=str(error), status_code=409)
+            return _page(ctx, user, error=str(error), status_code=status_of(error))
         group_service.find_duplicate_groups(ctx, user, [done.record_kind])
         return Redirect(f"/duplicates?undone={done.id}", status_code=303)

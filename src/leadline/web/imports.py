@@ -16,7 +16,6 @@ import threading
 import time
 from dataclasses import replace
 from datetime import datetime
-from itertools import chain
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import uuid4
@@ -32,10 +31,10 @@ from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.domain.imports.job import ImportJob, ImportOptions, JobStatus, parse_policy
 from leadline.domain.imports.mapping import IMPORT_KINDS
 from leadline.domain.imports.values import described_values
+from leadline.http_status import status_of
 from leadline.services.context import ServiceContext
 from leadline.services.imports import jobs, listing, mappings, reports
 from leadline.services.imports.files import SourceFile, inspect_file
-from leadline.services.imports.matches import import_matches
 from leadline.web import session
 
 UPLOADS = Path(tempfile.gettempdir()) / "leadline-web-imports"
@@ -144,7 +143,7 @@ class ImportPages(Controller):
         try:
             claimed = _claim(user, fields.get("token", ""))
         except LeadlineError as error:
-            return _page(ctx, user, error=str(error), status_code=422)
+            return _page(ctx, user, error=str(error), status_code=status_of(error))
         try:
             source = inspect_file(claimed, fields.get("file_name", "")[:255] or "upload")
             headers = jobs.file_headers(source)
@@ -161,7 +160,7 @@ class ImportPages(Controller):
                     values=values)
         except LeadlineError as error:
             _unclaim(claimed)
-            return _page(ctx, user, error=str(error), status_code=422)
+            return _page(ctx, user, error=str(error), status_code=status_of(error))
         except Exception:
             _unclaim(claimed)  # kept as an upload not started: pruned in a day unless started again
             raise
@@ -188,11 +187,8 @@ class ImportPages(Controller):
     @get("/{job_id:int}/matches", sync_to_thread=True)
     def matches(self, ctx: ServiceContext, user: int, job_id: int) -> Stream:
         """The skipped and updated rows with the record each matched, as CSV."""
-        lines = import_matches(ctx, user, job_id)
-        header = next(lines)  # NOT_FOUND before a byte
-        shape = reports.ReportShape("csv")
-        return Stream(reports.csv_bytes(chain([header], lines), shape), media_type=shape.media_type,
-                      headers={"Content-Disposition": f'attachment; filename="import-{job_id}-matches.csv"'})
+        shape, chunks = reports.match_report(ctx, user, job_id)  # NOT_FOUND before a byte
+        return Stream(chunks, media_type=shape.media_type, headers=shape.download_headers(job_id))
 
 
 def _chosen_values(fields: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -243,7 +239,7 @@ class ImportUploadPage(Controller):
             choices = mappings.value_choices(ctx, user, kind, source, plan, saved=saved)
         except LeadlineError as error:
             path.unlink(missing_ok=True)
-            return _page(ctx, user, error=str(error), status_code=422)
+            return _page(ctx, user, error=str(error), status_code=status_of(error))
         chosen = plan.columns()
         return Template("imports/mapping.html", context={
             "token": token, "kind": kind, "file_name": source.name, "rows": source.estimated_rows,

@@ -24,6 +24,7 @@ from leadline.domain.errors import LeadlineError, ValidationError
 from leadline.domain.ids import MAX_ID
 from leadline.domain.leads.lead import Rating
 from leadline.domain.saved_views import DEFAULT_SORT, LeadViewFilters, ViewList
+from leadline.http_status import status_of
 from leadline.services import saved_views
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.bulk import convert_leads
@@ -120,8 +121,7 @@ class LeadListActions(Controller):
         try:
             view = saved_views.save_view(ctx, user, ViewList.LEADS, _one(data.get("name")), filters_of(values))
         except LeadlineError as error:
-            status = 409 if error.code == "CONFLICT" else 422
-            return render_list(request, ctx, user, values, status_code=status, view_error=error,
+            return render_list(request, ctx, user, values, status_code=status_of(error), view_error=error,
                                view_name=_one(data.get("name")))
         return Redirect(_view_url(view.filters), status_code=303)
 

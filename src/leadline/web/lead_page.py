@@ -24,6 +24,7 @@ from leadline.domain.configuration.statuses import StatusKind, find_status
 from leadline.domain.currencies import ISO_4217_CODES
 from leadline.domain.errors import LeadlineError, NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.leads.lead import Rating
+from leadline.http_status import status_of
 from leadline.services.activities import complete_activity, list_activities, log_activity
 from leadline.services.configuration.lead_workflow import list_reasons
 from leadline.services.configuration.sales import list_custom_fields
@@ -54,12 +55,13 @@ LOGGED_KINDS = (ActivityKind.CALL, ActivityKind.NOTE, ActivityKind.TASK, Activit
 
 
 def _refusal_status(error: LeadlineError) -> int:
-    """422 for input that breaks a rule, 409 for a refusal of the stored state (a stale form, a
-    move the workflow refuses). Not found and not allowed are never a form's: they go to the
-    error pages, which say nothing more."""
+    """The refusal's status by the shared table (``leadline/http_status.py``, the API's): 422 for
+    input that breaks a rule, 409 for a refusal of the stored state (a move the workflow refuses),
+    412 for a stale form. Not found and not allowed are never a form's: they go to the error
+    pages, which say nothing more."""
     if isinstance(error, NotFoundError | PermissionDeniedError):
         raise error
-    return 422 if isinstance(error, ValidationError) else 409
+    return status_of(error)
 
 
 class LeadPageController(Controller):

@@ -7,8 +7,10 @@ Every figure is the report use cases' (``analytics/funnel.py``, ``analytics/deal
 the rep's records. The charts are drawn as the dashboard's are (ADR 0028): each ``<figure
 data-chart>`` holds its table of numbers, which ``static/leadline-dashboard.js`` draws with the
 vendored Chart.js. A filter the reports refuse (a date that is not one, an unknown source,
-campaign or user, an end before its start) answers 400 with the page, the message beside the
-filters and no figures.
+campaign or user, an end before its start) answers with the page, the message beside the
+filters and no figures, in the refusal's status as the API's (``leadline/http_status.py``: 422 for
+a filter that is not valid, 404 for an owner who does not exist, 403 for a colleague the user
+may not report on).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from leadline.analytics.scope import parse_day, report_choices
 from leadline.domain.common import counted
 from leadline.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.reports import DIMENSIONS
+from leadline.http_status import status_of
 from leadline.services.campaigns.records import list_campaigns
 from leadline.services.context import ServiceContext
 from leadline.services.leads.list_filters import list_choices
@@ -73,8 +76,7 @@ class ReportPages(Controller):
         except (ValidationError, NotFoundError, PermissionDeniedError) as refused:
             context.update(error=f"{_FIELD_NAMES.get(refused.field or '', refused.field or 'filter')}: "
                                  f"{refused.message}", error_field=refused.field)
-            status = 403 if isinstance(refused, PermissionDeniedError) else 400
-            return Template("reports/page.html", status_code=status, context=context)
+            return Template("reports/page.html", status_code=status_of(refused), context=context)
         context.update(charts=charts(figures), figures=figures, currency=figures.pipeline.currency)
         return Template("reports/page.html", context=context)
 

@@ -20,6 +20,7 @@ from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from leadline.domain.errors import AuthenticationError, LeadlineError
+from leadline.http_status import status_of
 from leadline.services.context import ServiceContext
 from leadline.services.security.auth import authenticate_token, create_token, revoke_token
 from leadline.services.security.sign_in import authenticate_password
@@ -55,13 +56,13 @@ def sign_in_page(next: str = "") -> Template:  # noqa: A002 - the query paramete
 @post("/sign-in", sync_to_thread=True)
 def sign_in(request: Request[Any, Any, Any], ctx: ServiceContext, state: State,
             data: Annotated[SignInForm, Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response[Any]:
-    """The next page with a new session, or the form again with why not (401, or 429 while throttled)."""
+    """The next page with a new session, or the form again with why not (401, or 429 while throttled:
+    ``leadline/http_status.py``)."""
     address = request.client.host if request.client else "unknown"
     try:
         user_id = authenticate_password(ctx, data.email, data.password, address=address)
     except LeadlineError as error:
-        status = 429 if getattr(error, "retry_after", None) else 401
-        return Template("sign_in.html", status_code=status,
+        return Template("sign_in.html", status_code=status_of(error),
                         context={"next": _local(data.next), "email": data.email, "error": str(error)})
     token, info = create_token(ctx, user_id, name="web sign-in", expires_in_days=None, hours=SESSION_HOURS)
     cookie = Cookie(key=SESSION_COOKIE, value=f"{info.id}.{token}", max_age=SESSION_HOURS * 3600, path="/",

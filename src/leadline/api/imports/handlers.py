@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import dataclass
-from itertools import chain
 from typing import Annotated, Any
 
 import msgspec
@@ -26,7 +25,6 @@ from leadline.domain.imports.job import ImportOptions, parse_policy
 from leadline.services.context import ServiceContext
 from leadline.services.imports import jobs as import_jobs
 from leadline.services.imports import listing as import_listing
-from leadline.services.imports import matches as import_match_list
 from leadline.services.imports import reports as import_reports
 from leadline.services.imports.files import SourceFile, inspect_file
 
@@ -113,17 +111,13 @@ class ImportController(Controller):
         shape, chunks = report(ctx, actor, import_id, format)  # NOT_FOUND before a byte
         return Stream(chunks, media_type=shape.media_type, headers=shape.download_headers(import_id))
 
-
     @api_get("/{import_id:int}/matches", summary="The rows an import skipped or updated, with the records matched")
     def import_matches(self, ctx: ServiceContext, actor: int, import_id: RecordId) -> Stream:
         """A CSV, a line per skipped or updated row: ``row``, ``outcome``, ``record_id``
         (empty for a record the importer may not read), ``matched`` (``stored``, or ``this
         import``: as an earlier row left it), ``rules`` and ``score``."""
-        lines = import_match_list.import_matches(ctx, actor, import_id)
-        header = next(lines)  # NOT_FOUND before a byte
-        shape = import_reports.ReportShape("csv")
-        return Stream(import_reports.csv_bytes(chain([header], lines), shape), media_type=shape.media_type,
-                      headers={"Content-Disposition": f'attachment; filename="import-{import_id}-matches.csv"'})
+        shape, chunks = import_reports.match_report(ctx, actor, import_id)  # NOT_FOUND before a byte
+        return Stream(chunks, media_type=shape.media_type, headers=shape.download_headers(import_id))
 
 
 async def _upload(request: Request[Any, Any, Any], ctx: ServiceContext, actor: int,

@@ -22,7 +22,7 @@ import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from leadline.domain.errors import ValidationError
@@ -30,6 +30,7 @@ from leadline.domain.exports import XLSX_FORMULA_STARTS, formula_safe, neutralis
 from leadline.domain.imports.job import ImportJob
 from leadline.services.context import ServiceContext
 from leadline.services.imports.jobs import get_import, import_error_list, import_error_rows
+from leadline.services.imports.matches import import_matches
 
 REPORT_FORMATS = ("csv", "xlsx")
 _XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,14 +44,16 @@ class ReportShape:
     kind: str
     delimiter: str = ","
     encoding: str = "utf-8"
-    list_of: bool = False  # the list of every error (``error_list``), not the re-importable report
+    #: what the file holds, in its name: ``errors`` (the re-importable report), ``error-list``
+    #: (``error_list``) or ``matches`` (``match_report``)
+    subject: str = "errors"
 
     @property
     def media_type(self) -> str:
         return _XLSX_MEDIA if self.kind == "xlsx" else f"text/csv; charset={self.encoding.removesuffix('-sig')}"
 
     def file_name(self, job_id: int) -> str:
-        return f"import-{job_id}-{'error-list' if self.list_of else 'errors'}.{self.kind}"
+        return f"import-{job_id}-{self.subject}.{self.kind}"
 
     def download_headers(self, job_id: int) -> dict[str, str]:
         """The headers a download of the report carries. ``Content-Type`` is given whole: a web
@@ -90,8 +93,18 @@ def error_list(ctx: ServiceContext, actor_id: int, job_id: int,
     shape = report_shape(get_import(ctx, actor_id, job_id), wanted)
     rows = import_error_list(ctx, actor_id, job_id)
     if shape.kind == "xlsx":
-        return ReportShape("xlsx", list_of=True), xlsx_bytes(rows, LIST_LAYOUT)
-    return ReportShape("csv", list_of=True), csv_bytes(listed(rows), ReportShape("csv"))
+        return ReportShape("xlsx", subject="error-list"), xlsx_bytes(rows, LIST_LAYOUT)
+    return ReportShape("csv", subject="error-list"), csv_bytes(listed(rows), ReportShape("csv"))
+
+
+def match_report(ctx: ServiceContext, actor_id: int, job_id: int) -> tuple[ReportShape, Iterator[bytes]]:
+    """The rows an import skipped or updated with the record each matched (``import_matches``)
+    as UTF-8 CSV, ``import-<id>-matches.csv``: the one download of the API and the web page.
+    ``NOT_FOUND`` (before any byte) as ``error_report``."""
+    lines = import_matches(ctx, actor_id, job_id)
+    header = next(lines)  # the job is read here, so NOT_FOUND comes before the response starts
+    shape = ReportShape("csv", subject="matches")
+    return shape, csv_bytes(chain([header], lines), shape)
 
 
 @dataclass(frozen=True)
