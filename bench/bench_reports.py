@@ -6,7 +6,8 @@ A scratch database at schema head gets the default configuration (``initialise_o
 created over two years, each with its first status change; about 60 % moved to Contacted, 25 %
 Qualified, 13 % converted (a conversion record and a move to Converted), each converted lead's
 opportunity with one to five stage-history rows (created, moved, closed won or lost, a pushed
-close date, one in ten handed to another rep while open), then VACUUM ANALYZE. Timed, after ``--warmup`` calls, ``--runs`` times each:
+close date, one in ten handed to another rep while open), then VACUUM ANALYZE. Timed, after
+``--warmup`` calls, ``--runs`` times each:
 
 * ``funnel_report`` for the admin (every lead) and for a manager (their team: ~100,000 leads),
   cut by source;

@@ -24,7 +24,8 @@ def _history(engine: Engine, opportunity_id: int, *columns: str) -> list[tuple[o
     with engine.connect() as connection:
         rows = connection.execute(text(
             f"SELECT changed_at, {', '.join(columns or ('owner_id', 'to_stage_id', 'amount'))} "
-            "FROM opportunity_stage_changes WHERE opportunity_id = :id ORDER BY changed_at, id"), {"id": opportunity_id})
+            "FROM opportunity_stage_changes WHERE opportunity_id = :id ORDER BY changed_at, id"),
+            {"id": opportunity_id})
         return [(str(at)[:10], *rest) for at, *rest in rows]
 
 
