@@ -5,8 +5,9 @@ A scratch database at schema head gets the default configuration (``initialise_o
 40 reps under 4 managers (``add_user``), and, written with ``COPY`` (untimed): 1,000,000 leads
 created over two years, each with its first status change; about 60 % moved to Contacted, 25 %
 Qualified, 13 % converted (a conversion record and a move to Converted), each converted lead's
-opportunity with one to four stage-history rows (created, moved, closed won or lost, a pushed
-close date), then VACUUM ANALYZE. Timed, after ``--warmup`` calls, ``--runs`` times each:
+opportunity with one to five stage-history rows (created, moved, closed won or lost, a pushed
+close date, one in ten handed to another rep while open), then VACUUM ANALYZE. Timed, after
+``--warmup`` calls, ``--runs`` times each:
 
 * ``funnel_report`` for the admin (every lead) and for a manager (their team: ~100,000 leads),
   cut by source;
@@ -114,7 +115,7 @@ def load(url: str, leads: int, reps: list[int], seed_value: int) -> dict[str, in
                 if step == 3:
                     conversion_rows.append((lead_id, lead_id, at, "{}", "{}"))
                     history_id = opportunity(rng, lead_id, owner, source, at, stages, open_stages, opp_rows,
-                                             history_rows, history_id)
+                                             history_rows, history_id, reps)
                 if len(lead_rows) >= 50_000 or n == leads:
                     for table, columns, rows in (
                         ("leads", "id, last_name, company, source_id, status_id, currency, is_decision_maker, "
@@ -127,7 +128,7 @@ def load(url: str, leads: int, reps: list[int], seed_value: int) -> dict[str, in
                                           "updated_at, version", opp_rows),
                         ("opportunity_stage_changes", "id, opportunity_id, from_stage_id, to_stage_id, amount, "
                                                       "currency, probability, forecast_category, close_date, "
-                                                      "changed_at", history_rows)):
+                                                      "owner_id, changed_at", history_rows)):
                         with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                             for row in rows:
                                 copy.write_row(row)
@@ -146,22 +147,26 @@ def load(url: str, leads: int, reps: list[int], seed_value: int) -> dict[str, in
 
 def opportunity(rng: random.Random, lead_id: int, owner: int, source: int, at: datetime, stages: dict[str, int],
                 open_stages: list[tuple[str, int, str]], opp_rows: list[Any], history_rows: list[Any],
-                history_id: int) -> int:
+                history_id: int, reps: list[int]) -> int:
     """A converted lead's opportunity and its history: created in Prospecting, moved on, perhaps
-    pushed, perhaps closed won or lost."""
+    pushed, perhaps handed to another rep, perhaps closed won or lost."""
     amount = rng.randint(5, 500) * 100
     close = (at + timedelta(days=rng.randint(20, 120))).date()
     stage, probability, category = open_stages[0]
-    history: list[tuple[Any, ...]] = [(None, stages[stage], amount, probability, category, close, at)]
+    history: list[tuple[Any, ...]] = [(None, stages[stage], amount, probability, category, close, owner, at)]
     current, moment = stages[stage], at
     for label, p, cat in rng.sample(open_stages[1:], rng.randint(0, 2)):
         moment += timedelta(days=rng.randint(3, 30))
-        history.append((current, stages[label], amount, p, cat, close, moment))
+        history.append((current, stages[label], amount, p, cat, close, owner, moment))
         current, probability, category = stages[label], p, cat
     if rng.random() < 0.3:  # pushed
         moment += timedelta(days=rng.randint(1, 10))
         close += timedelta(days=rng.randint(15, 60))
-        history.append((current, current, amount, probability, category, close, moment))
+        history.append((current, current, amount, probability, category, close, owner, moment))
+    if rng.random() < 0.1:  # handed to another rep
+        moment += timedelta(days=rng.randint(1, 10))
+        owner = rng.choice(reps)
+        history.append((current, current, amount, probability, category, close, owner, moment))
     outcome, closed_at = "open", None
     fate = rng.random()
     if fate < 0.6 and moment + timedelta(days=5) < NOW:
@@ -169,13 +174,13 @@ def opportunity(rng: random.Random, lead_id: int, owner: int, source: int, at: d
         outcome = "won" if fate < 0.25 else "lost"
         label = "Closed Won" if outcome == "won" else "Closed Lost"
         probability, category, closed_at = (100, "closed", moment) if outcome == "won" else (0, "omitted", moment)
-        history.append((current, stages[label], amount, probability, category, moment.date(), moment))
+        history.append((current, stages[label], amount, probability, category, moment.date(), owner, moment))
         current, close = stages[label], moment.date()
     opp_rows.append((lead_id, rng.randint(1, 1000), f"Deal {lead_id}", "USD", amount, close, current, probability,
                      category, source, owner, lead_id, outcome, False, False, closed_at, at, moment, 1))
-    for from_stage, to_stage, value, p, cat, day, changed in history:
+    for from_stage, to_stage, value, p, cat, day, held_by, changed in history:
         history_id += 1
-        history_rows.append((history_id, lead_id, from_stage, to_stage, value, "USD", p, cat, day, changed))
+        history_rows.append((history_id, lead_id, from_stage, to_stage, value, "USD", p, cat, day, held_by, changed))
     return history_id
 
 

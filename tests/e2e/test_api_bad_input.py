@@ -169,3 +169,29 @@ def test_a_forecast_figure_beyond_what_an_amount_holds_is_refused_not_stored(adm
     forecast = admin("GET", "/forecast", params={"period": "2026-Q2"}).json()["forecast"]
     assert Decimal(forecast["categories"]["pipeline"]["total"]) == Decimal("180000000000000")
     assert Decimal(forecast["weighted"]) == Decimal("180000000000000")
+
+
+def test_a_date_not_written_yyyy_mm_dd_is_refused_on_every_api_path_naming_the_field_and_the_form(
+        admin: Caller) -> None:
+    deal = opportunity(admin)
+    assert admin("POST", "/config/custom-fields", json={"object": "lead", "name": "renewal", "label": "Renewal",
+                                                        "type": "date"}).status_code == 201
+    basic = "20260301"  # ISO 8601's basic form: Python's date.fromisoformat would take it
+    refusals = {
+        "close_date": [admin("PATCH", f"/opportunities/{deal}", json={"close_date": basic}),
+                       admin("POST", f"/opportunities/{deal}/close", json={"outcome": "won", "close_date": basic})],
+        "purchase_timeframe": [admin("POST", "/leads", json={"last_name": "T", "company": "T Ltd",
+                                                             "purchase_timeframe": basic})],
+        "custom.renewal": [admin("POST", "/leads", json={"last_name": "T", "company": "T Ltd",
+                                                         "custom": {"renewal": basic}})],
+        "close_from": [admin("GET", "/opportunities", params={"close_from": basic})],
+        "start_date": [admin("POST", "/campaigns", json={"name": "C", "type": "webinar", "start_date": basic})],
+        "valid_from": [admin("PUT", f"/config/exchange-rates/EUR/{basic}", json={"rate": "1.1"}),
+                       admin("DELETE", f"/config/exchange-rates/EUR/{basic}")],
+    }
+    for field, responses in refusals.items():
+        for response in responses:
+            assert_problem(response, 422, "VALIDATION_FAILED", field)
+            [message] = [e["message"] for e in response.json()["errors"] if e["field"] == field]
+            assert "YYYY-MM-DD, 1900 to 2999" in message, (field, message)
+    assert admin("GET", "/config/exchange-rates").json() == []  # nothing was stored under 2026-03-01

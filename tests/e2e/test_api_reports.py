@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from leadline.domain.reports import COHORT_PATTERN, DAY_PATTERN
+from leadline.domain.common import DAY_PATTERN
+from leadline.domain.reports import COHORT_PATTERN
 from leadline.services.context import ServiceContext
 from tests.e2e.api_support import Caller, token_for
 from tests.e2e.test_api import assert_problem

@@ -121,7 +121,7 @@ def test_an_opportunity_is_created_at_the_stage_amount_currency_and_close_date_c
 
 @pytest.mark.parametrize(("sent", "control"), [
     ({"amount": "lots"}, "amount"), ({"close_date": "31/03/2031"}, "close_date"), ({"currency": "XXY"}, "currency"),
-    ({"stage": "999999"}, "stage"), ({"name": ""}, "name"),
+    ({"close_date": "20310331"}, "close_date"), ({"stage": "999999"}, "stage"), ({"name": ""}, "name"),
 ])
 def test_an_opportunity_refused_shows_why_beside_the_control_and_writes_nothing(
         client: TestClient[Any], ctx: ServiceContext, admin_id: int, sent: dict[str, str], control: str) -> None:

@@ -115,10 +115,10 @@ def test_a_reps_page_holds_only_what_the_rep_may_read(
 
 
 @pytest.mark.parametrize(("query", "message", "status"), [
-    ("from=yesterday", "From: &#39;yesterday&#39; is not a date (YYYY-MM-DD)", 422),
+    ("from=yesterday", "From: &#39;yesterday&#39; is not a date (YYYY-MM-DD, 1900 to 2999)", 422),
     ("from=2026-03-01&to=2026-01-01", "To: the end date is before the start date", 422),
     ("as_of=2026-02-30", "Pipeline as of: &#39;2026-02-30&#39; is not a date", 422),
-    ("from=20260301", "From: &#39;20260301&#39; is not a date (YYYY-MM-DD)", 422),
+    ("from=20260301", "From: &#39;20260301&#39; is not a date (YYYY-MM-DD, 1900 to 2999)", 422),
     ("to=2026-3-31", "To: &#39;2026-3-31&#39; is not a date (YYYY-MM-DD", 422),
     ("as_of=2026-W09-7", "Pipeline as of: &#39;2026-W09-7&#39; is not a date (YYYY-MM-DD", 422),
     ("as_of=2998-01-01", "Pipeline as of: 2998-01-01 is after today", 422),

@@ -95,6 +95,8 @@ REFUSALS = [  # (action, form data, the field's id, the status, what the message
      "add-field-name", 422, "must start with a letter"),
     ("/settings/forecast/rates", {"currency": "USD", "rate": "2", "valid_from": "2026-01-01"}, "add-rate-currency",
      422, "the organisation's currency"),
+    ("/settings/forecast/rates", {"currency": "EUR", "rate": "2", "valid_from": "20260301"}, "add-rate-valid_from",
+     422, "is not a date (YYYY-MM-DD, 1900 to 2999)"),  # the ISO basic form: one date rule on every path
     ("/settings/forecast/quotas", {"user": "ada@example.com", "period": "2026-Q1", "amount": "lots"},
      "add-quota-amount", 422, "'lots' is not a number"),
     ("/settings/criteria", {"purpose": "qualification", "framework": "BANT", "name": "x", "conditions": "budget"},

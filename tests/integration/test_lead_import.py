@@ -369,16 +369,29 @@ def test_dates_in_the_file_s_declared_format_are_read_beside_iso_ones(
     add_custom_field(ctx, admin_id, "lead", "met_on", "Met on", "date")
     rows = [["LastName", "Company", "purchase_timeframe", "Met on"], ["Day", "Acme", "31/01/2027", "2026-02-01"],
             ["Iso", "Acme", "2027-02-28", "15/01/2026"], ["Bad", "Acme", "31.01.2027", ""],
-            ["Worse", "Acme", "", "31/02/2026"]]
+            ["Worse", "Acme", "", "31/02/2026"], ["Basic", "Acme", "20270131", ""]]
     job = run(ctx, admin_id, write_csv(tmp_path / "dates.csv", rows), date_format="%d/%m/%Y")
-    assert (job.counts.imported, job.counts.failed) == (2, 2)
+    assert (job.counts.imported, job.counts.failed) == (2, 3)
     found = {d.lead.last_name: d for d in all_leads(ctx, admin_id)}
     assert found["Day"].lead.purchase_timeframe == date(2027, 1, 31)
     assert found["Iso"].custom["met_on"] == date(2026, 1, 15)
     # the refusal names the file's declared format beside ISO
     assert [line[-2:] for line in report(ctx, admin_id, job)[1:]] == [
         ["purchase_timeframe", "'31.01.2027' is not a date (YYYY-MM-DD or %d/%m/%Y)"],
-        ["custom.met_on", "'31/02/2026' is not a date (YYYY-MM-DD or %d/%m/%Y)"]]
+        ["custom.met_on", "'31/02/2026' is not a date (YYYY-MM-DD or %d/%m/%Y)"],
+        ["purchase_timeframe", "'20270131' is not a date (YYYY-MM-DD or %d/%m/%Y)"]]
+
+
+def test_a_date_in_the_iso_basic_form_is_refused_naming_the_row_field_and_form(
+    ctx: ServiceContext, admin_id: int, tmp_path: Path
+) -> None:
+    rows = [["LastName", "Company", "purchase_timeframe"], ["Basic", "Acme", "20270131"],
+            ["Short", "Acme", "2027-1-31"], ["Fine", "Acme", "2027-01-31"]]
+    job = run(ctx, admin_id, write_csv(tmp_path / "dates.csv", rows))
+    assert (job.counts.imported, job.counts.failed) == (1, 2)
+    assert [line[-2:] for line in report(ctx, admin_id, job)[1:]] == [
+        ["purchase_timeframe", "'20270131' is not a date (YYYY-MM-DD, 1900 to 2999)"],
+        ["purchase_timeframe", "'2027-1-31' is not a date (YYYY-MM-DD, 1900 to 2999)"]]
 
 
 def test_a_file_that_only_looks_like_a_workbook_is_refused_naming_the_file(tmp_path: Path) -> None:

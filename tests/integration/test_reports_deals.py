@@ -163,3 +163,41 @@ def test_the_pipeline_as_of_a_day_to_come_is_refused_and_a_period_ending_later_r
     # a period ending later (``to``) is the pipeline so far, as on every transport (ADR 0065)
     later = pipeline_report(ctx, team["admin"], since=date(2026, 3, 1), to=date(2026, 4, 1))
     assert (later.as_of, later.open_count) == (date(2026, 3, 2), 1)
+
+
+def test_the_pipeline_as_of_a_date_groups_by_the_owner_then_and_reads_by_the_owner_now(
+        ctx: ServiceContext, clock: FakeClock, team: dict[str, int], deals: dict[str, int]) -> None:  # noqa: F811
+    # given P2 (Ann's since Jan 15) handed to Bob on Feb 20, its amount changed on Feb 25
+    on(clock, "2026-02-20")
+    records.update_record(ctx, team["admin"], "opportunity", deals["P2"], {"owner": "bob@example.com"})
+    on(clock, "2026-02-25")
+    records.update_record(ctx, team["admin"], "opportunity", deals["P2"], {"amount": "600"})
+    on(clock, "2026-03-02")
+
+    def by_owner(viewer: str, day: date, **filters: str) -> list[tuple[str, str, int]]:
+        report = pipeline_report(ctx, team[viewer], as_of=day, by="owner", filters=filters)
+        return [(line.group, line.stage, line.count) for line in report.lines]
+
+    # when the pipeline is read as of Feb 12 (before the handover): P2 is Ann's, P3 Bob's
+    assert by_owner("admin", date(2026, 2, 12)) == [("Ann", "Prospecting", 1), ("Bob", "Qualification", 1)]
+    february = pipeline_report(ctx, team["admin"], as_of=date(2026, 2, 12))
+    assert {row["name"]: row["owner_id"] for row in february.largest} == {"P2": team["rep_a"], "P3": team["rep_b"]}
+    # an owner filter is the owner then too; a team folds the owners then
+    assert by_owner("admin", date(2026, 2, 12), owner="ann@example.com") == [("Ann", "Prospecting", 1)]
+    team_then = pipeline_report(ctx, team["admin"], as_of=date(2026, 2, 12), by="team")
+    assert [(line.group, line.count) for line in team_then.lines] == [("Mia Manager", 1), ("Mia Manager", 1)]
+    # and after the handover (the owner-only change and the later amount change): Bob's
+    assert by_owner("admin", date(2026, 2, 21)) == [("Bob", "Prospecting", 1)]
+    assert by_owner("admin", date(2026, 3, 2), owner="ann@example.com") == []
+    assert by_owner("admin", date(2026, 3, 2), owner="bob@example.com") == [("Bob", "Prospecting", 1)]
+    # velocity's deals open at the end of a past period are the owner's then
+    open_then = {g.label: g.velocity.open_count for g in velocity_report(
+        ctx, team["admin"], by="owner", period=(date(2026, 2, 1), date(2026, 2, 12))).groups}
+    assert open_then == {"Ann": 1, "Bob": 1}
+    # the changes between two dates keep the opportunities owned so at the end
+    changes = pipeline_report(ctx, team["admin"], since=date(2026, 1, 31), as_of=date(2026, 3, 2),
+                              filters={"owner": "bob@example.com"})
+    assert {c.kind: c.count for c in changes.changes} == {"new": 1, "moved": 0, "pushed": 1, "won": 0, "lost": 1}
+    # record-level security is today's: Bob (who owns P2 now) sees it under Ann as of Feb 12, Ann no more
+    assert by_owner("rep_b", date(2026, 2, 12)) == [("Ann", "Prospecting", 1), ("Bob", "Qualification", 1)]
+    assert by_owner("rep_a", date(2026, 2, 12)) == []

@@ -14,6 +14,7 @@ from leadline.domain.common import (
     counted,
     date_field,
     ensure_aware_utc,
+    iso_day,
     parse_api_name,
     parse_position,
 )
@@ -134,3 +135,16 @@ def test_a_moment_at_the_ends_of_the_calendar_is_refused_before_it_overflows_in_
                    datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-14)))):
         with raises_error(ValidationError, code="VALIDATION_FAILED", field="created_from"):
             ensure_aware_utc(moment, field="created_from")
+
+
+@pytest.mark.parametrize("text", ["20260301", "2026-W09-7", "2026-060", "2026-3-1", "01/03/2026", "2026-03-01T00:00",
+                                  " 2026-0301", "2026-02-30", "２０２６-03-01"])
+def test_a_date_is_only_ever_written_yyyy_mm_dd_and_the_refusal_names_the_field_and_the_form(text: str) -> None:
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="purchase_timeframe") as refused:
+        date_field(text, "purchase_timeframe")
+    assert "YYYY-MM-DD, 1900 to 2999" in str(refused.value)
+    assert iso_day(text) is None
+
+
+def test_a_date_written_yyyy_mm_dd_reads_with_its_spaces_trimmed() -> None:
+    assert date_field(" 2026-03-01 ", "close_date") == date(2026, 3, 1) == iso_day("2026-03-01")

@@ -114,3 +114,21 @@ def test_the_pool_finds_candidates_sharing_a_blocking_value_once_each() -> None:
     pool.add_all([ann, Candidate(RecordType.LEAD, 2, phone="+14155550100")])
     assert pool.near(Candidate(RecordType.LEAD, 9, email="ann@acme.example", last_name="ARCHER")) == [ann]
     assert pool.near(Candidate(RecordType.LEAD, 9, email="bob@acme.example")) == []
+
+
+def test_a_file_declaring_a_date_format_still_takes_iso_dates_only_written_yyyy_mm_dd() -> None:
+    # given a file whose dates are day/month/year, with an ISO date and an ISO basic one
+    plan = plan_columns(["last_name", "company", "purchase_timeframe", "custom.renewal"], custom_fields=["renewal"])
+
+    def read(day: str, declared: str = "%d/%m/%Y") -> tuple[dict[str, str], dict[str, str]]:
+        return plan.row_values(["Lovelace", "Engines", day, day], date_format=declared,
+                               date_fields=frozenset({"renewal"}))
+
+    # then ISO and the declared format read; the basic form is refused naming the field and both forms
+    assert read("31/01/2027") == read("2027-01-31") == ({"last_name": "Lovelace", "company": "Engines",
+                                                         "purchase_timeframe": "2027-01-31"}, {"renewal": "2027-01-31"})
+    with raises_error(ValidationError, code="VALIDATION_FAILED", field="purchase_timeframe") as refused:
+        read("20270131")
+    assert "YYYY-MM-DD or %d/%m/%Y" in str(refused.value)
+    # unless that is the format the file declares
+    assert read("20270131", "%Y%m%d")[0]["purchase_timeframe"] == "2027-01-31"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from leadline.domain.common import DAY_RULE
 from leadline.domain.errors import ValidationError
 from leadline.domain.reports import (
-    DAY_RULE,
     DIMENSIONS,
     ConvertedWithin,
     Velocity,

@@ -15,12 +15,14 @@ again (``Retry-After``): the database cannot be reached. Errors with several cau
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from leadline.domain.common import DAY_RULE
 from leadline.domain.errors import LeadlineError
 from leadline.http_status import status_of
 
@@ -81,6 +83,10 @@ def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Respo
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "an unexpected error occurred; it was logged")
 
 
+#: msgspec's refusal of a date (not of a date-time), said as every date input says it
+_NOT_A_DATE = re.compile(r"^Invalid RFC3339 encoded date\b")
+
+
 def _field_error(item: dict[str, Any]) -> dict[str, str]:
     field = str(item.get("key") or "")
     message = str(item.get("message") or "invalid")
@@ -88,6 +94,8 @@ def _field_error(item: dict[str, Any]) -> dict[str, str]:
         field = message.rsplit("`$.", 1)[1].rstrip("`")
     elif "unknown field `" in message:
         field = message.split("unknown field `", 1)[1].split("`", 1)[0]
+    if _NOT_A_DATE.match(message):  # the one date rule's words (domain.common.date_field)
+        message = f"is not a date ({DAY_RULE})"
     return {"field": field.removeprefix("$.").replace("[", ".").replace("]", ""), "message": message}
 
 

@@ -6,6 +6,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from functools import lru_cache, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from leadline.cli.output import error_console
+from leadline.domain.common import DAY_RULE, date_field
 from leadline.domain.errors import (
     ConflictError,
     DatabaseUnavailableError,
@@ -22,6 +24,7 @@ from leadline.domain.errors import (
     ValidationError,
 )
 from leadline.domain.queries import Page
+from leadline.domain.reports import start_of_day
 
 if TYPE_CHECKING:
     from leadline.bootstrap import Application
@@ -168,3 +171,15 @@ def next_page_hint(sort: str, last_id: int, cursor: Callable[[], str]) -> str:
 
 def is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+#: The help of a date option (a list's creation range): the one date rule's words.
+DAY_HELP = DAY_RULE
+
+
+def day_start(value: str | None, field: str) -> datetime | None:
+    """The first moment (UTC) of the day a date option names, read by the one date rule
+    (``domain.common.date_field``: ``YYYY-MM-DD`` only, ``VALIDATION_FAILED`` naming ``field``,
+    exit 2); None when the option is not given."""
+    day = date_field(value, field)
+    return None if day is None else start_of_day(day)

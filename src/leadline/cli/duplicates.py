@@ -4,13 +4,20 @@ and ``leadline export leads|accounts|contacts|opportunities``."""
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application
+from leadline.cli.common import (
+    AS_OPTION,
+    DAY_HELP,
+    JSON_OPTION,
+    actor_id,
+    day_start,
+    handle_errors,
+    ready_application,
+)
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import error_console, print_json, print_table
 from leadline.domain.common import counted
@@ -227,8 +234,8 @@ def export_leads(
     source: list[str] = typer.Option(None, help="Source label, repeatable."),
     owner: list[str] = typer.Option(None, help="Owner e-mail or id, repeatable."),
     search: str = typer.Option(None, help="Text in name, e-mail or company."),
-    created_from: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="YYYY-MM-DD (inclusive)."),
-    created_to: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="YYYY-MM-DD (exclusive)."),
+    created_from: str = typer.Option(None, help=f"{DAY_HELP} (inclusive)."),
+    created_to: str = typer.Option(None, help=f"{DAY_HELP} (exclusive)."),
     custom: list[str] = typer.Option(None, help="NAME=VALUE custom-field filter, repeatable."),
     acting_as: str = AS_OPTION,
 ) -> None:
@@ -238,8 +245,8 @@ def export_leads(
     """
     query = lead_service.resolve_lead_query(
         ready_application().context, statuses=status or [], sources=source or [], owners=owner or [],
-        search=search, custom=custom or [], created_from=created_from.replace(tzinfo=UTC) if created_from else None,
-        created_to=created_to.replace(tzinfo=UTC) if created_to else None)
+        search=search, custom=custom or [], created_from=day_start(created_from, "created_from"),
+        created_to=day_start(created_to, "created_to"))
     _write("lead", query, output, file_format, acting_as)
 
 

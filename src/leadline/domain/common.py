@@ -194,17 +194,44 @@ def text_field(max_length: int) -> Callable[[object, str], object]:
     return lambda value, name: clean_text(value, field=name, max_length=max_length)
 
 
+#: A date as every input takes it: ``YYYY-MM-DD`` and nothing else (not the ISO basic
+#: ``20260301`` nor a week date ``2026-W09-7``, which ``date.fromisoformat`` would take), in the
+#: business years. ``DAY_RULE`` says it to users (CLI and API help, error messages); the API's
+#: parameters state the same pattern (anchored), never a copy of it.
+DAY_PATTERN = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_DAY = re.compile(DAY_PATTERN, re.ASCII)
+DAY_RULE = f"YYYY-MM-DD, {EARLIEST_YEAR} to {LATEST_YEAR}"
+
+
+def iso_day(text: str) -> date | None:
+    """The day ``text`` names when written ``YYYY-MM-DD`` and the day exists, else None.
+
+    >>> iso_day("2026-03-01"), iso_day("20260301"), iso_day("2026-W09-7"), iso_day("2026-02-30")
+    (datetime.date(2026, 3, 1), None, None, None)
+    """
+    text = text.strip()
+    if not _DAY.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def date_field(value: object, name: str) -> date | None:
+    """The one parser of every date input (API, CLI, web forms, imports, custom fields): None for
+    none; a ``date`` (or the day of a ``datetime``) as it is; text only written ``YYYY-MM-DD``
+    (``iso_day``). ``VALIDATION_FAILED`` naming ``name`` for any other text (``20260301``,
+    ``2026-3-1``, ``01/03/2026``), a day that does not exist, or one outside the business years."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
         return ensure_business_date(value.date(), field=name)
     if isinstance(value, date):
         return ensure_business_date(value, field=name)
-    try:
-        day = date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field=name) from None
+    day = iso_day(str(value))
+    if day is None:
+        raise ValidationError(f"{str(value).strip()!r} is not a date ({DAY_RULE})", field=name)
     return ensure_business_date(day, field=name)
 
 

@@ -70,27 +70,11 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
-#: A report's date as its inputs accept it: ``YYYY-MM-DD`` and nothing else (not the ISO basic
-#: ``20260301`` nor a week date ``2026-W09-7``, which ``date.fromisoformat`` would take), in the
-#: business years (``domain.common``). ``DAY_RULE`` says it to users (CLI and API help).
-#: The transports state the same pattern (the API's parameters, anchored), never a copy of it.
-DAY_PATTERN = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_DAY = re.compile(DAY_PATTERN, re.ASCII)
-DAY_RULE = f"YYYY-MM-DD, {EARLIEST_YEAR} to {LATEST_YEAR}"
-
-
 def report_day(value: object, field: str) -> date | None:
-    """The date ``value`` names (``2026-03-31``), None for none; ``VALIDATION_FAILED`` naming
-    ``field`` for anything but ``YYYY-MM-DD`` (``20260331``, ``2026-3-31``, ``31/03/2026``), for
-    a day that does not exist, and for one outside the business years (``DAY_RULE``)."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return date_field(value, field)
-    text = str(value).strip()
-    if not _DAY.fullmatch(text):
-        raise ValidationError(f"{text!r} is not a date (YYYY-MM-DD)", field=field)
-    return date_field(text, field)
+    """The date ``value`` names (``2026-03-31``), None for none: ``domain.common.date_field``,
+    the one parser of every date input (``VALIDATION_FAILED`` naming ``field`` for anything but
+    ``YYYY-MM-DD``, a day that does not exist, or one outside the business years)."""
+    return date_field(value, field)
 
 
 def ensure_known_day(day: date, today: date, field: str) -> date:

@@ -19,6 +19,7 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
 from leadline.domain.activities import ActivityKind
+from leadline.domain.common import iso_day
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.configuration.statuses import StatusKind, find_status
 from leadline.domain.currencies import ISO_4217_CODES
@@ -222,6 +223,8 @@ def _due(text: str) -> datetime | None:
     if not text:
         return None
     try:
+        if iso_day(text[:10]) is None:  # its day written YYYY-MM-DD, as every date input
+            raise ValueError(text)
         return datetime.fromisoformat(text).replace(tzinfo=UTC)
     except ValueError:
         raise ValidationError(f"{text!r} is not a date and time", field="due_at") from None

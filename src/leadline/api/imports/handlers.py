@@ -39,7 +39,7 @@ _UPLOAD_FIELDS = {
     "dry_run": Schema(type=OpenAPIType.STRING, enum=["true", "false"], description="Validate; write no lead."),
     "delimiter": Schema(type=OpenAPIType.STRING, description="CSV delimiter (default: detected)."),
     "encoding": Schema(type=OpenAPIType.STRING, description="CSV encoding (default: detected)."),
-    "date_format": Schema(type=OpenAPIType.STRING, description="Dates besides ISO, e.g. %d/%m/%Y."),
+    "date_format": Schema(type=OpenAPIType.STRING, description="Dates besides YYYY-MM-DD, e.g. %d/%m/%Y."),
     "campaign": Schema(type=OpenAPIType.STRING, description="A campaign (name or id) every imported lead joins."),
 }
 

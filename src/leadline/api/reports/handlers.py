@@ -18,7 +18,8 @@ from leadline.analytics import deals, funnel, pipeline_history
 from leadline.analytics.presentation import document
 from leadline.analytics.scope import parse_day
 from leadline.api.routes import api_get
-from leadline.domain.reports import COHORT_PATTERN, DAY_PATTERN, DAY_RULE
+from leadline.domain.common import DAY_PATTERN, DAY_RULE
+from leadline.domain.reports import COHORT_PATTERN
 from leadline.services.context import ServiceContext
 
 By = Annotated[str | None, Parameter(pattern="^(source|owner|team|cohort|quarter|campaign)$", description=(

@@ -97,7 +97,7 @@ DRY_RUN_OPTION = typer.Option(False, "--dry-run", help="Validate and report; wri
 ON_DUPLICATE_OPTION = typer.Option("skip", "--on-duplicate", help="skip | update | create")
 DELIMITER_OPTION = typer.Option(None, "--delimiter", help="CSV delimiter (default: detected).")
 ENCODING_OPTION = typer.Option(None, "--encoding", help="CSV encoding (default: detected).")
-DATE_FORMAT_OPTION = typer.Option(None, "--date-format", help="Dates besides ISO, e.g. %d/%m/%Y.")
+DATE_FORMAT_OPTION = typer.Option(None, "--date-format", help="Dates besides YYYY-MM-DD, e.g. %d/%m/%Y.")
 BLOCK_SIZE_OPTION = typer.Option(1000, "--block-size", parser=whole_number(1, 50_000), help="Rows per transaction.")
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from leadline.cli.common import (
     AS_OPTION,
+    DAY_HELP,
     JSON_OPTION,
     actor_id,
+    day_start,
     handle_errors,
     list_page,
     next_page_hint,
@@ -221,8 +222,8 @@ def list_(
     source: list[str] = typer.Option(None, help="Source label, repeatable."),
     owner: list[str] = typer.Option(None, help="Owner e-mail or id, repeatable."),
     search: str = typer.Option(None, help="Text in name, e-mail or company."),
-    created_from: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="YYYY-MM-DD (inclusive)."),
-    created_to: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="YYYY-MM-DD (exclusive)."),
+    created_from: str = typer.Option(None, help=f"{DAY_HELP} (inclusive)."),
+    created_to: str = typer.Option(None, help=f"{DAY_HELP} (exclusive)."),
     custom: list[str] = typer.Option(None, help="NAME=VALUE: only leads whose custom field holds it, repeatable."),
     campaign: list[str] = typer.Option(None, help="Source campaign id, repeatable."),
     min_score: int = typer.Option(None, help="Only leads scored at least this (0-100)."),
@@ -240,8 +241,8 @@ def list_(
     actor = actor_id(acting_as)
     query = lead_service.resolve_lead_query(
         context, statuses=status or [], sources=source or [], owners=owner or [], search=search, custom=custom or [],
-        campaigns=campaign or [], created_from=created_from.replace(tzinfo=UTC) if created_from else None,
-        created_to=created_to.replace(tzinfo=UTC) if created_to else None, min_score=min_score, max_score=max_score,
+        campaigns=campaign or [], created_from=day_start(created_from, "created_from"),
+        created_to=day_start(created_to, "created_to"), min_score=min_score, max_score=max_score,
     )
     page = list_page(limit, sort, after, cursor, LEAD_SORTS)
     rows = lead_service.list_leads(context, actor, query, page)

@@ -18,8 +18,8 @@ import typer
 from leadline.cli.common import AS_OPTION, JSON_OPTION, actor_id, handle_errors, ready_application
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import cell, console, print_table
+from leadline.domain.common import DAY_RULE
 from leadline.domain.errors import ValidationError
-from leadline.domain.reports import DAY_RULE
 
 if TYPE_CHECKING:
     from leadline.analytics import deals, funnel, pipeline_history, presentation, scope

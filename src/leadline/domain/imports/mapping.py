@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
+from leadline.domain.common import iso_day
 from leadline.domain.errors import ValidationError
 from leadline.domain.exports import restored
 
@@ -259,26 +260,26 @@ def _declared_date(text: str, declared: str, field: str) -> str:
     """``iso_date``, or ``VALIDATION_FAILED`` on ``field`` naming both formats a cell may be in
     (the field's own rule would name ISO only, though the file declared another)."""
     found = iso_date(text, declared)
-    try:
-        date.fromisoformat(found)
-    except ValueError:
-        raise ValidationError(f"{text!r} is not a date (YYYY-MM-DD or {declared})", field=field) from None
+    if iso_day(found) is None:
+        raise ValidationError(f"{text!r} is not a date (YYYY-MM-DD or {declared})", field=field)
     return found
 
 
 def iso_date(text: str, declared: str | None) -> str:
-    """A date cell as ISO: as it is if it already is, else read in the file's declared format
-    (``%d/%m/%Y``); a cell neither reads is left for the field's own rule to refuse.
+    """A date cell as ISO: as it is if it is written ``YYYY-MM-DD`` (``domain.common.iso_day``:
+    not ``20270131``, unless that is the declared format), else read in the file's declared
+    format (``%d/%m/%Y``); a cell neither reads is left for the field's own rule to refuse.
 
     >>> iso_date("31/01/2027", "%d/%m/%Y"), iso_date("2027-01-31", "%d/%m/%Y"), iso_date("soon", "%d/%m/%Y")
     ('2027-01-31', '2027-01-31', 'soon')
+    >>> iso_date("20270131", "%d/%m/%Y"), iso_date("20270131", "%Y%m%d")
+    ('20270131', '2027-01-31')
     """
     if declared is None:
         return text
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
+    day = iso_day(text)
+    if day is not None:
+        return day.isoformat()
     try:
         return datetime.strptime(text, declared).date().isoformat()
     except ValueError:

@@ -146,7 +146,7 @@ class StageHistoryRepository:
             "to_stage_id": opportunity.stage_id, "amount": opportunity.amount,
             "currency": opportunity.currency, "probability": opportunity.probability,
             "forecast_category": opportunity.forecast_category, "close_date": opportunity.close_date,
-            "actor_id": actor_id, "changed_at": at,
+            "owner_id": opportunity.owner_id, "actor_id": actor_id, "changed_at": at,
         }
 
     def record(self, opportunity: Opportunity, from_stage_id: int | None, actor_id: int | None,

@@ -80,12 +80,13 @@ class OpportunityRow(Base):
 
 
 class OpportunityStageChangeRow(Base):
-    """Every stage change with the figures at that moment: pipeline as of any past date."""
+    """Every change of stage, figures or owner with the figures and owner after it: the pipeline
+    as of any past date, by the owner then."""
 
     __tablename__ = "opportunity_stage_changes"
     #: the history in the order the pipeline-as-of reports read it, with the figures they keep
     __table_args__ = (Index("ix_opportunity_stage_changes_state", "opportunity_id", "changed_at", "id",
-                            "to_stage_id", "close_date", "currency", "amount"),)
+                            "to_stage_id", "close_date", "currency", "amount", "owner_id"),)
     id: Mapped[int] = id_column()
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
     from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity_stages.id"))
@@ -95,6 +96,8 @@ class OpportunityStageChangeRow(Base):
     probability: Mapped[int] = mapped_column(Integer)
     forecast_category: Mapped[ForecastCategory] = mapped_column(EnumText(ForecastCategory))
     close_date: Mapped[date | None] = mapped_column(Date)
+    #: the opportunity's owner after the change (docs/adr/0079-pipeline-as-of-by-the-owner-then.md)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 

@@ -1,6 +1,9 @@
 """Stages, velocity and the pipeline as of a past date, computed in the database from the
-opportunities and their recorded history (every change of stage, amount, close date, probability
-or outcome is a row of ``opportunity_stage_changes`` with the figures after it)."""
+opportunities and their recorded history (every change of stage, amount, close date, probability,
+outcome or owner is a row of ``opportunity_stage_changes`` with the figures and owner after it).
+
+A pipeline as of a date groups and filters by the owner then (the state's ``owner_id``);
+record-level security stays the owner now: a report holds what the viewer may read today."""
 
 from __future__ import annotations
 
@@ -34,12 +37,12 @@ def _sum(column: Any) -> Any:
 
 
 def _state_at(moment: datetime, name: str, dialect: str) -> Any:
-    """Each opportunity's figures at ``moment``: its latest history row before it. PostgreSQL
+    """Each opportunity's figures and owner at ``moment``: its latest history row before it. PostgreSQL
     keeps each opportunity's first row of a backward read of ``ix_opportunity_stage_changes_state``
     (``DISTINCT ON``: a third of the CPU of numbering the rows, bench/RESULTS.md, issue 19);
     SQLite numbers them."""
     h = History
-    figures = (h.opportunity_id, h.to_stage_id.label("stage_id"), h.amount, h.currency, h.close_date)
+    figures = (h.opportunity_id, h.to_stage_id.label("stage_id"), h.amount, h.currency, h.close_date, h.owner_id)
     latest_first = (h.opportunity_id.desc(), h.changed_at.desc(), h.id.desc())
     if dialect == "postgresql":
         return (select(*figures).where(h.changed_at < moment).ext(distinct_on(h.opportunity_id))
@@ -47,7 +50,7 @@ def _state_at(moment: datetime, name: str, dialect: str) -> Any:
     latest = func.row_number().over(partition_by=h.opportunity_id, order_by=latest_first[1:])
     ranked = select(*figures, latest.label("n")).where(h.changed_at < moment).subquery(f"{name}_ranked")
     return (select(ranked.c.opportunity_id, ranked.c.stage_id, ranked.c.amount, ranked.c.currency,
-                   ranked.c.close_date).where(ranked.c.n == 1).subquery(name))
+                   ranked.c.close_date, ranked.c.owner_id).where(ranked.c.n == 1).subquery(name))
 
 
 class DealQueries:
@@ -104,34 +107,36 @@ class DealQueries:
         """The one rebuild of the pipeline just before ``moment`` from the history, shared by the
         pipeline as of a date, its open list and velocity's open count: each opportunity's state
         then, and a statement (to give its columns) over those in scope whose stage then was open
-        (a moment after now: those open now)."""
+        (a moment after now: those open now), filtered by the owner then."""
         state, stage = _state_at(moment, "state", self.dialect), OpportunityStageRow
         return state, (select(state.c.opportunity_id).select_from(state)
                        .join(Opp, Opp.id == state.c.opportunity_id).join(stage, stage.id == state.c.stage_id)
-                       .where(stage.is_closed.is_(False), *scope_conditions(Opp, scope, self.dialect)))
+                       .where(stage.is_closed.is_(False),
+                              *scope_conditions(Opp, scope, self.dialect, owner=state.c.owner_id)))
 
     def open_counts_at(self, scope: ReportScope, by: str | None, moment: datetime) -> list[tuple[Any, int]]:
         """(key, opportunities open just before ``moment``) per group, as ``open_at`` counts them."""
-        keys = group_keys(Opp, by, self.dialect)
-        _, open_ones = self._open_just_before(scope, moment)
+        state, open_ones = self._open_just_before(scope, moment)
+        keys = group_keys(Opp, by, self.dialect, owner=state.c.owner_id)
         query = open_ones.with_only_columns(*keys, func.count()).group_by(*keys)
         return keyed(self.session.execute(query), keys)  # type: ignore[return-value]
 
     def open_at(self, scope: ReportScope, by: str | None, moment: datetime) -> list[tuple[Any, ...]]:
         """The pipeline just before ``moment``, rebuilt from the history: (key, stage, currency,
-        valid-from of the rate on the close date then, count, amount) per group of open ones."""
-        periods, keys = rate_periods(), group_keys(Opp, by, self.dialect)
+        valid-from of the rate on the close date then, count, amount) per group (by the owner
+        then) of open ones."""
         state, open_ones = self._open_just_before(scope, moment)
+        periods, keys = rate_periods(), group_keys(Opp, by, self.dialect, owner=state.c.owner_id)
         group = (*keys, state.c.stage_id, state.c.currency, periods.c.rate_from)
         query = (open_ones.with_only_columns(*group, func.count(), _sum(state.c.amount))
                  .outerjoin(periods, rate_on(periods, state.c.currency, state.c.close_date)).group_by(*group))
         return keyed(self.session.execute(query), keys)
 
     def open_list_at(self, scope: ReportScope, moment: datetime, limit: int) -> list[tuple[Any, ...]]:
-        """The largest open opportunities just before ``moment``: (id, name, owner, stage, amount,
-        currency, close date), largest first."""
+        """The largest open opportunities just before ``moment``: (id, name, owner then, stage,
+        amount, currency, close date), largest first."""
         state, open_ones = self._open_just_before(scope, moment)
-        query = (open_ones.with_only_columns(Opp.id, Opp.name, Opp.owner_id, state.c.stage_id, state.c.amount,
+        query = (open_ones.with_only_columns(Opp.id, Opp.name, state.c.owner_id, state.c.stage_id, state.c.amount,
                                              state.c.currency, state.c.close_date)
                  .order_by(state.c.amount.desc().nulls_last(), Opp.id).limit(limit))
         return [tuple(row) for row in self.session.execute(query)]
@@ -140,7 +145,8 @@ class DealQueries:
         """How the pipeline changed from just before ``start`` to just before ``end``: (new, moved,
         pushed, won, lost, currency, valid-from of the rate, count, amount at the end) per group.
         New: not there at the start; moved: open at both, another stage; pushed: open at both, a
-        later close date; won/lost: open (or new) at the start, closed so at the end."""
+        later close date; won/lost: open (or new) at the start, closed so at the end. An owner
+        or team filter keeps the opportunities owned so at the end."""
         before, after = _state_at(start, "before", self.dialect), _state_at(end, "after", self.dialect)
         periods = rate_periods()
         s1, s2 = aliased(OpportunityStageRow), aliased(OpportunityStageRow)
@@ -158,5 +164,5 @@ class DealQueries:
                  .outerjoin(before, before.c.opportunity_id == after.c.opportunity_id)
                  .outerjoin(s1, s1.id == before.c.stage_id)
                  .outerjoin(periods, rate_on(periods, after.c.currency, after.c.close_date))
-                 .where(*scope_conditions(Opp, scope, self.dialect)).group_by(*group))
+                 .where(*scope_conditions(Opp, scope, self.dialect, owner=after.c.owner_id)).group_by(*group))
         return [tuple(row) for row in self.session.execute(query)]

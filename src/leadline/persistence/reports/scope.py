@@ -32,15 +32,19 @@ def days_between(start: Any, end: Any, dialect: str) -> Any:
     return type_coerce(cast(func.floor(func.extract("epoch", end - start) / 86400), Integer), Integer)
 
 
-def dimension_columns(record: Any, dialect: str) -> dict[str, Any]:
+def dimension_columns(record: Any, dialect: str, owner: Any = None) -> dict[str, Any]:
     """The column each dimension (``domain.reports.DIMENSIONS``' ``column``) groups and filters by,
     for leads (``LeadRow``) or opportunities (``OpportunityRow``). The campaign is the record's
-    own (a lead's campaign on capture, an opportunity's primary campaign), not every membership."""
+    own (a lead's campaign on capture, an opportunity's primary campaign), not every membership.
+    ``owner``: the column holding the owner in place of the record's own (a report as of a past
+    date groups and filters by the owner then: the history's ``owner_id``)."""
     if record is LeadRow:
-        return {"source": LeadRow.source_id, "owner": LeadRow.owner_id, "month": month_of(LeadRow.created_at, dialect),
-                "campaign": LeadRow.campaign_id}
-    return {"source": OpportunityRow.lead_source_id, "owner": OpportunityRow.owner_id,
-            "month": month_of(OpportunityRow.created_at, dialect), "campaign": OpportunityRow.campaign_id}
+        columns = {"source": LeadRow.source_id, "owner": LeadRow.owner_id,
+                   "month": month_of(LeadRow.created_at, dialect), "campaign": LeadRow.campaign_id}
+    else:
+        columns = {"source": OpportunityRow.lead_source_id, "owner": OpportunityRow.owner_id,
+                   "month": month_of(OpportunityRow.created_at, dialect), "campaign": OpportunityRow.campaign_id}
+    return columns if owner is None else columns | {"owner": owner}
 
 
 def live_conditions(record: Any) -> list[Any]:
@@ -50,11 +54,12 @@ def live_conditions(record: Any) -> list[Any]:
     return [record.merged_into_id.is_(None)] if hasattr(record, "merged_into_id") else []
 
 
-def scope_conditions(record: Any, scope: ReportScope, dialect: str) -> list[Any]:
+def scope_conditions(record: Any, scope: ReportScope, dialect: str, owner: Any = None) -> list[Any]:
     """The scope as conditions on ``record``'s table: live records only (``live_conditions``),
-    readable owners (record-level security, as the lists apply it), the filters, the creation
+    readable owners (record-level security, as the lists apply it: by the owner now, always), the
+    filters (an owner or team filter on ``owner`` when given: ``dimension_columns``), the creation
     range."""
-    columns = dimension_columns(record, dialect)
+    columns = dimension_columns(record, dialect, owner)
     where = live_conditions(record)
     if scope.readable is not None:
         where.append(record.owner_id.in_(sorted(scope.readable)))
@@ -67,9 +72,10 @@ def scope_conditions(record: Any, scope: ReportScope, dialect: str) -> list[Any]
     return where
 
 
-def group_keys(record: Any, column: str | None, dialect: str) -> list[Any]:
-    """The grouping key as a list of one column (none when the report is not cut: see ``keyed``)."""
-    return [] if column is None else [dimension_columns(record, dialect)[column].label("key")]
+def group_keys(record: Any, column: str | None, dialect: str, owner: Any = None) -> list[Any]:
+    """The grouping key as a list of one column (none when the report is not cut: see ``keyed``);
+    ``owner`` as in ``dimension_columns``."""
+    return [] if column is None else [dimension_columns(record, dialect, owner)[column].label("key")]
 
 
 def keyed(rows: Any, keys: list[Any]) -> list[tuple[Any, ...]]:

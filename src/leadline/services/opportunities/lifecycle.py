@@ -1,7 +1,7 @@
 """Opportunity lifecycle use cases: stage moves, a rep's probability and category overrides,
 closing as won or lost, reopening. Every change of stage, amount, close date, probability,
-category or outcome is recorded with its time in the opportunity's history, so time in stage,
-pushed deals and the pipeline as of any past date can be computed.
+category, outcome or owner is recorded with its time in the opportunity's history, so time in
+stage, pushed deals and the pipeline as of any past date (by the owner then) can be computed.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
 
 #: The fields whose every change lands in the opportunity history.
-TRACKED = ("stage_id", "amount", "currency", "close_date", "probability", "forecast_category", "outcome")
+TRACKED = ("stage_id", "amount", "currency", "close_date", "probability", "forecast_category", "outcome",
+           "owner_id")
 
 
 def find_stage(uow: UnitOfWork, reference: object, *, process_of: int | None = None, process: object = None,
