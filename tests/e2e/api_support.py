@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,3 +66,12 @@ class Caller:
 
 def add_rep(ctx: ServiceContext, admin_id: int, email: str, manager: int | None = None) -> int:
     return users.add_user(ctx, admin_id, name=email.split("@")[0], email=email, manager=manager).id
+
+
+def loopback_socket() -> socket.socket:
+    """A socket bound to a free port of loopback, for a server in a thread to listen on: kept
+    bound from the moment the port is chosen, so that no other process (another test worker, a
+    client's outgoing connection) can take the port between its choice and the server's start."""
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    return listening

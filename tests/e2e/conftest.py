@@ -16,11 +16,14 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 import traceback
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -215,6 +218,15 @@ def command_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     pinned = FakeClock(START)
     monkeypatch.setattr(ServiceContext, "now", lambda self: pinned())
     return pinned
+
+
+def pin_command_day(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
+    """Let the command's clock (the command runs in this process) run in real time from noon UTC
+    of ``day``, for a test that compares the dates a command writes with ``day`` (a module's
+    ``TODAY``, read once at collection): a run collected before midnight UTC and reaching the test
+    after it would otherwise see the command write tomorrow's date."""
+    noon, started = datetime.combine(day, time_of_day(12), tzinfo=UTC), time.monotonic()
+    monkeypatch.setattr(ServiceContext, "now", lambda self: noon + timedelta(seconds=time.monotonic() - started))
 
 
 @pytest.fixture

@@ -11,10 +11,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.e2e.conftest import Cli, misreported
+import pytest
+
+from tests.e2e.conftest import Cli, misreported, pin_command_day
 from tests.e2e.test_cli_workflow import init, refused
 
 TODAY = datetime.now(UTC).date()
+
+
+@pytest.fixture(autouse=True)
+def _command_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's dates are ``TODAY``'s however long the run takes (see ``pin_command_day``)."""
+    pin_command_day(monkeypatch, TODAY)
 MIA, SAM, OZ = "mia@example.com", "sam@example.com", "oz@example.com"
 
 
@@ -139,7 +147,7 @@ def test_an_opportunity_keeps_overrides_through_moves_reopens_and_sums_its_produ
 
 
 def test_hygiene_lists_pushed_and_overdue_deals(ready_cli: Cli) -> None:
-    """Stuck deals need days to pass (the command's clock is the real one): the API tests, on a
+    """Stuck deals need days to pass (the command's clock runs in real time): the API tests, on a
     pinned clock, list them."""
     cli = ready_cli
     opportunity = deal(cli, "ada@example.com", "700")

@@ -6,10 +6,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.e2e.conftest import Cli, misreported
+import pytest
+
+from tests.e2e.conftest import Cli, misreported, pin_command_day
 from tests.e2e.test_cli_workflow import init
 
 TODAY = datetime.now(UTC).date()
+
+
+@pytest.fixture(autouse=True)
+def _command_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's dates are ``TODAY``'s however long the run takes (see ``pin_command_day``)."""
+    pin_command_day(monkeypatch, TODAY)
 
 
 def read(cli: Cli, *args: str) -> Any:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from leadline.bootstrap import Application
 from leadline.config import Settings
 from leadline.services.context import ServiceContext
 from leadline.services.security import auth
-from tests.e2e.api_support import lent_app
+from tests.e2e.api_support import lent_app, loopback_socket
 
 PASSWORD = "correct horse battery"
 ADA = "ada@example.com"
@@ -56,13 +55,11 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
 @contextmanager
 def served_over_https(ctx: ServiceContext, database_url: str, cert_file: Path, key_file: Path) -> Iterator[str]:
     application = Application(Settings(database_url=database_url, rate_limit_per_minute=0), ctx, engine=None)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with lent_app(application, create_app) as app:
+    with loopback_socket() as listening, lent_app(application, create_app) as app:
+        port = listening.getsockname()[1]
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
                                                ssl_certfile=str(cert_file), ssl_keyfile=str(key_file)))
-        thread = threading.Thread(target=server.run, daemon=True)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
         thread.start()
         deadline = time.monotonic() + 10
         while not server.started:

@@ -4,6 +4,7 @@ clients racing to update one record with the same ETag get exactly one success."
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import threading
@@ -25,25 +26,35 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve(cli: Cli, workdir: Path, *, threads: int = 1) -> tuple[subprocess.Popen[bytes], str]:
-    """``leadline serve`` (two workers, rate limit off) on a free port of loopback, in a process
-    group of its own (so all of it can be killed at once), answering: the process and its base URL."""
+#: How long a server started by a test has to answer its first request: two workers each import
+#: the application (about 6 s of CPU together), on a CI box whose two cores two test processes
+#: and their browsers share; under a load average of 20 a start took 40 s.
+START_TIMEOUT_S = 120
+#: How long a request to it may take (httpx waits 5 s by default): a worker's first OpenAPI
+#: document builds the schema of every route, which took over 5 s under a load average of 20.
+REQUEST_TIMEOUT_S = 60
+
+
+def serve(cli: Cli, workdir: Path, *, threads: int = 1, rate_limit: int = 0) -> tuple[subprocess.Popen[bytes], str]:
+    """``leadline serve`` (two workers, by default with the rate limit off) on a free port of
+    loopback, in a process group of its own (so all of it can be killed at once), answering: the
+    process and its base URL."""
     port = free_port()
-    env = {**cli.env, "LEADLINE_RATE_LIMIT_PER_MINUTE": "0"}
+    env = {**cli.env, "LEADLINE_RATE_LIMIT_PER_MINUTE": str(rate_limit)}
     command = [str(LEADLINE), "serve", "--port", str(port), "--workers", "2", "--threads", str(threads)]
     log = workdir / f"serve-{port}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(command, env=env, cwd=workdir, stdout=output, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     base = f"http://127.0.0.1:{port}/api/v1"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/health", timeout=1).status_code == 200:
                 return process, base
         except httpx.TransportError:
             time.sleep(0.2)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)
     pytest.fail(f"the server did not answer: {log.read_text()[-2000:]}")
 
 
@@ -71,10 +82,10 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 def test_the_server_answers_and_serves_its_openapi_document(server: tuple[str, str]) -> None:
     base, token = server
-    document = httpx.get(f"{base}/openapi.json").json()
+    document = httpx.get(f"{base}/openapi.json", timeout=REQUEST_TIMEOUT_S).json()
     assert document["openapi"].startswith("3.") and "/api/v1/leads" in document["paths"]
-    assert httpx.get(f"{base}/docs").status_code == 200
-    me = httpx.get(f"{base}/me", headers={"Authorization": f"Bearer {token}"})
+    assert httpx.get(f"{base}/docs", timeout=REQUEST_TIMEOUT_S).status_code == 200
+    me = httpx.get(f"{base}/me", headers={"Authorization": f"Bearer {token}"}, timeout=REQUEST_TIMEOUT_S)
     assert me.json()["email"] == "ada@example.com"
 
 
@@ -83,7 +94,7 @@ def test_two_clients_updating_with_the_same_etag_exactly_one_wins(server: tuple[
     headers = {"Authorization": f"Bearer {token}"}
     for round_ in range(5):
         lead = httpx.post(f"{base}/leads", json={"last_name": f"Race{round_}", "company": "Race Co"},
-                          headers=headers).json()
+                          headers=headers, timeout=REQUEST_TIMEOUT_S).json()
         barrier = threading.Barrier(2)
         statuses: list[int] = []
 
@@ -99,7 +110,7 @@ def test_two_clients_updating_with_the_same_etag_exactly_one_wins(server: tuple[
         for thread in threads:
             thread.join()
         assert sorted(statuses) == [200, 412], statuses
-        final = httpx.get(f"{base}/leads/{lead['id']}", headers=headers)
+        final = httpx.get(f"{base}/leads/{lead['id']}", headers=headers, timeout=REQUEST_TIMEOUT_S)
         assert final.headers["etag"] == '"v2"' and final.json()["title"] in ("first", "second")
 
 

@@ -4,7 +4,6 @@ the test's own database; the application built once and lent to each test in tur
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from leadline.bootstrap import Application
 from leadline.config import Settings
 from leadline.services.context import ServiceContext
 from leadline.services.security.auth import create_token
-from tests.e2e.api_support import lent_app
+from tests.e2e.api_support import lent_app, loopback_socket
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -109,13 +108,11 @@ def follow(page: Page, target: Locator) -> None:
 def served(ctx: ServiceContext, database_url: str) -> Iterator[str]:
     """The API and the web pages on ``ctx``, at the base URL yielded, until the block ends."""
     application = Application(Settings(database_url=database_url, rate_limit_per_minute=0), ctx, engine=None)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with lent_app(application, create_app) as app:
+    with loopback_socket() as listening, lent_app(application, create_app) as app:
+        port = listening.getsockname()[1]
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                                lifespan="on"))
-        thread = threading.Thread(target=server.run, daemon=True)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
         thread.start()
         deadline = time.monotonic() + 10
         while not server.started:

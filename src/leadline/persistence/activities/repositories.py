@@ -52,7 +52,7 @@ class ActivityRepository:
             select(ActivityRow)
             .join(ActivityLinkRow, ActivityLinkRow.activity_id == ActivityRow.id)
             .where(ActivityLinkRow.record_type == record_type, ActivityLinkRow.record_id == record_id)
-            .order_by(ActivityRow.created_at.desc())
+            .order_by(ActivityRow.created_at.desc(), ActivityRow.id.desc())
         )
         activities = [to_domain(Activity, r) for r in self.session.scalars(query)]
         if activities:  # every activity's links in one query, not one per activity

@@ -72,7 +72,7 @@ class ConversionRepository:
         if not clauses:
             return []
         query = select(AccountRow.__table__).where(or_(*clauses), *_not_owned_by(AccountRow, outside))
-        rows = self.session.execute(query.order_by(AccountRow.created_at).limit(limit))
+        rows = self.session.execute(query.order_by(AccountRow.created_at, AccountRow.id).limit(limit))
         return [to_domain(Account, r) for r in rows]
 
     def contact_candidates(self, email: str | None, phone: str | None, limit: int = 20, *,
@@ -87,12 +87,12 @@ class ConversionRepository:
         if not clauses:
             return []
         query = select(ContactRow.__table__).where(or_(*clauses), *_not_owned_by(ContactRow, outside))
-        rows = self.session.execute(query.order_by(ContactRow.created_at).limit(limit))
+        rows = self.session.execute(query.order_by(ContactRow.created_at, ContactRow.id).limit(limit))
         return [to_domain(Contact, r) for r in rows]
 
     def contacts_of(self, account_id: int) -> list[Contact]:
         rows = self.session.execute(select(ContactRow.__table__).where(ContactRow.account_id == account_id)
-                                    .order_by(ContactRow.created_at))
+                                    .order_by(ContactRow.created_at, ContactRow.id))
         return [to_domain(Contact, r) for r in rows]
 
     def open_opportunity_ids_of(self, account_id: int, visible_owner_ids: frozenset[int] | None = None) -> list[int]:

@@ -160,7 +160,7 @@ class TokenRepository:
         return self.session.get(ApiTokenRow, token_id)
 
     def list_for(self, user_id: int | None) -> list[ApiTokenRow]:
-        query = select(ApiTokenRow).order_by(ApiTokenRow.created_at.desc())
+        query = select(ApiTokenRow).order_by(ApiTokenRow.created_at.desc(), ApiTokenRow.id.desc())
         if user_id is not None:
             query = query.where(ApiTokenRow.user_id == user_id)
         return list(self.session.scalars(query))
