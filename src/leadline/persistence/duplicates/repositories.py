@@ -74,6 +74,16 @@ class DuplicateRepository:
                                       tuple(json.loads(r.reasons))))
                 for r in self.session.execute(statement.limit(limit)).scalars()]
 
+    def live_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
+        """Those of ``record_ids`` that exist and are not merged away."""
+        row = _RECORD_ROWS[record_kind.value]
+        ids = sorted(set(record_ids))
+        found: set[int] = set()
+        for start in range(0, len(ids), 1000):  # far under every driver's parameter limit
+            found.update(self.session.scalars(select(row.id).where(
+                row.id.in_(ids[start:start + 1000]), row.merged_into_id.is_(None))))
+        return found
+
     # merges and tombstones
     def add_merge(self, merge: MergeRecord) -> None:
         self.session.execute(insert(MergeRow).values(

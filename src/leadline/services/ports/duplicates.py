@@ -48,6 +48,10 @@ class DuplicateRepository(Protocol):
         """Stored groups (id, group), best score first."""
         ...
 
+    def live_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
+        """Those of ``record_ids`` that exist and are not merged away."""
+        ...
+
     def add_merge(self, merge: MergeRecord) -> None: ...
 
     def get_merge(self, merge_id: int) -> MergeRecord | None:
