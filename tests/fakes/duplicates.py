@@ -65,9 +65,10 @@ class DuplicateRepository:
                  if record_kind is None or g.record_kind is record_kind]
         return sorted(found, key=lambda item: (-item[1].score, item[0]))[:limit]
 
-    def live_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
+    def mergeable_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
         records = self._records(record_kind)
-        return {i for i in record_ids if i in records and records[i].merged_into_id is None}
+        return {i for i in record_ids if i in records and records[i].merged_into_id is None
+                and getattr(records[i], "converted_at", None) is None}
 
     def add_merge(self, merge: MergeRecord) -> None:
         self.tables.merges[merge.id] = copy.deepcopy(merge)

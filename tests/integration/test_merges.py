@@ -178,3 +178,20 @@ def test_the_leads_a_merged_contact_or_account_referred_move_to_the_survivor_and
     assert referrals_of(ctx, admin_id, "contact", keep) == []
     assert [r.lead.id for r in referrals_of(ctx, admin_id, "contact", gone)] == [by_contact]
     assert [r.lead.id for r in referrals_of(ctx, admin_id, "account", gone_account)] == [by_account]
+
+
+def test_a_group_whose_lead_was_converted_offers_only_the_leads_still_mergeable(
+        ctx: ServiceContext, admin_id: int) -> None:
+    """Given a scan that grouped two leads, when one is converted, no group is listed (a
+    converted lead is never merged, so the group could only be refused); with a third lead, the
+    group keeps the two open ones."""
+    from leadline.services.conversion.convert import convert_lead
+
+    a, b, c = (lead(ctx, admin_id, email="ann@acme.example") for _ in range(3))
+    convert_lead(ctx, admin_id, a, opportunity="none", qualification_override_reason="met at a fair")
+    find_duplicate_groups(ctx, admin_id, ["lead"])
+    assert [g.record_ids for _, g in list_duplicate_groups(ctx, admin_id)] == [tuple(sorted((b, c)))]
+
+    convert_lead(ctx, admin_id, b, opportunity="none", qualification_override_reason="met at a fair")
+
+    assert list_duplicate_groups(ctx, admin_id) == []

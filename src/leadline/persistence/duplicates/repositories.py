@@ -74,14 +74,16 @@ class DuplicateRepository:
                                       tuple(json.loads(r.reasons))))
                 for r in self.session.execute(statement.limit(limit)).scalars()]
 
-    def live_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
-        """Those of ``record_ids`` that exist and are not merged away."""
+    def mergeable_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
+        """Those of ``record_ids`` that exist, are not merged away and, for leads, not converted."""
         row = _RECORD_ROWS[record_kind.value]
         ids = sorted(set(record_ids))
         found: set[int] = set()
         for start in range(0, len(ids), 1000):  # far under every driver's parameter limit
-            found.update(self.session.scalars(select(row.id).where(
-                row.id.in_(ids[start:start + 1000]), row.merged_into_id.is_(None))))
+            statement = select(row.id).where(row.id.in_(ids[start:start + 1000]), row.merged_into_id.is_(None))
+            if row is LeadRow:
+                statement = statement.where(LeadRow.converted_at.is_(None))
+            found.update(self.session.scalars(statement))
         return found
 
     # merges and tombstones

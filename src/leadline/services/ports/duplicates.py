@@ -48,8 +48,8 @@ class DuplicateRepository(Protocol):
         """Stored groups (id, group), best score first."""
         ...
 
-    def live_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
-        """Those of ``record_ids`` that exist and are not merged away."""
+    def mergeable_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
+        """Those of ``record_ids`` that exist, are not merged away and, for leads, not converted."""
         ...
 
     def add_merge(self, merge: MergeRecord) -> None: ...
