@@ -29,6 +29,7 @@ from leadline.services.configuration.lead_workflow import list_reasons
 from leadline.services.configuration.sales import list_custom_fields
 from leadline.services.configuration.statuses import list_sources, list_statuses
 from leadline.services.context import ServiceContext
+from leadline.services.duplicates.check import DuplicateReport
 from leadline.services.conversion.convert import lead_lineage
 from leadline.services.leads import records as lead_service
 from leadline.services.leads import workflow as lead_workflow
@@ -44,6 +45,7 @@ from leadline.web.lead_form import (
     read_form,
     update_of,
 )
+from leadline.web.record_create import with_duplicates
 from leadline.web.lead_view import checklist, history_rows, lead_fields, status_path
 from leadline.web.record_history import history_names
 
@@ -80,7 +82,8 @@ class LeadPageController(Controller):
         except LeadlineError as error:
             status = _refusal_status(error)
             return _form_page(ctx, user, form.refused(error), lead=None, status=status)
-        return Redirect(f"/leads/{details.lead.id}", status_code=303)
+        return Redirect(with_duplicates(f"/leads/{details.lead.id}", DuplicateReport(details.duplicates)),
+                        status_code=303)
 
     @get("/{lead_id:int}", sync_to_thread=False)
     def lead_page(self, ctx: ServiceContext, user: int, lead_id: int) -> Template:
