@@ -29,8 +29,8 @@ from leadline.services.configuration.lead_workflow import list_reasons
 from leadline.services.configuration.sales import list_custom_fields
 from leadline.services.configuration.statuses import list_sources, list_statuses
 from leadline.services.context import ServiceContext
-from leadline.services.duplicates.check import DuplicateReport
 from leadline.services.conversion.convert import lead_lineage
+from leadline.services.duplicates.check import DuplicateReport
 from leadline.services.leads import records as lead_service
 from leadline.services.leads import workflow as lead_workflow
 from leadline.services.security.users import user_choices
@@ -45,8 +45,8 @@ from leadline.web.lead_form import (
     read_form,
     update_of,
 )
-from leadline.web.record_create import with_duplicates
 from leadline.web.lead_view import checklist, history_rows, lead_fields, status_path
+from leadline.web.record_create import with_duplicates
 from leadline.web.record_history import history_names
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]

@@ -3,13 +3,14 @@
 Per kind of record: activities' links and field history (audit events) always; a lead's product
 lines and campaign memberships; a contact's campaign memberships, opportunity contact roles, the
 leads converted into it and the leads it referred; an account's contacts, opportunities, child
-accounts, the leads converted into it and the leads it referred. A link the survivor already has (the same activity, the same role on the same
-opportunity, a membership of the same campaign) stays where it is, so no unique rule breaks: the
-survivor's own membership is kept as it is, as conversion keeps a contact's. A contact role the
-survivor already had is then removed from the merged contact (``remove_duplicate_roles``), since
-that contact is reported deleted, and undo inserts it again (docs/adr/0074). Every moved row is
-returned, so undo moves exactly those back. A lead's status history, capture attribution and
-assignment log stay on the tombstone (docs/adr/0063-merge-moves-campaign-memberships.md).
+accounts, the leads converted into it and the leads it referred. A link the survivor already has
+(the same activity, the same role on the same opportunity, a membership of the same campaign) stays
+where it is, so no unique rule breaks: the survivor's own membership is kept as it is, as conversion
+keeps a contact's. A contact role the survivor already had is then removed from the merged contact
+(``remove_duplicate_roles``), since that contact is reported deleted, and undo inserts it again
+(docs/adr/0074). Every moved row is returned, so undo moves exactly those back. A lead's status
+history, capture attribution and assignment log stay on the tombstone
+(docs/adr/0063-merge-moves-campaign-memberships.md).
 """
 
 from __future__ import annotations
