@@ -59,7 +59,9 @@ def _label(ctx: ServiceContext, user: int, kind: str, record_id: int) -> str:
             lead = lead_service.get_lead(ctx, user, record_id).lead
             return " · ".join(filter(None, (lead.name, lead.company, lead.email)))
         record = records.get_record(ctx, user, kind, record_id)
-        return " · ".join(filter(None, (record.name, getattr(record, "email", None))))
+        told = (record.name, getattr(record, "email", None), getattr(record, "website", None),
+                f"created {record.created_at:%Y-%m-%d}")  # two records of one name told apart
+        return " · ".join(filter(None, told))
     except LeadlineError:
         return str(record_id)
 
