@@ -116,8 +116,9 @@ def test_a_lead_a_block_rule_refuses_is_created_with_an_override_reason(page: Pa
     reason.fill("Marie's second company")
     page.get_by_role("button", name="Create lead").click()
 
-    expect(page).to_have_url(re.compile(rf"{site.base}/leads/\d+$"))
+    expect(page).to_have_url(re.compile(rf"{site.base}/leads/\d+\?duplicates=\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Curie")
+    expect(page.get_by_role("status")).to_contain_text("may duplicate lead")
     expect(page.locator("body")).to_contain_text("Marie's second company")
 
 
