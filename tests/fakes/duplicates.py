@@ -76,6 +76,10 @@ class DuplicateRepository:
     def get_merge(self, merge_id: int) -> MergeRecord | None:
         return copy.deepcopy(self.tables.merges.get(merge_id))
 
+    def recent_merges(self, limit: int) -> list[MergeRecord]:
+        kept = [m for m in self.tables.merges.values() if m.undone_at is None]
+        return copy.deepcopy(sorted(kept, key=lambda m: (m.merged_at, m.id), reverse=True)[:limit])
+
     def later_merges(self, merge: MergeRecord) -> int:
         return sum(1 for m in self.tables.merges.values() if m.record_kind == merge.record_kind and m.id != merge.id
                    and m.survivor_id == merge.survivor_id and m.undone_at is None and m.merged_at >= merge.merged_at)

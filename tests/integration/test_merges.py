@@ -11,7 +11,7 @@ from leadline.services import activities, records
 from leadline.services.capture.channels import capture_call, referrals_of
 from leadline.services.context import ServiceContext
 from leadline.services.duplicates.groups import find_duplicate_groups, list_duplicate_groups
-from leadline.services.duplicates.merge import merge_records, undo_merge
+from leadline.services.duplicates.merge import list_merges, merge_records, undo_merge
 from leadline.services.leads import records as leads
 from leadline.services.opportunities import parts
 from tests.conftest import FakeClock
@@ -195,3 +195,19 @@ def test_a_group_whose_lead_was_converted_offers_only_the_leads_still_mergeable(
     convert_lead(ctx, admin_id, b, opportunity="none", qualification_override_reason="met at a fair")
 
     assert list_duplicate_groups(ctx, admin_id) == []
+
+
+def test_the_merges_not_undone_are_listed_newest_first(ctx: ServiceContext, admin_id: int, clock: FakeClock) -> None:
+    """The duplicates page offers the undo of every merge not undone, not only the last one."""
+    a, b, c, d = (lead(ctx, admin_id) for _ in range(4))
+    first = merge_records(ctx, admin_id, "lead", [a, b])
+    clock.advance(minutes=5)
+    second = merge_records(ctx, admin_id, "lead", [c, d])
+    clock.advance(minutes=5)
+    third = merge_records(ctx, admin_id, "lead", [a, c], keep=a)
+    assert [m.id for m in list_merges(ctx, admin_id)] == [third.id, second.id, first.id]
+
+    undo_merge(ctx, admin_id, third.id)
+
+    assert [(m.id, m.survivor_id, m.merged_ids) for m in list_merges(ctx, admin_id)] == [
+        (second.id, second.survivor_id, second.merged_ids), (first.id, first.survivor_id, first.merged_ids)]

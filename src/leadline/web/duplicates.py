@@ -75,7 +75,7 @@ def _page(ctx: ServiceContext, user: int, *, merged: str = "", undone: str = "",
              for group_id, group in found]
     return Template("duplicates/page.html", status_code=status_code,
                     context={"groups": shown, "merged": merged, "undone": undone, "error": error,
-                             "pages": PAGES})
+                             "pages": PAGES, "merges": merge_service.list_merges(ctx, user)})
 
 
 class DuplicatePages(Controller):

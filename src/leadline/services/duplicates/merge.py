@@ -35,7 +35,7 @@ from leadline.domain.security.access import Viewer
 from leadline.domain.security.rights import Action
 from leadline.services.context import ServiceContext
 from leadline.services.scoring.scores import rescore_lead, rescore_leads
-from leadline.services.security.access import audit_changed, load_viewer
+from leadline.services.security.access import audit_changed, load_viewer, require_admin
 
 if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
@@ -120,6 +120,13 @@ def _shown(name: str, value: object, sources: Mapping[int, Any]) -> str | None:
     if name in ("source_id", "lead_source_id") and isinstance(value, int) and value in sources:
         return str(sources[value].label)
     return render_value(value)
+
+
+def list_merges(ctx: ServiceContext, actor_id: int, limit: int = 20) -> list[MergeRecord]:
+    """The merges not undone, newest first (admins: the duplicates page offers their undo)."""
+    with ctx.reader() as uow:
+        require_admin(load_viewer(uow, actor_id, ctx).user)
+        return uow.duplicates.recent_merges(limit)
 
 
 def merge_records(ctx: ServiceContext, actor_id: int, record_kind: object, record_ids: Sequence[object], *,
