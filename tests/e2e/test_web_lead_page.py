@@ -18,6 +18,7 @@ from leadline.services.activities import log_activity
 from leadline.services.configuration.sales import add_custom_field
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.convert import convert_lead
+from leadline.services.duplicates.rules import set_duplicate_rule
 from leadline.services.leads.records import create_lead, get_lead, update_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
@@ -91,6 +92,34 @@ def test_a_bad_email_is_refused_inline_keeping_what_was_typed_then_the_lead_is_c
     expect(page.get_by_role("heading", level=1)).to_have_text("Curie")
     expect(page.locator("dl.fields")).to_contain_text("marie@radium.example")
     expect(page.locator("dd.status")).to_contain_text("Open")
+
+
+@SQLITE_ONLY
+def test_a_lead_a_block_rule_refuses_is_created_with_an_override_reason(page: Page, site: Site,
+                                                                        ctx: ServiceContext, admin_id: int) -> None:
+    """Given a block rule on leads' e-mails and Sam's lead with that e-mail, the new-lead form
+    tells which lead it duplicates and asks for a reason; with one, the lead is created."""
+    set_duplicate_rule(ctx, admin_id, "lead", "email", action="block")
+    create_lead(ctx, site.sam, {"last_name": "Curie", "company": "Radium Ltd", "email": "marie@radium.example"})
+    sign_in(page, site.base, SAM, PASSWORD)
+    follow(page, page.get_by_role("link", name="New lead"))
+    page.get_by_label("Last name").fill("Curie")
+    page.get_by_label("Company").fill("Radium Ltd")
+    page.get_by_label("E-mail").fill("marie@radium.example")
+
+    follow(page, page.get_by_role("button", name="Create lead"))
+
+    expect(page.get_by_role("alert")).to_contain_text("matches (score 100): e-mail marie@radium.example")
+    reason = page.get_by_label("Reason to create it anyway")
+    expect(reason).to_be_focused()
+    expect(page.get_by_label("E-mail")).to_have_value("marie@radium.example")
+    reason.fill("Marie's second company")
+    page.get_by_role("button", name="Create lead").click()
+
+    expect(page).to_have_url(re.compile(rf"{site.base}/leads/\d+\?duplicates=\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Curie")
+    expect(page.get_by_role("status")).to_contain_text("may duplicate lead")
+    expect(page.locator("body")).to_contain_text("Marie's second company")
 
 
 @SQLITE_ONLY

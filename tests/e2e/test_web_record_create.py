@@ -67,6 +67,30 @@ def test_an_account_is_created_and_its_page_opened(client: TestClient[Any], ctx:
     assert (account.name, account.website, account.industry) == ("Acme", "https://acme.example", None)
 
 
+def test_a_record_a_warn_rule_matches_is_created_and_its_page_names_the_duplicates(
+        client: TestClient[Any], ctx: ServiceContext, admin_id: int) -> None:
+    """Given an account, a contact and a lead already stored, when the same ones are made on the
+    web (the warn rules, the default), each is created and its page says which it may duplicate,
+    linked, as the API's answer does; a record nothing matches says nothing."""
+    account = records.create_account(ctx, admin_id, {"name": "Acme", "website": "acme.example"}).id
+    contact = records.create_contact(ctx, admin_id, {"account_id": account, "last_name": "Smith",
+                                                     "email": "ann@acme.example"}).id
+    lead = create_lead(ctx, admin_id, {"last_name": "Smith", "company": "Acme", "email": "ann@acme.example"}).lead.id
+
+    for action, data, kind, matched in (
+            ("/accounts/new", {"name": "Acme", "website": "https://www.acme.example"}, "account", account),
+            ("/contacts/new", {"account_id": str(account), "last_name": "Smith", "email": "Ann@acme.example"},
+             "contact", contact),
+            ("/leads/new", {"last_name": "Smith", "company": "Acme", "email": "ann@acme.example",
+                            "currency": "USD"}, "lead", lead)):
+        answer = post(client, action, data)
+        assert answer.status_code == 303, answer.text
+        page = client.get(answer.headers["location"])
+        assert f'may duplicate <a href="/{kind}s/{matched}">{kind} {matched}</a>' in page.text, kind
+    alone = post(client, "/accounts/new", {"name": "Globex", "website": "globex.example"})
+    assert "may duplicate" not in client.get(alone.headers["location"]).text
+
+
 def test_an_account_without_a_name_is_refused_beside_the_field_and_nothing_is_written(
         client: TestClient[Any], ctx: ServiceContext, admin_id: int) -> None:
     answer = post(client, "/accounts/new", {"name": "  ", "industry": "Machinery", "number_of_employees": "12"})

@@ -65,11 +65,20 @@ class DuplicateRepository:
                  if record_kind is None or g.record_kind is record_kind]
         return sorted(found, key=lambda item: (-item[1].score, item[0]))[:limit]
 
+    def mergeable_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
+        records = self._records(record_kind)
+        return {i for i in record_ids if i in records and records[i].merged_into_id is None
+                and getattr(records[i], "converted_at", None) is None}
+
     def add_merge(self, merge: MergeRecord) -> None:
         self.tables.merges[merge.id] = copy.deepcopy(merge)
 
     def get_merge(self, merge_id: int) -> MergeRecord | None:
         return copy.deepcopy(self.tables.merges.get(merge_id))
+
+    def recent_merges(self, limit: int) -> list[MergeRecord]:
+        kept = [m for m in self.tables.merges.values() if m.undone_at is None]
+        return copy.deepcopy(sorted(kept, key=lambda m: (m.merged_at, m.id), reverse=True)[:limit])
 
     def later_merges(self, merge: MergeRecord) -> int:
         return sum(1 for m in self.tables.merges.values() if m.record_kind == merge.record_kind and m.id != merge.id

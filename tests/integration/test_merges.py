@@ -8,8 +8,10 @@ import pytest
 from leadline.domain.errors import MergeRefusedError, NotFoundError
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
 from leadline.services import activities, records
+from leadline.services.capture.channels import capture_call, referrals_of
 from leadline.services.context import ServiceContext
-from leadline.services.duplicates.merge import merge_records, undo_merge
+from leadline.services.duplicates.groups import find_duplicate_groups, list_duplicate_groups
+from leadline.services.duplicates.merge import list_merges, merge_records, undo_merge
 from leadline.services.leads import records as leads
 from leadline.services.opportunities import parts
 from tests.conftest import FakeClock
@@ -134,3 +136,78 @@ def test_a_converted_lead_is_not_merged(ctx: ServiceContext, admin_id: int) -> N
     convert_lead(ctx, admin_id, converted, opportunity="none", qualification_override_reason="met at a fair")
     with pytest.raises(MergeRefusedError):
         merge_records(ctx, admin_id, "lead", [converted, lead(ctx, admin_id)])
+
+
+def test_the_stored_groups_leave_out_records_merged_since_the_scan(ctx: ServiceContext, admin_id: int) -> None:
+    """Given a scan that found three leads and two accounts the same, when two of the leads and
+    the accounts are merged elsewhere (the API, the CLI), then the groups show only what is left
+    to merge: the lead survivor with the third lead, and no account group at all."""
+    a, b, c = (lead(ctx, admin_id, email="ann@acme.example") for _ in range(3))
+    keep = records.create_account(ctx, admin_id, {"name": "Acme", "website": "acme.example"}).id
+    gone = records.create_account(ctx, admin_id, {"name": "Acme", "website": "acme.example"}).id
+    find_duplicate_groups(ctx, admin_id)
+    assert {g.record_ids for _, g in list_duplicate_groups(ctx, admin_id)} == {
+        tuple(sorted((a, b, c))), tuple(sorted((keep, gone)))}
+
+    merge_records(ctx, admin_id, "lead", [a, b], keep=a)
+    merge_records(ctx, admin_id, "account", [keep, gone], keep=keep)
+
+    assert [g.record_ids for _, g in list_duplicate_groups(ctx, admin_id)] == [tuple(sorted((a, c)))]
+
+
+def test_the_leads_a_merged_contact_or_account_referred_move_to_the_survivor_and_back_on_undo(
+        ctx: ServiceContext, admin_id: int) -> None:
+    """Given a lead referred by a contact and another by an account, when each is merged away
+    into another record of its kind, the survivor lists the referral; the undo gives it back."""
+    keep_account = records.create_account(ctx, admin_id, {"name": "Acme"}).id
+    gone_account = records.create_account(ctx, admin_id, {"name": "Acme Inc"}).id
+    keep = records.create_contact(ctx, admin_id, {"account_id": keep_account, "last_name": "Smith"}).id
+    gone = records.create_contact(ctx, admin_id, {"account_id": keep_account, "last_name": "Smith"}).id
+    by_contact = capture_call(ctx, admin_id, {"phone": "+1 415 555 0100", "company": "Initech"},
+                              referred_by_contact=gone).lead.lead.id
+    by_account = capture_call(ctx, admin_id, {"phone": "+1 415 555 0101", "company": "Globex"},
+                              referred_by_account=gone_account).lead.lead.id
+
+    contacts = merge_records(ctx, admin_id, "contact", [keep, gone], keep=keep)
+    accounts = merge_records(ctx, admin_id, "account", [keep_account, gone_account], keep=keep_account)
+
+    assert [r.lead.id for r in referrals_of(ctx, admin_id, "contact", keep)] == [by_contact]
+    assert [r.lead.id for r in referrals_of(ctx, admin_id, "account", keep_account)] == [by_account]
+    undo_merge(ctx, admin_id, accounts.id)
+    undo_merge(ctx, admin_id, contacts.id)
+    assert referrals_of(ctx, admin_id, "contact", keep) == []
+    assert [r.lead.id for r in referrals_of(ctx, admin_id, "contact", gone)] == [by_contact]
+    assert [r.lead.id for r in referrals_of(ctx, admin_id, "account", gone_account)] == [by_account]
+
+
+def test_a_group_whose_lead_was_converted_offers_only_the_leads_still_mergeable(
+        ctx: ServiceContext, admin_id: int) -> None:
+    """Given a scan that grouped two leads, when one is converted, no group is listed (a
+    converted lead is never merged, so the group could only be refused); with a third lead, the
+    group keeps the two open ones."""
+    from leadline.services.conversion.convert import convert_lead
+
+    a, b, c = (lead(ctx, admin_id, email="ann@acme.example") for _ in range(3))
+    convert_lead(ctx, admin_id, a, opportunity="none", qualification_override_reason="met at a fair")
+    find_duplicate_groups(ctx, admin_id, ["lead"])
+    assert [g.record_ids for _, g in list_duplicate_groups(ctx, admin_id)] == [tuple(sorted((b, c)))]
+
+    convert_lead(ctx, admin_id, b, opportunity="none", qualification_override_reason="met at a fair")
+
+    assert list_duplicate_groups(ctx, admin_id) == []
+
+
+def test_the_merges_not_undone_are_listed_newest_first(ctx: ServiceContext, admin_id: int, clock: FakeClock) -> None:
+    """The duplicates page offers the undo of every merge not undone, not only the last one."""
+    a, b, c, d = (lead(ctx, admin_id) for _ in range(4))
+    first = merge_records(ctx, admin_id, "lead", [a, b])
+    clock.advance(minutes=5)
+    second = merge_records(ctx, admin_id, "lead", [c, d])
+    clock.advance(minutes=5)
+    third = merge_records(ctx, admin_id, "lead", [a, c], keep=a)
+    assert [m.id for m in list_merges(ctx, admin_id)] == [third.id, second.id, first.id]
+
+    undo_merge(ctx, admin_id, third.id)
+
+    assert [(m.id, m.survivor_id, m.merged_ids) for m in list_merges(ctx, admin_id)] == [
+        (second.id, second.survivor_id, second.merged_ids), (first.id, first.survivor_id, first.merged_ids)]

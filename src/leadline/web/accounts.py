@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from leadline.services import records
 from leadline.services.context import ServiceContext
+from leadline.services.duplicates.check import DuplicateReport
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.security.users import user_choices
 from leadline.web.record_create import Control, NewRecord, create, new_page
@@ -56,8 +57,9 @@ class AccountPages(Controller):
     def create_account(self, ctx: ServiceContext, user: int, data: Form) -> Redirect | Template:
         """The new account's page, or the form again with the refusal next to its field."""
         spec, _ = new_account_form(ctx, user)
-        return create(spec, data, lambda values: records.create_account(ctx, user, values),
-                      lambda failed: new_page(spec, {}, failed))
+        report = DuplicateReport()
+        return create(spec, data, lambda values: records.create_account(ctx, user, values, duplicates=report),
+                      lambda failed: new_page(spec, {}, failed), report)
 
     @get("/{account_id:int}", sync_to_thread=False)
     def account_page(self, ctx: ServiceContext, user: int, account_id: int) -> Template:

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from leadline.domain.accounts import Contact
 from leadline.services import records
 from leadline.services.context import ServiceContext
+from leadline.services.duplicates.check import DuplicateReport
 from leadline.services.opportunities.queries import stage_names
 from leadline.services.opportunities.reads import contact_opportunities
 from leadline.services.security.users import user_choices
@@ -59,8 +60,9 @@ class ContactPages(Controller):
     def create_contact(self, ctx: ServiceContext, user: int, data: Form) -> Redirect | Template:
         """The new contact's page, or the form again with the refusal (a bad e-mail) next to its field."""
         spec, _ = new_contact_form(ctx, user, data.get("account_id", ""))
-        return create(spec, data, lambda values: records.create_contact(ctx, user, values),
-                      lambda failed: new_page(spec, {}, failed))
+        report = DuplicateReport()
+        return create(spec, data, lambda values: records.create_contact(ctx, user, values, duplicates=report),
+                      lambda failed: new_page(spec, {}, failed), report)
 
     @get("/{contact_id:int}", sync_to_thread=False)
     def contact_page(self, ctx: ServiceContext, user: int, contact_id: int) -> Template:

@@ -1,10 +1,12 @@
 """The duplicates page (admins): the groups the last scan found with their reasons, a scan
-button, and per group a merge form (which record survives); after a merge, its undo. Every form
-calls the same use cases as the API and the CLI; a refusal is shown on the page with the use
-case's own message (``MERGE_REFUSED``, ``NOT_FOUND``...)."""
+button, and per group a merge form (which record survives) and a link to the merge dialog,
+which offers the survivor and each differing field's value record by record; after a merge, its
+undo. Every form calls the same use cases as the API and the CLI; a refusal is shown on the page
+with the use case's own message (``MERGE_REFUSED``, ``NOT_FOUND``...)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import msgspec
@@ -25,10 +27,29 @@ from leadline.services.leads import records as lead_service
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
+#: a field choice of the merge dialog is posted as ``field.<name>`` = the record whose value it keeps
+FIELD = "field."
+#: the record pages, by kind
+PAGES = {"lead": "/leads", "contact": "/contacts", "account": "/accounts"}
+
+
 class MergeForm(msgspec.Struct, kw_only=True):
     record_kind: str = ""
     record_ids: str = ""  # space-separated
     keep: str = ""
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> tuple[MergeForm, dict[str, str]]:
+        """The form and its field choices (``field.<name>``), from what the browser posted."""
+        one = {k: v[0] if isinstance(v, list) else v for k, v in data.items()}
+        form = cls(record_kind=str(one.get("record_kind", "")), record_ids=str(one.get("record_ids", "")),
+                   keep=str(one.get("keep", "")))
+        return form, {k.removeprefix(FIELD): str(v) for k, v in one.items() if k.startswith(FIELD) and v}
+
+
+def field_label(name: str) -> str:
+    """A merged field's name as the dialog shows it: ``lead_source_id`` -> "Lead source"."""
+    return name.removeprefix("custom.").removesuffix("_id").replace("_", " ").capitalize()
 
 
 def _label(ctx: ServiceContext, user: int, kind: str, record_id: int) -> str:
@@ -38,19 +59,23 @@ def _label(ctx: ServiceContext, user: int, kind: str, record_id: int) -> str:
             lead = lead_service.get_lead(ctx, user, record_id).lead
             return " · ".join(filter(None, (lead.name, lead.company, lead.email)))
         record = records.get_record(ctx, user, kind, record_id)
-        return " · ".join(filter(None, (record.name, getattr(record, "email", None))))
+        told = (record.name, getattr(record, "email", None), getattr(record, "website", None),
+                f"created {record.created_at:%Y-%m-%d}")  # two records of one name told apart
+        return " · ".join(filter(None, told))
     except LeadlineError:
         return str(record_id)
 
 
-def _page(ctx: ServiceContext, user: int, *, merged: str = "", undone: str = "", error: str | None = None,
-          status_code: int = 200) -> Template:
+def _page(ctx: ServiceContext, user: int, *, merged: str = "", undone: str = "",
+          error: LeadlineError | None = None, status_code: int = 200) -> Template:
+    """The page; with ``error``, its message and each of its reasons (why an undo is refused)."""
     found: list[tuple[int, DuplicateGroup]] = group_service.list_duplicate_groups(ctx, user)
     shown = [{"id": group_id, "group": group,
               "members": [(rid, _label(ctx, user, group.record_kind.value, rid)) for rid in group.record_ids]}
              for group_id, group in found]
     return Template("duplicates/page.html", status_code=status_code,
-                    context={"groups": shown, "merged": merged, "undone": undone, "error": error})
+                    context={"groups": shown, "merged": merged, "undone": undone, "error": error,
+                             "pages": PAGES, "merges": merge_service.list_merges(ctx, user)})
 
 
 class DuplicatePages(Controller):
@@ -67,15 +92,31 @@ class DuplicatePages(Controller):
         group_service.find_duplicate_groups(ctx, user)
         return Redirect("/duplicates", status_code=303)
 
+    @get("/merge", sync_to_thread=True)
+    def merge_dialog(self, ctx: ServiceContext, user: int,
+                     record_kind: Annotated[str, Parameter(max_length=20)] = "",
+                     record_ids: Annotated[str, Parameter(max_length=220)] = "") -> Template:
+        """The merge dialog: the records side by side, which one survives and, for each field
+        whose values differ, which record's value it keeps (preset as the merge would choose)."""
+        try:
+            preview = merge_service.preview_merge(ctx, user, record_kind, record_ids.split())
+        except LeadlineError as error:
+            return _page(ctx, user, error=error, status_code=status_of(error))
+        kind = preview.record_kind.value
+        return Template("duplicates/merge.html", context={
+            "preview": preview, "kind": kind, "page": PAGES[kind], "label": field_label,
+            "members": {i: _label(ctx, user, kind, i) for i in preview.record_ids}})
+
     @post("/merge", sync_to_thread=True)
     def merge(self, ctx: ServiceContext, user: int,
-              data: Annotated[MergeForm, Form]) -> Response[Any]:
+              data: Annotated[dict[str, Any], Form]) -> Response[Any]:
+        form, fields = MergeForm.of(data)
         try:
-            done = merge_service.merge_records(ctx, user, data.record_kind, data.record_ids.split(),
-                                               keep=data.keep or None)
+            done = merge_service.merge_records(ctx, user, form.record_kind, form.record_ids.split(),
+                                               keep=form.keep or None, fields=fields)
         except LeadlineError as error:
-            return _page(ctx, user, error=str(error), status_code=status_of(error))
-        group_service.find_duplicate_groups(ctx, user, [data.record_kind])
+            return _page(ctx, user, error=error, status_code=status_of(error))
+        group_service.find_duplicate_groups(ctx, user, [form.record_kind])
         return Redirect(f"/duplicates?merged={done.id}", status_code=303)
 
     @post("/merges/{merge_id:int}/undo", sync_to_thread=True)
@@ -83,6 +124,6 @@ class DuplicatePages(Controller):
         try:
             done = merge_service.undo_merge(ctx, user, merge_id)
         except LeadlineError as error:
-            return _page(ctx, user, error=str(error), status_code=status_of(error))
+            return _page(ctx, user, error=error, status_code=status_of(error))
         group_service.find_duplicate_groups(ctx, user, [done.record_kind])
         return Redirect(f"/duplicates?undone={done.id}", status_code=303)

@@ -55,6 +55,8 @@ PRODUCT_INPUT = re.compile(r"^products-(\d{1,2})-(product|quantity|estimated_uni
 PRODUCT_ERROR = re.compile(r"^products\[(\d+)\]\.(.+)$")
 PRODUCT_PARTS = ("product", "quantity", "estimated_unit_price")
 CUSTOM = "custom."
+#: The reason to create a lead a ``block`` duplicate rule refused (asked for once it refused).
+OVERRIDE = "duplicate_override_reason"
 
 
 @dataclass
@@ -81,17 +83,23 @@ class LeadForm:
             self.stale = True
         for name, message in [(error.field, error.message), *error.details]:
             where = self._input_of(name or "")
-            if where is None or isinstance(error, StaleRecordError):
+            if isinstance(error, StaleRecordError):
                 self.problem = error.message if self.problem is None else self.problem
+            elif where is None:  # told above the form: the message, or a detail (a duplicate's)
+                self.problem = message if self.problem is None else f"{self.problem} {message}"
             else:
                 self.errors.setdefault(where, message)
         return self
+
+    def asks_override(self) -> bool:
+        """Whether the form shows the override reason: once a ``block`` rule refused the lead."""
+        return OVERRIDE in self.errors or bool(self.values.get(OVERRIDE))
 
     def _input_of(self, name: str) -> str | None:
         line = PRODUCT_ERROR.match(name)  # the rows shown are the lines sent, in order
         if line and int(line.group(1)) < len(self.products):
             return name
-        if name in STANDARD or name in CHOICES or name.startswith(CUSTOM):
+        if name in STANDARD or name in CHOICES or name.startswith(CUSTOM) or name == OVERRIDE:
             return name
         return None
 
@@ -114,7 +122,7 @@ def form_of(details: LeadDetails) -> LeadForm:
 
 def read_form(data: Mapping[str, Any], definitions: Sequence[CustomFieldDefinition]) -> LeadForm:
     """The form as the browser sent it (every value as typed)."""
-    names = [*STANDARD, *CHOICES, *(f"{CUSTOM}{d.name}" for d in definitions)]
+    names = [*STANDARD, *CHOICES, OVERRIDE, *(f"{CUSTOM}{d.name}" for d in definitions)]
     values = {name: _one(data.get(name)) for name in names}
     rows: dict[int, dict[str, str]] = {}
     for key, value in data.items():
@@ -129,6 +137,8 @@ def read_form(data: Mapping[str, Any], definitions: Sequence[CustomFieldDefiniti
 def creation_of(form: LeadForm) -> tuple[dict[str, object], list[dict[str, object]], dict[str, object]]:
     """``create_lead``'s values, product lines and custom values: what was filled in."""
     values, lines, custom = update_of(form)
+    if form.values.get(OVERRIDE, "").strip():
+        values[OVERRIDE] = form.values[OVERRIDE].strip()
     return {k: v for k, v in values.items() if v is not None}, lines or [], {k: v for k, v in custom.items() if v}
 
 
@@ -166,6 +176,7 @@ def input_labels(form: LeadForm, definitions: Sequence[CustomFieldDefinition]) -
         labels.update({f"products[{row}].{part}": f"Product line {row + 1}: {text}" for part, text in
                        zip(PRODUCT_PARTS, ("product", "quantity", "estimated unit price"), strict=True)})
     labels.update({f"{CUSTOM}{d.name}": d.label for d in definitions})
+    labels[OVERRIDE] = "Reason to create it anyway"
     return labels
 
 

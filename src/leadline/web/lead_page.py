@@ -32,6 +32,7 @@ from leadline.services.configuration.sales import list_custom_fields
 from leadline.services.configuration.statuses import list_sources, list_statuses
 from leadline.services.context import ServiceContext
 from leadline.services.conversion.convert import lead_lineage
+from leadline.services.duplicates.check import DuplicateReport
 from leadline.services.leads import records as lead_service
 from leadline.services.leads import workflow as lead_workflow
 from leadline.services.security.users import user_choices
@@ -47,6 +48,7 @@ from leadline.web.lead_form import (
     update_of,
 )
 from leadline.web.lead_view import checklist, history_rows, lead_fields, status_path
+from leadline.web.record_create import with_duplicates
 from leadline.web.record_history import history_names
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -83,7 +85,8 @@ class LeadPageController(Controller):
         except LeadlineError as error:
             status = _refusal_status(error)
             return _form_page(ctx, user, form.refused(error), lead=None, status=status)
-        return Redirect(f"/leads/{details.lead.id}", status_code=303)
+        return Redirect(with_duplicates(f"/leads/{details.lead.id}", DuplicateReport(details.duplicates)),
+                        status_code=303)
 
     @get("/{lead_id:int}", sync_to_thread=False)
     def lead_page(self, ctx: ServiceContext, user: int, lead_id: int) -> Template:

@@ -21,6 +21,7 @@ from leadline.domain.queries import Page, RecordQuery
 from leadline.http_status import status_of
 from leadline.services import records
 from leadline.services.context import ServiceContext
+from leadline.services.duplicates.check import DuplicateReport
 from leadline.web.records import Failed, Forms, account_or_none, placed
 
 #: How many accounts the account select of a new contact or opportunity offers (by name); one
@@ -90,15 +91,27 @@ def new_page(spec: NewRecord, values: dict[str, str], failed: Failed | None = No
 
 
 def create(spec: NewRecord, data: Mapping[str, str], action: Callable[[dict[str, str]], Any],
-           page: Callable[[Failed], Template]) -> Redirect | Template:
-    """Run the create use case on what was filled in: the new record's page, or the form again."""
+           page: Callable[[Failed], Template], report: DuplicateReport | None = None) -> Redirect | Template:
+    """Run the create use case on what was filled in: the new record's page (telling what the
+    duplicate rules found, when ``report`` was given to the use case), or the form again."""
     try:
         record = action(values_of(data, spec.controls))
     except LeadlineError as error:
         if isinstance(error, AuthenticationError):
             raise
         return page(Failed("new", data, error))
-    return Redirect(f"/{plural(spec.kind)}/{record.id}", status_code=303)
+    return Redirect(with_duplicates(f"/{plural(spec.kind)}/{record.id}", report), status_code=303)
+
+
+def with_duplicates(url: str, report: DuplicateReport | None) -> str:
+    """A new record's page address telling what the ``warn`` and ``block`` duplicate rules found
+    (templates/notice.html): the ids of the matches the user may read, and whether records the
+    user may not read matched too (never which). ``url`` alone when nothing matched."""
+    check = report.check if report is not None else None
+    if check is None or not (check.matches or check.hidden):
+        return url
+    ids = "+".join(str(m.record_id) for m in check.matches)
+    return f"{url}?duplicates={ids}" + ("&hidden_duplicates=1" if check.hidden else "")
 
 
 def account_choices(ctx: ServiceContext, user: int, chosen: str = "") -> list[tuple[str, str]]:

@@ -143,3 +143,14 @@ class GroupFinder:
     def groups(self) -> list[DuplicateGroup]:
         """The groups of the blocks compared so far, lowest id first."""
         return self._groups.found(self.kind)
+
+
+def still_standing(group: DuplicateGroup, mergeable_ids: Iterable[int]) -> DuplicateGroup | None:
+    """``group`` as it stands now that some of its records may have been merged away, deleted or
+    converted (a converted lead is never merged) since the scan: only its ``mergeable_ids``, or
+    None when fewer than two are left, so nothing offers a merge that can only be refused."""
+    live = set(mergeable_ids)
+    kept = tuple(i for i in group.record_ids if i in live)
+    if len(kept) < 2:
+        return None
+    return DuplicateGroup(group.record_kind, kept, group.score, group.reasons)

@@ -1,15 +1,16 @@
 """Moving what refers to merged records onto the survivor, and back again on undo.
 
 Per kind of record: activities' links and field history (audit events) always; a lead's product
-lines and campaign memberships; a contact's campaign memberships, opportunity contact roles and
-the leads converted into it; an account's contacts, opportunities, child accounts and the leads
-converted into it. A link the survivor already has (the same activity, the same role on the same
-opportunity, a membership of the same campaign) stays where it is, so no unique rule breaks: the
-survivor's own membership is kept as it is, as conversion keeps a contact's. A contact role the
-survivor already had is then removed from the merged contact (``remove_duplicate_roles``), since
-that contact is reported deleted, and undo inserts it again (docs/adr/0074). Every moved row is
-returned, so undo moves exactly those back. A lead's status history, capture attribution and
-assignment log stay on the tombstone (docs/adr/0063-merge-moves-campaign-memberships.md).
+lines and campaign memberships; a contact's campaign memberships, opportunity contact roles, the
+leads converted into it and the leads it referred; an account's contacts, opportunities, child
+accounts, the leads converted into it and the leads it referred. A link the survivor already has
+(the same activity, the same role on the same opportunity, a membership of the same campaign) stays
+where it is, so no unique rule breaks: the survivor's own membership is kept as it is, as conversion
+keeps a contact's. A contact role the survivor already had is then removed from the merged contact
+(``remove_duplicate_roles``), since that contact is reported deleted, and undo inserts it again
+(docs/adr/0074). Every moved row is returned, so undo moves exactly those back. A lead's status
+history, capture attribution and assignment log stay on the tombstone
+(docs/adr/0063-merge-moves-campaign-memberships.md).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from leadline.domain.duplicates.merge import MovedReference, RemovedRole
@@ -25,6 +26,7 @@ from leadline.domain.opportunities.opportunity import ContactRoleKind
 from leadline.persistence.accounts.rows import AccountRow, ContactRow
 from leadline.persistence.activities.rows import ActivityLinkRow
 from leadline.persistence.campaigns.rows import CampaignMemberRow
+from leadline.persistence.capture.rows import LeadCaptureRow
 from leadline.persistence.leads.rows import LeadProductInterestRow, LeadRow
 from leadline.persistence.opportunities.rows import ContactRoleRow, OpportunityRow
 from leadline.persistence.security.rows import AuditEventRow
@@ -32,24 +34,29 @@ from leadline.persistence.security.rows import AuditEventRow
 #: kind -> (table row, column) pairs of plain references, keyed by the referring row's id
 _PLAIN: dict[str, list[tuple[Any, str]]] = {
     "lead": [(LeadProductInterestRow, "lead_id")],
-    "contact": [(LeadRow, "converted_contact_id")],
+    "contact": [(LeadRow, "converted_contact_id"), (LeadCaptureRow, "referred_by_contact_id")],
     "account": [(ContactRow, "account_id"), (OpportunityRow, "account_id"), (AccountRow, "parent_id"),
-                (LeadRow, "converted_account_id")],
+                (LeadRow, "converted_account_id"), (LeadCaptureRow, "referred_by_account_id")],
 }
 _TABLES = {row.__tablename__: row for row in
            (LeadProductInterestRow, LeadRow, ContactRow, OpportunityRow, AccountRow, AuditEventRow, ContactRoleRow,
-            CampaignMemberRow)}
+            CampaignMemberRow, LeadCaptureRow)}
+
+
+def _key(row: Any) -> Any:
+    """The column that identifies a row of ``row``'s table (``id``; a lead capture's ``lead_id``)."""
+    return inspect(row).primary_key[0]
 
 
 def move_references(session: Session, kind: str, from_ids: Sequence[int], to_id: int) -> list[MovedReference]:
     moved: list[MovedReference] = []
     ids = list(from_ids)
     for row, column in _PLAIN[kind]:
-        col = getattr(row, column)
-        found = session.execute(select(row.id, col).where(col.in_(ids))).all()
+        col, key = getattr(row, column), _key(row)
+        found = session.execute(select(key, col).where(col.in_(ids))).all()
         moved += [MovedReference(row.__tablename__, column, row_id, from_id) for row_id, from_id in found]
         if found:
-            session.execute(update(row).where(row.id.in_([r for r, _ in found])).values({column: to_id}))
+            session.execute(update(row).where(key.in_([r for r, _ in found])).values({column: to_id}))
     audit = session.execute(select(AuditEventRow.id, AuditEventRow.record_id).where(
         AuditEventRow.record_type == kind, AuditEventRow.record_id.in_(ids))).all()
     moved += [MovedReference("audit_events", "record_id", row_id, from_id) for row_id, from_id in audit]
@@ -121,7 +128,7 @@ def restore_references(session: Session, moved: Sequence[MovedReference], surviv
                 ActivityLinkRow.record_id == survivor_id)).values(record_id=ref.from_id))
             continue
         row = _TABLES[ref.table]
-        session.execute(update(row).where(row.id == ref.row_id).values({ref.column: ref.from_id}))
+        session.execute(update(row).where(_key(row) == ref.row_id).values({ref.column: ref.from_id}))
 
 
 def remove_duplicate_roles(session: Session, contact_ids: Sequence[int]) -> list[RemovedRole]:

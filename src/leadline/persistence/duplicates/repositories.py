@@ -74,6 +74,18 @@ class DuplicateRepository:
                                       tuple(json.loads(r.reasons))))
                 for r in self.session.execute(statement.limit(limit)).scalars()]
 
+    def mergeable_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
+        """Those of ``record_ids`` that exist, are not merged away and, for leads, not converted."""
+        row = _RECORD_ROWS[record_kind.value]
+        ids = sorted(set(record_ids))
+        found: set[int] = set()
+        for start in range(0, len(ids), 1000):  # far under every driver's parameter limit
+            statement = select(row.id).where(row.id.in_(ids[start:start + 1000]), row.merged_into_id.is_(None))
+            if row is LeadRow:
+                statement = statement.where(LeadRow.converted_at.is_(None))
+            found.update(self.session.scalars(statement))
+        return found
+
     # merges and tombstones
     def add_merge(self, merge: MergeRecord) -> None:
         self.session.execute(insert(MergeRow).values(
@@ -87,13 +99,12 @@ class DuplicateRepository:
 
     def get_merge(self, merge_id: int) -> MergeRecord | None:
         row = self.session.get(MergeRow, merge_id, with_for_update=True)
-        if row is None:
-            return None
-        undo = json.loads(row.undo)
-        return MergeRecord(row.id, row.record_kind, row.survivor_id, json.loads(row.merged_ids), row.actor_id,
-                           row.merged_at, row.survivor_version, undo["before"],
-                           [MovedReference(*m) for m in undo["moved"]], row.undone_at,
-                           [RemovedRole(*r) for r in undo.get("removed_roles", [])])
+        return _merge_of(row) if row is not None else None
+
+    def recent_merges(self, limit: int) -> list[MergeRecord]:
+        statement = (select(MergeRow).where(MergeRow.undone_at.is_(None))
+                     .order_by(MergeRow.merged_at.desc(), MergeRow.id.desc()).limit(limit))
+        return [_merge_of(row) for row in self.session.execute(statement).scalars()]
 
     def later_merges(self, merge: MergeRecord) -> int:
         """Merges into the same survivor after ``merge`` that are not undone."""
@@ -127,3 +138,11 @@ class DuplicateRepository:
 
     def restore_roles(self, roles: Sequence[RemovedRole]) -> list[int]:
         return references.restore_roles(self.session, roles)
+
+
+def _merge_of(row: MergeRow) -> MergeRecord:
+    undo = json.loads(row.undo)
+    return MergeRecord(row.id, row.record_kind, row.survivor_id, json.loads(row.merged_ids), row.actor_id,
+                       row.merged_at, row.survivor_version, undo["before"],
+                       [MovedReference(*m) for m in undo["moved"]], row.undone_at,
+                       [RemovedRole(*r) for r in undo.get("removed_roles", [])])

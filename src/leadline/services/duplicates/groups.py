@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from leadline.domain.configuration.custom_fields import RecordType
-from leadline.domain.duplicates.groups import DuplicateGroup, GroupFinder
+from leadline.domain.duplicates.groups import DuplicateGroup, GroupFinder, still_standing
 from leadline.domain.duplicates.rules import DEDUPLICATED, parse_record_kind
 from leadline.services.context import ServiceContext
 from leadline.services.duplicates.blocks import gathered_blocks
@@ -43,7 +43,15 @@ def find_duplicate_groups(ctx: ServiceContext, actor_id: int,
 
 def list_duplicate_groups(ctx: ServiceContext, actor_id: int, record_kind: object = None,
                           limit: int = 100) -> list[tuple[int, DuplicateGroup]]:
-    """The stored groups (id, group), best score first; admins only."""
+    """The stored groups (id, group), best score first; admins only. A group shows only the
+    records that may still be merged (one merged away, deleted or, for a lead, converted since
+    the scan is left out), and one left with fewer than two is not listed (``still_standing``)."""
     with ctx.reader() as uow:
         require_admin(load_viewer(uow, actor_id, ctx).user)
-        return uow.duplicates.groups(parse_record_kind(record_kind) if record_kind else None, limit)
+        stored = uow.duplicates.groups(parse_record_kind(record_kind) if record_kind else None, limit)
+        mergeable: dict[RecordType, set[int]] = {}
+        for kind in {group.record_kind for _, group in stored}:
+            mergeable[kind] = uow.duplicates.mergeable_ids(kind, [i for _, g in stored if g.record_kind is kind
+                                                                  for i in g.record_ids])
+        standing = [(group_id, still_standing(group, mergeable[group.record_kind])) for group_id, group in stored]
+        return [(group_id, group) for group_id, group in standing if group is not None]

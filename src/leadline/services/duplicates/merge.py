@@ -11,13 +11,21 @@ before and every row it moved, so ``undo_merge`` puts all back while nothing dep
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from leadline.domain.accounts import ACCOUNT_FIELD_CLEANERS, CONTACT_FIELD_CLEANERS, website_domain
 from leadline.domain.common import clean_fields
 from leadline.domain.configuration.custom_fields import RecordType, coerce_custom_values
-from leadline.domain.duplicates.merge import MergeInput, MergeRecord, RemovedRole, plan_merge, undo_refusals
+from leadline.domain.duplicates.merge import (
+    MergeInput,
+    MergePlan,
+    MergeRecord,
+    RemovedRole,
+    plan_merge,
+    undo_refusals,
+)
 from leadline.domain.duplicates.rules import parse_record_kind
 from leadline.domain.errors import MergeRefusedError, NotFoundError
 from leadline.domain.history import Deletion, render_value
@@ -27,7 +35,7 @@ from leadline.domain.security.access import Viewer
 from leadline.domain.security.rights import Action
 from leadline.services.context import ServiceContext
 from leadline.services.scoring.scores import rescore_lead, rescore_leads
-from leadline.services.security.access import audit_changed, load_viewer
+from leadline.services.security.access import audit_changed, load_viewer, require_admin
 
 if TYPE_CHECKING:
     from leadline.services.ports import UnitOfWork
@@ -46,8 +54,9 @@ def _repository(uow: UnitOfWork, kind: RecordType) -> Any:
     return {RecordType.LEAD: uow.leads, RecordType.CONTACT: uow.contacts, RecordType.ACCOUNT: uow.accounts}[kind]
 
 
-def _editable(uow: UnitOfWork, viewer: Viewer, kind: RecordType, record_id: int) -> Any:
-    record = _repository(uow, kind).get_for_update(record_id)
+def _editable(uow: UnitOfWork, viewer: Viewer, kind: RecordType, record_id: int, *, lock: bool = True) -> Any:
+    repository = _repository(uow, kind)
+    record = repository.get_for_update(record_id) if lock else repository.get(record_id)
     if record is None or record.merged_into_id is not None:
         raise NotFoundError(f"there is no {kind.value} {record_id}", field="record_ids")
     viewer.ensure_can_edit(kind, record.id, record.owner_id)
@@ -63,6 +72,61 @@ def _values(ctx: ServiceContext, uow: UnitOfWork, kind: RecordType, record: Any)
         custom = uow.custom_fields.values_for(definitions, [record.id])[record.id]
         values.update({f"custom.{name}": value for name, value in custom.items()})
     return values
+
+
+@dataclass(frozen=True, slots=True)
+class MergePreview:
+    """What merging ``record_ids`` would keep unless told otherwise, for a dialog that offers the
+    choice field by field: each record's values as text (``shown``), the default survivor and,
+    per field, the record whose value it keeps (``plan.sources``)."""
+
+    record_kind: RecordType
+    #: oldest first (the default survivor first)
+    record_ids: list[int]
+    shown: dict[int, dict[str, str | None]]
+    plan: MergePlan
+
+    def differing(self) -> list[str]:
+        """The fields whose values differ among the records: the only ones worth a choice."""
+        return [name for name in self.plan.values
+                if len({self.shown[i].get(name) for i in self.record_ids}) > 1]
+
+
+def preview_merge(ctx: ServiceContext, actor_id: int, record_kind: object,
+                  record_ids: Sequence[object]) -> MergePreview:
+    """The merge ``merge_records`` would make of ``record_ids`` with no choice given, changing
+    nothing; refused as that merge would be (a converted lead, a record already merged, a record
+    the actor may not edit).
+
+    Example: ``preview_merge(ctx, me, "lead", [a, b]).plan.sources["phone"]``
+    """
+    kind = parse_record_kind(record_kind)
+    ids = [parse_record_id(i, field="record_ids") for i in record_ids]
+    with ctx.reader() as uow:
+        viewer = load_viewer(uow, actor_id, ctx)
+        viewer.ensure_may(Action.DELETE, kind)
+        records = {i: _editable(uow, viewer, kind, i, lock=False) for i in sorted(ids)}
+        values = {i: _values(ctx, uow, kind, r) for i, r in records.items()}
+        names = sorted({name for v in values.values() for name in v})
+        plan = plan_merge([MergeInput(i, r.updated_at, r.created_at, values[i]) for i, r in records.items()], names)
+        sources = ctx.config(uow).source_by_id
+    oldest = sorted(records, key=lambda i: (records[i].created_at, i))
+    shown = {i: {name: _shown(name, value, sources) for name, value in v.items()} for i, v in values.items()}
+    return MergePreview(kind, oldest, shown, plan)
+
+
+def _shown(name: str, value: object, sources: Mapping[int, Any]) -> str | None:
+    """A value as the dialog writes it: a source by its label, the rest as history does."""
+    if name in ("source_id", "lead_source_id") and isinstance(value, int) and value in sources:
+        return str(sources[value].label)
+    return render_value(value)
+
+
+def list_merges(ctx: ServiceContext, actor_id: int, limit: int = 20) -> list[MergeRecord]:
+    """The merges not undone, newest first (admins: the duplicates page offers their undo)."""
+    with ctx.reader() as uow:
+        require_admin(load_viewer(uow, actor_id, ctx).user)
+        return uow.duplicates.recent_merges(limit)
 
 
 def merge_records(ctx: ServiceContext, actor_id: int, record_kind: object, record_ids: Sequence[object], *,
