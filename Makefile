@@ -31,8 +31,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# the first admin is $LEADLINE_ADMIN_EMAIL, else admin@leadline.example: no prompt, so `make run` runs
+# without a terminal too; init keeps an admin that exists
 run: setup
-	$(BIN)/leadline init
+	LEADLINE_ADMIN_EMAIL="$${LEADLINE_ADMIN_EMAIL:-admin@leadline.example}" $(BIN)/leadline init
 	$(BIN)/leadline demo --if-empty
 	$(BIN)/leadline pipeline
 	@echo "Web application: http://127.0.0.1:8000/ - sign in to the demo as victoria@leadline.example (manager)"
