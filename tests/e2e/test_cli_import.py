@@ -143,6 +143,8 @@ def test_status_and_errors_of_an_import_and_the_report_imports_again_once_fixed(
     rows = list(csv.reader((tmp_path / "fix.csv").open(encoding="utf-8"), delimiter=";"))  # as the file was
     assert rows[0] == ["LastName", "Company", "Email", "_row", "_field", "_error"]
     assert rows[1][:5] == ["Bad", "Acme", "not-mail", "3", "email"]
+    piped = cli("import", "errors", job["id"], "--output", "-").out  # type: ignore[index]
+    assert list(csv.reader(piped.splitlines(), delimiter=";")) == rows  # the same report, not a file named '-'
     each = list(csv.reader(cli("import", "errors", job["id"], "--each").out.splitlines()))  # type: ignore[index]
     assert each == [["row", "field", "value", "message"], ["3", "email", "not-mail", rows[1][5]]]
     again = cli("import", "leads", str(path), "--json", ok=False).json()  # the good row skipped, as stored

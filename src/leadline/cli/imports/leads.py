@@ -253,7 +253,8 @@ def list_jobs(limit: int = typer.Option(50, "--limit", parser=whole_number(1, 20
 @handle_errors
 def errors(job_id: str = typer.Argument(..., help="The import's id."),
            output: Path = typer.Option(None, "--output", "-o",
-                                       help="Write the report here (default: CSV on stdout)."),
+                                       help="Write the report here, in the imported file's format "
+                                            "('-': that format on stdout; default: CSV on stdout)."),
            each: bool = typer.Option(False, "--each",
                                      help="Every error, a line each: row, field, value, message (not re-importable)."),
            acting_as: str = AS_OPTION) -> None:
@@ -272,9 +273,15 @@ def errors(job_id: str = typer.Argument(..., help="The import's id."),
             import_reports.shown(import_jobs.import_error_rows(ctx, actor, job))
         csv.writer(sys.stdout).writerows(rows)
         return
-    wanted = output.suffix.lower().lstrip(".")
+    to_stdout = str(output) == "-"  # the report as a file would hold it, on stdout
+    wanted = "" if to_stdout else output.suffix.lower().lstrip(".")
     report = import_reports.error_list if each else import_reports.error_report
     _, chunks = report(ctx, actor, job, wanted if wanted in ("csv", "xlsx") else None)
+    if to_stdout:
+        sys.stdout.flush()
+        sys.stdout.buffer.writelines(chunks)
+        sys.stdout.buffer.flush()
+        return
     with output.open("wb") as file:
         file.writelines(chunks)
 
