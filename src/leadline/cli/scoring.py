@@ -57,7 +57,8 @@ def train(kind: str = KIND_OPTION, acting_as: str | None = AS_OPTION, as_json: b
         print_json(results if len(kinds) > 1 else results[kinds[0]])
 
 
-def train_kinds(context: ServiceContext, actor: int, kinds: tuple[str, ...], *, quiet: bool = False) -> dict[str, object]:
+def train_kinds(context: ServiceContext, actor: int, kinds: tuple[str, ...], *,
+                quiet: bool = False) -> dict[str, object]:
     """Train each of ``kinds`` ("leads", "opportunities") and say what became of it (unless
     ``quiet``); with both, one without enough outcomes is skipped with the reason. Used by
     ``score train`` and by ``leadline demo``, whose organisation is scored once loaded."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
