@@ -6,7 +6,8 @@ stories (``synthetic/stories.py``) are played with the clock pinned at each mome
 than three months after they arrived, the likelier ones by the generator's true mechanism
 (``synthetic/propensity.py``: source, decision maker, rating, budget, timeframe) more often;
 the opportunities move up their stages over weeks and are won or lost on past days, or are
-still open; customers bring expansion deals; calls, e-mails, meetings and tasks are logged on the way; every rep and manager has a quota for this quarter.
+still open; customers bring expansion deals; calls, e-mails, meetings and tasks are logged on
+the way; every rep and manager has a quota for this quarter.
 The same seed gives the same organisation (ids aside).
 """
 
