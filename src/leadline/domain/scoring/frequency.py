@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
@@ -157,18 +158,12 @@ class FrequencyModel:
         p0s = [(self.positives - fold_k[f] + 1) / (self.outcomes - fold_n[f] + 2) for f in range(CALIBRATION_FOLDS)]
         out = [0.0] * len(ys)
         for name, table in self.tables.items():
-            inside: Counter[tuple[str, int]] = Counter()
-            positive: Counter[tuple[str, int]] = Counter()
-            for value, fold, y in zip(cells[name], folds, ys, strict=True):
-                inside[value, fold] += 1
-                positive[value, fold] += y
-            effects: dict[tuple[str, int], float] = {}
-            for i, (value, fold) in enumerate(zip(cells[name], folds, strict=True)):
-                key = (value, fold)
-                if key not in effects:
-                    k, n = table.counts[value]
-                    effects[key] = _effect(k - positive[key], n - inside[key], p0s[fold])
-                out[i] += effects[key]
+            keys = list(zip(cells[name], folds, strict=True))
+            inside, positive = Counter(keys), Counter(compress(keys, ys))
+            effects = {(value, fold): _effect(table.counts[value][0] - positive[value, fold],
+                                              table.counts[value][1] - n, p0s[fold])
+                       for (value, fold), n in inside.items()}
+            out = list(map(operator.add, out, map(effects.__getitem__, keys)))
         return out
 
 
