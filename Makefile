@@ -37,7 +37,7 @@ run: setup
 	LEADLINE_ADMIN_EMAIL="$${LEADLINE_ADMIN_EMAIL:-admin@leadline.example}" $(BIN)/leadline init
 	$(BIN)/leadline demo --if-empty
 	$(BIN)/leadline pipeline
-	@echo "Web application: http://127.0.0.1:8000/ - sign in to the demo as victoria@leadline.example (manager)"
+	@echo "Web application: http://$${LEADLINE_HOST:-127.0.0.1}:$${LEADLINE_PORT:-8000}/ - sign in to the demo as victoria@leadline.example (head of sales)"
 	@echo "  or sam@leadline.example (rep), password: leadline-demo"
 	$(BIN)/leadline serve --login-token
 

@@ -139,3 +139,10 @@ def test_make_run_loads_a_demo_whose_deals_closed_in_the_past_and_whose_team_has
     assert cli("deals", "--period", "next-quarter", "--json").json()["lines"] == []
     quotas = cli("quota", "list", "--json").json()["quotas"]
     assert len(quotas) == 9 and all(Decimal(q["amount"]) > 0 for q in quotas)
+    # the demo is scored once loaded, and its leads differ: the likelier ones converted more often
+    assert "leads model frequency@1" in loaded and "opportunities model" in loaded, loaded
+    scored = cli("lead", "list", "--sort=-score", "--limit", "500", "--json").json()
+    scores = [lead["score"] for lead in scored if lead["score"] is not None]
+    assert len(scores) > 300 and len(set(scores)) > 5, scores
+    best = cli("score", "show", scored[0]["id"], "--json").json()
+    assert best["score"] == max(scores) and best["up"], best

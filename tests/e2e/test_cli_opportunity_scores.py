@@ -59,6 +59,7 @@ def test_score_train_learns_from_closed_deals_and_show_and_list_carry_the_score(
     assert models["leads"] == [] and [m["version"] for m in models["opportunities"]] == ["frequency@1"]
     assert models["opportunities"][0]["outcomes"] == 20
     assert _json(cli, "score", "models", "--kind", "opportunities") == models["opportunities"]
+    assert _json(cli, "score", "list") == models  # `list`, as every other group names it
 
 
 def test_bad_scoring_input_is_refused_naming_the_field(sqlite_cli: Cli) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from leadline.services.context import ServiceContext
 from tests.e2e.pipeline_support import ARTIFACTS, MANAGER, PASSWORD, Deal, team_site
-from tests.e2e.web_support import follow, sign_in
+from tests.e2e.web_support import follow, horizontal_overflow, sign_in
 
 ANN, BOB, MIA = "ann@example.com", "bob@example.com", MANAGER[1]
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -167,3 +167,15 @@ def test_a_rep_does_not_count_or_see_another_reps_private_opportunity(page: Page
     page.goto(f"{site.base}/forecast?who={site.bob}")
     expect(page.locator("#user-error")).to_contain_text("you see your own forecast")
     expect(page.locator("#categories")).to_have_count(0)
+
+
+@SQLITE_ONLY
+def test_at_a_phone_width_the_forecast_does_not_scroll_sideways_its_tables_scroll_alone(
+        page: Page, site: Site) -> None:
+    open_forecast(page, site, MIA)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: Forecast is under More there
+    expect(page.locator("#teams")).to_be_visible()
+
+    assert horizontal_overflow(page) == 0  # it was 860 px wide: the roll-up tables' columns
+    for table in ("#categories", "#teams", "#owners"):
+        assert page.locator(table).evaluate("table => table.parentElement.classList.contains('table-scroll')")

@@ -19,7 +19,7 @@ from leadline.services.leads.records import create_lead
 from leadline.services.leads.workflow import change_lead_status
 from leadline.services.security.sharing import set_sharing
 from leadline.services.security.users import add_user
-from tests.e2e.web_support import follow, served, sign_in, signed_in_client
+from tests.e2e.web_support import follow, horizontal_overflow, served, sign_in, signed_in_client
 
 SAM, JO, PASSWORD = "sam@example.com", "jo@example.com", "correct horse battery"
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -206,3 +206,19 @@ def test_the_filters_are_a_grid_each_label_above_its_control(page: Page, site: s
         assert len([f for f in fields if round(f["top"]) == top]) == len(columns)
     widths = {round(f["controlWidth"]) for f in fields}
     assert max(widths) - min(widths) <= 1  # the controls as wide as their column
+
+
+@SQLITE_ONLY
+def test_at_a_phone_width_the_page_does_not_scroll_sideways_its_wide_tables_scroll_alone(
+        page: Page, site: str) -> None:
+    """A 390 px phone: the funnel-by-owner table (seven columns) and the largest opportunities
+    scroll inside their own box; the page stays as wide as the screen (it was 656 px)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, site, SAM, PASSWORD)
+    page.goto(f"{site}/reports?by=owner")
+    expect(page.locator("#funnel-groups")).to_be_visible()
+
+    assert horizontal_overflow(page) == 0
+    for table in ('[aria-labelledby="funnel-groups"]', '[aria-labelledby="largest"]'):
+        box = page.locator(table).locator("xpath=..")
+        assert box.evaluate("element => element.classList.contains('table-scroll')"), table

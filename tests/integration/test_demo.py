@@ -40,7 +40,8 @@ def test_the_demo_tells_the_seeds_story_in_figures_read_back_through_the_use_cas
     ctx: ServiceContext, admin_id: int
 ) -> None:
     """One demo per database (loading it is the slow part), each figure checked by its own function."""
-    report = demo.load_demo(ctx, leads=DEMO_LEADS, seed=3)
+    # a seed whose few won deals (about four of 100 leads) close in more than one quarter
+    report = demo.load_demo(ctx, leads=DEMO_LEADS, seed=1)
     assert report is not None and report.leads == DEMO_LEADS
     for check in (about_13_percent_of_leads_become_opportunities_most_after_three_months,
                   leads_are_in_every_status_with_ages_that_fit_it,

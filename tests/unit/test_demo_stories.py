@@ -107,3 +107,22 @@ def test_leads_a_conversion_would_take_for_one_company_share_one_key() -> None:
     keys = same_account_keys(leads)
     # then the first three share a key (domain, then name), the last two another (e-mail), apart from the first
     assert keys[0] == keys[1] == keys[2] and keys[3] == keys[4] and keys[0] != keys[3]
+
+
+def test_leads_convert_in_proportion_to_their_weights_so_a_scoring_model_has_something_to_find() -> None:
+    """Given every even lead nine times as likely as an odd one, when planned, about nine in ten
+    conversions are even leads (uniform draws would give one in two)."""
+    leads = sorted(generate_leads(1000, seed=11, status_ids=[1, 2, 3, 4, 5], source_ids=list(range(8)),
+                                  owner_ids=[1], now=NOW), key=lambda lead: lead.created_at)
+    weights = [9.0 if number % 2 == 0 else 1.0 for number in range(len(leads))]
+    plan = plan_stories([lead.created_at for lead in leads], NOW, random.Random(11), open_stages=OPEN_STAGES,
+                        companies=[str(number) for number in range(len(leads))], weights=weights)
+    converted = [s.index for s in plan.stories if s.converted_at is not None]
+    assert len(converted) == 130
+    assert sum(1 for index in converted if index % 2 == 0) / len(converted) >= 0.8
+
+
+def test_a_weight_that_is_not_positive_is_refused() -> None:
+    moments = [NOW - timedelta(days=400 - day) for day in range(10)]
+    with pytest.raises(ValueError, match="positive weight"):
+        plan_stories(moments, NOW, random.Random(1), open_stages=OPEN_STAGES, weights=[1.0] * 9 + [0.0])

@@ -141,7 +141,8 @@ def demo(
 ) -> None:
     """Load a realistic demo organisation: a sales team, 18 months of leads from every source in
     every status, about 13 % of them converted into accounts, contacts and opportunities that moved
-    through their stages and were won or lost, products, activities and this quarter's quotas.
+    through their stages and were won or lost, products, activities and this quarter's quotas;
+    then train the lead and opportunity scoring models on it (as `leadline score train`).
 
     Example: leadline demo --leads 400
     """
@@ -156,6 +157,12 @@ def demo(
         typer.echo("demo: the database already holds leads; left as it is")
         return
     typer.echo(f"demo: {report}")
+    from leadline.cli.scoring import train_kinds
+    from leadline.services.security.users import first_admin
+
+    admin = first_admin(app_.context)
+    if admin is not None:
+        train_kinds(app_.context, admin.id, ("leads", "opportunities"))
 
 
 @app.command("pipeline")

@@ -1,4 +1,4 @@
-"""``leadline score train|leads|evaluate|backtest|show|models``: predictive lead scoring.
+"""``leadline score train|leads|opportunities|evaluate|backtest|show|models|list``: predictive lead scoring.
 
 Retrain nightly with cron, e.g. ``15 2 * * * leadline score train``.
 """
@@ -18,6 +18,7 @@ from leadline.domain.errors import ValidationError
 
 if TYPE_CHECKING:
     from leadline.scoring import backtest, table
+    from leadline.services.context import ServiceContext
     from leadline.services.scoring import models, opportunities, reads, scores
     from leadline.services.scoring import opportunity_reads as opportunities_reads
 else:
@@ -50,7 +51,17 @@ def train(kind: str = KIND_OPTION, acting_as: str | None = AS_OPTION, as_json: b
 
     Example: leadline score train --kind opportunities
     """
-    kinds, context, actor = _kinds(kind), ready_application().context, actor_id(acting_as)
+    kinds = _kinds(kind)
+    results = train_kinds(ready_application().context, actor_id(acting_as), kinds, quiet=as_json)
+    if as_json:
+        print_json(results if len(kinds) > 1 else results[kinds[0]])
+
+
+def train_kinds(context: ServiceContext, actor: int, kinds: tuple[str, ...], *,
+                quiet: bool = False) -> dict[str, object]:
+    """Train each of ``kinds`` ("leads", "opportunities") and say what became of it (unless
+    ``quiet``); with both, one without enough outcomes is skipped with the reason. Used by
+    ``score train`` and by ``leadline demo``, whose organisation is scored once loaded."""
     results: dict[str, object] = {}
     for chosen in kinds:
         trainer = models.train_lead_model if chosen == "leads" else opportunities.train_opportunity_model
@@ -60,13 +71,13 @@ def train(kind: str = KIND_OPTION, acting_as: str | None = AS_OPTION, as_json: b
             if len(kinds) == 1 or error.field != "outcomes":
                 raise
             results[chosen] = {"skipped": str(error)}
-            if not as_json:
+            if not quiet:
                 console.print(f"{chosen}: skipped: {error}", highlight=False)
             continue
         m = trained.model
         results[chosen] = {"version": str(m.version), "outcomes": m.outcomes, "positives": m.positives,
                            "backtest": m.backtest, "notes": list(m.notes), "scored": trained.scored}
-        if not as_json:
+        if not quiet:
             word = "converted" if chosen == "leads" else "won"
             console.print(f"{chosen} model {m.version}: {m.outcomes} outcomes ({m.positives} {word}); "
                           f"{trained.scored} open {chosen} scored", highlight=False)
@@ -74,8 +85,7 @@ def train(kind: str = KIND_OPTION, acting_as: str | None = AS_OPTION, as_json: b
                 console.print(f"  backtest {candidate}: ROC AUC {auc:.3f}", highlight=False)
             for note in m.notes:
                 console.print(f"  {note}", highlight=False)
-    if as_json:
-        print_json(results if len(kinds) > 1 else results[kinds[0]])
+    return results
 
 
 @score_app.command("leads")
@@ -155,6 +165,11 @@ def list_models(kind: str = KIND_OPTION, as_json: bool = JSON_OPTION) -> None:
             print_table(title, ["version", "trained at", "outcomes", word, "backtest ROC AUC"], rows)
     if as_json:
         print_json(results if len(kinds) > 1 else results[kinds[0]])
+
+
+# ``list``, as every other group names it (``lead list``, ``campaign list``, ...)
+score_app.command("list", help="The same as `leadline score models`: every stored lead and opportunity model, "
+                  "the one in use first.\n\nExample: leadline score list --json")(list_models)
 
 
 @score_app.command("evaluate")

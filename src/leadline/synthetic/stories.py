@@ -3,7 +3,9 @@
 The demo (``services/demo/organisation.py``) plays these stories through the use cases, each step with the
 clock pinned at its moment. The shape follows the figures the project grew from:
 
-* ``OPPORTUNITY_RATE`` of the leads become opportunities (converted with one);
+* ``OPPORTUNITY_RATE`` of the leads become opportunities (converted with one), drawn in
+  proportion to each lead's ``weights`` when given (the generator's true conversion chance,
+  ``synthetic/propensity.py``), so a scoring model trained on the demo has something to find;
 * ``LATE_CONVERSION_SHARE`` of those conversions come more than ``LATE_AFTER`` after the lead
   arrived; the others within weeks;
 * a converted lead's opportunity moves up the open stages a few weeks at a time and is won
@@ -19,6 +21,7 @@ The counts are drawn exactly (not coin by coin), so even a small demo shows the 
 from __future__ import annotations
 
 import bisect
+import itertools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -107,13 +110,17 @@ class DemoPlan:
 
 
 def plan_stories(created: Sequence[datetime], now: datetime, rng: random.Random, *, open_stages: int,
-                 companies: Sequence[str] | None = None) -> DemoPlan:
+                 companies: Sequence[str] | None = None, weights: Sequence[float] | None = None) -> DemoPlan:
     """The stories of leads created at ``created`` (ascending), the sales process having
     ``open_stages`` open stages; the same for the same ``rng`` state. With the leads'
-    ``companies``, at most one lead per company converts (a company becomes one account)."""
+    ``companies``, at most one lead per company converts (a company becomes one account); with
+    their ``weights`` (positive), a lead is drawn to convert in proportion to its weight."""
     if open_stages < 1:
         raise ValueError("a sales process has at least one open stage")
-    lags = _conversion_lags(created, now, rng, companies or [str(i) for i in range(len(created))])
+    if weights is not None and (len(weights) != len(created) or any(w <= 0 for w in weights)):
+        raise ValueError("one positive weight per lead")
+    cumulative = list(itertools.accumulate(weights if weights is not None else [1.0] * len(created)))
+    lags = _conversion_lags(created, now, rng, companies or [str(i) for i in range(len(created))], cumulative)
     wins = [number < round(WIN_RATE * len(lags)) for number in range(len(lags))]
     rng.shuffle(wins)
     won = dict(zip(sorted(lags), wins, strict=True))
@@ -128,9 +135,10 @@ def plan_stories(created: Sequence[datetime], now: datetime, rng: random.Random,
 
 
 def _conversion_lags(created: Sequence[datetime], now: datetime, rng: random.Random,
-                     companies: Sequence[str]) -> dict[int, timedelta]:
+                     companies: Sequence[str], cumulative: Sequence[float]) -> dict[int, timedelta]:
     """Which leads convert and how long after they arrived: late ones first (fewer leads are old
-    enough), each among the leads old enough for its lag, one per company."""
+    enough), each among the leads old enough for its lag, one per company, drawn by weight
+    (``cumulative``: the running sum of the leads' weights)."""
     wanted = round(OPPORTUNITY_RATE * len(created))
     late = round(LATE_CONVERSION_SHARE * wanted)
     lags: dict[int, timedelta] = {}
@@ -140,17 +148,19 @@ def _conversion_lags(created: Sequence[datetime], now: datetime, rng: random.Ran
             lag = LATE_AFTER + timedelta(days=1 + int(rng.triangular(0, 270, 20)), hours=rng.randint(0, 8))
         else:
             lag = timedelta(days=rng.randint(12, 89), hours=rng.randint(0, 8))
-        index = _free_index(bisect.bisect_left(created, now - lag - timedelta(days=2)), companies, taken, rng)
+        limit = bisect.bisect_left(created, now - lag - timedelta(days=2))
+        index = _free_index(limit, companies, taken, rng, cumulative)
         if index is not None:
             lags[index] = lag
             taken.add(companies[index])
     return lags
 
 
-def _free_index(limit: int, companies: Sequence[str], taken: set[str], rng: random.Random) -> int | None:
-    """A random index below ``limit`` whose company is not taken yet (None if all are)."""
+def _free_index(limit: int, companies: Sequence[str], taken: set[str], rng: random.Random,
+                cumulative: Sequence[float]) -> int | None:
+    """An index below ``limit``, drawn by weight, whose company is not taken yet (None if all are)."""
     for _ in range(64 if limit else 0):
-        index = rng.randrange(limit)
+        index = min(bisect.bisect_right(cumulative, rng.random() * cumulative[limit - 1], 0, limit), limit - 1)
         if companies[index] not in taken:
             return index
     free = [i for i in range(limit) if companies[i] not in taken]

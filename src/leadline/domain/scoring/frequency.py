@@ -6,7 +6,7 @@ a Beta prior worth ``PRIOR_WEIGHT`` outcomes: ``p(v) = (k + A*p0) / (n + A)`` wh
 evidence is its log-odds against the overall rate, ``e(v) = logit(p(v)) - logit(p0)``; a row's raw
 score is the sum of its values' evidence (naive Bayes on smoothed tables). Because features overlap,
 that sum over-counts: a logistic calibration ``logit(p) = a + b * raw`` is fitted on
-leave-one-out raw scores (each training row scored with its own outcome taken out of the tables),
+out-of-fold raw scores (each training row scored with tables that leave out its fifth of the rows),
 so the probability is calibrated and ``b`` shrinks the over-count.
 
 Numbers are cut at their quintiles into bands; a missing value is its own band, "unknown".
@@ -31,6 +31,8 @@ from leadline.domain.scoring.wording import UNKNOWN, phrase
 
 PRIOR_WEIGHT = 10.0
 B_PRIOR = 10.0
+#: The calibration of a fitted model scores each training row with tables that leave its fold out.
+CALIBRATION_FOLDS = 5
 BANDS = 5
 KIND = "frequency"
 
@@ -82,7 +84,7 @@ class FrequencyModel:
             if fitted is not None:
                 tables[name], cells[name] = fitted
         model = cls(tables, sum(ys), len(ys), 0.0, 1.0, outcome_word)
-        raw = model._leave_one_out_raw(cells, ys)
+        raw = model._out_of_fold_raw(cells, ys)
         model.a, model.b = fit_platt(raw, ys)
         return model
 
@@ -141,17 +143,27 @@ class FrequencyModel:
                   for name, t in data["tables"].items()}
         return cls(tables, data["positives"], data["outcomes"], data["a"], data["b"], data["outcome_word"])
 
-    def _leave_one_out_raw(self, cells: dict[str, list[str]], ys: list[bool]) -> list[float]:
-        """Each training row's raw score with its own outcome taken out of the tables, from the
-        rows' values as each table reads them (``cells``), one column at a time."""
-        p0s = ((self.positives + 1 - 1) / (self.outcomes + 1), (self.positives + 1) / (self.outcomes + 1))
+    def _out_of_fold_raw(self, cells: dict[str, list[str]], ys: list[bool]) -> list[float]:
+        """Each training row's raw score from tables that leave out its fold (row ``i`` is in fold
+        ``i % CALIBRATION_FOLDS``), from the rows' values as each table reads them (``cells``), one
+        column at a time. Rows of one fold sharing a value share its evidence: leaving out only
+        the row itself would push every positive row's own values down and every negative row's
+        up, so on sparse tables the raw score would rank the training rows backwards and the
+        calibration would flatten the model to one probability."""
+        folds = [i % CALIBRATION_FOLDS for i in range(len(ys))]
+        fold_k, fold_n = [0] * CALIBRATION_FOLDS, [0] * CALIBRATION_FOLDS
+        for fold, y in zip(folds, ys, strict=True):
+            fold_k[fold] += y
+            fold_n[fold] += 1
+        p0s = [(self.positives - fold_k[f] + 1) / (self.outcomes - fold_n[f] + 2) for f in range(CALIBRATION_FOLDS)]
         out = [0.0] * len(ys)
         for name, table in self.tables.items():
-            loo = {}
-            for v, (k, n) in table.counts.items():
-                loo[v, False] = _effect(k, n - 1, p0s[0])
-                loo[v, True] = _effect(k - 1, n - 1, p0s[1])
-            out = list(map(operator.add, out, map(loo.__getitem__, zip(cells[name], ys, strict=True))))
+            keys = list(zip(cells[name], folds, strict=True))
+            inside, positive = Counter(keys), Counter(compress(keys, ys))
+            effects = {(value, fold): _effect(table.counts[value][0] - positive[value, fold],
+                                              table.counts[value][1] - n, p0s[fold])
+                       for (value, fold), n in inside.items()}
+            out = list(map(operator.add, out, map(effects.__getitem__, keys)))
         return out
 
 

@@ -3,9 +3,11 @@
 A sales team of three levels, a product catalogue with list prices, and 18 months of leads whose
 stories (``synthetic/stories.py``) are played with the clock pinned at each moment
 (``services/demo/stories.py``): about 13 % of the leads become opportunities, most of them more
-than three months after they arrived; the opportunities move up their stages over weeks and are
-won or lost on past days, or are still open; customers bring expansion deals; calls, e-mails,
-meetings and tasks are logged on the way; every rep and manager has a quota for this quarter.
+than three months after they arrived, the likelier ones by the generator's true mechanism
+(``synthetic/propensity.py``: source, decision maker, rating, budget, timeframe) more often;
+the opportunities move up their stages over weeks and are won or lost on past days, or are
+still open; customers bring expansion deals; calls, e-mails, meetings and tasks are logged on
+the way; every rep and manager has a quota for this quarter.
 The same seed gives the same organisation (ids aside).
 """
 
@@ -30,7 +32,7 @@ from leadline.services.demo.stories import Player
 from leadline.services.forecast import settings as forecast_settings
 from leadline.services.opportunities import parts as opportunity_parts
 from leadline.services.security import users
-from leadline.synthetic import generate_leads
+from leadline.synthetic import generate_leads, true_conversion_probability
 from leadline.synthetic.stories import plan_stories
 from leadline.synthetic.words import PRODUCT_CATALOGUE
 
@@ -99,14 +101,15 @@ def load_demo(
     team = _team(ctx, admin.id)
     reps = [u for u in team if u.role.value == "rep"]
     by_kind = {kind: next(s for s in statuses if s.kind is kind and s.is_active) for kind in StatusKind}
-    now = ctx.now()
+    now, source_ids = ctx.now(), [s.id for s in sources]
     generated = sorted(generate_leads(
-        leads, seed=seed, status_ids=[by_kind[k].id for k in StatusKind], source_ids=[s.id for s in sources],
+        leads, seed=seed, status_ids=[by_kind[k].id for k in StatusKind], source_ids=source_ids,
         owner_ids=[r.id for r in reps], now=now, currency=ctx.currency,
     ), key=lambda lead: lead.created_at)
     rng = random.Random(seed)
     plan = plan_stories([lead.created_at for lead in generated], now, rng, open_stages=len(stages),
-                        companies=same_account_keys(generated))
+                        companies=same_account_keys(generated),
+                        weights=[true_conversion_probability(lead, source_ids) for lead in generated])
     player = Player(ctx, admin.id, rng, now, {kind: status.label for kind, status in by_kind.items()},
                     [s.label for s in stages], _catalogue(ctx, admin.id))
     for story in plan.stories:
