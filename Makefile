@@ -31,11 +31,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# the first admin is $LEADLINE_ADMIN_EMAIL, else admin@leadline.example: no prompt, so `make run` runs
-# without a terminal too; init keeps an admin that exists
+# the demo first: on a new database it seeds the configuration and the first admin
+# ($LEADLINE_ADMIN_EMAIL, else admin@leadline.example) without asking, so `make run` runs without a
+# terminal too; init then upgrades and reports, keeping the admin there is
 run: setup
-	LEADLINE_ADMIN_EMAIL="$${LEADLINE_ADMIN_EMAIL:-admin@leadline.example}" $(BIN)/leadline init
 	$(BIN)/leadline demo --if-empty
+	$(BIN)/leadline init
 	$(BIN)/leadline pipeline
 	@echo "Web application: http://$${LEADLINE_HOST:-127.0.0.1}:$${LEADLINE_PORT:-8000}/ - sign in to the demo as victoria@leadline.example (head of sales)"
 	@echo "  or sam@leadline.example (rep), password: leadline-demo"
