@@ -254,8 +254,8 @@ class ColumnPlan:
                   if i < width and cells[i].strip()}
         for index, name in self.fields.items():
             if name in values:
-                table = column_table(self.values, name, self.headers[index])
-                values[name] = table.get(header_key(values[name]), values[name])
+                reading = column_table(self.values, name, self.headers[index])
+                values[name] = reading.get(header_key(values[name]), values[name])
         for name in custom:
             table = self.values.get(CUSTOM_PREFIX + name)
             if table:

@@ -21,10 +21,7 @@ from dataclasses import dataclass
 
 from leadline.domain.common import INDUSTRY_LENGTH
 from leadline.domain.errors import ValidationError
-from leadline.domain.imports.mapping import COLUMN_TABLE, column_table, header_key
-
-__all__ = ["COLUMN_TABLE", "RATING_LABELS", "STANDARD_VALUES", "TEXT_TARGET_LENGTH", "ValueField", "column_table",
-           "described_values", "ensure_value_maps", "standard_values", "value_key", "with_saved_values"]
+from leadline.domain.imports.mapping import COLUMN_TABLE, header_key
 
 _SALESFORCE_STATUS = {"Open - Not Contacted": "Open", "Working - Contacted": "Contacted",
                       # a converted Salesforce lead was qualified; Leadline converts it anew

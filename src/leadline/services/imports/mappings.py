@@ -12,18 +12,18 @@ from typing import Any
 from leadline.domain.configuration.custom_fields import CustomFieldType, RecordType
 from leadline.domain.errors import NotFoundError, ValidationError
 from leadline.domain.imports.mapping import (
+    COLUMN_TABLE,
     CUSTOM_PREFIX,
     IMPORT_KINDS,
     ColumnPlan,
     SavedMapping,
+    column_table,
     ensure_mapping,
     import_kind,
 )
 from leadline.domain.imports.values import (
-    COLUMN_TABLE,
     RATING_LABELS,
     ValueField,
-    column_table,
     ensure_value_maps,
     standard_values,
     value_key,
@@ -231,11 +231,11 @@ def value_choices(ctx: ServiceContext, actor_id: int, kind: str, source: SourceF
     for index, table in found.items():
         spec_field = fields[columns[index]]
         labels = {value_key(label) for label in spec_field.labels or ()}
+        reading = column_table(reads, spec_field.name, plan.headers[index])
         for key, value in table.items():
             if key not in labels:
-                table = column_table(reads, spec_field.name, plan.headers[index])
                 choices.append(ValueChoice(spec_field.name, plan.headers[index], value,
-                                           table.get(key, ""), spec_field.labels))
+                                           reading.get(key, ""), spec_field.labels))
     return choices
 
 
