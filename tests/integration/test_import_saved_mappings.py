@@ -92,11 +92,20 @@ def test_a_mapping_is_of_one_kind_and_takes_no_built_in_name_of_any_kind(
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="mapping") as caught:
         jobs.import_records(ctx, admin_id, "lead", inspect_file(path), mapping_name="acc")
     assert caught.value.message == "'acc' is a mapping of account records, not of lead records"
+
+
+def test_a_field_no_mapping_may_map_is_named_with_its_kind(
+    ctx: ServiceContext, admin_id: int
+) -> None:
+    add_custom_field(ctx, admin_id, "account", "tier", "Tier", "picklist", options=["Gold"])
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="values") as named:
         mappings.save_import_mapping(ctx, admin_id, "acc", {"Org": "name"}, kind="account",
                                      values={"rating": {"a": "Hot"}})
     assert named.value.message == ("'rating' is not a field of account records whose values a mapping may map "
                                    "(one of: industry, custom.tier)")
+
+
+def test_two_spellings_of_one_value_mapped_to_two_labels_are_refused(ctx: ServiceContext, admin_id: int) -> None:
     with raises_error(ValidationError, code="VALIDATION_FAILED", field="values.rating"):  # one value, two labels
         mappings.save_import_mapping(ctx, admin_id, "fair", COLUMNS, values={"rating": {"A": "Hot", "a": "Cold"}})
 
