@@ -1,10 +1,14 @@
 """``/api/v1/import-mappings`` on SQLite and PostgreSQL: a mapping saved with its value mappings
 (refused naming the field and the labels allowed), listed and shown; an upload naming it reads
-its values and the job shows them."""
+its values and the job shows them; saving needs the create right of the mapping's kind."""
 
 from __future__ import annotations
 
-from tests.e2e.api_support import Caller
+from typing import Any
+
+from leadline.services.context import ServiceContext
+from leadline.services.security.rights import set_object_right
+from tests.e2e.api_support import Caller, add_rep, token_for
 from tests.e2e.test_api import assert_problem
 from tests.e2e.test_api_import import wait_for
 
@@ -36,3 +40,17 @@ def test_a_mapping_saved_with_value_mappings_is_read_by_an_upload_naming_it(admi
     # "Web" reads as Website form by the standard table: the saved Other wins
     assert {lead["last_name"]: lead["source"] for lead in admin("GET", "/leads").json()["items"]} == {
         "Ames": "Trade show", "Bose": "Other"}
+
+
+def test_saving_a_mapping_needs_the_create_right_of_its_kind(
+    admin: Caller, client: Any, ctx: ServiceContext, admin_id: int
+) -> None:
+    rep = Caller(client, token_for(ctx, admin_id, add_rep(ctx, admin_id, "sam@example.com")))
+    assert admin("PUT", "/import-mappings/fair", json=MAPPING).status_code == 200
+    set_object_right(ctx, admin_id, "rep", "create", "lead", False)
+    assert_problem(rep("PUT", "/import-mappings/fair", json={**MAPPING, "values": {}}), 403, "PERMISSION_DENIED",
+                   "lead")
+    assert_problem(rep("PUT", "/import-mappings/mine", json=MAPPING), 403, "PERMISSION_DENIED", "lead")
+    assert admin("GET", "/import-mappings/fair").json()["values"] == {"source": {"Fair": "Trade show",
+                                                                                 "Web": "Other"}}
+    assert_problem(admin("GET", "/import-mappings/mine"), 404, "NOT_FOUND", "mapping")

@@ -39,3 +39,17 @@ def test_a_team_saves_value_mappings_with_its_column_mapping_and_the_import_read
     assert "Example" in cli("import", "map-values", "--help").out
     gone = cli("import", "map-values", "nope", "status", "a=Open", ok=False)
     assert gone.code != 0 and "no saved import mapping 'nope'" in gone.err + gone.out
+
+
+def test_a_role_that_may_not_create_leads_saves_no_lead_mapping(cli: Cli) -> None:
+    cli("init", "--admin-email", "ada@example.com", "--admin-name", "Ada Admin")
+    cli("user", "add", "--email", "sam@example.com", "--name", "Sam")
+    cli("import", "save-mapping", "fair", "--column", "Badge=last_name", "--column", "Firm=company",
+        "--column", "Grade=rating", "--value", "rating:A=hot")
+    cli("role", "revoke", "rep", "create", "lead")
+    for args in (("save-mapping", "fair", "--column", "Badge=last_name", "--column", "Firm=company"),
+                 ("map-values", "fair", "rating", "A=cold")):
+        denied = cli("import", *args, "--as", "sam@example.com", ok=False)
+        assert denied.code == 5 and "PERMISSION_DENIED" in denied.err
+    listed = cli("import", "mappings", "--json").json()
+    assert listed["fair"]["values"] == {"rating": {"A": "Hot"}}  # type: ignore[index]

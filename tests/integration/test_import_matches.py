@@ -141,6 +141,8 @@ def test_opportunities_have_no_duplicate_rules_so_an_update_import_creates_each_
                       on_duplicate=DuplicatePolicy.UPDATE)
     assert (job.counts.imported, job.counts.updated) == (2, 0)
     assert sorted(o.custom["tier"] for o in stored_records(ctx, admin_id, "opportunity")) == ["Gold", "Tin"]
+
+
 def test_the_matches_download_is_the_listed_lines_as_csv_and_refuses_an_unknown_import_before_a_byte(
     ctx: ServiceContext, admin_id: int, tmp_path: Path
 ) -> None:

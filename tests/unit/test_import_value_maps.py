@@ -5,7 +5,7 @@ HubSpot's Lifecycle Stage reads as the status only when no Lead Status column is
 from __future__ import annotations
 
 from leadline.domain.errors import ValidationError
-from leadline.domain.imports.mapping import plan_columns
+from leadline.domain.imports.mapping import ColumnPlan, column_table, plan_columns
 from leadline.domain.imports.values import (
     RATING_LABELS,
     ValueField,
@@ -69,11 +69,24 @@ def test_hubspot_s_lifecycle_stage_is_the_status_only_without_a_lead_status_colu
     assert alone.columns() == {"lastname": "last_name", "company": "company", "lifecyclestage": "status"}
     both = plan_columns(["Lifecycle Stage", "Last Name", "Company Name", "hs_lead_status"])
     assert both.columns()["hs_lead_status"] == "status" and both.ignored == ("Lifecycle Stage",)
-    table = standard_values("lead", {"status": ["Open", "Contacted", "Qualified", "Unqualified"]})["status"]
+    tables = standard_values("lead", {"status": ["Open", "Contacted", "Qualified", "Unqualified"]})
+    table = column_table(tables, "status", "Lifecycle Stage")
     assert {stage: table[stage] for stage in ("subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead",
                                               "opportunity", "customer", "evangelist", "other")} == {
         "subscriber": "Open", "lead": "Open", "marketingqualifiedlead": "Open", "salesqualifiedlead": "Qualified",
         "opportunity": "Qualified", "customer": "Qualified", "evangelist": "Qualified", "other": "Open"}
+
+
+def test_the_lifecycle_stages_are_read_in_a_lifecycle_stage_column_only() -> None:
+    tables = with_saved_values(standard_values("lead", {"status": ["Open", "Contacted", "Qualified"]}),
+                               {"status": {"Lead": "Contacted"}})
+    generic = ColumnPlan.of(["Last Name", "Status"], {"Last Name": "last_name", "Status": "status"}, (), tables)
+    assert generic.row_values(["Ames", "Customer"])[0]["status"] == "Customer"  # refused by the status's rule
+    assert generic.row_values(["Ames", "NEW"])[0]["status"] == "Open"
+    hubspot = ColumnPlan.of(["Last Name", "Lifecycle Stage"], {"Last Name": "last_name", "Lifecycle Stage": "status"},
+                            (), tables)
+    assert hubspot.row_values(["Ames", "Customer"])[0]["status"] == "Qualified"
+    assert hubspot.row_values(["Ames", "lead"])[0]["status"] == "Contacted"  # the team's own wins there too
 
 
 def test_value_mappings_are_described_on_one_line() -> None:

@@ -28,6 +28,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from leadline.domain.activities import ActivityKind
 from leadline.domain.assignment import GroupMethod
 from leadline.domain.campaigns.campaign import CampaignStatus, CampaignType
+from leadline.domain.common import INDUSTRY_LENGTH
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.configuration.reasons import ReasonKind
 from leadline.domain.currencies import ISO_4217_CODES, LEFT_OUT
@@ -75,7 +76,7 @@ FIELD_RULES: dict[str, dict[str, Any]] = {
     "owner": _USER, "user": _USER, "manager": {**_USER, "pattern": rf"^\s*$|{RECORD_ID_PATTERN}|@"},
     "account_id": _ID, "contact_id": _ID, "opportunity_id": _ID, "record_id": _ID, "product_id": _ID,
     "parent_id": _ID,
-    "first_name": {"maxLength": 80}, "industry": {"maxLength": 80}, "title": {"maxLength": 128},
+    "first_name": {"maxLength": 80}, "industry": {"maxLength": INDUSTRY_LENGTH}, "title": {"maxLength": 128},
     "city": {"maxLength": 100}, "billing_city": {"maxLength": 100}, "state": {"maxLength": 100},
     "billing_state": {"maxLength": 100}, "country": {"maxLength": 100}, "billing_country": {"maxLength": 100},
     "postal_code": {"maxLength": 20}, "billing_postal_code": {"maxLength": 20},

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from leadline.domain.common import Cleaner, parse_non_negative_int, person_name, text_field, website_field
+from leadline.domain.common import (
+    INDUSTRY_LENGTH,
+    Cleaner,
+    parse_non_negative_int,
+    person_name,
+    text_field,
+    website_field,
+)
 from leadline.domain.configuration.custom_fields import CustomValue
 from leadline.domain.errors import ValidationError
 
@@ -118,7 +125,7 @@ def ensure_valid_parent(
 
 #: The account fields a user sets directly, each with its cleaner (owner and parent are references).
 ACCOUNT_FIELD_CLEANERS: dict[str, Cleaner] = {
-    "name": text_field(255), "website": website_field, "industry": text_field(80),
+    "name": text_field(255), "website": website_field, "industry": text_field(INDUSTRY_LENGTH),
     "number_of_employees": lambda v, n: parse_non_negative_int(v, field=n),
     "billing_street": text_field(500), "billing_city": text_field(100), "billing_state": text_field(100),
     "billing_postal_code": text_field(20), "billing_country": text_field(100),

@@ -189,6 +189,10 @@ def clean_fields(
     return cleaned
 
 
+#: the longest industry a lead or an account takes (free text; an import's value mapping may name one)
+INDUSTRY_LENGTH = 80
+
+
 def text_field(max_length: int) -> Callable[[object, str], object]:
     """A cleaner for optional text of at most ``max_length`` characters."""
     return lambda value, name: clean_text(value, field=name, max_length=max_length)

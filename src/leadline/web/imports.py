@@ -60,7 +60,9 @@ class UploadForm(msgspec.Struct, kw_only=True):
 
 def _page(ctx: ServiceContext, user: int, *, error: str | None = None, status_code: int = 200) -> Template:
     return Template("imports/page.html", status_code=status_code,
-                    context={"kinds": list(IMPORT_KINDS), "mappings": mappings.import_mappings(ctx, user),
+                    context={"kinds": list(IMPORT_KINDS),
+                             "mappings": sorted({name for kind in IMPORT_KINDS
+                                                 for name in mappings.import_mappings(ctx, user, kind)}),
                              "error": error,
                              "recent": listing.list_imports(ctx, user, limit=RECENT_SHOWN)})
 
@@ -151,13 +153,11 @@ class ImportPages(Controller):
             options = ImportOptions(on_duplicate=parse_policy(fields.get("on_duplicate") or "skip"),
                                     dry_run=fields.get("dry_run") == "on",
                                     date_format=fields.get("date_format") or None)
-            values = _chosen_values(fields)
+            mapping_name = fields.get("mapping", "").strip() or None
+            values = mappings.page_values(ctx, user, kind, mapping_name, _chosen_values(fields))
             job = jobs.start_import(ctx, user, kind, source, options=options, columns=columns,
-                                    campaign=fields.get("campaign") or None, values=values)
-            if fields.get("save_as", "").strip():
-                mappings.save_import_mapping(ctx, user, fields["save_as"], {
-                    h: t for h, t in columns.items() if t and not t.startswith("custom.")}, kind=kind,
-                    values=values)
+                                    mapping_name=mapping_name, campaign=fields.get("campaign") or None,
+                                    values=values, save_as=fields.get("save_as", "").strip() or None)
         except LeadlineError as error:
             _unclaim(claimed)
             return _page(ctx, user, error=str(error), status_code=status_of(error))
@@ -244,4 +244,4 @@ class ImportUploadPage(Controller):
         return Template("imports/mapping.html", context={
             "token": token, "kind": kind, "file_name": source.name, "rows": source.estimated_rows,
             "columns": [(index, header, chosen.get(header, "")) for index, header in enumerate(plan.headers)],
-            "targets": targets, "choices": choices})
+            "targets": targets, "choices": choices, "mapping": data.mapping})

@@ -340,6 +340,7 @@ def save_mapping(name: str = typer.Argument(..., help="The mapping's name."),
                  acting_as: str = AS_OPTION) -> None:
     """Save a column mapping by name, for `import leads --mapping NAME`, with its value mappings:
     a pick-list value of the file read as one of the field's labels (after the standard ones).
+    Needs the right to create records of the kind (as its import does).
 
     Example: leadline import save-mapping fair --column "Badge name=last_name" --column "Firm=company"
     --value "status:Hot prospect=Qualified"
@@ -367,7 +368,7 @@ def map_values(name: str = typer.Argument(..., help="A saved mapping's name."),
                acting_as: str = AS_OPTION) -> None:
     """Set the value mappings of one field of a saved mapping: each value of the file read as
     that label on import (after the standard ones, which it overrides). The label must be one of
-    the field's (named in the error otherwise).
+    the field's (named in the error otherwise); only this field is checked.
 
     Example: leadline import map-values fair status "Hot prospect=Qualified" "Cold call=Contacted"
     """

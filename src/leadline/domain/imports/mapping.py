@@ -165,6 +165,22 @@ def ensure_mapping(columns: Mapping[str, str], kind: str = "lead") -> dict[str, 
     return dict(columns)
 
 
+#: between a field and a column's header key in a value table's name: ``status@lifecyclestage`` is
+#: read (instead of ``status``) in the status column headed ``Lifecycle Stage`` only
+COLUMN_TABLE = "@"
+
+
+def column_table(values: Mapping[str, Mapping[str, str]], field: str, header: str) -> Mapping[str, str]:
+    """The value table (value key -> label) a column headed ``header`` read into ``field`` reads
+    through: its own (``COLUMN_TABLE``) if there is one, else the field's.
+
+    >>> column_table({"status": {"a": "A"}, "status@lifecyclestage": {"b": "B"}}, "status", "Lifecycle Stage")
+    {'b': 'B'}
+    """
+    own = values.get(field + COLUMN_TABLE + header_key(header))
+    return own if own is not None else values.get(field, {})
+
+
 @dataclass(frozen=True)
 class SavedMapping:
     """A column mapping a team saved, chosen by name at import: header -> field of
@@ -236,8 +252,10 @@ class ColumnPlan:
                   if i < width and cells[i].strip()}
         custom = {name: restored(cells[i].strip()) for i, name in self.custom.items()
                   if i < width and cells[i].strip()}
-        for name in self.values.keys() & values.keys():
-            values[name] = self.values[name].get(header_key(values[name]), values[name])
+        for index, name in self.fields.items():
+            if name in values:
+                reading = column_table(self.values, name, self.headers[index])
+                values[name] = reading.get(header_key(values[name]), values[name])
         for name in custom:
             table = self.values.get(CUSTOM_PREFIX + name)
             if table:

@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from leadline.domain.common import INDUSTRY_LENGTH
 from leadline.domain.errors import ValidationError
-from leadline.domain.imports.mapping import header_key
+from leadline.domain.imports.mapping import COLUMN_TABLE, header_key
 
 _SALESFORCE_STATUS = {"Open - Not Contacted": "Open", "Working - Contacted": "Contacted",
                       # a converted Salesforce lead was qualified; Leadline converts it anew
@@ -28,8 +29,9 @@ _SALESFORCE_STATUS = {"Open - Not Contacted": "Open", "Working - Contacted": "Co
 _HUBSPOT_STATUS = {"NEW": "Open", "OPEN": "Open", "IN_PROGRESS": "Contacted", "ATTEMPTED_TO_CONTACT": "Contacted",
                    "CONNECTED": "Contacted", "OPEN_DEAL": "Qualified", "UNQUALIFIED": "Unqualified",
                    "BAD_TIMING": "Unqualified"}
-#: HubSpot's lifecycle stages (``Lifecycle Stage``), read into the status when no ``Lead Status``
-#: column is (docs/adr/0076-value-mappings-saved-with-a-column-mapping.md): a stage sales has not
+#: HubSpot's lifecycle stages, read only in a status column headed ``Lifecycle Stage`` (a file
+#: without a ``Lead Status`` column, or one a mapping names so), never in another status column
+#: (docs/adr/0076-value-mappings-saved-with-a-column-mapping.md): a stage sales has not
 #: worked yet is Open; one sales accepted, or that became a deal or a customer, was qualified
 #: (as Salesforce's ``Closed - Converted``; Leadline converts it anew)
 _HUBSPOT_LIFECYCLE = {"subscriber": "Open", "lead": "Open", "marketingqualifiedlead": "Open", "other": "Open",
@@ -42,11 +44,14 @@ _HUBSPOT_SOURCE = {"ORGANIC_SEARCH": "Website form", "DIRECT_TRAFFIC": "Website 
                    "Organic Social": "Social media", "REFERRALS": "Customer referral", "EMAIL_MARKETING": "Other",
                    "OTHER_CAMPAIGNS": "Other", "OFFLINE": "Other", "Offline Sources": "Other"}
 
-#: kind -> field -> the file's value (as ``header_key`` reads it) -> Leadline's default label
+_STATUS = {header_key(k): v for k, v in {**_SALESFORCE_STATUS, **_HUBSPOT_STATUS}.items()}
+#: kind -> field (or ``field@header key``: a column's own table, ``column_table``) -> the file's
+#: value (as ``header_key`` reads it) -> Leadline's default label
 STANDARD_VALUES: Mapping[str, Mapping[str, Mapping[str, str]]] = {
     "lead": {
-        "status": {header_key(k): v for k, v in {**_SALESFORCE_STATUS, **_HUBSPOT_STATUS,
-                                                                 **_HUBSPOT_LIFECYCLE}.items()},
+        "status": _STATUS,
+        "status" + COLUMN_TABLE + "lifecyclestage": {**_STATUS,
+                                                     **{header_key(k): v for k, v in _HUBSPOT_LIFECYCLE.items()}},
         "source": {header_key(k): v for k, v in {**_SALESFORCE_SOURCE, **_HUBSPOT_SOURCE}.items()},
     },
 }
@@ -57,7 +62,7 @@ def standard_values(kind: str, labels: Mapping[str, Iterable[str]]) -> dict[str,
     that are one of the organisation's own ``labels`` of that field (those stay as they are)."""
     found: dict[str, dict[str, str]] = {}
     for field, table in STANDARD_VALUES.get(kind, {}).items():
-        own = {header_key(label) for label in labels.get(field, ())}
+        own = {header_key(label) for label in labels.get(field.split(COLUMN_TABLE)[0], ())}
         found[field] = {key: label for key, label in table.items() if key not in own}
     return found
 
@@ -70,7 +75,7 @@ def value_key(text: str) -> str:
 #: Rating labels a value mapping may name (a lead's rating is read case aside)
 RATING_LABELS = ("Hot", "Warm", "Cold")
 #: the longest text a free-text field's value mapping may name (a lead's or account's industry)
-TEXT_TARGET_LENGTH = 80
+TEXT_TARGET_LENGTH = INDUSTRY_LENGTH
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,8 @@ def ensure_value_maps(maps: Mapping[str, Mapping[str, str]], fields: Mapping[str
     field one of ``fields`` (the pick-lists of ``kind``) and each target one of its labels, in
     the label's spelling; a field mapped to nothing is left out. ``VALIDATION_FAILED`` naming
     ``values`` (an unknown field) or ``values.<field>`` (a blank file value, a target that is no
-    label: the labels allowed are named).
+    label: the labels allowed are named; two values that are one, case and punctuation aside,
+    mapped to two labels).
 
     >>> fields = {"rating": ValueField("rating", RATING_LABELS)}
     >>> ensure_value_maps({"rating": {"A": "hot"}}, fields)
@@ -115,13 +121,20 @@ def ensure_value_maps(maps: Mapping[str, Mapping[str, str]], fields: Mapping[str
     for name, table in maps.items():
         spec = fields.get(name)
         if spec is None:
-            raise ValidationError(f"{name!r} is not a pick-list field of a {kind} (one of: {', '.join(fields)})",
-                                  field="values")
+            raise ValidationError(f"{name!r} is not a field of {kind} records whose values a mapping may map "
+                                  f"(one of: {', '.join(fields)})", field="values")
         found: dict[str, str] = {}
+        keys: dict[str, str] = {}
         for value, label in table.items():
-            if not value_key(value):
+            key = value_key(value)
+            if not key:
                 raise ValidationError(f"{value!r} is not a value of the file", field=f"values.{name}")
-            found[value.strip()] = spec.target(label)
+            target = spec.target(label)
+            if key in keys and found[keys[key]] != target:
+                raise ValidationError(f"{keys[key]!r} and {value!r} are one value (case and punctuation aside) "
+                                      "mapped to two labels", field=f"values.{name}")
+            keys[key] = value.strip()
+            found[value.strip()] = target
         if found:
             checked[name] = found
     return checked
@@ -137,7 +150,10 @@ def with_saved_values(standard: Mapping[str, Mapping[str, str]],
     """
     merged = {name: dict(table) for name, table in standard.items()}
     for name, table in saved.items():
-        merged.setdefault(name, {}).update({value_key(value): label for value, label in table.items()})
+        read = {value_key(value): label for value, label in table.items()}
+        merged.setdefault(name, {}).update(read)
+        for column in [key for key in merged if key.startswith(name + COLUMN_TABLE)]:
+            merged[column].update(read)
     return merged
 
 

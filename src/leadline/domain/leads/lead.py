@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from leadline.domain.common import (
+    INDUSTRY_LENGTH,
     amount_field,
     bool_field,
     clean_text,
@@ -265,7 +266,7 @@ LEAD_FIELD_CLEANERS: dict[str, Callable[[object, str], object]] = {
     "last_name": text_field(80),
     "company": text_field(255),
     "title": text_field(128),
-    "industry": text_field(80),
+    "industry": text_field(INDUSTRY_LENGTH),
     "website": website_field,
     "street": text_field(500),
     "city": text_field(100),

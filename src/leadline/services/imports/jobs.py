@@ -40,7 +40,7 @@ from leadline.services.imports.blocks import FileRow, ImportBlock, date_custom_f
 from leadline.services.imports.duplicates import RuleDuplicates
 from leadline.services.imports.files import SourceFile, read_rows
 from leadline.services.imports.lead_block import LeadBlock
-from leadline.services.imports.mappings import checked_values, find_mapping, import_value_map
+from leadline.services.imports.mappings import checked_values, find_mapping, import_value_map, store_mapping
 from leadline.services.imports.record_blocks import AccountBlock, ContactBlock, OpportunityBlock
 from leadline.services.security.access import load_viewer
 from leadline.services.security.users import resolve_user
@@ -52,7 +52,7 @@ BLOCKS = {"account": AccountBlock, "contact": ContactBlock, "opportunity": Oppor
 def start_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFile, *,
                  mapping_name: str | None = None, options: ImportOptions | None = None,
                  campaign: str | None = None, columns: Mapping[str, str] | None = None,
-                 values: Mapping[str, Mapping[str, str]] | None = None) -> ImportJob:
+                 values: Mapping[str, Mapping[str, str]] | None = None, save_as: str | None = None) -> ImportJob:
     """Record the import of ``source`` into records of ``kind`` by ``actor_id`` (who must be an
     active user: creating records is theirs), or return the unfinished real import of the same
     file by them, which carries on with its own mapping and options. ``campaign`` (a name or
@@ -64,7 +64,8 @@ def start_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFi
     the file's value -> label, as chosen on the import page; checked as a saved mapping's), which
     win (docs/adr/0076-value-mappings-saved-with-a-column-mapping.md). ``PERMISSION_DENIED`` (a dry
     run too) when the importer's role may not create records of ``kind``, or edit them with
-    ``on_duplicate=update``."""
+    ``on_duplicate=update``. ``save_as``: the columns and ``values`` are saved as that mapping in
+    the same unit of work (a refused save records no job; ``mappings.store_mapping``)."""
     options = options or ImportOptions()
     spec = import_kind(kind)
     with ctx.uow_factory() as uow:
@@ -75,6 +76,10 @@ def start_import(ctx: ServiceContext, actor_id: int, kind: str, source: SourceFi
             raise ValidationError("only leads join a campaign on import", field="campaign")
         if campaign is not None and campaign.strip():
             options = replace(options, campaign_id=find_campaign(uow, campaign).id)
+        if save_as:
+            store_mapping(ctx, uow, viewer, save_as, {h: t for h, t in (columns or {}).items()
+                                                      if t and not t.startswith(CUSTOM_PREFIX)},
+                          kind=spec.name, values=values or {})
         now = ctx.now()
         if not options.dry_run:
             found = uow.imports.resumable_job(source.checksum, actor_id, spec.name)
