@@ -28,7 +28,7 @@ from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy import text
 
-from bench.bench_reports import admin_url, context
+from bench_reports import admin_url, context
 from leadline.persistence.database import make_engine
 from leadline.persistence.schema import alembic_config, upgrade_to_head
 from leadline.services import records

@@ -78,7 +78,7 @@ def _taken_back(engine: Engine, opportunity_id: int, days: tuple[str, ...]) -> N
                 connection.execute(text("DELETE FROM opportunity_stage_changes WHERE id = :id"), {"id": row_id})
 
 
-def _deal(ctx: ServiceContext, clock: FakeClock, team: dict[str, int]) -> int:
+def _deal(ctx: ServiceContext, clock: FakeClock, team: dict[str, int]) -> int:  # noqa: F811
     on(clock, "2026-01-10")
     account = records.create_account(ctx, team["admin"], {"name": "Acme"}).id
     return records.create_opportunity(ctx, team["admin"], {"account_id": account, "name": "D", "amount": "100",
