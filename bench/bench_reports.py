@@ -165,7 +165,7 @@ def opportunity(rng: random.Random, lead_id: int, owner: int, source: int, at: d
         history.append((current, current, amount, probability, category, close, owner, moment))
     if rng.random() < 0.1:  # handed to another rep
         moment += timedelta(days=rng.randint(1, 10))
-        owner = rng.choice(reps)
+        owner = rng.choice([rep for rep in reps if rep != owner])
         history.append((current, current, amount, probability, category, close, owner, moment))
     outcome, closed_at = "open", None
     fate = rng.random()

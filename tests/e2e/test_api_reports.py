@@ -48,7 +48,7 @@ def test_the_sales_reports_read_back_as_computed_by_hand(
         ("Prospecting", "750.00"), ("Qualification", "2000.00")]
     changes = admin("GET", "/reports/pipeline", params={"from": "2026-01-31", "to": "2026-02-20"}).json()
     assert {c["kind"]: c["count"] for c in changes["changes"]} == {"new": 1, "moved": 0, "pushed": 1, "won": 1,
-                                                                   "lost": 1}
+                                                                   "lost": 1, "handed_in": 0, "handed_out": 0}
     velocity = admin("GET", "/reports/velocity").json()["total"]["velocity"]
     assert (velocity["win_rate"], velocity["average_deal"], velocity["per_day"]) == ("50.0", "1000.00", "16.13")
     [process] = admin("GET", "/reports/stages").json()["processes"]

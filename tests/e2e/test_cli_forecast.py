@@ -23,6 +23,8 @@ TODAY = datetime.now(UTC).date()
 def _command_day(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command's dates are ``TODAY``'s however long the run takes (see ``pin_command_day``)."""
     pin_command_day(monkeypatch, TODAY)
+
+
 MIA, SAM, OZ = "mia@example.com", "sam@example.com", "oz@example.com"
 
 

@@ -26,7 +26,7 @@ def test_a_task_due_on_a_day_not_written_yyyy_mm_dd_is_refused_on_the_lead_page(
         "kind": "task", "subject": "Call back", "due_at": "20260301T0930", "_csrf_token": token.group(1)})
 
     assert answer.status_code == 422, answer.text[:300]
-    assert "&#39;20260301T0930&#39; is not a date and time" in answer.text
+    assert "&#39;20260301T0930&#39; is not a date and time (YYYY-MM-DD HH:MM, UTC)" in answer.text
     assert list_activities(ctx, admin_id, "lead", lead) == []
 
 

@@ -5,6 +5,7 @@ owner then for the opportunities of before the migration too."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from alembic import command
@@ -64,3 +65,75 @@ def test_history_of_before_the_migration_takes_its_owners_from_the_audit(
     assert [line.group for line in pipeline_report(ctx, team["admin"], as_of=date(2026, 2, 5), by="owner").lines] \
         == ["Bob"]
 
+
+
+def _taken_back(engine: Engine, opportunity_id: int, days: tuple[str, ...]) -> None:
+    """The database before the migration, the history rows of these days deleted (as the owner
+    changes of before it wrote none)."""
+    ids = _history(engine, opportunity_id, "id")
+    command.downgrade(alembic_config(engine), "0032")
+    with engine.begin() as connection:
+        for day, row_id in ids:
+            if day in days:
+                connection.execute(text("DELETE FROM opportunity_stage_changes WHERE id = :id"), {"id": row_id})
+
+
+def _deal(ctx: ServiceContext, clock: FakeClock, team: dict[str, int]) -> int:  # noqa: F811
+    on(clock, "2026-01-10")
+    account = records.create_account(ctx, team["admin"], {"name": "Acme"}).id
+    return records.create_opportunity(ctx, team["admin"], {"account_id": account, "name": "D", "amount": "100",
+                                                           "close_date": "2026-06-30", "owner": "ann@example.com"}).id
+
+
+def test_an_owner_change_with_a_price_change_and_a_chain_of_handovers_come_back_as_written(
+        engine: Engine, ctx: ServiceContext, clock: FakeClock, team: dict[str, int]) -> None:  # noqa: F811
+    # given Ann's deal re-priced and handed to Bob in one update, then handed to Oz, then back to Ann
+    deal = _deal(ctx, clock, team)
+    on(clock, "2026-01-20")
+    records.update_record(ctx, team["admin"], "opportunity", deal, {"amount": "200", "owner": "bob@example.com"})
+    on(clock, "2026-02-01")
+    records.update_record(ctx, team["admin"], "opportunity", deal, {"owner": "oz@example.com"})
+    on(clock, "2026-02-05")
+    records.update_record(ctx, team["admin"], "opportunity", deal, {"owner": "ann@example.com"})
+    on(clock, "2026-02-10")
+    lifecycle.move_stage(ctx, team["admin"], deal, "Qualification")
+    written = _history(engine, deal)
+    assert [owner for _, owner, _, _ in written] == [team["rep_a"], team["rep_b"], team["outsider"],
+                                                      team["rep_a"], team["rep_a"]]
+
+    # when the two owner-only changes lose their rows (the combined one keeps its own) and the
+    # database is brought to head again
+    _taken_back(engine, deal, ("2026-02-01", "2026-02-05"))
+    upgrade_to_head(engine)
+
+    # then the combined change's row has the new owner, and the chain has both rows back
+    assert _history(engine, deal) == written
+
+    # and a second round trip with nothing deleted adds and changes nothing
+    command.downgrade(alembic_config(engine), "0032")
+    upgrade_to_head(engine)
+    assert _history(engine, deal) == written
+
+
+def test_a_change_from_no_owner_to_someone_is_a_change(
+        engine: Engine, ctx: ServiceContext, clock: FakeClock, team: dict[str, int]) -> None:  # noqa: F811
+    # given a deal handed to Bob on Feb 1 whose audit says it had no owner before (a legacy row)
+    deal = _deal(ctx, clock, team)
+    on(clock, "2026-01-20")
+    records.update_record(ctx, team["admin"], "opportunity", deal, {"amount": "200"})
+    on(clock, "2026-02-01")
+    records.update_record(ctx, team["admin"], "opportunity", deal, {"owner": "bob@example.com"})
+    written = _history(engine, deal)
+    _taken_back(engine, deal, ("2026-02-01",))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE audit_events SET changes = :changes WHERE record_type = 'opportunity' "
+                                "AND record_id = :id AND action = 'update' AND changes LIKE '%owner_id%'"),
+                           {"id": deal, "changes": json.dumps({"owner_id": [None, str(team["rep_b"])]})})
+
+    # when the database is brought to head
+    upgrade_to_head(engine)
+
+    # then the rows before the change have no owner, and the change has its row with Bob
+    assert _history(engine, deal) == [(day, None, stage, amount) for day, _, stage, amount in written[:2]] \
+        + [written[2]]
+    assert written[2][1] == team["rep_b"]

@@ -103,7 +103,8 @@ def test_pipeline_changes_between_two_dates(
 
     assert {c.kind: (c.count, c.amount) for c in report.changes} == {
         "new": (1, Decimal("2000.00")), "moved": (0, Decimal(0)), "pushed": (1, Decimal("750.00")),
-        "won": (1, Decimal("1000.00")), "lost": (1, Decimal("2000.00"))}
+        "won": (1, Decimal("1000.00")), "lost": (1, Decimal("2000.00")), "handed_in": (0, Decimal(0)),
+        "handed_out": (0, Decimal(0))}
     moved = pipeline_report(ctx, team["admin"], since=date(2026, 1, 15), as_of=date(2026, 1, 25))
     assert {c.kind: c.count for c in moved.changes}["moved"] == 1
 
@@ -165,6 +166,13 @@ def test_the_pipeline_as_of_a_day_to_come_is_refused_and_a_period_ending_later_r
     assert (later.as_of, later.open_count) == (date(2026, 3, 2), 1)
 
 
+def _start_plus_changes(ctx: ServiceContext, actor: int, start: date, end: date, filters: dict[str, str]) -> int:
+    """The open count at ``start`` plus what came in minus what went out up to ``end``."""
+    changed = {c.kind: c.count for c in pipeline_report(ctx, actor, since=start, as_of=end, filters=filters).changes}
+    return (pipeline_report(ctx, actor, as_of=start, filters=filters).open_count + changed["new"]
+            + changed["handed_in"] - changed["handed_out"] - changed["won"] - changed["lost"])
+
+
 def test_the_pipeline_as_of_a_date_groups_by_the_owner_then_and_reads_by_the_owner_now(
         ctx: ServiceContext, clock: FakeClock, team: dict[str, int], deals: dict[str, int]) -> None:  # noqa: F811
     # given P2 (Ann's since Jan 15) handed to Bob on Feb 20, its amount changed on Feb 25
@@ -194,10 +202,18 @@ def test_the_pipeline_as_of_a_date_groups_by_the_owner_then_and_reads_by_the_own
     open_then = {g.label: g.velocity.open_count for g in velocity_report(
         ctx, team["admin"], by="owner", period=(date(2026, 2, 1), date(2026, 2, 12))).groups}
     assert open_then == {"Ann": 1, "Bob": 1}
-    # the changes between two dates keep the opportunities owned so at the end
+    # the changes between two dates keep the opportunities owned so at the end, and count the
+    # handover: P2 handed out by Ann, handed in to Bob
     changes = pipeline_report(ctx, team["admin"], since=date(2026, 1, 31), as_of=date(2026, 3, 2),
                               filters={"owner": "bob@example.com"})
-    assert {c.kind: c.count for c in changes.changes} == {"new": 1, "moved": 0, "pushed": 1, "won": 0, "lost": 1}
+    assert {c.kind: c.count for c in changes.changes} == {"new": 1, "moved": 0, "pushed": 1, "won": 0, "lost": 1,
+                                                          "handed_in": 1, "handed_out": 0}
+    for filters in ({"owner": "ann@example.com"}, {"owner": "bob@example.com"}, {"team": "mia@example.com"}, {}):
+        assert _start_plus_changes(ctx, team["admin"], date(2026, 1, 31), date(2026, 3, 2), filters) \
+            == pipeline_report(ctx, team["admin"], as_of=date(2026, 3, 2), filters=filters).open_count, filters
+    ann = pipeline_report(ctx, team["admin"], since=date(2026, 1, 31), as_of=date(2026, 3, 2),
+                          filters={"owner": "ann@example.com"})
+    assert {c.kind: c.count for c in ann.changes if c.count} == {"won": 1, "handed_out": 1}
     # record-level security is today's: Bob (who owns P2 now) sees it under Ann as of Feb 12, Ann no more
     assert by_owner("rep_b", date(2026, 2, 12)) == [("Ann", "Prospecting", 1), ("Bob", "Qualification", 1)]
     assert by_owner("rep_a", date(2026, 2, 12)) == []

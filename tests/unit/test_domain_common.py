@@ -15,6 +15,7 @@ from leadline.domain.common import (
     date_field,
     ensure_aware_utc,
     iso_day,
+    iso_moment,
     parse_api_name,
     parse_position,
 )
@@ -148,3 +149,23 @@ def test_a_date_is_only_ever_written_yyyy_mm_dd_and_the_refusal_names_the_field_
 
 def test_a_date_written_yyyy_mm_dd_reads_with_its_spaces_trimmed() -> None:
     assert date_field(" 2026-03-01 ", "close_date") == date(2026, 3, 1) == iso_day("2026-03-01")
+
+
+@pytest.mark.parametrize("text", ["2026-03-01T0930", "20260301T09:30", "2026-3-1T09:30", "2026-03-01",
+                                  "2026-03-01T9:30", "2026-02-30T09:30", "2026-03-01T24:30", "2026-03-01T09:30+1",
+                                  "2026-03-01T09:30:00.1234567", "2026-W09-7T09:30", "２０２６-03-01T09:30",
+                                  "2026-03-01T09:30 junk"])
+def test_a_moment_is_only_ever_written_yyyy_mm_dd_then_hh_mm(text: str) -> None:
+    assert iso_moment(text) is None
+
+
+@pytest.mark.parametrize(("text", "moment"), [
+    ("2026-03-01T09:30", datetime(2026, 3, 1, 9, 30, tzinfo=UTC)),
+    (" 2026-03-01 09:30:15 ", datetime(2026, 3, 1, 9, 30, 15, tzinfo=UTC)),
+    ("2026-03-01T09:30:00.000Z", datetime(2026, 3, 1, 9, 30, tzinfo=UTC)),
+    ("2026-03-01T09:30:00.000+0000", datetime(2026, 3, 1, 9, 30, tzinfo=UTC)),
+    ("2026-03-01T09:30:00.5-02:00", datetime(2026, 3, 1, 11, 30, 0, 500000, tzinfo=UTC)),
+])
+def test_a_moment_reads_as_utc_with_or_without_its_offset(text: str, moment: datetime) -> None:
+    found = iso_moment(text)
+    assert found == moment and found is not None and found.tzinfo is UTC

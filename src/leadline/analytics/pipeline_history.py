@@ -25,7 +25,7 @@ from leadline.services.security.access import load_viewer
 
 #: How many of the largest open opportunities a pipeline report lists.
 LISTED = 50
-CHANGE_KINDS = ("new", "moved", "pushed", "won", "lost")
+CHANGE_KINDS = ("new", "moved", "pushed", "won", "lost", "handed_in", "handed_out")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 
 from leadline.cli.output import error_console
-from leadline.domain.common import DAY_RULE, date_field
+from leadline.domain.common import date_field
 from leadline.domain.errors import (
     ConflictError,
     DatabaseUnavailableError,
@@ -171,10 +171,6 @@ def next_page_hint(sort: str, last_id: int, cursor: Callable[[], str]) -> str:
 
 def is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-#: The help of a date option (a list's creation range): the one date rule's words.
-DAY_HELP = DAY_RULE
 
 
 def day_start(value: str | None, field: str) -> datetime | None:

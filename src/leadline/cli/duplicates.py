@@ -11,7 +11,6 @@ import typer
 
 from leadline.cli.common import (
     AS_OPTION,
-    DAY_HELP,
     JSON_OPTION,
     actor_id,
     day_start,
@@ -20,7 +19,7 @@ from leadline.cli.common import (
 )
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import error_console, print_json, print_table
-from leadline.domain.common import counted
+from leadline.domain.common import DAY_RULE, counted
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.errors import ValidationError
 from leadline.domain.queries import RecordQuery
@@ -234,8 +233,8 @@ def export_leads(
     source: list[str] = typer.Option(None, help="Source label, repeatable."),
     owner: list[str] = typer.Option(None, help="Owner e-mail or id, repeatable."),
     search: str = typer.Option(None, help="Text in name, e-mail or company."),
-    created_from: str = typer.Option(None, help=f"{DAY_HELP} (inclusive)."),
-    created_to: str = typer.Option(None, help=f"{DAY_HELP} (exclusive)."),
+    created_from: str = typer.Option(None, help=f"{DAY_RULE} (inclusive)."),
+    created_to: str = typer.Option(None, help=f"{DAY_RULE} (exclusive)."),
     custom: list[str] = typer.Option(None, help="NAME=VALUE custom-field filter, repeatable."),
     acting_as: str = AS_OPTION,
 ) -> None:

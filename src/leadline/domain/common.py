@@ -222,6 +222,37 @@ def iso_day(text: str) -> date | None:
         return None
 
 
+_MOMENT = re.compile(rf"({DAY_PATTERN})[T ]([0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:\.[0-9]{{1,6}})?)?)"
+                     r"(Z|[+-][0-9]{2}:?[0-9]{2})?", re.ASCII)
+MOMENT_RULE = "YYYY-MM-DD HH:MM"
+
+
+def iso_moment(text: str) -> datetime | None:
+    """The moment ``text`` names when written ``YYYY-MM-DD`` then ``T`` or a space, ``HH:MM``,
+    optional ``:SS`` and fraction (up to microseconds), an optional offset (``Z``, ``+HH:MM`` or
+    ``+HHMM``), and the moment exists, else None; aware, in UTC (no offset: UTC). The one strict
+    date-time parser (``iso_day``'s day, not ``fromisoformat``'s lenient forms).
+
+    >>> iso_moment("2026-03-01T09:30"), iso_moment("2026-03-01 09:30:00.000+0100")
+    (datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.timezone.utc), \
+datetime.datetime(2026, 3, 1, 8, 30, tzinfo=datetime.timezone.utc))
+    >>> iso_moment("2026-03-01T0930"), iso_moment("20260301T09:30"), iso_moment("2026-02-30T09:30")
+    (None, None, None)
+    """
+    found = _MOMENT.fullmatch(text.strip())
+    if found is None:
+        return None
+    day, clock, offset = found.groups()
+    if offset in (None, "Z"):
+        offset = "+00:00"
+    elif ":" not in offset:
+        offset = f"{offset[:3]}:{offset[3:]}"
+    try:
+        return datetime.fromisoformat(f"{day}T{clock}{offset}").astimezone(UTC)
+    except ValueError:
+        return None
+
+
 def date_field(value: object, name: str) -> date | None:
     """The one parser of every date input (API, CLI, web forms, imports, custom fields): None for
     none; a ``date`` (or the day of a ``datetime``) as it is; text only written ``YYYY-MM-DD``

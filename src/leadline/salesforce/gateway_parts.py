@@ -9,10 +9,10 @@ record-level security in it), so a read of a part answers exactly what a query o
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
-from leadline.domain.common import iso_day
+from leadline.domain.common import iso_day, iso_moment
 from leadline.domain.errors import MalformedIdError, NotFoundError, PermissionDeniedError, ValidationError
 from leadline.domain.salesforce.fields import ENUM_LABELS, Picklist
 from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
@@ -45,19 +45,15 @@ def _id(values: Values, key: str) -> int | None:
 
 def _moment(value: Any, field: str) -> datetime | None:
     """A Salesforce date (midnight UTC) or date-time (``2026-03-01T09:30:00.000+0000``), its
-    day written ``YYYY-MM-DD`` as every date input (``domain.common.iso_day``: not ``20260301``)."""
+    day written ``YYYY-MM-DD`` as every date input (``domain.common.iso_day``, ``iso_moment``)."""
     if value in (None, ""):
         return None
     text = str(value).strip()
-    try:
-        if iso_day(text[:10]) is None:
-            raise ValueError(text)
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(), UTC)
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError(f"{value!r} is not a date or date-time", field=field) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    day = iso_day(text) if len(text) == 10 else None
+    moment = datetime.combine(day, time(), UTC) if day is not None else iso_moment(text)
+    if moment is None:
+        raise ValidationError(f"{value!r} is not a date or date-time", field=field)
+    return moment
 
 
 def _links(values: Values) -> list[tuple[str, int]]:

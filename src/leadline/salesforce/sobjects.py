@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
 
-from leadline.domain.common import iso_day
+from leadline.domain.common import iso_moment
 from leadline.domain.errors import LeadlineError, MalformedIdError, NotFoundError
 from leadline.domain.salesforce.fields import SObjectMap, Source, find_sobject
 from leadline.domain.salesforce.ids import parse_salesforce_id, salesforce_id
@@ -101,14 +101,11 @@ def _several(version: str, sobject: SObjectMap, found: list[gateway.Stored]) -> 
 def _moment(text: str | None, name: str) -> datetime:
     if not text:
         raise SalesforceError(400, "MISSING_ARGUMENT", f"{name} is required", [name])
-    try:
-        if iso_day(text.strip()[:10]) is None:  # its day written YYYY-MM-DD, as every date input
-            raise ValueError(text)
-        moment = datetime.fromisoformat(text.strip().replace(" ", "+"))
-    except ValueError:
+    moment = iso_moment(text.strip().replace(" ", "+"))  # a query string's "+" of the offset reads as a space
+    if moment is None:
         raise SalesforceError(400, "INVALID_QUERY_FILTER_OPERATOR", f"{name}: not a date and time: {text}",
-                              [name]) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+                              [name])
+    return moment
 
 
 def create_record(ctx: ServiceContext, actor: int, sobject: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ activity form. A change after success redirects (303) to the lead, so a reload r
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
@@ -19,7 +19,7 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
 from leadline.domain.activities import ActivityKind
-from leadline.domain.common import iso_day
+from leadline.domain.common import MOMENT_RULE, iso_moment
 from leadline.domain.configuration.custom_fields import RecordType
 from leadline.domain.configuration.statuses import StatusKind, find_status
 from leadline.domain.currencies import ISO_4217_CODES
@@ -225,9 +225,7 @@ def _due(text: str) -> datetime | None:
     """A task's due time from a ``datetime-local`` input, read as UTC (the page says so)."""
     if not text:
         return None
-    try:
-        if iso_day(text[:10]) is None:  # its day written YYYY-MM-DD, as every date input
-            raise ValueError(text)
-        return datetime.fromisoformat(text).replace(tzinfo=UTC)
-    except ValueError:
-        raise ValidationError(f"{text!r} is not a date and time", field="due_at") from None
+    moment = iso_moment(text)
+    if moment is None:
+        raise ValidationError(f"{text!r} is not a date and time ({MOMENT_RULE}, UTC)", field="due_at")
+    return moment

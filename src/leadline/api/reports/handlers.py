@@ -100,8 +100,9 @@ class ReportController(Controller):
                  last: To = None) -> dict[str, Any]:
         """The open pipeline per stage at the end of ``as_of`` (or ``to``; default today), rebuilt
         from the history; with ``from``, its changes since the end of that date: new, moved,
-        pushed, won, lost. An ``as_of`` after today is 422 ``VALIDATION_FAILED`` naming it; a
-        ``to`` after today (a period that ends later) is read as today, as the web page does."""
+        pushed, won, lost, handed in and out (between owners, with an owner or team filter). An
+        ``as_of`` after today is 422 ``VALIDATION_FAILED`` naming it; a ``to`` after today (a
+        period that ends later) is read as today, as the web page does."""
         return document(pipeline_history.pipeline_report(
             ctx, actor, as_of=parse_day(as_of, "as_of"), to=parse_day(last, "to"), since=parse_day(first, "from"),
             filters=_filters(source, owner, team, cohort, campaign),

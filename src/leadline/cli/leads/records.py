@@ -8,7 +8,6 @@ import typer
 
 from leadline.cli.common import (
     AS_OPTION,
-    DAY_HELP,
     JSON_OPTION,
     actor_id,
     day_start,
@@ -21,6 +20,7 @@ from leadline.cli.common import (
 )
 from leadline.cli.lazy import lazy_module
 from leadline.cli.output import error_console, fields_of, print_json, print_record, print_table
+from leadline.domain.common import DAY_RULE
 from leadline.domain.errors import ValidationError
 from leadline.domain.queries import LEAD_SORTS
 
@@ -222,8 +222,8 @@ def list_(
     source: list[str] = typer.Option(None, help="Source label, repeatable."),
     owner: list[str] = typer.Option(None, help="Owner e-mail or id, repeatable."),
     search: str = typer.Option(None, help="Text in name, e-mail or company."),
-    created_from: str = typer.Option(None, help=f"{DAY_HELP} (inclusive)."),
-    created_to: str = typer.Option(None, help=f"{DAY_HELP} (exclusive)."),
+    created_from: str = typer.Option(None, help=f"{DAY_RULE} (inclusive)."),
+    created_to: str = typer.Option(None, help=f"{DAY_RULE} (exclusive)."),
     custom: list[str] = typer.Option(None, help="NAME=VALUE: only leads whose custom field holds it, repeatable."),
     campaign: list[str] = typer.Option(None, help="Source campaign id, repeatable."),
     min_score: int = typer.Option(None, help="Only leads scored at least this (0-100)."),

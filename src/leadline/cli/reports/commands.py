@@ -173,7 +173,8 @@ def pipeline_command(as_of: str = typer.Option(None, "--as-of", help="The pipeli
                      png: Path = PNG, acting_as: str = AS_OPTION) -> None:
     """The open pipeline per stage as of a past date (today at the latest; a date to come is
     refused), rebuilt from the history; with --from and --to, what changed between the ends of
-    those dates: new, moved, pushed, won, lost (a --to after today: up to today).
+    those dates: new, moved, pushed, won, lost, handed in and out (with --owner or --team: the open
+    deals handed between owners) (a --to after today: up to today).
 
     Example: leadline report pipeline --from 2026-03-31 --to 2026-06-30 --by owner
     """

@@ -7,10 +7,11 @@ record-level security stays the owner now: a report holds what the viewer may re
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, or_, select, type_coerce
+from sqlalchemy import Integer, and_, case, false, func, not_, or_, select, true, type_coerce
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session, aliased
 
@@ -143,26 +144,38 @@ class DealQueries:
 
     def changes(self, scope: ReportScope, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
         """How the pipeline changed from just before ``start`` to just before ``end``: (new, moved,
-        pushed, won, lost, currency, valid-from of the rate, count, amount at the end) per group.
-        New: not there at the start; moved: open at both, another stage; pushed: open at both, a
-        later close date; won/lost: open (or new) at the start, closed so at the end. An owner
-        or team filter keeps the opportunities owned so at the end."""
+        pushed, won, lost, handed in, handed out, currency, valid-from of the rate, count, amount at
+        the end) per group. New: not there at the start; moved: open at both, another stage;
+        pushed: open at both, a later close date; won/lost: open (or new) at the start, closed so
+        at the end. With an owner or team filter those five count the opportunities owned so at
+        the end, and a deal open at the start and handed between owners is *handed in* (owned
+        outside the filter at the start, inside at the end) or *handed out* (the converse), so
+        open at the start + new + handed in - handed out - won - lost = open at the end."""
         before, after = _state_at(start, "before", self.dialect), _state_at(end, "after", self.dialect)
         periods = rate_periods()
         s1, s2 = aliased(OpportunityStageRow), aliased(OpportunityStageRow)
+        owners = [keys for name, keys in scope.filters if name == "owner"]
+        unowned = replace(scope, filters=tuple((name, keys) for name, keys in scope.filters if name != "owner"))
+        ends = and_(after.c.owner_id.is_not(None), *(after.c.owner_id.in_(sorted(keys)) for keys in owners))
+        starts = and_(before.c.owner_id.is_not(None), *(before.c.owner_id.in_(sorted(keys)) for keys in owners))
         new = before.c.opportunity_id.is_(None)
         was_open = or_(new, s1.is_closed.is_(False))
-        both_open = and_(before.c.opportunity_id.is_not(None), s1.is_closed.is_(False), s2.is_closed.is_(False))
+        open_at_start = and_(before.c.opportunity_id.is_not(None), s1.is_closed.is_(False))
+        both_open = and_(open_at_start, s2.is_closed.is_(False))
+        kept = ends if owners else true()
         flags = [type_coerce(case((condition, 1), else_=0), Integer).label(name) for name, condition in (
-            ("new", new), ("moved", and_(both_open, before.c.stage_id != after.c.stage_id)),
-            ("pushed", and_(both_open, after.c.close_date > before.c.close_date)),
-            ("won", and_(was_open, s2.is_closed.is_(True), s2.is_won.is_(True))),
-            ("lost", and_(was_open, s2.is_closed.is_(True), s2.is_won.is_(False))))]
+            ("new", and_(kept, new)), ("moved", and_(kept, both_open, before.c.stage_id != after.c.stage_id)),
+            ("pushed", and_(kept, both_open, after.c.close_date > before.c.close_date)),
+            ("won", and_(kept, was_open, s2.is_closed.is_(True), s2.is_won.is_(True))),
+            ("lost", and_(kept, was_open, s2.is_closed.is_(True), s2.is_won.is_(False))),
+            ("handed_in", and_(ends, not_(starts), open_at_start) if owners else false()),
+            ("handed_out", and_(starts, not_(ends), open_at_start) if owners else false()))]
         group = (*flags, after.c.currency, periods.c.rate_from)
         query = (select(*group, func.count(), _sum(after.c.amount)).select_from(after)
                  .join(Opp, Opp.id == after.c.opportunity_id).join(s2, s2.id == after.c.stage_id)
                  .outerjoin(before, before.c.opportunity_id == after.c.opportunity_id)
                  .outerjoin(s1, s1.id == before.c.stage_id)
                  .outerjoin(periods, rate_on(periods, after.c.currency, after.c.close_date))
-                 .where(*scope_conditions(Opp, scope, self.dialect, owner=after.c.owner_id)).group_by(*group))
+                 .where(*scope_conditions(Opp, unowned, self.dialect), or_(ends, starts) if owners else true())
+                 .group_by(*group))
         return [tuple(row) for row in self.session.execute(query)]
