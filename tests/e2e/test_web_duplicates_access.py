@@ -32,6 +32,8 @@ def test_the_page_title_is_plain_text_once_a_merge_is_listed(
     title = TITLE.search(page.text)
     assert title is not None
     assert title.group(1) == "Duplicates · Leadline"  # ...and not in the title
+    assert "Undo merge<span class=\"visually-hidden\"> into Ann Smith · Acme · ann@acme.example</span>" in page.text
+    assert f">lead {first}<" not in page.text  # the record kept by its name, not its id
 
 
 def test_a_manager_is_refused_the_dialog_and_the_merge_and_nothing_is_merged(

@@ -80,9 +80,11 @@ def _page(ctx: ServiceContext, user: int, *, merged: str = "", undone: str = "",
     shown = [{"id": group_id, "group": group,
               "members": [(rid, _label(ctx, user, group.record_kind.value, rid)) for rid in group.record_ids]}
              for group_id, group in found]
+    merges = merge_service.list_merges(ctx, user)
+    survivors = {m.id: _label(ctx, user, m.record_kind, m.survivor_id) for m in merges}  # names, not ids
     return Template("duplicates/page.html", status_code=status_code,
                     context={"groups": shown, "merged": merged, "undone": undone, "error": error,
-                             "pages": PAGES, "merges": merge_service.list_merges(ctx, user)})
+                             "pages": PAGES, "merges": merges, "survivors": survivors})
 
 
 class DuplicatePages(Controller):
