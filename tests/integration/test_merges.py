@@ -222,6 +222,25 @@ def test_a_merge_given_the_versions_the_dialog_showed_is_refused_as_stale_once_o
     assert leads.get_lead(ctx, admin_id, a).lead.title == "Chief Executive"
 
 
+def test_the_limit_counts_the_groups_still_standing_not_those_merged_since_the_scan(
+        ctx: ServiceContext, admin_id: int) -> None:
+    """Given two groups, when the one listed first is merged, a list of one shows the other (the
+    limit was applied before leaving out the groups merged since, so the list came back empty)."""
+    for name, company in (("Smith", "Acme"), ("Okafor", "Globex")):
+        email = f"{name.lower()}@{company.lower()}.example"
+        lead(ctx, admin_id, last_name=name, company=company, email=email)
+        lead(ctx, admin_id, last_name=name, company=company, email=email)
+    find_duplicate_groups(ctx, admin_id, ["lead"])
+    both = [g.record_ids for _, g in list_duplicate_groups(ctx, admin_id)]
+    assert len(both) == 2
+    first = list_duplicate_groups(ctx, admin_id, limit=1)[0][1].record_ids
+
+    merge_records(ctx, admin_id, "lead", list(first))
+
+    assert [g.record_ids for _, g in list_duplicate_groups(ctx, admin_id, limit=1)] == [
+        next(ids for ids in both if ids != first)]
+
+
 def test_a_group_whose_lead_was_converted_offers_only_the_leads_still_mergeable(
         ctx: ServiceContext, admin_id: int) -> None:
     """Given a scan that grouped two leads, when one is converted, no group is listed (a
