@@ -60,10 +60,10 @@ class DuplicateRepository:
         kept.update({new_id(): g for g in groups})
         self.tables.duplicate_groups = kept
 
-    def groups(self, record_kind: RecordType | None, limit: int) -> list[tuple[int, DuplicateGroup]]:
+    def groups(self, record_kind: RecordType | None, limit: int, offset: int = 0) -> list[tuple[int, DuplicateGroup]]:
         found = [(k, g) for k, g in self.tables.duplicate_groups.items()
                  if record_kind is None or g.record_kind is record_kind]
-        return sorted(found, key=lambda item: (-item[1].score, item[0]))[:limit]
+        return sorted(found, key=lambda item: (-item[1].score, item[0]))[offset:offset + limit]
 
     def mergeable_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
         records = self._records(record_kind)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from leadline.domain.errors import MergeRefusedError, NotFoundError
+from leadline.domain.errors import MergeRefusedError, NotFoundError, StaleRecordError
 from leadline.domain.queries import LeadQuery, Page, RecordQuery
 from leadline.services import activities, records
-from leadline.services.capture.channels import capture_call, referrals_of
+from leadline.services.capture.channels import capture_call, record_referral, referrals_of
 from leadline.services.context import ServiceContext
 from leadline.services.duplicates.groups import find_duplicate_groups, list_duplicate_groups
-from leadline.services.duplicates.merge import list_merges, merge_records, undo_merge
+from leadline.services.duplicates.merge import list_merges, merge_records, preview_merge, undo_merge
 from leadline.services.leads import records as leads
 from leadline.services.opportunities import parts
 from tests.conftest import FakeClock
@@ -178,6 +178,67 @@ def test_the_leads_a_merged_contact_or_account_referred_move_to_the_survivor_and
     assert referrals_of(ctx, admin_id, "contact", keep) == []
     assert [r.lead.id for r in referrals_of(ctx, admin_id, "contact", gone)] == [by_contact]
     assert [r.lead.id for r in referrals_of(ctx, admin_id, "account", gone_account)] == [by_account]
+
+
+def test_an_undo_leaves_a_referral_re_pointed_since_the_merge_where_it_now_is(
+        ctx: ServiceContext, admin_id: int) -> None:
+    """Given a lead referred by a contact merged away, when the referral is then given to a third
+    contact and the merge undone, the referral stays with the third contact (the newer choice);
+    a reference still on the survivor goes back as before."""
+    account = records.create_account(ctx, admin_id, {"name": "Acme"}).id
+    keep, gone, third = (records.create_contact(ctx, admin_id, {"account_id": account, "last_name": name}).id
+                         for name in ("Smith", "Smith", "Jones"))
+    re_pointed = capture_call(ctx, admin_id, {"phone": "+1 415 555 0100", "company": "Initech"},
+                              referred_by_contact=gone).lead.lead.id
+    left = capture_call(ctx, admin_id, {"phone": "+1 415 555 0101", "company": "Globex"},
+                        referred_by_contact=gone).lead.lead.id
+    merged = merge_records(ctx, admin_id, "contact", [keep, gone], keep=keep)
+    record_referral(ctx, admin_id, re_pointed, contact_id=third)
+
+    undo_merge(ctx, admin_id, merged.id)
+
+    assert [r.lead.id for r in referrals_of(ctx, admin_id, "contact", third)] == [re_pointed]
+    assert [r.lead.id for r in referrals_of(ctx, admin_id, "contact", gone)] == [left]
+    assert referrals_of(ctx, admin_id, "contact", keep) == []
+
+
+def test_a_merge_given_the_versions_the_dialog_showed_is_refused_as_stale_once_one_changed(
+        ctx: ServiceContext, admin_id: int) -> None:
+    """Given the versions a preview showed, when one record is edited before the merge, the merge
+    is refused with ``STALE_RECORD`` and nothing is written; with the current versions it merges."""
+    a, b = lead(ctx, admin_id, title="CTO"), lead(ctx, admin_id, title="CEO")
+    shown = preview_merge(ctx, admin_id, "lead", [a, b]).versions
+    leads.update_lead(ctx, admin_id, b, {"title": "Chief Executive"})
+
+    with pytest.raises(StaleRecordError) as refused:
+        merge_records(ctx, admin_id, "lead", [a, b], keep=a, fields={"title": b}, if_versions=shown)
+    assert refused.value.code == "STALE_RECORD"
+    assert str(b) in refused.value.message
+    assert list_merges(ctx, admin_id) == []
+    assert leads.get_lead(ctx, admin_id, b).lead.id == b
+
+    merge_records(ctx, admin_id, "lead", [a, b], keep=a, fields={"title": b},
+                  if_versions=preview_merge(ctx, admin_id, "lead", [a, b]).versions)
+    assert leads.get_lead(ctx, admin_id, a).lead.title == "Chief Executive"
+
+
+def test_the_limit_counts_the_groups_still_standing_not_those_merged_since_the_scan(
+        ctx: ServiceContext, admin_id: int) -> None:
+    """Given two groups, when the one listed first is merged, a list of one shows the other (the
+    limit was applied before leaving out the groups merged since, so the list came back empty)."""
+    for name, company in (("Smith", "Acme"), ("Okafor", "Globex")):
+        email = f"{name.lower()}@{company.lower()}.example"
+        lead(ctx, admin_id, last_name=name, company=company, email=email)
+        lead(ctx, admin_id, last_name=name, company=company, email=email)
+    find_duplicate_groups(ctx, admin_id, ["lead"])
+    both = [g.record_ids for _, g in list_duplicate_groups(ctx, admin_id)]
+    assert len(both) == 2
+    first = list_duplicate_groups(ctx, admin_id, limit=1)[0][1].record_ids
+
+    merge_records(ctx, admin_id, "lead", list(first))
+
+    assert [g.record_ids for _, g in list_duplicate_groups(ctx, admin_id, limit=1)] == [
+        next(ids for ids in both if ids != first)]
 
 
 def test_a_group_whose_lead_was_converted_offers_only_the_leads_still_mergeable(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import statistics
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -201,12 +202,10 @@ def test_a_lead_that_taught_the_model_is_read_at_its_reading_moment_while_still_
     assert (row["activities"], row["days_since_activity"]) == (1.0, 21.0)  # not 700 days since the meeting
 
 
-def test_a_real_effect_among_sparse_noisy_features_is_not_calibrated_away() -> None:
-    """Given 200 outcomes where a trade-show lead converts four times as often as another and
-    fifteen features of ten random values each, when fitted, the model still tells the two apart
-    (scoring each training row without its own outcome ranked sparse values backwards and
-    flattened every lead to one probability)."""
-    rng = random.Random(5)
+def _trade_show_outcomes(seed: int) -> tuple[list[dict[str, object]], list[bool]]:
+    """200 outcomes where a trade-show lead converts four times as often as another, with fifteen
+    features of ten random values each."""
+    rng = random.Random(seed)
     rows, ys = [], []
     for _ in range(200):
         show = rng.random() < 0.5
@@ -214,7 +213,23 @@ def test_a_real_effect_among_sparse_noisy_features_is_not_calibrated_away() -> N
         row.update({f"noise{i}": f"v{rng.randrange(10)}" for i in range(15)})
         rows.append(row)
         ys.append(rng.random() < (0.4 if show else 0.1))
-    model = FrequencyModel.fit(rows, ys)  # type: ignore[arg-type]
-    assert model.b > 0.2
-    show_p, web_p = model.predict([{"source": "Trade show"}, {"source": "Web"}])
-    assert show_p > web_p * 1.25
+    return rows, ys
+
+
+def test_a_real_effect_among_sparse_noisy_features_is_not_calibrated_away() -> None:
+    """Given twenty samples of 200 outcomes where a trade-show lead converts four times as often
+    as another among fifteen noise features, when each is fitted, the calibration keeps the effect
+    on average: mean slope ``b`` above 0.22 and a median trade-show/web probability ratio above
+    1.25. Scoring each training row without its own outcome (leave-one-out) ranked sparse values
+    backwards: over seeds 0-199 its mean ``b`` per twenty seeds was 0.09-0.16 and its median ratio
+    1.03-1.22; the out-of-fold scores give 0.29-0.36 and 1.34-1.56 (fixC). One seed alone is luck
+    either way (a quarter of single seeds fall on the wrong side)."""
+    slopes, ratios = [], []
+    for seed in range(20):
+        rows, ys = _trade_show_outcomes(seed)
+        model = FrequencyModel.fit(rows, ys)  # type: ignore[arg-type]
+        show_p, web_p = model.predict([{"source": "Trade show"}, {"source": "Web"}])
+        slopes.append(model.b)
+        ratios.append(show_p / web_p)
+    assert statistics.mean(slopes) > 0.22
+    assert statistics.median(ratios) > 1.25

@@ -1,8 +1,10 @@
-"""The duplicates page (admins): the groups the last scan found with their reasons, a scan
+"""The duplicates page (admins; each handler refuses anyone else first, with the 403 page, so
+nothing is read or written for them): the groups the last scan found with their reasons, a scan
 button, and per group a merge form (which record survives) and a link to the merge dialog,
-which offers the survivor and each differing field's value record by record; after a merge, its
-undo. Every form calls the same use cases as the API and the CLI; a refusal is shown on the page
-with the use case's own message (``MERGE_REFUSED``, ``NOT_FOUND``...)."""
+which offers the survivor and each differing field's value record by record (posting each
+record's version: one changed since is refused with ``STALE_RECORD``); after a merge, its undo.
+Every form calls the same use cases as the API and the CLI; a refusal is shown on the page with
+the use case's own message (``MERGE_REFUSED``, ``NOT_FOUND``...)."""
 
 from __future__ import annotations
 
@@ -23,12 +25,15 @@ from leadline.services.context import ServiceContext
 from leadline.services.duplicates import groups as group_service
 from leadline.services.duplicates import merge as merge_service
 from leadline.services.leads import records as lead_service
+from leadline.web.settings.forms import ensure_admin
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 #: a field choice of the merge dialog is posted as ``field.<name>`` = the record whose value it keeps
 FIELD = "field."
+#: the merge dialog posts each record's version as ``version.<id>`` (``STALE_RECORD`` if it changed since)
+VERSION = "version."
 #: the record pages, by kind
 PAGES = {"lead": "/leads", "contact": "/contacts", "account": "/accounts"}
 
@@ -39,12 +44,14 @@ class MergeForm(msgspec.Struct, kw_only=True):
     keep: str = ""
 
     @classmethod
-    def of(cls, data: Mapping[str, Any]) -> tuple[MergeForm, dict[str, str]]:
-        """The form and its field choices (``field.<name>``), from what the browser posted."""
+    def of(cls, data: Mapping[str, Any]) -> tuple[MergeForm, dict[str, str], dict[str, str]]:
+        """The form, its field choices (``field.<name>``) and the versions the dialog showed
+        (``version.<id>``), from what the browser posted."""
         one = {k: v[0] if isinstance(v, list) else v for k, v in data.items()}
         form = cls(record_kind=str(one.get("record_kind", "")), record_ids=str(one.get("record_ids", "")),
                    keep=str(one.get("keep", "")))
-        return form, {k.removeprefix(FIELD): str(v) for k, v in one.items() if k.startswith(FIELD) and v}
+        return (form, {k.removeprefix(FIELD): str(v) for k, v in one.items() if k.startswith(FIELD) and v},
+                {k.removeprefix(VERSION): str(v) for k, v in one.items() if k.startswith(VERSION)})
 
 
 def field_label(name: str) -> str:
@@ -73,9 +80,11 @@ def _page(ctx: ServiceContext, user: int, *, merged: str = "", undone: str = "",
     shown = [{"id": group_id, "group": group,
               "members": [(rid, _label(ctx, user, group.record_kind.value, rid)) for rid in group.record_ids]}
              for group_id, group in found]
+    merges = merge_service.list_merges(ctx, user)
+    survivors = {m.id: _label(ctx, user, m.record_kind, m.survivor_id) for m in merges}  # names, not ids
     return Template("duplicates/page.html", status_code=status_code,
                     context={"groups": shown, "merged": merged, "undone": undone, "error": error,
-                             "pages": PAGES, "merges": merge_service.list_merges(ctx, user)})
+                             "pages": PAGES, "merges": merges, "survivors": survivors})
 
 
 class DuplicatePages(Controller):
@@ -85,10 +94,12 @@ class DuplicatePages(Controller):
     def duplicates_page(self, ctx: ServiceContext, user: int,
                         merged: Annotated[str, Parameter(max_length=20)] = "",
                         undone: Annotated[str, Parameter(max_length=20)] = "") -> Template:
+        ensure_admin(ctx, user)  # the page is for admins: refused before anything is read or written
         return _page(ctx, user, merged=merged, undone=undone)
 
     @post("/scan", sync_to_thread=True)
     def scan(self, ctx: ServiceContext, user: int) -> Redirect:
+        ensure_admin(ctx, user)  # the page is for admins: refused before anything is read or written
         group_service.find_duplicate_groups(ctx, user)
         return Redirect("/duplicates", status_code=303)
 
@@ -98,6 +109,7 @@ class DuplicatePages(Controller):
                      record_ids: Annotated[str, Parameter(max_length=220)] = "") -> Template:
         """The merge dialog: the records side by side, which one survives and, for each field
         whose values differ, which record's value it keeps (preset as the merge would choose)."""
+        ensure_admin(ctx, user)  # the page is for admins: refused before anything is read or written
         try:
             preview = merge_service.preview_merge(ctx, user, record_kind, record_ids.split())
         except LeadlineError as error:
@@ -110,10 +122,11 @@ class DuplicatePages(Controller):
     @post("/merge", sync_to_thread=True)
     def merge(self, ctx: ServiceContext, user: int,
               data: Annotated[dict[str, Any], Form]) -> Response[Any]:
-        form, fields = MergeForm.of(data)
+        ensure_admin(ctx, user)  # the page is for admins: refused before anything is read or written
+        form, fields, versions = MergeForm.of(data)
         try:
             done = merge_service.merge_records(ctx, user, form.record_kind, form.record_ids.split(),
-                                               keep=form.keep or None, fields=fields)
+                                               keep=form.keep or None, fields=fields, if_versions=versions)
         except LeadlineError as error:
             return _page(ctx, user, error=error, status_code=status_of(error))
         group_service.find_duplicate_groups(ctx, user, [form.record_kind])
@@ -121,6 +134,7 @@ class DuplicatePages(Controller):
 
     @post("/merges/{merge_id:int}/undo", sync_to_thread=True)
     def undo(self, ctx: ServiceContext, user: int, merge_id: int) -> Response[Any]:
+        ensure_admin(ctx, user)  # the page is for admins: refused before anything is read or written
         try:
             done = merge_service.undo_merge(ctx, user, merge_id)
         except LeadlineError as error:

@@ -120,7 +120,9 @@ def _move_campaign_members(session: Session, column: str, ids: list[int], to_id:
 
 
 def restore_references(session: Session, moved: Sequence[MovedReference], survivor_id: int) -> None:
-    """Move every reference of ``moved`` back to the record it came from."""
+    """Move every reference of ``moved`` back to the record it came from, each only while it still
+    points at the survivor: one changed since the merge (a referral re-pointed, a contact moved
+    to another account) is the newer choice and stays as it is."""
     for ref in moved:
         if ref.table == "activity_links":  # column holds the record kind; row_id is the activity
             session.execute(update(ActivityLinkRow).where(and_(
@@ -128,7 +130,8 @@ def restore_references(session: Session, moved: Sequence[MovedReference], surviv
                 ActivityLinkRow.record_id == survivor_id)).values(record_id=ref.from_id))
             continue
         row = _TABLES[ref.table]
-        session.execute(update(row).where(_key(row) == ref.row_id).values({ref.column: ref.from_id}))
+        session.execute(update(row).where(_key(row) == ref.row_id, getattr(row, ref.column) == survivor_id)
+                        .values({ref.column: ref.from_id}))
 
 
 def remove_duplicate_roles(session: Session, contact_ids: Sequence[int]) -> list[RemovedRole]:

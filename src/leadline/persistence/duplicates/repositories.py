@@ -66,13 +66,13 @@ class DuplicateRepository:
                  "score": g.score, "reasons": json.dumps(list(g.reasons)), "found_at": at}
                 for group_id, g in zip(new_ids(len(groups)), groups, strict=True)])
 
-    def groups(self, record_kind: RecordType | None, limit: int) -> list[tuple[int, DuplicateGroup]]:
+    def groups(self, record_kind: RecordType | None, limit: int, offset: int = 0) -> list[tuple[int, DuplicateGroup]]:
         statement = select(DuplicateGroupRow).order_by(DuplicateGroupRow.score.desc(), DuplicateGroupRow.id)
         if record_kind is not None:
             statement = statement.where(DuplicateGroupRow.record_kind == record_kind.value)
         return [(r.id, DuplicateGroup(RecordType(r.record_kind), tuple(json.loads(r.record_ids)), r.score,
                                       tuple(json.loads(r.reasons))))
-                for r in self.session.execute(statement.limit(limit)).scalars()]
+                for r in self.session.execute(statement.limit(limit).offset(offset)).scalars()]
 
     def mergeable_ids(self, record_kind: RecordType, record_ids: Sequence[int]) -> set[int]:
         """Those of ``record_ids`` that exist, are not merged away and, for leads, not converted."""

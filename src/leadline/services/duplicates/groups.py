@@ -45,13 +45,22 @@ def list_duplicate_groups(ctx: ServiceContext, actor_id: int, record_kind: objec
                           limit: int = 100) -> list[tuple[int, DuplicateGroup]]:
     """The stored groups (id, group), best score first; admins only. A group shows only the
     records that may still be merged (one merged away, deleted or, for a lead, converted since
-    the scan is left out), and one left with fewer than two is not listed (``still_standing``)."""
+    the scan is left out), and one left with fewer than two is not listed (``still_standing``);
+    ``limit`` counts the groups listed, not those read."""
     with ctx.reader() as uow:
         require_admin(load_viewer(uow, actor_id, ctx).user)
-        stored = uow.duplicates.groups(parse_record_kind(record_kind) if record_kind else None, limit)
-        mergeable: dict[RecordType, set[int]] = {}
-        for kind in {group.record_kind for _, group in stored}:
-            mergeable[kind] = uow.duplicates.mergeable_ids(kind, [i for _, g in stored if g.record_kind is kind
-                                                                  for i in g.record_ids])
-        standing = [(group_id, still_standing(group, mergeable[group.record_kind])) for group_id, group in stored]
-        return [(group_id, group) for group_id, group in standing if group is not None]
+        kind = parse_record_kind(record_kind) if record_kind else None
+        found: list[tuple[int, DuplicateGroup]] = []
+        offset = 0
+        while len(found) < limit:  # the limit counts groups still standing: read on past those gone
+            stored = uow.duplicates.groups(kind, limit, offset)
+            offset += len(stored)
+            mergeable: dict[RecordType, set[int]] = {}
+            for one in {group.record_kind for _, group in stored}:
+                mergeable[one] = uow.duplicates.mergeable_ids(one, [i for _, g in stored if g.record_kind is one
+                                                                    for i in g.record_ids])
+            standing = [(group_id, still_standing(group, mergeable[group.record_kind])) for group_id, group in stored]
+            found += [(group_id, group) for group_id, group in standing if group is not None]
+            if len(stored) < limit:
+                break
+        return found[:limit]

@@ -27,7 +27,7 @@ from leadline.domain.duplicates.merge import (
     undo_refusals,
 )
 from leadline.domain.duplicates.rules import parse_record_kind
-from leadline.domain.errors import MergeRefusedError, NotFoundError
+from leadline.domain.errors import MergeRefusedError, NotFoundError, StaleRecordError, ValidationError
 from leadline.domain.history import Deletion, render_value
 from leadline.domain.ids import new_id, parse_record_id
 from leadline.domain.leads.lead import LEAD_FIELD_CLEANERS
@@ -85,6 +85,8 @@ class MergePreview:
     record_ids: list[int]
     shown: dict[int, dict[str, str | None]]
     plan: MergePlan
+    #: each record's version as shown: the dialog posts them back (``merge_records(if_versions=...)``)
+    versions: dict[int, int]
 
     def differing(self) -> list[str]:
         """The fields whose values differ among the records: the only ones worth a choice."""
@@ -112,7 +114,7 @@ def preview_merge(ctx: ServiceContext, actor_id: int, record_kind: object,
         sources = ctx.config(uow).source_by_id
     oldest = sorted(records, key=lambda i: (records[i].created_at, i))
     shown = {i: {name: _shown(name, value, sources) for name, value in v.items()} for i, v in values.items()}
-    return MergePreview(kind, oldest, shown, plan)
+    return MergePreview(kind, oldest, shown, plan, {i: r.version for i, r in records.items()})
 
 
 def _shown(name: str, value: object, sources: Mapping[int, Any]) -> str | None:
@@ -130,13 +132,16 @@ def list_merges(ctx: ServiceContext, actor_id: int, limit: int = 20) -> list[Mer
 
 
 def merge_records(ctx: ServiceContext, actor_id: int, record_kind: object, record_ids: Sequence[object], *,
-                  keep: object = None, fields: Mapping[str, object] | None = None) -> MergeRecord:
+                  keep: object = None, fields: Mapping[str, object] | None = None,
+                  if_versions: Mapping[Any, object] | None = None) -> MergeRecord:
     """Merge ``record_ids`` (2 to 10 leads, contacts or accounts the actor may edit) into one.
     ``keep``: the survivor (default: the oldest); ``fields``: field name (``custom.<name>`` for a
     custom field) -> the record whose value it keeps. Refused with ``MERGE_REFUSED`` for a
     converted lead or a choice that does not fit; ``NOT_FOUND`` for a record already merged;
     ``PERMISSION_DENIED`` unless the actor's role may edit and delete records of the kind (a
-    merge changes the survivor and deletes the others).
+    merge changes the survivor and deletes the others). ``if_versions``: record id -> the version
+    the actor saw (the merge dialog's); one changed since is refused with ``STALE_RECORD`` before
+    anything is written, since the values chosen were that version's.
 
     Example: ``merge_records(ctx, me, "lead", [a, b], keep=a, fields={"phone": b})``
     """
@@ -144,10 +149,15 @@ def merge_records(ctx: ServiceContext, actor_id: int, record_kind: object, recor
     ids = [parse_record_id(i, field="record_ids") for i in record_ids]
     survivor_wanted = parse_record_id(keep, field="keep") if keep not in (None, "") else None
     choices = {name: parse_record_id(v, field=f"fields.{name}") for name, v in (fields or {}).items()}
+    seen = {parse_record_id(i, field="versions"): _version(v, i) for i, v in (if_versions or {}).items()}
     with ctx.uow_factory() as uow:
         viewer = load_viewer(uow, actor_id, ctx)
         viewer.ensure_may(Action.DELETE, kind)
         records = {i: _editable(uow, viewer, kind, i) for i in sorted(ids)}
+        changed = [i for i, version in seen.items() if i in records and records[i].version != version]
+        if changed:
+            raise StaleRecordError(f"the {kind.value} {changed[0]} changed since the merge dialog showed it; "
+                                   "check its values and merge again", field="version")
         values = {i: _values(ctx, uow, kind, r) for i, r in records.items()}
         names = sorted({name for v in values.values() for name in v})
         plan = plan_merge([MergeInput(i, r.updated_at, r.created_at, values[i]) for i, r in records.items()],
@@ -173,6 +183,14 @@ def merge_records(ctx: ServiceContext, actor_id: int, record_kind: object, recor
             rescore_lead(ctx, uow, survivor.id)  # the survivor's fields, activities and answers changed
         uow.commit()
         return merge
+
+
+def _version(value: object, record_id: object) -> int:
+    """A record's version as the actor saw it: a whole number from 1."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit() and int(text) >= 1):
+        raise ValidationError(f"{value!r} is not a version (a whole number from 1)", field=f"versions.{record_id}")
+    return int(text)
 
 
 def _remove_duplicate_roles(uow: UnitOfWork, kind: RecordType, records: Mapping[int, Any], merged_ids: Sequence[int],

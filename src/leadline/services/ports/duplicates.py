@@ -44,7 +44,7 @@ class DuplicateRepository(Protocol):
 
     def replace_groups(self, record_kind: RecordType, groups: Sequence[DuplicateGroup], at: datetime) -> None: ...
 
-    def groups(self, record_kind: RecordType | None, limit: int) -> list[tuple[int, DuplicateGroup]]:
+    def groups(self, record_kind: RecordType | None, limit: int, offset: int = 0) -> list[tuple[int, DuplicateGroup]]:
         """Stored groups (id, group), best score first."""
         ...
 
