@@ -55,6 +55,8 @@ DOCUMENTED_EXCEPTIONS = {
     ("POST /api/v1/opportunities/{opportunity_id}/contact-roles", _ACCEPTANCE, 422): f"the contact {_MISSING}",
     ("POST /api/v1/opportunities/{opportunity_id}/line-items", _ACCEPTANCE, 422): f"the product {_MISSING}",
     ("POST /api/v1/config/conversion-mappings", _ACCEPTANCE, 422): f"the mapped field {_MISSING}",
+    ("PUT /api/v1/import-mappings/{name}", _ACCEPTANCE, 422):
+        f"a column's field or a value's label {_MISSING} (or the name is a built-in mapping's)",
     ("POST /api/v1/config/criteria", _ACCEPTANCE, 422): f"a condition's field {_MISSING}",
     ("POST /api/v1/config/status-transitions", _ACCEPTANCE, 422): f"a status {_MISSING}",
     ("DELETE /api/v1/config/status-transitions", _ACCEPTANCE, 422): f"a status {_MISSING}",

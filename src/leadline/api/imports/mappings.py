@@ -15,8 +15,9 @@ from leadline.domain.imports.mapping import SavedMapping
 from leadline.services.context import ServiceContext
 from leadline.services.imports import mappings as import_mappings
 
-KindParam = Annotated[str, Parameter(pattern=r"^(lead|account|contact|opportunity)$",
-                                     description="lead, account, contact or opportunity.")]
+KINDS = ["lead", "account", "contact", "opportunity"]
+KindParam = Annotated[str, Parameter(description="lead, account, contact or opportunity.",
+                                     schema_extra={"enum": KINDS})]
 MappingName = Annotated[str, Parameter(min_length=1, max_length=120, description="The mapping's name.")]
 
 
@@ -37,8 +38,8 @@ class ImportMappingIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     ``rating``, ``industry``, ``lead_source``, ``custom.<name>``) -> the file's value -> a label of
     that field; left out, the values saved before under the name are kept."""
 
-    record_type: str = "lead"
-    columns: dict[str, str]
+    record_type: Annotated[str, msgspec.Meta(extra_json_schema={"extra": {"enum": KINDS}})] = "lead"
+    columns: Annotated[dict[str, str], msgspec.Meta(extra_json_schema={"extra": {"minProperties": 1}})]
     values: dict[str, dict[str, str]] | None = None
 
 
